@@ -1,0 +1,107 @@
+// Package terminal is the chat channel on standard input and output: the way to try the bot with
+// no Slack or LINE account, and the channel of the golden transcript tests. Choices are shown as
+// numbered lines; typing a number picks one (the engine maps it).
+package terminal
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+)
+
+// responder is what this adapter needs from the rest of the bot.
+type responder interface {
+	Respond(ctx context.Context, m dialog.Message) (dialog.Reply, error)
+}
+
+// Options set who is talking and how the transcript looks.
+type Options struct {
+	User string // the conversation's user id; one terminal user per database by default
+	// Echo writes each input line after a "> " prompt, for piped input where the terminal does
+	// not echo it, so the output reads as a transcript.
+	Echo bool
+	// Apology is shown when the engine fails; it comes from the knowledge (internal_error).
+	Apology string
+}
+
+// maxLine bounds one input line; longer lines are cut (the engine reads 2,000 characters).
+const maxLine = 64 << 10
+
+// Run talks with the user on in and out until in ends or ctx is done. It first re-opens the
+// conversation (a greeting for a new user, where they were for a returning one).
+func Run(ctx context.Context, r responder, in io.Reader, out io.Writer, opts Options) error {
+	if opts.User == "" {
+		opts.User = "local"
+	}
+	send := func(m dialog.Message) error {
+		m.Channel, m.UserID = "terminal", opts.User
+		reply, err := r.Respond(ctx, m)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			fmt.Fprintln(out, opts.Apology)
+			return err
+		}
+		write(out, reply)
+		return nil
+	}
+	if err := send(dialog.Message{Event: dialog.EventResume}); err != nil {
+		return err
+	}
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 0, 4096), maxLine)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		readErr <- sc.Err()
+		close(lines)
+	}()
+	for {
+		if !opts.Echo {
+			fmt.Fprint(out, "> ")
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				if err := <-readErr; err != nil {
+					return fmt.Errorf("read input: %w", err)
+				}
+				return nil
+			}
+			if opts.Echo {
+				fmt.Fprintln(out, "> "+line)
+			}
+			if err := send(dialog.Message{Text: line}); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// write draws a reply: its text, then its choices as numbered lines.
+func write(out io.Writer, reply dialog.Reply) {
+	var b strings.Builder
+	if text := reply.PlainText(); text != "" {
+		b.WriteString(text + "\n")
+	}
+	for i, c := range reply.Choices {
+		b.WriteString("  " + strconv.Itoa(i+1) + ") " + c.Label + "\n")
+	}
+	b.WriteString("\n")
+	io.WriteString(out, b.String())
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
+
+// askResult is one line of `helpdesk ask --json`, in the field order of shared/CONTRACT.md.
+type askResult struct {
+	Text     string         `json:"text"`
+	Decision dialog.Outcome `json:"decision"`
+	Topics   []askTopic     `json:"topics"`
+	Urgent   bool           `json:"urgent"`
+	Answer   string         `json:"answer"`
+	Contacts []askContact   `json:"contacts"`
+}
+
+type askTopic struct {
+	ID    string  `json:"id"`
+	Title string  `json:"title"`
+	Score float64 `json:"score"`
+}
+
+type askContact struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+	URL   string `json:"url"`
+	Email string `json:"email"`
+	Hours string `json:"hours"`
+}
+
+func runAsk(e *env, args []string) int {
+	fs := e.newFlags("ask", "[--json] [--knowledge DIR] [TEXT]")
+	asJSON := fs.Bool("json", false, "print one JSON object per query (shared/CONTRACT.md)")
+	dir := fs.String("knowledge", "", "knowledge folder (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	lib, err := e.library(*dir)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk ask:", err)
+		return exitFail
+	}
+	now, err := e.clock()
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk ask:", err)
+		return exitUsage
+	}
+	policy, err := e.policy()
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk ask:", err)
+		return exitUsage
+	}
+	kb := lib.Base()
+	answer := func(text string) error {
+		reply := dialog.Triage(kb, policy, text, now())
+		if *asJSON {
+			b, err := json.Marshal(askJSON(kb, text, reply))
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+			return err
+		}
+		_, err := fmt.Fprintf(e.stdout, "%s\n\n", reply.PlainText())
+		return err
+	}
+	if fs.NArg() > 0 {
+		if err := answer(strings.Join(fs.Args(), " ")); err != nil {
+			fmt.Fprintln(e.stderr, "helpdesk ask:", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	sc := bufio.NewScanner(e.stdin)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		if err := answer(sc.Text()); err != nil {
+			fmt.Fprintln(e.stderr, "helpdesk ask:", err)
+			return exitFail
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk ask: read input:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// askJSON maps a reply to the contract: the four decisions only; for clarify the topics are the
+// choices offered; answer and contacts only for answer.
+func askJSON(kb *knowledge.Base, text string, r dialog.Reply) askResult {
+	res := askResult{Text: text, Decision: r.Outcome, Topics: []askTopic{}, Contacts: []askContact{}}
+	if res.Decision == "" {
+		res.Decision = dialog.Fallback // an empty line, or only a menu request: nothing matched
+	}
+	offered := map[string]bool{}
+	for _, c := range r.Choices {
+		if strings.HasPrefix(c.ID, "t:") {
+			offered[c.ID[2:]] = true
+		}
+	}
+	for _, t := range r.Ranked {
+		if res.Decision == dialog.Clarify && !offered[t.ID] {
+			continue
+		}
+		res.Topics = append(res.Topics, askTopic{ID: t.ID, Title: t.Title, Score: t.Score})
+	}
+	if res.Decision != dialog.Answer {
+		return res
+	}
+	res.Urgent = r.Urgent
+	res.Answer = r.PlainText()
+	if t := kb.Topic(r.Topic); t != nil {
+		for _, id := range t.Contacts {
+			if c := kb.Contact(id); c != nil {
+				res.Contacts = append(res.Contacts, askContact{Name: c.Name, Phone: c.Phone, URL: c.URL, Email: c.Email, Hours: c.Hours})
+			}
+		}
+	}
+	return res
+}

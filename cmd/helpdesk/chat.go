@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot/terminal"
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
+
+func runChat(e *env, args []string) int {
+	fs := e.newFlags("chat", "[--db FILE] [--knowledge DIR]")
+	db := fs.String("db", "", "bbolt file for the conversation (default: HELPDESK_DB, else helpdesk.db)")
+	dir := fs.String("knowledge", "", "knowledge folder (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
+	user := fs.String("user", "local", "who is talking: each user has their own conversation")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	lib, err := e.library(*dir)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
+		return exitFail
+	}
+	now, err := e.clock()
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
+		return exitUsage
+	}
+	policy, err := e.policy()
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
+		return exitUsage
+	}
+	path := e.dbPath(*db)
+	engine, err := dialog.Open(path, lib, logger, dialog.Options{Policy: policy, Now: now})
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
+		return exitFail
+	}
+	defer engine.Close()
+	opts := terminal.Options{User: *user, Echo: !isTerminal(e.stdin), Apology: lib.Base().Message("internal_error")}
+	if err := terminal.Run(e.ctx, engine, e.stdin, e.stdout, opts); err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// dbPath picks the database file: the flag, else HELPDESK_DB, else helpdesk.db.
+func (e *env) dbPath(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if v := e.getenv("HELPDESK_DB"); v != "" {
+		return v
+	}
+	return "helpdesk.db"
+}
+
+// policy reads how the helpdesk itself works: its opening hours (HELPDESK_HOURS, in the
+// schedule syntax of the knowledge files), the idle timeout (HELPDESK_IDLE) and whether a staff
+// channel receives cases.
+func (e *env) policy() (dialog.Policy, error) {
+	var p dialog.Policy
+	if v := strings.TrimSpace(e.getenv("HELPDESK_HOURS")); v != "" {
+		s, err := knowledge.ParseSchedule(v)
+		if err != nil {
+			return p, fmt.Errorf("HELPDESK_HOURS=%s: %v", v, err)
+		}
+		p.Hours = s
+	}
+	if v := strings.TrimSpace(e.getenv("HELPDESK_IDLE")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return p, fmt.Errorf("HELPDESK_IDLE=%s: want a duration such as 24h", v)
+		}
+		p.IdleTimeout = d
+	}
+	p.Staffed = e.getenv("HELPDESK_STAFF_CHANNEL") != "" && e.getenv("SLACK_BOT_TOKEN") != ""
+	return p, nil
+}
+
+// isTerminal reports whether r is an interactive terminal (so typed lines are echoed already).
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

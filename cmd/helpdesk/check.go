@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
+
+type checkTopic struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Urgent   bool     `json:"urgent"`
+	Contacts []string `json:"contacts"`
+}
+
+type checkResult struct {
+	Topics   []checkTopic `json:"topics"`
+	Contacts int          `json:"contacts"`
+	Cases    int          `json:"cases"`
+	Errors   []string     `json:"errors"`
+}
+
+func runKnowledge(e *env, args []string) int {
+	if len(args) == 0 || (args[0] != "check") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(e.stdout, "usage: helpdesk knowledge check [--json] [DIR]")
+			return exitOK
+		}
+		fmt.Fprintln(e.stderr, "usage: helpdesk knowledge check [--json] [DIR]")
+		return exitUsage
+	}
+	return runCheck(e, args[1:])
+}
+
+func runCheck(e *env, args []string) int {
+	fs := e.newFlags("knowledge check", "[--json] [DIR]")
+	asJSON := fs.Bool("json", false, "print the result as JSON (shared/CONTRACT.md)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	res := checkResult{Topics: []checkTopic{}, Errors: []string{}}
+	fsys, name, err := e.knowledgeFS(fs.Arg(0))
+	var kb *knowledge.Base
+	if err == nil {
+		kb, err = knowledge.Load(fsys)
+	}
+	if err != nil {
+		var problems knowledge.Problems
+		if errors.As(err, &problems) {
+			for _, p := range problems {
+				res.Errors = append(res.Errors, p.Error())
+			}
+		} else {
+			res.Errors = append(res.Errors, err.Error())
+		}
+	} else {
+		for _, t := range kb.Topics() {
+			ct := checkTopic{ID: t.ID, Title: t.Title, Urgent: t.Urgent, Contacts: []string{}}
+			for _, id := range t.Contacts {
+				if c := kb.Contact(id); c != nil {
+					ct.Contacts = append(ct.Contacts, c.Name)
+				}
+			}
+			res.Topics = append(res.Topics, ct)
+		}
+		res.Contacts, res.Cases = len(kb.Contacts()), len(kb.Cases())
+	}
+	if *asJSON {
+		b, _ := json.MarshalIndent(res, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", b)
+	} else if len(res.Errors) > 0 {
+		for _, line := range res.Errors {
+			fmt.Fprintln(e.stderr, line)
+		}
+		fmt.Fprintf(e.stderr, "%d problem(s) in %s\n", len(res.Errors), name)
+	} else {
+		fmt.Fprintf(e.stdout, "%s: OK\n%d topics, %d contacts, %d support programmes, %d past consultations (%d with a standard answer), %d intake questions, %d alerts\n\n",
+			name, len(kb.Topics()), len(kb.Contacts()), len(kb.Programmes()), len(kb.Cases()), faqCount(kb), len(kb.Intake()), alertCount(kb))
+		for _, t := range res.Topics {
+			mark := " "
+			if t.Urgent {
+				mark = "!"
+			}
+			fmt.Fprintf(e.stdout, "%s %-20s %s  → %d contacts\n", mark, t.ID, t.Title, len(t.Contacts))
+		}
+	}
+	if len(res.Errors) > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+func faqCount(kb *knowledge.Base) int {
+	n := 0
+	for _, c := range kb.Cases() {
+		if c.FAQ != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func alertCount(kb *knowledge.Base) int {
+	seen := map[string]bool{}
+	for _, t := range kb.Topics() {
+		for _, a := range kb.Alerts(t.ID) {
+			seen[a.ID] = true
+		}
+	}
+	return len(seen)
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command ran and failed (e.g. knowledge with errors)
+	exitUsage = 2 // unknown command or flag
+)
+
+// env is what a command may read from its surroundings.
+type env struct {
+	ctx    context.Context
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"chat", "talk with the bot in this terminal (state in HELPDESK_DB)", runChat},
+		{"ask", "classify a text (or each line of stdin) and print the bot's answer", runAsk},
+		{"knowledge", "check: validate a knowledge folder", runKnowledge},
+		{"serve", "run the bot: HTTP server and every channel whose credentials are set", runServe},
+	}
+}
+
+// run is the whole program, testable: it parses args, reads settings through getenv, and
+// returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) < 2 {
+		usage(stderr)
+		return exitUsage
+	}
+	name := args[1]
+	if name == "-h" || name == "--help" || name == "help" {
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(e, args[2:])
+		}
+	}
+	fmt.Fprintf(stderr, "helpdesk: unknown command %q\n\n", name)
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: helpdesk <command> [flags] [args]\n\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'helpdesk <command> -h' for the flags of a command.")
+}
+
+// newFlags returns a FlagSet that prints its usage to stderr and reports errors, not exits.
+func (e *env) newFlags(name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet("helpdesk "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: helpdesk %s %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; it returns the exit code to stop with, or -1 to go on.
+func parse(fs *flag.FlagSet, args []string) int {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	return -1
+}
+
+// knowledgeFS returns the knowledge folder to load: dir if given, else HELPDESK_KNOWLEDGE, else
+// the embedded seeds. name says where the folder came from, for messages.
+func (e *env) knowledgeFS(dir string) (fsys fs.FS, name string, err error) {
+	source := "--knowledge"
+	if dir == "" {
+		dir, source = e.getenv("HELPDESK_KNOWLEDGE"), "HELPDESK_KNOWLEDGE"
+	}
+	if dir == "" {
+		return seeds.FS, "embedded seeds", nil
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s=%s: %v", source, dir, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		return nil, "", fmt.Errorf("%s=%s: not a folder", source, dir)
+	}
+	return os.DirFS(dir), dir, nil
+}
+
+// library loads the knowledge into a Library that can reload it later.
+func (e *env) library(dir string) (*knowledge.Library, error) {
+	fsys, name, err := e.knowledgeFS(dir)
+	if err != nil {
+		return nil, err
+	}
+	lib, err := knowledge.LibraryOf(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("load knowledge from %s:\n%w", name, err)
+	}
+	return lib, nil
+}
+
+// clock returns the time source: HELPDESK_NOW (RFC 3339) fixes it, for reproducible transcripts
+// and for checking what the bot says at a given hour; otherwise the real clock.
+func (e *env) clock() (func() time.Time, error) {
+	v := strings.TrimSpace(e.getenv("HELPDESK_NOW"))
+	if v == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil, fmt.Errorf("HELPDESK_NOW=%s: want RFC 3339, e.g. 2026-11-24T10:30:00+09:00", v)
+	}
+	return func() time.Time { return t }, nil
+}

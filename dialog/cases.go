@@ -1,0 +1,144 @@
+package dialog
+
+import (
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
+
+// Case statuses.
+const (
+	CaseRequested = "requested" // escalation asked for, but no staff channel is configured
+	CaseOpen      = "open"      // waiting in the staff channel
+	CaseClaimed   = "claimed"   // a staff member took it
+	CaseResolved  = "resolved"  // closed by staff with a note
+	CaseReturned  = "returned"  // handed back to the bot
+)
+
+// Case is a conversation handed to helpdesk staff.
+type Case struct {
+	ID      string `json:"id"` // readable, per year: 2026-0042
+	Channel string `json:"channel"`
+	User    string `json:"user"`
+	// Address is where to reach the user (the adapter's encoding of their latest message).
+	Address  string        `json:"address"`
+	Topic    string        `json:"topic,omitempty"`
+	Title    string        `json:"title,omitempty"`
+	Urgent   bool          `json:"urgent,omitempty"`
+	Summary  []string      `json:"summary,omitempty"` // the intake summary
+	Turns    []Turn        `json:"turns,omitempty"`   // the recent conversation
+	Told     string        `json:"told,omitempty"`    // what the bot last told the user
+	Similar  []SimilarCase `json:"similar,omitempty"` // past consultations from the CSV
+	Status   string        `json:"status"`
+	Claimer  string        `json:"claimer,omitempty"`
+	Note     string        `json:"note,omitempty"` // resolution note
+	Thread   string        `json:"thread,omitempty"`
+	Created  time.Time     `json:"created"`
+	Claimed  time.Time     `json:"claimed,omitempty"`
+	Closed   time.Time     `json:"closed,omitempty"`
+	Resolved string        `json:"resolved_topic,omitempty"` // topic staff chose when resolving
+}
+
+// LogValue keeps the user's words and ids out of logs.
+func (c *Case) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("case", c.ID), slog.String("topic", c.Topic), slog.String("status", c.Status))
+}
+
+// SimilarCase is a past consultation shown to staff with a new case.
+type SimilarCase struct {
+	No       string `json:"no"`
+	Subject  string `json:"subject"`
+	Handling string `json:"handling"`
+	Topic    string `json:"topic,omitempty"`
+}
+
+// Unanswered is a free text that ended in clarify or fallback, kept (truncated, without any
+// user id) for the admins' "what did we not answer" report.
+type Unanswered struct {
+	Text    string    `json:"text"`
+	Outcome Outcome   `json:"outcome"`
+	Topics  []string  `json:"topics,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+const (
+	maxUnansweredText = 200
+	maxSimilarText    = 300
+)
+
+// openCase records an escalation in the same transaction as the step that asked for it and,
+// when staff are reachable, queues the case for the staff channel.
+func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, now time.Time) (*Case, error) {
+	id, err := t.nextCaseID(now.In(knowledge.Tokyo))
+	if err != nil {
+		return nil, err
+	}
+	c := &Case{ID: id, Channel: m.Channel, User: m.UserID, Address: m.Address, Topic: reply.Topic,
+		Urgent: reply.Urgent, Summary: intakeSummary(kb, conv), Turns: append([]Turn(nil), conv.Turns...),
+		Status: CaseRequested, Created: now}
+	if tp := kb.Topic(c.Topic); tp != nil {
+		c.Title = tp.Title
+	}
+	var said []string
+	for _, turn := range conv.Turns {
+		if turn.From == "user" {
+			said = append(said, turn.Text)
+		}
+		if turn.From == "bot" {
+			c.Told = turn.Text
+		}
+	}
+	for _, s := range kb.Similar(strings.Join(said, "\n"), 3) {
+		c.Similar = append(c.Similar, SimilarCase{No: s.Case.No, Subject: s.Case.Subject,
+			Handling: truncateRunes(s.Case.Handling, maxSimilarText), Topic: s.Case.Topic})
+	}
+	fillCase(reply, id)
+	if reply.Handoff != nil && reply.Handoff.Staffed {
+		c.Status = CaseOpen
+		conv.CaseID = id
+		if err := t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: "staff/" + id,
+			Case: c, Created: now, Event: now, Key: newKey()}); err != nil {
+			return nil, err
+		}
+	}
+	return c, t.putCase(c)
+}
+
+// relayToStaff passes a user's message on an open case to the staff thread.
+func (e *Engine) relayToStaff(t storeTx, conv *Conversation, text string, m Message, now time.Time) error {
+	c, err := t.caseByID(conv.CaseID)
+	if err != nil {
+		return err
+	}
+	if c == nil || (c.Status != CaseOpen && c.Status != CaseClaimed) {
+		// The case is gone or closed: the conversation is the bot's again.
+		conv.Mode, conv.CaseID = modeMenu, ""
+		return nil
+	}
+	if m.Address != "" {
+		c.Address = m.Address
+	}
+	c.Turns = append(c.Turns, Turn{From: "user", Text: truncateRunes(text, maxTurnText), At: now})
+	if len(c.Turns) > 50 {
+		c.Turns = c.Turns[len(c.Turns)-50:]
+	}
+	if err := t.putCase(c); err != nil {
+		return err
+	}
+	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: "staff/" + c.ID,
+		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text, Created: now, Event: now, Key: newKey()})
+}
+
+func (e *Engine) setCaseThread(t storeTx, caseID, ref string) error {
+	c, err := t.caseByID(caseID)
+	if err != nil || c == nil {
+		return err
+	}
+	c.Thread = ref
+	if err := t.putCase(c); err != nil {
+		return err
+	}
+	return t.putCaseThread(ref, caseID)
+}

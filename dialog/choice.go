@@ -1,0 +1,90 @@
+package dialog
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Choice ids are what a button carries back (a LINE postback's data, a Slack action's value).
+// They are short, ASCII and self-describing:
+//
+//	m:<menu entry>            a greeting menu entry
+//	t:<topic>                 a topic
+//	a:<action>                intake, person, resolved, other, restart, back, faq, contacts,
+//	                          full-intake, none
+//	o:<step>:<question>:<opt> an option of a question inside the current topic
+//	i:<step>:<question>:<val> an answer to the current intake question
+//
+// Menu, topic and action choices mean the same thing whenever they are pressed. Options and
+// intake answers only make sense as answers to the question just asked, so they carry the step
+// of the reply that offered them; pressed later, they are stale and the user is greeted again.
+
+// The actions an "a:" choice can name.
+const (
+	actIntake     = "intake"
+	actPerson     = "person"
+	actResolved   = "resolved"
+	actOther      = "other"
+	actRestart    = "restart"
+	actBack       = "back"
+	actFAQ        = "faq"
+	actContacts   = "contacts"
+	actFullIntake = "full-intake"
+	actNone       = "none"
+)
+
+// Intake answer values of an "i:" choice besides an option's index.
+const (
+	valYes     = "yes"
+	valNo      = "no"
+	valUnknown = "unknown"
+	valSkip    = "skip"
+	valDone    = "done"
+)
+
+type choiceID struct {
+	kind     byte // 'm', 't', 'a', 'o', 'i'
+	step     int
+	target   string // menu entry, topic, action, or question
+	value    string // option or intake value
+	malforms bool
+}
+
+// maxChoiceID bounds a choice id: LINE postback data allows 300 characters, Slack values 2000.
+const maxChoiceID = 300
+
+func parseChoice(s string) choiceID {
+	bad := choiceID{malforms: true}
+	if len(s) < 3 || len(s) > maxChoiceID || s[1] != ':' {
+		return bad
+	}
+	kind, rest := s[0], s[2:]
+	switch kind {
+	case 'm', 't', 'a':
+		if rest == "" || strings.Contains(rest, ":") {
+			return bad
+		}
+		return choiceID{kind: kind, target: rest}
+	case 'o', 'i':
+		parts := strings.SplitN(rest, ":", 3)
+		if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+			return bad
+		}
+		step, err := strconv.Atoi(parts[0])
+		if err != nil || step < 0 {
+			return bad
+		}
+		return choiceID{kind: kind, step: step, target: parts[1], value: parts[2]}
+	}
+	return bad
+}
+
+func menuChoice(id string) string  { return "m:" + id }
+func topicChoice(id string) string { return "t:" + id }
+func actChoice(a string) string    { return "a:" + a }
+func optChoice(step int, q, o string) string {
+	return "o:" + strconv.Itoa(step) + ":" + q + ":" + o
+}
+func intakeChoice(step int, q, v string) string {
+	return "i:" + strconv.Itoa(step) + ":" + q + ":" + v
+}

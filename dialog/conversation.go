@@ -1,0 +1,128 @@
+package dialog
+
+import "time"
+
+// schemaVersion is the version of the stored Conversation encoding. A stored conversation of
+// another version is migrated by migrate, or, if that is impossible, restarted politely.
+const schemaVersion = 1
+
+// The modes a conversation can be in.
+const (
+	modeMenu     = ""         // at the greeting menu or after an answer: free text expected
+	modeQuestion = "question" // a question inside a topic awaits an option
+	modeAnswered = "answered" // a topic was answered; the after-answer choices are offered
+	modeIntake   = "intake"   // 状況を整理する: an intake question awaits an answer
+	modeClarify  = "clarify"  // topic choices were offered for an unclear text
+	modeHandoff  = "handoff"  // a case is open: messages are relayed to staff
+)
+
+// Conversation is where one user's conversation stands. It is stored after every step.
+type Conversation struct {
+	Schema   int          `json:"v"`
+	Step     int          `json:"step"` // counts replies; contextual choices carry it to detect stale buttons
+	Mode     string       `json:"mode,omitempty"`
+	Topic    string       `json:"topic,omitempty"`
+	Question string       `json:"question,omitempty"` // pending question id within Topic
+	Intake   *IntakeState `json:"intake,omitempty"`
+	Choices  []Choice     `json:"choices,omitempty"` // offered by the last reply, so a typed number can pick one
+	Back     []Snapshot   `json:"back,omitempty"`    // earlier positions, newest last, for "back"
+	Turns    []Turn       `json:"turns,omitempty"`   // the recent exchange, for the staff summary
+	CaseID   string       `json:"case,omitempty"`    // the open case while Mode is handoff
+	Created  time.Time    `json:"created"`
+	Updated  time.Time    `json:"updated"`
+}
+
+// Snapshot is a position in the conversation that "back" returns to.
+type Snapshot struct {
+	Mode     string       `json:"mode,omitempty"`
+	Topic    string       `json:"topic,omitempty"`
+	Question string       `json:"question,omitempty"`
+	Intake   *IntakeState `json:"intake,omitempty"`
+}
+
+// Turn is one line of the recent exchange.
+type Turn struct {
+	From string    `json:"from"` // "user", "bot" or "staff"
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+// IntakeState is the progress through the 問診票.
+type IntakeState struct {
+	Full    bool              `json:"full,omitempty"`    // the full form, after the short one
+	Current string            `json:"current,omitempty"` // the question being asked
+	Detail  bool              `json:"detail,omitempty"`  // waiting for the details after はい
+	Answers map[string]string `json:"answers,omitempty"` // question id -> answer text
+	Picked  []string          `json:"picked,omitempty"`  // options ticked so far in a multi question
+}
+
+const (
+	maxBack  = 8
+	maxTurns = 12
+	// maxTurnText bounds what is kept of one message for the staff summary.
+	maxTurnText = 500
+)
+
+func (c *Conversation) position() Snapshot {
+	var in *IntakeState
+	if c.Intake != nil {
+		cp := *c.Intake
+		cp.Answers = nil // answers are kept across back; only the position is restored
+		in = &cp
+	}
+	return Snapshot{Mode: c.Mode, Topic: c.Topic, Question: c.Question, Intake: in}
+}
+
+// push remembers the current position before moving on.
+func (c *Conversation) push() {
+	c.Back = append(c.Back, c.position())
+	if len(c.Back) > maxBack {
+		c.Back = c.Back[len(c.Back)-maxBack:]
+	}
+}
+
+// pop returns to the previous position; false when there is none.
+func (c *Conversation) pop() bool {
+	if len(c.Back) == 0 {
+		return false
+	}
+	s := c.Back[len(c.Back)-1]
+	c.Back = c.Back[:len(c.Back)-1]
+	c.Mode, c.Topic, c.Question = s.Mode, s.Topic, s.Question
+	if s.Intake != nil {
+		answers := map[string]string{}
+		if c.Intake != nil {
+			answers = c.Intake.Answers
+		}
+		in := *s.Intake
+		in.Answers = answers
+		c.Intake = &in
+	} else if c.Mode != modeIntake {
+		// leaving the form keeps its answers for the summary, but no position
+		if c.Intake != nil {
+			c.Intake.Current, c.Intake.Detail, c.Intake.Picked = "", false, nil
+		}
+	}
+	return true
+}
+
+func (c *Conversation) addTurn(from, text string, at time.Time) {
+	if text == "" {
+		return
+	}
+	c.Turns = append(c.Turns, Turn{From: from, Text: truncateRunes(text, maxTurnText), At: at})
+	if len(c.Turns) > maxTurns {
+		c.Turns = c.Turns[len(c.Turns)-maxTurns:]
+	}
+}
+
+func truncateRunes(s string, n int) string {
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos] + "…"
+		}
+		i++
+	}
+	return s
+}

@@ -1,0 +1,131 @@
+package dialog
+
+import (
+	"crypto/rand"
+	"fmt"
+	"time"
+)
+
+// The outbox holds every message the bot owes someone, written in the same transaction as the
+// conversation step that produced it. A sender (bot.Sender) delivers the entries and marks them
+// delivered; what a crash interrupts is delivered after the restart.
+
+// Kinds of delivery.
+const (
+	KindReply = "reply" // the bot's reply to a user's event
+	KindRelay = "relay" // a staff member's message (or a case notice) to the user
+	KindStaff = "staff" // a case, or a user's message, to the staff channel
+)
+
+// Delivery is one outbox entry.
+type Delivery struct {
+	ID        uint64 `json:"id"`
+	Kind      string `json:"kind"`
+	Channel   string `json:"channel"`   // the channel that delivers it: "line", "slack", "staff"
+	Address   string `json:"address"`   // where, in that channel's own encoding
+	Recipient string `json:"recipient"` // entries for one recipient are delivered in queue order
+	Reply     Reply  `json:"reply"`
+	// For staff deliveries: the case, and a user's relayed text (empty for a new case).
+	Case *Case  `json:"case,omitempty"`
+	Text string `json:"text,omitempty"`
+
+	Created     time.Time `json:"created"`
+	Event       time.Time `json:"event"` // when the platform saw the event (reply-token freshness)
+	Attempts    int       `json:"attempts,omitempty"`
+	NextAttempt time.Time `json:"next,omitempty"`
+	LastError   string    `json:"error,omitempty"`
+	// Progress counts the platform messages of this entry already sent, so a retry after a
+	// partial failure resumes instead of repeating.
+	Progress int `json:"progress,omitempty"`
+	// Key is a random UUID fixed at enqueue time: the idempotency key of the entry (LINE's
+	// X-Line-Retry-Key is derived from it), the same on every retry.
+	Key string `json:"key"`
+}
+
+// newKey returns a random UUID (version 4).
+func newKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// Wake returns a channel that receives a value whenever the outbox gains entries. It is
+// buffered by one: a sender that was busy still sees the latest signal.
+func (e *Engine) Wake() <-chan struct{} { return e.notify }
+
+func (e *Engine) wake() {
+	select {
+	case e.notify <- struct{}{}:
+	default:
+	}
+}
+
+// Pending returns up to limit deliveries that are due at now, in queue order, at most one per
+// recipient: an entry waits while an earlier one for the same recipient is undelivered, so a
+// user reads the bot's and staff's messages in the order they were written. Entries whose ids
+// are in busy (being delivered right now) are skipped, and block their recipient too.
+func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Delivery, error) {
+	var out []Delivery
+	blocked := map[string]bool{}
+	err := e.store.view(func(t storeTx) error {
+		return t.eachDelivery(func(d *Delivery) bool {
+			if blocked[d.Recipient] {
+				return true
+			}
+			blocked[d.Recipient] = true
+			if busy[d.ID] || d.NextAttempt.After(now) {
+				return true
+			}
+			out = append(out, *d)
+			return len(out) < limit
+		})
+	})
+	return out, err
+}
+
+// Delivered removes a delivered entry. ref is what the platform returned that later messages
+// need (the staff thread of a new case), or "".
+func (e *Engine) Delivered(id uint64, ref string) error {
+	return e.store.batch(func(t storeTx) error {
+		d, err := t.delivery(id)
+		if err != nil || d == nil {
+			return err
+		}
+		if d.Kind == KindStaff && d.Case != nil && d.Text == "" && ref != "" {
+			if err := e.setCaseThread(t, d.Case.ID, ref); err != nil {
+				return err
+			}
+		}
+		return t.deleteDelivery(id)
+	})
+}
+
+// Postpone records a failed attempt: the entry is tried again at next, resuming after progress
+// messages. reason is kept for operators (no user text).
+func (e *Engine) Postpone(id uint64, next time.Time, progress int, reason string) error {
+	return e.store.batch(func(t storeTx) error {
+		d, err := t.delivery(id)
+		if err != nil || d == nil {
+			return err
+		}
+		d.Attempts++
+		d.NextAttempt, d.Progress, d.LastError = next, progress, reason
+		return t.putDelivery(d)
+	})
+}
+
+// OutboxStats returns how many entries wait and when the oldest was queued (zero if none).
+func (e *Engine) OutboxStats() (depth int, oldest time.Time, err error) {
+	err = e.store.view(func(t storeTx) error {
+		return t.eachDelivery(func(d *Delivery) bool {
+			if depth == 0 || d.Created.Before(oldest) {
+				oldest = d.Created
+			}
+			depth++
+			return true
+		})
+	})
+	return depth, oldest, err
+}

@@ -1,0 +1,357 @@
+package dialog
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// This is the only file that knows bbolt, the buckets and how keys and values are encoded.
+//
+//	meta           "schema" -> uint64 store layout version; "case-seq-YYYY" -> uint64
+//	conversations  channel "/" user -> JSON Conversation
+//	seen           channel "/" event id -> uint64 unix nanos first seen
+//	seen-by-time   uint64 unix nanos ++ channel "/" event id -> nil (for expiry)
+//	outbox         uint64 sequence -> JSON Delivery
+//	cases          case id ("2026-0042") -> JSON Case
+//	case-threads   staff thread reference -> case id
+//	unanswered     uint64 sequence -> JSON Unanswered
+//	counters       "YYYY-MM-DD/topic/name" -> uint64
+//
+// Integers are big-endian so that keys sort in time and sequence order.
+
+var (
+	bucketMeta          = []byte("meta")
+	bucketConversations = []byte("conversations")
+	bucketSeen          = []byte("seen")
+	bucketSeenByTime    = []byte("seen-by-time")
+	bucketOutbox        = []byte("outbox")
+	bucketCases         = []byte("cases")
+	bucketCaseThreads   = []byte("case-threads")
+	bucketUnanswered    = []byte("unanswered")
+	bucketCounters      = []byte("counters")
+
+	allBuckets = [][]byte{bucketMeta, bucketConversations, bucketSeen, bucketSeenByTime, bucketOutbox,
+		bucketCases, bucketCaseThreads, bucketUnanswered, bucketCounters}
+
+	keySchema = []byte("schema")
+)
+
+// storeLayout is the version of the bucket layout above. Open refuses a file written by a newer
+// layout rather than misreading it.
+const storeLayout = 1
+
+// ErrClosed is returned by Respond and the outbox methods after Close, e.g. in a shutdown race.
+var ErrClosed = errors.New("dialog: engine closed")
+
+type store struct {
+	db *bolt.DB
+}
+
+// openStore opens (or creates) the bbolt file. A file locked by another process fails after
+// lockTimeout with a message saying so, instead of hanging.
+func openStore(path string, lockTimeout time.Duration) (*store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("open database %s: folder %s does not exist", path, dir)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, fmt.Errorf("open database %s: locked by another process (is another helpdesk running on it?)", path)
+		}
+		return nil, fmt.Errorf("open database %s: %v", path, err)
+	}
+	s := &store{db: db}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(keySchema); v != nil {
+			if got := binary.BigEndian.Uint64(v); got > storeLayout {
+				return fmt.Errorf("written by a newer version (layout %d, this build reads %d)", got, storeLayout)
+			}
+		}
+		return meta.Put(keySchema, u64(storeLayout))
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %v", path, err)
+	}
+	return s, nil
+}
+
+func (s *store) close() error { return s.db.Close() }
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
+
+// storeTx is one transaction, with the typed operations the engine needs.
+type storeTx struct{ tx *bolt.Tx }
+
+func (s *store) update(fn func(storeTx) error) error {
+	return s.wrap(s.db.Update(func(tx *bolt.Tx) error { return fn(storeTx{tx}) }))
+}
+
+// batch is update for many concurrent callers: bbolt merges them into one commit. fn may run
+// more than once and must only change the database.
+func (s *store) batch(fn func(storeTx) error) error {
+	return s.wrap(s.db.Batch(func(tx *bolt.Tx) error { return fn(storeTx{tx}) }))
+}
+
+func (s *store) view(fn func(storeTx) error) error {
+	return s.wrap(s.db.View(func(tx *bolt.Tx) error { return fn(storeTx{tx}) }))
+}
+
+// wrap keeps bbolt's errors out of dialog's API: callers see ErrClosed or a message.
+func (s *store) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return ErrClosed
+	}
+	var keep *keepError
+	if errors.As(err, &keep) {
+		return err
+	}
+	return fmt.Errorf("database: %v", err)
+}
+
+// keepError marks an error of ours that passes through a transaction unchanged.
+type keepError struct{ err error }
+
+func (e *keepError) Error() string { return e.err.Error() }
+func (e *keepError) Unwrap() error { return e.err }
+
+func convKey(channel, user string) []byte { return []byte(channel + "/" + user) }
+
+func (t storeTx) conversation(key []byte) (*Conversation, error) {
+	c := &Conversation{}
+	v := t.tx.Bucket(bucketConversations).Get(key)
+	if v == nil {
+		return c, nil
+	}
+	if err := json.Unmarshal(v, c); err != nil || c.Schema > schemaVersion {
+		// An unreadable or future conversation restarts rather than failing every message.
+		return &Conversation{Step: c.Step}, nil
+	}
+	return c, nil
+}
+
+func (t storeTx) putConversation(key []byte, c *Conversation) error {
+	v, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketConversations).Put(key, v)
+}
+
+func (t storeTx) deleteConversation(key []byte) error {
+	return t.tx.Bucket(bucketConversations).Delete(key)
+}
+
+// seen reports whether an event was handled before.
+func (t storeTx) seen(channel, id string) bool {
+	return t.tx.Bucket(bucketSeen).Get([]byte(channel+"/"+id)) != nil
+}
+
+func (t storeTx) markSeen(channel, id string, now time.Time) error {
+	k := []byte(channel + "/" + id)
+	ts := u64(uint64(now.UnixNano()))
+	if err := t.tx.Bucket(bucketSeen).Put(k, ts); err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketSeenByTime).Put(append(ts, k...), nil)
+}
+
+// expireSeen forgets event ids first seen before cutoff, at most limit of them, and returns how
+// many it removed.
+func (t storeTx) expireSeen(cutoff time.Time, limit int) (int, error) {
+	c := t.tx.Bucket(bucketSeenByTime).Cursor()
+	end := u64(uint64(cutoff.UnixNano()))
+	var doomed [][]byte
+	for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0 && len(doomed) < limit; k, _ = c.Next() {
+		doomed = append(doomed, bytes.Clone(k))
+	}
+	seen := t.tx.Bucket(bucketSeen)
+	byTime := t.tx.Bucket(bucketSeenByTime)
+	for _, k := range doomed {
+		if err := seen.Delete(k[8:]); err != nil {
+			return 0, err
+		}
+		if err := byTime.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(doomed), nil
+}
+
+// ---- outbox
+
+func (t storeTx) enqueue(d *Delivery) error {
+	b := t.tx.Bucket(bucketOutbox)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	d.ID = seq
+	v, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return b.Put(u64(seq), v)
+}
+
+func (t storeTx) delivery(id uint64) (*Delivery, error) {
+	v := t.tx.Bucket(bucketOutbox).Get(u64(id))
+	if v == nil {
+		return nil, nil
+	}
+	d := &Delivery{}
+	return d, json.Unmarshal(v, d)
+}
+
+func (t storeTx) putDelivery(d *Delivery) error {
+	v, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketOutbox).Put(u64(d.ID), v)
+}
+
+func (t storeTx) deleteDelivery(id uint64) error {
+	return t.tx.Bucket(bucketOutbox).Delete(u64(id))
+}
+
+// eachDelivery walks the outbox in queue order until fn returns false.
+func (t storeTx) eachDelivery(fn func(*Delivery) bool) error {
+	c := t.tx.Bucket(bucketOutbox).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		d := &Delivery{}
+		if err := json.Unmarshal(v, d); err != nil {
+			return fmt.Errorf("outbox entry %d: %v", binary.BigEndian.Uint64(k), err)
+		}
+		if !fn(d) {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (t storeTx) outboxSize() int { return t.tx.Bucket(bucketOutbox).Stats().KeyN }
+
+// ---- cases
+
+func (t storeTx) nextCaseID(now time.Time) (string, error) {
+	year := now.Year()
+	key := []byte(fmt.Sprintf("case-seq-%d", year))
+	meta := t.tx.Bucket(bucketMeta)
+	var n uint64
+	if v := meta.Get(key); v != nil {
+		n = binary.BigEndian.Uint64(v)
+	}
+	n++
+	if err := meta.Put(key, u64(n)); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d-%04d", year, n), nil
+}
+
+func (t storeTx) caseByID(id string) (*Case, error) {
+	v := t.tx.Bucket(bucketCases).Get([]byte(id))
+	if v == nil {
+		return nil, nil
+	}
+	c := &Case{}
+	return c, json.Unmarshal(v, c)
+}
+
+func (t storeTx) putCase(c *Case) error {
+	v, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketCases).Put([]byte(c.ID), v)
+}
+
+func (t storeTx) eachCase(fn func(*Case) error) error {
+	return t.tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
+		c := &Case{}
+		if err := json.Unmarshal(v, c); err != nil {
+			return err
+		}
+		return fn(c)
+	})
+}
+
+func (t storeTx) caseByThread(ref string) string {
+	return string(t.tx.Bucket(bucketCaseThreads).Get([]byte(ref)))
+}
+
+func (t storeTx) putCaseThread(ref, caseID string) error {
+	return t.tx.Bucket(bucketCaseThreads).Put([]byte(ref), []byte(caseID))
+}
+
+// ---- unanswered queries and counters
+
+func (t storeTx) addUnanswered(u *Unanswered) error {
+	b := t.tx.Bucket(bucketUnanswered)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	return b.Put(u64(seq), v)
+}
+
+func (t storeTx) eachUnanswered(fn func(*Unanswered) error) error {
+	return t.tx.Bucket(bucketUnanswered).ForEach(func(_, v []byte) error {
+		u := &Unanswered{}
+		if err := json.Unmarshal(v, u); err != nil {
+			return err
+		}
+		return fn(u)
+	})
+}
+
+func counterKey(day, topic, name string) []byte { return []byte(day + "/" + topic + "/" + name) }
+
+func (t storeTx) count(day, topic, name string) error {
+	b := t.tx.Bucket(bucketCounters)
+	k := counterKey(day, topic, name)
+	var n uint64
+	if v := b.Get(k); v != nil {
+		n = binary.BigEndian.Uint64(v)
+	}
+	return b.Put(k, u64(n+1))
+}
+
+// eachCounter walks the counters as (day, topic, name, value).
+func (t storeTx) eachCounter(fn func(day, topic, name string, n uint64) error) error {
+	return t.tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
+		parts := bytes.SplitN(k, []byte("/"), 3)
+		if len(parts) != 3 || len(v) != 8 {
+			return nil
+		}
+		return fn(string(parts[0]), string(parts[1]), string(parts[2]), binary.BigEndian.Uint64(v))
+	})
+}

@@ -1,0 +1,831 @@
+package dialog
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Policy is what the engine needs to know about the helpdesk itself.
+type Policy struct {
+	// Staffed means escalated cases reach people (a staff channel is configured). Without it,
+	// escalation tells the user how to reach the helpdesk directly and never promises a reply.
+	Staffed bool
+	// Hours are the helpdesk's opening hours; nil means unknown, and no "outside hours" notice
+	// is given.
+	Hours *knowledge.Schedule
+	// IdleTimeout ends a conversation that has been quiet this long; the next message starts
+	// again politely. Zero means 24 hours.
+	IdleTimeout time.Duration
+}
+
+func (p Policy) idle() time.Duration {
+	if p.IdleTimeout <= 0 {
+		return 24 * time.Hour
+	}
+	return p.IdleTimeout
+}
+
+// maxTextRunes is how much of one message the bot reads; the rest is ignored with a notice.
+const maxTextRunes = 2000
+
+// effects are what a step changes besides the conversation and the reply.
+type effects struct {
+	unanswered *Unanswered // a free text that ended in clarify or fallback
+	counts     []string    // daily counters to increment, e.g. "answer", "escalate"
+	topic      string      // the topic the counters concern
+	handoff    bool        // open a case for this conversation
+	forget     bool        // delete the conversation (the user unfollowed)
+	relay      string      // text to pass to staff (a case is open)
+}
+
+// decider makes one step of one conversation. It is pure: knowledge, conversation and message
+// in; conversation, reply and effects out. Engine.Respond runs it inside a transaction.
+type decider struct {
+	kb     *knowledge.Base
+	policy Policy
+	now    time.Time
+	conv   *Conversation
+	reply  Reply
+	fx     effects
+	// oneShot answers at once even where a conversation would first ask (helpdesk ask has no
+	// second turn): the standard answer comes first and the question follows.
+	oneShot bool
+}
+
+func newDecider(kb *knowledge.Base, policy Policy, conv *Conversation, now time.Time) *decider {
+	return &decider{kb: kb, policy: policy, now: now, conv: conv}
+}
+
+// step decides the reply to m and advances the conversation.
+func (d *decider) step(m Message) {
+	c := d.conv
+	if c.Schema == 0 {
+		c.Schema, c.Created = schemaVersion, d.now
+	} else if d.now.Sub(c.Updated) > d.policy.idle() && c.Mode != modeHandoff {
+		// Idle too long: start again politely. A typed text is still answered; a button from
+		// the old conversation is not acted on.
+		*c = Conversation{Schema: schemaVersion, Created: d.now, Step: c.Step}
+		if m.Event == EventText {
+			d.say(d.msg("expired"))
+			if m.Choice != "" {
+				d.greet(false)
+				d.finish()
+				return
+			}
+		}
+	}
+	switch m.Event {
+	case EventFollow:
+		*c = Conversation{Schema: schemaVersion, Created: d.now, Step: c.Step}
+		d.greet(true)
+	case EventUnfollow:
+		d.fx.forget = true
+		return
+	case EventUnsupported:
+		d.say(d.msg("please_type"))
+		d.reoffer()
+	case EventGroup:
+		d.say(d.msg("group_only"))
+		d.reply.Leave = true
+		return
+	case EventMenu:
+		d.greet(true)
+	case EventResume:
+		if c.Updated.IsZero() {
+			d.greet(true)
+		} else {
+			d.present()
+		}
+	case EventHelp:
+		d.say(d.msg("help"))
+		d.offerMenu()
+	default:
+		if m.Choice != "" {
+			d.choose(m.Choice)
+		} else {
+			d.text(m.Text)
+		}
+	}
+	d.finish()
+}
+
+// finish numbers the reply and remembers its choices, so a typed number can pick one.
+func (d *decider) finish() {
+	d.conv.Updated = d.now
+	d.conv.Choices = d.reply.Choices
+	for _, b := range d.reply.Blocks {
+		if b.Kind == TextBlock && b.Text != "" {
+			d.conv.addTurn("bot", b.Text, d.now)
+			break
+		}
+	}
+}
+
+// nextStep starts a reply whose contextual choices must carry a new step number.
+func (d *decider) nextStep() int {
+	d.conv.Step++
+	return d.conv.Step
+}
+
+func (d *decider) msg(key string) string { return d.kb.Message(key) }
+
+func (d *decider) say(text string) {
+	if text != "" {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: text})
+	}
+}
+
+func (d *decider) offer(id, label string) {
+	for _, c := range d.reply.Choices {
+		if c.ID == id {
+			return
+		}
+	}
+	d.reply.Choices = append(d.reply.Choices, Choice{ID: id, Label: label})
+}
+
+// ---- free text
+
+func (d *decider) text(raw string) {
+	text := cleanText(raw)
+	if n := utf8.RuneCountInString(text); n > maxTextRunes {
+		text = string([]rune(text)[:maxTextRunes])
+		d.say(strings.ReplaceAll(d.msg("too_long"), "{n}", strconv.Itoa(maxTextRunes)))
+	}
+	if strings.TrimSpace(text) == "" {
+		d.say(d.msg("empty_input"))
+		d.reoffer()
+		return
+	}
+	d.conv.addTurn("user", text, d.now)
+	if d.conv.Mode == modeHandoff {
+		d.fx.relay = text
+		return
+	}
+	if n, ok := typedNumber(text); ok {
+		if n >= 1 && n <= len(d.conv.Choices) {
+			d.choose(d.conv.Choices[n-1].ID)
+			return
+		}
+		if len(d.conv.Choices) > 0 {
+			d.say(strings.ReplaceAll(d.msg("not_a_choice"), "{n}", strconv.Itoa(len(d.conv.Choices))))
+			d.reoffer()
+			return
+		}
+	}
+	switch d.kb.Command(text) {
+	case "restart":
+		d.restart()
+		return
+	case "back":
+		d.back()
+		return
+	case "cancel":
+		d.cancel()
+		return
+	case "help":
+		d.say(d.msg("help"))
+		d.offerMenu()
+		return
+	}
+	switch d.conv.Mode {
+	case modeIntake:
+		d.intakeText(text)
+		return
+	case modeQuestion:
+		if d.optionByLabel(text) {
+			return
+		}
+	}
+	if c, ok := d.choiceByLabel(text); ok {
+		d.choose(c)
+		return
+	}
+	d.freeText(text)
+}
+
+// cleanText drops control characters (keeping line breaks) so they reach neither the matcher
+// nor the staff.
+func cleanText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if unicode.IsControl(r) || r == '\u200b' || r == '\ufeff' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// typedNumber recognises a message that is only a small number, in any width (３ or 3).
+func typedNumber(s string) (int, bool) {
+	s = strings.TrimSpace(norm.NFKC.String(s))
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "."), "番")
+	if s == "" || len(s) > 2 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// choiceByLabel lets a user type a button's label instead of tapping it.
+func (d *decider) choiceByLabel(text string) (string, bool) {
+	f := d.kb.Fold(text)
+	for _, c := range d.conv.Choices {
+		if d.kb.Fold(c.Label) == f {
+			return c.ID, true
+		}
+	}
+	return "", false
+}
+
+func (d *decider) optionByLabel(text string) bool {
+	id, ok := d.choiceByLabel(text)
+	if ok && strings.HasPrefix(id, "o:") {
+		d.choose(id)
+		return true
+	}
+	return false
+}
+
+// freeText matches a text against the topics and answers, clarifies, escalates or falls back.
+func (d *decider) freeText(text string) {
+	res := d.kb.Search(text)
+	d.reply.Ranked = ranked(res)
+	d.fx.counts = append(d.fx.counts, "consultation")
+	top := res.Top()
+	switch {
+	case res.Escalate:
+		d.reply.Outcome = Escalate
+		if top != nil && res.Confident {
+			d.reply.Topic, d.reply.Urgent = top.ID, top.Urgent
+			d.conv.Topic = top.ID
+			if top.Urgent {
+				d.firstAid(top)
+			}
+		}
+		d.escalate()
+	case top != nil && res.Confident:
+		d.reply.Outcome = Answer
+		d.fx.counts = append(d.fx.counts, "answer")
+		d.conv.push()
+		d.enterTopic(top)
+	case res.Menu != nil:
+		d.menuEntry(res.Menu)
+	case top != nil:
+		d.reply.Outcome = Clarify
+		d.fx.counts = append(d.fx.counts, "clarify")
+		d.fx.unanswered = &Unanswered{Text: text, Outcome: Clarify, Topics: topicIDs(res, 3)}
+		d.conv.push()
+		d.conv.Mode = modeClarify
+		d.say(d.msg("clarify"))
+		for i, m := range res.Topics {
+			if i == 3 {
+				break
+			}
+			d.offer(topicChoice(m.Topic.ID), m.Topic.Label)
+		}
+		d.offer(actChoice(actNone), d.msg("clarify_none"))
+		d.offer(actChoice(actPerson), d.msg("label_person"))
+	default:
+		d.reply.Outcome = Fallback
+		d.fx.counts = append(d.fx.counts, "fallback")
+		d.fx.unanswered = &Unanswered{Text: text, Outcome: Fallback}
+		d.say(d.msg("fallback"))
+		d.offerMenu()
+	}
+	if d.reply.Outcome != "" && d.fx.topic == "" {
+		d.fx.topic = d.reply.Topic
+	}
+}
+
+func ranked(res knowledge.Result) []TopicScore {
+	var out []TopicScore
+	for _, m := range res.Topics {
+		out = append(out, TopicScore{ID: m.Topic.ID, Title: m.Topic.Title, Score: round2(m.Confidence)})
+	}
+	return out
+}
+
+func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
+
+func topicIDs(res knowledge.Result, n int) []string {
+	var ids []string
+	for i, m := range res.Topics {
+		if i == n {
+			break
+		}
+		ids = append(ids, m.Topic.ID)
+	}
+	return ids
+}
+
+// ---- choices
+
+func (d *decider) choose(id string) {
+	ch := parseChoice(id)
+	if ch.malforms {
+		d.stale()
+		return
+	}
+	if label := d.labelOf(id); label != "" {
+		d.conv.addTurn("user", "["+label+"]", d.now)
+	}
+	if d.conv.Mode == modeHandoff && !(ch.kind == 'a' && ch.target == actRestart) {
+		// While staff handle the case, buttons from before are not acted on.
+		d.fx.relay = "[" + d.labelOf(id) + "]"
+		return
+	}
+	switch ch.kind {
+	case 'm':
+		entry := d.kb.MenuEntry(ch.target)
+		if entry == nil {
+			d.stale()
+			return
+		}
+		d.conv.push()
+		d.menuEntry(entry)
+	case 't':
+		t := d.kb.Topic(ch.target)
+		if t == nil {
+			d.stale()
+			return
+		}
+		d.fx.counts = append(d.fx.counts, "consultation", "answer")
+		d.fx.topic = t.ID
+		d.reply.Outcome = Answer
+		d.conv.push()
+		d.enterTopic(t)
+	case 'a':
+		d.action(ch.target)
+	case 'o':
+		if ch.step != d.conv.Step || d.conv.Mode != modeQuestion || ch.target != d.conv.Question {
+			d.stale()
+			return
+		}
+		d.pickOption(ch.value)
+	case 'i':
+		if ch.step != d.conv.Step || d.conv.Mode != modeIntake || d.conv.Intake == nil || ch.target != d.conv.Intake.Current {
+			d.stale()
+			return
+		}
+		d.intakeChoice(ch.value)
+	}
+}
+
+func (d *decider) labelOf(id string) string {
+	for _, c := range d.conv.Choices {
+		if c.ID == id {
+			return c.Label
+		}
+	}
+	return ""
+}
+
+func (d *decider) action(a string) {
+	switch a {
+	case actRestart:
+		d.restart()
+	case actBack:
+		d.back()
+	case actPerson:
+		d.reply.Outcome = Escalate
+		if t := d.kb.Topic(d.conv.Topic); t != nil {
+			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+		}
+		d.escalate()
+	case actResolved:
+		d.fx.counts = append(d.fx.counts, "resolved")
+		d.fx.topic = d.conv.Topic
+		d.say(d.msg("resolved_thanks"))
+		d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Intake, d.conv.Back = modeMenu, "", "", nil, nil
+		d.offerMenu()
+	case actOther, actNone:
+		d.conv.push()
+		d.conv.Mode, d.conv.Topic, d.conv.Question = modeMenu, "", ""
+		d.say(d.msg("other_prompt"))
+		d.offerMenu()
+	case actIntake:
+		d.conv.push()
+		d.startIntake(false)
+	case actFullIntake:
+		d.conv.push()
+		d.startIntake(true)
+	case actFAQ:
+		d.showFAQ()
+	case actContacts:
+		if t := d.kb.Topic(d.conv.Topic); t != nil {
+			d.contacts(t.Contacts)
+			d.afterAnswer(t)
+			return
+		}
+		d.allContacts()
+	default:
+		d.stale()
+	}
+}
+
+// stale answers a button that no longer applies with a polite restart.
+func (d *decider) stale() {
+	d.say(d.msg("stale_choice"))
+	d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Back = modeMenu, "", "", nil
+	d.offerMenu()
+}
+
+func (d *decider) restart() {
+	d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Intake, d.conv.Back = modeMenu, "", "", nil, nil
+	d.greet(false)
+}
+
+func (d *decider) back() {
+	if !d.conv.pop() {
+		d.restart()
+		return
+	}
+	d.present()
+}
+
+// cancel leaves a form or a question and returns to what came before it.
+func (d *decider) cancel() {
+	switch d.conv.Mode {
+	case modeIntake, modeQuestion, modeClarify:
+		for d.conv.Mode == modeIntake || d.conv.Mode == modeQuestion || d.conv.Mode == modeClarify {
+			if !d.conv.pop() {
+				d.restart()
+				return
+			}
+		}
+		d.present()
+	default:
+		d.restart()
+	}
+}
+
+// present re-draws the current position, after back or cancel.
+func (d *decider) present() {
+	c := d.conv
+	t := d.kb.Topic(c.Topic)
+	switch {
+	case c.Mode == modeIntake && c.Intake != nil && c.Intake.Current != "":
+		d.askIntake()
+	case c.Mode == modeQuestion && t != nil:
+		if q := findQuestion(t, c.Question); q != nil {
+			d.askQuestion(t, q, false)
+			return
+		}
+		d.restart()
+	case (c.Mode == modeAnswered || c.Mode == modeQuestion) && t != nil:
+		d.answer(t, nil)
+		d.afterAnswer(t)
+	case c.Topic != "" && t == nil:
+		d.stale() // the topic was removed by a reload
+	default:
+		d.greet(false)
+	}
+}
+
+// ---- menu
+
+func (d *decider) greet(hello bool) {
+	if hello {
+		d.say(d.msg("greeting"))
+	} else {
+		d.say(d.msg("menu_prompt"))
+	}
+	d.offerMenu()
+}
+
+func (d *decider) offerMenu() {
+	for _, e := range d.kb.Menu() {
+		d.offer(menuChoice(e.ID), e.Label)
+	}
+}
+
+// reoffer repeats the last reply's choices, e.g. after an empty message.
+func (d *decider) reoffer() {
+	if len(d.conv.Choices) == 0 {
+		d.offerMenu()
+		return
+	}
+	d.reply.Choices = append(d.reply.Choices, d.conv.Choices...)
+}
+
+func (d *decider) menuEntry(e *knowledge.MenuEntry) {
+	switch e.Action {
+	case "escalate":
+		d.reply.Outcome = Escalate
+		d.escalate()
+	case "contacts":
+		d.say(e.Prompt)
+		d.allContacts()
+	default:
+		d.conv.Mode = modeMenu
+		d.say(e.Prompt)
+		for _, id := range e.Topics {
+			if t := d.kb.Topic(id); t != nil {
+				d.offer(topicChoice(t.ID), t.Label)
+			}
+		}
+		d.offer(actChoice(actBack), d.msg("label_back"))
+		d.offer(actChoice(actPerson), d.msg("label_person"))
+	}
+}
+
+func (d *decider) allContacts() {
+	var ids []string
+	for _, c := range d.kb.Contacts() {
+		if !c.Internal {
+			ids = append(ids, c.ID)
+		}
+	}
+	d.contactsTitled(d.msg("contacts_prompt"), ids)
+	d.offer(actChoice(actRestart), d.msg("label_restart"))
+	d.offer(actChoice(actPerson), d.msg("label_person"))
+}
+
+// ---- topics
+
+// enterTopic starts a topic: urgent ones answer at once, first-aid steps first, and ask their
+// questions afterwards; the others ask their questions first and then answer.
+func (d *decider) enterTopic(t *knowledge.Topic) {
+	c := d.conv
+	c.Topic, c.Question = t.ID, ""
+	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+	if len(t.Questions) > 0 && !t.Urgent && !d.oneShot {
+		d.askQuestion(t, &t.Questions[0], false)
+		return
+	}
+	if t.Urgent {
+		d.firstAid(t)
+	}
+	d.answer(t, nil)
+	if len(t.Questions) > 0 {
+		d.askQuestion(t, &t.Questions[0], true)
+		return
+	}
+	d.afterAnswer(t)
+}
+
+func (d *decider) firstAid(t *knowledge.Topic) {
+	if t.FirstAid == nil {
+		return
+	}
+	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: t.FirstAid.Lead, Items: t.FirstAid.Steps})
+	if t.FirstAid.Why != "" {
+		d.say(t.FirstAid.Why)
+	}
+}
+
+func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {
+	for i := range t.Questions {
+		if t.Questions[i].ID == id {
+			return &t.Questions[i]
+		}
+	}
+	return nil
+}
+
+func (d *decider) askQuestion(t *knowledge.Topic, q *knowledge.Question, answered bool) {
+	step := d.nextStep()
+	d.conv.Mode, d.conv.Topic, d.conv.Question = modeQuestion, t.ID, q.ID
+	d.say(q.Ask)
+	for _, o := range q.Options {
+		d.offer(optChoice(step, q.ID, o.ID), o.Label)
+	}
+	if answered {
+		// the answer came first (urgent topics): the question only refines it
+		d.afterAnswerChoices(t)
+		return
+	}
+	d.offer(actChoice(actBack), d.msg("label_back"))
+	d.offer(actChoice(actPerson), d.msg("label_person"))
+}
+
+func (d *decider) pickOption(optID string) {
+	t := d.kb.Topic(d.conv.Topic)
+	if t == nil {
+		d.stale()
+		return
+	}
+	q := findQuestion(t, d.conv.Question)
+	if q == nil {
+		d.stale()
+		return
+	}
+	for i := range q.Options {
+		o := &q.Options[i]
+		if o.ID != optID {
+			continue
+		}
+		d.conv.push()
+		if o.Topic != "" {
+			next := d.kb.Topic(o.Topic)
+			if next == nil {
+				d.stale()
+				return
+			}
+			d.fx.topic = next.ID
+			d.fx.counts = append(d.fx.counts, "answer")
+			d.reply.Outcome = Answer
+			d.enterTopic(next)
+			return
+		}
+		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+		if t.Urgent {
+			// the standard answer and first aid were given already: add what this case needs
+			d.conv.Mode, d.conv.Question = modeAnswered, ""
+			d.say(o.Answer)
+			d.contacts(o.Contacts)
+			d.afterAnswer(t)
+			return
+		}
+		d.answer(t, o)
+		d.afterAnswer(t)
+		return
+	}
+	d.stale()
+}
+
+// answer gives a topic's standard answer (after an option's tailored one), the current alerts
+// and the contact cards.
+func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
+	d.conv.Mode, d.conv.Topic, d.conv.Question = modeAnswered, t.ID, ""
+	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+	var ids []string
+	if o != nil {
+		d.say(o.Answer)
+		ids = append(ids, o.Contacts...)
+	}
+	d.say(t.Answer)
+	d.alerts(t)
+	d.contacts(append(ids, t.Contacts...))
+}
+
+func (d *decider) alerts(t *knowledge.Topic) {
+	var items []string
+	for _, a := range d.kb.Alerts(t.ID) {
+		line := a.Title + "（" + a.Date.Format("2006.1.2") + "）"
+		if a.URL != "" {
+			line += " " + a.URL
+		}
+		items = append(items, line)
+	}
+	if len(items) > 0 {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: AlertsBlock, Title: d.msg("alerts_title"), Items: items})
+	}
+}
+
+func (d *decider) afterAnswer(t *knowledge.Topic) {
+	d.nextStep()
+	d.say(d.msg("after_answer"))
+	d.afterAnswerChoices(t)
+}
+
+func (d *decider) afterAnswerChoices(t *knowledge.Topic) {
+	d.offer(actChoice(actIntake), d.msg("label_intake"))
+	d.offer(actChoice(actPerson), d.msg("label_person"))
+	d.offer(actChoice(actResolved), d.msg("label_resolved"))
+	d.offer(actChoice(actOther), d.msg("label_other"))
+	if len(t.FAQ) > 0 {
+		d.offer(actChoice(actFAQ), d.msg("label_faq"))
+	}
+	d.offer(actChoice(actRestart), d.msg("label_restart"))
+}
+
+func (d *decider) showFAQ() {
+	t := d.kb.Topic(d.conv.Topic)
+	if t == nil || len(t.FAQ) == 0 {
+		d.stale()
+		return
+	}
+	for _, c := range d.kb.FAQ(t.ID) {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Title: d.msg("faq_title") + "：" + c.Subject, Text: c.FAQ})
+	}
+	d.afterAnswer(t)
+}
+
+// contacts adds the cards of the given contact ids, each once, public ones with their status.
+func (d *decider) contacts(ids []string) {
+	d.contactsTitled(d.msg("contacts_title"), ids)
+}
+
+func (d *decider) contactsTitled(title string, ids []string) {
+	seen := map[string]bool{}
+	var cards []Contact
+	for _, id := range ids {
+		c := d.kb.Contact(id)
+		if c == nil || seen[id] {
+			continue
+		}
+		seen[id] = true
+		cards = append(cards, d.card(c))
+	}
+	if len(cards) > 0 {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: ContactsBlock, Title: title, Contacts: cards,
+			CallLabel: d.msg("label_call"), WebLabel: d.msg("label_web")})
+	}
+}
+
+func (d *decider) card(c *knowledge.Contact) Contact {
+	card := Contact{Name: c.Name, Phone: c.Phone, Email: c.Email, URL: c.URL, Hours: c.Hours}
+	if c.Schedule != nil {
+		if c.Schedule.OpenAt(d.now, d.kb.Holidays()) {
+			card.Status, card.OpenLabel = "open", d.msg("open_now")
+		} else {
+			card.Status, card.OpenLabel = "closed", d.msg("closed_now")
+		}
+	}
+	add := func(key, value, kind string) {
+		if value != "" {
+			card.Fields = append(card.Fields, Field{Label: d.msg(key), Value: value, Kind: kind})
+		}
+	}
+	add("field_phone", c.Phone, "phone")
+	add("field_hours", c.Hours, "")
+	add("field_url", c.URL, "url")
+	for _, l := range c.Links {
+		add("field_url", l.Title+" "+l.URL, "")
+	}
+	add("field_email", c.Email, "email")
+	add("field_accepts", c.Accepts, "")
+	add("field_not_accepts", c.NotAccepts, "")
+	add("field_prepare", c.Prepare, "")
+	add("field_note", c.Status, "")
+	return card
+}
+
+// ---- escalation
+
+// escalate hands the conversation to a person when staff are reachable, and otherwise says how
+// to reach the helpdesk directly. It never promises an answer nobody will give.
+func (d *decider) escalate() {
+	d.fx.counts = append(d.fx.counts, "escalate")
+	if d.fx.topic == "" {
+		d.fx.topic = d.reply.Topic
+	}
+	person := d.personEntry()
+	if !d.policy.Staffed {
+		d.say(d.msg("escalate_nostaff"))
+		var ids []string
+		if person != nil {
+			ids = append(ids, person.Contacts...)
+		}
+		if t := d.kb.Topic(d.conv.Topic); t != nil {
+			ids = append(ids, t.Contacts...)
+		}
+		d.contacts(ids)
+		d.fx.handoff = true // recorded as a request, with nobody notified
+		d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent}
+		d.offer(actChoice(actRestart), d.msg("label_restart"))
+		return
+	}
+	d.fx.handoff = true
+	d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent, Staffed: true}
+	d.conv.push()
+	d.conv.Mode = modeHandoff
+	// The case id is only known inside the transaction; Engine fills {case} in afterwards.
+	if d.policy.Hours != nil && !d.policy.Hours.OpenAt(d.now, d.kb.Holidays()) {
+		hours := ""
+		if next, ok := d.policy.Hours.NextOpen(d.now, d.kb.Holidays()); ok {
+			hours = next.Format("1月2日 15:04")
+		}
+		d.say(strings.ReplaceAll(d.msg("escalate_offhours"), "{hours}", hours))
+		if t := d.kb.Topic(d.conv.Topic); t != nil {
+			d.openContacts(t.Contacts)
+		}
+	} else {
+		d.say(d.msg("escalate_staffed"))
+	}
+	d.offer(actChoice(actRestart), d.msg("label_restart"))
+}
+
+// openContacts adds the cards of the public contacts that are open now.
+func (d *decider) openContacts(ids []string) {
+	var open []string
+	for _, id := range ids {
+		c := d.kb.Contact(id)
+		if c != nil && !c.Internal && (c.Schedule == nil || c.Schedule.OpenAt(d.now, d.kb.Holidays())) {
+			open = append(open, id)
+		}
+	}
+	d.contacts(open)
+}
+
+func (d *decider) personEntry() *knowledge.MenuEntry {
+	for _, e := range d.kb.Menu() {
+		if e.Action == "escalate" {
+			return e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,195 @@
+package knowledge
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Tokyo is Japan time, in which every opening hour of the knowledge is written. It falls back to
+// a fixed +09:00 zone when the system has no time zone database (Japan has no daylight saving).
+var Tokyo = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Tokyo"); err == nil {
+		return loc
+	}
+	return time.FixedZone("JST", 9*60*60)
+}()
+
+// Schedule is the machine-readable form of opening hours, used to say "now open" or "closed".
+type Schedule struct {
+	Days             [7]bool // indexed by time.Weekday
+	Spans            []Span  // minutes after midnight; empty means all day on open days
+	ClosedOnHolidays bool
+	ClosedYearEnd    bool // 年末年始: 29 December to 3 January
+}
+
+// Span is an opening period within a day, in minutes after midnight, From inclusive, To exclusive.
+type Span struct{ From, To int }
+
+// OpenAt reports whether the schedule is open at t, given the holidays of the knowledge.
+func (s *Schedule) OpenAt(t time.Time, holidays map[string]bool) bool {
+	t = t.In(Tokyo)
+	if !s.Days[t.Weekday()] {
+		return false
+	}
+	if s.ClosedOnHolidays && holidays[t.Format(time.DateOnly)] {
+		return false
+	}
+	if s.ClosedYearEnd && isYearEnd(t) {
+		return false
+	}
+	if len(s.Spans) == 0 {
+		return true
+	}
+	m := t.Hour()*60 + t.Minute()
+	for _, sp := range s.Spans {
+		if m >= sp.From && m < sp.To {
+			return true
+		}
+	}
+	return false
+}
+
+// NextOpen returns the first moment at or after t when the schedule is open, looking at most
+// 30 days ahead; ok is false when it never opens in that window.
+func (s *Schedule) NextOpen(t time.Time, holidays map[string]bool) (next time.Time, ok bool) {
+	t = t.In(Tokyo).Truncate(time.Minute)
+	if s.OpenAt(t, holidays) {
+		return t, true
+	}
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Tokyo)
+	for i := 0; i < 30; i++ {
+		d := day.AddDate(0, 0, i)
+		spans := s.Spans
+		if len(spans) == 0 {
+			spans = []Span{{0, 24 * 60}}
+		}
+		for _, sp := range spans {
+			c := d.Add(time.Duration(sp.From) * time.Minute)
+			if c.Before(t) {
+				continue
+			}
+			if s.OpenAt(c, holidays) {
+				return c, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+func isYearEnd(t time.Time) bool {
+	m, d := t.Month(), t.Day()
+	return (m == time.December && d >= 29) || (m == time.January && d <= 3)
+}
+
+var dayNames = map[string]time.Weekday{
+	"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
+	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
+}
+
+// ParseSchedule reads the compact form used in the knowledge files, for example
+// "mon-fri 10:00-12:00 13:30-17:00; closed holidays year-end". Days are mon..sun, ranges
+// (mon-fri), lists (mon,wed) or the words weekdays and daily; times are HH:MM-HH:MM.
+func ParseSchedule(text string) (*Schedule, error) {
+	s := &Schedule{}
+	main, closed, _ := strings.Cut(text, ";")
+	fields := strings.Fields(main)
+	if len(fields) == 0 {
+		return nil, fmt.Errorf("empty schedule")
+	}
+	if err := s.parseDays(fields[0]); err != nil {
+		return nil, err
+	}
+	for _, f := range fields[1:] {
+		sp, err := parseSpan(f)
+		if err != nil {
+			return nil, err
+		}
+		s.Spans = append(s.Spans, sp)
+	}
+	closed = strings.TrimSpace(closed)
+	if closed != "" {
+		words := strings.Fields(closed)
+		if words[0] != "closed" {
+			return nil, fmt.Errorf("after ';' expected \"closed\", got %q", words[0])
+		}
+		for _, w := range words[1:] {
+			switch w {
+			case "holidays":
+				s.ClosedOnHolidays = true
+			case "year-end":
+				s.ClosedYearEnd = true
+			default:
+				return nil, fmt.Errorf("unknown closing rule %q (want holidays or year-end)", w)
+			}
+		}
+	}
+	return s, nil
+}
+
+func (s *Schedule) parseDays(f string) error {
+	switch f {
+	case "daily":
+		for i := range s.Days {
+			s.Days[i] = true
+		}
+		return nil
+	case "weekdays":
+		f = "mon-fri"
+	}
+	for _, part := range strings.Split(f, ",") {
+		from, to, isRange := strings.Cut(part, "-")
+		a, ok := dayNames[from]
+		if !ok {
+			return fmt.Errorf("unknown day %q (want mon..sun, weekdays or daily)", from)
+		}
+		if !isRange {
+			s.Days[a] = true
+			continue
+		}
+		b, ok := dayNames[to]
+		if !ok {
+			return fmt.Errorf("unknown day %q (want mon..sun)", to)
+		}
+		for d := a; ; d = (d + 1) % 7 {
+			s.Days[d] = true
+			if d == b {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func parseSpan(f string) (Span, error) {
+	from, to, ok := strings.Cut(f, "-")
+	if !ok {
+		return Span{}, fmt.Errorf("time range %q: want HH:MM-HH:MM", f)
+	}
+	a, err := parseClock(from)
+	if err != nil {
+		return Span{}, fmt.Errorf("time range %q: %v", f, err)
+	}
+	b, err := parseClock(to)
+	if err != nil {
+		return Span{}, fmt.Errorf("time range %q: %v", f, err)
+	}
+	if b <= a {
+		return Span{}, fmt.Errorf("time range %q ends before it starts", f)
+	}
+	return Span{a, b}, nil
+}
+
+func parseClock(s string) (int, error) {
+	h, m, ok := strings.Cut(s, ":")
+	if !ok {
+		return 0, fmt.Errorf("%q is not HH:MM", s)
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hh < 0 || hh > 24 || mm < 0 || mm > 59 || (hh == 24 && mm != 0) {
+		return 0, fmt.Errorf("%q is not HH:MM", s)
+	}
+	return hh*60 + mm, nil
+}

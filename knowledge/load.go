@@ -1,0 +1,752 @@
+package knowledge
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Names of the files of a knowledge folder. Topics live one per file under topicsDir; every
+// consultations*.csv file is read, so admins can add an export beside the original.
+const (
+	sourcesFile    = "sources.yaml"
+	contactsFile   = "contacts.yaml"
+	programmesFile = "programmes.yaml"
+	alertsFile     = "alerts.yaml"
+	intakeFile     = "intake.yaml"
+	menuFile       = "menu.yaml"
+	messagesFile   = "messages.yaml"
+	holidaysFile   = "holidays.yaml"
+	synonymsFile   = "synonyms.yaml"
+	topicsDir      = "topics"
+	casesPattern   = "consultations*.csv"
+)
+
+// Base is one loaded, validated knowledge folder. It is never modified after Load returns.
+type Base struct {
+	sources    []*Source
+	sourceByID map[string]*Source
+	contacts   []*Contact
+	contactIdx map[string]*Contact
+	programmes []*Programme
+	topics     []*Topic
+	topicIdx   map[string]*Topic
+	alerts     []*Alert
+	intake     []*IntakeQuestion
+	menu       []*MenuEntry
+	commands   map[string][]string
+	vague      []*Vague
+	messages   map[string]string
+	holidays   []Holiday
+	holidaySet map[string]bool
+	synonyms   [][]string
+	cases      []*Case
+	caseIdx    map[string]*Case
+	faqTopics  map[string][]string // 受理番号 -> topics that attach its standard answer
+	files      map[string]string   // file -> sha256, to tell what a reload changed
+	index      *index
+}
+
+// Load reads and validates the knowledge in fsys. On any problem it returns a nil Base and a
+// Problems error listing every problem found, each as file:line: reason.
+func Load(fsys fs.FS) (*Base, error) {
+	l := &loader{fsys: fsys, b: &Base{
+		sourceByID: map[string]*Source{},
+		contactIdx: map[string]*Contact{},
+		topicIdx:   map[string]*Topic{},
+		messages:   map[string]string{},
+		commands:   map[string][]string{},
+		holidaySet: map[string]bool{},
+		caseIdx:    map[string]*Case{},
+		faqTopics:  map[string][]string{},
+		files:      map[string]string{},
+	}}
+	l.loadSources()
+	l.loadContacts()
+	l.loadProgrammes()
+	l.loadTopics()
+	l.loadAlerts()
+	l.loadIntake()
+	l.loadMenu()
+	l.loadMessages()
+	l.loadHolidays()
+	l.loadSynonyms()
+	l.loadCases()
+	l.validate()
+	if len(l.problems) > 0 {
+		return nil, l.problems.sorted()
+	}
+	l.b.index = buildIndex(l.b)
+	return l.b, nil
+}
+
+type loader struct {
+	fsys     fs.FS
+	b        *Base
+	problems Problems
+	// where references were written, for the cross-file checks of validate
+	refs      []topicRefs
+	alertRefs []keyLines
+	menuRefs   []keyLines
+	vagueLines []int
+}
+
+// read returns a file's bytes; a missing or unreadable required file is a problem.
+func (l *loader) read(name string) ([]byte, bool) {
+	data, err := fs.ReadFile(l.fsys, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			l.problem(name, 0, "file is missing")
+		} else {
+			l.problem(name, 0, "cannot read: %v", err)
+		}
+		return nil, false
+	}
+	sum := sha256.Sum256(data)
+	l.b.files[name] = hex.EncodeToString(sum[:])
+	return data, true
+}
+
+func (l *loader) readYAMLList(name string) []*yaml.Node {
+	data, ok := l.read(name)
+	if !ok {
+		return nil
+	}
+	return l.entries(name, l.parseYAML(name, data))
+}
+
+// ---- sources.yaml
+
+type rawSource struct {
+	ID    string `yaml:"id"`
+	File  string `yaml:"file"`
+	Title string `yaml:"title"`
+	Date  string `yaml:"date"`
+	Note  string `yaml:"note"`
+}
+
+func (l *loader) loadSources() {
+	for _, n := range l.readYAMLList(sourcesFile) {
+		var r rawSource
+		if !l.decode(sourcesFile, n, &r) {
+			continue
+		}
+		kl := linesOf(n)
+		if !newID(l, sourcesFile, kl, r.ID, l.b.sourceByID) {
+			continue
+		}
+		if r.File == "" {
+			l.problem(sourcesFile, kl.at("file"), "source %q has no file", r.ID)
+		} else if _, err := fs.Stat(l.fsys, r.File); err != nil {
+			l.problem(sourcesFile, kl.at("file"), "source %q: file %q cannot be read: %v", r.ID, r.File, errors.Unwrap(err))
+		}
+		s := &Source{ID: r.ID, File: r.File, Title: r.Title, Date: r.Date, Note: r.Note}
+		l.b.sources = append(l.b.sources, s)
+		l.b.sourceByID[s.ID] = s
+	}
+}
+
+// newID checks that id is set, well formed and not yet in seen.
+func newID[V any](l *loader, file string, kl keyLines, id string, seen map[string]V) bool {
+	if id == "" {
+		l.problem(file, kl.entry, "entry has no id")
+		return false
+	}
+	if !validID(id) {
+		l.problem(file, kl.at("id"), "id %q: use lowercase letters, digits and '-' only", id)
+		return false
+	}
+	if _, dup := seen[id]; dup {
+		l.problem(file, kl.at("id"), "duplicate id %q", id)
+		return false
+	}
+	return true
+}
+
+func validID(id string) bool {
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return id != "" && id[0] != '-'
+}
+
+// ---- contacts.yaml
+
+type rawLink struct {
+	Title string `yaml:"title"`
+	URL   string `yaml:"url"`
+}
+
+type rawContact struct {
+	ID         string    `yaml:"id"`
+	Name       string    `yaml:"name"`
+	Org        string    `yaml:"org"`
+	Phone      string    `yaml:"phone"`
+	Email      string    `yaml:"email"`
+	URL        string    `yaml:"url"`
+	Links      []rawLink `yaml:"links"`
+	Hours      string    `yaml:"hours"`
+	Schedule   string    `yaml:"schedule"`
+	Accepts    string    `yaml:"accepts"`
+	NotAccepts string    `yaml:"not_accepts"`
+	Prepare    string    `yaml:"prepare"`
+	Internal   bool      `yaml:"internal"`
+	Sources    []string  `yaml:"sources"`
+	Note       string    `yaml:"note"`
+}
+
+func (l *loader) loadContacts() {
+	for _, n := range l.readYAMLList(contactsFile) {
+		var r rawContact
+		if !l.decode(contactsFile, n, &r) {
+			continue
+		}
+		kl := linesOf(n)
+		if !newID(l, contactsFile, kl, r.ID, l.b.contactIdx) {
+			continue
+		}
+		c := &Contact{
+			ID: r.ID, Name: strings.TrimSpace(r.Name), Org: r.Org, Phone: strings.TrimSpace(r.Phone),
+			Email: strings.TrimSpace(r.Email), URL: strings.TrimSpace(r.URL), Hours: strings.TrimSpace(r.Hours),
+			Accepts: strings.TrimSpace(r.Accepts), NotAccepts: strings.TrimSpace(r.NotAccepts),
+			Prepare: strings.TrimSpace(r.Prepare), Internal: r.Internal, Sources: r.Sources, Note: r.Note,
+		}
+		if c.Name == "" {
+			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)
+		}
+		l.checkPhone(contactsFile, kl.at("phone"), c.Phone)
+		l.checkEmail(contactsFile, kl.at("email"), c.Email)
+		l.checkURL(contactsFile, kl.at("url"), c.URL)
+		c.Links = l.links(contactsFile, n, r.Links)
+		if r.Schedule != "" {
+			s, err := ParseSchedule(r.Schedule)
+			if err != nil {
+				l.problem(contactsFile, kl.at("schedule"), "schedule: %v", err)
+			}
+			c.Schedule = s
+		}
+		if !c.Internal && !c.Reachable() && c.Email == "" {
+			l.problem(contactsFile, kl.entry, "contact %q has no phone, url or email", c.ID)
+		}
+		l.checkSources(contactsFile, kl, c.Sources)
+		l.b.contacts = append(l.b.contacts, c)
+		l.b.contactIdx[c.ID] = c
+	}
+}
+
+func (l *loader) links(file string, node *yaml.Node, raw []rawLink) []Link {
+	var out []Link
+	for i, r := range raw {
+		line := itemLine(node, "links", i, node.Line)
+		if strings.TrimSpace(r.Title) == "" {
+			l.problem(file, line, "link has no title")
+		}
+		l.checkURL(file, line, r.URL)
+		out = append(out, Link{Title: strings.TrimSpace(r.Title), URL: strings.TrimSpace(r.URL)})
+	}
+	return out
+}
+
+func (l *loader) checkSources(file string, kl keyLines, ids []string) {
+	if len(ids) == 0 {
+		l.problem(file, kl.entry, "entry names no source document (sources: [...])")
+	}
+	for _, id := range ids {
+		if _, ok := l.b.sourceByID[id]; !ok {
+			l.problem(file, kl.at("sources"), "unknown source %q (see %s)", id, sourcesFile)
+		}
+	}
+}
+
+// ---- programmes.yaml
+
+type rawProgramme struct {
+	ID          string   `yaml:"id"`
+	Name        string   `yaml:"name"`
+	Org         string   `yaml:"org"`
+	Kind        string   `yaml:"kind"`
+	Description string   `yaml:"description"`
+	Status      string   `yaml:"status"`
+	Phone       string   `yaml:"phone"`
+	URL         string   `yaml:"url"`
+	Sources     []string `yaml:"sources"`
+}
+
+var programmeKinds = map[string]bool{"support": true, "vendors": true, "subsidy": true, "portal": true}
+
+func (l *loader) loadProgrammes() {
+	for _, n := range l.readYAMLList(programmesFile) {
+		var r rawProgramme
+		if !l.decode(programmesFile, n, &r) {
+			continue
+		}
+		kl := linesOf(n)
+		// Programmes share the contacts' namespace: topics list both under contacts:.
+		if !newID(l, programmesFile, kl, r.ID, l.b.contactIdx) {
+			continue
+		}
+		if !programmeKinds[r.Kind] {
+			l.problem(programmesFile, kl.at("kind"), "kind %q: want one of %s", r.Kind, strings.Join(sortedKeys(programmeKinds), ", "))
+		}
+		l.checkPhone(programmesFile, kl.at("phone"), r.Phone)
+		l.checkURL(programmesFile, kl.at("url"), r.URL)
+		l.checkSources(programmesFile, kl, r.Sources)
+		p := &Programme{ID: r.ID, Name: r.Name, Org: r.Org, Kind: r.Kind, Description: strings.TrimSpace(r.Description),
+			Status: r.Status, Phone: r.Phone, URL: r.URL, Sources: r.Sources}
+		l.b.programmes = append(l.b.programmes, p)
+		// A programme is offered like a contact: name, phone, URL.
+		l.b.contactIdx[p.ID] = &Contact{ID: p.ID, Name: p.Name, Org: p.Org, Phone: p.Phone, URL: p.URL,
+			Accepts: p.Description, Status: p.Status, Sources: p.Sources}
+	}
+}
+
+// ---- topics/*.yaml
+
+type rawFirstAid struct {
+	Lead  string   `yaml:"lead"`
+	Steps []string `yaml:"steps"`
+	Why   string   `yaml:"why"`
+}
+
+type rawOption struct {
+	ID       string   `yaml:"id"`
+	Label    string   `yaml:"label"`
+	Answer   string   `yaml:"answer"`
+	Contacts []string `yaml:"contacts"`
+	Topic    string   `yaml:"topic"`
+}
+
+type rawQuestion struct {
+	ID      string      `yaml:"id"`
+	Ask     string      `yaml:"ask"`
+	Options []rawOption `yaml:"options"`
+}
+
+type rawTopic struct {
+	ID         string        `yaml:"id"`
+	Title      string        `yaml:"title"`
+	Label      string        `yaml:"label"`
+	Scope      string        `yaml:"scope"`
+	Urgent     bool          `yaml:"urgent"`
+	Words      []string      `yaml:"words"`
+	Examples   []string      `yaml:"examples"`
+	FirstAid   *rawFirstAid  `yaml:"first_aid"`
+	Questions  []rawQuestion `yaml:"questions"`
+	Answer     string        `yaml:"answer"`
+	Contacts   []string      `yaml:"contacts"`
+	Links      []rawLink     `yaml:"links"`
+	FAQ        []string      `yaml:"faq"`
+	Categories []string      `yaml:"categories"`
+	Sources    []string      `yaml:"sources"`
+}
+
+// MaxLabel is the longest button label, in characters, that every channel can show (LINE quick
+// replies allow 20).
+const MaxLabel = 20
+
+// topicRefs remembers where a topic's references are, for the cross-file checks in validate.
+type topicRefs struct {
+	file string
+	node *yaml.Node
+	kl   keyLines
+}
+
+func (l *loader) loadTopics() {
+	files, err := fs.Glob(l.fsys, topicsDir+"/*.yaml")
+	if err != nil || len(files) == 0 {
+		l.problem(topicsDir, 0, "no topic files (%s/*.yaml)", topicsDir)
+		return
+	}
+	sort.Strings(files)
+	for _, file := range files {
+		data, ok := l.read(file)
+		if !ok {
+			continue
+		}
+		root := l.parseYAML(file, data)
+		if root == nil {
+			continue
+		}
+		if root.Kind != yaml.MappingNode {
+			l.problem(file, root.Line, "expected one topic (a mapping with id:, title:, ...)")
+			continue
+		}
+		var r rawTopic
+		if !l.decode(file, root, &r) {
+			continue
+		}
+		kl := linesOf(root)
+		if !newID(l, file, kl, r.ID, l.b.topicIdx) {
+			continue
+		}
+		if want := path.Join(topicsDir, r.ID+".yaml"); file != want {
+			l.problem(file, kl.at("id"), "topic %q must be in %s", r.ID, want)
+		}
+		t := &Topic{ID: r.ID, Title: strings.TrimSpace(r.Title), Label: strings.TrimSpace(r.Label),
+			Scope: strings.TrimSpace(r.Scope), Urgent: r.Urgent, Answer: strings.TrimSpace(r.Answer),
+			Contacts: r.Contacts, FAQ: r.FAQ, Categories: r.Categories, Sources: r.Sources}
+		t.Words = trimAll(r.Words)
+		t.Examples = trimAll(r.Examples)
+		if t.Title == "" {
+			l.problem(file, kl.entry, "topic %q has no title", t.ID)
+		}
+		if t.Label == "" {
+			t.Label = t.Title
+		}
+		l.checkLabel(file, kl.at("label"), t.Label)
+		if t.Answer == "" {
+			l.problem(file, kl.at("answer"), "topic %q has no answer", t.ID)
+		}
+		if len(t.Words) == 0 {
+			l.problem(file, kl.at("words"), "topic %q has no words: the matcher cannot find it", t.ID)
+		}
+		if r.FirstAid != nil {
+			t.FirstAid = &FirstAid{Lead: strings.TrimSpace(r.FirstAid.Lead), Steps: trimAll(r.FirstAid.Steps), Why: strings.TrimSpace(r.FirstAid.Why)}
+			if t.FirstAid.Lead == "" || len(t.FirstAid.Steps) == 0 {
+				l.problem(file, kl.at("first_aid"), "first_aid needs a lead and at least one step")
+			}
+		}
+		if t.Urgent && t.FirstAid == nil {
+			l.problem(file, kl.at("urgent"), "urgent topic %q has no first_aid", t.ID)
+		}
+		t.Links = l.links(file, root, r.Links)
+		qs := child(root, "questions")
+		for i, rq := range r.Questions {
+			qn := qs.Content[i]
+			q := Question{ID: rq.ID, Ask: strings.TrimSpace(rq.Ask)}
+			if q.ID == "" || q.Ask == "" || len(rq.Options) < 2 {
+				l.problem(file, qn.Line, "question needs an id, ask: and at least two options")
+			}
+			opts := child(qn, "options")
+			for j, ro := range rq.Options {
+				line := qn.Line
+				if opts != nil && j < len(opts.Content) {
+					line = opts.Content[j].Line
+				}
+				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic}
+				if o.ID == "" || !validID(o.ID) {
+					l.problem(file, line, "option needs an id of lowercase letters, digits and '-'")
+				}
+				l.checkLabel(file, line, o.Label)
+				if o.Answer == "" && o.Topic == "" {
+					l.problem(file, line, "option %q needs answer: or topic:", o.ID)
+				}
+				q.Options = append(q.Options, o)
+			}
+			t.Questions = append(t.Questions, q)
+		}
+		l.checkSources(file, kl, t.Sources)
+		l.b.topics = append(l.b.topics, t)
+		l.b.topicIdx[t.ID] = t
+		l.refs = append(l.refs, topicRefs{file: file, node: root, kl: kl})
+	}
+}
+
+func (l *loader) checkLabel(file string, line int, label string) {
+	if label == "" {
+		l.problem(file, line, "empty label")
+	} else if n := len([]rune(label)); n > MaxLabel {
+		l.problem(file, line, "label %q has %d characters; at most %d fit a button", label, n, MaxLabel)
+	}
+}
+
+func trimAll(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ---- alerts.yaml
+
+type rawAlert struct {
+	ID     string   `yaml:"id"`
+	Title  string   `yaml:"title"`
+	Date   string   `yaml:"date"`
+	Topics []string `yaml:"topics"`
+	URL    string   `yaml:"url"`
+	Source string   `yaml:"source"`
+}
+
+func (l *loader) loadAlerts() {
+	seen := map[string]bool{}
+	for _, n := range l.readYAMLList(alertsFile) {
+		var r rawAlert
+		if !l.decode(alertsFile, n, &r) {
+			continue
+		}
+		kl := linesOf(n)
+		if !newID(l, alertsFile, kl, r.ID, seen) {
+			continue
+		}
+		seen[r.ID] = true
+		d, err := time.ParseInLocation(time.DateOnly, r.Date, Tokyo)
+		if err != nil {
+			l.problem(alertsFile, kl.at("date"), "date %q: want YYYY-MM-DD", r.Date)
+		}
+		l.checkURL(alertsFile, kl.at("url"), r.URL)
+		l.checkSources(alertsFile, kl, []string{r.Source})
+		a := &Alert{ID: r.ID, Title: strings.TrimSpace(r.Title), Date: d, Topics: r.Topics, URL: r.URL, Source: r.Source}
+		l.b.alerts = append(l.b.alerts, a)
+		l.alertRefs = append(l.alertRefs, kl)
+	}
+}
+
+// ---- intake.yaml
+
+type rawIntakeQuestion struct {
+	ID      string   `yaml:"id"`
+	Number  int      `yaml:"number"`
+	Section string   `yaml:"section"`
+	Ask     string   `yaml:"ask"`
+	Example string   `yaml:"example"`
+	Kind    string   `yaml:"kind"`
+	Options []string `yaml:"options"`
+	Detail  string   `yaml:"detail"`
+	Short   bool     `yaml:"short"`
+	If      string   `yaml:"if"`
+}
+
+type rawIntake struct {
+	Sources   []string            `yaml:"sources"`
+	Questions []rawIntakeQuestion `yaml:"questions"`
+}
+
+var intakeKinds = map[string]bool{"yesno": true, "choice": true, "multi": true, "text": true}
+
+func (l *loader) loadIntake() {
+	data, ok := l.read(intakeFile)
+	if !ok {
+		return
+	}
+	root := l.parseYAML(intakeFile, data)
+	if root == nil {
+		return
+	}
+	var r rawIntake
+	if !l.decode(intakeFile, root, &r) {
+		return
+	}
+	l.checkSources(intakeFile, linesOf(root), r.Sources)
+	qs := child(root, "questions")
+	seen := map[string]bool{}
+	for i, rq := range r.Questions {
+		kl := linesOf(qs.Content[i])
+		if !newID(l, intakeFile, kl, rq.ID, seen) {
+			continue
+		}
+		seen[rq.ID] = true
+		if !intakeKinds[rq.Kind] {
+			l.problem(intakeFile, kl.at("kind"), "kind %q: want one of %s", rq.Kind, strings.Join(sortedKeys(intakeKinds), ", "))
+		}
+		if (rq.Kind == "choice" || rq.Kind == "multi") && len(rq.Options) < 2 {
+			l.problem(intakeFile, kl.at("options"), "a %s question needs at least two options", rq.Kind)
+		}
+		for j, o := range rq.Options {
+			l.checkLabel(intakeFile, itemLine(qs.Content[i], "options", j, kl.entry), o)
+		}
+		if rq.If != "" && !seen[rq.If] {
+			l.problem(intakeFile, kl.at("if"), "if: %q must name an earlier question", rq.If)
+		}
+		if strings.TrimSpace(rq.Ask) == "" {
+			l.problem(intakeFile, kl.entry, "question %q has no ask:", rq.ID)
+		}
+		l.b.intake = append(l.b.intake, &IntakeQuestion{ID: rq.ID, Number: rq.Number, Section: rq.Section,
+			Ask: strings.TrimSpace(rq.Ask), Example: rq.Example, Kind: rq.Kind, Options: rq.Options,
+			Detail: rq.Detail, Short: rq.Short, If: rq.If})
+	}
+	if len(l.b.intake) == 0 {
+		l.problem(intakeFile, root.Line, "no questions")
+	}
+}
+
+// ---- menu.yaml
+
+type rawMenuEntry struct {
+	ID     string   `yaml:"id"`
+	Label  string   `yaml:"label"`
+	Prompt string   `yaml:"prompt"`
+	Topics []string `yaml:"topics"`
+	Action string   `yaml:"action"`
+	Words    []string `yaml:"words"`
+	Contacts []string `yaml:"contacts"`
+	People   []string `yaml:"people"`
+	Asks     []string `yaml:"asks"`
+}
+
+type rawMenu struct {
+	Entries  []rawMenuEntry      `yaml:"entries"`
+	Commands map[string][]string `yaml:"commands"`
+	Vague    []struct {
+		Words  []string `yaml:"words"`
+		Topics []string `yaml:"topics"`
+	} `yaml:"vague"`
+}
+
+var menuActions = map[string]bool{"topics": true, "contacts": true, "escalate": true}
+
+// Commands are the words that steer the conversation from any point.
+var commandNames = map[string]string{
+	"restart": "back to the greeting and menu",
+	"back":    "one step back",
+	"cancel":  "leave the current form or question",
+	"help":    "explain what the bot can do",
+}
+
+func (l *loader) loadMenu() {
+	data, ok := l.read(menuFile)
+	if !ok {
+		return
+	}
+	root := l.parseYAML(menuFile, data)
+	if root == nil {
+		return
+	}
+	var r rawMenu
+	if !l.decode(menuFile, root, &r) {
+		return
+	}
+	entries := child(root, "entries")
+	seen := map[string]bool{}
+	for i, re := range r.Entries {
+		kl := linesOf(entries.Content[i])
+		if !newID(l, menuFile, kl, re.ID, seen) {
+			continue
+		}
+		seen[re.ID] = true
+		l.checkLabel(menuFile, kl.at("label"), re.Label)
+		if !menuActions[re.Action] {
+			l.problem(menuFile, kl.at("action"), "action %q: want one of %s", re.Action, strings.Join(sortedKeys(menuActions), ", "))
+		}
+		if re.Action == "topics" && len(re.Topics) == 0 {
+			l.problem(menuFile, kl.at("topics"), "menu entry %q offers no topics", re.ID)
+		}
+		l.b.menu = append(l.b.menu, &MenuEntry{ID: re.ID, Label: re.Label, Prompt: strings.TrimSpace(re.Prompt),
+			Topics: re.Topics, Action: re.Action, Words: trimAll(re.Words), Contacts: re.Contacts,
+			People: trimAll(re.People), Asks: trimAll(re.Asks)})
+		l.menuRefs = append(l.menuRefs, kl)
+	}
+	if len(l.b.menu) == 0 {
+		l.problem(menuFile, root.Line, "the menu has no entries")
+	}
+	vague := child(root, "vague")
+	for i, v := range r.Vague {
+		line := vague.Content[i].Line
+		if len(trimAll(v.Words)) == 0 || len(v.Topics) < 2 {
+			l.problem(menuFile, line, "a vague group needs words and at least two topics to ask between")
+			continue
+		}
+		l.b.vague = append(l.b.vague, &Vague{Words: trimAll(v.Words), Topics: v.Topics})
+		l.vagueLines = append(l.vagueLines, line)
+	}
+	kl := linesOf(child(root, "commands"))
+	for name, words := range r.Commands {
+		if _, ok := commandNames[name]; !ok {
+			l.problem(menuFile, kl.at(name), "unknown command %q (known: %s)", name, strings.Join(sortedKeys(commandNames), ", "))
+			continue
+		}
+		l.b.commands[name] = trimAll(words)
+	}
+	for _, name := range sortedKeys(commandNames) {
+		if len(l.b.commands[name]) == 0 {
+			l.problem(menuFile, kl.entry, "command %q has no words (%s)", name, commandNames[name])
+		}
+	}
+}
+
+// ---- messages.yaml
+
+func (l *loader) loadMessages() {
+	data, ok := l.read(messagesFile)
+	if !ok {
+		return
+	}
+	root := l.parseYAML(messagesFile, data)
+	if root == nil {
+		return
+	}
+	var m map[string]string
+	if !l.decode(messagesFile, root, &m) {
+		return
+	}
+	kl := linesOf(root)
+	for k, v := range m {
+		if _, known := messageKeys[k]; !known {
+			l.problem(messagesFile, kl.at(k), "unknown message %q (known: %s)", k, strings.Join(sortedKeys(messageKeys), ", "))
+			continue
+		}
+		l.b.messages[k] = strings.TrimSpace(v)
+	}
+	for _, k := range sortedKeys(messageKeys) {
+		if l.b.messages[k] == "" {
+			l.problem(messagesFile, 0, "message %q is missing (%s)", k, messageKeys[k])
+		}
+	}
+}
+
+// ---- holidays.yaml
+
+type rawHolidays struct {
+	Source string `yaml:"source"`
+	Days   []struct {
+		Date string `yaml:"date"`
+		Name string `yaml:"name"`
+	} `yaml:"days"`
+}
+
+func (l *loader) loadHolidays() {
+	data, ok := l.read(holidaysFile)
+	if !ok {
+		return
+	}
+	root := l.parseYAML(holidaysFile, data)
+	if root == nil {
+		return
+	}
+	var r rawHolidays
+	if !l.decode(holidaysFile, root, &r) {
+		return
+	}
+	for i, d := range r.Days {
+		line := itemLine(root, "days", i, root.Line)
+		t, err := time.ParseInLocation(time.DateOnly, d.Date, Tokyo)
+		if err != nil {
+			l.problem(holidaysFile, line, "date %q: want YYYY-MM-DD", d.Date)
+			continue
+		}
+		if l.b.holidaySet[d.Date] {
+			l.problem(holidaysFile, line, "duplicate date %s", d.Date)
+		}
+		l.b.holidaySet[d.Date] = true
+		l.b.holidays = append(l.b.holidays, Holiday{Date: t, Name: d.Name})
+	}
+}
+
+// ---- synonyms.yaml
+
+func (l *loader) loadSynonyms() {
+	for _, n := range l.readYAMLList(synonymsFile) {
+		var group []string
+		if !l.decode(synonymsFile, n, &group) {
+			continue
+		}
+		group = trimAll(group)
+		if len(group) < 2 {
+			l.problem(synonymsFile, n.Line, "a synonym group needs at least two words")
+			continue
+		}
+		l.b.synonyms = append(l.b.synonyms, group)
+	}
+}

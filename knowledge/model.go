@@ -1,0 +1,176 @@
+// Package knowledge loads the helpdesk's knowledge (contacts, triage topics, first-aid steps,
+// alerts, the intake form, support programmes, the bot's phrases and the consultation CSV) from
+// an fs.FS, validates it as a whole, and ranks topics, standard answers and past consultations
+// for a free text.
+//
+// A *Base is never modified after Load returns, so any number of goroutines may read and search
+// it without locks. A Library holds the Base currently served and swaps in a new one only when it
+// loaded cleanly.
+package knowledge
+
+import "time"
+
+// Source is one of the seed documents every entry of the knowledge names as its origin.
+type Source struct {
+	ID    string // short name used in the sources: lists of other files, e.g. "faq"
+	File  string // path inside the knowledge folder
+	Title string
+	Date  string // as the document itself states it; empty when it states none
+	Note  string
+}
+
+// Link is a titled URL taken from a seed.
+type Link struct {
+	Title string
+	URL   string
+}
+
+// Contact is a public (or internal) place to call, write to or report to.
+type Contact struct {
+	ID         string
+	Name       string
+	Org        string
+	Phone      string // as dialled in Japan, e.g. "03-5978-7509" or "188"
+	Email      string
+	URL        string
+	Links      []Link // further pages: report forms, lists, manuals
+	Hours      string // opening hours as the seed words them
+	Schedule   *Schedule
+	Accepts    string // what it takes
+	NotAccepts string // what it does not take, e.g. companies for 消費者ホットライン
+	Prepare    string // what to have ready before calling
+	Internal   bool   // a role inside the user's own company, not a public body
+	Status     string // for a support programme: 終了, 募集終了 ..., as the seed says
+	Sources    []string
+	Note       string // for admins, never shown to users: why a value was chosen where seeds disagree
+}
+
+// Reachable reports whether the contact can actually be reached: it has a phone number or a URL.
+func (c *Contact) Reachable() bool { return c.Phone != "" || c.URL != "" }
+
+// FirstAid is what to do right now in an urgent topic, before anything is asked.
+type FirstAid struct {
+	Lead  string   // the first line: what to do now
+	Steps []string // numbered steps
+	Why   string   // why, in a sentence or two
+}
+
+// Option is one answer to a question inside a topic. Picking it either adds a tailored answer
+// (and possibly other contacts) or moves the conversation to another topic.
+type Option struct {
+	ID       string
+	Label    string
+	Answer   string
+	Contacts []string
+	Topic    string // move to this topic instead of answering here
+}
+
+// Question tells the cases of a topic apart (e.g. the impersonated company or a buyer).
+type Question struct {
+	ID      string
+	Ask     string
+	Options []Option
+}
+
+// Topic is one triage topic of shared/topics.md.
+type Topic struct {
+	ID         string
+	Title      string
+	Label      string // at most 20 characters, for buttons and quick replies
+	Scope      string
+	Urgent     bool
+	Words      []string // what people type for it, variants included
+	Examples   []string // whole messages people write about it, for similarity matching
+	FirstAid   *FirstAid
+	Questions  []Question
+	Answer     string
+	Contacts   []string
+	Links      []Link
+	FAQ        []string // 受理番号 of CSV rows whose 【FAQ用】標準回答 belongs here
+	Categories []string // CSV 相談内容分類 values whose records are past cases of this topic
+	Sources    []string
+}
+
+// Alert is a dated warning from CHECK1 ("what is happening now").
+type Alert struct {
+	ID     string
+	Title  string
+	Date   time.Time
+	Topics []string
+	URL    string
+	Source string
+}
+
+// IntakeQuestion is one question of the 問診票 (seed 002), asked by 状況を整理する.
+type IntakeQuestion struct {
+	ID      string
+	Number  int // 問N
+	Section string
+	Ask     string
+	Example string
+	Kind    string   // "yesno", "choice", "multi" or "text"
+	Options []string // for choice and multi; yesno offers はい/いいえ/わからない
+	Detail  string   // follow-up asked after はい, e.g. 連絡元と連絡の内容
+	Short   bool     // part of the short version asked first
+	If      string   // asked only when this question was answered はい
+}
+
+// Programme is a support programme, vendor list or subsidy of seed 000.
+type Programme struct {
+	ID          string
+	Name        string
+	Org         string
+	Kind        string // "support", "vendors", "subsidy", "portal"
+	Description string
+	Status      string // e.g. 終了, 今年度は募集終了, as the seed says
+	Phone       string
+	URL         string
+	Sources     []string
+}
+
+// MenuEntry is one entry of the greeting menu.
+type MenuEntry struct {
+	ID     string
+	Label  string
+	Prompt string
+	Topics []string // topics offered as choices
+	Action string   // "topics", "contacts" or "escalate"
+	// People and Asks recognise a request for a person that Words does not list: a word for a
+	// person (担当, 職員, スタッフ) followed closely by a word asking for them (話, つないで, 呼んで).
+	People []string
+	Asks   []string
+	Words  []string // free text that picks this entry, e.g. 担当者と話したい for escalate
+	// Contacts are shown with the entry; for escalate, how to reach the helpdesk directly.
+	Contacts []string
+}
+
+// Holiday is a day the helpdesk and most public contacts are closed.
+type Holiday struct {
+	Date time.Time
+	Name string
+}
+
+// Case is one record of the consultation CSV, read as exported.
+type Case struct {
+	Row      int    // line of the record in the CSV, for error messages
+	No       string // 受理番号
+	Kind     string // 相談種別ID
+	Class    string // 相談内容分類（ガイドブックmission1）
+	Category string // the unnamed 5th column, e.g. "051.ウイルス感染"
+	Subject  string // 件名
+	Body     string // 相談内容
+	Remarks  string // 相談備考
+	Handling string // 対応状況
+	Notes    string // 処置備考
+	Keywords string // 【FAQ用】検索キーワード
+	FAQ      string // 【FAQ用】標準回答（案）
+	FAQRefs  string // 【FAQ用】対策のための参考資料・サイト
+	Topic    string // topic id derived from Category, empty when no topic claims it
+}
+
+// Vague is a group of generic words (メール, スマホ, 詐欺) that say what a text is about without
+// saying which topic: when nothing else is sure, the bot asks which of Topics it means.
+type Vague struct {
+	Words  []string
+	Topics []string
+}

@@ -1,0 +1,116 @@
+package knowledge
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize folds a text the way the matcher reads it, so that the many ways employees type the
+// same word meet:
+//   - NFKC: full-width Latin and digits become ASCII (ＰＣ → PC), half-width katakana becomes
+//     full-width (ﾗﾝｻﾑｳｪｱ → ランサムウェア);
+//   - lower case;
+//   - katakana becomes hiragana, so all-hiragana typing matches (ういるす, ウイルス);
+//   - small kana become large (ウィルス and ウイルス, マルウェア and マルウエア meet) and the
+//     long-vowel mark is dropped (サーバー and サーバ meet);
+//   - everything that is not a letter or digit (punctuation, spaces, emoji, symbols) becomes a
+//     single space, which separates words for the bigrams.
+//
+// The synonym table of the knowledge is applied after this, by Base.fold.
+func Normalize(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // no leading space
+	for _, r := range s {
+		r = foldRune(r)
+		switch {
+		case r == 0:
+			continue // dropped, e.g. the long-vowel mark
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			space = false
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// smallKana maps small hiragana to their full-size forms.
+var smallKana = map[rune]rune{
+	'ぁ': 'あ', 'ぃ': 'い', 'ぅ': 'う', 'ぇ': 'え', 'ぉ': 'お', 'っ': 'つ',
+	'ゃ': 'や', 'ゅ': 'ゆ', 'ょ': 'よ', 'ゎ': 'わ', 'ゕ': 'か', 'ゖ': 'け',
+}
+
+func foldRune(r rune) rune {
+	switch {
+	case r == 'ー' || r == '〜' || r == '～':
+		return 0
+	case r >= 'ァ' && r <= 'ヶ': // katakana to hiragana
+		r -= 'ァ' - 'ぁ'
+	case r == 'ヽ' || r == 'ヾ':
+		r -= 'ヽ' - 'ゝ'
+	}
+	if big, ok := smallKana[r]; ok {
+		return big
+	}
+	if r == 'ゔ' {
+		return 'ぶ'
+	}
+	return unicode.ToLower(r)
+}
+
+// folder applies the synonym groups of the knowledge to normalised text: every word of a group
+// is replaced by the group's first word, longest words first.
+type folder struct{ r *strings.Replacer }
+
+func newFolder(groups [][]string) folder {
+	type pair struct{ from, to string }
+	var pairs []pair
+	for _, g := range groups {
+		to := Normalize(g[0])
+		// The group's first word maps to itself, so that a shorter member that is its prefix
+		// (パスワ of パスワード) cannot cut it.
+		pairs = append(pairs, pair{to, to})
+		for _, w := range g[1:] {
+			if from := Normalize(w); from != "" && from != to {
+				pairs = append(pairs, pair{from, to})
+			}
+		}
+	}
+	// strings.Replacer prefers earlier pairs at the same position: put longer words first so
+	// "ddos攻撃" is replaced whole before "ddos" could be.
+	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i].from) > len(pairs[j].from) })
+	args := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		args = append(args, p.from, p.to)
+	}
+	return folder{strings.NewReplacer(args...)}
+}
+
+func (f folder) fold(normalized string) string {
+	return f.r.Replace(normalized)
+}
+
+// bigrams returns the character bigrams of each space-separated word of normalised text; a word
+// of one character counts as itself. Bigrams do not span words.
+func bigrams(text string, out []string) []string {
+	for _, word := range strings.Fields(text) {
+		rs := []rune(word)
+		if len(rs) == 1 {
+			out = append(out, word)
+			continue
+		}
+		for i := 0; i+1 < len(rs); i++ {
+			out = append(out, string(rs[i:i+2]))
+		}
+	}
+	return out
+}

@@ -1,0 +1,155 @@
+package knowledge
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+// labelled is one line of a labelled set: the expected topic id or outcome, and the text.
+type labelled struct {
+	line int
+	want string
+	text string
+}
+
+func readLabelled(t testing.TB, path string) []labelled {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []labelled
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		want, text, ok := strings.Cut(line, "\t")
+		if !ok {
+			t.Fatalf("%s:%d: want<TAB>text", path, n)
+		}
+		out = append(out, labelled{line: n, want: want, text: text})
+	}
+	return out
+}
+
+// decision maps a Result to the outcome the dialog gives a free text.
+func decision(r Result) string {
+	switch {
+	case r.Escalate:
+		return "escalate"
+	case len(r.Topics) > 0 && r.Confident:
+		return "answer"
+	case len(r.Topics) > 0:
+		return "clarify"
+	}
+	return "fallback"
+}
+
+// score measures a labelled set the way the hidden set is scored.
+type score struct {
+	n, topicN                int
+	top1, top3               int // topic items whose topic is first / in the first three
+	outcomeOK, outcomeN      int // clarify, escalate and fallback items that got that outcome
+	confidentWrong, answered int
+	misses                   []string
+}
+
+func (s *score) add(kb *Base, l labelled) {
+	r := kb.Search(l.text)
+	d := decision(r)
+	s.n++
+	ids := make([]string, 0, len(r.Topics))
+	for _, m := range r.Topics {
+		ids = append(ids, m.Topic.ID)
+	}
+	got := d
+	if len(ids) > 0 {
+		got += ":" + strings.Join(ids[:min(3, len(ids))], ",")
+	}
+	switch l.want {
+	case "clarify", "escalate", "fallback":
+		s.outcomeN++
+		if d == l.want {
+			s.outcomeOK++
+		} else {
+			s.misses = append(s.misses, fmt.Sprintf("%d want %s got %s: %s", l.line, l.want, got, l.text))
+		}
+		if d == "answer" {
+			s.confidentWrong++
+		}
+		return
+	}
+	s.topicN++
+	if d == "answer" {
+		s.answered++
+	}
+	if len(ids) > 0 && ids[0] == l.want && d != "escalate" {
+		s.top1++
+	} else {
+		s.misses = append(s.misses, fmt.Sprintf("%d want %s got %s: %s", l.line, l.want, got, l.text))
+		if d == "answer" {
+			s.confidentWrong++
+		}
+	}
+	for i := 0; i < len(ids) && i < 3; i++ {
+		if ids[i] == l.want {
+			s.top3++
+			break
+		}
+	}
+}
+
+func (s *score) String() string {
+	pct := func(a, b int) float64 { return 100 * float64(a) / float64(max(b, 1)) }
+	return fmt.Sprintf("items=%d topic top1=%.1f%% top3=%.1f%% answered=%.1f%% | outcomes %d/%d | confident wrong=%d (%.1f%%)",
+		s.n, pct(s.top1, s.topicN), pct(s.top3, s.topicN), pct(s.answered, s.topicN), s.outcomeOK, s.outcomeN,
+		s.confidentWrong, pct(s.confidentWrong, s.n))
+}
+
+func loadSeeds(t testing.TB) *Base {
+	t.Helper()
+	kb, err := Load(seeds.FS)
+	if err != nil {
+		t.Fatalf("load seeds: %v", err)
+	}
+	return kb
+}
+
+// TestMatcherQuality scores the matcher on the development set (queries.tsv, which the topic
+// words were written against) and on the held-out set (holdout.tsv, written separately and never
+// tuned on), with the bars of the hidden evaluation: top-1 at least 90%, top-3 at least 98%,
+// confident wrong answers at most 2%.
+func TestMatcherQuality(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, set := range []string{"testdata/queries.tsv", "testdata/holdout.tsv"} {
+		t.Run(strings.TrimSuffix(strings.TrimPrefix(set, "testdata/"), ".tsv"), func(t *testing.T) {
+			var s score
+			for _, l := range readLabelled(t, set) {
+				s.add(kb, l)
+			}
+			t.Log(s.String())
+			sort.Strings(s.misses)
+			for _, m := range s.misses {
+				t.Log("  " + m)
+			}
+			top1 := float64(s.top1) / float64(s.topicN)
+			top3 := float64(s.top3) / float64(s.topicN)
+			wrong := float64(s.confidentWrong) / float64(s.n)
+			outcomes := float64(s.outcomeOK) / float64(s.outcomeN)
+			if top1 < 0.90 || top3 < 0.98 || wrong > 0.02 || outcomes < 0.8 {
+				t.Errorf("%s: %s; want top1 ≥ 90%%, top3 ≥ 98%%, confident wrong ≤ 2%%, outcomes ≥ 80%%", set, s.String())
+			}
+		})
+	}
+}

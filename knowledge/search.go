@@ -1,0 +1,447 @@
+package knowledge
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// How the matcher works, and why (measurements are in the README):
+//
+// Text is folded (Normalize, then the synonym table) and cut into character bigrams. Bigrams
+// need no dictionary, cope with typos and with words a morphological analyser does not know, and
+// keep two-kanji words (感染) whole, which trigrams lose. Each topic is scored by four signals:
+//
+//  1. phrases: the topic's curated words (and its title) found verbatim in the folded text,
+//     weighted by how few topics share them and by length. This is the sharpest signal: it
+//     bridges what no engine infers (身代金 → ランサムウェア, 偽サイト → なりすまし) because
+//     people who know the helpdesk wrote the words.
+//  2. examples: cosine similarity (TF-IDF over bigrams) with the topic's example messages, the
+//     best one counting. It recognises paraphrases that share no curated word.
+//  3. document: cosine similarity with the topic's own text (words, title, scope, questions).
+//  4. cases: the past consultations of the CSV most similar to the text vote for their topics
+//     (via the sub-category each topic claims): the helpdesk's own history as examples.
+//
+// The weighted sum is turned into a confidence with a softmax over topics plus a "none of them"
+// score: answer needs a confident top topic. Otherwise generic words (メール, スマホ) or close
+// scores give clarify with up to three topics, and nothing at all gives fallback.
+
+// params are the matcher's weights and thresholds, tuned on knowledge/testdata/queries.tsv and
+// holdout.tsv and checked on holdout2.tsv (see TestMatcherQuality).
+type params struct {
+	phraseWeight  float64
+	exampleWeight float64
+	docWeight     float64
+	caseWeight    float64
+	caseNeighbors int
+	temperature   float64 // softmax temperature over the summed scores
+	noneScore     float64 // the score of "none of these topics"
+	confident     float64 // top-topic probability needed to answer
+	floor         float64 // top score below which nothing matched (fallback)
+	clarifyRatio  float64 // topics within this fraction of the top score are offered in clarify
+	maxRunes      int     // longer texts are matched on their beginning only
+}
+
+var defaultParams = params{
+	phraseWeight:  1.0,
+	exampleWeight: 2.0,
+	docWeight:     1.0,
+	caseWeight:    0.5,
+	caseNeighbors: 5,
+	temperature:   0.35,
+	noneScore:     0.9,
+	confident:     0.6,
+	floor:         0.5,
+	clarifyRatio:  0.5,
+	maxRunes:      2000,
+}
+
+// Match is one ranked topic.
+type Match struct {
+	Topic      *Topic
+	Score      float64 // the raw summed score
+	Confidence float64 // probability-like, 0..1, calibrated on the labelled sets
+}
+
+// CaseMatch is a past consultation similar to a text.
+type CaseMatch struct {
+	Case  *Case
+	Score float64
+}
+
+// Result is what the knowledge makes of a free text.
+type Result struct {
+	Topics    []Match    // ranked, best first, at most 5, only topics that scored
+	Confident bool       // the top topic is sure enough to answer
+	Escalate  bool       // the text asks for a person
+	Menu      *MenuEntry // the text names a menu entry (e.g. 相談窓口の一覧), when no topic did
+	Truncated bool       // the text was longer than the matcher reads
+}
+
+// Top returns the best topic, or nil.
+func (r Result) Top() *Topic {
+	if len(r.Topics) == 0 {
+		return nil
+	}
+	return r.Topics[0].Topic
+}
+
+type phrase struct {
+	text   string // folded
+	topic  int
+	weight float64
+}
+
+// index is everything the matcher precomputes from a Base.
+type index struct {
+	fold       folder
+	phrases    map[string][]phrase // by the first bigram (or the single rune) of the phrase
+	examples   *vectors
+	exTopic    []int // topic index of each example
+	docs       *vectors
+	cases      *vectors
+	caseTopic  []int // topic index of each case, -1 when none
+	escalate   []string
+	people     []string
+	asks       []string
+	vague      []vagueGroup
+	menuWords  map[string]*MenuEntry
+	commands   map[string]string // folded word -> command name
+	topicCount int
+	p          params
+}
+
+type vagueGroup struct {
+	words  []string
+	topics []int
+}
+
+func buildIndex(b *Base) *index {
+	ix := &index{
+		fold:       newFolder(b.synonyms),
+		phrases:    map[string][]phrase{},
+		menuWords:  map[string]*MenuEntry{},
+		commands:   map[string]string{},
+		topicCount: len(b.topics),
+		p:          defaultParams,
+	}
+	norm := func(s string) string { return ix.fold.fold(Normalize(s)) }
+	topicPos := map[string]int{}
+	for i, t := range b.topics {
+		topicPos[t.ID] = i
+	}
+
+	// Phrases: how many topics use each one decides its weight.
+	perTopic := make([]map[string]bool, len(b.topics))
+	df := map[string]int{}
+	for i, t := range b.topics {
+		perTopic[i] = map[string]bool{}
+		for _, w := range append([]string{t.Title, t.Label}, t.Words...) {
+			if f := norm(w); f != "" && !perTopic[i][f] {
+				perTopic[i][f] = true
+				df[f]++
+			}
+		}
+	}
+	for i := range b.topics {
+		for f := range perTopic[i] {
+			idf := math.Log(1 + float64(len(b.topics))/float64(df[f]))
+			n := utf8.RuneCountInString(f)
+			length := math.Min(1+0.12*float64(n-2), 1.6)
+			if n <= 1 {
+				length = 0.5
+			}
+			ix.addPhrase(phrase{text: f, topic: i, weight: idf * length})
+		}
+	}
+
+	var exDocs, topicDocs, caseDocs [][]field
+	for i, t := range b.topics {
+		for _, e := range t.Examples {
+			exDocs = append(exDocs, []field{{norm(e), 1}})
+			ix.exTopic = append(ix.exTopic, i)
+		}
+		doc := []field{{norm(t.Title), 2}, {norm(t.Scope), 1}}
+		for _, w := range t.Words {
+			doc = append(doc, field{norm(w), 1})
+		}
+		for _, q := range t.Questions {
+			doc = append(doc, field{norm(q.Ask), 0.5})
+		}
+		topicDocs = append(topicDocs, doc)
+	}
+	for _, c := range b.cases {
+		caseDocs = append(caseDocs, []field{{norm(c.Subject), 2}, {norm(c.Body), 1}, {norm(c.Keywords), 2}})
+		pos, ok := topicPos[c.Topic]
+		if !ok {
+			pos = -1
+		}
+		ix.caseTopic = append(ix.caseTopic, pos)
+	}
+	ix.examples, ix.docs, ix.cases = newVectors(exDocs), newVectors(topicDocs), newVectors(caseDocs)
+
+	for _, m := range b.menu {
+		for _, w := range m.Words {
+			f := norm(w)
+			if m.Action == "escalate" {
+				ix.escalate = append(ix.escalate, f)
+			} else {
+				ix.menuWords[f] = m
+			}
+		}
+		if m.Action == "escalate" {
+			for _, w := range m.People {
+				ix.people = append(ix.people, norm(w))
+			}
+			for _, w := range m.Asks {
+				ix.asks = append(ix.asks, norm(w))
+			}
+		}
+	}
+	for _, g := range b.vague {
+		var vg vagueGroup
+		for _, w := range g.Words {
+			vg.words = append(vg.words, norm(w))
+		}
+		for _, id := range g.Topics {
+			vg.topics = append(vg.topics, topicPos[id])
+		}
+		ix.vague = append(ix.vague, vg)
+	}
+	for name, words := range b.commands {
+		for _, w := range words {
+			ix.commands[norm(w)] = name
+		}
+	}
+	return ix
+}
+
+func (ix *index) addPhrase(p phrase) {
+	key := firstGram(p.text)
+	ix.phrases[key] = append(ix.phrases[key], p)
+}
+
+func firstGram(s string) string {
+	r1, n1 := utf8.DecodeRuneInString(s)
+	if r1 == ' ' || n1 == len(s) {
+		return s[:n1]
+	}
+	_, n2 := utf8.DecodeRuneInString(s[n1:])
+	return s[:n1+n2]
+}
+
+// Fold returns text as the matcher reads it: normalised and with synonyms folded.
+func (b *Base) Fold(text string) string { return b.index.fold.fold(Normalize(text)) }
+
+// Command returns the name of the steering command (restart, back, cancel, help) that text is,
+// or "" when it is not exactly one of the command words.
+func (b *Base) Command(text string) string {
+	return b.index.commands[b.Fold(text)]
+}
+
+// Search ranks the topics for a free text and says how sure it is.
+func (b *Base) Search(text string) Result {
+	ix := b.index
+	var res Result
+	if utf8.RuneCountInString(text) > ix.p.maxRunes {
+		text = string([]rune(text)[:ix.p.maxRunes])
+		res.Truncated = true
+	}
+	q := b.Fold(text)
+	if q == "" {
+		return res
+	}
+	res.Escalate = ix.asksForPerson(q)
+	scores := ix.scoreTopics(q)
+	order := make([]int, len(scores))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return scores[order[i]] > scores[order[j]] })
+
+	// Softmax over topics plus "none": a calibrated share of belief for each topic.
+	sum := math.Exp(ix.p.noneScore / ix.p.temperature)
+	for _, s := range scores {
+		sum += math.Exp(s / ix.p.temperature)
+	}
+	conf := func(i int) float64 { return math.Exp(scores[i]/ix.p.temperature) / sum }
+	top := scores[order[0]]
+	if top >= ix.p.floor && conf(order[0]) >= ix.p.confident {
+		res.Confident = true
+		for _, i := range order[:5] {
+			if scores[i] > 0 {
+				res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
+			}
+		}
+		return res
+	}
+	// Not sure. Generic words decide which topics to ask between; otherwise the close ones.
+	if cands := ix.vagueTopics(q); len(cands) > 0 {
+		sort.SliceStable(cands, func(i, j int) bool { return scores[cands[i]] > scores[cands[j]] })
+		for _, i := range cands[:min(3, len(cands))] {
+			res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
+		}
+		return res
+	}
+	if top >= ix.p.floor {
+		for _, i := range order[:3] {
+			if scores[i] < top*ix.p.clarifyRatio {
+				break
+			}
+			res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
+		}
+		return res
+	}
+	res.Menu = ix.menuWords[q]
+	return res
+}
+
+// asksForPerson recognises a request for a person: one of the escalate phrases, or a word for a
+// person followed within a few characters by a word asking for them.
+func (ix *index) asksForPerson(q string) bool {
+	for _, w := range ix.escalate {
+		if strings.Contains(q, w) {
+			return true
+		}
+	}
+	const window = 12 // bytes between the end of the person word and the ask: a few characters
+	for _, p := range ix.people {
+		for from := 0; ; {
+			i := strings.Index(q[from:], p)
+			if i < 0 {
+				break
+			}
+			end := from + i + len(p)
+			rest := q[end:min(len(q), end+window+12)]
+			for _, a := range ix.asks {
+				if j := strings.Index(rest, a); j >= 0 && j <= window {
+					return true
+				}
+			}
+			from = end
+		}
+	}
+	return false
+}
+
+// vagueTopics returns the topics of every vague group whose words occur in q.
+func (ix *index) vagueTopics(q string) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, g := range ix.vague {
+		for _, w := range g.words {
+			if strings.Contains(q, w) {
+				for _, t := range g.topics {
+					if !seen[t] {
+						seen[t] = true
+						out = append(out, t)
+					}
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// signals are the four per-topic scores before weighting.
+type signals struct {
+	phrase, example, doc, cases []float64
+}
+
+func (ix *index) signals(q string) signals {
+	n := ix.topicCount
+	s := signals{phrase: make([]float64, n), example: make([]float64, n), doc: make([]float64, n), cases: make([]float64, n)}
+	// Phrases found in the text. The best phrase counts fully, further ones less, so a topic with
+	// a long list does not win by volume.
+	best := make([]float64, n)
+	rs := []rune(q)
+	seen := map[*phrase]bool{}
+	for i := range rs {
+		for _, key := range []string{string(rs[i:min(i+2, len(rs))]), string(rs[i : i+1])} {
+			cands := ix.phrases[key]
+			for k := range cands {
+				p := &cands[k]
+				if seen[p] || !strings.HasPrefix(string(rs[i:]), p.text) {
+					continue
+				}
+				seen[p] = true
+				if p.weight > best[p.topic] {
+					s.phrase[p.topic] += 0.3 * best[p.topic]
+					best[p.topic] = p.weight
+				} else {
+					s.phrase[p.topic] += 0.3 * p.weight
+				}
+			}
+			if i+1 == len(rs) {
+				break
+			}
+		}
+	}
+	for t := range s.phrase {
+		s.phrase[t] += best[t]
+	}
+
+	grams := map[string]int{}
+	for _, g := range bigrams(q, nil) {
+		grams[g]++
+	}
+	if len(ix.exTopic) > 0 {
+		sims := make([]float64, len(ix.exTopic))
+		ix.examples.cosine(ix.examples.query(grams), sims)
+		for e, sim := range sims {
+			if t := ix.exTopic[e]; sim > s.example[t] {
+				s.example[t] = sim
+			}
+		}
+	}
+	ix.docs.cosine(ix.docs.query(grams), s.doc)
+
+	caseSims := make([]float64, len(ix.caseTopic))
+	ix.cases.cosine(ix.cases.query(grams), caseSims)
+	byCase := make([]int, len(caseSims))
+	for i := range byCase {
+		byCase[i] = i
+	}
+	sort.Slice(byCase, func(i, j int) bool { return caseSims[byCase[i]] > caseSims[byCase[j]] })
+	for _, c := range byCase[:min(ix.p.caseNeighbors, len(byCase))] {
+		if t := ix.caseTopic[c]; t >= 0 {
+			s.cases[t] += caseSims[c]
+		}
+	}
+	return s
+}
+
+// scoreTopics sums the weighted signals for every topic.
+func (ix *index) scoreTopics(q string) []float64 {
+	s := ix.signals(q)
+	scores := make([]float64, ix.topicCount)
+	for t := range scores {
+		scores[t] = ix.p.phraseWeight*s.phrase[t] + ix.p.exampleWeight*s.example[t] +
+			ix.p.docWeight*s.doc[t] + ix.p.caseWeight*s.cases[t]
+	}
+	return scores
+}
+
+// Similar returns up to n past consultations most similar to text, best first.
+func (b *Base) Similar(text string, n int) []CaseMatch {
+	q := b.Fold(text)
+	grams := map[string]int{}
+	for _, g := range bigrams(q, nil) {
+		grams[g]++
+	}
+	sims := make([]float64, len(b.cases))
+	b.index.cases.cosine(b.index.cases.query(grams), sims)
+	var out []CaseMatch
+	for i, s := range sims {
+		if s > 0 {
+			out = append(out, CaseMatch{Case: b.cases[i], Score: s})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}

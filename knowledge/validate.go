@@ -1,0 +1,142 @@
+package knowledge
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// TopicIDs are the triage topics of shared/topics.md. They are a public contract: a knowledge
+// folder that lacks one of them does not load.
+var TopicIDs = []string{
+	"phishing", "bec", "support-scam", "spam", "malware", "ransomware", "emotet", "targeted-attack",
+	"fake-ec-site", "illegal-content", "defamation", "data-leak", "unauthorized-access", "dos",
+	"incident-report", "cybercrime", "general-security", "device-trouble", "telecom",
+	"online-shopping", "harassment", "legal", "prevention", "support-services", "telework",
+	"helpdesk-request", "out-of-scope",
+}
+
+var (
+	// A Japanese number as dialled: 3-digit services (188), or 10-11 digits starting with 0,
+	// grouped by hyphens (03-5978-7509, 0570-078374, 0120-91-6479).
+	phoneShape = regexp.MustCompile(`^(\d{3}|0\d{1,4}(-\d{1,6}){1,2})$`)
+	emailShape = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
+)
+
+func (l *loader) checkPhone(file string, line int, phone string) {
+	if phone == "" {
+		return
+	}
+	digits := strings.ReplaceAll(phone, "-", "")
+	if !phoneShape.MatchString(phone) || (len(digits) != 3 && (len(digits) < 10 || len(digits) > 11)) {
+		l.problem(file, line, "malformed phone %q: want digits and hyphens as dialled in Japan, e.g. 03-5978-7509 or 188", phone)
+	}
+}
+
+func (l *loader) checkEmail(file string, line int, email string) {
+	if email != "" && !emailShape.MatchString(email) {
+		l.problem(file, line, "malformed e-mail %q", email)
+	}
+}
+
+func (l *loader) checkURL(file string, line int, raw string) {
+	if raw == "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.Contains(u.Host, ".") || strings.ContainsAny(raw, " \t\n") {
+		l.problem(file, line, "malformed URL %q: want http:// or https:// and a host", raw)
+	}
+}
+
+// validate checks what spans files: references between entries and the topic contract.
+func (l *loader) validate() {
+	b := l.b
+	for _, id := range TopicIDs {
+		if _, ok := b.topicIdx[id]; !ok && len(b.topics) > 0 {
+			l.problem(topicsDir, 0, "topic %q of shared/topics.md is missing (%s/%s.yaml)", id, topicsDir, id)
+		}
+	}
+	categoryTopic := map[string]string{}
+	for i, t := range b.topics {
+		ref := l.refs[i]
+		reachable := false
+		for j, cid := range t.Contacts {
+			c, ok := b.contactIdx[cid]
+			if !ok {
+				l.problem(ref.file, itemLine(ref.node, "contacts", j, ref.kl.at("contacts")), "unknown contact %q (see %s, %s)", cid, contactsFile, programmesFile)
+				continue
+			}
+			if c.Reachable() && !c.Internal {
+				reachable = true
+			}
+		}
+		if !reachable {
+			l.problem(ref.file, ref.kl.at("contacts"), "topic %q has no contact with a phone or a URL", t.ID)
+		}
+		for qi, q := range t.Questions {
+			qn := child(ref.node, "questions").Content[qi]
+			for oi, o := range q.Options {
+				line := itemLine(qn, "options", oi, qn.Line)
+				for _, cid := range o.Contacts {
+					if _, ok := b.contactIdx[cid]; !ok {
+						l.problem(ref.file, line, "option %q: unknown contact %q", o.ID, cid)
+					}
+				}
+				if o.Topic != "" {
+					if _, ok := b.topicIdx[o.Topic]; !ok {
+						l.problem(ref.file, line, "option %q: unknown topic %q", o.ID, o.Topic)
+					}
+				}
+			}
+		}
+		for j, no := range t.FAQ {
+			line := itemLine(ref.node, "faq", j, ref.kl.at("faq"))
+			c, ok := b.caseIdx[no]
+			switch {
+			case !ok:
+				l.problem(ref.file, line, "faq: no consultation with 受理番号 %q", no)
+			case c.FAQ == "":
+				l.problem(ref.file, line, "faq: consultation %q has no 【FAQ用】標準回答", no)
+			default:
+				b.faqTopics[no] = append(b.faqTopics[no], t.ID)
+			}
+		}
+		for j, cat := range t.Categories {
+			if other, dup := categoryTopic[cat]; dup {
+				l.problem(ref.file, itemLine(ref.node, "categories", j, ref.kl.at("categories")), "category %q is already claimed by topic %q", cat, other)
+				continue
+			}
+			categoryTopic[cat] = t.ID
+		}
+	}
+	for _, c := range b.cases {
+		c.Topic = categoryTopic[c.Category]
+	}
+	for i, a := range b.alerts {
+		for _, id := range a.Topics {
+			if _, ok := b.topicIdx[id]; !ok {
+				l.problem(alertsFile, l.alertRefs[i].at("topics"), "alert %q: unknown topic %q", a.ID, id)
+			}
+		}
+	}
+	for i, g := range b.vague {
+		for _, id := range g.Topics {
+			if _, ok := b.topicIdx[id]; !ok {
+				l.problem(menuFile, l.vagueLines[i], "vague group: unknown topic %q", id)
+			}
+		}
+	}
+	for i, m := range b.menu {
+		for _, id := range m.Topics {
+			if _, ok := b.topicIdx[id]; !ok {
+				l.problem(menuFile, l.menuRefs[i].at("topics"), "menu %q: unknown topic %q", m.ID, id)
+			}
+		}
+		for _, id := range m.Contacts {
+			if _, ok := b.contactIdx[id]; !ok {
+				l.problem(menuFile, l.menuRefs[i].at("contacts"), "menu %q: unknown contact %q", m.ID, id)
+			}
+		}
+	}
+}

@@ -1,0 +1,179 @@
+package knowledge
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// The knowledge files are YAML because admins edit them by hand: multi-line Japanese text reads
+// naturally in block scalars, and yaml.Node keeps the line of every value, so each problem can be
+// reported as file:line.
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// parseYAML parses one file into its root node, reporting a syntax error with its line.
+func (l *loader) parseYAML(file string, data []byte) *yaml.Node {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		l.yamlError(file, 0, err)
+		return nil
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		l.problem(file, 0, "file is empty")
+		return nil
+	}
+	return doc.Content[0]
+}
+
+// yamlError turns a yaml error, whose lines look like "line 3: ...", into SeedErrors.
+func (l *loader) yamlError(file string, fallbackLine int, err error) {
+	var te *yaml.TypeError
+	msgs := []string{err.Error()}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	for _, m := range msgs {
+		line := fallbackLine
+		if g := yamlLine.FindStringSubmatch(m); g != nil {
+			line, _ = strconv.Atoi(g[1])
+			m = g[2]
+		}
+		l.problem(file, line, "%s", strings.TrimPrefix(m, "yaml: "))
+	}
+}
+
+// decode checks that node only uses the fields v knows, then decodes it into v. It reports
+// unknown fields (a typo such as "contact:" for "contacts:" would otherwise silently drop data)
+// and type errors with their lines, and returns whether v can be used.
+func (l *loader) decode(file string, node *yaml.Node, v any) bool {
+	before := len(l.problems)
+	l.checkFields(file, node, reflect.TypeOf(v).Elem())
+	if err := node.Decode(v); err != nil {
+		l.yamlError(file, node.Line, err)
+	}
+	return len(l.problems) == before
+}
+
+func (l *loader) checkFields(file string, node *yaml.Node, t reflect.Type) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if node.Kind != yaml.MappingNode {
+			return // node.Decode reports the type mismatch
+		}
+		fields := yamlFields(t)
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			key, val := node.Content[i], node.Content[i+1]
+			ft, ok := fields[key.Value]
+			if !ok {
+				l.problem(file, key.Line, "unknown field %q (known: %s)", key.Value, strings.Join(sortedKeys(fields), ", "))
+				continue
+			}
+			l.checkFields(file, val, ft)
+		}
+	case reflect.Slice:
+		if node.Kind != yaml.SequenceNode {
+			return
+		}
+		for _, item := range node.Content {
+			l.checkFields(file, item, t.Elem())
+		}
+	}
+}
+
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fields[name] = f.Type
+	}
+	return fields
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// entries returns the items of a sequence root, or reports that the file should be a list.
+func (l *loader) entries(file string, root *yaml.Node) []*yaml.Node {
+	if root == nil {
+		return nil
+	}
+	if root.Kind != yaml.SequenceNode {
+		l.problem(file, root.Line, "expected a list of entries (lines starting with \"- \")")
+		return nil
+	}
+	return root.Content
+}
+
+// keyLines maps each key of a mapping node to its line, so validation can point at the field.
+type keyLines struct {
+	entry int
+	keys  map[string]int
+}
+
+func linesOf(node *yaml.Node) keyLines {
+	kl := keyLines{keys: map[string]int{}}
+	if node == nil {
+		return kl
+	}
+	kl.entry = node.Line
+	if node.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			kl.keys[node.Content[i].Value] = node.Content[i].Line
+		}
+	}
+	return kl
+}
+
+// at returns the line of key, or of the entry when the key is absent.
+func (k keyLines) at(key string) int {
+	if n, ok := k.keys[key]; ok {
+		return n
+	}
+	return k.entry
+}
+
+// child returns the node of a key of a mapping, or nil.
+func child(node *yaml.Node, key string) *yaml.Node {
+	if node == nil || node.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value == key {
+			return node.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// itemLine returns the line of the i-th item of a sequence under key, or fallback.
+func itemLine(node *yaml.Node, key string, i int, fallback int) int {
+	c := child(node, key)
+	if c == nil || c.Kind != yaml.SequenceNode || i >= len(c.Content) {
+		return fallback
+	}
+	return c.Content[i].Line
+}
+
+func (l *loader) problem(file string, line int, format string, args ...any) {
+	l.problems = append(l.problems, &SeedError{File: file, Line: line, Err: fmt.Errorf(format, args...)})
+}
