@@ -99,7 +99,7 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 		c.Status = CaseOpen
 		conv.CaseID = id
 		if err := t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: "staff/" + id,
-			Case: c, Created: now, Event: now, Key: newKey()}); err != nil {
+			Case: c, Reply: staffCaseReply(kb, c), Created: now, Event: now, Key: newKey()}); err != nil {
 			return nil, err
 		}
 	}
@@ -107,7 +107,7 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 }
 
 // relayToStaff passes a user's message on an open case to the staff thread.
-func (e *Engine) relayToStaff(t storeTx, conv *Conversation, text string, m Message, now time.Time) error {
+func (e *Engine) relayToStaff(t storeTx, kb *knowledge.Base, conv *Conversation, text string, m Message, now time.Time) error {
 	c, err := t.caseByID(conv.CaseID)
 	if err != nil {
 		return err
@@ -127,8 +127,23 @@ func (e *Engine) relayToStaff(t storeTx, conv *Conversation, text string, m Mess
 	if err := t.putCase(c); err != nil {
 		return err
 	}
+	line := kb.Message("staff_user_message") + text
 	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: "staff/" + c.ID,
-		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text, Created: now, Event: now, Key: newKey()})
+		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text,
+		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: line}}}, Created: now, Event: now, Key: newKey()})
+}
+
+// leaveCase ends an open case from the user's side (they went back to the bot) and tells staff.
+func (e *Engine) leaveCase(t storeTx, kb *knowledge.Base, caseID string, now time.Time) error {
+	c, err := t.caseByID(caseID)
+	if err != nil || c == nil || (c.Status != CaseOpen && c.Status != CaseClaimed) {
+		return err
+	}
+	c.Status, c.Closed = CaseReturned, now
+	if err := t.putCase(c); err != nil {
+		return err
+	}
+	return e.staffNotice(t, c, kb.Message("staff_user_left"), now)
 }
 
 func (e *Engine) setCaseThread(t storeTx, caseID, ref string) error {

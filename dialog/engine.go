@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -92,7 +93,9 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 			return err
 		}
 		d := newDecider(kb, e.policy, conv, now)
-		d.step(m)
+		if err := safeStep(d, m); err != nil {
+			return err
+		}
 		reply, fx = d.reply, d.fx
 		if fx.handoff {
 			c, err := e.openCase(t, kb, m, conv, &reply, now)
@@ -125,7 +128,12 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 			}
 		}
 		if fx.relay != "" {
-			if err := e.relayToStaff(t, conv, fx.relay, m, now); err != nil {
+			if err := e.relayToStaff(t, kb, conv, fx.relay, m, now); err != nil {
+				return err
+			}
+		}
+		if fx.leaveCase != "" {
+			if err := e.leaveCase(t, kb, fx.leaveCase, now); err != nil {
 				return err
 			}
 		}
@@ -145,13 +153,25 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("respond: %w", err)
 	}
-	if queued || fx.relay != "" || fx.handoff {
+	if queued || fx.relay != "" || fx.handoff || fx.leaveCase != "" {
 		e.wake()
 	}
 	if !reply.Duplicate {
 		e.logger.Debug("responded", "channel", m.Channel, "outcome", string(reply.Outcome), "topic", reply.Topic, "dur", duration)
 	}
 	return reply, nil
+}
+
+// safeStep runs one decision and turns a panic (a bug) into an error, so one broken
+// conversation never takes the process down; the transaction then rolls back.
+func safeStep(d *decider, m Message) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &keepError{fmt.Errorf("decide: panic: %v\n%s", r, debug.Stack())}
+		}
+	}()
+	d.step(m)
+	return nil
 }
 
 // fillCase puts the case id into the reply's {case} placeholders.

@@ -118,6 +118,9 @@ func (d *decider) intakeChoice(value string) {
 		return
 	}
 	in := d.conv.Intake
+	if in.Answers == nil { // an empty map is not stored
+		in.Answers = map[string]string{}
+	}
 	d.conv.push()
 	switch value {
 	case valSkip:
@@ -173,6 +176,9 @@ func (d *decider) intakeText(text string) {
 		return
 	}
 	in := d.conv.Intake
+	if in.Answers == nil {
+		in.Answers = map[string]string{}
+	}
 	d.conv.push()
 	text = truncateRunes(strings.TrimSpace(text), maxTurnText)
 	switch {

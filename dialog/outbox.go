@@ -78,6 +78,12 @@ func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 			if busy[d.ID] || d.NextAttempt.After(now) {
 				return true
 			}
+			if d.Kind == KindStaff && d.Case != nil && d.Case.Thread == "" && d.Text != "" {
+				// queued before the case was posted: the thread is known now
+				if c, err := t.caseByID(d.Case.ID); err == nil && c != nil {
+					d.Case.Thread = c.Thread
+				}
+			}
 			out = append(out, *d)
 			return len(out) < limit
 		})

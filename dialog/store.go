@@ -71,6 +71,9 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 		}
 		return nil, fmt.Errorf("open database %s: %v", path, err)
 	}
+	// Batch merges concurrent steps into one commit; a short delay keeps a lone message fast
+	// (bbolt's default waits 10 ms for company).
+	db.MaxBatchDelay = 2 * time.Millisecond
 	s := &store{db: db}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {

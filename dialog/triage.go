@@ -42,6 +42,7 @@ type effects struct {
 	handoff    bool        // open a case for this conversation
 	forget     bool        // delete the conversation (the user unfollowed)
 	relay      string      // text to pass to staff (a case is open)
+	leaveCase  string      // the user left this open case to talk to the bot again
 }
 
 // decider makes one step of one conversation. It is pure: knowledge, conversation and message
@@ -165,6 +166,12 @@ func (d *decider) text(raw string) {
 	}
 	d.conv.addTurn("user", text, d.now)
 	if d.conv.Mode == modeHandoff {
+		if d.kb.Command(text) == "restart" {
+			d.fx.leaveCase = d.conv.CaseID
+			d.conv.CaseID = ""
+			d.restart()
+			return
+		}
 		d.fx.relay = text
 		return
 	}
@@ -341,8 +348,15 @@ func (d *decider) choose(id string) {
 	if label := d.labelOf(id); label != "" {
 		d.conv.addTurn("user", "["+label+"]", d.now)
 	}
-	if d.conv.Mode == modeHandoff && !(ch.kind == 'a' && ch.target == actRestart) {
-		// While staff handle the case, buttons from before are not acted on.
+	if d.conv.Mode == modeHandoff {
+		if ch.kind == 'a' && ch.target == actRestart {
+			// the user goes back to the bot: the case ends and staff are told
+			d.fx.leaveCase = d.conv.CaseID
+			d.conv.CaseID = ""
+			d.restart()
+			return
+		}
+		// While staff handle the case, other buttons are passed on as what the user pressed.
 		d.fx.relay = "[" + d.labelOf(id) + "]"
 		return
 	}

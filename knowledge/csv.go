@@ -70,6 +70,7 @@ func (l *loader) parseCases(file string, data []byte) {
 	data, err := decodeExport(data)
 	if err != nil {
 		l.problem(file, 0, "neither UTF-8 nor Shift_JIS: %v", err)
+		l.broken[file] = true
 		return
 	}
 	r := csv.NewReader(bytes.NewReader(data))
@@ -103,6 +104,7 @@ func (l *loader) parseCases(file string, data []byte) {
 		l.problem(file, 1, "missing column %q", m)
 	}
 	if len(missing) > 0 {
+		l.broken[file] = true
 		return
 	}
 	for {
@@ -154,6 +156,7 @@ func findHeader(header []string, col csvColumn) int {
 }
 
 func (l *loader) csvError(file string, err error) {
+	l.broken[file] = true
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		l.problem(file, pe.Line, "%v", pe.Err)

@@ -57,7 +57,7 @@ type Base struct {
 // Load reads and validates the knowledge in fsys. On any problem it returns a nil Base and a
 // Problems error listing every problem found, each as file:line: reason.
 func Load(fsys fs.FS) (*Base, error) {
-	l := &loader{fsys: fsys, b: &Base{
+	l := &loader{fsys: fsys, broken: map[string]bool{}, b: &Base{
 		sourceByID: map[string]*Source{},
 		contactIdx: map[string]*Contact{},
 		topicIdx:   map[string]*Topic{},
@@ -92,16 +92,20 @@ type loader struct {
 	b        *Base
 	problems Problems
 	// where references were written, for the cross-file checks of validate
-	refs      []topicRefs
-	alertRefs []keyLines
+	refs       []topicRefs
+	alertRefs  []keyLines
 	menuRefs   []keyLines
 	vagueLines []int
+	// broken marks files that could not be read whole: references into them are not checked,
+	// so one typo is reported once instead of as every reference it breaks.
+	broken map[string]bool
 }
 
 // read returns a file's bytes; a missing or unreadable required file is a problem.
 func (l *loader) read(name string) ([]byte, bool) {
 	data, err := fs.ReadFile(l.fsys, name)
 	if err != nil {
+		l.broken[name] = true
 		if errors.Is(err, fs.ErrNotExist) {
 			l.problem(name, 0, "file is missing")
 		} else {
@@ -575,11 +579,11 @@ func (l *loader) loadIntake() {
 // ---- menu.yaml
 
 type rawMenuEntry struct {
-	ID     string   `yaml:"id"`
-	Label  string   `yaml:"label"`
-	Prompt string   `yaml:"prompt"`
-	Topics []string `yaml:"topics"`
-	Action string   `yaml:"action"`
+	ID       string   `yaml:"id"`
+	Label    string   `yaml:"label"`
+	Prompt   string   `yaml:"prompt"`
+	Topics   []string `yaml:"topics"`
+	Action   string   `yaml:"action"`
 	Words    []string `yaml:"words"`
 	Contacts []string `yaml:"contacts"`
 	People   []string `yaml:"people"`

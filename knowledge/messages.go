@@ -69,3 +69,31 @@ var messageKeys = map[string]string{
 	"label_call":         "button: call the contact",
 	"label_web":          "button: open the contact's web site",
 }
+
+// Phrases for helpdesk staff in the staff channel (also Japanese: staff work in Japanese).
+func init() {
+	for k, v := range map[string]string{
+		"staff_new_case":      "title of a new case; {case} id, {topic} title, {urgent} the urgency mark",
+		"staff_urgent":        "the urgency mark of an urgent case",
+		"staff_summary":       "heading of the intake summary in a case",
+		"staff_said":          "heading of what the user said",
+		"staff_told":          "heading of what the bot last told the user",
+		"staff_similar":       "heading of similar past consultations",
+		"staff_user_message":  "prefix of a relayed user message",
+		"staff_claimed":       "notice: {staff} took the case",
+		"staff_resolved":      "notice: {staff} resolved the case; {note} the note",
+		"staff_returned":      "notice: {staff} handed the case back to the bot",
+		"staff_user_left":     "notice: the user went back to the bot",
+		"staff_closed_case":   "reply to a staff message in a closed case's thread: nothing was relayed",
+		"label_claim":         "button: 担当する",
+		"label_resolve":       "button: 解決",
+		"label_handback":      "button: ボットに戻す",
+		"resolve_title":       "title of the resolve form",
+		"resolve_note":        "label of the one-line note in the resolve form",
+		"resolve_topic":       "label of the topic in the resolve form",
+		"resolve_submit":      "submit button of the resolve form",
+		"staff_not_permitted": "reply when someone outside the staff channel presses a staff button",
+	} {
+		messageKeys[k] = v
+	}
+}

@@ -356,14 +356,16 @@ func (ix *index) signals(q string) signals {
 	// Phrases found in the text. The best phrase counts fully, further ones less, so a topic with
 	// a long list does not win by volume.
 	best := make([]float64, n)
-	rs := []rune(q)
 	seen := map[*phrase]bool{}
-	for i := range rs {
-		for _, key := range []string{string(rs[i:min(i+2, len(rs))]), string(rs[i : i+1])} {
+	for pos := 0; pos < len(q); {
+		_, n1 := utf8.DecodeRuneInString(q[pos:])
+		_, n2 := utf8.DecodeRuneInString(q[pos+n1:])
+		rest := q[pos:]
+		for _, key := range []string{rest[:n1+n2], rest[:n1]} {
 			cands := ix.phrases[key]
 			for k := range cands {
 				p := &cands[k]
-				if seen[p] || !strings.HasPrefix(string(rs[i:]), p.text) {
+				if seen[p] || !strings.HasPrefix(rest, p.text) {
 					continue
 				}
 				seen[p] = true
@@ -374,10 +376,11 @@ func (ix *index) signals(q string) signals {
 					s.phrase[p.topic] += 0.3 * p.weight
 				}
 			}
-			if i+1 == len(rs) {
+			if n2 == 0 {
 				break
 			}
 		}
+		pos += n1
 	}
 	for t := range s.phrase {
 		s.phrase[t] += best[t]

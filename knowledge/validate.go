@@ -52,8 +52,18 @@ func (l *loader) checkURL(file string, line int, raw string) {
 // validate checks what spans files: references between entries and the topic contract.
 func (l *loader) validate() {
 	b := l.b
+	contactsOK := !l.broken[contactsFile] && !l.broken[programmesFile]
+	topicsOK, casesOK := true, true
+	for f := range l.broken {
+		if strings.HasPrefix(f, topicsDir+"/") {
+			topicsOK = false
+		}
+		if strings.HasSuffix(f, ".csv") {
+			casesOK = false
+		}
+	}
 	for _, id := range TopicIDs {
-		if _, ok := b.topicIdx[id]; !ok && len(b.topics) > 0 {
+		if _, ok := b.topicIdx[id]; !ok && len(b.topics) > 0 && topicsOK {
 			l.problem(topicsDir, 0, "topic %q of shared/topics.md is missing (%s/%s.yaml)", id, topicsDir, id)
 		}
 	}
@@ -63,6 +73,10 @@ func (l *loader) validate() {
 		reachable := false
 		for j, cid := range t.Contacts {
 			c, ok := b.contactIdx[cid]
+			if !ok && !contactsOK {
+				reachable = true // unknown: the contacts file itself is broken
+				continue
+			}
 			if !ok {
 				l.problem(ref.file, itemLine(ref.node, "contacts", j, ref.kl.at("contacts")), "unknown contact %q (see %s, %s)", cid, contactsFile, programmesFile)
 				continue
@@ -79,12 +93,12 @@ func (l *loader) validate() {
 			for oi, o := range q.Options {
 				line := itemLine(qn, "options", oi, qn.Line)
 				for _, cid := range o.Contacts {
-					if _, ok := b.contactIdx[cid]; !ok {
+					if _, ok := b.contactIdx[cid]; !ok && contactsOK {
 						l.problem(ref.file, line, "option %q: unknown contact %q", o.ID, cid)
 					}
 				}
 				if o.Topic != "" {
-					if _, ok := b.topicIdx[o.Topic]; !ok {
+					if _, ok := b.topicIdx[o.Topic]; !ok && topicsOK {
 						l.problem(ref.file, line, "option %q: unknown topic %q", o.ID, o.Topic)
 					}
 				}
@@ -94,6 +108,7 @@ func (l *loader) validate() {
 			line := itemLine(ref.node, "faq", j, ref.kl.at("faq"))
 			c, ok := b.caseIdx[no]
 			switch {
+			case !ok && !casesOK:
 			case !ok:
 				l.problem(ref.file, line, "faq: no consultation with 受理番号 %q", no)
 			case c.FAQ == "":
@@ -115,26 +130,26 @@ func (l *loader) validate() {
 	}
 	for i, a := range b.alerts {
 		for _, id := range a.Topics {
-			if _, ok := b.topicIdx[id]; !ok {
+			if _, ok := b.topicIdx[id]; !ok && topicsOK {
 				l.problem(alertsFile, l.alertRefs[i].at("topics"), "alert %q: unknown topic %q", a.ID, id)
 			}
 		}
 	}
 	for i, g := range b.vague {
 		for _, id := range g.Topics {
-			if _, ok := b.topicIdx[id]; !ok {
+			if _, ok := b.topicIdx[id]; !ok && topicsOK {
 				l.problem(menuFile, l.vagueLines[i], "vague group: unknown topic %q", id)
 			}
 		}
 	}
 	for i, m := range b.menu {
 		for _, id := range m.Topics {
-			if _, ok := b.topicIdx[id]; !ok {
+			if _, ok := b.topicIdx[id]; !ok && topicsOK {
 				l.problem(menuFile, l.menuRefs[i].at("topics"), "menu %q: unknown topic %q", m.ID, id)
 			}
 		}
 		for _, id := range m.Contacts {
-			if _, ok := b.contactIdx[id]; !ok {
+			if _, ok := b.contactIdx[id]; !ok && contactsOK {
 				l.problem(menuFile, l.menuRefs[i].at("contacts"), "menu %q: unknown contact %q", m.ID, id)
 			}
 		}

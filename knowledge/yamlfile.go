@@ -23,10 +23,12 @@ func (l *loader) parseYAML(file string, data []byte) *yaml.Node {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		l.yamlError(file, 0, err)
+		l.broken[file] = true
 		return nil
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		l.problem(file, 0, "file is empty")
+		l.broken[file] = true
 		return nil
 	}
 	return doc.Content[0]
@@ -58,7 +60,11 @@ func (l *loader) decode(file string, node *yaml.Node, v any) bool {
 	if err := node.Decode(v); err != nil {
 		l.yamlError(file, node.Line, err)
 	}
-	return len(l.problems) == before
+	if len(l.problems) != before {
+		l.broken[file] = true
+		return false
+	}
+	return true
 }
 
 func (l *loader) checkFields(file string, node *yaml.Node, t reflect.Type) {

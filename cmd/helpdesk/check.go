@@ -45,7 +45,7 @@ func runCheck(e *env, args []string) int {
 		return exitUsage
 	}
 	res := checkResult{Topics: []checkTopic{}, Errors: []string{}}
-	fsys, name, err := e.knowledgeFS(fs.Arg(0))
+	fsys, name, err := e.knowledgeFS(fs.Arg(0), "DIR")
 	var kb *knowledge.Base
 	if err == nil {
 		kb, err = knowledge.Load(fsys)

@@ -99,10 +99,10 @@ func parse(fs *flag.FlagSet, args []string) int {
 	return -1
 }
 
-// knowledgeFS returns the knowledge folder to load: dir if given, else HELPDESK_KNOWLEDGE, else
-// the embedded seeds. name says where the folder came from, for messages.
-func (e *env) knowledgeFS(dir string) (fsys fs.FS, name string, err error) {
-	source := "--knowledge"
+// knowledgeFS returns the knowledge folder to load: dir if given (by the flag or argument named
+// source), else HELPDESK_KNOWLEDGE, else the embedded seeds. name says where the folder came
+// from, for messages.
+func (e *env) knowledgeFS(dir, source string) (fsys fs.FS, name string, err error) {
 	if dir == "" {
 		dir, source = e.getenv("HELPDESK_KNOWLEDGE"), "HELPDESK_KNOWLEDGE"
 	}
@@ -111,17 +111,17 @@ func (e *env) knowledgeFS(dir string) (fsys fs.FS, name string, err error) {
 	}
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s=%s: %v", source, dir, errors.Unwrap(err))
+		return nil, dir, fmt.Errorf("%s=%s: %v", source, dir, errors.Unwrap(err))
 	}
 	if !st.IsDir() {
-		return nil, "", fmt.Errorf("%s=%s: not a folder", source, dir)
+		return nil, dir, fmt.Errorf("%s=%s: not a folder", source, dir)
 	}
 	return os.DirFS(dir), dir, nil
 }
 
 // library loads the knowledge into a Library that can reload it later.
 func (e *env) library(dir string) (*knowledge.Library, error) {
-	fsys, name, err := e.knowledgeFS(dir)
+	fsys, name, err := e.knowledgeFS(dir, "--knowledge")
 	if err != nil {
 		return nil, err
 	}

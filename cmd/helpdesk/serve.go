@@ -1,8 +1,249 @@
 package main
 
-import "fmt"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot"
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
+
+// channel is one platform wired into serve: its HTTP routes, its deliverers for the outbox, and
+// any long-running loop it needs (Socket Mode). Each platform's file (serve_line.go,
+// serve_slack.go) builds one from the environment.
+type channel struct {
+	name       string
+	routes     func(r *bot.Routes)
+	deliverers map[string]bot.Deliverer
+	run        func(ctx context.Context) error // nil when the channel needs no loop
+}
+
+// serveDeps is what every channel constructor receives.
+type serveDeps struct {
+	env     *env
+	logger  *slog.Logger
+	desk    *bot.Desk
+	engine  *dialog.Engine
+	lib     *knowledge.Library
+	metrics *bot.Metrics
+}
 
 func runServe(e *env, args []string) int {
-	fmt.Fprintln(e.stderr, "helpdesk serve: not available yet")
-	return exitFail
+	fs := e.newFlags("serve", "[--addr ADDR] [--db FILE] [--knowledge DIR]")
+	addr := fs.String("addr", "", "listen address (default: HELPDESK_ADDR, else :8080)")
+	db := fs.String("db", "", "bbolt file (default: HELPDESK_DB, else helpdesk.db)")
+	dir := fs.String("knowledge", "", "knowledge folder (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: logLevel(e.getenv("HELPDESK_LOG_LEVEL"))}))
+	if err := serve(e, logger, *addr, *db, *dir); err != nil {
+		logger.Error("serve stopped", "err", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func logLevel(v string) slog.Level {
+	var l slog.Level
+	if l.UnmarshalText([]byte(v)) != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// serve opens everything in order (knowledge, engine, channels, HTTP server) and closes it in
+// reverse. It returns when ctx is done (SIGINT/SIGTERM) after draining, or on a start-up error
+// that names the setting at fault.
+func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error {
+	start := time.Now()
+	addr := addrFlag
+	if addr == "" {
+		addr = e.getenv("HELPDESK_ADDR")
+	}
+	if addr == "" {
+		addr = ":8080"
+	}
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("HELPDESK_ADDR=%s: %v", addr, err)
+	}
+	lib, err := e.library(dirFlag)
+	if err != nil {
+		return err
+	}
+	policy, err := e.policy()
+	if err != nil {
+		return err
+	}
+	now, err := e.clock()
+	if err != nil {
+		return err
+	}
+	engine, err := dialog.Open(e.dbPath(dbFlag), lib, logger, dialog.Options{Policy: policy, Now: now})
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+
+	metrics := bot.NewMetrics()
+	desk := bot.NewDesk(engine, logger, metrics)
+	deps := serveDeps{env: e, logger: logger, desk: desk, engine: engine, lib: lib, metrics: metrics}
+	var channels []channel
+	for _, build := range []func(serveDeps) (*channel, error){lineChannel, slackChannel} {
+		ch, err := build(deps)
+		if err != nil {
+			return err
+		}
+		if ch != nil {
+			channels = append(channels, *ch)
+		}
+	}
+	routes := bot.Routes{Metrics: metrics, Ready: func() error {
+		if lib.Base() == nil {
+			return errors.New("knowledge not loaded")
+		}
+		_, _, err := engine.OutboxStats()
+		return err
+	}}
+	deliverers := map[string]bot.Deliverer{}
+	var names []string
+	for _, ch := range channels {
+		ch.routes(&routes)
+		for k, v := range ch.deliverers {
+			deliverers[k] = v
+		}
+		names = append(names, ch.name)
+	}
+	registerGauges(metrics, engine)
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("HELPDESK_ADDR=%s: %v", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           bot.NewServer(logger, routes),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	sender := bot.NewSender(engine, deliverers, logger, metrics)
+	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sender.Run(senderCtx)
+	}()
+	for _, ch := range channels {
+		if ch.run == nil {
+			continue
+		}
+		wg.Add(1)
+		go func(ch channel) {
+			defer wg.Done()
+			if err := ch.run(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("channel stopped", "channel", ch.name, "err", err)
+			}
+		}(ch)
+	}
+	go watchReload(ctx, logger, lib, metrics)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", ln.Addr().String(), "channels", strings.Join(names, ","),
+		"topics", len(lib.Base().Topics()), "startup", time.Since(start).Round(time.Millisecond))
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		cancel()
+		stopSender()
+		wg.Wait()
+		return fmt.Errorf("http server: %v", err)
+	}
+	logger.Info("shutting down")
+	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer done()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("http shutdown", "err", err)
+	}
+	// In-flight webhooks have committed; give the outbox a moment to flush, then stop.
+	flushUntil := time.Now().Add(5 * time.Second)
+	for time.Now().Before(flushUntil) {
+		if n, _, err := engine.OutboxStats(); err != nil || n == 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	stopSender()
+	wg.Wait()
+	logger.Info("stopped")
+	return nil
+}
+
+func registerGauges(m *bot.Metrics, engine *dialog.Engine) {
+	m.Gauge("helpdesk_outbox_depth", "Messages waiting in the outbox.", func() (float64, error) {
+		n, _, err := engine.OutboxStats()
+		return float64(n), err
+	})
+	m.Gauge("helpdesk_outbox_oldest_age_seconds", "Age of the oldest message waiting in the outbox.", func() (float64, error) {
+		n, oldest, err := engine.OutboxStats()
+		if err != nil || n == 0 {
+			return 0, err
+		}
+		return time.Since(oldest).Seconds(), nil
+	})
+}
+
+// watchReload reloads the knowledge on SIGHUP. A failed reload keeps the old knowledge serving
+// and logs every problem.
+func watchReload(ctx context.Context, logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			reload(logger, lib, metrics, "signal")
+		}
+	}
+}
+
+// reload loads the knowledge again and logs the outcome; it returns the error for callers that
+// report it (HTTP, Slack).
+func reload(logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics, via string) (*knowledge.Base, error) {
+	start := time.Now()
+	next, _, err := lib.Reload()
+	if err != nil {
+		metrics.Add("helpdesk_reloads_total", "result", "failed")
+		logger.Warn("knowledge reload failed, keeping previous", "via", via, "err", err)
+		return nil, err
+	}
+	metrics.Add("helpdesk_reloads_total", "result", "ok")
+	logger.Info("knowledge reloaded", "via", via, "topics", len(next.Topics()), "contacts", len(next.Contacts()),
+		"cases", len(next.Cases()), "dur", time.Since(start).Round(time.Millisecond))
+	return next, nil
 }

@@ -1,0 +1,256 @@
+package bot
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+)
+
+// Metrics counts what operators watch, and serves it in the Prometheus text format (0.0.4). The
+// format is small enough to write directly, which keeps the Prometheus client library and its
+// eight modules out of the build; TestMetricsParse checks the output against the format.
+// A nil *Metrics records nothing, so tests can leave it out.
+type Metrics struct {
+	mu        sync.Mutex
+	counters  map[string]map[string]float64 // name -> label string -> value
+	latency   histogram                     // webhook event -> reply committed
+	delivery  histogram                     // one delivery attempt
+	gauges    []gauge
+	startTime time.Time
+}
+
+// gauge is a value read when the metrics are scraped (outbox depth, open cases).
+type gauge struct {
+	name, help string
+	read       func() (float64, error)
+}
+
+var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
+
+type histogram struct {
+	counts []uint64 // per bucket, then +Inf
+	sum    float64
+	n      uint64
+	labels map[string]*histogram
+}
+
+func (h *histogram) observe(labels string, v float64) {
+	if h.labels == nil {
+		h.labels = map[string]*histogram{}
+	}
+	x := h.labels[labels]
+	if x == nil {
+		x = &histogram{counts: make([]uint64, len(latencyBuckets)+1)}
+		h.labels[labels] = x
+	}
+	i := sort.SearchFloat64s(latencyBuckets, v)
+	x.counts[i]++
+	x.sum += v
+	x.n++
+}
+
+// help texts and types of the counters, in the order they are written.
+var counterHelp = []struct{ name, help string }{
+	{"helpdesk_events_total", "Inbound events handled, by channel and outcome."},
+	{"helpdesk_duplicate_events_total", "Inbound events dropped as redeliveries, by channel."},
+	{"helpdesk_event_errors_total", "Inbound events that could not be handled (answered 5xx for redelivery), by channel."},
+	{"helpdesk_rejected_requests_total", "Requests rejected before parsing (bad signature, too large), by channel and reason."},
+	{"helpdesk_deliveries_total", "Outbox delivery attempts, by channel and result."},
+	{"helpdesk_deliveries_dropped_total", "Outbox entries given up (permanent failure or too old), by channel."},
+	{"helpdesk_reloads_total", "Knowledge reloads, by result."},
+	{"helpdesk_rate_limited_total", "Messages refused by the per-user rate limit, by channel."},
+}
+
+// NewMetrics returns an empty set of metrics.
+func NewMetrics() *Metrics {
+	return &Metrics{counters: map[string]map[string]float64{}, startTime: time.Now()}
+}
+
+// Add increments a counter; labels are name, value pairs.
+func (m *Metrics) Add(name string, labels ...string) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.counters[name]
+	if c == nil {
+		c = map[string]float64{}
+		m.counters[name] = c
+	}
+	c[labelString(labels)]++
+}
+
+// ObserveReply records the time from an inbound event to its committed reply.
+func (m *Metrics) ObserveReply(channel string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.latency.observe(labelString([]string{"channel", channel}), d.Seconds())
+	m.mu.Unlock()
+}
+
+// Gauge registers a value read at scrape time.
+func (m *Metrics) Gauge(name, help string, read func() (float64, error)) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.gauges = append(m.gauges, gauge{name, help, read})
+	m.mu.Unlock()
+}
+
+func (m *Metrics) observeDelivery(d dialog.Delivery, took time.Duration, err error) {
+	if m == nil {
+		return
+	}
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.Add("helpdesk_deliveries_total", "channel", d.Channel, "result", result)
+	m.mu.Lock()
+	m.delivery.observe(labelString([]string{"channel", d.Channel}), took.Seconds())
+	m.mu.Unlock()
+}
+
+func (m *Metrics) deliveryDropped(d dialog.Delivery) {
+	m.Add("helpdesk_deliveries_dropped_total", "channel", d.Channel)
+}
+
+func labelString(kv []string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(kv[i] + `="` + escapeLabel(kv[i+1]) + `"`)
+	}
+	return b.String()
+}
+
+func escapeLabel(v string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(v)
+}
+
+// ServeHTTP writes the metrics in the Prometheus text format.
+func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	m.WriteTo(w)
+}
+
+// WriteTo writes every metric; gauges that fail to read are left out.
+func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
+	var b strings.Builder
+	m.mu.Lock()
+	for _, c := range counterHelp {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", c.name, c.help, c.name)
+		vals := m.counters[c.name]
+		for _, ls := range sortedLabels(vals) {
+			fmt.Fprintf(&b, "%s%s %s\n", c.name, braces(ls), num(vals[ls]))
+		}
+	}
+	writeHistogram(&b, "helpdesk_reply_latency_seconds", "Time from an inbound event to its reply committed to the outbox.", &m.latency)
+	writeHistogram(&b, "helpdesk_delivery_seconds", "Time of one delivery attempt to a platform API.", &m.delivery)
+	gauges := append([]gauge(nil), m.gauges...)
+	m.mu.Unlock()
+
+	for _, g := range gauges {
+		if v, err := g.read(); err == nil {
+			fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %s\n", g.name, g.help, g.name, g.name, num(v))
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	process := []struct {
+		name, help string
+		v          float64
+	}{
+		{"process_start_time_seconds", "Start time of the process since the Unix epoch.", float64(m.startTime.Unix())},
+		{"go_goroutines", "Number of goroutines.", float64(runtime.NumGoroutine())},
+		{"go_memstats_heap_alloc_bytes", "Bytes of allocated heap objects.", float64(ms.HeapAlloc)},
+		{"go_memstats_sys_bytes", "Bytes obtained from the operating system.", float64(ms.Sys)},
+	}
+	if rss, ok := residentBytes(); ok {
+		process = append(process, struct {
+			name, help string
+			v          float64
+		}{"process_resident_memory_bytes", "Resident memory size in bytes.", rss})
+	}
+	for _, p := range process {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %s\n", p.name, p.help, p.name, p.name, num(p.v))
+	}
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+func writeHistogram(b *strings.Builder, name, help string, h *histogram) {
+	fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name)
+	keys := make([]string, 0, len(h.labels))
+	for k := range h.labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, ls := range keys {
+		x := h.labels[ls]
+		var cum uint64
+		for i, le := range latencyBuckets {
+			cum += x.counts[i]
+			fmt.Fprintf(b, "%s_bucket{%s,le=\"%s\"} %d\n", name, ls, num(le), cum)
+		}
+		cum += x.counts[len(latencyBuckets)]
+		fmt.Fprintf(b, "%s_bucket{%s,le=\"+Inf\"} %d\n", name, ls, cum)
+		fmt.Fprintf(b, "%s_sum{%s} %s\n%s_count{%s} %d\n", name, ls, num(x.sum), name, ls, x.n)
+	}
+}
+
+func sortedLabels(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func braces(ls string) string {
+	if ls == "" {
+		return ""
+	}
+	return "{" + ls + "}"
+}
+
+func num(v float64) string {
+	if math.IsInf(v, 1) {
+		return "+Inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// residentBytes reads the resident set size from /proc on Linux.
+func residentBytes() (float64, bool) {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0, false
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0, false
+	}
+	pages, err := strconv.ParseFloat(f[1], 64)
+	if err != nil {
+		return 0, false
+	}
+	return pages * float64(os.Getpagesize()), true
+}

@@ -1,0 +1,69 @@
+// Package bot is the channel-neutral plumbing of the helpdesk: the HTTP server and its routes,
+// the Desk that adapters talk to, the Sender that delivers the outbox, and the metrics. It never
+// imports the channel adapters (bot/line, bot/slack): main hands their handlers in.
+package bot
+
+import (
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+)
+
+// Routes are the handlers of the HTTP server; a nil handler leaves its route out (the channel
+// is off), so it answers 404.
+type Routes struct {
+	LineWebhook       http.Handler // POST /line/webhook
+	SlackEvents       http.Handler // POST /slack/events
+	SlackInteractions http.Handler // POST /slack/interactions
+	SlackCommands     http.Handler // POST /slack/commands
+	AdminReload       http.Handler // POST /admin/reload
+	Metrics           http.Handler // GET /metrics
+	// Ready reports whether the bot can answer (knowledge loaded, database open).
+	Ready func() error
+}
+
+// NewServer returns the handler of every route of shared/CONTRACT.md.
+func NewServer(logger *slog.Logger, r Routes) http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h http.Handler) {
+		if h != nil {
+			mux.Handle(pattern, h)
+		}
+	}
+	handle("POST /line/webhook", r.LineWebhook)
+	handle("POST /slack/events", r.SlackEvents)
+	handle("POST /slack/interactions", r.SlackInteractions)
+	handle("POST /slack/commands", r.SlackCommands)
+	handle("POST /admin/reload", r.AdminReload)
+	handle("GET /metrics", r.Metrics)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if r.Ready != nil {
+			if err := r.Ready(); err != nil {
+				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+		}
+		w.Write([]byte("ready\n"))
+	})
+	return recoverPanics(logger, mux)
+}
+
+// recoverPanics answers 500 instead of dropping the connection when a handler panics, so the
+// platform redelivers, and logs the stack for whoever must fix it.
+func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				logger.Error("handler panicked", "path", req.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, req)
+	})
+}

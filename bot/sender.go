@@ -1,0 +1,228 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"hash/fnv"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+)
+
+// Deliverer sends one outbox entry on one platform. It returns what later messages need (the
+// staff thread a new case was posted in), or an error. Adapters say more about an error by the
+// methods it has, so they need not import this package:
+//
+//	RetryAfter() time.Duration  the platform asked to wait (HTTP 429 Retry-After)
+//	Permanent() bool            retrying cannot help (a rejected request, an unknown user)
+//	Progress() int              how many messages of the entry were sent before the failure
+//
+// Any other error is retried with exponential backoff.
+type Deliverer interface {
+	Deliver(ctx context.Context, d dialog.Delivery) (ref string, err error)
+}
+
+// outbox is what the sender needs from the engine.
+type outbox interface {
+	Pending(now time.Time, limit int, busy map[uint64]bool) ([]dialog.Delivery, error)
+	Delivered(id uint64, ref string) error
+	Postpone(id uint64, next time.Time, progress int, reason string) error
+	Wake() <-chan struct{}
+}
+
+// Sender delivers the outbox: entries of one recipient in order, different recipients in
+// parallel, retrying failures with backoff (honouring Retry-After) until they are delivered or
+// fail for good.
+type Sender struct {
+	outbox   outbox
+	channels map[string]Deliverer
+	logger   *slog.Logger
+	metrics  *Metrics
+
+	// Workers is how many deliveries run at once (default 16).
+	Workers int
+	// Timeout bounds one delivery attempt (default 10 s).
+	Timeout time.Duration
+	// GiveUp is how long an entry is retried before it is dropped and logged (default 24 h).
+	GiveUp time.Duration
+	// Poll is how often the outbox is looked at when nothing wakes the sender (default 1 s).
+	Poll time.Duration
+	// Backoff returns the wait before attempt n+1 (default: 1 s doubling to 5 min, jittered).
+	Backoff func(attempt int) time.Duration
+}
+
+// NewSender returns a sender for the given channels ("line", "slack", "staff").
+func NewSender(ob outbox, channels map[string]Deliverer, logger *slog.Logger, metrics *Metrics) *Sender {
+	return &Sender{outbox: ob, channels: channels, logger: logger.With("component", "sender"), metrics: metrics,
+		Workers: 16, Timeout: 10 * time.Second, GiveUp: 24 * time.Hour, Poll: time.Second, Backoff: backoff}
+}
+
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt, 9) // 1 s .. 512 s
+	d = min(d, 5*time.Minute)
+	return d/2 + rand.N(d/2+1) // jitter: retries of many entries do not come back in step
+}
+
+type result struct {
+	d   dialog.Delivery
+	ref string
+	err error
+}
+
+// Run delivers until ctx is done, then waits for the deliveries in flight to finish.
+func (s *Sender) Run(ctx context.Context) error {
+	work := make([]chan dialog.Delivery, s.Workers)
+	results := make(chan result, s.Workers)
+	var wg sync.WaitGroup
+	for i := range work {
+		work[i] = make(chan dialog.Delivery, 1)
+		wg.Add(1)
+		go func(in <-chan dialog.Delivery) {
+			defer wg.Done()
+			for d := range in {
+				ref, err := s.deliver(ctx, d)
+				results <- result{d, ref, err}
+			}
+		}(work[i])
+	}
+	busy := map[uint64]bool{}
+	// queued holds entries picked but not yet handed to their (busy) worker.
+	var queued []dialog.Delivery
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	scan := true
+	for {
+		if ctx.Err() != nil {
+			// Shutting down: pick nothing new (it stays in the outbox), finish what is in flight.
+			queued = s.unqueue(queued, busy)
+			if len(busy) == 0 {
+				break
+			}
+			r := <-results
+			s.settle(r)
+			delete(busy, r.d.ID)
+			continue
+		}
+		if scan {
+			scan = false
+			ds, err := s.outbox.Pending(time.Now(), 4*s.Workers, busy)
+			if err != nil && !errors.Is(err, dialog.ErrClosed) {
+				s.logger.Error("outbox not readable", "err", err)
+			}
+			for _, d := range ds {
+				busy[d.ID] = true
+				queued = append(queued, d)
+			}
+		}
+		queued = s.dispatch(queued, work)
+		select {
+		case <-ctx.Done():
+		case r := <-results:
+			s.settle(r)
+			delete(busy, r.d.ID)
+			scan = true // the recipient's next entry may be due now
+		case <-s.outbox.Wake():
+			scan = true
+		case <-timer.C:
+			scan = true
+			timer.Reset(s.Poll)
+		}
+	}
+	for _, w := range work {
+		close(w)
+	}
+	wg.Wait()
+	return nil
+}
+
+// dispatch hands queued entries to their recipient's worker without blocking; what cannot be
+// handed over yet stays queued.
+func (s *Sender) dispatch(queued []dialog.Delivery, work []chan dialog.Delivery) []dialog.Delivery {
+	rest := queued[:0]
+	for _, d := range queued {
+		h := fnv.New32a()
+		h.Write([]byte(d.Recipient))
+		select {
+		case work[int(h.Sum32()%uint32(len(work)))] <- d:
+		default:
+			rest = append(rest, d)
+		}
+	}
+	return rest
+}
+
+// unqueue forgets entries picked but not started, at shutdown: they stay in the outbox.
+func (s *Sender) unqueue(queued []dialog.Delivery, busy map[uint64]bool) []dialog.Delivery {
+	for _, d := range queued {
+		delete(busy, d.ID)
+	}
+	return nil
+}
+
+func (s *Sender) deliver(ctx context.Context, d dialog.Delivery) (string, error) {
+	ch, ok := s.channels[d.Channel]
+	if !ok {
+		return "", errNoChannel
+	}
+	// A delivery that started finishes even during shutdown, within its own timeout.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.Timeout)
+	defer cancel()
+	start := time.Now()
+	ref, err := ch.Deliver(ctx, d)
+	s.metrics.observeDelivery(d, time.Since(start), err)
+	return ref, err
+}
+
+var errNoChannel = errors.New("channel not configured")
+
+// settle records the outcome of one attempt.
+func (s *Sender) settle(r result) {
+	d, err := r.d, r.err
+	log := s.logger.With("channel", d.Channel, "kind", d.Kind, "delivery", d.ID, "outcome", string(d.Reply.Outcome), "topic", d.Reply.Topic)
+	if err == nil {
+		if err := s.outbox.Delivered(d.ID, r.ref); err != nil {
+			log.Error("delivered but not marked", "err", err)
+		}
+		return
+	}
+	var (
+		perm interface{ Permanent() bool }
+		wait interface{ RetryAfter() time.Duration }
+		prog interface{ Progress() int }
+	)
+	progress := d.Progress
+	if errors.As(err, &prog) {
+		progress = prog.Progress()
+	}
+	if errors.As(err, &perm) && perm.Permanent() {
+		log.Error("reply not delivered", "err", err, "attempts", d.Attempts+1)
+		s.drop(d)
+		return
+	}
+	if time.Since(d.Created) > s.GiveUp {
+		log.Error("reply not delivered, giving up", "err", err, "attempts", d.Attempts+1, "age", time.Since(d.Created).Round(time.Second))
+		s.drop(d)
+		return
+	}
+	delay := s.Backoff(d.Attempts)
+	if errors.As(err, &wait) && wait.RetryAfter() > 0 {
+		delay = wait.RetryAfter()
+	}
+	if errors.Is(err, errNoChannel) {
+		delay = time.Minute
+	}
+	log.Warn("delivery failed, will retry", "err", err, "attempts", d.Attempts+1, "in", delay.Round(time.Millisecond))
+	if err := s.outbox.Postpone(d.ID, time.Now().Add(delay), progress, err.Error()); err != nil {
+		log.Error("cannot postpone delivery", "err", err)
+	}
+}
+
+func (s *Sender) drop(d dialog.Delivery) {
+	s.metrics.deliveryDropped(d)
+	if err := s.outbox.Delivered(d.ID, ""); err != nil {
+		s.logger.Error("cannot drop delivery", "delivery", d.ID, "err", err)
+	}
+}

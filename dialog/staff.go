@@ -1,0 +1,259 @@
+package dialog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
+
+// StaffAction is what a staff member did in the staff channel.
+type StaffAction string
+
+// The staff actions. Claim, resolve and hand-back are the buttons of a case; message is a reply
+// in the case's thread.
+const (
+	StaffMessage  StaffAction = "message"
+	StaffClaim    StaffAction = "claim"
+	StaffResolve  StaffAction = "resolve"
+	StaffHandback StaffAction = "handback"
+)
+
+// StaffEvent is one thing a staff member did.
+type StaffEvent struct {
+	EventID string // the platform's id; a repeated id is handled once
+	// Thread is the staff thread the event came from, as the staff deliverer returned it when it
+	// posted the case (e.g. "C0STAFF/1700000000.000100"). Only a case's own thread reaches its
+	// user: an event whose thread is not a case's does nothing.
+	Thread string
+	Case   string // the case a button names; must be the thread's case
+	Staff  string // who, as the staff channel shows them (e.g. "<@U123>")
+	Action StaffAction
+	Text   string // the message, or the resolution note
+	Topic  string // for resolve: the topic staff chose
+}
+
+// StaffResult says what a staff event did.
+type StaffResult struct {
+	Case    string
+	Status  string
+	Relayed bool   // a message was queued for the user
+	Ignored string // why nothing happened, e.g. "not a case thread"
+}
+
+// Choice ids of the staff buttons: s:<action>:<case>.
+func staffChoice(a StaffAction, caseID string) string { return "s:" + string(a) + ":" + caseID }
+
+// ParseStaffChoice reads a staff button's id; ok is false for anything else.
+func ParseStaffChoice(id string) (action StaffAction, caseID string, ok bool) {
+	rest, found := strings.CutPrefix(id, "s:")
+	if !found {
+		return "", "", false
+	}
+	a, c, found := strings.Cut(rest, ":")
+	switch StaffAction(a) {
+	case StaffClaim, StaffResolve, StaffHandback:
+		return StaffAction(a), c, found && c != ""
+	}
+	return "", "", false
+}
+
+// Staff applies a staff event: relays a message to the user, or claims, resolves or hands back
+// the case, telling the user and the staff thread. Like Respond, it runs in one transaction and
+// queues what must be sent in the outbox.
+func (e *Engine) Staff(ctx context.Context, ev StaffEvent) (StaffResult, error) {
+	if err := ctx.Err(); err != nil {
+		return StaffResult{}, err
+	}
+	kb := e.lib.Base()
+	now := e.now()
+	var res StaffResult
+	err := e.store.batch(func(t storeTx) error {
+		res = StaffResult{}
+		if ev.EventID != "" && t.seen("staff", ev.EventID) {
+			res.Ignored = "duplicate"
+			return nil
+		}
+		if ev.EventID != "" {
+			if err := t.markSeen("staff", ev.EventID, now); err != nil {
+				return err
+			}
+		}
+		id := t.caseByThread(ev.Thread)
+		if id == "" || (ev.Case != "" && ev.Case != id) {
+			res.Ignored = "not a case thread"
+			return nil
+		}
+		c, err := t.caseByID(id)
+		if err != nil || c == nil {
+			res.Ignored = "not a case thread"
+			return err
+		}
+		res.Case = c.ID
+		return e.applyStaff(t, kb, c, ev, now, &res)
+	})
+	if err != nil {
+		return StaffResult{}, fmt.Errorf("staff event: %w", err)
+	}
+	if res.Ignored == "" {
+		e.wake()
+	}
+	return res, nil
+}
+
+func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEvent, now time.Time, res *StaffResult) error {
+	msg := kb.Message
+	fill := func(s string) string {
+		return strings.NewReplacer("{staff}", ev.Staff, "{note}", ev.Text, "{case}", c.ID).Replace(s)
+	}
+	closed := c.Status != CaseOpen && c.Status != CaseClaimed
+	var toUser []Block
+	var notice string
+	switch ev.Action {
+	case StaffMessage:
+		if closed {
+			res.Ignored = "case closed"
+			return e.staffNotice(t, c, msg("staff_closed_case"), now)
+		}
+		text := truncateRunes(cleanText(ev.Text), 4000)
+		if strings.TrimSpace(text) == "" {
+			res.Ignored = "empty message"
+			return nil
+		}
+		if c.Status == CaseOpen {
+			// the first reply is a person joining: say so before it
+			c.Status, c.Claimer, c.Claimed = CaseClaimed, ev.Staff, now
+			toUser = append(toUser, Block{Kind: TextBlock, Text: msg("staff_joined")})
+		}
+		toUser = append(toUser, Block{Kind: TextBlock, Text: text})
+		c.Turns = append(c.Turns, Turn{From: "staff", Text: truncateRunes(text, maxTurnText), At: now})
+	case StaffClaim:
+		if closed || c.Status == CaseClaimed && c.Claimer == ev.Staff {
+			res.Ignored = "nothing to claim"
+			return nil
+		}
+		if c.Status == CaseOpen {
+			toUser = append(toUser, Block{Kind: TextBlock, Text: msg("staff_joined")})
+		}
+		c.Status, c.Claimer, c.Claimed = CaseClaimed, ev.Staff, now
+		notice = fill(msg("staff_claimed"))
+	case StaffResolve, StaffHandback:
+		if closed {
+			res.Ignored = "case closed"
+			return nil
+		}
+		c.Closed = now
+		if ev.Action == StaffResolve {
+			c.Status, c.Note = CaseResolved, truncateRunes(cleanText(ev.Text), 500)
+			if kb.Topic(ev.Topic) != nil {
+				c.Resolved = ev.Topic
+			}
+			toUser = append(toUser, Block{Kind: TextBlock, Text: msg("case_closed")})
+			notice = fill(msg("staff_resolved"))
+		} else {
+			c.Status = CaseReturned
+			toUser = append(toUser, Block{Kind: TextBlock, Text: msg("handed_back")})
+			notice = fill(msg("staff_returned"))
+		}
+		if err := e.releaseConversation(t, c); err != nil {
+			return err
+		}
+		day := now.In(knowledge.Tokyo).Format(time.DateOnly)
+		if err := t.count(day, c.Topic, "case_"+c.Status); err != nil {
+			return err
+		}
+	default:
+		res.Ignored = "unknown action"
+		return nil
+	}
+	res.Status = c.Status
+	if err := t.putCase(c); err != nil {
+		return err
+	}
+	if len(toUser) > 0 {
+		reply := Reply{Blocks: toUser}
+		if c.Status == CaseResolved || c.Status == CaseReturned {
+			for _, m := range kb.Menu() {
+				reply.Choices = append(reply.Choices, Choice{ID: menuChoice(m.ID), Label: m.Label})
+			}
+		}
+		if err := t.enqueue(&Delivery{Kind: KindRelay, Channel: c.Channel, Address: c.Address,
+			Recipient: string(convKey(c.Channel, c.User)), Reply: reply, Created: now, Event: time.Time{}, Key: newKey()}); err != nil {
+			return err
+		}
+		res.Relayed = ev.Action == StaffMessage
+	}
+	if notice != "" {
+		return e.staffNotice(t, c, notice, now)
+	}
+	return nil
+}
+
+// releaseConversation gives the user's conversation back to the bot.
+func (e *Engine) releaseConversation(t storeTx, c *Case) error {
+	key := convKey(c.Channel, c.User)
+	conv, err := t.conversation(key)
+	if err != nil {
+		return err
+	}
+	if conv.CaseID != c.ID {
+		return nil
+	}
+	conv.Mode, conv.CaseID, conv.Back = modeMenu, "", nil
+	conv.Choices = nil
+	return t.putConversation(key, conv)
+}
+
+// staffNotice queues a line for the case's staff thread.
+func (e *Engine) staffNotice(t storeTx, c *Case, text string, now time.Time) error {
+	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: "staff/" + c.ID,
+		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text,
+		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: text}}}, Created: now, Event: now, Key: newKey()})
+}
+
+// staffCaseReply is the message that opens a case in the staff channel: what staff need to
+// take over without asking the user again.
+func staffCaseReply(kb *knowledge.Base, c *Case) Reply {
+	msg := kb.Message
+	title := c.Title
+	if title == "" {
+		title = "-"
+	}
+	urgent := ""
+	if c.Urgent {
+		urgent = msg("staff_urgent")
+	}
+	r := Reply{Topic: c.Topic, Urgent: c.Urgent}
+	r.Blocks = append(r.Blocks, Block{Kind: TextBlock,
+		Text: strings.NewReplacer("{case}", c.ID, "{topic}", title, "{urgent}", urgent).Replace(msg("staff_new_case"))})
+	if len(c.Summary) > 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_summary"), Items: c.Summary})
+	}
+	var said []string
+	for _, turn := range c.Turns {
+		if turn.From == "user" {
+			said = append(said, turn.Text)
+		}
+	}
+	if len(said) > 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_said"), Items: said})
+	}
+	if c.Told != "" {
+		r.Blocks = append(r.Blocks, Block{Kind: TextBlock, Title: msg("staff_told"), Text: c.Told})
+	}
+	var similar []string
+	for _, s := range c.Similar {
+		similar = append(similar, s.No+" "+s.Subject+" → "+s.Handling)
+	}
+	if len(similar) > 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_similar"), Items: similar})
+	}
+	r.Choices = []Choice{
+		{ID: staffChoice(StaffClaim, c.ID), Label: msg("label_claim")},
+		{ID: staffChoice(StaffResolve, c.ID), Label: msg("label_resolve")},
+		{ID: staffChoice(StaffHandback, c.ID), Label: msg("label_handback")},
+	}
+	return r
+}

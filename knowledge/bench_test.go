@@ -1,0 +1,75 @@
+package knowledge
+
+import (
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+// benchQueries is a realistic mix: the labelled sets, plus very long and emoji-only texts.
+func benchQueries(b *testing.B) []string {
+	var qs []string
+	for _, set := range []string{"testdata/queries.tsv", "testdata/holdout.tsv"} {
+		for _, l := range readLabelled(b, set) {
+			qs = append(qs, l.text)
+		}
+	}
+	qs = append(qs, strings.Repeat("ランサムウェアに感染したかもしれません。", 250), strings.Repeat("😱", 50), "ｳｲﾙｽ")
+	return qs
+}
+
+// BenchmarkSearch ranks one query over the whole knowledge; it reports the 50th and 99th
+// percentile of single queries besides the mean.
+func BenchmarkSearch(b *testing.B) {
+	kb := loadSeeds(b)
+	qs := benchQueries(b)
+	durs := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		kb.Search(qs[i%len(qs)])
+		durs = append(durs, time.Since(start))
+	}
+	b.StopTimer()
+	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkSearchLong ranks a 5,000-character message, the longest a LINE text can be.
+func BenchmarkSearchLong(b *testing.B) {
+	kb := loadSeeds(b)
+	q := strings.Repeat("取引先から口座変更のメールが来て振り込んでしまいました。", 200)[:5000]
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		kb.Search(q)
+	}
+}
+
+// BenchmarkLoad loads and validates the whole embedded knowledge, and reports the heap the
+// loaded Base keeps.
+func BenchmarkLoad(b *testing.B) {
+	var kept *Base
+	for i := 0; i < b.N; i++ {
+		kb, err := Load(seeds.FS)
+		if err != nil {
+			b.Fatal(err)
+		}
+		kept = kb
+	}
+	b.StopTimer()
+	var before, after runtime.MemStats
+	kept = nil
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	kept, _ = Load(seeds.FS)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MiB")
+	runtime.KeepAlive(kept)
+}

@@ -1,0 +1,216 @@
+package knowledge
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+func TestLoadSeeds(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, id := range TopicIDs {
+		tp := kb.Topic(id)
+		if tp == nil {
+			t.Errorf("topic %q of shared/topics.md is missing", id)
+			continue
+		}
+		reachable := false
+		for _, cid := range tp.Contacts {
+			if c := kb.Contact(cid); c != nil && !c.Internal && (c.Phone != "" || c.URL != "") {
+				reachable = true
+			}
+		}
+		if !reachable {
+			t.Errorf("topic %q has no contact with a phone or a URL", id)
+		}
+		if tp.Urgent && tp.FirstAid == nil {
+			t.Errorf("urgent topic %q has no first aid", id)
+		}
+	}
+	if got := len(kb.Cases()); got != 159 {
+		t.Errorf("cases = %d, want the 159 records of the seed CSV", got)
+	}
+	if len(kb.Intake()) != 22 {
+		t.Errorf("intake questions = %d, want 問1-問22", len(kb.Intake()))
+	}
+}
+
+// TestSeedPhonesAreInSeeds checks "nothing invented": every phone number of the structured
+// knowledge appears verbatim in a seed document.
+func TestSeedPhonesAreInSeeds(t *testing.T) {
+	kb := loadSeeds(t)
+	var corpus strings.Builder
+	for _, s := range kb.Sources() {
+		b, err := fs.ReadFile(seeds.FS, s.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		corpus.Write(b)
+	}
+	text := strings.NewReplacer("－", "-", "‐", "-", " ", "").Replace(corpus.String())
+	for _, c := range kb.Contacts() {
+		if c.Phone != "" && !strings.Contains(text, c.Phone) {
+			t.Errorf("contact %q: phone %s appears in no seed document", c.ID, c.Phone)
+		}
+		if c.URL != "" && !strings.Contains(text, strings.TrimSuffix(c.URL, "/")) {
+			t.Errorf("contact %q: URL %s appears in no seed document", c.ID, c.URL)
+		}
+		if c.Email != "" && !strings.Contains(strings.ReplaceAll(text, "＠", "@"), c.Email) {
+			t.Errorf("contact %q: e-mail %s appears in no seed document", c.ID, c.Email)
+		}
+	}
+	for _, p := range kb.Programmes() {
+		if p.Phone != "" && !strings.Contains(text, p.Phone) {
+			t.Errorf("programme %q: phone %s appears in no seed document", p.ID, p.Phone)
+		}
+	}
+}
+
+// brokenFolder returns the seed folder with some files replaced or removed.
+func brokenFolder(t *testing.T, change map[string]string) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(seeds.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(seeds.FS, p)
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range change {
+		if content == "" {
+			delete(m, name)
+			continue
+		}
+		m[name] = &fstest.MapFile{Data: []byte(content)}
+	}
+	return m
+}
+
+func replaceIn(t *testing.T, name, old, new string) string {
+	t.Helper()
+	b, err := fs.ReadFile(seeds.FS, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s does not contain %q", name, old)
+	}
+	return strings.Replace(string(b), old, new, 1)
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	csvHeader := "受理番号,相談種別ID,【相談内容分類：ガイドブックmission1に準拠して】,,件名,相談内容,相談備考,処置備考\n1,1,x,02.迷惑メール・スパムメール,s,b,r,n\n"
+	tests := []struct {
+		name   string
+		change map[string]string
+		want   []string // each must appear in one reported line
+	}{
+		{
+			name:   "csv_missing_column",
+			change: map[string]string{"consultations.csv": csvHeader},
+			want:   []string{`consultations.csv:1: missing column "対応状況"`},
+		},
+		{
+			name:   "csv_bad_quote",
+			change: map[string]string{"consultations.csv": "受理番号,相談種別ID,相談内容分類,,件名,相談内容,対応状況\n1,1,x,y,\"unterminated,b,c\n"},
+			want:   []string{`consultations.csv:2: extraneous or missing " in quoted-field`},
+		},
+		{
+			name:   "unknown_contact",
+			change: map[string]string{"topics/spam.yaml": replaceIn(t, "topics/spam.yaml", "contacts: [", "contacts: [no-such-desk, ")},
+			want:   []string{`topics/spam.yaml:`, `unknown contact "no-such-desk"`},
+		},
+		{
+			name:   "malformed_yaml",
+			change: map[string]string{"contacts.yaml": "- id: x\n  name: [unclosed\n"},
+			want:   []string{"contacts.yaml:1: did not find expected"},
+		},
+		{
+			name:   "malformed_phone_and_url",
+			change: map[string]string{"contacts.yaml": replaceIn(t, "contacts.yaml", "phone: 03-6811-0610\n  url: https://www.jpcert.or.jp/", "phone: 03-5978-75O9\n  url: htp//jpcert")},
+			want:   []string{`malformed phone "03-5978-75O9"`, `malformed URL "htp//jpcert"`},
+		},
+		{
+			name:   "duplicate_id",
+			change: map[string]string{"contacts.yaml": replaceIn(t, "contacts.yaml", "- id: ipa-todokede", "- id: ipa-anshin")},
+			want:   []string{`contacts.yaml:`, `duplicate id "ipa-anshin"`},
+		},
+		{
+			name:   "unknown_field",
+			change: map[string]string{"topics/dos.yaml": replaceIn(t, "topics/dos.yaml", "contacts:", "contact: [jpcert]\ncontacts:")},
+			want:   []string{`topics/dos.yaml:`, `unknown field "contact"`},
+		},
+		{
+			name:   "missing_topic_and_file",
+			change: map[string]string{"topics/legal.yaml": "", "messages.yaml": ""},
+			want:   []string{`topic "legal" of shared/topics.md is missing`, "messages.yaml: file is missing"},
+		},
+		{
+			name:   "label_too_long",
+			change: map[string]string{"topics/dos.yaml": replaceIn(t, "topics/dos.yaml", "label: ", "label: とても長いラベルでボタンに入りきらない文字数です")},
+			want:   []string{"topics/dos.yaml:", "at most 20 fit a button"},
+		},
+		{
+			name:   "not_a_topic_mapping",
+			change: map[string]string{"topics/telecom.yaml": "- just\n- a list\n"},
+			want:   []string{"topics/telecom.yaml:1: expected one topic"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kb, err := Load(brokenFolder(t, tt.change))
+			if err == nil || kb != nil {
+				t.Fatalf("Load = %v, %v; want an error", kb, err)
+			}
+			var problems Problems
+			if !errors.As(err, &problems) {
+				t.Fatalf("error %T is not Problems: %v", err, err)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("problems do not mention %q:\n%v", want, err)
+				}
+			}
+			for _, p := range problems {
+				if p.File == "" {
+					t.Errorf("problem without a file: %v", p)
+				}
+			}
+		})
+	}
+}
+
+func TestLibraryKeepsOldBaseOnFailedReload(t *testing.T) {
+	broken := false
+	lib, err := NewLibrary(func() (*Base, error) {
+		if broken {
+			return Load(brokenFolder(t, map[string]string{"contacts.yaml": "- id: [\n"}))
+		}
+		return Load(seeds.FS)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := lib.Base()
+	broken = true
+	if _, prev, err := lib.Reload(); err == nil || prev != before {
+		t.Fatalf("Reload of a broken folder = %v, prev %p; want an error and the old base", err, prev)
+	}
+	if lib.Base() != before {
+		t.Fatal("a failed reload replaced the base")
+	}
+	broken = false
+	next, prev, err := lib.Reload()
+	if err != nil || prev != before || lib.Base() != next || next == before {
+		t.Fatalf("Reload = %p, %p, %v; want a new base swapped in", next, prev, err)
+	}
+}
