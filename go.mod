@@ -8,4 +8,7 @@ require (
 	golang.org/x/text v0.43.0
 )
 
-require golang.org/x/sys v0.45.0 // indirect
+require (
+	github.com/line/line-bot-sdk-go/v8 v8.14.0 // indirect
+	golang.org/x/sys v0.45.0 // indirect
+)

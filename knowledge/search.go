@@ -44,18 +44,22 @@ type params struct {
 }
 
 var defaultParams = params{
-	phraseWeight:  1.0,
-	exampleWeight: 2.0,
-	docWeight:     1.0,
-	caseWeight:    0.5,
+	phraseWeight:  0.5,
+	exampleWeight: 4,
+	docWeight:     4,
+	caseWeight:    1.5,
 	caseNeighbors: 5,
-	temperature:   0.35,
-	noneScore:     0.9,
+	temperature:   0.25,
+	noneScore:     1.2,
 	confident:     0.6,
 	floor:         0.5,
 	clarifyRatio:  0.5,
 	maxRunes:      2000,
 }
+
+// exampleSecond is how much a topic's second most similar example adds to its best one: two
+// near examples are better evidence than one, which may share only incidental words.
+var exampleSecond = 0.5
 
 // Match is one ranked topic.
 type Match struct {
@@ -253,7 +257,18 @@ func (b *Base) Search(text string) Result {
 		return res
 	}
 	res.Escalate = ix.asksForPerson(q)
-	scores := ix.scoreTopics(q)
+	ix.rank(b, q, ix.signals(q), ix.p, &res)
+	return res
+}
+
+// rank turns the signals into ranked topics and the decision, with parameters p (the tuning
+// test varies them).
+func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
+	vague := ix.vagueTopics(q)
+	scores := make([]float64, ix.topicCount)
+	for t := range scores {
+		scores[t] = p.phraseWeight*s.phrase[t] + p.exampleWeight*s.example[t] + p.docWeight*s.doc[t] + p.caseWeight*s.cases[t]
+	}
 	order := make([]int, len(scores))
 	for i := range order {
 		order[i] = i
@@ -261,40 +276,47 @@ func (b *Base) Search(text string) Result {
 	sort.SliceStable(order, func(i, j int) bool { return scores[order[i]] > scores[order[j]] })
 
 	// Softmax over topics plus "none": a calibrated share of belief for each topic.
-	sum := math.Exp(ix.p.noneScore / ix.p.temperature)
-	for _, s := range scores {
-		sum += math.Exp(s / ix.p.temperature)
+	sum := math.Exp(p.noneScore / p.temperature)
+	for _, sc := range scores {
+		sum += math.Exp(sc / p.temperature)
 	}
-	conf := func(i int) float64 { return math.Exp(scores[i]/ix.p.temperature) / sum }
+	conf := func(i int) float64 { return math.Exp(scores[i]/p.temperature) / sum }
 	top := scores[order[0]]
-	if top >= ix.p.floor && conf(order[0]) >= ix.p.confident {
+	add := func(i int) {
+		res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
+	}
+	if top >= p.floor && conf(order[0]) >= p.confident {
 		res.Confident = true
 		for _, i := range order[:5] {
 			if scores[i] > 0 {
-				res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
+				add(i)
 			}
 		}
-		return res
+		return
 	}
-	// Not sure. Generic words decide which topics to ask between; otherwise the close ones.
-	if cands := ix.vagueTopics(q); len(cands) > 0 {
-		sort.SliceStable(cands, func(i, j int) bool { return scores[cands[i]] > scores[cands[j]] })
-		for _, i := range cands[:min(3, len(cands))] {
-			res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
+	// Not sure: offer the topics that scored close to the top, then those the generic words of
+	// the text point at (メール → phishing, spam, bec ...), at most three.
+	if top < p.floor && len(vague) == 0 {
+		res.Menu = ix.menuWords[q]
+		return
+	}
+	picked := map[int]bool{}
+	for _, i := range order[:3] {
+		if top >= p.floor && scores[i] >= top*p.clarifyRatio {
+			picked[i] = true
+			add(i)
 		}
-		return res
 	}
-	if top >= ix.p.floor {
-		for _, i := range order[:3] {
-			if scores[i] < top*ix.p.clarifyRatio {
-				break
-			}
-			res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
+	sort.SliceStable(vague, func(i, j int) bool { return scores[vague[i]] > scores[vague[j]] })
+	for _, i := range vague {
+		if len(res.Topics) == 3 {
+			break
 		}
-		return res
+		if !picked[i] {
+			picked[i] = true
+			add(i)
+		}
 	}
-	res.Menu = ix.menuWords[q]
-	return res
 }
 
 // asksForPerson recognises a request for a person: one of the escalate phrases, or a word for a
@@ -383,7 +405,8 @@ func (ix *index) signals(q string) signals {
 		pos += n1
 	}
 	for t := range s.phrase {
-		s.phrase[t] += best[t]
+		// saturate: one specific phrase is strong evidence, a pile of them is not much more
+		s.phrase[t] = 1 - math.Exp(-(s.phrase[t]+best[t])/3)
 	}
 
 	grams := map[string]int{}
@@ -393,10 +416,18 @@ func (ix *index) signals(q string) signals {
 	if len(ix.exTopic) > 0 {
 		sims := make([]float64, len(ix.exTopic))
 		ix.examples.cosine(ix.examples.query(grams), sims)
+		// each topic's best example counts fully, its second best half
+		second := make([]float64, n)
 		for e, sim := range sims {
-			if t := ix.exTopic[e]; sim > s.example[t] {
-				s.example[t] = sim
+			t := ix.exTopic[e]
+			if sim > s.example[t] {
+				second[t], s.example[t] = s.example[t], sim
+			} else if sim > second[t] {
+				second[t] = sim
 			}
+		}
+		for t := range s.example {
+			s.example[t] += exampleSecond * second[t]
 		}
 	}
 	ix.docs.cosine(ix.docs.query(grams), s.doc)
@@ -414,17 +445,6 @@ func (ix *index) signals(q string) signals {
 		}
 	}
 	return s
-}
-
-// scoreTopics sums the weighted signals for every topic.
-func (ix *index) scoreTopics(q string) []float64 {
-	s := ix.signals(q)
-	scores := make([]float64, ix.topicCount)
-	for t := range scores {
-		scores[t] = ix.p.phraseWeight*s.phrase[t] + ix.p.exampleWeight*s.example[t] +
-			ix.p.docWeight*s.doc[t] + ix.p.caseWeight*s.cases[t]
-	}
-	return scores
 }
 
 // Similar returns up to n past consultations most similar to text, best first.
