@@ -72,13 +72,19 @@ func (d *decider) step(m Message) {
 		// Idle too long: start again politely. A typed text is still answered; a button from
 		// the old conversation is not acted on.
 		*c = Conversation{Schema: schemaVersion, Created: d.now, Step: c.Step}
-		if m.Event == EventText {
+		switch {
+		case m.Event == EventText && m.Choice != "":
 			d.say(d.msg("expired"))
-			if m.Choice != "" {
-				d.greet(false)
-				d.finish()
-				return
-			}
+			d.greet(false)
+			d.finish()
+			return
+		case m.Event == EventText:
+			d.say(d.msg("expired"))
+		case m.Event == EventResume:
+			d.say(d.msg("expired"))
+			d.greet(false)
+			d.finish()
+			return
 		}
 	}
 	switch m.Event {

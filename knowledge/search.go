@@ -41,6 +41,9 @@ type params struct {
 	floor         float64 // top score below which nothing matched (fallback)
 	clarifyRatio  float64 // topics within this fraction of the top score are offered in clarify
 	maxRunes      int     // longer texts are matched on their beginning only
+	// vagueRunes: a text shorter than this that uses generic words (メール, 詐欺) and none of
+	// the top topic's own words is too vague to answer: the bot asks instead.
+	vagueRunes int
 }
 
 var defaultParams = params{
@@ -55,6 +58,7 @@ var defaultParams = params{
 	floor:         0.5,
 	clarifyRatio:  0.5,
 	maxRunes:      2000,
+	vagueRunes:    20,
 }
 
 // exampleSecond is how much a topic's second most similar example adds to its best one: two
@@ -285,7 +289,8 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	add := func(i int) {
 		res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
 	}
-	if top >= p.floor && conf(order[0]) >= p.confident {
+	tooVague := len(vague) > 0 && s.phrase[order[0]] == 0 && utf8.RuneCountInString(q) < p.vagueRunes
+	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague {
 		res.Confident = true
 		for _, i := range order[:5] {
 			if scores[i] > 0 {
@@ -301,21 +306,28 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		return
 	}
 	picked := map[int]bool{}
-	for _, i := range order[:3] {
-		if top >= p.floor && scores[i] >= top*p.clarifyRatio {
-			picked[i] = true
-			add(i)
+	sort.SliceStable(vague, func(i, j int) bool { return scores[vague[i]] > scores[vague[j]] })
+	offer := func(list []int, close bool) {
+		for _, i := range list {
+			if len(res.Topics) == 3 {
+				return
+			}
+			if close && (top < p.floor || scores[i] < top*p.clarifyRatio) {
+				return
+			}
+			if !picked[i] {
+				picked[i] = true
+				add(i)
+			}
 		}
 	}
-	sort.SliceStable(vague, func(i, j int) bool { return scores[vague[i]] > scores[vague[j]] })
-	for _, i := range vague {
-		if len(res.Topics) == 3 {
-			break
-		}
-		if !picked[i] {
-			picked[i] = true
-			add(i)
-		}
+	if tooVague {
+		// a short, generic text: what its generic words point at comes first
+		offer(vague, false)
+		offer(order, true)
+	} else {
+		offer(order[:3], true)
+		offer(vague, false)
 	}
 }
 

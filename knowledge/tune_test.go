@@ -24,7 +24,7 @@ func TestTune(t *testing.T) {
 		sig signals
 	}
 	var items []item
-	for _, set := range []string{"testdata/holdout.tsv"} {
+	for _, set := range []string{"testdata/queries.tsv", "testdata/holdout.tsv"} {
 		for _, l := range readLabelled(t, set) {
 			q := kb.Fold(l.text)
 			items = append(items, item{l, q, ix.asksForPerson(q), ix.signals(q)})
@@ -46,48 +46,51 @@ func TestTune(t *testing.T) {
 					for _, temp := range []float64{0.15, 0.25, 0.35, 0.5} {
 						for _, none := range []float64{1.2, 1.6, 2.0, 2.5} {
 							for _, conf := range []float64{0.3, 0.4, 0.5, 0.6} {
-								for _, floor := range []float64{0.5, 0.7} {
-									p := base
-									p.phraseWeight, p.exampleWeight, p.docWeight, p.caseWeight = pw, ew, dw, cw
-									p.temperature, p.noneScore, p.confident, p.floor = temp, none, conf, floor
-									var o outcome
-									o.p = p
-									topicN, outN := 0, 0
-									for _, it := range items {
-										var r Result
-										r.Escalate = it.esc
-										ix.rank(kb, it.q, it.sig, p, &r)
-										d := decision(r)
-										switch it.l.want {
-										case "clarify", "escalate", "fallback":
-											outN++
-											if d == it.l.want {
-												o.outcomes++
+								for _, floor := range []float64{0.5} {
+									for _, vr := range []int{0, 20, 30, 40} {
+										p := base
+										p.phraseWeight, p.exampleWeight, p.docWeight, p.caseWeight = pw, ew, dw, cw
+										p.temperature, p.noneScore, p.confident, p.floor = temp, none, conf, floor
+										p.vagueRunes = vr
+										var o outcome
+										o.p = p
+										topicN, outN := 0, 0
+										for _, it := range items {
+											var r Result
+											r.Escalate = it.esc
+											ix.rank(kb, it.q, it.sig, p, &r)
+											d := decision(r)
+											switch it.l.want {
+											case "clarify", "escalate", "fallback":
+												outN++
+												if d == it.l.want {
+													o.outcomes++
+												} else if d == "answer" {
+													o.wrong++
+												}
+												continue
+											}
+											topicN++
+											if len(r.Topics) > 0 && r.Topics[0].Topic.ID == it.l.want && d != "escalate" {
+												o.top1++
+												if d == "answer" {
+													o.answeredRight++
+												}
 											} else if d == "answer" {
 												o.wrong++
 											}
-											continue
-										}
-										topicN++
-										if len(r.Topics) > 0 && r.Topics[0].Topic.ID == it.l.want && d != "escalate" {
-											o.top1++
-											if d == "answer" {
-												o.answeredRight++
-											}
-										} else if d == "answer" {
-											o.wrong++
-										}
-										for i := 0; i < len(r.Topics) && i < 3; i++ {
-											if r.Topics[i].Topic.ID == it.l.want {
-												o.top3++
-												break
+											for i := 0; i < len(r.Topics) && i < 3; i++ {
+												if r.Topics[i].Topic.ID == it.l.want {
+													o.top3++
+													break
+												}
 											}
 										}
+										o.objective = float64(o.top1)/float64(topicN) + 0.5*float64(o.top3)/float64(topicN) +
+											0.5*float64(o.answeredRight)/float64(topicN) +
+											0.3*float64(o.outcomes)/float64(outN) - 3*float64(o.wrong)/float64(len(items))
+										results = append(results, o)
 									}
-									o.objective = float64(o.top1)/float64(topicN) + 0.5*float64(o.top3)/float64(topicN) +
-										0.5*float64(o.answeredRight)/float64(topicN) +
-										0.3*float64(o.outcomes)/float64(outN) - 3*float64(o.wrong)/float64(len(items))
-									results = append(results, o)
 								}
 							}
 						}
@@ -99,7 +102,7 @@ func TestTune(t *testing.T) {
 	sort.Slice(results, func(i, j int) bool { return results[i].objective > results[j].objective })
 	for _, o := range results[:15] {
 		p := o.p
-		fmt.Printf("obj=%.3f top1=%d top3=%d answered=%d outcomes=%d wrong=%d | phrase=%.1f ex=%.1f doc=%.1f case=%.1f temp=%.2f none=%.1f conf=%.1f floor=%.1f\n",
-			o.objective, o.top1, o.top3, o.answeredRight, o.outcomes, o.wrong, p.phraseWeight, p.exampleWeight, p.docWeight, p.caseWeight, p.temperature, p.noneScore, p.confident, p.floor)
+		fmt.Printf("obj=%.3f top1=%d top3=%d answered=%d outcomes=%d wrong=%d | phrase=%.1f ex=%.1f doc=%.1f case=%.1f temp=%.2f none=%.1f conf=%.1f floor=%.1f vague=%d\n",
+			o.objective, o.top1, o.top3, o.answeredRight, o.outcomes, o.wrong, p.phraseWeight, p.exampleWeight, p.docWeight, p.caseWeight, p.temperature, p.noneScore, p.confident, p.floor, p.vagueRunes)
 	}
 }

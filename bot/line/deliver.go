@@ -1,0 +1,263 @@
+package line
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+)
+
+// replyWindow is how long after the event a reply token is used. LINE keeps a token valid for
+// about a minute; the margin covers clock skew and the request's own time. Within this window an
+// "Invalid reply token" can only mean the token was used already (by us, before a crash).
+const replyWindow = 50 * time.Second
+
+// Deliverer sends the outbox entries of the "line" channel through the Messaging API. It
+// implements bot.Deliverer, and its errors carry the methods bot.Sender looks for
+// (RetryAfter, Permanent, Progress). It is safe for concurrent use.
+type Deliverer struct {
+	api    *endpoints
+	logger *slog.Logger
+	now    func() time.Time
+}
+
+// NewDeliverer returns a deliverer calling api.
+func NewDeliverer(logger *slog.Logger, api API) (*Deliverer, error) {
+	e, err := api.endpoints()
+	if err != nil {
+		return nil, err
+	}
+	return &Deliverer{api: e, logger: logger.With("channel", "line"), now: time.Now}, nil
+}
+
+// Deliver sends one outbox entry: its reply as LINE messages, at most five per request, then,
+// when the reply asks for it, leaves the group or room. The first request uses the event's reply
+// token while it is fresh; the others, and every request of an entry whose token is stale, are
+// pushed with an X-Line-Retry-Key derived from the entry's key and the request's index, so that a
+// retry of a request LINE already accepted is recognised (409) instead of sent twice. The entry's
+// Progress says how many requests earlier attempts sent; they are skipped.
+func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, error) {
+	addr, err := parseAddress(del.Address)
+	if err != nil {
+		return "", &sendError{op: "deliver", err: err, permanent: true, progress: del.Progress}
+	}
+	requests, err := render(del.Reply)
+	if err != nil {
+		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
+	}
+	client, err := d.api.messaging(ctx)
+	if err != nil {
+		return "", &sendError{op: "deliver", err: err, progress: del.Progress}
+	}
+	for i := del.Progress; i < len(requests); i++ {
+		if err := d.send(client, del, addr, i, requests[i]); err != nil {
+			err.progress = i
+			return "", err
+		}
+	}
+	if del.Reply.Leave && del.Progress <= len(requests) {
+		if err := d.leave(client, addr); err != nil {
+			err.progress = len(requests)
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// send makes request i of an entry.
+func (d *Deliverer) send(client *messaging_api.MessagingApiAPI, del dialog.Delivery, addr address, i int, msgs []messaging_api.MessageInterface) *sendError {
+	if i == 0 && addr.Token != "" && d.fresh(del.Event) {
+		res, _, err := client.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{
+			ReplyToken: addr.Token, Messages: msgs})
+		serr := apiError("reply", res, err)
+		switch {
+		case serr == nil:
+			return nil
+		case !serr.invalidToken:
+			return serr
+		case d.fresh(del.Event):
+			// A fresh token that LINE refuses was used already: by an attempt of ours whose
+			// answer was lost (a timeout, a crash before the entry was marked delivered).
+			d.logger.Debug("reply token already used, taking the reply as sent", "delivery", del.ID)
+			return nil
+		}
+		// The token went stale while we tried: push instead.
+	}
+	res, _, err := client.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{
+		To: addr.to(), Messages: msgs}, retryKey(del, i))
+	serr := apiError("push", res, err)
+	if serr != nil && serr.status == http.StatusConflict {
+		// LINE accepted a request with this retry key before: an earlier attempt got through.
+		d.logger.Debug("push already accepted, taking it as sent", "delivery", del.ID, "request", i)
+		return nil
+	}
+	return serr
+}
+
+// leave makes the bot leave the group or room of addr.
+func (d *Deliverer) leave(client *messaging_api.MessagingApiAPI, addr address) *sendError {
+	var (
+		res *http.Response
+		err error
+	)
+	switch {
+	case addr.Group != "":
+		res, _, err = client.LeaveGroupWithHttpInfo(addr.Group)
+	case addr.Room != "":
+		res, _, err = client.LeaveRoomWithHttpInfo(addr.Room)
+	default:
+		return nil // a one-to-one chat: nothing to leave
+	}
+	serr := apiError("leave", res, err)
+	if serr != nil && serr.status == http.StatusNotFound {
+		return nil // not a member any more: left already
+	}
+	return serr
+}
+
+func (d *Deliverer) fresh(event time.Time) bool {
+	return !event.IsZero() && d.now().Sub(event) < replyWindow
+}
+
+// retryKeySpace is the UUID namespace of retry keys (a random constant).
+var retryKeySpace = [16]byte{0x6b, 0x1f, 0x3c, 0x52, 0x9e, 0x0d, 0x4a, 0x77, 0x8c, 0x21, 0x5f, 0xe4, 0x03, 0xb9, 0xd6, 0x48}
+
+// retryKey returns the X-Line-Retry-Key of request i of an entry: a name-based UUID (version 5)
+// of the entry's key and i. Each request of each entry gets its own key, and every retry of a
+// request the same one, across restarts.
+func retryKey(del dialog.Delivery, i int) string {
+	name := del.Key
+	if name == "" { // entries are always keyed; never let two entries share a key anyway
+		name = "id:" + strconv.FormatUint(del.ID, 10)
+	}
+	h := sha1.New()
+	h.Write(retryKeySpace[:])
+	h.Write([]byte(name + "/" + strconv.Itoa(i)))
+	var u [16]byte
+	copy(u[:], h.Sum(nil))
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+// sendError is a failed call to the Messaging API, with what bot.Sender needs to know about it.
+type sendError struct {
+	op           string // "reply", "push", "leave", ...
+	status       int    // the HTTP status, 0 when no answer came
+	message      string // LINE's error message
+	err          error  // a transport error, or one of ours
+	retryAfter   time.Duration
+	permanent    bool
+	invalidToken bool
+	progress     int
+}
+
+func (e *sendError) Error() string {
+	var b strings.Builder
+	b.WriteString("line " + e.op)
+	if e.status != 0 {
+		b.WriteString(": status " + strconv.Itoa(e.status))
+	}
+	if e.message != "" {
+		b.WriteString(": " + e.message)
+	}
+	if e.err != nil {
+		b.WriteString(": " + e.err.Error())
+	}
+	return b.String()
+}
+
+func (e *sendError) Unwrap() error { return e.err }
+
+// RetryAfter is how long LINE asked us to wait (HTTP 429), or 0.
+func (e *sendError) RetryAfter() time.Duration { return e.retryAfter }
+
+// Permanent reports whether retrying cannot help: LINE rejected the request itself.
+func (e *sendError) Permanent() bool { return e.permanent }
+
+// Progress is how many requests of the entry were sent before this failure.
+func (e *sendError) Progress() int { return e.progress }
+
+// apiError classifies the outcome of one SDK call: nil for a 2xx answer (even one whose body the
+// SDK could not decode: LINE accepted the request), otherwise a *sendError. The SDK's own error
+// text is not used because it quotes the whole response body.
+func apiError(op string, res *http.Response, err error) *sendError {
+	if res == nil {
+		if err == nil {
+			return nil
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL may name a group; the cause is what matters
+		}
+		return &sendError{op: op, err: err}
+	}
+	if res.StatusCode/100 == 2 {
+		return nil
+	}
+	e := &sendError{op: op, status: res.StatusCode}
+	var body messaging_api.ErrorResponse
+	if res.Body != nil {
+		raw, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+		res.Body.Close()
+		if json.Unmarshal(raw, &body) == nil {
+			e.message = errorMessage(body)
+		}
+	}
+	switch {
+	case res.StatusCode == http.StatusTooManyRequests:
+		e.retryAfter = parseRetryAfter(res.Header.Get("Retry-After"), time.Now())
+	case res.StatusCode >= 500, res.StatusCode == http.StatusRequestTimeout:
+		// LINE's trouble: retry.
+	case res.StatusCode == http.StatusBadRequest && strings.EqualFold(body.Message, "Invalid reply token"):
+		e.invalidToken = true
+		e.permanent = true
+	case res.StatusCode == http.StatusConflict:
+		// An accepted retry key; the caller decides.
+	default:
+		e.permanent = true
+	}
+	return e
+}
+
+// errorMessage is LINE's error message with the properties it complains about (never content).
+func errorMessage(r messaging_api.ErrorResponse) string {
+	msg := r.Message
+	for i, d := range r.Details {
+		if i == 3 {
+			msg += "; ..."
+			break
+		}
+		msg += "; " + d.Property + ": " + d.Message
+	}
+	return msg
+}
+
+// parseRetryAfter reads a Retry-After header: seconds, or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil {
+		if s < 0 {
+			return 0
+		}
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

@@ -1,0 +1,142 @@
+// Package line is the LINE channel of the helpdesk: the webhook handler that turns LINE events
+// into dialog messages, the Deliverer that sends the outbox's replies through the Messaging API,
+// and the rich menu set-up. It is the only package that imports line-bot-sdk-go.
+//
+// A webhook is answered only after every event in it has been committed by the engine (the
+// reply queued in the outbox), so LINE's redelivery can never lose a message, and the engine's
+// dedupe on webhookEventId keeps a redelivery from being answered twice. The Deliverer then
+// sends each queued reply: with the event's reply token while it is fresh, by push with an
+// idempotent X-Line-Retry-Key otherwise.
+package line
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+)
+
+// Default endpoints of the LINE Messaging API.
+const (
+	DefaultBaseURL = "https://api.line.me"
+	defaultBlobURL = "https://api-data.line.me"
+)
+
+// clientTimeout bounds one call to the Messaging API: the SDK's default client has none.
+const clientTimeout = 10 * time.Second
+
+// API says how to reach the LINE Messaging API.
+type API struct {
+	Token string // the channel access token
+	// BaseURL is the API's base URL (default DefaultBaseURL). When it is set, rich menu images
+	// go there too (tests point it at a fake); otherwise they go to https://api-data.line.me.
+	BaseURL string
+	// Client makes the calls; nil means a client with a 10-second timeout.
+	Client *http.Client
+}
+
+// endpoints is a checked API, ready to build SDK clients from.
+type endpoints struct {
+	token      string
+	base, blob string
+	hc         *http.Client
+}
+
+func (a API) endpoints() (*endpoints, error) {
+	if a.Token == "" {
+		return nil, errors.New("line: missing channel access token")
+	}
+	e := &endpoints{token: a.Token, base: DefaultBaseURL, blob: defaultBlobURL, hc: a.Client}
+	if a.BaseURL != "" {
+		if err := CheckBaseURL(a.BaseURL); err != nil {
+			return nil, err
+		}
+		e.base, e.blob = a.BaseURL, a.BaseURL
+	}
+	if e.hc == nil {
+		e.hc = newHTTPClient()
+	}
+	return e, nil
+}
+
+// CheckBaseURL reports whether s can serve as the Messaging API's base URL: an absolute http or
+// https URL with a host.
+func CheckBaseURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("line: base URL %q: %v", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("line: base URL %q: want an http or https URL such as %s", s, DefaultBaseURL)
+	}
+	return nil
+}
+
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64 // the sender delivers to one host from many workers
+	return &http.Client{Timeout: clientTimeout, Transport: t}
+}
+
+// messaging returns an SDK client for one call. The SDK's WithContext mutates the client, so a
+// client shared between goroutines would race; building one is only URL parsing.
+func (e *endpoints) messaging(ctx context.Context) (*messaging_api.MessagingApiAPI, error) {
+	c, err := messaging_api.NewMessagingApiAPI(e.token,
+		messaging_api.WithEndpoint(e.base), messaging_api.WithHTTPClient(e.hc))
+	if err != nil {
+		return nil, fmt.Errorf("line: api client: %v", err)
+	}
+	return c.WithContext(ctx), nil
+}
+
+// blob returns an SDK client of the blob API (rich menu images) for one call.
+func (e *endpoints) blobAPI(ctx context.Context) (*messaging_api.MessagingApiBlobAPI, error) {
+	c, err := messaging_api.NewMessagingApiBlobAPI(e.token,
+		messaging_api.WithBlobEndpoint(e.blob), messaging_api.WithBlobHTTPClient(e.hc))
+	if err != nil {
+		return nil, fmt.Errorf("line: blob api client: %v", err)
+	}
+	return c.WithContext(ctx), nil
+}
+
+// address is where a reply goes, kept in dialog.Message.Address and the outbox entry as compact
+// JSON: the user to push to, the reply token, and for a group or room the chat to push to and
+// to leave.
+type address struct {
+	User  string `json:"u,omitempty"`
+	Token string `json:"rt,omitempty"`
+	Group string `json:"g,omitempty"`
+	Room  string `json:"r,omitempty"`
+}
+
+func (a address) encode() string {
+	b, _ := json.Marshal(a) // plain strings: cannot fail
+	return string(b)
+}
+
+func parseAddress(s string) (address, error) {
+	var a address
+	if err := json.Unmarshal([]byte(s), &a); err != nil {
+		return a, fmt.Errorf("line: malformed address: %v", err)
+	}
+	if a.to() == "" {
+		return a, errors.New("line: address names no chat")
+	}
+	return a, nil
+}
+
+// to is the chat a push goes to: the group or room the event came from, else the user.
+func (a address) to() string {
+	switch {
+	case a.Group != "":
+		return a.Group
+	case a.Room != "":
+		return a.Room
+	}
+	return a.User
+}
