@@ -1,0 +1,525 @@
+package dialog_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+// clock is a settable time source shared by a test and its engine.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+type testEngine struct {
+	*dialog.Engine
+	clock *clock
+	lib   *knowledge.Library
+	path  string
+}
+
+func newTestEngine(t *testing.T, policy dialog.Policy) *testEngine {
+	t.Helper()
+	lib, err := knowledge.LibraryOf(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return openTestEngine(t, lib, policy, filepath.Join(t.TempDir(), "helpdesk.db"))
+}
+
+func openTestEngine(t *testing.T, lib *knowledge.Library, policy dialog.Policy, path string) *testEngine {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 11, 24, 10, 30, 0, 0, knowledge.Tokyo)}
+	e, err := dialog.Open(path, lib, discard, dialog.Options{Policy: policy, Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return &testEngine{Engine: e, clock: c, lib: lib, path: path}
+}
+
+func (te *testEngine) say(t *testing.T, user, text string) dialog.Reply {
+	t.Helper()
+	r, err := te.Respond(context.Background(), dialog.Message{Channel: "test", UserID: user, Text: text})
+	if err != nil {
+		t.Fatalf("Respond(%q): %v", text, err)
+	}
+	return r
+}
+
+func (te *testEngine) tap(t *testing.T, user, choice string) dialog.Reply {
+	t.Helper()
+	r, err := te.Respond(context.Background(), dialog.Message{Channel: "test", UserID: user, Choice: choice})
+	if err != nil {
+		t.Fatalf("Respond(choice %q): %v", choice, err)
+	}
+	return r
+}
+
+func choiceID(t *testing.T, r dialog.Reply, label string) string {
+	t.Helper()
+	for _, c := range r.Choices {
+		if c.Label == label {
+			return c.ID
+		}
+	}
+	t.Fatalf("no choice %q among %v", label, r.Choices)
+	return ""
+}
+
+func hasText(r dialog.Reply, s string) bool { return strings.Contains(r.PlainText(), s) }
+
+func TestRespondOutcomes(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	tests := []struct {
+		name        string
+		text        string
+		wantOutcome dialog.Outcome
+		wantTopic   string
+	}{
+		{"ransomware_symptoms", "ファイルが全部暗号化されて、身代金を払えという画面が出ています", dialog.Answer, "ransomware"},
+		{"sms_phishing", "銀行を名乗るSMSのリンクからパスワードを入れてしまった", dialog.Answer, "phishing"},
+		{"bec_account_change", "取引先から振込先の口座を変更したというメールが来ました", dialog.Answer, "bec"},
+		{"half_width_kana", "ﾗﾝｻﾑｳｪｱに感染しました", dialog.Answer, "ransomware"},
+		{"hiragana", "うぃるすにかかったかもしれない", dialog.Answer, "malware"},
+		{"ask_for_person", "担当者と話したい", dialog.Escalate, ""},
+		{"vague_mail", "メールのことで相談があります", dialog.Clarify, ""},
+		{"nonsense", "ほげほげ", dialog.Fallback, ""},
+		{"only_emoji", "🙏🙏🙏", dialog.Fallback, ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := te.say(t, fmt.Sprintf("user-%d", i), tt.text)
+			if got.Outcome != tt.wantOutcome || got.Topic != tt.wantTopic {
+				t.Errorf("Respond(%q) = %s/%s, want %s/%s", tt.text, got.Outcome, got.Topic, tt.wantOutcome, tt.wantTopic)
+			}
+			if len(got.Blocks) == 0 {
+				t.Errorf("Respond(%q) says nothing", tt.text)
+			}
+			for _, c := range got.Choices {
+				if n := len([]rune(c.Label)); n > knowledge.MaxLabel {
+					t.Errorf("choice label %q has %d characters", c.Label, n)
+				}
+			}
+			if len(got.Choices) > 13 {
+				t.Errorf("%d choices, LINE shows at most 13", len(got.Choices))
+			}
+		})
+	}
+}
+
+func TestUrgentTopicGivesFirstAidFirst(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	r := te.say(t, "u1", "ランサムウェアに感染したかも")
+	if len(r.Blocks) == 0 || r.Blocks[0].Kind != dialog.StepsBlock {
+		t.Fatalf("first block is %v, want the first-aid steps", r.Blocks)
+	}
+	var contacts int
+	for _, b := range r.Blocks {
+		for _, c := range b.Contacts {
+			if c.Phone != "" {
+				contacts++
+			}
+		}
+	}
+	if contacts == 0 {
+		t.Error("the urgent reply has no contact with a phone number")
+	}
+}
+
+func TestDuplicateEventAnsweredOnce(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	m := dialog.Message{Channel: "line", UserID: "U1", EventID: "ev-1", Text: "ウイルスに感染したかも", Address: "addr"}
+	first, err := te.Respond(context.Background(), m)
+	if err != nil || first.Duplicate {
+		t.Fatalf("first delivery: %v, duplicate=%v", err, first.Duplicate)
+	}
+	second, err := te.Respond(context.Background(), m)
+	if err != nil || !second.Duplicate {
+		t.Fatalf("redelivery: %v, duplicate=%v; want duplicate", err, second.Duplicate)
+	}
+	pending, err := te.Pending(te.clock.Now(), 10, nil)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("outbox holds %d entries (%v), want exactly one reply", len(pending), err)
+	}
+}
+
+func TestOutboxKeepsOrderPerRecipient(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	for i, text := range []string{"こんにちは", "ウイルス", "フィッシング"} {
+		_, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "U1", EventID: fmt.Sprint(i), Text: text, Address: "a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "U2", EventID: "x", Text: "こんにちは", Address: "b"})
+	var order []uint64
+	for len(order) < 4 {
+		pending, err := te.Pending(te.clock.Now(), 10, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pending) == 0 {
+			t.Fatalf("outbox drained after %d of 4 entries", len(order))
+		}
+		recipients := map[string]bool{}
+		for _, d := range pending {
+			if recipients[d.Recipient] {
+				t.Fatalf("two entries for %s offered at once", d.Recipient)
+			}
+			recipients[d.Recipient] = true
+		}
+		d := pending[0]
+		order = append(order, d.ID)
+		if err := te.Delivered(d.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 1; i < len(order); i++ {
+		if order[i] < order[i-1] {
+			t.Errorf("delivery order %v is not queue order", order)
+		}
+	}
+}
+
+func TestPostponedEntryWaitsAndBlocksItsRecipient(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	for i := 0; i < 2; i++ {
+		te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "U1", EventID: fmt.Sprint(i), Text: "こんにちは", Address: "a"})
+	}
+	p, _ := te.Pending(te.clock.Now(), 10, nil)
+	if err := te.Postpone(p[0].ID, te.clock.Now().Add(time.Minute), 1, "HTTP 500"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := te.Pending(te.clock.Now(), 10, nil); len(p) != 0 {
+		t.Fatalf("a postponed entry's recipient got %d entries before its time", len(p))
+	}
+	p, _ = te.Pending(te.clock.Now().Add(2*time.Minute), 10, nil)
+	if len(p) != 1 || p[0].Attempts != 1 || p[0].Progress != 1 || p[0].LastError != "HTTP 500" {
+		t.Fatalf("after the wait: %+v", p)
+	}
+}
+
+func TestIdleConversationExpires(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{IdleTimeout: time.Hour})
+	r := te.say(t, "u", "フィッシングサイトにパスワードを入れてしまった")
+	option := r.Choices[0].ID
+	te.clock.Add(2 * time.Hour)
+	r = te.tap(t, "u", option)
+	if !hasText(r, "時間がたったため") {
+		t.Errorf("an old button after the idle timeout: %q, want the polite restart", r.PlainText())
+	}
+	te.clock.Add(2 * time.Hour)
+	r = te.say(t, "u", "ウイルスに感染したかも")
+	if !hasText(r, "時間がたったため") || r.Topic != "malware" {
+		t.Errorf("a text after the idle timeout = %s, want the restart notice and the answer", r.Topic)
+	}
+}
+
+func TestStaleChoices(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	r := te.say(t, "u", "うちの会社名を使った偽の通販サイトがあります")
+	if r.Topic != "fake-ec-site" || len(r.Choices) == 0 {
+		t.Fatalf("fake shop: %s with %d choices", r.Topic, len(r.Choices))
+	}
+	old := r.Choices[0].ID
+	te.say(t, "u", "ウイルスに感染したかも") // the conversation moves on
+	r = te.tap(t, "u", old)
+	if !hasText(r, "そのボタンは古い") {
+		t.Errorf("an option of an earlier question: %q, want the stale-button restart", r.PlainText())
+	}
+	for _, bad := range []string{"t:no-such-topic", "zzz", "o:1:x", strings.Repeat("a", 400), "m:nowhere"} {
+		r = te.tap(t, "u", bad)
+		if !hasText(r, "そのボタンは古い") {
+			t.Errorf("choice %q: %q, want the stale-button restart", bad, r.PlainText())
+		}
+	}
+}
+
+// TestTopicRemovedByReload: a conversation inside a topic that a reload removed is restarted
+// politely, never an error.
+func TestTopicRemovedByReload(t *testing.T) {
+	withExtra := copySeeds(t)
+	withExtra["topics/extra-test.yaml"] = &fstest.MapFile{Data: []byte(`id: extra-test
+title: テスト用の追加トピック
+label: 追加トピック
+scope: テスト
+sources: [faq]
+words: [ぴよぴよ]
+answer: テストの回答です。
+contacts: [ipa-anshin]
+questions:
+  - id: q
+    ask: どちらですか？
+    options:
+      - {id: a, label: はい, answer: はいの回答}
+      - {id: b, label: いいえ, answer: いいえの回答}
+`)}
+	extra := true
+	lib, err := knowledge.NewLibrary(func() (*knowledge.Base, error) {
+		if extra {
+			return knowledge.Load(withExtra)
+		}
+		return knowledge.Load(seeds.FS)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	te := openTestEngine(t, lib, dialog.Policy{}, filepath.Join(t.TempDir(), "h.db"))
+	r := te.tap(t, "u", "t:extra-test")
+	if r.Topic != "extra-test" {
+		t.Fatalf("extra topic not entered: %q", r.PlainText())
+	}
+	option := choiceID(t, r, "はい")
+	extra = false
+	if _, _, err := lib.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []dialog.Message{{Choice: option}, {Choice: "t:extra-test"}, {Text: "戻る"}} {
+		m.Channel, m.UserID = "test", "u"
+		r, err := te.Respond(context.Background(), m)
+		if err != nil {
+			t.Fatalf("after the reload, %+v: %v", m, err)
+		}
+		if !hasText(r, "そのボタンは古い") && !hasText(r, "ご用件を選んでください") {
+			t.Errorf("after the reload, %+v: %q", m, r.PlainText())
+		}
+	}
+}
+
+func copySeeds(t *testing.T) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(seeds.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(seeds.FS, p)
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestConversationSurvivesRestart reopens the database between two steps.
+func TestConversationSurvivesRestart(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	r := te.say(t, "u", "ウイルスに感染したかも")
+	intake := choiceID(t, r, "状況を整理する")
+	te.Close()
+	again := openTestEngine(t, te.lib, dialog.Policy{}, te.path)
+	r = again.tap(t, "u", intake)
+	if !hasText(r, "問1") {
+		t.Errorf("after reopening, the intake did not start: %q", r.PlainText())
+	}
+}
+
+// TestMessagesOfOneConversationDoNotInterleave sends many messages of one conversation at once:
+// each is one whole step, so every one is answered and none is lost.
+func TestMessagesOfOneConversationDoNotInterleave(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	const n = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: fmt.Sprint(i), Text: "ウイルス", Address: "a"})
+			errs <- err
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	delivered := 0
+	for {
+		p, _ := te.Pending(te.clock.Now(), 100, nil)
+		if len(p) == 0 {
+			break
+		}
+		te.Delivered(p[0].ID, "")
+		delivered++
+	}
+	if delivered != n {
+		t.Errorf("%d replies for %d messages", delivered, n)
+	}
+}
+
+func TestSecondProcessOnLockedDatabase(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	lib := te.lib
+	start := time.Now()
+	_, err := dialog.Open(te.path, lib, discard, dialog.Options{LockTimeout: 200 * time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "locked by another process") {
+		t.Fatalf("second Open = %v, want a clear locked error", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("second Open waited %v", time.Since(start))
+	}
+}
+
+func TestIntakeSummary(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	r := te.say(t, "u", "ランサムウェアに感染したかも")
+	r = te.tap(t, "u", choiceID(t, r, "状況を整理する"))
+	r = te.tap(t, "u", choiceID(t, r, "はい"))               // 問1
+	r = te.say(t, "u", "取引先からメールで連絡がありました")                // details
+	r = te.tap(t, "u", choiceID(t, r, "スキップ"))             // 問3
+	r = te.tap(t, "u", choiceID(t, r, "パソコンがウイルスに感染している")) // 問4 (multi)
+	r = te.tap(t, "u", choiceID(t, r, "選び終わった"))
+	r = te.say(t, "u", "朝からファイルが開けません") // 問5 (text)
+	for i := 0; i < 5 && !hasText(r, "状況のまとめ"); i++ {
+		r = te.tap(t, "u", choiceID(t, r, "わからない"))
+	}
+	text := r.PlainText()
+	for _, want := range []string{"状況のまとめ", "ランサムウェア感染", "はい（取引先からメールで連絡がありました）", "（未回答）", "パソコンがウイルスに感染している", "朝からファイルが開けません"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+	choiceID(t, r, "詳しい問診票に進む")
+}
+
+func TestEscalationWithoutStaffNeverPromisesAReply(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: false})
+	r := te.say(t, "u", "担当者と話したい")
+	if r.Outcome != dialog.Escalate || r.Handoff == nil || r.Handoff.Staffed {
+		t.Fatalf("escalation without staff: %+v", r.Handoff)
+	}
+	if !hasText(r, "直接おつなぎできません") || !hasText(r, "03-5320-4773") {
+		t.Errorf("reply does not say how to reach the helpdesk directly:\n%s", r.PlainText())
+	}
+	if p, _ := te.Pending(te.clock.Now(), 10, nil); len(p) != 0 {
+		t.Errorf("%d deliveries queued for staff that do not exist", len(p))
+	}
+}
+
+// TestStaffCaseFlow: a user asks for a person; the case goes to the staff outbox; a staff reply
+// in the case thread reaches the user; an event from another thread reaches nobody; resolve
+// returns the conversation to the bot.
+func TestStaffCaseFlow(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	ctx := context.Background()
+	r, err := te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "ランサムウェアの件で担当者と話したい", Address: "addr-1"})
+	if err != nil || r.Handoff == nil || !r.Handoff.Staffed || r.Handoff.CaseID == "" {
+		t.Fatalf("escalation: %v %+v", err, r.Handoff)
+	}
+	caseID := r.Handoff.CaseID
+	if !hasText(r, caseID) {
+		t.Errorf("the user is not told the case id %s", caseID)
+	}
+	var staffPost *dialog.Delivery
+	p, _ := te.Pending(te.clock.Now(), 10, nil)
+	for i := range p {
+		if p[i].Kind == dialog.KindStaff {
+			staffPost = &p[i]
+		} else {
+			te.Delivered(p[i].ID, "")
+		}
+	}
+	if staffPost == nil || !strings.Contains(staffPost.Reply.PlainText(), caseID) || len(staffPost.Reply.Choices) != 3 {
+		t.Fatalf("staff post: %+v", staffPost)
+	}
+	if err := te.Delivered(staffPost.ID, "C-STAFF/100.1"); err != nil {
+		t.Fatal(err)
+	}
+	// A user message while the case is open goes to staff, not to the matcher.
+	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "2", Text: "まだ画面が赤いままです", Address: "addr-2"})
+	// Forged: the right thread id in another channel.
+	res, err := te.Staff(ctx, dialog.StaffEvent{EventID: "s0", Thread: "C-OTHER/100.1", Staff: "<@X>", Action: dialog.StaffMessage, Text: "偽物"})
+	if err != nil || res.Ignored == "" || res.Relayed {
+		t.Fatalf("forged thread: %+v %v", res, err)
+	}
+	res, err = te.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/100.1", Staff: "<@S1>", Action: dialog.StaffMessage, Text: "担当の山田です。LANケーブルは抜きましたか？"})
+	if err != nil || !res.Relayed || res.Status != dialog.CaseClaimed {
+		t.Fatalf("staff message: %+v %v", res, err)
+	}
+	// Redelivered staff event: handled once.
+	if res, _ := te.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/100.1", Action: dialog.StaffMessage, Text: "x"}); res.Ignored != "duplicate" {
+		t.Errorf("redelivered staff event: %+v", res)
+	}
+	var toUser []string
+	var toStaff []string
+	for {
+		p, _ := te.Pending(te.clock.Now(), 10, nil)
+		if len(p) == 0 {
+			break
+		}
+		for _, d := range p {
+			if d.Kind == dialog.KindStaff {
+				toStaff = append(toStaff, d.Reply.PlainText())
+				if d.Case == nil || d.Case.Thread != "C-STAFF/100.1" {
+					t.Errorf("staff delivery without the case thread: %+v", d.Case)
+				}
+			} else {
+				if d.Address != "addr-2" {
+					t.Errorf("relay goes to %q, want the user's latest address", d.Address)
+				}
+				toUser = append(toUser, d.Reply.PlainText())
+			}
+			te.Delivered(d.ID, "")
+		}
+	}
+	if len(toStaff) != 1 || !strings.Contains(toStaff[0], "まだ画面が赤いままです") {
+		t.Errorf("staff thread got %q", toStaff)
+	}
+	if len(toUser) != 1 || !strings.Contains(toUser[0], "担当者が対応を始めました") || !strings.Contains(toUser[0], "LANケーブル") || strings.Contains(strings.Join(toUser, ""), "偽物") {
+		t.Errorf("user got %q", toUser)
+	}
+	res, err = te.Staff(ctx, dialog.StaffEvent{EventID: "s2", Thread: "C-STAFF/100.1", Case: caseID, Staff: "<@S1>", Action: dialog.StaffResolve, Text: "ケーブルを抜いて再起動を案内", Topic: "ransomware"})
+	if err != nil || res.Status != dialog.CaseResolved {
+		t.Fatalf("resolve: %+v %v", res, err)
+	}
+	r, _ = te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "3", Text: "フィッシングサイトにパスワードを入れてしまった", Address: "addr-3"})
+	if r.Topic != "phishing" {
+		t.Errorf("after resolve, the bot does not answer again: %s %q", r.Outcome, r.PlainText())
+	}
+	// A late staff message in the closed thread reaches nobody.
+	res, _ = te.Staff(ctx, dialog.StaffEvent{EventID: "s3", Thread: "C-STAFF/100.1", Staff: "<@S1>", Action: dialog.StaffMessage, Text: "追伸"})
+	if res.Relayed {
+		t.Error("a message in a resolved case was relayed")
+	}
+}
+
+func TestUnansweredQueriesAreKeptWithoutUser(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	te.say(t, "secret-user-id", "ほげほげふがふが"+strings.Repeat("あ", 500))
+	list, err := te.Unanswered(time.Time{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("Unanswered = %v, %v", list, err)
+	}
+	if n := len([]rune(list[0].Text)); n > 201 || list[0].Outcome != dialog.Fallback {
+		t.Errorf("kept %d characters with outcome %s", n, list[0].Outcome)
+	}
+}
