@@ -16,7 +16,7 @@ type Routes struct {
 	SlackEvents       http.Handler // POST /slack/events
 	SlackInteractions http.Handler // POST /slack/interactions
 	SlackCommands     http.Handler // POST /slack/commands
-	AdminReload       http.Handler // POST /admin/reload
+	Admin             http.Handler // /admin/* (reload, stats, report, cases.csv, backup, forget)
 	Metrics           http.Handler // GET /metrics
 	// Ready reports whether the bot can answer (knowledge loaded, database open).
 	Ready func() error
@@ -34,7 +34,7 @@ func NewServer(logger *slog.Logger, r Routes) http.Handler {
 	handle("POST /slack/events", r.SlackEvents)
 	handle("POST /slack/interactions", r.SlackInteractions)
 	handle("POST /slack/commands", r.SlackCommands)
-	handle("POST /admin/reload", r.AdminReload)
+	handle("/admin/", r.Admin)
 	handle("GET /metrics", r.Metrics)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))

@@ -39,6 +39,7 @@ type Case struct {
 	Claimed  time.Time     `json:"claimed,omitempty"`
 	Closed   time.Time     `json:"closed,omitempty"`
 	Resolved string        `json:"resolved_topic,omitempty"` // topic staff chose when resolving
+	People   []string      `json:"people,omitempty"`         // who wrote, when User is a thread
 }
 
 // LogValue keeps the user's words and ids out of logs.
@@ -77,7 +78,7 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 	}
 	c := &Case{ID: id, Channel: m.Channel, User: m.UserID, Address: m.Address, Topic: reply.Topic,
 		Urgent: reply.Urgent, Summary: intakeSummary(kb, conv), Turns: append([]Turn(nil), conv.Turns...),
-		Status: CaseRequested, Created: now}
+		People: append([]string(nil), conv.People...), Status: CaseRequested, Created: now}
 	if tp := kb.Topic(c.Topic); tp != nil {
 		c.Title = tp.Title
 	}

@@ -92,6 +92,9 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 		if err != nil {
 			return err
 		}
+		if m.Person != "" && m.Person != m.UserID && !contains(conv.People, m.Person) {
+			conv.People = append(conv.People, m.Person)
+		}
 		d := newDecider(kb, e.policy, conv, now)
 		if err := safeStep(d, m); err != nil {
 			return err
@@ -189,4 +192,13 @@ func Triage(kb *knowledge.Base, policy Policy, text string, now time.Time) Reply
 	d.step(Message{Channel: "ask", Text: text})
 	fillCase(&d.reply, "-")
 	return d.reply
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,14 @@
 package dialog
 
-import "time"
+import (
+	"errors"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
 
 // Unanswered returns the kept queries that ended in clarify or fallback since the given time,
 // oldest first.
@@ -15,4 +23,294 @@ func (e *Engine) Unanswered(since time.Time) ([]Unanswered, error) {
 		})
 	})
 	return out, err
+}
+
+// TopicStats are the figures of one topic ("" collects texts that matched no topic).
+type TopicStats struct {
+	Topic         string `json:"topic"`
+	Title         string `json:"title"`
+	Consultations int    `json:"consultations"`
+	Answers       int    `json:"answers"`
+	Clarify       int    `json:"clarify"`
+	Fallback      int    `json:"fallback"`
+	Escalations   int    `json:"escalations"`
+	Resolved      int    `json:"resolved"` // 解決した pressed by users
+}
+
+// WeekStats counts one topic's consultations and escalations in one week (starting Monday).
+type WeekStats struct {
+	Week          string `json:"week"` // YYYY-MM-DD of the Monday
+	Topic         string `json:"topic"`
+	Consultations int    `json:"consultations"`
+	Escalations   int    `json:"escalations"`
+}
+
+// UnansweredCount is one text the bot could not answer, with how often it was sent.
+type UnansweredCount struct {
+	Text    string    `json:"text"`
+	Outcome Outcome   `json:"outcome"`
+	Count   int       `json:"count"`
+	Last    time.Time `json:"last"`
+}
+
+// CaseStats are the figures of the cases handed to staff.
+type CaseStats struct {
+	ByStatus map[string]int `json:"by_status"`
+	// Resolution times (creation to resolve or hand-back) of closed cases, in seconds, by the
+	// week they were opened.
+	Resolution map[string][]float64 `json:"resolution_seconds"`
+}
+
+// Stats are the figures admins read to see how the bot is doing.
+type Stats struct {
+	Since      time.Time         `json:"since"`
+	Until      time.Time         `json:"until"`
+	Topics     []TopicStats      `json:"topics"`
+	Weeks      []WeekStats       `json:"weeks"`
+	Unanswered []UnansweredCount `json:"unanswered"`
+	Cases      CaseStats         `json:"cases"`
+}
+
+// Stats gathers the figures since the given time (zero: all of them).
+func (e *Engine) Stats(since time.Time) (Stats, error) {
+	kb := e.lib.Base()
+	st := Stats{Since: since, Until: e.now(), Cases: CaseStats{ByStatus: map[string]int{}, Resolution: map[string][]float64{}}}
+	topics := map[string]*TopicStats{}
+	weeks := map[[2]string]*WeekStats{}
+	unanswered := map[string]*UnansweredCount{}
+	sinceDay := since.In(knowledge.Tokyo).Format(time.DateOnly)
+	err := e.store.view(func(t storeTx) error {
+		err := t.eachCounter(func(day, topic, name string, n uint64) error {
+			if !since.IsZero() && day < sinceDay {
+				return nil
+			}
+			ts := topics[topic]
+			if ts == nil {
+				ts = &TopicStats{Topic: topic}
+				topics[topic] = ts
+			}
+			c := int(n)
+			switch name {
+			case "consultation":
+				ts.Consultations += c
+			case "answer":
+				ts.Answers += c
+			case "clarify":
+				ts.Clarify += c
+			case "fallback":
+				ts.Fallback += c
+			case "escalate":
+				ts.Escalations += c
+			case "resolved":
+				ts.Resolved += c
+			default:
+				return nil
+			}
+			if name == "consultation" || name == "escalate" {
+				d, err := time.ParseInLocation(time.DateOnly, day, knowledge.Tokyo)
+				if err != nil {
+					return nil
+				}
+				wk := [2]string{weekOf(d), topic}
+				w := weeks[wk]
+				if w == nil {
+					w = &WeekStats{Week: wk[0], Topic: topic}
+					weeks[wk] = w
+				}
+				if name == "consultation" {
+					w.Consultations += c
+				} else {
+					w.Escalations += c
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = t.eachUnanswered(func(u *Unanswered) error {
+			if u.At.Before(since) {
+				return nil
+			}
+			key := kb.Fold(u.Text)
+			uc := unanswered[key]
+			if uc == nil {
+				uc = &UnansweredCount{Text: u.Text, Outcome: u.Outcome}
+				unanswered[key] = uc
+			}
+			uc.Count++
+			if u.At.After(uc.Last) {
+				uc.Last = u.At
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return t.eachCase(func(c *Case) error {
+			if c.Created.Before(since) {
+				return nil
+			}
+			st.Cases.ByStatus[c.Status]++
+			if !c.Closed.IsZero() && (c.Status == CaseResolved || c.Status == CaseReturned) {
+				w := weekOf(c.Created)
+				st.Cases.Resolution[w] = append(st.Cases.Resolution[w], c.Closed.Sub(c.Created).Seconds())
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return Stats{}, err
+	}
+	for _, ts := range topics {
+		if tp := kb.Topic(ts.Topic); tp != nil {
+			ts.Title = tp.Title
+		}
+		st.Topics = append(st.Topics, *ts)
+	}
+	sort.Slice(st.Topics, func(i, j int) bool {
+		if st.Topics[i].Consultations != st.Topics[j].Consultations {
+			return st.Topics[i].Consultations > st.Topics[j].Consultations
+		}
+		return st.Topics[i].Topic < st.Topics[j].Topic
+	})
+	for _, w := range weeks {
+		st.Weeks = append(st.Weeks, *w)
+	}
+	sort.Slice(st.Weeks, func(i, j int) bool {
+		if st.Weeks[i].Week != st.Weeks[j].Week {
+			return st.Weeks[i].Week < st.Weeks[j].Week
+		}
+		return st.Weeks[i].Topic < st.Weeks[j].Topic
+	})
+	for _, u := range unanswered {
+		st.Unanswered = append(st.Unanswered, *u)
+	}
+	sort.Slice(st.Unanswered, func(i, j int) bool {
+		if st.Unanswered[i].Count != st.Unanswered[j].Count {
+			return st.Unanswered[i].Count > st.Unanswered[j].Count
+		}
+		return st.Unanswered[i].Last.After(st.Unanswered[j].Last)
+	})
+	return st, nil
+}
+
+// weekOf returns the Monday of t's week in Japan time, as YYYY-MM-DD.
+func weekOf(t time.Time) string {
+	t = t.In(knowledge.Tokyo)
+	offset := (int(t.Weekday()) + 6) % 7
+	return time.Date(t.Year(), t.Month(), t.Day()-offset, 0, 0, 0, 0, knowledge.Tokyo).Format(time.DateOnly)
+}
+
+// OpenCases counts the cases waiting for or being handled by staff.
+func (e *Engine) OpenCases() (int, error) {
+	n := 0
+	err := e.store.view(func(t storeTx) error {
+		return t.eachCase(func(c *Case) error {
+			if c.Status == CaseOpen || c.Status == CaseClaimed {
+				n++
+			}
+			return nil
+		})
+	})
+	return n, err
+}
+
+// Cases returns the cases opened since the given time, oldest first.
+func (e *Engine) Cases(since time.Time) ([]Case, error) {
+	var out []Case
+	err := e.store.view(func(t storeTx) error {
+		return t.eachCase(func(c *Case) error {
+			if !c.Created.Before(since) {
+				out = append(out, *c)
+			}
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out, err
+}
+
+// Backup writes a consistent copy of the whole database to w while the engine keeps serving.
+func (e *Engine) Backup(w io.Writer) (int64, error) {
+	return e.store.backup(w)
+}
+
+// Forgotten counts what Forget deleted.
+type Forgotten struct {
+	Conversations, Cases, Deliveries int
+}
+
+// Forget deletes everything stored about one person: their conversations, their cases (and the
+// case-thread links), and replies still waiting for them. user is the platform user id; channel
+// limits it to one channel ("line", "slack") when set. The daily figures, which hold no user
+// data, are kept.
+func (e *Engine) Forget(channel, user string) (Forgotten, error) {
+	if user == "" {
+		return Forgotten{}, errors.New("forget: no user given")
+	}
+	var f Forgotten
+	err := e.store.update(func(t storeTx) error {
+		f = Forgotten{}
+		n, err := t.deleteConversationsOf(channel, user)
+		if err != nil {
+			return err
+		}
+		f.Conversations = n
+		if f.Cases, err = t.deleteCasesOf(channel, user); err != nil {
+			return err
+		}
+		f.Deliveries, err = t.deleteDeliveriesOf(channel, user)
+		return err
+	})
+	return f, err
+}
+
+// Purged counts what Purge removed.
+type Purged struct {
+	Conversations, CaseTexts, Unanswered, SeenEvents int
+}
+
+// Purge applies the retention policy: conversations idle since before cutoff are deleted, the
+// texts of cases closed before cutoff are cleared (their figures stay), kept unanswered queries
+// older than cutoff are deleted, and event ids seen before seenCutoff are forgotten.
+func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
+	var p Purged
+	err := e.store.update(func(t storeTx) error {
+		p = Purged{}
+		var err error
+		if p.Conversations, err = t.purgeConversations(cutoff); err != nil {
+			return err
+		}
+		if p.CaseTexts, err = t.purgeCaseTexts(cutoff); err != nil {
+			return err
+		}
+		if p.Unanswered, err = t.purgeUnanswered(cutoff); err != nil {
+			return err
+		}
+		for {
+			n, err := t.expireSeen(seenCutoff, 10000)
+			p.SeenEvents += n
+			if err != nil || n < 10000 {
+				return err
+			}
+		}
+	})
+	return p, err
+}
+
+// caseOwner reports whether a case or conversation key belongs to user (on channel, if set).
+func owns(keyChannel, keyUser string, people []string, channel, user string) bool {
+	if channel != "" && keyChannel != channel {
+		return false
+	}
+	if keyUser == user || strings.HasPrefix(keyUser, user+"/") {
+		return true
+	}
+	for _, p := range people {
+		if p == user {
+			return true
+		}
+	}
+	return false
 }

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -356,5 +358,133 @@ func (t storeTx) eachCounter(fn func(day, topic, name string, n uint64) error) e
 			return nil
 		}
 		return fn(string(parts[0]), string(parts[1]), string(parts[2]), binary.BigEndian.Uint64(v))
+	})
+}
+
+// ---- retention and erasure
+
+func (s *store) backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.view(func(t storeTx) error {
+		var err error
+		n, err = t.tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// splitConvKey splits "channel/user" (user may itself contain "/" for Slack threads).
+func splitConvKey(k []byte) (channel, user string) {
+	c, u, _ := strings.Cut(string(k), "/")
+	return c, u
+}
+
+// deleteWhere deletes the keys of a bucket for which doomed returns true.
+func (t storeTx) deleteWhere(bucket []byte, doomed func(k, v []byte) bool) (int, error) {
+	b := t.tx.Bucket(bucket)
+	var keys [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		if doomed(k, v) {
+			keys = append(keys, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
+}
+
+func (t storeTx) deleteConversationsOf(channel, user string) (int, error) {
+	return t.deleteWhere(bucketConversations, func(k, v []byte) bool {
+		var c Conversation
+		json.Unmarshal(v, &c)
+		kc, ku := splitConvKey(k)
+		return owns(kc, ku, c.People, channel, user)
+	})
+}
+
+func (t storeTx) deleteCasesOf(channel, user string) (int, error) {
+	var threads []string
+	n, err := t.deleteWhere(bucketCases, func(_, v []byte) bool {
+		var c Case
+		json.Unmarshal(v, &c)
+		if owns(c.Channel, c.User, c.People, channel, user) {
+			if c.Thread != "" {
+				threads = append(threads, c.Thread)
+			}
+			return true
+		}
+		return false
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, th := range threads {
+		if err := t.tx.Bucket(bucketCaseThreads).Delete([]byte(th)); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+func (t storeTx) deleteDeliveriesOf(channel, user string) (int, error) {
+	return t.deleteWhere(bucketOutbox, func(_, v []byte) bool {
+		var d Delivery
+		json.Unmarshal(v, &d)
+		kc, ku := splitConvKey([]byte(d.Recipient))
+		return d.Kind != KindStaff && owns(kc, ku, nil, channel, user)
+	})
+}
+
+func (t storeTx) purgeConversations(cutoff time.Time) (int, error) {
+	return t.deleteWhere(bucketConversations, func(_, v []byte) bool {
+		var c Conversation
+		if json.Unmarshal(v, &c) != nil {
+			return true
+		}
+		return c.Updated.Before(cutoff) && c.Mode != modeHandoff
+	})
+}
+
+// purgeCaseTexts clears what users and staff wrote in cases closed before cutoff; the case's
+// id, topic, status and times stay for the figures.
+func (t storeTx) purgeCaseTexts(cutoff time.Time) (int, error) {
+	n := 0
+	var changed []*Case
+	err := t.eachCase(func(c *Case) error {
+		closed := c.Status == CaseResolved || c.Status == CaseReturned || c.Status == CaseRequested
+		when := c.Closed
+		if when.IsZero() {
+			when = c.Created
+		}
+		if closed && when.Before(cutoff) && (len(c.Turns) > 0 || len(c.Summary) > 0 || c.Told != "" || c.Address != "" || c.Note != "") {
+			c.Turns, c.Summary, c.Told, c.Address, c.Note, c.Similar, c.People = nil, nil, "", "", "", nil, nil
+			changed = append(changed, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range changed {
+		if err := t.putCase(c); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (t storeTx) purgeUnanswered(cutoff time.Time) (int, error) {
+	return t.deleteWhere(bucketUnanswered, func(_, v []byte) bool {
+		var u Unanswered
+		json.Unmarshal(v, &u)
+		return u.At.Before(cutoff)
 	})
 }

@@ -22,16 +22,57 @@ type checkResult struct {
 	Errors   []string     `json:"errors"`
 }
 
+const knowledgeUsage = "usage: helpdesk knowledge check [--json] [DIR]\n       helpdesk knowledge diff [--from DIR] DIR"
+
 func runKnowledge(e *env, args []string) int {
-	if len(args) == 0 || (args[0] != "check") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(e.stdout, "usage: helpdesk knowledge check [--json] [DIR]")
-			return exitOK
-		}
-		fmt.Fprintln(e.stderr, "usage: helpdesk knowledge check [--json] [DIR]")
+	switch {
+	case len(args) > 0 && args[0] == "check":
+		return runCheck(e, args[1:])
+	case len(args) > 0 && args[0] == "diff":
+		return runDiff(e, args[1:])
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "--help"):
+		fmt.Fprintln(e.stdout, knowledgeUsage)
+		return exitOK
+	}
+	fmt.Fprintln(e.stderr, knowledgeUsage)
+	return exitUsage
+}
+
+// runDiff shows what loading DIR would change compared with the knowledge served now
+// (HELPDESK_KNOWLEDGE, else the embedded seeds, or --from).
+func runDiff(e *env, args []string) int {
+	fs := e.newFlags("knowledge diff", "[--from DIR] DIR")
+	from := fs.String("from", "", "compare against this folder instead of HELPDESK_KNOWLEDGE or the embedded seeds")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
 		return exitUsage
 	}
-	return runCheck(e, args[1:])
+	oldFS, oldName, err := e.knowledgeFS(*from, "--from")
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk knowledge diff:", err)
+		return exitFail
+	}
+	old, err := knowledge.Load(oldFS)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "helpdesk knowledge diff: the current knowledge (%s) does not load:\n%v\n", oldName, err)
+		return exitFail
+	}
+	newFS, newName, err := e.knowledgeFS(fs.Arg(0), "DIR")
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk knowledge diff:", err)
+		return exitFail
+	}
+	next, err := knowledge.Load(newFS)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%v\n%s would not load: a reload would keep %s\n", err, newName, oldName)
+		return exitFail
+	}
+	d := knowledge.Compare(old, next)
+	fmt.Fprintf(e.stdout, "%s -> %s: %s\n%s", oldName, newName, d.Summary(), d.Report())
+	return exitOK
 }
 
 func runCheck(e *env, args []string) int {

@@ -41,8 +41,13 @@ func commands() []command {
 	return []command{
 		{"chat", "talk with the bot in this terminal (state in HELPDESK_DB)", runChat},
 		{"ask", "classify a text (or each line of stdin) and print the bot's answer", runAsk},
-		{"knowledge", "check: validate a knowledge folder", runKnowledge},
+		{"knowledge", "check: validate a knowledge folder; diff: what a reload would change", runKnowledge},
 		{"serve", "run the bot: HTTP server and every channel whose credentials are set", runServe},
+		{"stats", "figures per topic, cases, and what the bot could not answer", runStats},
+		{"report", "write the figures as one self-contained HTML page", runReport},
+		{"cases", "export: resolved cases as CSV in the columns of the seed consultations", runCases},
+		{"backup", "write a consistent copy of the database (also of a running bot)", runBackup},
+		{"forget", "delete one person's conversations and cases", runForget},
 	}
 }
 

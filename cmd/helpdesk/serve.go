@@ -37,6 +37,9 @@ type serveDeps struct {
 	engine  *dialog.Engine
 	lib     *knowledge.Library
 	metrics *bot.Metrics
+	// reload reloads the knowledge and reports what changed (or every problem); via says who
+	// asked ("http", "slack", "signal") for the log.
+	reload func(via string) bot.ReloadResult
 }
 
 func runServe(e *env, args []string) int {
@@ -102,7 +105,8 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 
 	metrics := bot.NewMetrics()
 	desk := bot.NewDesk(engine, logger, metrics)
-	deps := serveDeps{env: e, logger: logger, desk: desk, engine: engine, lib: lib, metrics: metrics}
+	deps := serveDeps{env: e, logger: logger, desk: desk, engine: engine, lib: lib, metrics: metrics,
+		reload: func(via string) bot.ReloadResult { return reload(logger, lib, metrics, via) }}
 	var channels []channel
 	for _, build := range []func(serveDeps) (*channel, error){lineChannel, slackChannel} {
 		ch, err := build(deps)
@@ -130,6 +134,16 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		names = append(names, ch.name)
 	}
 	registerGauges(metrics, engine)
+	if token := e.getenv("HELPDESK_ADMIN_TOKEN"); token != "" {
+		if len(token) < 16 {
+			return fmt.Errorf("HELPDESK_ADMIN_TOKEN is too short: use at least 16 random characters")
+		}
+		routes.Admin = bot.NewAdmin(token, engine, deps.reload, logger).Handler()
+	}
+	retention, err := durationVar(e, "HELPDESK_RETENTION", 90*24*time.Hour)
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -167,7 +181,8 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 			}
 		}(ch)
 	}
-	go watchReload(ctx, logger, lib, metrics)
+	go watchReload(ctx, deps.reload)
+	go bot.RunJanitor(ctx, logger, engine.Purge, retention, 72*time.Hour, time.Hour)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -203,6 +218,10 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 }
 
 func registerGauges(m *bot.Metrics, engine *dialog.Engine) {
+	m.Gauge("helpdesk_open_cases", "Cases waiting for or handled by staff.", func() (float64, error) {
+		n, err := engine.OpenCases()
+		return float64(n), err
+	})
 	m.Gauge("helpdesk_outbox_depth", "Messages waiting in the outbox.", func() (float64, error) {
 		n, _, err := engine.OutboxStats()
 		return float64(n), err
@@ -218,7 +237,7 @@ func registerGauges(m *bot.Metrics, engine *dialog.Engine) {
 
 // watchReload reloads the knowledge on SIGHUP. A failed reload keeps the old knowledge serving
 // and logs every problem.
-func watchReload(ctx context.Context, logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics) {
+func watchReload(ctx context.Context, reload func(via string) bot.ReloadResult) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -227,23 +246,46 @@ func watchReload(ctx context.Context, logger *slog.Logger, lib *knowledge.Librar
 		case <-ctx.Done():
 			return
 		case <-hup:
-			reload(logger, lib, metrics, "signal")
+			reload("signal")
 		}
 	}
 }
 
-// reload loads the knowledge again and logs the outcome; it returns the error for callers that
-// report it (HTTP, Slack).
-func reload(logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics, via string) (*knowledge.Base, error) {
+// reload loads the knowledge again and logs the outcome: what changed, or every problem while
+// the old knowledge keeps serving.
+func reload(logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics, via string) bot.ReloadResult {
 	start := time.Now()
-	next, _, err := lib.Reload()
+	next, prev, err := lib.Reload()
 	if err != nil {
 		metrics.Add("helpdesk_reloads_total", "result", "failed")
 		logger.Warn("knowledge reload failed, keeping previous", "via", via, "err", err)
-		return nil, err
+		var problems knowledge.Problems
+		res := bot.ReloadResult{}
+		if errors.As(err, &problems) {
+			for _, p := range problems {
+				res.Problems = append(res.Problems, p.Error())
+			}
+		} else {
+			res.Problems = []string{err.Error()}
+		}
+		return res
 	}
 	metrics.Add("helpdesk_reloads_total", "result", "ok")
+	d := knowledge.Compare(prev, next)
 	logger.Info("knowledge reloaded", "via", via, "topics", len(next.Topics()), "contacts", len(next.Contacts()),
-		"cases", len(next.Cases()), "dur", time.Since(start).Round(time.Millisecond))
-	return next, nil
+		"cases", len(next.Cases()), "changes", d.Summary(), "dur", time.Since(start).Round(time.Millisecond))
+	return bot.ReloadResult{OK: true, Summary: d.Summary(), Changes: d.Report()}
+}
+
+// durationVar reads a duration setting such as "2160h"; unset gives def.
+func durationVar(e *env, name string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(e.getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%s: want a duration such as 2160h", name, v)
+	}
+	return d, nil
 }

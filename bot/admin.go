@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+)
+
+// adminEngine is what the admin API needs from the engine.
+type adminEngine interface {
+	Stats(since time.Time) (dialog.Stats, error)
+	ExportCases(since time.Time, w io.Writer) (int, error)
+	Backup(w io.Writer) (int64, error)
+	Forget(channel, user string) (dialog.Forgotten, error)
+}
+
+// ReloadResult is what a reload reports to the admin who asked for it.
+type ReloadResult struct {
+	OK       bool     `json:"ok"`
+	Changes  string   `json:"changes,omitempty"` // one line per added, removed or changed entry
+	Summary  string   `json:"summary,omitempty"`
+	Problems []string `json:"problems,omitempty"` // file:line: reason, when the reload failed
+}
+
+// Admin serves /admin/*: reload, stats, the HTML report, the cases export, a backup of the live
+// database and erasure of one person's data. Every request needs "Authorization: Bearer TOKEN";
+// the comparison takes constant time. A wrong or missing token gets 401 and changes nothing.
+type Admin struct {
+	token   string
+	engine  adminEngine
+	reload  func(via string) ReloadResult
+	logger  *slog.Logger
+}
+
+// NewAdmin returns the admin API. reload reloads the knowledge and reports what changed.
+func NewAdmin(token string, engine adminEngine, reload func(via string) ReloadResult, logger *slog.Logger) *Admin {
+	return &Admin{token: token, engine: engine, reload: reload, logger: logger.With("component", "admin")}
+}
+
+// Handler returns the routes of the admin API, all behind the bearer token.
+func (a *Admin) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /admin/reload", a.handleReload)
+	mux.HandleFunc("GET /admin/stats", a.handleStats)
+	mux.HandleFunc("GET /admin/report", a.handleReport)
+	mux.HandleFunc("GET /admin/cases.csv", a.handleCases)
+	mux.HandleFunc("GET /admin/backup", a.handleBackup)
+	mux.HandleFunc("POST /admin/forget", a.handleForget)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.authorized(r) {
+			a.logger.Warn("admin request refused", "path", r.URL.Path, "remote", r.RemoteAddr)
+			w.Header().Set("WWW-Authenticate", `Bearer realm="helpdesk admin"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+func (a *Admin) authorized(r *http.Request) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || a.token == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(a.token)) == 1
+}
+
+func (a *Admin) handleReload(w http.ResponseWriter, r *http.Request) {
+	res := a.reload("http")
+	w.Header().Set("Content-Type", "application/json")
+	if !res.OK {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	json.NewEncoder(w).Encode(res)
+}
+
+func since(r *http.Request) (time.Time, error) {
+	v := r.URL.Query().Get("since")
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("since=%s: want YYYY-MM-DD", v)
+	}
+	return t, nil
+}
+
+func (a *Admin) handleStats(w http.ResponseWriter, r *http.Request) {
+	from, err := since(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	st, err := a.engine.Stats(from)
+	if err != nil {
+		a.fail(w, "stats", err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(st)
+}
+
+func (a *Admin) handleReport(w http.ResponseWriter, r *http.Request) {
+	from, err := since(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	st, err := a.engine.Stats(from)
+	if err != nil {
+		a.fail(w, "report", err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	WriteReport(w, st)
+}
+
+func (a *Admin) handleCases(w http.ResponseWriter, r *http.Request) {
+	from, err := since(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	if _, err := a.engine.ExportCases(from, w); err != nil {
+		a.logger.Error("cases export failed", "err", err)
+	}
+}
+
+func (a *Admin) handleBackup(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="helpdesk-backup.db"`)
+	n, err := a.engine.Backup(w)
+	if err != nil {
+		a.logger.Error("backup failed", "err", err, "bytes", n)
+		return
+	}
+	a.logger.Info("backup taken", "bytes", n)
+}
+
+func (a *Admin) handleForget(w http.ResponseWriter, r *http.Request) {
+	user := r.URL.Query().Get("user")
+	channel := r.URL.Query().Get("channel")
+	if user == "" {
+		http.Error(w, "user= is required", http.StatusBadRequest)
+		return
+	}
+	f, err := a.engine.Forget(channel, user)
+	if err != nil {
+		a.fail(w, "forget", err)
+		return
+	}
+	a.logger.Info("user data erased", "conversations", f.Conversations, "cases", f.Cases, "deliveries", f.Deliveries)
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(f)
+}
+
+func (a *Admin) fail(w http.ResponseWriter, what string, err error) {
+	a.logger.Error("admin "+what+" failed", "err", err)
+	http.Error(w, what+" failed: "+strconv.Quote(err.Error()), http.StatusInternalServerError)
+}
+
+// RunJanitor applies the retention policy every interval until ctx is done: conversations and
+// case texts older than retention are purged (figures kept), and seen event ids older than
+// seenFor are forgotten.
+func RunJanitor(ctx context.Context, logger *slog.Logger, purge func(cutoff, seenCutoff time.Time) (dialog.Purged, error), retention, seenFor, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		p, err := purge(now.Add(-retention), now.Add(-seenFor))
+		if err != nil {
+			logger.Error("retention purge failed", "err", err)
+		} else if p != (dialog.Purged{}) {
+			logger.Info("retention purge", "conversations", p.Conversations, "case_texts", p.CaseTexts, "unanswered", p.Unanswered, "seen_events", p.SeenEvents)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

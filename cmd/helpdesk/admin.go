@@ -1,0 +1,384 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot"
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
+
+// The admin commands work on a database file when no bot runs on it, or ask a running bot over
+// its admin API (--server, with HELPDESK_ADMIN_TOKEN): bbolt lets one process at a time open the
+// file, which is also what keeps a second bot from corrupting it.
+
+// admin is what the admin commands need, from a local engine or a running server.
+type admin interface {
+	Stats(since time.Time) (dialog.Stats, error)
+	ExportCases(since time.Time, w io.Writer) (int, error)
+	Backup(w io.Writer) (int64, error)
+	Forget(channel, user string) (dialog.Forgotten, error)
+}
+
+type adminFlags struct {
+	db, server, dir *string
+}
+
+func addAdminFlags(fs *flag.FlagSet) adminFlags {
+	return adminFlags{
+		db:     fs.String("db", "", "bbolt file when no bot runs on it (default: HELPDESK_DB, else helpdesk.db)"),
+		server: fs.String("server", "", "ask a running bot instead, e.g. http://127.0.0.1:8080 (needs HELPDESK_ADMIN_TOKEN)"),
+		dir:    fs.String("knowledge", "", "knowledge folder, for topic titles (default: HELPDESK_KNOWLEDGE, else the embedded seeds)"),
+	}
+}
+
+// open returns the admin source and a function to release it.
+func (e *env) openAdmin(f adminFlags) (admin, func(), error) {
+	if *f.server != "" {
+		token := e.getenv("HELPDESK_ADMIN_TOKEN")
+		if token == "" {
+			return nil, nil, errors.New("--server needs HELPDESK_ADMIN_TOKEN")
+		}
+		u, err := url.Parse(*f.server)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			return nil, nil, fmt.Errorf("--server=%s: want http://host:port", *f.server)
+		}
+		return &remoteAdmin{base: strings.TrimRight(*f.server, "/"), token: token, client: &http.Client{Timeout: 5 * time.Minute}}, func() {}, nil
+	}
+	lib, err := e.library(*f.dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	path := e.dbPath(*f.db)
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil, fmt.Errorf("database %s: %v", path, errors.Unwrap(err))
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	engine, err := dialog.Open(path, lib, logger, dialog.Options{LockTimeout: 300 * time.Millisecond})
+	if err != nil {
+		if strings.Contains(err.Error(), "locked by another process") {
+			return nil, nil, fmt.Errorf("%v\nA bot is running on it: ask it with --server http://ADDR and HELPDESK_ADMIN_TOKEN", err)
+		}
+		return nil, nil, err
+	}
+	return engine, func() { engine.Close() }, nil
+}
+
+// remoteAdmin asks a running bot's /admin API.
+type remoteAdmin struct {
+	base, token string
+	client      *http.Client
+}
+
+func (r *remoteAdmin) do(method, path string, q url.Values, w io.Writer) error {
+	u := r.base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := http.NewRequest(method, u, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.token)
+	res, err := r.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+		return fmt.Errorf("%s %s: %s: %s", method, path, res.Status, strings.TrimSpace(string(b)))
+	}
+	_, err = io.Copy(w, res.Body)
+	return err
+}
+
+func sinceQuery(t time.Time) url.Values {
+	if t.IsZero() {
+		return nil
+	}
+	return url.Values{"since": {t.Format(time.DateOnly)}}
+}
+
+func (r *remoteAdmin) Stats(since time.Time) (dialog.Stats, error) {
+	var b bytes.Buffer
+	var st dialog.Stats
+	if err := r.do("GET", "/admin/stats", sinceQuery(since), &b); err != nil {
+		return st, err
+	}
+	return st, json.Unmarshal(b.Bytes(), &st)
+}
+
+func (r *remoteAdmin) ExportCases(since time.Time, w io.Writer) (int, error) {
+	var b bytes.Buffer
+	if err := r.do("GET", "/admin/cases.csv", sinceQuery(since), &b); err != nil {
+		return 0, err
+	}
+	n := bytes.Count(b.Bytes(), []byte("\n")) - 1 // header; multi-line cells make this approximate
+	_, err := w.Write(b.Bytes())
+	return max(n, 0), err
+}
+
+func (r *remoteAdmin) Backup(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	err := r.do("GET", "/admin/backup", nil, cw)
+	return cw.n, err
+}
+
+func (r *remoteAdmin) Forget(channel, user string) (dialog.Forgotten, error) {
+	var b bytes.Buffer
+	var f dialog.Forgotten
+	q := url.Values{"user": {user}}
+	if channel != "" {
+		q.Set("channel", channel)
+	}
+	if err := r.do("POST", "/admin/forget", q, &b); err != nil {
+		return f, err
+	}
+	return f, json.Unmarshal(b.Bytes(), &f)
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func parseSince(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, v, knowledge.Tokyo)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--since=%s: want YYYY-MM-DD", v)
+	}
+	return t, nil
+}
+
+func runStats(e *env, args []string) int {
+	fs := e.newFlags("stats", "[--json] [--since YYYY-MM-DD] [--db FILE | --server URL]")
+	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	sinceFlag := fs.String("since", "", "only figures from this day on")
+	af := addAdminFlags(fs)
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	since, err := parseSince(*sinceFlag)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk stats:", err)
+		return exitUsage
+	}
+	a, release, err := e.openAdmin(af)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk stats:", err)
+		return exitFail
+	}
+	defer release()
+	st, err := a.Stats(since)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk stats:", err)
+		return exitFail
+	}
+	if *asJSON {
+		b, _ := json.MarshalIndent(st, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", b)
+		return exitOK
+	}
+	writeStats(e.stdout, st)
+	return exitOK
+}
+
+// writeStats prints the figures per topic, the cases, and what the bot could not answer.
+func writeStats(w io.Writer, st dialog.Stats) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "topic\tconsultations\tanswers\tclarify\tfallback\tescalations\tresolved by user\t")
+	for _, t := range st.Topics {
+		name := t.Topic
+		if name == "" {
+			name = "(no topic)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, t.Consultations, t.Answers, t.Clarify, t.Fallback, t.Escalations, t.Resolved)
+	}
+	tw.Flush()
+	var statuses []string
+	for s := range st.Cases.ByStatus {
+		statuses = append(statuses, s)
+	}
+	sort.Strings(statuses)
+	fmt.Fprint(w, "\ncases:")
+	for _, s := range statuses {
+		fmt.Fprintf(w, " %s=%d", s, st.Cases.ByStatus[s])
+	}
+	fmt.Fprintln(w, "\n\nnot answered (clarify or fallback), most frequent first:")
+	if len(st.Unanswered) == 0 {
+		fmt.Fprintln(w, "  (none)")
+	}
+	for i, u := range st.Unanswered {
+		if i == 50 {
+			fmt.Fprintf(w, "  ... %d more\n", len(st.Unanswered)-50)
+			break
+		}
+		fmt.Fprintf(w, "  %3d  %-8s %s\n", u.Count, u.Outcome, strings.ReplaceAll(u.Text, "\n", " "))
+	}
+}
+
+func runReport(e *env, args []string) int {
+	fs := e.newFlags("report", "--out FILE [--since YYYY-MM-DD] [--db FILE | --server URL]")
+	out := fs.String("out", "report.html", "the HTML file to write")
+	sinceFlag := fs.String("since", "", "only figures from this day on")
+	af := addAdminFlags(fs)
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	since, err := parseSince(*sinceFlag)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk report:", err)
+		return exitUsage
+	}
+	a, release, err := e.openAdmin(af)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk report:", err)
+		return exitFail
+	}
+	defer release()
+	st, err := a.Stats(since)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk report:", err)
+		return exitFail
+	}
+	var b bytes.Buffer
+	if err := bot.WriteReport(&b, st); err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk report:", err)
+		return exitFail
+	}
+	if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk report:", err)
+		return exitFail
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%d bytes)\n", *out, b.Len())
+	return exitOK
+}
+
+func runCases(e *env, args []string) int {
+	if len(args) == 0 || args[0] != "export" {
+		fmt.Fprintln(e.stderr, "usage: helpdesk cases export --since YYYY-MM-DD [--out FILE] [--db FILE | --server URL]")
+		return exitUsage
+	}
+	fs := e.newFlags("cases export", "--since YYYY-MM-DD [--out FILE] [--db FILE | --server URL]")
+	sinceFlag := fs.String("since", "", "resolved on or after this day")
+	out := fs.String("out", "", "write the CSV here (default: standard output)")
+	af := addAdminFlags(fs)
+	if code := parse(fs, args[1:]); code >= 0 {
+		return code
+	}
+	since, err := parseSince(*sinceFlag)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk cases export:", err)
+		return exitUsage
+	}
+	a, release, err := e.openAdmin(af)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk cases export:", err)
+		return exitFail
+	}
+	defer release()
+	var b bytes.Buffer
+	n, err := a.ExportCases(since, &b)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk cases export:", err)
+		return exitFail
+	}
+	if *out == "" {
+		e.stdout.Write(b.Bytes())
+		return exitOK
+	}
+	if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk cases export:", err)
+		return exitFail
+	}
+	fmt.Fprintf(e.stderr, "wrote %d resolved cases to %s\n", n, *out)
+	return exitOK
+}
+
+func runBackup(e *env, args []string) int {
+	fs := e.newFlags("backup", "FILE [--db FILE | --server URL]")
+	af := addAdminFlags(fs)
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	a, release, err := e.openAdmin(af)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk backup:", err)
+		return exitFail
+	}
+	defer release()
+	target := fs.Arg(0)
+	tmp := target + ".partial"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk backup:", err)
+		return exitFail
+	}
+	n, err := a.Backup(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, target)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		fmt.Fprintln(e.stderr, "helpdesk backup:", err)
+		return exitFail
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%d bytes)\n", target, n)
+	return exitOK
+}
+
+func runForget(e *env, args []string) int {
+	fs := e.newFlags("forget", "USER [--channel line|slack] [--db FILE | --server URL]")
+	channel := fs.String("channel", "", "only this channel's data (line, slack); default: every channel")
+	af := addAdminFlags(fs)
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	a, release, err := e.openAdmin(af)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk forget:", err)
+		return exitFail
+	}
+	defer release()
+	f, err := a.Forget(*channel, fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk forget:", err)
+		return exitFail
+	}
+	fmt.Fprintf(e.stdout, "deleted %d conversations, %d cases, %d waiting messages\n", f.Conversations, f.Cases, f.Deliveries)
+	return exitOK
+}
