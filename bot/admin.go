@@ -35,10 +35,10 @@ type ReloadResult struct {
 // database and erasure of one person's data. Every request needs "Authorization: Bearer TOKEN";
 // the comparison takes constant time. A wrong or missing token gets 401 and changes nothing.
 type Admin struct {
-	token   string
-	engine  adminEngine
-	reload  func(via string) ReloadResult
-	logger  *slog.Logger
+	token  string
+	engine adminEngine
+	reload func(via string) ReloadResult
+	logger *slog.Logger
 }
 
 // NewAdmin returns the admin API. reload reloads the knowledge and reports what changed.

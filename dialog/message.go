@@ -34,7 +34,7 @@ type Message struct {
 	UserID  string // the user, or for a Slack thread the channel and thread
 	// Person is the platform id of the human who wrote, when UserID is not it (a Slack
 	// channel thread); it lets Forget find everything of one person.
-	Person string
+	Person  string
 	EventID string // the platform's id for this event; a repeated id is answered once
 	Text    string
 	Choice  string // the id of a choice the user tapped, if any
