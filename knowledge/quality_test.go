@@ -132,7 +132,7 @@ func loadSeeds(t testing.TB) *Base {
 // confident wrong answers at most 2%.
 func TestMatcherQuality(t *testing.T) {
 	kb := loadSeeds(t)
-	for _, set := range []string{"testdata/queries.tsv", "testdata/holdout.tsv"} {
+	for _, set := range []string{"testdata/queries.tsv", "testdata/holdout.tsv", "testdata/holdout2.tsv"} {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(set, "testdata/"), ".tsv"), func(t *testing.T) {
 			var s score
 			for _, l := range readLabelled(t, set) {

@@ -47,13 +47,13 @@ type params struct {
 }
 
 var defaultParams = params{
-	phraseWeight:  0.5,
+	phraseWeight:  1,
 	exampleWeight: 4,
-	docWeight:     4,
-	caseWeight:    1.5,
+	docWeight:     2,
+	caseWeight:    1,
 	caseNeighbors: 5,
 	temperature:   0.25,
-	noneScore:     1.2,
+	noneScore:     1.6,
 	confident:     0.6,
 	floor:         0.5,
 	clarifyRatio:  0.5,
@@ -290,6 +290,11 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
 	}
 	tooVague := len(vague) > 0 && s.phrase[order[0]] == 0 && utf8.RuneCountInString(q) < p.vagueRunes
+	if !hasJapanese(q) && s.phrase[order[0]] == 0 {
+		// Latin letters that are none of the topics' words (qwerty, asdf): employees write
+		// Japanese, and bigram overlap with romaji is noise.
+		top = 0
+	}
 	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague {
 		res.Confident = true
 		for _, i := range order[:5] {
@@ -329,6 +334,15 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		offer(order[:3], true)
 		offer(vague, false)
 	}
+}
+
+func hasJapanese(s string) bool {
+	for _, r := range s {
+		if r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf {
+			return true
+		}
+	}
+	return false
 }
 
 // asksForPerson recognises a request for a person: one of the escalate phrases, or a word for a
