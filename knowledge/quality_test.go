@@ -68,6 +68,11 @@ type score struct {
 func (s *score) add(kb *Base, l labelled) {
 	r := kb.Search(l.text)
 	d := decision(r)
+	if kb.Command(l.text) != "" {
+		// the dialog takes a steering word (こんにちは, メニュー) before matching: it greets,
+		// which ask --json reports as fallback
+		r, d = Result{}, "fallback"
+	}
 	s.n++
 	ids := make([]string, 0, len(r.Topics))
 	for _, m := range r.Topics {

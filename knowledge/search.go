@@ -353,8 +353,14 @@ func (ix *index) asksForPerson(q string) bool {
 			return true
 		}
 	}
-	const window = 12 // bytes between the end of the person word and the ask: a few characters
-	for _, p := range ix.people {
+	return near(q, ix.people, ix.asks) || near(q, ix.asks, ix.people)
+}
+
+// near reports whether a word of first is followed within a few characters by a word of then:
+// "職員の方と話したい" (person, then ask) or "相談できる人" (ask, then person).
+func near(q string, first, then []string) bool {
+	const window = 12 // bytes between the end of one word and the other: about four characters
+	for _, p := range first {
 		for from := 0; ; {
 			i := strings.Index(q[from:], p)
 			if i < 0 {
@@ -362,7 +368,7 @@ func (ix *index) asksForPerson(q string) bool {
 			}
 			end := from + i + len(p)
 			rest := q[end:min(len(q), end+window+12)]
-			for _, a := range ix.asks {
+			for _, a := range then {
 				if j := strings.Index(rest, a); j >= 0 && j <= window {
 					return true
 				}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+// scriptedDatabase runs scripted chats (several users, several days) and a few staff cases on a
+// fresh database and returns its path: the material of the admin commands' tests.
+func scriptedDatabase(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "scripted.db")
+	days := []string{"2026-11-09T10:00:00+09:00", "2026-11-16T10:00:00+09:00", "2026-11-24T10:00:00+09:00"}
+	scripts := []string{
+		"ランサムウェアに感染したかも\n解決した\n",
+		"フィッシングサイトにパスワードを入れてしまった\n",
+		"取引先から振込先の口座が変わったとメールが来た\n",
+		"ほげほげ\nほげほげ\nふがふが\n",
+		"メールのことで相談があります\n",
+		"担当者と話したい\n",
+	}
+	for i, day := range days {
+		for j, s := range scripts[:3+i] {
+			res := runCmd(t, map[string]string{"HELPDESK_DB": db, "HELPDESK_NOW": day}, s, "chat", "--user", "u"+day[8:10]+string(rune('a'+j)))
+			if res.code != 0 {
+				t.Fatalf("scripted chat: %s", res.stderr)
+			}
+		}
+	}
+	// Staff cases, opened and resolved, for the resolution-time chart.
+	lib, err := knowledge.LibraryOf(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, day := range days {
+		opened, _ := time.Parse(time.RFC3339, day)
+		now := opened
+		engine, err := dialog.Open(db, lib, slog.New(slog.NewTextHandler(io.Discard, nil)),
+			dialog.Options{Policy: dialog.Policy{Staffed: true}, Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		user := "staffed-" + day[8:10]
+		r, err := engine.Respond(ctx, dialog.Message{Channel: "line", UserID: user, Text: "ウイルスの件で担当者と話したい", Address: "a"})
+		if err != nil || r.Handoff == nil {
+			t.Fatalf("escalate: %v", err)
+		}
+		p, _ := engine.Pending(now, 10, nil)
+		for _, d := range p {
+			ref := ""
+			if d.Kind == dialog.KindStaff {
+				ref = "C/" + r.Handoff.CaseID
+			}
+			engine.Delivered(d.ID, ref)
+		}
+		now = opened.Add(time.Duration(i+1) * time.Hour)
+		engine.Staff(ctx, dialog.StaffEvent{Thread: "C/" + r.Handoff.CaseID, Staff: "<@S>", Action: dialog.StaffMessage, Text: "ウイルス対策ソフトでスキャンしてください"})
+		if _, err := engine.Staff(ctx, dialog.StaffEvent{Thread: "C/" + r.Handoff.CaseID, Staff: "<@S>", Action: dialog.StaffResolve, Text: "スキャンと隔離を案内", Topic: "malware"}); err != nil {
+			t.Fatal(err)
+		}
+		engine.Close()
+	}
+	return db
+}
+
+func TestStatsAndReport(t *testing.T) {
+	db := scriptedDatabase(t)
+	vars := map[string]string{"HELPDESK_DB": db}
+	res := runCmd(t, vars, "", "stats")
+	if res.code != 0 {
+		t.Fatalf("stats: %s", res.stderr)
+	}
+	for _, want := range []string{"ransomware", "phishing", "bec", "escalations", "not answered", "ほげほげ", "resolved=3"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("stats output lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	// most frequent first: ほげほげ was sent more often than ふがふが
+	if strings.Index(res.stdout, "ほげほげ") > strings.Index(res.stdout, "ふがふが") {
+		t.Errorf("unanswered queries not most frequent first:\n%s", res.stdout)
+	}
+	out := filepath.Join(t.TempDir(), "report.html")
+	res = runCmd(t, vars, "", "report", "--out", out)
+	if res.code != 0 {
+		t.Fatalf("report: %s", res.stderr)
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(page)
+	if n := strings.Count(html, "<svg"); n != 3 {
+		t.Errorf("report has %d charts, want 3 (topics per week, escalations, resolution time)", n)
+	}
+	if n := len(regexp.MustCompile(`<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[1-9][\d.]*"`).FindAllString(html, -1)); n < 6 {
+		t.Errorf("report charts draw %d bars, want bars for three weeks", n)
+	}
+	for _, external := range []string{"<script", "src=", "href=\"http", "@import", "url("} {
+		if strings.Contains(html, external) {
+			t.Errorf("report is not self-contained: contains %q", external)
+		}
+	}
+	if !strings.Contains(html, "ランサムウェア感染") {
+		t.Error("report does not name the topics")
+	}
+}
+
+// TestCasesExportRoundTrip exports resolved cases and appends them to a copy of the knowledge:
+// the next load finds them as past consultations of the topic staff chose.
+func TestCasesExportRoundTrip(t *testing.T) {
+	db := scriptedDatabase(t)
+	dir := t.TempDir()
+	copyDir(t, "../../seeds", dir)
+	out := filepath.Join(dir, "consultations-cases.csv")
+	res := runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "cases", "export", "--since", "2026-11-01", "--out", out)
+	if res.code != 0 || !strings.Contains(res.stderr, "wrote 3 resolved cases") {
+		t.Fatalf("cases export: exit %d %s", res.code, res.stderr)
+	}
+	kb, err := knowledge.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("the exported CSV does not load beside the seeds: %v", err)
+	}
+	if got := len(kb.Cases()); got != 159+3 {
+		t.Errorf("cases after appending the export = %d, want 162", got)
+	}
+	found := false
+	for _, m := range kb.Similar("ウイルス対策ソフトでスキャン 担当者と話したい", 5) {
+		if strings.HasPrefix(m.Case.No, "2026-") && m.Case.Topic == "malware" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("an exported case is not found as a similar past consultation of malware")
+	}
+}
+
+func TestBackupAndForget(t *testing.T) {
+	db := scriptedDatabase(t)
+	copyPath := filepath.Join(t.TempDir(), "backup.db")
+	res := runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "backup", copyPath)
+	if res.code != 0 {
+		t.Fatalf("backup: %s", res.stderr)
+	}
+	// The copy is a working database with the same figures.
+	a := runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "stats", "--json")
+	b := runCmd(t, map[string]string{"HELPDESK_DB": copyPath}, "", "stats", "--json")
+	strip := regexp.MustCompile(`"until": "[^"]*"`)
+	if a.code != 0 || strip.ReplaceAllString(a.stdout, "") != strip.ReplaceAllString(b.stdout, "") {
+		t.Errorf("the backup's figures differ from the original's:\n%s\n%s", a.stdout, b.stdout)
+	}
+	res = runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "forget", "staffed-09")
+	if res.code != 0 || !strings.Contains(res.stdout, "deleted 1 conversations, 1 cases") {
+		t.Fatalf("forget: exit %d %q %s", res.code, res.stdout, res.stderr)
+	}
+	res = runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "forget", "staffed-09")
+	if !strings.Contains(res.stdout, "deleted 0 conversations, 0 cases") {
+		t.Errorf("a second forget still found data: %q", res.stdout)
+	}
+}
+
+func TestAdminCommandsOnALockedDatabaseSayWhatToDo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	lib, _ := knowledge.LibraryOf(seeds.FS)
+	engine, err := dialog.Open(db, lib, slog.New(slog.NewTextHandler(io.Discard, nil)), dialog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engine.Close()
+	res := runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "stats")
+	if res.code == 0 || !strings.Contains(res.stderr, "--server") {
+		t.Errorf("stats on a database in use: exit %d, %q", res.code, res.stderr)
+	}
+}
+
+func TestKnowledgeDiff(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../seeds", dir)
+	contacts, _ := os.ReadFile(filepath.Join(dir, "contacts.yaml"))
+	os.WriteFile(filepath.Join(dir, "contacts.yaml"), []byte(strings.Replace(string(contacts), "受け付けられません。", "受け付けていません。", 1)), 0o644)
+	os.Remove(filepath.Join(dir, "topics", "telework.yaml"))
+	res := runCmd(t, nil, "", "knowledge", "diff", dir)
+	if res.code != 1 || !strings.Contains(res.stderr, `topic "telework" of shared/topics.md is missing`) {
+		t.Errorf("diff to a folder that would not load: exit %d %s", res.code, res.stderr)
+	}
+	copyDir(t, "../../seeds/topics", filepath.Join(dir, "topics"))
+	res = runCmd(t, nil, "", "knowledge", "diff", dir)
+	if res.code != 0 || !strings.Contains(res.stdout, "~ contact shohisha-hotline") || !strings.Contains(res.stdout, "contacts +0 -0 ~1") {
+		t.Errorf("knowledge diff: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
