@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/knowledge"
@@ -19,6 +18,8 @@ type Options struct {
 	LockTimeout time.Duration
 	// Now is the clock; tests set it to move time (expiry, opening hours).
 	Now func() time.Time
+	// RateLimit bounds the messages of one conversation (off when zero).
+	RateLimit RateLimit
 }
 
 // Engine runs conversations on the knowledge a Library serves and keeps them in a bbolt file.
@@ -31,8 +32,8 @@ type Engine struct {
 	policy Policy
 	now    func() time.Time
 
-	notifyMu sync.Mutex
-	notify   chan struct{} // signalled when the outbox gains an entry
+	notify  chan struct{} // signalled when the outbox gains an entry
+	limiter *limiter
 }
 
 // Open opens the conversation database at path (creating it if needed) and returns an engine
@@ -50,7 +51,7 @@ func Open(path string, lib *knowledge.Library, logger *slog.Logger, opts Options
 		return nil, err
 	}
 	return &Engine{lib: lib, store: s, logger: logger, policy: opts.Policy, now: opts.Now,
-		notify: make(chan struct{}, 1)}, nil
+		notify: make(chan struct{}, 1), limiter: newLimiter(opts.RateLimit)}, nil
 }
 
 // Close releases the database file. Respond calls that race with Close return ErrClosed.
@@ -75,6 +76,21 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 		at = now
 	}
 	key := convKey(m.Channel, m.UserID)
+	if e.limiter != nil && m.Event == EventText {
+		seen := false
+		if m.EventID != "" {
+			e.store.view(func(t storeTx) error { seen = t.seen(m.Channel, m.EventID); return nil })
+		}
+		if !seen {
+			ok, notify := e.limiter.allow(string(key), now)
+			switch {
+			case !ok && notify:
+				m.Event = EventRateLimited
+			case !ok:
+				m.Event = eventDropped
+			}
+		}
+	}
 	var (
 		reply    Reply
 		fx       effects

@@ -523,3 +523,42 @@ func TestUnansweredQueriesAreKeptWithoutUser(t *testing.T) {
 		t.Errorf("kept %d characters with outcome %s", n, list[0].Outcome)
 	}
 }
+
+// TestFloodFromOneUser: a user who floods gets one kind message and then silence; others are
+// answered as usual.
+func TestFloodFromOneUser(t *testing.T) {
+	lib, _ := knowledge.LibraryOf(seeds.FS)
+	c := &clock{t: time.Date(2026, 11, 24, 10, 30, 0, 0, knowledge.Tokyo)}
+	e, err := dialog.Open(filepath.Join(t.TempDir(), "h.db"), lib, discard,
+		dialog.Options{Now: c.Now, RateLimit: dialog.RateLimit{Burst: 10, Every: 3 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	answered, notices, silent := 0, 0, 0
+	for i := 0; i < 30; i++ {
+		r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", i), Text: "ウイルス"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case hasText(r, "たくさんのメッセージ"):
+			notices++
+		case len(r.Blocks) == 0:
+			silent++
+		default:
+			answered++
+		}
+	}
+	if answered != 10 || notices != 1 || silent != 19 {
+		t.Errorf("flood of 30: %d answered, %d notices, %d silent; want 10, 1, 19", answered, notices, silent)
+	}
+	if r, _ := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "someone-else", EventID: "o1", Text: "ウイルス"}); r.Topic != "malware" {
+		t.Errorf("another user is affected by the flood: %q", r.PlainText())
+	}
+	c.Add(time.Minute) // the bucket refills: the flooder is answered again
+	if r, _ := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: "later", Text: "ウイルス"}); r.Topic != "malware" {
+		t.Errorf("after a minute the user is still refused: %q", r.PlainText())
+	}
+}

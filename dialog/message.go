@@ -26,6 +26,10 @@ const (
 	EventMenu        Event = "menu"        // the user asked for the menu (e.g. a slash command)
 	EventHelp        Event = "help"        // the user asked what the bot can do
 	EventResume      Event = "resume"      // the user opened the chat: greet a new user, re-show where an old one was
+	// EventRateLimited is set by the engine, not adapters: the conversation sent too much, too
+	// fast; the user is told once and the message is not acted on.
+	EventRateLimited Event = "rate-limited"
+	eventDropped     Event = "dropped" // refused again while rate limited: no reply at all
 )
 
 // Message is one thing a user did.

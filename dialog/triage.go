@@ -94,6 +94,12 @@ func (d *decider) step(m Message) {
 	case EventUnfollow:
 		d.fx.forget = true
 		return
+	case EventRateLimited:
+		d.fx.counts = append(d.fx.counts, "rate_limited")
+		d.say(d.msg("rate_limited"))
+		return
+	case eventDropped:
+		return
 	case EventUnsupported:
 		d.say(d.msg("please_type"))
 		d.reoffer()

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -97,7 +98,11 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	if err != nil {
 		return err
 	}
-	engine, err := dialog.Open(e.dbPath(dbFlag), lib, logger, dialog.Options{Policy: policy, Now: now})
+	rate, err := rateVar(e, "HELPDESK_USER_RATE", dialog.RateLimit{Burst: 20, Every: 3 * time.Second})
+	if err != nil {
+		return err
+	}
+	engine, err := dialog.Open(e.dbPath(dbFlag), lib, logger, dialog.Options{Policy: policy, Now: now, RateLimit: rate})
 	if err != nil {
 		return err
 	}
@@ -288,4 +293,23 @@ func durationVar(e *env, name string, def time.Duration) (time.Duration, error) 
 		return 0, fmt.Errorf("%s=%s: want a duration such as 2160h", name, v)
 	}
 	return d, nil
+}
+
+// rateVar reads a per-user rate such as "20/1m" (20 messages a minute, all 20 at once if need
+// be); "off" turns the limit off; unset gives def.
+func rateVar(e *env, name string, def dialog.RateLimit) (dialog.RateLimit, error) {
+	v := strings.TrimSpace(e.getenv(name))
+	switch v {
+	case "":
+		return def, nil
+	case "off":
+		return dialog.RateLimit{}, nil
+	}
+	n, per, ok := strings.Cut(v, "/")
+	count, err := strconv.Atoi(n)
+	d, derr := time.ParseDuration(per)
+	if !ok || err != nil || derr != nil || count <= 0 || d <= 0 {
+		return def, fmt.Errorf("%s=%s: want MESSAGES/DURATION such as 20/1m, or off", name, v)
+	}
+	return dialog.RateLimit{Burst: count, Every: d / time.Duration(count)}, nil
 }
