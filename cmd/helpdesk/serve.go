@@ -98,7 +98,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	if err != nil {
 		return err
 	}
-	rate, err := rateVar(e, "HELPDESK_USER_RATE", dialog.RateLimit{Burst: 20, Every: 3 * time.Second})
+	rate, err := rateVar(e, "HELPDESK_USER_RATE", dialog.RateLimit{Burst: 30, Every: 2 * time.Second})
 	if err != nil {
 		return err
 	}
