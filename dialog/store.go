@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -55,7 +56,8 @@ const storeLayout = 1
 var ErrClosed = errors.New("dialog: engine closed")
 
 type store struct {
-	db *bolt.DB
+	db      *bolt.DB
+	writers atomic.Int32 // write transactions wanted right now
 }
 
 // openStore opens (or creates) the bbolt file. A file locked by another process fails after
@@ -113,9 +115,16 @@ func (s *store) update(fn func(storeTx) error) error {
 	return s.wrap(s.db.Update(func(tx *bolt.Tx) error { return fn(storeTx{tx}) }))
 }
 
-// batch is update for many concurrent callers: bbolt merges them into one commit. fn may run
-// more than once and must only change the database.
+// batch is update for many concurrent callers: bbolt merges them into one commit, which is
+// what carries webhook load (one fsync for many events). A caller that is alone commits at once
+// instead of waiting the batch delay for company. fn may run more than once and must only
+// change the database.
 func (s *store) batch(fn func(storeTx) error) error {
+	n := s.writers.Add(1)
+	defer s.writers.Add(-1)
+	if n == 1 {
+		return s.update(fn)
+	}
 	return s.wrap(s.db.Batch(func(tx *bolt.Tx) error { return fn(storeTx{tx}) }))
 }
 
