@@ -189,6 +189,26 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	}
 }
 
+// unreadable wraps a folder so that one file cannot be read, as with wrong permissions.
+type unreadable struct {
+	fs.FS
+	name string
+}
+
+func (u unreadable) Open(name string) (fs.File, error) {
+	if name == u.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return u.FS.Open(name)
+}
+
+func TestLoadUnreadableFile(t *testing.T) {
+	_, err := Load(unreadable{brokenFolder(t, nil), "intake.yaml"})
+	if err == nil || !strings.Contains(err.Error(), "intake.yaml: cannot read: open intake.yaml: permission denied") {
+		t.Fatalf("Load with an unreadable file = %v", err)
+	}
+}
+
 func TestLibraryKeepsOldBaseOnFailedReload(t *testing.T) {
 	broken := false
 	lib, err := NewLibrary(func() (*Base, error) {

@@ -1,0 +1,78 @@
+package knowledge
+
+import (
+	"testing"
+	"time"
+)
+
+func TestNormalizeFoldsWhatEmployeesType(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"ＰＣ", "pc"},
+		{"ﾗﾝｻﾑｳｪｱ", "ランサムウェア"},
+		{"ウイルス", "ウィルス"},
+		{"ういるす", "ウイルス"},
+		{"マルウエア", "マルウェア"},
+		{"サーバー", "サーバ"},
+		{"Ｅｍｏｔｅｔ", "emotet"},
+		{"ウイルス！？😱", "ウイルス"},
+		{"ヴィルス", "ぶいるす"},
+	}
+	for _, tt := range tests {
+		if a, b := Normalize(tt.a), Normalize(tt.b); a != b {
+			t.Errorf("Normalize(%q) = %q, Normalize(%q) = %q; want them equal", tt.a, a, tt.b, b)
+		}
+	}
+	if got := Normalize("  感染、しました。 "); got != "感染 しました" {
+		t.Errorf("punctuation and spaces: %q", got)
+	}
+}
+
+func TestSynonymsBridgeWhatNoEngineInfers(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, pair := range [][2]string{{"エモテット", "Emotet"}, {"身代金ウイルス", "ランサムウェア"}, {"成りすまし", "なりすまし"}, {"漏洩", "漏えい"}} {
+		if a, b := kb.Fold(pair[0]), kb.Fold(pair[1]); a != b {
+			t.Errorf("Fold(%q) = %q, Fold(%q) = %q", pair[0], a, pair[1], b)
+		}
+	}
+}
+
+func TestScheduleOpenAt(t *testing.T) {
+	s, err := ParseSchedule("mon-fri 10:00-12:00 13:30-17:00; closed holidays year-end")
+	if err != nil {
+		t.Fatal(err)
+	}
+	holidays := map[string]bool{"2026-11-23": true}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, Tokyo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		when string
+		open bool
+	}{
+		{"2026-11-24 10:30", true},  // Tuesday morning
+		{"2026-11-24 12:30", false}, // lunch
+		{"2026-11-24 17:00", false}, // closing time
+		{"2026-11-22 11:00", false}, // Sunday
+		{"2026-11-23 11:00", false}, // 勤労感謝の日
+		{"2026-12-29 11:00", false}, // year end
+		{"2027-01-04 11:00", true},
+	}
+	for _, tt := range tests {
+		if got := s.OpenAt(at(tt.when), holidays); got != tt.open {
+			t.Errorf("OpenAt(%s) = %v, want %v", tt.when, got, tt.open)
+		}
+	}
+	next, ok := s.NextOpen(at("2026-11-21 18:00"), holidays) // Saturday evening; Monday is a holiday
+	if !ok || !next.Equal(at("2026-11-24 10:00")) {
+		t.Errorf("NextOpen(Saturday) = %v, want Tuesday 10:00", next)
+	}
+	for _, bad := range []string{"", "monday", "mon-fri 17:00-09:00", "mon 9-17", "mon; open always", "weekdays 25:00-26:00"} {
+		if _, err := ParseSchedule(bad); err == nil {
+			t.Errorf("ParseSchedule(%q) accepted", bad)
+		}
+	}
+}
