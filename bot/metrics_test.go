@@ -112,12 +112,12 @@ func TestMetricsParse(t *testing.T) {
 		t.Fatalf("%v\n%s", err, b.String())
 	}
 	for name, want := range map[string]float64{
-		`helpdesk_events_total{channel="line",outcome="answer"}`:                 2,
-		`helpdesk_reply_latency_seconds_count{channel="line"}`:                   3,
-		`helpdesk_reply_latency_seconds_bucket{channel="line",le="0.005"}`:       1,
-		`helpdesk_reply_latency_seconds_bucket{channel="line",le="+Inf"}`:        3,
-		`helpdesk_deliveries_total{channel="line",result="ok"}`:                  1,
-		`helpdesk_outbox_depth`:                                                  7,
+		`helpdesk_events_total{channel="line",outcome="answer"}`:           2,
+		`helpdesk_reply_latency_seconds_count{channel="line"}`:             3,
+		`helpdesk_reply_latency_seconds_bucket{channel="line",le="0.005"}`: 1,
+		`helpdesk_reply_latency_seconds_bucket{channel="line",le="+Inf"}`:  3,
+		`helpdesk_deliveries_total{channel="line",result="ok"}`:            1,
+		`helpdesk_outbox_depth`: 7,
 		`helpdesk_rejected_requests_total{channel="slack",reason="bad \"sig\"\n"}`: 1,
 	} {
 		if got, ok := samples[name]; !ok || got != want {

@@ -57,7 +57,7 @@ type Sender struct {
 // NewSender returns a sender for the given channels ("line", "slack", "staff").
 func NewSender(ob outbox, channels map[string]Deliverer, logger *slog.Logger, metrics *Metrics) *Sender {
 	return &Sender{outbox: ob, channels: channels, logger: logger.With("component", "sender"), metrics: metrics,
-		Workers: 16, Timeout: 10 * time.Second, GiveUp: 24 * time.Hour, Poll: time.Second, Backoff: backoff}
+		Workers: 64, Timeout: 10 * time.Second, GiveUp: 24 * time.Hour, Poll: time.Second, Backoff: backoff}
 }
 
 func backoff(attempt int) time.Duration {
@@ -84,7 +84,9 @@ func (s *Sender) Run(ctx context.Context) error {
 			defer wg.Done()
 			for d := range in {
 				ref, err := s.deliver(ctx, d)
-				results <- result{d, ref, err}
+				// settling here lets the commits of many workers share bbolt batches
+				s.settle(result{d, ref, err})
+				results <- result{d: d}
 			}
 		}(work[i])
 	}
@@ -102,7 +104,6 @@ func (s *Sender) Run(ctx context.Context) error {
 				break
 			}
 			r := <-results
-			s.settle(r)
 			delete(busy, r.d.ID)
 			continue
 		}
@@ -121,9 +122,8 @@ func (s *Sender) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 		case r := <-results:
-			s.settle(r)
 			delete(busy, r.d.ID)
-			scan = true // the recipient's next entry may be due now
+			scan = true // the recipient's next entry may be due now (picking is cheap: in memory)
 		case <-s.outbox.Wake():
 			scan = true
 		case <-timer.C:

@@ -67,16 +67,19 @@ func (e *Engine) wake() {
 // user reads the bot's and staff's messages in the order they were written. Entries whose ids
 // are in busy (being delivered right now) are skipped, and block their recipient too.
 func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Delivery, error) {
-	var out []Delivery
-	blocked := map[string]bool{}
+	ids := e.store.queue.pick(now, limit, busy)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out := make([]Delivery, 0, len(ids))
 	err := e.store.view(func(t storeTx) error {
-		return t.eachDelivery(func(d *Delivery) bool {
-			if blocked[d.Recipient] {
-				return true
+		for _, id := range ids {
+			d, err := t.delivery(id)
+			if err != nil {
+				return err
 			}
-			blocked[d.Recipient] = true
-			if busy[d.ID] || d.NextAttempt.After(now) {
-				return true
+			if d == nil {
+				continue // delivered meanwhile
 			}
 			if d.Kind == KindStaff && d.Case != nil && d.Case.Thread == "" && d.Text != "" {
 				// queued before the case was posted: the thread is known now
@@ -85,8 +88,8 @@ func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 				}
 			}
 			out = append(out, *d)
-			return len(out) < limit
-		})
+		}
+		return nil
 	})
 	return out, err
 }
@@ -124,13 +127,15 @@ func (e *Engine) Postpone(id uint64, next time.Time, progress int, reason string
 
 // OutboxStats returns how many entries wait and when the oldest was queued (zero if none).
 func (e *Engine) OutboxStats() (depth int, oldest time.Time, err error) {
+	depth = e.store.queue.size()
+	if depth == 0 {
+		return 0, time.Time{}, nil
+	}
 	err = e.store.view(func(t storeTx) error {
+		// the first entry in queue order is the oldest
 		return t.eachDelivery(func(d *Delivery) bool {
-			if depth == 0 || d.Created.Before(oldest) {
-				oldest = d.Created
-			}
-			depth++
-			return true
+			oldest = d.Created
+			return false
 		})
 	})
 	return depth, oldest, err

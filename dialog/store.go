@@ -58,6 +58,7 @@ var ErrClosed = errors.New("dialog: engine closed")
 type store struct {
 	db      *bolt.DB
 	writers atomic.Int32 // write transactions wanted right now
+	queue   *queueIndex  // the outbox's order and due times, in memory
 }
 
 // openStore opens (or creates) the bbolt file. A file locked by another process fails after
@@ -93,6 +94,9 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 		}
 		return meta.Put(keySchema, u64(storeLayout))
 	})
+	if err == nil {
+		s.queue, err = loadQueueIndex(db)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %v", path, err)
@@ -109,10 +113,13 @@ func u64(n uint64) []byte {
 }
 
 // storeTx is one transaction, with the typed operations the engine needs.
-type storeTx struct{ tx *bolt.Tx }
+type storeTx struct {
+	tx    *bolt.Tx
+	queue *queueIndex
+}
 
 func (s *store) update(fn func(storeTx) error) error {
-	return s.wrap(s.db.Update(func(tx *bolt.Tx) error { return fn(storeTx{tx}) }))
+	return s.wrap(s.db.Update(func(tx *bolt.Tx) error { return fn(storeTx{tx, s.queue}) }))
 }
 
 // batch is update for many concurrent callers: bbolt merges them into one commit, which is
@@ -125,11 +132,11 @@ func (s *store) batch(fn func(storeTx) error) error {
 	if n == 1 {
 		return s.update(fn)
 	}
-	return s.wrap(s.db.Batch(func(tx *bolt.Tx) error { return fn(storeTx{tx}) }))
+	return s.wrap(s.db.Batch(func(tx *bolt.Tx) error { return fn(storeTx{tx, s.queue}) }))
 }
 
 func (s *store) view(fn func(storeTx) error) error {
-	return s.wrap(s.db.View(func(tx *bolt.Tx) error { return fn(storeTx{tx}) }))
+	return s.wrap(s.db.View(func(tx *bolt.Tx) error { return fn(storeTx{tx, s.queue}) }))
 }
 
 // wrap keeps bbolt's errors out of dialog's API: callers see ErrClosed or a message.
@@ -229,6 +236,8 @@ func (t storeTx) enqueue(d *Delivery) error {
 	if err != nil {
 		return err
 	}
+	head := queued{recipient: d.Recipient, next: d.NextAttempt}
+	t.tx.OnCommit(func() { t.queue.put(seq, head) })
 	return b.Put(u64(seq), v)
 }
 
@@ -246,10 +255,13 @@ func (t storeTx) putDelivery(d *Delivery) error {
 	if err != nil {
 		return err
 	}
+	id, head := d.ID, queued{recipient: d.Recipient, next: d.NextAttempt}
+	t.tx.OnCommit(func() { t.queue.put(id, head) })
 	return t.tx.Bucket(bucketOutbox).Put(u64(d.ID), v)
 }
 
 func (t storeTx) deleteDelivery(id uint64) error {
+	t.tx.OnCommit(func() { t.queue.remove(id) })
 	return t.tx.Bucket(bucketOutbox).Delete(u64(id))
 }
 
@@ -443,12 +455,23 @@ func (t storeTx) deleteCasesOf(channel, user string) (int, error) {
 }
 
 func (t storeTx) deleteDeliveriesOf(channel, user string) (int, error) {
-	return t.deleteWhere(bucketOutbox, func(_, v []byte) bool {
+	var ids []uint64
+	n, err := t.deleteWhere(bucketOutbox, func(k, v []byte) bool {
 		var d Delivery
 		json.Unmarshal(v, &d)
 		kc, ku := splitConvKey([]byte(d.Recipient))
-		return d.Kind != KindStaff && owns(kc, ku, nil, channel, user)
+		if d.Kind != KindStaff && owns(kc, ku, nil, channel, user) {
+			ids = append(ids, binary.BigEndian.Uint64(k))
+			return true
+		}
+		return false
 	})
+	t.tx.OnCommit(func() {
+		for _, id := range ids {
+			t.queue.remove(id)
+		}
+	})
+	return n, err
 }
 
 func (t storeTx) purgeConversations(cutoff time.Time) (int, error) {

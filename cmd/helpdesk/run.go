@@ -43,6 +43,7 @@ func commands() []command {
 		{"ask", "classify a text (or each line of stdin) and print the bot's answer", runAsk},
 		{"knowledge", "check: validate a knowledge folder; diff: what a reload would change", runKnowledge},
 		{"serve", "run the bot: HTTP server and every channel whose credentials are set", runServe},
+		{"slack", "manifest: print the Slack app manifest to create the app from", runSlack},
 		{"stats", "figures per topic, cases, and what the bot could not answer", runStats},
 		{"report", "write the figures as one self-contained HTML page", runReport},
 		{"cases", "export: resolved cases as CSV in the columns of the seed consultations", runCases},

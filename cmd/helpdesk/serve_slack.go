@@ -1,12 +1,80 @@
 package main
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
 
-// slackChannel wires Slack when SLACK_BOT_TOKEN is set, over HTTP (SLACK_SIGNING_SECRET) or
-// Socket Mode (SLACK_APP_TOKEN).
+	"github.com/helpdesk-bot/helpdesk/bot"
+	"github.com/helpdesk-bot/helpdesk/bot/slack"
+	"github.com/helpdesk-bot/helpdesk/dialog"
+)
+
+// channelID is what a Slack channel id looks like (public C…, private C… or the older G…).
+var channelID = regexp.MustCompile(`^[CG][A-Z0-9]{6,}$`)
+
+// slackChannel wires Slack when SLACK_BOT_TOKEN is set: over HTTP (the Events API, interactions
+// and /helpdesk, each request checked with SLACK_SIGNING_SECRET) or, when SLACK_APP_TOKEN is
+// set, over Socket Mode (no routes; the channel's loop receives everything). With
+// HELPDESK_STAFF_CHANNEL it also posts cases there and takes staff replies and buttons from it.
 func slackChannel(d serveDeps) (*channel, error) {
-	if d.env.getenv("SLACK_BOT_TOKEN") == "" {
+	get := func(k string) string { return strings.TrimSpace(d.env.getenv(k)) }
+	botToken, secret, appToken := get("SLACK_BOT_TOKEN"), get("SLACK_SIGNING_SECRET"), get("SLACK_APP_TOKEN")
+	staff, apiURL := get("HELPDESK_STAFF_CHANNEL"), get("SLACK_API_URL")
+	if botToken == "" {
+		switch {
+		case staff != "":
+			return nil, errors.New("HELPDESK_STAFF_CHANNEL is set but SLACK_BOT_TOKEN is not: the staff channel is on Slack; " +
+				"set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or unset HELPDESK_STAFF_CHANNEL")
+		case secret != "" || appToken != "":
+			return nil, errors.New("SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: set the bot token (xoxb-…) too")
+		}
 		return nil, nil
 	}
-	return nil, fmt.Errorf("Slack: not wired yet")
+	switch {
+	case secret == "" && appToken == "":
+		return nil, errors.New("SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET (Events API over HTTP) or SLACK_APP_TOKEN (Socket Mode): set one of them")
+	case strings.HasPrefix(botToken, "xapp-"):
+		return nil, errors.New("SLACK_BOT_TOKEN holds an app-level token (xapp-…): use the Bot User OAuth Token (xoxb-…), and put the xapp- token in SLACK_APP_TOKEN")
+	case appToken != "" && !strings.HasPrefix(appToken, "xapp-"):
+		return nil, errors.New("SLACK_APP_TOKEN: want an app-level token (xapp-…) with the connections:write scope")
+	case staff != "" && !channelID.MatchString(staff):
+		return nil, fmt.Errorf("HELPDESK_STAFF_CHANNEL=%s: want a channel id such as C0123456789 (at the bottom of the channel's details), not its name", staff)
+	}
+	base, err := slack.CheckAPIURL(apiURL)
+	if err != nil {
+		return nil, fmt.Errorf("SLACK_API_URL=%s: want an http or https URL such as %s", apiURL, slack.DefaultAPIURL)
+	}
+	lib := d.lib
+	cfg := slack.Config{BotToken: botToken, SigningSecret: secret, AppToken: appToken, APIURL: base, StaffChannel: staff,
+		// through lib.Base() each time, so that a reload applies at once
+		Phrases: func(key string) string { return lib.Base().Message(key) },
+		Topics: func() []dialog.TopicScore {
+			var out []dialog.TopicScore
+			for _, t := range lib.Base().Topics() {
+				out = append(out, dialog.TopicScore{ID: t.ID, Title: t.Title})
+			}
+			return out
+		},
+	}
+	b, err := slack.New(d.logger, cfg, d.desk, d.engine)
+	if err != nil {
+		return nil, err
+	}
+	ch := &channel{name: "slack", routes: func(*bot.Routes) {}, run: b.Run,
+		deliverers: map[string]bot.Deliverer{"slack": b.Deliverer()}}
+	if b.SocketMode() {
+		if secret != "" {
+			d.logger.Info("slack over socket mode: SLACK_SIGNING_SECRET is not used")
+		}
+	} else {
+		ch.routes = func(r *bot.Routes) {
+			r.SlackEvents, r.SlackInteractions, r.SlackCommands = b.Events(), b.Interactions(), b.Commands()
+		}
+	}
+	if staff != "" {
+		ch.deliverers["staff"] = b.StaffDeliverer()
+	}
+	return ch, nil
 }

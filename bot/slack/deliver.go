@@ -1,0 +1,276 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	slackapi "github.com/slack-go/slack"
+)
+
+// Deliverer sends the outbox entries of the "slack" channel: replies and relayed staff messages
+// to users, rendered in Block Kit. It implements bot.Deliverer, and its errors carry the methods
+// bot.Sender looks for (RetryAfter, Permanent, Progress). It is safe for concurrent use.
+type Deliverer struct {
+	api    *slackapi.Client
+	logger *slog.Logger
+	pace   *pacer
+	dms    sync.Map // user id → id of the direct message channel with the bot
+}
+
+// Deliver posts one entry's reply where its address says: into a channel or a thread, or into
+// the direct message with a user, which it opens first (conversations.open). A reply larger than
+// one Slack message is posted as several, at most one a second in a channel; the entry's
+// Progress says how many earlier attempts posted, and they are skipped.
+func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, error) {
+	addr, err := parseAddress(del.Address)
+	if err != nil {
+		return "", &sendError{op: "deliver", err: err, permanent: true, progress: del.Progress}
+	}
+	channel := addr.channel
+	if addr.user != "" {
+		if channel, err = d.openDM(ctx, addr.user); err != nil {
+			return "", classify("conversations.open", err, del.Progress)
+		}
+	}
+	if err := d.post(ctx, channel, addr.thread, render(del.Reply, renderOptions{}), del.Progress); err != nil {
+		return "", err
+	}
+	return "", nil
+}
+
+// openDM returns the direct message channel with user, opening it the first time.
+func (d *Deliverer) openDM(ctx context.Context, user string) (string, error) {
+	if ch, ok := d.dms.Load(user); ok {
+		return ch.(string), nil
+	}
+	ch, _, _, err := d.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		return "", err
+	}
+	if ch == nil || ch.ID == "" {
+		return "", errors.New("no channel in the answer")
+	}
+	d.dms.Store(user, ch.ID)
+	return ch.ID, nil
+}
+
+// post sends msgs[from:] into channel (in thread when set), paced. It returns the ts of the
+// first message it posted.
+func (d *Deliverer) post(ctx context.Context, channel, thread string, msgs []message, from int) *sendError {
+	_, err := d.postFirst(ctx, channel, thread, msgs, from)
+	return err
+}
+
+func (d *Deliverer) postFirst(ctx context.Context, channel, thread string, msgs []message, from int) (string, *sendError) {
+	first := ""
+	for i := from; i < len(msgs); i++ {
+		if err := d.pace.wait(ctx, channel); err != nil {
+			var se *sendError
+			if errors.As(err, &se) {
+				se.progress = i
+				return first, se
+			}
+			return first, &sendError{op: "chat.postMessage", err: err, progress: i}
+		}
+		opts := []slackapi.MsgOption{
+			slackapi.MsgOptionText(msgs[i].text, false),
+			slackapi.MsgOptionBlocks(msgs[i].blocks...),
+			slackapi.MsgOptionDisableLinkUnfurl(),
+			slackapi.MsgOptionDisableMediaUnfurl(),
+		}
+		if thread != "" {
+			opts = append(opts, slackapi.MsgOptionTS(thread))
+		}
+		_, ts, err := d.api.PostMessageContext(ctx, channel, opts...)
+		if err != nil {
+			se := classify("chat.postMessage", err, i)
+			if se.retryAfter > 0 {
+				d.pace.hold(channel, se.retryAfter)
+			}
+			return first, se
+		}
+		if first == "" {
+			first = ts
+		}
+	}
+	return first, nil
+}
+
+// StaffDeliverer sends the outbox entries of the "staff" channel into the helpdesk staff's
+// Slack channel: a new case as a message of its own, whose thread is the case, and everything
+// after it (the user's messages, notices) into that thread. It implements bot.Deliverer and is
+// safe for concurrent use.
+type StaffDeliverer struct {
+	d       *Deliverer
+	channel string
+}
+
+// Deliver posts one staff entry. A new case (no thread yet, no relayed text) becomes one root
+// message with the claim, resolve and hand-back buttons, and Deliver returns "channel/ts", which
+// the engine keeps as the case's thread. Anything else goes into the thread the entry's case
+// names, or at the top of the channel when the case has none.
+func (s *StaffDeliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, error) {
+	if del.Text == "" && (del.Case == nil || del.Case.Thread == "") {
+		msgs := render(del.Reply, renderOptions{single: true, staffTopic: del.Reply.Topic})
+		if len(msgs) == 0 {
+			return "", &sendError{op: "deliver", err: errors.New("empty case post"), permanent: true}
+		}
+		ts, err := s.d.postFirst(ctx, s.channel, "", msgs[:1], 0)
+		if err != nil {
+			return "", err
+		}
+		return threadRef(s.channel, ts), nil
+	}
+	channel, thread := s.channel, ""
+	if del.Case != nil && del.Case.Thread != "" {
+		ch, ts, ok := strings.Cut(del.Case.Thread, "/")
+		if !ok || ch == "" || ts == "" {
+			return "", &sendError{op: "deliver", err: fmt.Errorf("malformed case thread %q", del.Case.Thread), permanent: true}
+		}
+		channel, thread = ch, ts
+	}
+	// A notice is the engine's own line (its Text is the whole message) and may mention the
+	// staff member; a user's relayed message is prefixed, and its mentions stay text.
+	notice := len(del.Reply.Blocks) == 1 && del.Reply.Blocks[0].Text == del.Text
+	if err := s.d.post(ctx, channel, thread, render(del.Reply, renderOptions{mentions: notice}), del.Progress); err != nil {
+		return "", err
+	}
+	return "", nil
+}
+
+// ephemeral shows user, in channel, a line only they see (chat.postEphemeral).
+func (d *Deliverer) ephemeral(ctx context.Context, channel, user, text string) error {
+	_, err := d.api.PostEphemeralContext(ctx, channel, user, slackapi.MsgOptionText(escape(text), false))
+	return err
+}
+
+// ---- pacing
+
+// maxPaceWait is the longest a delivery waits for its channel's turn. Beyond it the delivery
+// gives its worker back and asks the sender to come back when the turn is near.
+const maxPaceWait = 3 * time.Second
+
+// pacer spaces posts into one channel by interval: Slack allows about one message a second per
+// channel and answers bursts with 429. Channels are independent, so many users are served in
+// parallel.
+type pacer struct {
+	interval time.Duration
+	mu       sync.Mutex
+	next     map[string]time.Time // channel → earliest time of its next post
+}
+
+func newPacer(interval time.Duration) *pacer {
+	return &pacer{interval: interval, next: map[string]time.Time{}}
+}
+
+// wait blocks until channel may take a post, and books the slot. When the turn is more than
+// maxPaceWait away it books nothing and returns a sendError asking to retry then.
+func (p *pacer) wait(ctx context.Context, channel string) error {
+	if p.interval <= 0 {
+		return ctx.Err()
+	}
+	p.mu.Lock()
+	now := time.Now()
+	at := p.next[channel]
+	if at.Before(now) {
+		at = now
+	}
+	wait := at.Sub(now)
+	if wait > maxPaceWait {
+		p.mu.Unlock()
+		return &sendError{op: "pace", err: fmt.Errorf("channel busy for %v", wait.Round(time.Millisecond)), retryAfter: wait}
+	}
+	p.next[channel] = at.Add(p.interval)
+	if len(p.next) > 4096 {
+		for ch, t := range p.next {
+			if t.Before(now) {
+				delete(p.next, ch)
+			}
+		}
+	}
+	p.mu.Unlock()
+	if wait <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// hold keeps channel quiet for d, after Slack answered 429 for it.
+func (p *pacer) hold(channel string, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if until := time.Now().Add(d); p.next[channel].Before(until) {
+		p.next[channel] = until
+	}
+}
+
+// ---- errors
+
+// sendError is a failed delivery, saying what bot.Sender should do about it.
+type sendError struct {
+	op         string
+	err        error
+	retryAfter time.Duration
+	permanent  bool
+	progress   int
+}
+
+// Error says which call failed and why, never with the token or the message.
+func (e *sendError) Error() string { return "slack: " + e.op + ": " + e.err.Error() }
+
+// Unwrap returns the Web API's error.
+func (e *sendError) Unwrap() error { return e.err }
+
+// RetryAfter is how long Slack asked to wait (HTTP 429), or 0.
+func (e *sendError) RetryAfter() time.Duration { return e.retryAfter }
+
+// Permanent reports whether retrying cannot help.
+func (e *sendError) Permanent() bool { return e.permanent }
+
+// Progress is how many messages of the entry were posted before the failure.
+func (e *sendError) Progress() int { return e.progress }
+
+// permanentCodes are Web API errors a retry cannot fix: the request or the workspace must
+// change first.
+var permanentCodes = map[string]bool{
+	"channel_not_found": true, "not_in_channel": true, "is_archived": true, "channel_is_archived": true,
+	"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true, "token_expired": true,
+	"no_permission": true, "missing_scope": true, "not_allowed_token_type": true, "team_access_not_granted": true,
+	"msg_too_long": true, "invalid_blocks": true, "invalid_blocks_format": true, "no_text": true,
+	"too_many_attachments": true, "invalid_arguments": true, "invalid_metadata_format": true,
+	"user_not_found": true, "user_disabled": true, "cannot_dm_bot": true, "messages_tab_disabled": true,
+	"restricted_action": true, "restricted_action_read_only_channel": true, "restricted_action_thread_only_channel": true,
+	"restricted_action_non_threadable_channel": true, "thread_not_found": true, "ekm_access_denied": true,
+	"slack_connect_file_link_sharing_blocked": true, "duplicate_channel_not_found": true, "as_user_not_supported": true,
+}
+
+// classify maps a Web API error onto what the sender should do: wait as Slack asked (429), give
+// up (an ok:false error a retry cannot fix), or retry with backoff (5xx, network, timeouts and
+// anything else).
+func classify(op string, err error, progress int) *sendError {
+	e := &sendError{op: op, err: err, progress: progress}
+	var (
+		rl *slackapi.RateLimitedError
+		se slackapi.SlackErrorResponse
+	)
+	switch {
+	case errors.As(err, &rl):
+		e.retryAfter = max(rl.RetryAfter, time.Second)
+	case errors.As(err, &se):
+		e.permanent = permanentCodes[se.Err]
+	}
+	return e
+}

@@ -1,0 +1,365 @@
+// Package slack is the Slack channel of the helpdesk: the handlers of the Events API, of
+// interactions (buttons, the resolve form) and of the /helpdesk slash command, the same handling
+// fed from Socket Mode, the Deliverer that renders the outbox's replies in Block Kit, and the
+// StaffDeliverer that posts cases into the helpdesk staff's channel. It is the only package that
+// imports slack-go.
+//
+// Every HTTP request is read through a 1 MiB bound and checked against the signing secret before
+// anything parses it. An event is answered 2xx only once the engine has committed it (the reply
+// queued in the outbox), so Slack's retries never lose a message, and the engine's dedupe on
+// event_id keeps a retry from being answered twice.
+//
+// Conversations are keyed like this: a direct message is the user's conversation (UserID is the
+// Slack user id); an @mention in a channel starts a conversation in that message's thread
+// (UserID is "channel/thread_ts"), which continues with buttons and further @mentions there.
+// Addresses, where a reply goes, are "channel", "channel/thread_ts", or "@user" for "open a
+// direct message with this user" (the slash command).
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf16"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	slackapi "github.com/slack-go/slack"
+)
+
+// DefaultAPIURL is the base URL of Slack's Web API.
+const DefaultAPIURL = "https://slack.com/api/"
+
+// channelName is the dialog channel of Slack conversations.
+const channelName = "slack"
+
+// clientTimeout bounds one Web API call: slack-go's default client has none.
+const clientTimeout = 10 * time.Second
+
+// maxBody bounds a request body. Slack's are a few kilobytes; the SDK's parsers have no limit.
+const maxBody = 1 << 20
+
+// responder is what this adapter needs from the rest of the bot for users' messages.
+type responder interface {
+	Respond(ctx context.Context, m dialog.Message) (dialog.Reply, error)
+}
+
+// staffDesk is what this adapter needs for what staff do in the staff channel.
+type staffDesk interface {
+	Staff(ctx context.Context, ev dialog.StaffEvent) (dialog.StaffResult, error)
+}
+
+// Config says how to reach Slack and what the channel needs from the rest of the bot.
+type Config struct {
+	BotToken      string // xoxb-…: the Web API
+	SigningSecret string // checks every request to the HTTP routes
+	// AppToken (xapp-…) turns Socket Mode on: Run then receives everything over a WebSocket and
+	// the HTTP routes are not needed.
+	AppToken string
+	// APIURL is the Web API's base URL (default DefaultAPIURL); a missing trailing slash is
+	// added, because slack-go appends method names to it.
+	APIURL string
+	// StaffChannel is the id of the helpdesk staff's channel (e.g. C0123ABCD); empty means no
+	// staff: staff buttons and thread replies are then ignored.
+	StaffChannel string
+	// Client makes the Web API calls; nil means a client with a 10-second timeout.
+	Client *http.Client
+	// Phrases returns a phrase of the knowledge by key (staff_not_permitted, resolve_title …),
+	// so that no Japanese is written here; it is called each time, so reloads apply.
+	Phrases func(key string) string
+	// Topics lists the knowledge's topics (id and title) for the resolve form.
+	Topics func() []dialog.TopicScore
+	// Admin, when set, runs "/helpdesk <args>" for anything but "" and "help"; its reply is shown
+	// to the user who typed it only. Without it such commands show the help.
+	Admin func(ctx context.Context, userID string, args []string) (reply string, err error)
+	// PostInterval paces posts into one channel (default 1 s, Slack's documented limit).
+	PostInterval time.Duration
+}
+
+// Bot is the Slack channel: its HTTP handlers, its Socket Mode loop and its deliverers. It is
+// safe for concurrent use.
+type Bot struct {
+	cfg     Config
+	logger  *slog.Logger
+	api     *slackapi.Client
+	r       responder
+	staff   staffDesk
+	self    atomic.Pointer[string] // the bot's own user id, once known
+	deliver *Deliverer
+	staffer *StaffDeliverer
+}
+
+// New returns the Slack channel. r answers users (a *bot.Desk); staff applies what staff do in
+// the staff channel (the *dialog.Engine) and may be nil when cfg.StaffChannel is empty.
+func New(logger *slog.Logger, cfg Config, r responder, staff staffDesk) (*Bot, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: missing bot token")
+	}
+	if cfg.SigningSecret == "" && cfg.AppToken == "" {
+		return nil, errors.New("slack: need a signing secret (HTTP) or an app-level token (Socket Mode)")
+	}
+	if cfg.StaffChannel != "" && staff == nil {
+		return nil, errors.New("slack: a staff channel needs a staff desk")
+	}
+	base, err := CheckAPIURL(cfg.APIURL)
+	if err != nil {
+		return nil, err
+	}
+	cfg.APIURL = base
+	if cfg.Client == nil {
+		cfg.Client = newHTTPClient()
+	}
+	if cfg.Phrases == nil {
+		cfg.Phrases = func(string) string { return "" }
+	}
+	if cfg.Topics == nil {
+		cfg.Topics = func() []dialog.TopicScore { return nil }
+	}
+	if cfg.PostInterval == 0 {
+		cfg.PostInterval = time.Second
+	}
+	opts := []slackapi.Option{slackapi.OptionAPIURL(cfg.APIURL), slackapi.OptionHTTPClient(cfg.Client)}
+	if cfg.AppToken != "" {
+		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
+	}
+	b := &Bot{cfg: cfg, logger: logger.With("channel", channelName), r: r, staff: staff,
+		api: slackapi.New(cfg.BotToken, opts...)}
+	b.deliver = &Deliverer{api: b.api, logger: b.logger, pace: newPacer(cfg.PostInterval)}
+	if cfg.StaffChannel != "" {
+		b.staffer = &StaffDeliverer{d: b.deliver, channel: cfg.StaffChannel}
+	}
+	return b, nil
+}
+
+// CheckAPIURL checks a Web API base URL (empty means DefaultAPIURL) and returns it with the
+// trailing slash slack-go needs.
+func CheckAPIURL(s string) (string, error) {
+	if s == "" {
+		return DefaultAPIURL, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("slack: API URL %q: want an http or https URL such as %s", s, DefaultAPIURL)
+	}
+	if !strings.HasSuffix(s, "/") {
+		s += "/"
+	}
+	return s, nil
+}
+
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64 // the sender delivers to one host from many workers
+	return &http.Client{Timeout: clientTimeout, Transport: t}
+}
+
+// Deliverer returns the deliverer of the "slack" outbox entries.
+func (b *Bot) Deliverer() *Deliverer { return b.deliver }
+
+// StaffDeliverer returns the deliverer of the "staff" outbox entries, or nil when no staff
+// channel is configured.
+func (b *Bot) StaffDeliverer() *StaffDeliverer { return b.staffer }
+
+// SocketMode reports whether the bot runs over Socket Mode (an app-level token is set).
+func (b *Bot) SocketMode() bool { return b.cfg.AppToken != "" }
+
+// Run asks Slack who the bot is (auth.test), to recognise its own messages, and then, in Socket
+// Mode, receives events until ctx is done; over HTTP it returns after the check. It returns an
+// error only when Slack rejects the tokens.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.whoAmI(ctx); err != nil {
+		return err
+	}
+	if b.cfg.AppToken == "" {
+		return nil
+	}
+	return b.runSocket(ctx)
+}
+
+// whoAmI learns the bot's user id. Only a rejected token is an error: Slack may be unreachable
+// for a while, and events also say who the bot is.
+func (b *Bot) whoAmI(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, clientTimeout)
+	defer cancel()
+	res, err := b.api.AuthTestContext(ctx)
+	if err != nil {
+		var se slackapi.SlackErrorResponse
+		if errors.As(err, &se) && permanentCodes[se.Err] {
+			return fmt.Errorf("slack: bot token rejected by auth.test: %s", se.Err)
+		}
+		if ctx.Err() == nil || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			b.logger.Warn("slack not reachable at start, going on", "err", err)
+		}
+		return nil
+	}
+	b.setSelf(res.UserID)
+	b.logger.Info("slack connected", "team", res.TeamID, "socket_mode", b.cfg.AppToken != "")
+	b.logger.Debug("slack bot user", "user", res.UserID, "bot", res.BotID)
+	return nil
+}
+
+func (b *Bot) setSelf(id string) {
+	if id != "" {
+		if cur := b.self.Load(); cur == nil || *cur != id {
+			b.self.Store(&id)
+		}
+	}
+}
+
+func (b *Bot) isSelf(user string) bool {
+	cur := b.self.Load()
+	return cur != nil && *cur == user
+}
+
+// ---- addresses
+
+// address is where a reply goes: a channel (and a thread in it), or a user to open a direct
+// message with. Encoded as "C123", "C123/1700000000.000100" or "@U123".
+type address struct {
+	channel, thread, user string
+}
+
+func (a address) encode() string {
+	switch {
+	case a.user != "":
+		return "@" + a.user
+	case a.thread != "":
+		return a.channel + "/" + a.thread
+	}
+	return a.channel
+}
+
+func parseAddress(s string) (address, error) {
+	if user, ok := strings.CutPrefix(s, "@"); ok {
+		if user == "" || strings.ContainsAny(user, "/@") {
+			return address{}, fmt.Errorf("slack: malformed address %q", s)
+		}
+		return address{user: user}, nil
+	}
+	ch, thread, _ := strings.Cut(s, "/")
+	if ch == "" || strings.Contains(thread, "/") {
+		return address{}, fmt.Errorf("slack: malformed address %q", s)
+	}
+	return address{channel: ch, thread: thread}, nil
+}
+
+// threadRef is how a staff thread is named to the engine: "channel/thread_ts".
+func threadRef(channel, ts string) string { return channel + "/" + ts }
+
+// isDM reports whether a channel id is a direct message with the bot.
+func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
+
+// tsTime reads a Slack timestamp ("1700000000.000100"); zero if it is not one.
+func tsTime(ts string) time.Time {
+	sec, frac, _ := strings.Cut(ts, ".")
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil || s <= 0 {
+		return time.Time{}
+	}
+	us, _ := strconv.ParseInt((frac + "000000")[:6], 10, 64)
+	return time.Unix(s, us*1000)
+}
+
+// ---- text
+
+// markup matches Slack's angle-bracket tokens: links, mentions, channels and specials.
+var markup = regexp.MustCompile(`<([^<>\n]*)>`)
+
+// plainText turns a message's text as Slack sends it (links as <url|label>, mentions as <@U1>,
+// &amp; &lt; &gt; escaped) into the plain text the engine reads and relays.
+func plainText(s string) string {
+	s = markup.ReplaceAllStringFunc(s, func(tok string) string {
+		inner := tok[1 : len(tok)-1]
+		target, label, hasLabel := strings.Cut(inner, "|")
+		switch {
+		case strings.HasPrefix(target, "@"):
+			if hasLabel {
+				return "@" + strings.TrimPrefix(label, "@")
+			}
+			return target
+		case strings.HasPrefix(target, "#"):
+			if hasLabel {
+				return "#" + label
+			}
+			return target
+		case strings.HasPrefix(target, "!"):
+			if hasLabel {
+				return label
+			}
+			name, _, _ := strings.Cut(target[1:], "^")
+			return "@" + name
+		}
+		link := strings.TrimPrefix(strings.TrimPrefix(target, "mailto:"), "tel:")
+		if !hasLabel || label == link || label == target {
+			return link
+		}
+		return label + " (" + link + ")"
+	})
+	return unescape(s)
+}
+
+var (
+	escaper   = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	unescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+)
+
+// escape makes text safe inside mrkdwn: nothing a user or the knowledge wrote can become a
+// link, a mention or @channel.
+func escape(s string) string   { return escaper.Replace(s) }
+func unescape(s string) string { return unescaper.Replace(s) }
+
+// stripMention removes the bot's own mention from an app_mention's text; when the bot's id is
+// not known yet, it removes the leading mention, which is how Slack writes "@bot text".
+func stripMention(text, self string) string {
+	if self != "" {
+		text = regexp.MustCompile(`<@`+regexp.QuoteMeta(self)+`(\|[^>]*)?>`).ReplaceAllString(text, "")
+	} else if loc := leadingMention.FindStringIndex(text); loc != nil {
+		text = text[loc[1]:]
+	}
+	return strings.TrimSpace(text)
+}
+
+var leadingMention = regexp.MustCompile(`^\s*<@[A-Z0-9]+(\|[^>]*)?>`)
+
+// utf16Len is a text's length as Slack counts its limits.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1)
+	}
+	return n
+}
+
+// truncate cuts s to at most n UTF-16 units, ending with "…" when it cut.
+func truncate(s string, n int) string {
+	if utf16Len(s) <= n {
+		return s
+	}
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		l := max(utf16.RuneLen(r), 1)
+		if used+l > n-1 {
+			break
+		}
+		b.WriteRune(r)
+		used += l
+	}
+	return b.String() + "…"
+}
+
+// phrase returns a phrase of the knowledge; the key itself when the knowledge has none, so a
+// missing phrase shows up instead of an empty message Slack would reject.
+func (b *Bot) phrase(key string) string {
+	if p := b.cfg.Phrases(key); p != "" {
+		return p
+	}
+	return key
+}

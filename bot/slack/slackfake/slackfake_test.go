@@ -1,0 +1,103 @@
+package slackfake_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	slackapi "github.com/slack-go/slack"
+)
+
+// The fake must refuse what Slack refuses, or the adapter's limit tests prove nothing.
+func TestFakeRefusesWhatSlackRefuses(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New("xoxb-t")
+	defer fake.Close()
+	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))
+	section := func(s string) slackapi.Block {
+		return slackapi.NewSectionBlock(slackapi.NewTextBlockObject(slackapi.MarkdownType, s, false, false), nil, nil)
+	}
+	button := func(id, label string) slackapi.BlockElement {
+		return slackapi.NewButtonBlockElement(id, "v", slackapi.NewTextBlockObject(slackapi.PlainTextType, label, false, false))
+	}
+	many := make([]slackapi.Block, 51)
+	for i := range many {
+		many[i] = section("x")
+	}
+	buttons := make([]slackapi.BlockElement, 26)
+	for i := range buttons {
+		buttons[i] = button("b"+strings.Repeat("x", i), "ok")
+	}
+	tests := []struct {
+		name   string
+		blocks []slackapi.Block
+		ok     bool
+	}{
+		{"fine", []slackapi.Block{section("こんにちは"), slackapi.NewActionBlock("a", button("a1", "はい"))}, true},
+		{"51_blocks", many, false},
+		{"section_3001", []slackapi.Block{section(strings.Repeat("あ", 3001))}, false},
+		{"button_76", []slackapi.Block{slackapi.NewActionBlock("a", button("a1", strings.Repeat("あ", 76)))}, false},
+		{"26_buttons", []slackapi.Block{slackapi.NewActionBlock("a", buttons...)}, false},
+		{"duplicate_action_id", []slackapi.Block{slackapi.NewActionBlock("a", button("same", "1"), button("same", "2"))}, false},
+	}
+	for _, tt := range tests {
+		_, _, err := api.PostMessage("C1", slackapi.MsgOptionText("t", false), slackapi.MsgOptionBlocks(tt.blocks...))
+		var se slackapi.SlackErrorResponse
+		if tt.ok && err != nil || !tt.ok && (!errors.As(err, &se) || se.Err != "invalid_blocks") {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+	if n := len(fake.Posts()); n != 1 {
+		t.Errorf("%d posts recorded, want the one valid", n)
+	}
+}
+
+func TestFakeFaults(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New("xoxb-t")
+	defer fake.Close()
+	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))
+	post := func() error {
+		_, _, err := api.PostMessage("C1", slackapi.MsgOptionText("hi", false))
+		return err
+	}
+	fake.Pass(1)
+	fake.RateLimit(1, 2*time.Second)
+	fake.Fail(1, 503)
+	fake.Error(1, "channel_not_found")
+	var (
+		rl *slackapi.RateLimitedError
+		sc slackapi.StatusCodeError
+		se slackapi.SlackErrorResponse
+	)
+	if err := post(); err != nil {
+		t.Errorf("pass: %v", err)
+	}
+	if err := post(); !errors.As(err, &rl) || rl.RetryAfter != 2*time.Second {
+		t.Errorf("rate limit: %v", err)
+	}
+	if err := post(); !errors.As(err, &sc) || sc.Code != 503 {
+		t.Errorf("fail: %v", err)
+	}
+	if err := post(); !errors.As(err, &se) || se.Err != "channel_not_found" {
+		t.Errorf("error: %v", err)
+	}
+	if err := post(); err != nil {
+		t.Errorf("healed: %v", err)
+	}
+	if _, err := slackapi.New("xoxb-other", slackapi.OptionAPIURL(fake.APIURL())).AuthTest(); !errors.As(err, &se) || se.Err != "invalid_auth" {
+		t.Errorf("wrong token: %v", err)
+	}
+	fake.Hang(1, time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, _, err := api.PostMessageContext(ctx, "C1", slackapi.MsgOptionText("hi", false)); err == nil {
+		t.Error("hang: no timeout")
+	}
+	if n := len(fake.Posts()); n != 2 || fake.Calls("chat.postMessage") != 6 {
+		t.Errorf("%d posts after %d calls", n, fake.Calls("chat.postMessage"))
+	}
+}

@@ -1,0 +1,649 @@
+package main
+
+// End-to-end tests of the Slack channel: the real `helpdesk serve` in this process, with
+// SLACK_API_URL pointed at slackfake on loopback, fed signed requests in Slack's formats (or
+// Socket Mode envelopes).
+//
+//	go test -race -run 'TestServeSlack' ./cmd/helpdesk                                    # what CI runs
+//	go test -run '^$' -bench SlackServe -benchtime 1x ./cmd/helpdesk                      # server vs bare slack-go
+//	HELPDESK_SLACK_BENCH=5000x64 go test -run '^$' -bench SlackServe -benchtime 1x ./cmd/helpdesk
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+const (
+	slackTestToken  = "xoxb-e2e-bot-token"
+	slackTestSecret = "e2e-signing-secret-0123456789ab"
+	slackTestApp    = "xapp-1-A0HELPDESK-e2e"
+	slackStaff      = "C0STAFF001"
+)
+
+// slackLogs is the server's log, read by the test while the server writes it.
+type slackLogs struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *slackLogs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *slackLogs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// slackServer is a running `helpdesk serve` with Slack on.
+type slackServer struct {
+	url  string
+	logs *slackLogs
+	stop func() int // cancels serve and returns its exit code
+}
+
+func slackVars(fake *slackfake.Server, db string, extra ...string) map[string]string {
+	vars := map[string]string{
+		"SLACK_BOT_TOKEN":      slackTestToken,
+		"SLACK_SIGNING_SECRET": slackTestSecret,
+		"SLACK_API_URL":        fake.APIURL(),
+		"HELPDESK_DB":          db,
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		vars[extra[i]] = extra[i+1]
+	}
+	return vars
+}
+
+// startSlackServe runs `helpdesk serve` on a free loopback port, waits until it logs its
+// address, and stops it at the end of the test (a test may stop it earlier with stop).
+func startSlackServe(t testing.TB, vars map[string]string) *slackServer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &slackServer{logs: &slackLogs{}}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"helpdesk", "serve", "--addr", "127.0.0.1:0"},
+			func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, s.logs)
+	}()
+	var once sync.Once
+	code := -1
+	s.stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(20 * time.Second):
+				t.Errorf("serve did not stop within 20s")
+			}
+		})
+		return code
+	}
+	t.Cleanup(func() { s.stop() })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, line := range strings.Split(s.logs.String(), "\n") {
+			var rec struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" {
+				s.url = "http://" + rec.Addr
+				return s
+			}
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d:\n%s", code, s.logs.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s", s.logs.String())
+		}
+	}
+}
+
+// send posts b, signed, to the server's route for it; header holds extra header pairs.
+func (s *slackServer) send(t testing.TB, b slackfake.Body, header ...string) int {
+	t.Helper()
+	route := "/slack/events"
+	switch b.Kind {
+	case slackfake.KindInteractive:
+		route = "/slack/interactions"
+	case slackfake.KindSlashCommand:
+		route = "/slack/commands"
+	}
+	req, err := slackfake.NewRequest(context.Background(), s.url+route, slackTestSecret, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// waitSlackPosts waits until channel has at least n posts (in thread, when thread is set) and returns them.
+func waitSlackPosts(t *testing.T, fake *slackfake.Server, channel, thread string, n int) []slackfake.Post {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	pick := func(posts []slackfake.Post) []slackfake.Post {
+		var out []slackfake.Post
+		for _, p := range posts {
+			if p.Channel == channel && (thread == "" || p.ThreadTS == thread) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	posts, err := fake.WaitFor(ctx, func(posts []slackfake.Post) bool { return len(pick(posts)) >= n })
+	if err != nil {
+		t.Fatalf("waiting for %d posts in %s/%s: %v; rejected: %q; posts: %s", n, channel, thread, err, fake.Rejected(), describeSlackPosts(posts))
+	}
+	return pick(posts)
+}
+
+func describeSlackPosts(posts []slackfake.Post) string {
+	var b strings.Builder
+	for _, p := range posts {
+		fmt.Fprintf(&b, "\n  %s/%s %s: %.80q", p.Channel, p.ThreadTS, p.TS, p.AllText())
+	}
+	return b.String()
+}
+
+// waitSlackButton waits for a post in channel with a button of value and returns it.
+func waitSlackButton(t *testing.T, fake *slackfake.Server, channel, value string) slackfake.Post {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var found slackfake.Post
+	posts, err := fake.WaitFor(ctx, func(posts []slackfake.Post) bool {
+		for _, p := range posts {
+			if p.Channel == channel && slices.Contains(buttonValues(p), value) {
+				found = p
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("no button %s in %s: %v%s", value, channel, err, describeSlackPosts(posts))
+	}
+	return found
+}
+
+func buttonValues(p slackfake.Post) []string {
+	var out []string
+	for _, b := range p.Buttons() {
+		out = append(out, b.Value)
+	}
+	return out
+}
+
+// TestServeSlack runs the bot over the Events API: a direct message, its retry, a button, an
+// @mention, the slash command, a rate-limited post, and a clean shutdown.
+func TestServeSlack(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(slackTestToken)
+	defer fake.Close()
+	srv := startSlackServe(t, slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db")))
+
+	// A direct message: the first message of the answer has the first-aid steps and a number to call.
+	dm := slackfake.IM("Ev0001", "U0A1", "ランサムウェアに感染したかも")
+	if code := srv.send(t, dm); code != http.StatusOK {
+		t.Fatalf("message.im answered %d", code)
+	}
+	first := waitSlackPosts(t, fake, "DU0A1", "", 1)[0]
+	if !first.Contains("いますぐやること") || !first.Contains("LANケーブル") || !first.Contains("<tel:") {
+		t.Errorf("first reply lacks the first-aid steps or a tel: link:\n%s", first.AllText())
+	}
+	if first.ThreadTS != "" || first.Text == "" {
+		t.Errorf("reply in thread %q with notification text %q", first.ThreadTS, first.Text)
+	}
+
+	// Slack retries the same event: nothing is answered twice. A later message of the same
+	// user is answered after anything the retry could have queued.
+	if code := srv.send(t, dm, "X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout"); code != http.StatusOK {
+		t.Fatalf("retry answered %d", code)
+	}
+	buttons := waitSlackButton(t, fake, "DU0A1", "a:intake")
+	press, _ := buttons.Press("U0A1", "a:intake")
+	if code := srv.send(t, press); code != http.StatusOK {
+		t.Fatalf("block_actions answered %d", code)
+	}
+	posts := waitSlackPosts(t, fake, "DU0A1", "", len(fake.PostsIn("DU0A1"))+1)
+	firstAids := 0
+	for _, p := range posts {
+		if p.Contains("いますぐやること") {
+			firstAids++
+		}
+	}
+	t.Logf("direct message thread:%s", describeSlackPosts(posts))
+	if firstAids != 1 {
+		t.Errorf("the first aid was posted %d times: a retried event was answered again", firstAids)
+	}
+	if last := posts[len(posts)-1]; len(last.Buttons()) == 0 {
+		t.Errorf("the intake's first question has no answer buttons:\n%s", last.AllText())
+	}
+
+	// An @mention in a channel: the answer goes into the mention's thread.
+	mention := slackfake.Callback(slackfake.Event{EventID: "Ev0002", Type: "app_mention", Channel: "C0GENERAL", User: "U0A2",
+		TS: "1700000001.000100", Text: "<@" + slackfake.BotUserID + "> 銀行を名乗るSMSが来てリンクを開いてしまった"})
+	if code := srv.send(t, mention); code != http.StatusOK {
+		t.Fatalf("app_mention answered %d", code)
+	}
+	inThread := waitSlackPosts(t, fake, "C0GENERAL", "1700000001.000100", 1)
+	if len(fake.PostsIn("C0GENERAL")) != len(inThread) {
+		t.Errorf("an answer to a mention went to the top of the channel")
+	}
+
+	// /helpdesk in a channel: the menu comes in a direct message with the bot.
+	if code := srv.send(t, slackfake.Command("U0A3", "C0GENERAL", "")); code != http.StatusOK {
+		t.Fatalf("/helpdesk answered %d", code)
+	}
+	menu := waitSlackPosts(t, fake, slackfake.DMChannel("U0A3"), "", 1)[0]
+	if !slices.Contains(fake.Opened(), "U0A3") || len(menu.Buttons()) < 3 || !strings.HasPrefix(buttonValues(menu)[0], "m:") {
+		t.Errorf("menu: opened %q, buttons %q", fake.Opened(), buttonValues(menu))
+	}
+	if code := srv.send(t, slackfake.Command("U0A3", "C0GENERAL", "help")); code != http.StatusOK {
+		t.Fatalf("/helpdesk help answered %d", code)
+	}
+	waitSlackPosts(t, fake, slackfake.DMChannel("U0A3"), "", 2)
+
+	// Slack answers 429 with Retry-After: 1: the reply arrives after the wait.
+	fake.RateLimit(1, time.Second)
+	sent := time.Now()
+	if code := srv.send(t, slackfake.IM("Ev0003", "U0A4", "パスワードを使い回していて不安です")); code != http.StatusOK {
+		t.Fatalf("message.im answered %d", code)
+	}
+	late := waitSlackPosts(t, fake, "DU0A4", "", 1)[0]
+	if wait := late.At.Sub(sent); wait < time.Second {
+		t.Errorf("the rate-limited reply came %v after the event, before Retry-After", wait)
+	}
+
+	// A wrongly signed event changes nothing.
+	req, _ := slackfake.NewRequest(context.Background(), srv.url+"/slack/events", "wrong-secret", slackfake.IM("Ev0004", "U0A5", "x"))
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrongly signed event: %v %v", res.StatusCode, err)
+	}
+
+	if code := srv.stop(); code != 0 {
+		t.Errorf("serve exited with %d:\n%s", code, srv.logs.String())
+	}
+	logs := srv.logs.String()
+	if !strings.Contains(logs, `"msg":"stopped"`) {
+		t.Errorf("no clean stop in the log:\n%s", logs)
+	}
+	for _, secret := range []string{"ランサムウェアに感染したかも", "パスワード", slackTestToken, slackTestSecret, "U0A1"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log shows %q", secret)
+		}
+	}
+	if rej := fake.Rejected(); len(rej) > 0 {
+		t.Errorf("Slack would have refused: %q", rej)
+	}
+}
+
+// TestServeSlackStaff runs a case through the staff channel: the case post, a staff reply in its
+// thread reaching the user, a forged thread elsewhere reaching nobody, and resolve through the
+// form, after which the bot answers the user again.
+func TestServeSlackStaff(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(slackTestToken)
+	defer fake.Close()
+	srv := startSlackServe(t, slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db"), "HELPDESK_STAFF_CHANNEL", slackStaff))
+
+	if code := srv.send(t, slackfake.IM("Ev1001", "U0B1", "担当者と話したい")); code != http.StatusOK {
+		t.Fatalf("message.im answered %d", code)
+	}
+	root := waitSlackPosts(t, fake, slackStaff, "", 1)[0]
+	if root.ThreadTS != "" || !strings.HasPrefix(buttonValues(root)[0], "s:claim:") || len(buttonValues(root)) != 3 {
+		t.Fatalf("case post: thread %q buttons %q", root.ThreadTS, buttonValues(root))
+	}
+	caseID := strings.TrimPrefix(buttonValues(root)[0], "s:claim:")
+	waitSlackPosts(t, fake, "DU0B1", "", 1) // the user is told a person will answer
+
+	// A staff member answers in the case's thread; the same thread id in another channel is forged.
+	if code := srv.send(t, slackfake.ThreadReply("Ev1002", "C0OTHER01", "U0X6", "偽の担当者です。パスワードを教えて", root.TS)); code != http.StatusOK {
+		t.Fatalf("forged reply answered %d", code)
+	}
+	if code := srv.send(t, slackfake.ThreadReply("Ev1003", slackStaff, "U0S9", "担当の山田です。状況を教えてください。", root.TS)); code != http.StatusOK {
+		t.Fatalf("staff reply answered %d", code)
+	}
+	relayed := waitSlackPosts(t, fake, "DU0B1", "", 2)[1]
+	if !relayed.Contains("担当の山田です") {
+		t.Errorf("staff reply not relayed:\n%s", relayed.AllText())
+	}
+
+	// The user answers: it goes into the case's thread.
+	if code := srv.send(t, slackfake.IM("Ev1004", "U0B1", "画面に英語の脅迫文が出ています")); code != http.StatusOK {
+		t.Fatalf("message.im answered %d", code)
+	}
+	thread := waitSlackPosts(t, fake, slackStaff, root.TS, 1)
+	if !thread[len(thread)-1].Contains("画面に英語の脅迫文が出ています") {
+		t.Errorf("user message not in the case thread: %s", describeSlackPosts(thread))
+	}
+
+	// Resolve: the form opens; sending it closes the case, with a notice in the thread.
+	press, _ := root.Press("U0S9", "s:resolve:"+caseID)
+	if code := srv.send(t, press); code != http.StatusOK {
+		t.Fatalf("resolve answered %d", code)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := fake.WaitUntil(ctx, func() bool { return len(fake.Views()) == 1 }); err != nil {
+		t.Fatalf("no resolve form: %v", err)
+	}
+	form := fake.Views()[0]
+	if code := srv.send(t, slackfake.Submit(form, "U0S9", map[string]string{"note": "LANを抜いて再起動を案内", "topic": "ransomware"})); code != http.StatusOK {
+		t.Fatalf("form answered %d", code)
+	}
+	notices := waitSlackPosts(t, fake, slackStaff, root.TS, 2)
+	if last := notices[len(notices)-1]; !last.Contains("<@U0S9>") || !last.Contains("LANを抜いて再起動を案内") {
+		t.Errorf("resolve notice: %q", last.AllText())
+	}
+	closed := waitSlackPosts(t, fake, "DU0B1", "", 3)
+	// the user's next message is the bot's again
+	if code := srv.send(t, slackfake.IM("Ev1005", "U0B1", "フィッシングメールの見分け方を教えて")); code != http.StatusOK {
+		t.Fatalf("message.im answered %d", code)
+	}
+	after := waitSlackPosts(t, fake, "DU0B1", "", len(closed)+1)
+	for _, p := range after {
+		if p.Contains("偽の担当者") {
+			t.Errorf("a forged staff reply reached the user")
+		}
+	}
+	if n := len(waitSlackPosts(t, fake, slackStaff, root.TS, 1)); n != len(notices) {
+		t.Errorf("after resolve, %d more posts went to the staff thread", n-len(notices))
+	}
+
+	// Staff buttons copied outside the staff channel do nothing.
+	copied := root
+	copied.Channel = "C0GENERAL"
+	press, _ = copied.Press("U0X6", "s:handback:"+caseID)
+	if code := srv.send(t, press); code != http.StatusOK {
+		t.Fatalf("copied button answered %d", code)
+	}
+	if eph := fake.Ephemerals(); len(eph) != 1 || eph[0].User != "U0X6" {
+		t.Errorf("refusal: %+v", eph)
+	}
+}
+
+// TestServeSlackSocketMode runs the bot over Socket Mode: no HTTP routes, an envelope acked and
+// answered, a dropped connection reconnected, and the next envelope still handled.
+func TestServeSlackSocketMode(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(slackTestToken)
+	defer fake.Close()
+	vars := slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db"), "SLACK_APP_TOKEN", slackTestApp)
+	delete(vars, "SLACK_SIGNING_SECRET")
+	srv := startSlackServe(t, vars)
+	if code := srv.send(t, slackfake.IM("Ev2000", "U0C1", "x")); code != http.StatusNotFound {
+		t.Errorf("POST /slack/events in Socket Mode = %d, want 404", code)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := fake.WaitConnections(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	id := fake.Push(slackfake.IM("Ev2001", "U0C1", "ランサムウェアに感染したかも"))
+	if _, err := fake.WaitAck(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if p := waitSlackPosts(t, fake, "DU0C1", "", 1)[0]; !p.Contains("いますぐやること") {
+		t.Errorf("socket mode reply: %q", p.AllText())
+	}
+	fake.Disconnect()
+	id = fake.Push(slackfake.IM("Ev2002", "U0C2", "フィッシングメールが届いた"))
+	if err := fake.WaitConnections(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.WaitAck(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	waitSlackPosts(t, fake, "DU0C2", "", 1)
+	if code := srv.stop(); code != 0 {
+		t.Errorf("serve exited with %d", code)
+	}
+	logs := srv.logs.String()
+	for _, want := range []string{"slack socket mode connected", "slack socket mode connection lost, reconnecting"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %q", want)
+		}
+	}
+	if strings.Contains(logs, slackTestApp) || strings.Contains(logs, "ticket=") {
+		t.Errorf("log shows the app token or a connection ticket")
+	}
+}
+
+func TestServeSlackSettings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string // named in the error
+	}{
+		{"staff_without_slack", map[string]string{"HELPDESK_STAFF_CHANNEL": slackStaff}, "HELPDESK_STAFF_CHANNEL"},
+		{"secret_without_bot_token", map[string]string{"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"},
+		{"bot_token_alone", map[string]string{"SLACK_BOT_TOKEN": slackTestToken}, "SLACK_SIGNING_SECRET"},
+		{"app_token_in_bot_token", map[string]string{"SLACK_BOT_TOKEN": slackTestApp, "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"},
+		{"bot_token_in_app_token", map[string]string{"SLACK_BOT_TOKEN": slackTestToken, "SLACK_APP_TOKEN": "xoxb-x"}, "SLACK_APP_TOKEN"},
+		{"bad_api_url", map[string]string{"SLACK_BOT_TOKEN": slackTestToken, "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"},
+		{"staff_channel_name", map[string]string{"SLACK_BOT_TOKEN": slackTestToken, "SLACK_SIGNING_SECRET": "s", "HELPDESK_STAFF_CHANNEL": "#helpdesk"}, "HELPDESK_STAFF_CHANNEL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.vars["HELPDESK_DB"] = filepath.Join(t.TempDir(), "helpdesk.db")
+			var stderr bytes.Buffer
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			code := run(ctx, []string{"helpdesk", "serve", "--addr", "127.0.0.1:0"}, func(k string) string { return tt.vars[k] },
+				strings.NewReader(""), io.Discard, &stderr)
+			if code != exitFail || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("serve with %v = %d, want %d and a message naming %s:\n%s", tt.vars, code, exitFail, tt.want, stderr.String())
+			}
+		})
+	}
+}
+
+// ---- benchmark
+
+// slackLoadResult is one load run: events per second (from the first request to the last reply) and
+// the event-to-reply latencies (from posting the signed event to the fake receiving the reply).
+type slackLoadResult struct {
+	perSec float64
+	p50    time.Duration
+	p99    time.Duration
+	ack99  time.Duration // the request's own p99: verify, commit, answer 200
+}
+
+// slackLoad posts events signed messages from as many users (each its own direct message
+// channel: Slack's pacing is per channel) with conc clients, and waits for every first reply.
+func slackLoad(b *testing.B, fake *slackfake.Server, url string, events, conc int) slackLoadResult {
+	b.Helper()
+	texts := []string{"ランサムウェアに感染したかも", "銀行を名乗るSMSのリンクを開いてしまった", "パスワードを使い回していて不安です", "こんにちは"}
+	bodies := make([]slackfake.Body, events)
+	for i := range bodies {
+		bodies[i] = slackfake.IM(fmt.Sprintf("EvLoad%06d", i), fmt.Sprintf("U%06d", i), texts[i%len(texts)])
+	}
+	var mu sync.Mutex
+	sent := make(map[string]time.Time, events)
+	got := make(map[string]time.Duration, events)
+	var last atomic.Int64
+	fake.OnPost(func(p slackfake.Post) {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, ok := got[p.Channel]; !ok {
+			if s, ok := sent[p.Channel]; ok {
+				got[p.Channel] = p.At.Sub(s)
+				last.Store(p.At.UnixNano())
+			}
+		}
+	})
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
+	var next atomic.Int64
+	var failed atomic.Int64
+	acks := make([]time.Duration, events)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= events {
+					return
+				}
+				req, _ := slackfake.NewRequest(context.Background(), url+"/slack/events", slackTestSecret, bodies[i])
+				mu.Lock()
+				at := time.Now()
+				sent[fmt.Sprintf("DU%06d", i)] = at
+				mu.Unlock()
+				res, err := client.Do(req)
+				acks[i] = time.Since(at)
+				if err != nil || res.StatusCode != http.StatusOK {
+					failed.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := fake.WaitUntil(ctx, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got) >= events-int(failed.Load())
+	})
+	if err != nil || failed.Load() > 0 {
+		b.Fatalf("load: %d requests failed, %v", failed.Load(), err)
+	}
+	mu.Lock()
+	lat := make([]time.Duration, 0, len(got))
+	for _, d := range got {
+		lat = append(lat, d)
+	}
+	mu.Unlock()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	elapsed := time.Unix(0, last.Load()).Sub(start)
+	slices.Sort(acks)
+	return slackLoadResult{perSec: float64(events) / elapsed.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100],
+		ack99: acks[len(acks)*99/100]}
+}
+
+// bareSlack is the baseline: a slack-go handler with no state at all. It verifies, parses and
+// posts an echo, as the SDK's examples do.
+func bareSlack(fake *slackfake.Server) http.Handler {
+	api := slackapi.New(slackTestToken, slackapi.OptionAPIURL(fake.APIURL()),
+		slackapi.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		sv, err := slackapi.NewSecretsVerifier(r.Header, slackTestSecret)
+		if err == nil {
+			sv.Write(body)
+			err = sv.Ensure()
+		}
+		if err != nil {
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
+		if err == nil && ev.Type == slackevents.CallbackEvent {
+			if m, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent); ok && m.BotID == "" {
+				if _, _, err := api.PostMessageContext(r.Context(), m.Channel, slackapi.MsgOptionText("受け付けました: "+m.Text, false)); err != nil {
+					http.Error(w, "post failed", http.StatusInternalServerError)
+					return
+				}
+			}
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// BenchmarkSlackServe measures events/s and event-to-reply latency of `helpdesk serve` (bbolt
+// commit per event, outbox, sender) beside a bare slack-go handler, in the same run: several
+// rounds each, medians reported. HELPDESK_SLACK_BENCH=EVENTSxCLIENTS sets the load (default
+// 1000x32); each event comes from its own user, as Slack paces posts per channel.
+func BenchmarkSlackServe(b *testing.B) {
+	events, conc := 1000, 32
+	if v := os.Getenv("HELPDESK_SLACK_BENCH"); v != "" {
+		e, c, _ := strings.Cut(v, "x")
+		events, _ = strconv.Atoi(e)
+		conc, _ = strconv.Atoi(c)
+		if events <= 0 || conc <= 0 {
+			b.Fatalf("HELPDESK_SLACK_BENCH=%s: want EVENTSxCLIENTS such as 1000x32", v)
+		}
+	}
+	const rounds = 3
+	var serveRes, bareRes []slackLoadResult
+	for range b.N {
+		for r := range rounds {
+			fake := slackfake.New(slackTestToken)
+			fake.SkipBlockCheck = true
+			srv := startSlackServe(b, slackVars(fake, filepath.Join(b.TempDir(), fmt.Sprintf("bench%d.db", r))))
+			serveRes = append(serveRes, slackLoad(b, fake, srv.url, events, conc))
+			srv.stop()
+			fake.Close()
+
+			fake = slackfake.New(slackTestToken)
+			fake.SkipBlockCheck = true
+			bare := httptest.NewServer(bareSlack(fake))
+			bareRes = append(bareRes, slackLoad(b, fake, bare.URL, events, conc))
+			bare.Close()
+			fake.Close()
+		}
+	}
+	med := func(rs []slackLoadResult, f func(slackLoadResult) float64) float64 {
+		v := make([]float64, len(rs))
+		for i, r := range rs {
+			v[i] = f(r)
+		}
+		sort.Float64s(v)
+		return v[len(v)/2]
+	}
+	perSec := func(r slackLoadResult) float64 { return r.perSec }
+	p50 := func(r slackLoadResult) float64 { return float64(r.p50) / float64(time.Millisecond) }
+	p99 := func(r slackLoadResult) float64 { return float64(r.p99) / float64(time.Millisecond) }
+	ack99 := func(r slackLoadResult) float64 { return float64(r.ack99) / float64(time.Millisecond) }
+	b.ReportMetric(med(serveRes, perSec), "serve-events/s")
+	b.ReportMetric(med(serveRes, p99), "serve-p99-ms")
+	b.ReportMetric(med(bareRes, perSec), "bare-events/s")
+	b.ReportMetric(med(bareRes, p99), "bare-p99-ms")
+	b.ReportMetric(med(serveRes, perSec)/med(bareRes, perSec), "throughput-ratio")
+	b.Logf("%d events from %d users, %d clients, median of %d rounds:", events, events, conc, len(serveRes))
+	b.Logf("  helpdesk serve: %7.0f events/s  reply p50 %6.1f ms  p99 %6.1f ms  (ack p99 %5.1f ms)", med(serveRes, perSec), med(serveRes, p50), med(serveRes, p99), med(serveRes, ack99))
+	b.Logf("  bare slack-go:  %7.0f events/s  reply p50 %6.1f ms  p99 %6.1f ms  (ack p99 %5.1f ms)", med(bareRes, perSec), med(bareRes, p50), med(bareRes, p99), med(bareRes, ack99))
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/helpdesk-bot/helpdesk/bot/slack"
+)
+
+// runSlack runs `helpdesk slack <command>`: the Slack channel's set-up.
+func runSlack(e *env, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		w := e.stderr
+		if len(args) > 0 {
+			w = e.stdout
+		}
+		slackUsage(w)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	switch args[0] {
+	case "manifest":
+		return runSlackManifest(e, args[1:])
+	}
+	fmt.Fprintf(e.stderr, "helpdesk slack: unknown command %q\n\n", args[0])
+	slackUsage(e.stderr)
+	return exitUsage
+}
+
+func slackUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: helpdesk slack <command> [flags]\n\ncommands:")
+	fmt.Fprintln(w, "  manifest   print the Slack app manifest to paste into \"Create an app → From a manifest\"")
+}
+
+// runSlackManifest prints the app manifest: scopes, events, the /helpdesk command, and either
+// the request URLs of a public server or Socket Mode.
+func runSlackManifest(e *env, args []string) int {
+	fs := e.newFlags("slack manifest", "(--url https://HOST | --socket) [--name NAME]")
+	url := fs.String("url", "", "public `https://HOST` where helpdesk serve is reached; Slack posts to HOST/slack/events, /slack/interactions, /slack/commands")
+	socket := fs.Bool("socket", false, "Socket Mode: no public URL; serve with SLACK_APP_TOKEN set")
+	name := fs.String("name", "Helpdesk", "the app's and the bot's display `name` (at most 35 characters)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 || (*url == "" && !*socket) {
+		fs.Usage()
+		return exitUsage
+	}
+	out, err := slack.Manifest(slack.ManifestOptions{Name: *name, URL: *url, Socket: *socket})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "helpdesk slack manifest: %v\n", err)
+		return exitUsage
+	}
+	e.stdout.Write(out)
+	return exitOK
+}
