@@ -93,6 +93,8 @@ func init() {
 		"resolve_topic":       "label of the topic in the resolve form",
 		"resolve_submit":      "submit button of the resolve form",
 		"staff_not_permitted": "reply when someone outside the staff channel presses a staff button",
+		"admin_refused":       "reply to /helpdesk reload or stats from someone not in HELPDESK_ADMINS",
+		"admin_help":          "the admin sub-commands of /helpdesk",
 	} {
 		messageKeys[k] = v
 	}

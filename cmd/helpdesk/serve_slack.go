@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // channelID is what a Slack channel id looks like (public C…, private C… or the older G…).
@@ -58,6 +62,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 			return out
 		},
 	}
+	cfg.Admin = slackAdmin(d, lib)
 	b, err := slack.New(d.logger, cfg, d.desk, d.engine)
 	if err != nil {
 		return nil, err
@@ -77,4 +82,46 @@ func slackChannel(d serveDeps) (*channel, error) {
 		ch.deliverers["staff"] = b.StaffDeliverer()
 	}
 	return ch, nil
+}
+
+// slackAdmin runs "/helpdesk reload" and "/helpdesk stats [DAYS]" for the Slack users listed in
+// HELPDESK_ADMINS; anyone else gets a polite refusal, and the attempt is logged.
+func slackAdmin(d serveDeps, lib *knowledge.Library) func(ctx context.Context, user string, args []string) (string, error) {
+	admins := map[string]bool{}
+	for _, id := range strings.Split(d.env.getenv("HELPDESK_ADMINS"), ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			admins[id] = true
+		}
+	}
+	return func(ctx context.Context, user string, args []string) (string, error) {
+		if !admins[user] {
+			d.logger.Warn("admin command refused", "channel", "slack", "command", args[0])
+			d.logger.Debug("admin command refused", "channel", "slack", "user", user)
+			return lib.Base().Message("admin_refused"), nil
+		}
+		switch args[0] {
+		case "reload":
+			res := d.reload("slack")
+			if !res.OK {
+				return "reload failed, the previous knowledge keeps serving:\n" + strings.Join(res.Problems, "\n"), nil
+			}
+			return "reloaded: " + res.Summary + "\n" + res.Changes, nil
+		case "stats":
+			days := 7
+			if len(args) > 1 {
+				if n, err := strconv.Atoi(strings.TrimSuffix(args[1], "d")); err == nil && n > 0 {
+					days = n
+				}
+			}
+			st, err := d.engine.Stats(time.Now().AddDate(0, 0, -days))
+			if err != nil {
+				return "", err
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "last %d days\n", days)
+			writeStats(&b, st)
+			return b.String(), nil
+		}
+		return lib.Base().Message("admin_help"), nil
+	}
 }

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+)
+
+const adminTestToken = "test-admin-token-0123456789"
+
+func adminRequest(t *testing.T, method, url, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// slashCommand posts a signed /helpdesk command and returns the text shown to the user.
+func slashCommand(t *testing.T, url, user, text string) string {
+	t.Helper()
+	req, err := slackfake.NewRequest(context.Background(), url+"/slack/commands", slackTestSecret, slackfake.Command(user, "C0GENERAL", text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/helpdesk %s = %d %s", text, res.StatusCode, b)
+	}
+	return string(b)
+}
+
+// TestReloadUnderLoad reloads the knowledge three ways while DMs are answered the whole time:
+// no request fails, answers change to the new knowledge at once after the swap, a broken folder
+// leaves the old answers in place and reports every error, wrong or missing admin tokens get
+// 401 with nothing changed, and a Slack user who is not an admin cannot reload.
+func TestReloadUnderLoad(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../seeds", dir)
+	messages := filepath.Join(dir, "messages.yaml")
+	original, _ := os.ReadFile(messages)
+	const marker = "【新しいナレッジ】"
+	fake := slackfake.New(slackTestToken)
+	defer fake.Close()
+	srv := startSlackServe(t, slackVars(fake, filepath.Join(t.TempDir(), "h.db"),
+		"HELPDESK_KNOWLEDGE", dir, "HELPDESK_ADMIN_TOKEN", adminTestToken, "HELPDESK_ADMINS", "U0ADMIN", "HELPDESK_USER_RATE", "off"))
+
+	// Load: DMs from many users, the whole time.
+	var sent, failed atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for c := 0; c < 8; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req, _ := slackfake.NewRequest(context.Background(), srv.url+"/slack/events", slackTestSecret,
+					slackfake.IM(slackfake.NewEventID(), fmt.Sprintf("U0L%02d%04d", c, i%50), "ほげほげふがふが"))
+				res, err := http.DefaultClient.Do(req)
+				if err != nil || res.StatusCode != http.StatusOK {
+					failed.Add(1)
+				} else {
+					sent.Add(1)
+				}
+				if res != nil {
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+			}
+		}(c)
+	}
+	defer func() { close(stop); wg.Wait() }()
+	time.Sleep(300 * time.Millisecond)
+
+	// Wrong and missing tokens: 401, nothing reloaded.
+	os.WriteFile(messages, []byte(strings.Replace(string(original), "fallback: |\n  申し訳ありません。", "fallback: |\n  "+marker+"申し訳ありません。", 1)), 0o644)
+	for _, token := range []string{"", "wrong", adminTestToken + "x"} {
+		if code, _ := adminRequest(t, "POST", srv.url+"/admin/reload", token); code != http.StatusUnauthorized {
+			t.Errorf("reload with token %q = %d, want 401", token, code)
+		}
+	}
+	// A Slack user who is not an admin is refused politely.
+	if got := slashCommand(t, srv.url, "U0NOBODY", "reload"); !strings.Contains(got, "管理者のみ") {
+		t.Errorf("/helpdesk reload by a non-admin = %q", got)
+	}
+	probe := func(user string) string {
+		id := slackfake.NewEventID()
+		srv.send(t, slackfake.IM(id, user, "ほげほげふがふが"))
+		posts := waitSlackPosts(t, fake, "D"+user, "", 1)
+		return posts[len(posts)-1].Text + string(posts[len(posts)-1].Raw)
+	}
+	if got := probe("U0PROBE1"); strings.Contains(got, marker) {
+		t.Fatal("the new knowledge answers before any reload")
+	}
+
+	// The admin API reloads: the very next answer uses the new knowledge.
+	code, body := adminRequest(t, "POST", srv.url+"/admin/reload", adminTestToken)
+	var res bot.ReloadResult
+	json.Unmarshal([]byte(body), &res)
+	if code != http.StatusOK || !res.OK || !strings.Contains(res.Changes, "~ file messages.yaml") {
+		t.Fatalf("reload = %d %s", code, body)
+	}
+	if got := probe("U0PROBE2"); !strings.Contains(got, marker) {
+		t.Errorf("the answer after the reload is still the old one: %.200s", got)
+	}
+
+	// A broken folder: every error is reported, and the working knowledge keeps answering.
+	contacts, _ := os.ReadFile(filepath.Join(dir, "contacts.yaml"))
+	os.WriteFile(filepath.Join(dir, "contacts.yaml"), []byte(strings.Replace(string(contacts), "phone: 03-5978-7509", "phone: 03-5978-75O9", 1)), 0o644)
+	os.WriteFile(filepath.Join(dir, "alerts.yaml"), []byte("- id: [broken\n"), 0o644)
+	code, body = adminRequest(t, "POST", srv.url+"/admin/reload", adminTestToken)
+	res = bot.ReloadResult{}
+	json.Unmarshal([]byte(body), &res)
+	if code != http.StatusUnprocessableEntity || res.OK || len(res.Problems) < 2 ||
+		!strings.Contains(strings.Join(res.Problems, "\n"), "contacts.yaml:") || !strings.Contains(strings.Join(res.Problems, "\n"), "alerts.yaml:") {
+		t.Fatalf("broken reload = %d %s", code, body)
+	}
+	if got := slashCommand(t, srv.url, "U0ADMIN", "reload"); !strings.Contains(got, "alerts.yaml") || !strings.Contains(got, "previous knowledge keeps serving") {
+		t.Errorf("/helpdesk reload by an admin on a broken folder = %q", got)
+	}
+	if got := probe("U0PROBE3"); !strings.Contains(got, marker) {
+		t.Errorf("a failed reload changed the answers: %.200s", got)
+	}
+	// Fixed again, reloaded by a Slack admin.
+	os.WriteFile(filepath.Join(dir, "contacts.yaml"), contacts, 0o644)
+	os.WriteFile(filepath.Join(dir, "alerts.yaml"), mustRead(t, "../../seeds/alerts.yaml"), 0o644)
+	os.WriteFile(messages, original, 0o644)
+	if got := slashCommand(t, srv.url, "U0ADMIN", "reload"); !strings.Contains(got, "reloaded") {
+		t.Errorf("/helpdesk reload by an admin = %q", got)
+	}
+	if got := probe("U0PROBE4"); strings.Contains(got, marker) {
+		t.Error("the reload by a Slack admin did not take effect")
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := failed.Load(); n != 0 || sent.Load() < 20 {
+		t.Errorf("under reloads: %d requests failed, %d succeeded", n, sent.Load())
+	}
+	if !strings.Contains(srv.logs.String(), "admin command refused") || !strings.Contains(srv.logs.String(), "admin request refused") {
+		t.Error("refused admin attempts are not logged")
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestMetricsEndpoint scrapes /metrics of a running server after some traffic and parses it.
+func TestMetricsEndpoint(t *testing.T) {
+	fake := slackfake.New(slackTestToken)
+	defer fake.Close()
+	srv := startSlackServe(t, slackVars(fake, filepath.Join(t.TempDir(), "h.db")))
+	srv.send(t, slackfake.IM(slackfake.NewEventID(), "U0M1", "ランサムウェアに感染したかも"))
+	waitSlackPosts(t, fake, "DU0M1", "", 1)
+	// the delivery is counted just after the fake received it: scrape until it shows
+	var code int
+	var body string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if code, body = adminRequest(t, "GET", srv.url+"/metrics", ""); strings.Contains(body, `helpdesk_deliveries_total{channel="slack"`) {
+			break
+		}
+	}
+	if code != http.StatusOK {
+		t.Fatalf("/metrics = %d", code)
+	}
+	for _, want := range []string{
+		`helpdesk_events_total{channel="slack",outcome="answer"} 1`,
+		"helpdesk_reply_latency_seconds_bucket",
+		"helpdesk_outbox_depth",
+		"helpdesk_open_cases 0",
+		`helpdesk_deliveries_total{channel="slack",result="ok"}`,
+		"process_resident_memory_bytes",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if code, _ := adminRequest(t, "GET", srv.url+path, ""); code != http.StatusOK {
+			t.Errorf("%s = %d", path, code)
+		}
+	}
+}
