@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"hash/fnv"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -74,21 +73,23 @@ type result struct {
 
 // Run delivers until ctx is done, then waits for the deliveries in flight to finish.
 func (s *Sender) Run(ctx context.Context) error {
-	work := make([]chan dialog.Delivery, s.Workers)
+	// One queue for all workers: order per recipient is kept by the outbox, which offers a
+	// recipient's next entry only after the previous one is settled, so any free worker can take
+	// any entry and a request hanging at a platform holds up only its own recipient.
+	work := make(chan dialog.Delivery, s.Workers)
 	results := make(chan result, s.Workers)
 	var wg sync.WaitGroup
-	for i := range work {
-		work[i] = make(chan dialog.Delivery, 1)
+	for i := 0; i < s.Workers; i++ {
 		wg.Add(1)
-		go func(in <-chan dialog.Delivery) {
+		go func() {
 			defer wg.Done()
-			for d := range in {
+			for d := range work {
 				ref, err := s.deliver(ctx, d)
 				// settling here lets the commits of many workers share bbolt batches
 				s.settle(result{d, ref, err})
 				results <- result{d: d}
 			}
-		}(work[i])
+		}()
 	}
 	busy := map[uint64]bool{}
 	// queued holds entries picked but not yet handed to their (busy) worker.
@@ -131,27 +132,22 @@ func (s *Sender) Run(ctx context.Context) error {
 			timer.Reset(s.Poll)
 		}
 	}
-	for _, w := range work {
-		close(w)
-	}
+	close(work)
 	wg.Wait()
 	return nil
 }
 
-// dispatch hands queued entries to their recipient's worker without blocking; what cannot be
-// handed over yet stays queued.
-func (s *Sender) dispatch(queued []dialog.Delivery, work []chan dialog.Delivery) []dialog.Delivery {
-	rest := queued[:0]
-	for _, d := range queued {
-		h := fnv.New32a()
-		h.Write([]byte(d.Recipient))
+// dispatch hands queued entries to free workers without blocking; what cannot be handed over
+// yet stays queued.
+func (s *Sender) dispatch(queued []dialog.Delivery, work chan<- dialog.Delivery) []dialog.Delivery {
+	for i, d := range queued {
 		select {
-		case work[int(h.Sum32()%uint32(len(work)))] <- d:
+		case work <- d:
 		default:
-			rest = append(rest, d)
+			return queued[i:]
 		}
 	}
-	return rest
+	return queued[:0]
 }
 
 // unqueue forgets entries picked but not started, at shutdown: they stay in the outbox.

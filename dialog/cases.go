@@ -82,14 +82,24 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 	if tp := kb.Topic(c.Topic); tp != nil {
 		c.Title = tp.Title
 	}
-	var said []string
+	var said, told []string
 	for _, turn := range conv.Turns {
 		if turn.From == "user" {
 			said = append(said, turn.Text)
 		}
 		if turn.From == "bot" {
-			c.Told = turn.Text
+			told = append(told, turn.Text)
 		}
+	}
+	if n := len(told); n >= 2 {
+		// what the bot said before this step (the last line is the escalation reply itself)
+		c.Told = told[n-2]
+	}
+	for i := range c.Turns {
+		c.Turns[i].Text = strings.ReplaceAll(c.Turns[i].Text, "{case}", id)
+	}
+	for i := range conv.Turns {
+		conv.Turns[i].Text = strings.ReplaceAll(conv.Turns[i].Text, "{case}", id)
 	}
 	for _, s := range kb.Similar(strings.Join(said, "\n"), 3) {
 		c.Similar = append(c.Similar, SimilarCase{No: s.Case.No, Subject: s.Case.Subject,

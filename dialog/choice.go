@@ -79,6 +79,10 @@ func parseChoice(s string) choiceID {
 	return bad
 }
 
+// MenuChoice is the choice id of a greeting menu entry, for buttons made outside the engine
+// (a LINE rich menu).
+func MenuChoice(id string) string { return menuChoice(id) }
+
 func menuChoice(id string) string  { return "m:" + id }
 func topicChoice(id string) string { return "t:" + id }
 func actChoice(a string) string    { return "a:" + a }

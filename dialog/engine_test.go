@@ -2,6 +2,7 @@ package dialog_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -560,5 +561,29 @@ func TestFloodFromOneUser(t *testing.T) {
 	c.Add(time.Minute) // the bucket refills: the flooder is answered again
 	if r, _ := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: "later", Text: "ウイルス"}); r.Topic != "malware" {
 		t.Errorf("after a minute the user is still refused: %q", r.PlainText())
+	}
+}
+
+// TestStaffReplyBeforeThreadRecorded: a staff reply that arrives between the case post and the
+// record of its thread is refused with ErrCasePending (the platform redelivers it), not dropped.
+func TestStaffReplyBeforeThreadRecorded(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	ctx := context.Background()
+	r, _ := te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "担当者と話したい", Address: "a"})
+	_, err := te.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/1.1", Staff: "<@S>", Action: dialog.StaffMessage, Text: "担当です"})
+	if !errors.Is(err, dialog.ErrCasePending) {
+		t.Fatalf("staff reply before the thread is known: %v, want ErrCasePending", err)
+	}
+	p, _ := te.Pending(te.clock.Now(), 10, nil)
+	for _, d := range p {
+		ref := ""
+		if d.Kind == dialog.KindStaff {
+			ref = "C-STAFF/1.1"
+		}
+		te.Delivered(d.ID, ref)
+	}
+	res, err := te.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/1.1", Staff: "<@S>", Action: dialog.StaffMessage, Text: "担当です"})
+	if err != nil || !res.Relayed || res.Case != r.Handoff.CaseID {
+		t.Fatalf("the redelivered staff reply: %+v %v", res, err)
 	}
 }

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -34,6 +35,11 @@ type StaffEvent struct {
 	Text   string // the message, or the resolution note
 	Topic  string // for resolve: the topic staff chose
 }
+
+// ErrCasePending is returned by Staff for an event in a thread that is not (yet) a case's while
+// a case post is on its way to the staff channel: the adapter answers with an error so the
+// platform redelivers the event, by when the thread is known.
+var ErrCasePending = errors.New("a case post is being recorded: try again")
 
 // StaffResult says what a staff event did.
 type StaffResult struct {
@@ -82,6 +88,11 @@ func (e *Engine) Staff(ctx context.Context, ev StaffEvent) (StaffResult, error) 
 			}
 		}
 		id := t.caseByThread(ev.Thread)
+		if id == "" && t.casePostPending(now) {
+			// A case was just posted and its thread is not recorded yet: this may be a reply
+			// in it. Fail, so the platform redelivers once the thread is known.
+			return &keepError{ErrCasePending}
+		}
 		if id == "" || (ev.Case != "" && ev.Case != id) {
 			res.Ignored = "not a case thread"
 			return nil

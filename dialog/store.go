@@ -326,6 +326,22 @@ func (t storeTx) eachCase(fn func(*Case) error) error {
 	})
 }
 
+// casePostPending reports whether a case opened in the last minutes waits for its staff thread
+// to be recorded (its post is queued or on its way).
+func (t storeTx) casePostPending(now time.Time) bool {
+	pending := false
+	t.eachCase(func(c *Case) error {
+		if c.Status == CaseOpen && c.Thread == "" && now.Sub(c.Created) < 10*time.Minute {
+			pending = true
+			return errStop
+		}
+		return nil
+	})
+	return pending
+}
+
+var errStop = errors.New("stop")
+
 func (t storeTx) caseByThread(ref string) string {
 	return string(t.tx.Bucket(bucketCaseThreads).Get([]byte(ref)))
 }

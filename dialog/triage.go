@@ -455,7 +455,7 @@ func (d *decider) action(a string) {
 			d.afterAnswer(t)
 			return
 		}
-		d.allContacts()
+		d.allContacts("")
 	default:
 		d.stale()
 	}
@@ -552,8 +552,7 @@ func (d *decider) menuEntry(e *knowledge.MenuEntry) {
 		d.reply.Outcome = Escalate
 		d.escalate()
 	case "contacts":
-		d.say(e.Prompt)
-		d.allContacts()
+		d.allContacts(e.Prompt)
 	default:
 		d.conv.Mode = modeMenu
 		d.say(e.Prompt)
@@ -567,14 +566,18 @@ func (d *decider) menuEntry(e *knowledge.MenuEntry) {
 	}
 }
 
-func (d *decider) allContacts() {
+// allContacts lists every public contact under title (default: contacts_prompt).
+func (d *decider) allContacts(title string) {
+	if title == "" {
+		title = d.msg("contacts_prompt")
+	}
 	var ids []string
 	for _, c := range d.kb.Contacts() {
 		if !c.Internal {
 			ids = append(ids, c.ID)
 		}
 	}
-	d.contactsTitled(d.msg("contacts_prompt"), ids)
+	d.contactsTitled(title, ids)
 	d.offer(actChoice(actRestart), d.msg("label_restart"))
 	d.offer(actChoice(actPerson), d.msg("label_person"))
 }

@@ -95,6 +95,7 @@ func init() {
 		"staff_not_permitted": "reply when someone outside the staff channel presses a staff button",
 		"admin_refused":       "reply to /helpdesk reload or stats from someone not in HELPDESK_ADMINS",
 		"admin_help":          "the admin sub-commands of /helpdesk",
+		"richmenu_bar":        "the LINE chat bar text that opens the rich menu (at most 14 characters)",
 	} {
 		messageKeys[k] = v
 	}

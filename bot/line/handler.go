@@ -39,16 +39,29 @@ type Option func(*handler)
 // background with a short timeout; a failure is logged at Debug and changes nothing else.
 func WithLoadingAnimation(d *Deliverer) Option {
 	return func(h *handler) {
-		h.loading = d.api
+		if d != nil {
+			h.loading = d.api
+		}
+	}
+}
+
+// WithRejectCounter has the handler call count with the reason ("signature", "too_large") of
+// every request it rejects before parsing, for the operators' metrics.
+func WithRejectCounter(count func(reason string)) Option {
+	return func(h *handler) {
+		if count != nil {
+			h.rejected = count
+		}
 	}
 }
 
 type handler struct {
-	logger  *slog.Logger
-	secret  string
-	r       responder
-	loading *endpoints    // nil: no loading animation
-	slots   chan struct{} // bounds loading animations in flight
+	logger   *slog.Logger
+	rejected func(reason string)
+	secret   string
+	r        responder
+	loading  *endpoints    // nil: no loading animation
+	slots    chan struct{} // bounds loading animations in flight
 }
 
 // NewHandler returns the handler of LINE's webhook (POST /line/webhook). It reads at most 1 MiB,
@@ -58,7 +71,7 @@ type handler struct {
 // redelivers the request (events already committed are then recognised as duplicates).
 func NewHandler(logger *slog.Logger, secret string, r responder, opts ...Option) http.Handler {
 	h := &handler{logger: logger.With("channel", "line"), secret: secret, r: r,
-		slots: make(chan struct{}, loadingInFlight)}
+		slots: make(chan struct{}, loadingInFlight), rejected: func(string) {}}
 	for _, o := range opts {
 		o(h)
 	}
@@ -71,6 +84,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			h.logger.Warn("webhook body too large", "limit", maxBody)
+			h.rejected("too_large")
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
@@ -80,6 +94,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	if !webhook.ValidateSignature(h.secret, req.Header.Get("X-Line-Signature"), body) {
 		h.logger.Warn("webhook signature invalid", "len", len(body))
+		h.rejected("signature")
 		http.Error(w, "invalid signature", http.StatusBadRequest)
 		return
 	}

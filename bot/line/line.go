@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -33,8 +34,9 @@ const clientTimeout = 10 * time.Second
 // API says how to reach the LINE Messaging API.
 type API struct {
 	Token string // the channel access token
-	// BaseURL is the API's base URL (default DefaultBaseURL). When it is set, rich menu images
-	// go there too (tests point it at a fake); otherwise they go to https://api-data.line.me.
+	// BaseURL is the API's base URL (default DefaultBaseURL). When it is set to anything else,
+	// rich menu images go there too (tests point it at a fake); otherwise they go to
+	// https://api-data.line.me.
 	BaseURL string
 	// Client makes the calls; nil means a client with a 10-second timeout.
 	Client *http.Client
@@ -56,7 +58,10 @@ func (a API) endpoints() (*endpoints, error) {
 		if err := CheckBaseURL(a.BaseURL); err != nil {
 			return nil, err
 		}
-		e.base, e.blob = a.BaseURL, a.BaseURL
+		e.base = a.BaseURL
+		if strings.TrimRight(a.BaseURL, "/") != DefaultBaseURL {
+			e.blob = a.BaseURL // a fake serves both
+		}
 	}
 	if e.hc == nil {
 		e.hc = newHTTPClient()
@@ -89,17 +94,17 @@ func (e *endpoints) messaging(ctx context.Context) (*messaging_api.MessagingApiA
 	c, err := messaging_api.NewMessagingApiAPI(e.token,
 		messaging_api.WithEndpoint(e.base), messaging_api.WithHTTPClient(e.hc))
 	if err != nil {
-		return nil, fmt.Errorf("line: api client: %v", err)
+		return nil, fmt.Errorf("api client: %v", err)
 	}
 	return c.WithContext(ctx), nil
 }
 
-// blob returns an SDK client of the blob API (rich menu images) for one call.
+// blobAPI returns an SDK client of the blob API (rich menu images) for one call.
 func (e *endpoints) blobAPI(ctx context.Context) (*messaging_api.MessagingApiBlobAPI, error) {
 	c, err := messaging_api.NewMessagingApiBlobAPI(e.token,
 		messaging_api.WithBlobEndpoint(e.blob), messaging_api.WithBlobHTTPClient(e.hc))
 	if err != nil {
-		return nil, fmt.Errorf("line: blob api client: %v", err)
+		return nil, fmt.Errorf("blob api client: %v", err)
 	}
 	return c.WithContext(ctx), nil
 }
@@ -122,10 +127,10 @@ func (a address) encode() string {
 func parseAddress(s string) (address, error) {
 	var a address
 	if err := json.Unmarshal([]byte(s), &a); err != nil {
-		return a, fmt.Errorf("line: malformed address: %v", err)
+		return a, fmt.Errorf("malformed address: %v", err)
 	}
 	if a.to() == "" {
-		return a, errors.New("line: address names no chat")
+		return a, errors.New("address names no chat")
 	}
 	return a, nil
 }

@@ -18,8 +18,9 @@ const (
 	maxActionLabel  = 20 // characters of a quick reply or button label
 	maxDisplayText  = 300
 	maxPostbackData = 300
-	maxAltText      = 400 // LINE allows 1,500; notifications show far less
-	maxBubbles      = 12  // bubbles of one carousel
+	maxAltText      = 400    // LINE allows 1,500; notifications show far less
+	maxBubbles      = 12     // bubbles of one carousel
+	maxFlexBytes    = 30_000 // LINE takes 30 KB per bubble and 50 KB per carousel; stay well within
 	maxFieldRunes   = 1000
 )
 
@@ -85,6 +86,10 @@ func blockPieces(b dialog.Block) ([]piece, error) {
 	for cards := b.Contacts; len(cards) > 0; {
 		n := min(len(cards), maxBubbles)
 		p, err := carousel(cards[:n], b.CallLabel, b.WebLabel)
+		for err == nil && len(p.flex) > maxFlexBytes && n > 1 {
+			n = max(1, n*maxFlexBytes/len(p.flex)) // fewer cards until it fits LINE's size limit
+			p, err = carousel(cards[:n], b.CallLabel, b.WebLabel)
+		}
 		if err != nil {
 			return nil, err
 		}

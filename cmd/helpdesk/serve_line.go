@@ -1,15 +1,49 @@
 package main
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
 
-// lineChannel wires LINE when LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN are both set.
+	"github.com/helpdesk-bot/helpdesk/bot"
+	"github.com/helpdesk-bot/helpdesk/bot/line"
+)
+
+// lineChannel wires LINE when LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN are both set: the
+// webhook route and the deliverer of the outbox's LINE entries.
 func lineChannel(d serveDeps) (*channel, error) {
 	secret, token := d.env.getenv("LINE_CHANNEL_SECRET"), d.env.getenv("LINE_CHANNEL_TOKEN")
 	if secret == "" && token == "" {
 		return nil, nil
 	}
 	if secret == "" || token == "" {
-		return nil, fmt.Errorf("LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN must be set together")
+		return nil, errors.New("LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN must be set together")
 	}
-	return nil, fmt.Errorf("LINE: not wired yet")
+	api, err := lineAPI(d.env)
+	if err != nil {
+		return nil, err
+	}
+	deliverer, err := line.NewDeliverer(d.logger, api)
+	if err != nil {
+		return nil, fmt.Errorf("LINE: %v", err)
+	}
+	handler := line.NewHandler(d.logger, secret, d.desk, line.WithLoadingAnimation(deliverer),
+		line.WithRejectCounter(func(reason string) {
+			d.metrics.Add("helpdesk_rejected_requests_total", "channel", "line", "reason", reason)
+		}))
+	return &channel{
+		name:       "line",
+		routes:     func(r *bot.Routes) { r.LineWebhook = handler },
+		deliverers: map[string]bot.Deliverer{"line": deliverer},
+	}, nil
+}
+
+// lineAPI reads how to reach the Messaging API: LINE_CHANNEL_TOKEN, and LINE_API_BASE when set.
+func lineAPI(e *env) (line.API, error) {
+	api := line.API{Token: e.getenv("LINE_CHANNEL_TOKEN"), BaseURL: e.getenv("LINE_API_BASE")}
+	if api.BaseURL != "" {
+		if err := line.CheckBaseURL(api.BaseURL); err != nil {
+			return api, fmt.Errorf("LINE_API_BASE=%s: want an http or https URL such as %s", api.BaseURL, line.DefaultBaseURL)
+		}
+	}
+	return api, nil
 }

@@ -122,7 +122,8 @@ func startSlackServe(t testing.TB, vars map[string]string) *slackServer {
 	}
 }
 
-// send posts b, signed, to the server's route for it; header holds extra header pairs.
+// send posts b, signed, to the server's route for it; header holds extra header pairs. Like
+// Slack, it retries an event answered with 5xx (with X-Slack-Retry-Num), up to three times.
 func (s *slackServer) send(t testing.TB, b slackfake.Body, header ...string) int {
 	t.Helper()
 	route := "/slack/events"
@@ -132,23 +133,34 @@ func (s *slackServer) send(t testing.TB, b slackfake.Body, header ...string) int
 	case slackfake.KindSlashCommand:
 		route = "/slack/commands"
 	}
-	req, err := slackfake.NewRequest(context.Background(), s.url+route, slackTestSecret, b)
-	if err != nil {
-		t.Fatal(err)
+	code := 0
+	for retry := 0; retry <= 3; retry++ {
+		req, err := slackfake.NewRequest(context.Background(), s.url+route, slackTestSecret, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		if retry > 0 {
+			req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(retry))
+			req.Header.Set("X-Slack-Retry-Reason", "http_error")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		code = res.StatusCode
+		if code < 500 || route != "/slack/events" {
+			return code
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	return res.StatusCode
+	return code
 }
 
-// waitSlackPosts waits until channel has at least n posts (in thread, when thread is set) and returns them.
 func waitSlackPosts(t *testing.T, fake *slackfake.Server, channel, thread string, n int) []slackfake.Post {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -1,0 +1,353 @@
+package line_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot/line"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/dialog"
+)
+
+const (
+	testSecret = "test-channel-secret"
+	testToken  = "test-channel-token"
+)
+
+// respondFunc is the fake responder: a function.
+type respondFunc func(context.Context, dialog.Message) (dialog.Reply, error)
+
+func (f respondFunc) Respond(ctx context.Context, m dialog.Message) (dialog.Reply, error) {
+	return f(ctx, m)
+}
+
+// recorder is a responder that remembers what it was given.
+type recorder struct {
+	mu   sync.Mutex
+	msgs []dialog.Message
+	fail func(dialog.Message) error
+}
+
+func (r *recorder) Respond(_ context.Context, m dialog.Message) (dialog.Reply, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		if err := r.fail(m); err != nil {
+			return dialog.Reply{}, err
+		}
+	}
+	r.msgs = append(r.msgs, m)
+	return dialog.Reply{}, nil
+}
+
+func (r *recorder) got() []dialog.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]dialog.Message(nil), r.msgs...)
+}
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// post sends body with the given signature to h and returns the status.
+func post(t *testing.T, h http.Handler, signature string, body []byte) int {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/line/webhook", bytes.NewReader(body))
+	if signature != "" {
+		req.Header.Set("X-Line-Signature", signature)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code
+}
+
+func TestHandlerRejectsBadSignatures(t *testing.T) {
+	t.Parallel()
+	body := linefake.Body(linefake.Text(linefake.UserID(1), "ランサムウェアに感染したかも"))
+	tampered := bytes.Replace(body, []byte("ランサムウェア"), []byte("フィッシング"), 1)
+	tests := []struct {
+		name      string
+		signature string
+		body      []byte
+	}{
+		{name: "missing_header", signature: "", body: body},
+		{name: "wrong_secret", signature: linefake.Sign("another-secret", body), body: body},
+		{name: "tampered_body", signature: linefake.Sign(testSecret, body), body: tampered},
+		{name: "not_base64", signature: "%%%not-base64%%%", body: body},
+		{name: "empty_body", signature: linefake.Sign(testSecret, body), body: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := &recorder{}
+			h := line.NewHandler(quietLogger(), testSecret, rec)
+			if got := post(t, h, tt.signature, tt.body); got != http.StatusBadRequest {
+				t.Errorf("POST with %s = %d, want 400", tt.name, got)
+			}
+			if n := len(rec.got()); n != 0 {
+				t.Errorf("POST with %s reached the responder %d times, want 0", tt.name, n)
+			}
+		})
+	}
+}
+
+func TestHandlerRejectsOversizeBody(t *testing.T) {
+	t.Parallel()
+	big := linefake.Body(linefake.Text(linefake.UserID(1), strings.Repeat("あ", 400_000))) // 1.2 MB
+	rec := &recorder{}
+	h := line.NewHandler(quietLogger(), testSecret, rec)
+	if got := post(t, h, linefake.Sign(testSecret, big), big); got != http.StatusRequestEntityTooLarge {
+		t.Errorf("POST of %d bytes = %d, want 413", len(big), got)
+	}
+	if n := len(rec.got()); n != 0 {
+		t.Errorf("an oversize body reached the responder %d times", n)
+	}
+}
+
+func TestHandlerIgnoresMalformedSignedBodies(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		body string
+	}{
+		{"truncated", `{"destination":"U1","events":[{"type":"message"`},
+		{"event_without_type", `{"destination":"U1","events":[{"timestamp":1}]}`},
+		{"message_without_type", `{"destination":"U1","events":[{"type":"message","timestamp":1,"source":{"type":"user","userId":"U1"},"message":{"id":"1","text":"秘密"}}]}`},
+		{"events_not_array", `{"destination":"U1","events":{"type":"message"}}`},
+		{"not_json", `秘密の相談`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs bytes.Buffer
+			rec := &recorder{}
+			h := line.NewHandler(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), testSecret, rec)
+			body := []byte(tt.body)
+			if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+				t.Errorf("POST of a signed %s body = %d, want 200 (so LINE does not redeliver it)", tt.name, got)
+			}
+			if n := len(rec.got()); n != 0 {
+				t.Errorf("a %s body reached the responder %d times", tt.name, n)
+			}
+			if strings.Contains(logs.String(), "秘密") {
+				t.Errorf("the log quotes the body:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// TestHandlerMapsEvents checks every kind of LINE event against the dialog.Message it becomes.
+func TestHandlerMapsEvents(t *testing.T) {
+	t.Parallel()
+	user, group, room := linefake.UserID(7), linefake.GroupID(7), linefake.RoomID(7)
+	type want struct {
+		userID  string
+		event   dialog.Event
+		text    string
+		choice  string
+		address bool // a reply can be sent
+	}
+	tests := []struct {
+		name  string
+		event linefake.Event
+		want  *want // nil: ignored
+	}{
+		{"text", linefake.Text(user, "ランサムウェアに感染したかも"), &want{user, dialog.EventText, "ランサムウェアに感染したかも", "", true}},
+		{"postback_topic", linefake.Postback(user, "t:ransomware"), &want{user, dialog.EventText, "", "t:ransomware", true}},
+		{"postback_option", linefake.Postback(user, "o:3:who:company"), &want{user, dialog.EventText, "", "o:3:who:company", true}},
+		{"rich_menu", linefake.Postback(user, "m:emergency"), &want{user, dialog.EventText, "", "m:emergency", true}},
+		{"follow", linefake.Follow(user), &want{user, dialog.EventFollow, "", "", true}},
+		{"unfollow", linefake.Unfollow(user), &want{user, dialog.EventUnfollow, "", "", false}},
+		{"sticker", linefake.Sticker(user), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"image", linefake.Media(user, "image"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"video", linefake.Media(user, "video"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"audio", linefake.Media(user, "audio"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"file", linefake.Media(user, "file"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"location", linefake.Media(user, "location"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"join_group", linefake.Join(group), &want{group, dialog.EventGroup, "", "", true}},
+		{"join_room", linefake.Join(room), &want{room, dialog.EventGroup, "", "", true}},
+		{"group_text", linefake.GroupText(group, user, "こんにちは"), &want{group, dialog.EventGroup, "", "", true}},
+		{"room_text", linefake.GroupText(room, user, "こんにちは"), &want{room, dialog.EventGroup, "", "", true}},
+		{"redelivered_text", linefake.Text(user, "もう一度").Redelivered(), &want{user, dialog.EventText, "もう一度", "", true}},
+		{"unsend", linefake.Unsend(user, "123"), nil},
+		{"leave", linefake.Leave(group), nil},
+		{"unknown_type", linefake.Unknown(user), nil},
+		{"unknown_message_type", func() linefake.Event {
+			e := linefake.Text(user, "x")
+			e.Message.Type = "hologram"
+			return e
+		}(), nil},
+		{"standby", linefake.Text(user, "待機中").Standby(), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := &recorder{}
+			h := line.NewHandler(quietLogger(), testSecret, rec)
+			body := linefake.Body(tt.event)
+			if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+				t.Fatalf("POST %s = %d, want 200", tt.name, got)
+			}
+			got := rec.got()
+			if tt.want == nil {
+				if len(got) != 0 {
+					t.Fatalf("%s reached the responder as %+v, want it ignored", tt.name, got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("%s reached the responder %d times, want once", tt.name, len(got))
+			}
+			m, w := got[0], tt.want
+			if m.Channel != "line" || m.UserID != w.userID || m.Event != w.event || m.Text != w.text || m.Choice != w.choice {
+				t.Errorf("%s became {%s %s %q %q %q}, want {line %s %q %q %q}", tt.name,
+					m.Channel, m.UserID, m.Event, m.Text, m.Choice, w.userID, w.event, w.text, w.choice)
+			}
+			if m.EventID != tt.event.WebhookEventID {
+				t.Errorf("%s has EventID %q, want the webhookEventId %q", tt.name, m.EventID, tt.event.WebhookEventID)
+			}
+			if !m.At.Equal(time.UnixMilli(tt.event.Timestamp)) {
+				t.Errorf("%s has At %v, want the event's timestamp %v", tt.name, m.At, time.UnixMilli(tt.event.Timestamp))
+			}
+			if (m.Address != "") != w.address {
+				t.Errorf("%s has Address %q, want one: %v", tt.name, m.Address, w.address)
+			}
+			if w.address && tt.event.ReplyToken != "" && !strings.Contains(m.Address, tt.event.ReplyToken) {
+				t.Errorf("%s: Address %q does not keep the reply token", tt.name, m.Address)
+			}
+		})
+	}
+}
+
+func TestHandlerCommitsEventsInOrderAndAnswers500OnFailure(t *testing.T) {
+	t.Parallel()
+	user := linefake.UserID(3)
+	events := []linefake.Event{linefake.Text(user, "一つ目"), linefake.Postback(user, "a:other"), linefake.Text(user, "三つ目")}
+	body := linefake.Body(events...)
+
+	rec := &recorder{}
+	h := line.NewHandler(quietLogger(), testSecret, rec)
+	if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+		t.Fatalf("POST of 3 events = %d, want 200", got)
+	}
+	var order []string
+	for _, m := range rec.got() {
+		order = append(order, m.EventID)
+	}
+	want := []string{events[0].WebhookEventID, events[1].WebhookEventID, events[2].WebhookEventID}
+	if strings.Join(order, ",") != strings.Join(want, ",") {
+		t.Errorf("events reached the responder as %v, want %v", order, want)
+	}
+
+	failing := &recorder{fail: func(m dialog.Message) error {
+		if m.Choice != "" {
+			return errors.New("database: disk full")
+		}
+		return nil
+	}}
+	h = line.NewHandler(quietLogger(), testSecret, failing)
+	if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusInternalServerError {
+		t.Errorf("POST whose second event fails = %d, want 500 so LINE redelivers", got)
+	}
+	if n := len(failing.got()); n != 1 {
+		t.Errorf("after a failed event %d events were committed, want 1 (the third must wait for the redelivery)", n)
+	}
+}
+
+func TestHandlerShowsLoadingAnimation(t *testing.T) {
+	t.Parallel()
+	fake := linefake.New(testToken)
+	t.Cleanup(fake.Close)
+	d, err := line.NewDeliverer(quietLogger(), line.API{Token: testToken, BaseURL: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(context.Context, dialog.Message) (dialog.Reply, error) {
+		return dialog.Reply{}, nil
+	}), line.WithLoadingAnimation(d))
+	text, choice, follow := linefake.UserID(1), linefake.UserID(2), linefake.UserID(3)
+	body := linefake.Body(linefake.Text(text, "相談です"), linefake.Postback(choice, "m:emergency"),
+		linefake.Follow(follow), linefake.GroupText(linefake.GroupID(1), linefake.UserID(4), "やあ"),
+		linefake.Text(linefake.UserID(5), "再送").Redelivered())
+	start := time.Now()
+	if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+		t.Fatalf("POST = %d, want 200", got)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the webhook took %v with loading animations, want them in the background", d)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err = fake.WaitUntil(ctx, func() bool { return len(fake.Loadings()) >= 2 })
+	if err != nil {
+		t.Fatalf("loading animations: %v (got %v)", err, fake.Loadings())
+	}
+	time.Sleep(100 * time.Millisecond) // any stray animation would have arrived by now
+	got := map[string]bool{}
+	for _, id := range fake.Loadings() {
+		got[id] = true
+	}
+	if len(got) != 2 || !got[text] || !got[choice] {
+		t.Errorf("loading animations went to %v, want exactly the text's and the choice's users", fake.Loadings())
+	}
+}
+
+// TestGroupMessageExplainsThenLeaves follows a message in a group from the webhook to LINE: the
+// explanation reaches the group first, then the bot leaves.
+func TestGroupMessageExplainsThenLeaves(t *testing.T) {
+	t.Parallel()
+	for _, chat := range []string{linefake.GroupID(9), linefake.RoomID(9)} {
+		fake := linefake.New(testToken)
+		t.Cleanup(fake.Close)
+		rec := &recorder{}
+		h := line.NewHandler(quietLogger(), testSecret, rec)
+		body := linefake.Body(linefake.GroupText(chat, linefake.UserID(9), "これは何？"))
+		if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+			t.Fatalf("POST = %d, want 200", got)
+		}
+		m := rec.got()[0]
+		d := newDeliverer(t, fake)
+		del := dialog.Delivery{ID: 1, Channel: "line", Address: m.Address, Event: m.At, Key: "3f1e0c52-9e0d-4a77-8c21-5fe403b9d648",
+			Reply: dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "このボットは 1 対 1 のトークでご相談をお受けしています。"}}, Leave: true}}
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Fatalf("Deliver: %v", err)
+		}
+		msgs, leaves := fake.Requests(), fake.Leaves()
+		if len(msgs) != 1 || msgs[0].To != chat || len(leaves) != 1 || leaves[0].Chat != chat {
+			t.Fatalf("LINE got %d requests and leaves %v, want one message to %s and one leave", len(msgs), leaves, chat)
+		}
+		if msgs[0].Seq > leaves[0].Seq {
+			t.Errorf("the bot left %s before explaining why", chat)
+		}
+		// A retry after the leave (say, the entry was not marked delivered) changes nothing.
+		del.Progress = 1
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Errorf("Deliver again after leaving: %v, want nil (left already)", err)
+		}
+	}
+}
+
+func TestAddressIsCompactJSON(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	h := line.NewHandler(quietLogger(), testSecret, rec)
+	ev := linefake.Text(linefake.UserID(1), "x")
+	body := linefake.Body(ev)
+	post(t, h, linefake.Sign(testSecret, body), body)
+	var v map[string]string
+	if err := json.Unmarshal([]byte(rec.got()[0].Address), &v); err != nil {
+		t.Fatalf("Address %q is not JSON: %v", rec.got()[0].Address, err)
+	}
+	if len(v) != 2 || v["u"] != linefake.UserID(1) || v["rt"] != ev.ReplyToken {
+		t.Errorf("Address = %v, want the user and the reply token only", v)
+	}
+}

@@ -1,0 +1,107 @@
+package line_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"testing"
+
+	"github.com/helpdesk-bot/helpdesk/bot/line"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+)
+
+func pngImage(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for x := range w {
+		img.SetGray(x, h/2, color.Gray{Y: 200})
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func jpegImage(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, w, h)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+var menuAreas = []line.MenuArea{
+	{Label: "緊急", Data: "m:emergency"},
+	{Label: "予防・対策", Data: "m:prevention"},
+	{Label: "相談窓口の一覧", Data: "m:contacts"},
+	{Label: "担当者に相談", Data: "m:person"},
+}
+
+func TestSetDefaultRichMenu(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"image/png", "image/jpeg"} {
+		fake := linefake.New(testToken)
+		t.Cleanup(fake.Close)
+		img := pngImage(t, line.RichMenuWidth, line.RichMenuHeight)
+		if kind == "image/jpeg" {
+			img = jpegImage(t, line.RichMenuWidth, line.RichMenuHeight)
+		}
+		id, err := line.SetDefaultRichMenu(context.Background(), line.API{Token: testToken, BaseURL: fake.URL},
+			line.RichMenu{Name: "helpdesk", ChatBarText: "メニュー", Areas: menuAreas, Image: img, ImageType: kind})
+		if err != nil {
+			t.Fatalf("SetDefaultRichMenu(%s): %v", kind, err)
+		}
+		menus := fake.RichMenus()
+		if len(menus) != 1 || menus[0].ID != id || fake.DefaultRichMenu() != id {
+			t.Fatalf("LINE has menus %+v, default %q; want the one menu %q as default", menus, fake.DefaultRichMenu(), id)
+		}
+		m := menus[0]
+		if m.Width != 2500 || m.Height != 843 || !bytes.Equal(m.Image, img) || m.ImageType != kind {
+			t.Errorf("menu is %d×%d with a %d-byte %s image, want 2500×843 with the %d-byte %s", m.Width, m.Height, len(m.Image), m.ImageType, len(img), kind)
+		}
+		if len(m.Areas) != 4 {
+			t.Fatalf("menu has %d areas, want 4", len(m.Areas))
+		}
+		for i, a := range m.Areas {
+			want := linefake.RichMenuArea{X: int64(i) * 625, Y: 0, Width: 625, Height: 843, ActionType: "postback",
+				Label: menuAreas[i].Label, Data: menuAreas[i].Data, DisplayText: menuAreas[i].Label}
+			if a != want {
+				t.Errorf("area %d = %+v, want %+v", i, a, want)
+			}
+		}
+	}
+}
+
+func TestSetDefaultRichMenuChecksImage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		image []byte
+		typ   string
+	}{
+		{"not_an_image", []byte("%PDF-1.4 not an image"), "image/png"},
+		{"wrong_size", pngImage(t, 1200, 405), "image/png"},
+		{"jpeg_named_png", jpegImage(t, 2500, 843), "image/png"},
+		{"too_large", append(pngImage(t, 2500, 843), make([]byte, 1<<20)...), "image/png"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fake := linefake.New(testToken)
+			t.Cleanup(fake.Close)
+			_, err := line.SetDefaultRichMenu(context.Background(), line.API{Token: testToken, BaseURL: fake.URL},
+				line.RichMenu{Name: "helpdesk", ChatBarText: "メニュー", Areas: menuAreas, Image: tt.image, ImageType: tt.typ})
+			if err == nil {
+				t.Fatalf("SetDefaultRichMenu with %s = nil error, want one", tt.name)
+			}
+			if n := len(fake.RichMenus()); n != 0 {
+				t.Errorf("a menu was created (%d) although the image is unusable", n)
+			}
+		})
+	}
+}

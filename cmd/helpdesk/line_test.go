@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+// runLineCmd runs `helpdesk line ARGS` with only vars in the environment.
+func runLineCmd(t *testing.T, vars map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{ctx: context.Background(), getenv: func(k string) string { return vars[k] },
+		stdin: strings.NewReader(""), stdout: &out, stderr: &errOut}
+	code = runLine(e, args)
+	return code, out.String(), errOut.String()
+}
+
+func writePNG(t *testing.T, w, h int) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "menu.png")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLineRichMenu(t *testing.T) {
+	t.Parallel()
+	fake := linefake.New(lineTestToken)
+	t.Cleanup(fake.Close)
+	vars := map[string]string{"LINE_CHANNEL_TOKEN": lineTestToken, "LINE_API_BASE": fake.URL}
+	code, stdout, stderr := runLineCmd(t, vars, "richmenu", "--image", writePNG(t, 2500, 843))
+	if code != exitOK {
+		t.Fatalf("line richmenu exited %d: %s", code, stderr)
+	}
+	menus := fake.RichMenus()
+	if len(menus) != 1 || fake.DefaultRichMenu() != menus[0].ID || !strings.Contains(stdout, menus[0].ID) {
+		t.Fatalf("LINE has %d menus (default %q) and the command said %q; want one default menu, named", len(menus), fake.DefaultRichMenu(), stdout)
+	}
+	lib, err := knowledge.LibraryOf(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range []string{"emergency", "prevention", "contacts", "person"} {
+		a := menus[0].Areas[i]
+		label := lib.Base().MenuEntry(id).Label
+		if a.Data != "m:"+id || a.Label != label || a.X != int64(i*625) || a.Width != 625 || a.Height != 843 {
+			t.Errorf("area %d = %+v, want column %d of 625 px sending m:%s labelled %q", i, a, i+1, id, label)
+		}
+	}
+}
+
+func TestLineRichMenuErrors(t *testing.T) {
+	t.Parallel()
+	fake := linefake.New(lineTestToken)
+	t.Cleanup(fake.Close)
+	good := map[string]string{"LINE_CHANNEL_TOKEN": lineTestToken, "LINE_API_BASE": fake.URL}
+	notImage := filepath.Join(t.TempDir(), "menu.png")
+	os.WriteFile(notImage, []byte("this is not a picture"), 0o644)
+	gif := filepath.Join(t.TempDir(), "menu.gif")
+	os.WriteFile(gif, []byte("GIF89a"), 0o644)
+	big := filepath.Join(t.TempDir(), "big.jpg")
+	os.WriteFile(big, make([]byte, 1<<20+1), 0o644)
+	tests := []struct {
+		name     string
+		vars     map[string]string
+		args     []string
+		wantCode int
+		wantSays string
+	}{
+		{"no_command", good, nil, exitUsage, "usage"},
+		{"unknown_command", good, []string{"menu"}, exitUsage, "unknown command"},
+		{"no_image", good, []string{"richmenu"}, exitUsage, "--image"},
+		{"no_token", map[string]string{"LINE_API_BASE": fake.URL}, []string{"richmenu", "--image", writePNG(t, 2500, 843)}, exitFail, "LINE_CHANNEL_TOKEN"},
+		{"bad_base", map[string]string{"LINE_CHANNEL_TOKEN": "t", "LINE_API_BASE": "api.line.me"}, []string{"richmenu", "--image", writePNG(t, 2500, 843)}, exitFail, "LINE_API_BASE"},
+		{"not_an_image", good, []string{"richmenu", "--image", notImage}, exitFail, "not a PNG or JPEG"},
+		{"wrong_extension", good, []string{"richmenu", "--image", gif}, exitFail, ".png, .jpg or .jpeg"},
+		{"too_large", good, []string{"richmenu", "--image", big}, exitFail, "at most 1048576"},
+		{"wrong_size", good, []string{"richmenu", "--image", writePNG(t, 1200, 405)}, exitFail, "2500×843"},
+		{"missing_file", good, []string{"richmenu", "--image", filepath.Join(t.TempDir(), "none.png")}, exitFail, "no such file"},
+		{"wrong_token", map[string]string{"LINE_CHANNEL_TOKEN": "revoked", "LINE_API_BASE": fake.URL}, []string{"richmenu", "--image", writePNG(t, 2500, 843)}, exitFail, "401"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runLineCmd(t, tt.vars, tt.args...)
+			if code != tt.wantCode || !strings.Contains(stderr, tt.wantSays) {
+				t.Errorf("line %v exited %d saying %q; want %d and a mention of %q", tt.args, code, stderr, tt.wantCode, tt.wantSays)
+			}
+		})
+	}
+	if n := len(fake.RichMenus()); n != 0 {
+		t.Errorf("failed commands left %d rich menus behind", n)
+	}
+}
