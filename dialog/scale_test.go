@@ -1,0 +1,113 @@
+package dialog
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+// tenThousand opens an engine whose database holds 10,000 users' conversations (half of them
+// idle for 100 days), their unanswered queries and a year of daily counters, written directly
+// in one transaction so the test spends its time on what it measures.
+func tenThousand(tb testing.TB) (*Engine, time.Time) {
+	tb.Helper()
+	lib, err := knowledge.LibraryOf(seeds.FS)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, knowledge.Tokyo)
+	e, err := Open(filepath.Join(tb.TempDir(), "h.db"), lib, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { e.Close() })
+	err = e.store.update(func(t storeTx) error {
+		for i := 0; i < 10000; i++ {
+			updated := now.Add(-time.Hour)
+			if i%2 == 1 {
+				updated = now.AddDate(0, 0, -100)
+			}
+			c := &Conversation{Schema: schemaVersion, Step: 3, Mode: modeAnswered, Topic: "phishing", Created: updated, Updated: updated,
+				Turns: []Turn{{From: "user", Text: "フィッシングサイトにパスワードを入れてしまった", At: updated}, {From: "bot", Text: "ほかにお手伝いできることはありますか？", At: updated}}}
+			if err := t.putConversation(convKey("line", fmt.Sprintf("U%05d", i)), c); err != nil {
+				return err
+			}
+			if err := t.addUnanswered(&Unanswered{Text: fmt.Sprintf("分からない質問 %d", i%300), Outcome: Fallback, At: updated}); err != nil {
+				return err
+			}
+		}
+		for d := 0; d < 365; d++ {
+			day := now.AddDate(0, 0, -d).Format(time.DateOnly)
+			for _, topic := range knowledge.TopicIDs {
+				for _, name := range []string{"consultation", "answer", "escalate"} {
+					if err := t.count(day, topic, name); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e, now
+}
+
+// TestTenThousandUsers: with 10,000 users stored, the figures are right and retention removes
+// exactly the idle half. (The time it takes is measured by BenchmarkTenThousandUsers.)
+func TestTenThousandUsers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	e, now := tenThousand(t)
+	st, err := e.Stats(time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Unanswered) != 300 || st.Unanswered[0].Count < 33 {
+		t.Errorf("unanswered: %d distinct texts, top count %d", len(st.Unanswered), st.Unanswered[0].Count)
+	}
+	if len(st.Topics) != len(knowledge.TopicIDs) || st.Topics[0].Consultations != 365 {
+		t.Errorf("topics: %d, first %+v", len(st.Topics), st.Topics[0])
+	}
+	p, err := e.Purge(now.AddDate(0, 0, -90), now.Add(-72*time.Hour))
+	if err != nil || p.Conversations != 5000 || p.Unanswered != 5000 {
+		t.Errorf("Purge = %+v, %v; want the 5,000 idle conversations and their queries", p, err)
+	}
+	if p, _ := e.Purge(now.AddDate(0, 0, -90), now.Add(-72*time.Hour)); p != (Purged{}) {
+		t.Errorf("a second purge removed %+v", p)
+	}
+}
+
+// BenchmarkTenThousandUsers times the admin work that scans everything, on 10,000 users.
+func BenchmarkTenThousandUsers(b *testing.B) {
+	e, now := tenThousand(b)
+	b.Run("stats", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := e.Stats(time.Time{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("purge-nothing-to-do", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := e.Purge(now.AddDate(-2, 0, 0), now.AddDate(-2, 0, 0)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("forget-one-user", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := e.Forget("line", fmt.Sprintf("U%05d", i%10000)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
