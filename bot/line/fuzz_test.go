@@ -1,0 +1,82 @@
+package line_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/helpdesk-bot/helpdesk/bot/line"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/dialog"
+)
+
+// FuzzWebhookBody sends arbitrary bodies with a valid signature (a platform or proxy bug can
+// send anything, only an attacker without the secret cannot): the handler answers 200, 413 or
+// 500, hands the engine only well-formed messages, and never panics.
+func FuzzWebhookBody(f *testing.F) {
+	for _, ev := range []linefake.Event{
+		linefake.Text(linefake.UserID(1), "ランサムウェアに感染したかも"),
+		linefake.Postback(linefake.UserID(1), "o:3:who:company"),
+		linefake.Follow(linefake.UserID(2)), linefake.Unfollow(linefake.UserID(2)),
+		linefake.Sticker(linefake.UserID(3)), linefake.Join("C1"), linefake.GroupText("C1", "U9", "hi"),
+		linefake.Unsend(linefake.UserID(4), "m1"), linefake.Unknown(linefake.UserID(5)),
+		linefake.Text(linefake.UserID(6), "x").Redelivered(),
+	} {
+		f.Add(linefake.Body(ev))
+	}
+	f.Add([]byte(`{"events":[{"type":"message"}]}`))
+	f.Add([]byte(`{"events":[{"type":"message","source":{"type":"user"},"message":{"type":"text"}}]}`))
+	f.Add([]byte(`{"events":null}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var rec recorder
+		h := line.NewHandler(quietLogger(), testSecret, &rec)
+		code := post(t, h, linefake.Sign(testSecret, body), body)
+		if code != http.StatusOK && code != http.StatusRequestEntityTooLarge && code != http.StatusInternalServerError {
+			t.Fatalf("status %d for a signed body", code)
+		}
+		for _, m := range rec.got() {
+			if m.Channel != "line" || m.UserID == "" && m.Event != dialog.EventUnfollow {
+				t.Fatalf("malformed message handed to the engine: %+v", m)
+			}
+			if !utf8.ValidString(m.Text) && m.Text != "" {
+				// the engine cleans text, but say where invalid UTF-8 comes from
+				t.Logf("invalid UTF-8 text passed on")
+			}
+		}
+	})
+}
+
+// FuzzRender renders replies made of arbitrary texts and labels: every request stays within
+// LINE's limits, which the fake enforces.
+func FuzzRender(f *testing.F) {
+	f.Add("ランサムウェアに感染したかも", "状況を整理する", 3)
+	f.Add(strings.Repeat("長い回答です。\n", 900), strings.Repeat("ラベル", 20), 20)
+	f.Add("😱", "", 0)
+	fake := linefake.New(testToken)
+	f.Cleanup(fake.Close)
+	d, err := line.NewDeliverer(quietLogger(), line.API{Token: testToken, BaseURL: fake.URL})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text, label string, n int) {
+		n = max(0, min(n, 40))
+		var r dialog.Reply
+		for i := 0; i < n%7+1; i++ {
+			r.Blocks = append(r.Blocks, dialog.Block{Kind: dialog.TextBlock, Text: text})
+		}
+		r.Blocks = append(r.Blocks, dialog.Block{Kind: dialog.ContactsBlock, Title: label, CallLabel: label, WebLabel: label,
+			Contacts: []dialog.Contact{{Name: text, Phone: "03-5978-7509", URL: "https://www.ipa.go.jp/", Fields: []dialog.Field{{Label: label, Value: text}}}}})
+		for i := 0; i < n; i++ {
+			r.Choices = append(r.Choices, dialog.Choice{ID: "a:intake", Label: label})
+		}
+		before := fake.Stats().Rejected
+		addr := `{"u":"` + linefake.UserID(n) + `"}`
+		d.Deliver(context.Background(), dialog.Delivery{ID: 1, Channel: "line", Address: addr, Reply: r, Key: "k"})
+		if after := fake.Stats().Rejected; after != before {
+			t.Fatalf("LINE refused a rendered reply (text %d bytes, label %q, %d choices)", len(text), label, n)
+		}
+	})
+}

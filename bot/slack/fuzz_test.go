@@ -1,0 +1,112 @@
+package slack_test
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot/slack"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+)
+
+// fuzzBot builds the adapter against the fake Slack API, with a recording desk.
+func fuzzBot(f *testing.F) (http.Handler, *desk) {
+	fake := slackfake.New(token)
+	f.Cleanup(fake.Close)
+	d := &desk{}
+	b, err := slack.New(slog.New(slog.DiscardHandler), slack.Config{BotToken: token, SigningSecret: secret, APIURL: fake.APIURL(),
+		StaffChannel: staffC, Phrases: phrases, Topics: topics, PostInterval: time.Millisecond}, d, d)
+	if err != nil {
+		f.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /slack/events", b.Events())
+	mux.Handle("POST /slack/interactions", b.Interactions())
+	mux.Handle("POST /slack/commands", b.Commands())
+	return mux, d
+}
+
+// signedPost sends body, correctly signed, as a platform or proxy bug might.
+func signedPost(h http.Handler, route, contentType string, body []byte) int {
+	req := httptest.NewRequest(http.MethodPost, route, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	slackfake.Sign(req.Header, secret, time.Now(), body)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code
+}
+
+func checkDesk(t *testing.T, d *desk) {
+	msgs, staff := d.got()
+	for _, m := range msgs {
+		if m.Channel != "slack" || m.UserID == "" {
+			t.Fatalf("malformed message handed to the engine: %+v", m)
+		}
+	}
+	for _, ev := range staff {
+		if ev.Thread == "" || len(ev.Thread) < len(staffC) || ev.Thread[:len(staffC)] != staffC {
+			t.Fatalf("a staff event from outside the staff channel: %+v", ev)
+		}
+	}
+}
+
+// FuzzEventsBody: arbitrary Events API bodies with a valid signature never panic, answer 2xx or
+// 5xx, and never turn into staff events outside the staff channel.
+func FuzzEventsBody(f *testing.F) {
+	for _, b := range []slackfake.Body{
+		slackfake.IM("Ev1", "U1", "ランサムウェアに感染したかも"),
+		slackfake.Mention("Ev2", "C1", "U1", "<@UBOT> 助けて", ""),
+		slackfake.ThreadReply("Ev3", staffC, "U2", "担当です", "1700000000.000100"),
+		slackfake.ThreadReply("Ev4", "C0OTHER", "U2", "偽物", "1700000000.000100"),
+		slackfake.URLVerification("challenge"),
+	} {
+		f.Add(b.Data)
+	}
+	f.Add([]byte(`{"type":"event_callback","event":{"type":"message"}}`))
+	f.Add([]byte(`{"type":"event_callback","event":null}`))
+	f.Add([]byte(`{"type":"something_else"}`))
+	h, d := fuzzBot(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		code := signedPost(h, "/slack/events", "application/json", body)
+		if code != http.StatusOK && code != http.StatusInternalServerError && code != http.StatusRequestEntityTooLarge {
+			t.Fatalf("status %d for a signed body", code)
+		}
+		checkDesk(t, d)
+	})
+}
+
+// FuzzInteractionForm: arbitrary interaction payloads (block_actions, view_submission).
+func FuzzInteractionForm(f *testing.F) {
+	f.Add(slackfake.BlockActions(slackfake.Click{User: "U1", Channel: "D1", Value: "t:ransomware"}).Data)
+	f.Add(slackfake.BlockActions(slackfake.Click{User: "U1", Channel: staffC, Value: "s:resolve:2026-0001", MessageTS: "1.1"}).Data)
+	f.Add([]byte("payload=" + url.QueryEscape(`{"type":"view_submission","view":{"private_metadata":"{}"}}`)))
+	f.Add([]byte("payload=%7B"))
+	h, d := fuzzBot(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		code := signedPost(h, "/slack/interactions", "application/x-www-form-urlencoded", body)
+		if code >= 300 && code != http.StatusInternalServerError && code != http.StatusRequestEntityTooLarge && code != http.StatusBadRequest {
+			t.Fatalf("status %d", code)
+		}
+		checkDesk(t, d)
+	})
+}
+
+// FuzzSlashCommandForm: arbitrary /helpdesk forms.
+func FuzzSlashCommandForm(f *testing.F) {
+	f.Add(slackfake.Command("U1", "C1", "").Data)
+	f.Add(slackfake.Command("U1", "C1", "help").Data)
+	f.Add(slackfake.Command("U1", "C1", "reload now").Data)
+	f.Add([]byte("command=%2Fhelpdesk&user_id=&text=%ZZ"))
+	h, d := fuzzBot(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		code := signedPost(h, "/slack/commands", "application/x-www-form-urlencoded", body)
+		if code >= 300 && code != http.StatusInternalServerError && code != http.StatusRequestEntityTooLarge && code != http.StatusBadRequest {
+			t.Fatalf("status %d", code)
+		}
+		checkDesk(t, d)
+	})
+}
