@@ -58,6 +58,7 @@ func decision(r Result) string {
 
 // score measures a labelled set the way the hidden set is scored.
 type score struct {
+	bins                     [10][2]int // by top confidence decile: [items, correct]
 	n, topicN                int
 	top1, top3               int // topic items whose topic is first / in the first three
 	outcomeOK, outcomeN      int // clarify, escalate and fallback items that got that outcome
@@ -98,6 +99,13 @@ func (s *score) add(kb *Base, l labelled) {
 	s.topicN++
 	if d == "answer" {
 		s.answered++
+	}
+	if len(r.Topics) > 0 {
+		b := min(int(r.Topics[0].Confidence*10), 9)
+		s.bins[b][0]++
+		if r.Topics[0].Topic.ID == l.want {
+			s.bins[b][1]++
+		}
 	}
 	if len(ids) > 0 && ids[0] == l.want && d != "escalate" {
 		s.top1++
@@ -144,6 +152,13 @@ func TestMatcherQuality(t *testing.T) {
 				s.add(kb, l)
 			}
 			t.Log(s.String())
+			var cal []string
+			for i, b := range s.bins {
+				if b[0] > 0 {
+					cal = append(cal, fmt.Sprintf("%.1f-%.1f: %d/%d", float64(i)/10, float64(i+1)/10, b[1], b[0]))
+				}
+			}
+			t.Log("calibration (top confidence: correct/items): " + strings.Join(cal, ", "))
 			sort.Strings(s.misses)
 			for _, m := range s.misses {
 				t.Log("  " + m)
