@@ -587,3 +587,32 @@ func TestStaffReplyBeforeThreadRecorded(t *testing.T) {
 		t.Fatalf("the redelivered staff reply: %+v %v", res, err)
 	}
 }
+
+// TestEscalationOutsideHours: outside the helpdesk's hours the user learns when a person will
+// answer and gets only the public contacts open now; the case still waits for staff.
+func TestEscalationOutsideHours(t *testing.T) {
+	hours, err := knowledge.ParseSchedule("mon-fri 09:00-17:00; closed holidays year-end")
+	if err != nil {
+		t.Fatal(err)
+	}
+	te := newTestEngine(t, dialog.Policy{Staffed: true, Hours: hours})
+	te.clock.t = time.Date(2026, 11, 21, 20, 0, 0, 0, knowledge.Tokyo) // Saturday evening; Monday 23rd is a holiday
+	r := te.say(t, "u", "ランサムウェアの件で担当者と話したい")
+	if r.Outcome != dialog.Escalate || r.Handoff == nil || !r.Handoff.Staffed {
+		t.Fatalf("escalation: %s %+v", r.Outcome, r.Handoff)
+	}
+	text := r.PlainText()
+	if !strings.Contains(text, "受付時間外") || !strings.Contains(text, "11月24日 09:00") {
+		t.Errorf("the reply does not say when a person will answer (Tuesday 09:00):\n%s", text)
+	}
+	for _, b := range r.Blocks {
+		for _, c := range b.Contacts {
+			if c.Status == "closed" {
+				t.Errorf("a closed contact is offered outside hours: %s", c.Name)
+			}
+		}
+	}
+	if p, _ := te.Pending(te.clock.Now(), 10, nil); len(p) == 0 {
+		t.Error("the case was not queued for the staff channel")
+	}
+}
