@@ -100,6 +100,7 @@ type Block struct {
 type Contact struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone,omitempty"`
+	Tel   string `json:"tel,omitempty"` // the tap-to-call URI of Phone ("tel:0359787509"), or ""
 	Email string `json:"email,omitempty"`
 	URL   string `json:"url,omitempty"`
 	Hours string `json:"hours,omitempty"`
@@ -117,6 +118,7 @@ type Field struct {
 	Label string `json:"label"`
 	Value string `json:"value"`
 	Kind  string `json:"kind,omitempty"` // "phone", "email", "url" or ""
+	URI   string `json:"uri,omitempty"`  // what tapping it opens: tel:, mailto: or the URL
 }
 
 // Choice is a button (or numbered line) the user can pick.

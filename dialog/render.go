@@ -49,3 +49,31 @@ func (blk Block) writeText(b *strings.Builder) {
 		b.WriteString(blk.Text + "\n")
 	}
 }
+
+// telURI is the tap-to-call URI of a phone number as people write it ("03-5978-7509",
+// "０３…", "#9110"): its digits, a leading "+", and "#" or "*" escaped as a URI needs; "" when
+// it has fewer than three digits.
+func telURI(phone string) string {
+	var b strings.Builder
+	digits := 0
+	for _, r := range phone {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+			digits++
+		case r >= '０' && r <= '９':
+			b.WriteRune('0' + (r - '０'))
+			digits++
+		case (r == '+' || r == '＋') && b.Len() == 0:
+			b.WriteByte('+')
+		case r == '#' || r == '＃':
+			b.WriteString("%23")
+		case r == '*' || r == '＊':
+			b.WriteByte('*')
+		}
+	}
+	if digits < 3 {
+		return ""
+	}
+	return "tel:" + b.String()
+}

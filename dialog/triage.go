@@ -766,7 +766,7 @@ func (d *decider) contactsTitled(title string, ids []string) {
 }
 
 func (d *decider) card(c *knowledge.Contact) Contact {
-	card := Contact{Name: c.Name, Phone: c.Phone, Email: c.Email, URL: c.URL, Hours: c.Hours}
+	card := Contact{Name: c.Name, Phone: c.Phone, Tel: telURI(c.Phone), Email: c.Email, URL: c.URL, Hours: c.Hours}
 	if c.Schedule != nil {
 		if c.Schedule.OpenAt(d.now, d.kb.Holidays()) {
 			card.Status, card.OpenLabel = "open", d.msg("open_now")
@@ -774,22 +774,26 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 			card.Status, card.OpenLabel = "closed", d.msg("closed_now")
 		}
 	}
-	add := func(key, value, kind string) {
+	add := func(key, value, kind, uri string) {
 		if value != "" {
-			card.Fields = append(card.Fields, Field{Label: d.msg(key), Value: value, Kind: kind})
+			card.Fields = append(card.Fields, Field{Label: d.msg(key), Value: value, Kind: kind, URI: uri})
 		}
 	}
-	add("field_phone", c.Phone, "phone")
-	add("field_hours", c.Hours, "")
-	add("field_url", c.URL, "url")
+	add("field_phone", c.Phone, "phone", card.Tel)
+	add("field_hours", c.Hours, "", "")
+	add("field_url", c.URL, "url", c.URL)
 	for _, l := range c.Links {
-		add("field_url", l.Title+" "+l.URL, "")
+		add("field_url", l.Title+" "+l.URL, "", "")
 	}
-	add("field_email", c.Email, "email")
-	add("field_accepts", c.Accepts, "")
-	add("field_not_accepts", c.NotAccepts, "")
-	add("field_prepare", c.Prepare, "")
-	add("field_note", c.Status, "")
+	mailto := ""
+	if c.Email != "" {
+		mailto = "mailto:" + c.Email
+	}
+	add("field_email", c.Email, "email", mailto)
+	add("field_accepts", c.Accepts, "", "")
+	add("field_not_accepts", c.NotAccepts, "", "")
+	add("field_prepare", c.Prepare, "", "")
+	add("field_note", c.Status, "", "")
 	return card
 }
 

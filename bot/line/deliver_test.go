@@ -79,11 +79,11 @@ func contacts(n int) []dialog.Contact {
 	for i := range n {
 		out = append(out, dialog.Contact{
 			Name:  fmt.Sprintf("相談窓口 %d", i+1),
-			Phone: "03-5978-7509",
+			Phone: "03-5978-7509", Tel: "tel:0359787509",
 			URL:   "https://www.ipa.go.jp/security/anshin/about.html",
 			Hours: "10:00〜12:00、13:30〜17:00（土日祝日・年末年始を除く）", Status: "open", OpenLabel: "受付中",
 			Fields: []dialog.Field{
-				{Label: "電話", Value: "03-5978-7509", Kind: "phone"},
+				{Label: "電話", Value: "03-5978-7509", Kind: "phone", URI: "tel:0359787509"},
 				{Label: "受付時間", Value: "10:00〜12:00、13:30〜17:00（土日祝日・年末年始を除く）"},
 				{Label: "Web", Value: "https://www.ipa.go.jp/security/anshin/about.html", Kind: "url"},
 			},

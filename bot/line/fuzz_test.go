@@ -68,7 +68,7 @@ func FuzzRender(f *testing.F) {
 			r.Blocks = append(r.Blocks, dialog.Block{Kind: dialog.TextBlock, Text: text})
 		}
 		r.Blocks = append(r.Blocks, dialog.Block{Kind: dialog.ContactsBlock, Title: label, CallLabel: label, WebLabel: label,
-			Contacts: []dialog.Contact{{Name: text, Phone: "03-5978-7509", URL: "https://www.ipa.go.jp/", Fields: []dialog.Field{{Label: label, Value: text}}}}})
+			Contacts: []dialog.Contact{{Name: text, Phone: "03-5978-7509", Tel: "tel:0359787509", URL: "https://www.ipa.go.jp/", Fields: []dialog.Field{{Label: label, Value: text}}}}})
 		for i := 0; i < n; i++ {
 			r.Choices = append(r.Choices, dialog.Choice{ID: "a:intake", Label: label})
 		}

@@ -327,7 +327,7 @@ func bubble(card dialog.Contact, callLabel, webLabel string) flexBubble {
 	}
 	b := flexBubble{Type: "bubble", Body: body}
 	var buttons []any
-	if tel := telURI(card.Phone); tel != "" && callLabel != "" {
+	if tel := card.Tel; tel != "" && callLabel != "" {
 		buttons = append(buttons, flexButton{Type: "button", Style: "primary", Height: "sm",
 			Action: flexAction{Type: "uri", Label: truncate(callLabel, maxActionLabel), URI: tel}})
 	}
@@ -347,33 +347,6 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// telURI is the tap-to-call URI of a phone number as people write it ("03-5978-7509",
-// "０３…", "#9110"): its digits, a leading "+", and "#" or "*" escaped as a URI needs.
-func telURI(phone string) string {
-	var b strings.Builder
-	digits := 0
-	for _, r := range phone {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-			digits++
-		case r >= '０' && r <= '９':
-			b.WriteRune('0' + (r - '０'))
-			digits++
-		case (r == '+' || r == '＋') && b.Len() == 0:
-			b.WriteByte('+')
-		case r == '#' || r == '＃':
-			b.WriteString("%23")
-		case r == '*' || r == '＊':
-			b.WriteByte('*')
-		}
-	}
-	if digits < 3 {
-		return ""
-	}
-	return "tel:" + b.String()
 }
 
 // webURI reports whether u can be a button's link: LINE accepts http and https links of up to

@@ -42,7 +42,7 @@ func firstAid() dialog.Reply {
 		{Kind: dialog.AlertsBlock, Title: "現在出ている注意喚起", Items: []string{"ホットな脅威への対応（2022.2.17）"}},
 		{Kind: dialog.ContactsBlock, Title: "相談先", Contacts: []dialog.Contact{{Name: "IPA 情報セキュリティ安心相談窓口",
 			OpenLabel: "受付中", Fields: []dialog.Field{
-				{Label: "電話", Value: "03-5978-7509", Kind: "phone"},
+				{Label: "電話", Value: "03-5978-7509", Kind: "phone", URI: "tel:0359787509"},
 				{Label: "受付時間", Value: "10:00〜12:00、13:30〜17:00"},
 				{Label: "Web", Value: "https://www.ipa.go.jp/security/anshin/about.html?a=1&b=2", Kind: "url"},
 				{Label: "メール", Value: "anshin@ipa.go.jp", Kind: "email"},

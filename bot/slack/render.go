@@ -284,8 +284,8 @@ func fieldText(f dialog.Field) string {
 	shown := escape(value)
 	switch f.Kind {
 	case "phone":
-		if uri := telURI(f.Value); uri != "" {
-			shown = "<" + uri + "|" + escape(value) + ">"
+		if strings.HasPrefix(f.URI, "tel:") {
+			shown = "<" + escape(f.URI) + "|" + escape(value) + ">"
 		}
 	case "url":
 		if webURL(f.Value) {
@@ -300,31 +300,6 @@ func fieldText(f dialog.Field) string {
 		return shown
 	}
 	return label + "\n" + shown
-}
-
-// telURI is the tap-to-call URI of a phone number as people write it ("03-5978-7509",
-// "０３…", "#9110"): its digits, a leading "+", and "#" escaped as a URI needs.
-func telURI(phone string) string {
-	var b strings.Builder
-	digits := 0
-	for _, r := range phone {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-			digits++
-		case r >= '０' && r <= '９':
-			b.WriteRune('0' + (r - '０'))
-			digits++
-		case (r == '+' || r == '＋') && b.Len() == 0:
-			b.WriteByte('+')
-		case r == '#' || r == '＃':
-			b.WriteString("%23")
-		}
-	}
-	if digits < 3 {
-		return ""
-	}
-	return "tel:" + b.String()
 }
 
 // webURL reports whether u can be written as a Slack link.

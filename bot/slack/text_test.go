@@ -98,15 +98,6 @@ func TestSplitText(t *testing.T) {
 	}
 }
 
-func TestTelURI(t *testing.T) {
-	tests := map[string]string{"03-5978-7509": "tel:0359787509", "１８８": "tel:188", "#9110": "tel:%239110",
-		"+81 3 1234": "tel:+8131234", "なし": "", "12": ""}
-	for in, want := range tests {
-		if got := telURI(in); got != want {
-			t.Errorf("telURI(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 func TestTruncate(t *testing.T) {
 	if got := truncate(strings.Repeat("あ", 80), 75); utf16Len(got) != 75 || !strings.HasSuffix(got, "…") {
