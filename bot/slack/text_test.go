@@ -98,7 +98,6 @@ func TestSplitText(t *testing.T) {
 	}
 }
 
-
 func TestTruncate(t *testing.T) {
 	if got := truncate(strings.Repeat("あ", 80), 75); utf16Len(got) != 75 || !strings.HasSuffix(got, "…") {
 		t.Errorf("truncate to 75: %d %q", utf16Len(got), got)
