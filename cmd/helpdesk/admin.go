@@ -173,37 +173,68 @@ func parseSince(v string) (time.Time, error) {
 	return t, nil
 }
 
-func runStats(e *env, args []string) int {
-	fs := e.newFlags("stats", "[--json] [--since YYYY-MM-DD] [--db FILE | --server URL]")
-	asJSON := fs.Bool("json", false, "print the figures as JSON")
-	sinceFlag := fs.String("since", "", "only figures from this day on")
+// adminCommand parses an admin command's flags (its own, set up by flags, plus --db, --server
+// and --knowledge), opens the admin source, runs do, and turns errors into a message and an exit
+// code. do gets the positional arguments.
+func (e *env) adminCommand(name, usage string, args []string, nargs int, flags func(*flag.FlagSet) func() error,
+	do func(a admin, args []string) error) int {
+	fs := e.newFlags(name, usage)
+	check := flags(fs)
 	af := addAdminFlags(fs)
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	since, err := parseSince(*sinceFlag)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk stats:", err)
+	if fs.NArg() != nargs {
+		fs.Usage()
+		return exitUsage
+	}
+	if err := check(); err != nil {
+		fmt.Fprintf(e.stderr, "helpdesk %s: %v\n", name, err)
 		return exitUsage
 	}
 	a, release, err := e.openAdmin(af)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk stats:", err)
+		fmt.Fprintf(e.stderr, "helpdesk %s: %v\n", name, err)
 		return exitFail
 	}
 	defer release()
-	st, err := a.Stats(since)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk stats:", err)
+	if err := do(a, fs.Args()); err != nil {
+		fmt.Fprintf(e.stderr, "helpdesk %s: %v\n", name, err)
 		return exitFail
 	}
-	if *asJSON {
-		b, _ := json.MarshalIndent(st, "", "  ")
-		fmt.Fprintf(e.stdout, "%s\n", b)
-		return exitOK
-	}
-	writeStats(e.stdout, st)
 	return exitOK
+}
+
+// sinceFlag adds --since and returns where its parsed value lands and its check.
+func sinceFlag(fs *flag.FlagSet, since *time.Time, help string) func() error {
+	v := fs.String("since", "", help)
+	return func() (err error) {
+		*since, err = parseSince(*v)
+		return err
+	}
+}
+
+func runStats(e *env, args []string) int {
+	var since time.Time
+	var asJSON *bool
+	return e.adminCommand("stats", "[--json] [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0,
+		func(fs *flag.FlagSet) func() error {
+			asJSON = fs.Bool("json", false, "print the figures as JSON")
+			return sinceFlag(fs, &since, "only figures from this day on")
+		},
+		func(a admin, _ []string) error {
+			st, err := a.Stats(since)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				b, _ := json.MarshalIndent(st, "", "  ")
+				_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+				return err
+			}
+			writeStats(e.stdout, st)
+			return nil
+		})
 }
 
 // writeStats prints the figures per topic, the cases, and what the bot could not answer.
@@ -241,144 +272,99 @@ func writeStats(w io.Writer, st dialog.Stats) {
 }
 
 func runReport(e *env, args []string) int {
-	fs := e.newFlags("report", "--out FILE [--since YYYY-MM-DD] [--db FILE | --server URL]")
-	out := fs.String("out", "report.html", "the HTML file to write")
-	sinceFlag := fs.String("since", "", "only figures from this day on")
-	af := addAdminFlags(fs)
-	if code := parse(fs, args); code >= 0 {
-		return code
-	}
-	since, err := parseSince(*sinceFlag)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk report:", err)
-		return exitUsage
-	}
-	a, release, err := e.openAdmin(af)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk report:", err)
-		return exitFail
-	}
-	defer release()
-	st, err := a.Stats(since)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk report:", err)
-		return exitFail
-	}
-	var b bytes.Buffer
-	if err := bot.WriteReport(&b, st); err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk report:", err)
-		return exitFail
-	}
-	if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk report:", err)
-		return exitFail
-	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d bytes)\n", *out, b.Len())
-	return exitOK
+	var since time.Time
+	var out *string
+	return e.adminCommand("report", "--out FILE [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0,
+		func(fs *flag.FlagSet) func() error {
+			out = fs.String("out", "report.html", "the HTML file to write")
+			return sinceFlag(fs, &since, "only figures from this day on")
+		},
+		func(a admin, _ []string) error {
+			st, err := a.Stats(since)
+			if err != nil {
+				return err
+			}
+			var b bytes.Buffer
+			if err := bot.WriteReport(&b, st); err != nil {
+				return err
+			}
+			if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %s (%d bytes)\n", *out, b.Len())
+			return nil
+		})
 }
 
 func runCases(e *env, args []string) int {
+	const usage = "export --since YYYY-MM-DD [--out FILE] [--db FILE | --server URL]"
 	if len(args) == 0 || args[0] != "export" {
-		fmt.Fprintln(e.stderr, "usage: helpdesk cases export --since YYYY-MM-DD [--out FILE] [--db FILE | --server URL]")
+		fmt.Fprintln(e.stderr, "usage: helpdesk cases "+usage)
 		return exitUsage
 	}
-	fs := e.newFlags("cases export", "--since YYYY-MM-DD [--out FILE] [--db FILE | --server URL]")
-	sinceFlag := fs.String("since", "", "resolved on or after this day")
-	out := fs.String("out", "", "write the CSV here (default: standard output)")
-	af := addAdminFlags(fs)
-	if code := parse(fs, args[1:]); code >= 0 {
-		return code
-	}
-	since, err := parseSince(*sinceFlag)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk cases export:", err)
-		return exitUsage
-	}
-	a, release, err := e.openAdmin(af)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk cases export:", err)
-		return exitFail
-	}
-	defer release()
-	var b bytes.Buffer
-	n, err := a.ExportCases(since, &b)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk cases export:", err)
-		return exitFail
-	}
-	if *out == "" {
-		e.stdout.Write(b.Bytes())
-		return exitOK
-	}
-	if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk cases export:", err)
-		return exitFail
-	}
-	fmt.Fprintf(e.stderr, "wrote %d resolved cases to %s\n", n, *out)
-	return exitOK
+	var since time.Time
+	var out *string
+	return e.adminCommand("cases export", usage, args[1:], 0,
+		func(fs *flag.FlagSet) func() error {
+			out = fs.String("out", "", "write the CSV here (default: standard output)")
+			return sinceFlag(fs, &since, "resolved on or after this day")
+		},
+		func(a admin, _ []string) error {
+			var b bytes.Buffer
+			n, err := a.ExportCases(since, &b)
+			if err != nil {
+				return err
+			}
+			if *out == "" {
+				_, err = e.stdout.Write(b.Bytes())
+				return err
+			}
+			if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "wrote %d resolved cases to %s\n", n, *out)
+			return nil
+		})
 }
 
 func runBackup(e *env, args []string) int {
-	fs := e.newFlags("backup", "FILE [--db FILE | --server URL]")
-	af := addAdminFlags(fs)
-	if code := parse(fs, args); code >= 0 {
-		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	a, release, err := e.openAdmin(af)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk backup:", err)
-		return exitFail
-	}
-	defer release()
-	target := fs.Arg(0)
-	tmp := target + ".partial"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk backup:", err)
-		return exitFail
-	}
-	n, err := a.Backup(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, target)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		fmt.Fprintln(e.stderr, "helpdesk backup:", err)
-		return exitFail
-	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d bytes)\n", target, n)
-	return exitOK
+	noFlags := func(*flag.FlagSet) func() error { return func() error { return nil } }
+	return e.adminCommand("backup", "[--db FILE | --server URL] FILE", args, 1, noFlags, func(a admin, args []string) error {
+		target := args[0]
+		tmp := target + ".partial"
+		f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		n, err := a.Backup(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp, target)
+		}
+		if err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %s (%d bytes)\n", target, n)
+		return nil
+	})
 }
 
 func runForget(e *env, args []string) int {
-	fs := e.newFlags("forget", "USER [--channel line|slack] [--db FILE | --server URL]")
-	channel := fs.String("channel", "", "only this channel's data (line, slack); default: every channel")
-	af := addAdminFlags(fs)
-	if code := parse(fs, args); code >= 0 {
-		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	a, release, err := e.openAdmin(af)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk forget:", err)
-		return exitFail
-	}
-	defer release()
-	f, err := a.Forget(*channel, fs.Arg(0))
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk forget:", err)
-		return exitFail
-	}
-	fmt.Fprintf(e.stdout, "deleted %d conversations, %d cases, %d waiting messages\n", f.Conversations, f.Cases, f.Deliveries)
-	return exitOK
+	var channel *string
+	return e.adminCommand("forget", "[--channel line|slack] [--db FILE | --server URL] USER", args, 1,
+		func(fs *flag.FlagSet) func() error {
+			channel = fs.String("channel", "", "only this channel's data (line, slack); default: every channel")
+			return func() error { return nil }
+		},
+		func(a admin, args []string) error {
+			f, err := a.Forget(*channel, args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "deleted %d conversations, %d cases, %d waiting messages\n", f.Conversations, f.Cases, f.Deliveries)
+			return nil
+		})
 }
