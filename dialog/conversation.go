@@ -28,6 +28,7 @@ type Conversation struct {
 	Back     []Snapshot   `json:"back,omitempty"`    // earlier positions, newest last, for "back"
 	Turns    []Turn       `json:"turns,omitempty"`   // the recent exchange, for the staff summary
 	CaseID   string       `json:"case,omitempty"`    // the open case while Mode is handoff
+	Relayed  int          `json:"relayed,omitempty"` // messages passed to staff in this case
 	People   []string     `json:"people,omitempty"`  // who wrote, when the key is not a person (a thread)
 	Created  time.Time    `json:"created"`
 	Updated  time.Time    `json:"updated"`

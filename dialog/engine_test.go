@@ -495,7 +495,9 @@ func TestStaffCaseFlow(t *testing.T) {
 	if len(toStaff) != 1 || !strings.Contains(toStaff[0], "まだ画面が赤いままです") {
 		t.Errorf("staff thread got %q", toStaff)
 	}
-	if len(toUser) != 1 || !strings.Contains(toUser[0], "担当者が対応を始めました") || !strings.Contains(toUser[0], "LANケーブル") || strings.Contains(strings.Join(toUser, ""), "偽物") {
+	// the user was told their message reached staff, then got the staff reply
+	if len(toUser) != 2 || !strings.Contains(toUser[0], "担当者に届けました") || !strings.Contains(toUser[1], "担当者が対応を始めました") ||
+		!strings.Contains(toUser[1], "LANケーブル") || strings.Contains(strings.Join(toUser, ""), "偽物") {
 		t.Errorf("user got %q", toUser)
 	}
 	res, err = te.Staff(ctx, dialog.StaffEvent{EventID: "s2", Thread: "C-STAFF/100.1", Case: caseID, Staff: "<@S1>", Action: dialog.StaffResolve, Text: "ケーブルを抜いて再起動を案内", Topic: "ransomware"})

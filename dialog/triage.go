@@ -185,6 +185,11 @@ func (d *decider) text(raw string) {
 			return
 		}
 		d.fx.relay = text
+		if d.conv.Relayed == 0 {
+			// the first message after the hand-over: say it reached a person
+			d.say(d.msg("relay_waiting"))
+		}
+		d.conv.Relayed++
 		return
 	}
 	if n, ok := typedNumber(text); ok {
@@ -825,7 +830,7 @@ func (d *decider) escalate() {
 	d.fx.handoff = true
 	d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent, Staffed: true}
 	d.conv.push()
-	d.conv.Mode = modeHandoff
+	d.conv.Mode, d.conv.Relayed = modeHandoff, 0
 	// The case id is only known inside the transaction; Engine fills {case} in afterwards.
 	if d.policy.Hours != nil && !d.policy.Hours.OpenAt(d.now, d.kb.Holidays()) {
 		hours := ""

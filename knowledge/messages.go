@@ -57,7 +57,6 @@ var messageKeys = map[string]string{
 	"contacts_prompt":    "above the list of public contacts",
 	"open_now":           "marks a contact that is open now",
 	"closed_now":         "marks a contact that is closed now",
-	"bot_notice":         "one-line reminder that this is a bot",
 	"field_phone":        "contact card row: phone",
 	"field_email":        "contact card row: e-mail",
 	"field_url":          "contact card row: web site",

@@ -45,6 +45,7 @@ func commands() []command {
 		{"serve", "run the bot: HTTP server and every channel whose credentials are set", runServe},
 		{"line", "richmenu: create the default LINE rich menu from an image (LINE_CHANNEL_TOKEN)", runLine},
 		{"slack", "manifest: print the Slack app manifest to create the app from", runSlack},
+		{"bench", "load the real server with signed webhooks on fake LINE/Slack APIs: events/s, latency, memory", runBench},
 		{"stats", "figures per topic, cases, and what the bot could not answer", runStats},
 		{"report", "write the figures as one self-contained HTML page", runReport},
 		{"cases", "export: resolved cases as CSV in the columns of the seed consultations", runCases},

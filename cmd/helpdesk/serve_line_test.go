@@ -8,22 +8,17 @@ package main
 //	go test -run '^$' -bench LINEWebhook -benchtime 1x ./cmd/helpdesk          # server vs bare SDK
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,8 +27,6 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
-	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 )
 
 const (
@@ -148,211 +141,19 @@ func (s *lineServer) stop(t testing.TB) int {
 // metric reads the sum of a metric's samples from the server's /metrics.
 func metric(t testing.TB, base, name string) float64 {
 	t.Helper()
-	res, err := http.Get(base + "/metrics")
+	m, err := scrapeMetrics(context.Background(), base)
 	if err != nil {
 		t.Fatalf("GET /metrics: %v", err)
 	}
-	defer res.Body.Close()
-	sum := 0.0
-	sc := bufio.NewScanner(res.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, name+" ") && !strings.HasPrefix(line, name+"{") {
-			continue
-		}
-		if v, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64); err == nil {
-			sum += v
-		}
-	}
-	return sum
+	return m[name]
 }
 
 // waitOutboxEmpty waits until the server has delivered everything it queued.
 func waitOutboxEmpty(t testing.TB, base string, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for metric(t, base, "helpdesk_outbox_depth") != 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("outbox still holds %v entries after %v", metric(t, base, "helpdesk_outbox_depth"), within)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := drainOutbox(context.Background(), base, within); err != nil {
+		t.Fatal(err)
 	}
-}
-
-// replyTracker follows reply requests at the fake by reply token, which names the event they
-// answer.
-type replyTracker struct {
-	mu    sync.Mutex
-	count map[string]int
-	wait  map[string]chan time.Time
-}
-
-func newReplyTracker(fake *linefake.Server) *replyTracker {
-	rt := &replyTracker{count: map[string]int{}, wait: map[string]chan time.Time{}}
-	fake.OnRequest(rt.seen)
-	return rt
-}
-
-func (rt *replyTracker) seen(r linefake.Request) {
-	if r.API != "reply" {
-		return
-	}
-	rt.mu.Lock()
-	rt.count[r.ReplyToken]++
-	ch := rt.wait[r.ReplyToken]
-	delete(rt.wait, r.ReplyToken)
-	rt.mu.Unlock()
-	if ch != nil {
-		ch <- r.At
-	}
-}
-
-// expect returns a channel that receives the time the reply with token reaches the fake. Call
-// it before posting the event.
-func (rt *replyTracker) expect(token string) <-chan time.Time {
-	ch := make(chan time.Time, 1)
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	if rt.count[token] > 0 {
-		ch <- time.Now()
-		return ch
-	}
-	rt.wait[token] = ch
-	return ch
-}
-
-func (rt *replyTracker) replies(token string) int {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	return rt.count[token]
-}
-
-// lineScript is what the simulated users send, each starting at a different line: texts as
-// employees write them, and taps on the buttons the bot offers (menu, topics, actions).
-var lineScript = []struct{ text, choice string }{
-	{text: "ランサムウェアに感染したかも"},
-	{choice: "a:other"},
-	{text: "銀行を名乗るSMSのリンクを押してしまいました"},
-	{choice: "m:emergency"},
-	{choice: "t:phishing"},
-	{text: "パソコンの画面にウイルスに感染しましたと出て電話番号が表示されています"},
-	{choice: "a:restart"},
-	{choice: "m:prevention"},
-	{text: "テレワークのセキュリティ対策を知りたい"},
-	{choice: "a:other"},
-	{text: "取引先を名乗るメールで振込先の変更を頼まれました"},
-	{choice: "m:contacts"},
-	{text: "Emotetに感染したかもしれません"},
-	{choice: "a:resolved"},
-	{text: "会社の名前を使った偽の通販サイトがあります"},
-	{choice: "t:ransomware"},
-	{text: "サーバーに不正アクセスされたようです"},
-	{choice: "a:restart"},
-	{text: "迷惑メールが毎日たくさん届きます"},
-	{text: "ありがとうございました"},
-}
-
-// scriptEvent builds message n of user, now (so its reply token is fresh).
-func scriptEvent(user string, n int) linefake.Event {
-	s := lineScript[n%len(lineScript)]
-	if s.choice != "" {
-		return linefake.Postback(user, s.choice)
-	}
-	return linefake.Text(user, s.text)
-}
-
-type loadConfig struct {
-	url       string
-	users     int
-	perUser   int
-	userBase  int  // user ids start here, so rounds on one server use new users
-	redeliver bool // post every tenth event a second time, as LINE's redelivery
-	tracker   *replyTracker
-}
-
-type loadResult struct {
-	events, redelivered int
-	tokens              []string        // the reply token of every event
-	latency             []time.Duration // webhook posted → reply at LINE
-	webhookMax          time.Duration   // the slowest webhook answer
-	wall                time.Duration
-	errs                []string
-}
-
-// driveLoad has cfg.users users talk at once, each sending cfg.perUser messages one after the
-// other, each after the reply to the previous one arrived (as people do).
-func driveLoad(ctx context.Context, cfg loadConfig) loadResult {
-	var (
-		mu  sync.Mutex
-		res loadResult
-		wg  sync.WaitGroup
-	)
-	fail := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(res.errs) < 20 {
-			res.errs = append(res.errs, fmt.Sprintf(format, args...))
-		}
-	}
-	start := time.Now()
-	for u := range cfg.users {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			user := linefake.UserID(cfg.userBase + u)
-			for i := range cfg.perUser {
-				ev := scriptEvent(user, u+i)
-				arrived := cfg.tracker.expect(ev.ReplyToken)
-				t0 := time.Now()
-				status, err := linefake.Post(ctx, cfg.url, lineTestSecret, ev)
-				took := time.Since(t0)
-				if err != nil || status != http.StatusOK {
-					fail("user %d message %d: webhook answered %d, %v", u, i, status, err)
-					return
-				}
-				redelivered := false
-				if cfg.redeliver && (u*cfg.perUser+i)%10 == 3 {
-					status, err := linefake.Post(ctx, cfg.url, lineTestSecret, ev.Redelivered())
-					if err != nil || status != http.StatusOK {
-						fail("user %d message %d: redelivery answered %d, %v", u, i, status, err)
-						return
-					}
-					redelivered = true
-				}
-				select {
-				case at := <-arrived:
-					mu.Lock()
-					res.events++
-					res.tokens = append(res.tokens, ev.ReplyToken)
-					res.latency = append(res.latency, at.Sub(t0))
-					res.webhookMax = max(res.webhookMax, took)
-					if redelivered {
-						res.redelivered++
-					}
-					mu.Unlock()
-				case <-time.After(2 * time.Minute):
-					fail("user %d message %d (%q): no reply within 2 minutes", u, i, lineScript[(u+i)%len(lineScript)])
-					return
-				case <-ctx.Done():
-					fail("user %d: %v", u, ctx.Err())
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	res.wall = time.Since(start)
-	return res
-}
-
-func percentile(ds []time.Duration, p float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := int(float64(len(s))*p+0.5) - 1
-	return s[min(max(i, 0), len(s)-1)]
 }
 
 // TestServeLINE runs the whole program once with LINE on, posts webhooks built from LINE's
@@ -546,13 +347,12 @@ func TestServeLINELoad(t *testing.T) {
 	users, perUser := loadSize(t)
 	fake := linefake.New(lineTestToken)
 	t.Cleanup(fake.Close)
-	tracker := newReplyTracker(fake)
+	load := lineLoad(fake, lineTestSecret)
 	srv := startLineServe(t, fake)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
-	res := driveLoad(ctx, loadConfig{url: srv.url + "/line/webhook", users: users, perUser: perUser,
-		redeliver: true, tracker: tracker})
+	res := driveLoad(ctx, load, srv.url, loadSpec{users: users, perUser: perUser, redeliver: 0.1})
 	for _, e := range res.errs {
 		t.Error(e)
 	}
@@ -560,31 +360,34 @@ func TestServeLINELoad(t *testing.T) {
 		t.FailNow()
 	}
 	waitOutboxEmpty(t, srv.url, 30*time.Second)
-	if want := users * perUser; res.events != want {
-		t.Errorf("%d events got their reply, want %d", res.events, want)
+	answered := len(res.latency)
+	if want := users * perUser; answered != want {
+		t.Errorf("%d events got their reply, want %d", answered, want)
 	}
-	for _, tok := range res.tokens {
-		if n := tracker.replies(tok); n != 1 {
-			t.Errorf("an event was answered %d times, want once", n)
-		}
+	if once, missing, twice := res.tally(load.tracker); missing != 0 || twice != 0 {
+		t.Errorf("of %d events, %d were answered once, %d never and %d more than once; want all once", res.sent, once, missing, twice)
 	}
 	st := fake.Stats()
 	if st.InvalidTokens != 0 || st.Conflicts != 0 {
 		t.Errorf("LINE saw %d reused reply tokens and %d repeated retry keys, want none (nothing sent twice)", st.InvalidTokens, st.Conflicts)
 	}
-	if st.Replies != res.events {
-		t.Errorf("LINE accepted %d replies for %d events", st.Replies, res.events)
+	if st.Replies != answered {
+		t.Errorf("LINE accepted %d replies for %d events", st.Replies, answered)
+	}
+	if want := users * perUser / 10; res.redelivered != want {
+		t.Errorf("%d events were redelivered, want a tenth: %d", res.redelivered, want)
 	}
 	if got := metric(t, srv.url, "helpdesk_duplicate_events_total"); int(got) != res.redelivered {
 		t.Errorf("the server dropped %v events as duplicates, want the %d redeliveries", got, res.redelivered)
 	}
-	if res.webhookMax > 2*time.Second {
-		t.Errorf("the slowest webhook answer took %v, want well within LINE's 2 s", res.webhookMax)
+	slowest := percentile(res.acks, 1)
+	if slowest > 2*time.Second {
+		t.Errorf("the slowest webhook answer took %v, want well within LINE's 2 s", slowest)
 	}
 	t.Logf("%d users × %d messages (%d redelivered): %.0f events/s, webhook→reply p50 %v p99 %v, slowest webhook %v, %d pushes",
-		users, perUser, res.redelivered, float64(res.events)/res.wall.Seconds(),
+		users, perUser, res.redelivered, res.eventsPerSec(),
 		percentile(res.latency, 0.5).Round(time.Millisecond), percentile(res.latency, 0.99).Round(time.Millisecond),
-		res.webhookMax.Round(time.Millisecond), st.Pushes)
+		slowest.Round(time.Millisecond), st.Pushes)
 }
 
 // faultRig is a server and a fake LINE for one outage.
@@ -603,7 +406,7 @@ type faultRig struct {
 func newFaultRig(t *testing.T) *faultRig {
 	fake := linefake.New(lineTestToken)
 	t.Cleanup(fake.Close)
-	r := &faultRig{fake: fake, tracker: newReplyTracker(fake), srv: startLineServe(t, fake)}
+	r := &faultRig{fake: fake, tracker: trackLINE(fake), srv: startLineServe(t, fake)}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	r.ctx = ctx
@@ -774,7 +577,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	}
 	fake := linefake.New(lineTestToken)
 	t.Cleanup(fake.Close)
-	tracker := newReplyTracker(fake)
+	tracker := trackLINE(fake)
 	db := filepath.Join(t.TempDir(), "helpdesk.db")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -899,48 +702,10 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	}
 }
 
-// bareHandler is the baseline of the benchmark: the LINE SDK's own way of answering, with no
-// state, no dedupe and no outbox. It verifies and parses with webhook.ParseRequest and answers
-// each text or postback with ReplyMessage inside the webhook.
-func bareHandler(apiBase string) http.Handler {
-	api, err := messaging_api.NewMessagingApiAPI(lineTestToken, messaging_api.WithEndpoint(apiBase),
-		messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}))
-	if err != nil {
-		panic(err)
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cb, err := webhook.ParseRequest(lineTestSecret, r)
-		if err != nil {
-			if errors.Is(err, webhook.ErrInvalidSignature) {
-				w.WriteHeader(http.StatusBadRequest)
-			} else {
-				w.WriteHeader(http.StatusInternalServerError)
-			}
-			return
-		}
-		for _, ev := range cb.Events {
-			var token, text string
-			switch e := ev.(type) {
-			case webhook.MessageEvent:
-				if m, ok := e.Message.(webhook.TextMessageContent); ok {
-					token, text = e.ReplyToken, m.Text
-				}
-			case webhook.PostbackEvent:
-				token, text = e.ReplyToken, e.Postback.Data
-			}
-			if token != "" {
-				api.ReplyMessage(&messaging_api.ReplyMessageRequest{ReplyToken: token,
-					Messages: []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: text}}})
-			}
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-}
-
-// BenchmarkLINEWebhook measures the real server against the bare SDK handler in the same run,
-// on the same fake LINE: several rounds of users talking at once, alternating, reporting the
-// medians of events/s and of the webhook-to-reply p99, and their ratio. b.N is not used: run it
-// with -benchtime 1x.
+// BenchmarkLINEWebhook measures the real server against the bare SDK handler (line.BareHandler)
+// in the same run, on the same fake LINE: the load of `helpdesk bench --channel line --ceiling`,
+// several rounds of users talking at once, reporting the medians of events/s and of the
+// webhook-to-reply p99, and their ratio. b.N is not used: run it with -benchtime 1x.
 //
 //	go test -run '^$' -bench LINEWebhook -benchtime 1x ./cmd/helpdesk
 //
@@ -952,51 +717,29 @@ func BenchmarkLINEWebhook(b *testing.B) {
 			b.Fatalf("HELPDESK_LINE_BENCH=%s: want ROUNDSxUSERSxMESSAGES", v)
 		}
 	}
-	fake := linefake.New(lineTestToken)
-	defer fake.Close()
-	tracker := newReplyTracker(fake)
-	srv := startLineServe(b, fake)
-	bare := httptest.NewServer(bareHandler(fake.URL))
-	defer bare.Close()
+	rep, err := bench(context.Background(), benchOptions{channels: []string{"line"}, rounds: rounds, ceiling: true,
+		spec: loadSpec{users: users, perUser: perUser}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !rep.OK {
+		b.Fatalf("not every event was answered exactly once: %q", rep.Problems)
+	}
+	reportBench(b, rep)
+}
 
-	type sample struct{ rate, p50, p99 float64 }
-	results := map[string][]sample{}
-	ctx := context.Background()
-	for round := range rounds {
-		for i, target := range []struct{ name, url string }{{"server", srv.url}, {"bare_sdk", bare.URL}} {
-			res := driveLoad(ctx, loadConfig{url: target.url + "/line/webhook", users: users, perUser: perUser,
-				userBase: (2*round + i) * users, tracker: tracker})
-			if len(res.errs) > 0 {
-				b.Fatalf("%s round %d: %v", target.name, round, res.errs)
-			}
-			results[target.name] = append(results[target.name], sample{
-				rate: float64(res.events) / res.wall.Seconds(),
-				p50:  float64(percentile(res.latency, 0.5)) / 1e6,
-				p99:  float64(percentile(res.latency, 0.99)) / 1e6,
-			})
+// reportBench reports the medians of a bench run as the benchmark's metrics and logs its table.
+func reportBench(b *testing.B, rep *benchReport) {
+	for _, c := range rep.Channels {
+		b.ReportMetric(c.Serve.Median.EventsPerSec, "server-events/s")
+		b.ReportMetric(c.Serve.Median.P99, "server-p99-ms")
+		if c.Bare != nil {
+			b.ReportMetric(c.Bare.Median.EventsPerSec, "bare-events/s")
+			b.ReportMetric(c.Bare.Median.P99, "bare-p99-ms")
+			b.ReportMetric(c.RateRatio, "throughput-ratio")
 		}
 	}
-	median := func(xs []sample, f func(sample) float64) float64 {
-		v := make([]float64, len(xs))
-		for i, x := range xs {
-			v[i] = f(x)
-		}
-		sort.Float64s(v)
-		return v[len(v)/2]
-	}
-	rate := func(s sample) float64 { return s.rate }
-	p50 := func(s sample) float64 { return s.p50 }
-	p99 := func(s sample) float64 { return s.p99 }
-	s, bs := results["server"], results["bare_sdk"]
-	b.ReportMetric(median(s, rate), "server-events/s")
-	b.ReportMetric(median(s, p99), "server-p99-ms")
-	b.ReportMetric(median(bs, rate), "bare-events/s")
-	b.ReportMetric(median(bs, p99), "bare-p99-ms")
-	b.Logf("\n%d rounds of %d users × %d messages each, medians:\n"+
-		"| handler  | events/s | webhook→reply p50 | p99 |\n|---|---|---|---|\n"+
-		"| server   | %.0f | %.1f ms | %.1f ms |\n| bare SDK | %.0f | %.1f ms | %.1f ms |\n"+
-		"server/bare: events/s ×%.2f, p99 ×%.2f",
-		rounds, users, perUser,
-		median(s, rate), median(s, p50), median(s, p99), median(bs, rate), median(bs, p50), median(bs, p99),
-		median(s, rate)/median(bs, rate), median(s, p99)/median(bs, p99))
+	var out strings.Builder
+	rep.writeText(&out)
+	b.Logf("\n%s", out.String())
 }

@@ -15,21 +15,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
-	slackapi "github.com/slack-go/slack"
-	"github.com/slack-go/slack/slackevents"
 )
 
 const (
@@ -487,128 +482,11 @@ func TestServeSlackSettings(t *testing.T) {
 
 // ---- benchmark
 
-// slackLoadResult is one load run: events per second (from the first request to the last reply) and
-// the event-to-reply latencies (from posting the signed event to the fake receiving the reply).
-type slackLoadResult struct {
-	perSec float64
-	p50    time.Duration
-	p99    time.Duration
-	ack99  time.Duration // the request's own p99: verify, commit, answer 200
-}
-
-// slackLoad posts events signed messages from as many users (each its own direct message
-// channel: Slack's pacing is per channel) with conc clients, and waits for every first reply.
-func slackLoad(b *testing.B, fake *slackfake.Server, url string, events, conc int) slackLoadResult {
-	b.Helper()
-	texts := []string{"ランサムウェアに感染したかも", "銀行を名乗るSMSのリンクを開いてしまった", "パスワードを使い回していて不安です", "こんにちは"}
-	bodies := make([]slackfake.Body, events)
-	for i := range bodies {
-		bodies[i] = slackfake.IM(fmt.Sprintf("EvLoad%06d", i), fmt.Sprintf("U%06d", i), texts[i%len(texts)])
-	}
-	var mu sync.Mutex
-	sent := make(map[string]time.Time, events)
-	got := make(map[string]time.Duration, events)
-	var last atomic.Int64
-	fake.OnPost(func(p slackfake.Post) {
-		mu.Lock()
-		defer mu.Unlock()
-		if _, ok := got[p.Channel]; !ok {
-			if s, ok := sent[p.Channel]; ok {
-				got[p.Channel] = p.At.Sub(s)
-				last.Store(p.At.UnixNano())
-			}
-		}
-	})
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
-	var next atomic.Int64
-	var failed atomic.Int64
-	acks := make([]time.Duration, events)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range conc {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= events {
-					return
-				}
-				req, _ := slackfake.NewRequest(context.Background(), url+"/slack/events", slackTestSecret, bodies[i])
-				mu.Lock()
-				at := time.Now()
-				sent[fmt.Sprintf("DU%06d", i)] = at
-				mu.Unlock()
-				res, err := client.Do(req)
-				acks[i] = time.Since(at)
-				if err != nil || res.StatusCode != http.StatusOK {
-					failed.Add(1)
-					continue
-				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-			}
-		})
-	}
-	wg.Wait()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err := fake.WaitUntil(ctx, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(got) >= events-int(failed.Load())
-	})
-	if err != nil || failed.Load() > 0 {
-		b.Fatalf("load: %d requests failed, %v", failed.Load(), err)
-	}
-	mu.Lock()
-	lat := make([]time.Duration, 0, len(got))
-	for _, d := range got {
-		lat = append(lat, d)
-	}
-	mu.Unlock()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	elapsed := time.Unix(0, last.Load()).Sub(start)
-	slices.Sort(acks)
-	return slackLoadResult{perSec: float64(events) / elapsed.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100],
-		ack99: acks[len(acks)*99/100]}
-}
-
-// bareSlack is the baseline: a slack-go handler with no state at all. It verifies, parses and
-// posts an echo, as the SDK's examples do.
-func bareSlack(fake *slackfake.Server) http.Handler {
-	api := slackapi.New(slackTestToken, slackapi.OptionAPIURL(fake.APIURL()),
-		slackapi.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		if err != nil {
-			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		sv, err := slackapi.NewSecretsVerifier(r.Header, slackTestSecret)
-		if err == nil {
-			sv.Write(body)
-			err = sv.Ensure()
-		}
-		if err != nil {
-			http.Error(w, "bad signature", http.StatusUnauthorized)
-			return
-		}
-		ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
-		if err == nil && ev.Type == slackevents.CallbackEvent {
-			if m, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent); ok && m.BotID == "" {
-				if _, _, err := api.PostMessageContext(r.Context(), m.Channel, slackapi.MsgOptionText("受け付けました: "+m.Text, false)); err != nil {
-					http.Error(w, "post failed", http.StatusInternalServerError)
-					return
-				}
-			}
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-}
-
 // BenchmarkSlackServe measures events/s and event-to-reply latency of `helpdesk serve` (bbolt
-// commit per event, outbox, sender) beside a bare slack-go handler, in the same run: several
-// rounds each, medians reported. HELPDESK_SLACK_BENCH=EVENTSxCLIENTS sets the load (default
-// 1000x32); each event comes from its own user, as Slack paces posts per channel.
+// commit per event, outbox, sender) beside the bare slack-go handler (slack.BareHandler), in the
+// same run: the load of `helpdesk bench --channel slack --ceiling`, several rounds, medians
+// reported. b.N is not used: run it with -benchtime 1x. HELPDESK_SLACK_BENCH=EVENTSxCLIENTS
+// sets the load (default 1000x32); each event comes from its own user, one message each.
 func BenchmarkSlackServe(b *testing.B) {
 	events, conc := 1000, 32
 	if v := os.Getenv("HELPDESK_SLACK_BENCH"); v != "" {
@@ -619,43 +497,13 @@ func BenchmarkSlackServe(b *testing.B) {
 			b.Fatalf("HELPDESK_SLACK_BENCH=%s: want EVENTSxCLIENTS such as 1000x32", v)
 		}
 	}
-	const rounds = 3
-	var serveRes, bareRes []slackLoadResult
-	for range b.N {
-		for r := range rounds {
-			fake := slackfake.New(slackTestToken)
-			fake.SkipBlockCheck = true
-			srv := startSlackServe(b, slackVars(fake, filepath.Join(b.TempDir(), fmt.Sprintf("bench%d.db", r))))
-			serveRes = append(serveRes, slackLoad(b, fake, srv.url, events, conc))
-			srv.stop()
-			fake.Close()
-
-			fake = slackfake.New(slackTestToken)
-			fake.SkipBlockCheck = true
-			bare := httptest.NewServer(bareSlack(fake))
-			bareRes = append(bareRes, slackLoad(b, fake, bare.URL, events, conc))
-			bare.Close()
-			fake.Close()
-		}
+	rep, err := bench(context.Background(), benchOptions{channels: []string{"slack"}, rounds: 3, ceiling: true,
+		spec: loadSpec{users: events, perUser: 1, clients: conc}})
+	if err != nil {
+		b.Fatal(err)
 	}
-	med := func(rs []slackLoadResult, f func(slackLoadResult) float64) float64 {
-		v := make([]float64, len(rs))
-		for i, r := range rs {
-			v[i] = f(r)
-		}
-		sort.Float64s(v)
-		return v[len(v)/2]
+	if !rep.OK {
+		b.Fatalf("not every event was answered exactly once: %q", rep.Problems)
 	}
-	perSec := func(r slackLoadResult) float64 { return r.perSec }
-	p50 := func(r slackLoadResult) float64 { return float64(r.p50) / float64(time.Millisecond) }
-	p99 := func(r slackLoadResult) float64 { return float64(r.p99) / float64(time.Millisecond) }
-	ack99 := func(r slackLoadResult) float64 { return float64(r.ack99) / float64(time.Millisecond) }
-	b.ReportMetric(med(serveRes, perSec), "serve-events/s")
-	b.ReportMetric(med(serveRes, p99), "serve-p99-ms")
-	b.ReportMetric(med(bareRes, perSec), "bare-events/s")
-	b.ReportMetric(med(bareRes, p99), "bare-p99-ms")
-	b.ReportMetric(med(serveRes, perSec)/med(bareRes, perSec), "throughput-ratio")
-	b.Logf("%d events from %d users, %d clients, median of %d rounds:", events, events, conc, len(serveRes))
-	b.Logf("  helpdesk serve: %7.0f events/s  reply p50 %6.1f ms  p99 %6.1f ms  (ack p99 %5.1f ms)", med(serveRes, perSec), med(serveRes, p50), med(serveRes, p99), med(serveRes, ack99))
-	b.Logf("  bare slack-go:  %7.0f events/s  reply p50 %6.1f ms  p99 %6.1f ms  (ack p99 %5.1f ms)", med(bareRes, perSec), med(bareRes, p50), med(bareRes, p99), med(bareRes, ack99))
+	reportBench(b, rep)
 }

@@ -44,6 +44,16 @@ const DefaultTokenTTL = time.Minute
 type Server struct {
 	// URL is the base URL to give the bot (LINE_API_BASE), such as http://127.0.0.1:40123.
 	URL string
+	// SkipMessageCheck keeps the messages of replies and pushes as raw JSON (Message.Raw only)
+	// without decoding them or checking them against LINE's limits. Load tools set it, so that
+	// they measure the bot rather than the fake, which shares the CPU; functional tests leave it
+	// off. Set it before the first request.
+	SkipMessageCheck bool
+	// Forget keeps no record of what the fake accepts: Requests, Messages and Loadings stay
+	// empty, while OnRequest, WaitUntil and Stats still see everything (reply tokens are still
+	// single-use). Load tools set it, so that the fake's memory does not grow with the load. Set
+	// it before the first request.
+	Forget bool
 
 	token   string
 	srv     *httptest.Server
@@ -52,8 +62,9 @@ type Server struct {
 
 	mu         sync.Mutex
 	tokenTTL   time.Duration
-	usedTokens map[string]bool
-	retryKeys  map[string]string // accepted retry key → request id
+	usedTokens map[string]time.Time // used reply token → when it was issued
+	pruneAt    int                  // with Forget: forget expired used tokens when there are this many
+	retryKeys  map[string]string    // accepted retry key → request id
 	seq        int
 	requests   []Request
 	messages   []Message
@@ -158,7 +169,7 @@ func New(token string) *Server {
 		token:      token,
 		closing:    make(chan struct{}),
 		tokenTTL:   DefaultTokenTTL,
-		usedTokens: map[string]bool{},
+		usedTokens: map[string]time.Time{},
 		retryKeys:  map[string]string{},
 		left:       map[string]bool{},
 		changed:    make(chan struct{}),
@@ -188,6 +199,12 @@ func (s *Server) Close() {
 	s.once.Do(func() { close(s.closing) })
 	s.srv.Close()
 }
+
+// DropConnections closes every connection clients hold to the fake, as when the platform's
+// front end restarts; clients reconnect on their next request. A load tool calls it between
+// rounds, so that the idle connections of a bot it has stopped do not linger, with their
+// buffers, until they time out. Requests in flight fail.
+func (s *Server) DropConnections() { s.srv.CloseClientConnections() }
 
 // SetTokenTTL sets how long reply tokens stay valid after their event (DefaultTokenTTL).
 func (s *Server) SetTokenTTL(d time.Duration) {
@@ -480,7 +497,17 @@ func (s *Server) message(api string) http.HandlerFunc {
 				Details: []errorDetail{{Message: "must be specified", Property: "to"}}})
 			return
 		}
-		msgs, details := checkMessages(req.Messages)
+		var (
+			msgs    []Message
+			details []errorDetail
+		)
+		if s.SkipMessageCheck {
+			for _, raw := range req.Messages {
+				msgs = append(msgs, Message{Raw: raw})
+			}
+		} else {
+			msgs, details = checkMessages(req.Messages)
+		}
 		if len(details) > 0 {
 			s.reject(w, http.StatusBadRequest, lineError{
 				Message: fmt.Sprintf("The request body has %d error(s)", len(details)), Details: details})
@@ -493,13 +520,23 @@ func (s *Server) message(api string) http.HandlerFunc {
 		switch api {
 		case "reply":
 			tok, ok := parseReplyToken(req.ReplyToken)
-			if !ok || s.usedTokens[req.ReplyToken] || now.Sub(time.UnixMilli(tok.Issued)) > s.tokenTTL {
+			_, used := s.usedTokens[req.ReplyToken]
+			if !ok || used || now.Sub(time.UnixMilli(tok.Issued)) > s.tokenTTL {
 				s.stats.InvalidTokens++
 				s.mu.Unlock()
 				writeJSON(w, http.StatusBadRequest, lineError{Message: "Invalid reply token"})
 				return
 			}
-			s.usedTokens[req.ReplyToken] = true
+			s.usedTokens[req.ReplyToken] = time.UnixMilli(tok.Issued)
+			if s.Forget && len(s.usedTokens) >= max(s.pruneAt, 1<<14) {
+				// An expired token is refused whether it was used or not: forget those.
+				for t, issued := range s.usedTokens {
+					if now.Sub(issued) > s.tokenTTL {
+						delete(s.usedTokens, t)
+					}
+				}
+				s.pruneAt = 2 * len(s.usedTokens)
+			}
 			to = tok.To
 			s.stats.Replies++
 		case "push":
@@ -527,8 +564,10 @@ func (s *Server) message(api string) http.HandlerFunc {
 			m.To, m.API, m.Request, m.At = to, api, id, now
 			rec.Messages = append(rec.Messages, m)
 		}
-		s.requests = append(s.requests, rec)
-		s.messages = append(s.messages, rec.Messages...)
+		if !s.Forget {
+			s.requests = append(s.requests, rec)
+			s.messages = append(s.messages, rec.Messages...)
+		}
 		s.changedLocked()
 		hook := s.onRequest
 		s.mu.Unlock()
@@ -778,7 +817,9 @@ func (s *Server) loading(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.loadings = append(s.loadings, req.ChatID)
+	if !s.Forget {
+		s.loadings = append(s.loadings, req.ChatID)
+	}
 	s.changedLocked()
 	s.mu.Unlock()
 	writeJSON(w, http.StatusAccepted, struct{}{})

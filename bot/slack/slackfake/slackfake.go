@@ -50,6 +50,10 @@ type Server struct {
 	// Slack's limits. Benchmarks set it, so that they measure the bot rather than the fake
 	// (which shares the CPU); functional tests leave it off.
 	SkipBlockCheck bool
+	// Forget keeps no record of the messages the fake accepts: Posts and Ephemerals stay empty,
+	// while OnPost, WaitUntil and Calls still see everything. Load tools set it, so that the
+	// fake's memory does not grow with the load. Set it before the first request.
+	Forget bool
 
 	token string
 	srv   *httptest.Server
@@ -265,6 +269,12 @@ func (s *Server) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }
+
+// DropConnections closes every HTTP connection clients hold to the fake, as when the
+// platform's front end restarts; clients reconnect on their next request. A load tool calls it
+// between rounds, so that the idle connections of a bot it has stopped do not linger, with their
+// buffers, until they time out. Requests in flight fail; a Socket Mode connection stays.
+func (s *Server) DropConnections() { s.srv.CloseClientConnections() }
 
 // ---- failure injection (chat.postMessage)
 
@@ -528,7 +538,9 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Value
 	}
 	s.mu.Lock()
 	p.TS, p.At = s.nextTS(), time.Now()
-	s.posts = append(s.posts, p)
+	if !s.Forget {
+		s.posts = append(s.posts, p)
+	}
 	s.changedLocked()
 	hook := s.onPost
 	s.mu.Unlock()
@@ -552,7 +564,9 @@ func (s *Server) postEphemeral(w http.ResponseWriter, _ *http.Request, f url.Val
 	}
 	s.mu.Lock()
 	p.TS, p.At = s.nextTS(), time.Now()
-	s.ephems = append(s.ephems, p)
+	if !s.Forget {
+		s.ephems = append(s.ephems, p)
+	}
 	s.changedLocked()
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true, "message_ts": p.TS})

@@ -1,0 +1,92 @@
+package slack
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// BareHandler returns the ceiling for benchmarks: verify, parse, reply, no state. It is
+// slack-go's own way of answering, as its examples do: the body is checked with
+// slack.NewSecretsVerifier against signingSecret, an Events API body is decoded with
+// slackevents.ParseEvent and an interaction with slack.InteractionCallback, and each direct
+// message or button press is answered at once, inside the request, by a chat.postMessage of its
+// own text (or button value) into its channel through the Web API at apiURL with botToken. There
+// is no engine, database, dedupe, outbox or pacing. A retry (X-Slack-Retry-Num) is acknowledged
+// and not answered, which a handler without state can do. It serves the Events API and
+// interactions alike, whatever the path. client makes the calls; nil means a client with a
+// 10-second timeout.
+//
+// The production handlers are Bot.Events and Bot.Interactions; BareHandler exists so that
+// `helpdesk bench` can measure what the SDK alone achieves on the same machine, without importing
+// the SDK outside this package.
+func BareHandler(signingSecret, botToken, apiURL string, client *http.Client) http.Handler {
+	if client == nil {
+		client = newHTTPClient()
+	}
+	base, baseErr := CheckAPIURL(apiURL)
+	api := slackapi.New(botToken, slackapi.OptionAPIURL(base), slackapi.OptionHTTPClient(client))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if baseErr != nil {
+			http.Error(w, "bare handler: bad API URL", http.StatusInternalServerError)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		sv, err := slackapi.NewSecretsVerifier(r.Header, signingSecret)
+		if err == nil {
+			sv.Write(body)
+			err = sv.Ensure()
+		}
+		if err != nil {
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		if r.Header.Get("X-Slack-Retry-Num") != "" {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		channel, text := bareMessage(body)
+		if channel != "" && text != "" {
+			if _, _, err := api.PostMessageContext(r.Context(), channel, slackapi.MsgOptionText(text, false)); err != nil {
+				http.Error(w, "post failed", http.StatusInternalServerError)
+				return
+			}
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// bareMessage returns where a request for BareHandler is answered and with what: a direct
+// message's channel and text, or a pressed button's channel and value; "" for anything else.
+func bareMessage(body []byte) (channel, text string) {
+	if len(body) > 0 && body[0] != '{' { // an interaction: form-encoded, in "payload"
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return "", ""
+		}
+		var ic slackapi.InteractionCallback
+		if json.Unmarshal([]byte(form.Get("payload")), &ic) != nil || ic.Type != slackapi.InteractionTypeBlockActions {
+			return "", ""
+		}
+		if len(ic.ActionCallback.BlockActions) == 0 {
+			return "", ""
+		}
+		return ic.Container.ChannelID, ic.ActionCallback.BlockActions[0].Value
+	}
+	ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
+	if err != nil || ev.Type != slackevents.CallbackEvent {
+		return "", ""
+	}
+	if m, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent); ok && m.BotID == "" && m.User != "" {
+		return m.Channel, m.Text
+	}
+	return "", ""
+}

@@ -1,0 +1,821 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot/line"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+)
+
+// What the bench's fake platforms and the server under test share. They never leave this
+// process.
+const (
+	benchLineSecret  = "bench-line-channel-secret"
+	benchLineToken   = "bench-line-channel-token"
+	benchSlackToken  = "xoxb-bench-bot-token"
+	benchSlackSecret = "bench-slack-signing-secret-0123"
+)
+
+// The goals of issue 8, which the report checks.
+const (
+	goalRatio   = 0.5 // events/s of the server over the bare SDK's, at least
+	goalP99     = 50 * time.Millisecond
+	goalP99Rate = 1000              // events/s at which goalP99 holds
+	goalMemory  = 100 * 1000 * 1000 // bytes of resident memory, at most
+)
+
+// benchOptions is one run of the bench.
+type benchOptions struct {
+	channels []string // "line", "slack"
+	spec     loadSpec // users, perUser, clients, redeliver, rate
+	rounds   int
+	ceiling  bool // also run the bare SDK handlers
+	reloads  int  // POST /admin/reload per round
+	// getenv gives HELPDESK_KNOWLEDGE and HELPDESK_LOG_LEVEL to pass on to the server.
+	getenv func(string) string
+	// progress gets a line as each phase starts; nil: none.
+	progress io.Writer
+	// heapProfile, when set, is where a heap profile goes after the last round's loads.
+	heapProfile string
+	// process runs the server as a child process instead of in this one, so that its memory
+	// figures are its own.
+	process bool
+}
+
+// runBench is `helpdesk bench`: the load test of issue 8. It starts fake LINE and Slack APIs on
+// loopback and the real server (run … serve) in this process, has many users send it signed
+// webhooks, checks that every event got exactly one reply, and reports events/s, latency,
+// start-up, reload and memory, beside the bare SDK handlers with --ceiling. It exits 1 when an
+// event sent to the server got no reply or two.
+func runBench(e *env, args []string) int {
+	fs := e.newFlags("bench", "[--channel line|slack|all] [--users N] [--messages M] [--clients C] [--redeliver P] [--rate R] [--rounds K] [--ceiling] [--json] [--process] [--cpuprofile FILE] [--memprofile FILE]")
+	channel := fs.String("channel", "all", "which platform to load: line, slack or all")
+	users := fs.Int("users", 200, "users talking at once")
+	messages := fs.Int("messages", 20, "messages per user")
+	clients := fs.Int("clients", 64, "webhook requests in flight at most")
+	redeliver := fs.Float64("redeliver", 0.1, "fraction of events also sent a second time as the platform's redelivery")
+	rate := fs.Float64("rate", 0, "events a second, open loop (latency at that rate); 0: as fast as the server answers, closed loop")
+	rounds := fs.Int("rounds", 1, "rounds; the report gives each round and the medians")
+	ceiling := fs.Bool("ceiling", false, "also run the bare SDK handlers under the same load, and print the ratios")
+	reloads := fs.Int("reloads", 5, "knowledge reloads (POST /admin/reload) timed after each round's load")
+	asJSON := fs.Bool("json", false, "print the report as a JSON object")
+	process := fs.Bool("process", false, "run the server as a child process (this binary's serve) instead of in this process, so that its memory is measured alone; --cpuprofile then leaves it out")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server, fakes and load: all in this process) to `file`")
+	memProfile := fs.String("memprofile", "", "write a heap profile, taken after the last round's loads while the server still runs, to `file`")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	opts := benchOptions{spec: loadSpec{users: *users, perUser: *messages, clients: *clients, redeliver: *redeliver, rate: *rate},
+		rounds: *rounds, ceiling: *ceiling, reloads: *reloads, getenv: e.getenv, progress: e.stderr, heapProfile: *memProfile, process: *process}
+	switch *channel {
+	case "line", "slack":
+		opts.channels = []string{*channel}
+	case "all":
+		opts.channels = []string{"line", "slack"}
+	default:
+		fmt.Fprintf(e.stderr, "helpdesk bench: --channel %s: want line, slack or all\n", *channel)
+		return exitUsage
+	}
+	switch {
+	case fs.NArg() > 0:
+		fs.Usage()
+		return exitUsage
+	case *users <= 0 || *messages <= 0 || *clients <= 0 || *rounds <= 0 || *reloads < 0:
+		fmt.Fprintln(e.stderr, "helpdesk bench: --users, --messages, --clients and --rounds must be at least 1")
+		return exitUsage
+	case *redeliver < 0 || *redeliver > 1:
+		fmt.Fprintln(e.stderr, "helpdesk bench: --redeliver is a fraction between 0 and 1")
+		return exitUsage
+	case *rate < 0:
+		fmt.Fprintln(e.stderr, "helpdesk bench: --rate must not be negative")
+		return exitUsage
+	}
+
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "helpdesk bench: %v\n", err)
+			return exitFail
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(e.stderr, "helpdesk bench: cpu profile: %v\n", err)
+			return exitFail
+		}
+		defer pprof.StopCPUProfile()
+	}
+	rep, err := bench(e.ctx, opts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "helpdesk bench: %v\n", err)
+		return exitFail
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		rep.writeText(e.stdout)
+	}
+	if !rep.OK {
+		for _, p := range rep.Problems {
+			fmt.Fprintf(e.stderr, "helpdesk bench: %s\n", p)
+		}
+		return exitFail
+	}
+	return exitOK
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %v", err)
+	}
+	return f.Close()
+}
+
+// ---- the report
+
+// benchReport is what a run measured. Its JSON is what --json prints.
+type benchReport struct {
+	Config   benchConfig     `json:"config"`
+	Machine  machine         `json:"machine"`
+	Channels []channelReport `json:"channels"`
+	Server   serverReport    `json:"server"`
+	Goals    []goalResult    `json:"goals"`
+	// OK is true when every event sent to the server was answered exactly once.
+	OK       bool     `json:"ok"`
+	Problems []string `json:"problems,omitempty"`
+	// Notes are what went wrong with the bare handlers; they do not fail the run.
+	Notes []string `json:"notes,omitempty"`
+}
+
+type benchConfig struct {
+	Channels  []string `json:"channels"`
+	Users     int      `json:"users"`
+	Messages  int      `json:"messages_per_user"`
+	Clients   int      `json:"clients"`
+	Redeliver float64  `json:"redeliver"`
+	Rate      float64  `json:"rate"` // 0: closed loop
+	Rounds    int      `json:"rounds"`
+	Ceiling   bool     `json:"ceiling"`
+	// Process is true when the server ran as a child process: its memory figures are then its
+	// own, not the whole bench's.
+	Process bool `json:"process"`
+}
+
+type machine struct {
+	CPUs      int    `json:"cpus"`
+	GoVersion string `json:"go"`
+	OS        string `json:"os"`
+}
+
+// channelReport is one platform: the server, and the bare SDK handler beside it.
+type channelReport struct {
+	Channel string         `json:"channel"`
+	Serve   handlerReport  `json:"serve"`
+	Bare    *handlerReport `json:"bare,omitempty"`
+	// Ratios of the server's medians to the bare handler's.
+	RateRatio float64 `json:"events_per_sec_ratio,omitempty"`
+	P99Ratio  float64 `json:"p99_ratio,omitempty"`
+}
+
+type handlerReport struct {
+	Median figures   `json:"median"`
+	Rounds []figures `json:"rounds"`
+}
+
+// figures are one load's results; latencies in milliseconds.
+type figures struct {
+	EventsPerSec float64 `json:"events_per_sec"`
+	P50          float64 `json:"p50_ms"` // webhook sent → reply at the platform
+	P90          float64 `json:"p90_ms"`
+	P99          float64 `json:"p99_ms"`
+	Max          float64 `json:"max_ms"`
+	AckP99       float64 `json:"ack_p99_ms"`             // webhook sent → answered 2xx
+	LagP99       float64 `json:"send_lag_p99_ms"`        // open loop: sends behind schedule
+	Events       int     `json:"events"`                 // events sent
+	Once         int     `json:"answered_once"`          // answered exactly once
+	Missing      int     `json:"missing"`                // never answered
+	Twice        int     `json:"twice"`                  // answered more than once
+	Redelivered  int     `json:"redelivered"`            // also sent as a redelivery
+	Refused      int     `json:"refused,omitempty"`      // LINE refused a reused reply token or retry key
+	Pushes       int     `json:"pushes,omitempty"`       // LINE pushes (long replies, stale tokens)
+	Problems     int     `json:"problems,omitempty"`     // webhooks not answered 200, answers not come
+	Duplicates   float64 `json:"duplicates,omitempty"`   // events the server dropped as duplicates
+	ServerWarns  int     `json:"server_warns,omitempty"` // log lines at WARN or ERROR during the load
+	// From the server's own histograms, over the load: the mean time to commit an event (verify
+	// excluded; dedupe, decide, save, queue the reply, fsync) and of one delivery to the platform.
+	CommitMean   float64 `json:"commit_mean_ms,omitempty"`
+	DeliveryMean float64 `json:"delivery_mean_ms,omitempty"`
+}
+
+type serverReport struct {
+	StartupMS     float64   `json:"startup_ms"` // median: run called → "listening" logged
+	StartupRounds []float64 `json:"startup_rounds_ms"`
+	ReloadMS      float64   `json:"reload_ms"` // median of every timed POST /admin/reload
+	Reloads       int       `json:"reloads"`
+	// The largest values /metrics showed during and after the loads on the server: of the whole
+	// bench process (server, fake platforms, load, bare handlers), or with config.process of the
+	// server alone.
+	RSSMaxBytes  float64 `json:"rss_max_bytes"`
+	HeapMaxBytes float64 `json:"heap_max_bytes"`
+	Scrapes      int     `json:"scrapes"`
+}
+
+// goalResult is one goal of issue 8; Met is nil when this run did not measure it.
+type goalResult struct {
+	Goal     string `json:"goal"`
+	Measured string `json:"measured"`
+	Met      *bool  `json:"met"`
+}
+
+// ---- the run
+
+// bench runs opts.rounds rounds. Each starts a new server on a new database, loads it on each
+// channel in turn and, with opts.ceiling, the bare SDK handler after it under the same load, then
+// times reloads and stops the server. The fake platforms and the bare handlers live for the
+// whole run. It returns an error only when it could not measure; events not answered exactly
+// once make the report fail instead.
+func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
+	if opts.rounds <= 0 {
+		opts.rounds = 1
+	}
+	if opts.spec.clients <= 0 {
+		opts.spec.clients = opts.spec.users
+	}
+	progress := opts.progress
+	if progress == nil {
+		progress = io.Discard
+	}
+	getenv := opts.getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	dir, err := os.MkdirTemp("", "helpdesk-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+
+	rep := &benchReport{OK: true,
+		Config: benchConfig{Channels: opts.channels, Users: opts.spec.users, Messages: opts.spec.perUser, Clients: opts.spec.clients,
+			Redeliver: opts.spec.redeliver, Rate: opts.spec.rate, Rounds: opts.rounds, Ceiling: opts.ceiling, Process: opts.process},
+		Machine: machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}}
+
+	// The platforms, and the bare handlers on them, live for the whole run.
+	type platform struct {
+		name  string
+		load  *loadChannel
+		bare  string // the bare handler's URL
+		stats func() (refused, pushes int)
+		drop  func() // closes the connections to the fake
+	}
+	var platforms []*platform
+	var closers []func()
+	defer func() {
+		for _, c := range slices.Backward(closers) {
+			c()
+		}
+	}()
+	admin := randomToken()
+	vars := map[string]string{"HELPDESK_USER_RATE": "off", "HELPDESK_ADMIN_TOKEN": admin}
+	for _, k := range []string{"HELPDESK_KNOWLEDGE", "HELPDESK_LOG_LEVEL"} {
+		if v := getenv(k); v != "" {
+			vars[k] = v
+		}
+	}
+	for _, name := range opts.channels {
+		p := &platform{name: name}
+		var bare http.Handler
+		switch name {
+		case "line":
+			var fake *linefake.Server
+			labelled(ctx, "fake", func() { fake = linefake.New(benchLineToken) })
+			fake.SkipMessageCheck, fake.Forget = true, true
+			closers = append(closers, fake.Close)
+			p.load = lineLoad(fake, benchLineSecret)
+			p.stats = func() (int, int) { st := fake.Stats(); return st.InvalidTokens + st.Conflicts, st.Pushes }
+			p.drop = fake.DropConnections
+			vars["LINE_CHANNEL_SECRET"], vars["LINE_CHANNEL_TOKEN"], vars["LINE_API_BASE"] = benchLineSecret, benchLineToken, fake.URL
+			bare = line.BareHandler(benchLineSecret, benchLineToken, fake.URL, nil)
+		case "slack":
+			var fake *slackfake.Server
+			labelled(ctx, "fake", func() { fake = slackfake.New(benchSlackToken) })
+			fake.SkipBlockCheck, fake.Forget = true, true
+			closers = append(closers, fake.Close)
+			p.load = slackLoad(fake, benchSlackSecret)
+			p.stats = func() (int, int) { return 0, 0 }
+			p.drop = fake.DropConnections
+			vars["SLACK_BOT_TOKEN"], vars["SLACK_SIGNING_SECRET"], vars["SLACK_API_URL"] = benchSlackToken, benchSlackSecret, fake.APIURL()
+			bare = slack.BareHandler(benchSlackSecret, benchSlackToken, fake.APIURL(), nil)
+		default:
+			return nil, fmt.Errorf("unknown channel %q", name)
+		}
+		if opts.ceiling {
+			var (
+				url  string
+				stop func()
+				err  error
+			)
+			labelled(ctx, "bare", func() { url, stop, err = serveBare(bare) })
+			if err != nil {
+				return nil, err
+			}
+			closers = append(closers, stop)
+			p.bare = url
+		}
+		platforms = append(platforms, p)
+	}
+
+	serveRounds := make([][]figures, len(platforms))
+	bareRounds := make([][]figures, len(platforms))
+	var reloads []time.Duration
+	mem := &memoryWatch{}
+	for round := range opts.rounds {
+		roundVars := maps.Clone(vars)
+		roundVars["HELPDESK_DB"] = filepath.Join(dir, fmt.Sprintf("round%d.db", round+1))
+		fmt.Fprintf(progress, "round %d/%d: starting helpdesk serve\n", round+1, opts.rounds)
+		var srv *serveRun
+		start := startInProcess
+		if opts.process {
+			start = startProcess
+		}
+		labelled(ctx, "server", func() { srv, err = start(ctx, roundVars) })
+		if err != nil {
+			return nil, err
+		}
+		rep.Server.StartupRounds = append(rep.Server.StartupRounds, ms(srv.startup))
+		for i, p := range platforms {
+			spec := opts.spec
+			spec.userBase = 2 * round * spec.users
+			fmt.Fprintf(progress, "round %d/%d: %s, helpdesk serve\n", round+1, opts.rounds, p.name)
+			f, problems, err := measure(ctx, p.load, srv.url, srv, spec, mem, p.stats)
+			if err != nil {
+				srv.stop()
+				return nil, err
+			}
+			for _, pr := range problems {
+				rep.fail("round %d, %s, helpdesk serve: %s", round+1, p.name, pr)
+			}
+			serveRounds[i] = append(serveRounds[i], f)
+			if p.bare == "" {
+				continue
+			}
+			spec.userBase += spec.users
+			fmt.Fprintf(progress, "round %d/%d: %s, bare SDK\n", round+1, opts.rounds, p.name)
+			f, problems, err = measure(ctx, p.load, p.bare, nil, spec, nil, p.stats)
+			if err != nil {
+				srv.stop()
+				return nil, err
+			}
+			for _, pr := range problems {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, bare SDK: %s", round+1, p.name, pr))
+			}
+			bareRounds[i] = append(bareRounds[i], f)
+		}
+		if opts.heapProfile != "" && round == opts.rounds-1 {
+			if err := writeHeapProfile(opts.heapProfile); err != nil {
+				srv.stop()
+				return nil, err
+			}
+		}
+		for range opts.reloads {
+			d, err := timeReload(ctx, srv.url, admin)
+			if err != nil {
+				srv.stop()
+				return nil, fmt.Errorf("reload: %v", err)
+			}
+			reloads = append(reloads, d)
+		}
+		if code, err := srv.stop(); err != nil || code != exitOK {
+			return nil, fmt.Errorf("serve stopped with %d, %v:\n%s", code, err, srv.log.tail())
+		}
+		// What the stopped server leaves behind would count in the next round's memory: the idle
+		// connections its API clients keep to the fakes until they time out (a process that
+		// exits drops them), and freed memory the runtime has not yet returned to the system.
+		for _, p := range platforms {
+			p.drop()
+		}
+		debug.FreeOSMemory()
+	}
+
+	for i, p := range platforms {
+		cr := channelReport{Channel: p.name, Serve: handlerReport{Median: medianFigures(serveRounds[i]), Rounds: serveRounds[i]}}
+		if len(bareRounds[i]) > 0 {
+			cr.Bare = &handlerReport{Median: medianFigures(bareRounds[i]), Rounds: bareRounds[i]}
+			if b := cr.Bare.Median; b.EventsPerSec > 0 && b.P99 > 0 {
+				cr.RateRatio = cr.Serve.Median.EventsPerSec / b.EventsPerSec
+				cr.P99Ratio = cr.Serve.Median.P99 / b.P99
+			}
+		}
+		rep.Channels = append(rep.Channels, cr)
+	}
+	rep.Server.StartupMS = median(rep.Server.StartupRounds)
+	var rl []float64
+	for _, d := range reloads {
+		rl = append(rl, ms(d))
+	}
+	rep.Server.ReloadMS, rep.Server.Reloads = median(rl), len(rl)
+	rep.Server.RSSMaxBytes, rep.Server.HeapMaxBytes, rep.Server.Scrapes = mem.max()
+	rep.Goals = rep.goals()
+	return rep, nil
+}
+
+// labelled runs f with the profiler label role (server, fake, bare, load), which every
+// goroutine f starts inherits: the server's handlers, sender and connections, a fake's
+// handlers. `go tool pprof -tags` then splits a --cpuprofile by role, and -tagfocus=role=server
+// shows the server alone.
+func labelled(ctx context.Context, role string, f func()) {
+	pprof.Do(ctx, pprof.Labels("role", role), func(context.Context) { f() })
+}
+
+// fail records a problem that makes the run fail.
+func (r *benchReport) fail(format string, args ...any) {
+	r.OK = false
+	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+}
+
+// measure drives one load at base and counts the answers once the handler has settled. srv is
+// the server when base is helpdesk serve, nil for a bare handler. mem, when set, is fed the
+// server's /metrics during and after the load. The problems it returns are events not answered
+// exactly once, and failed webhooks.
+func measure(ctx context.Context, ch *loadChannel, base string, srv *serveRun, spec loadSpec, mem *memoryWatch,
+	stats func() (refused, pushes int)) (figures, []string, error) {
+	refused0, pushes0 := stats()
+	var before map[string]float64
+	warns0 := 0
+	if srv != nil {
+		m, err := scrapeMetrics(ctx, base)
+		if err != nil {
+			return figures{}, nil, err
+		}
+		before = m
+		warns0 = srv.log.warningCount()
+	}
+	stopWatch := func() {}
+	if mem != nil {
+		stopWatch = mem.watch(ctx, base, 250*time.Millisecond)
+	}
+	var res loadResult
+	labelled(ctx, "load", func() { res = driveLoad(ctx, ch, base, spec) })
+	stopWatch()
+	if ctx.Err() != nil {
+		return figures{}, nil, ctx.Err()
+	}
+	f := figures{EventsPerSec: res.eventsPerSec(),
+		P50: ms(percentile(res.latency, 0.50)), P90: ms(percentile(res.latency, 0.90)),
+		P99: ms(percentile(res.latency, 0.99)), Max: ms(percentile(res.latency, 1)),
+		AckP99: ms(percentile(res.acks, 0.99)), LagP99: ms(percentile(res.lag, 0.99)),
+		Events: res.sent, Redelivered: res.redelivered, Problems: res.problems}
+	if srv != nil {
+		if err := drainOutbox(ctx, base, 30*time.Second); err != nil {
+			return f, nil, err
+		}
+		if mem != nil {
+			mem.scrape(ctx, base)
+		}
+		m, err := scrapeMetrics(ctx, base)
+		if err != nil {
+			return f, nil, err
+		}
+		delta := func(name string) float64 { return m[name] - before[name] }
+		f.Duplicates = delta("helpdesk_duplicate_events_total")
+		if n := delta("helpdesk_reply_latency_seconds_count"); n > 0 {
+			f.CommitMean = delta("helpdesk_reply_latency_seconds_sum") / n * 1000
+		}
+		if n := delta("helpdesk_delivery_seconds_count"); n > 0 {
+			f.DeliveryMean = delta("helpdesk_delivery_seconds_sum") / n * 1000
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // let a second answer, if any, reach the fake
+	f.Once, f.Missing, f.Twice = res.tally(ch.tracker)
+	ch.tracker.forget(res.keys)
+	refused, pushes := stats()
+	f.Refused, f.Pushes = refused-refused0, pushes-pushes0
+	if srv != nil {
+		f.ServerWarns = srv.log.warningCount() - warns0
+	}
+	var problems []string
+	if f.Missing > 0 || f.Twice > 0 {
+		problems = append(problems, fmt.Sprintf("%d of %d events not answered, %d answered more than once", f.Missing, f.Events, f.Twice))
+	}
+	if res.problems > 0 {
+		problems = append(problems, fmt.Sprintf("%d problems, the first: %s", res.problems, strings.Join(res.errs[:min(len(res.errs), 3)], "; ")))
+	}
+	return f, problems, nil
+}
+
+// serveBare serves h on a free loopback port.
+func serveBare(h http.Handler) (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// memoryWatch keeps the largest resident set and heap /metrics showed.
+type memoryWatch struct {
+	mu        sync.Mutex
+	rss, heap float64
+	scrapes   int
+}
+
+// watch scrapes base every interval until the returned function is called.
+func (m *memoryWatch) watch(ctx context.Context, base string, every time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				m.scrape(ctx, base)
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+func (m *memoryWatch) scrape(ctx context.Context, base string) {
+	v, err := scrapeMetrics(ctx, base)
+	if err != nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rss = max(m.rss, v["process_resident_memory_bytes"])
+	m.heap = max(m.heap, v["go_memstats_heap_alloc_bytes"])
+	m.scrapes++
+}
+
+func (m *memoryWatch) max() (rss, heap float64, scrapes int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rss, m.heap, m.scrapes
+}
+
+func randomToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// medianFigures takes the median of each figure over the rounds on its own.
+func medianFigures(rs []figures) figures {
+	m := func(f func(figures) float64) float64 {
+		v := make([]float64, len(rs))
+		for i, r := range rs {
+			v[i] = f(r)
+		}
+		return median(v)
+	}
+	mi := func(f func(figures) int) int { return int(m(func(r figures) float64 { return float64(f(r)) })) }
+	return figures{
+		EventsPerSec: m(func(r figures) float64 { return r.EventsPerSec }),
+		P50:          m(func(r figures) float64 { return r.P50 }),
+		P90:          m(func(r figures) float64 { return r.P90 }),
+		P99:          m(func(r figures) float64 { return r.P99 }),
+		Max:          m(func(r figures) float64 { return r.Max }),
+		AckP99:       m(func(r figures) float64 { return r.AckP99 }),
+		LagP99:       m(func(r figures) float64 { return r.LagP99 }),
+		Events:       mi(func(r figures) int { return r.Events }),
+		Once:         mi(func(r figures) int { return r.Once }),
+		Missing:      mi(func(r figures) int { return r.Missing }),
+		Twice:        mi(func(r figures) int { return r.Twice }),
+		Redelivered:  mi(func(r figures) int { return r.Redelivered }),
+		Refused:      mi(func(r figures) int { return r.Refused }),
+		Pushes:       mi(func(r figures) int { return r.Pushes }),
+		Problems:     mi(func(r figures) int { return r.Problems }),
+		Duplicates:   m(func(r figures) float64 { return r.Duplicates }),
+		ServerWarns:  mi(func(r figures) int { return r.ServerWarns }),
+		CommitMean:   m(func(r figures) float64 { return r.CommitMean }),
+		DeliveryMean: m(func(r figures) float64 { return r.DeliveryMean }),
+	}
+}
+
+// goals checks what this run measured against issue 8's goals.
+func (r *benchReport) goals() []goalResult {
+	yes := func(b bool) *bool { return &b }
+	var out []goalResult
+	for _, c := range r.Channels {
+		g := goalResult{Goal: fmt.Sprintf("%s: at least half the bare SDK's events/s", channelTitle(c.Channel))}
+		switch {
+		case c.Bare == nil:
+			g.Measured = "not measured (use --ceiling)"
+		case r.Config.Rate > 0:
+			g.Measured = "not measured (open loop: both keep the rate; use --rate 0)"
+		default:
+			g.Measured = fmt.Sprintf("×%.2f (%.0f vs %.0f events/s)", c.RateRatio, c.Serve.Median.EventsPerSec, c.Bare.Median.EventsPerSec)
+			g.Met = yes(c.RateRatio >= goalRatio)
+		}
+		out = append(out, g)
+	}
+	for _, c := range r.Channels {
+		g := goalResult{Goal: fmt.Sprintf("%s: p99 under %s at %d events/s", channelTitle(c.Channel), msText(ms(goalP99)), goalP99Rate)}
+		switch {
+		case r.Config.Rate <= 0:
+			g.Measured = fmt.Sprintf("not measured (use --rate %d)", goalP99Rate)
+		default:
+			s := c.Serve.Median
+			g.Measured = fmt.Sprintf("p99 %.1f ms at %.0f events/s", s.P99, r.Config.Rate)
+			if r.Config.Rate >= goalP99Rate {
+				g.Met = yes(s.P99 < ms(goalP99))
+			} else {
+				g.Measured += fmt.Sprintf(" (below %d events/s: does not count)", goalP99Rate)
+			}
+		}
+		out = append(out, g)
+	}
+	out = append(out, goalResult{Goal: "memory under 100 MB",
+		Measured: fmt.Sprintf("%.1f MB resident at most (%s)", r.Server.RSSMaxBytes/1e6, r.memoryOf()),
+		Met:      yes(r.Server.RSSMaxBytes > 0 && r.Server.RSSMaxBytes < goalMemory)})
+	return out
+}
+
+// memoryOf says whose memory the report's figures are.
+func (r *benchReport) memoryOf() string {
+	if r.Config.Process {
+		return "the server process alone"
+	}
+	return "the whole bench process: server, fakes, load"
+}
+
+func channelTitle(name string) string {
+	switch name {
+	case "line":
+		return "LINE"
+	case "slack":
+		return "Slack"
+	}
+	return name
+}
+
+// writeText prints the report as tables.
+func (r *benchReport) writeText(w io.Writer) {
+	c := r.Config
+	loop := "closed loop (each user waits for the answer)"
+	if c.Rate > 0 {
+		loop = fmt.Sprintf("open loop at %.0f events/s", c.Rate)
+	}
+	fmt.Fprintf(w, "helpdesk bench: %d users × %d messages (%d events a round per channel), %d clients, %.0f%% redelivered, %s, %d round(s)\n",
+		c.Users, c.Messages, c.Users*c.Messages, c.Clients, c.Redeliver*100, loop, c.Rounds)
+	where := "fake platform APIs, load and server share this process"
+	if c.Process {
+		where = "fake platform APIs and load in this process, the server in a child process"
+	}
+	fmt.Fprintf(w, "%d CPUs, %s; %s\n\n", r.Machine.CPUs, r.Machine.GoVersion, where)
+
+	const rowFormat = "%-7s %-15s %9s %9s %9s %9s %9s %9s %14s %12s\n"
+	fmt.Fprintf(w, rowFormat, "channel", "handler", "events/s", "p50", "p90", "p99", "max", "ack p99", "answered once", "redelivered")
+	row := func(ch, handler string, f figures) {
+		fmt.Fprintf(w, rowFormat, ch, handler, fmt.Sprintf("%.0f", f.EventsPerSec), msText(f.P50), msText(f.P90), msText(f.P99),
+			msText(f.Max), msText(f.AckP99), fmt.Sprintf("%d/%d", f.Once, f.Events), fmt.Sprint(f.Redelivered))
+	}
+	for _, cr := range r.Channels {
+		title := channelTitle(cr.Channel)
+		row(title, "helpdesk serve", cr.Serve.Median)
+		if cr.Bare != nil {
+			row(title, "bare SDK", cr.Bare.Median)
+			fmt.Fprintf(w, rowFormat, title, "serve / bare", fmt.Sprintf("×%.2f", cr.RateRatio), "", "", fmt.Sprintf("×%.1f", cr.P99Ratio), "", "", "", "")
+		}
+	}
+	fmt.Fprintf(w, "(medians over the rounds; latency: webhook sent → reply at the platform; ack: webhook sent → 200)\n")
+
+	if c.Rate > 0 {
+		for _, cr := range r.Channels {
+			fmt.Fprintf(w, "%s: sends started late by %s at p99 (the load's own lag)\n", channelTitle(cr.Channel), msText(cr.Serve.Median.LagP99))
+		}
+	}
+	if c.Rounds > 1 {
+		fmt.Fprintf(w, "\nper round, events/s | p99:\n")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		each := func(ch, handler string, rs []figures) {
+			fmt.Fprintf(tw, "%s\t%s", ch, handler)
+			for _, f := range rs {
+				fmt.Fprintf(tw, "\t%.0f | %s", f.EventsPerSec, msText(f.P99))
+			}
+			fmt.Fprintln(tw, "\t")
+		}
+		for _, cr := range r.Channels {
+			each(channelTitle(cr.Channel), "helpdesk serve", cr.Serve.Rounds)
+			if cr.Bare != nil {
+				each(channelTitle(cr.Channel), "bare SDK", cr.Bare.Rounds)
+			}
+		}
+		tw.Flush()
+	}
+
+	s := r.Server
+	fmt.Fprintf(w, "\nhelpdesk serve:\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	from := "run called"
+	if c.Process {
+		from = "process started"
+	}
+	fmt.Fprintf(tw, "  start-up\t%s\t(median of %d; %s → \"listening\" logged; each %s)\n", msText(s.StartupMS), len(s.StartupRounds), from, msList(s.StartupRounds))
+	fmt.Fprintf(tw, "  reload\t%s\t(median of %d POST /admin/reload)\n", msText(s.ReloadMS), s.Reloads)
+	fmt.Fprintf(tw, "  memory\t%.1f MB\t(resident, max of %d scrapes of /metrics during and after the loads; Go heap %.1f MB; %s)\n",
+		s.RSSMaxBytes/1e6, s.Scrapes, s.HeapMaxBytes/1e6, r.memoryOf())
+	for _, cr := range r.Channels {
+		f := cr.Serve.Median
+		extra := ""
+		if cr.Channel == "line" {
+			extra = fmt.Sprintf(", %d replies refused by LINE as sent before, %d pushes", f.Refused, f.Pushes)
+		}
+		fmt.Fprintf(tw, "  %s\tcommit %s, delivery %s\t(means from the server's histograms; %.0f redeliveries dropped as duplicates%s; %d warnings logged)\n",
+			channelTitle(cr.Channel), msText(f.CommitMean), msText(f.DeliveryMean), f.Duplicates, extra, f.ServerWarns)
+	}
+	tw.Flush()
+
+	fmt.Fprintf(w, "\ngoals of issue 8:\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, g := range r.Goals {
+		verdict := "-"
+		if g.Met != nil {
+			verdict = map[bool]string{true: "met", false: "NOT met"}[*g.Met]
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", g.Goal, verdict, g.Measured)
+	}
+	tw.Flush()
+	if len(r.Notes) > 0 {
+		fmt.Fprintf(w, "\nnotes (bare SDK, not counted against the server):\n")
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
+	}
+	if r.OK {
+		fmt.Fprintf(w, "\nevery event sent to helpdesk serve was answered exactly once\n")
+	} else {
+		fmt.Fprintf(w, "\nFAILED:\n")
+		for _, p := range r.Problems {
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+	}
+}
+
+func msText(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f ms", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f ms", v)
+	}
+	return fmt.Sprintf("%.2f ms", v)
+}
+
+func msList(vs []float64) string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, msText(v))
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBench runs `helpdesk bench` small, closed and open loop, with the bare SDK handlers beside
+// the server, and checks that the report adds up.
+func TestBench(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"closed_loop", []string{"--users", "8", "--messages", "5", "--clients", "4", "--ceiling", "--rounds", "2", "--reloads", "2"}},
+		{"open_loop", []string{"--users", "6", "--messages", "5", "--rate", "200", "--ceiling", "--reloads", "1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			var stdout, stderr bytes.Buffer
+			e := &env{ctx: ctx, getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
+			if code := runBench(e, append(tt.args, "--json")); code != exitOK {
+				t.Fatalf("bench %q exited %d, want 0:\n%s%s", tt.args, code, stderr.String(), stdout.String())
+			}
+			var rep benchReport
+			if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+				t.Fatalf("bench --json printed %q: %v", stdout.String(), err)
+			}
+			if !rep.OK || len(rep.Channels) != 2 {
+				t.Fatalf("report: ok %v, %d channels, problems %q; want ok and 2 channels", rep.OK, len(rep.Channels), rep.Problems)
+			}
+			want := rep.Config.Users * rep.Config.Messages
+			for _, c := range rep.Channels {
+				for _, h := range []*handlerReport{&c.Serve, c.Bare} {
+					if h == nil {
+						t.Fatalf("%s: no bare SDK figures with --ceiling", c.Channel)
+					}
+					if len(h.Rounds) != rep.Config.Rounds {
+						t.Errorf("%s: %d rounds reported, want %d", c.Channel, len(h.Rounds), rep.Config.Rounds)
+					}
+					for _, f := range h.Rounds {
+						if f.Events != want || f.Once != want || f.EventsPerSec <= 0 || f.P99 <= 0 || f.P99 < f.P50 {
+							t.Errorf("%s: %+v, want %d events each answered once, and latencies", c.Channel, f, want)
+						}
+					}
+				}
+				redelivered := 0
+				for _, f := range c.Serve.Rounds {
+					redelivered += f.Redelivered
+					if f.Duplicates != float64(f.Redelivered) {
+						t.Errorf("%s: %d redelivered, %v dropped as duplicates; want all dropped", c.Channel, f.Redelivered, f.Duplicates)
+					}
+				}
+				if redelivered == 0 {
+					t.Errorf("%s: nothing redelivered, want a tenth of the events", c.Channel)
+				}
+				if c.RateRatio <= 0 {
+					t.Errorf("%s: no ratio to the bare SDK", c.Channel)
+				}
+			}
+			if s := rep.Server; s.StartupMS <= 0 || s.ReloadMS <= 0 || s.RSSMaxBytes <= 0 || s.HeapMaxBytes <= 0 {
+				t.Errorf("server figures %+v, want start-up, reload and memory", s)
+			}
+			if len(rep.Goals) != 5 {
+				t.Errorf("%d goals reported, want 5: %+v", len(rep.Goals), rep.Goals)
+			}
+		})
+	}
+}
+
+func TestBenchFlags(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--channel", "teams"}, {"--users", "0"}, {"--redeliver", "1.5"}, {"--rate", "-1"}, {"extra"}} {
+		var stderr bytes.Buffer
+		e := &env{ctx: context.Background(), getenv: func(string) string { return "" }, stdout: &bytes.Buffer{}, stderr: &stderr}
+		if code := runBench(e, args); code != exitUsage {
+			t.Errorf("bench %q exited %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+// TestReplyTrackerSlack: a reply split over several posts counts once; its first post repeated
+// counts twice.
+func TestReplyTrackerSlack(t *testing.T) {
+	rt := newReplyTracker()
+	arrived := rt.expect("D1")
+	now := time.Now()
+	rt.seen("D1", now, 1)
+	rt.seen("D1", now.Add(time.Second), 2) // the rest of the same reply
+	if got := <-arrived; !got.Equal(now) {
+		t.Errorf("first answer at %v, want %v", got, now)
+	}
+	if n := rt.replies("D1"); n != 1 {
+		t.Errorf("a reply in two posts counted %d times, want 1", n)
+	}
+	rt.seen("D1", now.Add(2*time.Second), 1)
+	if n := rt.replies("D1"); n != 2 {
+		t.Errorf("a repeated first post counted %d answers, want 2", n)
+	}
+	res := loadResult{keys: []string{"D1", "D2"}}
+	rt.seen("D2", now, 7)
+	if once, missing, twice := res.tally(rt); once != 1 || missing != 0 || twice != 1 {
+		t.Errorf("tally = %d once, %d missing, %d twice; want 1, 0, 1", once, missing, twice)
+	}
+	rt.forget(res.keys)
+	if n := rt.replies("D1"); n != 0 {
+		t.Errorf("after forget, %d answers counted, want 0", n)
+	}
+}
