@@ -22,6 +22,7 @@ import (
 // A nil *Metrics records nothing, so tests can leave it out.
 type Metrics struct {
 	mu        sync.Mutex
+	labels    map[string]string // raw label values -> rendered label string (rendering costs)
 	counters  map[string]map[string]float64 // name -> label string -> value
 	latency   histogram                     // webhook event -> reply committed
 	delivery  histogram                     // one delivery attempt
@@ -73,7 +74,7 @@ var counterHelp = []struct{ name, help string }{
 
 // NewMetrics returns an empty set of metrics.
 func NewMetrics() *Metrics {
-	return &Metrics{counters: map[string]map[string]float64{}, startTime: time.Now()}
+	return &Metrics{counters: map[string]map[string]float64{}, labels: map[string]string{}, startTime: time.Now()}
 }
 
 // Add increments a counter; labels are name, value pairs.
@@ -88,7 +89,20 @@ func (m *Metrics) Add(name string, labels ...string) {
 		c = map[string]float64{}
 		m.counters[name] = c
 	}
-	c[labelString(labels)]++
+	c[m.labelsOf(labels)]++
+}
+
+// labelsOf renders label pairs once per distinct set; m.mu is held.
+func (m *Metrics) labelsOf(kv []string) string {
+	key := strings.Join(kv, "\x00")
+	ls, ok := m.labels[key]
+	if !ok {
+		ls = labelString(kv)
+		if len(m.labels) < 10000 { // label values come from code, but stay bounded anyway
+			m.labels[key] = ls
+		}
+	}
+	return ls
 }
 
 // ObserveReply records the time from an inbound event to its committed reply.
@@ -97,7 +111,7 @@ func (m *Metrics) ObserveReply(channel string, d time.Duration) {
 		return
 	}
 	m.mu.Lock()
-	m.latency.observe(labelString([]string{"channel", channel}), d.Seconds())
+	m.latency.observe(m.labelsOf([]string{"channel", channel}), d.Seconds())
 	m.mu.Unlock()
 }
 
@@ -121,7 +135,7 @@ func (m *Metrics) observeDelivery(d dialog.Delivery, took time.Duration, err err
 	}
 	m.Add("helpdesk_deliveries_total", "channel", d.Channel, "result", result)
 	m.mu.Lock()
-	m.delivery.observe(labelString([]string{"channel", d.Channel}), took.Seconds())
+	m.delivery.observe(m.labelsOf([]string{"channel", d.Channel}), took.Seconds())
 	m.mu.Unlock()
 }
 

@@ -3,6 +3,7 @@ package dialog
 import (
 	"crypto/rand"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -67,13 +68,24 @@ func (e *Engine) wake() {
 // user reads the bot's and staff's messages in the order they were written. Entries whose ids
 // are in busy (being delivered right now) are skipped, and block their recipient too.
 func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Delivery, error) {
-	ids := e.store.queue.pick(now, limit, busy)
-	if len(ids) == 0 {
+	picks := e.store.queue.pick(now, limit, busy)
+	if len(picks) == 0 {
 		return nil, nil
 	}
-	out := make([]Delivery, 0, len(ids))
+	out := make([]Delivery, 0, len(picks))
+	var missing []uint64 // not cached, or staff entries whose thread must be looked up
+	for _, p := range picks {
+		if p.d == nil || p.d.Kind == KindStaff {
+			missing = append(missing, p.id)
+			continue
+		}
+		out = append(out, *p.d)
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
 	err := e.store.view(func(t storeTx) error {
-		for _, id := range ids {
+		for _, id := range missing {
 			d, err := t.delivery(id)
 			if err != nil {
 				return err
@@ -91,19 +103,17 @@ func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 		}
 		return nil
 	})
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, err
 }
 
 // Delivered removes a delivered entry. ref is what the platform returned that later messages
 // need (the staff thread of a new case), or "".
 func (e *Engine) Delivered(id uint64, ref string) error {
+	root := e.store.queue.rootCaseOf(id)
 	return e.store.batch(func(t storeTx) error {
-		d, err := t.delivery(id)
-		if err != nil || d == nil {
-			return err
-		}
-		if d.Kind == KindStaff && d.Case != nil && d.Text == "" && ref != "" {
-			if err := e.setCaseThread(t, d.Case.ID, ref); err != nil {
+		if root != "" && ref != "" {
+			if err := e.setCaseThread(t, root, ref); err != nil {
 				return err
 			}
 		}

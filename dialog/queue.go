@@ -20,26 +20,30 @@ type queueIndex struct {
 	entries map[uint64]queued
 	order   []uint64 // ascending; may hold ids already removed (skipped, compacted now and then)
 	removed int
+	cached  int // entries with a decoded copy
 }
 
 type queued struct {
 	recipient string
 	next      time.Time
+	rootCase  string    // for the post that opens a case: its id (Delivered records the thread)
+	cached    *Delivery // the entry itself while the cache has room; nil means read it from bbolt
 }
+
+// cacheLimit bounds how many outbox entries are also kept decoded in memory: normally all of
+// them (the outbox drains in milliseconds), during a platform outage only the first ones.
+const cacheLimit = 2000
 
 func loadQueueIndex(db *bolt.DB) (*queueIndex, error) {
 	q := &queueIndex{entries: map[uint64]queued{}}
 	err := db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
-			var head struct {
-				Recipient   string    `json:"recipient"`
-				NextAttempt time.Time `json:"next"`
-			}
-			if err := json.Unmarshal(v, &head); err != nil {
+			d := &Delivery{}
+			if err := json.Unmarshal(v, d); err != nil {
 				return err
 			}
 			id := binary.BigEndian.Uint64(k)
-			q.entries[id] = queued{head.Recipient, head.NextAttempt}
+			q.entries[id] = queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: rootCase(d)}
 			q.order = append(q.order, id)
 			return nil
 		})
@@ -47,10 +51,21 @@ func loadQueueIndex(db *bolt.DB) (*queueIndex, error) {
 	return q, err
 }
 
-func (q *queueIndex) put(id uint64, e queued) {
+// queuedOf returns the index entry of d, with a decoded copy if the cache has room.
+func (q *queueIndex) put(id uint64, d *Delivery) {
+	e := queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: rootCase(d)}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if _, ok := q.entries[id]; !ok {
+	old, ok := q.entries[id]
+	if old.cached != nil {
+		q.cached--
+	}
+	if q.cached < cacheLimit {
+		cp := *d
+		e.cached = &cp
+		q.cached++
+	}
+	if !ok {
 		if n := len(q.order); n > 0 && q.order[n-1] > id {
 			// ids come from a bbolt sequence, so this only happens when batched commits land
 			// out of order: keep the slice sorted
@@ -68,8 +83,12 @@ func (q *queueIndex) put(id uint64, e queued) {
 func (q *queueIndex) remove(id uint64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if _, ok := q.entries[id]; !ok {
+	e, ok := q.entries[id]
+	if !ok {
 		return
+	}
+	if e.cached != nil {
+		q.cached--
 	}
 	delete(q.entries, id)
 	q.removed++
@@ -84,13 +103,13 @@ func (q *queueIndex) remove(id uint64) {
 	}
 }
 
-// pick returns up to limit ids due at now, in queue order, at most one per recipient and none
-// for a recipient that has an earlier entry still waiting or busy.
-func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []uint64 {
+// pick returns up to limit entries due at now, in queue order, at most one per recipient and
+// none for a recipient that has an earlier entry still waiting or busy.
+func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []picked {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	blocked := map[string]bool{}
-	var out []uint64
+	var out []picked
 	for _, id := range q.order {
 		e, ok := q.entries[id]
 		if !ok || blocked[e.recipient] {
@@ -100,7 +119,7 @@ func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []uint
 		if busy[id] || e.next.After(now) {
 			continue
 		}
-		out = append(out, id)
+		out = append(out, picked{id, e.cached})
 		if len(out) == limit {
 			break
 		}
@@ -108,7 +127,28 @@ func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []uint
 	return out
 }
 
-// stats returns how many entries wait.
+// picked is an entry chosen for delivery, with its decoded copy when cached (read-only).
+type picked struct {
+	id uint64
+	d  *Delivery
+}
+
+// rootCaseOf returns the case whose thread a delivered entry opens, or "".
+func (q *queueIndex) rootCaseOf(id uint64) string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.entries[id].rootCase
+}
+
+// rootCase is the case id of the post that opens a case in the staff channel, else "".
+func rootCase(d *Delivery) string {
+	if d.Kind == KindStaff && d.Case != nil && d.Text == "" {
+		return d.Case.ID
+	}
+	return ""
+}
+
+// size returns how many entries wait.
 func (q *queueIndex) size() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -236,8 +236,7 @@ func (t storeTx) enqueue(d *Delivery) error {
 	if err != nil {
 		return err
 	}
-	head := queued{recipient: d.Recipient, next: d.NextAttempt}
-	t.tx.OnCommit(func() { t.queue.put(seq, head) })
+	t.tx.OnCommit(func() { t.queue.put(seq, d) })
 	return b.Put(u64(seq), v)
 }
 
@@ -255,8 +254,8 @@ func (t storeTx) putDelivery(d *Delivery) error {
 	if err != nil {
 		return err
 	}
-	id, head := d.ID, queued{recipient: d.Recipient, next: d.NextAttempt}
-	t.tx.OnCommit(func() { t.queue.put(id, head) })
+	id := d.ID
+	t.tx.OnCommit(func() { t.queue.put(id, d) })
 	return t.tx.Bucket(bucketOutbox).Put(u64(d.ID), v)
 }
 

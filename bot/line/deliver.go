@@ -27,9 +27,10 @@ const replyWindow = 50 * time.Second
 // implements bot.Deliverer, and its errors carry the methods bot.Sender looks for
 // (RetryAfter, Permanent, Progress). It is safe for concurrent use.
 type Deliverer struct {
-	api    *endpoints
-	logger *slog.Logger
-	now    func() time.Time
+	api     *endpoints
+	logger  *slog.Logger
+	now     func() time.Time
+	waiting waiting // loading animations to cancel when a user's reply goes out
 }
 
 // NewDeliverer returns a deliverer calling api.
@@ -52,6 +53,7 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 	if err != nil {
 		return "", &sendError{op: "deliver", err: err, permanent: true, progress: del.Progress}
 	}
+	d.waiting.sending(addr.User)
 	requests, err := render(del.Reply)
 	if err != nil {
 		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
@@ -29,6 +30,9 @@ const (
 	loadingSeconds  = 5
 	loadingTimeout  = 2 * time.Second
 	loadingInFlight = 32
+	// loadingDelay: most replies arrive within milliseconds, and then an animation is a wasted
+	// API call; it starts only if the reply is not on its way by then.
+	loadingDelay = 300 * time.Millisecond
 )
 
 // Option configures NewHandler.
@@ -40,7 +44,7 @@ type Option func(*handler)
 func WithLoadingAnimation(d *Deliverer) Option {
 	return func(h *handler) {
 		if d != nil {
-			h.loading = d.api
+			h.loading, h.waiting = d.api, &d.waiting
 		}
 	}
 }
@@ -61,6 +65,7 @@ type handler struct {
 	secret   string
 	r        responder
 	loading  *endpoints    // nil: no loading animation
+	waiting  *waiting      // the deliverer's: replies not yet on their way
 	slots    chan struct{} // bounds loading animations in flight
 }
 
@@ -266,24 +271,63 @@ func toMessage(ev webhook.EventInterface) (m dialog.Message, info eventInfo, ok 
 	return m, info, true
 }
 
-// startLoading shows the loading animation to user in the background, if there is room.
+// startLoading shows the loading animation to user in the background if the reply is not on its
+// way within loadingDelay and there is room.
 func (h *handler) startLoading(user string) {
 	if h.loading == nil {
 		return
 	}
-	select {
-	case h.slots <- struct{}{}:
-	default:
-		return // many in flight already: skip, the animation is only a courtesy
-	}
-	go func() {
+	h.waiting.after(user, loadingDelay, func() {
+		select {
+		case h.slots <- struct{}{}:
+		default:
+			return // many in flight already: skip, the animation is only a courtesy
+		}
 		defer func() { <-h.slots }()
 		ctx, cancel := context.WithTimeout(context.Background(), loadingTimeout)
 		defer cancel()
 		if err := h.loading.showLoading(ctx, user); err != nil {
 			h.logger.Debug("loading animation not shown", "err", err)
 		}
-	}()
+	})
+}
+
+// waiting holds the loading animations due for users whose reply is not on its way yet; the
+// deliverer cancels a user's when it starts sending to them.
+type waiting struct {
+	mu     sync.Mutex
+	timers map[string]*time.Timer
+}
+
+func (w *waiting) after(user string, d time.Duration, f func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.timers == nil {
+		w.timers = map[string]*time.Timer{}
+	}
+	if old := w.timers[user]; old != nil {
+		old.Stop()
+	}
+	var t *time.Timer
+	t = time.AfterFunc(d, func() {
+		w.mu.Lock()
+		if w.timers[user] == t {
+			delete(w.timers, user)
+		}
+		w.mu.Unlock()
+		f()
+	})
+	w.timers[user] = t
+}
+
+// sending cancels user's pending animation: the reply is going out.
+func (w *waiting) sending(user string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if t := w.timers[user]; t != nil {
+		t.Stop()
+		delete(w.timers, user)
+	}
 }
 
 func (e *endpoints) showLoading(ctx context.Context, user string) error {
