@@ -22,7 +22,7 @@ import (
 // A nil *Metrics records nothing, so tests can leave it out.
 type Metrics struct {
 	mu        sync.Mutex
-	labels    map[string]string // raw label values -> rendered label string (rendering costs)
+	labels    map[string]string             // raw label values -> rendered label string (rendering costs)
 	counters  map[string]map[string]float64 // name -> label string -> value
 	latency   histogram                     // webhook event -> reply committed
 	delivery  histogram                     // one delivery attempt
