@@ -83,7 +83,7 @@ func (d *decider) askIntake() {
 		d.offer(actChoice(actBack), d.msg("label_back"))
 		return
 	}
-	text := "問" + strconv.Itoa(q.Number) + "　" + q.Ask
+	text := questionNumber(d.kb, q) + "　" + q.Ask
 	if q.Example != "" {
 		text += "\n" + q.Example
 	}
@@ -234,7 +234,12 @@ func intakeSummary(kb *knowledge.Base, c *Conversation) []string {
 		if a == "" {
 			a = kb.Message("intake_skipped")
 		}
-		items = append(items, "問"+strconv.Itoa(q.Number)+" "+q.Ask+" → "+a)
+		items = append(items, questionNumber(kb, q)+" "+q.Ask+" → "+a)
 	}
 	return items
+}
+
+// questionNumber is how the form numbers a question (問3).
+func questionNumber(kb *knowledge.Base, q *knowledge.IntakeQuestion) string {
+	return strings.ReplaceAll(kb.Message("intake_number"), "{n}", strconv.Itoa(q.Number))
 }

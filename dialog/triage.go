@@ -835,7 +835,7 @@ func (d *decider) escalate() {
 	if d.policy.Hours != nil && !d.policy.Hours.OpenAt(d.now, d.kb.Holidays()) {
 		hours := ""
 		if next, ok := d.policy.Hours.NextOpen(d.now, d.kb.Holidays()); ok {
-			hours = next.Format("1月2日 15:04")
+			hours = next.Format(d.msg("time_format"))
 		}
 		d.say(strings.ReplaceAll(d.msg("escalate_offhours"), "{hours}", hours))
 		if t := d.kb.Topic(d.conv.Topic); t != nil {

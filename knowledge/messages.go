@@ -95,6 +95,8 @@ func init() {
 		"admin_refused":       "reply to /helpdesk reload or stats from someone not in HELPDESK_ADMINS",
 		"admin_help":          "the admin sub-commands of /helpdesk",
 		"richmenu_bar":        "the LINE chat bar text that opens the rich menu (at most 14 characters)",
+		"intake_number":       "how an intake question is numbered; {n} is its number",
+		"time_format":         "a Go time layout for when a person will answer, e.g. 1月2日 15:04",
 	} {
 		messageKeys[k] = v
 	}

@@ -28,32 +28,30 @@ import (
 
 	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
-// lineScript is what the simulated users send, each starting at a different line: texts as
-// employees write them, and taps on the buttons the bot offers (menu, topics, actions).
-var lineScript = []struct{ text, choice string }{
-	{text: "ランサムウェアに感染したかも"},
-	{choice: "a:other"},
-	{text: "銀行を名乗るSMSのリンクを押してしまいました"},
-	{choice: "m:emergency"},
-	{choice: "t:phishing"},
-	{text: "パソコンの画面にウイルスに感染しましたと出て電話番号が表示されています"},
-	{choice: "a:restart"},
-	{choice: "m:prevention"},
-	{text: "テレワークのセキュリティ対策を知りたい"},
-	{choice: "a:other"},
-	{text: "取引先を名乗るメールで振込先の変更を頼まれました"},
-	{choice: "m:contacts"},
-	{text: "Emotetに感染したかもしれません"},
-	{choice: "a:resolved"},
-	{text: "会社の名前を使った偽の通販サイトがあります"},
-	{choice: "t:ransomware"},
-	{text: "サーバーに不正アクセスされたようです"},
-	{choice: "a:restart"},
-	{text: "迷惑メールが毎日たくさん届きます"},
-	{text: "ありがとうございました"},
-}
+// step is one thing a simulated user does: write a text, or tap a button (a choice id).
+type step struct{ text, choice string }
+
+// lineScript is what the simulated users send, each starting at a different step: the first
+// example message of a topic of the embedded knowledge (texts as employees write them, and no
+// Japanese in Go source), and taps on the buttons the bot offers (menu, topics, actions).
+var lineScript = func() []step {
+	kb, err := knowledge.Load(seeds.FS)
+	if err != nil {
+		panic("bench: the embedded knowledge does not load: " + err.Error())
+	}
+	text := func(topic string) step { return step{text: kb.Topic(topic).Examples[0]} }
+	tap := func(choice string) step { return step{choice: choice} }
+	return []step{
+		text("ransomware"), tap("a:other"), text("phishing"), tap("m:emergency"), tap("t:phishing"),
+		text("support-scam"), tap("a:restart"), tap("m:prevention"), text("telework"), tap("a:other"),
+		text("bec"), tap("m:contacts"), text("emotet"), tap("a:resolved"), text("fake-ec-site"),
+		tap("t:ransomware"), text("unauthorized-access"), tap("a:restart"), text("spam"), text("prevention"),
+	}
+}()
 
 // scriptEvent builds LINE message n of user, now (so its reply token is fresh).
 func scriptEvent(user string, n int) linefake.Event {
