@@ -128,12 +128,13 @@ func (h *handler) handle(ctx context.Context, ev webhook.EventInterface) error {
 		h.logger.Debug("event ignored", "type", ev.GetType(), "why", info.ignored)
 		return nil
 	}
-	if info.loading && !info.redelivery {
-		h.startLoading(m.UserID)
-	}
 	reply, err := h.r.Respond(ctx, m)
 	if err != nil {
 		return fmt.Errorf("%s event: %w", ev.GetType(), err)
+	}
+	if info.loading && !info.redelivery && !reply.Duplicate && len(reply.Blocks) > 0 {
+		// a reply is queued: if it is not on its way soon, show that it is coming
+		h.startLoading(m.UserID)
 	}
 	h.logger.Debug("event committed", "type", ev.GetType(), "event", string(m.Event), "user", m.UserID,
 		"redelivery", info.redelivery, "duplicate", reply.Duplicate,

@@ -271,13 +271,17 @@ func TestHandlerShowsLoadingAnimation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(context.Context, dialog.Message) (dialog.Reply, error) {
-		return dialog.Reply{}, nil
+	// every event queues a reply, except the one to user 6 (a message passed on to staff)
+	h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
+		if m.UserID == linefake.UserID(6) {
+			return dialog.Reply{}, nil
+		}
+		return dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "返信"}}}, nil
 	}), line.WithLoadingAnimation(d))
 	text, choice, follow := linefake.UserID(1), linefake.UserID(2), linefake.UserID(3)
 	body := linefake.Body(linefake.Text(text, "相談です"), linefake.Postback(choice, "m:emergency"),
 		linefake.Follow(follow), linefake.GroupText(linefake.GroupID(1), linefake.UserID(4), "やあ"),
-		linefake.Text(linefake.UserID(5), "再送").Redelivered())
+		linefake.Text(linefake.UserID(5), "再送").Redelivered(), linefake.Text(linefake.UserID(6), "担当者さんへ"))
 	start := time.Now()
 	if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
 		t.Fatalf("POST = %d, want 200", got)
@@ -291,7 +295,7 @@ func TestHandlerShowsLoadingAnimation(t *testing.T) {
 	if err != nil {
 		t.Fatalf("loading animations: %v (got %v)", err, fake.Loadings())
 	}
-	time.Sleep(100 * time.Millisecond) // any stray animation would have arrived by now
+	time.Sleep(500 * time.Millisecond) // any stray animation would have arrived by now
 	got := map[string]bool{}
 	for _, id := range fake.Loadings() {
 		got[id] = true
@@ -349,5 +353,36 @@ func TestAddressIsCompactJSON(t *testing.T) {
 	}
 	if len(v) != 2 || v["u"] != linefake.UserID(1) || v["rt"] != ev.ReplyToken {
 		t.Errorf("Address = %v, want the user and the reply token only", v)
+	}
+}
+
+// TestLoadingAnimationSkippedWhenTheReplyIsQuick: a reply delivered within the delay cancels
+// the animation, so the usual case costs no extra API call.
+func TestLoadingAnimationSkippedWhenTheReplyIsQuick(t *testing.T) {
+	t.Parallel()
+	fake := linefake.New(testToken)
+	t.Cleanup(fake.Close)
+	d, err := line.NewDeliverer(quietLogger(), line.API{Token: testToken, BaseURL: fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := linefake.UserID(7)
+	reply := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "返信"}}}
+	var addr string
+	h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
+		addr = m.Address
+		return reply, nil
+	}), line.WithLoadingAnimation(d))
+	ev := linefake.Text(user, "ウイルスに感染したかも")
+	body := linefake.Body(ev)
+	if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+		t.Fatalf("POST = %d", got)
+	}
+	if _, err := d.Deliver(context.Background(), dialog.Delivery{ID: 1, Channel: "line", Address: addr, Reply: reply, Key: "k", Event: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(600 * time.Millisecond)
+	if l := fake.Loadings(); len(l) != 0 {
+		t.Errorf("a loading animation was shown although the reply went out at once: %v", l)
 	}
 }

@@ -223,10 +223,7 @@ func TestServeLINE(t *testing.T) {
 	if strings.Contains(flex, `"flex":0`) {
 		t.Errorf("the answer's Flex carries \"flex\":0")
 	}
-	// The loading animation runs beside the webhook, so it may land after the reply.
-	if err := fake.WaitUntil(ctx, func() bool { return slices.Contains(fake.Loadings(), user) }); err != nil {
-		t.Errorf("no loading animation was shown to %s", user)
-	}
+	// (The loading animation shows only when a reply is late: bot/line's tests cover it.)
 
 	// The same event redelivered: no second reply. The next event's reply comes after anything
 	// the redelivery could have queued (one user's replies go out in order).
