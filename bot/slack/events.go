@@ -270,9 +270,13 @@ func (b *Bot) onMention(ctx context.Context, eventID string, e *slackevents.AppM
 	return b.respond(ctx, m, retry)
 }
 
-// handleCommand handles /helpdesk: no text opens the menu, "help" the help, both in the user's
-// direct message with the bot; anything else goes to the admin commands when there are any. It
-// returns a text only the user sees, if any.
+// adminVerbs are the words that make "/helpdesk WORD ..." an admin command.
+var adminVerbs = map[string]bool{"reload": true, "stats": true}
+
+// handleCommand handles /helpdesk: no text opens the menu, "help" the help, "reload" and "stats"
+// are admin commands (when there are any); any other text is a consultation, answered like a
+// direct message. Replies go to the user's direct message with the bot; an admin command's
+// reply is returned as a text only the user sees.
 func (b *Bot) handleCommand(ctx context.Context, cmd slackapi.SlashCommand) (string, error) {
 	if cmd.UserID == "" {
 		return "", nil
@@ -287,13 +291,16 @@ func (b *Bot) handleCommand(ctx context.Context, cmd slackapi.SlashCommand) (str
 	case len(args) == 0:
 		m.Event = dialog.EventMenu
 	case len(args) == 1 && strings.EqualFold(args[0], "help"):
-	case b.cfg.Admin != nil:
+	case b.cfg.Admin != nil && adminVerbs[strings.ToLower(args[0])]:
+		args[0] = strings.ToLower(args[0])
 		reply, err := b.cfg.Admin(ctx, cmd.UserID, args)
 		if err != nil {
 			b.logger.Error("admin command failed", "err", err)
 			return b.phrase("internal_error"), nil
 		}
 		return reply, nil
+	default:
+		m.Event, m.Text = dialog.EventText, cmd.Text
 	}
 	return "", b.respond(ctx, m, lastRetry)
 }

@@ -405,9 +405,12 @@ func TestSlashCommand(t *testing.T) {
 	}{
 		{name: "menu", text: "", wantEvent: dialog.EventMenu},
 		{name: "help", text: " HELP ", wantEvent: dialog.EventHelp},
-		{name: "unknown_without_admin", text: "reload", wantEvent: dialog.EventHelp},
+		{name: "reload_without_admin_is_text", text: "reload", wantEvent: dialog.EventText},
 		{name: "admin", text: "stats  7d", admin: true, wantAdmin: []string{"stats", "7d"}, wantBody: "topics: <3>"},
+		{name: "admin_verb_any_case", text: "Reload", admin: true, wantAdmin: []string{"reload"}, wantBody: "topics: <3>"},
 		{name: "help_with_admin", text: "help", admin: true, wantEvent: dialog.EventHelp},
+		// a consultation typed after the command is answered, never taken for an admin command
+		{name: "consultation", text: "社長を名乗るメールで振込を頼まれました", admin: true, wantEvent: dialog.EventText},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -442,7 +445,7 @@ func TestSlashCommand(t *testing.T) {
 				t.Errorf("/helpdesk %s answered %q, want an empty body", tt.text, rec.Body.String())
 			}
 			if len(msgs) != 1 || msgs[0].Event != tt.wantEvent || msgs[0].UserID != "U1" || msgs[0].Address != "@U1" ||
-				!strings.HasPrefix(msgs[0].EventID, "cmd:") {
+				!strings.HasPrefix(msgs[0].EventID, "cmd:") || (tt.wantEvent == dialog.EventText && msgs[0].Text != tt.text) {
 				t.Errorf("/helpdesk %s: engine got %+v, want event %q for U1 at @U1", tt.text, msgs, tt.wantEvent)
 			}
 		})

@@ -50,6 +50,8 @@ func TestNoSecretOrUserTextInLogs(t *testing.T) {
 	linefake.PostBody(ctx, srv.url+"/line/webhook", "x", bytes.Repeat([]byte("a"), 2<<20))
 	srv.send(t, slackfake.IM(slackfake.NewEventID(), "U0SECRET1", secretText))
 	srv.send(t, slackfake.IM(slackfake.NewEventID(), "U0SECRET1", "担当者と話したい"))
+	slashCommand(t, srv.url, "U0SECRET2", secretText) // a consultation typed after /helpdesk
+	slashCommand(t, srv.url, "U0SECRET2", "reload")   // an admin verb from someone who is not one
 	for _, tok := range []string{"", "wrong", slackTestToken} {
 		adminRequest(t, "POST", srv.url+"/admin/reload", tok)
 	}
@@ -58,14 +60,14 @@ func TestNoSecretOrUserTextInLogs(t *testing.T) {
 	srv.stop()
 
 	logs := srv.logs.String()
-	if !strings.Contains(logs, "listening") || !strings.Contains(logs, "admin request refused") {
+	if !strings.Contains(logs, "listening") || !strings.Contains(logs, "admin request refused") || !strings.Contains(logs, "admin command refused") {
 		t.Fatalf("the log is not the server's:\n%.2000s", logs)
 	}
 	for name, secret := range map[string]string{
 		"LINE channel secret": lineTestSecret, "LINE channel token": lineTestToken,
 		"Slack bot token": slackTestToken, "Slack signing secret": slackTestSecret, "admin token": adminTestToken,
 		"the user's words": secretText, "the user's account number": "1234567",
-		"the LINE user id": lineUser, "the Slack user id": "U0SECRET1",
+		"the LINE user id": lineUser, "the Slack user id": "U0SECRET1", "another Slack user id": "U0SECRET2",
 	} {
 		if strings.Contains(logs, secret) {
 			i := strings.Index(logs, secret)

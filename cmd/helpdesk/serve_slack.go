@@ -95,6 +95,7 @@ func slackAdmin(d serveDeps, lib *knowledge.Library) func(ctx context.Context, u
 	}
 	return func(ctx context.Context, user string, args []string) (string, error) {
 		if !admins[user] {
+			// args[0] is one of the admin verbs (bot/slack passes only those), never user text
 			d.logger.Warn("admin command refused", "channel", "slack", "command", args[0])
 			d.logger.Debug("admin command refused", "channel", "slack", "user", user)
 			return lib.Base().Message("admin_refused"), nil
