@@ -28,6 +28,7 @@ type Deliverer interface {
 type outbox interface {
 	Pending(now time.Time, limit int, busy map[uint64]bool) ([]dialog.Delivery, error)
 	Delivered(id uint64, ref string) error
+	Dropped(id uint64) error
 	Postpone(id uint64, next time.Time, progress int, reason string) error
 	Wake() <-chan struct{}
 }
@@ -218,7 +219,7 @@ func (s *Sender) settle(r result) {
 
 func (s *Sender) drop(d dialog.Delivery) {
 	s.metrics.deliveryDropped(d)
-	if err := s.outbox.Delivered(d.ID, ""); err != nil {
+	if err := s.outbox.Dropped(d.ID); err != nil {
 		s.logger.Error("cannot drop delivery", "delivery", d.ID, "err", err)
 	}
 }

@@ -168,3 +168,38 @@ func (e *Engine) setCaseThread(t storeTx, caseID, ref string) error {
 	}
 	return t.putCaseThread(ref, caseID)
 }
+
+// unpostedCase handles a case whose post to the staff channel failed for good: the user must not
+// wait for a reply nobody will write.
+func (e *Engine) unpostedCase(t storeTx, kb *knowledge.Base, id string, now time.Time) error {
+	c, err := t.caseByID(id)
+	if err != nil || c == nil || (c.Status != CaseOpen && c.Status != CaseClaimed) {
+		return err
+	}
+	c.Status = CaseRequested
+	if err := t.putCase(c); err != nil {
+		return err
+	}
+	if err := e.releaseConversation(t, c); err != nil {
+		return err
+	}
+	// the user's messages queued for the case's thread have nowhere to go
+	if _, err := t.deleteDeliveriesTo("staff/" + c.ID); err != nil {
+		return err
+	}
+	d := newDecider(kb, Policy{}, &Conversation{Topic: c.Topic}, now)
+	d.say(kb.Message("escalate_nostaff"))
+	var ids []string
+	if p := d.personEntry(); p != nil {
+		ids = append(ids, p.Contacts...)
+	}
+	if tp := kb.Topic(c.Topic); tp != nil {
+		ids = append(ids, tp.Contacts...)
+	}
+	d.contacts(ids)
+	for _, m := range kb.Menu() {
+		d.offer(menuChoice(m.ID), m.Label)
+	}
+	return t.enqueue(&Delivery{Kind: KindRelay, Channel: c.Channel, Address: c.Address,
+		Recipient: string(convKey(c.Channel, c.User)), Reply: d.reply, Created: now, Key: newKey()})
+}

@@ -618,3 +618,48 @@ func TestEscalationOutsideHours(t *testing.T) {
 		t.Error("the case was not queued for the staff channel")
 	}
 }
+
+// TestCasePostDroppedTellsTheUser: when the staff channel refuses the case post for good, the
+// user is told how to reach the helpdesk directly instead of waiting, the conversation is the
+// bot's again, and other threads of the staff channel are not refused meanwhile.
+func TestCasePostDroppedTellsTheUser(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	ctx := context.Background()
+	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "担当者と話したい", Address: "a1"})
+	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "2", Text: "急いでいます", Address: "a2"})
+	var root uint64
+	var toUser []string
+	for {
+		p, _ := te.Pending(te.clock.Now(), 10, nil)
+		if len(p) == 0 {
+			break
+		}
+		for _, d := range p {
+			if d.Kind == dialog.KindStaff {
+				if d.Text != "" {
+					t.Fatalf("a relay for the thread was offered before the case post: %+v", d)
+				}
+				root = d.ID
+				if err := te.Dropped(d.ID); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			toUser = append(toUser, d.Reply.PlainText())
+			te.Delivered(d.ID, "")
+		}
+	}
+	if root == 0 {
+		t.Fatal("no case post was queued")
+	}
+	if last := toUser[len(toUser)-1]; !strings.Contains(last, "直接おつなぎできません") || !strings.Contains(last, "03-5320-4773") {
+		t.Errorf("the user was not told how to reach the helpdesk directly; last message:\n%s", last)
+	}
+	if _, err := te.Staff(ctx, dialog.StaffEvent{EventID: "s", Thread: "C-STAFF/9.9", Action: dialog.StaffMessage, Text: "雑談"}); err != nil {
+		t.Errorf("a message in another staff thread after the drop: %v, want it ignored", err)
+	}
+	r, _ := te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "3", Text: "フィッシングサイトにパスワードを入れてしまった", Address: "a3"})
+	if r.Topic != "phishing" {
+		t.Errorf("after the dropped case the bot does not answer: %q", r.PlainText())
+	}
+}

@@ -121,6 +121,24 @@ func (e *Engine) Delivered(id uint64, ref string) error {
 	})
 }
 
+// Dropped removes an entry that can never be delivered (the platform refused it for good, or it
+// failed for a day). When it was the post that opens a case in the staff channel, nobody will
+// see the case: the case is marked requested, the conversation returns to the bot, and the user
+// is told, as when no staff channel is configured, how to reach the helpdesk directly.
+func (e *Engine) Dropped(id uint64) error {
+	root := e.store.queue.rootCaseOf(id)
+	kb := e.lib.Base()
+	now := e.now()
+	return e.store.batch(func(t storeTx) error {
+		if root != "" {
+			if err := e.unpostedCase(t, kb, root, now); err != nil {
+				return err
+			}
+		}
+		return t.deleteDelivery(id)
+	})
+}
+
 // Postpone records a failed attempt: the entry is tried again at next, resuming after progress
 // messages. reason is kept for operators (no user text).
 func (e *Engine) Postpone(id uint64, next time.Time, progress int, reason string) error {

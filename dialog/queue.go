@@ -21,6 +21,7 @@ type queueIndex struct {
 	order   []uint64 // ascending; may hold ids already removed (skipped, compacted now and then)
 	removed int
 	cached  int // entries with a decoded copy
+	roots   int // entries that open a case in the staff channel
 }
 
 type queued struct {
@@ -60,6 +61,9 @@ func (q *queueIndex) put(id uint64, d *Delivery) {
 	if old.cached != nil {
 		q.cached--
 	}
+	if !ok && e.rootCase != "" {
+		q.roots++
+	}
 	if q.cached < cacheLimit {
 		cp := *d
 		e.cached = &cp
@@ -89,6 +93,9 @@ func (q *queueIndex) remove(id uint64) {
 	}
 	if e.cached != nil {
 		q.cached--
+	}
+	if e.rootCase != "" {
+		q.roots--
 	}
 	delete(q.entries, id)
 	q.removed++
@@ -131,6 +138,13 @@ func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []pick
 type picked struct {
 	id uint64
 	d  *Delivery
+}
+
+// rootsPending reports whether a case post waits in the outbox or is being sent.
+func (q *queueIndex) rootsPending() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.roots > 0
 }
 
 // rootCaseOf returns the case whose thread a delivered entry opens, or "".

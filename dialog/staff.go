@@ -88,7 +88,7 @@ func (e *Engine) Staff(ctx context.Context, ev StaffEvent) (StaffResult, error) 
 			}
 		}
 		id := t.caseByThread(ev.Thread)
-		if id == "" && t.casePostPending(now) {
+		if id == "" && t.queue.rootsPending() {
 			// A case was just posted and its thread is not recorded yet: this may be a reply
 			// in it. Fail, so the platform redelivers once the thread is known.
 			return &keepError{ErrCasePending}

@@ -325,22 +325,6 @@ func (t storeTx) eachCase(fn func(*Case) error) error {
 	})
 }
 
-// casePostPending reports whether a case opened in the last minutes waits for its staff thread
-// to be recorded (its post is queued or on its way).
-func (t storeTx) casePostPending(now time.Time) bool {
-	pending := false
-	t.eachCase(func(c *Case) error {
-		if c.Status == CaseOpen && c.Thread == "" && now.Sub(c.Created) < 10*time.Minute {
-			pending = true
-			return errStop
-		}
-		return nil
-	})
-	return pending
-}
-
-var errStop = errors.New("stop")
-
 func (t storeTx) caseByThread(ref string) string {
 	return string(t.tx.Bucket(bucketCaseThreads).Get([]byte(ref)))
 }
@@ -476,6 +460,26 @@ func (t storeTx) deleteDeliveriesOf(channel, user string) (int, error) {
 		json.Unmarshal(v, &d)
 		kc, ku := splitConvKey([]byte(d.Recipient))
 		if d.Kind != KindStaff && owns(kc, ku, nil, channel, user) {
+			ids = append(ids, binary.BigEndian.Uint64(k))
+			return true
+		}
+		return false
+	})
+	t.tx.OnCommit(func() {
+		for _, id := range ids {
+			t.queue.remove(id)
+		}
+	})
+	return n, err
+}
+
+// deleteDeliveriesTo deletes every outbox entry for one recipient.
+func (t storeTx) deleteDeliveriesTo(recipient string) (int, error) {
+	var ids []uint64
+	n, err := t.deleteWhere(bucketOutbox, func(k, v []byte) bool {
+		var d Delivery
+		json.Unmarshal(v, &d)
+		if d.Recipient == recipient {
 			ids = append(ids, binary.BigEndian.Uint64(k))
 			return true
 		}
