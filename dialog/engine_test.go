@@ -663,3 +663,17 @@ func TestCasePostDroppedTellsTheUser(t *testing.T) {
 		t.Errorf("after the dropped case the bot does not answer: %q", r.PlainText())
 	}
 }
+
+// TestForgetFindsThreadConversations: in a Slack channel thread the conversation is keyed by the
+// thread, but forget finds it (and its case) by the person who wrote in it.
+func TestForgetFindsThreadConversations(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	ctx := context.Background()
+	thread := "C0GENERAL/1700000000.000100"
+	te.Respond(ctx, dialog.Message{Channel: "slack", UserID: thread, Person: "U0WRITER", EventID: "1", Text: "ランサムウェアに感染したかも", Address: "C0GENERAL/1700000000.000100"})
+	te.Respond(ctx, dialog.Message{Channel: "slack", UserID: thread, Person: "U0WRITER", EventID: "2", Text: "担当者と話したい", Address: "C0GENERAL/1700000000.000100"})
+	f, err := te.Forget("slack", "U0WRITER")
+	if err != nil || f.Conversations != 1 || f.Cases != 1 {
+		t.Fatalf("Forget(U0WRITER) = %+v, %v; want the thread's conversation and its case", f, err)
+	}
+}

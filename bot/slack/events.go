@@ -261,7 +261,7 @@ func (b *Bot) onMention(ctx context.Context, eventID string, e *slackevents.AppM
 	if p := b.self.Load(); p != nil {
 		self = *p
 	}
-	m := dialog.Message{Channel: channelName, UserID: threadRef(e.Channel, thread), EventID: eventID,
+	m := dialog.Message{Channel: channelName, UserID: threadRef(e.Channel, thread), Person: e.User, EventID: eventID,
 		Text: plainText(stripMention(e.Text, self)), Address: address{channel: e.Channel, thread: thread}.encode(),
 		At: tsTime(e.TimeStamp)}
 	if strings.TrimSpace(m.Text) == "" {

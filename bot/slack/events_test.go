@@ -291,13 +291,13 @@ func TestConversationKeys(t *testing.T) {
 			dialog.Message{Channel: "slack", UserID: "U1", EventID: "Ev3", Address: "DU1", Event: dialog.EventUnsupported}},
 		{"mention", slackfake.Callback(slackfake.Event{EventID: "Ev4", Type: "app_mention", Channel: "C1", User: "U1", TS: "7.1",
 			Text: "<@" + slackfake.BotUserID + "> ランサムウェアかも"}),
-			dialog.Message{Channel: "slack", UserID: "C1/7.1", EventID: "Ev4", Address: "C1/7.1", Text: "ランサムウェアかも"}},
+			dialog.Message{Channel: "slack", UserID: "C1/7.1", Person: "U1", EventID: "Ev4", Address: "C1/7.1", Text: "ランサムウェアかも"}},
 		{"mention_in_thread", slackfake.Callback(slackfake.Event{EventID: "Ev5", Type: "app_mention", Channel: "C1", User: "U2", TS: "7.9", ThreadTS: "7.1",
 			Text: "<@" + slackfake.BotUserID + "|helpdesk> はい、抜きました"}),
-			dialog.Message{Channel: "slack", UserID: "C1/7.1", EventID: "Ev5", Address: "C1/7.1", Text: "はい、抜きました"}},
+			dialog.Message{Channel: "slack", UserID: "C1/7.1", Person: "U2", EventID: "Ev5", Address: "C1/7.1", Text: "はい、抜きました"}},
 		{"bare_mention", slackfake.Callback(slackfake.Event{EventID: "Ev6", Type: "app_mention", Channel: "G1", User: "U1", TS: "8.1",
 			Text: "<@" + slackfake.BotUserID + ">"}),
-			dialog.Message{Channel: "slack", UserID: "G1/8.1", EventID: "Ev6", Address: "G1/8.1", Event: dialog.EventResume}},
+			dialog.Message{Channel: "slack", UserID: "G1/8.1", Person: "U1", EventID: "Ev6", Address: "G1/8.1", Event: dialog.EventResume}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

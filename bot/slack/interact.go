@@ -116,7 +116,7 @@ func (b *Bot) onAction(ctx context.Context, ic *slackapi.InteractionCallback, a 
 		if thread == "" {
 			thread = ic.Container.MessageTs
 		}
-		m.UserID = threadRef(channel, thread)
+		m.UserID, m.Person = threadRef(channel, thread), ic.User.ID
 		m.Address = address{channel: channel, thread: thread}.encode()
 	}
 	return b.respond(ctx, m, lastRetry)

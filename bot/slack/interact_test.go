@@ -45,9 +45,9 @@ func TestUserButtons(t *testing.T) {
 		{"dm_thread", slackfake.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", ThreadTS: "5.1", Value: "o:3:who:company"},
 			dialog.Message{Channel: "slack", UserID: "U1", Address: "DU1/5.1", Choice: "o:3:who:company"}},
 		{"channel_thread", slackfake.Click{User: "U2", Channel: "C1", MessageTS: "7.5", ThreadTS: "7.1", Value: "a:intake"},
-			dialog.Message{Channel: "slack", UserID: "C1/7.1", Address: "C1/7.1", Choice: "a:intake"}},
+			dialog.Message{Channel: "slack", UserID: "C1/7.1", Person: "U2", Address: "C1/7.1", Choice: "a:intake"}},
 		{"channel_top_level", slackfake.Click{User: "U2", Channel: "C1", MessageTS: "7.5", Value: "a:person"},
-			dialog.Message{Channel: "slack", UserID: "C1/7.5", Address: "C1/7.5", Choice: "a:person"}},
+			dialog.Message{Channel: "slack", UserID: "C1/7.5", Person: "U2", Address: "C1/7.5", Choice: "a:person"}},
 		{"choice_in_action_id_only", slackfake.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", ActionID: "c3|t:phishing"},
 			dialog.Message{Channel: "slack", UserID: "U1", Address: "DU1", Choice: "t:phishing"}},
 	}
