@@ -85,6 +85,11 @@ func (s *Sender) Run(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			for d := range work {
+				if ctx.Err() != nil {
+					// stopping: what was handed over but not started stays in the outbox
+					results <- result{d: d}
+					continue
+				}
 				ref, err := s.deliver(ctx, d)
 				// settling here lets the commits of many workers share bbolt batches
 				s.settle(result{d, ref, err})

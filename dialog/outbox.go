@@ -153,6 +153,10 @@ func (e *Engine) Postpone(id uint64, next time.Time, progress int, reason string
 	})
 }
 
+// Due returns how many outbox entries are due at now or being delivered: what a shutdown still
+// waits for.
+func (e *Engine) Due(now time.Time) int { return e.store.queue.due(now) }
+
 // OutboxStats returns how many entries wait and when the oldest was queued (zero if none).
 func (e *Engine) OutboxStats() (depth int, oldest time.Time, err error) {
 	depth = e.store.queue.size()

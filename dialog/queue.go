@@ -140,6 +140,19 @@ type picked struct {
 	d  *Delivery
 }
 
+// due counts the entries whose time has come.
+func (q *queueIndex) due(now time.Time) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for _, e := range q.entries {
+		if !e.next.After(now) {
+			n++
+		}
+	}
+	return n
+}
+
 // rootsPending reports whether a case post waits in the outbox or is being sent.
 func (q *queueIndex) rootsPending() bool {
 	q.mu.Lock()

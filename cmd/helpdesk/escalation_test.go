@@ -88,16 +88,17 @@ func TestEscalationLINEToSlackStaff(t *testing.T) {
 	for _, m := range []string{"【1】再起動はまだしないでください", "【2】画面の写真を撮ってください", "【3】IPAへの届出を案内します"} {
 		srv.send(t, slackfake.ThreadReply(slackfake.NewEventID(), staff, "U0STAFF", m, root.TS))
 	}
-	time.Sleep(1500 * time.Millisecond) // attempts fail and are postponed
+	waitFor(t, ctx, "failed LINE attempts", func() bool { return line.Stats().Injected >= 1 })
 	if code := srv.stop(); code != 0 {
 		t.Fatalf("serve exit %d", code)
 	}
 	srv = startSlackServe(t, vars)
 	// Slack goes down too: the user's messages wait for the staff thread.
 	slack.Fail(1000, http.StatusInternalServerError)
+	calls := slack.Calls("chat.postMessage")
 	lineSay("【A】写真を撮りました")
 	lineSay("【B】届出の方法を教えてください")
-	time.Sleep(1500 * time.Millisecond)
+	waitFor(t, ctx, "failed Slack attempts", func() bool { return slack.Calls("chat.postMessage") > calls })
 	if line.Stats().Injected == 0 {
 		t.Fatal("the LINE outage was never hit: the test proves nothing")
 	}

@@ -186,8 +186,20 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 			}
 		}(ch)
 	}
-	go watchReload(ctx, deps.reload)
-	go bot.RunJanitor(ctx, logger, engine.Purge, retention, 72*time.Hour, time.Hour)
+	// SIGHUP is caught from here until serve returns, so a reload asked for during the drain
+	// cannot kill the process (the default action) before the database is closed.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		watchReload(ctx, hup, deps.reload)
+	}()
+	go func() {
+		defer wg.Done()
+		bot.RunJanitor(ctx, logger, engine.Purge, retention, 72*time.Hour, time.Hour)
+	}()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -208,13 +220,11 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		logger.Warn("http shutdown", "err", err)
 	}
-	// In-flight webhooks have committed; give the outbox a moment to flush, then stop.
+	// In-flight webhooks have committed; give the outbox a moment to deliver what is due (not
+	// what waits for a retry later: that is delivered after the next start), then stop.
 	flushUntil := time.Now().Add(5 * time.Second)
-	for time.Now().Before(flushUntil) {
-		if n, _, err := engine.OutboxStats(); err != nil || n == 0 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
+	for time.Now().Before(flushUntil) && engine.Due(time.Now()) > 0 {
+		time.Sleep(50 * time.Millisecond)
 	}
 	stopSender()
 	wg.Wait()
@@ -240,12 +250,9 @@ func registerGauges(m *bot.Metrics, engine *dialog.Engine) {
 	})
 }
 
-// watchReload reloads the knowledge on SIGHUP. A failed reload keeps the old knowledge serving
-// and logs every problem.
-func watchReload(ctx context.Context, reload func(via string) bot.ReloadResult) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// watchReload reloads the knowledge on each SIGHUP received on hup until ctx is done. A failed
+// reload keeps the old knowledge serving and logs every problem.
+func watchReload(ctx context.Context, hup <-chan os.Signal, reload func(via string) bot.ReloadResult) {
 	for {
 		select {
 		case <-ctx.Done():
