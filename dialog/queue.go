@@ -22,6 +22,12 @@ type queueIndex struct {
 	removed int
 	cached  int // entries with a decoded copy
 	roots   int // entries that open a case in the staff channel
+	// visible is the highest id up to which every committed entry is in the index. bbolt runs
+	// commit hooks after it releases the write lock, so the hook of entry 11 can run before
+	// that of 10; ids come from the bucket's sequence, which a rolled-back transaction gives
+	// back, so committed ids have no gaps and entries above the first missing one wait.
+	visible uint64
+	ahead   map[uint64]bool // ids put above visible+1
 }
 
 type queued struct {
@@ -36,8 +42,9 @@ type queued struct {
 const cacheLimit = 2000
 
 func loadQueueIndex(db *bolt.DB) (*queueIndex, error) {
-	q := &queueIndex{entries: map[uint64]queued{}}
+	q := &queueIndex{entries: map[uint64]queued{}, ahead: map[uint64]bool{}}
 	err := db.View(func(tx *bolt.Tx) error {
+		q.visible = tx.Bucket(bucketOutbox).Sequence()
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 			d := &Delivery{}
 			if err := json.Unmarshal(v, d); err != nil {
@@ -63,6 +70,13 @@ func (q *queueIndex) put(id uint64, d *Delivery) {
 	}
 	if !ok && e.rootCase != "" {
 		q.roots++
+	}
+	if !ok && id > q.visible {
+		q.ahead[id] = true
+		for q.ahead[q.visible+1] {
+			delete(q.ahead, q.visible+1)
+			q.visible++
+		}
 	}
 	if q.cached < cacheLimit {
 		cp := *d
@@ -118,6 +132,9 @@ func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []pick
 	blocked := map[string]bool{}
 	var out []picked
 	for _, id := range q.order {
+		if id > q.visible {
+			break // an earlier entry's commit is not in the index yet
+		}
 		e, ok := q.entries[id]
 		if !ok || blocked[e.recipient] {
 			continue
