@@ -30,6 +30,7 @@ type Deliverer struct {
 	api     *endpoints
 	logger  *slog.Logger
 	now     func() time.Time
+	started time.Time // entries older than this may have been tried by a previous process
 	waiting waiting // loading animations to cancel when a user's reply goes out
 }
 
@@ -39,7 +40,7 @@ func NewDeliverer(logger *slog.Logger, api API) (*Deliverer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Deliverer{api: e, logger: logger.With("channel", "line"), now: time.Now}, nil
+	return &Deliverer{api: e, logger: logger.With("channel", "line"), now: time.Now, started: time.Now()}, nil
 }
 
 // Deliver sends one outbox entry: its reply as LINE messages, at most five per request, then,
@@ -88,13 +89,14 @@ func (d *Deliverer) send(client *messaging_api.MessagingApiAPI, del dialog.Deliv
 			return nil
 		case !serr.invalidToken:
 			return serr
-		case d.fresh(del.Event):
-			// A fresh token that LINE refuses was used already: by an attempt of ours whose
-			// answer was lost (a timeout, a crash before the entry was marked delivered).
+		case d.fresh(del.Event) && (del.Attempts > 0 || del.Created.Before(d.started)):
+			// A fresh token that LINE refuses after an earlier attempt of ours (one that timed
+			// out, or one by the process before a crash) was used by that attempt.
 			d.logger.Debug("reply token already used, taking the reply as sent", "delivery", del.ID)
 			return nil
 		}
-		// The token went stale while we tried: push instead.
+		// Our first try, and LINE refuses the token (or it went stale while we tried): it was
+		// not used by us, so push instead.
 	}
 	res, _, err := client.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{
 		To: addr.to(), Messages: msgs}, retryKey(del, i))
