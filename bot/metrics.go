@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -130,7 +131,11 @@ func (m *Metrics) observeDelivery(d dialog.Delivery, took time.Duration, err err
 		return
 	}
 	result := "ok"
-	if err != nil {
+	var later interface{ Deferred() bool }
+	switch {
+	case err != nil && errors.As(err, &later) && later.Deferred():
+		result = "deferred"
+	case err != nil:
 		result = "error"
 	}
 	m.Add("helpdesk_deliveries_total", "channel", d.Channel, "result", result)

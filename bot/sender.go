@@ -18,6 +18,7 @@ import (
 //	RetryAfter() time.Duration  the platform asked to wait (HTTP 429 Retry-After)
 //	Permanent() bool            retrying cannot help (a rejected request, an unknown user)
 //	Progress() int              how many messages of the entry were sent before the failure
+//	Deferred() bool             not a failure: come back after RetryAfter (the adapter's pacing)
 //
 // Any other error is retried with exponential backoff.
 type Deliverer interface {
@@ -30,6 +31,7 @@ type outbox interface {
 	Delivered(id uint64, ref string) error
 	Dropped(id uint64) error
 	Postpone(id uint64, next time.Time, progress int, reason string) error
+	Defer(id uint64, next time.Time, progress int) error
 	Wake() <-chan struct{}
 }
 
@@ -191,13 +193,21 @@ func (s *Sender) settle(r result) {
 		return
 	}
 	var (
-		perm interface{ Permanent() bool }
-		wait interface{ RetryAfter() time.Duration }
-		prog interface{ Progress() int }
+		perm  interface{ Permanent() bool }
+		wait  interface{ RetryAfter() time.Duration }
+		prog  interface{ Progress() int }
+		later interface{ Deferred() bool }
 	)
 	progress := d.Progress
 	if errors.As(err, &prog) {
 		progress = prog.Progress()
+	}
+	if errors.As(err, &later) && later.Deferred() && errors.As(err, &wait) {
+		log.Debug("delivery deferred", "in", wait.RetryAfter().Round(time.Millisecond))
+		if err := s.outbox.Defer(d.ID, time.Now().Add(wait.RetryAfter()), progress); err != nil {
+			log.Error("cannot defer delivery", "err", err)
+		}
+		return
 	}
 	if errors.As(err, &perm) && perm.Permanent() {
 		log.Error("reply not delivered", "err", err, "attempts", d.Attempts+1)

@@ -121,6 +121,19 @@ func (e *Engine) Delivered(id uint64, ref string) error {
 	})
 }
 
+// Defer moves an entry to a later time without counting an attempt: nothing failed, the
+// channel's own pacing asked for it.
+func (e *Engine) Defer(id uint64, next time.Time, progress int) error {
+	return e.store.batch(func(t storeTx) error {
+		d, err := t.delivery(id)
+		if err != nil || d == nil {
+			return err
+		}
+		d.NextAttempt, d.Progress = next, progress
+		return t.putDelivery(d)
+	})
+}
+
 // Dropped removes an entry that can never be delivered (the platform refused it for good, or it
 // failed for a day). When it was the post that opens a case in the staff channel, nobody will
 // see the case: the case is marked requested, the conversation returns to the bot, and the user

@@ -184,7 +184,7 @@ func (p *pacer) wait(ctx context.Context, channel string) error {
 	wait := at.Sub(now)
 	if wait > maxPaceWait {
 		p.mu.Unlock()
-		return &sendError{op: "pace", err: fmt.Errorf("channel busy for %v", wait.Round(time.Millisecond)), retryAfter: wait}
+		return &sendError{op: "pace", err: fmt.Errorf("channel busy for %v", wait.Round(time.Millisecond)), retryAfter: wait, deferred: true}
 	}
 	p.next[channel] = at.Add(p.interval)
 	if len(p.next) > 4096 {
@@ -225,6 +225,7 @@ type sendError struct {
 	err        error
 	retryAfter time.Duration
 	permanent  bool
+	deferred   bool // not a failure: our own pacing asks to come back later
 	progress   int
 }
 
@@ -239,6 +240,9 @@ func (e *sendError) RetryAfter() time.Duration { return e.retryAfter }
 
 // Permanent reports whether retrying cannot help.
 func (e *sendError) Permanent() bool { return e.permanent }
+
+// Deferred reports that nothing failed: the channel's pace asks to try again after RetryAfter.
+func (e *sendError) Deferred() bool { return e.deferred }
 
 // Progress is how many messages of the entry were posted before the failure.
 func (e *sendError) Progress() int { return e.progress }
