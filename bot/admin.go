@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -137,12 +138,31 @@ func (a *Admin) handleCases(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// handleBackup copies the database to a temporary file first (a read transaction that lasts as
+// long as a slow download would hold up the database's growth), then streams the file without
+// the server's write timeout.
 func (a *Admin) handleBackup(w http.ResponseWriter, r *http.Request) {
+	f, err := os.CreateTemp("", "helpdesk-backup-*.db")
+	if err != nil {
+		a.fail(w, "backup", err)
+		return
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	n, err := a.engine.Backup(f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		a.fail(w, "backup", err)
+		return
+	}
+	http.NewResponseController(w).SetWriteDeadline(time.Time{})
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="helpdesk-backup.db"`)
-	n, err := a.engine.Backup(w)
-	if err != nil {
-		a.logger.Error("backup failed", "err", err, "bytes", n)
+	w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+	if _, err := io.Copy(w, f); err != nil {
+		a.logger.Warn("backup download interrupted", "err", err)
 		return
 	}
 	a.logger.Info("backup taken", "bytes", n)

@@ -273,30 +273,38 @@ type Purged struct {
 
 // Purge applies the retention policy: conversations idle since before cutoff are deleted, the
 // texts of cases closed before cutoff are cleared (their figures stay), kept unanswered queries
-// older than cutoff are deleted, and event ids seen before seenCutoff are forgotten.
+// older than cutoff are deleted, and event ids seen before seenCutoff are forgotten. It works in
+// many short transactions, so webhooks are never held up for long, whatever the database's size.
 func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	var p Purged
-	err := e.store.update(func(t storeTx) error {
-		p = Purged{}
-		var err error
-		if p.Conversations, err = t.purgeConversations(cutoff); err != nil {
+	steps := []struct {
+		bucket []byte
+		count  *int
+		purge  func(t storeTx, k, v []byte) (bool, error)
+	}{
+		{bucketConversations, &p.Conversations, func(t storeTx, k, v []byte) (bool, error) { return t.purgeConversation(k, v, cutoff) }},
+		{bucketCases, &p.CaseTexts, func(t storeTx, k, v []byte) (bool, error) { return t.purgeCaseText(v, cutoff) }},
+		{bucketUnanswered, &p.Unanswered, func(t storeTx, k, v []byte) (bool, error) { return t.purgeUnansweredEntry(k, v, cutoff) }},
+	}
+	for _, s := range steps {
+		n, err := e.store.chunked(s.bucket, s.purge)
+		*s.count += n
+		if err != nil {
+			return p, err
+		}
+	}
+	for {
+		var n int
+		err := e.store.update(func(t storeTx) error {
+			var err error
+			n, err = t.expireSeen(seenCutoff, purgeChunk)
 			return err
+		})
+		p.SeenEvents += n
+		if err != nil || n < purgeChunk {
+			return p, err
 		}
-		if p.CaseTexts, err = t.purgeCaseTexts(cutoff); err != nil {
-			return err
-		}
-		if p.Unanswered, err = t.purgeUnanswered(cutoff); err != nil {
-			return err
-		}
-		for {
-			n, err := t.expireSeen(seenCutoff, 10000)
-			p.SeenEvents += n
-			if err != nil || n < 10000 {
-				return err
-			}
-		}
-	})
-	return p, err
+	}
 }
 
 // caseOwner reports whether a case or conversation key belongs to user (on channel, if set).

@@ -493,49 +493,83 @@ func (t storeTx) deleteDeliveriesTo(recipient string) (int, error) {
 	return n, err
 }
 
-func (t storeTx) purgeConversations(cutoff time.Time) (int, error) {
-	return t.deleteWhere(bucketConversations, func(_, v []byte) bool {
-		var c Conversation
-		if json.Unmarshal(v, &c) != nil {
-			return true
+// purgeChunk is how many keys one retention transaction looks at.
+const purgeChunk = 1000
+
+// chunked walks a bucket in transactions of purgeChunk keys, calling fn on each key (fn may
+// change or delete it: the walk resumes after the last key it saw). It returns how many keys fn
+// reported as changed.
+func (s *store) chunked(bucket []byte, fn func(t storeTx, k, v []byte) (bool, error)) (int, error) {
+	var after []byte
+	total := 0
+	for {
+		done := false
+		err := s.update(func(t storeTx) error {
+			type kv struct{ k, v []byte }
+			var batch []kv
+			c := t.tx.Bucket(bucket).Cursor()
+			k, v := c.First()
+			if after != nil {
+				k, v = c.Seek(after)
+				if k != nil && bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && len(batch) < purgeChunk; k, v = c.Next() {
+				batch = append(batch, kv{bytes.Clone(k), bytes.Clone(v)})
+			}
+			done = len(batch) < purgeChunk
+			for _, e := range batch {
+				changed, err := fn(t, e.k, e.v)
+				if err != nil {
+					return err
+				}
+				if changed {
+					total++
+				}
+			}
+			if len(batch) > 0 {
+				after = batch[len(batch)-1].k
+			}
+			return nil
+		})
+		if err != nil || done {
+			return total, err
 		}
-		return c.Updated.Before(cutoff) && c.Mode != modeHandoff
-	})
+	}
 }
 
-// purgeCaseTexts clears what users and staff wrote in cases closed before cutoff; the case's
-// id, topic, status and times stay for the figures.
-func (t storeTx) purgeCaseTexts(cutoff time.Time) (int, error) {
-	n := 0
-	var changed []*Case
-	err := t.eachCase(func(c *Case) error {
-		closed := c.Status == CaseResolved || c.Status == CaseReturned || c.Status == CaseRequested
-		when := c.Closed
-		if when.IsZero() {
-			when = c.Created
-		}
-		if closed && when.Before(cutoff) && (len(c.Turns) > 0 || len(c.Summary) > 0 || c.Told != "" || c.Address != "" || c.Note != "") {
-			c.Turns, c.Summary, c.Told, c.Address, c.Note, c.Similar, c.People = nil, nil, "", "", "", nil, nil
-			changed = append(changed, c)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
+func (t storeTx) purgeConversation(k, v []byte, cutoff time.Time) (bool, error) {
+	var c Conversation
+	if json.Unmarshal(v, &c) == nil && (!c.Updated.Before(cutoff) || c.Mode == modeHandoff) {
+		return false, nil
 	}
-	for _, c := range changed {
-		if err := t.putCase(c); err != nil {
-			return 0, err
-		}
-		n++
-	}
-	return n, nil
+	return true, t.tx.Bucket(bucketConversations).Delete(k)
 }
 
-func (t storeTx) purgeUnanswered(cutoff time.Time) (int, error) {
-	return t.deleteWhere(bucketUnanswered, func(_, v []byte) bool {
-		var u Unanswered
-		json.Unmarshal(v, &u)
-		return u.At.Before(cutoff)
-	})
+// purgeCaseText clears what users and staff wrote in a case closed before cutoff; the case's id,
+// topic, status and times stay for the figures.
+func (t storeTx) purgeCaseText(v []byte, cutoff time.Time) (bool, error) {
+	var c Case
+	if err := json.Unmarshal(v, &c); err != nil {
+		return false, nil
+	}
+	closed := c.Status == CaseResolved || c.Status == CaseReturned || c.Status == CaseRequested
+	when := c.Closed
+	if when.IsZero() {
+		when = c.Created
+	}
+	if !closed || !when.Before(cutoff) || (len(c.Turns) == 0 && len(c.Summary) == 0 && c.Told == "" && c.Address == "" && c.Note == "") {
+		return false, nil
+	}
+	c.Turns, c.Summary, c.Told, c.Address, c.Note, c.Similar, c.People = nil, nil, "", "", "", nil, nil
+	return true, t.putCase(&c)
+}
+
+func (t storeTx) purgeUnansweredEntry(k, v []byte, cutoff time.Time) (bool, error) {
+	var u Unanswered
+	if json.Unmarshal(v, &u) == nil && !u.At.Before(cutoff) {
+		return false, nil
+	}
+	return true, t.tx.Bucket(bucketUnanswered).Delete(k)
 }
