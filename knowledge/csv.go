@@ -126,7 +126,7 @@ func (l *loader) parseCases(file string, data []byte) {
 		}
 		c := &Case{Row: line}
 		for i, set := range cols {
-			set(c, strings.TrimSpace(rec[i]))
+			set(c, literalCell(strings.TrimSpace(rec[i])))
 		}
 		if c.No == "" && c.Subject == "" && c.Body == "" && c.Handling == "" {
 			continue // an empty row the export left behind, with only its row number
@@ -172,4 +172,13 @@ func blank(rec []string) bool {
 		}
 	}
 	return true
+}
+
+// literalCell undoes the apostrophe an export puts before a cell that a spreadsheet would read
+// as a formula (dialog's case export does, as Excel does).
+func literalCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }
