@@ -29,6 +29,9 @@ type Delivery struct {
 	// For staff deliveries: the case, and a user's relayed text (empty for a new case).
 	Case *Case  `json:"case,omitempty"`
 	Text string `json:"text,omitempty"`
+	// Notice marks a staff delivery the engine wrote itself (claimed, resolved ...): it may
+	// mention people; a user's relayed words never may.
+	Notice bool `json:"notice,omitempty"`
 
 	Created     time.Time `json:"created"`
 	Event       time.Time `json:"event"` // when the platform saw the event (reply-token freshness)

@@ -220,7 +220,7 @@ func (e *Engine) releaseConversation(t storeTx, c *Case) error {
 // staffNotice queues a line for the case's staff thread.
 func (e *Engine) staffNotice(t storeTx, c *Case, text string, now time.Time) error {
 	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: "staff/" + c.ID,
-		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text,
+		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text, Notice: true,
 		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: text}}}, Created: now, Event: now, Key: newKey()})
 }
 

@@ -135,10 +135,9 @@ func (s *StaffDeliverer) Deliver(ctx context.Context, del dialog.Delivery) (stri
 		}
 		channel, thread = ch, ts
 	}
-	// A notice is the engine's own line (its Text is the whole message) and may mention the
-	// staff member; a user's relayed message is prefixed, and its mentions stay text.
-	notice := len(del.Reply.Blocks) == 1 && del.Reply.Blocks[0].Text == del.Text
-	if err := s.d.post(ctx, channel, thread, render(del.Reply, renderOptions{mentions: notice}), del.Progress); err != nil {
+	// A notice is the engine's own line and may mention the staff member; a user's relayed
+	// message is text, and its mentions stay text.
+	if err := s.d.post(ctx, channel, thread, render(del.Reply, renderOptions{mentions: del.Notice}), del.Progress); err != nil {
 		return "", err
 	}
 	return "", nil

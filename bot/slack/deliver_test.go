@@ -362,7 +362,7 @@ func TestStaffThreadPosts(t *testing.T) {
 	notice := "<@U9> さんが担当します。"
 	relayed := "相談者：" + "<@U9> <!channel> 助けて"
 	for _, d := range []dialog.Delivery{
-		{Kind: dialog.KindStaff, Channel: "staff", Case: &dialog.Case{ID: "2026-0001", Thread: thread}, Text: notice,
+		{Kind: dialog.KindStaff, Channel: "staff", Case: &dialog.Case{ID: "2026-0001", Thread: thread}, Text: notice, Notice: true,
 			Reply: dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: notice}}}},
 		{Kind: dialog.KindStaff, Channel: "staff", Case: &dialog.Case{ID: "2026-0001", Thread: thread}, Text: "<@U9> <!channel> 助けて",
 			Reply: dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: relayed}}}},
