@@ -54,6 +54,10 @@ type Sender struct {
 	Poll time.Duration
 	// Backoff returns the wait before attempt n+1 (default: 1 s doubling to 5 min, jittered).
 	Backoff func(attempt int) time.Duration
+
+	// unmarked holds the entries sent whose delivery could not be recorded (id -> ref): when the
+	// outbox offers them again, the record is retried instead of the sending.
+	unmarked sync.Map
 }
 
 // NewSender returns a sender for the given channels ("line", "slack", "staff").
@@ -89,6 +93,15 @@ func (s *Sender) Run(ctx context.Context) error {
 			for d := range work {
 				if ctx.Err() != nil {
 					// stopping: what was handed over but not started stays in the outbox
+					results <- result{d: d}
+					continue
+				}
+				if ref, ok := s.unmarked.Load(d.ID); ok {
+					// sent already, but the database could not record it (disk full): record it
+					// now rather than sending it twice
+					if err := s.outbox.Delivered(d.ID, ref.(string)); err == nil {
+						s.unmarked.Delete(d.ID)
+					}
 					results <- result{d: d}
 					continue
 				}
@@ -188,7 +201,8 @@ func (s *Sender) settle(r result) {
 	log := s.logger.With("channel", d.Channel, "kind", d.Kind, "delivery", d.ID, "outcome", string(d.Reply.Outcome), "topic", d.Reply.Topic)
 	if err == nil {
 		if err := s.outbox.Delivered(d.ID, r.ref); err != nil {
-			log.Error("delivered but not marked", "err", err)
+			log.Error("delivered but not marked, will record it again", "err", err)
+			s.unmarked.Store(d.ID, r.ref)
 		}
 		return
 	}

@@ -169,6 +169,11 @@ func (e *Engine) Postpone(id uint64, next time.Time, progress int, reason string
 	})
 }
 
+// Ping reports whether the database answers (for readiness checks).
+func (e *Engine) Ping() error {
+	return e.store.view(func(storeTx) error { return nil })
+}
+
 // Due returns how many outbox entries are due at now or being delivered: what a shutdown still
 // waits for.
 func (e *Engine) Due(now time.Time) int { return e.store.queue.due(now) }

@@ -31,7 +31,7 @@ type Deliverer struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	started time.Time // entries older than this may have been tried by a previous process
-	waiting waiting // loading animations to cancel when a user's reply goes out
+	waiting waiting   // loading animations to cancel when a user's reply goes out
 }
 
 // NewDeliverer returns a deliverer calling api.

@@ -62,9 +62,9 @@ func (e *env) openAdmin(f adminFlags) (admin, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	path := e.dbPath(*f.db)
+	path, source := e.dbPath(*f.db)
 	if _, err := os.Stat(path); err != nil {
-		return nil, nil, fmt.Errorf("database %s: %v", path, errors.Unwrap(err))
+		return nil, nil, fmt.Errorf("%s: %v", source, errors.Unwrap(err))
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	engine, err := dialog.Open(path, lib, logger, dialog.Options{LockTimeout: 300 * time.Millisecond})

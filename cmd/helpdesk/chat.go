@@ -40,10 +40,10 @@ func runChat(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
 		return exitUsage
 	}
-	path := e.dbPath(*db)
+	path, source := e.dbPath(*db)
 	engine, err := dialog.Open(path, lib, logger, dialog.Options{Policy: policy, Now: now})
 	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
+		fmt.Fprintf(e.stderr, "helpdesk chat: %s: %v\n", source, err)
 		return exitFail
 	}
 	defer engine.Close()
@@ -55,20 +55,21 @@ func runChat(e *env, args []string) int {
 	return exitOK
 }
 
-// dbPath picks the database file: the flag, else HELPDESK_DB, else helpdesk.db.
-func (e *env) dbPath(flagValue string) string {
+// dbPath picks the database file: the flag, else HELPDESK_DB, else helpdesk.db; source names
+// where it came from, for error messages.
+func (e *env) dbPath(flagValue string) (path, source string) {
 	if flagValue != "" {
-		return flagValue
+		return flagValue, "--db=" + flagValue
 	}
-	if v := e.getenv("HELPDESK_DB"); v != "" {
-		return v
+	if v := strings.TrimSpace(e.getenv("HELPDESK_DB")); v != "" {
+		return v, "HELPDESK_DB=" + v
 	}
-	return "helpdesk.db"
+	return "helpdesk.db", "the default database helpdesk.db"
 }
 
 // policy reads how the helpdesk itself works: its opening hours (HELPDESK_HOURS, in the
-// schedule syntax of the knowledge files), the idle timeout (HELPDESK_IDLE) and whether a staff
-// channel receives cases.
+// schedule syntax of the knowledge files) and the idle timeout (HELPDESK_IDLE). Whether a staff
+// channel receives cases is for serve to say (chat and ask have none).
 func (e *env) policy() (dialog.Policy, error) {
 	var p dialog.Policy
 	if v := strings.TrimSpace(e.getenv("HELPDESK_HOURS")); v != "" {
@@ -85,7 +86,6 @@ func (e *env) policy() (dialog.Policy, error) {
 		}
 		p.IdleTimeout = d
 	}
-	p.Staffed = e.getenv("HELPDESK_STAFF_CHANNEL") != "" && e.getenv("SLACK_BOT_TOKEN") != ""
 	return p, nil
 }
 

@@ -55,7 +55,12 @@ func runServe(e *env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: logLevel(e.getenv("HELPDESK_LOG_LEVEL"))}))
+	level, err := logLevel(e.getenv("HELPDESK_LOG_LEVEL"))
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk serve:", err)
+		return exitFail
+	}
+	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: readableDurations}))
 	if err := serve(e, logger, *addr, *db, *dir); err != nil {
 		logger.Error("serve stopped", "err", err)
 		return exitFail
@@ -63,12 +68,24 @@ func runServe(e *env, args []string) int {
 	return exitOK
 }
 
-func logLevel(v string) slog.Level {
+// logLevel reads HELPDESK_LOG_LEVEL: debug, info (the default), warn or error.
+func logLevel(v string) (slog.Level, error) {
 	var l slog.Level
-	if l.UnmarshalText([]byte(v)) != nil {
-		return slog.LevelInfo
+	if v = strings.TrimSpace(v); v == "" {
+		return slog.LevelInfo, nil
 	}
-	return l
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		return l, fmt.Errorf("HELPDESK_LOG_LEVEL=%s: want debug, info, warn or error", v)
+	}
+	return l, nil
+}
+
+// readableDurations writes durations as "38ms" rather than nanoseconds in the JSON log.
+func readableDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // serve opens everything in order (knowledge, engine, channels, HTTP server) and closes it in
@@ -76,15 +93,19 @@ func logLevel(v string) slog.Level {
 // that names the setting at fault.
 func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error {
 	start := time.Now()
-	addr := addrFlag
+	addr, addrSource := addrFlag, "--addr="+addrFlag
 	if addr == "" {
-		addr = e.getenv("HELPDESK_ADDR")
+		addr = strings.TrimSpace(e.getenv("HELPDESK_ADDR"))
+		addrSource = "HELPDESK_ADDR=" + addr
 	}
 	if addr == "" {
-		addr = ":8080"
+		addr, addrSource = ":8080", "the default address :8080"
 	}
 	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return fmt.Errorf("HELPDESK_ADDR=%s: %v", addr, err)
+		return fmt.Errorf("%s: %v", addrSource, err)
+	}
+	if err := checkUnused(e); err != nil {
+		return err
 	}
 	lib, err := e.library(dirFlag)
 	if err != nil {
@@ -102,9 +123,12 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	if err != nil {
 		return err
 	}
-	engine, err := dialog.Open(e.dbPath(dbFlag), lib, logger, dialog.Options{Policy: policy, Now: now, RateLimit: rate})
+	// Cases reach people when Slack and a staff channel are set (slackChannel checks the pair).
+	policy.Staffed = strings.TrimSpace(e.getenv("HELPDESK_STAFF_CHANNEL")) != "" && strings.TrimSpace(e.getenv("SLACK_BOT_TOKEN")) != ""
+	dbPath, dbSource := e.dbPath(dbFlag)
+	engine, err := dialog.Open(dbPath, lib, logger, dialog.Options{Policy: policy, Now: now, RateLimit: rate})
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %v", dbSource, err)
 	}
 	defer engine.Close()
 
@@ -126,8 +150,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		if lib.Base() == nil {
 			return errors.New("knowledge not loaded")
 		}
-		_, _, err := engine.OutboxStats()
-		return err
+		return engine.Ping()
 	}}
 	deliverers := map[string]bot.Deliverer{}
 	var names []string
@@ -152,7 +175,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("HELPDESK_ADDR=%s: %v", addr, err)
+		return fmt.Errorf("%s: %v", addrSource, err)
 	}
 	srv := &http.Server{
 		Handler:           bot.NewServer(logger, routes),
@@ -319,4 +342,21 @@ func rateVar(e *env, name string, def dialog.RateLimit) (dialog.RateLimit, error
 		return def, fmt.Errorf("%s=%s: want MESSAGES/DURATION such as 20/1m, or off", name, v)
 	}
 	return dialog.RateLimit{Burst: count, Every: d / time.Duration(count)}, nil
+}
+
+// checkUnused stops start-up on settings that are set but would do nothing: they are mistakes
+// (a typo in a partner variable, a channel meant to be on).
+func checkUnused(e *env) error {
+	set := func(name string) bool { return strings.TrimSpace(e.getenv(name)) != "" }
+	line := set("LINE_CHANNEL_SECRET") || set("LINE_CHANNEL_TOKEN")
+	slack := set("SLACK_BOT_TOKEN")
+	switch {
+	case set("LINE_API_BASE") && !line:
+		return fmt.Errorf("LINE_API_BASE is set but LINE is off (set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN)")
+	case set("SLACK_API_URL") && !slack:
+		return fmt.Errorf("SLACK_API_URL is set but Slack is off (set SLACK_BOT_TOKEN)")
+	case set("HELPDESK_ADMINS") && !slack:
+		return fmt.Errorf("HELPDESK_ADMINS is set but Slack is off: admins run /helpdesk reload in Slack (set SLACK_BOT_TOKEN)")
+	}
+	return nil
 }
