@@ -1,0 +1,44 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestServeStopsOnUnusableSettings: a setting that is set but unusable stops start-up with a
+// message naming it (shared/CONTRACT.md).
+func TestServeStopsOnUnusableSettings(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"log_level", map[string]string{"HELPDESK_LOG_LEVEL": "loud"}, "HELPDESK_LOG_LEVEL=loud"},
+		{"address", map[string]string{"HELPDESK_ADDR": "no-port"}, "HELPDESK_ADDR=no-port"},
+		{"database_folder", map[string]string{"HELPDESK_DB": filepath.Join(dir, "missing", "h.db")}, "HELPDESK_DB="},
+		{"knowledge_folder", map[string]string{"HELPDESK_KNOWLEDGE": filepath.Join(dir, "nowhere")}, "HELPDESK_KNOWLEDGE="},
+		{"line_half_pair", map[string]string{"LINE_CHANNEL_SECRET": "s"}, "LINE_CHANNEL_TOKEN"},
+		{"line_base_without_line", map[string]string{"LINE_API_BASE": "http://127.0.0.1:1"}, "LINE_API_BASE"},
+		{"slack_url_without_slack", map[string]string{"SLACK_API_URL": "http://127.0.0.1:1/"}, "SLACK_API_URL"},
+		{"admins_without_slack", map[string]string{"HELPDESK_ADMINS": "U1"}, "HELPDESK_ADMINS"},
+		{"staff_without_slack", map[string]string{"HELPDESK_STAFF_CHANNEL": "C0STAFF01"}, "HELPDESK_STAFF_CHANNEL"},
+		{"short_admin_token", map[string]string{"HELPDESK_ADMIN_TOKEN": "short"}, "HELPDESK_ADMIN_TOKEN"},
+		{"hours", map[string]string{"HELPDESK_HOURS": "weekdays 9-17"}, "HELPDESK_HOURS"},
+		{"user_rate", map[string]string{"HELPDESK_USER_RATE": "lots"}, "HELPDESK_USER_RATE"},
+		{"retention", map[string]string{"HELPDESK_RETENTION": "forever"}, "HELPDESK_RETENTION"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{"HELPDESK_ADDR": "127.0.0.1:0", "HELPDESK_DB": filepath.Join(t.TempDir(), "h.db")}
+			for k, v := range tt.vars {
+				vars[k] = v
+			}
+			res := runCmd(t, vars, "", "serve")
+			if res.code == 0 || !strings.Contains(res.stderr, tt.want) {
+				t.Errorf("serve with %v: exit %d, stderr %q; want a failure naming %s", tt.vars, res.code, res.stderr, tt.want)
+			}
+		})
+	}
+}
