@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
@@ -18,13 +17,12 @@ type responder interface {
 // in the same transaction as the step that opened it, and the Sender delivers it.
 type Desk struct {
 	engine  responder
-	logger  *slog.Logger
 	metrics *Metrics
 }
 
 // NewDesk returns a desk answering through engine.
-func NewDesk(engine responder, logger *slog.Logger, metrics *Metrics) *Desk {
-	return &Desk{engine: engine, logger: logger, metrics: metrics}
+func NewDesk(engine responder, metrics *Metrics) *Desk {
+	return &Desk{engine: engine, metrics: metrics}
 }
 
 // Respond decides and stores the reply to m; see dialog.Engine.Respond.

@@ -44,7 +44,7 @@ type Sender struct {
 	logger   *slog.Logger
 	metrics  *Metrics
 
-	// Workers is how many deliveries run at once (default 16).
+	// Workers is how many deliveries run at once (default 64).
 	Workers int
 	// Timeout bounds one delivery attempt (default 10 s).
 	Timeout time.Duration

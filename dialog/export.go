@@ -10,12 +10,6 @@ import (
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
-// exportHeader is the header of the helpdesk's consultation export (seeds/consultations.csv),
-// so exported cases can be appended to the knowledge as they are.
-var exportHeader = []string{"", "受理番号", "相談種別ID", "【相談内容分類：ガイドブックmission1に準拠して】", "", "件名", "相談内容",
-	"相談備考", "対応状況", "処置備考", "【FAQ用】検索キーワード", "案件項目【Mission1】", "提示する対策項目【Mission2～4】",
-	"【FAQ用】標準回答（案）", "【FAQ用】対策のための参考資料・サイト（ここからセキュリティ等を参照）"}
-
 // ExportCases writes the cases resolved since the given time as CSV in the columns of the seed
 // consultation export. 受理番号 is the case id; the sub-category is the first CSV category of
 // the topic staff chose (else the case's topic), so the next reload files the record under that
@@ -28,7 +22,7 @@ func (e *Engine) ExportCases(since time.Time, w io.Writer) (int, error) {
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = false
-	if err := cw.Write(exportHeader); err != nil {
+	if err := cw.Write(knowledge.ConsultationHeader); err != nil {
 		return 0, err
 	}
 	n := 0

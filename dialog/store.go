@@ -279,7 +279,6 @@ func (t storeTx) eachDelivery(fn func(*Delivery) bool) error {
 	return nil
 }
 
-func (t storeTx) outboxSize() int { return t.tx.Bucket(bucketOutbox).Stats().KeyN }
 
 // ---- cases
 

@@ -19,6 +19,13 @@ import (
 // after 相談内容分類 that holds the sub-category ("051.ウイルス感染"). Columns are found by
 // header name, so a re-ordered export still loads; a missing required column is reported.
 
+// ConsultationHeader is the header row of the helpdesk's consultation export as it is written
+// (seeds/consultations.csv): what a file appended to the knowledge must start with, e.g. the
+// resolved cases `helpdesk cases export` writes.
+var ConsultationHeader = []string{"", "受理番号", "相談種別ID", "【相談内容分類：ガイドブックmission1に準拠して】", "", "件名", "相談内容",
+	"相談備考", "対応状況", "処置備考", "【FAQ用】検索キーワード", "案件項目【Mission1】", "提示する対策項目【Mission2～4】",
+	"【FAQ用】標準回答（案）", "【FAQ用】対策のための参考資料・サイト（ここからセキュリティ等を参照）"}
+
 // csvColumn names a column by a fragment of its header, compared after NFKC normalisation.
 type csvColumn struct {
 	header   string

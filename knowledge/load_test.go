@@ -234,3 +234,15 @@ func TestLibraryKeepsOldBaseOnFailedReload(t *testing.T) {
 		t.Fatalf("Reload = %p, %p, %v; want a new base swapped in", next, prev, err)
 	}
 }
+
+// TestConsultationHeaderIsTheExports: what `cases export` writes starts like the seed export.
+func TestConsultationHeaderIsTheExports(t *testing.T) {
+	b, err := fs.ReadFile(seeds.FS, "consultations.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	if got := strings.Join(ConsultationHeader, ","); got != strings.TrimRight(first, "\r") {
+		t.Errorf("ConsultationHeader = %q\nthe seed export's = %q", got, first)
+	}
+}

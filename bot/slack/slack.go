@@ -319,7 +319,7 @@ func unescape(s string) string { return unescaper.Replace(s) }
 // not known yet, it removes the leading mention, which is how Slack writes "@bot text".
 func stripMention(text, self string) string {
 	if self != "" {
-		text = regexp.MustCompile(`<@`+regexp.QuoteMeta(self)+`(\|[^>]*)?>`).ReplaceAllString(text, "")
+		text = removeMention(text, self)
 	} else if loc := leadingMention.FindStringIndex(text); loc != nil {
 		text = text[loc[1]:]
 	}
@@ -327,6 +327,19 @@ func stripMention(text, self string) string {
 }
 
 var leadingMention = regexp.MustCompile(`^\s*<@[A-Z0-9]+(\|[^>]*)?>`)
+
+// anyMention matches a user mention, with or without a label: <@U123> or <@U123|name>.
+var anyMention = regexp.MustCompile(`<@([A-Z0-9]+)(\|[^>]*)?>`)
+
+// removeMention removes every mention of user id self from text.
+func removeMention(text, self string) string {
+	return anyMention.ReplaceAllStringFunc(text, func(m string) string {
+		if anyMention.FindStringSubmatch(m)[1] == self {
+			return ""
+		}
+		return m
+	})
+}
 
 // utf16Len is a text's length as Slack counts its limits.
 func utf16Len(s string) int {

@@ -133,7 +133,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	defer engine.Close()
 
 	metrics := bot.NewMetrics()
-	desk := bot.NewDesk(engine, logger, metrics)
+	desk := bot.NewDesk(engine, metrics)
 	deps := serveDeps{env: e, logger: logger, desk: desk, engine: engine, lib: lib, metrics: metrics,
 		reload: func(via string) bot.ReloadResult { return reload(logger, lib, metrics, via) }}
 	var channels []channel

@@ -509,10 +509,9 @@ func TestServeLINEFaults(t *testing.T) {
 				served++
 			}
 		}
-		// The sender gives each recipient a fixed worker, so a user who shares one with a hung
-		// request waits for it; most users must not.
-		if served < 3 {
-			t.Errorf("%d of 5 other users were answered within 5 s while two requests hung, want most", served)
+		// Only the hung requests' own users wait for them; every other user is answered.
+		if served < 5 {
+			t.Errorf("%d of 5 other users were answered within 5 s while two requests hung, want all", served)
 		}
 		r.await(t, "after hanging", hung...)
 		// The hung originals reach the fake's handler only now, and must not be sent twice.
