@@ -279,7 +279,6 @@ func (t storeTx) eachDelivery(fn func(*Delivery) bool) error {
 	return nil
 }
 
-
 // ---- cases
 
 func (t storeTx) nextCaseID(now time.Time) (string, error) {
