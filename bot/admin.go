@@ -96,34 +96,33 @@ func since(r *http.Request) (time.Time, error) {
 	return t, nil
 }
 
-func (a *Admin) handleStats(w http.ResponseWriter, r *http.Request) {
+// statsFor reads ?since= and gathers the figures, or answers the error itself.
+func (a *Admin) statsFor(w http.ResponseWriter, r *http.Request, what string) (dialog.Stats, bool) {
 	from, err := since(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+		return dialog.Stats{}, false
 	}
 	st, err := a.engine.Stats(from)
 	if err != nil {
-		a.fail(w, "stats", err)
-		return
+		a.fail(w, what, err)
+		return dialog.Stats{}, false
 	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(st)
+	return st, true
+}
+
+func (a *Admin) handleStats(w http.ResponseWriter, r *http.Request) {
+	if st, ok := a.statsFor(w, r, "stats"); ok {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(st)
+	}
 }
 
 func (a *Admin) handleReport(w http.ResponseWriter, r *http.Request) {
-	from, err := since(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+	if st, ok := a.statsFor(w, r, "report"); ok {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		WriteReport(w, st)
 	}
-	st, err := a.engine.Stats(from)
-	if err != nil {
-		a.fail(w, "report", err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	WriteReport(w, st)
 }
 
 func (a *Admin) handleCases(w http.ResponseWriter, r *http.Request) {
