@@ -27,15 +27,6 @@ import (
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
 )
 
-// What the bench's fake platforms and the server under test share. They never leave this
-// process.
-const (
-	benchLineSecret  = "bench-line-channel-secret"
-	benchLineToken   = "bench-line-channel-token"
-	benchSlackToken  = "xoxb-bench-bot-token"
-	benchSlackSecret = "bench-slack-signing-secret-0123"
-)
-
 // The goals of issue 8, which the report checks.
 const (
 	goalRatio   = 0.5 // events/s of the server over the bare SDK's, at least
@@ -302,7 +293,11 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			c()
 		}
 	}()
+	// Every credential the fakes and the server share is made up for this run: none is written
+	// in the source, and none outlives the process (or its child, under --process).
 	admin := randomToken()
+	lineSecret, lineToken := randomToken(), randomToken()
+	slackSecret, slackToken := randomToken(), randomToken()
 	vars := map[string]string{"HELPDESK_USER_RATE": "off", "HELPDESK_ADMIN_TOKEN": admin}
 	for _, k := range []string{"HELPDESK_KNOWLEDGE", "HELPDESK_LOG_LEVEL"} {
 		if v := getenv(k); v != "" {
@@ -315,24 +310,24 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		switch name {
 		case "line":
 			var fake *linefake.Server
-			labelled(ctx, "fake", func() { fake = linefake.New(benchLineToken) })
+			labelled(ctx, "fake", func() { fake = linefake.New(lineToken) })
 			fake.SkipMessageCheck, fake.Forget = true, true
 			closers = append(closers, fake.Close)
-			p.load = lineLoad(fake, benchLineSecret)
+			p.load = lineLoad(fake, lineSecret)
 			p.stats = func() (int, int) { st := fake.Stats(); return st.InvalidTokens + st.Conflicts, st.Pushes }
 			p.drop = fake.DropConnections
-			vars["LINE_CHANNEL_SECRET"], vars["LINE_CHANNEL_TOKEN"], vars["LINE_API_BASE"] = benchLineSecret, benchLineToken, fake.URL
-			bare = line.BareHandler(benchLineSecret, benchLineToken, fake.URL, nil)
+			vars["LINE_CHANNEL_SECRET"], vars["LINE_CHANNEL_TOKEN"], vars["LINE_API_BASE"] = lineSecret, lineToken, fake.URL
+			bare = line.BareHandler(lineSecret, lineToken, fake.URL, nil)
 		case "slack":
 			var fake *slackfake.Server
-			labelled(ctx, "fake", func() { fake = slackfake.New(benchSlackToken) })
+			labelled(ctx, "fake", func() { fake = slackfake.New(slackToken) })
 			fake.SkipBlockCheck, fake.Forget = true, true
 			closers = append(closers, fake.Close)
-			p.load = slackLoad(fake, benchSlackSecret)
+			p.load = slackLoad(fake, slackSecret)
 			p.stats = func() (int, int) { return 0, 0 }
 			p.drop = fake.DropConnections
-			vars["SLACK_BOT_TOKEN"], vars["SLACK_SIGNING_SECRET"], vars["SLACK_API_URL"] = benchSlackToken, benchSlackSecret, fake.APIURL()
-			bare = slack.BareHandler(benchSlackSecret, benchSlackToken, fake.APIURL(), nil)
+			vars["SLACK_BOT_TOKEN"], vars["SLACK_SIGNING_SECRET"], vars["SLACK_API_URL"] = slackToken, slackSecret, fake.APIURL()
+			bare = slack.BareHandler(slackSecret, slackToken, fake.APIURL(), nil)
 		default:
 			return nil, fmt.Errorf("unknown channel %q", name)
 		}
