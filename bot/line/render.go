@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
@@ -111,42 +112,13 @@ func textPieces(text string) []piece {
 	return out
 }
 
-// utf16Len is the length LINE counts: UTF-16 code units.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r > 0xFFFF {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
-// prefixUnits returns the byte length of the longest prefix of s within limit UTF-16 units.
-func prefixUnits(s string, limit int) int {
-	units := 0
-	for i, r := range s {
-		u := 1
-		if r > 0xFFFF {
-			u = 2
-		}
-		if units+u > limit {
-			return i
-		}
-		units += u
-	}
-	return len(s)
-}
-
 // splitText cuts text into parts of at most limit UTF-16 units: at the last paragraph break
 // that keeps the part at least half full, else at such a line break, else at any paragraph or
 // line break, else (one enormous line) between two characters.
 func splitText(text string, limit int) []string {
 	var parts []string
-	for utf16Len(text) > limit {
-		cut := prefixUnits(text, limit)
+	for textlimit.Units(text) > limit {
+		cut := textlimit.Prefix(text, limit)
 		head := text[:cut]
 		end, skip := cut, 0 // between two characters, if nothing better
 		para, line := strings.LastIndex(head, "\n\n"), strings.LastIndex(head, "\n")
@@ -182,7 +154,7 @@ func mergeTexts(pieces []piece, limit int) []piece {
 			if a.flex != nil || b.flex != nil {
 				continue
 			}
-			n := utf16Len(a.text) + 2 + utf16Len(b.text)
+			n := textlimit.Units(a.text) + 2 + textlimit.Units(b.text)
 			if n <= maxTextUnits && (best < 0 || n < bestLen) {
 				best, bestLen = i, n
 			}

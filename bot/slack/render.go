@@ -5,8 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	slackapi "github.com/slack-go/slack"
 )
@@ -196,7 +196,7 @@ func splitText(text string, limit int) []string {
 		curLen = 0
 	}
 	for _, line := range strings.Split(text, "\n") {
-		l := utf16Len(line)
+		l := textlimit.Units(line)
 		if curLen > 0 && curLen+1+l > limit {
 			flush()
 		}
@@ -205,7 +205,7 @@ func splitText(text string, limit int) []string {
 			cur.WriteString(line[:i])
 			flush()
 			line = line[i:]
-			l = utf16Len(line)
+			l = textlimit.Units(line)
 		}
 		if curLen > 0 {
 			cur.WriteByte('\n')
@@ -221,15 +221,7 @@ func splitText(text string, limit int) []string {
 // safeCut returns the byte index where s is cut to keep at most limit characters before it,
 // moved back so that no &entity; or <token> is broken.
 func safeCut(s string, limit int) int {
-	used, cut := 0, len(s)
-	for i, r := range s {
-		l := max(utf16.RuneLen(r), 1)
-		if used+l > limit {
-			cut = i
-			break
-		}
-		used += l
-	}
+	cut := textlimit.Prefix(s, limit)
 	full := cut
 	if amp := strings.LastIndexByte(s[:cut], '&'); amp >= 0 && cut-amp < len("&amp;") && !strings.Contains(s[amp:cut], ";") {
 		cut = amp
@@ -280,7 +272,7 @@ func contactParts(c dialog.Contact) []part {
 // fieldText draws one row of a contact card.
 func fieldText(f dialog.Field) string {
 	label := bold(f.Label)
-	value := truncate(strings.TrimSpace(f.Value), maxFieldText-utf16Len(label)-300)
+	value := truncate(strings.TrimSpace(f.Value), maxFieldText-textlimit.Units(label)-300)
 	shown := escape(value)
 	switch f.Kind {
 	case "phone":

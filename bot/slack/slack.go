@@ -28,8 +28,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf16"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	slackapi "github.com/slack-go/slack"
 )
@@ -341,31 +341,12 @@ func removeMention(text, self string) string {
 	})
 }
 
-// utf16Len is a text's length as Slack counts its limits.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += max(utf16.RuneLen(r), 1)
-	}
-	return n
-}
-
 // truncate cuts s to at most n UTF-16 units, ending with "…" when it cut.
 func truncate(s string, n int) string {
-	if utf16Len(s) <= n {
+	if textlimit.Units(s) <= n {
 		return s
 	}
-	var b strings.Builder
-	used := 0
-	for _, r := range s {
-		l := max(utf16.RuneLen(r), 1)
-		if used+l > n-1 {
-			break
-		}
-		b.WriteRune(r)
-		used += l
-	}
-	return b.String() + "…"
+	return s[:textlimit.Prefix(s, n-1)] + "…"
 }
 
 // phrase returns a phrase of the knowledge; the key itself when the knowledge has none, so a

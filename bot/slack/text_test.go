@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 )
 
 // The parsers and text helpers, tested directly.
@@ -91,7 +93,7 @@ func TestSplitText(t *testing.T) {
 			t.Errorf("%s: splitText(%q, %d) = %q, want %q", tt.name, tt.text, tt.limit, got, tt.want)
 		}
 		for _, p := range got {
-			if utf16Len(p) > tt.limit {
+			if textlimit.Units(p) > tt.limit {
 				t.Errorf("%s: piece %q longer than %d", tt.name, p, tt.limit)
 			}
 		}
@@ -99,8 +101,8 @@ func TestSplitText(t *testing.T) {
 }
 
 func TestTruncate(t *testing.T) {
-	if got := truncate(strings.Repeat("あ", 80), 75); utf16Len(got) != 75 || !strings.HasSuffix(got, "…") {
-		t.Errorf("truncate to 75: %d %q", utf16Len(got), got)
+	if got := truncate(strings.Repeat("あ", 80), 75); textlimit.Units(got) != 75 || !strings.HasSuffix(got, "…") {
+		t.Errorf("truncate to 75: %d %q", textlimit.Units(got), got)
 	}
 	if got := truncate("short", 75); got != "short" {
 		t.Errorf("truncate changed a short text: %q", got)

@@ -33,6 +33,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 )
 
 // DefaultTokenTTL is how long a reply token stays valid, as LINE documents it ("within one
@@ -648,7 +650,7 @@ func checkMessages(raw []json.RawMessage) ([]Message, []errorDetail) {
 		case "text":
 			if m.Text == nil || *m.Text == "" {
 				bad(p+".text", "must be specified")
-			} else if utf16Len(*m.Text) > maxTextUnits {
+			} else if textlimit.Units(*m.Text) > maxTextUnits {
 				bad(p+".text", "Length must be between 0 and 5000")
 			} else {
 				msg.Text = *m.Text
@@ -784,18 +786,6 @@ func checkComponents(prop string, raw json.RawMessage) (string, string) {
 		}
 	}
 	return "", ""
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r > 0xFFFF {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
 }
 
 func (s *Server) loading(w http.ResponseWriter, r *http.Request) {

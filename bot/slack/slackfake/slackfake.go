@@ -29,9 +29,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf16"
 
 	"github.com/gorilla/websocket"
+	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 )
 
 // Who the fake's bot and workspace are.
@@ -608,8 +608,6 @@ const (
 	maxContext     = 10
 )
 
-func textLen(s string) int { return len(utf16.Encode([]rune(s))) }
-
 func checkBlocks(blocks []Block, raws []json.RawMessage) []string {
 	var bad []string
 	add := func(i int, format string, args ...any) {
@@ -634,15 +632,15 @@ func checkBlocks(blocks []Block, raws []json.RawMessage) []string {
 			if b.Text == nil && len(b.Fields) == 0 {
 				add(i, "section without text or fields")
 			}
-			if b.Text != nil && (textLen(b.Text.Text) == 0 || textLen(b.Text.Text) > maxSectionText) {
-				add(i, "section text of %d characters (1 to %d)", textLen(b.Text.Text), maxSectionText)
+			if b.Text != nil && (textlimit.Units(b.Text.Text) == 0 || textlimit.Units(b.Text.Text) > maxSectionText) {
+				add(i, "section text of %d characters (1 to %d)", textlimit.Units(b.Text.Text), maxSectionText)
 			}
 			if len(b.Fields) > maxFields {
 				add(i, "%d fields, more than %d", len(b.Fields), maxFields)
 			}
 			for _, f := range b.Fields {
-				if textLen(f.Text) == 0 || textLen(f.Text) > maxFieldText {
-					add(i, "field of %d characters (1 to %d)", textLen(f.Text), maxFieldText)
+				if textlimit.Units(f.Text) == 0 || textlimit.Units(f.Text) > maxFieldText {
+					add(i, "field of %d characters (1 to %d)", textlimit.Units(f.Text), maxFieldText)
 				}
 			}
 		case "actions":
@@ -653,7 +651,7 @@ func checkBlocks(blocks []Block, raws []json.RawMessage) []string {
 				if e.Type != "button" {
 					continue
 				}
-				if n := textLen(e.Text); n == 0 || n > maxButtonText {
+				if n := textlimit.Units(e.Text); n == 0 || n > maxButtonText {
 					add(i, "button text of %d characters (1 to %d)", n, maxButtonText)
 				}
 				if len(e.Value) > maxValue {
@@ -668,7 +666,7 @@ func checkBlocks(blocks []Block, raws []json.RawMessage) []string {
 				actionIDs[e.ActionID] = true
 			}
 		case "header":
-			if b.Text == nil || b.Text.Type != "plain_text" || textLen(b.Text.Text) > maxHeader {
+			if b.Text == nil || b.Text.Type != "plain_text" || textlimit.Units(b.Text.Text) > maxHeader {
 				add(i, "header must be plain_text of at most %d characters", maxHeader)
 			}
 		case "context":
@@ -790,13 +788,13 @@ func readView(raw json.RawMessage) (View, []string) {
 	if m.Type != "modal" {
 		bad = append(bad, "view type must be modal")
 	}
-	if m.Title == nil || textLen(m.Title.Text) == 0 || textLen(m.Title.Text) > 24 {
+	if m.Title == nil || textlimit.Units(m.Title.Text) == 0 || textlimit.Units(m.Title.Text) > 24 {
 		bad = append(bad, "title must be 1 to 24 characters")
 	} else {
 		v.Title = m.Title.Text
 	}
 	if m.Submit != nil {
-		if textLen(m.Submit.Text) > 24 {
+		if textlimit.Units(m.Submit.Text) > 24 {
 			bad = append(bad, "submit longer than 24 characters")
 		}
 		v.Submit = m.Submit.Text
@@ -816,14 +814,14 @@ func readView(raw json.RawMessage) (View, []string) {
 		if b.Label != nil {
 			in.Label = b.Label.Text
 		}
-		if in.Label == "" || textLen(in.Label) > 2000 {
+		if in.Label == "" || textlimit.Units(in.Label) > 2000 {
 			bad = append(bad, "input "+b.BlockID+": label must be 1 to 2000 characters")
 		}
 		if len(b.Element.Options) > 100 {
 			bad = append(bad, "input "+b.BlockID+": more than 100 options")
 		}
 		for _, o := range b.Element.Options {
-			if textLen(o.Text.Text) == 0 || textLen(o.Text.Text) > 75 || len(o.Value) > 150 {
+			if textlimit.Units(o.Text.Text) == 0 || textlimit.Units(o.Text.Text) > 75 || len(o.Value) > 150 {
 				bad = append(bad, "input "+b.BlockID+": option text 1 to 75 characters, value at most 150")
 			}
 			in.Options = append(in.Options, Option{Value: o.Value, Text: o.Text.Text})
