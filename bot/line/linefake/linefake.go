@@ -34,6 +34,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/fakeapi"
 	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 )
 
@@ -62,6 +63,9 @@ type Server struct {
 	closing chan struct{}
 	once    sync.Once
 
+	faults  fakeapi.Faults  // injected into message requests
+	changes fakeapi.Changes // wakes WaitUntil whenever something is recorded
+
 	mu         sync.Mutex
 	tokenTTL   time.Duration
 	usedTokens map[string]time.Time // used reply token → when it was issued
@@ -75,9 +79,7 @@ type Server struct {
 	left       map[string]bool
 	menus      []*RichMenu
 	defaultID  string
-	faults     []fault
 	stats      Stats
-	changed    chan struct{} // closed and replaced whenever something is recorded
 	onRequest  func(Request)
 }
 
@@ -158,13 +160,6 @@ type Stats struct {
 	Hung          int // requests held by Hang
 }
 
-type fault struct {
-	n          int
-	status     int           // 500, 429, ...; 0 with no hang lets the request through
-	retryAfter time.Duration // for 429
-	hang       time.Duration // hold the request this long, then handle it
-}
-
 // New starts a fake that accepts requests bearing "Authorization: Bearer token".
 func New(token string) *Server {
 	s := &Server{
@@ -174,7 +169,6 @@ func New(token string) *Server {
 		usedTokens: map[string]time.Time{},
 		retryKeys:  map[string]string{},
 		left:       map[string]bool{},
-		changed:    make(chan struct{}),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v2/bot/message/reply", s.message("reply"))
@@ -217,53 +211,26 @@ func (s *Server) SetTokenTTL(d time.Duration) {
 
 // Fail makes the next n message requests (reply or push) fail with status (500, 503, 400...),
 // without doing anything.
-func (s *Server) Fail(n, status int) { s.addFault(fault{n: n, status: status}) }
+func (s *Server) Fail(n, status int) { s.faults.Add(fakeapi.Fault{N: n, Status: status}) }
 
 // RateLimit makes the next n message requests answer 429 with Retry-After (whole seconds,
 // rounded up).
 func (s *Server) RateLimit(n int, retryAfter time.Duration) {
-	s.addFault(fault{n: n, status: http.StatusTooManyRequests, retryAfter: retryAfter})
+	s.faults.Add(fakeapi.Fault{N: n, Status: http.StatusTooManyRequests, RetryAfter: retryAfter})
 }
 
 // Hang makes the next n message requests wait d before they are handled as usual, as when LINE
 // is slow: a client that gave up meanwhile does not see the answer, but the request still takes
 // effect (a reply token is used, a retry key accepted).
-func (s *Server) Hang(n int, d time.Duration) { s.addFault(fault{n: n, hang: d}) }
+func (s *Server) Hang(n int, d time.Duration) { s.faults.Add(fakeapi.Fault{N: n, Hang: d}) }
 
 // Pass lets the next n message requests through untouched, so that a fault added after it hits
 // a later request (the second request of a reply, say).
-func (s *Server) Pass(n int) { s.addFault(fault{n: n}) }
+func (s *Server) Pass(n int) { s.faults.Add(fakeapi.Fault{N: n}) }
 
 // Heal drops every fault not yet used.
 func (s *Server) Heal() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
-}
-
-func (s *Server) addFault(f fault) {
-	if f.n <= 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, f)
-}
-
-// takeFault returns the fault that applies to the next message request, if any.
-func (s *Server) takeFault() (fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.faults) > 0 {
-		f := &s.faults[0]
-		if f.n <= 0 {
-			s.faults = s.faults[1:]
-			continue
-		}
-		f.n--
-		return *f, true
-	}
-	return fault{}, false
+	s.faults.Heal()
 }
 
 // OnRequest registers f to be called with each message request the fake accepts, after it is
@@ -317,19 +284,7 @@ func (s *Server) Wait(ctx context.Context, n int) ([]Message, error) {
 // WaitUntil calls cond after each change to what the fake recorded, until it returns true or
 // ctx is done. cond may call the Server's methods.
 func (s *Server) WaitUntil(ctx context.Context, cond func() bool) error {
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		s.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return s.changes.WaitUntil(ctx, cond)
 }
 
 // Loadings returns the chat ids of the loading animations started, in order.
@@ -369,12 +324,6 @@ func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.stats
-}
-
-// changedLocked wakes the waiters; s.mu is held.
-func (s *Server) changedLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
 }
 
 // ---- HTTP
@@ -455,13 +404,13 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // message handles reply and push.
 func (s *Server) message(api string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if f, ok := s.takeFault(); ok && (f.status != 0 || f.hang > 0) {
-			if f.hang > 0 {
+		if f, ok := s.faults.Take(); ok && (f.Status != 0 || f.Hang > 0) {
+			if f.Hang > 0 {
 				s.mu.Lock()
 				s.stats.Hung++
 				s.mu.Unlock()
 				select {
-				case <-time.After(f.hang):
+				case <-time.After(f.Hang):
 				case <-s.closing:
 					return
 				}
@@ -469,15 +418,15 @@ func (s *Server) message(api string) http.HandlerFunc {
 				s.mu.Lock()
 				s.stats.Injected++
 				s.mu.Unlock()
-				if f.retryAfter > 0 {
-					secs := int((f.retryAfter + time.Second - 1) / time.Second)
+				if f.RetryAfter > 0 {
+					secs := int((f.RetryAfter + time.Second - 1) / time.Second)
 					w.Header().Set("Retry-After", strconv.Itoa(secs))
 				}
 				msg := "Internal server error"
-				if f.status == http.StatusTooManyRequests {
+				if f.Status == http.StatusTooManyRequests {
 					msg = "The API rate limit has been exceeded. Try again later."
 				}
-				writeJSON(w, f.status, lineError{Message: msg})
+				writeJSON(w, f.Status, lineError{Message: msg})
 				return
 			}
 		}
@@ -570,7 +519,7 @@ func (s *Server) message(api string) http.HandlerFunc {
 			s.requests = append(s.requests, rec)
 			s.messages = append(s.messages, rec.Messages...)
 		}
-		s.changedLocked()
+		s.changes.Changed()
 		hook := s.onRequest
 		s.mu.Unlock()
 		if hook != nil {
@@ -810,7 +759,7 @@ func (s *Server) loading(w http.ResponseWriter, r *http.Request) {
 	if !s.Forget {
 		s.loadings = append(s.loadings, req.ChatID)
 	}
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, http.StatusAccepted, struct{}{})
 }
@@ -826,7 +775,7 @@ func (s *Server) leave(w http.ResponseWriter, r *http.Request) {
 	s.left[chat] = true
 	s.seq++
 	s.leaves = append(s.leaves, LeftChat{Seq: s.seq, Chat: chat, At: time.Now()})
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, struct{}{})
 }
@@ -898,7 +847,7 @@ func (s *Server) createMenu(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.menus = append(s.menus, menu)
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"richMenuId": menu.ID})
 }
@@ -943,7 +892,7 @@ func (s *Server) deleteMenu(w http.ResponseWriter, r *http.Request) {
 	if s.defaultID == id {
 		s.defaultID = ""
 	}
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 	if !found {
 		s.reject(w, http.StatusNotFound, lineError{Message: "Not found"})
@@ -990,7 +939,7 @@ func (s *Server) uploadMenuImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.Image, m.ImageType = img, ct
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, struct{}{})
 }
@@ -1009,7 +958,7 @@ func (s *Server) setDefaultMenu(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.defaultID = id
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, struct{}{})
 }

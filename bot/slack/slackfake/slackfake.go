@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/helpdesk-bot/helpdesk/bot/internal/fakeapi"
 	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 )
 
@@ -60,14 +61,15 @@ type Server struct {
 	up    websocket.Upgrader
 	done  chan struct{}
 
+	faults  fakeapi.Faults  // injected into chat.postMessage
+	changes fakeapi.Changes // wakes WaitUntil whenever something is recorded
+
 	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced on every change
 	posts    []Post
 	ephems   []Post
 	views    []View
 	opened   []string
 	calls    map[string]int
-	faults   []fault
 	rejected []string
 	onPost   func(Post)
 	base     int64 // seconds of the timestamps handed out
@@ -218,18 +220,10 @@ type Ack struct {
 	At         time.Time
 }
 
-type fault struct {
-	n          int
-	status     int
-	retryAfter time.Duration
-	hang       time.Duration
-	code       string
-}
-
 // New starts a fake that accepts the bot token token (in the form, as slack-go sends it, or as
 // a bearer token) and any app-level token starting with "xapp-".
 func New(token string) *Server {
-	s := &Server{token: token, done: make(chan struct{}), changed: make(chan struct{}), calls: map[string]int{},
+	s := &Server{token: token, done: make(chan struct{}), calls: map[string]int{},
 		base: time.Now().Unix(), pingTick: 2 * time.Second,
 		// slack-go dials with "Origin: https://api.slack.com"
 		up: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}}
@@ -279,54 +273,29 @@ func (s *Server) DropConnections() { s.srv.CloseClientConnections() }
 // ---- failure injection (chat.postMessage)
 
 // Fail makes the next n chat.postMessage calls answer status (500, 503 …) without posting.
-func (s *Server) Fail(n, status int) { s.addFault(fault{n: n, status: status}) }
+func (s *Server) Fail(n, status int) { s.faults.Add(fakeapi.Fault{N: n, Status: status}) }
 
 // RateLimit makes the next n chat.postMessage calls answer 429 with Retry-After (whole seconds,
 // at least 1), as Slack does.
 func (s *Server) RateLimit(n int, retryAfter time.Duration) {
-	s.addFault(fault{n: n, status: http.StatusTooManyRequests, retryAfter: max(retryAfter, time.Second)})
+	s.faults.Add(fakeapi.Fault{N: n, Status: http.StatusTooManyRequests, RetryAfter: max(retryAfter, time.Second)})
 }
 
 // Error makes the next n chat.postMessage calls answer 200 {"ok":false,"error":code}, e.g.
 // channel_not_found.
-func (s *Server) Error(n int, code string) { s.addFault(fault{n: n, code: code}) }
+func (s *Server) Error(n int, code string) { s.faults.Add(fakeapi.Fault{N: n, Code: code}) }
 
 // Hang makes the next n chat.postMessage calls wait d (or until the caller gives up) before they
 // are handled as usual, as when Slack is slow.
-func (s *Server) Hang(n int, d time.Duration) { s.addFault(fault{n: n, hang: d}) }
+func (s *Server) Hang(n int, d time.Duration) { s.faults.Add(fakeapi.Fault{N: n, Hang: d}) }
 
 // Pass lets the next n chat.postMessage calls through untouched, so that a fault added after it
 // hits a later call.
-func (s *Server) Pass(n int) { s.addFault(fault{n: n}) }
+func (s *Server) Pass(n int) { s.faults.Add(fakeapi.Fault{N: n}) }
 
 // Heal drops every fault not used yet.
 func (s *Server) Heal() {
-	s.mu.Lock()
-	s.faults = nil
-	s.mu.Unlock()
-}
-
-func (s *Server) addFault(f fault) {
-	if f.n <= 0 {
-		return
-	}
-	s.mu.Lock()
-	s.faults = append(s.faults, f)
-	s.mu.Unlock()
-}
-
-func (s *Server) takeFault() (fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.faults) == 0 {
-		return fault{}, false
-	}
-	f := s.faults[0]
-	s.faults[0].n--
-	if s.faults[0].n == 0 {
-		s.faults = s.faults[1:]
-	}
-	return f, true
+	s.faults.Heal()
 }
 
 // ---- what was recorded
@@ -414,30 +383,13 @@ func (s *Server) WaitFor(ctx context.Context, cond func(posts []Post) bool) ([]P
 // WaitUntil calls cond after each change to what the fake recorded (posts, views, acks,
 // connections, calls) until it returns true or ctx is done. cond may call the fake's methods.
 func (s *Server) WaitUntil(ctx context.Context, cond func() bool) error {
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		s.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
-func (s *Server) changedLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
+	return s.changes.WaitUntil(ctx, cond)
 }
 
 func (s *Server) count(method string) {
 	s.mu.Lock()
 	s.calls[method]++
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 }
 
@@ -493,9 +445,9 @@ func (s *Server) authTest(w http.ResponseWriter, _ *http.Request, _ url.Values) 
 }
 
 func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Values) {
-	if fl, ok := s.takeFault(); ok {
-		if fl.hang > 0 {
-			t := time.NewTimer(fl.hang)
+	if fl, ok := s.faults.Take(); ok {
+		if fl.Hang > 0 {
+			t := time.NewTimer(fl.Hang)
 			select {
 			case <-t.C:
 			case <-r.Context().Done():
@@ -507,15 +459,15 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Value
 			}
 		}
 		switch {
-		case fl.status == http.StatusTooManyRequests:
-			w.Header().Set("Retry-After", strconv.Itoa(int((fl.retryAfter+time.Second-1)/time.Second)))
-			w.WriteHeader(fl.status)
+		case fl.Status == http.StatusTooManyRequests:
+			w.Header().Set("Retry-After", strconv.Itoa(int((fl.RetryAfter+time.Second-1)/time.Second)))
+			w.WriteHeader(fl.Status)
 			return
-		case fl.status != 0:
-			http.Error(w, http.StatusText(fl.status), fl.status)
+		case fl.Status != 0:
+			http.Error(w, http.StatusText(fl.Status), fl.Status)
 			return
-		case fl.code != "":
-			slackError(w, fl.code)
+		case fl.Code != "":
+			slackError(w, fl.Code)
 			return
 		}
 	}
@@ -527,7 +479,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Value
 	if len(problems) > 0 {
 		s.mu.Lock()
 		s.rejected = append(s.rejected, problems...)
-		s.changedLocked()
+		s.changes.Changed()
 		s.mu.Unlock()
 		code := "invalid_blocks"
 		if problems[0] == "no_text" {
@@ -541,7 +493,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Value
 	if !s.Forget {
 		s.posts = append(s.posts, p)
 	}
-	s.changedLocked()
+	s.changes.Changed()
 	hook := s.onPost
 	s.mu.Unlock()
 	if hook != nil {
@@ -567,7 +519,7 @@ func (s *Server) postEphemeral(w http.ResponseWriter, _ *http.Request, f url.Val
 	if !s.Forget {
 		s.ephems = append(s.ephems, p)
 	}
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true, "message_ts": p.TS})
 }
@@ -698,7 +650,7 @@ func (s *Server) conversationsOpen(w http.ResponseWriter, _ *http.Request, f url
 	}
 	s.mu.Lock()
 	s.opened = append(s.opened, users)
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": DMChannel(users)}})
 }
@@ -738,7 +690,7 @@ func (s *Server) viewsOpen(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		s.mu.Lock()
 		s.rejected = append(s.rejected, problems...)
-		s.changedLocked()
+		s.changes.Changed()
 		s.mu.Unlock()
 		slackError(w, "invalid_arguments", problems...)
 		return
@@ -747,7 +699,7 @@ func (s *Server) viewsOpen(w http.ResponseWriter, r *http.Request) {
 	s.seq++
 	v.ID, v.TriggerID = "V"+strconv.FormatInt(s.seq, 36), req.TriggerID
 	s.views = append(s.views, v)
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": v.ID, "type": "modal",
 		"callback_id": v.CallbackID, "private_metadata": v.PrivateMetadata}})

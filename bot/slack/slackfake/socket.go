@@ -53,7 +53,7 @@ func (s *Server) link(w http.ResponseWriter, r *http.Request) {
 	}
 	s.pending = nil
 	tick := s.pingTick
-	s.changedLocked()
+	s.changes.Changed()
 	s.mu.Unlock()
 
 	readDone := make(chan struct{})
@@ -73,7 +73,7 @@ func (s *Server) link(w http.ResponseWriter, r *http.Request) {
 			}
 			s.mu.Lock()
 			s.acks = append(s.acks, Ack{EnvelopeID: a.EnvelopeID, Payload: a.Payload, At: time.Now()})
-			s.changedLocked()
+			s.changes.Changed()
 			s.mu.Unlock()
 		}
 	}()
@@ -85,7 +85,7 @@ func (s *Server) link(w http.ResponseWriter, r *http.Request) {
 		if s.current == conn {
 			s.current = nil
 		}
-		s.changedLocked()
+		s.changes.Changed()
 		s.mu.Unlock()
 	}()
 	// a ping right away: slack-go drops a connection that has not been pinged within its interval
@@ -159,7 +159,7 @@ func (s *Server) Disconnect() {
 	if s.current != nil {
 		s.current.c.Close()
 		s.current = nil
-		s.changedLocked()
+		s.changes.Changed()
 	}
 }
 
