@@ -267,6 +267,10 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
+	script, err := benchScript()
+	if err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp("", "helpdesk-bench-")
 	if err != nil {
 		return nil, err
@@ -313,7 +317,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			labelled(ctx, "fake", func() { fake = linefake.New(lineToken) })
 			fake.SkipMessageCheck, fake.Forget = true, true
 			closers = append(closers, fake.Close)
-			p.load = lineLoad(fake, lineSecret)
+			p.load = lineLoad(fake, lineSecret, script)
 			p.stats = func() (int, int) { st := fake.Stats(); return st.InvalidTokens + st.Conflicts, st.Pushes }
 			p.drop = fake.DropConnections
 			vars["LINE_CHANNEL_SECRET"], vars["LINE_CHANNEL_TOKEN"], vars["LINE_API_BASE"] = lineSecret, lineToken, fake.URL
@@ -323,7 +327,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			labelled(ctx, "fake", func() { fake = slackfake.New(slackToken) })
 			fake.SkipBlockCheck, fake.Forget = true, true
 			closers = append(closers, fake.Close)
-			p.load = slackLoad(fake, slackSecret)
+			p.load = slackLoad(fake, slackSecret, script)
 			p.stats = func() (int, int) { return 0, 0 }
 			p.drop = fake.DropConnections
 			vars["SLACK_BOT_TOKEN"], vars["SLACK_SIGNING_SECRET"], vars["SLACK_API_URL"] = slackToken, slackSecret, fake.APIURL()

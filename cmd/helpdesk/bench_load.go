@@ -35,27 +35,40 @@ import (
 // step is one thing a simulated user does: write a text, or tap a button (a choice id).
 type step struct{ text, choice string }
 
-// lineScript is what the simulated users send, each starting at a different step: the first
+// benchScript is what the simulated users send, each starting at a different step: the first
 // example message of a topic of the embedded knowledge (texts as employees write them, and no
-// Japanese in Go source), and taps on the buttons the bot offers (menu, topics, actions).
-var lineScript = func() []step {
+// Japanese in Go source), and taps on the buttons the bot offers (menu, topics, actions). It
+// loads the knowledge once, on first use, not when the program starts.
+var benchScript = sync.OnceValues(func() ([]step, error) {
 	kb, err := knowledge.Load(seeds.FS)
 	if err != nil {
-		panic("bench: the embedded knowledge does not load: " + err.Error())
+		return nil, fmt.Errorf("the embedded knowledge does not load: %w", err)
 	}
-	text := func(topic string) step { return step{text: kb.Topic(topic).Examples[0]} }
+	var missing []string
+	text := func(topic string) step {
+		t := kb.Topic(topic)
+		if t == nil || len(t.Examples) == 0 {
+			missing = append(missing, topic)
+			return step{}
+		}
+		return step{text: t.Examples[0]}
+	}
 	tap := func(choice string) step { return step{choice: choice} }
-	return []step{
+	script := []step{
 		text("ransomware"), tap("a:other"), text("phishing"), tap("m:emergency"), tap("t:phishing"),
 		text("support-scam"), tap("a:restart"), tap("m:prevention"), text("telework"), tap("a:other"),
 		text("bec"), tap("m:contacts"), text("emotet"), tap("a:resolved"), text("fake-ec-site"),
 		tap("t:ransomware"), text("unauthorized-access"), tap("a:restart"), text("spam"), text("prevention"),
 	}
-}()
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("the embedded knowledge has no example message for topics %v", missing)
+	}
+	return script, nil
+})
 
-// scriptEvent builds LINE message n of user, now (so its reply token is fresh).
-func scriptEvent(user string, n int) linefake.Event {
-	s := lineScript[n%len(lineScript)]
+// scriptEvent builds LINE message n of user from script, now (so its reply token is fresh).
+func scriptEvent(script []step, user string, n int) linefake.Event {
+	s := script[n%len(script)]
 	if s.choice != "" {
 		return linefake.Postback(user, s.choice)
 	}
@@ -188,9 +201,9 @@ type loadChannel struct {
 // lineLoad speaks LINE: postbacks and texts from user linefake.UserID(user), signed with
 // secret, and redelivered with the same webhookEventId and isRedelivery set. It tracks the
 // replies at fake.
-func lineLoad(fake *linefake.Server, secret string) *loadChannel {
+func lineLoad(fake *linefake.Server, secret string, script []step) *loadChannel {
 	return &loadChannel{name: "line", tracker: trackLINE(fake), event: func(user, n int) loadEvent {
-		ev := scriptEvent(linefake.UserID(user), user+n)
+		ev := scriptEvent(script, linefake.UserID(user), user+n)
 		return loadEvent{key: ev.ReplyToken, retryable: true, send: func(ctx context.Context, base string, redelivery bool) (int, error) {
 			if redelivery {
 				return linefake.Post(ctx, base+"/line/webhook", secret, ev.Redelivered())
@@ -216,11 +229,11 @@ func slackUserID(n int) string { return fmt.Sprintf("U0L%08d", n) }
 // of a user comes from a direct message channel of its own ("D…M<n>"): the conversation is still
 // the user's (the engine keys a direct message by user), its reply goes to that channel, and the
 // channel names the event the reply answers.
-func slackLoad(fake *slackfake.Server, secret string) *loadChannel {
+func slackLoad(fake *slackfake.Server, secret string, script []step) *loadChannel {
 	return &loadChannel{name: "slack", tracker: trackSlack(fake), event: func(user, n int) loadEvent {
 		uid := slackUserID(user)
 		channel := fmt.Sprintf("D0L%08dM%04d", user, n)
-		step := lineScript[(user+n)%len(lineScript)]
+		step := script[(user+n)%len(script)]
 		var body slackfake.Body
 		route := "/slack/events"
 		if step.choice != "" {

@@ -344,7 +344,7 @@ func TestServeLINELoad(t *testing.T) {
 	users, perUser := loadSize(t)
 	fake := linefake.New(lineTestToken)
 	t.Cleanup(fake.Close)
-	load := lineLoad(fake, lineTestSecret)
+	load := lineLoad(fake, lineTestSecret, testScript(t))
 	srv := startLineServe(t, fake)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -417,7 +417,7 @@ func (r *faultRig) send(t *testing.T) <-chan time.Time {
 	r.users++
 	user := linefake.UserID(r.users)
 	r.mu.Unlock()
-	ev := scriptEvent(user, 0)
+	ev := scriptEvent(testScript(t), user, 0)
 	arrived := r.tracker.expect(ev.ReplyToken)
 	start := time.Now()
 	status, err := linefake.Post(r.ctx, r.srv.url+"/line/webhook", lineTestSecret, ev)
@@ -574,6 +574,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	fake := linefake.New(lineTestToken)
 	t.Cleanup(fake.Close)
 	tracker := trackLINE(fake)
+	script := testScript(t)
 	db := filepath.Join(t.TempDir(), "helpdesk.db")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -599,7 +600,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 				if killed.Load() {
 					return
 				}
-				ev := scriptEvent(user, u+i)
+				ev := scriptEvent(script, user, u+i)
 				mu.Lock()
 				events[u][i] = ev
 				mu.Unlock()
@@ -649,7 +650,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 			ev := events[u][i]
 			switch {
 			case ev.WebhookEventID == "": // never sent: the user goes on talking
-				ev = scriptEvent(linefake.UserID(u), u+i)
+				ev = scriptEvent(script, linefake.UserID(u), u+i)
 				events[u][i] = ev
 				post(ev)
 			case !acked[u][i]: // LINE redelivers what was not acknowledged
@@ -738,4 +739,14 @@ func reportBench(b *testing.B, rep *benchReport) {
 	var out strings.Builder
 	rep.writeText(&out)
 	b.Logf("\n%s", out.String())
+}
+
+// testScript is the load tools' script of simulated messages.
+func testScript(t testing.TB) []step {
+	t.Helper()
+	script, err := benchScript()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return script
 }
