@@ -296,15 +296,17 @@ func runReport(e *env, args []string) int {
 		})
 }
 
+// runCases runs `helpdesk cases <command>`.
 func runCases(e *env, args []string) int {
-	const usage = "export --since YYYY-MM-DD [--out FILE] [--db FILE | --server URL]"
-	if len(args) == 0 || args[0] != "export" {
-		fmt.Fprintln(e.stderr, "usage: helpdesk cases "+usage)
-		return exitUsage
-	}
+	return e.dispatch("helpdesk cases", []command{
+		{"export", "resolved cases as CSV in the columns of the seed consultations", runCasesExport},
+	}, args)
+}
+
+func runCasesExport(e *env, args []string) int {
 	var since time.Time
 	var out *string
-	return e.adminCommand("cases export", usage, args[1:], 0,
+	return e.adminCommand("cases export", "--since YYYY-MM-DD [--out FILE] [--db FILE | --server URL]", args, 0,
 		func(fs *flag.FlagSet) func() error {
 			out = fs.String("out", "", "write the CSV here (default: standard output)")
 			return sinceFlag(fs, &since, "resolved on or after this day")

@@ -22,20 +22,12 @@ type checkResult struct {
 	Errors   []string     `json:"errors"`
 }
 
-const knowledgeUsage = "usage: helpdesk knowledge check [--json] [DIR]\n       helpdesk knowledge diff [--from DIR] DIR"
-
+// runKnowledge runs `helpdesk knowledge <command>`.
 func runKnowledge(e *env, args []string) int {
-	switch {
-	case len(args) > 0 && args[0] == "check":
-		return runCheck(e, args[1:])
-	case len(args) > 0 && args[0] == "diff":
-		return runDiff(e, args[1:])
-	case len(args) > 0 && (args[0] == "-h" || args[0] == "--help"):
-		fmt.Fprintln(e.stdout, knowledgeUsage)
-		return exitOK
-	}
-	fmt.Fprintln(e.stderr, knowledgeUsage)
-	return exitUsage
+	return e.dispatch("helpdesk knowledge", []command{
+		{"check", "validate a knowledge folder (DIR, else HELPDESK_KNOWLEDGE, else the embedded seeds)", runCheck},
+		{"diff", "what loading DIR would change compared with the knowledge served now", runDiff},
+	}, args)
 }
 
 // runDiff shows what loading DIR would change compared with the knowledge served now

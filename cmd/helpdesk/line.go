@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,29 +18,9 @@ var richMenuEntries = []string{"emergency", "prevention", "contacts", "person"}
 
 // runLine runs `helpdesk line <command>`: the LINE channel's set-up.
 func runLine(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		w := e.stderr
-		if len(args) > 0 {
-			w = e.stdout
-		}
-		lineUsage(w)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	switch args[0] {
-	case "richmenu":
-		return runRichMenu(e, args[1:])
-	}
-	fmt.Fprintf(e.stderr, "helpdesk line: unknown command %q\n\n", args[0])
-	lineUsage(e.stderr)
-	return exitUsage
-}
-
-func lineUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: helpdesk line <command> [flags]\n\ncommands:")
-	fmt.Fprintln(w, "  richmenu   create the default rich menu from an image (LINE_CHANNEL_TOKEN, LINE_API_BASE)")
+	return e.dispatch("helpdesk line", []command{
+		{"richmenu", "create the default rich menu from an image (LINE_CHANNEL_TOKEN, LINE_API_BASE)", runRichMenu},
+	}, args)
 }
 
 // runRichMenu creates the rich menu with the four greeting menu entries as equal columns over the

@@ -260,7 +260,10 @@ func TestUsage(t *testing.T) {
 		{[]string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{[]string{"ask", "--no-such-flag"}, exitUsage, "flag provided but not defined"},
 		{[]string{"chat", "-h"}, exitOK, "usage: helpdesk chat"},
-		{[]string{"knowledge"}, exitUsage, "usage: helpdesk knowledge check"},
+		{[]string{"knowledge"}, exitUsage, "usage: helpdesk knowledge <command>"},
+		{[]string{"knowledge", "verify"}, exitUsage, `helpdesk knowledge: unknown command "verify"`},
+		{[]string{"cases"}, exitUsage, "  export "},
+		{[]string{"cases", "export", "--since", "yesterday"}, exitUsage, "--since"},
 	}
 	for _, tt := range tests {
 		res := runCmd(t, nil, "", tt.args...)

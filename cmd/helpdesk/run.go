@@ -58,31 +58,39 @@ func commands() []command {
 // returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) < 2 {
-		usage(stderr)
+	return e.dispatch("helpdesk", commands(), args[min(1, len(args)):])
+}
+
+// dispatch runs the command of cmds that args[0] names, with the rest of args. "-h", "--help"
+// and "help" list the commands on standard output (exit 0); a missing or unknown name lists
+// them on standard error (exitUsage). path is how the user reaches cmds: "helpdesk",
+// "helpdesk line" …
+func (e *env) dispatch(path string, cmds []command, args []string) int {
+	if len(args) == 0 {
+		commandUsage(e.stderr, path, cmds)
 		return exitUsage
 	}
-	name := args[1]
-	if name == "-h" || name == "--help" || name == "help" {
-		usage(stdout)
+	switch args[0] {
+	case "-h", "--help", "help":
+		commandUsage(e.stdout, path, cmds)
 		return exitOK
 	}
-	for _, c := range commands() {
-		if c.name == name {
-			return c.run(e, args[2:])
+	for _, c := range cmds {
+		if c.name == args[0] {
+			return c.run(e, args[1:])
 		}
 	}
-	fmt.Fprintf(stderr, "helpdesk: unknown command %q\n\n", name)
-	usage(stderr)
+	fmt.Fprintf(e.stderr, "%s: unknown command %q\n\n", path, args[0])
+	commandUsage(e.stderr, path, cmds)
 	return exitUsage
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: helpdesk <command> [flags] [args]\n\ncommands:")
-	for _, c := range commands() {
+func commandUsage(w io.Writer, path string, cmds []command) {
+	fmt.Fprintf(w, "usage: %s <command> [flags] [args]\n\ncommands:\n", path)
+	for _, c := range cmds {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'helpdesk <command> -h' for the flags of a command.")
+	fmt.Fprintf(w, "\nRun '%s <command> -h' for the flags of a command.\n", path)
 }
 
 // newFlags returns a FlagSet that prints its usage to stderr and reports errors, not exits.

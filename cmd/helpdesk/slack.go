@@ -2,36 +2,15 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
 )
 
 // runSlack runs `helpdesk slack <command>`: the Slack channel's set-up.
 func runSlack(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		w := e.stderr
-		if len(args) > 0 {
-			w = e.stdout
-		}
-		slackUsage(w)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	switch args[0] {
-	case "manifest":
-		return runSlackManifest(e, args[1:])
-	}
-	fmt.Fprintf(e.stderr, "helpdesk slack: unknown command %q\n\n", args[0])
-	slackUsage(e.stderr)
-	return exitUsage
-}
-
-func slackUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: helpdesk slack <command> [flags]\n\ncommands:")
-	fmt.Fprintln(w, "  manifest   print the Slack app manifest to paste into \"Create an app → From a manifest\"")
+	return e.dispatch("helpdesk slack", []command{
+		{"manifest", "print the Slack app manifest to paste into \"Create an app → From a manifest\"", runSlackManifest},
+	}, args)
 }
 
 // runSlackManifest prints the app manifest: scopes, events, the /helpdesk command, and either
