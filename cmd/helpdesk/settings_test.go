@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -40,5 +42,38 @@ func TestServeStopsOnUnusableSettings(t *testing.T) {
 				t.Errorf("serve with %v: exit %d, stderr %q; want a failure naming %s", tt.vars, res.code, res.stderr, tt.want)
 			}
 		})
+	}
+}
+
+// TestEnvExampleValues: the settings example is read by systemd's EnvironmentFile and docker
+// --env-file, which take everything after "=" as the value; a comment on the same line as a
+// setting would become part of it once the admin uncomments the line. Every variable it names
+// is documented in the README.
+func TestEnvExampleValues(t *testing.T) {
+	example, err := os.ReadFile("deploy/helpdesk.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	assignment := regexp.MustCompile(`^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$`)
+	var names int
+	for i, line := range strings.Split(string(example), "\n") {
+		m := assignment.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		names++
+		if strings.Contains(m[2], "#") {
+			t.Errorf("deploy/helpdesk.env.example:%d: %s has a comment on its line: %q", i+1, m[1], m[2])
+		}
+		if !strings.Contains(string(readme), m[1]) {
+			t.Errorf("deploy/helpdesk.env.example:%d: %s is not documented in README.md", i+1, m[1])
+		}
+	}
+	if names < 10 {
+		t.Errorf("deploy/helpdesk.env.example names %d settings; the reader is broken or the file lost its settings", names)
 	}
 }
