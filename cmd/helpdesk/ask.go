@@ -49,12 +49,12 @@ func runAsk(e *env, args []string) int {
 	now, err := e.clock()
 	if err != nil {
 		fmt.Fprintln(e.stderr, "helpdesk ask:", err)
-		return exitUsage
+		return exitFail
 	}
 	policy, err := e.policy()
 	if err != nil {
 		fmt.Fprintln(e.stderr, "helpdesk ask:", err)
-		return exitUsage
+		return exitFail
 	}
 	kb := lib.Base()
 	answer := func(text string) error {

@@ -148,7 +148,7 @@ func TestKnowledgeCheckSeeds(t *testing.T) {
 // file:line: reason line for each problem.
 func TestKnowledgeCheckBroken(t *testing.T) {
 	dir := t.TempDir()
-	copyDir(t, "../../seeds", dir)
+	copySeeds(t, dir)
 	write := func(name, content string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
@@ -189,23 +189,10 @@ func TestKnowledgeCheckBroken(t *testing.T) {
 
 var regexpFileLine = regexp.MustCompile(`^[\w./-]+(:\d+)?: .+`)
 
-func copyDir(t *testing.T, from, to string) {
+// copySeeds copies the seed knowledge folder into dir, which must not hold any of its files.
+func copySeeds(t *testing.T, dir string) {
 	t.Helper()
-	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, os.DirFS("../../seeds")); err != nil {
 		t.Fatal(err)
 	}
 }

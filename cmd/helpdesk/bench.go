@@ -256,9 +256,6 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 	if opts.rounds <= 0 {
 		opts.rounds = 1
 	}
-	if opts.spec.clients <= 0 {
-		opts.spec.clients = opts.spec.users
-	}
 	progress := opts.progress
 	if progress == nil {
 		progress = io.Discard
@@ -278,7 +275,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 	defer os.RemoveAll(dir)
 
 	rep := &benchReport{OK: true,
-		Config: benchConfig{Channels: opts.channels, Users: opts.spec.users, Messages: opts.spec.perUser, Clients: opts.spec.clients,
+		Config: benchConfig{Channels: opts.channels, Users: opts.spec.users, Messages: opts.spec.perUser, Clients: opts.spec.inFlight(),
 			Redeliver: opts.spec.redeliver, Rate: opts.spec.rate, Rounds: opts.rounds, Ceiling: opts.ceiling, Process: opts.process},
 		Machine: machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}}
 
@@ -674,9 +671,18 @@ func (r *benchReport) goals() []goalResult {
 		}
 		out = append(out, g)
 	}
-	out = append(out, goalResult{Goal: "memory under 100 MB",
-		Measured: fmt.Sprintf("%.1f MB resident at most (%s)", r.Server.RSSMaxBytes/1e6, r.memoryOf()),
-		Met:      yes(r.Server.RSSMaxBytes > 0 && r.Server.RSSMaxBytes < goalMemory)})
+	mem := goalResult{Goal: "memory under 100 MB",
+		Measured: fmt.Sprintf("%.1f MB resident at most (%s)", r.Server.RSSMaxBytes/1e6, r.memoryOf())}
+	switch {
+	case r.Server.RSSMaxBytes <= 0:
+	case r.Server.RSSMaxBytes < goalMemory:
+		mem.Met = yes(true) // the server alone uses no more than the figure, whoever else it counts
+	case r.Config.Process:
+		mem.Met = yes(false)
+	default: // the figure counts the fakes and the load too: it says nothing of the server
+		mem.Measured += "; run with --process to measure the server alone"
+	}
+	out = append(out, mem)
 	return out
 }
 

@@ -272,6 +272,14 @@ type loadSpec struct {
 	replyTimeout   time.Duration
 }
 
+// inFlight is how many webhook requests are in flight at most: clients, else one per user.
+func (s loadSpec) inFlight() int {
+	if s.clients > 0 {
+		return s.clients
+	}
+	return s.users
+}
+
 // loadResult is what one load measured.
 type loadResult struct {
 	sent        int             // events whose webhook was answered 200
@@ -321,10 +329,7 @@ func driveLoad(ctx context.Context, ch *loadChannel, base string, spec loadSpec)
 	if timeout <= 0 {
 		timeout = 2 * time.Minute
 	}
-	clients := spec.clients
-	if clients <= 0 {
-		clients = spec.users
-	}
+	clients := spec.inFlight()
 	var (
 		mu        sync.Mutex
 		res       loadResult
@@ -360,12 +365,12 @@ func driveLoad(ctx context.Context, ch *loadChannel, base string, spec loadSpec)
 	type pending struct {
 		arrived <-chan time.Time
 		from    time.Time
-		what    string
+		u, n    int // user and message, named only when something fails
 	}
 	// one sends message n of user u, due at due (zero: now), and its redelivery when picked.
 	one := func(u, n int, due time.Time) (pending, bool) {
 		ev := ch.event(spec.userBase+u, n)
-		p := pending{arrived: ch.tracker.expect(ev.key), what: fmt.Sprintf("user %d message %d", u, n)}
+		p := pending{arrived: ch.tracker.expect(ev.key), u: u, n: n}
 		sem <- struct{}{}
 		t0 := time.Now()
 		p.from = t0
@@ -379,13 +384,13 @@ func driveLoad(ctx context.Context, ch *loadChannel, base string, spec loadSpec)
 			redelivered = true
 			if status, err := ev.send(ctx, base, true); err != nil || status != http.StatusOK {
 				<-sem
-				fail("%s: the redelivery was answered %d, %v", p.what, status, err)
+				fail("user %d message %d: the redelivery was answered %d, %v", p.u, p.n, status, err)
 				return p, false
 			}
 		}
 		<-sem
 		if err != nil || status != http.StatusOK {
-			fail("%s: the webhook was answered %d, %v", p.what, status, err)
+			fail("user %d message %d: the webhook was answered %d, %v", p.u, p.n, status, err)
 			return p, false
 		}
 		mu.Lock()
@@ -407,9 +412,9 @@ func driveLoad(ctx context.Context, ch *loadChannel, base string, spec loadSpec)
 			answered(at, p.from)
 			return true
 		case <-deadline:
-			fail("%s: no answer within %v", p.what, timeout)
+			fail("user %d message %d: no answer within %v", p.u, p.n, timeout)
 		case <-ctx.Done():
-			fail("%s: %v", p.what, ctx.Err())
+			fail("user %d message %d: %v", p.u, p.n, ctx.Err())
 		}
 		return false
 	}

@@ -115,3 +115,38 @@ func TestReplyTrackerSlack(t *testing.T) {
 		t.Errorf("after forget, %d answers counted, want 0", n)
 	}
 }
+
+// TestBenchMemoryGoal: the memory goal is judged on the server's own figure; a figure that also
+// counts the fakes and the load can show the goal met, never missed.
+func TestBenchMemoryGoal(t *testing.T) {
+	met, missed := true, false
+	tests := []struct {
+		name    string
+		rss     float64
+		process bool
+		want    *bool
+	}{
+		{"server_alone_under", 60e6, true, &met},
+		{"server_alone_over", 120e6, true, &missed},
+		{"whole_bench_under", 90e6, false, &met},
+		{"whole_bench_over", 120e6, false, nil},
+		{"not_scraped", 0, true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &benchReport{Config: benchConfig{Process: tt.process}}
+			r.Server.RSSMaxBytes = tt.rss
+			goals := r.goals()
+			got := goals[len(goals)-1]
+			if !strings.HasPrefix(got.Goal, "memory") {
+				t.Fatalf("last goal is %q, want the memory goal", got.Goal)
+			}
+			switch {
+			case (got.Met == nil) != (tt.want == nil):
+				t.Errorf("Met = %v, want %v (%s)", got.Met, tt.want, got.Measured)
+			case got.Met != nil && *got.Met != *tt.want:
+				t.Errorf("Met = %v, want %v (%s)", *got.Met, *tt.want, got.Measured)
+			}
+		})
+	}
+}

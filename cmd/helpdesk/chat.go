@@ -33,12 +33,12 @@ func runChat(e *env, args []string) int {
 	now, err := e.clock()
 	if err != nil {
 		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
-		return exitUsage
+		return exitFail
 	}
 	policy, err := e.policy()
 	if err != nil {
 		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
-		return exitUsage
+		return exitFail
 	}
 	path, source := e.dbPath(*db)
 	engine, err := dialog.Open(path, lib, logger, dialog.Options{Policy: policy, Now: now})

@@ -84,14 +84,7 @@ func runCheck(e *env, args []string) int {
 		kb, err = knowledge.Load(fsys)
 	}
 	if err != nil {
-		var problems knowledge.Problems
-		if errors.As(err, &problems) {
-			for _, p := range problems {
-				res.Errors = append(res.Errors, p.Error())
-			}
-		} else {
-			res.Errors = append(res.Errors, err.Error())
-		}
+		res.Errors = problemLines(err)
 	} else {
 		for _, t := range kb.Topics() {
 			ct := checkTopic{ID: t.ID, Title: t.Title, Urgent: t.Urgent, Contacts: []string{}}
@@ -147,4 +140,18 @@ func alertCount(kb *knowledge.Base) int {
 		}
 	}
 	return len(seen)
+}
+
+// problemLines is a failed load's error as lines: one "file:line: reason" per problem of the
+// knowledge, or the error itself when it is not about the files' content.
+func problemLines(err error) []string {
+	var problems knowledge.Problems
+	if !errors.As(err, &problems) {
+		return []string{err.Error()}
+	}
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = p.Error()
+	}
+	return lines
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -99,11 +100,11 @@ func fillDisk(t *testing.T, filler, dir string) {
 	defer f.Close()
 	chunk := make([]byte, 64<<10)
 	for {
-		var st syscallStatfs
-		if err := statfs(dir, &st); err != nil {
+		var st syscall.Statfs_t
+		if err := syscall.Statfs(dir, &st); err != nil {
 			t.Fatal(err)
 		}
-		if st.free() < 200<<10 {
+		if st.Bavail*uint64(st.Bsize) < 200<<10 {
 			return
 		}
 		if _, err := f.Write(chunk); err != nil {

@@ -272,3 +272,21 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestChatAndAskRefuseBadSettings: a setting chat or ask cannot use ends the command with exit
+// 1 and a message naming the variable (exit 2 is for unknown flags and commands).
+func TestChatAndAskRefuseBadSettings(t *testing.T) {
+	for _, cmd := range []string{"chat", "ask"} {
+		for _, bad := range []map[string]string{{"HELPDESK_NOW": "yesterday"}, {"HELPDESK_HOURS": "always"}} {
+			vars := map[string]string{"HELPDESK_DB": filepath.Join(t.TempDir(), "h.db")}
+			var name string
+			for k, v := range bad {
+				vars[k], name = v, k
+			}
+			res := runCmd(t, vars, "こんにちは\n", cmd)
+			if res.code != exitFail || !strings.Contains(res.stderr, name) {
+				t.Errorf("helpdesk %s with %v = exit %d, stderr %q; want exit 1 naming %s", cmd, bad, res.code, res.stderr, name)
+			}
+		}
+	}
+}

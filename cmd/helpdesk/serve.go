@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -146,12 +145,9 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 			channels = append(channels, *ch)
 		}
 	}
-	routes := bot.Routes{Metrics: metrics, Ready: func() error {
-		if lib.Base() == nil {
-			return errors.New("knowledge not loaded")
-		}
-		return engine.Ping()
-	}}
+	// Ready needs only the database: a Library always holds knowledge (NewLibrary fails without,
+	// and a failed reload keeps the old).
+	routes := bot.Routes{Metrics: metrics, Ready: engine.Ping}
 	deliverers := map[string]bot.Deliverer{}
 	var names []string
 	for _, ch := range channels {
@@ -294,16 +290,7 @@ func reload(logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics, v
 	if err != nil {
 		metrics.Add("helpdesk_reloads_total", "result", "failed")
 		logger.Warn("knowledge reload failed, keeping previous", "via", via, "err", err)
-		var problems knowledge.Problems
-		res := bot.ReloadResult{}
-		if errors.As(err, &problems) {
-			for _, p := range problems {
-				res.Problems = append(res.Problems, p.Error())
-			}
-		} else {
-			res.Problems = []string{err.Error()}
-		}
-		return res
+		return bot.ReloadResult{Problems: problemLines(err)}
 	}
 	metrics.Add("helpdesk_reloads_total", "result", "ok")
 	d := knowledge.Compare(prev, next)

@@ -60,7 +60,7 @@ func slashCommand(t *testing.T, url, user, text string) string {
 // 401 with nothing changed, and a Slack user who is not an admin cannot reload.
 func TestReloadUnderLoad(t *testing.T) {
 	dir := t.TempDir()
-	copyDir(t, "../../seeds", dir)
+	copySeeds(t, dir)
 	messages := filepath.Join(dir, "messages.yaml")
 	original, _ := os.ReadFile(messages)
 	const marker = "【新しいナレッジ】"
