@@ -82,15 +82,7 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 	if tp := kb.Topic(c.Topic); tp != nil {
 		c.Title = tp.Title
 	}
-	var said, told []string
-	for _, turn := range conv.Turns {
-		if turn.From == "user" {
-			said = append(said, turn.Text)
-		}
-		if turn.From == "bot" {
-			told = append(told, turn.Text)
-		}
-	}
+	said, told := turnsFrom(conv.Turns, "user"), turnsFrom(conv.Turns, "bot")
 	if n := len(told); n >= 2 {
 		// what the bot said before this step (the last line is the escalation reply itself)
 		c.Told = told[n-2]
@@ -109,7 +101,7 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 	if reply.Handoff != nil && reply.Handoff.Staffed {
 		c.Status = CaseOpen
 		conv.CaseID = id
-		if err := t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: "staff/" + id,
+		if err := t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(id),
 			Case: c, Reply: staffCaseReply(kb, c), Created: now, Event: now, Key: newKey()}); err != nil {
 			return nil, err
 		}
@@ -139,7 +131,7 @@ func (e *Engine) relayToStaff(t storeTx, kb *knowledge.Base, conv *Conversation,
 		return err
 	}
 	line := kb.Message("staff_user_message") + text
-	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: "staff/" + c.ID,
+	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(c.ID),
 		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text,
 		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: line}}}, Created: now, Event: now, Key: newKey()})
 }
@@ -184,22 +176,13 @@ func (e *Engine) unpostedCase(t storeTx, kb *knowledge.Base, id string, now time
 		return err
 	}
 	// the user's messages queued for the case's thread have nowhere to go
-	if _, err := t.deleteDeliveriesTo("staff/" + c.ID); err != nil {
+	thread := staffRecipient(c.ID)
+	if _, err := t.deleteDeliveries(func(d *Delivery) bool { return d.Recipient == thread }); err != nil {
 		return err
 	}
 	d := newDecider(kb, Policy{}, &Conversation{Topic: c.Topic}, now)
-	d.say(kb.Message("escalate_nostaff"))
-	var ids []string
-	if p := d.personEntry(); p != nil {
-		ids = append(ids, p.Contacts...)
-	}
-	if tp := kb.Topic(c.Topic); tp != nil {
-		ids = append(ids, tp.Contacts...)
-	}
-	d.contacts(ids)
-	for _, m := range kb.Menu() {
-		d.offer(menuChoice(m.ID), m.Label)
-	}
+	d.directly()
+	d.offerMenu()
 	return t.enqueue(&Delivery{Kind: KindRelay, Channel: c.Channel, Address: c.Address,
 		Recipient: string(convKey(c.Channel, c.User)), Reply: d.reply, Created: now, Key: newKey()})
 }

@@ -30,7 +30,6 @@ type Conversation struct {
 	CaseID   string       `json:"case,omitempty"`    // the open case while Mode is handoff
 	Relayed  int          `json:"relayed,omitempty"` // messages passed to staff in this case
 	People   []string     `json:"people,omitempty"`  // who wrote, when the key is not a person (a thread)
-	Created  time.Time    `json:"created"`
 	Updated  time.Time    `json:"updated"`
 }
 
@@ -116,6 +115,17 @@ func (c *Conversation) addTurn(from, text string, at time.Time) {
 	if len(c.Turns) > maxTurns {
 		c.Turns = c.Turns[len(c.Turns)-maxTurns:]
 	}
+}
+
+// turnsFrom returns the texts of the turns written by from ("user", "bot" or "staff"), in order.
+func turnsFrom(turns []Turn, from string) []string {
+	var out []string
+	for _, t := range turns {
+		if t.From == from {
+			out = append(out, t.Text)
+		}
+	}
+	return out
 }
 
 func truncateRunes(s string, n int) string {

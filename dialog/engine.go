@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,12 +33,12 @@ type Engine struct {
 	policy Policy
 	now    func() time.Time
 
-	notify  chan struct{} // signalled when the outbox gains an entry
 	limiter *limiter
 }
 
 // Open opens the conversation database at path (creating it if needed) and returns an engine
-// answering from lib. A database locked by another process is an error after a short wait.
+// answering from lib. A database locked by another process is an error wrapping ErrLocked
+// after a short wait (Options.LockTimeout).
 // Call Close to release the database file.
 func Open(path string, lib *knowledge.Library, logger *slog.Logger, opts Options) (*Engine, error) {
 	if opts.LockTimeout <= 0 {
@@ -51,7 +52,7 @@ func Open(path string, lib *knowledge.Library, logger *slog.Logger, opts Options
 		return nil, err
 	}
 	return &Engine{lib: lib, store: s, logger: logger, policy: opts.Policy, now: opts.Now,
-		notify: make(chan struct{}, 1), limiter: newLimiter(opts.RateLimit)}, nil
+		limiter: newLimiter(opts.RateLimit)}, nil
 }
 
 // Close releases the database file. Respond calls that race with Close return ErrClosed.
@@ -76,39 +77,48 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 		at = now
 	}
 	key := convKey(m.Channel, m.UserID)
-	if e.limiter != nil && m.Event == EventText {
-		seen := false
-		if m.EventID != "" {
-			e.store.view(func(t storeTx) error { seen = t.seen(m.Channel, m.EventID); return nil })
+	// The rate limit is decided inside the transaction, after the duplicate check, so a
+	// redelivered event takes no token. A batch may run the function again: the decision is
+	// taken on the first run and kept, so one message takes one token.
+	var (
+		limited bool // the limiter was asked
+		dropped bool // refused again while limited: no reply at all
+	)
+	limit := func() {
+		if limited || e.limiter == nil || m.Event != EventText {
+			return
 		}
-		if !seen {
-			ok, notify := e.limiter.allow(string(key), now)
-			switch {
-			case !ok && notify:
-				m.Event = EventRateLimited
-			case !ok:
-				m.Event = eventDropped
-			}
+		limited = true
+		ok, notify := e.limiter.allow(string(key), now)
+		switch {
+		case !ok && notify:
+			m.Event = EventRateLimited
+		case !ok:
+			dropped = true
 		}
 	}
 	var (
 		reply    Reply
 		fx       effects
-		queued   bool
 		duration time.Duration
 	)
 	start := time.Now()
 	err := e.store.batch(func(t storeTx) error {
-		reply, fx, queued = Reply{}, effects{}, false
+		reply, fx = Reply{}, effects{}
 		if m.EventID != "" && t.seen(m.Channel, m.EventID) {
 			reply.Duplicate = true
 			return nil
 		}
-		conv, err := t.conversation(key)
-		if err != nil {
-			return err
+		limit()
+		if dropped {
+			// nothing is said or kept: only a redelivery must be recognised
+			if m.EventID != "" {
+				return t.markSeen(m.Channel, m.EventID, now)
+			}
+			return nil
 		}
-		if m.Person != "" && m.Person != m.UserID && !contains(conv.People, m.Person) {
+		conv := t.conversation(key)
+		if m.Person != "" && m.Person != m.UserID && !slices.Contains(conv.People, m.Person) {
 			conv.People = append(conv.People, m.Person)
 		}
 		d := newDecider(kb, e.policy, conv, now)
@@ -125,6 +135,7 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 				reply.Handoff.CaseID = c.ID
 			}
 		}
+		var err error
 		if fx.forget {
 			err = t.deleteConversation(key)
 		} else {
@@ -161,7 +172,6 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 				Kind: KindReply, Reply: reply, Created: now, Event: at, Key: newKey()}); err != nil {
 				return err
 			}
-			queued = true
 		}
 		if m.EventID != "" {
 			return t.markSeen(m.Channel, m.EventID, now)
@@ -171,9 +181,6 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 	duration = time.Since(start)
 	if err != nil {
 		return Reply{}, fmt.Errorf("respond: %w", err)
-	}
-	if queued || fx.relay != "" || fx.handoff || fx.leaveCase != "" {
-		e.wake()
 	}
 	if !reply.Duplicate {
 		e.logger.Debug("responded", "channel", m.Channel, "outcome", string(reply.Outcome), "topic", reply.Topic, "dur", duration)
@@ -208,13 +215,4 @@ func Triage(kb *knowledge.Base, policy Policy, text string, now time.Time) Reply
 	d.step(Message{Channel: "ask", Text: text})
 	fillCase(&d.reply, "-")
 	return d.reply
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package dialog_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +27,11 @@ type clock struct {
 }
 
 func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
 func (c *clock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
@@ -342,7 +348,9 @@ func TestConversationSurvivesRestart(t *testing.T) {
 }
 
 // TestMessagesOfOneConversationDoNotInterleave sends many messages of one conversation at once:
-// each is one whole step, so every one is answered and none is lost.
+// each is one whole step, so every one is answered, none is lost, and the replies carry the
+// steps 1..n in queue order (each "ウイルス" asks the malware question again, its options
+// carrying the step: o:<step>:...).
 func TestMessagesOfOneConversationDoNotInterleave(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{})
 	const n = 40
@@ -363,17 +371,29 @@ func TestMessagesOfOneConversationDoNotInterleave(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	delivered := 0
+	var steps []string
 	for {
 		p, _ := te.Pending(te.clock.Now(), 100, nil)
 		if len(p) == 0 {
 			break
 		}
+		step := "none"
+		for _, c := range p[0].Reply.Choices {
+			if rest, ok := strings.CutPrefix(c.ID, "o:"); ok {
+				step, _, _ = strings.Cut(rest, ":")
+				break
+			}
+		}
+		steps = append(steps, step)
 		te.Delivered(p[0].ID, "")
-		delivered++
 	}
-	if delivered != n {
-		t.Errorf("%d replies for %d messages", delivered, n)
+	if len(steps) != n {
+		t.Errorf("%d replies for %d messages", len(steps), n)
+	}
+	for i, step := range steps {
+		if want := fmt.Sprint(i + 1); step != want {
+			t.Fatalf("reply %d carries step %s, want %s (steps in queue order: %v)", i+1, step, want, steps)
+		}
 	}
 }
 
@@ -382,8 +402,8 @@ func TestSecondProcessOnLockedDatabase(t *testing.T) {
 	lib := te.lib
 	start := time.Now()
 	_, err := dialog.Open(te.path, lib, discard, dialog.Options{LockTimeout: 200 * time.Millisecond})
-	if err == nil || !strings.Contains(err.Error(), "locked by another process") {
-		t.Fatalf("second Open = %v, want a clear locked error", err)
+	if !errors.Is(err, dialog.ErrLocked) || !strings.Contains(err.Error(), "locked by another process") {
+		t.Fatalf("second Open = %v, want a clear locked error wrapping ErrLocked", err)
 	}
 	if time.Since(start) > 2*time.Second {
 		t.Errorf("second Open waited %v", time.Since(start))
@@ -525,6 +545,20 @@ func TestUnansweredQueriesAreKeptWithoutUser(t *testing.T) {
 	if n := len([]rune(list[0].Text)); n > 201 || list[0].Outcome != dialog.Fallback {
 		t.Errorf("kept %d characters with outcome %s", n, list[0].Outcome)
 	}
+	for _, v := range []any{list, mustStats(t, te)} {
+		if b, _ := json.Marshal(v); strings.Contains(string(b), "secret-user-id") {
+			t.Errorf("the user id is kept with the unanswered query: %s", b)
+		}
+	}
+}
+
+func mustStats(t *testing.T, te *testEngine) dialog.Stats {
+	t.Helper()
+	st, err := te.Stats(time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // TestFloodFromOneUser: a user who floods gets one kind message and then silence; others are
@@ -598,7 +632,7 @@ func TestEscalationOutsideHours(t *testing.T) {
 		t.Fatal(err)
 	}
 	te := newTestEngine(t, dialog.Policy{Staffed: true, Hours: hours})
-	te.clock.t = time.Date(2026, 11, 21, 20, 0, 0, 0, knowledge.Tokyo) // Saturday evening; Monday 23rd is a holiday
+	te.clock.Set(time.Date(2026, 11, 21, 20, 0, 0, 0, knowledge.Tokyo)) // Saturday evening; Monday 23rd is a holiday
 	r := te.say(t, "u", "ランサムウェアの件で担当者と話したい")
 	if r.Outcome != dialog.Escalate || r.Handoff == nil || !r.Handoff.Staffed {
 		t.Fatalf("escalation: %s %+v", r.Outcome, r.Handoff)
@@ -672,8 +706,195 @@ func TestForgetFindsThreadConversations(t *testing.T) {
 	thread := "C0GENERAL/1700000000.000100"
 	te.Respond(ctx, dialog.Message{Channel: "slack", UserID: thread, Person: "U0WRITER", EventID: "1", Text: "ランサムウェアに感染したかも", Address: "C0GENERAL/1700000000.000100"})
 	te.Respond(ctx, dialog.Message{Channel: "slack", UserID: thread, Person: "U0WRITER", EventID: "2", Text: "担当者と話したい", Address: "C0GENERAL/1700000000.000100"})
+	// while the case is open, a message is relayed to staff
+	te.Respond(ctx, dialog.Message{Channel: "slack", UserID: thread, Person: "U0WRITER", EventID: "3", Text: "画面に身代金の要求が出ています", Address: "C0GENERAL/1700000000.000100"})
 	f, err := te.Forget("slack", "U0WRITER")
-	if err != nil || f.Conversations != 1 || f.Cases != 1 {
-		t.Fatalf("Forget(U0WRITER) = %+v, %v; want the thread's conversation and its case", f, err)
+	// three replies in the thread, the case post (with the user's words) and the relay
+	if err != nil || f.Conversations != 1 || f.Cases != 1 || f.Deliveries != 5 {
+		t.Fatalf("Forget(U0WRITER) = %+v, %v; want the thread's conversation, its case and 5 deliveries", f, err)
+	}
+	if depth, _, err := te.OutboxStats(); err != nil || depth != 0 {
+		t.Errorf("after Forget the outbox holds %d entries (%v), want none", depth, err)
+	}
+	if p, _ := te.Pending(te.clock.Now().Add(48*time.Hour), 100, nil); len(p) != 0 {
+		t.Errorf("after Forget %d deliveries are still offered, e.g. %+v", len(p), p[0])
+	}
+}
+
+// TestForgetDeletesStaffDeliveries: the post of a LINE user's case and the messages relayed to
+// its thread carry their words; Forget deletes them with the case.
+func TestForgetDeletesStaffDeliveries(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	ctx := context.Background()
+	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "取引先を名乗るメールの添付を開いてしまった。担当者と話したい", Address: "a1"})
+	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "2", Text: "社内の共有フォルダにもアクセスがあります"})
+	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U2", EventID: "3", Text: "ウイルス", Address: "b"})
+	f, err := te.Forget("", "U1")
+	if err != nil || f.Cases != 1 || f.Deliveries != 3 {
+		t.Fatalf("Forget(U1) = %+v, %v; want the case, its post and relay, and the reply", f, err)
+	}
+	p, _ := te.Pending(te.clock.Now(), 100, nil)
+	if len(p) != 1 || p[0].Recipient != "line/U2" {
+		t.Errorf("after Forget(U1) the outbox offers %d entries, want only U2's reply", len(p))
+	}
+}
+
+// drainWake empties the engine's wake channel, so a later signal is a new one.
+func drainWake(e *dialog.Engine) {
+	for {
+		select {
+		case <-e.Wake():
+		default:
+			return
+		}
+	}
+}
+
+func woken(e *dialog.Engine) bool {
+	select {
+	case <-e.Wake():
+		return true
+	default:
+		return false
+	}
+}
+
+// TestEveryQueuedDeliveryWakesTheSender: whatever queues a delivery wakes the sender, including
+// a case post dropped for good (the user is told how to reach the helpdesk) and a staff
+// message on a closed case (the thread is told the case is closed).
+func TestEveryQueuedDeliveryWakesTheSender(t *testing.T) {
+	ctx := context.Background()
+	t.Run("dropped_case_post", func(t *testing.T) {
+		te := newTestEngine(t, dialog.Policy{Staffed: true})
+		te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "担当者と話したい", Address: "a"})
+		p, _ := te.Pending(te.clock.Now(), 10, nil)
+		drainWake(te.Engine)
+		for _, d := range p {
+			if d.Kind == dialog.KindStaff {
+				if err := te.Dropped(d.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if !woken(te.Engine) {
+			t.Error("the message telling the user how to reach the helpdesk was queued without waking the sender")
+		}
+	})
+	t.Run("staff_message_on_closed_case", func(t *testing.T) {
+		te := newTestEngine(t, dialog.Policy{Staffed: true})
+		r, _ := te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "担当者と話したい", Address: "a"})
+		p, _ := te.Pending(te.clock.Now(), 10, nil)
+		for _, d := range p {
+			ref := ""
+			if d.Kind == dialog.KindStaff {
+				ref = "C-STAFF/1.1"
+			}
+			te.Delivered(d.ID, ref)
+		}
+		res, err := te.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/1.1", Case: r.Handoff.CaseID, Staff: "<@S>", Action: dialog.StaffResolve})
+		if err != nil || res.Status != dialog.CaseResolved {
+			t.Fatalf("resolve: %+v %v", res, err)
+		}
+		drainWake(te.Engine)
+		res, err = te.Staff(ctx, dialog.StaffEvent{EventID: "s2", Thread: "C-STAFF/1.1", Staff: "<@S>", Action: dialog.StaffMessage, Text: "追伸"})
+		if err != nil || res.Ignored == "" {
+			t.Fatalf("message on the closed case: %+v %v", res, err)
+		}
+		if !woken(te.Engine) {
+			t.Error("the closed-case notice was queued without waking the sender")
+		}
+	})
+}
+
+// TestPostponedCasePostDoesNotHoldUpOtherThreads: a case post waiting to be retried cannot have
+// opened a thread yet, so replies in other threads of the staff channel are not refused
+// meanwhile; once the post is due again, they are.
+func TestPostponedCasePostDoesNotHoldUpOtherThreads(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	ctx := context.Background()
+	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "担当者と話したい", Address: "a"})
+	p, _ := te.Pending(te.clock.Now(), 10, nil)
+	for _, d := range p {
+		if d.Kind == dialog.KindStaff {
+			if err := te.Postpone(d.ID, te.clock.Now().Add(time.Minute), 0, "HTTP 503"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	res, err := te.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/unrelated.1", Staff: "<@S>", Action: dialog.StaffMessage, Text: "雑談"})
+	if err != nil || res.Ignored != "not a case thread" {
+		t.Errorf("a reply in an unrelated thread while a case post waits for its retry: %+v %v, want it ignored", res, err)
+	}
+	te.clock.Add(2 * time.Minute)
+	_, err = te.Staff(ctx, dialog.StaffEvent{EventID: "s2", Thread: "C-STAFF/2.1", Staff: "<@S>", Action: dialog.StaffMessage, Text: "担当です"})
+	if !errors.Is(err, dialog.ErrCasePending) {
+		t.Errorf("a reply while the case post is due for its retry: %v, want ErrCasePending", err)
+	}
+}
+
+// TestCasePostPendingAfterRestart: a case post still in the outbox when the process restarts is
+// on its way as much as before, so a reply in a thread not yet recorded is refused for retry.
+func TestCasePostPendingAfterRestart(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	ctx := context.Background()
+	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "担当者と話したい", Address: "a"})
+	te.Close()
+	again := openTestEngine(t, te.lib, dialog.Policy{Staffed: true}, te.path)
+	_, err := again.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/1.1", Staff: "<@S>", Action: dialog.StaffMessage, Text: "担当です"})
+	if !errors.Is(err, dialog.ErrCasePending) {
+		t.Errorf("a staff reply after a restart, before the case post was recorded: %v, want ErrCasePending", err)
+	}
+}
+
+// TestFloodFromOneUserAtOnce: messages of one flood arriving together (batched into shared
+// commits) are limited as when they arrive one by one, and a redelivered refused message is a
+// duplicate.
+func TestFloodFromOneUserAtOnce(t *testing.T) {
+	lib, _ := knowledge.LibraryOf(seeds.FS)
+	c := &clock{t: time.Date(2026, 11, 24, 10, 30, 0, 0, knowledge.Tokyo)}
+	e, err := dialog.Open(filepath.Join(t.TempDir(), "h.db"), lib, discard,
+		dialog.Options{Now: c.Now, RateLimit: dialog.RateLimit{Burst: 10, Every: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	const n = 30
+	replies := make([]dialog.Reply, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", i), Text: "ウイルス", Address: "a"})
+			if err != nil {
+				t.Error(err)
+			}
+			replies[i] = r
+		}(i)
+	}
+	wg.Wait()
+	answered, notices, silent := 0, 0, -1
+	for i, r := range replies {
+		switch {
+		case hasText(r, "たくさんのメッセージ"):
+			notices++
+		case len(r.Blocks) == 0:
+			if silent < 0 {
+				silent = i
+			}
+		default:
+			answered++
+		}
+	}
+	if answered != 10 || notices != 1 {
+		t.Errorf("flood of %d at once: %d answered, %d notices; want 10 and 1", n, answered, notices)
+	}
+	if silent < 0 {
+		t.Fatal("no message of the flood was dropped")
+	}
+	r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", silent), Text: "ウイルス", Address: "a"})
+	if err != nil || !r.Duplicate {
+		t.Errorf("redelivery of a dropped message: duplicate=%v, %v; want a duplicate", r.Duplicate, err)
 	}
 }

@@ -41,15 +41,7 @@ func (e *Engine) ExportCases(since time.Time, w io.Writer) (int, error) {
 				category = t.Categories[0]
 			}
 		}
-		var said, staff []string
-		for _, turn := range c.Turns {
-			switch turn.From {
-			case "user":
-				said = append(said, turn.Text)
-			case "staff":
-				staff = append(staff, turn.Text)
-			}
-		}
+		said, staff := turnsFrom(c.Turns, "user"), turnsFrom(c.Turns, "staff")
 		handling := c.Note
 		if len(staff) > 0 {
 			handling = strings.TrimSpace(handling + "\n" + strings.Join(staff, "\n"))

@@ -164,14 +164,14 @@ func toggle(list []string, v string) []string {
 }
 
 // intakeText records a typed answer: a button's label counts as tapping it; anything else is
-// the answer in the user's words (or the details after はい).
-func (d *decider) intakeText(text string) {
+// the answer in the user's words (or the details after はい). folded is text as kb.Fold returns it.
+func (d *decider) intakeText(text, folded string) {
 	q := d.intakeQuestion()
 	if q == nil {
 		d.stale()
 		return
 	}
-	if id, ok := d.choiceByLabel(text); ok {
+	if id, ok := d.choiceByLabel(folded); ok {
 		d.choose(id)
 		return
 	}

@@ -29,7 +29,6 @@ const (
 	// EventRateLimited is set by the engine, not adapters: the conversation sent too much, too
 	// fast; the user is told once and the message is not acted on.
 	EventRateLimited Event = "rate-limited"
-	eventDropped     Event = "dropped" // refused again while rate limited: no reply at all
 )
 
 // Message is one thing a user did.

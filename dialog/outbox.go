@@ -3,6 +3,7 @@ package dialog
 import (
 	"crypto/rand"
 	"fmt"
+	"log/slog"
 	"sort"
 	"time"
 )
@@ -46,6 +47,17 @@ type Delivery struct {
 	Key string `json:"key"`
 }
 
+// LogValue keeps what users and staff wrote, the address (a LINE reply token) and the recipient
+// (a platform user id) out of logs.
+func (d Delivery) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.Uint64("delivery", d.ID), slog.String("kind", d.Kind), slog.String("channel", d.Channel),
+		slog.String("outcome", string(d.Reply.Outcome)), slog.String("topic", d.Reply.Topic), slog.Int("attempts", d.Attempts)}
+	if d.Case != nil {
+		attrs = append(attrs, slog.String("case", d.Case.ID))
+	}
+	return slog.GroupValue(attrs...)
+}
+
 // newKey returns a random UUID (version 4).
 func newKey() string {
 	var b [16]byte
@@ -55,16 +67,9 @@ func newKey() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// Wake returns a channel that receives a value whenever the outbox gains entries. It is
-// buffered by one: a sender that was busy still sees the latest signal.
-func (e *Engine) Wake() <-chan struct{} { return e.notify }
-
-func (e *Engine) wake() {
-	select {
-	case e.notify <- struct{}{}:
-	default:
-	}
-}
+// Wake returns a channel that receives a value whenever a commit adds entries to the outbox.
+// It is buffered by one: a sender that was busy still sees the latest signal.
+func (e *Engine) Wake() <-chan struct{} { return e.store.notify }
 
 // Pending returns up to limit deliveries that are due at now, in queue order, at most one per
 // recipient: an entry waits while an earlier one for the same recipient is undelivered, so a

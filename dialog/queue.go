@@ -20,8 +20,8 @@ type queueIndex struct {
 	entries map[uint64]queued
 	order   []uint64 // ascending; may hold ids already removed (skipped, compacted now and then)
 	removed int
-	cached  int // entries with a decoded copy
-	roots   int // entries that open a case in the staff channel
+	cached  int             // entries with a decoded copy
+	roots   map[uint64]bool // entries that open a case in the staff channel
 	// visible is the highest id up to which every committed entry is in the index. bbolt runs
 	// commit hooks after it releases the write lock, so the hook of entry 11 can run before
 	// that of 10; ids come from the bucket's sequence, which a rolled-back transaction gives
@@ -41,8 +41,12 @@ type queued struct {
 // them (the outbox drains in milliseconds), during a platform outage only the first ones.
 const cacheLimit = 2000
 
+func newQueueIndex() *queueIndex {
+	return &queueIndex{entries: map[uint64]queued{}, ahead: map[uint64]bool{}, roots: map[uint64]bool{}}
+}
+
 func loadQueueIndex(db *bolt.DB) (*queueIndex, error) {
-	q := &queueIndex{entries: map[uint64]queued{}, ahead: map[uint64]bool{}}
+	q := newQueueIndex()
 	err := db.View(func(tx *bolt.Tx) error {
 		q.visible = tx.Bucket(bucketOutbox).Sequence()
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
@@ -51,7 +55,11 @@ func loadQueueIndex(db *bolt.DB) (*queueIndex, error) {
 				return err
 			}
 			id := binary.BigEndian.Uint64(k)
-			q.entries[id] = queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: rootCase(d)}
+			e := queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: rootCase(d)}
+			q.entries[id] = e
+			if e.rootCase != "" {
+				q.roots[id] = true
+			}
 			q.order = append(q.order, id)
 			return nil
 		})
@@ -59,7 +67,7 @@ func loadQueueIndex(db *bolt.DB) (*queueIndex, error) {
 	return q, err
 }
 
-// queuedOf returns the index entry of d, with a decoded copy if the cache has room.
+// put records a committed entry (new or changed), with a decoded copy if the cache has room.
 func (q *queueIndex) put(id uint64, d *Delivery) {
 	e := queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: rootCase(d)}
 	q.mu.Lock()
@@ -68,8 +76,8 @@ func (q *queueIndex) put(id uint64, d *Delivery) {
 	if old.cached != nil {
 		q.cached--
 	}
-	if !ok && e.rootCase != "" {
-		q.roots++
+	if e.rootCase != "" {
+		q.roots[id] = true
 	}
 	if !ok && id > q.visible {
 		q.ahead[id] = true
@@ -108,9 +116,7 @@ func (q *queueIndex) remove(id uint64) {
 	if e.cached != nil {
 		q.cached--
 	}
-	if e.rootCase != "" {
-		q.roots--
-	}
+	delete(q.roots, id)
 	delete(q.entries, id)
 	q.removed++
 	if q.removed > 1024 && q.removed > len(q.entries) {
@@ -170,11 +176,19 @@ func (q *queueIndex) due(now time.Time) int {
 	return n
 }
 
-// rootsPending reports whether a case post waits in the outbox or is being sent.
-func (q *queueIndex) rootsPending() bool {
+// rootsDue reports whether a case post may be on its way to the staff channel at now: due, so
+// never tried, being sent, or about to be retried. A post waiting for a later attempt (after a
+// failure or the channel's pacing) is not being sent, so no thread of it can appear before
+// then.
+func (q *queueIndex) rootsDue(now time.Time) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.roots > 0
+	for id := range q.roots {
+		if !q.entries[id].next.After(now) {
+			return true
+		}
+	}
+	return false
 }
 
 // rootCaseOf returns the case whose thread a delivered entry opens, or "".

@@ -9,7 +9,7 @@ import (
 // 1 (hooks run after the write lock is released); entry 2 must not be offered before entry 1 is
 // known, or one recipient could get messages out of order.
 func TestQueueWaitsForEarlierCommits(t *testing.T) {
-	q := &queueIndex{entries: map[uint64]queued{}, ahead: map[uint64]bool{}}
+	q := newQueueIndex()
 	now := time.Now()
 	q.put(2, &Delivery{ID: 2, Recipient: "line/U1"})
 	if got := q.pick(now, 10, nil); len(got) != 0 {

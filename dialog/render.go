@@ -50,30 +50,18 @@ func (blk Block) writeText(b *strings.Builder) {
 	}
 }
 
-// telURI is the tap-to-call URI of a phone number as people write it ("03-5978-7509",
-// "０３…", "#9110"): its digits, a leading "+", and "#" or "*" escaped as a URI needs; "" when
-// it has fewer than three digits.
+// telURI is the tap-to-call URI of a phone number: its digits ("03-5978-7509" ->
+// "tel:0359787509"), or "" for no number. knowledge accepts only numbers as dialled in Japan,
+// digits and hyphens (see checkPhone in knowledge/validate.go).
 func telURI(phone string) string {
-	var b strings.Builder
-	digits := 0
-	for _, r := range phone {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-			digits++
-		case r >= '０' && r <= '９':
-			b.WriteRune('0' + (r - '０'))
-			digits++
-		case (r == '+' || r == '＋') && b.Len() == 0:
-			b.WriteByte('+')
-		case r == '#' || r == '＃':
-			b.WriteString("%23")
-		case r == '*' || r == '＊':
-			b.WriteByte('*')
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
 		}
-	}
-	if digits < 3 {
+		return -1
+	}, phone)
+	if digits == "" {
 		return ""
 	}
-	return "tel:" + b.String()
+	return "tel:" + digits
 }

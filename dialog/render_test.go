@@ -3,8 +3,8 @@ package dialog
 import "testing"
 
 func TestTelURI(t *testing.T) {
-	tests := map[string]string{"03-5978-7509": "tel:0359787509", "１８８": "tel:188", "#9110": "tel:%239110",
-		"+81 3 1234": "tel:+8131234", "なし": "", "12": "", "0570-078374": "tel:0570078374"}
+	// only what knowledge lets through: digits and hyphens, or nothing
+	tests := map[string]string{"03-5978-7509": "tel:0359787509", "188": "tel:188", "0120-91-6479": "tel:0120916479", "": ""}
 	for in, want := range tests {
 		if got := telURI(in); got != want {
 			t.Errorf("telURI(%q) = %q, want %q", in, got, want)

@@ -37,8 +37,18 @@ type StaffEvent struct {
 }
 
 // ErrCasePending is returned by Staff for an event in a thread that is not (yet) a case's while
-// a case post is on its way to the staff channel: the adapter answers with an error so the
+// a case post may be on its way to the staff channel: the adapter answers with an error so the
 // platform redelivers the event, by when the thread is known.
+//
+// Only posts that are due count: never tried, being sent now, or due for their retry. Between
+// the platform accepting such a post and Delivered recording its thread, staff can already
+// reply in that thread, and refusing the reply for a moment is what keeps it. A post waiting
+// in backoff (Postpone, Defer) is not being sent, so no thread of it can exist yet: a post
+// whose answer was lost is sent again and opens a new thread, and the old one is never
+// recorded. Counting such posts would refuse every staff reply in every unrelated thread for as
+// long as one post keeps failing (up to the sender's give-up). The thread reference is the
+// staff adapter's own encoding and the channel a post lands in is only known once it is
+// delivered, so dialog cannot narrow this further to the thread's channel.
 var ErrCasePending = errors.New("a case post is being recorded: try again")
 
 // StaffResult says what a staff event did.
@@ -88,9 +98,9 @@ func (e *Engine) Staff(ctx context.Context, ev StaffEvent) (StaffResult, error) 
 			}
 		}
 		id := t.caseByThread(ev.Thread)
-		if id == "" && t.queue.rootsPending() {
-			// A case was just posted and its thread is not recorded yet: this may be a reply
-			// in it. Fail, so the platform redelivers once the thread is known.
+		if id == "" && t.s.queue.rootsDue(now) {
+			// A case may have just been posted and its thread not be recorded yet: this may be
+			// a reply in it. Fail, so the platform redelivers once the thread is known.
 			return &keepError{ErrCasePending}
 		}
 		if id == "" || (ev.Case != "" && ev.Case != id) {
@@ -107,9 +117,6 @@ func (e *Engine) Staff(ctx context.Context, ev StaffEvent) (StaffResult, error) 
 	})
 	if err != nil {
 		return StaffResult{}, fmt.Errorf("staff event: %w", err)
-	}
-	if res.Ignored == "" {
-		e.wake()
 	}
 	return res, nil
 }
@@ -171,10 +178,6 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 		if err := e.releaseConversation(t, c); err != nil {
 			return err
 		}
-		day := now.In(knowledge.Tokyo).Format(time.DateOnly)
-		if err := t.count(day, c.Topic, "case_"+c.Status); err != nil {
-			return err
-		}
 	default:
 		res.Ignored = "unknown action"
 		return nil
@@ -186,9 +189,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 	if len(toUser) > 0 {
 		reply := Reply{Blocks: toUser}
 		if c.Status == CaseResolved || c.Status == CaseReturned {
-			for _, m := range kb.Menu() {
-				reply.Choices = append(reply.Choices, Choice{ID: menuChoice(m.ID), Label: m.Label})
-			}
+			reply.Choices = menuChoices(kb)
 		}
 		if err := t.enqueue(&Delivery{Kind: KindRelay, Channel: c.Channel, Address: c.Address,
 			Recipient: string(convKey(c.Channel, c.User)), Reply: reply, Created: now, Event: time.Time{}, Key: newKey()}); err != nil {
@@ -205,10 +206,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 // releaseConversation gives the user's conversation back to the bot.
 func (e *Engine) releaseConversation(t storeTx, c *Case) error {
 	key := convKey(c.Channel, c.User)
-	conv, err := t.conversation(key)
-	if err != nil {
-		return err
-	}
+	conv := t.conversation(key)
 	if conv.CaseID != c.ID {
 		return nil
 	}
@@ -219,7 +217,7 @@ func (e *Engine) releaseConversation(t storeTx, c *Case) error {
 
 // staffNotice queues a line for the case's staff thread.
 func (e *Engine) staffNotice(t storeTx, c *Case, text string, now time.Time) error {
-	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: "staff/" + c.ID,
+	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(c.ID),
 		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text, Notice: true,
 		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: text}}}, Created: now, Event: now, Key: newKey()})
 }
@@ -242,13 +240,7 @@ func staffCaseReply(kb *knowledge.Base, c *Case) Reply {
 	if len(c.Summary) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_summary"), Items: c.Summary})
 	}
-	var said []string
-	for _, turn := range c.Turns {
-		if turn.From == "user" {
-			said = append(said, turn.Text)
-		}
-	}
-	if len(said) > 0 {
+	if said := turnsFrom(c.Turns, "user"); len(said) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_said"), Items: said})
 	}
 	if c.Told != "" {

@@ -3,6 +3,7 @@ package dialog
 import (
 	"errors"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -242,9 +243,10 @@ type Forgotten struct {
 }
 
 // Forget deletes everything stored about one person: their conversations, their cases (and the
-// case-thread links), and replies still waiting for them. user is the platform user id; channel
-// limits it to one channel ("line", "slack") when set. The daily figures, which hold no user
-// data, are kept.
+// case-thread links), and what the outbox still holds for either: replies and staff messages
+// waiting for them, and the posts and relayed messages of their cases waiting for the staff
+// channel. user is the platform user id; channel limits it to one channel ("line", "slack")
+// when set. The daily figures, which hold no user data, are kept.
 func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 	if user == "" {
 		return Forgotten{}, errors.New("forget: no user given")
@@ -252,15 +254,33 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 	var f Forgotten
 	err := e.store.update(func(t storeTx) error {
 		f = Forgotten{}
-		n, err := t.deleteConversationsOf(channel, user)
+		convs, err := t.deleteConversationsOf(channel, user)
 		if err != nil {
 			return err
 		}
-		f.Conversations = n
-		if f.Cases, err = t.deleteCasesOf(channel, user); err != nil {
+		cases, err := t.deleteCasesOf(channel, user)
+		if err != nil {
 			return err
 		}
-		f.Deliveries, err = t.deleteDeliveriesOf(channel, user)
+		f.Conversations, f.Cases = len(convs), len(cases)
+		// A recipient is a conversation key, or a case's staff thread. A conversation keyed by
+		// a Slack thread is the person's only through its People, which are gone with it: so
+		// the keys deleted above are matched as well as the person's own.
+		doomed := map[string]bool{}
+		for _, k := range convs {
+			doomed[k] = true
+		}
+		for _, c := range cases {
+			doomed[string(convKey(c.Channel, c.User))] = true
+			doomed[staffRecipient(c.ID)] = true
+		}
+		f.Deliveries, err = t.deleteDeliveries(func(d *Delivery) bool {
+			if doomed[d.Recipient] {
+				return true
+			}
+			kc, ku := splitConvKey([]byte(d.Recipient))
+			return d.Kind != KindStaff && owns(kc, ku, nil, channel, user)
+		})
 		return err
 	})
 	return f, err
@@ -307,18 +327,11 @@ func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	}
 }
 
-// caseOwner reports whether a case or conversation key belongs to user (on channel, if set).
+// owns reports whether a case or conversation key belongs to user (on channel, if set): the
+// key names them, or they are among the people who wrote in it.
 func owns(keyChannel, keyUser string, people []string, channel, user string) bool {
 	if channel != "" && keyChannel != channel {
 		return false
 	}
-	if keyUser == user || strings.HasPrefix(keyUser, user+"/") {
-		return true
-	}
-	for _, p := range people {
-		if p == user {
-			return true
-		}
-	}
-	return false
+	return keyUser == user || strings.HasPrefix(keyUser, user+"/") || slices.Contains(people, user)
 }

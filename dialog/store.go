@@ -55,10 +55,14 @@ const storeLayout = 1
 // ErrClosed is returned by Respond and the outbox methods after Close, e.g. in a shutdown race.
 var ErrClosed = errors.New("dialog: engine closed")
 
+// ErrLocked is returned (wrapped) by Open when another process holds the database file.
+var ErrLocked = errors.New("locked by another process (is another helpdesk running on it?)")
+
 type store struct {
 	db      *bolt.DB
-	writers atomic.Int32 // write transactions wanted right now
-	queue   *queueIndex  // the outbox's order and due times, in memory
+	writers atomic.Int32  // write transactions wanted right now
+	queue   *queueIndex   // the outbox's order and due times, in memory
+	notify  chan struct{} // signalled after a commit that queued a delivery (Engine.Wake)
 }
 
 // openStore opens (or creates) the bbolt file. A file locked by another process fails after
@@ -72,14 +76,14 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
-			return nil, fmt.Errorf("open database %s: locked by another process (is another helpdesk running on it?)", path)
+			return nil, fmt.Errorf("open database %s: %w", path, ErrLocked)
 		}
 		return nil, fmt.Errorf("open database %s: %v", path, err)
 	}
 	// Batch merges concurrent steps into one commit; a short delay keeps a lone message fast
 	// (bbolt's default waits 10 ms for company).
 	db.MaxBatchDelay = 2 * time.Millisecond
-	s := &store{db: db}
+	s := &store{db: db, notify: make(chan struct{}, 1)}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -114,29 +118,39 @@ func u64(n uint64) []byte {
 
 // storeTx is one transaction, with the typed operations the engine needs.
 type storeTx struct {
-	tx    *bolt.Tx
-	queue *queueIndex
+	tx *bolt.Tx
+	s  *store
 }
 
 func (s *store) update(fn func(storeTx) error) error {
-	return s.wrap(s.db.Update(func(tx *bolt.Tx) error { return fn(storeTx{tx, s.queue}) }))
+	return s.wrap(s.db.Update(func(tx *bolt.Tx) error { return fn(storeTx{tx, s}) }))
 }
 
 // batch is update for many concurrent callers: bbolt merges them into one commit, which is
 // what carries webhook load (one fsync for many events). A caller that is alone commits at once
-// instead of waiting the batch delay for company. fn may run more than once and must only
-// change the database.
+// instead of waiting the batch delay for company. fn may run more than once: it must only
+// change the database, or take a decision outside it once and keep it across runs (as Respond
+// does with the rate limit).
 func (s *store) batch(fn func(storeTx) error) error {
 	n := s.writers.Add(1)
 	defer s.writers.Add(-1)
 	if n == 1 {
 		return s.update(fn)
 	}
-	return s.wrap(s.db.Batch(func(tx *bolt.Tx) error { return fn(storeTx{tx, s.queue}) }))
+	return s.wrap(s.db.Batch(func(tx *bolt.Tx) error { return fn(storeTx{tx, s}) }))
 }
 
 func (s *store) view(fn func(storeTx) error) error {
-	return s.wrap(s.db.View(func(tx *bolt.Tx) error { return fn(storeTx{tx, s.queue}) }))
+	return s.wrap(s.db.View(func(tx *bolt.Tx) error { return fn(storeTx{tx, s}) }))
+}
+
+// wake tells the sender that the outbox gained entries. The channel is buffered by one: a
+// sender that was busy still sees the latest signal.
+func (s *store) wake() {
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
 }
 
 // wrap keeps bbolt's errors out of dialog's API: callers see ErrClosed or a message.
@@ -162,17 +176,18 @@ func (e *keepError) Unwrap() error { return e.err }
 
 func convKey(channel, user string) []byte { return []byte(channel + "/" + user) }
 
-func (t storeTx) conversation(key []byte) (*Conversation, error) {
+// conversation returns the stored conversation, or a new one. An unreadable or future
+// conversation restarts rather than failing every message, so there is no error.
+func (t storeTx) conversation(key []byte) *Conversation {
 	c := &Conversation{}
 	v := t.tx.Bucket(bucketConversations).Get(key)
 	if v == nil {
-		return c, nil
+		return c
 	}
 	if err := json.Unmarshal(v, c); err != nil || c.Schema > schemaVersion {
-		// An unreadable or future conversation restarts rather than failing every message.
-		return &Conversation{Step: c.Step}, nil
+		return &Conversation{Step: c.Step}
 	}
-	return c, nil
+	return c
 }
 
 func (t storeTx) putConversation(key []byte, c *Conversation) error {
@@ -225,6 +240,11 @@ func (t storeTx) expireSeen(cutoff time.Time, limit int) (int, error) {
 
 // ---- outbox
 
+// staffRecipient is the Recipient of every staff delivery of a case: its thread's queue.
+func staffRecipient(caseID string) string { return "staff/" + caseID }
+
+// enqueue adds d to the outbox. Once the transaction commits, the sender is woken: whoever
+// queues something never has to remember to.
 func (t storeTx) enqueue(d *Delivery) error {
 	b := t.tx.Bucket(bucketOutbox)
 	seq, err := b.NextSequence()
@@ -236,7 +256,10 @@ func (t storeTx) enqueue(d *Delivery) error {
 	if err != nil {
 		return err
 	}
-	t.tx.OnCommit(func() { t.queue.put(seq, d) })
+	t.tx.OnCommit(func() {
+		t.s.queue.put(seq, d)
+		t.s.wake()
+	})
 	return b.Put(u64(seq), v)
 }
 
@@ -255,12 +278,12 @@ func (t storeTx) putDelivery(d *Delivery) error {
 		return err
 	}
 	id := d.ID
-	t.tx.OnCommit(func() { t.queue.put(id, d) })
+	t.tx.OnCommit(func() { t.s.queue.put(id, d) })
 	return t.tx.Bucket(bucketOutbox).Put(u64(d.ID), v)
 }
 
 func (t storeTx) deleteDelivery(id uint64) error {
-	t.tx.OnCommit(func() { t.queue.remove(id) })
+	t.tx.OnCommit(func() { t.s.queue.remove(id) })
 	return t.tx.Bucket(bucketOutbox).Delete(u64(id))
 }
 
@@ -418,46 +441,56 @@ func (t storeTx) deleteWhere(bucket []byte, doomed func(k, v []byte) bool) (int,
 	return len(keys), nil
 }
 
-func (t storeTx) deleteConversationsOf(channel, user string) (int, error) {
-	return t.deleteWhere(bucketConversations, func(k, v []byte) bool {
+// deleteConversationsOf deletes the conversations of user (see owns) and returns their keys.
+func (t storeTx) deleteConversationsOf(channel, user string) ([]string, error) {
+	var keys []string
+	_, err := t.deleteWhere(bucketConversations, func(k, v []byte) bool {
 		var c Conversation
 		json.Unmarshal(v, &c)
 		kc, ku := splitConvKey(k)
-		return owns(kc, ku, c.People, channel, user)
+		if owns(kc, ku, c.People, channel, user) {
+			keys = append(keys, string(k))
+			return true
+		}
+		return false
 	})
+	return keys, err
 }
 
-func (t storeTx) deleteCasesOf(channel, user string) (int, error) {
-	var threads []string
-	n, err := t.deleteWhere(bucketCases, func(_, v []byte) bool {
-		var c Case
-		json.Unmarshal(v, &c)
+// deleteCasesOf deletes the cases of user (see owns) with their thread links, and returns them.
+func (t storeTx) deleteCasesOf(channel, user string) ([]*Case, error) {
+	var doomed []*Case
+	_, err := t.deleteWhere(bucketCases, func(_, v []byte) bool {
+		c := &Case{}
+		json.Unmarshal(v, c)
 		if owns(c.Channel, c.User, c.People, channel, user) {
-			if c.Thread != "" {
-				threads = append(threads, c.Thread)
-			}
+			doomed = append(doomed, c)
 			return true
 		}
 		return false
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	for _, th := range threads {
-		if err := t.tx.Bucket(bucketCaseThreads).Delete([]byte(th)); err != nil {
-			return 0, err
+	for _, c := range doomed {
+		if c.Thread == "" {
+			continue
+		}
+		if err := t.tx.Bucket(bucketCaseThreads).Delete([]byte(c.Thread)); err != nil {
+			return nil, err
 		}
 	}
-	return n, nil
+	return doomed, nil
 }
 
-func (t storeTx) deleteDeliveriesOf(channel, user string) (int, error) {
+// deleteDeliveries deletes the outbox entries for which match returns true, and returns how
+// many it deleted.
+func (t storeTx) deleteDeliveries(match func(*Delivery) bool) (int, error) {
 	var ids []uint64
 	n, err := t.deleteWhere(bucketOutbox, func(k, v []byte) bool {
 		var d Delivery
 		json.Unmarshal(v, &d)
-		kc, ku := splitConvKey([]byte(d.Recipient))
-		if d.Kind != KindStaff && owns(kc, ku, nil, channel, user) {
+		if match(&d) {
 			ids = append(ids, binary.BigEndian.Uint64(k))
 			return true
 		}
@@ -465,27 +498,7 @@ func (t storeTx) deleteDeliveriesOf(channel, user string) (int, error) {
 	})
 	t.tx.OnCommit(func() {
 		for _, id := range ids {
-			t.queue.remove(id)
-		}
-	})
-	return n, err
-}
-
-// deleteDeliveriesTo deletes every outbox entry for one recipient.
-func (t storeTx) deleteDeliveriesTo(recipient string) (int, error) {
-	var ids []uint64
-	n, err := t.deleteWhere(bucketOutbox, func(k, v []byte) bool {
-		var d Delivery
-		json.Unmarshal(v, &d)
-		if d.Recipient == recipient {
-			ids = append(ids, binary.BigEndian.Uint64(k))
-			return true
-		}
-		return false
-	})
-	t.tx.OnCommit(func() {
-		for _, id := range ids {
-			t.queue.remove(id)
+			t.s.queue.remove(id)
 		}
 	})
 	return n, err

@@ -32,6 +32,9 @@ func (p Policy) idle() time.Duration {
 }
 
 // maxTextRunes is how much of one message the bot reads; the rest is ignored with a notice.
+// knowledge.Search has a limit of its own for matching, but the cut is made here, before any
+// use, because the text does not only go to the matcher: during a case it is relayed to staff
+// as it is, and the notice tells the user in every mode that the rest was not read.
 const maxTextRunes = 2000
 
 // effects are what a step changes besides the conversation and the reply.
@@ -67,38 +70,30 @@ func newDecider(kb *knowledge.Base, policy Policy, conv *Conversation, now time.
 func (d *decider) step(m Message) {
 	c := d.conv
 	if c.Schema == 0 {
-		c.Schema, c.Created = schemaVersion, d.now
+		c.Schema = schemaVersion
 	} else if d.now.Sub(c.Updated) > d.policy.idle() && c.Mode != modeHandoff {
 		// Idle too long: start again politely. A typed text is still answered; a button from
 		// the old conversation is not acted on.
-		*c = Conversation{Schema: schemaVersion, Created: d.now, Step: c.Step}
+		*c = Conversation{Schema: schemaVersion, Step: c.Step}
 		switch {
-		case m.Event == EventText && m.Choice != "":
+		case m.Event == EventResume, m.Event == EventText && m.Choice != "":
 			d.say(d.msg("expired"))
 			d.greet(false)
 			d.finish()
 			return
 		case m.Event == EventText:
 			d.say(d.msg("expired"))
-		case m.Event == EventResume:
-			d.say(d.msg("expired"))
-			d.greet(false)
-			d.finish()
-			return
 		}
 	}
 	switch m.Event {
 	case EventFollow:
-		*c = Conversation{Schema: schemaVersion, Created: d.now, Step: c.Step}
+		*c = Conversation{Schema: schemaVersion, Step: c.Step}
 		d.greet(true)
 	case EventUnfollow:
 		d.fx.forget = true
 		return
 	case EventRateLimited:
-		d.fx.counts = append(d.fx.counts, "rate_limited")
 		d.say(d.msg("rate_limited"))
-		return
-	case eventDropped:
 		return
 	case EventUnsupported:
 		d.say(d.msg("please_type"))
@@ -203,6 +198,8 @@ func (d *decider) text(raw string) {
 			return
 		}
 	}
+	// the text as labels are compared; Command folds on its own (knowledge's API)
+	folded := d.kb.Fold(text)
 	switch d.kb.Command(text) {
 	case "restart":
 		d.restart()
@@ -218,16 +215,11 @@ func (d *decider) text(raw string) {
 		d.offerMenu()
 		return
 	}
-	switch d.conv.Mode {
-	case modeIntake:
-		d.intakeText(text)
+	if d.conv.Mode == modeIntake {
+		d.intakeText(text, folded)
 		return
-	case modeQuestion:
-		if d.optionByLabel(text) {
-			return
-		}
 	}
-	if c, ok := d.choiceByLabel(text); ok {
+	if c, ok := d.choiceByLabel(folded); ok {
 		d.choose(c)
 		return
 	}
@@ -262,24 +254,15 @@ func typedNumber(s string) (int, bool) {
 	return n, err == nil
 }
 
-// choiceByLabel lets a user type a button's label instead of tapping it.
-func (d *decider) choiceByLabel(text string) (string, bool) {
-	f := d.kb.Fold(text)
+// choiceByLabel lets a user type a button's label instead of tapping it; folded is the text
+// as kb.Fold returns it.
+func (d *decider) choiceByLabel(folded string) (string, bool) {
 	for _, c := range d.conv.Choices {
-		if d.kb.Fold(c.Label) == f {
+		if d.kb.Fold(c.Label) == folded {
 			return c.ID, true
 		}
 	}
 	return "", false
-}
-
-func (d *decider) optionByLabel(text string) bool {
-	id, ok := d.choiceByLabel(text)
-	if ok && strings.HasPrefix(id, "o:") {
-		d.choose(id)
-		return true
-	}
-	return false
 }
 
 // freeText matches a text against the topics and answers, clarifies, escalates or falls back.
@@ -486,20 +469,23 @@ func (d *decider) back() {
 	d.present()
 }
 
-// cancel leaves a form or a question and returns to what came before it.
+// cancel leaves a form, a question or a clarification and returns to what came before it;
+// outside one, or with nothing before it, it restarts.
 func (d *decider) cancel() {
-	switch d.conv.Mode {
-	case modeIntake, modeQuestion, modeClarify:
-		for d.conv.Mode == modeIntake || d.conv.Mode == modeQuestion || d.conv.Mode == modeClarify {
-			if !d.conv.pop() {
-				d.restart()
-				return
-			}
-		}
-		d.present()
-	default:
-		d.restart()
+	left := false
+	for cancellable(d.conv.Mode) && d.conv.pop() {
+		left = true
 	}
+	if !left || cancellable(d.conv.Mode) {
+		d.restart()
+		return
+	}
+	d.present()
+}
+
+// cancellable reports whether cancel leaves a conversation in this mode.
+func cancellable(mode string) bool {
+	return mode == modeIntake || mode == modeQuestion || mode == modeClarify
 }
 
 // present re-draws the current position, after back or cancel.
@@ -537,9 +523,18 @@ func (d *decider) greet(hello bool) {
 }
 
 func (d *decider) offerMenu() {
-	for _, e := range d.kb.Menu() {
-		d.offer(menuChoice(e.ID), e.Label)
+	for _, c := range menuChoices(d.kb) {
+		d.offer(c.ID, c.Label)
 	}
+}
+
+// menuChoices are the greeting menu's buttons.
+func menuChoices(kb *knowledge.Base) []Choice {
+	var out []Choice
+	for _, e := range kb.Menu() {
+		out = append(out, Choice{ID: menuChoice(e.ID), Label: e.Label})
+	}
+	return out
 }
 
 // reoffer repeats the last reply's choices, e.g. after an empty message.
@@ -811,17 +806,8 @@ func (d *decider) escalate() {
 	if d.fx.topic == "" {
 		d.fx.topic = d.reply.Topic
 	}
-	person := d.personEntry()
 	if !d.policy.Staffed {
-		d.say(d.msg("escalate_nostaff"))
-		var ids []string
-		if person != nil {
-			ids = append(ids, person.Contacts...)
-		}
-		if t := d.kb.Topic(d.conv.Topic); t != nil {
-			ids = append(ids, t.Contacts...)
-		}
-		d.contacts(ids)
+		d.directly()
 		d.fx.handoff = true // recorded as a request, with nobody notified
 		d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent}
 		d.offer(actChoice(actRestart), d.msg("label_restart"))
@@ -845,6 +831,20 @@ func (d *decider) escalate() {
 		d.say(d.msg("escalate_staffed"))
 	}
 	d.offer(actChoice(actRestart), d.msg("label_restart"))
+}
+
+// directly says that no person can take over here and how to reach the helpdesk directly: the
+// helpdesk's own contacts and those of the conversation's topic.
+func (d *decider) directly() {
+	d.say(d.msg("escalate_nostaff"))
+	var ids []string
+	if p := d.personEntry(); p != nil {
+		ids = append(ids, p.Contacts...)
+	}
+	if t := d.kb.Topic(d.conv.Topic); t != nil {
+		ids = append(ids, t.Contacts...)
+	}
+	d.contacts(ids)
 }
 
 // openContacts adds the cards of the public contacts that are open now.
