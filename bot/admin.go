@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
-// adminEngine is what the admin API needs from the engine.
-type adminEngine interface {
+// AdminEngine is what the admin API needs from the engine (a *dialog.Engine), and what the
+// admin commands of the CLI run against, locally or through this API.
+type AdminEngine interface {
 	Stats(since time.Time) (dialog.Stats, error)
 	ExportCases(since time.Time, w io.Writer) (int, error)
 	Backup(w io.Writer) (int64, error)
@@ -37,13 +39,13 @@ type ReloadResult struct {
 // the comparison takes constant time. A wrong or missing token gets 401 and changes nothing.
 type Admin struct {
 	token  string
-	engine adminEngine
+	engine AdminEngine
 	reload func(via string) ReloadResult
 	logger *slog.Logger
 }
 
 // NewAdmin returns the admin API. reload reloads the knowledge and reports what changed.
-func NewAdmin(token string, engine adminEngine, reload func(via string) ReloadResult, logger *slog.Logger) *Admin {
+func NewAdmin(token string, engine AdminEngine, reload func(via string) ReloadResult, logger *slog.Logger) *Admin {
 	return &Admin{token: token, engine: engine, reload: reload, logger: logger.With("component", "admin")}
 }
 
@@ -84,14 +86,25 @@ func (a *Admin) handleReload(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(res)
 }
 
+// ParseDay reads a day written YYYY-MM-DD as its first moment in Japan, where the helpdesk's
+// days (daily figures, opening hours) are counted. The admin API's ?since= and the CLI's
+// --since use it, so that both mean the same day.
+func ParseDay(s string) (time.Time, error) {
+	t, err := time.ParseInLocation(time.DateOnly, s, knowledge.Tokyo)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q: want a day as YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
 func since(r *http.Request) (time.Time, error) {
 	v := r.URL.Query().Get("since")
 	if v == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.DateOnly, v)
+	t, err := ParseDay(v)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("since=%s: want YYYY-MM-DD", v)
+		return time.Time{}, fmt.Errorf("since=%v", err)
 	}
 	return t, nil
 }
@@ -121,7 +134,9 @@ func (a *Admin) handleStats(w http.ResponseWriter, r *http.Request) {
 func (a *Admin) handleReport(w http.ResponseWriter, r *http.Request) {
 	if st, ok := a.statsFor(w, r, "report"); ok {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		WriteReport(w, st)
+		if err := WriteReport(w, st); err != nil {
+			a.logger.Warn("report not written", "err", err)
+		}
 	}
 }
 

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,17 +12,23 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // fakeAdminEngine records what the admin API asked of it.
-type fakeAdminEngine struct{ calls []string }
+type fakeAdminEngine struct {
+	calls []string
+	since []time.Time
+}
 
-func (f *fakeAdminEngine) Stats(time.Time) (dialog.Stats, error) {
+func (f *fakeAdminEngine) Stats(since time.Time) (dialog.Stats, error) {
 	f.calls = append(f.calls, "stats")
+	f.since = append(f.since, since)
 	return dialog.Stats{}, nil
 }
-func (f *fakeAdminEngine) ExportCases(time.Time, io.Writer) (int, error) {
+func (f *fakeAdminEngine) ExportCases(since time.Time, _ io.Writer) (int, error) {
 	f.calls = append(f.calls, "export")
+	f.since = append(f.since, since)
 	return 0, nil
 }
 func (f *fakeAdminEngine) Backup(io.Writer) (int64, error) {
@@ -80,5 +88,64 @@ func TestAdminOffWithoutToken(t *testing.T) {
 	admin.ServeHTTP(rec, req)
 	if rec.Code != http.StatusUnauthorized {
 		t.Errorf("empty token accepted: %d", rec.Code)
+	}
+}
+
+func TestParseDay(t *testing.T) {
+	got, err := ParseDay("2026-04-01")
+	if want := time.Date(2026, 4, 1, 0, 0, 0, 0, knowledge.Tokyo); err != nil || !got.Equal(want) {
+		t.Errorf("ParseDay(2026-04-01) = %v, %v; want %v (midnight in Japan)", got, err, want)
+	}
+	if want := time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("ParseDay(2026-04-01) = %v, want %v UTC", got.UTC(), want)
+	}
+	for _, bad := range []string{"", "2026-4-1", "2026-02-30", "2026/04/01", "2026-04-01T00:00:00Z"} {
+		if _, err := ParseDay(bad); err == nil {
+			t.Errorf("ParseDay(%q) accepted", bad)
+		}
+	}
+}
+
+// TestAdminSinceIsAJapaneseDay: ?since=D means from midnight in Japan, as the CLI's --since D
+// does; read as UTC it would leave out what happened between 00:00 and 09:00 JST on D.
+func TestAdminSinceIsAJapaneseDay(t *testing.T) {
+	const token = "0123456789abcdef-secret"
+	engine := &fakeAdminEngine{}
+	admin := NewAdmin(token, engine, nil, slog.New(slog.DiscardHandler)).Handler()
+	for _, path := range []string{"/admin/stats?since=2026-04-01", "/admin/cases.csv?since=2026-04-01", "/admin/stats?since=April"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		admin.ServeHTTP(rec, req)
+		if strings.HasSuffix(path, "April") {
+			if rec.Code != http.StatusBadRequest {
+				t.Errorf("GET %s = %d, want 400", path, rec.Code)
+			}
+			continue
+		}
+		if rec.Code != http.StatusOK {
+			t.Errorf("GET %s = %d: %s", path, rec.Code, rec.Body)
+		}
+	}
+	want := time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)
+	if len(engine.since) != 2 || !engine.since[0].Equal(want) || !engine.since[1].Equal(want) {
+		t.Errorf("the engine was asked for figures since %v, want %v twice", engine.since, want)
+	}
+}
+
+// failingWriter is a response whose body cannot be written (the admin hung up).
+type failingWriter struct{ *httptest.ResponseRecorder }
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("connection reset") }
+
+func TestAdminReportFailureIsLogged(t *testing.T) {
+	const token = "0123456789abcdef-secret"
+	var logs bytes.Buffer
+	admin := NewAdmin(token, &fakeAdminEngine{}, nil, slog.New(slog.NewTextHandler(&logs, nil))).Handler()
+	req := httptest.NewRequest("GET", "/admin/report", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	admin.ServeHTTP(failingWriter{httptest.NewRecorder()}, req)
+	if !strings.Contains(logs.String(), "report not written") || !strings.Contains(logs.String(), "connection reset") {
+		t.Errorf("a report that could not be written left no log with the cause:\n%s", logs.String())
 	}
 }

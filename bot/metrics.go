@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,7 +25,6 @@ import (
 // A nil *Metrics records nothing, so tests can leave it out.
 type Metrics struct {
 	mu        sync.Mutex
-	labels    map[string]string             // raw label values -> rendered label string (rendering costs)
 	counters  map[string]map[string]float64 // name -> label string -> value
 	latency   histogram                     // webhook event -> reply committed
 	delivery  histogram                     // one delivery attempt
@@ -70,12 +71,11 @@ var counterHelp = []struct{ name, help string }{
 	{"helpdesk_deliveries_total", "Outbox delivery attempts, by channel and result."},
 	{"helpdesk_deliveries_dropped_total", "Outbox entries given up (permanent failure or too old), by channel."},
 	{"helpdesk_reloads_total", "Knowledge reloads, by result."},
-	{"helpdesk_rate_limited_total", "Messages refused by the per-user rate limit, by channel."},
 }
 
 // NewMetrics returns an empty set of metrics.
 func NewMetrics() *Metrics {
-	return &Metrics{counters: map[string]map[string]float64{}, labels: map[string]string{}, startTime: time.Now()}
+	return &Metrics{counters: map[string]map[string]float64{}, startTime: time.Now()}
 }
 
 // Add increments a counter; labels are name, value pairs.
@@ -90,20 +90,7 @@ func (m *Metrics) Add(name string, labels ...string) {
 		c = map[string]float64{}
 		m.counters[name] = c
 	}
-	c[m.labelsOf(labels)]++
-}
-
-// labelsOf renders label pairs once per distinct set; m.mu is held.
-func (m *Metrics) labelsOf(kv []string) string {
-	key := strings.Join(kv, "\x00")
-	ls, ok := m.labels[key]
-	if !ok {
-		ls = labelString(kv)
-		if len(m.labels) < 10000 { // label values come from code, but stay bounded anyway
-			m.labels[key] = ls
-		}
-	}
-	return ls
+	c[labelString(labels)]++
 }
 
 // ObserveReply records the time from an inbound event to its committed reply.
@@ -112,7 +99,7 @@ func (m *Metrics) ObserveReply(channel string, d time.Duration) {
 		return
 	}
 	m.mu.Lock()
-	m.latency.observe(m.labelsOf([]string{"channel", channel}), d.Seconds())
+	m.latency.observe(labelString([]string{"channel", channel}), d.Seconds())
 	m.mu.Unlock()
 }
 
@@ -140,7 +127,7 @@ func (m *Metrics) observeDelivery(d dialog.Delivery, took time.Duration, err err
 	}
 	m.Add("helpdesk_deliveries_total", "channel", d.Channel, "result", result)
 	m.mu.Lock()
-	m.delivery.observe(m.labelsOf([]string{"channel", d.Channel}), took.Seconds())
+	m.delivery.observe(labelString([]string{"channel", d.Channel}), took.Seconds())
 	m.mu.Unlock()
 }
 
@@ -148,20 +135,28 @@ func (m *Metrics) deliveryDropped(d dialog.Delivery) {
 	m.Add("helpdesk_deliveries_dropped_total", "channel", d.Channel)
 }
 
+// labelString renders label pairs as they appear between braces: name="value",...
 func labelString(kv []string) string {
+	n := 0
+	for _, s := range kv {
+		n += len(s) + 2 // with room for =, quotes and commas; escapes may still grow it
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for i := 0; i+1 < len(kv); i += 2 {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(kv[i] + `="` + escapeLabel(kv[i+1]) + `"`)
+		b.WriteString(kv[i])
+		b.WriteString(`="`)
+		b.WriteString(labelEscaper.Replace(kv[i+1]))
+		b.WriteByte('"')
 	}
 	return b.String()
 }
 
-func escapeLabel(v string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(v)
-}
+// labelEscaper escapes a label value; building a Replacer costs far more than using one.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 
 // ServeHTTP writes the metrics in the Prometheus text format.
 func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -176,7 +171,7 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	for _, c := range counterHelp {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", c.name, c.help, c.name)
 		vals := m.counters[c.name]
-		for _, ls := range sortedLabels(vals) {
+		for _, ls := range slices.Sorted(maps.Keys(vals)) {
 			fmt.Fprintf(&b, "%s%s %s\n", c.name, braces(ls), num(vals[ls]))
 		}
 	}
@@ -216,12 +211,7 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 
 func writeHistogram(b *strings.Builder, name, help string, h *histogram) {
 	fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name)
-	keys := make([]string, 0, len(h.labels))
-	for k := range h.labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, ls := range keys {
+	for _, ls := range slices.Sorted(maps.Keys(h.labels)) {
 		x := h.labels[ls]
 		var cum uint64
 		for i, le := range latencyBuckets {
@@ -232,15 +222,6 @@ func writeHistogram(b *strings.Builder, name, help string, h *histogram) {
 		fmt.Fprintf(b, "%s_bucket{%s,le=\"+Inf\"} %d\n", name, ls, cum)
 		fmt.Fprintf(b, "%s_sum{%s} %s\n%s_count{%s} %d\n", name, ls, num(x.sum), name, ls, x.n)
 	}
-}
-
-func sortedLabels(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func braces(ls string) string {

@@ -3,8 +3,12 @@ package bot
 import (
 	"bufio"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,32 +71,105 @@ func parseExposition(text string) (map[string]float64, error) {
 		}
 		samples[m[1]+m[2]] = v
 	}
-	// histograms: cumulative buckets up to +Inf == _count
+	// histograms: per label set, buckets cumulative in the order of le, the last le="+Inf", and
+	// that one equal to _count
+	type bucket struct{ le, v float64 }
+	leRe := regexp.MustCompile(`^(.*?),?le="([^"]*)"\}$`)
 	for name, typ := range types {
 		if typ != "histogram" {
 			continue
 		}
-		byLabels := map[string][]float64{}
-		counts := map[string]float64{}
+		buckets := map[string][]bucket{}
 		for k, v := range samples {
-			if rest, ok := strings.CutPrefix(k, name+"_bucket{"); ok {
-				i := strings.Index(rest, ",le=")
-				byLabels[rest[:i]] = append(byLabels[rest[:i]], v)
-				if strings.Contains(rest, `le="+Inf"`) {
-					counts[rest[:i]+"inf"] = v
+			rest, ok := strings.CutPrefix(k, name+"_bucket{")
+			if !ok {
+				continue
+			}
+			m := leRe.FindStringSubmatch(rest)
+			if m == nil {
+				return nil, fmt.Errorf("%s: bucket without le", k)
+			}
+			le, err := strconv.ParseFloat(m[2], 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: le %q", k, m[2])
+			}
+			buckets[m[1]] = append(buckets[m[1]], bucket{le, v})
+		}
+		for labels, bs := range buckets {
+			sort.Slice(bs, func(i, j int) bool { return bs[i].le < bs[j].le })
+			for i := 1; i < len(bs); i++ {
+				if bs[i].v < bs[i-1].v {
+					return nil, fmt.Errorf("%s{%s}: bucket le=%v holds %v, less than le=%v's %v: not cumulative",
+						name, labels, num(bs[i].le), bs[i].v, num(bs[i-1].le), bs[i-1].v)
 				}
 			}
-			if rest, ok := strings.CutPrefix(k, name+"_count{"); ok {
-				counts[strings.TrimSuffix(rest, "}")] = v
+			last := bs[len(bs)-1]
+			if !math.IsInf(last.le, 1) {
+				return nil, fmt.Errorf("%s{%s}: no +Inf bucket", name, labels)
 			}
-		}
-		for labels := range byLabels {
-			if counts[labels+"inf"] != counts[labels] {
-				return nil, fmt.Errorf("%s{%s}: +Inf bucket %v != count %v", name, labels, counts[labels+"inf"], counts[labels])
+			countName := name + "_count"
+			if labels != "" {
+				countName += "{" + labels + "}"
+			}
+			count, ok := samples[countName]
+			if !ok || count != last.v {
+				return nil, fmt.Errorf("%s{%s}: +Inf bucket %v != count %v (present %v)", name, labels, last.v, count, ok)
 			}
 		}
 	}
 	return samples, nil
+}
+
+// TestParseExpositionRejects keeps the checker honest: each text breaks one rule of the format.
+func TestParseExpositionRejects(t *testing.T) {
+	const head = "# HELP h_seconds H.\n# TYPE h_seconds histogram\n"
+	tests := []struct{ name, text string }{
+		{"not_cumulative", head + `h_seconds_bucket{c="a",le="0.1"} 2` + "\n" + `h_seconds_bucket{c="a",le="1"} 1` + "\n" +
+			`h_seconds_bucket{c="a",le="+Inf"} 2` + "\n" + `h_seconds_count{c="a"} 2` + "\n"},
+		{"no_inf_bucket", head + `h_seconds_bucket{c="a",le="0.1"} 2` + "\n" + `h_seconds_count{c="a"} 2` + "\n"},
+		{"inf_not_count", head + `h_seconds_bucket{c="a",le="+Inf"} 2` + "\n" + `h_seconds_count{c="a"} 3` + "\n"},
+		{"no_count", head + `h_seconds_bucket{c="a",le="+Inf"} 2` + "\n"},
+		{"sample_before_type", "x_total 1\n"},
+		{"bad_value", "# TYPE x_total counter\nx_total one\n"},
+	}
+	for _, tt := range tests {
+		if _, err := parseExposition(tt.text); err == nil {
+			t.Errorf("parseExposition accepted %s:\n%s", tt.name, tt.text)
+		}
+	}
+	ok := head + `h_seconds_bucket{c="a",le="0.1"} 1` + "\n" + `h_seconds_bucket{c="a",le="1"} 2` + "\n" +
+		`h_seconds_bucket{c="a",le="+Inf"} 2` + "\n" + `h_seconds_count{c="a"} 2` + "\n"
+	if _, err := parseExposition(ok); err != nil {
+		t.Errorf("parseExposition refused a well-formed histogram: %v", err)
+	}
+}
+
+// TestMetricsAdvertiseOnlyCountedCounters: a counter listed in /metrics that nothing increments
+// reads 0 forever, which looks like "never happens" to whoever watches it.
+func TestMetricsAdvertiseOnlyCountedCounters(t *testing.T) {
+	var src strings.Builder
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			b, err := os.ReadFile(path)
+			src.Write(b)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range counterHelp {
+		if !strings.Contains(src.String(), `Add("`+c.name+`"`) {
+			t.Errorf("%s is advertised, but no code of the module counts it", c.name)
+		}
+	}
 }
 
 func TestMetricsParse(t *testing.T) {
@@ -124,7 +201,26 @@ func TestMetricsParse(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want %v", name, got, ok, want)
 		}
 	}
-	if samples["process_resident_memory_bytes"] <= 0 || math.IsNaN(samples["go_memstats_heap_alloc_bytes"]) {
-		t.Error("no process memory figures")
+	if samples["process_resident_memory_bytes"] <= 0 {
+		t.Error("no resident memory figure")
+	}
+	if _, ok := samples["go_memstats_heap_alloc_bytes"]; !ok {
+		t.Error("no heap figure")
+	}
+}
+
+func BenchmarkMetricsAdd(b *testing.B) {
+	m := NewMetrics()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Add("helpdesk_events_total", "channel", "line", "outcome", "answer")
+	}
+}
+
+func BenchmarkLabelString(b *testing.B) {
+	kv := []string{"channel", "line", "outcome", "answer"}
+	b.ReportAllocs()
+	for b.Loop() {
+		labelString(kv)
 	}
 }

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
@@ -53,42 +54,35 @@ func buildReport(st dialog.Stats) reportData {
 	if !st.Since.IsZero() {
 		d.Since = st.Since.Format("2006-01-02")
 	}
-	d.Charts = append(d.Charts, weeklyTopicsChart(st), escalationsChart(st), resolutionChart(st))
+	weeks := weeksOf(st)
+	d.Charts = append(d.Charts, weeklyTopicsChart(st, weeks), escalationsChart(st, weeks), resolutionChart(st, weeks))
 	d.Unanswered = st.Unanswered
 	if len(d.Unanswered) > 30 {
 		d.Unanswered = d.Unanswered[:30]
 	}
-	for s, n := range st.Cases.ByStatus {
-		d.Cases = append(d.Cases, statusCount{s, n})
+	for _, s := range slices.Sorted(maps.Keys(st.Cases.ByStatus)) {
+		d.Cases = append(d.Cases, statusCount{s, st.Cases.ByStatus[s]})
 	}
-	sort.Slice(d.Cases, func(i, j int) bool { return d.Cases[i].Status < d.Cases[j].Status })
 	return d
 }
 
+// weeksOf lists, in order, every week that has figures: consultations or resolved cases. All
+// charts share it, so their columns line up.
 func weeksOf(st dialog.Stats) []string {
 	seen := map[string]bool{}
-	var weeks []string
 	for _, w := range st.Weeks {
-		if !seen[w.Week] {
-			seen[w.Week] = true
-			weeks = append(weeks, w.Week)
-		}
+		seen[w.Week] = true
 	}
 	for w := range st.Cases.Resolution {
-		if !seen[w] {
-			seen[w] = true
-			weeks = append(weeks, w)
-		}
+		seen[w] = true
 	}
-	sort.Strings(weeks)
-	return weeks
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // weeklyTopicsChart stacks each week's consultations by topic (the eight busiest topics, the
 // rest as "other").
-func weeklyTopicsChart(st dialog.Stats) chart {
+func weeklyTopicsChart(st dialog.Stats, weeks []string) chart {
 	c := chart{Title: "Consultations per topic per week", Width: 720, Height: 260}
-	weeks := weeksOf(st)
 	title := map[string]string{}
 	for _, t := range st.Topics {
 		title[t.Topic] = t.Title
@@ -144,70 +138,62 @@ func weeklyTopicsChart(st dialog.Stats) chart {
 			bs = append(bs, bar{H: float64(v), Label: name, Value: fmt.Sprint(v), Color: col})
 		}
 		return bs
-	}, float64(max))
-	if len(weeks) == 0 {
-		c.Note = "no consultations yet"
-	}
+	}, float64(max), "no consultations yet")
 	return c
 }
 
-func escalationsChart(st dialog.Stats) chart {
-	c := chart{Title: "Escalations to staff per week", Width: 720, Height: 200}
-	weeks := weeksOf(st)
-	per := map[string]int{}
-	max := 0
+func escalationsChart(st dialog.Stats, weeks []string) chart {
+	per := map[string]float64{}
 	for _, w := range st.Weeks {
-		per[w.Week] += w.Escalations
-	}
-	for _, v := range per {
-		if v > max {
-			max = v
+		if w.Escalations > 0 {
+			per[w.Week] += float64(w.Escalations)
 		}
 	}
-	plotBars(&c, weeks, func(week string) []bar {
-		if per[week] == 0 {
-			return nil
-		}
-		return []bar{{H: float64(per[week]), Label: "escalations", Value: fmt.Sprint(per[week]), Color: "#d62728"}}
-	}, float64(max))
-	if max == 0 {
-		c.Note = "no escalations yet"
-	}
+	c := chart{Title: "Escalations to staff per week", Width: 720, Height: 200}
+	seriesChart(&c, weeks, per, "escalations", "#d62728", "no escalations yet",
+		func(_ string, v float64) string { return fmt.Sprint(v) })
 	return c
 }
 
-func resolutionChart(st dialog.Stats) chart {
-	c := chart{Title: "Median time to resolve a case (hours), by week opened", Width: 720, Height: 200}
-	weeks := weeksOf(st)
+func resolutionChart(st dialog.Stats, weeks []string) chart {
 	med := map[string]float64{}
-	max := 0.0
 	for w, secs := range st.Cases.Resolution {
-		s := append([]float64(nil), secs...)
-		sort.Float64s(s)
+		s := slices.Sorted(slices.Values(secs))
 		m := s[len(s)/2]
 		if len(s)%2 == 0 {
 			m = (s[len(s)/2-1] + s[len(s)/2]) / 2
 		}
 		med[w] = m / 3600
-		max = math.Max(max, med[w])
 	}
-	plotBars(&c, weeks, func(week string) []bar {
-		v, ok := med[week]
-		if !ok {
-			return nil
-		}
-		return []bar{{H: v, Label: "median hours", Value: fmt.Sprintf("%.1f h (%d cases)", v, len(st.Cases.Resolution[week])), Color: "#2ca02c"}}
-	}, max)
-	if max == 0 {
-		c.Note = "no resolved cases yet"
-	}
+	c := chart{Title: "Median time to resolve a case (hours), by week opened", Width: 720, Height: 200}
+	seriesChart(&c, weeks, med, "median hours", "#2ca02c", "no resolved cases yet",
+		func(week string, v float64) string {
+			return fmt.Sprintf("%.1f h (%d cases)", v, len(st.Cases.Resolution[week]))
+		})
 	return c
 }
 
-// plotBars lays out one (stacked) column per week in the chart's area.
-func plotBars(c *chart, weeks []string, column func(week string) []bar, max float64) {
+// seriesChart draws one bar per week that has a value, labelled by value.
+func seriesChart(c *chart, weeks []string, values map[string]float64, label, color, empty string, value func(week string, v float64) string) {
+	top := 0.0
+	for _, v := range values {
+		top = math.Max(top, v)
+	}
+	plotBars(c, weeks, func(week string) []bar {
+		v, ok := values[week]
+		if !ok {
+			return nil
+		}
+		return []bar{{H: v, Label: label, Value: value(week, v), Color: color}}
+	}, top, empty)
+}
+
+// plotBars lays out one (stacked) column per week in the chart's area. A chart with nothing to
+// draw says empty instead of showing bare axes.
+func plotBars(c *chart, weeks []string, column func(week string) []bar, max float64, empty string) {
 	const left, bottom, top = 40.0, 30.0, 10.0
 	if len(weeks) == 0 || max <= 0 {
+		c.Note = empty
 		return
 	}
 	area := c.Height - bottom - top

@@ -42,7 +42,9 @@ func NewServer(logger *slog.Logger, r Routes) http.Handler {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if r.Ready != nil {
 			if err := r.Ready(); err != nil {
-				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+				// The route needs no token: the cause goes to the log, not to whoever asks.
+				logger.Warn("not ready", "err", err)
+				http.Error(w, "not ready", http.StatusServiceUnavailable)
 				return
 			}
 		}

@@ -72,19 +72,13 @@ func backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1) // jitter: retries of many entries do not come back in step
 }
 
-type result struct {
-	d   dialog.Delivery
-	ref string
-	err error
-}
-
 // Run delivers until ctx is done, then waits for the deliveries in flight to finish.
 func (s *Sender) Run(ctx context.Context) error {
 	// One queue for all workers: order per recipient is kept by the outbox, which offers a
 	// recipient's next entry only after the previous one is settled, so any free worker can take
 	// any entry and a request hanging at a platform holds up only its own recipient.
 	work := make(chan dialog.Delivery, s.Workers)
-	results := make(chan result, s.Workers)
+	settled := make(chan uint64, s.Workers) // ids of entries whose attempt is over
 	var wg sync.WaitGroup
 	for i := 0; i < s.Workers; i++ {
 		wg.Add(1)
@@ -93,7 +87,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			for d := range work {
 				if ctx.Err() != nil {
 					// stopping: what was handed over but not started stays in the outbox
-					results <- result{d: d}
+					settled <- d.ID
 					continue
 				}
 				if ref, ok := s.unmarked.Load(d.ID); ok {
@@ -102,13 +96,13 @@ func (s *Sender) Run(ctx context.Context) error {
 					if err := s.outbox.Delivered(d.ID, ref.(string)); err == nil {
 						s.unmarked.Delete(d.ID)
 					}
-					results <- result{d: d}
+					settled <- d.ID
 					continue
 				}
 				ref, err := s.deliver(ctx, d)
 				// settling here lets the commits of many workers share bbolt batches
-				s.settle(result{d, ref, err})
-				results <- result{d: d}
+				s.settle(d, ref, err)
+				settled <- d.ID
 			}
 		}()
 	}
@@ -125,8 +119,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			if len(busy) == 0 {
 				break
 			}
-			r := <-results
-			delete(busy, r.d.ID)
+			delete(busy, <-settled)
 			continue
 		}
 		if scan {
@@ -143,8 +136,8 @@ func (s *Sender) Run(ctx context.Context) error {
 		queued = s.dispatch(queued, work)
 		select {
 		case <-ctx.Done():
-		case r := <-results:
-			delete(busy, r.d.ID)
+		case id := <-settled:
+			delete(busy, id)
 			scan = true // the recipient's next entry may be due now (picking is cheap: in memory)
 		case <-s.outbox.Wake():
 			scan = true
@@ -196,16 +189,15 @@ func (s *Sender) deliver(ctx context.Context, d dialog.Delivery) (string, error)
 var errNoChannel = errors.New("channel not configured")
 
 // settle records the outcome of one attempt.
-func (s *Sender) settle(r result) {
-	d, err := r.d, r.err
-	log := s.logger.With("channel", d.Channel, "kind", d.Kind, "delivery", d.ID, "outcome", string(d.Reply.Outcome), "topic", d.Reply.Topic)
+func (s *Sender) settle(d dialog.Delivery, ref string, err error) {
 	if err == nil {
-		if err := s.outbox.Delivered(d.ID, r.ref); err != nil {
-			log.Error("delivered but not marked, will record it again", "err", err)
-			s.unmarked.Store(d.ID, r.ref)
+		if err := s.outbox.Delivered(d.ID, ref); err != nil {
+			s.entryLogger(d).Error("delivered but not marked, will record it again", "err", err)
+			s.unmarked.Store(d.ID, ref)
 		}
 		return
 	}
+	log := s.entryLogger(d)
 	var (
 		perm  interface{ Permanent() bool }
 		wait  interface{ RetryAfter() time.Duration }
@@ -244,6 +236,12 @@ func (s *Sender) settle(r result) {
 	if err := s.outbox.Postpone(d.ID, time.Now().Add(delay), progress, err.Error()); err != nil {
 		log.Error("cannot postpone delivery", "err", err)
 	}
+}
+
+// entryLogger is the logger for what happens to d. It is built only when there is something to
+// log: most deliveries succeed, and the attributes cost allocations.
+func (s *Sender) entryLogger(d dialog.Delivery) *slog.Logger {
+	return s.logger.With("channel", d.Channel, "kind", d.Kind, "delivery", d.ID, "outcome", string(d.Reply.Outcome), "topic", d.Reply.Topic)
 }
 
 func (s *Sender) drop(d dialog.Delivery) {

@@ -65,30 +65,39 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 	}
 	for i := del.Progress; i < len(requests); i++ {
 		if err := d.send(client, del, addr, i, requests[i]); err != nil {
-			err.progress = i
-			return "", err
+			return "", withProgress(err, i)
 		}
 	}
 	if del.Reply.Leave && del.Progress <= len(requests) {
 		if err := d.leave(client, addr); err != nil {
-			err.progress = len(requests)
-			return "", err
+			return "", withProgress(err, len(requests))
 		}
 	}
 	return "", nil
 }
 
+// withProgress records in err that the entry's first n requests were sent.
+func withProgress(err error, n int) error {
+	var se *sendError
+	if !errors.As(err, &se) {
+		se = &sendError{op: "deliver", err: err}
+	}
+	se.progress = n
+	return se
+}
+
 // send makes request i of an entry.
-func (d *Deliverer) send(client *messaging_api.MessagingApiAPI, del dialog.Delivery, addr address, i int, msgs []messaging_api.MessageInterface) *sendError {
+func (d *Deliverer) send(client *messaging_api.MessagingApiAPI, del dialog.Delivery, addr address, i int, msgs []messaging_api.MessageInterface) error {
 	if i == 0 && addr.Token != "" && d.fresh(del.Event) {
 		res, _, err := client.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{
 			ReplyToken: addr.Token, Messages: msgs})
-		serr := apiError("reply", res, err)
+		err = apiError("reply", res, err)
+		var se *sendError
 		switch {
-		case serr == nil:
+		case err == nil:
 			return nil
-		case !serr.invalidToken:
-			return serr
+		case !errors.As(err, &se) || !se.invalidToken:
+			return err
 		case d.fresh(del.Event) && (del.Attempts > 0 || del.Created.Before(d.started)):
 			// A fresh token that LINE refuses after an earlier attempt of ours (one that timed
 			// out, or one by the process before a crash) was used by that attempt.
@@ -100,17 +109,17 @@ func (d *Deliverer) send(client *messaging_api.MessagingApiAPI, del dialog.Deliv
 	}
 	res, _, err := client.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{
 		To: addr.to(), Messages: msgs}, retryKey(del, i))
-	serr := apiError("push", res, err)
-	if serr != nil && serr.status == http.StatusConflict {
+	err = apiError("push", res, err)
+	if statusOf(err) == http.StatusConflict {
 		// LINE accepted a request with this retry key before: an earlier attempt got through.
 		d.logger.Debug("push already accepted, taking it as sent", "delivery", del.ID, "request", i)
 		return nil
 	}
-	return serr
+	return err
 }
 
 // leave makes the bot leave the group or room of addr.
-func (d *Deliverer) leave(client *messaging_api.MessagingApiAPI, addr address) *sendError {
+func (d *Deliverer) leave(client *messaging_api.MessagingApiAPI, addr address) error {
 	var (
 		res *http.Response
 		err error
@@ -123,11 +132,11 @@ func (d *Deliverer) leave(client *messaging_api.MessagingApiAPI, addr address) *
 	default:
 		return nil // a one-to-one chat: nothing to leave
 	}
-	serr := apiError("leave", res, err)
-	if serr != nil && serr.status == http.StatusNotFound {
+	err = apiError("leave", res, err)
+	if statusOf(err) == http.StatusNotFound {
 		return nil // not a member any more: left already
 	}
-	return serr
+	return err
 }
 
 func (d *Deliverer) fresh(event time.Time) bool {
@@ -196,7 +205,7 @@ func (e *sendError) Progress() int { return e.progress }
 // apiError classifies the outcome of one SDK call: nil for a 2xx answer (even one whose body the
 // SDK could not decode: LINE accepted the request), otherwise a *sendError. The SDK's own error
 // text is not used because it quotes the whole response body.
-func apiError(op string, res *http.Response, err error) *sendError {
+func apiError(op string, res *http.Response, err error) error {
 	if res == nil {
 		if err == nil {
 			return nil
@@ -233,6 +242,15 @@ func apiError(op string, res *http.Response, err error) *sendError {
 		e.permanent = true
 	}
 	return e
+}
+
+// statusOf is the HTTP status of LINE's answer to a failed call, 0 when there was none.
+func statusOf(err error) int {
+	var se *sendError
+	if errors.As(err, &se) {
+		return se.status
+	}
+	return 0
 }
 
 // errorMessage is LINE's error message with the properties it complains about (never content).

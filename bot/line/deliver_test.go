@@ -19,13 +19,26 @@ import (
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
-func newDeliverer(t *testing.T, fake *linefake.Server) *line.Deliverer {
+// newDeliverer returns a deliverer calling fake; edits change its API first.
+func newDeliverer(t testing.TB, fake *linefake.Server, edits ...func(*line.API)) *line.Deliverer {
 	t.Helper()
-	d, err := line.NewDeliverer(quietLogger(), line.API{Token: testToken, BaseURL: fake.URL})
+	api := line.API{Token: testToken, BaseURL: fake.URL}
+	for _, edit := range edits {
+		edit(&api)
+	}
+	d, err := line.NewDeliverer(quietLogger(), api)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// startLINE starts a fake LINE, closed when the test ends, and a deliverer calling it.
+func startLINE(t *testing.T) (*linefake.Server, *line.Deliverer) {
+	t.Helper()
+	fake := linefake.New(testToken)
+	t.Cleanup(fake.Close)
+	return fake, newDeliverer(t, fake)
 }
 
 var keySeq atomic.Uint64
@@ -94,8 +107,7 @@ func contacts(n int) []dialog.Contact {
 
 func TestDeliverRendersReply(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(testToken)
-	t.Cleanup(fake.Close)
+	fake, d := startLINE(t)
 	user := linefake.UserID(1)
 	var choices []dialog.Choice
 	for i := range 15 {
@@ -111,7 +123,6 @@ func TestDeliverRendersReply(t *testing.T) {
 		},
 		Choices: choices,
 	}
-	d := newDeliverer(t, fake)
 	if _, err := d.Deliver(context.Background(), delivery(user, time.Now(), reply)); err != nil {
 		t.Fatalf("Deliver: %v", err)
 	}
@@ -196,10 +207,8 @@ func TestDeliverSplitsLongReplies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			fake := linefake.New(testToken)
-			t.Cleanup(fake.Close)
+			fake, d := startLINE(t)
 			user := linefake.UserID(2)
-			d := newDeliverer(t, fake)
 			if _, err := d.Deliver(context.Background(), delivery(user, time.Now(), dialog.Reply{Blocks: tt.blocks})); err != nil {
 				t.Fatalf("Deliver: %v", err)
 			}
@@ -251,10 +260,8 @@ func TestDeliverReplyTokenOrPush(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			fake := linefake.New(testToken)
-			t.Cleanup(fake.Close)
+			fake, d := startLINE(t)
 			user := linefake.UserID(3)
-			d := newDeliverer(t, fake)
 			if _, err := d.Deliver(context.Background(), delivery(user, time.Now().Add(-tt.age), reply)); err != nil {
 				t.Fatalf("Deliver: %v", err)
 			}
@@ -274,9 +281,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 	reply := dialog.Reply{Blocks: []dialog.Block{text("こんにちは。")}}
 	t.Run("used_fresh_token_is_taken_as_sent", func(t *testing.T) {
 		t.Parallel()
-		fake := linefake.New(testToken)
-		t.Cleanup(fake.Close)
-		d := newDeliverer(t, fake)
+		fake, d := startLINE(t)
 		del := delivery(linefake.UserID(4), time.Now(), reply)
 		for i := range 2 { // the second attempt is what a restart after a crash makes
 			if _, err := d.Deliver(context.Background(), del); err != nil {
@@ -289,9 +294,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 	})
 	t.Run("accepted_retry_key_is_taken_as_sent", func(t *testing.T) {
 		t.Parallel()
-		fake := linefake.New(testToken)
-		t.Cleanup(fake.Close)
-		d := newDeliverer(t, fake)
+		fake, d := startLINE(t)
 		del := delivery(linefake.UserID(5), time.Now().Add(-time.Minute), reply)
 		for i := range 2 {
 			if _, err := d.Deliver(context.Background(), del); err != nil {
@@ -304,9 +307,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 	})
 	t.Run("each_entry_and_request_has_its_own_key", func(t *testing.T) {
 		t.Parallel()
-		fake := linefake.New(testToken)
-		t.Cleanup(fake.Close)
-		d := newDeliverer(t, fake)
+		fake, d := startLINE(t)
 		long := []dialog.Block{}
 		for range 6 {
 			long = append(long, text(strings.Repeat("う", 4000)))
@@ -326,11 +327,9 @@ func TestDeliverIsIdempotent(t *testing.T) {
 	})
 	t.Run("token_expiring_during_the_call_falls_back_to_push", func(t *testing.T) {
 		t.Parallel()
-		fake := linefake.New(testToken)
-		t.Cleanup(fake.Close)
+		fake, d := startLINE(t)
 		fake.SetTokenTTL(50 * time.Second)
 		fake.Hang(1, 700*time.Millisecond) // the reply reaches LINE after the token expired
-		d := newDeliverer(t, fake)
 		user := linefake.UserID(7)
 		if _, err := d.Deliver(context.Background(), delivery(user, time.Now().Add(-49650*time.Millisecond), reply)); err != nil {
 			t.Fatalf("Deliver: %v", err)
@@ -345,13 +344,9 @@ func TestDeliverIsIdempotent(t *testing.T) {
 		fake := linefake.New(testToken)
 		t.Cleanup(fake.Close)
 		fake.Hang(1, 800*time.Millisecond)
-		d, err := line.NewDeliverer(quietLogger(), line.API{Token: testToken, BaseURL: fake.URL,
-			Client: &http.Client{Timeout: 200 * time.Millisecond}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := newDeliverer(t, fake, func(a *line.API) { a.Client = &http.Client{Timeout: 200 * time.Millisecond} })
 		del := delivery(linefake.UserID(8), time.Now().Add(-time.Hour), reply)
-		_, err = d.Deliver(context.Background(), del)
+		_, err := d.Deliver(context.Background(), del)
 		if _, perm, _ := errorMethods(err); err == nil || perm {
 			t.Fatalf("Deliver to a hanging LINE = %v, want a retryable timeout", err)
 		}
@@ -383,10 +378,8 @@ func TestDeliverErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			fake := linefake.New(testToken)
-			t.Cleanup(fake.Close)
+			fake, d := startLINE(t)
 			tt.fault(fake)
-			d := newDeliverer(t, fake)
 			_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now().Add(-time.Hour), reply))
 			if err == nil {
 				t.Fatalf("Deliver = nil, want an error")
@@ -404,7 +397,7 @@ func TestDeliverErrors(t *testing.T) {
 		t.Parallel()
 		fake := linefake.New(testToken)
 		t.Cleanup(fake.Close)
-		d, _ := line.NewDeliverer(quietLogger(), line.API{Token: "revoked", BaseURL: fake.URL})
+		d := newDeliverer(t, fake, func(a *line.API) { a.Token = "revoked" })
 		_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now(), reply))
 		if _, perm, _ := errorMethods(err); !perm || !strings.Contains(err.Error(), "401") {
 			t.Errorf("Deliver with a revoked token = %v, want a permanent 401", err)
@@ -412,11 +405,10 @@ func TestDeliverErrors(t *testing.T) {
 	})
 	t.Run("malformed_address", func(t *testing.T) {
 		t.Parallel()
-		fake := linefake.New(testToken)
-		t.Cleanup(fake.Close)
+		_, d := startLINE(t)
 		del := delivery(linefake.UserID(1), time.Now(), reply)
 		del.Address = "not json"
-		_, err := newDeliverer(t, fake).Deliver(context.Background(), del)
+		_, err := d.Deliver(context.Background(), del)
 		if _, perm, _ := errorMethods(err); !perm {
 			t.Errorf("Deliver to a malformed address = %v, want a permanent error", err)
 		}
@@ -424,9 +416,8 @@ func TestDeliverErrors(t *testing.T) {
 	t.Run("unreachable", func(t *testing.T) {
 		t.Parallel()
 		fake := linefake.New(testToken)
-		url := fake.URL
 		fake.Close()
-		d, _ := line.NewDeliverer(quietLogger(), line.API{Token: testToken, BaseURL: url})
+		d := newDeliverer(t, fake) // its URL now leads nowhere
 		_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now(), reply))
 		if _, perm, _ := errorMethods(err); err == nil || perm {
 			t.Errorf("Deliver to a closed port = %v, want a retryable error", err)
@@ -438,8 +429,7 @@ func TestDeliverErrors(t *testing.T) {
 // from the second, so the user never reads the first part twice.
 func TestDeliverResumesAfterPartialFailure(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(testToken)
-	t.Cleanup(fake.Close)
+	fake, d := startLINE(t)
 	user := linefake.UserID(9)
 	var blocks []dialog.Block
 	for i := range 7 {
@@ -448,7 +438,6 @@ func TestDeliverResumesAfterPartialFailure(t *testing.T) {
 	del := delivery(user, time.Now(), dialog.Reply{Blocks: blocks, Choices: []dialog.Choice{{ID: "a:other", Label: "別の相談"}}})
 	fake.Pass(1)
 	fake.Fail(1, http.StatusInternalServerError)
-	d := newDeliverer(t, fake)
 	_, err := d.Deliver(context.Background(), del)
 	_, perm, progress := errorMethods(err)
 	if err == nil || perm || progress != 1 {
@@ -485,15 +474,14 @@ func TestNewDelivererChecksAPI(t *testing.T) {
 // carousels instead of making one LINE rejects.
 func TestDeliverKeepsCarouselsWithinLINELimits(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(testToken)
-	t.Cleanup(fake.Close)
+	fake, d := startLINE(t)
 	cards := contacts(12)
 	for i := range cards {
 		cards[i].Fields = append(cards[i].Fields, dialog.Field{Label: "相談できること", Value: strings.Repeat("長い説明文です。", 150)})
 	}
 	user := linefake.UserID(10)
 	reply := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.ContactsBlock, Contacts: cards, CallLabel: "電話をかける", WebLabel: "Webサイトを開く"}}}
-	if _, err := newDeliverer(t, fake).Deliver(context.Background(), delivery(user, time.Now(), reply)); err != nil {
+	if _, err := d.Deliver(context.Background(), delivery(user, time.Now(), reply)); err != nil {
 		t.Fatalf("Deliver: %v", err)
 	}
 	msgs := fake.MessagesTo(user)

@@ -160,34 +160,18 @@ type header struct {
 	replyToken string
 }
 
-// chat is where an event happened.
-type chat struct {
-	user, group, room string
-}
-
-func (c chat) oneToOne() bool { return c.group == "" && c.room == "" }
-
-// id names the conversation: the user in a one-to-one chat, else the group or room.
-func (c chat) id() string {
-	switch {
-	case c.group != "":
-		return c.group
-	case c.room != "":
-		return c.room
-	}
-	return c.user
-}
-
-func sourceChat(s webhook.SourceInterface) (chat, bool) {
+// sourceChat reads where an event happened, as the address a reply goes to (without its reply
+// token). ok is false when the source names no chat.
+func sourceChat(s webhook.SourceInterface) (a address, ok bool) {
 	switch src := s.(type) {
 	case webhook.UserSource:
-		return chat{user: src.UserId}, src.UserId != ""
+		return address{User: src.UserId}, src.UserId != ""
 	case webhook.GroupSource:
-		return chat{user: src.UserId, group: src.GroupId}, src.GroupId != ""
+		return address{User: src.UserId, Group: src.GroupId}, src.GroupId != ""
 	case webhook.RoomSource:
-		return chat{user: src.UserId, room: src.RoomId}, src.RoomId != ""
+		return address{User: src.UserId, Room: src.RoomId}, src.RoomId != ""
 	}
-	return chat{}, false
+	return address{}, false
 }
 
 // toMessage translates one LINE event. ok is false for the events the helpdesk does not act on
@@ -240,12 +224,12 @@ func toMessage(ev webhook.EventInterface) (m dialog.Message, info eventInfo, ok 
 		info.ignored = "standby mode"
 		return m, info, false
 	}
-	c, known := sourceChat(h.source)
+	addr, known := sourceChat(h.source)
 	if !known {
 		info.ignored = "unknown source"
 		return m, info, false
 	}
-	if !c.oneToOne() {
+	if !addr.oneToOne() {
 		if kind == dialog.EventUnfollow {
 			info.ignored = "unfollow outside a one-to-one chat"
 			return m, info, false
@@ -256,7 +240,7 @@ func toMessage(ev webhook.EventInterface) (m dialog.Message, info eventInfo, ok 
 	}
 	m = dialog.Message{
 		Channel: "line",
-		UserID:  c.id(),
+		UserID:  addr.to(), // the chat a reply is pushed to is the conversation
 		EventID: h.id,
 		Text:    text,
 		Choice:  data,
@@ -266,9 +250,10 @@ func toMessage(ev webhook.EventInterface) (m dialog.Message, info eventInfo, ok 
 		m.At = time.UnixMilli(h.timestamp)
 	}
 	if reply {
-		m.Address = address{User: c.user, Token: h.replyToken, Group: c.group, Room: c.room}.encode()
+		addr.Token = h.replyToken
+		m.Address = addr.encode()
 	}
-	info.loading = c.oneToOne() && kind == dialog.EventText
+	info.loading = addr.oneToOne() && kind == dialog.EventText
 	return m, info, true
 }
 
@@ -338,10 +323,7 @@ func (e *endpoints) showLoading(ctx context.Context, user string) error {
 	}
 	res, _, err := c.ShowLoadingAnimationWithHttpInfo(&messaging_api.ShowLoadingAnimationRequest{
 		ChatId: user, LoadingSeconds: loadingSeconds})
-	if e := apiError("loading", res, err); e != nil {
-		return e
-	}
-	return nil
+	return apiError("loading", res, err)
 }
 
 // jsonProblem describes a decoding error without quoting the body, which holds user text.

@@ -265,12 +265,7 @@ func TestHandlerCommitsEventsInOrderAndAnswers500OnFailure(t *testing.T) {
 
 func TestHandlerShowsLoadingAnimation(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(testToken)
-	t.Cleanup(fake.Close)
-	d, err := line.NewDeliverer(quietLogger(), line.API{Token: testToken, BaseURL: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, d := startLINE(t)
 	// every event queues a reply, except the one to user 6 (a message passed on to staff)
 	h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
 		if m.UserID == linefake.UserID(6) {
@@ -291,8 +286,7 @@ func TestHandlerShowsLoadingAnimation(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err = fake.WaitUntil(ctx, func() bool { return len(fake.Loadings()) >= 2 })
-	if err != nil {
+	if err := fake.WaitUntil(ctx, func() bool { return len(fake.Loadings()) >= 2 }); err != nil {
 		t.Fatalf("loading animations: %v (got %v)", err, fake.Loadings())
 	}
 	time.Sleep(500 * time.Millisecond) // any stray animation would have arrived by now
@@ -310,8 +304,7 @@ func TestHandlerShowsLoadingAnimation(t *testing.T) {
 func TestGroupMessageExplainsThenLeaves(t *testing.T) {
 	t.Parallel()
 	for _, chat := range []string{linefake.GroupID(9), linefake.RoomID(9)} {
-		fake := linefake.New(testToken)
-		t.Cleanup(fake.Close)
+		fake, d := startLINE(t)
 		rec := &recorder{}
 		h := line.NewHandler(quietLogger(), testSecret, rec)
 		body := linefake.Body(linefake.GroupText(chat, linefake.UserID(9), "これは何？"))
@@ -319,7 +312,6 @@ func TestGroupMessageExplainsThenLeaves(t *testing.T) {
 			t.Fatalf("POST = %d, want 200", got)
 		}
 		m := rec.got()[0]
-		d := newDeliverer(t, fake)
 		del := dialog.Delivery{ID: 1, Channel: "line", Address: m.Address, Event: m.At, Key: "3f1e0c52-9e0d-4a77-8c21-5fe403b9d648",
 			Reply: dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "このボットは 1 対 1 のトークでご相談をお受けしています。"}}, Leave: true}}
 		if _, err := d.Deliver(context.Background(), del); err != nil {
@@ -360,12 +352,7 @@ func TestAddressIsCompactJSON(t *testing.T) {
 // the animation, so the usual case costs no extra API call.
 func TestLoadingAnimationSkippedWhenTheReplyIsQuick(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(testToken)
-	t.Cleanup(fake.Close)
-	d, err := line.NewDeliverer(quietLogger(), line.API{Token: testToken, BaseURL: fake.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, d := startLINE(t)
 	user := linefake.UserID(7)
 	reply := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "返信"}}}
 	var addr string

@@ -135,7 +135,8 @@ func parseAddress(s string) (address, error) {
 	return a, nil
 }
 
-// to is the chat a push goes to: the group or room the event came from, else the user.
+// to is the chat a push goes to, which also names the conversation: the group or room the
+// event came from, else the user.
 func (a address) to() string {
 	switch {
 	case a.Group != "":
@@ -145,3 +146,6 @@ func (a address) to() string {
 	}
 	return a.User
 }
+
+// oneToOne reports whether the chat is the user's one-to-one chat with the bot.
+func (a address) oneToOne() bool { return a.Group == "" && a.Room == "" }

@@ -2,7 +2,6 @@ package line
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -212,13 +211,9 @@ type rawFlex json.RawMessage
 // through unchanged.
 func (rawFlex) GetType() string { return "carousel" }
 
-// MarshalJSON writes the container as it is.
-func (r rawFlex) MarshalJSON() ([]byte, error) {
-	if !json.Valid(r) {
-		return nil, errors.New("line: invalid flex JSON")
-	}
-	return r, nil
-}
+// MarshalJSON writes the container as it is. encoding/json checks (and compacts) what a
+// Marshaler returns, so invalid JSON still fails the request before it is sent.
+func (r rawFlex) MarshalJSON() ([]byte, error) { return r, nil }
 
 // Flex components, with omitempty everywhere so nothing is written that LINE should default.
 type (

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -38,10 +37,8 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 			return "", classify("conversations.open", err, del.Progress)
 		}
 	}
-	if err := d.post(ctx, channel, addr.thread, render(del.Reply, renderOptions{}), del.Progress); err != nil {
-		return "", err
-	}
-	return "", nil
+	_, err = d.post(ctx, channel, addr.thread, render(del.Reply, renderOptions{}), del.Progress)
+	return "", err
 }
 
 // openDM returns the direct message channel with user, opening it the first time.
@@ -62,12 +59,7 @@ func (d *Deliverer) openDM(ctx context.Context, user string) (string, error) {
 
 // post sends msgs[from:] into channel (in thread when set), paced. It returns the ts of the
 // first message it posted.
-func (d *Deliverer) post(ctx context.Context, channel, thread string, msgs []message, from int) *sendError {
-	_, err := d.postFirst(ctx, channel, thread, msgs, from)
-	return err
-}
-
-func (d *Deliverer) postFirst(ctx context.Context, channel, thread string, msgs []message, from int) (string, *sendError) {
+func (d *Deliverer) post(ctx context.Context, channel, thread string, msgs []message, from int) (string, error) {
 	first := ""
 	for i := from; i < len(msgs); i++ {
 		if err := d.pace.wait(ctx, channel); err != nil {
@@ -116,31 +108,33 @@ type StaffDeliverer struct {
 // the engine keeps as the case's thread. Anything else goes into the thread the entry's case
 // names, or at the top of the channel when the case has none.
 func (s *StaffDeliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, error) {
-	if del.Text == "" && (del.Case == nil || del.Case.Thread == "") {
+	var thread string
+	if del.Case != nil {
+		thread = del.Case.Thread
+	}
+	to := address{channel: s.channel}
+	switch {
+	case thread == "" && del.Text == "":
 		msgs := render(del.Reply, renderOptions{single: true, staffTopic: del.Reply.Topic})
 		if len(msgs) == 0 {
 			return "", &sendError{op: "deliver", err: errors.New("empty case post"), permanent: true}
 		}
-		ts, err := s.d.postFirst(ctx, s.channel, "", msgs[:1], 0)
+		ts, err := s.d.post(ctx, s.channel, "", msgs[:1], 0)
 		if err != nil {
 			return "", err
 		}
-		return threadRef(s.channel, ts), nil
-	}
-	channel, thread := s.channel, ""
-	if del.Case != nil && del.Case.Thread != "" {
-		ch, ts, ok := strings.Cut(del.Case.Thread, "/")
-		if !ok || ch == "" || ts == "" {
-			return "", &sendError{op: "deliver", err: fmt.Errorf("malformed case thread %q", del.Case.Thread), permanent: true}
+		return address{channel: s.channel, thread: ts}.encode(), nil
+	case thread != "":
+		a, err := parseAddress(thread)
+		if err != nil || a.user != "" || a.thread == "" {
+			return "", &sendError{op: "deliver", err: fmt.Errorf("malformed case thread %q", thread), permanent: true}
 		}
-		channel, thread = ch, ts
+		to = a
 	}
 	// A notice is the engine's own line and may mention the staff member; a user's relayed
 	// message is text, and its mentions stay text.
-	if err := s.d.post(ctx, channel, thread, render(del.Reply, renderOptions{mentions: del.Notice}), del.Progress); err != nil {
-		return "", err
-	}
-	return "", nil
+	_, err := s.d.post(ctx, to.channel, to.thread, render(del.Reply, renderOptions{mentions: del.Notice}), del.Progress)
+	return "", err
 }
 
 // ephemeral shows user, in channel, a line only they see (chat.postEphemeral).

@@ -44,8 +44,9 @@ func firstAid() dialog.Reply {
 			OpenLabel: "受付中", Fields: []dialog.Field{
 				{Label: "電話", Value: "03-5978-7509", Kind: "phone", URI: "tel:0359787509"},
 				{Label: "受付時間", Value: "10:00〜12:00、13:30〜17:00"},
-				{Label: "Web", Value: "https://www.ipa.go.jp/security/anshin/about.html?a=1&b=2", Kind: "url"},
-				{Label: "メール", Value: "anshin@ipa.go.jp", Kind: "email"},
+				{Label: "Web", Value: "https://www.ipa.go.jp/security/anshin/about.html?a=1&b=2", Kind: "url",
+					URI: "https://www.ipa.go.jp/security/anshin/about.html?a=1&b=2"},
+				{Label: "メール", Value: "anshin@ipa.go.jp", Kind: "email", URI: "mailto:anshin@ipa.go.jp"},
 			}}}},
 	}, Choices: []dialog.Choice{{ID: "a:intake", Label: "状況を整理する"}, {ID: "a:person", Label: "担当者に相談"}}}
 }
@@ -165,6 +166,56 @@ func TestLimits(t *testing.T) {
 		if !strings.Contains(joined, fmt.Sprintf("段落 %02d", i)) {
 			t.Errorf("paragraph %d missing", i)
 		}
+	}
+}
+
+// TestLongLinksStayWithinAFieldsLimit: a link's target counts towards a field's 2,000
+// characters as much as its text; a field over the limit makes Slack refuse the whole reply.
+func TestLongLinksStayWithinAFieldsLimit(t *testing.T) {
+	t.Parallel()
+	url := func(n int) string {
+		return "https://www.example.jp/" + strings.Repeat("a", n-len("https://www.example.jp/"))
+	}
+	tests := []struct {
+		name     string
+		field    dialog.Field
+		wantLink string // the start of the link, "" for none
+	}{
+		{"url_1200", dialog.Field{Label: "Web", Value: url(1200), Kind: "url", URI: url(1200)}, "<" + url(1200) + "|https://"},
+		{"url_1990", dialog.Field{Label: "Web", Value: url(1990), Kind: "url", URI: url(1990)}, ""},
+		{"ampersands", dialog.Field{Label: "Web", Value: url(900) + strings.Repeat("&", 900), Kind: "url",
+			URI: url(900) + strings.Repeat("&", 900)}, ""},
+		{"escaped_text", dialog.Field{Label: "注意", Value: strings.Repeat("<&>", 600)}, ""},
+		{"mailto", dialog.Field{Label: "メール", Value: "anshin@ipa.go.jp", Kind: "email", URI: "mailto:anshin@ipa.go.jp"},
+			"<mailto:anshin@ipa.go.jp|anshin@ipa.go.jp>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			r := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.ContactsBlock,
+				Contacts: []dialog.Contact{{Name: "窓口", Fields: []dialog.Field{tt.field}}}}}}
+			if _, err := deliver(t, h, dialog.Delivery{Channel: "slack", Address: "DU1", Reply: r}); err != nil {
+				t.Fatalf("deliver: %v (rejected %q)", err, h.fake.Rejected())
+			}
+			posts := h.fake.Posts()
+			if len(posts) != 1 || len(posts[0].Blocks) != 1 || len(posts[0].Blocks[0].Fields) != 1 {
+				t.Fatalf("%d posts, want one with the card's one field", len(posts))
+			}
+			got := posts[0].Blocks[0].Fields[0].Text
+			if n := utf8.RuneCountInString(got); n > 2000 {
+				t.Errorf("field of %d characters, want at most 2000", n)
+			}
+			if tt.wantLink != "" && !strings.Contains(got, tt.wantLink) {
+				t.Errorf("field %.80q… does not link %.80q", got, tt.wantLink)
+			}
+			if tt.wantLink == "" && strings.Contains(got, "<") {
+				t.Errorf("field %.80q… has a link or a raw <, want neither", got)
+			}
+			if strings.Contains(got, "&amp;amp;") || strings.HasSuffix(strings.TrimSuffix(got, "…"), "&am") {
+				t.Errorf("field %.80q… breaks or doubles an entity", got)
+			}
+		})
 	}
 }
 
@@ -385,6 +436,24 @@ func TestStaffThreadPosts(t *testing.T) {
 	}
 	if p := posts[2]; p.Channel != staffC || p.ThreadTS != "" {
 		t.Errorf("message of a case without a thread went to %s/%s, want the top of the staff channel", p.Channel, p.ThreadTS)
+	}
+}
+
+// TestMalformedCaseThreadIsRefused: a case's thread is parsed like any address; what does not
+// name a thread in a channel is refused for good, and nothing is posted.
+func TestMalformedCaseThreadIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, thread := range []string{staffC, staffC + "/", "/1700000000.000100", staffC + "/1700000000.000100/2", "@U1"} {
+		h := newHarness(t)
+		_, err := deliver(t, h, dialog.Delivery{Kind: dialog.KindStaff, Channel: "staff", Case: &dialog.Case{ID: "2026-0001", Thread: thread},
+			Text: "こんにちは", Reply: dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "相談者：こんにちは"}}}})
+		var perm permanent
+		if err == nil || !errors.As(err, &perm) || !perm.Permanent() {
+			t.Errorf("case thread %q: %v, want a permanent error", thread, err)
+		}
+		if n := len(h.fake.Posts()); n != 0 {
+			t.Errorf("case thread %q: %d posts, want none", thread, n)
+		}
 	}
 }
 

@@ -90,6 +90,7 @@ func (b *Bot) readVerified(w http.ResponseWriter, r *http.Request) ([]byte, bool
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			b.logger.Warn("slack request body too large", "path", r.URL.Path, "limit", maxBody)
+			b.cfg.Rejected("too_large")
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return nil, false
 		}
@@ -99,6 +100,7 @@ func (b *Bot) readVerified(w http.ResponseWriter, r *http.Request) ([]byte, bool
 	}
 	if err := verify(r.Header, b.cfg.SigningSecret, body); err != nil {
 		b.logger.Warn("slack request signature rejected", "path", r.URL.Path, "why", err.Error(), "len", len(body))
+		b.cfg.Rejected("signature")
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}
@@ -233,7 +235,8 @@ func (b *Bot) onStaffMessage(ctx context.Context, eventID string, e *slackevents
 	if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp || strings.TrimSpace(e.Text) == "" {
 		return nil // staff talking among themselves at the top of the channel
 	}
-	res, err := b.staff.Staff(ctx, dialog.StaffEvent{EventID: eventID, Thread: threadRef(e.Channel, e.ThreadTimeStamp),
+	thread := address{channel: e.Channel, thread: e.ThreadTimeStamp}.encode()
+	res, err := b.staff.Staff(ctx, dialog.StaffEvent{EventID: eventID, Thread: thread,
 		Staff: "<@" + e.User + ">", Action: dialog.StaffMessage, Text: plainText(e.Text)})
 	if err != nil {
 		return fmt.Errorf("staff message: %w", err)
@@ -257,13 +260,17 @@ func (b *Bot) onMention(ctx context.Context, eventID string, e *slackevents.AppM
 	if thread == "" {
 		thread = e.TimeStamp
 	}
+	if e.Channel == "" || thread == "" {
+		b.logger.Debug("slack mention ignored", "why", "no channel or timestamp")
+		return nil // no thread to hold the conversation
+	}
 	self := ""
 	if p := b.self.Load(); p != nil {
 		self = *p
 	}
-	m := dialog.Message{Channel: channelName, UserID: threadRef(e.Channel, thread), Person: e.User, EventID: eventID,
-		Text: plainText(stripMention(e.Text, self)), Address: address{channel: e.Channel, thread: thread}.encode(),
-		At: tsTime(e.TimeStamp)}
+	here := address{channel: e.Channel, thread: thread}.encode() // the conversation, and where replies go
+	m := dialog.Message{Channel: channelName, UserID: here, Person: e.User, EventID: eventID,
+		Text: plainText(stripMention(e.Text, self)), Address: here, At: tsTime(e.TimeStamp)}
 	if strings.TrimSpace(m.Text) == "" {
 		m.Event = dialog.EventResume // "@bot" alone: greet, or show where the thread stands
 	}

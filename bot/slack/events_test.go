@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +54,13 @@ func (d *desk) got() ([]dialog.Message, []dialog.StaffEvent) {
 	return append([]dialog.Message(nil), d.msgs...), append([]dialog.StaffEvent(nil), d.staff...)
 }
 
+// reset forgets what the desk was asked, between fuzz inputs.
+func (d *desk) reset() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.msgs, d.staff = nil, nil
+}
+
 // phrases stands for the knowledge's phrases: the key in brackets.
 func phrases(key string) string { return "[" + key + "]" }
 
@@ -67,7 +75,7 @@ type harness struct {
 	mux  http.Handler
 }
 
-func newHarness(t *testing.T, edit ...func(*slack.Config)) *harness {
+func newHarness(t testing.TB, edit ...func(*slack.Config)) *harness {
 	t.Helper()
 	fake := slackfake.New(token)
 	t.Cleanup(fake.Close)
@@ -126,26 +134,28 @@ func TestRequestsAreVerifiedBeforeAnything(t *testing.T) {
 		sign   func(*http.Request)
 		status int
 		calls  int
+		reason string // counted as rejected, with this reason
 	}{
-		{"signed", body, sign(secret, time.Now(), body.Data), http.StatusOK, 1},
-		{"signed_4_minutes_ago", body, sign(secret, time.Now().Add(-4*time.Minute), body.Data), http.StatusOK, 1},
-		{"wrong_secret", body, sign("not-the-secret", time.Now(), body.Data), http.StatusUnauthorized, 0},
-		{"stale_6_minutes", body, sign(secret, time.Now().Add(-6*time.Minute), body.Data), http.StatusUnauthorized, 0},
-		{"future_6_minutes", body, sign(secret, time.Now().Add(6*time.Minute), body.Data), http.StatusUnauthorized, 0},
-		{"tampered_body", body, sign(secret, time.Now(), append([]byte(nil), bytes.Replace(body.Data, []byte("U1"), []byte("U2"), 1)...)), http.StatusUnauthorized, 0},
-		{"unsigned", body, func(*http.Request) {}, http.StatusUnauthorized, 0},
+		{"signed", body, sign(secret, time.Now(), body.Data), http.StatusOK, 1, ""},
+		{"signed_4_minutes_ago", body, sign(secret, time.Now().Add(-4*time.Minute), body.Data), http.StatusOK, 1, ""},
+		{"wrong_secret", body, sign("not-the-secret", time.Now(), body.Data), http.StatusUnauthorized, 0, "signature"},
+		{"stale_6_minutes", body, sign(secret, time.Now().Add(-6*time.Minute), body.Data), http.StatusUnauthorized, 0, "signature"},
+		{"future_6_minutes", body, sign(secret, time.Now().Add(6*time.Minute), body.Data), http.StatusUnauthorized, 0, "signature"},
+		{"tampered_body", body, sign(secret, time.Now(), append([]byte(nil), bytes.Replace(body.Data, []byte("U1"), []byte("U2"), 1)...)), http.StatusUnauthorized, 0, "signature"},
+		{"unsigned", body, func(*http.Request) {}, http.StatusUnauthorized, 0, "signature"},
 		{"garbage_signature", body, func(r *http.Request) {
 			r.Header.Set("X-Slack-Request-Timestamp", "soon")
 			r.Header.Set("X-Slack-Signature", "v0=zz")
-		}, http.StatusUnauthorized, 0},
-		{"oversize_signed", huge, sign(secret, time.Now(), huge.Data), http.StatusRequestEntityTooLarge, 0},
-		{"oversize_unsigned", huge, func(*http.Request) {}, http.StatusRequestEntityTooLarge, 0},
+		}, http.StatusUnauthorized, 0, "signature"},
+		{"oversize_signed", huge, sign(secret, time.Now(), huge.Data), http.StatusRequestEntityTooLarge, 0, "too_large"},
+		{"oversize_unsigned", huge, func(*http.Request) {}, http.StatusRequestEntityTooLarge, 0, "too_large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			for _, route := range []string{"/slack/events", "/slack/interactions", "/slack/commands"} {
-				h := newHarness(t)
+				var rejected []string
+				h := newHarness(t, func(c *slack.Config) { c.Rejected = func(reason string) { rejected = append(rejected, reason) } })
 				req := httptest.NewRequest(http.MethodPost, route, bytes.NewReader(tt.body.Data))
 				req.Header.Set("Content-Type", tt.body.ContentType)
 				tt.sign(req)
@@ -156,8 +166,15 @@ func TestRequestsAreVerifiedBeforeAnything(t *testing.T) {
 					calls = 0 // an event body on another route is signed but means nothing there
 				}
 				msgs, staff := h.desk.got()
-				if tt.status != http.StatusOK && rec.Code != tt.status || tt.status == http.StatusOK && rec.Code != http.StatusOK {
+				if rec.Code != tt.status {
 					t.Errorf("POST %s (%s) = %d, want %d", route, tt.name, rec.Code, tt.status)
+				}
+				var want []string
+				if tt.reason != "" {
+					want = []string{tt.reason}
+				}
+				if !slices.Equal(rejected, want) {
+					t.Errorf("POST %s (%s) counted as rejected for %q, want %q", route, tt.name, rejected, tt.reason)
 				}
 				if len(msgs) != calls || len(staff) != 0 {
 					t.Errorf("POST %s (%s): engine called %d+%d times, want %d", route, tt.name, len(msgs), len(staff), calls)

@@ -2,33 +2,15 @@ package slack_test
 
 import (
 	"bytes"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/slack"
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
 )
-
-// fuzzBot builds the adapter against the fake Slack API, with a recording desk.
-func fuzzBot(f *testing.F) (http.Handler, *desk) {
-	fake := slackfake.New(token)
-	f.Cleanup(fake.Close)
-	d := &desk{}
-	b, err := slack.New(slog.New(slog.DiscardHandler), slack.Config{BotToken: token, SigningSecret: secret, APIURL: fake.APIURL(),
-		StaffChannel: staffC, Phrases: phrases, Topics: topics, PostInterval: time.Millisecond}, d, d)
-	if err != nil {
-		f.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("POST /slack/events", b.Events())
-	mux.Handle("POST /slack/interactions", b.Interactions())
-	mux.Handle("POST /slack/commands", b.Commands())
-	return mux, d
-}
 
 // signedPost sends body, correctly signed, as a platform or proxy bug might.
 func signedPost(h http.Handler, route, contentType string, body []byte) int {
@@ -40,6 +22,7 @@ func signedPost(h http.Handler, route, contentType string, body []byte) int {
 	return rec.Code
 }
 
+// checkDesk checks what one input handed the engine.
 func checkDesk(t *testing.T, d *desk) {
 	msgs, staff := d.got()
 	for _, m := range msgs {
@@ -48,7 +31,7 @@ func checkDesk(t *testing.T, d *desk) {
 		}
 	}
 	for _, ev := range staff {
-		if ev.Thread == "" || len(ev.Thread) < len(staffC) || ev.Thread[:len(staffC)] != staffC {
+		if !strings.HasPrefix(ev.Thread, staffC+"/") {
 			t.Fatalf("a staff event from outside the staff channel: %+v", ev)
 		}
 	}
@@ -69,13 +52,14 @@ func FuzzEventsBody(f *testing.F) {
 	f.Add([]byte(`{"type":"event_callback","event":{"type":"message"}}`))
 	f.Add([]byte(`{"type":"event_callback","event":null}`))
 	f.Add([]byte(`{"type":"something_else"}`))
-	h, d := fuzzBot(f)
+	h := newHarness(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		code := signedPost(h, "/slack/events", "application/json", body)
+		h.desk.reset()
+		code := signedPost(h.mux, "/slack/events", "application/json", body)
 		if code != http.StatusOK && code != http.StatusInternalServerError && code != http.StatusRequestEntityTooLarge {
 			t.Fatalf("status %d for a signed body", code)
 		}
-		checkDesk(t, d)
+		checkDesk(t, h.desk)
 	})
 }
 
@@ -85,14 +69,7 @@ func FuzzInteractionForm(f *testing.F) {
 	f.Add(slackfake.BlockActions(slackfake.Click{User: "U1", Channel: staffC, Value: "s:resolve:2026-0001", MessageTS: "1.1"}).Data)
 	f.Add([]byte("payload=" + url.QueryEscape(`{"type":"view_submission","view":{"private_metadata":"{}"}}`)))
 	f.Add([]byte("payload=%7B"))
-	h, d := fuzzBot(f)
-	f.Fuzz(func(t *testing.T, body []byte) {
-		code := signedPost(h, "/slack/interactions", "application/x-www-form-urlencoded", body)
-		if code >= 300 && code != http.StatusInternalServerError && code != http.StatusRequestEntityTooLarge && code != http.StatusBadRequest {
-			t.Fatalf("status %d", code)
-		}
-		checkDesk(t, d)
-	})
+	fuzzForm(f, "/slack/interactions")
 }
 
 // FuzzSlashCommandForm: arbitrary /helpdesk forms.
@@ -101,12 +78,19 @@ func FuzzSlashCommandForm(f *testing.F) {
 	f.Add(slackfake.Command("U1", "C1", "help").Data)
 	f.Add(slackfake.Command("U1", "C1", "reload now").Data)
 	f.Add([]byte("command=%2Fhelpdesk&user_id=&text=%ZZ"))
-	h, d := fuzzBot(f)
+	fuzzForm(f, "/slack/commands")
+}
+
+// fuzzForm posts arbitrary signed form bodies to route: they never panic, answer 2xx, 400, 413
+// or 500, and never turn into staff events outside the staff channel.
+func fuzzForm(f *testing.F, route string) {
+	h := newHarness(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		code := signedPost(h, "/slack/commands", "application/x-www-form-urlencoded", body)
+		h.desk.reset()
+		code := signedPost(h.mux, route, "application/x-www-form-urlencoded", body)
 		if code >= 300 && code != http.StatusInternalServerError && code != http.StatusRequestEntityTooLarge && code != http.StatusBadRequest {
 			t.Fatalf("status %d", code)
 		}
-		checkDesk(t, d)
+		checkDesk(t, h.desk)
 	})
 }

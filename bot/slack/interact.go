@@ -116,8 +116,11 @@ func (b *Bot) onAction(ctx context.Context, ic *slackapi.InteractionCallback, a 
 		if thread == "" {
 			thread = ic.Container.MessageTs
 		}
-		m.UserID, m.Person = threadRef(channel, thread), ic.User.ID
+		if thread == "" {
+			return nil // no message, so no thread to hold the conversation
+		}
 		m.Address = address{channel: channel, thread: thread}.encode()
+		m.UserID, m.Person = m.Address, ic.User.ID // the thread is the conversation
 	}
 	return b.respond(ctx, m, lastRetry)
 }
@@ -139,7 +142,10 @@ func (b *Bot) onStaffButton(ctx context.Context, ic *slackapi.InteractionCallbac
 	if root == "" {
 		root = ic.Container.MessageTs
 	}
-	ref := threadRef(channel, root)
+	if root == "" {
+		return nil // no message, so no case thread
+	}
+	ref := address{channel: channel, thread: root}.encode()
 	if action == dialog.StaffResolve {
 		topic, _ := strings.CutPrefix(a.BlockID, staffBlockPrefix)
 		return b.openResolve(ctx, ic.TriggerID, resolveMeta{Thread: ref, Case: caseID}, topic)

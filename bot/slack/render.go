@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 	"github.com/helpdesk-bot/helpdesk/dialog"
@@ -269,24 +270,20 @@ func contactParts(c dialog.Contact) []part {
 	return parts
 }
 
-// fieldText draws one row of a contact card.
+// fieldText draws one row of a contact card within Slack's limit for a field: the label, then
+// the value, linked to the field's URI (tel:, mailto: or the web address) when the link fits.
 func fieldText(f dialog.Field) string {
 	label := bold(f.Label)
-	value := truncate(strings.TrimSpace(f.Value), maxFieldText-textlimit.Units(label)-300)
-	shown := escape(value)
-	switch f.Kind {
-	case "phone":
-		if strings.HasPrefix(f.URI, "tel:") {
-			shown = "<" + escape(f.URI) + "|" + escape(value) + ">"
-		}
-	case "url":
-		if webURL(f.Value) {
-			shown = "<" + escape(f.Value) + "|" + escape(value) + ">"
-		}
-	case "email":
-		if emailAddr(f.Value) {
-			shown = "<mailto:" + escape(f.Value) + "|" + escape(value) + ">"
-		}
+	room := maxFieldText
+	if label != "" {
+		room -= textlimit.Units(label) + 1 // and the line break
+	}
+	value := strings.TrimSpace(f.Value)
+	var shown string
+	if target := linkTarget(f.URI); target != "" && textlimit.Units(target)+len("<|>")+minLinkText <= room {
+		shown = "<" + target + "|" + fitEscaped(value, room-textlimit.Units(target)-len("<|>")) + ">"
+	} else {
+		shown = fitEscaped(value, room)
 	}
 	if label == "" {
 		return shown
@@ -294,15 +291,23 @@ func fieldText(f dialog.Field) string {
 	return label + "\n" + shown
 }
 
-// webURL reports whether u can be written as a Slack link.
-func webURL(u string) bool {
-	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) && len(u) <= 2000 &&
-		!strings.ContainsAny(u, " \n\t|<>")
+// minLinkText is the least room a link's text must keep; a URI that leaves less is not linked.
+const minLinkText = 20
+
+// linkTarget writes uri as the target of a mrkdwn link: escaped, and with "|", which would end
+// the target, percent-encoded.
+func linkTarget(uri string) string {
+	return strings.ReplaceAll(escape(strings.TrimSpace(uri)), "|", "%7C")
 }
 
-func emailAddr(s string) bool {
-	at := strings.IndexByte(s, '@')
-	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \n\t|<>")
+// fitEscaped escapes s for mrkdwn in at most n characters, cutting it with "…" when it is longer,
+// never inside an entity such as &amp;.
+func fitEscaped(s string, n int) string {
+	e := escape(s)
+	if textlimit.Units(e) <= n {
+		return e
+	}
+	return e[:safeCut(e, n-1)] + "…"
 }
 
 // choiceParts draws choices as buttons, at most 25 to an actions block. A button's value is the
@@ -327,11 +332,8 @@ func choiceParts(choices []dialog.Choice, o renderOptions) []part {
 			els = append(els, btn)
 		}
 		blockID := "choices-" + strconv.Itoa(i/maxActions)
-		if o.staffTopic != "" || isStaffChoices(chunk) {
+		if i == 0 && (o.staffTopic != "" || isStaffChoices(chunk)) {
 			blockID = truncateBytes(staffBlockPrefix+o.staffTopic, maxActionID)
-			if i > 0 {
-				blockID = "choices-" + strconv.Itoa(i/maxActions)
-			}
 		}
 		parts = append(parts, part{block: slackapi.NewActionBlock(blockID, els...)})
 	}
@@ -374,10 +376,8 @@ func truncateBytes(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8Start(s[n]) {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n]
 }
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }

@@ -81,6 +81,9 @@ type Config struct {
 	Admin func(ctx context.Context, userID string, args []string) (reply string, err error)
 	// PostInterval paces posts into one channel (default 1 s, Slack's documented limit).
 	PostInterval time.Duration
+	// Rejected, when set, is called with the reason ("signature", "too_large") of every HTTP
+	// request refused before parsing, for the operators' metrics.
+	Rejected func(reason string)
 }
 
 // Bot is the Slack channel: its HTTP handlers, its Socket Mode loop and its deliverers. It is
@@ -121,6 +124,9 @@ func New(logger *slog.Logger, cfg Config, r responder, staff staffDesk) (*Bot, e
 	}
 	if cfg.Topics == nil {
 		cfg.Topics = func() []dialog.TopicScore { return nil }
+	}
+	if cfg.Rejected == nil {
+		cfg.Rejected = func(string) {}
 	}
 	if cfg.PostInterval == 0 {
 		cfg.PostInterval = time.Second
@@ -221,7 +227,8 @@ func (b *Bot) isSelf(user string) bool {
 // ---- addresses
 
 // address is where a reply goes: a channel (and a thread in it), or a user to open a direct
-// message with. Encoded as "C123", "C123/1700000000.000100" or "@U123".
+// message with. Encoded as "C123", "C123/1700000000.000100" or "@U123". A thread's address is
+// also how a conversation in a channel thread and a staff case's thread are named to the engine.
 type address struct {
 	channel, thread, user string
 }
@@ -249,9 +256,6 @@ func parseAddress(s string) (address, error) {
 	}
 	return address{channel: ch, thread: thread}, nil
 }
-
-// threadRef is how a staff thread is named to the engine: "channel/thread_ts".
-func threadRef(channel, ts string) string { return channel + "/" + ts }
 
 // isDM reports whether a channel id is a direct message with the bot.
 func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }

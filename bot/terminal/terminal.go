@@ -5,11 +5,13 @@ package terminal
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
@@ -29,7 +31,8 @@ type Options struct {
 	Apology string
 }
 
-// maxLine bounds one input line; longer lines are cut (the engine reads 2,000 characters).
+// maxLine bounds what is passed on of one input line: the rest of a longer line is read and
+// dropped (the engine reads 2,000 characters anyway).
 const maxLine = 64 << 10
 
 // Run talks with the user on in and out until in ends or ctx is done. It first re-opens the
@@ -57,17 +60,23 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer, opts Opt
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 0, 4096), maxLine)
-		for sc.Scan() {
+		br := bufio.NewReader(in)
+		for {
+			line, err := readLine(br)
+			if err != nil {
+				if err == io.EOF {
+					err = nil
+				}
+				readErr <- err
+				close(lines)
+				return
+			}
 			select {
-			case lines <- sc.Text():
+			case lines <- line:
 			case <-ctx.Done():
 				return
 			}
 		}
-		readErr <- sc.Err()
-		close(lines)
 	}()
 	for {
 		if !opts.Echo {
@@ -91,6 +100,41 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer, opts Opt
 			}
 		}
 	}
+}
+
+// readLine reads one line of any length and returns at most maxLine bytes of it, cut between
+// two characters, without its line ending ("\n" or "\r\n"). A last line without a line ending
+// counts; io.EOF means no line is left.
+func readLine(r *bufio.Reader) (string, error) {
+	var (
+		line []byte
+		read int
+	)
+	for {
+		chunk, err := r.ReadSlice('\n')
+		read += len(chunk)
+		line = append(line, chunk[:min(len(chunk), maxLine-len(line))]...)
+		if err == bufio.ErrBufferFull {
+			continue // a long line: read on
+		}
+		if err != nil && (err != io.EOF || read == 0) { // EOF after a last line without "\n" is fine
+			return "", err
+		}
+		break
+	}
+	if read > len(line) { // cut: do not end inside a character
+		for i := 1; i <= utf8.UTFMax && i <= len(line); i++ {
+			if utf8.RuneStart(line[len(line)-i]) {
+				if !utf8.FullRune(line[len(line)-i:]) {
+					line = line[:len(line)-i]
+				}
+				break
+			}
+		}
+		return string(line), nil
+	}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	return string(bytes.TrimSuffix(line, []byte("\r"))), nil
 }
 
 // write draws a reply: its text, then its choices as numbered lines.

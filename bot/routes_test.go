@@ -1,0 +1,35 @@
+package bot
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestReadyzKeepsTheCauseInTheLog: /readyz needs no token, so why the bot is not ready (a path,
+// a database error) goes to the log and the answer is a fixed text.
+func TestReadyzKeepsTheCauseInTheLog(t *testing.T) {
+	var logs bytes.Buffer
+	srv := NewServer(slog.New(slog.NewTextHandler(&logs, nil)), Routes{
+		Ready: func() error { return errors.New("open /srv/helpdesk/helpdesk.db: permission denied") },
+	})
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+	if rec.Code != http.StatusServiceUnavailable || strings.TrimSpace(rec.Body.String()) != "not ready" {
+		t.Errorf("GET /readyz = %d %q, want 503 \"not ready\"", rec.Code, rec.Body)
+	}
+	if !strings.Contains(logs.String(), "permission denied") {
+		t.Errorf("the cause is not in the log:\n%s", logs.String())
+	}
+
+	srv = NewServer(slog.New(slog.DiscardHandler), Routes{Ready: func() error { return nil }})
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+	if rec.Code != http.StatusOK {
+		t.Errorf("GET /readyz when ready = %d, want 200", rec.Code)
+	}
+}
