@@ -1,6 +1,6 @@
 package knowledge
 
-import "time"
+import "slices"
 
 // The accessors below return the Base's own values: callers must treat them as read-only,
 // which is what lets every goroutine share one Base without locks.
@@ -23,24 +23,8 @@ func (b *Base) Programmes() []*Programme { return b.programmes }
 // Sources returns the seed documents.
 func (b *Base) Sources() []*Source { return b.sources }
 
-// Alerts returns the alerts that concern a topic, newest first.
-func (b *Base) Alerts(topic string) []*Alert {
-	var out []*Alert
-	for _, a := range b.alerts {
-		for _, t := range a.Topics {
-			if t == topic {
-				out = append(out, a)
-				break
-			}
-		}
-	}
-	for i := 1; i < len(out); i++ { // few alerts: insertion sort by date, newest first
-		for j := i; j > 0 && out[j].Date.After(out[j-1].Date); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
-}
+// Alerts returns the alerts that concern a topic, newest first (alerts of one date in file order).
+func (b *Base) Alerts(topic string) []*Alert { return slices.Clip(b.topicAlert[topic]) }
 
 // Intake returns the questions of the 問診票 in order.
 func (b *Base) Intake() []*IntakeQuestion { return b.intake }
@@ -64,14 +48,8 @@ func (b *Base) Message(key string) string { return b.messages[key] }
 // Holidays returns the holidays as a set of YYYY-MM-DD dates, for Schedule.OpenAt.
 func (b *Base) Holidays() map[string]bool { return b.holidaySet }
 
-// IsHoliday reports whether t falls on a holiday of the knowledge, in Japan time.
-func (b *Base) IsHoliday(t time.Time) bool { return b.holidaySet[t.In(Tokyo).Format(time.DateOnly)] }
-
 // Cases returns the past consultations of every consultations*.csv, in file order.
 func (b *Base) Cases() []*Case { return b.cases }
-
-// Case returns the past consultation with the given 受理番号, or nil.
-func (b *Base) Case(no string) *Case { return b.caseIdx[no] }
 
 // FAQ returns the past consultations whose standard answer belongs to a topic.
 func (b *Base) FAQ(topic string) []*Case {
@@ -83,6 +61,3 @@ func (b *Base) FAQ(topic string) []*Case {
 	}
 	return out
 }
-
-// Files returns a digest of every file the Base was loaded from, to tell what a reload changed.
-func (b *Base) Files() map[string]string { return b.files }

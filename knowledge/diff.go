@@ -3,6 +3,7 @@ package knowledge
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 )
@@ -34,7 +35,7 @@ func (d Diff) Empty() bool {
 	return d.Topics.Empty() && d.Contacts.Empty() && d.Cases.Empty() && d.Files.Empty()
 }
 
-// Summary is a one-line account, e.g. "topics +1 -0 ~2, contacts +0 -0 ~1, cases +5 -0 ~0".
+// Summary is a one-line account, e.g. "topics +1 -0 ~2, contacts +0 -0 ~1, cases +5 -0 ~0, files +1 -0 ~4".
 func (d Diff) Summary() string {
 	return fmt.Sprintf("topics %s, contacts %s, cases %s, files %s", d.Topics, d.Contacts, d.Cases, d.Files)
 }
@@ -77,9 +78,7 @@ func Compare(old, new *Base) Diff {
 
 func contactEntries(b *Base) map[string]string {
 	m := entries(b.contacts, func(c *Contact) string { return c.ID })
-	for id, v := range entries(b.programmes, func(p *Programme) string { return p.ID }) {
-		m[id] = v
-	}
+	maps.Copy(m, entries(b.programmes, func(p *Programme) string { return p.ID }))
 	return m
 }
 

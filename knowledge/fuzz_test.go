@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -9,24 +8,11 @@ import (
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
-// seedMap copies the embedded seeds into a MapFS the fuzzers can change.
-func seedMap(f *testing.F) fstest.MapFS {
-	m := fstest.MapFS{}
-	fs.WalkDir(seeds.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			b, _ := fs.ReadFile(seeds.FS, p)
-			m[p] = &fstest.MapFile{Data: b}
-		}
-		return nil
-	})
-	return m
-}
-
 // FuzzLoadFile gives one knowledge file arbitrary bytes and runs its reader: problems must name
 // the file, and nothing may panic. (Load as a whole is exercised by the tests; reading one file
 // keeps the fuzzer fast.)
 func FuzzLoadFile(f *testing.F) {
-	base := seedMap(f)
+	base := seedFolder(f, nil)
 	files := []string{"contacts.yaml", "topics/phishing.yaml", "menu.yaml", "messages.yaml", "intake.yaml", "alerts.yaml", "holidays.yaml", "synonyms.yaml", "programmes.yaml", "sources.yaml"}
 	for i, name := range files {
 		// short seeds: the fuzzer minimises every input that finds new coverage, and minimising
@@ -46,9 +32,7 @@ func FuzzLoadFile(f *testing.F) {
 		if name == "sources.yaml" {
 			m[name] = &fstest.MapFile{Data: data}
 		}
-		l := &loader{fsys: m, broken: map[string]bool{}, b: &Base{sourceByID: map[string]*Source{}, contactIdx: map[string]*Contact{},
-			topicIdx: map[string]*Topic{}, messages: map[string]string{}, commands: map[string][]string{}, holidaySet: map[string]bool{},
-			caseIdx: map[string]*Case{}, faqTopics: map[string][]string{}, files: map[string]string{}}}
+		l := newLoader(m)
 		l.loadSources()
 		switch {
 		case strings.HasPrefix(name, "topics/"):
@@ -82,13 +66,13 @@ func FuzzLoadFile(f *testing.F) {
 
 // FuzzConsultationCSV feeds arbitrary exports to the CSV reader.
 func FuzzConsultationCSV(f *testing.F) {
-	base := seedMap(f)
+	base := seedFolder(f, nil)
 	f.Add(base["consultations.csv"].Data[:1500])
 	f.Add([]byte("受理番号,相談内容分類,,件名,相談内容,対応状況\n1,a,b,c,\"d\ne\",f\n"))
 	f.Add([]byte("\xef\xbb\xbf受理番号\n\"\n"))
 	f.Add([]byte{0x8e, 0xf3, 0x97, 0x9d}) // Shift_JIS bytes
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l := &loader{b: &Base{caseIdx: map[string]*Case{}, files: map[string]string{}}, broken: map[string]bool{}}
+		l := newLoader(nil)
 		l.parseCases("consultations.csv", data)
 		for _, p := range l.problems {
 			if !strings.HasPrefix(p.Error(), "consultations.csv") {

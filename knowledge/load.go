@@ -5,10 +5,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -39,35 +42,24 @@ type Base struct {
 	topics     []*Topic
 	topicIdx   map[string]*Topic
 	alerts     []*Alert
+	topicAlert map[string][]*Alert // topic id -> its alerts, newest first
 	intake     []*IntakeQuestion
 	menu       []*MenuEntry
 	commands   map[string][]string
 	vague      []*Vague
 	messages   map[string]string
-	holidays   []Holiday
 	holidaySet map[string]bool
 	synonyms   [][]string
 	cases      []*Case
 	caseIdx    map[string]*Case
-	faqTopics  map[string][]string // 受理番号 -> topics that attach its standard answer
-	files      map[string]string   // file -> sha256, to tell what a reload changed
+	files      map[string]string // file -> sha256, to tell what a reload changed
 	index      *index
 }
 
 // Load reads and validates the knowledge in fsys. On any problem it returns a nil Base and a
 // Problems error listing every problem found, each as file:line: reason.
 func Load(fsys fs.FS) (*Base, error) {
-	l := &loader{fsys: fsys, broken: map[string]bool{}, b: &Base{
-		sourceByID: map[string]*Source{},
-		contactIdx: map[string]*Contact{},
-		topicIdx:   map[string]*Topic{},
-		messages:   map[string]string{},
-		commands:   map[string][]string{},
-		holidaySet: map[string]bool{},
-		caseIdx:    map[string]*Case{},
-		faqTopics:  map[string][]string{},
-		files:      map[string]string{},
-	}}
+	l := newLoader(fsys)
 	l.loadSources()
 	l.loadContacts()
 	l.loadProgrammes()
@@ -85,6 +77,21 @@ func Load(fsys fs.FS) (*Base, error) {
 	}
 	l.b.index = buildIndex(l.b)
 	return l.b, nil
+}
+
+// newLoader returns a loader for fsys with an empty Base to fill.
+func newLoader(fsys fs.FS) *loader {
+	return &loader{fsys: fsys, broken: map[string]bool{}, b: &Base{
+		sourceByID: map[string]*Source{},
+		contactIdx: map[string]*Contact{},
+		topicIdx:   map[string]*Topic{},
+		topicAlert: map[string][]*Alert{},
+		messages:   map[string]string{},
+		commands:   map[string][]string{},
+		holidaySet: map[string]bool{},
+		caseIdx:    map[string]*Case{},
+		files:      map[string]string{},
+	}}
 }
 
 type loader struct {
@@ -299,7 +306,7 @@ func (l *loader) loadProgrammes() {
 			continue
 		}
 		if !programmeKinds[r.Kind] {
-			l.problem(programmesFile, kl.at("kind"), "kind %q: want one of %s", r.Kind, strings.Join(sortedKeys(programmeKinds), ", "))
+			l.problem(programmesFile, kl.at("kind"), "kind %q: want one of %s", r.Kind, strings.Join(slices.Sorted(maps.Keys(programmeKinds)), ", "))
 		}
 		l.checkPhone(programmesFile, kl.at("phone"), r.Phone)
 		l.checkURL(programmesFile, kl.at("url"), r.URL)
@@ -430,12 +437,8 @@ func (l *loader) loadTopics() {
 			if q.ID == "" || q.Ask == "" || len(rq.Options) < 2 {
 				l.problem(file, qn.Line, "question needs an id, ask: and at least two options")
 			}
-			opts := child(qn, "options")
 			for j, ro := range rq.Options {
-				line := qn.Line
-				if opts != nil && j < len(opts.Content) {
-					line = opts.Content[j].Line
-				}
+				line := itemLine(qn, "options", j, qn.Line)
 				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic}
 				if o.ID == "" || !validID(o.ID) {
 					l.problem(file, line, "option needs an id of lowercase letters, digits and '-'")
@@ -458,7 +461,7 @@ func (l *loader) loadTopics() {
 func (l *loader) checkLabel(file string, line int, label string) {
 	if label == "" {
 		l.problem(file, line, "empty label")
-	} else if n := len([]rune(label)); n > MaxLabel {
+	} else if n := utf8.RuneCountInString(label); n > MaxLabel {
 		l.problem(file, line, "label %q has %d characters; at most %d fit a button", label, n, MaxLabel)
 	}
 }
@@ -505,6 +508,14 @@ func (l *loader) loadAlerts() {
 		a := &Alert{ID: r.ID, Title: strings.TrimSpace(r.Title), Date: d, Topics: r.Topics, URL: r.URL, Source: r.Source}
 		l.b.alerts = append(l.b.alerts, a)
 		l.alertRefs = append(l.alertRefs, kl)
+		for _, t := range a.Topics {
+			if list := l.b.topicAlert[t]; len(list) == 0 || list[len(list)-1] != a { // a topic listed twice
+				l.b.topicAlert[t] = append(list, a)
+			}
+		}
+	}
+	for _, list := range l.b.topicAlert {
+		slices.SortStableFunc(list, func(a, b *Alert) int { return b.Date.Compare(a.Date) })
 	}
 }
 
@@ -553,7 +564,7 @@ func (l *loader) loadIntake() {
 		}
 		seen[rq.ID] = true
 		if !intakeKinds[rq.Kind] {
-			l.problem(intakeFile, kl.at("kind"), "kind %q: want one of %s", rq.Kind, strings.Join(sortedKeys(intakeKinds), ", "))
+			l.problem(intakeFile, kl.at("kind"), "kind %q: want one of %s", rq.Kind, strings.Join(slices.Sorted(maps.Keys(intakeKinds)), ", "))
 		}
 		if (rq.Kind == "choice" || rq.Kind == "multi") && len(rq.Options) < 2 {
 			l.problem(intakeFile, kl.at("options"), "a %s question needs at least two options", rq.Kind)
@@ -632,7 +643,7 @@ func (l *loader) loadMenu() {
 		seen[re.ID] = true
 		l.checkLabel(menuFile, kl.at("label"), re.Label)
 		if !menuActions[re.Action] {
-			l.problem(menuFile, kl.at("action"), "action %q: want one of %s", re.Action, strings.Join(sortedKeys(menuActions), ", "))
+			l.problem(menuFile, kl.at("action"), "action %q: want one of %s", re.Action, strings.Join(slices.Sorted(maps.Keys(menuActions)), ", "))
 		}
 		if re.Action == "topics" && len(re.Topics) == 0 {
 			l.problem(menuFile, kl.at("topics"), "menu entry %q offers no topics", re.ID)
@@ -658,12 +669,12 @@ func (l *loader) loadMenu() {
 	kl := linesOf(child(root, "commands"))
 	for name, words := range r.Commands {
 		if _, ok := commandNames[name]; !ok {
-			l.problem(menuFile, kl.at(name), "unknown command %q (known: %s)", name, strings.Join(sortedKeys(commandNames), ", "))
+			l.problem(menuFile, kl.at(name), "unknown command %q (known: %s)", name, strings.Join(slices.Sorted(maps.Keys(commandNames)), ", "))
 			continue
 		}
 		l.b.commands[name] = trimAll(words)
 	}
-	for _, name := range sortedKeys(commandNames) {
+	for _, name := range slices.Sorted(maps.Keys(commandNames)) {
 		if len(l.b.commands[name]) == 0 {
 			l.problem(menuFile, kl.entry, "command %q has no words (%s)", name, commandNames[name])
 		}
@@ -688,12 +699,12 @@ func (l *loader) loadMessages() {
 	kl := linesOf(root)
 	for k, v := range m {
 		if _, known := messageKeys[k]; !known {
-			l.problem(messagesFile, kl.at(k), "unknown message %q (known: %s)", k, strings.Join(sortedKeys(messageKeys), ", "))
+			l.problem(messagesFile, kl.at(k), "unknown message %q (known: %s)", k, strings.Join(slices.Sorted(maps.Keys(messageKeys)), ", "))
 			continue
 		}
 		l.b.messages[k] = strings.TrimSpace(v)
 	}
-	for _, k := range sortedKeys(messageKeys) {
+	for _, k := range slices.Sorted(maps.Keys(messageKeys)) {
 		if l.b.messages[k] == "" {
 			l.problem(messagesFile, 0, "message %q is missing (%s)", k, messageKeys[k])
 		}
@@ -723,10 +734,15 @@ func (l *loader) loadHolidays() {
 	if !l.decode(holidaysFile, root, &r) {
 		return
 	}
+	// Holidays are configuration, not a seed fact: source: cites where the dates were published
+	// (内閣府「国民の祝日について」), a document that is not in sources.yaml, so it cannot be checked
+	// like the sources: lists of the other files; it must at least be there.
+	if strings.TrimSpace(r.Source) == "" {
+		l.problem(holidaysFile, linesOf(root).at("source"), "no source: (where the dates were published)")
+	}
 	for i, d := range r.Days {
 		line := itemLine(root, "days", i, root.Line)
-		t, err := time.ParseInLocation(time.DateOnly, d.Date, Tokyo)
-		if err != nil {
+		if _, err := time.ParseInLocation(time.DateOnly, d.Date, Tokyo); err != nil {
 			l.problem(holidaysFile, line, "date %q: want YYYY-MM-DD", d.Date)
 			continue
 		}
@@ -734,7 +750,6 @@ func (l *loader) loadHolidays() {
 			l.problem(holidaysFile, line, "duplicate date %s", d.Date)
 		}
 		l.b.holidaySet[d.Date] = true
-		l.b.holidays = append(l.b.holidays, Holiday{Date: t, Name: d.Name})
 	}
 }
 

@@ -144,12 +144,6 @@ type MenuEntry struct {
 	Contacts []string
 }
 
-// Holiday is a day the helpdesk and most public contacts are closed.
-type Holiday struct {
-	Date time.Time
-	Name string
-}
-
 // Case is one record of the consultation CSV, read as exported.
 type Case struct {
 	Row      int    // line of the record in the CSV, for error messages

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -99,18 +100,25 @@ func (f folder) fold(normalized string) string {
 	return f.r.Replace(normalized)
 }
 
-// bigrams returns the character bigrams of each space-separated word of normalised text; a word
-// of one character counts as itself. Bigrams do not span words.
-func bigrams(text string, out []string) []string {
-	for _, word := range strings.Fields(text) {
-		rs := []rune(word)
-		if len(rs) == 1 {
-			out = append(out, word)
+// gramCounts counts the character bigrams of each space-separated word of normalised text; a
+// word of one character counts as itself. Bigrams do not span words. The keys are substrings of
+// text, so counting allocates no strings.
+func gramCounts(text string) map[string]int {
+	counts := make(map[string]int, len(text)/3) // about one distinct bigram per character
+	for word := range strings.FieldsSeq(text) {
+		if _, n := utf8.DecodeRuneInString(word); n == len(word) {
+			counts[word]++
 			continue
 		}
-		for i := 0; i+1 < len(rs); i++ {
-			out = append(out, string(rs[i:i+2]))
+		for i := 0; ; {
+			_, n1 := utf8.DecodeRuneInString(word[i:])
+			if i+n1 == len(word) {
+				break
+			}
+			_, n2 := utf8.DecodeRuneInString(word[i+n1:])
+			counts[word[i:i+n1+n2]]++
+			i += n1
 		}
 	}
-	return out
+	return counts
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -122,6 +123,13 @@ type index struct {
 	commands   map[string]string // folded word -> command name
 	topicCount int
 	p          params
+	// scratch holds the per-query buffers of signals (a float per example and per case), so a
+	// search does not allocate them anew.
+	scratch sync.Pool
+}
+
+type scratch struct {
+	examples, cases []float64
 }
 
 type vagueGroup struct {
@@ -192,6 +200,9 @@ func buildIndex(b *Base) *index {
 		ix.caseTopic = append(ix.caseTopic, pos)
 	}
 	ix.examples, ix.docs, ix.cases = newVectors(exDocs), newVectors(topicDocs), newVectors(caseDocs)
+	ix.scratch.New = func() any {
+		return &scratch{examples: make([]float64, len(ix.exTopic)), cases: make([]float64, len(ix.caseTopic))}
+	}
 
 	for _, m := range b.menu {
 		for _, w := range m.Words {
@@ -340,6 +351,11 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	}
 }
 
+// hasJapanese reports whether folded text holds kana or kanji of the blocks Japanese is typed in
+// (U+3040-30FF, U+3400-4DBF, U+4E00-9FFF). It is deliberately not unicode.In(r, unicode.Hiragana,
+// unicode.Katakana, unicode.Han): those tables also hold 々, ㇰ-ㇿ and the kanji beyond the BMP
+// (about 70,000 code points that answer differently after Normalize), which would change what the
+// Latin-noise rule in rank lets through.
 func hasJapanese(s string) bool {
 	for _, r := range s {
 		if r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf {
@@ -410,10 +426,11 @@ type signals struct {
 
 func (ix *index) signals(q string) signals {
 	n := ix.topicCount
-	s := signals{phrase: make([]float64, n), example: make([]float64, n), doc: make([]float64, n), cases: make([]float64, n)}
+	all := make([]float64, 6*n) // the four signals, then two working rows
+	s := signals{phrase: all[:n:n], example: all[n : 2*n : 2*n], doc: all[2*n : 3*n : 3*n], cases: all[3*n : 4*n : 4*n]}
+	best, second := all[4*n:5*n], all[5*n:]
 	// Phrases found in the text. The best phrase counts fully, further ones less, so a topic with
 	// a long list does not win by volume.
-	best := make([]float64, n)
 	seen := map[*phrase]bool{}
 	for pos := 0; pos < len(q); {
 		_, n1 := utf8.DecodeRuneInString(q[pos:])
@@ -445,15 +462,14 @@ func (ix *index) signals(q string) signals {
 		s.phrase[t] = 1 - math.Exp(-(s.phrase[t]+best[t])/3)
 	}
 
-	grams := map[string]int{}
-	for _, g := range bigrams(q, nil) {
-		grams[g]++
-	}
+	grams := gramCounts(q)
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
 	if len(ix.exTopic) > 0 {
-		sims := make([]float64, len(ix.exTopic))
-		ix.examples.cosine(ix.examples.query(grams), sims)
+		sims := sc.examples
+		clear(sims)
+		ix.examples.similarity(grams, sims)
 		// each topic's best example counts fully, its second best half
-		second := make([]float64, n)
 		for e, sim := range sims {
 			t := ix.exTopic[e]
 			if sim > s.example[t] {
@@ -466,41 +482,61 @@ func (ix *index) signals(q string) signals {
 			s.example[t] += exampleSecond * second[t]
 		}
 	}
-	ix.docs.cosine(ix.docs.query(grams), s.doc)
-
-	caseSims := make([]float64, len(ix.caseTopic))
-	ix.cases.cosine(ix.cases.query(grams), caseSims)
-	byCase := make([]int, len(caseSims))
-	for i := range byCase {
-		byCase[i] = i
-	}
-	sort.Slice(byCase, func(i, j int) bool { return caseSims[byCase[i]] > caseSims[byCase[j]] })
-	for _, c := range byCase[:min(ix.p.caseNeighbors, len(byCase))] {
-		if t := ix.caseTopic[c]; t >= 0 {
-			s.cases[t] += caseSims[c]
+	ix.docs.similarity(grams, s.doc)
+	for _, c := range ix.nearestCases(grams, ix.p.caseNeighbors, sc.cases) {
+		if t := ix.caseTopic[c.i]; t >= 0 {
+			s.cases[t] += c.score
 		}
 	}
 	return s
 }
 
+// ranked is a document index with its score.
+type ranked struct {
+	i     int
+	score float64
+}
+
+// nearestCases returns the k past consultations most similar to the bigram counts of a folded
+// text, best first, ties in file order. sims is a buffer of one float per case.
+func (ix *index) nearestCases(grams map[string]int, k int, sims []float64) []ranked {
+	clear(sims)
+	ix.cases.similarity(grams, sims)
+	return topK(sims, k)
+}
+
+// topK returns the k highest scores with their indexes, highest first, ties in index order.
+// Selecting by insertion costs len(scores)·k, well below a sort for the few neighbours wanted.
+func topK(scores []float64, k int) []ranked {
+	k = max(0, min(k, len(scores)))
+	top := make([]ranked, 0, k)
+	for i, sc := range scores {
+		if len(top) == k && (k == 0 || sc <= top[k-1].score) {
+			continue
+		}
+		at := len(top)
+		for at > 0 && top[at-1].score < sc {
+			at--
+		}
+		if len(top) < k {
+			top = append(top, ranked{})
+		}
+		copy(top[at+1:], top[at:])
+		top[at] = ranked{i, sc}
+	}
+	return top
+}
+
 // Similar returns up to n past consultations most similar to text, best first.
 func (b *Base) Similar(text string, n int) []CaseMatch {
-	q := b.Fold(text)
-	grams := map[string]int{}
-	for _, g := range bigrams(q, nil) {
-		grams[g]++
-	}
-	sims := make([]float64, len(b.cases))
-	b.index.cases.cosine(b.index.cases.query(grams), sims)
+	sc := b.index.scratch.Get().(*scratch)
+	defer b.index.scratch.Put(sc)
 	var out []CaseMatch
-	for i, s := range sims {
-		if s > 0 {
-			out = append(out, CaseMatch{Case: b.cases[i], Score: s})
+	for _, c := range b.index.nearestCases(gramCounts(b.Fold(text)), n, sc.cases) {
+		if c.score <= 0 {
+			break
 		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	if len(out) > n {
-		out = out[:n]
+		out = append(out, CaseMatch{Case: b.cases[c.i], Score: c.score})
 	}
 	return out
 }

@@ -18,24 +18,23 @@ func TestTune(t *testing.T) {
 	kb := loadSeeds(t)
 	ix := kb.index
 	type item struct {
-		l   labelled
-		q   string
-		esc bool
-		sig signals
+		l       labelled
+		q       string
+		esc     bool
+		command bool
+		sig     signals
 	}
 	var items []item
 	for _, set := range []string{"testdata/queries.tsv", "testdata/holdout.tsv"} {
 		for _, l := range readLabelled(t, set) {
 			q := kb.Fold(l.text)
-			items = append(items, item{l, q, ix.asksForPerson(q), ix.signals(q)})
+			items = append(items, item{l, q, ix.asksForPerson(q), kb.Command(l.text) != "", ix.signals(q)})
 		}
 	}
 	type outcome struct {
-		p                 params
-		top1, top3, wrong int
-		answeredRight     int
-		outcomes          int
-		objective         float64
+		p         params
+		s         score
+		objective float64
 	}
 	var results []outcome
 	base := defaultParams
@@ -52,43 +51,17 @@ func TestTune(t *testing.T) {
 										p.phraseWeight, p.exampleWeight, p.docWeight, p.caseWeight = pw, ew, dw, cw
 										p.temperature, p.noneScore, p.confident, p.floor = temp, none, conf, floor
 										p.vagueRunes = vr
-										var o outcome
-										o.p = p
-										topicN, outN := 0, 0
+										o := outcome{p: p}
 										for _, it := range items {
-											var r Result
-											r.Escalate = it.esc
+											r := Result{Escalate: it.esc}
 											ix.rank(kb, it.q, it.sig, p, &r)
-											d := decision(r)
-											switch it.l.want {
-											case "clarify", "escalate", "fallback":
-												outN++
-												if d == it.l.want {
-													o.outcomes++
-												} else if d == "answer" {
-													o.wrong++
-												}
-												continue
-											}
-											topicN++
-											if len(r.Topics) > 0 && r.Topics[0].Topic.ID == it.l.want && d != "escalate" {
-												o.top1++
-												if d == "answer" {
-													o.answeredRight++
-												}
-											} else if d == "answer" {
-												o.wrong++
-											}
-											for i := 0; i < len(r.Topics) && i < 3; i++ {
-												if r.Topics[i].Topic.ID == it.l.want {
-													o.top3++
-													break
-												}
-											}
+											o.s.addResult(it.l, r, it.command)
 										}
-										o.objective = float64(o.top1)/float64(topicN) + 0.5*float64(o.top3)/float64(topicN) +
-											0.5*float64(o.answeredRight)/float64(topicN) +
-											0.3*float64(o.outcomes)/float64(outN) - 3*float64(o.wrong)/float64(len(items))
+										o.s.misses = nil // not printed; 27,648 lists of them would only fill memory
+										topicN := float64(o.s.topicN)
+										o.objective = float64(o.s.top1)/topicN + 0.5*float64(o.s.top3)/topicN +
+											0.5*float64(o.s.answeredRight)/topicN +
+											0.3*float64(o.s.outcomeOK)/float64(o.s.outcomeN) - 3*float64(o.s.confidentWrong)/float64(o.s.n)
 										results = append(results, o)
 									}
 								}
@@ -103,6 +76,6 @@ func TestTune(t *testing.T) {
 	for _, o := range results[:15] {
 		p := o.p
 		fmt.Printf("obj=%.3f top1=%d top3=%d answered=%d outcomes=%d wrong=%d | phrase=%.1f ex=%.1f doc=%.1f case=%.1f temp=%.2f none=%.1f conf=%.1f floor=%.1f vague=%d\n",
-			o.objective, o.top1, o.top3, o.answeredRight, o.outcomes, o.wrong, p.phraseWeight, p.exampleWeight, p.docWeight, p.caseWeight, p.temperature, p.noneScore, p.confident, p.floor, p.vagueRunes)
+			o.objective, o.s.top1, o.s.top3, o.s.answeredRight, o.s.outcomeOK, o.s.confidentWrong, p.phraseWeight, p.exampleWeight, p.docWeight, p.caseWeight, p.temperature, p.noneScore, p.confident, p.floor, p.vagueRunes)
 	}
 }

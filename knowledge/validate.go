@@ -113,8 +113,6 @@ func (l *loader) validate() {
 				l.problem(ref.file, line, "faq: no consultation with 受理番号 %q", no)
 			case c.FAQ == "":
 				l.problem(ref.file, line, "faq: consultation %q has no 【FAQ用】標準回答", no)
-			default:
-				b.faqTopics[no] = append(b.faqTopics[no], t.ID)
 			}
 		}
 		for j, cat := range t.Categories {

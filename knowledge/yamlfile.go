@@ -3,9 +3,10 @@ package knowledge
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,7 +82,7 @@ func (l *loader) checkFields(file string, node *yaml.Node, t reflect.Type) {
 			key, val := node.Content[i], node.Content[i+1]
 			ft, ok := fields[key.Value]
 			if !ok {
-				l.problem(file, key.Line, "unknown field %q (known: %s)", key.Value, strings.Join(sortedKeys(fields), ", "))
+				l.problem(file, key.Line, "unknown field %q (known: %s)", key.Value, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 				continue
 			}
 			l.checkFields(file, val, ft)
@@ -107,15 +108,6 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 		fields[name] = f.Type
 	}
 	return fields
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // entries returns the items of a sequence root, or reports that the file should be a list.
