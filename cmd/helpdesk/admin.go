@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -18,20 +19,15 @@ import (
 
 	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/dialog"
-	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // The admin commands work on a database file when no bot runs on it, or ask a running bot over
 // its admin API (--server, with HELPDESK_ADMIN_TOKEN): bbolt lets one process at a time open the
 // file, which is also what keeps a second bot from corrupting it.
 
-// admin is what the admin commands need, from a local engine or a running server.
-type admin interface {
-	Stats(since time.Time) (dialog.Stats, error)
-	ExportCases(since time.Time, w io.Writer) (int, error)
-	Backup(w io.Writer) (int64, error)
-	Forget(channel, user string) (dialog.Forgotten, error)
-}
+// admin is what the admin commands need, from a local engine or a running server: the admin
+// API's own needs, so that a running bot and its file answer alike.
+type admin = bot.AdminEngine
 
 type adminFlags struct {
 	db, server, dir *string
@@ -69,7 +65,7 @@ func (e *env) openAdmin(f adminFlags) (admin, func(), error) {
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	engine, err := dialog.Open(path, lib, logger, dialog.Options{LockTimeout: 300 * time.Millisecond})
 	if err != nil {
-		if strings.Contains(err.Error(), "locked by another process") {
+		if errors.Is(err, dialog.ErrLocked) {
 			return nil, nil, fmt.Errorf("%v\nA bot is running on it: ask it with --server http://ADDR and HELPDESK_ADMIN_TOKEN", err)
 		}
 		return nil, nil, err
@@ -127,9 +123,12 @@ func (r *remoteAdmin) ExportCases(since time.Time, w io.Writer) (int, error) {
 	if err := r.do("GET", "/admin/cases.csv", sinceQuery(since), &b); err != nil {
 		return 0, err
 	}
-	n := bytes.Count(b.Bytes(), []byte("\n")) - 1 // header; multi-line cells make this approximate
-	_, err := w.Write(b.Bytes())
-	return max(n, 0), err
+	records, err := csv.NewReader(bytes.NewReader(b.Bytes())).ReadAll()
+	if err != nil {
+		return 0, fmt.Errorf("GET /admin/cases.csv: the answer is not CSV: %v", err)
+	}
+	_, err = w.Write(b.Bytes())
+	return max(len(records)-1, 0), err // the first record is the header
 }
 
 func (r *remoteAdmin) Backup(w io.Writer) (int64, error) {
@@ -166,9 +165,9 @@ func parseSince(v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation(time.DateOnly, v, knowledge.Tokyo)
+	t, err := bot.ParseDay(v)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("--since=%s: want YYYY-MM-DD", v)
+		return time.Time{}, fmt.Errorf("--since=%v", err)
 	}
 	return t, nil
 }

@@ -206,3 +206,63 @@ func TestKnowledgeDiff(t *testing.T) {
 		t.Errorf("knowledge diff: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
+
+// TestAdminCommandsAskARunningServer: stats and cases export give the same answer from the
+// database file and, through --server, from a bot running on it. A day given with --since is a
+// day in Tokyo both ways: a case resolved at 07:00 on that day (22:00 UTC the day before) is in.
+func TestAdminCommandsAskARunningServer(t *testing.T) {
+	db := scriptedDatabase(t)
+	lib, err := knowledge.LibraryOf(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened, _ := time.Parse(time.RFC3339, "2026-11-25T06:30:00+09:00")
+	now := opened
+	engine, err := dialog.Open(db, lib, slog.New(slog.DiscardHandler),
+		dialog.Options{Policy: dialog.Policy{Staffed: true}, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r, err := engine.Respond(ctx, dialog.Message{Channel: "line", UserID: "early-riser", Text: "ウイルスの件で担当者と話したい", Address: "a"})
+	if err != nil || r.Handoff == nil {
+		t.Fatalf("escalate: %v", err)
+	}
+	p, _ := engine.Pending(now, 10, nil)
+	for _, d := range p {
+		ref := ""
+		if d.Kind == dialog.KindStaff {
+			ref = "C/" + r.Handoff.CaseID
+		}
+		engine.Delivered(d.ID, ref)
+	}
+	now = opened.Add(30 * time.Minute) // resolved 07:00 in Tokyo
+	if _, err := engine.Staff(ctx, dialog.StaffEvent{Thread: "C/" + r.Handoff.CaseID, Staff: "<@S>", Action: dialog.StaffResolve, Text: "案内済み", Topic: "malware"}); err != nil {
+		t.Fatal(err)
+	}
+	engine.Close()
+
+	local := map[string]string{"HELPDESK_DB": db}
+	wantStats := runCmd(t, local, "", "stats", "--json", "--since", "2026-11-16")
+	wantCases := runCmd(t, local, "", "cases", "export", "--since", "2026-11-25")
+	if wantStats.code != 0 || wantCases.code != 0 || !strings.Contains(wantCases.stdout, "案内済み") {
+		t.Fatalf("local: stats exit %d, cases exit %d %s\n%s", wantStats.code, wantCases.code, wantCases.stderr, wantCases.stdout)
+	}
+
+	srv := startServe(t, map[string]string{"HELPDESK_DB": db, "HELPDESK_ADMIN_TOKEN": adminTestToken})
+	remote := map[string]string{"HELPDESK_ADMIN_TOKEN": adminTestToken}
+	gotStats := runCmd(t, remote, "", "stats", "--json", "--since", "2026-11-16", "--server", srv.url)
+	gotCases := runCmd(t, remote, "", "cases", "export", "--since", "2026-11-25", "--server", srv.url)
+	strip := regexp.MustCompile(`"until": "[^"]*"`)
+	if gotStats.code != 0 || strip.ReplaceAllString(gotStats.stdout, "") != strip.ReplaceAllString(wantStats.stdout, "") {
+		t.Errorf("stats --server differs from the file's:\nserver (exit %d, %s):\n%s\nfile:\n%s", gotStats.code, gotStats.stderr, gotStats.stdout, wantStats.stdout)
+	}
+	if gotCases.code != 0 || gotCases.stdout != wantCases.stdout {
+		t.Errorf("cases export --server differs from the file's:\nserver (exit %d, %s):\n%s\nfile:\n%s", gotCases.code, gotCases.stderr, gotCases.stdout, wantCases.stdout)
+	}
+	out := filepath.Join(t.TempDir(), "cases.csv")
+	res := runCmd(t, remote, "", "cases", "export", "--since", "2026-11-01", "--out", out, "--server", srv.url)
+	if res.code != 0 || !strings.Contains(res.stderr, "wrote 4 resolved cases") {
+		t.Errorf("cases export --server --out: exit %d %s; want 4 cases (3 scripted, 1 early)", res.code, res.stderr)
+	}
+}

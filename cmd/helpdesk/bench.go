@@ -361,7 +361,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		if opts.process {
 			start = startProcess
 		}
-		labelled(ctx, "server", func() { srv, err = start(ctx, roundVars) })
+		labelled(ctx, "server", func() { srv, err = start(ctx, roundVars, nil) })
 		if err != nil {
 			return nil, err
 		}

@@ -502,10 +502,11 @@ type serveRun struct {
 }
 
 // startInProcess calls run(…, "serve", "--addr", "127.0.0.1:0") with the settings vars and
-// waits until the server logs that it listens. Call stop to end it.
-func startInProcess(ctx context.Context, vars map[string]string) (*serveRun, error) {
+// waits until the server logs that it listens; its whole log also goes to tee, unless nil. Call
+// stop to end it.
+func startInProcess(ctx context.Context, vars map[string]string, tee io.Writer) (*serveRun, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	s := &serveRun{log: newServeLog()}
+	s := &serveRun{log: newServeLog(tee)}
 	done := make(chan int, 1)
 	start := time.Now()
 	go func() {
@@ -541,8 +542,9 @@ func startInProcess(ctx context.Context, vars map[string]string) (*serveRun, err
 
 // startProcess runs `helpdesk serve --addr 127.0.0.1:0` as a child process of this binary, with
 // the settings vars in place of any LINE_, SLACK_ and HELPDESK_ variables of this process, and
-// waits until it logs that it listens. stop sends SIGTERM and waits for it to drain.
-func startProcess(ctx context.Context, vars map[string]string) (*serveRun, error) {
+// waits until it logs that it listens; its whole log also goes to tee, unless nil. stop sends
+// SIGTERM and waits for it to drain.
+func startProcess(ctx context.Context, vars map[string]string, tee io.Writer) (*serveRun, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find this program to run serve: %v", err)
@@ -556,7 +558,7 @@ func startProcess(ctx context.Context, vars map[string]string) (*serveRun, error
 	for k, v := range vars {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	s := &serveRun{log: newServeLog()}
+	s := &serveRun{log: newServeLog(tee)}
 	cmd.Stdout, cmd.Stderr = io.Discard, s.log
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -597,12 +599,13 @@ func startProcess(ctx context.Context, vars map[string]string) (*serveRun, error
 	}
 }
 
-// serveLog is where the in-process server writes its JSON log: it notes the "listening" line and
-// keeps the last lines for when something goes wrong.
+// serveLog is where the server writes its JSON log: it notes the "listening" line and keeps the
+// last lines for when something goes wrong.
 type serveLog struct {
 	listening chan struct{} // closed at the "listening" line
 	addr      string        // from the "listening" line
 	at        time.Time     // when it was written
+	tee       io.Writer     // also gets everything written; nil: nothing else does
 
 	mu       sync.Mutex
 	partial  []byte
@@ -612,12 +615,19 @@ type serveLog struct {
 
 const keepLines = 40
 
-func newServeLog() *serveLog { return &serveLog{listening: make(chan struct{})} }
+// newServeLog returns a log that also writes everything to tee, unless tee is nil (tests read
+// the whole log; the bench keeps only the last lines).
+func newServeLog(tee io.Writer) *serveLog {
+	return &serveLog{listening: make(chan struct{}), tee: tee}
+}
 
 func (l *serveLog) Write(p []byte) (int, error) {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.tee != nil {
+		l.tee.Write(p)
+	}
 	l.partial = append(l.partial, p...)
 	for {
 		i := bytes.IndexByte(l.partial, '\n')

@@ -34,7 +34,7 @@ func TestDiskFull(t *testing.T) {
 	defer fake.Close()
 	vars := lineVars(fake, filepath.Join(dir, "helpdesk.db"))
 	vars["HELPDESK_USER_RATE"] = "off"
-	srv := startSlackServe(t, vars) // starts serve with whatever vars it is given
+	srv := startServe(t, vars) // starts serve with whatever vars it is given
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 

@@ -29,7 +29,7 @@ func TestEscalationLINEToSlackStaff(t *testing.T) {
 	for k, v := range lineVars(line, db) {
 		vars[k] = v
 	}
-	srv := startSlackServe(t, vars)
+	srv := startServe(t, vars)
 	user := linefake.UserID(4242)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -92,7 +92,7 @@ func TestEscalationLINEToSlackStaff(t *testing.T) {
 	if code := srv.stop(); code != 0 {
 		t.Fatalf("serve exit %d", code)
 	}
-	srv = startSlackServe(t, vars)
+	srv = startServe(t, vars)
 	// Slack goes down too: the user's messages wait for the staff thread.
 	slack.Fail(1000, http.StatusInternalServerError)
 	calls := slack.Calls("chat.postMessage")

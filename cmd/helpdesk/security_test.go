@@ -27,7 +27,7 @@ func TestNoSecretOrUserTextInLogs(t *testing.T) {
 	for k, v := range lineVars(line, db) {
 		vars[k] = v
 	}
-	srv := startSlackServe(t, vars)
+	srv := startServe(t, vars)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -81,7 +81,7 @@ func TestNoSecretOrUserTextInLogs(t *testing.T) {
 func TestUsersCannotReachEachOther(t *testing.T) {
 	line := linefake.New(lineTestToken)
 	defer line.Close()
-	srv := startSlackServe(t, lineVars(line, filepath.Join(t.TempDir(), "h.db")))
+	srv := startServe(t, lineVars(line, filepath.Join(t.TempDir(), "h.db")))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	alice, bob := linefake.UserID(1), linefake.UserID(2)

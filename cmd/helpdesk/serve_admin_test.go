@@ -66,7 +66,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	const marker = "【新しいナレッジ】"
 	fake := slackfake.New(slackTestToken)
 	defer fake.Close()
-	srv := startSlackServe(t, slackVars(fake, filepath.Join(t.TempDir(), "h.db"),
+	srv := startServe(t, slackVars(fake, filepath.Join(t.TempDir(), "h.db"),
 		"HELPDESK_KNOWLEDGE", dir, "HELPDESK_ADMIN_TOKEN", adminTestToken, "HELPDESK_ADMINS", "U0ADMIN", "HELPDESK_USER_RATE", "off"))
 
 	// Load: DMs from many users, the whole time.
@@ -182,7 +182,7 @@ func mustRead(t *testing.T, path string) []byte {
 func TestMetricsEndpoint(t *testing.T) {
 	fake := slackfake.New(slackTestToken)
 	defer fake.Close()
-	srv := startSlackServe(t, slackVars(fake, filepath.Join(t.TempDir(), "h.db")))
+	srv := startServe(t, slackVars(fake, filepath.Join(t.TempDir(), "h.db")))
 	srv.send(t, slackfake.IM(slackfake.NewEventID(), "U0M1", "ランサムウェアに感染したかも"))
 	waitSlackPosts(t, fake, "DU0M1", "", 1)
 	// the delivery is counted just after the fake received it: scrape until it shows

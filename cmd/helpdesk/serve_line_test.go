@@ -8,9 +8,7 @@ package main
 //	go test -run '^$' -bench LINEWebhook -benchtime 1x ./cmd/helpdesk          # server vs bare SDK
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -48,43 +46,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// lockedBuffer is a log sink the test reads while the server writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// listenAddr finds the address serve logged ("listening", addr=...) in its JSON log.
-func listenAddr(logs string) string {
-	for _, line := range strings.Split(logs, "\n") {
-		var rec struct{ Msg, Addr string }
-		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" {
-			return rec.Addr
-		}
-	}
-	return ""
-}
-
-// lineServer is a running `helpdesk serve` with LINE on.
-type lineServer struct {
-	url    string // http://127.0.0.1:port
-	logs   *lockedBuffer
-	cancel context.CancelFunc
-	done   chan int
-}
-
 func lineVars(fake *linefake.Server, db string) map[string]string {
 	return map[string]string{
 		"LINE_CHANNEL_SECRET": lineTestSecret,
@@ -94,48 +55,11 @@ func lineVars(fake *linefake.Server, db string) map[string]string {
 	}
 }
 
-// startLineServe runs `helpdesk serve` in this process on a free loopback port, and stops it
-// at the end of the test.
-func startLineServe(t testing.TB, fake *linefake.Server) *lineServer {
+// startLineServe runs `helpdesk serve` with LINE on fake in this process, on a new database,
+// and stops it at the end of the test.
+func startLineServe(t testing.TB, fake *linefake.Server) *testServer {
 	t.Helper()
-	vars := lineVars(fake, filepath.Join(t.TempDir(), "helpdesk.db"))
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &lineServer{logs: &lockedBuffer{}, cancel: cancel, done: make(chan int, 1)}
-	go func() {
-		s.done <- run(ctx, []string{"helpdesk", "serve", "--addr", "127.0.0.1:0"},
-			func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, s.logs)
-	}()
-	deadline := time.After(30 * time.Second)
-	for s.url == "" {
-		if addr := listenAddr(s.logs.String()); addr != "" {
-			s.url = "http://" + addr
-			break
-		}
-		select {
-		case code := <-s.done:
-			cancel()
-			t.Fatalf("serve exited with %d before listening:\n%s", code, s.logs.String())
-		case <-deadline:
-			cancel()
-			t.Fatalf("serve did not start listening within 30 s:\n%s", s.logs.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	t.Cleanup(func() { s.stop(t) })
-	return s
-}
-
-// stop cancels serve's context and returns its exit code (-1 if it did not stop in time).
-func (s *lineServer) stop(t testing.TB) int {
-	s.cancel()
-	select {
-	case code := <-s.done:
-		s.done <- code // later calls see it too
-		return code
-	case <-time.After(30 * time.Second):
-		t.Errorf("serve did not stop within 30 s of its context ending")
-		return -1
-	}
+	return startServe(t, lineVars(fake, filepath.Join(t.TempDir(), "helpdesk.db")))
 }
 
 // metric reads the sum of a metric's samples from the server's /metrics.
@@ -273,7 +197,7 @@ func TestServeLINE(t *testing.T) {
 		t.Errorf("helpdesk_rejected_requests_total = %v, want the 2 badly signed webhooks", got)
 	}
 
-	if code := srv.stop(t); code != 0 {
+	if code := srv.stop(); code != 0 {
 		t.Errorf("serve exited with %d after its context ended, want 0:\n%s", code, srv.logs.String())
 	}
 	logs := srv.logs.String()
@@ -391,7 +315,7 @@ func TestServeLINELoad(t *testing.T) {
 type faultRig struct {
 	fake    *linefake.Server
 	tracker *replyTracker
-	srv     *lineServer
+	srv     *testServer
 	ctx     context.Context
 
 	mu      sync.Mutex
@@ -530,30 +454,25 @@ type lineChild struct {
 func startLineChild(t *testing.T, fake *linefake.Server, db string) *lineChild {
 	t.Helper()
 	c := &lineChild{logs: &lockedBuffer{}, exit: make(chan error, 1)}
+	log := newServeLog(c.logs)
 	c.cmd = exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--db", db)
 	c.cmd.Env = append(os.Environ(), lineChildEnv+"=serve")
 	for k, v := range lineVars(fake, db) {
 		c.cmd.Env = append(c.cmd.Env, k+"="+v)
 	}
-	c.cmd.Stderr = c.logs
+	c.cmd.Stderr = log
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	go func() { c.exit <- c.cmd.Wait() }()
-	deadline := time.After(30 * time.Second)
-	for c.url == "" {
-		if addr := listenAddr(c.logs.String()); addr != "" {
-			c.url = "http://" + addr
-			break
-		}
-		select {
-		case err := <-c.exit:
-			t.Fatalf("the server process ended (%v) before listening:\n%s", err, c.logs.String())
-		case <-deadline:
-			c.cmd.Process.Kill()
-			t.Fatalf("the server process did not listen within 30 s:\n%s", c.logs.String())
-		case <-time.After(10 * time.Millisecond):
-		}
+	select {
+	case <-log.listening:
+		c.url = "http://" + log.addr
+	case err := <-c.exit:
+		t.Fatalf("the server process ended (%v) before listening:\n%s", err, c.logs.String())
+	case <-time.After(30 * time.Second):
+		c.cmd.Process.Kill()
+		t.Fatalf("the server process did not listen within 30 s:\n%s", c.logs.String())
 	}
 	t.Cleanup(func() {
 		c.cmd.Process.Kill()

@@ -61,6 +61,9 @@ func slackChannel(d serveDeps) (*channel, error) {
 			}
 			return out
 		},
+		Rejected: func(reason string) {
+			d.metrics.Add("helpdesk_rejected_requests_total", "channel", "slack", "reason", reason)
+		},
 	}
 	cfg.Admin = slackAdmin(d, lib)
 	b, err := slack.New(d.logger, cfg, d.desk, d.engine)

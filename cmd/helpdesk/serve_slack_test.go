@@ -11,7 +11,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,7 +19,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,31 +31,6 @@ const (
 	slackTestApp    = "xapp-1-A0HELPDESK-e2e"
 	slackStaff      = "C0STAFF001"
 )
-
-// slackLogs is the server's log, read by the test while the server writes it.
-type slackLogs struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *slackLogs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *slackLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// slackServer is a running `helpdesk serve` with Slack on.
-type slackServer struct {
-	url  string
-	logs *slackLogs
-	stop func() int // cancels serve and returns its exit code
-}
 
 func slackVars(fake *slackfake.Server, db string, extra ...string) map[string]string {
 	vars := map[string]string{
@@ -72,54 +45,9 @@ func slackVars(fake *slackfake.Server, db string, extra ...string) map[string]st
 	return vars
 }
 
-// startSlackServe runs `helpdesk serve` on a free loopback port, waits until it logs its
-// address, and stops it at the end of the test (a test may stop it earlier with stop).
-func startSlackServe(t testing.TB, vars map[string]string) *slackServer {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &slackServer{logs: &slackLogs{}}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"helpdesk", "serve", "--addr", "127.0.0.1:0"},
-			func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, s.logs)
-	}()
-	var once sync.Once
-	code := -1
-	s.stop = func() int {
-		once.Do(func() {
-			cancel()
-			select {
-			case code = <-done:
-			case <-time.After(20 * time.Second):
-				t.Errorf("serve did not stop within 20s")
-			}
-		})
-		return code
-	}
-	t.Cleanup(func() { s.stop() })
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		for _, line := range strings.Split(s.logs.String(), "\n") {
-			var rec struct{ Msg, Addr string }
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" {
-				s.url = "http://" + rec.Addr
-				return s
-			}
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited with %d:\n%s", code, s.logs.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start:\n%s", s.logs.String())
-		}
-	}
-}
-
 // send posts b, signed, to the server's route for it; header holds extra header pairs. Like
 // Slack, it retries an event answered with 5xx (with X-Slack-Retry-Num), up to three times.
-func (s *slackServer) send(t testing.TB, b slackfake.Body, header ...string) int {
+func (s *testServer) send(t testing.TB, b slackfake.Body, header ...string) int {
 	t.Helper()
 	route := "/slack/events"
 	switch b.Kind {
@@ -219,7 +147,7 @@ func TestServeSlack(t *testing.T) {
 	t.Parallel()
 	fake := slackfake.New(slackTestToken)
 	defer fake.Close()
-	srv := startSlackServe(t, slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db")))
+	srv := startServe(t, slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db")))
 
 	// A direct message: the first message of the answer has the first-aid steps and a number to call.
 	dm := slackfake.IM("Ev0001", "U0A1", "ランサムウェアに感染したかも")
@@ -296,8 +224,13 @@ func TestServeSlack(t *testing.T) {
 
 	// A wrongly signed event changes nothing.
 	req, _ := slackfake.NewRequest(context.Background(), srv.url+"/slack/events", "wrong-secret", slackfake.IM("Ev0004", "U0A5", "x"))
-	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("wrongly signed event: %v %v", res.StatusCode, err)
+	if res, err := http.DefaultClient.Do(req); err != nil {
+		t.Errorf("wrongly signed event: %v", err)
+	} else if res.Body.Close(); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrongly signed event answered %d, want 401", res.StatusCode)
+	}
+	if got := metric(t, srv.url, "helpdesk_rejected_requests_total"); got != 1 {
+		t.Errorf("helpdesk_rejected_requests_total = %v, want the 1 wrongly signed event", got)
 	}
 
 	if code := srv.stop(); code != 0 {
@@ -324,7 +257,7 @@ func TestServeSlackStaff(t *testing.T) {
 	t.Parallel()
 	fake := slackfake.New(slackTestToken)
 	defer fake.Close()
-	srv := startSlackServe(t, slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db"), "HELPDESK_STAFF_CHANNEL", slackStaff))
+	srv := startServe(t, slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db"), "HELPDESK_STAFF_CHANNEL", slackStaff))
 
 	if code := srv.send(t, slackfake.IM("Ev1001", "U0B1", "担当者と話したい")); code != http.StatusOK {
 		t.Fatalf("message.im answered %d", code)
@@ -410,7 +343,7 @@ func TestServeSlackSocketMode(t *testing.T) {
 	defer fake.Close()
 	vars := slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db"), "SLACK_APP_TOKEN", slackTestApp)
 	delete(vars, "SLACK_SIGNING_SECRET")
-	srv := startSlackServe(t, vars)
+	srv := startServe(t, vars)
 	if code := srv.send(t, slackfake.IM("Ev2000", "U0C1", "x")); code != http.StatusNotFound {
 		t.Errorf("POST /slack/events in Socket Mode = %d, want 404", code)
 	}

@@ -20,7 +20,7 @@ func TestShutdownFlushesTheOutbox(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "h.db")
 	vars := lineVars(fake, db)
 	vars["HELPDESK_USER_RATE"] = "off"
-	srv := startSlackServe(t, vars)
+	srv := startServe(t, vars)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
