@@ -45,34 +45,41 @@ func scriptedDatabase(t *testing.T) string {
 	}
 	for i, day := range days {
 		opened, _ := time.Parse(time.RFC3339, day)
-		now := opened
-		engine, err := dialog.Open(db, lib, slog.New(slog.NewTextHandler(io.Discard, nil)),
-			dialog.Options{Policy: dialog.Policy{Staffed: true}, Now: func() time.Time { return now }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
-		user := "staffed-" + day[8:10]
-		r, err := engine.Respond(ctx, dialog.Message{Channel: "line", UserID: user, Text: "ウイルスの件で担当者と話したい", Address: "a"})
-		if err != nil || r.Handoff == nil {
-			t.Fatalf("escalate: %v", err)
-		}
-		p, _ := engine.Pending(now, 10, nil)
-		for _, d := range p {
-			ref := ""
-			if d.Kind == dialog.KindStaff {
-				ref = "C/" + r.Handoff.CaseID
-			}
-			engine.Delivered(d.ID, ref)
-		}
-		now = opened.Add(time.Duration(i+1) * time.Hour)
-		engine.Staff(ctx, dialog.StaffEvent{Thread: "C/" + r.Handoff.CaseID, Staff: "<@S>", Action: dialog.StaffMessage, Text: "ウイルス対策ソフトでスキャンしてください"})
-		if _, err := engine.Staff(ctx, dialog.StaffEvent{Thread: "C/" + r.Handoff.CaseID, Staff: "<@S>", Action: dialog.StaffResolve, Text: "スキャンと隔離を案内", Topic: "malware"}); err != nil {
-			t.Fatal(err)
-		}
-		engine.Close()
+		addResolvedCase(t, db, lib, "staffed-"+day[8:10], opened, time.Duration(i+1)*time.Hour, "スキャンと隔離を案内")
 	}
 	return db
+}
+
+// addResolvedCase has user ask for a person at opened, posts the case, and has staff answer and
+// resolve it as malware with note after took.
+func addResolvedCase(t *testing.T, db string, lib *knowledge.Library, user string, opened time.Time, took time.Duration, note string) {
+	t.Helper()
+	now := opened
+	engine, err := dialog.Open(db, lib, slog.New(slog.DiscardHandler),
+		dialog.Options{Policy: dialog.Policy{Staffed: true}, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engine.Close()
+	ctx := context.Background()
+	r, err := engine.Respond(ctx, dialog.Message{Channel: "line", UserID: user, Text: "ウイルスの件で担当者と話したい", Address: "a"})
+	if err != nil || r.Handoff == nil {
+		t.Fatalf("escalate: %v", err)
+	}
+	thread := "C/" + r.Handoff.CaseID
+	p, _ := engine.Pending(now, 10, nil)
+	for _, d := range p {
+		ref := ""
+		if d.Kind == dialog.KindStaff {
+			ref = thread
+		}
+		engine.Delivered(d.ID, ref)
+	}
+	now = opened.Add(took)
+	engine.Staff(ctx, dialog.StaffEvent{Thread: thread, Staff: "<@S>", Action: dialog.StaffMessage, Text: "ウイルス対策ソフトでスキャンしてください"})
+	if _, err := engine.Staff(ctx, dialog.StaffEvent{Thread: thread, Staff: "<@S>", Action: dialog.StaffResolve, Text: note, Topic: "malware"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestStatsAndReport(t *testing.T) {
@@ -217,30 +224,7 @@ func TestAdminCommandsAskARunningServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	opened, _ := time.Parse(time.RFC3339, "2026-11-25T06:30:00+09:00")
-	now := opened
-	engine, err := dialog.Open(db, lib, slog.New(slog.DiscardHandler),
-		dialog.Options{Policy: dialog.Policy{Staffed: true}, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	r, err := engine.Respond(ctx, dialog.Message{Channel: "line", UserID: "early-riser", Text: "ウイルスの件で担当者と話したい", Address: "a"})
-	if err != nil || r.Handoff == nil {
-		t.Fatalf("escalate: %v", err)
-	}
-	p, _ := engine.Pending(now, 10, nil)
-	for _, d := range p {
-		ref := ""
-		if d.Kind == dialog.KindStaff {
-			ref = "C/" + r.Handoff.CaseID
-		}
-		engine.Delivered(d.ID, ref)
-	}
-	now = opened.Add(30 * time.Minute) // resolved 07:00 in Tokyo
-	if _, err := engine.Staff(ctx, dialog.StaffEvent{Thread: "C/" + r.Handoff.CaseID, Staff: "<@S>", Action: dialog.StaffResolve, Text: "案内済み", Topic: "malware"}); err != nil {
-		t.Fatal(err)
-	}
-	engine.Close()
+	addResolvedCase(t, db, lib, "early-riser", opened, 30*time.Minute, "案内済み") // resolved 07:00 in Tokyo
 
 	local := map[string]string{"HELPDESK_DB": db}
 	wantStats := runCmd(t, local, "", "stats", "--json", "--since", "2026-11-16")
