@@ -12,7 +12,7 @@ import (
 // becomes a non-nil error holding a nil *sendError (which the sender would retry, posting the
 // reply again).
 func TestPostSucceedsWithANilError(t *testing.T) {
-	const token = "xoxb-test-token"
+	const token = "fake-bot-token-deliver"
 	fake := slackfake.New(token)
 	t.Cleanup(fake.Close)
 	d := &Deliverer{api: slackapi.New(token, slackapi.OptionAPIURL(fake.APIURL())), pace: newPacer(0)}

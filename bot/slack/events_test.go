@@ -22,7 +22,7 @@ import (
 
 const (
 	secret = "8f742231b10e8888abcd99yyyzzz85a5"
-	token  = "xoxb-test-token"
+	token  = "fake-bot-token-events"
 	staffC = "C0STAFF"
 )
 

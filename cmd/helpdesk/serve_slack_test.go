@@ -26,7 +26,7 @@ import (
 )
 
 const (
-	slackTestToken  = "xoxb-e2e-bot-token"
+	slackTestToken  = "fake-bot-token-e2e"
 	slackTestSecret = "e2e-signing-secret-0123456789ab"
 	slackTestApp    = "xapp-1-A0HELPDESK-e2e"
 	slackStaff      = "C0STAFF001"
