@@ -1,7 +1,9 @@
 package dialog
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -25,7 +27,8 @@ type Options struct {
 
 // Engine runs conversations on the knowledge a Library serves and keeps them in a bbolt file.
 // It is safe for concurrent use; two messages of one conversation are decided one after the
-// other, never interleaved, because each step is one write transaction.
+// other, never interleaved: a step is stored only in a write transaction that finds the
+// conversation as the step found it (Respond).
 type Engine struct {
 	lib    *knowledge.Library
 	store  *store
@@ -34,6 +37,8 @@ type Engine struct {
 	now    func() time.Time
 
 	limiter *limiter
+
+	afterEarly func() // tests: runs between the early decision and the write transaction
 }
 
 // Open opens the conversation database at path (creating it if needed) and returns an engine
@@ -66,6 +71,13 @@ func (e *Engine) Knowledge() *knowledge.Base { return e.lib.Base() }
 // decides, saves the conversation, opens a case when the step asks for one, and, when m has an
 // Address, queues the reply in the outbox for the sender. It returns only after the commit, so
 // an adapter that acknowledges the platform afterwards never loses an acknowledged message.
+//
+// Deciding (search, rendering, encoding) is the expensive part, and bbolt runs one write
+// transaction at a time, so Respond first decides from a read-only snapshot, concurrently with
+// other calls, and the write transaction only checks that the conversation is still the one
+// the decision was made from before storing it. When it is not (another message of the same
+// conversation, or staff, changed it in between) or when the step needs the database (opening
+// a case, relaying to staff), the decision is made again inside the transaction, as before.
 func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 	if err := ctx.Err(); err != nil {
 		return Reply{}, err
@@ -77,6 +89,16 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 		at = now
 	}
 	key := convKey(m.Channel, m.UserID)
+	pre, err := e.decideEarly(kb, m, key, at, now)
+	if err != nil {
+		return Reply{}, fmt.Errorf("respond: %w", err)
+	}
+	if pre.duplicate {
+		return Reply{Duplicate: true}, nil
+	}
+	if e.afterEarly != nil {
+		e.afterEarly()
+	}
 	// The rate limit is decided inside the transaction, after the duplicate check, so a
 	// redelivered event takes no token. A batch may run the function again: the decision is
 	// taken on the first run and kept, so one message takes one token.
@@ -93,18 +115,18 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 		switch {
 		case !ok && notify:
 			m.Event = EventRateLimited
+			pre.step = nil // decided for the text, not for the notice
 		case !ok:
 			dropped = true
 		}
 	}
 	var (
 		reply    Reply
-		fx       effects
 		duration time.Duration
 	)
 	start := time.Now()
-	err := e.store.batch(func(t storeTx) error {
-		reply, fx = Reply{}, effects{}
+	err = e.store.batch(func(t storeTx) error {
+		reply = Reply{}
 		if m.EventID != "" && t.seen(m.Channel, m.EventID) {
 			reply.Duplicate = true
 			return nil
@@ -117,66 +139,15 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 			}
 			return nil
 		}
-		conv := t.conversation(key)
-		if m.Person != "" && m.Person != m.UserID && !slices.Contains(conv.People, m.Person) {
-			conv.People = append(conv.People, m.Person)
-		}
-		d := newDecider(kb, e.policy, conv, now)
-		if err := safeStep(d, m); err != nil {
-			return err
-		}
-		reply, fx = d.reply, d.fx
-		if fx.handoff {
-			c, err := e.openCase(t, kb, m, conv, &reply, now)
-			if err != nil {
-				return err
-			}
-			if reply.Handoff != nil {
-				reply.Handoff.CaseID = c.ID
-			}
-		}
-		var err error
-		if fx.forget {
-			err = t.deleteConversation(key)
-		} else {
-			err = t.putConversation(key, conv)
-		}
-		if err != nil {
-			return err
-		}
-		if fx.unanswered != nil {
-			u := *fx.unanswered
-			u.Text, u.At = truncateRunes(u.Text, maxUnansweredText), now
-			if err := t.addUnanswered(&u); err != nil {
+		s := pre.step
+		if s == nil || !bytes.Equal(t.conversationBytes(key), pre.stored) {
+			var err error
+			if s, err = e.decideIn(t, kb, m, key, at, now); err != nil {
 				return err
 			}
 		}
-		day := now.In(knowledge.Tokyo).Format(time.DateOnly)
-		for _, name := range fx.counts {
-			if err := t.count(day, fx.topic, name); err != nil {
-				return err
-			}
-		}
-		if fx.relay != "" {
-			if err := e.relayToStaff(t, kb, conv, fx.relay, m, now); err != nil {
-				return err
-			}
-		}
-		if fx.leaveCase != "" {
-			if err := e.leaveCase(t, kb, fx.leaveCase, now); err != nil {
-				return err
-			}
-		}
-		if m.Address != "" && (len(reply.Blocks) > 0 || reply.Leave) {
-			if err := t.enqueue(&Delivery{Channel: m.Channel, Address: m.Address, Recipient: string(key),
-				Kind: KindReply, Reply: reply, Created: now, Event: at, Key: newKey()}); err != nil {
-				return err
-			}
-		}
-		if m.EventID != "" {
-			return t.markSeen(m.Channel, m.EventID, now)
-		}
-		return nil
+		reply = s.reply
+		return e.save(t, key, s, m, now)
 	})
 	duration = time.Since(start)
 	if err != nil {
@@ -186,6 +157,145 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 		e.logger.Debug("responded", "channel", m.Channel, "outcome", string(reply.Outcome), "topic", reply.Topic, "dur", duration)
 	}
 	return reply, nil
+}
+
+// decided is the outcome of one step, ready to be stored.
+type decided struct {
+	reply    Reply
+	fx       effects
+	conv     *Conversation // stored unless fx.forget
+	convJSON []byte        // conv encoded; nil: encoded when stored
+	send     *Delivery     // the reply for the outbox; nil: nothing to send
+	sendJSON []byte        // send encoded by encodeUnnumbered; nil: encoded when stored
+}
+
+// early is what Respond learns before its write transaction.
+type early struct {
+	duplicate bool     // the event was committed before
+	stored    []byte   // the stored conversation the step was decided from (nil: none)
+	step      *decided // nil: decide inside the transaction
+}
+
+// decideEarly decides m from a read-only snapshot. Steps that need the database (a case to
+// open, a text to relay, a case to leave) and steps that fail are left to the transaction,
+// which then decides again and reports the failure.
+func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now time.Time) (early, error) {
+	var pre early
+	err := e.store.view(func(t storeTx) error {
+		if m.EventID != "" && t.seen(m.Channel, m.EventID) {
+			pre.duplicate = true
+			return nil
+		}
+		pre.stored = bytes.Clone(t.conversationBytes(key))
+		return nil
+	})
+	if err != nil || pre.duplicate {
+		return pre, err
+	}
+	s, err := e.decide(kb, m, decodeConversation(pre.stored), now)
+	if err != nil || s.fx.handoff || s.fx.relay != "" || s.fx.leaveCase != "" {
+		return pre, nil
+	}
+	s.queue(m, key, at, now)
+	if s.convJSON, err = json.Marshal(s.conv); err != nil {
+		return pre, nil
+	}
+	if s.send != nil {
+		if s.sendJSON, err = encodeUnnumbered(s.send); err != nil {
+			return pre, nil
+		}
+	}
+	pre.step = s
+	return pre, nil
+}
+
+// decideIn decides m inside the write transaction t, with the effects that need the database.
+// They run before the conversation is stored, since they may change it.
+func (e *Engine) decideIn(t storeTx, kb *knowledge.Base, m Message, key []byte, at, now time.Time) (*decided, error) {
+	s, err := e.decide(kb, m, t.conversation(key), now)
+	if err != nil {
+		return nil, err
+	}
+	if s.fx.handoff {
+		c, err := e.openCase(t, kb, m, s.conv, &s.reply, now)
+		if err != nil {
+			return nil, err
+		}
+		if s.reply.Handoff != nil {
+			s.reply.Handoff.CaseID = c.ID
+		}
+	}
+	if s.fx.relay != "" {
+		if err := e.relayToStaff(t, kb, s.conv, s.fx.relay, m, now); err != nil {
+			return nil, err
+		}
+	}
+	if s.fx.leaveCase != "" {
+		if err := e.leaveCase(t, kb, s.fx.leaveCase, now); err != nil {
+			return nil, err
+		}
+	}
+	s.queue(m, key, at, now)
+	return s, nil
+}
+
+// decide runs one step of conv.
+func (e *Engine) decide(kb *knowledge.Base, m Message, conv *Conversation, now time.Time) (*decided, error) {
+	if m.Person != "" && m.Person != m.UserID && !slices.Contains(conv.People, m.Person) {
+		conv.People = append(conv.People, m.Person)
+	}
+	d := newDecider(kb, e.policy, conv, now)
+	if err := safeStep(d, m); err != nil {
+		return nil, err
+	}
+	return &decided{reply: d.reply, fx: d.fx, conv: conv}, nil
+}
+
+// queue prepares the outbox entry of the reply, when there is something to send and somewhere
+// to send it.
+func (s *decided) queue(m Message, key []byte, at, now time.Time) {
+	if m.Address != "" && (len(s.reply.Blocks) > 0 || s.reply.Leave) {
+		s.send = &Delivery{Channel: m.Channel, Address: m.Address, Recipient: string(key),
+			Kind: KindReply, Reply: s.reply, Created: now, Event: at, Key: newKey()}
+	}
+}
+
+// save writes the step s of conversation key and marks m's event seen.
+func (e *Engine) save(t storeTx, key []byte, s *decided, m Message, now time.Time) error {
+	var err error
+	switch {
+	case s.fx.forget:
+		err = t.deleteConversation(key)
+	case s.convJSON != nil:
+		err = t.putConversationJSON(key, s.convJSON)
+	default:
+		err = t.putConversation(key, s.conv)
+	}
+	if err != nil {
+		return err
+	}
+	if s.fx.unanswered != nil {
+		u := *s.fx.unanswered
+		u.Text, u.At = truncateRunes(u.Text, maxUnansweredText), now
+		if err := t.addUnanswered(&u); err != nil {
+			return err
+		}
+	}
+	day := now.In(knowledge.Tokyo).Format(time.DateOnly)
+	for _, name := range s.fx.counts {
+		if err := t.count(day, s.fx.topic, name); err != nil {
+			return err
+		}
+	}
+	if s.send != nil {
+		if err := t.enqueueEncoded(s.send, s.sendJSON); err != nil {
+			return err
+		}
+	}
+	if m.EventID != "" {
+		return t.markSeen(m.Channel, m.EventID, now)
+	}
+	return nil
 }
 
 // safeStep runs one decision and turns a panic (a bug) into an error, so one broken

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -896,5 +897,41 @@ func TestFloodFromOneUserAtOnce(t *testing.T) {
 	r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", silent), Text: "ウイルス", Address: "a"})
 	if err != nil || !r.Duplicate {
 		t.Errorf("redelivery of a dropped message: duplicate=%v, %v; want a duplicate", r.Duplicate, err)
+	}
+}
+
+// A message decided from a snapshot is decided again when another message of the conversation
+// was stored in between: both steps count, in the order they were stored.
+func TestDecisionTakenAgainWhenTheConversationChangedMeanwhile(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	var meanwhile atomic.Bool
+	dialog.SetAfterEarly(te.Engine, func() {
+		if meanwhile.CompareAndSwap(false, true) {
+			if _, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: "second", Text: "ウイルス", Address: "a"}); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	if _, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: "first", Text: "ウイルス", Address: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := te.Pending(te.clock.Now(), 10, nil)
+	if err != nil || len(p) != 1 {
+		t.Fatalf("Pending: %d entries, %v", len(p), err)
+	}
+	var steps []string
+	for len(p) == 1 {
+		for _, c := range p[0].Reply.Choices {
+			if rest, ok := strings.CutPrefix(c.ID, "o:"); ok {
+				step, _, _ := strings.Cut(rest, ":")
+				steps = append(steps, step)
+				break
+			}
+		}
+		te.Delivered(p[0].ID, "")
+		p, _ = te.Pending(te.clock.Now(), 10, nil)
+	}
+	if strings.Join(steps, ",") != "1,2" {
+		t.Errorf("steps of the replies in queue order: %v, want [1 2] (the first message decided from a stale conversation?)", steps)
 	}
 }

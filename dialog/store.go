@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -176,11 +177,21 @@ func (e *keepError) Unwrap() error { return e.err }
 
 func convKey(channel, user string) []byte { return []byte(channel + "/" + user) }
 
-// conversation returns the stored conversation, or a new one. An unreadable or future
-// conversation restarts rather than failing every message, so there is no error.
+// conversation returns the stored conversation, or a new one.
 func (t storeTx) conversation(key []byte) *Conversation {
+	return decodeConversation(t.conversationBytes(key))
+}
+
+// conversationBytes returns the stored conversation as it is on disk (nil: none), valid only
+// during the transaction.
+func (t storeTx) conversationBytes(key []byte) []byte {
+	return t.tx.Bucket(bucketConversations).Get(key)
+}
+
+// decodeConversation reads a stored conversation (nil: none, a new one). An unreadable or future
+// conversation restarts rather than failing every message, so there is no error.
+func decodeConversation(v []byte) *Conversation {
 	c := &Conversation{}
-	v := t.tx.Bucket(bucketConversations).Get(key)
 	if v == nil {
 		return c
 	}
@@ -195,6 +206,11 @@ func (t storeTx) putConversation(key []byte, c *Conversation) error {
 	if err != nil {
 		return err
 	}
+	return t.putConversationJSON(key, v)
+}
+
+// putConversationJSON stores a conversation encoded before the transaction.
+func (t storeTx) putConversationJSON(key, v []byte) error {
 	return t.tx.Bucket(bucketConversations).Put(key, v)
 }
 
@@ -245,15 +261,20 @@ func staffRecipient(caseID string) string { return "staff/" + caseID }
 
 // enqueue adds d to the outbox. Once the transaction commits, the sender is woken: whoever
 // queues something never has to remember to.
-func (t storeTx) enqueue(d *Delivery) error {
+func (t storeTx) enqueue(d *Delivery) error { return t.enqueueEncoded(d, nil) }
+
+// enqueueEncoded is enqueue for a delivery encoded before the transaction by encodeUnnumbered
+// (v nil: encoded here). The outbox sequence, d's ID, is only known inside.
+func (t storeTx) enqueueEncoded(d *Delivery, v []byte) error {
 	b := t.tx.Bucket(bucketOutbox)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
 	}
 	d.ID = seq
-	v, err := json.Marshal(d)
-	if err != nil {
+	if v != nil {
+		v = numbered(v, seq)
+	} else if v, err = json.Marshal(d); err != nil {
 		return err
 	}
 	t.tx.OnCommit(func() {
@@ -261,6 +282,32 @@ func (t storeTx) enqueue(d *Delivery) error {
 		t.s.wake()
 	})
 	return b.Put(u64(seq), v)
+}
+
+// unnumberedPrefix starts every encoded Delivery whose ID is still 0: ID is its first field.
+var unnumberedPrefix = []byte(`{"id":0,`)
+
+// encodeUnnumbered encodes a new delivery (ID 0) so that numbered can give it its ID without
+// encoding it again: the reply it carries is most of the work, and it can be done before the
+// write transaction, which bbolt runs one at a time.
+func encodeUnnumbered(d *Delivery) ([]byte, error) {
+	if d.ID != 0 {
+		return nil, fmt.Errorf("encode delivery: already numbered %d", d.ID)
+	}
+	v, err := json.Marshal(d)
+	if err == nil && !bytes.HasPrefix(v, unnumberedPrefix) {
+		err = fmt.Errorf("encode delivery: does not start with %s", unnumberedPrefix)
+	}
+	return v, err
+}
+
+// numbered returns v, from encodeUnnumbered, with the ID id.
+func numbered(v []byte, id uint64) []byte {
+	rest := v[len(unnumberedPrefix)-1:] // from the comma on
+	out := make([]byte, 0, len(v)+20)
+	out = append(out, unnumberedPrefix[:len(unnumberedPrefix)-2]...)
+	out = strconv.AppendUint(out, id, 10)
+	return append(out, rest...)
 }
 
 func (t storeTx) delivery(id uint64) (*Delivery, error) {
