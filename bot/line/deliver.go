@@ -32,6 +32,7 @@ type Deliverer struct {
 	now     func() time.Time
 	started time.Time // entries older than this may have been tried by a previous process
 	waiting waiting   // loading animations to cancel when a user's reply goes out
+	renders *renderCache
 }
 
 // NewDeliverer returns a deliverer calling api.
@@ -40,7 +41,8 @@ func NewDeliverer(logger *slog.Logger, api API) (*Deliverer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Deliverer{api: e, logger: logger.With("channel", "line"), now: time.Now, started: time.Now()}, nil
+	return &Deliverer{api: e, logger: logger.With("channel", "line"), now: time.Now, started: time.Now(),
+		renders: newRenderCache()}, nil
 }
 
 // Deliver sends one outbox entry: its reply as LINE messages, at most five per request, then,
@@ -55,7 +57,7 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 		return "", &sendError{op: "deliver", err: err, permanent: true, progress: del.Progress}
 	}
 	d.waiting.sending(addr.User)
-	requests, err := render(del.Reply)
+	requests, err := d.renders.render(del.Reply)
 	if err != nil {
 		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
 	}
