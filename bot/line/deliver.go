@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/replycache"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
@@ -32,7 +33,8 @@ type Deliverer struct {
 	now     func() time.Time
 	started time.Time // entries older than this may have been tried by a previous process
 	waiting waiting   // loading animations to cancel when a user's reply goes out
-	renders *renderCache
+	// renders keeps recent replies rendered and encoded
+	renders *replycache.Cache[[][]messaging_api.MessageInterface]
 }
 
 // NewDeliverer returns a deliverer calling api.
@@ -57,7 +59,7 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 		return "", &sendError{op: "deliver", err: err, permanent: true, progress: del.Progress}
 	}
 	d.waiting.sending(addr.User)
-	requests, err := d.renders.render(del.Reply)
+	requests, err := d.renders.Get(del.Reply, renderEncoded)
 	if err != nil {
 		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
 	}

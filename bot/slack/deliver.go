@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/replycache"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	slackapi "github.com/slack-go/slack"
 )
@@ -20,6 +21,8 @@ type Deliverer struct {
 	logger *slog.Logger
 	pace   *pacer
 	dms    sync.Map // user id → id of the direct message channel with the bot
+	// renders keeps recent user replies rendered and encoded
+	renders *replycache.Cache[[]message]
 }
 
 // Deliver posts one entry's reply where its address says: into a channel or a thread, or into
@@ -37,7 +40,11 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 			return "", classify("conversations.open", err, del.Progress)
 		}
 	}
-	_, err = d.post(ctx, channel, addr.thread, render(del.Reply, renderOptions{}), del.Progress)
+	msgs, err := d.renders.Get(del.Reply, renderReply)
+	if err != nil {
+		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
+	}
+	_, err = d.post(ctx, channel, addr.thread, msgs, del.Progress)
 	return "", err
 }
 
