@@ -122,11 +122,12 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 	}
 	var (
 		reply    Reply
+		stored   *decided // the step stored
 		duration time.Duration
 	)
 	start := time.Now()
 	err = e.store.batch(func(t storeTx) error {
-		reply = Reply{}
+		reply, stored = Reply{}, nil
 		if m.EventID != "" && t.seen(m.Channel, m.EventID) {
 			reply.Duplicate = true
 			return nil
@@ -146,12 +147,19 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 				return err
 			}
 		}
-		reply = s.reply
+		reply, stored = s.reply, s
 		return e.save(t, key, s, m, now)
 	})
 	duration = time.Since(start)
 	if err != nil {
 		return Reply{}, fmt.Errorf("respond: %w", err)
+	}
+	switch {
+	case stored == nil: // a duplicate, or dropped by the rate limit: the conversation is as it was
+	case stored.convJSON != nil && !stored.fx.forget:
+		e.store.convs.put(key, stored.convJSON, stored.conv)
+	default: // decided in the transaction: the cached copy, if any, is stale
+		e.store.convs.drop(string(key))
 	}
 	if !reply.Duplicate {
 		e.logger.Debug("responded", "channel", m.Channel, "outcome", string(reply.Outcome), "topic", reply.Topic, "dur", duration)
@@ -192,7 +200,11 @@ func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now 
 	if err != nil || pre.duplicate {
 		return pre, err
 	}
-	s, err := e.decide(kb, m, decodeConversation(pre.stored), now)
+	conv := e.store.convs.get(key, pre.stored)
+	if conv == nil {
+		conv = decodeConversation(pre.stored)
+	}
+	s, err := e.decide(kb, m, conv, now)
 	if err != nil || s.fx.handoff || s.fx.relay != "" || s.fx.leaveCase != "" {
 		return pre, nil
 	}

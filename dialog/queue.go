@@ -28,6 +28,7 @@ type queueIndex struct {
 	// back, so committed ids have no gaps and entries above the first missing one wait.
 	visible uint64
 	ahead   map[uint64]bool // ids put above visible+1
+	blocked map[string]bool // pick's scratch: recipients with an earlier entry
 }
 
 type queued struct {
@@ -135,7 +136,11 @@ func (q *queueIndex) remove(id uint64) {
 func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []picked {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	blocked := map[string]bool{}
+	if q.blocked == nil {
+		q.blocked = map[string]bool{}
+	}
+	blocked := q.blocked
+	defer clear(blocked)
 	var out []picked
 	for _, id := range q.order {
 		if id > q.visible {

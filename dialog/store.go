@@ -64,6 +64,7 @@ type store struct {
 	writers atomic.Int32  // write transactions wanted right now
 	queue   *queueIndex   // the outbox's order and due times, in memory
 	notify  chan struct{} // signalled after a commit that queued a delivery (Engine.Wake)
+	convs   *convCache    // recently stored conversations, decoded
 }
 
 // openStore opens (or creates) the bbolt file. A file locked by another process fails after
@@ -84,7 +85,7 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 	// Batch merges concurrent steps into one commit; a short delay keeps a lone message fast
 	// (bbolt's default waits 10 ms for company).
 	db.MaxBatchDelay = 2 * time.Millisecond
-	s := &store{db: db, notify: make(chan struct{}, 1)}
+	s := &store{db: db, notify: make(chan struct{}, 1), convs: newConvCache()}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -215,7 +216,14 @@ func (t storeTx) putConversationJSON(key, v []byte) error {
 }
 
 func (t storeTx) deleteConversation(key []byte) error {
+	t.forgetDecoded(string(key))
 	return t.tx.Bucket(bucketConversations).Delete(key)
+}
+
+// forgetDecoded drops the decoded copies of conversations this transaction deletes, once it
+// commits: erased or expired, nothing of them stays in memory.
+func (t storeTx) forgetDecoded(keys ...string) {
+	t.tx.OnCommit(func() { t.s.convs.drop(keys...) })
 }
 
 // seen reports whether an event was handled before.
@@ -497,6 +505,7 @@ func (t storeTx) deleteConversationsOf(channel, user string) ([]string, error) {
 		kc, ku := splitConvKey(k)
 		if owns(kc, ku, c.People, channel, user) {
 			keys = append(keys, string(k))
+			t.forgetDecoded(string(k))
 			return true
 		}
 		return false
@@ -602,6 +611,7 @@ func (t storeTx) purgeConversation(k, v []byte, cutoff time.Time) (bool, error) 
 	if json.Unmarshal(v, &c) == nil && (!c.Updated.Before(cutoff) || c.Mode == modeHandoff) {
 		return false, nil
 	}
+	t.forgetDecoded(string(k))
 	return true, t.tx.Bucket(bucketConversations).Delete(k)
 }
 

@@ -1,0 +1,96 @@
+package dialog
+
+import (
+	"hash/maphash"
+	"maps"
+	"slices"
+	"sync"
+)
+
+// convCacheSize bounds the conversations kept decoded: more than a small company has going at
+// once, a few kilobytes each.
+const convCacheSize = 1024
+
+// convCache keeps the conversations Respond stored last, decoded, so that the next message of a
+// conversation does not decode it again (with its recent turns, a few kilobytes of JSON: as much
+// work as deciding). An entry is used only when the conversation stored now hashes to what the
+// entry was stored as, so whatever else changed it (staff, another process's restore) makes
+// Respond decode it; an erased or expired conversation leaves the cache with its commit. Entries
+// are never changed: get hands out a deep copy. It is safe for concurrent use.
+type convCache struct {
+	seed    maphash.Seed
+	mu      sync.Mutex
+	entries map[string]convEntry
+}
+
+type convEntry struct {
+	sum  uint64 // of the stored JSON
+	size int
+	conv *Conversation
+}
+
+func newConvCache() *convCache {
+	return &convCache{seed: maphash.MakeSeed(), entries: map[string]convEntry{}}
+}
+
+// get returns a copy of the conversation stored under key as stored, or nil when the cache does
+// not have that very conversation.
+func (c *convCache) get(key, stored []byte) *Conversation {
+	if stored == nil {
+		return nil
+	}
+	c.mu.Lock()
+	e, ok := c.entries[string(key)]
+	c.mu.Unlock()
+	if !ok || e.size != len(stored) || e.sum != maphash.Bytes(c.seed, stored) {
+		return nil
+	}
+	return e.conv.clone()
+}
+
+// put records that conv was stored under key as stored. conv must not change afterwards.
+func (c *convCache) put(key, stored []byte, conv *Conversation) {
+	e := convEntry{sum: maphash.Bytes(c.seed, stored), size: len(stored), conv: conv}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[string(key)]; !ok && len(c.entries) >= convCacheSize {
+		for k := range c.entries { // any one: the map's order is random enough
+			delete(c.entries, k)
+			break
+		}
+	}
+	c.entries[string(key)] = e
+}
+
+// drop forgets the conversations of keys.
+func (c *convCache) drop(keys ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, k := range keys {
+		delete(c.entries, k)
+	}
+}
+
+// clone returns a deep copy of c: nothing the copy's owner changes shows in c.
+func (c *Conversation) clone() *Conversation {
+	cp := *c
+	cp.Intake = c.Intake.clone()
+	cp.Choices = slices.Clone(c.Choices)
+	cp.Back = slices.Clone(c.Back)
+	for i := range cp.Back {
+		cp.Back[i].Intake = cp.Back[i].Intake.clone()
+	}
+	cp.Turns = slices.Clone(c.Turns)
+	cp.People = slices.Clone(c.People)
+	return &cp
+}
+
+func (s *IntakeState) clone() *IntakeState {
+	if s == nil {
+		return nil
+	}
+	cp := *s
+	cp.Answers = maps.Clone(s.Answers)
+	cp.Picked = slices.Clone(s.Picked)
+	return &cp
+}

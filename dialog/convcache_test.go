@@ -1,0 +1,139 @@
+package dialog
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+func fullConversation() *Conversation {
+	in := func() *IntakeState {
+		return &IntakeState{Full: true, Current: "q", Detail: true, Answers: map[string]string{"q": "a"}, Picked: []string{"p"}}
+	}
+	return &Conversation{Schema: 1, Step: 3, Mode: modeIntake, Topic: "t", Question: "q", Intake: in(),
+		Choices: []Choice{{ID: "c", Label: "l"}}, Back: []Snapshot{{Mode: modeQuestion, Topic: "t", Question: "q", Intake: in()}},
+		Turns: []Turn{{From: "user", Text: "x", At: time.Unix(1, 0)}}, CaseID: "2026-0001", Relayed: 1, People: []string{"U1"},
+		Updated: time.Unix(2, 0)}
+}
+
+// nonZero fails for every field of v (a struct, followed through pointers, slices and maps)
+// left at its zero value: a field added to Conversation must be filled here, and so be checked.
+func nonZero(t *testing.T, path string, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			t.Errorf("%s is nil", path)
+			return
+		}
+		nonZero(t, path, v.Elem())
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			if v.IsZero() {
+				t.Errorf("%s is zero", path)
+			}
+			return
+		}
+		for i := range v.NumField() {
+			nonZero(t, path+"."+v.Type().Field(i).Name, v.Field(i))
+		}
+	case reflect.Slice, reflect.Map:
+		if v.Len() == 0 {
+			t.Errorf("%s is empty", path)
+		}
+		if v.Kind() == reflect.Slice {
+			for i := range v.Len() {
+				nonZero(t, path+"[]", v.Index(i))
+			}
+		}
+	default:
+		if v.IsZero() {
+			t.Errorf("%s is zero", path)
+		}
+	}
+}
+
+// clone copies everything, and what the copy's owner changes stays out of the original.
+func TestConversationCloneSharesNothing(t *testing.T) {
+	orig := fullConversation()
+	nonZero(t, "Conversation", reflect.ValueOf(orig))
+	cp := orig.clone()
+	if !reflect.DeepEqual(cp, orig) {
+		t.Fatalf("clone differs:\n%+v\n%+v", cp, orig)
+	}
+	cp.Intake.Answers["q"], cp.Intake.Picked[0] = "changed", "changed"
+	cp.Choices[0].ID, cp.Back[0].Topic, cp.Back[0].Intake.Answers["q"], cp.Back[0].Intake.Picked[0] = "changed", "changed", "changed", "changed"
+	cp.Turns[0].Text, cp.People[0] = "changed", "changed"
+	if !reflect.DeepEqual(orig, fullConversation()) {
+		t.Errorf("changing the clone changed the original: %+v", orig)
+	}
+}
+
+func cacheTestEngine(t *testing.T) *Engine {
+	t.Helper()
+	lib, err := knowledge.LibraryOf(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Open(filepath.Join(t.TempDir(), "helpdesk.db"), lib, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// A conversation changed behind Respond's back (here, by a direct write) is decoded again,
+// not taken from the cache; an erased one leaves the cache.
+func TestConvCacheFollowsTheDatabase(t *testing.T) {
+	e := cacheTestEngine(t)
+	say := func(id string) Reply {
+		t.Helper()
+		r, err := e.Respond(context.Background(), Message{Channel: "line", UserID: "u", EventID: id, Text: "ウイルス", Address: "a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	step := func(r Reply) string {
+		for _, c := range r.Choices {
+			if rest, ok := strings.CutPrefix(c.ID, "o:"); ok {
+				s, _, _ := strings.Cut(rest, ":")
+				return s
+			}
+		}
+		return ""
+	}
+	key := convKey("line", "u")
+	say("1")
+	if _, ok := e.store.convs.entries[string(key)]; !ok {
+		t.Fatal("the stored conversation is not in the cache")
+	}
+	if got := step(say("2")); got != "2" {
+		t.Fatalf("second reply carries step %q, want 2", got)
+	}
+	err := e.store.update(func(tx storeTx) error {
+		c := tx.conversation(key)
+		c.Step = 40
+		return tx.putConversation(key, c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := step(say("3")); got != "41" {
+		t.Errorf("after the conversation changed in the database, the reply carries step %q, want 41 (a stale cached copy?)", got)
+	}
+	if _, err := e.Forget("line", "u"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := e.store.convs.entries[string(key)]; ok {
+		t.Error("an erased conversation stayed in the cache")
+	}
+}
