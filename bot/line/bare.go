@@ -1,6 +1,7 @@
 package line
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -21,6 +22,33 @@ import (
 // what the SDK alone achieves on the same machine, without importing the SDK outside this
 // package.
 func BareHandler(secret, token, apiBase string, client *http.Client) http.Handler {
+	return bareHandler(secret, token, apiBase, client, nil)
+}
+
+// BareReply is a reply the bot sent, as BareReplayHandler sends it again.
+type BareReply struct {
+	msgs []messaging_api.MessageInterface
+}
+
+// NewBareReply takes the messages of a reply request as LINE received them.
+func NewBareReply(messages []json.RawMessage) BareReply {
+	r := BareReply{}
+	for _, m := range messages {
+		r.msgs = append(r.msgs, encodedMessage{typ: "recorded", json: m})
+	}
+	return r
+}
+
+// BareReplayHandler is BareHandler answering each event with the next reply of next instead of
+// its own text: the same messages the bot sends, through the same SDK call, already encoded as
+// the bot's sender has them. It is the ceiling of a bot whose answers are real: what it costs to
+// receive the same events and send the same replies without state or decisions. An empty reply
+// from next falls back to the echo.
+func BareReplayHandler(secret, token, apiBase string, client *http.Client, next func() BareReply) http.Handler {
+	return bareHandler(secret, token, apiBase, client, next)
+}
+
+func bareHandler(secret, token, apiBase string, client *http.Client, next func() BareReply) http.Handler {
 	if client == nil {
 		client = newHTTPClient()
 	}
@@ -57,10 +85,16 @@ func BareHandler(secret, token, apiBase string, client *http.Client) http.Handle
 				}
 				replyToken, text = e.ReplyToken, e.Postback.Data
 			}
-			if replyToken != "" && text != "" {
-				api.ReplyMessage(&messaging_api.ReplyMessageRequest{ReplyToken: replyToken,
-					Messages: []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: text}}})
+			if replyToken == "" || text == "" {
+				continue
 			}
+			msgs := []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: text}}
+			if next != nil {
+				if reply := next(); len(reply.msgs) > 0 {
+					msgs = reply.msgs
+				}
+			}
+			api.ReplyMessage(&messaging_api.ReplyMessageRequest{ReplyToken: replyToken, Messages: msgs})
 		}
 		w.WriteHeader(http.StatusOK)
 	})

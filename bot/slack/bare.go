@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -25,6 +26,46 @@ import (
 // `helpdesk bench` can measure what the SDK alone achieves on the same machine, without importing
 // the SDK outside this package.
 func BareHandler(signingSecret, botToken, apiURL string, client *http.Client) http.Handler {
+	return bareHandler(signingSecret, botToken, apiURL, client, nil)
+}
+
+// BareReply is a post the bot made, as BareReplayHandler posts it again.
+type BareReply struct {
+	text   string
+	blocks []slackapi.Block
+}
+
+// NewBareReply takes a post as Slack received it: its notification text and its blocks (a JSON
+// array).
+func NewBareReply(text string, blocks json.RawMessage) (BareReply, error) {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(blocks, &raw); err != nil {
+		return BareReply{}, fmt.Errorf("blocks: %v", err)
+	}
+	r := BareReply{text: text}
+	for i, b := range raw {
+		var head struct {
+			Type    slackapi.MessageBlockType `json:"type"`
+			BlockID string                    `json:"block_id"`
+		}
+		if err := json.Unmarshal(b, &head); err != nil {
+			return BareReply{}, fmt.Errorf("block %d: %v", i, err)
+		}
+		r.blocks = append(r.blocks, encodedBlock{typ: head.Type, id: head.BlockID, json: b})
+	}
+	return r, nil
+}
+
+// BareReplayHandler is BareHandler answering each message or button press with the next post
+// of next instead of its own text: the same text and blocks the bot posts, through the same
+// SDK call, already encoded as the bot's sender has them. It is the ceiling of a bot whose
+// answers are real: what it costs to receive the same events and post the same replies without
+// state or decisions. An empty post from next falls back to the echo.
+func BareReplayHandler(signingSecret, botToken, apiURL string, client *http.Client, next func() BareReply) http.Handler {
+	return bareHandler(signingSecret, botToken, apiURL, client, next)
+}
+
+func bareHandler(signingSecret, botToken, apiURL string, client *http.Client, next func() BareReply) http.Handler {
 	if client == nil {
 		client = newHTTPClient()
 	}
@@ -55,7 +96,14 @@ func BareHandler(signingSecret, botToken, apiURL string, client *http.Client) ht
 		}
 		channel, text := bareMessage(body)
 		if channel != "" && text != "" {
-			if _, _, err := api.PostMessageContext(r.Context(), channel, slackapi.MsgOptionText(text, false)); err != nil {
+			opts := []slackapi.MsgOption{slackapi.MsgOptionText(text, false)}
+			if next != nil {
+				if reply := next(); reply.text != "" || len(reply.blocks) > 0 {
+					opts = []slackapi.MsgOption{slackapi.MsgOptionText(reply.text, false), slackapi.MsgOptionBlocks(reply.blocks...),
+						slackapi.MsgOptionDisableLinkUnfurl(), slackapi.MsgOptionDisableMediaUnfurl()}
+				}
+			}
+			if _, _, err := api.PostMessageContext(r.Context(), channel, opts...); err != nil {
 				http.Error(w, "post failed", http.StatusInternalServerError)
 				return
 			}

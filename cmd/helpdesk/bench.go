@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -67,7 +68,7 @@ func runBench(e *env, args []string) int {
 	redeliver := fs.Float64("redeliver", 0.1, "fraction of events also sent a second time as the platform's redelivery")
 	rate := fs.Float64("rate", 0, "events a second, open loop (latency at that rate); 0: as fast as the server answers, closed loop")
 	rounds := fs.Int("rounds", 1, "rounds; the report gives each round and the medians")
-	ceiling := fs.Bool("ceiling", false, "also run the bare SDK handlers under the same load, and print the ratios")
+	ceiling := fs.Bool("ceiling", false, "also run the bare SDK handlers under the same load (sending the server's replies, and echoing), and print the ratios")
 	reloads := fs.Int("reloads", 5, "knowledge reloads (POST /admin/reload) timed after each round's load")
 	asJSON := fs.Bool("json", false, "print the report as a JSON object")
 	process := fs.Bool("process", false, "run the server as a child process (this binary's serve) instead of in this process, so that its memory is measured alone; --cpuprofile then leaves it out")
@@ -193,6 +194,11 @@ type channelReport struct {
 	// Ratios of the server's medians to the bare handler's.
 	RateRatio float64 `json:"events_per_sec_ratio,omitempty"`
 	P99Ratio  float64 `json:"p99_ratio,omitempty"`
+	// Replay is the bare handler sending the server's own replies (recorded in the same round)
+	// instead of echoing the text, and the ratios to it.
+	Replay          *handlerReport `json:"bare_same_replies,omitempty"`
+	ReplayRateRatio float64        `json:"same_replies_events_per_sec_ratio,omitempty"`
+	ReplayP99Ratio  float64        `json:"same_replies_p99_ratio,omitempty"`
 }
 
 type handlerReport struct {
@@ -281,11 +287,13 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 
 	// The platforms, and the bare handlers on them, live for the whole run.
 	type platform struct {
-		name  string
-		load  *loadChannel
-		bare  string // the bare handler's URL
-		stats func() (refused, pushes int)
-		drop  func() // closes the connections to the fake
+		name    string
+		load    *loadChannel
+		bare    string    // the bare handler's URL
+		replay  string    // the URL of the bare handler that sends the server's replies
+		replies *replayer // what it sends, from the round's server load
+		stats   func() (refused, pushes int)
+		drop    func() // closes the connections to the fake
 	}
 	var platforms []*platform
 	var closers []func()
@@ -306,8 +314,8 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		}
 	}
 	for _, name := range opts.channels {
-		p := &platform{name: name}
-		var bare http.Handler
+		p := &platform{name: name, replies: &replayer{}}
+		var bare, replay http.Handler
 		switch name {
 		case "line":
 			var fake *linefake.Server
@@ -319,6 +327,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			p.drop = fake.DropConnections
 			vars["LINE_CHANNEL_SECRET"], vars["LINE_CHANNEL_TOKEN"], vars["LINE_API_BASE"] = lineSecret, lineToken, fake.URL
 			bare = line.BareHandler(lineSecret, lineToken, fake.URL, nil)
+			replay = line.BareReplayHandler(lineSecret, lineToken, fake.URL, nil, replayNext[line.BareReply](p.replies))
 		case "slack":
 			var fake *slackfake.Server
 			labelled(ctx, "fake", func() { fake = slackfake.New(slackToken) })
@@ -329,6 +338,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			p.drop = fake.DropConnections
 			vars["SLACK_BOT_TOKEN"], vars["SLACK_SIGNING_SECRET"], vars["SLACK_API_URL"] = slackToken, slackSecret, fake.APIURL()
 			bare = slack.BareHandler(slackSecret, slackToken, fake.APIURL(), nil)
+			replay = slack.BareReplayHandler(slackSecret, slackToken, fake.APIURL(), nil, replayNext[slack.BareReply](p.replies))
 		default:
 			return nil, fmt.Errorf("unknown channel %q", name)
 		}
@@ -338,18 +348,24 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 				stop func()
 				err  error
 			)
-			labelled(ctx, "bare", func() { url, stop, err = serveBare(bare) })
-			if err != nil {
-				return nil, err
+			for _, h := range []struct {
+				handler http.Handler
+				url     *string
+			}{{bare, &p.bare}, {replay, &p.replay}} {
+				labelled(ctx, "bare", func() { url, stop, err = serveBare(h.handler) })
+				if err != nil {
+					return nil, err
+				}
+				closers = append(closers, stop)
+				*h.url = url
 			}
-			closers = append(closers, stop)
-			p.bare = url
 		}
 		platforms = append(platforms, p)
 	}
 
 	serveRounds := make([][]figures, len(platforms))
 	bareRounds := make([][]figures, len(platforms))
+	replayRounds := make([][]figures, len(platforms))
 	var reloads []time.Duration
 	mem := &memoryWatch{}
 	for round := range opts.rounds {
@@ -370,7 +386,11 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			spec := opts.spec
 			spec.userBase = 2 * round * spec.users
 			fmt.Fprintf(progress, "round %d/%d: %s, helpdesk serve\n", round+1, opts.rounds, p.name)
+			if p.bare != "" {
+				p.load.replies.record(spec.users * spec.perUser)
+			}
 			f, problems, err := measure(ctx, p.load, srv.url, srv, spec, mem, p.stats)
+			p.load.replies.record(0)
 			if err != nil {
 				srv.stop()
 				return nil, err
@@ -393,6 +413,23 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 				rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, bare SDK: %s", round+1, p.name, pr))
 			}
 			bareRounds[i] = append(bareRounds[i], f)
+
+			n, err := p.replies.load(p.name, p.load.replies)
+			if err != nil {
+				srv.stop()
+				return nil, err
+			}
+			spec.userBase += spec.users
+			fmt.Fprintf(progress, "round %d/%d: %s, bare SDK sending the server's %d replies\n", round+1, opts.rounds, p.name, n)
+			f, problems, err = measure(ctx, p.load, p.replay, nil, spec, nil, p.stats)
+			if err != nil {
+				srv.stop()
+				return nil, err
+			}
+			for _, pr := range problems {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, bare SDK, same replies: %s", round+1, p.name, pr))
+			}
+			replayRounds[i] = append(replayRounds[i], f)
 		}
 		if opts.heapProfile != "" && round == opts.rounds-1 {
 			if err := writeHeapProfile(opts.heapProfile); err != nil {
@@ -424,10 +461,11 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		cr := channelReport{Channel: p.name, Serve: handlerReport{Median: medianFigures(serveRounds[i]), Rounds: serveRounds[i]}}
 		if len(bareRounds[i]) > 0 {
 			cr.Bare = &handlerReport{Median: medianFigures(bareRounds[i]), Rounds: bareRounds[i]}
-			if b := cr.Bare.Median; b.EventsPerSec > 0 && b.P99 > 0 {
-				cr.RateRatio = cr.Serve.Median.EventsPerSec / b.EventsPerSec
-				cr.P99Ratio = cr.Serve.Median.P99 / b.P99
-			}
+			cr.RateRatio, cr.P99Ratio = ratios(cr.Serve.Median, cr.Bare.Median)
+		}
+		if len(replayRounds[i]) > 0 {
+			cr.Replay = &handlerReport{Median: medianFigures(replayRounds[i]), Rounds: replayRounds[i]}
+			cr.ReplayRateRatio, cr.ReplayP99Ratio = ratios(cr.Serve.Median, cr.Replay.Median)
 		}
 		rep.Channels = append(rep.Channels, cr)
 	}
@@ -440,6 +478,62 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 	rep.Server.RSSMaxBytes, rep.Server.HeapMaxBytes, rep.Server.Scrapes = mem.max()
 	rep.Goals = rep.goals()
 	return rep, nil
+}
+
+// ratios are the server's events/s and p99 over a bare handler's (0 when it measured none).
+func ratios(serve, bare figures) (rate, p99 float64) {
+	if bare.EventsPerSec <= 0 || bare.P99 <= 0 {
+		return 0, 0
+	}
+	return serve.EventsPerSec / bare.EventsPerSec, serve.P99 / bare.P99
+}
+
+// replayer hands out, in turn, the replies the server sent in the round's load, to the bare
+// handler that sends the same replies (line.BareReply or slack.BareReply). Its methods are safe
+// for concurrent use.
+type replayer struct {
+	replies atomic.Pointer[[]any]
+	next    atomic.Uint64
+}
+
+// load takes what log recorded, as replies of channel, and returns how many.
+func (r *replayer) load(channel string, log *replyLog) (int, error) {
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	var out []any
+	switch channel {
+	case "line":
+		for _, msgs := range log.line {
+			out = append(out, line.NewBareReply(msgs))
+		}
+	case "slack":
+		for i, p := range log.slack {
+			reply, err := slack.NewBareReply(p.Text, p.Raw)
+			if err != nil {
+				return 0, fmt.Errorf("post %d the server made: %v", i+1, err)
+			}
+			out = append(out, reply)
+		}
+	}
+	log.line, log.slack = nil, nil // the bench process's memory is the server's, in process
+	if len(out) == 0 {
+		return 0, fmt.Errorf("%s: the server's replies were not recorded", channel)
+	}
+	r.replies.Store(&out)
+	return len(out), nil
+}
+
+// replayNext is the next function of a bare replay handler: the recorded replies in turn.
+func replayNext[T any](r *replayer) func() T {
+	return func() T {
+		var zero T
+		replies := r.replies.Load()
+		if replies == nil || len(*replies) == 0 {
+			return zero
+		}
+		v, _ := (*replies)[(r.next.Add(1)-1)%uint64(len(*replies))].(T)
+		return v
+	}
 }
 
 // labelled runs f with the profiler label role (server, fake, bare, load), which every
@@ -642,18 +736,26 @@ func medianFigures(rs []figures) figures {
 func (r *benchReport) goals() []goalResult {
 	yes := func(b bool) *bool { return &b }
 	var out []goalResult
+	// The ratio is checked against both ceilings: the SDK sending the server's own replies (the
+	// same platform work without state or decisions) and the SDK echoing the text it got.
 	for _, c := range r.Channels {
-		g := goalResult{Goal: fmt.Sprintf("%s: at least half the bare SDK's events/s", channelTitle(c.Channel))}
-		switch {
-		case c.Bare == nil:
-			g.Measured = "not measured (use --ceiling)"
-		case r.Config.Rate > 0:
-			g.Measured = "not measured (open loop: both keep the rate; use --rate 0)"
-		default:
-			g.Measured = fmt.Sprintf("×%.2f (%.0f vs %.0f events/s)", c.RateRatio, c.Serve.Median.EventsPerSec, c.Bare.Median.EventsPerSec)
-			g.Met = yes(c.RateRatio >= goalRatio)
+		for _, ceiling := range []struct {
+			what  string
+			bare  *handlerReport
+			ratio float64
+		}{{"sending the same replies", c.Replay, c.ReplayRateRatio}, {"echoing the text", c.Bare, c.RateRatio}} {
+			g := goalResult{Goal: fmt.Sprintf("%s: at least half the bare SDK's events/s, %s", channelTitle(c.Channel), ceiling.what)}
+			switch {
+			case ceiling.bare == nil:
+				g.Measured = "not measured (use --ceiling)"
+			case r.Config.Rate > 0:
+				g.Measured = "not measured (open loop: both keep the rate; use --rate 0)"
+			default:
+				g.Measured = fmt.Sprintf("×%.2f (%.0f vs %.0f events/s)", ceiling.ratio, c.Serve.Median.EventsPerSec, ceiling.bare.Median.EventsPerSec)
+				g.Met = yes(ceiling.ratio >= goalRatio)
+			}
+			out = append(out, g)
 		}
-		out = append(out, g)
 	}
 	for _, c := range r.Channels {
 		g := goalResult{Goal: fmt.Sprintf("%s: p99 under %s at %d events/s", channelTitle(c.Channel), msText(ms(goalP99)), goalP99Rate)}
@@ -728,12 +830,19 @@ func (r *benchReport) writeText(w io.Writer) {
 	for _, cr := range r.Channels {
 		title := channelTitle(cr.Channel)
 		row(title, "helpdesk serve", cr.Serve.Median)
+		if cr.Replay != nil {
+			row(title, "bare, same", cr.Replay.Median)
+			fmt.Fprintf(w, rowFormat, title, "serve / same", fmt.Sprintf("×%.2f", cr.ReplayRateRatio), "", "", fmt.Sprintf("×%.1f", cr.ReplayP99Ratio), "", "", "", "")
+		}
 		if cr.Bare != nil {
-			row(title, "bare SDK", cr.Bare.Median)
-			fmt.Fprintf(w, rowFormat, title, "serve / bare", fmt.Sprintf("×%.2f", cr.RateRatio), "", "", fmt.Sprintf("×%.1f", cr.P99Ratio), "", "", "", "")
+			row(title, "bare, echo", cr.Bare.Median)
+			fmt.Fprintf(w, rowFormat, title, "serve / echo", fmt.Sprintf("×%.2f", cr.RateRatio), "", "", fmt.Sprintf("×%.1f", cr.P99Ratio), "", "", "", "")
 		}
 	}
 	fmt.Fprintf(w, "(medians over the rounds; latency: webhook sent → reply at the platform; ack: webhook sent → 200)\n")
+	if c.Ceiling {
+		fmt.Fprintf(w, "(bare: the SDK alone, verify, parse and reply inside the webhook, no state; same: it sends the replies helpdesk serve\n sent in the round, through the same SDK call; echo: it sends back the text it got)\n")
+	}
 
 	if c.Rate > 0 {
 		for _, cr := range r.Channels {
@@ -752,8 +861,11 @@ func (r *benchReport) writeText(w io.Writer) {
 		}
 		for _, cr := range r.Channels {
 			each(channelTitle(cr.Channel), "helpdesk serve", cr.Serve.Rounds)
+			if cr.Replay != nil {
+				each(channelTitle(cr.Channel), "bare, same", cr.Replay.Rounds)
+			}
 			if cr.Bare != nil {
-				each(channelTitle(cr.Channel), "bare SDK", cr.Bare.Rounds)
+				each(channelTitle(cr.Channel), "bare, echo", cr.Bare.Rounds)
 			}
 		}
 		tw.Flush()

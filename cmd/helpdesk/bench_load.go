@@ -100,11 +100,12 @@ func newReplyTracker() *replyTracker {
 // trackLINE counts the replies at fake by reply token. A reply token is single-use at the fake,
 // so a second answer to an event shows in fake.Stats().InvalidTokens rather than here. It takes
 // the fake's OnRequest hook: one tracker per fake.
-func trackLINE(fake *linefake.Server) *replyTracker {
+func trackLINE(fake *linefake.Server, log *replyLog) *replyTracker {
 	rt := newReplyTracker()
 	fake.OnRequest(func(r linefake.Request) {
 		if r.API == "reply" {
 			rt.seen(r.ReplyToken, r.At, 0)
+			log.addLINE(r.Messages)
 		}
 	})
 	return rt
@@ -113,9 +114,10 @@ func trackLINE(fake *linefake.Server) *replyTracker {
 // trackSlack counts the posts at fake by channel. A reply too large for one Slack message comes
 // as several posts; only a post that repeats the first one counts as a second answer. It takes
 // the fake's OnPost hook: one tracker per fake.
-func trackSlack(fake *slackfake.Server) *replyTracker {
+func trackSlack(fake *slackfake.Server, log *replyLog) *replyTracker {
 	rt := newReplyTracker()
 	fake.OnPost(func(p slackfake.Post) {
+		log.addSlack(p)
 		h := fnv.New64a()
 		io.WriteString(h, p.ThreadTS)
 		io.WriteString(h, "\x00"+p.Text+"\x00")
@@ -123,6 +125,68 @@ func trackSlack(fake *slackfake.Server) *replyTracker {
 		rt.seen(p.Channel, p.At, h.Sum64())
 	})
 	return rt
+}
+
+// replyLog keeps, while it is on, the replies a fake platform received: the server's, for the
+// bare handler that sends the same replies. It keeps what the fake decoded anyway, by reference,
+// so that recording costs the measured server next to nothing, and at most replyLogMax replies.
+// A nil log keeps nothing. Its methods are safe for concurrent use.
+type replyLog struct {
+	mu    sync.Mutex
+	on    bool
+	every int // keep one reply in every
+	seen  int
+	line  [][]json.RawMessage // the messages of each LINE reply request
+	slack []slackfake.Post
+}
+
+// replyLogMax is enough replies to cover every step of the script many times, and few enough
+// not to weigh on the bench process's memory, which is the server's in process.
+const replyLogMax = 250
+
+// record starts a new recording of a load of events events, or stops it (events 0). It keeps
+// replies spread over the whole load: late steps of a conversation answer differently.
+func (l *replyLog) record(events int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if events > 0 {
+		l.line, l.slack, l.seen = nil, nil, 0
+		l.every = max(1, events/replyLogMax)
+	}
+	l.on = events > 0
+}
+
+// keep says whether to keep the next reply; l.mu is held.
+func (l *replyLog) keep() bool {
+	l.seen++
+	return l.on && (l.seen-1)%l.every == 0 && len(l.line)+len(l.slack) < replyLogMax
+}
+
+func (l *replyLog) addLINE(msgs []linefake.Message) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.keep() {
+		return
+	}
+	raw := make([]json.RawMessage, len(msgs))
+	for i, m := range msgs {
+		raw[i] = m.Raw
+	}
+	l.line = append(l.line, raw)
+}
+
+func (l *replyLog) addSlack(p slackfake.Post) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.keep() {
+		l.slack = append(l.slack, p)
+	}
 }
 
 // seen records a message answering key, arrived at at, whose content hashes to sum.
@@ -195,6 +259,7 @@ type loadEvent struct {
 type loadChannel struct {
 	name    string // "line" or "slack"
 	tracker *replyTracker
+	replies *replyLog                   // what the server answered, for the bare handler that answers the same
 	event   func(user, n int) loadEvent // message n of user number user
 }
 
@@ -202,7 +267,8 @@ type loadChannel struct {
 // secret, and redelivered with the same webhookEventId and isRedelivery set. It tracks the
 // replies at fake.
 func lineLoad(fake *linefake.Server, secret string, script []step) *loadChannel {
-	return &loadChannel{name: "line", tracker: trackLINE(fake), event: func(user, n int) loadEvent {
+	replies := &replyLog{}
+	return &loadChannel{name: "line", tracker: trackLINE(fake, replies), replies: replies, event: func(user, n int) loadEvent {
 		ev := scriptEvent(script, linefake.UserID(user), user+n)
 		return loadEvent{key: ev.ReplyToken, retryable: true, send: func(ctx context.Context, base string, redelivery bool) (int, error) {
 			if redelivery {
@@ -230,7 +296,8 @@ func slackUserID(n int) string { return fmt.Sprintf("U0L%08d", n) }
 // the user's (the engine keys a direct message by user), its reply goes to that channel, and the
 // channel names the event the reply answers.
 func slackLoad(fake *slackfake.Server, secret string, script []step) *loadChannel {
-	return &loadChannel{name: "slack", tracker: trackSlack(fake), event: func(user, n int) loadEvent {
+	replies := &replyLog{}
+	return &loadChannel{name: "slack", tracker: trackSlack(fake, replies), replies: replies, event: func(user, n int) loadEvent {
 		uid := slackUserID(user)
 		channel := fmt.Sprintf("D0L%08dM%04d", user, n)
 		step := script[(user+n)%len(script)]

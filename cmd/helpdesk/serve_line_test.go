@@ -327,7 +327,7 @@ type faultRig struct {
 func newFaultRig(t *testing.T) *faultRig {
 	fake := linefake.New(lineTestToken)
 	t.Cleanup(fake.Close)
-	r := &faultRig{fake: fake, tracker: trackLINE(fake), srv: startLineServe(t, fake)}
+	r := &faultRig{fake: fake, tracker: trackLINE(fake, nil), srv: startLineServe(t, fake)}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	r.ctx = ctx
@@ -492,7 +492,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	}
 	fake := linefake.New(lineTestToken)
 	t.Cleanup(fake.Close)
-	tracker := trackLINE(fake)
+	tracker := trackLINE(fake, nil)
 	script := testScript(t)
 	db := filepath.Join(t.TempDir(), "helpdesk.db")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
