@@ -39,9 +39,9 @@ func TestBench(t *testing.T) {
 			}
 			want := rep.Config.Users * rep.Config.Messages
 			for _, c := range rep.Channels {
-				for _, h := range []*handlerReport{&c.Serve, c.Bare} {
+				for _, h := range []*handlerReport{&c.Serve, c.Bare, c.Replay} {
 					if h == nil {
-						t.Fatalf("%s: no bare SDK figures with --ceiling", c.Channel)
+						t.Fatalf("%s: no figures of both bare SDK handlers with --ceiling", c.Channel)
 					}
 					if len(h.Rounds) != rep.Config.Rounds {
 						t.Errorf("%s: %d rounds reported, want %d", c.Channel, len(h.Rounds), rep.Config.Rounds)
@@ -62,15 +62,15 @@ func TestBench(t *testing.T) {
 				if redelivered == 0 {
 					t.Errorf("%s: nothing redelivered, want a tenth of the events", c.Channel)
 				}
-				if c.RateRatio <= 0 {
-					t.Errorf("%s: no ratio to the bare SDK", c.Channel)
+				if c.RateRatio <= 0 || c.ReplayRateRatio <= 0 {
+					t.Errorf("%s: ratios %v (echo) and %v (same replies), want both", c.Channel, c.RateRatio, c.ReplayRateRatio)
 				}
 			}
 			if s := rep.Server; s.StartupMS <= 0 || s.ReloadMS <= 0 || s.RSSMaxBytes <= 0 || s.HeapMaxBytes <= 0 {
 				t.Errorf("server figures %+v, want start-up, reload and memory", s)
 			}
-			if len(rep.Goals) != 5 {
-				t.Errorf("%d goals reported, want 5: %+v", len(rep.Goals), rep.Goals)
+			if len(rep.Goals) != 7 {
+				t.Errorf("%d goals reported, want 7: %+v", len(rep.Goals), rep.Goals)
 			}
 		})
 	}
