@@ -199,6 +199,9 @@ type channelReport struct {
 	Replay          *handlerReport `json:"bare_same_replies,omitempty"`
 	ReplayRateRatio float64        `json:"same_replies_events_per_sec_ratio,omitempty"`
 	ReplayP99Ratio  float64        `json:"same_replies_p99_ratio,omitempty"`
+	// The size of the server's replies (of those recorded for Replay), in bytes.
+	ReplyBytesP50 float64 `json:"reply_bytes_p50,omitempty"`
+	ReplyBytesP90 float64 `json:"reply_bytes_p90,omitempty"`
 }
 
 type handlerReport struct {
@@ -366,6 +369,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 	serveRounds := make([][]figures, len(platforms))
 	bareRounds := make([][]figures, len(platforms))
 	replayRounds := make([][]figures, len(platforms))
+	replySizes := make([][]float64, len(platforms)) // bytes of the server's replies, sampled
 	var reloads []time.Duration
 	mem := &memoryWatch{}
 	for round := range opts.rounds {
@@ -414,13 +418,14 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			}
 			bareRounds[i] = append(bareRounds[i], f)
 
-			n, err := p.replies.load(p.name, p.load.replies)
+			sizes, err := p.replies.load(p.name, p.load.replies)
 			if err != nil {
 				srv.stop()
 				return nil, err
 			}
+			replySizes[i] = append(replySizes[i], sizes...)
 			spec.userBase += spec.users
-			fmt.Fprintf(progress, "round %d/%d: %s, bare SDK sending the server's %d replies\n", round+1, opts.rounds, p.name, n)
+			fmt.Fprintf(progress, "round %d/%d: %s, bare SDK sending the server's %d replies\n", round+1, opts.rounds, p.name, len(sizes))
 			f, problems, err = measure(ctx, p.load, p.replay, nil, spec, nil, p.stats)
 			if err != nil {
 				srv.stop()
@@ -466,6 +471,9 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		if len(replayRounds[i]) > 0 {
 			cr.Replay = &handlerReport{Median: medianFigures(replayRounds[i]), Rounds: replayRounds[i]}
 			cr.ReplayRateRatio, cr.ReplayP99Ratio = ratios(cr.Serve.Median, cr.Replay.Median)
+			slices.Sort(replySizes[i])
+			cr.ReplyBytesP50 = median(replySizes[i])
+			cr.ReplyBytesP90 = replySizes[i][len(replySizes[i])*9/10]
 		}
 		rep.Channels = append(rep.Channels, cr)
 	}
@@ -496,31 +504,41 @@ type replayer struct {
 	next    atomic.Uint64
 }
 
-// load takes what log recorded, as replies of channel, and returns how many.
-func (r *replayer) load(channel string, log *replyLog) (int, error) {
+// load takes what log recorded, as replies of channel, and returns their sizes in bytes (LINE:
+// the messages of a reply request; Slack: a post's text and blocks).
+func (r *replayer) load(channel string, log *replyLog) ([]float64, error) {
 	log.mu.Lock()
 	defer log.mu.Unlock()
-	var out []any
+	var (
+		out   []any
+		sizes []float64
+	)
 	switch channel {
 	case "line":
 		for _, msgs := range log.line {
 			out = append(out, line.NewBareReply(msgs))
+			n := 0
+			for _, m := range msgs {
+				n += len(m)
+			}
+			sizes = append(sizes, float64(n))
 		}
 	case "slack":
 		for i, p := range log.slack {
 			reply, err := slack.NewBareReply(p.Text, p.Raw)
 			if err != nil {
-				return 0, fmt.Errorf("post %d the server made: %v", i+1, err)
+				return nil, fmt.Errorf("post %d the server made: %v", i+1, err)
 			}
 			out = append(out, reply)
+			sizes = append(sizes, float64(len(p.Text)+len(p.Raw)))
 		}
 	}
 	log.line, log.slack = nil, nil // the bench process's memory is the server's, in process
 	if len(out) == 0 {
-		return 0, fmt.Errorf("%s: the server's replies were not recorded", channel)
+		return nil, fmt.Errorf("%s: the server's replies were not recorded", channel)
 	}
 	r.replies.Store(&out)
-	return len(out), nil
+	return sizes, nil
 }
 
 // replayNext is the next function of a bare replay handler: the recorded replies in turn.
@@ -842,6 +860,12 @@ func (r *benchReport) writeText(w io.Writer) {
 	fmt.Fprintf(w, "(medians over the rounds; latency: webhook sent → reply at the platform; ack: webhook sent → 200)\n")
 	if c.Ceiling {
 		fmt.Fprintf(w, "(bare: the SDK alone, verify, parse and reply inside the webhook, no state; same: it sends the replies helpdesk serve\n sent in the round, through the same SDK call; echo: it sends back the text it got)\n")
+		for _, cr := range r.Channels {
+			if cr.Replay != nil {
+				fmt.Fprintf(w, "%s: the server's replies are %.0f bytes at the median, %.0f at p90 (a sample of each round's)\n",
+					channelTitle(cr.Channel), cr.ReplyBytesP50, cr.ReplyBytesP90)
+			}
+		}
 	}
 
 	if c.Rate > 0 {

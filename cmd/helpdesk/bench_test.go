@@ -62,6 +62,9 @@ func TestBench(t *testing.T) {
 				if redelivered == 0 {
 					t.Errorf("%s: nothing redelivered, want a tenth of the events", c.Channel)
 				}
+				if c.ReplyBytesP50 <= 0 || c.ReplyBytesP90 < c.ReplyBytesP50 {
+					t.Errorf("%s: replies of %v bytes at the median, %v at p90", c.Channel, c.ReplyBytesP50, c.ReplyBytesP90)
+				}
 				if c.RateRatio <= 0 || c.ReplayRateRatio <= 0 {
 					t.Errorf("%s: ratios %v (echo) and %v (same replies), want both", c.Channel, c.RateRatio, c.ReplayRateRatio)
 				}
