@@ -388,7 +388,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		rep.Server.StartupRounds = append(rep.Server.StartupRounds, ms(srv.startup))
 		for i, p := range platforms {
 			spec := opts.spec
-			spec.userBase = 2 * round * spec.users
+			spec.userBase = 3 * round * spec.users // the server's, then each bare handler's
 			fmt.Fprintf(progress, "round %d/%d: %s, helpdesk serve\n", round+1, opts.rounds, p.name)
 			if p.bare != "" {
 				p.load.replies.record(spec.users * spec.perUser)
@@ -406,33 +406,30 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			if p.bare == "" {
 				continue
 			}
-			spec.userBase += spec.users
-			fmt.Fprintf(progress, "round %d/%d: %s, bare SDK\n", round+1, opts.rounds, p.name)
-			f, problems, err = measure(ctx, p.load, p.bare, nil, spec, nil, p.stats)
+			// bare runs handler under the same load, with users of its own.
+			bare := func(url, handler string) (figures, error) {
+				spec.userBase += spec.users
+				fmt.Fprintf(progress, "round %d/%d: %s, %s\n", round+1, opts.rounds, p.name, handler)
+				f, problems, err := measure(ctx, p.load, url, nil, spec, nil, p.stats)
+				for _, pr := range problems {
+					rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, %s: %s", round+1, p.name, handler, pr))
+				}
+				return f, err
+			}
+			f, err = bare(p.bare, "bare SDK echoing")
 			if err != nil {
 				srv.stop()
 				return nil, err
-			}
-			for _, pr := range problems {
-				rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, bare SDK: %s", round+1, p.name, pr))
 			}
 			bareRounds[i] = append(bareRounds[i], f)
-
 			sizes, err := p.replies.load(p.name, p.load.replies)
+			if err == nil {
+				replySizes[i] = append(replySizes[i], sizes...)
+				f, err = bare(p.replay, fmt.Sprintf("bare SDK sending the server's %d replies", len(sizes)))
+			}
 			if err != nil {
 				srv.stop()
 				return nil, err
-			}
-			replySizes[i] = append(replySizes[i], sizes...)
-			spec.userBase += spec.users
-			fmt.Fprintf(progress, "round %d/%d: %s, bare SDK sending the server's %d replies\n", round+1, opts.rounds, p.name, len(sizes))
-			f, problems, err = measure(ctx, p.load, p.replay, nil, spec, nil, p.stats)
-			if err != nil {
-				srv.stop()
-				return nil, err
-			}
-			for _, pr := range problems {
-				rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, bare SDK, same replies: %s", round+1, p.name, pr))
 			}
 			replayRounds[i] = append(replayRounds[i], f)
 		}
