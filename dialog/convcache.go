@@ -15,8 +15,9 @@ const convCacheSize = 1024
 // conversation does not decode it again (with its recent turns, a few kilobytes of JSON: as much
 // work as deciding). An entry is used only when the conversation stored now hashes to what the
 // entry was stored as, so whatever else changed it (staff, another process's restore) makes
-// Respond decode it; an erased or expired conversation leaves the cache with its commit. Entries
-// are never changed: get hands out a deep copy. It is safe for concurrent use.
+// Respond decode it. Entries are put and dropped inside write transactions (storeTx), so an
+// erased or expired conversation leaves the cache in the transaction that deletes it. Entries are
+// copies, never changed: get hands out another. It is safe for concurrent use.
 type convCache struct {
 	seed    maphash.Seed
 	mu      sync.Mutex
@@ -48,9 +49,15 @@ func (c *convCache) get(key, stored []byte) *Conversation {
 	return e.conv.clone()
 }
 
-// put records that conv was stored under key as stored. conv must not change afterwards.
+// put records that conv was stored under key as stored. It keeps a copy, without the clock's
+// monotonic readings, so that a hit decides exactly as a decoded conversation would.
 func (c *convCache) put(key, stored []byte, conv *Conversation) {
-	e := convEntry{sum: maphash.Bytes(c.seed, stored), size: len(stored), conv: conv}
+	cp := conv.clone()
+	cp.Updated = cp.Updated.Round(0)
+	for i := range cp.Turns {
+		cp.Turns[i].At = cp.Turns[i].At.Round(0)
+	}
+	e := convEntry{sum: maphash.Bytes(c.seed, stored), size: len(stored), conv: cp}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[string(key)]; !ok && len(c.entries) >= convCacheSize {

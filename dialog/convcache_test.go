@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -119,10 +120,14 @@ func TestConvCacheFollowsTheDatabase(t *testing.T) {
 	if got := step(say("2")); got != "2" {
 		t.Fatalf("second reply carries step %q, want 2", got)
 	}
-	err := e.store.update(func(tx storeTx) error {
+	err := e.store.update(func(tx storeTx) error { // behind the cache's back, as another writer might
 		c := tx.conversation(key)
 		c.Step = 40
-		return tx.putConversation(key, c)
+		v, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		return tx.tx.Bucket(bucketConversations).Put(key, v)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -135,5 +140,33 @@ func TestConvCacheFollowsTheDatabase(t *testing.T) {
 	}
 	if _, ok := e.store.convs.entries[string(key)]; ok {
 		t.Error("an erased conversation stayed in the cache")
+	}
+}
+
+func TestLimiterLimitedTakesNoToken(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	l := newLimiter(RateLimit{Burst: 2, Every: 10 * time.Second})
+	for i, tc := range []struct {
+		after   time.Duration
+		take    bool
+		limited bool
+	}{
+		{0, false, false}, // unknown user
+		{0, true, false},  // one token left
+		{0, true, true},   // none left
+		{5 * time.Second, false, true},
+		{10 * time.Second, false, false}, // one refilled
+		{10 * time.Second, false, false}, // asking again took nothing
+	} {
+		if tc.take {
+			l.allow("k", at.Add(tc.after))
+		}
+		if got := l.limited("k", at.Add(tc.after)); got != tc.limited {
+			t.Errorf("step %d: limited = %v, want %v", i, got, tc.limited)
+		}
+	}
+	var none *limiter
+	if none.limited("k", at) {
+		t.Error("no limiter limited a message")
 	}
 }

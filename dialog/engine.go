@@ -122,12 +122,11 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 	}
 	var (
 		reply    Reply
-		stored   *decided // the step stored
 		duration time.Duration
 	)
 	start := time.Now()
 	err = e.store.batch(func(t storeTx) error {
-		reply, stored = Reply{}, nil
+		reply = Reply{}
 		if m.EventID != "" && t.seen(m.Channel, m.EventID) {
 			reply.Duplicate = true
 			return nil
@@ -147,19 +146,12 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 				return err
 			}
 		}
-		reply, stored = s.reply, s
+		reply = s.reply
 		return e.save(t, key, s, m, now)
 	})
 	duration = time.Since(start)
 	if err != nil {
 		return Reply{}, fmt.Errorf("respond: %w", err)
-	}
-	switch {
-	case stored == nil: // a duplicate, or dropped by the rate limit: the conversation is as it was
-	case stored.convJSON != nil && !stored.fx.forget:
-		e.store.convs.put(key, stored.convJSON, stored.conv)
-	default: // decided in the transaction: the cached copy, if any, is stale
-		e.store.convs.drop(string(key))
 	}
 	if !reply.Duplicate {
 		e.logger.Debug("responded", "channel", m.Channel, "outcome", string(reply.Outcome), "topic", reply.Topic, "dur", duration)
@@ -199,6 +191,9 @@ func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now 
 	})
 	if err != nil || pre.duplicate {
 		return pre, err
+	}
+	if m.Event == EventText && e.limiter.limited(string(key), now) {
+		return pre, nil // refused or told once, in the transaction: not worth deciding
 	}
 	conv := e.store.convs.get(key, pre.stored)
 	if conv == nil {
@@ -279,7 +274,7 @@ func (e *Engine) save(t storeTx, key []byte, s *decided, m Message, now time.Tim
 	case s.fx.forget:
 		err = t.deleteConversation(key)
 	case s.convJSON != nil:
-		err = t.putConversationJSON(key, s.convJSON)
+		err = t.putConversationJSON(key, s.convJSON, s.conv)
 	default:
 		err = t.putConversation(key, s.conv)
 	}

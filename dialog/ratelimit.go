@@ -68,6 +68,18 @@ func (l *limiter) allow(key string, now time.Time) (ok, notify bool) {
 	return false, false
 }
 
+// limited reports, without taking a token, whether key's next message would be refused now: a
+// flood is then not decided before the transaction asks allow.
+func (l *limiter) limited(key string, now time.Time) bool {
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	return b != nil && b.tokens+now.Sub(b.last).Seconds()/l.rate.Every.Seconds() < 1
+}
+
 // sweep forgets full buckets, so memory follows the number of active users.
 func (l *limiter) sweep(now time.Time) {
 	full := time.Duration(l.rate.Burst) * l.rate.Every

@@ -207,11 +207,14 @@ func (t storeTx) putConversation(key []byte, c *Conversation) error {
 	if err != nil {
 		return err
 	}
-	return t.putConversationJSON(key, v)
+	return t.putConversationJSON(key, v, c)
 }
 
-// putConversationJSON stores a conversation encoded before the transaction.
-func (t storeTx) putConversationJSON(key, v []byte) error {
+// putConversationJSON stores c, encoded as v (before the transaction), and keeps a decoded copy.
+// Doing that here, where bbolt runs one writer at a time, orders it with the deletes of other
+// transactions: a copy kept by a transaction that rolls back matches nothing stored.
+func (t storeTx) putConversationJSON(key, v []byte, c *Conversation) error {
+	t.s.convs.put(key, v, c)
 	return t.tx.Bucket(bucketConversations).Put(key, v)
 }
 
@@ -220,10 +223,11 @@ func (t storeTx) deleteConversation(key []byte) error {
 	return t.tx.Bucket(bucketConversations).Delete(key)
 }
 
-// forgetDecoded drops the decoded copies of conversations this transaction deletes, once it
-// commits: erased or expired, nothing of them stays in memory.
+// forgetDecoded drops the decoded copies of conversations this transaction deletes: erased or
+// expired, nothing of them stays in memory. It runs inside the transaction, so that no other
+// writer can keep a copy after it (if the transaction rolls back, the copy is only missed).
 func (t storeTx) forgetDecoded(keys ...string) {
-	t.tx.OnCommit(func() { t.s.convs.drop(keys...) })
+	t.s.convs.drop(keys...)
 }
 
 // seen reports whether an event was handled before.
