@@ -59,7 +59,12 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 		return "", &sendError{op: "deliver", err: err, permanent: true, progress: del.Progress}
 	}
 	d.waiting.sending(addr.User)
-	requests, err := d.renders.Get(del.Reply, renderEncoded)
+	var requests [][]messaging_api.MessageInterface
+	if del.Kind == dialog.KindReply {
+		requests, err = d.renders.Get(del.Reply, renderEncoded)
+	} else { // a relay carries what staff wrote to this one user: drawn once, never kept
+		requests, err = render(del.Reply)
+	}
 	if err != nil {
 		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
 	}
@@ -79,6 +84,9 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 	}
 	return "", nil
 }
+
+// ForgetRendered drops the replies kept rendered, after an erasure or a retention sweep.
+func (d *Deliverer) ForgetRendered() { d.renders.Clear() }
 
 // withProgress records in err that the entry's first n requests were sent.
 func withProgress(err error, n int) error {

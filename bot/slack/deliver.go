@@ -40,13 +40,21 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 			return "", classify("conversations.open", err, del.Progress)
 		}
 	}
-	msgs, err := d.renders.Get(del.Reply, renderReply)
+	var msgs []message
+	if del.Kind == dialog.KindReply {
+		msgs, err = d.renders.Get(del.Reply, renderReply)
+	} else { // a relay carries what staff wrote to this one user: drawn once, never kept
+		msgs, err = renderReply(del.Reply)
+	}
 	if err != nil {
 		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
 	}
 	_, err = d.post(ctx, channel, addr.thread, msgs, del.Progress)
 	return "", err
 }
+
+// ForgetRendered drops the user replies kept rendered, after an erasure or a retention sweep.
+func (d *Deliverer) ForgetRendered() { d.renders.Clear() }
 
 // openDM returns the direct message channel with user, opening it the first time.
 func (d *Deliverer) openDM(ctx context.Context, user string) (string, error) {

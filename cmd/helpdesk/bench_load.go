@@ -130,7 +130,10 @@ func trackSlack(fake *slackfake.Server, log *replyLog) *replyTracker {
 // replyLog keeps, while it is on, the replies a fake platform received: the server's, for the
 // bare handler that sends the same replies. It keeps what the fake decoded anyway, by reference,
 // so that recording costs the measured server next to nothing, and at most replyLogMax replies.
-// A nil log keeps nothing. Its methods are safe for concurrent use.
+// A reply is one request: LINE's reply requests (not pushes, which the report counts) and each
+// Slack post, so where the server needed two calls for one event the bare handler makes one, and
+// its ceiling is, if anything, higher. A nil log keeps nothing. Its methods are safe for
+// concurrent use.
 type replyLog struct {
 	mu    sync.Mutex
 	on    bool

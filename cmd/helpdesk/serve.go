@@ -29,6 +29,42 @@ type channel struct {
 	run        func(ctx context.Context) error // nil when the channel needs no loop
 }
 
+// forgetRendered returns what empties the deliverers' caches of rendered replies (those that
+// keep one), so that nothing drawn from erased or expired data stays in memory.
+func forgetRendered(deliverers map[string]bot.Deliverer) func() {
+	return func() {
+		for _, d := range deliverers {
+			if f, ok := d.(interface{ ForgetRendered() }); ok {
+				f.ForgetRendered()
+			}
+		}
+	}
+}
+
+// erasing is the engine the admin API erases through: an erasure also runs after (forgetRendered).
+type erasing struct {
+	*dialog.Engine
+	after func()
+}
+
+// Forget erases one person (dialog.Engine.Forget), then runs after.
+func (e erasing) Forget(channel, user string) (dialog.Forgotten, error) {
+	f, err := e.Engine.Forget(channel, user)
+	e.after()
+	return f, err
+}
+
+// purging is engine's Purge for the janitor, running after when it deleted anything.
+func purging(engine *dialog.Engine, after func()) func(cutoff, seenCutoff time.Time) (dialog.Purged, error) {
+	return func(cutoff, seenCutoff time.Time) (dialog.Purged, error) {
+		p, err := engine.Purge(cutoff, seenCutoff)
+		if p.Conversations > 0 || p.CaseTexts > 0 {
+			after()
+		}
+		return p, err
+	}
+}
+
 // serveDeps is what every channel constructor receives.
 type serveDeps struct {
 	env     *env
@@ -162,7 +198,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		if len(token) < 16 {
 			return fmt.Errorf("HELPDESK_ADMIN_TOKEN is too short: use at least 16 random characters")
 		}
-		routes.Admin = bot.NewAdmin(token, engine, deps.reload, logger).Handler()
+		routes.Admin = bot.NewAdmin(token, erasing{engine, forgetRendered(deliverers)}, deps.reload, logger).Handler()
 	}
 	retention, err := durationVar(e, "HELPDESK_RETENTION", 90*24*time.Hour)
 	if err != nil {
@@ -217,7 +253,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	}()
 	go func() {
 		defer wg.Done()
-		bot.RunJanitor(ctx, logger, engine.Purge, retention, 72*time.Hour, time.Hour)
+		bot.RunJanitor(ctx, logger, purging(engine, forgetRendered(deliverers)), retention, 72*time.Hour, time.Hour)
 	}()
 
 	serveErr := make(chan error, 1)

@@ -63,6 +63,17 @@ func (c *Cache[T]) Get(r dialog.Reply, draw func(dialog.Reply) (T, error)) (T, e
 	return v, nil
 }
 
+// Clear empties the cache: after an erasure or a retention sweep, nothing drawn from what was
+// deleted stays in memory. A nil Cache has nothing to clear.
+func (c *Cache[T]) Clear() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.entries)
+}
+
 // key hashes the texts of r that tell most replies apart; equality is checked on a hit.
 func (c *Cache[T]) key(r dialog.Reply) uint64 {
 	var h maphash.Hash

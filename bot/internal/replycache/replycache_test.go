@@ -102,10 +102,15 @@ func TestCacheKeepsNoErrorAndStaysWithinItsSize(t *testing.T) {
 	if n := len(c.entries); n > 2 {
 		t.Errorf("%d entries in a cache of 2", n)
 	}
+	c.Clear()
+	if n := len(c.entries); n != 0 {
+		t.Errorf("%d entries after Clear", n)
+	}
 	var none *Cache[string]
 	if got, err := none.Get(testReply(), d.draw); err != nil || got == "" {
 		t.Errorf("a nil cache: %q, %v; want a drawing", got, err)
 	}
+	none.Clear()
 }
 
 func TestCacheIsSafeForConcurrentUse(t *testing.T) {
