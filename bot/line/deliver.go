@@ -59,12 +59,7 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 		return "", &sendError{op: "deliver", err: err, permanent: true, progress: del.Progress}
 	}
 	d.waiting.sending(addr.User)
-	var requests [][]messaging_api.MessageInterface
-	if del.Kind == dialog.KindReply {
-		requests, err = d.renders.Get(del.Reply, renderEncoded)
-	} else { // a relay carries what staff wrote to this one user: drawn once, never kept
-		requests, err = render(del.Reply)
-	}
+	requests, err := d.renders.Delivery(del, renderEncoded)
 	if err != nil {
 		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
 	}

@@ -40,12 +40,7 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 			return "", classify("conversations.open", err, del.Progress)
 		}
 	}
-	var msgs []message
-	if del.Kind == dialog.KindReply {
-		msgs, err = d.renders.Get(del.Reply, renderReply)
-	} else { // a relay carries what staff wrote to this one user: drawn once, never kept
-		msgs, err = renderReply(del.Reply)
-	}
+	msgs, err := d.renders.Delivery(del, renderReply)
 	if err != nil {
 		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
 	}

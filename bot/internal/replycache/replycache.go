@@ -63,6 +63,16 @@ func (c *Cache[T]) Get(r dialog.Reply, draw func(dialog.Reply) (T, error)) (T, e
 	return v, nil
 }
 
+// Delivery returns what draw makes of an outbox entry's reply: through the cache for the bot's own
+// replies (dialog.KindReply), drawn afresh for anything else, so that what staff write to a user
+// is never kept.
+func (c *Cache[T]) Delivery(d dialog.Delivery, draw func(dialog.Reply) (T, error)) (T, error) {
+	if d.Kind != dialog.KindReply {
+		return draw(d.Reply)
+	}
+	return c.Get(d.Reply, draw)
+}
+
 // Clear empties the cache: after an erasure or a retention sweep, nothing drawn from what was
 // deleted stays in memory. A nil Cache has nothing to clear.
 func (c *Cache[T]) Clear() {

@@ -127,3 +127,16 @@ func TestCacheIsSafeForConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Only the bot's own replies are kept; a relay of what staff wrote is drawn every time.
+func TestCacheDeliveryKeepsOnlyTheBotsReplies(t *testing.T) {
+	c, d := New[string](8), &drawer{}
+	for _, kind := range []string{dialog.KindRelay, dialog.KindRelay, dialog.KindReply, dialog.KindReply} {
+		if _, err := c.Delivery(dialog.Delivery{Kind: kind, Reply: testReply()}, d.draw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d.drawn != 3 || len(c.entries) != 1 {
+		t.Errorf("drawn %d times with %d entries kept, want 3 (two relays, one reply) and 1", d.drawn, len(c.entries))
+	}
+}
