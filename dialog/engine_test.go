@@ -97,6 +97,33 @@ func choiceID(t *testing.T, r dialog.Reply, label string) string {
 	return ""
 }
 
+// deliveredSteps delivers the outbox in queue order and returns the conversation step each entry's
+// reply carries in its contextual choices (o:<step>:...), "none" for a reply without them.
+func (te *testEngine) deliveredSteps(t *testing.T) []string {
+	t.Helper()
+	var steps []string
+	for {
+		p, err := te.Pending(te.clock.Now(), 100, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p) == 0 {
+			return steps
+		}
+		step := "none"
+		for _, c := range p[0].Reply.Choices {
+			if rest, ok := strings.CutPrefix(c.ID, "o:"); ok {
+				step, _, _ = strings.Cut(rest, ":")
+				break
+			}
+		}
+		steps = append(steps, step)
+		if err := te.Delivered(p[0].ID, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func hasText(r dialog.Reply, s string) bool { return strings.Contains(r.PlainText(), s) }
 
 func TestRespondOutcomes(t *testing.T) {
@@ -372,22 +399,7 @@ func TestMessagesOfOneConversationDoNotInterleave(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var steps []string
-	for {
-		p, _ := te.Pending(te.clock.Now(), 100, nil)
-		if len(p) == 0 {
-			break
-		}
-		step := "none"
-		for _, c := range p[0].Reply.Choices {
-			if rest, ok := strings.CutPrefix(c.ID, "o:"); ok {
-				step, _, _ = strings.Cut(rest, ":")
-				break
-			}
-		}
-		steps = append(steps, step)
-		te.Delivered(p[0].ID, "")
-	}
+	steps := te.deliveredSteps(t)
 	if len(steps) != n {
 		t.Errorf("%d replies for %d messages", len(steps), n)
 	}
@@ -915,23 +927,7 @@ func TestDecisionTakenAgainWhenTheConversationChangedMeanwhile(t *testing.T) {
 	if _, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: "first", Text: "ウイルス", Address: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := te.Pending(te.clock.Now(), 10, nil)
-	if err != nil || len(p) != 1 {
-		t.Fatalf("Pending: %d entries, %v", len(p), err)
-	}
-	var steps []string
-	for len(p) == 1 {
-		for _, c := range p[0].Reply.Choices {
-			if rest, ok := strings.CutPrefix(c.ID, "o:"); ok {
-				step, _, _ := strings.Cut(rest, ":")
-				steps = append(steps, step)
-				break
-			}
-		}
-		te.Delivered(p[0].ID, "")
-		p, _ = te.Pending(te.clock.Now(), 10, nil)
-	}
-	if strings.Join(steps, ",") != "1,2" {
+	if steps := te.deliveredSteps(t); strings.Join(steps, ",") != "1,2" {
 		t.Errorf("steps of the replies in queue order: %v, want [1 2] (the first message decided from a stale conversation?)", steps)
 	}
 }
