@@ -38,6 +38,7 @@ type Engine struct {
 
 	limiter *limiter
 
+	afterErase func() // AfterErase's; nil: none
 	afterEarly func() // tests: runs between the early decision and the write transaction
 }
 
@@ -58,6 +59,18 @@ func Open(path string, lib *knowledge.Library, logger *slog.Logger, opts Options
 	}
 	return &Engine{lib: lib, store: s, logger: logger, policy: opts.Policy, now: opts.Now,
 		limiter: newLimiter(opts.RateLimit)}, nil
+}
+
+// AfterErase makes the engine call f after every erasure (Forget) and after a retention sweep
+// (Purge) that deleted conversations or case texts, so that whatever keeps copies of them outside
+// the database (the adapters' render caches) can drop them. Set it before the engine is used.
+func (e *Engine) AfterErase(f func()) { e.afterErase = f }
+
+// erased runs the AfterErase hook.
+func (e *Engine) erased() {
+	if e.afterErase != nil {
+		e.afterErase()
+	}
 }
 
 // Close releases the database file. Respond calls that race with Close return ErrClosed.

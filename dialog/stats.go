@@ -283,6 +283,9 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 		})
 		return err
 	})
+	if err == nil {
+		e.erased()
+	}
 	return f, err
 }
 
@@ -296,6 +299,14 @@ type Purged struct {
 // older than cutoff are deleted, and event ids seen before seenCutoff are forgotten. It works in
 // many short transactions, so webhooks are never held up for long, whatever the database's size.
 func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
+	p, err := e.purge(cutoff, seenCutoff)
+	if p.Conversations > 0 || p.CaseTexts > 0 {
+		e.erased()
+	}
+	return p, err
+}
+
+func (e *Engine) purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	var p Purged
 	steps := []struct {
 		bucket []byte

@@ -41,30 +41,6 @@ func forgetRendered(deliverers map[string]bot.Deliverer) func() {
 	}
 }
 
-// erasing is the engine the admin API erases through: an erasure also runs after (forgetRendered).
-type erasing struct {
-	*dialog.Engine
-	after func()
-}
-
-// Forget erases one person (dialog.Engine.Forget), then runs after.
-func (e erasing) Forget(channel, user string) (dialog.Forgotten, error) {
-	f, err := e.Engine.Forget(channel, user)
-	e.after()
-	return f, err
-}
-
-// purging is engine's Purge for the janitor, running after when it deleted anything.
-func purging(engine *dialog.Engine, after func()) func(cutoff, seenCutoff time.Time) (dialog.Purged, error) {
-	return func(cutoff, seenCutoff time.Time) (dialog.Purged, error) {
-		p, err := engine.Purge(cutoff, seenCutoff)
-		if p.Conversations > 0 || p.CaseTexts > 0 {
-			after()
-		}
-		return p, err
-	}
-}
-
 // serveDeps is what every channel constructor receives.
 type serveDeps struct {
 	env     *env
@@ -193,12 +169,13 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		}
 		names = append(names, ch.name)
 	}
+	engine.AfterErase(forgetRendered(deliverers))
 	registerGauges(metrics, engine)
 	if token := e.getenv("HELPDESK_ADMIN_TOKEN"); token != "" {
 		if len(token) < 16 {
 			return fmt.Errorf("HELPDESK_ADMIN_TOKEN is too short: use at least 16 random characters")
 		}
-		routes.Admin = bot.NewAdmin(token, erasing{engine, forgetRendered(deliverers)}, deps.reload, logger).Handler()
+		routes.Admin = bot.NewAdmin(token, engine, deps.reload, logger).Handler()
 	}
 	retention, err := durationVar(e, "HELPDESK_RETENTION", 90*24*time.Hour)
 	if err != nil {
@@ -253,7 +230,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	}()
 	go func() {
 		defer wg.Done()
-		bot.RunJanitor(ctx, logger, purging(engine, forgetRendered(deliverers)), retention, 72*time.Hour, time.Hour)
+		bot.RunJanitor(ctx, logger, engine.Purge, retention, 72*time.Hour, time.Hour)
 	}()
 
 	serveErr := make(chan error, 1)
