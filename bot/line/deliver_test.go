@@ -62,6 +62,7 @@ func delivery(user string, at time.Time, reply dialog.Reply) dialog.Delivery {
 		Address: fmt.Sprintf(`{"u":%q,"rt":%q}`, user, linefake.IssueReplyToken(user, at)),
 		Reply:   reply,
 		Event:   at,
+		Created: time.Now(),
 		Key:     newKey(),
 	}
 }
@@ -281,15 +282,44 @@ func TestDeliverIsIdempotent(t *testing.T) {
 	reply := dialog.Reply{Blocks: []dialog.Block{text("こんにちは。")}}
 	t.Run("used_fresh_token_is_taken_as_sent", func(t *testing.T) {
 		t.Parallel()
-		fake, d := startLINE(t)
-		del := delivery(linefake.UserID(4), time.Now(), reply)
-		for i := range 2 { // the second attempt is what a restart after a crash makes
-			if _, err := d.Deliver(context.Background(), del); err != nil {
-				t.Fatalf("Deliver #%d: %v", i+1, err)
-			}
+		for _, again := range []struct {
+			name     string
+			attempts int  // what the sender recorded of the first try
+			restart  bool // the second try is made by a new process
+		}{{"retry", 1, false}, {"restart", 0, true}} {
+			t.Run(again.name, func(t *testing.T) {
+				fake, d := startLINE(t)
+				del := delivery(linefake.UserID(4), time.Now(), reply)
+				if _, err := d.Deliver(context.Background(), del); err != nil {
+					t.Fatal(err)
+				}
+				del.Attempts = again.attempts
+				if again.restart {
+					d = newDeliverer(t, fake)
+				}
+				if _, err := d.Deliver(context.Background(), del); err != nil {
+					t.Fatalf("second Deliver: %v", err)
+				}
+				if n, st := len(fake.Messages()), fake.Stats(); n != 1 || st.InvalidTokens != 1 || st.Pushes != 0 {
+					t.Errorf("LINE got %d messages (%+v), want 1 and the repeat refused as an invalid token", n, st)
+				}
+			})
 		}
-		if n, st := len(fake.Messages()), fake.Stats(); n != 1 || st.InvalidTokens != 1 {
-			t.Errorf("LINE got %d messages (%+v), want 1 and the repeat refused as an invalid token", n, st)
+	})
+	t.Run("fresh_token_refused_on_our_first_try_is_pushed", func(t *testing.T) {
+		t.Parallel()
+		fake, d := startLINE(t)
+		used := delivery(linefake.UserID(6), time.Now(), reply)
+		if _, err := d.Deliver(context.Background(), used); err != nil {
+			t.Fatal(err)
+		}
+		first := used // the same token, but an entry this process has not tried before
+		first.ID, first.Key, first.Created = keySeq.Add(1), newKey(), time.Now()
+		if _, err := d.Deliver(context.Background(), first); err != nil {
+			t.Fatal(err)
+		}
+		if n, st := len(fake.Messages()), fake.Stats(); n != 2 || st.Pushes != 1 {
+			t.Errorf("LINE got %d messages (%+v), want the second entry pushed", n, st)
 		}
 	})
 	t.Run("accepted_retry_key_is_taken_as_sent", func(t *testing.T) {
