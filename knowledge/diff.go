@@ -13,9 +13,6 @@ type Change struct {
 	Added, Removed, Changed []string // ids, sorted
 }
 
-// Empty reports whether nothing changed.
-func (c Change) Empty() bool { return len(c.Added)+len(c.Removed)+len(c.Changed) == 0 }
-
 func (c Change) String() string {
 	return fmt.Sprintf("+%d -%d ~%d", len(c.Added), len(c.Removed), len(c.Changed))
 }
@@ -28,11 +25,6 @@ type Diff struct {
 	// Files lists the files whose bytes changed, for changes the three kinds do not show
 	// (messages, menu, synonyms, intake, alerts, holidays).
 	Files Change `json:"files"`
-}
-
-// Empty reports whether the two bases are the same.
-func (d Diff) Empty() bool {
-	return d.Topics.Empty() && d.Contacts.Empty() && d.Cases.Empty() && d.Files.Empty()
 }
 
 // Summary is a one-line account, e.g. "topics +1 -0 ~2, contacts +0 -0 ~1, cases +5 -0 ~0, files +1 -0 ~4".

@@ -68,7 +68,7 @@ var defaultParams = params{
 
 // exampleSecond is how much a topic's second most similar example adds to its best one: two
 // near examples are better evidence than one, which may share only incidental words.
-var exampleSecond = 0.5
+const exampleSecond = 0.5
 
 // Match is one ranked topic.
 type Match struct {

@@ -72,7 +72,7 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 			return "", withProgress(err, i)
 		}
 	}
-	if del.Reply.Leave && del.Progress <= len(requests) {
+	if del.Reply.Leave {
 		if err := d.leave(client, addr); err != nil {
 			return "", withProgress(err, len(requests))
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -17,10 +16,9 @@ import (
 // to users, rendered in Block Kit. It implements bot.Deliverer, and its errors carry the methods
 // bot.Sender looks for (RetryAfter, Permanent, Progress). It is safe for concurrent use.
 type Deliverer struct {
-	api    *slackapi.Client
-	logger *slog.Logger
-	pace   *pacer
-	dms    sync.Map // user id → id of the direct message channel with the bot
+	api  *slackapi.Client
+	pace *pacer
+	dms  sync.Map // user id → id of the direct message channel with the bot
 	// renders keeps recent user replies rendered and encoded
 	renders *replycache.Cache[[]message]
 }

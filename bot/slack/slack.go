@@ -137,7 +137,7 @@ func New(logger *slog.Logger, cfg Config, r responder, staff staffDesk) (*Bot, e
 	}
 	b := &Bot{cfg: cfg, logger: logger.With("channel", channelName), r: r, staff: staff,
 		api: slackapi.New(cfg.BotToken, opts...)}
-	b.deliver = &Deliverer{api: b.api, logger: b.logger, pace: newPacer(cfg.PostInterval), renders: newRenderCache()}
+	b.deliver = &Deliverer{api: b.api, pace: newPacer(cfg.PostInterval), renders: newRenderCache()}
 	if cfg.StaffChannel != "" {
 		b.staffer = &StaffDeliverer{d: b.deliver, channel: cfg.StaffChannel}
 	}

@@ -114,6 +114,14 @@ func TestSocketMode(t *testing.T) {
 	if _, err := fake.WaitAck(short, failed); err == nil {
 		t.Error("an envelope the engine did not commit was acknowledged")
 	}
+	if posts := fake.PostsIn("DU1"); len(posts) != 0 {
+		t.Errorf("apologised on the first attempt: %+v", posts)
+	}
+	// Slack's last redelivery of it fails too: the user gets the apology instead of silence
+	fake.PushRetry(slackfake.IM("Ev6", "U1", "x"), 3)
+	if err := fake.WaitUntil(ctx, func() bool { return len(fake.PostsIn("DU1")) == 1 }); err != nil {
+		t.Fatalf("no apology after the last redelivery failed: %v", err)
+	}
 
 	stop()
 	select {

@@ -305,7 +305,7 @@ func runCases(e *env, args []string) int {
 func runCasesExport(e *env, args []string) int {
 	var since time.Time
 	var out *string
-	return e.adminCommand("cases export", "--since YYYY-MM-DD [--out FILE] [--db FILE | --server URL]", args, 0,
+	return e.adminCommand("cases export", "[--since YYYY-MM-DD] [--out FILE] [--db FILE | --server URL]", args, 0,
 		func(fs *flag.FlagSet) func() error {
 			out = fs.String("out", "", "write the CSV here (default: standard output)")
 			return sinceFlag(fs, &since, "resolved on or after this day")

@@ -94,7 +94,7 @@ func runBench(e *env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	case *users <= 0 || *messages <= 0 || *clients <= 0 || *rounds <= 0 || *reloads < 0:
-		fmt.Fprintln(e.stderr, "helpdesk bench: --users, --messages, --clients and --rounds must be at least 1")
+		fmt.Fprintln(e.stderr, "helpdesk bench: --users, --messages, --clients and --rounds must be at least 1, --reloads at least 0")
 		return exitUsage
 	case *redeliver < 0 || *redeliver > 1:
 		fmt.Fprintln(e.stderr, "helpdesk bench: --redeliver is a fraction between 0 and 1")

@@ -339,8 +339,10 @@ type loadSpec struct {
 	clients        int     // webhook requests in flight at most; 0: one per user
 	redeliver      float64 // the fraction of redeliverable events that are sent twice
 	rate           float64 // events a second, open loop; 0: closed loop
-	replyTimeout   time.Duration
 }
+
+// replyTimeout is how long a load waits for the answer to one event before counting it missing.
+const replyTimeout = 2 * time.Minute
 
 // inFlight is how many webhook requests are in flight at most: clients, else one per user.
 func (s loadSpec) inFlight() int {
@@ -395,10 +397,7 @@ func (r loadResult) tally(rt *replyTracker) (once, missing, twice int) {
 // hide it by slowing the load. A picked fraction of the events the platform would redeliver is
 // sent a second time right after the first.
 func driveLoad(ctx context.Context, ch *loadChannel, base string, spec loadSpec) loadResult {
-	timeout := spec.replyTimeout
-	if timeout <= 0 {
-		timeout = 2 * time.Minute
-	}
+	timeout := replyTimeout
 	clients := spec.inFlight()
 	var (
 		mu        sync.Mutex

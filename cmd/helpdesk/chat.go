@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/terminal"
 	"github.com/helpdesk-bot/helpdesk/dialog"
@@ -79,14 +78,9 @@ func (e *env) policy() (dialog.Policy, error) {
 		}
 		p.Hours = s
 	}
-	if v := strings.TrimSpace(e.getenv("HELPDESK_IDLE")); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return p, fmt.Errorf("HELPDESK_IDLE=%s: want a duration such as 24h", v)
-		}
-		p.IdleTimeout = d
-	}
-	return p, nil
+	var err error
+	p.IdleTimeout, err = durationVar(e, "HELPDESK_IDLE", 0)
+	return p, err
 }
 
 // isTerminal reports whether r is an interactive terminal (so typed lines are echoed already).

@@ -12,7 +12,6 @@ import (
 	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
 	"github.com/helpdesk-bot/helpdesk/dialog"
-	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // channelID is what a Slack channel id looks like (public C…, private C… or the older G…).
@@ -65,7 +64,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 			d.metrics.Add("helpdesk_rejected_requests_total", "channel", "slack", "reason", reason)
 		},
 	}
-	cfg.Admin = slackAdmin(d, lib)
+	cfg.Admin = slackAdmin(d)
 	b, err := slack.New(d.logger, cfg, d.desk, d.engine)
 	if err != nil {
 		return nil, err
@@ -89,7 +88,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 
 // slackAdmin runs "/helpdesk reload" and "/helpdesk stats [DAYS]" for the Slack users listed in
 // HELPDESK_ADMINS; anyone else gets a polite refusal, and the attempt is logged.
-func slackAdmin(d serveDeps, lib *knowledge.Library) func(ctx context.Context, user string, args []string) (string, error) {
+func slackAdmin(d serveDeps) func(ctx context.Context, user string, args []string) (string, error) {
 	admins := map[string]bool{}
 	for _, id := range strings.Split(d.env.getenv("HELPDESK_ADMINS"), ",") {
 		if id = strings.TrimSpace(id); id != "" {
@@ -101,7 +100,7 @@ func slackAdmin(d serveDeps, lib *knowledge.Library) func(ctx context.Context, u
 			// args[0] is one of the admin verbs (bot/slack passes only those), never user text
 			d.logger.Warn("admin command refused", "channel", "slack", "command", args[0])
 			d.logger.Debug("admin command refused", "channel", "slack", "user", user)
-			return lib.Base().Message("admin_refused"), nil
+			return d.lib.Base().Message("admin_refused"), nil
 		}
 		switch args[0] {
 		case "reload":
@@ -126,6 +125,6 @@ func slackAdmin(d serveDeps, lib *knowledge.Library) func(ctx context.Context, u
 			writeStats(&b, st)
 			return b.String(), nil
 		}
-		return lib.Base().Message("admin_help"), nil
+		return d.lib.Base().Message("admin_help"), nil
 	}
 }

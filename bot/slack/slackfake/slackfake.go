@@ -13,7 +13,8 @@
 //	fake := slackfake.New("xoxb-test")
 //	defer fake.Close()
 //	// run the bot with SLACK_API_URL=fake.APIURL(), then
-//	status, err := slackfake.Send(ctx, botURL+"/slack/events", secret, slackfake.IM("Ev1", "U1", "hello"))
+//	req, err := slackfake.NewRequest(ctx, botURL+"/slack/events", secret, slackfake.IM("Ev1", "U1", "hello"))
+//	res, err := http.DefaultClient.Do(req)
 //	posts, err := fake.Wait(ctx, 1)
 package slackfake
 
@@ -75,12 +76,11 @@ type Server struct {
 	base     int64 // seconds of the timestamps handed out
 	seq      int64
 
-	conns    int     // WebSocket connections accepted
-	current  *wsConn // the connection envelopes go to
-	pending  [][]byte
-	acks     []Ack
-	envSeq   int
-	pingTick time.Duration
+	conns   int     // WebSocket connections accepted
+	current *wsConn // the connection envelopes go to
+	pending [][]byte
+	acks    []Ack
+	envSeq  int
 }
 
 // Post is one message the fake accepted (chat.postMessage or chat.postEphemeral).
@@ -224,7 +224,7 @@ type Ack struct {
 // a bearer token) and any app-level token starting with "xapp-".
 func New(token string) *Server {
 	s := &Server{token: token, done: make(chan struct{}), calls: map[string]int{},
-		base: time.Now().Unix(), pingTick: 2 * time.Second,
+		base: time.Now().Unix(),
 		// slack-go dials with "Origin: https://api.slack.com"
 		up: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}}
 	mux := http.NewServeMux()

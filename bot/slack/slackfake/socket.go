@@ -12,6 +12,10 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// pingInterval is how often the fake pings a connection; slack-go reconnects when no ping came
+// for 30 s.
+const pingInterval = 2 * time.Second
+
 // wsConn is one Socket Mode connection. Its writer goroutine is the only one that writes
 // frames; Close may come from anywhere.
 type wsConn struct {
@@ -52,7 +56,6 @@ func (s *Server) link(w http.ResponseWriter, r *http.Request) {
 		conn.out <- f
 	}
 	s.pending = nil
-	tick := s.pingTick
 	s.changes.Changed()
 	s.mu.Unlock()
 
@@ -77,7 +80,7 @@ func (s *Server) link(w http.ResponseWriter, r *http.Request) {
 			s.mu.Unlock()
 		}
 	}()
-	ping := time.NewTicker(tick)
+	ping := time.NewTicker(pingInterval)
 	defer func() {
 		ping.Stop()
 		c.Close()
@@ -108,14 +111,6 @@ func (s *Server) link(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-}
-
-// SetPingInterval sets how often the fake pings new connections (default 2 s). slack-go
-// reconnects when no ping came for 30 s.
-func (s *Server) SetPingInterval(d time.Duration) {
-	s.mu.Lock()
-	s.pingTick = d
-	s.mu.Unlock()
 }
 
 // Push sends b to the bot over Socket Mode, wrapped in an envelope of b's kind as Slack does, on

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -274,19 +273,4 @@ func NewRequest(ctx context.Context, url, secret string, b Body) (*http.Request,
 	req.Header.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
 	Sign(req.Header, secret, time.Now(), b.Data)
 	return req, nil
-}
-
-// Send posts b to url signed with secret, as Slack does, and returns the response's status.
-func Send(ctx context.Context, url, secret string, b Body) (int, error) {
-	req, err := NewRequest(ctx, url, secret, b)
-	if err != nil {
-		return 0, err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	io.Copy(io.Discard, res.Body)
-	return res.StatusCode, nil
 }
