@@ -78,17 +78,18 @@ func (c *convCache) drop(keys ...string) {
 	}
 }
 
-// clone returns a deep copy of c: nothing the copy's owner changes shows in c.
+// clone returns a deep copy of c: nothing the copy's owner changes shows in c. Empty slices and
+// maps become nil, as JSON (omitempty) stores and decodes them.
 func (c *Conversation) clone() *Conversation {
 	cp := *c
 	cp.Intake = c.Intake.clone()
-	cp.Choices = slices.Clone(c.Choices)
-	cp.Back = slices.Clone(c.Back)
+	cp.Choices = cloneSlice(c.Choices)
+	cp.Back = cloneSlice(c.Back)
 	for i := range cp.Back {
 		cp.Back[i].Intake = cp.Back[i].Intake.clone()
 	}
-	cp.Turns = slices.Clone(c.Turns)
-	cp.People = slices.Clone(c.People)
+	cp.Turns = cloneSlice(c.Turns)
+	cp.People = cloneSlice(c.People)
 	return &cp
 }
 
@@ -97,7 +98,18 @@ func (s *IntakeState) clone() *IntakeState {
 		return nil
 	}
 	cp := *s
-	cp.Answers = maps.Clone(s.Answers)
-	cp.Picked = slices.Clone(s.Picked)
+	cp.Answers = nil
+	if len(s.Answers) > 0 {
+		cp.Answers = maps.Clone(s.Answers)
+	}
+	cp.Picked = cloneSlice(s.Picked)
 	return &cp
+}
+
+// cloneSlice copies s; an empty s gives nil.
+func cloneSlice[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
 }

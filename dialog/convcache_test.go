@@ -1,8 +1,10 @@
 package dialog
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -191,5 +193,40 @@ func TestAfterErase(t *testing.T) {
 	}
 	if p, err := e.Purge(now.Add(time.Hour), now.Add(time.Hour)); err != nil || p.Conversations != 1 || erased != 2 {
 		t.Errorf("a sweep that deleted %+v, %v: %d calls, want 2", p, err, erased)
+	}
+}
+
+// A cache hit is what decoding the stored conversation gives (times compared as instants), at
+// every step of a form with answers, a back, and a topic: nil where JSON leaves things out.
+func TestConvCacheHitIsADecode(t *testing.T) {
+	e := cacheTestEngine(t)
+	key := convKey("line", "u")
+	inUTC := func(c *Conversation) *Conversation { // changes nothing else, nil-ness included
+		cp := *c
+		cp.Updated = c.Updated.UTC()
+		if c.Turns != nil {
+			cp.Turns = make([]Turn, len(c.Turns))
+			for i, turn := range c.Turns {
+				turn.At = turn.At.UTC()
+				cp.Turns[i] = turn
+			}
+		}
+		return &cp
+	}
+	for i, m := range []Message{{Text: "ウイルス"}, {Choice: "a:intake"}, {Text: "はい"}, {Text: "わからない"},
+		{Text: "戻る"}, {Text: "パソコンが動かない"}, {Choice: "a:restart"}} {
+		m.Channel, m.UserID, m.Address, m.EventID = "line", "u", "a", fmt.Sprint(i)
+		if _, err := e.Respond(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		var stored []byte
+		e.store.view(func(tx storeTx) error { stored = bytes.Clone(tx.conversationBytes(key)); return nil })
+		hit := e.store.convs.get(key, stored)
+		if hit == nil {
+			t.Fatalf("step %d: no cache hit for the conversation just stored", i)
+		}
+		if got, want := inUTC(hit), inUTC(decodeConversation(stored)); !reflect.DeepEqual(got, want) {
+			t.Errorf("step %d: the cache gives\n%+v\ndecoding gives\n%+v", i, got, want)
+		}
 	}
 }

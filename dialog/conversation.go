@@ -57,6 +57,15 @@ type IntakeState struct {
 	Picked  []string          `json:"picked,omitempty"`  // options ticked so far in a multi question
 }
 
+// answer records the answer to question id. The map is made on first use: JSON leaves an empty
+// one out, so a stored, decoded or copied form may have none.
+func (s *IntakeState) answer(id, text string) {
+	if s.Answers == nil {
+		s.Answers = map[string]string{}
+	}
+	s.Answers[id] = text
+}
+
 const (
 	maxBack  = 8
 	maxTurns = 12
@@ -91,7 +100,7 @@ func (c *Conversation) pop() bool {
 	c.Back = c.Back[:len(c.Back)-1]
 	c.Mode, c.Topic, c.Question = s.Mode, s.Topic, s.Question
 	if s.Intake != nil {
-		answers := map[string]string{}
+		var answers map[string]string
 		if c.Intake != nil {
 			answers = c.Intake.Answers
 		}

@@ -212,6 +212,9 @@ func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now 
 	if conv == nil {
 		conv = decodeConversation(pre.stored)
 	}
+	if conv.Mode == modeHandoff {
+		return pre, nil // a case is open: the message goes to staff, which the transaction decides
+	}
 	s, err := e.decide(kb, m, conv, now)
 	if err != nil || s.fx.handoff || s.fx.relay != "" || s.fx.leaveCase != "" {
 		return pre, nil

@@ -14,8 +14,8 @@ import (
 
 func (d *decider) startIntake(full bool) {
 	c := d.conv
-	answers := map[string]string{}
-	if c.Intake != nil && c.Intake.Answers != nil {
+	var answers map[string]string // kept from an earlier form
+	if c.Intake != nil {
 		answers = c.Intake.Answers
 	}
 	c.Mode = modeIntake
@@ -118,26 +118,23 @@ func (d *decider) intakeChoice(value string) {
 		return
 	}
 	in := d.conv.Intake
-	if in.Answers == nil { // an empty map is not stored
-		in.Answers = map[string]string{}
-	}
 	d.conv.push()
 	switch value {
 	case valSkip:
-		in.Answers[q.ID] = ""
+		in.answer(q.ID, "")
 	case valYes:
-		in.Answers[q.ID] = d.msg("label_yes")
+		in.answer(q.ID, d.msg("label_yes"))
 		if q.Detail != "" {
 			in.Detail = true
 			d.askIntake()
 			return
 		}
 	case valNo:
-		in.Answers[q.ID] = d.msg("label_no")
+		in.answer(q.ID, d.msg("label_no"))
 	case valUnknown:
-		in.Answers[q.ID] = d.msg("label_unknown")
+		in.answer(q.ID, d.msg("label_unknown"))
 	case valDone:
-		in.Answers[q.ID] = strings.Join(in.Picked, "、")
+		in.answer(q.ID, strings.Join(in.Picked, "、"))
 	default:
 		i, err := strconv.Atoi(value)
 		if err != nil || i < 0 || i >= len(q.Options) {
@@ -149,7 +146,7 @@ func (d *decider) intakeChoice(value string) {
 			d.askIntake()
 			return
 		}
-		in.Answers[q.ID] = q.Options[i]
+		in.answer(q.ID, q.Options[i])
 	}
 	d.nextIntake(q.ID)
 }
@@ -176,18 +173,15 @@ func (d *decider) intakeText(text, folded string) {
 		return
 	}
 	in := d.conv.Intake
-	if in.Answers == nil {
-		in.Answers = map[string]string{}
-	}
 	d.conv.push()
 	text = truncateRunes(strings.TrimSpace(text), maxTurnText)
 	switch {
 	case in.Detail:
-		in.Answers[q.ID] = d.msg("label_yes") + "（" + text + "）"
+		in.answer(q.ID, d.msg("label_yes")+"（"+text+"）")
 	case q.Kind == "multi" && len(in.Picked) > 0:
-		in.Answers[q.ID] = strings.Join(in.Picked, "、") + "、" + text
+		in.answer(q.ID, strings.Join(in.Picked, "、")+"、"+text)
 	default:
-		in.Answers[q.ID] = text
+		in.answer(q.ID, text)
 	}
 	d.nextIntake(q.ID)
 }
