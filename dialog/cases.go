@@ -69,6 +69,9 @@ const (
 	maxSimilarText    = 300
 )
 
+// open reports whether c waits for staff or is being handled by them (false for no case).
+func (c *Case) open() bool { return c != nil && (c.Status == CaseOpen || c.Status == CaseClaimed) }
+
 // openCase records an escalation in the same transaction as the step that asked for it and,
 // when staff are reachable, queues the case for the staff channel.
 func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, now time.Time) (*Case, error) {
@@ -115,7 +118,7 @@ func (e *Engine) relayToStaff(t storeTx, kb *knowledge.Base, conv *Conversation,
 	if err != nil {
 		return err
 	}
-	if c == nil || (c.Status != CaseOpen && c.Status != CaseClaimed) {
+	if !c.open() {
 		// The case is gone or closed: the conversation is the bot's again.
 		conv.Mode, conv.CaseID = modeMenu, ""
 		return nil
@@ -139,7 +142,7 @@ func (e *Engine) relayToStaff(t storeTx, kb *knowledge.Base, conv *Conversation,
 // leaveCase ends an open case from the user's side (they went back to the bot) and tells staff.
 func (e *Engine) leaveCase(t storeTx, kb *knowledge.Base, caseID string, now time.Time) error {
 	c, err := t.caseByID(caseID)
-	if err != nil || c == nil || (c.Status != CaseOpen && c.Status != CaseClaimed) {
+	if err != nil || !c.open() {
 		return err
 	}
 	c.Status, c.Closed = CaseReturned, now
@@ -165,7 +168,7 @@ func (e *Engine) setCaseThread(t storeTx, caseID, ref string) error {
 // wait for a reply nobody will write.
 func (e *Engine) unpostedCase(t storeTx, kb *knowledge.Base, id string, now time.Time) error {
 	c, err := t.caseByID(id)
-	if err != nil || c == nil || (c.Status != CaseOpen && c.Status != CaseClaimed) {
+	if err != nil || !c.open() {
 		return err
 	}
 	c.Status = CaseRequested

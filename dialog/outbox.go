@@ -81,9 +81,9 @@ func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 		return nil, nil
 	}
 	out := make([]Delivery, 0, len(picks))
-	var missing []uint64 // not cached, or staff entries whose thread must be looked up
+	var missing []uint64 // not cached, or staff entries whose thread must be looked up (awaitsThread)
 	for _, p := range picks {
-		if p.d == nil || p.d.Kind == KindStaff {
+		if p.d == nil || awaitsThread(p.d) {
 			missing = append(missing, p.id)
 			continue
 		}
@@ -101,7 +101,7 @@ func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 			if d == nil {
 				continue // delivered meanwhile
 			}
-			if d.Kind == KindStaff && d.Case != nil && d.Case.Thread == "" && d.Text != "" {
+			if awaitsThread(d) {
 				// queued before the case was posted: the thread is known now
 				if c, err := t.caseByID(d.Case.ID); err == nil && c != nil {
 					d.Case.Thread = c.Thread
@@ -113,6 +113,12 @@ func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, err
+}
+
+// awaitsThread reports whether d goes into a case's staff thread that was not known when d was
+// queued: the stored case has it, once the case's post went out.
+func awaitsThread(d *Delivery) bool {
+	return d.Kind == KindStaff && d.Case != nil && d.Case.Thread == "" && d.Text != ""
 }
 
 // Delivered removes a delivered entry. ref is what the platform returned that later messages

@@ -57,6 +57,10 @@ func loadQueueIndex(db *bolt.DB) (*queueIndex, error) {
 			}
 			id := binary.BigEndian.Uint64(k)
 			e := queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: rootCase(d)}
+			if q.cached < cacheLimit { // decoded already: Pending need not decode it again
+				e.cached = d
+				q.cached++
+			}
 			q.entries[id] = e
 			if e.rootCase != "" {
 				q.roots[id] = true

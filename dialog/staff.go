@@ -126,7 +126,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 	fill := func(s string) string {
 		return strings.NewReplacer("{staff}", ev.Staff, "{note}", ev.Text, "{case}", c.ID).Replace(s)
 	}
-	closed := c.Status != CaseOpen && c.Status != CaseClaimed
+	closed := !c.open()
 	var toUser []Block
 	var notice string
 	switch ev.Action {

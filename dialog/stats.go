@@ -207,11 +207,10 @@ func weekOf(t time.Time) string {
 func (e *Engine) OpenCases() (int, error) {
 	n := 0
 	err := e.store.view(func(t storeTx) error {
-		return t.eachCase(func(c *Case) error {
-			if c.Status == CaseOpen || c.Status == CaseClaimed {
+		return t.eachCaseStatus(func(status string) {
+			if (&Case{Status: status}).open() {
 				n++
 			}
-			return nil
 		})
 	})
 	return n, err

@@ -405,6 +405,20 @@ func (t storeTx) eachCase(fn func(*Case) error) error {
 	})
 }
 
+// eachCaseStatus walks the cases' statuses alone, without decoding what they hold.
+func (t storeTx) eachCaseStatus(fn func(status string)) error {
+	return t.tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
+		var c struct {
+			Status string `json:"status"`
+		}
+		if err := json.Unmarshal(v, &c); err != nil {
+			return err
+		}
+		fn(c.Status)
+		return nil
+	})
+}
+
 func (t storeTx) caseByThread(ref string) string {
 	return string(t.tx.Bucket(bucketCaseThreads).Get([]byte(ref)))
 }

@@ -66,6 +66,13 @@ func newDecider(kb *knowledge.Base, policy Policy, conv *Conversation, now time.
 	return &decider{kb: kb, policy: policy, now: now, conv: conv}
 }
 
+// leaveCase sends the user back to the bot from an open case: the case ends and staff are told.
+func (d *decider) leaveCase() {
+	d.fx.leaveCase = d.conv.CaseID
+	d.conv.CaseID = ""
+	d.restart()
+}
+
 // step decides the reply to m and advances the conversation.
 func (d *decider) step(m Message) {
 	c := d.conv
@@ -174,9 +181,7 @@ func (d *decider) text(raw string) {
 	d.conv.addTurn("user", text, d.now)
 	if d.conv.Mode == modeHandoff {
 		if d.kb.Command(text) == "restart" {
-			d.fx.leaveCase = d.conv.CaseID
-			d.conv.CaseID = ""
-			d.restart()
+			d.leaveCase()
 			return
 		}
 		d.fx.relay = text
@@ -350,10 +355,7 @@ func (d *decider) choose(id string) {
 	}
 	if d.conv.Mode == modeHandoff {
 		if ch.kind == 'a' && ch.target == actRestart {
-			// the user goes back to the bot: the case ends and staff are told
-			d.fx.leaveCase = d.conv.CaseID
-			d.conv.CaseID = ""
-			d.restart()
+			d.leaveCase()
 			return
 		}
 		// While staff handle the case, other buttons are passed on as what the user pressed.
