@@ -80,8 +80,9 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 	return "", nil
 }
 
-// ForgetRendered drops the replies kept rendered, after an erasure or a retention sweep.
-func (d *Deliverer) ForgetRendered() { d.renders.Clear() }
+// ForgetCached drops what the deliverer keeps in memory about users' replies (those kept
+// rendered), after an erasure or a retention sweep.
+func (d *Deliverer) ForgetCached() { d.renders.Clear() }
 
 // withProgress records in err that the entry's first n requests were sent.
 func withProgress(err error, n int) error {

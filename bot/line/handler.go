@@ -128,13 +128,18 @@ func (h *handler) handle(ctx context.Context, ev webhook.EventInterface) error {
 		h.logger.Debug("event ignored", "type", ev.GetType(), "why", info.ignored)
 		return nil
 	}
+	// If the reply is not on its way soon, show that it is coming. The timer is set before the
+	// step, because the sender may send the reply (and cancel the timer) before Respond returns.
+	loading := info.loading && !info.redelivery
+	if loading {
+		h.startLoading(m.UserID)
+	}
 	reply, err := h.r.Respond(ctx, m)
+	if loading && (err != nil || reply.Duplicate || len(reply.Blocks) == 0) {
+		h.stopLoading(m.UserID) // nothing is coming
+	}
 	if err != nil {
 		return fmt.Errorf("%s event: %w", ev.GetType(), err)
-	}
-	if info.loading && !info.redelivery && !reply.Duplicate && len(reply.Blocks) > 0 {
-		// a reply is queued: if it is not on its way soon, show that it is coming
-		h.startLoading(m.UserID)
 	}
 	h.logger.Debug("event committed", "type", ev.GetType(), "event", string(m.Event), "user", m.UserID,
 		"redelivery", info.redelivery, "duplicate", reply.Duplicate,
@@ -276,6 +281,13 @@ func (h *handler) startLoading(user string) {
 			h.logger.Debug("loading animation not shown", "err", err)
 		}
 	})
+}
+
+// stopLoading cancels the loading animation startLoading set for user.
+func (h *handler) stopLoading(user string) {
+	if h.loading != nil {
+		h.waiting.sending(user)
+	}
 }
 
 // waiting holds the loading animations due for users whose reply is not on its way yet; the

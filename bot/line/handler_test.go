@@ -352,24 +352,38 @@ func TestAddressIsCompactJSON(t *testing.T) {
 // the animation, so the usual case costs no extra API call.
 func TestLoadingAnimationSkippedWhenTheReplyIsQuick(t *testing.T) {
 	t.Parallel()
-	fake, d := startLINE(t)
-	user := linefake.UserID(7)
 	reply := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "返信"}}}
-	var addr string
-	h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
-		addr = m.Address
-		return reply, nil
-	}), line.WithLoadingAnimation(d))
-	ev := linefake.Text(user, "ウイルスに感染したかも")
-	body := linefake.Body(ev)
-	if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
-		t.Fatalf("POST = %d", got)
-	}
-	if _, err := d.Deliver(context.Background(), dialog.Delivery{ID: 1, Channel: "line", Address: addr, Reply: reply, Key: "k", Event: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(600 * time.Millisecond)
-	if l := fake.Loadings(); len(l) != 0 {
-		t.Errorf("a loading animation was shown although the reply went out at once: %v", l)
+	for i, tc := range []struct {
+		name   string
+		before bool // the sender sends before Respond returns (it is woken by the commit)
+	}{{"sent after the step returned", false}, {"sent before the step returned", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake, d := startLINE(t)
+			deliver := func(addr string) {
+				if _, err := d.Deliver(context.Background(), dialog.Delivery{ID: 1, Channel: "line", Address: addr, Reply: reply, Key: "k", Event: time.Now()}); err != nil {
+					t.Error(err)
+				}
+			}
+			var addr string
+			h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
+				addr = m.Address
+				if tc.before {
+					deliver(addr)
+				}
+				return reply, nil
+			}), line.WithLoadingAnimation(d))
+			body := linefake.Body(linefake.Text(linefake.UserID(70+i), "ウイルスに感染したかも"))
+			if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+				t.Fatalf("POST = %d", got)
+			}
+			if !tc.before {
+				deliver(addr)
+			}
+			time.Sleep(600 * time.Millisecond)
+			if l := fake.Loadings(); len(l) != 0 {
+				t.Errorf("a loading animation was shown although the reply went out at once: %v", l)
+			}
+		})
 	}
 }

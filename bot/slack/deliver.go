@@ -46,8 +46,12 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 	return "", err
 }
 
-// ForgetRendered drops the user replies kept rendered, after an erasure or a retention sweep.
-func (d *Deliverer) ForgetRendered() { d.renders.Clear() }
+// ForgetCached drops what the deliverer keeps in memory about users, after an erasure or a
+// retention sweep: the replies kept rendered and the users' direct message channels.
+func (d *Deliverer) ForgetCached() {
+	d.renders.Clear()
+	d.dms.Clear()
+}
 
 // openDM returns the direct message channel with user, opening it the first time.
 func (d *Deliverer) openDM(ctx context.Context, user string) (string, error) {

@@ -233,6 +233,14 @@ func TestDirectMessageIsOpenedOnce(t *testing.T) {
 	if posts := h.fake.PostsIn(slackfake.DMChannel("U7")); len(posts) != 2 {
 		t.Errorf("%d posts in the direct message, want 2", len(posts))
 	}
+	// after an erasure the channel id is not kept: it is looked up again
+	h.bot.Deliverer().ForgetCached()
+	if _, err := deliver(t, h, dialog.Delivery{Channel: "slack", Address: "@U7", Reply: firstAid()}); err != nil {
+		t.Fatal(err)
+	}
+	if opened := h.fake.Opened(); len(opened) != 2 {
+		t.Errorf("conversations.open for %q after ForgetCached, want twice for U7", opened)
+	}
 }
 
 func TestDeliveryErrors(t *testing.T) {

@@ -29,13 +29,14 @@ type channel struct {
 	run        func(ctx context.Context) error // nil when the channel needs no loop
 }
 
-// forgetRendered returns what empties the deliverers' caches of rendered replies (those that
-// keep one), so that nothing drawn from erased or expired data stays in memory.
-func forgetRendered(deliverers map[string]bot.Deliverer) func() {
+// forgetCached returns what empties the deliverers' in-memory caches (of those that keep one:
+// rendered replies, Slack's direct message channels), so that nothing of erased or expired data
+// stays in memory.
+func forgetCached(deliverers map[string]bot.Deliverer) func() {
 	return func() {
 		for _, d := range deliverers {
-			if f, ok := d.(interface{ ForgetRendered() }); ok {
-				f.ForgetRendered()
+			if f, ok := d.(interface{ ForgetCached() }); ok {
+				f.ForgetCached()
 			}
 		}
 	}
@@ -169,7 +170,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		}
 		names = append(names, ch.name)
 	}
-	engine.AfterErase(forgetRendered(deliverers))
+	engine.AfterErase(forgetCached(deliverers))
 	registerGauges(metrics, engine)
 	if token := e.getenv("HELPDESK_ADMIN_TOKEN"); token != "" {
 		if len(token) < 16 {

@@ -10,29 +10,29 @@ import (
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
-// renderKeeper is a deliverer with a render cache; forgotten counts ForgetRendered calls.
+// renderKeeper is a deliverer with a render cache; forgotten counts ForgetCached calls.
 type renderKeeper struct{ forgotten int }
 
 func (*renderKeeper) Deliver(context.Context, dialog.Delivery) (string, error) { return "", nil }
-func (r *renderKeeper) ForgetRendered()                                        { r.forgotten++ }
+func (r *renderKeeper) ForgetCached()                                          { r.forgotten++ }
 
 // plainDeliverer keeps nothing rendered.
 type plainDeliverer struct{}
 
 func (plainDeliverer) Deliver(context.Context, dialog.Delivery) (string, error) { return "", nil }
 
-// forgetRendered reaches every deliverer that keeps rendered replies (serve hands it to
+// forgetCached reaches every deliverer that keeps rendered replies (serve hands it to
 // dialog.Engine.AfterErase, whose own test checks when it runs).
-func TestForgetRenderedReachesTheCaches(t *testing.T) {
+func TestForgetCachedReachesTheDeliverers(t *testing.T) {
 	a, b := &renderKeeper{}, &renderKeeper{}
-	forgetRendered(map[string]bot.Deliverer{"line": a, "slack": b, "staff": plainDeliverer{}})()
+	forgetCached(map[string]bot.Deliverer{"line": a, "slack": b, "staff": plainDeliverer{}})()
 	if a.forgotten != 1 || b.forgotten != 1 {
-		t.Errorf("ForgetRendered called %d and %d times, want once each", a.forgotten, b.forgotten)
+		t.Errorf("ForgetCached called %d and %d times, want once each", a.forgotten, b.forgotten)
 	}
 }
 
 // The deliverers serve wires keep rendered replies and can forget them.
 var (
-	_ interface{ ForgetRendered() } = (*line.Deliverer)(nil)
-	_ interface{ ForgetRendered() } = (*slack.Deliverer)(nil)
+	_ interface{ ForgetCached() } = (*line.Deliverer)(nil)
+	_ interface{ ForgetCached() } = (*slack.Deliverer)(nil)
 )
