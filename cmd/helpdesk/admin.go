@@ -19,6 +19,7 @@ import (
 
 	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // The admin commands work on a database file when no bot runs on it, or ask a running bot over
@@ -33,12 +34,17 @@ type adminFlags struct {
 	db, server, dir *string
 }
 
-func addAdminFlags(fs *flag.FlagSet) adminFlags {
-	return adminFlags{
+// addAdminFlags adds the flags of every admin command; --knowledge only for those that read it
+// (topic titles): a backup or an erasure must work even when the knowledge folder is broken.
+func addAdminFlags(fs *flag.FlagSet, knowledge bool) adminFlags {
+	f := adminFlags{
 		db:     fs.String("db", "", "bbolt file when no bot runs on it (default: HELPDESK_DB, else helpdesk.db)"),
 		server: fs.String("server", "", "ask a running bot instead, e.g. http://127.0.0.1:8080 (needs HELPDESK_ADMIN_TOKEN)"),
-		dir:    fs.String("knowledge", "", "knowledge folder, for topic titles (default: HELPDESK_KNOWLEDGE, else the embedded seeds)"),
 	}
+	if knowledge {
+		f.dir = fs.String("knowledge", "", "knowledge folder, for topic titles (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
+	}
+	return f
 }
 
 // open returns the admin source and a function to release it.
@@ -54,9 +60,12 @@ func (e *env) openAdmin(f adminFlags) (admin, func(), error) {
 		}
 		return &remoteAdmin{base: strings.TrimRight(*f.server, "/"), token: token, client: &http.Client{Timeout: 5 * time.Minute}}, func() {}, nil
 	}
-	lib, err := e.library(*f.dir)
-	if err != nil {
-		return nil, nil, err
+	var lib *knowledge.Library // nil for the commands that do not read the knowledge
+	if f.dir != nil {
+		var err error
+		if lib, err = e.library(*f.dir); err != nil {
+			return nil, nil, err
+		}
 	}
 	path, source := e.dbPath(*f.db)
 	if _, err := os.Stat(path); err != nil {
@@ -173,13 +182,13 @@ func parseSince(v string) (time.Time, error) {
 }
 
 // adminCommand parses an admin command's flags (its own, set up by flags, plus --db, --server
-// and --knowledge), opens the admin source, runs do, and turns errors into a message and an exit
-// code. do gets the positional arguments.
-func (e *env) adminCommand(name, usage string, args []string, nargs int, flags func(*flag.FlagSet) func() error,
+// and, when the command reads the knowledge, --knowledge), opens the admin source, runs do, and
+// turns errors into a message and an exit code. do gets the positional arguments.
+func (e *env) adminCommand(name, usage string, args []string, nargs int, knowledge bool, flags func(*flag.FlagSet) func() error,
 	do func(a admin, args []string) error) int {
 	fs := e.newFlags(name, usage)
 	check := flags(fs)
-	af := addAdminFlags(fs)
+	af := addAdminFlags(fs, knowledge)
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
@@ -216,7 +225,7 @@ func sinceFlag(fs *flag.FlagSet, since *time.Time, help string) func() error {
 func runStats(e *env, args []string) int {
 	var since time.Time
 	var asJSON *bool
-	return e.adminCommand("stats", "[--json] [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0,
+	return e.adminCommand("stats", "[--json] [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
 			asJSON = fs.Bool("json", false, "print the figures as JSON")
 			return sinceFlag(fs, &since, "only figures from this day on")
@@ -273,7 +282,7 @@ func writeStats(w io.Writer, st dialog.Stats) {
 func runReport(e *env, args []string) int {
 	var since time.Time
 	var out *string
-	return e.adminCommand("report", "--out FILE [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0,
+	return e.adminCommand("report", "--out FILE [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
 			out = fs.String("out", "report.html", "the HTML file to write")
 			return sinceFlag(fs, &since, "only figures from this day on")
@@ -305,7 +314,7 @@ func runCases(e *env, args []string) int {
 func runCasesExport(e *env, args []string) int {
 	var since time.Time
 	var out *string
-	return e.adminCommand("cases export", "[--since YYYY-MM-DD] [--out FILE] [--db FILE | --server URL]", args, 0,
+	return e.adminCommand("cases export", "[--since YYYY-MM-DD] [--out FILE] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
 			out = fs.String("out", "", "write the CSV here (default: standard output)")
 			return sinceFlag(fs, &since, "resolved on or after this day")
@@ -330,7 +339,7 @@ func runCasesExport(e *env, args []string) int {
 
 func runBackup(e *env, args []string) int {
 	noFlags := func(*flag.FlagSet) func() error { return func() error { return nil } }
-	return e.adminCommand("backup", "[--db FILE | --server URL] FILE", args, 1, noFlags, func(a admin, args []string) error {
+	return e.adminCommand("backup", "[--db FILE | --server URL] FILE", args, 1, false, noFlags, func(a admin, args []string) error {
 		target := args[0]
 		tmp := target + ".partial"
 		f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
@@ -355,7 +364,7 @@ func runBackup(e *env, args []string) int {
 
 func runForget(e *env, args []string) int {
 	var channel *string
-	return e.adminCommand("forget", "[--channel line|slack] [--db FILE | --server URL] USER", args, 1,
+	return e.adminCommand("forget", "[--channel line|slack] [--db FILE | --server URL] USER", args, 1, false,
 		func(fs *flag.FlagSet) func() error {
 			channel = fs.String("channel", "", "only this channel's data (line, slack); default: every channel")
 			return func() error { return nil }

@@ -156,7 +156,12 @@ func TestCasesExportRoundTrip(t *testing.T) {
 func TestBackupAndForget(t *testing.T) {
 	db := scriptedDatabase(t)
 	copyPath := filepath.Join(t.TempDir(), "backup.db")
-	res := runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "backup", copyPath)
+	// Neither reads the knowledge: a broken knowledge folder (a bad deploy) must not stop them.
+	broken := map[string]string{"HELPDESK_DB": db, "HELPDESK_KNOWLEDGE": filepath.Join(t.TempDir(), "missing")}
+	if res := runCmd(t, broken, "", "stats"); res.code == 0 {
+		t.Fatal("stats ran without its knowledge: the broken folder is not broken")
+	}
+	res := runCmd(t, broken, "", "backup", copyPath)
 	if res.code != 0 {
 		t.Fatalf("backup: %s", res.stderr)
 	}
@@ -167,7 +172,7 @@ func TestBackupAndForget(t *testing.T) {
 	if a.code != 0 || strip.ReplaceAllString(a.stdout, "") != strip.ReplaceAllString(b.stdout, "") {
 		t.Errorf("the backup's figures differ from the original's:\n%s\n%s", a.stdout, b.stdout)
 	}
-	res = runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "forget", "staffed-09")
+	res = runCmd(t, broken, "", "forget", "staffed-09")
 	if res.code != 0 || !strings.Contains(res.stdout, "deleted 1 conversations, 1 cases") {
 		t.Fatalf("forget: exit %d %q %s", res.code, res.stdout, res.stderr)
 	}
