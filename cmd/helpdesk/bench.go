@@ -387,71 +387,75 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			return nil, err
 		}
 		rep.Server.StartupRounds = append(rep.Server.StartupRounds, ms(srv.startup))
-		for i, p := range platforms {
-			spec := opts.spec
-			spec.userBase = 3 * round * spec.users // the server's, then each bare handler's
-			fmt.Fprintf(progress, "round %d/%d: %s, helpdesk serve\n", round+1, opts.rounds, p.name)
-			if p.bare != "" {
-				p.load.replies.record(spec.users * spec.perUser)
-			}
-			f, problems, err := measure(ctx, p.load, srv.url, srv, spec, mem, p.stats)
-			p.load.replies.record(0)
-			if err != nil {
-				srv.stop()
-				return nil, err
-			}
-			for _, pr := range problems {
-				rep.fail("round %d, %s, helpdesk serve: %s", round+1, p.name, pr)
-			}
-			serveRounds[i] = append(serveRounds[i], f)
-			if p.bare == "" {
-				continue
-			}
-			// bare runs handler under the same load, with users of its own.
-			bare := func(url, handler string) (figures, error) {
-				spec.userBase += spec.users
-				fmt.Fprintf(progress, "round %d/%d: %s, %s\n", round+1, opts.rounds, p.name, handler)
-				f, problems, err := measure(ctx, p.load, url, nil, spec, nil, p.stats)
-				for _, pr := range problems {
-					rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, %s: %s", round+1, p.name, handler, pr))
+		// The round measures the server it started, and stops it on every way out (stop is
+		// idempotent: the checked stop at the end comes first when all went well).
+		err = func() error {
+			defer srv.stop()
+			for i, p := range platforms {
+				spec := opts.spec
+				spec.userBase = 3 * round * spec.users // the server's, then each bare handler's
+				fmt.Fprintf(progress, "round %d/%d: %s, helpdesk serve\n", round+1, opts.rounds, p.name)
+				if p.bare != "" {
+					p.load.replies.record(spec.users * spec.perUser)
 				}
-				return f, err
+				f, problems, err := measure(ctx, p.load, srv.url, srv, spec, mem, p.stats)
+				p.load.replies.record(0)
+				if err != nil {
+					return err
+				}
+				for _, pr := range problems {
+					rep.fail("round %d, %s, helpdesk serve: %s", round+1, p.name, pr)
+				}
+				serveRounds[i] = append(serveRounds[i], f)
+				if p.bare == "" {
+					continue
+				}
+				// bare runs handler under the same load, with users of its own.
+				bare := func(url, handler string) (figures, error) {
+					spec.userBase += spec.users
+					fmt.Fprintf(progress, "round %d/%d: %s, %s\n", round+1, opts.rounds, p.name, handler)
+					f, problems, err := measure(ctx, p.load, url, nil, spec, nil, p.stats)
+					for _, pr := range problems {
+						rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, %s: %s", round+1, p.name, handler, pr))
+					}
+					return f, err
+				}
+				f, err = bare(p.bare, "bare SDK echoing")
+				if err != nil {
+					return err
+				}
+				bareRounds[i] = append(bareRounds[i], f)
+				sizes, err := p.replies.load(p.name, p.load.replies)
+				if err != nil { // nothing to send the same of: this round has no such ceiling
+					rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, bare SDK sending the same replies: %v", round+1, p.name, err))
+					continue
+				}
+				replySizes[i] = append(replySizes[i], sizes...)
+				f, err = bare(p.replay, fmt.Sprintf("bare SDK sending the server's %d replies", len(sizes)))
+				if err != nil {
+					return err
+				}
+				replayRounds[i] = append(replayRounds[i], f)
 			}
-			f, err = bare(p.bare, "bare SDK echoing")
-			if err != nil {
-				srv.stop()
-				return nil, err
+			if opts.heapProfile != "" && round == opts.rounds-1 {
+				if err := writeHeapProfile(opts.heapProfile); err != nil {
+					return err
+				}
 			}
-			bareRounds[i] = append(bareRounds[i], f)
-			sizes, err := p.replies.load(p.name, p.load.replies)
-			if err != nil { // nothing to send the same of: this round has no such ceiling
-				rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, bare SDK sending the same replies: %v", round+1, p.name, err))
-				continue
+			for range opts.reloads {
+				d, err := timeReload(ctx, srv.url, admin)
+				if err != nil {
+					return fmt.Errorf("reload: %v", err)
+				}
+				reloads = append(reloads, d)
 			}
-			replySizes[i] = append(replySizes[i], sizes...)
-			f, err = bare(p.replay, fmt.Sprintf("bare SDK sending the server's %d replies", len(sizes)))
-			if err != nil {
-				srv.stop()
-				return nil, err
+			if code, err := srv.stop(); err != nil || code != exitOK {
+				return fmt.Errorf("serve stopped with %d, %v:\n%s", code, err, srv.log.tail())
 			}
-			replayRounds[i] = append(replayRounds[i], f)
-		}
-		if opts.heapProfile != "" && round == opts.rounds-1 {
-			if err := writeHeapProfile(opts.heapProfile); err != nil {
-				srv.stop()
-				return nil, err
-			}
-		}
-		for range opts.reloads {
-			d, err := timeReload(ctx, srv.url, admin)
-			if err != nil {
-				srv.stop()
-				return nil, fmt.Errorf("reload: %v", err)
-			}
-			reloads = append(reloads, d)
-		}
-		if code, err := srv.stop(); err != nil || code != exitOK {
-			return nil, fmt.Errorf("serve stopped with %d, %v:\n%s", code, err, srv.log.tail())
+			return nil
+		}()
+		if err != nil {
+			return nil, err
 		}
 		// What the stopped server leaves behind would count in the next round's memory: the idle
 		// connections its API clients keep to the fakes until they time out (a process that
