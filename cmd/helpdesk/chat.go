@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/helpdesk-bot/helpdesk/bot/terminal"
 	"github.com/helpdesk-bot/helpdesk/dialog"
@@ -60,7 +59,7 @@ func (e *env) dbPath(flagValue string) (path, source string) {
 	if flagValue != "" {
 		return flagValue, "--db=" + flagValue
 	}
-	if v := strings.TrimSpace(e.getenv("HELPDESK_DB")); v != "" {
+	if v := e.getenv("HELPDESK_DB"); v != "" {
 		return v, "HELPDESK_DB=" + v
 	}
 	return "helpdesk.db", "the default database helpdesk.db"
@@ -71,7 +70,7 @@ func (e *env) dbPath(flagValue string) (path, source string) {
 // channel receives cases is for serve to say (chat and ask have none).
 func (e *env) policy() (dialog.Policy, error) {
 	var p dialog.Policy
-	if v := strings.TrimSpace(e.getenv("HELPDESK_HOURS")); v != "" {
+	if v := e.getenv("HELPDESK_HOURS"); v != "" {
 		s, err := knowledge.ParseSchedule(v)
 		if err != nil {
 			return p, fmt.Errorf("HELPDESK_HOURS=%s: %v", v, err)

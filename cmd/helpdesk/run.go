@@ -57,7 +57,10 @@ func commands() []command {
 // run is the whole program, testable: it parses args, reads settings through getenv, and
 // returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	// Settings are read trimmed, by every command: a space or a newline from an env file or a
+	// secret store is never part of a token, a path or a number.
+	trimmed := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	e := &env{ctx: ctx, getenv: trimmed, stdin: stdin, stdout: stdout, stderr: stderr}
 	return e.dispatch("helpdesk", commands(), args[min(1, len(args)):])
 }
 
@@ -151,7 +154,7 @@ func (e *env) library(dir string) (*knowledge.Library, error) {
 // clock returns the time source: HELPDESK_NOW (RFC 3339) fixes it, for reproducible transcripts
 // and for checking what the bot says at a given hour; otherwise the real clock.
 func (e *env) clock() (func() time.Time, error) {
-	v := strings.TrimSpace(e.getenv("HELPDESK_NOW"))
+	v := e.getenv("HELPDESK_NOW")
 	if v == "" {
 		return time.Now, nil
 	}

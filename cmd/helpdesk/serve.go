@@ -107,7 +107,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	start := time.Now()
 	addr, addrSource := addrFlag, "--addr="+addrFlag
 	if addr == "" {
-		addr = strings.TrimSpace(e.getenv("HELPDESK_ADDR"))
+		addr = e.getenv("HELPDESK_ADDR")
 		addrSource = "HELPDESK_ADDR=" + addr
 	}
 	if addr == "" {
@@ -136,7 +136,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		return err
 	}
 	// Cases reach people when Slack and a staff channel are set (slackChannel checks the pair).
-	policy.Staffed = strings.TrimSpace(e.getenv("HELPDESK_STAFF_CHANNEL")) != "" && strings.TrimSpace(e.getenv("SLACK_BOT_TOKEN")) != ""
+	policy.Staffed = e.getenv("HELPDESK_STAFF_CHANNEL") != "" && e.getenv("SLACK_BOT_TOKEN") != ""
 	dbPath, dbSource := e.dbPath(dbFlag)
 	engine, err := dialog.Open(dbPath, lib, logger, dialog.Options{Policy: policy, Now: now, RateLimit: rate})
 	if err != nil {
@@ -315,7 +315,7 @@ func reload(logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics, v
 
 // durationVar reads a duration setting such as "2160h"; unset gives def.
 func durationVar(e *env, name string, def time.Duration) (time.Duration, error) {
-	v := strings.TrimSpace(e.getenv(name))
+	v := e.getenv(name)
 	if v == "" {
 		return def, nil
 	}
@@ -329,7 +329,7 @@ func durationVar(e *env, name string, def time.Duration) (time.Duration, error) 
 // rateVar reads a per-user rate such as "20/1m" (20 messages a minute, all 20 at once if need
 // be); "off" turns the limit off; unset gives def.
 func rateVar(e *env, name string, def dialog.RateLimit) (dialog.RateLimit, error) {
-	v := strings.TrimSpace(e.getenv(name))
+	v := e.getenv(name)
 	switch v {
 	case "":
 		return def, nil
@@ -348,7 +348,7 @@ func rateVar(e *env, name string, def dialog.RateLimit) (dialog.RateLimit, error
 // checkUnused stops start-up on settings that are set but would do nothing: they are mistakes
 // (a typo in a partner variable, a channel meant to be on).
 func checkUnused(e *env) error {
-	set := func(name string) bool { return strings.TrimSpace(e.getenv(name)) != "" }
+	set := func(name string) bool { return e.getenv(name) != "" }
 	line := set("LINE_CHANNEL_SECRET") || set("LINE_CHANNEL_TOKEN")
 	slack := set("SLACK_BOT_TOKEN")
 	switch {

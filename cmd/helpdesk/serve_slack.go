@@ -22,7 +22,7 @@ var channelID = regexp.MustCompile(`^[CG][A-Z0-9]{6,}$`)
 // set, over Socket Mode (no routes; the channel's loop receives everything). With
 // HELPDESK_STAFF_CHANNEL it also posts cases there and takes staff replies and buttons from it.
 func slackChannel(d serveDeps) (*channel, error) {
-	get := func(k string) string { return strings.TrimSpace(d.env.getenv(k)) }
+	get := d.env.getenv
 	botToken, secret, appToken := get("SLACK_BOT_TOKEN"), get("SLACK_SIGNING_SECRET"), get("SLACK_APP_TOKEN")
 	staff, apiURL := get("HELPDESK_STAFF_CHANNEL"), get("SLACK_API_URL")
 	if botToken == "" {

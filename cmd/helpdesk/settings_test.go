@@ -22,6 +22,7 @@ func TestServeStopsOnUnusableSettings(t *testing.T) {
 		{"database_folder", map[string]string{"HELPDESK_DB": filepath.Join(dir, "missing", "h.db")}, "HELPDESK_DB="},
 		{"knowledge_folder", map[string]string{"HELPDESK_KNOWLEDGE": filepath.Join(dir, "nowhere")}, "HELPDESK_KNOWLEDGE="},
 		{"line_half_pair", map[string]string{"LINE_CHANNEL_SECRET": "s"}, "LINE_CHANNEL_TOKEN"},
+		{"line_blank_token", map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "   "}, "LINE_CHANNEL_TOKEN"},
 		{"line_base_without_line", map[string]string{"LINE_API_BASE": "http://127.0.0.1:1"}, "LINE_API_BASE"},
 		{"slack_url_without_slack", map[string]string{"SLACK_API_URL": "http://127.0.0.1:1/"}, "SLACK_API_URL"},
 		{"admins_without_slack", map[string]string{"HELPDESK_ADMINS": "U1"}, "HELPDESK_ADMINS"},
