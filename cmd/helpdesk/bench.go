@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net"
 	"net/http"
@@ -27,6 +28,7 @@ import (
 	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
 // The goals of issue 8, which the report checks.
@@ -46,6 +48,10 @@ type benchOptions struct {
 	reloads  int  // POST /admin/reload per round
 	// getenv gives HELPDESK_KNOWLEDGE and HELPDESK_LOG_LEVEL to pass on to the server.
 	getenv func(string) string
+	// knowledge is the knowledge the server answers from (HELPDESK_KNOWLEDGE), which the load's
+	// script is made from; nil: the embedded seeds.
+	knowledge     fs.FS
+	knowledgeName string
 	// progress gets a line as each phase starts; nil: none.
 	progress io.Writer
 	// heapProfile, when set, is where a heap profile goes after the last round's loads.
@@ -80,6 +86,11 @@ func runBench(e *env, args []string) int {
 	}
 	opts := benchOptions{spec: loadSpec{users: *users, perUser: *messages, clients: *clients, redeliver: *redeliver, rate: *rate},
 		rounds: *rounds, ceiling: *ceiling, reloads: *reloads, getenv: e.getenv, progress: e.stderr, heapProfile: *memProfile, process: *process}
+	var err error
+	if opts.knowledge, opts.knowledgeName, err = e.knowledgeFS("", ""); err != nil {
+		fmt.Fprintf(e.stderr, "helpdesk bench: %v\n", err)
+		return exitFail
+	}
 	switch *channel {
 	case "line", "slack":
 		opts.channels = []string{*channel}
@@ -274,7 +285,11 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	script, err := benchScript()
+	knowledgeFS, knowledgeName := opts.knowledge, opts.knowledgeName
+	if knowledgeFS == nil {
+		knowledgeFS, knowledgeName = seeds.FS, "embedded seeds"
+	}
+	script, err := loadScript(knowledgeFS, knowledgeName)
 	if err != nil {
 		return nil, err
 	}

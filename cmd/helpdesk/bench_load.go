@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"math"
 	"net/http"
 	"os"
@@ -29,20 +30,20 @@ import (
 	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
-	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
 // step is one thing a simulated user does: write a text, or tap a button (a choice id).
 type step struct{ text, choice string }
 
-// benchScript is what the simulated users send, each starting at a different step: the first
-// example message of a topic of the embedded knowledge (texts as employees write them, and no
-// Japanese in Go source), and taps on the buttons the bot offers (menu, topics, actions). It
-// loads the knowledge once, on first use, not when the program starts.
-var benchScript = sync.OnceValues(func() ([]step, error) {
-	kb, err := knowledge.Load(seeds.FS)
+// loadScript builds what the simulated users send, each starting at a different step: the first
+// example message of a topic (texts as employees write them, and no Japanese in Go source), and
+// taps on the buttons the bot offers (menu, topics, actions). It reads them from the knowledge in
+// fsys (named name, for messages), the one the server under load answers from, so that every
+// text and button exists there.
+func loadScript(fsys fs.FS, name string) ([]step, error) {
+	kb, err := knowledge.Load(fsys)
 	if err != nil {
-		return nil, fmt.Errorf("the embedded knowledge does not load: %w", err)
+		return nil, fmt.Errorf("the knowledge (%s) does not load: %w", name, err)
 	}
 	var missing []string
 	text := func(topic string) step {
@@ -61,10 +62,10 @@ var benchScript = sync.OnceValues(func() ([]step, error) {
 		tap("t:ransomware"), text("unauthorized-access"), tap("a:restart"), text("spam"), text("prevention"),
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("the embedded knowledge has no example message for topics %v", missing)
+		return nil, fmt.Errorf("the knowledge (%s) has no example message for topics %v", name, missing)
 	}
 	return script, nil
-})
+}
 
 // scriptEvent builds LINE message n of user from script, now (so its reply token is fresh).
 func scriptEvent(script []step, user string, n int) linefake.Event {

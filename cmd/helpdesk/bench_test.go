@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +89,21 @@ func TestBenchFlags(t *testing.T) {
 		if code := runBench(e, args); code != exitUsage {
 			t.Errorf("bench %q exited %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// The load's script comes from the knowledge the server answers from: a topic it lacks is named
+// before anything starts, instead of a load of fallbacks.
+func TestBenchScriptFollowsTheKnowledge(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copySeeds(t, dir)
+	if err := os.Remove(filepath.Join(dir, "topics", "telework.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	res := runCmd(t, map[string]string{"HELPDESK_KNOWLEDGE": dir}, "", "bench", "--users", "1", "--messages", "1")
+	if res.code != exitFail || !strings.Contains(res.stderr, dir) || !strings.Contains(res.stderr, "telework") {
+		t.Errorf("bench on a knowledge without telework: exit %d, %q; want 1 naming the folder and the topic", res.code, res.stderr)
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
 const (
@@ -660,10 +661,13 @@ func reportBench(b *testing.B, rep *benchReport) {
 	b.Logf("\n%s", out.String())
 }
 
+// seedScript is the load tools' script made from the embedded seeds, once for all tests.
+var seedScript = sync.OnceValues(func() ([]step, error) { return loadScript(seeds.FS, "embedded seeds") })
+
 // testScript is the load tools' script of simulated messages.
 func testScript(t testing.TB) []step {
 	t.Helper()
-	script, err := benchScript()
+	script, err := seedScript()
 	if err != nil {
 		t.Fatal(err)
 	}
