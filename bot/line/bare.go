@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/platform"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 )
@@ -50,7 +51,7 @@ func BareReplayHandler(secret, token, apiBase string, client *http.Client, next 
 
 func bareHandler(secret, token, apiBase string, client *http.Client, next func() BareReply) http.Handler {
 	if client == nil {
-		client = newHTTPClient()
+		client = platform.NewHTTPClient()
 	}
 	// ReplyMessage is called without WithContext, which would mutate the shared client.
 	api, err := messaging_api.NewMessagingApiAPI(token, messaging_api.WithEndpoint(apiBase), messaging_api.WithHTTPClient(client))
@@ -59,7 +60,7 @@ func bareHandler(secret, token, apiBase string, client *http.Client, next func()
 			http.Error(w, "bare handler: bad API base URL", http.StatusInternalServerError)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, platform.MaxBody)
 		cb, perr := webhook.ParseRequest(secret, r)
 		if perr != nil {
 			if errors.Is(perr, webhook.ErrInvalidSignature) {

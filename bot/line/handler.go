@@ -3,14 +3,13 @@ package line
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/platform"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
@@ -20,9 +19,6 @@ import (
 type responder interface {
 	Respond(ctx context.Context, m dialog.Message) (dialog.Reply, error)
 }
-
-// maxBody bounds a webhook body. LINE's are a few kilobytes; the SDK's parser has no limit.
-const maxBody = 1 << 20
 
 // The loading animation is best effort: it must never hold up a webhook, nor pile up
 // goroutines when the API is slow.
@@ -84,17 +80,8 @@ func NewHandler(logger *slog.Logger, secret string, r responder, opts ...Option)
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			h.logger.Warn("webhook body too large", "limit", maxBody)
-			h.rejected("too_large")
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		h.logger.Debug("webhook body not read", "err", err)
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
+	body, ok := platform.ReadBody(w, req, h.logger, h.rejected)
+	if !ok {
 		return
 	}
 	if !webhook.ValidateSignature(h.secret, req.Header.Get("X-Line-Signature"), body) {
@@ -338,17 +325,10 @@ func (e *endpoints) showLoading(ctx context.Context, user string) error {
 	return apiError("loading", res, err)
 }
 
-// jsonProblem describes a decoding error without quoting the body, which holds user text.
+// jsonProblem describes what was wrong with a webhook body, without quoting it.
 func jsonProblem(err error) string {
-	var (
-		syntax *json.SyntaxError
-		typ    *json.UnmarshalTypeError
-	)
-	switch {
-	case errors.As(err, &syntax):
-		return fmt.Sprintf("malformed JSON near byte %d", syntax.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("wrong JSON type for %s", typ.Field)
+	if p := platform.JSONProblem(err); p != "" {
+		return p
 	}
 	return "unexpected event structure"
 }

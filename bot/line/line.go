@@ -17,8 +17,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/platform"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
 
@@ -27,9 +27,6 @@ const (
 	DefaultBaseURL = "https://api.line.me"
 	defaultBlobURL = "https://api-data.line.me"
 )
-
-// clientTimeout bounds one call to the Messaging API: the SDK's default client has none.
-const clientTimeout = 10 * time.Second
 
 // API says how to reach the LINE Messaging API.
 type API struct {
@@ -64,7 +61,7 @@ func (a API) endpoints() (*endpoints, error) {
 		}
 	}
 	if e.hc == nil {
-		e.hc = newHTTPClient()
+		e.hc = platform.NewHTTPClient()
 	}
 	return e, nil
 }
@@ -80,12 +77,6 @@ func CheckBaseURL(s string) error {
 		return fmt.Errorf("line: base URL %q: want an http or https URL such as %s", s, DefaultBaseURL)
 	}
 	return nil
-}
-
-func newHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64 // the sender delivers to one host from many workers
-	return &http.Client{Timeout: clientTimeout, Transport: t}
 }
 
 // messaging returns an SDK client for one call. The SDK's WithContext mutates the client, so a

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/platform"
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 )
@@ -67,7 +68,7 @@ func BareReplayHandler(signingSecret, botToken, apiURL string, client *http.Clie
 
 func bareHandler(signingSecret, botToken, apiURL string, client *http.Client, next func() BareReply) http.Handler {
 	if client == nil {
-		client = newHTTPClient()
+		client = platform.NewHTTPClient()
 	}
 	base, baseErr := CheckAPIURL(apiURL)
 	api := slackapi.New(botToken, slackapi.OptionAPIURL(base), slackapi.OptionHTTPClient(client))
@@ -76,7 +77,7 @@ func bareHandler(signingSecret, botToken, apiURL string, client *http.Client, ne
 			http.Error(w, "bare handler: bad API URL", http.StatusInternalServerError)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, platform.MaxBody))
 		if err != nil {
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/platform"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -85,17 +86,8 @@ func (b *Bot) Commands() http.Handler {
 // against the signing secret (401 when it is missing, wrong or more than five minutes old)
 // before anything looks at it.
 func (b *Bot) readVerified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			b.logger.Warn("slack request body too large", "path", r.URL.Path, "limit", maxBody)
-			b.cfg.Rejected("too_large")
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return nil, false
-		}
-		b.logger.Debug("slack request body not read", "path", r.URL.Path, "err", err)
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
+	body, ok := platform.ReadBody(w, r, b.logger, b.cfg.Rejected)
+	if !ok {
 		return nil, false
 	}
 	if err := verify(r.Header, b.cfg.SigningSecret, body); err != nil {
@@ -173,18 +165,11 @@ func (b *Bot) handleEvent(ctx context.Context, body []byte, retry int) (string, 
 
 // problem describes why a body could not be parsed, without quoting it (it holds user text).
 func problem(err error) string {
-	var (
-		syntax *json.SyntaxError
-		typ    *json.UnmarshalTypeError
-	)
+	if p := platform.JSONProblem(err); p != "" {
+		return p
+	}
 	msg := err.Error()
 	switch {
-	case errors.As(err, &syntax):
-		return "malformed json at offset " + strconv.FormatInt(syntax.Offset, 10)
-	case errors.As(err, &typ):
-		return "unexpected json " + typ.Value + " in field " + typ.Field
-	case strings.Contains(msg, "unexpected end of JSON input"):
-		return "truncated json"
 	case strings.Contains(msg, "does not exist"):
 		return "unknown event type"
 	case strings.Contains(msg, "missing or null event"):

@@ -29,6 +29,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/bot/internal/platform"
 	"github.com/helpdesk-bot/helpdesk/bot/internal/textlimit"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	slackapi "github.com/slack-go/slack"
@@ -39,12 +40,6 @@ const DefaultAPIURL = "https://slack.com/api/"
 
 // channelName is the dialog channel of Slack conversations.
 const channelName = "slack"
-
-// clientTimeout bounds one Web API call: slack-go's default client has none.
-const clientTimeout = 10 * time.Second
-
-// maxBody bounds a request body. Slack's are a few kilobytes; the SDK's parsers have no limit.
-const maxBody = 1 << 20
 
 // responder is what this adapter needs from the rest of the bot for users' messages.
 type responder interface {
@@ -117,7 +112,7 @@ func New(logger *slog.Logger, cfg Config, r responder, staff staffDesk) (*Bot, e
 	}
 	cfg.APIURL = base
 	if cfg.Client == nil {
-		cfg.Client = newHTTPClient()
+		cfg.Client = platform.NewHTTPClient()
 	}
 	if cfg.Phrases == nil {
 		cfg.Phrases = func(string) string { return "" }
@@ -160,12 +155,6 @@ func CheckAPIURL(s string) (string, error) {
 	return s, nil
 }
 
-func newHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64 // the sender delivers to one host from many workers
-	return &http.Client{Timeout: clientTimeout, Transport: t}
-}
-
 // Deliverer returns the deliverer of the "slack" outbox entries.
 func (b *Bot) Deliverer() *Deliverer { return b.deliver }
 
@@ -192,7 +181,7 @@ func (b *Bot) Run(ctx context.Context) error {
 // whoAmI learns the bot's user id. Only a rejected token is an error: Slack may be unreachable
 // for a while, and events also say who the bot is.
 func (b *Bot) whoAmI(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, clientTimeout)
+	ctx, cancel := context.WithTimeout(ctx, platform.ClientTimeout)
 	defer cancel()
 	res, err := b.api.AuthTestContext(ctx)
 	if err != nil {
