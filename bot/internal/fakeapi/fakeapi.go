@@ -4,6 +4,8 @@ package fakeapi
 
 import (
 	"context"
+	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -16,6 +18,14 @@ type Fault struct {
 	RetryAfter time.Duration // with 429: the Retry-After header
 	Hang       time.Duration // hold the request this long first
 	Code       string        // Slack: answer 200 {"ok":false,"error":Code}
+}
+
+// SetRetryAfter writes f's RetryAfter into h as the platforms do: whole seconds, rounded up;
+// nothing when f has none.
+func (f Fault) SetRetryAfter(h http.Header) {
+	if f.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))
+	}
 }
 
 // Faults is a queue of faults, each applying to its next N requests, in the order added. The

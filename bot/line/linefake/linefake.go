@@ -418,10 +418,7 @@ func (s *Server) message(api string) http.HandlerFunc {
 				s.mu.Lock()
 				s.stats.Injected++
 				s.mu.Unlock()
-				if f.RetryAfter > 0 {
-					secs := int((f.RetryAfter + time.Second - 1) / time.Second)
-					w.Header().Set("Retry-After", strconv.Itoa(secs))
-				}
+				f.SetRetryAfter(w.Header())
 				msg := "Internal server error"
 				if f.Status == http.StatusTooManyRequests {
 					msg = "The API rate limit has been exceeded. Try again later."

@@ -285,8 +285,9 @@ func (s *Server) RateLimit(n int, retryAfter time.Duration) {
 // channel_not_found.
 func (s *Server) Error(n int, code string) { s.faults.Add(fakeapi.Fault{N: n, Code: code}) }
 
-// Hang makes the next n chat.postMessage calls wait d (or until the caller gives up) before they
-// are handled as usual, as when Slack is slow.
+// Hang makes the next n chat.postMessage calls wait d before they are handled as usual, as when
+// Slack is slow: a caller that gave up meanwhile does not see the answer, but the message is
+// posted all the same.
 func (s *Server) Hang(n int, d time.Duration) { s.faults.Add(fakeapi.Fault{N: n, Hang: d}) }
 
 // Pass lets the next n chat.postMessage calls through untouched, so that a fault added after it
@@ -449,10 +450,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Value
 		if fl.Hang > 0 {
 			t := time.NewTimer(fl.Hang)
 			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
+			case <-t.C: // a caller that gave up meanwhile does not see the answer, but the post is made, as on Slack
 			case <-s.done:
 				t.Stop()
 				return
@@ -460,7 +458,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Value
 		}
 		switch {
 		case fl.Status == http.StatusTooManyRequests:
-			w.Header().Set("Retry-After", strconv.Itoa(int((fl.RetryAfter+time.Second-1)/time.Second)))
+			fl.SetRetryAfter(w.Header())
 			w.WriteHeader(fl.Status)
 			return
 		case fl.Status != 0:
