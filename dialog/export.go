@@ -51,7 +51,7 @@ func (e *Engine) ExportCases(since time.Time, w io.Writer) (int, error) {
 			strings.Join(c.Summary, "\n"), handling, c.Channel + " " + c.Closed.In(knowledge.Tokyo).Format("2006-01-02"),
 			"", "", "", "", ""}
 		for i := range row {
-			row[i] = inertCell(row[i])
+			row[i] = knowledge.InertCell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return n, err
@@ -59,14 +59,4 @@ func (e *Engine) ExportCases(since time.Time, w io.Writer) (int, error) {
 	}
 	cw.Flush()
 	return n, cw.Error()
-}
-
-// inertCell keeps a spreadsheet from reading a cell as a formula: users' words that start with
-// =, +, -, @, a tab or a carriage return get a leading apostrophe, as Excel itself does. The
-// knowledge loader removes it again (knowledge/csv.go).
-func inertCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

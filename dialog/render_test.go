@@ -11,11 +11,3 @@ func TestTelURI(t *testing.T) {
 		}
 	}
 }
-
-func TestInertCell(t *testing.T) {
-	for in, want := range map[string]string{"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+81": "'+81", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)", "普通の文": "普通の文", "": ""} {
-		if got := inertCell(in); got != want {
-			t.Errorf("inertCell(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -181,10 +181,22 @@ func blank(rec []string) bool {
 	return true
 }
 
-// literalCell undoes the apostrophe an export puts before a cell that a spreadsheet would read
-// as a formula (dialog's case export does, as Excel does).
+// formulaStarts are the first characters that make a spreadsheet read a cell as a formula.
+const formulaStarts = "=+-@\t\r"
+
+// InertCell keeps a spreadsheet from reading a cell of the consultation format as a formula:
+// text that starts with =, +, -, @, a tab or a carriage return gets a leading apostrophe, as
+// Excel itself does. Loading the file as knowledge removes it again (literalCell).
+func InertCell(s string) string {
+	if s != "" && strings.ContainsRune(formulaStarts, rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// literalCell undoes InertCell.
 func literalCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(formulaStarts, rune(s[1])) {
 		return s[1:]
 	}
 	return s
