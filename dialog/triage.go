@@ -203,9 +203,8 @@ func (d *decider) text(raw string) {
 			return
 		}
 	}
-	// the text as labels are compared; Command folds on its own (knowledge's API)
-	folded := d.kb.Fold(text)
-	switch d.kb.Command(text) {
+	folded := d.kb.Fold(text) // the text as labels and commands are compared
+	switch d.kb.FoldedCommand(folded) {
 	case "restart":
 		d.restart()
 		return

@@ -259,9 +259,10 @@ func (b *Base) Fold(text string) string { return b.index.fold.fold(Normalize(tex
 
 // Command returns the name of the steering command (restart, back, cancel, help) that text is,
 // or "" when it is not exactly one of the command words.
-func (b *Base) Command(text string) string {
-	return b.index.commands[b.Fold(text)]
-}
+func (b *Base) Command(text string) string { return b.FoldedCommand(b.Fold(text)) }
+
+// FoldedCommand is Command for a text that Fold has folded already.
+func (b *Base) FoldedCommand(folded string) string { return b.index.commands[folded] }
 
 // Search ranks the topics for a free text and says how sure it is.
 func (b *Base) Search(text string) Result {
