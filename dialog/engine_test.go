@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -347,15 +346,7 @@ questions:
 
 func copySeeds(t *testing.T) fstest.MapFS {
 	t.Helper()
-	m := fstest.MapFS{}
-	err := fs.WalkDir(seeds.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(seeds.FS, p)
-		m[p] = &fstest.MapFile{Data: b}
-		return err
-	})
+	m, err := seeds.Copy()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,15 +58,7 @@ func TestSeedPhonesAreInSeeds(t *testing.T) {
 // when the new content is empty).
 func seedFolder(t testing.TB, change map[string]string) fstest.MapFS {
 	t.Helper()
-	m := fstest.MapFS{}
-	err := fs.WalkDir(seeds.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(seeds.FS, p)
-		m[p] = &fstest.MapFile{Data: b}
-		return err
-	})
+	m, err := seeds.Copy()
 	if err != nil {
 		t.Fatal(err)
 	}
