@@ -569,6 +569,9 @@ type serveRun struct {
 	startup time.Duration // from calling run (or starting the process) to the "listening" log line
 	log     *serveLog
 	stop    func() (int, error) // ends the server and returns its exit code once it has drained
+	// kill, for a server in a child process (startProcess), kills it at once (SIGKILL) and
+	// returns how it ended; nil in process.
+	kill func() error
 }
 
 // startInProcess calls run(…, "serve", "--addr", "127.0.0.1:0") with the settings vars and
@@ -635,10 +638,16 @@ func startProcess(ctx context.Context, vars map[string]string, tee io.Writer) (*
 		return nil, fmt.Errorf("start serve: %v", err)
 	}
 	exited := make(chan struct{})
+	var waitErr error
 	go func() {
-		cmd.Wait()
+		waitErr = cmd.Wait()
 		close(exited)
 	}()
+	s.kill = func() error {
+		cmd.Process.Kill()
+		<-exited
+		return waitErr
+	}
 	var once sync.Once
 	var stopErr error
 	s.stop = func() (int, error) {

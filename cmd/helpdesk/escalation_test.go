@@ -25,10 +25,7 @@ func TestEscalationLINEToSlackStaff(t *testing.T) {
 	defer slack.Close()
 	const staff = "C0STAFF0E2E"
 	db := filepath.Join(t.TempDir(), "helpdesk.db")
-	vars := slackVars(slack, db, "HELPDESK_STAFF_CHANNEL", staff, "HELPDESK_USER_RATE", "off")
-	for k, v := range lineVars(line, db) {
-		vars[k] = v
-	}
+	vars := bothVars(line, slack, db, "HELPDESK_STAFF_CHANNEL", staff, "HELPDESK_USER_RATE", "off")
 	srv := startServe(t, vars)
 	user := linefake.UserID(4242)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)

@@ -23,10 +23,7 @@ func TestNoSecretOrUserTextInLogs(t *testing.T) {
 	slack := slackfake.New(slackTestToken)
 	defer slack.Close()
 	db := filepath.Join(t.TempDir(), "h.db")
-	vars := slackVars(slack, db, "HELPDESK_STAFF_CHANNEL", "C0STAFFSEC1", "HELPDESK_ADMIN_TOKEN", adminTestToken)
-	for k, v := range lineVars(line, db) {
-		vars[k] = v
-	}
+	vars := bothVars(line, slack, db, "HELPDESK_STAFF_CHANNEL", "C0STAFFSEC1", "HELPDESK_ADMIN_TOKEN", adminTestToken)
 	srv := startServe(t, vars)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

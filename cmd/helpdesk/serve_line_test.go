@@ -13,7 +13,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -444,42 +443,23 @@ func TestServeLINEFaults(t *testing.T) {
 	})
 }
 
-// lineChild is `helpdesk serve` in a child process (this test binary, re-executed).
+// lineChild is `helpdesk serve` with LINE on a fake, in a child process: this test binary,
+// re-executed (TestMain), through the load tool's startProcess.
 type lineChild struct {
-	cmd  *exec.Cmd
-	url  string
-	logs *lockedBuffer
-	exit chan error
+	*serveRun
+	logs *lockedBuffer // everything it logged
 }
 
 func startLineChild(t *testing.T, fake *linefake.Server, db string) *lineChild {
 	t.Helper()
-	c := &lineChild{logs: &lockedBuffer{}, exit: make(chan error, 1)}
-	log := newServeLog(c.logs)
-	c.cmd = exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--db", db)
-	c.cmd.Env = append(os.Environ(), lineChildEnv+"=serve")
-	for k, v := range lineVars(fake, db) {
-		c.cmd.Env = append(c.cmd.Env, k+"="+v)
-	}
-	c.cmd.Stderr = log
-	if err := c.cmd.Start(); err != nil {
+	vars := lineVars(fake, db)
+	vars[lineChildEnv] = "serve"
+	c := &lineChild{logs: &lockedBuffer{}}
+	var err error
+	if c.serveRun, err = startProcess(context.Background(), vars, c.logs); err != nil {
 		t.Fatal(err)
 	}
-	go func() { c.exit <- c.cmd.Wait() }()
-	select {
-	case <-log.listening:
-		c.url = "http://" + log.addr
-	case err := <-c.exit:
-		t.Fatalf("the server process ended (%v) before listening:\n%s", err, c.logs.String())
-	case <-time.After(30 * time.Second):
-		c.cmd.Process.Kill()
-		t.Fatalf("the server process did not listen within 30 s:\n%s", c.logs.String())
-	}
-	t.Cleanup(func() {
-		c.cmd.Process.Kill()
-		<-c.exit
-		c.exit <- nil
-	})
+	t.Cleanup(func() { c.kill() })
 	return c
 }
 
@@ -501,14 +481,15 @@ func TestServeLINECrashRecovery(t *testing.T) {
 
 	first := startLineChild(t, fake, db)
 	var (
-		mu      sync.Mutex
-		events  = make([][]linefake.Event, users)
-		acked   = make([][]bool, users)
-		nAcked  atomic.Int32
-		killed  atomic.Bool
-		killAt  = int32(users * perUser * 2 / 5)
-		wg      sync.WaitGroup
-		stopped = make(chan struct{})
+		mu         sync.Mutex
+		events     = make([][]linefake.Event, users)
+		acked      = make([][]bool, users)
+		nAcked     atomic.Int32
+		killed     atomic.Bool
+		killAt     = int32(users * perUser * 2 / 5)
+		wg         sync.WaitGroup
+		stopped    = make(chan struct{})
+		killedWith = make(chan error, 1)
 	)
 	for u := range users {
 		events[u], acked[u] = make([]linefake.Event, perUser), make([]bool, perUser)
@@ -532,7 +513,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 				acked[u][i] = true
 				mu.Unlock()
 				if nAcked.Add(1) == killAt && killed.CompareAndSwap(false, true) {
-					first.cmd.Process.Signal(syscall.SIGKILL)
+					go func() { killedWith <- first.kill() }()
 					close(stopped)
 				}
 			}
@@ -544,10 +525,9 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	default:
 		t.Fatalf("the load ended before the kill (%d acknowledged)", nAcked.Load())
 	}
-	if err := <-first.exit; err == nil || !strings.Contains(err.Error(), "killed") {
+	if err := <-killedWith; err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Fatalf("the first server ended with %v, want killed", err)
 	}
-	first.exit <- nil
 	repliedBeforeRestart := fake.Stats().Replies
 
 	second := startLineChild(t, fake, db)
@@ -607,15 +587,8 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	st := fake.Stats()
 	t.Logf("killed after %d acknowledged events (%d replies sent); after the restart %d unacknowledged events redelivered, %d acknowledged ones too; %d replies refused as already sent, %d pushes, %d retry keys repeated",
 		killAt, repliedBeforeRestart, unacked, redelivered, st.InvalidTokens, st.Pushes, st.Conflicts)
-	second.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-second.exit:
-		second.exit <- nil
-		if err != nil {
-			t.Errorf("the restarted server did not stop cleanly on SIGTERM: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Errorf("the restarted server did not stop within 30 s of SIGTERM")
+	if code, err := second.stop(); code != 0 || err != nil {
+		t.Errorf("the restarted server did not stop cleanly on SIGTERM: exit %d, %v", code, err)
 	}
 }
 

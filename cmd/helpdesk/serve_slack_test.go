@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
 )
 
@@ -42,6 +44,14 @@ func slackVars(fake *slackfake.Server, db string, extra ...string) map[string]st
 	for i := 0; i+1 < len(extra); i += 2 {
 		vars[extra[i]] = extra[i+1]
 	}
+	return vars
+}
+
+// bothVars is the environment of serve with LINE on lineFake and Slack on slackFake, sharing db,
+// with extra name-value pairs.
+func bothVars(lineFake *linefake.Server, slackFake *slackfake.Server, db string, extra ...string) map[string]string {
+	vars := slackVars(slackFake, db, extra...)
+	maps.Copy(vars, lineVars(lineFake, db))
 	return vars
 }
 
