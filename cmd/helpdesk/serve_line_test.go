@@ -10,7 +10,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/signal"
@@ -208,39 +207,6 @@ func TestServeLINE(t *testing.T) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log contains %q (user text, a user id or a secret)", secret)
 		}
-	}
-}
-
-func TestServeLINEConfig(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		vars map[string]string
-		want []string
-	}{
-		{"secret_only", map[string]string{"LINE_CHANNEL_SECRET": "s"}, []string{"LINE_CHANNEL_SECRET", "LINE_CHANNEL_TOKEN"}},
-		{"token_only", map[string]string{"LINE_CHANNEL_TOKEN": "t"}, []string{"LINE_CHANNEL_SECRET", "LINE_CHANNEL_TOKEN"}},
-		{"base_without_scheme", map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "t", "LINE_API_BASE": "localhost:8080"}, []string{"LINE_API_BASE"}},
-		{"base_ftp", map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "t", "LINE_API_BASE": "ftp://example.com"}, []string{"LINE_API_BASE"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			tt.vars["HELPDESK_DB"] = filepath.Join(t.TempDir(), "helpdesk.db")
-			var stderr lockedBuffer
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			code := run(ctx, []string{"helpdesk", "serve", "--addr", "127.0.0.1:0"}, func(k string) string { return tt.vars[k] },
-				strings.NewReader(""), io.Discard, &stderr)
-			if code != exitFail {
-				t.Errorf("serve with %s exited %d, want %d", tt.name, code, exitFail)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("serve with %s said %q, want it to name %s", tt.name, stderr.String(), w)
-				}
-			}
-		})
 	}
 }
 

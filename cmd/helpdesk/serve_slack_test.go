@@ -9,7 +9,6 @@ package main
 //	HELPDESK_SLACK_BENCH=5000x64 go test -run '^$' -bench SlackServe -benchtime 1x ./cmd/helpdesk
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -389,37 +388,6 @@ func TestServeSlackSocketMode(t *testing.T) {
 	}
 	if strings.Contains(logs, slackTestApp) || strings.Contains(logs, "ticket=") {
 		t.Errorf("log shows the app token or a connection ticket")
-	}
-}
-
-func TestServeSlackSettings(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		vars map[string]string
-		want string // named in the error
-	}{
-		{"staff_without_slack", map[string]string{"HELPDESK_STAFF_CHANNEL": slackStaff}, "HELPDESK_STAFF_CHANNEL"},
-		{"secret_without_bot_token", map[string]string{"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"},
-		{"bot_token_alone", map[string]string{"SLACK_BOT_TOKEN": slackTestToken}, "SLACK_SIGNING_SECRET"},
-		{"app_token_in_bot_token", map[string]string{"SLACK_BOT_TOKEN": slackTestApp, "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"},
-		{"bot_token_in_app_token", map[string]string{"SLACK_BOT_TOKEN": slackTestToken, "SLACK_APP_TOKEN": "xoxb-x"}, "SLACK_APP_TOKEN"},
-		{"bad_api_url", map[string]string{"SLACK_BOT_TOKEN": slackTestToken, "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"},
-		{"staff_channel_name", map[string]string{"SLACK_BOT_TOKEN": slackTestToken, "SLACK_SIGNING_SECRET": "s", "HELPDESK_STAFF_CHANNEL": "#helpdesk"}, "HELPDESK_STAFF_CHANNEL"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			tt.vars["HELPDESK_DB"] = filepath.Join(t.TempDir(), "helpdesk.db")
-			var stderr bytes.Buffer
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			code := run(ctx, []string{"helpdesk", "serve", "--addr", "127.0.0.1:0"}, func(k string) string { return tt.vars[k] },
-				strings.NewReader(""), io.Discard, &stderr)
-			if code != exitFail || !strings.Contains(stderr.String(), tt.want) {
-				t.Errorf("serve with %v = %d, want %d and a message naming %s:\n%s", tt.vars, code, exitFail, tt.want, stderr.String())
-			}
-		})
 	}
 }
 

@@ -23,6 +23,15 @@ func TestServeStopsOnUnusableSettings(t *testing.T) {
 		{"knowledge_folder", map[string]string{"HELPDESK_KNOWLEDGE": filepath.Join(dir, "nowhere")}, "HELPDESK_KNOWLEDGE="},
 		{"line_half_pair", map[string]string{"LINE_CHANNEL_SECRET": "s"}, "LINE_CHANNEL_TOKEN"},
 		{"line_blank_token", map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "   "}, "LINE_CHANNEL_TOKEN"},
+		{"line_token_only", map[string]string{"LINE_CHANNEL_TOKEN": "t"}, "LINE_CHANNEL_SECRET"},
+		{"line_base_without_scheme", map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "t", "LINE_API_BASE": "localhost:8080"}, "LINE_API_BASE"},
+		{"line_base_ftp", map[string]string{"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_TOKEN": "t", "LINE_API_BASE": "ftp://example.com"}, "LINE_API_BASE"},
+		{"slack_secret_without_bot_token", map[string]string{"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"},
+		{"slack_bot_token_alone", map[string]string{"SLACK_BOT_TOKEN": slackTestToken}, "SLACK_SIGNING_SECRET"},
+		{"slack_app_token_in_bot_token", map[string]string{"SLACK_BOT_TOKEN": slackTestApp, "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"},
+		{"slack_bot_token_in_app_token", map[string]string{"SLACK_BOT_TOKEN": slackTestToken, "SLACK_APP_TOKEN": "xoxb-x"}, "SLACK_APP_TOKEN"},
+		{"slack_bad_api_url", map[string]string{"SLACK_BOT_TOKEN": slackTestToken, "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"},
+		{"staff_channel_name", map[string]string{"SLACK_BOT_TOKEN": slackTestToken, "SLACK_SIGNING_SECRET": "s", "HELPDESK_STAFF_CHANNEL": "#helpdesk"}, "HELPDESK_STAFF_CHANNEL"},
 		{"line_base_without_line", map[string]string{"LINE_API_BASE": "http://127.0.0.1:1"}, "LINE_API_BASE"},
 		{"slack_url_without_slack", map[string]string{"SLACK_API_URL": "http://127.0.0.1:1/"}, "SLACK_API_URL"},
 		{"admins_without_slack", map[string]string{"HELPDESK_ADMINS": "U1"}, "HELPDESK_ADMINS"},
@@ -39,7 +48,7 @@ func TestServeStopsOnUnusableSettings(t *testing.T) {
 				vars[k] = v
 			}
 			res := runCmd(t, vars, "", "serve")
-			if res.code == 0 || !strings.Contains(res.stderr, tt.want) {
+			if res.code != exitFail || !strings.Contains(res.stderr, tt.want) {
 				t.Errorf("serve with %v: exit %d, stderr %q; want a failure naming %s", tt.vars, res.code, res.stderr, tt.want)
 			}
 		})
