@@ -134,9 +134,7 @@ func (e *Engine) relayToStaff(t storeTx, kb *knowledge.Base, conv *Conversation,
 		return err
 	}
 	line := kb.Message("staff_user_message") + text
-	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(c.ID),
-		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text,
-		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: line}}}, Created: now, Event: now, Key: newKey()})
+	return t.enqueue(threadLine(c, text, line, false, now))
 }
 
 // leaveCase ends an open case from the user's side (they went back to the bot) and tells staff.
@@ -186,6 +184,5 @@ func (e *Engine) unpostedCase(t storeTx, kb *knowledge.Base, id string, now time
 	d := newDecider(kb, Policy{}, &Conversation{Topic: c.Topic}, now)
 	d.directly()
 	d.offerMenu()
-	return t.enqueue(&Delivery{Kind: KindRelay, Channel: c.Channel, Address: c.Address,
-		Recipient: string(convKey(c.Channel, c.User)), Reply: d.reply, Created: now, Key: newKey()})
+	return t.enqueue(relayToUser(c, d.reply, now))
 }

@@ -191,8 +191,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 		if c.Status == CaseResolved || c.Status == CaseReturned {
 			reply.Choices = menuChoices(kb)
 		}
-		if err := t.enqueue(&Delivery{Kind: KindRelay, Channel: c.Channel, Address: c.Address,
-			Recipient: string(convKey(c.Channel, c.User)), Reply: reply, Created: now, Event: time.Time{}, Key: newKey()}); err != nil {
+		if err := t.enqueue(relayToUser(c, reply, now)); err != nil {
 			return err
 		}
 		res.Relayed = ev.Action == StaffMessage
@@ -217,9 +216,22 @@ func (e *Engine) releaseConversation(t storeTx, c *Case) error {
 
 // staffNotice queues a line for the case's staff thread.
 func (e *Engine) staffNotice(t storeTx, c *Case, text string, now time.Time) error {
-	return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(c.ID),
-		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text, Notice: true,
-		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: text}}}, Created: now, Event: now, Key: newKey()})
+	return t.enqueue(threadLine(c, text, text, true, now))
+}
+
+// threadLine is a line for case c's staff thread: line as posted, and text as the user (or, for
+// a notice, the engine) wrote it.
+func threadLine(c *Case, text, line string, notice bool, now time.Time) *Delivery {
+	return &Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(c.ID),
+		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text, Notice: notice,
+		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: line}}}, Created: now, Event: now, Key: newKey()}
+}
+
+// relayToUser is reply, from staff or about the case, for case c's user at the address of their
+// last message. It has no event time: there is no reply token to use.
+func relayToUser(c *Case, reply Reply, now time.Time) *Delivery {
+	return &Delivery{Kind: KindRelay, Channel: c.Channel, Address: c.Address,
+		Recipient: string(convKey(c.Channel, c.User)), Reply: reply, Created: now, Key: newKey()}
 }
 
 // staffCaseReply is the message that opens a case in the staff channel: what staff need to
