@@ -196,18 +196,7 @@ func TestServeLINE(t *testing.T) {
 		t.Errorf("helpdesk_rejected_requests_total = %v, want the 2 badly signed webhooks", got)
 	}
 
-	if code := srv.stop(); code != 0 {
-		t.Errorf("serve exited with %d after its context ended, want 0:\n%s", code, srv.logs.String())
-	}
-	logs := srv.logs.String()
-	if !strings.Contains(logs, `"msg":"stopped"`) {
-		t.Errorf("serve did not log a clean stop:\n%s", logs)
-	}
-	for _, secret := range []string{"ランサムウェアに感染", user, lineTestToken, lineTestSecret} {
-		if strings.Contains(logs, secret) {
-			t.Errorf("the log contains %q (user text, a user id or a secret)", secret)
-		}
-	}
+	srv.stopCleanly(t, "ランサムウェアに感染", user, lineTestToken, lineTestSecret)
 }
 
 // loadSize reads HELPDESK_LINE_LOAD ("200x20"), defaulting to a size CI can afford under -race.

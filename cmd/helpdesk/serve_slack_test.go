@@ -242,18 +242,7 @@ func TestServeSlack(t *testing.T) {
 		t.Errorf("helpdesk_rejected_requests_total = %v, want the 1 wrongly signed event", got)
 	}
 
-	if code := srv.stop(); code != 0 {
-		t.Errorf("serve exited with %d:\n%s", code, srv.logs.String())
-	}
-	logs := srv.logs.String()
-	if !strings.Contains(logs, `"msg":"stopped"`) {
-		t.Errorf("no clean stop in the log:\n%s", logs)
-	}
-	for _, secret := range []string{"ランサムウェアに感染したかも", "パスワード", slackTestToken, slackTestSecret, "U0A1"} {
-		if strings.Contains(logs, secret) {
-			t.Errorf("the log shows %q", secret)
-		}
-	}
+	srv.stopCleanly(t, "ランサムウェアに感染したかも", "パスワード", slackTestToken, slackTestSecret, "U0A1")
 	if rej := fake.Rejected(); len(rej) > 0 {
 		t.Errorf("Slack would have refused: %q", rej)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -37,6 +38,24 @@ func (s *testServer) stop() int {
 		s.t.Errorf("%v:\n%s", err, s.logs.String())
 	}
 	return code
+}
+
+// stopCleanly stops the server and fails the test unless it exited 0, logged a clean stop, and
+// logged none of secret (users' words, their ids, tokens).
+func (s *testServer) stopCleanly(t *testing.T, secret ...string) {
+	t.Helper()
+	if code := s.stop(); code != 0 {
+		t.Errorf("serve exited with %d after its context ended, want 0:\n%s", code, s.logs.String())
+	}
+	logs := s.logs.String()
+	if !strings.Contains(logs, `"msg":"stopped"`) {
+		t.Errorf("serve did not log a clean stop:\n%s", logs)
+	}
+	for _, x := range secret {
+		if strings.Contains(logs, x) {
+			t.Errorf("the log contains %q (user text, a user id or a secret)", x)
+		}
+	}
 }
 
 // lockedBuffer is a log sink the test reads while the server writes.
