@@ -41,17 +41,7 @@ func runAsk(e *env, args []string) int {
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	lib, err := e.library(*dir)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk ask:", err)
-		return exitFail
-	}
-	now, err := e.clock()
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk ask:", err)
-		return exitFail
-	}
-	policy, err := e.policy()
+	lib, now, policy, err := e.answering(*dir)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "helpdesk ask:", err)
 		return exitFail

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/terminal"
 	"github.com/helpdesk-bot/helpdesk/dialog"
@@ -23,17 +24,7 @@ func runChat(e *env, args []string) int {
 		return exitUsage
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	lib, err := e.library(*dir)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
-		return exitFail
-	}
-	now, err := e.clock()
-	if err != nil {
-		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
-		return exitFail
-	}
-	policy, err := e.policy()
+	lib, now, policy, err := e.answering(*dir)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
 		return exitFail
@@ -63,6 +54,21 @@ func (e *env) dbPath(flagValue string) (path, source string) {
 		return v, "HELPDESK_DB=" + v
 	}
 	return "helpdesk.db", "the default database helpdesk.db"
+}
+
+// answering loads what every command that answers users needs: the knowledge (from dir, else
+// HELPDESK_KNOWLEDGE, else the seeds), the clock and the policy.
+func (e *env) answering(dir string) (*knowledge.Library, func() time.Time, dialog.Policy, error) {
+	lib, err := e.library(dir)
+	if err != nil {
+		return nil, nil, dialog.Policy{}, err
+	}
+	now, err := e.clock()
+	if err != nil {
+		return nil, nil, dialog.Policy{}, err
+	}
+	policy, err := e.policy()
+	return lib, now, policy, err
 }
 
 // policy reads how the helpdesk itself works: its opening hours (HELPDESK_HOURS, in the

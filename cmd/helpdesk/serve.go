@@ -119,15 +119,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	if err := checkUnused(e); err != nil {
 		return err
 	}
-	lib, err := e.library(dirFlag)
-	if err != nil {
-		return err
-	}
-	policy, err := e.policy()
-	if err != nil {
-		return err
-	}
-	now, err := e.clock()
+	lib, now, policy, err := e.answering(dirFlag)
 	if err != nil {
 		return err
 	}
