@@ -23,6 +23,7 @@ type Conversation struct {
 	Mode     string       `json:"mode,omitempty"`
 	Topic    string       `json:"topic,omitempty"`
 	Question string       `json:"question,omitempty"` // pending question id within Topic
+	Option   string       `json:"option,omitempty"`   // the option of Topic the user picked (or their message answered)
 	Intake   *IntakeState `json:"intake,omitempty"`
 	Choices  []Choice     `json:"choices,omitempty"` // offered by the last reply, so a typed number can pick one
 	Back     []Snapshot   `json:"back,omitempty"`    // earlier positions, newest last, for "back"
@@ -38,6 +39,7 @@ type Snapshot struct {
 	Mode     string       `json:"mode,omitempty"`
 	Topic    string       `json:"topic,omitempty"`
 	Question string       `json:"question,omitempty"`
+	Option   string       `json:"option,omitempty"`
 	Intake   *IntakeState `json:"intake,omitempty"`
 }
 
@@ -80,7 +82,7 @@ func (c *Conversation) position() Snapshot {
 		cp.Answers = nil // answers are kept across back; only the position is restored
 		in = &cp
 	}
-	return Snapshot{Mode: c.Mode, Topic: c.Topic, Question: c.Question, Intake: in}
+	return Snapshot{Mode: c.Mode, Topic: c.Topic, Question: c.Question, Option: c.Option, Intake: in}
 }
 
 // push remembers the current position before moving on.
@@ -98,7 +100,7 @@ func (c *Conversation) pop() bool {
 	}
 	s := c.Back[len(c.Back)-1]
 	c.Back = c.Back[:len(c.Back)-1]
-	c.Mode, c.Topic, c.Question = s.Mode, s.Topic, s.Question
+	c.Mode, c.Topic, c.Question, c.Option = s.Mode, s.Topic, s.Question, s.Option
 	if s.Intake != nil {
 		var answers map[string]string
 		if c.Intake != nil {

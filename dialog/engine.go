@@ -347,5 +347,6 @@ func Triage(kb *knowledge.Base, policy Policy, text string, now time.Time) Reply
 	d.oneShot = true
 	d.step(Message{Channel: "ask", Text: text})
 	fillCase(&d.reply, "-")
+	d.reply.Why = d.why
 	return d.reply
 }

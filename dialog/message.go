@@ -11,6 +11,8 @@ package dialog
 import (
 	"log/slog"
 	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // Event says what kind of platform event a Message carries.
@@ -144,6 +146,9 @@ type Reply struct {
 	Handoff *Handoff     `json:"handoff,omitempty"`
 	// Leave asks the channel to leave the group or room the message came from.
 	Leave bool `json:"leave,omitempty"`
+	// Why says which words decided the reading of a free text (helpdesk ask --json); it is not
+	// stored or sent.
+	Why *knowledge.Why `json:"-"`
 	// Duplicate is set when the event was seen before: the reply was already queued, and the
 	// adapter must not send anything again.
 	Duplicate bool `json:"-"`

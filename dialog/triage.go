@@ -60,6 +60,15 @@ type decider struct {
 	// oneShot answers at once even where a conversation would first ask (helpdesk ask has no
 	// second turn): the standard answer comes first and the question follows.
 	oneShot bool
+	// heard is the free text that led into a topic and what the matcher made of it: what it
+	// says already happened (paid, called) picks the first line of first aid and answers the
+	// topic's question before it is asked.
+	heard      string
+	situations []string
+	res        knowledge.Result
+	redirects  int // topics entered through an option the heard text answered
+	// why is what the matcher made of the last free text, for ask --json.
+	why *knowledge.Why
 }
 
 func newDecider(kb *knowledge.Base, policy Policy, conv *Conversation, now time.Time) *decider {
@@ -227,7 +236,142 @@ func (d *decider) text(raw string) {
 		d.choose(c)
 		return
 	}
-	d.freeText(text)
+	res := d.kb.Search(text)
+	d.why = &res.Why
+	if d.inContext(text, res) {
+		return
+	}
+	d.freeText(text, res)
+}
+
+// inContext reads a free text in the conversation it belongs to, before it is taken as a new
+// consultation: a social turn keeps the conversation where it is; an answer to the question on
+// screen picks its option; a follow-up inside the current topic gets that part of the topic's
+// answer. It reports whether it answered.
+func (d *decider) inContext(text string, res knowledge.Result) bool {
+	c := d.conv
+	t := d.kb.Topic(c.Topic)
+	inTopic := t != nil && (c.Mode == modeAnswered || c.Mode == modeQuestion)
+	switch res.Social {
+	case "":
+	case "greeting":
+		d.greet(true)
+		return true
+	case "resolved":
+		if inTopic {
+			d.action(actResolved)
+			return true
+		}
+		d.say(d.msg("social_thanks"))
+		d.offerMenu()
+		return true
+	default:
+		d.say(d.msg("social_" + res.Social))
+		if inTopic {
+			d.reoffer()
+		} else {
+			d.offerMenu()
+		}
+		return true
+	}
+	if res.Escalate {
+		return false
+	}
+	if c.Mode == modeQuestion && t != nil {
+		if q := findQuestion(t, c.Question); q != nil {
+			if o := d.kb.OptionFor(q, text, res); o != nil {
+				d.conv.addTurn("user", "["+o.Label+"]", d.now)
+				d.pickOption(o.ID)
+				return true
+			}
+		}
+	}
+	newTopic := res.Confident && res.Top() != nil && res.Top().ID != c.Topic
+	if inTopic && res.Followup != "" && (!newTopic || utf8.RuneCountInString(text) <= 30) {
+		d.followup(t, res.Followup)
+		return true
+	}
+	if !inTopic && res.Followup == "contacts" && !res.Confident && !res.Escalate {
+		d.allContacts("")
+		return true
+	}
+	return false
+}
+
+// followup answers a question asked inside topic t about its answer: the contacts again, what to
+// tell them, the police, the steps, or, for a question the knowledge cannot answer, says so and
+// offers a person.
+func (d *decider) followup(t *knowledge.Topic, kind string) {
+	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+	ids := d.topicContacts(t)
+	switch kind {
+	case "contacts":
+		d.say(strings.ReplaceAll(d.msg("followup_contacts"), "{topic}", t.Title))
+		d.contacts(ids)
+	case "prepare":
+		var items []string
+		for _, id := range ids {
+			if c := d.kb.Contact(id); c != nil && c.Prepare != "" {
+				items = append(items, c.Name+"："+c.Prepare)
+			}
+		}
+		if len(items) == 0 {
+			d.say(d.msg("followup_unknown"))
+			break
+		}
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_prepare")},
+			Block{Kind: SummaryBlock, Items: items})
+	case "police":
+		var police []string
+		for _, id := range ids {
+			if strings.HasPrefix(id, "police") {
+				police = append(police, id)
+			}
+		}
+		if len(police) == 0 {
+			if crime := d.kb.Topic("cybercrime"); crime != nil {
+				police = crime.Contacts
+			}
+		}
+		d.say(d.msg("followup_police"))
+		d.contacts(police)
+	case "steps":
+		if t.FirstAid != nil {
+			d.firstAid(t)
+		} else {
+			d.say(t.Answer)
+		}
+	default:
+		d.say(d.msg("followup_unknown"))
+	}
+	d.afterAnswer(t)
+}
+
+// topicContacts are the contacts of the conversation's topic: those of the option the user
+// picked first, then the topic's own.
+func (d *decider) topicContacts(t *knowledge.Topic) []string {
+	var ids []string
+	if o := d.pickedOption(t); o != nil {
+		ids = append(ids, o.Contacts...)
+	}
+	return append(ids, t.Contacts...)
+}
+
+// pickedOption is the option the user picked in topic t, remembered in the conversation's
+// answers, or nil.
+func (d *decider) pickedOption(t *knowledge.Topic) *knowledge.Option {
+	id := d.conv.Option
+	if id == "" {
+		return nil
+	}
+	for i := range t.Questions {
+		for j := range t.Questions[i].Options {
+			if o := &t.Questions[i].Options[j]; o.ID == id {
+				return o
+			}
+		}
+	}
+	return nil
 }
 
 // cleanText drops control characters (keeping line breaks) so they reach neither the matcher
@@ -269,10 +413,10 @@ func (d *decider) choiceByLabel(folded string) (string, bool) {
 	return "", false
 }
 
-// freeText matches a text against the topics and answers, clarifies, escalates or falls back.
-func (d *decider) freeText(text string) {
-	res := d.kb.Search(text)
+// freeText answers, clarifies, escalates or falls back on res, what the matcher made of text.
+func (d *decider) freeText(text string, res knowledge.Result) {
 	d.reply.Ranked = ranked(res)
+	d.heard, d.situations, d.res = text, res.Situations, res
 	d.fx.counts = append(d.fx.counts, "consultation")
 	top := res.Top()
 	switch {
@@ -289,6 +433,9 @@ func (d *decider) freeText(text string) {
 	case top != nil && res.Confident:
 		d.reply.Outcome = Answer
 		d.fx.counts = append(d.fx.counts, "answer")
+		if d.conv.Topic != "" && d.conv.Topic != top.ID && d.conv.Mode != modeMenu {
+			d.say(strings.ReplaceAll(d.msg("topic_changed"), "{topic}", top.Title))
+		}
 		d.conv.push()
 		d.enterTopic(top)
 	case res.Menu != nil:
@@ -589,8 +736,27 @@ func (d *decider) allContacts(title string) {
 // questions afterwards; the others ask their questions first and then answer.
 func (d *decider) enterTopic(t *knowledge.Topic) {
 	c := d.conv
-	c.Topic, c.Question = t.ID, ""
+	c.Topic, c.Question, c.Option = t.ID, "", ""
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+	if o := d.answeredOption(t); o != nil {
+		// The message said already what the question asks (「もう払ってしまった」): answer that
+		// case at once instead of asking.
+		if o.Topic != "" {
+			if next := d.kb.Topic(o.Topic); next != nil && next.ID != t.ID {
+				d.redirects++
+				d.reply.Outcome = Answer
+				d.enterTopic(next)
+				return
+			}
+		}
+		c.Option = o.ID
+		if t.Urgent {
+			d.firstAid(t)
+		}
+		d.answer(t, o)
+		d.afterAnswer(t)
+		return
+	}
 	if len(t.Questions) > 0 && !t.Urgent && !d.oneShot {
 		d.askQuestion(t, &t.Questions[0], false)
 		return
@@ -606,11 +772,27 @@ func (d *decider) enterTopic(t *knowledge.Topic) {
 	d.afterAnswer(t)
 }
 
+// answeredOption returns the option of t's questions that the free text that led here answers
+// already by saying what happened, or nil.
+func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
+	if d.heard == "" || d.redirects > 2 {
+		return nil // a topic's option may lead to another topic; never round in circles
+	}
+	return d.kb.SituationOption(t, d.heard, d.res)
+}
+
 func (d *decider) firstAid(t *knowledge.Topic) {
 	if t.FirstAid == nil {
 		return
 	}
-	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: t.FirstAid.Lead, Items: t.FirstAid.Steps})
+	lead := t.FirstAid.Lead
+	for _, s := range d.situations {
+		if l, ok := t.FirstAid.Situations[s]; ok {
+			lead = l // what to do now that it has happened, not before
+			break
+		}
+	}
+	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: lead, Items: t.FirstAid.Steps})
 	if t.FirstAid.Why != "" {
 		d.say(t.FirstAid.Why)
 	}
@@ -658,6 +840,7 @@ func (d *decider) pickOption(optID string) {
 			continue
 		}
 		d.conv.push()
+		d.conv.Option = o.ID
 		if o.Topic != "" {
 			next := d.kb.Topic(o.Topic)
 			if next == nil {

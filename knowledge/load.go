@@ -50,10 +50,12 @@ type Base struct {
 	messages   map[string]string
 	holidaySet map[string]bool
 	synonyms   [][]string
-	cases      []*Case
-	caseIdx    map[string]*Case
-	files      map[string]string // file -> sha256, to tell what a reload changed
-	index      *index
+	// understanding is how messages are read beyond topic words (understanding.yaml).
+	understanding Understanding
+	cases         []*Case
+	caseIdx       map[string]*Case
+	files         map[string]string // file -> sha256, to tell what a reload changed
+	index         *index
 }
 
 // Load reads and validates the knowledge in fsys. On any problem it returns a nil Base and a
@@ -70,8 +72,10 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadMessages()
 	l.loadHolidays()
 	l.loadSynonyms()
+	l.loadUnderstanding()
 	l.loadCases()
 	l.validate()
+	l.checkUnderstanding()
 	if len(l.problems) > 0 {
 		return nil, l.problems.sorted()
 	}
@@ -103,6 +107,10 @@ type loader struct {
 	alertRefs  []keyLines
 	menuRefs   []keyLines
 	vagueLines []int
+	// situationRefs are the situations topics name; intentLines the lines of the intents
+	situationRefs []situationRef
+	intentLines   []int
+	offTopicLine  int
 	// broken marks files that could not be read whole: references into them are not checked,
 	// so one typo is reported once instead of as every reference it breaks.
 	broken map[string]bool
@@ -323,9 +331,10 @@ func (l *loader) loadProgrammes() {
 // ---- topics/*.yaml
 
 type rawFirstAid struct {
-	Lead  string   `yaml:"lead"`
-	Steps []string `yaml:"steps"`
-	Why   string   `yaml:"why"`
+	Lead       string            `yaml:"lead"`
+	Steps      []string          `yaml:"steps"`
+	Why        string            `yaml:"why"`
+	Situations map[string]string `yaml:"situations"`
 }
 
 type rawOption struct {
@@ -334,6 +343,9 @@ type rawOption struct {
 	Answer   string   `yaml:"answer"`
 	Contacts []string `yaml:"contacts"`
 	Topic    string   `yaml:"topic"`
+	// Words and Situations let a typed answer pick the option (「もう払ってしまいました」).
+	Words      []string `yaml:"words"`
+	Situations []string `yaml:"situations"`
 }
 
 type rawQuestion struct {
@@ -422,6 +434,14 @@ func (l *loader) loadTopics() {
 		}
 		if r.FirstAid != nil {
 			t.FirstAid = &FirstAid{Lead: strings.TrimSpace(r.FirstAid.Lead), Steps: trimAll(r.FirstAid.Steps), Why: strings.TrimSpace(r.FirstAid.Why)}
+			if len(r.FirstAid.Situations) > 0 {
+				t.FirstAid.Situations = map[string]string{}
+				sl := linesOf(child(child(root, "first_aid"), "situations"))
+				for id, lead := range r.FirstAid.Situations {
+					t.FirstAid.Situations[id] = strings.TrimSpace(lead)
+					l.situationRefs = append(l.situationRefs, situationRef{file, sl.at(id), id})
+				}
+			}
 			if t.FirstAid.Lead == "" || len(t.FirstAid.Steps) == 0 {
 				l.problem(file, kl.at("first_aid"), "first_aid needs a lead and at least one step")
 			}
@@ -439,7 +459,11 @@ func (l *loader) loadTopics() {
 			}
 			for j, ro := range rq.Options {
 				line := itemLine(qn, "options", j, qn.Line)
-				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic}
+				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic,
+					Words: trimAll(ro.Words), Situations: trimAll(ro.Situations)}
+				for _, id := range o.Situations {
+					l.situationRefs = append(l.situationRefs, situationRef{file, line, id})
+				}
 				if o.ID == "" || !validID(o.ID) {
 					l.problem(file, line, "option needs an id of lowercase letters, digits and '-'")
 				}

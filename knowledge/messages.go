@@ -94,4 +94,15 @@ var messageKeys = map[string]string{
 	"richmenu_bar":        "the LINE chat bar text that opens the rich menu (at most 14 characters)",
 	"intake_number":       "how an intake question is numbered; {n} is its number",
 	"time_format":         "a Go time layout for when a person will answer, e.g. 1月2日 15:04",
+
+	// Reading in context (understanding.yaml): social turns, follow-ups inside a topic, a
+	// change of topic.
+	"social_thanks":     "reply to thanks; the conversation stays where it was",
+	"social_ack":        "reply to an acknowledgement (わかりました); the conversation stays where it was",
+	"social_bye":        "reply to a goodbye",
+	"followup_contacts": "above the contacts of the current topic, asked again; {topic} is its title",
+	"followup_prepare":  "above what to tell or have ready for each contact of the current topic",
+	"followup_police":   "above the police contacts, asked for inside a topic",
+	"followup_unknown":  "the knowledge has no answer to a question inside a topic: say so, offer a person",
+	"topic_changed":     "one line when a message moves the conversation to another topic; {topic} is its title",
 }

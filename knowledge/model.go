@@ -53,6 +53,9 @@ type FirstAid struct {
 	Lead  string   // the first line: what to do now
 	Steps []string // numbered steps
 	Why   string   // why, in a sentence or two
+	// Situations replace Lead for a person who says it has already happened (paid, called):
+	// the first line is what to do now, not what to do before.
+	Situations map[string]string
 }
 
 // Option is one answer to a question inside a topic. Picking it either adds a tailored answer
@@ -63,6 +66,10 @@ type Option struct {
 	Answer   string
 	Contacts []string
 	Topic    string // move to this topic instead of answering here
+	// Words are what people type for this option instead of tapping it; Situations (ids of
+	// understanding.yaml) pick it before the question is even asked.
+	Words      []string
+	Situations []string
 }
 
 // Question tells the cases of a topic apart (e.g. the impersonated company or a buyer).

@@ -17,6 +17,10 @@ import (
 //   - katakana becomes hiragana, so all-hiragana typing matches (ういるす, ウイルス);
 //   - small kana become large (ウィルス and ウイルス, マルウェア and マルウエア meet) and the
 //     long-vowel mark is dropped (サーバー and サーバ meet);
+//   - a vowel kana that only lengthens the kana before it, in the same script, is dropped as
+//     well (めえる and めーる, こうざ and こおざ meet): romaji typists spell long vowels as doubled
+//     letters (meeru, kouza), and the fold is the same on both sides, so Japanese still meets
+//     Japanese. A particle before an honorific お (のお客様, をお願い) is not a long vowel;
 //   - everything that is not a letter or digit (punctuation, spaces, emoji, symbols) becomes a
 //     single space, which separates words for the bigrams.
 //
@@ -25,20 +29,27 @@ func Normalize(s string) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
-	space := true // no leading space
+	space := true               // no leading space
+	var prev rune               // the last rune written
+	var prevScript, script byte // 'h' hiragana, 'k' katakana, 0 anything else
 	for _, r := range s {
+		prevScript, script = script, kanaScript(r)
 		r = foldRune(r)
 		switch {
 		case r == 0:
 			continue // dropped, e.g. the long-vowel mark
+		case script != 0 && script == prevScript && longVowel(prev, r):
+			continue // a vowel that only lengthens the one before it: めえる, こうざ
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(r)
+			prev = r
 			space = false
 		default:
 			if !space {
 				b.WriteByte(' ')
 				space = true
 			}
+			prev = 0
 		}
 	}
 	return strings.TrimRight(b.String(), " ")
@@ -121,4 +132,48 @@ func gramCounts(text string) map[string]int {
 		}
 	}
 	return counts
+}
+
+// vowelRow is the vowel of each hiragana syllable (after small kana were made large).
+var vowelRow = func() map[rune]rune {
+	rows := map[rune]string{
+		'あ': "あかさたなはまやらわがざだばぱ",
+		'い': "いきしちにひみりぎじぢびぴ",
+		'う': "うくすつぬふむゆるぐずづぶぷ",
+		'え': "えけせてねへめれげぜでべぺ",
+		'お': "おこそとのほもよろをごぞどぼぽ",
+	}
+	m := map[rune]rune{}
+	for v, kana := range rows {
+		for _, k := range kana {
+			m[k] = v
+		}
+	}
+	return m
+}()
+
+// longVowel reports whether vowel kana r after prev only lengthens it: the same vowel again
+// (かあ, めえ), or う after an o-row syllable (こう, そう), but not お after the particles の,
+// を and と.
+func longVowel(prev, r rune) bool {
+	v, ok := vowelRow[prev]
+	if !ok || !strings.ContainsRune("あいうえお", r) {
+		return false
+	}
+	if r == 'お' && strings.ContainsRune("のをと", prev) {
+		return false
+	}
+	return r == v || v == 'お' && r == 'う'
+}
+
+// kanaScript says whether r is hiragana ('h'), katakana ('k') or neither (0). The long-vowel
+// fold only joins kana of one script: in のオペレーター the の and the オ are two words.
+func kanaScript(r rune) byte {
+	switch {
+	case r >= 'ぁ' && r <= 'ゖ':
+		return 'h'
+	case r >= 'ァ' && r <= 'ヺ' || r >= 'ｦ' && r <= 'ﾝ':
+		return 'k'
+	}
+	return 0
 }

@@ -1,7 +1,9 @@
 package knowledge
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -49,6 +51,9 @@ type params struct {
 	// vagueRunes: a text shorter than this that uses generic words (メール, 詐欺) and none of
 	// the top topic's own words is too vague to answer: the bot asks instead.
 	vagueRunes int
+	// nowBoost is what an urgent topic named in a message saying something is happening gains
+	// over a calmer topic that scored first.
+	nowBoost float64
 }
 
 var defaultParams = params{
@@ -64,11 +69,16 @@ var defaultParams = params{
 	clarifyRatio:  0.5,
 	maxRunes:      2000,
 	vagueRunes:    20,
+	nowBoost:      0.6,
 }
 
 // exampleSecond is how much a topic's second most similar example adds to its best one: two
 // near examples are better evidence than one, which may share only incidental words.
 const exampleSecond = 0.5
+
+// deniedWeight is how strongly a denied topic word counts against its topic, against 1 for a
+// word that counts for it: a denial is sure evidence that the topic is not the one wanted.
+const deniedWeight = 1.0
 
 // Match is one ranked topic.
 type Match struct {
@@ -90,6 +100,17 @@ type Result struct {
 	Escalate  bool       // the text asks for a person
 	Menu      *MenuEntry // the text names a menu entry (e.g. 相談窓口の一覧), when no topic did
 	Truncated bool       // the text was longer than the matcher reads
+	// Social is set (thanks, ack, bye) when the text is only a social turn; Topics is then
+	// empty.
+	Social string
+	// Followup is set (contacts, prepare, steps, police, question) when the text asks something
+	// a conversation inside a topic can answer from that topic; the dialog decides whether it
+	// applies.
+	Followup string
+	// Situations are what the text says has already happened (paid, called, typed ...).
+	Situations []string
+	// Why says which words decided the result.
+	Why Why
 }
 
 // Top returns the best topic, or nil.
@@ -122,6 +143,10 @@ type index struct {
 	menuWords  map[string]*MenuEntry
 	commands   map[string]string // folded word -> command name
 	topicCount int
+	topicIDs   []string
+	urgent     []bool
+	read       reader
+	english    map[string]bool // Latin words of the knowledge, never read as romaji
 	p          params
 	// scratch holds the per-query buffers of signals (a float per example and per case), so a
 	// search does not allocate them anew.
@@ -150,7 +175,10 @@ func buildIndex(b *Base) *index {
 	topicPos := map[string]int{}
 	for i, t := range b.topics {
 		topicPos[t.ID] = i
+		ix.topicIDs = append(ix.topicIDs, t.ID)
+		ix.urgent = append(ix.urgent, t.Urgent)
 	}
+	ix.read = newReader(&b.understanding, norm)
 
 	// Phrases: how many topics use each one decides its weight.
 	perTopic := make([]map[string]bool, len(b.topics))
@@ -237,7 +265,47 @@ func buildIndex(b *Base) *index {
 			ix.commands[norm(w)] = name
 		}
 	}
+	ix.english = englishWords(b)
 	return ix
+}
+
+// englishWords collects the one-word entries of Latin letters that the knowledge's own lists use
+// (hello, ransomware, staff): such a word in a message is English, not romaji to read as kana.
+func englishWords(b *Base) map[string]bool {
+	out := map[string]bool{}
+	add := func(ws ...string) {
+		for _, w := range ws {
+			// one word of three letters or more: a phrase's small words ("talk to someone")
+			// are romaji particles as often as English
+			if f := Normalize(w); isLatinWord(f) && len(f) >= 3 && !strings.Contains(f, " ") {
+				out[f] = true
+			}
+		}
+	}
+	for _, t := range b.topics {
+		add(t.Words...)
+	}
+	for _, g := range b.synonyms {
+		add(g...)
+	}
+	for _, m := range b.menu {
+		add(m.Words...)
+		add(m.People...)
+		add(m.Asks...)
+	}
+	for _, ws := range b.commands {
+		add(ws...)
+	}
+	u := &b.understanding
+	for _, cs := range [][]Cue{u.Intents, u.Situations, u.Social, u.Followups} {
+		for _, c := range cs {
+			add(c.Words...)
+		}
+	}
+	add(u.NegationBefore...)
+	add(u.Now...)
+	add(u.ITWords...)
+	return out
 }
 
 func (ix *index) addPhrase(p phrase) {
@@ -272,28 +340,116 @@ func (b *Base) Search(text string) Result {
 		text = string([]rune(text)[:ix.p.maxRunes])
 		res.Truncated = true
 	}
+	if kana, ok := romajiToKana(text, ix.english); ok {
+		text = kana
+		res.Why.Romaji = true
+	}
 	q := b.Fold(text)
 	if q == "" {
 		return res
 	}
+	denied := ix.read.denied(q)
+	masked := mask(q, denied)
+	why := ix.read.readingOf(q, masked)
+	why.Romaji = res.Why.Romaji
+	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	res.Escalate = ix.asksForPerson(q)
-	ix.rank(b, q, ix.signals(q), ix.p, &res)
+	if why.Social != "" && !res.Escalate {
+		res.Social = why.Social
+		return res
+	}
+	s := ix.signals(q, masked, denied, &res.Why)
+	if why.Intent != "" {
+		ix.plan(s, why.Intent)
+	} else if len(why.Situations) == 0 && ix.offTopic(q, s) {
+		res.Why.OffTopic = true
+	}
+	ix.rank(b, q, s, ix.p, &res)
 	return res
+}
+
+// offTopic reports whether folded text q is about neither IT nor security: no topic word, no
+// generic word of the vague groups, none of the IT words. Its off-topic topic then gets the phrase
+// signal of a sure word.
+func (ix *index) offTopic(q string, s signals) bool {
+	target := slices.Index(ix.topicIDs, ix.read.offTopic)
+	if target < 0 || !wordy(q) || slices.ContainsFunc(s.phrase, func(v float64) bool { return v > 0 }) ||
+		len(ix.vagueTopics(q)) > 0 || anyWord(q, ix.read.itWords) {
+		return false
+	}
+	s.phrase[target] = 1
+	return true
+}
+
+// wordy reports whether folded text q reads as words rather than keys pressed at random: some
+// kanji in four characters or more, or four Latin words.
+func wordy(q string) bool {
+	kanji := false
+	for _, r := range q {
+		if r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf {
+			kanji = true
+			break
+		}
+	}
+	if kanji {
+		return utf8.RuneCountInString(strings.ReplaceAll(q, " ", "")) >= 4
+	}
+	return !hasJapanese(q) && len(strings.Fields(q)) >= 4
+}
+
+// plan reads a message with a planning intent and nothing happening (「ランサムウェアの研修を
+// したい」): the intent's topic is what the person needs, the threat it names is only its subject,
+// so the intent's topic gets the phrase signal of a sure word and the urgent topics, whose first
+// aid would be wrong here, lose half of theirs.
+func (ix *index) plan(s signals, intent string) {
+	target := -1
+	for _, c := range ix.read.intents {
+		if c.id == intent {
+			target = slices.Index(ix.topicIDs, c.topic)
+		}
+	}
+	if target < 0 {
+		return
+	}
+	for t := range s.phrase {
+		if ix.urgent[t] {
+			s.phrase[t] *= 0.5
+			s.example[t] *= 0.5
+			s.cases[t] *= 0.5
+		}
+	}
+	s.phrase[target] = max(s.phrase[target], 0.9) + 0.4
 }
 
 // rank turns the signals into ranked topics and the decision, with parameters p (the tuning
 // test varies them).
 func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	vague := ix.vagueTopics(q)
+	latin := !hasJapanese(q)
 	scores := make([]float64, ix.topicCount)
 	for t := range scores {
 		scores[t] = p.phraseWeight*s.phrase[t] + p.exampleWeight*s.example[t] + p.docWeight*s.doc[t] + p.caseWeight*s.cases[t]
+		if latin && s.phrase[t] <= 0 {
+			// Latin letters without a topic's word (qwerty, or English the topic's words do
+			// not cover): letter bigrams shared with its examples are noise, not evidence.
+			scores[t] = 0
+		}
 	}
 	order := make([]int, len(scores))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(i, j int) bool { return scores[order[i]] > scores[order[j]] })
+	if res.Why.Now && res.Why.Intent == "" && !ix.urgent[order[0]] {
+		// Something is happening, and a topic that needs first aid is named beside a calmer one
+		// (「在宅勤務中のPCがウイルスに感染した」): the incident comes first.
+		for t := range scores {
+			if ix.urgent[t] && s.phrase[t] > 0 {
+				scores[t] += p.nowBoost
+			}
+		}
+		sort.SliceStable(order, func(i, j int) bool { return scores[order[i]] > scores[order[j]] })
+	}
 
 	// Softmax over topics plus "none": a calibrated share of belief for each topic.
 	sum := math.Exp(p.noneScore / p.temperature)
@@ -306,11 +462,6 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
 	}
 	tooVague := len(vague) > 0 && s.phrase[order[0]] == 0 && utf8.RuneCountInString(q) < p.vagueRunes
-	if !hasJapanese(q) && s.phrase[order[0]] == 0 {
-		// Latin letters that are none of the topics' words (qwerty, asdf): employees write
-		// Japanese, and bigram overlap with romaji is noise.
-		top = 0
-	}
 	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague {
 		res.Confident = true
 		for _, i := range order[:5] {
@@ -323,7 +474,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// Not sure: offer the topics that scored close to the top, then those the generic words of
 	// the text point at (メール → phishing, spam, bec ...), at most three.
 	if top < p.floor && len(vague) == 0 {
-		res.Menu = ix.menuWords[q]
+		res.Menu = ix.menuEntry(q)
 		return
 	}
 	picked := map[int]bool{}
@@ -366,11 +517,28 @@ func hasJapanese(s string) bool {
 	return false
 }
 
+// menuEntry returns the menu entry a text names: exactly one of its words, or, for a short text
+// (「窓口を教えてください」), one of its words within it.
+func (ix *index) menuEntry(q string) *MenuEntry {
+	if m := ix.menuWords[q]; m != nil {
+		return m
+	}
+	if utf8.RuneCountInString(q) > 20 {
+		return nil
+	}
+	for _, w := range slices.Sorted(maps.Keys(ix.menuWords)) {
+		if utf8.RuneCountInString(w) >= 3 && containsWord(q, w) {
+			return ix.menuWords[w]
+		}
+	}
+	return nil
+}
+
 // asksForPerson recognises a request for a person: one of the escalate phrases, or a word for a
 // person followed within a few characters by a word asking for them.
 func (ix *index) asksForPerson(q string) bool {
 	for _, w := range ix.escalate {
-		if strings.Contains(q, w) {
+		if containsWord(q, w) {
 			return true
 		}
 	}
@@ -425,11 +593,15 @@ type signals struct {
 	phrase, example, doc, cases []float64
 }
 
-func (ix *index) signals(q string) signals {
+// signals scores every topic for folded text q. Topic words inside a denied clause count against
+// their topic, and the similarity signals read masked, which is q without those clauses. The
+// words found are added to why.
+func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 	n := ix.topicCount
 	all := make([]float64, 6*n) // the four signals, then two working rows
 	s := signals{phrase: all[:n:n], example: all[n : 2*n : 2*n], doc: all[2*n : 3*n : 3*n], cases: all[3*n : 4*n : 4*n]}
 	best, second := all[4*n:5*n], all[5*n:]
+	against := make([]float64, n)
 	// Phrases found in the text. The best phrase counts fully, further ones less, so a topic with
 	// a long list does not win by volume.
 	seen := map[*phrase]bool{}
@@ -445,6 +617,16 @@ func (ix *index) signals(q string) signals {
 					continue
 				}
 				seen[p] = true
+				if len(denied) > 0 && inSpans(denied, pos, pos+len(p.text)) {
+					against[p.topic] += p.weight
+					if why != nil {
+						why.Denied = append(why.Denied, ix.topicIDs[p.topic]+":"+p.text)
+					}
+					continue
+				}
+				if why != nil {
+					why.Phrases = append(why.Phrases, ix.topicIDs[p.topic]+":"+p.text)
+				}
 				if p.weight > best[p.topic] {
 					s.phrase[p.topic] += 0.3 * best[p.topic]
 					best[p.topic] = p.weight
@@ -461,9 +643,12 @@ func (ix *index) signals(q string) signals {
 	for t := range s.phrase {
 		// saturate: one specific phrase is strong evidence, a pile of them is not much more
 		s.phrase[t] = 1 - math.Exp(-(s.phrase[t]+best[t])/3)
+		if against[t] > 0 {
+			s.phrase[t] -= deniedWeight * (1 - math.Exp(-against[t]/3))
+		}
 	}
 
-	grams := gramCounts(q)
+	grams := gramCounts(masked)
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
 	if len(ix.exTopic) > 0 {

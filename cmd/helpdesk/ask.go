@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
@@ -18,6 +19,8 @@ type askResult struct {
 	Urgent   bool           `json:"urgent"`
 	Answer   string         `json:"answer"`
 	Contacts []askContact   `json:"contacts"`
+	// Why is added to the contract's fields: the words that decided the reading.
+	Why *knowledge.Why `json:"why,omitempty"`
 }
 
 type askTopic struct {
@@ -86,6 +89,9 @@ func runAsk(e *env, args []string) int {
 // choices offered; answer and contacts only for answer.
 func askJSON(kb *knowledge.Base, text string, r dialog.Reply) askResult {
 	res := askResult{Text: text, Decision: r.Outcome, Topics: []askTopic{}, Contacts: []askContact{}}
+	if r.Why != nil && !reflect.ValueOf(*r.Why).IsZero() {
+		res.Why = r.Why
+	}
 	if res.Decision == "" {
 		res.Decision = dialog.Fallback // an empty line, or only a menu request: nothing matched
 	}

@@ -1,0 +1,517 @@
+package knowledge
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// understandingFile holds how a message is read beyond the topics' words: denials, planning
+// intents, what has already happened, social turns and follow-up questions.
+const understandingFile = "understanding.yaml"
+
+// Cue is a named list of words from understanding.yaml: a situation (paid), a social turn
+// (thanks), a follow-up (contacts) or an intent (prevention, with the topic it leads to).
+type Cue struct {
+	ID    string
+	Topic string // for an intent: the topic it leads to
+	Words []string
+}
+
+// Understanding is the content of understanding.yaml.
+type Understanding struct {
+	NegationAfter  []string
+	NegationBefore []string
+	NotDenials     []string
+	Now            []string
+	Intents        []Cue
+	Situations     []Cue
+	Social         []Cue
+	Followups      []Cue
+	// OffTopic is the topic of a message with no topic word, no vague word and none of
+	// ITWords: it is not about IT or security.
+	OffTopic string
+	ITWords  []string
+}
+
+// Understanding returns how messages are read beyond topic words.
+func (b *Base) Understanding() *Understanding { return &b.understanding }
+
+// Situation reports whether id is a situation of understanding.yaml.
+func (u *Understanding) Situation(id string) bool {
+	return slices.ContainsFunc(u.Situations, func(c Cue) bool { return c.ID == id })
+}
+
+type rawCue struct {
+	ID    string   `yaml:"id"`
+	Topic string   `yaml:"topic"`
+	Words []string `yaml:"words"`
+}
+
+type rawUnderstanding struct {
+	Negation struct {
+		After      []string `yaml:"after"`
+		Before     []string `yaml:"before"`
+		NotDenials []string `yaml:"not_denials"`
+	} `yaml:"negation"`
+	Now        []string `yaml:"now"`
+	Intents    []rawCue `yaml:"intents"`
+	Situations []rawCue `yaml:"situations"`
+	Social     []rawCue `yaml:"social"`
+	Followups  []rawCue `yaml:"followups"`
+	OffTopic   struct {
+		Topic   string   `yaml:"topic"`
+		ITWords []string `yaml:"it_words"`
+	} `yaml:"off_topic"`
+}
+
+// socialIDs and followupIDs are the social turns and follow-ups the dialog answers; the file
+// must define each (it may not add others: the dialog would not know what to say).
+var (
+	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye"}
+	followupIDs = []string{"contacts", "prepare", "steps", "police", "question"}
+)
+
+func (l *loader) loadUnderstanding() {
+	data, ok := l.read(understandingFile)
+	if !ok {
+		return
+	}
+	root := l.parseYAML(understandingFile, data)
+	if root == nil {
+		return
+	}
+	var r rawUnderstanding
+	if !l.decode(understandingFile, root, &r) {
+		return
+	}
+	kl := linesOf(root)
+	u := &l.b.understanding
+	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
+	u.Now = trimAll(r.Now)
+	if len(u.NegationAfter) == 0 {
+		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
+	}
+	if len(u.Now) == 0 {
+		l.problem(understandingFile, kl.at("now"), "now: needs words that say something is happening")
+	}
+	cues := func(key string, raw []rawCue, known []string) []Cue {
+		var out []Cue
+		seen := map[string]bool{}
+		for i, rc := range raw {
+			line := itemLine(root, key, i, kl.at(key))
+			switch {
+			case !validID(rc.ID):
+				l.problem(understandingFile, line, "%s: id %q: want lowercase letters, digits and '-'", key, rc.ID)
+				continue
+			case seen[rc.ID]:
+				l.problem(understandingFile, line, "%s: duplicate id %q", key, rc.ID)
+				continue
+			case known != nil && !slices.Contains(known, rc.ID):
+				l.problem(understandingFile, line, "%s: unknown id %q (known: %s)", key, rc.ID, strings.Join(known, ", "))
+				continue
+			case len(trimAll(rc.Words)) == 0:
+				l.problem(understandingFile, line, "%s: %q has no words", key, rc.ID)
+				continue
+			case key == "intents" && rc.Topic == "":
+				l.problem(understandingFile, line, "intents: %q needs topic:", rc.ID)
+				continue
+			case key != "intents" && rc.Topic != "":
+				l.problem(understandingFile, line, "%s: %q: topic: is only for intents", key, rc.ID)
+				continue
+			}
+			seen[rc.ID] = true
+			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Words: trimAll(rc.Words)})
+		}
+		for _, id := range known {
+			if !seen[id] {
+				l.problem(understandingFile, kl.at(key), "%s: %q is missing", key, id)
+			}
+		}
+		return out
+	}
+	u.Intents = cues("intents", r.Intents, nil)
+	u.Situations = cues("situations", r.Situations, nil)
+	u.Social = cues("social", r.Social, socialIDs)
+	u.Followups = cues("followups", r.Followups, followupIDs)
+	u.OffTopic, u.ITWords = r.OffTopic.Topic, trimAll(r.OffTopic.ITWords)
+	l.offTopicLine = kl.at("off_topic")
+	if u.OffTopic != "" && len(u.ITWords) == 0 {
+		l.problem(understandingFile, l.offTopicLine, "off_topic: needs it_words (without them every message would be off topic)")
+	}
+	l.intentLines = nil
+	for i := range r.Intents {
+		l.intentLines = append(l.intentLines, itemLine(root, "intents", i, kl.at("intents")))
+	}
+}
+
+// checkUnderstanding checks the references of understanding.yaml and of the topics into it,
+// once every file is loaded.
+func (l *loader) checkUnderstanding() {
+	if l.broken[understandingFile] {
+		return
+	}
+	u := &l.b.understanding
+	for i, c := range u.Intents {
+		if l.b.topicIdx[c.Topic] == nil && i < len(l.intentLines) {
+			l.problem(understandingFile, l.intentLines[i], "intents: %q leads to unknown topic %q", c.ID, c.Topic)
+		}
+	}
+	if u.OffTopic != "" && l.b.topicIdx[u.OffTopic] == nil {
+		l.problem(understandingFile, l.offTopicLine, "off_topic: unknown topic %q", u.OffTopic)
+	}
+	for _, ref := range l.situationRefs {
+		if !u.Situation(ref.id) {
+			l.problem(ref.file, ref.line, "unknown situation %q (understanding.yaml defines: %s)", ref.id, strings.Join(cueIDs(u.Situations), ", "))
+		}
+	}
+}
+
+func cueIDs(cs []Cue) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.ID)
+	}
+	return out
+}
+
+// situationRef is where a topic names a situation, for checkUnderstanding.
+type situationRef struct {
+	file string
+	line int
+	id   string
+}
+
+// ---- reading a message
+
+// cueList is a folded word list with the id it stands for.
+type cueList struct {
+	id, topic string
+	words     []string
+}
+
+// reader is the folded form of Understanding that Search uses.
+type reader struct {
+	negAfter, negBefore, notDenials, now, itWords []string
+	offTopic                                      string
+	intents, situations, social, followups        []cueList
+}
+
+func newReader(u *Understanding, norm func(string) string) reader {
+	fold := func(ws []string) []string {
+		var out []string
+		for _, w := range ws {
+			if f := norm(w); f != "" {
+				out = append(out, f)
+			}
+		}
+		// longest first, so that the longest cue at a position is the one reported
+		slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+		return out
+	}
+	lists := func(cs []Cue) []cueList {
+		var out []cueList
+		for _, c := range cs {
+			out = append(out, cueList{id: c.ID, topic: c.Topic, words: fold(c.Words)})
+		}
+		return out
+	}
+	return reader{
+		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now),
+		itWords: fold(u.ITWords), offTopic: u.OffTopic,
+		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
+	}
+}
+
+// containsWord reports whether folded text q holds w. Words of Latin letters must stand whole
+// ("ok" is not inside "book"); Japanese has no spaces to tell words apart, so a Japanese cue
+// matches anywhere, also across the spaces that all-hiragana and romaji typists put between
+// words (「どこに そうだん」 holds どこにそうだん).
+func containsWord(q, w string) bool {
+	if w == "" {
+		return false
+	}
+	if !isLatinWord(w) {
+		return strings.Contains(q, w) || strings.Contains(q, " ") && strings.Contains(strings.ReplaceAll(q, " ", ""), strings.ReplaceAll(w, " ", ""))
+	}
+	for from := 0; ; {
+		i := strings.Index(q[from:], w)
+		if i < 0 {
+			return false
+		}
+		start, end := from+i, from+i+len(w)
+		if (start == 0 || !latinLetter(q[start-1])) && (end == len(q) || !latinLetter(q[end])) {
+			return true
+		}
+		from = start + 1
+	}
+}
+
+func isLatinWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func latinLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// firstCue returns the first list of ls with a word in q, and that word.
+func firstCue(q string, ls []cueList) (cueList, string, bool) {
+	for _, l := range ls {
+		for _, w := range l.words {
+			if containsWord(q, w) {
+				return l, w, true
+			}
+		}
+	}
+	return cueList{}, "", false
+}
+
+// allCues returns the ids of every list of ls with a word in q, in file order.
+func allCues(q string, ls []cueList) []string {
+	var out []string
+	for _, l := range ls {
+		for _, w := range l.words {
+			if containsWord(q, w) {
+				out = append(out, l.id)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func anyWord(q string, ws []string) bool {
+	return slices.ContainsFunc(ws, func(w string) bool { return containsWord(q, w) })
+}
+
+// span is a byte range of folded text.
+type span struct{ from, to int }
+
+// denied returns the clauses of q that a denial covers. In Japanese the clause runs from the
+// previous clause break (a space, which is what punctuation folds to, or a connective such as
+// けど) to the end of the denial; in English it runs from the denial over the next three words.
+func (r *reader) denied(q string) []span {
+	var out []span
+	for _, w := range r.negAfter {
+		for from := 0; ; {
+			i := strings.Index(q[from:], w)
+			if i < 0 {
+				break
+			}
+			at, end := from+i, from+i+len(w)
+			from = end
+			if r.notADenial(q, at) {
+				continue
+			}
+			start := clauseStart(q, at)
+			if start < at {
+				out = append(out, span{start, end})
+			}
+		}
+	}
+	for _, w := range r.negBefore {
+		for from := 0; ; {
+			i := strings.Index(q[from:], w)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			from = at + len(w)
+			if at > 0 && latinLetter(q[at-1]) || from < len(q) && latinLetter(q[from]) {
+				continue
+			}
+			end, words := from, 0
+			for end < len(q) && words < 3 {
+				for end < len(q) && q[end] == ' ' {
+					end++
+				}
+				for end < len(q) && q[end] != ' ' {
+					end++
+				}
+				words++
+			}
+			out = append(out, span{at, end})
+		}
+	}
+	return out
+}
+
+// notADenial reports whether the denial at byte at of q is part of a worried question
+// (「ウイルスではないか心配」), which is about the word, not against it.
+func (r *reader) notADenial(q string, at int) bool {
+	for _, w := range r.notDenials {
+		if strings.HasPrefix(q[at:], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseBreaks end a clause inside a sentence typed without punctuation.
+var clauseBreaks = []string{"けど", "けれど", "ですが", "だが", "ので", "から"}
+
+// clauseStart returns where the clause holding byte at of q begins: after the last space or
+// clause break before it, at most about twenty characters back.
+func clauseStart(q string, at int) int {
+	start := max(0, at-60) // ~20 Japanese characters
+	for start > 0 && !utf8.RuneStart(q[start]) {
+		start++
+	}
+	if i := strings.LastIndexByte(q[start:at], ' '); i >= 0 {
+		start += i + 1
+	}
+	for _, b := range clauseBreaks {
+		if i := strings.LastIndex(q[start:at], b); i >= 0 {
+			start += i + len(b)
+		}
+	}
+	return start
+}
+
+// inSpans reports whether the byte range [from, to) lies inside one of spans.
+func inSpans(spans []span, from, to int) bool {
+	for _, s := range spans {
+		if from >= s.from && to <= s.to {
+			return true
+		}
+	}
+	return false
+}
+
+// mask returns q with the spans blanked out, for the similarity signals.
+func mask(q string, spans []span) string {
+	if len(spans) == 0 {
+		return q
+	}
+	b := []byte(q)
+	for _, s := range spans {
+		for i := s.from; i < s.to; i++ {
+			b[i] = ' '
+		}
+	}
+	return strings.Join(strings.Fields(string(b)), " ")
+}
+
+// socialOnly reports whether folded text q is a social turn of list l and nothing more: once the
+// cue words (and fillers such as です, punctuation) are taken out, at most a few characters are
+// left.
+func socialOnly(q string, l cueList, rest []cueList) bool {
+	left := q
+	for _, ls := range append([]cueList{l}, rest...) {
+		for _, w := range ls.words {
+			left = strings.ReplaceAll(left, w, " ")
+		}
+	}
+	for _, f := range socialFillers {
+		left = strings.ReplaceAll(left, f, " ")
+	}
+	return utf8.RuneCountInString(strings.ReplaceAll(left, " ", "")) <= 4
+}
+
+// socialFillers are what is left of a social turn besides its cue: polite endings, address,
+// interjections.
+// The list is folded text, longest first.
+var socialFillers = []string{"ございました", "ございます", "いただき", "申し上げます", "ご丁寧に", "ご対応", "ご回答", "ご連絡", "ご教示", "お願いします", "おねがいします", "よろしく", "ほんとうに", "本当に", "いろいろ", "色々", "誠に", "大変", "とても", "すごく", "しました", "ました", "です", "ます", "では", "じゃ", "さん", "より", "so", "much", "very", "a lot", "for", "the", "help", "your", "you", "all"}
+
+// Why explains a reading: which words decided it. ask --json prints it.
+type Why struct {
+	Phrases    []string `json:"phrases,omitempty"`    // topic words found, as "topic:word"
+	Denied     []string `json:"denied,omitempty"`     // topic words in a denied clause, counted against their topic
+	Intent     string   `json:"intent,omitempty"`     // a planning intent (prevention, subsidy) with nothing happening
+	Situations []string `json:"situations,omitempty"` // what has already happened (paid, called)
+	Social     string   `json:"social,omitempty"`     // thanks, ack, bye
+	Followup   string   `json:"followup,omitempty"`   // contacts, prepare, steps, police, question
+	Romaji     bool     `json:"romaji,omitempty"`     // the text was read as romaji
+	Now        bool     `json:"now,omitempty"`        // the text says something is happening
+	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
+}
+
+// readingOf finds the cues of folded text q (before topics are scored); masked is q without its
+// denied clauses, where what happened is read (「攻撃されたわけじゃない」 says nothing happened).
+func (r *reader) readingOf(q, masked string) Why {
+	var w Why
+	w.Situations = allCues(masked, r.situations)
+	w.Now = anyWord(masked, r.now) || len(w.Situations) > 0
+	if c, _, ok := firstCue(q, r.intents); ok && !w.Now {
+		w.Intent = c.id
+	}
+	if c, _, ok := firstCue(q, r.followups); ok {
+		w.Followup = c.id
+	}
+	for _, c := range r.social {
+		if _, _, ok := firstCue(q, []cueList{c}); ok && socialOnly(q, c, r.social) {
+			w.Social = c.id
+			break
+		}
+	}
+	return w
+}
+
+// OptionFor returns the option of q that a typed answer picks (「もう払ってしまいました」 for 振り
+// 込んでしまった), or nil when it picks none or several equally. res is what Search made of the
+// same text. An option is picked by a situation it names, by one of its words or its label in
+// the text (the longest wins, so 「含まれない」 beats 「含まれ」), or by the topic it leads to
+// when the text is about that topic.
+func (b *Base) OptionFor(q *Question, text string, res Result) *Option {
+	o, _ := b.optionFor(q, text, res)
+	return o
+}
+
+// SituationOption returns the option of t's questions that text answers by saying what has
+// already happened (an option naming one of res.Situations; its words break a tie between two
+// such options), or nil: the question need not be asked.
+func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
+	if len(res.Situations) == 0 {
+		return nil
+	}
+	for i := range t.Questions {
+		if o, score := b.optionFor(&t.Questions[i], text, res); o != nil && score >= situationScore {
+			return o
+		}
+	}
+	return nil
+}
+
+// situationScore is what a situation adds to an option's score in optionFor: more than any word.
+const situationScore = 100
+
+func (b *Base) optionFor(q *Question, text string, res Result) (*Option, int) {
+	f := b.Fold(text)
+	if kana, ok := romajiToKana(text, b.index.english); ok {
+		f = b.Fold(kana)
+	}
+	best, bestScore, tie := -1, 0, false
+	for i := range q.Options {
+		o := &q.Options[i]
+		score := 0
+		for _, s := range o.Situations {
+			if slices.Contains(res.Situations, s) {
+				score = situationScore
+			}
+		}
+		word := 0
+		for _, w := range append([]string{o.Label}, o.Words...) {
+			if fw := b.Fold(w); fw != "" && containsWord(f, fw) {
+				word = max(word, 10+utf8.RuneCountInString(fw))
+			}
+		}
+		score += word
+		if o.Topic != "" && res.Confident && res.Top() != nil && res.Top().ID == o.Topic {
+			score = max(score, 50)
+		}
+		switch {
+		case score > bestScore:
+			best, bestScore, tie = i, score, false
+		case score == bestScore && score > 0:
+			tie = true
+		}
+	}
+	if best < 0 || tie {
+		return nil, 0
+	}
+	return &q.Options[best], bestScore
+}
