@@ -1,6 +1,8 @@
 package knowledge_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -279,5 +281,27 @@ func TestNextOpen(t *testing.T) {
 		if !ok || !got.Equal(at(tt.want)) {
 			t.Errorf("NextOpen(%s) = %v, %v; want %s", tt.from, got, ok, tt.want)
 		}
+	}
+}
+
+// TestGovernmentWeekdaysInSeeds: a public contact whose hours say 平日 or 土日祝(日)を除く keeps the
+// working days of government offices, so its schedule closes on holidays and on the year-end days.
+func TestGovernmentWeekdaysInSeeds(t *testing.T) {
+	kb, err := knowledge.Load(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := 0
+	for _, c := range kb.Contacts() {
+		if c.Internal || !(strings.Contains(c.Hours, "平日") || strings.Contains(c.Hours, "土日祝")) {
+			continue
+		}
+		marked++
+		if c.Schedule == nil || !c.Schedule.ClosedOnHolidays || !slices.Contains(c.Schedule.Closures, knowledge.YearEnd) {
+			t.Errorf("contact %q (hours %q) needs a schedule with \"closed holidays\" and closures: [\"12-29..01-03\"]", c.ID, c.Hours)
+		}
+	}
+	if marked == 0 {
+		t.Error("no contact's hours say 平日 or 土日祝日を除く: the check checks nothing")
 	}
 }
