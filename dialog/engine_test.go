@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -642,8 +643,8 @@ func TestEscalationOutsideHours(t *testing.T) {
 		t.Fatalf("escalation: %s %+v", r.Outcome, r.Handoff)
 	}
 	text := r.PlainText()
-	if !strings.Contains(text, "受付時間外") || !strings.Contains(text, "11月24日 09:00") {
-		t.Errorf("the reply does not say when a person will answer (Tuesday 09:00):\n%s", text)
+	if !strings.Contains(text, "受付時間外") || !strings.Contains(text, "11月24日（火）9:00") {
+		t.Errorf("the reply does not say when a person will answer (Tuesday 9:00, with its weekday):\n%s", text)
 	}
 	for _, b := range r.Blocks {
 		for _, c := range b.Contacts {
@@ -654,6 +655,95 @@ func TestEscalationOutsideHours(t *testing.T) {
 	}
 	if p, _ := te.Pending(te.clock.Now(), 10, nil); len(p) == 0 {
 		t.Error("the case was not queued for the staff channel")
+	}
+}
+
+// TestClosedContactsSayWhenTheyOpen: a closed contact's card says when it opens next, counting
+// weekends, public holidays and the year-end days of government offices.
+func TestClosedContactsSayWhenTheyOpen(t *testing.T) {
+	tests := []struct {
+		name string
+		now  time.Time
+		want map[string]string // contact name -> OpenLabel
+	}{
+		{
+			name: "saturday_evening",
+			now:  time.Date(2026, 12, 5, 20, 0, 0, 0, knowledge.Tokyo),
+			want: map[string]string{
+				"IPA 情報セキュリティ安心相談窓口":  "受付時間外（次は12月7日（月）10:00）",
+				"警視庁 サイバー犯罪対策課（相談電話）": "受付時間外（次は12月7日（月）8:30）",
+			},
+		},
+		{
+			name: "year_end",
+			now:  time.Date(2026, 12, 28, 18, 0, 0, 0, knowledge.Tokyo),
+			want: map[string]string{
+				"IPA 情報セキュリティ安心相談窓口":  "受付時間外（次は1月4日（月）10:00）",
+				"警視庁 サイバー犯罪対策課（相談電話）": "受付時間外（次は1月4日（月）8:30）",
+			},
+		},
+		{
+			name: "before_a_holiday_monday",
+			now:  time.Date(2027, 1, 8, 17, 30, 0, 0, knowledge.Tokyo), // Friday; 11th is 成人の日
+			want: map[string]string{
+				"IPA 情報セキュリティ安心相談窓口":  "受付時間外（次は1月12日（火）10:00）",
+				"警視庁 サイバー犯罪対策課（相談電話）": "受付時間外（次は1月12日（火）8:30）",
+			},
+		},
+		{
+			name: "open",
+			now:  time.Date(2027, 1, 12, 10, 30, 0, 0, knowledge.Tokyo),
+			want: map[string]string{
+				"IPA 情報セキュリティ安心相談窓口":  "受付中",
+				"警視庁 サイバー犯罪対策課（相談電話）": "受付中",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			te := newTestEngine(t, dialog.Policy{})
+			te.clock.Set(tt.now)
+			r := te.say(t, "u", "ランサムウェアに感染して、ファイルが開けない")
+			got := map[string]string{}
+			for _, b := range r.Blocks {
+				for _, c := range b.Contacts {
+					if _, ok := tt.want[c.Name]; ok {
+						got[c.Name] = c.OpenLabel
+					}
+				}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("at %s the cards say %v, want %v", tt.now.Format("2006-01-02 15:04 Mon"), got, tt.want)
+			}
+			if strings.Contains(r.PlainText(), "いま受付中の電話窓口はありません") {
+				t.Errorf("the reply says no phone is open, though some phones have no known hours:\n%s", r.PlainText())
+			}
+		})
+	}
+}
+
+// TestNoContactOpenSaysWhichOpensFirst: when every phone of an answer is closed, one line after
+// the cards says which contact opens first and when.
+func TestNoContactOpenSaysWhichOpensFirst(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	te.clock.Set(time.Date(2026, 12, 5, 20, 0, 0, 0, knowledge.Tokyo)) // Saturday evening
+	r := te.say(t, "u", "不正アクセスされた")
+	if r.Topic != "unauthorized-access" {
+		t.Fatalf("topic = %q, want unauthorized-access", r.Topic)
+	}
+	r = te.tap(t, "u", choiceID(t, r, "メールやSNSのアカウント")) // its only contact: 警視庁 サイバー犯罪対策課
+	want := "いま受付中の電話窓口はありません。次は 12月7日（月）8:30 の警視庁 サイバー犯罪対策課（相談電話）です。それまでに上の手順を済ませてください。"
+	text := r.PlainText()
+	i, j := strings.Index(text, "警視庁 サイバー犯罪対策課（相談電話）【"), strings.Index(text, want)
+	if i < 0 || j < i {
+		t.Errorf("the reply does not say, after the cards, which contact opens first:\n%s", text)
+	}
+
+	te.clock.Set(time.Date(2026, 12, 7, 9, 0, 0, 0, knowledge.Tokyo)) // Monday morning: open
+	r = te.say(t, "v", "不正アクセスされた")
+	r = te.tap(t, "v", choiceID(t, r, "メールやSNSのアカウント"))
+	if strings.Contains(r.PlainText(), "いま受付中の電話窓口はありません") {
+		t.Errorf("the line is shown while the contact is open:\n%s", r.PlainText())
 	}
 }
 

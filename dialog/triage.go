@@ -935,6 +935,7 @@ func (d *decider) contacts(ids []string) {
 func (d *decider) contactsTitled(title string, ids []string) {
 	seen := map[string]bool{}
 	var cards []Contact
+	var shown []*knowledge.Contact
 	for _, id := range ids {
 		c := d.kb.Contact(id)
 		if c == nil || seen[id] {
@@ -942,11 +943,38 @@ func (d *decider) contactsTitled(title string, ids []string) {
 		}
 		seen[id] = true
 		cards = append(cards, d.card(c))
+		shown = append(shown, c)
 	}
 	if len(cards) > 0 {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: ContactsBlock, Title: title, Contacts: cards,
 			CallLabel: d.msg("label_call"), WebLabel: d.msg("label_web")})
 	}
+	if line := d.noneOpen(shown); line != "" {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: line})
+	}
+}
+
+// noneOpen is the line that follows the cards when no phone among them can be called now: every
+// public contact with a phone has opening hours and is closed. It says which opens first, and
+// when. A phone whose hours are unknown may be answered now, so then there is no line.
+func (d *decider) noneOpen(shown []*knowledge.Contact) string {
+	var first *knowledge.Contact
+	var when time.Time
+	for _, c := range shown {
+		if c.Internal || c.Phone == "" {
+			continue
+		}
+		if c.Schedule == nil || c.Schedule.OpenAt(d.now, d.kb.Holidays()) {
+			return ""
+		}
+		if next, ok := c.Schedule.NextOpen(d.now, d.kb.Holidays()); ok && (first == nil || next.Before(when)) {
+			first, when = c, next
+		}
+	}
+	if first == nil {
+		return ""
+	}
+	return strings.NewReplacer("{when}", d.kb.When(when), "{name}", first.Name).Replace(d.msg("none_open"))
 }
 
 func (d *decider) card(c *knowledge.Contact) Contact {
@@ -956,6 +984,9 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 			card.Status, card.OpenLabel = "open", d.msg("open_now")
 		} else {
 			card.Status, card.OpenLabel = "closed", d.msg("closed_now")
+			if next, ok := c.Schedule.NextOpen(d.now, d.kb.Holidays()); ok {
+				card.OpenLabel = strings.ReplaceAll(d.msg("closed_next"), "{when}", d.kb.When(next))
+			}
 		}
 	}
 	add := func(key, value, kind, uri string) {
@@ -1005,7 +1036,7 @@ func (d *decider) escalate() {
 	if d.policy.Hours != nil && !d.policy.Hours.OpenAt(d.now, d.kb.Holidays()) {
 		hours := ""
 		if next, ok := d.policy.Hours.NextOpen(d.now, d.kb.Holidays()); ok {
-			hours = next.Format(d.msg("time_format"))
+			hours = d.kb.When(next)
 		}
 		d.say(strings.ReplaceAll(d.msg("escalate_offhours"), "{hours}", hours))
 		if t := d.kb.Topic(d.conv.Topic); t != nil {

@@ -45,8 +45,9 @@ func (b *Base) MenuEntry(id string) *MenuEntry {
 // Message returns one of the bot's phrases; Load guarantees every key of messages.yaml exists.
 func (b *Base) Message(key string) string { return b.messages[key] }
 
-// Holidays returns the holidays as a set of YYYY-MM-DD dates, for Schedule.OpenAt.
-func (b *Base) Holidays() map[string]bool { return b.holidaySet }
+// Holidays returns the calendar of public holidays, for Schedule.OpenAt: the rules of the
+// Public Holiday Act plus the days of holidays.yaml.
+func (b *Base) Holidays() *Calendar { return b.holidays }
 
 // Cases returns the past consultations of every consultations*.csv, in file order.
 func (b *Base) Cases() []*Case { return b.cases }

@@ -126,3 +126,20 @@ func FuzzSchedule(f *testing.F) {
 		}
 	})
 }
+
+// FuzzClosure parses arbitrary closures: what is accepted writes back as it reads.
+func FuzzClosure(f *testing.F) {
+	for _, s := range []string{"12-29..01-03", "05-01", "02-29..03-01", "13-01", "12-29..", "..01-03"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := ParseClosure(text)
+		if err != nil {
+			return
+		}
+		again, err := ParseClosure(c.String())
+		if err != nil || again != c {
+			t.Fatalf("ParseClosure(%q) = %v, but its String %q reads as %v, %v", text, c, c.String(), again, err)
+		}
+	})
+}

@@ -20,24 +20,29 @@ var Tokyo = func() *time.Location {
 type Schedule struct {
 	Days             [7]bool // indexed by time.Weekday
 	Spans            []Span  // minutes after midnight; empty means all day on open days
-	ClosedOnHolidays bool
-	ClosedYearEnd    bool // 年末年始: 29 December to 3 January
+	ClosedOnHolidays bool    // closed on Japan's public holidays (see Calendar)
+	// Closures are the days of the year the contact is closed whatever the weekday, such as
+	// 12-29..01-03, the year-end days on which government offices are closed (行政機関の休日).
+	Closures []Closure
 }
 
 // Span is an opening period within a day, in minutes after midnight, From inclusive, To exclusive.
 type Span struct{ From, To int }
 
-// OpenAt reports whether the schedule is open at t, given the holidays of the knowledge.
-func (s *Schedule) OpenAt(t time.Time, holidays map[string]bool) bool {
+// OpenAt reports whether the schedule is open at t. cal tells the public holidays; nil means
+// those of the rules alone.
+func (s *Schedule) OpenAt(t time.Time, cal *Calendar) bool {
 	t = t.In(Tokyo)
 	if !s.Days[t.Weekday()] {
 		return false
 	}
-	if s.ClosedOnHolidays && holidays[t.Format(time.DateOnly)] {
+	if s.ClosedOnHolidays && cal.IsHoliday(t) {
 		return false
 	}
-	if s.ClosedYearEnd && isYearEnd(t) {
-		return false
+	for _, c := range s.Closures {
+		if c.Contains(t) {
+			return false
+		}
 	}
 	if len(s.Spans) == 0 {
 		return true
@@ -52,10 +57,10 @@ func (s *Schedule) OpenAt(t time.Time, holidays map[string]bool) bool {
 }
 
 // NextOpen returns the first moment at or after t when the schedule is open, looking at most
-// 30 days ahead; ok is false when it never opens in that window.
-func (s *Schedule) NextOpen(t time.Time, holidays map[string]bool) (next time.Time, ok bool) {
+// 30 days ahead; ok is false when it never opens in that window. cal is as for OpenAt.
+func (s *Schedule) NextOpen(t time.Time, cal *Calendar) (next time.Time, ok bool) {
 	t = t.In(Tokyo).Truncate(time.Minute)
-	if s.OpenAt(t, holidays) {
+	if s.OpenAt(t, cal) {
 		return t, true
 	}
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Tokyo)
@@ -70,7 +75,7 @@ func (s *Schedule) NextOpen(t time.Time, holidays map[string]bool) (next time.Ti
 			if c.Before(t) {
 				continue
 			}
-			if s.OpenAt(c, holidays) {
+			if s.OpenAt(c, cal) {
 				return c, true
 			}
 		}
@@ -78,9 +83,64 @@ func (s *Schedule) NextOpen(t time.Time, holidays map[string]bool) (next time.Ti
 	return time.Time{}, false
 }
 
-func isYearEnd(t time.Time) bool {
-	m, d := t.Month(), t.Day()
-	return (m == time.December && d >= 29) || (m == time.January && d <= 3)
+// Closure is a yearly run of closed days, From to To inclusive, each a month and a day. A
+// closure whose To comes before its From runs over the new year (12-29..01-03).
+type Closure struct{ From, To MonthDay }
+
+// MonthDay is a day of the year, such as 12-29.
+type MonthDay struct {
+	Month time.Month
+	Day   int
+}
+
+// YearEnd is the closure of government offices at the turn of the year, 29 December to
+// 3 January (行政機関の休日に関する法律).
+var YearEnd = Closure{MonthDay{time.December, 29}, MonthDay{time.January, 3}}
+
+func (m MonthDay) before(o MonthDay) bool {
+	return m.Month < o.Month || (m.Month == o.Month && m.Day < o.Day)
+}
+
+// Contains reports whether t's date in Japan time falls in the closure.
+func (c Closure) Contains(t time.Time) bool {
+	t = t.In(Tokyo)
+	d := MonthDay{t.Month(), t.Day()}
+	if c.To.before(c.From) {
+		return !d.before(c.From) || !c.To.before(d)
+	}
+	return !d.before(c.From) && !c.To.before(d)
+}
+
+// String returns the closure as the knowledge files write it, e.g. "12-29..01-03".
+func (c Closure) String() string {
+	return fmt.Sprintf("%02d-%02d..%02d-%02d", int(c.From.Month), c.From.Day, int(c.To.Month), c.To.Day)
+}
+
+// ParseClosure reads a closure as the knowledge files write it: "MM-DD..MM-DD", both days
+// included, for example "12-29..01-03"; a single day is "MM-DD".
+func ParseClosure(text string) (Closure, error) {
+	from, to, isRange := strings.Cut(strings.TrimSpace(text), "..")
+	if !isRange {
+		to = from
+	}
+	a, err := parseMonthDay(from)
+	if err != nil {
+		return Closure{}, fmt.Errorf("closure %q: %v", text, err)
+	}
+	b, err := parseMonthDay(to)
+	if err != nil {
+		return Closure{}, fmt.Errorf("closure %q: %v", text, err)
+	}
+	return Closure{a, b}, nil
+}
+
+func parseMonthDay(s string) (MonthDay, error) {
+	// 2000 is a leap year, so 02-29 is accepted.
+	d, err := time.Parse("2006-01-02", "2000-"+s)
+	if err != nil || len(s) != len("01-02") {
+		return MonthDay{}, fmt.Errorf("%q is not a day MM-DD", s)
+	}
+	return MonthDay{d.Month(), d.Day()}, nil
 }
 
 var dayNames = map[string]time.Weekday{
@@ -90,7 +150,9 @@ var dayNames = map[string]time.Weekday{
 
 // ParseSchedule reads the compact form used in the knowledge files, for example
 // "mon-fri 10:00-12:00 13:30-17:00; closed holidays year-end". Days are mon..sun, ranges
-// (mon-fri), lists (mon,wed) or the words weekdays and daily; times are HH:MM-HH:MM.
+// (mon-fri), lists (mon,wed) or the words weekdays and daily; times are HH:MM-HH:MM. After
+// "closed", holidays closes the schedule on public holidays and year-end adds the closure YearEnd
+// (the same as closures: [12-29..01-03] beside the schedule in contacts.yaml).
 func ParseSchedule(text string) (*Schedule, error) {
 	s := &Schedule{}
 	main, closed, _ := strings.Cut(text, ";")
@@ -119,7 +181,7 @@ func ParseSchedule(text string) (*Schedule, error) {
 			case "holidays":
 				s.ClosedOnHolidays = true
 			case "year-end":
-				s.ClosedYearEnd = true
+				s.Closures = append(s.Closures, YearEnd)
 			default:
 				return nil, fmt.Errorf("unknown closing rule %q (want holidays or year-end)", w)
 			}

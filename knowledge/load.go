@@ -48,7 +48,7 @@ type Base struct {
 	commands   map[string][]string
 	vague      []*Vague
 	messages   map[string]string
-	holidaySet map[string]bool
+	holidays   *Calendar
 	synonyms   [][]string
 	// understanding is how messages are read beyond topic words (understanding.yaml).
 	understanding Understanding
@@ -92,7 +92,7 @@ func newLoader(fsys fs.FS) *loader {
 		topicAlert: map[string][]*Alert{},
 		messages:   map[string]string{},
 		commands:   map[string][]string{},
-		holidaySet: map[string]bool{},
+		holidays:   NewCalendar(map[string]string{}),
 		caseIdx:    map[string]*Case{},
 		files:      map[string]string{},
 	}}
@@ -215,6 +215,7 @@ type rawContact struct {
 	Links      []rawLink `yaml:"links"`
 	Hours      string    `yaml:"hours"`
 	Schedule   string    `yaml:"schedule"`
+	Closures   []string  `yaml:"closures"`
 	Accepts    string    `yaml:"accepts"`
 	NotAccepts string    `yaml:"not_accepts"`
 	Prepare    string    `yaml:"prepare"`
@@ -253,12 +254,36 @@ func (l *loader) loadContacts() {
 			}
 			c.Schedule = s
 		}
+		if c.Schedule != nil || r.Schedule == "" { // a broken schedule is reported once
+			l.closures(n, kl, c, r.Closures)
+		}
 		if !c.Internal && !c.Reachable() && c.Email == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no phone, url or email", c.ID)
 		}
 		l.checkSources(contactsFile, kl, c.Sources)
 		l.b.contacts = append(l.b.contacts, c)
 		l.b.contactIdx[c.ID] = c
+	}
+}
+
+// closures reads a contact's closures: the days of every year on which it is closed whatever
+// its schedule says, each "MM-DD..MM-DD" (both days included) or "MM-DD". A contact whose hours
+// say 平日 and that is a public body keeps government working days, so it lists 12-29..01-03,
+// the year-end days of 行政機関の休日. Closures need a schedule to close.
+func (l *loader) closures(n *yaml.Node, kl keyLines, c *Contact, raw []string) {
+	if len(raw) > 0 && c.Schedule == nil {
+		l.problem(contactsFile, kl.at("closures"), "contact %q: closures without a schedule", c.ID)
+		return
+	}
+	for i, text := range raw {
+		cl, err := ParseClosure(text)
+		if err != nil {
+			l.problem(contactsFile, itemLine(n, "closures", i, kl.at("closures")), "%v: want MM-DD..MM-DD, e.g. 12-29..01-03", err)
+			continue
+		}
+		if !slices.Contains(c.Schedule.Closures, cl) {
+			c.Schedule.Closures = append(c.Schedule.Closures, cl)
+		}
 	}
 }
 
@@ -733,10 +758,17 @@ func (l *loader) loadMessages() {
 			l.problem(messagesFile, 0, "message %q is missing (%s)", k, messageKeys[k])
 		}
 	}
+	if w := l.b.messages["weekday_names"]; w != "" && len(strings.Fields(w)) != 7 {
+		l.problem(messagesFile, kl.at("weekday_names"), "weekday_names: want 7 names separated by spaces, Sunday first, got %d", len(strings.Fields(w)))
+	}
 }
 
 // ---- holidays.yaml
 
+// holidays.yaml adds national holidays to those the Calendar computes: days that a special law
+// declares (as for the enthronement of 2019) before the code knows them. Each day is read as a
+// national holiday, so it also gives substitute and sandwiched holidays. A day the rules already
+// make a holiday is a problem: the list holds only what the rules do not know.
 type rawHolidays struct {
 	Source string `yaml:"source"`
 	Days   []struct {
@@ -764,17 +796,30 @@ func (l *loader) loadHolidays() {
 	if strings.TrimSpace(r.Source) == "" {
 		l.problem(holidaysFile, linesOf(root).at("source"), "no source: (where the dates were published)")
 	}
+	extra := map[string]string{}
 	for i, d := range r.Days {
 		line := itemLine(root, "days", i, root.Line)
-		if _, err := time.ParseInLocation(time.DateOnly, d.Date, Tokyo); err != nil {
+		day, err := time.ParseInLocation(time.DateOnly, d.Date, Tokyo)
+		if err != nil {
 			l.problem(holidaysFile, line, "date %q: want YYYY-MM-DD", d.Date)
 			continue
 		}
-		if l.b.holidaySet[d.Date] {
+		if _, dup := extra[d.Date]; dup {
 			l.problem(holidaysFile, line, "duplicate date %s", d.Date)
+			continue
 		}
-		l.b.holidaySet[d.Date] = true
+		if name, ok := l.b.holidays.Holiday(day); ok {
+			l.problem(holidaysFile, line, "%s is already a holiday by the rules (%s): list only days the rules do not know", d.Date, name)
+			continue
+		}
+		name := strings.TrimSpace(d.Name)
+		if name == "" {
+			l.problem(holidaysFile, line, "date %s has no name", d.Date)
+			continue
+		}
+		extra[d.Date] = name
 	}
+	l.b.holidays = NewCalendar(extra)
 }
 
 // ---- synonyms.yaml

@@ -101,6 +101,10 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	category := replaceIn(t, "topics/telecom.yaml", "contacts: [tca]", "contacts: [tca]\ncategories: [\"02.迷惑メール・スパムメール\"]")
 	forward := replaceIn(t, "intake.yaml", "if: q12", "if: q20")
 	unsourced := replaceIn(t, "holidays.yaml", "source: 内閣府「国民の祝日について」\n", "")
+	badClosure := replaceIn(t, "contacts.yaml", "\n  closures: [\"12-29..01-03\"]", "\n  closures:\n    - 12-29..01-03\n    - 12-29..1-3")
+	noSchedule := replaceIn(t, "contacts.yaml", "  phone: 03-5978-7518\n", "  phone: 03-5978-7518\n  closures: [12-29..01-03]\n")
+	ruleHoliday := replaceIn(t, "holidays.yaml", "days: []", "days:\n  - {date: 2027-03-22, name: 振替休日}\n  - {date: 2027-03-23, name: 特別な休日}\n  - {date: 2027-03-23, name: 特別な休日}")
+	weekdays := replaceIn(t, "messages.yaml", "weekday_names: 日 月 火 水 木 金 土", "weekday_names: 日 月")
 	csvHeader := "受理番号,相談種別ID,【相談内容分類：ガイドブックmission1に準拠して】,,件名,相談内容,相談備考,処置備考\n1,1,x,02.迷惑メール・スパムメール,s,b,r,n\n"
 	tests := []struct {
 		name   string
@@ -183,6 +187,29 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			name:   "intake_if_forward",
 			change: map[string]string{"intake.yaml": forward},
 			want:   []string{fmt.Sprintf(`intake.yaml:%d: if: "q20" must name an earlier question`, lineOf(t, forward, "if: q20"))},
+		},
+		{
+			name:   "contact_bad_closure",
+			change: map[string]string{"contacts.yaml": badClosure},
+			want:   []string{fmt.Sprintf(`contacts.yaml:%d: closure "12-29..1-3": "1-3" is not a day MM-DD`, lineOf(t, badClosure, "- 12-29..1-3"))},
+		},
+		{
+			name:   "contact_closures_without_schedule",
+			change: map[string]string{"contacts.yaml": noSchedule},
+			want:   []string{fmt.Sprintf(`contacts.yaml:%d: contact "ipa-todokede": closures without a schedule`, lineOf(t, noSchedule, "closures: [12-29..01-03]"))},
+		},
+		{
+			name:   "holidays_known_by_rule",
+			change: map[string]string{"holidays.yaml": ruleHoliday},
+			want: []string{
+				fmt.Sprintf(`holidays.yaml:%d: 2027-03-22 is already a holiday by the rules (Substitute Holiday)`, lineOf(t, ruleHoliday, "2027-03-22")),
+				fmt.Sprintf(`holidays.yaml:%d: duplicate date 2027-03-23`, 1+lineOf(t, ruleHoliday, "2027-03-23")),
+			},
+		},
+		{
+			name:   "messages_weekday_names",
+			change: map[string]string{"messages.yaml": weekdays},
+			want:   []string{fmt.Sprintf(`messages.yaml:%d: weekday_names: want 7 names`, lineOf(t, weekdays, "weekday_names:"))},
 		},
 		{
 			name:   "holidays_without_source",

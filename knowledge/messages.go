@@ -1,5 +1,12 @@
 package knowledge
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
 // The bot's own phrases live in messages.yaml, so that every Japanese sentence a user reads comes
 // from the knowledge folder and admins can reword it without a release. messageKeys lists every
 // phrase the bot needs, with what it is for; a folder missing one does not load. Phrases may hold
@@ -48,7 +55,7 @@ var messageKeys = map[string]string{
 	"intake_short_done":  "after the short form: offer the full 問診票",
 	"intake_skipped":     "shown in the summary for a skipped question",
 	"escalate_staffed":   "a person will take over; {case} is the case id",
-	"escalate_offhours":  "outside the helpdesk's hours: when a person will answer; {hours}",
+	"escalate_offhours":  "outside the helpdesk's hours: when a person will answer; {hours} is written by when_format",
 	"escalate_nostaff":   "no staff channel: how to reach the helpdesk directly; never promises a reply",
 	"staff_joined":       "a staff member has joined the conversation",
 	"case_closed":        "the case was closed by staff; the bot answers again",
@@ -93,8 +100,10 @@ var messageKeys = map[string]string{
 	"admin_help":          "the admin sub-commands of /helpdesk",
 	"richmenu_bar":        "the LINE chat bar text that opens the rich menu (at most 14 characters)",
 	"intake_number":       "how an intake question is numbered; {n} is its number",
-	"time_format":         "a Go time layout for when a person will answer, e.g. 1月2日 15:04",
-
+	"when_format":         "how a moment is written (Base.When): {month} {day} {weekday} {hour} {minute}, e.g. {month}月{day}日（{weekday}）{hour}:{minute}",
+	"weekday_names":       "the seven weekday names for {weekday}, Sunday first, separated by spaces",
+	"closed_next":         "marks a contact that is closed now; {when} is when it opens next",
+	"none_open":           "after the contacts when none with a phone is open now: {when} and {name} of the one that opens first",
 	// Reading in context (understanding.yaml): social turns, follow-ups inside a topic, a
 	// change of topic.
 	"social_thanks":     "reply to thanks; the conversation stays where it was",
@@ -105,4 +114,29 @@ var messageKeys = map[string]string{
 	"followup_police":   "above the police contacts, asked for inside a topic",
 	"followup_unknown":  "the knowledge has no answer to a question inside a topic: say so, offer a person",
 	"topic_changed":     "one line when a message moves the conversation to another topic; {topic} is its title",
+}
+
+// When writes t, in Japan time, as the when_format message says, e.g. 12月7日（月）8:30: the
+// hour without a leading zero, the minute with one, the weekday from weekday_names.
+func (b *Base) When(t time.Time) string {
+	return FormatWhen(t, b.messages["when_format"], strings.Fields(b.messages["weekday_names"]))
+}
+
+// FormatWhen writes t, in Japan time, by layout, replacing {month}, {day}, {weekday}, {hour}
+// and {minute}: month, day and hour without leading zeros, the minute with two digits, and the
+// weekday as weekdays[t.Weekday()] (weekdays holds seven names, Sunday first; with fewer,
+// {weekday} is left empty).
+func FormatWhen(t time.Time, layout string, weekdays []string) string {
+	t = t.In(Tokyo)
+	weekday := ""
+	if int(t.Weekday()) < len(weekdays) {
+		weekday = weekdays[t.Weekday()]
+	}
+	return strings.NewReplacer(
+		"{month}", strconv.Itoa(int(t.Month())),
+		"{day}", strconv.Itoa(t.Day()),
+		"{weekday}", weekday,
+		"{hour}", strconv.Itoa(t.Hour()),
+		"{minute}", fmt.Sprintf("%02d", t.Minute()),
+	).Replace(layout)
 }

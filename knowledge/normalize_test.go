@@ -41,7 +41,6 @@ func TestScheduleOpenAt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	holidays := map[string]bool{"2026-11-23": true}
 	at := func(s string) time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04", s, Tokyo)
 		if err != nil {
@@ -62,11 +61,11 @@ func TestScheduleOpenAt(t *testing.T) {
 		{"2027-01-04 11:00", true},
 	}
 	for _, tt := range tests {
-		if got := s.OpenAt(at(tt.when), holidays); got != tt.open {
+		if got := s.OpenAt(at(tt.when), nil); got != tt.open {
 			t.Errorf("OpenAt(%s) = %v, want %v", tt.when, got, tt.open)
 		}
 	}
-	next, ok := s.NextOpen(at("2026-11-21 18:00"), holidays) // Saturday evening; Monday is a holiday
+	next, ok := s.NextOpen(at("2026-11-21 18:00"), nil) // Saturday evening; Monday is a holiday
 	if !ok || !next.Equal(at("2026-11-24 10:00")) {
 		t.Errorf("NextOpen(Saturday) = %v, want Tuesday 10:00", next)
 	}
