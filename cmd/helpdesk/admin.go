@@ -307,7 +307,7 @@ func runReport(e *env, args []string) int {
 // runCases runs `helpdesk cases <command>`.
 func runCases(e *env, args []string) int {
 	return e.dispatch("helpdesk cases", []command{
-		{"export", "resolved cases as CSV in the columns of the seed consultations", runCasesExport},
+		{"export", "resolved cases as CSV in the columns of the seed consultations (UTF-8 with a byte order mark: Excel opens it as is)", runCasesExport},
 	}, args)
 }
 
@@ -316,7 +316,7 @@ func runCasesExport(e *env, args []string) int {
 	var out *string
 	return e.adminCommand("cases export", "[--since YYYY-MM-DD] [--out FILE] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
-			out = fs.String("out", "", "write the CSV here (default: standard output)")
+			out = fs.String("out", "", "write the CSV here (default: standard output); it is UTF-8 with a byte order mark, so that\nJapanese Excel opens it on a double-click, and the knowledge loader reads it back as is")
 			return sinceFlag(fs, &since, "resolved on or after this day")
 		},
 		func(a admin, _ []string) error {

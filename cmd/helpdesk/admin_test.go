@@ -135,6 +135,10 @@ func TestCasesExportRoundTrip(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stderr, "wrote 3 resolved cases") {
 		t.Fatalf("cases export: exit %d %s", res.code, res.stderr)
 	}
+	// Japanese Excel reads a CSV without a byte order mark as Shift_JIS.
+	if data, _ := os.ReadFile(out); !strings.HasPrefix(string(data), "\ufeff") {
+		t.Errorf("the export does not start with a UTF-8 byte order mark: %.20q", data)
+	}
 	kb, err := knowledge.Load(os.DirFS(dir))
 	if err != nil {
 		t.Fatalf("the exported CSV does not load beside the seeds: %v", err)
