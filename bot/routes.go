@@ -4,9 +4,13 @@
 package bot
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // Routes are the handlers of the HTTP server; a nil handler leaves its route out (the channel
@@ -20,6 +24,8 @@ type Routes struct {
 	Metrics           http.Handler // GET /metrics
 	// Ready reports whether the bot can answer (knowledge loaded, database open).
 	Ready func() error
+	// Knowledge says which knowledge is served, for /readyz's body; nil leaves it out.
+	Knowledge func() knowledge.Version
 }
 
 // NewServer returns the handler of every route of shared/CONTRACT.md.
@@ -49,6 +55,10 @@ func NewServer(logger *slog.Logger, r Routes) http.Handler {
 			}
 		}
 		w.Write([]byte("ready\n"))
+		if r.Knowledge != nil {
+			v := r.Knowledge()
+			fmt.Fprintf(w, "knowledge %s loaded %s\n", v.Hash, v.Loaded.In(knowledge.Tokyo).Format(time.RFC3339))
+		}
 	})
 	return recoverPanics(logger, mux)
 }

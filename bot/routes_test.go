@@ -8,6 +8,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // TestReadyzKeepsTheCauseInTheLog: /readyz needs no token, so why the bot is not ready (a path,
@@ -31,5 +34,19 @@ func TestReadyzKeepsTheCauseInTheLog(t *testing.T) {
 	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
 	if rec.Code != http.StatusOK {
 		t.Errorf("GET /readyz when ready = %d, want 200", rec.Code)
+	}
+}
+
+// TestReadyzNamesTheKnowledge: once ready, /readyz says which knowledge is served and when it
+// was loaded, in Japan time, so an operator can tell whether a reload took.
+func TestReadyzNamesTheKnowledge(t *testing.T) {
+	loaded := time.Date(2026, 12, 5, 9, 44, 0, 0, time.UTC)
+	srv := NewServer(slog.New(slog.DiscardHandler), Routes{Ready: func() error { return nil },
+		Knowledge: func() knowledge.Version { return knowledge.Version{Hash: "0123456789ab", Loaded: loaded} }})
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+	want := "ready\nknowledge 0123456789ab loaded 2026-12-05T18:44:00+09:00\n"
+	if rec.Code != http.StatusOK || rec.Body.String() != want {
+		t.Errorf("GET /readyz = %d %q, want 200 %q", rec.Code, rec.Body, want)
 	}
 }
