@@ -245,7 +245,8 @@ func runStats(e *env, args []string) int {
 		})
 }
 
-// writeStats prints the figures per topic, the cases, and what the bot could not answer.
+// writeStats prints the figures per topic, the cases, what the bot could not answer, and which
+// knowledge it was answering with.
 func writeStats(w io.Writer, st dialog.Stats) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "topic\tconsultations\tanswers\tclarify\tfallback\tescalations\tresolved by user\t")
@@ -276,6 +277,9 @@ func writeStats(w io.Writer, st dialog.Stats) {
 			break
 		}
 		fmt.Fprintf(w, "  %3d  %-8s %s\n", u.Count, u.Outcome, strings.ReplaceAll(u.Text, "\n", " "))
+	}
+	if k := st.Knowledge; k.Hash != "" {
+		fmt.Fprintf(w, "\nknowledge: %s, loaded %s JST\n", k.Hash, k.Loaded.In(knowledge.Tokyo).Format("2006-01-02 15:04"))
 	}
 }
 
