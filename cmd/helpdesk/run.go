@@ -51,6 +51,7 @@ func commands() []command {
 		{"cases", "export: resolved cases as CSV in the columns of the seed consultations", runCases},
 		{"backup", "write a consistent copy of the database (also of a running bot)", runBackup},
 		{"forget", "delete one person's conversations and cases", runForget},
+		{"version", "print the version, commit and build time of this binary", runVersion},
 	}
 }
 
@@ -101,7 +102,7 @@ func (e *env) newFlags(name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet("helpdesk "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: helpdesk %s %s\n", name, args)
+		fmt.Fprintln(e.stderr, strings.TrimSpace("usage: helpdesk "+name+" "+args))
 		fs.PrintDefaults()
 	}
 	return fs
