@@ -152,7 +152,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	}
 	// Ready needs only the database: a Library always holds knowledge (NewLibrary fails without,
 	// and a failed reload keeps the old).
-	routes := bot.Routes{Metrics: metrics, Ready: engine.Ping}
+	routes := bot.Routes{Metrics: metrics, Ready: engine.Ping, Knowledge: lib.Version}
 	deliverers := map[string]bot.Deliverer{}
 	var names []string
 	for _, ch := range channels {
@@ -163,7 +163,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		names = append(names, ch.name)
 	}
 	engine.AfterErase(forgetCached(deliverers))
-	registerGauges(metrics, engine)
+	registerGauges(metrics, engine, lib)
 	if token := e.getenv("HELPDESK_ADMIN_TOKEN"); token != "" {
 		if len(token) < 16 {
 			return fmt.Errorf("HELPDESK_ADMIN_TOKEN is too short: use at least 16 random characters")
@@ -228,7 +228,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("listening", "addr", ln.Addr().String(), "channels", strings.Join(names, ","),
+	logger.Info("listening", "addr", ln.Addr().String(), "channels", strings.Join(names, ","), "knowledge", lib.Version().Hash,
 		"topics", len(lib.Base().Topics()), "startup", time.Since(start).Round(time.Millisecond))
 
 	select {
@@ -257,7 +257,14 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	return nil
 }
 
-func registerGauges(m *bot.Metrics, engine *dialog.Engine) {
+func registerGauges(m *bot.Metrics, engine *dialog.Engine, lib *knowledge.Library) {
+	b := readBuild()
+	m.Info("helpdesk_build_info", "The binary's module version and commit (\"unknown\" when its build did not record them).",
+		func() []string { return []string{"version", b.version, "revision", b.revision} })
+	m.Info("helpdesk_knowledge_info", "The knowledge served: a short hash of its files.",
+		func() []string { return []string{"hash", lib.Version().Hash} })
+	m.Gauge("helpdesk_knowledge_reload_timestamp_seconds", "When the knowledge served was loaded (start or last successful reload), since the Unix epoch.",
+		func() (float64, error) { return float64(lib.Version().Loaded.UnixMilli()) / 1000, nil })
 	m.Gauge("helpdesk_open_cases", "Cases waiting for or handled by staff.", func() (float64, error) {
 		n, err := engine.OpenCases()
 		return float64(n), err
@@ -300,7 +307,7 @@ func reload(logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics, v
 	}
 	metrics.Add("helpdesk_reloads_total", "result", "ok")
 	d := knowledge.Compare(prev, next)
-	logger.Info("knowledge reloaded", "via", via, "topics", len(next.Topics()), "contacts", len(next.Contacts()),
+	logger.Info("knowledge reloaded", "via", via, "knowledge", lib.Version().Hash, "topics", len(next.Topics()), "contacts", len(next.Contacts()),
 		"cases", len(next.Cases()), "changes", d.Summary(), "dur", time.Since(start).Round(time.Millisecond))
 	return bot.ReloadResult{OK: true, Summary: d.Summary(), Changes: d.Report()}
 }

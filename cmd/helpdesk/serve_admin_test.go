@@ -16,6 +16,8 @@ import (
 
 	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
 const adminTestToken = "test-admin-token-0123456789"
@@ -203,6 +205,9 @@ func TestMetricsEndpoint(t *testing.T) {
 		"helpdesk_open_cases 0",
 		`helpdesk_deliveries_total{channel="slack",result="ok"}`,
 		"process_resident_memory_bytes",
+		`helpdesk_build_info{version="`,
+		`helpdesk_knowledge_info{hash="` + seedsHash(t) + `"} 1`,
+		"helpdesk_knowledge_reload_timestamp_seconds 1",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
@@ -213,4 +218,18 @@ func TestMetricsEndpoint(t *testing.T) {
 			t.Errorf("%s = %d", path, code)
 		}
 	}
+	if _, body := adminRequest(t, "GET", srv.url+"/readyz", ""); !strings.HasPrefix(body, "ready\nknowledge "+seedsHash(t)+" loaded ") {
+		t.Errorf("/readyz = %q, want it to name the knowledge served", body)
+	}
+}
+
+// seedsHash is the hash of the embedded seeds, the knowledge a server without
+// HELPDESK_KNOWLEDGE serves.
+func seedsHash(t *testing.T) string {
+	t.Helper()
+	kb, err := knowledge.Load(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kb.Hash()
 }
