@@ -63,6 +63,26 @@ func NewServer(logger *slog.Logger, r Routes) http.Handler {
 	return recoverPanics(logger, mux)
 }
 
+// Public returns the routes without /admin/* and /metrics: the public listener's, when those
+// are served on a listener of their own (NewAdminServer) that the internet cannot reach.
+func (r Routes) Public() Routes {
+	r.Admin, r.Metrics = nil, nil
+	return r
+}
+
+// NewAdminServer returns the handler of the admin listener: /admin/* and GET /metrics, and
+// nothing else (a webhook sent there is refused with 404, as a route of a channel that is off).
+func NewAdminServer(logger *slog.Logger, r Routes) http.Handler {
+	mux := http.NewServeMux()
+	if r.Admin != nil {
+		mux.Handle("/admin/", r.Admin)
+	}
+	if r.Metrics != nil {
+		mux.Handle("GET /metrics", r.Metrics)
+	}
+	return recoverPanics(logger, mux)
+}
+
 // recoverPanics answers 500 instead of dropping the connection when a handler panics, so the
 // platform redelivers, and logs the stack for whoever must fix it.
 func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
