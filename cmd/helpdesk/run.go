@@ -26,9 +26,12 @@ const (
 type env struct {
 	ctx    context.Context
 	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	// environ lists the whole environment as NAME=value (os.Environ), to warn about settings
+	// no command reads; nil when the caller gave none (tests), which skips the warning.
+	environ func() []string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
 }
 
 type command struct {
@@ -58,10 +61,17 @@ func commands() []command {
 // run is the whole program, testable: it parses args, reads settings through getenv, and
 // returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWithEnviron(ctx, args, getenv, nil, stdin, stdout, stderr)
+}
+
+// runWithEnviron is run that also sees the whole environment through environ (os.Environ), so
+// that serve can warn about HELPDESK_ variables it does not know: typos, most likely.
+func runWithEnviron(ctx context.Context, args []string, getenv func(string) string, environ func() []string,
+	stdin io.Reader, stdout, stderr io.Writer) int {
 	// Settings are read trimmed, by every command: a space or a newline from an env file or a
 	// secret store is never part of a token, a path or a number.
 	trimmed := func(name string) string { return strings.TrimSpace(getenv(name)) }
-	e := &env{ctx: ctx, getenv: trimmed, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{ctx: ctx, getenv: trimmed, environ: environ, stdin: stdin, stdout: stdout, stderr: stderr}
 	return e.dispatch("helpdesk", commands(), args[min(1, len(args)):])
 }
 

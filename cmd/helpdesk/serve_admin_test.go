@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -232,4 +233,38 @@ func seedsHash(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return kb.Hash()
+}
+
+// TestServeAdminListener: with HELPDESK_ADMIN_ADDR, /admin/* and /metrics are served on that
+// listener only, and the public one keeps the probes. A serve with no channel says so.
+func TestServeAdminListener(t *testing.T) {
+	srv := startServe(t, map[string]string{"HELPDESK_DB": filepath.Join(t.TempDir(), "h.db"),
+		"HELPDESK_ADMIN_TOKEN": adminTestToken, "HELPDESK_ADMIN_ADDR": "127.0.0.1:0"})
+	m := regexp.MustCompile(`"admin_addr":"([^"]+)"`).FindStringSubmatch(srv.logs.String())
+	if m == nil {
+		t.Fatalf("serve did not log its admin address:\n%s", srv.logs.String())
+	}
+	admin := "http://" + m[1]
+	for _, tt := range []struct {
+		method, url, token string
+		want               int
+	}{
+		{"GET", srv.url + "/healthz", "", http.StatusOK},
+		{"GET", srv.url + "/readyz", "", http.StatusOK},
+		{"GET", srv.url + "/metrics", "", http.StatusNotFound},
+		{"GET", srv.url + "/admin/stats", adminTestToken, http.StatusNotFound},
+		{"POST", srv.url + "/admin/reload", adminTestToken, http.StatusNotFound},
+		{"GET", admin + "/metrics", "", http.StatusOK},
+		{"GET", admin + "/admin/stats", adminTestToken, http.StatusOK},
+		{"GET", admin + "/admin/stats", "", http.StatusUnauthorized},
+		{"POST", admin + "/line/webhook", "", http.StatusNotFound},
+	} {
+		if code, body := adminRequest(t, tt.method, tt.url, tt.token); code != tt.want {
+			t.Errorf("%s %s = %d %.100q, want %d", tt.method, tt.url, code, body, tt.want)
+		}
+	}
+	if !strings.Contains(srv.logs.String(), `"level":"WARN","msg":"no channel configured`) {
+		t.Errorf("serve with no channel did not warn:\n%s", srv.logs.String())
+	}
+	srv.stopCleanly(t, adminTestToken)
 }
