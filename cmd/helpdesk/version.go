@@ -12,6 +12,11 @@ import (
 // The Go toolchain records only the time of the commit built, not of the build.
 var buildTime string
 
+// buildRevision is the commit built, given by a build that has no git checkout to read it from
+// (the Docker build: .dockerignore leaves .git out), with -X main.buildRevision=COMMIT. The
+// toolchain's own record wins when there is one.
+var buildRevision string
+
 // build is what the binary knows of its own making. Every field says "unknown" when the build
 // did not record it (no version control information: a build outside a git checkout, or with
 // -buildvcs=false).
@@ -26,13 +31,17 @@ type build struct {
 // readBuild describes the binary from its build information (debug.ReadBuildInfo).
 func readBuild() build {
 	info, ok := debug.ReadBuildInfo()
-	return describeBuild(info, ok, buildTime)
+	return describeBuild(info, ok, buildTime, buildRevision)
 }
 
-func describeBuild(info *debug.BuildInfo, ok bool, built string) build {
+// describeBuild describes a build from its build information and the build's own stamps.
+func describeBuild(info *debug.BuildInfo, ok bool, built, revision string) build {
 	b := build{version: "unknown", revision: "unknown", committed: "unknown", built: "unknown", goVersion: "unknown"}
 	if built != "" {
 		b.built = built
+	}
+	if revision != "" {
+		b.revision = revision
 	}
 	if !ok || info == nil {
 		return b
