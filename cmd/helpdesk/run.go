@@ -55,6 +55,7 @@ func commands() []command {
 		{"backup", "write a consistent copy of the database (also of a running bot)", runBackup},
 		{"forget", "delete one person's conversations and cases", runForget},
 		{"version", "print the version, commit and build time of this binary", runVersion},
+		{"healthcheck", "exit 0 if the bot running here answers GET /readyz, 1 if not (Docker HEALTHCHECK)", runHealthcheck},
 	}
 }
 
@@ -102,7 +103,7 @@ func (e *env) dispatch(path string, cmds []command, args []string) int {
 func commandUsage(w io.Writer, path string, cmds []command) {
 	fmt.Fprintf(w, "usage: %s <command> [flags] [args]\n\ncommands:\n", path)
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun '%s <command> -h' for the flags of a command.\n", path)
 }
