@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -366,12 +367,22 @@ func runBackup(e *env, args []string) int {
 	})
 }
 
+// conversationChannels are the values of a conversation's channel: the platforms, and the terminal of
+// helpdesk chat.
+var conversationChannels = []string{"line", "slack", "terminal"}
+
 func runForget(e *env, args []string) int {
 	var channel *string
-	return e.adminCommand("forget", "[--channel line|slack] [--db FILE | --server URL] USER", args, 1, false,
+	return e.adminCommand("forget", "[--channel line|slack|terminal] [--db FILE | --server URL] USER", args, 1, false,
 		func(fs *flag.FlagSet) func() error {
-			channel = fs.String("channel", "", "only this channel's data (line, slack); default: every channel")
-			return func() error { return nil }
+			channel = fs.String("channel", "", "only this channel's data (line, slack, terminal); default: every channel")
+			return func() error {
+				// An unknown channel would match nobody: "deleted 0" would read as "nothing was kept".
+				if *channel != "" && !slices.Contains(conversationChannels, *channel) {
+					return fmt.Errorf("--channel=%s: unknown channel; want one of %s", *channel, strings.Join(conversationChannels, ", "))
+				}
+				return nil
+			}
 		},
 		func(a admin, args []string) error {
 			f, err := a.Forget(*channel, args[0])

@@ -264,6 +264,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"knowledge", "verify"}, exitUsage, `helpdesk knowledge: unknown command "verify"`},
 		{[]string{"cases"}, exitUsage, "  export "},
 		{[]string{"cases", "export", "--since", "yesterday"}, exitUsage, "--since"},
+		{[]string{"forget", "--channel", "teams", "U1"}, exitUsage, "--channel=teams: unknown channel; want one of line, slack, terminal"},
 	}
 	for _, tt := range tests {
 		res := runCmd(t, nil, "", tt.args...)
