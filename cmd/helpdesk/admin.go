@@ -226,7 +226,7 @@ func sinceFlag(fs *flag.FlagSet, since *time.Time, help string) func() error {
 func runStats(e *env, args []string) int {
 	var since time.Time
 	var asJSON *bool
-	return e.adminCommand("stats", "[--json] [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0, true,
+	return e.adminCommand("stats", "[--json] [--since YYYY-MM-DD] [--knowledge DIR] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
 			asJSON = fs.Bool("json", false, "print the figures as JSON")
 			return sinceFlag(fs, &since, "only figures from this day on")
@@ -287,7 +287,7 @@ func writeStats(w io.Writer, st dialog.Stats) {
 func runReport(e *env, args []string) int {
 	var since time.Time
 	var out *string
-	return e.adminCommand("report", "--out FILE [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0, true,
+	return e.adminCommand("report", "[--out FILE] [--since YYYY-MM-DD] [--knowledge DIR] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
 			out = fs.String("out", "report.html", "the HTML file to write")
 			return sinceFlag(fs, &since, "only figures from this day on")
@@ -319,7 +319,7 @@ func runCases(e *env, args []string) int {
 func runCasesExport(e *env, args []string) int {
 	var since time.Time
 	var out *string
-	return e.adminCommand("cases export", "[--since YYYY-MM-DD] [--out FILE] [--db FILE | --server URL]", args, 0, true,
+	return e.adminCommand("cases export", "[--since YYYY-MM-DD] [--out FILE] [--knowledge DIR] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
 			out = fs.String("out", "", "write the CSV here (default: standard output); it is UTF-8 with a byte order mark, so that\nJapanese Excel opens it on a double-click, and the knowledge loader reads it back as is")
 			return sinceFlag(fs, &since, "resolved on or after this day")

@@ -67,7 +67,7 @@ type benchOptions struct {
 // start-up, reload and memory, beside the bare SDK handlers with --ceiling. It exits 1 when an
 // event sent to the server got no reply or two.
 func runBench(e *env, args []string) int {
-	fs := e.newFlags("bench", "[--channel line|slack|all] [--users N] [--messages M] [--clients C] [--redeliver P] [--rate R] [--rounds K] [--ceiling] [--json] [--process] [--cpuprofile FILE] [--memprofile FILE]")
+	fs := e.newFlags("bench", "[--channel line|slack|all] [--users N] [--messages M] [--clients C] [--redeliver P] [--rate R] [--rounds K] [--reloads N] [--ceiling] [--json] [--process] [--cpuprofile FILE] [--memprofile FILE]")
 	channel := fs.String("channel", "all", "which platform to load: line, slack or all")
 	users := fs.Int("users", 200, "users talking at once")
 	messages := fs.Int("messages", 20, "messages per user")
