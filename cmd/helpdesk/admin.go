@@ -40,7 +40,7 @@ type adminFlags struct {
 func addAdminFlags(fs *flag.FlagSet, knowledge bool) adminFlags {
 	f := adminFlags{
 		db:     fs.String("db", "", "bbolt file when no bot runs on it (default: HELPDESK_DB, else helpdesk.db)"),
-		server: fs.String("server", "", "ask a running bot instead, e.g. http://127.0.0.1:8080 (needs HELPDESK_ADMIN_TOKEN)"),
+		server: fs.String("server", "", "ask a running bot instead, e.g. http://127.0.0.1:8080, or its HELPDESK_ADMIN_ADDR when set (needs HELPDESK_ADMIN_TOKEN)"),
 	}
 	if knowledge {
 		f.dir = fs.String("knowledge", "", "knowledge folder, for topic titles (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
