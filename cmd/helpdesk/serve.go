@@ -75,7 +75,11 @@ func runServe(e *env, args []string) int {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: readableDurations}))
 	if e.environ != nil {
 		for _, u := range unknownSettings(e.environ()) {
-			logger.Warn("unknown setting ignored", "name", u.name, "did_you_mean", u.like)
+			attrs := []any{"name", u.name}
+			if u.like != "" {
+				attrs = append(attrs, "did_you_mean", u.like)
+			}
+			logger.Warn("unknown setting ignored", attrs...)
 		}
 	}
 	if err := serve(e, logger, *addr, *db, *dir); err != nil {
