@@ -32,10 +32,12 @@ type Metrics struct {
 	startTime time.Time
 }
 
-// gauge is a value read when the metrics are scraped (outbox depth, open cases).
+// gauge is a value read when the metrics are scraped (outbox depth, open cases), or, when labels
+// is set, an info metric: always 1, its facts in the labels read at scrape time.
 type gauge struct {
 	name, help string
 	read       func() (float64, error)
+	labels     func() []string
 }
 
 var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
@@ -109,7 +111,19 @@ func (m *Metrics) Gauge(name, help string, read func() (float64, error)) {
 		return
 	}
 	m.mu.Lock()
-	m.gauges = append(m.gauges, gauge{name, help, read})
+	m.gauges = append(m.gauges, gauge{name: name, help: help, read: read})
+	m.mu.Unlock()
+}
+
+// Info registers a metric whose value is always 1 and whose labels, name and value pairs read
+// at scrape time, carry facts such as the build or the knowledge served: the Prometheus
+// convention for facts that are text, e.g. helpdesk_build_info{version="v1.2.0"} 1.
+func (m *Metrics) Info(name, help string, labels func() []string) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.gauges = append(m.gauges, gauge{name: name, help: help, labels: labels})
 	m.mu.Unlock()
 }
 
@@ -181,6 +195,10 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	m.mu.Unlock()
 
 	for _, g := range gauges {
+		if g.labels != nil {
+			fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s%s 1\n", g.name, g.help, g.name, g.name, braces(labelString(g.labels())))
+			continue
+		}
 		if v, err := g.read(); err == nil {
 			fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %s\n", g.name, g.help, g.name, g.name, num(v))
 		}

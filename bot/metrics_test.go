@@ -182,6 +182,9 @@ func TestMetricsParse(t *testing.T) {
 	m.ObserveReply("line", 30*time.Second)
 	m.observeDelivery(dialog.Delivery{Channel: "line"}, 20*time.Millisecond, nil)
 	m.Gauge("helpdesk_outbox_depth", "Messages waiting.", func() (float64, error) { return 7, nil })
+	hash := "aaaa"
+	m.Info("helpdesk_knowledge_info", "Knowledge served.", func() []string { return []string{"hash", hash} })
+	hash = "bbbb" // read at scrape time, not when registered
 	var b strings.Builder
 	m.WriteTo(&b)
 	samples, err := parseExposition(b.String())
@@ -194,7 +197,8 @@ func TestMetricsParse(t *testing.T) {
 		`helpdesk_reply_latency_seconds_bucket{channel="line",le="0.005"}`: 1,
 		`helpdesk_reply_latency_seconds_bucket{channel="line",le="+Inf"}`:  3,
 		`helpdesk_deliveries_total{channel="line",result="ok"}`:            1,
-		`helpdesk_outbox_depth`: 7,
+		`helpdesk_outbox_depth`:                7,
+		`helpdesk_knowledge_info{hash="bbbb"}`: 1,
 		`helpdesk_rejected_requests_total{channel="slack",reason="bad \"sig\"\n"}`: 1,
 	} {
 		if got, ok := samples[name]; !ok || got != want {

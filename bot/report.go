@@ -7,8 +7,11 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // WriteReport writes the admins' report as one self-contained HTML page: inline CSS and SVG
@@ -26,11 +29,15 @@ type bar struct {
 
 type chart struct {
 	Title, Note string
+	Define      string // what the figure counts, in one line under the chart
 	Width       float64
 	Height      float64
 	Bars        []bar
-	Axis        []bar // tick labels along the bottom
+	Axis        []bar // week labels along the bottom, at their X, Y
+	Ticks       []bar // value labels of the vertical axis: Y of the grid line, Label
 	Legend      []bar
+	// Left and Base are where the axes meet: the plot area is right of Left and above Base.
+	Left, Base float64
 }
 
 type reportData struct {
@@ -50,9 +57,10 @@ type statusCount struct {
 var palette = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"}
 
 func buildReport(st dialog.Stats) reportData {
-	d := reportData{Generated: st.Until.Format("2006-01-02 15:04"), Stats: st}
+	// The helpdesk works in Japan time: the report's times are shown in it, and say so.
+	d := reportData{Generated: st.Until.In(knowledge.Tokyo).Format("2006-01-02 15:04 MST (-07:00)"), Stats: st}
 	if !st.Since.IsZero() {
-		d.Since = st.Since.Format("2006-01-02")
+		d.Since = st.Since.In(knowledge.Tokyo).Format("2006-01-02")
 	}
 	weeks := weeksOf(st)
 	d.Charts = append(d.Charts, weeklyTopicsChart(st, weeks), escalationsChart(st, weeks), resolutionChart(st, weeks))
@@ -82,7 +90,8 @@ func weeksOf(st dialog.Stats) []string {
 // weeklyTopicsChart stacks each week's consultations by topic (the eight busiest topics, the
 // rest as "other").
 func weeklyTopicsChart(st dialog.Stats, weeks []string) chart {
-	c := chart{Title: "Consultations per topic per week", Width: 720, Height: 260}
+	c := chart{Title: "Consultations per topic per week", Width: 720, Height: 260,
+		Define: "Consultations: messages the bot matched against the topics (typed text, or a topic tapped), by the week (Monday to Sunday, Japan time) they were sent; one person writing three times counts three."}
 	title := map[string]string{}
 	for _, t := range st.Topics {
 		title[t.Topic] = t.Title
@@ -135,10 +144,10 @@ func weeklyTopicsChart(st dialog.Stats, weeks []string) chart {
 			if t == "\x00other" {
 				col, name = "#cccccc", "other"
 			}
-			bs = append(bs, bar{H: float64(v), Label: name, Value: fmt.Sprint(v), Color: col})
+			bs = append(bs, bar{H: float64(v), Label: name, Value: number(float64(v)), Color: col})
 		}
 		return bs
-	}, float64(max), "no consultations yet")
+	}, float64(max), true, "no consultations yet")
 	return c
 }
 
@@ -149,9 +158,10 @@ func escalationsChart(st dialog.Stats, weeks []string) chart {
 			per[w.Week] += float64(w.Escalations)
 		}
 	}
-	c := chart{Title: "Escalations to staff per week", Width: 720, Height: 200}
-	seriesChart(&c, weeks, per, "escalations", "#d62728", "no escalations yet",
-		func(_ string, v float64) string { return fmt.Sprint(v) })
+	c := chart{Title: "Escalations to staff per week", Width: 720, Height: 200,
+		Define: "Escalations: requests to talk with a person (in words or with the button), by the week they were made; counted per request, not per person."}
+	seriesChart(&c, weeks, per, true, "escalations", "#d62728", "no escalations yet",
+		func(_ string, v float64) string { return number(v) })
 	return c
 }
 
@@ -165,16 +175,18 @@ func resolutionChart(st dialog.Stats, weeks []string) chart {
 		}
 		med[w] = m / 3600
 	}
-	c := chart{Title: "Median time to resolve a case (hours), by week opened", Width: 720, Height: 200}
-	seriesChart(&c, weeks, med, "median hours", "#2ca02c", "no resolved cases yet",
+	c := chart{Title: "Median time to resolve a case (hours), by week opened", Width: 720, Height: 200,
+		Define: "Hours from a case's hand-off to staff until staff resolved it or handed it back to the bot; the median of the cases opened that week. Open cases are not counted."}
+	seriesChart(&c, weeks, med, false, "median hours", "#2ca02c", "no resolved cases yet",
 		func(week string, v float64) string {
 			return fmt.Sprintf("%.1f h (%d cases)", v, len(st.Cases.Resolution[week]))
 		})
 	return c
 }
 
-// seriesChart draws one bar per week that has a value, labelled by value.
-func seriesChart(c *chart, weeks []string, values map[string]float64, label, color, empty string, value func(week string, v float64) string) {
+// seriesChart draws one bar per week that has a value, labelled by value; counts says the values
+// are whole numbers.
+func seriesChart(c *chart, weeks []string, values map[string]float64, counts bool, label, color, empty string, value func(week string, v float64) string) {
 	top := 0.0
 	for _, v := range values {
 		top = math.Max(top, v)
@@ -185,36 +197,98 @@ func seriesChart(c *chart, weeks []string, values map[string]float64, label, col
 			return nil
 		}
 		return []bar{{H: v, Label: label, Value: value(week, v), Color: color}}
-	}, top, empty)
+	}, top, counts, empty)
 }
 
-// plotBars lays out one (stacked) column per week in the chart's area. A chart with nothing to
-// draw says empty instead of showing bare axes.
-func plotBars(c *chart, weeks []string, column func(week string) []bar, max float64, empty string) {
-	const left, bottom, top = 40.0, 30.0, 10.0
-	if len(weeks) == 0 || max <= 0 {
+// plotBars lays out one (stacked) column per week in the chart's area, under a vertical axis
+// whose ticks are round numbers from 0 to at least peak (whole numbers when counts). A chart with
+// nothing to draw says empty instead of showing bare axes. Every label stays inside the picture:
+// the value labels end left of the axis, in a margin wide enough for them, and week labels are
+// thinned out when the columns are too narrow for each to have one.
+func plotBars(c *chart, weeks []string, column func(week string) []bar, peak float64, counts bool, empty string) {
+	const bottom, top, right = 30.0, 10.0, 20.0
+	if len(weeks) == 0 || peak <= 0 {
 		c.Note = empty
 		return
 	}
-	area := c.Height - bottom - top
-	slot := (c.Width - left) / float64(len(weeks))
+	step := tickStep(peak, counts)
+	ticks := int(math.Ceil(peak/step - 1e-9))
+	ceiling := float64(ticks) * step
+	labelWidth := 0
+	for i := 0; i <= ticks; i++ {
+		labelWidth = max(labelWidth, len(number(float64(i)*step)))
+	}
+	left := 12 + charWidth*float64(labelWidth)
+	c.Left, c.Base = left, c.Height-bottom
+	area := c.Base - top
+	for i := 0; i <= ticks; i++ {
+		v := float64(i) * step
+		c.Ticks = append(c.Ticks, bar{X: left - 6, Y: c.Base - v/ceiling*area, Label: number(v)})
+	}
+	slot := (c.Width - left - right) / float64(len(weeks))
 	w := math.Min(slot*0.7, 60)
+	every := int(math.Ceil(40 / slot)) // a week label ("03-30") needs about 40 px
 	for i, week := range weeks {
 		x := left + float64(i)*slot + (slot-w)/2
-		y := c.Height - bottom
+		y := c.Base
 		for _, b := range column(week) {
-			h := b.H / max * area
+			h := b.H / ceiling * area
 			y -= h
 			b.X, b.Y, b.W, b.H = x, y, w, h
 			b.Label = week + " " + b.Label
 			c.Bars = append(c.Bars, b)
 		}
-		c.Axis = append(c.Axis, bar{X: x + w/2, Y: c.Height - bottom + 14, Label: week[5:]})
+		if i%every == 0 {
+			c.Axis = append(c.Axis, bar{X: x + w/2, Y: c.Base + 14, Label: week[5:]})
+		}
 	}
-	c.Axis = append(c.Axis, bar{X: 4, Y: top + 10, Label: fmt.Sprintf("%.3g", max)})
 }
 
-var reportPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// charWidth is about the width of a digit or a comma at the charts' font-size of 11 px, a
+// little over, so that labels measured with it fit.
+const charWidth = 7.0
+
+// tickStep is the distance between the ticks of an axis from 0 to peak: 1, 2 or 5 times a power
+// of ten, giving four to six ticks above 0; at least 1 when the values are counts.
+func tickStep(peak float64, counts bool) float64 {
+	raw := peak / 5
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 5} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	if counts && step < 1 {
+		step = 1
+	}
+	return step
+}
+
+// number writes a figure for people: whole numbers with thousands separators (1,234), others
+// with at most two decimals (2.5).
+func number(v float64) string {
+	if v != math.Trunc(v) {
+		return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+	}
+	digits := strconv.FormatFloat(math.Abs(v), 'f', 0, 64)
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
+}
+
+var reportPage = template.Must(template.New("report").Funcs(template.FuncMap{
+	"num": func(n int) string { return number(float64(n)) },
+}).Parse(`<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>Helpdesk report</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:60em}
@@ -222,26 +296,33 @@ h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 td:first-child,th:first-child{text-align:left}svg{display:block;margin:.5em 0}
 .legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:.8em;height:.8em;margin-right:.3em}
-.note{color:#777}
+.note{color:#777}.define{color:#555;font-size:.85em;margin-top:.2em}
 </style></head><body>
 <h1>Helpdesk report</h1>
-<p>Generated {{.Generated}}{{if .Since}}, figures since {{.Since}}{{end}}.</p>
-{{range .Charts}}<h2>{{.Title}}</h2>{{if .Note}}<p class="note">{{.Note}}</p>{{else}}
+<p>Generated {{.Generated}}{{if .Since}}, figures since {{.Since}} (Japan time){{end}}.</p>
+{{range .Charts}}<h2>{{.Title}}</h2>{{if .Note}}<p class="note">{{.Note}}</p>{{else}}{{$c := .}}
 <svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="{{.Title}}">
-<line x1="40" y1="{{.Height}}" x2="{{.Width}}" y2="{{.Height}}" stroke="#999" transform="translate(0,-30)"/>
+{{range .Ticks}}<line x1="{{printf "%.1f" $c.Left}}" y1="{{printf "%.1f" .Y}}" x2="{{printf "%.1f" $c.Width}}" y2="{{printf "%.1f" .Y}}" stroke="#eee"/>
+<text x="{{printf "%.1f" .X}}" y="{{printf "%.1f" .Y}}" font-size="11" text-anchor="end" dominant-baseline="middle">{{.Label}}</text>
+{{end}}<line x1="{{printf "%.1f" .Left}}" y1="{{printf "%.1f" .Base}}" x2="{{printf "%.1f" .Width}}" y2="{{printf "%.1f" .Base}}" stroke="#999"/>
+<line x1="{{printf "%.1f" .Left}}" y1="0" x2="{{printf "%.1f" .Left}}" y2="{{printf "%.1f" .Base}}" stroke="#999"/>
 {{range .Bars}}<rect x="{{printf "%.1f" .X}}" y="{{printf "%.1f" .Y}}" width="{{printf "%.1f" .W}}" height="{{printf "%.1f" .H}}" fill="{{.Color}}"><title>{{.Label}}: {{.Value}}</title></rect>
 {{end}}{{range .Axis}}<text x="{{printf "%.1f" .X}}" y="{{printf "%.1f" .Y}}" font-size="11" text-anchor="middle">{{.Label}}</text>
 {{end}}</svg>{{if .Legend}}<p class="legend">{{range .Legend}}<span><i style="background:{{.Color}}"></i>{{.Label}}</span>{{end}}</p>{{end}}{{end}}
+<p class="define">{{.Define}}</p>
 {{end}}
 <h2>Per topic</h2>
 <table><tr><th>topic</th><th>consultations</th><th>answers</th><th>clarify</th><th>fallback</th><th>escalations</th><th>resolved by user</th></tr>
-{{range .Stats.Topics}}<tr><td>{{if .Title}}{{.Title}}{{else if .Topic}}{{.Topic}}{{else}}(no topic){{end}}</td><td>{{.Consultations}}</td><td>{{.Answers}}</td><td>{{.Clarify}}</td><td>{{.Fallback}}</td><td>{{.Escalations}}</td><td>{{.Resolved}}</td></tr>
+{{range .Stats.Topics}}<tr><td>{{if .Title}}{{.Title}}{{else if .Topic}}{{.Topic}}{{else}}(no topic){{end}}</td><td>{{num .Consultations}}</td><td>{{num .Answers}}</td><td>{{num .Clarify}}</td><td>{{num .Fallback}}</td><td>{{num .Escalations}}</td><td>{{num .Resolved}}</td></tr>
 {{end}}</table>
+<p class="define">Each figure counts messages or button presses, not people. Consultations: messages matched against the topics; answers: replies with a topic's answer; clarify: the bot asked which topic was meant; fallback: nothing matched; escalations: requests for a person; resolved by user: 解決した pressed.</p>
 <h2>Cases</h2>
-<table><tr><th>status</th><th>cases</th></tr>{{range .Cases}}<tr><td>{{.Status}}</td><td>{{.Count}}</td></tr>{{end}}</table>
+<table><tr><th>status</th><th>cases</th></tr>{{range .Cases}}<tr><td>{{.Status}}</td><td>{{num .Count}}</td></tr>{{end}}</table>
+<p class="define">Cases: conversations handed to staff{{if .Since}} since {{.Since}}{{end}}, by their status now.</p>
 <h2>What the bot could not answer (most frequent first)</h2>
 {{if .Unanswered}}<table><tr><th>text</th><th>outcome</th><th>times</th></tr>
-{{range .Unanswered}}<tr><td>{{.Text}}</td><td>{{.Outcome}}</td><td>{{.Count}}</td></tr>
-{{end}}</table>{{else}}<p class="note">nothing yet</p>{{end}}
+{{range .Unanswered}}<tr><td>{{.Text}}</td><td>{{.Outcome}}</td><td>{{num .Count}}</td></tr>
+{{end}}</table>
+<p class="define">Texts that ended in clarify (the bot asked which topic was meant) or fallback (nothing matched), the 30 most frequent; times: how often the same text was sent, by anyone.</p>{{else}}<p class="note">nothing yet</p>{{end}}
 </body></html>
 `))

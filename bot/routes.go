@@ -4,9 +4,13 @@
 package bot
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // Routes are the handlers of the HTTP server; a nil handler leaves its route out (the channel
@@ -20,6 +24,8 @@ type Routes struct {
 	Metrics           http.Handler // GET /metrics
 	// Ready reports whether the bot can answer (knowledge loaded, database open).
 	Ready func() error
+	// Knowledge says which knowledge is served, for /readyz's body; nil leaves it out.
+	Knowledge func() knowledge.Version
 }
 
 // NewServer returns the handler of every route of shared/CONTRACT.md.
@@ -49,7 +55,31 @@ func NewServer(logger *slog.Logger, r Routes) http.Handler {
 			}
 		}
 		w.Write([]byte("ready\n"))
+		if r.Knowledge != nil {
+			v := r.Knowledge()
+			fmt.Fprintf(w, "knowledge %s loaded %s\n", v.Hash, v.Loaded.In(knowledge.Tokyo).Format(time.RFC3339))
+		}
 	})
+	return recoverPanics(logger, mux)
+}
+
+// Public returns the routes without /admin/* and /metrics: the public listener's, when those
+// are served on a listener of their own (NewAdminServer) that the internet cannot reach.
+func (r Routes) Public() Routes {
+	r.Admin, r.Metrics = nil, nil
+	return r
+}
+
+// NewAdminServer returns the handler of the admin listener: /admin/* and GET /metrics, and
+// nothing else (a webhook sent there is refused with 404, as a route of a channel that is off).
+func NewAdminServer(logger *slog.Logger, r Routes) http.Handler {
+	mux := http.NewServeMux()
+	if r.Admin != nil {
+		mux.Handle("/admin/", r.Admin)
+	}
+	if r.Metrics != nil {
+		mux.Handle("GET /metrics", r.Metrics)
+	}
 	return recoverPanics(logger, mux)
 }
 

@@ -14,10 +14,16 @@ import (
 // consultation export. 受理番号 is the case id; the sub-category is the first CSV category of
 // the topic staff chose (else the case's topic), so the next reload files the record under that
 // topic as a past consultation. It returns how many cases it wrote.
+//
+// The file starts with a UTF-8 byte order mark: without one, Japanese Excel reads a
+// double-clicked CSV as Shift_JIS and shows garbage, and the knowledge loader drops the mark.
 func (e *Engine) ExportCases(since time.Time, w io.Writer) (int, error) {
 	kb := e.lib.Base()
 	cases, err := e.Cases(time.Time{})
 	if err != nil {
+		return 0, err
+	}
+	if _, err := io.WriteString(w, utf8BOM); err != nil {
 		return 0, err
 	}
 	cw := csv.NewWriter(w)
@@ -60,3 +66,6 @@ func (e *Engine) ExportCases(since time.Time, w io.Writer) (int, error) {
 	cw.Flush()
 	return n, cw.Error()
 }
+
+// utf8BOM is the byte order mark that tells Excel a CSV is UTF-8.
+const utf8BOM = "\ufeff"

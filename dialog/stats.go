@@ -70,12 +70,16 @@ type Stats struct {
 	Weeks      []WeekStats       `json:"weeks"`
 	Unanswered []UnansweredCount `json:"unanswered"`
 	Cases      CaseStats         `json:"cases"`
+	// Knowledge is the knowledge the figures were gathered with: by a running bot, the one it
+	// serves; from a database file, the folder the command read.
+	Knowledge knowledge.Version `json:"knowledge"`
 }
 
 // Stats gathers the figures since the given time (zero: all of them).
 func (e *Engine) Stats(since time.Time) (Stats, error) {
 	kb := e.lib.Base()
-	st := Stats{Since: since, Until: e.now(), Cases: CaseStats{ByStatus: map[string]int{}, Resolution: map[string][]float64{}}}
+	st := Stats{Since: since, Until: e.now(), Cases: CaseStats{ByStatus: map[string]int{}, Resolution: map[string][]float64{}},
+		Knowledge: e.lib.Version()}
 	topics := map[string]*TopicStats{}
 	weeks := map[[2]string]*WeekStats{}
 	unanswered := map[string]*UnansweredCount{}

@@ -1,6 +1,11 @@
 package knowledge
 
-import "slices"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+	"slices"
+)
 
 // The accessors below return the Base's own values: callers must treat them as read-only,
 // which is what lets every goroutine share one Base without locks.
@@ -61,4 +66,15 @@ func (b *Base) FAQ(topic string) []*Case {
 		}
 	}
 	return out
+}
+
+// Hash is a short digest of the files the Base was loaded from (their names and bytes): two
+// Bases with the same Hash were loaded from the same knowledge, so operators can tell which
+// knowledge a bot serves and whether a reload took.
+func (b *Base) Hash() string {
+	h := sha256.New()
+	for _, name := range slices.Sorted(maps.Keys(b.files)) {
+		h.Write([]byte(name + "\x00" + b.files[name] + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }

@@ -181,14 +181,22 @@ func blank(rec []string) bool {
 	return true
 }
 
-// formulaStarts are the first characters that make a spreadsheet read a cell as a formula.
-const formulaStarts = "=+-@\t\r"
+// formulaStarts are the first characters that make a spreadsheet read a cell as a formula. The
+// full-width ＝＋－＠ are among them: Japanese Excel reads "＝1+1" as the formula =1+1.
+const formulaStarts = "=+-@\t\r＝＋－＠"
+
+// formulaStart reports whether s starts with a character of formulaStarts.
+func formulaStart(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && strings.ContainsRune(formulaStarts, r)
+}
 
 // InertCell keeps a spreadsheet from reading a cell of the consultation format as a formula:
-// text that starts with =, +, -, @, a tab or a carriage return gets a leading apostrophe, as
-// Excel itself does. Loading the file as knowledge removes it again (literalCell).
+// text that starts with =, +, -, @ (half- or full-width), a tab or a carriage return gets a
+// leading apostrophe, as Excel itself does. Loading the file as knowledge removes it again
+// (literalCell).
 func InertCell(s string) string {
-	if s != "" && strings.ContainsRune(formulaStarts, rune(s[0])) {
+	if formulaStart(s) {
 		return "'" + s
 	}
 	return s
@@ -196,8 +204,8 @@ func InertCell(s string) string {
 
 // literalCell undoes InertCell.
 func literalCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(formulaStarts, rune(s[1])) {
-		return s[1:]
+	if rest, ok := strings.CutPrefix(s, "'"); ok && formulaStart(rest) {
+		return rest
 	}
 	return s
 }

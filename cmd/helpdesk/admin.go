@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -39,7 +40,7 @@ type adminFlags struct {
 func addAdminFlags(fs *flag.FlagSet, knowledge bool) adminFlags {
 	f := adminFlags{
 		db:     fs.String("db", "", "bbolt file when no bot runs on it (default: HELPDESK_DB, else helpdesk.db)"),
-		server: fs.String("server", "", "ask a running bot instead, e.g. http://127.0.0.1:8080 (needs HELPDESK_ADMIN_TOKEN)"),
+		server: fs.String("server", "", "ask a running bot instead, e.g. http://127.0.0.1:8080, or its HELPDESK_ADMIN_ADDR when set (needs HELPDESK_ADMIN_TOKEN)"),
 	}
 	if knowledge {
 		f.dir = fs.String("knowledge", "", "knowledge folder, for topic titles (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
@@ -225,7 +226,7 @@ func sinceFlag(fs *flag.FlagSet, since *time.Time, help string) func() error {
 func runStats(e *env, args []string) int {
 	var since time.Time
 	var asJSON *bool
-	return e.adminCommand("stats", "[--json] [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0, true,
+	return e.adminCommand("stats", "[--json] [--since YYYY-MM-DD] [--knowledge DIR] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
 			asJSON = fs.Bool("json", false, "print the figures as JSON")
 			return sinceFlag(fs, &since, "only figures from this day on")
@@ -245,7 +246,8 @@ func runStats(e *env, args []string) int {
 		})
 }
 
-// writeStats prints the figures per topic, the cases, and what the bot could not answer.
+// writeStats prints the figures per topic, the cases, what the bot could not answer, and which
+// knowledge it was answering with.
 func writeStats(w io.Writer, st dialog.Stats) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "topic\tconsultations\tanswers\tclarify\tfallback\tescalations\tresolved by user\t")
@@ -277,12 +279,15 @@ func writeStats(w io.Writer, st dialog.Stats) {
 		}
 		fmt.Fprintf(w, "  %3d  %-8s %s\n", u.Count, u.Outcome, strings.ReplaceAll(u.Text, "\n", " "))
 	}
+	if k := st.Knowledge; k.Hash != "" {
+		fmt.Fprintf(w, "\nknowledge: %s, loaded %s JST\n", k.Hash, k.Loaded.In(knowledge.Tokyo).Format("2006-01-02 15:04"))
+	}
 }
 
 func runReport(e *env, args []string) int {
 	var since time.Time
 	var out *string
-	return e.adminCommand("report", "--out FILE [--since YYYY-MM-DD] [--db FILE | --server URL]", args, 0, true,
+	return e.adminCommand("report", "[--out FILE] [--since YYYY-MM-DD] [--knowledge DIR] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
 			out = fs.String("out", "report.html", "the HTML file to write")
 			return sinceFlag(fs, &since, "only figures from this day on")
@@ -307,16 +312,16 @@ func runReport(e *env, args []string) int {
 // runCases runs `helpdesk cases <command>`.
 func runCases(e *env, args []string) int {
 	return e.dispatch("helpdesk cases", []command{
-		{"export", "resolved cases as CSV in the columns of the seed consultations", runCasesExport},
+		{"export", "resolved cases as CSV in the columns of the seed consultations (UTF-8 with a byte order mark: Excel opens it as is)", runCasesExport},
 	}, args)
 }
 
 func runCasesExport(e *env, args []string) int {
 	var since time.Time
 	var out *string
-	return e.adminCommand("cases export", "[--since YYYY-MM-DD] [--out FILE] [--db FILE | --server URL]", args, 0, true,
+	return e.adminCommand("cases export", "[--since YYYY-MM-DD] [--out FILE] [--knowledge DIR] [--db FILE | --server URL]", args, 0, true,
 		func(fs *flag.FlagSet) func() error {
-			out = fs.String("out", "", "write the CSV here (default: standard output)")
+			out = fs.String("out", "", "write the CSV here (default: standard output); it is UTF-8 with a byte order mark, so that\nJapanese Excel opens it on a double-click, and the knowledge loader reads it back as is")
 			return sinceFlag(fs, &since, "resolved on or after this day")
 		},
 		func(a admin, _ []string) error {
@@ -362,12 +367,22 @@ func runBackup(e *env, args []string) int {
 	})
 }
 
+// conversationChannels are the values of a conversation's channel: the platforms, and the terminal of
+// helpdesk chat.
+var conversationChannels = []string{"line", "slack", "terminal"}
+
 func runForget(e *env, args []string) int {
 	var channel *string
-	return e.adminCommand("forget", "[--channel line|slack] [--db FILE | --server URL] USER", args, 1, false,
+	return e.adminCommand("forget", "[--channel line|slack|terminal] [--db FILE | --server URL] USER", args, 1, false,
 		func(fs *flag.FlagSet) func() error {
-			channel = fs.String("channel", "", "only this channel's data (line, slack); default: every channel")
-			return func() error { return nil }
+			channel = fs.String("channel", "", "only this channel's data (line, slack, terminal); default: every channel")
+			return func() error {
+				// An unknown channel would match nobody: "deleted 0" would read as "nothing was kept".
+				if *channel != "" && !slices.Contains(conversationChannels, *channel) {
+					return fmt.Errorf("--channel=%s: unknown channel; want one of %s", *channel, strings.Join(conversationChannels, ", "))
+				}
+				return nil
+			}
 		},
 		func(a admin, args []string) error {
 			f, err := a.Forget(*channel, args[0])

@@ -94,6 +94,9 @@ func TestStatsAndReport(t *testing.T) {
 			t.Errorf("stats output lacks %q:\n%s", want, res.stdout)
 		}
 	}
+	if !regexp.MustCompile(`\nknowledge: [0-9a-f]{12}, loaded \d{4}-\d\d-\d\d \d\d:\d\d JST\n`).MatchString(res.stdout) {
+		t.Errorf("stats output does not name the knowledge it used:\n%s", res.stdout)
+	}
 	// most frequent first: ほげほげ was sent more often than ふがふが
 	if strings.Index(res.stdout, "ほげほげ") > strings.Index(res.stdout, "ふがふが") {
 		t.Errorf("unanswered queries not most frequent first:\n%s", res.stdout)
@@ -135,6 +138,10 @@ func TestCasesExportRoundTrip(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stderr, "wrote 3 resolved cases") {
 		t.Fatalf("cases export: exit %d %s", res.code, res.stderr)
 	}
+	// Japanese Excel reads a CSV without a byte order mark as Shift_JIS.
+	if data, _ := os.ReadFile(out); !strings.HasPrefix(string(data), "\ufeff") {
+		t.Errorf("the export does not start with a UTF-8 byte order mark: %.20q", data)
+	}
 	kb, err := knowledge.Load(os.DirFS(dir))
 	if err != nil {
 		t.Fatalf("the exported CSV does not load beside the seeds: %v", err)
@@ -168,7 +175,7 @@ func TestBackupAndForget(t *testing.T) {
 	// The copy is a working database with the same figures.
 	a := runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "stats", "--json")
 	b := runCmd(t, map[string]string{"HELPDESK_DB": copyPath}, "", "stats", "--json")
-	strip := regexp.MustCompile(`"until": "[^"]*"`)
+	strip := regexp.MustCompile(`"(until|loaded)": "[^"]*"`)
 	if a.code != 0 || strip.ReplaceAllString(a.stdout, "") != strip.ReplaceAllString(b.stdout, "") {
 		t.Errorf("the backup's figures differ from the original's:\n%s\n%s", a.stdout, b.stdout)
 	}
@@ -242,7 +249,7 @@ func TestAdminCommandsAskARunningServer(t *testing.T) {
 	remote := map[string]string{"HELPDESK_ADMIN_TOKEN": adminTestToken}
 	gotStats := runCmd(t, remote, "", "stats", "--json", "--since", "2026-11-16", "--server", srv.url)
 	gotCases := runCmd(t, remote, "", "cases", "export", "--since", "2026-11-25", "--server", srv.url)
-	strip := regexp.MustCompile(`"until": "[^"]*"`)
+	strip := regexp.MustCompile(`"(until|loaded)": "[^"]*"`)
 	if gotStats.code != 0 || strip.ReplaceAllString(gotStats.stdout, "") != strip.ReplaceAllString(wantStats.stdout, "") {
 		t.Errorf("stats --server differs from the file's:\nserver (exit %d, %s):\n%s\nfile:\n%s", gotStats.code, gotStats.stderr, gotStats.stdout, wantStats.stdout)
 	}

@@ -170,3 +170,21 @@ func TestBenchMemoryGoal(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchTextSaysWhatItMeasures: the report's targets are introduced by what they measure, not
+// by where they were decided.
+func TestBenchTextSaysWhatItMeasures(t *testing.T) {
+	r := &benchReport{Config: benchConfig{Users: 1, Messages: 1, Clients: 1, Rounds: 1}}
+	r.Server.RSSMaxBytes = 60e6
+	r.Goals = r.goals()
+	var b strings.Builder
+	r.writeText(&b)
+	text := b.String()
+	if !strings.Contains(text, "\ntargets (throughput against the bare SDK, p99 latency at a given rate, resident memory), met or not:\n") ||
+		!strings.Contains(text, "memory: resident set under 100 MB") {
+		t.Errorf("the report does not introduce its targets by what they measure:\n%s", text)
+	}
+	if strings.Contains(strings.ToLower(text), "issue") {
+		t.Errorf("the report names an issue:\n%s", text)
+	}
+}

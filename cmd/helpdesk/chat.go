@@ -12,7 +12,7 @@ import (
 )
 
 func runChat(e *env, args []string) int {
-	fs := e.newFlags("chat", "[--db FILE] [--knowledge DIR]")
+	fs := e.newFlags("chat", "[--db FILE] [--knowledge DIR] [--user ID]")
 	db := fs.String("db", "", "bbolt file for the conversation (default: HELPDESK_DB, else helpdesk.db)")
 	dir := fs.String("knowledge", "", "knowledge folder (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
 	user := fs.String("user", "local", "who is talking: each user has their own conversation")

@@ -264,6 +264,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"knowledge", "verify"}, exitUsage, `helpdesk knowledge: unknown command "verify"`},
 		{[]string{"cases"}, exitUsage, "  export "},
 		{[]string{"cases", "export", "--since", "yesterday"}, exitUsage, "--since"},
+		{[]string{"forget", "--channel", "teams", "U1"}, exitUsage, "--channel=teams: unknown channel; want one of line, slack, terminal"},
 	}
 	for _, tt := range tests {
 		res := runCmd(t, nil, "", tt.args...)
@@ -286,6 +287,40 @@ func TestChatAndAskRefuseBadSettings(t *testing.T) {
 			res := runCmd(t, vars, "こんにちは\n", cmd)
 			if res.code != exitFail || !strings.Contains(res.stderr, name) {
 				t.Errorf("helpdesk %s with %v = exit %d, stderr %q; want exit 1 naming %s", cmd, bad, res.code, res.stderr, name)
+			}
+		}
+	}
+}
+
+// TestUsageLinesNameEveryFlag: the usage line of every command names each of its flags, so that
+// reading the first line of -h is enough.
+func TestUsageLinesNameEveryFlag(t *testing.T) {
+	var paths [][]string
+	for _, c := range commands() {
+		switch c.name {
+		case "knowledge":
+			paths = append(paths, []string{"knowledge", "check"}, []string{"knowledge", "diff"})
+		case "line":
+			paths = append(paths, []string{"line", "richmenu"})
+		case "slack":
+			paths = append(paths, []string{"slack", "manifest"})
+		case "cases":
+			paths = append(paths, []string{"cases", "export"})
+		default:
+			paths = append(paths, []string{c.name})
+		}
+	}
+	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
+	for _, p := range paths {
+		res := runCmd(t, nil, "", append(p, "-h")...)
+		usage, _, _ := strings.Cut(res.stderr, "\n")
+		if res.code != exitOK || !strings.HasPrefix(usage, "usage: helpdesk "+strings.Join(p, " ")) {
+			t.Errorf("helpdesk %s -h = exit %d, %q", strings.Join(p, " "), res.code, usage)
+			continue
+		}
+		for _, m := range flagLine.FindAllStringSubmatch(res.stderr, -1) {
+			if !strings.Contains(usage, "--"+m[1]) {
+				t.Errorf("%s: does not name --%s", usage, m[1])
 			}
 		}
 	}

@@ -26,9 +26,12 @@ const (
 type env struct {
 	ctx    context.Context
 	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	// environ lists the whole environment as NAME=value (os.Environ), to warn about settings
+	// no command reads; nil when the caller gave none (tests), which skips the warning.
+	environ func() []string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
 }
 
 type command struct {
@@ -51,16 +54,25 @@ func commands() []command {
 		{"cases", "export: resolved cases as CSV in the columns of the seed consultations", runCases},
 		{"backup", "write a consistent copy of the database (also of a running bot)", runBackup},
 		{"forget", "delete one person's conversations and cases", runForget},
+		{"version", "print the version, commit and build time of this binary", runVersion},
+		{"healthcheck", "exit 0 if the bot running here answers GET /readyz, 1 if not (Docker HEALTHCHECK)", runHealthcheck},
 	}
 }
 
 // run is the whole program, testable: it parses args, reads settings through getenv, and
 // returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWithEnviron(ctx, args, getenv, nil, stdin, stdout, stderr)
+}
+
+// runWithEnviron is run that also sees the whole environment through environ (os.Environ), so
+// that serve can warn about HELPDESK_ variables it does not know: typos, most likely.
+func runWithEnviron(ctx context.Context, args []string, getenv func(string) string, environ func() []string,
+	stdin io.Reader, stdout, stderr io.Writer) int {
 	// Settings are read trimmed, by every command: a space or a newline from an env file or a
 	// secret store is never part of a token, a path or a number.
 	trimmed := func(name string) string { return strings.TrimSpace(getenv(name)) }
-	e := &env{ctx: ctx, getenv: trimmed, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{ctx: ctx, getenv: trimmed, environ: environ, stdin: stdin, stdout: stdout, stderr: stderr}
 	return e.dispatch("helpdesk", commands(), args[min(1, len(args)):])
 }
 
@@ -91,7 +103,7 @@ func (e *env) dispatch(path string, cmds []command, args []string) int {
 func commandUsage(w io.Writer, path string, cmds []command) {
 	fmt.Fprintf(w, "usage: %s <command> [flags] [args]\n\ncommands:\n", path)
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun '%s <command> -h' for the flags of a command.\n", path)
 }
@@ -101,7 +113,7 @@ func (e *env) newFlags(name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet("helpdesk "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: helpdesk %s %s\n", name, args)
+		fmt.Fprintln(e.stderr, strings.TrimSpace("usage: helpdesk "+name+" "+args))
 		fs.PrintDefaults()
 	}
 	return fs

@@ -73,6 +73,15 @@ func runServe(e *env, args []string) int {
 		return exitFail
 	}
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: readableDurations}))
+	if e.environ != nil {
+		for _, u := range unknownSettings(e.environ()) {
+			attrs := []any{"name", u.name}
+			if u.like != "" {
+				attrs = append(attrs, "did_you_mean", u.like)
+			}
+			logger.Warn("unknown setting ignored", attrs...)
+		}
+	}
 	if err := serve(e, logger, *addr, *db, *dir); err != nil {
 		logger.Error("serve stopped", "err", err)
 		return exitFail
@@ -116,6 +125,10 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return fmt.Errorf("%s: %v", addrSource, err)
 	}
+	adminAddr, err := adminAddress(e.getenv("HELPDESK_ADMIN_ADDR"))
+	if err != nil {
+		return err
+	}
 	if err := checkUnused(e); err != nil {
 		return err
 	}
@@ -152,7 +165,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	}
 	// Ready needs only the database: a Library always holds knowledge (NewLibrary fails without,
 	// and a failed reload keeps the old).
-	routes := bot.Routes{Metrics: metrics, Ready: engine.Ping}
+	routes := bot.Routes{Metrics: metrics, Ready: engine.Ping, Knowledge: lib.Version}
 	deliverers := map[string]bot.Deliverer{}
 	var names []string
 	for _, ch := range channels {
@@ -162,8 +175,12 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		}
 		names = append(names, ch.name)
 	}
+	if len(channels) == 0 {
+		logger.Warn("no channel configured: nobody can reach the bot",
+			"hint", "set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
+	}
 	engine.AfterErase(forgetCached(deliverers))
-	registerGauges(metrics, engine)
+	registerGauges(metrics, engine, lib)
 	if token := e.getenv("HELPDESK_ADMIN_TOKEN"); token != "" {
 		if len(token) < 16 {
 			return fmt.Errorf("HELPDESK_ADMIN_TOKEN is too short: use at least 16 random characters")
@@ -179,14 +196,21 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	if err != nil {
 		return fmt.Errorf("%s: %v", addrSource, err)
 	}
-	srv := &http.Server{
-		Handler:           bot.NewServer(logger, routes),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	// With HELPDESK_ADMIN_ADDR, /admin/* and /metrics move to a listener of their own, which the
+	// reverse proxy or the firewall keeps away from the internet; the public one keeps the
+	// webhooks and the probes.
+	servers := []*http.Server{newHTTPServer(logger, bot.NewServer(logger, routes))}
+	listeners := []net.Listener{ln}
+	logAddrs := []any{"addr", ln.Addr().String()}
+	if adminAddr != "" {
+		aln, err := net.Listen("tcp", adminAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("HELPDESK_ADMIN_ADDR=%s: %v", adminAddr, err)
+		}
+		servers = []*http.Server{newHTTPServer(logger, bot.NewServer(logger, routes.Public())), newHTTPServer(logger, bot.NewAdminServer(logger, routes))}
+		listeners = append(listeners, aln)
+		logAddrs = append(logAddrs, "admin_addr", aln.Addr().String())
 	}
 
 	ctx, cancel := context.WithCancel(e.ctx)
@@ -226,14 +250,19 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		bot.RunJanitor(ctx, logger, engine.Purge, retention, 72*time.Hour, time.Hour)
 	}()
 
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("listening", "addr", ln.Addr().String(), "channels", strings.Join(names, ","),
-		"topics", len(lib.Base().Topics()), "startup", time.Since(start).Round(time.Millisecond))
+	serveErr := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { serveErr <- srv.Serve(listeners[i]) }()
+	}
+	logger.Info("listening", append(logAddrs, "channels", strings.Join(names, ","), "knowledge", lib.Version().Hash,
+		"topics", len(lib.Base().Topics()), "startup", time.Since(start).Round(time.Millisecond))...)
 
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
+		for _, srv := range servers {
+			srv.Close()
+		}
 		cancel()
 		stopSender()
 		wg.Wait()
@@ -242,9 +271,15 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	logger.Info("shutting down")
 	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer done()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		logger.Warn("http shutdown", "err", err)
+	var shutdown sync.WaitGroup
+	for _, srv := range servers {
+		shutdown.Go(func() {
+			if err := srv.Shutdown(shutdownCtx); err != nil {
+				logger.Warn("http shutdown", "err", err)
+			}
+		})
 	}
+	shutdown.Wait()
 	// In-flight webhooks have committed; give the outbox a moment to deliver what is due (not
 	// what waits for a retry later: that is delivered after the next start), then stop.
 	flushUntil := time.Now().Add(5 * time.Second)
@@ -257,7 +292,44 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	return nil
 }
 
-func registerGauges(m *bot.Metrics, engine *dialog.Engine) {
+// newHTTPServer returns a server for h with the timeouts every listener of serve uses.
+func newHTTPServer(logger *slog.Logger, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// adminAddress reads HELPDESK_ADMIN_ADDR, the listener of /admin/* and /metrics; unset leaves
+// them on the public listener. A port alone (":9090") listens on loopback only: exposing the
+// admin API to every network must be asked for by naming a host (0.0.0.0:9090).
+func adminAddress(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", fmt.Errorf("HELPDESK_ADMIN_ADDR=%s: %v", v, err)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+func registerGauges(m *bot.Metrics, engine *dialog.Engine, lib *knowledge.Library) {
+	b := readBuild()
+	m.Info("helpdesk_build_info", "The binary's module version and commit (\"unknown\" when its build did not record them).",
+		func() []string { return []string{"version", b.version, "revision", b.revision} })
+	m.Info("helpdesk_knowledge_info", "The knowledge served: a short hash of its files.",
+		func() []string { return []string{"hash", lib.Version().Hash} })
+	m.Gauge("helpdesk_knowledge_reload_timestamp_seconds", "When the knowledge served was loaded (start or last successful reload), since the Unix epoch.",
+		func() (float64, error) { return float64(lib.Version().Loaded.UnixMilli()) / 1000, nil })
 	m.Gauge("helpdesk_open_cases", "Cases waiting for or handled by staff.", func() (float64, error) {
 		n, err := engine.OpenCases()
 		return float64(n), err
@@ -300,7 +372,7 @@ func reload(logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics, v
 	}
 	metrics.Add("helpdesk_reloads_total", "result", "ok")
 	d := knowledge.Compare(prev, next)
-	logger.Info("knowledge reloaded", "via", via, "topics", len(next.Topics()), "contacts", len(next.Contacts()),
+	logger.Info("knowledge reloaded", "via", via, "knowledge", lib.Version().Hash, "topics", len(next.Topics()), "contacts", len(next.Contacts()),
 		"cases", len(next.Cases()), "changes", d.Summary(), "dur", time.Since(start).Round(time.Millisecond))
 	return bot.ReloadResult{OK: true, Summary: d.Summary(), Changes: d.Report()}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
 const adminTestToken = "test-admin-token-0123456789"
@@ -203,6 +206,9 @@ func TestMetricsEndpoint(t *testing.T) {
 		"helpdesk_open_cases 0",
 		`helpdesk_deliveries_total{channel="slack",result="ok"}`,
 		"process_resident_memory_bytes",
+		`helpdesk_build_info{version="`,
+		`helpdesk_knowledge_info{hash="` + seedsHash(t) + `"} 1`,
+		"helpdesk_knowledge_reload_timestamp_seconds 1",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
@@ -213,4 +219,52 @@ func TestMetricsEndpoint(t *testing.T) {
 			t.Errorf("%s = %d", path, code)
 		}
 	}
+	if _, body := adminRequest(t, "GET", srv.url+"/readyz", ""); !strings.HasPrefix(body, "ready\nknowledge "+seedsHash(t)+" loaded ") {
+		t.Errorf("/readyz = %q, want it to name the knowledge served", body)
+	}
+}
+
+// seedsHash is the hash of the embedded seeds, the knowledge a server without
+// HELPDESK_KNOWLEDGE serves.
+func seedsHash(t *testing.T) string {
+	t.Helper()
+	kb, err := knowledge.Load(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kb.Hash()
+}
+
+// TestServeAdminListener: with HELPDESK_ADMIN_ADDR, /admin/* and /metrics are served on that
+// listener only, and the public one keeps the probes. A serve with no channel says so.
+func TestServeAdminListener(t *testing.T) {
+	srv := startServe(t, map[string]string{"HELPDESK_DB": filepath.Join(t.TempDir(), "h.db"),
+		"HELPDESK_ADMIN_TOKEN": adminTestToken, "HELPDESK_ADMIN_ADDR": "127.0.0.1:0"})
+	m := regexp.MustCompile(`"admin_addr":"([^"]+)"`).FindStringSubmatch(srv.logs.String())
+	if m == nil {
+		t.Fatalf("serve did not log its admin address:\n%s", srv.logs.String())
+	}
+	admin := "http://" + m[1]
+	for _, tt := range []struct {
+		method, url, token string
+		want               int
+	}{
+		{"GET", srv.url + "/healthz", "", http.StatusOK},
+		{"GET", srv.url + "/readyz", "", http.StatusOK},
+		{"GET", srv.url + "/metrics", "", http.StatusNotFound},
+		{"GET", srv.url + "/admin/stats", adminTestToken, http.StatusNotFound},
+		{"POST", srv.url + "/admin/reload", adminTestToken, http.StatusNotFound},
+		{"GET", admin + "/metrics", "", http.StatusOK},
+		{"GET", admin + "/admin/stats", adminTestToken, http.StatusOK},
+		{"GET", admin + "/admin/stats", "", http.StatusUnauthorized},
+		{"POST", admin + "/line/webhook", "", http.StatusNotFound},
+	} {
+		if code, body := adminRequest(t, tt.method, tt.url, tt.token); code != tt.want {
+			t.Errorf("%s %s = %d %.100q, want %d", tt.method, tt.url, code, body, tt.want)
+		}
+	}
+	if !strings.Contains(srv.logs.String(), `"level":"WARN","msg":"no channel configured`) {
+		t.Errorf("serve with no channel did not warn:\n%s", srv.logs.String())
+	}
+	srv.stopCleanly(t, adminTestToken)
 }

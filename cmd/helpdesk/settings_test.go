@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,6 +21,7 @@ func TestServeStopsOnUnusableSettings(t *testing.T) {
 	}{
 		{"log_level", map[string]string{"HELPDESK_LOG_LEVEL": "loud"}, "HELPDESK_LOG_LEVEL=loud"},
 		{"address", map[string]string{"HELPDESK_ADDR": "no-port"}, "HELPDESK_ADDR=no-port"},
+		{"admin_address", map[string]string{"HELPDESK_ADMIN_ADDR": "9090"}, "HELPDESK_ADMIN_ADDR=9090"},
 		{"database_folder", map[string]string{"HELPDESK_DB": filepath.Join(dir, "missing", "h.db")}, "HELPDESK_DB="},
 		{"knowledge_folder", map[string]string{"HELPDESK_KNOWLEDGE": filepath.Join(dir, "nowhere")}, "HELPDESK_KNOWLEDGE="},
 		{"line_half_pair", map[string]string{"LINE_CHANNEL_SECRET": "s"}, "LINE_CHANNEL_TOKEN"},
@@ -85,5 +88,77 @@ func TestEnvExampleValues(t *testing.T) {
 	}
 	if names < 10 {
 		t.Errorf("deploy/helpdesk.env.example names %d settings; the reader is broken or the file lost its settings", names)
+	}
+}
+
+// TestUnknownSettingsWarned: serve warns, at start, about HELPDESK_ variables it does not read,
+// naming the setting meant when one is close, and says nothing about the ones it knows.
+func TestUnknownSettingsWarned(t *testing.T) {
+	vars := map[string]string{"HELPDESK_ADDR": "no-port", "HELPDESK_ADMIN_TOKNE": "x", "HELPDESK_COLOUR": "blue", "HOME": "/root"}
+	var environ []string
+	for k, v := range vars {
+		environ = append(environ, k+"="+v)
+	}
+	var out, errOut strings.Builder
+	// The bad address stops serve just after the warnings: they come before any other check.
+	code := runWithEnviron(context.Background(), []string{"helpdesk", "serve"}, testEnv(vars), func() []string { return environ },
+		strings.NewReader(""), &out, &errOut)
+	logs := errOut.String()
+	if code != exitFail {
+		t.Fatalf("serve exited %d, want 1 for the bad address:\n%s", code, logs)
+	}
+	for _, want := range []string{
+		`"level":"WARN","msg":"unknown setting ignored","name":"HELPDESK_ADMIN_TOKNE","did_you_mean":"HELPDESK_ADMIN_TOKEN"`,
+		`"level":"WARN","msg":"unknown setting ignored","name":"HELPDESK_COLOUR"}`,
+	} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the log lacks %s:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs, `"name":"HELPDESK_ADDR"`) || strings.Contains(logs, "HOME") {
+		t.Errorf("a known or foreign variable was called unknown:\n%s", logs)
+	}
+}
+
+// TestKnownSettingsAreRead keeps knownSettings in step with the code: every HELPDESK_ variable
+// the commands name is in it (else serve would call it a typo), and every name in it is read
+// somewhere.
+func TestKnownSettingsAreRead(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	named := map[string]bool{}
+	literal := regexp.MustCompile(`"(HELPDESK_[A-Z0-9_]+)"`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "settings.go" {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
+			named[m[1]] = true
+		}
+	}
+	for name := range named {
+		if !slices.Contains(knownSettings, name) {
+			t.Errorf("%s is read but not in knownSettings: serve would warn that it is unknown", name)
+		}
+	}
+	for _, name := range knownSettings {
+		if !named[name] {
+			t.Errorf("%s is in knownSettings but no command reads it", name)
+		}
+	}
+}
+
+func TestAdminAddress(t *testing.T) {
+	for in, want := range map[string]string{"": "", ":9090": "127.0.0.1:9090", "0.0.0.0:9090": "0.0.0.0:9090",
+		"[::1]:9090": "[::1]:9090", "admin.internal:9090": "admin.internal:9090"} {
+		if got, err := adminAddress(in); err != nil || got != want {
+			t.Errorf("adminAddress(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := adminAddress("9090"); err == nil || !strings.Contains(err.Error(), "HELPDESK_ADMIN_ADDR=9090") {
+		t.Errorf("adminAddress(\"9090\") = %v, want an error naming HELPDESK_ADMIN_ADDR", err)
 	}
 }
