@@ -193,7 +193,7 @@ func buildIndex(b *Base) *index {
 		}
 	}
 	for i := range b.topics {
-		for f := range perTopic[i] {
+		for _, f := range slices.Sorted(maps.Keys(perTopic[i])) { // sorted: the same reasons in the same order on every load
 			idf := math.Log(1 + float64(len(b.topics))/float64(df[f]))
 			n := utf8.RuneCountInString(f)
 			length := math.Min(1+0.12*float64(n-2), 1.6)
