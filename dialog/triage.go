@@ -245,13 +245,46 @@ func (d *decider) text(raw string) {
 }
 
 // inContext reads a free text in the conversation it belongs to, before it is taken as a new
-// consultation: a social turn keeps the conversation where it is; an answer to the question on
-// screen picks its option; a follow-up inside the current topic gets that part of the topic's
-// answer. It reports whether it answered.
+// consultation, in this order: an answer to the question on screen picks its option; a
+// follow-up inside the current topic gets that part of the topic's answer; a social turn keeps
+// the conversation where it is. It reports whether it answered.
 func (d *decider) inContext(text string, res knowledge.Result) bool {
 	c := d.conv
 	t := d.kb.Topic(c.Topic)
 	inTopic := t != nil && (c.Mode == modeAnswered || c.Mode == modeQuestion)
+	if res.Escalate {
+		return false
+	}
+	if c.Mode == modeQuestion && t != nil {
+		if q := findQuestion(t, c.Question); q != nil {
+			if o := d.kb.OptionFor(q, text, res); o != nil {
+				d.conv.addTurn("user", "["+o.Label+"]", d.now)
+				d.pickOption(o.ID)
+				return true
+			}
+		}
+	}
+	newTopic := res.Confident && res.Top() != nil && res.Top().ID != c.Topic
+	if inTopic && res.Followup != "" && (!newTopic || utf8.RuneCountInString(text) <= 30) {
+		d.followup(t, res.Followup)
+		return true
+	}
+	if inTopic && c.Mode == modeAnswered && !newTopic {
+		// More about the same matter (「自分のカードで払いました」): the option it fits adds its
+		// answer and contacts.
+		if q, o := d.kb.RefinedOption(t, text, res); o != nil && o.ID != c.Option {
+			c.Question = q.ID
+			d.conv.addTurn("user", "["+o.Label+"]", d.now)
+			d.pickOption(o.ID)
+			return true
+		}
+	}
+	if inTopic && res.Why.OffTopic && res.Social == "" {
+		// Nothing about IT in a message inside a topic (「相手には何て言えばいいでしょう」) is a
+		// question about the matter at hand, not a new, off-topic consultation.
+		d.followup(t, "question")
+		return true
+	}
 	switch res.Social {
 	case "":
 	case "greeting":
@@ -274,24 +307,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 		return true
 	}
-	if res.Escalate {
-		return false
-	}
-	if c.Mode == modeQuestion && t != nil {
-		if q := findQuestion(t, c.Question); q != nil {
-			if o := d.kb.OptionFor(q, text, res); o != nil {
-				d.conv.addTurn("user", "["+o.Label+"]", d.now)
-				d.pickOption(o.ID)
-				return true
-			}
-		}
-	}
-	newTopic := res.Confident && res.Top() != nil && res.Top().ID != c.Topic
-	if inTopic && res.Followup != "" && (!newTopic || utf8.RuneCountInString(text) <= 30) {
-		d.followup(t, res.Followup)
-		return true
-	}
-	if !inTopic && res.Followup == "contacts" && !res.Confident && !res.Escalate {
+	if !inTopic && res.Followup == "contacts" && !res.Confident {
 		d.allContacts("")
 		return true
 	}

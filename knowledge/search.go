@@ -344,7 +344,7 @@ func (b *Base) Search(text string) Result {
 		text = kana
 		res.Why.Romaji = true
 	}
-	q := b.Fold(text)
+	q := b.Fold(joinJapanese(text))
 	if q == "" {
 		return res
 	}
@@ -395,6 +395,28 @@ func wordy(q string) bool {
 		return utf8.RuneCountInString(strings.ReplaceAll(q, " ", "")) >= 4
 	}
 	return !hasJapanese(q) && len(strings.Fields(q)) >= 4
+}
+
+// joinJapanese drops the spaces that all-hiragana typists put between Japanese words
+// (「すまほ なくしました かいしゃの でんわちょう」), so that the text reads as Japanese is written
+// and the knowledge's words, written without spaces, meet it.
+func joinJapanese(text string) string {
+	if !strings.ContainsAny(text, " 　") {
+		return text
+	}
+	rs := []rune(text)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if (r == ' ' || r == '　') && i > 0 && i+1 < len(rs) && japaneseRune(rs[i-1]) && japaneseRune(rs[i+1]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+func japaneseRune(r rune) bool {
+	return r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf
 }
 
 // plan reads a message with a planning intent and nothing happening (「ランサムウェアの研修を

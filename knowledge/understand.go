@@ -461,6 +461,26 @@ func (b *Base) OptionFor(q *Question, text string, res Result) *Option {
 	return o
 }
 
+// RefinedOption returns the option of t's questions that a message written after t's answer
+// picks, for a person who goes on to say more (「自分のお金で払いました」) without being asked:
+// only by what it says happened or by a word of three characters or more, which is stricter than
+// OptionFor because no question is on screen.
+func (b *Base) RefinedOption(t *Topic, text string, res Result) (*Question, *Option) {
+	var found *Option
+	var in *Question
+	for i := range t.Questions {
+		o, score := b.optionFor(&t.Questions[i], text, res)
+		if o == nil || score < 13 {
+			continue
+		}
+		if found != nil {
+			return nil, nil // options of two questions: too unsure to pick either
+		}
+		found, in = o, &t.Questions[i]
+	}
+	return in, found
+}
+
 // SituationOption returns the option of t's questions that text answers by saying what has
 // already happened (an option naming one of res.Situations; its words break a tie between two
 // such options), or nil: the question need not be asked.
@@ -469,7 +489,20 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 		return nil
 	}
 	for i := range t.Questions {
-		if o, score := b.optionFor(&t.Questions[i], text, res); o != nil && score >= situationScore {
+		q := &t.Questions[i]
+		o, score := b.optionFor(q, text, res)
+		if o == nil || score < situationScore {
+			continue
+		}
+		// Two options that both name what happened (「電話して、払わされた」 fits "called" and
+		// both "paid" options): the question tells them apart, so it is asked.
+		named := 0
+		for _, other := range q.Options {
+			if slices.ContainsFunc(other.Situations, func(s string) bool { return slices.Contains(res.Situations, s) }) {
+				named++
+			}
+		}
+		if named == 1 {
 			return o
 		}
 	}
