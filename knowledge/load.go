@@ -109,6 +109,7 @@ type loader struct {
 	vagueLines []int
 	// situationRefs are the situations topics name; intentLines the lines of the intents
 	situationRefs []situationRef
+	cueTopicRefs  []situationRef
 	intentLines   []int
 	offTopicLine  int
 	// broken marks files that could not be read whole: references into them are not checked,

@@ -359,6 +359,7 @@ func (b *Base) Search(text string) Result {
 		return res
 	}
 	s := ix.signals(q, masked, denied, &res.Why)
+	ix.situated(s, why.Situations)
 	if why.Intent != "" {
 		ix.plan(s, why.Intent)
 	} else if len(why.Situations) == 0 && ix.offTopic(q, s) {
@@ -366,6 +367,24 @@ func (b *Base) Search(text string) Result {
 	}
 	ix.rank(b, q, s, ix.p, &res)
 	return res
+}
+
+// situationWeight is the phrase signal a situation gives the topics it usually belongs to: a
+// third of a sure topic word.
+const situationWeight = 0.35
+
+// situated gives the topics of each situation found their weak phrase signal.
+func (ix *index) situated(s signals, situations []string) {
+	for _, c := range ix.read.situations {
+		if !slices.Contains(situations, c.id) {
+			continue
+		}
+		for _, id := range c.topics {
+			if t := slices.Index(ix.topicIDs, id); t >= 0 {
+				s.phrase[t] += situationWeight
+			}
+		}
+	}
 }
 
 // offTopic reports whether folded text q is about neither IT nor security: no topic word, no

@@ -15,7 +15,10 @@ const understandingFile = "understanding.yaml"
 type Cue struct {
 	ID    string
 	Topic string // for an intent: the topic it leads to
-	Words []string
+	// Topics are, for a situation, where a message saying it happened usually belongs; they
+	// count as a weak topic word.
+	Topics []string
+	Words  []string
 }
 
 // Understanding is the content of understanding.yaml.
@@ -43,9 +46,10 @@ func (u *Understanding) Situation(id string) bool {
 }
 
 type rawCue struct {
-	ID    string   `yaml:"id"`
-	Topic string   `yaml:"topic"`
-	Words []string `yaml:"words"`
+	ID     string   `yaml:"id"`
+	Topic  string   `yaml:"topic"`
+	Topics []string `yaml:"topics"`
+	Words  []string `yaml:"words"`
 }
 
 type rawUnderstanding struct {
@@ -119,9 +123,15 @@ func (l *loader) loadUnderstanding() {
 			case key != "intents" && rc.Topic != "":
 				l.problem(understandingFile, line, "%s: %q: topic: is only for intents", key, rc.ID)
 				continue
+			case key != "situations" && len(rc.Topics) > 0:
+				l.problem(understandingFile, line, "%s: %q: topics: is only for situations", key, rc.ID)
+				continue
 			}
 			seen[rc.ID] = true
-			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Words: trimAll(rc.Words)})
+			for _, id := range rc.Topics {
+				l.cueTopicRefs = append(l.cueTopicRefs, situationRef{understandingFile, line, id})
+			}
+			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words)})
 		}
 		for _, id := range known {
 			if !seen[id] {
@@ -160,6 +170,11 @@ func (l *loader) checkUnderstanding() {
 	if u.OffTopic != "" && l.b.topicIdx[u.OffTopic] == nil {
 		l.problem(understandingFile, l.offTopicLine, "off_topic: unknown topic %q", u.OffTopic)
 	}
+	for _, ref := range l.cueTopicRefs {
+		if l.b.topicIdx[ref.id] == nil {
+			l.problem(ref.file, ref.line, "situations: unknown topic %q", ref.id)
+		}
+	}
 	for _, ref := range l.situationRefs {
 		if !u.Situation(ref.id) {
 			l.problem(ref.file, ref.line, "unknown situation %q (understanding.yaml defines: %s)", ref.id, strings.Join(cueIDs(u.Situations), ", "))
@@ -175,7 +190,8 @@ func cueIDs(cs []Cue) []string {
 	return out
 }
 
-// situationRef is where a topic names a situation, for checkUnderstanding.
+// situationRef is where a file names a situation (or a situation names a topic), for
+// checkUnderstanding.
 type situationRef struct {
 	file string
 	line int
@@ -187,6 +203,7 @@ type situationRef struct {
 // cueList is a folded word list with the id it stands for.
 type cueList struct {
 	id, topic string
+	topics    []string
 	words     []string
 }
 
@@ -212,7 +229,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	lists := func(cs []Cue) []cueList {
 		var out []cueList
 		for _, c := range cs {
-			out = append(out, cueList{id: c.ID, topic: c.Topic, words: fold(c.Words)})
+			out = append(out, cueList{id: c.ID, topic: c.Topic, topics: c.Topics, words: fold(c.Words)})
 		}
 		return out
 	}
@@ -232,7 +249,8 @@ func containsWord(q, w string) bool {
 		return false
 	}
 	if !isLatinWord(w) {
-		return strings.Contains(q, w) || strings.Contains(q, " ") && strings.Contains(strings.ReplaceAll(q, " ", ""), strings.ReplaceAll(w, " ", ""))
+		return strings.Contains(q, w) || (strings.Contains(q, " ") || strings.Contains(w, " ")) &&
+			strings.Contains(strings.ReplaceAll(q, " ", ""), strings.ReplaceAll(w, " ", ""))
 	}
 	for from := 0; ; {
 		i := strings.Index(q[from:], w)
