@@ -307,7 +307,8 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 		return true
 	}
-	if !inTopic && res.Followup == "contacts" && !res.Confident {
+	if !inTopic && res.Followup == "contacts" && (!res.Confident || len(res.Why.Phrases) == 0) {
+		// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
 		d.allContacts("")
 		return true
 	}

@@ -362,7 +362,7 @@ func (b *Base) Search(text string) Result {
 	ix.situated(s, why.Situations)
 	if why.Intent != "" {
 		ix.plan(s, why.Intent)
-	} else if len(why.Situations) == 0 && ix.offTopic(q, s) {
+	} else if len(why.Situations) == 0 && why.Followup == "" && ix.menuEntry(q) == nil && ix.offTopic(q, s) {
 		res.Why.OffTopic = true
 	}
 	ix.rank(b, q, s, ix.p, &res)
@@ -459,7 +459,7 @@ func (ix *index) plan(s signals, intent string) {
 			s.cases[t] *= 0.5
 		}
 	}
-	s.phrase[target] = max(s.phrase[target], 0.9) + 0.4
+	s.phrase[target] = max(s.phrase[target], 0.9) + 0.8
 }
 
 // rank turns the signals into ranked topics and the decision, with parameters p (the tuning

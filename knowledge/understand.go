@@ -27,6 +27,7 @@ type Understanding struct {
 	NegationBefore []string
 	NotDenials     []string
 	Now            []string
+	Over           []string // the incident is over: intents apply again
 	Intents        []Cue
 	Situations     []Cue
 	Social         []Cue
@@ -59,6 +60,7 @@ type rawUnderstanding struct {
 		NotDenials []string `yaml:"not_denials"`
 	} `yaml:"negation"`
 	Now        []string `yaml:"now"`
+	Over       []string `yaml:"over"`
 	Intents    []rawCue `yaml:"intents"`
 	Situations []rawCue `yaml:"situations"`
 	Social     []rawCue `yaml:"social"`
@@ -92,7 +94,7 @@ func (l *loader) loadUnderstanding() {
 	kl := linesOf(root)
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
-	u.Now = trimAll(r.Now)
+	u.Now, u.Over = trimAll(r.Now), trimAll(r.Over)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
 	}
@@ -209,9 +211,9 @@ type cueList struct {
 
 // reader is the folded form of Understanding that Search uses.
 type reader struct {
-	negAfter, negBefore, notDenials, now, itWords []string
-	offTopic                                      string
-	intents, situations, social, followups        []cueList
+	negAfter, negBefore, notDenials, now, over, itWords []string
+	offTopic                                            string
+	intents, situations, social, followups              []cueList
 }
 
 func newReader(u *Understanding, norm func(string) string) reader {
@@ -234,7 +236,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 		return out
 	}
 	return reader{
-		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now),
+		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
 		itWords: fold(u.ITWords), offTopic: u.OffTopic,
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 	}
@@ -454,7 +456,7 @@ func (r *reader) readingOf(q, masked string) Why {
 	var w Why
 	w.Situations = allCues(masked, r.situations)
 	w.Now = anyWord(masked, r.now) || len(w.Situations) > 0
-	if c, _, ok := firstCue(q, r.intents); ok && !w.Now {
+	if c, _, ok := firstCue(q, r.intents); ok && (!w.Now || anyWord(masked, r.over)) {
 		w.Intent = c.id
 	}
 	if c, _, ok := firstCue(q, r.followups); ok {

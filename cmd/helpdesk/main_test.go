@@ -86,7 +86,8 @@ func firstDiff(want, got string) string {
 func TestChatTranscripts(t *testing.T) {
 	files, _ := filepath.Glob("testdata/chat/*.txt")
 	topics, _ := filepath.Glob("testdata/chat/topics/*.txt")
-	files = append(files, topics...)
+	understanding, _ := filepath.Glob("testdata/chat/understanding/*.txt")
+	files = append(append(files, topics...), understanding...)
 	if len(files) == 0 {
 		t.Fatal("no transcripts in testdata/chat")
 	}
