@@ -11,7 +11,7 @@ import (
 //	m:<menu entry>            a greeting menu entry
 //	t:<topic>                 a topic
 //	a:<action>                intake, person, resolved, other, restart, back, faq, contacts,
-//	                          full-intake, none
+//	                          full-intake, details, none
 //	o:<step>:<question>:<opt> an option of a question inside the current topic
 //	i:<step>:<question>:<val> an answer to the current intake question
 //
@@ -30,6 +30,7 @@ const (
 	actFAQ        = "faq"
 	actContacts   = "contacts"
 	actFullIntake = "full-intake"
+	actDetails    = "details" // 「詳しい説明」: what the first screen of an urgent answer left out
 	actNone       = "none"
 )
 

@@ -602,6 +602,13 @@ func (d *decider) action(a string) {
 		d.startIntake(true)
 	case actFAQ:
 		d.showFAQ()
+	case actDetails:
+		t := d.kb.Topic(d.conv.Topic)
+		if t == nil {
+			d.stale()
+			return
+		}
+		d.details(t)
 	case actContacts:
 		if t := d.kb.Topic(d.conv.Topic); t != nil {
 			d.contacts(t.Contacts)
@@ -666,6 +673,8 @@ func (d *decider) present() {
 			return
 		}
 		d.restart()
+	case (c.Mode == modeAnswered || c.Mode == modeQuestion) && t != nil && t.Urgent:
+		d.firstScreen(t, d.pickedOption(t))
 	case (c.Mode == modeAnswered || c.Mode == modeQuestion) && t != nil:
 		d.answer(t, nil)
 		d.afterAnswer(t)
@@ -768,18 +777,20 @@ func (d *decider) enterTopic(t *knowledge.Topic) {
 		}
 		c.Option = o.ID
 		if t.Urgent {
-			d.firstAid(t)
+			d.firstScreen(t, o)
+			return
 		}
 		d.answer(t, o)
 		d.afterAnswer(t)
 		return
 	}
-	if len(t.Questions) > 0 && !t.Urgent && !d.oneShot {
-		d.askQuestion(t, &t.Questions[0], false)
+	if t.Urgent {
+		d.firstScreen(t, nil)
 		return
 	}
-	if t.Urgent {
-		d.firstAid(t)
+	if len(t.Questions) > 0 && !d.oneShot {
+		d.askQuestion(t, &t.Questions[0], false)
+		return
 	}
 	d.answer(t, nil)
 	if len(t.Questions) > 0 {
@@ -796,23 +807,6 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 		return nil // a topic's option may lead to another topic; never round in circles
 	}
 	return d.kb.SituationOption(t, d.heard, d.res)
-}
-
-func (d *decider) firstAid(t *knowledge.Topic) {
-	if t.FirstAid == nil {
-		return
-	}
-	lead := t.FirstAid.Lead
-	for _, s := range d.situations {
-		if l, ok := t.FirstAid.Situations[s]; ok {
-			lead = l // what to do now that it has happened, not before
-			break
-		}
-	}
-	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: lead, Items: t.FirstAid.Steps})
-	if t.FirstAid.Why != "" {
-		d.say(t.FirstAid.Why)
-	}
 }
 
 func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {
@@ -872,11 +866,17 @@ func (d *decider) pickOption(optID string) {
 		}
 		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 		if t.Urgent {
-			// the standard answer and first aid were given already: add what this case needs
+			// the first screen was given already: add what this case needs, and its contacts
 			d.conv.Mode, d.conv.Question = modeAnswered, ""
 			d.say(o.Answer)
-			d.contacts(o.Contacts)
-			d.afterAnswer(t)
+			ids := o.Contacts
+			if len(ids) == 0 {
+				ids = t.Contacts
+			}
+			none := d.screenContacts(ids)
+			d.nextStep()
+			d.say(joinLines(none, d.msg("screen_next")))
+			d.screenChoices(t)
 			return
 		}
 		d.answer(t, o)

@@ -220,6 +220,7 @@ type rawContact struct {
 	Accepts    string    `yaml:"accepts"`
 	NotAccepts string    `yaml:"not_accepts"`
 	Prepare    string    `yaml:"prepare"`
+	Brief      string    `yaml:"brief"`
 	Internal   bool      `yaml:"internal"`
 	Sources    []string  `yaml:"sources"`
 	Note       string    `yaml:"note"`
@@ -239,7 +240,7 @@ func (l *loader) loadContacts() {
 			ID: r.ID, Name: strings.TrimSpace(r.Name), Org: r.Org, Phone: strings.TrimSpace(r.Phone),
 			Email: strings.TrimSpace(r.Email), URL: strings.TrimSpace(r.URL), Hours: strings.TrimSpace(r.Hours),
 			Accepts: strings.TrimSpace(r.Accepts), NotAccepts: strings.TrimSpace(r.NotAccepts),
-			Prepare: strings.TrimSpace(r.Prepare), Internal: r.Internal, Sources: r.Sources, Note: r.Note,
+			Prepare: strings.TrimSpace(r.Prepare), Brief: strings.TrimSpace(r.Brief), Internal: r.Internal, Sources: r.Sources, Note: r.Note,
 		}
 		if c.Name == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)
@@ -360,6 +361,8 @@ type rawFirstAid struct {
 	Lead       string            `yaml:"lead"`
 	Steps      []string          `yaml:"steps"`
 	Why        string            `yaml:"why"`
+	Now        string            `yaml:"now"`
+	Next       []string          `yaml:"next"`
 	Situations map[string]string `yaml:"situations"`
 }
 
@@ -459,7 +462,8 @@ func (l *loader) loadTopics() {
 			l.problem(file, kl.at("words"), "topic %q has no words: the matcher cannot find it", t.ID)
 		}
 		if r.FirstAid != nil {
-			t.FirstAid = &FirstAid{Lead: strings.TrimSpace(r.FirstAid.Lead), Steps: trimAll(r.FirstAid.Steps), Why: strings.TrimSpace(r.FirstAid.Why)}
+			t.FirstAid = &FirstAid{Lead: strings.TrimSpace(r.FirstAid.Lead), Steps: trimAll(r.FirstAid.Steps), Why: strings.TrimSpace(r.FirstAid.Why),
+				Now: strings.TrimSpace(r.FirstAid.Now), Next: trimAll(r.FirstAid.Next)}
 			if len(r.FirstAid.Situations) > 0 {
 				t.FirstAid.Situations = map[string]string{}
 				sl := linesOf(child(child(root, "first_aid"), "situations"))
@@ -474,6 +478,9 @@ func (l *loader) loadTopics() {
 		}
 		if t.Urgent && t.FirstAid == nil {
 			l.problem(file, kl.at("urgent"), "urgent topic %q has no first_aid", t.ID)
+		}
+		if t.Urgent && t.FirstAid != nil {
+			l.checkScreen(file, linesOf(child(root, "first_aid")), t.FirstAid)
 		}
 		t.Links = l.links(file, root, r.Links)
 		qs := child(root, "questions")

@@ -113,6 +113,9 @@ var messageKeys = map[string]string{
 	"followup_prepare":  "above what to tell or have ready for each contact of the current topic",
 	"followup_police":   "above the police contacts, asked for inside a topic",
 	"followup_unknown":  "the knowledge has no answer to a question inside a topic: say so, offer a person",
+	"screen_next":       "the last message of an urgent answer's first screen: what to do next",
+	"label_details":     "label: 詳しい説明, the full first aid and answer behind a first screen",
+	"field_brief":       "contact card row on the first screen: what the contact is for, in a few words",
 	"topic_changed":     "one line when a message moves the conversation to another topic; {topic} is its title",
 }
 

@@ -39,6 +39,7 @@ type Contact struct {
 	Accepts    string // what it takes
 	NotAccepts string // what it does not take, e.g. companies for 消費者ホットライン
 	Prepare    string // what to have ready before calling
+	Brief      string // in a few words, what to tell or prepare: the line of a card on the first screen
 	Internal   bool   // a role inside the user's own company, not a public body
 	Status     string // for a support programme: 終了, 募集終了 ..., as the seed says
 	Sources    []string
@@ -49,13 +50,35 @@ type Contact struct {
 func (c *Contact) Reachable() bool { return c.Phone != "" || c.URL != "" }
 
 // FirstAid is what to do right now in an urgent topic, before anything is asked.
+//
+// Now and Next are the first screen, the message a frightened person reads first on a phone:
+// the one action now and the two or three next steps, together at most ScreenRunes characters.
+// Lead, Steps and Why are the full first aid, one tap away.
 type FirstAid struct {
-	Lead  string   // the first line: what to do now
-	Steps []string // numbered steps
+	Lead  string   // what to do now, in full
+	Steps []string // numbered steps, in full
 	Why   string   // why, in a sentence or two
-	// Situations replace Lead for a person who says it has already happened (paid, called):
+	Now   string   // the one action now, for the first screen
+	Next  []string // the next two or three steps, in a few words each
+	// Situations replace Now for a person who says it has already happened (paid, called):
 	// the first line is what to do now, not what to do before.
 	Situations map[string]string
+}
+
+// ScreenRunes bounds the first screen's text (the one action now and the next steps) so that,
+// with its heading and numbers, the first message of an urgent answer stays within 150
+// characters: what a phone shows without scrolling.
+const ScreenRunes = 120
+
+// ScreenNow returns the one action now for a person in the given situations: the first
+// situation with a line of its own, else Now.
+func (f *FirstAid) ScreenNow(situations []string) string {
+	for _, s := range situations {
+		if l, ok := f.Situations[s]; ok {
+			return l
+		}
+	}
+	return f.Now
 }
 
 // Option is one answer to a question inside a topic. Picking it either adds a tailored answer

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -567,4 +568,26 @@ func (b *Base) optionFor(q *Question, text string, res Result) (*Option, int) {
 		return nil, 0
 	}
 	return &q.Options[best], bestScore
+}
+
+// checkScreen checks an urgent topic's first screen: the one action now, two or three next
+// steps, and every variant (each situation's line instead of now) within ScreenRunes.
+func (l *loader) checkScreen(file string, kl keyLines, f *FirstAid) {
+	if f.Now == "" || len(f.Next) < 2 || len(f.Next) > 3 {
+		l.problem(file, kl.entry, "first_aid needs now: (the one action) and next: (two or three short steps) for the first screen")
+		return
+	}
+	steps := 0
+	for _, s := range f.Next {
+		steps += utf8.RuneCountInString(s) + 3 // "1. " before each
+	}
+	check := func(line int, what, now string) {
+		if n := utf8.RuneCountInString(now) + steps; n > ScreenRunes {
+			l.problem(file, line, "first screen with %s has %d characters; at most %d fit a phone's first screen", what, n, ScreenRunes)
+		}
+	}
+	check(kl.at("now"), "now:", f.Now)
+	for _, id := range slices.Sorted(maps.Keys(f.Situations)) {
+		check(kl.at("situations"), "situations: "+id, f.Situations[id])
+	}
 }

@@ -79,10 +79,9 @@ func blockPieces(b dialog.Block) ([]piece, error) {
 		text := dialog.Reply{Blocks: []dialog.Block{b}}.PlainText()
 		return textPieces(text), nil
 	}
+	// The cards' heading goes into the carousel's alternative text, not into a message of its
+	// own: a lone 「■ 相談先」 between two messages is what a phone would show above the cards.
 	var out []piece
-	if b.Title != "" {
-		out = append(out, textPieces(dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Title: b.Title}}}.PlainText())...)
-	}
 	for cards := b.Contacts; len(cards) > 0; {
 		n := min(len(cards), maxBubbles)
 		p, err := carousel(cards[:n], b.CallLabel, b.WebLabel)
@@ -92,6 +91,9 @@ func blockPieces(b dialog.Block) ([]piece, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if b.Title != "" {
+			p.alt = truncate(b.Title+"："+p.alt, maxAltText)
 		}
 		out = append(out, p)
 		cards = cards[n:]

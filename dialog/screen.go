@@ -1,0 +1,165 @@
+package dialog
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
+
+// The first screen of an urgent answer is laid out for a phone at night: a chat app scrolls to
+// the newest message, so an answer must be read from its first message down without scrolling
+// back, in at most three messages:
+//
+//  1. the one action for the person's situation now and the two or three next steps (at most
+//     150 characters with its heading);
+//  2. the contacts, the one open now (or opening soonest) first, one card per number, each
+//     saying in a few words what it is for;
+//  3. what to do next, with the next steps as choices: the topic's question, or 「詳しい説明」
+//     (the full first aid, why, the standard answer, the alerts and the full cards), the
+//     intake, a person.
+
+// firstScreen answers urgent topic t. o is the option the user's message answered already, or
+// nil; its contacts come first.
+func (d *decider) firstScreen(t *knowledge.Topic, o *knowledge.Option) {
+	c := d.conv
+	c.Mode, c.Topic, c.Question = modeAnswered, t.ID, ""
+	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+	d.firstAid(t)
+	var ids []string
+	if o != nil {
+		ids = append(ids, o.Contacts...)
+	}
+	none := d.screenContacts(append(ids, t.Contacts...))
+	if o == nil && len(t.Questions) > 0 {
+		// The question tells the cases of the topic apart; its options are the next steps.
+		q := &t.Questions[0]
+		step := d.nextStep()
+		c.Mode, c.Question = modeQuestion, q.ID
+		d.say(joinLines(none, q.Ask))
+		for _, opt := range q.Options {
+			d.offer(optChoice(step, q.ID, opt.ID), opt.Label)
+		}
+		d.screenChoices(t)
+		return
+	}
+	d.nextStep()
+	d.say(joinLines(none, d.msg("screen_next")))
+	d.screenChoices(t)
+}
+
+// screenChoices are the next steps after a first screen: the details, the intake, a person.
+func (d *decider) screenChoices(t *knowledge.Topic) {
+	d.offer(actChoice(actDetails), d.msg("label_details"))
+	d.offer(actChoice(actIntake), d.msg("label_intake"))
+	d.offer(actChoice(actPerson), d.msg("label_person"))
+	d.offer(actChoice(actResolved), d.msg("label_resolved"))
+	d.offer(actChoice(actRestart), d.msg("label_restart"))
+}
+
+// firstAid adds the first screen of t's first aid: the one action now, for the situation the
+// user described, and the next steps.
+func (d *decider) firstAid(t *knowledge.Topic) {
+	fa := t.FirstAid
+	if fa == nil {
+		return
+	}
+	now, next := fa.ScreenNow(d.situations), fa.Next
+	if now == "" { // a knowledge folder without a first screen: the full first aid
+		now, next = fa.Lead, fa.Steps
+	}
+	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: now, Items: next})
+}
+
+// details is 「詳しい説明」: everything the first screen left out.
+func (d *decider) details(t *knowledge.Topic) {
+	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+	if fa := t.FirstAid; fa != nil {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: fa.Lead, Items: fa.Steps})
+		d.say(fa.Why)
+	}
+	if o := d.pickedOption(t); o != nil {
+		d.say(o.Answer)
+	}
+	d.say(t.Answer)
+	d.alerts(t)
+	d.contacts(d.topicContacts(t))
+	d.afterAnswer(t)
+}
+
+// screenContacts adds the contacts of the first screen: each number once, the ones open now
+// first, then those whose hours are not known (they may answer), then the closed ones by when
+// they open, then those without a phone; each card holds the phone, the hours and, in a few
+// words, what the contact is for. It returns the line to say when no phone can be called now.
+func (d *decider) screenContacts(ids []string) string {
+	type ranked struct {
+		c    *knowledge.Contact
+		rank int
+		next time.Time
+	}
+	var list []ranked
+	seen := map[string]bool{}
+	var shown []*knowledge.Contact
+	for _, id := range ids {
+		c := d.kb.Contact(id)
+		if c == nil || seen[id] || c.Phone != "" && seen["tel:"+c.Phone] {
+			continue
+		}
+		seen[id], seen["tel:"+c.Phone] = true, true
+		r := ranked{c: c, rank: 1}
+		switch {
+		case c.Phone == "":
+			r.rank = 3
+		case c.Schedule == nil:
+		case c.Schedule.OpenAt(d.now, d.kb.Holidays()):
+			r.rank = 0
+		default:
+			r.rank = 2
+			r.next, _ = c.Schedule.NextOpen(d.now, d.kb.Holidays())
+		}
+		list = append(list, r)
+		shown = append(shown, c)
+	}
+	slices.SortStableFunc(list, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), a.next.Compare(b.next))
+	})
+	var cards []Contact
+	for _, r := range list {
+		cards = append(cards, d.screenCard(r.c))
+	}
+	if len(cards) > 0 {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: ContactsBlock, Title: d.msg("contacts_title"), Contacts: cards,
+			CallLabel: d.msg("label_call"), WebLabel: d.msg("label_web")})
+	}
+	return d.noneOpen(shown)
+}
+
+// screenCard is the card of the first screen: the full card's phone, hours and web rows, and
+// the contact's brief instead of what it accepts and what to prepare.
+func (d *decider) screenCard(c *knowledge.Contact) Contact {
+	card := d.card(c)
+	var fields []Field
+	for _, f := range card.Fields {
+		if f.Kind == "phone" || f.Kind == "url" || f.Label == d.msg("field_hours") {
+			fields = append(fields, f)
+		}
+	}
+	if c.Brief != "" {
+		fields = append(fields, Field{Label: d.msg("field_brief"), Value: c.Brief})
+	}
+	card.Fields = fields
+	return card
+}
+
+// joinLines joins the non-empty lines.
+func joinLines(lines ...string) string {
+	var out []string
+	for _, l := range lines {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
