@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -75,6 +76,9 @@ func runServe(e *env, args []string) int {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: readableDurations}))
 	if err := serve(e, logger, *addr, *db, *dir); err != nil {
 		logger.Error("serve stopped", "err", err)
+		if errors.Is(err, dialog.ErrDamaged) {
+			return exitDamaged
+		}
 		return exitFail
 	}
 	return exitOK
@@ -132,7 +136,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	dbPath, dbSource := e.dbPath(dbFlag)
 	engine, err := dialog.Open(dbPath, lib, logger, dialog.Options{Policy: policy, Now: now, RateLimit: rate})
 	if err != nil {
-		return fmt.Errorf("%s: %v", dbSource, err)
+		return fmt.Errorf("%s: %w", dbSource, err)
 	}
 	defer engine.Close()
 
