@@ -62,6 +62,11 @@ type Unanswered struct {
 	Outcome Outcome   `json:"outcome"`
 	Topics  []string  `json:"topics,omitempty"`
 	At      time.Time `json:"at"`
+	// Channel and Who let Forget find a person's texts: Who holds keyed hashes of the ids of
+	// whoever wrote it (the conversation's user and, in a Slack thread, the person), never the
+	// ids themselves. Engine.Unanswered leaves Who out.
+	Channel string   `json:"channel,omitempty"`
+	Who     []string `json:"who,omitempty"`
 }
 
 const (

@@ -18,6 +18,7 @@ func (e *Engine) Unanswered(since time.Time) ([]Unanswered, error) {
 	err := e.store.view(func(t storeTx) error {
 		return t.eachUnanswered(func(u *Unanswered) error {
 			if !u.At.Before(since) {
+				u.Who = nil
 				out = append(out, *u)
 			}
 			return nil
@@ -239,12 +240,13 @@ func (e *Engine) Backup(w io.Writer) (int64, error) {
 // Forgotten counts what Forget deleted.
 type Forgotten struct {
 	Conversations, Cases, Deliveries int
+	Unanswered                       int // the person's texts kept for the report of unanswered queries
 }
 
 // Forget deletes everything stored about one person: their conversations, their cases (and the
-// case-thread links), and what the outbox still holds for either: replies and staff messages
-// waiting for them, and the posts and relayed messages of their cases waiting for the staff
-// channel. user is the platform user id; channel limits it to one channel ("line", "slack")
+// case-thread links), their texts kept for the report of unanswered queries, and what the outbox
+// still holds for either: replies and staff messages waiting for them, and the posts and relayed
+// messages of their cases waiting for the staff channel. user is the platform user id; channel limits it to one channel ("line", "slack")
 // when set. The daily figures, which hold no user data, are kept.
 func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 	if user == "" {
@@ -262,6 +264,19 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 			return err
 		}
 		f.Conversations, f.Cases = len(convs), len(cases)
+		// Unanswered texts are found by the person, and by the conversations and cases deleted
+		// above (a Slack thread's texts are its conversation's).
+		authors := [][2]string{{channel, user}}
+		for _, k := range convs {
+			kc, ku := splitConvKey([]byte(k))
+			authors = append(authors, [2]string{kc, ku})
+		}
+		for _, c := range cases {
+			authors = append(authors, [2]string{c.Channel, c.User})
+		}
+		if f.Unanswered, err = t.deleteUnansweredOf(authors); err != nil {
+			return err
+		}
 		// A recipient is a conversation key, or a case's staff thread. A conversation keyed by
 		// a Slack thread is the person's only through its People, which are gone with it: so
 		// the keys deleted above are matched as well as the person's own.

@@ -2,7 +2,11 @@ package dialog
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -21,14 +26,15 @@ import (
 
 // This is the only file that knows bbolt, the buckets and how keys and values are encoded.
 //
-//	meta           "schema" -> uint64 store layout version; "case-seq-YYYY" -> uint64
+//	meta           "schema" -> uint64 store layout version; "case-seq-YYYY" -> uint64;
+//	               "person-key" -> 32 random bytes, the key of personTags
 //	conversations  channel "/" user -> JSON Conversation
 //	seen           channel "/" event id -> uint64 unix nanos first seen
 //	seen-by-time   uint64 unix nanos ++ channel "/" event id -> nil (for expiry)
 //	outbox         uint64 sequence -> JSON Delivery
 //	cases          case id ("2026-0042") -> JSON Case
 //	case-threads   staff thread reference -> case id
-//	unanswered     uint64 sequence -> JSON Unanswered
+//	unanswered     uint64 sequence -> JSON Unanswered (Who: personTags of its authors)
 //	counters       "YYYY-MM-DD/topic/name" -> uint64
 //
 // Integers are big-endian so that keys sort in time and sequence order.
@@ -47,7 +53,8 @@ var (
 	allBuckets = [][]byte{bucketMeta, bucketConversations, bucketSeen, bucketSeenByTime, bucketOutbox,
 		bucketCases, bucketCaseThreads, bucketUnanswered, bucketCounters}
 
-	keySchema = []byte("schema")
+	keySchema    = []byte("schema")
+	keyPersonKey = []byte("person-key")
 )
 
 // storeLayout is the version of the bucket layout above. Open refuses a file written by a newer
@@ -67,6 +74,7 @@ type store struct {
 	queue   *queueIndex           // the outbox's order and due times, in memory
 	notify  chan struct{}         // signalled after a commit that queued a delivery (Engine.Wake)
 	convs   *convCache            // recently stored conversations, decoded
+	person  []byte                // the key of personTags, from meta
 }
 
 // openStore opens (or creates) the bbolt file. A file locked by another process fails after
@@ -97,6 +105,17 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 			if v := meta.Get(keySchema); v != nil {
 				if got := binary.BigEndian.Uint64(v); got > storeLayout {
 					return fmt.Errorf("written by a newer version (layout %d, this build reads %d)", got, storeLayout)
+				}
+			}
+			if k := meta.Get(keyPersonKey); len(k) == 32 {
+				s.person = bytes.Clone(k)
+			} else {
+				s.person = make([]byte, 32)
+				if _, err := rand.Read(s.person); err != nil {
+					return err
+				}
+				if err := meta.Put(keyPersonKey, s.person); err != nil {
+					return err
 				}
 			}
 			return meta.Put(keySchema, u64(storeLayout))
@@ -643,6 +662,49 @@ func (t storeTx) addUnanswered(u *Unanswered) error {
 		return err
 	}
 	return b.Put(u64(seq), v)
+}
+
+// personTags returns a keyed hash of each non-empty id: what an unanswered text keeps of who
+// wrote it, enough for Forget to find it and nothing a reader of the database can turn back into
+// an id (the key is random per database, so the tags of two databases do not match either).
+func (s *store) personTags(ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		h := hmac.New(sha256.New, s.person)
+		h.Write([]byte(id))
+		tag := hex.EncodeToString(h.Sum(nil)[:16])
+		if !slices.Contains(out, tag) {
+			out = append(out, tag)
+		}
+	}
+	return out
+}
+
+// deleteUnansweredOf deletes the unanswered texts written by any of authors (channel, user; an
+// empty channel matches every channel) and returns how many it deleted.
+func (t storeTx) deleteUnansweredOf(authors [][2]string) (int, error) {
+	type author struct{ channel, tag string }
+	var tags []author
+	for _, a := range authors {
+		for _, tag := range t.s.personTags(a[1]) {
+			tags = append(tags, author{a[0], tag})
+		}
+	}
+	return t.deleteWhere(bucketUnanswered, func(_, v []byte) bool {
+		var u Unanswered
+		if json.Unmarshal(v, &u) != nil {
+			return false
+		}
+		for _, a := range tags {
+			if (a.channel == "" || a.channel == u.Channel) && slices.Contains(u.Who, a.tag) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 func (t storeTx) eachUnanswered(fn func(*Unanswered) error) error {
