@@ -309,8 +309,10 @@ type Purged struct {
 }
 
 // Purge applies the retention policy: conversations idle since before cutoff are deleted, the
-// texts of cases closed before cutoff are cleared (their figures stay), kept unanswered queries
-// older than cutoff are deleted, and event ids seen before seenCutoff are forgotten. It works in
+// texts and platform ids of cases closed before cutoff are cleared (their figures stay), open
+// or claimed cases nobody touched since cutoff are closed (CaseExpired, staff told in the
+// thread) and cleared too, kept unanswered queries older than cutoff are deleted, and event
+// ids seen before seenCutoff are forgotten. It works in
 // many short transactions, so webhooks are never held up for long, whatever the database's size.
 func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	p, err := e.purge(cutoff, seenCutoff)
@@ -322,13 +324,16 @@ func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 
 func (e *Engine) purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	var p Purged
+	kb, now := e.lib.Base(), e.now()
+	// Cases first: closing one that nobody touched gives its conversation back to the bot, and
+	// the conversations' step then deletes it if it is as old.
 	steps := []struct {
 		bucket []byte
 		count  *int
 		purge  func(t storeTx, k, v []byte) (bool, error)
 	}{
+		{bucketCases, &p.CaseTexts, func(t storeTx, k, v []byte) (bool, error) { return e.retainCase(t, kb, v, cutoff, now) }},
 		{bucketConversations, &p.Conversations, func(t storeTx, k, v []byte) (bool, error) { return t.purgeConversation(k, v, cutoff) }},
-		{bucketCases, &p.CaseTexts, func(t storeTx, k, v []byte) (bool, error) { return t.purgeCaseText(v, cutoff) }},
 		{bucketUnanswered, &p.Unanswered, func(t storeTx, k, v []byte) (bool, error) { return t.purgeUnansweredEntry(k, v, cutoff) }},
 	}
 	for _, s := range steps {

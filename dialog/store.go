@@ -889,32 +889,20 @@ func (s *store) chunked(bucket []byte, fn func(t storeTx, k, v []byte) (bool, er
 	}
 }
 
+// purgeConversation deletes a conversation idle since before cutoff, unless it waits on an open
+// case (the case's own retention closes it first).
 func (t storeTx) purgeConversation(k, v []byte, cutoff time.Time) (bool, error) {
 	var c Conversation
-	if json.Unmarshal(v, &c) == nil && (!c.Updated.Before(cutoff) || c.Mode == modeHandoff) {
+	if json.Unmarshal(v, &c) == nil && !c.Updated.Before(cutoff) {
 		return false, nil
+	}
+	if c.Mode == modeHandoff {
+		if cs, err := t.caseByID(c.CaseID); err != nil || cs.open() {
+			return false, err
+		}
 	}
 	t.forgetDecoded(string(k))
 	return true, t.tx.Bucket(bucketConversations).Delete(k)
-}
-
-// purgeCaseText clears what users and staff wrote in a case closed before cutoff; the case's id,
-// topic, status and times stay for the figures.
-func (t storeTx) purgeCaseText(v []byte, cutoff time.Time) (bool, error) {
-	var c Case
-	if err := json.Unmarshal(v, &c); err != nil {
-		return false, nil
-	}
-	closed := c.Status == CaseResolved || c.Status == CaseReturned || c.Status == CaseRequested
-	when := c.Closed
-	if when.IsZero() {
-		when = c.Created
-	}
-	if !closed || !when.Before(cutoff) || (len(c.Turns) == 0 && len(c.Summary) == 0 && c.Told == "" && c.Address == "" && c.Note == "") {
-		return false, nil
-	}
-	c.Turns, c.Summary, c.Told, c.Address, c.Note, c.Similar, c.People = nil, nil, "", "", "", nil, nil
-	return true, t.putCase(&c)
 }
 
 func (t storeTx) purgeUnansweredEntry(k, v []byte, cutoff time.Time) (bool, error) {

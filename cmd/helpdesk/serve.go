@@ -227,7 +227,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	}()
 	go func() {
 		defer wg.Done()
-		bot.RunJanitor(ctx, logger, engine.Purge, retention, 72*time.Hour, time.Hour)
+		bot.RunJanitor(ctx, logger, engine.Purge, now, retention, 72*time.Hour, time.Hour)
 	}()
 
 	serveErr := make(chan error, 1)
