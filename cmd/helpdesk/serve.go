@@ -197,6 +197,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	defer cancel()
 	var wg sync.WaitGroup
 	sender := bot.NewSender(engine, deliverers, logger, metrics)
+	sender.Drain = stopDrain
 	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
 	wg.Add(1)
 	go func() {
@@ -244,15 +245,23 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		return fmt.Errorf("http server: %v", err)
 	}
 	logger.Info("shutting down")
-	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	// The sender goes on delivering while the HTTP server stops, and the whole stop is bounded
+	// by stopFlush+stopDrain from here. srv.Shutdown waits for in-flight webhooks (milliseconds)
+	// but also for connections opened without a request yet, for up to 5 s: those are closed
+	// when stopFlush is over (a webhook still running then gets no answer, and the platform
+	// sends it again).
+	stopping := time.Now()
+	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), stopFlush)
 	defer done()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		logger.Warn("http shutdown", "err", err)
+		srv.Close()
 	}
-	// In-flight webhooks have committed; give the outbox a moment to deliver what is due (not
-	// what waits for a retry later: that is delivered after the next start), then stop.
-	flushUntil := time.Now().Add(5 * time.Second)
-	for time.Now().Before(flushUntil) && engine.Due(time.Now()) > 0 {
+	// In-flight webhooks have committed; give the outbox what is left of stopFlush to deliver
+	// what is due (not what waits for a retry later: that is delivered after the next start),
+	// then stop. Deliveries still running get stopDrain more: a platform that does not answer
+	// cannot hold the stop beyond stopFlush+stopDrain.
+	for time.Since(stopping) < stopFlush && engine.Due(time.Now()) > 0 {
 		time.Sleep(50 * time.Millisecond)
 	}
 	stopSender()
@@ -260,6 +269,15 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	logger.Info("stopped")
 	return nil
 }
+
+// How long a stop waits for the outbox: stopFlush for what is due to be delivered, counted from
+// the stop, then stopDrain for deliveries still running, which are then cancelled and stay in
+// the outbox for the next start. Together they stay under 5 s, within the patience of
+// supervisors (systemd's TimeoutStopSec, Kubernetes' grace period) with room to spare.
+const (
+	stopFlush = 4 * time.Second
+	stopDrain = 500 * time.Millisecond
+)
 
 func registerGauges(m *bot.Metrics, engine *dialog.Engine) {
 	m.Gauge("helpdesk_open_cases", "Cases waiting for or handled by staff.", func() (float64, error) {
