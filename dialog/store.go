@@ -335,7 +335,7 @@ func (s *store) guard(f func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = &keepError{fmt.Errorf("%w: bbolt panicked: %v", ErrDamaged, r)}
+			err = &keepError{fmt.Errorf("%w: a transaction panicked: %v", ErrDamaged, r)}
 			s.broken.CompareAndSwap(nil, &err)
 		}
 	}()
