@@ -206,12 +206,13 @@ func (a *Admin) fail(w http.ResponseWriter, what string, err error) {
 
 // RunJanitor applies the retention policy every interval until ctx is done: conversations and
 // case texts older than retention are purged (figures kept), and seen event ids older than
-// seenFor are forgotten.
-func RunJanitor(ctx context.Context, logger *slog.Logger, purge func(cutoff, seenCutoff time.Time) (dialog.Purged, error), retention, seenFor, interval time.Duration) {
+// seenFor are forgotten. now is the engine's clock (HELPDESK_NOW fixes it), so that the cutoffs
+// are measured on the same clock as the times stored; the interval is real time.
+func RunJanitor(ctx context.Context, logger *slog.Logger, purge func(cutoff, seenCutoff time.Time) (dialog.Purged, error), now func() time.Time, retention, seenFor, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		now := time.Now()
+		now := now()
 		p, err := purge(now.Add(-retention), now.Add(-seenFor))
 		if err != nil {
 			logger.Error("retention purge failed", "err", err)

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -147,5 +148,33 @@ func TestAdminReportFailureIsLogged(t *testing.T) {
 	admin.ServeHTTP(failingWriter{httptest.NewRecorder()}, req)
 	if !strings.Contains(logs.String(), "report not written") || !strings.Contains(logs.String(), "connection reset") {
 		t.Errorf("a report that could not be written left no log with the cause:\n%s", logs.String())
+	}
+}
+
+// TestJanitorUsesTheGivenClock: the janitor's cutoffs are measured on the engine's clock, not
+// the machine's (HELPDESK_NOW fixes the former).
+func TestJanitorUsesTheGivenClock(t *testing.T) {
+	tests := []struct {
+		name string
+		now  time.Time
+	}{
+		{"clock_in_the_past", time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)},
+		{"clock_in_the_future", time.Date(2031, 6, 7, 8, 9, 10, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			var cutoffs []time.Time
+			purge := func(cutoff, seenCutoff time.Time) (dialog.Purged, error) {
+				cutoffs = append(cutoffs, cutoff, seenCutoff)
+				cancel()
+				return dialog.Purged{}, nil
+			}
+			RunJanitor(ctx, slog.New(slog.DiscardHandler), purge, func() time.Time { return tt.now }, 90*24*time.Hour, 72*time.Hour, time.Hour)
+			want := []time.Time{tt.now.Add(-90 * 24 * time.Hour), tt.now.Add(-72 * time.Hour)}
+			if len(cutoffs) != 2 || !cutoffs[0].Equal(want[0]) || !cutoffs[1].Equal(want[1]) {
+				t.Errorf("RunJanitor with the clock at %s purged with cutoffs %v, want %v", tt.now, cutoffs, want)
+			}
+		})
 	}
 }

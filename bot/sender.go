@@ -52,6 +52,10 @@ type Sender struct {
 	GiveUp time.Duration
 	// Poll is how often the outbox is looked at when nothing wakes the sender (default 1 s).
 	Poll time.Duration
+	// Drain is how long deliveries in flight may still run once Run's ctx is done (default
+	// 10 s, like Timeout); then they are cancelled and stay in the outbox for the next start.
+	// A stop waits for no longer than that, whatever the platforms do.
+	Drain time.Duration
 	// Backoff returns the wait before attempt n+1 (default: 1 s doubling to 5 min, jittered).
 	Backoff func(attempt int) time.Duration
 
@@ -63,7 +67,7 @@ type Sender struct {
 // NewSender returns a sender for the given channels ("line", "slack", "staff").
 func NewSender(ob outbox, channels map[string]Deliverer, logger *slog.Logger, metrics *Metrics) *Sender {
 	return &Sender{outbox: ob, channels: channels, logger: logger.With("component", "sender"), metrics: metrics,
-		Workers: 64, Timeout: 10 * time.Second, GiveUp: 24 * time.Hour, Poll: time.Second, Backoff: backoff}
+		Workers: 64, Timeout: 10 * time.Second, GiveUp: 24 * time.Hour, Poll: time.Second, Drain: 10 * time.Second, Backoff: backoff}
 }
 
 func backoff(attempt int) time.Duration {
@@ -72,8 +76,14 @@ func backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1) // jitter: retries of many entries do not come back in step
 }
 
-// Run delivers until ctx is done, then waits for the deliveries in flight to finish.
+// Run delivers until ctx is done, then waits for the deliveries in flight to finish, for at
+// most Drain.
 func (s *Sender) Run(ctx context.Context) error {
+	// Deliveries run under abortCtx, not ctx: one that started finishes during a stop, until
+	// Drain has passed.
+	abortCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
+	defer abort()
+	var drain *time.Timer
 	// One queue for all workers: order per recipient is kept by the outbox, which offers a
 	// recipient's next entry only after the previous one is settled, so any free worker can take
 	// any entry and a request hanging at a platform holds up only its own recipient.
@@ -99,7 +109,7 @@ func (s *Sender) Run(ctx context.Context) error {
 					settled <- d.ID
 					continue
 				}
-				ref, err := s.deliver(ctx, d)
+				ref, err := s.deliver(abortCtx, d)
 				// settling here lets the commits of many workers share bbolt batches
 				s.settle(d, ref, err)
 				settled <- d.ID
@@ -115,6 +125,10 @@ func (s *Sender) Run(ctx context.Context) error {
 	for {
 		if ctx.Err() != nil {
 			// Shutting down: pick nothing new (it stays in the outbox), finish what is in flight.
+			if drain == nil {
+				drain = time.AfterFunc(s.Drain, abort)
+				defer drain.Stop()
+			}
 			queued = s.unqueue(queued, busy)
 			if len(busy) == 0 {
 				break
@@ -177,8 +191,9 @@ func (s *Sender) deliver(ctx context.Context, d dialog.Delivery) (string, error)
 	if !ok {
 		return "", errNoChannel
 	}
-	// A delivery that started finishes even during shutdown, within its own timeout.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.Timeout)
+	// ctx is Run's abortCtx: a delivery that started finishes even during shutdown, within its
+	// own timeout and the Drain.
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	start := time.Now()
 	ref, err := ch.Deliver(ctx, d)

@@ -1,7 +1,9 @@
 package dialog
 
 import (
+	"encoding/json"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +17,7 @@ const (
 	CaseClaimed   = "claimed"   // a staff member took it
 	CaseResolved  = "resolved"  // closed by staff with a note
 	CaseReturned  = "returned"  // handed back to the bot
+	CaseExpired   = "expired"   // open or claimed, but untouched for the retention period: closed by it
 )
 
 // Case is a conversation handed to helpdesk staff.
@@ -62,6 +65,11 @@ type Unanswered struct {
 	Outcome Outcome   `json:"outcome"`
 	Topics  []string  `json:"topics,omitempty"`
 	At      time.Time `json:"at"`
+	// Channel and Who let Forget find a person's texts: Who holds keyed hashes of the ids of
+	// whoever wrote it (the conversation's user and, in a Slack thread, the person), never the
+	// ids themselves. Engine.Unanswered leaves Who out.
+	Channel string   `json:"channel,omitempty"`
+	Who     []string `json:"who,omitempty"`
 }
 
 const (
@@ -185,4 +193,78 @@ func (e *Engine) unpostedCase(t storeTx, kb *knowledge.Base, id string, now time
 	d.directly()
 	d.offerMenu()
 	return t.enqueue(relayToUser(c, d.reply, now))
+}
+
+// lastActivity is when anyone last did something in c: opened, claimed or wrote in it.
+func (c *Case) lastActivity() time.Time {
+	last := c.Created
+	for _, at := range []time.Time{c.Claimed, c.Closed} {
+		if at.After(last) {
+			last = at
+		}
+	}
+	for _, turn := range c.Turns {
+		if turn.At.After(last) {
+			last = turn.At
+		}
+	}
+	return last
+}
+
+// retainCase applies the retention policy to one stored case. A case closed before cutoff loses
+// what users and staff wrote and the platform ids of the people in it; its id, topic, status and
+// times stay for the figures. An open or claimed case nobody touched since cutoff is closed
+// first (CaseExpired): its staff thread is told, through the outbox like every staff notice,
+// the user's conversation goes back to the bot, and what still waited to be sent for it is
+// dropped; then it is cleared the same way. Without that, a case staff forgot to close would
+// keep its texts for ever.
+func (e *Engine) retainCase(t storeTx, kb *knowledge.Base, v []byte, cutoff, now time.Time) (bool, error) {
+	var c Case
+	if err := json.Unmarshal(v, &c); err != nil {
+		return false, nil
+	}
+	switch {
+	case c.open():
+		if !c.lastActivity().Before(cutoff) {
+			return false, nil
+		}
+		if err := e.expireCase(t, kb, &c, now.Sub(cutoff), now); err != nil {
+			return false, err
+		}
+	case c.Status == CaseResolved || c.Status == CaseReturned || c.Status == CaseRequested || c.Status == CaseExpired:
+		when := c.Closed
+		if when.IsZero() {
+			when = c.Created
+		}
+		if !when.Before(cutoff) {
+			return false, nil
+		}
+	default:
+		return false, nil
+	}
+	if len(c.Turns) == 0 && len(c.Summary) == 0 && c.Told == "" && c.Address == "" && c.Note == "" &&
+		len(c.Similar) == 0 && len(c.People) == 0 && c.User == "" && c.Claimer == "" {
+		return false, nil
+	}
+	c.Turns, c.Summary, c.Told, c.Address, c.Note, c.Similar, c.People = nil, nil, "", "", "", nil, nil
+	c.User, c.Claimer = "", ""
+	return true, t.putCase(&c)
+}
+
+// expireCase closes the open case c, untouched for retention.
+func (e *Engine) expireCase(t storeTx, kb *knowledge.Base, c *Case, retention time.Duration, now time.Time) error {
+	c.Status, c.Closed = CaseExpired, now
+	if err := e.releaseConversation(t, c); err != nil {
+		return err
+	}
+	thread, user := staffRecipient(c.ID), string(convKey(c.Channel, c.User))
+	_, err := t.deleteDeliveries(func(d *Delivery) bool {
+		return d.Recipient == thread || d.Kind == KindRelay && d.Recipient == user
+	})
+	if err != nil || c.Thread == "" {
+		// never posted: there is no thread to tell
+		return err
+	}
+	days := strconv.Itoa(int(retention / (24 * time.Hour)))
+	return e.staffNotice(t, c, strings.ReplaceAll(kb.Message("staff_case_expired"), "{days}", days), now)
 }

@@ -300,6 +300,7 @@ func (e *Engine) save(t storeTx, key []byte, s *decided, m Message, now time.Tim
 	if s.fx.unanswered != nil {
 		u := *s.fx.unanswered
 		u.Text, u.At = truncateRunes(u.Text, maxUnansweredText), now
+		u.Channel, u.Who = m.Channel, t.s.personTags(m.UserID, m.Person)
 		if err := t.addUnanswered(&u); err != nil {
 			return err
 		}

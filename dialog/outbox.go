@@ -180,10 +180,10 @@ func (e *Engine) Postpone(id uint64, next time.Time, progress int, reason string
 	})
 }
 
-// Ping reports whether the database answers (for readiness checks).
-func (e *Engine) Ping() error {
-	return e.store.view(func(storeTx) error { return nil })
-}
+// Ping reports whether the database answers (for readiness checks): it fails for good once
+// bbolt panicked on the file (the error wraps ErrDamaged), and when the file has been cut
+// shorter than its pages.
+func (e *Engine) Ping() error { return e.store.ping() }
 
 // Due returns how many outbox entries are due at now or being delivered: what a shutdown still
 // waits for.

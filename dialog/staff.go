@@ -221,22 +221,26 @@ func (e *Engine) staffNotice(t storeTx, c *Case, text string, now time.Time) err
 
 // threadLine is a line for case c's staff thread: line as posted, and text as the user (or, for
 // a notice, the engine) wrote it.
+// Both are neutralized: what a user wrote reaches staff only that way.
 func threadLine(c *Case, text, line string, notice bool, now time.Time) *Delivery {
 	return &Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(c.ID),
-		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: text, Notice: notice,
-		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: line}}}, Created: now, Event: now, Key: newKey()}
+		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: neutralize(text), Notice: notice,
+		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: neutralize(line)}}}, Created: now, Event: now, Key: newKey()}
 }
 
 // relayToUser is reply, from staff or about the case, for case c's user at the address of their
-// last message. It has no event time: there is no reply token to use.
+// last message. It has no event time: there is no reply token to use. Its texts are neutralized,
+// like everything staff write to a user.
 func relayToUser(c *Case, reply Reply, now time.Time) *Delivery {
 	return &Delivery{Kind: KindRelay, Channel: c.Channel, Address: c.Address,
-		Recipient: string(convKey(c.Channel, c.User)), Reply: reply, Created: now, Key: newKey()}
+		Recipient: string(convKey(c.Channel, c.User)), Reply: neutralizeReply(reply), Created: now, Key: newKey()}
 }
 
 // staffCaseReply is the message that opens a case in the staff channel: what staff need to
-// take over without asking the user again.
-func staffCaseReply(kb *knowledge.Base, c *Case) Reply {
+// take over without asking the user again. It is neutralized: it quotes what the user wrote.
+func staffCaseReply(kb *knowledge.Base, c *Case) Reply { return neutralizeReply(caseReply(kb, c)) }
+
+func caseReply(kb *knowledge.Base, c *Case) Reply {
 	msg := kb.Message
 	title := c.Title
 	if title == "" {

@@ -18,6 +18,7 @@ func (e *Engine) Unanswered(since time.Time) ([]Unanswered, error) {
 	err := e.store.view(func(t storeTx) error {
 		return t.eachUnanswered(func(u *Unanswered) error {
 			if !u.At.Before(since) {
+				u.Who = nil
 				out = append(out, *u)
 			}
 			return nil
@@ -243,12 +244,13 @@ func (e *Engine) Backup(w io.Writer) (int64, error) {
 // Forgotten counts what Forget deleted.
 type Forgotten struct {
 	Conversations, Cases, Deliveries int
+	Unanswered                       int // the person's texts kept for the report of unanswered queries
 }
 
 // Forget deletes everything stored about one person: their conversations, their cases (and the
-// case-thread links), and what the outbox still holds for either: replies and staff messages
-// waiting for them, and the posts and relayed messages of their cases waiting for the staff
-// channel. user is the platform user id; channel limits it to one channel ("line", "slack")
+// case-thread links), their texts kept for the report of unanswered queries, and what the outbox
+// still holds for either: replies and staff messages waiting for them, and the posts and relayed
+// messages of their cases waiting for the staff channel. user is the platform user id; channel limits it to one channel ("line", "slack")
 // when set. The daily figures, which hold no user data, are kept.
 func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 	if user == "" {
@@ -266,6 +268,19 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 			return err
 		}
 		f.Conversations, f.Cases = len(convs), len(cases)
+		// Unanswered texts are found by the person, and by the conversations and cases deleted
+		// above (a Slack thread's texts are its conversation's).
+		authors := [][2]string{{channel, user}}
+		for _, k := range convs {
+			kc, ku := splitConvKey([]byte(k))
+			authors = append(authors, [2]string{kc, ku})
+		}
+		for _, c := range cases {
+			authors = append(authors, [2]string{c.Channel, c.User})
+		}
+		if f.Unanswered, err = t.deleteUnansweredOf(authors); err != nil {
+			return err
+		}
 		// A recipient is a conversation key, or a case's staff thread. A conversation keyed by
 		// a Slack thread is the person's only through its People, which are gone with it: so
 		// the keys deleted above are matched as well as the person's own.
@@ -298,8 +313,10 @@ type Purged struct {
 }
 
 // Purge applies the retention policy: conversations idle since before cutoff are deleted, the
-// texts of cases closed before cutoff are cleared (their figures stay), kept unanswered queries
-// older than cutoff are deleted, and event ids seen before seenCutoff are forgotten. It works in
+// texts and platform ids of cases closed before cutoff are cleared (their figures stay), open
+// or claimed cases nobody touched since cutoff are closed (CaseExpired, staff told in the
+// thread) and cleared too, kept unanswered queries older than cutoff are deleted, and event
+// ids seen before seenCutoff are forgotten. It works in
 // many short transactions, so webhooks are never held up for long, whatever the database's size.
 func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	p, err := e.purge(cutoff, seenCutoff)
@@ -311,13 +328,16 @@ func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 
 func (e *Engine) purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	var p Purged
+	kb, now := e.lib.Base(), e.now()
+	// Cases first: closing one that nobody touched gives its conversation back to the bot, and
+	// the conversations' step then deletes it if it is as old.
 	steps := []struct {
 		bucket []byte
 		count  *int
 		purge  func(t storeTx, k, v []byte) (bool, error)
 	}{
+		{bucketCases, &p.CaseTexts, func(t storeTx, k, v []byte) (bool, error) { return e.retainCase(t, kb, v, cutoff, now) }},
 		{bucketConversations, &p.Conversations, func(t storeTx, k, v []byte) (bool, error) { return t.purgeConversation(k, v, cutoff) }},
-		{bucketCases, &p.CaseTexts, func(t storeTx, k, v []byte) (bool, error) { return t.purgeCaseText(v, cutoff) }},
 		{bucketUnanswered, &p.Unanswered, func(t storeTx, k, v []byte) (bool, error) { return t.purgeUnansweredEntry(k, v, cutoff) }},
 	}
 	for _, s := range steps {

@@ -4,11 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"io/fs"
 	"maps"
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -117,9 +119,39 @@ type loader struct {
 	broken map[string]bool
 }
 
-// read returns a file's bytes; a missing or unreadable required file is a problem.
+// The largest a knowledge file may be. The limits are far above what the files hold (the seed
+// consultations.csv is 220 KiB, the largest YAML file 15 KiB) and far below what hurts: the YAML
+// parser keeps a node with its position for every value, so memory and time grow fast with the
+// size (a 60 MB synonyms.yaml took 2.75 GB and 36 s to load), while a synonyms.yaml of 1 MiB of
+// entries loads in about 0.45 s and 100 MB allocated, once, during a reload that keeps the old
+// knowledge serving meanwhile. The CSV is read with encoding/csv, a few times its size at most
+// (Shift_JIS decoding makes a copy): 8 MiB, about 35 times the seed export, loads in about
+// 0.4 s, and an export larger than that can be split into several consultations*.csv files.
+const (
+	maxCSVFile  = 8 << 20
+	maxYAMLFile = 1 << 20
+)
+
+// maxFileSize is the limit for the knowledge file name.
+func maxFileSize(name string) int64 {
+	if strings.HasSuffix(name, ".csv") {
+		return maxCSVFile
+	}
+	return maxYAMLFile
+}
+
+// read returns a file's bytes; a missing, unreadable or oversize required file is a problem. A
+// file over the limit is refused before it is read (its size as fs.Stat reports it), and a file
+// whose size is not known is read no further than the limit.
 func (l *loader) read(name string) ([]byte, bool) {
-	data, err := fs.ReadFile(l.fsys, name)
+	limit := maxFileSize(name)
+	data, err := readLimited(l.fsys, name, limit)
+	var big *tooBigError
+	if errors.As(err, &big) {
+		l.broken[name] = true
+		l.problem(name, 0, "%s, more than the %s a knowledge file of this kind may have", big.size, mib(limit))
+		return nil, false
+	}
 	if err != nil {
 		l.broken[name] = true
 		if errors.Is(err, fs.ErrNotExist) {
@@ -133,6 +165,31 @@ func (l *loader) read(name string) ([]byte, bool) {
 	l.b.files[name] = hex.EncodeToString(sum[:])
 	return data, true
 }
+
+// tooBigError says a file is over its limit; size is how big it is ("at least" when unknown).
+type tooBigError struct{ size string }
+
+func (e *tooBigError) Error() string { return "file too big: " + e.size }
+
+// readLimited reads name from fsys, failing with a tooBigError beyond limit bytes.
+func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
+		return nil, &tooBigError{mib(fi.Size())}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		return nil, &tooBigError{"more than " + mib(limit)}
+	}
+	return data, err
+}
+
+// mib writes a size in MiB, to one decimal.
+func mib(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB" }
 
 func (l *loader) readYAMLList(name string) []*yaml.Node {
 	data, ok := l.read(name)

@@ -87,6 +87,7 @@ var messageKeys = map[string]string{
 	"staff_resolved":      "notice: {staff} resolved the case; {note} the note",
 	"staff_returned":      "notice: {staff} handed the case back to the bot",
 	"staff_user_left":     "notice: the user went back to the bot",
+	"staff_case_expired":  "notice: the case was closed because nobody touched it for {days} days, and its texts erased",
 	"staff_closed_case":   "reply to a staff message in a closed case's thread: nothing was relayed",
 	"label_claim":         "button: 担当する",
 	"label_resolve":       "button: 解決",

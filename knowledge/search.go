@@ -400,17 +400,16 @@ func (ix *index) offTopic(q string, s signals) bool {
 	return true
 }
 
-// wordy reports whether folded text q reads as words rather than keys pressed at random: some
-// kanji in four characters or more, or four Latin words.
+// wordy reports whether folded text q reads as words rather than keys pressed at random: two
+// kanji or more in four characters or more, or four Latin words.
 func wordy(q string) bool {
-	kanji := false
+	kanji := 0
 	for _, r := range q {
 		if r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf {
-			kanji = true
-			break
+			kanji++
 		}
 	}
-	if kanji {
+	if kanji >= 2 {
 		return utf8.RuneCountInString(strings.ReplaceAll(q, " ", "")) >= 4
 	}
 	return !hasJapanese(q) && len(strings.Fields(q)) >= 4

@@ -389,7 +389,7 @@ func runForget(e *env, args []string) int {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "deleted %d conversations, %d cases, %d waiting messages\n", f.Conversations, f.Cases, f.Deliveries)
+			fmt.Fprintf(e.stdout, "deleted %d conversations, %d cases, %d waiting messages, %d unanswered queries\n", f.Conversations, f.Cases, f.Deliveries, f.Unanswered)
 			return nil
 		})
 }

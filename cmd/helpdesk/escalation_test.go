@@ -128,7 +128,7 @@ func TestEscalationLINEToSlackStaff(t *testing.T) {
 	srv.send(t, slackfake.Submit(slack.Views()[0], "U0STAFF", map[string]string{"note": "届出方法を案内", "topic": "ransomware"}))
 	lineGot("case closed", "担当者との相談を終了しました")
 	lineSay("フィッシングサイトにパスワードを入れてしまった")
-	lineGot("the bot again", "フィッシング詐欺は")
+	lineGot("the bot again", "入力したIDやカード番号があれば")
 }
 
 func waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {

@@ -145,7 +145,7 @@ func TestChatUrgentFirstReply(t *testing.T) {
 	}
 	_, reply, _ := strings.Cut(res.stdout, "> ランサムウェアに感染したかも\n")
 	first := strings.Split(reply, "\n\n")[0]
-	if !strings.Contains(first, "いますぐやること") || !strings.Contains(first, "ネットワークから切り離") {
+	if !strings.Contains(first, "いますぐやること") || !strings.Contains(first, "LANケーブルを抜き") {
 		t.Errorf("first reply does not start with the first-aid steps:\n%s", first)
 	}
 	phone := regexp.MustCompile(`電話：(0[\d-]+)`).FindStringSubmatch(reply)
@@ -161,13 +161,13 @@ func TestChatUrgentFirstReply(t *testing.T) {
 		t.Errorf("phone %s is not a contact of the seeds", phone[1])
 	}
 	// A second process continues: typing 1 picks the first choice of the last reply
-	// (状況を整理する), which only means something inside the same conversation.
+	// (詳しい説明), which only means something inside the same conversation.
 	res = runCmd(t, vars, "1\n", "chat")
 	if res.code != 0 {
 		t.Fatalf("second chat exited %d: %s", res.code, res.stderr)
 	}
-	if !strings.Contains(res.stdout, "問1") {
-		t.Errorf("second process did not continue the conversation (no intake question after 1):\n%s", res.stdout)
+	if !strings.Contains(res.stdout, "ネットワークから切り離します") {
+		t.Errorf("second process did not continue the conversation (no full first aid after 1):\n%s", res.stdout)
 	}
 }
 

@@ -20,6 +20,10 @@ const (
 	exitOK    = 0
 	exitFail  = 1 // the command ran and failed (e.g. knowledge with errors)
 	exitUsage = 2 // unknown command or flag
+	// exitDamaged: serve refused a damaged database file. Restarting cannot help, so the systemd
+	// unit lists it in RestartPreventExitStatus: the unit stops, failed, with the error logged
+	// once, instead of restarting every two seconds.
+	exitDamaged = 3
 )
 
 // env is what a command may read from its surroundings.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -84,6 +85,9 @@ func runServe(e *env, args []string) int {
 	}
 	if err := serve(e, logger, *addr, *db, *dir); err != nil {
 		logger.Error("serve stopped", "err", err)
+		if errors.Is(err, dialog.ErrDamaged) {
+			return exitDamaged
+		}
 		return exitFail
 	}
 	return exitOK
@@ -145,7 +149,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	dbPath, dbSource := e.dbPath(dbFlag)
 	engine, err := dialog.Open(dbPath, lib, logger, dialog.Options{Policy: policy, Now: now, RateLimit: rate})
 	if err != nil {
-		return fmt.Errorf("%s: %v", dbSource, err)
+		return fmt.Errorf("%s: %w", dbSource, err)
 	}
 	defer engine.Close()
 
@@ -217,6 +221,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	defer cancel()
 	var wg sync.WaitGroup
 	sender := bot.NewSender(engine, deliverers, logger, metrics)
+	sender.Drain = stopDrain
 	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
 	wg.Add(1)
 	go func() {
@@ -247,7 +252,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	}()
 	go func() {
 		defer wg.Done()
-		bot.RunJanitor(ctx, logger, engine.Purge, retention, 72*time.Hour, time.Hour)
+		bot.RunJanitor(ctx, logger, engine.Purge, now, retention, 72*time.Hour, time.Hour)
 	}()
 
 	serveErr := make(chan error, len(servers))
@@ -269,21 +274,29 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 		return fmt.Errorf("http server: %v", err)
 	}
 	logger.Info("shutting down")
-	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	// The sender goes on delivering while the HTTP server stops, and the whole stop is bounded
+	// by stopFlush+stopDrain from here. srv.Shutdown waits for in-flight webhooks (milliseconds)
+	// but also for connections opened without a request yet, for up to 5 s: those are closed
+	// when stopFlush is over (a webhook still running then gets no answer, and the platform
+	// sends it again).
+	stopping := time.Now()
+	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), stopFlush)
 	defer done()
 	var shutdown sync.WaitGroup
 	for _, srv := range servers {
 		shutdown.Go(func() {
 			if err := srv.Shutdown(shutdownCtx); err != nil {
 				logger.Warn("http shutdown", "err", err)
+				srv.Close()
 			}
 		})
 	}
 	shutdown.Wait()
-	// In-flight webhooks have committed; give the outbox a moment to deliver what is due (not
-	// what waits for a retry later: that is delivered after the next start), then stop.
-	flushUntil := time.Now().Add(5 * time.Second)
-	for time.Now().Before(flushUntil) && engine.Due(time.Now()) > 0 {
+	// In-flight webhooks have committed; give the outbox what is left of stopFlush to deliver
+	// what is due (not what waits for a retry later: that is delivered after the next start),
+	// then stop. Deliveries still running get stopDrain more: a platform that does not answer
+	// cannot hold the stop beyond stopFlush+stopDrain.
+	for time.Since(stopping) < stopFlush && engine.Due(time.Now()) > 0 {
 		time.Sleep(50 * time.Millisecond)
 	}
 	stopSender()
@@ -321,6 +334,15 @@ func adminAddress(v string) (string, error) {
 	}
 	return net.JoinHostPort(host, port), nil
 }
+
+// How long a stop waits for the outbox: stopFlush for what is due to be delivered, counted from
+// the stop, then stopDrain for deliveries still running, which are then cancelled and stay in
+// the outbox for the next start. Together they stay under 5 s, within the patience of
+// supervisors (systemd's TimeoutStopSec, Kubernetes' grace period) with room to spare.
+const (
+	stopFlush = 4 * time.Second
+	stopDrain = 500 * time.Millisecond
+)
 
 func registerGauges(m *bot.Metrics, engine *dialog.Engine, lib *knowledge.Library) {
 	b := readBuild()

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -160,5 +161,25 @@ func TestAdminAddress(t *testing.T) {
 	}
 	if _, err := adminAddress("9090"); err == nil || !strings.Contains(err.Error(), "HELPDESK_ADMIN_ADDR=9090") {
 		t.Errorf("adminAddress(\"9090\") = %v, want an error naming HELPDESK_ADMIN_ADDR", err)
+	}
+}
+
+// TestServeRefusesADamagedDatabase: serve refuses an emptied database file with a message naming
+// it and how to restore a backup, and exits with the status the systemd unit does not restart.
+func TestServeRefusesADamagedDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	if err := os.WriteFile(db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := runCmd(t, map[string]string{"HELPDESK_ADDR": "127.0.0.1:0", "HELPDESK_DB": db}, "", "serve")
+	if res.code != exitDamaged || !strings.Contains(res.stderr, db) || !strings.Contains(res.stderr, "helpdesk backup") {
+		t.Errorf("serve on an empty database file: exit %d, stderr %q; want exit %d naming %s and the backup to restore", res.code, res.stderr, exitDamaged, db)
+	}
+	unit, err := os.ReadFile("deploy/helpdesk.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "RestartPreventExitStatus=" + strconv.Itoa(exitDamaged); !strings.Contains(string(unit), want) {
+		t.Errorf("deploy/helpdesk.service lacks %s: systemd would restart a damaged database forever", want)
 	}
 }
