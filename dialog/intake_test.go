@@ -1,6 +1,7 @@
 package dialog_test
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -10,11 +11,14 @@ import (
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
-// play sends the steps of one user in order: "[label]" taps the choice with that label, anything
-// else is typed. It returns the last reply.
+// play sends the steps of one user in order: "[label]" taps the choice with that label (the
+// greeting menu's, for a first step), anything else is typed. It returns the last reply.
 func (te *testEngine) play(t *testing.T, user string, steps []string) dialog.Reply {
 	t.Helper()
-	var r dialog.Reply
+	r, err := te.Respond(context.Background(), dialog.Message{Channel: "test", UserID: user, Event: dialog.EventMenu})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range steps {
 		if label, ok := strings.CutPrefix(s, "["); ok && strings.HasSuffix(label, "]") {
 			r = te.tap(t, user, choiceID(t, r, strings.TrimSuffix(label, "]")))
@@ -176,5 +180,64 @@ func TestStaffPostKeepsTheFirstMessage(t *testing.T) {
 		if !strings.Contains(post, want) {
 			t.Errorf("the staff post lacks %q:\n%s", want, post)
 		}
+	}
+}
+
+// The first message is the one that opened the current consultation: a new one typed after
+// 別の相談 replaces it; a message inside the consultation, even one that changes its topic, does
+// not.
+func TestSummaryFirstMessage(t *testing.T) {
+	skipAll := []string{"[状況を整理する]", "[スキップ]", "[スキップ]", "[スキップ]", "[スキップ]", "[スキップ]", "[スキップ]"}
+	tests := []struct {
+		name  string
+		steps []string
+		want  string // the summary's first-message line, "" for none
+		topic string // the summary's topic
+	}{
+		{
+			name:  "typed_first",
+			steps: []string{"ランサムウェアに感染したかも"},
+			want:  "最初のご相談：ランサムウェアに感染したかも",
+			topic: "ランサムウェア感染",
+		},
+		{
+			name:  "kept_when_the_topic_changes",
+			steps: []string{"ランサムウェアに感染したかも", "フィッシングサイトにパスワードを入れてしまった"},
+			want:  "最初のご相談：ランサムウェアに感染したかも",
+			topic: "フィッシング詐欺",
+		},
+		{
+			name:  "replaced_by_another_consultation",
+			steps: []string{"ランサムウェアに感染したかも", "[別の相談]", "フィッシングサイトにパスワードを入れてしまった"},
+			want:  "最初のご相談：フィッシングサイトにパスワードを入れてしまった",
+			topic: "フィッシング詐欺",
+		},
+		{
+			name:  "none_when_only_tapped",
+			steps: []string{"[緊急]", "[ランサムウェア]"},
+			topic: "ランサムウェア感染",
+		},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			te := newTestEngine(t, dialog.Policy{})
+			user := fmt.Sprint("u", i)
+			got, topic := "", ""
+			for _, line := range summaryItems(te.play(t, user, append(append([]string(nil), tt.steps...), skipAll...))) {
+				if strings.HasPrefix(line, "最初のご相談：") {
+					got = line
+				}
+				if title, ok := strings.CutPrefix(line, "相談の種類："); ok {
+					topic = title
+				}
+			}
+			if topic != tt.topic {
+				t.Errorf("after %q the summary's topic is %q, want %q", tt.steps, topic, tt.topic)
+			}
+			if got != tt.want {
+				t.Errorf("after %q the first-message line is %q, want %q", tt.steps, got, tt.want)
+			}
+		})
 	}
 }
