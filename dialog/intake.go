@@ -251,6 +251,7 @@ func (d *decider) finishIntake() {
 	d.offer(actChoice(actRestart), d.msg("label_restart"))
 }
 
+// summary is the intake summary as of this step.
 func (d *decider) summary() []string {
 	return intakeSummary(d.kb, d.conv, d.now)
 }
