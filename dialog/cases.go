@@ -88,7 +88,7 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 		return nil, err
 	}
 	c := &Case{ID: id, Channel: m.Channel, User: m.UserID, Address: m.Address, Topic: reply.Topic,
-		Urgent: reply.Urgent, Summary: intakeSummary(kb, conv), Turns: append([]Turn(nil), conv.Turns...),
+		Urgent: reply.Urgent, Summary: intakeSummary(kb, conv, now), Turns: append([]Turn(nil), conv.Turns...),
 		People: append([]string(nil), conv.People...), Status: CaseRequested, Created: now}
 	if tp := kb.Topic(c.Topic); tp != nil {
 		c.Title = tp.Title

@@ -54,6 +54,7 @@ func (c *convCache) get(key, stored []byte) *Conversation {
 func (c *convCache) put(key, stored []byte, conv *Conversation) {
 	cp := conv.clone()
 	cp.Updated = cp.Updated.Round(0)
+	cp.First.At = cp.First.At.Round(0)
 	for i := range cp.Turns {
 		cp.Turns[i].At = cp.Turns[i].At.Round(0)
 	}

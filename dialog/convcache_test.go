@@ -23,7 +23,7 @@ func fullConversation() *Conversation {
 	}
 	return &Conversation{Schema: 1, Step: 3, Mode: modeIntake, Topic: "t", Question: "q", Option: "o", Intake: in(),
 		Choices: []Choice{{ID: "c", Label: "l"}}, Back: []Snapshot{{Mode: modeQuestion, Topic: "t", Question: "q", Option: "o", Intake: in()}},
-		Turns: []Turn{{From: "user", Text: "x", At: time.Unix(1, 0)}}, CaseID: "2026-0001", Relayed: 1, People: []string{"U1"},
+		Turns: []Turn{{From: "user", Text: "x", At: time.Unix(1, 0)}}, First: Turn{From: "user", Text: "f", At: time.Unix(1, 0)}, CaseID: "2026-0001", Relayed: 1, People: []string{"U1"},
 		Updated: time.Unix(2, 0)}
 }
 
@@ -204,6 +204,7 @@ func TestConvCacheHitIsADecode(t *testing.T) {
 	inUTC := func(c *Conversation) *Conversation { // changes nothing else, nil-ness included
 		cp := *c
 		cp.Updated = c.Updated.UTC()
+		cp.First.At = c.First.At.UTC()
 		if c.Turns != nil {
 			cp.Turns = make([]Turn, len(c.Turns))
 			for i, turn := range c.Turns {

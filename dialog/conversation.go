@@ -32,6 +32,10 @@ type Conversation struct {
 	Relayed  int          `json:"relayed,omitempty"` // messages passed to staff in this case
 	People   []string     `json:"people,omitempty"`  // who wrote, when the key is not a person (a thread)
 	Updated  time.Time    `json:"updated"`
+	// First is the message that opened the consultation, in the user's words. Turns keeps only
+	// the recent exchange; the summary and the staff post need the opening one however long
+	// the conversation grew.
+	First Turn `json:"first,omitzero"`
 }
 
 // Snapshot is a position in the conversation that "back" returns to.
@@ -116,6 +120,15 @@ func (c *Conversation) pop() bool {
 		}
 	}
 	return true
+}
+
+// noteFirst keeps text, typed as a new consultation, as the message that opened it: when none
+// is kept yet, or when it is typed at the menu with no topic chosen (the first contact, or after
+// 最初に戻る, 別の相談 or 解決した), where a new consultation starts.
+func (c *Conversation) noteFirst(text string, at time.Time) {
+	if c.First.Text == "" || (c.Mode == modeMenu && c.Topic == "") {
+		c.First = Turn{From: "user", Text: truncateRunes(text, maxTurnText), At: at}
+	}
 }
 
 func (c *Conversation) addTurn(from, text string, at time.Time) {

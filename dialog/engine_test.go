@@ -415,28 +415,6 @@ func TestSecondProcessOnLockedDatabase(t *testing.T) {
 	}
 }
 
-func TestIntakeSummary(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	r := te.say(t, "u", "ランサムウェアに感染したかも")
-	r = te.tap(t, "u", choiceID(t, r, "状況を整理する"))
-	r = te.tap(t, "u", choiceID(t, r, "はい"))               // 問1
-	r = te.say(t, "u", "取引先からメールで連絡がありました")                // details
-	r = te.tap(t, "u", choiceID(t, r, "スキップ"))             // 問3
-	r = te.tap(t, "u", choiceID(t, r, "パソコンがウイルスに感染している")) // 問4 (multi)
-	r = te.tap(t, "u", choiceID(t, r, "選び終わった"))
-	r = te.say(t, "u", "朝からファイルが開けません") // 問5 (text)
-	for i := 0; i < 5 && !hasText(r, "状況のまとめ"); i++ {
-		r = te.tap(t, "u", choiceID(t, r, "わからない"))
-	}
-	text := r.PlainText()
-	for _, want := range []string{"状況のまとめ", "ランサムウェア感染", "はい（取引先からメールで連絡がありました）", "（未回答）", "パソコンがウイルスに感染している", "朝からファイルが開けません"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("summary lacks %q:\n%s", want, text)
-		}
-	}
-	choiceID(t, r, "詳しい問診票に進む")
-}
-
 func TestEscalationWithoutStaffNeverPromisesAReply(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: false})
 	r := te.say(t, "u", "担当者と話したい")

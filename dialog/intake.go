@@ -1,8 +1,10 @@
 package dialog
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
@@ -10,7 +12,8 @@ import (
 // 状況を整理する: the 問診票 of seed 002, asked one question at a time. The short version comes
 // first; the full form continues with the questions not yet answered. Every question can be
 // skipped. The result is a summary the user can read out on the phone and staff receive with a
-// case.
+// case: the date, the topic, the message that opened the consultation and one short line per
+// answered question.
 
 func (d *decider) startIntake(full bool) {
 	c := d.conv
@@ -119,6 +122,11 @@ func (d *decider) intakeChoice(value string) {
 	}
 	in := d.conv.Intake
 	d.conv.push()
+	if in.Detail && value == valSkip {
+		// the answer (はい, the options ticked) stands without its details
+		d.nextIntake(q.ID)
+		return
+	}
 	switch value {
 	case valSkip:
 		in.answer(q.ID, "")
@@ -135,6 +143,9 @@ func (d *decider) intakeChoice(value string) {
 		in.answer(q.ID, d.msg("label_unknown"))
 	case valDone:
 		in.answer(q.ID, strings.Join(in.Picked, "、"))
+		if d.askDetailFor(q, in.Picked) {
+			return
+		}
 	default:
 		i, err := strconv.Atoi(value)
 		if err != nil || i < 0 || i >= len(q.Options) {
@@ -147,8 +158,40 @@ func (d *decider) intakeChoice(value string) {
 			return
 		}
 		in.answer(q.ID, q.Options[i])
+		if d.askDetailFor(q, []string{q.Options[i]}) {
+			return
+		}
 	}
 	d.nextIntake(q.ID)
+}
+
+// askDetailFor asks for the details of a choice or multi question when picked holds the option
+// they belong to (その他), and reports whether it did. The options stay picked, so the details
+// can be written beside that option.
+func (d *decider) askDetailFor(q *knowledge.IntakeQuestion, picked []string) bool {
+	if q.Detail == "" || q.DetailFor == "" || !slices.Contains(picked, q.DetailFor) {
+		return false
+	}
+	in := d.conv.Intake
+	in.Detail, in.Picked = true, picked
+	d.askIntake()
+	return true
+}
+
+// withDetail is the answer to q with the details the user typed: はい（…） after はい, or the
+// option they belong to followed by them (…、その他（…）).
+func (d *decider) withDetail(q *knowledge.IntakeQuestion, detail string) string {
+	in := d.conv.Intake
+	if q.Kind == "yesno" || len(in.Picked) == 0 {
+		return d.msg("label_yes") + "（" + detail + "）"
+	}
+	items := slices.Clone(in.Picked)
+	for i, o := range items {
+		if o == q.DetailFor {
+			items[i] = o + "（" + detail + "）"
+		}
+	}
+	return strings.Join(items, "、")
 }
 
 func toggle(list []string, v string) []string {
@@ -176,8 +219,9 @@ func (d *decider) intakeText(text, folded string) {
 	d.conv.push()
 	text = truncateRunes(strings.TrimSpace(text), maxTurnText)
 	switch {
-	case in.Detail:
-		in.answer(q.ID, d.msg("label_yes")+"（"+text+"）")
+	case in.Detail, q.DetailFor != "" && slices.Contains(in.Picked, q.DetailFor):
+		// typed after ticking その他 is what その他 means
+		in.answer(q.ID, d.withDetail(q, text))
 	case q.Kind == "multi" && len(in.Picked) > 0:
 		in.answer(q.ID, strings.Join(in.Picked, "、")+"、"+text)
 	default:
@@ -207,28 +251,32 @@ func (d *decider) finishIntake() {
 	d.offer(actChoice(actRestart), d.msg("label_restart"))
 }
 
-// summary lists the topic and every intake question answered so far, readable aloud.
+// summary is the intake summary as of this step.
 func (d *decider) summary() []string {
-	return intakeSummary(d.kb, d.conv)
+	return intakeSummary(d.kb, d.conv, d.now)
 }
 
-func intakeSummary(kb *knowledge.Base, c *Conversation) []string {
-	var items []string
+// intakeSummary is what the user reads out on the phone and staff receive with a case, one short
+// line each: when (now), the topic, the message that opened the consultation, and the questions
+// answered so far, by their labels. Skipped questions are left out.
+func intakeSummary(kb *knowledge.Base, c *Conversation, now time.Time) []string {
+	line := func(label, answer string) string {
+		return strings.NewReplacer("{label}", label, "{answer}", answer).Replace(kb.Message("intake_line"))
+	}
+	items := []string{line(kb.Message("intake_when"), kb.When(now))}
 	if t := kb.Topic(c.Topic); t != nil {
-		items = append(items, t.Title)
+		items = append(items, line(kb.Message("intake_topic"), t.Title))
+	}
+	if c.First.Text != "" {
+		items = append(items, line(kb.Message("intake_first"), c.First.Text))
 	}
 	if c.Intake == nil {
 		return items
 	}
 	for _, q := range kb.Intake() {
-		a, asked := c.Intake.Answers[q.ID]
-		if !asked {
-			continue
+		if a := c.Intake.Answers[q.ID]; a != "" {
+			items = append(items, line(q.Label, a))
 		}
-		if a == "" {
-			a = kb.Message("intake_skipped")
-		}
-		items = append(items, questionNumber(kb, q)+" "+q.Ask+" → "+a)
 	}
 	return items
 }

@@ -432,6 +432,7 @@ func (d *decider) choiceByLabel(folded string) (string, bool) {
 
 // freeText answers, clarifies, escalates or falls back on res, what the matcher made of text.
 func (d *decider) freeText(text string, res knowledge.Result) {
+	d.conv.noteFirst(text, d.now)
 	d.reply.Ranked = ranked(res)
 	d.heard, d.situations, d.res = text, res.Situations, res
 	d.fx.counts = append(d.fx.counts, "consultation")

@@ -636,17 +636,23 @@ func (l *loader) loadAlerts() {
 // ---- intake.yaml
 
 type rawIntakeQuestion struct {
-	ID      string   `yaml:"id"`
-	Number  int      `yaml:"number"`
-	Section string   `yaml:"section"`
-	Ask     string   `yaml:"ask"`
-	Example string   `yaml:"example"`
-	Kind    string   `yaml:"kind"`
-	Options []string `yaml:"options"`
-	Detail  string   `yaml:"detail"`
-	Short   bool     `yaml:"short"`
-	If      string   `yaml:"if"`
+	ID        string   `yaml:"id"`
+	Number    int      `yaml:"number"`
+	Section   string   `yaml:"section"`
+	Ask       string   `yaml:"ask"`
+	Label     string   `yaml:"label"`
+	Example   string   `yaml:"example"`
+	Kind      string   `yaml:"kind"`
+	Options   []string `yaml:"options"`
+	Detail    string   `yaml:"detail"`
+	DetailFor string   `yaml:"detail_for"`
+	Short     bool     `yaml:"short"`
+	If        string   `yaml:"if"`
 }
+
+// MaxIntakeLabel is the longest label of an intake question, in characters: the summary is read
+// out on the phone, one short line per answer.
+const MaxIntakeLabel = 12
 
 type rawIntake struct {
 	Sources   []string            `yaml:"sources"`
@@ -692,12 +698,36 @@ func (l *loader) loadIntake() {
 		if strings.TrimSpace(rq.Ask) == "" {
 			l.problem(intakeFile, kl.entry, "question %q has no ask:", rq.ID)
 		}
+		label := strings.TrimSpace(rq.Label)
+		if label == "" {
+			l.problem(intakeFile, kl.entry, "question %q has no label:", rq.ID)
+		} else if n := utf8.RuneCountInString(label); n > MaxIntakeLabel {
+			l.problem(intakeFile, kl.at("label"), "label %q has %d characters; at most %d read well in the summary", label, n, MaxIntakeLabel)
+		}
+		l.checkIntakeDetail(kl, rq)
 		l.b.intake = append(l.b.intake, &IntakeQuestion{ID: rq.ID, Number: rq.Number, Section: rq.Section,
-			Ask: strings.TrimSpace(rq.Ask), Example: rq.Example, Kind: rq.Kind, Options: rq.Options,
-			Detail: rq.Detail, Short: rq.Short, If: rq.If})
+			Ask: strings.TrimSpace(rq.Ask), Label: label, Example: rq.Example, Kind: rq.Kind, Options: rq.Options,
+			Detail: rq.Detail, DetailFor: rq.DetailFor, Short: rq.Short, If: rq.If})
 	}
 	if len(l.b.intake) == 0 {
 		l.problem(intakeFile, root.Line, "no questions")
+	}
+}
+
+// checkIntakeDetail checks when a question's detail is asked: after はい in a yesno question,
+// after the option detail_for names in a choice or multi question, never in a text question.
+func (l *loader) checkIntakeDetail(kl keyLines, rq rawIntakeQuestion) {
+	switch {
+	case rq.DetailFor != "" && rq.Kind != "choice" && rq.Kind != "multi":
+		l.problem(intakeFile, kl.at("detail_for"), "detail_for: only a choice or multi question asks its detail after an option")
+	case rq.DetailFor != "" && rq.Detail == "":
+		l.problem(intakeFile, kl.at("detail_for"), "detail_for: %q without a detail: to ask", rq.DetailFor)
+	case rq.DetailFor != "" && !slices.Contains(rq.Options, rq.DetailFor):
+		l.problem(intakeFile, kl.at("detail_for"), "detail_for: %q is not one of the options", rq.DetailFor)
+	case rq.Detail != "" && rq.DetailFor == "" && (rq.Kind == "choice" || rq.Kind == "multi"):
+		l.problem(intakeFile, kl.at("detail"), "detail: a %s question needs detail_for: the option after which it is asked", rq.Kind)
+	case rq.Detail != "" && rq.Kind == "text":
+		l.problem(intakeFile, kl.at("detail"), "detail: a text question has no follow-up")
 	}
 }
 

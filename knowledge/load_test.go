@@ -100,6 +100,10 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	faq := replaceIn(t, "topics/spam.yaml", `faq: ["64"]`, `faq: ["99999"]`)
 	category := replaceIn(t, "topics/telecom.yaml", "contacts: [tca]", "contacts: [tca]\ncategories: [\"02.迷惑メール・スパムメール\"]")
 	forward := replaceIn(t, "intake.yaml", "if: q12", "if: q20")
+	longLabel := replaceIn(t, "intake.yaml", "label: 外部からの連絡", "label: 外部からの通報や連絡の有無と内容")
+	noLabel := replaceIn(t, "intake.yaml", "    label: 過去の被害\n", "")
+	detailFor := replaceIn(t, "intake.yaml", "detail_for: 守りたい情報資産の把握", "detail_for: 情報資産の把握")
+	detailAfter := replaceIn(t, "intake.yaml", "    detail_for: その他\n", "")
 	unsourced := replaceIn(t, "holidays.yaml", "source: 内閣府「国民の祝日について」\n", "")
 	badClosure := replaceIn(t, "contacts.yaml", "\n  closures: [\"12-29..01-03\"]", "\n  closures:\n    - 12-29..01-03\n    - 12-29..1-3")
 	noSchedule := replaceIn(t, "contacts.yaml", "  phone: 03-5978-7518\n", "  phone: 03-5978-7518\n  closures: [12-29..01-03]\n")
@@ -187,6 +191,28 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			name:   "intake_if_forward",
 			change: map[string]string{"intake.yaml": forward},
 			want:   []string{fmt.Sprintf(`intake.yaml:%d: if: "q20" must name an earlier question`, lineOf(t, forward, "if: q20"))},
+		},
+		{
+			name:   "intake_label_too_long",
+			change: map[string]string{"intake.yaml": longLabel},
+			want: []string{fmt.Sprintf(`intake.yaml:%d: label "外部からの通報や連絡の有無と内容" has 16 characters; at most 12`,
+				lineOf(t, longLabel, "label: 外部からの通報"))},
+		},
+		{
+			name:   "intake_label_missing",
+			change: map[string]string{"intake.yaml": noLabel},
+			want:   []string{fmt.Sprintf(`intake.yaml:%d: question "q2" has no label:`, lineOf(t, noLabel, "- id: q2"))},
+		},
+		{
+			name:   "intake_detail_for_not_an_option",
+			change: map[string]string{"intake.yaml": detailFor},
+			want:   []string{fmt.Sprintf(`intake.yaml:%d: detail_for: "情報資産の把握" is not one of the options`, lineOf(t, detailFor, "detail_for: 情報資産の把握"))},
+		},
+		{
+			name:   "intake_choice_detail_without_option",
+			change: map[string]string{"intake.yaml": detailAfter},
+			want: []string{fmt.Sprintf(`intake.yaml:%d: detail: a multi question needs detail_for:`,
+				lineOf(t, detailAfter, "detail: その他の不安の内容"))},
 		},
 		{
 			name:   "contact_bad_closure",

@@ -137,12 +137,18 @@ type IntakeQuestion struct {
 	Number  int // 問N
 	Section string
 	Ask     string
+	// Label names the question in the summary (外部からの連絡：はい), at most MaxIntakeLabel
+	// characters, so that the summary can be read out on the phone.
+	Label   string
 	Example string
 	Kind    string   // "yesno", "choice", "multi" or "text"
 	Options []string // for choice and multi; yesno offers はい/いいえ/わからない
-	Detail  string   // follow-up asked after はい, e.g. 連絡元と連絡の内容
-	Short   bool     // part of the short version asked first
-	If      string   // asked only when this question was answered はい
+	// Detail is the follow-up asked after はい, e.g. 連絡元と連絡の内容; in a choice or multi
+	// question it is asked when the option DetailFor (e.g. その他) was chosen.
+	Detail    string
+	DetailFor string
+	Short     bool   // part of the short version asked first
+	If        string // asked only when this question was answered はい
 }
 
 // Programme is a support programme, vendor list or subsidy of seed 000.
