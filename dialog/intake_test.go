@@ -208,7 +208,7 @@ func TestSummaryFirstMessage(t *testing.T) {
 		},
 		{
 			name:  "replaced_by_another_consultation",
-			steps: []string{"ランサムウェアに感染したかも", "[別の相談]", "フィッシングサイトにパスワードを入れてしまった"},
+			steps: []string{"ランサムウェアに感染したかも", "[最初に戻る]", "フィッシングサイトにパスワードを入れてしまった"},
 			want:  "最初のご相談：フィッシングサイトにパスワードを入れてしまった",
 			topic: "フィッシング詐欺",
 		},
