@@ -11,7 +11,8 @@ import (
 //	m:<menu entry>            a greeting menu entry
 //	t:<topic>                 a topic
 //	a:<action>                intake, person, resolved, other, restart, back, faq, contacts,
-//	                          full-intake, details, none
+//	                          full-intake, details, cancel-case, cancel-case-yes,
+//	                          cancel-case-no, none
 //	o:<step>:<question>:<opt> an option of a question inside the current topic
 //	i:<step>:<question>:<val> an answer to the current intake question
 //
@@ -31,7 +32,11 @@ const (
 	actContacts   = "contacts"
 	actFullIntake = "full-intake"
 	actDetails    = "details" // 「詳しい説明」: what the first screen of an urgent answer left out
-	actNone       = "none"
+	// An open case ends only through 「担当者への相談を取り消す」 and a confirmation.
+	actCancelCase    = "cancel-case"
+	actCancelCaseYes = "cancel-case-yes"
+	actCancelCaseNo  = "cancel-case-no"
+	actNone          = "none"
 )
 
 // Intake answer values of an "i:" choice besides an option's index.

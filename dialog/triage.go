@@ -189,16 +189,13 @@ func (d *decider) text(raw string) {
 	}
 	d.conv.addTurn("user", text, d.now)
 	if d.conv.Mode == modeHandoff {
-		if d.kb.Command(text) == "restart" {
-			d.leaveCase()
+		// Everything goes to the person who has the case, greetings and 「最初に戻る」 included;
+		// only the case's own buttons, tapped or typed, act here.
+		if c, ok := d.choiceByLabel(d.kb.Fold(text)); ok && caseChoice(c) {
+			d.choose(c)
 			return
 		}
-		d.fx.relay = text
-		if d.conv.Relayed == 0 {
-			// the first message after the hand-over: say it reached a person
-			d.say(d.msg("relay_waiting"))
-		}
-		d.conv.Relayed++
+		d.relay(text)
 		return
 	}
 	if n, ok := typedNumber(text); ok {
@@ -518,12 +515,22 @@ func (d *decider) choose(id string) {
 		d.conv.addTurn("user", "["+label+"]", d.now)
 	}
 	if d.conv.Mode == modeHandoff {
-		if ch.kind == 'a' && ch.target == actRestart {
+		switch {
+		case ch.kind == 'a' && (ch.target == actCancelCase || ch.target == actRestart):
+			// Ending the request takes a confirmation that names the case (an older reply's
+			// 「最初に戻る」 asks the same).
+			d.say(strings.ReplaceAll(d.msg("cancel_case_confirm"), "{case}", d.conv.CaseID))
+			d.offer(actChoice(actCancelCaseYes), d.msg("label_cancel_case_yes"))
+			d.offer(actChoice(actCancelCaseNo), d.msg("label_cancel_case_no"))
+		case ch.kind == 'a' && ch.target == actCancelCaseYes:
 			d.leaveCase()
-			return
+		case ch.kind == 'a' && ch.target == actCancelCaseNo:
+			d.say(d.msg("cancel_case_kept"))
+			d.offer(actChoice(actCancelCase), d.msg("label_cancel_case"))
+		default:
+			// Other buttons are passed on as what the user pressed.
+			d.relay("[" + d.labelOf(id) + "]")
 		}
-		// While staff handle the case, other buttons are passed on as what the user pressed.
-		d.fx.relay = "[" + d.labelOf(id) + "]"
 		return
 	}
 	switch ch.kind {
@@ -1063,7 +1070,29 @@ func (d *decider) escalate() {
 	} else {
 		d.say(d.msg("escalate_staffed"))
 	}
-	d.offer(actChoice(actRestart), d.msg("label_restart"))
+	d.offer(actChoice(actCancelCase), d.msg("label_cancel_case"))
+}
+
+// relay passes what the user wrote (or pressed) to the person who has the case, and tells the
+// user it was passed on: the first time with what happens next, then in a word.
+func (d *decider) relay(text string) {
+	d.fx.relay = text
+	if d.conv.Relayed == 0 {
+		d.say(d.msg("relay_waiting"))
+	} else {
+		d.say(d.msg("relay_passed"))
+	}
+	d.conv.Relayed++
+	d.offer(actChoice(actCancelCase), d.msg("label_cancel_case"))
+}
+
+// caseChoice reports whether choice id is one of an open case's own buttons.
+func caseChoice(id string) bool {
+	switch id {
+	case actChoice(actCancelCase), actChoice(actCancelCaseYes), actChoice(actCancelCaseNo):
+		return true
+	}
+	return false
 }
 
 // directly says that no person can take over here and how to reach the helpdesk directly: the
