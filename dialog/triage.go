@@ -901,17 +901,33 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 	d.contacts(append(ids, t.Contacts...))
 }
 
+// alerts adds the topic's dated alerts, newest first: those still current (by the engine's
+// clock, not the wall clock) under alerts_title, older ones under alerts_past_title, one block
+// per year, so a 2022 alert is never called current in 2026.
 func (d *decider) alerts(t *knowledge.Topic) {
-	var items []string
+	var current []string
+	var past [][]string // per year, newest year first
+	var years []int
 	for _, a := range d.kb.Alerts(t.ID) {
 		line := a.Title + "（" + a.Date.Format("2006.1.2") + "）"
 		if a.URL != "" {
 			line += " " + a.URL
 		}
-		items = append(items, line)
+		if d.kb.Current(a, d.now) {
+			current = append(current, line)
+			continue
+		}
+		if y := a.Date.Year(); len(years) == 0 || years[len(years)-1] != y {
+			years, past = append(years, y), append(past, nil)
+		}
+		past[len(past)-1] = append(past[len(past)-1], line)
 	}
-	if len(items) > 0 {
-		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: AlertsBlock, Title: d.msg("alerts_title"), Items: items})
+	if len(current) > 0 {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: AlertsBlock, Title: d.msg("alerts_title"), Items: current})
+	}
+	for i, items := range past {
+		title := strings.ReplaceAll(d.msg("alerts_past_title"), "{year}", strconv.Itoa(years[i]))
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: AlertsBlock, Title: title, Items: items})
 	}
 }
 

@@ -43,13 +43,16 @@ type Base struct {
 	topicIdx   map[string]*Topic
 	alerts     []*Alert
 	topicAlert map[string][]*Alert // topic id -> its alerts, newest first
-	intake     []*IntakeQuestion
-	menu       []*MenuEntry
-	commands   map[string][]string
-	vague      []*Vague
-	messages   map[string]string
-	holidays   *Calendar
-	synonyms   [][]string
+	// alertsCurrentFor is how long after its date an alert counts as current (alerts.yaml's
+	// current_for_days).
+	alertsCurrentFor time.Duration
+	intake           []*IntakeQuestion
+	menu             []*MenuEntry
+	commands         map[string][]string
+	vague            []*Vague
+	messages         map[string]string
+	holidays         *Calendar
+	synonyms         [][]string
 	// understanding is how messages are read beyond topic words (understanding.yaml).
 	understanding Understanding
 	cases         []*Case
@@ -537,9 +540,36 @@ type rawAlert struct {
 	Source string   `yaml:"source"`
 }
 
+// rawAlerts is alerts.yaml: how long an alert counts as current, and the alerts.
+type rawAlerts struct {
+	CurrentForDays int `yaml:"current_for_days"`
+	Alerts         any `yaml:"alerts"` // read entry by entry, so each problem has its line
+}
+
 func (l *loader) loadAlerts() {
+	data, ok := l.read(alertsFile)
+	if !ok {
+		return
+	}
+	root := l.parseYAML(alertsFile, data)
+	if root == nil {
+		return
+	}
+	if root.Kind != yaml.MappingNode {
+		l.problem(alertsFile, root.Line, "expected current_for_days: and alerts: (a list of alerts under alerts:)")
+		l.broken[alertsFile] = true
+		return
+	}
+	var top rawAlerts
+	if !l.decode(alertsFile, root, &top) {
+		return
+	}
+	if top.CurrentForDays <= 0 {
+		l.problem(alertsFile, linesOf(root).at("current_for_days"), "current_for_days: want a number of days above 0")
+	}
+	l.b.alertsCurrentFor = time.Duration(top.CurrentForDays) * 24 * time.Hour
 	seen := map[string]bool{}
-	for _, n := range l.readYAMLList(alertsFile) {
+	for _, n := range l.entries(alertsFile, child(root, "alerts")) {
 		var r rawAlert
 		if !l.decode(alertsFile, n, &r) {
 			continue

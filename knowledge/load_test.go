@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
@@ -212,6 +213,16 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{fmt.Sprintf(`messages.yaml:%d: weekday_names: want 7 names`, lineOf(t, weekdays, "weekday_names:"))},
 		},
 		{
+			name:   "alerts_as_a_list",
+			change: map[string]string{"alerts.yaml": "- id: a\n  title: t\n  date: 2022-03-04\n  topics: [emotet]\n  source: faq\n"},
+			want:   []string{"alerts.yaml:1: expected current_for_days: and alerts:"},
+		},
+		{
+			name:   "alerts_without_current_for_days",
+			change: map[string]string{"alerts.yaml": replaceIn(t, "alerts.yaml", "current_for_days: 365\n", "")},
+			want:   []string{"alerts.yaml:", "current_for_days: want a number of days above 0"},
+		},
+		{
 			name:   "holidays_without_source",
 			change: map[string]string{"holidays.yaml": unsourced},
 			want:   []string{fmt.Sprintf(`holidays.yaml:%d: no source:`, lineOf(t, unsourced, "days:"))},
@@ -296,5 +307,23 @@ func TestConsultationHeaderIsTheExports(t *testing.T) {
 	first, _, _ := strings.Cut(string(b), "\n")
 	if got := strings.Join(ConsultationHeader, ","); got != strings.TrimRight(first, "\r") {
 		t.Errorf("ConsultationHeader = %q\nthe seed export's = %q", got, first)
+	}
+}
+
+func TestAlertCurrentFor(t *testing.T) {
+	kb := loadSeeds(t)
+	a := kb.Alerts("emotet")[0] // 2022-03-04, current for 365 days
+	for _, tt := range []struct {
+		now  time.Time
+		want bool
+	}{
+		{a.Date, true},
+		{a.Date.AddDate(0, 0, 365), true},
+		{a.Date.AddDate(0, 0, 366), false},
+		{time.Date(2026, 12, 5, 0, 0, 0, 0, Tokyo), false},
+	} {
+		if got := kb.Current(a, tt.now); got != tt.want {
+			t.Errorf("Current(%s, %s) = %v, want %v", a.ID, tt.now.Format(time.DateOnly), got, tt.want)
+		}
 	}
 }

@@ -21,6 +21,7 @@ var messageKeys = map[string]string{
 	"first_aid_title":    "heading above the first-aid steps",
 	"contacts_title":     "heading above the contact cards",
 	"alerts_title":       "heading above the current alerts",
+	"alerts_past_title":  "heading above alerts older than current_for_days (alerts.yaml); {year} is their year",
 	"faq_title":          "heading above a standard answer from past consultations",
 	"after_answer":       "asks what next after an answer",
 	"label_intake":       "label: 状況を整理する",
