@@ -1027,6 +1027,7 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 			card.Fields = append(card.Fields, Field{Label: d.msg(key), Value: value, Kind: kind, URI: uri})
 		}
 	}
+	add("field_when", c.When, "", "")
 	add("field_phone", c.Phone, "phone", card.Tel)
 	add("field_hours", c.Hours, "", "")
 	add("field_url", c.URL, "url", c.URL)

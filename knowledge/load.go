@@ -218,6 +218,7 @@ type rawContact struct {
 	URL        string    `yaml:"url"`
 	Links      []rawLink `yaml:"links"`
 	Hours      string    `yaml:"hours"`
+	When       string    `yaml:"when"`
 	Schedule   string    `yaml:"schedule"`
 	Closures   []string  `yaml:"closures"`
 	Accepts    string    `yaml:"accepts"`
@@ -241,6 +242,7 @@ func (l *loader) loadContacts() {
 		c := &Contact{
 			ID: r.ID, Name: strings.TrimSpace(r.Name), Org: r.Org, Phone: strings.TrimSpace(r.Phone),
 			Email: strings.TrimSpace(r.Email), URL: strings.TrimSpace(r.URL), Hours: strings.TrimSpace(r.Hours),
+			When:    strings.TrimSpace(r.When),
 			Accepts: strings.TrimSpace(r.Accepts), NotAccepts: strings.TrimSpace(r.NotAccepts),
 			Prepare: strings.TrimSpace(r.Prepare), Internal: r.Internal, Sources: r.Sources, Note: r.Note,
 		}

@@ -223,6 +223,11 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{"alerts.yaml:", "current_for_days: want a number of days above 0"},
 		},
 		{
+			name:   "same_org_twice_without_when",
+			change: map[string]string{"topics/dos.yaml": replaceIn(t, "topics/dos.yaml", "contacts: [jpcert-incident,", "contacts: [jpcert-incident, jpcert,")},
+			want:   []string{"topics/dos.yaml:", `contacts "jpcert-incident" and "jpcert" are both of 一般社団法人JPCERTコーディネーションセンター: give each a when: line`},
+		},
+		{
 			name:   "holidays_without_source",
 			change: map[string]string{"holidays.yaml": unsourced},
 			want:   []string{fmt.Sprintf(`holidays.yaml:%d: no source:`, lineOf(t, unsourced, "days:"))},

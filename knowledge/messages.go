@@ -65,6 +65,7 @@ var messageKeys = map[string]string{
 	"contacts_prompt":    "above the list of public contacts",
 	"open_now":           "marks a contact that is open now",
 	"closed_now":         "marks a contact that is closed now",
+	"field_when":         "contact card row: when to call this desk rather than another of the same organisation",
 	"field_phone":        "contact card row: phone",
 	"field_email":        "contact card row: e-mail",
 	"field_url":          "contact card row: web site",

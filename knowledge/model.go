@@ -27,14 +27,18 @@ type Link struct {
 
 // Contact is a public (or internal) place to call, write to or report to.
 type Contact struct {
-	ID         string
-	Name       string
-	Org        string
-	Phone      string // as dialled in Japan, e.g. "03-5978-7509" or "188"
-	Email      string
-	URL        string
-	Links      []Link // further pages: report forms, lists, manuals
-	Hours      string // opening hours as the seed words them
+	ID    string
+	Name  string
+	Org   string
+	Phone string // as dialled in Japan, e.g. "03-5978-7509" or "188"
+	Email string
+	URL   string
+	Links []Link // further pages: report forms, lists, manuals
+	Hours string // opening hours as the seed words them
+	// When says in one line when to call this contact rather than another desk of the same
+	// organisation shown beside it (「被害届を出すとき」). Load requires it of every contact that a
+	// topic shows together with another contact of the same organisation.
+	When       string
 	Schedule   *Schedule
 	Accepts    string // what it takes
 	NotAccepts string // what it does not take, e.g. companies for 消費者ホットライン

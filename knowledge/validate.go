@@ -3,6 +3,7 @@ package knowledge
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -88,6 +89,9 @@ func (l *loader) validate() {
 		if !reachable {
 			l.problem(ref.file, ref.kl.at("contacts"), "topic %q has no contact with a phone or a URL", t.ID)
 		}
+		if contactsOK {
+			l.checkSameOrg(ref, t)
+		}
 		for qi, q := range t.Questions {
 			qn := child(ref.node, "questions").Content[qi]
 			for oi, o := range q.Options {
@@ -150,6 +154,44 @@ func (l *loader) validate() {
 			if _, ok := b.contactIdx[id]; !ok && contactsOK {
 				l.problem(menuFile, l.menuRefs[i].at("contacts"), "menu %q: unknown contact %q", m.ID, id)
 			}
+		}
+	}
+}
+
+// checkSameOrg reports two desks of one organisation shown together by a topic (its contacts,
+// or an option's contacts with them) unless each says in its when: line when to call it: two
+// JPCERT/CC numbers side by side, with no word on which to call, leave a frightened user to
+// guess. Organisations match when one name starts with the other (an agency and its centre).
+// Support programmes are references, not desks, and are left out.
+func (l *loader) checkSameOrg(ref topicRefs, t *Topic) {
+	programme := map[string]bool{}
+	for _, p := range l.b.programmes {
+		programme[p.ID] = true
+	}
+	reported := map[[2]string]bool{}
+	check := func(ids []string) {
+		var shown []*Contact
+		for _, id := range ids {
+			if c := l.b.contactIdx[id]; c != nil && !programme[id] && !c.Internal && c.Org != "" && !slices.Contains(shown, c) {
+				shown = append(shown, c)
+			}
+		}
+		for i, a := range shown {
+			for _, b := range shown[i+1:] {
+				if !strings.HasPrefix(a.Org, b.Org) && !strings.HasPrefix(b.Org, a.Org) || a.When != "" && b.When != "" {
+					continue
+				}
+				if key := [2]string{a.ID, b.ID}; !reported[key] {
+					reported[key] = true
+					l.problem(ref.file, ref.kl.at("contacts"), "contacts %q and %q are both of %s: give each a when: line (%s) saying when to call it, or show one of them", a.ID, b.ID, b.Org, contactsFile)
+				}
+			}
+		}
+	}
+	check(t.Contacts)
+	for _, q := range t.Questions {
+		for _, o := range q.Options {
+			check(append(slices.Clip(o.Contacts), t.Contacts...))
 		}
 	}
 }
