@@ -1,6 +1,7 @@
 package dialog_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,4 +50,92 @@ func TestAlertsAreCurrentOnlyForAYear(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cardNames returns the names on the reply's contact cards.
+func cardNames(r dialog.Reply) []string {
+	var out []string
+	for _, b := range r.Blocks {
+		for _, c := range b.Contacts {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// TestConsumersOnlyContactsOnlyForPrivatePersons walks every topic and every option of its
+// questions, and then asks for the contacts again and for a person: a desk that takes no
+// companies (consumers_only) may appear only after an option marked personal.
+func TestConsumersOnlyContactsOnlyForPrivatePersons(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	consumersOnly := map[string]bool{}
+	for _, c := range kb.Contacts() {
+		if c.ConsumersOnly {
+			consumersOnly[c.Name] = true
+		}
+	}
+	if len(consumersOnly) == 0 {
+		t.Fatal("no contact is consumers_only: the seeds mark 消費者ホットライン")
+	}
+	check := func(t *testing.T, what string, r dialog.Reply, personal bool) {
+		t.Helper()
+		for _, name := range cardNames(r) {
+			if consumersOnly[name] && !personal {
+				t.Errorf("%s offers %s, which takes no companies, without a personal option", what, name)
+			}
+		}
+	}
+	shownPersonal := false
+	n := 0
+	for _, topic := range kb.Topics() {
+		user := func() string { n++; return "u" + strconv.Itoa(n) }
+		u := user()
+		r := te.tap(t, u, "t:"+topic.ID)
+		check(t, topic.ID, r, false)
+		check(t, topic.ID+" contacts", te.tap(t, u, "a:contacts"), false)
+		check(t, topic.ID+" person", te.tap(t, u, "a:person"), false)
+		for _, q := range topic.Questions {
+			for _, o := range q.Options {
+				u := user()
+				r := te.tap(t, u, "t:"+topic.ID)
+				if q.ID != topic.Questions[0].ID {
+					continue // only the first question is asked on entry
+				}
+				r = te.tap(t, u, choiceID(t, r, o.Label))
+				what := topic.ID + "/" + o.ID
+				personal := o.Personal && o.Topic == ""
+				check(t, what, r, personal)
+				for _, name := range cardNames(r) {
+					shownPersonal = shownPersonal || consumersOnly[name]
+				}
+				check(t, what+" contacts", te.tap(t, u, "a:contacts"), personal)
+				check(t, what+" person", te.tap(t, u, "a:person"), personal)
+			}
+		}
+	}
+	if !shownPersonal {
+		t.Error("no personal option offers a consumers_only contact: the seeds offer 消費者ホットライン to a person who paid personally")
+	}
+}
+
+func TestConsumersOnlyContactsLeftOutOfOneShotAnswers(t *testing.T) {
+	kb := loadSeeds(t)
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, knowledge.Tokyo)
+	for _, text := range []string{"ネット通販で買った商品が届かない", "身に覚えのない請求のメールが来た", "冷蔵庫が壊れた", "サポート詐欺で払ってしまった"} {
+		for _, name := range cardNames(dialog.Triage(kb, dialog.Policy{}, text, now)) {
+			if c := contactNamed(kb, name); c != nil && c.ConsumersOnly {
+				t.Errorf("Triage(%q) offers %s, which takes no companies", text, name)
+			}
+		}
+	}
+}
+
+func contactNamed(kb *knowledge.Base, name string) *knowledge.Contact {
+	for _, c := range kb.Contacts() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }

@@ -371,7 +371,7 @@ func (d *decider) topicContacts(t *knowledge.Topic) []string {
 	if o := d.pickedOption(t); o != nil {
 		ids = append(ids, o.Contacts...)
 	}
-	return append(ids, t.Contacts...)
+	return d.forUser(append(ids, t.Contacts...))
 }
 
 // pickedOption is the option the user picked in topic t, remembered in the conversation's
@@ -961,8 +961,28 @@ func (d *decider) showFAQ() {
 }
 
 // contacts adds the cards of the given contact ids, each once, public ones with their status.
+// A desk that takes no companies is left out unless the user said they act as a private person.
 func (d *decider) contacts(ids []string) {
-	d.contactsTitled(d.msg("contacts_title"), ids)
+	d.contactsTitled(d.msg("contacts_title"), d.forUser(ids))
+}
+
+// forUser drops the contacts marked consumers_only (消費者ホットライン) unless the option the
+// user picked in the current topic is marked personal: the helpdesk serves companies, and
+// offering such a desk to a company sends a frightened clerk to a number that will turn them
+// away. The full list of contacts (allContacts) still shows them, with what they do not take.
+func (d *decider) forUser(ids []string) []string {
+	if t := d.kb.Topic(d.conv.Topic); t != nil {
+		if o := d.pickedOption(t); o != nil && o.Personal {
+			return ids
+		}
+	}
+	var out []string
+	for _, id := range ids {
+		if c := d.kb.Contact(id); c == nil || !c.ConsumersOnly {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func (d *decider) contactsTitled(title string, ids []string) {

@@ -225,8 +225,10 @@ type rawContact struct {
 	NotAccepts string    `yaml:"not_accepts"`
 	Prepare    string    `yaml:"prepare"`
 	Internal   bool      `yaml:"internal"`
-	Sources    []string  `yaml:"sources"`
-	Note       string    `yaml:"note"`
+	// ConsumersOnly: the desk takes no companies (its not_accepts says so).
+	ConsumersOnly bool     `yaml:"consumers_only"`
+	Sources       []string `yaml:"sources"`
+	Note          string   `yaml:"note"`
 }
 
 func (l *loader) loadContacts() {
@@ -244,7 +246,7 @@ func (l *loader) loadContacts() {
 			Email: strings.TrimSpace(r.Email), URL: strings.TrimSpace(r.URL), Hours: strings.TrimSpace(r.Hours),
 			When:    strings.TrimSpace(r.When),
 			Accepts: strings.TrimSpace(r.Accepts), NotAccepts: strings.TrimSpace(r.NotAccepts),
-			Prepare: strings.TrimSpace(r.Prepare), Internal: r.Internal, Sources: r.Sources, Note: r.Note,
+			Prepare: strings.TrimSpace(r.Prepare), Internal: r.Internal, ConsumersOnly: r.ConsumersOnly, Sources: r.Sources, Note: r.Note,
 		}
 		if c.Name == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)
@@ -262,6 +264,9 @@ func (l *loader) loadContacts() {
 		}
 		if c.Schedule != nil || r.Schedule == "" { // a broken schedule is reported once
 			l.closures(n, kl, c, r.Closures)
+		}
+		if c.ConsumersOnly && c.Internal {
+			l.problem(contactsFile, kl.at("consumers_only"), "contact %q: a role inside the company cannot be consumers_only", c.ID)
 		}
 		if !c.Internal && !c.Reachable() && c.Email == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no phone, url or email", c.ID)
@@ -374,6 +379,8 @@ type rawOption struct {
 	Answer   string   `yaml:"answer"`
 	Contacts []string `yaml:"contacts"`
 	Topic    string   `yaml:"topic"`
+	// Personal: picking this option says the user acts as a private person.
+	Personal bool `yaml:"personal"`
 	// Words and Situations let a typed answer pick the option (「もう払ってしまいました」).
 	Words      []string `yaml:"words"`
 	Situations []string `yaml:"situations"`
@@ -490,7 +497,7 @@ func (l *loader) loadTopics() {
 			}
 			for j, ro := range rq.Options {
 				line := itemLine(qn, "options", j, qn.Line)
-				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic,
+				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic, Personal: ro.Personal,
 					Words: trimAll(ro.Words), Situations: trimAll(ro.Situations)}
 				for _, id := range o.Situations {
 					l.situationRefs = append(l.situationRefs, situationRef{file, line, id})

@@ -228,6 +228,16 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{"topics/dos.yaml:", `contacts "jpcert-incident" and "jpcert" are both of 一般社団法人JPCERTコーディネーションセンター: give each a when: line`},
 		},
 		{
+			name:   "consumers_only_in_company_option",
+			change: map[string]string{"topics/support-scam.yaml": replaceIn(t, "topics/support-scam.yaml", "contacts: [police-cyber, police-station]", "contacts: [shohisha-hotline, police-cyber, police-station]")},
+			want:   []string{"topics/support-scam.yaml:", `option "paid-company": contact "shohisha-hotline" takes no companies (consumers_only)`},
+		},
+		{
+			name:   "consumers_only_without_personal_option",
+			change: map[string]string{"topics/out-of-scope.yaml": replaceIn(t, "topics/out-of-scope.yaml", "contacts: [houterasu, police-station, police-safety]", "contacts: [houterasu, police-station, police-safety, shohisha-hotline]")},
+			want:   []string{"topics/out-of-scope.yaml:", `contact "shohisha-hotline" takes no companies (consumers_only) and no option of topic "out-of-scope" is personal: true`},
+		},
+		{
 			name:   "holidays_without_source",
 			change: map[string]string{"holidays.yaml": unsourced},
 			want:   []string{fmt.Sprintf(`holidays.yaml:%d: no source:`, lineOf(t, unsourced, "days:"))},

@@ -44,9 +44,12 @@ type Contact struct {
 	NotAccepts string // what it does not take, e.g. companies for 消費者ホットライン
 	Prepare    string // what to have ready before calling
 	Internal   bool   // a role inside the user's own company, not a public body
-	Status     string // for a support programme: 終了, 募集終了 ..., as the seed says
-	Sources    []string
-	Note       string // for admins, never shown to users: why a value was chosen where seeds disagree
+	// ConsumersOnly marks a desk that takes no companies (消費者ホットライン). The dialog offers
+	// it only to a user who picked an option marked Personal (acting as a private person).
+	ConsumersOnly bool
+	Status        string // for a support programme: 終了, 募集終了 ..., as the seed says
+	Sources       []string
+	Note          string // for admins, never shown to users: why a value was chosen where seeds disagree
 }
 
 // Reachable reports whether the contact can actually be reached: it has a phone number or a URL.
@@ -70,6 +73,9 @@ type Option struct {
 	Answer   string
 	Contacts []string
 	Topic    string // move to this topic instead of answering here
+	// Personal marks an option by which the user says they act as a private person
+	// (「個人として支払った」): only then are contacts marked ConsumersOnly offered.
+	Personal bool
 	// Words are what people type for this option instead of tapping it; Situations (ids of
 	// understanding.yaml) pick it before the question is even asked.
 	Words      []string

@@ -82,8 +82,11 @@ func (l *loader) validate() {
 				l.problem(ref.file, itemLine(ref.node, "contacts", j, ref.kl.at("contacts")), "unknown contact %q (see %s, %s)", cid, contactsFile, programmesFile)
 				continue
 			}
-			if c.Reachable() && !c.Internal {
+			if c.Reachable() && !c.Internal && !c.ConsumersOnly {
 				reachable = true
+			}
+			if c.ConsumersOnly && !hasPersonal(t) {
+				l.problem(ref.file, itemLine(ref.node, "contacts", j, ref.kl.at("contacts")), "contact %q takes no companies (consumers_only) and no option of topic %q is personal: true, so it is never shown", cid, t.ID)
 			}
 		}
 		if !reachable {
@@ -97,8 +100,12 @@ func (l *loader) validate() {
 			for oi, o := range q.Options {
 				line := itemLine(qn, "options", oi, qn.Line)
 				for _, cid := range o.Contacts {
-					if _, ok := b.contactIdx[cid]; !ok && contactsOK {
+					c, ok := b.contactIdx[cid]
+					if !ok && contactsOK {
 						l.problem(ref.file, line, "option %q: unknown contact %q", o.ID, cid)
+					}
+					if ok && c.ConsumersOnly && !o.Personal {
+						l.problem(ref.file, line, "option %q: contact %q takes no companies (consumers_only) and is shown only through an option marked personal: true", o.ID, cid)
 					}
 				}
 				if o.Topic != "" {
@@ -194,4 +201,16 @@ func (l *loader) checkSameOrg(ref topicRefs, t *Topic) {
 			check(append(slices.Clip(o.Contacts), t.Contacts...))
 		}
 	}
+}
+
+// hasPersonal reports whether an option of t says the user acts as a private person.
+func hasPersonal(t *Topic) bool {
+	for _, q := range t.Questions {
+		for _, o := range q.Options {
+			if o.Personal {
+				return true
+			}
+		}
+	}
+	return false
 }
