@@ -139,3 +139,26 @@ func contactNamed(kb *knowledge.Base, name string) *knowledge.Contact {
 	}
 	return nil
 }
+
+// TestPastAnswersAreEditedExamples checks that 回答例を見る shows the edited text of faq.yaml
+// under a line saying these are past examples, never the CSV's text as exported.
+func TestPastAnswersAreEditedExamples(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	te.tap(t, "u1", "t:targeted-attack")
+	r := te.tap(t, "u1", "a:faq")
+	text := r.PlainText()
+	if !strings.Contains(text, kb.Message("faq_intro")) {
+		t.Errorf("回答例 without the line that says they are past examples:\n%s", text)
+	}
+	for _, p := range kb.PastAnswers("targeted-attack") {
+		if !strings.Contains(text, p.Text) {
+			t.Errorf("回答例 lacks the edited answer of 受理番号 %s", p.No)
+		}
+	}
+	for _, raw := range []string{"通常のセキュリティ対策が行った上で", "メールで」やり取り", "指導教育を徹底すること"} {
+		if strings.Contains(text, raw) {
+			t.Errorf("回答例 shows the CSV's text as exported (%q)", raw)
+		}
+	}
+}

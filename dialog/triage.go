@@ -954,8 +954,11 @@ func (d *decider) showFAQ() {
 		d.stale()
 		return
 	}
-	for _, c := range d.kb.FAQ(t.ID) {
-		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Title: d.msg("faq_title") + "：" + c.Subject, Text: c.FAQ})
+	// Past answers, edited in form only (faq.yaml), under a line that says they are past
+	// examples: what was true then (a desk's name, a number) may have changed since.
+	d.say(d.msg("faq_intro"))
+	for _, p := range d.kb.PastAnswers(t.ID) {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Title: d.msg("faq_title") + "：" + p.Subject, Text: p.Text})
 	}
 	d.afterAnswer(t)
 }

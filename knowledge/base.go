@@ -79,6 +79,20 @@ func (b *Base) FAQ(topic string) []*Case {
 	return out
 }
 
+// PastAnswers returns the edited standard answers of the past consultations of a topic's faq:
+// list (faq.yaml), in that order. Load guarantees each exists.
+func (b *Base) PastAnswers(topic string) []*PastAnswer {
+	var out []*PastAnswer
+	if t := b.topicIdx[topic]; t != nil {
+		for _, no := range t.FAQ {
+			if p := b.pastAnswers[no]; p != nil {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
 // Hash is a short digest of the files the Base was loaded from (their names and bytes): two
 // Bases with the same Hash were loaded from the same knowledge, so operators can tell which
 // knowledge a bot serves and whether a reload took.

@@ -28,6 +28,7 @@ const (
 	messagesFile   = "messages.yaml"
 	holidaysFile   = "holidays.yaml"
 	synonymsFile   = "synonyms.yaml"
+	faqFile        = "faq.yaml"
 	topicsDir      = "topics"
 	casesPattern   = "consultations*.csv"
 )
@@ -57,8 +58,10 @@ type Base struct {
 	understanding Understanding
 	cases         []*Case
 	caseIdx       map[string]*Case
-	files         map[string]string // file -> sha256, to tell what a reload changed
-	index         *index
+	// pastAnswers are the edited standard answers of faq.yaml, by 受理番号.
+	pastAnswers map[string]*PastAnswer
+	files       map[string]string // file -> sha256, to tell what a reload changed
+	index       *index
 }
 
 // Load reads and validates the knowledge in fsys. On any problem it returns a nil Base and a
@@ -77,6 +80,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadSynonyms()
 	l.loadUnderstanding()
 	l.loadCases()
+	l.loadPastAnswers()
 	l.validate()
 	l.checkUnderstanding()
 	if len(l.problems) > 0 {
@@ -88,16 +92,17 @@ func Load(fsys fs.FS) (*Base, error) {
 
 // newLoader returns a loader for fsys with an empty Base to fill.
 func newLoader(fsys fs.FS) *loader {
-	return &loader{fsys: fsys, broken: map[string]bool{}, b: &Base{
-		sourceByID: map[string]*Source{},
-		contactIdx: map[string]*Contact{},
-		topicIdx:   map[string]*Topic{},
-		topicAlert: map[string][]*Alert{},
-		messages:   map[string]string{},
-		commands:   map[string][]string{},
-		holidays:   NewCalendar(map[string]string{}),
-		caseIdx:    map[string]*Case{},
-		files:      map[string]string{},
+	return &loader{fsys: fsys, broken: map[string]bool{}, faqLines: map[string]int{}, b: &Base{
+		sourceByID:  map[string]*Source{},
+		contactIdx:  map[string]*Contact{},
+		topicIdx:    map[string]*Topic{},
+		topicAlert:  map[string][]*Alert{},
+		messages:    map[string]string{},
+		commands:    map[string][]string{},
+		holidays:    NewCalendar(map[string]string{}),
+		caseIdx:     map[string]*Case{},
+		pastAnswers: map[string]*PastAnswer{},
+		files:       map[string]string{},
 	}}
 }
 
@@ -110,6 +115,7 @@ type loader struct {
 	alertRefs  []keyLines
 	menuRefs   []keyLines
 	vagueLines []int
+	faqLines   map[string]int // 受理番号 -> its line in faq.yaml
 	// situationRefs are the situations topics name; intentLines the lines of the intents
 	situationRefs []situationRef
 	cueTopicRefs  []situationRef
@@ -876,5 +882,45 @@ func (l *loader) loadSynonyms() {
 			continue
 		}
 		l.b.synonyms = append(l.b.synonyms, group)
+	}
+}
+
+// ---- faq.yaml
+
+type rawPastAnswer struct {
+	No      string `yaml:"no"`
+	Source  string `yaml:"source"`
+	Subject string `yaml:"subject"`
+	Text    string `yaml:"text"`
+}
+
+// loadPastAnswers reads faq.yaml: the standard answers of past consultations, edited in form
+// only. Each names the CSV row it was edited from (no: and source:); validate reports one whose
+// row is not there, with its line, so an edited text never outlives the record it came from.
+func (l *loader) loadPastAnswers() {
+	for _, n := range l.readYAMLList(faqFile) {
+		var r rawPastAnswer
+		if !l.decode(faqFile, n, &r) {
+			continue
+		}
+		kl := linesOf(n)
+		p := &PastAnswer{No: strings.TrimSpace(r.No), Source: strings.TrimSpace(r.Source),
+			Subject: strings.TrimSpace(r.Subject), Text: strings.TrimSpace(r.Text)}
+		switch {
+		case p.No == "":
+			l.problem(faqFile, kl.entry, "entry has no no: (the 受理番号 of the CSV row)")
+			continue
+		case l.b.pastAnswers[p.No] != nil:
+			l.problem(faqFile, kl.at("no"), "duplicate 受理番号 %q (first at line %d)", p.No, l.faqLines[p.No])
+			continue
+		}
+		if p.Source == "" {
+			l.problem(faqFile, kl.entry, "受理番号 %q has no source: (the CSV file that holds the row)", p.No)
+		}
+		if p.Subject == "" || p.Text == "" {
+			l.problem(faqFile, kl.entry, "受理番号 %q needs a subject: and a text:", p.No)
+		}
+		l.b.pastAnswers[p.No] = p
+		l.faqLines[p.No] = kl.at("no")
 	}
 }

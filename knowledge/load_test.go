@@ -107,6 +107,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	ruleHoliday := replaceIn(t, "holidays.yaml", "days: []", "days:\n  - {date: 2027-03-22, name: 振替休日}\n  - {date: 2027-03-23, name: 特別な休日}\n  - {date: 2027-03-23, name: 特別な休日}")
 	weekdays := replaceIn(t, "messages.yaml", "weekday_names: 日 月 火 水 木 金 土", "weekday_names: 日 月")
 	csvHeader := "受理番号,相談種別ID,【相談内容分類：ガイドブックmission1に準拠して】,,件名,相談内容,相談備考,処置備考\n1,1,x,02.迷惑メール・スパムメール,s,b,r,n\n"
+	unknownFAQ := replaceIn(t, "faq.yaml", `- no: "43"`, `- no: "99999"`)
 	tests := []struct {
 		name   string
 		change map[string]string
@@ -236,6 +237,19 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			name:   "consumers_only_without_personal_option",
 			change: map[string]string{"topics/out-of-scope.yaml": replaceIn(t, "topics/out-of-scope.yaml", "contacts: [houterasu, police-station, police-safety]", "contacts: [houterasu, police-station, police-safety, shohisha-hotline]")},
 			want:   []string{"topics/out-of-scope.yaml:", `contact "shohisha-hotline" takes no companies (consumers_only) and no option of topic "out-of-scope" is personal: true`},
+		},
+		{
+			name:   "faq_text_for_unknown_consultation",
+			change: map[string]string{"faq.yaml": unknownFAQ},
+			want: []string{
+				fmt.Sprintf(`faq.yaml:%d: 受理番号 "99999" is not in the consultation CSV`, lineOf(t, unknownFAQ, `- no: "99999"`)),
+				`topics/malware.yaml:`, `faq: 受理番号 "43" has no edited text in faq.yaml`,
+			},
+		},
+		{
+			name:   "faq_text_from_another_file",
+			change: map[string]string{"faq.yaml": replaceIn(t, "faq.yaml", "source: consultations.csv", "source: consultations-2025.csv")},
+			want:   []string{`faq.yaml:`, `受理番号 "14": source: "consultations-2025.csv", but the row is in consultations.csv`},
 		},
 		{
 			name:   "holidays_without_source",

@@ -163,6 +163,7 @@ type MenuEntry struct {
 
 // Case is one record of the consultation CSV, read as exported.
 type Case struct {
+	File     string // the CSV file the record was read from
 	Row      int    // line of the record in the CSV, for error messages
 	No       string // 受理番号
 	Kind     string // 相談種別ID
@@ -177,6 +178,16 @@ type Case struct {
 	FAQ      string // 【FAQ用】標準回答（案）
 	FAQRefs  string // 【FAQ用】対策のための参考資料・サイト
 	Topic    string // topic id derived from Category, empty when no topic claims it
+}
+
+// PastAnswer is the standard answer of a past consultation as the bot shows it: the CSV's
+// 【FAQ用】標準回答（案） edited in form only (polite です・ます, typos fixed) in faq.yaml. The CSV
+// stays as exported; No and Source name the row the text was edited from.
+type PastAnswer struct {
+	No      string // 受理番号
+	Source  string // the CSV file that holds the row
+	Subject string // 件名, edited the same way
+	Text    string
 }
 
 // Vague is a group of generic words (メール, スマホ, 詐欺) that say what a text is about without

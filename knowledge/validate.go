@@ -124,6 +124,8 @@ func (l *loader) validate() {
 				l.problem(ref.file, line, "faq: no consultation with 受理番号 %q", no)
 			case c.FAQ == "":
 				l.problem(ref.file, line, "faq: consultation %q has no 【FAQ用】標準回答", no)
+			case b.pastAnswers[no] == nil && !l.broken[faqFile]:
+				l.problem(ref.file, line, "faq: 受理番号 %q has no edited text in %s (the CSV's text is not shown as it is)", no, faqFile)
 			}
 		}
 		for j, cat := range t.Categories {
@@ -136,6 +138,18 @@ func (l *loader) validate() {
 	}
 	for _, c := range b.cases {
 		c.Topic = categoryTopic[c.Category]
+	}
+	for no, p := range b.pastAnswers {
+		c, ok := b.caseIdx[no]
+		switch {
+		case !casesOK:
+		case !ok:
+			l.problem(faqFile, l.faqLines[no], "受理番号 %q is not in the consultation CSV (%s): an edited text needs the row it was edited from", no, casesPattern)
+		case p.Source != "" && p.Source != c.File:
+			l.problem(faqFile, l.faqLines[no], "受理番号 %q: source: %q, but the row is in %s", no, p.Source, c.File)
+		case c.FAQ == "":
+			l.problem(faqFile, l.faqLines[no], "受理番号 %q: the CSV row has no 【FAQ用】標準回答 to edit", no)
+		}
 	}
 	for i, a := range b.alerts {
 		for _, id := range a.Topics {
