@@ -162,3 +162,33 @@ func TestPastAnswersAreEditedExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestUrgentCardsDoNotSayReadFirst checks that a card in an urgent answer never asks the user to
+// read a FAQ before calling, while the same card elsewhere still gives that advice.
+func TestUrgentCardsDoNotSayReadFirst(t *testing.T) {
+	kb := loadSeeds(t)
+	c := kb.Contact("ipa-anshin")
+	if c == nil || c.PrepareNotUrgent == "" {
+		t.Fatal("ipa-anshin has no prepare_not_urgent: the seeds advise reading its FAQ first")
+	}
+	now := time.Date(2026, 12, 7, 10, 30, 0, 0, knowledge.Tokyo)
+	urgent := dialog.Triage(kb, dialog.Policy{}, "ランサムウェアに感染したかも", now)
+	if !urgent.Urgent || !strings.Contains(strings.Join(cardNames(urgent), ","), c.Name) {
+		t.Fatalf("Triage(ransomware) = urgent %v with cards %v, want an urgent answer with %s", urgent.Urgent, cardNames(urgent), c.Name)
+	}
+	if strings.Contains(urgent.PlainText(), c.PrepareNotUrgent) {
+		t.Errorf("the urgent answer tells the user to read the FAQ before calling:\n%s", urgent.PlainText())
+	}
+	te := newTestEngine(t, dialog.Policy{})
+	for _, m := range te.lib.Base().Menu() {
+		if m.Action != "contacts" {
+			continue
+		}
+		list := te.tap(t, "u-list", "m:"+m.ID)
+		if !strings.Contains(list.PlainText(), c.PrepareNotUrgent) {
+			t.Errorf("the list of contacts shows %s without its advice to read the FAQ first", c.Name)
+		}
+		return
+	}
+	t.Error("the menu has no entry listing the contacts")
+}

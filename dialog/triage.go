@@ -1065,6 +1065,10 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 	add("field_accepts", c.Accepts, "", "")
 	add("field_not_accepts", c.NotAccepts, "", "")
 	add("field_prepare", c.Prepare, "", "")
+	if !d.reply.Urgent {
+		// Reading a FAQ first is advice for a calm moment, not for an incident.
+		add("field_prepare", c.PrepareNotUrgent, "", "")
+	}
 	add("field_note", c.Status, "", "")
 	return card
 }

@@ -230,7 +230,9 @@ type rawContact struct {
 	Accepts    string    `yaml:"accepts"`
 	NotAccepts string    `yaml:"not_accepts"`
 	Prepare    string    `yaml:"prepare"`
-	Internal   bool      `yaml:"internal"`
+	// PrepareNotUrgent: advice before calling that is left off urgent topics' cards.
+	PrepareNotUrgent string `yaml:"prepare_not_urgent"`
+	Internal         bool   `yaml:"internal"`
 	// ConsumersOnly: the desk takes no companies (its not_accepts says so).
 	ConsumersOnly bool     `yaml:"consumers_only"`
 	Sources       []string `yaml:"sources"`
@@ -252,7 +254,7 @@ func (l *loader) loadContacts() {
 			Email: strings.TrimSpace(r.Email), URL: strings.TrimSpace(r.URL), Hours: strings.TrimSpace(r.Hours),
 			When:    strings.TrimSpace(r.When),
 			Accepts: strings.TrimSpace(r.Accepts), NotAccepts: strings.TrimSpace(r.NotAccepts),
-			Prepare: strings.TrimSpace(r.Prepare), Internal: r.Internal, ConsumersOnly: r.ConsumersOnly, Sources: r.Sources, Note: r.Note,
+			Prepare: strings.TrimSpace(r.Prepare), PrepareNotUrgent: strings.TrimSpace(r.PrepareNotUrgent), Internal: r.Internal, ConsumersOnly: r.ConsumersOnly, Sources: r.Sources, Note: r.Note,
 		}
 		if c.Name == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)

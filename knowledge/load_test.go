@@ -356,3 +356,35 @@ func TestAlertCurrentFor(t *testing.T) {
 		}
 	}
 }
+
+// TestUrgentAnswersHoldNoBlame checks the tone of the seeds: an urgent topic tells a person in
+// an incident what to do now, and leaves "you should have trained your staff" to the prevention
+// topic; a first-aid why reads as a sentence of its own, not as the tail 「…ためです。」 of one.
+func TestUrgentAnswersHoldNoBlame(t *testing.T) {
+	kb := loadSeeds(t)
+	blame := []string{"教育を徹底", "意識付けし", "いちばんの備え", "開かないようにしましょう"}
+	for _, tp := range kb.Topics() {
+		if tp.FirstAid != nil && strings.HasSuffix(tp.FirstAid.Why, "ためです。") {
+			t.Errorf("topic %q: first_aid why ends in 「ためです。」 with nothing before it to explain: %s", tp.ID, tp.FirstAid.Why)
+		}
+		if !tp.Urgent {
+			continue
+		}
+		texts := []string{tp.Answer}
+		for _, q := range tp.Questions {
+			for _, o := range q.Options {
+				texts = append(texts, o.Answer)
+			}
+		}
+		for _, text := range texts {
+			for _, b := range blame {
+				if strings.Contains(text, b) {
+					t.Errorf("urgent topic %q gives prevention advice (%q) to a person in an incident", tp.ID, b)
+				}
+			}
+		}
+	}
+	if p := kb.Topic("prevention"); p == nil || !strings.Contains(p.Answer, "従業員への教育") {
+		t.Error("the prevention topic lost the advice moved out of the urgent topics")
+	}
+}

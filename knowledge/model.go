@@ -43,7 +43,11 @@ type Contact struct {
 	Accepts    string // what it takes
 	NotAccepts string // what it does not take, e.g. companies for 消費者ホットライン
 	Prepare    string // what to have ready before calling
-	Internal   bool   // a role inside the user's own company, not a public body
+	// PrepareNotUrgent is advice before calling that only fits when there is time (read the
+	// FAQ first): the cards of an urgent topic leave it out, so that a person in an incident is
+	// never told to read first and call later.
+	PrepareNotUrgent string
+	Internal         bool // a role inside the user's own company, not a public body
 	// ConsumersOnly marks a desk that takes no companies (消費者ホットライン). The dialog offers
 	// it only to a user who picked an option marked Personal (acting as a private person).
 	ConsumersOnly bool
