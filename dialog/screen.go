@@ -102,7 +102,7 @@ func (d *decider) screenContacts(ids []string) string {
 	var list []ranked
 	seen := map[string]bool{}
 	var shown []*knowledge.Contact
-	for _, id := range ids {
+	for _, id := range d.forUser(ids) {
 		c := d.kb.Contact(id)
 		if c == nil || seen[id] || c.Phone != "" && seen["tel:"+c.Phone] {
 			continue
@@ -136,13 +136,13 @@ func (d *decider) screenContacts(ids []string) string {
 	return d.noneOpen(shown)
 }
 
-// screenCard is the card of the first screen: the full card's phone, hours and web rows, and
-// the contact's brief instead of what it accepts and what to prepare.
+// screenCard is the card of the first screen: the full card's when-to-call, phone, hours and
+// web rows, and the contact's brief instead of what it accepts and what to prepare.
 func (d *decider) screenCard(c *knowledge.Contact) Contact {
 	card := d.card(c)
 	var fields []Field
 	for _, f := range card.Fields {
-		if f.Kind == "phone" || f.Kind == "url" || f.Label == d.msg("field_hours") {
+		if f.Kind == "phone" || f.Kind == "url" || f.Label == d.msg("field_hours") || f.Label == d.msg("field_when") {
 			fields = append(fields, f)
 		}
 	}

@@ -368,7 +368,7 @@ func (d *decider) topicContacts(t *knowledge.Topic) []string {
 	if o := d.pickedOption(t); o != nil {
 		ids = append(ids, o.Contacts...)
 	}
-	return append(ids, t.Contacts...)
+	return d.forUser(append(ids, t.Contacts...))
 }
 
 // pickedOption is the option the user picked in topic t, remembered in the conversation's
@@ -909,17 +909,33 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 	d.contacts(append(ids, t.Contacts...))
 }
 
+// alerts adds the topic's dated alerts, newest first: those still current (by the engine's
+// clock, not the wall clock) under alerts_title, older ones under alerts_past_title, one block
+// per year, so a 2022 alert is never called current in 2026.
 func (d *decider) alerts(t *knowledge.Topic) {
-	var items []string
+	var current []string
+	var past [][]string // per year, newest year first
+	var years []int
 	for _, a := range d.kb.Alerts(t.ID) {
 		line := a.Title + "（" + a.Date.Format("2006.1.2") + "）"
 		if a.URL != "" {
 			line += " " + a.URL
 		}
-		items = append(items, line)
+		if d.kb.Current(a, d.now) {
+			current = append(current, line)
+			continue
+		}
+		if y := a.Date.Year(); len(years) == 0 || years[len(years)-1] != y {
+			years, past = append(years, y), append(past, nil)
+		}
+		past[len(past)-1] = append(past[len(past)-1], line)
 	}
-	if len(items) > 0 {
-		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: AlertsBlock, Title: d.msg("alerts_title"), Items: items})
+	if len(current) > 0 {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: AlertsBlock, Title: d.msg("alerts_title"), Items: current})
+	}
+	for i, items := range past {
+		title := strings.ReplaceAll(d.msg("alerts_past_title"), "{year}", strconv.Itoa(years[i]))
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: AlertsBlock, Title: title, Items: items})
 	}
 }
 
@@ -946,15 +962,38 @@ func (d *decider) showFAQ() {
 		d.stale()
 		return
 	}
-	for _, c := range d.kb.FAQ(t.ID) {
-		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Title: d.msg("faq_title") + "：" + c.Subject, Text: c.FAQ})
+	// Past answers, edited in form only (faq.yaml), under a line that says they are past
+	// examples: what was true then (a desk's name, a number) may have changed since.
+	d.say(d.msg("faq_intro"))
+	for _, p := range d.kb.PastAnswers(t.ID) {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Title: d.msg("faq_title") + "：" + p.Subject, Text: p.Text})
 	}
 	d.afterAnswer(t)
 }
 
 // contacts adds the cards of the given contact ids, each once, public ones with their status.
+// A desk that takes no companies is left out unless the user said they act as a private person.
 func (d *decider) contacts(ids []string) {
-	d.contactsTitled(d.msg("contacts_title"), ids)
+	d.contactsTitled(d.msg("contacts_title"), d.forUser(ids))
+}
+
+// forUser drops the contacts marked consumers_only (消費者ホットライン) unless the option the
+// user picked in the current topic is marked personal: the helpdesk serves companies, and
+// offering such a desk to a company sends a frightened clerk to a number that will turn them
+// away. The full list of contacts (allContacts) still shows them, with what they do not take.
+func (d *decider) forUser(ids []string) []string {
+	if t := d.kb.Topic(d.conv.Topic); t != nil {
+		if o := d.pickedOption(t); o != nil && o.Personal {
+			return ids
+		}
+	}
+	var out []string
+	for _, id := range ids {
+		if c := d.kb.Contact(id); c == nil || !c.ConsumersOnly {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func (d *decider) contactsTitled(title string, ids []string) {
@@ -1019,6 +1058,7 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 			card.Fields = append(card.Fields, Field{Label: d.msg(key), Value: value, Kind: kind, URI: uri})
 		}
 	}
+	add("field_when", c.When, "", "")
 	add("field_phone", c.Phone, "phone", card.Tel)
 	add("field_hours", c.Hours, "", "")
 	add("field_url", c.URL, "url", c.URL)
@@ -1033,6 +1073,10 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 	add("field_accepts", c.Accepts, "", "")
 	add("field_not_accepts", c.NotAccepts, "", "")
 	add("field_prepare", c.Prepare, "", "")
+	if !d.reply.Urgent {
+		// Reading a FAQ first is advice for a calm moment, not for an incident.
+		add("field_prepare", c.PrepareNotUrgent, "", "")
+	}
 	add("field_note", c.Status, "", "")
 	return card
 }

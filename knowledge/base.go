@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"maps"
 	"slices"
+	"time"
 )
 
 // The accessors below return the Base's own values: callers must treat them as read-only,
@@ -30,6 +31,16 @@ func (b *Base) Sources() []*Source { return b.sources }
 
 // Alerts returns the alerts that concern a topic, newest first (alerts of one date in file order).
 func (b *Base) Alerts(topic string) []*Alert { return slices.Clip(b.topicAlert[topic]) }
+
+// Current reports whether alert a is still current at now: no more than current_for_days
+// (alerts.yaml) have passed since its date. An alert that is no longer current is still shown,
+// with its date, under a heading that names it as a reference of its year: the alerts of the
+// seeds point to documents (JPCERT/CC's FAQs, IPA's pages) that stay useful after the wave they
+// warned of, so they are labelled by age rather than hidden. The caller passes its own clock
+// (the engine's), so tests and replays see the same answer.
+func (b *Base) Current(a *Alert, now time.Time) bool {
+	return !now.After(a.Date.Add(b.alertsCurrentFor))
+}
 
 // Intake returns the questions of the 問診票 in order.
 func (b *Base) Intake() []*IntakeQuestion { return b.intake }
@@ -63,6 +74,20 @@ func (b *Base) FAQ(topic string) []*Case {
 	if t := b.topicIdx[topic]; t != nil {
 		for _, no := range t.FAQ {
 			out = append(out, b.caseIdx[no])
+		}
+	}
+	return out
+}
+
+// PastAnswers returns the edited standard answers of the past consultations of a topic's faq:
+// list (faq.yaml), in that order. Load guarantees each exists.
+func (b *Base) PastAnswers(topic string) []*PastAnswer {
+	var out []*PastAnswer
+	if t := b.topicIdx[topic]; t != nil {
+		for _, no := range t.FAQ {
+			if p := b.pastAnswers[no]; p != nil {
+				out = append(out, p)
+			}
 		}
 	}
 	return out

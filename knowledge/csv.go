@@ -131,7 +131,7 @@ func (l *loader) parseCases(file string, data []byte) {
 			l.problem(file, line, "record has %d fields, the header has %d", len(rec), len(header))
 			continue
 		}
-		c := &Case{Row: line}
+		c := &Case{File: file, Row: line}
 		for i, set := range cols {
 			set(c, literalCell(strings.TrimSpace(rec[i])))
 		}

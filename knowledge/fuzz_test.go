@@ -13,7 +13,7 @@ import (
 // keeps the fuzzer fast.)
 func FuzzLoadFile(f *testing.F) {
 	base := seedFolder(f, nil)
-	files := []string{"contacts.yaml", "topics/phishing.yaml", "menu.yaml", "messages.yaml", "intake.yaml", "alerts.yaml", "holidays.yaml", "synonyms.yaml", "programmes.yaml", "sources.yaml"}
+	files := []string{"contacts.yaml", "topics/phishing.yaml", "menu.yaml", "messages.yaml", "intake.yaml", "alerts.yaml", "holidays.yaml", "synonyms.yaml", "programmes.yaml", "sources.yaml", "faq.yaml"}
 	for i, name := range files {
 		// short seeds: the fuzzer minimises every input that finds new coverage, and minimising
 		// a 20 KB file takes minutes
@@ -54,6 +54,8 @@ func FuzzLoadFile(f *testing.F) {
 			newFolder(l.b.synonyms).fold(Normalize(string(data)))
 		case name == "programmes.yaml":
 			l.loadProgrammes()
+		case name == "faq.yaml":
+			l.loadPastAnswers()
 		}
 		l.validate()
 		for _, p := range l.problems {

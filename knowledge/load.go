@@ -30,6 +30,7 @@ const (
 	messagesFile   = "messages.yaml"
 	holidaysFile   = "holidays.yaml"
 	synonymsFile   = "synonyms.yaml"
+	faqFile        = "faq.yaml"
 	topicsDir      = "topics"
 	casesPattern   = "consultations*.csv"
 )
@@ -45,19 +46,24 @@ type Base struct {
 	topicIdx   map[string]*Topic
 	alerts     []*Alert
 	topicAlert map[string][]*Alert // topic id -> its alerts, newest first
-	intake     []*IntakeQuestion
-	menu       []*MenuEntry
-	commands   map[string][]string
-	vague      []*Vague
-	messages   map[string]string
-	holidays   *Calendar
-	synonyms   [][]string
+	// alertsCurrentFor is how long after its date an alert counts as current (alerts.yaml's
+	// current_for_days).
+	alertsCurrentFor time.Duration
+	intake           []*IntakeQuestion
+	menu             []*MenuEntry
+	commands         map[string][]string
+	vague            []*Vague
+	messages         map[string]string
+	holidays         *Calendar
+	synonyms         [][]string
 	// understanding is how messages are read beyond topic words (understanding.yaml).
 	understanding Understanding
 	cases         []*Case
 	caseIdx       map[string]*Case
-	files         map[string]string // file -> sha256, to tell what a reload changed
-	index         *index
+	// pastAnswers are the edited standard answers of faq.yaml, by 受理番号.
+	pastAnswers map[string]*PastAnswer
+	files       map[string]string // file -> sha256, to tell what a reload changed
+	index       *index
 }
 
 // Load reads and validates the knowledge in fsys. On any problem it returns a nil Base and a
@@ -76,6 +82,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadSynonyms()
 	l.loadUnderstanding()
 	l.loadCases()
+	l.loadPastAnswers()
 	l.validate()
 	l.checkUnderstanding()
 	if len(l.problems) > 0 {
@@ -87,16 +94,17 @@ func Load(fsys fs.FS) (*Base, error) {
 
 // newLoader returns a loader for fsys with an empty Base to fill.
 func newLoader(fsys fs.FS) *loader {
-	return &loader{fsys: fsys, broken: map[string]bool{}, b: &Base{
-		sourceByID: map[string]*Source{},
-		contactIdx: map[string]*Contact{},
-		topicIdx:   map[string]*Topic{},
-		topicAlert: map[string][]*Alert{},
-		messages:   map[string]string{},
-		commands:   map[string][]string{},
-		holidays:   NewCalendar(map[string]string{}),
-		caseIdx:    map[string]*Case{},
-		files:      map[string]string{},
+	return &loader{fsys: fsys, broken: map[string]bool{}, faqLines: map[string]int{}, b: &Base{
+		sourceByID:  map[string]*Source{},
+		contactIdx:  map[string]*Contact{},
+		topicIdx:    map[string]*Topic{},
+		topicAlert:  map[string][]*Alert{},
+		messages:    map[string]string{},
+		commands:    map[string][]string{},
+		holidays:    NewCalendar(map[string]string{}),
+		caseIdx:     map[string]*Case{},
+		pastAnswers: map[string]*PastAnswer{},
+		files:       map[string]string{},
 	}}
 }
 
@@ -109,6 +117,7 @@ type loader struct {
 	alertRefs  []keyLines
 	menuRefs   []keyLines
 	vagueLines []int
+	faqLines   map[string]int // 受理番号 -> its line in faq.yaml
 	// situationRefs are the situations topics name; intentLines the lines of the intents
 	situationRefs []situationRef
 	cueTopicRefs  []situationRef
@@ -272,15 +281,20 @@ type rawContact struct {
 	URL        string    `yaml:"url"`
 	Links      []rawLink `yaml:"links"`
 	Hours      string    `yaml:"hours"`
+	When       string    `yaml:"when"`
 	Schedule   string    `yaml:"schedule"`
 	Closures   []string  `yaml:"closures"`
 	Accepts    string    `yaml:"accepts"`
 	NotAccepts string    `yaml:"not_accepts"`
 	Prepare    string    `yaml:"prepare"`
 	Brief      string    `yaml:"brief"`
-	Internal   bool      `yaml:"internal"`
-	Sources    []string  `yaml:"sources"`
-	Note       string    `yaml:"note"`
+	// PrepareNotUrgent: advice before calling that is left off urgent topics' cards.
+	PrepareNotUrgent string `yaml:"prepare_not_urgent"`
+	Internal         bool   `yaml:"internal"`
+	// ConsumersOnly: the desk takes no companies (its not_accepts says so).
+	ConsumersOnly bool     `yaml:"consumers_only"`
+	Sources       []string `yaml:"sources"`
+	Note          string   `yaml:"note"`
 }
 
 func (l *loader) loadContacts() {
@@ -296,8 +310,9 @@ func (l *loader) loadContacts() {
 		c := &Contact{
 			ID: r.ID, Name: strings.TrimSpace(r.Name), Org: r.Org, Phone: strings.TrimSpace(r.Phone),
 			Email: strings.TrimSpace(r.Email), URL: strings.TrimSpace(r.URL), Hours: strings.TrimSpace(r.Hours),
+			When:    strings.TrimSpace(r.When),
 			Accepts: strings.TrimSpace(r.Accepts), NotAccepts: strings.TrimSpace(r.NotAccepts),
-			Prepare: strings.TrimSpace(r.Prepare), Brief: strings.TrimSpace(r.Brief), Internal: r.Internal, Sources: r.Sources, Note: r.Note,
+			Prepare: strings.TrimSpace(r.Prepare), Brief: strings.TrimSpace(r.Brief), PrepareNotUrgent: strings.TrimSpace(r.PrepareNotUrgent), Internal: r.Internal, ConsumersOnly: r.ConsumersOnly, Sources: r.Sources, Note: r.Note,
 		}
 		if c.Name == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)
@@ -315,6 +330,9 @@ func (l *loader) loadContacts() {
 		}
 		if c.Schedule != nil || r.Schedule == "" { // a broken schedule is reported once
 			l.closures(n, kl, c, r.Closures)
+		}
+		if c.ConsumersOnly && c.Internal {
+			l.problem(contactsFile, kl.at("consumers_only"), "contact %q: a role inside the company cannot be consumers_only", c.ID)
 		}
 		if !c.Internal && !c.Reachable() && c.Email == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no phone, url or email", c.ID)
@@ -429,6 +447,8 @@ type rawOption struct {
 	Answer   string   `yaml:"answer"`
 	Contacts []string `yaml:"contacts"`
 	Topic    string   `yaml:"topic"`
+	// Personal: picking this option says the user acts as a private person.
+	Personal bool `yaml:"personal"`
 	// Words and Situations let a typed answer pick the option (「もう払ってしまいました」).
 	Words      []string `yaml:"words"`
 	Situations []string `yaml:"situations"`
@@ -549,7 +569,7 @@ func (l *loader) loadTopics() {
 			}
 			for j, ro := range rq.Options {
 				line := itemLine(qn, "options", j, qn.Line)
-				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic,
+				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic, Personal: ro.Personal,
 					Words: trimAll(ro.Words), Situations: trimAll(ro.Situations)}
 				for _, id := range o.Situations {
 					l.situationRefs = append(l.situationRefs, situationRef{file, line, id})
@@ -601,9 +621,36 @@ type rawAlert struct {
 	Source string   `yaml:"source"`
 }
 
+// rawAlerts is alerts.yaml: how long an alert counts as current, and the alerts.
+type rawAlerts struct {
+	CurrentForDays int `yaml:"current_for_days"`
+	Alerts         any `yaml:"alerts"` // read entry by entry, so each problem has its line
+}
+
 func (l *loader) loadAlerts() {
+	data, ok := l.read(alertsFile)
+	if !ok {
+		return
+	}
+	root := l.parseYAML(alertsFile, data)
+	if root == nil {
+		return
+	}
+	if root.Kind != yaml.MappingNode {
+		l.problem(alertsFile, root.Line, "expected current_for_days: and alerts: (a list of alerts under alerts:)")
+		l.broken[alertsFile] = true
+		return
+	}
+	var top rawAlerts
+	if !l.decode(alertsFile, root, &top) {
+		return
+	}
+	if top.CurrentForDays <= 0 {
+		l.problem(alertsFile, linesOf(root).at("current_for_days"), "current_for_days: want a number of days above 0")
+	}
+	l.b.alertsCurrentFor = time.Duration(top.CurrentForDays) * 24 * time.Hour
 	seen := map[string]bool{}
-	for _, n := range l.readYAMLList(alertsFile) {
+	for _, n := range l.entries(alertsFile, child(root, "alerts")) {
 		var r rawAlert
 		if !l.decode(alertsFile, n, &r) {
 			continue
@@ -931,5 +978,45 @@ func (l *loader) loadSynonyms() {
 			continue
 		}
 		l.b.synonyms = append(l.b.synonyms, group)
+	}
+}
+
+// ---- faq.yaml
+
+type rawPastAnswer struct {
+	No      string `yaml:"no"`
+	Source  string `yaml:"source"`
+	Subject string `yaml:"subject"`
+	Text    string `yaml:"text"`
+}
+
+// loadPastAnswers reads faq.yaml: the standard answers of past consultations, edited in form
+// only. Each names the CSV row it was edited from (no: and source:); validate reports one whose
+// row is not there, with its line, so an edited text never outlives the record it came from.
+func (l *loader) loadPastAnswers() {
+	for _, n := range l.readYAMLList(faqFile) {
+		var r rawPastAnswer
+		if !l.decode(faqFile, n, &r) {
+			continue
+		}
+		kl := linesOf(n)
+		p := &PastAnswer{No: strings.TrimSpace(r.No), Source: strings.TrimSpace(r.Source),
+			Subject: strings.TrimSpace(r.Subject), Text: strings.TrimSpace(r.Text)}
+		switch {
+		case p.No == "":
+			l.problem(faqFile, kl.entry, "entry has no no: (the 受理番号 of the CSV row)")
+			continue
+		case l.b.pastAnswers[p.No] != nil:
+			l.problem(faqFile, kl.at("no"), "duplicate 受理番号 %q (first at line %d)", p.No, l.faqLines[p.No])
+			continue
+		}
+		if p.Source == "" {
+			l.problem(faqFile, kl.entry, "受理番号 %q has no source: (the CSV file that holds the row)", p.No)
+		}
+		if p.Subject == "" || p.Text == "" {
+			l.problem(faqFile, kl.entry, "受理番号 %q needs a subject: and a text:", p.No)
+		}
+		l.b.pastAnswers[p.No] = p
+		l.faqLines[p.No] = kl.at("no")
 	}
 }

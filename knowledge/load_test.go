@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
@@ -110,6 +111,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	ruleHoliday := replaceIn(t, "holidays.yaml", "days: []", "days:\n  - {date: 2027-03-22, name: 振替休日}\n  - {date: 2027-03-23, name: 特別な休日}\n  - {date: 2027-03-23, name: 特別な休日}")
 	weekdays := replaceIn(t, "messages.yaml", "weekday_names: 日 月 火 水 木 金 土", "weekday_names: 日 月")
 	csvHeader := "受理番号,相談種別ID,【相談内容分類：ガイドブックmission1に準拠して】,,件名,相談内容,相談備考,処置備考\n1,1,x,02.迷惑メール・スパムメール,s,b,r,n\n"
+	unknownFAQ := replaceIn(t, "faq.yaml", `- no: "43"`, `- no: "99999"`)
 	tests := []struct {
 		name   string
 		change map[string]string
@@ -238,6 +240,44 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{fmt.Sprintf(`messages.yaml:%d: weekday_names: want 7 names`, lineOf(t, weekdays, "weekday_names:"))},
 		},
 		{
+			name:   "alerts_as_a_list",
+			change: map[string]string{"alerts.yaml": "- id: a\n  title: t\n  date: 2022-03-04\n  topics: [emotet]\n  source: faq\n"},
+			want:   []string{"alerts.yaml:1: expected current_for_days: and alerts:"},
+		},
+		{
+			name:   "alerts_without_current_for_days",
+			change: map[string]string{"alerts.yaml": replaceIn(t, "alerts.yaml", "current_for_days: 365\n", "")},
+			want:   []string{"alerts.yaml:", "current_for_days: want a number of days above 0"},
+		},
+		{
+			name:   "same_org_twice_without_when",
+			change: map[string]string{"topics/dos.yaml": replaceIn(t, "topics/dos.yaml", "contacts: [jpcert-incident,", "contacts: [jpcert-incident, jpcert,")},
+			want:   []string{"topics/dos.yaml:", `contacts "jpcert-incident" and "jpcert" are both of 一般社団法人JPCERTコーディネーションセンター: give each a when: line`},
+		},
+		{
+			name:   "consumers_only_in_company_option",
+			change: map[string]string{"topics/support-scam.yaml": replaceIn(t, "topics/support-scam.yaml", "contacts: [police-cyber, police-station]", "contacts: [shohisha-hotline, police-cyber, police-station]")},
+			want:   []string{"topics/support-scam.yaml:", `option "paid-company": contact "shohisha-hotline" takes no companies (consumers_only)`},
+		},
+		{
+			name:   "consumers_only_without_personal_option",
+			change: map[string]string{"topics/out-of-scope.yaml": replaceIn(t, "topics/out-of-scope.yaml", "contacts: [houterasu, police-station, police-safety]", "contacts: [houterasu, police-station, police-safety, shohisha-hotline]")},
+			want:   []string{"topics/out-of-scope.yaml:", `contact "shohisha-hotline" takes no companies (consumers_only) and no option of topic "out-of-scope" is personal: true`},
+		},
+		{
+			name:   "faq_text_for_unknown_consultation",
+			change: map[string]string{"faq.yaml": unknownFAQ},
+			want: []string{
+				fmt.Sprintf(`faq.yaml:%d: 受理番号 "99999" is not in the consultation CSV`, lineOf(t, unknownFAQ, `- no: "99999"`)),
+				`topics/malware.yaml:`, `faq: 受理番号 "43" has no edited text in faq.yaml`,
+			},
+		},
+		{
+			name:   "faq_text_from_another_file",
+			change: map[string]string{"faq.yaml": replaceIn(t, "faq.yaml", "source: consultations.csv", "source: consultations-2025.csv")},
+			want:   []string{`faq.yaml:`, `受理番号 "14": source: "consultations-2025.csv", but the row is in consultations.csv`},
+		},
+		{
 			name:   "holidays_without_source",
 			change: map[string]string{"holidays.yaml": unsourced},
 			want:   []string{fmt.Sprintf(`holidays.yaml:%d: no source:`, lineOf(t, unsourced, "days:"))},
@@ -322,5 +362,55 @@ func TestConsultationHeaderIsTheExports(t *testing.T) {
 	first, _, _ := strings.Cut(string(b), "\n")
 	if got := strings.Join(ConsultationHeader, ","); got != strings.TrimRight(first, "\r") {
 		t.Errorf("ConsultationHeader = %q\nthe seed export's = %q", got, first)
+	}
+}
+
+func TestAlertCurrentFor(t *testing.T) {
+	kb := loadSeeds(t)
+	a := kb.Alerts("emotet")[0] // 2022-03-04, current for 365 days
+	for _, tt := range []struct {
+		now  time.Time
+		want bool
+	}{
+		{a.Date, true},
+		{a.Date.AddDate(0, 0, 365), true},
+		{a.Date.AddDate(0, 0, 366), false},
+		{time.Date(2026, 12, 5, 0, 0, 0, 0, Tokyo), false},
+	} {
+		if got := kb.Current(a, tt.now); got != tt.want {
+			t.Errorf("Current(%s, %s) = %v, want %v", a.ID, tt.now.Format(time.DateOnly), got, tt.want)
+		}
+	}
+}
+
+// TestUrgentAnswersHoldNoBlame checks the tone of the seeds: an urgent topic tells a person in
+// an incident what to do now, and leaves "you should have trained your staff" to the prevention
+// topic; a first-aid why reads as a sentence of its own, not as the tail 「…ためです。」 of one.
+func TestUrgentAnswersHoldNoBlame(t *testing.T) {
+	kb := loadSeeds(t)
+	blame := []string{"教育を徹底", "意識付けし", "いちばんの備え", "開かないようにしましょう"}
+	for _, tp := range kb.Topics() {
+		if tp.FirstAid != nil && strings.HasSuffix(tp.FirstAid.Why, "ためです。") {
+			t.Errorf("topic %q: first_aid why ends in 「ためです。」 with nothing before it to explain: %s", tp.ID, tp.FirstAid.Why)
+		}
+		if !tp.Urgent {
+			continue
+		}
+		texts := []string{tp.Answer}
+		for _, q := range tp.Questions {
+			for _, o := range q.Options {
+				texts = append(texts, o.Answer)
+			}
+		}
+		for _, text := range texts {
+			for _, b := range blame {
+				if strings.Contains(text, b) {
+					t.Errorf("urgent topic %q gives prevention advice (%q) to a person in an incident", tp.ID, b)
+				}
+			}
+		}
+	}
+	if p := kb.Topic("prevention"); p == nil || !strings.Contains(p.Answer, "従業員への教育") {
+		t.Error("the prevention topic lost the advice moved out of the urgent topics")
 	}
 }

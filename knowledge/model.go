@@ -27,23 +27,34 @@ type Link struct {
 
 // Contact is a public (or internal) place to call, write to or report to.
 type Contact struct {
-	ID         string
-	Name       string
-	Org        string
-	Phone      string // as dialled in Japan, e.g. "03-5978-7509" or "188"
-	Email      string
-	URL        string
-	Links      []Link // further pages: report forms, lists, manuals
-	Hours      string // opening hours as the seed words them
+	ID    string
+	Name  string
+	Org   string
+	Phone string // as dialled in Japan, e.g. "03-5978-7509" or "188"
+	Email string
+	URL   string
+	Links []Link // further pages: report forms, lists, manuals
+	Hours string // opening hours as the seed words them
+	// When says in one line when to call this contact rather than another desk of the same
+	// organisation shown beside it (「被害届を出すとき」). Load requires it of every contact that a
+	// topic shows together with another contact of the same organisation.
+	When       string
 	Schedule   *Schedule
 	Accepts    string // what it takes
 	NotAccepts string // what it does not take, e.g. companies for 消費者ホットライン
 	Prepare    string // what to have ready before calling
 	Brief      string // in a few words, what to tell or prepare: the line of a card on the first screen
-	Internal   bool   // a role inside the user's own company, not a public body
-	Status     string // for a support programme: 終了, 募集終了 ..., as the seed says
-	Sources    []string
-	Note       string // for admins, never shown to users: why a value was chosen where seeds disagree
+	// PrepareNotUrgent is advice before calling that only fits when there is time (read the
+	// FAQ first): the cards of an urgent topic leave it out, so that a person in an incident is
+	// never told to read first and call later.
+	PrepareNotUrgent string
+	Internal         bool // a role inside the user's own company, not a public body
+	// ConsumersOnly marks a desk that takes no companies (消費者ホットライン). The dialog offers
+	// it only to a user who picked an option marked Personal (acting as a private person).
+	ConsumersOnly bool
+	Status        string // for a support programme: 終了, 募集終了 ..., as the seed says
+	Sources       []string
+	Note          string // for admins, never shown to users: why a value was chosen where seeds disagree
 }
 
 // Reachable reports whether the contact can actually be reached: it has a phone number or a URL.
@@ -89,6 +100,9 @@ type Option struct {
 	Answer   string
 	Contacts []string
 	Topic    string // move to this topic instead of answering here
+	// Personal marks an option by which the user says they act as a private person
+	// (「個人として支払った」): only then are contacts marked ConsumersOnly offered.
+	Personal bool
 	// Words are what people type for this option instead of tapping it; Situations (ids of
 	// understanding.yaml) pick it before the question is even asked.
 	Words      []string
@@ -182,6 +196,7 @@ type MenuEntry struct {
 
 // Case is one record of the consultation CSV, read as exported.
 type Case struct {
+	File     string // the CSV file the record was read from
 	Row      int    // line of the record in the CSV, for error messages
 	No       string // 受理番号
 	Kind     string // 相談種別ID
@@ -196,6 +211,16 @@ type Case struct {
 	FAQ      string // 【FAQ用】標準回答（案）
 	FAQRefs  string // 【FAQ用】対策のための参考資料・サイト
 	Topic    string // topic id derived from Category, empty when no topic claims it
+}
+
+// PastAnswer is the standard answer of a past consultation as the bot shows it: the CSV's
+// 【FAQ用】標準回答（案） edited in form only (polite です・ます, typos fixed) in faq.yaml. The CSV
+// stays as exported; No and Source name the row the text was edited from.
+type PastAnswer struct {
+	No      string // 受理番号
+	Source  string // the CSV file that holds the row
+	Subject string // 件名, edited the same way
+	Text    string
 }
 
 // Vague is a group of generic words (メール, スマホ, 詐欺) that say what a text is about without

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -81,20 +82,30 @@ func (l *loader) validate() {
 				l.problem(ref.file, itemLine(ref.node, "contacts", j, ref.kl.at("contacts")), "unknown contact %q (see %s, %s)", cid, contactsFile, programmesFile)
 				continue
 			}
-			if c.Reachable() && !c.Internal {
+			if c.Reachable() && !c.Internal && !c.ConsumersOnly {
 				reachable = true
+			}
+			if c.ConsumersOnly && !hasPersonal(t) {
+				l.problem(ref.file, itemLine(ref.node, "contacts", j, ref.kl.at("contacts")), "contact %q takes no companies (consumers_only) and no option of topic %q is personal: true, so it is never shown", cid, t.ID)
 			}
 		}
 		if !reachable {
 			l.problem(ref.file, ref.kl.at("contacts"), "topic %q has no contact with a phone or a URL", t.ID)
+		}
+		if contactsOK {
+			l.checkSameOrg(ref, t)
 		}
 		for qi, q := range t.Questions {
 			qn := child(ref.node, "questions").Content[qi]
 			for oi, o := range q.Options {
 				line := itemLine(qn, "options", oi, qn.Line)
 				for _, cid := range o.Contacts {
-					if _, ok := b.contactIdx[cid]; !ok && contactsOK {
+					c, ok := b.contactIdx[cid]
+					if !ok && contactsOK {
 						l.problem(ref.file, line, "option %q: unknown contact %q", o.ID, cid)
+					}
+					if ok && c.ConsumersOnly && !o.Personal {
+						l.problem(ref.file, line, "option %q: contact %q takes no companies (consumers_only) and is shown only through an option marked personal: true", o.ID, cid)
 					}
 				}
 				if o.Topic != "" {
@@ -113,6 +124,8 @@ func (l *loader) validate() {
 				l.problem(ref.file, line, "faq: no consultation with 受理番号 %q", no)
 			case c.FAQ == "":
 				l.problem(ref.file, line, "faq: consultation %q has no 【FAQ用】標準回答", no)
+			case b.pastAnswers[no] == nil && !l.broken[faqFile]:
+				l.problem(ref.file, line, "faq: 受理番号 %q has no edited text in %s (the CSV's text is not shown as it is)", no, faqFile)
 			}
 		}
 		for j, cat := range t.Categories {
@@ -125,6 +138,18 @@ func (l *loader) validate() {
 	}
 	for _, c := range b.cases {
 		c.Topic = categoryTopic[c.Category]
+	}
+	for no, p := range b.pastAnswers {
+		c, ok := b.caseIdx[no]
+		switch {
+		case !casesOK:
+		case !ok:
+			l.problem(faqFile, l.faqLines[no], "受理番号 %q is not in the consultation CSV (%s): an edited text needs the row it was edited from", no, casesPattern)
+		case p.Source != "" && p.Source != c.File:
+			l.problem(faqFile, l.faqLines[no], "受理番号 %q: source: %q, but the row is in %s", no, p.Source, c.File)
+		case c.FAQ == "":
+			l.problem(faqFile, l.faqLines[no], "受理番号 %q: the CSV row has no 【FAQ用】標準回答 to edit", no)
+		}
 	}
 	for i, a := range b.alerts {
 		for _, id := range a.Topics {
@@ -152,4 +177,54 @@ func (l *loader) validate() {
 			}
 		}
 	}
+}
+
+// checkSameOrg reports two desks of one organisation shown together by a topic (its contacts,
+// or an option's contacts with them) unless each says in its when: line when to call it: two
+// JPCERT/CC numbers side by side, with no word on which to call, leave a frightened user to
+// guess. Organisations match when one name starts with the other (an agency and its centre).
+// Support programmes are references, not desks, and are left out.
+func (l *loader) checkSameOrg(ref topicRefs, t *Topic) {
+	programme := map[string]bool{}
+	for _, p := range l.b.programmes {
+		programme[p.ID] = true
+	}
+	reported := map[[2]string]bool{}
+	check := func(ids []string) {
+		var shown []*Contact
+		for _, id := range ids {
+			if c := l.b.contactIdx[id]; c != nil && !programme[id] && !c.Internal && c.Org != "" && !slices.Contains(shown, c) {
+				shown = append(shown, c)
+			}
+		}
+		for i, a := range shown {
+			for _, b := range shown[i+1:] {
+				if !strings.HasPrefix(a.Org, b.Org) && !strings.HasPrefix(b.Org, a.Org) || a.When != "" && b.When != "" {
+					continue
+				}
+				if key := [2]string{a.ID, b.ID}; !reported[key] {
+					reported[key] = true
+					l.problem(ref.file, ref.kl.at("contacts"), "contacts %q and %q are both of %s: give each a when: line (%s) saying when to call it, or show one of them", a.ID, b.ID, b.Org, contactsFile)
+				}
+			}
+		}
+	}
+	check(t.Contacts)
+	for _, q := range t.Questions {
+		for _, o := range q.Options {
+			check(append(slices.Clip(o.Contacts), t.Contacts...))
+		}
+	}
+}
+
+// hasPersonal reports whether an option of t says the user acts as a private person.
+func hasPersonal(t *Topic) bool {
+	for _, q := range t.Questions {
+		for _, o := range q.Options {
+			if o.Personal {
+				return true
+			}
+		}
+	}
+	return false
 }
