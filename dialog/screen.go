@@ -137,7 +137,8 @@ func (d *decider) screenContacts(ids []string) string {
 }
 
 // screenCard is the card of the first screen: the full card's when-to-call, phone, hours and
-// web rows, and the contact's brief instead of what it accepts and what to prepare.
+// web rows (the contact's brief when it has no when-to-call), instead of what it accepts and
+// what to prepare.
 func (d *decider) screenCard(c *knowledge.Contact) Contact {
 	card := d.card(c)
 	var fields []Field
@@ -146,7 +147,7 @@ func (d *decider) screenCard(c *knowledge.Contact) Contact {
 			fields = append(fields, f)
 		}
 	}
-	if c.Brief != "" {
+	if c.Brief != "" && c.When == "" { // the when-to-call line says it already
 		fields = append(fields, Field{Label: d.msg("field_brief"), Value: c.Brief})
 	}
 	card.Fields = fields

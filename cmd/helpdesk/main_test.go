@@ -87,7 +87,8 @@ func TestChatTranscripts(t *testing.T) {
 	files, _ := filepath.Glob("testdata/chat/*.txt")
 	topics, _ := filepath.Glob("testdata/chat/topics/*.txt")
 	understanding, _ := filepath.Glob("testdata/chat/understanding/*.txt")
-	files = append(append(files, topics...), understanding...)
+	screens, _ := filepath.Glob("testdata/chat/screens/*.txt")
+	files = append(append(append(files, topics...), understanding...), screens...)
 	if len(files) == 0 {
 		t.Fatal("no transcripts in testdata/chat")
 	}

@@ -1,0 +1,44 @@
+package dialog
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+	"github.com/helpdesk-bot/helpdesk/seeds"
+)
+
+// TestFirstScreenFitsAPhone: for every urgent topic, and for every situation a topic has a line
+// of its own for, the first block of the answer (what the terminal prints first, and the first
+// message on LINE and Slack) is at most 150 characters, and the answer is at most three blocks
+// before its choices: the first aid, the contacts, what to do next.
+func TestFirstScreenFitsAPhone(t *testing.T) {
+	kb, err := knowledge.Load(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 5, 21, 0, 0, 0, knowledge.Tokyo)
+	for _, tp := range kb.Topics() {
+		if !tp.Urgent {
+			continue
+		}
+		variants := append([]string{""}, slices.Sorted(maps.Keys(tp.FirstAid.Situations))...)
+		for _, s := range variants {
+			d := newDecider(kb, Policy{}, &Conversation{Schema: schemaVersion}, now)
+			if s != "" {
+				d.situations = []string{s}
+			}
+			d.enterTopic(tp)
+			first := Reply{Blocks: d.reply.Blocks[:1]}.PlainText()
+			if n := utf8.RuneCountInString(first); n > 150 {
+				t.Errorf("%s (situation %q): the first message has %d characters, want at most 150:\n%s", tp.ID, s, n, first)
+			}
+			if len(d.reply.Blocks) > 3 {
+				t.Errorf("%s (situation %q): the answer has %d blocks, want at most 3", tp.ID, s, len(d.reply.Blocks))
+			}
+		}
+	}
+}
