@@ -141,6 +141,7 @@ type index struct {
 	asks       []string
 	vague      []vagueGroup
 	menuWords  map[string]*MenuEntry
+	menuList   []string // the menu words of three characters or more, sorted, for menuEntry
 	commands   map[string]string // folded word -> command name
 	topicCount int
 	topicIDs   []string
@@ -266,6 +267,14 @@ func buildIndex(b *Base) *index {
 		}
 	}
 	ix.english = englishWords(b)
+	for _, w := range slices.Sorted(maps.Keys(ix.menuWords)) {
+		if utf8.RuneCountInString(w) >= 3 {
+			ix.menuList = append(ix.menuList, w)
+		}
+	}
+	for i, w := range ix.escalate {
+		ix.escalate[i] = flatten(w)
+	}
 	return ix
 }
 
@@ -566,8 +575,8 @@ func (ix *index) menuEntry(q string) *MenuEntry {
 	if utf8.RuneCountInString(q) > 20 {
 		return nil
 	}
-	for _, w := range slices.Sorted(maps.Keys(ix.menuWords)) {
-		if utf8.RuneCountInString(w) >= 3 && containsWord(q, w) {
+	for _, w := range ix.menuList {
+		if containsWord(q, w) {
 			return ix.menuWords[w]
 		}
 	}

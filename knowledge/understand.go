@@ -221,7 +221,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	fold := func(ws []string) []string {
 		var out []string
 		for _, w := range ws {
-			if f := norm(w); f != "" {
+			if f := flatten(norm(w)); f != "" {
 				out = append(out, f)
 			}
 		}
@@ -245,15 +245,15 @@ func newReader(u *Understanding, norm func(string) string) reader {
 
 // containsWord reports whether folded text q holds w. Words of Latin letters must stand whole
 // ("ok" is not inside "book"); Japanese has no spaces to tell words apart, so a Japanese cue
-// matches anywhere, also across the spaces that all-hiragana and romaji typists put between
-// words (「どこに そうだん」 holds どこにそうだん).
+// matches anywhere. Both sides are written without the spaces typists put between Japanese
+// words (Search joins the text, flatten the knowledge's words), so 「どこに そうだん」 holds
+// どこにそうだん.
 func containsWord(q, w string) bool {
 	if w == "" {
 		return false
 	}
 	if !isLatinWord(w) {
-		return strings.Contains(q, w) || (strings.Contains(q, " ") || strings.Contains(w, " ")) &&
-			strings.Contains(strings.ReplaceAll(q, " ", ""), strings.ReplaceAll(w, " ", ""))
+		return strings.Contains(q, w)
 	}
 	for from := 0; ; {
 		i := strings.Index(q[from:], w)
@@ -266,6 +266,15 @@ func containsWord(q, w string) bool {
 		}
 		from = start + 1
 	}
+}
+
+// flatten drops the spaces between Japanese characters of folded text, as joinJapanese does to
+// a message before it is folded.
+func flatten(f string) string {
+	if !strings.Contains(f, " ") {
+		return f
+	}
+	return joinJapanese(f)
 }
 
 func isLatinWord(w string) bool {
@@ -534,10 +543,10 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 const situationScore = 100
 
 func (b *Base) optionFor(q *Question, text string, res Result) (*Option, int) {
-	f := b.Fold(text)
 	if kana, ok := romajiToKana(text, b.index.english); ok {
-		f = b.Fold(kana)
+		text = kana
 	}
+	f := b.Fold(joinJapanese(text))
 	best, bestScore, tie := -1, 0, false
 	for i := range q.Options {
 		o := &q.Options[i]
@@ -549,7 +558,7 @@ func (b *Base) optionFor(q *Question, text string, res Result) (*Option, int) {
 		}
 		word := 0
 		for _, w := range append([]string{o.Label}, o.Words...) {
-			if fw := b.Fold(w); fw != "" && containsWord(f, fw) {
+			if fw := flatten(b.Fold(w)); fw != "" && containsWord(f, fw) {
 				word = max(word, 10+utf8.RuneCountInString(fw))
 			}
 		}

@@ -6,7 +6,8 @@ import "math"
 // similarity. Cosine is bounded (0..1) whatever the length of the query, which is what lets
 // thresholds mean the same thing for "ウイルス" and for a 400-character story.
 type vectors struct {
-	terms map[string]term
+	ids   map[string]int32 // bigram -> index into terms
+	terms []term
 	n     int // number of documents
 }
 
@@ -22,44 +23,61 @@ type weighted struct {
 	w   float64
 }
 
-// newVectors builds vectors for docs, each a list of folded texts with a weight.
+// newVectors builds vectors for docs, each a list of folded texts with a weight. Bigrams are
+// numbered as they are first seen, so that the counting passes index slices instead of
+// rewriting map entries: this is most of what loading the knowledge costs.
 func newVectors(docs [][]field) *vectors {
-	v := &vectors{terms: map[string]term{}, n: len(docs)}
-	tfs := make([]map[string]float64, len(docs))
-	df := map[string]int{}
+	v := &vectors{ids: map[string]int32{}, n: len(docs)}
+	type count struct {
+		id int32
+		c  float64
+	}
+	tfs := make([][]count, len(docs))
+	var df []int
+	at := map[int32]int{} // reused: bigram id -> position in the current document's counts
 	for i, d := range docs {
-		tf := map[string]float64{}
+		clear(at)
+		var tf []count
 		for _, f := range d {
 			for g, c := range gramCounts(f.text) {
-				tf[g] += f.weight * float64(c)
+				id, ok := v.ids[g]
+				if !ok {
+					id = int32(len(df))
+					v.ids[g] = id
+					df = append(df, 0)
+				}
+				if j, ok := at[id]; ok {
+					tf[j].c += f.weight * float64(c)
+					continue
+				}
+				at[id] = len(tf)
+				tf = append(tf, count{id, f.weight * float64(c)})
+				df[id]++
 			}
-		}
-		for g := range tf {
-			df[g]++
 		}
 		tfs[i] = tf
 	}
 	n := float64(len(docs))
-	for g, c := range df {
-		v.terms[g] = term{idf: math.Log(1 + n/float64(c))}
+	v.terms = make([]term, len(df))
+	for id, c := range df {
+		v.terms[id] = term{idf: math.Log(1 + n/float64(c)), docs: make([]weighted, 0, c)}
 	}
-	weight := func(g string, c float64) float64 {
+	weight := func(id int32, c float64) float64 {
 		if c < 1 {
-			return c * v.terms[g].idf // fractional field weights below one occurrence
+			return c * v.terms[id].idf // fractional field weights below one occurrence
 		}
-		return (1 + math.Log(c)) * v.terms[g].idf
+		return (1 + math.Log(c)) * v.terms[id].idf
 	}
 	for i, tf := range tfs {
 		sum := 0.0
-		for g, c := range tf {
-			w := weight(g, c)
+		for _, x := range tf {
+			w := weight(x.id, x.c)
 			sum += w * w
 		}
 		norm := math.Sqrt(sum) // > 0: every bigram of a document has a positive weight
-		for g, c := range tf {
-			t := v.terms[g]
-			t.docs = append(t.docs, weighted{doc: i, w: weight(g, c) / norm})
-			v.terms[g] = t
+		for _, x := range tf {
+			t := &v.terms[x.id]
+			t.docs = append(t.docs, weighted{doc: i, w: weight(x.id, x.c) / norm})
 		}
 	}
 	return v
@@ -75,13 +93,13 @@ type field struct {
 func (v *vectors) similarity(grams map[string]int, sims []float64) {
 	sum := 0.0
 	for g, c := range grams {
-		t, ok := v.terms[g]
-		if !ok {
-			// a bigram no document has still counts towards the query's length, so an unknown
-			// long text does not look similar to everything it shares one bigram with
-			t.idf = math.Log(1 + float64(v.n))
+		// a bigram no document has still counts towards the query's length, so an unknown
+		// long text does not look similar to everything it shares one bigram with
+		idf := math.Log(1 + float64(v.n))
+		if id, ok := v.ids[g]; ok {
+			idf = v.terms[id].idf
 		}
-		w := (1 + math.Log(float64(c))) * t.idf
+		w := (1 + math.Log(float64(c))) * idf
 		sum += w * w
 	}
 	if sum == 0 {
@@ -89,10 +107,11 @@ func (v *vectors) similarity(grams map[string]int, sims []float64) {
 	}
 	norm := math.Sqrt(sum)
 	for g, c := range grams {
-		t, ok := v.terms[g]
+		id, ok := v.ids[g]
 		if !ok {
 			continue
 		}
+		t := &v.terms[id]
 		qw := (1 + math.Log(float64(c))) * t.idf / norm
 		for _, p := range t.docs {
 			sims[p.doc] += qw * p.w
