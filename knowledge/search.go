@@ -141,7 +141,7 @@ type index struct {
 	asks       []string
 	vague      []vagueGroup
 	menuWords  map[string]*MenuEntry
-	menuList   []string // the menu words of three characters or more, sorted, for menuEntry
+	menuList   []string          // the menu words of three characters or more, sorted, for menuEntry
 	commands   map[string]string // folded word -> command name
 	topicCount int
 	topicIDs   []string
@@ -359,7 +359,7 @@ func (b *Base) Search(text string) Result {
 	}
 	denied := ix.read.denied(q)
 	masked := mask(q, denied)
-	why := ix.read.readingOf(q, masked)
+	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	res.Escalate = ix.asksForPerson(q)
@@ -371,7 +371,7 @@ func (b *Base) Search(text string) Result {
 	ix.situated(s, why.Situations)
 	if why.Intent != "" {
 		ix.plan(s, why.Intent)
-	} else if len(why.Situations) == 0 && why.Followup == "" && ix.menuEntry(q) == nil && ix.offTopic(q, s) {
+	} else if len(why.Situations) == 0 && why.Followup == "" && !why.itWord && ix.menuEntry(q) == nil && ix.offTopic(q, s) {
 		res.Why.OffTopic = true
 	}
 	ix.rank(b, q, s, ix.p, &res)
@@ -402,7 +402,7 @@ func (ix *index) situated(s signals, situations []string) {
 func (ix *index) offTopic(q string, s signals) bool {
 	target := slices.Index(ix.topicIDs, ix.read.offTopic)
 	if target < 0 || !wordy(q) || slices.ContainsFunc(s.phrase, func(v float64) bool { return v > 0 }) ||
-		len(ix.vagueTopics(q)) > 0 || anyWord(q, ix.read.itWords) {
+		len(ix.vagueTopics(q)) > 0 {
 		return false
 	}
 	s.phrase[target] = 1

@@ -215,6 +215,57 @@ type reader struct {
 	negAfter, negBefore, notDenials, now, over, itWords []string
 	offTopic                                            string
 	intents, situations, social, followups              []cueList
+	// cues finds the words of every list above (but the denials) in one pass over a text.
+	cues wordIndex
+	// the groups of cues: situations, intents, followups and social lists first, each list
+	// its own group in that order, then these
+	nowGroup, overGroup, itGroup int
+}
+
+// wordIndex finds many words in a text in one pass: the words are filed under their first
+// bigram (or their single character), as the topic phrases are.
+type wordIndex map[string][]indexedWord
+
+type indexedWord struct {
+	word  string
+	group int
+}
+
+func (ix wordIndex) add(group int, words []string) {
+	for _, w := range words {
+		k := firstGram(w)
+		ix[k] = append(ix[k], indexedWord{w, group})
+	}
+}
+
+// hit is one word found: its group and where it is.
+type hit struct{ group, from, to int }
+
+// find returns every word of ix in folded text q, Latin words only where they stand whole.
+func (ix wordIndex) find(q string) []hit {
+	var out []hit
+	for pos := 0; pos < len(q); {
+		_, n1 := utf8.DecodeRuneInString(q[pos:])
+		_, n2 := utf8.DecodeRuneInString(q[pos+n1:])
+		rest := q[pos:]
+		for k, key := range []string{rest[:n1+n2], rest[:n1]} {
+			if k == 1 && n2 == 0 {
+				break // the single rune was the bigram already
+			}
+			for _, w := range ix[key] {
+				if !strings.HasPrefix(rest, w.word) {
+					continue
+				}
+				end := pos + len(w.word)
+				if isLatinWord(w.word) && (pos > 0 && latinLetter(q[pos-1]) || end < len(q) && latinLetter(q[end])) {
+					continue
+				}
+				out = append(out, hit{w.group, pos, end})
+			}
+		}
+		pos += n1
+	}
+	return out
 }
 
 func newReader(u *Understanding, norm func(string) string) reader {
@@ -236,11 +287,24 @@ func newReader(u *Understanding, norm func(string) string) reader {
 		}
 		return out
 	}
-	return reader{
+	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
 		itWords: fold(u.ITWords), offTopic: u.OffTopic,
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
+		cues: wordIndex{},
 	}
+	group := 0
+	for _, ls := range [][]cueList{r.situations, r.intents, r.followups, r.social} {
+		for _, l := range ls {
+			r.cues.add(group, l.words)
+			group++
+		}
+	}
+	r.nowGroup, r.overGroup, r.itGroup = group, group+1, group+2
+	r.cues.add(r.nowGroup, r.now)
+	r.cues.add(r.overGroup, r.over)
+	r.cues.add(r.itGroup, r.itWords)
+	return r
 }
 
 // containsWord reports whether folded text q holds w. Words of Latin letters must stand whole
@@ -287,32 +351,6 @@ func isLatinWord(w string) bool {
 }
 
 func latinLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
-
-// firstCue returns the first list of ls with a word in q, and that word.
-func firstCue(q string, ls []cueList) (cueList, string, bool) {
-	for _, l := range ls {
-		for _, w := range l.words {
-			if containsWord(q, w) {
-				return l, w, true
-			}
-		}
-	}
-	return cueList{}, "", false
-}
-
-// allCues returns the ids of every list of ls with a word in q, in file order.
-func allCues(q string, ls []cueList) []string {
-	var out []string
-	for _, l := range ls {
-		for _, w := range l.words {
-			if containsWord(q, w) {
-				out = append(out, l.id)
-				break
-			}
-		}
-	}
-	return out
-}
 
 func anyWord(q string, ws []string) bool {
 	return slices.ContainsFunc(ws, func(w string) bool { return containsWord(q, w) })
@@ -458,26 +496,48 @@ type Why struct {
 	Romaji     bool     `json:"romaji,omitempty"`     // the text was read as romaji
 	Now        bool     `json:"now,omitempty"`        // the text says something is happening
 	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
+	itWord     bool     // the text holds a word about IT (understanding.yaml's it_words)
 }
 
-// readingOf finds the cues of folded text q (before topics are scored); masked is q without its
-// denied clauses, where what happened is read (「攻撃されたわけじゃない」 says nothing happened).
-func (r *reader) readingOf(q, masked string) Why {
-	var w Why
-	w.Situations = allCues(masked, r.situations)
-	w.Now = anyWord(masked, r.now) || len(w.Situations) > 0
-	if c, _, ok := firstCue(q, r.intents); ok && (!w.Now || anyWord(masked, r.over)) {
-		w.Intent = c.id
-	}
-	if c, _, ok := firstCue(q, r.followups); ok {
-		w.Followup = c.id
-	}
-	for _, c := range r.social {
-		if _, _, ok := firstCue(q, []cueList{c}); ok && socialOnly(q, c, r.social) {
-			w.Social = c.id
-			break
+// readingOf finds the cues of folded text q (before topics are scored). What happened is read
+// outside the denied clauses (「攻撃されたわけじゃない」 says nothing happened).
+func (r *reader) readingOf(q string, denied []span) Why {
+	found := map[int]bool{}    // groups found anywhere
+	happened := map[int]bool{} // groups found outside the denied clauses
+	for _, h := range r.cues.find(q) {
+		found[h.group] = true
+		if !inSpans(denied, h.from, h.to) {
+			happened[h.group] = true
 		}
 	}
+	var w Why
+	group := 0
+	for _, l := range r.situations {
+		if happened[group] {
+			w.Situations = append(w.Situations, l.id)
+		}
+		group++
+	}
+	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
+	for _, l := range r.intents {
+		if found[group] && w.Intent == "" && (!w.Now || happened[r.overGroup]) {
+			w.Intent = l.id
+		}
+		group++
+	}
+	for _, l := range r.followups {
+		if found[group] && w.Followup == "" {
+			w.Followup = l.id
+		}
+		group++
+	}
+	for _, l := range r.social {
+		if found[group] && w.Social == "" && socialOnly(q, l, r.social) {
+			w.Social = l.id
+		}
+		group++
+	}
+	w.itWord = found[r.itGroup]
 	return w
 }
 
