@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
@@ -89,8 +88,10 @@ func runAsk(e *env, args []string) int {
 // choices offered; answer and contacts only for answer.
 func askJSON(kb *knowledge.Base, text string, r dialog.Reply) askResult {
 	res := askResult{Text: text, Decision: r.Outcome, Topics: []askTopic{}, Contacts: []askContact{}}
-	if r.Why != nil && !reflect.ValueOf(*r.Why).IsZero() {
-		res.Why = r.Why
+	if r.Why != nil {
+		if b, err := json.Marshal(r.Why); err == nil && string(b) != "{}" {
+			res.Why = r.Why // only when some word decided the reading
+		}
 	}
 	if res.Decision == "" {
 		res.Decision = dialog.Fallback // an empty line, or only a menu request: nothing matched
