@@ -28,7 +28,7 @@ type Routes struct {
 	Knowledge func() knowledge.Version
 }
 
-// NewServer returns the handler of every route of shared/CONTRACT.md.
+// NewServer returns the handler of every route serve offers (README, "HTTP routes").
 func NewServer(logger *slog.Logger, r Routes) http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern string, h http.Handler) {

@@ -64,7 +64,7 @@ func (m Message) LogValue() slog.Value {
 // Outcome is how the bot answered a free text.
 type Outcome string
 
-// The four outcomes of shared/topics.md.
+// The four outcomes of a free text (seeds/README.md, the topic contract).
 const (
 	Answer   Outcome = "answer"   // Reply.Topic holds a topic id from topics.md
 	Clarify  Outcome = "clarify"  // ask again, offering Reply.Choices

@@ -138,7 +138,7 @@ func play(t *testing.T, te *testEngine, user string, s scripted) scriptResult {
 // while its misses stay visible.
 var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune.txt":    0.9,
-	"testdata/dialogs-heldout.txt": 0.4,
+	"testdata/dialogs-heldout.txt": 0.75,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right
@@ -170,8 +170,10 @@ func TestScriptedDialogs(t *testing.T) {
 			}
 			t.Logf("%s: %d/%d dialogs reached the right contact in time with no forbidden one; mean turns to the right contact %.2f (over the %d that reached it)",
 				set, ok, len(scripts), float64(turns)/float64(max(reached, 1)), reached)
-			for _, f := range failures {
-				t.Log("  " + f)
+			if !strings.Contains(set, "heldout") { // reading the held-out misses would tune on them
+				for _, f := range failures {
+					t.Log("  " + f)
+				}
 			}
 			if share := float64(ok) / float64(len(scripts)); share < scriptFloors[set] {
 				t.Errorf("%s: %.0f%% of dialogs passed, floor %.0f%%", set, 100*share, 100*scriptFloors[set])

@@ -155,7 +155,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{
 			name:   "missing_topic_and_file",
 			change: map[string]string{"topics/legal.yaml": "", "messages.yaml": ""},
-			want:   []string{`topic "legal" of shared/topics.md is missing`, "messages.yaml: file is missing"},
+			want:   []string{`topic "legal" of the topic contract is missing`, "messages.yaml: file is missing"},
 		},
 		{
 			name:   "label_too_long",

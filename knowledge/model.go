@@ -116,7 +116,7 @@ type Question struct {
 	Options []Option
 }
 
-// Topic is one triage topic of shared/topics.md.
+// Topic is one triage topic of the topic contract (seeds/README.md).
 type Topic struct {
 	ID         string
 	Title      string

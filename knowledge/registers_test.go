@@ -131,7 +131,7 @@ const (
 
 var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/tune-registers.tsv":    {register: 0.85, overall: 0.95, sureBad: 0.02},
-	"testdata/heldout-registers.tsv": {register: 0.50, overall: 0.70, sureBad: 0.10},
+	"testdata/heldout-registers.tsv": {register: 0.70, overall: 0.85, sureBad: 0.07},
 }
 
 // TestRegisterQuality prints per-register figures on the register sets against the target bars
@@ -163,7 +163,9 @@ func TestRegisterQuality(t *testing.T) {
 			fmt.Fprintf(&b, "target: every register ≥ 95%%, overall ≥ 97%%, confident wrong ≤ 1%%: %s",
 				map[bool]string{true: "met", false: "NOT met"}[met && sure <= targetSureBad])
 			t.Log("\n" + b.String())
-			if testing.Verbose() {
+			// Only the tuning set's misses are printed: reading the held-out set's would make it a
+			// tuning set.
+			if testing.Verbose() && strings.Contains(set, "tune") {
 				sort.Strings(all.misses)
 				for _, m := range all.misses {
 					t.Log("  " + m)

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// TopicIDs are the triage topics of shared/topics.md. They are a public contract: a knowledge
+// TopicIDs are the triage topics of the topic contract (seeds/README.md). They are a public contract: a knowledge
 // folder that lacks one of them does not load.
 var TopicIDs = []string{
 	"phishing", "bec", "support-scam", "spam", "malware", "ransomware", "emotet", "targeted-attack",
@@ -65,7 +65,7 @@ func (l *loader) validate() {
 	}
 	for _, id := range TopicIDs {
 		if _, ok := b.topicIdx[id]; !ok && len(b.topics) > 0 && topicsOK {
-			l.problem(topicsDir, 0, "topic %q of shared/topics.md is missing (%s/%s.yaml)", id, topicsDir, id)
+			l.problem(topicsDir, 0, "topic %q of the topic contract is missing (%s/%s.yaml)", id, topicsDir, id)
 		}
 	}
 	categoryTopic := map[string]string{}

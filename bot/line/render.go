@@ -10,7 +10,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
 
-// LINE's limits (shared/DESIGN.md, "Limits of the platforms").
+// LINE's limits (verified against the SDK and the Messaging API reference; README, "Limits of the platforms").
 const (
 	maxMessages     = 5    // messages per reply or push request
 	maxTextUnits    = 5000 // UTF-16 code units of one text message

@@ -210,7 +210,7 @@ func TestKnowledgeDiff(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "contacts.yaml"), []byte(strings.Replace(string(contacts), "受け付けられません。", "受け付けていません。", 1)), 0o644)
 	os.Remove(filepath.Join(dir, "topics", "telework.yaml"))
 	res := runCmd(t, nil, "", "knowledge", "diff", dir)
-	if res.code != 1 || !strings.Contains(res.stderr, `topic "telework" of shared/topics.md is missing`) {
+	if res.code != 1 || !strings.Contains(res.stderr, `topic "telework" of the topic contract is missing`) {
 		t.Errorf("diff to a folder that would not load: exit %d %s", res.code, res.stderr)
 	}
 	telework, err := os.ReadFile("../../seeds/topics/telework.yaml")

@@ -10,7 +10,7 @@ import (
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
-// askResult is one line of `helpdesk ask --json`, in the field order of shared/CONTRACT.md.
+// askResult is one line of `helpdesk ask --json`, in the field order of the README's `ask --json` contract.
 type askResult struct {
 	Text     string         `json:"text"`
 	Decision dialog.Outcome `json:"decision"`
@@ -38,7 +38,7 @@ type askContact struct {
 
 func runAsk(e *env, args []string) int {
 	fs := e.newFlags("ask", "[--json] [--knowledge DIR] [TEXT]")
-	asJSON := fs.Bool("json", false, "print one JSON object per query (shared/CONTRACT.md)")
+	asJSON := fs.Bool("json", false, "print one JSON object per query (format: README, ask --json)")
 	dir := fs.String("knowledge", "", "knowledge folder (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
 	if code := parse(fs, args); code >= 0 {
 		return code

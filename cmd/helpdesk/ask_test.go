@@ -27,7 +27,7 @@ func TestAskJSONGolden(t *testing.T) {
 	golden(t, "ask/queries.golden.jsonl", res.stdout)
 }
 
-// TestAskJSONContract checks every line against shared/CONTRACT.md, for the labelled sets and
+// TestAskJSONContract checks every line against the ask --json contract (README), for the labelled sets and
 // hostile lines alike.
 func TestAskJSONContract(t *testing.T) {
 	var lines []string

@@ -69,7 +69,7 @@ func runDiff(e *env, args []string) int {
 
 func runCheck(e *env, args []string) int {
 	fs := e.newFlags("knowledge check", "[--json] [DIR]")
-	asJSON := fs.Bool("json", false, "print the result as JSON (shared/CONTRACT.md)")
+	asJSON := fs.Bool("json", false, "print the result as JSON (format: README, knowledge check --json)")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}

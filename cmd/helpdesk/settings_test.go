@@ -12,7 +12,7 @@ import (
 )
 
 // TestServeStopsOnUnusableSettings: a setting that is set but unusable stops start-up with a
-// message naming it (shared/CONTRACT.md).
+// message naming it (README, Configuration).
 func TestServeStopsOnUnusableSettings(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
