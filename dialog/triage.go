@@ -276,10 +276,24 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			return true
 		}
 	}
-	if inTopic && res.Why.OffTopic && res.Social == "" {
-		// Nothing about IT in a message inside a topic (「相手には何て言えばいいでしょう」) is a
-		// question about the matter at hand, not a new, off-topic consultation.
-		d.followup(t, "question")
+	if inTopic && res.Social == "" && (res.Why.OffTopic || t.Urgent && !urgentTopic(res) && utf8.RuneCountInString(text) <= 30) {
+		// A short message inside an incident that is not about another incident (「どこも電話
+		// つながらない」「LANぬいた」), or one about nothing IT at all (「相手には何て言えば」), is
+		// about the matter at hand, not a new consultation: a question gets the honest answer
+		// that the knowledge has none, with a person offered; anything else is acknowledged.
+		if asksSomething(text) || res.Why.OffTopic {
+			d.followup(t, "question")
+		} else {
+			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+			d.say(d.msg("social_ack"))
+			d.reoffer()
+		}
+		return true
+	}
+	if c.Mode == modeClarify && res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) {
+		// 「わからない」 to 「いちばん近いものはどれですか？」: the same choices again, and a person.
+		d.say(d.msg("clarify_unsure"))
+		d.reoffer()
 		return true
 	}
 	switch res.Social {
@@ -308,6 +322,24 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
 		d.allContacts("")
 		return true
+	}
+	return false
+}
+
+// urgentTopic reports whether the matcher is sure of an urgent topic: only another incident
+// moves a conversation out of one on a short message.
+func urgentTopic(res knowledge.Result) bool {
+	return res.Confident && res.Top() != nil && res.Top().Urgent
+}
+
+// asksSomething reports whether a text is a question: it ends in a question mark or a
+// sentence-final particle of a question.
+func asksSomething(text string) bool {
+	t := strings.TrimRight(strings.TrimSpace(norm.NFKC.String(text)), "!！。.…〜~ ")
+	for _, end := range []string{"?", "か", "の", "かな", "っけ", "でしょう", "ですか"} {
+		if strings.HasSuffix(t, end) {
+			return true
+		}
 	}
 	return false
 }
