@@ -17,8 +17,11 @@ import (
 //
 //   - tune-registers.tsv is the tuning set: its misses were read and the knowledge was edited
 //     for them.
-//   - heldout-registers.tsv was written by an author who had not seen the topic examples or word
-//     lists, and it is never used for tuning: only its figures are read.
+//   - tune-registers-2.tsv was written as a held-out set; its misses were read once, so it is a
+//     tuning set now.
+//   - heldout-registers-2.tsv was written by an author who had seen neither the topic examples,
+//     nor the word lists, nor the other sets, and it is never used for tuning: only its figures
+//     are read, and the test never prints its misses.
 
 type registered struct {
 	labelled
@@ -130,8 +133,9 @@ const (
 )
 
 var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
-	"testdata/tune-registers.tsv":    {register: 0.85, overall: 0.95, sureBad: 0.02},
-	"testdata/heldout-registers.tsv": {register: 0.70, overall: 0.85, sureBad: 0.07},
+	"testdata/tune-registers.tsv":      {register: 0.85, overall: 0.95, sureBad: 0.02},
+	"testdata/tune-registers-2.tsv":    {register: 0.70, overall: 0.85, sureBad: 0.07},
+	"testdata/heldout-registers-2.tsv": {register: 0.65, overall: 0.83, sureBad: 0.07},
 }
 
 // TestRegisterQuality prints per-register figures on the register sets against the target bars
@@ -165,7 +169,7 @@ func TestRegisterQuality(t *testing.T) {
 			t.Log("\n" + b.String())
 			// Only the tuning set's misses are printed: reading the held-out set's would make it a
 			// tuning set.
-			if testing.Verbose() && strings.Contains(set, "tune") {
+			if testing.Verbose() && strings.Contains(set, "tune") { // never the held-out set's
 				sort.Strings(all.misses)
 				for _, m := range all.misses {
 					t.Log("  " + m)

@@ -51,6 +51,8 @@ type params struct {
 	// vagueRunes: a text shorter than this that uses generic words (メール, 詐欺) and none of
 	// the top topic's own words is too vague to answer: the bot asks instead.
 	vagueRunes int
+	// bareRunes: a text this short naming none of the top topic's words is asked about.
+	bareRunes int
 	// nowBoost is what an urgent topic named in a message saying something is happening gains
 	// over a calmer topic that scored first.
 	nowBoost float64
@@ -69,6 +71,7 @@ var defaultParams = params{
 	clarifyRatio:  0.5,
 	maxRunes:      2000,
 	vagueRunes:    20,
+	bareRunes:     12,
 	nowBoost:      0.6,
 }
 
@@ -446,6 +449,16 @@ func japaneseRune(r rune) bool {
 	return r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf
 }
 
+// intentTarget reports whether topic t is where an intent leads (prevention, support-services ...).
+func (ix *index) intentTarget(t int) bool {
+	for _, c := range ix.read.intents {
+		if c.topic == ix.topicIDs[t] {
+			return true
+		}
+	}
+	return false
+}
+
 // plan reads a message with a planning intent and nothing happening (「ランサムウェアの研修を
 // したい」): the intent's topic is what the person needs, the threat it names is only its subject,
 // so the intent's topic gets the phrase signal of a sure word and the urgent topics, whose first
@@ -467,7 +480,15 @@ func (ix *index) plan(s signals, intent string) {
 			s.cases[t] *= 0.5
 		}
 	}
-	s.phrase[target] = max(s.phrase[target], 0.9) + 0.8
+	// A calmer topic that names its own words (テレワーク規程) is a planning question of its
+	// own: the intent's topic is then raised to a sure word only, not above it.
+	boost := 0.8
+	for t := range s.phrase {
+		if t != target && !ix.urgent[t] && s.worded[t] && !ix.intentTarget(t) {
+			boost = 0
+		}
+	}
+	s.phrase[target] = max(s.phrase[target], 0.9) + boost
 }
 
 // rank turns the signals into ranked topics and the decision, with parameters p (the tuning
@@ -510,7 +531,12 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	add := func(i int) {
 		res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})
 	}
-	tooVague := len(vague) > 0 && s.phrase[order[0]] == 0 && utf8.RuneCountInString(q) < p.vagueRunes
+	short := utf8.RuneCountInString(strings.ReplaceAll(q, " ", ""))
+	// Too vague to answer: a short text with generic words (メール, 詐欺) and none of the top
+	// topic's, or a very short one that names none of its words at all (「警告が出た」
+	// 「クリックしちゃった」): example similarity alone on a few characters is no evidence.
+	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
+		s.worded != nil && !s.worded[order[0]] && short <= p.bareRunes
 	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague {
 		res.Confident = true
 		for _, i := range order[:5] {
@@ -640,6 +666,9 @@ func (ix *index) vagueTopics(q string) []int {
 // signals are the four per-topic scores before weighting.
 type signals struct {
 	phrase, example, doc, cases []float64
+	// worded marks the topics one of whose own words the text holds (not only a situation's
+	// hint or a planning intent).
+	worded []bool
 }
 
 // signals scores every topic for folded text q. Topic words inside a denied clause count against
@@ -689,7 +718,9 @@ func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 		}
 		pos += n1
 	}
+	s.worded = make([]bool, n)
 	for t := range s.phrase {
+		s.worded[t] = best[t] > 0
 		// saturate: one specific phrase is strong evidence, a pile of them is not much more
 		s.phrase[t] = 1 - math.Exp(-(s.phrase[t]+best[t])/3)
 		if against[t] > 0 {

@@ -29,6 +29,7 @@ type Understanding struct {
 	NotDenials     []string
 	Now            []string
 	Over           []string // the incident is over: intents apply again
+	Hypothetical   []string // the message is a plan or a what-if: intents apply too
 	Intents        []Cue
 	Situations     []Cue
 	Social         []Cue
@@ -62,6 +63,7 @@ type rawUnderstanding struct {
 	} `yaml:"negation"`
 	Now        []string `yaml:"now"`
 	Over       []string `yaml:"over"`
+	Hypo       []string `yaml:"hypothetical"`
 	Intents    []rawCue `yaml:"intents"`
 	Situations []rawCue `yaml:"situations"`
 	Social     []rawCue `yaml:"social"`
@@ -95,7 +97,7 @@ func (l *loader) loadUnderstanding() {
 	kl := linesOf(root)
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
-	u.Now, u.Over = trimAll(r.Now), trimAll(r.Over)
+	u.Now, u.Over, u.Hypothetical = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
 	}
@@ -303,6 +305,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.nowGroup, r.overGroup, r.itGroup = group, group+1, group+2
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
+	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
 	r.cues.add(r.itGroup, r.itWords)
 	return r
 }
