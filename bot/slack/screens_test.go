@@ -1,82 +1,25 @@
 package slack
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
-	"io"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
-	"github.com/helpdesk-bot/helpdesk/dialog"
-	"github.com/helpdesk-bot/helpdesk/knowledge"
-	"github.com/helpdesk-bot/helpdesk/seeds"
+	"github.com/helpdesk-bot/helpdesk/dialog/dialogtest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/screens/*.golden")
 
-// screenScripts are the conversations whose screens are kept as goldens on every channel: the
-// chat scripts of cmd/helpdesk (a line per message, "#now" setting the clock), and the ones only
-// a staffed channel can play (.script: waiting for a person).
-func screenScripts(t *testing.T) []string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "cmd", "helpdesk", "testdata", "chat")
-	files, _ := filepath.Glob(filepath.Join(dir, "screens", "*.txt"))
-	scripts, _ := filepath.Glob(filepath.Join(dir, "screens", "*.script"))
-	files = append(append(files, scripts...), filepath.Join(dir, "intake-summary.txt"))
-	if len(files) < 8 {
-		t.Fatalf("found %d screen scripts under %s, want the eight scenarios", len(files), dir)
-	}
-	return files
-}
-
-// playScript runs a script against a staffed engine and returns each message's text with the
-// reply it got.
-func playScript(t *testing.T, file, channel string) (turns []string, replies []dialog.Reply) {
-	t.Helper()
-	script, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := knowledge.LibraryOf(seeds.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 24, 10, 30, 0, 0, knowledge.Tokyo)
-	e, err := dialog.Open(filepath.Join(t.TempDir(), "h.db"), lib, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		dialog.Options{Policy: dialog.Policy{Staffed: true}, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	for _, line := range strings.Split(strings.TrimRight(string(script), "\n"), "\n") {
-		if at, ok := strings.CutPrefix(line, "#now "); ok {
-			if now, err = time.Parse(time.RFC3339, at); err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			continue
-		}
-		r, err := e.Respond(context.Background(), dialog.Message{Channel: channel, UserID: "U1", Text: line})
-		if err != nil {
-			t.Fatalf("%s: Respond(%q): %v", file, line, err)
-		}
-		turns, replies = append(turns, line), append(replies, r)
-	}
-	return turns, replies
-}
-
 // TestScreensGolden keeps what Slack receives for each scenario (the blocks of each message
 // posted) as a golden file; go test ./bot/slack -update rewrites them.
 func TestScreensGolden(t *testing.T) {
-	for _, file := range screenScripts(t) {
+	for _, file := range dialogtest.ScreenScripts(t, filepath.Join("..", "..")) {
 		name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 		t.Run(name, func(t *testing.T) {
-			turns, replies := playScript(t, file, "slack")
+			turns, replies := dialogtest.Play(t, file, "slack")
 			var b strings.Builder
 			for i, r := range replies {
 				b.WriteString("> " + turns[i] + "\n")
@@ -89,19 +32,7 @@ func TestScreensGolden(t *testing.T) {
 					b.WriteString("\n")
 				}
 			}
-			golden := filepath.Join("testdata", "screens", name+".json.golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./bot/slack -update)", err)
-			}
-			if string(want) != b.String() {
-				t.Errorf("%s differs from what Slack would receive (run go test ./bot/slack -update and read the diff)", golden)
-			}
+			dialogtest.Golden(t, filepath.Join("testdata", "screens", name+".json.golden"), b.String(), *update)
 		})
 	}
 }
@@ -109,29 +40,13 @@ func TestScreensGolden(t *testing.T) {
 // TestUrgentFirstMessageFitsAPhone: in Slack, the first block of every urgent topic's answer,
 // the first aid, is at most 150 characters.
 func TestUrgentFirstMessageFitsAPhone(t *testing.T) {
-	lib, err := knowledge.LibraryOf(seeds.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := dialog.Open(filepath.Join(t.TempDir(), "h.db"), lib, slog.New(slog.NewTextHandler(io.Discard, nil)), dialog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	for _, tp := range lib.Base().Topics() {
-		if !tp.Urgent {
-			continue
-		}
-		r, err := e.Respond(context.Background(), dialog.Message{Channel: "slack", UserID: "U-" + tp.ID, Choice: "t:" + tp.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for id, r := range dialogtest.UrgentFirstReplies(t, "slack") {
 		parts := blockParts(r.Blocks[0], renderOptions{})
 		if len(parts) != 1 {
-			t.Fatalf("%s: the first aid is drawn as %d blocks, want 1", tp.ID, len(parts))
+			t.Fatalf("%s: the first aid is drawn as %d blocks, want 1", id, len(parts))
 		}
 		if n := utf8.RuneCountInString(parts[0].plain); n > 150 {
-			t.Errorf("%s: the first Slack block has %d characters, want at most 150:\n%s", tp.ID, n, parts[0].plain)
+			t.Errorf("%s: the first Slack block has %d characters, want at most 150:\n%s", id, n, parts[0].plain)
 		}
 	}
 }
