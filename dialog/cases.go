@@ -43,6 +43,7 @@ type Case struct {
 	Closed   time.Time     `json:"closed,omitempty"`
 	Resolved string        `json:"resolved_topic,omitempty"` // topic staff chose when resolving
 	People   []string      `json:"people,omitempty"`         // who wrote, when User is a thread
+	Lang     string        `json:"lang,omitempty"`           // "en" when the user writes English
 }
 
 // LogValue keeps the user's words and ids out of logs.
@@ -89,7 +90,7 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 	}
 	c := &Case{ID: id, Channel: m.Channel, User: m.UserID, Address: m.Address, Topic: reply.Topic,
 		Urgent: reply.Urgent, Summary: intakeSummary(kb, conv, now), Turns: append([]Turn(nil), conv.Turns...),
-		People: append([]string(nil), conv.People...), Status: CaseRequested, Created: now}
+		People: append([]string(nil), conv.People...), Status: CaseRequested, Created: now, Lang: conv.Lang}
 	if tp := kb.Topic(c.Topic); tp != nil {
 		c.Title = tp.Title
 	}

@@ -12,7 +12,7 @@ import (
 //	t:<topic>                 a topic
 //	a:<action>                intake, person, resolved, other, restart, back, faq, contacts,
 //	                          full-intake, details, cancel-case, cancel-case-yes,
-//	                          cancel-case-no, none
+//	                          cancel-case-no, english, japanese, none
 //	o:<step>:<question>:<opt> an option of a question inside the current topic
 //	i:<step>:<question>:<val> an answer to the current intake question
 //
@@ -36,7 +36,10 @@ const (
 	actCancelCase    = "cancel-case"
 	actCancelCaseYes = "cancel-case-yes"
 	actCancelCaseNo  = "cancel-case-no"
-	actNone          = "none"
+	// The language of the conversation, picked from the menu.
+	actEnglish  = "english"
+	actJapanese = "japanese"
+	actNone     = "none"
 )
 
 // Intake answer values of an "i:" choice besides an option's index.

@@ -21,7 +21,7 @@ func fullConversation() *Conversation {
 	in := func() *IntakeState {
 		return &IntakeState{Full: true, Current: "q", Detail: true, Answers: map[string]string{"q": "a"}, Picked: []string{"p"}}
 	}
-	return &Conversation{Schema: 1, Step: 3, Mode: modeIntake, Topic: "t", Question: "q", Option: "o", Intake: in(),
+	return &Conversation{Schema: 1, Step: 3, Mode: modeIntake, Topic: "t", Question: "q", Option: "o", Lang: "en", Intake: in(),
 		Choices: []Choice{{ID: "c", Label: "l"}}, Back: []Snapshot{{Mode: modeQuestion, Topic: "t", Question: "q", Option: "o", Intake: in()}},
 		Turns: []Turn{{From: "user", Text: "x", At: time.Unix(1, 0)}}, First: Turn{From: "user", Text: "f", At: time.Unix(1, 0)}, CaseID: "2026-0001", Relayed: 1, People: []string{"U1"},
 		Updated: time.Unix(2, 0)}

@@ -24,6 +24,7 @@ type Conversation struct {
 	Topic    string       `json:"topic,omitempty"`
 	Question string       `json:"question,omitempty"` // pending question id within Topic
 	Option   string       `json:"option,omitempty"`   // the option of Topic the user picked (or their message answered)
+	Lang     string       `json:"lang,omitempty"`     // "en" when the conversation is held in English, else Japanese
 	Intake   *IntakeState `json:"intake,omitempty"`
 	Choices  []Choice     `json:"choices,omitempty"` // offered by the last reply, so a typed number can pick one
 	Back     []Snapshot   `json:"back,omitempty"`    // earlier positions, newest last, for "back"

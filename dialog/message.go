@@ -146,6 +146,9 @@ type Reply struct {
 	Handoff *Handoff     `json:"handoff,omitempty"`
 	// Leave asks the channel to leave the group or room the message came from.
 	Leave bool `json:"leave,omitempty"`
+	// Lang is the language of the reply: "en" when the conversation is held in English, else
+	// "ja". It is not stored or sent.
+	Lang string `json:"-"`
 	// Why says which words decided the reading of a free text (helpdesk ask --json); it is not
 	// stored or sent.
 	Why *knowledge.Why `json:"-"`
@@ -159,5 +162,6 @@ type Handoff struct {
 	CaseID  string `json:"case_id,omitempty"`
 	Topic   string `json:"topic,omitempty"`
 	Urgent  bool   `json:"urgent,omitempty"`
-	Staffed bool   `json:"staffed"` // a staff channel will receive the case
+	Staffed bool   `json:"staffed"`        // a staff channel will receive the case
+	Lang    string `json:"lang,omitempty"` // "en" when the user writes English
 }

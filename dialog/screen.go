@@ -33,14 +33,18 @@ func (d *decider) firstScreen(t *knowledge.Topic, o *knowledge.Option) {
 		ids = append(ids, o.Contacts...)
 	}
 	none := d.screenContacts(append(ids, t.Contacts...))
+	if d.english() && t.EN != nil && t.EN.Say != "" {
+		// the desks answer in Japanese: a sentence to read out to them
+		none = joinLines(d.msg("english_note")+" 「"+t.EN.Say+"」", none)
+	}
 	if o == nil && len(t.Questions) > 0 {
 		// The question tells the cases of the topic apart; its options are the next steps.
 		q := &t.Questions[0]
 		step := d.nextStep()
 		c.Mode, c.Question = modeQuestion, q.ID
-		d.say(joinLines(none, q.Ask))
-		for _, opt := range q.Options {
-			d.offer(optChoice(step, q.ID, opt.ID), opt.Label)
+		d.say(joinLines(none, d.questionAsk(t, q)))
+		for i := range q.Options {
+			d.offer(optChoice(step, q.ID, q.Options[i].ID), d.optionLabel(t, q, &q.Options[i]))
 		}
 		d.screenChoices(t)
 		return
@@ -70,12 +74,24 @@ func (d *decider) firstAid(t *knowledge.Topic) {
 	if now == "" { // a knowledge folder without a first screen: the full first aid
 		now, next = fa.Lead, fa.Steps
 	}
+	if d.english() && t.EN != nil && t.EN.Now != "" {
+		now, next = t.EN.Now, t.EN.Next
+		for _, s := range d.situations {
+			if l, ok := t.EN.Situation[s]; ok {
+				now = l
+				break
+			}
+		}
+	}
 	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: now, Items: next})
 }
 
 // details is 「詳しい説明」: everything the first screen left out.
 func (d *decider) details(t *knowledge.Topic) {
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+	if d.english() {
+		d.say(d.msg("details_in_japanese"))
+	}
 	if fa := t.FirstAid; fa != nil {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: fa.Lead, Items: fa.Steps})
 		d.say(fa.Why)

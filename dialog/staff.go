@@ -123,6 +123,8 @@ func (e *Engine) Staff(ctx context.Context, ev StaffEvent) (StaffResult, error) 
 
 func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEvent, now time.Time, res *StaffResult) error {
 	msg := kb.Message
+	// what the user reads is in the user's language; staff notices stay Japanese
+	userMsg := func(key string) string { return kb.MessageIn(c.Lang, key) }
 	fill := func(s string) string {
 		return strings.NewReplacer("{staff}", ev.Staff, "{note}", ev.Text, "{case}", c.ID).Replace(s)
 	}
@@ -143,7 +145,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 		if c.Status == CaseOpen {
 			// the first reply is a person joining: say so before it
 			c.Status, c.Claimer, c.Claimed = CaseClaimed, ev.Staff, now
-			toUser = append(toUser, Block{Kind: TextBlock, Text: msg("staff_joined")})
+			toUser = append(toUser, Block{Kind: TextBlock, Text: userMsg("staff_joined")})
 		}
 		toUser = append(toUser, Block{Kind: TextBlock, Text: text})
 		c.Turns = append(c.Turns, Turn{From: "staff", Text: truncateRunes(text, maxTurnText), At: now})
@@ -153,7 +155,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 			return nil
 		}
 		if c.Status == CaseOpen {
-			toUser = append(toUser, Block{Kind: TextBlock, Text: msg("staff_joined")})
+			toUser = append(toUser, Block{Kind: TextBlock, Text: userMsg("staff_joined")})
 		}
 		c.Status, c.Claimer, c.Claimed = CaseClaimed, ev.Staff, now
 		notice = fill(msg("staff_claimed"))
@@ -168,11 +170,11 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 			if kb.Topic(ev.Topic) != nil {
 				c.Resolved = ev.Topic
 			}
-			toUser = append(toUser, Block{Kind: TextBlock, Text: msg("case_closed")})
+			toUser = append(toUser, Block{Kind: TextBlock, Text: userMsg("case_closed")})
 			notice = fill(msg("staff_resolved"))
 		} else {
 			c.Status = CaseReturned
-			toUser = append(toUser, Block{Kind: TextBlock, Text: msg("handed_back")})
+			toUser = append(toUser, Block{Kind: TextBlock, Text: userMsg("handed_back")})
 			notice = fill(msg("staff_returned"))
 		}
 		if err := e.releaseConversation(t, c); err != nil {
@@ -249,6 +251,9 @@ func caseReply(kb *knowledge.Base, c *Case) Reply {
 	urgent := ""
 	if c.Urgent {
 		urgent = msg("staff_urgent")
+	}
+	if c.Lang == "en" {
+		urgent += msg("staff_english") // staff reply in Japanese; the user reads English
 	}
 	r := Reply{Topic: c.Topic, Urgent: c.Urgent}
 	r.Blocks = append(r.Blocks, Block{Kind: TextBlock,

@@ -142,6 +142,10 @@ func (d *decider) step(m Message) {
 // finish numbers the reply and remembers its choices, so a typed number can pick one.
 func (d *decider) finish() {
 	d.conv.Updated = d.now
+	d.reply.Lang = "ja"
+	if d.english() {
+		d.reply.Lang = "en"
+	}
 	d.conv.Choices = d.reply.Choices
 	for _, b := range d.reply.Blocks {
 		if b.Kind == TextBlock && b.Text != "" {
@@ -157,7 +161,59 @@ func (d *decider) nextStep() int {
 	return d.conv.Step
 }
 
-func (d *decider) msg(key string) string { return d.kb.Message(key) }
+func (d *decider) msg(key string) string { return d.kb.MessageIn(d.conv.Lang, key) }
+
+// english reports whether the conversation is held in English.
+func (d *decider) english() bool { return d.conv.Lang == "en" }
+
+// topicLabel and topicTitle are a topic's button label and title in the conversation's
+// language.
+func (d *decider) topicLabel(t *knowledge.Topic) string {
+	if d.english() && t.EN != nil && t.EN.Label != "" {
+		return t.EN.Label
+	}
+	return t.Label
+}
+
+func (d *decider) topicTitle(t *knowledge.Topic) string {
+	if d.english() && t.EN != nil && t.EN.Title != "" {
+		return t.EN.Title
+	}
+	return t.Title
+}
+
+// questionAsk and optionLabel are a topic's question and option labels in the conversation's
+// language.
+func (d *decider) questionAsk(t *knowledge.Topic, q *knowledge.Question) string {
+	if d.english() && t.EN != nil {
+		if qe, ok := t.EN.Questions[q.ID]; ok {
+			return qe.Ask
+		}
+	}
+	return q.Ask
+}
+
+func (d *decider) optionLabel(t *knowledge.Topic, q *knowledge.Question, o *knowledge.Option) string {
+	if d.english() && t.EN != nil {
+		if l := t.EN.Questions[q.ID].Options[o.ID]; l != "" {
+			return l
+		}
+	}
+	return o.Label
+}
+
+// language follows the language the user writes in: English text makes the conversation
+// English, Japanese (or romaji) makes it Japanese again; a number or an emoji changes nothing.
+// Switching to English is said in one line.
+func (d *decider) language(text string) {
+	switch lang := d.kb.Language(text); {
+	case lang == "en" && !d.english():
+		d.conv.Lang = "en"
+		d.say(d.msg("switched_english"))
+	case lang == "ja" && d.english():
+		d.conv.Lang = ""
+	}
+}
 
 func (d *decider) say(text string) {
 	if text != "" {
@@ -188,6 +244,7 @@ func (d *decider) text(raw string) {
 		return
 	}
 	d.conv.addTurn("user", text, d.now)
+	d.language(text)
 	if d.conv.Mode == modeHandoff {
 		// Everything goes to the person who has the case, greetings and 「最初に戻る」 included;
 		// only the case's own buttons, tapped or typed, act here.
@@ -352,7 +409,7 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 	ids := d.topicContacts(t)
 	switch kind {
 	case "contacts":
-		d.say(strings.ReplaceAll(d.msg("followup_contacts"), "{topic}", t.Title))
+		d.say(strings.ReplaceAll(d.msg("followup_contacts"), "{topic}", d.topicTitle(t)))
 		d.contacts(ids)
 	case "prepare":
 		var items []string
@@ -481,7 +538,7 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		d.reply.Outcome = Answer
 		d.fx.counts = append(d.fx.counts, "answer")
 		if d.conv.Topic != "" && d.conv.Topic != top.ID && d.conv.Mode != modeMenu {
-			d.say(strings.ReplaceAll(d.msg("topic_changed"), "{topic}", top.Title))
+			d.say(strings.ReplaceAll(d.msg("topic_changed"), "{topic}", d.topicTitle(top)))
 		}
 		d.conv.push()
 		d.enterTopic(top)
@@ -498,7 +555,7 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 			if i == 3 {
 				break
 			}
-			d.offer(topicChoice(m.Topic.ID), m.Topic.Label)
+			d.offer(topicChoice(m.Topic.ID), d.topicLabel(m.Topic))
 		}
 		d.offer(actChoice(actNone), d.msg("clarify_none"))
 		d.offer(actChoice(actPerson), d.msg("label_person"))
@@ -642,6 +699,13 @@ func (d *decider) action(a string) {
 		d.startIntake(true)
 	case actFAQ:
 		d.showFAQ()
+	case actEnglish, actJapanese:
+		d.conv.Lang = ""
+		if a == actEnglish {
+			d.conv.Lang = "en"
+			d.say(d.msg("switched_english"))
+		}
+		d.greet(false)
 	case actDetails:
 		t := d.kb.Topic(d.conv.Topic)
 		if t == nil {
@@ -734,6 +798,11 @@ func (d *decider) greet(hello bool) {
 		d.say(d.msg("menu_prompt"))
 	}
 	d.offerMenu()
+	if d.english() {
+		d.offer(actChoice(actJapanese), d.msg("label_japanese"))
+	} else {
+		d.offer(actChoice(actEnglish), d.msg("label_english"))
+	}
 }
 
 func (d *decider) offerMenu() {
@@ -772,7 +841,7 @@ func (d *decider) menuEntry(e *knowledge.MenuEntry) {
 		d.say(e.Prompt)
 		for _, id := range e.Topics {
 			if t := d.kb.Topic(id); t != nil {
-				d.offer(topicChoice(t.ID), t.Label)
+				d.offer(topicChoice(t.ID), d.topicLabel(t))
 			}
 		}
 		d.offer(actChoice(actBack), d.msg("label_back"))
@@ -861,9 +930,9 @@ func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {
 func (d *decider) askQuestion(t *knowledge.Topic, q *knowledge.Question, answered bool) {
 	step := d.nextStep()
 	d.conv.Mode, d.conv.Topic, d.conv.Question = modeQuestion, t.ID, q.ID
-	d.say(q.Ask)
-	for _, o := range q.Options {
-		d.offer(optChoice(step, q.ID, o.ID), o.Label)
+	d.say(d.questionAsk(t, q))
+	for i := range q.Options {
+		d.offer(optChoice(step, q.ID, q.Options[i].ID), d.optionLabel(t, q, &q.Options[i]))
 	}
 	if answered {
 		// the answer came first (urgent topics): the question only refines it
@@ -1075,6 +1144,14 @@ func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 
 func (d *decider) card(c *knowledge.Contact) Contact {
 	card := Contact{Name: c.Name, Phone: c.Phone, Tel: telURI(c.Phone), Email: c.Email, URL: c.URL, Hours: c.Hours}
+	when := c.When
+	if d.english() && c.EN.Name != "" {
+		// the English name, and the Japanese one a desk answering in Japanese will recognise
+		card.Name = c.EN.Name + "（" + c.Name + "）"
+		if c.EN.When != "" {
+			when = c.EN.When
+		}
+	}
 	if c.Schedule != nil {
 		if c.Schedule.OpenAt(d.now, d.kb.Holidays()) {
 			card.Status, card.OpenLabel = "open", d.msg("open_now")
@@ -1090,7 +1167,7 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 			card.Fields = append(card.Fields, Field{Label: d.msg(key), Value: value, Kind: kind, URI: uri})
 		}
 	}
-	add("field_when", c.When, "", "")
+	add("field_when", when, "", "")
 	add("field_phone", c.Phone, "phone", card.Tel)
 	add("field_hours", c.Hours, "", "")
 	add("field_url", c.URL, "url", c.URL)
@@ -1130,7 +1207,7 @@ func (d *decider) escalate() {
 		return
 	}
 	d.fx.handoff = true
-	d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent, Staffed: true}
+	d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent, Staffed: true, Lang: d.conv.Lang}
 	d.conv.push()
 	d.conv.Mode, d.conv.Relayed = modeHandoff, 0
 	// The case id is only known inside the transaction; Engine fills {case} in afterwards.

@@ -54,6 +54,7 @@ type Base struct {
 	commands         map[string][]string
 	vague            []*Vague
 	messages         map[string]string
+	messagesEN       map[string]string // messages.en.yaml
 	holidays         *Calendar
 	synonyms         [][]string
 	// understanding is how messages are read beyond topic words (understanding.yaml).
@@ -78,6 +79,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadIntake()
 	l.loadMenu()
 	l.loadMessages()
+	l.loadMessagesEN()
 	l.loadHolidays()
 	l.loadSynonyms()
 	l.loadUnderstanding()
@@ -85,6 +87,9 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadPastAnswers()
 	l.validate()
 	l.checkUnderstanding()
+	if !l.broken[contactsFile] {
+		l.checkEnglishContacts()
+	}
 	if len(l.problems) > 0 {
 		return nil, l.problems.sorted()
 	}
@@ -94,7 +99,7 @@ func Load(fsys fs.FS) (*Base, error) {
 
 // newLoader returns a loader for fsys with an empty Base to fill.
 func newLoader(fsys fs.FS) *loader {
-	return &loader{fsys: fsys, broken: map[string]bool{}, faqLines: map[string]int{}, b: &Base{
+	return &loader{fsys: fsys, broken: map[string]bool{}, faqLines: map[string]int{}, contactLines: map[string]int{}, b: &Base{
 		sourceByID:  map[string]*Source{},
 		contactIdx:  map[string]*Contact{},
 		topicIdx:    map[string]*Topic{},
@@ -123,6 +128,7 @@ type loader struct {
 	cueTopicRefs  []situationRef
 	intentLines   []int
 	offTopicLine  int
+	contactLines  map[string]int // contact id -> the line of its entry
 	// broken marks files that could not be read whole: references into them are not checked,
 	// so one typo is reported once instead of as every reference it breaks.
 	broken map[string]bool
@@ -292,9 +298,10 @@ type rawContact struct {
 	PrepareNotUrgent string `yaml:"prepare_not_urgent"`
 	Internal         bool   `yaml:"internal"`
 	// ConsumersOnly: the desk takes no companies (its not_accepts says so).
-	ConsumersOnly bool     `yaml:"consumers_only"`
-	Sources       []string `yaml:"sources"`
-	Note          string   `yaml:"note"`
+	ConsumersOnly bool          `yaml:"consumers_only"`
+	EN            *rawContactEN `yaml:"en"`
+	Sources       []string      `yaml:"sources"`
+	Note          string        `yaml:"note"`
 }
 
 func (l *loader) loadContacts() {
@@ -317,6 +324,10 @@ func (l *loader) loadContacts() {
 		if c.Name == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)
 		}
+		if r.EN != nil {
+			c.EN = ContactEN{Name: strings.TrimSpace(r.EN.Name), When: strings.TrimSpace(r.EN.When)}
+		}
+		l.contactLines[c.ID] = kl.entry
 		l.checkPhone(contactsFile, kl.at("phone"), c.Phone)
 		l.checkEmail(contactsFile, kl.at("email"), c.Email)
 		l.checkURL(contactsFile, kl.at("url"), c.URL)
@@ -476,6 +487,7 @@ type rawTopic struct {
 	FAQ        []string      `yaml:"faq"`
 	Categories []string      `yaml:"categories"`
 	Sources    []string      `yaml:"sources"`
+	EN         *rawTopicEN   `yaml:"en"`
 }
 
 // MaxLabel is the longest button label, in characters, that every channel can show (LINE quick
@@ -586,6 +598,7 @@ func (l *loader) loadTopics() {
 			t.Questions = append(t.Questions, q)
 		}
 		l.checkSources(file, kl, t.Sources)
+		l.topicEN(file, root, r.EN, t)
 		l.b.topics = append(l.b.topics, t)
 		l.b.topicIdx[t.ID] = t
 		l.refs = append(l.refs, topicRefs{file: file, node: root, kl: kl})

@@ -54,7 +54,8 @@ type Contact struct {
 	ConsumersOnly bool
 	Status        string // for a support programme: 終了, 募集終了 ..., as the seed says
 	Sources       []string
-	Note          string // for admins, never shown to users: why a value was chosen where seeds disagree
+	Note          string    // for admins, never shown to users: why a value was chosen where seeds disagree
+	EN            ContactEN // the English of the name and when-to-call line; empty when none
 }
 
 // Reachable reports whether the contact can actually be reached: it has a phone number or a URL.
@@ -133,6 +134,7 @@ type Topic struct {
 	FAQ        []string // 受理番号 of CSV rows whose 【FAQ用】標準回答 belongs here
 	Categories []string // CSV 相談内容分類 values whose records are past cases of this topic
 	Sources    []string
+	EN         *TopicEN // the English of the emergency path; nil when the topic has none
 }
 
 // Alert is a dated warning from CHECK1 ("what is happening now").

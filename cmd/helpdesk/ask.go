@@ -18,8 +18,10 @@ type askResult struct {
 	Urgent   bool           `json:"urgent"`
 	Answer   string         `json:"answer"`
 	Contacts []askContact   `json:"contacts"`
-	// Why is added to the contract's fields: the words that decided the reading.
-	Why *knowledge.Why `json:"why,omitempty"`
+	// Lang and Why are added to the contract's fields: the language of the answer, and the
+	// words that decided the reading.
+	Lang string         `json:"lang"`
+	Why  *knowledge.Why `json:"why,omitempty"`
 }
 
 type askTopic struct {
@@ -87,7 +89,10 @@ func runAsk(e *env, args []string) int {
 // askJSON maps a reply to the contract: the four decisions only; for clarify the topics are the
 // choices offered; answer and contacts only for answer.
 func askJSON(kb *knowledge.Base, text string, r dialog.Reply) askResult {
-	res := askResult{Text: text, Decision: r.Outcome, Topics: []askTopic{}, Contacts: []askContact{}}
+	res := askResult{Text: text, Decision: r.Outcome, Topics: []askTopic{}, Contacts: []askContact{}, Lang: r.Lang}
+	if res.Lang == "" {
+		res.Lang = "ja"
+	}
 	if r.Why != nil {
 		if b, err := json.Marshal(r.Why); err == nil && string(b) != "{}" {
 			res.Why = r.Why // only when some word decided the reading

@@ -23,7 +23,7 @@ var walkers = []walker{
 	{"accountant, Monday 10:00, BEC already paid", "2026-12-07T10:00:00+09:00", []string{"取引先からの口座変更メールの通りに、もう振り込んでしまいました"}, "取引銀行に連絡", "03-5805-1731"},
 	{"clerk, support scam after calling", "2026-12-08T14:00:00+09:00", []string{"警告画面の番号に電話して、遠隔操作のソフトを入れてしまいました"}, "ネットワークから切り離", "03-5978-7509"},
 	{"elderly owner, hiragana", "2026-12-08T14:00:00+09:00", []string{"ぱそこんに けいこくが でて でんわしろって でてる"}, "電話せず", "03-5978-7509"},
-	{"foreign staff, English", "2026-12-08T14:00:00+09:00", []string{"My files are all encrypted and there is a ransom note on the screen"}, "LANケーブル", "03-5978-7509"},
+	{"foreign staff, English", "2026-12-08T14:00:00+09:00", []string{"My files are all encrypted and there is a ransom note on the screen"}, "LAN cable", "03-5978-7509"},
 	{"clerk, mis-sent customer list", "2026-12-08T11:00:00+09:00", []string{"お客様の名簿を間違えて別の会社にメールで送ってしまいました", "個人情報が入っています"}, "責任者", "03-6457-9849"},
 	{"manager, training plan", "2026-12-08T11:00:00+09:00", []string{"社員向けに標的型メールの訓練をしたいのですが、何から始めればいいですか"}, "SECURITY ACTION", "03-5978-7508"},
 	{"IT person, ransomware, then asks whom to call", "2026-12-08T11:00:00+09:00", []string{"サーバーのファイルが暗号化された", "どこに電話すればいいですか"}, "LANケーブル", "03-5978-7509"},

@@ -5,6 +5,7 @@ package dialogtest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -53,20 +54,69 @@ func Play(tb testing.TB, file, channel string) (turns []string, replies []dialog
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { e.Close() })
-	for _, line := range strings.Split(strings.TrimRight(string(script), "\n"), "\n") {
+	thread := ""
+	for i, line := range strings.Split(strings.TrimRight(string(script), "\n"), "\n") {
 		if at, ok := strings.CutPrefix(line, "#now "); ok {
 			if now, err = time.Parse(time.RFC3339, at); err != nil {
 				tb.Fatalf("%s: %v", file, err)
 			}
 			continue
 		}
-		r, err := e.Respond(context.Background(), dialog.Message{Channel: channel, UserID: "U1", Text: line})
+		thread = deliver(tb, e, now, thread)
+		if text, ok := strings.CutPrefix(line, "#staff "); ok {
+			// a staff member answers in the case's thread; the user's side is what is relayed
+			if _, err := e.Staff(context.Background(), dialog.StaffEvent{EventID: fmt.Sprint("s", i), Thread: thread,
+				Staff: "<@S1>", Action: dialog.StaffMessage, Text: text}); err != nil {
+				tb.Fatalf("%s: staff message %q: %v", file, text, err)
+			}
+			turns, replies = append(turns, "[staff] "+text), append(replies, relayed(tb, e, now))
+			continue
+		}
+		r, err := e.Respond(context.Background(), dialog.Message{Channel: channel, UserID: "U1", EventID: fmt.Sprint("e", i), Text: line, Address: "a"})
 		if err != nil {
 			tb.Fatalf("%s: Respond(%q): %v", file, line, err)
 		}
 		turns, replies = append(turns, line), append(replies, r)
 	}
 	return turns, replies
+}
+
+// deliver marks everything queued as delivered, a case post with a staff thread of its own, and
+// returns the thread of the latest case (thread when none was posted).
+func deliver(tb testing.TB, e *dialog.Engine, now time.Time, thread string) string {
+	tb.Helper()
+	p, err := e.Pending(now, 100, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, d := range p {
+		ref := ""
+		if d.Kind == dialog.KindStaff && d.Text == "" && !d.Notice {
+			ref = fmt.Sprintf("C-STAFF/%d.1", d.ID)
+			thread = ref
+		}
+		if err := e.Delivered(d.ID, ref); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return thread
+}
+
+// relayed returns what the queue holds for the user (a staff member's message), as one reply.
+func relayed(tb testing.TB, e *dialog.Engine, now time.Time) dialog.Reply {
+	tb.Helper()
+	p, err := e.Pending(now, 100, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var r dialog.Reply
+	for _, d := range p {
+		if d.Kind == dialog.KindRelay {
+			r.Blocks = append(r.Blocks, d.Reply.Blocks...)
+			r.Choices = d.Reply.Choices
+		}
+	}
+	return r
 }
 
 // Golden compares got with the golden file path, or rewrites it when update is set.

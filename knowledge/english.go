@@ -1,0 +1,242 @@
+package knowledge
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// English stands beside the Japanese in the same files, each text under an `en:` key next to
+// the Japanese it translates (a topic's, a contact's), or in messages.en.yaml with the keys of
+// messages.yaml. Facts (phones, URLs, hours) are never retyped: cards take them from the
+// Japanese fields. A conversation held in English uses these texts on the emergency path (the
+// menu, prompts, the first screen of urgent topics, their questions, the contact names, the
+// escalation notices); long standard answers and past cases stay Japanese, introduced by one
+// English line.
+
+const messagesENFile = "messages.en.yaml"
+
+// TopicEN is the English of a topic's emergency path.
+type TopicEN struct {
+	Title, Label string
+	// Say is a short Japanese sentence the person can read out on the phone to a desk that
+	// answers in Japanese.
+	Say       string
+	Now       string
+	Next      []string
+	Situation map[string]string
+	Questions map[string]QuestionEN // by question id
+}
+
+// QuestionEN is the English of a question and its option labels (by option id).
+type QuestionEN struct {
+	Ask     string
+	Options map[string]string
+}
+
+// ContactEN is the English of a contact's name and when-to-call line.
+type ContactEN struct{ Name, When string }
+
+type rawTopicEN struct {
+	Title    string `yaml:"title"`
+	Label    string `yaml:"label"`
+	Say      string `yaml:"say"`
+	FirstAid *struct {
+		Now        string            `yaml:"now"`
+		Next       []string          `yaml:"next"`
+		Situations map[string]string `yaml:"situations"`
+	} `yaml:"first_aid"`
+	Questions map[string]struct {
+		Ask     string            `yaml:"ask"`
+		Options map[string]string `yaml:"options"`
+	} `yaml:"questions"`
+}
+
+type rawContactEN struct {
+	Name string `yaml:"name"`
+	When string `yaml:"when"`
+}
+
+// enOnlyMessages are phrases only a conversation in English needs, or the words that switch
+// languages, which messages.en.yaml holds besides the keys of messages.yaml.
+var enOnlyMessages = map[string]string{
+	"english_note":        "before the Japanese sentence to read out to a desk that answers in Japanese",
+	"details_in_japanese": "introduces long texts that stay Japanese",
+	"switched_english":    "the conversation continues in English; how to switch back",
+	"switched_japanese":   "the conversation continues in Japanese (written in Japanese)",
+	"label_english":       "button: English",
+	"label_japanese":      "button: 日本語",
+}
+
+// topicEN reads a topic's en: block and checks it covers the emergency path of an urgent topic:
+// every Japanese text the first screen, the questions and the choices show.
+func (l *loader) topicEN(file string, root *yaml.Node, r *rawTopicEN, t *Topic) {
+	if r == nil {
+		if t.Urgent {
+			l.problem(file, linesOf(root).entry, "urgent topic %q has no en: (the English of its emergency path)", t.ID)
+		}
+		return
+	}
+	kl := linesOf(child(root, "en"))
+	en := &TopicEN{Title: strings.TrimSpace(r.Title), Label: strings.TrimSpace(r.Label), Say: strings.TrimSpace(r.Say)}
+	if en.Label != "" {
+		l.checkLabel(file, kl.at("label"), en.Label)
+	}
+	t.EN = en
+	if !t.Urgent {
+		return
+	}
+	missing := func(key, what string) { l.problem(file, kl.at(key), "en: %s has no English %s", t.ID, what) }
+	if en.Title == "" || en.Label == "" {
+		missing("title", "title and label")
+	}
+	if en.Say == "" {
+		missing("say", "say: (a Japanese sentence to read out)")
+	}
+	if r.FirstAid == nil || strings.TrimSpace(r.FirstAid.Now) == "" || len(trimAll(r.FirstAid.Next)) != len(t.FirstAid.Next) {
+		missing("first_aid", "first_aid (now: and as many next: steps as the Japanese)")
+	} else {
+		en.Now, en.Next, en.Situation = strings.TrimSpace(r.FirstAid.Now), trimAll(r.FirstAid.Next), map[string]string{}
+		for _, id := range slices.Sorted(maps.Keys(t.FirstAid.Situations)) {
+			s := strings.TrimSpace(r.FirstAid.Situations[id])
+			if s == "" {
+				missing("first_aid", "line for situation "+id)
+				continue
+			}
+			en.Situation[id] = s
+		}
+		n := utf8.RuneCountInString(en.Now)
+		for _, s := range en.Next {
+			n += utf8.RuneCountInString(s) + 3
+		}
+		if n > ScreenRunes*2 { // English takes about twice the characters of Japanese
+			l.problem(file, kl.at("first_aid"), "en: the first screen of %s has %d characters; at most %d fit a phone's first screen", t.ID, n, ScreenRunes*2)
+		}
+	}
+	en.Questions = map[string]QuestionEN{}
+	for _, q := range t.Questions {
+		rq, ok := r.Questions[q.ID]
+		if !ok || strings.TrimSpace(rq.Ask) == "" {
+			missing("questions", "question "+q.ID)
+			continue
+		}
+		qe := QuestionEN{Ask: strings.TrimSpace(rq.Ask), Options: map[string]string{}}
+		for _, o := range q.Options {
+			label := strings.TrimSpace(rq.Options[o.ID])
+			if label == "" {
+				missing("questions", "label of option "+q.ID+"/"+o.ID)
+				continue
+			}
+			l.checkLabel(file, kl.at("questions"), label)
+			qe.Options[o.ID] = label
+		}
+		en.Questions[q.ID] = qe
+	}
+}
+
+// loadMessagesEN reads messages.en.yaml: the keys of messages.yaml (every one), and the
+// English-only phrases.
+func (l *loader) loadMessagesEN() {
+	data, ok := l.read(messagesENFile)
+	if !ok {
+		return
+	}
+	root := l.parseYAML(messagesENFile, data)
+	if root == nil {
+		return
+	}
+	var m map[string]string
+	if !l.decode(messagesENFile, root, &m) {
+		return
+	}
+	kl := linesOf(root)
+	l.b.messagesEN = map[string]string{}
+	for k, v := range m {
+		_, known := messageKeys[k]
+		_, enOnly := enOnlyMessages[k]
+		if !known && !enOnly {
+			l.problem(messagesENFile, kl.at(k), "unknown message %q (the keys are those of messages.yaml and %s)", k, strings.Join(slices.Sorted(maps.Keys(enOnlyMessages)), ", "))
+			continue
+		}
+		l.b.messagesEN[k] = strings.TrimSpace(v)
+	}
+	for _, k := range slices.Sorted(maps.Keys(messageKeys)) {
+		if l.b.messagesEN[k] == "" {
+			l.problem(messagesENFile, 0, "message %q has no English (%s)", k, messageKeys[k])
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(enOnlyMessages)) {
+		if l.b.messagesEN[k] == "" {
+			l.problem(messagesENFile, 0, "message %q is missing (%s)", k, enOnlyMessages[k])
+		}
+	}
+}
+
+// checkEnglishContacts reports the contacts an urgent topic shows that have no English name.
+func (l *loader) checkEnglishContacts() {
+	for _, ref := range l.refs {
+		id := ""
+		if n := child(ref.node, "id"); n != nil {
+			id = n.Value
+		}
+		t := l.b.topicIdx[id]
+		if t == nil || !t.Urgent {
+			continue
+		}
+		ids := slices.Clone(t.Contacts)
+		for _, q := range t.Questions {
+			for _, o := range q.Options {
+				ids = append(ids, o.Contacts...)
+			}
+		}
+		for _, id := range ids {
+			if c := l.b.contactIdx[id]; c != nil && c.EN.Name == "" {
+				l.problem(contactsFile, l.contactLines[id], "contact %q (shown by urgent topic %s) has no en: name", id, t.ID)
+			}
+		}
+	}
+}
+
+// MessageIn returns one of the bot's phrases in lang ("en" or Japanese otherwise): the English of
+// messages.en.yaml when the conversation is in English and it has the phrase, else the Japanese.
+func (b *Base) MessageIn(lang, key string) string {
+	if lang == "en" {
+		if m, ok := b.messagesEN[key]; ok {
+			return m
+		}
+	}
+	if m, ok := b.messages[key]; ok {
+		return m
+	}
+	return b.messagesEN[key] // the English-only phrases (the 「English」 button)
+}
+
+// Language says which language a message is written in: "en" for English, "ja" for Japanese
+// (also typed in romaji), "" when it cannot tell (a number, an emoji, a lone Latin word).
+func (b *Base) Language(text string) string {
+	japanese, latinWords := 0, 0
+	for _, r := range text {
+		if r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff {
+			japanese++
+		}
+	}
+	if japanese >= 2 {
+		return "ja"
+	}
+	if _, ok := romajiToKana(text, b.index.english); ok {
+		return "ja"
+	}
+	// Two words at least: a Japanese user's lone "ok" or "help" does not switch the language.
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r < 'a' || r > 'z' }) {
+		if len(w) >= 2 {
+			latinWords++
+		}
+	}
+	if latinWords >= 2 {
+		return "en"
+	}
+	return ""
+}
