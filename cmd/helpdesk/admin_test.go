@@ -221,7 +221,8 @@ func TestKnowledgeDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	res = runCmd(t, nil, "", "knowledge", "diff", dir)
-	if res.code != 0 || !strings.Contains(res.stdout, "~ contact shohisha-hotline") || !strings.Contains(res.stdout, "contacts +0 -0 ~1") {
+	if res.code != 0 || !strings.Contains(res.stdout, "~ contact shohisha-hotline") || !strings.Contains(res.stdout, "contacts +0 -0 ~1") ||
+		!strings.Contains(res.stdout, "not_accepts: 「企業からの相談は受け付けられません。」 → 「企業からの相談は受け付けていません。」") {
 		t.Errorf("knowledge diff: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
