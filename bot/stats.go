@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
+)
+
+// unansweredShown is how many texts the bot could not answer the stats list; the admin commands
+// number them in this order.
+const unansweredShown = 50
+
+// WriteStats writes the figures for admins, in Japanese: the table per topic, the cases by
+// status, the texts the bot could not answer (numbered, each with its nearest topics) and the
+// knowledge the figures were gathered with. The table is padded by display width, so that it
+// lines up in a terminal and, inside a code block, in Slack.
+func WriteStats(w io.Writer, st dialog.Stats) error {
+	var b strings.Builder
+	header := []string{AdminText("col.topic"), AdminText("col.id"), AdminText("col.consultations"), AdminText("col.answers"),
+		AdminText("col.clarify"), AdminText("col.fallback"), AdminText("col.escalations"), AdminText("col.resolved")}
+	var rows [][]string
+	for _, t := range st.Topics {
+		title := t.Title
+		if t.Topic == "" {
+			title = AdminText("no_topic")
+		}
+		rows = append(rows, []string{title, t.Topic, number(float64(t.Consultations)), number(float64(t.Answers)), number(float64(t.Clarify)),
+			number(float64(t.Fallback)), number(float64(t.Escalations)), number(float64(t.Resolved))})
+	}
+	writeTable(&b, header, rows, 2)
+
+	b.WriteString("\n" + AdminText("cases"))
+	if len(st.Cases.ByStatus) == 0 {
+		b.WriteString(" " + AdminText("none"))
+	}
+	for _, s := range slices.Sorted(maps.Keys(st.Cases.ByStatus)) {
+		fmt.Fprintf(&b, " %s %d", StatusLabel(s), st.Cases.ByStatus[s])
+	}
+	b.WriteString("\n\n" + AdminText("unanswered") + "\n")
+	if len(st.Unanswered) == 0 {
+		b.WriteString("  " + AdminText("none") + "\n")
+	}
+	for i, u := range st.Unanswered {
+		if i == unansweredShown {
+			b.WriteString("  " + AdminText("more", len(st.Unanswered)-unansweredShown) + "\n")
+			break
+		}
+		b.WriteString("  " + AdminText("unanswered.line", i+1, u.Count, OutcomeLabel(u.Outcome), strings.ReplaceAll(u.Text, "\n", " ")) + "\n")
+		b.WriteString("      " + NearestLine(u.Nearest) + "\n")
+	}
+	if len(st.Unanswered) > 0 {
+		b.WriteString("  " + AdminText("add_example") + "\n")
+	}
+	if k := st.Knowledge; k.Hash != "" {
+		b.WriteString("\n" + AdminText("knowledge", k.Hash, k.Loaded.In(knowledge.Tokyo).Format("2006-01-02 15:04")) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// NearestLine writes the topics nearest to an unanswered text on one line, with their scores.
+func NearestLine(near []dialog.Nearest) string {
+	if len(near) == 0 {
+		return AdminText("nearest.none")
+	}
+	parts := make([]string, len(near))
+	for i, n := range near {
+		parts[i] = fmt.Sprintf("%s %s (%s)", n.Topic, n.Title, strconv.FormatFloat(n.Score, 'f', 2, 64))
+	}
+	return AdminText("nearest", strings.Join(parts, "、"))
+}
+
+// OutcomeLabel is an outcome as admins read it.
+func OutcomeLabel(o dialog.Outcome) string { return AdminText("outcome." + string(o)) }
+
+// StatusLabel is a case status as admins read it.
+func StatusLabel(s string) string {
+	if _, ok := adminText["status."+s]; !ok {
+		return s
+	}
+	return AdminText("status." + s)
+}
+
+// StatsBlock is WriteStats for a chat message: under a heading, inside a code block so that
+// Slack shows it in a monospaced font and the columns line up. Backticks in the texts are
+// replaced, so that no text can close the block.
+func StatsBlock(heading string, st dialog.Stats) string {
+	var b strings.Builder
+	WriteStats(&b, st)
+	return heading + "\n```\n" + strings.ReplaceAll(b.String(), "`", "'") + "```"
+}
+
+// DiffSummary is a knowledge diff's one-line account, in Japanese.
+func DiffSummary(d knowledge.Diff) string {
+	counts := func(c knowledge.Change) string {
+		return AdminText("diff.counts", len(c.Added), len(c.Removed), len(c.Changed))
+	}
+	return AdminText("diff.summary", counts(d.Topics), counts(d.Contacts), counts(d.Cases), counts(d.Files))
+}
