@@ -106,9 +106,13 @@ func slackAdmin(d serveDeps) func(ctx context.Context, user string, args []strin
 		case "reload":
 			res := d.reload("slack")
 			if !res.OK {
-				return "reload failed, the previous knowledge keeps serving:\n" + strings.Join(res.Problems, "\n"), nil
+				return bot.AdminText("reload.failed") + "\n```\n" + strings.Join(res.Problems, "\n") + "\n```", nil
 			}
-			return "reloaded: " + res.Summary + "\n" + res.Changes, nil
+			reply := bot.AdminText("reload.ok", bot.DiffSummary(res.Diff))
+			if strings.TrimSpace(res.Changes) != "" && res.Changes != "no changes\n" {
+				return reply + "\n```\n" + res.Changes + "```", nil
+			}
+			return reply + "\n" + bot.AdminText("reload.none"), nil
 		case "stats":
 			days := 7
 			if len(args) > 1 {
@@ -120,10 +124,7 @@ func slackAdmin(d serveDeps) func(ctx context.Context, user string, args []strin
 			if err != nil {
 				return "", err
 			}
-			var b strings.Builder
-			fmt.Fprintf(&b, "last %d days\n", days)
-			writeStats(&b, st)
-			return b.String(), nil
+			return bot.StatsBlock(bot.AdminText("period", days), st), nil
 		}
 		return d.lib.Base().Message("admin_help"), nil
 	}
