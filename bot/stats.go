@@ -12,9 +12,9 @@ import (
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
-// unansweredShown is how many texts the bot could not answer the stats list; the admin commands
+// UnansweredShown is how many texts the bot could not answer the stats list; the admin commands
 // number them in this order.
-const unansweredShown = 50
+const UnansweredShown = 50
 
 // WriteStats writes the figures for admins, in Japanese: the table per topic, the cases by
 // status, the texts the bot could not answer (numbered, each with its nearest topics) and the
@@ -47,8 +47,8 @@ func WriteStats(w io.Writer, st dialog.Stats) error {
 		b.WriteString("  " + AdminText("none") + "\n")
 	}
 	for i, u := range st.Unanswered {
-		if i == unansweredShown {
-			b.WriteString("  " + AdminText("more", len(st.Unanswered)-unansweredShown) + "\n")
+		if i == UnansweredShown {
+			b.WriteString("  " + AdminText("more", len(st.Unanswered)-UnansweredShown) + "\n")
 			break
 		}
 		b.WriteString("  " + AdminText("unanswered.line", i+1, u.Count, OutcomeLabel(u.Outcome), strings.ReplaceAll(u.Text, "\n", " ")) + "\n")

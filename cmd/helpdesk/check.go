@@ -28,6 +28,7 @@ func runKnowledge(e *env, args []string) int {
 	return e.dispatch("helpdesk knowledge", []command{
 		{"check", "validate a knowledge folder (DIR, else HELPDESK_KNOWLEDGE, else the embedded seeds)", runCheck},
 		{"diff", "what loading DIR would change compared with the knowledge served now", runDiff},
+		{"add-example", "add a text (or one the bot could not answer, by its number in stats) as an example of a topic in DIR", runAddExample},
 	}, args)
 }
 
