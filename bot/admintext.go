@@ -32,6 +32,7 @@ var adminText = map[string]string{
 	"nearest":           "近いトピック: %s",
 	"nearest.none":      "近いトピックは見つかりませんでした",
 	"add_example":       "例文として追加するには: helpdesk knowledge add-example --unanswered 番号 --topic ID フォルダ",
+	"add_example.since": "例文として追加するには: helpdesk knowledge add-example --unanswered 番号 --since %s --topic ID フォルダ",
 	"knowledge":         "知識: %s（%s 日本時間に読み込み）",
 	"period":            "過去 %d 日間",
 

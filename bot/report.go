@@ -290,6 +290,7 @@ var reportPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"status":  StatusLabel,
 	"nearest": NearestLine,
 	"inc":     func(i int) int { return i + 1 },
+	"hint":    addExampleHint,
 }).Parse(`<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>{{t "report.title"}}</title>
 <style>
@@ -326,6 +327,6 @@ td:first-child,th:first-child{text-align:left}td.text{text-align:left}svg{displa
 {{range $i, $u := .Unanswered}}<tr><td>{{inc $i}}</td><td class="text">{{.Text}}</td><td class="text">{{outcome .Outcome}}</td><td>{{num .Count}}</td><td class="text">{{nearest .Nearest}}</td></tr>
 {{end}}</table>
 <p class="define">{{t "report.unanswered.define"}}</p>
-<p class="hint">{{t "add_example"}}</p>{{else}}<p class="note">{{t "none"}}</p>{{end}}
+<p class="hint">{{hint .Stats}}</p>{{else}}<p class="note">{{t "none"}}</p>{{end}}
 </body></html>
 `))

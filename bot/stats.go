@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
@@ -55,13 +56,22 @@ func WriteStats(w io.Writer, st dialog.Stats) error {
 		b.WriteString("      " + NearestLine(u.Nearest) + "\n")
 	}
 	if len(st.Unanswered) > 0 {
-		b.WriteString("  " + AdminText("add_example") + "\n")
+		b.WriteString("  " + addExampleHint(st) + "\n")
 	}
 	if k := st.Knowledge; k.Hash != "" {
 		b.WriteString("\n" + AdminText("knowledge", k.Hash, k.Loaded.In(knowledge.Tokyo).Format("2006-01-02 15:04")) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// addExampleHint says how to add a listed text as an example; the numbers are those of the
+// list since st.Since, so the command needs the same day.
+func addExampleHint(st dialog.Stats) string {
+	if st.Since.IsZero() {
+		return AdminText("add_example")
+	}
+	return AdminText("add_example.since", st.Since.In(knowledge.Tokyo).Format(time.DateOnly))
 }
 
 // NearestLine writes the topics nearest to an unanswered text on one line, with their scores.

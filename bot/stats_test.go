@@ -3,8 +3,10 @@ package bot
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 func statsSample() dialog.Stats {
@@ -45,6 +47,18 @@ func TestWriteStatsLinesUp(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lack %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestAddExampleHintNamesTheDay: figures since a day number their texts from that day, so the
+// hint to add one gives the same day.
+func TestAddExampleHintNamesTheDay(t *testing.T) {
+	st := statsSample()
+	st.Since = time.Date(2026, 11, 28, 0, 0, 0, 0, knowledge.Tokyo)
+	var b strings.Builder
+	WriteStats(&b, st)
+	if !strings.Contains(b.String(), "add-example --unanswered 番号 --since 2026-11-28 --topic ID") {
+		t.Errorf("stats since a day:\n%s", b.String())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // channelID is what a Slack channel id looks like (public C…, private C… or the older G…).
@@ -120,7 +121,10 @@ func slackAdmin(d serveDeps) func(ctx context.Context, user string, args []strin
 					days = n
 				}
 			}
-			st, err := d.engine.Stats(time.Now().AddDate(0, 0, -days))
+			// From the start of the day in Japan, so that the numbers of the unanswered texts
+			// are those of helpdesk stats --since that day.
+			since, _ := bot.ParseDay(time.Now().In(knowledge.Tokyo).AddDate(0, 0, -days).Format(time.DateOnly))
+			st, err := d.engine.Stats(since)
 			if err != nil {
 				return "", err
 			}
