@@ -28,10 +28,12 @@ var (
 	spaceAfterColon = regexp.MustCompile(`^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_]*):\x{3000}`)
 )
 
-// mistake is one problem of a file's text found before parsing it.
+// mistake is one problem of a file's text found before parsing it. maybeText marks one that
+// could be meant, in a list item: it counts only when the file does not parse.
 type mistake struct {
-	line int
-	msg  string
+	line      int
+	msg       string
+	maybeText bool
 }
 
 // editorMistakes finds what a Japanese editor's tools slip into a YAML file and what the YAML
@@ -42,7 +44,7 @@ type mistake struct {
 func editorMistakes(data []byte) []mistake {
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))
-		return []mistake{{line, "the file is not UTF-8 (Shift_JIS?): save it again as UTF-8 (UTF-8 で保存し直してください)"}}
+		return []mistake{{line: line, msg: "the file is not UTF-8 (Shift_JIS?): save it again as UTF-8 (UTF-8 で保存し直してください)"}}
 	}
 	var out []mistake
 	inBlock, blockIndent := false, 0
@@ -60,18 +62,19 @@ func editorMistakes(data []byte) []mistake {
 		}
 		switch {
 		case strings.ContainsRune(indent, '\u3000'):
-			out = append(out, mistake{n, "a full-width space (U+3000) in the indentation: indent with ASCII spaces (行頭の全角スペースを半角スペースにしてください)"})
+			out = append(out, mistake{line: n, msg: "a full-width space (U+3000) in the indentation: indent with ASCII spaces (行頭の全角スペースを半角スペースにしてください)"})
 			continue
 		case strings.Contains(indent, "\t") && rest != "":
-			out = append(out, mistake{n, "a tab in the indentation: indent with spaces (インデントはタブではなく半角スペースにしてください)"})
+			out = append(out, mistake{line: n, msg: "a tab in the indentation: indent with spaces (インデントはタブではなく半角スペースにしてください)"})
 			continue
 		}
+		item := strings.HasPrefix(rest, "-")
 		if g := fullWidthColon.FindStringSubmatch(text); g != nil {
-			out = append(out, mistake{n, fmt.Sprintf("a full-width colon （：） after %q: YAML needs an ASCII colon (「%s：」の「：」を半角の「:」にしてください)", g[1], g[1])})
+			out = append(out, mistake{n, fmt.Sprintf("a full-width colon （：） after %q: YAML needs an ASCII colon (「%s：」の「：」を半角の「:」にしてください)", g[1], g[1]), item})
 			continue
 		}
 		if g := spaceAfterColon.FindStringSubmatch(text); g != nil {
-			out = append(out, mistake{n, fmt.Sprintf("a full-width space (U+3000) after %q: YAML needs an ASCII space after the colon (「%s:」の後の全角スペースを半角スペースにしてください)", g[1]+":", g[1])})
+			out = append(out, mistake{n, fmt.Sprintf("a full-width space (U+3000) after %q: YAML needs an ASCII space after the colon (「%s:」の後の全角スペースを半角スペースにしてください)", g[1]+":", g[1]), item})
 			continue
 		}
 		if t := strings.TrimRight(rest, " "); strings.HasSuffix(t, "|") || strings.HasSuffix(t, ">") || strings.HasSuffix(t, "|-") || strings.HasSuffix(t, ">-") {
@@ -95,15 +98,22 @@ func invalidUTF8At(data []byte) int {
 
 // parseYAML parses one file into its root node, reporting a syntax error with its line.
 func (l *loader) parseYAML(file string, data []byte) *yaml.Node {
-	if mistakes := editorMistakes(data); len(mistakes) > 0 {
+	mistakes := editorMistakes(data)
+	var doc yaml.Node
+	err := yaml.Unmarshal(data, &doc)
+	if err == nil {
+		// The file parses: a list item such as "- ID：パスワード" may well be meant as text.
+		mistakes = slices.DeleteFunc(mistakes, func(m mistake) bool { return m.maybeText })
+	}
+	if len(mistakes) > 0 {
+		// These say what to do; the parser's own message about the same lines would not.
 		for _, m := range mistakes {
 			l.problem(file, m.line, "%s", m.msg)
 		}
 		l.broken[file] = true
 		return nil
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err != nil {
 		l.yamlError(file, 0, err)
 		l.broken[file] = true
 		return nil
