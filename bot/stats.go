@@ -98,12 +98,17 @@ func StatusLabel(s string) string {
 }
 
 // StatsBlock is WriteStats for a chat message: under a heading, inside a code block so that
-// Slack shows it in a monospaced font and the columns line up. Backticks in the texts are
-// replaced, so that no text can close the block.
+// Slack shows it in a monospaced font and the columns line up.
 func StatsBlock(heading string, st dialog.Stats) string {
 	var b strings.Builder
 	WriteStats(&b, st)
-	return heading + "\n```\n" + strings.ReplaceAll(b.String(), "`", "'") + "```"
+	return heading + "\n" + CodeBlock(b.String())
+}
+
+// CodeBlock puts text in a chat code block. Backticks in it are replaced, so that no text (a
+// user's, an example's) can close the block early.
+func CodeBlock(text string) string {
+	return "```\n" + strings.TrimRight(strings.ReplaceAll(text, "`", "'"), "\n") + "\n```"
 }
 
 // DiffSummary is a knowledge diff's one-line account, in Japanese.

@@ -78,6 +78,12 @@ func TestStatsBlockIsOneCodeBlock(t *testing.T) {
 	}
 }
 
+func TestCodeBlock(t *testing.T) {
+	if got, want := CodeBlock("~ topic bec\n    examples: + 「```」\n"), "```\n~ topic bec\n    examples: + 「'''」\n```"; got != want {
+		t.Errorf("CodeBlock = %q, want %q", got, want)
+	}
+}
+
 func TestAdminTextUnknownKeyShows(t *testing.T) {
 	if got := AdminText("no.such.key"); got != "no.such.key" {
 		t.Errorf("AdminText(unknown) = %q", got)

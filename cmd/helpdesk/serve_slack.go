@@ -107,11 +107,11 @@ func slackAdmin(d serveDeps) func(ctx context.Context, user string, args []strin
 		case "reload":
 			res := d.reload("slack")
 			if !res.OK {
-				return bot.AdminText("reload.failed") + "\n```\n" + strings.Join(res.Problems, "\n") + "\n```", nil
+				return bot.AdminText("reload.failed") + "\n" + bot.CodeBlock(strings.Join(res.Problems, "\n")), nil
 			}
 			reply := bot.AdminText("reload.ok", bot.DiffSummary(res.Diff))
 			if strings.TrimSpace(res.Changes) != "" && res.Changes != "no changes\n" {
-				return reply + "\n```\n" + res.Changes + "```", nil
+				return reply + "\n" + bot.CodeBlock(res.Changes), nil
 			}
 			return reply + "\n" + bot.AdminText("reload.none"), nil
 		case "stats":
