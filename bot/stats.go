@@ -20,8 +20,15 @@ const UnansweredShown = 50
 // WriteStats writes the figures for admins, in Japanese: the table per topic, the cases by
 // status, the texts the bot could not answer (numbered, each with its nearest topics) and the
 // knowledge the figures were gathered with. The table is padded by display width, so that it
-// lines up in a terminal and, inside a code block, in Slack.
+// lines up in a terminal.
 func WriteStats(w io.Writer, st dialog.Stats) error {
+	_, err := io.WriteString(w, stats(st, true))
+	return err
+}
+
+// stats writes the figures; withID adds a column of topic ids, which a chat message leaves out
+// to stay narrow enough not to wrap (the nearest topics below still name their ids).
+func stats(st dialog.Stats, withID bool) string {
 	var b strings.Builder
 	header := []string{AdminText("col.topic"), AdminText("col.id"), AdminText("col.consultations"), AdminText("col.answers"),
 		AdminText("col.clarify"), AdminText("col.fallback"), AdminText("col.escalations"), AdminText("col.resolved")}
@@ -34,7 +41,15 @@ func WriteStats(w io.Writer, st dialog.Stats) error {
 		rows = append(rows, []string{title, t.Topic, number(float64(t.Consultations)), number(float64(t.Answers)), number(float64(t.Clarify)),
 			number(float64(t.Fallback)), number(float64(t.Escalations)), number(float64(t.Resolved))})
 	}
-	writeTable(&b, header, rows, 2)
+	left := 2
+	if !withID {
+		header = slices.Delete(header, 1, 2)
+		for i := range rows {
+			rows[i] = slices.Delete(rows[i], 1, 2)
+		}
+		left = 1
+	}
+	writeTable(&b, header, rows, left)
 
 	b.WriteString("\n" + AdminText("cases"))
 	if len(st.Cases.ByStatus) == 0 {
@@ -61,8 +76,7 @@ func WriteStats(w io.Writer, st dialog.Stats) error {
 	if k := st.Knowledge; k.Hash != "" {
 		b.WriteString("\n" + AdminText("knowledge", k.Hash, k.Loaded.In(knowledge.Tokyo).Format("2006-01-02 15:04")) + "\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.String()
 }
 
 // addExampleHint says how to add a listed text as an example; the numbers are those of the
@@ -98,11 +112,10 @@ func StatusLabel(s string) string {
 }
 
 // StatsBlock is WriteStats for a chat message: under a heading, inside a code block so that
-// Slack shows it in a monospaced font and the columns line up.
+// Slack shows it in a monospaced font and the columns line up; without the column of topic ids,
+// so that the lines fit a chat window.
 func StatsBlock(heading string, st dialog.Stats) string {
-	var b strings.Builder
-	WriteStats(&b, st)
-	return heading + "\n" + CodeBlock(b.String())
+	return heading + "\n" + CodeBlock(stats(st, false))
 }
 
 // CodeBlock puts text in a chat code block. Backticks in it are replaced, so that no text (a

@@ -76,6 +76,10 @@ func TestStatsBlockIsOneCodeBlock(t *testing.T) {
 	if !strings.HasPrefix(got, "過去 7 日間\n```\n") || !strings.HasSuffix(got, "```") || strings.Count(got, "```") != 2 {
 		t.Errorf("StatsBlock = %q, want the heading and one code block", got)
 	}
+	lines := strings.Split(got, "\n")
+	if !strings.HasPrefix(lines[2], "トピック  ") || strings.Contains(lines[2], "ID") || Width(lines[3]) != Width(lines[2]) || strings.Contains(lines[3], "ransomware") {
+		t.Errorf("StatsBlock table without ids, aligned:\n%s\n%s", lines[2], lines[3])
+	}
 }
 
 func TestCodeBlock(t *testing.T) {
