@@ -88,14 +88,15 @@ func addExampleHint(st dialog.Stats) string {
 	return AdminText("add_example.since", st.Since.In(knowledge.Tokyo).Format(time.DateOnly))
 }
 
-// NearestLine writes the topics nearest to an unanswered text on one line, with their scores.
+// NearestLine writes the topics nearest to an unanswered text on one line, with their scores to
+// two significant digits: low scores are common, and 0.013 against 0.0042 still ranks them.
 func NearestLine(near []dialog.Nearest) string {
 	if len(near) == 0 {
 		return AdminText("nearest.none")
 	}
 	parts := make([]string, len(near))
 	for i, n := range near {
-		parts[i] = fmt.Sprintf("%s %s (%s)", n.Topic, n.Title, strconv.FormatFloat(n.Score, 'f', 2, 64))
+		parts[i] = fmt.Sprintf("%s %s (%s)", n.Topic, n.Title, strconv.FormatFloat(n.Score, 'g', 2, 64))
 	}
 	return AdminText("nearest", strings.Join(parts, "、"))
 }

@@ -18,7 +18,7 @@ func statsSample() dialog.Stats {
 		},
 		Cases: dialog.CaseStats{ByStatus: map[string]int{"resolved": 3, "open": 1}},
 		Unanswered: []dialog.UnansweredCount{
-			{Text: "パソコンが変", Outcome: dialog.Clarify, Count: 4, Nearest: []dialog.Nearest{{Topic: "device-trouble", Title: "パソコンの不調", Score: 0.41}, {Topic: "malware", Title: "ウイルス感染", Score: 0.3}}},
+			{Text: "パソコンが変", Outcome: dialog.Clarify, Count: 4, Nearest: []dialog.Nearest{{Topic: "device-trouble", Title: "パソコンの不調", Score: 0.41}, {Topic: "malware", Title: "ウイルス感染", Score: 0.0042}}},
 			{Text: "```ほげ", Outcome: dialog.Fallback, Count: 1},
 		},
 	}
@@ -42,7 +42,7 @@ func TestWriteStatsLinesUp(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"トピック", "相談", "担当者へ", "ランサムウェア感染  ransomware", "1,234", "（トピックなし）",
-		"解決 3", "対応待ち 1", "1. 4 回  聞き返し  「パソコンが変」", "近いトピック: device-trouble パソコンの不調 (0.41)、malware ウイルス感染 (0.30)",
+		"解決 3", "対応待ち 1", "1. 4 回  聞き返し  「パソコンが変」", "近いトピック: device-trouble パソコンの不調 (0.41)、malware ウイルス感染 (0.0042)",
 		"近いトピックは見つかりませんでした", "add-example --unanswered"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lack %q:\n%s", want, out)

@@ -78,7 +78,7 @@ func nearestTopics(kb *knowledge.Base, text string) []Nearest {
 		if len(out) == 2 {
 			break
 		}
-		out = append(out, Nearest{Topic: m.Topic.ID, Title: m.Topic.Title, Score: math.Round(m.Confidence*100) / 100})
+		out = append(out, Nearest{Topic: m.Topic.ID, Title: m.Topic.Title, Score: math.Round(m.Confidence*1e4) / 1e4})
 	}
 	return out
 }
