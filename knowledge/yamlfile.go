@@ -26,6 +26,8 @@ var (
 	fullWidthColon = regexp.MustCompile(`^[ \t\x{3000}]*(?:-[ \x{3000}]+)?([A-Za-z_][A-Za-z0-9_]*)[ \x{3000}]*：`)
 	// spaceAfterColon is a field name whose colon is followed by a full-width space.
 	spaceAfterColon = regexp.MustCompile(`^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_]*):\x{3000}`)
+	// noSpaceAfterColon is a field name whose colon is followed by its value without a space.
+	noSpaceAfterColon = regexp.MustCompile(`^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_]*):[^ \t\x{3000}/:]`)
 )
 
 // mistake is one problem of a file's text found before parsing it. maybeText marks one that
@@ -75,6 +77,11 @@ func editorMistakes(data []byte) []mistake {
 		}
 		if g := spaceAfterColon.FindStringSubmatch(text); g != nil {
 			out = append(out, mistake{n, fmt.Sprintf("a full-width space (U+3000) after %q: YAML needs an ASCII space after the colon (「%s:」の後の全角スペースを半角スペースにしてください)", g[1]+":", g[1]), item})
+			continue
+		}
+		if g := noSpaceAfterColon.FindStringSubmatch(text); g != nil {
+			// "title:迷惑メール" reads as one text; it is a mistake only if the file does not parse.
+			out = append(out, mistake{n, fmt.Sprintf("no space after %q: YAML needs an ASCII space after the colon (「%s:」の後に半角スペースを入れてください)", g[1]+":", g[1]), true})
 			continue
 		}
 		if t := strings.TrimRight(rest, " "); strings.HasSuffix(t, "|") || strings.HasSuffix(t, ">") || strings.HasSuffix(t, "|-") || strings.HasSuffix(t, ">-") {

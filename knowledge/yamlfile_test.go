@@ -21,6 +21,7 @@ func TestLoadExplainsEditorMistakes(t *testing.T) {
 		{"full_width_space_indent.yaml", "topics/spam.yaml:6: a full-width space (U+3000) in the indentation: indent with ASCII spaces (行頭の全角スペースを半角スペースにしてください)"},
 		{"full_width_space_after_colon.yaml", `topics/spam.yaml:3: a full-width space (U+3000) after "urgent:": YAML needs an ASCII space after the colon (「urgent:」の後の全角スペースを半角スペースにしてください)`},
 		{"tab_indent.yaml", "topics/spam.yaml:6: a tab in the indentation: indent with spaces (インデントはタブではなく半角スペースにしてください)"},
+		{"no_space_after_colon.yaml", `topics/spam.yaml:2: no space after "title:": YAML needs an ASCII space after the colon (「title:」の後に半角スペースを入れてください)`},
 		{"duplicate_key.yaml", `topics/spam.yaml:7: duplicate key "title" (also at line 2): keep one (キー「title」が 2 行目にもあります。1 つにまとめてください)`},
 	}
 	for _, tt := range tests {
@@ -46,7 +47,7 @@ func TestLoadExplainsEditorMistakes(t *testing.T) {
 // TestEditorMistakesLeaveTextAlone checks that a full-width space opening a paragraph of an
 // answer, or a full-width colon inside text, is not taken for a mistake.
 func TestEditorMistakesLeaveTextAlone(t *testing.T) {
-	data := "id: x\nanswer: |\n  　まず落ち着いてください。\n  注意：支払わないでください。\nwords: [\"注意：a\"]\n"
+	data := "id: x\nurl: https://example.jp/a:b\nanswer: |\n  　まず落ち着いてください。\n  注意：支払わないでください。\nwords: [\"注意：a\"]\n"
 	if m := editorMistakes([]byte(data)); len(m) != 0 {
 		t.Errorf("editorMistakes(%q) = %v, want none", data, m)
 	}
