@@ -61,12 +61,19 @@ func (d Diff) Summary() string {
 }
 
 // Report lists every change, one per line, for an admin to read before or after a reload.
-func (d Diff) Report() string {
+func (d Diff) Report() string { return d.ReportAs(nil) }
+
+// ReportAs is Report with the kinds of entry ("topic", "contact", "case", "file") named as in
+// names, for admins who read another language; a kind names lacks keeps its English name.
+func (d Diff) ReportAs(names map[string]string) string {
 	var b strings.Builder
 	for _, k := range []struct {
 		name string
 		c    Change
 	}{{"topic", d.Topics}, {"contact", d.Contacts}, {"case", d.Cases}, {"file", d.Files}} {
+		if n, ok := names[k.name]; ok {
+			k.name = n
+		}
 		for _, id := range k.c.Added {
 			fmt.Fprintf(&b, "+ %s %s\n", k.name, id)
 		}
@@ -81,6 +88,9 @@ func (d Diff) Report() string {
 		}
 	}
 	if b.Len() == 0 {
+		if n, ok := names["none"]; ok {
+			return n + "\n"
+		}
 		return "no changes\n"
 	}
 	return b.String()

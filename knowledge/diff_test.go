@@ -32,6 +32,18 @@ func TestCompareShowsFieldChanges(t *testing.T) {
 	}
 }
 
+func TestReportAsNamesTheKinds(t *testing.T) {
+	d := Diff{Topics: Change{Changed: []string{"spam"}, Fields: map[string][]FieldChange{"spam": {{Field: "title", Old: "「a」", New: "「b」"}}}},
+		Files: Change{Added: []string{"consultations-2027.csv"}}}
+	want := "~ トピック spam\n    title: 「a」 → 「b」\n+ ファイル consultations-2027.csv\n"
+	if got := d.ReportAs(map[string]string{"topic": "トピック", "file": "ファイル"}); got != want {
+		t.Errorf("ReportAs = %q, want %q", got, want)
+	}
+	if got := (Diff{}).ReportAs(map[string]string{"none": "変更はありません。"}); got != "変更はありません。\n" {
+		t.Errorf("ReportAs of no change = %q", got)
+	}
+}
+
 func TestFieldName(t *testing.T) {
 	for goName, want := range map[string]string{"FirstAid": "first_aid", "Title": "title", "NotAccepts": "not_accepts", "URL": "url", "FAQ": "faq"} {
 		if got := fieldName(goName); got != want {
