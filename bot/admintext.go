@@ -83,6 +83,10 @@ var adminText = map[string]string{
 	"reload.none":   "変更はありません。",
 	"diff.summary":  "トピック %s、窓口 %s、過去の相談 %s、ファイル %s",
 	"diff.counts":   "追加 %d・削除 %d・変更 %d",
+	"kind.topic":    "トピック",
+	"kind.contact":  "窓口",
+	"kind.case":     "過去の相談",
+	"kind.file":     "ファイル",
 
 	// the CLI
 	"wrote":            "%s を書き出しました（%s バイト）。",

@@ -125,6 +125,13 @@ func CodeBlock(text string) string {
 	return "```\n" + strings.TrimRight(strings.ReplaceAll(text, "`", "'"), "\n") + "\n```"
 }
 
+// DiffReport lists a knowledge diff's changes, one per line with each changed field under its
+// entry, naming the kinds of entry in Japanese.
+func DiffReport(d knowledge.Diff) string {
+	return d.ReportAs(map[string]string{"topic": AdminText("kind.topic"), "contact": AdminText("kind.contact"),
+		"case": AdminText("kind.case"), "file": AdminText("kind.file"), "none": AdminText("reload.none")})
+}
+
 // DiffSummary is a knowledge diff's one-line account, in Japanese.
 func DiffSummary(d knowledge.Diff) string {
 	counts := func(c knowledge.Change) string {

@@ -82,6 +82,16 @@ func TestStatsBlockIsOneCodeBlock(t *testing.T) {
 	}
 }
 
+func TestDiffReportInJapanese(t *testing.T) {
+	d := knowledge.Diff{Contacts: knowledge.Change{Removed: []string{"old-desk"}}}
+	if got := DiffReport(d); got != "- 窓口 old-desk\n" {
+		t.Errorf("DiffReport = %q", got)
+	}
+	if got := DiffReport(knowledge.Diff{}); got != "変更はありません。\n" {
+		t.Errorf("DiffReport of nothing = %q", got)
+	}
+}
+
 func TestCodeBlock(t *testing.T) {
 	if got, want := CodeBlock("~ topic bec\n    examples: + 「```」\n"), "```\n~ topic bec\n    examples: + 「'''」\n```"; got != want {
 		t.Errorf("CodeBlock = %q, want %q", got, want)

@@ -221,7 +221,7 @@ func TestKnowledgeDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	res = runCmd(t, nil, "", "knowledge", "diff", dir)
-	if res.code != 0 || !strings.Contains(res.stdout, "~ contact shohisha-hotline") || !strings.Contains(res.stdout, "窓口 追加 0・削除 0・変更 1") ||
+	if res.code != 0 || !strings.Contains(res.stdout, "~ 窓口 shohisha-hotline") || !strings.Contains(res.stdout, "窓口 追加 0・削除 0・変更 1") ||
 		!strings.Contains(res.stdout, "not_accepts: 「企業からの相談は受け付けられません。」 → 「企業からの相談は受け付けていません。」") {
 		t.Errorf("knowledge diff: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}

@@ -65,7 +65,7 @@ func runDiff(e *env, args []string) int {
 		return exitFail
 	}
 	d := knowledge.Compare(old, next)
-	fmt.Fprintf(e.stdout, "%s\n%s", bot.AdminText("diff.would_load", oldName, newName, bot.DiffSummary(d)), d.Report())
+	fmt.Fprintf(e.stdout, "%s\n%s", bot.AdminText("diff.would_load", oldName, newName, bot.DiffSummary(d)), bot.DiffReport(d))
 	return exitOK
 }
 

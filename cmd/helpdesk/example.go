@@ -81,7 +81,7 @@ func runAddExample(e *env, args []string) int {
 		return fail(fmt.Errorf("the example would break %s, which is left as it was", dir))
 	}
 	d := knowledge.Compare(old, next)
-	fmt.Fprintf(e.stdout, "%s\n%s\n%s", bot.AdminText("example.added", file), bot.DiffSummary(d), d.Report())
+	fmt.Fprintf(e.stdout, "%s\n%s\n%s", bot.AdminText("example.added", file), bot.DiffSummary(d), bot.DiffReport(d))
 	return exitOK
 }
 

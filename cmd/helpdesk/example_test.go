@@ -17,7 +17,7 @@ func TestKnowledgeAddExample(t *testing.T) {
 	before, _ := os.ReadFile(file)
 
 	res := runCmd(t, nil, "", "knowledge", "add-example", "--topic", "bec", "--text", "経理に社長名で送金依頼のメール", dir)
-	if res.code != 0 || !strings.Contains(res.stdout, "~ topic bec\n    examples: + 「経理に社長名で送金依頼のメール」\n") ||
+	if res.code != 0 || !strings.Contains(res.stdout, "~ トピック bec\n    examples: + 「経理に社長名で送金依頼のメール」\n") ||
 		!strings.Contains(res.stdout, "トピック 追加 0・削除 0・変更 1") || strings.Contains(res.stderr, "経理") {
 		t.Errorf("add-example --text: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
@@ -45,7 +45,7 @@ func TestKnowledgeAddExample(t *testing.T) {
 		t.Fatalf("stats do not number the unanswered texts:\n%s", stats.stdout)
 	}
 	res = runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "knowledge", "add-example", "--unanswered", "1", "--topic", "spam", dir)
-	if res.code != 0 || !strings.Contains(res.stdout, "~ topic spam\n    examples: + 「ほげほげ") || strings.Contains(res.stderr, "ほげ") {
+	if res.code != 0 || !strings.Contains(res.stdout, "~ トピック spam\n    examples: + 「ほげほげ") || strings.Contains(res.stderr, "ほげ") {
 		t.Errorf("add-example --unanswered 1: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	res = runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "knowledge", "add-example", "--unanswered", "99", "--topic", "spam", dir)

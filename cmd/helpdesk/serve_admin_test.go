@@ -157,7 +157,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "contacts.yaml"), contacts, 0o644)
 	os.WriteFile(filepath.Join(dir, "alerts.yaml"), mustRead(t, "../../seeds/alerts.yaml"), 0o644)
 	os.WriteFile(messages, original, 0o644)
-	if got := slashCommand(t, srv.url, "U0ADMIN", "reload"); !strings.Contains(got, "知識を読み込み直しました") || !strings.Contains(got, "~ file messages.yaml") {
+	if got := slashCommand(t, srv.url, "U0ADMIN", "reload"); !strings.Contains(got, "知識を読み込み直しました") || !strings.Contains(got, "~ ファイル messages.yaml") {
 		t.Errorf("/helpdesk reload by an admin = %q", got)
 	}
 	if got := probe("U0PROBE4"); strings.Contains(got, marker) {

@@ -109,11 +109,7 @@ func slackAdmin(d serveDeps) func(ctx context.Context, user string, args []strin
 			if !res.OK {
 				return bot.AdminText("reload.failed") + "\n" + bot.CodeBlock(strings.Join(res.Problems, "\n")), nil
 			}
-			reply := bot.AdminText("reload.ok", bot.DiffSummary(res.Diff))
-			if strings.TrimSpace(res.Changes) != "" && res.Changes != "no changes\n" {
-				return reply + "\n" + bot.CodeBlock(res.Changes), nil
-			}
-			return reply + "\n" + bot.AdminText("reload.none"), nil
+			return bot.AdminText("reload.ok", bot.DiffSummary(res.Diff)) + "\n" + bot.CodeBlock(bot.DiffReport(res.Diff)), nil
 		case "stats":
 			days := 7
 			if len(args) > 1 {
