@@ -32,6 +32,8 @@ type ReloadResult struct {
 	Changes  string   `json:"changes,omitempty"` // one line per added, removed or changed entry
 	Summary  string   `json:"summary,omitempty"`
 	Problems []string `json:"problems,omitempty"` // file:line: reason, when the reload failed
+	// Diff is what changed, for a reply in the admins' words (DiffSummary).
+	Diff knowledge.Diff `json:"-"`
 }
 
 // Admin serves /admin/*: reload, stats, the HTML report, the cases export, a backup of the live

@@ -90,13 +90,12 @@ func weeksOf(st dialog.Stats) []string {
 // weeklyTopicsChart stacks each week's consultations by topic (the eight busiest topics, the
 // rest as "other").
 func weeklyTopicsChart(st dialog.Stats, weeks []string) chart {
-	c := chart{Title: "Consultations per topic per week", Width: 720, Height: 260,
-		Define: "Consultations: messages the bot matched against the topics (typed text, or a topic tapped), by the week (Monday to Sunday, Japan time) they were sent; one person writing three times counts three."}
+	c := chart{Title: AdminText("report.weekly"), Width: 720, Height: 260, Define: AdminText("report.weekly.define")}
 	title := map[string]string{}
 	for _, t := range st.Topics {
 		title[t.Topic] = t.Title
 		if t.Topic == "" {
-			title[t.Topic] = "(no topic)"
+			title[t.Topic] = AdminText("no_topic")
 		}
 	}
 	var top []string
@@ -110,7 +109,7 @@ func weeklyTopicsChart(st dialog.Stats, weeks []string) chart {
 		color[t] = palette[i%len(palette)]
 		c.Legend = append(c.Legend, bar{Label: title[t], Color: color[t]})
 	}
-	c.Legend = append(c.Legend, bar{Label: "other", Color: "#cccccc"})
+	c.Legend = append(c.Legend, bar{Label: AdminText("report.other"), Color: "#cccccc"})
 	per := map[string]map[string]int{}
 	max := 0
 	for _, w := range st.Weeks {
@@ -142,12 +141,12 @@ func weeklyTopicsChart(st dialog.Stats, weeks []string) chart {
 			col := color[t]
 			name := title[t]
 			if t == "\x00other" {
-				col, name = "#cccccc", "other"
+				col, name = "#cccccc", AdminText("report.other")
 			}
 			bs = append(bs, bar{H: float64(v), Label: name, Value: number(float64(v)), Color: col})
 		}
 		return bs
-	}, float64(max), true, "no consultations yet")
+	}, float64(max), true, AdminText("report.weekly.empty"))
 	return c
 }
 
@@ -158,9 +157,8 @@ func escalationsChart(st dialog.Stats, weeks []string) chart {
 			per[w.Week] += float64(w.Escalations)
 		}
 	}
-	c := chart{Title: "Escalations to staff per week", Width: 720, Height: 200,
-		Define: "Escalations: requests to talk with a person (in words or with the button), by the week they were made; counted per request, not per person."}
-	seriesChart(&c, weeks, per, true, "escalations", "#d62728", "no escalations yet",
+	c := chart{Title: AdminText("report.escalations"), Width: 720, Height: 200, Define: AdminText("report.escalations.define")}
+	seriesChart(&c, weeks, per, true, AdminText("col.escalations"), "#d62728", AdminText("report.escalations.empty"),
 		func(_ string, v float64) string { return number(v) })
 	return c
 }
@@ -175,11 +173,10 @@ func resolutionChart(st dialog.Stats, weeks []string) chart {
 		}
 		med[w] = m / 3600
 	}
-	c := chart{Title: "Median time to resolve a case (hours), by week opened", Width: 720, Height: 200,
-		Define: "Hours from a case's hand-off to staff until staff resolved it or handed it back to the bot; the median of the cases opened that week. Open cases are not counted."}
-	seriesChart(&c, weeks, med, false, "median hours", "#2ca02c", "no resolved cases yet",
+	c := chart{Title: AdminText("report.resolution"), Width: 720, Height: 200, Define: AdminText("report.resolution.define")}
+	seriesChart(&c, weeks, med, false, AdminText("report.resolution.label"), "#2ca02c", AdminText("report.resolution.empty"),
 		func(week string, v float64) string {
-			return fmt.Sprintf("%.1f h (%d cases)", v, len(st.Cases.Resolution[week]))
+			return AdminText("report.resolution.value", fmt.Sprintf("%.1f", v), len(st.Cases.Resolution[week]))
 		})
 	return c
 }
@@ -287,19 +284,25 @@ func number(v float64) string {
 }
 
 var reportPage = template.Must(template.New("report").Funcs(template.FuncMap{
-	"num": func(n int) string { return number(float64(n)) },
+	"num":     func(n int) string { return number(float64(n)) },
+	"t":       func(key string, args ...any) string { return AdminText(key, args...) },
+	"outcome": OutcomeLabel,
+	"status":  StatusLabel,
+	"nearest": NearestLine,
+	"inc":     func(i int) int { return i + 1 },
+	"hint":    addExampleHint,
 }).Parse(`<!DOCTYPE html>
-<html lang="ja"><head><meta charset="utf-8"><title>Helpdesk report</title>
+<html lang="ja"><head><meta charset="utf-8"><title>{{t "report.title"}}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:60em}
 h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
-td:first-child,th:first-child{text-align:left}svg{display:block;margin:.5em 0}
+td:first-child,th:first-child{text-align:left}td.text{text-align:left}svg{display:block;margin:.5em 0}
 .legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:.8em;height:.8em;margin-right:.3em}
 .note{color:#777}.define{color:#555;font-size:.85em;margin-top:.2em}
 </style></head><body>
-<h1>Helpdesk report</h1>
-<p>Generated {{.Generated}}{{if .Since}}, figures since {{.Since}} (Japan time){{end}}.</p>
+<h1>{{t "report.title"}}</h1>
+<p>{{t "report.generated" .Generated}}{{if .Since}}{{t "report.since" .Since}}{{end}}</p>
 {{range .Charts}}<h2>{{.Title}}</h2>{{if .Note}}<p class="note">{{.Note}}</p>{{else}}{{$c := .}}
 <svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="{{.Title}}">
 {{range .Ticks}}<line x1="{{printf "%.1f" $c.Left}}" y1="{{printf "%.1f" .Y}}" x2="{{printf "%.1f" $c.Width}}" y2="{{printf "%.1f" .Y}}" stroke="#eee"/>
@@ -311,18 +314,19 @@ td:first-child,th:first-child{text-align:left}svg{display:block;margin:.5em 0}
 {{end}}</svg>{{if .Legend}}<p class="legend">{{range .Legend}}<span><i style="background:{{.Color}}"></i>{{.Label}}</span>{{end}}</p>{{end}}{{end}}
 <p class="define">{{.Define}}</p>
 {{end}}
-<h2>Per topic</h2>
-<table><tr><th>topic</th><th>consultations</th><th>answers</th><th>clarify</th><th>fallback</th><th>escalations</th><th>resolved by user</th></tr>
-{{range .Stats.Topics}}<tr><td>{{if .Title}}{{.Title}}{{else if .Topic}}{{.Topic}}{{else}}(no topic){{end}}</td><td>{{num .Consultations}}</td><td>{{num .Answers}}</td><td>{{num .Clarify}}</td><td>{{num .Fallback}}</td><td>{{num .Escalations}}</td><td>{{num .Resolved}}</td></tr>
+<h2>{{t "report.per_topic"}}</h2>
+<table><tr><th>{{t "col.topic"}}</th><th>{{t "col.id"}}</th><th>{{t "col.consultations"}}</th><th>{{t "col.answers"}}</th><th>{{t "col.clarify"}}</th><th>{{t "col.fallback"}}</th><th>{{t "col.escalations"}}</th><th>{{t "col.resolved"}}</th></tr>
+{{range .Stats.Topics}}<tr><td>{{if .Title}}{{.Title}}{{else if .Topic}}{{.Topic}}{{else}}{{t "no_topic"}}{{end}}</td><td class="text">{{.Topic}}</td><td>{{num .Consultations}}</td><td>{{num .Answers}}</td><td>{{num .Clarify}}</td><td>{{num .Fallback}}</td><td>{{num .Escalations}}</td><td>{{num .Resolved}}</td></tr>
 {{end}}</table>
-<p class="define">Each figure counts messages or button presses, not people. Consultations: messages matched against the topics; answers: replies with a topic's answer; clarify: the bot asked which topic was meant; fallback: nothing matched; escalations: requests for a person; resolved by user: 解決した pressed.</p>
-<h2>Cases</h2>
-<table><tr><th>status</th><th>cases</th></tr>{{range .Cases}}<tr><td>{{.Status}}</td><td>{{num .Count}}</td></tr>{{end}}</table>
-<p class="define">Cases: conversations handed to staff{{if .Since}} since {{.Since}}{{end}}, by their status now.</p>
-<h2>What the bot could not answer (most frequent first)</h2>
-{{if .Unanswered}}<table><tr><th>text</th><th>outcome</th><th>times</th></tr>
-{{range .Unanswered}}<tr><td>{{.Text}}</td><td>{{.Outcome}}</td><td>{{num .Count}}</td></tr>
+<p class="define">{{t "report.per_topic.define"}}</p>
+<h2>{{t "report.cases"}}</h2>
+<table><tr><th>{{t "report.status"}}</th><th>{{t "report.count"}}</th></tr>{{range .Cases}}<tr><td>{{status .Status}}</td><td>{{num .Count}}</td></tr>{{end}}</table>
+<p class="define">{{if .Since}}{{t "report.cases.define.since" .Since}}{{else}}{{t "report.cases.define"}}{{end}}</p>
+<h2>{{t "report.unanswered"}}</h2>
+{{if .Unanswered}}<table><tr><th>{{t "report.number"}}</th><th>{{t "report.text"}}</th><th>{{t "report.outcome"}}</th><th>{{t "report.times"}}</th><th>{{t "report.nearest"}}</th></tr>
+{{range $i, $u := .Unanswered}}<tr><td>{{inc $i}}</td><td class="text">{{.Text}}</td><td class="text">{{outcome .Outcome}}</td><td>{{num .Count}}</td><td class="text">{{nearest .Nearest}}</td></tr>
 {{end}}</table>
-<p class="define">Texts that ended in clarify (the bot asked which topic was meant) or fallback (nothing matched), the 30 most frequent; times: how often the same text was sent, by anyone.</p>{{else}}<p class="note">nothing yet</p>{{end}}
+<p class="define">{{t "report.unanswered.define"}}</p>
+<p class="hint">{{hint .Stats}}</p>{{else}}<p class="note">{{t "none"}}</p>{{end}}
 </body></html>
 `))

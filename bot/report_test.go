@@ -55,7 +55,7 @@ func TestReportResolutionMedian(t *testing.T) {
 	st := dialog.Stats{Cases: dialog.CaseStats{Resolution: map[string][]float64{
 		"2026-03-23": {3600, 10800}, "2026-03-30": {7200, 3600, 36000}}}}
 	c := resolutionChart(st, weeksOf(st))
-	if len(c.Bars) != 2 || c.Bars[0].Value != "2.0 h (2 cases)" || c.Bars[1].Value != "2.0 h (3 cases)" {
+	if len(c.Bars) != 2 || c.Bars[0].Value != "2.0 時間（2 件）" || c.Bars[1].Value != "2.0 時間（3 件）" {
 		t.Errorf("resolution bars %+v, want medians of 2.0 h for both weeks", c.Bars)
 	}
 }
@@ -123,14 +123,15 @@ func TestReportSaysJapanTimeAndDefinesItsFigures(t *testing.T) {
 	st := dialog.Stats{Until: time.Date(2026, 4, 1, 23, 45, 0, 0, time.UTC), Since: time.Date(2026, 3, 1, 0, 0, 0, 0, knowledge.Tokyo),
 		Topics:     []dialog.TopicStats{{Topic: "phishing", Title: "フィッシング", Consultations: 1234, Escalations: 1}},
 		Weeks:      []dialog.WeekStats{{Week: "2026-03-30", Topic: "phishing", Consultations: 1234, Escalations: 1}},
-		Unanswered: []dialog.UnansweredCount{{Text: "ほげ", Outcome: dialog.Fallback, Count: 2}},
+		Unanswered: []dialog.UnansweredCount{{Text: "ほげ", Outcome: dialog.Fallback, Count: 2, Nearest: []dialog.Nearest{{Topic: "phishing", Title: "フィッシング", Score: 0.42}}}},
 		Cases:      dialog.CaseStats{ByStatus: map[string]int{"resolved": 1}, Resolution: map[string][]float64{"2026-03-30": {7200}}}}
 	var b strings.Builder
 	if err := WriteReport(&b, st); err != nil {
 		t.Fatal(err)
 	}
 	page := html.UnescapeString(b.String())
-	for _, want := range []string{"Generated 2026-04-02 08:45 JST (+09:00), figures since 2026-03-01 (Japan time)", "<td>1,234</td>", "not people", "not per person"} {
+	for _, want := range []string{"作成: 2026-04-02 08:45 JST (+09:00)（2026-03-01 以降の集計、日本時間）", "<td>1,234</td>", "人数ではありません", "人数ではなく",
+		"<td>1</td><td class=\"text\">ほげ</td><td class=\"text\">該当なし</td><td>2</td><td class=\"text\">近いトピック: phishing フィッシング (0.42)</td>", "add-example --unanswered"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the report lacks %q", want)
 		}

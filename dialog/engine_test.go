@@ -990,3 +990,23 @@ func TestDecisionTakenAgainWhenTheConversationChangedMeanwhile(t *testing.T) {
 		t.Errorf("steps of the replies in queue order: %v, want [1 2] (the first message decided from a stale conversation?)", steps)
 	}
 }
+
+// TestStatsSuggestNearestTopics: each text the bot could not answer comes with the (at most
+// two) topics nearest to it, so an admin can add it as an example of the right one.
+func TestStatsSuggestNearestTopics(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	te.say(t, "u1", "パソコンが変")
+	st := mustStats(t, te)
+	if len(st.Unanswered) != 1 {
+		t.Fatalf("Unanswered = %+v, want one text", st.Unanswered)
+	}
+	near := st.Unanswered[0].Nearest
+	if len(near) == 0 || len(near) > 2 {
+		t.Fatalf("Nearest = %+v, want one or two topics", near)
+	}
+	for _, n := range near {
+		if n.Topic == "" || n.Title == "" || n.Score <= 0 || n.Score > 1 {
+			t.Errorf("Nearest has %+v, want a topic with its title and a score in (0, 1]", n)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package dialog
 import (
 	"errors"
 	"io"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -53,6 +54,33 @@ type UnansweredCount struct {
 	Outcome Outcome   `json:"outcome"`
 	Count   int       `json:"count"`
 	Last    time.Time `json:"last"`
+	// Nearest are the topics the knowledge finds closest to the text, best first, so that an
+	// admin can add the text as an example of the right one.
+	Nearest []Nearest `json:"nearest,omitempty"`
+}
+
+// Nearest is a topic close to a text the bot could not answer.
+type Nearest struct {
+	Topic string  `json:"topic"`
+	Title string  `json:"title"`
+	Score float64 `json:"score"` // the matcher's confidence, 0..1
+}
+
+// nearestShown is how many unanswered texts get their nearest topics: more than the stats
+// (50) and the report (30) show, and few enough that gathering the figures stays quick however
+// many texts are kept.
+const nearestShown = 50
+
+// nearestTopics returns the two topics closest to text.
+func nearestTopics(kb *knowledge.Base, text string) []Nearest {
+	var out []Nearest
+	for _, m := range kb.Search(text).Topics {
+		if len(out) == 2 {
+			break
+		}
+		out = append(out, Nearest{Topic: m.Topic.ID, Title: m.Topic.Title, Score: math.Round(m.Confidence*1e4) / 1e4})
+	}
+	return out
 }
 
 // CaseStats are the figures of the cases handed to staff.
@@ -198,6 +226,9 @@ func (e *Engine) Stats(since time.Time) (Stats, error) {
 		}
 		return st.Unanswered[i].Last.After(st.Unanswered[j].Last)
 	})
+	for i := range st.Unanswered[:min(len(st.Unanswered), nearestShown)] {
+		st.Unanswered[i].Nearest = nearestTopics(kb, st.Unanswered[i].Text)
+	}
 	return st, nil
 }
 

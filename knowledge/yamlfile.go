@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -17,12 +19,108 @@ import (
 // naturally in block scalars, and yaml.Node keeps the line of every value, so each problem can be
 // reported as file:line.
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var (
+	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`)
+	// fullWidthColon is a field name (always ASCII) followed by a full-width colon.
+	fullWidthColon = regexp.MustCompile(`^[ \t\x{3000}]*(?:-[ \x{3000}]+)?([A-Za-z_][A-Za-z0-9_]*)[ \x{3000}]*：`)
+	// spaceAfterColon is a field name whose colon is followed by a full-width space.
+	spaceAfterColon = regexp.MustCompile(`^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_]*):\x{3000}`)
+	// noSpaceAfterColon is a field name whose colon is followed by its value without a space.
+	noSpaceAfterColon = regexp.MustCompile(`^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_]*):[^ \t\x{3000}/:]`)
+)
+
+// mistake is one problem of a file's text found before parsing it. maybeText marks one that
+// could be meant, in a list item: it counts only when the file does not parse.
+type mistake struct {
+	line      int
+	msg       string
+	maybeText bool
+}
+
+// editorMistakes finds what a Japanese editor's tools slip into a YAML file and what the YAML
+// parser would only report obscurely, if at all ("could not find expected ':'", or a field
+// silently read as text): a file saved as Shift_JIS, a full-width colon or space where YAML
+// needs an ASCII one, a tab in the indentation. Each message says what to do in English and in
+// Japanese.
+func editorMistakes(data []byte) []mistake {
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))
+		return []mistake{{line: line, msg: "the file is not UTF-8 (Shift_JIS?): save it again as UTF-8 (UTF-8 で保存し直してください)"}}
+	}
+	var out []mistake
+	inBlock, blockIndent := false, 0
+	for i, text := range strings.Split(string(data), "\n") {
+		n := i + 1
+		text = strings.TrimSuffix(text, "\r")
+		rest := strings.TrimLeft(text, " \t\u3000")
+		indent := text[:len(text)-len(rest)]
+		if inBlock {
+			// Lines of a block scalar (answer: |) are text: only their indentation matters.
+			if rest == "" || len(text)-len(strings.TrimLeft(text, " ")) > blockIndent {
+				continue
+			}
+			inBlock = false
+		}
+		switch {
+		case strings.ContainsRune(indent, '\u3000'):
+			out = append(out, mistake{line: n, msg: "a full-width space (U+3000) in the indentation: indent with ASCII spaces (行頭の全角スペースを半角スペースにしてください)"})
+			continue
+		case strings.Contains(indent, "\t") && rest != "":
+			out = append(out, mistake{line: n, msg: "a tab in the indentation: indent with spaces (インデントはタブではなく半角スペースにしてください)"})
+			continue
+		}
+		item := strings.HasPrefix(rest, "-")
+		if g := fullWidthColon.FindStringSubmatch(text); g != nil {
+			out = append(out, mistake{n, fmt.Sprintf("a full-width colon （：） after %q: YAML needs an ASCII colon (「%s：」の「：」を半角の「:」にしてください)", g[1], g[1]), item})
+			continue
+		}
+		if g := spaceAfterColon.FindStringSubmatch(text); g != nil {
+			out = append(out, mistake{n, fmt.Sprintf("a full-width space (U+3000) after %q: YAML needs an ASCII space after the colon (「%s:」の後の全角スペースを半角スペースにしてください)", g[1]+":", g[1]), item})
+			continue
+		}
+		if g := noSpaceAfterColon.FindStringSubmatch(text); g != nil {
+			// "title:迷惑メール" reads as one text; it is a mistake only if the file does not parse.
+			out = append(out, mistake{n, fmt.Sprintf("no space after %q: YAML needs an ASCII space after the colon (「%s:」の後に半角スペースを入れてください)", g[1]+":", g[1]), true})
+			continue
+		}
+		if t := strings.TrimRight(rest, " "); strings.HasSuffix(t, "|") || strings.HasSuffix(t, ">") || strings.HasSuffix(t, "|-") || strings.HasSuffix(t, ">-") {
+			inBlock, blockIndent = true, len(indent)
+		}
+	}
+	return out
+}
+
+// invalidUTF8At returns the offset of the first byte that is not valid UTF-8.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
 
 // parseYAML parses one file into its root node, reporting a syntax error with its line.
 func (l *loader) parseYAML(file string, data []byte) *yaml.Node {
+	mistakes := editorMistakes(data)
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	err := yaml.Unmarshal(data, &doc)
+	if err == nil {
+		// The file parses: a list item such as "- ID：パスワード" may well be meant as text.
+		mistakes = slices.DeleteFunc(mistakes, func(m mistake) bool { return m.maybeText })
+	}
+	if len(mistakes) > 0 {
+		// These say what to do; the parser's own message about the same lines would not.
+		for _, m := range mistakes {
+			l.problem(file, m.line, "%s", m.msg)
+		}
+		l.broken[file] = true
+		return nil
+	}
+	if err != nil {
 		l.yamlError(file, 0, err)
 		l.broken[file] = true
 		return nil
@@ -48,7 +146,11 @@ func (l *loader) yamlError(file string, fallbackLine int, err error) {
 			line, _ = strconv.Atoi(g[1])
 			m = g[2]
 		}
-		l.problem(file, line, "%s", strings.TrimPrefix(m, "yaml: "))
+		m = strings.TrimPrefix(m, "yaml: ")
+		if g := duplicateKey.FindStringSubmatch(m); g != nil {
+			m = fmt.Sprintf("duplicate key %q (also at line %s): keep one (キー「%s」が %s 行目にもあります。1 つにまとめてください)", g[1], g[2], g[1], g[2])
+		}
+		l.problem(file, line, "%s", m)
 	}
 }
 

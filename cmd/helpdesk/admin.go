@@ -13,9 +13,8 @@ import (
 	"net/url"
 	"os"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot"
@@ -241,47 +240,8 @@ func runStats(e *env, args []string) int {
 				_, err = fmt.Fprintf(e.stdout, "%s\n", b)
 				return err
 			}
-			writeStats(e.stdout, st)
-			return nil
+			return bot.WriteStats(e.stdout, st)
 		})
-}
-
-// writeStats prints the figures per topic, the cases, what the bot could not answer, and which
-// knowledge it was answering with.
-func writeStats(w io.Writer, st dialog.Stats) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "topic\tconsultations\tanswers\tclarify\tfallback\tescalations\tresolved by user\t")
-	for _, t := range st.Topics {
-		name := t.Topic
-		if name == "" {
-			name = "(no topic)"
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, t.Consultations, t.Answers, t.Clarify, t.Fallback, t.Escalations, t.Resolved)
-	}
-	tw.Flush()
-	var statuses []string
-	for s := range st.Cases.ByStatus {
-		statuses = append(statuses, s)
-	}
-	sort.Strings(statuses)
-	fmt.Fprint(w, "\ncases:")
-	for _, s := range statuses {
-		fmt.Fprintf(w, " %s=%d", s, st.Cases.ByStatus[s])
-	}
-	fmt.Fprintln(w, "\n\nnot answered (clarify or fallback), most frequent first:")
-	if len(st.Unanswered) == 0 {
-		fmt.Fprintln(w, "  (none)")
-	}
-	for i, u := range st.Unanswered {
-		if i == 50 {
-			fmt.Fprintf(w, "  ... %d more\n", len(st.Unanswered)-50)
-			break
-		}
-		fmt.Fprintf(w, "  %3d  %-8s %s\n", u.Count, u.Outcome, strings.ReplaceAll(u.Text, "\n", " "))
-	}
-	if k := st.Knowledge; k.Hash != "" {
-		fmt.Fprintf(w, "\nknowledge: %s, loaded %s JST\n", k.Hash, k.Loaded.In(knowledge.Tokyo).Format("2006-01-02 15:04"))
-	}
 }
 
 func runReport(e *env, args []string) int {
@@ -304,7 +264,7 @@ func runReport(e *env, args []string) int {
 			if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "wrote %s (%d bytes)\n", *out, b.Len())
+			fmt.Fprintln(e.stdout, bot.AdminText("wrote", *out, strconv.Itoa(b.Len())))
 			return nil
 		})
 }
@@ -337,7 +297,7 @@ func runCasesExport(e *env, args []string) int {
 			if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "wrote %d resolved cases to %s\n", n, *out)
+			fmt.Fprintln(e.stderr, bot.AdminText("cases.wrote", n, *out))
 			return nil
 		})
 }
@@ -362,7 +322,7 @@ func runBackup(e *env, args []string) int {
 			os.Remove(tmp)
 			return err
 		}
-		fmt.Fprintf(e.stdout, "wrote %s (%d bytes)\n", target, n)
+		fmt.Fprintln(e.stdout, bot.AdminText("wrote", target, strconv.FormatInt(n, 10)))
 		return nil
 	})
 }
@@ -389,7 +349,7 @@ func runForget(e *env, args []string) int {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "deleted %d conversations, %d cases, %d waiting messages, %d unanswered queries\n", f.Conversations, f.Cases, f.Deliveries, f.Unanswered)
+			fmt.Fprintln(e.stdout, bot.AdminText("forgot", f.Conversations, f.Cases, f.Deliveries, f.Unanswered))
 			return nil
 		})
 }

@@ -89,12 +89,12 @@ func TestStatsAndReport(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("stats: %s", res.stderr)
 	}
-	for _, want := range []string{"ransomware", "phishing", "bec", "escalations", "not answered", "ほげほげ", "resolved=3"} {
+	for _, want := range []string{"ransomware", "phishing", "bec", "担当者へ", "答えられなかった相談", "ほげほげ", "解決 3", "近いトピック"} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("stats output lacks %q:\n%s", want, res.stdout)
 		}
 	}
-	if !regexp.MustCompile(`\nknowledge: [0-9a-f]{12}, loaded \d{4}-\d\d-\d\d \d\d:\d\d JST\n`).MatchString(res.stdout) {
+	if !regexp.MustCompile(`\n知識: [0-9a-f]{12}（\d{4}-\d\d-\d\d \d\d:\d\d 日本時間に読み込み）\n`).MatchString(res.stdout) {
 		t.Errorf("stats output does not name the knowledge it used:\n%s", res.stdout)
 	}
 	// most frequent first: ほげほげ was sent more often than ふがふが
@@ -135,7 +135,7 @@ func TestCasesExportRoundTrip(t *testing.T) {
 	copySeeds(t, dir)
 	out := filepath.Join(dir, "consultations-cases.csv")
 	res := runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "cases", "export", "--since", "2026-11-01", "--out", out)
-	if res.code != 0 || !strings.Contains(res.stderr, "wrote 3 resolved cases") {
+	if res.code != 0 || !strings.Contains(res.stderr, "解決済みのケース 3 件") {
 		t.Fatalf("cases export: exit %d %s", res.code, res.stderr)
 	}
 	// Japanese Excel reads a CSV without a byte order mark as Shift_JIS.
@@ -180,11 +180,11 @@ func TestBackupAndForget(t *testing.T) {
 		t.Errorf("the backup's figures differ from the original's:\n%s\n%s", a.stdout, b.stdout)
 	}
 	res = runCmd(t, broken, "", "forget", "staffed-09")
-	if res.code != 0 || !strings.Contains(res.stdout, "deleted 1 conversations, 1 cases") {
+	if res.code != 0 || !strings.Contains(res.stdout, "会話 1 件、ケース 1 件") {
 		t.Fatalf("forget: exit %d %q %s", res.code, res.stdout, res.stderr)
 	}
 	res = runCmd(t, map[string]string{"HELPDESK_DB": db}, "", "forget", "staffed-09")
-	if !strings.Contains(res.stdout, "deleted 0 conversations, 0 cases") {
+	if !strings.Contains(res.stdout, "会話 0 件、ケース 0 件") {
 		t.Errorf("a second forget still found data: %q", res.stdout)
 	}
 }
@@ -210,7 +210,7 @@ func TestKnowledgeDiff(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "contacts.yaml"), []byte(strings.Replace(string(contacts), "受け付けられません。", "受け付けていません。", 1)), 0o644)
 	os.Remove(filepath.Join(dir, "topics", "telework.yaml"))
 	res := runCmd(t, nil, "", "knowledge", "diff", dir)
-	if res.code != 1 || !strings.Contains(res.stderr, `topic "telework" of the topic contract is missing`) {
+	if res.code != 1 || !strings.Contains(res.stderr, `topic "telework" of the topic contract is missing`) || !strings.Contains(res.stderr, "読み込み直しても") {
 		t.Errorf("diff to a folder that would not load: exit %d %s", res.code, res.stderr)
 	}
 	telework, err := os.ReadFile("../../seeds/topics/telework.yaml")
@@ -221,7 +221,8 @@ func TestKnowledgeDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	res = runCmd(t, nil, "", "knowledge", "diff", dir)
-	if res.code != 0 || !strings.Contains(res.stdout, "~ contact shohisha-hotline") || !strings.Contains(res.stdout, "contacts +0 -0 ~1") {
+	if res.code != 0 || !strings.Contains(res.stdout, "~ 窓口 shohisha-hotline") || !strings.Contains(res.stdout, "窓口 追加 0・削除 0・変更 1") ||
+		!strings.Contains(res.stdout, "not_accepts: 「企業からの相談は受け付けられません。」 → 「企業からの相談は受け付けていません。」") {
 		t.Errorf("knowledge diff: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
@@ -258,7 +259,7 @@ func TestAdminCommandsAskARunningServer(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "cases.csv")
 	res := runCmd(t, remote, "", "cases", "export", "--since", "2026-11-01", "--out", out, "--server", srv.url)
-	if res.code != 0 || !strings.Contains(res.stderr, "wrote 4 resolved cases") {
+	if res.code != 0 || !strings.Contains(res.stderr, "解決済みのケース 4 件") {
 		t.Errorf("cases export --server --out: exit %d %s; want 4 cases (3 scripted, 1 early)", res.code, res.stderr)
 	}
 }

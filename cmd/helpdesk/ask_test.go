@@ -173,7 +173,7 @@ func TestKnowledgeCheckBroken(t *testing.T) {
 		}
 	}
 	for _, line := range strings.Split(strings.TrimSpace(res.stderr), "\n") {
-		if strings.Contains(line, "problem(s)") {
+		if strings.Contains(line, "件の問題があります") {
 			continue
 		}
 		if !regexpFileLine.MatchString(line) {

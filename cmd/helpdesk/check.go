@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -27,6 +28,7 @@ func runKnowledge(e *env, args []string) int {
 	return e.dispatch("helpdesk knowledge", []command{
 		{"check", "validate a knowledge folder (DIR, else HELPDESK_KNOWLEDGE, else the embedded seeds)", runCheck},
 		{"diff", "what loading DIR would change compared with the knowledge served now", runDiff},
+		{"add-example", "add a text (or one the bot could not answer, by its number in stats) as an example of a topic in DIR", runAddExample},
 	}, args)
 }
 
@@ -59,11 +61,11 @@ func runDiff(e *env, args []string) int {
 	}
 	next, err := knowledge.Load(newFS)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%v\n%s would not load: a reload would keep %s\n", err, newName, oldName)
+		fmt.Fprintf(e.stderr, "%v\n%s\n", err, bot.AdminText("diff.not_loading", newName, oldName))
 		return exitFail
 	}
 	d := knowledge.Compare(old, next)
-	fmt.Fprintf(e.stdout, "%s -> %s: %s\n%s", oldName, newName, d.Summary(), d.Report())
+	fmt.Fprintf(e.stdout, "%s\n%s", bot.AdminText("diff.would_load", oldName, newName, bot.DiffSummary(d)), bot.DiffReport(d))
 	return exitOK
 }
 
@@ -104,16 +106,16 @@ func runCheck(e *env, args []string) int {
 		for _, line := range res.Errors {
 			fmt.Fprintln(e.stderr, line)
 		}
-		fmt.Fprintf(e.stderr, "%d problem(s) in %s\n", len(res.Errors), name)
+		fmt.Fprintln(e.stderr, bot.AdminText("check.problems", name, len(res.Errors)))
 	} else {
-		fmt.Fprintf(e.stdout, "%s: OK\n%d topics, %d contacts, %d support programmes, %d past consultations (%d with a standard answer), %d intake questions, %d alerts\n\n",
-			name, len(kb.Topics()), len(kb.Contacts()), len(kb.Programmes()), len(kb.Cases()), faqCount(kb), len(kb.Intake()), alertCount(kb))
+		fmt.Fprintf(e.stdout, "%s\n%s\n\n", bot.AdminText("check.ok", name), bot.AdminText("check.counts",
+			len(kb.Topics()), len(kb.Contacts()), len(kb.Programmes()), len(kb.Cases()), faqCount(kb), len(kb.Intake()), alertCount(kb)))
 		for _, t := range res.Topics {
 			mark := " "
 			if t.Urgent {
 				mark = "!"
 			}
-			fmt.Fprintf(e.stdout, "%s %-20s %s  → %d contacts\n", mark, t.ID, t.Title, len(t.Contacts))
+			fmt.Fprintf(e.stdout, "%s %-20s %s  → %s\n", mark, t.ID, t.Title, bot.AdminText("check.contacts", len(t.Contacts)))
 		}
 	}
 	if len(res.Errors) > 0 {

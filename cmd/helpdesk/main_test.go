@@ -301,7 +301,7 @@ func TestUsageLinesNameEveryFlag(t *testing.T) {
 	for _, c := range commands() {
 		switch c.name {
 		case "knowledge":
-			paths = append(paths, []string{"knowledge", "check"}, []string{"knowledge", "diff"})
+			paths = append(paths, []string{"knowledge", "check"}, []string{"knowledge", "diff"}, []string{"knowledge", "add-example"})
 		case "line":
 			paths = append(paths, []string{"line", "richmenu"})
 		case "slack":

@@ -396,7 +396,7 @@ func reload(logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics, v
 	d := knowledge.Compare(prev, next)
 	logger.Info("knowledge reloaded", "via", via, "knowledge", lib.Version().Hash, "topics", len(next.Topics()), "contacts", len(next.Contacts()),
 		"cases", len(next.Cases()), "changes", d.Summary(), "dur", time.Since(start).Round(time.Millisecond))
-	return bot.ReloadResult{OK: true, Summary: d.Summary(), Changes: d.Report()}
+	return bot.ReloadResult{OK: true, Summary: d.Summary(), Changes: d.Report(), Diff: d}
 }
 
 // durationVar reads a duration setting such as "2160h"; unset gives def.

@@ -147,7 +147,7 @@ func TestReloadUnderLoad(t *testing.T) {
 		!strings.Contains(strings.Join(res.Problems, "\n"), "contacts.yaml:") || !strings.Contains(strings.Join(res.Problems, "\n"), "alerts.yaml:") {
 		t.Fatalf("broken reload = %d %s", code, body)
 	}
-	if got := slashCommand(t, srv.url, "U0ADMIN", "reload"); !strings.Contains(got, "alerts.yaml") || !strings.Contains(got, "previous knowledge keeps serving") {
+	if got := slashCommand(t, srv.url, "U0ADMIN", "reload"); !strings.Contains(got, "alerts.yaml") || !strings.Contains(got, "これまでの知識で応答を続けています") {
 		t.Errorf("/helpdesk reload by an admin on a broken folder = %q", got)
 	}
 	if got := probe("U0PROBE3"); !strings.Contains(got, marker) {
@@ -157,11 +157,18 @@ func TestReloadUnderLoad(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "contacts.yaml"), contacts, 0o644)
 	os.WriteFile(filepath.Join(dir, "alerts.yaml"), mustRead(t, "../../seeds/alerts.yaml"), 0o644)
 	os.WriteFile(messages, original, 0o644)
-	if got := slashCommand(t, srv.url, "U0ADMIN", "reload"); !strings.Contains(got, "reloaded") {
+	if got := slashCommand(t, srv.url, "U0ADMIN", "reload"); !strings.Contains(got, "知識を読み込み直しました") || !strings.Contains(got, "~ ファイル messages.yaml") {
 		t.Errorf("/helpdesk reload by an admin = %q", got)
 	}
 	if got := probe("U0PROBE4"); strings.Contains(got, marker) {
 		t.Error("the reload by a Slack admin did not take effect")
+	}
+	// The figures, in Japanese, as one code block so that the columns line up in Slack.
+	var stats struct{ Text string }
+	json.Unmarshal([]byte(slashCommand(t, srv.url, "U0ADMIN", "stats")), &stats)
+	if got := stats.Text; !strings.HasPrefix(got, "過去 7 日間\n```\nトピック") ||
+		!strings.Contains(got, "「ほげほげふがふが」") || strings.Count(got, "```") != 2 {
+		t.Errorf("/helpdesk stats by an admin = %q", got)
 	}
 	time.Sleep(200 * time.Millisecond)
 	if n := failed.Load(); n != 0 || sent.Load() < 20 {

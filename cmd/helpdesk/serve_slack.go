@@ -12,6 +12,7 @@ import (
 	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // channelID is what a Slack channel id looks like (public C…, private C… or the older G…).
@@ -106,9 +107,9 @@ func slackAdmin(d serveDeps) func(ctx context.Context, user string, args []strin
 		case "reload":
 			res := d.reload("slack")
 			if !res.OK {
-				return "reload failed, the previous knowledge keeps serving:\n" + strings.Join(res.Problems, "\n"), nil
+				return bot.AdminText("reload.failed") + "\n" + bot.CodeBlock(strings.Join(res.Problems, "\n")), nil
 			}
-			return "reloaded: " + res.Summary + "\n" + res.Changes, nil
+			return bot.AdminText("reload.ok", bot.DiffSummary(res.Diff)) + "\n" + bot.CodeBlock(bot.DiffReport(res.Diff)), nil
 		case "stats":
 			days := 7
 			if len(args) > 1 {
@@ -116,14 +117,14 @@ func slackAdmin(d serveDeps) func(ctx context.Context, user string, args []strin
 					days = n
 				}
 			}
-			st, err := d.engine.Stats(time.Now().AddDate(0, 0, -days))
+			// From the start of the day in Japan, so that the numbers of the unanswered texts
+			// are those of helpdesk stats --since that day.
+			since, _ := bot.ParseDay(time.Now().In(knowledge.Tokyo).AddDate(0, 0, -days).Format(time.DateOnly))
+			st, err := d.engine.Stats(since)
 			if err != nil {
 				return "", err
 			}
-			var b strings.Builder
-			fmt.Fprintf(&b, "last %d days\n", days)
-			writeStats(&b, st)
-			return b.String(), nil
+			return bot.StatsBlock(bot.AdminText("period", days), st), nil
 		}
 		return d.lib.Base().Message("admin_help"), nil
 	}

@@ -1,0 +1,62 @@
+package knowledge
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCompareShowsFieldChanges: a reload's report says, for each changed entry, what changed in
+// it: a value as it was and as it is, items added to or removed from a list.
+func TestCompareShowsFieldChanges(t *testing.T) {
+	old, err := Load(seedFolder(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spam := replaceIn(t, "topics/spam.yaml", "title: 迷惑メール", "title: 迷惑メール・スパム")
+	spam = strings.Replace(spam, "\nexamples:\n", "\nexamples:\n  - \"知らない人から英語のメールが毎日届く\"\n", 1)
+	contacts := replaceIn(t, "contacts.yaml", "受け付けられません。", "受け付けていません。")
+	next, err := Load(seedFolder(t, map[string]string{"topics/spam.yaml": spam, "contacts.yaml": contacts}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := Compare(old, next).Report()
+	for _, want := range []string{
+		"~ topic spam\n",
+		"    examples: + 「知らない人から英語のメールが毎日届く」\n",
+		"    title: 「迷惑メール」 → 「迷惑メール・スパム」\n",
+		"    not_accepts: 「企業からの相談は受け付けられません。」 → 「企業からの相談は受け付けていません。」\n",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("Report() lacks %q:\n%s", want, report)
+		}
+	}
+}
+
+func TestReportAsNamesTheKinds(t *testing.T) {
+	d := Diff{Topics: Change{Changed: []string{"spam"}, Fields: map[string][]FieldChange{"spam": {{Field: "title", Old: "「a」", New: "「b」"}}}},
+		Files: Change{Added: []string{"consultations-2027.csv"}}}
+	want := "~ トピック spam\n    title: 「a」 → 「b」\n+ ファイル consultations-2027.csv\n"
+	if got := d.ReportAs(map[string]string{"topic": "トピック", "file": "ファイル"}); got != want {
+		t.Errorf("ReportAs = %q, want %q", got, want)
+	}
+	if got := (Diff{}).ReportAs(map[string]string{"none": "変更はありません。"}); got != "変更はありません。\n" {
+		t.Errorf("ReportAs of no change = %q", got)
+	}
+}
+
+func TestFieldName(t *testing.T) {
+	for goName, want := range map[string]string{"FirstAid": "first_aid", "Title": "title", "NotAccepts": "not_accepts", "URL": "url", "FAQ": "faq"} {
+		if got := fieldName(goName); got != want {
+			t.Errorf("fieldName(%q) = %q, want %q", goName, got, want)
+		}
+	}
+}
+
+// TestAroundShowsTheDifference: in a long text the diff shows where it starts to differ.
+func TestAroundShowsTheDifference(t *testing.T) {
+	long := strings.Repeat("あ", 100)
+	got := around(long+"い", long+"う")
+	if got != "…"+strings.Repeat("あ", 10)+"い" {
+		t.Errorf("around = %q", got)
+	}
+}
