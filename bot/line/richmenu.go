@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"net/http"
 	_ "image/jpeg" // rich menu images are PNG or JPEG
 	_ "image/png"
+	"net/http"
 	"unicode/utf8"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
