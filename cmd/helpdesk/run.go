@@ -57,6 +57,7 @@ func commands() []command {
 		{"report", "write the figures as one self-contained HTML page", runReport},
 		{"cases", "export: resolved cases as CSV in the columns of the seed consultations", runCases},
 		{"backup", "write a consistent copy of the database (also of a running bot)", runBackup},
+		{"compact", "write a compacted copy of the database, which must not be in use", runCompact},
 		{"forget", "delete one person's conversations and cases", runForget},
 		{"version", "print the version, commit and build time of this binary", runVersion},
 		{"healthcheck", "exit 0 if the bot running here answers GET /readyz, 1 if not (Docker HEALTHCHECK)", runHealthcheck},
