@@ -50,7 +50,7 @@ func commands() []command {
 		{"ask", "classify a text (or each line of stdin) and print the bot's answer", runAsk},
 		{"knowledge", "check: validate a knowledge folder; diff: what a reload would change", runKnowledge},
 		{"serve", "run the bot: HTTP server and every channel whose credentials are set", runServe},
-		{"line", "richmenu: create the default LINE rich menu from an image (LINE_CHANNEL_TOKEN)", runLine},
+		{"line", "richmenu: create, list or delete the LINE rich menus (LINE_CHANNEL_TOKEN)", runLine},
 		{"slack", "manifest: print the Slack app manifest to create the app from", runSlack},
 		{"bench", "load the real server with signed webhooks on fake LINE/Slack APIs: events/s, latency, memory", runBench},
 		{"stats", "figures per topic, cases, and what the bot could not answer", runStats},
