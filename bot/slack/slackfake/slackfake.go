@@ -53,9 +53,10 @@ type Server struct {
 	// Slack's limits. Benchmarks set it, so that they measure the bot rather than the fake
 	// (which shares the CPU); functional tests leave it off.
 	SkipBlockCheck bool
-	// Forget keeps no record of the messages the fake accepts: Posts and Ephemerals stay empty,
-	// while OnPost, WaitUntil and Calls still see everything. Load tools set it, so that the
-	// fake's memory does not grow with the load. Set it before the first request.
+	// Forget keeps no record of the messages the fake accepts: Posts and Ephemerals stay empty
+	// (and chat.update accepts any message), while OnPost, WaitUntil and Calls still see
+	// everything. Load tools set it, so that the fake's memory does not grow with the load. Set
+	// it before the first request.
 	Forget bool
 
 	token string
@@ -529,15 +530,17 @@ func (s *Server) update(w http.ResponseWriter, _ *http.Request, f url.Values) {
 		return
 	}
 	s.mu.Lock()
-	i := slices.IndexFunc(s.posts, func(q Post) bool { return q.Channel == p.Channel && q.TS == ts })
-	if i < 0 {
-		s.mu.Unlock()
-		slackError(w, "message_not_found")
-		return
+	if !s.Forget { // with nothing recorded, any message may be updated
+		i := slices.IndexFunc(s.posts, func(q Post) bool { return q.Channel == p.Channel && q.TS == ts })
+		if i < 0 {
+			s.mu.Unlock()
+			slackError(w, "message_not_found")
+			return
+		}
+		q := &s.posts[i]
+		q.Text, q.Blocks, q.Raw = p.Text, p.Blocks, p.Raw
+		q.Edits++
 	}
-	q := &s.posts[i]
-	q.Text, q.Blocks, q.Raw = p.Text, p.Blocks, p.Raw
-	q.Edits++
 	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true, "channel": p.Channel, "ts": ts, "text": p.Text,

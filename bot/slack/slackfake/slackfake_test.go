@@ -154,3 +154,15 @@ func TestFakeUpdate(t *testing.T) {
 		t.Errorf("%d chat.update calls counted, want 3", n)
 	}
 }
+
+// A fake that records nothing (load tools) accepts chat.update of any message.
+func TestFakeUpdateForgetting(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New("xoxb-t")
+	fake.Forget = true
+	defer fake.Close()
+	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))
+	if _, _, _, err := api.UpdateMessage("C1", "1.000001", slackapi.MsgOptionText("x", false)); err != nil {
+		t.Errorf("UpdateMessage on a forgetting fake: %v", err)
+	}
+}
