@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/knowledge"
@@ -31,17 +32,11 @@ type Routes struct {
 // NewServer returns the handler of every route serve offers (README, "HTTP routes").
 func NewServer(logger *slog.Logger, r Routes) http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern string, h http.Handler) {
-		if h != nil {
-			mux.Handle(pattern, h)
+	for _, rt := range r.table() {
+		if rt.h != nil {
+			mux.Handle(strings.TrimSpace(rt.method+" "+rt.path), rt.h)
 		}
 	}
-	handle("POST /line/webhook", r.LineWebhook)
-	handle("POST /slack/events", r.SlackEvents)
-	handle("POST /slack/interactions", r.SlackInteractions)
-	handle("POST /slack/commands", r.SlackCommands)
-	handle("/admin/", r.Admin)
-	handle("GET /metrics", r.Metrics)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -61,6 +56,37 @@ func NewServer(logger *slog.Logger, r Routes) http.Handler {
 		}
 	})
 	return recoverPanics(logger, mux)
+}
+
+// route is one optional route: its method ("" for any), its path, and its handler.
+type route struct {
+	method, path string
+	h            http.Handler
+}
+
+// table lists the optional routes, in the order NewServer registers them.
+func (r Routes) table() []route {
+	return []route{
+		{"POST", "/line/webhook", r.LineWebhook},
+		{"POST", "/slack/events", r.SlackEvents},
+		{"POST", "/slack/interactions", r.SlackInteractions},
+		{"POST", "/slack/commands", r.SlackCommands},
+		{"", "/admin/", r.Admin},
+		{"GET", "/metrics", r.Metrics},
+	}
+}
+
+// Paths returns the path of every route NewServer serves for r: those whose handler is set,
+// then /healthz and /readyz. Routes.Public().Paths() is what a reverse proxy in front of the bot
+// should expose, and nothing else.
+func (r Routes) Paths() []string {
+	var out []string
+	for _, rt := range r.table() {
+		if rt.h != nil {
+			out = append(out, rt.path)
+		}
+	}
+	return append(out, "/healthz", "/readyz")
 }
 
 // Public returns the routes without /admin/* and /metrics: the public listener's, when those

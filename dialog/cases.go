@@ -156,7 +156,10 @@ func (e *Engine) leaveCase(t storeTx, kb *knowledge.Base, caseID string, now tim
 	if err := t.putCase(c); err != nil {
 		return err
 	}
-	return e.staffNotice(t, c, kb.Message("staff_user_left"), now)
+	line := kb.Message("staff_user_left")
+	d := threadLine(c, line, line, true, now)
+	d.Post = &CasePost{Status: neutralize(line), Reply: staffCaseReply(kb, c)}
+	return t.enqueue(d)
 }
 
 func (e *Engine) setCaseThread(t storeTx, caseID, ref string) error {
@@ -267,5 +270,11 @@ func (e *Engine) expireCase(t storeTx, kb *knowledge.Base, c *Case, retention ti
 		return err
 	}
 	days := strconv.Itoa(int(retention / (24 * time.Hour)))
-	return e.staffNotice(t, c, strings.ReplaceAll(kb.Message("staff_case_expired"), "{days}", days), now)
+	line := strings.ReplaceAll(kb.Message("staff_case_expired"), "{days}", days)
+	d := threadLine(c, line, line, true, now)
+	// the post loses what the user said too, as the case's record does
+	erased := *c
+	erased.Turns, erased.Summary, erased.Told, erased.Similar = nil, nil, "", nil
+	d.Post = &CasePost{Status: neutralize(line), Reply: staffCaseReply(kb, &erased)}
+	return t.enqueue(d)
 }

@@ -473,20 +473,26 @@ func TestStaffCaseFlow(t *testing.T) {
 	if res, _ := te.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/100.1", Action: dialog.StaffMessage, Text: "x"}); res.Ignored != "duplicate" {
 		t.Errorf("redelivered staff event: %+v", res)
 	}
-	var toUser []string
-	var toStaff []string
+	var toUser, toStaff, postStatus []string
 	for {
 		p, _ := te.Pending(te.clock.Now(), 10, nil)
 		if len(p) == 0 {
 			break
 		}
 		for _, d := range p {
-			if d.Kind == dialog.KindStaff {
+			if d.Kind == dialog.KindStaff && d.Post != nil {
+				// the case changed hands: its post is rewritten
+				postStatus = append(postStatus, d.Post.Status)
+				if len(d.Post.Reply.Choices) != 3 || !strings.Contains(d.Post.Reply.PlainText(), caseID) {
+					t.Errorf("claimed case's post: %q with %d buttons", d.Post.Reply.PlainText(), len(d.Post.Reply.Choices))
+				}
+			}
+			if d.Kind == dialog.KindStaff && len(d.Reply.Blocks) > 0 {
 				toStaff = append(toStaff, d.Reply.PlainText())
 				if d.Case == nil || d.Case.Thread != "C-STAFF/100.1" {
 					t.Errorf("staff delivery without the case thread: %+v", d.Case)
 				}
-			} else {
+			} else if d.Kind != dialog.KindStaff {
 				if d.Address != "addr-2" {
 					t.Errorf("relay goes to %q, want the user's latest address", d.Address)
 				}
@@ -497,6 +503,9 @@ func TestStaffCaseFlow(t *testing.T) {
 	}
 	if len(toStaff) != 1 || !strings.Contains(toStaff[0], "まだ画面が赤いままです") {
 		t.Errorf("staff thread got %q", toStaff)
+	}
+	if len(postStatus) != 1 || !strings.Contains(postStatus[0], "<@S1>") {
+		t.Errorf("case post rewritten with %q, want once, saying who claimed it", postStatus)
 	}
 	// the user was told their message reached staff, then got the staff reply
 	if len(toUser) != 2 || !strings.Contains(toUser[0], "担当者に届けました") || !strings.Contains(toUser[1], "担当者が対応を始めました") ||

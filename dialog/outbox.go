@@ -33,6 +33,10 @@ type Delivery struct {
 	// Notice marks a staff delivery the engine wrote itself (claimed, resolved ...): it may
 	// mention people; a user's relayed words never may.
 	Notice bool `json:"notice,omitempty"`
+	// Post, for a staff delivery, is the case's post as it reads after a change of hands
+	// (claimed, resolved, handed back): the deliverer puts it in place of the post that opened
+	// the case, after posting Reply (when it has blocks) into the case's thread.
+	Post *CasePost `json:"post,omitempty"`
 
 	Created     time.Time `json:"created"`
 	Event       time.Time `json:"event"` // when the platform saw the event (reply-token freshness)
@@ -115,10 +119,18 @@ func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 	return out, err
 }
 
+// CasePost is a case's post in the staff channel as it reads now.
+type CasePost struct {
+	// Status is one line about who has the case, written by the engine: it may mention the
+	// staff member, unlike the rest of the post, which quotes the user.
+	Status string `json:"status"`
+	Reply  Reply  `json:"reply"`
+}
+
 // awaitsThread reports whether d goes into a case's staff thread that was not known when d was
 // queued: the stored case has it, once the case's post went out.
 func awaitsThread(d *Delivery) bool {
-	return d.Kind == KindStaff && d.Case != nil && d.Case.Thread == "" && d.Text != ""
+	return d.Kind == KindStaff && d.Case != nil && d.Case.Thread == "" && (d.Text != "" || d.Post != nil)
 }
 
 // Delivered removes a delivered entry. ref is what the platform returned that later messages

@@ -209,7 +209,7 @@ func (q *queueIndex) rootCaseOf(id uint64) string {
 
 // rootCase is the case id of the post that opens a case in the staff channel, else "".
 func rootCase(d *Delivery) string {
-	if d.Kind == KindStaff && d.Case != nil && d.Text == "" {
+	if d.Kind == KindStaff && d.Case != nil && d.Text == "" && d.Post == nil {
 		return d.Case.ID
 	}
 	return ""

@@ -76,6 +76,11 @@ func TestRetentionClosesForgottenCases(t *testing.T) {
 	for _, d := range pendingOf(t, te) {
 		if d.Kind == dialog.KindStaff && d.Case != nil {
 			notices[d.Case.Thread] += d.Reply.PlainText()
+			// the case's post says it closed, offers no button, and no longer quotes the user
+			if p := d.Post; p == nil || !strings.Contains(p.Status, "90 日") || len(p.Reply.Choices) != 0 ||
+				strings.Contains(p.Reply.PlainText(), "ランサムウェアの件で担当者と話したい") || !strings.Contains(p.Reply.PlainText(), d.Case.ID) {
+				t.Errorf("%s: the expired case's post is rewritten as %+v", d.Case.Thread, p)
+			}
 		} else {
 			t.Errorf("the sweep queued a %s delivery for %s, want only staff notices", d.Kind, d.Recipient)
 		}

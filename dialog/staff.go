@@ -129,6 +129,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 		return strings.NewReplacer("{staff}", ev.Staff, "{note}", ev.Text, "{case}", c.ID).Replace(s)
 	}
 	closed := !c.open()
+	status, claimer := c.Status, c.Claimer
 	var toUser []Block
 	var notice string
 	switch ev.Action {
@@ -198,8 +199,23 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 		}
 		res.Relayed = ev.Action == StaffMessage
 	}
-	if notice != "" {
-		return e.staffNotice(t, c, notice, now)
+	var post *CasePost
+	if c.Status != status || c.Claimer != claimer {
+		// the case changed hands: its post in the staff channel says so
+		line := notice
+		if line == "" {
+			line = fill(msg("staff_claimed"))
+		}
+		post = &CasePost{Status: neutralize(line), Reply: staffCaseReply(kb, c)}
+	}
+	switch {
+	case notice != "":
+		d := threadLine(c, notice, notice, true, now)
+		d.Post = post
+		return t.enqueue(d)
+	case post != nil:
+		return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(c.ID),
+			Case: &Case{ID: c.ID, Thread: c.Thread}, Post: post, Created: now, Event: now, Key: newKey()})
 	}
 	return nil
 }
@@ -273,6 +289,9 @@ func caseReply(kb *knowledge.Base, c *Case) Reply {
 	}
 	if len(similar) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_similar"), Items: similar})
+	}
+	if !c.open() {
+		return r // a closed case has nothing left to press
 	}
 	r.Choices = []Choice{
 		{ID: staffChoice(StaffClaim, c.ID), Label: msg("label_claim")},

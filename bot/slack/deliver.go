@@ -118,11 +118,16 @@ type StaffDeliverer struct {
 // Deliver posts one staff entry. A new case (no thread yet, no relayed text) becomes one root
 // message with the claim, resolve and hand-back buttons, and Deliver returns "channel/ts", which
 // the engine keeps as the case's thread. Anything else goes into the thread the entry's case
-// names, or at the top of the channel when the case has none.
+// names, or at the top of the channel when the case has none. An entry with the case's post as
+// it now reads (claimed, resolved, handed back) also replaces the root message (chat.update),
+// so the channel shows each case's state at a glance.
 func (s *StaffDeliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, error) {
 	var thread string
 	if del.Case != nil {
 		thread = del.Case.Thread
+	}
+	if del.Post != nil {
+		return "", s.update(ctx, thread, del)
 	}
 	to := address{channel: s.channel}
 	switch {
@@ -147,6 +152,31 @@ func (s *StaffDeliverer) Deliver(ctx context.Context, del dialog.Delivery) (stri
 	// message is text, and its mentions stay text.
 	_, err := s.d.post(ctx, to.channel, to.thread, render(del.Reply, renderOptions{mentions: del.Notice}), del.Progress)
 	return "", err
+}
+
+// update posts the entry's notice, if any, into the case's thread and then rewrites the case's
+// root message. Progress counts the notice's messages, then one for the rewrite.
+func (s *StaffDeliverer) update(ctx context.Context, thread string, del dialog.Delivery) error {
+	root, err := parseAddress(thread)
+	if err != nil || root.user != "" || root.thread == "" {
+		return &sendError{op: "deliver", err: fmt.Errorf("malformed case thread %q", thread), permanent: true, progress: del.Progress}
+	}
+	var notice []message
+	if len(del.Reply.Blocks) > 0 {
+		notice = render(del.Reply, renderOptions{mentions: del.Notice})
+		if _, err := s.d.post(ctx, root.channel, root.thread, notice, del.Progress); err != nil {
+			return err
+		}
+	}
+	msgs := render(del.Post.Reply, renderOptions{single: true, staffTopic: del.Post.Reply.Topic, status: del.Post.Status})
+	if len(msgs) == 0 {
+		return &sendError{op: "deliver", err: errors.New("empty case post"), permanent: true, progress: len(notice)}
+	}
+	if _, _, _, err := s.d.api.UpdateMessageContext(ctx, root.channel, root.thread,
+		slackapi.MsgOptionText(msgs[0].text, false), slackapi.MsgOptionBlocks(msgs[0].blocks...)); err != nil {
+		return classify("chat.update", err, len(notice))
+	}
+	return nil
 }
 
 // ephemeral shows user, in channel, a line only they see (chat.postEphemeral).
@@ -264,6 +294,8 @@ var permanentCodes = map[string]bool{
 	"restricted_action": true, "restricted_action_read_only_channel": true, "restricted_action_thread_only_channel": true,
 	"restricted_action_non_threadable_channel": true, "thread_not_found": true, "ekm_access_denied": true,
 	"slack_connect_file_link_sharing_blocked": true, "duplicate_channel_not_found": true, "as_user_not_supported": true,
+	// chat.update: the case's post was deleted or can no longer be edited
+	"message_not_found": true, "cant_update_message": true, "edit_window_closed": true,
 }
 
 // classify maps a Web API error onto what the sender should do: wait as Slack asked (429), give

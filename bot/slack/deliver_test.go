@@ -527,3 +527,59 @@ func TestBusyChannelGivesTheWorkerBack(t *testing.T) {
 			len(h.fake.Posts()), waits)
 	}
 }
+
+// TestCasePostIsRewritten: an entry with the case's post as it now reads posts its notice into
+// the thread and rewrites the root message in place: the status line first (its staff mention a
+// mention), the user's words still inert, no buttons once closed. A retry after the notice went
+// out only rewrites; a post that is gone is a permanent failure.
+func TestCasePostIsRewritten(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	open := dialog.Reply{Topic: "ransomware", Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "【新しい相談】2026-0001 ランサムウェア"},
+		{Kind: dialog.SummaryBlock, Title: "相談者の発言", Items: []string{"<@U9> <!channel> 助けて"}}},
+		Choices: []dialog.Choice{{ID: "s:claim:2026-0001", Label: "担当する"}, {ID: "s:resolve:2026-0001", Label: "解決"}}}
+	ref, err := deliver(t, h, dialog.Delivery{Kind: dialog.KindStaff, Channel: "staff", Case: &dialog.Case{ID: "2026-0001"}, Reply: open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := open
+	closed.Choices = nil
+	status := "<@U7> さんが解決済みにしました。メモ：再起動を案内"
+	entry := dialog.Delivery{Kind: dialog.KindStaff, Channel: "staff", Case: &dialog.Case{ID: "2026-0001", Thread: ref}, Text: status, Notice: true,
+		Reply: dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: status}}},
+		Post:  &dialog.CasePost{Status: status, Reply: closed}}
+	if _, err := deliver(t, h, entry); err != nil {
+		t.Fatal(err)
+	}
+	posts := h.fake.Posts()
+	if len(posts) != 2 || posts[1].ThreadTS != posts[0].TS || !posts[1].Contains("<@U7> さんが解決済みにしました") {
+		t.Fatalf("after the rewrite: %+v", posts)
+	}
+	root := posts[0]
+	if root.Edits != 1 || len(root.Buttons()) != 0 || root.Blocks[0].Type != "context" {
+		t.Errorf("rewritten post: %d edits, buttons %+v, first block %+v", root.Edits, root.Buttons(), root.Blocks[0])
+	}
+	if text := root.AllText(); !strings.HasPrefix(text, "<@U7> さんが解決済みにしました") || !strings.Contains(text, "&lt;@U9&gt; &lt;!channel&gt; 助けて") {
+		t.Errorf("rewritten post reads %q: want the staff mention kept and the user's words inert", text)
+	}
+	if calls := h.fake.Calls("chat.update"); calls != 1 {
+		t.Errorf("%d chat.update calls, want 1", calls)
+	}
+
+	// A retry after the notice went out (progress 1) only rewrites the post.
+	entry.Progress = 1
+	if _, err := deliver(t, h, entry); err != nil {
+		t.Fatal(err)
+	}
+	if posts := h.fake.Posts(); len(posts) != 2 || posts[0].Edits != 2 {
+		t.Errorf("the retry posted %d messages (want 2 in all) and rewrote the post %d times (want 2)", len(posts), posts[0].Edits)
+	}
+
+	// The post was deleted: nothing will ever rewrite it.
+	entry.Case.Thread = staffC + "/1.000009"
+	_, err = deliver(t, h, entry)
+	var perm permanent
+	if !errors.As(err, &perm) || !perm.Permanent() || !strings.Contains(err.Error(), "message_not_found") {
+		t.Errorf("rewrite of a deleted post: %v, want a permanent message_not_found", err)
+	}
+}

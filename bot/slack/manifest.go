@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -17,18 +18,37 @@ type ManifestOptions struct {
 	// Socket.
 	URL string
 	// Socket turns Socket Mode on: Slack sends everything over a WebSocket the bot opens, so it
-	// needs no public URL.
+	// needs no public URL. It excludes URL.
 	Socket bool
+	// StaffChannel is the kind of the helpdesk staff's channel: StaffPublic, StaffPrivate or
+	// StaffNone. Staff replies in a case's thread reach the bot only through the message events
+	// of that kind of channel, and reading them needs that kind's history scope.
+	StaffChannel string
 }
 
-// Scopes are the bot token scopes the helpdesk needs: post (chat:write), read direct messages
-// (im:*), @mentions, and thread replies in the staff channel, public or private (channels:history,
-// groups:history), and the slash command.
-var Scopes = []string{"app_mentions:read", "channels:history", "chat:write", "commands",
-	"groups:history", "im:history", "im:read", "im:write"}
+// The kinds of staff channel ManifestOptions.StaffChannel names.
+const (
+	StaffPublic  = "public"  // a public channel: channels:history and message.channels
+	StaffPrivate = "private" // a private channel: groups:history and message.groups
+	StaffNone    = "none"    // no staff channel: cases are not posted anywhere
+)
 
-// BotEvents are the events the helpdesk subscribes to.
-var BotEvents = []string{"app_mention", "message.channels", "message.groups", "message.im"}
+// Scopes are the bot token scopes every helpdesk app needs, one for each thing the code does:
+// chat.postMessage, chat.update and chat.postEphemeral (chat:write), conversations.open to
+// write to a user (im:write), direct messages (im:history, message.im), @mentions
+// (app_mentions:read) and the slash command (commands). auth.test and views.open need no
+// scope. The staff channel adds one history scope, see ManifestOptions.StaffChannel.
+var Scopes = []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:write"}
+
+// BotEvents are the events every helpdesk app subscribes to; the staff channel adds one.
+var BotEvents = []string{"app_mention", "message.im"}
+
+// staffAccess maps a kind of staff channel to the scope and the event it needs.
+var staffAccess = map[string][2]string{
+	StaffPublic:  {"channels:history", "message.channels"},
+	StaffPrivate: {"groups:history", "message.groups"},
+	StaffNone:    {},
+}
 
 // Manifest returns the app manifest (JSON, which Slack's "create from manifest" accepts as is)
 // for an app that runs this bot.
@@ -37,12 +57,28 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 		o.Name = "Helpdesk"
 	}
 	if o.Description == "" {
-		o.Description = "Security helpdesk: first aid, the right contact, and a person when needed."
+		o.Description = "セキュリティの困りごと相談窓口：応急処置、適切な相談先、必要なら担当者につなぎます。"
 	}
 	if len([]rune(o.Name)) > 35 {
 		return nil, errors.New("slack manifest: name longer than 35 characters")
 	}
+	if len([]rune(o.Description)) > 140 {
+		return nil, errors.New("slack manifest: description longer than 140 characters")
+	}
+	access, ok := staffAccess[o.StaffChannel]
+	if !ok {
+		return nil, fmt.Errorf("slack manifest: staff channel %q: want %s, %s or %s", o.StaffChannel, StaffPublic, StaffPrivate, StaffNone)
+	}
+	scopes, events := slices.Clone(Scopes), slices.Clone(BotEvents)
+	if access[0] != "" {
+		scopes, events = append(scopes, access[0]), append(events, access[1])
+		slices.Sort(scopes)
+		slices.Sort(events)
+	}
 	base := ""
+	if o.Socket && o.URL != "" {
+		return nil, errors.New("slack manifest: a public URL and Socket Mode exclude each other: Socket Mode needs no URL")
+	}
 	if !o.Socket {
 		if o.URL == "" {
 			return nil, errors.New("slack manifest: need the bot's public https URL, or Socket Mode")
@@ -72,12 +108,12 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 				"messages_tab_read_only_enabled": false},
 			"bot_user": map[string]any{"display_name": o.Name, "always_online": true},
 			"slash_commands": []any{with(map[string]any{"command": "/helpdesk",
-				"description": "Open the helpdesk menu in a direct message", "usage_hint": "[help]",
+				"description": "相談窓口のメニューをダイレクトメッセージで開きます", "usage_hint": "[help]",
 				"should_escape": false}, "url", "/slack/commands")},
 		},
-		"oauth_config": map[string]any{"scopes": map[string]any{"bot": Scopes}},
+		"oauth_config": map[string]any{"scopes": map[string]any{"bot": scopes}},
 		"settings": map[string]any{
-			"event_subscriptions":    with(map[string]any{"bot_events": BotEvents}, "request_url", "/slack/events"),
+			"event_subscriptions":    with(map[string]any{"bot_events": events}, "request_url", "/slack/events"),
 			"interactivity":          with(map[string]any{"is_enabled": true}, "request_url", "/slack/interactions"),
 			"org_deploy_enabled":     false,
 			"socket_mode_enabled":    o.Socket,

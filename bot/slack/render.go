@@ -42,6 +42,9 @@ type renderOptions struct {
 	// single renders everything into one message, cutting what does not fit: a case's root
 	// post must be one message, because its ts names the case's thread.
 	single bool
+	// status, for a case's post after it changed hands, is a line the engine wrote about who
+	// has the case, shown first; it may mention the staff member.
+	status string
 }
 
 // part is one block and the plain text it says, for the notification text.
@@ -54,6 +57,11 @@ type part struct {
 // split into as many messages as Slack's limits need.
 func render(r dialog.Reply, o renderOptions) []message {
 	var parts []part
+	if o.status != "" {
+		text := mrkdwn(truncate(o.status, maxFieldText), true)
+		parts = append(parts, part{block: slackapi.NewContextBlock("",
+			slackapi.NewTextBlockObject(slackapi.MarkdownType, text, false, false)), plain: o.status})
+	}
 	for _, blk := range r.Blocks {
 		parts = append(parts, blockParts(blk, o)...)
 	}

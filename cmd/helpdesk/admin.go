@@ -327,6 +327,38 @@ func runBackup(e *env, args []string) int {
 	})
 }
 
+// runCompact writes a compacted copy of the database: `helpdesk compact [--db FILE] OUT`. It
+// works on the file only, never through a running bot: the bot must be stopped, and the copy
+// then moved into the database's place.
+func runCompact(e *env, args []string) int {
+	fs := e.newFlags("compact", "[--db FILE] OUT")
+	db := fs.String("db", "", "bbolt file to compact, with no bot running on it (default: HELPDESK_DB, else helpdesk.db)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	path, source := e.dbPath(*db)
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(e.stderr, "helpdesk compact: %s: %v\n", source, errors.Unwrap(err))
+		return exitFail
+	}
+	out := fs.Arg(0)
+	before, after, err := dialog.Compact(path, out, 300*time.Millisecond)
+	if err != nil {
+		if errors.Is(err, dialog.ErrLocked) {
+			fmt.Fprintf(e.stderr, "helpdesk compact: %v\nA bot is running on %s: stop it first (e.g. systemctl stop helpdesk), compact, move %s into its place, then start it again\n", err, path, out)
+		} else {
+			fmt.Fprintf(e.stderr, "helpdesk compact: %v\n", err)
+		}
+		return exitFail
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%d bytes, %s was %d bytes)\nto use it, with the bot stopped: mv %s %s\n", out, after, path, before, out, path)
+	return exitOK
+}
+
 // conversationChannels are the values of a conversation's channel: the platforms, and the terminal of
 // helpdesk chat.
 var conversationChannels = []string{"line", "slack", "terminal"}

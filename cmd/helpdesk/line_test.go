@@ -90,7 +90,10 @@ func TestLineRichMenuErrors(t *testing.T) {
 		{"not_an_image", good, []string{"richmenu", "--image", notImage}, exitFail, "not a PNG or JPEG"},
 		{"wrong_extension", good, []string{"richmenu", "--image", gif}, exitFail, ".png, .jpg or .jpeg"},
 		{"too_large", good, []string{"richmenu", "--image", big}, exitFail, "at most 1048576"},
-		{"wrong_size", good, []string{"richmenu", "--image", writePNG(t, 1200, 405)}, exitFail, "2500×843"},
+		{"wrong_size", good, []string{"richmenu", "--image", writePNG(t, 1200, 900)}, exitFail, "1.45 times the height"},
+		{"list_and_image", good, []string{"richmenu", "--list", "--image", writePNG(t, 2500, 843)}, exitUsage, "usage"},
+		{"list_with_bar", good, []string{"richmenu", "--list", "--bar", "x"}, exitUsage, "usage"},
+		{"delete_unknown", good, []string{"richmenu", "--delete", "richmenu-0"}, exitFail, "404"},
 		{"missing_file", good, []string{"richmenu", "--image", filepath.Join(t.TempDir(), "none.png")}, exitFail, "no such file"},
 		{"wrong_token", map[string]string{"LINE_CHANNEL_TOKEN": "revoked", "LINE_API_BASE": fake.URL}, []string{"richmenu", "--image", writePNG(t, 2500, 843)}, exitFail, "401"},
 	}
@@ -104,5 +107,40 @@ func TestLineRichMenuErrors(t *testing.T) {
 	}
 	if n := len(fake.RichMenus()); n != 0 {
 		t.Errorf("failed commands left %d rich menus behind", n)
+	}
+}
+
+// The menu takes any size LINE accepts; a second menu replaces the first, which is deleted; the
+// menus can be listed and deleted.
+func TestLineRichMenuReplaceListDelete(t *testing.T) {
+	t.Parallel()
+	fake := linefake.New(lineTestToken)
+	t.Cleanup(fake.Close)
+	vars := map[string]string{"LINE_CHANNEL_TOKEN": lineTestToken, "LINE_API_BASE": fake.URL}
+	if code, _, stderr := runLineCmd(t, vars, "richmenu", "--image", writePNG(t, 2500, 1686)); code != exitOK {
+		t.Fatalf("first menu: exit %d: %s", code, stderr)
+	}
+	first := fake.DefaultRichMenu()
+	code, stdout, stderr := runLineCmd(t, vars, "richmenu", "--image", writePNG(t, 800, 270))
+	if code != exitOK {
+		t.Fatalf("second menu: exit %d: %s", code, stderr)
+	}
+	menus := fake.RichMenus()
+	if len(menus) != 1 || menus[0].ID == first || menus[0].Width != 800 || menus[0].Height != 270 ||
+		!strings.Contains(stdout, "previous default rich menu "+first+" was deleted") {
+		t.Fatalf("after the second menu LINE has %+v and the command said %q", menus, stdout)
+	}
+	code, stdout, _ = runLineCmd(t, vars, "richmenu", "--list")
+	if code != exitOK || !strings.Contains(stdout, "* "+menus[0].ID+"  800×270  4 areas") {
+		t.Errorf("--list exited %d:\n%s", code, stdout)
+	}
+	if code, stdout, stderr = runLineCmd(t, vars, "richmenu", "--delete", menus[0].ID); code != exitOK || !strings.Contains(stdout, "deleted") {
+		t.Errorf("--delete exited %d: %s%s", code, stdout, stderr)
+	}
+	if len(fake.RichMenus()) != 0 || fake.DefaultRichMenu() != "" {
+		t.Errorf("after --delete LINE has %+v, default %q", fake.RichMenus(), fake.DefaultRichMenu())
+	}
+	if code, stdout, _ = runLineCmd(t, vars, "richmenu", "--list"); code != exitOK || !strings.Contains(stdout, "no rich menus") {
+		t.Errorf("--list of none exited %d: %s", code, stdout)
 	}
 }

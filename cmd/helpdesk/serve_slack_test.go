@@ -278,6 +278,11 @@ func TestServeSlackStaff(t *testing.T) {
 	if !relayed.Contains("担当の山田です") {
 		t.Errorf("staff reply not relayed:\n%s", relayed.AllText())
 	}
+	// The first reply claimed the case: its post says who has it, buttons kept (chat.update).
+	claimed := waitRootEdits(t, fake, root, 1)
+	if !claimed.Contains("<@U0S9> さんが担当します") || len(buttonValues(claimed)) != 3 || !claimed.Contains(caseID) {
+		t.Errorf("case post after the claim: buttons %q\n%s", buttonValues(claimed), claimed.AllText())
+	}
 
 	// The user answers: it goes into the case's thread.
 	if code := srv.send(t, slackfake.IM("Ev1004", "U0B1", "画面に英語の脅迫文が出ています")); code != http.StatusOK {
@@ -307,6 +312,11 @@ func TestServeSlackStaff(t *testing.T) {
 		t.Errorf("resolve notice: %q", last.AllText())
 	}
 	closed := waitSlackPosts(t, fake, "DU0B1", "", 3)
+	// The case's post now reads resolved, with nothing left to press.
+	resolved := waitRootEdits(t, fake, root, 2)
+	if !resolved.Contains("解決済み") || !resolved.Contains("LANを抜いて再起動を案内") || len(buttonValues(resolved)) != 0 {
+		t.Errorf("case post after resolve: buttons %q\n%s", buttonValues(resolved), resolved.AllText())
+	}
 	// the user's next message is the bot's again
 	if code := srv.send(t, slackfake.IM("Ev1005", "U0B1", "フィッシングメールの見分け方を教えて")); code != http.StatusOK {
 		t.Fatalf("message.im answered %d", code)
@@ -331,6 +341,26 @@ func TestServeSlackStaff(t *testing.T) {
 	if eph := fake.Ephemerals(); len(eph) != 1 || eph[0].User != "U0X6" {
 		t.Errorf("refusal: %+v", eph)
 	}
+}
+
+// waitRootEdits waits until the case post root has been rewritten n times and returns it.
+func waitRootEdits(t *testing.T, fake *slackfake.Server, root slackfake.Post, n int) slackfake.Post {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var got slackfake.Post
+	err := fake.WaitUntil(ctx, func() bool {
+		for _, p := range fake.PostsIn(root.Channel) {
+			if p.TS == root.TS {
+				got = p
+			}
+		}
+		return got.Edits >= n
+	})
+	if err != nil {
+		t.Fatalf("case post rewritten %d times, want %d: %v", got.Edits, n, err)
+	}
+	return got
 }
 
 // TestServeSlackSocketMode runs the bot over Socket Mode: no HTTP routes, an envelope acked and

@@ -182,6 +182,7 @@ func New(token string) *Server {
 	mux.HandleFunc("POST /v2/bot/richmenu/{id}/content", s.uploadMenuImage)
 	mux.HandleFunc("POST /v2/bot/user/all/richmenu/{id}", s.setDefaultMenu)
 	mux.HandleFunc("GET /v2/bot/user/all/richmenu", s.getDefaultMenu)
+	mux.HandleFunc("DELETE /v2/bot/user/all/richmenu", s.cancelDefaultMenu)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not found"})
 	})
@@ -809,7 +810,8 @@ func (s *Server) createMenu(w http.ResponseWriter, r *http.Request) {
 	}
 	var details []errorDetail
 	bad := func(prop, msg string) { details = append(details, errorDetail{Message: msg, Property: prop}) }
-	if req.Size.Width < 800 || req.Size.Width > 2500 || req.Size.Height < 250 || req.Size.Height > 1686 {
+	// LINE: width 800 to 2500, height at least 250, width/height at least 1.45
+	if req.Size.Width < 800 || req.Size.Width > 2500 || req.Size.Height < 250 || req.Size.Width*100 < req.Size.Height*145 {
 		bad("size", "invalid rich menu size")
 	}
 	if req.Name == "" || utf8.RuneCountInString(req.Name) > 300 {
@@ -967,6 +969,16 @@ func (s *Server) getDefaultMenu(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"richMenuId": id})
+}
+
+// cancelDefaultMenu leaves users with no default rich menu; LINE answers 200 {} whether or not
+// there was one.
+func (s *Server) cancelDefaultMenu(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.defaultID = ""
+	s.changes.Changed()
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, struct{}{})
 }
 
 func newRequestID() string {

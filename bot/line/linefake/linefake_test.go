@@ -127,3 +127,59 @@ func TestWebhookBodies(t *testing.T) {
 		t.Errorf("Sign = %q, want a base64 HMAC-SHA256 that depends on the secret", sig)
 	}
 }
+
+// The rich menu endpoints answer as LINE documents them: sizes by LINE's rule, the list under
+// "richmenus" with each menu's richMenuId, size and areas, the default menu's id or 404, and
+// {} for a cancelled default and a deleted menu.
+func TestRichMenuEndpoints(t *testing.T) {
+	t.Parallel()
+	s := linefake.New("tok")
+	t.Cleanup(s.Close)
+	menu := func(w, h int) string {
+		return fmt.Sprintf(`{"size":{"width":%d,"height":%d},"selected":true,"name":"n","chatBarText":"メニュー",
+			"areas":[{"bounds":{"x":0,"y":0,"width":%d,"height":%d},"action":{"type":"postback","data":"m:x","label":"x"}}]}`, w, h, w, h)
+	}
+	for _, size := range [][2]int{{799, 300}, {2501, 843}, {1000, 249}, {1200, 828}} {
+		if code, _ := call(t, s, "tok", "/v2/bot/richmenu", "", menu(size[0], size[1])); code != http.StatusBadRequest {
+			t.Errorf("a %d×%d menu answered %d, want 400", size[0], size[1], code)
+		}
+	}
+	if code, msg := call(t, s, "tok", "/v2/bot/richmenu", "", menu(800, 250)); code != http.StatusOK {
+		t.Fatalf("an 800×250 menu answered %d %s", code, msg)
+	}
+	do := func(method, path string) (int, string) {
+		req, _ := http.NewRequest(method, s.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer tok")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, strings.TrimSpace(string(b))
+	}
+	code, body := do(http.MethodGet, "/v2/bot/richmenu/list")
+	var list struct {
+		Richmenus []struct {
+			RichMenuID string `json:"richMenuId"`
+			Size       struct{ Width, Height int }
+			Areas      []json.RawMessage
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &list); code != http.StatusOK || err != nil || len(list.Richmenus) != 1 ||
+		list.Richmenus[0].RichMenuID == "" || list.Richmenus[0].Size.Width != 800 || len(list.Richmenus[0].Areas) != 1 {
+		t.Fatalf("list answered %d %s", code, body)
+	}
+	if code, _ := do(http.MethodGet, "/v2/bot/user/all/richmenu"); code != http.StatusNotFound {
+		t.Errorf("the default menu, with none set, answered %d, want 404", code)
+	}
+	if code, body := do(http.MethodDelete, "/v2/bot/user/all/richmenu"); code != http.StatusOK || body != "{}" {
+		t.Errorf("cancel default answered %d %s", code, body)
+	}
+	if code, body := do(http.MethodDelete, "/v2/bot/richmenu/"+list.Richmenus[0].RichMenuID); code != http.StatusOK || body != "{}" {
+		t.Errorf("delete answered %d %s", code, body)
+	}
+	if code, body := do(http.MethodGet, "/v2/bot/richmenu/list"); code != http.StatusOK || body != `{"richmenus":[]}` {
+		t.Errorf("the empty list answered %d %s", code, body)
+	}
+}

@@ -2,7 +2,7 @@
 // build and sign request bodies as Slack sends them.
 //
 // The Server answers the Web API calls the helpdesk makes in Slack's documented formats
-// (auth.test, chat.postMessage, chat.postEphemeral, conversations.open, views.open,
+// (auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.open, views.open,
 // apps.connections.open), checks the bot token and Block Kit's limits (a message Slack would
 // refuse is answered invalid_blocks, and recorded as rejected), and records what it accepted. It
 // also runs the Socket Mode WebSocket that apps.connections.open points to: it says hello, sends
@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,9 +53,10 @@ type Server struct {
 	// Slack's limits. Benchmarks set it, so that they measure the bot rather than the fake
 	// (which shares the CPU); functional tests leave it off.
 	SkipBlockCheck bool
-	// Forget keeps no record of the messages the fake accepts: Posts and Ephemerals stay empty,
-	// while OnPost, WaitUntil and Calls still see everything. Load tools set it, so that the
-	// fake's memory does not grow with the load. Set it before the first request.
+	// Forget keeps no record of the messages the fake accepts: Posts and Ephemerals stay empty
+	// (and chat.update accepts any message), while OnPost, WaitUntil and Calls still see
+	// everything. Load tools set it, so that the fake's memory does not grow with the load. Set
+	// it before the first request.
 	Forget bool
 
 	token string
@@ -93,6 +95,7 @@ type Post struct {
 	Blocks   []Block
 	Raw      json.RawMessage // the blocks as sent
 	At       time.Time
+	Edits    int // how many times chat.update rewrote it
 }
 
 // Block is one Block Kit block of a post, decoded.
@@ -230,6 +233,7 @@ func New(token string) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/auth.test", s.form(s.authTest))
 	mux.HandleFunc("POST /api/chat.postMessage", s.form(s.postMessage))
+	mux.HandleFunc("POST /api/chat.update", s.form(s.update))
 	mux.HandleFunc("POST /api/chat.postEphemeral", s.form(s.postEphemeral))
 	mux.HandleFunc("POST /api/conversations.open", s.form(s.conversationsOpen))
 	mux.HandleFunc("POST /api/views.open", s.viewsOpen)
@@ -499,6 +503,48 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Value
 	}
 	writeJSON(w, map[string]any{"ok": true, "channel": p.Channel, "ts": p.TS,
 		"message": map[string]any{"type": "message", "user": BotUserID, "bot_id": BotID, "text": p.Text, "ts": p.TS}})
+}
+
+// update rewrites a posted message's text and blocks (chat.update), keeping its channel, ts
+// and thread, and answers as Slack documents: ok, channel, ts, text and the message.
+func (s *Server) update(w http.ResponseWriter, _ *http.Request, f url.Values) {
+	p, problems := readPost(f, s.SkipBlockCheck)
+	ts := f.Get("ts")
+	switch {
+	case p.Channel == "":
+		slackError(w, "channel_not_found")
+		return
+	case ts == "":
+		slackError(w, "message_not_found")
+		return
+	case len(problems) > 0:
+		s.mu.Lock()
+		s.rejected = append(s.rejected, problems...)
+		s.changes.Changed()
+		s.mu.Unlock()
+		code := "invalid_blocks"
+		if problems[0] == "no_text" {
+			code = "no_text"
+		}
+		slackError(w, code, problems...)
+		return
+	}
+	s.mu.Lock()
+	if !s.Forget { // with nothing recorded, any message may be updated
+		i := slices.IndexFunc(s.posts, func(q Post) bool { return q.Channel == p.Channel && q.TS == ts })
+		if i < 0 {
+			s.mu.Unlock()
+			slackError(w, "message_not_found")
+			return
+		}
+		q := &s.posts[i]
+		q.Text, q.Blocks, q.Raw = p.Text, p.Blocks, p.Raw
+		q.Edits++
+	}
+	s.changes.Changed()
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": true, "channel": p.Channel, "ts": ts, "text": p.Text,
+		"message": map[string]any{"type": "message", "user": BotUserID, "bot_id": BotID, "text": p.Text, "ts": ts}})
 }
 
 func (s *Server) postEphemeral(w http.ResponseWriter, _ *http.Request, f url.Values) {

@@ -2,7 +2,10 @@ package slackfake_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +102,67 @@ func TestFakeFaults(t *testing.T) {
 	}
 	if n := len(fake.Posts()); n != 2 || fake.Calls("chat.postMessage") != 6 {
 		t.Errorf("%d posts after %d calls", n, fake.Calls("chat.postMessage"))
+	}
+}
+
+// chat.update rewrites the message in place and answers in Slack's documented shape; a message
+// that was never posted is message_not_found.
+func TestFakeUpdate(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New("xoxb-t")
+	defer fake.Close()
+	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))
+	_, ts, err := api.PostMessage("C1", slackapi.MsgOptionText("before", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.PostForm(fake.APIURL()+"chat.update", url.Values{"token": {"xoxb-t"}, "channel": {"C1"}, "ts": {ts},
+		"text": {"after"}, "blocks": {`[{"type":"section","text":{"type":"mrkdwn","text":"after"}}]`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		OK      bool   `json:"ok"`
+		Channel string `json:"channel"`
+		TS      string `json:"ts"`
+		Text    string `json:"text"`
+		Message struct {
+			Text string `json:"text"`
+		} `json:"message"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	if !body.OK || body.Channel != "C1" || body.TS != ts || body.Text != "after" || body.Message.Text != "after" {
+		t.Errorf("chat.update answered %+v", body)
+	}
+	posts := fake.Posts()
+	if len(posts) != 1 || posts[0].Text != "after" || posts[0].Edits != 1 || !posts[0].Contains("after") {
+		t.Errorf("after chat.update the fake holds %+v", posts)
+	}
+	// slack-go reads the same answer
+	if _, _, _, err := api.UpdateMessage("C1", ts, slackapi.MsgOptionText("again", false)); err != nil {
+		t.Errorf("UpdateMessage: %v", err)
+	}
+	_, _, _, err = api.UpdateMessage("C1", "1.000001", slackapi.MsgOptionText("x", false))
+	var se slackapi.SlackErrorResponse
+	if !errors.As(err, &se) || se.Err != "message_not_found" {
+		t.Errorf("update of a message never posted: %v, want message_not_found", err)
+	}
+	if n := fake.Calls("chat.update"); n != 3 {
+		t.Errorf("%d chat.update calls counted, want 3", n)
+	}
+}
+
+// A fake that records nothing (load tools) accepts chat.update of any message.
+func TestFakeUpdateForgetting(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New("xoxb-t")
+	fake.Forget = true
+	defer fake.Close()
+	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))
+	if _, _, _, err := api.UpdateMessage("C1", "1.000001", slackapi.MsgOptionText("x", false)); err != nil {
+		t.Errorf("UpdateMessage on a forgetting fake: %v", err)
 	}
 }
