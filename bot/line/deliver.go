@@ -80,6 +80,17 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 	return "", nil
 }
 
+// Probe asks LINE whether it accepts the channel access token (GET /v2/bot/info). Its error,
+// when LINE refuses the token, has Credentials() true, like a delivery's.
+func (d *Deliverer) Probe(ctx context.Context) error {
+	client, err := d.api.messaging(ctx)
+	if err != nil {
+		return &sendError{op: "bot info", err: err}
+	}
+	res, _, err := client.GetBotInfoWithHttpInfo()
+	return apiError("bot info", res, err)
+}
+
 // ForgetCached drops what the deliverer keeps in memory about users' replies (those kept
 // rendered), after an erasure or a retention sweep.
 func (d *Deliverer) ForgetCached() { d.renders.Clear() }
@@ -180,6 +191,7 @@ type sendError struct {
 	err          error  // a transport error, or one of ours
 	retryAfter   time.Duration
 	permanent    bool
+	credentials  bool // LINE refused the channel access token (401) or the channel's rights (403)
 	invalidToken bool
 	progress     int
 }
@@ -206,6 +218,10 @@ func (e *sendError) RetryAfter() time.Duration { return e.retryAfter }
 
 // Permanent reports whether retrying cannot help: LINE rejected the request itself.
 func (e *sendError) Permanent() bool { return e.permanent }
+
+// Credentials reports whether LINE refused the channel access token or the channel's
+// rights: no request can succeed until that is fixed, so the whole channel waits.
+func (e *sendError) Credentials() bool { return e.credentials }
 
 // Progress is how many requests of the entry were sent before this failure.
 func (e *sendError) Progress() int { return e.progress }
@@ -244,6 +260,10 @@ func apiError(op string, res *http.Response, err error) error {
 	case res.StatusCode == http.StatusBadRequest && strings.EqualFold(body.Message, "Invalid reply token"):
 		e.invalidToken = true
 		e.permanent = true
+	case res.StatusCode == http.StatusUnauthorized, res.StatusCode == http.StatusForbidden:
+		// A revoked or expired token, or a plan without the right: not this request's fault,
+		// and not for good either; the sender holds the channel until a probe succeeds.
+		e.credentials = true
 	case res.StatusCode == http.StatusConflict:
 		// An accepted retry key; the caller decides.
 	default:

@@ -88,6 +88,32 @@ func errorMethods(err error) (retryAfter time.Duration, permanent bool, progress
 	return
 }
 
+// credentials reports whether err says, as bot.Sender reads it, that LINE refused the channel's
+// credentials.
+func credentials(err error) bool {
+	var c interface{ Credentials() bool }
+	return errors.As(err, &c) && c.Credentials()
+}
+
+// TestProbe: GET /v2/bot/info tells an accepted token from a revoked one, and a revoked one
+// with the same error method a delivery's 401 has.
+func TestProbe(t *testing.T) {
+	t.Parallel()
+	fake, d := startLINE(t)
+	if err := d.Probe(context.Background()); err != nil {
+		t.Fatalf("Probe with the channel's token = %v, want nil", err)
+	}
+	fake.SetToken("reissued")
+	err := d.Probe(context.Background())
+	if !credentials(err) || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), testToken) {
+		t.Fatalf("Probe with a revoked token = %v, want a 401 with Credentials() true, naming no token", err)
+	}
+	fake.SetToken(testToken)
+	if err := d.Probe(context.Background()); err != nil {
+		t.Fatalf("Probe once the token is accepted again = %v, want nil", err)
+	}
+}
+
 func contacts(n int) []dialog.Contact {
 	var out []dialog.Contact
 	for i := range n {
@@ -403,7 +429,6 @@ func TestDeliverErrors(t *testing.T) {
 		{"server_error", func(f *linefake.Server) { f.Fail(1, http.StatusInternalServerError) }, 0, false},
 		{"unavailable", func(f *linefake.Server) { f.Fail(1, http.StatusServiceUnavailable) }, 0, false},
 		{"bad_request", func(f *linefake.Server) { f.Fail(1, http.StatusBadRequest) }, 0, true},
-		{"forbidden", func(f *linefake.Server) { f.Fail(1, http.StatusForbidden) }, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -429,8 +454,17 @@ func TestDeliverErrors(t *testing.T) {
 		t.Cleanup(fake.Close)
 		d := newDeliverer(t, fake, func(a *line.API) { a.Token = "revoked" })
 		_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now(), reply))
-		if _, perm, _ := errorMethods(err); !perm || !strings.Contains(err.Error(), "401") {
-			t.Errorf("Deliver with a revoked token = %v, want a permanent 401", err)
+		if _, perm, _ := errorMethods(err); perm || !credentials(err) || !strings.Contains(err.Error(), "401") {
+			t.Errorf("Deliver with a revoked token = %v, want a 401 that stops the channel, not the entry", err)
+		}
+	})
+	t.Run("forbidden", func(t *testing.T) {
+		t.Parallel()
+		fake, d := startLINE(t)
+		fake.Fail(1, http.StatusForbidden)
+		_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now().Add(-time.Hour), reply))
+		if _, perm, _ := errorMethods(err); perm || !credentials(err) {
+			t.Errorf("Deliver refused with 403 = %v, want an error that stops the channel, not the entry", err)
 		}
 	})
 	t.Run("malformed_address", func(t *testing.T) {
