@@ -306,30 +306,57 @@ func TestDeliverReplyTokenOrPush(t *testing.T) {
 func TestDeliverIsIdempotent(t *testing.T) {
 	t.Parallel()
 	reply := dialog.Reply{Blocks: []dialog.Block{text("こんにちは。")}}
-	t.Run("used_fresh_token_is_taken_as_sent", func(t *testing.T) {
+	t.Run("token_of_an_accepted_reply_is_taken_as_sent", func(t *testing.T) {
 		t.Parallel()
-		for _, again := range []struct {
-			name     string
-			attempts int  // what the sender recorded of the first try
-			restart  bool // the second try is made by a new process
-		}{{"retry", 1, false}, {"restart", 0, true}} {
-			t.Run(again.name, func(t *testing.T) {
-				fake, d := startLINE(t)
-				del := delivery(linefake.UserID(4), time.Now(), reply)
-				if _, err := d.Deliver(context.Background(), del); err != nil {
-					t.Fatal(err)
-				}
-				del.Attempts = again.attempts
-				if again.restart {
-					d = newDeliverer(t, fake)
-				}
-				if _, err := d.Deliver(context.Background(), del); err != nil {
-					t.Fatalf("second Deliver: %v", err)
-				}
-				if n, st := len(fake.Messages()), fake.Stats(); n != 1 || st.InvalidTokens != 1 || st.Pushes != 0 {
-					t.Errorf("LINE got %d messages (%+v), want 1 and the repeat refused as an invalid token", n, st)
-				}
-			})
+		fake, d := startLINE(t)
+		del := delivery(linefake.UserID(4), time.Now(), reply)
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Fatal(err)
+		}
+		del.Attempts = 1
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Fatalf("second Deliver: %v", err)
+		}
+		if n, st := len(fake.Messages()), fake.Stats(); n != 1 || st.InvalidTokens != 1 || st.Pushes != 0 {
+			t.Errorf("LINE got %d messages (%+v), want 1 and the repeat refused as an invalid token", n, st)
+		}
+	})
+	t.Run("token_refused_after_a_failed_try_is_pushed", func(t *testing.T) {
+		t.Parallel()
+		// The first try got a 500, which did not use the token; by the retry LINE refuses the
+		// token anyway (expired early, or any other reason): the reply must be pushed, not
+		// taken as sent.
+		fake, d := startLINE(t)
+		fake.Fail(1, http.StatusInternalServerError)
+		user := linefake.UserID(9)
+		del := delivery(user, time.Now(), reply)
+		if _, err := d.Deliver(context.Background(), del); err == nil {
+			t.Fatal("Deliver through a 500 = nil, want an error")
+		}
+		fake.SetTokenTTL(time.Millisecond)
+		del.Attempts = 1
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Fatalf("retry: %v", err)
+		}
+		reqs := fake.Requests()
+		if len(reqs) != 1 || reqs[0].API != "push" || reqs[0].RetryKey == "" || len(fake.MessagesTo(user)) != 1 {
+			t.Errorf("LINE got %+v (%+v), want the reply pushed once with a retry key", reqs, fake.Stats())
+		}
+	})
+	t.Run("used_token_after_a_restart_is_pushed", func(t *testing.T) {
+		t.Parallel()
+		// A new process cannot know whether the old one's reply reached LINE: a reply read
+		// twice is better than one never read.
+		fake, d := startLINE(t)
+		del := delivery(linefake.UserID(4), time.Now(), reply)
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := newDeliverer(t, fake).Deliver(context.Background(), del); err != nil {
+			t.Fatalf("Deliver after the restart: %v", err)
+		}
+		if st := fake.Stats(); st.InvalidTokens != 1 || st.Pushes != 1 {
+			t.Errorf("LINE stats %+v, want the token refused and the reply pushed", st)
 		}
 	})
 	t.Run("fresh_token_refused_on_our_first_try_is_pushed", func(t *testing.T) {
