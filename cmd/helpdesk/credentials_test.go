@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
 )
 
 // readyz returns /readyz's status and body.
@@ -122,4 +123,52 @@ func TestServeLINEBadTokenAtStart(t *testing.T) {
 	}
 	waitReady(t, again.url, http.StatusOK, 5*time.Second)
 	again.stopCleanly(t, lineTestToken)
+}
+
+// TestServeSlackCredentialsReload: a Slack token revoked while serving holds Slack's replies
+// (the workspace's answer in /readyz); once the token is fixed, a reload probes at once instead
+// of waiting for the probes' backoff, and the held reply goes out.
+func TestServeSlackCredentialsReload(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(slackTestToken)
+	defer fake.Close()
+	srv := startServe(t, slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db"), "HELPDESK_ADMIN_TOKEN", adminTestToken))
+	waitReady(t, srv.url, http.StatusOK, 5*time.Second)
+
+	fake.SetToken("xoxb-rotated")
+	if code := srv.send(t, slackfake.IM("EvCred1", "U0CRED", "こんにちは")); code != http.StatusOK {
+		t.Fatalf("message.im answered %d with the token revoked, want 200", code)
+	}
+	body := waitReady(t, srv.url, http.StatusServiceUnavailable, 10*time.Second)
+	if !strings.Contains(body, "channel slack down") || !strings.Contains(body, "invalid_auth") {
+		t.Errorf("/readyz body %q, want the slack channel and Slack's invalid_auth", body)
+	}
+	time.Sleep(6 * time.Second) // the probes back off meanwhile (to 4-8 s)
+	if n := len(fake.PostsIn("DU0CRED")); n != 0 {
+		t.Fatalf("%d posts with a revoked token", n)
+	}
+	if n := metric(t, srv.url, "helpdesk_deliveries_dropped_total"); n != 0 {
+		t.Errorf("helpdesk_deliveries_dropped_total = %v, want 0", n)
+	}
+
+	fake.SetToken(slackTestToken)
+	probes := fake.Calls("auth.test")
+	reloaded := time.Now()
+	if code, _ := adminRequest(t, "POST", srv.url+"/admin/reload", adminTestToken); code != http.StatusOK {
+		t.Fatalf("POST /admin/reload answered %d", code)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancelShort()
+	if err := fake.WaitUntil(short, func() bool { return fake.Calls("auth.test") > probes }); err != nil {
+		t.Errorf("no auth.test within 300 ms of the reload's answer (%v after asking): a reload must probe the channels down at once",
+			time.Since(reloaded).Round(time.Millisecond))
+	}
+	if err := fake.WaitUntil(ctx, func() bool { return len(fake.PostsIn("DU0CRED")) > 0 }); err != nil {
+		t.Fatalf("the held reply never went out after the reload: %v", err)
+	}
+	t.Logf("the held reply went out %v after the reload was asked for", time.Since(reloaded).Round(time.Millisecond))
+	waitReady(t, srv.url, http.StatusOK, 5*time.Second)
+	srv.stopCleanly(t, slackTestToken)
 }
