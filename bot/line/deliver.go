@@ -31,7 +31,7 @@ type Deliverer struct {
 	api     *endpoints
 	logger  *slog.Logger
 	now     func() time.Time
-	waiting waiting   // loading animations to cancel when a user's reply goes out
+	waiting waiting // loading animations to cancel when a user's reply goes out
 	// renders keeps recent replies rendered and encoded
 	renders *replycache.Cache[[][]messaging_api.MessageInterface]
 	replied replied // entries whose reply LINE accepted, for a replyWindow
