@@ -73,8 +73,8 @@ type Sender struct {
 	Drain time.Duration
 	// Backoff returns the wait before attempt n+1 (default: 1 s doubling to 5 min, jittered).
 	Backoff func(attempt int) time.Duration
-	// ProbeBackoff returns the wait before probe n+1 of a channel that is down (default: 1 s
-	// doubling to 1 min, jittered).
+	// ProbeBackoff returns the wait before probe n+1 of a channel that is down (default: n+1
+	// seconds up to 30 s, jittered).
 	ProbeBackoff func(attempt int) time.Duration
 	// Hold is how far ahead the entries of a channel that is down are put off (default 1 h). A
 	// successful probe brings them forward at once; Hold only bounds the work while down.
@@ -123,8 +123,10 @@ func (s *Sender) Recheck() {
 	}
 }
 
+// probeBackoff grows by a second a probe, to 30 s: a probe is one cheap call, and a channel
+// that an operator has just fixed should not wait out a long doubling backoff.
 func probeBackoff(attempt int) time.Duration {
-	d := min(time.Second<<min(attempt, 6), time.Minute)
+	d := min(time.Duration(attempt+1)*time.Second, 30*time.Second)
 	return d/2 + rand.N(d/2+1)
 }
 
