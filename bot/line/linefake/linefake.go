@@ -63,9 +63,11 @@ type Server struct {
 	closing chan struct{}
 	once    sync.Once
 
-	faults  fakeapi.Faults  // injected into message requests
-	outage  *fakeapi.Fault  // with mu: applied to every message request and bot info until Heal
-	changes fakeapi.Changes // wakes WaitUntil whenever something is recorded
+	faults fakeapi.Faults // injected into message requests
+	outage *fakeapi.Fault // with mu: applied to every message request and bot info until Heal
+	// outageEnd is closed when the outage ends, releasing the requests it holds
+	outageEnd chan struct{}
+	changes   fakeapi.Changes // wakes WaitUntil whenever something is recorded
 
 	mu         sync.Mutex
 	tokenTTL   time.Duration
@@ -205,10 +207,11 @@ const BotUserID = "U00000000000000000000000000000b07"
 
 // botInfo answers GET /v2/bot/info, which the bot calls to check its token.
 func (s *Server) botInfo(w http.ResponseWriter, _ *http.Request) {
-	if f, ok := s.currentOutage(); ok {
+	if f, release, ok := s.currentOutage(); ok {
 		if f.Hang > 0 {
 			select {
 			case <-time.After(f.Hang):
+			case <-release:
 			case <-s.closing:
 				return
 			}
@@ -264,31 +267,39 @@ func (s *Server) Pass(n int) { s.faults.Add(fakeapi.Fault{N: n}) }
 func (s *Server) Heal() {
 	s.faults.Heal()
 	s.mu.Lock()
+	if s.outage != nil {
+		close(s.outageEnd)
+	}
 	s.outage = nil
 	s.mu.Unlock()
 }
 
 // Outage makes every message request, and GET /v2/bot/info, answer status (500, 429 with
-// Retry-After: 1 ...) or, when hang is set, wait hang before it is handled as usual, until Heal:
-// LINE down for a while rather than for a number of requests. Faults queued by Fail, RateLimit
-// and Hang come first.
+// Retry-After: 1 ...) or, when hang is set, wait hang (or until Heal) before it is handled as
+// usual, until Heal: LINE down for a while rather than for a number of requests. Faults queued
+// by Fail, RateLimit and Hang come first.
 func (s *Server) Outage(status int, hang time.Duration) {
 	f := fakeapi.Fault{N: 1, Status: status, Hang: hang}
 	if status == http.StatusTooManyRequests {
 		f.RetryAfter = time.Second
 	}
 	s.mu.Lock()
+	if s.outage == nil {
+		s.outageEnd = make(chan struct{})
+	}
 	s.outage = &f
 	s.mu.Unlock()
 }
 
-func (s *Server) currentOutage() (fakeapi.Fault, bool) {
+// currentOutage returns the outage's fault, if one is on, and what is closed when it ends:
+// requests it holds are then answered at once, as when the platform answers again.
+func (s *Server) currentOutage() (fakeapi.Fault, <-chan struct{}, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.outage == nil {
-		return fakeapi.Fault{}, false
+		return fakeapi.Fault{}, nil, false
 	}
-	return *s.outage, true
+	return *s.outage, s.outageEnd, true
 }
 
 // OnRequest registers f to be called with each message request the fake accepts, after it is
@@ -465,9 +476,10 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // message handles reply and push.
 func (s *Server) message(api string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		var release <-chan struct{} // an outage's hang ends at Heal
 		f, ok := s.faults.Take()
 		if !ok {
-			f, ok = s.currentOutage()
+			f, release, ok = s.currentOutage()
 		}
 		if ok && (f.Status != 0 || f.Hang > 0) {
 			if f.Hang > 0 {
@@ -476,6 +488,7 @@ func (s *Server) message(api string) http.HandlerFunc {
 				s.mu.Unlock()
 				select {
 				case <-time.After(f.Hang):
+				case <-release:
 				case <-s.closing:
 					return
 				}
