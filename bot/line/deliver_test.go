@@ -329,7 +329,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 		fake, d := startLINE(t)
 		fake.Fail(1, http.StatusInternalServerError)
 		user := linefake.UserID(9)
-		del := delivery(user, time.Now(), reply)
+		del := delivery(user, time.Now().Add(-time.Second), reply) // fresh for us, not for a TTL of 1 ms
 		if _, err := d.Deliver(context.Background(), del); err == nil {
 			t.Fatal("Deliver through a 500 = nil, want an error")
 		}
