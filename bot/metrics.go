@@ -38,6 +38,8 @@ type gauge struct {
 	name, help string
 	read       func() (float64, error)
 	labels     func() []string
+	vec        func() map[string]float64 // label value → value, for a gauge with one label
+	label      string
 }
 
 var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
@@ -112,6 +114,17 @@ func (m *Metrics) Gauge(name, help string, read func() (float64, error)) {
 	}
 	m.mu.Lock()
 	m.gauges = append(m.gauges, gauge{name: name, help: help, read: read})
+	m.mu.Unlock()
+}
+
+// GaugeVec registers a gauge with one label, read at scrape time as a map from the label's
+// value to the gauge's value.
+func (m *Metrics) GaugeVec(name, help, label string, read func() map[string]float64) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.gauges = append(m.gauges, gauge{name: name, help: help, label: label, vec: read})
 	m.mu.Unlock()
 }
 
@@ -197,6 +210,14 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	for _, g := range gauges {
 		if g.labels != nil {
 			fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s%s 1\n", g.name, g.help, g.name, g.name, braces(labelString(g.labels())))
+			continue
+		}
+		if g.vec != nil {
+			vals := g.vec()
+			fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n", g.name, g.help, g.name)
+			for _, k := range slices.Sorted(maps.Keys(vals)) {
+				fmt.Fprintf(&b, "%s{%s} %s\n", g.name, labelString([]string{g.label, k}), num(vals[k]))
+			}
 			continue
 		}
 		if v, err := g.read(); err == nil {

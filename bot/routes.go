@@ -25,6 +25,10 @@ type Routes struct {
 	Metrics           http.Handler // GET /metrics
 	// Ready reports whether the bot can answer (knowledge loaded, database open).
 	Ready func() error
+	// Channels reports the channels that cannot deliver and why (a platform rejecting the
+	// credentials); nil or a nil error means all can. Its text, which names no secret, is the
+	// body of /readyz's 503, so that whoever looks sees which channel to fix.
+	Channels func() error
 	// Knowledge says which knowledge is served, for /readyz's body; nil leaves it out.
 	Knowledge func() knowledge.Version
 }
@@ -46,6 +50,13 @@ func NewServer(logger *slog.Logger, r Routes) http.Handler {
 				// The route needs no token: the cause goes to the log, not to whoever asks.
 				logger.Warn("not ready", "err", err)
 				http.Error(w, "not ready", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		if r.Channels != nil {
+			if err := r.Channels(); err != nil {
+				// logged once when it happened, not on every probe
+				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
 				return
 			}
 		}

@@ -19,8 +19,15 @@ import (
 //	Permanent() bool            retrying cannot help (a rejected request, an unknown user)
 //	Progress() int              how many messages of the entry were sent before the failure
 //	Deferred() bool             not a failure: come back after RetryAfter (the adapter's pacing)
+//	Credentials() bool          the platform rejected the bot's credentials or permissions: the
+//	                            channel is down, its entries wait, until a probe succeeds
 //
-// Any other error is retried with exponential backoff.
+// Any other error is retried with exponential backoff. A Deliverer may also have
+//
+//	Probe(ctx context.Context) error  ask the platform whether it accepts the credentials
+//
+// which the sender calls at start, and while the channel is down, with backoff.
+
 type Deliverer interface {
 	Deliver(ctx context.Context, d dialog.Delivery) (ref string, err error)
 }
@@ -33,6 +40,12 @@ type outbox interface {
 	Postpone(id uint64, next time.Time, progress int, reason string) error
 	Defer(id uint64, next time.Time, progress int) error
 	Wake() <-chan struct{}
+	Hasten(channel string, now time.Time) (int, error)
+}
+
+// prober is a Deliverer that can ask its platform whether the credentials are accepted.
+type prober interface {
+	Probe(ctx context.Context) error
 }
 
 // Sender delivers the outbox: entries of one recipient in order, different recipients in
@@ -43,8 +56,10 @@ type Sender struct {
 	channels map[string]Deliverer
 	logger   *slog.Logger
 	metrics  *Metrics
+	health   *Health
 
-	// Workers is how many deliveries run at once (default 64).
+	// Workers is how many deliveries of one channel run at once (default 64). Each channel has
+	// workers of its own, so that a platform that hangs holds up only its own channel.
 	Workers int
 	// Timeout bounds one delivery attempt (default 10 s).
 	Timeout time.Duration
@@ -58,6 +73,22 @@ type Sender struct {
 	Drain time.Duration
 	// Backoff returns the wait before attempt n+1 (default: 1 s doubling to 5 min, jittered).
 	Backoff func(attempt int) time.Duration
+	// ProbeBackoff returns the wait before probe n+1 of a channel that is down (default: n+1
+	// seconds up to 30 s, jittered).
+	ProbeBackoff func(attempt int) time.Duration
+	// Hold is how far ahead the entries of a channel that is down are put off (default 1 h). A
+	// successful probe brings them forward at once; Hold only bounds the work while down.
+	Hold time.Duration
+	// Recover is how often a channel whose deliveries fail (5xx, 429, timeouts) is probed, so
+	// that its waiting entries are brought forward soon after the platform answers again
+	// (default 1 s). Probes of a channel that is down back off with ProbeBackoff instead.
+	Recover time.Duration
+
+	kicks      map[string]chan struct{} // per channel: probe now
+	poke       chan struct{}            // look at the outbox now (entries brought forward)
+	hastened   sync.Map                 // channel → time.Time of its last Hasten
+	troubled   sync.Map                 // channel → true after a failed attempt, until a success
+	retryAfter sync.Map                 // channel → time.Time before which the platform asked not to call (429)
 
 	// unmarked holds the entries sent whose delivery could not be recorded (id -> ref): when the
 	// outbox offers them again, the record is retried instead of the sending.
@@ -66,8 +97,37 @@ type Sender struct {
 
 // NewSender returns a sender for the given channels ("line", "slack", "staff").
 func NewSender(ob outbox, channels map[string]Deliverer, logger *slog.Logger, metrics *Metrics) *Sender {
-	return &Sender{outbox: ob, channels: channels, logger: logger.With("component", "sender"), metrics: metrics,
-		Workers: 64, Timeout: 10 * time.Second, GiveUp: 24 * time.Hour, Poll: time.Second, Drain: 10 * time.Second, Backoff: backoff}
+	var names []string
+	kicks := map[string]chan struct{}{}
+	for name := range channels {
+		names = append(names, name)
+		kicks[name] = make(chan struct{}, 1)
+	}
+	health := NewHealth(logger, names...)
+	health.Register(metrics)
+	return &Sender{outbox: ob, channels: channels, logger: logger.With("component", "sender"), metrics: metrics, health: health,
+		Workers: 64, Timeout: 10 * time.Second, GiveUp: 24 * time.Hour, Poll: time.Second, Drain: 10 * time.Second, Backoff: backoff,
+		ProbeBackoff: probeBackoff, Hold: time.Hour, Recover: time.Second, kicks: kicks, poke: make(chan struct{}, 1)}
+}
+
+// Health returns which channels can deliver, for /readyz.
+func (s *Sender) Health() *Health { return s.health }
+
+// Recheck probes every channel that is down now, rather than at the end of its backoff: after a
+// reload, when an operator may just have fixed a token or a permission.
+func (s *Sender) Recheck() {
+	for name := range s.kicks {
+		if s.health.IsDown(name) {
+			s.kick(name)
+		}
+	}
+}
+
+// probeBackoff grows by a second a probe, to 30 s: a probe is one cheap call, and a channel
+// that an operator has just fixed should not wait out a long doubling backoff.
+func probeBackoff(attempt int) time.Duration {
+	d := min(time.Duration(attempt+1)*time.Second, 30*time.Second)
+	return d/2 + rand.N(d/2+1)
 }
 
 func backoff(attempt int) time.Duration {
@@ -77,48 +137,54 @@ func backoff(attempt int) time.Duration {
 }
 
 // Run delivers until ctx is done, then waits for the deliveries in flight to finish, for at
-// most Drain.
+// most Drain. It probes the channels whose deliverers can be probed first and while they are
+// down.
 func (s *Sender) Run(ctx context.Context) error {
 	// Deliveries run under abortCtx, not ctx: one that started finishes during a stop, until
 	// Drain has passed.
 	abortCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
 	defer abort()
 	var drain *time.Timer
-	// One queue for all workers: order per recipient is kept by the outbox, which offers a
-	// recipient's next entry only after the previous one is settled, so any free worker can take
-	// any entry and a request hanging at a platform holds up only its own recipient.
-	work := make(chan dialog.Delivery, s.Workers)
-	settled := make(chan uint64, s.Workers) // ids of entries whose attempt is over
+	// One queue per channel, each with its own workers: order per recipient is kept by the
+	// outbox, which offers a recipient's next entry only after the previous one is settled, so
+	// any free worker of the channel can take any entry, a request hanging at a platform holds
+	// up only its own recipient, and a platform that hangs altogether only its own channel.
+	work := map[string]chan dialog.Delivery{}
+	settled := make(chan uint64, s.Workers*(len(s.channels)+1)) // ids of entries whose attempt is over
 	var wg sync.WaitGroup
-	for i := 0; i < s.Workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for d := range work {
-				if ctx.Err() != nil {
-					// stopping: what was handed over but not started stays in the outbox
-					settled <- d.ID
-					continue
-				}
-				if ref, ok := s.unmarked.Load(d.ID); ok {
-					// sent already, but the database could not record it (disk full): record it
-					// now rather than sending it twice
-					if err := s.outbox.Delivered(d.ID, ref.(string)); err == nil {
-						s.unmarked.Delete(d.ID)
-					}
-					settled <- d.ID
-					continue
-				}
-				ref, err := s.deliver(abortCtx, d)
-				// settling here lets the commits of many workers share bbolt batches
-				s.settle(d, ref, err)
-				settled <- d.ID
-			}
-		}()
+	pool := func(name string) chan dialog.Delivery {
+		if q, ok := work[name]; ok {
+			return q
+		}
+		q := make(chan dialog.Delivery, s.Workers)
+		work[name] = q
+		for i := 0; i < s.Workers; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.work(ctx, abortCtx, q, settled)
+			}()
+		}
+		return q
+	}
+	for name := range s.channels {
+		pool(name)
+	}
+	var probes sync.WaitGroup
+	probeCtx, stopProbes := context.WithCancel(ctx)
+	defer func() { stopProbes(); probes.Wait() }()
+	for name, d := range s.channels {
+		if p, ok := d.(prober); ok {
+			probes.Add(1)
+			go func() {
+				defer probes.Done()
+				s.watch(probeCtx, name, p)
+			}()
+		}
 	}
 	busy := map[uint64]bool{}
-	// queued holds entries picked but not yet handed to their (busy) worker.
-	var queued []dialog.Delivery
+	// queued holds, per channel, entries picked but not yet handed to their (busy) workers.
+	queued := map[string][]dialog.Delivery{}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	scan := true
@@ -129,7 +195,9 @@ func (s *Sender) Run(ctx context.Context) error {
 				drain = time.AfterFunc(s.Drain, abort)
 				defer drain.Stop()
 			}
-			queued = s.unqueue(queued, busy)
+			for name, q := range queued {
+				queued[name] = s.unqueue(q, busy)
+			}
 			if len(busy) == 0 {
 				break
 			}
@@ -138,16 +206,22 @@ func (s *Sender) Run(ctx context.Context) error {
 		}
 		if scan {
 			scan = false
-			ds, err := s.outbox.Pending(time.Now(), 4*s.Workers, busy)
+			ds, err := s.outbox.Pending(time.Now(), 4*s.Workers*len(work), busy)
 			if err != nil && !errors.Is(err, dialog.ErrClosed) {
 				s.logger.Error("outbox not readable", "err", err)
 			}
 			for _, d := range ds {
 				busy[d.ID] = true
-				queued = append(queued, d)
+				name := d.Channel
+				if _, ok := s.channels[name]; !ok {
+					name = "" // not configured: one pool for all such entries, which wait a minute
+				}
+				queued[name] = append(queued[name], d)
 			}
 		}
-		queued = s.dispatch(queued, work)
+		for name, q := range queued {
+			queued[name] = s.dispatch(q, pool(name))
+		}
 		select {
 		case <-ctx.Done():
 		case id := <-settled:
@@ -155,14 +229,183 @@ func (s *Sender) Run(ctx context.Context) error {
 			scan = true // the recipient's next entry may be due now (picking is cheap: in memory)
 		case <-s.outbox.Wake():
 			scan = true
+		case <-s.poke:
+			scan = true
 		case <-timer.C:
 			scan = true
 			timer.Reset(s.Poll)
 		}
 	}
-	close(work)
+	for _, q := range work {
+		close(q)
+	}
 	wg.Wait()
 	return nil
+}
+
+// work is one worker of a channel's pool: it delivers the entries handed to it until q closes.
+func (s *Sender) work(ctx, abortCtx context.Context, q <-chan dialog.Delivery, settled chan<- uint64) {
+	for d := range q {
+		switch {
+		case ctx.Err() != nil:
+			// stopping: what was handed over but not started stays in the outbox
+		case s.health.IsDown(d.Channel):
+			// the platform refuses the credentials: no attempt until a probe succeeds
+			s.hold(d, d.Progress)
+		default:
+			if ref, ok := s.unmarked.Load(d.ID); ok {
+				// sent already, but the database could not record it (disk full): record it
+				// now rather than sending it twice
+				if err := s.outbox.Delivered(d.ID, ref.(string)); err == nil {
+					s.unmarked.Delete(d.ID)
+				}
+				break
+			}
+			ref, err := s.deliver(abortCtx, d)
+			// settling here lets the commits of many workers share bbolt batches
+			s.settle(d, ref, err)
+		}
+		settled <- d.ID
+	}
+}
+
+// hold puts off an entry of a channel that is down, without counting an attempt: the entry is
+// not at fault. When the channel came up meanwhile, the entry is due again at once (the
+// probe's Hasten may have run before this Defer).
+func (s *Sender) hold(d dialog.Delivery, progress int) {
+	if err := s.outbox.Defer(d.ID, time.Now().Add(s.Hold), progress); err != nil {
+		s.entryLogger(d).Error("cannot hold delivery", "err", err)
+		return
+	}
+	if !s.health.IsDown(d.Channel) {
+		if err := s.outbox.Defer(d.ID, time.Now(), progress); err != nil {
+			s.entryLogger(d).Error("cannot resume delivery", "err", err)
+		}
+	}
+}
+
+// watch probes channel name at start, while it is down (with backoff until the platform
+// accepts the credentials again), and once a second while its deliveries fail for other
+// reasons (5xx, 429, timeouts). When a probe succeeds after either, it brings the channel's
+// waiting entries forward: replies do not wait out a backoff grown during an outage. A probe
+// that cannot reach the platform leaves the channel up or down as it is.
+func (s *Sender) watch(ctx context.Context, name string, p prober) {
+	attempt := 0
+	first := true
+	var lastDown time.Time
+	for {
+		pctx, cancel := context.WithTimeout(ctx, min(s.Timeout, s.Recover*2))
+		err := p.Probe(pctx)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		var cred interface{ Credentials() bool }
+		switch {
+		case err == nil:
+			wasDown := s.health.Up(name)
+			_, wasTroubled := s.troubled.LoadAndDelete(name)
+			// At start too: entries held by the previous process come forward.
+			if wasDown || first {
+				s.hasten(name, true)
+			} else if wasTroubled {
+				s.hasten(name, false)
+			}
+			first = false
+			if s.health.IsDown(name) {
+				break // a delivery found the credentials refused meanwhile
+			}
+			// Up: wait for a delivery to report trouble.
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.kicks[name]:
+			}
+			wait := s.Recover
+			if s.health.IsDown(name) {
+				// A refusal the probe cannot see (a permission auth.test does not check) would
+				// bring the channel up and down again and again: the backoff grows across such
+				// rounds, and starts over after a quiet while.
+				if time.Since(lastDown) > 10*time.Minute {
+					attempt = 0
+				}
+				lastDown = time.Now()
+				wait = s.ProbeBackoff(attempt)
+				attempt++
+			}
+			if !s.sleep(ctx, name, wait) {
+				return
+			}
+			continue
+		case errors.As(err, &cred) && cred.Credentials():
+			s.health.Down(name, err.Error())
+			lastDown = time.Now()
+			first = false
+		default:
+			if first || s.health.IsDown(name) {
+				s.logger.Warn("channel probe failed, will retry", "channel", name, "err", err, "attempts", attempt+1)
+			}
+		}
+		wait := s.ProbeBackoff(attempt)
+		attempt++
+		if _, troubled := s.troubled.Load(name); troubled && !s.health.IsDown(name) {
+			wait = min(wait, s.Recover)
+		}
+		if !s.sleep(ctx, name, wait) {
+			return
+		}
+	}
+}
+
+// kick asks the channel's watcher to look at it now.
+func (s *Sender) kick(channel string) {
+	if k, ok := s.kicks[channel]; ok {
+		select {
+		case k <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// sleep waits d, or less when channel name is to be probed now; it returns false when ctx is
+// done.
+func (s *Sender) sleep(ctx context.Context, name string, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-s.kicks[name]:
+	case <-t.C:
+	}
+	return true
+}
+
+// hasten brings the waiting entries of channel forward, at most once a second unless forced.
+func (s *Sender) hasten(channel string, force bool) {
+	now := time.Now()
+	if last, ok := s.hastened.Load(channel); ok && !force && now.Sub(last.(time.Time)) < time.Second {
+		return
+	}
+	s.hastened.Store(channel, now)
+	at := now
+	if until, ok := s.retryAfter.Load(channel); ok && until.(time.Time).After(now) {
+		at = until.(time.Time) // the platform asked to wait (429): no sooner than it said
+	}
+	n, err := s.outbox.Hasten(channel, at)
+	if err != nil {
+		if !errors.Is(err, dialog.ErrClosed) {
+			s.logger.Error("cannot bring deliveries forward", "channel", channel, "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		s.logger.Info("deliveries brought forward", "channel", channel, "entries", n)
+	}
+	select {
+	case s.poke <- struct{}{}:
+	default:
+	}
 }
 
 // dispatch hands queued entries to free workers without blocking; what cannot be handed over
@@ -210,6 +453,10 @@ func (s *Sender) settle(d dialog.Delivery, ref string, err error) {
 			s.entryLogger(d).Error("delivered but not marked, will record it again", "err", err)
 			s.unmarked.Store(d.ID, ref)
 		}
+		if _, was := s.troubled.LoadAndDelete(d.Channel); was {
+			// The platform answers again: what waits for a retry need not wait out its backoff.
+			s.hasten(d.Channel, false)
+		}
 		return
 	}
 	log := s.entryLogger(d)
@@ -230,6 +477,14 @@ func (s *Sender) settle(d dialog.Delivery, ref string, err error) {
 		}
 		return
 	}
+	var cred interface{ Credentials() bool }
+	if _, probed := s.channels[d.Channel].(prober); probed && errors.As(err, &cred) && cred.Credentials() {
+		if s.health.Down(d.Channel, err.Error()) {
+			s.kick(d.Channel)
+		}
+		s.hold(d, progress)
+		return
+	}
 	if errors.As(err, &perm) && perm.Permanent() {
 		log.Error("reply not delivered", "err", err, "attempts", d.Attempts+1)
 		s.drop(d)
@@ -243,9 +498,16 @@ func (s *Sender) settle(d dialog.Delivery, ref string, err error) {
 	delay := s.Backoff(d.Attempts)
 	if errors.As(err, &wait) && wait.RetryAfter() > 0 {
 		delay = wait.RetryAfter()
+		until := time.Now().Add(delay)
+		if prev, ok := s.retryAfter.Load(d.Channel); !ok || prev.(time.Time).Before(until) {
+			s.retryAfter.Store(d.Channel, until)
+		}
 	}
 	if errors.Is(err, errNoChannel) {
 		delay = time.Minute
+	}
+	if _, was := s.troubled.LoadOrStore(d.Channel, true); !was {
+		s.kick(d.Channel) // probe soon: the channel's waiting entries follow the first success
 	}
 	log.Warn("delivery failed, will retry", "err", err, "attempts", d.Attempts+1, "in", delay.Round(time.Millisecond))
 	if err := s.outbox.Postpone(d.ID, time.Now().Add(delay), progress, err.Error()); err != nil {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/internal/replycache"
@@ -20,8 +21,7 @@ import (
 )
 
 // replyWindow is how long after the event a reply token is used. LINE keeps a token valid for
-// about a minute; the margin covers clock skew and the request's own time. Within this window an
-// "Invalid reply token" can only mean the token was used already (by us, before a crash).
+// about a minute; the margin covers clock skew and the request's own time.
 const replyWindow = 50 * time.Second
 
 // Deliverer sends the outbox entries of the "line" channel through the Messaging API. It
@@ -31,10 +31,42 @@ type Deliverer struct {
 	api     *endpoints
 	logger  *slog.Logger
 	now     func() time.Time
-	started time.Time // entries older than this may have been tried by a previous process
-	waiting waiting   // loading animations to cancel when a user's reply goes out
+	waiting waiting // loading animations to cancel when a user's reply goes out
 	// renders keeps recent replies rendered and encoded
 	renders *replycache.Cache[[][]messaging_api.MessageInterface]
+	replied replied // entries whose reply LINE accepted, for a replyWindow
+}
+
+// replied remembers, by entry key, the replies LINE answered 2xx, while their tokens could be
+// offered again. It is the only way the deliverer knows a reply reached LINE: a try that timed
+// out, failed with 5xx, or was made by a process that has since crashed may or may not have
+// used the token.
+type replied struct {
+	mu sync.Mutex
+	at map[string]time.Time
+}
+
+func (r *replied) add(key string, now time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.at == nil {
+		r.at = map[string]time.Time{}
+	}
+	if len(r.at) >= 4096 {
+		for k, t := range r.at {
+			if now.Sub(t) > replyWindow {
+				delete(r.at, k)
+			}
+		}
+	}
+	r.at[key] = now
+}
+
+func (r *replied) has(key string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.at[key]
+	return ok
 }
 
 // NewDeliverer returns a deliverer calling api.
@@ -43,7 +75,7 @@ func NewDeliverer(logger *slog.Logger, api API) (*Deliverer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Deliverer{api: e, logger: logger.With("channel", "line"), now: time.Now, started: time.Now(),
+	return &Deliverer{api: e, logger: logger.With("channel", "line"), now: time.Now,
 		renders: newRenderCache()}, nil
 }
 
@@ -80,6 +112,17 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 	return "", nil
 }
 
+// Probe asks LINE whether it accepts the channel access token (GET /v2/bot/info). Its error,
+// when LINE refuses the token, has Credentials() true, like a delivery's.
+func (d *Deliverer) Probe(ctx context.Context) error {
+	client, err := d.api.messaging(ctx)
+	if err != nil {
+		return &sendError{op: "bot info", err: err}
+	}
+	res, _, err := client.GetBotInfoWithHttpInfo()
+	return apiError("bot info", res, err)
+}
+
 // ForgetCached drops what the deliverer keeps in memory about users' replies (those kept
 // rendered), after an erasure or a retention sweep.
 func (d *Deliverer) ForgetCached() { d.renders.Clear() }
@@ -103,17 +146,20 @@ func (d *Deliverer) send(client *messaging_api.MessagingApiAPI, del dialog.Deliv
 		var se *sendError
 		switch {
 		case err == nil:
+			d.replied.add(del.Key, d.now())
 			return nil
 		case !errors.As(err, &se) || !se.invalidToken:
 			return err
-		case d.fresh(del.Event) && (del.Attempts > 0 || del.Created.Before(d.started)):
-			// A fresh token that LINE refuses after an earlier attempt of ours (one that timed
-			// out, or one by the process before a crash) was used by that attempt.
-			d.logger.Debug("reply token already used, taking the reply as sent", "delivery", del.ID)
+		case d.replied.has(del.Key):
+			// LINE accepted this very reply before (in this process): the token is ours, used.
+			d.logger.Debug("reply token already used by our accepted reply, taking it as sent", "delivery", del.ID)
 			return nil
 		}
-		// Our first try, and LINE refuses the token (or it went stale while we tried): it was
-		// not used by us, so push instead.
+		// LINE refuses the token, and nothing says an earlier try of ours reached LINE (it may
+		// have failed before, timed out, or been made before a crash; the token may have
+		// expired): push, with the request's retry key. At worst the user reads the reply twice,
+		// never not at all.
+		d.logger.Debug("reply token refused, pushing", "delivery", del.ID, "attempts", del.Attempts)
 	}
 	res, _, err := client.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{
 		To: addr.to(), Messages: msgs}, retryKey(del, i))
@@ -180,6 +226,7 @@ type sendError struct {
 	err          error  // a transport error, or one of ours
 	retryAfter   time.Duration
 	permanent    bool
+	credentials  bool // LINE refused the channel access token (401) or the channel's rights (403)
 	invalidToken bool
 	progress     int
 }
@@ -206,6 +253,10 @@ func (e *sendError) RetryAfter() time.Duration { return e.retryAfter }
 
 // Permanent reports whether retrying cannot help: LINE rejected the request itself.
 func (e *sendError) Permanent() bool { return e.permanent }
+
+// Credentials reports whether LINE refused the channel access token or the channel's
+// rights: no request can succeed until that is fixed, so the whole channel waits.
+func (e *sendError) Credentials() bool { return e.credentials }
 
 // Progress is how many requests of the entry were sent before this failure.
 func (e *sendError) Progress() int { return e.progress }
@@ -244,6 +295,10 @@ func apiError(op string, res *http.Response, err error) error {
 	case res.StatusCode == http.StatusBadRequest && strings.EqualFold(body.Message, "Invalid reply token"):
 		e.invalidToken = true
 		e.permanent = true
+	case res.StatusCode == http.StatusUnauthorized, res.StatusCode == http.StatusForbidden:
+		// A revoked or expired token, or a plan without the right: not this request's fault,
+		// and not for good either; the sender holds the channel until a probe succeeds.
+		e.credentials = true
 	case res.StatusCode == http.StatusConflict:
 		// An accepted retry key; the caller decides.
 	default:

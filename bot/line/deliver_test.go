@@ -88,6 +88,32 @@ func errorMethods(err error) (retryAfter time.Duration, permanent bool, progress
 	return
 }
 
+// credentials reports whether err says, as bot.Sender reads it, that LINE refused the channel's
+// credentials.
+func credentials(err error) bool {
+	var c interface{ Credentials() bool }
+	return errors.As(err, &c) && c.Credentials()
+}
+
+// TestProbe: GET /v2/bot/info tells an accepted token from a revoked one, and a revoked one
+// with the same error method a delivery's 401 has.
+func TestProbe(t *testing.T) {
+	t.Parallel()
+	fake, d := startLINE(t)
+	if err := d.Probe(context.Background()); err != nil {
+		t.Fatalf("Probe with the channel's token = %v, want nil", err)
+	}
+	fake.SetToken("reissued")
+	err := d.Probe(context.Background())
+	if !credentials(err) || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), testToken) {
+		t.Fatalf("Probe with a revoked token = %v, want a 401 with Credentials() true, naming no token", err)
+	}
+	fake.SetToken(testToken)
+	if err := d.Probe(context.Background()); err != nil {
+		t.Fatalf("Probe once the token is accepted again = %v, want nil", err)
+	}
+}
+
 func contacts(n int) []dialog.Contact {
 	var out []dialog.Contact
 	for i := range n {
@@ -280,30 +306,57 @@ func TestDeliverReplyTokenOrPush(t *testing.T) {
 func TestDeliverIsIdempotent(t *testing.T) {
 	t.Parallel()
 	reply := dialog.Reply{Blocks: []dialog.Block{text("こんにちは。")}}
-	t.Run("used_fresh_token_is_taken_as_sent", func(t *testing.T) {
+	t.Run("token_of_an_accepted_reply_is_taken_as_sent", func(t *testing.T) {
 		t.Parallel()
-		for _, again := range []struct {
-			name     string
-			attempts int  // what the sender recorded of the first try
-			restart  bool // the second try is made by a new process
-		}{{"retry", 1, false}, {"restart", 0, true}} {
-			t.Run(again.name, func(t *testing.T) {
-				fake, d := startLINE(t)
-				del := delivery(linefake.UserID(4), time.Now(), reply)
-				if _, err := d.Deliver(context.Background(), del); err != nil {
-					t.Fatal(err)
-				}
-				del.Attempts = again.attempts
-				if again.restart {
-					d = newDeliverer(t, fake)
-				}
-				if _, err := d.Deliver(context.Background(), del); err != nil {
-					t.Fatalf("second Deliver: %v", err)
-				}
-				if n, st := len(fake.Messages()), fake.Stats(); n != 1 || st.InvalidTokens != 1 || st.Pushes != 0 {
-					t.Errorf("LINE got %d messages (%+v), want 1 and the repeat refused as an invalid token", n, st)
-				}
-			})
+		fake, d := startLINE(t)
+		del := delivery(linefake.UserID(4), time.Now(), reply)
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Fatal(err)
+		}
+		del.Attempts = 1
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Fatalf("second Deliver: %v", err)
+		}
+		if n, st := len(fake.Messages()), fake.Stats(); n != 1 || st.InvalidTokens != 1 || st.Pushes != 0 {
+			t.Errorf("LINE got %d messages (%+v), want 1 and the repeat refused as an invalid token", n, st)
+		}
+	})
+	t.Run("token_refused_after_a_failed_try_is_pushed", func(t *testing.T) {
+		t.Parallel()
+		// The first try got a 500, which did not use the token; by the retry LINE refuses the
+		// token anyway (expired early, or any other reason): the reply must be pushed, not
+		// taken as sent.
+		fake, d := startLINE(t)
+		fake.Fail(1, http.StatusInternalServerError)
+		user := linefake.UserID(9)
+		del := delivery(user, time.Now().Add(-time.Second), reply) // fresh for us, not for a TTL of 1 ms
+		if _, err := d.Deliver(context.Background(), del); err == nil {
+			t.Fatal("Deliver through a 500 = nil, want an error")
+		}
+		fake.SetTokenTTL(time.Millisecond)
+		del.Attempts = 1
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Fatalf("retry: %v", err)
+		}
+		reqs := fake.Requests()
+		if len(reqs) != 1 || reqs[0].API != "push" || reqs[0].RetryKey == "" || len(fake.MessagesTo(user)) != 1 {
+			t.Errorf("LINE got %+v (%+v), want the reply pushed once with a retry key", reqs, fake.Stats())
+		}
+	})
+	t.Run("used_token_after_a_restart_is_pushed", func(t *testing.T) {
+		t.Parallel()
+		// A new process cannot know whether the old one's reply reached LINE: a reply read
+		// twice is better than one never read.
+		fake, d := startLINE(t)
+		del := delivery(linefake.UserID(4), time.Now(), reply)
+		if _, err := d.Deliver(context.Background(), del); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := newDeliverer(t, fake).Deliver(context.Background(), del); err != nil {
+			t.Fatalf("Deliver after the restart: %v", err)
+		}
+		if st := fake.Stats(); st.InvalidTokens != 1 || st.Pushes != 1 {
+			t.Errorf("LINE stats %+v, want the token refused and the reply pushed", st)
 		}
 	})
 	t.Run("fresh_token_refused_on_our_first_try_is_pushed", func(t *testing.T) {
@@ -403,7 +456,6 @@ func TestDeliverErrors(t *testing.T) {
 		{"server_error", func(f *linefake.Server) { f.Fail(1, http.StatusInternalServerError) }, 0, false},
 		{"unavailable", func(f *linefake.Server) { f.Fail(1, http.StatusServiceUnavailable) }, 0, false},
 		{"bad_request", func(f *linefake.Server) { f.Fail(1, http.StatusBadRequest) }, 0, true},
-		{"forbidden", func(f *linefake.Server) { f.Fail(1, http.StatusForbidden) }, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -429,8 +481,17 @@ func TestDeliverErrors(t *testing.T) {
 		t.Cleanup(fake.Close)
 		d := newDeliverer(t, fake, func(a *line.API) { a.Token = "revoked" })
 		_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now(), reply))
-		if _, perm, _ := errorMethods(err); !perm || !strings.Contains(err.Error(), "401") {
-			t.Errorf("Deliver with a revoked token = %v, want a permanent 401", err)
+		if _, perm, _ := errorMethods(err); perm || !credentials(err) || !strings.Contains(err.Error(), "401") {
+			t.Errorf("Deliver with a revoked token = %v, want a 401 that stops the channel, not the entry", err)
+		}
+	})
+	t.Run("forbidden", func(t *testing.T) {
+		t.Parallel()
+		fake, d := startLINE(t)
+		fake.Fail(1, http.StatusForbidden)
+		_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now().Add(-time.Hour), reply))
+		if _, perm, _ := errorMethods(err); perm || !credentials(err) {
+			t.Errorf("Deliver refused with 403 = %v, want an error that stops the channel, not the entry", err)
 		}
 	})
 	t.Run("malformed_address", func(t *testing.T) {

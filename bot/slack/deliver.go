@@ -46,6 +46,15 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 	return "", err
 }
 
+// Probe asks Slack whether it accepts the bot token (auth.test). Its error, when Slack refuses
+// the token, has Credentials() true, like a delivery's.
+func (d *Deliverer) Probe(ctx context.Context) error {
+	if _, err := d.api.AuthTestContext(ctx); err != nil {
+		return classify("auth.test", err, 0)
+	}
+	return nil
+}
+
 // ForgetCached drops what the deliverer keeps in memory about users, after an erasure or a
 // retention sweep: the replies kept rendered and the users' direct message channels.
 func (d *Deliverer) ForgetCached() {
@@ -138,7 +147,7 @@ func (s *StaffDeliverer) Deliver(ctx context.Context, del dialog.Delivery) (stri
 		}
 		ts, err := s.d.post(ctx, s.channel, "", msgs[:1], 0)
 		if err != nil {
-			return "", err
+			return "", staffError(err)
 		}
 		return address{channel: s.channel, thread: ts}.encode(), nil
 	case thread != "":
@@ -151,7 +160,31 @@ func (s *StaffDeliverer) Deliver(ctx context.Context, del dialog.Delivery) (stri
 	// A notice is the engine's own line and may mention the staff member; a user's relayed
 	// message is text, and its mentions stay text.
 	_, err := s.d.post(ctx, to.channel, to.thread, render(del.Reply, renderOptions{mentions: del.Notice}), del.Progress)
-	return "", err
+	return "", staffError(err)
+}
+
+// Probe asks Slack whether it accepts the bot token (auth.test). Whether the bot is still a
+// member of the staff channel cannot be asked without the channels:read and groups:read scopes,
+// which the helpdesk does not request: a staff channel down for not_in_channel comes up on the
+// probe and goes down again on the next post, with the probes' growing backoff in between.
+func (s *StaffDeliverer) Probe(ctx context.Context) error { return s.d.Probe(ctx) }
+
+// staffChannelCodes are Web API errors that, for the staff channel, concern every post: the
+// bot was removed from it, or it is gone or archived. Staff must act, and then every case
+// waiting for them is posted.
+var staffChannelCodes = map[string]bool{
+	"not_in_channel": true, "channel_not_found": true, "is_archived": true, "channel_is_archived": true,
+}
+
+// staffError marks an error of a post into the staff channel that concerns the channel itself
+// as one that stops the channel.
+func staffError(err error) error {
+	var se *sendError
+	var api slackapi.SlackErrorResponse
+	if errors.As(err, &se) && errors.As(err, &api) && staffChannelCodes[api.Err] {
+		se.credentials, se.permanent = true, false
+	}
+	return err
 }
 
 // update posts the entry's notice, if any, into the case's thread and then rewrites the case's
@@ -261,7 +294,9 @@ type sendError struct {
 	retryAfter time.Duration
 	permanent  bool
 	deferred   bool // not a failure: our own pacing asks to come back later
-	progress   int
+	// credentials: Slack refused the token or a permission; every post of the channel waits
+	credentials bool
+	progress    int
 }
 
 // Error says which call failed and why, never with the token or the message.
@@ -276,6 +311,11 @@ func (e *sendError) RetryAfter() time.Duration { return e.retryAfter }
 // Permanent reports whether retrying cannot help.
 func (e *sendError) Permanent() bool { return e.permanent }
 
+// Credentials reports whether Slack refused the bot's token or permissions (or, for the staff
+// channel, the channel itself): no post can succeed until that is fixed, so the whole channel
+// waits.
+func (e *sendError) Credentials() bool { return e.credentials }
+
 // Deferred reports that nothing failed: the channel's pace asks to try again after RetryAfter.
 func (e *sendError) Deferred() bool { return e.deferred }
 
@@ -286,16 +326,23 @@ func (e *sendError) Progress() int { return e.progress }
 // change first.
 var permanentCodes = map[string]bool{
 	"channel_not_found": true, "not_in_channel": true, "is_archived": true, "channel_is_archived": true,
-	"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true, "token_expired": true,
-	"no_permission": true, "missing_scope": true, "not_allowed_token_type": true, "team_access_not_granted": true,
 	"msg_too_long": true, "invalid_blocks": true, "invalid_blocks_format": true, "no_text": true,
 	"too_many_attachments": true, "invalid_arguments": true, "invalid_metadata_format": true,
 	"user_not_found": true, "user_disabled": true, "cannot_dm_bot": true, "messages_tab_disabled": true,
 	"restricted_action": true, "restricted_action_read_only_channel": true, "restricted_action_thread_only_channel": true,
-	"restricted_action_non_threadable_channel": true, "thread_not_found": true, "ekm_access_denied": true,
+	"restricted_action_non_threadable_channel": true, "thread_not_found": true,
 	"slack_connect_file_link_sharing_blocked": true, "duplicate_channel_not_found": true, "as_user_not_supported": true,
 	// chat.update: the case's post was deleted or can no longer be edited
 	"message_not_found": true, "cant_update_message": true, "edit_window_closed": true,
+}
+
+// credentialCodes are Web API errors about the bot's token or permissions rather than the
+// request: they hold the whole channel until auth.test succeeds again, instead of dropping the
+// entry.
+var credentialCodes = map[string]bool{
+	"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true, "token_expired": true,
+	"no_permission": true, "missing_scope": true, "not_allowed_token_type": true, "team_access_not_granted": true,
+	"ekm_access_denied": true,
 }
 
 // classify maps a Web API error onto what the sender should do: wait as Slack asked (429), give
@@ -311,6 +358,7 @@ func classify(op string, err error, progress int) *sendError {
 	case errors.As(err, &rl):
 		e.retryAfter = max(rl.RetryAfter, time.Second)
 	case errors.As(err, &se):
+		e.credentials = credentialCodes[se.Err]
 		e.permanent = permanentCodes[se.Err]
 	}
 	return e

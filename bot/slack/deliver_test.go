@@ -243,6 +243,67 @@ func TestDirectMessageIsOpenedOnce(t *testing.T) {
 	}
 }
 
+// TestCredentialErrorsStopTheChannel: Slack refusing the token or a permission, or, for the
+// staff channel, the channel itself, is no reason to drop the entry: the error says the channel
+// must wait (Credentials) rather than that the entry is hopeless (Permanent).
+func TestCredentialErrorsStopTheChannel(t *testing.T) {
+	t.Parallel()
+	reply := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "こんにちは"}}}
+	for _, tt := range []struct {
+		code, channel, address string
+	}{
+		{"invalid_auth", "slack", "C1"},
+		{"token_revoked", "slack", "DU1"},
+		{"account_inactive", "slack", "C1"},
+		{"missing_scope", "slack", "C1"},
+		{"not_in_channel", "staff", ""},
+		{"channel_not_found", "staff", ""},
+	} {
+		t.Run(tt.channel+"_"+tt.code, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.fake.Error(1, tt.code)
+			d := dialog.Delivery{Channel: tt.channel, Address: tt.address, Reply: reply}
+			if tt.channel == "staff" {
+				d.Case = &dialog.Case{ID: "2026-0001"}
+			}
+			_, err := deliver(t, h, d)
+			var (
+				cred interface{ Credentials() bool }
+				p    permanent
+			)
+			if !errors.As(err, &cred) || !cred.Credentials() || (errors.As(err, &p) && p.Permanent()) {
+				t.Errorf("%s on %s: %v, want Credentials() true and not Permanent", tt.code, tt.channel, err)
+			}
+		})
+	}
+	t.Run("user_channel_not_found", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t)
+		h.fake.Error(1, "channel_not_found")
+		_, err := deliver(t, h, dialog.Delivery{Channel: "slack", Address: "C404", Reply: reply})
+		var cred interface{ Credentials() bool }
+		if errors.As(err, &cred) && cred.Credentials() {
+			t.Errorf("channel_not_found on a user's reply stopped the whole channel: %v", err)
+		}
+	})
+}
+
+// TestProbe: auth.test tells an accepted bot token from a refused one.
+func TestProbe(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	if err := h.bot.Deliverer().Probe(context.Background()); err != nil {
+		t.Fatalf("Probe = %v, want nil", err)
+	}
+	h.fake.SetToken("xoxb-reissued")
+	err := h.bot.StaffDeliverer().Probe(context.Background())
+	var cred interface{ Credentials() bool }
+	if !errors.As(err, &cred) || !cred.Credentials() || strings.Contains(err.Error(), token) {
+		t.Fatalf("Probe with a revoked token = %v, want Credentials() true, naming no token", err)
+	}
+}
+
 func TestDeliveryErrors(t *testing.T) {
 	t.Parallel()
 	reply := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "こんにちは"}}}
@@ -258,7 +319,6 @@ func TestDeliveryErrors(t *testing.T) {
 		{"server_error", "DU1", func(f *slackfake.Server) { f.Fail(1, 503) }, 0, false, 0},
 		{"channel_not_found", "C404", func(f *slackfake.Server) { f.Error(1, "channel_not_found") }, 0, true, 0},
 		{"not_in_channel", "C1", func(f *slackfake.Server) { f.Error(1, "not_in_channel") }, 0, true, 0},
-		{"invalid_auth", "C1", func(f *slackfake.Server) { f.Error(1, "invalid_auth") }, 0, true, 0},
 		{"internal_error_code", "C1", func(f *slackfake.Server) { f.Error(1, "internal_error") }, 0, false, 0},
 		{"ratelimited_code", "C1", func(f *slackfake.Server) { f.Error(1, "ratelimited") }, 0, false, 0},
 		{"malformed_address", "C1/2/3", func(*slackfake.Server) {}, 0, true, 0},

@@ -79,6 +79,10 @@ type Config struct {
 	// Rejected, when set, is called with the reason ("signature", "too_large") of every HTTP
 	// request refused before parsing, for the operators' metrics.
 	Rejected func(reason string)
+	// Connection, when set, is told how the Socket Mode connection stands: nil once connected,
+	// the reason while it is not (connecting failed, the app-level token refused), so that a
+	// connection that is not there does not look as if it were.
+	Connection func(err error)
 }
 
 // Bot is the Slack channel: its HTTP handlers, its Socket Mode loop and its deliverers. It is
@@ -123,6 +127,9 @@ func New(logger *slog.Logger, cfg Config, r responder, staff staffDesk) (*Bot, e
 	if cfg.Rejected == nil {
 		cfg.Rejected = func(string) {}
 	}
+	if cfg.Connection == nil {
+		cfg.Connection = func(error) {}
+	}
 	if cfg.PostInterval == 0 {
 		cfg.PostInterval = time.Second
 	}
@@ -166,38 +173,38 @@ func (b *Bot) StaffDeliverer() *StaffDeliverer { return b.staffer }
 func (b *Bot) SocketMode() bool { return b.cfg.AppToken != "" }
 
 // Run asks Slack who the bot is (auth.test), to recognise its own messages, and then, in Socket
-// Mode, receives events until ctx is done; over HTTP it returns after the check. It returns an
-// error only when Slack rejects the tokens.
+// Mode, receives events until ctx is done, connecting again whenever the connection fails (an
+// app-level token refused included); over HTTP it returns after the check. A bot token refused
+// at start does not stop it: events are still received and their replies wait in the outbox
+// until the sender's probe finds the token accepted.
 func (b *Bot) Run(ctx context.Context) error {
-	if err := b.whoAmI(ctx); err != nil {
-		return err
-	}
+	b.whoAmI(ctx)
 	if b.cfg.AppToken == "" {
 		return nil
 	}
 	return b.runSocket(ctx)
 }
 
-// whoAmI learns the bot's user id. Only a rejected token is an error: Slack may be unreachable
-// for a while, and events also say who the bot is.
-func (b *Bot) whoAmI(ctx context.Context) error {
+// whoAmI learns the bot's user id. Slack may be unreachable for a while or refuse the token
+// until an operator fixes it, and events also say who the bot is, so a failure only goes to
+// the log.
+func (b *Bot) whoAmI(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, platform.ClientTimeout)
 	defer cancel()
 	res, err := b.api.AuthTestContext(ctx)
 	if err != nil {
 		var se slackapi.SlackErrorResponse
-		if errors.As(err, &se) && permanentCodes[se.Err] {
-			return fmt.Errorf("slack: bot token rejected by auth.test: %s", se.Err)
-		}
-		if ctx.Err() == nil || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		switch {
+		case errors.As(err, &se) && credentialCodes[se.Err]:
+			b.logger.Warn("slack bot token refused by auth.test at start, going on", "err", se.Err)
+		case ctx.Err() == nil || errors.Is(ctx.Err(), context.DeadlineExceeded):
 			b.logger.Warn("slack not reachable at start, going on", "err", err)
 		}
-		return nil
+		return
 	}
 	b.setSelf(res.UserID)
 	b.logger.Info("slack connected", "team", res.TeamID, "socket_mode", b.cfg.AppToken != "")
 	b.logger.Debug("slack bot user", "user", res.UserID, "bot", res.BotID)
-	return nil
 }
 
 func (b *Bot) setSelf(id string) {

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sync"
@@ -26,27 +27,51 @@ const handleTimeout = 10 * time.Second
 // of its own and acknowledged once committed; one the engine could not commit is not
 // acknowledged, so that Slack redelivers it, as a 500 does over HTTP.
 func (b *Bot) runSocket(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait() // envelopes in flight finish on their own timeout
+	slots := make(chan struct{}, maxInFlight)
+	for attempt := 0; ; attempt++ {
+		err := b.runSocketOnce(ctx, &wg, slots)
+		if ctx.Err() != nil {
+			b.logger.Info("slack socket mode stopped")
+			return nil
+		}
+		// slack-go gives up for good on a refused app-level token; an operator may fix it
+		// while we run, so try again, less and less often.
+		err = fmt.Errorf("slack socket mode: %s", redact(err.Error()))
+		b.cfg.Connection(err)
+		wait := min(time.Second<<min(attempt, 6), time.Minute)
+		b.logger.Warn("slack socket mode ended, connecting again", "err", err, "in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			b.logger.Info("slack socket mode stopped")
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// runSocketOnce runs one Socket Mode client until ctx is done or the client gives up.
+func (b *Bot) runSocketOnce(ctx context.Context, wg *sync.WaitGroup, slots chan struct{}) error {
 	sm := socketmode.New(b.api)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	runErr := make(chan error, 1)
 	go func() { runErr <- sm.RunContext(ctx) }()
-	var wg sync.WaitGroup
-	defer wg.Wait() // envelopes in flight finish on their own timeout
-	slots := make(chan struct{}, maxInFlight)
 	for {
 		select {
 		case <-ctx.Done():
 			<-runErr
-			b.logger.Info("slack socket mode stopped")
-			return nil
+			return ctx.Err()
 		case err := <-runErr:
-			if ctx.Err() != nil {
-				return nil
+			if err == nil {
+				err = errors.New("connection ended")
 			}
-			return fmt.Errorf("slack: socket mode: %s", redact(err.Error()))
+			return err
 		case evt := <-sm.Events:
-			b.socketEvent(ctx, sm, evt, &wg, slots)
+			b.socketEvent(ctx, sm, evt, wg, slots)
 		}
 	}
 }
@@ -66,13 +91,15 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 		if c, ok := evt.Data.(*socketmode.ConnectedEvent); ok {
 			b.logger.Info("slack socket mode connected", "connection", c.ConnectionCount+1)
 		}
+		b.cfg.Connection(nil)
 	case socketmode.EventTypeConnectionError:
 		if c, ok := evt.Data.(*slackapi.ConnectionErrorEvent); ok {
 			b.logger.Warn("slack socket mode connection failed, retrying", "attempt", c.Attempt,
 				"in", c.Backoff.Round(time.Millisecond), "err", redact(fmt.Sprint(c.ErrorObj)))
+			b.cfg.Connection(fmt.Errorf("slack socket mode: connection failed: %s", redact(fmt.Sprint(c.ErrorObj))))
 		}
 	case socketmode.EventTypeInvalidAuth:
-		b.logger.Error("slack socket mode: app-level token rejected")
+		b.cfg.Connection(errors.New("slack socket mode: app-level token refused"))
 	case socketmode.EventTypeIncomingError:
 		if c, ok := evt.Data.(*slackapi.IncomingEventError); ok {
 			b.logger.Debug("slack socket mode read error", "err", redact(fmt.Sprint(c.ErrorObj)))

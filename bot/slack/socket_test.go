@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,19 +135,81 @@ func TestSocketMode(t *testing.T) {
 	}
 }
 
+// TestSocketModeRejectedToken: a bot token Slack refuses at start does not stop Socket Mode:
+// events still come in (their replies wait for the token), and the connection is reported.
 func TestSocketModeRejectedToken(t *testing.T) {
 	t.Parallel()
 	fake := slackfake.New(token)
 	defer fake.Close()
 	d := &desk{}
+	connected := make(chan struct{}, 10)
 	b, err := slack.New(slog.New(slog.DiscardHandler), slack.Config{BotToken: "xoxb-wrong", AppToken: "xapp-1-A0-test",
-		APIURL: fake.APIURL()}, d, d)
+		APIURL: fake.APIURL(), Connection: func(err error) {
+			if err == nil {
+				connected <- struct{}{}
+			}
+		}}, d, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := b.Run(ctx); err == nil || ctx.Err() != nil {
-		t.Errorf("Run with a rejected bot token = %v, want an error at once", err)
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	select {
+	case <-connected:
+	case err := <-done:
+		t.Fatalf("Run with a refused bot token = %v before connecting, want it to go on", err)
+	case <-ctx.Done():
+		t.Fatal("socket mode never connected with a refused bot token")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v after ctx is done, want nil", err)
+	}
+}
+
+// TestSocketModeRefusedAppToken: an app-level token Slack refuses is reported, not taken for a
+// connection, and Run connects by itself once Slack accepts the token again.
+func TestSocketModeRefusedAppToken(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(token)
+	defer fake.Close()
+	fake.RefuseAppTokens(true)
+	d := &desk{}
+	states := make(chan error, 100)
+	b, err := slack.New(slog.New(slog.DiscardHandler), slack.Config{BotToken: token, AppToken: "xapp-1-A0-test",
+		APIURL: fake.APIURL(), Connection: func(err error) { states <- err }}, d, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	select {
+	case err := <-states:
+		if err == nil || !strings.Contains(err.Error(), "invalid_auth") {
+			t.Fatalf("first connection state = %v, want the refusal (invalid_auth)", err)
+		}
+	case err := <-done:
+		t.Fatalf("Run = %v with a refused app-level token, want it to keep trying", err)
+	case <-ctx.Done():
+		t.Fatal("the refused app-level token was never reported")
+	}
+	fake.RefuseAppTokens(false)
+	for {
+		select {
+		case err := <-states:
+			if err == nil {
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("Run = %v after ctx is done, want nil", err)
+				}
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("socket mode did not connect once the app-level token was accepted again")
+		}
 	}
 }

@@ -67,7 +67,7 @@ type benchOptions struct {
 // start-up, reload and memory, beside the bare SDK handlers with --ceiling. It exits 1 when an
 // event sent to the server got no reply or two.
 func runBench(e *env, args []string) int {
-	fs := e.newFlags("bench", "[--channel line|slack|all] [--users N] [--messages M] [--clients C] [--redeliver P] [--rate R] [--rounds K] [--reloads N] [--ceiling] [--json] [--process] [--cpuprofile FILE] [--memprofile FILE]")
+	fs := e.newFlags("bench", "[--channel line|slack|all] [--users N] [--messages M] [--clients C] [--redeliver P] [--rate R] [--rounds K] [--reloads N] [--ceiling] [--json] [--process] [--cpuprofile FILE] [--memprofile FILE] | --faults [--fault-window D] [--fault-users N] [--fault-hung N]")
 	channel := fs.String("channel", "all", "which platform to load: line, slack or all")
 	users := fs.Int("users", 200, "users talking at once")
 	messages := fs.Int("messages", 20, "messages per user")
@@ -81,7 +81,30 @@ func runBench(e *env, args []string) int {
 	process := fs.Bool("process", false, "run the server as a child process (this binary's serve) instead of in this process, so that its memory is measured alone; --cpuprofile then leaves it out")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server, fakes and load: all in this process) to `file`")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken after the last round's loads while the server still runs, to `file`")
+	faults := fs.Bool("faults", false, "instead of the load, run the fault scenarios (LINE refusing the token for a while, both platforms down, LINE hanging while Slack users talk) and print recovery time and cross-platform delay")
+	faultWindow := fs.Duration("fault-window", 5*time.Second, "with --faults: how long each fault lasts")
+	faultUsers := fs.Int("fault-users", 20, "with --faults: users writing during each fault, per platform")
+	faultHung := fs.Int("fault-hung", 150, "with --faults: LINE users whose replies hang while Slack users talk")
 	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if *faults {
+		if *faultUsers <= 0 || *faultHung < 0 || *faultWindow <= 0 {
+			fmt.Fprintln(e.stderr, "helpdesk bench: --fault-users and --fault-window must be positive, --fault-hung at least 0")
+			return exitUsage
+		}
+		res, err := benchFaults(e.ctx, faultSpec{users: *faultUsers, window: *faultWindow, hung: *faultHung}, e.stdout)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "helpdesk bench: %v\n", err)
+			return exitFail
+		}
+		code := exitOK
+		for _, r := range res {
+			if r.Answered != r.Events || r.Dropped != 0 {
+				fmt.Fprintf(e.stderr, "helpdesk bench: %s: %d of %d events answered once, %g dropped\n", r.Name, r.Answered, r.Events, r.Dropped)
+				code = exitFail
+			}
+		}
 		return code
 	}
 	opts := benchOptions{spec: loadSpec{users: *users, perUser: *messages, clients: *clients, redeliver: *redeliver, rate: *rate},

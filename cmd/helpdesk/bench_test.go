@@ -188,3 +188,32 @@ func TestBenchTextSaysWhatItMeasures(t *testing.T) {
 		t.Errorf("the report names an issue:\n%s", text)
 	}
 }
+
+// TestBenchFaults runs the fault scenarios of `helpdesk bench --faults`, small: every event is
+// answered once, nothing is dropped, and Slack is not held up while LINE hangs.
+func TestBenchFaults(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("fault scenarios take about 15 s")
+	}
+	var out strings.Builder
+	res, err := benchFaults(context.Background(), faultSpec{users: 3, window: 1500 * time.Millisecond, hung: 80}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", out.String())
+	if len(res) != 3 {
+		t.Fatalf("%d scenarios ran, want 3", len(res))
+	}
+	for _, r := range res {
+		if r.Answered != r.Events || r.Dropped != 0 {
+			t.Errorf("%s: %d of %d events answered once, %g dropped", r.Name, r.Answered, r.Events, r.Dropped)
+		}
+	}
+	if !res[0].ReadyDown {
+		t.Errorf("%s: /readyz did not say LINE was down while it refused the token", res[0].Name)
+	}
+	if d := res[2].CrossDelay; d > 2*time.Second {
+		t.Errorf("%s: a Slack reply took %v while LINE hung, want well under 2 s", res[2].Name, d)
+	}
+}

@@ -54,6 +54,9 @@ type serveDeps struct {
 	// reload reloads the knowledge and reports what changed (or every problem); via says who
 	// asked ("http", "slack", "signal") for the log.
 	reload func(via string) bot.ReloadResult
+	// connection records how a channel's inbound connection stands (Slack's Socket Mode): nil
+	// when connected, else why not; /readyz and helpdesk_channel_up show it.
+	connection func(channel string, err error)
 }
 
 func runServe(e *env, args []string) int {
@@ -155,8 +158,26 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 
 	metrics := bot.NewMetrics()
 	desk := bot.NewDesk(engine, metrics)
+	// A reload also probes the channels that are down at once: an operator who fixed a token or
+	// a permission often reloads next.
+	var sender *bot.Sender
 	deps := serveDeps{env: e, logger: logger, desk: desk, engine: engine, lib: lib, metrics: metrics,
-		reload: func(via string) bot.ReloadResult { return reload(logger, lib, metrics, via) }}
+		reload: func(via string) bot.ReloadResult {
+			if sender != nil {
+				sender.Recheck()
+			}
+			return reload(logger, lib, metrics, via)
+		},
+		connection: func(channel string, err error) {
+			if sender == nil {
+				return
+			}
+			if err == nil {
+				sender.Health().Up(channel)
+			} else {
+				sender.Health().Down(channel, err.Error())
+			}
+		}}
 	var channels []channel
 	for _, build := range []func(serveDeps) (*channel, error){lineChannel, slackChannel} {
 		ch, err := build(deps)
@@ -184,6 +205,12 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 			"hint", "set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
 	}
 	engine.AfterErase(forgetCached(deliverers))
+	// The sender probes each channel at start: a token rejected then leaves serve running with
+	// that channel down (named by /readyz and helpdesk_channel_up), its replies kept in the
+	// outbox, and the other channels serving.
+	sender = bot.NewSender(engine, deliverers, logger, metrics)
+	sender.Drain = stopDrain
+	routes.Channels = sender.Health().Err
 	registerGauges(metrics, engine, lib)
 	if token := e.getenv("HELPDESK_ADMIN_TOKEN"); token != "" {
 		if len(token) < 16 {
@@ -220,8 +247,6 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	sender := bot.NewSender(engine, deliverers, logger, metrics)
-	sender.Drain = stopDrain
 	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
 	wg.Add(1)
 	go func() {

@@ -64,6 +64,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 		Rejected: func(reason string) {
 			d.metrics.Add("helpdesk_rejected_requests_total", "channel", "slack", "reason", reason)
 		},
+		Connection: func(err error) { d.connection("slack_socket", err) },
 	}
 	cfg.Admin = slackAdmin(d)
 	b, err := slack.New(d.logger, cfg, d.desk, d.engine)

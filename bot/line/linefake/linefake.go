@@ -63,8 +63,11 @@ type Server struct {
 	closing chan struct{}
 	once    sync.Once
 
-	faults  fakeapi.Faults  // injected into message requests
-	changes fakeapi.Changes // wakes WaitUntil whenever something is recorded
+	faults fakeapi.Faults // injected into message requests
+	outage *fakeapi.Fault // with mu: applied to every message request and bot info until Heal
+	// outageEnd is closed when the outage ends, releasing the requests it holds
+	outageEnd chan struct{}
+	changes   fakeapi.Changes // wakes WaitUntil whenever something is recorded
 
 	mu         sync.Mutex
 	tokenTTL   time.Duration
@@ -174,6 +177,7 @@ func New(token string) *Server {
 	mux.HandleFunc("POST /v2/bot/message/reply", s.message("reply"))
 	mux.HandleFunc("POST /v2/bot/message/push", s.message("push"))
 	mux.HandleFunc("POST /v2/bot/chat/loading/start", s.loading)
+	mux.HandleFunc("GET /v2/bot/info", s.botInfo)
 	mux.HandleFunc("POST /v2/bot/group/{id}/leave", s.leave)
 	mux.HandleFunc("POST /v2/bot/room/{id}/leave", s.leave)
 	mux.HandleFunc("POST /v2/bot/richmenu", s.createMenu)
@@ -189,6 +193,37 @@ func New(token string) *Server {
 	s.srv = httptest.NewServer(s.auth(mux))
 	s.URL = s.srv.URL
 	return s
+}
+
+// SetToken makes the fake accept token from now on and refuse the one before with 401, as
+// LINE does once a channel access token is revoked or reissued.
+func (s *Server) SetToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.token = token
+}
+
+// BotUserID is the bot's own user id, as GET /v2/bot/info answers it.
+const BotUserID = "U00000000000000000000000000000b07"
+
+// botInfo answers GET /v2/bot/info, which the bot calls to check its token.
+func (s *Server) botInfo(w http.ResponseWriter, _ *http.Request) {
+	if f, release, ok := s.currentOutage(); ok {
+		if f.Hang > 0 {
+			select {
+			case <-time.After(f.Hang):
+			case <-release:
+			case <-s.closing:
+				return
+			}
+		} else {
+			f.SetRetryAfter(w.Header())
+			writeJSON(w, f.Status, lineError{Message: "Internal server error"})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"userId": BotUserID, "basicId": "@000helpdesk",
+		"displayName": "ヘルプデスク", "chatMode": "bot", "markAsReadMode": "auto"})
 }
 
 // Close stops the fake; requests held by Hang are dropped.
@@ -229,9 +264,43 @@ func (s *Server) Hang(n int, d time.Duration) { s.faults.Add(fakeapi.Fault{N: n,
 // a later request (the second request of a reply, say).
 func (s *Server) Pass(n int) { s.faults.Add(fakeapi.Fault{N: n}) }
 
-// Heal drops every fault not yet used.
+// Heal drops every fault not yet used, and ends an Outage.
 func (s *Server) Heal() {
 	s.faults.Heal()
+	s.mu.Lock()
+	if s.outage != nil {
+		close(s.outageEnd)
+	}
+	s.outage = nil
+	s.mu.Unlock()
+}
+
+// Outage makes every message request, and GET /v2/bot/info, answer status (500, 429 with
+// Retry-After: 1 ...) or, when hang is set, wait hang (or until Heal) before it is handled as
+// usual, until Heal: LINE down for a while rather than for a number of requests. Faults queued
+// by Fail, RateLimit and Hang come first.
+func (s *Server) Outage(status int, hang time.Duration) {
+	f := fakeapi.Fault{N: 1, Status: status, Hang: hang}
+	if status == http.StatusTooManyRequests {
+		f.RetryAfter = time.Second
+	}
+	s.mu.Lock()
+	if s.outage == nil {
+		s.outageEnd = make(chan struct{})
+	}
+	s.outage = &f
+	s.mu.Unlock()
+}
+
+// currentOutage returns the outage's fault, if one is on, and what is closed when it ends:
+// requests it holds are then answered at once, as when the platform answers again.
+func (s *Server) currentOutage() (fakeapi.Fault, <-chan struct{}, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.outage == nil {
+		return fakeapi.Fault{}, nil, false
+	}
+	return *s.outage, s.outageEnd, true
 }
 
 // OnRequest registers f to be called with each message request the fake accepts, after it is
@@ -365,7 +434,10 @@ func (s *Server) reject(w http.ResponseWriter, status int, e lineError) {
 // auth checks the channel access token of every request.
 func (s *Server) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer "+s.token {
+		s.mu.Lock()
+		token := s.token
+		s.mu.Unlock()
+		if r.Header.Get("Authorization") != "Bearer "+token {
 			s.reject(w, http.StatusUnauthorized, lineError{Message: "Authentication failed. Confirm that the access token in the authorization header is valid."})
 			return
 		}
@@ -405,13 +477,19 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // message handles reply and push.
 func (s *Server) message(api string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if f, ok := s.faults.Take(); ok && (f.Status != 0 || f.Hang > 0) {
+		var release <-chan struct{} // an outage's hang ends at Heal
+		f, ok := s.faults.Take()
+		if !ok {
+			f, release, ok = s.currentOutage()
+		}
+		if ok && (f.Status != 0 || f.Hang > 0) {
 			if f.Hang > 0 {
 				s.mu.Lock()
 				s.stats.Hung++
 				s.mu.Unlock()
 				select {
 				case <-time.After(f.Hang):
+				case <-release:
 				case <-s.closing:
 					return
 				}

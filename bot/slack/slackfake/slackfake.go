@@ -67,16 +67,18 @@ type Server struct {
 	faults  fakeapi.Faults  // injected into chat.postMessage
 	changes fakeapi.Changes // wakes WaitUntil whenever something is recorded
 
-	mu       sync.Mutex
-	posts    []Post
-	ephems   []Post
-	views    []View
-	opened   []string
-	calls    map[string]int
-	rejected []string
-	onPost   func(Post)
-	base     int64 // seconds of the timestamps handed out
-	seq      int64
+	mu sync.Mutex
+	// appRefused: apps.connections.open refuses every app-level token
+	appRefused bool
+	posts      []Post
+	ephems     []Post
+	views      []View
+	opened     []string
+	calls      map[string]int
+	rejected   []string
+	onPost     func(Post)
+	base       int64 // seconds of the timestamps handed out
+	seq        int64
 
 	conns   int     // WebSocket connections accepted
 	current *wsConn // the connection envelopes go to
@@ -276,6 +278,14 @@ func (s *Server) DropConnections() { s.srv.CloseClientConnections() }
 
 // ---- failure injection (chat.postMessage)
 
+// SetToken makes the fake accept the bot token token from now on and answer invalid_auth to
+// the one before, as Slack does once a token is revoked or rotated.
+func (s *Server) SetToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.token = token
+}
+
 // Fail makes the next n chat.postMessage calls answer status (500, 503 …) without posting.
 func (s *Server) Fail(n, status int) { s.faults.Add(fakeapi.Fault{N: n, Status: status}) }
 
@@ -436,7 +446,10 @@ func (s *Server) form(h func(w http.ResponseWriter, r *http.Request, f url.Value
 			slackError(w, "not_authed")
 			return
 		}
-		if tok != s.token {
+		s.mu.Lock()
+		want := s.token
+		s.mu.Unlock()
+		if tok != want {
 			slackError(w, "invalid_auth")
 			return
 		}
@@ -718,7 +731,10 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request, ok func(string) 
 
 func (s *Server) viewsOpen(w http.ResponseWriter, r *http.Request) {
 	s.count("views.open")
-	if !s.bearer(w, r, func(t string) bool { return t == s.token }) {
+	s.mu.Lock()
+	want := s.token
+	s.mu.Unlock()
+	if !s.bearer(w, r, func(t string) bool { return t == want }) {
 		return
 	}
 	var req struct {

@@ -25,9 +25,20 @@ type wsConn struct {
 
 const helloFrame = `{"type":"hello","num_connections":1,"debug_info":{"host":"slackfake","build_number":1,"approximate_connection_time":18060},"connection_info":{"app_id":"` + AppID + `"}}`
 
+// RefuseAppTokens makes apps.connections.open answer invalid_auth to every app-level token
+// (refuse true), as Slack does once the token is revoked, or accept them again (false).
+func (s *Server) RefuseAppTokens(refuse bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.appRefused = refuse
+}
+
 func (s *Server) connectionsOpen(w http.ResponseWriter, r *http.Request) {
 	s.count("apps.connections.open")
-	if !s.bearer(w, r, func(t string) bool { return strings.HasPrefix(t, "xapp-") }) {
+	s.mu.Lock()
+	refused := s.appRefused
+	s.mu.Unlock()
+	if !s.bearer(w, r, func(t string) bool { return strings.HasPrefix(t, "xapp-") && !refused }) {
 		return
 	}
 	s.mu.Lock()
