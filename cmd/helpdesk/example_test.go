@@ -22,8 +22,9 @@ func TestKnowledgeAddExample(t *testing.T) {
 		t.Errorf("add-example --text: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	after, _ := os.ReadFile(file)
-	// bec.yaml ends with its examples: the new one is its last line, and nothing else changed.
-	if want := string(before) + "  - \"経理に社長名で送金依頼のメール\"\n"; string(after) != want {
+	// The new example follows the last one (bec.yaml's examples come just before its English),
+	// and nothing else changed.
+	if want := strings.Replace(string(before), "\nen:\n", "\n  - \"経理に社長名で送金依頼のメール\"\nen:\n", 1); string(after) != want {
 		t.Errorf("bec.yaml after add-example ends:\n%s", after[max(0, len(after)-300):])
 	}
 	res = runCmd(t, nil, "", "knowledge", "add-example", "--topic", "bec", "--text", "経理に社長名で送金依頼のメール", dir)
