@@ -19,6 +19,12 @@ import (
 // in one transaction so the test spends its time on what it measures.
 func tenThousand(tb testing.TB) (*Engine, time.Time) {
 	tb.Helper()
+	return populated(tb, 10000)
+}
+
+// populated is tenThousand with users users.
+func populated(tb testing.TB, users int) (*Engine, time.Time) {
+	tb.Helper()
 	lib, err := knowledge.LibraryOf(seeds.FS)
 	if err != nil {
 		tb.Fatal(err)
@@ -30,17 +36,18 @@ func tenThousand(tb testing.TB) (*Engine, time.Time) {
 	}
 	tb.Cleanup(func() { e.Close() })
 	err = e.store.update(func(t storeTx) error {
-		for i := 0; i < 10000; i++ {
+		for i := 0; i < users; i++ {
 			updated := now.Add(-time.Hour)
 			if i%2 == 1 {
 				updated = now.AddDate(0, 0, -100)
 			}
 			c := &Conversation{Schema: schemaVersion, Step: 3, Mode: modeAnswered, Topic: "phishing", Updated: updated,
 				Turns: []Turn{{From: "user", Text: "フィッシングサイトにパスワードを入れてしまった", At: updated}, {From: "bot", Text: "ほかにお手伝いできることはありますか？", At: updated}}}
-			if err := t.putConversation(convKey("line", fmt.Sprintf("U%05d", i)), c); err != nil {
+			if err := t.putConversation(convKey("line", fmt.Sprintf("U%06d", i)), c); err != nil {
 				return err
 			}
-			if err := t.addUnanswered(&Unanswered{Text: fmt.Sprintf("分からない質問 %d", i%300), Outcome: Fallback, At: updated}); err != nil {
+			who := t.s.personTags(fmt.Sprintf("U%06d", i))
+			if err := t.addUnanswered(&Unanswered{Text: fmt.Sprintf("分からない質問 %d", i%300), Outcome: Fallback, At: updated, Channel: "line", Who: who}); err != nil {
 				return err
 			}
 		}
@@ -111,7 +118,7 @@ func BenchmarkTenThousandUsers(b *testing.B) {
 	})
 	b.Run("forget-one-user", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := e.Forget("line", fmt.Sprintf("U%05d", i%10000)); err != nil {
+			if _, err := e.Forget("line", fmt.Sprintf("U%06d", i%10000)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -147,4 +154,39 @@ func BenchmarkOpenTenThousandUsers(b *testing.B) {
 			s.close()
 		}
 	})
+}
+
+// BenchmarkForget times Forget of one person among 10,000 and 100,000 users (each op a new
+// person, with a conversation and an unanswered query), and apart from it the scrub that
+// follows an erasure (zeroing the pages one forget freed, then fsync).
+func BenchmarkForget(b *testing.B) {
+	for _, users := range []int{10000, 100000} {
+		e, _ := populated(b, users)
+		next := 0 // each person is forgotten once, across the benchmark's runs
+		b.Run(fmt.Sprintf("users=%d/forget", users), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				next++
+				f, err := e.Forget("line", fmt.Sprintf("U%06d", (2*next)%users))
+				if err != nil || f.Conversations != 1 {
+					b.Fatal(f, err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("users=%d/scrub", users), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				err := e.store.update(func(t storeTx) error {
+					next++
+					return t.deleteConversation(convKey("line", fmt.Sprintf("U%06d", (2*next+1)%users)))
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := e.store.scrub(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"sort"
@@ -303,8 +304,18 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 	})
 	if err == nil {
 		e.erased()
+		err = e.scrub("forget")
 	}
 	return f, err
+}
+
+// scrub zeroes the pages an erasure freed (see store.scrub), so that nothing erased can be read
+// back from the file or from a backup made afterwards.
+func (e *Engine) scrub(what string) error {
+	if _, err := e.store.scrub(); err != nil {
+		return fmt.Errorf("%s: deleted, but the freed pages of the file were not overwritten (the data can still be read from the file until they are): %w", what, err)
+	}
+	return nil
 }
 
 // Purged counts what Purge removed.
@@ -322,6 +333,11 @@ func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	p, err := e.purge(cutoff, seenCutoff)
 	if p.Conversations > 0 || p.CaseTexts > 0 {
 		e.erased()
+	}
+	if p != (Purged{}) {
+		if serr := e.scrub("purge"); err == nil {
+			err = serr
+		}
 	}
 	return p, err
 }

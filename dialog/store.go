@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -75,6 +76,9 @@ type store struct {
 	notify  chan struct{}         // signalled after a commit that queued a delivery (Engine.Wake)
 	convs   *convCache            // recently stored conversations, decoded
 	person  []byte                // the key of personTags, from meta
+	// readers is held shared by every read transaction and taken alone by scrub while it
+	// begins its write transaction: see scrub.
+	readers sync.RWMutex
 }
 
 // openStore opens (or creates) the bbolt file. A file locked by another process fails after
@@ -317,6 +321,8 @@ func (s *store) batch(fn func(storeTx) error) error {
 // view runs a read-only transaction. Reads go on after a failure (see guard), so that a backup
 // can still save what is readable.
 func (s *store) view(fn func(storeTx) error) error {
+	s.readers.RLock()
+	defer s.readers.RUnlock()
 	return s.wrap(s.guard(func() error { return s.db.View(s.guarded(fn)) }))
 }
 

@@ -1,0 +1,89 @@
+package dialog
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+)
+
+// scrub overwrites with zeros every page of the database file that holds no live data, and
+// returns how many pages it wrote. bbolt never clears a page it frees: the values deleted by
+// Forget, by the retention sweep or by a delivered outbox entry stay in the file, byte for byte,
+// until the page is used again, and a backup (a copy of the file's pages) carries them along.
+// Scrubbing after an erasure is what makes "erased" mean unrecoverable, from the file and from
+// any backup made afterwards.
+//
+// Why this, and not the alternatives:
+//   - Encrypting each person's texts with a key of their own (crypto-shredding) needs the key to
+//     be erased for real in turn: kept in a bbolt bucket, a deleted key stays in a freed page like
+//     any value, and is easy to find there (a key bucket's leaf page has a known layout). It
+//     would only move the problem, and cost a cipher on every read and write of every step.
+//   - Compacting into a new file after an erasure rewrites the whole database and has to stop
+//     every reader and writer while the files are swapped: its cost grows with the database,
+//     not with what was erased.
+//   - Zeroing the free pages costs a read of the free pages and a write of those that are not
+//     zero yet, then one fsync: it grows with what was freed since the last scrub.
+//
+// A freed page is not free at once: bbolt keeps it pending while a read transaction that began
+// before the free may still read it. Pending pages are released when a write transaction
+// begins, as far as no open reader can see them; so scrub begins its write transaction while no
+// read transaction of this store is open (readers are held off for that instant only), and then
+// every page bbolt reports as free is out of reach of every reader, present and future, and of
+// the writer, which is scrub itself until it rolls back. Writers wait for the zeroing (the
+// figures are in the package's benchmarks).
+//
+// The file is written in place. On a file system that copies on write (btrfs, ZFS) or a disk
+// that remaps blocks (SSDs), the old blocks may survive below the file: that is out of reach of
+// any program, and the reason to keep the database on an encrypted volume.
+func (s *store) scrub() (int, error) {
+	if err := s.refusal(); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := s.wrap(s.guard(func() error {
+		s.readers.Lock()
+		tx, err := s.db.Begin(true)
+		s.readers.Unlock()
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		f, err := os.OpenFile(s.db.Path(), os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		size := s.db.Info().PageSize
+		pages := int(tx.Size()) / size
+		buf := make([]byte, size)
+		zero := make([]byte, size)
+		for id := 2; id < pages; id++ { // pages 0 and 1 are the meta pages
+			p, err := tx.Page(id)
+			if err != nil {
+				return err
+			}
+			if p == nil || p.Type != "free" {
+				continue
+			}
+			off := int64(id) * int64(size)
+			if _, err := f.ReadAt(buf, off); err != nil {
+				return err
+			}
+			if bytes.Equal(buf, zero) {
+				continue
+			}
+			if _, err := f.WriteAt(zero, off); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("scrub: %v", err)
+		}
+		return nil
+	}))
+	return n, err
+}
