@@ -190,3 +190,56 @@ func BenchmarkForget(b *testing.B) {
 		})
 	}
 }
+
+// TestForgetReadsOnlyThePerson: Forget of one person reads that person's records, not every
+// record of the database (measured in allocations, which reading and decoding a record cost),
+// and a file written before the by-person index existed is indexed when opened.
+func TestForgetReadsOnlyThePerson(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	e, _ := populated(t, 5000)
+	n := 0
+	allocs := testing.AllocsPerRun(5, func() {
+		n++
+		user := fmt.Sprintf("U%06d", n)
+		var convs []string
+		var texts int
+		err := e.store.update(func(t storeTx) error {
+			var err error
+			if convs, err = t.deleteConversationsOf("line", user); err != nil {
+				return err
+			}
+			texts, err = t.deleteUnansweredOf([][2]string{{"line", user}})
+			return err
+		})
+		if err != nil || len(convs) != 1 || texts != 1 {
+			t.Fatalf("deleting %s: %d conversations, %d unanswered, %v; want 1 and 1", user, len(convs), texts, err)
+		}
+	})
+	t.Logf("%.0f allocations", allocs)
+	if allocs > 1000 {
+		t.Errorf("deleting one person among 5,000 made %.0f allocations, want at most 1,000", allocs)
+	}
+
+	// Back to a file of layout 1: no index, and the layout says so.
+	path := e.store.db.Path()
+	err := e.store.update(func(t storeTx) error {
+		if err := t.tx.DeleteBucket(bucketByPerson); err != nil {
+			return err
+		}
+		return t.tx.Bucket(bucketMeta).Put(keySchema, u64(1))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	e2, err := Open(path, e.lib, e.logger, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if f, err := e2.Forget("", "U000100"); err != nil || f.Conversations != 1 || f.Unanswered != 1 {
+		t.Errorf("after opening a file of layout 1, Forget = %+v, %v; want its conversation and its unanswered query", f, err)
+	}
+}

@@ -37,6 +37,10 @@ import (
 //	case-threads   staff thread reference -> case id
 //	unanswered     uint64 sequence -> JSON Unanswered (Who: personTags of its authors)
 //	counters       "YYYY-MM-DD/topic/name" -> uint64
+//	by-person      personTag "/" kind "/" record key -> nil: the records of one person, so that
+//	               Forget costs what the person's data costs; kind is "c" (conversations key),
+//	               "k" (cases key) or "u" (unanswered key). An entry is a hint: Forget checks the
+//	               record it points to, and drops entries whose record is gone.
 //
 // Integers are big-endian so that keys sort in time and sequence order.
 
@@ -50,17 +54,20 @@ var (
 	bucketCaseThreads   = []byte("case-threads")
 	bucketUnanswered    = []byte("unanswered")
 	bucketCounters      = []byte("counters")
+	bucketByPerson      = []byte("by-person")
 
 	allBuckets = [][]byte{bucketMeta, bucketConversations, bucketSeen, bucketSeenByTime, bucketOutbox,
-		bucketCases, bucketCaseThreads, bucketUnanswered, bucketCounters}
+		bucketCases, bucketCaseThreads, bucketUnanswered, bucketCounters, bucketByPerson}
 
 	keySchema    = []byte("schema")
 	keyPersonKey = []byte("person-key")
 )
 
 // storeLayout is the version of the bucket layout above. Open refuses a file written by a newer
-// layout rather than misreading it.
-const storeLayout = 1
+// layout rather than misreading it. Layout 2 added by-person, built at Open from a layout 1
+// file; a build reading layout 1 must not write to a layout 2 file, as it would not keep the
+// index (and Forget would then miss what it did not index).
+const storeLayout = 2
 
 // ErrClosed is returned by Respond and the outbox methods after Close, e.g. in a shutdown race.
 var ErrClosed = errors.New("dialog: engine closed")
@@ -111,6 +118,10 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 					return fmt.Errorf("written by a newer version (layout %d, this build reads %d)", got, storeLayout)
 				}
 			}
+			var old uint64
+			if v := meta.Get(keySchema); v != nil {
+				old = binary.BigEndian.Uint64(v)
+			}
 			if k := meta.Get(keyPersonKey); len(k) == 32 {
 				s.person = bytes.Clone(k)
 			} else {
@@ -119,6 +130,11 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 					return err
 				}
 				if err := meta.Put(keyPersonKey, s.person); err != nil {
+					return err
+				}
+			}
+			if old < 2 {
+				if err := (storeTx{tx, s}).indexAll(); err != nil {
 					return err
 				}
 			}
@@ -443,6 +459,9 @@ func (t storeTx) putConversation(key []byte, c *Conversation) error {
 // transactions: a copy kept by a transaction that rolls back matches nothing stored.
 func (t storeTx) putConversationJSON(key, v []byte, c *Conversation) error {
 	t.s.convs.put(key, v, c)
+	if err := t.index(kindConversation, key, convOwners(key, c.People)); err != nil {
+		return err
+	}
 	return t.tx.Bucket(bucketConversations).Put(key, v)
 }
 
@@ -620,6 +639,9 @@ func (t storeTx) putCase(c *Case) error {
 	if err != nil {
 		return err
 	}
+	if err := t.index(kindCase, []byte(c.ID), caseOwners(c)); err != nil {
+		return err
+	}
 	return t.tx.Bucket(bucketCases).Put([]byte(c.ID), v)
 }
 
@@ -667,6 +689,11 @@ func (t storeTx) addUnanswered(u *Unanswered) error {
 	if err != nil {
 		return err
 	}
+	for _, tag := range u.Who {
+		if err := t.indexTag(kindUnanswered, u64(seq), tag); err != nil {
+			return err
+		}
+	}
 	return b.Put(u64(seq), v)
 }
 
@@ -690,27 +717,36 @@ func (s *store) personTags(ids ...string) []string {
 }
 
 // deleteUnansweredOf deletes the unanswered texts written by any of authors (channel, user; an
-// empty channel matches every channel) and returns how many it deleted.
+// empty channel matches every channel) and returns how many it deleted. It reads only the texts
+// the by-person index lists for the authors.
 func (t storeTx) deleteUnansweredOf(authors [][2]string) (int, error) {
-	type author struct{ channel, tag string }
-	var tags []author
+	b := t.tx.Bucket(bucketUnanswered)
+	n := 0
 	for _, a := range authors {
 		for _, tag := range t.s.personTags(a[1]) {
-			tags = append(tags, author{a[0], tag})
-		}
-	}
-	return t.deleteWhere(bucketUnanswered, func(_, v []byte) bool {
-		var u Unanswered
-		if json.Unmarshal(v, &u) != nil {
-			return false
-		}
-		for _, a := range tags {
-			if (a.channel == "" || a.channel == u.Channel) && slices.Contains(u.Who, a.tag) {
-				return true
+			for _, k := range t.indexed(tag, kindUnanswered) {
+				v := b.Get(k)
+				var u Unanswered
+				if v == nil || json.Unmarshal(v, &u) != nil || !slices.Contains(u.Who, tag) {
+					if err := t.unindex(kindUnanswered, k, tag); err != nil {
+						return n, err
+					}
+					continue
+				}
+				if a[0] != "" && a[0] != u.Channel {
+					continue
+				}
+				if err := b.Delete(k); err != nil {
+					return n, err
+				}
+				if err := t.unindex(kindUnanswered, k, u.Who...); err != nil {
+					return n, err
+				}
+				n++
 			}
 		}
-		return false
-	})
+	}
+	return n, nil
 }
 
 func (t storeTx) eachUnanswered(fn func(*Unanswered) error) error {
@@ -785,47 +821,188 @@ func (t storeTx) deleteWhere(bucket []byte, doomed func(k, v []byte) bool) (int,
 	return len(keys), nil
 }
 
-// deleteConversationsOf deletes the conversations of user (see owns) and returns their keys.
+// deleteConversationsOf deletes the conversations of user (see owns) and returns their keys. It
+// reads only the conversations the by-person index lists for user.
 func (t storeTx) deleteConversationsOf(channel, user string) ([]string, error) {
 	var keys []string
-	_, err := t.deleteWhere(bucketConversations, func(k, v []byte) bool {
+	tag := t.s.personTags(user)[0]
+	for _, k := range t.indexed(tag, kindConversation) {
 		var c Conversation
-		json.Unmarshal(v, &c)
-		kc, ku := splitConvKey(k)
-		if owns(kc, ku, c.People, channel, user) {
-			keys = append(keys, string(k))
-			t.forgetDecoded(string(k))
-			return true
+		v := t.conversationBytes(k)
+		if v != nil {
+			json.Unmarshal(v, &c)
 		}
-		return false
-	})
-	return keys, err
+		kc, ku := splitConvKey(k)
+		if v == nil || !owns(kc, ku, c.People, "", user) {
+			if err := t.unindex(kindConversation, k, user); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if !owns(kc, ku, c.People, channel, user) {
+			continue
+		}
+		if err := t.deleteConversation(k); err != nil {
+			return nil, err
+		}
+		if err := t.unindex(kindConversation, k, convOwners(k, c.People)...); err != nil {
+			return nil, err
+		}
+		keys = append(keys, string(k))
+	}
+	return keys, nil
 }
 
 // deleteCasesOf deletes the cases of user (see owns) with their thread links, and returns them.
+// It reads only the cases the by-person index lists for user.
 func (t storeTx) deleteCasesOf(channel, user string) ([]*Case, error) {
 	var doomed []*Case
-	_, err := t.deleteWhere(bucketCases, func(_, v []byte) bool {
-		c := &Case{}
-		json.Unmarshal(v, c)
-		if owns(c.Channel, c.User, c.People, channel, user) {
-			doomed = append(doomed, c)
-			return true
-		}
-		return false
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range doomed {
-		if c.Thread == "" {
-			continue
-		}
-		if err := t.tx.Bucket(bucketCaseThreads).Delete([]byte(c.Thread)); err != nil {
+	tag := t.s.personTags(user)[0]
+	for _, k := range t.indexed(tag, kindCase) {
+		c, err := t.caseByID(string(k))
+		if err != nil {
 			return nil, err
 		}
+		if c == nil || !owns(c.Channel, c.User, c.People, "", user) {
+			if err := t.unindex(kindCase, k, user); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if !owns(c.Channel, c.User, c.People, channel, user) {
+			continue
+		}
+		if err := t.tx.Bucket(bucketCases).Delete(k); err != nil {
+			return nil, err
+		}
+		if err := t.unindex(kindCase, k, caseOwners(c)...); err != nil {
+			return nil, err
+		}
+		if c.Thread != "" {
+			if err := t.tx.Bucket(bucketCaseThreads).Delete([]byte(c.Thread)); err != nil {
+				return nil, err
+			}
+		}
+		doomed = append(doomed, c)
 	}
 	return doomed, nil
+}
+
+// ---- the by-person index
+
+const (
+	kindConversation = 'c'
+	kindCase         = 'k'
+	kindUnanswered   = 'u'
+)
+
+// keyOwners are the ids for which owns reports a record as theirs: the user part of its key
+// and each prefix of it that ends before a "/", and the people who wrote in it.
+func keyOwners(user string, people []string) []string {
+	var ids []string
+	if user != "" {
+		ids = append(ids, user)
+	}
+	for i := 0; i < len(user); i++ {
+		if user[i] == '/' {
+			ids = append(ids, user[:i])
+		}
+	}
+	return append(ids, people...)
+}
+
+func convOwners(key []byte, people []string) []string {
+	_, u := splitConvKey(key)
+	return keyOwners(u, people)
+}
+
+func caseOwners(c *Case) []string { return keyOwners(c.User, c.People) }
+
+func indexKey(tag string, kind byte, rec []byte) []byte {
+	k := make([]byte, 0, len(tag)+3+len(rec))
+	k = append(k, tag...)
+	k = append(k, '/', kind, '/')
+	return append(k, rec...)
+}
+
+// index lists the record rec of kind under each of its owners (ids, tagged here).
+func (t storeTx) index(kind byte, rec []byte, owners []string) error {
+	for _, tag := range t.s.personTags(owners...) {
+		if err := t.indexTag(kind, rec, tag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexTag lists rec under one tag. It writes only when the entry is missing: a step that
+// stores a conversation again costs one lookup here, not a changed page.
+func (t storeTx) indexTag(kind byte, rec []byte, tag string) error {
+	b := t.tx.Bucket(bucketByPerson)
+	k := indexKey(tag, kind, rec)
+	if b.Get(k) != nil {
+		return nil
+	}
+	return b.Put(k, []byte{1})
+}
+
+// indexed returns the keys of the records of kind listed under tag.
+func (t storeTx) indexed(tag string, kind byte) [][]byte {
+	prefix := indexKey(tag, kind, nil)
+	c := t.tx.Bucket(bucketByPerson).Cursor()
+	var out [][]byte
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, bytes.Clone(k[len(prefix):]))
+	}
+	return out
+}
+
+// unindex removes rec from under each of owners. For kindUnanswered, owners are tags already
+// (Unanswered.Who); otherwise ids.
+func (t storeTx) unindex(kind byte, rec []byte, owners ...string) error {
+	tags := owners
+	if kind != kindUnanswered {
+		tags = t.s.personTags(owners...)
+	}
+	b := t.tx.Bucket(bucketByPerson)
+	for _, tag := range tags {
+		if err := b.Delete(indexKey(tag, kind, rec)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexAll builds the by-person index of a file written before it existed.
+func (t storeTx) indexAll() error {
+	err := t.tx.Bucket(bucketConversations).ForEach(func(k, v []byte) error {
+		var c struct {
+			People []string `json:"people"`
+		}
+		json.Unmarshal(v, &c)
+		return t.index(kindConversation, k, convOwners(k, c.People))
+	})
+	if err != nil {
+		return err
+	}
+	err = t.tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+		var c Case
+		json.Unmarshal(v, &c)
+		return t.index(kindCase, k, caseOwners(&c))
+	})
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketUnanswered).ForEach(func(k, v []byte) error {
+		var u Unanswered
+		json.Unmarshal(v, &u)
+		for _, tag := range u.Who {
+			if err := t.indexTag(kindUnanswered, k, tag); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // deleteDeliveries deletes the outbox entries for which match returns true, and returns how
@@ -908,6 +1085,9 @@ func (t storeTx) purgeConversation(k, v []byte, cutoff time.Time) (bool, error) 
 		}
 	}
 	t.forgetDecoded(string(k))
+	if err := t.unindex(kindConversation, k, convOwners(k, c.People)...); err != nil {
+		return false, err
+	}
 	return true, t.tx.Bucket(bucketConversations).Delete(k)
 }
 
@@ -915,6 +1095,9 @@ func (t storeTx) purgeUnansweredEntry(k, v []byte, cutoff time.Time) (bool, erro
 	var u Unanswered
 	if json.Unmarshal(v, &u) == nil && !u.At.Before(cutoff) {
 		return false, nil
+	}
+	if err := t.unindex(kindUnanswered, k, u.Who...); err != nil {
+		return false, err
 	}
 	return true, t.tx.Bucket(bucketUnanswered).Delete(k)
 }
