@@ -888,6 +888,24 @@ func (t storeTx) deleteCasesOf(channel, user string) ([]*Case, error) {
 	return doomed, nil
 }
 
+// openCaseOf returns the open case (see Case.open) of user on channel, or nil. It reads only
+// the cases the by-person index lists for user.
+func (t storeTx) openCaseOf(channel, user string) (*Case, error) {
+	if user == "" {
+		return nil, nil
+	}
+	for _, k := range t.indexed(t.s.personTags(user)[0], kindCase) {
+		c, err := t.caseByID(string(k))
+		if err != nil {
+			return nil, err
+		}
+		if c.open() && owns(c.Channel, c.User, c.People, channel, user) {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
 // ---- the by-person index
 
 const (
