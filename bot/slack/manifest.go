@@ -23,9 +23,9 @@ type ManifestOptions struct {
 
 // Scopes are the bot token scopes the helpdesk needs: post (chat:write), read direct messages
 // (im:*), @mentions, and thread replies in the staff channel, public or private (channels:history,
-// groups:history), and the slash command.
+// groups:history), whether the staff channel is private (groups:read), and the slash command.
 var Scopes = []string{"app_mentions:read", "channels:history", "chat:write", "commands",
-	"groups:history", "im:history", "im:read", "im:write"}
+	"groups:history", "groups:read", "im:history", "im:read", "im:write"}
 
 // BotEvents are the events the helpdesk subscribes to.
 var BotEvents = []string{"app_mention", "message.channels", "message.groups", "message.im"}
