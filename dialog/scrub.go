@@ -55,15 +55,24 @@ func (s *store) scrub() (int, error) {
 		defer f.Close()
 		size := s.db.Info().PageSize
 		pages := int(tx.Size()) / size
+		fi, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		// Past the last page in use the file holds no live page either, but a commit that
+		// failed half way (a full disk) may have written some there.
+		end := int(fi.Size()) / size
 		buf := make([]byte, size)
 		zero := make([]byte, size)
-		for id := 2; id < pages; id++ { // pages 0 and 1 are the meta pages
-			p, err := tx.Page(id)
-			if err != nil {
-				return err
-			}
-			if p == nil || p.Type != "free" {
-				continue
+		for id := 2; id < end; id++ { // pages 0 and 1 are the meta pages
+			if id < pages {
+				p, err := tx.Page(id)
+				if err != nil {
+					return err
+				}
+				if p == nil || p.Type != "free" {
+					continue
+				}
 			}
 			off := int64(id) * int64(size)
 			if _, err := f.ReadAt(buf, off); err != nil {
