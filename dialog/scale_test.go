@@ -162,6 +162,9 @@ func BenchmarkOpenTenThousandUsers(b *testing.B) {
 func BenchmarkForget(b *testing.B) {
 	for _, users := range []int{10000, 100000} {
 		e, _ := populated(b, users)
+		if fi, err := os.Stat(e.store.db.Path()); err == nil {
+			b.Logf("%d users: database of %d bytes", users, fi.Size())
+		}
 		next := 0 // each person is forgotten once, across the benchmark's runs
 		b.Run(fmt.Sprintf("users=%d/forget", users), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

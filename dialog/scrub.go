@@ -36,6 +36,7 @@ import (
 // that remaps blocks (SSDs), the old blocks may survive below the file: that is out of reach of
 // any program, and the reason to keep the database on an encrypted volume.
 func (s *store) scrub() (int, error) {
+	const scrubRun = 256
 	if err := s.refusal(); err != nil {
 		return 0, err
 	}
@@ -62,8 +63,30 @@ func (s *store) scrub() (int, error) {
 		// Past the last page in use the file holds no live page either, but a commit that
 		// failed half way (a full disk) may have written some there.
 		end := int(fi.Size()) / size
-		buf := make([]byte, size)
+		// Candidate pages are read in runs of up to scrubRun pages: one call per run, not per
+		// page (the file's tail alone can be many megabytes).
+		buf := make([]byte, scrubRun*size)
 		zero := make([]byte, size)
+		flush := func(first, count int) error {
+			if count == 0 {
+				return nil
+			}
+			run := buf[:count*size]
+			if _, err := f.ReadAt(run, int64(first)*int64(size)); err != nil {
+				return err
+			}
+			for i := 0; i < count; i++ {
+				if bytes.Equal(run[i*size:(i+1)*size], zero) {
+					continue
+				}
+				if _, err := f.WriteAt(zero, int64(first+i)*int64(size)); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		}
+		first, count := 0, 0
 		for id := 2; id < end; id++ { // pages 0 and 1 are the meta pages
 			if id < pages {
 				p, err := tx.Page(id)
@@ -74,17 +97,19 @@ func (s *store) scrub() (int, error) {
 					continue
 				}
 			}
-			off := int64(id) * int64(size)
-			if _, err := f.ReadAt(buf, off); err != nil {
-				return err
+			if count > 0 && (first+count != id || count == scrubRun) {
+				if err := flush(first, count); err != nil {
+					return err
+				}
+				count = 0
 			}
-			if bytes.Equal(buf, zero) {
-				continue
+			if count == 0 {
+				first = id
 			}
-			if _, err := f.WriteAt(zero, off); err != nil {
-				return err
-			}
-			n++
+			count++
+		}
+		if err := flush(first, count); err != nil {
+			return err
 		}
 		if n == 0 {
 			return nil
