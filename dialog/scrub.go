@@ -30,7 +30,8 @@ import (
 // read transaction of this store is open (readers are held off for that instant only), and then
 // every page bbolt reports as free is out of reach of every reader, present and future, and of
 // the writer, which is scrub itself until it rolls back. Writers wait for the zeroing (the
-// figures are in the package's benchmarks).
+// figures are in the package's benchmarks), and so do backups (see store.copying), which copy
+// free pages too; other readers do not.
 //
 // The file is written in place. On a file system that copies on write (btrfs, ZFS) or a disk
 // that remaps blocks (SSDs), the old blocks may survive below the file: that is out of reach of
@@ -41,6 +42,8 @@ func (s *store) scrub() (int, error) {
 		return 0, err
 	}
 	n := 0
+	s.copying.Lock()
+	defer s.copying.Unlock()
 	err := s.wrap(s.guard(func() error {
 		s.readers.Lock()
 		tx, err := s.db.Begin(true)

@@ -86,6 +86,10 @@ type store struct {
 	// readers is held shared by every read transaction and taken alone by scrub while it
 	// begins its write transaction: see scrub.
 	readers sync.RWMutex
+	// copying is held shared by a backup for its whole copy, and alone by scrub while it zeroes
+	// pages: a backup copies every page of the file, free ones included, and must see a free
+	// page either before the scrub or after it, never half zeroed.
+	copying sync.RWMutex
 }
 
 // openStore opens (or creates) the bbolt file. A file locked by another process fails after
@@ -785,6 +789,8 @@ func (t storeTx) eachCounter(fn func(day, topic, name string, n uint64) error) e
 // ---- retention and erasure
 
 func (s *store) backup(w io.Writer) (int64, error) {
+	s.copying.RLock()
+	defer s.copying.RUnlock()
 	var n int64
 	err := s.view(func(t storeTx) error {
 		var err error
