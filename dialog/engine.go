@@ -21,7 +21,7 @@ type Options struct {
 	LockTimeout time.Duration
 	// Now is the clock; tests set it to move time (expiry, opening hours).
 	Now func() time.Time
-	// RateLimit bounds the messages of one conversation (off when zero).
+	// RateLimit bounds the messages of one person, across their conversations (off when zero).
 	RateLimit RateLimit
 }
 

@@ -253,6 +253,12 @@ type Forgotten struct {
 // still holds for either: replies and staff messages waiting for them, and the posts and relayed
 // messages of their cases waiting for the staff channel. user is the platform user id; channel limits it to one channel ("line", "slack")
 // when set. The daily figures, which hold no user data, are kept.
+//
+// The records are found through the by-person index, so Forget costs what the person's data
+// costs, not what the database holds. Once they are deleted, the pages of the file that hold no
+// live data are overwritten with zeros (see store.scrub): what was deleted cannot be read back
+// from the file, nor from a backup made afterwards. An error after the deletion says so; calling
+// Forget again scrubs again.
 func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 	if user == "" {
 		return Forgotten{}, errors.New("forget: no user given")
@@ -329,6 +335,8 @@ type Purged struct {
 // thread) and cleared too, kept unanswered queries older than cutoff are deleted, and event
 // ids seen before seenCutoff are forgotten. It works in
 // many short transactions, so webhooks are never held up for long, whatever the database's size.
+// When it removed anything, the freed pages of the file are then overwritten with zeros, as
+// after Forget.
 func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	p, err := e.purge(cutoff, seenCutoff)
 	if p.Conversations > 0 || p.CaseTexts > 0 {
