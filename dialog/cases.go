@@ -83,7 +83,26 @@ func (c *Case) open() bool { return c != nil && (c.Status == CaseOpen || c.Statu
 
 // openCase records an escalation in the same transaction as the step that asked for it and,
 // when staff are reachable, queues the case for the staff channel.
+//
+// A person has one open case at a time: when they already have one on this channel (from
+// another conversation, e.g. a second Slack thread), the request joins it instead. Staff get
+// the new words in the case's thread, not a second post, so that one person asking many times
+// cannot push other people's cases down the staff channel.
 func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, now time.Time) (*Case, error) {
+	if reply.Handoff != nil && reply.Handoff.Staffed {
+		prior, err := t.openCaseOf(m.Channel, personOf(m))
+		if err != nil {
+			return nil, err
+		}
+		if prior != nil {
+			fillCase(reply, prior.ID)
+			conv.CaseID = prior.ID
+			if err := e.relayToStaff(t, kb, conv, truncateRunes(m.Text, maxTurnText), Message{}, now); err != nil {
+				return nil, err
+			}
+			return prior, nil
+		}
+	}
 	id, err := t.nextCaseID(now.In(knowledge.Tokyo))
 	if err != nil {
 		return nil, err
@@ -277,4 +296,12 @@ func (e *Engine) expireCase(t storeTx, kb *knowledge.Base, c *Case, retention ti
 	erased.Turns, erased.Summary, erased.Told, erased.Similar = nil, nil, "", nil
 	d.Post = &CasePost{Status: neutralize(line), Reply: staffCaseReply(kb, &erased)}
 	return t.enqueue(d)
+}
+
+// personOf is the platform id of whoever wrote m.
+func personOf(m Message) string {
+	if m.Person != "" {
+		return m.Person
+	}
+	return m.UserID
 }

@@ -21,7 +21,7 @@ type Options struct {
 	LockTimeout time.Duration
 	// Now is the clock; tests set it to move time (expiry, opening hours).
 	Now func() time.Time
-	// RateLimit bounds the messages of one conversation (off when zero).
+	// RateLimit bounds the messages of one person, across their conversations (off when zero).
 	RateLimit RateLimit
 }
 
@@ -124,7 +124,7 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 			return
 		}
 		limited = true
-		ok, notify := e.limiter.allow(string(key), now)
+		ok, notify := e.limiter.allow(personKey(m), now)
 		switch {
 		case !ok && notify:
 			m.Event = EventRateLimited
@@ -205,7 +205,7 @@ func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now 
 	if err != nil || pre.duplicate {
 		return pre, err
 	}
-	if m.Event == EventText && e.limiter.limited(string(key), now) {
+	if m.Event == EventText && e.limiter.limited(personKey(m), now) {
 		return pre, nil // refused or told once, in the transaction: not worth deciding
 	}
 	conv := e.store.convs.get(key, pre.stored)

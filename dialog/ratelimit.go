@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// RateLimit bounds how many messages one conversation may send: Burst at once, refilled at
+// RateLimit bounds how many messages one person may send, across all their conversations
+// (every Slack thread they open is a conversation of its own): Burst at once, refilled at
 // one message per Every. It is sized for people, not load tools: a person typing fast sends a
 // message every few seconds. Zero values turn the limit off.
 type RateLimit struct {
@@ -13,7 +14,7 @@ type RateLimit struct {
 	Every time.Duration
 }
 
-// limiter is a token bucket per conversation, kept in memory: after a restart everyone starts
+// limiter is a token bucket per person (see personKey), kept in memory: after a restart everyone starts
 // with a full bucket, which errs on the side of answering.
 type limiter struct {
 	rate    RateLimit
@@ -89,4 +90,13 @@ func (l *limiter) sweep(now time.Time) {
 		}
 	}
 	l.swept = now
+}
+
+// personKey names the person who wrote m on its channel: Person when the conversation is not
+// theirs alone (a Slack channel thread), else the conversation's user.
+func personKey(m Message) string {
+	if m.Person != "" {
+		return m.Channel + "/" + m.Person
+	}
+	return m.Channel + "/" + m.UserID
 }

@@ -19,6 +19,12 @@ import (
 // in one transaction so the test spends its time on what it measures.
 func tenThousand(tb testing.TB) (*Engine, time.Time) {
 	tb.Helper()
+	return populated(tb, 10000)
+}
+
+// populated is tenThousand with users users.
+func populated(tb testing.TB, users int) (*Engine, time.Time) {
+	tb.Helper()
 	lib, err := knowledge.LibraryOf(seeds.FS)
 	if err != nil {
 		tb.Fatal(err)
@@ -30,17 +36,18 @@ func tenThousand(tb testing.TB) (*Engine, time.Time) {
 	}
 	tb.Cleanup(func() { e.Close() })
 	err = e.store.update(func(t storeTx) error {
-		for i := 0; i < 10000; i++ {
+		for i := 0; i < users; i++ {
 			updated := now.Add(-time.Hour)
 			if i%2 == 1 {
 				updated = now.AddDate(0, 0, -100)
 			}
 			c := &Conversation{Schema: schemaVersion, Step: 3, Mode: modeAnswered, Topic: "phishing", Updated: updated,
 				Turns: []Turn{{From: "user", Text: "フィッシングサイトにパスワードを入れてしまった", At: updated}, {From: "bot", Text: "ほかにお手伝いできることはありますか？", At: updated}}}
-			if err := t.putConversation(convKey("line", fmt.Sprintf("U%05d", i)), c); err != nil {
+			if err := t.putConversation(convKey("line", fmt.Sprintf("U%06d", i)), c); err != nil {
 				return err
 			}
-			if err := t.addUnanswered(&Unanswered{Text: fmt.Sprintf("分からない質問 %d", i%300), Outcome: Fallback, At: updated}); err != nil {
+			who := t.s.personTags(fmt.Sprintf("U%06d", i))
+			if err := t.addUnanswered(&Unanswered{Text: fmt.Sprintf("分からない質問 %d", i%300), Outcome: Fallback, At: updated, Channel: "line", Who: who}); err != nil {
 				return err
 			}
 		}
@@ -111,7 +118,7 @@ func BenchmarkTenThousandUsers(b *testing.B) {
 	})
 	b.Run("forget-one-user", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := e.Forget("line", fmt.Sprintf("U%05d", i%10000)); err != nil {
+			if _, err := e.Forget("line", fmt.Sprintf("U%06d", i%10000)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -147,4 +154,95 @@ func BenchmarkOpenTenThousandUsers(b *testing.B) {
 			s.close()
 		}
 	})
+}
+
+// BenchmarkForget times Forget of one person among 10,000 and 100,000 users (each op a new
+// person, with a conversation and an unanswered query), and apart from it the scrub that
+// follows an erasure (zeroing the pages one forget freed, then fsync).
+func BenchmarkForget(b *testing.B) {
+	for _, users := range []int{10000, 100000} {
+		e, _ := populated(b, users)
+		if fi, err := os.Stat(e.store.db.Path()); err == nil {
+			b.Logf("%d users: database of %d bytes", users, fi.Size())
+		}
+		next := 0 // each person is forgotten once, across the benchmark's runs
+		b.Run(fmt.Sprintf("users=%d/forget", users), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				next++
+				f, err := e.Forget("line", fmt.Sprintf("U%06d", (2*next)%users))
+				if err != nil || f.Conversations != 1 {
+					b.Fatal(f, err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("users=%d/scrub", users), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				err := e.store.update(func(t storeTx) error {
+					next++
+					return t.deleteConversation(convKey("line", fmt.Sprintf("U%06d", (2*next+1)%users)))
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := e.store.scrub(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestForgetReadsOnlyThePerson: Forget of one person reads that person's records, not every
+// record of the database (measured in allocations, which reading and decoding a record cost),
+// and a file written before the by-person index existed is indexed when opened.
+func TestForgetReadsOnlyThePerson(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	e, _ := populated(t, 5000)
+	n := 0
+	allocs := testing.AllocsPerRun(5, func() {
+		n++
+		user := fmt.Sprintf("U%06d", n)
+		var convs []string
+		var texts int
+		err := e.store.update(func(t storeTx) error {
+			var err error
+			if convs, err = t.deleteConversationsOf("line", user); err != nil {
+				return err
+			}
+			texts, err = t.deleteUnansweredOf([][2]string{{"line", user}})
+			return err
+		})
+		if err != nil || len(convs) != 1 || texts != 1 {
+			t.Fatalf("deleting %s: %d conversations, %d unanswered, %v; want 1 and 1", user, len(convs), texts, err)
+		}
+	})
+	t.Logf("%.0f allocations", allocs)
+	if allocs > 1000 {
+		t.Errorf("deleting one person among 5,000 made %.0f allocations, want at most 1,000", allocs)
+	}
+
+	// Back to a file of layout 1: no index, and the layout says so.
+	path := e.store.db.Path()
+	err := e.store.update(func(t storeTx) error {
+		if err := t.tx.DeleteBucket(bucketByPerson); err != nil {
+			return err
+		}
+		return t.tx.Bucket(bucketMeta).Put(keySchema, u64(1))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	e2, err := Open(path, e.lib, e.logger, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if f, err := e2.Forget("", "U000100"); err != nil || f.Conversations != 1 || f.Unanswered != 1 {
+		t.Errorf("after opening a file of layout 1, Forget = %+v, %v; want its conversation and its unanswered query", f, err)
+	}
 }

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -283,6 +284,12 @@ type Forgotten struct {
 // still holds for either: replies and staff messages waiting for them, and the posts and relayed
 // messages of their cases waiting for the staff channel. user is the platform user id; channel limits it to one channel ("line", "slack")
 // when set. The daily figures, which hold no user data, are kept.
+//
+// The records are found through the by-person index, so Forget costs what the person's data
+// costs, not what the database holds. Once they are deleted, the pages of the file that hold no
+// live data are overwritten with zeros (see store.scrub): what was deleted cannot be read back
+// from the file, nor from a backup made afterwards. An error after the deletion says so; calling
+// Forget again scrubs again.
 func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 	if user == "" {
 		return Forgotten{}, errors.New("forget: no user given")
@@ -334,8 +341,18 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 	})
 	if err == nil {
 		e.erased()
+		err = e.scrub("forget")
 	}
 	return f, err
+}
+
+// scrub zeroes the pages an erasure freed (see store.scrub), so that nothing erased can be read
+// back from the file or from a backup made afterwards.
+func (e *Engine) scrub(what string) error {
+	if _, err := e.store.scrub(); err != nil {
+		return fmt.Errorf("%s: deleted, but the freed pages of the file were not overwritten (the data can still be read from the file until they are): %w", what, err)
+	}
+	return nil
 }
 
 // Purged counts what Purge removed.
@@ -349,10 +366,17 @@ type Purged struct {
 // thread) and cleared too, kept unanswered queries older than cutoff are deleted, and event
 // ids seen before seenCutoff are forgotten. It works in
 // many short transactions, so webhooks are never held up for long, whatever the database's size.
+// When it removed anything, the freed pages of the file are then overwritten with zeros, as
+// after Forget.
 func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 	p, err := e.purge(cutoff, seenCutoff)
 	if p.Conversations > 0 || p.CaseTexts > 0 {
 		e.erased()
+	}
+	if p != (Purged{}) {
+		if serr := e.scrub("purge"); err == nil {
+			err = serr
+		}
 	}
 	return p, err
 }

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,10 @@ import (
 //	case-threads   staff thread reference -> case id
 //	unanswered     uint64 sequence -> JSON Unanswered (Who: personTags of its authors)
 //	counters       "YYYY-MM-DD/topic/name" -> uint64
+//	by-person      personTag "/" kind "/" record key -> nil: the records of one person, so that
+//	               Forget costs what the person's data costs; kind is "c" (conversations key),
+//	               "k" (cases key) or "u" (unanswered key). An entry is a hint: Forget checks the
+//	               record it points to, and drops entries whose record is gone.
 //
 // Integers are big-endian so that keys sort in time and sequence order.
 
@@ -49,17 +54,20 @@ var (
 	bucketCaseThreads   = []byte("case-threads")
 	bucketUnanswered    = []byte("unanswered")
 	bucketCounters      = []byte("counters")
+	bucketByPerson      = []byte("by-person")
 
 	allBuckets = [][]byte{bucketMeta, bucketConversations, bucketSeen, bucketSeenByTime, bucketOutbox,
-		bucketCases, bucketCaseThreads, bucketUnanswered, bucketCounters}
+		bucketCases, bucketCaseThreads, bucketUnanswered, bucketCounters, bucketByPerson}
 
 	keySchema    = []byte("schema")
 	keyPersonKey = []byte("person-key")
 )
 
 // storeLayout is the version of the bucket layout above. Open refuses a file written by a newer
-// layout rather than misreading it.
-const storeLayout = 1
+// layout rather than misreading it. Layout 2 added by-person, built at Open from a layout 1
+// file; a build reading layout 1 must not write to a layout 2 file, as it would not keep the
+// index (and Forget would then miss what it did not index).
+const storeLayout = 2
 
 // ErrClosed is returned by Respond and the outbox methods after Close, e.g. in a shutdown race.
 var ErrClosed = errors.New("dialog: engine closed")
@@ -75,6 +83,13 @@ type store struct {
 	notify  chan struct{}         // signalled after a commit that queued a delivery (Engine.Wake)
 	convs   *convCache            // recently stored conversations, decoded
 	person  []byte                // the key of personTags, from meta
+	// readers is held shared by every read transaction and taken alone by scrub while it
+	// begins its write transaction: see scrub.
+	readers sync.RWMutex
+	// copying is held shared by a backup for its whole copy, and alone by scrub while it zeroes
+	// pages: a backup copies every page of the file, free ones included, and must see a free
+	// page either before the scrub or after it, never half zeroed.
+	copying sync.RWMutex
 }
 
 // openStore opens (or creates) the bbolt file. A file locked by another process fails after
@@ -107,6 +122,10 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 					return fmt.Errorf("written by a newer version (layout %d, this build reads %d)", got, storeLayout)
 				}
 			}
+			var old uint64
+			if v := meta.Get(keySchema); v != nil {
+				old = binary.BigEndian.Uint64(v)
+			}
 			if k := meta.Get(keyPersonKey); len(k) == 32 {
 				s.person = bytes.Clone(k)
 			} else {
@@ -115,6 +134,11 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 					return err
 				}
 				if err := meta.Put(keyPersonKey, s.person); err != nil {
+					return err
+				}
+			}
+			if old < 2 {
+				if err := (storeTx{tx, s}).indexAll(); err != nil {
 					return err
 				}
 			}
@@ -317,6 +341,8 @@ func (s *store) batch(fn func(storeTx) error) error {
 // view runs a read-only transaction. Reads go on after a failure (see guard), so that a backup
 // can still save what is readable.
 func (s *store) view(fn func(storeTx) error) error {
+	s.readers.RLock()
+	defer s.readers.RUnlock()
 	return s.wrap(s.guard(func() error { return s.db.View(s.guarded(fn)) }))
 }
 
@@ -437,6 +463,9 @@ func (t storeTx) putConversation(key []byte, c *Conversation) error {
 // transactions: a copy kept by a transaction that rolls back matches nothing stored.
 func (t storeTx) putConversationJSON(key, v []byte, c *Conversation) error {
 	t.s.convs.put(key, v, c)
+	if err := t.index(kindConversation, key, convOwners(key, c.People)); err != nil {
+		return err
+	}
 	return t.tx.Bucket(bucketConversations).Put(key, v)
 }
 
@@ -614,6 +643,9 @@ func (t storeTx) putCase(c *Case) error {
 	if err != nil {
 		return err
 	}
+	if err := t.index(kindCase, []byte(c.ID), caseOwners(c)); err != nil {
+		return err
+	}
 	return t.tx.Bucket(bucketCases).Put([]byte(c.ID), v)
 }
 
@@ -661,6 +693,11 @@ func (t storeTx) addUnanswered(u *Unanswered) error {
 	if err != nil {
 		return err
 	}
+	for _, tag := range u.Who {
+		if err := t.indexTag(kindUnanswered, u64(seq), tag); err != nil {
+			return err
+		}
+	}
 	return b.Put(u64(seq), v)
 }
 
@@ -684,27 +721,36 @@ func (s *store) personTags(ids ...string) []string {
 }
 
 // deleteUnansweredOf deletes the unanswered texts written by any of authors (channel, user; an
-// empty channel matches every channel) and returns how many it deleted.
+// empty channel matches every channel) and returns how many it deleted. It reads only the texts
+// the by-person index lists for the authors.
 func (t storeTx) deleteUnansweredOf(authors [][2]string) (int, error) {
-	type author struct{ channel, tag string }
-	var tags []author
+	b := t.tx.Bucket(bucketUnanswered)
+	n := 0
 	for _, a := range authors {
 		for _, tag := range t.s.personTags(a[1]) {
-			tags = append(tags, author{a[0], tag})
-		}
-	}
-	return t.deleteWhere(bucketUnanswered, func(_, v []byte) bool {
-		var u Unanswered
-		if json.Unmarshal(v, &u) != nil {
-			return false
-		}
-		for _, a := range tags {
-			if (a.channel == "" || a.channel == u.Channel) && slices.Contains(u.Who, a.tag) {
-				return true
+			for _, k := range t.indexed(tag, kindUnanswered) {
+				v := b.Get(k)
+				var u Unanswered
+				if v == nil || json.Unmarshal(v, &u) != nil || !slices.Contains(u.Who, tag) {
+					if err := t.unindex(kindUnanswered, k, tag); err != nil {
+						return n, err
+					}
+					continue
+				}
+				if a[0] != "" && a[0] != u.Channel {
+					continue
+				}
+				if err := b.Delete(k); err != nil {
+					return n, err
+				}
+				if err := t.unindex(kindUnanswered, k, u.Who...); err != nil {
+					return n, err
+				}
+				n++
 			}
 		}
-		return false
-	})
+	}
+	return n, nil
 }
 
 func (t storeTx) eachUnanswered(fn func(*Unanswered) error) error {
@@ -743,6 +789,8 @@ func (t storeTx) eachCounter(fn func(day, topic, name string, n uint64) error) e
 // ---- retention and erasure
 
 func (s *store) backup(w io.Writer) (int64, error) {
+	s.copying.RLock()
+	defer s.copying.RUnlock()
 	var n int64
 	err := s.view(func(t storeTx) error {
 		var err error
@@ -779,47 +827,206 @@ func (t storeTx) deleteWhere(bucket []byte, doomed func(k, v []byte) bool) (int,
 	return len(keys), nil
 }
 
-// deleteConversationsOf deletes the conversations of user (see owns) and returns their keys.
+// deleteConversationsOf deletes the conversations of user (see owns) and returns their keys. It
+// reads only the conversations the by-person index lists for user.
 func (t storeTx) deleteConversationsOf(channel, user string) ([]string, error) {
 	var keys []string
-	_, err := t.deleteWhere(bucketConversations, func(k, v []byte) bool {
+	tag := t.s.personTags(user)[0]
+	for _, k := range t.indexed(tag, kindConversation) {
 		var c Conversation
-		json.Unmarshal(v, &c)
-		kc, ku := splitConvKey(k)
-		if owns(kc, ku, c.People, channel, user) {
-			keys = append(keys, string(k))
-			t.forgetDecoded(string(k))
-			return true
+		v := t.conversationBytes(k)
+		if v != nil {
+			json.Unmarshal(v, &c)
 		}
-		return false
-	})
-	return keys, err
+		kc, ku := splitConvKey(k)
+		if v == nil || !owns(kc, ku, c.People, "", user) {
+			if err := t.unindex(kindConversation, k, user); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if !owns(kc, ku, c.People, channel, user) {
+			continue
+		}
+		if err := t.deleteConversation(k); err != nil {
+			return nil, err
+		}
+		if err := t.unindex(kindConversation, k, convOwners(k, c.People)...); err != nil {
+			return nil, err
+		}
+		keys = append(keys, string(k))
+	}
+	return keys, nil
 }
 
 // deleteCasesOf deletes the cases of user (see owns) with their thread links, and returns them.
+// It reads only the cases the by-person index lists for user.
 func (t storeTx) deleteCasesOf(channel, user string) ([]*Case, error) {
 	var doomed []*Case
-	_, err := t.deleteWhere(bucketCases, func(_, v []byte) bool {
-		c := &Case{}
-		json.Unmarshal(v, c)
-		if owns(c.Channel, c.User, c.People, channel, user) {
-			doomed = append(doomed, c)
-			return true
-		}
-		return false
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range doomed {
-		if c.Thread == "" {
-			continue
-		}
-		if err := t.tx.Bucket(bucketCaseThreads).Delete([]byte(c.Thread)); err != nil {
+	tag := t.s.personTags(user)[0]
+	for _, k := range t.indexed(tag, kindCase) {
+		c, err := t.caseByID(string(k))
+		if err != nil {
 			return nil, err
 		}
+		if c == nil || !owns(c.Channel, c.User, c.People, "", user) {
+			if err := t.unindex(kindCase, k, user); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if !owns(c.Channel, c.User, c.People, channel, user) {
+			continue
+		}
+		if err := t.tx.Bucket(bucketCases).Delete(k); err != nil {
+			return nil, err
+		}
+		if err := t.unindex(kindCase, k, caseOwners(c)...); err != nil {
+			return nil, err
+		}
+		if c.Thread != "" {
+			if err := t.tx.Bucket(bucketCaseThreads).Delete([]byte(c.Thread)); err != nil {
+				return nil, err
+			}
+		}
+		doomed = append(doomed, c)
 	}
 	return doomed, nil
+}
+
+// openCaseOf returns the open case (see Case.open) of user on channel, or nil. It reads only
+// the cases the by-person index lists for user.
+func (t storeTx) openCaseOf(channel, user string) (*Case, error) {
+	if user == "" {
+		return nil, nil
+	}
+	for _, k := range t.indexed(t.s.personTags(user)[0], kindCase) {
+		c, err := t.caseByID(string(k))
+		if err != nil {
+			return nil, err
+		}
+		if c.open() && owns(c.Channel, c.User, c.People, channel, user) {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
+// ---- the by-person index
+
+const (
+	kindConversation = 'c'
+	kindCase         = 'k'
+	kindUnanswered   = 'u'
+)
+
+// keyOwners are the ids for which owns reports a record as theirs: the user part of its key
+// and each prefix of it that ends before a "/", and the people who wrote in it.
+func keyOwners(user string, people []string) []string {
+	var ids []string
+	if user != "" {
+		ids = append(ids, user)
+	}
+	for i := 0; i < len(user); i++ {
+		if user[i] == '/' {
+			ids = append(ids, user[:i])
+		}
+	}
+	return append(ids, people...)
+}
+
+func convOwners(key []byte, people []string) []string {
+	_, u := splitConvKey(key)
+	return keyOwners(u, people)
+}
+
+func caseOwners(c *Case) []string { return keyOwners(c.User, c.People) }
+
+func indexKey(tag string, kind byte, rec []byte) []byte {
+	k := make([]byte, 0, len(tag)+3+len(rec))
+	k = append(k, tag...)
+	k = append(k, '/', kind, '/')
+	return append(k, rec...)
+}
+
+// index lists the record rec of kind under each of its owners (ids, tagged here).
+func (t storeTx) index(kind byte, rec []byte, owners []string) error {
+	for _, tag := range t.s.personTags(owners...) {
+		if err := t.indexTag(kind, rec, tag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexTag lists rec under one tag. It writes only when the entry is missing: a step that
+// stores a conversation again costs one lookup here, not a changed page.
+func (t storeTx) indexTag(kind byte, rec []byte, tag string) error {
+	b := t.tx.Bucket(bucketByPerson)
+	k := indexKey(tag, kind, rec)
+	if b.Get(k) != nil {
+		return nil
+	}
+	return b.Put(k, []byte{1})
+}
+
+// indexed returns the keys of the records of kind listed under tag.
+func (t storeTx) indexed(tag string, kind byte) [][]byte {
+	prefix := indexKey(tag, kind, nil)
+	c := t.tx.Bucket(bucketByPerson).Cursor()
+	var out [][]byte
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, bytes.Clone(k[len(prefix):]))
+	}
+	return out
+}
+
+// unindex removes rec from under each of owners. For kindUnanswered, owners are tags already
+// (Unanswered.Who); otherwise ids.
+func (t storeTx) unindex(kind byte, rec []byte, owners ...string) error {
+	tags := owners
+	if kind != kindUnanswered {
+		tags = t.s.personTags(owners...)
+	}
+	b := t.tx.Bucket(bucketByPerson)
+	for _, tag := range tags {
+		if err := b.Delete(indexKey(tag, kind, rec)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexAll builds the by-person index of a file written before it existed.
+func (t storeTx) indexAll() error {
+	err := t.tx.Bucket(bucketConversations).ForEach(func(k, v []byte) error {
+		var c struct {
+			People []string `json:"people"`
+		}
+		json.Unmarshal(v, &c)
+		return t.index(kindConversation, k, convOwners(k, c.People))
+	})
+	if err != nil {
+		return err
+	}
+	err = t.tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+		var c Case
+		json.Unmarshal(v, &c)
+		return t.index(kindCase, k, caseOwners(&c))
+	})
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketUnanswered).ForEach(func(k, v []byte) error {
+		var u Unanswered
+		json.Unmarshal(v, &u)
+		for _, tag := range u.Who {
+			if err := t.indexTag(kindUnanswered, k, tag); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // deleteDeliveries deletes the outbox entries for which match returns true, and returns how
@@ -902,6 +1109,9 @@ func (t storeTx) purgeConversation(k, v []byte, cutoff time.Time) (bool, error) 
 		}
 	}
 	t.forgetDecoded(string(k))
+	if err := t.unindex(kindConversation, k, convOwners(k, c.People)...); err != nil {
+		return false, err
+	}
 	return true, t.tx.Bucket(bucketConversations).Delete(k)
 }
 
@@ -910,5 +1120,131 @@ func (t storeTx) purgeUnansweredEntry(k, v []byte, cutoff time.Time) (bool, erro
 	if json.Unmarshal(v, &u) == nil && !u.At.Before(cutoff) {
 		return false, nil
 	}
+	if err := t.unindex(kindUnanswered, k, u.Who...); err != nil {
+		return false, err
+	}
 	return true, t.tx.Bucket(bucketUnanswered).Delete(k)
+}
+
+// ---- erasing for real
+
+// scrub overwrites with zeros every page of the database file that holds no live data, and
+// returns how many pages it wrote. bbolt never clears a page it frees: the values deleted by
+// Forget, by the retention sweep or by a delivered outbox entry stay in the file, byte for byte,
+// until the page is used again, and a backup (a copy of the file's pages) carries them along.
+// Scrubbing after an erasure is what makes "erased" mean unrecoverable, from the file and from
+// any backup made afterwards.
+//
+// Why this, and not the alternatives:
+//   - Encrypting each person's texts with a key of their own (crypto-shredding) needs the key to
+//     be erased for real in turn: kept in a bbolt bucket, a deleted key stays in a freed page like
+//     any value, and is easy to find there (a key bucket's leaf page has a known layout). It
+//     would only move the problem, and cost a cipher on every read and write of every step.
+//   - Compacting into a new file after an erasure rewrites the whole database and has to stop
+//     every reader and writer while the files are swapped: its cost grows with the database,
+//     not with what was erased.
+//   - Zeroing the free pages costs a read of the free pages and a write of those that are not
+//     zero yet, then one fsync: it grows with what was freed since the last scrub.
+//
+// A freed page is not free at once: bbolt keeps it pending while a read transaction that began
+// before the free may still read it. Pending pages are released when a write transaction
+// begins, as far as no open reader can see them; so scrub begins its write transaction while no
+// read transaction of this store is open (readers are held off for that instant only), and then
+// every page bbolt reports as free is out of reach of every reader, present and future, and of
+// the writer, which is scrub itself until it rolls back. Writers wait for the zeroing (the
+// figures are in the package's benchmarks), and so do backups (see store.copying), which copy
+// free pages too; other readers do not.
+//
+// The file is written in place. On a file system that copies on write (btrfs, ZFS) or a disk
+// that remaps blocks (SSDs), the old blocks may survive below the file: that is out of reach of
+// any program, and the reason to keep the database on an encrypted volume.
+func (s *store) scrub() (int, error) {
+	const scrubRun = 256
+	if err := s.refusal(); err != nil {
+		return 0, err
+	}
+	n := 0
+	s.copying.Lock()
+	defer s.copying.Unlock()
+	err := s.wrap(s.guard(func() error {
+		tx, err := func() (*bolt.Tx, error) {
+			s.readers.Lock()
+			defer s.readers.Unlock()
+			return s.db.Begin(true)
+		}()
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		f, err := os.OpenFile(s.db.Path(), os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		size := s.db.Info().PageSize
+		pages := int(tx.Size()) / size
+		fi, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		// Past the last page in use the file holds no live page either, but a commit that
+		// failed half way (a full disk) may have written some there.
+		end := int(fi.Size()) / size
+		// Candidate pages are read in runs of up to scrubRun pages: one call per run, not per
+		// page (the file's tail alone can be many megabytes).
+		buf := make([]byte, scrubRun*size)
+		zero := make([]byte, size)
+		flush := func(first, count int) error {
+			if count == 0 {
+				return nil
+			}
+			run := buf[:count*size]
+			if _, err := f.ReadAt(run, int64(first)*int64(size)); err != nil {
+				return err
+			}
+			for i := 0; i < count; i++ {
+				if bytes.Equal(run[i*size:(i+1)*size], zero) {
+					continue
+				}
+				if _, err := f.WriteAt(zero, int64(first+i)*int64(size)); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		}
+		first, count := 0, 0
+		for id := 2; id < end; id++ { // pages 0 and 1 are the meta pages
+			if id < pages {
+				p, err := tx.Page(id)
+				if err != nil {
+					return err
+				}
+				if p == nil || p.Type != "free" {
+					continue
+				}
+			}
+			if count > 0 && (first+count != id || count == scrubRun) {
+				if err := flush(first, count); err != nil {
+					return err
+				}
+				count = 0
+			}
+			if count == 0 {
+				first = id
+			}
+			count++
+		}
+		if err := flush(first, count); err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("scrub: %v", err)
+		}
+		return nil
+	}))
+	return n, err
 }

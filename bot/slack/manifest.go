@@ -28,8 +28,8 @@ type ManifestOptions struct {
 
 // The kinds of staff channel ManifestOptions.StaffChannel names.
 const (
-	StaffPublic  = "public"  // a public channel: channels:history and message.channels
-	StaffPrivate = "private" // a private channel: groups:history and message.groups
+	StaffPublic  = "public"  // a public channel: channels:history, channels:read, message.channels
+	StaffPrivate = "private" // a private channel: groups:history, groups:read, message.groups
 	StaffNone    = "none"    // no staff channel: cases are not posted anywhere
 )
 
@@ -37,16 +37,21 @@ const (
 // chat.postMessage, chat.update and chat.postEphemeral (chat:write), conversations.open to
 // write to a user (im:write), direct messages (im:history, message.im), @mentions
 // (app_mentions:read) and the slash command (commands). auth.test and views.open need no
-// scope. The staff channel adds one history scope, see ManifestOptions.StaffChannel.
+// scope. The staff channel adds its history scope and, for conversations.info (serve checks
+// at start whether the staff channel is private), its read scope: see
+// ManifestOptions.StaffChannel.
 var Scopes = []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:write"}
 
 // BotEvents are the events every helpdesk app subscribes to; the staff channel adds one.
 var BotEvents = []string{"app_mention", "message.im"}
 
-// staffAccess maps a kind of staff channel to the scope and the event it needs.
-var staffAccess = map[string][2]string{
-	StaffPublic:  {"channels:history", "message.channels"},
-	StaffPrivate: {"groups:history", "message.groups"},
+// staffAccess maps a kind of staff channel to the scopes and the event it needs.
+var staffAccess = map[string]struct {
+	scopes []string
+	event  string
+}{
+	StaffPublic:  {[]string{"channels:history", "channels:read"}, "message.channels"},
+	StaffPrivate: {[]string{"groups:history", "groups:read"}, "message.groups"},
 	StaffNone:    {},
 }
 
@@ -70,8 +75,8 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 		return nil, fmt.Errorf("slack manifest: staff channel %q: want %s, %s or %s", o.StaffChannel, StaffPublic, StaffPrivate, StaffNone)
 	}
 	scopes, events := slices.Clone(Scopes), slices.Clone(BotEvents)
-	if access[0] != "" {
-		scopes, events = append(scopes, access[0]), append(events, access[1])
+	if access.event != "" {
+		scopes, events = append(scopes, access.scopes...), append(events, access.event)
 		slices.Sort(scopes)
 		slices.Sort(events)
 	}

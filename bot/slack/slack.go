@@ -64,6 +64,9 @@ type Config struct {
 	// StaffChannel is the id of the helpdesk staff's channel (e.g. C0123ABCD); empty means no
 	// staff: staff buttons and thread replies are then ignored.
 	StaffChannel string
+	// StaffChannelPublic allows a public staff channel (CheckStaffChannel refuses one otherwise):
+	// whoever is in the staff channel reads cases and answers users as staff.
+	StaffChannelPublic bool
 	// Client makes the Web API calls; nil means a client with a 10-second timeout.
 	Client *http.Client
 	// Phrases returns a phrase of the knowledge by key (staff_not_permitted, resolve_title …),
@@ -160,6 +163,39 @@ func CheckAPIURL(s string) (string, error) {
 		s += "/"
 	}
 	return s, nil
+}
+
+// ErrStaffChannelPublic is wrapped by CheckStaffChannel's error for a public staff channel.
+var ErrStaffChannelPublic = errors.New("the staff channel is public")
+
+// CheckStaffChannel asks Slack (conversations.info) whether the staff channel is private. Staff
+// are whoever is in that channel: in a public one anyone in the workspace can join, read every
+// case and answer users as staff, so a public channel is an error unless
+// Config.StaffChannelPublic allows it. An answer from Slack that the channel cannot be read
+// (not found, the bot not in it, a missing scope) is an error too; Slack out of reach is not
+// (it is logged: the helpdesk starts, and the check is made again at the next start).
+func (b *Bot) CheckStaffChannel(ctx context.Context) error {
+	if b.cfg.StaffChannel == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, platform.ClientTimeout)
+	defer cancel()
+	ch, err := b.api.GetConversationInfoContext(ctx, &slackapi.GetConversationInfoInput{ChannelID: b.cfg.StaffChannel})
+	if err != nil {
+		var se slackapi.SlackErrorResponse
+		if errors.As(err, &se) {
+			return fmt.Errorf("slack: staff channel %s: conversations.info: %s (invite the bot to the channel; the app needs the groups:read scope, and channels:read for a public channel)", b.cfg.StaffChannel, se.Err)
+		}
+		b.logger.Warn("slack not reachable at start, staff channel not checked", "err", err)
+		return nil
+	}
+	if !ch.IsPrivate {
+		if !b.cfg.StaffChannelPublic {
+			return fmt.Errorf("slack: staff channel %s: %w: anyone in the workspace can join it, read every case and answer users as staff; make it private, or allow it with HELPDESK_STAFF_CHANNEL_PUBLIC=1", b.cfg.StaffChannel, ErrStaffChannelPublic)
+		}
+		b.logger.Warn("the staff channel is public, allowed by the settings: anyone who joins it reads cases")
+	}
+	return nil
 }
 
 // Deliverer returns the deliverer of the "slack" outbox entries.

@@ -51,7 +51,16 @@ func slackChannel(d serveDeps) (*channel, error) {
 		return nil, fmt.Errorf("SLACK_API_URL=%s: want an http or https URL such as %s", apiURL, slack.DefaultAPIURL)
 	}
 	lib := d.lib
+	allowPublic := false
+	switch v := get("HELPDESK_STAFF_CHANNEL_PUBLIC"); v {
+	case "", "0":
+	case "1":
+		allowPublic = true
+	default:
+		return nil, fmt.Errorf("HELPDESK_STAFF_CHANNEL_PUBLIC=%s: want 1 (allow a public staff channel) or 0", v)
+	}
 	cfg := slack.Config{BotToken: botToken, SigningSecret: secret, AppToken: appToken, APIURL: base, StaffChannel: staff,
+		StaffChannelPublic: allowPublic,
 		// through lib.Base() each time, so that a reload applies at once
 		Phrases: func(key string) string { return lib.Base().Message(key) },
 		Topics: func() []dialog.TopicScore {
@@ -83,6 +92,9 @@ func slackChannel(d serveDeps) (*channel, error) {
 		}
 	}
 	if staff != "" {
+		if err := b.CheckStaffChannel(context.Background()); err != nil {
+			return nil, err
+		}
 		ch.deliverers["staff"] = b.StaffDeliverer()
 	}
 	return ch, nil

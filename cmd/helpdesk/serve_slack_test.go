@@ -437,3 +437,26 @@ func BenchmarkSlackServe(b *testing.B) {
 	}
 	reportBench(b, rep)
 }
+
+// TestServeRefusesPublicStaffChannel: staff are whoever is in the staff channel, so serve asks
+// Slack whether it is private and refuses to start on a public one, unless
+// HELPDESK_STAFF_CHANNEL_PUBLIC=1 says it is meant to be.
+func TestServeRefusesPublicStaffChannel(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(slackTestToken)
+	defer fake.Close()
+	fake.SetPublic(slackStaff)
+	vars := slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db"), "HELPDESK_STAFF_CHANNEL", slackStaff, "HELPDESK_ADDR", "127.0.0.1:0")
+	res := runCmd(t, vars, "", "serve")
+	if res.code != exitFail || !strings.Contains(res.stderr, "HELPDESK_STAFF_CHANNEL_PUBLIC=1") || !strings.Contains(res.stderr, "public") {
+		t.Errorf("serve with a public staff channel: exit %d, stderr %q; want a refusal naming HELPDESK_STAFF_CHANNEL_PUBLIC=1", res.code, res.stderr)
+	}
+	vars["HELPDESK_STAFF_CHANNEL_PUBLIC"] = "1"
+	srv := startServe(t, vars)
+	if code := srv.stop(); code != 0 {
+		t.Errorf("serve with a public staff channel allowed: exit %d\n%s", code, srv.logs.String())
+	}
+	if !strings.Contains(srv.logs.String(), "staff channel is public") {
+		t.Errorf("an allowed public staff channel is not logged:\n%s", srv.logs.String())
+	}
+}

@@ -20,7 +20,7 @@ func runSlackManifest(e *env, args []string) int {
 	url := fs.String("url", "", "public `https://HOST` where helpdesk serve is reached; Slack posts to HOST/slack/events, /slack/interactions, /slack/commands")
 	socket := fs.Bool("socket", false, "Socket Mode: no public URL; serve with SLACK_APP_TOKEN set")
 	name := fs.String("name", "Helpdesk", "the app's and the bot's display `name` (at most 35 characters)")
-	staff := fs.String("staff-channel", "", "`kind` of the staff channel (SLACK_STAFF_CHANNEL): public, private, or none; the app may read the history of that kind of channel only")
+	staff := fs.String("staff-channel", "", "`kind` of the staff channel (HELPDESK_STAFF_CHANNEL): public, private, or none; the app may read the history of that kind of channel only")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}

@@ -72,6 +72,7 @@ type Server struct {
 	appRefused bool
 	posts      []Post
 	ephems     []Post
+	public     map[string]bool // channels conversations.info calls public (the others are private)
 	views      []View
 	opened     []string
 	calls      map[string]int
@@ -238,6 +239,7 @@ func New(token string) *Server {
 	mux.HandleFunc("POST /api/chat.update", s.form(s.update))
 	mux.HandleFunc("POST /api/chat.postEphemeral", s.form(s.postEphemeral))
 	mux.HandleFunc("POST /api/conversations.open", s.form(s.conversationsOpen))
+	mux.HandleFunc("POST /api/conversations.info", s.form(s.conversationsInfo))
 	mux.HandleFunc("POST /api/views.open", s.viewsOpen)
 	mux.HandleFunc("POST /api/apps.connections.open", s.connectionsOpen)
 	mux.HandleFunc("GET /link/", s.link)
@@ -710,6 +712,43 @@ func (s *Server) conversationsOpen(w http.ResponseWriter, _ *http.Request, f url
 	s.changes.Changed()
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": DMChannel(users)}})
+}
+
+// SetPublic makes conversations.info call channel public (by default every channel but a
+// direct message one is private).
+func (s *Server) SetPublic(channel string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.public == nil {
+		s.public = map[string]bool{}
+	}
+	s.public[channel] = true
+}
+
+// conversationsInfo answers in the shape of Slack's conversations.info: a channel object with
+// its kind flags (is_channel for a public channel, is_group and is_private for a private one,
+// is_im for a direct message channel).
+func (s *Server) conversationsInfo(w http.ResponseWriter, _ *http.Request, f url.Values) {
+	id := f.Get("channel")
+	if id == "" {
+		slackError(w, "channel_not_found")
+		return
+	}
+	s.mu.Lock()
+	public := s.public[id]
+	s.mu.Unlock()
+	im := strings.HasPrefix(id, "D")
+	ch := map[string]any{"id": id, "name": strings.ToLower(id), "created": s.base,
+		"is_channel": public, "is_group": !public && !im, "is_im": im, "is_mpim": false,
+		"is_private": !public, "is_archived": false, "is_general": false, "is_shared": false,
+		"is_org_shared": false, "is_ext_shared": false, "is_member": true,
+		"topic":   map[string]any{"value": "", "creator": "", "last_set": 0},
+		"purpose": map[string]any{"value": "", "creator": "", "last_set": 0}}
+	if im {
+		ch["user"] = strings.TrimPrefix(id, "D")
+		delete(ch, "name")
+	}
+	writeJSON(w, map[string]any{"ok": true, "channel": ch})
 }
 
 // DMChannel is the id the fake gives the direct message channel between the bot and user.
