@@ -1251,7 +1251,12 @@ func caseChoice(id string) bool {
 // directly says that no person can take over here and how to reach the helpdesk directly: the
 // helpdesk's own contacts and those of the conversation's topic.
 func (d *decider) directly() {
-	d.say(d.msg("escalate_nostaff"))
+	if d.oneShot {
+		// helpdesk ask stores nothing: it must not say the request was recorded
+		d.say(d.msg("escalate_directly"))
+	} else {
+		d.say(d.msg("escalate_nostaff"))
+	}
 	var ids []string
 	if p := d.personEntry(); p != nil {
 		ids = append(ids, p.Contacts...)

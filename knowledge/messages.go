@@ -62,6 +62,7 @@ var messageKeys = map[string]string{
 	"escalate_staffed":   "a person will take over; {case} is the case id",
 	"escalate_offhours":  "outside the helpdesk's hours: when a person will answer; {hours} is written by when_format",
 	"escalate_nostaff":   "no staff channel: how to reach the helpdesk directly; never promises a reply",
+	"escalate_directly":  "like escalate_nostaff, where nothing is recorded (helpdesk ask): how to reach the helpdesk directly",
 	"staff_joined":       "a staff member has joined the conversation",
 	"case_closed":        "the case was closed by staff; the bot answers again",
 	"handed_back":        "staff handed the conversation back to the bot",

@@ -61,7 +61,14 @@ func runAsk(e *env, args []string) int {
 			_, err = fmt.Fprintf(e.stdout, "%s\n", b)
 			return err
 		}
-		_, err := fmt.Fprintf(e.stdout, "%s\n\n", reply.PlainText())
+		// the reply, then its choices as numbered lines, as helpdesk chat shows them (a clarify
+		// is its choices)
+		var b strings.Builder
+		b.WriteString(reply.PlainText() + "\n")
+		for i, c := range reply.Choices {
+			fmt.Fprintf(&b, "  %d) %s\n", i+1, c.Label)
+		}
+		_, err := fmt.Fprintf(e.stdout, "%s\n", b.String())
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -196,3 +196,16 @@ func copySeeds(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 }
+
+// TestAskPrintsChoices: without --json, ask prints the choices of a clarify (what the user would
+// pick from), and never says it recorded a request: ask stores nothing.
+func TestAskPrintsChoices(t *testing.T) {
+	res := runCmd(t, nil, "", "ask", "メールのことで")
+	if res.code != 0 || !strings.Contains(res.stdout, "  1) ") || !strings.Contains(res.stdout, "どれにも当てはまらない") {
+		t.Errorf("ask on a vague text: exit %d, want its choices numbered:\n%s", res.code, res.stdout)
+	}
+	res = runCmd(t, nil, "", "ask", "担当者と話したい")
+	if res.code != 0 || strings.Contains(res.stdout, "記録しました") {
+		t.Errorf("ask on a request for a person says it recorded it, or failed (exit %d):\n%s", res.code, res.stdout)
+	}
+}
