@@ -223,15 +223,24 @@ func buildIndex(b *Base) *index {
 		}
 		topicDocs = append(topicDocs, doc)
 	}
+	// The past consultations are the largest part of the index: they are folded and vectored
+	// on the other core while the examples and the topics' own texts are.
+	casesDone := make(chan *vectors)
+	go func() {
+		for _, c := range b.cases {
+			caseDocs = append(caseDocs, []field{{norm(c.Subject), 2}, {norm(c.Body), 1}, {norm(c.Keywords), 2}})
+		}
+		casesDone <- newVectors(caseDocs)
+	}()
 	for _, c := range b.cases {
-		caseDocs = append(caseDocs, []field{{norm(c.Subject), 2}, {norm(c.Body), 1}, {norm(c.Keywords), 2}})
 		pos, ok := topicPos[c.Topic]
 		if !ok {
 			pos = -1
 		}
 		ix.caseTopic = append(ix.caseTopic, pos)
 	}
-	ix.examples, ix.docs, ix.cases = newVectors(exDocs), newVectors(topicDocs), newVectors(caseDocs)
+	ix.examples, ix.docs = newVectors(exDocs), newVectors(topicDocs)
+	ix.cases = <-casesDone
 	ix.scratch.New = func() any {
 		return &scratch{examples: make([]float64, len(ix.exTopic)), cases: make([]float64, len(ix.caseTopic))}
 	}
