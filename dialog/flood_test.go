@@ -95,3 +95,39 @@ func TestOneOpenCasePerPerson(t *testing.T) {
 		t.Errorf("staff deliveries: %d case posts, %d relayed lines for %s; want 2 posts (one per person) and the joined requests (2) relayed", posts, relays, ids[0])
 	}
 }
+
+// TestOnePersonDoesNotDelayOthers: while one person floods their open case with messages, another
+// person's new case is among the first deliveries the sender picks up: each case is a recipient
+// of its own in the outbox, delivered in parallel with the others, and one person's messages
+// are capped by the per-person rate limit.
+func TestOnePersonDoesNotDelayOthers(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	ctx := context.Background()
+	if r, err := te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U0ALICE", EventID: "a0",
+		Text: "ランサムウェアの件で担当者と話したい", Address: "addr"}); err != nil || r.Handoff == nil {
+		t.Fatalf("Alice's escalation: %v %+v", err, r.Handoff)
+	}
+	for i := 1; i <= 60; i++ {
+		if _, err := te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U0ALICE", EventID: fmt.Sprint("a", i),
+			Text: fmt.Sprintf("まだですか %d", i), Address: "addr"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U0BOB", EventID: "b0",
+		Text: "ランサムウェアの件で担当者と話したい", Address: "addr"})
+	if err != nil || r.Handoff == nil {
+		t.Fatalf("Bob's escalation: %v %+v", err, r.Handoff)
+	}
+	p, err := te.Pending(te.clock.Now(), 4, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued := 0
+	for _, d := range p {
+		if d.Kind == dialog.KindStaff && d.Case != nil && d.Case.ID == r.Handoff.CaseID {
+			return // Bob's case goes out in the sender's first round
+		}
+		queued++
+	}
+	t.Errorf("Bob's case is not among the first %d deliveries picked while Alice floods her case", queued)
+}
