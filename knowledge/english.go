@@ -140,19 +140,10 @@ func (l *loader) topicEN(file string, root *yaml.Node, r *rawTopicEN, t *Topic) 
 // loadMessagesEN reads messages.en.yaml: the keys of messages.yaml (every one), and the
 // English-only phrases.
 func (l *loader) loadMessagesEN() {
-	data, ok := l.read(messagesENFile)
+	m, kl, ok := l.readPhrases(messagesENFile)
 	if !ok {
 		return
 	}
-	root := l.parseYAML(messagesENFile, data)
-	if root == nil {
-		return
-	}
-	var m map[string]string
-	if !l.decode(messagesENFile, root, &m) {
-		return
-	}
-	kl := linesOf(root)
 	l.b.messagesEN = map[string]string{}
 	for k, v := range m {
 		_, known := messageKeys[k]

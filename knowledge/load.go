@@ -887,20 +887,25 @@ func (l *loader) loadMenu() {
 
 // ---- messages.yaml
 
+// readPhrases reads a file of phrases by key (messages.yaml, messages.en.yaml), with the line
+// of each key; ok is false when the file could not be read whole.
+func (l *loader) readPhrases(file string) (m map[string]string, kl keyLines, ok bool) {
+	data, ok := l.read(file)
+	if !ok {
+		return nil, kl, false
+	}
+	root := l.parseYAML(file, data)
+	if root == nil || !l.decode(file, root, &m) {
+		return nil, kl, false
+	}
+	return m, linesOf(root), true
+}
+
 func (l *loader) loadMessages() {
-	data, ok := l.read(messagesFile)
+	m, kl, ok := l.readPhrases(messagesFile)
 	if !ok {
 		return
 	}
-	root := l.parseYAML(messagesFile, data)
-	if root == nil {
-		return
-	}
-	var m map[string]string
-	if !l.decode(messagesFile, root, &m) {
-		return
-	}
-	kl := linesOf(root)
 	for k, v := range m {
 		if _, known := messageKeys[k]; !known {
 			l.problem(messagesFile, kl.at(k), "unknown message %q (known: %s)", k, strings.Join(slices.Sorted(maps.Keys(messageKeys)), ", "))

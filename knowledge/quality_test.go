@@ -20,25 +20,41 @@ type labelled struct {
 
 func readLabelled(t testing.TB, path string) []labelled {
 	t.Helper()
+	var out []labelled
+	for _, r := range readRows(t, path, 2, "want<TAB>text") {
+		out = append(out, labelled{line: r.line, want: r.cols[0], text: r.cols[1]})
+	}
+	return out
+}
+
+// row is one line of a labelled set, cut into its columns.
+type row struct {
+	line int
+	cols []string
+}
+
+// readRows reads a labelled set of n tab-separated columns (the last one may hold tabs no
+// more), skipping comments and blank lines; format names the columns for the error.
+func readRows(t testing.TB, path string, n int, format string) []row {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []labelled
+	var out []row
 	sc := bufio.NewScanner(f)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if strings.HasPrefix(text, "#") || strings.TrimSpace(text) == "" {
 			continue
 		}
-		want, text, ok := strings.Cut(line, "\t")
-		if !ok {
-			t.Fatalf("%s:%d: want<TAB>text", path, n)
+		cols := strings.SplitN(text, "\t", n)
+		if len(cols) != n {
+			t.Fatalf("%s:%d: want %s", path, line, format)
 		}
-		out = append(out, labelled{line: n, want: want, text: text})
+		out = append(out, row{line: line, cols: cols})
 	}
 	return out
 }

@@ -1,10 +1,8 @@
 package knowledge
 
 import (
-	"bufio"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -30,26 +28,9 @@ type registered struct {
 
 func readRegisters(t testing.TB, path string) []registered {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []registered
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
-			continue
-		}
-		cols := strings.SplitN(line, "\t", 3)
-		if len(cols) != 3 {
-			t.Fatalf("%s:%d: want register<TAB>want<TAB>text", path, n)
-		}
-		out = append(out, registered{labelled: labelled{line: n, want: cols[1], text: cols[2]}, register: cols[0]})
+	for _, r := range readRows(t, path, 3, "register<TAB>want<TAB>text") {
+		out = append(out, registered{labelled: labelled{line: r.line, want: r.cols[1], text: r.cols[2]}, register: r.cols[0]})
 	}
 	return out
 }
