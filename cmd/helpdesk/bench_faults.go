@@ -210,7 +210,12 @@ func faultCredentials(ctx context.Context, spec faultSpec) (faultResult, error) 
 	}
 	res.ReadyDown = r.readyDown()
 	r.lf.SetToken(r.token)
-	back := time.Now()
+	return r.recovered(ctx, res, chs, time.Now())
+}
+
+// recovered waits for every event of chs to be answered and fills in res: the time from back
+// (when the platform answered again) to the last answer, and what the rigs counted.
+func (r *faultRigs) recovered(ctx context.Context, res faultResult, chs []<-chan time.Time, back time.Time) (faultResult, error) {
 	wctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	last, _ := awaitAll(wctx, chs)
@@ -244,15 +249,7 @@ func faultBoth(ctx context.Context, spec faultSpec) (faultResult, error) {
 	}
 	r.lf.Heal()
 	r.sf.Heal()
-	back := time.Now()
-	wctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	last, _ := awaitAll(wctx, chs)
-	res.Recovery, res.Events = last.Sub(back), len(chs)
-	time.Sleep(200 * time.Millisecond)
-	res.Answered = r.once()
-	res.Dropped = r.dropped(ctx)
-	return res, nil
+	return r.recovered(ctx, res, chs, time.Now())
 }
 
 // faultIsolation: LINE calls hang (spec.hung users waiting) while Slack users write: the
