@@ -70,13 +70,13 @@ func (d *decider) firstAid(t *knowledge.Topic) {
 	if fa == nil {
 		return
 	}
-	now, next := fa.ScreenNow(d.situations), fa.Next
+	now, next := fa.ScreenNow(d.res.Situations), fa.Next
 	if now == "" { // a knowledge folder without a first screen: the full first aid
 		now, next = fa.Lead, fa.Steps
 	}
 	if d.english() && t.EN != nil && t.EN.Now != "" {
 		now, next = t.EN.Now, t.EN.Next
-		for _, s := range d.situations {
+		for _, s := range d.res.Situations {
 			if l, ok := t.EN.Situation[s]; ok {
 				now = l
 				break

@@ -29,7 +29,7 @@ func TestFirstScreenFitsAPhone(t *testing.T) {
 		for _, s := range variants {
 			d := newDecider(kb, Policy{}, &Conversation{Schema: schemaVersion}, now)
 			if s != "" {
-				d.situations = []string{s}
+				d.res.Situations = []string{s}
 			}
 			d.enterTopic(tp)
 			first := Reply{Blocks: d.reply.Blocks[:1]}.PlainText()

@@ -63,10 +63,9 @@ type decider struct {
 	// heard is the free text that led into a topic and what the matcher made of it: what it
 	// says already happened (paid, called) picks the first line of first aid and answers the
 	// topic's question before it is asked.
-	heard      string
-	situations []string
-	res        knowledge.Result
-	redirects  int // topics entered through an option the heard text answered
+	heard     string
+	res       knowledge.Result
+	redirects int // topics entered through an option the heard text answered
 	// why is what the matcher made of the last free text, for ask --json.
 	why *knowledge.Why
 }
@@ -520,7 +519,7 @@ func (d *decider) choiceByLabel(folded string) (string, bool) {
 func (d *decider) freeText(text string, res knowledge.Result) {
 	d.conv.noteFirst(text, d.now)
 	d.reply.Ranked = ranked(res)
-	d.heard, d.situations, d.res = text, res.Situations, res
+	d.heard, d.res = text, res
 	d.fx.counts = append(d.fx.counts, "consultation")
 	top := res.Top()
 	switch {

@@ -208,13 +208,8 @@ func (b *Base) MessageIn(lang, key string) string {
 // Language says which language a message is written in: "en" for English, "ja" for Japanese
 // (also typed in romaji), "" when it cannot tell (a number, an emoji, a lone Latin word).
 func (b *Base) Language(text string) string {
-	japanese, latinWords := 0, 0
-	for _, r := range text {
-		if r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff {
-			japanese++
-		}
-	}
-	if japanese >= 2 {
+	latinWords := 0
+	if japaneseRunes(text) >= 2 {
 		return "ja"
 	}
 	if _, ok := romajiToKana(text, b.index.english); ok {

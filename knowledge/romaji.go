@@ -149,13 +149,7 @@ func romajiToKana(text string, english map[string]bool) (string, bool) {
 			reading++
 		}
 	}
-	japanese := 0
-	for _, r := range text {
-		if r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff {
-			japanese++
-		}
-	}
-	if latin == 0 || japanese > 2 || reading*4 < latin*3 || (latin >= 3 && reading < 3) {
+	if latin == 0 || japaneseRunes(text) > 2 || reading*4 < latin*3 || (latin >= 3 && reading < 3) {
 		return text, false
 	}
 	var b strings.Builder

@@ -346,6 +346,15 @@ func firstGram(s string) string {
 // Fold returns text as the matcher reads it: normalised and with synonyms folded.
 func (b *Base) Fold(text string) string { return b.index.fold.fold(Normalize(text)) }
 
+// fold reads a message as the matcher does: romaji as hiragana (romaji reports it was), the
+// spaces between Japanese words dropped, then Fold.
+func (b *Base) fold(text string) (q string, romaji bool) {
+	if kana, ok := romajiToKana(text, b.index.english); ok {
+		text, romaji = kana, true
+	}
+	return b.Fold(joinJapanese(text)), romaji
+}
+
 // Command returns the name of the steering command (restart, back, cancel, help) that text is,
 // or "" when it is not exactly one of the command words.
 func (b *Base) Command(text string) string { return b.FoldedCommand(b.Fold(text)) }
@@ -361,11 +370,8 @@ func (b *Base) Search(text string) Result {
 		text = string([]rune(text)[:ix.p.maxRunes])
 		res.Truncated = true
 	}
-	if kana, ok := romajiToKana(text, ix.english); ok {
-		text = kana
-		res.Why.Romaji = true
-	}
-	q := b.Fold(joinJapanese(text))
+	q, romaji := b.fold(text)
+	res.Why.Romaji = romaji
 	if q == "" {
 		return res
 	}
@@ -452,6 +458,17 @@ func joinJapanese(text string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// japaneseRunes counts the kana and kanji of text.
+func japaneseRunes(text string) int {
+	n := 0
+	for _, r := range text {
+		if japaneseRune(r) {
+			n++
+		}
+	}
+	return n
 }
 
 func japaneseRune(r rune) bool {

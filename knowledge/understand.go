@@ -355,10 +355,6 @@ func isLatinWord(w string) bool {
 
 func latinLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
-func anyWord(q string, ws []string) bool {
-	return slices.ContainsFunc(ws, func(w string) bool { return containsWord(q, w) })
-}
-
 // span is a byte range of folded text.
 type span struct{ from, to int }
 
@@ -606,10 +602,7 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 const situationScore = 100
 
 func (b *Base) optionFor(q *Question, text string, res Result) (*Option, int) {
-	if kana, ok := romajiToKana(text, b.index.english); ok {
-		text = kana
-	}
-	f := b.Fold(joinJapanese(text))
+	f, _ := b.fold(text)
 	best, bestScore, tie := -1, 0, false
 	for i := range q.Options {
 		o := &q.Options[i]

@@ -494,15 +494,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Value
 		return
 	}
 	if len(problems) > 0 {
-		s.mu.Lock()
-		s.rejected = append(s.rejected, problems...)
-		s.changes.Changed()
-		s.mu.Unlock()
-		code := "invalid_blocks"
-		if problems[0] == "no_text" {
-			code = "no_text"
-		}
-		slackError(w, code, problems...)
+		s.reject(w, problems)
 		return
 	}
 	s.mu.Lock()
@@ -520,6 +512,20 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, f url.Value
 		"message": map[string]any{"type": "message", "user": BotUserID, "bot_id": BotID, "text": p.Text, "ts": p.TS}})
 }
 
+// reject records a message Slack would refuse and answers as Slack does: no_text for a message
+// without text, invalid_blocks for the rest.
+func (s *Server) reject(w http.ResponseWriter, problems []string) {
+	s.mu.Lock()
+	s.rejected = append(s.rejected, problems...)
+	s.changes.Changed()
+	s.mu.Unlock()
+	code := "invalid_blocks"
+	if problems[0] == "no_text" {
+		code = "no_text"
+	}
+	slackError(w, code, problems...)
+}
+
 // update rewrites a posted message's text and blocks (chat.update), keeping its channel, ts
 // and thread, and answers as Slack documents: ok, channel, ts, text and the message.
 func (s *Server) update(w http.ResponseWriter, _ *http.Request, f url.Values) {
@@ -533,15 +539,7 @@ func (s *Server) update(w http.ResponseWriter, _ *http.Request, f url.Values) {
 		slackError(w, "message_not_found")
 		return
 	case len(problems) > 0:
-		s.mu.Lock()
-		s.rejected = append(s.rejected, problems...)
-		s.changes.Changed()
-		s.mu.Unlock()
-		code := "invalid_blocks"
-		if problems[0] == "no_text" {
-			code = "no_text"
-		}
-		slackError(w, code, problems...)
+		s.reject(w, problems)
 		return
 	}
 	s.mu.Lock()
