@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -225,4 +226,10 @@ func (b *Base) Language(text string) string {
 		return "en"
 	}
 	return ""
+}
+
+// WhenIn writes t as When does, in the language lang ("en" or "ja"): English uses the
+// when_format and weekday_names of messages.en.yaml.
+func (b *Base) WhenIn(lang string, t time.Time) string {
+	return FormatWhen(t, b.MessageIn(lang, "when_format"), strings.Fields(b.MessageIn(lang, "weekday_names")))
 }

@@ -255,3 +255,73 @@ func parseClock(s string) (int, error) {
 	}
 	return hh*60 + mm, nil
 }
+
+// English writes the schedule for a reader of English, from the same fields the bot uses to say
+// "open now", so the English hours can never disagree with the Japanese ones: for example
+// "Mon–Fri 10:00–12:00, 13:30–17:00 (closed on public holidays and 12/29–1/3)".
+func (s *Schedule) English() string {
+	var b strings.Builder
+	b.WriteString(englishDays(s.Days))
+	if len(s.Spans) == 0 {
+		b.WriteString(", 24 hours")
+	}
+	for i, sp := range s.Spans {
+		if i == 0 {
+			b.WriteString(" ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%d:%02d–%d:%02d", sp.From/60, sp.From%60, sp.To/60, sp.To%60)
+	}
+	var closed []string
+	if s.ClosedOnHolidays {
+		closed = append(closed, "public holidays")
+	}
+	for _, c := range s.Closures {
+		if c.From == c.To {
+			closed = append(closed, fmt.Sprintf("%d/%d", c.From.Month, c.From.Day))
+			continue
+		}
+		closed = append(closed, fmt.Sprintf("%d/%d–%d/%d", c.From.Month, c.From.Day, c.To.Month, c.To.Day))
+	}
+	if len(closed) > 0 {
+		b.WriteString(" (closed on " + strings.Join(closed, " and ") + ")")
+	}
+	return b.String()
+}
+
+// englishDays names the open days: "Every day", a run such as "Mon–Fri", or a list "Mon, Wed".
+func englishDays(days [7]bool) string {
+	names := [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	// Weeks are read Monday first, so that Mon–Sun and Sat–Sun are runs.
+	order := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+	var open []time.Weekday
+	for _, d := range order {
+		if days[d] {
+			open = append(open, d)
+		}
+	}
+	switch {
+	case len(open) == 7:
+		return "Every day"
+	case len(open) == 0:
+		return "No fixed days"
+	}
+	first, last := -1, -1
+	for i, d := range order {
+		if days[d] {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if last-first+1 == len(open) && len(open) > 2 {
+		return names[order[first]] + "–" + names[order[last]]
+	}
+	var list []string
+	for _, d := range open {
+		list = append(list, names[d])
+	}
+	return strings.Join(list, ", ")
+}
