@@ -20,6 +20,9 @@ type Cue struct {
 	// count as a weak topic word.
 	Topics []string
 	Words  []string
+	// EvenNow makes an intent apply although the message says something happened: wanting to
+	// file a report is about something that happened.
+	EvenNow bool
 }
 
 // Understanding is the content of understanding.yaml.
@@ -49,10 +52,11 @@ func (u *Understanding) Situation(id string) bool {
 }
 
 type rawCue struct {
-	ID     string   `yaml:"id"`
-	Topic  string   `yaml:"topic"`
-	Topics []string `yaml:"topics"`
-	Words  []string `yaml:"words"`
+	ID      string   `yaml:"id"`
+	Topic   string   `yaml:"topic"`
+	Topics  []string `yaml:"topics"`
+	Words   []string `yaml:"words"`
+	EvenNow bool     `yaml:"even_now"`
 }
 
 type rawUnderstanding struct {
@@ -128,6 +132,9 @@ func (l *loader) loadUnderstanding() {
 			case key != "intents" && rc.Topic != "":
 				l.problem(understandingFile, line, "%s: %q: topic: is only for intents", key, rc.ID)
 				continue
+			case key != "intents" && rc.EvenNow:
+				l.problem(understandingFile, line, "%s: %q: even_now: is only for intents", key, rc.ID)
+				continue
 			case key != "situations" && len(rc.Topics) > 0:
 				l.problem(understandingFile, line, "%s: %q: topics: is only for situations", key, rc.ID)
 				continue
@@ -136,7 +143,7 @@ func (l *loader) loadUnderstanding() {
 			for _, id := range rc.Topics {
 				l.cueTopicRefs = append(l.cueTopicRefs, situationRef{understandingFile, line, id})
 			}
-			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words)})
+			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words), EvenNow: rc.EvenNow})
 		}
 		for _, id := range known {
 			if !seen[id] {
@@ -210,6 +217,7 @@ type cueList struct {
 	id, topic string
 	topics    []string
 	words     []string
+	evenNow   bool
 }
 
 // reader is the folded form of Understanding that Search uses.
@@ -285,7 +293,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	lists := func(cs []Cue) []cueList {
 		var out []cueList
 		for _, c := range cs {
-			out = append(out, cueList{id: c.ID, topic: c.Topic, topics: c.Topics, words: fold(c.Words)})
+			out = append(out, cueList{id: c.ID, topic: c.Topic, topics: c.Topics, words: fold(c.Words), evenNow: c.EvenNow})
 		}
 		return out
 	}
@@ -519,7 +527,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	}
 	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
 	for _, l := range r.intents {
-		if found[group] && w.Intent == "" && (!w.Now || happened[r.overGroup]) {
+		if found[group] && w.Intent == "" && (!w.Now || happened[r.overGroup] || l.evenNow) {
 			w.Intent = l.id
 		}
 		group++
