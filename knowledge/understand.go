@@ -33,10 +33,13 @@ type Understanding struct {
 	Now            []string
 	Over           []string // the incident is over: intents apply again
 	Hypothetical   []string // the message is a plan or a what-if: intents apply too
-	Intents        []Cue
-	Situations     []Cue
-	Social         []Cue
-	Followups      []Cue
+	// Later are words that put a wish after the incident (「落ち着いたら」): an even_now intent
+	// beside them is a second wish, and the incident is read first.
+	Later      []string
+	Intents    []Cue
+	Situations []Cue
+	Social     []Cue
+	Followups  []Cue
 	// OffTopic is the topic of a message with no topic word, no vague word and none of
 	// ITWords: it is not about IT or security.
 	OffTopic string
@@ -68,6 +71,7 @@ type rawUnderstanding struct {
 	Now        []string `yaml:"now"`
 	Over       []string `yaml:"over"`
 	Hypo       []string `yaml:"hypothetical"`
+	Later      []string `yaml:"later"`
 	Intents    []rawCue `yaml:"intents"`
 	Situations []rawCue `yaml:"situations"`
 	Social     []rawCue `yaml:"social"`
@@ -101,7 +105,7 @@ func (l *loader) loadUnderstanding() {
 	kl := linesOf(root)
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
-	u.Now, u.Over, u.Hypothetical = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo)
+	u.Now, u.Over, u.Hypothetical, u.Later = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
 	}
@@ -229,7 +233,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup int
+	nowGroup, overGroup, itGroup, laterGroup int
 }
 
 // wordIndex finds many words in a text in one pass: the words are filed under their first
@@ -310,11 +314,12 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup = group, group+1, group+2
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup = group, group+1, group+2, group+3
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
 	r.cues.add(r.itGroup, r.itWords)
+	r.cues.add(r.laterGroup, fold(u.Later))
 	return r
 }
 
@@ -527,7 +532,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	}
 	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
 	for _, l := range r.intents {
-		if found[group] && w.Intent == "" && (!w.Now || happened[r.overGroup] || l.evenNow) {
+		if found[group] && w.Intent == "" && (!w.Now || happened[r.overGroup] || l.evenNow && !found[r.laterGroup]) {
 			w.Intent = l.id
 		}
 		group++
