@@ -17,6 +17,10 @@ import (
 //     for them.
 //   - tune-registers-2.tsv was written as a held-out set; its misses were read once, so it is a
 //     tuning set now.
+//   - tune-registers-3.tsv was written by another author who had seen neither the topic examples
+//     nor the word lists; its misses were read and the knowledge was edited for them.
+//   - heldout-registers-3.tsv was written by a third author under the same rules, at the same
+//     time as tune-registers-3.tsv, and is never used for tuning.
 //   - heldout-registers-2.tsv was written by an author who had seen neither the topic examples,
 //     nor the word lists, nor the other sets, and it is never used for tuning: only its figures
 //     are read, and the test never prints its misses.
@@ -116,7 +120,8 @@ const (
 var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/tune-registers.tsv":      {register: 0.85, overall: 0.95, sureBad: 0.02},
 	"testdata/tune-registers-2.tsv":    {register: 0.70, overall: 0.85, sureBad: 0.07},
-	"testdata/tune-registers-3.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
+	"testdata/tune-registers-3.tsv":    {register: 0.80, overall: 0.92, sureBad: 0.05},
+	"testdata/heldout-registers-3.tsv": {register: 0.0, overall: 0.0, sureBad: 1},
 	"testdata/heldout-registers-2.tsv": {register: 0.65, overall: 0.83, sureBad: 0.07},
 }
 
