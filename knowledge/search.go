@@ -53,6 +53,8 @@ type params struct {
 	vagueRunes int
 	// bareRunes: a text this short naming none of the top topic's words is asked about.
 	bareRunes int
+	// hedgeRunes: a text this short that doubts what it says (「ウイルスかな？」) is asked about.
+	hedgeRunes int
 	// nowBoost is what an urgent topic named in a message saying something is happening gains
 	// over a calmer topic that scored first.
 	nowBoost float64
@@ -72,6 +74,7 @@ var defaultParams = params{
 	maxRunes:      2000,
 	vagueRunes:    20,
 	bareRunes:     12,
+	hedgeRunes:    14,
 	nowBoost:      0.6,
 }
 
@@ -562,7 +565,8 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// topic's, or a very short one that names none of its words at all (「警告が出た」
 	// 「クリックしちゃった」): example similarity alone on a few characters is no evidence.
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
-		s.worded != nil && !s.worded[order[0]] && short <= p.bareRunes
+		s.worded != nil && !s.worded[order[0]] && short <= p.bareRunes ||
+		res.Why.Hedged && !res.Why.Now && short <= p.hedgeRunes
 	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague {
 		res.Confident = true
 		for _, i := range order[:5] {

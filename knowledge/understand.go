@@ -35,7 +35,10 @@ type Understanding struct {
 	Hypothetical   []string // the message is a plan or a what-if: intents apply too
 	// Later are words that put a wish after the incident (「落ち着いたら」): an even_now intent
 	// beside them is a second wish, and the incident is read first.
-	Later      []string
+	Later []string
+	// Hedges are words of doubt (「かも」「気がする」): a short message hedged on its only
+	// evidence is asked about rather than answered.
+	Hedges     []string
 	Intents    []Cue
 	Situations []Cue
 	Social     []Cue
@@ -72,6 +75,7 @@ type rawUnderstanding struct {
 	Over       []string `yaml:"over"`
 	Hypo       []string `yaml:"hypothetical"`
 	Later      []string `yaml:"later"`
+	Hedges     []string `yaml:"hedges"`
 	Intents    []rawCue `yaml:"intents"`
 	Situations []rawCue `yaml:"situations"`
 	Social     []rawCue `yaml:"social"`
@@ -105,7 +109,7 @@ func (l *loader) loadUnderstanding() {
 	kl := linesOf(root)
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
-	u.Now, u.Over, u.Hypothetical, u.Later = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later)
+	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
 	}
@@ -233,7 +237,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup int
 }
 
 // wordIndex finds many words in a text in one pass: the words are filed under their first
@@ -314,12 +318,13 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup = group, group+1, group+2, group+3
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup = group, group+1, group+2, group+3, group+4
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
 	r.cues.add(r.itGroup, r.itWords)
 	r.cues.add(r.laterGroup, fold(u.Later))
+	r.cues.add(r.hedgeGroup, fold(u.Hedges))
 	return r
 }
 
@@ -508,6 +513,7 @@ type Why struct {
 	Romaji     bool     `json:"romaji,omitempty"`     // the text was read as romaji
 	Now        bool     `json:"now,omitempty"`        // the text says something is happening
 	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
+	Hedged     bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
 	itWord     bool     // the text holds a word about IT (understanding.yaml's it_words)
 }
 
@@ -550,6 +556,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		group++
 	}
 	w.itWord = found[r.itGroup]
+	w.Hedged = found[r.hedgeGroup]
 	return w
 }
 
