@@ -171,6 +171,7 @@ func (l *loader) intakeEN(node *yaml.Node, r *rawIntakeQuestionEN, q *IntakeQues
 	}
 	enNode := child(node, "en")
 	kl := linesOf(enNode)
+	kl.entry = linesOf(node).at("en") // a missing key is reported at en:
 	en := &IntakeQuestionEN{Section: strings.TrimSpace(r.Section), Ask: strings.TrimSpace(r.Ask), Label: strings.TrimSpace(r.Label),
 		Example: strings.TrimSpace(r.Example), Detail: strings.TrimSpace(r.Detail)}
 	for _, f := range []struct{ key, ja, en string }{
