@@ -164,9 +164,11 @@ func (l *loader) topicEN(file string, root *yaml.Node, r *rawTopicEN, t *Topic) 
 }
 
 // intakeEN reads an intake question's en: block (node is the question's entry) and checks that
-// it translates every Japanese text the question shows, and nothing the Japanese lacks.
+// it translates every Japanese text the question shows, and nothing the Japanese lacks. Every
+// question needs one: 状況を整理する (Sum up my situation) is on the emergency path.
 func (l *loader) intakeEN(node *yaml.Node, r *rawIntakeQuestionEN, q *IntakeQuestion) {
 	if r == nil {
+		l.problem(intakeFile, linesOf(node).entry, "question %q has no en: (the English of 状況を整理する, which is on the emergency path)", q.ID)
 		return
 	}
 	enNode := child(node, "en")

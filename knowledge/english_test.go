@@ -81,6 +81,11 @@ func TestIntakeEnglishProblems(t *testing.T) {
 			old:  `label: "Past damage"`, new: "label: \"Past damage\"\n      example: \"e.g. ransomware\"",
 			want: `en: question "q2" has an English example: but no Japanese one`, at: `example: "e.g. ransomware"`,
 		},
+		{
+			name: "en_missing",
+			old:  "    en:\n      section: \"Mainly for the person who manages your systems: how they are managed.\"\n      ask: \"Do you record network and system logs?\"\n      label: \"Logs recorded\"\n", new: "",
+			want: `question "q12" has no en: (the English of 状況を整理する, which is on the emergency path)`, at: "id: q12",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
