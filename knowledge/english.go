@@ -187,6 +187,9 @@ func (l *loader) intakeEN(node *yaml.Node, r *rawIntakeQuestionEN, q *IntakeQues
 			l.problem(intakeFile, kl.at(f.key), "en: question %q has an English %s: but no Japanese one", q.ID, f.key)
 		}
 	}
+	if strings.HasSuffix(en.Detail, ".") {
+		l.problem(intakeFile, kl.at("detail"), "en: detail %q is read inside intake_detail (please tell us {detail}.): leave out its full stop", en.Detail)
+	}
 	if n := utf8.RuneCountInString(en.Label); n > MaxIntakeLabelEN {
 		l.problem(intakeFile, kl.at("label"), "en: label %q has %d characters; at most %d read well in the summary", en.Label, n, MaxIntakeLabelEN)
 	}

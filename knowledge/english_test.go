@@ -77,6 +77,11 @@ func TestIntakeEnglishProblems(t *testing.T) {
 			want: `en: question "q2" has no English detail:`, at: "    en:\n      section: \"Some questions about what led you to ask for help, and how it came about.\"\n      ask: \"Have you ever",
 		},
 		{
+			name: "detail_with_a_full_stop",
+			old:  `detail: "what the damage was"`, new: `detail: "what the damage was."`,
+			want: `en: detail "what the damage was." is read inside intake_detail`, at: `detail: "what the damage was."`,
+		},
+		{
 			name: "example_the_japanese_lacks",
 			old:  `label: "Past damage"`, new: "label: \"Past damage\"\n      example: \"e.g. ransomware\"",
 			want: `en: question "q2" has an English example: but no Japanese one`, at: `example: "e.g. ransomware"`,
