@@ -86,6 +86,7 @@ var adminText = map[string]string{
 	"kind.topic":    "トピック",
 	"kind.contact":  "窓口",
 	"kind.case":     "過去の相談",
+	"kind.intake":   "問診票",
 	"kind.file":     "ファイル",
 
 	// the CLI

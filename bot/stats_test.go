@@ -83,8 +83,8 @@ func TestStatsBlockIsOneCodeBlock(t *testing.T) {
 }
 
 func TestDiffReportInJapanese(t *testing.T) {
-	d := knowledge.Diff{Contacts: knowledge.Change{Removed: []string{"old-desk"}}}
-	if got := DiffReport(d); got != "- 窓口 old-desk\n" {
+	d := knowledge.Diff{Contacts: knowledge.Change{Removed: []string{"old-desk"}}, Intake: knowledge.Change{Added: []string{"q23"}}}
+	if got := DiffReport(d); got != "- 窓口 old-desk\n+ 問診票 q23\n" {
 		t.Errorf("DiffReport = %q", got)
 	}
 	if got := DiffReport(knowledge.Diff{}); got != "変更はありません。\n" {

@@ -45,17 +45,22 @@ func (c Change) String() string {
 	return fmt.Sprintf("+%d -%d ~%d", len(c.Added), len(c.Removed), len(c.Changed))
 }
 
-// Diff is what a reload changes: topics, contacts (with support programmes) and past cases.
+// Diff is what a reload changes: topics, contacts (with support programmes), past cases and the
+// questions of the 問診票.
 type Diff struct {
 	Topics   Change `json:"topics"`
 	Contacts Change `json:"contacts"`
 	Cases    Change `json:"cases"`
-	// Files lists the files whose bytes changed, for changes the three kinds do not show
-	// (messages, menu, synonyms, intake, alerts, holidays).
+	// Intake lists the intake questions by id, so that a changed ask, option or English shows
+	// field by field, as a topic's does.
+	Intake Change `json:"intake"`
+	// Files lists the files whose bytes changed, for changes the other kinds do not show
+	// (messages, menu, synonyms, alerts, holidays).
 	Files Change `json:"files"`
 }
 
 // Summary is a one-line account, e.g. "topics +1 -0 ~2, contacts +0 -0 ~1, cases +5 -0 ~0, files +1 -0 ~4".
+// A change to the intake counts under files (intake.yaml); Report lists its questions.
 func (d Diff) Summary() string {
 	return fmt.Sprintf("topics %s, contacts %s, cases %s, files %s", d.Topics, d.Contacts, d.Cases, d.Files)
 }
@@ -63,14 +68,15 @@ func (d Diff) Summary() string {
 // Report lists every change, one per line, for an admin to read before or after a reload.
 func (d Diff) Report() string { return d.ReportAs(nil) }
 
-// ReportAs is Report with the kinds of entry ("topic", "contact", "case", "file") named as in
-// names, for admins who read another language; a kind names lacks keeps its English name.
+// ReportAs is Report with the kinds of entry ("topic", "contact", "case", "intake", "file")
+// named as in names, for admins who read another language; a kind names lacks keeps its English
+// name.
 func (d Diff) ReportAs(names map[string]string) string {
 	var b strings.Builder
 	for _, k := range []struct {
 		name string
 		c    Change
-	}{{"topic", d.Topics}, {"contact", d.Contacts}, {"case", d.Cases}, {"file", d.Files}} {
+	}{{"topic", d.Topics}, {"contact", d.Contacts}, {"case", d.Cases}, {"intake", d.Intake}, {"file", d.Files}} {
 		if n, ok := names[k.name]; ok {
 			k.name = n
 		}
@@ -105,9 +111,12 @@ func Compare(old, new *Base) Diff {
 		Topics:   compareEntries(entries(old.topics, func(t *Topic) string { return t.ID }), entries(new.topics, func(t *Topic) string { return t.ID })),
 		Contacts: compareEntries(contactEntries(old), contactEntries(new)),
 		Cases:    compareEntries(entries(old.cases, func(c *Case) string { return c.No }), entries(new.cases, func(c *Case) string { return c.No })),
+		Intake:   compareEntries(entries(old.intake, intakeID), entries(new.intake, intakeID)),
 		Files:    compareEntries(old.files, new.files),
 	}
 }
+
+func intakeID(q *IntakeQuestion) string { return q.ID }
 
 func contactEntries(b *Base) map[string]string {
 	m := entries(b.contacts, func(c *Contact) string { return c.ID })

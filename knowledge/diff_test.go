@@ -32,6 +32,54 @@ func TestCompareShowsFieldChanges(t *testing.T) {
 	}
 }
 
+// TestCompareShowsIntakeChanges: a changed question of the 問診票, in Japanese or in English,
+// is listed by its id with the field that changed, as a topic is.
+func TestCompareShowsIntakeChanges(t *testing.T) {
+	old, err := Load(seedFolder(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		old, new string
+		want     []string
+	}{
+		{
+			name: "english_ask",
+			old:  `ask: "Do you record network and system logs?"`, new: `ask: "Do you keep logs of your network and systems?"`,
+			want: []string{"~ intake q12\n", "    en: ", `Do you keep logs of your network and systems?`, "~ file intake.yaml\n"},
+		},
+		{
+			name: "english_option",
+			old:  `- "Leak from inside"`, new: `- "Inside data leak"`,
+			want: []string{"~ intake q4\n", "    en: ", `"Inside data leak"`},
+		},
+		{
+			name: "japanese_label",
+			old:  "label: 行った対処", new: "label: 行った対処の内容",
+			want: []string{"~ intake q3\n    label: 「行った対処」 → 「行った対処の内容」\n"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			next, err := Load(seedFolder(t, map[string]string{"intake.yaml": replaceIn(t, "intake.yaml", tt.old, tt.new)}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := Compare(old, next)
+			report := d.Report()
+			for _, want := range tt.want {
+				if !strings.Contains(report, want) {
+					t.Errorf("Report() lacks %q:\n%s", want, report)
+				}
+			}
+			if len(d.Intake.Changed) != 1 || len(d.Intake.Added)+len(d.Intake.Removed) != 0 {
+				t.Errorf("Intake = %+v, want one question changed", d.Intake)
+			}
+		})
+	}
+}
+
 func TestReportAsNamesTheKinds(t *testing.T) {
 	d := Diff{Topics: Change{Changed: []string{"spam"}, Fields: map[string][]FieldChange{"spam": {{Field: "title", Old: "「a」", New: "「b」"}}}},
 		Files: Change{Added: []string{"consultations-2027.csv"}}}

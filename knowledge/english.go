@@ -41,6 +41,22 @@ type QuestionEN struct {
 // ContactEN is the English of a contact's name and when-to-call line.
 type ContactEN struct{ Name, When string }
 
+// IntakeQuestionEN is the English of an intake question: each field translates the Japanese
+// field of the same name. Options has the Japanese options' count and order (Options[i]
+// translates IntakeQuestion.Options[i]); DetailFor is the English of the option after which
+// Detail is asked, taken from Options, never written in the file.
+type IntakeQuestionEN struct {
+	Section, Ask string
+	// Label names the question in the summary, at most MaxIntakeLabelEN characters.
+	Label, Example, Detail string
+	Options                []string
+	DetailFor              string
+}
+
+// MaxIntakeLabelEN is the longest English label of an intake question, in characters: English
+// takes about twice the characters of Japanese (MaxIntakeLabel).
+const MaxIntakeLabelEN = 2 * MaxIntakeLabel
+
 type rawTopicEN struct {
 	Title    string `yaml:"title"`
 	Label    string `yaml:"label"`
@@ -54,6 +70,15 @@ type rawTopicEN struct {
 		Ask     string            `yaml:"ask"`
 		Options map[string]string `yaml:"options"`
 	} `yaml:"questions"`
+}
+
+type rawIntakeQuestionEN struct {
+	Section string   `yaml:"section"`
+	Ask     string   `yaml:"ask"`
+	Label   string   `yaml:"label"`
+	Example string   `yaml:"example"`
+	Detail  string   `yaml:"detail"`
+	Options []string `yaml:"options"`
 }
 
 type rawContactEN struct {
@@ -136,6 +161,51 @@ func (l *loader) topicEN(file string, root *yaml.Node, r *rawTopicEN, t *Topic) 
 		}
 		en.Questions[q.ID] = qe
 	}
+}
+
+// intakeEN reads an intake question's en: block (node is the question's entry) and checks that
+// it translates every Japanese text the question shows, and nothing the Japanese lacks. Every
+// question needs one: 状況を整理する (Sum up my situation) is on the emergency path.
+func (l *loader) intakeEN(node *yaml.Node, r *rawIntakeQuestionEN, q *IntakeQuestion) {
+	if r == nil {
+		l.problem(intakeFile, linesOf(node).entry, "question %q has no en: (the English of 状況を整理する, which is on the emergency path)", q.ID)
+		return
+	}
+	enNode := child(node, "en")
+	kl := linesOf(enNode)
+	kl.entry = linesOf(node).at("en") // a missing key is reported at en:
+	en := &IntakeQuestionEN{Section: strings.TrimSpace(r.Section), Ask: strings.TrimSpace(r.Ask), Label: strings.TrimSpace(r.Label),
+		Example: strings.TrimSpace(r.Example), Detail: strings.TrimSpace(r.Detail)}
+	for _, f := range []struct{ key, ja, en string }{
+		{"section", q.Section, en.Section}, {"ask", q.Ask, en.Ask}, {"label", q.Label, en.Label},
+		{"example", q.Example, en.Example}, {"detail", q.Detail, en.Detail},
+	} {
+		switch {
+		case strings.TrimSpace(f.ja) != "" && f.en == "":
+			l.problem(intakeFile, kl.at(f.key), "en: question %q has no English %s:", q.ID, f.key)
+		case strings.TrimSpace(f.ja) == "" && f.en != "":
+			l.problem(intakeFile, kl.at(f.key), "en: question %q has an English %s: but no Japanese one", q.ID, f.key)
+		}
+	}
+	if strings.HasSuffix(en.Detail, ".") {
+		l.problem(intakeFile, kl.at("detail"), "en: detail %q is read inside intake_detail (please tell us {detail}.): leave out its full stop", en.Detail)
+	}
+	if n := utf8.RuneCountInString(en.Label); n > MaxIntakeLabelEN {
+		l.problem(intakeFile, kl.at("label"), "en: label %q has %d characters; at most %d read well in the summary", en.Label, n, MaxIntakeLabelEN)
+	}
+	if len(r.Options) != len(q.Options) {
+		l.problem(intakeFile, kl.at("options"), "en: question %q has %d English options for %d Japanese ones (the same options, in the same order)", q.ID, len(r.Options), len(q.Options))
+	} else {
+		for i, o := range r.Options {
+			o = strings.TrimSpace(o)
+			l.checkLabel(intakeFile, itemLine(enNode, "options", i, kl.at("options")), o)
+			en.Options = append(en.Options, o)
+			if q.Options[i] == q.DetailFor {
+				en.DetailFor = o
+			}
+		}
+	}
+	q.EN = en
 }
 
 // loadMessagesEN reads messages.en.yaml: the keys of messages.yaml (every one), and the

@@ -708,6 +708,8 @@ type rawIntakeQuestion struct {
 	DetailFor string   `yaml:"detail_for"`
 	Short     bool     `yaml:"short"`
 	If        string   `yaml:"if"`
+	// EN is the English (english.go).
+	EN *rawIntakeQuestionEN `yaml:"en"`
 }
 
 // MaxIntakeLabel is the longest label of an intake question, in characters: the summary is read
@@ -765,9 +767,11 @@ func (l *loader) loadIntake() {
 			l.problem(intakeFile, kl.at("label"), "label %q has %d characters; at most %d read well in the summary", label, n, MaxIntakeLabel)
 		}
 		l.checkIntakeDetail(kl, rq)
-		l.b.intake = append(l.b.intake, &IntakeQuestion{ID: rq.ID, Number: rq.Number, Section: rq.Section,
+		q := &IntakeQuestion{ID: rq.ID, Number: rq.Number, Section: rq.Section,
 			Ask: strings.TrimSpace(rq.Ask), Label: label, Example: rq.Example, Kind: rq.Kind, Options: rq.Options,
-			Detail: rq.Detail, DetailFor: rq.DetailFor, Short: rq.Short, If: rq.If})
+			Detail: rq.Detail, DetailFor: rq.DetailFor, Short: rq.Short, If: rq.If}
+		l.intakeEN(qs.Content[i], rq.EN, q)
+		l.b.intake = append(l.b.intake, q)
 	}
 	if len(l.b.intake) == 0 {
 		l.problem(intakeFile, root.Line, "no questions")

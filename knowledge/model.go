@@ -165,6 +165,10 @@ type IntakeQuestion struct {
 	DetailFor string
 	Short     bool   // part of the short version asked first
 	If        string // asked only when this question was answered はい
+	// EN is the English of the question, for a conversation held in English. Load requires it
+	// of every question (状況を整理する is on the emergency path), so it is never nil in a
+	// loaded Base.
+	EN *IntakeQuestionEN
 }
 
 // Programme is a support programme, vendor list or subsidy of seed 000.
