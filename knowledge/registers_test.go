@@ -19,6 +19,8 @@ import (
 //     tuning set now.
 //   - tune-registers-3.tsv was written by another author who had seen neither the topic examples
 //     nor the word lists; its misses were read and the knowledge was edited for them.
+//   - tune-registers-4.tsv was written by a fourth author under the same rules, only in the
+//     registers that were weakest (narrative, two-topic, jargon, English, romaji ...), for tuning.
 //   - heldout-registers-3.tsv was written by a third author under the same rules, at the same
 //     time as tune-registers-3.tsv, and is never used for tuning.
 //   - heldout-registers-2.tsv was written by an author who had seen neither the topic examples,
@@ -122,6 +124,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/tune-registers-2.tsv":    {register: 0.70, overall: 0.85, sureBad: 0.07},
 	"testdata/tune-registers-3.tsv":    {register: 0.80, overall: 0.92, sureBad: 0.05},
 	"testdata/heldout-registers-3.tsv": {register: 0.0, overall: 0.0, sureBad: 1},
+	"testdata/tune-registers-4.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
 	"testdata/heldout-registers-2.tsv": {register: 0.65, overall: 0.83, sureBad: 0.07},
 }
 

@@ -383,7 +383,7 @@ func (b *Base) Search(text string) Result {
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
-	res.Escalate = ix.asksForPerson(q)
+	res.Escalate = ix.asksForPerson(q, len(why.Situations) > 0)
 	if why.Social != "" && !res.Escalate {
 		res.Social = why.Social
 		return res
@@ -640,12 +640,18 @@ func (ix *index) menuEntry(q string) *MenuEntry {
 }
 
 // asksForPerson recognises a request for a person: one of the escalate phrases, or a word for a
-// person followed within a few characters by a word asking for them.
-func (ix *index) asksForPerson(q string) bool {
+// person followed within a few characters by a word asking for them, unless the message is
+// narrated (it tells what already happened).
+func (ix *index) asksForPerson(q string, narrated bool) bool {
 	for _, w := range ix.escalate {
 		if containsWord(q, w) {
 			return true
 		}
+	}
+	if narrated {
+		// 「マイクロソフトって人に電話したら」: a person named beside an ask word in a message
+		// that tells what happened is part of the story, not a request.
+		return false
 	}
 	return near(q, ix.people, ix.asks) || near(q, ix.asks, ix.people)
 }
