@@ -38,11 +38,14 @@ type Understanding struct {
 	Later []string
 	// Hedges are words of doubt (「かも」「気がする」): a short message hedged on its only
 	// evidence is asked about rather than answered.
-	Hedges     []string
-	Intents    []Cue
-	Situations []Cue
-	Social     []Cue
-	Followups  []Cue
+	Hedges []string
+	// SocialFillers are what may be left of a social turn besides its words: polite endings,
+	// address, interjections (「誠に」「ございました」).
+	SocialFillers []string
+	Intents       []Cue
+	Situations    []Cue
+	Social        []Cue
+	Followups     []Cue
 	// OffTopic is the topic of a message with no topic word, no vague word and none of
 	// ITWords: it is not about IT or security.
 	OffTopic string
@@ -76,6 +79,7 @@ type rawUnderstanding struct {
 	Hypo       []string `yaml:"hypothetical"`
 	Later      []string `yaml:"later"`
 	Hedges     []string `yaml:"hedges"`
+	Fillers    []string `yaml:"social_fillers"`
 	Intents    []rawCue `yaml:"intents"`
 	Situations []rawCue `yaml:"situations"`
 	Social     []rawCue `yaml:"social"`
@@ -109,7 +113,7 @@ func (l *loader) loadUnderstanding() {
 	kl := linesOf(root)
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
-	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges)
+	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
 	}
@@ -232,7 +236,9 @@ type cueList struct {
 type reader struct {
 	negAfter, negBefore, notDenials, now, over, itWords []string
 	offTopic                                            string
-	intents, situations, social, followups              []cueList
+	// fillers are SocialFillers folded, longest first.
+	fillers                                []string
+	intents, situations, social, followups []cueList
 	// cues finds the words of every list above (but the denials) in one pass over a text.
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
@@ -307,7 +313,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), offTopic: u.OffTopic,
+		itWords: fold(u.ITWords), offTopic: u.OffTopic, fillers: fold(u.SocialFillers),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		cues: wordIndex{},
 	}
@@ -484,23 +490,18 @@ func mask(q string, spans []span) string {
 // socialOnly reports whether folded text q is a social turn of list l and nothing more: once the
 // cue words (and fillers such as です, punctuation) are taken out, at most a few characters are
 // left.
-func socialOnly(q string, l cueList, rest []cueList) bool {
+func socialOnly(q string, l cueList, rest []cueList, fillers []string) bool {
 	left := q
 	for _, ls := range append([]cueList{l}, rest...) {
 		for _, w := range ls.words {
 			left = strings.ReplaceAll(left, w, " ")
 		}
 	}
-	for _, f := range socialFillers {
+	for _, f := range fillers {
 		left = strings.ReplaceAll(left, f, " ")
 	}
 	return utf8.RuneCountInString(strings.ReplaceAll(left, " ", "")) <= 4
 }
-
-// socialFillers are what is left of a social turn besides its cue: polite endings, address,
-// interjections.
-// The list is folded text, longest first.
-var socialFillers = []string{"ございました", "ございます", "いただき", "申し上げます", "ご丁寧に", "ご対応", "ご回答", "ご連絡", "ご教示", "お願いします", "おねがいします", "よろしく", "ほんとうに", "本当に", "いろいろ", "色々", "誠に", "大変", "とても", "すごく", "しました", "ました", "です", "ます", "では", "じゃ", "さん", "より", "so", "much", "very", "a lot", "for", "the", "help", "your", "you", "all"}
 
 // Why explains a reading: which words decided it. ask --json prints it.
 type Why struct {
@@ -550,7 +551,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		group++
 	}
 	for _, l := range r.social {
-		if found[group] && w.Social == "" && socialOnly(q, l, r.social) {
+		if found[group] && w.Social == "" && socialOnly(q, l, r.social, r.fillers) {
 			w.Social = l.id
 		}
 		group++
