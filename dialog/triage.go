@@ -331,6 +331,13 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			d.pickOption(o.ID)
 			return true
 		}
+		if q := d.kb.SituationQuestion(t, res); q != nil {
+			// What happened fits two of its options (「もう払いました」: as a person or as the
+			// company?): the question tells them apart.
+			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+			d.askQuestion(t, q, true)
+			return true
+		}
 	}
 	if inTopic && res.Social == "" && (res.Why.OffTopic || t.Urgent && !urgentTopic(res) && utf8.RuneCountInString(text) <= 30) {
 		// A short message inside an incident that is not about another incident (「どこも電話
@@ -909,12 +916,17 @@ func (d *decider) enterTopic(t *knowledge.Topic) {
 }
 
 // answeredOption returns the option of t's questions that the free text that led here answers
-// already by saying what happened, or nil.
+// already, by saying what happened or by naming the option in its words (「自分のアドレスから
+// 脅迫メールが来た」 answers 「どのようなメールですか？」), or nil.
 func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 	if d.heard == "" || d.redirects > 2 {
 		return nil // a topic's option may lead to another topic; never round in circles
 	}
-	return d.kb.SituationOption(t, d.heard, d.res)
+	if o := d.kb.SituationOption(t, d.heard, d.res); o != nil {
+		return o
+	}
+	_, o := d.kb.RefinedOption(t, d.heard, d.res)
+	return o
 }
 
 func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {

@@ -619,6 +619,27 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 	return nil
 }
 
+// SituationQuestion returns the question of t that two or more of its options answer by what
+// res says happened (「もう払いました」 fits both 個人として支払った and 会社として支払った), or nil:
+// asking it tells them apart.
+func (b *Base) SituationQuestion(t *Topic, res Result) *Question {
+	if len(res.Situations) == 0 {
+		return nil
+	}
+	for i := range t.Questions {
+		named := 0
+		for _, o := range t.Questions[i].Options {
+			if slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(res.Situations, s) }) {
+				named++
+			}
+		}
+		if named >= 2 {
+			return &t.Questions[i]
+		}
+	}
+	return nil
+}
+
 // situationScore is what a situation adds to an option's score in optionFor: more than any word.
 const situationScore = 100
 
