@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line"
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 )
 
 // The replay ceiling sends the recorded messages byte for byte, and echoes when it has none.
@@ -26,12 +26,12 @@ func TestBareReplayHandlerSendsTheRecordedReply(t *testing.T) {
 		{"nothing recorded", line.BareReply{}, []string{`{"type":"text","text":"こんにちは"}`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := linefake.New(testToken)
+			fake := linetest.New(testToken)
 			t.Cleanup(fake.Close)
 			fake.SkipMessageCheck = true
 			srv := httptest.NewServer(line.BareReplayHandler(testSecret, testToken, fake.URL, nil, func() line.BareReply { return tc.reply }))
 			t.Cleanup(srv.Close)
-			code, err := linefake.Post(context.Background(), srv.URL, testSecret, linefake.Text(linefake.UserID(1), "こんにちは"))
+			code, err := linetest.Post(context.Background(), srv.URL, testSecret, linetest.Text(linetest.UserID(1), "こんにちは"))
 			if err != nil || code != http.StatusOK {
 				t.Fatalf("webhook: %d, %v", code, err)
 			}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
 // The replay ceiling posts the recorded text and blocks, and echoes when it has none.
@@ -31,13 +31,13 @@ func TestBareReplayHandlerPostsTheRecordedReply(t *testing.T) {
 		{"nothing recorded", slack.BareReply{}, "こんにちは", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := slackfake.New(token)
+			fake := slacktest.New(token)
 			t.Cleanup(fake.Close)
 			fake.SkipBlockCheck = true
 			srv := httptest.NewServer(slack.BareReplayHandler(secret, token, fake.APIURL(), nil, func() slack.BareReply { return tc.reply }))
 			t.Cleanup(srv.Close)
-			req, err := slackfake.NewRequest(context.Background(), srv.URL, secret,
-				slackfake.Callback(slackfake.Event{Channel: "D0001", ChannelType: "im", User: "U0001", Text: "こんにちは"}))
+			req, err := slacktest.NewRequest(context.Background(), srv.URL, secret,
+				slacktest.Callback(slacktest.Event{Channel: "D0001", ChannelType: "im", User: "U0001", Text: "こんにちは"}))
 			if err != nil {
 				t.Fatal(err)
 			}

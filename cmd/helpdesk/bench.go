@@ -25,9 +25,9 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line"
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
@@ -360,8 +360,8 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		var bare, replay http.Handler
 		switch name {
 		case "line":
-			var fake *linefake.Server
-			labelled(ctx, "fake", func() { fake = linefake.New(lineToken) })
+			var fake *linetest.Server
+			labelled(ctx, "fake", func() { fake = linetest.New(lineToken) })
 			fake.SkipMessageCheck, fake.Forget = true, true
 			closers = append(closers, fake.Close)
 			p.load = lineLoad(fake, lineSecret, script)
@@ -371,8 +371,8 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			bare = line.BareHandler(lineSecret, lineToken, fake.URL, nil)
 			replay = line.BareReplayHandler(lineSecret, lineToken, fake.URL, nil, replayNext[line.BareReply](p.replies))
 		case "slack":
-			var fake *slackfake.Server
-			labelled(ctx, "fake", func() { fake = slackfake.New(slackToken) })
+			var fake *slacktest.Server
+			labelled(ctx, "fake", func() { fake = slacktest.New(slackToken) })
 			fake.SkipBlockCheck, fake.Forget = true, true
 			closers = append(closers, fake.Close)
 			p.load = slackLoad(fake, slackSecret, script)

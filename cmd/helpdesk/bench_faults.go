@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
 // faultSpec is one run of `helpdesk bench --faults`.
@@ -55,8 +55,8 @@ func benchFaults(ctx context.Context, spec faultSpec, w io.Writer) ([]faultResul
 
 // faultRigs is serve with both platforms on fakes, and trackers of their replies.
 type faultRigs struct {
-	lf    *linefake.Server
-	sf    *slackfake.Server
+	lf    *linetest.Server
+	sf    *slacktest.Server
 	srv   *serveRun
 	lines *replyTracker
 	slack *replyTracker
@@ -84,7 +84,7 @@ func (r *faultRigs) once() int {
 func newFaultRigs(ctx context.Context) (*faultRigs, error) {
 	// Every credential is made up for this run, as in the load bench.
 	r := &faultRigs{secret: randomToken(), token: randomToken(), slackSecret: randomToken(), slackTok: "xoxb-" + randomToken()}
-	r.lf, r.sf = linefake.New(r.token), slackfake.New(r.slackTok)
+	r.lf, r.sf = linetest.New(r.token), slacktest.New(r.slackTok)
 	r.lf.SkipMessageCheck = true
 	r.lines, r.slack = trackLINE(r.lf, nil), trackSlack(r.sf, nil)
 	dir, err := os.MkdirTemp("", "helpdesk-faults-")
@@ -120,13 +120,13 @@ func (r *faultRigs) close() {
 
 // sendLINE posts one event of a new LINE user and returns when its reply reaches the fake.
 func (r *faultRigs) sendLINE(ctx context.Context, n int) (<-chan time.Time, error) {
-	ev := linefake.Text(linefake.UserID(n), "こんにちは")
+	ev := linetest.Text(linetest.UserID(n), "こんにちは")
 	arrived := r.lines.expect(ev.ReplyToken)
 	r.keys = append(r.keys, struct {
 		rt  *replyTracker
 		key string
 	}{r.lines, ev.ReplyToken})
-	status, err := linefake.Post(ctx, r.srv.url+"/line/webhook", r.secret, ev)
+	status, err := linetest.Post(ctx, r.srv.url+"/line/webhook", r.secret, ev)
 	if err == nil && status != http.StatusOK {
 		err = fmt.Errorf("LINE webhook answered %d", status)
 	}
@@ -141,7 +141,7 @@ func (r *faultRigs) sendSlack(ctx context.Context, n int) (<-chan time.Time, err
 		rt  *replyTracker
 		key string
 	}{r.slack, "D" + user})
-	req, err := slackfake.NewRequest(ctx, r.srv.url+"/slack/events", r.slackSecret, slackfake.IM(fmt.Sprintf("EvF%07d", n), user, "こんにちは"))
+	req, err := slacktest.NewRequest(ctx, r.srv.url+"/slack/events", r.slackSecret, slacktest.IM(fmt.Sprintf("EvF%07d", n), user, "こんにちは"))
 	if err != nil {
 		return nil, err
 	}

@@ -27,8 +27,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -68,12 +68,12 @@ func loadScript(fsys fs.FS, name string) ([]step, error) {
 }
 
 // scriptEvent builds LINE message n of user from script, now (so its reply token is fresh).
-func scriptEvent(script []step, user string, n int) linefake.Event {
+func scriptEvent(script []step, user string, n int) linetest.Event {
 	s := script[n%len(script)]
 	if s.choice != "" {
-		return linefake.Postback(user, s.choice)
+		return linetest.Postback(user, s.choice)
 	}
-	return linefake.Text(user, s.text)
+	return linetest.Text(user, s.text)
 }
 
 // ---- counting replies
@@ -101,9 +101,9 @@ func newReplyTracker() *replyTracker {
 // trackLINE counts the replies at fake by reply token. A reply token is single-use at the fake,
 // so a second answer to an event shows in fake.Stats().InvalidTokens rather than here. It takes
 // the fake's OnRequest hook: one tracker per fake.
-func trackLINE(fake *linefake.Server, log *replyLog) *replyTracker {
+func trackLINE(fake *linetest.Server, log *replyLog) *replyTracker {
 	rt := newReplyTracker()
-	fake.OnRequest(func(r linefake.Request) {
+	fake.OnRequest(func(r linetest.Request) {
 		if r.API == "reply" {
 			rt.seen(r.ReplyToken, r.At, 0)
 			log.addLINE(r.Messages)
@@ -115,9 +115,9 @@ func trackLINE(fake *linefake.Server, log *replyLog) *replyTracker {
 // trackSlack counts the posts at fake by channel. A reply too large for one Slack message comes
 // as several posts; only a post that repeats the first one counts as a second answer. It takes
 // the fake's OnPost hook: one tracker per fake.
-func trackSlack(fake *slackfake.Server, log *replyLog) *replyTracker {
+func trackSlack(fake *slacktest.Server, log *replyLog) *replyTracker {
 	rt := newReplyTracker()
-	fake.OnPost(func(p slackfake.Post) {
+	fake.OnPost(func(p slacktest.Post) {
 		log.addSlack(p)
 		h := fnv.New64a()
 		io.WriteString(h, p.ThreadTS)
@@ -141,7 +141,7 @@ type replyLog struct {
 	every int // keep one reply in every
 	seen  int
 	line  [][]json.RawMessage // the messages of each LINE reply request
-	slack []slackfake.Post
+	slack []slacktest.Post
 }
 
 // replyLogMax is enough replies to cover every step of the script many times, and few enough
@@ -166,7 +166,7 @@ func (l *replyLog) keep() bool {
 	return l.on && (l.seen-1)%l.every == 0 && len(l.line)+len(l.slack) < replyLogMax
 }
 
-func (l *replyLog) addLINE(msgs []linefake.Message) {
+func (l *replyLog) addLINE(msgs []linetest.Message) {
 	if l == nil {
 		return
 	}
@@ -182,7 +182,7 @@ func (l *replyLog) addLINE(msgs []linefake.Message) {
 	l.line = append(l.line, raw)
 }
 
-func (l *replyLog) addSlack(p slackfake.Post) {
+func (l *replyLog) addSlack(p slacktest.Post) {
 	if l == nil {
 		return
 	}
@@ -267,18 +267,18 @@ type loadChannel struct {
 	event   func(user, n int) loadEvent // message n of user number user
 }
 
-// lineLoad speaks LINE: postbacks and texts from user linefake.UserID(user), signed with
+// lineLoad speaks LINE: postbacks and texts from user linetest.UserID(user), signed with
 // secret, and redelivered with the same webhookEventId and isRedelivery set. It tracks the
 // replies at fake.
-func lineLoad(fake *linefake.Server, secret string, script []step) *loadChannel {
+func lineLoad(fake *linetest.Server, secret string, script []step) *loadChannel {
 	replies := &replyLog{}
 	return &loadChannel{name: "line", tracker: trackLINE(fake, replies), replies: replies, event: func(user, n int) loadEvent {
-		ev := scriptEvent(script, linefake.UserID(user), user+n)
+		ev := scriptEvent(script, linetest.UserID(user), user+n)
 		return loadEvent{key: ev.ReplyToken, retryable: true, send: func(ctx context.Context, base string, redelivery bool) (int, error) {
 			if redelivery {
-				return linefake.Post(ctx, base+"/line/webhook", secret, ev.Redelivered())
+				return linetest.Post(ctx, base+"/line/webhook", secret, ev.Redelivered())
 			}
-			return linefake.Post(ctx, base+"/line/webhook", secret, ev)
+			return linetest.Post(ctx, base+"/line/webhook", secret, ev)
 		}}
 	}}
 }
@@ -299,22 +299,22 @@ func slackUserID(n int) string { return fmt.Sprintf("U0L%08d", n) }
 // of a user comes from a direct message channel of its own ("D…M<n>"): the conversation is still
 // the user's (the engine keys a direct message by user), its reply goes to that channel, and the
 // channel names the event the reply answers.
-func slackLoad(fake *slackfake.Server, secret string, script []step) *loadChannel {
+func slackLoad(fake *slacktest.Server, secret string, script []step) *loadChannel {
 	replies := &replyLog{}
 	return &loadChannel{name: "slack", tracker: trackSlack(fake, replies), replies: replies, event: func(user, n int) loadEvent {
 		uid := slackUserID(user)
 		channel := fmt.Sprintf("D0L%08dM%04d", user, n)
 		step := script[(user+n)%len(script)]
-		var body slackfake.Body
+		var body slacktest.Body
 		route := "/slack/events"
 		if step.choice != "" {
 			route = "/slack/interactions"
-			body = slackfake.BlockActions(slackfake.Click{User: uid, Channel: channel, MessageTS: slackfake.NewTS(), Value: step.choice})
+			body = slacktest.BlockActions(slacktest.Click{User: uid, Channel: channel, MessageTS: slacktest.NewTS(), Value: step.choice})
 		} else {
-			body = slackfake.Callback(slackfake.Event{Channel: channel, ChannelType: "im", User: uid, Text: step.text})
+			body = slacktest.Callback(slacktest.Event{Channel: channel, ChannelType: "im", User: uid, Text: step.text})
 		}
 		return loadEvent{key: channel, retryable: step.choice == "", send: func(ctx context.Context, base string, redelivery bool) (int, error) {
-			req, err := slackfake.NewRequest(ctx, base+route, secret, body)
+			req, err := slacktest.NewRequest(ctx, base+route, secret, body)
 			if err != nil {
 				return 0, err
 			}

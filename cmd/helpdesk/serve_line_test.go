@@ -1,7 +1,7 @@
 package main
 
 // End-to-end tests of the LINE channel: the real `helpdesk serve` (in this process, or re-executed
-// as a child process for the crash test) with LINE_API_BASE pointed at linefake on loopback.
+// as a child process for the crash test) with LINE_API_BASE pointed at linetest on loopback.
 //
 //	go test -race -run 'TestServeLINE' ./cmd/helpdesk                          # what CI runs
 //	HELPDESK_LINE_LOAD=200x20 go test -race -run TestServeLINELoad -v ./cmd/helpdesk  # the full load
@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
@@ -45,7 +45,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func lineVars(fake *linefake.Server, db string) map[string]string {
+func lineVars(fake *linetest.Server, db string) map[string]string {
 	return map[string]string{
 		"LINE_CHANNEL_SECRET": lineTestSecret,
 		"LINE_CHANNEL_TOKEN":  lineTestToken,
@@ -56,7 +56,7 @@ func lineVars(fake *linefake.Server, db string) map[string]string {
 
 // startLineServe runs `helpdesk serve` with LINE on fake in this process, on a new database,
 // and stops it at the end of the test.
-func startLineServe(t testing.TB, fake *linefake.Server) *testServer {
+func startLineServe(t testing.TB, fake *linetest.Server) *testServer {
 	t.Helper()
 	return startServe(t, lineVars(fake, filepath.Join(t.TempDir(), "helpdesk.db")))
 }
@@ -83,19 +83,19 @@ func waitOutboxEmpty(t testing.TB, base string, within time.Duration) {
 // documented payloads, and checks what the fake Messaging API received.
 func TestServeLINE(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
 	srv := startLineServe(t, fake)
 	hook := srv.url + "/line/webhook"
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	post := func(events ...linefake.Event) {
+	post := func(events ...linetest.Event) {
 		t.Helper()
-		if status, err := linefake.Post(ctx, hook, lineTestSecret, events...); err != nil || status != http.StatusOK {
+		if status, err := linetest.Post(ctx, hook, lineTestSecret, events...); err != nil || status != http.StatusOK {
 			t.Fatalf("webhook answered %d, %v; want 200", status, err)
 		}
 	}
-	waitFor := func(n int) []linefake.Request {
+	waitFor := func(n int) []linetest.Request {
 		t.Helper()
 		err := fake.WaitUntil(ctx, func() bool { return len(fake.Requests()) >= n })
 		if err != nil {
@@ -105,28 +105,28 @@ func TestServeLINE(t *testing.T) {
 	}
 
 	// A wrongly signed webhook changes nothing.
-	user := linefake.UserID(1)
-	body := linefake.Body(linefake.Text(user, "ランサムウェアに感染したかも"))
-	if status, _ := linefake.PostBody(ctx, hook, linefake.Sign("wrong-secret", body), body); status != http.StatusBadRequest {
+	user := linetest.UserID(1)
+	body := linetest.Body(linetest.Text(user, "ランサムウェアに感染したかも"))
+	if status, _ := linetest.PostBody(ctx, hook, linetest.Sign("wrong-secret", body), body); status != http.StatusBadRequest {
 		t.Errorf("wrongly signed webhook answered %d, want 400", status)
 	}
-	if status, _ := linefake.PostBody(ctx, hook, "", body); status != http.StatusBadRequest {
+	if status, _ := linetest.PostBody(ctx, hook, "", body); status != http.StatusBadRequest {
 		t.Errorf("unsigned webhook answered %d, want 400", status)
 	}
 
 	// Follow: the greeting, with the menu as quick replies.
-	post(linefake.Follow(user))
+	post(linetest.Follow(user))
 	reqs := waitFor(1)
 	greeting := reqs[0].Messages[len(reqs[0].Messages)-1]
 	if reqs[0].API != "reply" || reqs[0].To != user || len(greeting.QuickReply) == 0 {
 		t.Fatalf("follow got %+v, want a reply to %s with the menu as quick replies", reqs[0], user)
 	}
-	if !slices.ContainsFunc(greeting.QuickReply, func(q linefake.QuickReplyItem) bool { return q.Data == "m:emergency" }) {
+	if !slices.ContainsFunc(greeting.QuickReply, func(q linetest.QuickReplyItem) bool { return q.Data == "m:emergency" }) {
 		t.Errorf("the greeting offers %+v, want the emergency menu entry (m:emergency)", greeting.QuickReply)
 	}
 
 	// An emergency: the first message says what to do now, and a contact can be called with one tap.
-	ev := linefake.Text(user, "ランサムウェアに感染したかも")
+	ev := linetest.Text(user, "ランサムウェアに感染したかも")
 	post(ev)
 	reqs = waitFor(2)
 	answer := reqs[1]
@@ -151,7 +151,7 @@ func TestServeLINE(t *testing.T) {
 	// The same event redelivered: no second reply. The next event's reply comes after anything
 	// the redelivery could have queued (one user's replies go out in order).
 	post(ev.Redelivered())
-	next := linefake.Postback(user, "a:other")
+	next := linetest.Postback(user, "a:other")
 	post(next)
 	reqs = waitFor(3)
 	if reqs[2].ReplyToken != next.ReplyToken {
@@ -159,12 +159,12 @@ func TestServeLINE(t *testing.T) {
 	}
 
 	// A sticker asks for text; a group gets the explanation and is left; an unfollow sends nothing.
-	post(linefake.Sticker(user))
-	group := linefake.GroupID(1)
-	post(linefake.Join(group))
-	post(linefake.Unfollow(user), linefake.Unsend(user, "1"), linefake.Unknown(user))
+	post(linetest.Sticker(user))
+	group := linetest.GroupID(1)
+	post(linetest.Join(group))
+	post(linetest.Unfollow(user), linetest.Unsend(user, "1"), linetest.Unknown(user))
 	reqs = waitFor(5)
-	var sticker, joined linefake.Request
+	var sticker, joined linetest.Request
 	for _, r := range reqs[3:] {
 		switch r.To {
 		case user:
@@ -221,7 +221,7 @@ func loadSize(t *testing.T) (users, perUser int) {
 func TestServeLINELoad(t *testing.T) {
 	t.Parallel()
 	users, perUser := loadSize(t)
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
 	load := lineLoad(fake, lineTestSecret, testScript(t))
 	srv := startLineServe(t, fake)
@@ -268,7 +268,7 @@ func TestServeLINELoad(t *testing.T) {
 
 // faultRig is a server and a fake LINE for one outage.
 type faultRig struct {
-	fake    *linefake.Server
+	fake    *linetest.Server
 	tracker *replyTracker
 	srv     *testServer
 	ctx     context.Context
@@ -280,7 +280,7 @@ type faultRig struct {
 }
 
 func newFaultRig(t *testing.T) *faultRig {
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
 	r := &faultRig{fake: fake, tracker: trackLINE(fake, nil), srv: startLineServe(t, fake)}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -294,12 +294,12 @@ func (r *faultRig) send(t *testing.T) <-chan time.Time {
 	t.Helper()
 	r.mu.Lock()
 	r.users++
-	user := linefake.UserID(r.users)
+	user := linetest.UserID(r.users)
 	r.mu.Unlock()
 	ev := scriptEvent(testScript(t), user, 0)
 	arrived := r.tracker.expect(ev.ReplyToken)
 	start := time.Now()
-	status, err := linefake.Post(r.ctx, r.srv.url+"/line/webhook", lineTestSecret, ev)
+	status, err := linetest.Post(r.ctx, r.srv.url+"/line/webhook", lineTestSecret, ev)
 	took := time.Since(start)
 	if err != nil || status != http.StatusOK {
 		t.Fatalf("webhook answered %d, %v during a LINE outage; want 200", status, err)
@@ -405,7 +405,7 @@ type lineChild struct {
 	logs *lockedBuffer // everything it logged
 }
 
-func startLineChild(t *testing.T, fake *linefake.Server, db string) *lineChild {
+func startLineChild(t *testing.T, fake *linetest.Server, db string) *lineChild {
 	t.Helper()
 	vars := lineVars(fake, db)
 	vars[lineChildEnv] = "serve"
@@ -426,7 +426,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	if testing.Short() {
 		users, perUser = 10, 6
 	}
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
 	tracker := trackLINE(fake, nil)
 	script := testScript(t)
@@ -437,7 +437,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	first := startLineChild(t, fake, db)
 	var (
 		mu         sync.Mutex
-		events     = make([][]linefake.Event, users)
+		events     = make([][]linetest.Event, users)
 		acked      = make([][]bool, users)
 		nAcked     atomic.Int32
 		killed     atomic.Bool
@@ -447,11 +447,11 @@ func TestServeLINECrashRecovery(t *testing.T) {
 		killedWith = make(chan error, 1)
 	)
 	for u := range users {
-		events[u], acked[u] = make([]linefake.Event, perUser), make([]bool, perUser)
+		events[u], acked[u] = make([]linetest.Event, perUser), make([]bool, perUser)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			user := linefake.UserID(u)
+			user := linetest.UserID(u)
 			for i := range perUser {
 				if killed.Load() {
 					return
@@ -460,7 +460,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 				mu.Lock()
 				events[u][i] = ev
 				mu.Unlock()
-				status, err := linefake.Post(ctx, first.url+"/line/webhook", lineTestSecret, ev)
+				status, err := linetest.Post(ctx, first.url+"/line/webhook", lineTestSecret, ev)
 				if err != nil || status != http.StatusOK {
 					return // the server is gone: LINE would redeliver this event
 				}
@@ -487,9 +487,9 @@ func TestServeLINECrashRecovery(t *testing.T) {
 
 	second := startLineChild(t, fake, db)
 	hook := second.url + "/line/webhook"
-	post := func(ev linefake.Event) {
+	post := func(ev linetest.Event) {
 		for attempt := 0; ; attempt++ {
-			status, err := linefake.Post(ctx, hook, lineTestSecret, ev)
+			status, err := linetest.Post(ctx, hook, lineTestSecret, ev)
 			if err == nil && status == http.StatusOK {
 				return
 			}
@@ -505,7 +505,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 			ev := events[u][i]
 			switch {
 			case ev.WebhookEventID == "": // never sent: the user goes on talking
-				ev = scriptEvent(script, linefake.UserID(u), u+i)
+				ev = scriptEvent(script, linetest.UserID(u), u+i)
 				events[u][i] = ev
 				post(ev)
 			case !acked[u][i]: // LINE redelivers what was not acknowledged

@@ -1,4 +1,4 @@
-// Package slackfake is a fake Slack on loopback, for tests and load tools, with helpers that
+// Package slacktest is a fake Slack on loopback, for tests and load tools, with helpers that
 // build and sign request bodies as Slack sends them.
 //
 // The Server answers the Web API calls the helpdesk makes in Slack's documented formats
@@ -10,13 +10,13 @@
 // can be made to fail: answer 500, answer 429 with Retry-After, answer an ok:false error, or
 // hang.
 //
-//	fake := slackfake.New("xoxb-test")
+//	fake := slacktest.New("xoxb-test")
 //	defer fake.Close()
 //	// run the bot with SLACK_API_URL=fake.APIURL(), then
-//	req, err := slackfake.NewRequest(ctx, botURL+"/slack/events", secret, slackfake.IM("Ev1", "U1", "hello"))
+//	req, err := slacktest.NewRequest(ctx, botURL+"/slack/events", secret, slacktest.IM("Ev1", "U1", "hello"))
 //	res, err := http.DefaultClient.Do(req)
 //	posts, err := fake.Wait(ctx, 1)
-package slackfake
+package slacktest
 
 import (
 	"context"
@@ -392,7 +392,7 @@ func (s *Server) WaitFor(ctx context.Context, cond func(posts []Post) bool) ([]P
 		return cond(posts)
 	})
 	if err != nil {
-		return posts, fmt.Errorf("slackfake: %d posts, still waiting: %w", len(posts), err)
+		return posts, fmt.Errorf("slacktest: %d posts, still waiting: %w", len(posts), err)
 	}
 	return posts, nil
 }

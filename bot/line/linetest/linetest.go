@@ -1,4 +1,4 @@
-// Package linefake is a fake LINE Messaging API on loopback, for tests and load tools, with
+// Package linetest is a fake LINE Messaging API on loopback, for tests and load tools, with
 // helpers that build and sign webhook bodies as LINE sends them.
 //
 // The Server answers the calls the helpdesk makes in LINE's documented formats: reply (reply
@@ -8,12 +8,12 @@
 // every message it accepted with the chat it went to, and can be told to fail: answer 500, answer
 // 429 with Retry-After, or hang.
 //
-//	fake := linefake.New("token")
+//	fake := linetest.New("token")
 //	defer fake.Close()
 //	// run the bot with LINE_API_BASE=fake.URL, then
-//	status, err := linefake.Post(ctx, botURL+"/line/webhook", secret, linefake.Text(linefake.UserID(1), "hello"))
+//	status, err := linetest.Post(ctx, botURL+"/line/webhook", secret, linetest.Text(linetest.UserID(1), "hello"))
 //	msgs, err := fake.Wait(ctx, 1)
-package linefake
+package linetest
 
 import (
 	"bytes"
@@ -346,7 +346,7 @@ func (s *Server) Wait(ctx context.Context, n int) ([]Message, error) {
 		return len(s.messages) >= n
 	})
 	if err != nil {
-		return s.Messages(), fmt.Errorf("linefake: %d of %d messages: %w", len(s.Messages()), n, err)
+		return s.Messages(), fmt.Errorf("linetest: %d of %d messages: %w", len(s.Messages()), n, err)
 	}
 	return s.Messages(), nil
 }
