@@ -11,6 +11,7 @@ import (
 
 	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
+	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 )
 
 // readyz returns /readyz's status and body.
@@ -106,7 +107,7 @@ func TestServeLINEBadTokenAtStart(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ev := scriptEvent(testScript(t), linetest.UserID(1), 0)
+	ev := load.LINEEvent(testScript(t), linetest.UserID(1), 0)
 	if status, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev); err != nil || status != http.StatusOK {
 		t.Fatalf("webhook answered %d, %v with the token refused; want 200 (the reply waits in the outbox)", status, err)
 	}

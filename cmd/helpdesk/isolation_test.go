@@ -10,6 +10,7 @@ import (
 
 	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
+	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 )
 
 // TestServeOutageIsolation: with 150 LINE calls hanging, Slack users are answered as fast as
@@ -28,7 +29,7 @@ func TestServeOutageIsolation(t *testing.T) {
 	lf.Outage(0, 6*time.Second) // every LINE call hangs 6 s (the client waits 10 s)
 	script := testScript(t)
 	for u := range 150 {
-		ev := scriptEvent(script, linetest.UserID(u), 0)
+		ev := load.LINEEvent(script, linetest.UserID(u), 0)
 		if status, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev); err != nil || status != http.StatusOK {
 			t.Fatalf("LINE webhook answered %d, %v", status, err)
 		}

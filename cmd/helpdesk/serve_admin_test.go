@@ -247,7 +247,11 @@ func seedsHash(t *testing.T) string {
 func TestServeAdminListener(t *testing.T) {
 	srv := startServe(t, map[string]string{"HELPDESK_DB": filepath.Join(t.TempDir(), "h.db"),
 		"HELPDESK_ADMIN_TOKEN": adminTestToken, "HELPDESK_ADMIN_ADDR": "127.0.0.1:0"})
-	m := regexp.MustCompile(`"admin_addr":"([^"]+)"`).FindStringSubmatch(srv.logs.String())
+	// serve logs its addresses just after it starts serving, so the line may follow /healthz.
+	var m []string
+	for deadline := time.Now().Add(5 * time.Second); m == nil && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		m = regexp.MustCompile(`"admin_addr":"([^"]+)"`).FindStringSubmatch(srv.logs.String())
+	}
 	if m == nil {
 		t.Fatalf("serve did not log its admin address:\n%s", srv.logs.String())
 	}
