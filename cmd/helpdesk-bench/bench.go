@@ -152,13 +152,12 @@ type figures struct {
 }
 
 type serverReport struct {
-	StartupMS     float64   `json:"startup_ms"` // median: run called → "listening" logged
+	StartupMS     float64   `json:"startup_ms"` // median: process started → first answer on /healthz
 	StartupRounds []float64 `json:"startup_rounds_ms"`
 	ReloadMS      float64   `json:"reload_ms"` // median of every timed POST /admin/reload
 	Reloads       int       `json:"reloads"`
-	// The largest values /metrics showed during and after the loads on the server: of the whole
-	// bench process (server, fake platforms, load, bare handlers), or with config.process of the
-	// server alone.
+	// The largest values /metrics showed during and after the loads on the server: of the server
+	// process alone (config.process; a report without it counted the fakes and the load too).
 	RSSMaxBytes  float64 `json:"rss_max_bytes"`
 	HeapMaxBytes float64 `json:"heap_max_bytes"`
 	Scrapes      int     `json:"scrapes"`
@@ -220,7 +219,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		}
 	}()
 	// Every credential the fakes and the server share is made up for this run: none is written
-	// in the source, and none outlives the process (or its child, under --process).
+	// in the source, and none outlives this process and its child.
 	admin := randomToken()
 	lineSecret, lineToken := randomToken(), randomToken()
 	slackSecret, slackToken := randomToken(), randomToken()
@@ -464,10 +463,10 @@ func replayNext[T any](r *replayer) func() T {
 	}
 }
 
-// labelled runs f with the profiler label role (server, fake, bare, load), which every
-// goroutine f starts inherits: the server's handlers, sender and connections, a fake's
-// handlers. `go tool pprof -tags` then splits a --cpuprofile by role, and -tagfocus=role=server
-// shows the server alone.
+// labelled runs f with the profiler label role (fake, bare, load), which every goroutine f
+// starts inherits: a fake's or a bare handler's handlers and connections. `go tool pprof -tags`
+// then splits a --cpuprofile by role. The server runs in its own process;
+// BenchmarkLINEWebhook of cmd/helpdesk profiles it under the same load.
 func labelled(ctx context.Context, role string, f func()) {
 	pprof.Do(ctx, pprof.Labels("role", role), func(context.Context) { f() })
 }
@@ -741,7 +740,7 @@ func (r *benchReport) writeText(w io.Writer) {
 	if c.Rate > 0 {
 		loop = fmt.Sprintf("open loop at %.0f events/s", c.Rate)
 	}
-	fmt.Fprintf(w, "helpdesk bench: %d users × %d messages (%d events a round per channel), %d clients, %.0f%% redelivered, %s, %d round(s)\n",
+	fmt.Fprintf(w, "helpdesk-bench: %d users × %d messages (%d events a round per channel), %d clients, %.0f%% redelivered, %s, %d round(s)\n",
 		c.Users, c.Messages, c.Users*c.Messages, c.Clients, c.Redeliver*100, loop, c.Rounds)
 	where := "fake platform APIs, load and server share this process"
 	if c.Process {
@@ -812,7 +811,7 @@ func (r *benchReport) writeText(w io.Writer) {
 	if c.Process {
 		from = "process started"
 	}
-	fmt.Fprintf(tw, "  start-up\t%s\t(median of %d; %s → \"listening\" logged; each %s)\n", msText(s.StartupMS), len(s.StartupRounds), from, msList(s.StartupRounds))
+	fmt.Fprintf(tw, "  start-up\t%s\t(median of %d; %s → first answer on /healthz; each %s)\n", msText(s.StartupMS), len(s.StartupRounds), from, msList(s.StartupRounds))
 	fmt.Fprintf(tw, "  reload\t%s\t(median of %d POST /admin/reload)\n", msText(s.ReloadMS), s.Reloads)
 	fmt.Fprintf(tw, "  memory\t%.1f MB\t(resident, max of %d scrapes of /metrics during and after the loads; Go heap %.1f MB; %s)\n",
 		s.RSSMaxBytes/1e6, s.Scrapes, s.HeapMaxBytes/1e6, r.memoryOf())

@@ -15,7 +15,7 @@ import (
 	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 )
 
-// faultSpec is one run of `helpdesk bench --faults`.
+// faultSpec is one run of `helpdesk-bench --faults`.
 type faultSpec struct {
 	helpdesk string        // the helpdesk binary whose serve is tested
 	users    int           // users sending one message each during a fault, per platform
@@ -37,10 +37,10 @@ type faultResult struct {
 	ReadyDown  bool          `json:"ready_down"`
 }
 
-// benchFaults runs the fault scenarios against serve with LINE and Slack on fakes in this
-// process: a credentials window (LINE answers 401 for a while, then accepts the token), both
-// platforms down at once (LINE hanging, Slack answering 503), and LINE hanging while Slack users
-// talk. It writes one line per scenario to w.
+// benchFaults runs the fault scenarios against serve (spec.helpdesk, in a child process) with
+// LINE and Slack on fakes in this process: a credentials window (LINE answers 401 for a while,
+// then accepts the token), both platforms down at once (LINE hanging, Slack answering 503), and
+// LINE hanging while Slack users talk. It writes one line per scenario to w.
 func benchFaults(ctx context.Context, spec faultSpec, w io.Writer) ([]faultResult, error) {
 	var out []faultResult
 	for _, sc := range []func(context.Context, faultSpec) (faultResult, error){faultCredentials, faultBoth, faultIsolation} {
