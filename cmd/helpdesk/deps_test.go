@@ -37,3 +37,15 @@ func TestServedBinaryHoldsOnlyTheProduct(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchIsACommandOfItsOwn: the load tool is not a command of the served binary; asked for
+// anyway, helpdesk names the command that is (exit 2, as for an unknown command).
+func TestBenchIsACommandOfItsOwn(t *testing.T) {
+	if res := runCmd(t, nil, "", "-h"); res.code != exitOK || strings.Contains(res.stdout, "bench") {
+		t.Errorf("helpdesk -h: exit %d, lists bench:\n%s", res.code, res.stdout)
+	}
+	res := runCmd(t, nil, "", "bench", "--channel", "line")
+	if res.code != exitUsage || !strings.Contains(res.stderr, "helpdesk-bench") {
+		t.Errorf("helpdesk bench = exit %d, stderr %q; want exit 2 naming helpdesk-bench", res.code, res.stderr)
+	}
+}
