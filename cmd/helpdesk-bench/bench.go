@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -209,7 +208,6 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		replay  string    // the URL of the bare handler that sends the server's replies
 		replies *replayer // what it sends, from the round's server load
 		stats   func() (refused, pushes int)
-		drop    func() // closes the connections to the fake
 	}
 	var platforms []*platform
 	var closers []func()
@@ -240,7 +238,6 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			closers = append(closers, fake.Close)
 			p.load = load.LINE(fake, lineSecret, script)
 			p.stats = func() (int, int) { st := fake.Stats(); return st.InvalidTokens + st.Conflicts, st.Pushes }
-			p.drop = fake.DropConnections
 			vars["LINE_CHANNEL_SECRET"], vars["LINE_CHANNEL_TOKEN"], vars["LINE_API_BASE"] = lineSecret, lineToken, fake.URL
 			bare = lineBareHandler(lineSecret, lineToken, fake.URL, nil)
 			replay = lineBareReplayHandler(lineSecret, lineToken, fake.URL, nil, replayNext[lineBareReply](p.replies))
@@ -251,7 +248,6 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 			closers = append(closers, fake.Close)
 			p.load = load.Slack(fake, slackSecret, script)
 			p.stats = func() (int, int) { return 0, 0 }
-			p.drop = fake.DropConnections
 			vars["SLACK_BOT_TOKEN"], vars["SLACK_SIGNING_SECRET"], vars["SLACK_API_URL"] = slackToken, slackSecret, fake.APIURL()
 			bare = slackBareHandler(slackSecret, slackToken, fake.APIURL(), nil)
 			replay = slackBareReplayHandler(slackSecret, slackToken, fake.APIURL(), nil, replayNext[slackBareReply](p.replies))
@@ -364,13 +360,6 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		if err != nil {
 			return nil, err
 		}
-		// What the stopped server leaves behind would count in the next round's memory: the idle
-		// connections its API clients keep to the fakes until they time out (a process that
-		// exits drops them), and freed memory the runtime has not yet returned to the system.
-		for _, p := range platforms {
-			p.drop()
-		}
-		debug.FreeOSMemory()
 	}
 
 	for i, p := range platforms {

@@ -217,12 +217,6 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// DropConnections closes every connection clients hold to the fake, as when the platform's
-// front end restarts; clients reconnect on their next request. A load tool calls it between
-// rounds, so that the idle connections of a bot it has stopped do not linger, with their
-// buffers, until they time out. Requests in flight fail.
-func (s *Server) DropConnections() { s.srv.CloseClientConnections() }
-
 // SetTokenTTL sets how long reply tokens stay valid after their event (DefaultTokenTTL).
 func (s *Server) SetTokenTTL(d time.Duration) {
 	s.mu.Lock()

@@ -254,12 +254,6 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// DropConnections closes every HTTP connection clients hold to the fake, as when the
-// platform's front end restarts; clients reconnect on their next request. A load tool calls it
-// between rounds, so that the idle connections of a bot it has stopped do not linger, with their
-// buffers, until they time out. Requests in flight fail; a Socket Mode connection stays.
-func (s *Server) DropConnections() { s.srv.CloseClientConnections() }
-
 // ---- failure injection (chat.postMessage)
 
 // SetToken makes the fake accept the bot token token from now on and answer invalid_auth to
