@@ -15,12 +15,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line"
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
 // newDeliverer returns a deliverer calling fake; edits change its API first.
-func newDeliverer(t testing.TB, fake *linefake.Server, edits ...func(*line.API)) *line.Deliverer {
+func newDeliverer(t testing.TB, fake *linetest.Server, edits ...func(*line.API)) *line.Deliverer {
 	t.Helper()
 	api := line.API{Token: testToken, BaseURL: fake.URL}
 	for _, edit := range edits {
@@ -34,9 +34,9 @@ func newDeliverer(t testing.TB, fake *linefake.Server, edits ...func(*line.API))
 }
 
 // startLINE starts a fake LINE, closed when the test ends, and a deliverer calling it.
-func startLINE(t *testing.T) (*linefake.Server, *line.Deliverer) {
+func startLINE(t *testing.T) (*linetest.Server, *line.Deliverer) {
 	t.Helper()
-	fake := linefake.New(testToken)
+	fake := linetest.New(testToken)
 	t.Cleanup(fake.Close)
 	return fake, newDeliverer(t, fake)
 }
@@ -59,7 +59,7 @@ func delivery(user string, at time.Time, reply dialog.Reply) dialog.Delivery {
 		ID:      keySeq.Add(1),
 		Kind:    dialog.KindReply,
 		Channel: "line",
-		Address: fmt.Sprintf(`{"u":%q,"rt":%q}`, user, linefake.IssueReplyToken(user, at)),
+		Address: fmt.Sprintf(`{"u":%q,"rt":%q}`, user, linetest.IssueReplyToken(user, at)),
 		Reply:   reply,
 		Event:   at,
 		Created: time.Now(),
@@ -135,7 +135,7 @@ func contacts(n int) []dialog.Contact {
 func TestDeliverRendersReply(t *testing.T) {
 	t.Parallel()
 	fake, d := startLINE(t)
-	user := linefake.UserID(1)
+	user := linetest.UserID(1)
 	var choices []dialog.Choice
 	for i := range 15 {
 		choices = append(choices, dialog.Choice{ID: fmt.Sprintf("t:topic-%d", i), Label: fmt.Sprintf("%d番目のとても長い選択肢のラベルで二十文字を超えます", i)})
@@ -164,7 +164,7 @@ func TestDeliverRendersReply(t *testing.T) {
 	if !strings.HasPrefix(msgs[0].Text, "■ いますぐやること\nLAN ケーブルを抜いてください。\n1. ネットワークから切り離します。\n2. 画面を写真に撮ります。") {
 		t.Errorf("first message = %q, want the steps with their title, lead and numbers", msgs[0].Text)
 	}
-	var flex []linefake.Message
+	var flex []linetest.Message
 	for i, m := range msgs {
 		if m.Type == "flex" {
 			flex = append(flex, m)
@@ -235,7 +235,7 @@ func TestDeliverSplitsLongReplies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			fake, d := startLINE(t)
-			user := linefake.UserID(2)
+			user := linetest.UserID(2)
 			if _, err := d.Deliver(context.Background(), delivery(user, time.Now(), dialog.Reply{Blocks: tt.blocks})); err != nil {
 				t.Fatalf("Deliver: %v", err)
 			}
@@ -288,7 +288,7 @@ func TestDeliverReplyTokenOrPush(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			fake, d := startLINE(t)
-			user := linefake.UserID(3)
+			user := linetest.UserID(3)
 			if _, err := d.Deliver(context.Background(), delivery(user, time.Now().Add(-tt.age), reply)); err != nil {
 				t.Fatalf("Deliver: %v", err)
 			}
@@ -309,7 +309,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 	t.Run("token_of_an_accepted_reply_is_taken_as_sent", func(t *testing.T) {
 		t.Parallel()
 		fake, d := startLINE(t)
-		del := delivery(linefake.UserID(4), time.Now(), reply)
+		del := delivery(linetest.UserID(4), time.Now(), reply)
 		if _, err := d.Deliver(context.Background(), del); err != nil {
 			t.Fatal(err)
 		}
@@ -328,7 +328,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 		// taken as sent.
 		fake, d := startLINE(t)
 		fake.Fail(1, http.StatusInternalServerError)
-		user := linefake.UserID(9)
+		user := linetest.UserID(9)
 		del := delivery(user, time.Now().Add(-time.Second), reply) // fresh for us, not for a TTL of 1 ms
 		if _, err := d.Deliver(context.Background(), del); err == nil {
 			t.Fatal("Deliver through a 500 = nil, want an error")
@@ -348,7 +348,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 		// A new process cannot know whether the old one's reply reached LINE: a reply read
 		// twice is better than one never read.
 		fake, d := startLINE(t)
-		del := delivery(linefake.UserID(4), time.Now(), reply)
+		del := delivery(linetest.UserID(4), time.Now(), reply)
 		if _, err := d.Deliver(context.Background(), del); err != nil {
 			t.Fatal(err)
 		}
@@ -362,7 +362,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 	t.Run("fresh_token_refused_on_our_first_try_is_pushed", func(t *testing.T) {
 		t.Parallel()
 		fake, d := startLINE(t)
-		used := delivery(linefake.UserID(6), time.Now(), reply)
+		used := delivery(linetest.UserID(6), time.Now(), reply)
 		if _, err := d.Deliver(context.Background(), used); err != nil {
 			t.Fatal(err)
 		}
@@ -378,7 +378,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 	t.Run("accepted_retry_key_is_taken_as_sent", func(t *testing.T) {
 		t.Parallel()
 		fake, d := startLINE(t)
-		del := delivery(linefake.UserID(5), time.Now().Add(-time.Minute), reply)
+		del := delivery(linetest.UserID(5), time.Now().Add(-time.Minute), reply)
 		for i := range 2 {
 			if _, err := d.Deliver(context.Background(), del); err != nil {
 				t.Fatalf("Deliver #%d: %v", i+1, err)
@@ -396,7 +396,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 			long = append(long, text(strings.Repeat("う", 4000)))
 		}
 		for i := range 2 {
-			if _, err := d.Deliver(context.Background(), delivery(linefake.UserID(6), time.Now().Add(-time.Hour), dialog.Reply{Blocks: long})); err != nil {
+			if _, err := d.Deliver(context.Background(), delivery(linetest.UserID(6), time.Now().Add(-time.Hour), dialog.Reply{Blocks: long})); err != nil {
 				t.Fatalf("Deliver #%d: %v", i+1, err)
 			}
 		}
@@ -413,7 +413,7 @@ func TestDeliverIsIdempotent(t *testing.T) {
 		fake, d := startLINE(t)
 		fake.SetTokenTTL(50 * time.Second)
 		fake.Hang(1, 700*time.Millisecond) // the reply reaches LINE after the token expired
-		user := linefake.UserID(7)
+		user := linetest.UserID(7)
 		if _, err := d.Deliver(context.Background(), delivery(user, time.Now().Add(-49650*time.Millisecond), reply)); err != nil {
 			t.Fatalf("Deliver: %v", err)
 		}
@@ -424,11 +424,11 @@ func TestDeliverIsIdempotent(t *testing.T) {
 	})
 	t.Run("timeout_then_retry_sends_once", func(t *testing.T) {
 		t.Parallel()
-		fake := linefake.New(testToken)
+		fake := linetest.New(testToken)
 		t.Cleanup(fake.Close)
 		fake.Hang(1, 800*time.Millisecond)
 		d := newDeliverer(t, fake, func(a *line.API) { a.Client = &http.Client{Timeout: 200 * time.Millisecond} })
-		del := delivery(linefake.UserID(8), time.Now().Add(-time.Hour), reply)
+		del := delivery(linetest.UserID(8), time.Now().Add(-time.Hour), reply)
 		_, err := d.Deliver(context.Background(), del)
 		if _, perm, _ := errorMethods(err); err == nil || perm {
 			t.Fatalf("Deliver to a hanging LINE = %v, want a retryable timeout", err)
@@ -448,21 +448,21 @@ func TestDeliverErrors(t *testing.T) {
 	reply := dialog.Reply{Blocks: []dialog.Block{text("こんにちは。")}}
 	tests := []struct {
 		name           string
-		fault          func(*linefake.Server)
+		fault          func(*linetest.Server)
 		wantRetryAfter time.Duration
 		wantPermanent  bool
 	}{
-		{"rate_limited", func(f *linefake.Server) { f.RateLimit(1, 3*time.Second) }, 3 * time.Second, false},
-		{"server_error", func(f *linefake.Server) { f.Fail(1, http.StatusInternalServerError) }, 0, false},
-		{"unavailable", func(f *linefake.Server) { f.Fail(1, http.StatusServiceUnavailable) }, 0, false},
-		{"bad_request", func(f *linefake.Server) { f.Fail(1, http.StatusBadRequest) }, 0, true},
+		{"rate_limited", func(f *linetest.Server) { f.RateLimit(1, 3*time.Second) }, 3 * time.Second, false},
+		{"server_error", func(f *linetest.Server) { f.Fail(1, http.StatusInternalServerError) }, 0, false},
+		{"unavailable", func(f *linetest.Server) { f.Fail(1, http.StatusServiceUnavailable) }, 0, false},
+		{"bad_request", func(f *linetest.Server) { f.Fail(1, http.StatusBadRequest) }, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			fake, d := startLINE(t)
 			tt.fault(fake)
-			_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now().Add(-time.Hour), reply))
+			_, err := d.Deliver(context.Background(), delivery(linetest.UserID(1), time.Now().Add(-time.Hour), reply))
 			if err == nil {
 				t.Fatalf("Deliver = nil, want an error")
 			}
@@ -477,10 +477,10 @@ func TestDeliverErrors(t *testing.T) {
 	}
 	t.Run("wrong_token", func(t *testing.T) {
 		t.Parallel()
-		fake := linefake.New(testToken)
+		fake := linetest.New(testToken)
 		t.Cleanup(fake.Close)
 		d := newDeliverer(t, fake, func(a *line.API) { a.Token = "revoked" })
-		_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now(), reply))
+		_, err := d.Deliver(context.Background(), delivery(linetest.UserID(1), time.Now(), reply))
 		if _, perm, _ := errorMethods(err); perm || !credentials(err) || !strings.Contains(err.Error(), "401") {
 			t.Errorf("Deliver with a revoked token = %v, want a 401 that stops the channel, not the entry", err)
 		}
@@ -489,7 +489,7 @@ func TestDeliverErrors(t *testing.T) {
 		t.Parallel()
 		fake, d := startLINE(t)
 		fake.Fail(1, http.StatusForbidden)
-		_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now().Add(-time.Hour), reply))
+		_, err := d.Deliver(context.Background(), delivery(linetest.UserID(1), time.Now().Add(-time.Hour), reply))
 		if _, perm, _ := errorMethods(err); perm || !credentials(err) {
 			t.Errorf("Deliver refused with 403 = %v, want an error that stops the channel, not the entry", err)
 		}
@@ -497,7 +497,7 @@ func TestDeliverErrors(t *testing.T) {
 	t.Run("malformed_address", func(t *testing.T) {
 		t.Parallel()
 		_, d := startLINE(t)
-		del := delivery(linefake.UserID(1), time.Now(), reply)
+		del := delivery(linetest.UserID(1), time.Now(), reply)
 		del.Address = "not json"
 		_, err := d.Deliver(context.Background(), del)
 		if _, perm, _ := errorMethods(err); !perm {
@@ -506,10 +506,10 @@ func TestDeliverErrors(t *testing.T) {
 	})
 	t.Run("unreachable", func(t *testing.T) {
 		t.Parallel()
-		fake := linefake.New(testToken)
+		fake := linetest.New(testToken)
 		fake.Close()
 		d := newDeliverer(t, fake) // its URL now leads nowhere
-		_, err := d.Deliver(context.Background(), delivery(linefake.UserID(1), time.Now(), reply))
+		_, err := d.Deliver(context.Background(), delivery(linetest.UserID(1), time.Now(), reply))
 		if _, perm, _ := errorMethods(err); err == nil || perm {
 			t.Errorf("Deliver to a closed port = %v, want a retryable error", err)
 		}
@@ -521,7 +521,7 @@ func TestDeliverErrors(t *testing.T) {
 func TestDeliverResumesAfterPartialFailure(t *testing.T) {
 	t.Parallel()
 	fake, d := startLINE(t)
-	user := linefake.UserID(9)
+	user := linetest.UserID(9)
 	var blocks []dialog.Block
 	for i := range 7 {
 		blocks = append(blocks, text(fmt.Sprintf("%d %s", i, strings.Repeat("え", 4000))))
@@ -570,7 +570,7 @@ func TestDeliverKeepsCarouselsWithinLINELimits(t *testing.T) {
 	for i := range cards {
 		cards[i].Fields = append(cards[i].Fields, dialog.Field{Label: "相談できること", Value: strings.Repeat("長い説明文です。", 150)})
 	}
-	user := linefake.UserID(10)
+	user := linetest.UserID(10)
 	reply := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.ContactsBlock, Contacts: cards, CallLabel: "電話をかける", WebLabel: "Webサイトを開く"}}}
 	if _, err := d.Deliver(context.Background(), delivery(user, time.Now(), reply)); err != nil {
 		t.Fatalf("Deliver: %v", err)

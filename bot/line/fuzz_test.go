@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line"
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
@@ -16,15 +16,15 @@ import (
 // send anything, only an attacker without the secret cannot): the handler answers 200, 413 or
 // 500, hands the engine only well-formed messages, and never panics.
 func FuzzWebhookBody(f *testing.F) {
-	for _, ev := range []linefake.Event{
-		linefake.Text(linefake.UserID(1), "ランサムウェアに感染したかも"),
-		linefake.Postback(linefake.UserID(1), "o:3:who:company"),
-		linefake.Follow(linefake.UserID(2)), linefake.Unfollow(linefake.UserID(2)),
-		linefake.Sticker(linefake.UserID(3)), linefake.Join("C1"), linefake.GroupText("C1", "U9", "hi"),
-		linefake.Unsend(linefake.UserID(4), "m1"), linefake.Unknown(linefake.UserID(5)),
-		linefake.Text(linefake.UserID(6), "x").Redelivered(),
+	for _, ev := range []linetest.Event{
+		linetest.Text(linetest.UserID(1), "ランサムウェアに感染したかも"),
+		linetest.Postback(linetest.UserID(1), "o:3:who:company"),
+		linetest.Follow(linetest.UserID(2)), linetest.Unfollow(linetest.UserID(2)),
+		linetest.Sticker(linetest.UserID(3)), linetest.Join("C1"), linetest.GroupText("C1", "U9", "hi"),
+		linetest.Unsend(linetest.UserID(4), "m1"), linetest.Unknown(linetest.UserID(5)),
+		linetest.Text(linetest.UserID(6), "x").Redelivered(),
 	} {
-		f.Add(linefake.Body(ev))
+		f.Add(linetest.Body(ev))
 	}
 	f.Add([]byte(`{"events":[{"type":"message"}]}`))
 	f.Add([]byte(`{"events":[{"type":"message","source":{"type":"user"},"message":{"type":"text"}}]}`))
@@ -33,7 +33,7 @@ func FuzzWebhookBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var rec recorder
 		h := line.NewHandler(quietLogger(), testSecret, &rec)
-		code := post(t, h, linefake.Sign(testSecret, body), body)
+		code := post(t, h, linetest.Sign(testSecret, body), body)
 		if code != http.StatusOK && code != http.StatusRequestEntityTooLarge && code != http.StatusInternalServerError {
 			t.Fatalf("status %d for a signed body", code)
 		}
@@ -55,7 +55,7 @@ func FuzzRender(f *testing.F) {
 	f.Add("ランサムウェアに感染したかも", "状況を整理する", 3)
 	f.Add(strings.Repeat("長い回答です。\n", 900), strings.Repeat("ラベル", 20), 20)
 	f.Add("😱", "", 0)
-	fake := linefake.New(testToken)
+	fake := linetest.New(testToken)
 	f.Cleanup(fake.Close)
 	d := newDeliverer(f, fake)
 	f.Fuzz(func(t *testing.T, text, label string, n int) {
@@ -70,7 +70,7 @@ func FuzzRender(f *testing.F) {
 			r.Choices = append(r.Choices, dialog.Choice{ID: "a:intake", Label: label})
 		}
 		before := fake.Stats().Rejected
-		addr := `{"u":"` + linefake.UserID(n) + `"}`
+		addr := `{"u":"` + linetest.UserID(n) + `"}`
 		// a fresh key per entry, as the outbox gives: LINE checks every request, none is a repeat
 		_, err := d.Deliver(context.Background(), dialog.Delivery{ID: 1, Channel: "line", Address: addr, Reply: r, Key: newKey()})
 		if after := fake.Stats().Rejected; err != nil || after != before {

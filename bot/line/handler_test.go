@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line"
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
@@ -72,7 +72,7 @@ func post(t *testing.T, h http.Handler, signature string, body []byte) int {
 
 func TestHandlerRejectsBadSignatures(t *testing.T) {
 	t.Parallel()
-	body := linefake.Body(linefake.Text(linefake.UserID(1), "ランサムウェアに感染したかも"))
+	body := linetest.Body(linetest.Text(linetest.UserID(1), "ランサムウェアに感染したかも"))
 	tampered := bytes.Replace(body, []byte("ランサムウェア"), []byte("フィッシング"), 1)
 	tests := []struct {
 		name      string
@@ -80,10 +80,10 @@ func TestHandlerRejectsBadSignatures(t *testing.T) {
 		body      []byte
 	}{
 		{name: "missing_header", signature: "", body: body},
-		{name: "wrong_secret", signature: linefake.Sign("another-secret", body), body: body},
-		{name: "tampered_body", signature: linefake.Sign(testSecret, body), body: tampered},
+		{name: "wrong_secret", signature: linetest.Sign("another-secret", body), body: body},
+		{name: "tampered_body", signature: linetest.Sign(testSecret, body), body: tampered},
 		{name: "not_base64", signature: "%%%not-base64%%%", body: body},
-		{name: "empty_body", signature: linefake.Sign(testSecret, body), body: nil},
+		{name: "empty_body", signature: linetest.Sign(testSecret, body), body: nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,10 +102,10 @@ func TestHandlerRejectsBadSignatures(t *testing.T) {
 
 func TestHandlerRejectsOversizeBody(t *testing.T) {
 	t.Parallel()
-	big := linefake.Body(linefake.Text(linefake.UserID(1), strings.Repeat("あ", 400_000))) // 1.2 MB
+	big := linetest.Body(linetest.Text(linetest.UserID(1), strings.Repeat("あ", 400_000))) // 1.2 MB
 	rec := &recorder{}
 	h := line.NewHandler(quietLogger(), testSecret, rec)
-	if got := post(t, h, linefake.Sign(testSecret, big), big); got != http.StatusRequestEntityTooLarge {
+	if got := post(t, h, linetest.Sign(testSecret, big), big); got != http.StatusRequestEntityTooLarge {
 		t.Errorf("POST of %d bytes = %d, want 413", len(big), got)
 	}
 	if n := len(rec.got()); n != 0 {
@@ -132,7 +132,7 @@ func TestHandlerIgnoresMalformedSignedBodies(t *testing.T) {
 			rec := &recorder{}
 			h := line.NewHandler(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), testSecret, rec)
 			body := []byte(tt.body)
-			if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+			if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 				t.Errorf("POST of a signed %s body = %d, want 200 (so LINE does not redeliver it)", tt.name, got)
 			}
 			if n := len(rec.got()); n != 0 {
@@ -148,7 +148,7 @@ func TestHandlerIgnoresMalformedSignedBodies(t *testing.T) {
 // TestHandlerMapsEvents checks every kind of LINE event against the dialog.Message it becomes.
 func TestHandlerMapsEvents(t *testing.T) {
 	t.Parallel()
-	user, group, room := linefake.UserID(7), linefake.GroupID(7), linefake.RoomID(7)
+	user, group, room := linetest.UserID(7), linetest.GroupID(7), linetest.RoomID(7)
 	type want struct {
 		userID  string
 		event   dialog.Event
@@ -158,43 +158,43 @@ func TestHandlerMapsEvents(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		event linefake.Event
+		event linetest.Event
 		want  *want // nil: ignored
 	}{
-		{"text", linefake.Text(user, "ランサムウェアに感染したかも"), &want{user, dialog.EventText, "ランサムウェアに感染したかも", "", true}},
-		{"postback_topic", linefake.Postback(user, "t:ransomware"), &want{user, dialog.EventText, "", "t:ransomware", true}},
-		{"postback_option", linefake.Postback(user, "o:3:who:company"), &want{user, dialog.EventText, "", "o:3:who:company", true}},
-		{"rich_menu", linefake.Postback(user, "m:emergency"), &want{user, dialog.EventText, "", "m:emergency", true}},
-		{"follow", linefake.Follow(user), &want{user, dialog.EventFollow, "", "", true}},
-		{"unfollow", linefake.Unfollow(user), &want{user, dialog.EventUnfollow, "", "", false}},
-		{"sticker", linefake.Sticker(user), &want{user, dialog.EventUnsupported, "", "", true}},
-		{"image", linefake.Media(user, "image"), &want{user, dialog.EventUnsupported, "", "", true}},
-		{"video", linefake.Media(user, "video"), &want{user, dialog.EventUnsupported, "", "", true}},
-		{"audio", linefake.Media(user, "audio"), &want{user, dialog.EventUnsupported, "", "", true}},
-		{"file", linefake.Media(user, "file"), &want{user, dialog.EventUnsupported, "", "", true}},
-		{"location", linefake.Media(user, "location"), &want{user, dialog.EventUnsupported, "", "", true}},
-		{"join_group", linefake.Join(group), &want{group, dialog.EventGroup, "", "", true}},
-		{"join_room", linefake.Join(room), &want{room, dialog.EventGroup, "", "", true}},
-		{"group_text", linefake.GroupText(group, user, "こんにちは"), &want{group, dialog.EventGroup, "", "", true}},
-		{"room_text", linefake.GroupText(room, user, "こんにちは"), &want{room, dialog.EventGroup, "", "", true}},
-		{"redelivered_text", linefake.Text(user, "もう一度").Redelivered(), &want{user, dialog.EventText, "もう一度", "", true}},
-		{"unsend", linefake.Unsend(user, "123"), nil},
-		{"leave", linefake.Leave(group), nil},
-		{"unknown_type", linefake.Unknown(user), nil},
-		{"unknown_message_type", func() linefake.Event {
-			e := linefake.Text(user, "x")
+		{"text", linetest.Text(user, "ランサムウェアに感染したかも"), &want{user, dialog.EventText, "ランサムウェアに感染したかも", "", true}},
+		{"postback_topic", linetest.Postback(user, "t:ransomware"), &want{user, dialog.EventText, "", "t:ransomware", true}},
+		{"postback_option", linetest.Postback(user, "o:3:who:company"), &want{user, dialog.EventText, "", "o:3:who:company", true}},
+		{"rich_menu", linetest.Postback(user, "m:emergency"), &want{user, dialog.EventText, "", "m:emergency", true}},
+		{"follow", linetest.Follow(user), &want{user, dialog.EventFollow, "", "", true}},
+		{"unfollow", linetest.Unfollow(user), &want{user, dialog.EventUnfollow, "", "", false}},
+		{"sticker", linetest.Sticker(user), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"image", linetest.Media(user, "image"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"video", linetest.Media(user, "video"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"audio", linetest.Media(user, "audio"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"file", linetest.Media(user, "file"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"location", linetest.Media(user, "location"), &want{user, dialog.EventUnsupported, "", "", true}},
+		{"join_group", linetest.Join(group), &want{group, dialog.EventGroup, "", "", true}},
+		{"join_room", linetest.Join(room), &want{room, dialog.EventGroup, "", "", true}},
+		{"group_text", linetest.GroupText(group, user, "こんにちは"), &want{group, dialog.EventGroup, "", "", true}},
+		{"room_text", linetest.GroupText(room, user, "こんにちは"), &want{room, dialog.EventGroup, "", "", true}},
+		{"redelivered_text", linetest.Text(user, "もう一度").Redelivered(), &want{user, dialog.EventText, "もう一度", "", true}},
+		{"unsend", linetest.Unsend(user, "123"), nil},
+		{"leave", linetest.Leave(group), nil},
+		{"unknown_type", linetest.Unknown(user), nil},
+		{"unknown_message_type", func() linetest.Event {
+			e := linetest.Text(user, "x")
 			e.Message.Type = "hologram"
 			return e
 		}(), nil},
-		{"standby", linefake.Text(user, "待機中").Standby(), nil},
+		{"standby", linetest.Text(user, "待機中").Standby(), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{}
 			h := line.NewHandler(quietLogger(), testSecret, rec)
-			body := linefake.Body(tt.event)
-			if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+			body := linetest.Body(tt.event)
+			if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 				t.Fatalf("POST %s = %d, want 200", tt.name, got)
 			}
 			got := rec.got()
@@ -230,13 +230,13 @@ func TestHandlerMapsEvents(t *testing.T) {
 
 func TestHandlerCommitsEventsInOrderAndAnswers500OnFailure(t *testing.T) {
 	t.Parallel()
-	user := linefake.UserID(3)
-	events := []linefake.Event{linefake.Text(user, "一つ目"), linefake.Postback(user, "a:other"), linefake.Text(user, "三つ目")}
-	body := linefake.Body(events...)
+	user := linetest.UserID(3)
+	events := []linetest.Event{linetest.Text(user, "一つ目"), linetest.Postback(user, "a:other"), linetest.Text(user, "三つ目")}
+	body := linetest.Body(events...)
 
 	rec := &recorder{}
 	h := line.NewHandler(quietLogger(), testSecret, rec)
-	if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+	if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 		t.Fatalf("POST of 3 events = %d, want 200", got)
 	}
 	var order []string
@@ -255,7 +255,7 @@ func TestHandlerCommitsEventsInOrderAndAnswers500OnFailure(t *testing.T) {
 		return nil
 	}}
 	h = line.NewHandler(quietLogger(), testSecret, failing)
-	if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusInternalServerError {
+	if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusInternalServerError {
 		t.Errorf("POST whose second event fails = %d, want 500 so LINE redelivers", got)
 	}
 	if n := len(failing.got()); n != 1 {
@@ -268,17 +268,17 @@ func TestHandlerShowsLoadingAnimation(t *testing.T) {
 	fake, d := startLINE(t)
 	// every event queues a reply, except the one to user 6 (a message passed on to staff)
 	h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
-		if m.UserID == linefake.UserID(6) {
+		if m.UserID == linetest.UserID(6) {
 			return dialog.Reply{}, nil
 		}
 		return dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "返信"}}}, nil
 	}), line.WithLoadingAnimation(d))
-	text, choice, follow := linefake.UserID(1), linefake.UserID(2), linefake.UserID(3)
-	body := linefake.Body(linefake.Text(text, "相談です"), linefake.Postback(choice, "m:emergency"),
-		linefake.Follow(follow), linefake.GroupText(linefake.GroupID(1), linefake.UserID(4), "やあ"),
-		linefake.Text(linefake.UserID(5), "再送").Redelivered(), linefake.Text(linefake.UserID(6), "担当者さんへ"))
+	text, choice, follow := linetest.UserID(1), linetest.UserID(2), linetest.UserID(3)
+	body := linetest.Body(linetest.Text(text, "相談です"), linetest.Postback(choice, "m:emergency"),
+		linetest.Follow(follow), linetest.GroupText(linetest.GroupID(1), linetest.UserID(4), "やあ"),
+		linetest.Text(linetest.UserID(5), "再送").Redelivered(), linetest.Text(linetest.UserID(6), "担当者さんへ"))
 	start := time.Now()
-	if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+	if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 		t.Fatalf("POST = %d, want 200", got)
 	}
 	if d := time.Since(start); d > time.Second {
@@ -303,12 +303,12 @@ func TestHandlerShowsLoadingAnimation(t *testing.T) {
 // explanation reaches the group first, then the bot leaves.
 func TestGroupMessageExplainsThenLeaves(t *testing.T) {
 	t.Parallel()
-	for _, chat := range []string{linefake.GroupID(9), linefake.RoomID(9)} {
+	for _, chat := range []string{linetest.GroupID(9), linetest.RoomID(9)} {
 		fake, d := startLINE(t)
 		rec := &recorder{}
 		h := line.NewHandler(quietLogger(), testSecret, rec)
-		body := linefake.Body(linefake.GroupText(chat, linefake.UserID(9), "これは何？"))
-		if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+		body := linetest.Body(linetest.GroupText(chat, linetest.UserID(9), "これは何？"))
+		if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 			t.Fatalf("POST = %d, want 200", got)
 		}
 		m := rec.got()[0]
@@ -336,14 +336,14 @@ func TestAddressIsCompactJSON(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{}
 	h := line.NewHandler(quietLogger(), testSecret, rec)
-	ev := linefake.Text(linefake.UserID(1), "x")
-	body := linefake.Body(ev)
-	post(t, h, linefake.Sign(testSecret, body), body)
+	ev := linetest.Text(linetest.UserID(1), "x")
+	body := linetest.Body(ev)
+	post(t, h, linetest.Sign(testSecret, body), body)
 	var v map[string]string
 	if err := json.Unmarshal([]byte(rec.got()[0].Address), &v); err != nil {
 		t.Fatalf("Address %q is not JSON: %v", rec.got()[0].Address, err)
 	}
-	if len(v) != 2 || v["u"] != linefake.UserID(1) || v["rt"] != ev.ReplyToken {
+	if len(v) != 2 || v["u"] != linetest.UserID(1) || v["rt"] != ev.ReplyToken {
 		t.Errorf("Address = %v, want the user and the reply token only", v)
 	}
 }
@@ -373,8 +373,8 @@ func TestLoadingAnimationSkippedWhenTheReplyIsQuick(t *testing.T) {
 				}
 				return reply, nil
 			}), line.WithLoadingAnimation(d))
-			body := linefake.Body(linefake.Text(linefake.UserID(70+i), "ウイルスに感染したかも"))
-			if got := post(t, h, linefake.Sign(testSecret, body), body); got != http.StatusOK {
+			body := linetest.Body(linetest.Text(linetest.UserID(70+i), "ウイルスに感染したかも"))
+			if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 				t.Fatalf("POST = %d", got)
 			}
 			if !tc.before {

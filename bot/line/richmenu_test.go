@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line"
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 )
 
 func pngImage(t *testing.T, w, h int) []byte {
@@ -46,7 +46,7 @@ var menuAreas = []line.MenuArea{
 func TestSetDefaultRichMenu(t *testing.T) {
 	t.Parallel()
 	for _, kind := range []string{"image/png", "image/jpeg"} {
-		fake := linefake.New(testToken)
+		fake := linetest.New(testToken)
 		t.Cleanup(fake.Close)
 		img := pngImage(t, 2500, 843)
 		if kind == "image/jpeg" {
@@ -69,7 +69,7 @@ func TestSetDefaultRichMenu(t *testing.T) {
 			t.Fatalf("menu has %d areas, want 4", len(m.Areas))
 		}
 		for i, a := range m.Areas {
-			want := linefake.RichMenuArea{X: int64(i) * 625, Y: 0, Width: 625, Height: 843, ActionType: "postback",
+			want := linetest.RichMenuArea{X: int64(i) * 625, Y: 0, Width: 625, Height: 843, ActionType: "postback",
 				Label: menuAreas[i].Label, Data: menuAreas[i].Data, DisplayText: menuAreas[i].Label}
 			if a != want {
 				t.Errorf("area %d = %+v, want %+v", i, a, want)
@@ -96,7 +96,7 @@ func TestSetDefaultRichMenuChecksImage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			fake := linefake.New(testToken)
+			fake := linetest.New(testToken)
 			t.Cleanup(fake.Close)
 			_, _, err := line.SetDefaultRichMenu(context.Background(), line.API{Token: testToken, BaseURL: fake.URL},
 				line.RichMenu{Name: "helpdesk", ChatBarText: "メニュー", Areas: menuAreas, Image: tt.image, ImageType: tt.typ})
@@ -114,7 +114,7 @@ func TestSetDefaultRichMenuChecksImage(t *testing.T) {
 func TestRichMenuSizes(t *testing.T) {
 	t.Parallel()
 	for _, size := range [][2]int{{2500, 1686}, {2500, 1724}, {2500, 843}, {1200, 810}, {1200, 405}, {800, 540}, {800, 250}, {1000, 250}} {
-		fake := linefake.New(testToken)
+		fake := linetest.New(testToken)
 		t.Cleanup(fake.Close)
 		w, h := size[0], size[1]
 		_, _, err := line.SetDefaultRichMenu(context.Background(), line.API{Token: testToken, BaseURL: fake.URL},
@@ -135,7 +135,7 @@ func TestRichMenuSizes(t *testing.T) {
 // deleted, the default one included.
 func TestRichMenuReplaceListDelete(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(testToken)
+	fake := linetest.New(testToken)
 	t.Cleanup(fake.Close)
 	api := line.API{Token: testToken, BaseURL: fake.URL}
 	ctx := context.Background()

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	slackapi "github.com/slack-go/slack"
 )
 
@@ -13,7 +13,7 @@ import (
 // reply again).
 func TestPostSucceedsWithANilError(t *testing.T) {
 	const token = "fake-bot-token-deliver"
-	fake := slackfake.New(token)
+	fake := slacktest.New(token)
 	t.Cleanup(fake.Close)
 	d := &Deliverer{api: slackapi.New(token, slackapi.OptionAPIURL(fake.APIURL())), pace: newPacer(0)}
 	msgs := []message{{text: "こんにちは", blocks: []slackapi.Block{slackapi.NewSectionBlock(

@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
@@ -230,7 +230,7 @@ func TestDirectMessageIsOpenedOnce(t *testing.T) {
 	if opened := h.fake.Opened(); len(opened) != 1 || opened[0] != "U7" {
 		t.Errorf("conversations.open for %q, want once for U7", opened)
 	}
-	if posts := h.fake.PostsIn(slackfake.DMChannel("U7")); len(posts) != 2 {
+	if posts := h.fake.PostsIn(slacktest.DMChannel("U7")); len(posts) != 2 {
 		t.Errorf("%d posts in the direct message, want 2", len(posts))
 	}
 	// after an erasure the channel id is not kept: it is looked up again
@@ -310,19 +310,19 @@ func TestDeliveryErrors(t *testing.T) {
 	tests := []struct {
 		name       string
 		address    string
-		fault      func(*slackfake.Server)
+		fault      func(*slacktest.Server)
 		wantWait   time.Duration
 		wantPerm   bool
 		wantPosted int
 	}{
-		{"rate_limited", "DU1", func(f *slackfake.Server) { f.RateLimit(1, 2*time.Second) }, 2 * time.Second, false, 0},
-		{"server_error", "DU1", func(f *slackfake.Server) { f.Fail(1, 503) }, 0, false, 0},
-		{"channel_not_found", "C404", func(f *slackfake.Server) { f.Error(1, "channel_not_found") }, 0, true, 0},
-		{"not_in_channel", "C1", func(f *slackfake.Server) { f.Error(1, "not_in_channel") }, 0, true, 0},
-		{"internal_error_code", "C1", func(f *slackfake.Server) { f.Error(1, "internal_error") }, 0, false, 0},
-		{"ratelimited_code", "C1", func(f *slackfake.Server) { f.Error(1, "ratelimited") }, 0, false, 0},
-		{"malformed_address", "C1/2/3", func(*slackfake.Server) {}, 0, true, 0},
-		{"empty_address", "", func(*slackfake.Server) {}, 0, true, 0},
+		{"rate_limited", "DU1", func(f *slacktest.Server) { f.RateLimit(1, 2*time.Second) }, 2 * time.Second, false, 0},
+		{"server_error", "DU1", func(f *slacktest.Server) { f.Fail(1, 503) }, 0, false, 0},
+		{"channel_not_found", "C404", func(f *slacktest.Server) { f.Error(1, "channel_not_found") }, 0, true, 0},
+		{"not_in_channel", "C1", func(f *slacktest.Server) { f.Error(1, "not_in_channel") }, 0, true, 0},
+		{"internal_error_code", "C1", func(f *slacktest.Server) { f.Error(1, "internal_error") }, 0, false, 0},
+		{"ratelimited_code", "C1", func(f *slacktest.Server) { f.Error(1, "ratelimited") }, 0, false, 0},
+		{"malformed_address", "C1/2/3", func(*slacktest.Server) {}, 0, true, 0},
+		{"empty_address", "", func(*slacktest.Server) {}, 0, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

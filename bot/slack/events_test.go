@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
@@ -71,13 +71,13 @@ func topics() []dialog.TopicScore {
 type harness struct {
 	bot  *slack.Bot
 	desk *desk
-	fake *slackfake.Server
+	fake *slacktest.Server
 	mux  http.Handler
 }
 
 func newHarness(t testing.TB, edit ...func(*slack.Config)) *harness {
 	t.Helper()
-	fake := slackfake.New(token)
+	fake := slacktest.New(token)
 	t.Cleanup(fake.Close)
 	cfg := slack.Config{BotToken: token, SigningSecret: secret, APIURL: fake.APIURL(), StaffChannel: staffC,
 		Phrases: phrases, Topics: topics, PostInterval: time.Millisecond}
@@ -96,20 +96,20 @@ func newHarness(t testing.TB, edit ...func(*slack.Config)) *harness {
 	return &harness{bot: b, desk: d, fake: fake, mux: mux}
 }
 
-func path(b slackfake.Body) string {
+func path(b slacktest.Body) string {
 	switch b.Kind {
-	case slackfake.KindInteractive:
+	case slacktest.KindInteractive:
 		return "/slack/interactions"
-	case slackfake.KindSlashCommand:
+	case slacktest.KindSlashCommand:
 		return "/slack/commands"
 	}
 	return "/slack/events"
 }
 
 // send posts b, signed now, and returns the response.
-func (h *harness) send(t *testing.T, b slackfake.Body, header ...string) *httptest.ResponseRecorder {
+func (h *harness) send(t *testing.T, b slacktest.Body, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
-	req, err := slackfake.NewRequest(context.Background(), "http://bot"+path(b), secret, b)
+	req, err := slacktest.NewRequest(context.Background(), "http://bot"+path(b), secret, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,14 +123,14 @@ func (h *harness) send(t *testing.T, b slackfake.Body, header ...string) *httpte
 
 func TestRequestsAreVerifiedBeforeAnything(t *testing.T) {
 	t.Parallel()
-	body := slackfake.IM("Ev1", "U1", "こんにちは")
+	body := slacktest.IM("Ev1", "U1", "こんにちは")
 	sign := func(secret string, at time.Time, data []byte) func(*http.Request) {
-		return func(r *http.Request) { slackfake.Sign(r.Header, secret, at, data) }
+		return func(r *http.Request) { slacktest.Sign(r.Header, secret, at, data) }
 	}
-	huge := slackfake.IM("Ev2", "U1", strings.Repeat("あ", 400_000)) // 1.2 MB
+	huge := slacktest.IM("Ev2", "U1", strings.Repeat("あ", 400_000)) // 1.2 MB
 	tests := []struct {
 		name   string
-		body   slackfake.Body
+		body   slacktest.Body
 		sign   func(*http.Request)
 		status int
 		calls  int
@@ -186,16 +186,16 @@ func TestRequestsAreVerifiedBeforeAnything(t *testing.T) {
 
 func TestBodiesNotUnderstoodChangeNothing(t *testing.T) {
 	t.Parallel()
-	im := slackfake.IM("Ev1", "U1", "hello")
+	im := slacktest.IM("Ev1", "U1", "hello")
 	unknownInner := bytes.Replace(im.Data, []byte(`"type":"message"`), []byte(`"type":"brand_new_event"`), 1)
-	raw := func(kind, ct, s string) slackfake.Body {
-		return slackfake.Body{Kind: kind, ContentType: ct, Data: []byte(s)}
+	raw := func(kind, ct, s string) slacktest.Body {
+		return slacktest.Body{Kind: kind, ContentType: ct, Data: []byte(s)}
 	}
-	ev := func(s string) slackfake.Body { return raw(slackfake.KindEvents, "application/json", s) }
-	form := func(kind, s string) slackfake.Body { return raw(kind, "application/x-www-form-urlencoded", s) }
+	ev := func(s string) slacktest.Body { return raw(slacktest.KindEvents, "application/json", s) }
+	form := func(kind, s string) slacktest.Body { return raw(kind, "application/x-www-form-urlencoded", s) }
 	tests := []struct {
 		name string
-		body slackfake.Body
+		body slacktest.Body
 	}{
 		{"truncated_json", ev(string(im.Data[:len(im.Data)/2]))},
 		{"unknown_inner_event", ev(string(unknownInner))},
@@ -207,12 +207,12 @@ func TestBodiesNotUnderstoodChangeNothing(t *testing.T) {
 		{"empty", ev(``)},
 		{"empty_object", ev(`{}`)},
 		{"rate_limited_notice", ev(`{"type":"app_rate_limited","minute_rate_limited":1518467820}`)},
-		{"interaction_without_payload", form(slackfake.KindInteractive, "foo=bar")},
-		{"interaction_truncated", form(slackfake.KindInteractive, "payload=%7B%22type%22%3A%22block_")},
-		{"interaction_unknown_type", form(slackfake.KindInteractive, "payload=%7B%22type%22%3A%22shortcut%22%7D")},
-		{"interaction_bad_form", form(slackfake.KindInteractive, "payload=%zz")},
-		{"command_bad_form", form(slackfake.KindSlashCommand, "user_id=%zz")},
-		{"command_without_user", form(slackfake.KindSlashCommand, "command=%2Fhelpdesk")},
+		{"interaction_without_payload", form(slacktest.KindInteractive, "foo=bar")},
+		{"interaction_truncated", form(slacktest.KindInteractive, "payload=%7B%22type%22%3A%22block_")},
+		{"interaction_unknown_type", form(slacktest.KindInteractive, "payload=%7B%22type%22%3A%22shortcut%22%7D")},
+		{"interaction_bad_form", form(slacktest.KindInteractive, "payload=%zz")},
+		{"command_bad_form", form(slacktest.KindSlashCommand, "user_id=%zz")},
+		{"command_without_user", form(slacktest.KindSlashCommand, "command=%2Fhelpdesk")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,7 +233,7 @@ func TestBodiesNotUnderstoodChangeNothing(t *testing.T) {
 func TestURLVerificationAnswersTheChallenge(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	rec := h.send(t, slackfake.URLVerification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"))
+	rec := h.send(t, slacktest.URLVerification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"))
 	if rec.Code != http.StatusOK || rec.Body.String() != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
 		t.Errorf("url_verification = %d %q", rec.Code, rec.Body.String())
 	}
@@ -243,24 +243,24 @@ func TestMessagesTheBotIgnores(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		body slackfake.Body
+		body slacktest.Body
 	}{
-		{"other_bot", slackfake.Callback(slackfake.Event{Channel: "DU1", ChannelType: "im", User: "U2", BotID: "B2", Text: "hi"})},
-		{"bot_message", slackfake.Callback(slackfake.Event{Channel: "DU1", ChannelType: "im", BotID: "B2", Subtype: "bot_message", Text: "hi"})},
-		{"own_message", slackfake.Callback(slackfake.Event{Channel: "DU1", ChannelType: "im", User: slackfake.BotUserID, Text: "hi"})},
-		{"own_mention", slackfake.Callback(slackfake.Event{Type: "app_mention", Channel: "C1", User: slackfake.BotUserID, Text: "hi"})},
-		{"edit", slackfake.Callback(slackfake.Event{Channel: "DU1", ChannelType: "im", User: "U1", Subtype: "message_changed", Text: "hi"})},
-		{"deletion", slackfake.Callback(slackfake.Event{Channel: "DU1", ChannelType: "im", User: "U1", Subtype: "message_deleted"})},
-		{"channel_join", slackfake.Callback(slackfake.Event{Channel: "C1", ChannelType: "channel", User: "U1", Subtype: "channel_join"})},
-		{"channel_chatter", slackfake.Callback(slackfake.Event{Channel: "C1", ChannelType: "channel", User: "U1", Text: "ランサムウェア"})},
-		{"group_thread_reply", slackfake.ThreadReply("", "C1", "U1", "担当します", "1700000000.000100")},
-		{"staff_top_level", slackfake.Callback(slackfake.Event{Channel: staffC, ChannelType: "channel", User: "U9", Text: "今日の当番は?"})},
-		{"staff_thread_root_itself", slackfake.Callback(slackfake.Event{Channel: staffC, ChannelType: "channel", User: "U9", Text: "x", TS: "1.5", ThreadTS: "1.5"})},
-		{"staff_edit", slackfake.Callback(slackfake.Event{Channel: staffC, ChannelType: "channel", User: "U9", Text: "x", ThreadTS: "1.5", Subtype: "message_changed"})},
-		{"staff_bot_in_thread", slackfake.Callback(slackfake.Event{Channel: staffC, ChannelType: "channel", BotID: "B2", Text: "x", ThreadTS: "1.5"})},
-		{"mention_in_staff_channel", slackfake.Mention("", staffC, "U9", "これは何?", "1.5")},
-		{"mention_in_dm", slackfake.Callback(slackfake.Event{Type: "app_mention", Channel: "DU1", User: "U1", Text: "<@" + slackfake.BotUserID + "> hi"})},
-		{"member_joined", slackfake.Callback(slackfake.Event{Type: "member_joined_channel", Channel: "C1", User: "U1"})},
+		{"other_bot", slacktest.Callback(slacktest.Event{Channel: "DU1", ChannelType: "im", User: "U2", BotID: "B2", Text: "hi"})},
+		{"bot_message", slacktest.Callback(slacktest.Event{Channel: "DU1", ChannelType: "im", BotID: "B2", Subtype: "bot_message", Text: "hi"})},
+		{"own_message", slacktest.Callback(slacktest.Event{Channel: "DU1", ChannelType: "im", User: slacktest.BotUserID, Text: "hi"})},
+		{"own_mention", slacktest.Callback(slacktest.Event{Type: "app_mention", Channel: "C1", User: slacktest.BotUserID, Text: "hi"})},
+		{"edit", slacktest.Callback(slacktest.Event{Channel: "DU1", ChannelType: "im", User: "U1", Subtype: "message_changed", Text: "hi"})},
+		{"deletion", slacktest.Callback(slacktest.Event{Channel: "DU1", ChannelType: "im", User: "U1", Subtype: "message_deleted"})},
+		{"channel_join", slacktest.Callback(slacktest.Event{Channel: "C1", ChannelType: "channel", User: "U1", Subtype: "channel_join"})},
+		{"channel_chatter", slacktest.Callback(slacktest.Event{Channel: "C1", ChannelType: "channel", User: "U1", Text: "ランサムウェア"})},
+		{"group_thread_reply", slacktest.ThreadReply("", "C1", "U1", "担当します", "1700000000.000100")},
+		{"staff_top_level", slacktest.Callback(slacktest.Event{Channel: staffC, ChannelType: "channel", User: "U9", Text: "今日の当番は?"})},
+		{"staff_thread_root_itself", slacktest.Callback(slacktest.Event{Channel: staffC, ChannelType: "channel", User: "U9", Text: "x", TS: "1.5", ThreadTS: "1.5"})},
+		{"staff_edit", slacktest.Callback(slacktest.Event{Channel: staffC, ChannelType: "channel", User: "U9", Text: "x", ThreadTS: "1.5", Subtype: "message_changed"})},
+		{"staff_bot_in_thread", slacktest.Callback(slacktest.Event{Channel: staffC, ChannelType: "channel", BotID: "B2", Text: "x", ThreadTS: "1.5"})},
+		{"mention_in_staff_channel", slacktest.Mention("", staffC, "U9", "これは何?", "1.5")},
+		{"mention_in_dm", slacktest.Callback(slacktest.Event{Type: "app_mention", Channel: "DU1", User: "U1", Text: "<@" + slacktest.BotUserID + "> hi"})},
+		{"member_joined", slacktest.Callback(slacktest.Event{Type: "member_joined_channel", Channel: "C1", User: "U1"})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,8 +284,8 @@ func TestOwnMessagesIgnoredOnceAuthTestRan(t *testing.T) {
 	}
 	// an event without authorizations, from the bot's own user id, with no bot_id
 	body := []byte(`{"type":"event_callback","event_id":"Ev1","event":{"type":"message","channel":"DU1","channel_type":"im","user":"` +
-		slackfake.BotUserID + `","text":"hi","ts":"1.1"}}`)
-	h.send(t, slackfake.Body{Kind: slackfake.KindEvents, ContentType: "application/json", Data: body})
+		slacktest.BotUserID + `","text":"hi","ts":"1.1"}}`)
+	h.send(t, slacktest.Body{Kind: slacktest.KindEvents, ContentType: "application/json", Data: body})
 	if msgs, _ := h.desk.got(); len(msgs) != 0 {
 		t.Errorf("own message reached the engine: %+v", msgs)
 	}
@@ -295,25 +295,25 @@ func TestConversationKeys(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		body slackfake.Body
+		body slacktest.Body
 		want dialog.Message
 	}{
-		{"dm", slackfake.Callback(slackfake.Event{EventID: "Ev1", Channel: "DU1", ChannelType: "im", User: "U1", TS: "1700000000.000100",
+		{"dm", slacktest.Callback(slacktest.Event{EventID: "Ev1", Channel: "DU1", ChannelType: "im", User: "U1", TS: "1700000000.000100",
 			Text: "怪しい <https://evil.example/login|ログイン画面> が &lt;届いた&gt; &amp; <@U5>"}),
 			dialog.Message{Channel: "slack", UserID: "U1", EventID: "Ev1", Address: "DU1",
 				Text: "怪しい ログイン画面 (https://evil.example/login) が <届いた> & @U5"}},
-		{"dm_in_thread", slackfake.Callback(slackfake.Event{EventID: "Ev2", Channel: "DU1", ChannelType: "im", User: "U1", TS: "5.2", ThreadTS: "5.1", Text: "はい"}),
+		{"dm_in_thread", slacktest.Callback(slacktest.Event{EventID: "Ev2", Channel: "DU1", ChannelType: "im", User: "U1", TS: "5.2", ThreadTS: "5.1", Text: "はい"}),
 			dialog.Message{Channel: "slack", UserID: "U1", EventID: "Ev2", Address: "DU1/5.1", Text: "はい"}},
-		{"dm_with_file", slackfake.Callback(slackfake.Event{EventID: "Ev3", Channel: "DU1", ChannelType: "im", User: "U1", Subtype: "file_share", TS: "5.3"}),
+		{"dm_with_file", slacktest.Callback(slacktest.Event{EventID: "Ev3", Channel: "DU1", ChannelType: "im", User: "U1", Subtype: "file_share", TS: "5.3"}),
 			dialog.Message{Channel: "slack", UserID: "U1", EventID: "Ev3", Address: "DU1", Event: dialog.EventUnsupported}},
-		{"mention", slackfake.Callback(slackfake.Event{EventID: "Ev4", Type: "app_mention", Channel: "C1", User: "U1", TS: "7.1",
-			Text: "<@" + slackfake.BotUserID + "> ランサムウェアかも"}),
+		{"mention", slacktest.Callback(slacktest.Event{EventID: "Ev4", Type: "app_mention", Channel: "C1", User: "U1", TS: "7.1",
+			Text: "<@" + slacktest.BotUserID + "> ランサムウェアかも"}),
 			dialog.Message{Channel: "slack", UserID: "C1/7.1", Person: "U1", EventID: "Ev4", Address: "C1/7.1", Text: "ランサムウェアかも"}},
-		{"mention_in_thread", slackfake.Callback(slackfake.Event{EventID: "Ev5", Type: "app_mention", Channel: "C1", User: "U2", TS: "7.9", ThreadTS: "7.1",
-			Text: "<@" + slackfake.BotUserID + "|helpdesk> はい、抜きました"}),
+		{"mention_in_thread", slacktest.Callback(slacktest.Event{EventID: "Ev5", Type: "app_mention", Channel: "C1", User: "U2", TS: "7.9", ThreadTS: "7.1",
+			Text: "<@" + slacktest.BotUserID + "|helpdesk> はい、抜きました"}),
 			dialog.Message{Channel: "slack", UserID: "C1/7.1", Person: "U2", EventID: "Ev5", Address: "C1/7.1", Text: "はい、抜きました"}},
-		{"bare_mention", slackfake.Callback(slackfake.Event{EventID: "Ev6", Type: "app_mention", Channel: "G1", User: "U1", TS: "8.1",
-			Text: "<@" + slackfake.BotUserID + ">"}),
+		{"bare_mention", slacktest.Callback(slacktest.Event{EventID: "Ev6", Type: "app_mention", Channel: "G1", User: "U1", TS: "8.1",
+			Text: "<@" + slacktest.BotUserID + ">"}),
 			dialog.Message{Channel: "slack", UserID: "G1/8.1", Person: "U1", EventID: "Ev6", Address: "G1/8.1", Event: dialog.EventResume}},
 	}
 	for _, tt := range tests {
@@ -339,12 +339,12 @@ func TestConversationKeys(t *testing.T) {
 func TestStaffThreadRepliesAreRelayedOnlyFromTheStaffChannel(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.send(t, slackfake.ThreadReply("Ev1", staffC, "U9", "担当の山田です。<https://example.jp|手順>をご覧ください", "1700000000.000100"))
-	h.send(t, slackfake.Callback(slackfake.Event{EventID: "Ev2", Channel: staffC, ChannelType: "channel", User: "U9",
+	h.send(t, slacktest.ThreadReply("Ev1", staffC, "U9", "担当の山田です。<https://example.jp|手順>をご覧ください", "1700000000.000100"))
+	h.send(t, slacktest.Callback(slacktest.Event{EventID: "Ev2", Channel: staffC, ChannelType: "channel", User: "U9",
 		Subtype: "thread_broadcast", Text: "全員へ", ThreadTS: "1700000000.000100"}))
 	// the same thread id, forged in another channel, public or private
-	h.send(t, slackfake.ThreadReply("Ev3", "C0OTHER", "U6", "偽の担当者です", "1700000000.000100"))
-	h.send(t, slackfake.Callback(slackfake.Event{EventID: "Ev4", Channel: "G0PRIV", ChannelType: "group", User: "U6",
+	h.send(t, slacktest.ThreadReply("Ev3", "C0OTHER", "U6", "偽の担当者です", "1700000000.000100"))
+	h.send(t, slacktest.Callback(slacktest.Event{EventID: "Ev4", Channel: "G0PRIV", ChannelType: "group", User: "U6",
 		Text: "偽の担当者です", ThreadTS: "1700000000.000100"}))
 	msgs, staff := h.desk.got()
 	want := []dialog.StaffEvent{
@@ -364,7 +364,7 @@ func TestStaffThreadRepliesAreRelayedOnlyFromTheStaffChannel(t *testing.T) {
 func TestWithoutStaffChannelNothingIsStaff(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *slack.Config) { c.StaffChannel = "" })
-	h.send(t, slackfake.ThreadReply("Ev1", staffC, "U9", "担当します", "1.1"))
+	h.send(t, slacktest.ThreadReply("Ev1", staffC, "U9", "担当します", "1.1"))
 	h.send(t, mustPress(t, staffPost(), "U9", "s:claim:2026-0001"))
 	if msgs, staff := h.desk.got(); len(msgs)+len(staff) != 0 {
 		t.Errorf("without a staff channel, staff input reached the engine: %+v %+v", msgs, staff)
@@ -375,17 +375,17 @@ func TestEngineFailureAsksForRedelivery(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.desk.err = errors.New("database not open")
-	if rec := h.send(t, slackfake.IM("Ev1", "U1", "hello")); rec.Code != http.StatusInternalServerError {
+	if rec := h.send(t, slacktest.IM("Ev1", "U1", "hello")); rec.Code != http.StatusInternalServerError {
 		t.Errorf("event with a failing engine = %d, want 500", rec.Code)
 	}
-	if rec := h.send(t, slackfake.ThreadReply("Ev2", staffC, "U9", "x", "1.1")); rec.Code != http.StatusInternalServerError {
+	if rec := h.send(t, slacktest.ThreadReply("Ev2", staffC, "U9", "x", "1.1")); rec.Code != http.StatusInternalServerError {
 		t.Errorf("staff reply with a failing engine = %d, want 500", rec.Code)
 	}
 	if n := len(h.fake.Posts()); n != 0 {
 		t.Errorf("%d posts before Slack's last retry, want none", n)
 	}
 	// Slack's last retry fails too: the user gets the apology, straight from the adapter.
-	if rec := h.send(t, slackfake.IM("Ev1", "U1", "hello"), "X-Slack-Retry-Num", "3", "X-Slack-Retry-Reason", "http_error"); rec.Code != http.StatusInternalServerError {
+	if rec := h.send(t, slacktest.IM("Ev1", "U1", "hello"), "X-Slack-Retry-Num", "3", "X-Slack-Retry-Reason", "http_error"); rec.Code != http.StatusInternalServerError {
 		t.Errorf("last retry = %d, want 500", rec.Code)
 	}
 	posts := h.fake.Posts()
@@ -397,7 +397,7 @@ func TestEngineFailureAsksForRedelivery(t *testing.T) {
 func TestRetriesAreHandledAgain(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	body := slackfake.IM("Ev1", "U1", "hello")
+	body := slacktest.IM("Ev1", "U1", "hello")
 	for i, retry := range []string{"", "1", "2"} {
 		if rec := h.send(t, body, "X-Slack-Retry-Num", retry); rec.Code != http.StatusOK {
 			t.Errorf("delivery %d answered %d", i, rec.Code)
@@ -442,7 +442,7 @@ func TestSlashCommand(t *testing.T) {
 					}
 				}
 			})
-			rec := h.send(t, slackfake.Command("U1", "C0GENERAL", tt.text))
+			rec := h.send(t, slacktest.Command("U1", "C0GENERAL", tt.text))
 			if rec.Code != http.StatusOK {
 				t.Fatalf("/helpdesk %s = %d", tt.text, rec.Code)
 			}
@@ -474,7 +474,7 @@ func TestAdminFailureShowsTheApology(t *testing.T) {
 	h := newHarness(t, func(c *slack.Config) {
 		c.Admin = func(context.Context, string, []string) (string, error) { return "", errors.New("reload: broken yaml") }
 	})
-	rec := h.send(t, slackfake.Command("U1", "C1", "reload"))
+	rec := h.send(t, slacktest.Command("U1", "C1", "reload"))
 	body, _ := io.ReadAll(rec.Body)
 	if rec.Code != http.StatusOK || !strings.Contains(string(body), "[internal_error]") || strings.Contains(string(body), "yaml") {
 		t.Errorf("failed admin command answered %d %s", rec.Code, body)

@@ -9,14 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
 // signedPost sends body, correctly signed, as a platform or proxy bug might.
 func signedPost(h http.Handler, route, contentType string, body []byte) int {
 	req := httptest.NewRequest(http.MethodPost, route, bytes.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
-	slackfake.Sign(req.Header, secret, time.Now(), body)
+	slacktest.Sign(req.Header, secret, time.Now(), body)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec.Code
@@ -40,12 +40,12 @@ func checkDesk(t *testing.T, d *desk) {
 // FuzzEventsBody: arbitrary Events API bodies with a valid signature never panic, answer 2xx or
 // 5xx, and never turn into staff events outside the staff channel.
 func FuzzEventsBody(f *testing.F) {
-	for _, b := range []slackfake.Body{
-		slackfake.IM("Ev1", "U1", "ランサムウェアに感染したかも"),
-		slackfake.Mention("Ev2", "C1", "U1", "<@UBOT> 助けて", ""),
-		slackfake.ThreadReply("Ev3", staffC, "U2", "担当です", "1700000000.000100"),
-		slackfake.ThreadReply("Ev4", "C0OTHER", "U2", "偽物", "1700000000.000100"),
-		slackfake.URLVerification("challenge"),
+	for _, b := range []slacktest.Body{
+		slacktest.IM("Ev1", "U1", "ランサムウェアに感染したかも"),
+		slacktest.Mention("Ev2", "C1", "U1", "<@UBOT> 助けて", ""),
+		slacktest.ThreadReply("Ev3", staffC, "U2", "担当です", "1700000000.000100"),
+		slacktest.ThreadReply("Ev4", "C0OTHER", "U2", "偽物", "1700000000.000100"),
+		slacktest.URLVerification("challenge"),
 	} {
 		f.Add(b.Data)
 	}
@@ -65,8 +65,8 @@ func FuzzEventsBody(f *testing.F) {
 
 // FuzzInteractionForm: arbitrary interaction payloads (block_actions, view_submission).
 func FuzzInteractionForm(f *testing.F) {
-	f.Add(slackfake.BlockActions(slackfake.Click{User: "U1", Channel: "D1", Value: "t:ransomware"}).Data)
-	f.Add(slackfake.BlockActions(slackfake.Click{User: "U1", Channel: staffC, Value: "s:resolve:2026-0001", MessageTS: "1.1"}).Data)
+	f.Add(slacktest.BlockActions(slacktest.Click{User: "U1", Channel: "D1", Value: "t:ransomware"}).Data)
+	f.Add(slacktest.BlockActions(slacktest.Click{User: "U1", Channel: staffC, Value: "s:resolve:2026-0001", MessageTS: "1.1"}).Data)
 	f.Add([]byte("payload=" + url.QueryEscape(`{"type":"view_submission","view":{"private_metadata":"{}"}}`)))
 	f.Add([]byte("payload=%7B"))
 	fuzzForm(f, "/slack/interactions")
@@ -74,9 +74,9 @@ func FuzzInteractionForm(f *testing.F) {
 
 // FuzzSlashCommandForm: arbitrary /helpdesk forms.
 func FuzzSlashCommandForm(f *testing.F) {
-	f.Add(slackfake.Command("U1", "C1", "").Data)
-	f.Add(slackfake.Command("U1", "C1", "help").Data)
-	f.Add(slackfake.Command("U1", "C1", "reload now").Data)
+	f.Add(slacktest.Command("U1", "C1", "").Data)
+	f.Add(slacktest.Command("U1", "C1", "help").Data)
+	f.Add(slacktest.Command("U1", "C1", "reload now").Data)
 	f.Add([]byte("command=%2Fhelpdesk&user_id=&text=%ZZ"))
 	fuzzForm(f, "/slack/commands")
 }

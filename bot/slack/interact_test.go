@@ -8,23 +8,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
 // staffPost is a case's root post in the staff channel, as the staff deliverer draws it.
-func staffPost() slackfake.Post {
-	btn := func(i, id, label string) slackfake.Element {
-		return slackfake.Element{Type: "button", ActionID: "c" + i + "|" + id, Value: id, Text: label}
+func staffPost() slacktest.Post {
+	btn := func(i, id, label string) slacktest.Element {
+		return slacktest.Element{Type: "button", ActionID: "c" + i + "|" + id, Value: id, Text: label}
 	}
-	return slackfake.Post{Channel: staffC, TS: "1700000000.000100", Blocks: []slackfake.Block{
-		{Type: "section", Text: &slackfake.TextObject{Type: "mrkdwn", Text: "【新しい相談】2026-0001"}},
-		{Type: "actions", BlockID: "staff:ransomware", Elements: []slackfake.Element{
+	return slacktest.Post{Channel: staffC, TS: "1700000000.000100", Blocks: []slacktest.Block{
+		{Type: "section", Text: &slacktest.TextObject{Type: "mrkdwn", Text: "【新しい相談】2026-0001"}},
+		{Type: "actions", BlockID: "staff:ransomware", Elements: []slacktest.Element{
 			btn("0", "s:claim:2026-0001", "担当する"), btn("1", "s:resolve:2026-0001", "解決"), btn("2", "s:handback:2026-0001", "ボットに戻す")}},
 	}}
 }
 
-func mustPress(t *testing.T, p slackfake.Post, user, value string) slackfake.Body {
+func mustPress(t *testing.T, p slacktest.Post, user, value string) slacktest.Body {
 	t.Helper()
 	b, ok := p.Press(user, value)
 	if !ok {
@@ -37,25 +37,25 @@ func TestUserButtons(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
-		click slackfake.Click
+		click slacktest.Click
 		want  dialog.Message // EventID is checked apart
 	}{
-		{"dm", slackfake.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", Value: "t:ransomware"},
+		{"dm", slacktest.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", Value: "t:ransomware"},
 			dialog.Message{Channel: "slack", UserID: "U1", Address: "DU1", Choice: "t:ransomware"}},
-		{"dm_thread", slackfake.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", ThreadTS: "5.1", Value: "o:3:who:company"},
+		{"dm_thread", slacktest.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", ThreadTS: "5.1", Value: "o:3:who:company"},
 			dialog.Message{Channel: "slack", UserID: "U1", Address: "DU1/5.1", Choice: "o:3:who:company"}},
-		{"channel_thread", slackfake.Click{User: "U2", Channel: "C1", MessageTS: "7.5", ThreadTS: "7.1", Value: "a:intake"},
+		{"channel_thread", slacktest.Click{User: "U2", Channel: "C1", MessageTS: "7.5", ThreadTS: "7.1", Value: "a:intake"},
 			dialog.Message{Channel: "slack", UserID: "C1/7.1", Person: "U2", Address: "C1/7.1", Choice: "a:intake"}},
-		{"channel_top_level", slackfake.Click{User: "U2", Channel: "C1", MessageTS: "7.5", Value: "a:person"},
+		{"channel_top_level", slacktest.Click{User: "U2", Channel: "C1", MessageTS: "7.5", Value: "a:person"},
 			dialog.Message{Channel: "slack", UserID: "C1/7.5", Person: "U2", Address: "C1/7.5", Choice: "a:person"}},
-		{"choice_in_action_id_only", slackfake.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", ActionID: "c3|t:phishing"},
+		{"choice_in_action_id_only", slacktest.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", ActionID: "c3|t:phishing"},
 			dialog.Message{Channel: "slack", UserID: "U1", Address: "DU1", Choice: "t:phishing"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			if rec := h.send(t, slackfake.BlockActions(tt.click)); rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+			if rec := h.send(t, slacktest.BlockActions(tt.click)); rec.Code != http.StatusOK || rec.Body.Len() != 0 {
 				t.Fatalf("button answered %d %q, want an empty 200", rec.Code, rec.Body.String())
 			}
 			msgs, _ := h.desk.got()
@@ -77,9 +77,9 @@ func TestUserButtons(t *testing.T) {
 func TestEachPressIsItsOwnEvent(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	click := slackfake.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", Value: "a:restart"}
-	h.send(t, slackfake.BlockActions(click))
-	h.send(t, slackfake.BlockActions(click))
+	click := slacktest.Click{User: "U1", Channel: "DU1", MessageTS: "5.5", Value: "a:restart"}
+	h.send(t, slacktest.BlockActions(click))
+	h.send(t, slacktest.BlockActions(click))
 	msgs, _ := h.desk.got()
 	if len(msgs) != 2 || msgs[0].EventID == msgs[1].EventID {
 		t.Errorf("two presses: %+v", msgs)
@@ -89,7 +89,7 @@ func TestEachPressIsItsOwnEvent(t *testing.T) {
 func TestNonStaffButtonsInTheStaffChannelAreIgnored(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.send(t, slackfake.BlockActions(slackfake.Click{User: "U9", Channel: staffC, MessageTS: "1.1", Value: "t:ransomware"}))
+	h.send(t, slacktest.BlockActions(slacktest.Click{User: "U9", Channel: staffC, MessageTS: "1.1", Value: "t:ransomware"}))
 	if msgs, staff := h.desk.got(); len(msgs)+len(staff) != 0 {
 		t.Errorf("engine got %+v %+v", msgs, staff)
 	}
@@ -100,7 +100,7 @@ func TestStaffButtons(t *testing.T) {
 	post := staffPost()
 	tests := []struct {
 		name    string
-		post    slackfake.Post
+		post    slacktest.Post
 		value   string
 		want    *dialog.StaffEvent
 		refused bool
@@ -109,15 +109,15 @@ func TestStaffButtons(t *testing.T) {
 			Staff: "<@U9>", Action: dialog.StaffClaim}, false},
 		{"handback", post, "s:handback:2026-0001", &dialog.StaffEvent{Thread: staffC + "/1700000000.000100", Case: "2026-0001",
 			Staff: "<@U9>", Action: dialog.StaffHandback}, false},
-		{"claim_in_thread_reply", func() slackfake.Post {
+		{"claim_in_thread_reply", func() slacktest.Post {
 			p := post
 			p.TS, p.ThreadTS = "1700000000.000900", "1700000000.000100"
 			return p
 		}(),
 			"s:claim:2026-0001", &dialog.StaffEvent{Thread: staffC + "/1700000000.000100", Case: "2026-0001", Staff: "<@U9>", Action: dialog.StaffClaim}, false},
-		{"claim_copied_to_other_channel", func() slackfake.Post { p := post; p.Channel = "C0OTHER"; return p }(), "s:claim:2026-0001", nil, true},
-		{"handback_in_dm", func() slackfake.Post { p := post; p.Channel = "DU9"; return p }(), "s:handback:2026-0001", nil, true},
-		{"resolve_outside", func() slackfake.Post { p := post; p.Channel = "C0OTHER"; return p }(), "s:resolve:2026-0001", nil, true},
+		{"claim_copied_to_other_channel", func() slacktest.Post { p := post; p.Channel = "C0OTHER"; return p }(), "s:claim:2026-0001", nil, true},
+		{"handback_in_dm", func() slacktest.Post { p := post; p.Channel = "DU9"; return p }(), "s:handback:2026-0001", nil, true},
+		{"resolve_outside", func() slacktest.Post { p := post; p.Channel = "C0OTHER"; return p }(), "s:resolve:2026-0001", nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +156,7 @@ func TestStaffButtons(t *testing.T) {
 }
 
 // postCase has the staff deliverer post a case and returns the post.
-func postCase(t *testing.T, h *harness, topic string) slackfake.Post {
+func postCase(t *testing.T, h *harness, topic string) slacktest.Post {
 	t.Helper()
 	reply := dialog.Reply{Topic: topic, Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "【新しい相談】2026-0007 ランサムウェア感染"}},
 		Choices: []dialog.Choice{{ID: "s:claim:2026-0007", Label: "担当する"}, {ID: "s:resolve:2026-0007", Label: "解決"},
@@ -196,10 +196,10 @@ func TestResolveForm(t *testing.T) {
 		t.Errorf("note input: %+v", note)
 	}
 	if topic.Type != "static_select" || topic.Label != "[resolve_topic]" || len(topic.Options) != 2 ||
-		topic.Options[0] != (slackfake.Option{Value: "ransomware", Text: "ランサムウェア感染"}) || topic.InitialOption != "ransomware" {
+		topic.Options[0] != (slacktest.Option{Value: "ransomware", Text: "ランサムウェア感染"}) || topic.InitialOption != "ransomware" {
 		t.Errorf("topic input: %+v", topic)
 	}
-	rec := h.send(t, slackfake.Submit(v, "U9", map[string]string{note.BlockID: "LANを抜いて報告を案内", topic.BlockID: "phishing"}))
+	rec := h.send(t, slacktest.Submit(v, "U9", map[string]string{note.BlockID: "LANを抜いて報告を案内", topic.BlockID: "phishing"}))
 	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
 		t.Errorf("submission answered %d %q, want an empty 200 (closes the form)", rec.Code, rec.Body.String())
 	}
@@ -221,7 +221,7 @@ func TestResolveFormKeepsItselfOpenWhenTheEngineFails(t *testing.T) {
 		t.Fatalf("views: %+v", views)
 	}
 	h.desk.err = errors.New("disk full")
-	rec := h.send(t, slackfake.Submit(views[0], "U9", map[string]string{"note": "済"}))
+	rec := h.send(t, slacktest.Submit(views[0], "U9", map[string]string{"note": "済"}))
 	var resp struct {
 		Action string            `json:"response_action"`
 		Errors map[string]string `json:"errors"`
@@ -235,13 +235,13 @@ func TestResolveFormKeepsItselfOpenWhenTheEngineFails(t *testing.T) {
 func TestForgedResolveFormIsIgnored(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	v := slackfake.View{ID: "V1", CallbackID: "helpdesk_resolve", PrivateMetadata: `{"thread":"C0OTHER/1.1","case":"2026-0001"}`,
-		Inputs: []slackfake.Input{{BlockID: "note", ActionID: "note", Type: "plain_text_input"}}}
-	h.send(t, slackfake.Submit(v, "U6", map[string]string{"note": "x"}))
+	v := slacktest.View{ID: "V1", CallbackID: "helpdesk_resolve", PrivateMetadata: `{"thread":"C0OTHER/1.1","case":"2026-0001"}`,
+		Inputs: []slacktest.Input{{BlockID: "note", ActionID: "note", Type: "plain_text_input"}}}
+	h.send(t, slacktest.Submit(v, "U6", map[string]string{"note": "x"}))
 	other := v
 	other.CallbackID = "someone_elses_form"
 	other.PrivateMetadata = `{"thread":"` + staffC + `/1.1","case":"2026-0001"}`
-	h.send(t, slackfake.Submit(other, "U6", map[string]string{"note": "x"}))
+	h.send(t, slacktest.Submit(other, "U6", map[string]string{"note": "x"}))
 	if _, staff := h.desk.got(); len(staff) != 0 {
 		t.Errorf("forged forms reached the engine: %+v", staff)
 	}
@@ -250,7 +250,7 @@ func TestForgedResolveFormIsIgnored(t *testing.T) {
 func TestResolveFormThatCannotOpenIsReported(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	b := slackfake.BlockActions(slackfake.Click{User: "U9", Channel: staffC, MessageTS: "1.1", Value: "s:resolve:2026-0001",
+	b := slacktest.BlockActions(slacktest.Click{User: "U9", Channel: staffC, MessageTS: "1.1", Value: "s:resolve:2026-0001",
 		BlockID: "staff:", TriggerID: "-"})
 	h.fake.Close() // Slack unreachable: the presser sees the failure and can press again
 	if rec := h.send(t, b); rec.Code != http.StatusInternalServerError {

@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
 func TestSocketMode(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New(token)
+	fake := slacktest.New(token)
 	defer fake.Close()
 	d := &desk{}
 	admin := func(_ context.Context, user string, args []string) (string, error) {
@@ -36,7 +36,7 @@ func TestSocketMode(t *testing.T) {
 	if err := fake.WaitConnections(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	mustAck := func(what, id string) slackfake.Ack {
+	mustAck := func(what, id string) slacktest.Ack {
 		t.Helper()
 		a, err := fake.WaitAck(ctx, id)
 		if err != nil {
@@ -46,14 +46,14 @@ func TestSocketMode(t *testing.T) {
 	}
 
 	// a direct message: acknowledged once the engine has it
-	mustAck("message.im", fake.Push(slackfake.IM("Ev1", "U1", "こんにちは")))
+	mustAck("message.im", fake.Push(slacktest.IM("Ev1", "U1", "こんにちは")))
 	if msgs, _ := d.got(); len(msgs) != 1 || msgs[0].UserID != "U1" || msgs[0].Address != "DU1" || msgs[0].EventID != "Ev1" {
 		t.Fatalf("engine got %+v", msgs)
 	}
 
 	// the network drops: slack-go reconnects, and an envelope sent meanwhile is handled
 	fake.Disconnect()
-	id := fake.Push(slackfake.IM("Ev2", "U2", "まだいますか"))
+	id := fake.Push(slacktest.IM("Ev2", "U2", "まだいますか"))
 	if err := fake.WaitConnections(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestSocketMode(t *testing.T) {
 	if err := fake.WaitConnections(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
-	mustAck("message after refresh", fake.Push(slackfake.IM("Ev3", "U3", "もしもし")))
+	mustAck("message after refresh", fake.Push(slacktest.IM("Ev3", "U3", "もしもし")))
 	if msgs, _ := d.got(); len(msgs) != 3 || msgs[1].UserID != "U2" || msgs[2].UserID != "U3" {
 		t.Fatalf("engine got %+v", msgs)
 	}
@@ -72,7 +72,7 @@ func TestSocketMode(t *testing.T) {
 	}
 
 	// a type slack-go does not know is acknowledged all the same, and changes nothing
-	unknown := slackfake.IM("Ev4", "U1", "x")
+	unknown := slacktest.IM("Ev4", "U1", "x")
 	frame, _ := json.Marshal(map[string]any{"envelope_id": "env-unknown", "type": "events_api",
 		"payload": json.RawMessage(bytes.Replace(unknown.Payload(), []byte(`"type":"message"`), []byte(`"type":"brand_new_event"`), 1))})
 	fake.PushRaw(frame)
@@ -81,20 +81,20 @@ func TestSocketMode(t *testing.T) {
 	mustAck("unknown envelope type", "env-weird")
 
 	// a button and the slash command
-	mustAck("button", fake.Push(slackfake.BlockActions(slackfake.Click{User: "U1", Channel: "DU1", MessageTS: "1.1", Value: "a:intake"})))
-	mustAck("slash command", fake.Push(slackfake.Command("U1", "C1", "")))
+	mustAck("button", fake.Push(slacktest.BlockActions(slacktest.Click{User: "U1", Channel: "DU1", MessageTS: "1.1", Value: "a:intake"})))
+	mustAck("slash command", fake.Push(slacktest.Command("U1", "C1", "")))
 	msgs, _ := d.got()
 	if len(msgs) != 5 || msgs[3].Choice != "a:intake" || msgs[4].Event != dialog.EventMenu || msgs[4].Address != "@U1" {
 		t.Fatalf("engine got %+v", msgs)
 	}
-	a := mustAck("admin command", fake.Push(slackfake.Command("U1", "C1", "stats")))
+	a := mustAck("admin command", fake.Push(slacktest.Command("U1", "C1", "stats")))
 	var payload map[string]string
 	if json.Unmarshal(a.Payload, &payload); payload["text"] != "ok &lt;stats&gt;" {
 		t.Errorf("admin command acked with %s", a.Payload)
 	}
 
 	// a staff reply in a case thread
-	mustAck("staff reply", fake.Push(slackfake.ThreadReply("Ev5", staffC, "U9", "担当します", "1.1")))
+	mustAck("staff reply", fake.Push(slacktest.ThreadReply("Ev5", staffC, "U9", "担当します", "1.1")))
 	if _, staff := d.got(); len(staff) != 1 || staff[0].Thread != staffC+"/1.1" {
 		t.Errorf("staff events %+v", staff)
 	}
@@ -103,7 +103,7 @@ func TestSocketMode(t *testing.T) {
 	d.mu.Lock()
 	d.err = errors.New("database not open")
 	d.mu.Unlock()
-	failed := fake.Push(slackfake.IM("Ev6", "U1", "x"))
+	failed := fake.Push(slacktest.IM("Ev6", "U1", "x"))
 	for m, _ := d.got(); len(m) < 6; m, _ = d.got() {
 		if ctx.Err() != nil {
 			t.Fatal("the engine never got the message")
@@ -119,7 +119,7 @@ func TestSocketMode(t *testing.T) {
 		t.Errorf("apologised on the first attempt: %+v", posts)
 	}
 	// Slack's last redelivery of it fails too: the user gets the apology instead of silence
-	fake.PushRetry(slackfake.IM("Ev6", "U1", "x"), 3)
+	fake.PushRetry(slacktest.IM("Ev6", "U1", "x"), 3)
 	if err := fake.WaitUntil(ctx, func() bool { return len(fake.PostsIn("DU1")) == 1 }); err != nil {
 		t.Fatalf("no apology after the last redelivery failed: %v", err)
 	}
@@ -139,7 +139,7 @@ func TestSocketMode(t *testing.T) {
 // events still come in (their replies wait for the token), and the connection is reported.
 func TestSocketModeRejectedToken(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New(token)
+	fake := slacktest.New(token)
 	defer fake.Close()
 	d := &desk{}
 	connected := make(chan struct{}, 10)
@@ -173,7 +173,7 @@ func TestSocketModeRejectedToken(t *testing.T) {
 // connection, and Run connects by itself once Slack accepts the token again.
 func TestSocketModeRefusedAppToken(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New(token)
+	fake := slacktest.New(token)
 	defer fake.Close()
 	fake.RefuseAppTokens(true)
 	d := &desk{}

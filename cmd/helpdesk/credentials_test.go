@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
+	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 )
 
 // readyz returns /readyz's status and body.
@@ -96,7 +97,7 @@ func TestServeLINECredentials(t *testing.T) {
 // takes webhooks and keeps their replies; a restart with the token accepted delivers them.
 func TestServeLINEBadTokenAtStart(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New("the-real-token")
+	fake := linetest.New("the-real-token")
 	t.Cleanup(fake.Close)
 	db := filepath.Join(t.TempDir(), "helpdesk.db")
 	srv := startServe(t, lineVars(fake, db))
@@ -106,8 +107,8 @@ func TestServeLINEBadTokenAtStart(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ev := scriptEvent(testScript(t), linefake.UserID(1), 0)
-	if status, err := linefake.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev); err != nil || status != http.StatusOK {
+	ev := load.LINEEvent(testScript(t), linetest.UserID(1), 0)
+	if status, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev); err != nil || status != http.StatusOK {
 		t.Fatalf("webhook answered %d, %v with the token refused; want 200 (the reply waits in the outbox)", status, err)
 	}
 	time.Sleep(500 * time.Millisecond)
@@ -130,13 +131,13 @@ func TestServeLINEBadTokenAtStart(t *testing.T) {
 // of waiting for the probes' backoff, and the held reply goes out.
 func TestServeSlackCredentialsReload(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New(slackTestToken)
+	fake := slacktest.New(slackTestToken)
 	defer fake.Close()
 	srv := startServe(t, slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db"), "HELPDESK_ADMIN_TOKEN", adminTestToken))
 	waitReady(t, srv.url, http.StatusOK, 5*time.Second)
 
 	fake.SetToken("xoxb-rotated")
-	if code := srv.send(t, slackfake.IM("EvCred1", "U0CRED", "こんにちは")); code != http.StatusOK {
+	if code := srv.send(t, slacktest.IM("EvCred1", "U0CRED", "こんにちは")); code != http.StatusOK {
 		t.Fatalf("message.im answered %d with the token revoked, want 200", code)
 	}
 	body := waitReady(t, srv.url, http.StatusServiceUnavailable, 10*time.Second)

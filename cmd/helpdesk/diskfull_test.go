@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 )
 
 // TestDiskFull runs the bot with its database on a small tmpfs and fills the disk: webhooks get
@@ -30,7 +30,7 @@ func TestDiskFull(t *testing.T) {
 	}
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
 
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	defer fake.Close()
 	vars := lineVars(fake, filepath.Join(dir, "helpdesk.db"))
 	vars["HELPDESK_USER_RATE"] = "off"
@@ -44,11 +44,11 @@ func TestDiskFull(t *testing.T) {
 
 	// Events until the database cannot grow: each conversation adds a few kB.
 	long := strings.Repeat("ランサムウェアに感染したかもしれません。", 40)
-	var refused []linefake.Event
+	var refused []linetest.Event
 	accepted := 0
 	for i := 0; i < 3000 && len(refused) < 5; i++ {
-		ev := linefake.Text(linefake.UserID(i), long)
-		code, err := linefake.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev)
+		ev := linetest.Text(linetest.UserID(i), long)
+		code, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, ev := range refused {
-		code, err := linefake.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev.Redelivered())
+		code, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev.Redelivered())
 		if err != nil || code != http.StatusOK {
 			t.Fatalf("redelivery after space returned: %d %v", code, err)
 		}
@@ -114,7 +114,7 @@ func fillDisk(t *testing.T, filler, dir string) {
 }
 
 // distinctChats counts the reply requests each chat got.
-func distinctChats(fake *linefake.Server) map[string]int {
+func distinctChats(fake *linetest.Server) map[string]int {
 	n := map[string]int{}
 	for _, r := range fake.Requests() {
 		n[r.To]++

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
 // TestServeForgetThenBackup: after POST /admin/forget, neither the database file nor the copy
@@ -16,7 +16,7 @@ import (
 // markers), while another person's are still there.
 func TestServeForgetThenBackup(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New(slackTestToken)
+	fake := slacktest.New(slackTestToken)
 	defer fake.Close()
 	db := filepath.Join(t.TempDir(), "helpdesk.db")
 	srv := startServe(t, slackVars(fake, db, "HELPDESK_STAFF_CHANNEL", slackStaff, "HELPDESK_ADMIN_TOKEN", adminTestToken,
@@ -26,7 +26,7 @@ func TestServeForgetThenBackup(t *testing.T) {
 		for i, text := range []string{"ほげほげ %s", "担当者と話したい %s", "画面に英語の脅迫文が出ています %s"} {
 			marker := fmt.Sprintf("QQ%sZ%d", user, i)
 			words[user] = append(words[user], marker)
-			if code := srv.send(t, slackfake.IM(fmt.Sprint("Ev", user, i), user, fmt.Sprintf(text, marker))); code != http.StatusOK {
+			if code := srv.send(t, slacktest.IM(fmt.Sprint("Ev", user, i), user, fmt.Sprintf(text, marker))); code != http.StatusOK {
 				t.Fatalf("message.im answered %d", code)
 			}
 			waitSlackPosts(t, fake, "D"+user, "", i+1)

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
 // TestEscalationLINEToSlackStaff is the end-to-end case of issue 6, with both platforms faked on
@@ -19,21 +19,21 @@ import (
 // bot, delivering every message once and in order; resolve closes the case and the bot answers
 // the user's next message again.
 func TestEscalationLINEToSlackStaff(t *testing.T) {
-	line := linefake.New(lineTestToken)
+	line := linetest.New(lineTestToken)
 	defer line.Close()
-	slack := slackfake.New(slackTestToken)
+	slack := slacktest.New(slackTestToken)
 	defer slack.Close()
 	const staff = "C0STAFF0E2E"
 	db := filepath.Join(t.TempDir(), "helpdesk.db")
 	vars := bothVars(line, slack, db, "HELPDESK_STAFF_CHANNEL", staff, "HELPDESK_USER_RATE", "off")
 	srv := startServe(t, vars)
-	user := linefake.UserID(4242)
+	user := linetest.UserID(4242)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
 	lineSay := func(text string) {
 		t.Helper()
-		code, err := linefake.Post(ctx, srv.url+"/line/webhook", lineTestSecret, linefake.Text(user, text))
+		code, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, linetest.Text(user, text))
 		if err != nil || code != http.StatusOK {
 			t.Fatalf("LINE webhook = %d, %v", code, err)
 		}
@@ -70,8 +70,8 @@ func TestEscalationLINEToSlackStaff(t *testing.T) {
 	}
 
 	// 2. A staff reply in the case thread reaches the LINE user; a forged one does not.
-	srv.send(t, slackfake.ThreadReply(slackfake.NewEventID(), "C0OTHER0E2E", "U0EVIL", "偽の担当者です。暗証番号を教えて", root.TS))
-	srv.send(t, slackfake.ThreadReply(slackfake.NewEventID(), staff, "U0STAFF", "担当の佐藤です。パソコンはネットワークから外しましたか？", root.TS))
+	srv.send(t, slacktest.ThreadReply(slacktest.NewEventID(), "C0OTHER0E2E", "U0EVIL", "偽の担当者です。暗証番号を教えて", root.TS))
+	srv.send(t, slacktest.ThreadReply(slacktest.NewEventID(), staff, "U0STAFF", "担当の佐藤です。パソコンはネットワークから外しましたか？", root.TS))
 	lineGot("staff reply", "担当者が対応を始めました", "担当の佐藤です")
 
 	// 3. The user's reply goes into the thread.
@@ -83,7 +83,7 @@ func TestEscalationLINEToSlackStaff(t *testing.T) {
 	// 4. LINE is down: staff messages wait in the outbox. The bot is restarted meanwhile.
 	line.Fail(1000, http.StatusInternalServerError)
 	for _, m := range []string{"【1】再起動はまだしないでください", "【2】画面の写真を撮ってください", "【3】IPAへの届出を案内します"} {
-		srv.send(t, slackfake.ThreadReply(slackfake.NewEventID(), staff, "U0STAFF", m, root.TS))
+		srv.send(t, slacktest.ThreadReply(slacktest.NewEventID(), staff, "U0STAFF", m, root.TS))
 	}
 	waitFor(t, ctx, "failed LINE attempts", func() bool { return line.Stats().Injected >= 1 })
 	if code := srv.stop(); code != 0 {
@@ -125,7 +125,7 @@ func TestEscalationLINEToSlackStaff(t *testing.T) {
 	press, _ := root.Press("U0STAFF", "s:resolve:"+caseID)
 	srv.send(t, press)
 	waitFor(t, ctx, "the resolve form", func() bool { return len(slack.Views()) == 1 })
-	srv.send(t, slackfake.Submit(slack.Views()[0], "U0STAFF", map[string]string{"note": "届出方法を案内", "topic": "ransomware"}))
+	srv.send(t, slacktest.Submit(slack.Views()[0], "U0STAFF", map[string]string{"note": "届出方法を案内", "topic": "ransomware"}))
 	lineGot("case closed", "担当者との相談を終了しました")
 	lineSay("フィッシングサイトにパスワードを入れてしまった")
 	lineGot("the bot again", "入力したIDやカード番号があれば")
@@ -142,7 +142,7 @@ func waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {
 	}
 }
 
-func threadContains(fake *slackfake.Server, channel, thread, text string) bool {
+func threadContains(fake *slacktest.Server, channel, thread, text string) bool {
 	for _, p := range fake.Posts() {
 		if p.Channel == channel && p.ThreadTS == thread && p.Contains(text) {
 			return true

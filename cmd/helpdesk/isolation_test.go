@@ -8,18 +8,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
+	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 )
 
 // TestServeOutageIsolation: with 150 LINE calls hanging, Slack users are answered as fast as
 // ever: each channel has workers of its own, so LINE's outage holds up only LINE.
 func TestServeOutageIsolation(t *testing.T) {
 	t.Parallel()
-	lf := linefake.New(lineTestToken)
+	lf := linetest.New(lineTestToken)
 	defer lf.Close()
 	lf.SkipMessageCheck = true
-	sf := slackfake.New(slackTestToken)
+	sf := slacktest.New(slackTestToken)
 	defer sf.Close()
 	srv := startServe(t, bothVars(lf, sf, filepath.Join(t.TempDir(), "helpdesk.db"), "HELPDESK_USER_RATE", "off"))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -28,8 +29,8 @@ func TestServeOutageIsolation(t *testing.T) {
 	lf.Outage(0, 6*time.Second) // every LINE call hangs 6 s (the client waits 10 s)
 	script := testScript(t)
 	for u := range 150 {
-		ev := scriptEvent(script, linefake.UserID(u), 0)
-		if status, err := linefake.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev); err != nil || status != http.StatusOK {
+		ev := load.LINEEvent(script, linetest.UserID(u), 0)
+		if status, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev); err != nil || status != http.StatusOK {
 			t.Fatalf("LINE webhook answered %d, %v", status, err)
 		}
 	}
@@ -39,7 +40,7 @@ func TestServeOutageIsolation(t *testing.T) {
 	start := time.Now()
 	const users = 10
 	for u := range users {
-		if code := srv.send(t, slackfake.IM(fmt.Sprintf("EvIso%d", u), fmt.Sprintf("U0ISO%d", u), "こんにちは")); code != http.StatusOK {
+		if code := srv.send(t, slacktest.IM(fmt.Sprintf("EvIso%d", u), fmt.Sprintf("U0ISO%d", u), "こんにちは")); code != http.StatusOK {
 			t.Fatalf("Slack event answered %d", code)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
@@ -40,7 +40,7 @@ func writePNG(t *testing.T, w, h int) string {
 
 func TestLineRichMenu(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
 	vars := map[string]string{"LINE_CHANNEL_TOKEN": lineTestToken, "LINE_API_BASE": fake.URL}
 	code, stdout, stderr := runLineCmd(t, vars, "richmenu", "--image", writePNG(t, 2500, 843))
@@ -66,7 +66,7 @@ func TestLineRichMenu(t *testing.T) {
 
 func TestLineRichMenuErrors(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
 	good := map[string]string{"LINE_CHANNEL_TOKEN": lineTestToken, "LINE_API_BASE": fake.URL}
 	notImage := filepath.Join(t.TempDir(), "menu.png")
@@ -114,7 +114,7 @@ func TestLineRichMenuErrors(t *testing.T) {
 // menus can be listed and deleted.
 func TestLineRichMenuReplaceListDelete(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
 	vars := map[string]string{"LINE_CHANNEL_TOKEN": lineTestToken, "LINE_API_BASE": fake.URL}
 	if code, _, stderr := runLineCmd(t, vars, "richmenu", "--image", writePNG(t, 2500, 1686)); code != exitOK {

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/helpdesk-bot/helpdesk/bot"
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
 // proxyPaths reads the paths a reverse-proxy example exposes, with pattern's first group.
@@ -53,7 +53,7 @@ func TestProxyExamplesExposeThePublicRoutes(t *testing.T) {
 	}
 
 	// The real server registers them: none answers 404 or 405.
-	lf, sf := linefake.New(lineTestToken), slackfake.New(slackTestToken)
+	lf, sf := linetest.New(lineTestToken), slacktest.New(slackTestToken)
 	t.Cleanup(lf.Close)
 	t.Cleanup(sf.Close)
 	srv := startServe(t, bothVars(lf, sf, filepath.Join(t.TempDir(), "helpdesk.db"), "HELPDESK_ADMIN_TOKEN", adminTestToken))

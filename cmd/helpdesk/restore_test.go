@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
 // TestBackupRestoreServe is the restore procedure of the README, end to end: a running bot is
@@ -18,18 +18,18 @@ import (
 // reaches the same staff thread, and staff's answer there reaches the user.
 func TestBackupRestoreServe(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New(slackTestToken)
+	fake := slacktest.New(slackTestToken)
 	defer fake.Close()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "helpdesk.db")
 	vars := slackVars(fake, db, "HELPDESK_STAFF_CHANNEL", slackStaff, "HELPDESK_ADMIN_TOKEN", adminTestToken)
 	srv := startServe(t, vars)
-	if code := srv.send(t, slackfake.IM("Ev2001", "U0R1", "担当者と話したい")); code != http.StatusOK {
+	if code := srv.send(t, slacktest.IM("Ev2001", "U0R1", "担当者と話したい")); code != http.StatusOK {
 		t.Fatalf("message.im answered %d", code)
 	}
 	root := waitSlackPosts(t, fake, slackStaff, "", 1)[0]
 	waitSlackPosts(t, fake, "DU0R1", "", 1)
-	if code := srv.send(t, slackfake.ThreadReply("Ev2002", slackStaff, "U0S1", "担当の佐藤です。", root.TS)); code != http.StatusOK {
+	if code := srv.send(t, slacktest.ThreadReply("Ev2002", slackStaff, "U0S1", "担当の佐藤です。", root.TS)); code != http.StatusOK {
 		t.Fatalf("staff reply answered %d", code)
 	}
 	waitSlackPosts(t, fake, "DU0R1", "", 2)
@@ -56,7 +56,7 @@ func TestBackupRestoreServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv = startServe(t, vars)
-	if code := srv.send(t, slackfake.IM("Ev2003", "U0R1", "パソコンの電源は切りました")); code != http.StatusOK {
+	if code := srv.send(t, slacktest.IM("Ev2003", "U0R1", "パソコンの電源は切りました")); code != http.StatusOK {
 		t.Fatalf("message.im after restore answered %d", code)
 	}
 	waitSlackPosts(t, fake, "DU0R1", "", 3) // the user is told it reached the person
@@ -64,7 +64,7 @@ func TestBackupRestoreServe(t *testing.T) {
 	if last := thread[len(thread)-1]; !last.Contains("パソコンの電源は切りました") {
 		t.Errorf("after restore the user's message is not in the case's thread: %s", describeSlackPosts(thread))
 	}
-	if code := srv.send(t, slackfake.ThreadReply("Ev2004", slackStaff, "U0S1", "ありがとうございます。次にルーターを確認します。", root.TS)); code != http.StatusOK {
+	if code := srv.send(t, slacktest.ThreadReply("Ev2004", slackStaff, "U0S1", "ありがとうございます。次にルーターを確認します。", root.TS)); code != http.StatusOK {
 		t.Fatalf("staff reply after restore answered %d", code)
 	}
 	dm := waitSlackPosts(t, fake, "DU0R1", "", 4)

@@ -52,7 +52,6 @@ func commands() []command {
 		{"serve", "run the bot: HTTP server and every channel whose credentials are set", runServe},
 		{"line", "richmenu: create, list or delete the LINE rich menus (LINE_CHANNEL_TOKEN)", runLine},
 		{"slack", "manifest: print the Slack app manifest to create the app from", runSlack},
-		{"bench", "load the real server with signed webhooks on fake LINE/Slack APIs: events/s, latency, memory", runBench},
 		{"stats", "figures per topic, cases, and what the bot could not answer", runStats},
 		{"report", "write the figures as one self-contained HTML page", runReport},
 		{"cases", "export: resolved cases as CSV in the columns of the seed consultations", runCases},
@@ -99,6 +98,10 @@ func (e *env) dispatch(path string, cmds []command, args []string) int {
 		if c.name == args[0] {
 			return c.run(e, args[1:])
 		}
+	}
+	if path == "helpdesk" && args[0] == "bench" {
+		fmt.Fprintln(e.stderr, "helpdesk: the load tool is now `helpdesk-bench` (go run ./cmd/helpdesk-bench)")
+		return exitUsage
 	}
 	fmt.Fprintf(e.stderr, "%s: unknown command %q\n\n", path, args[0])
 	commandUsage(e.stderr, path, cmds)

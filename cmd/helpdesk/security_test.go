@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
 // TestNoSecretOrUserTextInLogs runs the bot with every channel on and sends it real and hostile
@@ -18,9 +18,9 @@ import (
 // wrong admin tokens, an escalation — then checks the whole log: no token, secret or signature,
 // and nothing the users wrote, and no user id at the default level.
 func TestNoSecretOrUserTextInLogs(t *testing.T) {
-	line := linefake.New(lineTestToken)
+	line := linetest.New(lineTestToken)
 	defer line.Close()
-	slack := slackfake.New(slackTestToken)
+	slack := slacktest.New(slackTestToken)
 	defer slack.Close()
 	db := filepath.Join(t.TempDir(), "h.db")
 	vars := bothVars(line, slack, db, "HELPDESK_STAFF_CHANNEL", "C0STAFFSEC1", "HELPDESK_ADMIN_TOKEN", adminTestToken)
@@ -29,24 +29,24 @@ func TestNoSecretOrUserTextInLogs(t *testing.T) {
 	defer cancel()
 
 	const secretText = "社長の口座番号は1234567で暗証番号は9876です"
-	lineUser := linefake.UserID(777)
-	post := func(ev ...linefake.Event) int {
-		code, err := linefake.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev...)
+	lineUser := linetest.UserID(777)
+	post := func(ev ...linetest.Event) int {
+		code, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return code
 	}
-	post(linefake.Text(lineUser, "ビジネスメール詐欺かも。"+secretText))
-	post(linefake.Text(lineUser, "担当者と話したい。"+secretText))
+	post(linetest.Text(lineUser, "ビジネスメール詐欺かも。"+secretText))
+	post(linetest.Text(lineUser, "担当者と話したい。"+secretText))
 	// a bad signature, and a signed body that is not JSON but carries the user's words
-	body := linefake.Body(linefake.Text(lineUser, secretText))
-	linefake.PostBody(ctx, srv.url+"/line/webhook", "bm90LWEtc2lnbmF0dXJl", body)
+	body := linetest.Body(linetest.Text(lineUser, secretText))
+	linetest.PostBody(ctx, srv.url+"/line/webhook", "bm90LWEtc2lnbmF0dXJl", body)
 	broken := append([]byte(`{"events":[{"type":"message","message":{"type":"text","text":"`+secretText+`"`), 0xff)
-	linefake.PostBody(ctx, srv.url+"/line/webhook", linefake.Sign(lineTestSecret, broken), broken)
-	linefake.PostBody(ctx, srv.url+"/line/webhook", "x", bytes.Repeat([]byte("a"), 2<<20))
-	srv.send(t, slackfake.IM(slackfake.NewEventID(), "U0SECRET1", secretText))
-	srv.send(t, slackfake.IM(slackfake.NewEventID(), "U0SECRET1", "担当者と話したい"))
+	linetest.PostBody(ctx, srv.url+"/line/webhook", linetest.Sign(lineTestSecret, broken), broken)
+	linetest.PostBody(ctx, srv.url+"/line/webhook", "x", bytes.Repeat([]byte("a"), 2<<20))
+	srv.send(t, slacktest.IM(slacktest.NewEventID(), "U0SECRET1", secretText))
+	srv.send(t, slacktest.IM(slacktest.NewEventID(), "U0SECRET1", "担当者と話したい"))
 	slashCommand(t, srv.url, "U0SECRET2", secretText) // a consultation typed after /helpdesk
 	slashCommand(t, srv.url, "U0SECRET2", "reload")   // an admin verb from someone who is not one
 	for _, tok := range []string{"", "wrong", slackTestToken} {
@@ -76,24 +76,24 @@ func TestNoSecretOrUserTextInLogs(t *testing.T) {
 // TestUsersCannotReachEachOther: a button copied from one user's conversation does nothing in
 // another's, and nothing one user wrote appears in another's replies.
 func TestUsersCannotReachEachOther(t *testing.T) {
-	line := linefake.New(lineTestToken)
+	line := linetest.New(lineTestToken)
 	defer line.Close()
 	srv := startServe(t, lineVars(line, filepath.Join(t.TempDir(), "h.db")))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	alice, bob := linefake.UserID(1), linefake.UserID(2)
-	say := func(ev linefake.Event) {
-		if code, err := linefake.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev); err != nil || code != http.StatusOK {
+	alice, bob := linetest.UserID(1), linetest.UserID(2)
+	say := func(ev linetest.Event) {
+		if code, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, ev); err != nil || code != http.StatusOK {
 			t.Fatalf("webhook: %d %v", code, err)
 		}
 	}
-	wait := func(user string, n int) []linefake.Message {
+	wait := func(user string, n int) []linetest.Message {
 		if err := line.WaitUntil(ctx, func() bool { return len(line.MessagesTo(user)) >= n }); err != nil {
 			t.Fatalf("%s got %d messages, want %d", user, len(line.MessagesTo(user)), n)
 		}
 		return line.MessagesTo(user)
 	}
-	say(linefake.Text(alice, "ランサムウェアに感染したかも"))
+	say(linetest.Text(alice, "ランサムウェアに感染したかも"))
 	msgs := wait(alice, 1)
 	var intake string
 	for _, q := range msgs[len(msgs)-1].QuickReply {
@@ -101,7 +101,7 @@ func TestUsersCannotReachEachOther(t *testing.T) {
 			intake = q.Data
 		}
 	}
-	say(linefake.Postback(alice, intake))
+	say(linetest.Postback(alice, intake))
 	msgs = wait(alice, len(msgs)+1)
 	var yes string
 	for _, q := range msgs[len(msgs)-1].QuickReply {
@@ -109,12 +109,12 @@ func TestUsersCannotReachEachOther(t *testing.T) {
 			yes = q.Data
 		}
 	}
-	say(linefake.Postback(alice, yes))
-	say(linefake.Text(alice, "アリスの取引先アルファ社から連絡"))
+	say(linetest.Postback(alice, yes))
+	say(linetest.Text(alice, "アリスの取引先アルファ社から連絡"))
 	wait(alice, len(msgs)+2)
 
 	// Bob presses Alice's intake answer, as if the postback data leaked.
-	say(linefake.Postback(bob, yes))
+	say(linetest.Postback(bob, yes))
 	got := wait(bob, 1)
 	var all strings.Builder
 	for _, m := range got {

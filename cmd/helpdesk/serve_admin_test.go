@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
@@ -41,7 +41,7 @@ func adminRequest(t *testing.T, method, url, token string) (int, string) {
 // slashCommand posts a signed /helpdesk command and returns the text shown to the user.
 func slashCommand(t *testing.T, url, user, text string) string {
 	t.Helper()
-	req, err := slackfake.NewRequest(context.Background(), url+"/slack/commands", slackTestSecret, slackfake.Command(user, "C0GENERAL", text))
+	req, err := slacktest.NewRequest(context.Background(), url+"/slack/commands", slackTestSecret, slacktest.Command(user, "C0GENERAL", text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	messages := filepath.Join(dir, "messages.yaml")
 	original, _ := os.ReadFile(messages)
 	const marker = "【新しいナレッジ】"
-	fake := slackfake.New(slackTestToken)
+	fake := slacktest.New(slackTestToken)
 	defer fake.Close()
 	srv := startServe(t, slackVars(fake, filepath.Join(t.TempDir(), "h.db"),
 		"HELPDESK_KNOWLEDGE", dir, "HELPDESK_ADMIN_TOKEN", adminTestToken, "HELPDESK_ADMINS", "U0ADMIN", "HELPDESK_USER_RATE", "off"))
@@ -86,8 +86,8 @@ func TestReloadUnderLoad(t *testing.T) {
 					return
 				default:
 				}
-				req, _ := slackfake.NewRequest(context.Background(), srv.url+"/slack/events", slackTestSecret,
-					slackfake.IM(slackfake.NewEventID(), fmt.Sprintf("U0L%02d%04d", c, i%50), "ほげほげふがふが"))
+				req, _ := slacktest.NewRequest(context.Background(), srv.url+"/slack/events", slackTestSecret,
+					slacktest.IM(slacktest.NewEventID(), fmt.Sprintf("U0L%02d%04d", c, i%50), "ほげほげふがふが"))
 				res, err := http.DefaultClient.Do(req)
 				if err != nil || res.StatusCode != http.StatusOK {
 					failed.Add(1)
@@ -116,8 +116,8 @@ func TestReloadUnderLoad(t *testing.T) {
 		t.Errorf("/helpdesk reload by a non-admin = %q", got)
 	}
 	probe := func(user string) string {
-		id := slackfake.NewEventID()
-		srv.send(t, slackfake.IM(id, user, "ほげほげふがふが"))
+		id := slacktest.NewEventID()
+		srv.send(t, slacktest.IM(id, user, "ほげほげふがふが"))
 		posts := waitSlackPosts(t, fake, "D"+user, "", 1)
 		return posts[len(posts)-1].Text + string(posts[len(posts)-1].Raw)
 	}
@@ -190,10 +190,10 @@ func mustRead(t *testing.T, path string) []byte {
 
 // TestMetricsEndpoint scrapes /metrics of a running server after some traffic and parses it.
 func TestMetricsEndpoint(t *testing.T) {
-	fake := slackfake.New(slackTestToken)
+	fake := slacktest.New(slackTestToken)
 	defer fake.Close()
 	srv := startServe(t, slackVars(fake, filepath.Join(t.TempDir(), "h.db")))
-	srv.send(t, slackfake.IM(slackfake.NewEventID(), "U0M1", "ランサムウェアに感染したかも"))
+	srv.send(t, slacktest.IM(slacktest.NewEventID(), "U0M1", "ランサムウェアに感染したかも"))
 	waitSlackPosts(t, fake, "DU0M1", "", 1)
 	// the delivery is counted just after the fake received it: scrape until it shows
 	var code int
@@ -247,7 +247,11 @@ func seedsHash(t *testing.T) string {
 func TestServeAdminListener(t *testing.T) {
 	srv := startServe(t, map[string]string{"HELPDESK_DB": filepath.Join(t.TempDir(), "h.db"),
 		"HELPDESK_ADMIN_TOKEN": adminTestToken, "HELPDESK_ADMIN_ADDR": "127.0.0.1:0"})
-	m := regexp.MustCompile(`"admin_addr":"([^"]+)"`).FindStringSubmatch(srv.logs.String())
+	// serve logs its addresses just after it starts serving, so the line may follow /healthz.
+	var m []string
+	for deadline := time.Now().Add(5 * time.Second); m == nil && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		m = regexp.MustCompile(`"admin_addr":"([^"]+)"`).FindStringSubmatch(srv.logs.String())
+	}
 	if m == nil {
 		t.Fatalf("serve did not log its admin address:\n%s", srv.logs.String())
 	}

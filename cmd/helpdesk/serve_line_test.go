@@ -1,11 +1,11 @@
 package main
 
 // End-to-end tests of the LINE channel: the real `helpdesk serve` (in this process, or re-executed
-// as a child process for the crash test) with LINE_API_BASE pointed at linefake on loopback.
+// as a child process for the crash test) with LINE_API_BASE pointed at linetest on loopback.
 //
 //	go test -race -run 'TestServeLINE' ./cmd/helpdesk                          # what CI runs
 //	HELPDESK_LINE_LOAD=200x20 go test -race -run TestServeLINELoad -v ./cmd/helpdesk  # the full load
-//	go test -run '^$' -bench LINEWebhook -benchtime 1x ./cmd/helpdesk          # server vs bare SDK
+//	go test -run '^$' -bench LINEWebhook -benchtime 1x ./cmd/helpdesk          # the server alone
 
 import (
 	"context"
@@ -22,7 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
@@ -45,7 +46,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func lineVars(fake *linefake.Server, db string) map[string]string {
+func lineVars(fake *linetest.Server, db string) map[string]string {
 	return map[string]string{
 		"LINE_CHANNEL_SECRET": lineTestSecret,
 		"LINE_CHANNEL_TOKEN":  lineTestToken,
@@ -56,7 +57,7 @@ func lineVars(fake *linefake.Server, db string) map[string]string {
 
 // startLineServe runs `helpdesk serve` with LINE on fake in this process, on a new database,
 // and stops it at the end of the test.
-func startLineServe(t testing.TB, fake *linefake.Server) *testServer {
+func startLineServe(t testing.TB, fake *linetest.Server) *testServer {
 	t.Helper()
 	return startServe(t, lineVars(fake, filepath.Join(t.TempDir(), "helpdesk.db")))
 }
@@ -64,7 +65,7 @@ func startLineServe(t testing.TB, fake *linefake.Server) *testServer {
 // metric reads the sum of a metric's samples from the server's /metrics.
 func metric(t testing.TB, base, name string) float64 {
 	t.Helper()
-	m, err := scrapeMetrics(context.Background(), base)
+	m, err := load.Metrics(context.Background(), base)
 	if err != nil {
 		t.Fatalf("GET /metrics: %v", err)
 	}
@@ -74,7 +75,7 @@ func metric(t testing.TB, base, name string) float64 {
 // waitOutboxEmpty waits until the server has delivered everything it queued.
 func waitOutboxEmpty(t testing.TB, base string, within time.Duration) {
 	t.Helper()
-	if err := drainOutbox(context.Background(), base, within); err != nil {
+	if err := load.DrainOutbox(context.Background(), base, within); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -83,19 +84,19 @@ func waitOutboxEmpty(t testing.TB, base string, within time.Duration) {
 // documented payloads, and checks what the fake Messaging API received.
 func TestServeLINE(t *testing.T) {
 	t.Parallel()
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
 	srv := startLineServe(t, fake)
 	hook := srv.url + "/line/webhook"
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	post := func(events ...linefake.Event) {
+	post := func(events ...linetest.Event) {
 		t.Helper()
-		if status, err := linefake.Post(ctx, hook, lineTestSecret, events...); err != nil || status != http.StatusOK {
+		if status, err := linetest.Post(ctx, hook, lineTestSecret, events...); err != nil || status != http.StatusOK {
 			t.Fatalf("webhook answered %d, %v; want 200", status, err)
 		}
 	}
-	waitFor := func(n int) []linefake.Request {
+	waitFor := func(n int) []linetest.Request {
 		t.Helper()
 		err := fake.WaitUntil(ctx, func() bool { return len(fake.Requests()) >= n })
 		if err != nil {
@@ -105,28 +106,28 @@ func TestServeLINE(t *testing.T) {
 	}
 
 	// A wrongly signed webhook changes nothing.
-	user := linefake.UserID(1)
-	body := linefake.Body(linefake.Text(user, "ランサムウェアに感染したかも"))
-	if status, _ := linefake.PostBody(ctx, hook, linefake.Sign("wrong-secret", body), body); status != http.StatusBadRequest {
+	user := linetest.UserID(1)
+	body := linetest.Body(linetest.Text(user, "ランサムウェアに感染したかも"))
+	if status, _ := linetest.PostBody(ctx, hook, linetest.Sign("wrong-secret", body), body); status != http.StatusBadRequest {
 		t.Errorf("wrongly signed webhook answered %d, want 400", status)
 	}
-	if status, _ := linefake.PostBody(ctx, hook, "", body); status != http.StatusBadRequest {
+	if status, _ := linetest.PostBody(ctx, hook, "", body); status != http.StatusBadRequest {
 		t.Errorf("unsigned webhook answered %d, want 400", status)
 	}
 
 	// Follow: the greeting, with the menu as quick replies.
-	post(linefake.Follow(user))
+	post(linetest.Follow(user))
 	reqs := waitFor(1)
 	greeting := reqs[0].Messages[len(reqs[0].Messages)-1]
 	if reqs[0].API != "reply" || reqs[0].To != user || len(greeting.QuickReply) == 0 {
 		t.Fatalf("follow got %+v, want a reply to %s with the menu as quick replies", reqs[0], user)
 	}
-	if !slices.ContainsFunc(greeting.QuickReply, func(q linefake.QuickReplyItem) bool { return q.Data == "m:emergency" }) {
+	if !slices.ContainsFunc(greeting.QuickReply, func(q linetest.QuickReplyItem) bool { return q.Data == "m:emergency" }) {
 		t.Errorf("the greeting offers %+v, want the emergency menu entry (m:emergency)", greeting.QuickReply)
 	}
 
 	// An emergency: the first message says what to do now, and a contact can be called with one tap.
-	ev := linefake.Text(user, "ランサムウェアに感染したかも")
+	ev := linetest.Text(user, "ランサムウェアに感染したかも")
 	post(ev)
 	reqs = waitFor(2)
 	answer := reqs[1]
@@ -151,7 +152,7 @@ func TestServeLINE(t *testing.T) {
 	// The same event redelivered: no second reply. The next event's reply comes after anything
 	// the redelivery could have queued (one user's replies go out in order).
 	post(ev.Redelivered())
-	next := linefake.Postback(user, "a:other")
+	next := linetest.Postback(user, "a:other")
 	post(next)
 	reqs = waitFor(3)
 	if reqs[2].ReplyToken != next.ReplyToken {
@@ -159,12 +160,12 @@ func TestServeLINE(t *testing.T) {
 	}
 
 	// A sticker asks for text; a group gets the explanation and is left; an unfollow sends nothing.
-	post(linefake.Sticker(user))
-	group := linefake.GroupID(1)
-	post(linefake.Join(group))
-	post(linefake.Unfollow(user), linefake.Unsend(user, "1"), linefake.Unknown(user))
+	post(linetest.Sticker(user))
+	group := linetest.GroupID(1)
+	post(linetest.Join(group))
+	post(linetest.Unfollow(user), linetest.Unsend(user, "1"), linetest.Unknown(user))
 	reqs = waitFor(5)
-	var sticker, joined linefake.Request
+	var sticker, joined linetest.Request
 	for _, r := range reqs[3:] {
 		switch r.To {
 		case user:
@@ -221,27 +222,27 @@ func loadSize(t *testing.T) (users, perUser int) {
 func TestServeLINELoad(t *testing.T) {
 	t.Parallel()
 	users, perUser := loadSize(t)
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
-	load := lineLoad(fake, lineTestSecret, testScript(t))
+	lineLoad := load.LINE(fake, lineTestSecret, testScript(t))
 	srv := startLineServe(t, fake)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
-	res := driveLoad(ctx, load, srv.url, loadSpec{users: users, perUser: perUser, redeliver: 0.1})
-	for _, e := range res.errs {
+	res := load.Drive(ctx, lineLoad, srv.url, load.Spec{Users: users, PerUser: perUser, Redeliver: 0.1})
+	for _, e := range res.Errs {
 		t.Error(e)
 	}
 	if t.Failed() {
 		t.FailNow()
 	}
 	waitOutboxEmpty(t, srv.url, 30*time.Second)
-	answered := len(res.latency)
+	answered := len(res.Latency)
 	if want := users * perUser; answered != want {
 		t.Errorf("%d events got their reply, want %d", answered, want)
 	}
-	if once, missing, twice := res.tally(load.tracker); missing != 0 || twice != 0 {
-		t.Errorf("of %d events, %d were answered once, %d never and %d more than once; want all once", res.sent, once, missing, twice)
+	if once, missing, twice := res.Tally(lineLoad.Tracker); missing != 0 || twice != 0 {
+		t.Errorf("of %d events, %d were answered once, %d never and %d more than once; want all once", res.Sent, once, missing, twice)
 	}
 	st := fake.Stats()
 	if st.InvalidTokens != 0 || st.Conflicts != 0 {
@@ -250,26 +251,26 @@ func TestServeLINELoad(t *testing.T) {
 	if st.Replies != answered {
 		t.Errorf("LINE accepted %d replies for %d events", st.Replies, answered)
 	}
-	if want := users * perUser / 10; res.redelivered != want {
-		t.Errorf("%d events were redelivered, want a tenth: %d", res.redelivered, want)
+	if want := users * perUser / 10; res.Redelivered != want {
+		t.Errorf("%d events were redelivered, want a tenth: %d", res.Redelivered, want)
 	}
-	if got := metric(t, srv.url, "helpdesk_duplicate_events_total"); int(got) != res.redelivered {
-		t.Errorf("the server dropped %v events as duplicates, want the %d redeliveries", got, res.redelivered)
+	if got := metric(t, srv.url, "helpdesk_duplicate_events_total"); int(got) != res.Redelivered {
+		t.Errorf("the server dropped %v events as duplicates, want the %d redeliveries", got, res.Redelivered)
 	}
-	slowest := percentile(res.acks, 1)
+	slowest := load.Percentile(res.Acks, 1)
 	if slowest > 2*time.Second {
 		t.Errorf("the slowest webhook answer took %v, want well within LINE's 2 s", slowest)
 	}
 	t.Logf("%d users × %d messages (%d redelivered): %.0f events/s, webhook→reply p50 %v p99 %v, slowest webhook %v, %d pushes",
-		users, perUser, res.redelivered, res.eventsPerSec(),
-		percentile(res.latency, 0.5).Round(time.Millisecond), percentile(res.latency, 0.99).Round(time.Millisecond),
+		users, perUser, res.Redelivered, res.EventsPerSec(),
+		load.Percentile(res.Latency, 0.5).Round(time.Millisecond), load.Percentile(res.Latency, 0.99).Round(time.Millisecond),
 		slowest.Round(time.Millisecond), st.Pushes)
 }
 
 // faultRig is a server and a fake LINE for one outage.
 type faultRig struct {
-	fake    *linefake.Server
-	tracker *replyTracker
+	fake    *linetest.Server
+	tracker *load.Tracker
 	srv     *testServer
 	ctx     context.Context
 
@@ -280,9 +281,9 @@ type faultRig struct {
 }
 
 func newFaultRig(t *testing.T) *faultRig {
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
-	r := &faultRig{fake: fake, tracker: trackLINE(fake, nil), srv: startLineServe(t, fake)}
+	r := &faultRig{fake: fake, tracker: load.TrackLINE(fake, nil), srv: startLineServe(t, fake)}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	r.ctx = ctx
@@ -294,12 +295,12 @@ func (r *faultRig) send(t *testing.T) <-chan time.Time {
 	t.Helper()
 	r.mu.Lock()
 	r.users++
-	user := linefake.UserID(r.users)
+	user := linetest.UserID(r.users)
 	r.mu.Unlock()
-	ev := scriptEvent(testScript(t), user, 0)
-	arrived := r.tracker.expect(ev.ReplyToken)
+	ev := load.LINEEvent(testScript(t), user, 0)
+	arrived := r.tracker.Expect(ev.ReplyToken)
 	start := time.Now()
-	status, err := linefake.Post(r.ctx, r.srv.url+"/line/webhook", lineTestSecret, ev)
+	status, err := linetest.Post(r.ctx, r.srv.url+"/line/webhook", lineTestSecret, ev)
 	took := time.Since(start)
 	if err != nil || status != http.StatusOK {
 		t.Fatalf("webhook answered %d, %v during a LINE outage; want 200", status, err)
@@ -332,7 +333,7 @@ func (r *faultRig) check(t *testing.T, settle time.Duration) {
 	waitOutboxEmpty(t, r.srv.url, 30*time.Second)
 	time.Sleep(settle)
 	for _, tok := range r.tokens {
-		if n := r.tracker.replies(tok); n != 1 {
+		if n := r.tracker.Replies(tok); n != 1 {
 			t.Errorf("an event was answered %d times, want once", n)
 		}
 	}
@@ -399,22 +400,25 @@ func TestServeLINEFaults(t *testing.T) {
 }
 
 // lineChild is `helpdesk serve` with LINE on a fake, in a child process: this test binary,
-// re-executed (TestMain), through the load tool's startProcess.
+// re-executed (TestMain).
 type lineChild struct {
-	*serveRun
+	*load.Server
 	logs *lockedBuffer // everything it logged
 }
 
-func startLineChild(t *testing.T, fake *linefake.Server, db string) *lineChild {
+func startLineChild(t *testing.T, fake *linetest.Server, db string) *lineChild {
 	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	vars := lineVars(fake, db)
 	vars[lineChildEnv] = "serve"
 	c := &lineChild{logs: &lockedBuffer{}}
-	var err error
-	if c.serveRun, err = startProcess(context.Background(), vars, c.logs); err != nil {
+	if c.Server, err = load.StartProcess(context.Background(), exe, vars, c.logs); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.kill() })
+	t.Cleanup(func() { c.Kill() })
 	return c
 }
 
@@ -426,9 +430,9 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	if testing.Short() {
 		users, perUser = 10, 6
 	}
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	t.Cleanup(fake.Close)
-	tracker := trackLINE(fake, nil)
+	tracker := load.TrackLINE(fake, nil)
 	script := testScript(t)
 	db := filepath.Join(t.TempDir(), "helpdesk.db")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -437,7 +441,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	first := startLineChild(t, fake, db)
 	var (
 		mu         sync.Mutex
-		events     = make([][]linefake.Event, users)
+		events     = make([][]linetest.Event, users)
 		acked      = make([][]bool, users)
 		nAcked     atomic.Int32
 		killed     atomic.Bool
@@ -447,20 +451,20 @@ func TestServeLINECrashRecovery(t *testing.T) {
 		killedWith = make(chan error, 1)
 	)
 	for u := range users {
-		events[u], acked[u] = make([]linefake.Event, perUser), make([]bool, perUser)
+		events[u], acked[u] = make([]linetest.Event, perUser), make([]bool, perUser)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			user := linefake.UserID(u)
+			user := linetest.UserID(u)
 			for i := range perUser {
 				if killed.Load() {
 					return
 				}
-				ev := scriptEvent(script, user, u+i)
+				ev := load.LINEEvent(script, user, u+i)
 				mu.Lock()
 				events[u][i] = ev
 				mu.Unlock()
-				status, err := linefake.Post(ctx, first.url+"/line/webhook", lineTestSecret, ev)
+				status, err := linetest.Post(ctx, first.URL+"/line/webhook", lineTestSecret, ev)
 				if err != nil || status != http.StatusOK {
 					return // the server is gone: LINE would redeliver this event
 				}
@@ -468,7 +472,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 				acked[u][i] = true
 				mu.Unlock()
 				if nAcked.Add(1) == killAt && killed.CompareAndSwap(false, true) {
-					go func() { killedWith <- first.kill() }()
+					go func() { killedWith <- first.Kill() }()
 					close(stopped)
 				}
 			}
@@ -486,10 +490,10 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	repliedBeforeRestart := fake.Stats().Replies
 
 	second := startLineChild(t, fake, db)
-	hook := second.url + "/line/webhook"
-	post := func(ev linefake.Event) {
+	hook := second.URL + "/line/webhook"
+	post := func(ev linetest.Event) {
 		for attempt := 0; ; attempt++ {
-			status, err := linefake.Post(ctx, hook, lineTestSecret, ev)
+			status, err := linetest.Post(ctx, hook, lineTestSecret, ev)
 			if err == nil && status == http.StatusOK {
 				return
 			}
@@ -505,7 +509,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 			ev := events[u][i]
 			switch {
 			case ev.WebhookEventID == "": // never sent: the user goes on talking
-				ev = scriptEvent(script, linefake.UserID(u), u+i)
+				ev = load.LINEEvent(script, linetest.UserID(u), u+i)
 				events[u][i] = ev
 				post(ev)
 			case !acked[u][i]: // LINE redelivers what was not acknowledged
@@ -520,7 +524,7 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	err := fake.WaitUntil(ctx, func() bool {
 		for u := range users {
 			for i := range perUser {
-				if tracker.replies(events[u][i].ReplyToken) == 0 {
+				if tracker.Replies(events[u][i].ReplyToken) == 0 {
 					return false
 				}
 			}
@@ -530,11 +534,11 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatalf("not every event got its reply after the restart: %v\nfirst server:\n%s\nsecond server:\n%s", err, first.logs.String(), second.logs.String())
 	}
-	waitOutboxEmpty(t, second.url, 30*time.Second)
+	waitOutboxEmpty(t, second.URL, 30*time.Second)
 	time.Sleep(200 * time.Millisecond)
 	for u := range users {
 		for i := range perUser {
-			if n := tracker.replies(events[u][i].ReplyToken); n != 1 {
+			if n := tracker.Replies(events[u][i].ReplyToken); n != 1 {
 				t.Errorf("user %d message %d was answered %d times, want once", u, i, n)
 			}
 		}
@@ -542,19 +546,20 @@ func TestServeLINECrashRecovery(t *testing.T) {
 	st := fake.Stats()
 	t.Logf("killed after %d acknowledged events (%d replies sent); after the restart %d unacknowledged events redelivered, %d acknowledged ones too; %d replies refused as already sent, %d pushes, %d retry keys repeated",
 		killAt, repliedBeforeRestart, unacked, redelivered, st.InvalidTokens, st.Pushes, st.Conflicts)
-	if code, err := second.stop(); code != 0 || err != nil {
+	if code, err := second.Stop(); code != 0 || err != nil {
 		t.Errorf("the restarted server did not stop cleanly on SIGTERM: exit %d, %v", code, err)
 	}
 }
 
-// BenchmarkLINEWebhook measures the real server against the bare SDK handler (line.BareHandler)
-// in the same run, on the same fake LINE: the load of `helpdesk bench --channel line --ceiling`,
-// several rounds of users talking at once, reporting the medians of events/s and of the
-// webhook-to-reply p99, and their ratio. b.N is not used: run it with -benchtime 1x.
+// BenchmarkLINEWebhook measures the real server in this process under the load of the load
+// tool (cmd/helpdesk-bench): several rounds of users talking at once, each round on a new server
+// and database, reporting the medians of events/s and of the webhook-to-reply p99. b.N is not
+// used: run it with -benchtime 1x. In this process the server can be profiled alone:
 //
-//	go test -run '^$' -bench LINEWebhook -benchtime 1x ./cmd/helpdesk
+//	go test -run '^$' -bench LINEWebhook -benchtime 1x -cpuprofile cpu.out ./cmd/helpdesk
 //
-// HELPDESK_LINE_BENCH=ROUNDSxUSERSxMESSAGES changes the size (default 5x50x20).
+// HELPDESK_LINE_BENCH=ROUNDSxUSERSxMESSAGES changes the size (default 5x50x20). The load tool
+// measures the same beside the bare SDK handlers.
 func BenchmarkLINEWebhook(b *testing.B) {
 	rounds, users, perUser := 5, 50, 20
 	if v := os.Getenv("HELPDESK_LINE_BENCH"); v != "" {
@@ -562,38 +567,50 @@ func BenchmarkLINEWebhook(b *testing.B) {
 			b.Fatalf("HELPDESK_LINE_BENCH=%s: want ROUNDSxUSERSxMESSAGES", v)
 		}
 	}
-	rep, err := bench(context.Background(), benchOptions{channels: []string{"line"}, rounds: rounds, ceiling: true,
-		spec: loadSpec{users: users, perUser: perUser}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !rep.OK {
-		b.Fatalf("not every event was answered exactly once: %q", rep.Problems)
-	}
-	reportBench(b, rep)
+	benchServe(b, rounds, load.Spec{Users: users, PerUser: perUser}, func() (*load.Channel, map[string]string, func()) {
+		fake := linetest.New(lineTestToken)
+		fake.SkipMessageCheck, fake.Forget = true, true
+		return load.LINE(fake, lineTestSecret, testScript(b)), lineVars(fake, filepath.Join(b.TempDir(), "helpdesk.db")), fake.Close
+	})
 }
 
-// reportBench reports the medians of a bench run as the benchmark's metrics and logs its table.
-func reportBench(b *testing.B, rep *benchReport) {
-	for _, c := range rep.Channels {
-		b.ReportMetric(c.Serve.Median.EventsPerSec, "server-events/s")
-		b.ReportMetric(c.Serve.Median.P99, "server-p99-ms")
-		if c.Bare != nil {
-			b.ReportMetric(c.Bare.Median.EventsPerSec, "bare-events/s")
-			b.ReportMetric(c.Bare.Median.P99, "bare-p99-ms")
-			b.ReportMetric(c.RateRatio, "throughput-ratio")
+// benchServe runs rounds loads of spec, each on a new server with the settings and channel
+// that platform returns, and reports the medians of events/s and p99 as the benchmark's metrics.
+func benchServe(b *testing.B, rounds int, spec load.Spec, platform func() (*load.Channel, map[string]string, func())) {
+	var rates, p99s []float64
+	for round := range rounds {
+		ch, vars, closeFake := platform()
+		vars["HELPDESK_USER_RATE"] = "off"
+		srv := startServe(b, vars)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		res := load.Drive(ctx, ch, srv.url, spec)
+		cancel()
+		if len(res.Errs) > 0 {
+			b.Fatalf("round %d: %d problems, the first: %s", round+1, res.Problems, res.Errs[0])
 		}
+		waitOutboxEmpty(b, srv.url, 30*time.Second)
+		if once, missing, twice := res.Tally(ch.Tracker); missing != 0 || twice != 0 {
+			b.Fatalf("round %d: of %d events, %d were answered once, %d never and %d more than once", round+1, res.Sent, once, missing, twice)
+		}
+		srv.stop()
+		closeFake()
+		rates = append(rates, res.EventsPerSec())
+		p99s = append(p99s, float64(load.Percentile(res.Latency, 0.99))/float64(time.Millisecond))
+		b.Logf("round %d: %.0f events/s, p99 %.1f ms", round+1, rates[round], p99s[round])
 	}
-	var out strings.Builder
-	rep.writeText(&out)
-	b.Logf("\n%s", out.String())
+	median := func(xs []float64) float64 {
+		slices.Sort(xs)
+		return xs[len(xs)/2]
+	}
+	b.ReportMetric(median(rates), "server-events/s")
+	b.ReportMetric(median(p99s), "server-p99-ms")
 }
 
-// seedScript is the load tools' script made from the embedded seeds, once for all tests.
-var seedScript = sync.OnceValues(func() ([]step, error) { return loadScript(seeds.FS, "embedded seeds") })
+// seedScript is the load's script made from the embedded seeds, once for all tests.
+var seedScript = sync.OnceValues(func() ([]load.Step, error) { return load.Script(seeds.FS, "embedded seeds") })
 
-// testScript is the load tools' script of simulated messages.
-func testScript(t testing.TB) []step {
+// testScript is the load's script of simulated messages.
+func testScript(t testing.TB) []load.Step {
 	t.Helper()
 	script, err := seedScript()
 	if err != nil {

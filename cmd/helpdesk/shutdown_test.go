@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
@@ -17,7 +17,7 @@ import (
 // a burst of webhooks: every acknowledged event has been answered by the time serve returns, and
 // the database is closed (a second open succeeds at once).
 func TestShutdownFlushesTheOutbox(t *testing.T) {
-	fake := linefake.New(lineTestToken)
+	fake := linetest.New(lineTestToken)
 	defer fake.Close()
 	db := filepath.Join(t.TempDir(), "h.db")
 	vars := lineVars(fake, db)
@@ -36,8 +36,8 @@ func TestShutdownFlushesTheOutbox(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			user := linefake.UserID(i)
-			if code, err := linefake.Post(ctx, srv.url+"/line/webhook", lineTestSecret, linefake.Text(user, "ウイルスに感染したかも")); err == nil && code == http.StatusOK {
+			user := linetest.UserID(i)
+			if code, err := linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, linetest.Text(user, "ウイルスに感染したかも")); err == nil && code == http.StatusOK {
 				mu.Lock()
 				acked[user] = true
 				mu.Unlock()
@@ -79,7 +79,7 @@ func TestShutdownWithAHangingPlatformIsQuick(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := linefake.New(lineTestToken)
+			fake := linetest.New(lineTestToken)
 			defer fake.Close()
 			db := filepath.Join(t.TempDir(), "h.db")
 			vars := lineVars(fake, db)
@@ -93,7 +93,7 @@ func TestShutdownWithAHangingPlatformIsQuick(t *testing.T) {
 				wg.Add(1)
 				go func(i int) {
 					defer wg.Done()
-					linefake.Post(ctx, srv.url+"/line/webhook", lineTestSecret, linefake.Text(linefake.UserID(i), "ウイルスに感染したかも"))
+					linetest.Post(ctx, srv.url+"/line/webhook", lineTestSecret, linetest.Text(linetest.UserID(i), "ウイルスに感染したかも"))
 				}(i)
 			}
 			wg.Wait()

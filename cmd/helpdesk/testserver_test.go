@@ -3,41 +3,78 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 )
 
 // testServer is `helpdesk serve` running in this process for a test, on a free loopback port.
 type testServer struct {
 	url  string        // http://127.0.0.1:port
 	logs *lockedBuffer // everything the server logged so far
-	run  *serveRun
-	t    testing.TB
+	stop func() int    // ends the server and returns its exit code; later calls return the same
 }
 
-// startServe runs `helpdesk serve` in this process with the settings vars, waits until it
-// listens, and stops it at the end of the test (a test may stop it earlier with stop).
+// startServe runs `helpdesk serve` in this process with the settings vars on a free loopback
+// port, waits until it answers GET /healthz, and stops it at the end of the test (a test may stop
+// it earlier with stop).
 func startServe(t testing.TB, vars map[string]string) *testServer {
 	t.Helper()
-	logs := &lockedBuffer{}
-	run, err := startInProcess(context.Background(), vars, logs)
+	// The port is picked free just before serve binds it; another test may take it in between,
+	// which serve reports as an address in use: try another.
+	for attempt := 1; ; attempt++ {
+		s, exited, err := tryServe(t, vars)
+		if err == nil {
+			return s
+		}
+		if exited && attempt < 3 && strings.Contains(s.logs.String(), "address already in use") {
+			continue
+		}
+		t.Fatalf("%v:\n%s", err, s.logs.String())
+	}
+}
+
+// tryServe starts serve once; exited says whether it ended before answering /healthz.
+func tryServe(t testing.TB, vars map[string]string) (s *testServer, exited bool, err error) {
+	addr, err := load.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &testServer{url: run.url, logs: logs, run: run, t: t}
-	t.Cleanup(func() { s.stop() })
-	return s
-}
-
-// stop ends the server and returns its exit code; later calls return the same code. A server
-// that does not stop in time fails the test and gives -1.
-func (s *testServer) stop() int {
-	code, err := s.run.stop()
-	if err != nil {
-		s.t.Errorf("%v:\n%s", err, s.logs.String())
+	ctx, cancel := context.WithCancel(context.Background())
+	s = &testServer{url: "http://" + addr, logs: &lockedBuffer{}}
+	done := make(chan struct{})
+	var code int
+	go func() {
+		defer close(done)
+		code = run(ctx, []string{"helpdesk", "serve", "--addr", addr},
+			func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, s.logs)
+	}()
+	s.stop = sync.OnceValue(func() int {
+		cancel()
+		select {
+		case <-done:
+			return code
+		case <-time.After(30 * time.Second):
+			t.Errorf("serve did not stop within 30 s of its context ending:\n%s", s.logs.String())
+			return -1
+		}
+	})
+	if err := load.WaitHealthy(ctx, s.url, 30*time.Second, done); err != nil {
+		select {
+		case <-done:
+			return s, true, fmt.Errorf("serve exited with %d before answering /healthz", code)
+		default:
+			s.stop()
+			return s, false, err
+		}
 	}
-	return code
+	t.Cleanup(func() { s.stop() })
+	return s, false, nil
 }
 
 // stopCleanly stops the server and fails the test unless it exited 0, logged a clean stop, and

@@ -1,5 +1,3 @@
-// Package fakeapi holds what the fake LINE and Slack APIs (linefake, slackfake) share: a queue
-// of injected faults and a way to wait until what a fake recorded changes.
 package fakeapi
 
 import (

@@ -1,4 +1,4 @@
-package line_test
+package main
 
 import (
 	"context"
@@ -7,8 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line"
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 )
 
 // The replay ceiling sends the recorded messages byte for byte, and echoes when it has none.
@@ -19,19 +18,19 @@ func TestBareReplayHandlerSendsTheRecordedReply(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		reply line.BareReply
+		reply lineBareReply
 		want  []string
 	}{
-		{"recorded", line.NewBareReply(recorded), []string{string(recorded[0]), string(recorded[1])}},
-		{"nothing recorded", line.BareReply{}, []string{`{"type":"text","text":"こんにちは"}`}},
+		{"recorded", newLINEBareReply(recorded), []string{string(recorded[0]), string(recorded[1])}},
+		{"nothing recorded", lineBareReply{}, []string{`{"type":"text","text":"こんにちは"}`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := linefake.New(testToken)
+			fake := linetest.New(testToken)
 			t.Cleanup(fake.Close)
 			fake.SkipMessageCheck = true
-			srv := httptest.NewServer(line.BareReplayHandler(testSecret, testToken, fake.URL, nil, func() line.BareReply { return tc.reply }))
+			srv := httptest.NewServer(lineBareReplayHandler(testSecret, testToken, fake.URL, nil, func() lineBareReply { return tc.reply }))
 			t.Cleanup(srv.Close)
-			code, err := linefake.Post(context.Background(), srv.URL, testSecret, linefake.Text(linefake.UserID(1), "こんにちは"))
+			code, err := linetest.Post(context.Background(), srv.URL, testSecret, linetest.Text(linetest.UserID(1), "こんにちは"))
 			if err != nil || code != http.StatusOK {
 				t.Fatalf("webhook: %d, %v", code, err)
 			}

@@ -1,22 +1,4 @@
-// Package slackfake is a fake Slack on loopback, for tests and load tools, with helpers that
-// build and sign request bodies as Slack sends them.
-//
-// The Server answers the Web API calls the helpdesk makes in Slack's documented formats
-// (auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.open, views.open,
-// apps.connections.open), checks the bot token and Block Kit's limits (a message Slack would
-// refuse is answered invalid_blocks, and recorded as rejected), and records what it accepted. It
-// also runs the Socket Mode WebSocket that apps.connections.open points to: it says hello, sends
-// pings, pushes envelopes, records acks, and can drop the connection to force a reconnect. Posts
-// can be made to fail: answer 500, answer 429 with Retry-After, answer an ok:false error, or
-// hang.
-//
-//	fake := slackfake.New("xoxb-test")
-//	defer fake.Close()
-//	// run the bot with SLACK_API_URL=fake.APIURL(), then
-//	req, err := slackfake.NewRequest(ctx, botURL+"/slack/events", secret, slackfake.IM("Ev1", "U1", "hello"))
-//	res, err := http.DefaultClient.Do(req)
-//	posts, err := fake.Wait(ctx, 1)
-package slackfake
+package slacktest
 
 import (
 	"context"
@@ -272,12 +254,6 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// DropConnections closes every HTTP connection clients hold to the fake, as when the
-// platform's front end restarts; clients reconnect on their next request. A load tool calls it
-// between rounds, so that the idle connections of a bot it has stopped do not linger, with their
-// buffers, until they time out. Requests in flight fail; a Socket Mode connection stays.
-func (s *Server) DropConnections() { s.srv.CloseClientConnections() }
-
 // ---- failure injection (chat.postMessage)
 
 // SetToken makes the fake accept the bot token token from now on and answer invalid_auth to
@@ -392,7 +368,7 @@ func (s *Server) WaitFor(ctx context.Context, cond func(posts []Post) bool) ([]P
 		return cond(posts)
 	})
 	if err != nil {
-		return posts, fmt.Errorf("slackfake: %d posts, still waiting: %w", len(posts), err)
+		return posts, fmt.Errorf("slacktest: %d posts, still waiting: %w", len(posts), err)
 	}
 	return posts, nil
 }

@@ -1,4 +1,4 @@
-package linefake_test
+package linetest_test
 
 import (
 	"context"
@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 )
 
 // call posts a JSON body to the fake as the SDK would and returns the status and LINE's message.
-func call(t *testing.T, s *linefake.Server, token, path, retryKey, body string) (int, string) {
+func call(t *testing.T, s *linetest.Server, token, path, retryKey, body string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -43,11 +43,11 @@ func texts(n int) string {
 
 func TestServerFollowsLINERules(t *testing.T) {
 	t.Parallel()
-	s := linefake.New("tok")
+	s := linetest.New("tok")
 	t.Cleanup(s.Close)
-	user := linefake.UserID(1)
-	token := linefake.IssueReplyToken(user, time.Now())
-	stale := linefake.IssueReplyToken(user, time.Now().Add(-2*time.Minute))
+	user := linetest.UserID(1)
+	token := linetest.IssueReplyToken(user, time.Now())
+	stale := linetest.IssueReplyToken(user, time.Now().Add(-2*time.Minute))
 	key := "123e4567-e89b-12d3-a456-426614174000"
 	quick := `[{"type":"text","text":"x","quickReply":{"items":[` +
 		strings.TrimSuffix(strings.Repeat(`{"type":"action","action":{"type":"postback","label":"l","data":"d"}},`, 14), ",") + `]}}]`
@@ -81,9 +81,9 @@ func TestServerFollowsLINERules(t *testing.T) {
 
 func TestServerFaults(t *testing.T) {
 	t.Parallel()
-	s := linefake.New("tok")
+	s := linetest.New("tok")
 	t.Cleanup(s.Close)
-	push := `{"to":"` + linefake.UserID(2) + `","messages":` + texts(1) + `}`
+	push := `{"to":"` + linetest.UserID(2) + `","messages":` + texts(1) + `}`
 	s.Pass(1)
 	s.Fail(1, 503)
 	s.RateLimit(1, 1500*time.Millisecond)
@@ -107,8 +107,8 @@ func TestServerFaults(t *testing.T) {
 
 func TestWebhookBodies(t *testing.T) {
 	t.Parallel()
-	ev := linefake.Text(linefake.UserID(1), "こんにちは")
-	body := linefake.Body(ev, ev.Redelivered())
+	ev := linetest.Text(linetest.UserID(1), "こんにちは")
+	body := linetest.Body(ev, ev.Redelivered())
 	var cb struct {
 		Destination string
 		Events      []map[string]any
@@ -123,7 +123,7 @@ func TestWebhookBodies(t *testing.T) {
 	if first["deliveryContext"].(map[string]any)["isRedelivery"] != false || second["deliveryContext"].(map[string]any)["isRedelivery"] != true {
 		t.Errorf("deliveryContext = %v then %v, want isRedelivery false then true", first["deliveryContext"], second["deliveryContext"])
 	}
-	if sig := linefake.Sign("secret", body); sig == linefake.Sign("other", body) || len(sig) != 44 {
+	if sig := linetest.Sign("secret", body); sig == linetest.Sign("other", body) || len(sig) != 44 {
 		t.Errorf("Sign = %q, want a base64 HMAC-SHA256 that depends on the secret", sig)
 	}
 }
@@ -133,7 +133,7 @@ func TestWebhookBodies(t *testing.T) {
 // {} for a cancelled default and a deleted menu.
 func TestRichMenuEndpoints(t *testing.T) {
 	t.Parallel()
-	s := linefake.New("tok")
+	s := linetest.New("tok")
 	t.Cleanup(s.Close)
 	menu := func(w, h int) string {
 		return fmt.Sprintf(`{"size":{"width":%d,"height":%d},"selected":true,"name":"n","chatBarText":"メニュー",

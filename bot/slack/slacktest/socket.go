@@ -1,4 +1,4 @@
-package slackfake
+package slacktest
 
 import (
 	"context"
@@ -23,7 +23,7 @@ type wsConn struct {
 	out chan []byte
 }
 
-const helloFrame = `{"type":"hello","num_connections":1,"debug_info":{"host":"slackfake","build_number":1,"approximate_connection_time":18060},"connection_info":{"app_id":"` + AppID + `"}}`
+const helloFrame = `{"type":"hello","num_connections":1,"debug_info":{"host":"slacktest","build_number":1,"approximate_connection_time":18060},"connection_info":{"app_id":"` + AppID + `"}}`
 
 // RefuseAppTokens makes apps.connections.open answer invalid_auth to every app-level token
 // (refuse true), as Slack does once the token is revoked, or accept them again (false).
@@ -172,7 +172,7 @@ func (s *Server) Disconnect() {
 // RequestReconnect sends Slack's "disconnect" message (refresh_requested), after which the bot
 // opens a new connection.
 func (s *Server) RequestReconnect() {
-	s.PushRaw([]byte(`{"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"slackfake"}}`))
+	s.PushRaw([]byte(`{"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"slacktest"}}`))
 }
 
 // Connections returns how many Socket Mode connections were accepted so far.
@@ -214,7 +214,7 @@ func (s *Server) WaitAck(ctx context.Context, envelopeID string) (Ack, error) {
 		return false
 	})
 	if err != nil {
-		return got, fmt.Errorf("slackfake: no ack of %s: %w", envelopeID, err)
+		return got, fmt.Errorf("slacktest: no ack of %s: %w", envelopeID, err)
 	}
 	return got, nil
 }

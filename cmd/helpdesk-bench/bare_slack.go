@@ -1,4 +1,4 @@
-package slack
+package main
 
 import (
 	"encoding/json"
@@ -6,13 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
-	"github.com/helpdesk-bot/helpdesk/bot/internal/platform"
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 )
 
-// BareHandler returns the ceiling for benchmarks: verify, parse, reply, no state. It is
+// slackBareHandler returns the ceiling for benchmarks: verify, parse, reply, no state. It is
 // slack-go's own way of answering, as its examples do: the body is checked with
 // slack.NewSecretsVerifier against signingSecret, an Events API body is decoded with
 // slackevents.ParseEvent and an interaction with slack.InteractionCallback, and each direct
@@ -23,61 +23,59 @@ import (
 // interactions alike, whatever the path. client makes the calls; nil means a client with a
 // 10-second timeout.
 //
-// The production handlers are Bot.Events and Bot.Interactions; BareHandler exists so that
-// `helpdesk bench` can measure what the SDK alone achieves on the same machine, without importing
-// the SDK outside this package.
-func BareHandler(signingSecret, botToken, apiURL string, client *http.Client) http.Handler {
-	return bareHandler(signingSecret, botToken, apiURL, client, nil)
+// The production handlers are the Events API and interactions handlers of bot/slack;
+// slackBareHandler is what the SDK alone achieves on the same machine.
+func slackBareHandler(signingSecret, botToken, apiURL string, client *http.Client) http.Handler {
+	return slackBare(signingSecret, botToken, apiURL, client, nil)
 }
 
-// BareReply is a post the bot made, as BareReplayHandler posts it again.
-type BareReply struct {
+// slackBareReply is a post the bot made, as slackBareReplayHandler posts it again.
+type slackBareReply struct {
 	text   string
 	blocks []slackapi.Block
 }
 
-// NewBareReply takes a post as Slack received it: its notification text and its blocks (a JSON
+// newSlackBareReply takes a post as Slack received it: its notification text and its blocks (a JSON
 // array).
-func NewBareReply(text string, blocks json.RawMessage) (BareReply, error) {
+func newSlackBareReply(text string, blocks json.RawMessage) (slackBareReply, error) {
 	var raw []json.RawMessage
 	if err := json.Unmarshal(blocks, &raw); err != nil {
-		return BareReply{}, fmt.Errorf("blocks: %v", err)
+		return slackBareReply{}, fmt.Errorf("blocks: %v", err)
 	}
-	r := BareReply{text: text}
+	r := slackBareReply{text: text}
 	for i, b := range raw {
 		var head struct {
 			Type    slackapi.MessageBlockType `json:"type"`
 			BlockID string                    `json:"block_id"`
 		}
 		if err := json.Unmarshal(b, &head); err != nil {
-			return BareReply{}, fmt.Errorf("block %d: %v", i, err)
+			return slackBareReply{}, fmt.Errorf("block %d: %v", i, err)
 		}
-		r.blocks = append(r.blocks, encodedBlock{typ: head.Type, id: head.BlockID, json: b})
+		r.blocks = append(r.blocks, recordedBlock{typ: head.Type, id: head.BlockID, json: b})
 	}
 	return r, nil
 }
 
-// BareReplayHandler is BareHandler answering each message or button press with the next post
+// slackBareReplayHandler is slackBareHandler answering each message or button press with the next post
 // of next instead of its own text: the same text and blocks the bot posts, through the same
 // SDK call, already encoded as the bot's sender has them. It is the ceiling of a bot whose
 // answers are real: what it costs to receive the same events and post the same replies without
 // state or decisions. An empty post from next falls back to the echo.
-func BareReplayHandler(signingSecret, botToken, apiURL string, client *http.Client, next func() BareReply) http.Handler {
-	return bareHandler(signingSecret, botToken, apiURL, client, next)
+func slackBareReplayHandler(signingSecret, botToken, apiURL string, client *http.Client, next func() slackBareReply) http.Handler {
+	return slackBare(signingSecret, botToken, apiURL, client, next)
 }
 
-func bareHandler(signingSecret, botToken, apiURL string, client *http.Client, next func() BareReply) http.Handler {
+func slackBare(signingSecret, botToken, apiURL string, client *http.Client, next func() slackBareReply) http.Handler {
 	if client == nil {
-		client = platform.NewHTTPClient()
+		client = newHTTPClient()
 	}
-	base, baseErr := CheckAPIURL(apiURL)
+	base := apiURL
+	if !strings.HasSuffix(base, "/") {
+		base += "/" // slack-go joins method names to it
+	}
 	api := slackapi.New(botToken, slackapi.OptionAPIURL(base), slackapi.OptionHTTPClient(client))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if baseErr != nil {
-			http.Error(w, "bare handler: bad API URL", http.StatusInternalServerError)
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, platform.MaxBody))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return
@@ -95,7 +93,7 @@ func bareHandler(signingSecret, botToken, apiURL string, client *http.Client, ne
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		channel, text := bareMessage(body)
+		channel, text := slackBareMessage(body)
 		if channel != "" && text != "" {
 			opts := []slackapi.MsgOption{slackapi.MsgOptionText(text, false)}
 			if next != nil {
@@ -113,9 +111,9 @@ func bareHandler(signingSecret, botToken, apiURL string, client *http.Client, ne
 	})
 }
 
-// bareMessage returns where a request for BareHandler is answered and with what: a direct
+// slackBareMessage returns where a request for slackBareHandler is answered and with what: a direct
 // message's channel and text, or a pressed button's channel and value; "" for anything else.
-func bareMessage(body []byte) (channel, text string) {
+func slackBareMessage(body []byte) (channel, text string) {
 	if len(body) > 0 && body[0] != '{' { // an interaction: form-encoded, in "payload"
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
@@ -139,3 +137,21 @@ func bareMessage(body []byte) (channel, text string) {
 	}
 	return "", ""
 }
+
+// recordedBlock is a Block Kit block as Slack received it from the server. slack-go takes any
+// type with a block type and id, and encoding/json writes what MarshalJSON returns, so it is
+// posted byte for byte.
+type recordedBlock struct {
+	typ  slackapi.MessageBlockType
+	id   string
+	json []byte
+}
+
+// BlockType returns the block's type ("section", "actions" ...).
+func (b recordedBlock) BlockType() slackapi.MessageBlockType { return b.typ }
+
+// ID returns the block's block_id.
+func (b recordedBlock) ID() string { return b.id }
+
+// MarshalJSON returns the block as recorded.
+func (b recordedBlock) MarshalJSON() ([]byte, error) { return b.json, nil }

@@ -10,15 +10,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
+	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 )
 
-// faultSpec is one run of `helpdesk bench --faults`.
+// faultSpec is one run of `helpdesk-bench --faults`.
 type faultSpec struct {
-	users  int           // users sending one message each during a fault, per platform
-	window time.Duration // how long each fault lasts
-	hung   int           // LINE calls hanging at once in the isolation scenario
+	helpdesk string        // the helpdesk binary whose serve is tested
+	users    int           // users sending one message each during a fault, per platform
+	window   time.Duration // how long each fault lasts
+	hung     int           // LINE calls hanging at once in the isolation scenario
 }
 
 // faultResult is what one scenario measured.
@@ -35,10 +37,10 @@ type faultResult struct {
 	ReadyDown  bool          `json:"ready_down"`
 }
 
-// benchFaults runs the fault scenarios against serve with LINE and Slack on fakes in this
-// process: a credentials window (LINE answers 401 for a while, then accepts the token), both
-// platforms down at once (LINE hanging, Slack answering 503), and LINE hanging while Slack users
-// talk. It writes one line per scenario to w.
+// benchFaults runs the fault scenarios against serve (spec.helpdesk, in a child process) with
+// LINE and Slack on fakes in this process: a credentials window (LINE answers 401 for a while,
+// then accepts the token), both platforms down at once (LINE hanging, Slack answering 503), and
+// LINE hanging while Slack users talk. It writes one line per scenario to w.
 func benchFaults(ctx context.Context, spec faultSpec, w io.Writer) ([]faultResult, error) {
 	var out []faultResult
 	for _, sc := range []func(context.Context, faultSpec) (faultResult, error){faultCredentials, faultBoth, faultIsolation} {
@@ -55,14 +57,14 @@ func benchFaults(ctx context.Context, spec faultSpec, w io.Writer) ([]faultResul
 
 // faultRigs is serve with both platforms on fakes, and trackers of their replies.
 type faultRigs struct {
-	lf    *linefake.Server
-	sf    *slackfake.Server
-	srv   *serveRun
-	lines *replyTracker
-	slack *replyTracker
+	lf    *linetest.Server
+	sf    *slacktest.Server
+	srv   *load.Server
+	lines *load.Tracker
+	slack *load.Tracker
 	dir   string
 	keys  []struct {
-		rt  *replyTracker
+		rt  *load.Tracker
 		key string
 	}
 	secret                string // the LINE channel secret and ...
@@ -74,19 +76,19 @@ type faultRigs struct {
 func (r *faultRigs) once() int {
 	n := 0
 	for _, k := range r.keys {
-		if k.rt.replies(k.key) == 1 {
+		if k.rt.Replies(k.key) == 1 {
 			n++
 		}
 	}
 	return n
 }
 
-func newFaultRigs(ctx context.Context) (*faultRigs, error) {
+func newFaultRigs(ctx context.Context, helpdesk string) (*faultRigs, error) {
 	// Every credential is made up for this run, as in the load bench.
 	r := &faultRigs{secret: randomToken(), token: randomToken(), slackSecret: randomToken(), slackTok: "xoxb-" + randomToken()}
-	r.lf, r.sf = linefake.New(r.token), slackfake.New(r.slackTok)
+	r.lf, r.sf = linetest.New(r.token), slacktest.New(r.slackTok)
 	r.lf.SkipMessageCheck = true
-	r.lines, r.slack = trackLINE(r.lf, nil), trackSlack(r.sf, nil)
+	r.lines, r.slack = load.TrackLINE(r.lf, nil), load.TrackSlack(r.sf, nil)
 	dir, err := os.MkdirTemp("", "helpdesk-faults-")
 	if err != nil {
 		r.close()
@@ -98,7 +100,7 @@ func newFaultRigs(ctx context.Context) (*faultRigs, error) {
 		"SLACK_BOT_TOKEN": r.slackTok, "SLACK_SIGNING_SECRET": r.slackSecret, "SLACK_API_URL": r.sf.APIURL(),
 		"HELPDESK_DB": filepath.Join(dir, "helpdesk.db"), "HELPDESK_USER_RATE": "off",
 	}
-	if r.srv, err = startInProcess(ctx, vars, nil); err != nil {
+	if r.srv, err = load.StartProcess(ctx, helpdesk, vars, nil); err != nil {
 		r.close()
 		return nil, err
 	}
@@ -109,7 +111,7 @@ func (r *faultRigs) close() {
 	r.lf.Heal()
 	r.sf.Heal()
 	if r.srv != nil {
-		r.srv.stop()
+		r.srv.Stop()
 	}
 	r.lf.Close()
 	r.sf.Close()
@@ -120,13 +122,13 @@ func (r *faultRigs) close() {
 
 // sendLINE posts one event of a new LINE user and returns when its reply reaches the fake.
 func (r *faultRigs) sendLINE(ctx context.Context, n int) (<-chan time.Time, error) {
-	ev := linefake.Text(linefake.UserID(n), "こんにちは")
-	arrived := r.lines.expect(ev.ReplyToken)
+	ev := linetest.Text(linetest.UserID(n), "こんにちは")
+	arrived := r.lines.Expect(ev.ReplyToken)
 	r.keys = append(r.keys, struct {
-		rt  *replyTracker
+		rt  *load.Tracker
 		key string
 	}{r.lines, ev.ReplyToken})
-	status, err := linefake.Post(ctx, r.srv.url+"/line/webhook", r.secret, ev)
+	status, err := linetest.Post(ctx, r.srv.URL+"/line/webhook", r.secret, ev)
 	if err == nil && status != http.StatusOK {
 		err = fmt.Errorf("LINE webhook answered %d", status)
 	}
@@ -136,12 +138,12 @@ func (r *faultRigs) sendLINE(ctx context.Context, n int) (<-chan time.Time, erro
 // sendSlack posts one direct message of a new Slack user.
 func (r *faultRigs) sendSlack(ctx context.Context, n int) (<-chan time.Time, error) {
 	user := fmt.Sprintf("U0F%07d", n)
-	arrived := r.slack.expect("D" + user)
+	arrived := r.slack.Expect("D" + user)
 	r.keys = append(r.keys, struct {
-		rt  *replyTracker
+		rt  *load.Tracker
 		key string
 	}{r.slack, "D" + user})
-	req, err := slackfake.NewRequest(ctx, r.srv.url+"/slack/events", r.slackSecret, slackfake.IM(fmt.Sprintf("EvF%07d", n), user, "こんにちは"))
+	req, err := slacktest.NewRequest(ctx, r.srv.URL+"/slack/events", r.slackSecret, slacktest.IM(fmt.Sprintf("EvF%07d", n), user, "こんにちは"))
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +178,7 @@ func awaitAll(ctx context.Context, chs []<-chan time.Time) (time.Time, int) {
 }
 
 func (r *faultRigs) readyDown() bool {
-	res, err := http.Get(r.srv.url + "/readyz")
+	res, err := http.Get(r.srv.URL + "/readyz")
 	if err != nil {
 		return false
 	}
@@ -185,7 +187,7 @@ func (r *faultRigs) readyDown() bool {
 }
 
 func (r *faultRigs) dropped(ctx context.Context) float64 {
-	m, _ := scrapeMetrics(ctx, r.srv.url)
+	m, _ := load.Metrics(ctx, r.srv.URL)
 	return m["helpdesk_deliveries_dropped_total"]
 }
 
@@ -193,7 +195,7 @@ func (r *faultRigs) dropped(ctx context.Context) float64 {
 // accepts it again.
 func faultCredentials(ctx context.Context, spec faultSpec) (faultResult, error) {
 	res := faultResult{Name: "credentials_window"}
-	r, err := newFaultRigs(ctx)
+	r, err := newFaultRigs(ctx, spec.helpdesk)
 	if err != nil {
 		return res, err
 	}
@@ -229,7 +231,7 @@ func (r *faultRigs) recovered(ctx context.Context, res faultResult, chs []<-chan
 // faultBoth: LINE hangs and Slack answers 503 for the window, then both answer again.
 func faultBoth(ctx context.Context, spec faultSpec) (faultResult, error) {
 	res := faultResult{Name: "two_platform_outage"}
-	r, err := newFaultRigs(ctx)
+	r, err := newFaultRigs(ctx, spec.helpdesk)
 	if err != nil {
 		return res, err
 	}
@@ -256,7 +258,7 @@ func faultBoth(ctx context.Context, spec faultSpec) (faultResult, error) {
 // slowest Slack reply is the cross-platform delay.
 func faultIsolation(ctx context.Context, spec faultSpec) (faultResult, error) {
 	res := faultResult{Name: "line_hangs_slack_talks"}
-	r, err := newFaultRigs(ctx)
+	r, err := newFaultRigs(ctx, spec.helpdesk)
 	if err != nil {
 		return res, err
 	}

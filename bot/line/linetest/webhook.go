@@ -1,4 +1,4 @@
-package linefake
+package linetest
 
 import (
 	"bytes"

@@ -4,18 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -24,11 +21,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line"
-	"github.com/helpdesk-bot/helpdesk/bot/line/linefake"
-	"github.com/helpdesk-bot/helpdesk/bot/slack"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
-	"github.com/helpdesk-bot/helpdesk/seeds"
+	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
+	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 )
 
 // The targets the report checks the server against.
@@ -41,135 +36,21 @@ const (
 
 // benchOptions is one run of the bench.
 type benchOptions struct {
-	channels []string // "line", "slack"
-	spec     loadSpec // users, perUser, clients, redeliver, rate
+	helpdesk string    // the helpdesk binary whose serve is loaded
+	channels []string  // "line", "slack"
+	spec     load.Spec // users, perUser, clients, redeliver, rate
 	rounds   int
 	ceiling  bool // also run the bare SDK handlers
 	reloads  int  // POST /admin/reload per round
 	// getenv gives HELPDESK_KNOWLEDGE and HELPDESK_LOG_LEVEL to pass on to the server.
 	getenv func(string) string
-	// knowledge is the knowledge the server answers from (HELPDESK_KNOWLEDGE), which the load's
-	// script is made from; nil: the embedded seeds.
-	knowledge     fs.FS
-	knowledgeName string
+	// script is what the simulated users send, made from the knowledge the server answers from.
+	script []load.Step
 	// progress gets a line as each phase starts; nil: none.
 	progress io.Writer
-	// heapProfile, when set, is where a heap profile goes after the last round's loads.
+	// heapProfile, when set, is where a heap profile of this process goes after the last
+	// round's loads.
 	heapProfile string
-	// process runs the server as a child process instead of in this one, so that its memory
-	// figures are its own.
-	process bool
-}
-
-// runBench is `helpdesk bench`, the load test. It starts fake LINE and Slack APIs on
-// loopback and the real server (run … serve) in this process, has many users send it signed
-// webhooks, checks that every event got exactly one reply, and reports events/s, latency,
-// start-up, reload and memory, beside the bare SDK handlers with --ceiling. It exits 1 when an
-// event sent to the server got no reply or two.
-func runBench(e *env, args []string) int {
-	fs := e.newFlags("bench", "[--channel line|slack|all] [--users N] [--messages M] [--clients C] [--redeliver P] [--rate R] [--rounds K] [--reloads N] [--ceiling] [--json] [--process] [--cpuprofile FILE] [--memprofile FILE] | --faults [--fault-window D] [--fault-users N] [--fault-hung N]")
-	channel := fs.String("channel", "all", "which platform to load: line, slack or all")
-	users := fs.Int("users", 200, "users talking at once")
-	messages := fs.Int("messages", 20, "messages per user")
-	clients := fs.Int("clients", 64, "webhook requests in flight at most")
-	redeliver := fs.Float64("redeliver", 0.1, "fraction of events also sent a second time as the platform's redelivery")
-	rate := fs.Float64("rate", 0, "events a second, open loop (latency at that rate); 0: as fast as the server answers, closed loop")
-	rounds := fs.Int("rounds", 1, "rounds; the report gives each round and the medians")
-	ceiling := fs.Bool("ceiling", false, "also run the bare SDK handlers under the same load (sending the server's replies, and echoing), and print the ratios")
-	reloads := fs.Int("reloads", 5, "knowledge reloads (POST /admin/reload) timed after each round's load")
-	asJSON := fs.Bool("json", false, "print the report as a JSON object")
-	process := fs.Bool("process", false, "run the server as a child process (this binary's serve) instead of in this process, so that its memory is measured alone; --cpuprofile then leaves it out")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server, fakes and load: all in this process) to `file`")
-	memProfile := fs.String("memprofile", "", "write a heap profile, taken after the last round's loads while the server still runs, to `file`")
-	faults := fs.Bool("faults", false, "instead of the load, run the fault scenarios (LINE refusing the token for a while, both platforms down, LINE hanging while Slack users talk) and print recovery time and cross-platform delay")
-	faultWindow := fs.Duration("fault-window", 5*time.Second, "with --faults: how long each fault lasts")
-	faultUsers := fs.Int("fault-users", 20, "with --faults: users writing during each fault, per platform")
-	faultHung := fs.Int("fault-hung", 150, "with --faults: LINE users whose replies hang while Slack users talk")
-	if code := parse(fs, args); code >= 0 {
-		return code
-	}
-	if *faults {
-		if *faultUsers <= 0 || *faultHung < 0 || *faultWindow <= 0 {
-			fmt.Fprintln(e.stderr, "helpdesk bench: --fault-users and --fault-window must be positive, --fault-hung at least 0")
-			return exitUsage
-		}
-		res, err := benchFaults(e.ctx, faultSpec{users: *faultUsers, window: *faultWindow, hung: *faultHung}, e.stdout)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "helpdesk bench: %v\n", err)
-			return exitFail
-		}
-		code := exitOK
-		for _, r := range res {
-			if r.Answered != r.Events || r.Dropped != 0 {
-				fmt.Fprintf(e.stderr, "helpdesk bench: %s: %d of %d events answered once, %g dropped\n", r.Name, r.Answered, r.Events, r.Dropped)
-				code = exitFail
-			}
-		}
-		return code
-	}
-	opts := benchOptions{spec: loadSpec{users: *users, perUser: *messages, clients: *clients, redeliver: *redeliver, rate: *rate},
-		rounds: *rounds, ceiling: *ceiling, reloads: *reloads, getenv: e.getenv, progress: e.stderr, heapProfile: *memProfile, process: *process}
-	var err error
-	if opts.knowledge, opts.knowledgeName, err = e.knowledgeFS("", ""); err != nil {
-		fmt.Fprintf(e.stderr, "helpdesk bench: %v\n", err)
-		return exitFail
-	}
-	switch *channel {
-	case "line", "slack":
-		opts.channels = []string{*channel}
-	case "all":
-		opts.channels = []string{"line", "slack"}
-	default:
-		fmt.Fprintf(e.stderr, "helpdesk bench: --channel %s: want line, slack or all\n", *channel)
-		return exitUsage
-	}
-	switch {
-	case fs.NArg() > 0:
-		fs.Usage()
-		return exitUsage
-	case *users <= 0 || *messages <= 0 || *clients <= 0 || *rounds <= 0 || *reloads < 0:
-		fmt.Fprintln(e.stderr, "helpdesk bench: --users, --messages, --clients and --rounds must be at least 1, --reloads at least 0")
-		return exitUsage
-	case *redeliver < 0 || *redeliver > 1:
-		fmt.Fprintln(e.stderr, "helpdesk bench: --redeliver is a fraction between 0 and 1")
-		return exitUsage
-	case *rate < 0:
-		fmt.Fprintln(e.stderr, "helpdesk bench: --rate must not be negative")
-		return exitUsage
-	}
-
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "helpdesk bench: %v\n", err)
-			return exitFail
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintf(e.stderr, "helpdesk bench: cpu profile: %v\n", err)
-			return exitFail
-		}
-		defer pprof.StopCPUProfile()
-	}
-	rep, err := bench(e.ctx, opts)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "helpdesk bench: %v\n", err)
-		return exitFail
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rep)
-	} else {
-		rep.writeText(e.stdout)
-	}
-	if !rep.OK {
-		for _, p := range rep.Problems {
-			fmt.Fprintf(e.stderr, "helpdesk bench: %s\n", p)
-		}
-		return exitFail
-	}
-	return exitOK
 }
 
 func writeHeapProfile(path string) error {
@@ -270,13 +151,12 @@ type figures struct {
 }
 
 type serverReport struct {
-	StartupMS     float64   `json:"startup_ms"` // median: run called → "listening" logged
+	StartupMS     float64   `json:"startup_ms"` // median: process started → first answer on /healthz
 	StartupRounds []float64 `json:"startup_rounds_ms"`
 	ReloadMS      float64   `json:"reload_ms"` // median of every timed POST /admin/reload
 	Reloads       int       `json:"reloads"`
-	// The largest values /metrics showed during and after the loads on the server: of the whole
-	// bench process (server, fake platforms, load, bare handlers), or with config.process of the
-	// server alone.
+	// The largest values /metrics showed during and after the loads on the server: of the server
+	// process alone (config.process; a report without it counted the fakes and the load too).
 	RSSMaxBytes  float64 `json:"rss_max_bytes"`
 	HeapMaxBytes float64 `json:"heap_max_bytes"`
 	Scrapes      int     `json:"scrapes"`
@@ -308,14 +188,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	knowledgeFS, knowledgeName := opts.knowledge, opts.knowledgeName
-	if knowledgeFS == nil {
-		knowledgeFS, knowledgeName = seeds.FS, "embedded seeds"
-	}
-	script, err := loadScript(knowledgeFS, knowledgeName)
-	if err != nil {
-		return nil, err
-	}
+	script := opts.script
 	dir, err := os.MkdirTemp("", "helpdesk-bench-")
 	if err != nil {
 		return nil, err
@@ -323,19 +196,18 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 	defer os.RemoveAll(dir)
 
 	rep := &benchReport{OK: true,
-		Config: benchConfig{Channels: opts.channels, Users: opts.spec.users, Messages: opts.spec.perUser, Clients: opts.spec.inFlight(),
-			Redeliver: opts.spec.redeliver, Rate: opts.spec.rate, Rounds: opts.rounds, Ceiling: opts.ceiling, Process: opts.process},
+		Config: benchConfig{Channels: opts.channels, Users: opts.spec.Users, Messages: opts.spec.PerUser, Clients: opts.spec.InFlight(),
+			Redeliver: opts.spec.Redeliver, Rate: opts.spec.Rate, Rounds: opts.rounds, Ceiling: opts.ceiling, Process: true},
 		Machine: machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}}
 
 	// The platforms, and the bare handlers on them, live for the whole run.
 	type platform struct {
 		name    string
-		load    *loadChannel
+		load    *load.Channel
 		bare    string    // the bare handler's URL
 		replay  string    // the URL of the bare handler that sends the server's replies
 		replies *replayer // what it sends, from the round's server load
 		stats   func() (refused, pushes int)
-		drop    func() // closes the connections to the fake
 	}
 	var platforms []*platform
 	var closers []func()
@@ -345,7 +217,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		}
 	}()
 	// Every credential the fakes and the server share is made up for this run: none is written
-	// in the source, and none outlives the process (or its child, under --process).
+	// in the source, and none outlives this process and its child.
 	admin := randomToken()
 	lineSecret, lineToken := randomToken(), randomToken()
 	slackSecret, slackToken := randomToken(), randomToken()
@@ -360,27 +232,25 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		var bare, replay http.Handler
 		switch name {
 		case "line":
-			var fake *linefake.Server
-			labelled(ctx, "fake", func() { fake = linefake.New(lineToken) })
+			var fake *linetest.Server
+			labelled(ctx, "fake", func() { fake = linetest.New(lineToken) })
 			fake.SkipMessageCheck, fake.Forget = true, true
 			closers = append(closers, fake.Close)
-			p.load = lineLoad(fake, lineSecret, script)
+			p.load = load.LINE(fake, lineSecret, script)
 			p.stats = func() (int, int) { st := fake.Stats(); return st.InvalidTokens + st.Conflicts, st.Pushes }
-			p.drop = fake.DropConnections
 			vars["LINE_CHANNEL_SECRET"], vars["LINE_CHANNEL_TOKEN"], vars["LINE_API_BASE"] = lineSecret, lineToken, fake.URL
-			bare = line.BareHandler(lineSecret, lineToken, fake.URL, nil)
-			replay = line.BareReplayHandler(lineSecret, lineToken, fake.URL, nil, replayNext[line.BareReply](p.replies))
+			bare = lineBareHandler(lineSecret, lineToken, fake.URL, nil)
+			replay = lineBareReplayHandler(lineSecret, lineToken, fake.URL, nil, replayNext[lineBareReply](p.replies))
 		case "slack":
-			var fake *slackfake.Server
-			labelled(ctx, "fake", func() { fake = slackfake.New(slackToken) })
+			var fake *slacktest.Server
+			labelled(ctx, "fake", func() { fake = slacktest.New(slackToken) })
 			fake.SkipBlockCheck, fake.Forget = true, true
 			closers = append(closers, fake.Close)
-			p.load = slackLoad(fake, slackSecret, script)
+			p.load = load.Slack(fake, slackSecret, script)
 			p.stats = func() (int, int) { return 0, 0 }
-			p.drop = fake.DropConnections
 			vars["SLACK_BOT_TOKEN"], vars["SLACK_SIGNING_SECRET"], vars["SLACK_API_URL"] = slackToken, slackSecret, fake.APIURL()
-			bare = slack.BareHandler(slackSecret, slackToken, fake.APIURL(), nil)
-			replay = slack.BareReplayHandler(slackSecret, slackToken, fake.APIURL(), nil, replayNext[slack.BareReply](p.replies))
+			bare = slackBareHandler(slackSecret, slackToken, fake.APIURL(), nil)
+			replay = slackBareReplayHandler(slackSecret, slackToken, fake.APIURL(), nil, replayNext[slackBareReply](p.replies))
 		default:
 			return nil, fmt.Errorf("unknown channel %q", name)
 		}
@@ -415,29 +285,24 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		roundVars := maps.Clone(vars)
 		roundVars["HELPDESK_DB"] = filepath.Join(dir, fmt.Sprintf("round%d.db", round+1))
 		fmt.Fprintf(progress, "round %d/%d: starting helpdesk serve\n", round+1, opts.rounds)
-		var srv *serveRun
-		start := startInProcess
-		if opts.process {
-			start = startProcess
-		}
-		labelled(ctx, "server", func() { srv, err = start(ctx, roundVars, nil) })
+		srv, err := load.StartProcess(ctx, opts.helpdesk, roundVars, nil)
 		if err != nil {
 			return nil, err
 		}
-		rep.Server.StartupRounds = append(rep.Server.StartupRounds, ms(srv.startup))
+		rep.Server.StartupRounds = append(rep.Server.StartupRounds, ms(srv.Startup))
 		// The round measures the server it started, and stops it on every way out (stop is
 		// idempotent: the checked stop at the end comes first when all went well).
 		err = func() error {
-			defer srv.stop()
+			defer srv.Stop()
 			for i, p := range platforms {
 				spec := opts.spec
-				spec.userBase = 3 * round * spec.users // the server's, then each bare handler's
+				spec.UserBase = 3 * round * spec.Users // the server's, then each bare handler's
 				fmt.Fprintf(progress, "round %d/%d: %s, helpdesk serve\n", round+1, opts.rounds, p.name)
 				if p.bare != "" {
-					p.load.replies.record(spec.users * spec.perUser)
+					p.load.Log.Record(spec.Users * spec.PerUser)
 				}
-				f, problems, err := measure(ctx, p.load, srv.url, srv, spec, mem, p.stats)
-				p.load.replies.record(0)
+				f, problems, err := measure(ctx, p.load, srv.URL, srv, spec, mem, p.stats)
+				p.load.Log.Record(0)
 				if err != nil {
 					return err
 				}
@@ -450,7 +315,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 				}
 				// bare runs handler under the same load, with users of its own.
 				bare := func(url, handler string) (figures, error) {
-					spec.userBase += spec.users
+					spec.UserBase += spec.Users
 					fmt.Fprintf(progress, "round %d/%d: %s, %s\n", round+1, opts.rounds, p.name, handler)
 					f, problems, err := measure(ctx, p.load, url, nil, spec, nil, p.stats)
 					for _, pr := range problems {
@@ -463,7 +328,7 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 					return err
 				}
 				bareRounds[i] = append(bareRounds[i], f)
-				sizes, err := p.replies.load(p.name, p.load.replies)
+				sizes, err := p.replies.load(p.name, p.load.Log)
 				if err != nil { // nothing to send the same of: this round has no such ceiling
 					rep.Notes = append(rep.Notes, fmt.Sprintf("round %d, %s, bare SDK sending the same replies: %v", round+1, p.name, err))
 					continue
@@ -481,27 +346,20 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 				}
 			}
 			for range opts.reloads {
-				d, err := timeReload(ctx, srv.url, admin)
+				d, err := load.TimeReload(ctx, srv.URL, admin)
 				if err != nil {
 					return fmt.Errorf("reload: %v", err)
 				}
 				reloads = append(reloads, d)
 			}
-			if code, err := srv.stop(); err != nil || code != exitOK {
-				return fmt.Errorf("serve stopped with %d, %v:\n%s", code, err, srv.log.tail())
+			if code, err := srv.Stop(); err != nil || code != exitOK {
+				return fmt.Errorf("serve stopped with %d, %v:\n%s", code, err, srv.Log.Tail())
 			}
 			return nil
 		}()
 		if err != nil {
 			return nil, err
 		}
-		// What the stopped server leaves behind would count in the next round's memory: the idle
-		// connections its API clients keep to the fakes until they time out (a process that
-		// exits drops them), and freed memory the runtime has not yet returned to the system.
-		for _, p := range platforms {
-			p.drop()
-		}
-		debug.FreeOSMemory()
 	}
 
 	for i, p := range platforms {
@@ -539,7 +397,7 @@ func ratios(serve, bare figures) (rate, p99 float64) {
 }
 
 // replayer hands out, in turn, the replies the server sent in the round's load, to the bare
-// handler that sends the same replies (line.BareReply or slack.BareReply). Its methods are safe
+// handler that sends the same replies (lineBareReply or slackBareReply). Its methods are safe
 // for concurrent use.
 type replayer struct {
 	replies atomic.Pointer[[]any]
@@ -548,17 +406,16 @@ type replayer struct {
 
 // load takes what log recorded, as replies of channel, and returns their sizes in bytes (LINE:
 // the messages of a reply request; Slack: a post's text and blocks).
-func (r *replayer) load(channel string, log *replyLog) ([]float64, error) {
-	log.mu.Lock()
-	defer log.mu.Unlock()
+func (r *replayer) load(channel string, log *load.ReplyLog) ([]float64, error) {
+	lineReplies, slackPosts := log.Take()
 	var (
 		out   []any
 		sizes []float64
 	)
 	switch channel {
 	case "line":
-		for _, msgs := range log.line {
-			out = append(out, line.NewBareReply(msgs))
+		for _, msgs := range lineReplies {
+			out = append(out, newLINEBareReply(msgs))
 			n := 0
 			for _, m := range msgs {
 				n += len(m)
@@ -566,8 +423,8 @@ func (r *replayer) load(channel string, log *replyLog) ([]float64, error) {
 			sizes = append(sizes, float64(n))
 		}
 	case "slack":
-		for i, p := range log.slack {
-			reply, err := slack.NewBareReply(p.Text, p.Raw)
+		for i, p := range slackPosts {
+			reply, err := newSlackBareReply(p.Text, p.Raw)
 			if err != nil {
 				return nil, fmt.Errorf("post %d the server made: %v", i+1, err)
 			}
@@ -575,7 +432,6 @@ func (r *replayer) load(channel string, log *replyLog) ([]float64, error) {
 			sizes = append(sizes, float64(len(p.Text)+len(p.Raw)))
 		}
 	}
-	log.line, log.slack = nil, nil // the bench process's memory is the server's, in process
 	if len(out) == 0 {
 		return nil, errors.New("no reply of the server was recorded (LINE records reply requests only, not pushes)")
 	}
@@ -596,10 +452,10 @@ func replayNext[T any](r *replayer) func() T {
 	}
 }
 
-// labelled runs f with the profiler label role (server, fake, bare, load), which every
-// goroutine f starts inherits: the server's handlers, sender and connections, a fake's
-// handlers. `go tool pprof -tags` then splits a --cpuprofile by role, and -tagfocus=role=server
-// shows the server alone.
+// labelled runs f with the profiler label role (fake, bare, load), which every goroutine f
+// starts inherits: a fake's or a bare handler's handlers and connections. `go tool pprof -tags`
+// then splits a --cpuprofile by role. The server runs in its own process;
+// BenchmarkLINEWebhook of cmd/helpdesk profiles it under the same load.
 func labelled(ctx context.Context, role string, f func()) {
 	pprof.Do(ctx, pprof.Labels("role", role), func(context.Context) { f() })
 }
@@ -614,42 +470,42 @@ func (r *benchReport) fail(format string, args ...any) {
 // the server when base is helpdesk serve, nil for a bare handler. mem, when set, is fed the
 // server's /metrics during and after the load. The problems it returns are events not answered
 // exactly once, and failed webhooks.
-func measure(ctx context.Context, ch *loadChannel, base string, srv *serveRun, spec loadSpec, mem *memoryWatch,
+func measure(ctx context.Context, ch *load.Channel, base string, srv *load.Server, spec load.Spec, mem *memoryWatch,
 	stats func() (refused, pushes int)) (figures, []string, error) {
 	refused0, pushes0 := stats()
 	var before map[string]float64
 	warns0 := 0
 	if srv != nil {
-		m, err := scrapeMetrics(ctx, base)
+		m, err := load.Metrics(ctx, base)
 		if err != nil {
 			return figures{}, nil, err
 		}
 		before = m
-		warns0 = srv.log.warningCount()
+		warns0 = srv.Log.Warnings()
 	}
 	stopWatch := func() {}
 	if mem != nil {
 		stopWatch = mem.watch(ctx, base, 250*time.Millisecond)
 	}
-	var res loadResult
-	labelled(ctx, "load", func() { res = driveLoad(ctx, ch, base, spec) })
+	var res load.Result
+	labelled(ctx, "load", func() { res = load.Drive(ctx, ch, base, spec) })
 	stopWatch()
 	if ctx.Err() != nil {
 		return figures{}, nil, ctx.Err()
 	}
-	f := figures{EventsPerSec: res.eventsPerSec(),
-		P50: ms(percentile(res.latency, 0.50)), P90: ms(percentile(res.latency, 0.90)),
-		P99: ms(percentile(res.latency, 0.99)), Max: ms(percentile(res.latency, 1)),
-		AckP99: ms(percentile(res.acks, 0.99)), LagP99: ms(percentile(res.lag, 0.99)),
-		Events: res.sent, Redelivered: res.redelivered, Problems: res.problems}
+	f := figures{EventsPerSec: res.EventsPerSec(),
+		P50: ms(load.Percentile(res.Latency, 0.50)), P90: ms(load.Percentile(res.Latency, 0.90)),
+		P99: ms(load.Percentile(res.Latency, 0.99)), Max: ms(load.Percentile(res.Latency, 1)),
+		AckP99: ms(load.Percentile(res.Acks, 0.99)), LagP99: ms(load.Percentile(res.Lag, 0.99)),
+		Events: res.Sent, Redelivered: res.Redelivered, Problems: res.Problems}
 	if srv != nil {
-		if err := drainOutbox(ctx, base, 30*time.Second); err != nil {
+		if err := load.DrainOutbox(ctx, base, 30*time.Second); err != nil {
 			return f, nil, err
 		}
 		if mem != nil {
 			mem.scrape(ctx, base)
 		}
-		m, err := scrapeMetrics(ctx, base)
+		m, err := load.Metrics(ctx, base)
 		if err != nil {
 			return f, nil, err
 		}
@@ -663,19 +519,19 @@ func measure(ctx context.Context, ch *loadChannel, base string, srv *serveRun, s
 		}
 	}
 	time.Sleep(300 * time.Millisecond) // let a second answer, if any, reach the fake
-	f.Once, f.Missing, f.Twice = res.tally(ch.tracker)
-	ch.tracker.forget(res.keys)
+	f.Once, f.Missing, f.Twice = res.Tally(ch.Tracker)
+	ch.Tracker.Forget(res.Keys)
 	refused, pushes := stats()
 	f.Refused, f.Pushes = refused-refused0, pushes-pushes0
 	if srv != nil {
-		f.ServerWarns = srv.log.warningCount() - warns0
+		f.ServerWarns = srv.Log.Warnings() - warns0
 	}
 	var problems []string
 	if f.Missing > 0 || f.Twice > 0 {
 		problems = append(problems, fmt.Sprintf("%d of %d events not answered, %d answered more than once", f.Missing, f.Events, f.Twice))
 	}
-	if res.problems > 0 {
-		problems = append(problems, fmt.Sprintf("%d problems, the first: %s", res.problems, strings.Join(res.errs[:min(len(res.errs), 3)], "; ")))
+	if res.Problems > 0 {
+		problems = append(problems, fmt.Sprintf("%d problems, the first: %s", res.Problems, strings.Join(res.Errs[:min(len(res.Errs), 3)], "; ")))
 	}
 	return f, problems, nil
 }
@@ -722,7 +578,7 @@ func (m *memoryWatch) watch(ctx context.Context, base string, every time.Duratio
 }
 
 func (m *memoryWatch) scrape(ctx context.Context, base string) {
-	v, err := scrapeMetrics(ctx, base)
+	v, err := load.Metrics(ctx, base)
 	if err != nil {
 		return
 	}
@@ -873,7 +729,7 @@ func (r *benchReport) writeText(w io.Writer) {
 	if c.Rate > 0 {
 		loop = fmt.Sprintf("open loop at %.0f events/s", c.Rate)
 	}
-	fmt.Fprintf(w, "helpdesk bench: %d users × %d messages (%d events a round per channel), %d clients, %.0f%% redelivered, %s, %d round(s)\n",
+	fmt.Fprintf(w, "helpdesk-bench: %d users × %d messages (%d events a round per channel), %d clients, %.0f%% redelivered, %s, %d round(s)\n",
 		c.Users, c.Messages, c.Users*c.Messages, c.Clients, c.Redeliver*100, loop, c.Rounds)
 	where := "fake platform APIs, load and server share this process"
 	if c.Process {
@@ -944,7 +800,7 @@ func (r *benchReport) writeText(w io.Writer) {
 	if c.Process {
 		from = "process started"
 	}
-	fmt.Fprintf(tw, "  start-up\t%s\t(median of %d; %s → \"listening\" logged; each %s)\n", msText(s.StartupMS), len(s.StartupRounds), from, msList(s.StartupRounds))
+	fmt.Fprintf(tw, "  start-up\t%s\t(median of %d; %s → first answer on /healthz; each %s)\n", msText(s.StartupMS), len(s.StartupRounds), from, msList(s.StartupRounds))
 	fmt.Fprintf(tw, "  reload\t%s\t(median of %d POST /admin/reload)\n", msText(s.ReloadMS), s.Reloads)
 	fmt.Fprintf(tw, "  memory\t%.1f MB\t(resident, max of %d scrapes of /metrics during and after the loads; Go heap %.1f MB; %s)\n",
 		s.RSSMaxBytes/1e6, s.Scrapes, s.HeapMaxBytes/1e6, r.memoryOf())

@@ -1,4 +1,4 @@
-package slack_test
+package main
 
 import (
 	"context"
@@ -7,37 +7,36 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/helpdesk-bot/helpdesk/bot/slack"
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
 // The replay ceiling posts the recorded text and blocks, and echoes when it has none.
 func TestBareReplayHandlerPostsTheRecordedReply(t *testing.T) {
 	blocks := json.RawMessage(`[{"type":"section","block_id":"b1","text":{"type":"mrkdwn","text":"*まずすること*"}},{"type":"actions","block_id":"b2","elements":[]}]`)
-	recorded, err := slack.NewBareReply("まずすること", blocks)
+	recorded, err := newSlackBareReply("まずすること", blocks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := slack.NewBareReply("x", json.RawMessage(`{"not":"an array"}`)); err == nil {
+	if _, err := newSlackBareReply("x", json.RawMessage(`{"not":"an array"}`)); err == nil {
 		t.Error("NewBareReply took blocks that are not an array")
 	}
 	for _, tc := range []struct {
 		name       string
-		reply      slack.BareReply
+		reply      slackBareReply
 		wantText   string
 		wantBlocks string
 	}{
 		{"recorded", recorded, "まずすること", string(blocks)},
-		{"nothing recorded", slack.BareReply{}, "こんにちは", ""},
+		{"nothing recorded", slackBareReply{}, "こんにちは", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := slackfake.New(token)
+			fake := slacktest.New(testToken)
 			t.Cleanup(fake.Close)
 			fake.SkipBlockCheck = true
-			srv := httptest.NewServer(slack.BareReplayHandler(secret, token, fake.APIURL(), nil, func() slack.BareReply { return tc.reply }))
+			srv := httptest.NewServer(slackBareReplayHandler(testSecret, testToken, fake.APIURL(), nil, func() slackBareReply { return tc.reply }))
 			t.Cleanup(srv.Close)
-			req, err := slackfake.NewRequest(context.Background(), srv.URL, secret,
-				slackfake.Callback(slackfake.Event{Channel: "D0001", ChannelType: "im", User: "U0001", Text: "こんにちは"}))
+			req, err := slacktest.NewRequest(context.Background(), srv.URL, testSecret,
+				slacktest.Callback(slacktest.Event{Channel: "D0001", ChannelType: "im", User: "U0001", Text: "こんにちは"}))
 			if err != nil {
 				t.Fatal(err)
 			}

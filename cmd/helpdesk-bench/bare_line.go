@@ -1,16 +1,16 @@
-package line
+package main
 
 import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/internal/platform"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 )
 
-// BareHandler returns the ceiling for benchmarks: verify, parse, reply, no state. It is the LINE
+// lineBareHandler returns the ceiling for benchmarks: verify, parse, reply, no state. It is the LINE
 // SDK's own way of answering, as its examples do: webhook.ParseRequest checks the signature
 // against secret and decodes the body, and each text message or postback is answered at once,
 // inside the webhook request, by a reply with its own text through the Messaging API at apiBase
@@ -19,39 +19,38 @@ import (
 // answered, which a handler without state can do. client makes the calls; nil means a client
 // with a 10-second timeout.
 //
-// The production handler is NewHandler; BareHandler exists so that `helpdesk bench` can measure
-// what the SDK alone achieves on the same machine, without importing the SDK outside this
-// package.
-func BareHandler(secret, token, apiBase string, client *http.Client) http.Handler {
-	return bareHandler(secret, token, apiBase, client, nil)
+// The production handler is line.NewHandler; lineBareHandler is what the SDK alone achieves on
+// the same machine.
+func lineBareHandler(secret, token, apiBase string, client *http.Client) http.Handler {
+	return lineBare(secret, token, apiBase, client, nil)
 }
 
-// BareReply is a reply the bot sent, as BareReplayHandler sends it again.
-type BareReply struct {
+// lineBareReply is a reply the bot sent, as lineBareReplayHandler sends it again.
+type lineBareReply struct {
 	msgs []messaging_api.MessageInterface
 }
 
-// NewBareReply takes the messages of a reply request as LINE received them.
-func NewBareReply(messages []json.RawMessage) BareReply {
-	r := BareReply{}
+// newLINEBareReply takes the messages of a reply request as LINE received them.
+func newLINEBareReply(messages []json.RawMessage) lineBareReply {
+	r := lineBareReply{}
 	for _, m := range messages {
-		r.msgs = append(r.msgs, encodedMessage{typ: "recorded", json: m})
+		r.msgs = append(r.msgs, recordedMessage(m))
 	}
 	return r
 }
 
-// BareReplayHandler is BareHandler answering each event with the next reply of next instead of
+// lineBareReplayHandler is lineBareHandler answering each event with the next reply of next instead of
 // its own text: the same messages the bot sends, through the same SDK call, already encoded as
 // the bot's sender has them. It is the ceiling of a bot whose answers are real: what it costs to
 // receive the same events and send the same replies without state or decisions. An empty reply
 // from next falls back to the echo.
-func BareReplayHandler(secret, token, apiBase string, client *http.Client, next func() BareReply) http.Handler {
-	return bareHandler(secret, token, apiBase, client, next)
+func lineBareReplayHandler(secret, token, apiBase string, client *http.Client, next func() lineBareReply) http.Handler {
+	return lineBare(secret, token, apiBase, client, next)
 }
 
-func bareHandler(secret, token, apiBase string, client *http.Client, next func() BareReply) http.Handler {
+func lineBare(secret, token, apiBase string, client *http.Client, next func() lineBareReply) http.Handler {
 	if client == nil {
-		client = platform.NewHTTPClient()
+		client = newHTTPClient()
 	}
 	// ReplyMessage is called without WithContext, which would mutate the shared client.
 	api, err := messaging_api.NewMessagingApiAPI(token, messaging_api.WithEndpoint(apiBase), messaging_api.WithHTTPClient(client))
@@ -60,7 +59,7 @@ func bareHandler(secret, token, apiBase string, client *http.Client, next func()
 			http.Error(w, "bare handler: bad API base URL", http.StatusInternalServerError)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, platform.MaxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		cb, perr := webhook.ParseRequest(secret, r)
 		if perr != nil {
 			if errors.Is(perr, webhook.ErrInvalidSignature) {
@@ -99,4 +98,26 @@ func bareHandler(secret, token, apiBase string, client *http.Client, next func()
 		}
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// recordedMessage is a message as LINE received it from the server. The SDK's type switches pass
+// a type they do not know through unchanged, and encoding/json writes what MarshalJSON returns,
+// so it is sent byte for byte.
+type recordedMessage json.RawMessage
+
+// GetType names the message's kind for the SDK, which only switches on it.
+func (m recordedMessage) GetType() string { return "recorded" }
+
+// MarshalJSON returns the message as recorded.
+func (m recordedMessage) MarshalJSON() ([]byte, error) { return m, nil }
+
+// maxBody is the largest webhook body the bare handlers read, as the server's handlers.
+const maxBody = 1 << 20
+
+// newHTTPClient is the bare handlers' client for the platform APIs, shaped as the server's:
+// a 10-second timeout and enough idle connections for a load.
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Timeout: 10 * time.Second, Transport: t}
 }

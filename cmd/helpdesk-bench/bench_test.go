@@ -4,14 +4,64 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// TestBench runs `helpdesk bench` small, closed and open loop, with the bare SDK handlers beside
+const (
+	testSecret = "bench-test-secret"
+	testToken  = "bench-test-token"
+)
+
+// testHelpdesk builds the helpdesk binary once for the tests that run its serve; TestMain
+// removes it through removeHelpdesk.
+var (
+	removeHelpdesk = func() {}
+	testHelpdesk   = sync.OnceValues(func() (string, error) {
+		exe, cleanup, err := helpdeskBinary(context.Background(), "", io.Discard)
+		if err == nil {
+			removeHelpdesk = cleanup
+		}
+		return exe, err
+	})
+)
+
+// helpdeskArgs returns the flag that names the helpdesk binary to the load tool, skipping the
+// test when go is not on PATH to build it.
+func helpdeskArgs(t *testing.T) []string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not on PATH to build the helpdesk binary")
+	}
+	exe, err := testHelpdesk()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{"--helpdesk", exe}
+}
+
+// TestMain removes the helpdesk binary built for the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	removeHelpdesk()
+	os.Exit(code)
+}
+
+// runBench runs the load tool with args and the settings vars, and returns its exit code and
+// what it printed.
+func runBench(ctx context.Context, vars map[string]string, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(ctx, append([]string{"helpdesk-bench"}, args...), func(k string) string { return vars[k] }, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestBench runs the load tool small, closed and open loop, with the bare SDK handlers beside
 // the server, and checks that the report adds up.
 func TestBench(t *testing.T) {
 	t.Parallel()
@@ -27,14 +77,14 @@ func TestBench(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			var stdout, stderr bytes.Buffer
-			e := &env{ctx: ctx, getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
-			if code := runBench(e, append(tt.args, "--json")); code != exitOK {
-				t.Fatalf("bench %q exited %d, want 0:\n%s%s", tt.args, code, stderr.String(), stdout.String())
+			args := append(append(helpdeskArgs(t), tt.args...), "--json")
+			code, stdout, stderr := runBench(ctx, nil, args...)
+			if code != exitOK {
+				t.Fatalf("bench %q exited %d, want 0:\n%s%s", tt.args, code, stderr, stdout)
 			}
 			var rep benchReport
-			if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
-				t.Fatalf("bench --json printed %q: %v", stdout.String(), err)
+			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+				t.Fatalf("bench --json printed %q: %v", stdout, err)
 			}
 			if !rep.OK || len(rep.Channels) != 2 {
 				t.Fatalf("report: ok %v, %d channels, problems %q; want ok and 2 channels", rep.OK, len(rep.Channels), rep.Problems)
@@ -84,9 +134,7 @@ func TestBench(t *testing.T) {
 func TestBenchFlags(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"--channel", "teams"}, {"--users", "0"}, {"--redeliver", "1.5"}, {"--rate", "-1"}, {"extra"}} {
-		var stderr bytes.Buffer
-		e := &env{ctx: context.Background(), getenv: func(string) string { return "" }, stdout: &bytes.Buffer{}, stderr: &stderr}
-		if code := runBench(e, args); code != exitUsage {
+		if code, _, _ := runBench(context.Background(), nil, args...); code != exitUsage {
 			t.Errorf("bench %q exited %d, want %d", args, code, exitUsage)
 		}
 	}
@@ -97,42 +145,15 @@ func TestBenchFlags(t *testing.T) {
 func TestBenchScriptFollowsTheKnowledge(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	copySeeds(t, dir)
+	if err := os.CopyFS(dir, os.DirFS("../../seeds")); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Remove(filepath.Join(dir, "topics", "telework.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	res := runCmd(t, map[string]string{"HELPDESK_KNOWLEDGE": dir}, "", "bench", "--users", "1", "--messages", "1")
-	if res.code != exitFail || !strings.Contains(res.stderr, dir) || !strings.Contains(res.stderr, "telework") {
-		t.Errorf("bench on a knowledge without telework: exit %d, %q; want 1 naming the folder and the topic", res.code, res.stderr)
-	}
-}
-
-// TestReplyTrackerSlack: a reply split over several posts counts once; its first post repeated
-// counts twice.
-func TestReplyTrackerSlack(t *testing.T) {
-	rt := newReplyTracker()
-	arrived := rt.expect("D1")
-	now := time.Now()
-	rt.seen("D1", now, 1)
-	rt.seen("D1", now.Add(time.Second), 2) // the rest of the same reply
-	if got := <-arrived; !got.Equal(now) {
-		t.Errorf("first answer at %v, want %v", got, now)
-	}
-	if n := rt.replies("D1"); n != 1 {
-		t.Errorf("a reply in two posts counted %d times, want 1", n)
-	}
-	rt.seen("D1", now.Add(2*time.Second), 1)
-	if n := rt.replies("D1"); n != 2 {
-		t.Errorf("a repeated first post counted %d answers, want 2", n)
-	}
-	res := loadResult{keys: []string{"D1", "D2"}}
-	rt.seen("D2", now, 7)
-	if once, missing, twice := res.tally(rt); once != 1 || missing != 0 || twice != 1 {
-		t.Errorf("tally = %d once, %d missing, %d twice; want 1, 0, 1", once, missing, twice)
-	}
-	rt.forget(res.keys)
-	if n := rt.replies("D1"); n != 0 {
-		t.Errorf("after forget, %d answers counted, want 0", n)
+	code, _, stderr := runBench(context.Background(), map[string]string{"HELPDESK_KNOWLEDGE": dir}, "--users", "1", "--messages", "1")
+	if code != exitFail || !strings.Contains(stderr, dir) || !strings.Contains(stderr, "telework") {
+		t.Errorf("bench on a knowledge without telework: exit %d, %q; want 1 naming the folder and the topic", code, stderr)
 	}
 }
 
@@ -189,15 +210,16 @@ func TestBenchTextSaysWhatItMeasures(t *testing.T) {
 	}
 }
 
-// TestBenchFaults runs the fault scenarios of `helpdesk bench --faults`, small: every event is
+// TestBenchFaults runs the fault scenarios of `helpdesk-bench --faults`, small: every event is
 // answered once, nothing is dropped, and Slack is not held up while LINE hangs.
 func TestBenchFaults(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("fault scenarios take about 15 s")
 	}
+	exe := helpdeskArgs(t)[1]
 	var out strings.Builder
-	res, err := benchFaults(context.Background(), faultSpec{users: 3, window: 1500 * time.Millisecond, hung: 80}, &out)
+	res, err := benchFaults(context.Background(), faultSpec{helpdesk: exe, users: 3, window: 1500 * time.Millisecond, hung: 80}, &out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package slackfake_test
+package slacktest_test
 
 import (
 	"context"
@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/bot/slack/slackfake"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	slackapi "github.com/slack-go/slack"
 )
 
 // The fake must refuse what Slack refuses, or the adapter's limit tests prove nothing.
 func TestFakeRefusesWhatSlackRefuses(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New("xoxb-t")
+	fake := slacktest.New("xoxb-t")
 	defer fake.Close()
 	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))
 	section := func(s string) slackapi.Block {
@@ -60,7 +60,7 @@ func TestFakeRefusesWhatSlackRefuses(t *testing.T) {
 
 func TestFakeFaults(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New("xoxb-t")
+	fake := slacktest.New("xoxb-t")
 	defer fake.Close()
 	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))
 	post := func() error {
@@ -109,7 +109,7 @@ func TestFakeFaults(t *testing.T) {
 // that was never posted is message_not_found.
 func TestFakeUpdate(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New("xoxb-t")
+	fake := slacktest.New("xoxb-t")
 	defer fake.Close()
 	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))
 	_, ts, err := api.PostMessage("C1", slackapi.MsgOptionText("before", false))
@@ -158,7 +158,7 @@ func TestFakeUpdate(t *testing.T) {
 // A fake that records nothing (load tools) accepts chat.update of any message.
 func TestFakeUpdateForgetting(t *testing.T) {
 	t.Parallel()
-	fake := slackfake.New("xoxb-t")
+	fake := slacktest.New("xoxb-t")
 	fake.Forget = true
 	defer fake.Close()
 	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))

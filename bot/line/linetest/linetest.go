@@ -1,19 +1,4 @@
-// Package linefake is a fake LINE Messaging API on loopback, for tests and load tools, with
-// helpers that build and sign webhook bodies as LINE sends them.
-//
-// The Server answers the calls the helpdesk makes in LINE's documented formats: reply (reply
-// tokens are single-use and expire), push (a repeated X-Line-Retry-Key is answered 409 and not
-// recorded again), the loading animation, leaving groups and rooms, and rich menus (the image
-// upload too, on the same host). It checks the bearer token, the JSON and LINE's limits, records
-// every message it accepted with the chat it went to, and can be told to fail: answer 500, answer
-// 429 with Retry-After, or hang.
-//
-//	fake := linefake.New("token")
-//	defer fake.Close()
-//	// run the bot with LINE_API_BASE=fake.URL, then
-//	status, err := linefake.Post(ctx, botURL+"/line/webhook", secret, linefake.Text(linefake.UserID(1), "hello"))
-//	msgs, err := fake.Wait(ctx, 1)
-package linefake
+package linetest
 
 import (
 	"bytes"
@@ -232,12 +217,6 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// DropConnections closes every connection clients hold to the fake, as when the platform's
-// front end restarts; clients reconnect on their next request. A load tool calls it between
-// rounds, so that the idle connections of a bot it has stopped do not linger, with their
-// buffers, until they time out. Requests in flight fail.
-func (s *Server) DropConnections() { s.srv.CloseClientConnections() }
-
 // SetTokenTTL sets how long reply tokens stay valid after their event (DefaultTokenTTL).
 func (s *Server) SetTokenTTL(d time.Duration) {
 	s.mu.Lock()
@@ -346,7 +325,7 @@ func (s *Server) Wait(ctx context.Context, n int) ([]Message, error) {
 		return len(s.messages) >= n
 	})
 	if err != nil {
-		return s.Messages(), fmt.Errorf("linefake: %d of %d messages: %w", len(s.Messages()), n, err)
+		return s.Messages(), fmt.Errorf("linetest: %d of %d messages: %w", len(s.Messages()), n, err)
 	}
 	return s.Messages(), nil
 }
