@@ -41,13 +41,10 @@ const DefaultAPIURL = "https://slack.com/api/"
 // channelName is the dialog channel of Slack conversations.
 const channelName = "slack"
 
-// responder is what this adapter needs from the rest of the bot for users' messages.
+// responder is what this adapter needs from the rest of the bot: answers to users' messages,
+// and what staff do in the staff channel applied.
 type responder interface {
 	Respond(ctx context.Context, m dialog.Message) (dialog.Reply, error)
-}
-
-// staffDesk is what this adapter needs for what staff do in the staff channel.
-type staffDesk interface {
 	Staff(ctx context.Context, ev dialog.StaffEvent) (dialog.StaffResult, error)
 }
 
@@ -95,23 +92,19 @@ type Bot struct {
 	logger  *slog.Logger
 	api     *slackapi.Client
 	r       responder
-	staff   staffDesk
 	self    atomic.Pointer[string] // the bot's own user id, once known
 	deliver *Deliverer
 	staffer *StaffDeliverer
 }
 
-// New returns the Slack channel. r answers users (a *bot.Desk); staff applies what staff do in
-// the staff channel (the *dialog.Engine) and may be nil when cfg.StaffChannel is empty.
-func New(logger *slog.Logger, cfg Config, r responder, staff staffDesk) (*Bot, error) {
+// New returns the Slack channel. r answers users and applies what staff do in the staff channel
+// (in production, the engine with metrics).
+func New(logger *slog.Logger, cfg Config, r responder) (*Bot, error) {
 	if cfg.BotToken == "" {
 		return nil, errors.New("slack: missing bot token")
 	}
 	if cfg.SigningSecret == "" && cfg.AppToken == "" {
 		return nil, errors.New("slack: need a signing secret (HTTP) or an app-level token (Socket Mode)")
-	}
-	if cfg.StaffChannel != "" && staff == nil {
-		return nil, errors.New("slack: a staff channel needs a staff desk")
 	}
 	base, err := CheckAPIURL(cfg.APIURL)
 	if err != nil {
@@ -140,7 +133,7 @@ func New(logger *slog.Logger, cfg Config, r responder, staff staffDesk) (*Bot, e
 	if cfg.AppToken != "" {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
-	b := &Bot{cfg: cfg, logger: logger.With("channel", channelName), r: r, staff: staff,
+	b := &Bot{cfg: cfg, logger: logger.With("channel", channelName), r: r,
 		api: slackapi.New(cfg.BotToken, opts...)}
 	b.deliver = &Deliverer{api: b.api, pace: newPacer(cfg.PostInterval), renders: newRenderCache()}
 	if cfg.StaffChannel != "" {

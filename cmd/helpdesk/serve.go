@@ -47,7 +47,7 @@ func forgetCached(deliverers map[string]bot.Deliverer) func() {
 type serveDeps struct {
 	env     *env
 	logger  *slog.Logger
-	desk    *bot.Desk
+	desk    *bot.Metered
 	engine  *dialog.Engine
 	lib     *knowledge.Library
 	metrics *bot.Metrics
@@ -157,7 +157,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	defer engine.Close()
 
 	metrics := bot.NewMetrics()
-	desk := bot.NewDesk(engine, metrics)
+	desk := bot.NewMetered(engine, metrics)
 	// A reload also probes the channels that are down at once: an operator who fixed a token or
 	// a permission often reloads next.
 	var sender *bot.Sender
@@ -209,7 +209,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	// that channel down (named by /readyz and helpdesk_channel_up), its replies kept in the
 	// outbox, and the other channels serving.
 	sender = bot.NewSender(engine, deliverers, logger, metrics)
-	sender.Drain = stopDrain
+	sender.Grace = stopDrain
 	routes.Channels = sender.Health().Err
 	registerGauges(metrics, engine, lib)
 	if token := e.getenv("HELPDESK_ADMIN_TOKEN"); token != "" {
@@ -321,9 +321,9 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	// what is due (not what waits for a retry later: that is delivered after the next start),
 	// then stop. Deliveries still running get stopDrain more: a platform that does not answer
 	// cannot hold the stop beyond stopFlush+stopDrain.
-	for time.Since(stopping) < stopFlush && engine.Due(time.Now()) > 0 {
-		time.Sleep(50 * time.Millisecond)
-	}
+	flushCtx, flushed := context.WithDeadline(context.WithoutCancel(ctx), stopping.Add(stopFlush))
+	sender.Drain(flushCtx)
+	flushed()
 	stopSender()
 	wg.Wait()
 	logger.Info("stopped")

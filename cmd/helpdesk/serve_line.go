@@ -22,18 +22,21 @@ func lineChannel(d serveDeps) (*channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	deliverer, err := line.NewDeliverer(d.logger, api)
+	loading, err := line.NewLoading(d.logger, api)
 	if err != nil {
 		return nil, fmt.Errorf("LINE: %v", err)
 	}
-	handler := line.NewHandler(d.logger, secret, d.desk, line.WithLoadingAnimation(deliverer),
-		line.WithRejectCounter(func(reason string) {
+	b, err := line.New(d.logger, line.Config{Secret: secret, API: api, Loading: loading,
+		Rejected: func(reason string) {
 			d.metrics.Add("helpdesk_rejected_requests_total", "channel", "line", "reason", reason)
-		}))
+		}}, d.desk)
+	if err != nil {
+		return nil, fmt.Errorf("LINE: %v", err)
+	}
 	return &channel{
 		name:       "line",
-		routes:     func(r *bot.Routes) { r.LineWebhook = handler },
-		deliverers: map[string]bot.Deliverer{"line": deliverer},
+		routes:     func(r *bot.Routes) { r.LineWebhook = b.Handler() },
+		deliverers: map[string]bot.Deliverer{"line": b.Deliverer()},
 	}, nil
 }
 

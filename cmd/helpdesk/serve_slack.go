@@ -76,7 +76,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 		Connection: func(err error) { d.connection("slack_socket", err) },
 	}
 	cfg.Admin = slackAdmin(d)
-	b, err := slack.New(d.logger, cfg, d.desk, d.engine)
+	b, err := slack.New(d.logger, cfg, d.desk)
 	if err != nil {
 		return nil, err
 	}
