@@ -36,7 +36,7 @@ func runChat(e *env, args []string) int {
 		return exitFail
 	}
 	defer engine.Close()
-	opts := terminal.Options{User: *user, Echo: !isTerminal(e.stdin), Apology: lib.Base().Message("internal_error")}
+	opts := terminal.Config{User: *user, Echo: !isTerminal(e.stdin), Apology: lib.Base().Message("internal_error")}
 	if err := terminal.Run(e.ctx, engine, e.stdin, e.stdout, opts); err != nil {
 		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
 		return exitFail
