@@ -46,7 +46,7 @@ func forgetCached(deliverers map[string]bot.Deliverer) func() {
 type serveDeps struct {
 	settings settings
 	logger   *slog.Logger
-	desk     *bot.Metered
+	metered  *bot.Metered // the engine with metrics, which the adapters talk to
 	engine   *dialog.Engine
 	lib      *knowledge.Library
 	metrics  *bot.Metrics
@@ -126,11 +126,11 @@ func serve(ctx context.Context, logger *slog.Logger, s settings) error {
 	defer engine.Close()
 
 	metrics := bot.NewMetrics()
-	desk := bot.NewMetered(engine, metrics)
+	metered := bot.NewMetered(engine, metrics)
 	// A reload also probes the channels that are down at once: an operator who fixed a token or
 	// a permission often reloads next.
 	var sender *bot.Sender
-	deps := serveDeps{settings: s, logger: logger, desk: desk, engine: engine, lib: lib, metrics: metrics,
+	deps := serveDeps{settings: s, logger: logger, metered: metered, engine: engine, lib: lib, metrics: metrics,
 		reload: func(via string) bot.ReloadResult {
 			if sender != nil {
 				sender.Recheck()

@@ -21,7 +21,7 @@ func lineChannel(d serveDeps) (*channel, error) {
 	b, err := line.New(d.logger, line.Config{Secret: s.secret, API: s.api, Loading: loading,
 		Rejected: func(reason string) {
 			d.metrics.Add("helpdesk_rejected_requests_total", "channel", "line", "reason", reason)
-		}}, d.desk)
+		}}, d.metered)
 	if err != nil {
 		return nil, fmt.Errorf("LINE: %v", err)
 	}

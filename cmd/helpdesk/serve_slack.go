@@ -38,7 +38,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 		Connection: func(err error) { d.connection("slack_socket", err) },
 	}
 	cfg.Admin = slackAdmin(d, s.admins)
-	b, err := slack.New(d.logger, cfg, d.desk)
+	b, err := slack.New(d.logger, cfg, d.metered)
 	if err != nil {
 		return nil, err
 	}
