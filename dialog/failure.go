@@ -52,7 +52,12 @@ func (k FailureKind) String() string {
 	return "unknown"
 }
 
-func (f *Failure) Error() string { return f.Err.Error() }
+func (f *Failure) Error() string {
+	if f.Err == nil {
+		return f.Kind.String() + " delivery failure"
+	}
+	return f.Err.Error()
+}
 
 // Unwrap returns Err.
 func (f *Failure) Unwrap() error { return f.Err }
