@@ -145,9 +145,9 @@ func (m *Metrics) observeDelivery(d dialog.Delivery, took time.Duration, err err
 		return
 	}
 	result := "ok"
-	var later interface{ Deferred() bool }
+	var f *dialog.Failure
 	switch {
-	case err != nil && errors.As(err, &later) && later.Deferred():
+	case err != nil && errors.As(err, &f) && f.Kind == dialog.Paced:
 		result = "deferred"
 	case err != nil:
 		result = "error"

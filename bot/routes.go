@@ -1,6 +1,3 @@
-// Package bot is the channel-neutral plumbing of the helpdesk: the HTTP server and its routes,
-// the Desk that adapters talk to, the Sender that delivers the outbox, and the metrics. It never
-// imports the channel adapters (bot/line, bot/slack): main hands their handlers in.
 package bot
 
 import (

@@ -12,22 +12,13 @@ import (
 )
 
 // Deliverer sends one outbox entry on one platform. It returns what later messages need (the
-// staff thread a new case was posted in), or an error. Adapters say more about an error by the
-// methods it has, so they need not import this package:
-//
-//	RetryAfter() time.Duration  the platform asked to wait (HTTP 429 Retry-After)
-//	Permanent() bool            retrying cannot help (a rejected request, an unknown user)
-//	Progress() int              how many messages of the entry were sent before the failure
-//	Deferred() bool             not a failure: come back after RetryAfter (the adapter's pacing)
-//	Credentials() bool          the platform rejected the bot's credentials or permissions: the
-//	                            channel is down, its entries wait, until a probe succeeds
-//
-// Any other error is retried with exponential backoff. A Deliverer may also have
+// staff thread a new case was posted in), or an error. A *dialog.Failure in the error's chain
+// says what to do about it (retry, drop, hold the channel, come back later) and how much of the
+// entry was sent; any other error is retried with exponential backoff. A Deliverer may also have
 //
 //	Probe(ctx context.Context) error  ask the platform whether it accepts the credentials
 //
 // which the sender calls at start, and while the channel is down, with backoff.
-
 type Deliverer interface {
 	Deliver(ctx context.Context, d dialog.Delivery) (ref string, err error)
 }
@@ -41,6 +32,7 @@ type outbox interface {
 	Defer(id uint64, next time.Time, progress int) error
 	Wake() <-chan struct{}
 	Hasten(channel string, now time.Time) (int, error)
+	Due(now time.Time) int
 }
 
 // prober is a Deliverer that can ask its platform whether the credentials are accepted.
@@ -67,10 +59,10 @@ type Sender struct {
 	GiveUp time.Duration
 	// Poll is how often the outbox is looked at when nothing wakes the sender (default 1 s).
 	Poll time.Duration
-	// Drain is how long deliveries in flight may still run once Run's ctx is done (default
+	// Grace is how long deliveries in flight may still run once Run's ctx is done (default
 	// 10 s, like Timeout); then they are cancelled and stay in the outbox for the next start.
 	// A stop waits for no longer than that, whatever the platforms do.
-	Drain time.Duration
+	Grace time.Duration
 	// Backoff returns the wait before attempt n+1 (default: 1 s doubling to 5 min, jittered).
 	Backoff func(attempt int) time.Duration
 	// ProbeBackoff returns the wait before probe n+1 of a channel that is down (default: n+1
@@ -86,6 +78,7 @@ type Sender struct {
 
 	kicks      map[string]chan struct{} // per channel: probe now
 	poke       chan struct{}            // look at the outbox now (entries brought forward)
+	settledAny chan struct{}            // an attempt is over: Drain looks at the outbox again
 	hastened   sync.Map                 // channel → time.Time of its last Hasten
 	troubled   sync.Map                 // channel → true after a failed attempt, until a success
 	retryAfter sync.Map                 // channel → time.Time before which the platform asked not to call (429)
@@ -106,8 +99,9 @@ func NewSender(ob outbox, channels map[string]Deliverer, logger *slog.Logger, me
 	health := NewHealth(logger, names...)
 	health.Register(metrics)
 	return &Sender{outbox: ob, channels: channels, logger: logger.With("component", "sender"), metrics: metrics, health: health,
-		Workers: 64, Timeout: 10 * time.Second, GiveUp: 24 * time.Hour, Poll: time.Second, Drain: 10 * time.Second, Backoff: backoff,
-		ProbeBackoff: probeBackoff, Hold: time.Hour, Recover: time.Second, kicks: kicks, poke: make(chan struct{}, 1)}
+		Workers: 64, Timeout: 10 * time.Second, GiveUp: 24 * time.Hour, Poll: time.Second, Grace: 10 * time.Second, Backoff: backoff,
+		ProbeBackoff: probeBackoff, Hold: time.Hour, Recover: time.Second, kicks: kicks, poke: make(chan struct{}, 1),
+		settledAny: make(chan struct{}, 1)}
 }
 
 // Health returns which channels can deliver, for /readyz.
@@ -137,11 +131,11 @@ func backoff(attempt int) time.Duration {
 }
 
 // Run delivers until ctx is done, then waits for the deliveries in flight to finish, for at
-// most Drain. It probes the channels whose deliverers can be probed first and while they are
+// most Grace. It probes the channels whose deliverers can be probed first and while they are
 // down.
 func (s *Sender) Run(ctx context.Context) error {
 	// Deliveries run under abortCtx, not ctx: one that started finishes during a stop, until
-	// Drain has passed.
+	// Grace has passed.
 	abortCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
 	defer abort()
 	var drain *time.Timer
@@ -192,7 +186,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			// Shutting down: pick nothing new (it stays in the outbox), finish what is in flight.
 			if drain == nil {
-				drain = time.AfterFunc(s.Drain, abort)
+				drain = time.AfterFunc(s.Grace, abort)
 				defer drain.Stop()
 			}
 			for name, q := range queued {
@@ -266,7 +260,30 @@ func (s *Sender) work(ctx, abortCtx context.Context, q <-chan dialog.Delivery, s
 			s.settle(d, ref, err)
 		}
 		settled <- d.ID
+		select {
+		case s.settledAny <- struct{}{}:
+		default:
+		}
 	}
+}
+
+// Drain waits until the outbox holds nothing due now, or until ctx is done (and then returns
+// its error), while Run goes on delivering: at a stop, what the last webhooks queued goes out
+// before Run's ctx is cancelled. Entries waiting for a retry later are not waited for; they
+// are delivered after the next start. It looks at the outbox each time an attempt is over,
+// and every Poll in case nothing is being attempted.
+func (s *Sender) Drain(ctx context.Context) error {
+	poll := time.NewTicker(max(s.Poll, 10*time.Millisecond))
+	defer poll.Stop()
+	for s.outbox.Due(time.Now()) > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.settledAny:
+		case <-poll.C:
+		}
+	}
+	return nil
 }
 
 // hold puts off an entry of a channel that is down, without counting an attempt: the entry is
@@ -300,7 +317,7 @@ func (s *Sender) watch(ctx context.Context, name string, p prober) {
 		if ctx.Err() != nil {
 			return
 		}
-		var cred interface{ Credentials() bool }
+		var f *dialog.Failure
 		switch {
 		case err == nil:
 			wasDown := s.health.Up(name)
@@ -337,7 +354,7 @@ func (s *Sender) watch(ctx context.Context, name string, p prober) {
 				return
 			}
 			continue
-		case errors.As(err, &cred) && cred.Credentials():
+		case errors.As(err, &f) && f.Kind == dialog.Refused:
 			s.health.Down(name, err.Error())
 			lastDown = time.Now()
 			first = false
@@ -435,7 +452,7 @@ func (s *Sender) deliver(ctx context.Context, d dialog.Delivery) (string, error)
 		return "", errNoChannel
 	}
 	// ctx is Run's abortCtx: a delivery that started finishes even during shutdown, within its
-	// own timeout and the Drain.
+	// own timeout and the Grace.
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	start := time.Now()
@@ -460,32 +477,26 @@ func (s *Sender) settle(d dialog.Delivery, ref string, err error) {
 		return
 	}
 	log := s.entryLogger(d)
-	var (
-		perm  interface{ Permanent() bool }
-		wait  interface{ RetryAfter() time.Duration }
-		prog  interface{ Progress() int }
-		later interface{ Deferred() bool }
-	)
-	progress := d.Progress
-	if errors.As(err, &prog) {
-		progress = prog.Progress()
+	var f *dialog.Failure
+	if !errors.As(err, &f) {
+		f = &dialog.Failure{Err: err, Progress: d.Progress}
 	}
-	if errors.As(err, &later) && later.Deferred() && errors.As(err, &wait) {
-		log.Debug("delivery deferred", "in", wait.RetryAfter().Round(time.Millisecond))
-		if err := s.outbox.Defer(d.ID, time.Now().Add(wait.RetryAfter()), progress); err != nil {
+	progress := f.Progress
+	if f.Kind == dialog.Paced {
+		log.Debug("delivery deferred", "in", f.RetryAfter.Round(time.Millisecond))
+		if err := s.outbox.Defer(d.ID, time.Now().Add(f.RetryAfter), progress); err != nil {
 			log.Error("cannot defer delivery", "err", err)
 		}
 		return
 	}
-	var cred interface{ Credentials() bool }
-	if _, probed := s.channels[d.Channel].(prober); probed && errors.As(err, &cred) && cred.Credentials() {
+	if _, probed := s.channels[d.Channel].(prober); probed && f.Kind == dialog.Refused {
 		if s.health.Down(d.Channel, err.Error()) {
 			s.kick(d.Channel)
 		}
 		s.hold(d, progress)
 		return
 	}
-	if errors.As(err, &perm) && perm.Permanent() {
+	if f.Kind == dialog.Permanent {
 		log.Error("reply not delivered", "err", err, "attempts", d.Attempts+1)
 		s.drop(d)
 		return
@@ -496,8 +507,8 @@ func (s *Sender) settle(d dialog.Delivery, ref string, err error) {
 		return
 	}
 	delay := s.Backoff(d.Attempts)
-	if errors.As(err, &wait) && wait.RetryAfter() > 0 {
-		delay = wait.RetryAfter()
+	if f.RetryAfter > 0 {
+		delay = f.RetryAfter
 		until := time.Now().Add(delay)
 		if prev, ok := s.retryAfter.Load(d.Channel); !ok || prev.(time.Time).Before(until) {
 			s.retryAfter.Store(d.Channel, until)

@@ -25,13 +25,13 @@ import (
 const replyWindow = 50 * time.Second
 
 // Deliverer sends the outbox entries of the "line" channel through the Messaging API. It
-// implements bot.Deliverer, and its errors carry the methods bot.Sender looks for
-// (RetryAfter, Permanent, Progress). It is safe for concurrent use.
+// implements bot.Deliverer, and its errors are *dialog.Failure, which say what the sender should
+// do about them. It is safe for concurrent use.
 type Deliverer struct {
 	api     *endpoints
 	logger  *slog.Logger
 	now     func() time.Time
-	waiting waiting // loading animations to cancel when a user's reply goes out
+	loading *Loading // the animations to cancel when a user's reply goes out; nil: none
 	// renders keeps recent replies rendered and encoded
 	renders *replycache.Cache[[][]messaging_api.MessageInterface]
 	replied replied // entries whose reply LINE accepted, for a replyWindow
@@ -69,13 +69,13 @@ func (r *replied) has(key string) bool {
 	return ok
 }
 
-// NewDeliverer returns a deliverer calling api.
-func NewDeliverer(logger *slog.Logger, api API) (*Deliverer, error) {
+// newDeliverer returns a deliverer calling api, which stops loading's animations.
+func newDeliverer(logger *slog.Logger, api API, loading *Loading) (*Deliverer, error) {
 	e, err := api.endpoints()
 	if err != nil {
 		return nil, err
 	}
-	return &Deliverer{api: e, logger: logger.With("channel", "line"), now: time.Now,
+	return &Deliverer{api: e, logger: logger.With("channel", "line"), now: time.Now, loading: loading,
 		renders: newRenderCache()}, nil
 }
 
@@ -88,16 +88,16 @@ func NewDeliverer(logger *slog.Logger, api API) (*Deliverer, error) {
 func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, error) {
 	addr, err := parseAddress(del.Address)
 	if err != nil {
-		return "", &sendError{op: "deliver", err: err, permanent: true, progress: del.Progress}
+		return "", &dialog.Failure{Err: &callError{op: "deliver", err: err}, Kind: dialog.Permanent, Progress: del.Progress}
 	}
-	d.waiting.sending(addr.User)
+	d.loading.stop(addr.User)
 	requests, err := d.renders.Delivery(del, renderEncoded)
 	if err != nil {
-		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
+		return "", &dialog.Failure{Err: &callError{op: "render", err: err}, Kind: dialog.Permanent, Progress: del.Progress}
 	}
 	client, err := d.api.messaging(ctx)
 	if err != nil {
-		return "", &sendError{op: "deliver", err: err, progress: del.Progress}
+		return "", &dialog.Failure{Err: &callError{op: "deliver", err: err}, Progress: del.Progress}
 	}
 	for i := del.Progress; i < len(requests); i++ {
 		if err := d.send(client, del, addr, i, requests[i]); err != nil {
@@ -113,11 +113,11 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 }
 
 // Probe asks LINE whether it accepts the channel access token (GET /v2/bot/info). Its error,
-// when LINE refuses the token, has Credentials() true, like a delivery's.
+// when LINE refuses the token, is a *dialog.Failure of kind Refused, like a delivery's.
 func (d *Deliverer) Probe(ctx context.Context) error {
 	client, err := d.api.messaging(ctx)
 	if err != nil {
-		return &sendError{op: "bot info", err: err}
+		return &dialog.Failure{Err: &callError{op: "bot info", err: err}}
 	}
 	res, _, err := client.GetBotInfoWithHttpInfo()
 	return apiError("bot info", res, err)
@@ -129,12 +129,12 @@ func (d *Deliverer) ForgetCached() { d.renders.Clear() }
 
 // withProgress records in err that the entry's first n requests were sent.
 func withProgress(err error, n int) error {
-	var se *sendError
-	if !errors.As(err, &se) {
-		se = &sendError{op: "deliver", err: err}
+	var f *dialog.Failure
+	if !errors.As(err, &f) {
+		f = &dialog.Failure{Err: &callError{op: "deliver", err: err}}
 	}
-	se.progress = n
-	return se
+	f.Progress = n
+	return f
 }
 
 // send makes request i of an entry.
@@ -143,12 +143,12 @@ func (d *Deliverer) send(client *messaging_api.MessagingApiAPI, del dialog.Deliv
 		res, _, err := client.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{
 			ReplyToken: addr.Token, Messages: msgs})
 		err = apiError("reply", res, err)
-		var se *sendError
+		var ce *callError
 		switch {
 		case err == nil:
 			d.replied.add(del.Key, d.now())
 			return nil
-		case !errors.As(err, &se) || !se.invalidToken:
+		case !errors.As(err, &ce) || !ce.invalidToken:
 			return err
 		case d.replied.has(del.Key):
 			// LINE accepted this very reply before (in this process): the token is ours, used.
@@ -218,20 +218,17 @@ func retryKey(del dialog.Delivery, i int) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
 }
 
-// sendError is a failed call to the Messaging API, with what bot.Sender needs to know about it.
-type sendError struct {
+// callError is a failed call to the Messaging API: which call, and LINE's answer or the
+// transport's error.
+type callError struct {
 	op           string // "reply", "push", "leave", ...
 	status       int    // the HTTP status, 0 when no answer came
 	message      string // LINE's error message
 	err          error  // a transport error, or one of ours
-	retryAfter   time.Duration
-	permanent    bool
-	credentials  bool // LINE refused the channel access token (401) or the channel's rights (403)
-	invalidToken bool
-	progress     int
+	invalidToken bool   // LINE refused the reply token
 }
 
-func (e *sendError) Error() string {
+func (e *callError) Error() string {
 	var b strings.Builder
 	b.WriteString("line " + e.op)
 	if e.status != 0 {
@@ -246,23 +243,11 @@ func (e *sendError) Error() string {
 	return b.String()
 }
 
-func (e *sendError) Unwrap() error { return e.err }
-
-// RetryAfter is how long LINE asked us to wait (HTTP 429), or 0.
-func (e *sendError) RetryAfter() time.Duration { return e.retryAfter }
-
-// Permanent reports whether retrying cannot help: LINE rejected the request itself.
-func (e *sendError) Permanent() bool { return e.permanent }
-
-// Credentials reports whether LINE refused the channel access token or the channel's
-// rights: no request can succeed until that is fixed, so the whole channel waits.
-func (e *sendError) Credentials() bool { return e.credentials }
-
-// Progress is how many requests of the entry were sent before this failure.
-func (e *sendError) Progress() int { return e.progress }
+func (e *callError) Unwrap() error { return e.err }
 
 // apiError classifies the outcome of one SDK call: nil for a 2xx answer (even one whose body the
-// SDK could not decode: LINE accepted the request), otherwise a *sendError. The SDK's own error
+// SDK could not decode: LINE accepted the request), otherwise a *dialog.Failure holding a
+// *callError. The SDK's own error
 // text is not used because it quotes the whole response body.
 func apiError(op string, res *http.Response, err error) error {
 	if res == nil {
@@ -273,12 +258,13 @@ func apiError(op string, res *http.Response, err error) error {
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL may name a group; the cause is what matters
 		}
-		return &sendError{op: op, err: err}
+		return &dialog.Failure{Err: &callError{op: op, err: err}}
 	}
 	if res.StatusCode/100 == 2 {
 		return nil
 	}
-	e := &sendError{op: op, status: res.StatusCode}
+	e := &callError{op: op, status: res.StatusCode}
+	f := &dialog.Failure{Err: e}
 	var body messaging_api.ErrorResponse
 	if res.Body != nil {
 		raw, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
@@ -289,29 +275,29 @@ func apiError(op string, res *http.Response, err error) error {
 	}
 	switch {
 	case res.StatusCode == http.StatusTooManyRequests:
-		e.retryAfter = parseRetryAfter(res.Header.Get("Retry-After"), time.Now())
+		f.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"), time.Now())
 	case res.StatusCode >= 500, res.StatusCode == http.StatusRequestTimeout:
 		// LINE's trouble: retry.
 	case res.StatusCode == http.StatusBadRequest && strings.EqualFold(body.Message, "Invalid reply token"):
 		e.invalidToken = true
-		e.permanent = true
+		f.Kind = dialog.Permanent
 	case res.StatusCode == http.StatusUnauthorized, res.StatusCode == http.StatusForbidden:
 		// A revoked or expired token, or a plan without the right: not this request's fault,
 		// and not for good either; the sender holds the channel until a probe succeeds.
-		e.credentials = true
+		f.Kind = dialog.Refused
 	case res.StatusCode == http.StatusConflict:
 		// An accepted retry key; the caller decides.
 	default:
-		e.permanent = true
+		f.Kind = dialog.Permanent
 	}
-	return e
+	return f
 }
 
 // statusOf is the HTTP status of LINE's answer to a failed call, 0 when there was none.
 func statusOf(err error) int {
-	var se *sendError
-	if errors.As(err, &se) {
-		return se.status
+	var ce *callError
+	if errors.As(err, &ce) {
+		return ce.status
 	}
 	return 0
 }

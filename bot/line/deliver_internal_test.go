@@ -10,7 +10,7 @@ import (
 )
 
 // TestSuccessIsANilError: the calls behind Deliver return the error interface, so that a
-// success never becomes a non-nil error holding a nil *sendError (which the sender would retry,
+// success never becomes a non-nil error holding a nil *dialog.Failure (which the sender would retry,
 // sending the reply again).
 func TestSuccessIsANilError(t *testing.T) {
 	var err error = apiError("push", &http.Response{StatusCode: http.StatusOK, Body: http.NoBody}, nil)

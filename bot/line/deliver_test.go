@@ -26,11 +26,11 @@ func newDeliverer(t testing.TB, fake *linetest.Server, edits ...func(*line.API))
 	for _, edit := range edits {
 		edit(&api)
 	}
-	d, err := line.NewDeliverer(quietLogger(), api)
+	b, err := line.New(quietLogger(), line.Config{Secret: testSecret, API: api}, &recorder{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d
+	return b.Deliverer()
 }
 
 // startLINE starts a fake LINE, closed when the test ends, and a deliverer calling it.
@@ -71,19 +71,9 @@ func text(s string) dialog.Block { return dialog.Block{Kind: dialog.TextBlock, T
 
 // errorMethods reads an error the way bot.Sender does.
 func errorMethods(err error) (retryAfter time.Duration, permanent bool, progress int) {
-	var (
-		ra   interface{ RetryAfter() time.Duration }
-		perm interface{ Permanent() bool }
-		prog interface{ Progress() int }
-	)
-	if errors.As(err, &ra) {
-		retryAfter = ra.RetryAfter()
-	}
-	if errors.As(err, &perm) {
-		permanent = perm.Permanent()
-	}
-	if errors.As(err, &prog) {
-		progress = prog.Progress()
+	var f *dialog.Failure
+	if errors.As(err, &f) {
+		return f.RetryAfter, f.Kind == dialog.Permanent, f.Progress
 	}
 	return
 }
@@ -91,8 +81,8 @@ func errorMethods(err error) (retryAfter time.Duration, permanent bool, progress
 // credentials reports whether err says, as bot.Sender reads it, that LINE refused the channel's
 // credentials.
 func credentials(err error) bool {
-	var c interface{ Credentials() bool }
-	return errors.As(err, &c) && c.Credentials()
+	var f *dialog.Failure
+	return errors.As(err, &f) && f.Kind == dialog.Refused
 }
 
 // TestProbe: GET /v2/bot/info tells an accepted token from a revoked one, and a revoked one
@@ -106,7 +96,7 @@ func TestProbe(t *testing.T) {
 	fake.SetToken("reissued")
 	err := d.Probe(context.Background())
 	if !credentials(err) || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), testToken) {
-		t.Fatalf("Probe with a revoked token = %v, want a 401 with Credentials() true, naming no token", err)
+		t.Fatalf("Probe with a revoked token = %v, want a 401 refused, naming no token", err)
 	}
 	fake.SetToken(testToken)
 	if err := d.Probe(context.Background()); err != nil {
@@ -552,12 +542,15 @@ func TestDeliverResumesAfterPartialFailure(t *testing.T) {
 	}
 }
 
-func TestNewDelivererChecksAPI(t *testing.T) {
+func TestNewChecksAPI(t *testing.T) {
 	t.Parallel()
 	for _, api := range []line.API{{Token: ""}, {Token: "t", BaseURL: "localhost:8080"}, {Token: "t", BaseURL: "ftp://x"}} {
-		if _, err := line.NewDeliverer(quietLogger(), api); err == nil {
-			t.Errorf("NewDeliverer(%+v) = nil error, want one", api)
+		if _, err := line.New(quietLogger(), line.Config{Secret: testSecret, API: api}, &recorder{}); err == nil {
+			t.Errorf("New with API %+v = nil error, want one", api)
 		}
+	}
+	if _, err := line.New(quietLogger(), line.Config{API: line.API{Token: "t"}}, &recorder{}); err == nil {
+		t.Errorf("New without a channel secret = nil error, want one")
 	}
 }
 

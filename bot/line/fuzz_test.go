@@ -7,7 +7,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/helpdesk-bot/helpdesk/bot/line"
 	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
@@ -32,7 +31,7 @@ func FuzzWebhookBody(f *testing.F) {
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var rec recorder
-		h := line.NewHandler(quietLogger(), testSecret, &rec)
+		h := newHandler(t, quietLogger(), &rec)
 		code := post(t, h, linetest.Sign(testSecret, body), body)
 		if code != http.StatusOK && code != http.StatusRequestEntityTooLarge && code != http.StatusInternalServerError {
 			t.Fatalf("status %d for a signed body", code)

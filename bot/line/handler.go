@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/internal/platform"
 	"github.com/helpdesk-bot/helpdesk/dialog"
-	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 )
 
@@ -20,63 +18,12 @@ type responder interface {
 	Respond(ctx context.Context, m dialog.Message) (dialog.Reply, error)
 }
 
-// The loading animation is best effort: it must never hold up a webhook, nor pile up
-// goroutines when the API is slow.
-const (
-	loadingSeconds  = 5
-	loadingTimeout  = 2 * time.Second
-	loadingInFlight = 32
-	// loadingDelay: most replies arrive within milliseconds, and then an animation is a wasted
-	// API call; it starts only if the reply is not on its way by then.
-	loadingDelay = 300 * time.Millisecond
-)
-
-// Option configures NewHandler.
-type Option func(*handler)
-
-// WithLoadingAnimation makes the handler show LINE's loading animation in a one-to-one chat
-// while a text or a tapped choice is being answered, through d's API. The call runs in the
-// background with a short timeout; a failure is logged at Debug and changes nothing else.
-func WithLoadingAnimation(d *Deliverer) Option {
-	return func(h *handler) {
-		if d != nil {
-			h.loading, h.waiting = d.api, &d.waiting
-		}
-	}
-}
-
-// WithRejectCounter has the handler call count with the reason ("signature", "too_large") of
-// every request it rejects before parsing, for the operators' metrics.
-func WithRejectCounter(count func(reason string)) Option {
-	return func(h *handler) {
-		if count != nil {
-			h.rejected = count
-		}
-	}
-}
-
 type handler struct {
 	logger   *slog.Logger
 	rejected func(reason string)
 	secret   string
 	r        responder
-	loading  *endpoints    // nil: no loading animation
-	waiting  *waiting      // the deliverer's: replies not yet on their way
-	slots    chan struct{} // bounds loading animations in flight
-}
-
-// NewHandler returns the handler of LINE's webhook (POST /line/webhook). It reads at most 1 MiB,
-// rejects a request whose X-Line-Signature does not match secret with 400 before looking at the
-// body, turns each event into a dialog.Message and has r respond to it, in order. It answers 200
-// only once every event has been committed, and 500 when one could not be, so that LINE
-// redelivers the request (events already committed are then recognised as duplicates).
-func NewHandler(logger *slog.Logger, secret string, r responder, opts ...Option) http.Handler {
-	h := &handler{logger: logger.With("channel", "line"), secret: secret, r: r,
-		slots: make(chan struct{}, loadingInFlight), rejected: func(string) {}}
-	for _, o := range opts {
-		o(h)
-	}
-	return h
+	loading  *Loading // nil: no loading animation
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -119,11 +66,11 @@ func (h *handler) handle(ctx context.Context, ev webhook.EventInterface) error {
 	// step, because the sender may send the reply (and cancel the timer) before Respond returns.
 	loading := info.loading && !info.redelivery
 	if loading {
-		h.startLoading(m.UserID)
+		h.loading.start(m.UserID)
 	}
 	reply, err := h.r.Respond(ctx, m)
 	if loading && (err != nil || reply.Duplicate || len(reply.Blocks) == 0) {
-		h.stopLoading(m.UserID) // nothing is coming
+		h.loading.stop(m.UserID) // nothing is coming
 	}
 	if err != nil {
 		return fmt.Errorf("%s event: %w", ev.GetType(), err)
@@ -247,82 +194,6 @@ func toMessage(ev webhook.EventInterface) (m dialog.Message, info eventInfo, ok 
 	}
 	info.loading = addr.oneToOne() && kind == dialog.EventText
 	return m, info, true
-}
-
-// startLoading shows the loading animation to user in the background if the reply is not on its
-// way within loadingDelay and there is room.
-func (h *handler) startLoading(user string) {
-	if h.loading == nil {
-		return
-	}
-	h.waiting.after(user, loadingDelay, func() {
-		select {
-		case h.slots <- struct{}{}:
-		default:
-			return // many in flight already: skip, the animation is only a courtesy
-		}
-		defer func() { <-h.slots }()
-		ctx, cancel := context.WithTimeout(context.Background(), loadingTimeout)
-		defer cancel()
-		if err := h.loading.showLoading(ctx, user); err != nil {
-			h.logger.Debug("loading animation not shown", "err", err)
-		}
-	})
-}
-
-// stopLoading cancels the loading animation startLoading set for user.
-func (h *handler) stopLoading(user string) {
-	if h.loading != nil {
-		h.waiting.sending(user)
-	}
-}
-
-// waiting holds the loading animations due for users whose reply is not on its way yet; the
-// deliverer cancels a user's when it starts sending to them.
-type waiting struct {
-	mu     sync.Mutex
-	timers map[string]*time.Timer
-}
-
-func (w *waiting) after(user string, d time.Duration, f func()) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.timers == nil {
-		w.timers = map[string]*time.Timer{}
-	}
-	if old := w.timers[user]; old != nil {
-		old.Stop()
-	}
-	var t *time.Timer
-	t = time.AfterFunc(d, func() {
-		w.mu.Lock()
-		if w.timers[user] == t {
-			delete(w.timers, user)
-		}
-		w.mu.Unlock()
-		f()
-	})
-	w.timers[user] = t
-}
-
-// sending cancels user's pending animation: the reply is going out.
-func (w *waiting) sending(user string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if t := w.timers[user]; t != nil {
-		t.Stop()
-		delete(w.timers, user)
-	}
-}
-
-func (e *endpoints) showLoading(ctx context.Context, user string) error {
-	c, err := e.messaging(ctx)
-	if err != nil {
-		return err
-	}
-	res, _, err := c.ShowLoadingAnimationWithHttpInfo(&messaging_api.ShowLoadingAnimationRequest{
-		ChatId: user, LoadingSeconds: loadingSeconds})
-	return apiError("loading", res, err)
 }
 
 // jsonProblem describes what was wrong with a webhook body, without quoting it.

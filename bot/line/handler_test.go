@@ -58,6 +58,40 @@ func (r *recorder) got() []dialog.Message {
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// responder is what line.New needs from the bot.
+type responder interface {
+	Respond(ctx context.Context, m dialog.Message) (dialog.Reply, error)
+}
+
+// newHandler returns the webhook handler of a LINE channel answering through r, logging to
+// logger; it never calls LINE.
+func newHandler(t testing.TB, logger *slog.Logger, r responder) http.Handler {
+	t.Helper()
+	b, err := line.New(logger, line.Config{Secret: testSecret, API: line.API{Token: testToken}}, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Handler()
+}
+
+// startLoadingLINE starts a fake LINE, closed when the test ends, and a LINE channel calling it
+// that answers through r and shows the loading animation.
+func startLoadingLINE(t *testing.T, r responder) (*linetest.Server, *line.Bot) {
+	t.Helper()
+	fake := linetest.New(testToken)
+	t.Cleanup(fake.Close)
+	api := line.API{Token: testToken, BaseURL: fake.URL}
+	loading, err := line.NewLoading(quietLogger(), api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := line.New(quietLogger(), line.Config{Secret: testSecret, API: api, Loading: loading}, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, b
+}
+
 // post sends body with the given signature to h and returns the status.
 func post(t *testing.T, h http.Handler, signature string, body []byte) int {
 	t.Helper()
@@ -89,7 +123,7 @@ func TestHandlerRejectsBadSignatures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{}
-			h := line.NewHandler(quietLogger(), testSecret, rec)
+			h := newHandler(t, quietLogger(), rec)
 			if got := post(t, h, tt.signature, tt.body); got != http.StatusBadRequest {
 				t.Errorf("POST with %s = %d, want 400", tt.name, got)
 			}
@@ -104,7 +138,7 @@ func TestHandlerRejectsOversizeBody(t *testing.T) {
 	t.Parallel()
 	big := linetest.Body(linetest.Text(linetest.UserID(1), strings.Repeat("あ", 400_000))) // 1.2 MB
 	rec := &recorder{}
-	h := line.NewHandler(quietLogger(), testSecret, rec)
+	h := newHandler(t, quietLogger(), rec)
 	if got := post(t, h, linetest.Sign(testSecret, big), big); got != http.StatusRequestEntityTooLarge {
 		t.Errorf("POST of %d bytes = %d, want 413", len(big), got)
 	}
@@ -130,7 +164,7 @@ func TestHandlerIgnoresMalformedSignedBodies(t *testing.T) {
 			t.Parallel()
 			var logs bytes.Buffer
 			rec := &recorder{}
-			h := line.NewHandler(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), testSecret, rec)
+			h := newHandler(t, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), rec)
 			body := []byte(tt.body)
 			if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 				t.Errorf("POST of a signed %s body = %d, want 200 (so LINE does not redeliver it)", tt.name, got)
@@ -192,7 +226,7 @@ func TestHandlerMapsEvents(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{}
-			h := line.NewHandler(quietLogger(), testSecret, rec)
+			h := newHandler(t, quietLogger(), rec)
 			body := linetest.Body(tt.event)
 			if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 				t.Fatalf("POST %s = %d, want 200", tt.name, got)
@@ -235,7 +269,7 @@ func TestHandlerCommitsEventsInOrderAndAnswers500OnFailure(t *testing.T) {
 	body := linetest.Body(events...)
 
 	rec := &recorder{}
-	h := line.NewHandler(quietLogger(), testSecret, rec)
+	h := newHandler(t, quietLogger(), rec)
 	if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 		t.Fatalf("POST of 3 events = %d, want 200", got)
 	}
@@ -254,7 +288,7 @@ func TestHandlerCommitsEventsInOrderAndAnswers500OnFailure(t *testing.T) {
 		}
 		return nil
 	}}
-	h = line.NewHandler(quietLogger(), testSecret, failing)
+	h = newHandler(t, quietLogger(), failing)
 	if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusInternalServerError {
 		t.Errorf("POST whose second event fails = %d, want 500 so LINE redelivers", got)
 	}
@@ -265,14 +299,14 @@ func TestHandlerCommitsEventsInOrderAndAnswers500OnFailure(t *testing.T) {
 
 func TestHandlerShowsLoadingAnimation(t *testing.T) {
 	t.Parallel()
-	fake, d := startLINE(t)
 	// every event queues a reply, except the one to user 6 (a message passed on to staff)
-	h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
+	fake, b := startLoadingLINE(t, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
 		if m.UserID == linetest.UserID(6) {
 			return dialog.Reply{}, nil
 		}
 		return dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "返信"}}}, nil
-	}), line.WithLoadingAnimation(d))
+	}))
+	h := b.Handler()
 	text, choice, follow := linetest.UserID(1), linetest.UserID(2), linetest.UserID(3)
 	body := linetest.Body(linetest.Text(text, "相談です"), linetest.Postback(choice, "m:emergency"),
 		linetest.Follow(follow), linetest.GroupText(linetest.GroupID(1), linetest.UserID(4), "やあ"),
@@ -306,7 +340,7 @@ func TestGroupMessageExplainsThenLeaves(t *testing.T) {
 	for _, chat := range []string{linetest.GroupID(9), linetest.RoomID(9)} {
 		fake, d := startLINE(t)
 		rec := &recorder{}
-		h := line.NewHandler(quietLogger(), testSecret, rec)
+		h := newHandler(t, quietLogger(), rec)
 		body := linetest.Body(linetest.GroupText(chat, linetest.UserID(9), "これは何？"))
 		if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 			t.Fatalf("POST = %d, want 200", got)
@@ -335,7 +369,7 @@ func TestGroupMessageExplainsThenLeaves(t *testing.T) {
 func TestAddressIsCompactJSON(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{}
-	h := line.NewHandler(quietLogger(), testSecret, rec)
+	h := newHandler(t, quietLogger(), rec)
 	ev := linetest.Text(linetest.UserID(1), "x")
 	body := linetest.Body(ev)
 	post(t, h, linetest.Sign(testSecret, body), body)
@@ -359,20 +393,21 @@ func TestLoadingAnimationSkippedWhenTheReplyIsQuick(t *testing.T) {
 	}{{"sent after the step returned", false}, {"sent before the step returned", true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			fake, d := startLINE(t)
+			var d *line.Deliverer
 			deliver := func(addr string) {
 				if _, err := d.Deliver(context.Background(), dialog.Delivery{ID: 1, Channel: "line", Address: addr, Reply: reply, Key: "k", Event: time.Now()}); err != nil {
 					t.Error(err)
 				}
 			}
 			var addr string
-			h := line.NewHandler(quietLogger(), testSecret, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
+			fake, b := startLoadingLINE(t, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
 				addr = m.Address
 				if tc.before {
 					deliver(addr)
 				}
 				return reply, nil
-			}), line.WithLoadingAnimation(d))
+			}))
+			h, d := b.Handler(), b.Deliverer()
 			body := linetest.Body(linetest.Text(linetest.UserID(70+i), "ウイルスに感染したかも"))
 			if got := post(t, h, linetest.Sign(testSecret, body), body); got != http.StatusOK {
 				t.Fatalf("POST = %d", got)

@@ -1,12 +1,3 @@
-// Package line is the LINE channel of the helpdesk: the webhook handler that turns LINE events
-// into dialog messages, the Deliverer that sends the outbox's replies through the Messaging API,
-// and the rich menu set-up. It is the only package that imports line-bot-sdk-go.
-//
-// A webhook is answered only after every event in it has been committed by the engine (the
-// reply queued in the outbox), so LINE's redelivery can never lose a message, and the engine's
-// dedupe on webhookEventId keeps a redelivery from being answered twice. The Deliverer then
-// sends each queued reply: with the event's reply token while it is fresh, by push with an
-// idempotent X-Line-Retry-Key otherwise.
 package line
 
 import (
@@ -14,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,6 +19,55 @@ const (
 	DefaultBaseURL = "https://api.line.me"
 	defaultBlobURL = "https://api-data.line.me"
 )
+
+// Config says how to reach LINE and what the channel needs from the rest of the bot.
+type Config struct {
+	// Secret is the channel secret, which checks the signature of every webhook.
+	Secret string
+	// API says how to reach the Messaging API, to deliver replies.
+	API API
+	// Loading, when set, shows LINE's loading animation while a reply is being made; main
+	// builds it with NewLoading from the same API. Nil shows none.
+	Loading *Loading
+	// Rejected, when set, is called with the reason ("signature", "too_large") of every webhook
+	// refused before parsing, for the operators' metrics.
+	Rejected func(reason string)
+}
+
+// Bot is the LINE channel: the webhook handler and the deliverer of the outbox's "line"
+// entries. They share nothing but the Loading of the Config.
+type Bot struct {
+	handler *handler
+	deliver *Deliverer
+}
+
+// New returns the LINE channel. r answers users (in production, the engine with metrics).
+func New(logger *slog.Logger, cfg Config, r responder) (*Bot, error) {
+	if cfg.Secret == "" {
+		return nil, errors.New("line: missing channel secret")
+	}
+	d, err := newDeliverer(logger, cfg.API, cfg.Loading)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Rejected == nil {
+		cfg.Rejected = func(string) {}
+	}
+	h := &handler{logger: logger.With("channel", "line"), secret: cfg.Secret, r: r, rejected: cfg.Rejected,
+		loading: cfg.Loading}
+	return &Bot{handler: h, deliver: d}, nil
+}
+
+// Handler returns the handler of LINE's webhook (POST /line/webhook). It reads at most 1 MiB,
+// rejects a request whose X-Line-Signature does not match the secret with 400 before looking at
+// the body, turns each event into a dialog.Message and has the responder respond to it, in
+// order. It answers 200 only once every event has been committed, and 500 when one could not
+// be, so that LINE redelivers the request (events already committed are then recognised as
+// duplicates).
+func (b *Bot) Handler() http.Handler { return b.handler }
+
+// Deliverer returns the deliverer of the outbox's "line" entries.
+func (b *Bot) Deliverer() *Deliverer { return b.deliver }
 
 // API says how to reach the LINE Messaging API.
 type API struct {

@@ -13,8 +13,9 @@ import (
 )
 
 // Deliverer sends the outbox entries of the "slack" channel: replies and relayed staff messages
-// to users, rendered in Block Kit. It implements bot.Deliverer, and its errors carry the methods
-// bot.Sender looks for (RetryAfter, Permanent, Progress). It is safe for concurrent use.
+// to users, rendered in Block Kit. It implements bot.Deliverer, and its errors are
+// *dialog.Failure, which say what the sender should do about them. It is safe for concurrent
+// use.
 type Deliverer struct {
 	api  *slackapi.Client
 	pace *pacer
@@ -30,7 +31,7 @@ type Deliverer struct {
 func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, error) {
 	addr, err := parseAddress(del.Address)
 	if err != nil {
-		return "", &sendError{op: "deliver", err: err, permanent: true, progress: del.Progress}
+		return "", failure("deliver", err, dialog.Permanent, del.Progress)
 	}
 	channel := addr.channel
 	if addr.user != "" {
@@ -40,14 +41,14 @@ func (d *Deliverer) Deliver(ctx context.Context, del dialog.Delivery) (string, e
 	}
 	msgs, err := d.renders.Delivery(del, renderReply)
 	if err != nil {
-		return "", &sendError{op: "render", err: err, permanent: true, progress: del.Progress}
+		return "", failure("render", err, dialog.Permanent, del.Progress)
 	}
 	_, err = d.post(ctx, channel, addr.thread, msgs, del.Progress)
 	return "", err
 }
 
 // Probe asks Slack whether it accepts the bot token (auth.test). Its error, when Slack refuses
-// the token, has Credentials() true, like a delivery's.
+// the token, is a *dialog.Failure of kind Refused, like a delivery's.
 func (d *Deliverer) Probe(ctx context.Context) error {
 	if _, err := d.api.AuthTestContext(ctx); err != nil {
 		return classify("auth.test", err, 0)
@@ -84,12 +85,12 @@ func (d *Deliverer) post(ctx context.Context, channel, thread string, msgs []mes
 	first := ""
 	for i := from; i < len(msgs); i++ {
 		if err := d.pace.wait(ctx, channel); err != nil {
-			var se *sendError
-			if errors.As(err, &se) {
-				se.progress = i
-				return first, se
+			var f *dialog.Failure
+			if errors.As(err, &f) {
+				f.Progress = i
+				return first, f
 			}
-			return first, &sendError{op: "chat.postMessage", err: err, progress: i}
+			return first, failure("chat.postMessage", err, dialog.Transient, i)
 		}
 		opts := []slackapi.MsgOption{
 			slackapi.MsgOptionText(msgs[i].text, false),
@@ -102,11 +103,11 @@ func (d *Deliverer) post(ctx context.Context, channel, thread string, msgs []mes
 		}
 		_, ts, err := d.api.PostMessageContext(ctx, channel, opts...)
 		if err != nil {
-			se := classify("chat.postMessage", err, i)
-			if se.retryAfter > 0 {
-				d.pace.hold(channel, se.retryAfter)
+			f := classify("chat.postMessage", err, i)
+			if f.RetryAfter > 0 {
+				d.pace.hold(channel, f.RetryAfter)
 			}
-			return first, se
+			return first, f
 		}
 		if first == "" {
 			first = ts
@@ -143,7 +144,7 @@ func (s *StaffDeliverer) Deliver(ctx context.Context, del dialog.Delivery) (stri
 	case thread == "" && del.Text == "":
 		msgs := render(del.Reply, renderOptions{single: true, staffTopic: del.Reply.Topic})
 		if len(msgs) == 0 {
-			return "", &sendError{op: "deliver", err: errors.New("empty case post"), permanent: true}
+			return "", failure("deliver", errors.New("empty case post"), dialog.Permanent, 0)
 		}
 		ts, err := s.d.post(ctx, s.channel, "", msgs[:1], 0)
 		if err != nil {
@@ -153,7 +154,7 @@ func (s *StaffDeliverer) Deliver(ctx context.Context, del dialog.Delivery) (stri
 	case thread != "":
 		a, err := parseAddress(thread)
 		if err != nil || a.user != "" || a.thread == "" {
-			return "", &sendError{op: "deliver", err: fmt.Errorf("malformed case thread %q", thread), permanent: true}
+			return "", failure("deliver", fmt.Errorf("malformed case thread %q", thread), dialog.Permanent, 0)
 		}
 		to = a
 	}
@@ -179,10 +180,10 @@ var staffChannelCodes = map[string]bool{
 // staffError marks an error of a post into the staff channel that concerns the channel itself
 // as one that stops the channel.
 func staffError(err error) error {
-	var se *sendError
+	var f *dialog.Failure
 	var api slackapi.SlackErrorResponse
-	if errors.As(err, &se) && errors.As(err, &api) && staffChannelCodes[api.Err] {
-		se.credentials, se.permanent = true, false
+	if errors.As(err, &f) && errors.As(err, &api) && staffChannelCodes[api.Err] {
+		f.Kind = dialog.Refused
 	}
 	return err
 }
@@ -192,7 +193,7 @@ func staffError(err error) error {
 func (s *StaffDeliverer) update(ctx context.Context, thread string, del dialog.Delivery) error {
 	root, err := parseAddress(thread)
 	if err != nil || root.user != "" || root.thread == "" {
-		return &sendError{op: "deliver", err: fmt.Errorf("malformed case thread %q", thread), permanent: true, progress: del.Progress}
+		return failure("deliver", fmt.Errorf("malformed case thread %q", thread), dialog.Permanent, del.Progress)
 	}
 	var notice []message
 	if len(del.Reply.Blocks) > 0 {
@@ -203,7 +204,7 @@ func (s *StaffDeliverer) update(ctx context.Context, thread string, del dialog.D
 	}
 	msgs := render(del.Post.Reply, renderOptions{single: true, staffTopic: del.Post.Reply.Topic, status: del.Post.Status})
 	if len(msgs) == 0 {
-		return &sendError{op: "deliver", err: errors.New("empty case post"), permanent: true, progress: len(notice)}
+		return failure("deliver", errors.New("empty case post"), dialog.Permanent, len(notice))
 	}
 	if _, _, _, err := s.d.api.UpdateMessageContext(ctx, root.channel, root.thread,
 		slackapi.MsgOptionText(msgs[0].text, false), slackapi.MsgOptionBlocks(msgs[0].blocks...)); err != nil {
@@ -238,7 +239,7 @@ func newPacer(interval time.Duration) *pacer {
 }
 
 // wait blocks until channel may take a post, and books the slot. When the turn is more than
-// maxPaceWait away it books nothing and returns a sendError asking to retry then.
+// maxPaceWait away it books nothing and returns a Paced failure asking to come back then.
 func (p *pacer) wait(ctx context.Context, channel string) error {
 	if p.interval <= 0 {
 		return ctx.Err()
@@ -252,7 +253,9 @@ func (p *pacer) wait(ctx context.Context, channel string) error {
 	wait := at.Sub(now)
 	if wait > maxPaceWait {
 		p.mu.Unlock()
-		return &sendError{op: "pace", err: fmt.Errorf("channel busy for %v", wait.Round(time.Millisecond)), retryAfter: wait, deferred: true}
+		f := failure("pace", fmt.Errorf("channel busy for %v", wait.Round(time.Millisecond)), dialog.Paced, 0)
+		f.RetryAfter = wait
+		return f
 	}
 	p.next[channel] = at.Add(p.interval)
 	if len(p.next) > 4096 {
@@ -287,40 +290,22 @@ func (p *pacer) hold(channel string, d time.Duration) {
 
 // ---- errors
 
-// sendError is a failed delivery, saying what bot.Sender should do about it.
-type sendError struct {
-	op         string
-	err        error
-	retryAfter time.Duration
-	permanent  bool
-	deferred   bool // not a failure: our own pacing asks to come back later
-	// credentials: Slack refused the token or a permission; every post of the channel waits
-	credentials bool
-	progress    int
+// callError is a failed call to the Web API, or a delivery refused before any call.
+type callError struct {
+	op  string
+	err error
 }
 
 // Error says which call failed and why, never with the token or the message.
-func (e *sendError) Error() string { return "slack: " + e.op + ": " + e.err.Error() }
+func (e *callError) Error() string { return "slack: " + e.op + ": " + e.err.Error() }
 
 // Unwrap returns the Web API's error.
-func (e *sendError) Unwrap() error { return e.err }
+func (e *callError) Unwrap() error { return e.err }
 
-// RetryAfter is how long Slack asked to wait (HTTP 429), or 0.
-func (e *sendError) RetryAfter() time.Duration { return e.retryAfter }
-
-// Permanent reports whether retrying cannot help.
-func (e *sendError) Permanent() bool { return e.permanent }
-
-// Credentials reports whether Slack refused the bot's token or permissions (or, for the staff
-// channel, the channel itself): no post can succeed until that is fixed, so the whole channel
-// waits.
-func (e *sendError) Credentials() bool { return e.credentials }
-
-// Deferred reports that nothing failed: the channel's pace asks to try again after RetryAfter.
-func (e *sendError) Deferred() bool { return e.deferred }
-
-// Progress is how many messages of the entry were posted before the failure.
-func (e *sendError) Progress() int { return e.progress }
+// failure returns the failure of call op with err, of kind k, after progress messages.
+func failure(op string, err error, k dialog.FailureKind, progress int) *dialog.Failure {
+	return &dialog.Failure{Err: &callError{op: op, err: err}, Kind: k, Progress: progress}
+}
 
 // permanentCodes are Web API errors a retry cannot fix: the request or the workspace must
 // change first.
@@ -348,18 +333,19 @@ var credentialCodes = map[string]bool{
 // classify maps a Web API error onto what the sender should do: wait as Slack asked (429), give
 // up (an ok:false error a retry cannot fix), or retry with backoff (5xx, network, timeouts and
 // anything else).
-func classify(op string, err error, progress int) *sendError {
-	e := &sendError{op: op, err: err, progress: progress}
+func classify(op string, err error, progress int) *dialog.Failure {
+	e := failure(op, err, dialog.Transient, progress)
 	var (
 		rl *slackapi.RateLimitedError
 		se slackapi.SlackErrorResponse
 	)
 	switch {
 	case errors.As(err, &rl):
-		e.retryAfter = max(rl.RetryAfter, time.Second)
-	case errors.As(err, &se):
-		e.credentials = credentialCodes[se.Err]
-		e.permanent = permanentCodes[se.Err]
+		e.RetryAfter = max(rl.RetryAfter, time.Second)
+	case errors.As(err, &se) && credentialCodes[se.Err]:
+		e.Kind = dialog.Refused
+	case errors.As(err, &se) && permanentCodes[se.Err]:
+		e.Kind = dialog.Permanent
 	}
 	return e
 }

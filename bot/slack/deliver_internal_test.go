@@ -9,7 +9,7 @@ import (
 )
 
 // TestPostSucceedsWithANilError: post returns the error interface, so that a success never
-// becomes a non-nil error holding a nil *sendError (which the sender would retry, posting the
+// becomes a non-nil error holding a nil *dialog.Failure (which the sender would retry, posting the
 // reply again).
 func TestPostSucceedsWithANilError(t *testing.T) {
 	const token = "fake-bot-token-deliver"

@@ -16,12 +16,15 @@ import (
 	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
-// The methods bot.Sender looks for on a delivery error.
-type (
-	retryAfter interface{ RetryAfter() time.Duration }
-	permanent  interface{ Permanent() bool }
-	progress   interface{ Progress() int }
-)
+// failureOf reads a delivery error the way bot.Sender does: the *dialog.Failure in its chain,
+// if any (ok false otherwise).
+func failureOf(err error) (f dialog.Failure, ok bool) {
+	var p *dialog.Failure
+	if errors.As(err, &p) {
+		return *p, true
+	}
+	return f, false
+}
 
 func deliver(t *testing.T, h *harness, d dialog.Delivery) (string, error) {
 	t.Helper()
@@ -245,7 +248,7 @@ func TestDirectMessageIsOpenedOnce(t *testing.T) {
 
 // TestCredentialErrorsStopTheChannel: Slack refusing the token or a permission, or, for the
 // staff channel, the channel itself, is no reason to drop the entry: the error says the channel
-// must wait (Credentials) rather than that the entry is hopeless (Permanent).
+// must wait (Refused) rather than that the entry is hopeless (Permanent).
 func TestCredentialErrorsStopTheChannel(t *testing.T) {
 	t.Parallel()
 	reply := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "こんにちは"}}}
@@ -268,12 +271,8 @@ func TestCredentialErrorsStopTheChannel(t *testing.T) {
 				d.Case = &dialog.Case{ID: "2026-0001"}
 			}
 			_, err := deliver(t, h, d)
-			var (
-				cred interface{ Credentials() bool }
-				p    permanent
-			)
-			if !errors.As(err, &cred) || !cred.Credentials() || (errors.As(err, &p) && p.Permanent()) {
-				t.Errorf("%s on %s: %v, want Credentials() true and not Permanent", tt.code, tt.channel, err)
+			if f, ok := failureOf(err); !ok || f.Kind != dialog.Refused {
+				t.Errorf("%s on %s: %v, want a Refused failure (not Permanent)", tt.code, tt.channel, err)
 			}
 		})
 	}
@@ -282,8 +281,7 @@ func TestCredentialErrorsStopTheChannel(t *testing.T) {
 		h := newHarness(t)
 		h.fake.Error(1, "channel_not_found")
 		_, err := deliver(t, h, dialog.Delivery{Channel: "slack", Address: "C404", Reply: reply})
-		var cred interface{ Credentials() bool }
-		if errors.As(err, &cred) && cred.Credentials() {
+		if f, ok := failureOf(err); ok && f.Kind == dialog.Refused {
 			t.Errorf("channel_not_found on a user's reply stopped the whole channel: %v", err)
 		}
 	})
@@ -298,9 +296,8 @@ func TestProbe(t *testing.T) {
 	}
 	h.fake.SetToken("xoxb-reissued")
 	err := h.bot.StaffDeliverer().Probe(context.Background())
-	var cred interface{ Credentials() bool }
-	if !errors.As(err, &cred) || !cred.Credentials() || strings.Contains(err.Error(), token) {
-		t.Fatalf("Probe with a revoked token = %v, want Credentials() true, naming no token", err)
+	if f, ok := failureOf(err); !ok || f.Kind != dialog.Refused || strings.Contains(err.Error(), token) {
+		t.Fatalf("Probe with a revoked token = %v, want a Refused failure, naming no token", err)
 	}
 }
 
@@ -333,15 +330,8 @@ func TestDeliveryErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("delivered despite the fault")
 			}
-			var (
-				w retryAfter
-				p permanent
-			)
-			gotWait := time.Duration(0)
-			if errors.As(err, &w) {
-				gotWait = w.RetryAfter()
-			}
-			gotPerm := errors.As(err, &p) && p.Permanent()
+			f, _ := failureOf(err)
+			gotWait, gotPerm := f.RetryAfter, f.Kind == dialog.Permanent
 			if gotWait != tt.wantWait || gotPerm != tt.wantPerm {
 				t.Errorf("%v: RetryAfter %v Permanent %v, want %v %v", err, gotWait, gotPerm, tt.wantWait, tt.wantPerm)
 			}
@@ -366,8 +356,7 @@ func TestTimeoutIsRetried(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := h.bot.Deliverer().Deliver(ctx, del)
-	var p permanent
-	if err == nil || errors.As(err, &p) && p.Permanent() {
+	if f, _ := failureOf(err); err == nil || f.Kind == dialog.Permanent {
 		t.Fatalf("a timeout: %v, want a retryable error", err)
 	}
 	if _, err := h.bot.Deliverer().Deliver(context.Background(), del); err != nil {
@@ -393,11 +382,11 @@ func TestPartialFailureResumes(t *testing.T) {
 	h.fake.Fail(1, 500)
 	d := dialog.Delivery{Address: "DU1", Reply: r}
 	_, err := deliver(t, h, d)
-	var p progress
-	if err == nil || !errors.As(err, &p) || p.Progress() != 1 {
+	f, ok := failureOf(err)
+	if err == nil || !ok || f.Progress != 1 {
 		t.Fatalf("partial failure: %v, want progress 1", err)
 	}
-	d.Progress = p.Progress()
+	d.Progress = f.Progress
 	if _, err := deliver(t, h, d); err != nil {
 		t.Fatal(err)
 	}
@@ -527,8 +516,7 @@ func TestMalformedCaseThreadIsRefused(t *testing.T) {
 		h := newHarness(t)
 		_, err := deliver(t, h, dialog.Delivery{Kind: dialog.KindStaff, Channel: "staff", Case: &dialog.Case{ID: "2026-0001", Thread: thread},
 			Text: "こんにちは", Reply: dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "相談者：こんにちは"}}}})
-		var perm permanent
-		if err == nil || !errors.As(err, &perm) || !perm.Permanent() {
+		if f, ok := failureOf(err); err == nil || !ok || f.Kind != dialog.Permanent {
 			t.Errorf("case thread %q: %v, want a permanent error", thread, err)
 		}
 		if n := len(h.fake.Posts()); n != 0 {
@@ -550,7 +538,7 @@ func TestConfigErrors(t *testing.T) {
 		{"api_url_with_query", slack.Config{BotToken: token, SigningSecret: secret, APIURL: "https://x/api/?a=1"}},
 	}
 	for _, tt := range tests {
-		if _, err := slack.New(slog.New(slog.DiscardHandler), tt.cfg, d, d); err == nil {
+		if _, err := slack.New(slog.New(slog.DiscardHandler), tt.cfg, d); err == nil {
 			t.Errorf("%s: New accepted %+v", tt.name, tt.cfg)
 		}
 	}
@@ -575,11 +563,11 @@ func TestBusyChannelGivesTheWorkerBack(t *testing.T) {
 	var waits []time.Duration
 	for range 3 {
 		if err := <-errs; err != nil {
-			var w retryAfter
-			if !errors.As(err, &w) {
+			f, ok := failureOf(err)
+			if !ok {
 				t.Fatalf("busy channel: %v, want a RetryAfter", err)
 			}
-			waits = append(waits, w.RetryAfter())
+			waits = append(waits, f.RetryAfter)
 		}
 	}
 	if len(waits) != 1 || waits[0] <= 3*time.Second || waits[0] > 4*time.Second || len(h.fake.Posts()) != 2 {
@@ -638,8 +626,7 @@ func TestCasePostIsRewritten(t *testing.T) {
 	// The post was deleted: nothing will ever rewrite it.
 	entry.Case.Thread = staffC + "/1.000009"
 	_, err = deliver(t, h, entry)
-	var perm permanent
-	if !errors.As(err, &perm) || !perm.Permanent() || !strings.Contains(err.Error(), "message_not_found") {
+	if f, ok := failureOf(err); !ok || f.Kind != dialog.Permanent || !strings.Contains(err.Error(), "message_not_found") {
 		t.Errorf("rewrite of a deleted post: %v, want a permanent message_not_found", err)
 	}
 }

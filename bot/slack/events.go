@@ -221,7 +221,7 @@ func (b *Bot) onStaffMessage(ctx context.Context, eventID string, e *slackevents
 		return nil // staff talking among themselves at the top of the channel
 	}
 	thread := address{channel: e.Channel, thread: e.ThreadTimeStamp}.encode()
-	res, err := b.staff.Staff(ctx, dialog.StaffEvent{EventID: eventID, Thread: thread,
+	res, err := b.r.Staff(ctx, dialog.StaffEvent{EventID: eventID, Thread: thread,
 		Staff: "<@" + e.User + ">", Action: dialog.StaffMessage, Text: plainText(e.Text)})
 	if err != nil {
 		return fmt.Errorf("staff message: %w", err)

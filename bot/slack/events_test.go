@@ -85,7 +85,7 @@ func newHarness(t testing.TB, edit ...func(*slack.Config)) *harness {
 		e(&cfg)
 	}
 	d := &desk{}
-	b, err := slack.New(slog.New(slog.DiscardHandler), cfg, d, d)
+	b, err := slack.New(slog.New(slog.DiscardHandler), cfg, d)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,7 +150,7 @@ func (b *Bot) onStaffButton(ctx context.Context, ic *slackapi.InteractionCallbac
 		topic, _ := strings.CutPrefix(a.BlockID, staffBlockPrefix)
 		return b.openResolve(ctx, ic.TriggerID, resolveMeta{Thread: ref, Case: caseID}, topic)
 	}
-	res, err := b.staff.Staff(ctx, dialog.StaffEvent{EventID: eventID, Thread: ref, Case: caseID,
+	res, err := b.r.Staff(ctx, dialog.StaffEvent{EventID: eventID, Thread: ref, Case: caseID,
 		Staff: "<@" + ic.User.ID + ">", Action: action})
 	if err != nil {
 		return fmt.Errorf("staff %s: %w", action, err)
@@ -222,7 +222,7 @@ func (b *Bot) onSubmission(ctx context.Context, ic *slackapi.InteractionCallback
 	values := ic.View.State.Values
 	note := strings.TrimSpace(values[resolveNote][resolveNote].Value)
 	topic := values[resolveTopic][resolveTopic].SelectedOption.Value
-	res, err := b.staff.Staff(ctx, dialog.StaffEvent{EventID: "view:" + ic.View.ID, Thread: meta.Thread, Case: meta.Case,
+	res, err := b.r.Staff(ctx, dialog.StaffEvent{EventID: "view:" + ic.View.ID, Thread: meta.Thread, Case: meta.Case,
 		Staff: "<@" + ic.User.ID + ">", Action: dialog.StaffResolve, Text: note, Topic: topic})
 	if err != nil {
 		b.logger.Error("case not resolved", "case", meta.Case, "err", err)

@@ -1,19 +1,3 @@
-// Package slack is the Slack channel of the helpdesk: the handlers of the Events API, of
-// interactions (buttons, the resolve form) and of the /helpdesk slash command, the same handling
-// fed from Socket Mode, the Deliverer that renders the outbox's replies in Block Kit, and the
-// StaffDeliverer that posts cases into the helpdesk staff's channel. It is the only package that
-// imports slack-go.
-//
-// Every HTTP request is read through a 1 MiB bound and checked against the signing secret before
-// anything parses it. An event is answered 2xx only once the engine has committed it (the reply
-// queued in the outbox), so Slack's retries never lose a message, and the engine's dedupe on
-// event_id keeps a retry from being answered twice.
-//
-// Conversations are keyed like this: a direct message is the user's conversation (UserID is the
-// Slack user id); an @mention in a channel starts a conversation in that message's thread
-// (UserID is "channel/thread_ts"), which continues with buttons and further @mentions there.
-// Addresses, where a reply goes, are "channel", "channel/thread_ts", or "@user" for "open a
-// direct message with this user" (the slash command).
 package slack
 
 import (
@@ -41,13 +25,10 @@ const DefaultAPIURL = "https://slack.com/api/"
 // channelName is the dialog channel of Slack conversations.
 const channelName = "slack"
 
-// responder is what this adapter needs from the rest of the bot for users' messages.
+// responder is what this adapter needs from the rest of the bot: answers to users' messages,
+// and what staff do in the staff channel applied.
 type responder interface {
 	Respond(ctx context.Context, m dialog.Message) (dialog.Reply, error)
-}
-
-// staffDesk is what this adapter needs for what staff do in the staff channel.
-type staffDesk interface {
 	Staff(ctx context.Context, ev dialog.StaffEvent) (dialog.StaffResult, error)
 }
 
@@ -95,23 +76,19 @@ type Bot struct {
 	logger  *slog.Logger
 	api     *slackapi.Client
 	r       responder
-	staff   staffDesk
 	self    atomic.Pointer[string] // the bot's own user id, once known
 	deliver *Deliverer
 	staffer *StaffDeliverer
 }
 
-// New returns the Slack channel. r answers users (a *bot.Desk); staff applies what staff do in
-// the staff channel (the *dialog.Engine) and may be nil when cfg.StaffChannel is empty.
-func New(logger *slog.Logger, cfg Config, r responder, staff staffDesk) (*Bot, error) {
+// New returns the Slack channel. r answers users and applies what staff do in the staff channel
+// (in production, the engine with metrics).
+func New(logger *slog.Logger, cfg Config, r responder) (*Bot, error) {
 	if cfg.BotToken == "" {
 		return nil, errors.New("slack: missing bot token")
 	}
 	if cfg.SigningSecret == "" && cfg.AppToken == "" {
 		return nil, errors.New("slack: need a signing secret (HTTP) or an app-level token (Socket Mode)")
-	}
-	if cfg.StaffChannel != "" && staff == nil {
-		return nil, errors.New("slack: a staff channel needs a staff desk")
 	}
 	base, err := CheckAPIURL(cfg.APIURL)
 	if err != nil {
@@ -140,7 +117,7 @@ func New(logger *slog.Logger, cfg Config, r responder, staff staffDesk) (*Bot, e
 	if cfg.AppToken != "" {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
-	b := &Bot{cfg: cfg, logger: logger.With("channel", channelName), r: r, staff: staff,
+	b := &Bot{cfg: cfg, logger: logger.With("channel", channelName), r: r,
 		api: slackapi.New(cfg.BotToken, opts...)}
 	b.deliver = &Deliverer{api: b.api, pace: newPacer(cfg.PostInterval), renders: newRenderCache()}
 	if cfg.StaffChannel != "" {

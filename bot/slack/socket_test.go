@@ -24,7 +24,7 @@ func TestSocketMode(t *testing.T) {
 		return "ok <" + args[0] + ">", nil
 	}
 	b, err := slack.New(slog.New(slog.DiscardHandler), slack.Config{BotToken: token, AppToken: "xapp-1-A0-test",
-		APIURL: fake.APIURL(), StaffChannel: staffC, Phrases: phrases, Topics: topics, Admin: admin}, d, d)
+		APIURL: fake.APIURL(), StaffChannel: staffC, Phrases: phrases, Topics: topics, Admin: admin}, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestSocketModeRejectedToken(t *testing.T) {
 			if err == nil {
 				connected <- struct{}{}
 			}
-		}}, d, d)
+		}}, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestSocketModeRefusedAppToken(t *testing.T) {
 	d := &desk{}
 	states := make(chan error, 100)
 	b, err := slack.New(slog.New(slog.DiscardHandler), slack.Config{BotToken: token, AppToken: "xapp-1-A0-test",
-		APIURL: fake.APIURL(), Connection: func(err error) { states <- err }}, d, d)
+		APIURL: fake.APIURL(), Connection: func(err error) { states <- err }}, d)
 	if err != nil {
 		t.Fatal(err)
 	}

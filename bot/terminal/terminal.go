@@ -1,6 +1,3 @@
-// Package terminal is the chat channel on standard input and output: the way to try the bot with
-// no Slack or LINE account, and the channel of the golden transcript tests. Choices are shown as
-// numbered lines; typing a number picks one (the engine maps it).
 package terminal
 
 import (
@@ -21,8 +18,8 @@ type responder interface {
 	Respond(ctx context.Context, m dialog.Message) (dialog.Reply, error)
 }
 
-// Options set who is talking and how the transcript looks.
-type Options struct {
+// Config says who is talking and how the transcript looks.
+type Config struct {
 	User string // the conversation's user id; one terminal user per database by default
 	// Echo writes each input line after a "> " prompt, for piped input where the terminal does
 	// not echo it, so the output reads as a transcript.
@@ -37,18 +34,18 @@ const maxLine = 64 << 10
 
 // Run talks with the user on in and out until in ends or ctx is done. It first re-opens the
 // conversation (a greeting for a new user, where they were for a returning one).
-func Run(ctx context.Context, r responder, in io.Reader, out io.Writer, opts Options) error {
-	if opts.User == "" {
-		opts.User = "local"
+func Run(ctx context.Context, r responder, in io.Reader, out io.Writer, cfg Config) error {
+	if cfg.User == "" {
+		cfg.User = "local"
 	}
 	send := func(m dialog.Message) error {
-		m.Channel, m.UserID = "terminal", opts.User
+		m.Channel, m.UserID = "terminal", cfg.User
 		reply, err := r.Respond(ctx, m)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			fmt.Fprintln(out, opts.Apology)
+			fmt.Fprintln(out, cfg.Apology)
 			return err
 		}
 		write(out, reply)
@@ -79,7 +76,7 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer, opts Opt
 		}
 	}()
 	for {
-		if !opts.Echo {
+		if !cfg.Echo {
 			fmt.Fprint(out, "> ")
 		}
 		select {
@@ -92,7 +89,7 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer, opts Opt
 				}
 				return nil
 			}
-			if opts.Echo {
+			if cfg.Echo {
 				fmt.Fprintln(out, "> "+line)
 			}
 			if err := send(dialog.Message{Text: line}); err != nil {

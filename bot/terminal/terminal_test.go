@@ -32,7 +32,7 @@ func TestLongLineIsCutNotFatal(t *testing.T) {
 	long := strings.Repeat("あ", 100<<10/3+1) // over 100 KiB
 	in := strings.NewReader(long + "\n二行目\r\n三行目")
 	var out strings.Builder
-	if err := Run(context.Background(), r, in, &out, Options{}); err != nil {
+	if err := Run(context.Background(), r, in, &out, Config{}); err != nil {
 		t.Fatalf("Run with a 100 KiB line = %v, want nil", err)
 	}
 	if len(texts) != 3 {

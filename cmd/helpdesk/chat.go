@@ -36,7 +36,7 @@ func runChat(e *env, args []string) int {
 		return exitFail
 	}
 	defer engine.Close()
-	opts := terminal.Options{User: *user, Echo: !isTerminal(e.stdin), Apology: lib.Base().Message("internal_error")}
+	opts := terminal.Config{User: *user, Echo: !isTerminal(e.stdin), Apology: lib.Base().Message("internal_error")}
 	if err := terminal.Run(e.ctx, engine, e.stdin, e.stdout, opts); err != nil {
 		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
 		return exitFail
@@ -74,19 +74,7 @@ func (e *env) answering(dir string) (*knowledge.Library, func() time.Time, dialo
 // policy reads how the helpdesk itself works: its opening hours (HELPDESK_HOURS, in the
 // schedule syntax of the knowledge files) and the idle timeout (HELPDESK_IDLE). Whether a staff
 // channel receives cases is for serve to say (chat and ask have none).
-func (e *env) policy() (dialog.Policy, error) {
-	var p dialog.Policy
-	if v := e.getenv("HELPDESK_HOURS"); v != "" {
-		s, err := knowledge.ParseSchedule(v)
-		if err != nil {
-			return p, fmt.Errorf("HELPDESK_HOURS=%s: %v", v, err)
-		}
-		p.Hours = s
-	}
-	var err error
-	p.IdleTimeout, err = durationVar(e, "HELPDESK_IDLE", 0)
-	return p, err
-}
+func (e *env) policy() (dialog.Policy, error) { return parsePolicy(e.getenv) }
 
 // isTerminal reports whether r is an interactive terminal (so typed lines are echoed already).
 func isTerminal(r any) bool {

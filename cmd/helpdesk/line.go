@@ -110,7 +110,7 @@ func richMenuAPI(e *env) (line.API, error) {
 	if e.getenv("LINE_CHANNEL_TOKEN") == "" {
 		return line.API{}, fmt.Errorf("LINE_CHANNEL_TOKEN is not set")
 	}
-	return lineAPI(e)
+	return lineAPI(e.getenv("LINE_CHANNEL_TOKEN"), e.getenv("LINE_API_BASE"))
 }
 
 func richMenu(e *env, imagePath, bar, dir string) error {

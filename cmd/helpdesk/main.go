@@ -1,6 +1,3 @@
-// Command helpdesk is the consultation-helpdesk chat bot: `helpdesk chat` to talk with it in a
-// terminal, `helpdesk ask` to see what it answers, `helpdesk knowledge check` to validate the
-// knowledge, and `helpdesk serve` to run it on Slack and LINE.
 package main
 
 import (

@@ -145,6 +145,12 @@ func (e *env) knowledgeFS(dir, source string) (fsys fs.FS, name string, err erro
 	if dir == "" {
 		dir, source = e.getenv("HELPDESK_KNOWLEDGE"), "HELPDESK_KNOWLEDGE"
 	}
+	return folderFS(dir, source)
+}
+
+// folderFS returns the knowledge folder dir, named by source in errors, or the embedded seeds
+// when dir is "".
+func folderFS(dir, source string) (fsys fs.FS, name string, err error) {
 	if dir == "" {
 		return seeds.FS, "embedded seeds", nil
 	}
@@ -164,6 +170,20 @@ func (e *env) library(dir string) (*knowledge.Library, error) {
 	if err != nil {
 		return nil, err
 	}
+	return libraryOf(fsys, name)
+}
+
+// openLibrary loads the knowledge folder dir (the embedded seeds when ""), named by source in
+// errors, into a Library that can reload it later.
+func openLibrary(dir, source string) (*knowledge.Library, error) {
+	fsys, name, err := folderFS(dir, source)
+	if err != nil {
+		return nil, err
+	}
+	return libraryOf(fsys, name)
+}
+
+func libraryOf(fsys fs.FS, name string) (*knowledge.Library, error) {
 	lib, err := knowledge.LibraryOf(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("load knowledge from %s:\n%w", name, err)
@@ -174,13 +194,5 @@ func (e *env) library(dir string) (*knowledge.Library, error) {
 // clock returns the time source: HELPDESK_NOW (RFC 3339) fixes it, for reproducible transcripts
 // and for checking what the bot says at a given hour; otherwise the real clock.
 func (e *env) clock() (func() time.Time, error) {
-	v := e.getenv("HELPDESK_NOW")
-	if v == "" {
-		return time.Now, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return nil, fmt.Errorf("HELPDESK_NOW=%s: want RFC 3339, e.g. 2026-11-24T10:30:00+09:00", v)
-	}
-	return func() time.Time { return t }, nil
+	return parseNow(e.getenv("HELPDESK_NOW"))
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,7 +21,7 @@ import (
 
 // channel is one platform wired into serve: its HTTP routes, its deliverers for the outbox, and
 // any long-running loop it needs (Socket Mode). Each platform's file (serve_line.go,
-// serve_slack.go) builds one from the environment.
+// serve_slack.go) builds one from its settings.
 type channel struct {
 	name       string
 	routes     func(r *bot.Routes)
@@ -45,12 +44,12 @@ func forgetCached(deliverers map[string]bot.Deliverer) func() {
 
 // serveDeps is what every channel constructor receives.
 type serveDeps struct {
-	env     *env
-	logger  *slog.Logger
-	desk    *bot.Desk
-	engine  *dialog.Engine
-	lib     *knowledge.Library
-	metrics *bot.Metrics
+	settings settings
+	logger   *slog.Logger
+	metered  *bot.Metered // the engine with metrics, which the adapters talk to
+	engine   *dialog.Engine
+	lib      *knowledge.Library
+	metrics  *bot.Metrics
 	// reload reloads the knowledge and reports what changed (or every problem); via says who
 	// asked ("http", "slack", "signal") for the log.
 	reload func(via string) bot.ReloadResult
@@ -71,12 +70,13 @@ func runServe(e *env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	level, err := logLevel(e.getenv("HELPDESK_LOG_LEVEL"))
-	if err != nil {
+	set, err := readSettings(e.getenv)
+	var lerr *levelError
+	if errors.As(err, &lerr) {
 		fmt.Fprintln(e.stderr, "helpdesk serve:", err)
 		return exitFail
 	}
-	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: readableDurations}))
+	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: set.logLevel, ReplaceAttr: readableDurations}))
 	if e.environ != nil {
 		for _, u := range unknownSettings(e.environ()) {
 			attrs := []any{"name", u.name}
@@ -86,7 +86,13 @@ func runServe(e *env, args []string) int {
 			logger.Warn("unknown setting ignored", attrs...)
 		}
 	}
-	if err := serve(e, logger, *addr, *db, *dir); err != nil {
+	if err == nil {
+		set, err = set.withFlags(*addr, *db, *dir)
+	}
+	if err == nil {
+		err = serve(e.ctx, logger, set)
+	}
+	if err != nil {
 		logger.Error("serve stopped", "err", err)
 		if errors.Is(err, dialog.ErrDamaged) {
 			return exitDamaged
@@ -94,18 +100,6 @@ func runServe(e *env, args []string) int {
 		return exitFail
 	}
 	return exitOK
-}
-
-// logLevel reads HELPDESK_LOG_LEVEL: debug, info (the default), warn or error.
-func logLevel(v string) (slog.Level, error) {
-	var l slog.Level
-	if v = strings.TrimSpace(v); v == "" {
-		return slog.LevelInfo, nil
-	}
-	if err := l.UnmarshalText([]byte(v)); err != nil {
-		return l, fmt.Errorf("HELPDESK_LOG_LEVEL=%s: want debug, info, warn or error", v)
-	}
-	return l, nil
 }
 
 // readableDurations writes durations as "38ms" rather than nanoseconds in the JSON log.
@@ -116,52 +110,27 @@ func readableDurations(_ []string, a slog.Attr) slog.Attr {
 	return a
 }
 
-// serve opens everything in order (knowledge, engine, channels, HTTP server) and closes it in
-// reverse. It returns when ctx is done (SIGINT/SIGTERM) after draining, or on a start-up error
-// that names the setting at fault.
-func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error {
+// serve opens everything in order (knowledge, engine, channels, HTTP server) from the checked
+// settings s and closes it in reverse. It returns when ctx is done (SIGINT/SIGTERM) after
+// draining, or on a start-up error.
+func serve(ctx context.Context, logger *slog.Logger, s settings) error {
 	start := time.Now()
-	addr, addrSource := addrFlag, "--addr="+addrFlag
-	if addr == "" {
-		addr = e.getenv("HELPDESK_ADDR")
-		addrSource = "HELPDESK_ADDR=" + addr
-	}
-	if addr == "" {
-		addr, addrSource = ":8080", "the default address :8080"
-	}
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return fmt.Errorf("%s: %v", addrSource, err)
-	}
-	adminAddr, err := adminAddress(e.getenv("HELPDESK_ADMIN_ADDR"))
+	lib, err := openLibrary(s.knowledge, s.knowledgeSource)
 	if err != nil {
 		return err
 	}
-	if err := checkUnused(e); err != nil {
-		return err
-	}
-	lib, now, policy, err := e.answering(dirFlag)
+	engine, err := dialog.Open(s.db, lib, logger, dialog.Options{Policy: s.policy, Now: s.now, RateLimit: s.rate})
 	if err != nil {
-		return err
-	}
-	rate, err := rateVar(e, "HELPDESK_USER_RATE", dialog.RateLimit{Burst: 30, Every: 2 * time.Second})
-	if err != nil {
-		return err
-	}
-	// Cases reach people when Slack and a staff channel are set (slackChannel checks the pair).
-	policy.Staffed = e.getenv("HELPDESK_STAFF_CHANNEL") != "" && e.getenv("SLACK_BOT_TOKEN") != ""
-	dbPath, dbSource := e.dbPath(dbFlag)
-	engine, err := dialog.Open(dbPath, lib, logger, dialog.Options{Policy: policy, Now: now, RateLimit: rate})
-	if err != nil {
-		return fmt.Errorf("%s: %w", dbSource, err)
+		return fmt.Errorf("%s: %w", s.dbSource, err)
 	}
 	defer engine.Close()
 
 	metrics := bot.NewMetrics()
-	desk := bot.NewDesk(engine, metrics)
+	metered := bot.NewMetered(engine, metrics)
 	// A reload also probes the channels that are down at once: an operator who fixed a token or
 	// a permission often reloads next.
 	var sender *bot.Sender
-	deps := serveDeps{env: e, logger: logger, desk: desk, engine: engine, lib: lib, metrics: metrics,
+	deps := serveDeps{settings: s, logger: logger, metered: metered, engine: engine, lib: lib, metrics: metrics,
 		reload: func(via string) bot.ReloadResult {
 			if sender != nil {
 				sender.Recheck()
@@ -209,23 +178,16 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	// that channel down (named by /readyz and helpdesk_channel_up), its replies kept in the
 	// outbox, and the other channels serving.
 	sender = bot.NewSender(engine, deliverers, logger, metrics)
-	sender.Drain = stopDrain
+	sender.Grace = stopDrain
 	routes.Channels = sender.Health().Err
 	registerGauges(metrics, engine, lib)
-	if token := e.getenv("HELPDESK_ADMIN_TOKEN"); token != "" {
-		if len(token) < 16 {
-			return fmt.Errorf("HELPDESK_ADMIN_TOKEN is too short: use at least 16 random characters")
-		}
-		routes.Admin = bot.NewAdmin(token, engine, deps.reload, logger).Handler()
-	}
-	retention, err := durationVar(e, "HELPDESK_RETENTION", 90*24*time.Hour)
-	if err != nil {
-		return err
+	if s.adminToken != "" {
+		routes.Admin = bot.NewAdmin(s.adminToken, engine, deps.reload, logger).Handler()
 	}
 
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", s.addr)
 	if err != nil {
-		return fmt.Errorf("%s: %v", addrSource, err)
+		return fmt.Errorf("%s: %v", s.addrSource, err)
 	}
 	// With HELPDESK_ADMIN_ADDR, /admin/* and /metrics move to a listener of their own, which the
 	// reverse proxy or the firewall keeps away from the internet; the public one keeps the
@@ -233,18 +195,18 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	servers := []*http.Server{newHTTPServer(logger, bot.NewServer(logger, routes))}
 	listeners := []net.Listener{ln}
 	logAddrs := []any{"addr", ln.Addr().String()}
-	if adminAddr != "" {
-		aln, err := net.Listen("tcp", adminAddr)
+	if s.adminAddr != "" {
+		aln, err := net.Listen("tcp", s.adminAddr)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("HELPDESK_ADMIN_ADDR=%s: %v", adminAddr, err)
+			return fmt.Errorf("HELPDESK_ADMIN_ADDR=%s: %v", s.adminAddr, err)
 		}
 		servers = []*http.Server{newHTTPServer(logger, bot.NewServer(logger, routes.Public())), newHTTPServer(logger, bot.NewAdminServer(logger, routes))}
 		listeners = append(listeners, aln)
 		logAddrs = append(logAddrs, "admin_addr", aln.Addr().String())
 	}
 
-	ctx, cancel := context.WithCancel(e.ctx)
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
@@ -277,7 +239,7 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	}()
 	go func() {
 		defer wg.Done()
-		bot.RunJanitor(ctx, logger, engine.Purge, now, retention, 72*time.Hour, time.Hour)
+		bot.RunJanitor(ctx, logger, engine.Purge, s.now, s.retention, 72*time.Hour, time.Hour)
 	}()
 
 	serveErr := make(chan error, len(servers))
@@ -321,9 +283,9 @@ func serve(e *env, logger *slog.Logger, addrFlag, dbFlag, dirFlag string) error 
 	// what is due (not what waits for a retry later: that is delivered after the next start),
 	// then stop. Deliveries still running get stopDrain more: a platform that does not answer
 	// cannot hold the stop beyond stopFlush+stopDrain.
-	for time.Since(stopping) < stopFlush && engine.Due(time.Now()) > 0 {
-		time.Sleep(50 * time.Millisecond)
-	}
+	flushCtx, flushed := context.WithDeadline(context.WithoutCancel(ctx), stopping.Add(stopFlush))
+	sender.Drain(flushCtx)
+	flushed()
 	stopSender()
 	wg.Wait()
 	logger.Info("stopped")
@@ -341,23 +303,6 @@ func newHTTPServer(logger *slog.Logger, h http.Handler) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-}
-
-// adminAddress reads HELPDESK_ADMIN_ADDR, the listener of /admin/* and /metrics; unset leaves
-// them on the public listener. A port alone (":9090") listens on loopback only: exposing the
-// admin API to every network must be asked for by naming a host (0.0.0.0:9090).
-func adminAddress(v string) (string, error) {
-	if v == "" {
-		return "", nil
-	}
-	host, port, err := net.SplitHostPort(v)
-	if err != nil {
-		return "", fmt.Errorf("HELPDESK_ADMIN_ADDR=%s: %v", v, err)
-	}
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	return net.JoinHostPort(host, port), nil
 }
 
 // How long a stop waits for the outbox: stopFlush for what is due to be delivered, counted from
@@ -422,53 +367,4 @@ func reload(logger *slog.Logger, lib *knowledge.Library, metrics *bot.Metrics, v
 	logger.Info("knowledge reloaded", "via", via, "knowledge", lib.Version().Hash, "topics", len(next.Topics()), "contacts", len(next.Contacts()),
 		"cases", len(next.Cases()), "changes", d.Summary(), "dur", time.Since(start).Round(time.Millisecond))
 	return bot.ReloadResult{OK: true, Summary: d.Summary(), Changes: d.Report(), Diff: d}
-}
-
-// durationVar reads a duration setting such as "2160h"; unset gives def.
-func durationVar(e *env, name string, def time.Duration) (time.Duration, error) {
-	v := e.getenv(name)
-	if v == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%s=%s: want a duration such as 2160h", name, v)
-	}
-	return d, nil
-}
-
-// rateVar reads a per-user rate such as "20/1m" (20 messages a minute, all 20 at once if need
-// be); "off" turns the limit off; unset gives def.
-func rateVar(e *env, name string, def dialog.RateLimit) (dialog.RateLimit, error) {
-	v := e.getenv(name)
-	switch v {
-	case "":
-		return def, nil
-	case "off":
-		return dialog.RateLimit{}, nil
-	}
-	n, per, ok := strings.Cut(v, "/")
-	count, err := strconv.Atoi(n)
-	d, derr := time.ParseDuration(per)
-	if !ok || err != nil || derr != nil || count <= 0 || d <= 0 {
-		return def, fmt.Errorf("%s=%s: want MESSAGES/DURATION such as 20/1m, or off", name, v)
-	}
-	return dialog.RateLimit{Burst: count, Every: d / time.Duration(count)}, nil
-}
-
-// checkUnused stops start-up on settings that are set but would do nothing: they are mistakes
-// (a typo in a partner variable, a channel meant to be on).
-func checkUnused(e *env) error {
-	set := func(name string) bool { return e.getenv(name) != "" }
-	line := set("LINE_CHANNEL_SECRET") || set("LINE_CHANNEL_TOKEN")
-	slack := set("SLACK_BOT_TOKEN")
-	switch {
-	case set("LINE_API_BASE") && !line:
-		return fmt.Errorf("LINE_API_BASE is set but LINE is off (set LINE_CHANNEL_SECRET and LINE_CHANNEL_TOKEN)")
-	case set("SLACK_API_URL") && !slack:
-		return fmt.Errorf("SLACK_API_URL is set but Slack is off (set SLACK_BOT_TOKEN)")
-	case set("HELPDESK_ADMINS") && !slack:
-		return fmt.Errorf("HELPDESK_ADMINS is set but Slack is off: admins run /helpdesk reload in Slack (set SLACK_BOT_TOKEN)")
-	}
-	return nil
 }

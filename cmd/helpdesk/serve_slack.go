@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,52 +12,17 @@ import (
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
-// channelID is what a Slack channel id looks like (public C…, private C… or the older G…).
-var channelID = regexp.MustCompile(`^[CG][A-Z0-9]{6,}$`)
-
-// slackChannel wires Slack when SLACK_BOT_TOKEN is set: over HTTP (the Events API, interactions
-// and /helpdesk, each request checked with SLACK_SIGNING_SECRET) or, when SLACK_APP_TOKEN is
-// set, over Socket Mode (no routes; the channel's loop receives everything). With
-// HELPDESK_STAFF_CHANNEL it also posts cases there and takes staff replies and buttons from it.
+// slackChannel wires Slack when its settings are there: over HTTP (the Events API,
+// interactions and /helpdesk) or over Socket Mode (no routes; the channel's loop receives
+// everything), and with a staff channel, the deliverer of cases into it.
 func slackChannel(d serveDeps) (*channel, error) {
-	get := d.env.getenv
-	botToken, secret, appToken := get("SLACK_BOT_TOKEN"), get("SLACK_SIGNING_SECRET"), get("SLACK_APP_TOKEN")
-	staff, apiURL := get("HELPDESK_STAFF_CHANNEL"), get("SLACK_API_URL")
-	if botToken == "" {
-		switch {
-		case staff != "":
-			return nil, errors.New("HELPDESK_STAFF_CHANNEL is set but SLACK_BOT_TOKEN is not: the staff channel is on Slack; " +
-				"set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or unset HELPDESK_STAFF_CHANNEL")
-		case secret != "" || appToken != "":
-			return nil, errors.New("SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: set the bot token (xoxb-…) too")
-		}
+	s := d.settings.slack
+	if s == nil {
 		return nil, nil
 	}
-	switch {
-	case secret == "" && appToken == "":
-		return nil, errors.New("SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET (Events API over HTTP) or SLACK_APP_TOKEN (Socket Mode): set one of them")
-	case strings.HasPrefix(botToken, "xapp-"):
-		return nil, errors.New("SLACK_BOT_TOKEN holds an app-level token (xapp-…): use the Bot User OAuth Token (xoxb-…), and put the xapp- token in SLACK_APP_TOKEN")
-	case appToken != "" && !strings.HasPrefix(appToken, "xapp-"):
-		return nil, errors.New("SLACK_APP_TOKEN: want an app-level token (xapp-…) with the connections:write scope")
-	case staff != "" && !channelID.MatchString(staff):
-		return nil, fmt.Errorf("HELPDESK_STAFF_CHANNEL=%s: want a channel id such as C0123456789 (at the bottom of the channel's details), not its name", staff)
-	}
-	base, err := slack.CheckAPIURL(apiURL)
-	if err != nil {
-		return nil, fmt.Errorf("SLACK_API_URL=%s: want an http or https URL such as %s", apiURL, slack.DefaultAPIURL)
-	}
 	lib := d.lib
-	allowPublic := false
-	switch v := get("HELPDESK_STAFF_CHANNEL_PUBLIC"); v {
-	case "", "0":
-	case "1":
-		allowPublic = true
-	default:
-		return nil, fmt.Errorf("HELPDESK_STAFF_CHANNEL_PUBLIC=%s: want 1 (allow a public staff channel) or 0", v)
-	}
-	cfg := slack.Config{BotToken: botToken, SigningSecret: secret, AppToken: appToken, APIURL: base, StaffChannel: staff,
-		StaffChannelPublic: allowPublic,
+	cfg := slack.Config{BotToken: s.botToken, SigningSecret: s.signingSecret, AppToken: s.appToken, APIURL: s.apiURL,
+		StaffChannel: s.staffChannel, StaffChannelPublic: s.staffChannelPublic,
 		// through lib.Base() each time, so that a reload applies at once
 		Phrases: func(key string) string { return lib.Base().Message(key) },
 		Topics: func() []dialog.TopicScore {
@@ -75,15 +37,15 @@ func slackChannel(d serveDeps) (*channel, error) {
 		},
 		Connection: func(err error) { d.connection("slack_socket", err) },
 	}
-	cfg.Admin = slackAdmin(d)
-	b, err := slack.New(d.logger, cfg, d.desk, d.engine)
+	cfg.Admin = slackAdmin(d, s.admins)
+	b, err := slack.New(d.logger, cfg, d.metered)
 	if err != nil {
 		return nil, err
 	}
 	ch := &channel{name: "slack", routes: func(*bot.Routes) {}, run: b.Run,
 		deliverers: map[string]bot.Deliverer{"slack": b.Deliverer()}}
 	if b.SocketMode() {
-		if secret != "" {
+		if s.signingSecret != "" {
 			d.logger.Info("slack over socket mode: SLACK_SIGNING_SECRET is not used")
 		}
 	} else {
@@ -91,7 +53,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 			r.SlackEvents, r.SlackInteractions, r.SlackCommands = b.Events(), b.Interactions(), b.Commands()
 		}
 	}
-	if staff != "" {
+	if s.staffChannel != "" {
 		if err := b.CheckStaffChannel(context.Background()); err != nil {
 			return nil, err
 		}
@@ -100,15 +62,9 @@ func slackChannel(d serveDeps) (*channel, error) {
 	return ch, nil
 }
 
-// slackAdmin runs "/helpdesk reload" and "/helpdesk stats [DAYS]" for the Slack users listed in
-// HELPDESK_ADMINS; anyone else gets a polite refusal, and the attempt is logged.
-func slackAdmin(d serveDeps) func(ctx context.Context, user string, args []string) (string, error) {
-	admins := map[string]bool{}
-	for _, id := range strings.Split(d.env.getenv("HELPDESK_ADMINS"), ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			admins[id] = true
-		}
-	}
+// slackAdmin runs "/helpdesk reload" and "/helpdesk stats [DAYS]" for the Slack users in admins
+// (HELPDESK_ADMINS); anyone else gets a polite refusal, and the attempt is logged.
+func slackAdmin(d serveDeps, admins map[string]bool) func(ctx context.Context, user string, args []string) (string, error) {
 	return func(ctx context.Context, user string, args []string) (string, error) {
 		if !admins[user] {
 			// args[0] is one of the admin verbs (bot/slack passes only those), never user text
