@@ -325,7 +325,15 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 	if inTopic && c.Mode == modeAnswered && !newTopic {
 		// More about the same matter (「自分のカードで払いました」): the option it fits adds its
 		// answer and contacts.
-		if q, o := d.kb.RefinedOption(t, text, res); o != nil && o.ID != c.Option {
+		if q, o := d.kb.RefinedOption(t, text, res); o != nil {
+			if o.ID == c.Option {
+				// It says again what the answer was for (「個人情報が入っています」 after the
+				// answer for personal data): acknowledged, not answered twice.
+				d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+				d.say(d.msg("social_ack"))
+				d.reoffer()
+				return true
+			}
 			c.Question = q.ID
 			d.conv.addTurn("user", "["+o.Label+"]", d.now)
 			d.pickOption(o.ID)
@@ -924,6 +932,9 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 	}
 	if o := d.kb.SituationOption(t, d.heard, d.res); o != nil {
 		return o
+	}
+	if d.kb.SituationQuestion(t, d.res) != nil {
+		return nil // what happened fits two options: the question tells them apart
 	}
 	_, o := d.kb.RefinedOption(t, d.heard, d.res)
 	return o

@@ -19,7 +19,7 @@ import (
 // answered, which a handler without state can do. client makes the calls; nil means a client
 // with a 10-second timeout.
 //
-// The production handler is line.NewHandler; lineBareHandler is what the SDK alone achieves on
+// The production handler is line.New(...).Handler(); lineBareHandler is what the SDK alone achieves on
 // the same machine.
 func lineBareHandler(secret, token, apiBase string, client *http.Client) http.Handler {
 	return lineBare(secret, token, apiBase, client, nil)
