@@ -21,6 +21,8 @@ import (
 //     nor the word lists; its misses were read and the knowledge was edited for them.
 //   - tune-registers-4.tsv was written by a fourth author under the same rules, only in the
 //     registers that were weakest (narrative, two-topic, jargon, English, romaji ...), for tuning.
+//   - tune-registers-5.tsv was written by a fifth author under the same rules, in the registers
+//     held-out set 3 found weakest (casual, out-of-scope, person, situation ...), for tuning.
 //   - heldout-registers-3.tsv was written by a third author under the same rules, at the same
 //     time as tune-registers-3.tsv, and is never used for tuning.
 //   - heldout-registers-2.tsv was written by an author who had seen neither the topic examples,
@@ -125,6 +127,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/tune-registers-3.tsv":    {register: 0.80, overall: 0.92, sureBad: 0.05},
 	"testdata/heldout-registers-3.tsv": {register: 0.0, overall: 0.0, sureBad: 1},
 	"testdata/tune-registers-4.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
+	"testdata/tune-registers-5.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
 	"testdata/heldout-registers-2.tsv": {register: 0.65, overall: 0.83, sureBad: 0.07},
 }
 
