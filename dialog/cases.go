@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -59,20 +60,6 @@ type SimilarCase struct {
 	Topic    string `json:"topic,omitempty"`
 }
 
-// Unanswered is a free text that ended in clarify or fallback, kept (truncated, without any
-// user id) for the admins' "what did we not answer" report.
-type Unanswered struct {
-	Text    string    `json:"text"`
-	Outcome Outcome   `json:"outcome"`
-	Topics  []string  `json:"topics,omitempty"`
-	At      time.Time `json:"at"`
-	// Channel and Who let Forget find a person's texts: Who holds keyed hashes of the ids of
-	// whoever wrote it (the conversation's user and, in a Slack thread, the person), never the
-	// ids themselves. Engine.Unanswered leaves Who out.
-	Channel string   `json:"channel,omitempty"`
-	Who     []string `json:"who,omitempty"`
-}
-
 const (
 	maxUnansweredText = 200
 	maxSimilarText    = 300
@@ -95,9 +82,9 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 			return nil, err
 		}
 		if prior != nil {
-			fillCase(reply, prior.ID)
+			decide.FillCase(reply, prior.ID)
 			conv.CaseID = prior.ID
-			if err := e.relayToStaff(t, kb, conv, truncateRunes(m.Text, maxTurnText), Message{}, now); err != nil {
+			if err := e.relayToStaff(t, kb, conv, decide.Truncate(m.Text, decide.MaxTurnText), Message{}, now); err != nil {
 				return nil, err
 			}
 			return prior, nil
@@ -108,12 +95,12 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 		return nil, err
 	}
 	c := &Case{ID: id, Channel: m.Channel, User: m.UserID, Address: m.Address, Topic: reply.Topic,
-		Urgent: reply.Urgent, Summary: intakeSummary(kb, conv, now), Turns: append([]Turn(nil), conv.Turns...),
+		Urgent: reply.Urgent, Summary: decide.IntakeSummary(kb, conv, now), Turns: append([]Turn(nil), conv.Turns...),
 		People: append([]string(nil), conv.People...), Status: CaseRequested, Created: now, Lang: conv.Lang}
 	if tp := kb.Topic(c.Topic); tp != nil {
 		c.Title = tp.Title
 	}
-	said, told := turnsFrom(conv.Turns, "user"), turnsFrom(conv.Turns, "bot")
+	said, told := decide.TurnsFrom(conv.Turns, "user"), decide.TurnsFrom(conv.Turns, "bot")
 	if n := len(told); n >= 2 {
 		// what the bot said before this step (the last line is the escalation reply itself)
 		c.Told = told[n-2]
@@ -126,9 +113,9 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 	}
 	for _, s := range kb.Similar(strings.Join(said, "\n"), 3) {
 		c.Similar = append(c.Similar, SimilarCase{No: s.Case.No, Subject: s.Case.Subject,
-			Handling: truncateRunes(s.Case.Handling, maxSimilarText), Topic: s.Case.Topic})
+			Handling: decide.Truncate(s.Case.Handling, maxSimilarText), Topic: s.Case.Topic})
 	}
-	fillCase(reply, id)
+	decide.FillCase(reply, id)
 	if reply.Handoff != nil && reply.Handoff.Staffed {
 		c.Status = CaseOpen
 		conv.CaseID = id
@@ -148,13 +135,13 @@ func (e *Engine) relayToStaff(t storeTx, kb *knowledge.Base, conv *Conversation,
 	}
 	if !c.open() {
 		// The case is gone or closed: the conversation is the bot's again.
-		conv.Mode, conv.CaseID = modeMenu, ""
+		conv.Mode, conv.CaseID = decide.ModeMenu, ""
 		return nil
 	}
 	if m.Address != "" {
 		c.Address = m.Address
 	}
-	c.Turns = append(c.Turns, Turn{From: "user", Text: truncateRunes(text, maxTurnText), At: now})
+	c.Turns = append(c.Turns, Turn{From: "user", Text: decide.Truncate(text, decide.MaxTurnText), At: now})
 	if len(c.Turns) > 50 {
 		c.Turns = c.Turns[len(c.Turns)-50:]
 	}
@@ -212,10 +199,7 @@ func (e *Engine) unpostedCase(t storeTx, kb *knowledge.Base, id string, now time
 	if _, err := t.deleteDeliveries(func(d *Delivery) bool { return d.Recipient == thread }); err != nil {
 		return err
 	}
-	d := newDecider(kb, Policy{}, &Conversation{Topic: c.Topic}, now)
-	d.directly()
-	d.offerMenu()
-	return t.enqueue(relayToUser(c, d.reply, now))
+	return t.enqueue(relayToUser(c, decide.Directly(kb, c.Topic, now), now))
 }
 
 // lastActivity is when anyone last did something in c: opened, claimed or wrote in it.

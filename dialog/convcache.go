@@ -2,8 +2,6 @@ package dialog
 
 import (
 	"hash/maphash"
-	"maps"
-	"slices"
 	"sync"
 )
 
@@ -46,13 +44,13 @@ func (c *convCache) get(key, stored []byte) *Conversation {
 	if !ok || e.size != len(stored) || e.sum != maphash.Bytes(c.seed, stored) {
 		return nil
 	}
-	return e.conv.clone()
+	return e.conv.Clone()
 }
 
 // put records that conv was stored under key as stored. It keeps a copy, without the clock's
 // monotonic readings, so that a hit decides exactly as a decoded conversation would.
 func (c *convCache) put(key, stored []byte, conv *Conversation) {
-	cp := conv.clone()
+	cp := conv.Clone()
 	cp.Updated = cp.Updated.Round(0)
 	cp.First.At = cp.First.At.Round(0)
 	for i := range cp.Turns {
@@ -77,40 +75,4 @@ func (c *convCache) drop(keys ...string) {
 	for _, k := range keys {
 		delete(c.entries, k)
 	}
-}
-
-// clone returns a deep copy of c: nothing the copy's owner changes shows in c. Empty slices and
-// maps become nil, as JSON (omitempty) stores and decodes them.
-func (c *Conversation) clone() *Conversation {
-	cp := *c
-	cp.Intake = c.Intake.clone()
-	cp.Choices = cloneSlice(c.Choices)
-	cp.Back = cloneSlice(c.Back)
-	for i := range cp.Back {
-		cp.Back[i].Intake = cp.Back[i].Intake.clone()
-	}
-	cp.Turns = cloneSlice(c.Turns)
-	cp.People = cloneSlice(c.People)
-	return &cp
-}
-
-func (s *IntakeState) clone() *IntakeState {
-	if s == nil {
-		return nil
-	}
-	cp := *s
-	cp.Answers = nil
-	if len(s.Answers) > 0 {
-		cp.Answers = maps.Clone(s.Answers)
-	}
-	cp.Picked = cloneSlice(s.Picked)
-	return &cp
-}
-
-// cloneSlice copies s; an empty s gives nil.
-func cloneSlice[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	return slices.Clone(s)
 }

@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
-	"slices"
-	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -175,8 +173,8 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 // decided is the outcome of one step, ready to be stored.
 type decided struct {
 	reply    Reply
-	fx       effects
-	conv     *Conversation // stored unless fx.forget
+	fx       decide.Effects
+	conv     *Conversation // stored unless fx.Forget
 	convJSON []byte        // conv encoded; nil: encoded when stored
 	send     *Delivery     // the reply for the outbox; nil: nothing to send
 	sendJSON []byte        // send encoded by encodeUnnumbered; nil: encoded when stored
@@ -212,11 +210,11 @@ func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now 
 	if conv == nil {
 		conv = decodeConversation(pre.stored)
 	}
-	if conv.Mode == modeHandoff {
+	if conv.Mode == decide.ModeHandoff {
 		return pre, nil // a case is open: the message goes to staff, which the transaction decides
 	}
 	s, err := e.decide(kb, m, conv, now)
-	if err != nil || s.fx.handoff || s.fx.relay != "" || s.fx.leaveCase != "" {
+	if err != nil || s.fx.Handoff || s.fx.Relay != "" || s.fx.LeaveCase != "" {
 		return pre, nil
 	}
 	s.queue(m, key, at, now)
@@ -239,7 +237,7 @@ func (e *Engine) decideIn(t storeTx, kb *knowledge.Base, m Message, key []byte, 
 	if err != nil {
 		return nil, err
 	}
-	if s.fx.handoff {
+	if s.fx.Handoff {
 		c, err := e.openCase(t, kb, m, s.conv, &s.reply, now)
 		if err != nil {
 			return nil, err
@@ -248,13 +246,13 @@ func (e *Engine) decideIn(t storeTx, kb *knowledge.Base, m Message, key []byte, 
 			s.reply.Handoff.CaseID = c.ID
 		}
 	}
-	if s.fx.relay != "" {
-		if err := e.relayToStaff(t, kb, s.conv, s.fx.relay, m, now); err != nil {
+	if s.fx.Relay != "" {
+		if err := e.relayToStaff(t, kb, s.conv, s.fx.Relay, m, now); err != nil {
 			return nil, err
 		}
 	}
-	if s.fx.leaveCase != "" {
-		if err := e.leaveCase(t, kb, s.fx.leaveCase, now); err != nil {
+	if s.fx.LeaveCase != "" {
+		if err := e.leaveCase(t, kb, s.fx.LeaveCase, now); err != nil {
 			return nil, err
 		}
 	}
@@ -264,14 +262,11 @@ func (e *Engine) decideIn(t storeTx, kb *knowledge.Base, m Message, key []byte, 
 
 // decide runs one step of conv.
 func (e *Engine) decide(kb *knowledge.Base, m Message, conv *Conversation, now time.Time) (*decided, error) {
-	if m.Person != "" && m.Person != m.UserID && !slices.Contains(conv.People, m.Person) {
-		conv.People = append(conv.People, m.Person)
+	st, err := decide.Decide(kb, e.policy, conv, m, now)
+	if err != nil {
+		return nil, &keepError{err}
 	}
-	d := newDecider(kb, e.policy, conv, now)
-	if err := safeStep(d, m); err != nil {
-		return nil, err
-	}
-	return &decided{reply: d.reply, fx: d.fx, conv: conv}, nil
+	return &decided{reply: st.Reply, fx: st.Effects, conv: st.Conv}, nil
 }
 
 // queue prepares the outbox entry of the reply, when there is something to send and somewhere
@@ -287,7 +282,7 @@ func (s *decided) queue(m Message, key []byte, at, now time.Time) {
 func (e *Engine) save(t storeTx, key []byte, s *decided, m Message, now time.Time) error {
 	var err error
 	switch {
-	case s.fx.forget:
+	case s.fx.Forget:
 		err = t.deleteConversation(key)
 	case s.convJSON != nil:
 		err = t.putConversationJSON(key, s.convJSON, s.conv)
@@ -297,17 +292,17 @@ func (e *Engine) save(t storeTx, key []byte, s *decided, m Message, now time.Tim
 	if err != nil {
 		return err
 	}
-	if s.fx.unanswered != nil {
-		u := *s.fx.unanswered
-		u.Text, u.At = truncateRunes(u.Text, maxUnansweredText), now
+	if s.fx.Unanswered != nil {
+		u := *s.fx.Unanswered
+		u.Text, u.At = decide.Truncate(u.Text, maxUnansweredText), now
 		u.Channel, u.Who = m.Channel, t.s.personTags(m.UserID, m.Person)
 		if err := t.addUnanswered(&u); err != nil {
 			return err
 		}
 	}
 	day := now.In(knowledge.Tokyo).Format(time.DateOnly)
-	for _, name := range s.fx.counts {
-		if err := t.count(day, s.fx.topic, name); err != nil {
+	for _, name := range s.fx.Counts {
+		if err := t.count(day, s.fx.Topic, name); err != nil {
 			return err
 		}
 	}
@@ -320,34 +315,4 @@ func (e *Engine) save(t storeTx, key []byte, s *decided, m Message, now time.Tim
 		return t.markSeen(m.Channel, m.EventID, now)
 	}
 	return nil
-}
-
-// safeStep runs one decision and turns a panic (a bug) into an error, so one broken
-// conversation never takes the process down; the transaction then rolls back.
-func safeStep(d *decider, m Message) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &keepError{fmt.Errorf("decide: panic: %v\n%s", r, debug.Stack())}
-		}
-	}()
-	d.step(m)
-	return nil
-}
-
-// fillCase puts the case id into the reply's {case} placeholders.
-func fillCase(r *Reply, id string) {
-	for i := range r.Blocks {
-		r.Blocks[i].Text = strings.ReplaceAll(r.Blocks[i].Text, "{case}", id)
-	}
-}
-
-// Triage answers one free text as a new conversation would, without storing anything: what
-// `helpdesk ask` prints. policy decides how escalation is worded.
-func Triage(kb *knowledge.Base, policy Policy, text string, now time.Time) Reply {
-	d := newDecider(kb, policy, &Conversation{}, now)
-	d.oneShot = true
-	d.step(Message{Channel: "ask", Text: text})
-	fillCase(&d.reply, "-")
-	d.reply.Why = d.why
-	return d.reply
 }

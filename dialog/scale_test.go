@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 	"github.com/helpdesk-bot/helpdesk/seeds"
 	bolt "go.etcd.io/bbolt"
@@ -41,7 +42,7 @@ func populated(tb testing.TB, users int) (*Engine, time.Time) {
 			if i%2 == 1 {
 				updated = now.AddDate(0, 0, -100)
 			}
-			c := &Conversation{Schema: schemaVersion, Step: 3, Mode: modeAnswered, Topic: "phishing", Updated: updated,
+			c := &Conversation{Schema: decide.SchemaVersion, Step: 3, Mode: decide.ModeAnswered, Topic: "phishing", Updated: updated,
 				Turns: []Turn{{From: "user", Text: "フィッシングサイトにパスワードを入れてしまった", At: updated}, {From: "bot", Text: "ほかにお手伝いできることはありますか？", At: updated}}}
 			if err := t.putConversation(convKey("line", fmt.Sprintf("U%06d", i)), c); err != nil {
 				return err

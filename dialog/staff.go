@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -138,7 +139,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 			res.Ignored = "case closed"
 			return e.staffNotice(t, c, msg("staff_closed_case"), now)
 		}
-		text := truncateRunes(cleanText(ev.Text), 4000)
+		text := decide.Truncate(decide.CleanText(ev.Text), 4000)
 		if strings.TrimSpace(text) == "" {
 			res.Ignored = "empty message"
 			return nil
@@ -149,7 +150,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 			toUser = append(toUser, Block{Kind: TextBlock, Text: userMsg("staff_joined")})
 		}
 		toUser = append(toUser, Block{Kind: TextBlock, Text: text})
-		c.Turns = append(c.Turns, Turn{From: "staff", Text: truncateRunes(text, maxTurnText), At: now})
+		c.Turns = append(c.Turns, Turn{From: "staff", Text: decide.Truncate(text, decide.MaxTurnText), At: now})
 	case StaffClaim:
 		if closed || c.Status == CaseClaimed && c.Claimer == ev.Staff {
 			res.Ignored = "nothing to claim"
@@ -167,7 +168,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 		}
 		c.Closed = now
 		if ev.Action == StaffResolve {
-			c.Status, c.Note = CaseResolved, truncateRunes(cleanText(ev.Text), 500)
+			c.Status, c.Note = CaseResolved, decide.Truncate(decide.CleanText(ev.Text), 500)
 			if kb.Topic(ev.Topic) != nil {
 				c.Resolved = ev.Topic
 			}
@@ -192,7 +193,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 	if len(toUser) > 0 {
 		reply := Reply{Blocks: toUser}
 		if c.Status == CaseResolved || c.Status == CaseReturned {
-			reply.Choices = menuChoices(kb)
+			reply.Choices = decide.MenuChoices(kb)
 		}
 		if err := t.enqueue(relayToUser(c, reply, now)); err != nil {
 			return err
@@ -227,7 +228,7 @@ func (e *Engine) releaseConversation(t storeTx, c *Case) error {
 	if conv.CaseID != c.ID {
 		return nil
 	}
-	conv.Mode, conv.CaseID, conv.Back = modeMenu, "", nil
+	conv.Mode, conv.CaseID, conv.Back = decide.ModeMenu, "", nil
 	conv.Choices = nil
 	return t.putConversation(key, conv)
 }
@@ -277,7 +278,7 @@ func caseReply(kb *knowledge.Base, c *Case) Reply {
 	if len(c.Summary) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_summary"), Items: c.Summary})
 	}
-	if said := turnsFrom(c.Turns, "user"); len(said) > 0 {
+	if said := decide.TurnsFrom(c.Turns, "user"); len(said) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_said"), Items: said})
 	}
 	if c.Told != "" {

@@ -23,6 +23,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 )
 
 // This is the only file that knows bbolt, the buckets and how keys and values are encoded.
@@ -444,7 +446,7 @@ func decodeConversation(v []byte) *Conversation {
 	if v == nil {
 		return c
 	}
-	if err := json.Unmarshal(v, c); err != nil || c.Schema > schemaVersion {
+	if err := json.Unmarshal(v, c); err != nil || c.Schema > decide.SchemaVersion {
 		return &Conversation{Step: c.Step}
 	}
 	return c
@@ -1103,7 +1105,7 @@ func (t storeTx) purgeConversation(k, v []byte, cutoff time.Time) (bool, error) 
 	if json.Unmarshal(v, &c) == nil && !c.Updated.Before(cutoff) {
 		return false, nil
 	}
-	if c.Mode == modeHandoff {
+	if c.Mode == decide.ModeHandoff {
 		if cs, err := t.caseByID(c.CaseID); err != nil || cs.open() {
 			return false, err
 		}
