@@ -1,72 +1,19 @@
 package dialog
 
 import (
-	"encoding/json"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/dialog/decide"
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
-
-// Case statuses.
-const (
-	CaseRequested = "requested" // escalation asked for, but no staff channel is configured
-	CaseOpen      = "open"      // waiting in the staff channel
-	CaseClaimed   = "claimed"   // a staff member took it
-	CaseResolved  = "resolved"  // closed by staff with a note
-	CaseReturned  = "returned"  // handed back to the bot
-	CaseExpired   = "expired"   // open or claimed, but untouched for the retention period: closed by it
-)
-
-// Case is a conversation handed to helpdesk staff.
-type Case struct {
-	ID      string `json:"id"` // readable, per year: 2026-0042
-	Channel string `json:"channel"`
-	User    string `json:"user"`
-	// Address is where to reach the user (the adapter's encoding of their latest message).
-	Address  string        `json:"address"`
-	Topic    string        `json:"topic,omitempty"`
-	Title    string        `json:"title,omitempty"`
-	Urgent   bool          `json:"urgent,omitempty"`
-	Summary  []string      `json:"summary,omitempty"` // the intake summary
-	Turns    []Turn        `json:"turns,omitempty"`   // the recent conversation
-	Told     string        `json:"told,omitempty"`    // what the bot last told the user
-	Similar  []SimilarCase `json:"similar,omitempty"` // past consultations from the CSV
-	Status   string        `json:"status"`
-	Claimer  string        `json:"claimer,omitempty"`
-	Note     string        `json:"note,omitempty"` // resolution note
-	Thread   string        `json:"thread,omitempty"`
-	Created  time.Time     `json:"created"`
-	Claimed  time.Time     `json:"claimed,omitempty"`
-	Closed   time.Time     `json:"closed,omitempty"`
-	Resolved string        `json:"resolved_topic,omitempty"` // topic staff chose when resolving
-	People   []string      `json:"people,omitempty"`         // who wrote, when User is a thread
-	Lang     string        `json:"lang,omitempty"`           // "en" when the user writes English
-}
-
-// LogValue keeps the user's words and ids out of logs.
-func (c *Case) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("case", c.ID), slog.String("topic", c.Topic), slog.String("status", c.Status))
-}
-
-// SimilarCase is a past consultation shown to staff with a new case.
-type SimilarCase struct {
-	No       string `json:"no"`
-	Subject  string `json:"subject"`
-	Handling string `json:"handling"`
-	Topic    string `json:"topic,omitempty"`
-}
 
 const (
 	maxUnansweredText = 200
 	maxSimilarText    = 300
 )
-
-// open reports whether c waits for staff or is being handled by them (false for no case).
-func (c *Case) open() bool { return c != nil && (c.Status == CaseOpen || c.Status == CaseClaimed) }
 
 // openCase records an escalation in the same transaction as the step that asked for it and,
 // when staff are reachable, queues the case for the staff channel.
@@ -75,9 +22,9 @@ func (c *Case) open() bool { return c != nil && (c.Status == CaseOpen || c.Statu
 // another conversation, e.g. a second Slack thread), the request joins it instead. Staff get
 // the new words in the case's thread, not a second post, so that one person asking many times
 // cannot push other people's cases down the staff channel.
-func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, now time.Time) (*Case, error) {
+func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, now time.Time) (*Case, error) {
 	if reply.Handoff != nil && reply.Handoff.Staffed {
-		prior, err := t.openCaseOf(m.Channel, personOf(m))
+		prior, err := t.OpenCaseOf(m.Channel, personOf(m))
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +37,7 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 			return prior, nil
 		}
 	}
-	id, err := t.nextCaseID(now.In(knowledge.Tokyo))
+	id, err := t.NextCaseID(now.In(knowledge.Tokyo))
 	if err != nil {
 		return nil, err
 	}
@@ -119,21 +66,21 @@ func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conver
 	if reply.Handoff != nil && reply.Handoff.Staffed {
 		c.Status = CaseOpen
 		conv.CaseID = id
-		if err := t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(id),
-			Case: c, Reply: staffCaseReply(kb, c), Created: now, Event: now, Key: newKey()}); err != nil {
+		if err := t.Enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: store.StaffRecipient(id),
+			Case: c, Reply: staffCaseReply(kb, c), Created: now, Event: now, Key: store.NewKey()}); err != nil {
 			return nil, err
 		}
 	}
-	return c, t.putCase(c)
+	return c, t.PutCase(c)
 }
 
 // relayToStaff passes a user's message on an open case to the staff thread.
-func (e *Engine) relayToStaff(t storeTx, kb *knowledge.Base, conv *Conversation, text string, m Message, now time.Time) error {
-	c, err := t.caseByID(conv.CaseID)
+func (e *Engine) relayToStaff(t store.Tx, kb *knowledge.Base, conv *Conversation, text string, m Message, now time.Time) error {
+	c, err := t.Case(conv.CaseID)
 	if err != nil {
 		return err
 	}
-	if !c.open() {
+	if !c.IsOpen() {
 		// The case is gone or closed: the conversation is the bot's again.
 		conv.Mode, conv.CaseID = decide.ModeMenu, ""
 		return nil
@@ -145,77 +92,61 @@ func (e *Engine) relayToStaff(t storeTx, kb *knowledge.Base, conv *Conversation,
 	if len(c.Turns) > 50 {
 		c.Turns = c.Turns[len(c.Turns)-50:]
 	}
-	if err := t.putCase(c); err != nil {
+	if err := t.PutCase(c); err != nil {
 		return err
 	}
 	line := kb.Message("staff_user_message") + text
-	return t.enqueue(threadLine(c, text, line, false, now))
+	return t.Enqueue(threadLine(c, text, line, false, now))
 }
 
 // leaveCase ends an open case from the user's side (they went back to the bot) and tells staff.
-func (e *Engine) leaveCase(t storeTx, kb *knowledge.Base, caseID string, now time.Time) error {
-	c, err := t.caseByID(caseID)
-	if err != nil || !c.open() {
+func (e *Engine) leaveCase(t store.Tx, kb *knowledge.Base, caseID string, now time.Time) error {
+	c, err := t.Case(caseID)
+	if err != nil || !c.IsOpen() {
 		return err
 	}
 	c.Status, c.Closed = CaseReturned, now
-	if err := t.putCase(c); err != nil {
+	if err := t.PutCase(c); err != nil {
 		return err
 	}
 	line := kb.Message("staff_user_left")
 	d := threadLine(c, line, line, true, now)
 	d.Post = &CasePost{Status: neutralize(line), Reply: staffCaseReply(kb, c)}
-	return t.enqueue(d)
+	return t.Enqueue(d)
 }
 
-func (e *Engine) setCaseThread(t storeTx, caseID, ref string) error {
-	c, err := t.caseByID(caseID)
+func (e *Engine) setCaseThread(t store.Tx, caseID, ref string) error {
+	c, err := t.Case(caseID)
 	if err != nil || c == nil {
 		return err
 	}
 	c.Thread = ref
-	if err := t.putCase(c); err != nil {
+	if err := t.PutCase(c); err != nil {
 		return err
 	}
-	return t.putCaseThread(ref, caseID)
+	return t.PutCaseThread(ref, caseID)
 }
 
 // unpostedCase handles a case whose post to the staff channel failed for good: the user must not
 // wait for a reply nobody will write.
-func (e *Engine) unpostedCase(t storeTx, kb *knowledge.Base, id string, now time.Time) error {
-	c, err := t.caseByID(id)
-	if err != nil || !c.open() {
+func (e *Engine) unpostedCase(t store.Tx, kb *knowledge.Base, id string, now time.Time) error {
+	c, err := t.Case(id)
+	if err != nil || !c.IsOpen() {
 		return err
 	}
 	c.Status = CaseRequested
-	if err := t.putCase(c); err != nil {
+	if err := t.PutCase(c); err != nil {
 		return err
 	}
 	if err := e.releaseConversation(t, c); err != nil {
 		return err
 	}
 	// the user's messages queued for the case's thread have nowhere to go
-	thread := staffRecipient(c.ID)
-	if _, err := t.deleteDeliveries(func(d *Delivery) bool { return d.Recipient == thread }); err != nil {
+	thread := store.StaffRecipient(c.ID)
+	if _, err := t.DeleteDeliveries(func(d *Delivery) bool { return d.Recipient == thread }); err != nil {
 		return err
 	}
-	return t.enqueue(relayToUser(c, decide.Directly(kb, c.Topic, now), now))
-}
-
-// lastActivity is when anyone last did something in c: opened, claimed or wrote in it.
-func (c *Case) lastActivity() time.Time {
-	last := c.Created
-	for _, at := range []time.Time{c.Claimed, c.Closed} {
-		if at.After(last) {
-			last = at
-		}
-	}
-	for _, turn := range c.Turns {
-		if turn.At.After(last) {
-			last = turn.At
-		}
-	}
-	return last
+	return t.Enqueue(relayToUser(c, decide.Directly(kb, c.Topic, now), now))
 }
 
 // retainCase applies the retention policy to one stored case. A case closed before cutoff loses
@@ -225,17 +156,13 @@ func (c *Case) lastActivity() time.Time {
 // the user's conversation goes back to the bot, and what still waited to be sent for it is
 // dropped; then it is cleared the same way. Without that, a case staff forgot to close would
 // keep its texts for ever.
-func (e *Engine) retainCase(t storeTx, kb *knowledge.Base, v []byte, cutoff, now time.Time) (bool, error) {
-	var c Case
-	if err := json.Unmarshal(v, &c); err != nil {
-		return false, nil
-	}
+func (e *Engine) retainCase(t store.Tx, kb *knowledge.Base, c *Case, cutoff, now time.Time) (bool, error) {
 	switch {
-	case c.open():
-		if !c.lastActivity().Before(cutoff) {
+	case c.IsOpen():
+		if !c.LastActivity().Before(cutoff) {
 			return false, nil
 		}
-		if err := e.expireCase(t, kb, &c, now.Sub(cutoff), now); err != nil {
+		if err := e.expireCase(t, kb, c, now.Sub(cutoff), now); err != nil {
 			return false, err
 		}
 	case c.Status == CaseResolved || c.Status == CaseReturned || c.Status == CaseRequested || c.Status == CaseExpired:
@@ -255,17 +182,17 @@ func (e *Engine) retainCase(t storeTx, kb *knowledge.Base, v []byte, cutoff, now
 	}
 	c.Turns, c.Summary, c.Told, c.Address, c.Note, c.Similar, c.People = nil, nil, "", "", "", nil, nil
 	c.User, c.Claimer = "", ""
-	return true, t.putCase(&c)
+	return true, t.PutCase(c)
 }
 
 // expireCase closes the open case c, untouched for retention.
-func (e *Engine) expireCase(t storeTx, kb *knowledge.Base, c *Case, retention time.Duration, now time.Time) error {
+func (e *Engine) expireCase(t store.Tx, kb *knowledge.Base, c *Case, retention time.Duration, now time.Time) error {
 	c.Status, c.Closed = CaseExpired, now
 	if err := e.releaseConversation(t, c); err != nil {
 		return err
 	}
-	thread, user := staffRecipient(c.ID), string(convKey(c.Channel, c.User))
-	_, err := t.deleteDeliveries(func(d *Delivery) bool {
+	thread, user := store.StaffRecipient(c.ID), store.ConvKey(c.Channel, c.User)
+	_, err := t.DeleteDeliveries(func(d *Delivery) bool {
 		return d.Recipient == thread || d.Kind == KindRelay && d.Recipient == user
 	})
 	if err != nil || c.Thread == "" {
@@ -279,7 +206,7 @@ func (e *Engine) expireCase(t storeTx, kb *knowledge.Base, c *Case, retention ti
 	erased := *c
 	erased.Turns, erased.Summary, erased.Told, erased.Similar = nil, nil, "", nil
 	d.Post = &CasePost{Status: neutralize(line), Reply: staffCaseReply(kb, &erased)}
-	return t.enqueue(d)
+	return t.Enqueue(d)
 }
 
 // personOf is the platform id of whoever wrote m.

@@ -1,14 +1,14 @@
 package dialog
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/boltstore"
 	"github.com/helpdesk-bot/helpdesk/dialog/decide"
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -23,40 +23,47 @@ type Options struct {
 	RateLimit RateLimit
 }
 
-// Engine runs conversations on the knowledge a Library serves and keeps them in a bbolt file.
+// Engine runs conversations on the knowledge a Library serves and keeps them in a Store.
 // It is safe for concurrent use; two messages of one conversation are decided one after the
 // other, never interleaved: a step is stored only in a write transaction that finds the
 // conversation as the step found it (Respond).
 type Engine struct {
 	lib    *knowledge.Library
-	store  *store
+	store  store.Store
 	logger *slog.Logger
 	policy Policy
 	now    func() time.Time
 
 	limiter *limiter
+	claims  claims // the epochs of the outbox entries this engine claimed (Pending)
 
 	afterErase func() // AfterErase's; nil: none
 	afterEarly func() // tests: runs between the early decision and the write transaction
 }
 
-// Open opens the conversation database at path (creating it if needed) and returns an engine
-// answering from lib. A database locked by another process is an error wrapping ErrLocked
-// after a short wait (Options.LockTimeout).
+// Open opens the conversation database at path (a bbolt file, created if needed) and returns
+// an engine answering from lib. A database locked by another process is an error wrapping
+// ErrLocked after a short wait (Options.LockTimeout).
 // Call Close to release the database file.
 func Open(path string, lib *knowledge.Library, logger *slog.Logger, opts Options) (*Engine, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = time.Second
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	s, err := openStore(path, opts.LockTimeout)
+	s, err := boltstore.Open(path, opts.LockTimeout)
 	if err != nil {
 		return nil, err
 	}
+	return New(s, lib, logger, opts), nil
+}
+
+// New returns an engine answering from lib and keeping its state in s, which it owns from now
+// on: Close closes it.
+func New(s store.Store, lib *knowledge.Library, logger *slog.Logger, opts Options) *Engine {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	return &Engine{lib: lib, store: s, logger: logger, policy: opts.Policy, now: opts.Now,
-		limiter: newLimiter(opts.RateLimit)}, nil
+		limiter: newLimiter(opts.RateLimit), claims: claims{epochs: map[uint64]uint64{}}}
 }
 
 // AfterErase makes the engine call f after every erasure (Forget) and after a retention sweep
@@ -72,7 +79,7 @@ func (e *Engine) erased() {
 }
 
 // Close releases the database file. Respond calls that race with Close return ErrClosed.
-func (e *Engine) Close() error { return e.store.close() }
+func (e *Engine) Close() error { return e.store.Close() }
 
 // Knowledge returns the knowledge being served now.
 func (e *Engine) Knowledge() *knowledge.Base { return e.lib.Base() }
@@ -99,8 +106,8 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 	if at.IsZero() {
 		at = now
 	}
-	key := convKey(m.Channel, m.UserID)
-	pre, err := e.decideEarly(kb, m, key, at, now)
+	key := store.ConvKey(m.Channel, m.UserID)
+	pre, err := e.decideEarly(ctx, kb, m, key, at, now)
 	if err != nil {
 		return Reply{}, fmt.Errorf("respond: %w", err)
 	}
@@ -136,9 +143,9 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 		duration time.Duration
 	)
 	start := time.Now()
-	err = e.store.batch(func(t storeTx) error {
+	err = e.store.Update(ctx, func(t store.Tx) error {
 		reply = Reply{}
-		if m.EventID != "" && t.seen(m.Channel, m.EventID) {
+		if m.EventID != "" && t.Seen(m.Channel, m.EventID) {
 			reply.Duplicate = true
 			return nil
 		}
@@ -146,12 +153,12 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 		if dropped {
 			// nothing is said or kept: only a redelivery must be recognised
 			if m.EventID != "" {
-				return t.markSeen(m.Channel, m.EventID, now)
+				return t.MarkSeen(m.Channel, m.EventID, now)
 			}
 			return nil
 		}
 		s := pre.step
-		if s == nil || !bytes.Equal(t.conversationBytes(key), pre.stored) {
+		if s == nil || t.ConversationRev(key) != pre.rev {
 			var err error
 			if s, err = e.decideIn(t, kb, m, key, at, now); err != nil {
 				return err
@@ -172,32 +179,31 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 
 // decided is the outcome of one step, ready to be stored.
 type decided struct {
-	reply    Reply
-	fx       decide.Effects
-	conv     *Conversation // stored unless fx.Forget
-	convJSON []byte        // conv encoded; nil: encoded when stored
-	send     *Delivery     // the reply for the outbox; nil: nothing to send
-	sendJSON []byte        // send encoded by encodeUnnumbered; nil: encoded when stored
+	reply Reply
+	fx    decide.Effects
+	conv  *Conversation // stored unless fx.Forget
+	send  *Delivery     // the reply for the outbox; nil: nothing to send
 }
 
 // early is what Respond learns before its write transaction.
 type early struct {
-	duplicate bool     // the event was committed before
-	stored    []byte   // the stored conversation the step was decided from (nil: none)
-	step      *decided // nil: decide inside the transaction
+	duplicate bool      // the event was committed before
+	rev       store.Rev // the revision of the conversation the step was decided from
+	step      *decided  // nil: decide inside the transaction
 }
 
 // decideEarly decides m from a read-only snapshot. Steps that need the database (a case to
 // open, a text to relay, a case to leave) and steps that fail are left to the transaction,
 // which then decides again and reports the failure.
-func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now time.Time) (early, error) {
+func (e *Engine) decideEarly(ctx context.Context, kb *knowledge.Base, m Message, key string, at, now time.Time) (early, error) {
 	var pre early
-	err := e.store.view(func(t storeTx) error {
-		if m.EventID != "" && t.seen(m.Channel, m.EventID) {
+	var conv *Conversation
+	err := e.store.View(ctx, func(t store.Tx) error {
+		if m.EventID != "" && t.Seen(m.Channel, m.EventID) {
 			pre.duplicate = true
 			return nil
 		}
-		pre.stored = bytes.Clone(t.conversationBytes(key))
+		conv, pre.rev = t.Conversation(key)
 		return nil
 	})
 	if err != nil || pre.duplicate {
@@ -205,10 +211,6 @@ func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now 
 	}
 	if m.Event == EventText && e.limiter.limited(personKey(m), now) {
 		return pre, nil // refused or told once, in the transaction: not worth deciding
-	}
-	conv := e.store.convs.get(key, pre.stored)
-	if conv == nil {
-		conv = decodeConversation(pre.stored)
 	}
 	if conv.Mode == decide.ModeHandoff {
 		return pre, nil // a case is open: the message goes to staff, which the transaction decides
@@ -218,22 +220,15 @@ func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now 
 		return pre, nil
 	}
 	s.queue(m, key, at, now)
-	if s.convJSON, err = json.Marshal(s.conv); err != nil {
-		return pre, nil
-	}
-	if s.send != nil {
-		if s.sendJSON, err = encodeUnnumbered(s.send); err != nil {
-			return pre, nil
-		}
-	}
 	pre.step = s
 	return pre, nil
 }
 
 // decideIn decides m inside the write transaction t, with the effects that need the database.
 // They run before the conversation is stored, since they may change it.
-func (e *Engine) decideIn(t storeTx, kb *knowledge.Base, m Message, key []byte, at, now time.Time) (*decided, error) {
-	s, err := e.decide(kb, m, t.conversation(key), now)
+func (e *Engine) decideIn(t store.Tx, kb *knowledge.Base, m Message, key string, at, now time.Time) (*decided, error) {
+	conv, _ := t.Conversation(key)
+	s, err := e.decide(kb, m, conv, now)
 	if err != nil {
 		return nil, err
 	}
@@ -264,30 +259,27 @@ func (e *Engine) decideIn(t storeTx, kb *knowledge.Base, m Message, key []byte, 
 func (e *Engine) decide(kb *knowledge.Base, m Message, conv *Conversation, now time.Time) (*decided, error) {
 	st, err := decide.Decide(kb, e.policy, conv, m, now)
 	if err != nil {
-		return nil, &keepError{err}
+		return nil, err
 	}
 	return &decided{reply: st.Reply, fx: st.Effects, conv: st.Conv}, nil
 }
 
 // queue prepares the outbox entry of the reply, when there is something to send and somewhere
 // to send it.
-func (s *decided) queue(m Message, key []byte, at, now time.Time) {
+func (s *decided) queue(m Message, key string, at, now time.Time) {
 	if m.Address != "" && (len(s.reply.Blocks) > 0 || s.reply.Leave) {
-		s.send = &Delivery{Channel: m.Channel, Address: m.Address, Recipient: string(key),
-			Kind: KindReply, Reply: s.reply, Created: now, Event: at, Key: newKey()}
+		s.send = &Delivery{Channel: m.Channel, Address: m.Address, Recipient: key,
+			Kind: KindReply, Reply: s.reply, Created: now, Event: at, Key: store.NewKey()}
 	}
 }
 
 // save writes the step s of conversation key and marks m's event seen.
-func (e *Engine) save(t storeTx, key []byte, s *decided, m Message, now time.Time) error {
+func (e *Engine) save(t store.Tx, key string, s *decided, m Message, now time.Time) error {
 	var err error
-	switch {
-	case s.fx.Forget:
-		err = t.deleteConversation(key)
-	case s.convJSON != nil:
-		err = t.putConversationJSON(key, s.convJSON, s.conv)
-	default:
-		err = t.putConversation(key, s.conv)
+	if s.fx.Forget {
+		err = t.DeleteConversation(key)
+	} else {
+		err = t.PutConversation(key, s.conv)
 	}
 	if err != nil {
 		return err
@@ -295,24 +287,33 @@ func (e *Engine) save(t storeTx, key []byte, s *decided, m Message, now time.Tim
 	if s.fx.Unanswered != nil {
 		u := *s.fx.Unanswered
 		u.Text, u.At = decide.Truncate(u.Text, maxUnansweredText), now
-		u.Channel, u.Who = m.Channel, t.s.personTags(m.UserID, m.Person)
-		if err := t.addUnanswered(&u); err != nil {
+		u.Channel = m.Channel
+		if err := t.AddUnanswered(&u, m.UserID, m.Person); err != nil {
 			return err
 		}
 	}
 	day := now.In(knowledge.Tokyo).Format(time.DateOnly)
 	for _, name := range s.fx.Counts {
-		if err := t.count(day, s.fx.Topic, name); err != nil {
+		if err := t.Count(day, s.fx.Topic, name); err != nil {
 			return err
 		}
 	}
 	if s.send != nil {
-		if err := t.enqueueEncoded(s.send, s.sendJSON); err != nil {
+		if err := t.Enqueue(s.send); err != nil {
 			return err
 		}
 	}
 	if m.EventID != "" {
-		return t.markSeen(m.Channel, m.EventID, now)
+		return t.MarkSeen(m.Channel, m.EventID, now)
 	}
 	return nil
+}
+
+// Compact writes a compacted copy of the database file src to dst, which must not exist yet:
+// bbolt never gives freed pages back to the file system, so a file that once held a long
+// outbox or many conversations stays large; the copy holds only the live data. src must not be
+// in use: when a bot holds it, the error names the file and wraps ErrLocked, and src is not
+// touched. It returns the sizes of src and dst in bytes.
+func Compact(src, dst string, lockTimeout time.Duration) (before, after int64, err error) {
+	return boltstore.Compact(src, dst, lockTimeout)
 }

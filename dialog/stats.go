@@ -1,15 +1,15 @@
 package dialog
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -17,8 +17,8 @@ import (
 // oldest first.
 func (e *Engine) Unanswered(since time.Time) ([]Unanswered, error) {
 	var out []Unanswered
-	err := e.store.view(func(t storeTx) error {
-		return t.eachUnanswered(func(u *Unanswered) error {
+	err := e.store.View(context.Background(), func(t store.Tx) error {
+		return t.EachUnanswered(func(u *Unanswered) error {
 			if !u.At.Before(since) {
 				u.Who = nil
 				out = append(out, *u)
@@ -114,8 +114,8 @@ func (e *Engine) Stats(since time.Time) (Stats, error) {
 	weeks := map[[2]string]*WeekStats{}
 	unanswered := map[string]*UnansweredCount{}
 	sinceDay := since.In(knowledge.Tokyo).Format(time.DateOnly)
-	err := e.store.view(func(t storeTx) error {
-		err := t.eachCounter(func(day, topic, name string, n uint64) error {
+	err := e.store.View(context.Background(), func(t store.Tx) error {
+		err := t.EachCounter(func(day, topic, name string, n uint64) error {
 			if !since.IsZero() && day < sinceDay {
 				return nil
 			}
@@ -163,7 +163,7 @@ func (e *Engine) Stats(since time.Time) (Stats, error) {
 		if err != nil {
 			return err
 		}
-		err = t.eachUnanswered(func(u *Unanswered) error {
+		err = t.EachUnanswered(func(u *Unanswered) error {
 			if u.At.Before(since) {
 				return nil
 			}
@@ -182,7 +182,7 @@ func (e *Engine) Stats(since time.Time) (Stats, error) {
 		if err != nil {
 			return err
 		}
-		return t.eachCase(func(c *Case) error {
+		return t.EachCase(func(c *Case) error {
 			if c.Created.Before(since) {
 				return nil
 			}
@@ -243,9 +243,9 @@ func weekOf(t time.Time) string {
 // OpenCases counts the cases waiting for or being handled by staff.
 func (e *Engine) OpenCases() (int, error) {
 	n := 0
-	err := e.store.view(func(t storeTx) error {
-		return t.eachCaseStatus(func(status string) {
-			if (&Case{Status: status}).open() {
+	err := e.store.View(context.Background(), func(t store.Tx) error {
+		return t.EachCaseStatus(func(status string) {
+			if (&Case{Status: status}).IsOpen() {
 				n++
 			}
 		})
@@ -256,8 +256,8 @@ func (e *Engine) OpenCases() (int, error) {
 // Cases returns the cases opened since the given time, oldest first.
 func (e *Engine) Cases(since time.Time) ([]Case, error) {
 	var out []Case
-	err := e.store.view(func(t storeTx) error {
-		return t.eachCase(func(c *Case) error {
+	err := e.store.View(context.Background(), func(t store.Tx) error {
+		return t.EachCase(func(c *Case) error {
 			if !c.Created.Before(since) {
 				out = append(out, *c)
 			}
@@ -270,7 +270,7 @@ func (e *Engine) Cases(since time.Time) ([]Case, error) {
 
 // Backup writes a consistent copy of the whole database to w while the engine keeps serving.
 func (e *Engine) Backup(w io.Writer) (int64, error) {
-	return e.store.backup(w)
+	return e.store.Backup(w)
 }
 
 // Forgotten counts what Forget deleted.
@@ -295,13 +295,13 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 		return Forgotten{}, errors.New("forget: no user given")
 	}
 	var f Forgotten
-	err := e.store.update(func(t storeTx) error {
+	err := e.store.Update(context.Background(), func(t store.Tx) error {
 		f = Forgotten{}
-		convs, err := t.deleteConversationsOf(channel, user)
+		convs, err := t.ForgetConversations(channel, user)
 		if err != nil {
 			return err
 		}
-		cases, err := t.deleteCasesOf(channel, user)
+		cases, err := t.ForgetCases(channel, user)
 		if err != nil {
 			return err
 		}
@@ -310,13 +310,13 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 		// above (a Slack thread's texts are its conversation's).
 		authors := [][2]string{{channel, user}}
 		for _, k := range convs {
-			kc, ku := splitConvKey([]byte(k))
+			kc, ku := store.SplitConvKey(k)
 			authors = append(authors, [2]string{kc, ku})
 		}
 		for _, c := range cases {
 			authors = append(authors, [2]string{c.Channel, c.User})
 		}
-		if f.Unanswered, err = t.deleteUnansweredOf(authors); err != nil {
+		if f.Unanswered, err = t.ForgetUnanswered(authors); err != nil {
 			return err
 		}
 		// A recipient is a conversation key, or a case's staff thread. A conversation keyed by
@@ -327,15 +327,15 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 			doomed[k] = true
 		}
 		for _, c := range cases {
-			doomed[string(convKey(c.Channel, c.User))] = true
-			doomed[staffRecipient(c.ID)] = true
+			doomed[store.ConvKey(c.Channel, c.User)] = true
+			doomed[store.StaffRecipient(c.ID)] = true
 		}
-		f.Deliveries, err = t.deleteDeliveries(func(d *Delivery) bool {
+		f.Deliveries, err = t.DeleteDeliveries(func(d *Delivery) bool {
 			if doomed[d.Recipient] {
 				return true
 			}
-			kc, ku := splitConvKey([]byte(d.Recipient))
-			return d.Kind != KindStaff && owns(kc, ku, nil, channel, user)
+			kc, ku := store.SplitConvKey(d.Recipient)
+			return d.Kind != KindStaff && store.Owns(kc, ku, nil, channel, user)
 		})
 		return err
 	})
@@ -349,7 +349,7 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 // scrub zeroes the pages an erasure freed (see store.scrub), so that nothing erased can be read
 // back from the file or from a backup made afterwards.
 func (e *Engine) scrub(what string) error {
-	if _, err := e.store.scrub(); err != nil {
+	if _, err := e.store.Scrub(); err != nil {
 		return fmt.Errorf("%s: deleted, but the freed pages of the file were not overwritten (the data can still be read from the file until they are): %w", what, err)
 	}
 	return nil
@@ -382,45 +382,22 @@ func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
 }
 
 func (e *Engine) purge(cutoff, seenCutoff time.Time) (Purged, error) {
+	ctx := context.Background()
 	var p Purged
 	kb, now := e.lib.Base(), e.now()
+	var err error
 	// Cases first: closing one that nobody touched gives its conversation back to the bot, and
-	// the conversations' step then deletes it if it is as old.
-	steps := []struct {
-		bucket []byte
-		count  *int
-		purge  func(t storeTx, k, v []byte) (bool, error)
-	}{
-		{bucketCases, &p.CaseTexts, func(t storeTx, k, v []byte) (bool, error) { return e.retainCase(t, kb, v, cutoff, now) }},
-		{bucketConversations, &p.Conversations, func(t storeTx, k, v []byte) (bool, error) { return t.purgeConversation(k, v, cutoff) }},
-		{bucketUnanswered, &p.Unanswered, func(t storeTx, k, v []byte) (bool, error) { return t.purgeUnansweredEntry(k, v, cutoff) }},
+	// the conversations' sweep then deletes it if it is as old.
+	p.CaseTexts, err = e.store.RetainCases(ctx, func(t store.Tx, c *Case) (bool, error) { return e.retainCase(t, kb, c, cutoff, now) })
+	if err != nil {
+		return p, err
 	}
-	for _, s := range steps {
-		n, err := e.store.chunked(s.bucket, s.purge)
-		*s.count += n
-		if err != nil {
-			return p, err
-		}
+	if p.Conversations, err = e.store.PurgeConversations(ctx, cutoff); err != nil {
+		return p, err
 	}
-	for {
-		var n int
-		err := e.store.update(func(t storeTx) error {
-			var err error
-			n, err = t.expireSeen(seenCutoff, purgeChunk)
-			return err
-		})
-		p.SeenEvents += n
-		if err != nil || n < purgeChunk {
-			return p, err
-		}
+	if p.Unanswered, err = e.store.PurgeUnanswered(ctx, cutoff); err != nil {
+		return p, err
 	}
-}
-
-// owns reports whether a case or conversation key belongs to user (on channel, if set): the
-// key names them, or they are among the people who wrote in it.
-func owns(keyChannel, keyUser string, people []string, channel, user string) bool {
-	if channel != "" && keyChannel != channel {
-		return false
-	}
-	return keyUser == user || strings.HasPrefix(keyUser, user+"/") || slices.Contains(people, user)
+	p.SeenEvents, err = e.store.PurgeSeen(ctx, seenCutoff)
+	return p, err
 }
