@@ -1,7 +1,6 @@
 package dialog
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -147,66 +146,6 @@ func (e *Engine) unpostedCase(t store.Tx, kb *knowledge.Base, id string, now tim
 		return err
 	}
 	return t.Enqueue(relayToUser(c, decide.Directly(kb, c.Topic, now), now))
-}
-
-// retainCase applies the retention policy to one stored case. A case closed before cutoff loses
-// what users and staff wrote and the platform ids of the people in it; its id, topic, status and
-// times stay for the figures. An open or claimed case nobody touched since cutoff is closed
-// first (CaseExpired): its staff thread is told, through the outbox like every staff notice,
-// the user's conversation goes back to the bot, and what still waited to be sent for it is
-// dropped; then it is cleared the same way. Without that, a case staff forgot to close would
-// keep its texts for ever.
-func (e *Engine) retainCase(t store.Tx, kb *knowledge.Base, c *Case, cutoff, now time.Time) (bool, error) {
-	switch {
-	case c.IsOpen():
-		if !c.LastActivity().Before(cutoff) {
-			return false, nil
-		}
-		if err := e.expireCase(t, kb, c, now.Sub(cutoff), now); err != nil {
-			return false, err
-		}
-	case c.Status == CaseResolved || c.Status == CaseReturned || c.Status == CaseRequested || c.Status == CaseExpired:
-		when := c.Closed
-		if when.IsZero() {
-			when = c.Created
-		}
-		if !when.Before(cutoff) {
-			return false, nil
-		}
-	default:
-		return false, nil
-	}
-	if len(c.Turns) == 0 && len(c.Summary) == 0 && c.Told == "" && c.Address == "" && c.Note == "" &&
-		len(c.Similar) == 0 && len(c.People) == 0 && c.User == "" && c.Claimer == "" {
-		return false, nil
-	}
-	c.Turns, c.Summary, c.Told, c.Address, c.Note, c.Similar, c.People = nil, nil, "", "", "", nil, nil
-	c.User, c.Claimer = "", ""
-	return true, t.PutCase(c)
-}
-
-// expireCase closes the open case c, untouched for retention.
-func (e *Engine) expireCase(t store.Tx, kb *knowledge.Base, c *Case, retention time.Duration, now time.Time) error {
-	c.Status, c.Closed = CaseExpired, now
-	if err := e.releaseConversation(t, c); err != nil {
-		return err
-	}
-	thread, user := store.StaffRecipient(c.ID), store.ConvKey(c.Channel, c.User)
-	_, err := t.DeleteDeliveries(func(d *Delivery) bool {
-		return d.Recipient == thread || d.Kind == KindRelay && d.Recipient == user
-	})
-	if err != nil || c.Thread == "" {
-		// never posted: there is no thread to tell
-		return err
-	}
-	days := strconv.Itoa(int(retention / (24 * time.Hour)))
-	line := strings.ReplaceAll(kb.Message("staff_case_expired"), "{days}", days)
-	d := threadLine(c, line, line, true, now)
-	// the post loses what the user said too, as the case's record does
-	erased := *c
-	erased.Turns, erased.Summary, erased.Told, erased.Similar = nil, nil, "", nil
-	d.Post = &CasePost{Status: neutralize(line), Reply: staffCaseReply(kb, &erased)}
-	return t.Enqueue(d)
 }
 
 // personOf is the platform id of whoever wrote m.

@@ -7,10 +7,15 @@
 // one transaction: the conversation, the case it opens, the counters, and the reply queued in
 // an outbox that a sender delivers (Pending, Delivered, Postpone).
 //
-// The engine also holds the cases handed to staff (cases.go, staff.go), the outbox (outbox.go,
-// queue.go), the admins' figures (stats.go) and erasure and retention (retention.go). store.go
-// and the files it names are the only ones that know bbolt.
+// The engine also holds the cases handed to staff (cases.go, staff.go), the outbox as the
+// sender sees it (outbox.go), the admins' figures (stats.go) and erasure and retention
+// (retention.go).
 //
-// dialog may import its subpackage decide, package knowledge, the standard library and bbolt.
-// Adapters import dialog, never decide: the values they need are named here too.
+// Its subpackages: decide (the pure decision: no store), store (the Store interface and the
+// records), boltstore (bbolt behind it), storetest (the contract every store passes) and
+// dialogtest (scripted conversations for the channels' tests).
+//
+// dialog may import decide, store, boltstore (Open is the bbolt convenience; New takes any
+// Store), package knowledge and the standard library; never bbolt itself. Adapters import
+// dialog only: the values and records they need are named here too.
 package dialog

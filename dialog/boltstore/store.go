@@ -28,7 +28,8 @@ import (
 	"github.com/helpdesk-bot/helpdesk/dialog/store"
 )
 
-// This is the only file that knows bbolt, the buckets and how keys and values are encoded.
+// The buckets, and how their keys and values are encoded (this file is the only one that
+// knows):
 //
 //	meta           "schema" -> uint64 store layout version; "case-seq-YYYY" -> uint64;
 //	               "person-key" -> 32 random bytes, the key of personTags

@@ -108,7 +108,7 @@ type Tx interface {
 	// EachDelivery walks the outbox in queue order until fn returns false.
 	EachDelivery(fn func(*Delivery) bool) error
 	// Delivered removes a delivered entry. opens is the case whose staff post it was, or "".
-	// epoch 0 is an unfenced mark: it fails only while another claimer holds a lease.
+	// Epoch 0 is an unfenced mark, for a caller that never claimed the entry.
 	Delivered(id, epoch uint64) (opens string, err error)
 	// Dropped removes an entry that will never be delivered, like Delivered.
 	Dropped(id, epoch uint64) (opens string, err error)
