@@ -11,6 +11,9 @@ type Case = store.Case
 // SimilarCase is a past consultation shown to staff with a new case.
 type SimilarCase = store.SimilarCase
 
+// CaseStatus says where a case stands.
+type CaseStatus = store.CaseStatus
+
 // Case statuses.
 const (
 	CaseRequested = store.CaseRequested
@@ -26,6 +29,9 @@ type Delivery = store.Delivery
 
 // CasePost is a case's post in the staff channel as it reads now.
 type CasePost = store.CasePost
+
+// DeliveryKind says whose message a delivery carries to whom.
+type DeliveryKind = store.DeliveryKind
 
 // Kinds of delivery.
 const (

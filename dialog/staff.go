@@ -56,7 +56,7 @@ var ErrCasePending = errors.New("a case post is being recorded: try again")
 // StaffResult says what a staff event did.
 type StaffResult struct {
 	Case    string
-	Status  string
+	Status  CaseStatus
 	Relayed bool   // a message was queued for the user
 	Ignored string // why nothing happened, e.g. "not a case thread"
 }

@@ -183,7 +183,7 @@ func (e *Engine) Stats(since time.Time) (Stats, error) {
 			if c.Created.Before(since) {
 				return nil
 			}
-			st.Cases.ByStatus[c.Status]++
+			st.Cases.ByStatus[string(c.Status)]++
 			if !c.Closed.IsZero() && (c.Status == CaseResolved || c.Status == CaseReturned) {
 				w := weekOf(c.Created)
 				st.Cases.Resolution[w] = append(st.Cases.Resolution[w], c.Closed.Sub(c.Created).Seconds())
@@ -241,7 +241,7 @@ func weekOf(t time.Time) string {
 func (e *Engine) OpenCases() (int, error) {
 	n := 0
 	err := e.store.View(context.Background(), func(t store.Tx) error {
-		return t.EachCaseStatus(func(status string) {
+		return t.EachCaseStatus(func(status CaseStatus) {
 			if (&Case{Status: status}).IsOpen() {
 				n++
 			}

@@ -669,10 +669,10 @@ func (t txn) EachCase(fn func(*store.Case) error) error {
 }
 
 // eachCaseStatus walks the cases' statuses alone, without decoding what they hold.
-func (t txn) EachCaseStatus(fn func(status string)) error {
+func (t txn) EachCaseStatus(fn func(status store.CaseStatus)) error {
 	return t.tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
 		var c struct {
-			Status string `json:"status"`
+			Status store.CaseStatus `json:"status"`
 		}
 		if err := json.Unmarshal(v, &c); err != nil {
 			return err

@@ -604,15 +604,15 @@ func (d *decider) choose(id string) {
 	}
 	if d.conv.Mode == ModeHandoff {
 		switch {
-		case ch.kind == 'a' && (ch.target == actCancelCase || ch.target == actRestart):
+		case ch.kind == choiceAction && (action(ch.target) == actCancelCase || action(ch.target) == actRestart):
 			// Ending the request takes a confirmation that names the case (an older reply's
 			// 「最初に戻る」 asks the same).
 			d.say(strings.ReplaceAll(d.msg("cancel_case_confirm"), "{case}", d.conv.CaseID))
 			d.offer(actChoice(actCancelCaseYes), d.msg("label_cancel_case_yes"))
 			d.offer(actChoice(actCancelCaseNo), d.msg("label_cancel_case_no"))
-		case ch.kind == 'a' && ch.target == actCancelCaseYes:
+		case ch.kind == choiceAction && action(ch.target) == actCancelCaseYes:
 			d.leaveCase()
-		case ch.kind == 'a' && ch.target == actCancelCaseNo:
+		case ch.kind == choiceAction && action(ch.target) == actCancelCaseNo:
 			d.say(d.msg("cancel_case_kept"))
 			d.offer(actChoice(actCancelCase), d.msg("label_cancel_case"))
 		default:
@@ -622,7 +622,7 @@ func (d *decider) choose(id string) {
 		return
 	}
 	switch ch.kind {
-	case 'm':
+	case choiceMenu:
 		entry := d.kb.MenuEntry(ch.target)
 		if entry == nil {
 			d.stale()
@@ -630,7 +630,7 @@ func (d *decider) choose(id string) {
 		}
 		d.conv.push()
 		d.menuEntry(entry)
-	case 't':
+	case choiceTopic:
 		t := d.kb.Topic(ch.target)
 		if t == nil {
 			d.stale()
@@ -641,15 +641,15 @@ func (d *decider) choose(id string) {
 		d.reply.Outcome = Answer
 		d.conv.push()
 		d.enterTopic(t)
-	case 'a':
-		d.action(ch.target)
-	case 'o':
+	case choiceAction:
+		d.action(action(ch.target))
+	case choiceOption:
 		if ch.step != d.conv.Step || d.conv.Mode != ModeQuestion || ch.target != d.conv.Question {
 			d.stale()
 			return
 		}
 		d.pickOption(ch.value)
-	case 'i':
+	case choiceIntake:
 		if ch.step != d.conv.Step || d.conv.Mode != ModeIntake || d.conv.Intake == nil || ch.target != d.conv.Intake.Current {
 			d.stale()
 			return
@@ -667,7 +667,7 @@ func (d *decider) labelOf(id string) string {
 	return ""
 }
 
-func (d *decider) action(a string) {
+func (d *decider) action(a action) {
 	switch a {
 	case actRestart:
 		d.restart()

@@ -11,14 +11,17 @@ import (
 	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 )
 
+// CaseStatus says where a case stands.
+type CaseStatus string
+
 // Case statuses.
 const (
-	CaseRequested = "requested" // escalation asked for, but no staff channel is configured
-	CaseOpen      = "open"      // waiting in the staff channel
-	CaseClaimed   = "claimed"   // a staff member took it
-	CaseResolved  = "resolved"  // closed by staff with a note
-	CaseReturned  = "returned"  // handed back to the bot
-	CaseExpired   = "expired"   // open or claimed, but untouched for the retention period: closed by it
+	CaseRequested CaseStatus = "requested" // escalation asked for, but no staff channel is configured
+	CaseOpen      CaseStatus = "open"      // waiting in the staff channel
+	CaseClaimed   CaseStatus = "claimed"   // a staff member took it
+	CaseResolved  CaseStatus = "resolved"  // closed by staff with a note
+	CaseReturned  CaseStatus = "returned"  // handed back to the bot
+	CaseExpired   CaseStatus = "expired"   // open or claimed, but untouched for the retention period: closed by it
 )
 
 // Case is a conversation handed to helpdesk staff.
@@ -35,7 +38,7 @@ type Case struct {
 	Turns    []decide.Turn `json:"turns,omitempty"`   // the recent conversation
 	Told     string        `json:"told,omitempty"`    // what the bot last told the user
 	Similar  []SimilarCase `json:"similar,omitempty"` // past consultations from the CSV
-	Status   string        `json:"status"`
+	Status   CaseStatus    `json:"status"`
 	Claimer  string        `json:"claimer,omitempty"`
 	Note     string        `json:"note,omitempty"` // resolution note
 	Thread   string        `json:"thread,omitempty"`
@@ -49,7 +52,7 @@ type Case struct {
 
 // LogValue keeps the user's words and ids out of logs.
 func (c *Case) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("case", c.ID), slog.String("topic", c.Topic), slog.String("status", c.Status))
+	return slog.GroupValue(slog.String("case", c.ID), slog.String("topic", c.Topic), slog.String("status", string(c.Status)))
 }
 
 // SimilarCase is a past consultation shown to staff with a new case.
@@ -79,17 +82,20 @@ func (c *Case) LastActivity() time.Time {
 	return last
 }
 
+// DeliveryKind says whose message a delivery carries to whom.
+type DeliveryKind string
+
 // Kinds of delivery.
 const (
-	KindReply = "reply" // the bot's reply to a user's event
-	KindRelay = "relay" // a staff member's message (or a case notice) to the user
-	KindStaff = "staff" // a case, or a user's message, to the staff channel
+	KindReply DeliveryKind = "reply" // the bot's reply to a user's event
+	KindRelay DeliveryKind = "relay" // a staff member's message (or a case notice) to the user
+	KindStaff DeliveryKind = "staff" // a case, or a user's message, to the staff channel
 )
 
 // Delivery is one outbox entry.
 type Delivery struct {
 	ID        uint64       `json:"id"`
-	Kind      string       `json:"kind"`
+	Kind      DeliveryKind `json:"kind"`
 	Channel   string       `json:"channel"`   // the channel that delivers it: "line", "slack", "staff"
 	Address   string       `json:"address"`   // where, in that channel's own encoding
 	Recipient string       `json:"recipient"` // entries for one recipient are delivered in queue order
@@ -121,7 +127,7 @@ type Delivery struct {
 // LogValue keeps what users and staff wrote, the address (a LINE reply token) and the recipient
 // (a platform user id) out of logs.
 func (d Delivery) LogValue() slog.Value {
-	attrs := []slog.Attr{slog.Uint64("delivery", d.ID), slog.String("kind", d.Kind), slog.String("channel", d.Channel),
+	attrs := []slog.Attr{slog.Uint64("delivery", d.ID), slog.String("kind", string(d.Kind)), slog.String("channel", d.Channel),
 		slog.String("outcome", string(d.Reply.Outcome)), slog.String("topic", d.Reply.Topic), slog.Int("attempts", d.Attempts)}
 	if d.Case != nil {
 		attrs = append(attrs, slog.String("case", d.Case.ID))

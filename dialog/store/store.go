@@ -127,7 +127,7 @@ type Tx interface {
 	PutCase(c *Case) error
 	EachCase(fn func(*Case) error) error
 	// EachCaseStatus walks the statuses of the cases alone.
-	EachCaseStatus(fn func(status string)) error
+	EachCaseStatus(fn func(status CaseStatus)) error
 	// CaseByThread returns the case posted to the staff thread ref, or "".
 	CaseByThread(ref string) string
 	PutCaseThread(ref, caseID string) error
