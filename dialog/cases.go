@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -21,24 +22,19 @@ const (
 // another conversation, e.g. a second Slack thread), the request joins it instead. Staff get
 // the new words in the case's thread, not a second post, so that one person asking many times
 // cannot push other people's cases down the staff channel.
-func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, now time.Time) (*Case, error) {
-	if reply.Handoff != nil && reply.Handoff.Staffed {
-		prior, err := t.OpenCaseOf(m.Channel, personOf(m))
-		if err != nil {
-			return nil, err
-		}
-		if prior != nil {
-			decide.FillCase(reply, prior.ID)
-			conv.CaseID = prior.ID
-			if err := e.relayToStaff(t, kb, conv, decide.Truncate(m.Text, decide.MaxTurnText), Message{}, now); err != nil {
-				return nil, err
-			}
-			return prior, nil
-		}
+func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, prior *Case, now time.Time) error {
+	if prior != nil {
+		conv.CaseID = prior.ID
+		return e.relayToStaff(t, kb, conv, decide.Truncate(m.Text, decide.MaxTurnText), Message{}, now)
 	}
 	id, err := t.NextCaseID(now.In(knowledge.Tokyo))
 	if err != nil {
-		return nil, err
+		return err
+	}
+	if reply.Handoff != nil && reply.Handoff.CaseID != id {
+		// the step was decided with another id: the caller decides with PeekCaseID in the
+		// same transaction, so this is a bug
+		return fmt.Errorf("open case: decided for case %s, opening %s", reply.Handoff.CaseID, id)
 	}
 	c := &Case{ID: id, Channel: m.Channel, User: m.UserID, Address: m.Address, Topic: reply.Topic,
 		Urgent: reply.Urgent, Summary: decide.IntakeSummary(kb, conv, now), Turns: append([]Turn(nil), conv.Turns...),
@@ -51,26 +47,19 @@ func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conve
 		// what the bot said before this step (the last line is the escalation reply itself)
 		c.Told = told[n-2]
 	}
-	for i := range c.Turns {
-		c.Turns[i].Text = strings.ReplaceAll(c.Turns[i].Text, "{case}", id)
-	}
-	for i := range conv.Turns {
-		conv.Turns[i].Text = strings.ReplaceAll(conv.Turns[i].Text, "{case}", id)
-	}
 	for _, s := range kb.Similar(strings.Join(said, "\n"), 3) {
 		c.Similar = append(c.Similar, SimilarCase{No: s.Case.No, Subject: s.Case.Subject,
 			Handling: decide.Truncate(s.Case.Handling, maxSimilarText), Topic: s.Case.Topic})
 	}
-	decide.FillCase(reply, id)
 	if reply.Handoff != nil && reply.Handoff.Staffed {
 		c.Status = CaseOpen
 		conv.CaseID = id
 		if err := t.Enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: store.StaffRecipient(id),
 			Case: c, Reply: staffCaseReply(kb, c), Created: now, Event: now, Key: store.NewKey()}); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return c, t.PutCase(c)
+	return t.PutCase(c)
 }
 
 // relayToStaff passes a user's message on an open case to the staff thread.

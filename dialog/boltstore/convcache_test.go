@@ -104,7 +104,7 @@ func TestConvCacheHitIsADecode(t *testing.T) {
 		m.Channel, m.UserID, m.Address, m.EventID = "line", "u", "a", fmt.Sprint(i)
 		err := s.Update(ctx, func(t store.Tx) error {
 			conv, _ := t.Conversation(key)
-			st, err := decide.Decide(kb, decide.Policy{}, conv, m, time.Now())
+			st, err := decide.Decide(decide.In{KB: kb, Conv: conv, Msg: m, Now: time.Now()})
 			if err != nil {
 				return err
 			}

@@ -623,19 +623,29 @@ func (t txn) EachDelivery(fn func(*store.Delivery) bool) error {
 
 // ---- cases
 
+// NextCaseID takes the next case id of now's year.
 func (t txn) NextCaseID(now time.Time) (string, error) {
+	id, key, n := t.peekCaseID(now)
+	if err := t.tx.Bucket(bucketMeta).Put(key, u64(n)); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// PeekCaseID returns the id NextCaseID would take now, without taking it.
+func (t txn) PeekCaseID(now time.Time) string {
+	id, _, _ := t.peekCaseID(now)
+	return id
+}
+
+func (t txn) peekCaseID(now time.Time) (id string, key []byte, n uint64) {
 	year := now.Year()
-	key := []byte(fmt.Sprintf("case-seq-%d", year))
-	meta := t.tx.Bucket(bucketMeta)
-	var n uint64
-	if v := meta.Get(key); v != nil {
+	key = []byte(fmt.Sprintf("case-seq-%d", year))
+	if v := t.tx.Bucket(bucketMeta).Get(key); v != nil {
 		n = binary.BigEndian.Uint64(v)
 	}
 	n++
-	if err := meta.Put(key, u64(n)); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%d-%04d", year, n), nil
+	return fmt.Sprintf("%d-%04d", year, n), key, n
 }
 
 func (t txn) Case(id string) (*store.Case, error) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/knowledge"
@@ -32,14 +31,28 @@ type Step struct {
 	Effects Effects
 }
 
-// Decide runs one step of conv for m at now. It changes conv (which the step then holds) and
-// touches nothing else. A panic (a bug) is returned as an error, so one broken conversation
-// never takes the process down.
-func Decide(kb *knowledge.Base, policy Policy, conv *Conversation, m Message, now time.Time) (s Step, err error) {
+// In is what one step is decided from.
+type In struct {
+	KB     *knowledge.Base
+	Policy Policy
+	Conv   *Conversation // the conversation as stored; the step changes it
+	Msg    Message
+	Now    time.Time
+	// CaseID is the case the step hands the conversation to if it escalates: the id the next
+	// case will get, reserved by the caller, or the case the person already has open.
+	CaseID string
+}
+
+// Decide runs one step. It changes in.Conv (which the step then holds) and touches nothing
+// else. A panic (a bug) is returned as an error, so one broken conversation never takes the
+// process down.
+func Decide(in In) (s Step, err error) {
+	m, conv := in.Msg, in.Conv
 	if m.Person != "" && m.Person != m.UserID && !slices.Contains(conv.People, m.Person) {
 		conv.People = append(conv.People, m.Person)
 	}
-	d := newDecider(kb, policy, conv, now)
+	d := newDecider(in.KB, in.Policy, conv, in.Now)
+	d.caseID = in.CaseID
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = Step{}, fmt.Errorf("decide: panic: %v\n%s", r, debug.Stack())
@@ -50,13 +63,17 @@ func Decide(kb *knowledge.Base, policy Policy, conv *Conversation, m Message, no
 }
 
 // Triage answers one free text as a new conversation would, without a conversation to keep:
-// what `helpdesk ask` prints. policy decides how escalation is worded.
+// what `helpdesk ask` prints. policy decides how escalation is worded; no case is opened, so
+// its number reads "-".
 func Triage(kb *knowledge.Base, policy Policy, text string, now time.Time) Reply {
 	d := newDecider(kb, policy, &Conversation{}, now)
 	d.oneShot = true
+	d.caseID = "-"
 	d.step(Message{Channel: "ask", Text: text})
-	FillCase(&d.reply, "-")
 	d.reply.Why = d.why
+	if d.reply.Handoff != nil {
+		d.reply.Handoff.CaseID = ""
+	}
 	return d.reply
 }
 
@@ -67,11 +84,4 @@ func Directly(kb *knowledge.Base, topic string, now time.Time) Reply {
 	d.directly()
 	d.offerMenu()
 	return d.reply
-}
-
-// FillCase puts the case id into the reply's {case} placeholders.
-func FillCase(r *Reply, id string) {
-	for i := range r.Blocks {
-		r.Blocks[i].Text = strings.ReplaceAll(r.Blocks[i].Text, "{case}", id)
-	}
 }

@@ -68,6 +68,8 @@ type decider struct {
 	redirects int // topics entered through an option the heard text answered
 	// why is what the matcher made of the last free text, for ask --json.
 	why *knowledge.Why
+	// caseID is the case an escalation hands the conversation to (In.CaseID).
+	caseID string
 }
 
 func newDecider(kb *knowledge.Base, policy Policy, conv *Conversation, now time.Time) *decider {
@@ -1201,26 +1203,25 @@ func (d *decider) escalate() {
 	if !d.policy.Staffed {
 		d.directly()
 		d.fx.Handoff = true // recorded as a request, with nobody notified
-		d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent}
+		d.reply.Handoff = &Handoff{CaseID: d.caseID, Topic: d.reply.Topic, Urgent: d.reply.Urgent}
 		d.offer(actChoice(actRestart), d.msg("label_restart"))
 		return
 	}
 	d.fx.Handoff = true
-	d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent, Staffed: true, Lang: d.conv.Lang}
+	d.reply.Handoff = &Handoff{CaseID: d.caseID, Topic: d.reply.Topic, Urgent: d.reply.Urgent, Staffed: true, Lang: d.conv.Lang}
 	d.conv.push()
 	d.conv.Mode, d.conv.Relayed = ModeHandoff, 0
-	// The case id is only known inside the transaction; Engine fills {case} in afterwards.
 	if d.policy.Hours != nil && !d.policy.Hours.OpenAt(d.now, d.kb.Holidays()) {
 		hours := ""
 		if next, ok := d.policy.Hours.NextOpen(d.now, d.kb.Holidays()); ok {
 			hours = d.kb.When(next)
 		}
-		d.say(strings.ReplaceAll(d.msg("escalate_offhours"), "{hours}", hours))
+		d.say(strings.NewReplacer("{hours}", hours, "{case}", d.caseID).Replace(d.msg("escalate_offhours")))
 		if t := d.kb.Topic(d.conv.Topic); t != nil {
 			d.openContacts(t.Contacts)
 		}
 	} else {
-		d.say(d.msg("escalate_staffed"))
+		d.say(strings.ReplaceAll(d.msg("escalate_staffed"), "{case}", d.caseID))
 	}
 	d.offer(actChoice(actCancelCase), d.msg("label_cancel_case"))
 }

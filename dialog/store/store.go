@@ -121,8 +121,11 @@ type Tx interface {
 	// DeleteDeliveries deletes the entries for which match returns true, and returns how many.
 	DeleteDeliveries(match func(*Delivery) bool) (int, error)
 
-	// NextCaseID returns a new case id, readable and per year: 2026-0042.
+	// NextCaseID takes a new case id, readable and per year: 2026-0042.
 	NextCaseID(now time.Time) (string, error)
+	// PeekCaseID returns the id NextCaseID would take now, without taking it: a step is
+	// decided with the id its case will get, and stored only if that is still the next one.
+	PeekCaseID(now time.Time) string
 	Case(id string) (*Case, error)
 	PutCase(c *Case) error
 	EachCase(fn func(*Case) error) error
