@@ -38,7 +38,7 @@ type Engine struct {
 	claims  claims // the epochs of the outbox entries this engine claimed (Pending)
 
 	afterErase func() // AfterErase's; nil: none
-	afterEarly func() // tests: runs between the early decision and the write transaction
+	afterEarly func() // tests: runs between the decision on the snapshot and the commit
 }
 
 // Open opens the conversation database at path (a bbolt file, created if needed) and returns

@@ -32,7 +32,7 @@ type Forgotten struct {
 //
 // The records are found through the by-person index, so Forget costs what the person's data
 // costs, not what the database holds. Once they are deleted, the pages of the file that hold no
-// live data are overwritten with zeros (see store.scrub): what was deleted cannot be read back
+// live data are overwritten with zeros (see boltstore.Store.Scrub): what was deleted cannot be read back
 // from the file, nor from a backup made afterwards. An error after the deletion says so; calling
 // Forget again scrubs again.
 func (e *Engine) Forget(channel, user string) (Forgotten, error) {
@@ -91,7 +91,7 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 	return f, err
 }
 
-// scrub zeroes the pages an erasure freed (see store.scrub), so that nothing erased can be read
+// scrub zeroes the pages an erasure freed (see boltstore.Store.Scrub), so that nothing erased can be read
 // back from the file or from a backup made afterwards.
 func (e *Engine) scrub(what string) error {
 	if _, err := e.store.Scrub(); err != nil {

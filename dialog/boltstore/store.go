@@ -78,7 +78,7 @@ type Store struct {
 	broken  atomic.Pointer[error] // set when bbolt panicked: the file is damaged, writes stop
 	writers atomic.Int32          // write transactions wanted right now
 	queue   *queueIndex           // the outbox's order and due times, in memory
-	notify  chan struct{}         // signalled after a commit that queued a delivery (Engine.Wake)
+	notify  chan struct{}         // signalled after a commit that queued a delivery (Wake)
 	convs   *convCache            // recently stored conversations, decoded
 	person  []byte                // the key of personTags, from meta
 	// readers is held shared by every read transaction and taken alone by scrub while it
@@ -320,7 +320,7 @@ func (s *Store) update(fn func(txn) error) error {
 // batch is update for many concurrent callers: bbolt merges them into one commit, which is
 // what carries webhook load (one fsync for many events). A caller that is alone commits at once
 // instead of waiting the batch delay for company. fn may run more than once: it must only
-// change the database, or take a decision outside it once and keep it across runs (as Respond
+// change the database, or take a decision outside it once and keep it across runs (as the engine
 // does with the rate limit).
 func (s *Store) batch(fn func(txn) error) error {
 	if err := s.refusal(); err != nil {
@@ -1169,7 +1169,7 @@ func (t txn) purgeUnansweredEntry(k, v []byte, cutoff time.Time) (bool, error) {
 // read transaction of this store is open (readers are held off for that instant only), and then
 // every page bbolt reports as free is out of reach of every reader, present and future, and of
 // the writer, which is scrub itself until it rolls back. Writers wait for the zeroing (the
-// figures are in the package's benchmarks), and so do backups (see store.copying), which copy
+// figures are in the package's benchmarks), and so do backups (see Store.copying), which copy
 // free pages too; other readers do not.
 //
 // The file is written in place. On a file system that copies on write (btrfs, ZFS) or a disk

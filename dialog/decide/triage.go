@@ -49,7 +49,7 @@ type Effects struct {
 }
 
 // decider makes one step of one conversation. It is pure: knowledge, conversation and message
-// in; conversation, reply and effects out. Engine.Respond runs it inside a transaction.
+// in; conversation, reply and effects out. Decide runs it.
 type decider struct {
 	kb     *knowledge.Base
 	policy Policy

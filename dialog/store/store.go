@@ -113,7 +113,8 @@ type Tx interface {
 	// Dropped removes an entry that will never be delivered, like Delivered.
 	Dropped(id, epoch uint64) (opens string, err error)
 	// Reschedule lets change alter an entry that stays in the outbox (its next attempt, count,
-	// progress and error), and ends its lease.
+	// progress and error), and ends the claim: the lease ends and the epoch moves on, so the
+	// claim's later renewals and marks fail with ErrStaleEpoch.
 	Reschedule(id, epoch uint64, change func(*Delivery)) error
 	// Hasten makes every entry of channel that waits for a later attempt due at now, with its
 	// attempts counted from zero, and returns how many.

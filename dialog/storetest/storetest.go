@@ -246,6 +246,9 @@ func testRecipientOrder(t *testing.T, s store.Store) {
 			update(t, s, func(tx store.Tx) error {
 				return tx.Reschedule(c.Delivery.ID, c.Epoch, func(d *store.Delivery) { d.NextAttempt = t0.Add(time.Hour) })
 			})
+			if err := s.Renew(c.Delivery.ID, c.Epoch, t0.Add(time.Hour)); !errors.Is(err, store.ErrStaleEpoch) {
+				t.Errorf("renewing a claim after its entry was rescheduled: %v, want ErrStaleEpoch", err)
+			}
 		}
 	}
 	of := func(cs []store.Claim, recipient string) []uint64 {
