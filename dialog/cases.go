@@ -1,85 +1,19 @@
 package dialog
 
 import (
-	"encoding/json"
-	"log/slog"
-	"strconv"
+	"fmt"
 	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
-
-// Case statuses.
-const (
-	CaseRequested = "requested" // escalation asked for, but no staff channel is configured
-	CaseOpen      = "open"      // waiting in the staff channel
-	CaseClaimed   = "claimed"   // a staff member took it
-	CaseResolved  = "resolved"  // closed by staff with a note
-	CaseReturned  = "returned"  // handed back to the bot
-	CaseExpired   = "expired"   // open or claimed, but untouched for the retention period: closed by it
-)
-
-// Case is a conversation handed to helpdesk staff.
-type Case struct {
-	ID      string `json:"id"` // readable, per year: 2026-0042
-	Channel string `json:"channel"`
-	User    string `json:"user"`
-	// Address is where to reach the user (the adapter's encoding of their latest message).
-	Address  string        `json:"address"`
-	Topic    string        `json:"topic,omitempty"`
-	Title    string        `json:"title,omitempty"`
-	Urgent   bool          `json:"urgent,omitempty"`
-	Summary  []string      `json:"summary,omitempty"` // the intake summary
-	Turns    []Turn        `json:"turns,omitempty"`   // the recent conversation
-	Told     string        `json:"told,omitempty"`    // what the bot last told the user
-	Similar  []SimilarCase `json:"similar,omitempty"` // past consultations from the CSV
-	Status   string        `json:"status"`
-	Claimer  string        `json:"claimer,omitempty"`
-	Note     string        `json:"note,omitempty"` // resolution note
-	Thread   string        `json:"thread,omitempty"`
-	Created  time.Time     `json:"created"`
-	Claimed  time.Time     `json:"claimed,omitempty"`
-	Closed   time.Time     `json:"closed,omitempty"`
-	Resolved string        `json:"resolved_topic,omitempty"` // topic staff chose when resolving
-	People   []string      `json:"people,omitempty"`         // who wrote, when User is a thread
-	Lang     string        `json:"lang,omitempty"`           // "en" when the user writes English
-}
-
-// LogValue keeps the user's words and ids out of logs.
-func (c *Case) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("case", c.ID), slog.String("topic", c.Topic), slog.String("status", c.Status))
-}
-
-// SimilarCase is a past consultation shown to staff with a new case.
-type SimilarCase struct {
-	No       string `json:"no"`
-	Subject  string `json:"subject"`
-	Handling string `json:"handling"`
-	Topic    string `json:"topic,omitempty"`
-}
-
-// Unanswered is a free text that ended in clarify or fallback, kept (truncated, without any
-// user id) for the admins' "what did we not answer" report.
-type Unanswered struct {
-	Text    string    `json:"text"`
-	Outcome Outcome   `json:"outcome"`
-	Topics  []string  `json:"topics,omitempty"`
-	At      time.Time `json:"at"`
-	// Channel and Who let Forget find a person's texts: Who holds keyed hashes of the ids of
-	// whoever wrote it (the conversation's user and, in a Slack thread, the person), never the
-	// ids themselves. Engine.Unanswered leaves Who out.
-	Channel string   `json:"channel,omitempty"`
-	Who     []string `json:"who,omitempty"`
-}
 
 const (
 	maxUnansweredText = 200
 	maxSimilarText    = 300
 )
-
-// open reports whether c waits for staff or is being handled by them (false for no case).
-func (c *Case) open() bool { return c != nil && (c.Status == CaseOpen || c.Status == CaseClaimed) }
 
 // openCase records an escalation in the same transaction as the step that asked for it and,
 // when staff are reachable, queues the case for the staff channel.
@@ -88,214 +22,119 @@ func (c *Case) open() bool { return c != nil && (c.Status == CaseOpen || c.Statu
 // another conversation, e.g. a second Slack thread), the request joins it instead. Staff get
 // the new words in the case's thread, not a second post, so that one person asking many times
 // cannot push other people's cases down the staff channel.
-func (e *Engine) openCase(t storeTx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, now time.Time) (*Case, error) {
-	if reply.Handoff != nil && reply.Handoff.Staffed {
-		prior, err := t.openCaseOf(m.Channel, personOf(m))
-		if err != nil {
-			return nil, err
-		}
-		if prior != nil {
-			fillCase(reply, prior.ID)
-			conv.CaseID = prior.ID
-			if err := e.relayToStaff(t, kb, conv, truncateRunes(m.Text, maxTurnText), Message{}, now); err != nil {
-				return nil, err
-			}
-			return prior, nil
-		}
+func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, prior *Case, now time.Time) error {
+	if prior != nil {
+		conv.CaseID = prior.ID
+		return e.relayToStaff(t, kb, conv, decide.Truncate(m.Text, decide.MaxTurnText), Message{}, now)
 	}
-	id, err := t.nextCaseID(now.In(knowledge.Tokyo))
+	id, err := t.NextCaseID(now.In(knowledge.Tokyo))
 	if err != nil {
-		return nil, err
+		return err
+	}
+	if reply.Handoff != nil && reply.Handoff.CaseID != id {
+		// the step was decided with another id: the caller decides with PeekCaseID in the
+		// same transaction, so this is a bug
+		return fmt.Errorf("open case: decided for case %s, opening %s", reply.Handoff.CaseID, id)
 	}
 	c := &Case{ID: id, Channel: m.Channel, User: m.UserID, Address: m.Address, Topic: reply.Topic,
-		Urgent: reply.Urgent, Summary: intakeSummary(kb, conv, now), Turns: append([]Turn(nil), conv.Turns...),
+		Urgent: reply.Urgent, Summary: decide.IntakeSummary(kb, conv, now), Turns: append([]Turn(nil), conv.Turns...),
 		People: append([]string(nil), conv.People...), Status: CaseRequested, Created: now, Lang: conv.Lang}
 	if tp := kb.Topic(c.Topic); tp != nil {
 		c.Title = tp.Title
 	}
-	said, told := turnsFrom(conv.Turns, "user"), turnsFrom(conv.Turns, "bot")
+	said, told := decide.TurnsFrom(conv.Turns, "user"), decide.TurnsFrom(conv.Turns, "bot")
 	if n := len(told); n >= 2 {
 		// what the bot said before this step (the last line is the escalation reply itself)
 		c.Told = told[n-2]
 	}
-	for i := range c.Turns {
-		c.Turns[i].Text = strings.ReplaceAll(c.Turns[i].Text, "{case}", id)
-	}
-	for i := range conv.Turns {
-		conv.Turns[i].Text = strings.ReplaceAll(conv.Turns[i].Text, "{case}", id)
-	}
 	for _, s := range kb.Similar(strings.Join(said, "\n"), 3) {
 		c.Similar = append(c.Similar, SimilarCase{No: s.Case.No, Subject: s.Case.Subject,
-			Handling: truncateRunes(s.Case.Handling, maxSimilarText), Topic: s.Case.Topic})
+			Handling: decide.Truncate(s.Case.Handling, maxSimilarText), Topic: s.Case.Topic})
 	}
-	fillCase(reply, id)
 	if reply.Handoff != nil && reply.Handoff.Staffed {
 		c.Status = CaseOpen
 		conv.CaseID = id
-		if err := t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(id),
-			Case: c, Reply: staffCaseReply(kb, c), Created: now, Event: now, Key: newKey()}); err != nil {
-			return nil, err
+		if err := t.Enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: store.StaffRecipient(id),
+			Case: c, Reply: staffCaseReply(kb, c), Created: now, Event: now, Key: store.NewKey()}); err != nil {
+			return err
 		}
 	}
-	return c, t.putCase(c)
+	return t.PutCase(c)
 }
 
 // relayToStaff passes a user's message on an open case to the staff thread.
-func (e *Engine) relayToStaff(t storeTx, kb *knowledge.Base, conv *Conversation, text string, m Message, now time.Time) error {
-	c, err := t.caseByID(conv.CaseID)
+func (e *Engine) relayToStaff(t store.Tx, kb *knowledge.Base, conv *Conversation, text string, m Message, now time.Time) error {
+	c, err := t.Case(conv.CaseID)
 	if err != nil {
 		return err
 	}
-	if !c.open() {
+	if !c.IsOpen() {
 		// The case is gone or closed: the conversation is the bot's again.
-		conv.Mode, conv.CaseID = modeMenu, ""
+		conv.Mode, conv.CaseID = decide.ModeMenu, ""
 		return nil
 	}
 	if m.Address != "" {
 		c.Address = m.Address
 	}
-	c.Turns = append(c.Turns, Turn{From: "user", Text: truncateRunes(text, maxTurnText), At: now})
+	c.Turns = append(c.Turns, Turn{From: "user", Text: decide.Truncate(text, decide.MaxTurnText), At: now})
 	if len(c.Turns) > 50 {
 		c.Turns = c.Turns[len(c.Turns)-50:]
 	}
-	if err := t.putCase(c); err != nil {
+	if err := t.PutCase(c); err != nil {
 		return err
 	}
 	line := kb.Message("staff_user_message") + text
-	return t.enqueue(threadLine(c, text, line, false, now))
+	return t.Enqueue(threadLine(c, text, line, false, now))
 }
 
 // leaveCase ends an open case from the user's side (they went back to the bot) and tells staff.
-func (e *Engine) leaveCase(t storeTx, kb *knowledge.Base, caseID string, now time.Time) error {
-	c, err := t.caseByID(caseID)
-	if err != nil || !c.open() {
+func (e *Engine) leaveCase(t store.Tx, kb *knowledge.Base, caseID string, now time.Time) error {
+	c, err := t.Case(caseID)
+	if err != nil || !c.IsOpen() {
 		return err
 	}
 	c.Status, c.Closed = CaseReturned, now
-	if err := t.putCase(c); err != nil {
+	if err := t.PutCase(c); err != nil {
 		return err
 	}
 	line := kb.Message("staff_user_left")
 	d := threadLine(c, line, line, true, now)
 	d.Post = &CasePost{Status: neutralize(line), Reply: staffCaseReply(kb, c)}
-	return t.enqueue(d)
+	return t.Enqueue(d)
 }
 
-func (e *Engine) setCaseThread(t storeTx, caseID, ref string) error {
-	c, err := t.caseByID(caseID)
+func (e *Engine) setCaseThread(t store.Tx, caseID, ref string) error {
+	c, err := t.Case(caseID)
 	if err != nil || c == nil {
 		return err
 	}
 	c.Thread = ref
-	if err := t.putCase(c); err != nil {
+	if err := t.PutCase(c); err != nil {
 		return err
 	}
-	return t.putCaseThread(ref, caseID)
+	return t.PutCaseThread(ref, caseID)
 }
 
 // unpostedCase handles a case whose post to the staff channel failed for good: the user must not
 // wait for a reply nobody will write.
-func (e *Engine) unpostedCase(t storeTx, kb *knowledge.Base, id string, now time.Time) error {
-	c, err := t.caseByID(id)
-	if err != nil || !c.open() {
+func (e *Engine) unpostedCase(t store.Tx, kb *knowledge.Base, id string, now time.Time) error {
+	c, err := t.Case(id)
+	if err != nil || !c.IsOpen() {
 		return err
 	}
 	c.Status = CaseRequested
-	if err := t.putCase(c); err != nil {
+	if err := t.PutCase(c); err != nil {
 		return err
 	}
 	if err := e.releaseConversation(t, c); err != nil {
 		return err
 	}
 	// the user's messages queued for the case's thread have nowhere to go
-	thread := staffRecipient(c.ID)
-	if _, err := t.deleteDeliveries(func(d *Delivery) bool { return d.Recipient == thread }); err != nil {
+	thread := store.StaffRecipient(c.ID)
+	if _, err := t.DeleteDeliveries(func(d *Delivery) bool { return d.Recipient == thread }); err != nil {
 		return err
 	}
-	d := newDecider(kb, Policy{}, &Conversation{Topic: c.Topic}, now)
-	d.directly()
-	d.offerMenu()
-	return t.enqueue(relayToUser(c, d.reply, now))
-}
-
-// lastActivity is when anyone last did something in c: opened, claimed or wrote in it.
-func (c *Case) lastActivity() time.Time {
-	last := c.Created
-	for _, at := range []time.Time{c.Claimed, c.Closed} {
-		if at.After(last) {
-			last = at
-		}
-	}
-	for _, turn := range c.Turns {
-		if turn.At.After(last) {
-			last = turn.At
-		}
-	}
-	return last
-}
-
-// retainCase applies the retention policy to one stored case. A case closed before cutoff loses
-// what users and staff wrote and the platform ids of the people in it; its id, topic, status and
-// times stay for the figures. An open or claimed case nobody touched since cutoff is closed
-// first (CaseExpired): its staff thread is told, through the outbox like every staff notice,
-// the user's conversation goes back to the bot, and what still waited to be sent for it is
-// dropped; then it is cleared the same way. Without that, a case staff forgot to close would
-// keep its texts for ever.
-func (e *Engine) retainCase(t storeTx, kb *knowledge.Base, v []byte, cutoff, now time.Time) (bool, error) {
-	var c Case
-	if err := json.Unmarshal(v, &c); err != nil {
-		return false, nil
-	}
-	switch {
-	case c.open():
-		if !c.lastActivity().Before(cutoff) {
-			return false, nil
-		}
-		if err := e.expireCase(t, kb, &c, now.Sub(cutoff), now); err != nil {
-			return false, err
-		}
-	case c.Status == CaseResolved || c.Status == CaseReturned || c.Status == CaseRequested || c.Status == CaseExpired:
-		when := c.Closed
-		if when.IsZero() {
-			when = c.Created
-		}
-		if !when.Before(cutoff) {
-			return false, nil
-		}
-	default:
-		return false, nil
-	}
-	if len(c.Turns) == 0 && len(c.Summary) == 0 && c.Told == "" && c.Address == "" && c.Note == "" &&
-		len(c.Similar) == 0 && len(c.People) == 0 && c.User == "" && c.Claimer == "" {
-		return false, nil
-	}
-	c.Turns, c.Summary, c.Told, c.Address, c.Note, c.Similar, c.People = nil, nil, "", "", "", nil, nil
-	c.User, c.Claimer = "", ""
-	return true, t.putCase(&c)
-}
-
-// expireCase closes the open case c, untouched for retention.
-func (e *Engine) expireCase(t storeTx, kb *knowledge.Base, c *Case, retention time.Duration, now time.Time) error {
-	c.Status, c.Closed = CaseExpired, now
-	if err := e.releaseConversation(t, c); err != nil {
-		return err
-	}
-	thread, user := staffRecipient(c.ID), string(convKey(c.Channel, c.User))
-	_, err := t.deleteDeliveries(func(d *Delivery) bool {
-		return d.Recipient == thread || d.Kind == KindRelay && d.Recipient == user
-	})
-	if err != nil || c.Thread == "" {
-		// never posted: there is no thread to tell
-		return err
-	}
-	days := strconv.Itoa(int(retention / (24 * time.Hour)))
-	line := strings.ReplaceAll(kb.Message("staff_case_expired"), "{days}", days)
-	d := threadLine(c, line, line, true, now)
-	// the post loses what the user said too, as the case's record does
-	erased := *c
-	erased.Turns, erased.Summary, erased.Told, erased.Similar = nil, nil, "", nil
-	d.Post = &CasePost{Status: neutralize(line), Reply: staffCaseReply(kb, &erased)}
-	return t.enqueue(d)
+	return t.Enqueue(relayToUser(c, decide.Directly(kb, c.Topic, now), now))
 }
 
 // personOf is the platform id of whoever wrote m.

@@ -1,16 +1,14 @@
 package dialog
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
-	"slices"
-	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/boltstore"
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -25,40 +23,47 @@ type Options struct {
 	RateLimit RateLimit
 }
 
-// Engine runs conversations on the knowledge a Library serves and keeps them in a bbolt file.
+// Engine runs conversations on the knowledge a Library serves and keeps them in a Store.
 // It is safe for concurrent use; two messages of one conversation are decided one after the
 // other, never interleaved: a step is stored only in a write transaction that finds the
 // conversation as the step found it (Respond).
 type Engine struct {
 	lib    *knowledge.Library
-	store  *store
+	store  store.Store
 	logger *slog.Logger
 	policy Policy
 	now    func() time.Time
 
 	limiter *limiter
+	claims  claims // the epochs of the outbox entries this engine claimed (Pending)
 
 	afterErase func() // AfterErase's; nil: none
-	afterEarly func() // tests: runs between the early decision and the write transaction
+	afterEarly func() // tests: runs between the decision on the snapshot and the commit
 }
 
-// Open opens the conversation database at path (creating it if needed) and returns an engine
-// answering from lib. A database locked by another process is an error wrapping ErrLocked
-// after a short wait (Options.LockTimeout).
+// Open opens the conversation database at path (a bbolt file, created if needed) and returns
+// an engine answering from lib. A database locked by another process is an error wrapping
+// ErrLocked after a short wait (Options.LockTimeout).
 // Call Close to release the database file.
 func Open(path string, lib *knowledge.Library, logger *slog.Logger, opts Options) (*Engine, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = time.Second
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	s, err := openStore(path, opts.LockTimeout)
+	s, err := boltstore.Open(path, opts.LockTimeout)
 	if err != nil {
 		return nil, err
 	}
+	return New(s, lib, logger, opts), nil
+}
+
+// New returns an engine answering from lib and keeping its state in s, which it owns from now
+// on: Close closes it.
+func New(s store.Store, lib *knowledge.Library, logger *slog.Logger, opts Options) *Engine {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	return &Engine{lib: lib, store: s, logger: logger, policy: opts.Policy, now: opts.Now,
-		limiter: newLimiter(opts.RateLimit)}, nil
+		limiter: newLimiter(opts.RateLimit), claims: claims{epochs: map[uint64]uint64{}}}
 }
 
 // AfterErase makes the engine call f after every erasure (Forget) and after a retention sweep
@@ -74,47 +79,126 @@ func (e *Engine) erased() {
 }
 
 // Close releases the database file. Respond calls that race with Close return ErrClosed.
-func (e *Engine) Close() error { return e.store.close() }
+func (e *Engine) Close() error { return e.store.Close() }
 
 // Knowledge returns the knowledge being served now.
 func (e *Engine) Knowledge() *knowledge.Base { return e.lib.Base() }
 
-// Respond decides what the helpdesk says next to m and remembers it. In one transaction it
-// drops an event seen before (returning a Reply with Duplicate set), loads the conversation,
-// decides, saves the conversation, opens a case when the step asks for one, and, when m has an
-// Address, queues the reply in the outbox for the sender. It returns only after the commit, so
-// an adapter that acknowledges the platform afterwards never loses an acknowledged message.
+// Respond decides what the helpdesk says next to m and remembers it, in three steps:
 //
-// Deciding (search, rendering, encoding) is the expensive part, and bbolt runs one write
-// transaction at a time, so Respond first decides from a read-only snapshot, concurrently with
-// other calls, and the write transaction only checks that the conversation is still the one
-// the decision was made from before storing it. When it is not (another message of the same
-// conversation, or staff, changed it in between) or when the step needs the database (opening
-// a case, relaying to staff), the decision is made again inside the transaction, as before.
+//   - snapshot: read, in a read-only transaction, whether the event was handled before, the
+//     conversation and its revision, and the id the next case will get;
+//   - decide: take the step on that snapshot (package decide: pure, and the expensive part,
+//     so it runs concurrently with other calls, outside the write transaction);
+//   - commit: in one write transaction, drop an event seen before (returning a Reply with
+//     Duplicate set), take the rate limit, and store the step only if the conversation still
+//     has the snapshot's revision and the case id is still the one decided with (else decide
+//     again there, on what is stored now): the conversation, the case it opens or the text it
+//     relays, the counters, and, when m has an Address, the reply queued in the outbox.
+//
+// It returns only after the commit, so an adapter that acknowledges the platform afterwards
+// never loses an acknowledged message.
 func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 	if err := ctx.Err(); err != nil {
 		return Reply{}, err
 	}
-	kb := e.lib.Base()
-	now := e.now()
-	at := m.At
-	if at.IsZero() {
-		at = now
-	}
-	key := convKey(m.Channel, m.UserID)
-	pre, err := e.decideEarly(kb, m, key, at, now)
+	in := e.input(m)
+	snap, err := e.snapshot(ctx, in)
 	if err != nil {
 		return Reply{}, fmt.Errorf("respond: %w", err)
 	}
-	if pre.duplicate {
+	if snap.duplicate {
 		return Reply{Duplicate: true}, nil
+	}
+	var s *step
+	if !(m.Event == EventText && e.limiter.limited(personKey(m), in.now)) {
+		// a flood is refused or told once in the commit: not worth deciding
+		s, _ = e.decide(in, snap.conv, snap.caseID) // a failure is decided again, and reported, in the commit
 	}
 	if e.afterEarly != nil {
 		e.afterEarly()
 	}
+	start := time.Now()
+	reply, err := e.commit(ctx, in, snap, s)
+	if err != nil {
+		return Reply{}, fmt.Errorf("respond: %w", err)
+	}
+	if !reply.Duplicate {
+		e.logger.Debug("responded", "channel", m.Channel, "outcome", string(reply.Outcome), "topic", reply.Topic, "dur", time.Since(start))
+	}
+	return reply, nil
+}
+
+// input is one message with what deciding it needs besides the store.
+type input struct {
+	m       Message
+	kb      *knowledge.Base
+	key     string    // the conversation's
+	at, now time.Time // when the platform saw the event, and now
+}
+
+func (e *Engine) input(m Message) input {
+	in := input{m: m, kb: e.lib.Base(), key: store.ConvKey(m.Channel, m.UserID), now: e.now()}
+	in.at = m.At
+	if in.at.IsZero() {
+		in.at = in.now
+	}
+	return in
+}
+
+// snapshot is what a step is decided from.
+type snapshot struct {
+	duplicate bool          // the event was committed before
+	conv      *Conversation // as stored, at rev
+	rev       store.Rev
+	caseID    string // the id the next case will get
+}
+
+func (e *Engine) snapshot(ctx context.Context, in input) (snapshot, error) {
+	var snap snapshot
+	err := e.store.View(ctx, func(t store.Tx) error {
+		if in.m.EventID != "" && t.Seen(in.m.Channel, in.m.EventID) {
+			snap.duplicate = true
+			return nil
+		}
+		snap.conv, snap.rev = t.Conversation(in.key)
+		snap.caseID = t.PeekCaseID(in.now.In(knowledge.Tokyo))
+		return nil
+	})
+	return snap, err
+}
+
+// step is one decided step, ready to be committed: the conversation after it, the reply, the
+// effects, and the reply's outbox entry.
+type step struct {
+	conv   *Conversation // stored unless fx.Forget
+	reply  Reply
+	fx     decide.Effects
+	caseID string    // the case an escalation opens (or joins)
+	send   *Delivery // the reply for the outbox; nil: nothing to send
+}
+
+// decide takes the step of in.m on conv.
+func (e *Engine) decide(in input, conv *Conversation, caseID string) (*step, error) {
+	st, err := decide.Decide(decide.In{KB: in.kb, Policy: e.policy, Conv: conv, Msg: in.m, Now: in.now, CaseID: caseID})
+	if err != nil {
+		return nil, err
+	}
+	s := &step{conv: st.Conv, reply: st.Reply, fx: st.Effects, caseID: caseID}
+	if in.m.Address != "" && (len(s.reply.Blocks) > 0 || s.reply.Leave) {
+		s.send = &Delivery{Channel: in.m.Channel, Address: in.m.Address, Recipient: in.key,
+			Kind: KindReply, Reply: s.reply, Created: in.now, Event: in.at, Key: store.NewKey()}
+	}
+	return s, nil
+}
+
+// commit stores the step s decided on snap, or, when the store moved since, a step decided
+// again on what it holds now.
+func (e *Engine) commit(ctx context.Context, in input, snap snapshot, s *step) (Reply, error) {
+	m := in.m
 	// The rate limit is decided inside the transaction, after the duplicate check, so a
-	// redelivered event takes no token. A batch may run the function again: the decision is
-	// taken on the first run and kept, so one message takes one token.
+	// redelivered event takes no token. The transaction may run again: the decision is taken
+	// on the first run and kept, so one message takes one token.
 	var (
 		limited bool // the limiter was asked
 		dropped bool // refused again while limited: no reply at all
@@ -124,23 +208,19 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 			return
 		}
 		limited = true
-		ok, notify := e.limiter.allow(personKey(m), now)
+		ok, notify := e.limiter.allow(personKey(m), in.now)
 		switch {
 		case !ok && notify:
-			m.Event = EventRateLimited
-			pre.step = nil // decided for the text, not for the notice
+			in.m.Event = EventRateLimited
+			s = nil // decided for the text, not for the notice
 		case !ok:
 			dropped = true
 		}
 	}
-	var (
-		reply    Reply
-		duration time.Duration
-	)
-	start := time.Now()
-	err = e.store.batch(func(t storeTx) error {
+	var reply Reply
+	err := e.store.Update(ctx, func(t store.Tx) error {
 		reply = Reply{}
-		if m.EventID != "" && t.seen(m.Channel, m.EventID) {
+		if m.EventID != "" && t.Seen(m.Channel, m.EventID) {
 			reply.Duplicate = true
 			return nil
 		}
@@ -148,206 +228,119 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 		if dropped {
 			// nothing is said or kept: only a redelivery must be recognised
 			if m.EventID != "" {
-				return t.markSeen(m.Channel, m.EventID, now)
+				return t.MarkSeen(m.Channel, m.EventID, in.now)
 			}
 			return nil
 		}
-		s := pre.step
-		if s == nil || !bytes.Equal(t.conversationBytes(key), pre.stored) {
+		cur, prior := s, (*Case)(nil)
+		if cur == nil || t.ConversationRev(in.key) != snap.rev {
+			// the conversation changed since the snapshot (another message of it, or staff)
+			conv, _ := t.Conversation(in.key)
 			var err error
-			if s, err = e.decideIn(t, kb, m, key, at, now); err != nil {
+			if cur, err = e.decide(in, conv, t.PeekCaseID(in.now.In(knowledge.Tokyo))); err != nil {
 				return err
 			}
 		}
-		reply = s.reply
-		return e.save(t, key, s, m, now)
+		if cur.fx.Handoff {
+			caseID, p, err := e.caseFor(t, in)
+			if err != nil {
+				return err
+			}
+			if caseID != cur.caseID {
+				// another case was opened since the snapshot, or the person has one open
+				// already, which the step joins: decide again with its id
+				conv, _ := t.Conversation(in.key)
+				if cur, err = e.decide(in, conv, caseID); err != nil {
+					return err
+				}
+			}
+			prior = p
+		}
+		reply = cur.reply
+		if err := e.apply(t, in, cur, prior); err != nil {
+			return err
+		}
+		return e.save(t, in.key, cur, m, in.now)
 	})
-	duration = time.Since(start)
-	if err != nil {
-		return Reply{}, fmt.Errorf("respond: %w", err)
-	}
-	if !reply.Duplicate {
-		e.logger.Debug("responded", "channel", m.Channel, "outcome", string(reply.Outcome), "topic", reply.Topic, "dur", duration)
-	}
-	return reply, nil
+	return reply, err
 }
 
-// decided is the outcome of one step, ready to be stored.
-type decided struct {
-	reply    Reply
-	fx       effects
-	conv     *Conversation // stored unless fx.forget
-	convJSON []byte        // conv encoded; nil: encoded when stored
-	send     *Delivery     // the reply for the outbox; nil: nothing to send
-	sendJSON []byte        // send encoded by encodeUnnumbered; nil: encoded when stored
+// caseFor returns the case an escalation of in.m opens or joins: the case the person has open
+// already (prior), when staff are reachable, or the id the next case will get.
+func (e *Engine) caseFor(t store.Tx, in input) (id string, prior *Case, err error) {
+	if e.policy.Staffed {
+		if prior, err = t.OpenCaseOf(in.m.Channel, personOf(in.m)); err != nil {
+			return "", nil, err
+		}
+		if prior != nil {
+			return prior.ID, prior, nil
+		}
+	}
+	return t.PeekCaseID(in.now.In(knowledge.Tokyo)), nil, nil
 }
 
-// early is what Respond learns before its write transaction.
-type early struct {
-	duplicate bool     // the event was committed before
-	stored    []byte   // the stored conversation the step was decided from (nil: none)
-	step      *decided // nil: decide inside the transaction
-}
-
-// decideEarly decides m from a read-only snapshot. Steps that need the database (a case to
-// open, a text to relay, a case to leave) and steps that fail are left to the transaction,
-// which then decides again and reports the failure.
-func (e *Engine) decideEarly(kb *knowledge.Base, m Message, key []byte, at, now time.Time) (early, error) {
-	var pre early
-	err := e.store.view(func(t storeTx) error {
-		if m.EventID != "" && t.seen(m.Channel, m.EventID) {
-			pre.duplicate = true
-			return nil
-		}
-		pre.stored = bytes.Clone(t.conversationBytes(key))
-		return nil
-	})
-	if err != nil || pre.duplicate {
-		return pre, err
-	}
-	if m.Event == EventText && e.limiter.limited(personKey(m), now) {
-		return pre, nil // refused or told once, in the transaction: not worth deciding
-	}
-	conv := e.store.convs.get(key, pre.stored)
-	if conv == nil {
-		conv = decodeConversation(pre.stored)
-	}
-	if conv.Mode == modeHandoff {
-		return pre, nil // a case is open: the message goes to staff, which the transaction decides
-	}
-	s, err := e.decide(kb, m, conv, now)
-	if err != nil || s.fx.handoff || s.fx.relay != "" || s.fx.leaveCase != "" {
-		return pre, nil
-	}
-	s.queue(m, key, at, now)
-	if s.convJSON, err = json.Marshal(s.conv); err != nil {
-		return pre, nil
-	}
-	if s.send != nil {
-		if s.sendJSON, err = encodeUnnumbered(s.send); err != nil {
-			return pre, nil
+// apply carries out the step's effects on cases: open (or join) one, relay a text to staff,
+// leave one. They run before the conversation is stored, since they may change it.
+func (e *Engine) apply(t store.Tx, in input, s *step, prior *Case) error {
+	if s.fx.Handoff {
+		if err := e.openCase(t, in.kb, in.m, s.conv, &s.reply, prior, in.now); err != nil {
+			return err
 		}
 	}
-	pre.step = s
-	return pre, nil
-}
-
-// decideIn decides m inside the write transaction t, with the effects that need the database.
-// They run before the conversation is stored, since they may change it.
-func (e *Engine) decideIn(t storeTx, kb *knowledge.Base, m Message, key []byte, at, now time.Time) (*decided, error) {
-	s, err := e.decide(kb, m, t.conversation(key), now)
-	if err != nil {
-		return nil, err
-	}
-	if s.fx.handoff {
-		c, err := e.openCase(t, kb, m, s.conv, &s.reply, now)
-		if err != nil {
-			return nil, err
-		}
-		if s.reply.Handoff != nil {
-			s.reply.Handoff.CaseID = c.ID
+	if s.fx.Relay != "" {
+		if err := e.relayToStaff(t, in.kb, s.conv, s.fx.Relay, in.m, in.now); err != nil {
+			return err
 		}
 	}
-	if s.fx.relay != "" {
-		if err := e.relayToStaff(t, kb, s.conv, s.fx.relay, m, now); err != nil {
-			return nil, err
+	if s.fx.LeaveCase != "" {
+		if err := e.leaveCase(t, in.kb, s.fx.LeaveCase, in.now); err != nil {
+			return err
 		}
 	}
-	if s.fx.leaveCase != "" {
-		if err := e.leaveCase(t, kb, s.fx.leaveCase, now); err != nil {
-			return nil, err
-		}
-	}
-	s.queue(m, key, at, now)
-	return s, nil
-}
-
-// decide runs one step of conv.
-func (e *Engine) decide(kb *knowledge.Base, m Message, conv *Conversation, now time.Time) (*decided, error) {
-	if m.Person != "" && m.Person != m.UserID && !slices.Contains(conv.People, m.Person) {
-		conv.People = append(conv.People, m.Person)
-	}
-	d := newDecider(kb, e.policy, conv, now)
-	if err := safeStep(d, m); err != nil {
-		return nil, err
-	}
-	return &decided{reply: d.reply, fx: d.fx, conv: conv}, nil
-}
-
-// queue prepares the outbox entry of the reply, when there is something to send and somewhere
-// to send it.
-func (s *decided) queue(m Message, key []byte, at, now time.Time) {
-	if m.Address != "" && (len(s.reply.Blocks) > 0 || s.reply.Leave) {
-		s.send = &Delivery{Channel: m.Channel, Address: m.Address, Recipient: string(key),
-			Kind: KindReply, Reply: s.reply, Created: now, Event: at, Key: newKey()}
-	}
+	return nil
 }
 
 // save writes the step s of conversation key and marks m's event seen.
-func (e *Engine) save(t storeTx, key []byte, s *decided, m Message, now time.Time) error {
+func (e *Engine) save(t store.Tx, key string, s *step, m Message, now time.Time) error {
 	var err error
-	switch {
-	case s.fx.forget:
-		err = t.deleteConversation(key)
-	case s.convJSON != nil:
-		err = t.putConversationJSON(key, s.convJSON, s.conv)
-	default:
-		err = t.putConversation(key, s.conv)
+	if s.fx.Forget {
+		err = t.DeleteConversation(key)
+	} else {
+		err = t.PutConversation(key, s.conv)
 	}
 	if err != nil {
 		return err
 	}
-	if s.fx.unanswered != nil {
-		u := *s.fx.unanswered
-		u.Text, u.At = truncateRunes(u.Text, maxUnansweredText), now
-		u.Channel, u.Who = m.Channel, t.s.personTags(m.UserID, m.Person)
-		if err := t.addUnanswered(&u); err != nil {
+	if s.fx.Unanswered != nil {
+		u := *s.fx.Unanswered
+		u.Text, u.At = decide.Truncate(u.Text, maxUnansweredText), now
+		u.Channel = m.Channel
+		if err := t.AddUnanswered(&u, m.UserID, m.Person); err != nil {
 			return err
 		}
 	}
 	day := now.In(knowledge.Tokyo).Format(time.DateOnly)
-	for _, name := range s.fx.counts {
-		if err := t.count(day, s.fx.topic, name); err != nil {
+	for _, name := range s.fx.Counts {
+		if err := t.Count(day, s.fx.Topic, name); err != nil {
 			return err
 		}
 	}
 	if s.send != nil {
-		if err := t.enqueueEncoded(s.send, s.sendJSON); err != nil {
+		if err := t.Enqueue(s.send); err != nil {
 			return err
 		}
 	}
 	if m.EventID != "" {
-		return t.markSeen(m.Channel, m.EventID, now)
+		return t.MarkSeen(m.Channel, m.EventID, now)
 	}
 	return nil
 }
 
-// safeStep runs one decision and turns a panic (a bug) into an error, so one broken
-// conversation never takes the process down; the transaction then rolls back.
-func safeStep(d *decider, m Message) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &keepError{fmt.Errorf("decide: panic: %v\n%s", r, debug.Stack())}
-		}
-	}()
-	d.step(m)
-	return nil
-}
-
-// fillCase puts the case id into the reply's {case} placeholders.
-func fillCase(r *Reply, id string) {
-	for i := range r.Blocks {
-		r.Blocks[i].Text = strings.ReplaceAll(r.Blocks[i].Text, "{case}", id)
-	}
-}
-
-// Triage answers one free text as a new conversation would, without storing anything: what
-// `helpdesk ask` prints. policy decides how escalation is worded.
-func Triage(kb *knowledge.Base, policy Policy, text string, now time.Time) Reply {
-	d := newDecider(kb, policy, &Conversation{}, now)
-	d.oneShot = true
-	d.step(Message{Channel: "ask", Text: text})
-	fillCase(&d.reply, "-")
-	d.reply.Why = d.why
-	return d.reply
+// Compact writes a compacted copy of the database file src to dst, which must not exist yet:
+// bbolt never gives freed pages back to the file system, so a file that once held a long
+// outbox or many conversations stays large; the copy holds only the live data. src must not be
+// in use: when a bot holds it, the error names the file and wraps ErrLocked, and src is not
+// touched. It returns the sizes of src and dst in bytes.
+func Compact(src, dst string, lockTimeout time.Duration) (before, after int64, err error) {
+	return boltstore.Compact(src, dst, lockTimeout)
 }

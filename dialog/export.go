@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -47,7 +48,7 @@ func (e *Engine) ExportCases(since time.Time, w io.Writer) (int, error) {
 				category = t.Categories[0]
 			}
 		}
-		said, staff := turnsFrom(c.Turns, "user"), turnsFrom(c.Turns, "staff")
+		said, staff := decide.TurnsFrom(c.Turns, "user"), decide.TurnsFrom(c.Turns, "staff")
 		handling := c.Note
 		if len(staff) > 0 {
 			handling = strings.TrimSpace(handling + "\n" + strings.Join(staff, "\n"))

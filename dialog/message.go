@@ -1,167 +1,101 @@
-// Package dialog runs the triage conversation: one user message in, the helpdesk's reply out,
-// remembering where each conversation stands.
-//
-// It knows nothing about Slack, LINE, HTTP or terminals. Adapters translate a platform event into
-// a Message, call Engine.Respond, and render the Reply in their own vocabulary. The engine keeps
-// every conversation in a bbolt file (store.go is the only file that knows bbolt) and, in the
-// same transaction as the conversation step, queues the reply in an outbox that a sender
-// delivers.
 package dialog
 
 import (
-	"log/slog"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
+// The values a conversation is made of are declared in package decide, which decides without a
+// database; dialog names them too, so that adapters need only dialog.
+
 // Event says what kind of platform event a Message carries.
-type Event string
+type Event = decide.Event
 
 // Platform events beyond text. Adapters map their own events onto these.
 const (
-	EventText        Event = ""            // a text message or a tapped choice
-	EventFollow      Event = "follow"      // the user added the bot: greet
-	EventUnfollow    Event = "unfollow"    // the user blocked or removed the bot: forget them
-	EventUnsupported Event = "unsupported" // a sticker, image, file or location: ask for text
-	EventGroup       Event = "group"       // the bot was added to a group: it works one to one
-	EventMenu        Event = "menu"        // the user asked for the menu (e.g. a slash command)
-	EventHelp        Event = "help"        // the user asked what the bot can do
-	EventResume      Event = "resume"      // the user opened the chat: greet a new user, re-show where an old one was
-	// EventRateLimited is set by the engine, not adapters: the conversation sent too much, too
-	// fast; the user is told once and the message is not acted on.
-	EventRateLimited Event = "rate-limited"
+	EventText        = decide.EventText
+	EventFollow      = decide.EventFollow
+	EventUnfollow    = decide.EventUnfollow
+	EventUnsupported = decide.EventUnsupported
+	EventGroup       = decide.EventGroup
+	EventMenu        = decide.EventMenu
+	EventHelp        = decide.EventHelp
+	EventResume      = decide.EventResume
+	EventRateLimited = decide.EventRateLimited
 )
 
 // Message is one thing a user did.
-type Message struct {
-	Channel string // "slack", "line", "terminal"; with UserID it names the conversation
-	UserID  string // the user, or for a Slack thread the channel and thread
-	// Person is the platform id of the human who wrote, when UserID is not it (a Slack
-	// channel thread); it lets Forget find everything of one person.
-	Person  string
-	EventID string // the platform's id for this event; a repeated id is answered once
-	Text    string
-	Choice  string // the id of a choice the user tapped, if any
-	Event   Event
-	// Address is where the reply goes, in the adapter's own encoding (a LINE reply token, a Slack
-	// channel and thread). Non-empty means "queue the reply in the outbox"; the terminal leaves
-	// it empty and prints the reply itself.
-	Address string
-	At      time.Time // when the platform saw the event; zero means now
-}
-
-// LogValue keeps user text and ids out of logs: they describe fraud, leaks and harassment.
-func (m Message) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("channel", m.Channel),
-		slog.String("event", string(m.Event)),
-		slog.Bool("choice", m.Choice != ""),
-		slog.Int("len", len(m.Text)),
-	)
-}
+type Message = decide.Message
 
 // Outcome is how the bot answered a free text.
-type Outcome string
+type Outcome = decide.Outcome
 
 // The four outcomes of a free text (seeds/README.md, the topic contract).
 const (
-	Answer   Outcome = "answer"   // Reply.Topic holds a topic id from topics.md
-	Clarify  Outcome = "clarify"  // ask again, offering Reply.Choices
-	Escalate Outcome = "escalate" // the user asked for a person; Reply.Handoff is set
-	Fallback Outcome = "fallback" // nothing matched: say so, offer the menu and a person
+	Answer   = decide.Answer
+	Clarify  = decide.Clarify
+	Escalate = decide.Escalate
+	Fallback = decide.Fallback
 )
 
 // BlockKind says how a Block should be drawn.
-type BlockKind string
+type BlockKind = decide.BlockKind
 
 // The kinds of block a reply is made of.
 const (
-	TextBlock     BlockKind = "text"     // Text
-	StepsBlock    BlockKind = "steps"    // Title, Text (the lead), Items as numbered steps
-	ContactsBlock BlockKind = "contacts" // Title, Contacts as cards
-	AlertsBlock   BlockKind = "alerts"   // Title, Items as dated lines
-	SummaryBlock  BlockKind = "summary"  // Title, Items as "question: answer" lines
+	TextBlock     = decide.TextBlock
+	StepsBlock    = decide.StepsBlock
+	ContactsBlock = decide.ContactsBlock
+	AlertsBlock   = decide.AlertsBlock
+	SummaryBlock  = decide.SummaryBlock
 )
 
-// Block is one part of a reply. Channels draw each kind in their own way: a LINE Flex bubble or
-// a Slack section for a contact card, a numbered list for steps.
-type Block struct {
-	Kind     BlockKind `json:"kind"`
-	Title    string    `json:"title,omitempty"`
-	Text     string    `json:"text,omitempty"`
-	Items    []string  `json:"items,omitempty"`
-	Contacts []Contact `json:"contacts,omitempty"`
-	// CallLabel and WebLabel are the button texts of contact cards.
-	CallLabel string `json:"call_label,omitempty"`
-	WebLabel  string `json:"web_label,omitempty"`
-}
+// Block is one part of a reply.
+type Block = decide.Block
 
 // Contact is a contact card, copied out of the knowledge so a queued reply is self-contained.
-type Contact struct {
-	Name  string `json:"name"`
-	Phone string `json:"phone,omitempty"`
-	Tel   string `json:"tel,omitempty"` // the tap-to-call URI of Phone ("tel:0359787509"), or ""
-	Email string `json:"email,omitempty"`
-	URL   string `json:"url,omitempty"`
-	Hours string `json:"hours,omitempty"`
-	// Status is "open" or "closed" when the contact's schedule is known, else empty; OpenLabel
-	// says the same in the user's language, and for a closed contact when it opens next.
-	Status    string `json:"status,omitempty"`
-	OpenLabel string `json:"open_label,omitempty"`
-	// Fields are the card's rows as the user reads them, labelled in the user's language.
-	Fields []Field `json:"fields,omitempty"`
-}
+type Contact = decide.Contact
 
-// Field is one labelled row of a contact card. Kind marks rows a channel may draw as a button
-// instead (a tap-to-call phone, a web link).
-type Field struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
-	Kind  string `json:"kind,omitempty"` // "phone", "email", "url" or ""
-	URI   string `json:"uri,omitempty"`  // what tapping it opens: tel:, mailto: or the URL
-}
+// Field is one labelled row of a contact card.
+type Field = decide.Field
 
 // Choice is a button (or numbered line) the user can pick.
-type Choice struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
-}
+type Choice = decide.Choice
 
 // TopicScore is one ranked topic of a free-text match.
-type TopicScore struct {
-	ID    string  `json:"id"`
-	Title string  `json:"title"`
-	Score float64 `json:"score"`
-}
+type TopicScore = decide.TopicScore
 
 // Reply is what the helpdesk says next, in channel-neutral form.
-type Reply struct {
-	Outcome Outcome      `json:"outcome,omitempty"` // set when the step matched a free text
-	Topic   string       `json:"topic,omitempty"`
-	Urgent  bool         `json:"urgent,omitempty"`
-	Ranked  []TopicScore `json:"ranked,omitempty"` // the match behind Outcome, best first
-	Blocks  []Block      `json:"blocks"`
-	Choices []Choice     `json:"choices,omitempty"`
-	Handoff *Handoff     `json:"handoff,omitempty"`
-	// Leave asks the channel to leave the group or room the message came from.
-	Leave bool `json:"leave,omitempty"`
-	// Lang is the language of the reply: "en" when the conversation is held in English, else
-	// "ja". It is not stored or sent.
-	Lang string `json:"-"`
-	// Why says which words decided the reading of a free text (helpdesk ask --json); it is not
-	// stored or sent.
-	Why *knowledge.Why `json:"-"`
-	// Duplicate is set when the event was seen before: the reply was already queued, and the
-	// adapter must not send anything again.
-	Duplicate bool `json:"-"`
-}
+type Reply = decide.Reply
 
 // Handoff is the effect "hand this conversation to staff".
-type Handoff struct {
-	CaseID  string `json:"case_id,omitempty"`
-	Topic   string `json:"topic,omitempty"`
-	Urgent  bool   `json:"urgent,omitempty"`
-	Staffed bool   `json:"staffed"`        // a staff channel will receive the case
-	Lang    string `json:"lang,omitempty"` // "en" when the user writes English
+type Handoff = decide.Handoff
+
+// Conversation is where one user's conversation stands.
+type Conversation = decide.Conversation
+
+// Snapshot is a position in the conversation that "back" returns to.
+type Snapshot = decide.Snapshot
+
+// Turn is one line of the recent exchange.
+type Turn = decide.Turn
+
+// IntakeState is the progress through the 問診票.
+type IntakeState = decide.IntakeState
+
+// Policy is what the engine needs to know about the helpdesk itself.
+type Policy = decide.Policy
+
+// Unanswered is a free text that ended in clarify or fallback, kept for the admins' report.
+type Unanswered = decide.Unanswered
+
+// MenuChoice returns the choice id of the greeting menu entry id.
+func MenuChoice(id string) string { return decide.MenuChoice(id) }
+
+// Triage answers one free text as a new conversation would, without storing anything: what
+// `helpdesk ask` prints. policy decides how escalation is worded.
+func Triage(kb *knowledge.Base, policy Policy, text string, now time.Time) Reply {
+	return decide.Triage(kb, policy, text, now)
 }

@@ -23,7 +23,7 @@ func TestRetentionClosesForgottenCases(t *testing.T) {
 		thread string
 		// what happens to the case, in days after start
 		claimAt, staffWritesAt, resolveAt int
-		wantStatus                        string
+		wantStatus                        dialog.CaseStatus
 		wantErased                        bool
 	}{
 		{user: "U0OPEN", thread: "C-STAFF/1.1", wantStatus: dialog.CaseExpired, wantErased: true},

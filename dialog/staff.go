@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -54,7 +56,7 @@ var ErrCasePending = errors.New("a case post is being recorded: try again")
 // StaffResult says what a staff event did.
 type StaffResult struct {
 	Case    string
-	Status  string
+	Status  CaseStatus
 	Relayed bool   // a message was queued for the user
 	Ignored string // why nothing happened, e.g. "not a case thread"
 }
@@ -86,28 +88,28 @@ func (e *Engine) Staff(ctx context.Context, ev StaffEvent) (StaffResult, error) 
 	kb := e.lib.Base()
 	now := e.now()
 	var res StaffResult
-	err := e.store.batch(func(t storeTx) error {
+	err := e.store.Update(ctx, func(t store.Tx) error {
 		res = StaffResult{}
-		if ev.EventID != "" && t.seen("staff", ev.EventID) {
+		if ev.EventID != "" && t.Seen("staff", ev.EventID) {
 			res.Ignored = "duplicate"
 			return nil
 		}
 		if ev.EventID != "" {
-			if err := t.markSeen("staff", ev.EventID, now); err != nil {
+			if err := t.MarkSeen("staff", ev.EventID, now); err != nil {
 				return err
 			}
 		}
-		id := t.caseByThread(ev.Thread)
-		if id == "" && t.s.queue.rootsDue(now) {
+		id := t.CaseByThread(ev.Thread)
+		if id == "" && e.store.CasePostsDue(now) {
 			// A case may have just been posted and its thread not be recorded yet: this may be
 			// a reply in it. Fail, so the platform redelivers once the thread is known.
-			return &keepError{ErrCasePending}
+			return ErrCasePending
 		}
 		if id == "" || (ev.Case != "" && ev.Case != id) {
 			res.Ignored = "not a case thread"
 			return nil
 		}
-		c, err := t.caseByID(id)
+		c, err := t.Case(id)
 		if err != nil || c == nil {
 			res.Ignored = "not a case thread"
 			return err
@@ -121,14 +123,14 @@ func (e *Engine) Staff(ctx context.Context, ev StaffEvent) (StaffResult, error) 
 	return res, nil
 }
 
-func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEvent, now time.Time, res *StaffResult) error {
+func (e *Engine) applyStaff(t store.Tx, kb *knowledge.Base, c *Case, ev StaffEvent, now time.Time, res *StaffResult) error {
 	msg := kb.Message
 	// what the user reads is in the user's language; staff notices stay Japanese
 	userMsg := func(key string) string { return kb.MessageIn(c.Lang, key) }
 	fill := func(s string) string {
 		return strings.NewReplacer("{staff}", ev.Staff, "{note}", ev.Text, "{case}", c.ID).Replace(s)
 	}
-	closed := !c.open()
+	closed := !c.IsOpen()
 	status, claimer := c.Status, c.Claimer
 	var toUser []Block
 	var notice string
@@ -138,7 +140,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 			res.Ignored = "case closed"
 			return e.staffNotice(t, c, msg("staff_closed_case"), now)
 		}
-		text := truncateRunes(cleanText(ev.Text), 4000)
+		text := decide.Truncate(decide.CleanText(ev.Text), 4000)
 		if strings.TrimSpace(text) == "" {
 			res.Ignored = "empty message"
 			return nil
@@ -149,7 +151,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 			toUser = append(toUser, Block{Kind: TextBlock, Text: userMsg("staff_joined")})
 		}
 		toUser = append(toUser, Block{Kind: TextBlock, Text: text})
-		c.Turns = append(c.Turns, Turn{From: "staff", Text: truncateRunes(text, maxTurnText), At: now})
+		c.Turns = append(c.Turns, Turn{From: "staff", Text: decide.Truncate(text, decide.MaxTurnText), At: now})
 	case StaffClaim:
 		if closed || c.Status == CaseClaimed && c.Claimer == ev.Staff {
 			res.Ignored = "nothing to claim"
@@ -167,7 +169,7 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 		}
 		c.Closed = now
 		if ev.Action == StaffResolve {
-			c.Status, c.Note = CaseResolved, truncateRunes(cleanText(ev.Text), 500)
+			c.Status, c.Note = CaseResolved, decide.Truncate(decide.CleanText(ev.Text), 500)
 			if kb.Topic(ev.Topic) != nil {
 				c.Resolved = ev.Topic
 			}
@@ -186,15 +188,15 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 		return nil
 	}
 	res.Status = c.Status
-	if err := t.putCase(c); err != nil {
+	if err := t.PutCase(c); err != nil {
 		return err
 	}
 	if len(toUser) > 0 {
 		reply := Reply{Blocks: toUser}
 		if c.Status == CaseResolved || c.Status == CaseReturned {
-			reply.Choices = menuChoices(kb)
+			reply.Choices = decide.MenuChoices(kb)
 		}
-		if err := t.enqueue(relayToUser(c, reply, now)); err != nil {
+		if err := t.Enqueue(relayToUser(c, reply, now)); err != nil {
 			return err
 		}
 		res.Relayed = ev.Action == StaffMessage
@@ -212,38 +214,38 @@ func (e *Engine) applyStaff(t storeTx, kb *knowledge.Base, c *Case, ev StaffEven
 	case notice != "":
 		d := threadLine(c, notice, notice, true, now)
 		d.Post = post
-		return t.enqueue(d)
+		return t.Enqueue(d)
 	case post != nil:
-		return t.enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(c.ID),
-			Case: &Case{ID: c.ID, Thread: c.Thread}, Post: post, Created: now, Event: now, Key: newKey()})
+		return t.Enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: store.StaffRecipient(c.ID),
+			Case: &Case{ID: c.ID, Thread: c.Thread}, Post: post, Created: now, Event: now, Key: store.NewKey()})
 	}
 	return nil
 }
 
 // releaseConversation gives the user's conversation back to the bot.
-func (e *Engine) releaseConversation(t storeTx, c *Case) error {
-	key := convKey(c.Channel, c.User)
-	conv := t.conversation(key)
+func (e *Engine) releaseConversation(t store.Tx, c *Case) error {
+	key := store.ConvKey(c.Channel, c.User)
+	conv, _ := t.Conversation(key)
 	if conv.CaseID != c.ID {
 		return nil
 	}
-	conv.Mode, conv.CaseID, conv.Back = modeMenu, "", nil
+	conv.Mode, conv.CaseID, conv.Back = decide.ModeMenu, "", nil
 	conv.Choices = nil
-	return t.putConversation(key, conv)
+	return t.PutConversation(key, conv)
 }
 
 // staffNotice queues a line for the case's staff thread.
-func (e *Engine) staffNotice(t storeTx, c *Case, text string, now time.Time) error {
-	return t.enqueue(threadLine(c, text, text, true, now))
+func (e *Engine) staffNotice(t store.Tx, c *Case, text string, now time.Time) error {
+	return t.Enqueue(threadLine(c, text, text, true, now))
 }
 
 // threadLine is a line for case c's staff thread: line as posted, and text as the user (or, for
 // a notice, the engine) wrote it.
 // Both are neutralized: what a user wrote reaches staff only that way.
 func threadLine(c *Case, text, line string, notice bool, now time.Time) *Delivery {
-	return &Delivery{Kind: KindStaff, Channel: "staff", Recipient: staffRecipient(c.ID),
+	return &Delivery{Kind: KindStaff, Channel: "staff", Recipient: store.StaffRecipient(c.ID),
 		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: neutralize(text), Notice: notice,
-		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: neutralize(line)}}}, Created: now, Event: now, Key: newKey()}
+		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: neutralize(line)}}}, Created: now, Event: now, Key: store.NewKey()}
 }
 
 // relayToUser is reply, from staff or about the case, for case c's user at the address of their
@@ -251,7 +253,7 @@ func threadLine(c *Case, text, line string, notice bool, now time.Time) *Deliver
 // like everything staff write to a user.
 func relayToUser(c *Case, reply Reply, now time.Time) *Delivery {
 	return &Delivery{Kind: KindRelay, Channel: c.Channel, Address: c.Address,
-		Recipient: string(convKey(c.Channel, c.User)), Reply: neutralizeReply(reply), Created: now, Key: newKey()}
+		Recipient: store.ConvKey(c.Channel, c.User), Reply: neutralizeReply(reply), Created: now, Key: store.NewKey()}
 }
 
 // staffCaseReply is the message that opens a case in the staff channel: what staff need to
@@ -277,7 +279,7 @@ func caseReply(kb *knowledge.Base, c *Case) Reply {
 	if len(c.Summary) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_summary"), Items: c.Summary})
 	}
-	if said := turnsFrom(c.Turns, "user"); len(said) > 0 {
+	if said := decide.TurnsFrom(c.Turns, "user"); len(said) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_said"), Items: said})
 	}
 	if c.Told != "" {
@@ -290,7 +292,7 @@ func caseReply(kb *knowledge.Base, c *Case) Reply {
 	if len(similar) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: SummaryBlock, Title: msg("staff_similar"), Items: similar})
 	}
-	if !c.open() {
+	if !c.IsOpen() {
 		return r // a closed case has nothing left to press
 	}
 	r.Choices = []Choice{

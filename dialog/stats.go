@@ -1,15 +1,12 @@
 package dialog
 
 import (
-	"errors"
-	"fmt"
-	"io"
+	"context"
 	"math"
-	"slices"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -17,8 +14,8 @@ import (
 // oldest first.
 func (e *Engine) Unanswered(since time.Time) ([]Unanswered, error) {
 	var out []Unanswered
-	err := e.store.view(func(t storeTx) error {
-		return t.eachUnanswered(func(u *Unanswered) error {
+	err := e.store.View(context.Background(), func(t store.Tx) error {
+		return t.EachUnanswered(func(u *Unanswered) error {
 			if !u.At.Before(since) {
 				u.Who = nil
 				out = append(out, *u)
@@ -114,8 +111,8 @@ func (e *Engine) Stats(since time.Time) (Stats, error) {
 	weeks := map[[2]string]*WeekStats{}
 	unanswered := map[string]*UnansweredCount{}
 	sinceDay := since.In(knowledge.Tokyo).Format(time.DateOnly)
-	err := e.store.view(func(t storeTx) error {
-		err := t.eachCounter(func(day, topic, name string, n uint64) error {
+	err := e.store.View(context.Background(), func(t store.Tx) error {
+		err := t.EachCounter(func(day, topic, name string, n uint64) error {
 			if !since.IsZero() && day < sinceDay {
 				return nil
 			}
@@ -163,7 +160,7 @@ func (e *Engine) Stats(since time.Time) (Stats, error) {
 		if err != nil {
 			return err
 		}
-		err = t.eachUnanswered(func(u *Unanswered) error {
+		err = t.EachUnanswered(func(u *Unanswered) error {
 			if u.At.Before(since) {
 				return nil
 			}
@@ -182,11 +179,11 @@ func (e *Engine) Stats(since time.Time) (Stats, error) {
 		if err != nil {
 			return err
 		}
-		return t.eachCase(func(c *Case) error {
+		return t.EachCase(func(c *Case) error {
 			if c.Created.Before(since) {
 				return nil
 			}
-			st.Cases.ByStatus[c.Status]++
+			st.Cases.ByStatus[string(c.Status)]++
 			if !c.Closed.IsZero() && (c.Status == CaseResolved || c.Status == CaseReturned) {
 				w := weekOf(c.Created)
 				st.Cases.Resolution[w] = append(st.Cases.Resolution[w], c.Closed.Sub(c.Created).Seconds())
@@ -243,9 +240,9 @@ func weekOf(t time.Time) string {
 // OpenCases counts the cases waiting for or being handled by staff.
 func (e *Engine) OpenCases() (int, error) {
 	n := 0
-	err := e.store.view(func(t storeTx) error {
-		return t.eachCaseStatus(func(status string) {
-			if (&Case{Status: status}).open() {
+	err := e.store.View(context.Background(), func(t store.Tx) error {
+		return t.EachCaseStatus(func(status CaseStatus) {
+			if (&Case{Status: status}).IsOpen() {
 				n++
 			}
 		})
@@ -256,8 +253,8 @@ func (e *Engine) OpenCases() (int, error) {
 // Cases returns the cases opened since the given time, oldest first.
 func (e *Engine) Cases(since time.Time) ([]Case, error) {
 	var out []Case
-	err := e.store.view(func(t storeTx) error {
-		return t.eachCase(func(c *Case) error {
+	err := e.store.View(context.Background(), func(t store.Tx) error {
+		return t.EachCase(func(c *Case) error {
 			if !c.Created.Before(since) {
 				out = append(out, *c)
 			}
@@ -266,161 +263,4 @@ func (e *Engine) Cases(since time.Time) ([]Case, error) {
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
 	return out, err
-}
-
-// Backup writes a consistent copy of the whole database to w while the engine keeps serving.
-func (e *Engine) Backup(w io.Writer) (int64, error) {
-	return e.store.backup(w)
-}
-
-// Forgotten counts what Forget deleted.
-type Forgotten struct {
-	Conversations, Cases, Deliveries int
-	Unanswered                       int // the person's texts kept for the report of unanswered queries
-}
-
-// Forget deletes everything stored about one person: their conversations, their cases (and the
-// case-thread links), their texts kept for the report of unanswered queries, and what the outbox
-// still holds for either: replies and staff messages waiting for them, and the posts and relayed
-// messages of their cases waiting for the staff channel. user is the platform user id; channel limits it to one channel ("line", "slack")
-// when set. The daily figures, which hold no user data, are kept.
-//
-// The records are found through the by-person index, so Forget costs what the person's data
-// costs, not what the database holds. Once they are deleted, the pages of the file that hold no
-// live data are overwritten with zeros (see store.scrub): what was deleted cannot be read back
-// from the file, nor from a backup made afterwards. An error after the deletion says so; calling
-// Forget again scrubs again.
-func (e *Engine) Forget(channel, user string) (Forgotten, error) {
-	if user == "" {
-		return Forgotten{}, errors.New("forget: no user given")
-	}
-	var f Forgotten
-	err := e.store.update(func(t storeTx) error {
-		f = Forgotten{}
-		convs, err := t.deleteConversationsOf(channel, user)
-		if err != nil {
-			return err
-		}
-		cases, err := t.deleteCasesOf(channel, user)
-		if err != nil {
-			return err
-		}
-		f.Conversations, f.Cases = len(convs), len(cases)
-		// Unanswered texts are found by the person, and by the conversations and cases deleted
-		// above (a Slack thread's texts are its conversation's).
-		authors := [][2]string{{channel, user}}
-		for _, k := range convs {
-			kc, ku := splitConvKey([]byte(k))
-			authors = append(authors, [2]string{kc, ku})
-		}
-		for _, c := range cases {
-			authors = append(authors, [2]string{c.Channel, c.User})
-		}
-		if f.Unanswered, err = t.deleteUnansweredOf(authors); err != nil {
-			return err
-		}
-		// A recipient is a conversation key, or a case's staff thread. A conversation keyed by
-		// a Slack thread is the person's only through its People, which are gone with it: so
-		// the keys deleted above are matched as well as the person's own.
-		doomed := map[string]bool{}
-		for _, k := range convs {
-			doomed[k] = true
-		}
-		for _, c := range cases {
-			doomed[string(convKey(c.Channel, c.User))] = true
-			doomed[staffRecipient(c.ID)] = true
-		}
-		f.Deliveries, err = t.deleteDeliveries(func(d *Delivery) bool {
-			if doomed[d.Recipient] {
-				return true
-			}
-			kc, ku := splitConvKey([]byte(d.Recipient))
-			return d.Kind != KindStaff && owns(kc, ku, nil, channel, user)
-		})
-		return err
-	})
-	if err == nil {
-		e.erased()
-		err = e.scrub("forget")
-	}
-	return f, err
-}
-
-// scrub zeroes the pages an erasure freed (see store.scrub), so that nothing erased can be read
-// back from the file or from a backup made afterwards.
-func (e *Engine) scrub(what string) error {
-	if _, err := e.store.scrub(); err != nil {
-		return fmt.Errorf("%s: deleted, but the freed pages of the file were not overwritten (the data can still be read from the file until they are): %w", what, err)
-	}
-	return nil
-}
-
-// Purged counts what Purge removed.
-type Purged struct {
-	Conversations, CaseTexts, Unanswered, SeenEvents int
-}
-
-// Purge applies the retention policy: conversations idle since before cutoff are deleted, the
-// texts and platform ids of cases closed before cutoff are cleared (their figures stay), open
-// or claimed cases nobody touched since cutoff are closed (CaseExpired, staff told in the
-// thread) and cleared too, kept unanswered queries older than cutoff are deleted, and event
-// ids seen before seenCutoff are forgotten. It works in
-// many short transactions, so webhooks are never held up for long, whatever the database's size.
-// When it removed anything, the freed pages of the file are then overwritten with zeros, as
-// after Forget.
-func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
-	p, err := e.purge(cutoff, seenCutoff)
-	if p.Conversations > 0 || p.CaseTexts > 0 {
-		e.erased()
-	}
-	if p != (Purged{}) {
-		if serr := e.scrub("purge"); err == nil {
-			err = serr
-		}
-	}
-	return p, err
-}
-
-func (e *Engine) purge(cutoff, seenCutoff time.Time) (Purged, error) {
-	var p Purged
-	kb, now := e.lib.Base(), e.now()
-	// Cases first: closing one that nobody touched gives its conversation back to the bot, and
-	// the conversations' step then deletes it if it is as old.
-	steps := []struct {
-		bucket []byte
-		count  *int
-		purge  func(t storeTx, k, v []byte) (bool, error)
-	}{
-		{bucketCases, &p.CaseTexts, func(t storeTx, k, v []byte) (bool, error) { return e.retainCase(t, kb, v, cutoff, now) }},
-		{bucketConversations, &p.Conversations, func(t storeTx, k, v []byte) (bool, error) { return t.purgeConversation(k, v, cutoff) }},
-		{bucketUnanswered, &p.Unanswered, func(t storeTx, k, v []byte) (bool, error) { return t.purgeUnansweredEntry(k, v, cutoff) }},
-	}
-	for _, s := range steps {
-		n, err := e.store.chunked(s.bucket, s.purge)
-		*s.count += n
-		if err != nil {
-			return p, err
-		}
-	}
-	for {
-		var n int
-		err := e.store.update(func(t storeTx) error {
-			var err error
-			n, err = t.expireSeen(seenCutoff, purgeChunk)
-			return err
-		})
-		p.SeenEvents += n
-		if err != nil || n < purgeChunk {
-			return p, err
-		}
-	}
-}
-
-// owns reports whether a case or conversation key belongs to user (on channel, if set): the
-// key names them, or they are among the people who wrote in it.
-func owns(keyChannel, keyUser string, people []string, channel, user string) bool {
-	if channel != "" && keyChannel != channel {
-		return false
-	}
-	return keyUser == user || strings.HasPrefix(keyUser, user+"/") || slices.Contains(people, user)
 }

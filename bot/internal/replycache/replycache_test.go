@@ -131,7 +131,7 @@ func TestCacheIsSafeForConcurrentUse(t *testing.T) {
 // Only the bot's own replies are kept; a relay of what staff wrote is drawn every time.
 func TestCacheDeliveryKeepsOnlyTheBotsReplies(t *testing.T) {
 	c, d := New[string](8), &drawer{}
-	for _, kind := range []string{dialog.KindRelay, dialog.KindRelay, dialog.KindReply, dialog.KindReply} {
+	for _, kind := range []dialog.DeliveryKind{dialog.KindRelay, dialog.KindRelay, dialog.KindReply, dialog.KindReply} {
 		if _, err := c.Delivery(dialog.Delivery{Kind: kind, Reply: testReply()}, d.draw); err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
-package dialog
+package boltstore_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,45 +10,57 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/dialog/boltstore"
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 	"github.com/helpdesk-bot/helpdesk/seeds"
-	bolt "go.etcd.io/bbolt"
 )
 
 // tenThousand opens an engine whose database holds 10,000 users' conversations (half of them
 // idle for 100 days), their unanswered queries and a year of daily counters, written directly
 // in one transaction so the test spends its time on what it measures.
-func tenThousand(tb testing.TB) (*Engine, time.Time) {
+func tenThousand(tb testing.TB) (engine, time.Time) {
 	tb.Helper()
 	return populated(tb, 10000)
 }
 
 // populated is tenThousand with users users.
-func populated(tb testing.TB, users int) (*Engine, time.Time) {
+// engine is an engine with its store at hand.
+type engine struct {
+	*dialog.Engine
+	s *boltstore.Store
+}
+
+func populated(tb testing.TB, users int) (engine, time.Time) {
 	tb.Helper()
 	lib, err := knowledge.LibraryOf(seeds.FS)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, knowledge.Tokyo)
-	e, err := Open(filepath.Join(tb.TempDir(), "h.db"), lib, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: func() time.Time { return now }})
+	s, err := boltstore.Open(filepath.Join(tb.TempDir(), "h.db"), time.Second)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	e := dialog.New(s, lib, slog.New(slog.NewTextHandler(io.Discard, nil)), dialog.Options{Now: func() time.Time { return now }})
 	tb.Cleanup(func() { e.Close() })
-	err = e.store.update(func(t storeTx) error {
+	err = s.Update(context.Background(), func(t store.Tx) error {
 		for i := 0; i < users; i++ {
 			updated := now.Add(-time.Hour)
 			if i%2 == 1 {
 				updated = now.AddDate(0, 0, -100)
 			}
-			c := &Conversation{Schema: schemaVersion, Step: 3, Mode: modeAnswered, Topic: "phishing", Updated: updated,
-				Turns: []Turn{{From: "user", Text: "フィッシングサイトにパスワードを入れてしまった", At: updated}, {From: "bot", Text: "ほかにお手伝いできることはありますか？", At: updated}}}
-			if err := t.putConversation(convKey("line", fmt.Sprintf("U%06d", i)), c); err != nil {
+			c := &decide.Conversation{Schema: decide.SchemaVersion, Step: 3, Mode: decide.ModeAnswered, Topic: "phishing", Updated: updated,
+				Turns: []decide.Turn{{From: "user", Text: "フィッシングサイトにパスワードを入れてしまった", At: updated}, {From: "bot", Text: "ほかにお手伝いできることはありますか？", At: updated}}}
+			if err := t.PutConversation(store.ConvKey("line", fmt.Sprintf("U%06d", i)), c); err != nil {
 				return err
 			}
-			who := t.s.personTags(fmt.Sprintf("U%06d", i))
-			if err := t.addUnanswered(&Unanswered{Text: fmt.Sprintf("分からない質問 %d", i%300), Outcome: Fallback, At: updated, Channel: "line", Who: who}); err != nil {
+			u := &decide.Unanswered{Text: fmt.Sprintf("分からない質問 %d", i%300), Outcome: decide.Fallback, At: updated, Channel: "line"}
+			if err := t.AddUnanswered(u, fmt.Sprintf("U%06d", i)); err != nil {
 				return err
 			}
 		}
@@ -55,7 +68,7 @@ func populated(tb testing.TB, users int) (*Engine, time.Time) {
 			day := now.AddDate(0, 0, -d).Format(time.DateOnly)
 			for _, topic := range knowledge.TopicIDs {
 				for _, name := range []string{"consultation", "answer", "escalate"} {
-					if err := t.count(day, topic, name); err != nil {
+					if err := t.Count(day, topic, name); err != nil {
 						return err
 					}
 				}
@@ -66,7 +79,7 @@ func populated(tb testing.TB, users int) (*Engine, time.Time) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return e, now
+	return engine{e, s}, now
 }
 
 // TestTenThousandUsers: with 10,000 users stored, the figures are right and retention removes
@@ -94,7 +107,7 @@ func TestTenThousandUsers(t *testing.T) {
 	if err != nil || p.Conversations != 5000 || p.Unanswered != 5000 {
 		t.Errorf("Purge = %+v, %v; want the 5,000 idle conversations and their queries", p, err)
 	}
-	if p, _ := e.Purge(now.AddDate(0, 0, -90), now.Add(-72*time.Hour)); p != (Purged{}) {
+	if p, _ := e.Purge(now.AddDate(0, 0, -90), now.Add(-72*time.Hour)); p != (dialog.Purged{}) {
 		t.Errorf("a second purge removed %+v", p)
 	}
 }
@@ -129,7 +142,7 @@ func BenchmarkTenThousandUsers(b *testing.B) {
 // and Open with the reading of every key and the consistency check it runs first.
 func BenchmarkOpenTenThousandUsers(b *testing.B) {
 	e, _ := tenThousand(b)
-	path := e.store.db.Path()
+	path := e.s.Path()
 	if err := e.Close(); err != nil {
 		b.Fatal(err)
 	}
@@ -147,11 +160,11 @@ func BenchmarkOpenTenThousandUsers(b *testing.B) {
 	})
 	b.Run("open-checked", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			s, err := openStore(path, time.Second)
+			s, err := boltstore.Open(path, time.Second)
 			if err != nil {
 				b.Fatal(err)
 			}
-			s.close()
+			s.Close()
 		}
 	})
 }
@@ -162,7 +175,7 @@ func BenchmarkOpenTenThousandUsers(b *testing.B) {
 func BenchmarkForget(b *testing.B) {
 	for _, users := range []int{10000, 100000} {
 		e, _ := populated(b, users)
-		if fi, err := os.Stat(e.store.db.Path()); err == nil {
+		if fi, err := os.Stat(e.s.Path()); err == nil {
 			b.Logf("%d users: database of %d bytes", users, fi.Size())
 		}
 		next := 0 // each person is forgotten once, across the benchmark's runs
@@ -178,15 +191,15 @@ func BenchmarkForget(b *testing.B) {
 		b.Run(fmt.Sprintf("users=%d/scrub", users), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				err := e.store.update(func(t storeTx) error {
+				err := e.s.Update(context.Background(), func(t store.Tx) error {
 					next++
-					return t.deleteConversation(convKey("line", fmt.Sprintf("U%06d", (2*next+1)%users)))
+					return t.DeleteConversation(store.ConvKey("line", fmt.Sprintf("U%06d", (2*next+1)%users)))
 				})
 				if err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				if _, err := e.store.scrub(); err != nil {
+				if _, err := e.s.Scrub(); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -208,12 +221,12 @@ func TestForgetReadsOnlyThePerson(t *testing.T) {
 		user := fmt.Sprintf("U%06d", n)
 		var convs []string
 		var texts int
-		err := e.store.update(func(t storeTx) error {
+		err := e.s.Update(context.Background(), func(t store.Tx) error {
 			var err error
-			if convs, err = t.deleteConversationsOf("line", user); err != nil {
+			if convs, err = t.ForgetConversations("line", user); err != nil {
 				return err
 			}
-			texts, err = t.deleteUnansweredOf([][2]string{{"line", user}})
+			texts, err = t.ForgetUnanswered([][2]string{{"line", user}})
 			return err
 		})
 		if err != nil || len(convs) != 1 || texts != 1 {
@@ -226,18 +239,22 @@ func TestForgetReadsOnlyThePerson(t *testing.T) {
 	}
 
 	// Back to a file of layout 1: no index, and the layout says so.
-	path := e.store.db.Path()
-	err := e.store.update(func(t storeTx) error {
-		if err := t.tx.DeleteBucket(bucketByPerson); err != nil {
+	path := e.s.Path()
+	err := boltstore.RawUpdate(e.s, func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(boltstore.BucketByPerson); err != nil {
 			return err
 		}
-		return t.tx.Bucket(bucketMeta).Put(keySchema, u64(1))
+		return tx.Bucket(boltstore.BucketMeta).Put(boltstore.KeySchema, boltstore.U64(1))
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Close()
-	e2, err := Open(path, e.lib, e.logger, Options{})
+	lib, err := knowledge.LibraryOf(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2, err := dialog.Open(path, lib, slog.New(slog.DiscardHandler), dialog.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package dialog
+package decide
 
 import (
 	"maps"
@@ -27,7 +27,7 @@ func TestFirstScreenFitsAPhone(t *testing.T) {
 		}
 		variants := append([]string{""}, slices.Sorted(maps.Keys(tp.FirstAid.Situations))...)
 		for _, s := range variants {
-			d := newDecider(kb, Policy{}, &Conversation{Schema: schemaVersion}, now)
+			d := newDecider(kb, Policy{}, &Conversation{Schema: SchemaVersion}, now)
 			if s != "" {
 				d.res.Situations = []string{s}
 			}

@@ -1,4 +1,4 @@
-package dialog
+package decide
 
 import (
 	"strconv"
@@ -20,18 +20,21 @@ import (
 // intake answers only make sense as answers to the question just asked, so they carry the step
 // of the reply that offered them; pressed later, they are stale and the user is greeted again.
 
+// action is what an "a:" choice asks for.
+type action string
+
 // The actions an "a:" choice can name.
 const (
-	actIntake     = "intake"
-	actPerson     = "person"
-	actResolved   = "resolved"
-	actOther      = "other"
-	actRestart    = "restart"
-	actBack       = "back"
-	actFAQ        = "faq"
-	actContacts   = "contacts"
-	actFullIntake = "full-intake"
-	actDetails    = "details" // 「詳しい説明」: what the first screen of an urgent answer left out
+	actIntake     action = "intake"
+	actPerson            = "person"
+	actResolved          = "resolved"
+	actOther             = "other"
+	actRestart           = "restart"
+	actBack              = "back"
+	actFAQ               = "faq"
+	actContacts          = "contacts"
+	actFullIntake        = "full-intake"
+	actDetails           = "details" // 「詳しい説明」: what the first screen of an urgent answer left out
 	// An open case ends only through 「担当者への相談を取り消す」 and a confirmation.
 	actCancelCase    = "cancel-case"
 	actCancelCaseYes = "cancel-case-yes"
@@ -51,8 +54,20 @@ const (
 	valDone    = "done"
 )
 
+// choiceKind is the letter a choice id starts with: what kind of choice it is.
+type choiceKind byte
+
+// The kinds of choice.
+const (
+	choiceMenu   choiceKind = 'm' // a greeting menu entry
+	choiceTopic  choiceKind = 't' // a topic
+	choiceAction choiceKind = 'a' // an action
+	choiceOption choiceKind = 'o' // an option of the question just asked
+	choiceIntake choiceKind = 'i' // an answer to the intake question just asked
+)
+
 type choiceID struct {
-	kind     byte // 'm', 't', 'a', 'o', 'i'
+	kind     choiceKind
 	step     int
 	target   string // menu entry, topic, action, or question
 	value    string // option or intake value
@@ -67,14 +82,14 @@ func parseChoice(s string) choiceID {
 	if len(s) < 3 || len(s) > maxChoiceID || s[1] != ':' {
 		return bad
 	}
-	kind, rest := s[0], s[2:]
+	kind, rest := choiceKind(s[0]), s[2:]
 	switch kind {
-	case 'm', 't', 'a':
+	case choiceMenu, choiceTopic, choiceAction:
 		if rest == "" || strings.Contains(rest, ":") {
 			return bad
 		}
 		return choiceID{kind: kind, target: rest}
-	case 'o', 'i':
+	case choiceOption, choiceIntake:
 		parts := strings.SplitN(rest, ":", 3)
 		if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
 			return bad
@@ -94,7 +109,7 @@ func MenuChoice(id string) string { return menuChoice(id) }
 
 func menuChoice(id string) string  { return "m:" + id }
 func topicChoice(id string) string { return "t:" + id }
-func actChoice(a string) string    { return "a:" + a }
+func actChoice(a action) string    { return "a:" + string(a) }
 func optChoice(step int, q, o string) string {
 	return "o:" + strconv.Itoa(step) + ":" + q + ":" + o
 }

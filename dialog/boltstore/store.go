@@ -1,7 +1,8 @@
-package dialog
+package boltstore
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -15,7 +16,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,9 +23,13 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 )
 
-// This is the only file that knows bbolt, the buckets and how keys and values are encoded.
+// The buckets, and how their keys and values are encoded (this file is the only one that
+// knows):
 //
 //	meta           "schema" -> uint64 store layout version; "case-seq-YYYY" -> uint64;
 //	               "person-key" -> 32 random bytes, the key of personTags
@@ -69,18 +73,12 @@ var (
 // index (and Forget would then miss what it did not index).
 const storeLayout = 2
 
-// ErrClosed is returned by Respond and the outbox methods after Close, e.g. in a shutdown race.
-var ErrClosed = errors.New("dialog: engine closed")
-
-// ErrLocked is returned (wrapped) by Open when another process holds the database file.
-var ErrLocked = errors.New("locked by another process (is another helpdesk running on it?)")
-
-type store struct {
+type Store struct {
 	db      *bolt.DB
 	broken  atomic.Pointer[error] // set when bbolt panicked: the file is damaged, writes stop
 	writers atomic.Int32          // write transactions wanted right now
 	queue   *queueIndex           // the outbox's order and due times, in memory
-	notify  chan struct{}         // signalled after a commit that queued a delivery (Engine.Wake)
+	notify  chan struct{}         // signalled after a commit that queued a delivery (Wake)
 	convs   *convCache            // recently stored conversations, decoded
 	person  []byte                // the key of personTags, from meta
 	// readers is held shared by every read transaction and taken alone by scrub while it
@@ -92,10 +90,10 @@ type store struct {
 	copying sync.RWMutex
 }
 
-// openStore opens (or creates) the bbolt file. A file locked by another process fails after
+// Open opens (or creates) the bbolt file at path. A file locked by another process fails after
 // lockTimeout with a message saying so, instead of hanging. A damaged file (see openChecked) is
-// refused with an error wrapping ErrDamaged.
-func openStore(path string, lockTimeout time.Duration) (*store, error) {
+// refused with an error wrapping store.ErrDamaged.
+func Open(path string, lockTimeout time.Duration) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
 			return nil, fmt.Errorf("open database %s: folder %s does not exist", path, dir)
@@ -108,7 +106,7 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 	// Batch merges concurrent steps into one commit; a short delay keeps a lone message fast
 	// (bbolt's default waits 10 ms for company).
 	db.MaxBatchDelay = 2 * time.Millisecond
-	s := &store{db: db, notify: make(chan struct{}, 1), convs: newConvCache()}
+	s := &Store{db: db, notify: make(chan struct{}, 1), convs: newConvCache()}
 	err = s.wrap(s.guard(func() error {
 		return db.Update(func(tx *bolt.Tx) error {
 			for _, name := range allBuckets {
@@ -138,7 +136,7 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 				}
 			}
 			if old < 2 {
-				if err := (storeTx{tx, s}).indexAll(); err != nil {
+				if err := (txn{tx, s}).indexAll(); err != nil {
 					return err
 				}
 			}
@@ -154,19 +152,13 @@ func openStore(path string, lockTimeout time.Duration) (*store, error) {
 	}
 	if err != nil {
 		db.Close()
-		if errors.Is(err, ErrDamaged) {
+		if errors.Is(err, store.ErrDamaged) {
 			return nil, damaged(path, err.Error())
 		}
 		return nil, fmt.Errorf("open database %s: %v", path, err)
 	}
 	return s, nil
 }
-
-// ErrDamaged is wrapped by the errors of a database file that is empty, truncated or fails the
-// consistency check: Open refuses such a file (serve exits with its own status, so that a
-// supervisor stops restarting it), and after bbolt panicked on one while serving the engine
-// refuses to write and Ping reports it (/readyz answers 503).
-var ErrDamaged = errors.New("database damaged")
 
 // damagedError says which file is damaged, why, and how to put a backup in its place.
 type damagedError struct {
@@ -181,7 +173,7 @@ func (e *damagedError) Error() string {
 		"to start with an empty database instead, move the file aside and start", e.path, e.reason, e.path, e.path)
 }
 
-func (e *damagedError) Is(target error) bool { return target == ErrDamaged }
+func (e *damagedError) Is(target error) bool { return target == store.ErrDamaged }
 
 // maxCheckProblems bounds the problems of the consistency check quoted in an error.
 const maxCheckProblems = 3
@@ -217,7 +209,7 @@ func openChecked(path string, lockTimeout time.Duration) (db *bolt.DB, err error
 	db, err = bolt.Open(path, 0o600, opts)
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
-			return nil, fmt.Errorf("open database %s: %w", path, ErrLocked)
+			return nil, fmt.Errorf("open database %s: %w", path, store.ErrLocked)
 		}
 		if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrVersionMismatch) {
 			return nil, damaged(path, fmt.Sprintf("its header is not a bbolt database's (%v)", err))
@@ -300,7 +292,11 @@ type sizesOnly struct{}
 func (sizesOnly) KeyToString(k []byte) string   { return fmt.Sprintf("(key of %d bytes)", len(k)) }
 func (sizesOnly) ValueToString(v []byte) string { return fmt.Sprintf("(value of %d bytes)", len(v)) }
 
-func (s *store) close() error { return s.db.Close() }
+// Close releases the database file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.db.Path() }
 
 func u64(n uint64) []byte {
 	b := make([]byte, 8)
@@ -308,13 +304,13 @@ func u64(n uint64) []byte {
 	return b
 }
 
-// storeTx is one transaction, with the typed operations the engine needs.
-type storeTx struct {
+// txn is one transaction, with the typed operations the engine needs.
+type txn struct {
 	tx *bolt.Tx
-	s  *store
+	s  *Store
 }
 
-func (s *store) update(fn func(storeTx) error) error {
+func (s *Store) update(fn func(txn) error) error {
 	if err := s.refusal(); err != nil {
 		return err
 	}
@@ -324,9 +320,9 @@ func (s *store) update(fn func(storeTx) error) error {
 // batch is update for many concurrent callers: bbolt merges them into one commit, which is
 // what carries webhook load (one fsync for many events). A caller that is alone commits at once
 // instead of waiting the batch delay for company. fn may run more than once: it must only
-// change the database, or take a decision outside it once and keep it across runs (as Respond
+// change the database, or take a decision outside it once and keep it across runs (as the engine
 // does with the rate limit).
-func (s *store) batch(fn func(storeTx) error) error {
+func (s *Store) batch(fn func(txn) error) error {
 	if err := s.refusal(); err != nil {
 		return err
 	}
@@ -338,9 +334,53 @@ func (s *store) batch(fn func(storeTx) error) error {
 	return s.wrap(s.guard(func() error { return s.db.Batch(s.guarded(fn)) }))
 }
 
+// Update runs fn in a write transaction: see store.Store. Concurrent calls are batched into
+// one commit (batch).
+func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return unkept(s.batch(func(t txn) error { return kept(fn(t)) }))
+}
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return unkept(s.view(func(t txn) error { return kept(fn(t)) }))
+}
+
+// kept marks an error of the caller's, returned by its transaction function, so that it passes
+// through wrap unchanged; unkept takes the mark off again.
+func kept(err error) error {
+	if err == nil {
+		return nil
+	}
+	var k *keepError
+	if errors.As(err, &k) {
+		return err
+	}
+	return &callerError{err}
+}
+
+func unkept(err error) error {
+	var c *callerError
+	if errors.As(err, &c) {
+		return c.err
+	}
+	return err
+}
+
+// callerError is an error of the transaction function's caller, returned unchanged.
+type callerError struct{ err error }
+
+func (e *callerError) Error() string { return e.err.Error() }
+func (e *callerError) Unwrap() error { return e.err }
+
 // view runs a read-only transaction. Reads go on after a failure (see guard), so that a backup
 // can still save what is readable.
-func (s *store) view(fn func(storeTx) error) error {
+func (s *Store) view(fn func(txn) error) error {
 	s.readers.RLock()
 	defer s.readers.RUnlock()
 	return s.wrap(s.guard(func() error { return s.db.View(s.guarded(fn)) }))
@@ -348,20 +388,20 @@ func (s *store) view(fn func(storeTx) error) error {
 
 // guarded is fn as a bbolt transaction function, with panics turned into errors by guard: a
 // panic inside a batch function would otherwise be reported by bbolt as a plain error.
-func (s *store) guarded(fn func(storeTx) error) func(*bolt.Tx) error {
-	return func(tx *bolt.Tx) error { return s.guard(func() error { return fn(storeTx{tx, s}) }) }
+func (s *Store) guarded(fn func(txn) error) func(*bolt.Tx) error {
+	return func(tx *bolt.Tx) error { return s.guard(func() error { return fn(txn{tx, s}) }) }
 }
 
 // guard runs f, turning a panic (bbolt panics on pages it cannot read, and a fault on its memory
-// map is made one) into an error wrapping ErrDamaged. The store then refuses writes, which could
+// map is made one) into an error wrapping store.ErrDamaged. The store then refuses writes, which could
 // spread the damage, and Ping reports the failure, until a restart checks the file again. A
 // panic in a commit that bbolt runs for a batch happens on bbolt's own goroutine, out of reach:
 // the check at Open is what keeps damaged files from getting that far.
-func (s *store) guard(f func() error) (err error) {
+func (s *Store) guard(f func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = &keepError{fmt.Errorf("%w: a transaction panicked: %v", ErrDamaged, r)}
+			err = &keepError{fmt.Errorf("%w: a transaction panicked: %v", store.ErrDamaged, r)}
 			s.broken.CompareAndSwap(nil, &err)
 		}
 	}()
@@ -369,26 +409,26 @@ func (s *store) guard(f func() error) (err error) {
 }
 
 // refusal is the error that stops writes after a failure, or nil.
-func (s *store) refusal() error {
+func (s *Store) refusal() error {
 	if p := s.broken.Load(); p != nil {
 		return &keepError{fmt.Errorf("database refuses writes since an earlier failure (restart to check the file): %w", *p)}
 	}
 	return nil
 }
 
-// ping reports whether the store can serve: no failure so far, the file as long as its pages
+// Ping reports whether the store can serve: no failure so far, the file as long as its pages
 // need (not truncated under it), and a read transaction.
-func (s *store) ping() error {
+func (s *Store) Ping() error {
 	if p := s.broken.Load(); p != nil {
 		return *p
 	}
-	return s.view(func(t storeTx) error {
+	return s.view(func(t txn) error {
 		fi, err := os.Stat(s.db.Path())
 		if err != nil {
 			return err
 		}
 		if fi.Size() < t.tx.Size() {
-			return &keepError{fmt.Errorf("%w: the file has %d bytes but its pages need %d (truncated)", ErrDamaged, fi.Size(), t.tx.Size())}
+			return &keepError{fmt.Errorf("%w: the file has %d bytes but its pages need %d (truncated)", store.ErrDamaged, fi.Size(), t.tx.Size())}
 		}
 		return nil
 	})
@@ -396,23 +436,24 @@ func (s *store) ping() error {
 
 // wake tells the sender that the outbox gained entries. The channel is buffered by one: a
 // sender that was busy still sees the latest signal.
-func (s *store) wake() {
+func (s *Store) wake() {
 	select {
 	case s.notify <- struct{}{}:
 	default:
 	}
 }
 
-// wrap keeps bbolt's errors out of dialog's API: callers see ErrClosed or a message.
-func (s *store) wrap(err error) error {
+// wrap keeps bbolt's errors out of dialog's API: callers see store.ErrClosed or a message.
+func (s *Store) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
-		return ErrClosed
+		return store.ErrClosed
 	}
 	var keep *keepError
-	if errors.As(err, &keep) {
+	var caller *callerError
+	if errors.As(err, &keep) || errors.As(err, &caller) {
 		return err
 	}
 	return fmt.Errorf("database: %v", err)
@@ -424,69 +465,71 @@ type keepError struct{ err error }
 func (e *keepError) Error() string { return e.err.Error() }
 func (e *keepError) Unwrap() error { return e.err }
 
-func convKey(channel, user string) []byte { return []byte(channel + "/" + user) }
-
-// conversation returns the stored conversation, or a new one.
-func (t storeTx) conversation(key []byte) *Conversation {
-	return decodeConversation(t.conversationBytes(key))
+// Conversation returns the stored conversation (a new one if none) and its revision: from the
+// cache of decoded conversations when it holds this very version.
+func (t txn) Conversation(key string) (*decide.Conversation, store.Rev) {
+	k := []byte(key)
+	v := t.tx.Bucket(bucketConversations).Get(k)
+	rev := t.s.convs.rev(v)
+	if c := t.s.convs.get(k, rev); c != nil {
+		return c, rev
+	}
+	return decodeConversation(v), rev
 }
 
-// conversationBytes returns the stored conversation as it is on disk (nil: none), valid only
-// during the transaction.
-func (t storeTx) conversationBytes(key []byte) []byte {
-	return t.tx.Bucket(bucketConversations).Get(key)
+// ConversationRev returns the revision of the stored conversation, without decoding it.
+func (t txn) ConversationRev(key string) store.Rev {
+	return t.s.convs.rev(t.tx.Bucket(bucketConversations).Get([]byte(key)))
 }
 
 // decodeConversation reads a stored conversation (nil: none, a new one). An unreadable or future
 // conversation restarts rather than failing every message, so there is no error.
-func decodeConversation(v []byte) *Conversation {
-	c := &Conversation{}
+func decodeConversation(v []byte) *decide.Conversation {
+	c := &decide.Conversation{}
 	if v == nil {
 		return c
 	}
-	if err := json.Unmarshal(v, c); err != nil || c.Schema > schemaVersion {
-		return &Conversation{Step: c.Step}
+	if err := json.Unmarshal(v, c); err != nil || c.Schema > decide.SchemaVersion {
+		return &decide.Conversation{Step: c.Step}
 	}
 	return c
 }
 
-func (t storeTx) putConversation(key []byte, c *Conversation) error {
+// PutConversation stores c and keeps a decoded copy. Doing that here, where bbolt runs one
+// writer at a time, orders it with the deletes of other transactions: a copy kept by a
+// transaction that rolls back matches nothing stored.
+func (t txn) PutConversation(key string, c *decide.Conversation) error {
 	v, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	return t.putConversationJSON(key, v, c)
-}
-
-// putConversationJSON stores c, encoded as v (before the transaction), and keeps a decoded copy.
-// Doing that here, where bbolt runs one writer at a time, orders it with the deletes of other
-// transactions: a copy kept by a transaction that rolls back matches nothing stored.
-func (t storeTx) putConversationJSON(key, v []byte, c *Conversation) error {
-	t.s.convs.put(key, v, c)
-	if err := t.index(kindConversation, key, convOwners(key, c.People)); err != nil {
+	k := []byte(key)
+	t.s.convs.put(k, t.s.convs.rev(v), c)
+	if err := t.index(kindConversation, k, convOwners(k, c.People)); err != nil {
 		return err
 	}
-	return t.tx.Bucket(bucketConversations).Put(key, v)
+	return t.tx.Bucket(bucketConversations).Put(k, v)
 }
 
-func (t storeTx) deleteConversation(key []byte) error {
-	t.forgetDecoded(string(key))
-	return t.tx.Bucket(bucketConversations).Delete(key)
+// DeleteConversation deletes the conversation key.
+func (t txn) DeleteConversation(key string) error {
+	t.forgetDecoded(key)
+	return t.tx.Bucket(bucketConversations).Delete([]byte(key))
 }
 
 // forgetDecoded drops the decoded copies of conversations this transaction deletes: erased or
 // expired, nothing of them stays in memory. It runs inside the transaction, so that no other
 // writer can keep a copy after it (if the transaction rolls back, the copy is only missed).
-func (t storeTx) forgetDecoded(keys ...string) {
+func (t txn) forgetDecoded(keys ...string) {
 	t.s.convs.drop(keys...)
 }
 
 // seen reports whether an event was handled before.
-func (t storeTx) seen(channel, id string) bool {
+func (t txn) Seen(channel, id string) bool {
 	return t.tx.Bucket(bucketSeen).Get([]byte(channel+"/"+id)) != nil
 }
 
-func (t storeTx) markSeen(channel, id string, now time.Time) error {
+func (t txn) MarkSeen(channel, id string, now time.Time) error {
 	k := []byte(channel + "/" + id)
 	ts := u64(uint64(now.UnixNano()))
 	if err := t.tx.Bucket(bucketSeen).Put(k, ts); err != nil {
@@ -497,7 +540,7 @@ func (t storeTx) markSeen(channel, id string, now time.Time) error {
 
 // expireSeen forgets event ids first seen before cutoff, at most limit of them, and returns how
 // many it removed.
-func (t storeTx) expireSeen(cutoff time.Time, limit int) (int, error) {
+func (t txn) expireSeen(cutoff time.Time, limit int) (int, error) {
 	c := t.tx.Bucket(bucketSeenByTime).Cursor()
 	end := u64(uint64(cutoff.UnixNano()))
 	var doomed [][]byte
@@ -519,25 +562,17 @@ func (t storeTx) expireSeen(cutoff time.Time, limit int) (int, error) {
 
 // ---- outbox
 
-// staffRecipient is the Recipient of every staff delivery of a case: its thread's queue.
-func staffRecipient(caseID string) string { return "staff/" + caseID }
-
-// enqueue adds d to the outbox. Once the transaction commits, the sender is woken: whoever
+// Enqueue adds d to the outbox. Once the transaction commits, the claimers are woken: whoever
 // queues something never has to remember to.
-func (t storeTx) enqueue(d *Delivery) error { return t.enqueueEncoded(d, nil) }
-
-// enqueueEncoded is enqueue for a delivery encoded before the transaction by encodeUnnumbered
-// (v nil: encoded here). The outbox sequence, d's ID, is only known inside.
-func (t storeTx) enqueueEncoded(d *Delivery, v []byte) error {
+func (t txn) Enqueue(d *store.Delivery) error {
 	b := t.tx.Bucket(bucketOutbox)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
 	}
 	d.ID = seq
-	if v != nil {
-		v = numbered(v, seq)
-	} else if v, err = json.Marshal(d); err != nil {
+	v, err := json.Marshal(d)
+	if err != nil {
 		return err
 	}
 	t.tx.OnCommit(func() {
@@ -547,42 +582,16 @@ func (t storeTx) enqueueEncoded(d *Delivery, v []byte) error {
 	return b.Put(u64(seq), v)
 }
 
-// unnumberedPrefix starts every encoded Delivery whose ID is still 0: ID is its first field.
-var unnumberedPrefix = []byte(`{"id":0,`)
-
-// encodeUnnumbered encodes a new delivery (ID 0) so that numbered can give it its ID without
-// encoding it again: the reply it carries is most of the work, and it can be done before the
-// write transaction, which bbolt runs one at a time.
-func encodeUnnumbered(d *Delivery) ([]byte, error) {
-	if d.ID != 0 {
-		return nil, fmt.Errorf("encode delivery: already numbered %d", d.ID)
-	}
-	v, err := json.Marshal(d)
-	if err == nil && !bytes.HasPrefix(v, unnumberedPrefix) {
-		err = fmt.Errorf("encode delivery: does not start with %s", unnumberedPrefix)
-	}
-	return v, err
-}
-
-// numbered returns v, from encodeUnnumbered, with the ID id.
-func numbered(v []byte, id uint64) []byte {
-	rest := v[len(unnumberedPrefix)-1:] // from the comma on
-	out := make([]byte, 0, len(v)+20)
-	out = append(out, unnumberedPrefix[:len(unnumberedPrefix)-2]...)
-	out = strconv.AppendUint(out, id, 10)
-	return append(out, rest...)
-}
-
-func (t storeTx) delivery(id uint64) (*Delivery, error) {
+func (t txn) Delivery(id uint64) (*store.Delivery, error) {
 	v := t.tx.Bucket(bucketOutbox).Get(u64(id))
 	if v == nil {
 		return nil, nil
 	}
-	d := &Delivery{}
+	d := &store.Delivery{}
 	return d, json.Unmarshal(v, d)
 }
 
-func (t storeTx) putDelivery(d *Delivery) error {
+func (t txn) putDelivery(d *store.Delivery) error {
 	v, err := json.Marshal(d)
 	if err != nil {
 		return err
@@ -592,16 +601,16 @@ func (t storeTx) putDelivery(d *Delivery) error {
 	return t.tx.Bucket(bucketOutbox).Put(u64(d.ID), v)
 }
 
-func (t storeTx) deleteDelivery(id uint64) error {
+func (t txn) deleteDelivery(id uint64) error {
 	t.tx.OnCommit(func() { t.s.queue.remove(id) })
 	return t.tx.Bucket(bucketOutbox).Delete(u64(id))
 }
 
 // eachDelivery walks the outbox in queue order until fn returns false.
-func (t storeTx) eachDelivery(fn func(*Delivery) bool) error {
+func (t txn) EachDelivery(fn func(*store.Delivery) bool) error {
 	c := t.tx.Bucket(bucketOutbox).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		d := &Delivery{}
+		d := &store.Delivery{}
 		if err := json.Unmarshal(v, d); err != nil {
 			return fmt.Errorf("outbox entry %d: %v", binary.BigEndian.Uint64(k), err)
 		}
@@ -614,31 +623,41 @@ func (t storeTx) eachDelivery(fn func(*Delivery) bool) error {
 
 // ---- cases
 
-func (t storeTx) nextCaseID(now time.Time) (string, error) {
+// NextCaseID takes the next case id of now's year.
+func (t txn) NextCaseID(now time.Time) (string, error) {
+	id, key, n := t.peekCaseID(now)
+	if err := t.tx.Bucket(bucketMeta).Put(key, u64(n)); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// PeekCaseID returns the id NextCaseID would take now, without taking it.
+func (t txn) PeekCaseID(now time.Time) string {
+	id, _, _ := t.peekCaseID(now)
+	return id
+}
+
+func (t txn) peekCaseID(now time.Time) (id string, key []byte, n uint64) {
 	year := now.Year()
-	key := []byte(fmt.Sprintf("case-seq-%d", year))
-	meta := t.tx.Bucket(bucketMeta)
-	var n uint64
-	if v := meta.Get(key); v != nil {
+	key = []byte(fmt.Sprintf("case-seq-%d", year))
+	if v := t.tx.Bucket(bucketMeta).Get(key); v != nil {
 		n = binary.BigEndian.Uint64(v)
 	}
 	n++
-	if err := meta.Put(key, u64(n)); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%d-%04d", year, n), nil
+	return fmt.Sprintf("%d-%04d", year, n), key, n
 }
 
-func (t storeTx) caseByID(id string) (*Case, error) {
+func (t txn) Case(id string) (*store.Case, error) {
 	v := t.tx.Bucket(bucketCases).Get([]byte(id))
 	if v == nil {
 		return nil, nil
 	}
-	c := &Case{}
+	c := &store.Case{}
 	return c, json.Unmarshal(v, c)
 }
 
-func (t storeTx) putCase(c *Case) error {
+func (t txn) PutCase(c *store.Case) error {
 	v, err := json.Marshal(c)
 	if err != nil {
 		return err
@@ -649,9 +668,9 @@ func (t storeTx) putCase(c *Case) error {
 	return t.tx.Bucket(bucketCases).Put([]byte(c.ID), v)
 }
 
-func (t storeTx) eachCase(fn func(*Case) error) error {
+func (t txn) EachCase(fn func(*store.Case) error) error {
 	return t.tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
-		c := &Case{}
+		c := &store.Case{}
 		if err := json.Unmarshal(v, c); err != nil {
 			return err
 		}
@@ -660,10 +679,10 @@ func (t storeTx) eachCase(fn func(*Case) error) error {
 }
 
 // eachCaseStatus walks the cases' statuses alone, without decoding what they hold.
-func (t storeTx) eachCaseStatus(fn func(status string)) error {
+func (t txn) EachCaseStatus(fn func(status store.CaseStatus)) error {
 	return t.tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
 		var c struct {
-			Status string `json:"status"`
+			Status store.CaseStatus `json:"status"`
 		}
 		if err := json.Unmarshal(v, &c); err != nil {
 			return err
@@ -673,17 +692,18 @@ func (t storeTx) eachCaseStatus(fn func(status string)) error {
 	})
 }
 
-func (t storeTx) caseByThread(ref string) string {
+func (t txn) CaseByThread(ref string) string {
 	return string(t.tx.Bucket(bucketCaseThreads).Get([]byte(ref)))
 }
 
-func (t storeTx) putCaseThread(ref, caseID string) error {
+func (t txn) PutCaseThread(ref, caseID string) error {
 	return t.tx.Bucket(bucketCaseThreads).Put([]byte(ref), []byte(caseID))
 }
 
 // ---- unanswered queries and counters
 
-func (t storeTx) addUnanswered(u *Unanswered) error {
+func (t txn) AddUnanswered(u *decide.Unanswered, authors ...string) error {
+	u.Who = t.s.personTags(authors...)
 	b := t.tx.Bucket(bucketUnanswered)
 	seq, err := b.NextSequence()
 	if err != nil {
@@ -704,7 +724,7 @@ func (t storeTx) addUnanswered(u *Unanswered) error {
 // personTags returns a keyed hash of each non-empty id: what an unanswered text keeps of who
 // wrote it, enough for Forget to find it and nothing a reader of the database can turn back into
 // an id (the key is random per database, so the tags of two databases do not match either).
-func (s *store) personTags(ids ...string) []string {
+func (s *Store) personTags(ids ...string) []string {
 	var out []string
 	for _, id := range ids {
 		if id == "" {
@@ -723,14 +743,14 @@ func (s *store) personTags(ids ...string) []string {
 // deleteUnansweredOf deletes the unanswered texts written by any of authors (channel, user; an
 // empty channel matches every channel) and returns how many it deleted. It reads only the texts
 // the by-person index lists for the authors.
-func (t storeTx) deleteUnansweredOf(authors [][2]string) (int, error) {
+func (t txn) ForgetUnanswered(authors [][2]string) (int, error) {
 	b := t.tx.Bucket(bucketUnanswered)
 	n := 0
 	for _, a := range authors {
 		for _, tag := range t.s.personTags(a[1]) {
 			for _, k := range t.indexed(tag, kindUnanswered) {
 				v := b.Get(k)
-				var u Unanswered
+				var u decide.Unanswered
 				if v == nil || json.Unmarshal(v, &u) != nil || !slices.Contains(u.Who, tag) {
 					if err := t.unindex(kindUnanswered, k, tag); err != nil {
 						return n, err
@@ -753,9 +773,9 @@ func (t storeTx) deleteUnansweredOf(authors [][2]string) (int, error) {
 	return n, nil
 }
 
-func (t storeTx) eachUnanswered(fn func(*Unanswered) error) error {
+func (t txn) EachUnanswered(fn func(*decide.Unanswered) error) error {
 	return t.tx.Bucket(bucketUnanswered).ForEach(func(_, v []byte) error {
-		u := &Unanswered{}
+		u := &decide.Unanswered{}
 		if err := json.Unmarshal(v, u); err != nil {
 			return err
 		}
@@ -765,7 +785,7 @@ func (t storeTx) eachUnanswered(fn func(*Unanswered) error) error {
 
 func counterKey(day, topic, name string) []byte { return []byte(day + "/" + topic + "/" + name) }
 
-func (t storeTx) count(day, topic, name string) error {
+func (t txn) Count(day, topic, name string) error {
 	b := t.tx.Bucket(bucketCounters)
 	k := counterKey(day, topic, name)
 	var n uint64
@@ -776,7 +796,7 @@ func (t storeTx) count(day, topic, name string) error {
 }
 
 // eachCounter walks the counters as (day, topic, name, value).
-func (t storeTx) eachCounter(fn func(day, topic, name string, n uint64) error) error {
+func (t txn) EachCounter(fn func(day, topic, name string, n uint64) error) error {
 	return t.tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
 		parts := bytes.SplitN(k, []byte("/"), 3)
 		if len(parts) != 3 || len(v) != 8 {
@@ -788,11 +808,11 @@ func (t storeTx) eachCounter(fn func(day, topic, name string, n uint64) error) e
 
 // ---- retention and erasure
 
-func (s *store) backup(w io.Writer) (int64, error) {
+func (s *Store) Backup(w io.Writer) (int64, error) {
 	s.copying.RLock()
 	defer s.copying.RUnlock()
 	var n int64
-	err := s.view(func(t storeTx) error {
+	err := s.view(func(t txn) error {
 		var err error
 		n, err = t.tx.WriteTo(w)
 		return err
@@ -801,13 +821,10 @@ func (s *store) backup(w io.Writer) (int64, error) {
 }
 
 // splitConvKey splits "channel/user" (user may itself contain "/" for Slack threads).
-func splitConvKey(k []byte) (channel, user string) {
-	c, u, _ := strings.Cut(string(k), "/")
-	return c, u
-}
+func splitConvKey(k []byte) (channel, user string) { return store.SplitConvKey(string(k)) }
 
 // deleteWhere deletes the keys of a bucket for which doomed returns true.
-func (t storeTx) deleteWhere(bucket []byte, doomed func(k, v []byte) bool) (int, error) {
+func (t txn) deleteWhere(bucket []byte, doomed func(k, v []byte) bool) (int, error) {
 	b := t.tx.Bucket(bucket)
 	var keys [][]byte
 	err := b.ForEach(func(k, v []byte) error {
@@ -829,26 +846,26 @@ func (t storeTx) deleteWhere(bucket []byte, doomed func(k, v []byte) bool) (int,
 
 // deleteConversationsOf deletes the conversations of user (see owns) and returns their keys. It
 // reads only the conversations the by-person index lists for user.
-func (t storeTx) deleteConversationsOf(channel, user string) ([]string, error) {
+func (t txn) ForgetConversations(channel, user string) ([]string, error) {
 	var keys []string
 	tag := t.s.personTags(user)[0]
 	for _, k := range t.indexed(tag, kindConversation) {
-		var c Conversation
-		v := t.conversationBytes(k)
+		var c decide.Conversation
+		v := t.tx.Bucket(bucketConversations).Get(k)
 		if v != nil {
 			json.Unmarshal(v, &c)
 		}
 		kc, ku := splitConvKey(k)
-		if v == nil || !owns(kc, ku, c.People, "", user) {
+		if v == nil || !store.Owns(kc, ku, c.People, "", user) {
 			if err := t.unindex(kindConversation, k, user); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		if !owns(kc, ku, c.People, channel, user) {
+		if !store.Owns(kc, ku, c.People, channel, user) {
 			continue
 		}
-		if err := t.deleteConversation(k); err != nil {
+		if err := t.DeleteConversation(string(k)); err != nil {
 			return nil, err
 		}
 		if err := t.unindex(kindConversation, k, convOwners(k, c.People)...); err != nil {
@@ -861,21 +878,21 @@ func (t storeTx) deleteConversationsOf(channel, user string) ([]string, error) {
 
 // deleteCasesOf deletes the cases of user (see owns) with their thread links, and returns them.
 // It reads only the cases the by-person index lists for user.
-func (t storeTx) deleteCasesOf(channel, user string) ([]*Case, error) {
-	var doomed []*Case
+func (t txn) ForgetCases(channel, user string) ([]*store.Case, error) {
+	var doomed []*store.Case
 	tag := t.s.personTags(user)[0]
 	for _, k := range t.indexed(tag, kindCase) {
-		c, err := t.caseByID(string(k))
+		c, err := t.Case(string(k))
 		if err != nil {
 			return nil, err
 		}
-		if c == nil || !owns(c.Channel, c.User, c.People, "", user) {
+		if c == nil || !store.Owns(c.Channel, c.User, c.People, "", user) {
 			if err := t.unindex(kindCase, k, user); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		if !owns(c.Channel, c.User, c.People, channel, user) {
+		if !store.Owns(c.Channel, c.User, c.People, channel, user) {
 			continue
 		}
 		if err := t.tx.Bucket(bucketCases).Delete(k); err != nil {
@@ -894,18 +911,18 @@ func (t storeTx) deleteCasesOf(channel, user string) ([]*Case, error) {
 	return doomed, nil
 }
 
-// openCaseOf returns the open case (see Case.open) of user on channel, or nil. It reads only
+// openCaseOf returns the open case (see Case.IsOpen) of user on channel, or nil. It reads only
 // the cases the by-person index lists for user.
-func (t storeTx) openCaseOf(channel, user string) (*Case, error) {
+func (t txn) OpenCaseOf(channel, user string) (*store.Case, error) {
 	if user == "" {
 		return nil, nil
 	}
 	for _, k := range t.indexed(t.s.personTags(user)[0], kindCase) {
-		c, err := t.caseByID(string(k))
+		c, err := t.Case(string(k))
 		if err != nil {
 			return nil, err
 		}
-		if c.open() && owns(c.Channel, c.User, c.People, channel, user) {
+		if c.IsOpen() && store.Owns(c.Channel, c.User, c.People, channel, user) {
 			return c, nil
 		}
 	}
@@ -940,7 +957,7 @@ func convOwners(key []byte, people []string) []string {
 	return keyOwners(u, people)
 }
 
-func caseOwners(c *Case) []string { return keyOwners(c.User, c.People) }
+func caseOwners(c *store.Case) []string { return keyOwners(c.User, c.People) }
 
 func indexKey(tag string, kind byte, rec []byte) []byte {
 	k := make([]byte, 0, len(tag)+3+len(rec))
@@ -950,7 +967,7 @@ func indexKey(tag string, kind byte, rec []byte) []byte {
 }
 
 // index lists the record rec of kind under each of its owners (ids, tagged here).
-func (t storeTx) index(kind byte, rec []byte, owners []string) error {
+func (t txn) index(kind byte, rec []byte, owners []string) error {
 	for _, tag := range t.s.personTags(owners...) {
 		if err := t.indexTag(kind, rec, tag); err != nil {
 			return err
@@ -961,7 +978,7 @@ func (t storeTx) index(kind byte, rec []byte, owners []string) error {
 
 // indexTag lists rec under one tag. It writes only when the entry is missing: a step that
 // stores a conversation again costs one lookup here, not a changed page.
-func (t storeTx) indexTag(kind byte, rec []byte, tag string) error {
+func (t txn) indexTag(kind byte, rec []byte, tag string) error {
 	b := t.tx.Bucket(bucketByPerson)
 	k := indexKey(tag, kind, rec)
 	if b.Get(k) != nil {
@@ -971,7 +988,7 @@ func (t storeTx) indexTag(kind byte, rec []byte, tag string) error {
 }
 
 // indexed returns the keys of the records of kind listed under tag.
-func (t storeTx) indexed(tag string, kind byte) [][]byte {
+func (t txn) indexed(tag string, kind byte) [][]byte {
 	prefix := indexKey(tag, kind, nil)
 	c := t.tx.Bucket(bucketByPerson).Cursor()
 	var out [][]byte
@@ -983,7 +1000,7 @@ func (t storeTx) indexed(tag string, kind byte) [][]byte {
 
 // unindex removes rec from under each of owners. For kindUnanswered, owners are tags already
 // (Unanswered.Who); otherwise ids.
-func (t storeTx) unindex(kind byte, rec []byte, owners ...string) error {
+func (t txn) unindex(kind byte, rec []byte, owners ...string) error {
 	tags := owners
 	if kind != kindUnanswered {
 		tags = t.s.personTags(owners...)
@@ -998,7 +1015,7 @@ func (t storeTx) unindex(kind byte, rec []byte, owners ...string) error {
 }
 
 // indexAll builds the by-person index of a file written before it existed.
-func (t storeTx) indexAll() error {
+func (t txn) indexAll() error {
 	err := t.tx.Bucket(bucketConversations).ForEach(func(k, v []byte) error {
 		var c struct {
 			People []string `json:"people"`
@@ -1010,7 +1027,7 @@ func (t storeTx) indexAll() error {
 		return err
 	}
 	err = t.tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
-		var c Case
+		var c store.Case
 		json.Unmarshal(v, &c)
 		return t.index(kindCase, k, caseOwners(&c))
 	})
@@ -1018,7 +1035,7 @@ func (t storeTx) indexAll() error {
 		return err
 	}
 	return t.tx.Bucket(bucketUnanswered).ForEach(func(k, v []byte) error {
-		var u Unanswered
+		var u decide.Unanswered
 		json.Unmarshal(v, &u)
 		for _, tag := range u.Who {
 			if err := t.indexTag(kindUnanswered, k, tag); err != nil {
@@ -1031,10 +1048,10 @@ func (t storeTx) indexAll() error {
 
 // deleteDeliveries deletes the outbox entries for which match returns true, and returns how
 // many it deleted.
-func (t storeTx) deleteDeliveries(match func(*Delivery) bool) (int, error) {
+func (t txn) DeleteDeliveries(match func(*store.Delivery) bool) (int, error) {
 	var ids []uint64
 	n, err := t.deleteWhere(bucketOutbox, func(k, v []byte) bool {
-		var d Delivery
+		var d store.Delivery
 		json.Unmarshal(v, &d)
 		if match(&d) {
 			ids = append(ids, binary.BigEndian.Uint64(k))
@@ -1056,12 +1073,12 @@ const purgeChunk = 1000
 // chunked walks a bucket in transactions of purgeChunk keys, calling fn on each key (fn may
 // change or delete it: the walk resumes after the last key it saw). It returns how many keys fn
 // reported as changed.
-func (s *store) chunked(bucket []byte, fn func(t storeTx, k, v []byte) (bool, error)) (int, error) {
+func (s *Store) chunked(bucket []byte, fn func(t txn, k, v []byte) (bool, error)) (int, error) {
 	var after []byte
 	total := 0
 	for {
 		done := false
-		err := s.update(func(t storeTx) error {
+		err := s.update(func(t txn) error {
 			type kv struct{ k, v []byte }
 			var batch []kv
 			c := t.tx.Bucket(bucket).Cursor()
@@ -1098,13 +1115,13 @@ func (s *store) chunked(bucket []byte, fn func(t storeTx, k, v []byte) (bool, er
 
 // purgeConversation deletes a conversation idle since before cutoff, unless it waits on an open
 // case (the case's own retention closes it first).
-func (t storeTx) purgeConversation(k, v []byte, cutoff time.Time) (bool, error) {
-	var c Conversation
+func (t txn) purgeConversation(k, v []byte, cutoff time.Time) (bool, error) {
+	var c decide.Conversation
 	if json.Unmarshal(v, &c) == nil && !c.Updated.Before(cutoff) {
 		return false, nil
 	}
-	if c.Mode == modeHandoff {
-		if cs, err := t.caseByID(c.CaseID); err != nil || cs.open() {
+	if c.Mode == decide.ModeHandoff {
+		if cs, err := t.Case(c.CaseID); err != nil || cs.IsOpen() {
 			return false, err
 		}
 	}
@@ -1115,8 +1132,8 @@ func (t storeTx) purgeConversation(k, v []byte, cutoff time.Time) (bool, error) 
 	return true, t.tx.Bucket(bucketConversations).Delete(k)
 }
 
-func (t storeTx) purgeUnansweredEntry(k, v []byte, cutoff time.Time) (bool, error) {
-	var u Unanswered
+func (t txn) purgeUnansweredEntry(k, v []byte, cutoff time.Time) (bool, error) {
+	var u decide.Unanswered
 	if json.Unmarshal(v, &u) == nil && !u.At.Before(cutoff) {
 		return false, nil
 	}
@@ -1128,7 +1145,7 @@ func (t storeTx) purgeUnansweredEntry(k, v []byte, cutoff time.Time) (bool, erro
 
 // ---- erasing for real
 
-// scrub overwrites with zeros every page of the database file that holds no live data, and
+// Scrub overwrites with zeros every page of the database file that holds no live data, and
 // returns how many pages it wrote. bbolt never clears a page it frees: the values deleted by
 // Forget, by the retention sweep or by a delivered outbox entry stay in the file, byte for byte,
 // until the page is used again, and a backup (a copy of the file's pages) carries them along.
@@ -1152,13 +1169,13 @@ func (t storeTx) purgeUnansweredEntry(k, v []byte, cutoff time.Time) (bool, erro
 // read transaction of this store is open (readers are held off for that instant only), and then
 // every page bbolt reports as free is out of reach of every reader, present and future, and of
 // the writer, which is scrub itself until it rolls back. Writers wait for the zeroing (the
-// figures are in the package's benchmarks), and so do backups (see store.copying), which copy
+// figures are in the package's benchmarks), and so do backups (see Store.copying), which copy
 // free pages too; other readers do not.
 //
 // The file is written in place. On a file system that copies on write (btrfs, ZFS) or a disk
 // that remaps blocks (SSDs), the old blocks may survive below the file: that is out of reach of
 // any program, and the reason to keep the database on an encrypted volume.
-func (s *store) scrub() (int, error) {
+func (s *Store) Scrub() (int, error) {
 	const scrubRun = 256
 	if err := s.refusal(); err != nil {
 		return 0, err

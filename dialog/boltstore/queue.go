@@ -1,4 +1,4 @@
-package dialog
+package boltstore
 
 import (
 	"encoding/binary"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
 )
 
 // queueIndex mirrors, in memory, what the sender needs to pick the next deliveries: each
@@ -28,14 +30,17 @@ type queueIndex struct {
 	// back, so committed ids have no gaps and entries above the first missing one wait.
 	visible uint64
 	ahead   map[uint64]bool // ids put above visible+1
-	blocked map[string]bool // pick's scratch: recipients with an earlier entry
+	blocked map[string]bool // claim's scratch: recipients with an earlier entry
+	epoch   uint64          // the last epoch given to a claim
 }
 
 type queued struct {
 	recipient string
 	next      time.Time
-	rootCase  string    // for the post that opens a case: its id (Delivered records the thread)
-	cached    *Delivery // the entry itself while the cache has room; nil means read it from bbolt
+	rootCase  string          // for the post that opens a case: its id (Delivered records the thread)
+	cached    *store.Delivery // the entry itself while the cache has room; nil means read it from bbolt
+	epoch     uint64          // of the entry's last claim (0: never claimed)
+	leased    time.Time       // the last claim holds the entry until then
 }
 
 // cacheLimit bounds how many outbox entries are also kept decoded in memory: normally all of
@@ -51,12 +56,12 @@ func loadQueueIndex(db *bolt.DB) (*queueIndex, error) {
 	err := db.View(func(tx *bolt.Tx) error {
 		q.visible = tx.Bucket(bucketOutbox).Sequence()
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
-			d := &Delivery{}
+			d := &store.Delivery{}
 			if err := json.Unmarshal(v, d); err != nil {
 				return err
 			}
 			id := binary.BigEndian.Uint64(k)
-			e := queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: rootCase(d)}
+			e := queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: store.RootCase(d)}
 			if q.cached < cacheLimit { // decoded already: Pending need not decode it again
 				e.cached = d
 				q.cached++
@@ -73,14 +78,15 @@ func loadQueueIndex(db *bolt.DB) (*queueIndex, error) {
 }
 
 // put records a committed entry (new or changed), with a decoded copy if the cache has room.
-func (q *queueIndex) put(id uint64, d *Delivery) {
-	e := queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: rootCase(d)}
+func (q *queueIndex) put(id uint64, d *store.Delivery) {
+	e := queued{recipient: d.Recipient, next: d.NextAttempt, rootCase: store.RootCase(d)}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	old, ok := q.entries[id]
 	if old.cached != nil {
 		q.cached--
 	}
+	e.epoch, e.leased = old.epoch, old.leased
 	if e.rootCase != "" {
 		q.roots[id] = true
 	}
@@ -135,9 +141,9 @@ func (q *queueIndex) remove(id uint64) {
 	}
 }
 
-// pick returns up to limit entries due at now, in queue order, at most one per recipient and
-// none for a recipient that has an earlier entry still waiting or busy.
-func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []picked {
+// claim leases up to limit entries due at now, in queue order, at most one per recipient and
+// none for a recipient that has an earlier entry still waiting, leased or in skip.
+func (q *queueIndex) claim(now time.Time, limit int, lease time.Duration, skip map[uint64]bool) []picked {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.blocked == nil {
@@ -155,10 +161,13 @@ func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []pick
 			continue
 		}
 		blocked[e.recipient] = true
-		if busy[id] || e.next.After(now) {
+		if skip[id] || e.leased.After(now) || e.next.After(now) {
 			continue
 		}
-		out = append(out, picked{id, e.cached})
+		q.epoch++
+		e.epoch, e.leased = q.epoch, now.Add(lease)
+		q.entries[id] = e
+		out = append(out, picked{id, e.cached, e.epoch})
 		if len(out) == limit {
 			break
 		}
@@ -166,10 +175,47 @@ func (q *queueIndex) pick(now time.Time, limit int, busy map[uint64]bool) []pick
 	return out
 }
 
-// picked is an entry chosen for delivery, with its decoded copy when cached (read-only).
+// picked is an entry claimed for delivery, with its decoded copy when cached (read-only).
 type picked struct {
-	id uint64
-	d  *Delivery
+	id    uint64
+	d     *store.Delivery
+	epoch uint64
+}
+
+// fence checks that a mark of entry id carries its current epoch (0: an unfenced mark).
+func (q *queueIndex) fence(id, epoch uint64) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	e, ok := q.entries[id]
+	if ok && epoch != 0 && e.epoch != epoch {
+		return store.ErrStaleEpoch
+	}
+	return nil
+}
+
+// renew extends the lease of entry id, claimed with epoch, to until.
+func (q *queueIndex) renew(id, epoch uint64, until time.Time) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	e, ok := q.entries[id]
+	if !ok || e.epoch != epoch {
+		return store.ErrStaleEpoch
+	}
+	e.leased = until
+	q.entries[id] = e
+	return nil
+}
+
+// release ends the claim of entry id, if epoch still holds it: the lease ends, and the epoch
+// moves on, so that the claim's later renewals and marks fail.
+func (q *queueIndex) release(id, epoch uint64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if e, ok := q.entries[id]; ok && (e.epoch == epoch || epoch == 0) {
+		q.epoch++
+		e.epoch, e.leased = q.epoch, time.Time{}
+		q.entries[id] = e
+	}
 }
 
 // due counts the entries whose time has come.
@@ -205,14 +251,6 @@ func (q *queueIndex) rootCaseOf(id uint64) string {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.entries[id].rootCase
-}
-
-// rootCase is the case id of the post that opens a case in the staff channel, else "".
-func rootCase(d *Delivery) string {
-	if d.Kind == KindStaff && d.Case != nil && d.Text == "" && d.Post == nil {
-		return d.Case.ID
-	}
-	return ""
 }
 
 // size returns how many entries wait.

@@ -1,4 +1,4 @@
-package dialog
+package decide
 
 import (
 	"strconv"
@@ -37,26 +37,26 @@ func (p Policy) idle() time.Duration {
 // as it is, and the notice tells the user in every mode that the rest was not read.
 const maxTextRunes = 2000
 
-// effects are what a step changes besides the conversation and the reply.
-type effects struct {
-	unanswered *Unanswered // a free text that ended in clarify or fallback
-	counts     []string    // daily counters to increment, e.g. "answer", "escalate"
-	topic      string      // the topic the counters concern
-	handoff    bool        // open a case for this conversation
-	forget     bool        // delete the conversation (the user unfollowed)
-	relay      string      // text to pass to staff (a case is open)
-	leaveCase  string      // the user left this open case to talk to the bot again
+// Effects are what a step changes besides the conversation and the reply.
+type Effects struct {
+	Unanswered *Unanswered // a free text that ended in clarify or fallback
+	Counts     []string    // daily counters to increment, e.g. "answer", "escalate"
+	Topic      string      // the topic the counters concern
+	Handoff    bool        // open a case for this conversation
+	Forget     bool        // delete the conversation (the user unfollowed)
+	Relay      string      // text to pass to staff (a case is open)
+	LeaveCase  string      // the user left this open case to talk to the bot again
 }
 
 // decider makes one step of one conversation. It is pure: knowledge, conversation and message
-// in; conversation, reply and effects out. Engine.Respond runs it inside a transaction.
+// in; conversation, reply and effects out. Decide runs it.
 type decider struct {
 	kb     *knowledge.Base
 	policy Policy
 	now    time.Time
 	conv   *Conversation
 	reply  Reply
-	fx     effects
+	fx     Effects
 	// oneShot answers at once even where a conversation would first ask (helpdesk ask has no
 	// second turn): the standard answer comes first and the question follows.
 	oneShot bool
@@ -68,6 +68,8 @@ type decider struct {
 	redirects int // topics entered through an option the heard text answered
 	// why is what the matcher made of the last free text, for ask --json.
 	why *knowledge.Why
+	// caseID is the case an escalation hands the conversation to (In.CaseID).
+	caseID string
 }
 
 func newDecider(kb *knowledge.Base, policy Policy, conv *Conversation, now time.Time) *decider {
@@ -76,7 +78,7 @@ func newDecider(kb *knowledge.Base, policy Policy, conv *Conversation, now time.
 
 // leaveCase sends the user back to the bot from an open case: the case ends and staff are told.
 func (d *decider) leaveCase() {
-	d.fx.leaveCase = d.conv.CaseID
+	d.fx.LeaveCase = d.conv.CaseID
 	d.conv.CaseID = ""
 	d.restart()
 }
@@ -85,11 +87,11 @@ func (d *decider) leaveCase() {
 func (d *decider) step(m Message) {
 	c := d.conv
 	if c.Schema == 0 {
-		c.Schema = schemaVersion
-	} else if d.now.Sub(c.Updated) > d.policy.idle() && c.Mode != modeHandoff {
+		c.Schema = SchemaVersion
+	} else if d.now.Sub(c.Updated) > d.policy.idle() && c.Mode != ModeHandoff {
 		// Idle too long: start again politely. A typed text is still answered; a button from
 		// the old conversation is not acted on.
-		*c = Conversation{Schema: schemaVersion, Step: c.Step}
+		*c = Conversation{Schema: SchemaVersion, Step: c.Step}
 		switch {
 		case m.Event == EventResume, m.Event == EventText && m.Choice != "":
 			d.say(d.msg("expired"))
@@ -102,10 +104,10 @@ func (d *decider) step(m Message) {
 	}
 	switch m.Event {
 	case EventFollow:
-		*c = Conversation{Schema: schemaVersion, Step: c.Step}
+		*c = Conversation{Schema: SchemaVersion, Step: c.Step}
 		d.greet(true)
 	case EventUnfollow:
-		d.fx.forget = true
+		d.fx.Forget = true
 		return
 	case EventRateLimited:
 		d.say(d.msg("rate_limited"))
@@ -232,7 +234,7 @@ func (d *decider) offer(id, label string) {
 // ---- free text
 
 func (d *decider) text(raw string) {
-	text := cleanText(raw)
+	text := CleanText(raw)
 	if n := utf8.RuneCountInString(text); n > maxTextRunes {
 		text = string([]rune(text)[:maxTextRunes])
 		d.say(strings.ReplaceAll(d.msg("too_long"), "{n}", strconv.Itoa(maxTextRunes)))
@@ -244,7 +246,7 @@ func (d *decider) text(raw string) {
 	}
 	d.conv.addTurn("user", text, d.now)
 	d.language(text)
-	if d.conv.Mode == modeHandoff {
+	if d.conv.Mode == ModeHandoff {
 		// Everything goes to the person who has the case, greetings and 「最初に戻る」 included;
 		// only the case's own buttons, tapped or typed, act here.
 		if c, ok := d.choiceByLabel(d.kb.Fold(text)); ok && caseChoice(c) {
@@ -281,7 +283,7 @@ func (d *decider) text(raw string) {
 		d.offerMenu()
 		return
 	}
-	if d.conv.Mode == modeIntake {
+	if d.conv.Mode == ModeIntake {
 		d.intakeText(text, folded)
 		return
 	}
@@ -304,11 +306,11 @@ func (d *decider) text(raw string) {
 func (d *decider) inContext(text string, res knowledge.Result) bool {
 	c := d.conv
 	t := d.kb.Topic(c.Topic)
-	inTopic := t != nil && (c.Mode == modeAnswered || c.Mode == modeQuestion)
+	inTopic := t != nil && (c.Mode == ModeAnswered || c.Mode == ModeQuestion)
 	if res.Escalate {
 		return false
 	}
-	if c.Mode == modeQuestion && t != nil {
+	if c.Mode == ModeQuestion && t != nil {
 		if q := findQuestion(t, c.Question); q != nil {
 			if o := d.kb.OptionFor(q, text, res); o != nil {
 				d.conv.addTurn("user", "["+o.Label+"]", d.now)
@@ -322,7 +324,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		d.followup(t, res.Followup)
 		return true
 	}
-	if inTopic && c.Mode == modeAnswered && !newTopic {
+	if inTopic && c.Mode == ModeAnswered && !newTopic {
 		// More about the same matter (「自分のカードで払いました」): the option it fits adds its
 		// answer and contacts.
 		if q, o := d.kb.RefinedOption(t, text, res); o != nil {
@@ -361,7 +363,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 		return true
 	}
-	if c.Mode == modeClarify && res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) {
+	if c.Mode == ModeClarify && res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) {
 		// 「わからない」 to 「いちばん近いものはどれですか？」: the same choices again, and a person.
 		d.say(d.msg("clarify_unsure"))
 		d.reoffer()
@@ -491,9 +493,9 @@ func (d *decider) pickedOption(t *knowledge.Topic) *knowledge.Option {
 	return nil
 }
 
-// cleanText drops control characters (keeping line breaks) so they reach neither the matcher
+// CleanText drops control characters (keeping line breaks) so they reach neither the matcher
 // nor the staff.
-func cleanText(s string) string {
+func CleanText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
 	}
@@ -535,7 +537,7 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 	d.conv.noteFirst(text, d.now)
 	d.reply.Ranked = ranked(res)
 	d.heard, d.res = text, res
-	d.fx.counts = append(d.fx.counts, "consultation")
+	d.fx.Counts = append(d.fx.Counts, "consultation")
 	top := res.Top()
 	switch {
 	case res.Escalate:
@@ -550,8 +552,8 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		d.escalate()
 	case top != nil && res.Confident:
 		d.reply.Outcome = Answer
-		d.fx.counts = append(d.fx.counts, "answer")
-		if d.conv.Topic != "" && d.conv.Topic != top.ID && d.conv.Mode != modeMenu {
+		d.fx.Counts = append(d.fx.Counts, "answer")
+		if d.conv.Topic != "" && d.conv.Topic != top.ID && d.conv.Mode != ModeMenu {
 			d.say(strings.ReplaceAll(d.msg("topic_changed"), "{topic}", d.topicTitle(top)))
 		}
 		d.conv.push()
@@ -560,10 +562,10 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		d.menuEntry(res.Menu)
 	case top != nil:
 		d.reply.Outcome = Clarify
-		d.fx.counts = append(d.fx.counts, "clarify")
-		d.fx.unanswered = &Unanswered{Text: text, Outcome: Clarify, Topics: topicIDs(res, 3)}
+		d.fx.Counts = append(d.fx.Counts, "clarify")
+		d.fx.Unanswered = &Unanswered{Text: text, Outcome: Clarify, Topics: topicIDs(res, 3)}
 		d.conv.push()
-		d.conv.Mode = modeClarify
+		d.conv.Mode = ModeClarify
 		d.say(d.msg("clarify"))
 		for i, m := range res.Topics {
 			if i == 3 {
@@ -575,13 +577,13 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		d.offer(actChoice(actPerson), d.msg("label_person"))
 	default:
 		d.reply.Outcome = Fallback
-		d.fx.counts = append(d.fx.counts, "fallback")
-		d.fx.unanswered = &Unanswered{Text: text, Outcome: Fallback}
+		d.fx.Counts = append(d.fx.Counts, "fallback")
+		d.fx.Unanswered = &Unanswered{Text: text, Outcome: Fallback}
 		d.say(d.msg("fallback"))
 		d.offerMenu()
 	}
-	if d.reply.Outcome != "" && d.fx.topic == "" {
-		d.fx.topic = d.reply.Topic
+	if d.reply.Outcome != "" && d.fx.Topic == "" {
+		d.fx.Topic = d.reply.Topic
 	}
 }
 
@@ -617,17 +619,17 @@ func (d *decider) choose(id string) {
 	if label := d.labelOf(id); label != "" {
 		d.conv.addTurn("user", "["+label+"]", d.now)
 	}
-	if d.conv.Mode == modeHandoff {
+	if d.conv.Mode == ModeHandoff {
 		switch {
-		case ch.kind == 'a' && (ch.target == actCancelCase || ch.target == actRestart):
+		case ch.kind == choiceAction && (action(ch.target) == actCancelCase || action(ch.target) == actRestart):
 			// Ending the request takes a confirmation that names the case (an older reply's
 			// 「最初に戻る」 asks the same).
 			d.say(strings.ReplaceAll(d.msg("cancel_case_confirm"), "{case}", d.conv.CaseID))
 			d.offer(actChoice(actCancelCaseYes), d.msg("label_cancel_case_yes"))
 			d.offer(actChoice(actCancelCaseNo), d.msg("label_cancel_case_no"))
-		case ch.kind == 'a' && ch.target == actCancelCaseYes:
+		case ch.kind == choiceAction && action(ch.target) == actCancelCaseYes:
 			d.leaveCase()
-		case ch.kind == 'a' && ch.target == actCancelCaseNo:
+		case ch.kind == choiceAction && action(ch.target) == actCancelCaseNo:
 			d.say(d.msg("cancel_case_kept"))
 			d.offer(actChoice(actCancelCase), d.msg("label_cancel_case"))
 		default:
@@ -637,7 +639,7 @@ func (d *decider) choose(id string) {
 		return
 	}
 	switch ch.kind {
-	case 'm':
+	case choiceMenu:
 		entry := d.kb.MenuEntry(ch.target)
 		if entry == nil {
 			d.stale()
@@ -645,27 +647,27 @@ func (d *decider) choose(id string) {
 		}
 		d.conv.push()
 		d.menuEntry(entry)
-	case 't':
+	case choiceTopic:
 		t := d.kb.Topic(ch.target)
 		if t == nil {
 			d.stale()
 			return
 		}
-		d.fx.counts = append(d.fx.counts, "consultation", "answer")
-		d.fx.topic = t.ID
+		d.fx.Counts = append(d.fx.Counts, "consultation", "answer")
+		d.fx.Topic = t.ID
 		d.reply.Outcome = Answer
 		d.conv.push()
 		d.enterTopic(t)
-	case 'a':
-		d.action(ch.target)
-	case 'o':
-		if ch.step != d.conv.Step || d.conv.Mode != modeQuestion || ch.target != d.conv.Question {
+	case choiceAction:
+		d.action(action(ch.target))
+	case choiceOption:
+		if ch.step != d.conv.Step || d.conv.Mode != ModeQuestion || ch.target != d.conv.Question {
 			d.stale()
 			return
 		}
 		d.pickOption(ch.value)
-	case 'i':
-		if ch.step != d.conv.Step || d.conv.Mode != modeIntake || d.conv.Intake == nil || ch.target != d.conv.Intake.Current {
+	case choiceIntake:
+		if ch.step != d.conv.Step || d.conv.Mode != ModeIntake || d.conv.Intake == nil || ch.target != d.conv.Intake.Current {
 			d.stale()
 			return
 		}
@@ -682,7 +684,7 @@ func (d *decider) labelOf(id string) string {
 	return ""
 }
 
-func (d *decider) action(a string) {
+func (d *decider) action(a action) {
 	switch a {
 	case actRestart:
 		d.restart()
@@ -695,14 +697,14 @@ func (d *decider) action(a string) {
 		}
 		d.escalate()
 	case actResolved:
-		d.fx.counts = append(d.fx.counts, "resolved")
-		d.fx.topic = d.conv.Topic
+		d.fx.Counts = append(d.fx.Counts, "resolved")
+		d.fx.Topic = d.conv.Topic
 		d.say(d.msg("resolved_thanks"))
-		d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Intake, d.conv.Back = modeMenu, "", "", nil, nil
+		d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Intake, d.conv.Back = ModeMenu, "", "", nil, nil
 		d.offerMenu()
 	case actOther, actNone:
 		d.conv.push()
-		d.conv.Mode, d.conv.Topic, d.conv.Question = modeMenu, "", ""
+		d.conv.Mode, d.conv.Topic, d.conv.Question = ModeMenu, "", ""
 		d.say(d.msg("other_prompt"))
 		d.offerMenu()
 	case actIntake:
@@ -742,12 +744,12 @@ func (d *decider) action(a string) {
 // stale answers a button that no longer applies with a polite restart.
 func (d *decider) stale() {
 	d.say(d.msg("stale_choice"))
-	d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Back = modeMenu, "", "", nil
+	d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Back = ModeMenu, "", "", nil
 	d.offerMenu()
 }
 
 func (d *decider) restart() {
-	d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Intake, d.conv.Back = modeMenu, "", "", nil, nil
+	d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Intake, d.conv.Back = ModeMenu, "", "", nil, nil
 	d.greet(false)
 }
 
@@ -774,8 +776,8 @@ func (d *decider) cancel() {
 }
 
 // cancellable reports whether cancel leaves a conversation in this mode.
-func cancellable(mode string) bool {
-	return mode == modeIntake || mode == modeQuestion || mode == modeClarify
+func cancellable(mode Mode) bool {
+	return mode == ModeIntake || mode == ModeQuestion || mode == ModeClarify
 }
 
 // present re-draws the current position, after back or cancel.
@@ -783,17 +785,17 @@ func (d *decider) present() {
 	c := d.conv
 	t := d.kb.Topic(c.Topic)
 	switch {
-	case c.Mode == modeIntake && c.Intake != nil && c.Intake.Current != "":
+	case c.Mode == ModeIntake && c.Intake != nil && c.Intake.Current != "":
 		d.askIntake()
-	case c.Mode == modeQuestion && t != nil:
+	case c.Mode == ModeQuestion && t != nil:
 		if q := findQuestion(t, c.Question); q != nil {
 			d.askQuestion(t, q, false)
 			return
 		}
 		d.restart()
-	case (c.Mode == modeAnswered || c.Mode == modeQuestion) && t != nil && t.Urgent:
+	case (c.Mode == ModeAnswered || c.Mode == ModeQuestion) && t != nil && t.Urgent:
 		d.firstScreen(t, d.pickedOption(t))
-	case (c.Mode == modeAnswered || c.Mode == modeQuestion) && t != nil:
+	case (c.Mode == ModeAnswered || c.Mode == ModeQuestion) && t != nil:
 		d.answer(t, nil)
 		d.afterAnswer(t)
 	case c.Topic != "" && t == nil:
@@ -820,13 +822,13 @@ func (d *decider) greet(hello bool) {
 }
 
 func (d *decider) offerMenu() {
-	for _, c := range menuChoices(d.kb) {
+	for _, c := range MenuChoices(d.kb) {
 		d.offer(c.ID, c.Label)
 	}
 }
 
-// menuChoices are the greeting menu's buttons.
-func menuChoices(kb *knowledge.Base) []Choice {
+// MenuChoices are the greeting menu's buttons.
+func MenuChoices(kb *knowledge.Base) []Choice {
 	var out []Choice
 	for _, e := range kb.Menu() {
 		out = append(out, Choice{ID: menuChoice(e.ID), Label: e.Label})
@@ -851,7 +853,7 @@ func (d *decider) menuEntry(e *knowledge.MenuEntry) {
 	case "contacts":
 		d.allContacts(e.Prompt)
 	default:
-		d.conv.Mode = modeMenu
+		d.conv.Mode = ModeMenu
 		d.say(e.Prompt)
 		for _, id := range e.Topics {
 			if t := d.kb.Topic(id); t != nil {
@@ -951,7 +953,7 @@ func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {
 
 func (d *decider) askQuestion(t *knowledge.Topic, q *knowledge.Question, answered bool) {
 	step := d.nextStep()
-	d.conv.Mode, d.conv.Topic, d.conv.Question = modeQuestion, t.ID, q.ID
+	d.conv.Mode, d.conv.Topic, d.conv.Question = ModeQuestion, t.ID, q.ID
 	d.say(d.questionAsk(t, q))
 	for i := range q.Options {
 		d.offer(optChoice(step, q.ID, q.Options[i].ID), d.optionLabel(t, q, &q.Options[i]))
@@ -989,8 +991,8 @@ func (d *decider) pickOption(optID string) {
 				d.stale()
 				return
 			}
-			d.fx.topic = next.ID
-			d.fx.counts = append(d.fx.counts, "answer")
+			d.fx.Topic = next.ID
+			d.fx.Counts = append(d.fx.Counts, "answer")
 			d.reply.Outcome = Answer
 			d.enterTopic(next)
 			return
@@ -998,7 +1000,7 @@ func (d *decider) pickOption(optID string) {
 		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 		if t.Urgent {
 			// the first screen was given already: add what this case needs, and its contacts
-			d.conv.Mode, d.conv.Question = modeAnswered, ""
+			d.conv.Mode, d.conv.Question = ModeAnswered, ""
 			d.say(o.Answer)
 			ids := o.Contacts
 			if len(ids) == 0 {
@@ -1020,7 +1022,7 @@ func (d *decider) pickOption(optID string) {
 // answer gives a topic's standard answer (after an option's tailored one), the current alerts
 // and the contact cards.
 func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
-	d.conv.Mode, d.conv.Topic, d.conv.Question = modeAnswered, t.ID, ""
+	d.conv.Mode, d.conv.Topic, d.conv.Question = ModeAnswered, t.ID, ""
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 	var ids []string
 	if o != nil {
@@ -1217,33 +1219,32 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 // escalate hands the conversation to a person when staff are reachable, and otherwise says how
 // to reach the helpdesk directly. It never promises an answer nobody will give.
 func (d *decider) escalate() {
-	d.fx.counts = append(d.fx.counts, "escalate")
-	if d.fx.topic == "" {
-		d.fx.topic = d.reply.Topic
+	d.fx.Counts = append(d.fx.Counts, "escalate")
+	if d.fx.Topic == "" {
+		d.fx.Topic = d.reply.Topic
 	}
 	if !d.policy.Staffed {
 		d.directly()
-		d.fx.handoff = true // recorded as a request, with nobody notified
-		d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent}
+		d.fx.Handoff = true // recorded as a request, with nobody notified
+		d.reply.Handoff = &Handoff{CaseID: d.caseID, Topic: d.reply.Topic, Urgent: d.reply.Urgent}
 		d.offer(actChoice(actRestart), d.msg("label_restart"))
 		return
 	}
-	d.fx.handoff = true
-	d.reply.Handoff = &Handoff{Topic: d.reply.Topic, Urgent: d.reply.Urgent, Staffed: true, Lang: d.conv.Lang}
+	d.fx.Handoff = true
+	d.reply.Handoff = &Handoff{CaseID: d.caseID, Topic: d.reply.Topic, Urgent: d.reply.Urgent, Staffed: true, Lang: d.conv.Lang}
 	d.conv.push()
-	d.conv.Mode, d.conv.Relayed = modeHandoff, 0
-	// The case id is only known inside the transaction; Engine fills {case} in afterwards.
+	d.conv.Mode, d.conv.Relayed = ModeHandoff, 0
 	if d.policy.Hours != nil && !d.policy.Hours.OpenAt(d.now, d.kb.Holidays()) {
 		hours := ""
 		if next, ok := d.policy.Hours.NextOpen(d.now, d.kb.Holidays()); ok {
 			hours = d.kb.When(next)
 		}
-		d.say(strings.ReplaceAll(d.msg("escalate_offhours"), "{hours}", hours))
+		d.say(strings.NewReplacer("{hours}", hours, "{case}", d.caseID).Replace(d.msg("escalate_offhours")))
 		if t := d.kb.Topic(d.conv.Topic); t != nil {
 			d.openContacts(t.Contacts)
 		}
 	} else {
-		d.say(d.msg("escalate_staffed"))
+		d.say(strings.ReplaceAll(d.msg("escalate_staffed"), "{case}", d.caseID))
 	}
 	d.offer(actChoice(actCancelCase), d.msg("label_cancel_case"))
 }
@@ -1251,7 +1252,7 @@ func (d *decider) escalate() {
 // relay passes what the user wrote (or pressed) to the person who has the case, and tells the
 // user it was passed on: the first time with what happens next, then in a word.
 func (d *decider) relay(text string) {
-	d.fx.relay = text
+	d.fx.Relay = text
 	if d.conv.Relayed == 0 {
 		d.say(d.msg("relay_waiting"))
 	} else {

@@ -1,4 +1,4 @@
-package dialog
+package boltstore_test
 
 import (
 	"bytes"
@@ -7,10 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/dialog/boltstore"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 	"github.com/helpdesk-bot/helpdesk/seeds"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Downgrade: a file written by a version with a newer layout is refused at start, saying so;
@@ -24,16 +28,17 @@ func TestDatabaseAcrossVersions(t *testing.T) {
 	}
 	logger := slog.New(slog.DiscardHandler)
 	path := filepath.Join(t.TempDir(), "helpdesk.db")
-	e, err := Open(path, lib, logger, Options{})
+	s, err := boltstore.Open(path, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Respond(context.Background(), Message{Channel: "line", UserID: "U1", EventID: "1", Text: "こんにちは", Address: "a"}); err != nil {
+	e := dialog.New(s, lib, logger, dialog.Options{})
+	if _, err := e.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "こんにちは", Address: "a"}); err != nil {
 		t.Fatal(err)
 	}
 	// Another version of the same layout wrote a field this build does not know.
-	err = e.store.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
+	err = boltstore.RawUpdate(s, func(tx *bolt.Tx) error {
+		b := tx.Bucket(boltstore.BucketOutbox)
 		k, v := b.Cursor().First()
 		return b.Put(bytes.Clone(k), append(bytes.TrimSuffix(bytes.Clone(v), []byte("}")), []byte(`,"from_a_later_version":{"x":1}}`)...))
 	})
@@ -42,24 +47,27 @@ func TestDatabaseAcrossVersions(t *testing.T) {
 	}
 	e.Close()
 
-	e, err = Open(path, lib, logger, Options{})
+	s, err = boltstore.Open(path, time.Second)
 	if err != nil {
 		t.Fatalf("reopening after another version's entry: %v", err)
 	}
-	p, err := e.Pending(e.now().Add(1e12), 10, nil)
-	if err != nil || len(p) != 1 || p[0].Kind != KindReply || len(p[0].Reply.Blocks) == 0 {
+	e = dialog.New(s, lib, logger, dialog.Options{})
+	p, err := e.Pending(time.Now().Add(1e12), 10, nil)
+	if err != nil || len(p) != 1 || p[0].Kind != dialog.KindReply || len(p[0].Reply.Blocks) == 0 {
 		t.Fatalf("the other version's entry reads as %+v, %v", p, err)
 	}
 	if err := e.Delivered(p[0].ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	// A later version with a new layout marked the file.
-	err = e.store.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, u64(storeLayout+1)) })
+	err = boltstore.RawUpdate(s, func(tx *bolt.Tx) error {
+		return tx.Bucket(boltstore.BucketMeta).Put(boltstore.KeySchema, boltstore.U64(uint64(boltstore.StoreLayout)+1))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Close()
-	if _, err := Open(path, lib, logger, Options{}); err == nil || !strings.Contains(err.Error(), "written by a newer version") {
+	if _, err := dialog.Open(path, lib, logger, dialog.Options{}); err == nil || !strings.Contains(err.Error(), "written by a newer version") {
 		t.Errorf("Open of a newer layout's file = %v, want a refusal saying so", err)
 	}
 }

@@ -1,4 +1,4 @@
-package dialog
+package decide
 
 import (
 	"slices"
@@ -21,7 +21,7 @@ func (d *decider) startIntake(full bool) {
 	if c.Intake != nil {
 		answers = c.Intake.Answers
 	}
-	c.Mode = modeIntake
+	c.Mode = ModeIntake
 	c.Intake = &IntakeState{Full: full, Answers: answers}
 	if !full {
 		d.say(d.msg("intake_intro"))
@@ -217,7 +217,7 @@ func (d *decider) intakeText(text, folded string) {
 	}
 	in := d.conv.Intake
 	d.conv.push()
-	text = truncateRunes(strings.TrimSpace(text), maxTurnText)
+	text = Truncate(strings.TrimSpace(text), MaxTurnText)
 	switch {
 	case in.Detail, q.DetailFor != "" && slices.Contains(in.Picked, q.DetailFor):
 		// typed after ticking その他 is what その他 means
@@ -233,7 +233,7 @@ func (d *decider) intakeText(text, folded string) {
 func (d *decider) finishIntake() {
 	c := d.conv
 	full := c.Intake.Full
-	c.Mode = modeAnswered
+	c.Mode = ModeAnswered
 	c.Intake.Current, c.Intake.Detail, c.Intake.Picked = "", false, nil
 	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: SummaryBlock, Title: d.msg("intake_summary"), Items: d.summary()})
 	d.nextStep()
@@ -253,13 +253,13 @@ func (d *decider) finishIntake() {
 
 // summary is the intake summary as of this step.
 func (d *decider) summary() []string {
-	return intakeSummary(d.kb, d.conv, d.now)
+	return IntakeSummary(d.kb, d.conv, d.now)
 }
 
-// intakeSummary is what the user reads out on the phone and staff receive with a case, one short
+// IntakeSummary is what the user reads out on the phone and staff receive with a case, one short
 // line each: when (now), the topic, the message that opened the consultation, and the questions
 // answered so far, by their labels. Skipped questions are left out.
-func intakeSummary(kb *knowledge.Base, c *Conversation, now time.Time) []string {
+func IntakeSummary(kb *knowledge.Base, c *Conversation, now time.Time) []string {
 	line := func(label, answer string) string {
 		return strings.NewReplacer("{label}", label, "{answer}", answer).Replace(kb.Message("intake_line"))
 	}

@@ -1,26 +1,33 @@
-package dialog
+package decide
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"time"
+)
 
-// schemaVersion is the version of the stored Conversation encoding. A stored conversation of
+// SchemaVersion is the version of the stored Conversation encoding. A stored conversation of
 // another version is migrated by migrate, or, if that is impossible, restarted politely.
-const schemaVersion = 1
+const SchemaVersion = 1
+
+// Mode is where a conversation stands: what kind of message it waits for.
+type Mode string
 
 // The modes a conversation can be in.
 const (
-	modeMenu     = ""         // at the greeting menu or after an answer: free text expected
-	modeQuestion = "question" // a question inside a topic awaits an option
-	modeAnswered = "answered" // a topic was answered; the after-answer choices are offered
-	modeIntake   = "intake"   // 状況を整理する: an intake question awaits an answer
-	modeClarify  = "clarify"  // topic choices were offered for an unclear text
-	modeHandoff  = "handoff"  // a case is open: messages are relayed to staff
+	ModeMenu     Mode = ""         // at the greeting menu or after an answer: free text expected
+	ModeQuestion Mode = "question" // a question inside a topic awaits an option
+	ModeAnswered Mode = "answered" // a topic was answered; the after-answer choices are offered
+	ModeIntake   Mode = "intake"   // 状況を整理する: an intake question awaits an answer
+	ModeClarify  Mode = "clarify"  // topic choices were offered for an unclear text
+	ModeHandoff  Mode = "handoff"  // a case is open: messages are relayed to staff
 )
 
 // Conversation is where one user's conversation stands. It is stored after every step.
 type Conversation struct {
 	Schema   int          `json:"v"`
 	Step     int          `json:"step"` // counts replies; contextual choices carry it to detect stale buttons
-	Mode     string       `json:"mode,omitempty"`
+	Mode     Mode         `json:"mode,omitempty"`
 	Topic    string       `json:"topic,omitempty"`
 	Question string       `json:"question,omitempty"` // pending question id within Topic
 	Option   string       `json:"option,omitempty"`   // the option of Topic the user picked (or their message answered)
@@ -41,7 +48,7 @@ type Conversation struct {
 
 // Snapshot is a position in the conversation that "back" returns to.
 type Snapshot struct {
-	Mode     string       `json:"mode,omitempty"`
+	Mode     Mode         `json:"mode,omitempty"`
 	Topic    string       `json:"topic,omitempty"`
 	Question string       `json:"question,omitempty"`
 	Option   string       `json:"option,omitempty"`
@@ -76,8 +83,8 @@ func (s *IntakeState) answer(id, text string) {
 const (
 	maxBack  = 8
 	maxTurns = 12
-	// maxTurnText bounds what is kept of one message for the staff summary.
-	maxTurnText = 500
+	// MaxTurnText bounds what is kept of one message for the staff summary.
+	MaxTurnText = 500
 )
 
 func (c *Conversation) position() Snapshot {
@@ -114,7 +121,7 @@ func (c *Conversation) pop() bool {
 		in := *s.Intake
 		in.Answers = answers
 		c.Intake = &in
-	} else if c.Mode != modeIntake {
+	} else if c.Mode != ModeIntake {
 		// leaving the form keeps its answers for the summary, but no position
 		if c.Intake != nil {
 			c.Intake.Current, c.Intake.Detail, c.Intake.Picked = "", false, nil
@@ -127,8 +134,8 @@ func (c *Conversation) pop() bool {
 // is kept yet, or when it is typed at the menu with no topic chosen (the first contact, or after
 // 最初に戻る, 別の相談 or 解決した), where a new consultation starts.
 func (c *Conversation) noteFirst(text string, at time.Time) {
-	if c.First.Text == "" || (c.Mode == modeMenu && c.Topic == "") {
-		c.First = Turn{From: "user", Text: truncateRunes(text, maxTurnText), At: at}
+	if c.First.Text == "" || (c.Mode == ModeMenu && c.Topic == "") {
+		c.First = Turn{From: "user", Text: Truncate(text, MaxTurnText), At: at}
 	}
 }
 
@@ -136,14 +143,14 @@ func (c *Conversation) addTurn(from, text string, at time.Time) {
 	if text == "" {
 		return
 	}
-	c.Turns = append(c.Turns, Turn{From: from, Text: truncateRunes(text, maxTurnText), At: at})
+	c.Turns = append(c.Turns, Turn{From: from, Text: Truncate(text, MaxTurnText), At: at})
 	if len(c.Turns) > maxTurns {
 		c.Turns = c.Turns[len(c.Turns)-maxTurns:]
 	}
 }
 
-// turnsFrom returns the texts of the turns written by from ("user", "bot" or "staff"), in order.
-func turnsFrom(turns []Turn, from string) []string {
+// TurnsFrom returns the texts of the turns written by from ("user", "bot" or "staff"), in order.
+func TurnsFrom(turns []Turn, from string) []string {
 	var out []string
 	for _, t := range turns {
 		if t.From == from {
@@ -153,7 +160,7 @@ func turnsFrom(turns []Turn, from string) []string {
 	return out
 }
 
-func truncateRunes(s string, n int) string {
+func Truncate(s string, n int) string {
 	i := 0
 	for pos := range s {
 		if i == n {
@@ -162,4 +169,40 @@ func truncateRunes(s string, n int) string {
 		i++
 	}
 	return s
+}
+
+// Clone returns a deep copy of c: nothing the copy's owner changes shows in c. Empty slices and
+// maps become nil, as JSON (omitempty) stores and decodes them.
+func (c *Conversation) Clone() *Conversation {
+	cp := *c
+	cp.Intake = c.Intake.clone()
+	cp.Choices = cloneSlice(c.Choices)
+	cp.Back = cloneSlice(c.Back)
+	for i := range cp.Back {
+		cp.Back[i].Intake = cp.Back[i].Intake.clone()
+	}
+	cp.Turns = cloneSlice(c.Turns)
+	cp.People = cloneSlice(c.People)
+	return &cp
+}
+
+func (s *IntakeState) clone() *IntakeState {
+	if s == nil {
+		return nil
+	}
+	cp := *s
+	cp.Answers = nil
+	if len(s.Answers) > 0 {
+		cp.Answers = maps.Clone(s.Answers)
+	}
+	cp.Picked = cloneSlice(s.Picked)
+	return &cp
+}
+
+// cloneSlice copies s; an empty s gives nil.
+func cloneSlice[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
 }

@@ -1,4 +1,4 @@
-package dialog
+package decide
 
 import (
 	"cmp"
@@ -25,7 +25,7 @@ import (
 // nil; its contacts come first.
 func (d *decider) firstScreen(t *knowledge.Topic, o *knowledge.Option) {
 	c := d.conv
-	c.Mode, c.Topic, c.Question = modeAnswered, t.ID, ""
+	c.Mode, c.Topic, c.Question = ModeAnswered, t.ID, ""
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 	d.firstAid(t)
 	var ids []string
@@ -41,7 +41,7 @@ func (d *decider) firstScreen(t *knowledge.Topic, o *knowledge.Option) {
 		// The question tells the cases of the topic apart; its options are the next steps.
 		q := &t.Questions[0]
 		step := d.nextStep()
-		c.Mode, c.Question = modeQuestion, q.ID
+		c.Mode, c.Question = ModeQuestion, q.ID
 		d.say(joinLines(none, d.questionAsk(t, q)))
 		for i := range q.Options {
 			d.offer(optChoice(step, q.ID, q.Options[i].ID), d.optionLabel(t, q, &q.Options[i]))
