@@ -69,7 +69,7 @@ func TestEnglishEmergencyPath(t *testing.T) {
 }
 
 // TestLanguageFollowsTheUser: writing Japanese after English switches the conversation back, and
-// a lone "ok" does not switch a Japanese conversation to English.
+// a lone word ("ok", "No") switches neither way.
 func TestLanguageFollowsTheUser(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{})
 	tests := []struct {
@@ -78,6 +78,7 @@ func TestLanguageFollowsTheUser(t *testing.T) {
 		{"ok", "ja"},
 		{"My PC shows a fake virus warning", "en"},
 		{"12", "en"},
+		{"No", "en"}, // a typed answer, though it also reads as the romaji の
 		{"日本語でお願いします", "ja"},
 		{"kaado bangou wo nyuuryoku shichatta", "ja"},
 	}

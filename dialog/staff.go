@@ -194,7 +194,7 @@ func (e *Engine) applyStaff(t store.Tx, kb *knowledge.Base, c *Case, ev StaffEve
 	if len(toUser) > 0 {
 		reply := Reply{Blocks: toUser}
 		if c.Status == CaseResolved || c.Status == CaseReturned {
-			reply.Choices = decide.MenuChoices(kb)
+			reply.Choices = decide.MenuChoices(kb, c.Lang)
 		}
 		if err := t.Enqueue(relayToUser(c, reply, now)); err != nil {
 			return err

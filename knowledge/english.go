@@ -283,19 +283,20 @@ func (b *Base) Language(text string) string {
 	if japaneseRunes(text) >= 2 {
 		return "ja"
 	}
-	if _, ok := romajiToKana(text, b.index.english); ok {
-		return "ja"
-	}
-	// Two words at least: a Japanese user's lone "ok" or "help" does not switch the language.
+	// Two words at least: a Japanese user's lone "ok" or "help" does not switch the language, nor
+	// does an English user's lone "No", which also reads as the romaji の.
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r < 'a' || r > 'z' }) {
 		if len(w) >= 2 {
 			latinWords++
 		}
 	}
-	if latinWords >= 2 {
-		return "en"
+	if latinWords < 2 {
+		return ""
 	}
-	return ""
+	if _, ok := romajiToKana(text, b.index.english); ok {
+		return "ja"
+	}
+	return "en"
 }
 
 // WhenIn writes t as When does, in the language lang ("en" or "ja"): English uses the

@@ -807,6 +807,10 @@ type rawMenuEntry struct {
 	Contacts []string `yaml:"contacts"`
 	People   []string `yaml:"people"`
 	Asks     []string `yaml:"asks"`
+	EN       struct {
+		Label  string `yaml:"label"`
+		Prompt string `yaml:"prompt"`
+	} `yaml:"en"`
 }
 
 type rawMenu struct {
@@ -856,9 +860,13 @@ func (l *loader) loadMenu() {
 		if re.Action == "topics" && len(re.Topics) == 0 {
 			l.problem(menuFile, kl.at("topics"), "menu entry %q offers no topics", re.ID)
 		}
+		if strings.TrimSpace(re.EN.Label) == "" {
+			l.problem(menuFile, kl.entry, "menu entry %q has no en: label (the greeting menu is on the emergency path)", re.ID)
+		}
 		l.b.menu = append(l.b.menu, &MenuEntry{ID: re.ID, Label: re.Label, Prompt: strings.TrimSpace(re.Prompt),
 			Topics: re.Topics, Action: re.Action, Words: trimAll(re.Words), Contacts: re.Contacts,
-			People: trimAll(re.People), Asks: trimAll(re.Asks)})
+			People: trimAll(re.People), Asks: trimAll(re.Asks),
+			LabelEN: strings.TrimSpace(re.EN.Label), PromptEN: strings.TrimSpace(re.EN.Prompt)})
 		l.menuRefs = append(l.menuRefs, kl)
 	}
 	if len(l.b.menu) == 0 {

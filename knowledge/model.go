@@ -189,8 +189,11 @@ type MenuEntry struct {
 	ID     string
 	Label  string
 	Prompt string
-	Topics []string // topics offered as choices
-	Action string   // "topics", "contacts" or "escalate"
+	// LabelEN and PromptEN are the English of Label and Prompt (menu.yaml's en: block), for a
+	// conversation in English; PromptEN may be empty where Prompt is.
+	LabelEN, PromptEN string
+	Topics            []string // topics offered as choices
+	Action            string   // "topics", "contacts" or "escalate"
 	// People and Asks recognise a request for a person that Words does not list: a word for a
 	// person (担当, 職員, スタッフ) followed closely by a word asking for them (話, つないで, 呼んで).
 	People []string

@@ -50,7 +50,7 @@ func (d *decider) nextIntake(after string) {
 		if _, done := in.Answers[q.ID]; done {
 			continue
 		}
-		if q.If != "" && !strings.HasPrefix(in.Answers[q.If], d.msg("label_yes")) {
+		if q.If != "" && !strings.HasPrefix(in.Answers[q.If], d.kb.Message("label_yes")) {
 			continue
 		}
 		in.Current = q.ID
@@ -80,18 +80,27 @@ func (d *decider) askIntake() {
 	}
 	in := d.conv.Intake
 	step := d.nextStep()
+	en := d.english() && q.EN != nil
 	if in.Detail {
-		d.say(strings.ReplaceAll(d.msg("intake_detail"), "{detail}", q.Detail))
+		detail := q.Detail
+		if en && q.EN.Detail != "" {
+			detail = q.EN.Detail
+		}
+		d.say(strings.ReplaceAll(d.msg("intake_detail"), "{detail}", detail))
 		d.offer(intakeChoice(step, q.ID, valSkip), d.msg("label_skip"))
 		d.offer(actChoice(actBack), d.msg("label_back"))
 		return
 	}
-	text := questionNumber(d.kb, q) + "　" + q.Ask
-	if q.Example != "" {
-		text += "\n" + q.Example
+	text := questionNumber(d.kb, d.conv.Lang, q) + "　" + q.Ask
+	example := q.Example
+	if en {
+		text, example = questionNumber(d.kb, d.conv.Lang, q)+" "+q.EN.Ask, q.EN.Example
+	}
+	if example != "" {
+		text += "\n" + example
 	}
 	if len(in.Picked) > 0 {
-		text += "\n✓ " + strings.Join(in.Picked, "、")
+		text += "\n✓ " + answerIn(d.kb, d.conv.Lang, q, strings.Join(in.Picked, "、"))
 	}
 	d.say(text)
 	switch q.Kind {
@@ -101,6 +110,9 @@ func (d *decider) askIntake() {
 		d.offer(intakeChoice(step, q.ID, valUnknown), d.msg("label_unknown"))
 	case "choice", "multi":
 		for i, o := range q.Options {
+			if en && i < len(q.EN.Options) {
+				o = q.EN.Options[i]
+			}
 			d.offer(intakeChoice(step, q.ID, strconv.Itoa(i)), o)
 		}
 		if q.Kind == "multi" {
@@ -131,16 +143,16 @@ func (d *decider) intakeChoice(value string) {
 	case valSkip:
 		in.answer(q.ID, "")
 	case valYes:
-		in.answer(q.ID, d.msg("label_yes"))
+		in.answer(q.ID, d.kb.Message("label_yes"))
 		if q.Detail != "" {
 			in.Detail = true
 			d.askIntake()
 			return
 		}
 	case valNo:
-		in.answer(q.ID, d.msg("label_no"))
+		in.answer(q.ID, d.kb.Message("label_no"))
 	case valUnknown:
-		in.answer(q.ID, d.msg("label_unknown"))
+		in.answer(q.ID, d.kb.Message("label_unknown"))
 	case valDone:
 		in.answer(q.ID, strings.Join(in.Picked, "、"))
 		if d.askDetailFor(q, in.Picked) {
@@ -183,7 +195,7 @@ func (d *decider) askDetailFor(q *knowledge.IntakeQuestion, picked []string) boo
 func (d *decider) withDetail(q *knowledge.IntakeQuestion, detail string) string {
 	in := d.conv.Intake
 	if q.Kind == "yesno" || len(in.Picked) == 0 {
-		return d.msg("label_yes") + "（" + detail + "）"
+		return d.kb.Message("label_yes") + "（" + detail + "）"
 	}
 	items := slices.Clone(in.Picked)
 	for i, o := range items {
@@ -258,30 +270,81 @@ func (d *decider) summary() []string {
 
 // IntakeSummary is what the user reads out on the phone and staff receive with a case, one short
 // line each: when (now), the topic, the message that opened the consultation, and the questions
-// answered so far, by their labels. Skipped questions are left out.
+// answered so far, by their labels. Skipped questions are left out. A conversation in English
+// gets the summary in English followed by the same summary in Japanese: the person reads the
+// one and shows or reads out the other to a desk that answers in Japanese, and staff read both.
 func IntakeSummary(kb *knowledge.Base, c *Conversation, now time.Time) []string {
-	line := func(label, answer string) string {
-		return strings.NewReplacer("{label}", label, "{answer}", answer).Replace(kb.Message("intake_line"))
+	if c.Lang == "en" {
+		return append(intakeSummaryIn(kb, "en", c, now), intakeSummaryIn(kb, "ja", c, now)...)
 	}
-	items := []string{line(kb.Message("intake_when"), kb.When(now))}
+	return intakeSummaryIn(kb, "ja", c, now)
+}
+
+func intakeSummaryIn(kb *knowledge.Base, lang string, c *Conversation, now time.Time) []string {
+	line := func(label, answer string) string {
+		return strings.NewReplacer("{label}", label, "{answer}", answer).Replace(kb.MessageIn(lang, "intake_line"))
+	}
+	items := []string{line(kb.MessageIn(lang, "intake_when"), kb.WhenIn(lang, now))}
 	if t := kb.Topic(c.Topic); t != nil {
-		items = append(items, line(kb.Message("intake_topic"), t.Title))
+		title := t.Title
+		if lang == "en" && t.EN != nil && t.EN.Title != "" {
+			title = t.EN.Title
+		}
+		items = append(items, line(kb.MessageIn(lang, "intake_topic"), title))
 	}
 	if c.First.Text != "" {
-		items = append(items, line(kb.Message("intake_first"), c.First.Text))
+		items = append(items, line(kb.MessageIn(lang, "intake_first"), c.First.Text))
 	}
 	if c.Intake == nil {
 		return items
 	}
 	for _, q := range kb.Intake() {
 		if a := c.Intake.Answers[q.ID]; a != "" {
-			items = append(items, line(q.Label, a))
+			label := q.Label
+			if lang == "en" && q.EN != nil {
+				label = q.EN.Label
+			}
+			items = append(items, line(label, answerIn(kb, lang, q, a)))
 		}
 	}
 	return items
 }
 
-// questionNumber is how the form numbers a question (問3).
-func questionNumber(kb *knowledge.Base, q *knowledge.IntakeQuestion) string {
-	return strings.ReplaceAll(kb.Message("intake_number"), "{n}", strconv.Itoa(q.Number))
+// answerIn writes a stored answer to q in lang. Answers are stored in Japanese (はい, the
+// options' Japanese words, 、 between ticked options) so that the form's conditions and the
+// staff's summary do not depend on the language; English replaces the yes/no/unknown labels
+// and the options by their English, and leaves what the person typed as typed.
+func answerIn(kb *knowledge.Base, lang string, q *knowledge.IntakeQuestion, answer string) string {
+	if lang != "en" || q.EN == nil {
+		return answer
+	}
+	english := map[string]string{}
+	for _, key := range []string{"label_yes", "label_no", "label_unknown"} {
+		english[kb.Message(key)] = kb.MessageIn("en", key)
+	}
+	for i, o := range q.Options {
+		if i < len(q.EN.Options) {
+			english[o] = q.EN.Options[i]
+		}
+	}
+	parts := strings.Split(answer, "、")
+	for i, p := range parts {
+		head, detail, hasDetail := strings.Cut(p, "（")
+		en, known := english[head]
+		if !known {
+			continue // typed by the person: kept as typed
+		}
+		head = en
+		if hasDetail {
+			parts[i] = head + " (" + strings.TrimSuffix(detail, "）") + ")"
+		} else {
+			parts[i] = head
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// questionNumber is how the form numbers a question, in lang (問3, Q3).
+func questionNumber(kb *knowledge.Base, lang string, q *knowledge.IntakeQuestion) string {
+	return strings.ReplaceAll(kb.MessageIn(lang, "intake_number"), "{n}", strconv.Itoa(q.Number))
 }

@@ -167,6 +167,21 @@ func (d *decider) msg(key string) string { return d.kb.MessageIn(d.conv.Lang, ke
 // english reports whether the conversation is held in English.
 func (d *decider) english() bool { return d.conv.Lang == "en" }
 
+// languageWord reports the language a folded text names when it is exactly the label of the
+// English or 日本語 button: "en", or "" for Japanese.
+func (d *decider) languageWord(folded string) (lang string, ok bool) {
+	switch folded {
+	case d.kb.Fold(d.kb.MessageIn("en", "label_english")):
+		return "en", true
+	case d.kb.Fold(d.kb.MessageIn("en", "label_japanese")):
+		return "", true
+	}
+	return "", false
+}
+
+// when writes a moment (a desk's next opening) in the conversation's language.
+func (d *decider) when(t time.Time) string { return d.kb.WhenIn(d.conv.Lang, t) }
+
 // topicLabel and topicTitle are a topic's button label and title in the conversation's
 // language.
 func (d *decider) topicLabel(t *knowledge.Topic) string {
@@ -281,6 +296,20 @@ func (d *decider) text(raw string) {
 	case "help":
 		d.say(d.msg("help"))
 		d.offerMenu()
+		return
+	}
+	if lang, ok := d.languageWord(folded); ok {
+		// 「日本語」 or "English" typed where the buttons are not on screen (in the middle of
+		// the form): the conversation changes language and stays where it is.
+		d.conv.Lang = lang
+		if lang == "en" {
+			d.say(d.msg("switched_english"))
+		}
+		if d.conv.Mode == ModeIntake && d.intakeQuestion() != nil {
+			d.askIntake()
+		} else {
+			d.reoffer()
+		}
 		return
 	}
 	if d.conv.Mode == ModeIntake {
@@ -822,18 +851,30 @@ func (d *decider) greet(hello bool) {
 }
 
 func (d *decider) offerMenu() {
-	for _, c := range MenuChoices(d.kb) {
+	for _, c := range MenuChoices(d.kb, d.conv.Lang) {
 		d.offer(c.ID, c.Label)
 	}
 }
 
-// MenuChoices are the greeting menu's buttons.
-func MenuChoices(kb *knowledge.Base) []Choice {
+// MenuChoices are the greeting menu's buttons, in lang ("en" or Japanese).
+func MenuChoices(kb *knowledge.Base, lang string) []Choice {
 	var out []Choice
 	for _, e := range kb.Menu() {
-		out = append(out, Choice{ID: menuChoice(e.ID), Label: e.Label})
+		label := e.Label
+		if lang == "en" && e.LabelEN != "" {
+			label = e.LabelEN
+		}
+		out = append(out, Choice{ID: menuChoice(e.ID), Label: label})
 	}
 	return out
+}
+
+// menuPrompt is a menu entry's prompt in the conversation's language.
+func (d *decider) menuPrompt(e *knowledge.MenuEntry) string {
+	if d.english() && e.PromptEN != "" {
+		return e.PromptEN
+	}
+	return e.Prompt
 }
 
 // reoffer repeats the last reply's choices, e.g. after an empty message.
@@ -851,10 +892,10 @@ func (d *decider) menuEntry(e *knowledge.MenuEntry) {
 		d.reply.Outcome = Escalate
 		d.escalate()
 	case "contacts":
-		d.allContacts(e.Prompt)
+		d.allContacts(d.menuPrompt(e))
 	default:
 		d.conv.Mode = ModeMenu
-		d.say(e.Prompt)
+		d.say(d.menuPrompt(e))
 		for _, id := range e.Topics {
 			if t := d.kb.Topic(id); t != nil {
 				d.offer(topicChoice(t.ID), d.topicLabel(t))
@@ -1163,7 +1204,7 @@ func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 	if first == nil {
 		return ""
 	}
-	return strings.NewReplacer("{when}", d.kb.When(when), "{name}", first.Name).Replace(d.msg("none_open"))
+	return strings.NewReplacer("{when}", d.when(when), "{name}", first.Name).Replace(d.msg("none_open"))
 }
 
 func (d *decider) card(c *knowledge.Contact) Contact {
@@ -1182,7 +1223,7 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 		} else {
 			card.Status, card.OpenLabel = "closed", d.msg("closed_now")
 			if next, ok := c.Schedule.NextOpen(d.now, d.kb.Holidays()); ok {
-				card.OpenLabel = strings.ReplaceAll(d.msg("closed_next"), "{when}", d.kb.When(next))
+				card.OpenLabel = strings.ReplaceAll(d.msg("closed_next"), "{when}", d.when(next))
 			}
 		}
 	}
@@ -1193,7 +1234,12 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 	}
 	add("field_when", when, "", "")
 	add("field_phone", c.Phone, "phone", card.Tel)
-	add("field_hours", c.Hours, "", "")
+	hours := c.Hours
+	if d.english() && c.Schedule != nil {
+		// written from the same schedule that says "open now", so both always agree
+		hours = c.Schedule.English()
+	}
+	add("field_hours", hours, "", "")
 	add("field_url", c.URL, "url", c.URL)
 	for _, l := range c.Links {
 		add("field_url", l.Title+" "+l.URL, "", "")
@@ -1237,7 +1283,7 @@ func (d *decider) escalate() {
 	if d.policy.Hours != nil && !d.policy.Hours.OpenAt(d.now, d.kb.Holidays()) {
 		hours := ""
 		if next, ok := d.policy.Hours.NextOpen(d.now, d.kb.Holidays()); ok {
-			hours = d.kb.When(next)
+			hours = d.when(next)
 		}
 		d.say(strings.NewReplacer("{hours}", hours, "{case}", d.caseID).Replace(d.msg("escalate_offhours")))
 		if t := d.kb.Topic(d.conv.Topic); t != nil {
