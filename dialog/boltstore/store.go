@@ -495,20 +495,24 @@ func decodeConversation(v []byte) *decide.Conversation {
 	return c
 }
 
-// PutConversation stores c and keeps a decoded copy. Doing that here, where bbolt runs one
-// writer at a time, orders it with the deletes of other transactions: a copy kept by a
-// transaction that rolls back matches nothing stored.
+// PutConversation stores c.
 func (t txn) PutConversation(key string, c *decide.Conversation) error {
 	v, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	k := []byte(key)
-	t.s.convs.put(k, t.s.convs.rev(v), c)
-	if err := t.index(kindConversation, k, convOwners(k, c.People)); err != nil {
+	return t.putConversationJSON([]byte(key), v, c)
+}
+
+// putConversationJSON stores c, encoded as v, and keeps a decoded copy. Doing that here, where
+// bbolt runs one writer at a time, orders it with the deletes of other transactions: a copy
+// kept by a transaction that rolls back matches nothing stored.
+func (t txn) putConversationJSON(key, v []byte, c *decide.Conversation) error {
+	t.s.convs.put(key, t.s.convs.rev(v), c)
+	if err := t.index(kindConversation, key, convOwners(key, c.People)); err != nil {
 		return err
 	}
-	return t.tx.Bucket(bucketConversations).Put(k, v)
+	return t.tx.Bucket(bucketConversations).Put(key, v)
 }
 
 // DeleteConversation deletes the conversation key.
@@ -564,15 +568,20 @@ func (t txn) expireSeen(cutoff time.Time, limit int) (int, error) {
 
 // Enqueue adds d to the outbox. Once the transaction commits, the claimers are woken: whoever
 // queues something never has to remember to.
-func (t txn) Enqueue(d *store.Delivery) error {
+func (t txn) Enqueue(d *store.Delivery) error { return t.enqueueEncoded(d, nil) }
+
+// enqueueEncoded is Enqueue for a delivery encoded by encodeUnnumbered (v nil: encoded here).
+// The outbox sequence, d's ID, is only known inside the transaction.
+func (t txn) enqueueEncoded(d *store.Delivery, v []byte) error {
 	b := t.tx.Bucket(bucketOutbox)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
 	}
 	d.ID = seq
-	v, err := json.Marshal(d)
-	if err != nil {
+	if v != nil {
+		v = numbered(v, seq)
+	} else if v, err = json.Marshal(d); err != nil {
 		return err
 	}
 	t.tx.OnCommit(func() {
