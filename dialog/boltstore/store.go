@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -635,7 +636,7 @@ func (t txn) EachDelivery(fn func(*store.Delivery) bool) error {
 // NextCaseID takes the next case id of now's year.
 func (t txn) NextCaseID(now time.Time) (string, error) {
 	id, key, n := t.peekCaseID(now)
-	if err := t.tx.Bucket(bucketMeta).Put(key, u64(n)); err != nil {
+	if err := t.tx.Bucket(bucketMeta).Put(bytes.Clone(key), u64(n)); err != nil {
 		return "", err
 	}
 	return id, nil
@@ -647,14 +648,23 @@ func (t txn) PeekCaseID(now time.Time) string {
 	return id
 }
 
+// peekCaseID returns the next case id of now's year, the key of the year's sequence (valid
+// until the next call) and the sequence's next value.
 func (t txn) peekCaseID(now time.Time) (id string, key []byte, n uint64) {
 	year := now.Year()
-	key = []byte(fmt.Sprintf("case-seq-%d", year))
+	var buf [32]byte
+	key = strconv.AppendInt(append(buf[:0], "case-seq-"...), int64(year), 10)
 	if v := t.tx.Bucket(bucketMeta).Get(key); v != nil {
 		n = binary.BigEndian.Uint64(v)
 	}
 	n++
-	return fmt.Sprintf("%d-%04d", year, n), key, n
+	b := strconv.AppendInt(buf[len(key):len(key)], int64(year), 10)
+	b = append(b, '-')
+	for m := uint64(1000); m > n && m > 1; m /= 10 {
+		b = append(b, '0') // at least four digits: 2026-0042
+	}
+	b = strconv.AppendUint(b, n, 10)
+	return string(b), key, n
 }
 
 func (t txn) Case(id string) (*store.Case, error) {
