@@ -23,6 +23,9 @@ import (
 //     registers that were weakest (narrative, two-topic, jargon, English, romaji ...), for tuning.
 //   - tune-registers-5.tsv was written by a fifth author under the same rules, in the registers
 //     held-out set 3 found weakest (casual, out-of-scope, person, situation ...), for tuning.
+//   - tune-registers-6.tsv and tune-registers-7.tsv were written by two more authors under the
+//     same rules (everyday details and brand names; chat-style bursts and pasted messages), for
+//     tuning.
 //   - heldout-registers-3.tsv was written by a third author under the same rules, at the same
 //     time as tune-registers-3.tsv, and is never used for tuning.
 //   - heldout-registers-2.tsv was written by an author who had seen neither the topic examples,
@@ -128,6 +131,8 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-3.tsv": {register: 0.0, overall: 0.0, sureBad: 1},
 	"testdata/tune-registers-4.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
 	"testdata/tune-registers-5.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
+	"testdata/tune-registers-6.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
+	"testdata/tune-registers-7.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
 	"testdata/heldout-registers-2.tsv": {register: 0.65, overall: 0.83, sureBad: 0.07},
 }
 
