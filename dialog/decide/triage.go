@@ -349,7 +349,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 	}
 	newTopic := res.Confident && res.Top() != nil && res.Top().ID != c.Topic
-	if inTopic && res.Followup != "" && (!newTopic || utf8.RuneCountInString(text) <= 30) {
+	if inTopic && res.Followup != "" && (!newTopic || shortMessage(text)) {
 		d.followup(t, res.Followup)
 		return true
 	}
@@ -378,12 +378,14 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			return true
 		}
 	}
-	if inTopic && res.Social == "" && (res.Why.OffTopic || t.Urgent && !urgentTopic(res) && utf8.RuneCountInString(text) <= 30) {
+	if inTopic && res.Social == "" && (res.Why.OffTopic || t.Urgent && !urgentTopic(res) && shortMessage(text)) {
 		// A short message inside an incident that is not about another incident (「どこも電話
 		// つながらない」「LANぬいた」), or one about nothing IT at all (「相手には何て言えば」), is
 		// about the matter at hand, not a new consultation: a question gets the honest answer
 		// that the knowledge has none, with a person offered; anything else is acknowledged.
-		if asksSomething(text) || res.Why.OffTopic {
+		if asksSomething(text) || res.Why.OffTopic && hasJapanese(text) {
+			// An English statement with no topic word ("I changed it just now") reads as
+			// off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
 		} else {
 			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
@@ -424,6 +426,44 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
 		d.allContacts("")
 		return true
+	}
+	return false
+}
+
+// waitingQuestion returns the question on screen when res is surely about the topic it belongs
+// to (and asks for nobody), or nil.
+func (d *decider) waitingQuestion(top *knowledge.Topic, res knowledge.Result) *knowledge.Question {
+	if d.conv.Mode != ModeQuestion || top == nil || !res.Confident || res.Escalate || top.ID != d.conv.Topic {
+		return nil
+	}
+	t := d.kb.Topic(top.ID)
+	if t == nil {
+		return nil
+	}
+	return findQuestion(t, d.conv.Question)
+}
+
+// sameMatter reports whether res is surely about the topic the conversation has just answered.
+func (d *decider) sameMatter(top *knowledge.Topic, res knowledge.Result) bool {
+	return d.conv.Mode == ModeAnswered && top != nil && res.Confident && !res.Escalate &&
+		top.ID == d.conv.Topic && d.kb.Topic(top.ID) != nil
+}
+
+// shortMessage reports whether text is short enough to be about the matter at hand rather than
+// a new consultation: 30 characters of Japanese, or ten words of English.
+func shortMessage(text string) bool {
+	if hasJapanese(text) {
+		return utf8.RuneCountInString(text) <= 30
+	}
+	return len(strings.Fields(text)) <= 10
+}
+
+// hasJapanese reports whether text holds kana or kanji.
+func hasJapanese(text string) bool {
+	for _, r := range text {
+		if r >= 0x3040 && r <= 0x30ff || r >= 0x3400 && r <= 0x4dbf || r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
 	}
 	return false
 }
@@ -568,6 +608,32 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 	d.heard, d.res = text, res
 	d.fx.Counts = append(d.fx.Counts, "consultation")
 	top := res.Top()
+	if q := d.waitingQuestion(top, res); q != nil {
+		// More about the same matter while its question waits (「出品者と連絡がとれません」 to
+		// 「どのような立場での取引ですか？」): the question is asked again, saying why, rather
+		// than the topic started over.
+		t := d.kb.Topic(top.ID)
+		d.reply.Outcome = Answer
+		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+		d.say(d.msg("question_again"))
+		d.askQuestion(t, q, t.Urgent)
+		return
+	}
+	if d.sameMatter(top, res) {
+		// Written again about the topic just answered (「もう入力しちゃいました」 after the
+		// phishing answer): the answer is not repeated; its question is asked if nothing has
+		// answered it yet, and otherwise the message is acknowledged.
+		t := d.kb.Topic(top.ID)
+		d.reply.Outcome = Answer
+		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+		d.say(d.msg("same_matter"))
+		if d.conv.Option == "" && len(t.Questions) > 0 {
+			d.askQuestion(t, &t.Questions[0], true)
+			return
+		}
+		d.reoffer()
+		return
+	}
 	switch {
 	case res.Escalate:
 		d.reply.Outcome = Escalate
