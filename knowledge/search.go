@@ -417,14 +417,19 @@ func (ix *index) situated(s signals, situations []string) {
 	}
 }
 
-// offTopic reports whether folded text q is about neither IT nor security: no topic word, no
-// generic word of the vague groups, none of the IT words. Its off-topic topic then gets the phrase
-// signal of a sure word.
+// offTopic reports whether folded text q is about neither IT nor security: no word of an IT
+// topic, no generic word of the vague groups, none of the IT words. Its off-topic topic then
+// gets the phrase signal of a sure word.
 func (ix *index) offTopic(q string, s signals) bool {
 	target := slices.Index(ix.topicIDs, ix.read.offTopic)
-	if target < 0 || !wordy(q) || slices.ContainsFunc(s.phrase, func(v float64) bool { return v > 0 }) ||
-		len(ix.vagueTopics(q)) > 0 {
+	if target < 0 || !wordy(q) || len(ix.vagueTopics(q)) > 0 {
 		return false
+	}
+	for t, v := range s.phrase {
+		// the off-topic topic's own words (トイレ, 給料) do not make a text about IT
+		if t != target && v > 0 {
+			return false
+		}
 	}
 	s.phrase[target] = 1
 	return true
