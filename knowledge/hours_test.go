@@ -1,6 +1,7 @@
 package knowledge_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -51,5 +52,32 @@ func TestWhenIn(t *testing.T) {
 	}
 	if got, want := kb.WhenIn("ja", at), kb.When(at); got != want {
 		t.Errorf("WhenIn(ja) = %q, want When's %q", got, want)
+	}
+}
+
+func TestContactsNamed(t *testing.T) {
+	kb, err := knowledge.Load(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"消費生活センターみたいなところでもいいですか", []string{"shohisha-hotline"}},
+		{"IPAの電話番号は？", []string{"ipa-anshin"}},
+		{"IPA 情報セキュリティ安心相談窓口の番号は", []string{"ipa-anshin"}},
+		{"法テラスと警察署、どっちに行けば", []string{"houterasu", "police-station"}},
+		{"ipad が壊れた", nil}, // a Latin alias stands whole
+		{"ウイルスに感染した", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, c := range kb.ContactsNamed(tt.text) {
+			got = append(got, c.ID)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ContactsNamed(%q) = %v, want %v", tt.text, got, tt.want)
+		}
 	}
 }

@@ -294,6 +294,7 @@ type rawContact struct {
 	NotAccepts string    `yaml:"not_accepts"`
 	Prepare    string    `yaml:"prepare"`
 	Brief      string    `yaml:"brief"`
+	Aliases    []string  `yaml:"aliases"`
 	// PrepareNotUrgent: advice before calling that is left off urgent topics' cards.
 	PrepareNotUrgent string `yaml:"prepare_not_urgent"`
 	Internal         bool   `yaml:"internal"`
@@ -305,6 +306,7 @@ type rawContact struct {
 }
 
 func (l *loader) loadContacts() {
+	aliasOwner := map[string]string{}
 	for _, n := range l.readYAMLList(contactsFile) {
 		var r rawContact
 		if !l.decode(contactsFile, n, &r) {
@@ -320,6 +322,7 @@ func (l *loader) loadContacts() {
 			When:    strings.TrimSpace(r.When),
 			Accepts: strings.TrimSpace(r.Accepts), NotAccepts: strings.TrimSpace(r.NotAccepts),
 			Prepare: strings.TrimSpace(r.Prepare), Brief: strings.TrimSpace(r.Brief), PrepareNotUrgent: strings.TrimSpace(r.PrepareNotUrgent), Internal: r.Internal, ConsumersOnly: r.ConsumersOnly, Sources: r.Sources, Note: r.Note,
+			Aliases: trimAll(r.Aliases),
 		}
 		if c.Name == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)
@@ -349,6 +352,12 @@ func (l *loader) loadContacts() {
 			l.problem(contactsFile, kl.entry, "contact %q has no phone, url or email", c.ID)
 		}
 		l.checkSources(contactsFile, kl, c.Sources)
+		for _, a := range c.Aliases {
+			if other, taken := aliasOwner[a]; taken {
+				l.problem(contactsFile, kl.at("aliases"), "alias %q of %q is already an alias of %q: a person naming it could mean either", a, c.ID, other)
+			}
+			aliasOwner[a] = c.ID
+		}
 		l.b.contacts = append(l.b.contacts, c)
 		l.b.contactIdx[c.ID] = c
 	}

@@ -44,6 +44,9 @@ type Contact struct {
 	NotAccepts string // what it does not take, e.g. companies for 消費者ホットライン
 	Prepare    string // what to have ready before calling
 	Brief      string // in a few words, what to tell or prepare: the line of a card on the first screen
+	// Aliases are the short names people use for the desk (IPA, 消費生活センター): a question
+	// that names one gets this desk's card (Base.ContactsNamed).
+	Aliases []string
 	// PrepareNotUrgent is advice before calling that only fits when there is time (read the
 	// FAQ first): the cards of an urgent topic leave it out, so that a person in an incident is
 	// never told to read first and call later.

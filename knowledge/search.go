@@ -135,26 +135,28 @@ type phrase struct {
 
 // index is everything the matcher precomputes from a Base.
 type index struct {
-	fold       folder
-	phrases    map[string][]phrase // by the first bigram (or the single rune) of the phrase
-	examples   *vectors
-	exTopic    []int // topic index of each example
-	docs       *vectors
-	cases      *vectors
-	caseTopic  []int // topic index of each case, -1 when none
-	escalate   []string
-	people     []string
-	asks       []string
-	vague      []vagueGroup
-	menuWords  map[string]*MenuEntry
-	menuList   []string          // the menu words of three characters or more, sorted, for menuEntry
-	commands   map[string]string // folded word -> command name
-	topicCount int
-	topicIDs   []string
-	urgent     []bool
-	read       reader
-	english    map[string]bool // Latin words of the knowledge, never read as romaji
-	p          params
+	fold folder
+	// contactNames are the contacts' folded names and aliases, longest first.
+	contactNames []namedContact
+	phrases      map[string][]phrase // by the first bigram (or the single rune) of the phrase
+	examples     *vectors
+	exTopic      []int // topic index of each example
+	docs         *vectors
+	cases        *vectors
+	caseTopic    []int // topic index of each case, -1 when none
+	escalate     []string
+	people       []string
+	asks         []string
+	vague        []vagueGroup
+	menuWords    map[string]*MenuEntry
+	menuList     []string          // the menu words of three characters or more, sorted, for menuEntry
+	commands     map[string]string // folded word -> command name
+	topicCount   int
+	topicIDs     []string
+	urgent       []bool
+	read         reader
+	english      map[string]bool // Latin words of the knowledge, never read as romaji
+	p            params
 	// scratch holds the per-query buffers of signals (a float per example and per case), so a
 	// search does not allocate them anew.
 	scratch sync.Pool
@@ -179,6 +181,17 @@ func buildIndex(b *Base) *index {
 		p:          defaultParams,
 	}
 	norm := func(s string) string { return ix.fold.fold(Normalize(s)) }
+	for _, c := range b.contacts {
+		if c.Internal {
+			continue
+		}
+		for _, name := range append([]string{c.Name}, c.Aliases...) {
+			if w := norm(name); utf8.RuneCountInString(w) >= 2 {
+				ix.contactNames = append(ix.contactNames, namedContact{w, c})
+			}
+		}
+	}
+	slices.SortStableFunc(ix.contactNames, func(a, b namedContact) int { return len(b.word) - len(a.word) })
 	topicPos := map[string]int{}
 	for i, t := range b.topics {
 		topicPos[t.ID] = i
@@ -356,6 +369,51 @@ func (b *Base) fold(text string) (q string, romaji bool) {
 		text, romaji = kana, true
 	}
 	return b.Fold(joinJapanese(text)), romaji
+}
+
+// namedContact is one way of naming a contact, folded.
+type namedContact struct {
+	word    string
+	contact *Contact
+}
+
+// ContactsNamed returns the public contacts text names by their name or one of their aliases
+// (「消費生活センターでもいいですか」), each once, in the order of the text; a name inside a longer
+// name found (IPA inside IPA 情報セキュリティ安心相談窓口) does not count again.
+func (b *Base) ContactsNamed(text string) []*Contact {
+	q, _ := b.fold(text)
+	type found struct {
+		at int
+		c  *Contact
+	}
+	var hits []found
+	var taken []span
+	for _, n := range b.index.contactNames {
+		for from := 0; from < len(q); {
+			i := strings.Index(q[from:], n.word)
+			if i < 0 {
+				break
+			}
+			at, end := from+i, from+i+len(n.word)
+			from = end
+			if isLatinWord(n.word) && (at > 0 && latinLetter(q[at-1]) || end < len(q) && latinLetter(q[end])) {
+				continue
+			}
+			if inSpans(taken, at, end) {
+				continue
+			}
+			taken = append(taken, span{at, end})
+			if !slices.ContainsFunc(hits, func(h found) bool { return h.c == n.contact }) {
+				hits = append(hits, found{at, n.contact})
+			}
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b found) int { return a.at - b.at })
+	var out []*Contact
+	for _, h := range hits {
+		out = append(out, h.c)
+	}
+	return out
 }
 
 // Command returns the name of the steering command (restart, back, cancel, help) that text is,

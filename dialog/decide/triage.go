@@ -349,6 +349,25 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 	}
 	newTopic := res.Confident && res.Top() != nil && res.Top().ID != c.Topic
+	if named := d.kb.ContactsNamed(text); len(named) > 0 && len(named) <= 3 && c.Mode != ModeQuestion &&
+		(asksSomething(text) || res.Followup != "") && (!newTopic || shortMessage(text)) {
+		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
+		// cards, whatever the topic lists.
+		var ids []string
+		for _, n := range named {
+			ids = append(ids, n.ID)
+		}
+		d.say(d.msg("followup_named"))
+		// asked for by name, so shown as the full list shows them: a consumers-only desk
+		// too, with what it does not take
+		d.contactsTitled(d.msg("contacts_title"), ids)
+		if inTopic {
+			d.afterAnswer(t)
+		} else {
+			d.offerMenu()
+		}
+		return true
+	}
 	if inTopic && res.Followup != "" && (!newTopic || shortMessage(text)) {
 		d.followup(t, res.Followup)
 		return true
