@@ -23,7 +23,7 @@ type AdminEngine interface {
 	Stats(since time.Time) (dialog.Stats, error)
 	ExportCases(since time.Time, w io.Writer) (int, error)
 	Backup(w io.Writer) (int64, error)
-	Forget(channel, user string) (dialog.Forgotten, error)
+	Forget(channel dialog.Channel, user string) (dialog.Forgotten, error)
 }
 
 // ReloadResult is what a reload reports to the admin who asked for it.
@@ -186,7 +186,7 @@ func (a *Admin) handleBackup(w http.ResponseWriter, r *http.Request) {
 
 func (a *Admin) handleForget(w http.ResponseWriter, r *http.Request) {
 	user := r.URL.Query().Get("user")
-	channel := r.URL.Query().Get("channel")
+	channel := dialog.Channel(r.URL.Query().Get("channel"))
 	if user == "" {
 		http.Error(w, "user= is required", http.StatusBadRequest)
 		return

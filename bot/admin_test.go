@@ -36,7 +36,7 @@ func (f *fakeAdminEngine) Backup(io.Writer) (int64, error) {
 	f.calls = append(f.calls, "backup")
 	return 0, nil
 }
-func (f *fakeAdminEngine) Forget(string, string) (dialog.Forgotten, error) {
+func (f *fakeAdminEngine) Forget(dialog.Channel, string) (dialog.Forgotten, error) {
 	f.calls = append(f.calls, "forget")
 	return dialog.Forgotten{}, nil
 }

@@ -34,22 +34,22 @@ func (d *Metered) Respond(ctx context.Context, m dialog.Message) (dialog.Reply, 
 	reply, err := d.engine.Respond(ctx, m)
 	switch {
 	case err != nil:
-		d.metrics.Add("helpdesk_event_errors_total", "channel", m.Channel)
+		d.metrics.Add("helpdesk_event_errors_total", "channel", string(m.Channel))
 	case reply.Duplicate:
-		d.metrics.Add("helpdesk_duplicate_events_total", "channel", m.Channel)
+		d.metrics.Add("helpdesk_duplicate_events_total", "channel", string(m.Channel))
 	default:
 		outcome := string(reply.Outcome)
 		if outcome == "" {
 			outcome = "step"
 		}
-		d.metrics.Add("helpdesk_events_total", "channel", m.Channel, "outcome", outcome)
+		d.metrics.Add("helpdesk_events_total", "channel", string(m.Channel), "outcome", outcome)
 		d.metrics.ObserveReply(m.Channel, time.Since(start))
 	}
 	return reply, err
 }
 
 // staffChannel is the channel label of staff events.
-const staffChannel = "staff"
+const staffChannel = string(dialog.ChannelStaff)
 
 // Staff applies what a staff member did in the staff channel (see dialog.Engine.Staff) and
 // counts it under the channel "staff": by action when it did something, as "ignored" when it

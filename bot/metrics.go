@@ -98,12 +98,12 @@ func (m *Metrics) Add(name string, labels ...string) {
 }
 
 // ObserveReply records the time from an inbound event to its committed reply.
-func (m *Metrics) ObserveReply(channel string, d time.Duration) {
+func (m *Metrics) ObserveReply(channel dialog.Channel, d time.Duration) {
 	if m == nil {
 		return
 	}
 	m.mu.Lock()
-	m.latency.observe(labelString([]string{"channel", channel}), d.Seconds())
+	m.latency.observe(labelString([]string{"channel", string(channel)}), d.Seconds())
 	m.mu.Unlock()
 }
 
@@ -152,14 +152,14 @@ func (m *Metrics) observeDelivery(d dialog.Delivery, took time.Duration, err err
 	case err != nil:
 		result = "error"
 	}
-	m.Add("helpdesk_deliveries_total", "channel", d.Channel, "result", result)
+	m.Add("helpdesk_deliveries_total", "channel", string(d.Channel), "result", result)
 	m.mu.Lock()
-	m.delivery.observe(labelString([]string{"channel", d.Channel}), took.Seconds())
+	m.delivery.observe(labelString([]string{"channel", string(d.Channel)}), took.Seconds())
 	m.mu.Unlock()
 }
 
 func (m *Metrics) deliveryDropped(d dialog.Delivery) {
-	m.Add("helpdesk_deliveries_dropped_total", "channel", d.Channel)
+	m.Add("helpdesk_deliveries_dropped_total", "channel", string(d.Channel))
 }
 
 // labelString renders label pairs as they appear between braces: name="value",...

@@ -31,7 +31,7 @@ type outbox interface {
 	Postpone(id uint64, next time.Time, progress int, reason string) error
 	Defer(id uint64, next time.Time, progress int) error
 	Wake() <-chan struct{}
-	Hasten(channel string, now time.Time) (int, error)
+	Hasten(channel dialog.Channel, now time.Time) (int, error)
 	Due(now time.Time) int
 }
 
@@ -45,7 +45,7 @@ type prober interface {
 // fail for good.
 type Sender struct {
 	outbox   outbox
-	channels map[string]Deliverer
+	channels map[dialog.Channel]Deliverer
 	logger   *slog.Logger
 	metrics  *Metrics
 	health   *Health
@@ -76,12 +76,12 @@ type Sender struct {
 	// (default 1 s). Probes of a channel that is down back off with ProbeBackoff instead.
 	Recover time.Duration
 
-	kicks      map[string]chan struct{} // per channel: probe now
-	poke       chan struct{}            // look at the outbox now (entries brought forward)
-	settledAny chan struct{}            // an attempt is over: Drain looks at the outbox again
-	hastened   sync.Map                 // channel → time.Time of its last Hasten
-	troubled   sync.Map                 // channel → true after a failed attempt, until a success
-	retryAfter sync.Map                 // channel → time.Time before which the platform asked not to call (429)
+	kicks      map[dialog.Channel]chan struct{} // per channel: probe now
+	poke       chan struct{}                    // look at the outbox now (entries brought forward)
+	settledAny chan struct{}                    // an attempt is over: Drain looks at the outbox again
+	hastened   sync.Map                         // channel → time.Time of its last Hasten
+	troubled   sync.Map                         // channel → true after a failed attempt, until a success
+	retryAfter sync.Map                         // channel → time.Time before which the platform asked not to call (429)
 
 	// unmarked holds the entries sent whose delivery could not be recorded (id -> ref): when the
 	// outbox offers them again, the record is retried instead of the sending.
@@ -89,11 +89,11 @@ type Sender struct {
 }
 
 // NewSender returns a sender for the given channels ("line", "slack", "staff").
-func NewSender(ob outbox, channels map[string]Deliverer, logger *slog.Logger, metrics *Metrics) *Sender {
+func NewSender(ob outbox, channels map[dialog.Channel]Deliverer, logger *slog.Logger, metrics *Metrics) *Sender {
 	var names []string
-	kicks := map[string]chan struct{}{}
+	kicks := map[dialog.Channel]chan struct{}{}
 	for name := range channels {
-		names = append(names, name)
+		names = append(names, string(name))
 		kicks[name] = make(chan struct{}, 1)
 	}
 	health := NewHealth(logger, names...)
@@ -111,7 +111,7 @@ func (s *Sender) Health() *Health { return s.health }
 // reload, when an operator may just have fixed a token or a permission.
 func (s *Sender) Recheck() {
 	for name := range s.kicks {
-		if s.health.IsDown(name) {
+		if s.health.IsDown(string(name)) {
 			s.kick(name)
 		}
 	}
@@ -143,10 +143,10 @@ func (s *Sender) Run(ctx context.Context) error {
 	// outbox, which offers a recipient's next entry only after the previous one is settled, so
 	// any free worker of the channel can take any entry, a request hanging at a platform holds
 	// up only its own recipient, and a platform that hangs altogether only its own channel.
-	work := map[string]chan dialog.Delivery{}
+	work := map[dialog.Channel]chan dialog.Delivery{}
 	settled := make(chan uint64, s.Workers*(len(s.channels)+1)) // ids of entries whose attempt is over
 	var wg sync.WaitGroup
-	pool := func(name string) chan dialog.Delivery {
+	pool := func(name dialog.Channel) chan dialog.Delivery {
 		if q, ok := work[name]; ok {
 			return q
 		}
@@ -178,7 +178,7 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 	busy := map[uint64]bool{}
 	// queued holds, per channel, entries picked but not yet handed to their (busy) workers.
-	queued := map[string][]dialog.Delivery{}
+	queued := map[dialog.Channel][]dialog.Delivery{}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	scan := true
@@ -243,7 +243,7 @@ func (s *Sender) work(ctx, abortCtx context.Context, q <-chan dialog.Delivery, s
 		switch {
 		case ctx.Err() != nil:
 			// stopping: what was handed over but not started stays in the outbox
-		case s.health.IsDown(d.Channel):
+		case s.health.IsDown(string(d.Channel)):
 			// the platform refuses the credentials: no attempt until a probe succeeds
 			s.hold(d, d.Progress)
 		default:
@@ -294,7 +294,7 @@ func (s *Sender) hold(d dialog.Delivery, progress int) {
 		s.entryLogger(d).Error("cannot hold delivery", "err", err)
 		return
 	}
-	if !s.health.IsDown(d.Channel) {
+	if !s.health.IsDown(string(d.Channel)) {
 		if err := s.outbox.Defer(d.ID, time.Now(), progress); err != nil {
 			s.entryLogger(d).Error("cannot resume delivery", "err", err)
 		}
@@ -306,7 +306,7 @@ func (s *Sender) hold(d dialog.Delivery, progress int) {
 // reasons (5xx, 429, timeouts). When a probe succeeds after either, it brings the channel's
 // waiting entries forward: replies do not wait out a backoff grown during an outage. A probe
 // that cannot reach the platform leaves the channel up or down as it is.
-func (s *Sender) watch(ctx context.Context, name string, p prober) {
+func (s *Sender) watch(ctx context.Context, name dialog.Channel, p prober) {
 	attempt := 0
 	first := true
 	var lastDown time.Time
@@ -320,7 +320,7 @@ func (s *Sender) watch(ctx context.Context, name string, p prober) {
 		var f *dialog.Failure
 		switch {
 		case err == nil:
-			wasDown := s.health.Up(name)
+			wasDown := s.health.Up(string(name))
 			_, wasTroubled := s.troubled.LoadAndDelete(name)
 			// At start too: entries held by the previous process come forward.
 			if wasDown || first {
@@ -329,7 +329,7 @@ func (s *Sender) watch(ctx context.Context, name string, p prober) {
 				s.hasten(name, false)
 			}
 			first = false
-			if s.health.IsDown(name) {
+			if s.health.IsDown(string(name)) {
 				break // a delivery found the credentials refused meanwhile
 			}
 			// Up: wait for a delivery to report trouble.
@@ -339,7 +339,7 @@ func (s *Sender) watch(ctx context.Context, name string, p prober) {
 			case <-s.kicks[name]:
 			}
 			wait := s.Recover
-			if s.health.IsDown(name) {
+			if s.health.IsDown(string(name)) {
 				// A refusal the probe cannot see (a permission auth.test does not check) would
 				// bring the channel up and down again and again: the backoff grows across such
 				// rounds, and starts over after a quiet while.
@@ -355,17 +355,17 @@ func (s *Sender) watch(ctx context.Context, name string, p prober) {
 			}
 			continue
 		case errors.As(err, &f) && f.Kind == dialog.Refused:
-			s.health.Down(name, err.Error())
+			s.health.Down(string(name), err.Error())
 			lastDown = time.Now()
 			first = false
 		default:
-			if first || s.health.IsDown(name) {
+			if first || s.health.IsDown(string(name)) {
 				s.logger.Warn("channel probe failed, will retry", "channel", name, "err", err, "attempts", attempt+1)
 			}
 		}
 		wait := s.ProbeBackoff(attempt)
 		attempt++
-		if _, troubled := s.troubled.Load(name); troubled && !s.health.IsDown(name) {
+		if _, troubled := s.troubled.Load(name); troubled && !s.health.IsDown(string(name)) {
 			wait = min(wait, s.Recover)
 		}
 		if !s.sleep(ctx, name, wait) {
@@ -375,7 +375,7 @@ func (s *Sender) watch(ctx context.Context, name string, p prober) {
 }
 
 // kick asks the channel's watcher to look at it now.
-func (s *Sender) kick(channel string) {
+func (s *Sender) kick(channel dialog.Channel) {
 	if k, ok := s.kicks[channel]; ok {
 		select {
 		case k <- struct{}{}:
@@ -386,7 +386,7 @@ func (s *Sender) kick(channel string) {
 
 // sleep waits d, or less when channel name is to be probed now; it returns false when ctx is
 // done.
-func (s *Sender) sleep(ctx context.Context, name string, d time.Duration) bool {
+func (s *Sender) sleep(ctx context.Context, name dialog.Channel, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -399,7 +399,7 @@ func (s *Sender) sleep(ctx context.Context, name string, d time.Duration) bool {
 }
 
 // hasten brings the waiting entries of channel forward, at most once a second unless forced.
-func (s *Sender) hasten(channel string, force bool) {
+func (s *Sender) hasten(channel dialog.Channel, force bool) {
 	now := time.Now()
 	if last, ok := s.hastened.Load(channel); ok && !force && now.Sub(last.(time.Time)) < time.Second {
 		return
@@ -490,7 +490,7 @@ func (s *Sender) settle(d dialog.Delivery, ref string, err error) {
 		return
 	}
 	if _, probed := s.channels[d.Channel].(prober); probed && f.Kind == dialog.Refused {
-		if s.health.Down(d.Channel, err.Error()) {
+		if s.health.Down(string(d.Channel), err.Error()) {
 			s.kick(d.Channel)
 		}
 		s.hold(d, progress)

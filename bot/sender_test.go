@@ -76,8 +76,8 @@ func (o *fakeOutbox) Defer(id uint64, next time.Time, progress int) error {
 	return nil
 }
 
-func (o *fakeOutbox) Wake() <-chan struct{}                 { return o.wake }
-func (o *fakeOutbox) Hasten(string, time.Time) (int, error) { return 0, nil }
+func (o *fakeOutbox) Wake() <-chan struct{}                         { return o.wake }
+func (o *fakeOutbox) Hasten(dialog.Channel, time.Time) (int, error) { return 0, nil }
 
 func (o *fakeOutbox) Due(time.Time) int {
 	o.mu.Lock()
@@ -127,7 +127,7 @@ func TestSenderReadsFailures(t *testing.T) {
 			if tt.probed {
 				d = probedDeliverer{d.(deliverFunc)}
 			}
-			s := NewSender(ob, map[string]Deliverer{"line": d}, quietSlog(), NewMetrics())
+			s := NewSender(ob, map[dialog.Channel]Deliverer{"line": d}, quietSlog(), NewMetrics())
 			entry := dialog.Delivery{ID: 1, Channel: "line", Created: time.Now(), Progress: 3}
 			start := time.Now()
 			s.settle(entry, "", tt.err)
@@ -165,7 +165,7 @@ func TestSenderDrain(t *testing.T) {
 	for id := range uint64(2) {
 		ob.due = append(ob.due, dialog.Delivery{ID: id + 1, Channel: "line", Created: time.Now()})
 	}
-	s := NewSender(ob, map[string]Deliverer{"line": slow}, quietSlog(), NewMetrics())
+	s := NewSender(ob, map[dialog.Channel]Deliverer{"line": slow}, quietSlog(), NewMetrics())
 	s.Workers = 2
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -54,7 +54,7 @@ func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conve
 	if reply.Handoff != nil && reply.Handoff.Staffed {
 		c.Status = CaseOpen
 		conv.CaseID = id
-		if err := t.Enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: store.StaffRecipient(id),
+		if err := t.Enqueue(&Delivery{Kind: KindStaff, Channel: ChannelStaff, Recipient: store.StaffRecipient(id),
 			Case: c, Reply: staffCaseReply(kb, c), Created: now, Event: now, Key: store.NewKey()}); err != nil {
 			return err
 		}

@@ -55,7 +55,7 @@ func (e *Engine) ExportCases(since time.Time, w io.Writer) (int, error) {
 		}
 		n++
 		row := []string{strconv.Itoa(n), c.ID, "", "", category, subject, strings.Join(said, "\n"),
-			strings.Join(c.Summary, "\n"), handling, c.Channel + " " + c.Closed.In(knowledge.Tokyo).Format("2006-01-02"),
+			strings.Join(c.Summary, "\n"), handling, string(c.Channel) + " " + c.Closed.In(knowledge.Tokyo).Format("2006-01-02"),
 			"", "", "", "", ""}
 		for i := range row {
 			row[i] = knowledge.InertCell(row[i])

@@ -16,7 +16,8 @@ import (
 func TestForgetErasesUnansweredQueries(t *testing.T) {
 	thread := "C0GENERAL/1700000000.000100"
 	texts := []struct {
-		channel, user, person, text string
+		channel            dialog.Channel
+		user, person, text string
 	}{
 		{"line", "U0ALICE", "", "ほげほげふがふが 一"},
 		{"line", "U0ALICE", "", "ほげほげふがふが 二"},
@@ -26,9 +27,11 @@ func TestForgetErasesUnansweredQueries(t *testing.T) {
 		{"slack", thread, "U0DAVE", "ほげほげふがふが 六"},
 	}
 	tests := []struct {
-		name, channel, user string
-		wantGone            []string // the texts (by their last word) that must be gone
-		wantCount           int
+		name      string
+		channel   dialog.Channel
+		user      string
+		wantGone  []string // the texts (by their last word) that must be gone
+		wantCount int
 	}{
 		{"one_person_every_channel", "", "U0ALICE", []string{"一", "二", "三"}, 3},
 		{"one_person_one_channel", "line", "U0ALICE", []string{"一", "二"}, 2},

@@ -14,8 +14,8 @@ import (
 // other channels' entries keep their time.
 func TestHastenBringsAChannelsWaitingEntriesForward(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{})
-	for i, ch := range []string{"line", "line", "slack"} {
-		te.Respond(context.Background(), dialog.Message{Channel: ch, UserID: "U" + ch, EventID: fmt.Sprint(i), Text: "こんにちは", Address: "a"})
+	for i, ch := range []dialog.Channel{"line", "line", "slack"} {
+		te.Respond(context.Background(), dialog.Message{Channel: ch, UserID: "U" + string(ch), EventID: fmt.Sprint(i), Text: "こんにちは", Address: "a"})
 	}
 	now := te.clock.Now()
 	p, _ := te.Pending(now, 10, nil)

@@ -26,6 +26,18 @@ const (
 	EventRateLimited = decide.EventRateLimited
 )
 
+// Channel names where a message came from, or which deliverer an outbox entry goes through.
+type Channel = decide.Channel
+
+// The channels.
+const (
+	ChannelLINE     = decide.ChannelLINE
+	ChannelSlack    = decide.ChannelSlack
+	ChannelTerminal = decide.ChannelTerminal
+	ChannelStaff    = decide.ChannelStaff
+	ChannelAsk      = decide.ChannelAsk
+)
+
 // Message is one thing a user did.
 type Message = decide.Message
 

@@ -161,7 +161,7 @@ func (e *Engine) reschedule(id uint64, change func(*Delivery)) error {
 // backoff started over: the channel answered again, so what waited for it need not wait out
 // the rest of a backoff grown during the outage. Order per recipient is unchanged (the queue
 // keeps it). It returns how many entries it brought forward.
-func (e *Engine) Hasten(channel string, now time.Time) (int, error) {
+func (e *Engine) Hasten(channel Channel, now time.Time) (int, error) {
 	n := 0
 	err := e.store.Update(context.Background(), func(t store.Tx) error {
 		var err error

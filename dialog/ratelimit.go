@@ -96,7 +96,7 @@ func (l *limiter) sweep(now time.Time) {
 // theirs alone (a Slack channel thread), else the conversation's user.
 func personKey(m Message) string {
 	if m.Person != "" {
-		return m.Channel + "/" + m.Person
+		return string(m.Channel) + "/" + m.Person
 	}
-	return m.Channel + "/" + m.UserID
+	return string(m.Channel) + "/" + m.UserID
 }

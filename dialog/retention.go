@@ -35,7 +35,7 @@ type Forgotten struct {
 // live data are overwritten with zeros (see boltstore.Store.Scrub): what was deleted cannot be read back
 // from the file, nor from a backup made afterwards. An error after the deletion says so; calling
 // Forget again scrubs again.
-func (e *Engine) Forget(channel, user string) (Forgotten, error) {
+func (e *Engine) Forget(channel Channel, user string) (Forgotten, error) {
 	if user == "" {
 		return Forgotten{}, errors.New("forget: no user given")
 	}
@@ -53,13 +53,13 @@ func (e *Engine) Forget(channel, user string) (Forgotten, error) {
 		f.Conversations, f.Cases = len(convs), len(cases)
 		// Unanswered texts are found by the person, and by the conversations and cases deleted
 		// above (a Slack thread's texts are its conversation's).
-		authors := [][2]string{{channel, user}}
+		authors := [][2]string{{string(channel), user}}
 		for _, k := range convs {
 			kc, ku := store.SplitConvKey(k)
-			authors = append(authors, [2]string{kc, ku})
+			authors = append(authors, [2]string{string(kc), ku})
 		}
 		for _, c := range cases {
-			authors = append(authors, [2]string{c.Channel, c.User})
+			authors = append(authors, [2]string{string(c.Channel), c.User})
 		}
 		if f.Unanswered, err = t.ForgetUnanswered(authors); err != nil {
 			return err

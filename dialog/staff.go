@@ -90,12 +90,12 @@ func (e *Engine) Staff(ctx context.Context, ev StaffEvent) (StaffResult, error) 
 	var res StaffResult
 	err := e.store.Update(ctx, func(t store.Tx) error {
 		res = StaffResult{}
-		if ev.EventID != "" && t.Seen("staff", ev.EventID) {
+		if ev.EventID != "" && t.Seen(ChannelStaff, ev.EventID) {
 			res.Ignored = "duplicate"
 			return nil
 		}
 		if ev.EventID != "" {
-			if err := t.MarkSeen("staff", ev.EventID, now); err != nil {
+			if err := t.MarkSeen(ChannelStaff, ev.EventID, now); err != nil {
 				return err
 			}
 		}
@@ -216,7 +216,7 @@ func (e *Engine) applyStaff(t store.Tx, kb *knowledge.Base, c *Case, ev StaffEve
 		d.Post = post
 		return t.Enqueue(d)
 	case post != nil:
-		return t.Enqueue(&Delivery{Kind: KindStaff, Channel: "staff", Recipient: store.StaffRecipient(c.ID),
+		return t.Enqueue(&Delivery{Kind: KindStaff, Channel: ChannelStaff, Recipient: store.StaffRecipient(c.ID),
 			Case: &Case{ID: c.ID, Thread: c.Thread}, Post: post, Created: now, Event: now, Key: store.NewKey()})
 	}
 	return nil
@@ -243,7 +243,7 @@ func (e *Engine) staffNotice(t store.Tx, c *Case, text string, now time.Time) er
 // a notice, the engine) wrote it.
 // Both are neutralized: what a user wrote reaches staff only that way.
 func threadLine(c *Case, text, line string, notice bool, now time.Time) *Delivery {
-	return &Delivery{Kind: KindStaff, Channel: "staff", Recipient: store.StaffRecipient(c.ID),
+	return &Delivery{Kind: KindStaff, Channel: ChannelStaff, Recipient: store.StaffRecipient(c.ID),
 		Case: &Case{ID: c.ID, Thread: c.Thread}, Text: neutralize(text), Notice: notice,
 		Reply: Reply{Blocks: []Block{{Kind: TextBlock, Text: neutralize(line)}}}, Created: now, Event: now, Key: store.NewKey()}
 }

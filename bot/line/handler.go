@@ -178,7 +178,7 @@ func toMessage(ev webhook.EventInterface) (m dialog.Message, info eventInfo, ok 
 		kind, text, data = dialog.EventGroup, "", ""
 	}
 	m = dialog.Message{
-		Channel: "line",
+		Channel: dialog.ChannelLINE,
 		UserID:  addr.to(), // the chat a reply is pushed to is the conversation
 		EventID: h.id,
 		Text:    text,

@@ -253,7 +253,9 @@ func TestCredentialErrorsStopTheChannel(t *testing.T) {
 	t.Parallel()
 	reply := dialog.Reply{Blocks: []dialog.Block{{Kind: dialog.TextBlock, Text: "こんにちは"}}}
 	for _, tt := range []struct {
-		code, channel, address string
+		code    string
+		channel dialog.Channel
+		address string
 	}{
 		{"invalid_auth", "slack", "C1"},
 		{"token_revoked", "slack", "DU1"},
@@ -262,7 +264,7 @@ func TestCredentialErrorsStopTheChannel(t *testing.T) {
 		{"not_in_channel", "staff", ""},
 		{"channel_not_found", "staff", ""},
 	} {
-		t.Run(tt.channel+"_"+tt.code, func(t *testing.T) {
+		t.Run(string(tt.channel)+"_"+tt.code, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.fake.Error(1, tt.code)

@@ -23,7 +23,7 @@ import (
 const DefaultAPIURL = "https://slack.com/api/"
 
 // channelName is the dialog channel of Slack conversations.
-const channelName = "slack"
+const channelName = dialog.ChannelSlack
 
 // responder is what this adapter needs from the rest of the bot: answers to users' messages,
 // and what staff do in the staff channel applied.

@@ -39,7 +39,7 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer, cfg Conf
 		cfg.User = "local"
 	}
 	send := func(m dialog.Message) error {
-		m.Channel, m.UserID = "terminal", cfg.User
+		m.Channel, m.UserID = dialog.ChannelTerminal, cfg.User
 		reply, err := r.Respond(ctx, m)
 		if err != nil {
 			if ctx.Err() != nil {

@@ -146,12 +146,12 @@ func (r *remoteAdmin) Backup(w io.Writer) (int64, error) {
 	return cw.n, err
 }
 
-func (r *remoteAdmin) Forget(channel, user string) (dialog.Forgotten, error) {
+func (r *remoteAdmin) Forget(channel dialog.Channel, user string) (dialog.Forgotten, error) {
 	var b bytes.Buffer
 	var f dialog.Forgotten
 	q := url.Values{"user": {user}}
 	if channel != "" {
-		q.Set("channel", channel)
+		q.Set("channel", string(channel))
 	}
 	if err := r.do("POST", "/admin/forget", q, &b); err != nil {
 		return f, err
@@ -361,7 +361,7 @@ func runCompact(e *env, args []string) int {
 
 // conversationChannels are the values of a conversation's channel: the platforms, and the terminal of
 // helpdesk chat.
-var conversationChannels = []string{"line", "slack", "terminal"}
+var conversationChannels = []string{string(dialog.ChannelLINE), string(dialog.ChannelSlack), string(dialog.ChannelTerminal)}
 
 func runForget(e *env, args []string) int {
 	var channel *string
@@ -377,7 +377,7 @@ func runForget(e *env, args []string) int {
 			}
 		},
 		func(a admin, args []string) error {
-			f, err := a.Forget(*channel, args[0])
+			f, err := a.Forget(dialog.Channel(*channel), args[0])
 			if err != nil {
 				return err
 			}

@@ -25,7 +25,7 @@ func (plainDeliverer) Deliver(context.Context, dialog.Delivery) (string, error) 
 // dialog.Engine.AfterErase, whose own test checks when it runs).
 func TestForgetCachedReachesTheDeliverers(t *testing.T) {
 	a, b := &renderKeeper{}, &renderKeeper{}
-	forgetCached(map[string]bot.Deliverer{"line": a, "slack": b, "staff": plainDeliverer{}})()
+	forgetCached(map[dialog.Channel]bot.Deliverer{"line": a, "slack": b, "staff": plainDeliverer{}})()
 	if a.forgotten != 1 || b.forgotten != 1 {
 		t.Errorf("ForgetCached called %d and %d times, want once each", a.forgotten, b.forgotten)
 	}

@@ -23,16 +23,16 @@ import (
 // any long-running loop it needs (Socket Mode). Each platform's file (serve_line.go,
 // serve_slack.go) builds one from its settings.
 type channel struct {
-	name       string
+	name       dialog.Channel
 	routes     func(r *bot.Routes)
-	deliverers map[string]bot.Deliverer
+	deliverers map[dialog.Channel]bot.Deliverer
 	run        func(ctx context.Context) error // nil when the channel needs no loop
 }
 
 // forgetCached returns what empties the deliverers' in-memory caches (of those that keep one:
 // rendered replies, Slack's direct message channels), so that nothing of erased or expired data
 // stays in memory.
-func forgetCached(deliverers map[string]bot.Deliverer) func() {
+func forgetCached(deliverers map[dialog.Channel]bot.Deliverer) func() {
 	return func() {
 		for _, d := range deliverers {
 			if f, ok := d.(interface{ ForgetCached() }); ok {
@@ -160,14 +160,14 @@ func serve(ctx context.Context, logger *slog.Logger, s settings) error {
 	// Ready needs only the database: a Library always holds knowledge (NewLibrary fails without,
 	// and a failed reload keeps the old).
 	routes := bot.Routes{Metrics: metrics, Ready: engine.Ping, Knowledge: lib.Version}
-	deliverers := map[string]bot.Deliverer{}
+	deliverers := map[dialog.Channel]bot.Deliverer{}
 	var names []string
 	for _, ch := range channels {
 		ch.routes(&routes)
 		for k, v := range ch.deliverers {
 			deliverers[k] = v
 		}
-		names = append(names, ch.name)
+		names = append(names, string(ch.name))
 	}
 	if len(channels) == 0 {
 		logger.Warn("no channel configured: nobody can reach the bot",

@@ -5,6 +5,7 @@ import (
 
 	"github.com/helpdesk-bot/helpdesk/bot"
 	"github.com/helpdesk-bot/helpdesk/bot/line"
+	"github.com/helpdesk-bot/helpdesk/dialog"
 )
 
 // lineChannel wires LINE when its settings are there: the webhook route and the deliverer of
@@ -20,14 +21,14 @@ func lineChannel(d serveDeps) (*channel, error) {
 	}
 	b, err := line.New(d.logger, line.Config{Secret: s.secret, API: s.api, Loading: loading,
 		Rejected: func(reason string) {
-			d.metrics.Add("helpdesk_rejected_requests_total", "channel", "line", "reason", reason)
+			d.metrics.Add("helpdesk_rejected_requests_total", "channel", string(dialog.ChannelLINE), "reason", reason)
 		}}, d.metered)
 	if err != nil {
 		return nil, fmt.Errorf("LINE: %v", err)
 	}
 	return &channel{
-		name:       "line",
+		name:       dialog.ChannelLINE,
 		routes:     func(r *bot.Routes) { r.LineWebhook = b.Handler() },
-		deliverers: map[string]bot.Deliverer{"line": b.Deliverer()},
+		deliverers: map[dialog.Channel]bot.Deliverer{dialog.ChannelLINE: b.Deliverer()},
 	}, nil
 }

@@ -33,7 +33,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 			return out
 		},
 		Rejected: func(reason string) {
-			d.metrics.Add("helpdesk_rejected_requests_total", "channel", "slack", "reason", reason)
+			d.metrics.Add("helpdesk_rejected_requests_total", "channel", string(dialog.ChannelSlack), "reason", reason)
 		},
 		Connection: func(err error) { d.connection("slack_socket", err) },
 	}
@@ -42,8 +42,8 @@ func slackChannel(d serveDeps) (*channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	ch := &channel{name: "slack", routes: func(*bot.Routes) {}, run: b.Run,
-		deliverers: map[string]bot.Deliverer{"slack": b.Deliverer()}}
+	ch := &channel{name: dialog.ChannelSlack, routes: func(*bot.Routes) {}, run: b.Run,
+		deliverers: map[dialog.Channel]bot.Deliverer{dialog.ChannelSlack: b.Deliverer()}}
 	if b.SocketMode() {
 		if s.signingSecret != "" {
 			d.logger.Info("slack over socket mode: SLACK_SIGNING_SECRET is not used")
@@ -57,7 +57,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 		if err := b.CheckStaffChannel(context.Background()); err != nil {
 			return nil, err
 		}
-		ch.deliverers["staff"] = b.StaffDeliverer()
+		ch.deliverers[dialog.ChannelStaff] = b.StaffDeliverer()
 	}
 	return ch, nil
 }

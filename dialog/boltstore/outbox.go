@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/dialog/store"
 )
 
@@ -99,7 +100,7 @@ func (t txn) Reschedule(id, epoch uint64, change func(*store.Delivery)) error {
 }
 
 // Hasten makes every entry of channel that waits for a later attempt due at now.
-func (t txn) Hasten(channel string, now time.Time) (int, error) {
+func (t txn) Hasten(channel decide.Channel, now time.Time) (int, error) {
 	var later []*store.Delivery
 	if err := t.EachDelivery(func(d *store.Delivery) bool {
 		if d.Channel == channel && d.NextAttempt.After(now) {

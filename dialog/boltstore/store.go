@@ -530,12 +530,12 @@ func (t txn) forgetDecoded(keys ...string) {
 }
 
 // seen reports whether an event was handled before.
-func (t txn) Seen(channel, id string) bool {
-	return t.tx.Bucket(bucketSeen).Get([]byte(channel+"/"+id)) != nil
+func (t txn) Seen(channel decide.Channel, id string) bool {
+	return t.tx.Bucket(bucketSeen).Get([]byte(string(channel)+"/"+id)) != nil
 }
 
-func (t txn) MarkSeen(channel, id string, now time.Time) error {
-	k := []byte(channel + "/" + id)
+func (t txn) MarkSeen(channel decide.Channel, id string, now time.Time) error {
+	k := []byte(string(channel) + "/" + id)
 	ts := u64(uint64(now.UnixNano()))
 	if err := t.tx.Bucket(bucketSeen).Put(k, ts); err != nil {
 		return err
@@ -776,7 +776,7 @@ func (t txn) ForgetUnanswered(authors [][2]string) (int, error) {
 					}
 					continue
 				}
-				if a[0] != "" && a[0] != u.Channel {
+				if a[0] != "" && a[0] != string(u.Channel) {
 					continue
 				}
 				if err := b.Delete(k); err != nil {
@@ -840,7 +840,9 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 }
 
 // splitConvKey splits "channel/user" (user may itself contain "/" for Slack threads).
-func splitConvKey(k []byte) (channel, user string) { return store.SplitConvKey(string(k)) }
+func splitConvKey(k []byte) (channel decide.Channel, user string) {
+	return store.SplitConvKey(string(k))
+}
 
 // deleteWhere deletes the keys of a bucket for which doomed returns true.
 func (t txn) deleteWhere(bucket []byte, doomed func(k, v []byte) bool) (int, error) {
@@ -865,7 +867,7 @@ func (t txn) deleteWhere(bucket []byte, doomed func(k, v []byte) bool) (int, err
 
 // deleteConversationsOf deletes the conversations of user (see owns) and returns their keys. It
 // reads only the conversations the by-person index lists for user.
-func (t txn) ForgetConversations(channel, user string) ([]string, error) {
+func (t txn) ForgetConversations(channel decide.Channel, user string) ([]string, error) {
 	var keys []string
 	tag := t.s.personTags(user)[0]
 	for _, k := range t.indexed(tag, kindConversation) {
@@ -897,7 +899,7 @@ func (t txn) ForgetConversations(channel, user string) ([]string, error) {
 
 // deleteCasesOf deletes the cases of user (see owns) with their thread links, and returns them.
 // It reads only the cases the by-person index lists for user.
-func (t txn) ForgetCases(channel, user string) ([]*store.Case, error) {
+func (t txn) ForgetCases(channel decide.Channel, user string) ([]*store.Case, error) {
 	var doomed []*store.Case
 	tag := t.s.personTags(user)[0]
 	for _, k := range t.indexed(tag, kindCase) {
@@ -932,7 +934,7 @@ func (t txn) ForgetCases(channel, user string) ([]*store.Case, error) {
 
 // openCaseOf returns the open case (see Case.IsOpen) of user on channel, or nil. It reads only
 // the cases the by-person index lists for user.
-func (t txn) OpenCaseOf(channel, user string) (*store.Case, error) {
+func (t txn) OpenCaseOf(channel decide.Channel, user string) (*store.Case, error) {
 	if user == "" {
 		return nil, nil
 	}

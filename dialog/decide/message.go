@@ -25,10 +25,24 @@ const (
 	EventRateLimited Event = "rate-limited"
 )
 
+// Channel names where a message came from, or which deliverer an outbox entry goes through.
+// With a user id it names a conversation. It is stored as its string.
+type Channel string
+
+// The channels. A conversation is on LINE, Slack or the terminal; the staff channel only receives
+// outbox entries (and its events are marked seen under it).
+const (
+	ChannelLINE     Channel = "line"
+	ChannelSlack    Channel = "slack"
+	ChannelTerminal Channel = "terminal"
+	ChannelStaff    Channel = "staff" // the helpdesk staff's channel (on Slack)
+	ChannelAsk      Channel = "ask"   // `helpdesk ask`: one text triaged, no conversation kept
+)
+
 // Message is one thing a user did.
 type Message struct {
-	Channel string // "slack", "line", "terminal"; with UserID it names the conversation
-	UserID  string // the user, or for a Slack thread the channel and thread
+	Channel Channel // with UserID it names the conversation
+	UserID  string  // the user, or for a Slack thread the channel and thread
 	// Person is the platform id of the human who wrote, when UserID is not it (a Slack
 	// channel thread); it lets Forget find everything of one person.
 	Person  string
@@ -46,7 +60,7 @@ type Message struct {
 // LogValue keeps user text and ids out of logs: they describe fraud, leaks and harassment.
 func (m Message) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("channel", m.Channel),
+		slog.String("channel", string(m.Channel)),
 		slog.String("event", string(m.Event)),
 		slog.Bool("choice", m.Choice != ""),
 		slog.Int("len", len(m.Text)),

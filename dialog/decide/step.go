@@ -19,7 +19,7 @@ type Unanswered struct {
 	// Channel and Who let Forget find a person's texts: Who holds keyed hashes of the ids of
 	// whoever wrote it (the conversation's user and, in a Slack thread, the person), never the
 	// ids themselves. Engine.Unanswered leaves Who out.
-	Channel string   `json:"channel,omitempty"`
+	Channel Channel  `json:"channel,omitempty"`
 	Who     []string `json:"who,omitempty"`
 }
 
@@ -69,7 +69,7 @@ func Triage(kb *knowledge.Base, policy Policy, text string, now time.Time) Reply
 	d := newDecider(kb, policy, &Conversation{}, now)
 	d.oneShot = true
 	d.caseID = "-"
-	d.step(Message{Channel: "ask", Text: text})
+	d.step(Message{Channel: ChannelAsk, Text: text})
 	d.reply.Why = d.why
 	if d.reply.Handoff != nil {
 		d.reply.Handoff.CaseID = ""

@@ -37,7 +37,7 @@ func ScreenScripts(tb testing.TB, root string) []string {
 
 // Play runs a script against a fresh staffed engine on channel and returns each message typed
 // with the reply it got.
-func Play(tb testing.TB, file, channel string) (turns []string, replies []dialog.Reply) {
+func Play(tb testing.TB, file string, channel dialog.Channel) (turns []string, replies []dialog.Reply) {
 	tb.Helper()
 	script, err := os.ReadFile(file)
 	if err != nil {
@@ -138,7 +138,7 @@ func Golden(tb testing.TB, path, got string, update bool) {
 
 // UrgentFirstReplies returns, for every urgent topic, the reply to tapping it in a fresh
 // conversation on channel.
-func UrgentFirstReplies(tb testing.TB, channel string) map[string]dialog.Reply {
+func UrgentFirstReplies(tb testing.TB, channel dialog.Channel) map[string]dialog.Reply {
 	tb.Helper()
 	lib, err := knowledge.LibraryOf(seeds.FS)
 	if err != nil {

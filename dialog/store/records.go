@@ -26,9 +26,9 @@ const (
 
 // Case is a conversation handed to helpdesk staff.
 type Case struct {
-	ID      string `json:"id"` // readable, per year: 2026-0042
-	Channel string `json:"channel"`
-	User    string `json:"user"`
+	ID      string         `json:"id"` // readable, per year: 2026-0042
+	Channel decide.Channel `json:"channel"`
+	User    string         `json:"user"`
 	// Address is where to reach the user (the adapter's encoding of their latest message).
 	Address  string        `json:"address"`
 	Topic    string        `json:"topic,omitempty"`
@@ -94,12 +94,12 @@ const (
 
 // Delivery is one outbox entry.
 type Delivery struct {
-	ID        uint64       `json:"id"`
-	Kind      DeliveryKind `json:"kind"`
-	Channel   string       `json:"channel"`   // the channel that delivers it: "line", "slack", "staff"
-	Address   string       `json:"address"`   // where, in that channel's own encoding
-	Recipient string       `json:"recipient"` // entries for one recipient are delivered in queue order
-	Reply     decide.Reply `json:"reply"`
+	ID        uint64         `json:"id"`
+	Kind      DeliveryKind   `json:"kind"`
+	Channel   decide.Channel `json:"channel"`   // the channel that delivers it: "line", "slack", "staff"
+	Address   string         `json:"address"`   // where, in that channel's own encoding
+	Recipient string         `json:"recipient"` // entries for one recipient are delivered in queue order
+	Reply     decide.Reply   `json:"reply"`
 	// For staff deliveries: the case, and a user's relayed text (empty for a new case).
 	Case *Case  `json:"case,omitempty"`
 	Text string `json:"text,omitempty"`
@@ -127,7 +127,7 @@ type Delivery struct {
 // LogValue keeps what users and staff wrote, the address (a LINE reply token) and the recipient
 // (a platform user id) out of logs.
 func (d Delivery) LogValue() slog.Value {
-	attrs := []slog.Attr{slog.Uint64("delivery", d.ID), slog.String("kind", string(d.Kind)), slog.String("channel", d.Channel),
+	attrs := []slog.Attr{slog.Uint64("delivery", d.ID), slog.String("kind", string(d.Kind)), slog.String("channel", string(d.Channel)),
 		slog.String("outcome", string(d.Reply.Outcome)), slog.String("topic", d.Reply.Topic), slog.Int("attempts", d.Attempts)}
 	if d.Case != nil {
 		attrs = append(attrs, slog.String("case", d.Case.ID))
@@ -153,12 +153,12 @@ func RootCase(d *Delivery) string {
 
 // ConvKey is the key of the conversation of user on channel, and the Recipient of the
 // deliveries for them.
-func ConvKey(channel, user string) string { return channel + "/" + user }
+func ConvKey(channel decide.Channel, user string) string { return string(channel) + "/" + user }
 
 // SplitConvKey splits a conversation key (user may itself contain "/" for Slack threads).
-func SplitConvKey(k string) (channel, user string) {
+func SplitConvKey(k string) (channel decide.Channel, user string) {
 	c, u, _ := strings.Cut(k, "/")
-	return c, u
+	return decide.Channel(c), u
 }
 
 // StaffRecipient is the Recipient of every staff delivery of a case: its thread's queue.
@@ -166,7 +166,7 @@ func StaffRecipient(caseID string) string { return "staff/" + caseID }
 
 // Owns reports whether a case or conversation key belongs to user (on channel, if set): the
 // key names them, or they are among the people who wrote in it.
-func Owns(keyChannel, keyUser string, people []string, channel, user string) bool {
+func Owns(keyChannel decide.Channel, keyUser string, people []string, channel decide.Channel, user string) bool {
 	if channel != "" && keyChannel != channel {
 		return false
 	}

@@ -103,8 +103,8 @@ type Claim struct {
 // Tx is one transaction. Keys of conversations are ConvKey(channel, user).
 type Tx interface {
 	// Seen reports whether the event id of channel was marked before; MarkSeen marks it.
-	Seen(channel, id string) bool
-	MarkSeen(channel, id string, now time.Time) error
+	Seen(channel decide.Channel, id string) bool
+	MarkSeen(channel decide.Channel, id string, now time.Time) error
 
 	// Conversation returns the stored conversation (a new one when none is stored, or when the
 	// stored one cannot be read) and its revision. The caller owns the value.
@@ -134,7 +134,7 @@ type Tx interface {
 	Reschedule(id, epoch uint64, change func(*Delivery)) error
 	// Hasten makes every entry of channel that waits for a later attempt due at now, with its
 	// attempts counted from zero, and returns how many.
-	Hasten(channel string, now time.Time) (int, error)
+	Hasten(channel decide.Channel, now time.Time) (int, error)
 	// DeleteDeliveries deletes the entries for which match returns true, and returns how many.
 	DeleteDeliveries(match func(*Delivery) bool) (int, error)
 
@@ -152,7 +152,7 @@ type Tx interface {
 	CaseByThread(ref string) string
 	PutCaseThread(ref, caseID string) error
 	// OpenCaseOf returns the open case of user on channel, or nil.
-	OpenCaseOf(channel, user string) (*Case, error)
+	OpenCaseOf(channel decide.Channel, user string) (*Case, error)
 
 	// AddUnanswered keeps u; authors are the platform ids of who wrote it, kept only as keyed
 	// hashes (u.Who) from which no id can be read back.
@@ -164,9 +164,9 @@ type Tx interface {
 	EachCounter(fn func(day, topic, name string, n uint64) error) error
 
 	// ForgetConversations deletes the conversations of user (see Owns) and returns their keys.
-	ForgetConversations(channel, user string) ([]string, error)
+	ForgetConversations(channel decide.Channel, user string) ([]string, error)
 	// ForgetCases deletes the cases of user (see Owns) with their thread links, and returns them.
-	ForgetCases(channel, user string) ([]*Case, error)
+	ForgetCases(channel decide.Channel, user string) ([]*Case, error)
 	// ForgetUnanswered deletes the unanswered texts written by any of authors (channel, user;
 	// an empty channel matches every channel) and returns how many.
 	ForgetUnanswered(authors [][2]string) (int, error)
