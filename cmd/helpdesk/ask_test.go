@@ -84,7 +84,7 @@ func TestAskJSONContract(t *testing.T) {
 		}
 		for j, tp := range r.Topics {
 			if !valid[tp.ID] {
-				t.Errorf("line %d: topic id %q is not in topics.md", i+1, tp.ID)
+				t.Errorf("line %d: topic id %q is not in the topic contract (seeds/README.md)", i+1, tp.ID)
 			}
 			if j > 0 && tp.Score > r.Topics[j-1].Score {
 				t.Errorf("line %d: topics not ranked best first", i+1)

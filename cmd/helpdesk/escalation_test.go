@@ -12,7 +12,7 @@ import (
 	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 )
 
-// TestEscalationLINEToSlackStaff is the end-to-end case of issue 6, with both platforms faked on
+// TestEscalationLINEToSlackStaff is the escalation end to end, with both platforms faked on
 // loopback: a LINE user asks for a person; the case reaches the Slack staff channel; a staff
 // reply in its thread reaches the user as a LINE push; a message with the thread's id in another
 // channel reaches nobody; the relay survives a LINE outage, a Slack outage and a restart of the

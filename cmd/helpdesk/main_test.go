@@ -134,7 +134,7 @@ func TestChatTranscripts(t *testing.T) {
 	}
 }
 
-// TestChatUrgentFirstReply is the first check: piping "ランサムウェアに感染したかも" into
+// TestChatUrgentFirstReply is the first thing a user tries: piping "ランサムウェアに感染したかも" into
 // chat prints, in the first reply, the first-aid steps and a phone number from the seeds; a
 // second process on the same database continues the conversation.
 func TestChatUrgentFirstReply(t *testing.T) {

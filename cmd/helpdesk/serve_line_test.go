@@ -215,8 +215,8 @@ func loadSize(t *testing.T) (users, perUser int) {
 }
 
 // TestServeLINELoad: many users at once, a tenth of the events redelivered; every event gets
-// exactly one reply and no reply is sent twice. CI runs 50 users × 10 messages; the full size of
-// the issue (about 20 s under -race, 4 s without) is
+// exactly one reply and no reply is sent twice. CI runs 50 users × 10 messages; the full size
+// (about 20 s under -race, 4 s without) is
 //
 //	HELPDESK_LINE_LOAD=200x20 go test -race -run TestServeLINELoad -v ./cmd/helpdesk
 func TestServeLINELoad(t *testing.T) {

@@ -72,7 +72,7 @@ type Outcome string
 
 // The four outcomes of a free text (seeds/README.md, the topic contract).
 const (
-	Answer   Outcome = "answer"   // Reply.Topic holds a topic id from topics.md
+	Answer   Outcome = "answer"   // Reply.Topic holds a topic id (the topic contract in seeds/README.md)
 	Clarify  Outcome = "clarify"  // ask again, offering Reply.Choices
 	Escalate Outcome = "escalate" // the user asked for a person; Reply.Handoff is set
 	Fallback Outcome = "fallback" // nothing matched: say so, offer the menu and a person
