@@ -1,5 +1,6 @@
 // Package textlimit measures text the way LINE and Slack count their limits: in UTF-16 code
-// units, so an emoji outside the Basic Multilingual Plane counts two.
+// units, so an emoji outside the Basic Multilingual Plane counts two. It imports only the
+// standard library; the adapters (bot/line, bot/slack) import it.
 package textlimit
 
 // Units returns the length of s in UTF-16 code units. An invalid byte counts one, as the
