@@ -114,10 +114,10 @@ func scoreRegisters(kb *Base, set []registered) (map[string]*registerScore, *reg
 	return by, all
 }
 
-// The bars a register set is held to. The tuning set has to clear the target; the held-out set's
-// figures are printed against the target and must not fall below its floor, which is set under
-// the figures measured when it was first scored, so that the test guards against regressions
-// without hiding where the target is not yet met.
+// The bars a register set is held to. Every set's figures are printed against the target; each
+// must stay above its floor, set just under the figures measured at the last change to the
+// reading, so that the test guards against regressions without hiding where the target is not
+// yet met.
 const (
 	targetRegister = 0.95 // per register: right first reading
 	targetOverall  = 0.97
@@ -126,14 +126,14 @@ const (
 
 var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/tune-registers.tsv":      {register: 0.85, overall: 0.95, sureBad: 0.02},
-	"testdata/tune-registers-2.tsv":    {register: 0.70, overall: 0.85, sureBad: 0.07},
-	"testdata/tune-registers-3.tsv":    {register: 0.80, overall: 0.92, sureBad: 0.05},
-	"testdata/heldout-registers-3.tsv": {register: 0.0, overall: 0.0, sureBad: 1},
-	"testdata/tune-registers-4.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
-	"testdata/tune-registers-5.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
-	"testdata/tune-registers-6.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
-	"testdata/tune-registers-7.tsv":    {register: 0.0, overall: 0.0, sureBad: 1},
-	"testdata/heldout-registers-2.tsv": {register: 0.65, overall: 0.83, sureBad: 0.07},
+	"testdata/tune-registers-2.tsv":    {register: 0.70, overall: 0.92, sureBad: 0.04},
+	"testdata/tune-registers-3.tsv":    {register: 0.85, overall: 0.95, sureBad: 0.03},
+	"testdata/heldout-registers-3.tsv": {register: 0.75, overall: 0.87, sureBad: 0.04},
+	"testdata/tune-registers-4.tsv":    {register: 0.80, overall: 0.90, sureBad: 0.04},
+	"testdata/tune-registers-5.tsv":    {register: 0.80, overall: 0.92, sureBad: 0.035},
+	"testdata/tune-registers-6.tsv":    {register: 0.72, overall: 0.88, sureBad: 0.055},
+	"testdata/tune-registers-7.tsv":    {register: 0.67, overall: 0.88, sureBad: 0.04},
+	"testdata/heldout-registers-2.tsv": {register: 0.70, overall: 0.87, sureBad: 0.055},
 }
 
 // TestRegisterQuality prints per-register figures on the register sets against the target bars
