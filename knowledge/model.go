@@ -111,6 +111,8 @@ type Option struct {
 	// understanding.yaml) pick it before the question is even asked.
 	Words      []string
 	Situations []string
+	// folded are Label and Words as the matcher reads them, made once when the index is built.
+	folded []string
 }
 
 // Question tells the cases of a topic apart (e.g. the impersonated company or a buyer).

@@ -181,6 +181,19 @@ func buildIndex(b *Base) *index {
 		p:          defaultParams,
 	}
 	norm := func(s string) string { return ix.fold.fold(Normalize(s)) }
+	for _, t := range b.topics {
+		for qi := range t.Questions {
+			for oi := range t.Questions[qi].Options {
+				o := &t.Questions[qi].Options[oi]
+				o.folded = nil
+				for _, w := range append([]string{o.Label}, o.Words...) {
+					if fw := flatten(norm(w)); fw != "" {
+						o.folded = append(o.folded, fw)
+					}
+				}
+			}
+		}
+	}
 	for _, c := range b.contacts {
 		if c.Internal {
 			continue

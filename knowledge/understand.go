@@ -567,7 +567,8 @@ func (r *reader) readingOf(q string, denied []span) Why {
 // the text (the longest wins, so 「含まれない」 beats 「含まれ」), or by the topic it leads to
 // when the text is about that topic.
 func (b *Base) OptionFor(q *Question, text string, res Result) *Option {
-	o, _ := b.optionFor(q, text, res)
+	f, _ := b.fold(text)
+	o, _ := b.optionFor(q, f, res)
 	return o
 }
 
@@ -578,8 +579,9 @@ func (b *Base) OptionFor(q *Question, text string, res Result) *Option {
 func (b *Base) RefinedOption(t *Topic, text string, res Result) (*Question, *Option) {
 	var found *Option
 	var in *Question
+	f, _ := b.fold(text)
 	for i := range t.Questions {
-		o, score := b.optionFor(&t.Questions[i], text, res)
+		o, score := b.optionFor(&t.Questions[i], f, res)
 		if o == nil || score < 13 {
 			continue
 		}
@@ -598,9 +600,10 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 	if len(res.Situations) == 0 {
 		return nil
 	}
+	f, _ := b.fold(text)
 	for i := range t.Questions {
 		q := &t.Questions[i]
-		o, score := b.optionFor(q, text, res)
+		o, score := b.optionFor(q, f, res)
 		if o == nil || score < situationScore {
 			continue
 		}
@@ -643,8 +646,8 @@ func (b *Base) SituationQuestion(t *Topic, res Result) *Question {
 // situationScore is what a situation adds to an option's score in optionFor: more than any word.
 const situationScore = 100
 
-func (b *Base) optionFor(q *Question, text string, res Result) (*Option, int) {
-	f, _ := b.fold(text)
+// optionFor scores q's options against folded text f (as Base.fold reads it).
+func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 	best, bestScore, tie := -1, 0, false
 	for i := range q.Options {
 		o := &q.Options[i]
@@ -655,8 +658,8 @@ func (b *Base) optionFor(q *Question, text string, res Result) (*Option, int) {
 			}
 		}
 		word := 0
-		for _, w := range append([]string{o.Label}, o.Words...) {
-			if fw := flatten(b.Fold(w)); fw != "" && containsWord(f, fw) {
+		for _, fw := range o.folded {
+			if containsWord(f, fw) {
 				word = max(word, 10+utf8.RuneCountInString(fw))
 			}
 		}
