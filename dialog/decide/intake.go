@@ -247,7 +247,15 @@ func (d *decider) finishIntake() {
 	full := c.Intake.Full
 	c.Mode = ModeAnswered
 	c.Intake.Current, c.Intake.Detail, c.Intake.Picked = "", false, nil
-	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: SummaryBlock, Title: d.msg("intake_summary"), Items: d.summary()})
+	if d.english() {
+		// two summaries, each under its own title: the person reads the English one and shows or
+		// reads out the Japanese one to a desk that answers in Japanese
+		d.reply.Blocks = append(d.reply.Blocks,
+			Block{Kind: SummaryBlock, Title: d.kb.MessageIn("en", "intake_summary"), Items: intakeSummaryIn(d.kb, "en", c, d.now)},
+			Block{Kind: SummaryBlock, Title: d.kb.Message("intake_summary"), Items: intakeSummaryIn(d.kb, "ja", c, d.now)})
+	} else {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: SummaryBlock, Title: d.msg("intake_summary"), Items: d.summary()})
+	}
 	d.nextStep()
 	if !full {
 		d.say(d.msg("intake_short_done"))
