@@ -17,8 +17,8 @@ import (
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
-// AdminEngine is what the admin API needs from the engine (a *dialog.Engine), and what the
-// admin commands of the CLI run against, locally or through this API.
+// AdminEngine is what the admin API needs from the engine (its admin facet, a *dialog.Admin),
+// and what the admin commands of the CLI run against, locally or through this API.
 type AdminEngine interface {
 	Stats(since time.Time) (dialog.Stats, error)
 	ExportCases(since time.Time, w io.Writer) (int, error)

@@ -23,7 +23,7 @@ type Deliverer interface {
 	Deliver(ctx context.Context, d dialog.Delivery) (ref string, err error)
 }
 
-// outbox is what the sender needs from the engine.
+// outbox is what the sender needs from the engine: its outbox (a *dialog.Outbox).
 type outbox interface {
 	Pending(now time.Time, limit int, busy map[uint64]bool) ([]dialog.Delivery, error)
 	Delivered(id uint64, ref string) error

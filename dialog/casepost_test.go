@@ -13,7 +13,7 @@ import (
 func casePosts(t *testing.T, te *testEngine, thread string) []*dialog.CasePost {
 	t.Helper()
 	var posts []*dialog.CasePost
-	p, err := te.Pending(te.clock.Now(), 100, nil)
+	p, err := te.Outbox().Pending(te.clock.Now(), 100, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func casePosts(t *testing.T, te *testEngine, thread string) []*dialog.CasePost {
 		if d.Post != nil {
 			posts = append(posts, d.Post)
 		}
-		if err := te.Delivered(d.ID, ref); err != nil {
+		if err := te.Outbox().Delivered(d.ID, ref); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -30,7 +30,7 @@ func TestCompact(t *testing.T) {
 		t.Errorf("a refused Compact left %s behind: %v", out, err)
 	}
 	for i := range 300 {
-		if _, err := te.Forget("test", fmt.Sprintf("gone-%d", i)); err != nil {
+		if _, err := te.Admin().Forget("test", fmt.Sprintf("gone-%d", i)); err != nil {
 			t.Fatal(err)
 		}
 	}

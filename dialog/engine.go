@@ -27,6 +27,10 @@ type Options struct {
 // It is safe for concurrent use; two messages of one conversation are decided one after the
 // other, never interleaved: a step is stored only in a write transaction that finds the
 // conversation as the step found it (Respond).
+//
+// Its methods are the conversation: Respond, Staff, Knowledge, Ping, AfterErase and Close. The
+// outbox as a sender sees it is Outbox, and what admins read and do is Admin: thin views of the
+// same engine, so that each consumer is handed only its part.
 type Engine struct {
 	lib    *knowledge.Library
 	store  store.Store
@@ -35,7 +39,7 @@ type Engine struct {
 	now    func() time.Time
 
 	limiter *limiter
-	claims  claims // the epochs of the outbox entries this engine claimed (Pending)
+	claims  claims // the epochs of the outbox entries this engine claimed (Outbox.Pending)
 
 	afterErase func() // AfterErase's; nil: none
 	afterEarly func() // tests: runs between the decision on the snapshot and the commit
@@ -66,8 +70,8 @@ func New(s store.Store, lib *knowledge.Library, logger *slog.Logger, opts Option
 		limiter: newLimiter(opts.RateLimit), claims: claims{epochs: map[uint64]uint64{}}}
 }
 
-// AfterErase makes the engine call f after every erasure (Forget) and after a retention sweep
-// (Purge) that deleted conversations or case texts, so that whatever keeps copies of them outside
+// AfterErase makes the engine call f after every erasure (Admin.Forget) and after a retention
+// sweep (Admin.Purge) that deleted conversations or case texts, so that whatever keeps copies of them outside
 // the database (the adapters' render caches) can drop them. Set it before the engine is used.
 func (e *Engine) AfterErase(f func()) { e.afterErase = f }
 
@@ -80,6 +84,11 @@ func (e *Engine) erased() {
 
 // Close releases the database file. Respond calls that race with Close return ErrClosed.
 func (e *Engine) Close() error { return e.store.Close() }
+
+// Ping reports whether the database answers (for readiness checks): it fails for good once
+// bbolt panicked on the file (the error wraps ErrDamaged), and when the file has been cut
+// shorter than its pages.
+func (e *Engine) Ping() error { return e.store.Ping() }
 
 // Knowledge returns the knowledge being served now.
 func (e *Engine) Knowledge() *knowledge.Base { return e.lib.Base() }

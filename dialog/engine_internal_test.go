@@ -63,16 +63,16 @@ func TestAfterErase(t *testing.T) {
 	if _, err := e.Respond(context.Background(), Message{Channel: "line", UserID: "U1", Text: "ウイルス", Address: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Purge(now.Add(-time.Hour), now.Add(-time.Hour)); err != nil || erased != 0 {
+	if _, err := e.Admin().Purge(now.Add(-time.Hour), now.Add(-time.Hour)); err != nil || erased != 0 {
 		t.Fatalf("a sweep that deleted nothing: %d calls, %v; want none", erased, err)
 	}
-	if f, err := e.Forget("line", "U1"); err != nil || f.Conversations != 1 || erased != 1 {
+	if f, err := e.Admin().Forget("line", "U1"); err != nil || f.Conversations != 1 || erased != 1 {
 		t.Fatalf("Forget = %+v, %v with %d calls; want the conversation erased and one call", f, err, erased)
 	}
 	if _, err := e.Respond(context.Background(), Message{Channel: "line", UserID: "U2", Text: "ウイルス", Address: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := e.Purge(now.Add(time.Hour), now.Add(time.Hour)); err != nil || p.Conversations != 1 || erased != 2 {
+	if p, err := e.Admin().Purge(now.Add(time.Hour), now.Add(time.Hour)); err != nil || p.Conversations != 1 || erased != 2 {
 		t.Errorf("a sweep that deleted %+v, %v: %d calls, want 2", p, err, erased)
 	}
 }

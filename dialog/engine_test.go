@@ -103,7 +103,7 @@ func (te *testEngine) deliveredSteps(t *testing.T) []string {
 	t.Helper()
 	var steps []string
 	for {
-		p, err := te.Pending(te.clock.Now(), 100, nil)
+		p, err := te.Outbox().Pending(te.clock.Now(), 100, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +118,7 @@ func (te *testEngine) deliveredSteps(t *testing.T) []string {
 			}
 		}
 		steps = append(steps, step)
-		if err := te.Delivered(p[0].ID, ""); err != nil {
+		if err := te.Outbox().Delivered(p[0].ID, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -196,7 +196,7 @@ func TestDuplicateEventAnsweredOnce(t *testing.T) {
 	if err != nil || !second.Duplicate {
 		t.Fatalf("redelivery: %v, duplicate=%v; want duplicate", err, second.Duplicate)
 	}
-	pending, err := te.Pending(te.clock.Now(), 10, nil)
+	pending, err := te.Outbox().Pending(te.clock.Now(), 10, nil)
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("outbox holds %d entries (%v), want exactly one reply", len(pending), err)
 	}
@@ -213,7 +213,7 @@ func TestOutboxKeepsOrderPerRecipient(t *testing.T) {
 	te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "U2", EventID: "x", Text: "こんにちは", Address: "b"})
 	var order []uint64
 	for len(order) < 4 {
-		pending, err := te.Pending(te.clock.Now(), 10, nil)
+		pending, err := te.Outbox().Pending(te.clock.Now(), 10, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,7 +229,7 @@ func TestOutboxKeepsOrderPerRecipient(t *testing.T) {
 		}
 		d := pending[0]
 		order = append(order, d.ID)
-		if err := te.Delivered(d.ID, ""); err != nil {
+		if err := te.Outbox().Delivered(d.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -245,14 +245,14 @@ func TestPostponedEntryWaitsAndBlocksItsRecipient(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "U1", EventID: fmt.Sprint(i), Text: "こんにちは", Address: "a"})
 	}
-	p, _ := te.Pending(te.clock.Now(), 10, nil)
-	if err := te.Postpone(p[0].ID, te.clock.Now().Add(time.Minute), 1, "HTTP 500"); err != nil {
+	p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil)
+	if err := te.Outbox().Postpone(p[0].ID, te.clock.Now().Add(time.Minute), 1, "HTTP 500"); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := te.Pending(te.clock.Now(), 10, nil); len(p) != 0 {
+	if p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil); len(p) != 0 {
 		t.Fatalf("a postponed entry's recipient got %d entries before its time", len(p))
 	}
-	p, _ = te.Pending(te.clock.Now().Add(2*time.Minute), 10, nil)
+	p, _ = te.Outbox().Pending(te.clock.Now().Add(2*time.Minute), 10, nil)
 	if len(p) != 1 || p[0].Attempts != 1 || p[0].Progress != 1 || p[0].LastError != "HTTP 500" {
 		t.Fatalf("after the wait: %+v", p)
 	}
@@ -424,7 +424,7 @@ func TestEscalationWithoutStaffNeverPromisesAReply(t *testing.T) {
 	if !hasText(r, "直接おつなぎできません") || !hasText(r, "03-5320-4773") {
 		t.Errorf("reply does not say how to reach the helpdesk directly:\n%s", r.PlainText())
 	}
-	if p, _ := te.Pending(te.clock.Now(), 10, nil); len(p) != 0 {
+	if p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil); len(p) != 0 {
 		t.Errorf("%d deliveries queued for staff that do not exist", len(p))
 	}
 }
@@ -444,18 +444,18 @@ func TestStaffCaseFlow(t *testing.T) {
 		t.Errorf("the user is not told the case id %s", caseID)
 	}
 	var staffPost *dialog.Delivery
-	p, _ := te.Pending(te.clock.Now(), 10, nil)
+	p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil)
 	for i := range p {
 		if p[i].Kind == dialog.KindStaff {
 			staffPost = &p[i]
 		} else {
-			te.Delivered(p[i].ID, "")
+			te.Outbox().Delivered(p[i].ID, "")
 		}
 	}
 	if staffPost == nil || !strings.Contains(staffPost.Reply.PlainText(), caseID) || len(staffPost.Reply.Choices) != 3 {
 		t.Fatalf("staff post: %+v", staffPost)
 	}
-	if err := te.Delivered(staffPost.ID, "C-STAFF/100.1"); err != nil {
+	if err := te.Outbox().Delivered(staffPost.ID, "C-STAFF/100.1"); err != nil {
 		t.Fatal(err)
 	}
 	// A user message while the case is open goes to staff, not to the matcher.
@@ -475,7 +475,7 @@ func TestStaffCaseFlow(t *testing.T) {
 	}
 	var toUser, toStaff, postStatus []string
 	for {
-		p, _ := te.Pending(te.clock.Now(), 10, nil)
+		p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil)
 		if len(p) == 0 {
 			break
 		}
@@ -498,7 +498,7 @@ func TestStaffCaseFlow(t *testing.T) {
 				}
 				toUser = append(toUser, d.Reply.PlainText())
 			}
-			te.Delivered(d.ID, "")
+			te.Outbox().Delivered(d.ID, "")
 		}
 	}
 	if len(toStaff) != 1 || !strings.Contains(toStaff[0], "まだ画面が赤いままです") {
@@ -530,7 +530,7 @@ func TestStaffCaseFlow(t *testing.T) {
 func TestUnansweredQueriesAreKeptWithoutUser(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{})
 	te.say(t, "secret-user-id", "ほげほげふがふが"+strings.Repeat("あ", 500))
-	list, err := te.Unanswered(time.Time{})
+	list, err := te.Admin().Unanswered(time.Time{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("Unanswered = %v, %v", list, err)
 	}
@@ -546,7 +546,7 @@ func TestUnansweredQueriesAreKeptWithoutUser(t *testing.T) {
 
 func mustStats(t *testing.T, te *testEngine) dialog.Stats {
 	t.Helper()
-	st, err := te.Stats(time.Time{})
+	st, err := te.Admin().Stats(time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -602,13 +602,13 @@ func TestStaffReplyBeforeThreadRecorded(t *testing.T) {
 	if !errors.Is(err, dialog.ErrCasePending) {
 		t.Fatalf("staff reply before the thread is known: %v, want ErrCasePending", err)
 	}
-	p, _ := te.Pending(te.clock.Now(), 10, nil)
+	p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil)
 	for _, d := range p {
 		ref := ""
 		if d.Kind == dialog.KindStaff {
 			ref = "C-STAFF/1.1"
 		}
-		te.Delivered(d.ID, ref)
+		te.Outbox().Delivered(d.ID, ref)
 	}
 	res, err := te.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/1.1", Staff: "<@S>", Action: dialog.StaffMessage, Text: "担当です"})
 	if err != nil || !res.Relayed || res.Case != r.Handoff.CaseID {
@@ -640,7 +640,7 @@ func TestEscalationOutsideHours(t *testing.T) {
 			}
 		}
 	}
-	if p, _ := te.Pending(te.clock.Now(), 10, nil); len(p) == 0 {
+	if p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil); len(p) == 0 {
 		t.Error("the case was not queued for the staff channel")
 	}
 }
@@ -745,7 +745,7 @@ func TestCasePostDroppedTellsTheUser(t *testing.T) {
 	var root uint64
 	var toUser []string
 	for {
-		p, _ := te.Pending(te.clock.Now(), 10, nil)
+		p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil)
 		if len(p) == 0 {
 			break
 		}
@@ -755,13 +755,13 @@ func TestCasePostDroppedTellsTheUser(t *testing.T) {
 					t.Fatalf("a relay for the thread was offered before the case post: %+v", d)
 				}
 				root = d.ID
-				if err := te.Dropped(d.ID); err != nil {
+				if err := te.Outbox().Dropped(d.ID); err != nil {
 					t.Fatal(err)
 				}
 				continue
 			}
 			toUser = append(toUser, d.Reply.PlainText())
-			te.Delivered(d.ID, "")
+			te.Outbox().Delivered(d.ID, "")
 		}
 	}
 	if root == 0 {
@@ -789,15 +789,15 @@ func TestForgetFindsThreadConversations(t *testing.T) {
 	te.Respond(ctx, dialog.Message{Channel: "slack", UserID: thread, Person: "U0WRITER", EventID: "2", Text: "担当者と話したい", Address: "C0GENERAL/1700000000.000100"})
 	// while the case is open, a message is relayed to staff
 	te.Respond(ctx, dialog.Message{Channel: "slack", UserID: thread, Person: "U0WRITER", EventID: "3", Text: "画面に身代金の要求が出ています", Address: "C0GENERAL/1700000000.000100"})
-	f, err := te.Forget("slack", "U0WRITER")
+	f, err := te.Admin().Forget("slack", "U0WRITER")
 	// three replies in the thread, the case post (with the user's words) and the relay
 	if err != nil || f.Conversations != 1 || f.Cases != 1 || f.Deliveries != 5 {
 		t.Fatalf("Forget(U0WRITER) = %+v, %v; want the thread's conversation, its case and 5 deliveries", f, err)
 	}
-	if depth, _, err := te.OutboxStats(); err != nil || depth != 0 {
+	if depth, _, err := te.Outbox().Stats(); err != nil || depth != 0 {
 		t.Errorf("after Forget the outbox holds %d entries (%v), want none", depth, err)
 	}
-	if p, _ := te.Pending(te.clock.Now().Add(48*time.Hour), 100, nil); len(p) != 0 {
+	if p, _ := te.Outbox().Pending(te.clock.Now().Add(48*time.Hour), 100, nil); len(p) != 0 {
 		t.Errorf("after Forget %d deliveries are still offered, e.g. %+v", len(p), p[0])
 	}
 }
@@ -810,11 +810,11 @@ func TestForgetDeletesStaffDeliveries(t *testing.T) {
 	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "取引先を名乗るメールの添付を開いてしまった。担当者と話したい", Address: "a1"})
 	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "2", Text: "社内の共有フォルダにもアクセスがあります"})
 	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U2", EventID: "3", Text: "ウイルス", Address: "b"})
-	f, err := te.Forget("", "U1")
+	f, err := te.Admin().Forget("", "U1")
 	if err != nil || f.Cases != 1 || f.Deliveries != 3 {
 		t.Fatalf("Forget(U1) = %+v, %v; want the case, its post and relay, and the reply", f, err)
 	}
-	p, _ := te.Pending(te.clock.Now(), 100, nil)
+	p, _ := te.Outbox().Pending(te.clock.Now(), 100, nil)
 	if len(p) != 1 || p[0].Recipient != "line/U2" {
 		t.Errorf("after Forget(U1) the outbox offers %d entries, want only U2's reply", len(p))
 	}
@@ -824,7 +824,7 @@ func TestForgetDeletesStaffDeliveries(t *testing.T) {
 func drainWake(e *dialog.Engine) {
 	for {
 		select {
-		case <-e.Wake():
+		case <-e.Outbox().Wake():
 		default:
 			return
 		}
@@ -833,7 +833,7 @@ func drainWake(e *dialog.Engine) {
 
 func woken(e *dialog.Engine) bool {
 	select {
-	case <-e.Wake():
+	case <-e.Outbox().Wake():
 		return true
 	default:
 		return false
@@ -848,11 +848,11 @@ func TestEveryQueuedDeliveryWakesTheSender(t *testing.T) {
 	t.Run("dropped_case_post", func(t *testing.T) {
 		te := newTestEngine(t, dialog.Policy{Staffed: true})
 		te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "担当者と話したい", Address: "a"})
-		p, _ := te.Pending(te.clock.Now(), 10, nil)
+		p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil)
 		drainWake(te.Engine)
 		for _, d := range p {
 			if d.Kind == dialog.KindStaff {
-				if err := te.Dropped(d.ID); err != nil {
+				if err := te.Outbox().Dropped(d.ID); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -864,13 +864,13 @@ func TestEveryQueuedDeliveryWakesTheSender(t *testing.T) {
 	t.Run("staff_message_on_closed_case", func(t *testing.T) {
 		te := newTestEngine(t, dialog.Policy{Staffed: true})
 		r, _ := te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "担当者と話したい", Address: "a"})
-		p, _ := te.Pending(te.clock.Now(), 10, nil)
+		p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil)
 		for _, d := range p {
 			ref := ""
 			if d.Kind == dialog.KindStaff {
 				ref = "C-STAFF/1.1"
 			}
-			te.Delivered(d.ID, ref)
+			te.Outbox().Delivered(d.ID, ref)
 		}
 		res, err := te.Staff(ctx, dialog.StaffEvent{EventID: "s1", Thread: "C-STAFF/1.1", Case: r.Handoff.CaseID, Staff: "<@S>", Action: dialog.StaffResolve})
 		if err != nil || res.Status != dialog.CaseResolved {
@@ -894,10 +894,10 @@ func TestPostponedCasePostDoesNotHoldUpOtherThreads(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	ctx := context.Background()
 	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "担当者と話したい", Address: "a"})
-	p, _ := te.Pending(te.clock.Now(), 10, nil)
+	p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil)
 	for _, d := range p {
 		if d.Kind == dialog.KindStaff {
-			if err := te.Postpone(d.ID, te.clock.Now().Add(time.Minute), 0, "HTTP 503"); err != nil {
+			if err := te.Outbox().Postpone(d.ID, te.clock.Now().Add(time.Minute), 0, "HTTP 503"); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -38,7 +38,7 @@ func writeAs(t *testing.T, te *testEngine, user string) []string {
 				if d.Kind == dialog.KindStaff && len(d.Reply.Choices) > 0 {
 					ref = "C-STAFF/" + user
 				}
-				if err := te.Delivered(d.ID, ref); err != nil {
+				if err := te.Outbox().Delivered(d.ID, ref); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -61,7 +61,7 @@ func found(b []byte, markers []string) []string {
 func backupBytes(t *testing.T, te *testEngine) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := te.Backup(&buf); err != nil {
+	if _, err := te.Admin().Backup(&buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -86,7 +86,7 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 	if got := found(fileBytes(t, te), gone); len(got) == 0 {
 		t.Fatalf("before Forget the file holds none of %v: the scan finds nothing", gone)
 	}
-	if _, err := te.Forget("", "ALICE"); err != nil {
+	if _, err := te.Admin().Forget("", "ALICE"); err != nil {
 		t.Fatal(err)
 	}
 	if got := found(fileBytes(t, te), gone); len(got) > 0 {
@@ -109,7 +109,7 @@ func TestPurgeLeavesNothingInTheFile(t *testing.T) {
 	te.clock.Set(start.Add(100 * 24 * time.Hour))
 	kept := writeAs(t, te, "DAVE")
 	now := te.clock.Now()
-	if _, err := te.Purge(now.Add(-90*24*time.Hour), now.Add(-72*time.Hour)); err != nil {
+	if _, err := te.Admin().Purge(now.Add(-90*24*time.Hour), now.Add(-72*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if got := found(fileBytes(t, te), gone); len(got) > 0 {

@@ -18,9 +18,9 @@ import (
 //
 // The file starts with a UTF-8 byte order mark: without one, Japanese Excel reads a
 // double-clicked CSV as Shift_JIS and shows garbage, and the knowledge loader drops the mark.
-func (e *Engine) ExportCases(since time.Time, w io.Writer) (int, error) {
-	kb := e.lib.Base()
-	cases, err := e.Cases(time.Time{})
+func (a *Admin) ExportCases(since time.Time, w io.Writer) (int, error) {
+	kb := a.e.lib.Base()
+	cases, err := a.Cases(time.Time{})
 	if err != nil {
 		return 0, err
 	}

@@ -82,12 +82,12 @@ func TestOneOpenCasePerPerson(t *testing.T) {
 			} else if d.Kind == dialog.KindStaff && d.Recipient == "staff/"+ids[0] {
 				relays++
 			}
-			if err := te.Delivered(d.ID, ref); err != nil {
+			if err := te.Outbox().Delivered(d.ID, ref); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	cases, err := te.Cases(time.Time{})
+	cases, err := te.Admin().Cases(time.Time{})
 	if err != nil || len(cases) != 2 {
 		t.Errorf("Cases = %d, %v; want 2 (one per person)", len(cases), err)
 	}
@@ -118,7 +118,7 @@ func TestOnePersonDoesNotDelayOthers(t *testing.T) {
 	if err != nil || r.Handoff == nil {
 		t.Fatalf("Bob's escalation: %v %+v", err, r.Handoff)
 	}
-	p, err := te.Pending(te.clock.Now(), 4, nil)
+	p, err := te.Outbox().Pending(te.clock.Now(), 4, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,11 +49,11 @@ func TestForgetErasesUnansweredQueries(t *testing.T) {
 					t.Fatalf("Respond(%q) = %s, %v; want fallback", x.text, r.Outcome, err)
 				}
 			}
-			f, err := te.Forget(tt.channel, tt.user)
+			f, err := te.Admin().Forget(tt.channel, tt.user)
 			if err != nil || f.Unanswered != tt.wantCount {
 				t.Errorf("Forget(%q, %q) = %+v, %v; want %d unanswered queries", tt.channel, tt.user, f, err, tt.wantCount)
 			}
-			kept, err := te.Unanswered(time.Time{})
+			kept, err := te.Admin().Unanswered(time.Time{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -166,7 +166,7 @@ func TestStaffPostKeepsTheFirstMessage(t *testing.T) {
 	if r.Handoff == nil || !r.Handoff.Staffed {
 		t.Fatalf("no hand-over: %+v", r.Handoff)
 	}
-	p, err := te.Pending(te.clock.Now(), 10, nil)
+	p, err := te.Outbox().Pending(te.clock.Now(), 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,25 +58,33 @@ func (c *claims) hold(s store.Store, now time.Time, busy map[uint64]bool) {
 	}
 }
 
+// Outbox is the outbox as a sender sees it (bot.Sender): what is due, and what became of each
+// delivery. It holds nothing but the engine: any number of them share the engine's claims.
+type Outbox struct{ e *Engine }
+
+// Outbox returns the engine's outbox, for the sender that delivers it and for the gauges that
+// watch it.
+func (e *Engine) Outbox() *Outbox { return &Outbox{e: e} }
+
 // Wake returns a channel that receives a value whenever a commit adds entries to the outbox.
 // It is buffered by one: a sender that was busy still sees the latest signal.
-func (e *Engine) Wake() <-chan struct{} { return e.store.Wake() }
+func (o *Outbox) Wake() <-chan struct{} { return o.e.store.Wake() }
 
 // Pending returns up to limit deliveries that are due at now, in queue order, at most one per
 // recipient: an entry waits while an earlier one for the same recipient is undelivered, so a
 // user reads the bot's and staff's messages in the order they were written. Entries whose ids
 // are in busy (being delivered right now) are skipped, and block their recipient too; their
 // claims are renewed, and the claims of entries returned before and not busy now end.
-func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Delivery, error) {
-	e.claims.hold(e.store, now, busy)
-	cs, err := e.store.Claim(now, limit, claimLease, busy)
+func (o *Outbox) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Delivery, error) {
+	o.e.claims.hold(o.e.store, now, busy)
+	cs, err := o.e.store.Claim(now, limit, claimLease, busy)
 	if err != nil || len(cs) == 0 {
 		return nil, err
 	}
 	out := make([]Delivery, 0, len(cs))
 	var waiting []int // staff entries whose thread must be looked up (awaitsThread)
 	for _, c := range cs {
-		e.claims.put(c.Delivery.ID, c.Epoch)
+		o.e.claims.put(c.Delivery.ID, c.Epoch)
 		if awaitsThread(&c.Delivery) {
 			waiting = append(waiting, len(out))
 		}
@@ -85,7 +93,7 @@ func (e *Engine) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 	if len(waiting) == 0 {
 		return out, nil
 	}
-	err = e.store.View(context.Background(), func(t store.Tx) error {
+	err = o.e.store.View(context.Background(), func(t store.Tx) error {
 		for _, i := range waiting {
 			// queued before the case was posted: the thread is known now
 			d := &out[i]
@@ -108,44 +116,44 @@ func awaitsThread(d *Delivery) bool {
 
 // Delivered removes a delivered entry. ref is what the platform returned that later messages
 // need (the staff thread of a new case), or "".
-func (e *Engine) Delivered(id uint64, ref string) error {
-	epoch := e.claims.take(id)
-	return e.store.Update(context.Background(), func(t store.Tx) error {
+func (o *Outbox) Delivered(id uint64, ref string) error {
+	epoch := o.e.claims.take(id)
+	return o.e.store.Update(context.Background(), func(t store.Tx) error {
 		root, err := t.Delivered(id, epoch)
 		if err != nil || root == "" || ref == "" {
 			return err
 		}
-		return e.setCaseThread(t, root, ref)
+		return o.e.setCaseThread(t, root, ref)
 	})
 }
 
 // Defer moves an entry to a later time without counting an attempt: nothing failed, the
 // channel's own pacing asked for it.
-func (e *Engine) Defer(id uint64, next time.Time, progress int) error {
-	return e.reschedule(id, func(d *Delivery) { d.NextAttempt, d.Progress = next, progress })
+func (o *Outbox) Defer(id uint64, next time.Time, progress int) error {
+	return o.e.reschedule(id, func(d *Delivery) { d.NextAttempt, d.Progress = next, progress })
 }
 
 // Dropped removes an entry that can never be delivered (the platform refused it for good, or it
 // failed for a day). When it was the post that opens a case in the staff channel, nobody will
 // see the case: the case is marked requested, the conversation returns to the bot, and the user
 // is told, as when no staff channel is configured, how to reach the helpdesk directly.
-func (e *Engine) Dropped(id uint64) error {
-	kb := e.lib.Base()
-	now := e.now()
-	epoch := e.claims.take(id)
-	return e.store.Update(context.Background(), func(t store.Tx) error {
+func (o *Outbox) Dropped(id uint64) error {
+	kb := o.e.lib.Base()
+	now := o.e.now()
+	epoch := o.e.claims.take(id)
+	return o.e.store.Update(context.Background(), func(t store.Tx) error {
 		root, err := t.Dropped(id, epoch)
 		if err != nil || root == "" {
 			return err
 		}
-		return e.unpostedCase(t, kb, root, now)
+		return o.e.unpostedCase(t, kb, root, now)
 	})
 }
 
 // Postpone records a failed attempt: the entry is tried again at next, resuming after progress
 // messages. reason is kept for operators (no user text).
-func (e *Engine) Postpone(id uint64, next time.Time, progress int, reason string) error {
-	return e.reschedule(id, func(d *Delivery) {
+func (o *Outbox) Postpone(id uint64, next time.Time, progress int, reason string) error {
+	return o.e.reschedule(id, func(d *Delivery) {
 		d.Attempts++
 		d.NextAttempt, d.Progress, d.LastError = next, progress, reason
 	})
@@ -161,9 +169,9 @@ func (e *Engine) reschedule(id uint64, change func(*Delivery)) error {
 // backoff started over: the channel answered again, so what waited for it need not wait out
 // the rest of a backoff grown during the outage. Order per recipient is unchanged (the queue
 // keeps it). It returns how many entries it brought forward.
-func (e *Engine) Hasten(channel Channel, now time.Time) (int, error) {
+func (o *Outbox) Hasten(channel Channel, now time.Time) (int, error) {
 	n := 0
-	err := e.store.Update(context.Background(), func(t store.Tx) error {
+	err := o.e.store.Update(context.Background(), func(t store.Tx) error {
 		var err error
 		n, err = t.Hasten(channel, now)
 		return err
@@ -171,22 +179,17 @@ func (e *Engine) Hasten(channel Channel, now time.Time) (int, error) {
 	return n, err
 }
 
-// Ping reports whether the database answers (for readiness checks): it fails for good once
-// bbolt panicked on the file (the error wraps ErrDamaged), and when the file has been cut
-// shorter than its pages.
-func (e *Engine) Ping() error { return e.store.Ping() }
-
 // Due returns how many outbox entries are due at now or being delivered: what a shutdown still
 // waits for.
-func (e *Engine) Due(now time.Time) int { return e.store.Due(now) }
+func (o *Outbox) Due(now time.Time) int { return o.e.store.Due(now) }
 
-// OutboxStats returns how many entries wait and when the oldest was queued (zero if none).
-func (e *Engine) OutboxStats() (depth int, oldest time.Time, err error) {
-	depth = e.store.Depth()
+// Stats returns how many entries wait and when the oldest was queued (zero if none).
+func (o *Outbox) Stats() (depth int, oldest time.Time, err error) {
+	depth = o.e.store.Depth()
 	if depth == 0 {
 		return 0, time.Time{}, nil
 	}
-	err = e.store.View(context.Background(), func(t store.Tx) error {
+	err = o.e.store.View(context.Background(), func(t store.Tx) error {
 		// the first entry in queue order is the oldest
 		return t.EachDelivery(func(d *Delivery) bool {
 			oldest = d.Created

@@ -14,8 +14,8 @@ import (
 )
 
 // Backup writes a consistent copy of the whole database to w while the engine keeps serving.
-func (e *Engine) Backup(w io.Writer) (int64, error) {
-	return e.store.Backup(w)
+func (a *Admin) Backup(w io.Writer) (int64, error) {
+	return a.e.store.Backup(w)
 }
 
 // Forgotten counts what Forget deleted.
@@ -35,12 +35,12 @@ type Forgotten struct {
 // live data are overwritten with zeros (see boltstore.Store.Scrub): what was deleted cannot be read back
 // from the file, nor from a backup made afterwards. An error after the deletion says so; calling
 // Forget again scrubs again.
-func (e *Engine) Forget(channel Channel, user string) (Forgotten, error) {
+func (a *Admin) Forget(channel Channel, user string) (Forgotten, error) {
 	if user == "" {
 		return Forgotten{}, errors.New("forget: no user given")
 	}
 	var f Forgotten
-	err := e.store.Update(context.Background(), func(t store.Tx) error {
+	err := a.e.store.Update(context.Background(), func(t store.Tx) error {
 		f = Forgotten{}
 		convs, err := t.ForgetConversations(channel, user)
 		if err != nil {
@@ -85,8 +85,8 @@ func (e *Engine) Forget(channel Channel, user string) (Forgotten, error) {
 		return err
 	})
 	if err == nil {
-		e.erased()
-		err = e.scrub("forget")
+		a.e.erased()
+		err = a.e.scrub("forget")
 	}
 	return f, err
 }
@@ -113,13 +113,13 @@ type Purged struct {
 // many short transactions, so webhooks are never held up for long, whatever the database's size.
 // When it removed anything, the freed pages of the file are then overwritten with zeros, as
 // after Forget.
-func (e *Engine) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
-	p, err := e.purge(cutoff, seenCutoff)
+func (a *Admin) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
+	p, err := a.e.purge(cutoff, seenCutoff)
 	if p.Conversations > 0 || p.CaseTexts > 0 {
-		e.erased()
+		a.e.erased()
 	}
 	if p != (Purged{}) {
-		if serr := e.scrub("purge"); err == nil {
+		if serr := a.e.scrub("purge"); err == nil {
 			err = serr
 		}
 	}

@@ -43,7 +43,7 @@ func TestRetentionClosesForgottenCases(t *testing.T) {
 			if d.Kind == dialog.KindStaff && len(d.Reply.Choices) > 0 {
 				ref = users[i].thread
 			}
-			if err := te.Delivered(d.ID, ref); err != nil {
+			if err := te.Outbox().Delivered(d.ID, ref); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -69,7 +69,7 @@ func TestRetentionClosesForgottenCases(t *testing.T) {
 	pendingOf(t, te) // delivered: only what the sweep queues is looked at below
 	te.clock.Set(start.Add(retention + 10*24*time.Hour))
 	now := te.clock.Now()
-	if _, err := te.Purge(now.Add(-retention), now.Add(-72*time.Hour)); err != nil {
+	if _, err := te.Admin().Purge(now.Add(-retention), now.Add(-72*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	notices := map[string]string{}
@@ -85,7 +85,7 @@ func TestRetentionClosesForgottenCases(t *testing.T) {
 			t.Errorf("the sweep queued a %s delivery for %s, want only staff notices", d.Kind, d.Recipient)
 		}
 	}
-	cases, err := te.Cases(time.Time{})
+	cases, err := te.Admin().Cases(time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func pendingOf(t *testing.T, te *testEngine) []dialog.Delivery {
 	t.Helper()
 	var all []dialog.Delivery
 	for {
-		p, err := te.Pending(te.clock.Now().Add(time.Hour), 100, nil)
+		p, err := te.Outbox().Pending(te.clock.Now().Add(time.Hour), 100, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func pendingOf(t *testing.T, te *testEngine) []dialog.Delivery {
 			if d.Kind == dialog.KindStaff && len(d.Reply.Choices) > 0 {
 				return all // a case post: the caller records its thread
 			}
-			if err := te.Delivered(d.ID, ""); err != nil {
+			if err := te.Outbox().Delivered(d.ID, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -67,7 +67,7 @@ func pendingAll(t *testing.T, te *testEngine) []dialog.Delivery {
 	t.Helper()
 	var all []dialog.Delivery
 	for {
-		p, err := te.Pending(te.clock.Now(), 100, nil)
+		p, err := te.Outbox().Pending(te.clock.Now(), 100, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func pendingAll(t *testing.T, te *testEngine) []dialog.Delivery {
 			if d.Kind == dialog.KindStaff && len(d.Reply.Choices) > 0 {
 				ref = "C-STAFF/1.1"
 			}
-			if err := te.Delivered(d.ID, ref); err != nil {
+			if err := te.Outbox().Delivered(d.ID, ref); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -12,9 +12,9 @@ import (
 
 // Unanswered returns the kept queries that ended in clarify or fallback since the given time,
 // oldest first.
-func (e *Engine) Unanswered(since time.Time) ([]Unanswered, error) {
+func (a *Admin) Unanswered(since time.Time) ([]Unanswered, error) {
 	var out []Unanswered
-	err := e.store.View(context.Background(), func(t store.Tx) error {
+	err := a.e.store.View(context.Background(), func(t store.Tx) error {
 		return t.EachUnanswered(func(u *Unanswered) error {
 			if !u.At.Before(since) {
 				u.Who = nil
@@ -103,15 +103,15 @@ type Stats struct {
 }
 
 // Stats gathers the figures since the given time (zero: all of them).
-func (e *Engine) Stats(since time.Time) (Stats, error) {
-	kb := e.lib.Base()
-	st := Stats{Since: since, Until: e.now(), Cases: CaseStats{ByStatus: map[string]int{}, Resolution: map[string][]float64{}},
-		Knowledge: e.lib.Version()}
+func (a *Admin) Stats(since time.Time) (Stats, error) {
+	kb := a.e.lib.Base()
+	st := Stats{Since: since, Until: a.e.now(), Cases: CaseStats{ByStatus: map[string]int{}, Resolution: map[string][]float64{}},
+		Knowledge: a.e.lib.Version()}
 	topics := map[string]*TopicStats{}
 	weeks := map[[2]string]*WeekStats{}
 	unanswered := map[string]*UnansweredCount{}
 	sinceDay := since.In(knowledge.Tokyo).Format(time.DateOnly)
-	err := e.store.View(context.Background(), func(t store.Tx) error {
+	err := a.e.store.View(context.Background(), func(t store.Tx) error {
 		err := t.EachCounter(func(day, topic, name string, n uint64) error {
 			if !since.IsZero() && day < sinceDay {
 				return nil
@@ -238,9 +238,9 @@ func weekOf(t time.Time) string {
 }
 
 // OpenCases counts the cases waiting for or being handled by staff.
-func (e *Engine) OpenCases() (int, error) {
+func (a *Admin) OpenCases() (int, error) {
 	n := 0
-	err := e.store.View(context.Background(), func(t store.Tx) error {
+	err := a.e.store.View(context.Background(), func(t store.Tx) error {
 		return t.EachCaseStatus(func(status CaseStatus) {
 			if (&Case{Status: status}).IsOpen() {
 				n++
@@ -251,9 +251,9 @@ func (e *Engine) OpenCases() (int, error) {
 }
 
 // Cases returns the cases opened since the given time, oldest first.
-func (e *Engine) Cases(since time.Time) ([]Case, error) {
+func (a *Admin) Cases(since time.Time) ([]Case, error) {
 	var out []Case
-	err := e.store.View(context.Background(), func(t store.Tx) error {
+	err := a.e.store.View(context.Background(), func(t store.Tx) error {
 		return t.EachCase(func(c *Case) error {
 			if !c.Created.Before(since) {
 				out = append(out, *c)

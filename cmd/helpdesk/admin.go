@@ -26,8 +26,8 @@ import (
 // its admin API (--server, with HELPDESK_ADMIN_TOKEN): bbolt lets one process at a time open the
 // file, which is also what keeps a second bot from corrupting it.
 
-// admin is what the admin commands need, from a local engine or a running server: the admin
-// API's own needs, so that a running bot and its file answer alike.
+// admin is what the admin commands need, from a local engine's admin facet or a running server:
+// the admin API's own needs, so that a running bot and its file answer alike.
 type admin = bot.AdminEngine
 
 type adminFlags struct {
@@ -79,7 +79,7 @@ func (e *env) openAdmin(f adminFlags) (admin, func(), error) {
 		}
 		return nil, nil, err
 	}
-	return engine, func() { engine.Close() }, nil
+	return engine.Admin(), func() { engine.Close() }, nil
 }
 
 // remoteAdmin asks a running bot's /admin API.

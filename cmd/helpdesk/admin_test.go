@@ -67,13 +67,13 @@ func addResolvedCase(t *testing.T, db string, lib *knowledge.Library, user strin
 		t.Fatalf("escalate: %v", err)
 	}
 	thread := "C/" + r.Handoff.CaseID
-	p, _ := engine.Pending(now, 10, nil)
+	p, _ := engine.Outbox().Pending(now, 10, nil)
 	for _, d := range p {
 		ref := ""
 		if d.Kind == dialog.KindStaff {
 			ref = thread
 		}
-		engine.Delivered(d.ID, ref)
+		engine.Outbox().Delivered(d.ID, ref)
 	}
 	now = opened.Add(took)
 	engine.Staff(ctx, dialog.StaffEvent{Thread: thread, Staff: "<@S>", Action: dialog.StaffMessage, Text: "ウイルス対策ソフトでスキャンしてください"})

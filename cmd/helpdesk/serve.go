@@ -46,8 +46,8 @@ func forgetCached(deliverers map[dialog.Channel]bot.Deliverer) func() {
 type serveDeps struct {
 	settings settings
 	logger   *slog.Logger
-	metered  *bot.Metered // the engine with metrics, which the adapters talk to
-	engine   *dialog.Engine
+	metered  *bot.Metered  // the engine with metrics, which the adapters talk to
+	admin    *dialog.Admin // for the admin commands a channel offers (Slack's /helpdesk stats)
 	lib      *knowledge.Library
 	metrics  *bot.Metrics
 	// reload reloads the knowledge and reports what changed (or every problem); via says who
@@ -130,7 +130,7 @@ func serve(ctx context.Context, logger *slog.Logger, s settings) error {
 	// A reload also probes the channels that are down at once: an operator who fixed a token or
 	// a permission often reloads next.
 	var sender *bot.Sender
-	deps := serveDeps{settings: s, logger: logger, metered: metered, engine: engine, lib: lib, metrics: metrics,
+	deps := serveDeps{settings: s, logger: logger, metered: metered, admin: engine.Admin(), lib: lib, metrics: metrics,
 		reload: func(via string) bot.ReloadResult {
 			if sender != nil {
 				sender.Recheck()
@@ -177,12 +177,12 @@ func serve(ctx context.Context, logger *slog.Logger, s settings) error {
 	// The sender probes each channel at start: a token rejected then leaves serve running with
 	// that channel down (named by /readyz and helpdesk_channel_up), its replies kept in the
 	// outbox, and the other channels serving.
-	sender = bot.NewSender(engine, deliverers, logger, metrics)
+	sender = bot.NewSender(engine.Outbox(), deliverers, logger, metrics)
 	sender.Grace = stopDrain
 	routes.Channels = sender.Health().Err
-	registerGauges(metrics, engine, lib)
+	registerGauges(metrics, engine.Admin(), engine.Outbox(), lib)
 	if s.adminToken != "" {
-		routes.Admin = bot.NewAdmin(s.adminToken, engine, deps.reload, logger).Handler()
+		routes.Admin = bot.NewAdmin(s.adminToken, engine.Admin(), deps.reload, logger).Handler()
 	}
 
 	ln, err := net.Listen("tcp", s.addr)
@@ -239,7 +239,7 @@ func serve(ctx context.Context, logger *slog.Logger, s settings) error {
 	}()
 	go func() {
 		defer wg.Done()
-		bot.RunJanitor(ctx, logger, engine.Purge, s.now, s.retention, 72*time.Hour, time.Hour)
+		bot.RunJanitor(ctx, logger, engine.Admin().Purge, s.now, s.retention, 72*time.Hour, time.Hour)
 	}()
 
 	serveErr := make(chan error, len(servers))
@@ -314,7 +314,7 @@ const (
 	stopDrain = 500 * time.Millisecond
 )
 
-func registerGauges(m *bot.Metrics, engine *dialog.Engine, lib *knowledge.Library) {
+func registerGauges(m *bot.Metrics, admin *dialog.Admin, outbox *dialog.Outbox, lib *knowledge.Library) {
 	b := readBuild()
 	m.Info("helpdesk_build_info", "The binary's module version and commit (\"unknown\" when its build did not record them).",
 		func() []string { return []string{"version", b.version, "revision", b.revision} })
@@ -323,15 +323,15 @@ func registerGauges(m *bot.Metrics, engine *dialog.Engine, lib *knowledge.Librar
 	m.Gauge("helpdesk_knowledge_reload_timestamp_seconds", "When the knowledge served was loaded (start or last successful reload), since the Unix epoch.",
 		func() (float64, error) { return float64(lib.Version().Loaded.UnixMilli()) / 1000, nil })
 	m.Gauge("helpdesk_open_cases", "Cases waiting for or handled by staff.", func() (float64, error) {
-		n, err := engine.OpenCases()
+		n, err := admin.OpenCases()
 		return float64(n), err
 	})
 	m.Gauge("helpdesk_outbox_depth", "Messages waiting in the outbox.", func() (float64, error) {
-		n, _, err := engine.OutboxStats()
+		n, _, err := outbox.Stats()
 		return float64(n), err
 	})
 	m.Gauge("helpdesk_outbox_oldest_age_seconds", "Age of the oldest message waiting in the outbox.", func() (float64, error) {
-		n, oldest, err := engine.OutboxStats()
+		n, oldest, err := outbox.Stats()
 		if err != nil || n == 0 {
 			return 0, err
 		}

@@ -89,7 +89,7 @@ func slackAdmin(d serveDeps, admins map[string]bool) func(ctx context.Context, u
 			// From the start of the day in Japan, so that the numbers of the unanswered texts
 			// are those of helpdesk stats --since that day.
 			since, _ := bot.ParseDay(time.Now().In(knowledge.Tokyo).AddDate(0, 0, -days).Format(time.DateOnly))
-			st, err := d.engine.Stats(since)
+			st, err := d.admin.Stats(since)
 			if err != nil {
 				return "", err
 			}

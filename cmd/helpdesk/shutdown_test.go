@@ -112,7 +112,7 @@ func TestShutdownWithAHangingPlatformIsQuick(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer e.Close()
-			if depth, _, err := e.OutboxStats(); err != nil || depth+fake.Stats().Replies+fake.Stats().Pushes < tt.users {
+			if depth, _, err := e.Outbox().Stats(); err != nil || depth+fake.Stats().Replies+fake.Stats().Pushes < tt.users {
 				t.Errorf("after the stop %d replies wait in the outbox and %d were sent (%v), want all %d kept or sent", depth, fake.Stats().Replies+fake.Stats().Pushes, err, tt.users)
 			}
 		})

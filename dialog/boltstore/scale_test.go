@@ -89,7 +89,7 @@ func TestTenThousandUsers(t *testing.T) {
 		t.Skip("-short")
 	}
 	e, now := tenThousand(t)
-	st, err := e.Stats(time.Time{})
+	st, err := e.Admin().Stats(time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +103,11 @@ func TestTenThousandUsers(t *testing.T) {
 	} else if st.Topics[0].Consultations != 365 {
 		t.Errorf("topics: first %+v, want 365 consultations", st.Topics[0])
 	}
-	p, err := e.Purge(now.AddDate(0, 0, -90), now.Add(-72*time.Hour))
+	p, err := e.Admin().Purge(now.AddDate(0, 0, -90), now.Add(-72*time.Hour))
 	if err != nil || p.Conversations != 5000 || p.Unanswered != 5000 {
 		t.Errorf("Purge = %+v, %v; want the 5,000 idle conversations and their queries", p, err)
 	}
-	if p, _ := e.Purge(now.AddDate(0, 0, -90), now.Add(-72*time.Hour)); p != (dialog.Purged{}) {
+	if p, _ := e.Admin().Purge(now.AddDate(0, 0, -90), now.Add(-72*time.Hour)); p != (dialog.Purged{}) {
 		t.Errorf("a second purge removed %+v", p)
 	}
 }
@@ -117,21 +117,21 @@ func BenchmarkTenThousandUsers(b *testing.B) {
 	e, now := tenThousand(b)
 	b.Run("stats", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := e.Stats(time.Time{}); err != nil {
+			if _, err := e.Admin().Stats(time.Time{}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("purge-nothing-to-do", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := e.Purge(now.AddDate(-2, 0, 0), now.AddDate(-2, 0, 0)); err != nil {
+			if _, err := e.Admin().Purge(now.AddDate(-2, 0, 0), now.AddDate(-2, 0, 0)); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("forget-one-user", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := e.Forget("line", fmt.Sprintf("U%06d", i%10000)); err != nil {
+			if _, err := e.Admin().Forget("line", fmt.Sprintf("U%06d", i%10000)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -182,7 +182,7 @@ func BenchmarkForget(b *testing.B) {
 		b.Run(fmt.Sprintf("users=%d/forget", users), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				next++
-				f, err := e.Forget("line", fmt.Sprintf("U%06d", (2*next)%users))
+				f, err := e.Admin().Forget("line", fmt.Sprintf("U%06d", (2*next)%users))
 				if err != nil || f.Conversations != 1 {
 					b.Fatal(f, err)
 				}
@@ -259,7 +259,7 @@ func TestForgetReadsOnlyThePerson(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e2.Close()
-	if f, err := e2.Forget("", "U000100"); err != nil || f.Conversations != 1 || f.Unanswered != 1 {
+	if f, err := e2.Admin().Forget("", "U000100"); err != nil || f.Conversations != 1 || f.Unanswered != 1 {
 		t.Errorf("after opening a file of layout 1, Forget = %+v, %v; want its conversation and its unanswered query", f, err)
 	}
 }

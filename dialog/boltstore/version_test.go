@@ -52,11 +52,11 @@ func TestDatabaseAcrossVersions(t *testing.T) {
 		t.Fatalf("reopening after another version's entry: %v", err)
 	}
 	e = dialog.New(s, lib, logger, dialog.Options{})
-	p, err := e.Pending(time.Now().Add(1e12), 10, nil)
+	p, err := e.Outbox().Pending(time.Now().Add(1e12), 10, nil)
 	if err != nil || len(p) != 1 || p[0].Kind != dialog.KindReply || len(p[0].Reply.Blocks) == 0 {
 		t.Fatalf("the other version's entry reads as %+v, %v", p, err)
 	}
-	if err := e.Delivered(p[0].ID, ""); err != nil {
+	if err := e.Outbox().Delivered(p[0].ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	// A later version with a new layout marked the file.

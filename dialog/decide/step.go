@@ -18,7 +18,7 @@ type Unanswered struct {
 	At      time.Time `json:"at"`
 	// Channel and Who let Forget find a person's texts: Who holds keyed hashes of the ids of
 	// whoever wrote it (the conversation's user and, in a Slack thread, the person), never the
-	// ids themselves. Engine.Unanswered leaves Who out.
+	// ids themselves. Admin.Unanswered leaves Who out.
 	Channel Channel  `json:"channel,omitempty"`
 	Who     []string `json:"who,omitempty"`
 }

@@ -85,7 +85,7 @@ func Play(tb testing.TB, file string, channel dialog.Channel) (turns []string, r
 // returns the thread of the latest case (thread when none was posted).
 func deliver(tb testing.TB, e *dialog.Engine, now time.Time, thread string) string {
 	tb.Helper()
-	p, err := e.Pending(now, 100, nil)
+	p, err := e.Outbox().Pending(now, 100, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func deliver(tb testing.TB, e *dialog.Engine, now time.Time, thread string) stri
 			ref = fmt.Sprintf("C-STAFF/%d.1", d.ID)
 			thread = ref
 		}
-		if err := e.Delivered(d.ID, ref); err != nil {
+		if err := e.Outbox().Delivered(d.ID, ref); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -105,7 +105,7 @@ func deliver(tb testing.TB, e *dialog.Engine, now time.Time, thread string) stri
 // relayed returns what the queue holds for the user (a staff member's message), as one reply.
 func relayed(tb testing.TB, e *dialog.Engine, now time.Time) dialog.Reply {
 	tb.Helper()
-	p, err := e.Pending(now, 100, nil)
+	p, err := e.Outbox().Pending(now, 100, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
