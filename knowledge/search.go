@@ -518,7 +518,7 @@ func wordy(q string) bool {
 	if kanji >= 2 {
 		return utf8.RuneCountInString(strings.ReplaceAll(q, " ", "")) >= 4
 	}
-	return !hasJapanese(q) && len(strings.Fields(q)) >= 4
+	return !HasJapanese(q) && len(strings.Fields(q)) >= 4
 }
 
 // joinJapanese drops the spaces that all-hiragana typists put between Japanese words
@@ -600,7 +600,7 @@ func (ix *index) plan(s signals, intent string) {
 // test varies them).
 func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	vague := ix.vagueTopics(q)
-	latin := !hasJapanese(q)
+	latin := !HasJapanese(q)
 	scores := make([]float64, ix.topicCount)
 	for t := range scores {
 		scores[t] = p.phraseWeight*s.phrase[t] + p.exampleWeight*s.example[t] + p.docWeight*s.doc[t] + p.caseWeight*s.cases[t]
@@ -684,12 +684,12 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	}
 }
 
-// hasJapanese reports whether folded text holds kana or kanji of the blocks Japanese is typed in
+// HasJapanese reports whether text holds kana or kanji of the blocks Japanese is typed in
 // (U+3040-30FF, U+3400-4DBF, U+4E00-9FFF). It is deliberately not unicode.In(r, unicode.Hiragana,
 // unicode.Katakana, unicode.Han): those tables also hold 々, ㇰ-ㇿ and the kanji beyond the BMP
 // (about 70,000 code points that answer differently after Normalize), which would change what the
 // Latin-noise rule in rank lets through.
-func hasJapanese(s string) bool {
+func HasJapanese(s string) bool {
 	for _, r := range s {
 		if r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf {
 			return true

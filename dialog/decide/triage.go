@@ -402,7 +402,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// つながらない」「LANぬいた」), or one about nothing IT at all (「相手には何て言えば」), is
 		// about the matter at hand, not a new consultation: a question gets the honest answer
 		// that the knowledge has none, with a person offered; anything else is acknowledged.
-		if asksSomething(text) || res.Why.OffTopic && hasJapanese(text) {
+		if asksSomething(text) || res.Why.OffTopic && knowledge.HasJapanese(text) {
 			// An English statement with no topic word ("I changed it just now") reads as
 			// off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
@@ -471,20 +471,10 @@ func (d *decider) sameMatter(top *knowledge.Topic, res knowledge.Result) bool {
 // shortMessage reports whether text is short enough to be about the matter at hand rather than
 // a new consultation: 30 characters of Japanese, or ten words of English.
 func shortMessage(text string) bool {
-	if hasJapanese(text) {
+	if knowledge.HasJapanese(text) {
 		return utf8.RuneCountInString(text) <= 30
 	}
 	return len(strings.Fields(text)) <= 10
-}
-
-// hasJapanese reports whether text holds kana or kanji.
-func hasJapanese(text string) bool {
-	for _, r := range text {
-		if r >= 0x3040 && r <= 0x30ff || r >= 0x3400 && r <= 0x4dbf || r >= 0x4e00 && r <= 0x9fff {
-			return true
-		}
-	}
-	return false
 }
 
 // urgentTopic reports whether the matcher is sure of an urgent topic: only another incident
