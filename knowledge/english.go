@@ -43,14 +43,12 @@ type ContactEN struct{ Name, When string }
 
 // IntakeQuestionEN is the English of an intake question: each field translates the Japanese
 // field of the same name. Options has the Japanese options' count and order (Options[i]
-// translates IntakeQuestion.Options[i]); DetailFor is the English of the option after which
-// Detail is asked, taken from Options, never written in the file.
+// translates IntakeQuestion.Options[i]).
 type IntakeQuestionEN struct {
 	Section, Ask string
 	// Label names the question in the summary, at most MaxIntakeLabelEN characters.
 	Label, Example, Detail string
 	Options                []string
-	DetailFor              string
 }
 
 // MaxIntakeLabelEN is the longest English label of an intake question, in characters: English
@@ -95,6 +93,12 @@ var enOnlyMessages = map[string]string{
 	"switched_japanese":   "the conversation continues in Japanese (written in Japanese)",
 	"label_english":       "button: English",
 	"label_japanese":      "button: 日本語",
+	"hours_every_day":     "opening hours in English: open every day of the week",
+	"hours_no_days":       "opening hours in English: no regular days",
+	"hours_all_day":       "opening hours in English: open all day, after the days",
+	"hours_closed":        "opening hours in English: the days it is closed; {days} lists them",
+	"hours_holidays":      "opening hours in English: the public holidays, as a closed day",
+	"hours_and":           "opening hours in English: the word between two closed days",
 }
 
 // topicEN reads a topic's en: block and checks it covers the emergency path of an urgent topic:
@@ -200,9 +204,6 @@ func (l *loader) intakeEN(node *yaml.Node, r *rawIntakeQuestionEN, q *IntakeQues
 			o = strings.TrimSpace(o)
 			l.checkLabel(intakeFile, itemLine(enNode, "options", i, kl.at("options")), o)
 			en.Options = append(en.Options, o)
-			if q.Options[i] == q.DetailFor {
-				en.DetailFor = o
-			}
 		}
 	}
 	q.EN = en

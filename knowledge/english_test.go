@@ -4,39 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
-
-// TestIntakeHasEnglish: every question of the seed 問診票 can be asked in English, with the
-// texts the Japanese shows and an English option in the place of each Japanese one.
-func TestIntakeHasEnglish(t *testing.T) {
-	for _, q := range loadSeeds(t).Intake() {
-		en := q.EN
-		if en == nil {
-			t.Errorf("question %s has no English", q.ID)
-			continue
-		}
-		for _, f := range []struct{ name, ja, en string }{
-			{"section", q.Section, en.Section}, {"ask", q.Ask, en.Ask}, {"label", q.Label, en.Label},
-			{"example", q.Example, en.Example}, {"detail", q.Detail, en.Detail}, {"detail_for", q.DetailFor, en.DetailFor},
-		} {
-			if (f.ja == "") != (f.en == "") {
-				t.Errorf("question %s: %s is %q in Japanese and %q in English", q.ID, f.name, f.ja, f.en)
-			}
-		}
-		if len(en.Options) != len(q.Options) {
-			t.Errorf("question %s has %d English options, want %d as in Japanese", q.ID, len(en.Options), len(q.Options))
-		}
-		if n := utf8.RuneCountInString(en.Label); n > MaxIntakeLabelEN {
-			t.Errorf("question %s: English label %q has %d characters, want at most %d", q.ID, en.Label, n, MaxIntakeLabelEN)
-		}
-		for i, o := range q.Options {
-			if o == q.DetailFor && i < len(en.Options) && en.Options[i] != en.DetailFor {
-				t.Errorf("question %s: English detail_for = %q, want %q, the option in the place of %s", q.ID, en.DetailFor, en.Options[i], o)
-			}
-		}
-	}
-}
 
 // TestIntakeEnglishProblems: a wrong en: block of intake.yaml is reported with its file and line.
 func TestIntakeEnglishProblems(t *testing.T) {

@@ -256,26 +256,28 @@ func parseClock(s string) (int, error) {
 	return hh*60 + mm, nil
 }
 
-// English writes the schedule for a reader of English, from the same fields the bot uses to say
+// HoursIn writes schedule s for a reader of English, from the same fields the bot uses to say
 // "open now", so the English hours can never disagree with the Japanese ones: for example
-// "Mon–Fri 10:00–12:00, 13:30–17:00 (closed on public holidays and 12/29–1/3)".
-func (s *Schedule) English() string {
-	var b strings.Builder
-	b.WriteString(englishDays(s.Days))
+// "Mon–Fri 10:00–12:00, 13:30–17:00 (closed on public holidays and 12/29–1/3)". The words and
+// the weekday names are messages.en.yaml's.
+func (b *Base) HoursIn(s *Schedule) string {
+	msg := func(key string) string { return b.MessageIn("en", key) }
+	var out strings.Builder
+	out.WriteString(englishDays(s.Days, strings.Fields(msg("weekday_names")), msg("hours_every_day"), msg("hours_no_days")))
 	if len(s.Spans) == 0 {
-		b.WriteString(", 24 hours")
+		out.WriteString(", " + msg("hours_all_day"))
 	}
 	for i, sp := range s.Spans {
 		if i == 0 {
-			b.WriteString(" ")
+			out.WriteString(" ")
 		} else {
-			b.WriteString(", ")
+			out.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%d:%02d–%d:%02d", sp.From/60, sp.From%60, sp.To/60, sp.To%60)
+		fmt.Fprintf(&out, "%d:%02d–%d:%02d", sp.From/60, sp.From%60, sp.To/60, sp.To%60)
 	}
 	var closed []string
 	if s.ClosedOnHolidays {
-		closed = append(closed, "public holidays")
+		closed = append(closed, msg("hours_holidays"))
 	}
 	for _, c := range s.Closures {
 		if c.From == c.To {
@@ -285,43 +287,36 @@ func (s *Schedule) English() string {
 		closed = append(closed, fmt.Sprintf("%d/%d–%d/%d", c.From.Month, c.From.Day, c.To.Month, c.To.Day))
 	}
 	if len(closed) > 0 {
-		b.WriteString(" (closed on " + strings.Join(closed, " and ") + ")")
+		out.WriteString(" " + strings.ReplaceAll(msg("hours_closed"), "{days}", strings.Join(closed, " "+msg("hours_and")+" ")))
 	}
-	return b.String()
+	return out.String()
 }
 
-// englishDays names the open days: "Every day", a run such as "Mon–Fri", or a list "Mon, Wed".
-func englishDays(days [7]bool) string {
-	names := [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
-	// Weeks are read Monday first, so that Mon–Sun and Sat–Sun are runs.
+// englishDays names the open days: every, a run of three or more such as "Mon–Fri", or a list
+// "Mon, Wed". names are the weekday names, Sunday first; weeks are read Monday first, so that
+// Mon–Sun and Sat, Sun read as people write them.
+func englishDays(days [7]bool, names []string, every, none string) string {
+	if len(names) != 7 {
+		names = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	}
 	order := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
-	var open []time.Weekday
-	for _, d := range order {
+	var open []int // positions in order
+	for i, d := range order {
 		if days[d] {
-			open = append(open, d)
+			open = append(open, i)
 		}
 	}
 	switch {
 	case len(open) == 7:
-		return "Every day"
+		return every
 	case len(open) == 0:
-		return "No fixed days"
-	}
-	first, last := -1, -1
-	for i, d := range order {
-		if days[d] {
-			if first < 0 {
-				first = i
-			}
-			last = i
-		}
-	}
-	if last-first+1 == len(open) && len(open) > 2 {
-		return names[order[first]] + "–" + names[order[last]]
+		return none
+	case len(open) > 2 && open[len(open)-1]-open[0]+1 == len(open):
+		return names[order[open[0]]] + "–" + names[order[open[len(open)-1]]]
 	}
 	var list []string
-	for _, d := range open {
-		list = append(list, names[d])
+	for _, i := range open {
+		list = append(list, names[order[i]])
 	}
 	return strings.Join(list, ", ")
 }

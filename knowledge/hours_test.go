@@ -9,7 +9,11 @@ import (
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
-func TestScheduleEnglish(t *testing.T) {
+func TestHoursIn(t *testing.T) {
+	kb, err := knowledge.Load(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		schedule string
 		closures []string
@@ -35,8 +39,8 @@ func TestScheduleEnglish(t *testing.T) {
 			}
 			s.Closures = append(s.Closures, cl)
 		}
-		if got := s.English(); got != tt.want {
-			t.Errorf("%q English() = %q, want %q", tt.schedule, got, tt.want)
+		if got := kb.HoursIn(s); got != tt.want {
+			t.Errorf("%q HoursIn = %q, want %q", tt.schedule, got, tt.want)
 		}
 	}
 }

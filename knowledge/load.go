@@ -872,6 +872,9 @@ func (l *loader) loadMenu() {
 		if strings.TrimSpace(re.EN.Label) == "" {
 			l.problem(menuFile, kl.entry, "menu entry %q has no en: label (the greeting menu is on the emergency path)", re.ID)
 		}
+		if strings.TrimSpace(re.Prompt) != "" && strings.TrimSpace(re.EN.Prompt) == "" {
+			l.problem(menuFile, kl.entry, "menu entry %q has a prompt: but no en: prompt (an English user would read the Japanese one)", re.ID)
+		}
 		l.b.menu = append(l.b.menu, &MenuEntry{ID: re.ID, Label: re.Label, Prompt: strings.TrimSpace(re.Prompt),
 			Topics: re.Topics, Action: re.Action, Words: trimAll(re.Words), Contacts: re.Contacts,
 			People: trimAll(re.People), Asks: trimAll(re.Asks),

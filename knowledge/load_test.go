@@ -240,6 +240,12 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{fmt.Sprintf(`messages.yaml:%d: weekday_names: want 7 names`, lineOf(t, weekdays, "weekday_names:"))},
 		},
 		{
+			name: "menu_without_english",
+			change: map[string]string{"menu.yaml": replaceIn(t, "menu.yaml",
+				"    en:\n      label: \"Prevention\"\n      prompt: \"Which part of prevention would you like to know about?\"\n", "")},
+			want: []string{`menu.yaml:`, `menu entry "prevention" has no en: label`, `menu entry "prevention" has a prompt: but no en: prompt`},
+		},
+		{
 			name:   "alerts_as_a_list",
 			change: map[string]string{"alerts.yaml": "- id: a\n  title: t\n  date: 2022-03-04\n  topics: [emotet]\n  source: faq\n"},
 			want:   []string{"alerts.yaml:1: expected current_for_days: and alerts:"},

@@ -199,7 +199,7 @@ func buildIndex(b *Base) *index {
 			continue
 		}
 		for _, name := range append([]string{c.Name}, c.Aliases...) {
-			if w := norm(name); utf8.RuneCountInString(w) >= 2 {
+			if w := flatten(norm(name)); utf8.RuneCountInString(w) >= 2 {
 				ix.contactNames = append(ix.contactNames, namedContact{w, c})
 			}
 		}

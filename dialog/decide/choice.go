@@ -26,23 +26,23 @@ type action string
 // The actions an "a:" choice can name.
 const (
 	actIntake     action = "intake"
-	actPerson            = "person"
-	actResolved          = "resolved"
-	actOther             = "other"
-	actRestart           = "restart"
-	actBack              = "back"
-	actFAQ               = "faq"
-	actContacts          = "contacts"
-	actFullIntake        = "full-intake"
-	actDetails           = "details" // 「詳しい説明」: what the first screen of an urgent answer left out
+	actPerson     action = "person"
+	actResolved   action = "resolved"
+	actOther      action = "other"
+	actRestart    action = "restart"
+	actBack       action = "back"
+	actFAQ        action = "faq"
+	actContacts   action = "contacts"
+	actFullIntake action = "full-intake"
+	actDetails    action = "details" // 「詳しい説明」: what the first screen of an urgent answer left out
 	// An open case ends only through 「担当者への相談を取り消す」 and a confirmation.
-	actCancelCase    = "cancel-case"
-	actCancelCaseYes = "cancel-case-yes"
-	actCancelCaseNo  = "cancel-case-no"
+	actCancelCase    action = "cancel-case"
+	actCancelCaseYes action = "cancel-case-yes"
+	actCancelCaseNo  action = "cancel-case-no"
 	// The language of the conversation, picked from the menu.
-	actEnglish  = "english"
-	actJapanese = "japanese"
-	actNone     = "none"
+	actEnglish  action = "english"
+	actJapanese action = "japanese"
+	actNone     action = "none"
 )
 
 // Intake answer values of an "i:" choice besides an option's index.

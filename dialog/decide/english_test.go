@@ -5,17 +5,8 @@ import (
 	"testing"
 
 	"github.com/helpdesk-bot/helpdesk/dialog/decide"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
-
-// hasJapanese reports whether s holds kana or kanji.
-func hasJapanese(s string) bool {
-	for _, r := range s {
-		if r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff {
-			return true
-		}
-	}
-	return false
-}
 
 // facts returns the phones and URLs on a reply's contact cards, sorted.
 func facts(r decide.Reply) []string {
@@ -45,11 +36,11 @@ func TestEnglishEmergencyPath(t *testing.T) {
 			}
 			re := tk.tap(t, en, "t:"+tp.ID)
 			rj := tk.tap(t, ja, "t:"+tp.ID)
-			if first := (decide.Reply{Blocks: re.Blocks[:1]}).PlainText(); hasJapanese(first) {
+			if first := (decide.Reply{Blocks: re.Blocks[:1]}).PlainText(); knowledge.HasJapanese(first) {
 				t.Errorf("the first screen is not English:\n%s", first)
 			}
 			for _, c := range re.Choices {
-				if hasJapanese(c.Label) {
+				if knowledge.HasJapanese(c.Label) {
 					t.Errorf("choice %q is not English", c.Label)
 				}
 			}

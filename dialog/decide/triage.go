@@ -1312,7 +1312,7 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 	hours := c.Hours
 	if d.english() && c.Schedule != nil {
 		// written from the same schedule that says "open now", so both always agree
-		hours = c.Schedule.English()
+		hours = d.kb.HoursIn(c.Schedule)
 	}
 	add("field_hours", hours, "", "")
 	add("field_url", c.URL, "url", c.URL)
