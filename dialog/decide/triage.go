@@ -449,23 +449,34 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 	return false
 }
 
-// waitingQuestion returns the question on screen when res is surely about the topic it belongs
-// to (and asks for nobody), or nil.
-func (d *decider) waitingQuestion(top *knowledge.Topic, res knowledge.Result) *knowledge.Question {
-	if d.conv.Mode != ModeQuestion || top == nil || !res.Confident || res.Escalate || top.ID != d.conv.Topic {
-		return nil
+// again answers a message surely about the topic the conversation is in, written while the
+// topic's question waits or right after its answer, and reports whether it did. The topic is not
+// started over: more about the matter while its question waits (「出品者と連絡がとれません」 to
+// 「どのような立場での取引ですか？」) gets the question again, saying why; a message after the
+// answer (「もう入力しちゃいました」) is acknowledged, with the topic's question if nothing has
+// answered it yet.
+func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
+	c := d.conv
+	if top == nil || !res.Confident || res.Escalate || top.ID != c.Topic {
+		return false
 	}
-	t := d.kb.Topic(top.ID)
-	if t == nil {
-		return nil
+	q := findQuestion(top, c.Question)
+	switch {
+	case c.Mode == ModeQuestion && q != nil:
+		d.say(d.msg("question_again"))
+		d.askQuestion(top, q, top.Urgent)
+	case c.Mode == ModeAnswered && c.Option == "" && len(top.Questions) > 0:
+		d.say(d.msg("same_matter"))
+		d.askQuestion(top, &top.Questions[0], true)
+	case c.Mode == ModeAnswered:
+		d.say(d.msg("same_matter"))
+		d.reoffer()
+	default:
+		return false
 	}
-	return findQuestion(t, d.conv.Question)
-}
-
-// sameMatter reports whether res is surely about the topic the conversation has just answered.
-func (d *decider) sameMatter(top *knowledge.Topic, res knowledge.Result) bool {
-	return d.conv.Mode == ModeAnswered && top != nil && res.Confident && !res.Escalate &&
-		top.ID == d.conv.Topic && d.kb.Topic(top.ID) != nil
+	d.reply.Outcome = Answer
+	d.reply.Topic, d.reply.Urgent = top.ID, top.Urgent
+	return true
 }
 
 // shortMessage reports whether text is short enough to be about the matter at hand rather than
@@ -617,30 +628,7 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 	d.heard, d.res = text, res
 	d.fx.Counts = append(d.fx.Counts, "consultation")
 	top := res.Top()
-	if q := d.waitingQuestion(top, res); q != nil {
-		// More about the same matter while its question waits (「出品者と連絡がとれません」 to
-		// 「どのような立場での取引ですか？」): the question is asked again, saying why, rather
-		// than the topic started over.
-		t := d.kb.Topic(top.ID)
-		d.reply.Outcome = Answer
-		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
-		d.say(d.msg("question_again"))
-		d.askQuestion(t, q, t.Urgent)
-		return
-	}
-	if d.sameMatter(top, res) {
-		// Written again about the topic just answered (「もう入力しちゃいました」 after the
-		// phishing answer): the answer is not repeated; its question is asked if nothing has
-		// answered it yet, and otherwise the message is acknowledged.
-		t := d.kb.Topic(top.ID)
-		d.reply.Outcome = Answer
-		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
-		d.say(d.msg("same_matter"))
-		if d.conv.Option == "" && len(t.Questions) > 0 {
-			d.askQuestion(t, &t.Questions[0], true)
-			return
-		}
-		d.reoffer()
+	if d.again(top, res) {
 		return
 	}
 	switch {
