@@ -1,0 +1,16 @@
+package pgstore_test
+
+import (
+	"testing"
+
+	"github.com/helpdesk-bot/helpdesk/dialog/store"
+	"github.com/helpdesk-bot/helpdesk/dialog/storetest"
+)
+
+// The PostgreSQL store passes the contract every store must.
+func TestContract(t *testing.T) {
+	srv := needServer(t)
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return openStore(t, srv.newDatabase(t, false))
+	})
+}

@@ -1,0 +1,88 @@
+-- 0001: the tables of the store. Bodies are the JSON the bbolt store keeps (jsonb, so that an
+-- operator can read them with SQL); columns beside a body hold what a query selects on.
+-- Platform user ids appear where the bbolt store keeps them too (conversation keys, cases,
+-- outbox recipients); who wrote an unanswered text and the owners of records are kept only as
+-- keyed hashes (tags), with the key in meta.
+
+CREATE TABLE meta (
+	name  text PRIMARY KEY,
+	value bytea NOT NULL
+);
+
+-- Event ids already handled: the primary key is what makes two racing deliveries of one event
+-- handled once.
+CREATE TABLE seen (
+	channel    text NOT NULL,
+	event_id   text NOT NULL,
+	first_seen timestamptz NOT NULL,
+	PRIMARY KEY (channel, event_id)
+);
+CREATE INDEX seen_first_seen ON seen (first_seen);
+
+-- Every write of a conversation takes a new revision from this sequence: a revision is never
+-- given twice, even to a conversation deleted and started again.
+CREATE SEQUENCE conversation_rev;
+
+CREATE TABLE conversations (
+	key     text PRIMARY KEY, -- channel "/" user
+	rev     bigint NOT NULL,
+	updated timestamptz NOT NULL,
+	owners  text[] NOT NULL, -- tags of the ids Forget finds it by
+	body    jsonb NOT NULL
+);
+CREATE INDEX conversations_updated ON conversations (updated);
+CREATE INDEX conversations_owners ON conversations USING gin (owners);
+
+-- The last case number taken per year; its row is locked while a transaction takes or peeks
+-- at the next one, so numbers have no gaps.
+CREATE TABLE case_seq (
+	year int PRIMARY KEY,
+	n    bigint NOT NULL
+);
+
+CREATE TABLE cases (
+	id     text PRIMARY KEY, -- 2026-0042
+	status text NOT NULL,
+	owners text[] NOT NULL,
+	body   jsonb NOT NULL
+);
+CREATE INDEX cases_owners ON cases USING gin (owners);
+
+CREATE TABLE case_threads (
+	ref     text PRIMARY KEY,
+	case_id text NOT NULL
+);
+CREATE INDEX case_threads_case ON case_threads (case_id);
+
+-- The outbox. Queue order is id order. A claim sets leased_until and adds one to epoch; a mark
+-- carries the epoch it was claimed with.
+CREATE TABLE outbox (
+	id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	recipient    text NOT NULL,
+	channel      text NOT NULL,
+	next_attempt timestamptz NOT NULL,
+	root_case    text NOT NULL DEFAULT '', -- the case whose staff post this is, else ''
+	leased_until timestamptz,
+	epoch        bigint NOT NULL DEFAULT 0,
+	body         jsonb NOT NULL
+);
+CREATE INDEX outbox_recipient ON outbox (recipient, id);
+CREATE INDEX outbox_next ON outbox (next_attempt);
+
+CREATE TABLE unanswered (
+	id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	at      timestamptz NOT NULL,
+	channel text NOT NULL,
+	who     text[] NOT NULL,
+	body    jsonb NOT NULL
+);
+CREATE INDEX unanswered_at ON unanswered (at);
+CREATE INDEX unanswered_who ON unanswered USING gin (who);
+
+CREATE TABLE counters (
+	day   text NOT NULL,
+	topic text NOT NULL,
+	name  text NOT NULL,
+	n     bigint NOT NULL,
+	PRIMARY KEY (day, topic, name)
+);
