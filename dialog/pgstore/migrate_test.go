@@ -94,4 +94,3 @@ func TestOpenSaysWhy(t *testing.T) {
 		})
 	}
 }
-

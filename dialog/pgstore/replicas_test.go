@@ -148,9 +148,11 @@ func TestExpiredClaimerCannotMark(t *testing.T) {
 		t.Errorf("A renews after B took over: %v, want ErrStaleEpoch", err)
 	}
 	for name, mark := range map[string]func(tx store.Tx) error{
-		"delivered":  func(tx store.Tx) error { _, err := tx.Delivered(ids[0], ca[0].Epoch); return err },
-		"dropped":    func(tx store.Tx) error { _, err := tx.Dropped(ids[0], ca[0].Epoch); return err },
-		"reschedule": func(tx store.Tx) error { return tx.Reschedule(ids[0], ca[0].Epoch, func(d *store.Delivery) { d.Attempts++ }) },
+		"delivered": func(tx store.Tx) error { _, err := tx.Delivered(ids[0], ca[0].Epoch); return err },
+		"dropped":   func(tx store.Tx) error { _, err := tx.Dropped(ids[0], ca[0].Epoch); return err },
+		"reschedule": func(tx store.Tx) error {
+			return tx.Reschedule(ids[0], ca[0].Epoch, func(d *store.Delivery) { d.Attempts++ })
+		},
 	} {
 		if err := a.Update(ctx, mark); !errors.Is(err, store.ErrStaleEpoch) {
 			t.Errorf("A marks %s after B took over: %v, want ErrStaleEpoch", name, err)
