@@ -9,6 +9,7 @@ import (
 
 // The PostgreSQL store passes the contract every store must.
 func TestContract(t *testing.T) {
+	t.Parallel()
 	srv := needServer(t)
 	storetest.Run(t, func(t *testing.T) store.Store {
 		return openStore(t, srv.newDatabase(t, false))

@@ -18,6 +18,7 @@ import (
 // webhook reaches both replicas at once. Each event is handled once, each person gets one
 // case, case ids have no gaps, and the replicas' senders deliver every reply once.
 func TestEngineOnReplicas(t *testing.T) {
+	t.Parallel()
 	rs := replicas(t, 2)
 	lib, err := knowledge.LibraryOf(seeds.FS)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 // A new database is refused until migrated; migrating twice changes nothing; a schema newer
 // than the build's is refused by Open and by Migrate.
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	srv := needServer(t)
 	u := srv.newDatabase(t, true)
 	if _, err := pgstore.Open(ctx, u); err == nil || !strings.Contains(err.Error(), "run helpdesk migrate") {
@@ -61,6 +62,7 @@ func TestMigrate(t *testing.T) {
 
 // Open says what is wrong with the server it cannot use.
 func TestOpenSaysWhy(t *testing.T) {
+	t.Parallel()
 	srv := needServer(t)
 	good, err := url.Parse(srv.newDatabase(t, false))
 	if err != nil {

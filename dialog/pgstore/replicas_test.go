@@ -59,6 +59,7 @@ func enqueue(t *testing.T, s store.Store, recipients ...string) []uint64 {
 // ever held by both, every entry is delivered once, and each recipient's entries are claimed
 // in queue order.
 func TestReplicasClaimConcurrently(t *testing.T) {
+	t.Parallel()
 	rs := replicas(t, 2)
 	const recipients, each = 40, 6
 	var all []string
@@ -130,6 +131,7 @@ func TestReplicasClaimConcurrently(t *testing.T) {
 // A replica whose lease expired has lost the entry: another replica claims it with a higher
 // epoch, and the first one's renewals and marks fail with ErrStaleEpoch.
 func TestExpiredClaimerCannotMark(t *testing.T) {
+	t.Parallel()
 	rs := replicas(t, 2)
 	a, b := rs[0], rs[1]
 	ids := enqueue(t, a, "line/U1")
@@ -165,6 +167,7 @@ func TestExpiredClaimerCannotMark(t *testing.T) {
 
 // A delivery queued through one replica wakes the claimers of another (LISTEN/NOTIFY).
 func TestWakeAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	rs := replicas(t, 2)
 	time.Sleep(100 * time.Millisecond) // B's listener connects and wakes once
 	for len(rs[1].Wake()) > 0 {
@@ -181,6 +184,7 @@ func TestWakeAcrossReplicas(t *testing.T) {
 // Case ids stay gapless per year when replicas take them at once and some transactions roll
 // back.
 func TestCaseIDsGapless(t *testing.T) {
+	t.Parallel()
 	rs := replicas(t, 2)
 	errRollback := errors.New("rolled back")
 	var (
@@ -231,6 +235,7 @@ func TestCaseIDsGapless(t *testing.T) {
 // What the bbolt store keeps only as keyed hashes (who wrote an unanswered text, and the
 // person index, here the owners columns) holds no platform user id in clear.
 func TestNoUserIDsInTags(t *testing.T) {
+	t.Parallel()
 	srv := needServer(t)
 	url := srv.newDatabase(t, false)
 	s := openStore(t, url)
@@ -279,6 +284,7 @@ func TestNoUserIDsInTags(t *testing.T) {
 // arriving while the first has read the revision but not written yet: exactly one is stored.
 // (The contract's race rarely lands in that gap; here it is forced.)
 func TestConversationStepsInterleaved(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		stored bool // the conversation exists before the steps
