@@ -69,12 +69,12 @@ func (s *Store) Claim(now time.Time, limit int, lease time.Duration, skip map[ui
 			rows.Close()
 			return nil, s.wrap(fmt.Errorf("claim: %v", err))
 		}
-		var d store.Delivery
-		if err := json.Unmarshal(body, &d); err != nil {
+		d, err := decodeDelivery(id, body)
+		if err != nil {
 			rows.Close()
-			return nil, s.wrap(fmt.Errorf("claim: outbox entry %d: %v", id, err))
+			return nil, s.wrap(fmt.Errorf("claim: %v", err))
 		}
-		out = append(out, store.Claim{Delivery: d, Epoch: uint64(epoch)})
+		out = append(out, store.Claim{Delivery: *d, Epoch: uint64(epoch)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(fmt.Errorf("claim: %v", err))

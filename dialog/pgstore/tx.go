@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -223,30 +224,37 @@ func keyOwners(user string, people []string) []string {
 // later entry of a recipient before an earlier one. The commit notifies every store listening
 // on the database.
 func (t *txn) Enqueue(d *store.Delivery) error {
-	if _, err := t.exec("SELECT pg_advisory_xact_lock($1)", recipientLock(d.Recipient)); err != nil {
+	lock := "SELECT pg_advisory_xact_lock($1)"
+	if !t.enqueued {
+		lock = "SELECT pg_advisory_xact_lock($1), pg_notify('" + notifyChannel + "', '')"
+	}
+	if _, err := t.exec(lock, recipientLock(d.Recipient)); err != nil {
 		return err
 	}
-	var id int64
-	if _, err := t.row(`INSERT INTO outbox (recipient, channel, next_attempt, root_case, body)
-		VALUES ($1, $2, $3, $4, '{}') RETURNING id`,
-		[]any{d.Recipient, d.Channel, d.NextAttempt, store.RootCase(d)}, &id); err != nil {
-		return err
-	}
-	d.ID = uint64(id)
+	t.enqueued = true
+	d.ID = 0 // the id is the column's; decodeDelivery puts it back
 	v, err := json.Marshal(d)
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec("UPDATE outbox SET body = $2 WHERE id = $1", id, v); err != nil {
+	var id int64
+	if _, err := t.row(`INSERT INTO outbox (recipient, channel, next_attempt, root_case, body)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		[]any{d.Recipient, d.Channel, d.NextAttempt, store.RootCase(d), v}, &id); err != nil {
 		return err
 	}
-	if !t.enqueued {
-		if _, err := t.exec("SELECT pg_notify($1, '')", notifyChannel); err != nil {
-			return err
-		}
-		t.enqueued = true
-	}
+	d.ID = uint64(id)
 	return nil
+}
+
+// decodeDelivery reads an outbox entry's body, with its id.
+func decodeDelivery(id int64, body []byte) (*store.Delivery, error) {
+	d := &store.Delivery{}
+	if err := json.Unmarshal(body, d); err != nil {
+		return nil, fmt.Errorf("outbox entry %d: %v", id, err)
+	}
+	d.ID = uint64(id)
+	return d, nil
 }
 
 // recipientLock is the advisory lock key of a recipient's queue.
@@ -262,8 +270,7 @@ func (t *txn) Delivery(id uint64) (*store.Delivery, error) {
 	if err != nil || !found {
 		return nil, err
 	}
-	d := &store.Delivery{}
-	return d, json.Unmarshal(body, d)
+	return decodeDelivery(int64(id), body)
 }
 
 // outboxPage is how many entries EachDelivery and EachCase read at a time.
@@ -278,12 +285,9 @@ func (t *txn) EachDelivery(fn func(*store.Delivery) bool) error {
 			if err := r.Scan(&after, &body); err != nil {
 				return err
 			}
-			d := &store.Delivery{}
-			if err := json.Unmarshal(body, d); err != nil {
-				return fmt.Errorf("outbox entry %d: %v", after, err)
-			}
+			d, err := decodeDelivery(after, body)
 			page = append(page, d)
-			return nil
+			return err
 		})
 		if err != nil {
 			return err
@@ -335,9 +339,9 @@ func (t *txn) Reschedule(id, epoch uint64, change func(*store.Delivery)) error {
 	if epoch != 0 && uint64(cur) != epoch {
 		return store.ErrStaleEpoch
 	}
-	d := &store.Delivery{}
-	if err := json.Unmarshal(body, d); err != nil {
-		return fmt.Errorf("outbox entry %d: %v", id, err)
+	d, err := decodeDelivery(int64(id), body)
+	if err != nil {
+		return err
 	}
 	change(d)
 	return t.putDelivery(d, true)
@@ -345,7 +349,10 @@ func (t *txn) Reschedule(id, epoch uint64, change func(*store.Delivery)) error {
 
 // putDelivery stores a changed entry; release ends its claim too.
 func (t *txn) putDelivery(d *store.Delivery, release bool) error {
-	v, err := json.Marshal(d)
+	id := d.ID
+	c := *d
+	c.ID = 0
+	v, err := json.Marshal(&c)
 	if err != nil {
 		return err
 	}
@@ -353,25 +360,25 @@ func (t *txn) putDelivery(d *store.Delivery, release bool) error {
 	if release {
 		sql = "UPDATE outbox SET body = $2, next_attempt = $3, root_case = $4, epoch = epoch + 1, leased_until = NULL WHERE id = $1"
 	}
-	_, err = t.exec(sql, int64(d.ID), v, d.NextAttempt, store.RootCase(d))
+	_, err = t.exec(sql, int64(id), v, d.NextAttempt, store.RootCase(d))
 	return err
 }
 
 // Hasten makes every entry of channel that waits for a later attempt due at now.
 func (t *txn) Hasten(channel string, now time.Time) (int, error) {
 	var later []*store.Delivery
-	err := t.rows("SELECT body FROM outbox WHERE channel = $1 AND next_attempt > $2 ORDER BY id FOR UPDATE",
+	err := t.rows("SELECT id, body FROM outbox WHERE channel = $1 AND next_attempt > $2 ORDER BY id FOR UPDATE",
 		[]any{channel, now}, func(r pgx.Rows) error {
-			var body []byte
-			if err := r.Scan(&body); err != nil {
+			var (
+				id   int64
+				body []byte
+			)
+			if err := r.Scan(&id, &body); err != nil {
 				return err
 			}
-			d := &store.Delivery{}
-			if err := json.Unmarshal(body, d); err != nil {
-				return err
-			}
+			d, err := decodeDelivery(id, body)
 			later = append(later, d)
-			return nil
+			return err
 		})
 	if err != nil {
 		return 0, err
@@ -396,9 +403,11 @@ func (t *txn) DeleteDeliveries(match func(*store.Delivery) bool) (int, error) {
 		if err := r.Scan(&id, &body); err != nil {
 			return err
 		}
-		var d store.Delivery
-		json.Unmarshal(body, &d)
-		if match(&d) {
+		d, err := decodeDelivery(id, body)
+		if err != nil {
+			d = &store.Delivery{ID: uint64(id)}
+		}
+		if match(d) {
 			doomed = append(doomed, id)
 		}
 		return nil
@@ -601,11 +610,14 @@ func (t *txn) EachUnanswered(fn func(*decide.Unanswered) error) error {
 	return nil
 }
 
-// Count adds one to a counter. Concurrent counts of one counter wait for each other on its
-// row, and never conflict.
+// counterShards is how many rows a counter is split over (see the counters table).
+const counterShards = 8
+
+// Count adds one to a counter, in one of its rows picked at random. Concurrent counts that
+// pick one row wait for each other on it, and never conflict.
 func (t *txn) Count(day, topic, name string) error {
-	_, err := t.exec(`INSERT INTO counters (day, topic, name, n) VALUES ($1, $2, $3, 1)
-		ON CONFLICT (day, topic, name) DO UPDATE SET n = counters.n + 1`, day, topic, name)
+	_, err := t.exec(`INSERT INTO counters (day, topic, name, shard, n) VALUES ($1, $2, $3, $4, 1)
+		ON CONFLICT (day, topic, name, shard) DO UPDATE SET n = counters.n + 1`, day, topic, name, rand.IntN(counterShards))
 	return err
 }
 
@@ -615,7 +627,7 @@ func (t *txn) EachCounter(fn func(day, topic, name string, n uint64) error) erro
 		n                int64
 	}
 	var all []counter
-	err := t.rows("SELECT day, topic, name, n FROM counters ORDER BY day, topic, name", nil, func(r pgx.Rows) error {
+	err := t.rows("SELECT day, topic, name, sum(n)::bigint FROM counters GROUP BY day, topic, name ORDER BY day, topic, name", nil, func(r pgx.Rows) error {
 		var c counter
 		err := r.Scan(&c.day, &c.topic, &c.name, &c.n)
 		all = append(all, c)

@@ -1,5 +1,6 @@
 -- 0001: the tables of the store. Bodies are the JSON the bbolt store keeps (jsonb, so that an
 -- operator can read them with SQL); columns beside a body hold what a query selects on.
+-- Keys are compared byte by byte (COLLATE "C"), as in bbolt, whatever the database's locale.
 -- Platform user ids appear where the bbolt store keeps them too (conversation keys, cases,
 -- outbox recipients); who wrote an unanswered text and the owners of records are kept only as
 -- keyed hashes (tags), with the key in meta.
@@ -12,8 +13,8 @@ CREATE TABLE meta (
 -- Event ids already handled: the primary key is what makes two racing deliveries of one event
 -- handled once.
 CREATE TABLE seen (
-	channel    text NOT NULL,
-	event_id   text NOT NULL,
+	channel    text COLLATE "C" NOT NULL,
+	event_id   text COLLATE "C" NOT NULL,
 	first_seen timestamptz NOT NULL,
 	PRIMARY KEY (channel, event_id)
 );
@@ -24,7 +25,7 @@ CREATE INDEX seen_first_seen ON seen (first_seen);
 CREATE SEQUENCE conversation_rev;
 
 CREATE TABLE conversations (
-	key     text PRIMARY KEY, -- channel "/" user
+	key     text COLLATE "C" PRIMARY KEY, -- channel "/" user
 	rev     bigint NOT NULL,
 	updated timestamptz NOT NULL,
 	owners  text[] NOT NULL, -- tags of the ids Forget finds it by
@@ -41,7 +42,7 @@ CREATE TABLE case_seq (
 );
 
 CREATE TABLE cases (
-	id     text PRIMARY KEY, -- 2026-0042
+	id     text COLLATE "C" PRIMARY KEY, -- 2026-0042
 	status text NOT NULL,
 	owners text[] NOT NULL,
 	body   jsonb NOT NULL
@@ -49,16 +50,16 @@ CREATE TABLE cases (
 CREATE INDEX cases_owners ON cases USING gin (owners);
 
 CREATE TABLE case_threads (
-	ref     text PRIMARY KEY,
-	case_id text NOT NULL
+	ref     text COLLATE "C" PRIMARY KEY,
+	case_id text COLLATE "C" NOT NULL
 );
 CREATE INDEX case_threads_case ON case_threads (case_id);
 
 -- The outbox. Queue order is id order. A claim sets leased_until and adds one to epoch; a mark
--- carries the epoch it was claimed with.
+-- carries the epoch it was claimed with. The body is the entry without its id (the column).
 CREATE TABLE outbox (
 	id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	recipient    text NOT NULL,
+	recipient    text COLLATE "C" NOT NULL,
 	channel      text NOT NULL,
 	next_attempt timestamptz NOT NULL,
 	root_case    text NOT NULL DEFAULT '', -- the case whose staff post this is, else ''
@@ -79,10 +80,14 @@ CREATE TABLE unanswered (
 CREATE INDEX unanswered_at ON unanswered (at);
 CREATE INDEX unanswered_who ON unanswered USING gin (who);
 
+-- The daily counters. Every step counts, most of them the same few counters: each counter is
+-- split over a few rows (shard), picked at random by each count and summed when read, so that
+-- concurrent steps seldom wait for one another's row.
 CREATE TABLE counters (
-	day   text NOT NULL,
-	topic text NOT NULL,
-	name  text NOT NULL,
+	day   text COLLATE "C" NOT NULL,
+	topic text COLLATE "C" NOT NULL,
+	name  text COLLATE "C" NOT NULL,
+	shard smallint NOT NULL,
 	n     bigint NOT NULL,
-	PRIMARY KEY (day, topic, name)
+	PRIMARY KEY (day, topic, name, shard)
 );
