@@ -3,9 +3,11 @@ package pgstore_test
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/dialog/store"
 )
 
@@ -129,5 +131,62 @@ func TestOutboxAndCaseWalks(t *testing.T) {
 	}
 	if d, depth := s.Due(t0), s.Depth(); d != n-deleted || depth != n-deleted {
 		t.Errorf("Due, Depth = %d, %d; want %d", d, depth, n-deleted)
+	}
+}
+
+// Two transactions that lock a case and a conversation in opposite orders (a staff action and
+// a user's message on one case) deadlock; PostgreSQL aborts one, and Update runs it again:
+// both commit.
+func TestDeadlockRunsAgain(t *testing.T) {
+	t.Parallel()
+	rs := replicas(t, 2)
+	key := store.ConvKey("line", "U1")
+	err := rs[0].Update(ctx, func(tx store.Tx) error {
+		if err := tx.PutCase(&store.Case{ID: "2026-0001", Channel: "line", User: "U1", Status: store.CaseOpen, Created: t0}); err != nil {
+			return err
+		}
+		return tx.PutConversation(key, &decide.Conversation{Schema: decide.SchemaVersion, Step: 1})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		wg    sync.WaitGroup
+		ready sync.WaitGroup
+		runs  [2]atomic.Int32
+	)
+	ready.Add(2)
+	orders := [2][2]func(tx store.Tx){
+		{func(tx store.Tx) { tx.Case("2026-0001") }, func(tx store.Tx) { tx.Conversation(key) }},
+		{func(tx store.Tx) { tx.Conversation(key) }, func(tx store.Tx) { tx.Case("2026-0001") }},
+	}
+	for i, order := range orders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := rs[i].Update(ctx, func(tx store.Tx) error {
+				order[0](tx)
+				if runs[i].Add(1) == 1 {
+					ready.Done()
+					ready.Wait() // both hold their first lock
+				}
+				order[1](tx)
+				return tx.Count("2026-11-24", "", fmt.Sprint("tx", i))
+			})
+			if err != nil {
+				t.Errorf("transaction %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if runs[0].Load()+runs[1].Load() < 3 {
+		t.Errorf("runs %d and %d: want one transaction run again after the deadlock", runs[0].Load(), runs[1].Load())
+	}
+	n := 0
+	rs[0].View(ctx, func(tx store.Tx) error {
+		return tx.EachCounter(func(_, _, _ string, _ uint64) error { n++; return nil })
+	})
+	if n != 2 {
+		t.Errorf("%d of 2 transactions committed", n)
 	}
 }
