@@ -190,3 +190,50 @@ func TestDeadlockRunsAgain(t *testing.T) {
 		t.Errorf("%d of 2 transactions committed", n)
 	}
 }
+
+// A user's text may hold any character, NUL included: what they wrote is stored and read back
+// as written, in conversations, cases, unanswered texts and the outbox.
+func TestTextWithNUL(t *testing.T) {
+	t.Parallel()
+	s := replicas(t, 1)[0]
+	const text = "before\x00after \u202e ✓"
+	key := store.ConvKey("line", "U1")
+	var id uint64
+	err := s.Update(ctx, func(tx store.Tx) error {
+		turns := []decide.Turn{{From: "user", Text: text, At: t0}}
+		if err := tx.PutConversation(key, &decide.Conversation{Schema: decide.SchemaVersion, Turns: turns}); err != nil {
+			return err
+		}
+		if err := tx.PutCase(&store.Case{ID: "2026-0001", Channel: "line", User: "U1", Status: store.CaseOpen, Turns: turns}); err != nil {
+			return err
+		}
+		if err := tx.AddUnanswered(&decide.Unanswered{Text: text, At: t0, Channel: "line"}, "U1"); err != nil {
+			return err
+		}
+		d := &store.Delivery{Kind: store.KindStaff, Channel: "staff", Recipient: "staff/2026-0001", Text: text, Key: store.NewKey()}
+		err := tx.Enqueue(d)
+		id = d.ID
+		return err
+	})
+	if err != nil {
+		t.Fatalf("storing a text with NUL: %v", err)
+	}
+	s.View(ctx, func(tx store.Tx) error {
+		if c, _ := tx.Conversation(key); len(c.Turns) != 1 || c.Turns[0].Text != text {
+			t.Errorf("conversation turns read back as %+v", c.Turns)
+		}
+		if c, err := tx.Case("2026-0001"); err != nil || len(c.Turns) != 1 || c.Turns[0].Text != text {
+			t.Errorf("case reads back as %+v, %v", c, err)
+		}
+		tx.EachUnanswered(func(u *decide.Unanswered) error {
+			if u.Text != text {
+				t.Errorf("unanswered text reads back as %q", u.Text)
+			}
+			return nil
+		})
+		if d, err := tx.Delivery(id); err != nil || d.Text != text {
+			t.Errorf("delivery reads back as %+v, %v", d, err)
+		}
+		return nil
+	})
+}

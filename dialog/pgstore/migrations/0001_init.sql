@@ -1,5 +1,6 @@
--- 0001: the tables of the store. Bodies are the JSON the bbolt store keeps (jsonb, so that an
--- operator can read them with SQL); columns beside a body hold what a query selects on.
+-- 0001: the tables of the store. Bodies are the JSON the bbolt store keeps, in json columns so
+-- that an operator can read them with SQL. Not jsonb: it refuses the escape \u0000, which a
+-- user's text may hold. Columns beside a body hold what a query selects on.
 -- Keys are compared byte by byte (COLLATE "C"), as in bbolt, whatever the database's locale.
 -- Platform user ids appear where the bbolt store keeps them too (conversation keys, cases,
 -- outbox recipients); who wrote an unanswered text and the owners of records are kept only as
@@ -29,7 +30,7 @@ CREATE TABLE conversations (
 	rev     bigint NOT NULL,
 	updated timestamptz NOT NULL,
 	owners  text[] NOT NULL, -- tags of the ids Forget finds it by
-	body    jsonb NOT NULL
+	body    json NOT NULL
 );
 CREATE INDEX conversations_updated ON conversations (updated);
 CREATE INDEX conversations_owners ON conversations USING gin (owners);
@@ -45,7 +46,7 @@ CREATE TABLE cases (
 	id     text COLLATE "C" PRIMARY KEY, -- 2026-0042
 	status text NOT NULL,
 	owners text[] NOT NULL,
-	body   jsonb NOT NULL
+	body   json NOT NULL
 );
 CREATE INDEX cases_owners ON cases USING gin (owners);
 
@@ -65,7 +66,7 @@ CREATE TABLE outbox (
 	root_case    text NOT NULL DEFAULT '', -- the case whose staff post this is, else ''
 	leased_until timestamptz,
 	epoch        bigint NOT NULL DEFAULT 0,
-	body         jsonb NOT NULL
+	body         json NOT NULL
 );
 CREATE INDEX outbox_recipient ON outbox (recipient, id);
 CREATE INDEX outbox_next ON outbox (next_attempt);
@@ -75,7 +76,7 @@ CREATE TABLE unanswered (
 	at      timestamptz NOT NULL,
 	channel text NOT NULL,
 	who     text[] NOT NULL,
-	body    jsonb NOT NULL
+	body    json NOT NULL
 );
 CREATE INDEX unanswered_at ON unanswered (at);
 CREATE INDEX unanswered_who ON unanswered USING gin (who);
