@@ -169,9 +169,10 @@ func TestExpiredClaimerCannotMark(t *testing.T) {
 func TestWakeAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	rs := replicas(t, 2)
-	time.Sleep(100 * time.Millisecond) // B's listener connects and wakes once
-	for len(rs[1].Wake()) > 0 {
-		<-rs[1].Wake()
+	select { // B's listener wakes once when it starts listening
+	case <-rs[1].Wake():
+	case <-time.After(5 * time.Second):
+		t.Fatal("replica B's listener did not start within 5 s")
 	}
 	enqueue(t, rs[0], "line/U1")
 	select {
