@@ -348,3 +348,58 @@ func TestConversationStepsInterleaved(t *testing.T) {
 		})
 	}
 }
+
+// When the listening connection is lost, the claimers are woken every second while it is
+// down, and the listener connects again: a delivery queued by another replica wakes them again.
+func TestWakeAfterListenerLost(t *testing.T) {
+	t.Parallel()
+	url := needServer(t).newDatabase(t, false)
+	a, b := openStore(t, url), openStore(t, url)
+	t.Cleanup(func() { a.Close(); b.Close() })
+	for _, s := range []*pgstore.Store{a, b} {
+		select {
+		case <-s.Wake():
+		case <-time.After(5 * time.Second):
+			t.Fatal("a listener did not start within 5 s")
+		}
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	listeners := func() int {
+		var n int
+		conn.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'").Scan(&n)
+		return n
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	select {
+	case <-b.Wake():
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("first wake after losing the listener took %v", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no wake within 5 s of losing the listening connection")
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for listeners() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the listeners did not connect again within 15 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // the wake the listener sends once it listens again
+	for len(b.Wake()) > 0 {
+		<-b.Wake()
+	}
+	enqueue(t, a, "line/U1")
+	select {
+	case <-b.Wake():
+	case <-time.After(5 * time.Second):
+		t.Fatal("replica B was not woken by a delivery queued after its listener came back")
+	}
+}
