@@ -172,6 +172,11 @@ func (t *txn) PutConversation(key string, c *decide.Conversation) error {
 	if err != nil {
 		return err
 	}
+	return t.putConversation(key, c, v)
+}
+
+// putConversation stores c, encoded as v.
+func (t *txn) putConversation(key string, c *decide.Conversation, v []byte) error {
 	_, user := store.SplitConvKey(key)
 	owners := t.s.personTags(keyOwners(user, c.People)...)
 	if rev, read := t.revs[key]; read && rev == 0 {
@@ -186,7 +191,7 @@ func (t *txn) PutConversation(key string, c *decide.Conversation) error {
 		}
 		return nil
 	}
-	_, err = t.exec(`INSERT INTO conversations (key, rev, updated, owners, body)
+	_, err := t.exec(`INSERT INTO conversations (key, rev, updated, owners, body)
 		VALUES ($1, nextval('conversation_rev'), $2, $3, $4)
 		ON CONFLICT (key) DO UPDATE SET rev = excluded.rev, updated = excluded.updated, owners = excluded.owners, body = excluded.body`,
 		key, c.Updated, owners, v)
@@ -224,6 +229,22 @@ func keyOwners(user string, people []string) []string {
 // later entry of a recipient before an earlier one. The commit notifies every store listening
 // on the database.
 func (t *txn) Enqueue(d *store.Delivery) error {
+	v, err := encodeDelivery(d)
+	if err != nil {
+		return err
+	}
+	return t.enqueue(d, v)
+}
+
+// encodeDelivery encodes d as the outbox keeps it: without its id, which is the row's.
+func encodeDelivery(d *store.Delivery) ([]byte, error) {
+	c := *d
+	c.ID = 0
+	return json.Marshal(&c)
+}
+
+// enqueue adds d, encoded as v, to the outbox and sets d.ID.
+func (t *txn) enqueue(d *store.Delivery, v []byte) error {
 	lock := "SELECT pg_advisory_xact_lock($1)"
 	if !t.enqueued {
 		lock = "SELECT pg_advisory_xact_lock($1), pg_notify('" + notifyChannel + "', '')"
@@ -232,11 +253,6 @@ func (t *txn) Enqueue(d *store.Delivery) error {
 		return err
 	}
 	t.enqueued = true
-	d.ID = 0 // the id is the column's; decodeDelivery puts it back
-	v, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
 	var id int64
 	if _, err := t.row(`INSERT INTO outbox (recipient, channel, next_attempt, root_case, body)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -350,9 +366,7 @@ func (t *txn) Reschedule(id, epoch uint64, change func(*store.Delivery)) error {
 // putDelivery stores a changed entry; release ends its claim too.
 func (t *txn) putDelivery(d *store.Delivery, release bool) error {
 	id := d.ID
-	c := *d
-	c.ID = 0
-	v, err := json.Marshal(&c)
+	v, err := encodeDelivery(d)
 	if err != nil {
 		return err
 	}
