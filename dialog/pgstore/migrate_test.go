@@ -58,6 +58,14 @@ func TestMigrate(t *testing.T) {
 	if err := pgstore.Migrate(ctx, u); err == nil || !strings.Contains(err.Error(), "newer than this build") {
 		t.Errorf("Migrate of a newer schema = %v, want a refusal saying it is newer", err)
 	}
+
+	// A schema behind the build's (here: its versions forgotten) is refused until migrated.
+	if _, err := conn.Exec(ctx, "DELETE FROM schema_version"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgstore.Open(ctx, u); err == nil || !strings.Contains(err.Error(), "older than this build's") || !strings.Contains(err.Error(), "run helpdesk migrate") {
+		t.Errorf("Open of an older schema = %v, want a refusal saying to run helpdesk migrate", err)
+	}
 }
 
 // Open says what is wrong with the server it cannot use.
