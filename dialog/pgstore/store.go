@@ -164,39 +164,43 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		t, err := s.begin(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, true)
-		if err != nil {
-			return err
-		}
-		ferr := fn(t)
-		retry := t.conflict || retryable(t.err) || retryable(ferr)
-		if !retry && ferr == nil && t.err == nil {
-			err := t.tx.Commit(ctx)
-			if err == nil {
-				if t.enqueued {
-					s.wake()
-				}
-				return nil
-			}
-			if !retryable(err) {
-				return s.wrap(err)
-			}
-			retry = true
-		} else {
-			t.tx.Rollback(context.WithoutCancel(ctx))
-		}
+		retry, err := s.attempt(ctx, fn)
 		switch {
-		case retry && attempt < maxAttempts:
+		case !retry:
+			return err
+		case attempt < maxAttempts:
 			backoff(ctx, attempt)
-			continue
-		case retry:
-			return s.wrap(fmt.Errorf("gave up after %d conflicting attempts: %v", attempt, firstErr(t.err, ferr)))
-		case ferr != nil:
-			return ferr // the caller's error, unchanged
 		default:
-			return s.wrap(t.err)
+			return s.wrap(fmt.Errorf("gave up after %d conflicting attempts: %v", attempt, err))
 		}
 	}
+}
+
+// attempt runs fn in one transaction and commits it. retry reports that another transaction
+// got there first, and err then says how.
+func (s *Store) attempt(ctx context.Context, fn func(store.Tx) error) (retry bool, err error) {
+	t, err := s.begin(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, true)
+	if err != nil {
+		return false, err
+	}
+	defer t.tx.Rollback(context.WithoutCancel(ctx)) // after a commit, or a panic in fn: nothing, or the rollback
+	ferr := fn(t)
+	if t.conflict || retryable(t.err) || retryable(ferr) {
+		return true, firstErr(t.err, ferr)
+	}
+	if ferr != nil {
+		return false, ferr // the caller's error, unchanged
+	}
+	if t.err != nil {
+		return false, s.wrap(t.err)
+	}
+	if err := t.tx.Commit(ctx); err != nil {
+		return retryable(err), s.wrap(err)
+	}
+	if t.enqueued {
+		s.wake()
+	}
+	return false, nil
 }
 
 func firstErr(errs ...error) error {
