@@ -237,3 +237,37 @@ func TestTextWithNUL(t *testing.T) {
 		return nil
 	})
 }
+
+// A function that panics inside Update gives its connection back: more panics than the pool
+// has connections leave the store serving.
+func TestPanicInUpdate(t *testing.T) {
+	t.Parallel()
+	s := replicas(t, 1)[0]
+	for range 12 {
+		func() {
+			defer func() { recover() }()
+			s.Update(ctx, func(tx store.Tx) error {
+				tx.MarkSeen("line", "e", t0)
+				panic("the caller's bug")
+			})
+		}()
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Update(ctx, func(tx store.Tx) error { return tx.MarkSeen("line", "e2", t0) })
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Update after 12 panics did not get a connection within 10 s")
+	}
+	s.View(ctx, func(tx store.Tx) error {
+		if tx.Seen("line", "e") {
+			t.Error("a panicking transaction's mark was committed")
+		}
+		return nil
+	})
+}
