@@ -114,6 +114,10 @@ func (e *Engine) Respond(ctx context.Context, m Message) (Reply, error) {
 	if !(m.Event == EventText && e.limiter.limited(personKey(m), in.now)) {
 		// a flood is refused or told once in the commit: not worth deciding
 		s, _ = e.decide(in, snap.conv, snap.caseID) // a failure is decided again, and reported, in the commit
+		if s != nil && !s.fx.Handoff && s.fx.Relay == "" && s.fx.LeaveCase == "" && !s.fx.Forget {
+			// no case effect will change the conversation in the commit: encode it now
+			s.enc, _ = e.store.Encode(s.conv, s.send) // nil on failure: encoded in the commit
+		}
 	}
 	if e.afterEarly != nil {
 		e.afterEarly()
@@ -174,8 +178,9 @@ type step struct {
 	conv   *Conversation // stored unless fx.Forget
 	reply  Reply
 	fx     decide.Effects
-	caseID string    // the case an escalation opens (or joins)
-	send   *Delivery // the reply for the outbox; nil: nothing to send
+	caseID string         // the case an escalation opens (or joins)
+	send   *Delivery      // the reply for the outbox; nil: nothing to send
+	enc    *store.Encoded // conv and send made ready to store (Store.Encode); nil: not yet
 }
 
 // decide takes the step of in.m on conv.
@@ -303,9 +308,12 @@ func (e *Engine) apply(t store.Tx, in input, s *step, prior *Case) error {
 // save writes the step s of conversation key and marks m's event seen.
 func (e *Engine) save(t store.Tx, key string, s *step, m Message, now time.Time) error {
 	var err error
-	if s.fx.Forget {
+	switch {
+	case s.fx.Forget:
 		err = t.DeleteConversation(key)
-	} else {
+	case s.enc != nil:
+		err = t.PutEncoded(key, s.enc) // queues send too
+	default:
 		err = t.PutConversation(key, s.conv)
 	}
 	if err != nil {
@@ -325,7 +333,7 @@ func (e *Engine) save(t store.Tx, key string, s *step, m Message, now time.Time)
 			return err
 		}
 	}
-	if s.send != nil {
+	if s.send != nil && s.enc == nil {
 		if err := t.Enqueue(s.send); err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -495,20 +496,24 @@ func decodeConversation(v []byte) *decide.Conversation {
 	return c
 }
 
-// PutConversation stores c and keeps a decoded copy. Doing that here, where bbolt runs one
-// writer at a time, orders it with the deletes of other transactions: a copy kept by a
-// transaction that rolls back matches nothing stored.
+// PutConversation stores c.
 func (t txn) PutConversation(key string, c *decide.Conversation) error {
 	v, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	k := []byte(key)
-	t.s.convs.put(k, t.s.convs.rev(v), c)
-	if err := t.index(kindConversation, k, convOwners(k, c.People)); err != nil {
+	return t.putConversationJSON([]byte(key), v, c)
+}
+
+// putConversationJSON stores c, encoded as v, and keeps a decoded copy. Doing that here, where
+// bbolt runs one writer at a time, orders it with the deletes of other transactions: a copy
+// kept by a transaction that rolls back matches nothing stored.
+func (t txn) putConversationJSON(key, v []byte, c *decide.Conversation) error {
+	t.s.convs.put(key, t.s.convs.rev(v), c)
+	if err := t.index(kindConversation, key, convOwners(key, c.People)); err != nil {
 		return err
 	}
-	return t.tx.Bucket(bucketConversations).Put(k, v)
+	return t.tx.Bucket(bucketConversations).Put(key, v)
 }
 
 // DeleteConversation deletes the conversation key.
@@ -564,15 +569,20 @@ func (t txn) expireSeen(cutoff time.Time, limit int) (int, error) {
 
 // Enqueue adds d to the outbox. Once the transaction commits, the claimers are woken: whoever
 // queues something never has to remember to.
-func (t txn) Enqueue(d *store.Delivery) error {
+func (t txn) Enqueue(d *store.Delivery) error { return t.enqueueEncoded(d, nil) }
+
+// enqueueEncoded is Enqueue for a delivery encoded by encodeUnnumbered (v nil: encoded here).
+// The outbox sequence, d's ID, is only known inside the transaction.
+func (t txn) enqueueEncoded(d *store.Delivery, v []byte) error {
 	b := t.tx.Bucket(bucketOutbox)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
 	}
 	d.ID = seq
-	v, err := json.Marshal(d)
-	if err != nil {
+	if v != nil {
+		v = numbered(v, seq)
+	} else if v, err = json.Marshal(d); err != nil {
 		return err
 	}
 	t.tx.OnCommit(func() {
@@ -626,7 +636,7 @@ func (t txn) EachDelivery(fn func(*store.Delivery) bool) error {
 // NextCaseID takes the next case id of now's year.
 func (t txn) NextCaseID(now time.Time) (string, error) {
 	id, key, n := t.peekCaseID(now)
-	if err := t.tx.Bucket(bucketMeta).Put(key, u64(n)); err != nil {
+	if err := t.tx.Bucket(bucketMeta).Put(bytes.Clone(key), u64(n)); err != nil {
 		return "", err
 	}
 	return id, nil
@@ -638,14 +648,23 @@ func (t txn) PeekCaseID(now time.Time) string {
 	return id
 }
 
+// peekCaseID returns the next case id of now's year, the key of the year's sequence (valid
+// until the next call) and the sequence's next value.
 func (t txn) peekCaseID(now time.Time) (id string, key []byte, n uint64) {
 	year := now.Year()
-	key = []byte(fmt.Sprintf("case-seq-%d", year))
+	var buf [32]byte
+	key = strconv.AppendInt(append(buf[:0], "case-seq-"...), int64(year), 10)
 	if v := t.tx.Bucket(bucketMeta).Get(key); v != nil {
 		n = binary.BigEndian.Uint64(v)
 	}
 	n++
-	return fmt.Sprintf("%d-%04d", year, n), key, n
+	b := strconv.AppendInt(buf[len(key):len(key)], int64(year), 10)
+	b = append(b, '-')
+	for m := uint64(1000); m > n && m > 1; m /= 10 {
+		b = append(b, '0') // at least four digits: 2026-0042
+	}
+	b = strconv.AppendUint(b, n, 10)
+	return string(b), key, n
 }
 
 func (t txn) Case(id string) (*store.Case, error) {

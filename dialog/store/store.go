@@ -59,6 +59,11 @@ type Store interface {
 	// Wake returns a channel that receives a value after a commit that added outbox entries.
 	Wake() <-chan struct{}
 
+	// Encode does the costly part of storing a conversation and the reply queued with it (d may
+	// be nil) ahead of the write transaction, which runs one writer at a time: for bbolt, the
+	// JSON encoding. Neither value may change until Tx.PutEncoded stores them.
+	Encode(c *decide.Conversation, d *Delivery) (*Encoded, error)
+
 	// RetainCases walks every case in short transactions, calling fn on each; fn may change
 	// the case and queue deliveries. It returns how many calls reported a change.
 	RetainCases(ctx context.Context, fn func(t Tx, c *Case) (changed bool, err error)) (int, error)
@@ -81,6 +86,14 @@ type Store interface {
 	Close() error
 }
 
+// Encoded is a conversation, and the reply queued with it, made ready to store by
+// Store.Encode. Data is the store's own and read only by the store that made it.
+type Encoded struct {
+	Conv     *decide.Conversation
+	Delivery *Delivery
+	Data     any
+}
+
 // Claim is an outbox entry leased to one claimer.
 type Claim struct {
 	Delivery Delivery
@@ -99,6 +112,9 @@ type Tx interface {
 	// ConversationRev returns the revision of the stored conversation alone.
 	ConversationRev(key string) Rev
 	PutConversation(key string, c *decide.Conversation) error
+	// PutEncoded stores e.Conv under key and queues e.Delivery (if any, setting its ID), as
+	// PutConversation and Enqueue would.
+	PutEncoded(key string, e *Encoded) error
 	DeleteConversation(key string) error
 
 	// Enqueue adds d to the outbox, setting d.ID; the claimers are woken after the commit.

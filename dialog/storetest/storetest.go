@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"conversation_revision", testConversationRevision},
 		{"recipient_order", testRecipientOrder},
 		{"lease_expiry", testLeaseExpiry},
+		{"encoded", testEncoded},
 		{"erase", testErase},
 		{"purge", testPurge},
 		{"closed", testClosed},
@@ -309,6 +310,39 @@ func testLeaseExpiry(t *testing.T, s store.Store) {
 	}
 	if next[0].Delivery.Attempts != 0 {
 		t.Errorf("A's stale reschedule changed the entry: %d attempts", next[0].Delivery.Attempts)
+	}
+}
+
+// A step encoded ahead of its transaction is stored as PutConversation and Enqueue store it.
+func testEncoded(t *testing.T, s store.Store) {
+	key := store.ConvKey("line", "U1")
+	c := &decide.Conversation{Schema: decide.SchemaVersion, Step: 3, Topic: "phishing", Updated: t0}
+	d := &store.Delivery{Kind: store.KindReply, Channel: "line", Address: "a", Recipient: key, Created: t0, Key: store.NewKey(),
+		Reply: decide.Reply{Blocks: []decide.Block{{Kind: decide.TextBlock, Text: "本文"}}}}
+	enc, err := s.Encode(c, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	update(t, s, func(tx store.Tx) error { return tx.PutEncoded(key, enc) })
+	if got, rev := conversation(s, key); rev == 0 || got.Step != 3 || got.Topic != "phishing" {
+		t.Errorf("encoded conversation reads as %+v", got)
+	}
+	cs := claim(t, s, t0)
+	if len(cs) != 1 || cs[0].Delivery.ID == 0 || cs[0].Delivery.ID != d.ID || cs[0].Delivery.Reply.Blocks[0].Text != "本文" {
+		t.Fatalf("encoded delivery claimed as %+v (queued with ID %d)", cs, d.ID)
+	}
+	var stored *store.Delivery
+	s.View(ctx, func(tx store.Tx) error { stored, err = tx.Delivery(d.ID); return err })
+	if stored == nil || stored.ID != d.ID || stored.Key != d.Key {
+		t.Errorf("encoded delivery reads back as %+v, want ID %d", stored, d.ID)
+	}
+	enc2, err := s.Encode(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	update(t, s, func(tx store.Tx) error { return tx.PutEncoded(key, enc2) })
+	if n := s.Depth(); n != 1 {
+		t.Errorf("a conversation encoded without a reply queued something: depth %d, want 1", n)
 	}
 }
 

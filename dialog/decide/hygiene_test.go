@@ -1,4 +1,4 @@
-package dialog_test
+package decide_test
 
 import (
 	"strconv"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
@@ -21,10 +21,10 @@ func loadSeeds(t *testing.T) *knowledge.Base {
 }
 
 // alertTitles returns the titles of the reply's alert blocks, in order.
-func alertTitles(r dialog.Reply) []string {
+func alertTitles(r decide.Reply) []string {
 	var out []string
 	for _, b := range r.Blocks {
-		if b.Kind == dialog.AlertsBlock {
+		if b.Kind == decide.AlertsBlock {
 			out = append(out, b.Title)
 		}
 	}
@@ -45,10 +45,10 @@ func TestAlertsAreCurrentOnlyForAYear(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Alerts are in 「詳しい説明」, one tap behind an urgent topic's first screen.
-			te := newTestEngine(t, dialog.Policy{})
-			te.clock.Set(tt.now)
-			te.say(t, "U1", "Emotetに感染したかも")
-			r := te.tap(t, "U1", "a:details")
+			tk := newTalks(t, decide.Policy{})
+			tk.now = tt.now
+			tk.say(t, "U1", "Emotetに感染したかも")
+			r := tk.tap(t, "U1", "a:details")
 			if got := alertTitles(r); strings.Join(got, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("details of emotet at %s: alert headings %q, want %q", tt.now.Format(time.DateOnly), got, tt.want)
 			}
@@ -57,7 +57,7 @@ func TestAlertsAreCurrentOnlyForAYear(t *testing.T) {
 }
 
 // cardNames returns the names on the reply's contact cards.
-func cardNames(r dialog.Reply) []string {
+func cardNames(r decide.Reply) []string {
 	var out []string
 	for _, b := range r.Blocks {
 		for _, c := range b.Contacts {
@@ -71,8 +71,8 @@ func cardNames(r dialog.Reply) []string {
 // questions, and then asks for the contacts again and for a person: a desk that takes no
 // companies (consumers_only) may appear only after an option marked personal.
 func TestConsumersOnlyContactsOnlyForPrivatePersons(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	kb := te.lib.Base()
+	tk := newTalks(t, decide.Policy{})
+	kb := tk.kb
 	consumersOnly := map[string]bool{}
 	for _, c := range kb.Contacts() {
 		if c.ConsumersOnly {
@@ -82,7 +82,7 @@ func TestConsumersOnlyContactsOnlyForPrivatePersons(t *testing.T) {
 	if len(consumersOnly) == 0 {
 		t.Fatal("no contact is consumers_only: the seeds mark 消費者ホットライン")
 	}
-	check := func(t *testing.T, what string, r dialog.Reply, personal bool) {
+	check := func(t *testing.T, what string, r decide.Reply, personal bool) {
 		t.Helper()
 		for _, name := range cardNames(r) {
 			if consumersOnly[name] && !personal {
@@ -95,26 +95,26 @@ func TestConsumersOnlyContactsOnlyForPrivatePersons(t *testing.T) {
 	for _, topic := range kb.Topics() {
 		user := func() string { n++; return "u" + strconv.Itoa(n) }
 		u := user()
-		r := te.tap(t, u, "t:"+topic.ID)
+		r := tk.tap(t, u, "t:"+topic.ID)
 		check(t, topic.ID, r, false)
-		check(t, topic.ID+" contacts", te.tap(t, u, "a:contacts"), false)
-		check(t, topic.ID+" person", te.tap(t, u, "a:person"), false)
+		check(t, topic.ID+" contacts", tk.tap(t, u, "a:contacts"), false)
+		check(t, topic.ID+" person", tk.tap(t, u, "a:person"), false)
 		for _, q := range topic.Questions {
 			for _, o := range q.Options {
 				u := user()
-				r := te.tap(t, u, "t:"+topic.ID)
+				r := tk.tap(t, u, "t:"+topic.ID)
 				if q.ID != topic.Questions[0].ID {
 					continue // only the first question is asked on entry
 				}
-				r = te.tap(t, u, choiceID(t, r, o.Label))
+				r = tk.tap(t, u, choiceID(t, r, o.Label))
 				what := topic.ID + "/" + o.ID
 				personal := o.Personal && o.Topic == ""
 				check(t, what, r, personal)
 				for _, name := range cardNames(r) {
 					shownPersonal = shownPersonal || consumersOnly[name]
 				}
-				check(t, what+" contacts", te.tap(t, u, "a:contacts"), personal)
-				check(t, what+" person", te.tap(t, u, "a:person"), personal)
+				check(t, what+" contacts", tk.tap(t, u, "a:contacts"), personal)
+				check(t, what+" person", tk.tap(t, u, "a:person"), personal)
 			}
 		}
 	}
@@ -127,7 +127,7 @@ func TestConsumersOnlyContactsLeftOutOfOneShotAnswers(t *testing.T) {
 	kb := loadSeeds(t)
 	now := time.Date(2026, 12, 5, 10, 0, 0, 0, knowledge.Tokyo)
 	for _, text := range []string{"ネット通販で買った商品が届かない", "身に覚えのない請求のメールが来た", "冷蔵庫が壊れた", "サポート詐欺で払ってしまった"} {
-		for _, name := range cardNames(dialog.Triage(kb, dialog.Policy{}, text, now)) {
+		for _, name := range cardNames(decide.Triage(kb, decide.Policy{}, text, now)) {
 			if c := contactNamed(kb, name); c != nil && c.ConsumersOnly {
 				t.Errorf("Triage(%q) offers %s, which takes no companies", text, name)
 			}
@@ -147,10 +147,10 @@ func contactNamed(kb *knowledge.Base, name string) *knowledge.Contact {
 // TestPastAnswersAreEditedExamples checks that 回答例を見る shows the edited text of faq.yaml
 // under a line saying these are past examples, never the CSV's text as exported.
 func TestPastAnswersAreEditedExamples(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	kb := te.lib.Base()
-	te.tap(t, "u1", "t:targeted-attack")
-	r := te.tap(t, "u1", "a:faq")
+	tk := newTalks(t, decide.Policy{})
+	kb := tk.kb
+	tk.tap(t, "u1", "t:targeted-attack")
+	r := tk.tap(t, "u1", "a:faq")
 	text := r.PlainText()
 	if !strings.Contains(text, kb.Message("faq_intro")) {
 		t.Errorf("回答例 without the line that says they are past examples:\n%s", text)
@@ -176,19 +176,19 @@ func TestUrgentCardsDoNotSayReadFirst(t *testing.T) {
 		t.Fatal("ipa-anshin has no prepare_not_urgent: the seeds advise reading its FAQ first")
 	}
 	now := time.Date(2026, 12, 7, 10, 30, 0, 0, knowledge.Tokyo)
-	urgent := dialog.Triage(kb, dialog.Policy{}, "ランサムウェアに感染したかも", now)
+	urgent := decide.Triage(kb, decide.Policy{}, "ランサムウェアに感染したかも", now)
 	if !urgent.Urgent || !strings.Contains(strings.Join(cardNames(urgent), ","), c.Name) {
 		t.Fatalf("Triage(ransomware) = urgent %v with cards %v, want an urgent answer with %s", urgent.Urgent, cardNames(urgent), c.Name)
 	}
 	if strings.Contains(urgent.PlainText(), c.PrepareNotUrgent) {
 		t.Errorf("the urgent answer tells the user to read the FAQ before calling:\n%s", urgent.PlainText())
 	}
-	te := newTestEngine(t, dialog.Policy{})
-	for _, m := range te.lib.Base().Menu() {
+	tk := newTalks(t, decide.Policy{})
+	for _, m := range tk.kb.Menu() {
 		if m.Action != "contacts" {
 			continue
 		}
-		list := te.tap(t, "u-list", "m:"+m.ID)
+		list := tk.tap(t, "u-list", "m:"+m.ID)
 		if !strings.Contains(list.PlainText(), c.PrepareNotUrgent) {
 			t.Errorf("the list of contacts shows %s without its advice to read the FAQ first", c.Name)
 		}

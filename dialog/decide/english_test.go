@@ -1,11 +1,10 @@
-package dialog_test
+package decide_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
-	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 )
 
 // hasJapanese reports whether s holds kana or kanji.
@@ -19,7 +18,7 @@ func hasJapanese(s string) bool {
 }
 
 // facts returns the phones and URLs on a reply's contact cards, sorted.
-func facts(r dialog.Reply) []string {
+func facts(r decide.Reply) []string {
 	var out []string
 	for _, b := range r.Blocks {
 		for _, c := range b.Contacts {
@@ -34,26 +33,19 @@ func facts(r dialog.Reply) []string {
 // first screen in English, its question and choices in English, and exactly the contacts
 // (phones and URLs) of the Japanese answer.
 func TestEnglishEmergencyPath(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	ctx := context.Background()
-	for _, tp := range te.lib.Base().Topics() {
+	tk := newTalks(t, decide.Policy{})
+	for _, tp := range tk.kb.Topics() {
 		if !tp.Urgent {
 			continue
 		}
 		t.Run(tp.ID, func(t *testing.T) {
 			en, ja := "EN-"+tp.ID, "JA-"+tp.ID
-			if r := te.say(t, en, "Hello, I need some help please"); r.Lang != "en" {
+			if r := tk.say(t, en, "Hello, I need some help please"); r.Lang != "en" {
 				t.Fatalf("an English greeting left the conversation in %q", r.Lang)
 			}
-			re, err := te.Respond(ctx, dialog.Message{Channel: "test", UserID: en, Choice: "t:" + tp.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			rj, err := te.Respond(ctx, dialog.Message{Channel: "test", UserID: ja, Choice: "t:" + tp.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if first := (dialog.Reply{Blocks: re.Blocks[:1]}).PlainText(); hasJapanese(first) {
+			re := tk.tap(t, en, "t:"+tp.ID)
+			rj := tk.tap(t, ja, "t:"+tp.ID)
+			if first := (decide.Reply{Blocks: re.Blocks[:1]}).PlainText(); hasJapanese(first) {
 				t.Errorf("the first screen is not English:\n%s", first)
 			}
 			for _, c := range re.Choices {
@@ -71,7 +63,7 @@ func TestEnglishEmergencyPath(t *testing.T) {
 // TestLanguageFollowsTheUser: writing Japanese after English switches the conversation back, and
 // a lone "ok" does not switch a Japanese conversation to English.
 func TestLanguageFollowsTheUser(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
+	tk := newTalks(t, decide.Policy{})
 	tests := []struct {
 		text, want string
 	}{
@@ -82,7 +74,7 @@ func TestLanguageFollowsTheUser(t *testing.T) {
 		{"kaado bangou wo nyuuryoku shichatta", "ja"},
 	}
 	for _, tt := range tests {
-		if r := te.say(t, "U1", tt.text); r.Lang != tt.want {
+		if r := tk.say(t, "U1", tt.text); r.Lang != tt.want {
 			t.Errorf("after %q the reply is in %q, want %q", tt.text, r.Lang, tt.want)
 		}
 	}
