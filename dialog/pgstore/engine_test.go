@@ -97,7 +97,7 @@ func TestEngineOnReplicas(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for idle := 0; idle < 20; {
-				ds, err := e.Pending(time.Now().Add(time.Hour), 5, nil)
+				ds, err := e.Outbox().Pending(time.Now().Add(time.Hour), 5, nil)
 				if err != nil {
 					t.Error(err)
 					return
@@ -113,7 +113,7 @@ func TestEngineOnReplicas(t *testing.T) {
 						dup++
 						mu.Unlock()
 					}
-					if err := e.Delivered(d.ID, "thread-"+fmt.Sprint(d.ID)); err != nil {
+					if err := e.Outbox().Delivered(d.ID, "thread-"+fmt.Sprint(d.ID)); err != nil {
 						t.Errorf("Delivered(%d): %v", d.ID, err)
 					}
 				}

@@ -94,13 +94,13 @@ func (t *txn) forUpdate() string {
 
 // ---- events
 
-func (t *txn) Seen(channel, id string) bool {
+func (t *txn) Seen(channel decide.Channel, id string) bool {
 	found, _ := t.row("SELECT true FROM seen WHERE channel = $1 AND event_id = $2", []any{channel, id}, new(bool))
 	if !found && t.write {
 		if t.unseen == nil {
 			t.unseen = map[string]bool{}
 		}
-		t.unseen[channel+"/"+id] = true
+		t.unseen[string(channel)+"/"+id] = true
 	}
 	return found
 }
@@ -109,12 +109,12 @@ func (t *txn) Seen(channel, id string) bool {
 // transaction marked the id after this one found it unmarked, the insert finds it there, and
 // the transaction runs again (to find it seen). Marking an id this transaction did not ask
 // about is a plain mark, which leaves the first mark as it is.
-func (t *txn) MarkSeen(channel, id string, now time.Time) error {
+func (t *txn) MarkSeen(channel decide.Channel, id string, now time.Time) error {
 	n, err := t.exec("INSERT INTO seen (channel, event_id, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", channel, id, now)
 	if err != nil {
 		return err
 	}
-	if n == 0 && t.unseen[channel+"/"+id] {
+	if n == 0 && t.unseen[string(channel)+"/"+id] {
 		t.conflict = true
 		return errConflict
 	}
@@ -379,7 +379,7 @@ func (t *txn) putDelivery(d *store.Delivery, release bool) error {
 }
 
 // Hasten makes every entry of channel that waits for a later attempt due at now.
-func (t *txn) Hasten(channel string, now time.Time) (int, error) {
+func (t *txn) Hasten(channel decide.Channel, now time.Time) (int, error) {
 	var later []*store.Delivery
 	err := t.rows("SELECT id, body FROM outbox WHERE channel = $1 AND next_attempt > $2 ORDER BY id FOR UPDATE",
 		[]any{channel, now}, func(r pgx.Rows) error {
@@ -569,7 +569,7 @@ func (t *txn) PutCaseThread(ref, caseID string) error {
 
 // OpenCaseOf returns the open case of user on channel, or nil. It reads only the open cases
 // tagged with user.
-func (t *txn) OpenCaseOf(channel, user string) (*store.Case, error) {
+func (t *txn) OpenCaseOf(channel decide.Channel, user string) (*store.Case, error) {
 	if user == "" {
 		return nil, nil
 	}
@@ -662,7 +662,7 @@ func (t *txn) EachCounter(fn func(day, topic, name string, n uint64) error) erro
 
 // ForgetConversations deletes the conversations of user (see store.Owns) and returns their
 // keys. It reads only the conversations tagged with user.
-func (t *txn) ForgetConversations(channel, user string) ([]string, error) {
+func (t *txn) ForgetConversations(channel decide.Channel, user string) ([]string, error) {
 	if user == "" {
 		return nil, nil
 	}
@@ -702,7 +702,7 @@ func (t *txn) ForgetConversations(channel, user string) ([]string, error) {
 
 // ForgetCases deletes the cases of user (see store.Owns) with their thread links, and returns
 // them. It reads only the cases tagged with user.
-func (t *txn) ForgetCases(channel, user string) ([]*store.Case, error) {
+func (t *txn) ForgetCases(channel decide.Channel, user string) ([]*store.Case, error) {
 	if user == "" {
 		return nil, nil
 	}
