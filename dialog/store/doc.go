@@ -1,6 +1,6 @@
 // Package store declares what the engine keeps and how: the Store interface, its transactions
 // (Tx), and the records stored (Case, Delivery). Package dialog decides and talks to a Store;
-// an implementation (boltstore, a bbolt file; a PostgreSQL one can follow) keeps the data and
+// an implementation (boltstore, a bbolt file; pgstore, PostgreSQL) keeps the data and
 // must pass the contract suite in package storetest.
 //
 // The rules every implementation keeps:
