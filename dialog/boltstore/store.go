@@ -3,11 +3,8 @@ package boltstore
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -740,24 +737,8 @@ func (t txn) AddUnanswered(u *decide.Unanswered, authors ...string) error {
 	return b.Put(u64(seq), v)
 }
 
-// personTags returns a keyed hash of each non-empty id: what an unanswered text keeps of who
-// wrote it, enough for Forget to find it and nothing a reader of the database can turn back into
-// an id (the key is random per database, so the tags of two databases do not match either).
-func (s *Store) personTags(ids ...string) []string {
-	var out []string
-	for _, id := range ids {
-		if id == "" {
-			continue
-		}
-		h := hmac.New(sha256.New, s.person)
-		h.Write([]byte(id))
-		tag := hex.EncodeToString(h.Sum(nil)[:16])
-		if !slices.Contains(out, tag) {
-			out = append(out, tag)
-		}
-	}
-	return out
-}
+// personTags returns the keyed hashes of ids under this database's key (store.PersonTags).
+func (s *Store) personTags(ids ...string) []string { return store.PersonTags(s.person, ids...) }
 
 // deleteUnansweredOf deletes the unanswered texts written by any of authors (channel, user; an
 // empty channel matches every channel) and returns how many it deleted. It reads only the texts

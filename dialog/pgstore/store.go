@@ -2,15 +2,11 @@ package pgstore
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -328,23 +324,13 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) {
 	}
 }
 
-// personTags returns a keyed hash of each non-empty id: what the store keeps of who wrote an
-// unanswered text and who owns a record, enough for Forget to find them and nothing a reader
-// of the database can turn back into an id (the key is random per database).
+// personTags returns the keyed hashes of ids under this database's key (store.PersonTags),
+// never nil: a text[] parameter of no tags is an empty array, not NULL.
 func (s *Store) personTags(ids ...string) []string {
-	out := []string{}
-	for _, id := range ids {
-		if id == "" {
-			continue
-		}
-		h := hmac.New(sha256.New, s.person)
-		h.Write([]byte(id))
-		tag := hex.EncodeToString(h.Sum(nil)[:16])
-		if !slices.Contains(out, tag) {
-			out = append(out, tag)
-		}
+	if tags := store.PersonTags(s.person, ids...); tags != nil {
+		return tags
 	}
-	return out
+	return []string{}
 }
 
 // Scrub returns 0 and overwrites nothing: PostgreSQL offers no way to overwrite the bytes of
