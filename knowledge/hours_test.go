@@ -77,7 +77,7 @@ func TestContactsNamed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, c := range kb.ContactsNamed(tt.text) {
+		for _, c := range kb.ContactsNamed(kb.Search(tt.text)) {
 			got = append(got, c.ID)
 		}
 		if !slices.Equal(got, tt.want) {

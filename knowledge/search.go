@@ -117,6 +117,9 @@ type Result struct {
 	Situations []string
 	// Why says which words decided the result.
 	Why Why
+	// folded is the text as the matcher read it (Base.fold), for the readings that follow on
+	// the same text (options, desks by name) so that they do not fold it again.
+	folded string
 }
 
 // Top returns the best topic, or nil.
@@ -390,11 +393,12 @@ type namedContact struct {
 	contact *Contact
 }
 
-// ContactsNamed returns the public contacts text names by their name or one of their aliases
+// ContactsNamed returns the public contacts that the text Search read into res names by their
+// name or one of their aliases
 // (「消費生活センターでもいいですか」), each once, in the order of the text; a name inside a longer
 // name found (IPA inside IPA 情報セキュリティ安心相談窓口) does not count again.
-func (b *Base) ContactsNamed(text string) []*Contact {
-	q, _ := b.fold(text)
+func (b *Base) ContactsNamed(res Result) []*Contact {
+	q := res.folded
 	type found struct {
 		at int
 		c  *Contact
@@ -445,7 +449,7 @@ func (b *Base) Search(text string) Result {
 		res.Truncated = true
 	}
 	q, romaji := b.fold(text)
-	res.Why.Romaji = romaji
+	res.Why.Romaji, res.folded = romaji, q
 	if q == "" {
 		return res
 	}

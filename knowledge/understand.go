@@ -567,7 +567,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 // the text (the longest wins, so 「含まれない」 beats 「含まれ」), or by the topic it leads to
 // when the text is about that topic.
 func (b *Base) OptionFor(q *Question, text string, res Result) *Option {
-	f, _ := b.fold(text)
+	f := b.foldedOf(text, res)
 	o, _ := b.optionFor(q, f, res)
 	return o
 }
@@ -579,7 +579,7 @@ func (b *Base) OptionFor(q *Question, text string, res Result) *Option {
 func (b *Base) RefinedOption(t *Topic, text string, res Result) (*Question, *Option) {
 	var found *Option
 	var in *Question
-	f, _ := b.fold(text)
+	f := b.foldedOf(text, res)
 	for i := range t.Questions {
 		o, score := b.optionFor(&t.Questions[i], f, res)
 		if o == nil || score < 13 {
@@ -600,7 +600,7 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 	if len(res.Situations) == 0 {
 		return nil
 	}
-	f, _ := b.fold(text)
+	f := b.foldedOf(text, res)
 	for i := range t.Questions {
 		q := &t.Questions[i]
 		o, score := b.optionFor(q, f, res)
@@ -645,6 +645,16 @@ func (b *Base) SituationQuestion(t *Topic, res Result) *Question {
 
 // situationScore is what a situation adds to an option's score in optionFor: more than any word.
 const situationScore = 100
+
+// foldedOf returns text as the matcher reads it: the reading Search kept in res, or text
+// folded now when res was not made from it.
+func (b *Base) foldedOf(text string, res Result) string {
+	if res.folded != "" {
+		return res.folded
+	}
+	f, _ := b.fold(text)
+	return f
+}
 
 // optionFor scores q's options against folded text f (as Base.fold reads it).
 func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {

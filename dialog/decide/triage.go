@@ -349,7 +349,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 	}
 	newTopic := res.Confident && res.Top() != nil && res.Top().ID != c.Topic
-	if named := d.kb.ContactsNamed(text); len(named) > 0 && len(named) <= 3 && c.Mode != ModeQuestion &&
+	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 && c.Mode != ModeQuestion &&
 		(asksSomething(text) || res.Followup != "") && (!newTopic || shortMessage(text)) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
 		// cards, whatever the topic lists.
