@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/dialog/pgstore/pgtest"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
@@ -17,17 +18,14 @@ import (
 // The test server runs with fsync and synchronous_commit off, so a commit here never waits for
 // a disk, unlike dialog's figure (bbolt with fsync): compare shapes, not the numbers.
 func BenchmarkStep(b *testing.B) {
-	srv := server
-	if srv == nil {
-		b.Skip(skipReason)
-	}
+	srv := pgtest.Need(b)
 	texts := []string{"ランサムウェアに感染したかも", "1", "フィッシングサイトにパスワードを入れてしまった", "戻る", "取引先から口座変更のメールが来た", "最初に戻る"}
 	lib, err := knowledge.LibraryOf(seeds.FS)
 	if err != nil {
 		b.Fatal(err)
 	}
 	run := func(b *testing.B, parallel bool) {
-		s := openStore(b, srv.newDatabase(b, false))
+		s := openStore(b, srv.NewDatabase(b, false))
 		e := dialog.New(s, lib, slog.New(slog.DiscardHandler), dialog.Options{})
 		b.Cleanup(func() { e.Close() })
 		var n atomic.Int64

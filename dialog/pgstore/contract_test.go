@@ -12,6 +12,6 @@ func TestContract(t *testing.T) {
 	t.Parallel()
 	srv := needServer(t)
 	storetest.Run(t, func(t *testing.T) store.Store {
-		return openStore(t, srv.newDatabase(t, false))
+		return openStore(t, srv.NewDatabase(t, false))
 	})
 }

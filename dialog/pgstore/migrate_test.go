@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/helpdesk-bot/helpdesk/dialog/pgstore"
+	"github.com/helpdesk-bot/helpdesk/dialog/pgstore/pgtest"
 )
 
 // A new database is refused until migrated; migrating twice changes nothing; a schema newer
@@ -18,7 +19,7 @@ import (
 func TestMigrate(t *testing.T) {
 	t.Parallel()
 	srv := needServer(t)
-	u := srv.newDatabase(t, true)
+	u := srv.NewDatabase(t, true)
 	if _, err := pgstore.Open(ctx, u); err == nil || !strings.Contains(err.Error(), "run helpdesk migrate") {
 		t.Fatalf("Open of an empty database = %v, want an error saying to run helpdesk migrate", err)
 	}
@@ -72,7 +73,7 @@ func TestMigrate(t *testing.T) {
 func TestOpenSaysWhy(t *testing.T) {
 	t.Parallel()
 	srv := needServer(t)
-	good, err := url.Parse(srv.newDatabase(t, false))
+	good, err := url.Parse(srv.NewDatabase(t, false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestOpenSaysWhy(t *testing.T) {
 		change(&u)
 		return u.String()
 	}
-	port, err := freePort()
+	port, err := pgtest.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestOpenSaysWhy(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Open = %v, want an error saying %q", err, tt.want)
 			}
-			if err != nil && strings.Contains(err.Error(), srv.password) {
+			if err != nil && strings.Contains(err.Error(), srv.Password()) {
 				t.Errorf("Open's error shows the password: %v", err)
 			}
 		})

@@ -25,7 +25,7 @@ var (
 // replicas opens n stores on one new database, as n processes of the bot would.
 func replicas(t *testing.T, n int) []*pgstore.Store {
 	t.Helper()
-	url := needServer(t).newDatabase(t, false)
+	url := needServer(t).NewDatabase(t, false)
 	var out []*pgstore.Store
 	for range n {
 		s := openStore(t, url)
@@ -238,7 +238,7 @@ func TestCaseIDsGapless(t *testing.T) {
 func TestNoUserIDsInTags(t *testing.T) {
 	t.Parallel()
 	srv := needServer(t)
-	url := srv.newDatabase(t, false)
+	url := srv.NewDatabase(t, false)
 	s := openStore(t, url)
 	defer s.Close()
 	const id = "Uplatformid0123456789"
@@ -353,7 +353,7 @@ func TestConversationStepsInterleaved(t *testing.T) {
 // down, and the listener connects again: a delivery queued by another replica wakes them again.
 func TestWakeAfterListenerLost(t *testing.T) {
 	t.Parallel()
-	url := needServer(t).newDatabase(t, false)
+	url := needServer(t).NewDatabase(t, false)
 	a, b := openStore(t, url), openStore(t, url)
 	t.Cleanup(func() { a.Close(); b.Close() })
 	for _, s := range []*pgstore.Store{a, b} {
