@@ -355,6 +355,13 @@ func englishWords(b *Base) map[string]bool {
 			add(c.Words...)
 		}
 	}
+	// A social turn is short and made of common words that also read as romaji ("see you"
+	// would be せよ): the words of its phrases count as English too.
+	for _, c := range u.Social {
+		for _, w := range c.Words {
+			add(strings.Fields(Normalize(w))...)
+		}
+	}
 	add(u.NegationBefore...)
 	add(u.Now...)
 	add(u.ITWords...)
@@ -467,12 +474,15 @@ func (b *Base) Search(text string) Result {
 	ix.situated(s, why.Situations)
 	if why.Intent != "" {
 		ix.plan(s, why.Intent)
-	} else if len(why.Situations) == 0 && why.Followup == "" && !why.itWord && ix.menuEntry(q) == nil && ix.offTopic(q, s) {
-		res.Why.OffTopic = true
+	} else if len(why.Situations) == 0 && !why.itWord && ix.menuEntry(q) == nil {
+		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.Followup != "")
 	}
 	ix.rank(b, q, s, ix.p, &res)
 	return res
 }
+
+// offTopicDamp scales the other topics' scores of a text read as off topic.
+const offTopicDamp = 0.5
 
 // situationWeight is the phrase signal a situation gives the topics it usually belongs to: a
 // third of a sure topic word.
@@ -494,20 +504,28 @@ func (ix *index) situated(s signals, situations []string) {
 
 // offTopic reports whether folded text q is about neither IT nor security: no word of an IT
 // topic, no generic word of the vague groups, none of the IT words. Its off-topic topic then
-// gets the phrase signal of a sure word.
-func (ix *index) offTopic(q string, s signals) bool {
+// gets the phrase signal of a sure word. own says the text named one of that topic's words.
+//
+// A text that names one of the off-topic topic's own words (トイレ, 給料, 会議室) needs no more
+// to be read as words, and may be a question (「会議室の予約ってどうやるの」); without one, a
+// text must be wordy and not a follow-up question, which inside a topic is about that topic.
+func (ix *index) offTopic(q string, s signals, followup bool) (off, own bool) {
 	target := slices.Index(ix.topicIDs, ix.read.offTopic)
-	if target < 0 || !wordy(q) || len(ix.vagueTopics(q)) > 0 {
-		return false
+	if target < 0 || len(ix.vagueTopics(q)) > 0 {
+		return false, false
+	}
+	own = s.phrase[target] > 0
+	if !own && (followup || !wordy(q)) {
+		return false, false
 	}
 	for t, v := range s.phrase {
 		// the off-topic topic's own words (トイレ, 給料) do not make a text about IT
 		if t != target && v > 0 {
-			return false
+			return false, false
 		}
 	}
 	s.phrase[target] = 1
-	return true
+	return true, own
 }
 
 // wordy reports whether folded text q reads as words rather than keys pressed at random: two
@@ -612,6 +630,16 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 			// Latin letters without a topic's word (qwerty, or English the topic's words do
 			// not cover): letter bigrams shared with its examples are noise, not evidence.
 			scores[t] = 0
+		}
+	}
+	if res.Why.ownOffTopic {
+		// The text names what it is about (トイレ, 会議室), and nothing in it is about IT: what
+		// the other topics' examples share with it is grammar (「ってどうやるの」), not evidence.
+		target := slices.Index(ix.topicIDs, ix.read.offTopic)
+		for t := range scores {
+			if t != target {
+				scores[t] *= offTopicDamp
+			}
 		}
 	}
 	order := make([]int, len(scores))
@@ -723,6 +751,9 @@ func (ix *index) menuEntry(q string) *MenuEntry {
 // person followed within a few characters by a word asking for them, unless the message is
 // narrated (it tells what already happened).
 func (ix *index) asksForPerson(q string, narrated bool) bool {
+	if slices.Contains(ix.people, strings.TrimSpace(q)) {
+		return true // a person named and nothing else (「担当者」, "agent"): who else would be wanted
+	}
 	for _, w := range ix.escalate {
 		if containsWord(q, w) {
 			return true

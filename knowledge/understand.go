@@ -505,17 +505,18 @@ func socialOnly(q string, l cueList, rest []cueList, fillers []string) bool {
 
 // Why explains a reading: which words decided it. ask --json prints it.
 type Why struct {
-	Phrases    []string `json:"phrases,omitempty"`    // topic words found, as "topic:word"
-	Denied     []string `json:"denied,omitempty"`     // topic words in a denied clause, counted against their topic
-	Intent     string   `json:"intent,omitempty"`     // a planning intent (prevention, subsidy) with nothing happening
-	Situations []string `json:"situations,omitempty"` // what has already happened (paid, called)
-	Social     string   `json:"social,omitempty"`     // thanks, ack, bye
-	Followup   string   `json:"followup,omitempty"`   // contacts, prepare, steps, police, question
-	Romaji     bool     `json:"romaji,omitempty"`     // the text was read as romaji
-	Now        bool     `json:"now,omitempty"`        // the text says something is happening
-	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
-	Hedged     bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
-	itWord     bool     // the text holds a word about IT (understanding.yaml's it_words)
+	Phrases     []string `json:"phrases,omitempty"`    // topic words found, as "topic:word"
+	Denied      []string `json:"denied,omitempty"`     // topic words in a denied clause, counted against their topic
+	Intent      string   `json:"intent,omitempty"`     // a planning intent (prevention, subsidy) with nothing happening
+	Situations  []string `json:"situations,omitempty"` // what has already happened (paid, called)
+	Social      string   `json:"social,omitempty"`     // thanks, ack, bye
+	Followup    string   `json:"followup,omitempty"`   // contacts, prepare, steps, police, question
+	Romaji      bool     `json:"romaji,omitempty"`     // the text was read as romaji
+	Now         bool     `json:"now,omitempty"`        // the text says something is happening
+	OffTopic    bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
+	Hedged      bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
+	itWord      bool     // the text holds a word about IT (understanding.yaml's it_words)
+	ownOffTopic bool     // read as off topic on one of the off-topic topic's own words
 }
 
 // readingOf finds the cues of folded text q (before topics are scored). What happened is read
