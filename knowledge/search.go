@@ -426,7 +426,7 @@ func (b *Base) ContactsNamed(res Result) []*Contact {
 			if inSpans(taken, at, end) {
 				continue
 			}
-			taken = append(taken, span{at, end})
+			taken = append(taken, span{at, end, -1})
 			if !slices.ContainsFunc(hits, func(h found) bool { return h.c == n.contact }) {
 				hits = append(hits, found{at, n.contact})
 			}
@@ -464,6 +464,9 @@ func (b *Base) Search(text string) Result {
 	masked := mask(q, denied)
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
+	if !why.Hedged && asksAboutItself(text) {
+		why.Hedged = true
+	}
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	res.Escalate = ix.asksForPerson(q, len(why.Situations) > 0)
 	if why.Social != "" && !res.Escalate {
@@ -474,12 +477,19 @@ func (b *Base) Search(text string) Result {
 	ix.situated(s, why.Situations)
 	if why.Intent != "" {
 		ix.plan(s, why.Intent)
-	} else if len(why.Situations) == 0 && !why.itWord && ix.menuEntry(q) == nil {
-		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.Followup != "")
+	} else if !why.itWord && ix.menuEntry(q) == nil {
+		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.Followup != "" || len(why.Situations) > 0)
 	}
 	ix.rank(b, q, s, ix.p, &res)
 	return res
 }
+
+// rivalRatio: a second topic named by its own words and scoring this close to the first
+// makes the reading unsure.
+var rivalRatio = 0.85
+
+// secondWish scales the weight of a topic word named after a second wish begins.
+const secondWish = 0.5
 
 // offTopicDamp scales the other topics' scores of a text read as off topic.
 const offTopicDamp = 0.5
@@ -507,15 +517,16 @@ func (ix *index) situated(s signals, situations []string) {
 // gets the phrase signal of a sure word. own says the text named one of that topic's words.
 //
 // A text that names one of the off-topic topic's own words (トイレ, 給料, 会議室) needs no more
-// to be read as words, and may be a question (「会議室の予約ってどうやるの」); without one, a
-// text must be wordy and not a follow-up question, which inside a topic is about that topic.
-func (ix *index) offTopic(q string, s signals, followup bool) (off, own bool) {
+// to be read as words, and may be a question (「会議室の予約ってどうやるの」) or say what happened
+// (「オフィスの鍵をなくした」); without one, a text must be wordy and neither a follow-up question,
+// which inside a topic is about that topic, nor what happened (situated).
+func (ix *index) offTopic(q string, s signals, situated bool) (off, own bool) {
 	target := slices.Index(ix.topicIDs, ix.read.offTopic)
 	if target < 0 || len(ix.vagueTopics(q)) > 0 {
 		return false, false
 	}
 	own = s.phrase[target] > 0
-	if !own && (followup || !wordy(q)) {
+	if !own && (situated || !wordy(q)) {
 		return false, false
 	}
 	for t, v := range s.phrase {
@@ -526,6 +537,18 @@ func (ix *index) offTopic(q string, s signals, followup bool) (off, own bool) {
 	}
 	s.phrase[target] = 1
 	return true, own
+}
+
+// asksAboutItself reports whether text ends in a bare question mark (「乗っ取り？」「ウイルス…？」):
+// a short message that only asks whether it is X doubts X as much as one saying 「Xかも」.
+func asksAboutItself(text string) bool {
+	t := strings.TrimRight(text, " 　!！。.…")
+	if !strings.HasSuffix(t, "?") && !strings.HasSuffix(t, "？") {
+		return false
+	}
+	// 「…いいですか？」 asks a question of its own, about what to do
+	t = strings.TrimRight(t, "?？ 　")
+	return !strings.HasSuffix(t, "か") && !strings.HasSuffix(t, "の") && !strings.HasSuffix(t, "でしょう")
 }
 
 // wordy reports whether folded text q reads as words rather than keys pressed at random: two
@@ -675,7 +698,8 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && short <= p.bareRunes ||
 		res.Why.Hedged && !res.Why.Now && short <= p.hedgeRunes
-	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague {
+	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top
+	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague && !rival {
 		res.Confident = true
 		for _, i := range order[:5] {
 			if scores[i] > 0 {
@@ -842,7 +866,7 @@ func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 					continue
 				}
 				seen[p] = true
-				if len(denied) > 0 && inSpans(denied, pos, pos+len(p.text)) {
+				if len(denied) > 0 && deniedWord(denied, pos, pos+len(p.text)) {
 					against[p.topic] += p.weight
 					if why != nil {
 						why.Denied = append(why.Denied, ix.topicIDs[p.topic]+":"+p.text)
@@ -852,11 +876,15 @@ func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 				if why != nil {
 					why.Phrases = append(why.Phrases, ix.topicIDs[p.topic]+":"+p.text)
 				}
-				if p.weight > best[p.topic] {
+				weight := p.weight
+				if why != nil && why.secondAt >= 0 && pos > why.secondAt {
+					weight *= secondWish
+				}
+				if weight > best[p.topic] {
 					s.phrase[p.topic] += 0.3 * best[p.topic]
-					best[p.topic] = p.weight
+					best[p.topic] = weight
 				} else {
-					s.phrase[p.topic] += 0.3 * p.weight
+					s.phrase[p.topic] += 0.3 * weight
 				}
 			}
 			if n2 == 0 {

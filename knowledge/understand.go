@@ -380,7 +380,9 @@ func isLatinWord(w string) bool {
 func latinLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
 // span is a byte range of folded text.
-type span struct{ from, to int }
+// span is a byte range of a folded text; for a Japanese denial's clause, neg is where the
+// denying words begin (「ないです」 in 「起動しないです」), else -1.
+type span struct{ from, to, neg int }
 
 // denied returns the clauses of q that a denial covers. In Japanese the clause runs from the
 // previous clause break (a space, which is what punctuation folds to, or a connective such as
@@ -400,7 +402,7 @@ func (r *reader) denied(q string) []span {
 			}
 			start := clauseStart(q, at)
 			if start < at {
-				out = append(out, span{start, end})
+				out = append(out, span{start, end, at})
 			}
 		}
 	}
@@ -425,7 +427,7 @@ func (r *reader) denied(q string) []span {
 				}
 				words++
 			}
-			out = append(out, span{at, end})
+			out = append(out, span{at, end, -1})
 		}
 	}
 	return out
@@ -467,6 +469,18 @@ func clauseStart(q string, at int) int {
 func inSpans(spans []span, from, to int) bool {
 	for _, s := range spans {
 		if from >= s.from && to <= s.to {
+			return true
+		}
+	}
+	return false
+}
+
+// deniedWord reports whether the word at [from, to) of a folded text is denied by one of the
+// spans: inside its clause and over before the denial begins. A word that runs into the denying
+// words (起動しない in 「起動しないです」) says what is wrong, not what is not.
+func deniedWord(spans []span, from, to int) bool {
+	for _, s := range spans {
+		if from >= s.from && to <= s.to && (s.neg < 0 || to <= s.neg) {
 			return true
 		}
 	}
@@ -517,6 +531,9 @@ type Why struct {
 	Hedged      bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
 	itWord      bool     // the text holds a word about IT (understanding.yaml's it_words)
 	ownOffTopic bool     // read as off topic on one of the off-topic topic's own words
+	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
+	// what follows it counts less than what the message is first about.
+	secondAt int
 }
 
 // readingOf finds the cues of folded text q (before topics are scored). What happened is read
@@ -524,13 +541,24 @@ type Why struct {
 func (r *reader) readingOf(q string, denied []span) Why {
 	found := map[int]bool{}    // groups found anywhere
 	happened := map[int]bool{} // groups found outside the denied clauses
-	for _, h := range r.cues.find(q) {
+	first := map[int]int{}     // where each group is first found
+	hits := r.cues.find(q)
+	for _, h := range hits {
+		if at, ok := first[h.group]; !ok || h.from < at {
+			first[h.group] = h.from
+		}
+	}
+	second := -1
+	if at, ok := first[r.laterGroup]; ok {
+		second = at
+	}
+	for _, h := range hits {
 		found[h.group] = true
 		if !inSpans(denied, h.from, h.to) {
 			happened[h.group] = true
 		}
 	}
-	var w Why
+	w := Why{secondAt: second}
 	group := 0
 	for _, l := range r.situations {
 		if happened[group] {
@@ -540,7 +568,10 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	}
 	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
 	for _, l := range r.intents {
-		if found[group] && w.Intent == "" && (!w.Now || happened[r.overGroup] || l.evenNow && !found[r.laterGroup]) {
+		// an intent named only after a second wish begins (「それと研修も」) is that wish, not
+		// what the message is about
+		afterSecond := second >= 0 && first[group] > second
+		if found[group] && w.Intent == "" && !afterSecond && (!w.Now || happened[r.overGroup] || l.evenNow && !found[r.laterGroup]) {
 			w.Intent = l.id
 		}
 		group++
