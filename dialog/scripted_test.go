@@ -121,7 +121,7 @@ func play(t *testing.T, te *testEngine, user string, s scripted) scriptResult {
 				shown = append(shown, c.Name)
 			}
 		}
-		hit := slices.Contains(shown, nameOf(s.want))
+		hit := showsContact(shown, nameOf(s.want))
 		if s.want == "escalate" {
 			hit = reply.Handoff != nil
 		}
@@ -129,12 +129,24 @@ func play(t *testing.T, te *testEngine, user string, s scripted) scriptResult {
 			r.reached = i + 1
 		}
 		for _, id := range s.forbid {
-			if slices.Contains(shown, nameOf(id)) {
+			if showsContact(shown, nameOf(id)) {
 				r.forbidden = append(r.forbidden, fmt.Sprintf("%s at turn %d", id, i+1))
 			}
 		}
 	}
 	return r
+}
+
+// showsContact reports whether the cards shown include the contact named name: by that name,
+// or in an English conversation by the English name with the Japanese one beside it
+// ("Council of Anti-Phishing Japan（フィッシング対策協議会）").
+func showsContact(shown []string, name string) bool {
+	for _, s := range shown {
+		if s == name || strings.HasSuffix(s, "（"+name+"）") {
+			return true
+		}
+	}
+	return false
 }
 
 // scriptFloors are the shares of dialogs of each set that must reach their contact in time with
