@@ -136,6 +136,7 @@ var messageKeys = map[string]string{
 	"label_details":         "label: 詳しい説明, the full first aid and answer behind a first screen",
 	"field_brief":           "contact card row on the first screen: what the contact is for, in a few words",
 	"topic_changed":         "one line when a message moves the conversation to another topic; {topic} is its title",
+	"situation_which":       "what the user said happened fits two options of a question (paid: as a person or as the company?): asks which, above only those options",
 }
 
 // When writes t, in Japan time, as the when_format message says, e.g. 12月7日（月）8:30: the

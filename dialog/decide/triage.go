@@ -1,6 +1,7 @@
 package decide
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -393,7 +394,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			// What happened fits two of its options (「もう払いました」: as a person or as the
 			// company?): the question tells them apart.
 			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
-			d.askQuestion(t, q, true)
+			d.askAmong(t, q, res.Situations)
 			return true
 		}
 	}
@@ -1053,6 +1054,22 @@ func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {
 		}
 	}
 	return nil
+}
+
+// askAmong asks question q of t, already answered, offering only the options that name one of
+// the situations the user told: having said 「もう払いました」, they choose between paying as a
+// person and as the company, and are not asked again how far it went.
+func (d *decider) askAmong(t *knowledge.Topic, q *knowledge.Question, situations []string) {
+	step := d.nextStep()
+	d.conv.Mode, d.conv.Topic, d.conv.Question = ModeQuestion, t.ID, q.ID
+	d.say(d.msg("situation_which"))
+	for i := range q.Options {
+		o := &q.Options[i]
+		if slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(situations, s) }) {
+			d.offer(optChoice(step, q.ID, o.ID), d.optionLabel(t, q, o))
+		}
+	}
+	d.afterAnswerChoices(t)
 }
 
 func (d *decider) askQuestion(t *knowledge.Topic, q *knowledge.Question, answered bool) {

@@ -1,0 +1,46 @@
+package dialog_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/helpdesk-bot/helpdesk/dialog"
+)
+
+// A person who says what happened, when it fits two options of the topic's question (「もう払い
+// ました」: as a person or as the company), is asked only which of those two, not again how far
+// it went; a typed answer then picks one and its contacts follow.
+func TestSituationNarrowsTheQuestion(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "偽のウイルス警告の番号に電話してしまいました")
+	r := te.say(t, "u1", "もう払いました。クレジットカードで4万円です")
+	kb := te.lib.Base()
+	if !strings.Contains(r.PlainText(), kb.Message("situation_which")) {
+		t.Errorf("reply = %q, want the narrowed question %q", r.PlainText(), kb.Message("situation_which"))
+	}
+	var labels []string
+	for _, c := range r.Choices {
+		labels = append(labels, c.Label)
+	}
+	for _, want := range []string{"個人として支払った", "会社として支払った"} {
+		if !slices.Contains(labels, want) {
+			t.Errorf("choices %v lack %q", labels, want)
+		}
+	}
+	for _, never := range []string{"画面が出ただけ", "電話した・ソフトを入れた"} {
+		if slices.Contains(labels, never) {
+			t.Errorf("choices %v offer %q, which the user has gone past", labels, never)
+		}
+	}
+	r = te.say(t, "u1", "個人です")
+	var shown []string
+	for _, b := range r.Blocks {
+		for _, c := range b.Contacts {
+			shown = append(shown, c.Name)
+		}
+	}
+	if !slices.Contains(shown, kb.Contact("shohisha-hotline").Name) {
+		t.Errorf("after 個人です the contacts are %v, want the consumer hotline among them", shown)
+	}
+}
