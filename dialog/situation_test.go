@@ -44,3 +44,22 @@ func TestSituationNarrowsTheQuestion(t *testing.T) {
 		t.Errorf("after 個人です the contacts are %v, want the consumer hotline among them", shown)
 	}
 }
+
+// A message inside a topic that only tells what happened in it (「添付は先週開いたかもしれない」
+// after the answer about Emotet mail), naming nothing of another topic, stays in the topic: an
+// opened attachment also belongs to targeted attacks, but the person is telling more about the
+// same mail.
+func TestToldFurtherStaysInTheTopic(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	if r := te.say(t, "u1", "取引先から、私の名前でZIP付きの変なメールが来ると言われました"); r.Topic != "emotet" {
+		t.Fatalf("first message read as %q, want emotet", r.Topic)
+	}
+	r := te.say(t, "u1", "添付は先週、請求書のメールで開いたかもしれません")
+	kb := te.lib.Base()
+	if r.Topic != "emotet" {
+		t.Errorf("the second message moved the conversation to %q, want it to stay in emotet", r.Topic)
+	}
+	if changed := strings.Split(kb.Message("topic_changed"), "{topic}")[0]; strings.Contains(r.PlainText(), changed) {
+		t.Errorf("reply announces a change of topic: %q", r.PlainText())
+	}
+}

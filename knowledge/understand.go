@@ -654,6 +654,27 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 	return nil
 }
 
+// Named reports whether the text res was read from names topic id by one of its own words.
+func (r Result) Named(id string) bool {
+	for _, p := range r.Why.Phrases {
+		if strings.HasPrefix(p, id+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// SituationFits reports whether what res says happened (opened an attachment) is something that
+// happens in topic id (understanding.yaml lists the topics of each situation).
+func (b *Base) SituationFits(id string, res Result) bool {
+	for _, c := range b.index.read.situations {
+		if slices.Contains(res.Situations, c.id) && slices.Contains(c.topics, id) {
+			return true
+		}
+	}
+	return false
+}
+
 // SituationQuestion returns the question of t that two or more of its options answer by what
 // res says happened (「もう払いました」 fits both 個人として支払った and 会社として支払った), or nil:
 // asking it tells them apart.

@@ -350,6 +350,9 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 	}
 	newTopic := res.Confident && res.Top() != nil && res.Top().ID != c.Topic
+	if newTopic && d.toldFurther(t, res) {
+		newTopic = false
+	}
 	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 && c.Mode != ModeQuestion &&
 		(asksSomething(text) || res.Followup != "") && (!newTopic || shortMessage(text)) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
@@ -458,8 +461,15 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 // answered it yet.
 func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	c := d.conv
-	if top == nil || !res.Confident || res.Escalate || top.ID != c.Topic {
+	if top == nil || !res.Confident || res.Escalate {
 		return false
+	}
+	if top.ID != c.Topic {
+		cur := d.kb.Topic(c.Topic)
+		if !d.toldFurther(cur, res) {
+			return false
+		}
+		top = cur
 	}
 	q := findQuestion(top, c.Question)
 	switch {
@@ -478,6 +488,16 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	d.reply.Outcome = Answer
 	d.reply.Topic, d.reply.Urgent = top.ID, top.Urgent
 	return true
+}
+
+// toldFurther reports whether a message that reads as another topic only tells what happened in
+// the matter at hand, t: it names nothing of the other topic by its words, and what it says
+// happened is something that happens in t (「添付は先週開いたかもしれません」 after the answer
+// about Emotet mail is still about Emotet, though opened attachments also lead to targeted
+// attacks).
+func (d *decider) toldFurther(t *knowledge.Topic, res knowledge.Result) bool {
+	top := res.Top()
+	return t != nil && top != nil && top.ID != t.ID && !res.Named(top.ID) && d.kb.SituationFits(t.ID, res)
 }
 
 // shortMessage reports whether text is short enough to be about the matter at hand rather than
