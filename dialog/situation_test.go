@@ -63,3 +63,35 @@ func TestToldFurtherStaysInTheTopic(t *testing.T) {
 		t.Errorf("reply announces a change of topic: %q", r.PlainText())
 	}
 }
+
+// While a topic's question waits, a question about a desk by name (「消費生活センターでもいい
+// ですか」) gets that desk's card and the question again; the question can then be answered in
+// words (「個人です」).
+func TestNamedDeskWhileTheQuestionWaits(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	if r := te.say(t, "u1", "オークションで落札してお金払ったのに届きません"); r.Topic != "online-shopping" || len(r.Choices) == 0 {
+		t.Fatalf("first message: topic %q with %d choices, want online-shopping's question", r.Topic, len(r.Choices))
+	}
+	r := te.say(t, "u1", "消費生活センターみたいなところでもいいですか")
+	if shown := contactNames(r); !slices.Contains(shown, kb.Contact("shohisha-hotline").Name) {
+		t.Errorf("asked about 消費生活センター, the cards are %v", shown)
+	}
+	if !slices.ContainsFunc(r.Choices, func(c dialog.Choice) bool { return c.Label == "個人として取引した" }) {
+		t.Errorf("the question's options are not offered again: %v", r.Choices)
+	}
+	r = te.say(t, "u1", "個人です")
+	if shown := contactNames(r); !slices.Contains(shown, kb.Contact("ecnetwork").Name) {
+		t.Errorf("after 個人です the cards are %v, want ECネットワーク among them", shown)
+	}
+}
+
+func contactNames(r dialog.Reply) []string {
+	var names []string
+	for _, b := range r.Blocks {
+		for _, c := range b.Contacts {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}

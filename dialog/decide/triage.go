@@ -353,7 +353,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 	if newTopic && d.toldFurther(t, res) {
 		newTopic = false
 	}
-	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 && c.Mode != ModeQuestion &&
+	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 &&
 		(asksSomething(text) || res.Followup != "") && (!newTopic || shortMessage(text)) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
 		// cards, whatever the topic lists.
@@ -365,7 +365,10 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// asked for by name, so shown as the full list shows them: a consumers-only desk
 		// too, with what it does not take
 		d.contactsTitled(d.msg("contacts_title"), ids)
-		if inTopic {
+		if c.Mode == ModeQuestion && t != nil && findQuestion(t, c.Question) != nil {
+			// the topic's question still waits: asked again below the cards
+			d.askQuestion(t, findQuestion(t, c.Question), t.Urgent)
+		} else if inTopic {
 			d.afterAnswer(t)
 		} else {
 			d.offerMenu()
