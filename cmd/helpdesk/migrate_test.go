@@ -23,6 +23,7 @@ func TestMigrate(t *testing.T) {
 	if res.code != exitOK || !strings.HasPrefix(res.stdout, "schema version 0 -> ") {
 		t.Fatalf("migrate on an empty database: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
 	}
+	t.Logf("helpdesk migrate printed: %s", res.stdout)
 	version := strings.TrimSpace(strings.TrimPrefix(res.stdout, "schema version 0 -> "))
 	if n, err := strconv.Atoi(version); err != nil || n < 1 {
 		t.Fatalf("migrate printed %q; want the version after", res.stdout)

@@ -160,6 +160,11 @@ func databaseURL(getenv func(string) string) (string, error) {
 // errBothDatabases refuses a bbolt file (named by which: HELPDESK_DB or --db) given beside
 // HELPDESK_DATABASE_URL.
 func errBothDatabases(which string) error {
+	if which == "HELPDESK_DB" {
+		// The Docker image and the systemd unit set HELPDESK_DB: an empty value unsets it.
+		return errors.New("HELPDESK_DB and HELPDESK_DATABASE_URL are both set: HELPDESK_DATABASE_URL selects PostgreSQL, HELPDESK_DB a bbolt file; " +
+			"unset one of them (an empty value unsets it: HELPDESK_DB= in the environment file, docker run -e HELPDESK_DB=)")
+	}
 	return fmt.Errorf("%s and HELPDESK_DATABASE_URL are both set: HELPDESK_DATABASE_URL selects PostgreSQL, %s a bbolt file; unset one of them", which, which)
 }
 
