@@ -298,7 +298,13 @@ func (e *Engine) commit(ctx context.Context, in input, snap snapshot, s *step) (
 
 // caseFor returns the case an escalation of in.m opens or joins: the case the person has open
 // already (prior), when staff are reachable, or the id the next case will get.
+//
+// The next id is peeked before the person's open case is looked up: a store shared by replicas
+// locks the case numbers when peeking and the person when looking up (pgstore), and taking
+// them in this order in every step, as a step decided again in the commit does, keeps two
+// steps from waiting for each other's lock.
 func (e *Engine) caseFor(t store.Tx, in input) (id string, prior *Case, err error) {
+	next := t.PeekCaseID(in.now.In(knowledge.Tokyo))
 	if e.policy.Staffed {
 		if prior, err = t.OpenCaseOf(in.m.Channel, personOf(in.m)); err != nil {
 			return "", nil, err
@@ -307,7 +313,7 @@ func (e *Engine) caseFor(t store.Tx, in input) (id string, prior *Case, err erro
 			return prior.ID, prior, nil
 		}
 	}
-	return t.PeekCaseID(in.now.In(knowledge.Tokyo)), nil, nil
+	return next, nil, nil
 }
 
 // apply carries out the step's effects on cases: open (or join) one, relay a text to staff,
