@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/dialog/decide"
 	"github.com/helpdesk-bot/helpdesk/dialog/pgstore"
 	"github.com/helpdesk-bot/helpdesk/dialog/store"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
@@ -234,5 +235,75 @@ func TestReclaimedAfterExpiredLease(t *testing.T) {
 	after, err := es[0].Outbox().Pending(later, 10, nil)
 	if err != nil || len(after) != 1 || after[0].Reclaimed {
 		t.Fatalf("claim after a recorded attempt: %+v, %v; want the entry, not reclaimed", after, err)
+	}
+}
+
+// TestPurgeInChunks: the retention sweep deletes in transactions of a bounded size, each
+// committed before the next begins: while another replica holds one conversation of the last
+// chunk, the chunks before it are already deleted for everyone, and the sweep finishes once
+// that replica lets go.
+func TestPurgeInChunks(t *testing.T) {
+	t.Parallel()
+	es, rs := engines(t, 2, dialog.Options{})
+	old := time.Date(2026, 1, 5, 10, 0, 0, 0, knowledge.Tokyo)
+	const n = 2500 // purgeChunk is 1000: three transactions
+	err := rs[0].Update(ctx, func(tx store.Tx) error {
+		for i := range n {
+			if err := tx.PutConversation(fmt.Sprintf("line/U%04d", i), &decide.Conversation{Updated: old}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		c := 0
+		rs[1].View(ctx, func(tx store.Tx) error {
+			return tx.(store.ExportTx).EachConversation(func(string, *decide.Conversation) error { c++; return nil })
+		})
+		return c
+	}
+	// Replica 1 holds a conversation of the last chunk in an open transaction.
+	held, release := make(chan struct{}), make(chan struct{})
+	holder := make(chan error)
+	go func() {
+		holder <- rs[1].Update(ctx, func(tx store.Tx) error {
+			if err := tx.PutConversation("line/U2400", &decide.Conversation{Updated: old}); err != nil {
+				return err
+			}
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	purged := make(chan dialog.Purged)
+	go func() {
+		p, err := es[0].Admin().Purge(old.AddDate(0, 1, 0), old.AddDate(0, 1, 0))
+		if err != nil {
+			t.Error(err)
+		}
+		purged <- p
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for count() > n-2000 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if c := count(); c != n-2000 {
+		t.Errorf("while the sweep waits for the last chunk, %d conversations are left; want %d: the first two chunks committed", c, n-2000)
+	}
+	select {
+	case p := <-purged:
+		t.Errorf("the sweep ended (%+v) while a conversation it must delete was held", p)
+	default:
+	}
+	close(release)
+	if err := <-holder; err != nil {
+		t.Fatal(err)
+	}
+	if p := <-purged; p.Conversations != n {
+		t.Errorf("the sweep purged %d conversations, want %d", p.Conversations, n)
 	}
 }
