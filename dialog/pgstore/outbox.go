@@ -243,7 +243,7 @@ func (s *Store) PurgeUnanswered(ctx context.Context, cutoff time.Time) (int, err
 }
 
 // PurgeSeen forgets the event ids first seen before cutoff, and the rate limit's buckets idle
-// since then (full by now, as a missing one is).
+// since then (a missing bucket is a full one: see rate_buckets in the migrations).
 func (s *Store) PurgeSeen(ctx context.Context, cutoff time.Time) (int, error) {
 	if _, err := s.purgeBefore(ctx, "DELETE FROM rate_buckets WHERE person IN (SELECT person FROM rate_buckets WHERE last < $1 LIMIT $2)", cutoff); err != nil {
 		return 0, err
