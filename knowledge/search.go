@@ -877,7 +877,7 @@ func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 					why.Phrases = append(why.Phrases, ix.topicIDs[p.topic]+":"+p.text)
 				}
 				weight := p.weight
-				if why != nil && why.secondAt >= 0 && pos > why.secondAt {
+				if why != nil && (why.secondAt >= 0 && pos > why.secondAt || why.firstEnds >= 0 && pos < why.firstEnds) {
 					weight *= secondWish
 				}
 				if weight > best[p.topic] {

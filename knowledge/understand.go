@@ -36,6 +36,9 @@ type Understanding struct {
 	// Later are words that put a wish after the incident (「落ち着いたら」): an even_now intent
 	// beside them is a second wish, and the incident is read first.
 	Later []string
+	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
+	// what came before is the second wish.
+	Rather []string
 	// Hedges are words of doubt (「かも」「気がする」): a short message hedged on its only
 	// evidence is asked about rather than answered.
 	Hedges []string
@@ -78,6 +81,7 @@ type rawUnderstanding struct {
 	Over       []string `yaml:"over"`
 	Hypo       []string `yaml:"hypothetical"`
 	Later      []string `yaml:"later"`
+	Rather     []string `yaml:"rather"`
 	Hedges     []string `yaml:"hedges"`
 	Fillers    []string `yaml:"social_fillers"`
 	Intents    []rawCue `yaml:"intents"`
@@ -114,6 +118,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
+	u.Rather = trimAll(r.Rather)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
 	}
@@ -243,7 +248,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup int
 }
 
 // wordIndex finds many words in a text in one pass: the words are filed under their first
@@ -324,13 +329,14 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup = group, group+1, group+2, group+3, group+4
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup = group, group+1, group+2, group+3, group+4, group+5
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
 	r.cues.add(r.itGroup, r.itWords)
 	r.cues.add(r.laterGroup, fold(u.Later))
 	r.cues.add(r.hedgeGroup, fold(u.Hedges))
+	r.cues.add(r.ratherGroup, fold(u.Rather))
 	return r
 }
 
@@ -534,6 +540,9 @@ type Why struct {
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int
+	// firstEnds is where a rather word (それより) puts what follows first, or -1: what precedes
+	// it counts less.
+	firstEnds int
 }
 
 // readingOf finds the cues of folded text q (before topics are scored). What happened is read
@@ -548,9 +557,13 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			first[h.group] = h.from
 		}
 	}
-	second := -1
+	second, firstEnds := -1, -1
 	if at, ok := first[r.laterGroup]; ok {
 		second = at
+	}
+	if at, ok := first[r.ratherGroup]; ok {
+		// said outright, what comes first outweighs a later word's reading
+		firstEnds, second = at, -1
 	}
 	for _, h := range hits {
 		found[h.group] = true
@@ -558,7 +571,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			happened[h.group] = true
 		}
 	}
-	w := Why{secondAt: second}
+	w := Why{secondAt: second, firstEnds: firstEnds}
 	group := 0
 	for _, l := range r.situations {
 		if happened[group] {
