@@ -474,11 +474,14 @@ func (b *Base) Search(text string) Result {
 		return res
 	}
 	s := ix.signals(q, masked, denied, &res.Why)
+	if why.Intent == "" && ix.menuEntry(q) == nil {
+		// read before what happened gives its topics their weak signal: 「鍵をなくした」 is a
+		// loss, and losses usually belong to leaks, but an office key is not about IT
+		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.itWord, why.Followup != "" || len(why.Situations) > 0)
+	}
 	ix.situated(s, why.Situations)
 	if why.Intent != "" {
 		ix.plan(s, why.Intent)
-	} else if !why.itWord && ix.menuEntry(q) == nil {
-		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.Followup != "" || len(why.Situations) > 0)
 	}
 	ix.rank(b, q, s, ix.p, &res)
 	return res
@@ -513,20 +516,22 @@ func (ix *index) situated(s signals, situations []string) {
 }
 
 // offTopic reports whether folded text q is about neither IT nor security: no word of an IT
-// topic, no generic word of the vague groups, none of the IT words. Its off-topic topic then
-// gets the phrase signal of a sure word. own says the text named one of that topic's words.
+// topic, none of the IT words and (see below) no generic word of the vague groups. Its
+// off-topic topic then gets the phrase signal of a sure word. own says the text named one of
+// that topic's words.
 //
-// A text that names one of the off-topic topic's own words (トイレ, 給料, 会議室) needs no more
-// to be read as words, and may be a question (「会議室の予約ってどうやるの」) or say what happened
-// (「オフィスの鍵をなくした」); without one, a text must be wordy and neither a follow-up question,
-// which inside a topic is about that topic, nor what happened (situated).
-func (ix *index) offTopic(q string, s signals, situated bool) (off, own bool) {
+// A text must hold none of the IT words. One that names one of the off-topic topic's own words
+// (トイレ, 給料, 会議室) needs no more to be read as words, and may be a question (「会議室の予約
+// ってどうやるの」) or say what happened with a generic word (「オフィスの鍵をなくした」); without
+// one, a text must be wordy, hold no generic word of the vague groups, and be neither a follow-up
+// question, which inside a topic is about that topic, nor what happened (situated).
+func (ix *index) offTopic(q string, s signals, itWord, situated bool) (off, own bool) {
 	target := slices.Index(ix.topicIDs, ix.read.offTopic)
-	if target < 0 || len(ix.vagueTopics(q)) > 0 {
+	if target < 0 {
 		return false, false
 	}
 	own = s.phrase[target] > 0
-	if !own && (situated || !wordy(q)) {
+	if itWord || !own && (situated || !wordy(q) || len(ix.vagueTopics(q)) > 0) {
 		return false, false
 	}
 	for t, v := range s.phrase {
