@@ -445,7 +445,30 @@ func (b *Base) ContactsNamed(res Result) []*Contact {
 func (b *Base) Command(text string) string { return b.FoldedCommand(b.Fold(text)) }
 
 // FoldedCommand is Command for a text that Fold has folded already.
-func (b *Base) FoldedCommand(folded string) string { return b.index.commands[folded] }
+//
+// A command typed twice (「てすと てすと」) or politely (「テスト送信です」) is still that command.
+func (b *Base) FoldedCommand(folded string) string {
+	cmds := b.index.commands
+	if c := cmds[folded]; c != "" {
+		return c
+	}
+	for _, end := range []string{"です", "でした", " pls ignore", " please ignore"} {
+		if t, ok := strings.CutSuffix(folded, end); ok && cmds[t] != "" {
+			return cmds[t]
+		}
+	}
+	words := strings.Fields(folded)
+	if len(words) < 2 {
+		return ""
+	}
+	c := cmds[words[0]]
+	for _, w := range words[1:] {
+		if cmds[w] != c {
+			return ""
+		}
+	}
+	return c
+}
 
 // Search ranks the topics for a free text and says how sure it is.
 func (b *Base) Search(text string) Result {
