@@ -136,6 +136,7 @@ var messageKeys = map[string]string{
 	"label_details":         "label: 詳しい説明, the full first aid and answer behind a first screen",
 	"field_brief":           "contact card row on the first screen: what the contact is for, in a few words",
 	"topic_changed":         "one line when a message moves the conversation to another topic; {topic} is its title",
+	"contacts_which":        "asked which desk to call before saying what happened: ask what it is about, above the menu",
 	"situation_which":       "what the user said happened fits two options of a question (paid: as a person or as the company?): asks which, above only those options",
 }
 

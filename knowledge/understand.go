@@ -365,6 +365,25 @@ func containsWord(q, w string) bool {
 	}
 }
 
+// containsUndenied is containsWord for a word that must also occur outside the denied spans.
+func containsUndenied(q, w string, denied []span) bool {
+	if len(denied) == 0 || !containsWord(q, w) {
+		return containsWord(q, w)
+	}
+	for from := 0; ; {
+		i := strings.Index(q[from:], w)
+		if i < 0 {
+			return false
+		}
+		start, end := from+i, from+i+len(w)
+		whole := !isLatinWord(w) || (start == 0 || !latinLetter(q[start-1])) && (end == len(q) || !latinLetter(q[end]))
+		if whole && !deniedWord(denied, start, end) {
+			return true
+		}
+		from = start + 1
+	}
+}
+
 // flatten drops the spaces between Japanese characters of folded text, as joinJapanese does to
 // a message before it is folded.
 func flatten(f string) string {
@@ -725,6 +744,7 @@ func (b *Base) foldedOf(text string, res Result) string {
 // optionFor scores q's options against folded text f (as Base.fold reads it).
 func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 	best, bestScore, tie := -1, 0, false
+	denied := b.index.read.denied(f) // 「会社のお金じゃなくて自分のお金」 picks the person's option
 	for i := range q.Options {
 		o := &q.Options[i]
 		score := 0
@@ -735,7 +755,7 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 		}
 		word := 0
 		for _, fw := range o.folded {
-			if containsWord(f, fw) {
+			if containsUndenied(f, fw, denied) {
 				word = max(word, 10+utf8.RuneCountInString(fw))
 			}
 		}

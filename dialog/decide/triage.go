@@ -409,9 +409,9 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// つながらない」「LANぬいた」), or one about nothing IT at all (「相手には何て言えば」), is
 		// about the matter at hand, not a new consultation: a question gets the honest answer
 		// that the knowledge has none, with a person offered; anything else is acknowledged.
-		if asksSomething(text) || res.Why.OffTopic && knowledge.HasJapanese(text) {
-			// An English statement with no topic word ("I changed it just now") reads as
-			// off topic too; only a question gets the honest "no answer".
+		if asksSomething(text) || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
+			// A statement with no topic word (「社長にはまだ言ってない」, "I changed it just
+			// now") reads as off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
 		} else {
 			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
@@ -441,7 +441,9 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		return true
 	default:
 		d.say(d.msg("social_" + res.Social))
-		if inTopic {
+		if inTopic || res.Social != "bye" {
+			// 「はい」「うん」 while choices are on screen: they stay (reoffer shows the menu
+			// when there are none)
 			d.reoffer()
 		} else {
 			d.offerMenu()
@@ -449,8 +451,16 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		return true
 	}
 	if !inTopic && res.Followup == "contacts" && (!res.Confident || len(res.Why.Phrases) == 0) {
-		// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
-		d.allContacts("")
+		if strings.Contains(text, "教えて") || strings.Contains(text, "一覧") {
+			// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
+			d.allContacts("")
+			return true
+		}
+		// 「どこに電話すればいい？」 before saying what happened: which desk depends on it, and
+		// the whole list is three carousels on a phone. Asked what it is about, with the menu
+		// (its 相談窓口の一覧 still gives every desk).
+		d.say(d.msg("contacts_which"))
+		d.offerMenu()
 		return true
 	}
 	return false
@@ -528,6 +538,21 @@ func asksSomething(text string) bool {
 		}
 	}
 	return false
+}
+
+// statement reports whether a Japanese text tells rather than asks: no question word (何, どう,
+// どこ, 誰, いつ, いくら, どれ, なぜ) and no question ending (asksSomething). 「相手には何て言えば」
+// asks; 「お金はまだ払っていません」 tells.
+func statement(text string) bool {
+	if asksSomething(text) {
+		return false
+	}
+	for _, w := range []string{"何", "なに", "なん", "どう", "どこ", "誰", "だれ", "いつ", "いくら", "どれ", "どの", "なぜ", "どうして"} {
+		if strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // followup answers a question asked inside topic t about its answer: the contacts again, what to

@@ -95,3 +95,50 @@ func contactNames(r dialog.Reply) []string {
 	}
 	return names
 }
+
+// 「どこに電話すればいい？」 before saying what happened is asked what it is about, with the menu,
+// instead of getting every desk (three carousels on a phone); 「窓口を教えて」 still gets the list.
+func TestWhichDeskBeforeTheMatter(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "どこに電話すればいいですか")
+	if !strings.Contains(r.PlainText(), kb.Message("contacts_which")) || len(contactNames(r)) > 0 {
+		t.Errorf("reply = %q with cards %v, want contacts_which and no cards", r.PlainText(), contactNames(r))
+	}
+	if r := te.say(t, "u2", "窓口を教えて"); len(contactNames(r)) < 10 {
+		t.Errorf("窓口を教えて shows %d cards, want the whole list", len(contactNames(r)))
+	}
+}
+
+// Inside a topic, a statement with no topic word (「社長にはまだ言ってない」) is acknowledged; it is
+// not answered as a question the knowledge has no answer to.
+func TestStatementInsideTheTopicIsAcknowledged(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	te.say(t, "u1", "パソコンに偽の警告が出て電話したら遠隔操作のソフトを入れられました")
+	r := te.say(t, "u1", "社長にはまだ言ってない")
+	if strings.Contains(r.PlainText(), kb.Message("followup_unknown")) || !strings.Contains(r.PlainText(), kb.Message("social_ack")) {
+		t.Errorf("reply = %q, want social_ack, not followup_unknown", r.PlainText())
+	}
+}
+
+// An acknowledgement while topic choices are on screen keeps them there.
+func TestAcknowledgementKeepsTheChoices(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	before := te.say(t, "u1", "メールがおかしい")
+	if before.Outcome != "clarify" || len(before.Choices) == 0 {
+		t.Fatalf("first message: outcome %q with %d choices, want clarify", before.Outcome, len(before.Choices))
+	}
+	after := te.say(t, "u1", "うん")
+	if !slices.Equal(choiceLabels(before), choiceLabels(after)) {
+		t.Errorf("choices after うん = %v, want those on screen %v", choiceLabels(after), choiceLabels(before))
+	}
+}
+
+func choiceLabels(r dialog.Reply) []string {
+	var out []string
+	for _, c := range r.Choices {
+		out = append(out, c.Label)
+	}
+	return out
+}
