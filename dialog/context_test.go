@@ -142,3 +142,20 @@ func choiceLabels(r dialog.Reply) []string {
 	}
 	return out
 }
+
+// 「どうしたらいいですか」 after saying they called the number gets the first action for someone
+// who called, not the one for before it (「電話せず」).
+func TestStepsAgainKeepWhatHappened(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	te.say(t, "u1", "ぱそこんに けいこくが でて でんわばんごうが でてたので でんわ しました")
+	r := te.say(t, "u1", "どうしたら いいですか")
+	fa := kb.Topic("support-scam").FirstAid
+	called, before := fa.ScreenNow([]string{"called"}), fa.ScreenNow(nil)
+	if called == before {
+		t.Fatal("the seeds give support-scam no first line of its own for called")
+	}
+	if !strings.Contains(r.PlainText(), called) || strings.Contains(r.PlainText(), before) {
+		t.Errorf("steps again = %q, want the line for someone who called (%q)", r.PlainText(), called)
+	}
+}

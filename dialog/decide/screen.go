@@ -70,13 +70,19 @@ func (d *decider) firstAid(t *knowledge.Topic) {
 	if fa == nil {
 		return
 	}
-	now, next := fa.ScreenNow(d.res.Situations), fa.Next
+	// what this message says happened, and what the option picked earlier said (「どうしたら
+	// いいですか」 after 「電話してしまった」 gets the line for someone who called)
+	situations := d.res.Situations
+	if o := d.pickedOption(t); o != nil && len(o.Situations) > 0 {
+		situations = append(slices.Clone(situations), o.Situations...)
+	}
+	now, next := fa.ScreenNow(situations), fa.Next
 	if now == "" { // a knowledge folder without a first screen: the full first aid
 		now, next = fa.Lead, fa.Steps
 	}
 	if d.english() && t.EN != nil && t.EN.Now != "" {
 		now, next = t.EN.Now, t.EN.Next
-		for _, s := range d.res.Situations {
+		for _, s := range situations {
 			if l, ok := t.EN.Situation[s]; ok {
 				now = l
 				break
