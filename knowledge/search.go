@@ -487,9 +487,7 @@ func (b *Base) Search(text string) Result {
 	masked := mask(q, denied)
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
-	if !why.Hedged && asksAboutItself(text) {
-		why.Hedged = true
-	}
+	why.asked = asksAboutItself(text)
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	res.Escalate = ix.asksForPerson(q, len(why.Situations) > 0)
 	if why.Social != "" && !res.Escalate {
@@ -568,7 +566,8 @@ func (ix *index) offTopic(q string, s signals, itWord, situated bool) (off, own 
 }
 
 // asksAboutItself reports whether text ends in a bare question mark (「乗っ取り？」「ウイルス…？」):
-// a short message that only asks whether it is X doubts X as much as one saying 「Xかも」.
+// a short message that only asks whether it is X doubts X as much as one saying 「Xかも」, which
+// matters where X's answer is first aid (「補助金はある？」 is simply answered).
 func asksAboutItself(text string) bool {
 	t := strings.TrimRight(text, " 　!！。.…")
 	if !strings.HasSuffix(t, "?") && !strings.HasSuffix(t, "？") {
@@ -725,7 +724,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// 「クリックしちゃった」): example similarity alone on a few characters is no evidence.
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && short <= p.bareRunes ||
-		res.Why.Hedged && !res.Why.Now && short <= p.hedgeRunes
+		(res.Why.Hedged || res.Why.asked && ix.urgent[order[0]]) && !res.Why.Now && short <= p.hedgeRunes
 	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top
 	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague && !rival {
 		res.Confident = true

@@ -555,6 +555,7 @@ type Why struct {
 	OffTopic    bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
 	Hedged      bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
 	itWord      bool     // the text holds a word about IT (understanding.yaml's it_words)
+	asked       bool     // the text ends in a bare question mark (「乗っ取り？」)
 	ownOffTopic bool     // read as off topic on one of the off-topic topic's own words
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
