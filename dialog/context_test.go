@@ -159,3 +159,20 @@ func TestStepsAgainKeepWhatHappened(t *testing.T) {
 		t.Errorf("steps again = %q, want the line for someone who called (%q)", r.PlainText(), called)
 	}
 }
+
+// While topic choices wait, a short message naming no topic (「写真とった」) gets the same choices
+// again, not other topics guessed from a few characters.
+func TestShortMessageKeepsTheClarify(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	before := te.say(t, "u1", "メールがおかしい")
+	if before.Outcome != "clarify" {
+		t.Fatalf("first message: outcome %q, want clarify", before.Outcome)
+	}
+	after := te.say(t, "u1", "写真とった")
+	for _, l := range choiceLabels(before) {
+		if !slices.Contains(choiceLabels(after), l) {
+			t.Errorf("choices after 写真とった = %v, want those on screen %v", choiceLabels(after), choiceLabels(before))
+			break
+		}
+	}
+}

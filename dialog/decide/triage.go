@@ -420,8 +420,11 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 		return true
 	}
-	if c.Mode == ModeClarify && res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) {
-		// 「わからない」 to 「いちばん近いものはどれですか？」: the same choices again, and a person.
+	if c.Mode == ModeClarify && res.Social == "" && (res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
+		!res.Confident && len(res.Why.Phrases) == 0 && shortMessage(text)) {
+		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message that names no topic
+		// (「写真とった」「土曜の夜だけど」): the same choices again, and a person, instead of
+		// other topics guessed from a few characters.
 		d.say(d.msg("clarify_unsure"))
 		d.reoffer()
 		return true
