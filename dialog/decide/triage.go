@@ -221,15 +221,29 @@ func (d *decider) optionLabel(t *knowledge.Topic, q *knowledge.Question, o *know
 
 // language follows the language the user writes in: English text makes the conversation
 // English, Japanese (or romaji) makes it Japanese again; a number or an emoji changes nothing.
-// Switching to English is said in one line.
-func (d *decider) language(text string) {
+// It reports whether the conversation switched to English, which is said in one line.
+func (d *decider) language(text string) (toEnglish bool) {
 	switch lang := d.kb.Language(text); {
 	case lang == "en" && !d.english():
 		d.conv.Lang = "en"
-		d.say(d.msg("switched_english"))
+		return true
 	case lang == "ja" && d.english():
 		d.conv.Lang = ""
 	}
+	return false
+}
+
+// noteAfterFirstAid adds a text block right after the reply's first-aid steps, or first when the
+// reply has none.
+func (d *decider) noteAfterFirstAid(text string) {
+	at := 0
+	for i, b := range d.reply.Blocks {
+		if b.Kind == StepsBlock {
+			at = i + 1
+			break
+		}
+	}
+	d.reply.Blocks = slices.Insert(d.reply.Blocks, at, Block{Kind: TextBlock, Text: text})
 }
 
 func (d *decider) say(text string) {
@@ -261,7 +275,10 @@ func (d *decider) text(raw string) {
 		return
 	}
 	d.conv.addTurn("user", text, d.now)
-	d.language(text)
+	if d.language(text) {
+		// the note on the switch follows the first aid, which a frightened person reads first
+		defer d.noteAfterFirstAid(d.msg("switched_english"))
+	}
 	if d.conv.Mode == ModeHandoff {
 		// Everything goes to the person who has the case, greetings and 「最初に戻る」 included;
 		// only the case's own buttons, tapped or typed, act here.
