@@ -757,8 +757,9 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 			}
 		}
 	}
-	if tooVague {
-		// a short, generic text: what its generic words point at comes first
+	if tooVague && (s.worded == nil || !s.worded[order[0]]) {
+		// a short, generic text: what its generic words point at comes first (a text that
+		// names its topic but doubts it, 「DoS攻撃？」, offers that topic first)
 		offer(vague, false)
 		offer(order, true)
 	} else {
