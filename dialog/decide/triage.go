@@ -593,7 +593,7 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			}
 		}
 		if len(items) == 0 {
-			d.say(d.msg("followup_unknown"))
+			d.noAnswer()
 			break
 		}
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_prepare")},
@@ -619,9 +619,19 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			d.say(t.Answer)
 		}
 	default:
-		d.say(d.msg("followup_unknown"))
+		d.noAnswer()
 	}
 	d.afterAnswer(t)
+}
+
+// noAnswer says honestly that the knowledge has no answer to the question, and who has: a person
+// where staff take cases, else the desks (an unstaffed bot never offers to connect anyone).
+func (d *decider) noAnswer() {
+	if d.policy.Staffed {
+		d.say(d.msg("followup_unknown"))
+		return
+	}
+	d.say(d.msg("followup_unknown_nostaff"))
 }
 
 // topicContacts are the contacts of the conversation's topic: those of the option the user
