@@ -17,8 +17,12 @@ import (
 // a newer claimer did: the mark fails with store.ErrStaleEpoch instead.
 
 // claimLease is how long a claim holds an entry before another claimer may take it. Pending
-// renews the claims of the entries its caller says are still busy.
-const claimLease = 5 * time.Minute
+// renews the claims of the entries its caller says are still busy, and the sender calls it at
+// least every second (bot.Sender.Poll), so a live sender never loses a claim it holds; what a
+// replica that died or froze had claimed is taken over by another after this long. It is longer
+// than one delivery attempt (bot.Sender.Timeout, 10 s), so an attempt that a paused process
+// resumes after its lease ended has timed out by then and cannot send.
+const claimLease = 15 * time.Second
 
 // claims remembers the epoch of every entry this engine claimed and has not marked yet.
 type claims struct {
