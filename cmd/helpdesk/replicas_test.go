@@ -92,32 +92,41 @@ func TestReplicas(t *testing.T) {
 		rs.start(i)
 	}
 	lb := newBalancer(rs)
-	t.Cleanup(func() { lb.Close() })
+	t.Cleanup(func() { close(lb.done); lb.Close() })
 
 	const users, perUser = 60, 8
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	lt := &loadTrack{events: make([][]linetest.Event, users), acked: make([][]bool, users)}
-	killAt, stopAt := users*perUser/6, users*perUser/4
+	killAt, stopAt := users*perUser*2/5, users*perUser/4
 
-	// The faults are set off by the API calls of the replica they hit: the call in flight when
-	// the fault comes is held back (the killed process never gets an answer; the paused one gets
-	// it when it continues, as from a slow network), so each fault catches its replica holding
-	// at least one claimed delivery.
-	calls.trigger(0, func() bool { return lt.acks.Load() >= int64(killAt) }, func() (forward bool) {
+	// The faults are set off by the API calls of the replica they hit, so that each catches its
+	// replica holding at least one claimed delivery: the call in flight never reaches LINE (the
+	// killed process gets no answer; the paused one, once continued, a 502, as from a network
+	// that lost it). The replica that takes the paused one's delivery over, once its lease has
+	// ended, is held at LINE's door until 2.5 s after the paused one continued: the paused one
+	// then records the failure of its stale attempt while the other still delivers, which the
+	// claim's epoch must refuse; otherwise the entry would be offered again and answered twice.
+	calls.trigger(0, func() bool { return lt.acks.Load() >= int64(killAt) }, func(string) (forward bool) {
 		rs.kill(0)
 		go func() {
 			time.Sleep(time.Second)
 			rs.start(0)
+			rs.calls.event("replica 0 started again", 0, "start")
 		}()
 		return false
 	})
-	calls.trigger(1, func() bool { return lt.acks.Load() >= int64(stopAt) }, func() (forward bool) {
+	calls.trigger(1, func() bool { return lt.acks.Load() >= int64(stopAt) }, func(token string) (forward bool) {
 		rs.pause(1, replicaLease+2*time.Second)
+		calls.holdTakeover(token, func() {
+			rs.waitResumed()
+			time.Sleep(2500 * time.Millisecond)
+		})
 		rs.waitResumed()
-		return true
+		return false
 	})
 
+	loadStart := time.Now()
 	var wg sync.WaitGroup
 	for u := range users {
 		lt.events[u], lt.acked[u] = make([]linetest.Event, perUser), make([]bool, perUser)
@@ -197,7 +206,12 @@ func TestReplicas(t *testing.T) {
 
 	f := tally(t, calls, lt, users, perUser)
 	f.Kills, f.Stops, f.Wall = 1, 1, time.Since(started)
-	f.Load = loadEnd.Sub(started)
+	f.Load = loadEnd.Sub(loadStart)
+	calls.mu.Lock()
+	for _, e := range calls.events {
+		f.Timeline = append(f.Timeline, fmt.Sprintf("%s at %.1f s", e.what, e.at.Sub(loadStart).Seconds()))
+	}
+	calls.mu.Unlock()
 	st := fake.Stats()
 	if accepted := calls.accepted(); st.Replies+st.Pushes != accepted {
 		t.Errorf("LINE accepted %d replies and %d pushes, the replicas' API proxies saw %d accepted", st.Replies, st.Pushes, accepted)
@@ -388,13 +402,54 @@ func (rs *replicaSet) logs(i int) string {
 
 // ---- the load balancer
 
-// balancer is the round-robin reverse proxy in front of the replicas, as a load balancer with
-// no health checks: a replica that is down answers 502 through it, one that is stopped does
-// not answer, and the platform's redelivery goes to the next.
+// balancer is the round-robin reverse proxy in front of the replicas, as a load balancer: it
+// asks each replica's /healthz every 200 ms and sends nothing to one that did not answer the
+// last check within 300 ms, unless none did. Until it notices, a replica that is down answers
+// 502 through it, one that is stopped does not answer, and the platform's redelivery goes to
+// the next.
 type balancer struct {
 	*http.Server
-	url  string
-	next atomic.Uint64
+	url     string
+	next    atomic.Uint64
+	healthy [replicaCount]atomic.Bool
+	done    chan struct{}
+}
+
+// pick returns the base URL of the next replica in turn, skipping those that failed their last
+// health check.
+func (b *balancer) pick(rs *replicaSet) string {
+	for range replicaCount {
+		i := int(b.next.Add(1) % replicaCount)
+		if b.healthy[i].Load() {
+			if u := rs.url(i); u != "" {
+				return u
+			}
+		}
+	}
+	return rs.url(int(b.next.Add(1) % replicaCount))
+}
+
+// check asks every replica's /healthz until b is closed.
+func (b *balancer) check(rs *replicaSet) {
+	client := &http.Client{Timeout: 300 * time.Millisecond}
+	for {
+		for i := range replicaCount {
+			ok := false
+			if u := rs.url(i); u != "" {
+				if res, err := client.Get(u + "/healthz"); err == nil {
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					ok = res.StatusCode == http.StatusOK
+				}
+			}
+			b.healthy[i].Store(ok)
+		}
+		select {
+		case <-b.done:
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 func newBalancer(rs *replicaSet) *balancer {
@@ -402,10 +457,14 @@ func newBalancer(rs *replicaSet) *balancer {
 	if err != nil {
 		rs.t.Fatal(err)
 	}
-	b := &balancer{url: "http://" + ln.Addr().String()}
+	b := &balancer{url: "http://" + ln.Addr().String(), done: make(chan struct{})}
+	for i := range replicaCount {
+		b.healthy[i].Store(true)
+	}
+	go b.check(rs)
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
-			base := rs.url(int(b.next.Add(1) % replicaCount))
+			base := b.pick(rs)
 			if base == "" {
 				base = "http://127.0.0.1:1" // down: the proxy answers 502
 			}
@@ -450,24 +509,35 @@ type lineCalls struct {
 	list     []lineCall
 	events   []faultEvent
 	triggers [replicaCount]*trigger
+	held     string // the reply token of the delivery the paused replica was making
+	takeover func() // holds the next call with that token
+}
+
+// holdTakeover makes the next call with reply token token wait for hold first.
+func (c *lineCalls) holdTakeover(token string, hold func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.held, c.takeover = token, hold
 }
 
 type faultEvent struct {
 	what    string
 	replica int
-	kind    string // "kill", "stop", "cont"
+	kind    string // "kill", "start", "stop", "cont", "takeover"
 	at      time.Time
 }
 
-// trigger sets off a fault at the first message request of a replica once when says so; do
-// says whether the request is then forwarded.
+func (e faultEvent) String() string { return e.what + " at " + e.at.Format("15:04:05.000") }
+
+// trigger sets off a fault at the first reply or push request of a replica once when says so;
+// do gets the request's reply token and says whether the request is then forwarded.
 type trigger struct {
 	when  func() bool
-	do    func() (forward bool)
+	do    func(token string) (forward bool)
 	fired atomic.Bool
 }
 
-func (c *lineCalls) trigger(replica int, when func() bool, do func() bool) {
+func (c *lineCalls) trigger(replica int, when func() bool, do func(token string) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.triggers[replica] = &trigger{when: when, do: do}
@@ -504,13 +574,29 @@ func (c *lineCalls) serve(replica int, target string) (*apiProxy, error) {
 		case "/v2/bot/message/push":
 			api = "push"
 		}
+		var m struct {
+			ReplyToken string          `json:"replyToken"`
+			To         string          `json:"to"`
+			Messages   json.RawMessage `json:"messages"`
+		}
+		json.Unmarshal(body, &m)
 		if api != "" {
 			c.mu.Lock()
 			tr := c.triggers[replica]
+			var hold func()
+			if c.takeover != nil && m.ReplyToken == c.held {
+				hold, c.takeover = c.takeover, nil
+			}
 			c.mu.Unlock()
+			if hold != nil {
+				c.event(fmt.Sprintf("replica %d took over the paused replica's delivery", replica), replica, "takeover")
+				hold()
+			}
 			if tr != nil && !tr.fired.Load() && tr.when() && tr.fired.CompareAndSwap(false, true) {
-				if !tr.do() {
-					return // the process is gone: it never gets an answer, LINE never the request
+				if !tr.do(m.ReplyToken) {
+					// LINE never gets the request; a process still there gets a 502
+					w.WriteHeader(http.StatusBadGateway)
+					return
 				}
 			}
 		}
@@ -530,12 +616,6 @@ func (c *lineCalls) serve(replica int, target string) (*apiProxy, error) {
 		resBody, _ := io.ReadAll(res.Body)
 		res.Body.Close()
 		if api != "" {
-			var m struct {
-				ReplyToken string          `json:"replyToken"`
-				To         string          `json:"to"`
-				Messages   json.RawMessage `json:"messages"`
-			}
-			json.Unmarshal(body, &m)
 			c.mu.Lock()
 			c.list = append(c.list, lineCall{replica: replica, api: api, token: m.ReplyToken, to: m.To,
 				retryKey: r.Header.Get("X-Line-Retry-Key"), status: res.StatusCode, messages: string(m.Messages), at: time.Now()})
@@ -635,16 +715,17 @@ type replicaFigures struct {
 	Replies, Pushes, RefusedTokens           int
 	RepeatedKeys                             int
 	Wall, Load                               time.Duration
+	Timeline                                 []string // the faults, from the start of the load
 }
 
 func (f replicaFigures) String() string {
 	return fmt.Sprintf("replicas %d (PostgreSQL), events %d, acknowledged %d, deliveries failed and redelivered %d, "+
 		"redelivered while in flight %d, redelivered after the ack %d, kills %d, stops %d, "+
 		"lost %d, duplicates %d (in the documented crash window %d), order violations %d; "+
-		"LINE accepted %d replies and %d pushes, refused %d used reply tokens and %d repeated retry keys; load %v, test %v",
+		"LINE accepted %d replies and %d pushes, refused %d used reply tokens and %d repeated retry keys; %s; load %v, test %v",
 		replicaCount, f.Events, f.Acknowledged, f.Failed, f.RedeliveredInFlight, f.Redelivered, f.Kills, f.Stops,
 		f.Lost, f.Duplicates, f.Window, f.OrderViolations,
-		f.Replies, f.Pushes, f.RefusedTokens, f.RepeatedKeys, f.Load.Round(100*time.Millisecond), f.Wall.Round(100*time.Millisecond))
+		f.Replies, f.Pushes, f.RefusedTokens, f.RepeatedKeys, strings.Join(f.Timeline, ", "), f.Load.Round(100*time.Millisecond), f.Wall.Round(100*time.Millisecond))
 }
 
 // tally matches what LINE accepted to the events. A reply names its event by reply token. A push
