@@ -324,7 +324,11 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 				if p.bare != "" {
 					p.load.Log.Record(spec.Users * spec.PerUser)
 				}
+				dups0 := servers.duplicates(ctx)
 				f, problems, err := measure(ctx, p.load, servers.URL, srv, spec, mem, p.stats)
+				if len(servers.replicas) > 1 {
+					f.Duplicates = servers.duplicates(ctx) - dups0 // every replica's, not only the first's
+				}
 				p.load.Log.Record(0)
 				if err != nil {
 					return err
@@ -375,7 +379,10 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 				}
 				reloads = append(reloads, d)
 			}
-			return servers.stop()
+			if err := servers.stop(); err != nil {
+				return err
+			}
+			return db.checkUsed(ctx, roundVars)
 		}()
 		if err != nil {
 			return nil, err
@@ -764,7 +771,7 @@ func (r *benchReport) writeText(w io.Writer) {
 	if c.Database != "" {
 		fmt.Fprintf(w, "store: %s", c.Database)
 		if c.Replicas > 1 {
-			fmt.Fprintf(w, "; %d serve replicas on it behind a round-robin proxy on loopback (figures from the server side: the first replica's)", c.Replicas)
+			fmt.Fprintf(w, "; %d serve replicas on it behind a round-robin proxy on loopback (the server-side figures but duplicates are the first replica's)", c.Replicas)
 		}
 		fmt.Fprintln(w)
 	}

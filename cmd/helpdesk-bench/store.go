@@ -300,3 +300,35 @@ func (c *storeComparison) writeText(w io.Writer) {
 		}
 	}
 }
+
+// duplicates sums helpdesk_duplicate_events_total over the replicas.
+func (c *cluster) duplicates(ctx context.Context) float64 {
+	n := 0.0
+	for _, r := range c.replicas {
+		if m, err := load.Metrics(ctx, r.URL); err == nil {
+			n += m["helpdesk_duplicate_events_total"]
+		}
+	}
+	return n
+}
+
+// checkUsed fails unless the round's server wrote to the PostgreSQL database in vars: a
+// helpdesk binary that does not know HELPDESK_DATABASE_URL would have measured bbolt instead.
+func (d *database) checkUsed(ctx context.Context, vars map[string]string) error {
+	if d.store != "postgres" {
+		return nil
+	}
+	conn, err := pgx.Connect(ctx, vars["HELPDESK_DATABASE_URL"])
+	if err != nil {
+		return fmt.Errorf("connect to PostgreSQL: %v", err)
+	}
+	defer conn.Close(ctx)
+	var n int64
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM seen").Scan(&n); err != nil {
+		return fmt.Errorf("count the events in PostgreSQL: %v", err)
+	}
+	if n == 0 {
+		return errors.New("helpdesk serve wrote nothing to PostgreSQL: does this helpdesk binary select it with HELPDESK_DATABASE_URL?")
+	}
+	return nil
+}
