@@ -211,18 +211,32 @@ func (e *Engine) decide(in input, conv *Conversation, caseID string) (*step, err
 func (e *Engine) commit(ctx context.Context, in input, snap snapshot, s *step) (Reply, error) {
 	m := in.m
 	// The rate limit is decided inside the transaction, after the duplicate check, so a
-	// redelivered event takes no token. The transaction may run again: the decision is taken
-	// on the first run and kept, so one message takes one token.
+	// redelivered event takes no token. The transaction may run again: with the in-memory
+	// limiter the decision is taken on the first run and kept, so one message takes one token;
+	// a store that keeps the buckets itself (store.RateTx, shared by replicas) takes the token
+	// in the transaction, which gives it back when it rolls back, so it is asked on every run.
 	var (
-		limited bool // the limiter was asked
+		limited bool // the in-memory limiter was asked
 		dropped bool // refused again while limited: no reply at all
 	)
-	limit := func() {
-		if limited || e.limiter == nil || m.Event != EventText {
-			return
+	limit := func(t store.Tx) error {
+		if e.limiter == nil || m.Event != EventText {
+			return nil
 		}
-		limited = true
-		ok, notify := e.limiter.allow(personKey(m), in.now)
+		var ok, notify bool
+		if shared, isShared := t.(store.RateTx); isShared {
+			in.m.Event, dropped = m.Event, false // as before an earlier run
+			var err error
+			if ok, notify, err = shared.TakeToken(personKey(m), in.now, e.limiter.rate.Burst, e.limiter.rate.Every); err != nil {
+				return err
+			}
+		} else {
+			if limited {
+				return nil
+			}
+			limited = true
+			ok, notify = e.limiter.allow(personKey(m), in.now)
+		}
 		switch {
 		case !ok && notify:
 			in.m.Event = EventRateLimited
@@ -230,6 +244,7 @@ func (e *Engine) commit(ctx context.Context, in input, snap snapshot, s *step) (
 		case !ok:
 			dropped = true
 		}
+		return nil
 	}
 	var reply Reply
 	err := e.store.Update(ctx, func(t store.Tx) error {
@@ -238,7 +253,9 @@ func (e *Engine) commit(ctx context.Context, in input, snap snapshot, s *step) (
 			reply.Duplicate = true
 			return nil
 		}
-		limit()
+		if err := limit(t); err != nil {
+			return err
+		}
 		if dropped {
 			// nothing is said or kept: only a redelivery must be recognised
 			if m.EventID != "" {
@@ -281,7 +298,13 @@ func (e *Engine) commit(ctx context.Context, in input, snap snapshot, s *step) (
 
 // caseFor returns the case an escalation of in.m opens or joins: the case the person has open
 // already (prior), when staff are reachable, or the id the next case will get.
+//
+// The next id is peeked before the person's open case is looked up: a store shared by replicas
+// locks the case numbers when peeking and the person when looking up (pgstore), and taking
+// them in this order in every step, as a step decided again in the commit does, keeps two
+// steps from waiting for each other's lock.
 func (e *Engine) caseFor(t store.Tx, in input) (id string, prior *Case, err error) {
+	next := t.PeekCaseID(in.now.In(knowledge.Tokyo))
 	if e.policy.Staffed {
 		if prior, err = t.OpenCaseOf(in.m.Channel, personOf(in.m)); err != nil {
 			return "", nil, err
@@ -290,7 +313,7 @@ func (e *Engine) caseFor(t store.Tx, in input) (id string, prior *Case, err erro
 			return prior.ID, prior, nil
 		}
 	}
-	return t.PeekCaseID(in.now.In(knowledge.Tokyo)), nil, nil
+	return next, nil, nil
 }
 
 // apply carries out the step's effects on cases: open (or join) one, relay a text to staff,

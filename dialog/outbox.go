@@ -92,6 +92,7 @@ func (o *Outbox) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 		if awaitsThread(&c.Delivery) {
 			waiting = append(waiting, len(out))
 		}
+		c.Delivery.Reclaimed = c.Reclaimed
 		out = append(out, c.Delivery)
 	}
 	if len(waiting) == 0 {

@@ -113,15 +113,32 @@ type Purged struct {
 // many short transactions, so webhooks are never held up for long, whatever the database's size.
 // When it removed anything, the freed pages of the file are then overwritten with zeros, as
 // after Forget.
+//
+// On a store shared by several processes (store.Exclusive), one process sweeps at a time: a
+// Purge that finds another one sweeping returns at once, having done nothing (that one does
+// it).
 func (a *Admin) Purge(cutoff, seenCutoff time.Time) (Purged, error) {
-	p, err := a.e.purge(cutoff, seenCutoff)
-	if p.Conversations > 0 || p.CaseTexts > 0 {
-		a.e.erased()
-	}
-	if p != (Purged{}) {
-		if serr := a.e.scrub("purge"); err == nil {
-			err = serr
+	var p Purged
+	sweep := func() error {
+		var err error
+		p, err = a.e.purge(cutoff, seenCutoff)
+		if p.Conversations > 0 || p.CaseTexts > 0 {
+			a.e.erased()
 		}
+		if p != (Purged{}) {
+			if serr := a.e.scrub("purge"); err == nil {
+				err = serr
+			}
+		}
+		return err
+	}
+	x, shared := a.e.store.(store.Exclusive)
+	if !shared {
+		return p, sweep()
+	}
+	ran, err := x.Exclusive(context.Background(), "retention", sweep)
+	if !ran && err == nil {
+		a.e.logger.Debug("retention purge left to the replica running it")
 	}
 	return p, err
 }

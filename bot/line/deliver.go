@@ -81,7 +81,8 @@ func newDeliverer(logger *slog.Logger, api API, loading *Loading) (*Deliverer, e
 
 // Deliver sends one outbox entry: its reply as LINE messages, at most five per request, then,
 // when the reply asks for it, leaves the group or room. The first request uses the event's reply
-// token while it is fresh; the others, and every request of an entry whose token is stale, are
+// token while it is fresh and the entry was not reclaimed; the others, and every request of an
+// entry whose token is stale or that was reclaimed, are
 // pushed with an X-Line-Retry-Key derived from the entry's key and the request's index, so that a
 // retry of a request LINE already accepted is recognised (409) instead of sent twice. The entry's
 // Progress says how many requests earlier attempts sent; they are skipped.
@@ -139,7 +140,10 @@ func withProgress(err error, n int) error {
 
 // send makes request i of an entry.
 func (d *Deliverer) send(client *messaging_api.MessagingApiAPI, del dialog.Delivery, addr address, i int, msgs []messaging_api.MessageInterface) error {
-	if i == 0 && addr.Token != "" && d.fresh(del.Event) {
+	// An entry handed out again after an earlier claim expired unmarked (del.Reclaimed) may
+	// have had its reply token used by that claimer, another replica perhaps, whose memory of
+	// accepted replies (d.replied) this one lacks: it is pushed, with the retry key.
+	if i == 0 && addr.Token != "" && d.fresh(del.Event) && !del.Reclaimed {
 		res, _, err := client.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{
 			ReplyToken: addr.Token, Messages: msgs})
 		err = apiError("reply", res, err)

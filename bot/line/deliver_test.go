@@ -265,21 +265,25 @@ func TestDeliverReplyTokenOrPush(t *testing.T) {
 	t.Parallel()
 	reply := dialog.Reply{Blocks: []dialog.Block{text("こんにちは。")}}
 	tests := []struct {
-		name    string
-		age     time.Duration
-		wantAPI string
+		name      string
+		age       time.Duration
+		reclaimed bool // an earlier claim, perhaps another replica's, expired unmarked
+		wantAPI   string
 	}{
-		{"fresh_token", 0, "reply"},
-		{"token_40s_old", 40 * time.Second, "reply"},
-		{"token_55s_old", 55 * time.Second, "push"},
-		{"token_2min_old", 2 * time.Minute, "push"},
+		{"fresh_token", 0, false, "reply"},
+		{"token_40s_old", 40 * time.Second, false, "reply"},
+		{"token_55s_old", 55 * time.Second, false, "push"},
+		{"token_2min_old", 2 * time.Minute, false, "push"},
+		{"fresh_token_reclaimed", 0, true, "push"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			fake, d := startLINE(t)
 			user := linetest.UserID(3)
-			if _, err := d.Deliver(context.Background(), delivery(user, time.Now().Add(-tt.age), reply)); err != nil {
+			del := delivery(user, time.Now().Add(-tt.age), reply)
+			del.Reclaimed = tt.reclaimed
+			if _, err := d.Deliver(context.Background(), del); err != nil {
 				t.Fatalf("Deliver: %v", err)
 			}
 			reqs := fake.Requests()

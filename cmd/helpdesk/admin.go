@@ -24,7 +24,9 @@ import (
 
 // The admin commands work on a database file when no bot runs on it, or ask a running bot over
 // its admin API (--server, with HELPDESK_ADMIN_TOKEN): bbolt lets one process at a time open the
-// file, which is also what keeps a second bot from corrupting it.
+// file, which is also what keeps a second bot from corrupting it. With HELPDESK_DATABASE_URL
+// they open the PostgreSQL database directly, bots running on it or not: every replica and
+// command sees the same data there. backup then refuses (pg_dump's job) and compact too.
 
 // admin is what the admin commands need, from a local engine's admin facet or a running server:
 // the admin API's own needs, so that a running bot and its file answer alike.
@@ -67,12 +69,17 @@ func (e *env) openAdmin(f adminFlags) (admin, func(), error) {
 			return nil, nil, err
 		}
 	}
-	path, source := e.dbPath(*f.db)
-	if _, err := os.Stat(path); err != nil {
-		return nil, nil, fmt.Errorf("%s: %v", source, errors.Unwrap(err))
+	d, err := e.database(*f.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !d.postgres() {
+		if _, err := os.Stat(d.path); err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", d.source, errors.Unwrap(err))
+		}
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	engine, err := dialog.Open(path, lib, logger, dialog.Options{LockTimeout: 300 * time.Millisecond})
+	engine, err := openEngine(e.ctx, d, lib, logger, dialog.Options{LockTimeout: 300 * time.Millisecond})
 	if err != nil {
 		if errors.Is(err, dialog.ErrLocked) {
 			return nil, nil, fmt.Errorf("%v\nA bot is running on it: ask it with --server http://ADDR and HELPDESK_ADMIN_TOKEN", err)
@@ -340,7 +347,17 @@ func runCompact(e *env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	path, source := e.dbPath(*db)
+	d, err := e.database(*db)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk compact:", err)
+		return exitFail
+	}
+	if d.postgres() {
+		fmt.Fprintln(e.stderr, "helpdesk compact: compact works on a bbolt file, and HELPDESK_DATABASE_URL selects PostgreSQL, "+
+			"which reuses the space of deleted rows itself (autovacuum); to give it back to the file system, run VACUUM FULL in psql with the bot stopped")
+		return exitFail
+	}
+	path, source := d.path, d.source
 	if _, err := os.Stat(path); err != nil {
 		fmt.Fprintf(e.stderr, "helpdesk compact: %s: %v\n", source, errors.Unwrap(err))
 		return exitFail

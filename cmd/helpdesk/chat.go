@@ -13,7 +13,7 @@ import (
 
 func runChat(e *env, args []string) int {
 	fs := e.newFlags("chat", "[--db FILE] [--knowledge DIR] [--user ID]")
-	db := fs.String("db", "", "bbolt file for the conversation (default: HELPDESK_DB, else helpdesk.db)")
+	db := fs.String("db", "", "bbolt file for the conversation (default: HELPDESK_DB, else helpdesk.db; HELPDESK_DATABASE_URL selects PostgreSQL instead)")
 	dir := fs.String("knowledge", "", "knowledge folder (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
 	user := fs.String("user", "local", "who is talking: each user has their own conversation")
 	if code := parse(fs, args); code >= 0 {
@@ -29,10 +29,14 @@ func runChat(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
 		return exitFail
 	}
-	path, source := e.dbPath(*db)
-	engine, err := dialog.Open(path, lib, logger, dialog.Options{Policy: policy, Now: now})
+	d, err := e.database(*db)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "helpdesk chat: %s: %v\n", source, err)
+		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
+		return exitFail
+	}
+	engine, err := openEngine(e.ctx, d, lib, logger, dialog.Options{Policy: policy, Now: now})
+	if err != nil {
+		fmt.Fprintln(e.stderr, "helpdesk chat:", err)
 		return exitFail
 	}
 	defer engine.Close()

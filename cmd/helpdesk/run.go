@@ -58,6 +58,8 @@ func commands() []command {
 		{"backup", "write a consistent copy of the database (also of a running bot)", runBackup},
 		{"compact", "write a compacted copy of the database, which must not be in use", runCompact},
 		{"forget", "delete one person's conversations and cases", runForget},
+		{"migrate", "bring the PostgreSQL database (HELPDESK_DATABASE_URL) to this build's schema", runMigrate},
+		{"copy", "copy an installation from a bbolt file into an empty PostgreSQL database, and verify it", runCopy},
 		{"version", "print the version, commit and build time of this binary", runVersion},
 		{"healthcheck", "exit 0 if the bot running here answers GET /readyz, 1 if not (Docker HEALTHCHECK)", runHealthcheck},
 	}

@@ -61,7 +61,7 @@ type serveDeps struct {
 func runServe(e *env, args []string) int {
 	fs := e.newFlags("serve", "[--addr ADDR] [--db FILE] [--knowledge DIR]")
 	addr := fs.String("addr", "", "listen address (default: HELPDESK_ADDR, else :8080)")
-	db := fs.String("db", "", "bbolt file (default: HELPDESK_DB, else helpdesk.db)")
+	db := fs.String("db", "", "bbolt file (default: HELPDESK_DB, else helpdesk.db); refused with HELPDESK_DATABASE_URL, which selects PostgreSQL")
 	dir := fs.String("knowledge", "", "knowledge folder (default: HELPDESK_KNOWLEDGE, else the embedded seeds)")
 	if code := parse(fs, args); code >= 0 {
 		return code
@@ -119,9 +119,13 @@ func serve(ctx context.Context, logger *slog.Logger, s settings) error {
 	if err != nil {
 		return err
 	}
-	engine, err := dialog.Open(s.db, lib, logger, dialog.Options{Policy: s.policy, Now: s.now, RateLimit: s.rate})
+	db := database{url: s.databaseURL, path: s.db, source: s.dbSource}
+	if db.postgres() {
+		db.source = "HELPDESK_DATABASE_URL"
+	}
+	engine, err := openEngine(ctx, db, lib, logger, dialog.Options{Policy: s.policy, Now: s.now, RateLimit: s.rate})
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.dbSource, err)
+		return err
 	}
 	defer engine.Close()
 
@@ -246,7 +250,11 @@ func serve(ctx context.Context, logger *slog.Logger, s settings) error {
 	for i, srv := range servers {
 		go func() { serveErr <- srv.Serve(listeners[i]) }()
 	}
-	logger.Info("listening", append(logAddrs, "channels", strings.Join(names, ","), "knowledge", lib.Version().Hash,
+	storeName := "bbolt"
+	if db.postgres() {
+		storeName = "postgres"
+	}
+	logger.Info("listening", append(logAddrs, "store", storeName, "channels", strings.Join(names, ","), "knowledge", lib.Version().Hash,
 		"topics", len(lib.Base().Topics()), "startup", time.Since(start).Round(time.Millisecond))...)
 
 	select {

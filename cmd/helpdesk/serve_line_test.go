@@ -24,6 +24,7 @@ import (
 
 	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
 	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
+	"github.com/helpdesk-bot/helpdesk/dialog/pgstore/pgtest"
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
@@ -43,7 +44,9 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pgtest.StopLazy() // the PostgreSQL server of the tests that asked for one
+	os.Exit(code)
 }
 
 func lineVars(fake *linetest.Server, db string) map[string]string {

@@ -13,6 +13,7 @@ import (
 	"github.com/helpdesk-bot/helpdesk/bot/line"
 	"github.com/helpdesk-bot/helpdesk/bot/slack"
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/dialog/pgstore"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
@@ -26,6 +27,9 @@ type settings struct {
 	adminAddr        string // the listener of /admin/* and /metrics; "" leaves them on addr
 	// db is the database file, and dbSource where it came from.
 	db, dbSource string
+	// databaseURL is HELPDESK_DATABASE_URL: when set, the engine keeps its state in that
+	// PostgreSQL database instead of the file db. It holds a password: never print it.
+	databaseURL string
 	// knowledge is the knowledge folder ("" for the embedded seeds), and knowledgeSource where
 	// it came from.
 	knowledge, knowledgeSource string
@@ -78,6 +82,9 @@ func readSettings(getenv func(string) string) (s settings, err error) {
 	if v := getenv("HELPDESK_DB"); v != "" {
 		s.db, s.dbSource = v, "HELPDESK_DB="+v
 	}
+	if s.databaseURL, err = databaseURL(getenv); err != nil {
+		return s, err
+	}
 	s.knowledge, s.knowledgeSource = getenv("HELPDESK_KNOWLEDGE"), "HELPDESK_KNOWLEDGE"
 	if s.now, err = parseNow(getenv("HELPDESK_NOW")); err != nil {
 		return s, err
@@ -121,12 +128,44 @@ func (s settings) withFlags(addr, db, dir string) (settings, error) {
 		}
 	}
 	if db != "" {
+		if s.databaseURL != "" {
+			return s, errBothDatabases("--db")
+		}
 		s.db, s.dbSource = db, "--db="+db
 	}
 	if dir != "" {
 		s.knowledge, s.knowledgeSource = dir, "--knowledge"
 	}
 	return s, nil
+}
+
+// databaseURL reads HELPDESK_DATABASE_URL, which selects the PostgreSQL store: "" when unset.
+// The URL is checked here, without connecting; errors never repeat it (it holds the password).
+// Setting HELPDESK_DB too is refused: which of the two databases was meant cannot be guessed,
+// and serving from the wrong one would look like lost conversations.
+func databaseURL(getenv func(string) string) (string, error) {
+	v := getenv("HELPDESK_DATABASE_URL")
+	if v == "" {
+		return "", nil
+	}
+	if err := pgstore.CheckURL(v); err != nil {
+		return "", fmt.Errorf("HELPDESK_DATABASE_URL: %v", err)
+	}
+	if getenv("HELPDESK_DB") != "" {
+		return "", errBothDatabases("HELPDESK_DB")
+	}
+	return v, nil
+}
+
+// errBothDatabases refuses a bbolt file (named by which: HELPDESK_DB or --db) given beside
+// HELPDESK_DATABASE_URL.
+func errBothDatabases(which string) error {
+	if which == "HELPDESK_DB" {
+		// The Docker image and the systemd unit set HELPDESK_DB: an empty value unsets it.
+		return errors.New("HELPDESK_DB and HELPDESK_DATABASE_URL are both set: HELPDESK_DATABASE_URL selects PostgreSQL, HELPDESK_DB a bbolt file; " +
+			"unset one of them (an empty value unsets it: HELPDESK_DB= in the environment file, docker run -e HELPDESK_DB=)")
+	}
+	return fmt.Errorf("%s and HELPDESK_DATABASE_URL are both set: HELPDESK_DATABASE_URL selects PostgreSQL, %s a bbolt file; unset one of them", which, which)
 }
 
 // checkAddr checks a listen address; source names where it came from.

@@ -49,6 +49,13 @@ func TestServeStopsOnUnusableSettings(t *testing.T) {
 		{"hours", map[string]string{"HELPDESK_HOURS": "weekdays 9-17"}, "HELPDESK_HOURS"},
 		{"user_rate", map[string]string{"HELPDESK_USER_RATE": "lots"}, "HELPDESK_USER_RATE"},
 		{"retention", map[string]string{"HELPDESK_RETENTION": "forever"}, "HELPDESK_RETENTION"},
+		{"database_url_scheme", map[string]string{"HELPDESK_DB": "", "HELPDESK_DATABASE_URL": "mysql://helpdesk:" + testDBPassword + "@127.0.0.1/helpdesk"}, "HELPDESK_DATABASE_URL: scheme"},
+		{"database_url_not_a_url", map[string]string{"HELPDESK_DB": "", "HELPDESK_DATABASE_URL": "postgres://helpdesk:" + testDBPassword + "@127.0.0.1:5432/%zz"}, "HELPDESK_DATABASE_URL: not a URL"},
+		{"database_url_bad_port", map[string]string{"HELPDESK_DB": "", "HELPDESK_DATABASE_URL": "postgres://helpdesk:" + testDBPassword + "@127.0.0.1:port/helpdesk"}, "HELPDESK_DATABASE_URL"},
+		{"database_url_key_value", map[string]string{"HELPDESK_DB": "", "HELPDESK_DATABASE_URL": "host=127.0.0.1 password=" + testDBPassword}, "HELPDESK_DATABASE_URL"},
+		{"database_url_and_db", map[string]string{"HELPDESK_DATABASE_URL": "postgres://helpdesk:" + testDBPassword + "@127.0.0.1:5432/helpdesk"}, "HELPDESK_DB and HELPDESK_DATABASE_URL are both set"},
+		{"database_url_no_server", map[string]string{"HELPDESK_DB": "", "HELPDESK_DATABASE_URL": "postgres://helpdesk:" + testDBPassword + "@127.0.0.1:" + strconv.Itoa(closedPort(t)) + "/helpdesk?sslmode=disable"},
+			"HELPDESK_DATABASE_URL: open database: no PostgreSQL server answers at 127.0.0.1:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +66,9 @@ func TestServeStopsOnUnusableSettings(t *testing.T) {
 			res := runCmd(t, vars, "", "serve")
 			if res.code != exitFail || !strings.Contains(res.stderr, tt.want) {
 				t.Errorf("serve with %v: exit %d, stderr %q; want a failure naming %s", tt.vars, res.code, res.stderr, tt.want)
+			}
+			if strings.Contains(res.stderr, testDBPassword) {
+				t.Errorf("serve printed the database password: %s", res.stderr)
 			}
 		})
 	}

@@ -28,7 +28,7 @@ func (s *Store) Claim(now time.Time, limit int, lease time.Duration, skip map[ui
 			missing = append(missing, p)
 			continue
 		}
-		out = append(out, store.Claim{Delivery: *p.d, Epoch: p.epoch})
+		out = append(out, store.Claim{Delivery: *p.d, Epoch: p.epoch, Reclaimed: p.reclaimed})
 	}
 	if len(missing) == 0 {
 		return out, nil
@@ -40,7 +40,7 @@ func (s *Store) Claim(now time.Time, limit int, lease time.Duration, skip map[ui
 				return err
 			}
 			if d != nil { // else delivered meanwhile
-				out = append(out, store.Claim{Delivery: *d, Epoch: p.epoch})
+				out = append(out, store.Claim{Delivery: *d, Epoch: p.epoch, Reclaimed: p.reclaimed})
 			}
 		}
 		return nil

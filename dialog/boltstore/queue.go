@@ -164,10 +164,11 @@ func (q *queueIndex) claim(now time.Time, limit int, lease time.Duration, skip m
 		if skip[id] || e.leased.After(now) || e.next.After(now) {
 			continue
 		}
+		reclaimed := !e.leased.IsZero() // an expired lease: release and the marks end a lease
 		q.epoch++
 		e.epoch, e.leased = q.epoch, now.Add(lease)
 		q.entries[id] = e
-		out = append(out, picked{id, e.cached, e.epoch})
+		out = append(out, picked{id, e.cached, e.epoch, reclaimed})
 		if len(out) == limit {
 			break
 		}
@@ -177,9 +178,10 @@ func (q *queueIndex) claim(now time.Time, limit int, lease time.Duration, skip m
 
 // picked is an entry claimed for delivery, with its decoded copy when cached (read-only).
 type picked struct {
-	id    uint64
-	d     *store.Delivery
-	epoch uint64
+	id        uint64
+	d         *store.Delivery
+	epoch     uint64
+	reclaimed bool // see store.Claim
 }
 
 // fence checks that a mark of entry id carries its current epoch (0: an unfenced mark).

@@ -159,3 +159,22 @@ func checkSchema(ctx context.Context, q interface {
 	}
 	return nil
 }
+
+// SchemaVersion returns the schema version of the database at url (0 when it has no helpdesk
+// schema yet) and the version this build uses, which Migrate brings it to.
+func SchemaVersion(ctx context.Context, url string) (current, build int, err error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return 0, schemaVersion, fmt.Errorf("database url: %v", err)
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return 0, schemaVersion, explainConnect(err, cfg.Host, cfg.Port, cfg.User, cfg.Database)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	err = conn.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_version").Scan(&current)
+	if isCode(err, "42P01") { // undefined_table: no schema yet
+		return 0, schemaVersion, nil
+	}
+	return current, schemaVersion, err
+}

@@ -26,7 +26,7 @@ import (
 // snapshot is read again, found leased, and left out.
 const claimSQL = `
 WITH picked AS (
-	SELECT o.id FROM outbox o
+	SELECT o.id, o.leased_until AS prev FROM outbox o
 	WHERE o.next_attempt <= $1
 	  AND (o.leased_until IS NULL OR o.leased_until <= $1)
 	  AND NOT (o.id = ANY($3))
@@ -37,7 +37,7 @@ WITH picked AS (
 )
 UPDATE outbox SET epoch = outbox.epoch + 1, leased_until = $2
 FROM picked WHERE outbox.id = picked.id
-RETURNING outbox.id, outbox.epoch, outbox.body`
+RETURNING outbox.id, outbox.epoch, outbox.body, picked.prev IS NOT NULL`
 
 // Claim leases up to limit entries due at now: see store.Store.
 func (s *Store) Claim(now time.Time, limit int, lease time.Duration, skip map[uint64]bool) ([]store.Claim, error) {
@@ -64,8 +64,9 @@ func (s *Store) Claim(now time.Time, limit int, lease time.Duration, skip map[ui
 		var (
 			id, epoch int64
 			body      []byte
+			reclaimed bool // an expired lease: Reschedule and the marks end a lease
 		)
-		if err := rows.Scan(&id, &epoch, &body); err != nil {
+		if err := rows.Scan(&id, &epoch, &body, &reclaimed); err != nil {
 			rows.Close()
 			return nil, s.wrap(fmt.Errorf("claim: %v", err))
 		}
@@ -74,7 +75,7 @@ func (s *Store) Claim(now time.Time, limit int, lease time.Duration, skip map[ui
 			rows.Close()
 			return nil, s.wrap(fmt.Errorf("claim: %v", err))
 		}
-		out = append(out, store.Claim{Delivery: *d, Epoch: uint64(epoch)})
+		out = append(out, store.Claim{Delivery: *d, Epoch: uint64(epoch), Reclaimed: reclaimed})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(fmt.Errorf("claim: %v", err))
@@ -241,8 +242,12 @@ func (s *Store) PurgeUnanswered(ctx context.Context, cutoff time.Time) (int, err
 	return s.purgeBefore(ctx, "DELETE FROM unanswered WHERE id IN (SELECT id FROM unanswered WHERE at < $1 LIMIT $2)", cutoff)
 }
 
-// PurgeSeen forgets the event ids first seen before cutoff.
+// PurgeSeen forgets the event ids first seen before cutoff, and the rate limit's buckets idle
+// since then (a missing bucket is a full one: see rate_buckets in the migrations).
 func (s *Store) PurgeSeen(ctx context.Context, cutoff time.Time) (int, error) {
+	if _, err := s.purgeBefore(ctx, "DELETE FROM rate_buckets WHERE person IN (SELECT person FROM rate_buckets WHERE last < $1 LIMIT $2)", cutoff); err != nil {
+		return 0, err
+	}
 	return s.purgeBefore(ctx, `DELETE FROM seen WHERE (channel, event_id) IN
 		(SELECT channel, event_id FROM seen WHERE first_seen < $1 LIMIT $2)`, cutoff)
 }

@@ -573,9 +573,15 @@ func (t *txn) OpenCaseOf(channel decide.Channel, user string) (*store.Case, erro
 	if user == "" {
 		return nil, nil
 	}
+	tags := t.s.personTags(user)
+	if t.write {
+		if err := t.personLock(tags[0]); err != nil {
+			return nil, err
+		}
+	}
 	var found *store.Case
 	err := t.rows(`SELECT body FROM cases WHERE owners @> $1 AND status IN ('open', 'claimed') ORDER BY id`+t.forUpdate(),
-		[]any{t.s.personTags(user)}, func(r pgx.Rows) error {
+		[]any{tags}, func(r pgx.Rows) error {
 			var body []byte
 			if err := r.Scan(&body); err != nil {
 				return err

@@ -122,6 +122,10 @@ type Delivery struct {
 	// Key is a random UUID fixed at enqueue time: the idempotency key of the entry (LINE's
 	// X-Line-Retry-Key is derived from it), the same on every retry.
 	Key string `json:"key"`
+	// Reclaimed is set on an entry handed out after an earlier claim of it expired unmarked
+	// (store.Claim): that claimer, perhaps another replica, may have sent it, using its LINE
+	// reply token. Not stored.
+	Reclaimed bool `json:"-"`
 }
 
 // LogValue keeps what users and staff wrote, the address (a LINE reply token) and the recipient

@@ -98,6 +98,32 @@ type Encoded struct {
 type Claim struct {
 	Delivery Delivery
 	Epoch    uint64
+	// Reclaimed says that the entry's previous claim ended without a mark or a Reschedule (its
+	// lease expired): its claimer, perhaps another process that paused or died, may have sent
+	// some of it.
+	Reclaimed bool
+}
+
+// The optional interfaces below are what a store shared by several processes (pgstore) adds,
+// so that what one process kept in memory holds across all of them. The engine uses them when
+// its store implements them, and its in-memory equivalents otherwise.
+
+// RateTx is implemented by the transactions of a store that keeps the rate limit's buckets
+// itself, shared by every process using the store: the engine then takes a person's tokens
+// there, in the step's transaction, instead of from its in-memory limiter. A transaction that
+// rolls back gives its token back.
+type RateTx interface {
+	// TakeToken takes a token from the bucket of person (Burst tokens, refilled at one per
+	// Every) at now. ok says the message may be answered; notify, when it may not, that this is
+	// the first refusal since the bucket was last full (the person is told once).
+	TakeToken(person string, now time.Time, burst int, every time.Duration) (ok, notify bool, err error)
+}
+
+// Exclusive is implemented by a store shared by several processes: Exclusive runs fn unless
+// another process sharing the store is running one under the same name, and reports whether
+// it ran. The retention sweep runs under it, once across the processes.
+type Exclusive interface {
+	Exclusive(ctx context.Context, name string, fn func() error) (ran bool, err error)
 }
 
 // Tx is one transaction. Keys of conversations are ConvKey(channel, user).

@@ -277,8 +277,8 @@ func testRecipientOrder(t *testing.T, s store.Store) {
 func testLeaseExpiry(t *testing.T, s store.Store) {
 	ids := enqueue(t, s, "line/U1", "line/U1")
 	a, err := s.Claim(t0, 1, time.Minute, nil)
-	if err != nil || len(a) != 1 || a[0].Delivery.ID != ids[0] || a[0].Epoch == 0 {
-		t.Fatalf("claim A = %+v, %v; want entry %d with an epoch", a, err, ids[0])
+	if err != nil || len(a) != 1 || a[0].Delivery.ID != ids[0] || a[0].Epoch == 0 || a[0].Reclaimed {
+		t.Fatalf("claim A = %+v, %v; want entry %d with an epoch, not reclaimed", a, err, ids[0])
 	}
 	if err := s.Renew(ids[0], a[0].Epoch, t0.Add(2*time.Minute)); err != nil {
 		t.Fatalf("A renews its own claim: %v", err)
@@ -287,8 +287,8 @@ func testLeaseExpiry(t *testing.T, s store.Store) {
 		t.Fatalf("claim B within A's renewed lease = %v, want none", claimIDs(got))
 	}
 	b, err := s.Claim(t0.Add(3*time.Minute), 1, time.Minute, nil)
-	if err != nil || len(b) != 1 || b[0].Delivery.ID != ids[0] || b[0].Epoch <= a[0].Epoch {
-		t.Fatalf("claim B after A's lease expired = %+v, %v; want entry %d with an epoch above %d", b, err, ids[0], a[0].Epoch)
+	if err != nil || len(b) != 1 || b[0].Delivery.ID != ids[0] || b[0].Epoch <= a[0].Epoch || !b[0].Reclaimed {
+		t.Fatalf("claim B after A's lease expired = %+v, %v; want entry %d with an epoch above %d, reclaimed", b, err, ids[0], a[0].Epoch)
 	}
 	if err := s.Renew(ids[0], a[0].Epoch, t0.Add(time.Hour)); !errors.Is(err, store.ErrStaleEpoch) {
 		t.Errorf("A renews after B took over: %v, want ErrStaleEpoch", err)
@@ -310,6 +310,14 @@ func testLeaseExpiry(t *testing.T, s store.Store) {
 	}
 	if next[0].Delivery.Attempts != 0 {
 		t.Errorf("A's stale reschedule changed the entry: %d attempts", next[0].Delivery.Attempts)
+	}
+	// A claim that ended with a recorded attempt (Reschedule) leaves no doubt: not reclaimed.
+	update(t, s, func(tx store.Tx) error {
+		return tx.Reschedule(ids[1], next[0].Epoch, func(d *store.Delivery) { d.Attempts++ })
+	})
+	again, err := s.Claim(t0.Add(3*time.Minute), 1, time.Minute, nil)
+	if err != nil || len(again) != 1 || again[0].Delivery.ID != ids[1] || again[0].Reclaimed {
+		t.Errorf("claim after a reschedule = %+v, %v; want entry %d, not reclaimed", again, err, ids[1])
 	}
 }
 

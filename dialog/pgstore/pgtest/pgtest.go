@@ -280,7 +280,7 @@ func (s *Server) NewDatabase(t testing.TB, empty bool) string {
 			}
 			return
 		}
-		err := s.Exec(ctx, name, `TRUNCATE seen, conversations, case_seq, cases, case_threads, outbox, unanswered, counters RESTART IDENTITY;
+		err := s.Exec(ctx, name, `TRUNCATE seen, conversations, case_seq, cases, case_threads, outbox, unanswered, counters, rate_buckets RESTART IDENTITY;
 			ALTER SEQUENCE conversation_rev RESTART`)
 		if err != nil {
 			t.Errorf("empty the test database: %v", err)
