@@ -63,8 +63,7 @@ const replicaReportEnv = "HELPDESK_REPLICAS_REPORT"
 func TestReplicas(t *testing.T) {
 	t.Parallel()
 	started := time.Now()
-	pg := startPostgres(t)
-	dbURL := pg.NewDatabase(t, false)
+	dbURL := pgtest.Lazy(t).NewDatabase(t, false)
 	exe := buildHelpdesk(t)
 	script := testScript(t)
 
@@ -84,7 +83,6 @@ func TestReplicas(t *testing.T) {
 			"LINE_CHANNEL_TOKEN":    lineTestToken,
 			"LINE_API_BASE":         api.URL,
 			"HELPDESK_DATABASE_URL": dbURL,
-			"HELPDESK_DB":           filepath.Join(t.TempDir(), "unused.db"),
 			"HELPDESK_LOG_LEVEL":    "info",
 		})
 	}
@@ -118,7 +116,7 @@ func TestReplicas(t *testing.T) {
 	})
 	calls.trigger(1, func() bool { return lt.acks.Load() >= int64(stopAt) }, func(token string) (forward bool) {
 		rs.pause(1, replicaLease+2*time.Second)
-		calls.holdTakeover(token, func() {
+		calls.holdTakeover(token, lt.userOf(token), func() {
 			rs.waitResumed()
 			time.Sleep(2500 * time.Millisecond)
 		})
@@ -246,22 +244,7 @@ func redeliveredIf(ev linetest.Event, again bool) linetest.Event {
 	return ev
 }
 
-// ---- PostgreSQL and the binary
-
-// startPostgres starts a throwaway PostgreSQL server for the test, or skips it saying why none
-// can start (fails instead with HELPDESK_REQUIRE_POSTGRES=1).
-func startPostgres(t *testing.T) *pgtest.Server {
-	t.Helper()
-	srv, err := pgtest.Start()
-	if err != nil {
-		if os.Getenv(pgtest.RequireEnv) == "1" {
-			t.Fatalf("%s=1 but no PostgreSQL server: %v", pgtest.RequireEnv, err)
-		}
-		t.Skipf("no PostgreSQL server for the test: %v", err)
-	}
-	t.Cleanup(srv.Stop)
-	return srv
-}
+// ---- the binary
 
 // buildHelpdesk builds cmd/helpdesk into a temporary folder, once, the way this test binary was
 // built (with -race when it was, so that go reuses what it compiled for the tests).
@@ -510,14 +493,17 @@ type lineCalls struct {
 	events   []faultEvent
 	triggers [replicaCount]*trigger
 	held     string // the reply token of the delivery the paused replica was making
-	takeover func() // holds the next call with that token
+	heldUser string // and its user
+	takeover func() // holds the next call with that token, or the next push to that user
 }
 
-// holdTakeover makes the next call with reply token token wait for hold first.
-func (c *lineCalls) holdTakeover(token string, hold func()) {
+// holdTakeover makes the next call that delivers the entry of reply token token to user wait for
+// hold first: a reply with that token, or a push to user (an entry taken over after its lease
+// expired is pushed; the user's later entries wait behind it).
+func (c *lineCalls) holdTakeover(token, user string, hold func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.held, c.takeover = token, hold
+	c.held, c.heldUser, c.takeover = token, user, hold
 }
 
 type faultEvent struct {
@@ -584,7 +570,7 @@ func (c *lineCalls) serve(replica int, target string) (*apiProxy, error) {
 			c.mu.Lock()
 			tr := c.triggers[replica]
 			var hold func()
-			if c.takeover != nil && m.ReplyToken == c.held {
+			if c.takeover != nil && (m.ReplyToken == c.held || api == "push" && m.To == c.heldUser) {
 				hold, c.takeover = c.takeover, nil
 			}
 			c.mu.Unlock()
@@ -694,6 +680,20 @@ func (lt *loadTrack) set(u, k int, ev linetest.Event) {
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	lt.events[u][k] = ev
+}
+
+// userOf returns the user of the event with reply token token.
+func (lt *loadTrack) userOf(token string) string {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	for _, evs := range lt.events {
+		for _, ev := range evs {
+			if ev.ReplyToken == token {
+				return ev.Source.UserID
+			}
+		}
+	}
+	return ""
 }
 
 func (lt *loadTrack) ack(u, k int) {
