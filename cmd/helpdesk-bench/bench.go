@@ -771,7 +771,7 @@ func (r *benchReport) writeText(w io.Writer) {
 	if c.Database != "" {
 		fmt.Fprintf(w, "store: %s", c.Database)
 		if c.Replicas > 1 {
-			fmt.Fprintf(w, "; %d serve replicas on it behind a round-robin proxy on loopback (the server-side figures but duplicates are the first replica's)", c.Replicas)
+			fmt.Fprintf(w, "; %d serve replicas on it behind a round-robin proxy on loopback (server-side figures: the first replica's, but duplicates: every replica's)", c.Replicas)
 		}
 		fmt.Fprintln(w)
 	}
