@@ -62,6 +62,9 @@ const replicaReportEnv = "HELPDESK_REPLICAS_REPORT"
 // answered, exactly once, and each user's replies in the order of their events.
 func TestReplicas(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("three replicas, a 17 s pause: about 30 s")
+	}
 	started := time.Now()
 	dbURL := pgtest.Lazy(t).NewDatabase(t, false)
 	exe := buildHelpdesk(t)
