@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/helpdesk-bot/helpdesk/bot/line/linetest"
+	"github.com/helpdesk-bot/helpdesk/bot/slack/slacktest"
 	"github.com/helpdesk-bot/helpdesk/cmd/internal/load"
 	"github.com/helpdesk-bot/helpdesk/dialog/pgstore/pgtest"
 )
@@ -73,6 +74,10 @@ func TestReplicas(t *testing.T) {
 	fake := linetest.New(lineTestToken)
 	fake.SkipMessageCheck = true
 	t.Cleanup(fake.Close)
+	sfake := slacktest.New(slackTestToken)
+	sfake.SkipBlockCheck = true
+	t.Cleanup(sfake.Close)
+	slackTrack := load.TrackSlack(sfake, nil)
 	calls := &lineCalls{}
 	rs := &replicaSet{t: t, exe: exe, calls: calls}
 	for i := range replicaCount {
@@ -87,6 +92,9 @@ func TestReplicas(t *testing.T) {
 			"LINE_API_BASE":         api.URL,
 			"HELPDESK_DATABASE_URL": dbURL,
 			"HELPDESK_LOG_LEVEL":    "info",
+			"SLACK_BOT_TOKEN":       slackTestToken,
+			"SLACK_SIGNING_SECRET":  slackTestSecret,
+			"SLACK_API_URL":         sfake.APIURL(),
 		})
 	}
 	for i := range replicaCount {
@@ -169,6 +177,8 @@ func TestReplicas(t *testing.T) {
 			}
 		})
 	}
+	sl := &slackLoad{users: 20, perUser: 6, track: slackTrack}
+	sl.run(ctx, &wg, lb, script)
 	wg.Wait()
 	loadEnd := time.Now()
 	if ctx.Err() != nil {
@@ -197,7 +207,7 @@ func TestReplicas(t *testing.T) {
 		return true
 	}
 	deadline := time.Now().Add(replicaLease + 30*time.Second)
-	for !answered() && time.Now().Before(deadline) {
+	for !(answered() && sl.answered()) && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	if err := load.DrainOutbox(ctx, rs.url(2), 30*time.Second); err != nil {
@@ -206,6 +216,12 @@ func TestReplicas(t *testing.T) {
 	time.Sleep(2 * time.Second)
 
 	f := tally(t, calls, lt, users, perUser)
+	calls.mu.Lock()
+	faults := slices.Clone(calls.events)
+	calls.mu.Unlock()
+	sf := sl.tally(t, faults)
+	slackReport := sf.String()
+	t.Log(slackReport)
 	f.Kills, f.Stops, f.Wall = 1, 1, time.Since(started)
 	f.Load = loadEnd.Sub(loadStart)
 	calls.mu.Lock()
@@ -221,12 +237,15 @@ func TestReplicas(t *testing.T) {
 	report := f.String()
 	t.Log(report)
 	if path := os.Getenv(replicaReportEnv); path != "" {
-		if err := os.WriteFile(path, []byte(report+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(report+"\n"+slackReport+"\n"), 0o644); err != nil {
 			t.Errorf("%s=%s: %v", replicaReportEnv, path, err)
 		}
 	}
 	if f.Lost != 0 || f.Duplicates != 0 || f.OrderViolations != 0 {
-		t.Errorf("lost %d, answered twice %d, out of order %d; want none", f.Lost, f.Duplicates, f.OrderViolations)
+		t.Errorf("LINE: lost %d, answered twice %d, out of order %d; want none", f.Lost, f.Duplicates, f.OrderViolations)
+	}
+	if sf.Lost != 0 || sf.Duplicates != 0 || sf.OrderViolations != 0 {
+		t.Errorf("Slack: lost %d, answered twice %d, out of order %d; want none", sf.Lost, sf.Duplicates, sf.OrderViolations)
 	}
 	for i := range replicaCount {
 		if code, err := rs.stop(i); code != 0 || err != nil {
@@ -849,3 +868,165 @@ func inCrashWindow(as []lineCall, faults []faultEvent) bool {
 }
 
 func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// ---- Slack beside LINE
+
+// slackLoad is Slack users writing to the bot in direct messages through the balancer (the
+// Events API), beside the LINE users. Each message comes from a direct message channel of its
+// own, so that the channel of a post names the event it answers (the conversation is still the
+// user's: the engine keys a direct message by user), and Slack's pace of one post a second per
+// channel does not set the load's.
+type slackLoad struct {
+	users, perUser int
+	track          *load.Tracker
+
+	mu       sync.Mutex
+	keys     [][]string // the channel of each event
+	arrivals [][]<-chan time.Time
+	acks     atomic.Int64
+	failed   atomic.Int64
+	again    atomic.Int64
+}
+
+// run starts the users on wg: each sends its messages in order, the next once the previous was
+// acknowledged, redelivering (with X-Slack-Retry-Num) what was answered 5xx or not within 3 s;
+// every fourth message is also retried while the first delivery is in flight.
+func (sl *slackLoad) run(ctx context.Context, wg *sync.WaitGroup, lb *balancer, script []load.Step) {
+	sl.keys = make([][]string, sl.users)
+	sl.arrivals = make([][]<-chan time.Time, sl.users)
+	for u := range sl.users {
+		sl.keys[u] = make([]string, sl.perUser)
+		sl.arrivals[u] = make([]<-chan time.Time, sl.perUser)
+		wg.Go(func() {
+			time.Sleep(time.Duration(u) * 2 * time.Second / time.Duration(sl.users))
+			user := fmt.Sprintf("U0R%08d", u)
+			k := 0
+			for n := 0; k < sl.perUser; n++ {
+				st := script[(u+n)%len(script)]
+				if st.Text == "" {
+					continue // taps are interactions, which Slack does not retry: texts only
+				}
+				channel := fmt.Sprintf("D0R%08dM%04d", u, k)
+				body := slacktest.Callback(slacktest.Event{Channel: channel, ChannelType: "im", User: user, Text: st.Text})
+				sl.mu.Lock()
+				sl.keys[u][k] = channel
+				sl.arrivals[u][k] = sl.track.Expect(channel)
+				sl.mu.Unlock()
+				var inFlight sync.WaitGroup
+				if k%4 == 1 {
+					inFlight.Go(func() {
+						time.Sleep(time.Millisecond)
+						lb.postSlack(ctx, body, 1)
+						sl.again.Add(1)
+					})
+				}
+				for attempt := 0; !lb.postSlack(ctx, body, attempt); attempt++ {
+					sl.failed.Add(1)
+					if ctx.Err() != nil {
+						return
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+				sl.acks.Add(1)
+				inFlight.Wait()
+				if k%2 == 1 {
+					time.Sleep(6 * time.Second)
+				}
+				k++
+			}
+		})
+	}
+}
+
+// answered says whether every event got a post.
+func (sl *slackLoad) answered() bool {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	for _, keys := range sl.keys {
+		for _, key := range keys {
+			if key == "" || sl.track.Replies(key) == 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// postSlack sends one Events API request through the balancer, as Slack's retry number retry
+// when above 0, and says whether it was acknowledged (200).
+func (b *balancer) postSlack(ctx context.Context, body slacktest.Body, retry int) bool {
+	ctx, cancel := context.WithTimeout(ctx, webhookTimeout)
+	defer cancel()
+	req, err := slacktest.NewRequest(ctx, b.url+"/slack/events", slackTestSecret, body)
+	if err != nil {
+		return false
+	}
+	if retry > 0 {
+		req.Header.Set("X-Slack-Retry-Num", fmt.Sprint(retry))
+		req.Header.Set("X-Slack-Retry-Reason", "http_timeout")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode == http.StatusOK
+}
+
+// slackFigures is what the Slack users saw.
+type slackFigures struct {
+	Events, Acknowledged, Failed, Again int64
+	Lost, Duplicates, Window            int
+	OrderViolations                     int
+}
+
+func (f slackFigures) String() string {
+	return fmt.Sprintf("Slack beside it: events %d, acknowledged %d, deliveries failed and redelivered %d, retried while in flight %d, "+
+		"lost %d, duplicates %d (in the crash window SECURITY.md names %d), order violations %d",
+		f.Events, f.Acknowledged, f.Failed, f.Again, f.Lost, f.Duplicates, f.Window, f.OrderViolations)
+}
+
+// tally counts, from the posts Slack accepted, the events answered never, more than once (a
+// second post repeating the first) and out of their user's order. Slack's Web API has no
+// idempotency key: a second post is in the window SECURITY.md names when the first came within
+// the second before a replica was killed or stopped (which replica posted is not known here).
+func (sl *slackLoad) tally(t *testing.T, faults []faultEvent) slackFigures {
+	t.Helper()
+	f := slackFigures{Events: int64(sl.users * sl.perUser), Acknowledged: sl.acks.Load(), Failed: sl.failed.Load(), Again: sl.again.Load()}
+	for u := range sl.users {
+		var last time.Time
+		for k := range sl.perUser {
+			key := sl.keys[u][k]
+			var at time.Time
+			select {
+			case at = <-sl.arrivals[u][k]:
+			default:
+				f.Lost++
+				t.Errorf("Slack user %d event %d: never answered", u, k)
+				continue
+			}
+			if at.Before(last) {
+				f.OrderViolations++
+				t.Errorf("Slack user %d event %d: answered before event %d", u, k, k-1)
+			}
+			last = at
+			if n := sl.track.Replies(key); n > 1 {
+				window := false
+				for _, e := range faults {
+					if (e.kind == "kill" || e.kind == "stop") && !at.After(e.at.Add(50*time.Millisecond)) && e.at.Sub(at) < time.Second {
+						window = true
+					}
+				}
+				if window {
+					f.Window++
+					t.Logf("Slack user %d event %d: posted %d times, the first just before a replica was killed or stopped (the crash window)", u, k, n)
+					continue
+				}
+				f.Duplicates++
+				t.Errorf("Slack user %d event %d: posted %d times", u, k, n)
+			}
+		}
+	}
+	return f
+}
