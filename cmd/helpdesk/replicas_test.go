@@ -497,13 +497,14 @@ func (b *balancer) post(ctx context.Context, ev linetest.Event) bool {
 // lineCall is one reply or push request a replica made, as its API proxy forwarded it to LINE.
 type lineCall struct {
 	replica  int
-	api      string // "reply" or "push"
-	token    string // reply: the event's reply token
-	to       string // push: the user
-	retryKey string // push
-	status   int    // LINE's answer
-	messages string // the messages, as sent
-	at       time.Time
+	api      string    // "reply" or "push"
+	token    string    // reply: the event's reply token
+	to       string    // push: the user
+	retryKey string    // push
+	status   int       // LINE's answer
+	messages string    // the messages, as sent
+	sent     time.Time // when the replica made the request (it reached the proxy)
+	at       time.Time // when LINE answered it
 }
 
 // lineCalls records, through one proxy per replica in front of the fake LINE API, every reply
@@ -574,6 +575,7 @@ func (c *lineCalls) serve(replica int, target string) (*apiProxy, error) {
 	}
 	p := &apiProxy{URL: "http://" + ln.Addr().String()}
 	p.srv = &http.Server{ErrorLog: discardLog(), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent := time.Now()
 		body, _ := io.ReadAll(r.Body)
 		api := ""
 		switch r.URL.Path {
@@ -626,7 +628,7 @@ func (c *lineCalls) serve(replica int, target string) (*apiProxy, error) {
 		if api != "" {
 			c.mu.Lock()
 			c.list = append(c.list, lineCall{replica: replica, api: api, token: m.ReplyToken, to: m.To,
-				retryKey: r.Header.Get("X-Line-Retry-Key"), status: res.StatusCode, messages: string(m.Messages), at: time.Now()})
+				retryKey: r.Header.Get("X-Line-Retry-Key"), status: res.StatusCode, messages: string(m.Messages), sent: sent, at: time.Now()})
 			c.mu.Unlock()
 		}
 		maps.Copy(w.Header(), res.Header)
@@ -848,14 +850,14 @@ func tally(t *testing.T, calls *lineCalls, lt *loadTrack, users, perUser int) re
 }
 
 // inCrashWindow says whether an event answered more than once falls in the window SECURITY.md
-// names for LINE: LINE accepted the first answer, and its replica was killed or stopped before it
-// could record it (within a second), so another replica, finding the reply token used by an
-// attempt it cannot see, pushed the answer again.
+// names for LINE: LINE accepted the first answer, which its replica had sent within the second
+// before it was killed or stopped, so it could not record it; the replica that took the entry
+// over pushed the answer again.
 func inCrashWindow(as []lineCall, faults []faultEvent) bool {
 	first := as[0]
 	for _, f := range faults {
 		if f.replica == first.replica && (f.kind == "kill" || f.kind == "stop") &&
-			!first.at.After(f.at.Add(50*time.Millisecond)) && f.at.Sub(first.at) < time.Second {
+			!first.sent.After(f.at) && f.at.Sub(first.sent) < time.Second {
 			for _, a := range as[1:] {
 				if a.api != "push" {
 					return false
@@ -1014,7 +1016,9 @@ func (sl *slackLoad) tally(t *testing.T, faults []faultEvent) slackFigures {
 			if n := sl.track.Replies(key); n > 1 {
 				window := false
 				for _, e := range faults {
-					if (e.kind == "kill" || e.kind == "stop") && !at.After(e.at.Add(50*time.Millisecond)) && e.at.Sub(at) < time.Second {
+					// at is when Slack accepted the post; under load that can be a little after
+					// its replica, which sent it before, was killed
+					if (e.kind == "kill" || e.kind == "stop") && !at.After(e.at.Add(500*time.Millisecond)) && e.at.Sub(at) < time.Second {
 						window = true
 					}
 				}
