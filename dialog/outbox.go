@@ -17,18 +17,28 @@ import (
 // a newer claimer did: the mark fails with store.ErrStaleEpoch instead.
 
 // claimLease is how long a claim holds an entry before another claimer may take it. Pending
-// renews the claims of the entries its caller says are still busy.
-const claimLease = 5 * time.Minute
+// renews the claims of the entries its caller says are still busy, and the sender calls it at
+// least every second (bot.Sender.Poll), so a live sender never loses a claim it holds; what a
+// replica that died or froze had claimed is taken over by another after this long. It is longer
+// than one delivery attempt (bot.Sender.Timeout, 10 s), so an attempt that a paused process
+// resumes after its lease ended has timed out by then and cannot send.
+const claimLease = 15 * time.Second
 
-// claims remembers the epoch of every entry this engine claimed and has not marked yet.
+// claims remembers the epoch of every entry this engine claimed and has not marked yet, and
+// until when its lease was last extended.
 type claims struct {
-	mu     sync.Mutex
-	epochs map[uint64]uint64
+	mu      sync.Mutex
+	epochs  map[uint64]uint64
+	renewed map[uint64]time.Time // lease end of the last claim or renewal, by entry
 }
 
-func (c *claims) put(id, epoch uint64) {
+func (c *claims) put(id, epoch uint64, until time.Time) {
 	c.mu.Lock()
 	c.epochs[id] = epoch
+	if c.renewed == nil {
+		c.renewed = map[uint64]time.Time{}
+	}
+	c.renewed[id] = until
 	c.mu.Unlock()
 }
 
@@ -39,22 +49,39 @@ func (c *claims) take(id uint64) uint64 {
 	defer c.mu.Unlock()
 	epoch := c.epochs[id]
 	delete(c.epochs, id)
+	delete(c.renewed, id)
 	return epoch
 }
 
 // hold renews the claims of the entries in busy and ends the others: the caller of Pending
-// holds only what it says is busy, and what it let go may be offered again.
+// holds only what it says is busy, and what it let go may be offered again. A claim is renewed
+// only once a third of its lease has passed: the sender calls Pending after every delivery, and
+// on PostgreSQL each renewal is a statement. The store is called outside the lock, so that
+// deliveries being marked (take) do not wait for the renewals; a renewal that comes after the
+// mark changes nothing (the epoch has moved on, or the entry is gone).
 func (c *claims) hold(s store.Store, now time.Time, busy map[uint64]bool) {
+	type renewal struct {
+		id, epoch uint64
+		until     time.Time
+	}
+	var due []renewal
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	for id, epoch := range c.epochs {
-		until := now
-		if busy[id] {
-			until = now.Add(claimLease)
-		} else {
+		if !busy[id] {
 			delete(c.epochs, id)
+			delete(c.renewed, id)
+			due = append(due, renewal{id, epoch, now})
+			continue
 		}
-		_ = s.Renew(id, epoch, until) // a stale claim fails at its mark
+		if c.renewed[id].Sub(now) > claimLease*2/3 {
+			continue
+		}
+		c.renewed[id] = now.Add(claimLease)
+		due = append(due, renewal{id, epoch, now.Add(claimLease)})
+	}
+	c.mu.Unlock()
+	for _, r := range due {
+		_ = s.Renew(r.id, r.epoch, r.until) // a stale claim fails at its mark
 	}
 }
 
@@ -84,7 +111,7 @@ func (o *Outbox) Pending(now time.Time, limit int, busy map[uint64]bool) ([]Deli
 	out := make([]Delivery, 0, len(cs))
 	var waiting []int // staff entries whose thread must be looked up (awaitsThread)
 	for _, c := range cs {
-		o.e.claims.put(c.Delivery.ID, c.Epoch)
+		o.e.claims.put(c.Delivery.ID, c.Epoch, now.Add(claimLease))
 		if awaitsThread(&c.Delivery) {
 			waiting = append(waiting, len(out))
 		}

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -51,6 +50,13 @@ type benchOptions struct {
 	// heapProfile, when set, is where a heap profile of this process goes after the last
 	// round's loads.
 	heapProfile string
+	// db gives each round its database; nil: a new bbolt file each round.
+	db *database
+	// replicas is how many serve processes share the round's database, behind a round-robin
+	// proxy (PostgreSQL only); 0 or 1: one, loaded directly.
+	replicas int
+	// roundBase numbers this run's rounds after those of earlier runs (new users, new databases).
+	roundBase int
 }
 
 func writeHeapProfile(path string) error {
@@ -94,6 +100,11 @@ type benchConfig struct {
 	// Process is true when the server ran as a child process: its memory figures are then its
 	// own, not the whole bench's.
 	Process bool `json:"process"`
+	// Store is "bbolt" or "postgres", Database what it ran on; Replicas how many serve
+	// processes shared it (behind a round-robin proxy when more than one).
+	Store    string `json:"store"`
+	Database string `json:"database"`
+	Replicas int    `json:"replicas"`
 }
 
 type machine struct {
@@ -194,10 +205,15 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	db := opts.db
+	if db == nil {
+		db = &database{store: "bbolt", about: "bbolt, a new file each round"}
+	}
 
 	rep := &benchReport{OK: true,
 		Config: benchConfig{Channels: opts.channels, Users: opts.spec.Users, Messages: opts.spec.PerUser, Clients: opts.spec.InFlight(),
-			Redeliver: opts.spec.Redeliver, Rate: opts.spec.Rate, Rounds: opts.rounds, Ceiling: opts.ceiling, Process: true},
+			Redeliver: opts.spec.Redeliver, Rate: opts.spec.Rate, Rounds: opts.rounds, Ceiling: opts.ceiling, Process: true,
+			Store: db.store, Database: db.about, Replicas: max(opts.replicas, 1)},
 		Machine: machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}}
 
 	// The platforms, and the bare handlers on them, live for the whole run.
@@ -283,25 +299,36 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 	mem := &memoryWatch{}
 	for round := range opts.rounds {
 		roundVars := maps.Clone(vars)
-		roundVars["HELPDESK_DB"] = filepath.Join(dir, fmt.Sprintf("round%d.db", round+1))
-		fmt.Fprintf(progress, "round %d/%d: starting helpdesk serve\n", round+1, opts.rounds)
-		srv, err := load.StartProcess(ctx, opts.helpdesk, roundVars, nil)
+		if err := db.vars(ctx, roundVars, dir, opts.roundBase+round); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(progress, "round %d/%d: starting helpdesk serve (%s", round+1, opts.rounds, db.store)
+		if opts.replicas > 1 {
+			fmt.Fprintf(progress, ", %d replicas", opts.replicas)
+		}
+		fmt.Fprintln(progress, ")")
+		servers, err := startCluster(ctx, opts.helpdesk, roundVars, opts.replicas)
 		if err != nil {
 			return nil, err
 		}
+		srv := servers.first()
 		rep.Server.StartupRounds = append(rep.Server.StartupRounds, ms(srv.Startup))
-		// The round measures the server it started, and stops it on every way out (stop is
+		// The round measures the servers it started, and stops them on every way out (stop is
 		// idempotent: the checked stop at the end comes first when all went well).
 		err = func() error {
-			defer srv.Stop()
+			defer servers.stop()
 			for i, p := range platforms {
 				spec := opts.spec
-				spec.UserBase = 3 * round * spec.Users // the server's, then each bare handler's
+				spec.UserBase = 3 * (opts.roundBase + round) * spec.Users // the server's, then each bare handler's
 				fmt.Fprintf(progress, "round %d/%d: %s, helpdesk serve\n", round+1, opts.rounds, p.name)
 				if p.bare != "" {
 					p.load.Log.Record(spec.Users * spec.PerUser)
 				}
-				f, problems, err := measure(ctx, p.load, srv.URL, srv, spec, mem, p.stats)
+				dups0 := servers.duplicates(ctx)
+				f, problems, err := measure(ctx, p.load, servers.URL, srv, spec, mem, p.stats)
+				if len(servers.replicas) > 1 {
+					f.Duplicates = servers.duplicates(ctx) - dups0 // every replica's, not only the first's
+				}
 				p.load.Log.Record(0)
 				if err != nil {
 					return err
@@ -352,10 +379,10 @@ func bench(ctx context.Context, opts benchOptions) (*benchReport, error) {
 				}
 				reloads = append(reloads, d)
 			}
-			if code, err := srv.Stop(); err != nil || code != exitOK {
-				return fmt.Errorf("serve stopped with %d, %v:\n%s", code, err, srv.Log.Tail())
+			if err := servers.stop(); err != nil {
+				return err
 			}
-			return nil
+			return db.checkUsed(ctx, roundVars)
 		}()
 		if err != nil {
 			return nil, err
@@ -467,16 +494,21 @@ func (r *benchReport) fail(format string, args ...any) {
 }
 
 // measure drives one load at base and counts the answers once the handler has settled. srv is
-// the server when base is helpdesk serve, nil for a bare handler. mem, when set, is fed the
-// server's /metrics during and after the load. The problems it returns are events not answered
-// exactly once, and failed webhooks.
+// the server when base is helpdesk serve (or the proxy in front of its replicas: srv is then
+// the first replica), nil for a bare handler. mem, when set, is fed the server's /metrics during
+// and after the load. The problems it returns are events not answered exactly once, and failed
+// webhooks.
 func measure(ctx context.Context, ch *load.Channel, base string, srv *load.Server, spec load.Spec, mem *memoryWatch,
 	stats func() (refused, pushes int)) (figures, []string, error) {
 	refused0, pushes0 := stats()
+	metricsURL := base
+	if srv != nil {
+		metricsURL = srv.URL
+	}
 	var before map[string]float64
 	warns0 := 0
 	if srv != nil {
-		m, err := load.Metrics(ctx, base)
+		m, err := load.Metrics(ctx, metricsURL)
 		if err != nil {
 			return figures{}, nil, err
 		}
@@ -485,7 +517,7 @@ func measure(ctx context.Context, ch *load.Channel, base string, srv *load.Serve
 	}
 	stopWatch := func() {}
 	if mem != nil {
-		stopWatch = mem.watch(ctx, base, 250*time.Millisecond)
+		stopWatch = mem.watch(ctx, metricsURL, 250*time.Millisecond)
 	}
 	var res load.Result
 	labelled(ctx, "load", func() { res = load.Drive(ctx, ch, base, spec) })
@@ -499,13 +531,13 @@ func measure(ctx context.Context, ch *load.Channel, base string, srv *load.Serve
 		AckP99: ms(load.Percentile(res.Acks, 0.99)), LagP99: ms(load.Percentile(res.Lag, 0.99)),
 		Events: res.Sent, Redelivered: res.Redelivered, Problems: res.Problems}
 	if srv != nil {
-		if err := load.DrainOutbox(ctx, base, 30*time.Second); err != nil {
+		if err := load.DrainOutbox(ctx, metricsURL, 30*time.Second); err != nil {
 			return f, nil, err
 		}
 		if mem != nil {
-			mem.scrape(ctx, base)
+			mem.scrape(ctx, metricsURL)
 		}
-		m, err := load.Metrics(ctx, base)
+		m, err := load.Metrics(ctx, metricsURL)
 		if err != nil {
 			return f, nil, err
 		}
@@ -735,7 +767,15 @@ func (r *benchReport) writeText(w io.Writer) {
 	if c.Process {
 		where = "fake platform APIs and load in this process, the server in a child process"
 	}
-	fmt.Fprintf(w, "%d CPUs, %s; %s\n\n", r.Machine.CPUs, r.Machine.GoVersion, where)
+	fmt.Fprintf(w, "%d CPUs, %s; %s\n", r.Machine.CPUs, r.Machine.GoVersion, where)
+	if c.Database != "" {
+		fmt.Fprintf(w, "store: %s", c.Database)
+		if c.Replicas > 1 {
+			fmt.Fprintf(w, "; %d serve replicas on it behind a round-robin proxy on loopback (server-side figures: the first replica's, but duplicates: every replica's)", c.Replicas)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
 
 	const rowFormat = "%-7s %-15s %9s %9s %9s %9s %9s %9s %14s %12s\n"
 	fmt.Fprintf(w, rowFormat, "channel", "handler", "events/s", "p50", "p90", "p99", "max", "ack p99", "answered once", "redelivered")
@@ -768,7 +808,9 @@ func (r *benchReport) writeText(w io.Writer) {
 
 	if c.Rate > 0 {
 		for _, cr := range r.Channels {
-			fmt.Fprintf(w, "%s: sends started late by %s at p99 (the load's own lag)\n", channelTitle(cr.Channel), msText(cr.Serve.Median.LagP99))
+			f := cr.Serve.Median
+			fmt.Fprintf(w, "%s: asked %.0f events/s, achieved %.1f (answered events over the load's wall time); lost %d, answered more than once %d; sends started late by %s at p99 (the load's own lag)\n",
+				channelTitle(cr.Channel), c.Rate, f.EventsPerSec, f.Missing, f.Twice, msText(f.LagP99))
 		}
 	}
 	if c.Rounds > 1 {

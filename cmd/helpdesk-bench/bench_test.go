@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/helpdesk-bot/helpdesk/dialog/pgstore/pgtest"
 )
 
 const (
@@ -46,10 +48,12 @@ func helpdeskArgs(t *testing.T) []string {
 	return []string{"--helpdesk", exe}
 }
 
-// TestMain removes the helpdesk binary built for the tests.
+// TestMain removes the helpdesk binary built for the tests, and stops the PostgreSQL server of
+// the tests that asked for one.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	removeHelpdesk()
+	pgtest.StopLazy()
 	os.Exit(code)
 }
 
@@ -133,9 +137,61 @@ func TestBench(t *testing.T) {
 
 func TestBenchFlags(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"--channel", "teams"}, {"--users", "0"}, {"--redeliver", "1.5"}, {"--rate", "-1"}, {"extra"}} {
+	for _, args := range [][]string{{"--channel", "teams"}, {"--users", "0"}, {"--redeliver", "1.5"}, {"--rate", "-1"}, {"extra"},
+		{"--store", "mysql"}, {"--store", "bbolt,bbolt"}, {"--replicas", "3"}, {"--store", "bbolt,postgres", "--replicas", "2"},
+		{"--duration", "10s"}, {"--database-url", "postgres://127.0.0.1/x"}} {
 		if code, _, _ := runBench(context.Background(), nil, args...); code != exitUsage {
 			t.Errorf("bench %q exited %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+// TestBenchStores runs the same small load on bbolt and PostgreSQL side by side, and on three
+// replicas sharing one PostgreSQL database at a steady rate: every event is answered once on
+// each, and the report names the stores.
+func TestBenchStores(t *testing.T) {
+	t.Parallel()
+	pg := pgtest.Lazy(t)
+	exe := helpdeskArgs(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	args := append(exe, "--store", "bbolt,postgres", "--database-url", pg.NewDatabase(t, false),
+		"--channel", "all", "--users", "4", "--messages", "3", "--rounds", "2", "--reloads", "0", "--json")
+	code, stdout, stderr := runBench(ctx, nil, args...)
+	if code != exitOK {
+		t.Fatalf("bench --store bbolt,postgres exited %d, want 0:\n%s%s", code, stderr, stdout)
+	}
+	var cmp storeComparison
+	if err := json.Unmarshal([]byte(stdout), &cmp); err != nil {
+		t.Fatalf("bench --json printed %q: %v", stdout, err)
+	}
+	if len(cmp.Stores) != 2 || cmp.Stores[0].Config.Store != "bbolt" || cmp.Stores[1].Config.Store != "postgres" ||
+		!strings.Contains(cmp.Stores[1].Config.Database, "PostgreSQL") {
+		t.Fatalf("stores %+v, want bbolt then postgres", cmp.Stores)
+	}
+	for _, rep := range cmp.Stores {
+		for _, c := range rep.Channels {
+			if len(c.Serve.Rounds) != 2 {
+				t.Errorf("%s, %s: %d rounds, want 2", rep.Config.Store, c.Channel, len(c.Serve.Rounds))
+			}
+			for _, f := range c.Serve.Rounds {
+				if f.Events != 12 || f.Once != 12 {
+					t.Errorf("%s, %s: %d events, %d answered once; want 12, 12", rep.Config.Store, c.Channel, f.Events, f.Once)
+				}
+			}
+		}
+	}
+
+	args = append(exe, "--store", "postgres", "--database-url", pg.NewDatabase(t, false), "--replicas", "3",
+		"--channel", "line", "--users", "10", "--rate", "40", "--duration", "1s", "--reloads", "0")
+	code, stdout, stderr = runBench(ctx, nil, args...)
+	if code != exitOK {
+		t.Fatalf("bench --replicas 3 exited %d, want 0:\n%s%s", code, stderr, stdout)
+	}
+	for _, want := range []string{"3 serve replicas", "asked 40 events/s", "lost 0, answered more than once 0", "40/40"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the report does not say %q:\n%s", want, stdout)
 		}
 	}
 }

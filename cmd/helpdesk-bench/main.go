@@ -19,11 +19,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -50,7 +52,7 @@ func main() {
 // HELPDESK_LOG_LEVEL through getenv (passed on to the server), and returns the exit code. It
 // exits 1 when an event sent to the server got no reply or two.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	const usage = "[--helpdesk FILE] [--channel line|slack|all] [--users N] [--messages M] [--clients C] [--redeliver P] [--rate R] [--rounds K] [--reloads N] [--ceiling] [--json] [--process] [--cpuprofile FILE] [--memprofile FILE] | --faults [--fault-window D] [--fault-users N] [--fault-hung N]"
+	const usage = "[--helpdesk FILE] [--channel line|slack|all] [--store bbolt|postgres|bbolt,postgres] [--database-url URL] [--replicas N] [--users N] [--messages M] [--clients C] [--redeliver P] [--rate R] [--duration D] [--rounds K] [--reloads N] [--ceiling] [--json] [--process] [--cpuprofile FILE] [--memprofile FILE] | --faults [--fault-window D] [--fault-users N] [--fault-hung N]"
 	fs := flag.NewFlagSet("helpdesk-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -65,6 +67,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	redeliver := fs.Float64("redeliver", 0.1, "fraction of events also sent a second time as the platform's redelivery")
 	rate := fs.Float64("rate", 0, "events a second, open loop (latency at that rate); 0: as fast as the server answers, closed loop")
 	rounds := fs.Int("rounds", 1, "rounds; the report gives each round and the medians")
+	store := fs.String("store", "bbolt", "the store serve runs on: bbolt, postgres, or bbolt,postgres for both, alternating round by round, side by side")
+	databaseURL := fs.String("database-url", "", "with --store postgres: the PostgreSQL `url` to run on (migrated first; each round adds new users to it: use a database of its own); default: a throwaway server started for the run with initdb and pg_ctl, a new database each round")
+	replicas := fs.Int("replicas", 1, "with --store postgres: serve processes sharing the database, behind a round-robin proxy on loopback")
+	duration := fs.Duration("duration", 0, "with --rate: load for this long (sets --messages from --rate and --users)")
 	ceiling := fs.Bool("ceiling", false, "also run the bare SDK handlers under the same load (sending the server's replies, and echoing), and print the ratios")
 	reloads := fs.Int("reloads", 5, "knowledge reloads (POST /admin/reload) timed after each round's load")
 	asJSON := fs.Bool("json", false, "print the report as a JSON object")
@@ -108,8 +114,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return code
 	}
+	if *duration > 0 && *rate > 0 && *users > 0 {
+		*messages = max(1, int(math.Ceil(*rate*duration.Seconds()/float64(*users))))
+	}
 	opts := benchOptions{spec: load.Spec{Users: *users, PerUser: *messages, Clients: *clients, Redeliver: *redeliver, Rate: *rate},
-		rounds: *rounds, ceiling: *ceiling, reloads: *reloads, getenv: getenv, progress: stderr, heapProfile: *memProfile}
+		rounds: *rounds, ceiling: *ceiling, reloads: *reloads, getenv: getenv, progress: stderr, heapProfile: *memProfile,
+		replicas: *replicas}
+	stores := strings.Split(*store, ",")
 	switch *channel {
 	case "line", "slack":
 		opts.channels = []string{*channel}
@@ -132,6 +143,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case *rate < 0:
 		fmt.Fprintln(stderr, "helpdesk-bench: --rate must not be negative")
 		return exitUsage
+	case *duration < 0 || (*duration > 0 && *rate <= 0):
+		fmt.Fprintln(stderr, "helpdesk-bench: --duration needs --rate (events a second)")
+		return exitUsage
+	case *replicas < 1 || (*replicas > 1 && *store != "postgres"):
+		fmt.Fprintln(stderr, "helpdesk-bench: --replicas N (at least 1) shares one database: it needs --store postgres")
+		return exitUsage
+	case *databaseURL != "" && !slices.Contains(stores, "postgres"):
+		fmt.Fprintln(stderr, "helpdesk-bench: --database-url is for --store postgres")
+		return exitUsage
+	}
+	for i, st := range stores {
+		if st != "bbolt" && st != "postgres" || slices.Index(stores, st) != i {
+			fmt.Fprintf(stderr, "helpdesk-bench: --store %s: want bbolt, postgres or bbolt,postgres\n", *store)
+			return exitUsage
+		}
 	}
 	// The script is made from the knowledge the server answers from, so a topic it lacks is
 	// named before anything is built or started.
@@ -160,6 +186,41 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		defer pprof.StopCPUProfile()
 	}
+	var dbs []*database
+	defer func() {
+		for _, db := range dbs {
+			db.close()
+		}
+	}()
+	for _, st := range stores {
+		db, err := openDatabase(ctx, st, *databaseURL, stderr)
+		if err != nil {
+			return fail(err)
+		}
+		dbs = append(dbs, db)
+	}
+	if len(dbs) > 1 {
+		cmp, err := benchStores(ctx, opts, dbs)
+		if err != nil {
+			return fail(err)
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			enc.Encode(cmp)
+		} else {
+			cmp.writeText(stdout)
+		}
+		code := exitOK
+		for _, rep := range cmp.Stores {
+			for _, p := range rep.Problems {
+				fmt.Fprintf(stderr, "helpdesk-bench: %s: %s\n", rep.Config.Store, p)
+				code = exitFail
+			}
+		}
+		return code
+	}
+	opts.db = dbs[0]
 	rep, err := bench(ctx, opts)
 	if err != nil {
 		return fail(err)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -35,7 +37,16 @@ type Body struct {
 // interaction, or the slash command as a JSON object.
 func (b Body) Payload() json.RawMessage { return b.payload }
 
-var counter atomic.Int64
+// counter numbers event ids and timestamps. It starts at a random value, so that runs of a load
+// tool against one lasting database do not send event ids an earlier run sent (the bot would take
+// them for redeliveries).
+var counter = func() *atomic.Int64 {
+	var b [4]byte
+	rand.Read(b[:])
+	c := &atomic.Int64{}
+	c.Store(int64(binary.BigEndian.Uint32(b[:]) >> 4))
+	return c
+}()
 
 func next() int64 { return counter.Add(1) }
 

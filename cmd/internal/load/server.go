@@ -117,6 +117,15 @@ func (s *Server) Kill() error {
 	return s.waitErr
 }
 
+// Signal sends sig to the server process: SIGSTOP and SIGCONT pause and resume it, as a machine
+// that froze for a while would.
+func (s *Server) Signal(sig os.Signal) error {
+	return s.cmd.Process.Signal(sig)
+}
+
+// Exited is closed when the server process has ended.
+func (s *Server) Exited() <-chan struct{} { return s.exited }
+
 // FreeAddr returns a loopback address with a port that was free a moment ago.
 func FreeAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
