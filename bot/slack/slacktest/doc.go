@@ -6,7 +6,11 @@
 // apps.connections.open), checks the bot token and Block Kit's limits (a message Slack would
 // refuse is answered invalid_blocks, and recorded as rejected), and records what it accepted. It
 // also runs the Socket Mode WebSocket that apps.connections.open points to: it says hello, sends
-// pings, pushes envelopes, records acks, and can drop the connection to force a reconnect. Posts
+// pings, pushes envelopes, records acks, and can drop the connections to force a reconnect. As
+// Slack, it keeps up to MaxConnections connections open at once (one more is told "disconnect",
+// too_many_websockets, and closed) and sends each envelope to one of them, in turn; an envelope
+// can also be pushed to a chosen connection, or redelivered (retry_attempt one more) on another
+// one, as Slack does with an envelope that was not acknowledged. Posts
 // can be made to fail: answer 500, answer 429 with Retry-After, answer an ok:false error, or
 // hang.
 //

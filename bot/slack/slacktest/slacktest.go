@@ -63,11 +63,15 @@ type Server struct {
 	base       int64 // seconds of the timestamps handed out
 	seq        int64
 
-	conns   int     // WebSocket connections accepted
-	current *wsConn // the connection envelopes go to
-	pending [][]byte
-	acks    []Ack
-	envSeq  int
+	conns     int       // WebSocket connections accepted
+	open      []*wsConn // the open connections, oldest first
+	rr        int       // round-robin cursor over the open connections
+	pending   []pendingFrame
+	acks      []Ack
+	envSeq    int
+	envelopes map[string]*envelope
+	envOrder  []string
+	sentTo    map[int]int // envelopes sent on each connection
 }
 
 // Post is one message the fake accepted (chat.postMessage or chat.postEphemeral).
@@ -211,7 +215,7 @@ type Ack struct {
 // New starts a fake that accepts the bot token token (in the form, as slack-go sends it, or as
 // a bearer token) and any app-level token starting with "xapp-".
 func New(token string) *Server {
-	s := &Server{token: token, done: make(chan struct{}), calls: map[string]int{},
+	s := &Server{token: token, done: make(chan struct{}), calls: map[string]int{}, envelopes: map[string]*envelope{}, sentTo: map[int]int{},
 		base: time.Now().Unix(),
 		// slack-go dials with "Origin: https://api.slack.com"
 		up: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}}
@@ -246,8 +250,8 @@ func (s *Server) Close() {
 	default:
 		close(s.done)
 	}
-	if s.current != nil {
-		s.current.c.Close()
+	for _, c := range s.open {
+		c.c.Close()
 	}
 	s.mu.Unlock()
 	s.srv.CloseClientConnections()
