@@ -287,6 +287,23 @@ func (s *Server) Disconnect() {
 	}
 }
 
+// DropConnection drops the open connection conn (as numbered by Connections) without a close
+// frame, as a network failure does; the others stay open. What was sent on it and not yet
+// acknowledged is not sent again unless Redeliver is called.
+func (s *Server) DropConnection(conn int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, c := range s.open {
+		if c.id == conn {
+			c.c.Close()
+			s.open = slices.Delete(s.open, i, i+1)
+			s.changes.Changed()
+			return nil
+		}
+	}
+	return fmt.Errorf("slacktest: no open connection %d", conn)
+}
+
 // RequestReconnect sends Slack's "disconnect" message (refresh_requested) on every open
 // connection, after which the bot opens new ones; no more envelopes go to a connection told so.
 // With none open, the message waits for the next connection.
