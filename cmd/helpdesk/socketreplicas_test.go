@@ -86,14 +86,15 @@ func TestSocketModeReplicas(t *testing.T) {
 	// sent there and was not acknowledged again on the other connections, and the replica opens
 	// a new one. A replica may have taken an envelope in (and answered it) whose ack was lost.
 	var dropped, dropRedelivered atomic.Int64
-	dropDone := make(chan struct{})
+	dropDone, loadDone := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(dropDone)
 		for acked.Load() < users*perUser/2 {
-			if ctx.Err() != nil {
+			select {
+			case <-loadDone:
 				return
+			case <-time.After(5 * time.Millisecond):
 			}
-			time.Sleep(5 * time.Millisecond)
 		}
 		if err := fake.DropConnection(replicaCount); err != nil {
 			t.Error(err)
@@ -157,6 +158,7 @@ func TestSocketModeReplicas(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	close(loadDone)
 	<-dropDone
 	loadEnd := time.Now()
 	if dropped.Load() == 0 && !t.Failed() {
