@@ -176,3 +176,32 @@ func TestShortMessageKeepsTheClarify(t *testing.T) {
 		}
 	}
 }
+
+// Asking for desks while topic choices wait still gets the desks; a statement that only starts
+// like a question word (いつも, なんか) inside a topic is acknowledged.
+func TestContextEdges(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	if r := te.say(t, "u1", "メールがおかしい"); r.Outcome != "clarify" {
+		t.Fatalf("first message: outcome %q, want clarify", r.Outcome)
+	}
+	if r := te.say(t, "u1", "電話番号を教えて"); len(contactNames(r)) == 0 {
+		t.Errorf("電話番号を教えて while choices wait showed no desk: %q", r.PlainText())
+	}
+	te.say(t, "u2", "パソコンに偽の警告が出て電話したら遠隔操作のソフトを入れられました")
+	r := te.say(t, "u2", "社長にはいつも通りまだ言っていません")
+	if strings.Contains(r.PlainText(), kb.Message("followup_unknown")) {
+		t.Errorf("a statement with いつも was answered as a question: %q", r.PlainText())
+	}
+}
+
+// A question about a desk while a narrowed question waits keeps the narrowed choices.
+func TestNamedDeskKeepsTheNarrowedChoices(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "偽のウイルス警告の番号に電話してしまいました")
+	before := te.say(t, "u1", "もう払いました。クレジットカードで4万円です")
+	after := te.say(t, "u1", "消費生活センターでもいいですか")
+	if !slices.Equal(choiceLabels(before), choiceLabels(after)) {
+		t.Errorf("choices after the desk question = %v, want the narrowed ones %v", choiceLabels(after), choiceLabels(before))
+	}
+}

@@ -508,9 +508,9 @@ func (b *Base) Search(text string) Result {
 	return res
 }
 
-// rivalRatio: a second topic named by its own words and scoring this close to the first
-// makes the reading unsure.
-var rivalRatio = 0.85
+// rivalRatio is how close to the first topic a second one named by its own words may score
+// before the reading is unsure: the bot then offers both instead of answering the first.
+const rivalRatio = 0.85
 
 // secondWish scales the weight of a topic word named after a second wish begins.
 const secondWish = 0.5

@@ -404,7 +404,6 @@ func isLatinWord(w string) bool {
 
 func latinLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
-// span is a byte range of folded text.
 // span is a byte range of a folded text; for a Japanese denial's clause, neg is where the
 // denying words begin (「ないです」 in 「起動しないです」), else -1.
 type span struct{ from, to, neg int }

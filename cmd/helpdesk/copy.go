@@ -73,7 +73,8 @@ func copyInstallation(e *env, from, url, source string, sample int) error {
 		if errors.Is(err, dialog.ErrNotEmpty) {
 			return fmt.Errorf("%s: %w", source, err)
 		}
-		return err
+		// a copy that failed part way leaves records behind: a new attempt needs a new database
+		return fmt.Errorf("%w (the target now holds part of the copy: drop and create the database, run helpdesk migrate, and copy again)", err)
 	}
 	counts, diffs, err := dialog.VerifyCopy(e.ctx, src, dst, sample)
 	if err != nil {

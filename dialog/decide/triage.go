@@ -383,8 +383,10 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// too, with what it does not take
 		d.contactsTitled(d.msg("contacts_title"), ids)
 		if c.Mode == ModeQuestion && t != nil && findQuestion(t, c.Question) != nil {
-			// the topic's question still waits: asked again below the cards
-			d.askQuestion(t, findQuestion(t, c.Question), t.Urgent)
+			// the topic's question still waits: its choices stay below the cards (narrowed
+			// ones too, 個人として/会社として支払った)
+			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+			d.reoffer()
 		} else if inTopic {
 			d.afterAnswer(t)
 		} else {
@@ -438,7 +440,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		return true
 	}
 	if c.Mode == ModeClarify && res.Social == "" && (res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
-		!res.Confident && len(res.Why.Phrases) == 0 && shortMessage(text)) {
+		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" && shortMessage(text)) {
 		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message that names no topic
 		// (「写真とった」「土曜の夜だけど」): the same choices again, and a person, instead of
 		// other topics guessed from a few characters.
@@ -567,6 +569,8 @@ func statement(text string) bool {
 	if asksSomething(text) {
 		return false
 	}
+	// words that begin like a question word and are not one: いつも, なんか, どうも, どのみち
+	text = strings.NewReplacer("いつも", "", "なんか", "", "なんとか", "", "どうも", "", "どのみち", "").Replace(text)
 	for _, w := range []string{"何", "なに", "なん", "どう", "どこ", "誰", "だれ", "いつ", "いくら", "どれ", "どの", "なぜ", "どうして"} {
 		if strings.Contains(text, w) {
 			return false
@@ -715,6 +719,10 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		d.reply.Outcome = Escalate
 		if top != nil && res.Confident {
 			d.reply.Topic, d.reply.Urgent = top.ID, top.Urgent
+			if d.conv.Topic != top.ID {
+				// the option picked in another topic says nothing about this one
+				d.conv.Option, d.conv.Question = "", ""
+			}
 			d.conv.Topic = top.ID
 			if top.Urgent {
 				d.firstAid(top)

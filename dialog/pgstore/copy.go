@@ -55,8 +55,12 @@ func (s *Store) AdoptPersonKey(key []byte) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := s.pool.Exec(ctx, "UPDATE meta SET value = $1 WHERE name = 'person-key'", key); err != nil {
+	tag, err := s.pool.Exec(ctx, "UPDATE meta SET value = $1 WHERE name = 'person-key'", key)
+	if err != nil {
 		return s.wrap(err)
+	}
+	if tag.RowsAffected() != 1 {
+		return errors.New("person key: the database has no person key row (run helpdesk migrate on an empty database)")
 	}
 	s.person = bytes.Clone(key)
 	return nil
