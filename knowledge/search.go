@@ -120,6 +120,7 @@ type Result struct {
 	// folded is the text as the matcher read it (Base.fold), for the readings that follow on
 	// the same text (options, desks by name) so that they do not fold it again.
 	folded string
+	denied []span // the denied clauses of folded
 }
 
 // Top returns the best topic, or nil.
@@ -484,6 +485,7 @@ func (b *Base) Search(text string) Result {
 		return res
 	}
 	denied := ix.read.denied(q)
+	res.denied = denied
 	masked := mask(q, denied)
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji

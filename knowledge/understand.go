@@ -345,11 +345,15 @@ func newReader(u *Understanding, norm func(string) string) reader {
 // matches anywhere. Both sides are written without the spaces typists put between Japanese
 // words (Search joins the text, flatten the knowledge's words), so 「どこに そうだん」 holds
 // どこにそうだん.
-func containsWord(q, w string) bool {
+func containsWord(q, w string) bool { return containsUndenied(q, w, nil) }
+
+// containsUndenied is containsWord for a word that must also occur outside the denied spans.
+func containsUndenied(q, w string, denied []span) bool {
 	if w == "" {
 		return false
 	}
-	if !isLatinWord(w) {
+	latin := isLatinWord(w)
+	if !latin && len(denied) == 0 {
 		return strings.Contains(q, w)
 	}
 	for from := 0; ; {
@@ -358,25 +362,7 @@ func containsWord(q, w string) bool {
 			return false
 		}
 		start, end := from+i, from+i+len(w)
-		if (start == 0 || !latinLetter(q[start-1])) && (end == len(q) || !latinLetter(q[end])) {
-			return true
-		}
-		from = start + 1
-	}
-}
-
-// containsUndenied is containsWord for a word that must also occur outside the denied spans.
-func containsUndenied(q, w string, denied []span) bool {
-	if len(denied) == 0 || !containsWord(q, w) {
-		return containsWord(q, w)
-	}
-	for from := 0; ; {
-		i := strings.Index(q[from:], w)
-		if i < 0 {
-			return false
-		}
-		start, end := from+i, from+i+len(w)
-		whole := !isLatinWord(w) || (start == 0 || !latinLetter(q[start-1])) && (end == len(q) || !latinLetter(q[end]))
+		whole := !latin || (start == 0 || !latinLetter(q[start-1])) && (end == len(q) || !latinLetter(q[end]))
 		if whole && !deniedWord(denied, start, end) {
 			return true
 		}
@@ -744,7 +730,11 @@ func (b *Base) foldedOf(text string, res Result) string {
 // optionFor scores q's options against folded text f (as Base.fold reads it).
 func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 	best, bestScore, tie := -1, 0, false
-	denied := b.index.read.denied(f) // 「会社のお金じゃなくて自分のお金」 picks the person's option
+	// 「会社のお金じゃなくて自分のお金」 picks the person's option: its denied words do not count
+	denied := res.denied
+	if f != res.folded {
+		denied = b.index.read.denied(f)
+	}
 	for i := range q.Options {
 		o := &q.Options[i]
 		score := 0
