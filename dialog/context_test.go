@@ -34,13 +34,7 @@ func TestSituationNarrowsTheQuestion(t *testing.T) {
 		}
 	}
 	r = te.say(t, "u1", "個人です")
-	var shown []string
-	for _, b := range r.Blocks {
-		for _, c := range b.Contacts {
-			shown = append(shown, c.Name)
-		}
-	}
-	if !slices.Contains(shown, kb.Contact("shohisha-hotline").Name) {
+	if shown := contactNames(r); !slices.Contains(shown, kb.Contact("shohisha-hotline").Name) {
 		t.Errorf("after 個人です the contacts are %v, want the consumer hotline among them", shown)
 	}
 }

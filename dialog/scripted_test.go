@@ -116,12 +116,7 @@ func play(t *testing.T, te *testEngine, user string, s scripted) scriptResult {
 	for i, text := range s.turns {
 		reply := te.say(t, user, text)
 		r.seen = append(r.seen, fmt.Sprintf("%d:%s/%s", i+1, reply.Outcome, reply.Topic))
-		var shown []string
-		for _, b := range reply.Blocks {
-			for _, c := range b.Contacts {
-				shown = append(shown, c.Name)
-			}
-		}
+		shown := contactNames(reply)
 		hit := showsContact(shown, nameOf(s.want))
 		if s.want == "escalate" {
 			hit = reply.Handoff != nil
