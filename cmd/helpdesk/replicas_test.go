@@ -400,11 +400,7 @@ func (rs *replicaSet) logs(i int) string {
 	if b == nil {
 		return ""
 	}
-	s := b.String()
-	if lines := strings.Split(strings.TrimSpace(s), "\n"); len(lines) > 30 {
-		s = strings.Join(lines[len(lines)-30:], "\n")
-	}
-	return s
+	return lastLines(b.String(), 30)
 }
 
 // ---- the load balancer
