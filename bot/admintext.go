@@ -87,6 +87,7 @@ var adminText = map[string]string{
 	"kind.contact":  "窓口",
 	"kind.case":     "過去の相談",
 	"kind.intake":   "問診票",
+	"kind.labelled": "例文",
 	"kind.file":     "ファイル",
 
 	// the CLI

@@ -129,7 +129,7 @@ func CodeBlock(text string) string {
 // entry, naming the kinds of entry in Japanese.
 func DiffReport(d knowledge.Diff) string {
 	return d.ReportAs(map[string]string{"topic": AdminText("kind.topic"), "contact": AdminText("kind.contact"),
-		"case": AdminText("kind.case"), "intake": AdminText("kind.intake"), "file": AdminText("kind.file"), "none": AdminText("reload.none")})
+		"case": AdminText("kind.case"), "intake": AdminText("kind.intake"), "labelled": AdminText("kind.labelled"), "file": AdminText("kind.file"), "none": AdminText("reload.none")})
 }
 
 // DiffSummary is a knowledge diff's one-line account, in Japanese.

@@ -54,6 +54,9 @@ type Diff struct {
 	// Intake lists the intake questions by id, so that a changed ask, option or English shows
 	// field by field, as a topic's does.
 	Intake Change `json:"intake"`
+	// Labelled lists the labelled messages added and removed, each as "label: text" (a message
+	// whose label or text changed is one removed and one added).
+	Labelled Change `json:"labelled"`
 	// Files lists the files whose bytes changed, for changes the other kinds do not show
 	// (messages, menu, synonyms, alerts, holidays).
 	Files Change `json:"files"`
@@ -68,7 +71,7 @@ func (d Diff) Summary() string {
 // Report lists every change, one per line, for an admin to read before or after a reload.
 func (d Diff) Report() string { return d.ReportAs(nil) }
 
-// ReportAs is Report with the kinds of entry ("topic", "contact", "case", "intake", "file")
+// ReportAs is Report with the kinds of entry ("topic", "contact", "case", "intake", "labelled", "file")
 // named as in names, for admins who read another language; a kind names lacks keeps its English
 // name.
 func (d Diff) ReportAs(names map[string]string) string {
@@ -76,7 +79,7 @@ func (d Diff) ReportAs(names map[string]string) string {
 	for _, k := range []struct {
 		name string
 		c    Change
-	}{{"topic", d.Topics}, {"contact", d.Contacts}, {"case", d.Cases}, {"intake", d.Intake}, {"file", d.Files}} {
+	}{{"topic", d.Topics}, {"contact", d.Contacts}, {"case", d.Cases}, {"intake", d.Intake}, {"labelled", d.Labelled}, {"file", d.Files}} {
 		if n, ok := names[k.name]; ok {
 			k.name = n
 		}
@@ -112,11 +115,22 @@ func Compare(old, new *Base) Diff {
 		Contacts: compareEntries(contactEntries(old), contactEntries(new)),
 		Cases:    compareEntries(entries(old.cases, func(c *Case) string { return c.No }), entries(new.cases, func(c *Case) string { return c.No })),
 		Intake:   compareEntries(entries(old.intake, intakeID), entries(new.intake, intakeID)),
+		Labelled: compareEntries(labelledEntries(old), labelledEntries(new)),
 		Files:    compareEntries(old.files, new.files),
 	}
 }
 
 func intakeID(q *IntakeQuestion) string { return q.ID }
+
+// labelledEntries keys each labelled message by its label and text: a message has no id, and
+// where it sits in its file does not change what it teaches.
+func labelledEntries(b *Base) map[string]string {
+	m := make(map[string]string, len(b.labelled))
+	for _, l := range b.labelled {
+		m[l.Label+": "+l.Text] = ""
+	}
+	return m
+}
 
 func contactEntries(b *Base) map[string]string {
 	m := entries(b.contacts, func(c *Contact) string { return c.ID })

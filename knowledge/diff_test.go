@@ -108,3 +108,27 @@ func TestAroundShowsTheDifference(t *testing.T) {
 		t.Errorf("around = %q", got)
 	}
 }
+
+// TestCompareShowsLabelledMessages: an admin's new labelled file shows its messages, a relabelled
+// message shows as removed under its old label and added under its new one.
+func TestCompareShowsLabelledMessages(t *testing.T) {
+	old, err := Load(seedFolder(t, map[string]string{"labelled/admin.tsv": "admin\tspam\t知らない会社から請求のメールが毎日くる\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := Load(seedFolder(t, map[string]string{"labelled/admin.tsv": "admin\tphishing\t知らない会社から請求のメールが毎日くる\nadmin\tbec\t社長を名乗って急ぎの振込を頼むメール\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := Compare(old, next).Report()
+	for _, want := range []string{
+		"+ labelled bec: 社長を名乗って急ぎの振込を頼むメール\n",
+		"+ labelled phishing: 知らない会社から請求のメールが毎日くる\n",
+		"- labelled spam: 知らない会社から請求のメールが毎日くる\n",
+		"~ file labelled/admin.tsv\n",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"golang.org/x/text/unicode/norm"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -13,7 +14,7 @@ import (
 // keeps the fuzzer fast.)
 func FuzzLoadFile(f *testing.F) {
 	base := seedFolder(f, nil)
-	files := []string{"contacts.yaml", "topics/phishing.yaml", "menu.yaml", "messages.yaml", "intake.yaml", "alerts.yaml", "holidays.yaml", "synonyms.yaml", "programmes.yaml", "sources.yaml", "faq.yaml"}
+	files := []string{"contacts.yaml", "topics/phishing.yaml", "menu.yaml", "messages.yaml", "intake.yaml", "alerts.yaml", "holidays.yaml", "synonyms.yaml", "programmes.yaml", "sources.yaml", "faq.yaml", "labelled/tune-registers.tsv"}
 	for i, name := range files {
 		// short seeds: the fuzzer minimises every input that finds new coverage, and minimising
 		// a 20 KB file takes minutes
@@ -39,6 +40,8 @@ func FuzzLoadFile(f *testing.F) {
 			l.loadTopics()
 		case name == "contacts.yaml":
 			l.loadContacts()
+		case strings.HasPrefix(name, "labelled/"):
+			l.loadLabelled()
 		case name == "menu.yaml":
 			l.loadMenu()
 		case name == "messages.yaml":
@@ -108,6 +111,34 @@ func FuzzSearch(f *testing.F) {
 		}
 		kb.Similar(text, 3)
 		kb.Command(text)
+	})
+}
+
+// FuzzFold checks the two shortcuts of folding against what they stand for: nfkc against
+// norm.NFKC, and the synonym folder against strings.Replacer with the same pairs.
+func FuzzFold(f *testing.F) {
+	kb, err := Load(seeds.FS)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var args []string
+	for _, list := range kb.index.fold.lists {
+		for _, p := range list {
+			args = append(args, p.from, p.to)
+		}
+	}
+	replacer := strings.NewReplacer(args...)
+	for _, s := range []string{"か\u3099", "ｶﾞ", "ランサムウェアに感染", "ddos攻撃", "\x00\xff", "e\u0301あ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := nfkc(text), norm.NFKC.String(text); got != want {
+			t.Fatalf("nfkc(%q) = %q, NFKC gives %q", text, got, want)
+		}
+		n := Normalize(text)
+		if got, want := kb.index.fold.fold(n), replacer.Replace(n); got != want {
+			t.Fatalf("fold(%q) = %q, strings.Replacer gives %q", n, got, want)
+		}
 	})
 }
 

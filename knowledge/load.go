@@ -61,6 +61,9 @@ type Base struct {
 	understanding Understanding
 	cases         []*Case
 	caseIdx       map[string]*Case
+	// labelled are the labelled messages of labelled/*.tsv, which the learned reading learns
+	// from.
+	labelled []*Labelled
 	// pastAnswers are the edited standard answers of faq.yaml, by 受理番号.
 	pastAnswers map[string]*PastAnswer
 	files       map[string]string // file -> sha256, to tell what a reload changed
@@ -75,6 +78,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadContacts()
 	l.loadProgrammes()
 	l.loadTopics()
+	l.loadLabelled()
 	l.loadAlerts()
 	l.loadIntake()
 	l.loadMenu()

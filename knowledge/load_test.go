@@ -128,6 +128,16 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{`consultations.csv:2: extraneous or missing " in quoted-field`},
 		},
 		{
+			name:   "labelled_unknown_topic",
+			change: map[string]string{"labelled/admin.tsv": "# register<TAB>label<TAB>text\nadmin\tphishing\tカード番号を入れてしまった\nadmin\tphishng\tカード番号を入れた\nadmin\tphishing|nope\tx\n"},
+			want:   []string{`labelled/admin.tsv:3: label "phishng": no topic "phishng"`, `labelled/admin.tsv:4: label "phishing|nope": no topic "nope"`},
+		},
+		{
+			name:   "labelled_two_columns",
+			change: map[string]string{"labelled/admin.tsv": "admin\tphishing カード番号を入れた\n"},
+			want:   []string{`labelled/admin.tsv:1: want register<TAB>label<TAB>text`},
+		},
+		{
 			name:   "unknown_contact",
 			change: map[string]string{"topics/spam.yaml": replaceIn(t, "topics/spam.yaml", "contacts: [", "contacts: [no-such-desk, ")},
 			want:   []string{`topics/spam.yaml:`, `unknown contact "no-such-desk"`},

@@ -26,7 +26,7 @@ import (
 //
 // The synonym table of the knowledge is applied after this, by Base.fold.
 func Normalize(s string) string {
-	s = norm.NFKC.String(s)
+	s = nfkc(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true               // no leading space
@@ -40,7 +40,7 @@ func Normalize(s string) string {
 			continue // dropped, e.g. the long-vowel mark
 		case script != 0 && script == prevScript && longVowel(prev, r):
 			continue // a vowel that only lengthens the one before it: めえる, こうざ
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case letterOrDigit(r):
 			b.WriteRune(r)
 			prev = r
 			space = false
@@ -61,8 +61,63 @@ var smallKana = map[rune]rune{
 	'ゃ': 'や', 'ゅ': 'ゆ', 'ょ': 'よ', 'ゎ': 'わ', 'ゕ': 'か', 'ゖ': 'け',
 }
 
+// nfkc is norm.NFKC.String(s) without the cost of checking the characters NFKC leaves alone
+// (nfkcStable) before the first one it may change: Japanese text is mostly kana and kanji, and
+// checking them is half of what folding a text costs. A stable character starts a segment that
+// nothing before it combines with (TestNFKCStable), so the text can be cut there.
+func nfkc(s string) string {
+	last := 0 // where the last stable character starts
+	for i, r := range s {
+		if !nfkcStable(r) {
+			// the stable character before may combine with this one (か and a voicing mark)
+			return s[:last] + norm.NFKC.String(s[last:])
+		}
+		last = i
+	}
+	return s
+}
+
+// nfkcStable reports whether NFKC leaves r as it is and r combines with nothing before it:
+// printable ASCII, hiragana, katakana, the prolonged sound mark, the CJK unified ideographs and
+// the commonest Japanese punctuation (、。「」『』).
+func nfkcStable(r rune) bool {
+	switch {
+	case r >= 0x20 && r <= 0x7e, r >= 'ぁ' && r <= 'ゖ', r >= 'ァ' && r <= 'ヺ', r == 'ー',
+		r >= 0x4e00 && r <= 0x9fff, r == '、', r == '。', r >= '「' && r <= '』':
+		return true
+	}
+	return false
+}
+
+// letterOrDigit is unicode.IsLetter(r) || unicode.IsDigit(r), answered without the tables for
+// the characters nearly every Japanese text is made of (ASCII, kana, the common kanji).
+func letterOrDigit(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case r >= 'ぁ' && r <= 'ゖ', r >= 'ァ' && r <= 'ヺ', r >= 0x4e00 && r <= 0x9fff:
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// smallKanaBig is smallKana as an array over the hiragana block (ぁ to ゖ), 0 where a kana is
+// not small: foldRune runs on every character the knowledge and the messages hold, and an array
+// index is several times faster than a map lookup.
+var smallKanaBig = func() (a ['ゖ' - 'ぁ' + 1]rune) {
+	for small, big := range smallKana {
+		a[small-'ぁ'] = big
+	}
+	return a
+}()
+
 func foldRune(r rune) rune {
 	switch {
+	case r < utf8.RuneSelf:
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
 	case r == 'ー' || r == '〜' || r == '～':
 		return 0
 	case r >= 'ァ' && r <= 'ヶ': // katakana to hiragana
@@ -70,45 +125,121 @@ func foldRune(r rune) rune {
 	case r == 'ヽ' || r == 'ヾ':
 		r -= 'ヽ' - 'ゝ'
 	}
-	if big, ok := smallKana[r]; ok {
-		return big
-	}
-	if r == 'ゔ' {
-		return 'ぶ'
+	if r >= 'ぁ' && r <= 'ゖ' {
+		if big := smallKanaBig[r-'ぁ']; big != 0 {
+			return big
+		}
+		if r == 'ゔ' {
+			return 'ぶ'
+		}
+		return r
 	}
 	return unicode.ToLower(r)
 }
 
 // folder applies the synonym groups of the knowledge to normalised text: every word of a group
-// is replaced by the group's first word, longest words first.
-type folder struct{ r *strings.Replacer }
+// is replaced by the group's first word, longest words first. At each position of the text the
+// first of the words that start with its character (in that order) that matches is replaced, and
+// the text continues after it: what strings.Replacer does with the same pairs in the same order,
+// several times faster, since folding the labelled messages and past consultations is most of
+// what loading the knowledge costs.
+type folder struct {
+	// byFirst indexes the pairs by the first character of what they replace: pairs starting
+	// with a character c below 0x10000 are lists[byFirst[c]] (0: none), others lists[rest[c]].
+	byFirst []uint16
+	rest    map[rune]uint16
+	lists   [][]foldPair
+}
+
+type foldPair struct {
+	from, to string
+	// after and mask are up to four bytes of from after its first character, for a quick
+	// test before the whole comparison: most candidates differ there.
+	after, mask uint32
+}
+
+// nextBytes is up to four bytes of s as a little-endian number, and a mask of as many bytes.
+func nextBytes(s string) (v, mask uint32) {
+	for i := 0; i < len(s) && i < 4; i++ {
+		v |= uint32(s[i]) << (8 * i)
+		mask |= 0xff << (8 * i)
+	}
+	return v, mask
+}
 
 func newFolder(groups [][]string) folder {
-	type pair struct{ from, to string }
-	var pairs []pair
+	var pairs []foldPair
 	for _, g := range groups {
 		to := Normalize(g[0])
 		// The group's first word maps to itself, so that a shorter member that is its prefix
 		// (パスワ of パスワード) cannot cut it.
-		pairs = append(pairs, pair{to, to})
+		pairs = append(pairs, foldPair{from: to, to: to})
 		for _, w := range g[1:] {
 			if from := Normalize(w); from != "" && from != to {
-				pairs = append(pairs, pair{from, to})
+				pairs = append(pairs, foldPair{from: from, to: to})
 			}
 		}
 	}
-	// strings.Replacer prefers earlier pairs at the same position: put longer words first so
-	// "ddos攻撃" is replaced whole before "ddos" could be.
+	// longer words first, so "ddos攻撃" is replaced whole before "ddos" could be
 	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i].from) > len(pairs[j].from) })
-	args := make([]string, 0, 2*len(pairs))
+	f := folder{byFirst: make([]uint16, 0x10000), rest: map[rune]uint16{}, lists: [][]foldPair{nil}}
 	for _, p := range pairs {
-		args = append(args, p.from, p.to)
+		if p.from == "" {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(p.from)
+		p.after, p.mask = nextBytes(p.from[n:])
+		at := f.list(r)
+		if at == 0 {
+			at = uint16(len(f.lists))
+			f.lists = append(f.lists, nil)
+			if r < 0x10000 {
+				f.byFirst[r] = at
+			} else {
+				f.rest[r] = at
+			}
+		}
+		f.lists[at] = append(f.lists[at], p)
 	}
-	return folder{strings.NewReplacer(args...)}
+	return f
+}
+
+// list is the index into lists of the pairs starting with r, 0 for none.
+func (f folder) list(r rune) uint16 {
+	if r < 0x10000 {
+		return f.byFirst[r]
+	}
+	return f.rest[r]
 }
 
 func (f folder) fold(normalized string) string {
-	return f.r.Replace(normalized)
+	if len(f.lists) == 1 {
+		return normalized
+	}
+	var out []byte // only once something is replaced
+	done := 0      // normalized[:done] is in out
+	for i := 0; i < len(normalized); {
+		r, size := rune(normalized[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(normalized[i:])
+		}
+		if at := f.list(r); at != 0 {
+			next, _ := nextBytes(normalized[i+size:])
+			for _, p := range f.lists[at] {
+				if next&p.mask == p.after && strings.HasPrefix(normalized[i:], p.from) {
+					out = append(append(out, normalized[done:i]...), p.to...)
+					size = len(p.from)
+					done = i + size
+					break
+				}
+			}
+		}
+		i += size
+	}
+	if out == nil {
+		return normalized
+	}
+	return string(append(out, normalized[done:]...))
 }
 
 // gramCounts counts the character bigrams of each space-separated word of normalised text; a
@@ -152,12 +283,24 @@ var vowelRow = func() map[rune]rune {
 	return m
 }()
 
+// vowelOf is vowelRow as an array over the hiragana block (ぁ to ゖ), 0 for no vowel: longVowel
+// runs on nearly every kana folded.
+var vowelOf = func() (a ['ゖ' - 'ぁ' + 1]rune) {
+	for k, v := range vowelRow {
+		a[k-'ぁ'] = v
+	}
+	return a
+}()
+
 // longVowel reports whether vowel kana r after prev only lengthens it: the same vowel again
 // (かあ, めえ), or う after an o-row syllable (こう, そう), but not お after the particles の,
 // を and と.
 func longVowel(prev, r rune) bool {
-	v, ok := vowelRow[prev]
-	if !ok || !strings.ContainsRune("あいうえお", r) {
+	if r != 'あ' && r != 'い' && r != 'う' && r != 'え' && r != 'お' || prev < 'ぁ' || prev > 'ゖ' {
+		return false
+	}
+	v := vowelOf[prev-'ぁ']
+	if v == 0 {
 		return false
 	}
 	if r == 'お' && strings.ContainsRune("のをと", prev) {

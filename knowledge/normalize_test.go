@@ -1,8 +1,11 @@
 package knowledge
 
 import (
+	"golang.org/x/text/unicode/norm"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 func TestNormalizeFoldsWhatEmployeesType(t *testing.T) {
@@ -72,6 +75,76 @@ func TestScheduleOpenAt(t *testing.T) {
 	for _, bad := range []string{"", "monday", "mon-fri 17:00-09:00", "mon 9-17", "mon; open always", "weekdays 25:00-26:00"} {
 		if _, err := ParseSchedule(bad); err == nil {
 			t.Errorf("ParseSchedule(%q) accepted", bad)
+		}
+	}
+}
+
+// TestFolderMatchesReplacer: the folder replaces what strings.Replacer would with the same pairs
+// in the same order, on every text of the seeds and on made-up overlaps.
+func TestFolderMatchesReplacer(t *testing.T) {
+	kb := loadSeeds(t)
+	f := kb.index.fold
+	var args []string
+	for _, list := range f.lists {
+		for _, p := range list {
+			args = append(args, p.from, p.to)
+		}
+	}
+	want := strings.NewReplacer(args...)
+	texts := []string{"", "ddos攻撃 ddos", "ういるすういるす", "x", "😀ういるす"}
+	for _, m := range kb.labelled {
+		texts = append(texts, m.Text)
+	}
+	for _, c := range kb.cases {
+		texts = append(texts, c.Subject, c.Body)
+	}
+	for _, tp := range kb.topics {
+		texts = append(texts, tp.Examples...)
+		texts = append(texts, tp.Words...)
+	}
+	for _, text := range texts {
+		n := Normalize(text)
+		if got, w := f.fold(n), want.Replace(n); got != w {
+			t.Fatalf("fold(%q) = %q, strings.Replacer gives %q", n, got, w)
+		}
+	}
+	if empty := newFolder(nil); empty.fold("abc") != "abc" {
+		t.Error("a folder without synonyms changed its text")
+	}
+}
+
+func TestLetterOrDigitMatchesUnicode(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := letterOrDigit(r), unicode.IsLetter(r) || unicode.IsDigit(r); got != want {
+			t.Fatalf("letterOrDigit(%U) = %v, unicode says %v", r, got, want)
+		}
+	}
+}
+
+// TestNFKCStable: every character nfkc skips is its own NFKC form and starts a segment, so a text
+// cut before it normalises the same in two parts; and nfkc agrees with NFKC on the seeds' texts
+// and on stable characters next to characters that combine with them.
+func TestNFKCStable(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !nfkcStable(r) {
+			continue
+		}
+		s := string(r)
+		if p := norm.NFKC.PropertiesString(s); !p.BoundaryBefore() || norm.NFKC.String(s) != s {
+			t.Fatalf("%U is not stable under NFKC", r)
+		}
+	}
+	kb := loadSeeds(t)
+	texts := []string{"か\u3099", "ｶﾞｲﾄﾞ", "ウイルス？！（）", "e\u0301", "テスト\u309aです", "ＰＣが、ﾗﾝｻﾑ", "a\u0308b"}
+	for _, m := range kb.labelled {
+		texts = append(texts, m.Text)
+	}
+	for _, c := range kb.cases {
+		texts = append(texts, c.Body)
+	}
+	for _, s := range texts {
+		if got, want := nfkc(s), norm.NFKC.String(s); got != want {
+			t.Fatalf("nfkc(%q) = %q, NFKC gives %q", s, got, want)
 		}
 	}
 }

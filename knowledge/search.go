@@ -88,9 +88,12 @@ const deniedWeight = 1.0
 
 // Match is one ranked topic.
 type Match struct {
-	Topic      *Topic
-	Score      float64 // the raw summed score
-	Confidence float64 // probability-like, 0..1, calibrated on the labelled sets
+	Topic *Topic
+	Score float64 // the raw summed score
+	// Confidence is probability-like, 0..1, calibrated on the labelled sets. A topic the
+	// learned reading moves (learned.go) takes a confidence between its neighbours', so that
+	// Topics stays ranked by it.
+	Confidence float64
 }
 
 // CaseMatch is a past consultation similar to a text.
@@ -121,6 +124,15 @@ type Result struct {
 	// the same text (options, desks by name) so that they do not fold it again.
 	folded string
 	denied []span // the denied clauses of folded
+	// scores are every topic's summed score, and scoreSum and temperature the softmax that
+	// turned them into confidences, for a topic the learned reading adds (match).
+	scores                []float64
+	scoreSum, temperature float64
+}
+
+// match is topic i as the rules scored it.
+func (r *Result) match(b *Base, i int) Match {
+	return Match{Topic: b.topics[i], Score: r.scores[i], Confidence: math.Exp(r.scores[i]/r.temperature) / r.scoreSum}
 }
 
 // Top returns the best topic, or nil.
@@ -144,23 +156,25 @@ type index struct {
 	contactNames []namedContact
 	phrases      map[string][]phrase // by the first bigram (or the single rune) of the phrase
 	examples     *vectors
-	exTopic      []int // topic index of each example
-	docs         *vectors
-	cases        *vectors
-	caseTopic    []int // topic index of each case, -1 when none
-	escalate     []string
-	people       []string
-	asks         []string
-	vague        []vagueGroup
-	menuWords    map[string]*MenuEntry
-	menuList     []string          // the menu words of three characters or more, sorted, for menuEntry
-	commands     map[string]string // folded word -> command name
-	topicCount   int
-	topicIDs     []string
-	urgent       []bool
-	read         reader
-	english      map[string]bool // Latin words of the knowledge, never read as romaji
-	p            params
+	// learned is the second reading, from the labelled texts' character statistics.
+	learned    *learned
+	exTopic    []int // topic index of each example
+	docs       *vectors
+	cases      *vectors
+	caseTopic  []int // topic index of each case, -1 when none
+	escalate   []string
+	people     []string
+	asks       []string
+	vague      []vagueGroup
+	menuWords  map[string]*MenuEntry
+	menuList   []string          // the menu words of three characters or more, sorted, for menuEntry
+	commands   map[string]string // folded word -> command name
+	topicCount int
+	topicIDs   []string
+	urgent     []bool
+	read       reader
+	english    map[string]bool // Latin words of the knowledge, never read as romaji
+	p          params
 	// scratch holds the per-query buffers of signals (a float per example and per case), so a
 	// search does not allocate them anew.
 	scratch sync.Pool
@@ -217,13 +231,29 @@ func buildIndex(b *Base) *index {
 	}
 	ix.read = newReader(&b.understanding, norm)
 
+	// Each topic's words and examples are folded once: the phrases, the similarity signals and
+	// the learned reading all read them.
+	words, examples := make([][]string, len(b.topics)), make([][]string, len(b.topics))
+	for i, t := range b.topics {
+		for _, w := range t.Words {
+			words[i] = append(words[i], norm(w))
+		}
+		for _, e := range t.Examples {
+			examples[i] = append(examples[i], norm(e))
+		}
+	}
+	// The learned reading is learnt on the other core meanwhile: folding the labelled messages
+	// is most of what it costs.
+	learnedDone := make(chan *learned)
+	go func() { learnedDone <- newLearned(learnedTexts(b, words, examples, norm)) }()
+
 	// Phrases: how many topics use each one decides its weight.
 	perTopic := make([]map[string]bool, len(b.topics))
 	df := map[string]int{}
 	for i, t := range b.topics {
 		perTopic[i] = map[string]bool{}
-		for _, w := range append([]string{t.Title, t.Label}, t.Words...) {
-			if f := norm(w); f != "" && !perTopic[i][f] {
+		for _, f := range append([]string{norm(t.Title), norm(t.Label)}, words[i]...) {
+			if f != "" && !perTopic[i][f] {
 				perTopic[i][f] = true
 				df[f]++
 			}
@@ -243,13 +273,13 @@ func buildIndex(b *Base) *index {
 
 	var exDocs, topicDocs, caseDocs [][]field
 	for i, t := range b.topics {
-		for _, e := range t.Examples {
-			exDocs = append(exDocs, []field{{norm(e), 1}})
+		for _, e := range examples[i] {
+			exDocs = append(exDocs, []field{{e, 1}})
 			ix.exTopic = append(ix.exTopic, i)
 		}
 		doc := []field{{norm(t.Title), 2}, {norm(t.Scope), 1}}
-		for _, w := range t.Words {
-			doc = append(doc, field{norm(w), 1})
+		for _, w := range words[i] {
+			doc = append(doc, field{w, 1})
 		}
 		for _, q := range t.Questions {
 			doc = append(doc, field{norm(q.Ask), 0.5})
@@ -274,6 +304,7 @@ func buildIndex(b *Base) *index {
 	}
 	ix.examples, ix.docs = newVectors(exDocs), newVectors(topicDocs)
 	ix.cases = <-casesDone
+	ix.learned = <-learnedDone
 	ix.scratch.New = func() any {
 		return &scratch{examples: make([]float64, len(ix.exTopic)), cases: make([]float64, len(ix.caseTopic))}
 	}
@@ -507,6 +538,7 @@ func (b *Base) Search(text string) Result {
 		ix.plan(s, why.Intent)
 	}
 	ix.rank(b, q, s, ix.p, &res)
+	ix.secondReading(b, masked, &res)
 	return res
 }
 
@@ -716,6 +748,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		sum += math.Exp(sc / p.temperature)
 	}
 	conf := func(i int) float64 { return math.Exp(scores[i]/p.temperature) / sum }
+	res.scores, res.scoreSum, res.temperature = scores, sum, p.temperature
 	top := scores[order[0]]
 	add := func(i int) {
 		res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})

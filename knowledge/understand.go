@@ -529,19 +529,23 @@ func socialOnly(q string, l cueList, rest []cueList, fillers []string) bool {
 
 // Why explains a reading: which words decided it. ask --json prints it.
 type Why struct {
-	Phrases     []string `json:"phrases,omitempty"`    // topic words found, as "topic:word"
-	Denied      []string `json:"denied,omitempty"`     // topic words in a denied clause, counted against their topic
-	Intent      string   `json:"intent,omitempty"`     // a planning intent (prevention, subsidy) with nothing happening
-	Situations  []string `json:"situations,omitempty"` // what has already happened (paid, called)
-	Social      string   `json:"social,omitempty"`     // thanks, ack, bye
-	Followup    string   `json:"followup,omitempty"`   // contacts, prepare, steps, police, question
-	Romaji      bool     `json:"romaji,omitempty"`     // the text was read as romaji
-	Now         bool     `json:"now,omitempty"`        // the text says something is happening
-	OffTopic    bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
-	Hedged      bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
-	itWord      bool     // the text holds a word about IT (understanding.yaml's it_words)
-	asked       bool     // the text ends in a bare question mark (「乗っ取り？」)
-	ownOffTopic bool     // read as off topic on one of the off-topic topic's own words
+	Phrases    []string `json:"phrases,omitempty"`    // topic words found, as "topic:word"
+	Denied     []string `json:"denied,omitempty"`     // topic words in a denied clause, counted against their topic
+	Intent     string   `json:"intent,omitempty"`     // a planning intent (prevention, subsidy) with nothing happening
+	Situations []string `json:"situations,omitempty"` // what has already happened (paid, called)
+	Social     string   `json:"social,omitempty"`     // thanks, ack, bye
+	Followup   string   `json:"followup,omitempty"`   // contacts, prepare, steps, police, question
+	Romaji     bool     `json:"romaji,omitempty"`     // the text was read as romaji
+	Now        bool     `json:"now,omitempty"`        // the text says something is happening
+	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
+	Hedged     bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
+	// Learned is the topic the learned reading is sure of (learned.go), when it is.
+	Learned string `json:"learned,omitempty"`
+	// Agreed is set when the rules were unsure and the learned reading's agreement answered.
+	Agreed      bool `json:"agreed,omitempty"`
+	itWord      bool // the text holds a word about IT (understanding.yaml's it_words)
+	asked       bool // the text ends in a bare question mark (「乗っ取り？」)
+	ownOffTopic bool // read as off topic on one of the off-topic topic's own words
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int

@@ -6,5 +6,5 @@ import "embed"
 
 // FS is the embedded knowledge folder, loaded when HELPDESK_KNOWLEDGE is unset.
 //
-//go:embed README.md *.yaml *.csv topics/*.yaml source/*.txt
+//go:embed README.md *.yaml *.csv topics/*.yaml source/*.txt labelled/*.tsv
 var FS embed.FS

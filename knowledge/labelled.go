@@ -1,0 +1,87 @@
+package knowledge
+
+import (
+	"bytes"
+	"io/fs"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// labelledPattern names the files of labelled messages: messages written the way people write
+// to the helpdesk, each with what the bot should make of it. The learned reading (learned.go)
+// learns from the ones labelled with a single topic.
+const labelledPattern = "labelled/*.tsv"
+
+// Labelled is one labelled message.
+type Labelled struct {
+	File     string
+	Line     int
+	Register string // how it is written (keigo, romaji, negation ...), or who added it
+	// Label is a topic id, several topic ids joined by "|" (either is right), or an outcome:
+	// clarify, escalate, social or fallback.
+	Label string
+	Text  string
+}
+
+// labelOutcomes are the labels that name what the bot should do instead of a topic.
+var labelOutcomes = []string{"clarify", "escalate", "social", "fallback"}
+
+// Topic returns the message's topic id, or "" when its label is an outcome or several topics.
+func (m *Labelled) Topic() string {
+	if slices.Contains(labelOutcomes, m.Label) || strings.Contains(m.Label, "|") {
+		return ""
+	}
+	return m.Label
+}
+
+// loadLabelled reads every labelled/*.tsv: lines of register<TAB>label<TAB>text; lines
+// starting with # and blank lines are skipped. A missing folder is no problem.
+func (l *loader) loadLabelled() {
+	files, err := fs.Glob(l.fsys, labelledPattern)
+	if err != nil {
+		l.problem(labelledPattern, 0, "cannot list: %v", err)
+		return
+	}
+	for _, file := range files {
+		data, ok := l.read(file)
+		if !ok {
+			continue
+		}
+		for i, line := range bytes.Split(data, []byte("\n")) {
+			text := strings.TrimSuffix(string(line), "\r")
+			if strings.HasPrefix(text, "#") || strings.TrimSpace(text) == "" {
+				continue
+			}
+			cols := strings.SplitN(text, "\t", 3)
+			if len(cols) != 3 || strings.TrimSpace(cols[2]) == "" {
+				l.problem(file, i+1, "want register<TAB>label<TAB>text, three columns separated by tabs")
+				continue
+			}
+			if !utf8.ValidString(text) {
+				l.problem(file, i+1, "not UTF-8")
+				continue
+			}
+			m := &Labelled{File: file, Line: i + 1, Register: cols[0], Label: cols[1], Text: cols[2]}
+			if !l.knownLabel(file, i+1, m.Label) {
+				continue
+			}
+			l.b.labelled = append(l.b.labelled, m)
+		}
+	}
+}
+
+// knownLabel reports whether label is an outcome or names known topics, and says which part is
+// not when it is not.
+func (l *loader) knownLabel(file string, line int, label string) bool {
+	if slices.Contains(labelOutcomes, label) {
+		return true
+	}
+	for id := range strings.SplitSeq(label, "|") {
+		if l.b.topicIdx[id] == nil {
+			l.problem(file, line, "label %q: no topic %q (a topic id, several joined by |, or one of %s)", label, id, strings.Join(labelOutcomes, ", "))
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,135 @@
+package knowledge
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestGramKeys(t *testing.T) {
+	tests := []struct {
+		text string
+		want []uint64
+	}{
+		{"あい", []uint64{runeKey('あ', 0, 0), runeKey('あ', 'い', 0), runeKey('い', 0, 0)}},
+		{"あいう", []uint64{runeKey('あ', 0, 0), runeKey('あ', 'い', 0), runeKey('あ', 'い', 'う'), runeKey('い', 0, 0), runeKey('い', 'う', 0), runeKey('う', 0, 0)}},
+		{"ああ", []uint64{runeKey('あ', 0, 0), runeKey('あ', 'あ', 0)}},
+		{"vpn あ", []uint64{runeKey('あ', 0, 0), latinKey("vpn")}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		want := slices.Clone(tt.want)
+		slices.Sort(want)
+		got := appendGramKeys(nil, tt.text)
+		slices.Sort(got)
+		if got = slices.Compact(got); !slices.Equal(got, want) {
+			t.Errorf("gramKeys(%q) = %x, want %x", tt.text, got, want)
+		}
+	}
+	if latinKey("vpn") == latinKey("vpm") || latinKey("a")>>63 != 1 || runeKey(0x10ffff, 0x10ffff, 0x10ffff)>>63 != 0 {
+		t.Error("latin and rune keys must differ from each other by their top bit")
+	}
+}
+
+// learnedIndex is an index over three made-up topics with only what secondReading reads: a
+// (urgent), b and c, each learnt from a few texts.
+func learnedIndex() (*Base, *index) {
+	b := &Base{topics: []*Topic{{ID: "a", Urgent: true}, {ID: "b"}, {ID: "c"}}}
+	ix := &index{
+		topicIDs: []string{"a", "b", "c"},
+		urgent:   []bool{true, false, false},
+		learned: newLearned([][]string{
+			{"ふぁいるがぜんぶあんごうかされてひらけない", "がめんにみのしろきんのようきゅう", "あんごうかされたふぁいる"},
+			{"せいきゅうしょのふりこみさきがかわった", "とりひきさきからこうざへんこうのめーる", "ふりこみさきのへんこう"},
+			{"めいわくめーるがまいにちとどく", "しらないあどれすからこうこくめーる", "めーるがたくさんとどく"},
+		}),
+	}
+	return b, ix
+}
+
+func TestSecondReading(t *testing.T) {
+	const (
+		aText     = "ふぁいるがあんごうかされてひらけない"      // 18 characters: reads as a
+		aLongText = "ふぁいるがぜんぶあんごうかされてひらけないです" // 23: long enough to answer
+		bText     = "せいきゅうしょのふりこみさきがかわった"
+		short     = "あんごうかされた" // 8: too short to count
+	)
+	b, ix := learnedIndex()
+	m := func(topic int, conf float64) Match { return Match{Topic: b.topics[topic], Confidence: conf} }
+	tests := []struct {
+		name       string
+		text       string
+		in         Result
+		want       []string
+		confident  bool
+		learned    string
+		agreedWant bool
+	}{
+		{"rules sure of another topic: ask, theirs first", bText,
+			Result{Topics: []Match{m(2, 0.9)}, Confident: true}, []string{"c", "b"}, false, "b", false},
+		{"rules beyond rulesSure: unchanged, not even read", bText,
+			Result{Topics: []Match{m(2, 0.99999)}, Confident: true}, []string{"c"}, true, "", false},
+		{"rules unsure: the learned topic first", bText,
+			Result{Topics: []Match{m(0, 0.4), m(1, 0.3), m(2, 0.2)}}, []string{"b", "a", "c"}, false, "b", false},
+		{"rules unsure, learned topic not offered: not added", bText,
+			Result{Topics: []Match{m(0, 0.4), m(2, 0.3)}}, []string{"a", "c"}, false, "b", false},
+		{"agreeing on an urgent topic, long text: answer", aLongText,
+			Result{Topics: []Match{m(0, 0.5)}}, []string{"a"}, true, "a", true},
+		{"agreeing, but the text is not long enough to answer", aText,
+			Result{Topics: []Match{m(0, 0.5)}}, []string{"a"}, false, "a", false},
+		{"too short to read", short,
+			Result{Topics: []Match{m(2, 0.9)}, Confident: true}, []string{"c"}, true, "", false},
+		{"a social turn is left alone", bText,
+			Result{Social: "thanks"}, nil, false, "", false},
+		{"a request for a person is left alone", bText,
+			Result{Topics: []Match{m(2, 0.9)}, Confident: true, Escalate: true}, []string{"c"}, true, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := tt.in
+			res.scores, res.scoreSum, res.temperature = []float64{1, 1, 1}, 10, 0.25
+			ix.secondReading(b, tt.text, &res)
+			var got []string
+			for _, x := range res.Topics {
+				got = append(got, x.Topic.ID)
+			}
+			if !slices.Equal(got, tt.want) || res.Confident != tt.confident || res.Why.Learned != tt.learned || res.Why.Agreed != tt.agreedWant {
+				t.Errorf("topics %v confident %v learned %q agreed %v; want %v %v %q %v",
+					got, res.Confident, res.Why.Learned, res.Why.Agreed, tt.want, tt.confident, tt.learned, tt.agreedWant)
+			}
+		})
+	}
+}
+
+// TestLearnedUnknownText: a text none of whose sequences was learnt has no reading.
+func TestLearnedUnknownText(t *testing.T) {
+	_, ix := learnedIndex()
+	if topic, p := ix.learned.best("xyz 123"); topic != -1 || p != 0 {
+		t.Errorf("best = %d, %v; want -1, 0", topic, p)
+	}
+}
+
+// TestPlaceTopicKeepsRanking: a moved topic's confidence sits between its new neighbours'.
+func TestPlaceTopicKeepsRanking(t *testing.T) {
+	m := func(id string, conf float64) Match { return Match{Topic: &Topic{ID: id}, Confidence: conf} }
+	tests := []struct {
+		name    string
+		list    []Match
+		pos, at int
+		add     Match
+		want    []float64
+	}{
+		{"moved first", []Match{m("a", 0.5), m("b", 0.3), m("c", 0.1)}, 2, 0, Match{}, []float64{0.5, 0.5, 0.3}},
+		{"added second", []Match{m("a", 0.8), m("c", 0.15)}, -1, 1, m("b", 0.01), []float64{0.8, 0.15, 0.15}},
+		{"added second, above the next", []Match{m("a", 0.8), m("c", 0.15)}, -1, 1, m("b", 0.9), []float64{0.8, 0.8, 0.15}},
+		{"added to an empty list", nil, -1, 0, m("b", 0.2), []float64{0.2}},
+	}
+	for _, tt := range tests {
+		var got []float64
+		for _, x := range placeTopic(slices.Clone(tt.list), tt.pos, tt.at, tt.add) {
+			got = append(got, x.Confidence)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: confidences %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
