@@ -79,13 +79,14 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadProgrammes()
 	l.loadTopics()
 	l.loadLabelled()
+	l.loadSynonyms()
+	early := startEarly(l.b) // on the other core while the rest is read
 	l.loadAlerts()
 	l.loadIntake()
 	l.loadMenu()
 	l.loadMessages()
 	l.loadMessagesEN()
 	l.loadHolidays()
-	l.loadSynonyms()
 	l.loadUnderstanding()
 	l.loadCases()
 	l.loadPastAnswers()
@@ -97,7 +98,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	if len(l.problems) > 0 {
 		return nil, l.problems.sorted()
 	}
-	l.b.index = buildIndex(l.b)
+	l.b.index = buildIndexFrom(l.b, early)
 	return l.b, nil
 }
 

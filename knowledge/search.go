@@ -189,9 +189,47 @@ type vagueGroup struct {
 	topics []int
 }
 
-func buildIndex(b *Base) *index {
+func buildIndex(b *Base) *index { return buildIndexFrom(b, startEarly(b)) }
+
+// earlyIndex is the part of the index that needs only the topics, the labelled messages and the
+// synonyms: each topic's words and examples folded, and the learned reading. Load starts it as
+// soon as those files are read, so that it runs on the other core while the rest of the
+// knowledge is parsed and indexed; learning from the labelled messages is the largest part of a
+// load.
+type earlyIndex struct {
+	fold    folder
+	folded  chan foldedTopics
+	learned chan *learned
+}
+
+// foldedTopics are each topic's words and examples, folded.
+type foldedTopics struct{ words, examples [][]string }
+
+// startEarly builds the folder now and the rest of the early index in a goroutine. b's topics,
+// labelled messages and synonyms must not change afterwards.
+func startEarly(b *Base) earlyIndex {
+	e := earlyIndex{fold: newFolder(b.synonyms), folded: make(chan foldedTopics, 1), learned: make(chan *learned, 1)}
+	go func() {
+		norm := func(s string) string { return e.fold.fold(Normalize(s)) }
+		f := foldedTopics{words: make([][]string, len(b.topics)), examples: make([][]string, len(b.topics))}
+		for i, t := range b.topics {
+			for _, w := range t.Words {
+				f.words[i] = append(f.words[i], norm(w))
+			}
+			for _, x := range t.Examples {
+				f.examples[i] = append(f.examples[i], norm(x))
+			}
+		}
+		e.folded <- f
+		e.learned <- newLearned(learnedTexts(b, f.words, f.examples, norm))
+	}()
+	return e
+}
+
+// buildIndexFrom builds the index of b with the early part e (startEarly(b)).
+func buildIndexFrom(b *Base, e earlyIndex) *index {
 	ix := &index{
-		fold:       newFolder(b.synonyms),
+		fold:       e.fold,
 		phrases:    map[string][]phrase{},
 		menuWords:  map[string]*MenuEntry{},
 		commands:   map[string]string{},
@@ -231,21 +269,10 @@ func buildIndex(b *Base) *index {
 	}
 	ix.read = newReader(&b.understanding, norm)
 
-	// Each topic's words and examples are folded once: the phrases, the similarity signals and
-	// the learned reading all read them.
-	words, examples := make([][]string, len(b.topics)), make([][]string, len(b.topics))
-	for i, t := range b.topics {
-		for _, w := range t.Words {
-			words[i] = append(words[i], norm(w))
-		}
-		for _, e := range t.Examples {
-			examples[i] = append(examples[i], norm(e))
-		}
-	}
-	// The learned reading is learnt on the other core meanwhile: folding the labelled messages
-	// is most of what it costs.
-	learnedDone := make(chan *learned)
-	go func() { learnedDone <- newLearned(learnedTexts(b, words, examples, norm)) }()
+	// Each topic's words and examples were folded once, early: the phrases, the similarity
+	// signals and the learned reading all read them.
+	folded := <-e.folded
+	words, examples := folded.words, folded.examples
 
 	// Phrases: how many topics use each one decides its weight.
 	perTopic := make([]map[string]bool, len(b.topics))
@@ -304,7 +331,7 @@ func buildIndex(b *Base) *index {
 	}
 	ix.examples, ix.docs = newVectors(exDocs), newVectors(topicDocs)
 	ix.cases = <-casesDone
-	ix.learned = <-learnedDone
+	ix.learned = <-e.learned
 	ix.scratch.New = func() any {
 		return &scratch{examples: make([]float64, len(ix.exTopic)), cases: make([]float64, len(ix.caseTopic))}
 	}
