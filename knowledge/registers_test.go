@@ -38,6 +38,8 @@ import (
 //     register, people and sentence shapes the earlier authors had not written) were written by
 //     three more authors under the same rules, for tuning. Each was read first with the code of
 //     its day, before its misses were read.
+//   - heldout-registers-5.tsv was written by another author under the same rules, with new
+//     people and workplaces, after the learned reading was built; it is never used for tuning.
 //   - heldout-registers-4.tsv was written by another author under the same rules, at the same
 //     time as tune-registers-8 and 9, and is never used for tuning: only its figures are read.
 //   - heldout-registers-3.tsv was written by a third author under the same rules, at the same
@@ -152,6 +154,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-2.tsv": {register: 0.79, overall: 0.92, sureBad: 0.015},
 	"testdata/heldout-registers-3.tsv": {register: 0.85, overall: 0.93, sureBad: 0.015},
 	"testdata/heldout-registers-4.tsv": {register: 0.83, overall: 0.91, sureBad: 0.020},
+	"testdata/heldout-registers-5.tsv": {register: 0.82, overall: 0.94, sureBad: 0.020},
 }
 
 // registerSet returns the labelled messages of set and the knowledge to read them with. A
