@@ -287,17 +287,21 @@ func latinKey(word string) uint64 {
 
 // secondReading weighs the learned reading of the masked text (its denied clauses removed)
 // against the rules' result, when the text is long enough and the learned reading is sure:
-//   - the rules are sure of another topic, though not beyond rulesSure: the bot asks instead,
-//     the rules' topic first and the learned one second;
+//   - the rules are sure of another topic, though not beyond rulesSure: the bot asks between
+//     the two, the rules' topic first unless only the learned one is urgent;
 //   - the rules are unsure and offer the learned topic among others: it is offered first (a
 //     topic they do not offer is not added: on a vague text, 「メールのことで相談があります」,
 //     the statistics are sure of whatever topic's people wrote 「相談があります」);
 //   - both point at the same urgent topic and the text is not short: the bot answers.
 //
-// Social turns, requests for a person and texts the rules found nothing in are left alone.
+// Social turns, requests for a person or to the desk itself (an intent of understanding.yaml
+// leading to helpdesk-request) and texts the rules found nothing in are left alone.
 func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	if ix.learned == nil || res.Social != "" || res.Escalate || len(res.Topics) == 0 {
 		return
+	}
+	if ix.intentTopic(res.Why.Intent) == helpdeskTopic {
+		return // a request to the desk itself (a lecturer, the guidebook) says what it wants
 	}
 	if utf8.RuneCountInString(masked) < learnedMinRunes || res.Confident && res.Topics[0].Confidence >= rulesSure {
 		return // nothing the learned reading could say would change the result
@@ -316,13 +320,31 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		return
 	case res.Confident:
 		res.Confident = false
-		res.Topics = placeTopic(res.Topics, pos, 1, res.match(b, t))
+		at := 1
+		if ix.urgent[t] && !res.Topics[0].Topic.Urgent {
+			at = 0 // an incident comes first: a ransom screen read as spam mail by the rules
+		}
+		// the question is between these two: a third topic would only blur it
+		res.Topics = placeTopic(res.Topics, pos, at, res.match(b, t))[:2]
 	case pos > 0:
 		res.Topics = placeTopic(res.Topics, pos, 0, Match{})
 	}
 	if len(res.Topics) > clarifyChoices {
 		res.Topics = res.Topics[:clarifyChoices]
 	}
+}
+
+// helpdeskTopic is the topic of requests to the desk itself (the topic contract).
+const helpdeskTopic = "helpdesk-request"
+
+// intentTopic is the topic the intent id of understanding.yaml leads to, or "".
+func (ix *index) intentTopic(id string) string {
+	for _, c := range ix.read.intents {
+		if c.id == id && id != "" {
+			return c.topic
+		}
+	}
+	return ""
 }
 
 // clarifyChoices is how many topics a question offers at most.

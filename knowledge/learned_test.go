@@ -35,6 +35,7 @@ func TestGramKeys(t *testing.T) {
 func learnedIndex() (*Base, *index) {
 	b := &Base{topics: []*Topic{{ID: "a", Urgent: true}, {ID: "b"}, {ID: "c"}}}
 	ix := &index{
+		read:     reader{intents: []cueList{{id: "lecturer", topic: helpdeskTopic}, {id: "plan", topic: "c"}}},
 		topicIDs: []string{"a", "b", "c"},
 		urgent:   []bool{true, false, false},
 		learned: newLearned([][]string{
@@ -66,6 +67,12 @@ func TestSecondReading(t *testing.T) {
 	}{
 		{"rules sure of another topic: ask, theirs first", bText,
 			Result{Topics: []Match{m(2, 0.9)}, Confident: true}, []string{"c", "b"}, false, "b", false},
+		{"rules sure of a calm topic, learned sure of an urgent one: the urgent one first, only the two", aText,
+			Result{Topics: []Match{m(2, 0.9), m(1, 0.05)}, Confident: true}, []string{"a", "c"}, false, "a", false},
+		{"a request to the desk itself is left to the rules", bText,
+			Result{Topics: []Match{m(2, 0.9)}, Confident: true, Why: Why{Intent: "lecturer"}}, []string{"c"}, true, "", false},
+		{"another intent is not", bText,
+			Result{Topics: []Match{m(2, 0.9)}, Confident: true, Why: Why{Intent: "plan"}}, []string{"c", "b"}, false, "b", false},
 		{"rules beyond rulesSure: unchanged, not even read", bText,
 			Result{Topics: []Match{m(2, 0.99999)}, Confident: true}, []string{"c"}, true, "", false},
 		{"rules unsure: the learned topic first", bText,
