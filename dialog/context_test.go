@@ -199,3 +199,26 @@ func TestNamedDeskKeepsTheNarrowedChoices(t *testing.T) {
 		t.Errorf("choices after the desk question = %v, want the narrowed ones %v", choiceLabels(after), choiceLabels(before))
 	}
 }
+
+// When both readings point at an incident and the bot still asks (the rules read the ransom
+// note's 「お金を払え」 as spam mail), the incident's first action comes above the question: the
+// owner at night should not have to tap before being told to unplug. A vague message gets the
+// question alone.
+func TestUrgentQuestionCarriesTheFirstAction(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "たすけてください！！店のパソコンの画面が急に真っ赤になって、ファイルが全部開けません。英語でお金を払えと書いてあります")
+	if r.Outcome != dialog.Clarify || len(r.Choices) == 0 || r.Choices[0].Label != kb.Topic("ransomware").Label {
+		t.Fatalf("outcome %s, choices %v: want a question with ransomware first", r.Outcome, r.Choices)
+	}
+	text := r.PlainText()
+	lead := kb.Topic("ransomware").Label + "の場合は："
+	i, j := strings.Index(text, lead), strings.Index(text, kb.Message("clarify"))
+	if i < 0 || j < i {
+		t.Errorf("reply = %q, want %q before the question", text, lead)
+	}
+	r = te.say(t, "u2", "メールのことで相談があります")
+	if strings.Contains(r.PlainText(), "の場合は：") {
+		t.Errorf("a vague message got a first action: %q", r.PlainText())
+	}
+}

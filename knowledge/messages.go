@@ -18,6 +18,7 @@ var messageKeys = map[string]string{
 	"fallback":           "nothing matched: say so, offer the menu and a person",
 	"clarify":            "the text fits several topics: ask which",
 	"clarify_none":       "label: none of these choices fits",
+	"clarify_if_urgent":  "above a question whose first choice is urgent and read by both readings: that topic's first action, {topic} and {now}",
 	"first_aid_title":    "heading above the first-aid steps",
 	"contacts_title":     "heading above the contact cards",
 	"alerts_title":       "heading above the current alerts",

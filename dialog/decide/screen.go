@@ -66,9 +66,17 @@ func (d *decider) screenChoices(t *knowledge.Topic) {
 // firstAid adds the first screen of t's first aid: the one action now, for the situation the
 // user described, and the next steps.
 func (d *decider) firstAid(t *knowledge.Topic) {
+	if now, next := d.firstAidLines(t); now != "" {
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: now, Items: next})
+	}
+}
+
+// firstAidLines is the one action now and the next steps of t's first aid, in the conversation's
+// language, for what the person said happened; "" when t has no first aid.
+func (d *decider) firstAidLines(t *knowledge.Topic) (now string, next []string) {
 	fa := t.FirstAid
 	if fa == nil {
-		return
+		return "", nil
 	}
 	// what this message says happened, and what the option picked earlier said (「どうしたら
 	// いいですか」 after 「電話してしまった」 gets the line for someone who called)
@@ -76,7 +84,7 @@ func (d *decider) firstAid(t *knowledge.Topic) {
 	if o := d.pickedOption(t); o != nil && len(o.Situations) > 0 {
 		situations = append(slices.Clone(situations), o.Situations...)
 	}
-	now, next := fa.ScreenNow(situations), fa.Next
+	now, next = fa.ScreenNow(situations), fa.Next
 	if now == "" { // a knowledge folder without a first screen: the full first aid
 		now, next = fa.Lead, fa.Steps
 	}
@@ -89,7 +97,7 @@ func (d *decider) firstAid(t *knowledge.Topic) {
 			}
 		}
 	}
-	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: now, Items: next})
+	return now, next
 }
 
 // details is 「詳しい説明」: everything the first screen left out.

@@ -745,6 +745,13 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		d.fx.Unanswered = &Unanswered{Text: text, Outcome: Clarify, Topics: topicIDs(res, 3)}
 		d.conv.push()
 		d.conv.Mode = ModeClarify
+		if first := res.Topics[0].Topic; first.Urgent && res.Why.Learned == first.ID {
+			// Both readings point at an incident, yet the bot asks: its first action does not
+			// wait for the tap (a ransom screen at night, the PC still on the network).
+			if now, _ := d.firstAidLines(first); now != "" {
+				d.say(strings.NewReplacer("{topic}", d.topicLabel(first), "{now}", now).Replace(d.msg("clarify_if_urgent")))
+			}
+		}
 		d.say(d.msg("clarify"))
 		for i, m := range res.Topics {
 			if i == 3 {
