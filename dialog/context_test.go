@@ -222,3 +222,27 @@ func TestUrgentQuestionCarriesTheFirstAction(t *testing.T) {
 		t.Errorf("a vague message got a first action: %q", r.PlainText())
 	}
 }
+
+// A typed answer to a question the offered topics would ask (「何も入力していません」 while
+// phishing, spam and Emotet are offered) picks the topic whose question it answers, with the
+// question answered: the bot does not say 「分からなくても大丈夫です」 and then ask what the
+// person already said.
+func TestTypedAnswerWhileTopicsAreOffered(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "メールのリンクを押してしまいました")
+	if r.Outcome != dialog.Clarify {
+		t.Fatalf("outcome %s, want a question first", r.Outcome)
+	}
+	r = te.say(t, "u1", "何も入力していません")
+	if r.Topic != "phishing" {
+		t.Fatalf("topic %q, want phishing", r.Topic)
+	}
+	phishing := kb.Topic("phishing")
+	if strings.Contains(r.PlainText(), phishing.Questions[0].Ask) {
+		t.Errorf("the reply asks again what was said:\n%s", r.PlainText())
+	}
+	if strings.Contains(r.PlainText(), kb.Message("clarify_unsure")) {
+		t.Errorf("the reply says the person may not know:\n%s", r.PlainText())
+	}
+}

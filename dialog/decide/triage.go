@@ -439,6 +439,18 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 		return true
 	}
+	if c.Mode == ModeClarify && res.Social == "" && !res.Confident {
+		if t := d.offeredTopicAnswered(text, res); t != nil {
+			// The person answers in words what one of the offered topics would ask (「何も
+			// 入力していません」 to phishing, spam or Emotet): that topic, its question answered.
+			d.heard, d.res = text, res // what enterTopic reads the answered option from
+			d.reply.Outcome = Answer
+			d.fx.Counts = append(d.fx.Counts, "answer")
+			d.conv.push()
+			d.enterTopic(t)
+			return true
+		}
+	}
 	if c.Mode == ModeClarify && res.Social == "" && (res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
 		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" && shortMessage(text)) {
 		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message that names no topic
@@ -1138,6 +1150,30 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 	}
 	_, o := d.kb.RefinedOption(t, d.heard, d.res)
 	return o
+}
+
+// offeredTopicAnswered is the one topic among the choices on screen that text answers an
+// option of, by that option's words, or nil when none or several do.
+func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowledge.Topic {
+	var found *knowledge.Topic
+	for _, ch := range d.conv.Choices {
+		id, ok := strings.CutPrefix(ch.ID, topicChoice(""))
+		if !ok {
+			continue
+		}
+		t := d.kb.Topic(id)
+		if t == nil {
+			continue
+		}
+		if _, o := d.kb.RefinedOption(t, text, res); o == nil {
+			continue
+		}
+		if found != nil {
+			return nil // it answers two topics' questions: the choice stays the person's
+		}
+		found = t
+	}
+	return found
 }
 
 func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {
