@@ -1,6 +1,7 @@
 package dialog_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -244,5 +245,30 @@ func TestTypedAnswerWhileTopicsAreOffered(t *testing.T) {
 	}
 	if strings.Contains(r.PlainText(), kb.Message("clarify_unsure")) {
 		t.Errorf("the reply says the person may not know:\n%s", r.PlainText())
+	}
+}
+
+// A person whose LINE is set to English is greeted in English when they add the bot; their
+// first Japanese message turns the conversation Japanese.
+func TestFollowGreetsInTheProfileLanguage(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	r, err := te.Respond(context.Background(), dialog.Message{Channel: "test", UserID: "u1", Event: dialog.EventFollow, LangHint: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.PlainText(), kb.MessageIn("en", "greeting")) || r.Lang != "en" {
+		t.Errorf("follow with an English profile: %q (lang %q), want the English greeting", r.PlainText(), r.Lang)
+	}
+	r = te.say(t, "u1", "ランサムウェアに感染したかもしれません")
+	if r.Lang != "ja" {
+		t.Errorf("Japanese after an English greeting: lang %q, want ja", r.Lang)
+	}
+	r, err = te.Respond(context.Background(), dialog.Message{Channel: "test", UserID: "u2", Event: dialog.EventFollow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.PlainText(), kb.Message("greeting")) {
+		t.Errorf("follow without a hint: %q, want the Japanese greeting", r.PlainText())
 	}
 }

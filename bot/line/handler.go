@@ -23,7 +23,8 @@ type handler struct {
 	rejected func(reason string)
 	secret   string
 	r        responder
-	loading  *Loading // nil: no loading animation
+	loading  *Loading  // nil: no loading animation
+	profiles *Profiles // nil: no language hint on follow
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -67,6 +68,9 @@ func (h *handler) handle(ctx context.Context, ev webhook.EventInterface) error {
 	loading := info.loading && !info.redelivery
 	if loading {
 		h.loading.start(m.UserID)
+	}
+	if m.Event == dialog.EventFollow {
+		m.LangHint = h.profiles.language(ctx, m.UserID)
 	}
 	reply, err := h.r.Respond(ctx, m)
 	if loading && (err != nil || reply.Duplicate || len(reply.Blocks) == 0) {

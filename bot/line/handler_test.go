@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -420,5 +421,62 @@ func TestLoadingAnimationSkippedWhenTheReplyIsQuick(t *testing.T) {
 				t.Errorf("a loading animation was shown although the reply went out at once: %v", l)
 			}
 		})
+	}
+}
+
+// TestFollowReadsTheProfileLanguage: a person who adds the bot with LINE set to English is
+// greeted in English (the hint reaches the engine); Japanese, no language or a failed profile
+// call greet in Japanese, and the event is committed all the same; other events make no call.
+func TestFollowReadsTheProfileLanguage(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	hints := map[string]string{}
+	fake := linetest.New(testToken)
+	t.Cleanup(fake.Close)
+	api := line.API{Token: testToken, BaseURL: fake.URL}
+	profiles, err := line.NewProfiles(quietLogger(), api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := line.New(quietLogger(), line.Config{Secret: testSecret, API: api, Profiles: profiles},
+		respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			hints[m.UserID+"/"+string(m.Event)] = m.LangHint
+			return dialog.Reply{}, nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	english, japanese, none := linetest.UserID(1), linetest.UserID(2), linetest.UserID(3)
+	fake.SetProfileLanguage(english, "en")
+	fake.SetProfileLanguage(japanese, "ja")
+	fake.SetProfileLanguage(none, "")
+	body := linetest.Body(linetest.Follow(english), linetest.Follow(japanese), linetest.Follow(none),
+		linetest.Text(english, "hello"))
+	if got := post(t, b.Handler(), linetest.Sign(testSecret, body), body); got != http.StatusOK {
+		t.Fatalf("POST = %d, want 200", got)
+	}
+	want := map[string]string{english + "/follow": "en", japanese + "/follow": "", none + "/follow": "", english + "/" + string(dialog.EventText): ""}
+	mu.Lock()
+	if !maps.Equal(hints, want) {
+		t.Errorf("hints %v, want %v", hints, want)
+	}
+	mu.Unlock()
+	if n := fake.ProfileCalls(); n != 3 {
+		t.Errorf("%d profile calls, want one per follow (3)", n)
+	}
+
+	fake.FailProfiles(true)
+	later := linetest.UserID(4)
+	fake.SetProfileLanguage(later, "en")
+	body = linetest.Body(linetest.Follow(later))
+	if got := post(t, b.Handler(), linetest.Sign(testSecret, body), body); got != http.StatusOK {
+		t.Fatalf("POST with the profile API failing = %d, want 200", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if h, ok := hints[later+"/follow"]; !ok || h != "" {
+		t.Errorf("follow with the profile API failing: committed %v with hint %q, want committed with none", ok, h)
 	}
 }

@@ -29,6 +29,10 @@ type Config struct {
 	// Loading, when set, shows LINE's loading animation while a reply is being made; main
 	// builds it with NewLoading from the same API. Nil shows none.
 	Loading *Loading
+	// Profiles, when set, reads the profile language of a person who adds the bot, to greet
+	// them in English when LINE is set to English; main builds it with NewProfiles. Nil greets
+	// everyone in Japanese.
+	Profiles *Profiles
 	// Rejected, when set, is called with the reason ("signature", "too_large") of every webhook
 	// refused before parsing, for the operators' metrics.
 	Rejected func(reason string)
@@ -54,7 +58,7 @@ func New(logger *slog.Logger, cfg Config, r responder) (*Bot, error) {
 		cfg.Rejected = func(string) {}
 	}
 	h := &handler{logger: logger.With("channel", "line"), secret: cfg.Secret, r: r, rejected: cfg.Rejected,
-		loading: cfg.Loading}
+		loading: cfg.Loading, profiles: cfg.Profiles}
 	return &Bot{handler: h, deliver: d}, nil
 }
 

@@ -19,7 +19,11 @@ func lineChannel(d serveDeps) (*channel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("LINE: %v", err)
 	}
-	b, err := line.New(d.logger, line.Config{Secret: s.secret, API: s.api, Loading: loading,
+	profiles, err := line.NewProfiles(d.logger, s.api)
+	if err != nil {
+		return nil, fmt.Errorf("LINE: %v", err)
+	}
+	b, err := line.New(d.logger, line.Config{Secret: s.secret, API: s.api, Loading: loading, Profiles: profiles,
 		Rejected: func(reason string) {
 			d.metrics.Add("helpdesk_rejected_requests_total", "channel", string(dialog.ChannelLINE), "reason", reason)
 		}}, d.metered)

@@ -55,6 +55,10 @@ type Message struct {
 	// it empty and prints the reply itself.
 	Address string
 	At      time.Time // when the platform saw the event; zero means now
+	// LangHint is the person's language as the platform knows it ("en"), when it does: on LINE
+	// the profile's language when the person adds the bot. It only chooses the language of the
+	// greeting of a follow; what the person writes decides after that.
+	LangHint string
 }
 
 // LogValue keeps user text and ids out of logs: they describe fraud, leaks and harassment.

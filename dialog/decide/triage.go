@@ -106,6 +106,9 @@ func (d *decider) step(m Message) {
 	switch m.Event {
 	case EventFollow:
 		*c = Conversation{Schema: SchemaVersion, Step: c.Step}
+		if m.LangHint == "en" {
+			c.Lang = "en" // the profile says English: greet in it; Japanese text turns it back
+		}
 		d.greet(true)
 	case EventUnfollow:
 		d.fx.Forget = true

@@ -69,6 +69,11 @@ type Server struct {
 	defaultID  string
 	stats      Stats
 	onRequest  func(Request)
+	// profileLang is the language each user's profile answers with, "ja" when not set; a set
+	// "" leaves it out. profileFails answers the profile calls with 500.
+	profileLang  map[string]string
+	profileFails bool
+	profileCalls int
 }
 
 // Request is one reply or push request the fake accepted.
@@ -163,6 +168,7 @@ func New(token string) *Server {
 	mux.HandleFunc("POST /v2/bot/message/push", s.message("push"))
 	mux.HandleFunc("POST /v2/bot/chat/loading/start", s.loading)
 	mux.HandleFunc("GET /v2/bot/info", s.botInfo)
+	mux.HandleFunc("GET /v2/bot/profile/{userId}", s.profile)
 	mux.HandleFunc("POST /v2/bot/group/{id}/leave", s.leave)
 	mux.HandleFunc("POST /v2/bot/room/{id}/leave", s.leave)
 	mux.HandleFunc("POST /v2/bot/richmenu", s.createMenu)
@@ -209,6 +215,56 @@ func (s *Server) botInfo(w http.ResponseWriter, _ *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"userId": BotUserID, "basicId": "@000helpdesk",
 		"displayName": "ヘルプデスク", "chatMode": "bot", "markAsReadMode": "auto"})
+}
+
+// profile answers GET /v2/bot/profile/{userId}: a display name, the id and, when the user has a
+// language, the language (LINE leaves it out for users who have not allowed it).
+func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("userId")
+	s.mu.Lock()
+	s.profileCalls++
+	fails := s.profileFails
+	lang, set := s.profileLang[id]
+	s.mu.Unlock()
+	switch {
+	case fails:
+		writeJSON(w, http.StatusInternalServerError, lineError{Message: "Internal server error"})
+		return
+	case !strings.HasPrefix(id, "U"):
+		writeJSON(w, http.StatusNotFound, lineError{Message: "Not found"})
+		return
+	case !set:
+		lang = "ja"
+	}
+	body := map[string]string{"displayName": "利用者", "userId": id}
+	if lang != "" {
+		body["language"] = lang
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// SetProfileLanguage sets the language user's profile answers with ("en", "ja"; "" for none).
+func (s *Server) SetProfileLanguage(user, lang string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.profileLang == nil {
+		s.profileLang = map[string]string{}
+	}
+	s.profileLang[user] = lang
+}
+
+// FailProfiles makes every profile call answer 500 (on) or answer again (off).
+func (s *Server) FailProfiles(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.profileFails = on
+}
+
+// ProfileCalls is how many profile calls the fake has answered.
+func (s *Server) ProfileCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.profileCalls
 }
 
 // Close stops the fake; requests held by Hang are dropped.
