@@ -325,7 +325,11 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 			at = 0 // an incident comes first: a ransom screen read as spam mail by the rules
 		}
 		// the question is between these two: a third topic would only blur it
-		res.Topics = placeTopic(res.Topics, pos, at, res.match(b, t))[:2]
+		var added Match // the learned topic, when the rules did not rank it
+		if pos < 0 {
+			added = ix.match(b, res, t)
+		}
+		res.Topics = placeTopic(res.Topics, pos, at, added)[:2]
 	case pos > 0:
 		res.Topics = placeTopic(res.Topics, pos, 0, Match{})
 	}

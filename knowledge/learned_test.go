@@ -36,6 +36,7 @@ func learnedIndex() (*Base, *index) {
 	b := &Base{topics: []*Topic{{ID: "a", Urgent: true}, {ID: "b"}, {ID: "c"}}}
 	ix := &index{
 		read:     reader{intents: []cueList{{id: "lecturer", topic: helpdeskTopic}, {id: "plan", topic: "c"}}},
+		p:        defaultParams,
 		topicIDs: []string{"a", "b", "c"},
 		urgent:   []bool{true, false, false},
 		learned: newLearned([][]string{
@@ -93,7 +94,7 @@ func TestSecondReading(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := tt.in
-			res.scores, res.scoreSum, res.temperature = []float64{1, 1, 1}, 10, 0.25
+			res.scores, res.scoreSum = []float64{1, 1, 1}, 10
 			ix.secondReading(b, tt.text, &res)
 			var got []string
 			for _, x := range res.Topics {

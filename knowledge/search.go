@@ -124,15 +124,15 @@ type Result struct {
 	// the same text (options, desks by name) so that they do not fold it again.
 	folded string
 	denied []span // the denied clauses of folded
-	// scores are every topic's summed score, and scoreSum and temperature the softmax that
-	// turned them into confidences, for a topic the learned reading adds (match).
-	scores                []float64
-	scoreSum, temperature float64
+	// scores are every topic's summed score and scoreSum the softmax's denominator that turned
+	// them into confidences, for a topic the learned reading adds (index.match).
+	scores   []float64
+	scoreSum float64
 }
 
-// match is topic i as the rules scored it.
-func (r *Result) match(b *Base, i int) Match {
-	return Match{Topic: b.topics[i], Score: r.scores[i], Confidence: math.Exp(r.scores[i]/r.temperature) / r.scoreSum}
+// match is topic i as the rules scored it for res.
+func (ix *index) match(b *Base, res *Result, i int) Match {
+	return Match{Topic: b.topics[i], Score: res.scores[i], Confidence: math.Exp(res.scores[i]/ix.p.temperature) / res.scoreSum}
 }
 
 // Top returns the best topic, or nil.
@@ -188,8 +188,6 @@ type vagueGroup struct {
 	words  []string
 	topics []int
 }
-
-func buildIndex(b *Base) *index { return buildIndexFrom(b, startEarly(b)) }
 
 // earlyIndex is the part of the index that needs only the topics, the labelled messages and the
 // synonyms: each topic's words and examples folded, and the learned reading. Load starts it as
@@ -775,7 +773,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		sum += math.Exp(sc / p.temperature)
 	}
 	conf := func(i int) float64 { return math.Exp(scores[i]/p.temperature) / sum }
-	res.scores, res.scoreSum, res.temperature = scores, sum, p.temperature
+	res.scores, res.scoreSum = scores, sum
 	top := scores[order[0]]
 	add := func(i int) {
 		res.Topics = append(res.Topics, Match{Topic: b.topics[i], Score: scores[i], Confidence: conf(i)})

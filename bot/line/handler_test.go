@@ -79,14 +79,23 @@ func newHandler(t testing.TB, logger *slog.Logger, r responder) http.Handler {
 // that answers through r and shows the loading animation.
 func startLoadingLINE(t *testing.T, r responder) (*linetest.Server, *line.Bot) {
 	t.Helper()
+	return startLINEChannel(t, r, func(cfg *line.Config) {
+		var err error
+		if cfg.Loading, err = line.NewLoading(quietLogger(), cfg.API); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// startLINEChannel starts a fake LINE, closed when the test ends, and a LINE channel calling it that
+// answers through r, with its Config completed by with.
+func startLINEChannel(t *testing.T, r responder, with func(*line.Config)) (*linetest.Server, *line.Bot) {
+	t.Helper()
 	fake := linetest.New(testToken)
 	t.Cleanup(fake.Close)
-	api := line.API{Token: testToken, BaseURL: fake.URL}
-	loading, err := line.NewLoading(quietLogger(), api)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := line.New(quietLogger(), line.Config{Secret: testSecret, API: api, Loading: loading}, r)
+	cfg := line.Config{Secret: testSecret, API: line.API{Token: testToken, BaseURL: fake.URL}}
+	with(&cfg)
+	b, err := line.New(quietLogger(), cfg, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,23 +440,17 @@ func TestFollowReadsTheProfileLanguage(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	hints := map[string]string{}
-	fake := linetest.New(testToken)
-	t.Cleanup(fake.Close)
-	api := line.API{Token: testToken, BaseURL: fake.URL}
-	profiles, err := line.NewProfiles(quietLogger(), api)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := line.New(quietLogger(), line.Config{Secret: testSecret, API: api, Profiles: profiles},
-		respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			hints[m.UserID+"/"+string(m.Event)] = m.LangHint
-			return dialog.Reply{}, nil
-		}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, b := startLINEChannel(t, respondFunc(func(_ context.Context, m dialog.Message) (dialog.Reply, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		hints[m.UserID+"/"+string(m.Event)] = m.LangHint
+		return dialog.Reply{}, nil
+	}), func(cfg *line.Config) {
+		var err error
+		if cfg.Profiles, err = line.NewProfiles(quietLogger(), cfg.API); err != nil {
+			t.Fatal(err)
+		}
+	})
 	english, japanese, none := linetest.UserID(1), linetest.UserID(2), linetest.UserID(3)
 	fake.SetProfileLanguage(english, "en")
 	fake.SetProfileLanguage(japanese, "ja")

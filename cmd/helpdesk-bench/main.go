@@ -204,13 +204,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return fail(err)
 		}
-		if *asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			enc.Encode(cmp)
-		} else {
-			cmp.writeText(stdout)
-		}
+		writeReport(stdout, *asJSON, cmp)
 		code := exitOK
 		for _, rep := range cmp.Stores {
 			for _, p := range rep.Problems {
@@ -225,13 +219,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fail(err)
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rep)
-	} else {
-		rep.writeText(stdout)
-	}
+	writeReport(stdout, *asJSON, rep)
 	if !rep.OK {
 		for _, p := range rep.Problems {
 			fmt.Fprintf(stderr, "helpdesk-bench: %s\n", p)
@@ -284,4 +272,15 @@ func helpdeskBinary(ctx context.Context, path string, progress io.Writer) (exe s
 		return "", nil, fmt.Errorf("go build ./cmd/helpdesk (run from the module, or give --helpdesk FILE): %v\n%s", err, strings.TrimSpace(string(out)))
 	}
 	return exe, cleanup, nil
+}
+
+// writeReport writes a report as indented JSON or as its text.
+func writeReport(w io.Writer, asJSON bool, r interface{ writeText(io.Writer) }) {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(r)
+		return
+	}
+	r.writeText(w)
 }

@@ -1160,11 +1160,11 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowledge.Topic {
 	var found *knowledge.Topic
 	for _, ch := range d.conv.Choices {
-		id, ok := strings.CutPrefix(ch.ID, topicChoice(""))
-		if !ok {
+		c := parseChoice(ch.ID)
+		if c.kind != choiceTopic {
 			continue
 		}
-		t := d.kb.Topic(id)
+		t := d.kb.Topic(c.target)
 		if t == nil {
 			continue
 		}

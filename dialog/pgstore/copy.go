@@ -114,41 +114,27 @@ func (t *txn) EachSeen(fn func(channel decide.Channel, id string, first time.Tim
 		channel, id string
 		first       time.Time
 	}
-	var all []seen
-	err := t.rows("SELECT channel, event_id, first_seen FROM seen ORDER BY channel, event_id", nil, func(r pgx.Rows) error {
-		var s seen
-		err := r.Scan(&s.channel, &s.id, &s.first)
-		all = append(all, s)
-		return err
+	all, err := collect(t, "SELECT channel, event_id, first_seen FROM seen ORDER BY channel, event_id", func(r pgx.Rows) (s seen, err error) {
+		return s, r.Scan(&s.channel, &s.id, &s.first)
 	})
-	if err != nil {
-		return err
-	}
 	for _, s := range all {
-		if err := fn(decide.Channel(s.channel), s.id, s.first); err != nil {
-			return err
+		if err == nil {
+			err = fn(decide.Channel(s.channel), s.id, s.first)
 		}
 	}
-	return nil
+	return err
 }
 
 func (t *txn) EachCaseThread(fn func(ref, caseID string) error) error {
-	var all [][2]string
-	err := t.rows("SELECT ref, case_id FROM case_threads ORDER BY ref", nil, func(r pgx.Rows) error {
-		var l [2]string
-		err := r.Scan(&l[0], &l[1])
-		all = append(all, l)
-		return err
+	all, err := collect(t, "SELECT ref, case_id FROM case_threads ORDER BY ref", func(r pgx.Rows) (l [2]string, err error) {
+		return l, r.Scan(&l[0], &l[1])
 	})
-	if err != nil {
-		return err
-	}
 	for _, l := range all {
-		if err := fn(l[0], l[1]); err != nil {
-			return err
+		if err == nil {
+			err = fn(l[0], l[1])
 		}
 	}
-	return nil
+	return err
 }
 
 func (t *txn) EachCaseSeq(fn func(year int, n uint64) error) error {
@@ -156,22 +142,30 @@ func (t *txn) EachCaseSeq(fn func(year int, n uint64) error) error {
 		year int
 		n    int64
 	}
-	var all []seq
-	err := t.rows("SELECT year, n FROM case_seq ORDER BY year", nil, func(r pgx.Rows) error {
-		var s seq
-		err := r.Scan(&s.year, &s.n)
-		all = append(all, s)
+	all, err := collect(t, "SELECT year, n FROM case_seq ORDER BY year", func(r pgx.Rows) (s seq, err error) {
+		return s, r.Scan(&s.year, &s.n)
+	})
+	for _, s := range all {
+		if err == nil {
+			err = fn(s.year, uint64(s.n))
+		}
+	}
+	return err
+}
+
+// collect reads every row of sql (a small table, whole) with scan, before the caller acts on
+// them: a connection reads one result at a time, and the callers' callbacks write.
+func collect[T any](t *txn, sql string, scan func(pgx.Rows) (T, error)) ([]T, error) {
+	var all []T
+	err := t.rows(sql, nil, func(r pgx.Rows) error {
+		v, err := scan(r)
+		all = append(all, v)
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, s := range all {
-		if err := fn(s.year, uint64(s.n)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return all, nil
 }
 
 func (t *txn) ImportDelivery(d *store.Delivery) error {
