@@ -331,10 +331,8 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		}
 		res.Topics = placeTopic(res.Topics, pos, at, added)[:2]
 	case pos > 0:
+		// the rules' question (at most three topics) with the learned topic first
 		res.Topics = placeTopic(res.Topics, pos, 0, Match{})
-	}
-	if len(res.Topics) > clarifyChoices {
-		res.Topics = res.Topics[:clarifyChoices]
 	}
 }
 
@@ -350,9 +348,6 @@ func (ix *index) intentTopic(id string) string {
 	}
 	return ""
 }
-
-// clarifyChoices is how many topics a question offers at most.
-const clarifyChoices = 3
 
 // placeTopic moves the match at pos (or m, when pos is -1) to position at. Its confidence is
 // brought between its new neighbours', so that the list stays ranked by confidence (ask --json
