@@ -25,7 +25,10 @@ type Labelled struct {
 }
 
 // labelOutcomes are the labels that name what the bot should do instead of a topic.
-var labelOutcomes = []string{"clarify", "escalate", "social", "fallback"}
+var labelOutcomes = []string{"clarify", escalateLabel, "social", "fallback"}
+
+// escalateLabel labels a request for a person.
+const escalateLabel = "escalate"
 
 // Topic returns the message's topic id, or "" when its label is an outcome or several topics.
 func (m *Labelled) Topic() string {

@@ -43,7 +43,8 @@ func learnedIndex() (*Base, *index) {
 			{"ふぁいるがぜんぶあんごうかされてひらけない", "がめんにみのしろきんのようきゅう", "あんごうかされたふぁいる"},
 			{"せいきゅうしょのふりこみさきがかわった", "とりひきさきからこうざへんこうのめーる", "ふりこみさきのへんこう"},
 			{"めいわくめーるがまいにちとどく", "しらないあどれすからこうこくめーる", "めーるがたくさんとどく"},
-		}),
+			{"だれかくわしいかたとはなしたい", "たんとうのかたからおりかえしください", "にんげんのかたとはなしたい"},
+		}, 3),
 	}
 	return b, ix
 }
@@ -52,8 +53,9 @@ func TestSecondReading(t *testing.T) {
 	const (
 		aText     = "ふぁいるがあんごうかされてひらけない"      // 18 characters: reads as a
 		aLongText = "ふぁいるがぜんぶあんごうかされてひらけないです" // 23: long enough to answer
-		bText     = "せいきゅうしょのふりこみさきがかわった"
-		short     = "あんごうかされた" // 8: too short to count
+		bText     = "せいきゅうしょのふりこみさきがかわった"     // 19
+		bShort    = "ふりこみさきがかわった"             // 11: long enough to read, not to add
+		short     = "あんごうかされた"                // 8: too short to count
 	)
 	b, ix := learnedIndex()
 	m := func(topic int, conf float64) Match { return Match{Topic: b.topics[topic], Confidence: conf} }
@@ -78,8 +80,14 @@ func TestSecondReading(t *testing.T) {
 			Result{Topics: []Match{m(2, 0.99999)}, Confident: true}, []string{"c"}, true, "", false},
 		{"rules unsure: the learned topic first", bText,
 			Result{Topics: []Match{m(0, 0.4), m(1, 0.3), m(2, 0.2)}}, []string{"b", "a", "c"}, false, "b", false},
-		{"rules unsure, learned topic not offered: not added", bText,
+		{"rules unsure, learned topic not offered, very sure on a long text: added first", bText,
+			Result{Topics: []Match{m(0, 0.4), m(2, 0.3)}}, []string{"b", "a", "c"}, false, "b", false},
+		{"added first, at most three offered", bText,
+			Result{Topics: []Match{m(0, 0.4), m(2, 0.3), m(2, 0.2)}}, []string{"b", "a", "c"}, false, "b", false},
+		{"rules unsure, learned topic not offered, the text not long: not added", bShort,
 			Result{Topics: []Match{m(0, 0.4), m(2, 0.3)}}, []string{"a", "c"}, false, "b", false},
+		{"rules found nothing: the learned topic offered", bText,
+			Result{}, []string{"b"}, false, "b", false},
 		{"agreeing on an urgent topic, long text: answer", aLongText,
 			Result{Topics: []Match{m(0, 0.5)}}, []string{"a"}, true, "a", true},
 		{"agreeing, but the text is not long enough to answer", aText,
@@ -103,6 +111,41 @@ func TestSecondReading(t *testing.T) {
 			if !slices.Equal(got, tt.want) || res.Confident != tt.confident || res.Why.Learned != tt.learned || res.Why.Agreed != tt.agreedWant {
 				t.Errorf("topics %v confident %v learned %q agreed %v; want %v %v %q %v",
 					got, res.Confident, res.Why.Learned, res.Why.Agreed, tt.want, tt.confident, tt.learned, tt.agreedWant)
+			}
+		})
+	}
+}
+
+// TestLearnedPerson: a request for a person the rules missed, in words like the labelled
+// requests, is a request for a person, and the topics the rules read stay with it; one the
+// rules read as social, or too short to read, is not.
+func TestLearnedPerson(t *testing.T) {
+	b, ix := learnedIndex()
+	const request = "くわしいかたとはなしたいのでおりかえしください" // 23 characters
+	tests := []struct {
+		name     string
+		text     string
+		in       Result
+		escalate bool
+	}{
+		{"a request for a person", request, Result{}, true},
+		{"a request about a matter the rules read", request, Result{Topics: []Match{{Topic: b.topics[1], Confidence: 0.9}}, Confident: true}, true},
+		{"a social turn", request, Result{Social: "thanks"}, false},
+		{"a follow-up question (a desk's number)", request, Result{Followup: "contacts", Why: Why{Followup: "contacts"}}, false},
+		{"too short", "はなしたい", Result{}, false},
+		{"a matter, not a request", "ふぁいるがあんごうかされてひらけない", Result{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := tt.in
+			res.scores, res.scoreSum = []float64{1, 1, 1}, 10
+			topics := slices.Clone(res.Topics)
+			ix.secondReading(b, tt.text, &res)
+			if res.Escalate != tt.escalate {
+				t.Errorf("escalate %v, want %v (learned %q)", res.Escalate, tt.escalate, res.Why.Learned)
+			}
+			if tt.escalate && (res.Why.Learned != escalateLabel || !slices.Equal(res.Topics, topics)) {
+				t.Errorf("learned %q topics %v; want %q and the rules' topics %v", res.Why.Learned, res.Topics, escalateLabel, topics)
 			}
 		})
 	}

@@ -164,7 +164,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"labelled/tune-registers-3.tsv":    {register: 0.89, overall: 0.97, sureBad: 0.015},
 	"labelled/tune-registers-4.tsv":    {register: 0.91, overall: 0.96, sureBad: 0.005},
 	"labelled/tune-registers-5.tsv":    {register: 0.89, overall: 0.95, sureBad: 0.020},
-	"labelled/tune-registers-6.tsv":    {register: 0.81, overall: 0.92, sureBad: 0.025},
+	"labelled/tune-registers-6.tsv":    {register: 0.80, overall: 0.92, sureBad: 0.025},
 	"labelled/tune-registers-7.tsv":    {register: 0.83, overall: 0.95, sureBad: 0.005},
 	"labelled/tune-registers-8.tsv":    {register: 0.87, overall: 0.95, sureBad: 0.015},
 	"labelled/tune-registers-9.tsv":    {register: 0.91, overall: 0.94, sureBad: 0.015},
