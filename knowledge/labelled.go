@@ -25,10 +25,14 @@ type Labelled struct {
 }
 
 // labelOutcomes are the labels that name what the bot should do instead of a topic.
-var labelOutcomes = []string{"clarify", escalateLabel, "social", "fallback"}
+var labelOutcomes = []string{"clarify", escalateLabel, socialLabel, "fallback"}
 
-// escalateLabel labels a request for a person.
-const escalateLabel = "escalate"
+// escalateLabel labels a request for a person, socialLabel a greeting, thanks or
+// acknowledgement.
+const (
+	escalateLabel = "escalate"
+	socialLabel   = "social"
+)
 
 // Topic returns the message's topic id, or "" when its label is an outcome or several topics.
 func (m *Labelled) Topic() string {

@@ -13,9 +13,11 @@ import (
 // words and examples and the labelled messages of labelled/*.tsv). It is a naive Bayes model
 // over the one-, two- and three-character sequences of the folded text (a Latin word counts as
 // one unit, and a long one also by its first letters), each counted once per text. Besides the
-// topics it knows one more class, the person: the labelled requests for a person (label
-// escalate), which people word in more ways than a list of phrases holds (「詳しい方から折り返
-// しをいただけると」, "is there a human I can ring").
+// topics it knows two more classes: the person, learnt from the labelled requests for a person
+// (label escalate), which people word in more ways than a list of phrases holds (「詳しい方から
+// 折り返しをいただけると」, "is there a human I can ring"), and the social turn (label social),
+// so that a polite thanks the rules' words miss is not taken for the polite request for a
+// person it most resembles.
 //
 // It reads differently from the rules of signals and rank: the rules know what a word means
 // (a denial, a situation, a plan), the statistics know how people who wrote about a topic
@@ -24,9 +26,7 @@ import (
 // (TestLeaveOneSetOut), not by reading held-out sets.
 type learned struct {
 	grams gramTable // sequence key (appendGramKeys) -> index into start
-	// person is the class of the requests for a person: the last class, numbered after the
-	// topics; -1 when the knowledge labels no such request.
-	person int
+	outcomeClasses
 	// The topics whose texts hold sequence i are topic[start[i]:start[i+1]], and weight says
 	// for each how much more likely the sequence is under it than under a topic none of whose
 	// texts holds it: log(1+n/learnedAlpha) for a sequence n of its texts hold.
@@ -58,6 +58,11 @@ const (
 	addRunes   = 15
 )
 
+// learnedSocial is the social turn (understanding.yaml's social ids) a turn the learned reading
+// reads as social is taken for: an acknowledgement, whose reply keeps the conversation where it
+// is, fits a thanks, an "ok" and a "sorry" alike.
+const learnedSocial = "ack"
+
 // maxOffered is how many topics a question offers at most.
 const maxOffered = 3
 
@@ -73,15 +78,22 @@ const rulesSure = 0.9999
 // is wrong, and asking it costs little.
 const agreedRunes = 20
 
+// outcomeClasses are the classes of the learned reading that are not topics, numbered after
+// them; -1 when the knowledge labels no such message.
+type outcomeClasses struct {
+	person int // requests for a person
+	social int // greetings, thanks, acknowledgements
+}
+
 // newLearned learns from texts, by class: texts[i] are the folded texts of class i (at most
-// 65,536 classes); person is the class of the requests for a person, or -1.
+// 65,536 classes); outcomes says which classes are not topics.
 //
 // It runs on every load, over about 8,000 texts, so it avoids the obvious shapes: sequences are
 // counted once per text by remembering the last text that held each (no sort), counted per
 // topic in one array of counts, and the (sequence, topic, count) entries are laid out by
 // sequence with a counting sort.
-func newLearned(texts [][]string, person int) *learned {
-	m := &learned{base: make([]float64, len(texts)), person: person}
+func newLearned(texts [][]string, outcomes outcomeClasses) *learned {
+	m := &learned{base: make([]float64, len(texts)), outcomeClasses: outcomes}
 	size := 0 // bytes of text: about the number of sequences, three per character of three bytes
 	for _, list := range texts {
 		for _, text := range list {
@@ -326,6 +338,8 @@ func fnv1a(s string) uint64 {
 // against the rules' result, when the text is long enough and the learned reading is sure:
 //   - it reads a request for a person the rules' phrases missed, and the rules read no
 //     follow-up question: the bot hands over, with the topics the rules read;
+//   - it reads a social turn the rules' words missed, in which they found nothing else: an
+//     acknowledgement;
 //   - the rules found no topic ("our files cannot be opened and there is a note asking for
 //     bitcoin", hiragana without a word they know): its topic is offered, a question rather
 //     than "I do not understand";
@@ -336,7 +350,9 @@ func fnv1a(s string) uint64 {
 //     text longer (learnedAdd, addRunes: on a vague text, 「メールのことで相談があります」, the
 //     statistics are sure of whatever topic's people wrote 「相談があります」), and never above
 //     the off-topic topic the rules read first (an office matter shares grammar with IT ones);
-//   - both point at the same urgent topic and the text is not short: the bot answers.
+//   - both point at the same urgent topic, the text is not short and the rules found a word of
+//     a topic or something happening in it: the bot answers ("something weird is happening
+//     with my computer" is asked about).
 //
 // Social turns, requests the rules read for a person or to the desk itself (an intent of
 // understanding.yaml leading to helpdesk-request) are left alone.
@@ -360,6 +376,13 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 			res.Escalate, res.Why.Learned = true, escalateLabel
 		}
 		return
+	case t == ix.learned.social:
+		// a polite turn the rules' social words miss (「おつかれさまでした〜」, "you're a
+		// lifesaver"): acknowledged, when the rules found nothing else in it either
+		if len(res.Why.Phrases) == 0 && len(res.Situations) == 0 && res.Why.Followup == "" && res.Why.Intent == "" {
+			res.Social, res.Topics, res.Why.Learned = learnedSocial, nil, socialLabel
+		}
+		return
 	case len(res.Topics) == 0:
 		res.Topics, res.Why.Learned = []Match{ix.match(b, res, t)}, ix.topicIDs[t]
 		return
@@ -370,7 +393,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
 	switch {
 	case pos == 0:
-		if !res.Confident && ix.urgent[t] && runes >= agreedRunes {
+		if !res.Confident && ix.urgent[t] && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now) {
 			res.Confident, res.Why.Agreed = true, true
 		}
 	case res.Confident:
@@ -428,24 +451,28 @@ func placeTopic(list []Match, pos, at int, m Match) []Match {
 
 // learnedTexts are the folded texts of each class of the learned reading: each topic's words
 // and examples (folded already) and the labelled messages with its id as their label, and after
-// the topics the labelled requests for a person, whose class it returns (-1 when there are none).
-func learnedTexts(b *Base, words, examples [][]string, norm func(string) string) (texts [][]string, person int) {
-	texts = make([][]string, len(b.topics))
+// the topics the labelled requests for a person and social turns, whose classes it returns.
+func learnedTexts(b *Base, words, examples [][]string, norm func(string) string) ([][]string, outcomeClasses) {
+	texts := make([][]string, len(b.topics))
 	pos := make(map[string]int, len(b.topics))
 	for i, t := range b.topics {
 		pos[t.ID] = i
 		texts[i] = append(append(texts[i], words[i]...), examples[i]...)
 	}
-	var requests []string
+	byLabel := map[string][]string{}
 	for _, m := range b.labelled {
 		if i, ok := pos[m.Topic()]; ok {
 			texts[i] = append(texts[i], norm(m.Text))
-		} else if m.Label == escalateLabel {
-			requests = append(requests, norm(m.Text))
+		} else if m.Label == escalateLabel || m.Label == socialLabel {
+			byLabel[m.Label] = append(byLabel[m.Label], norm(m.Text))
 		}
 	}
-	if len(requests) == 0 {
-		return texts, -1
+	class := func(label string) int {
+		if len(byLabel[label]) == 0 {
+			return -1
+		}
+		texts = append(texts, byLabel[label])
+		return len(texts) - 1
 	}
-	return append(texts, requests), len(texts)
+	return texts, outcomeClasses{person: class(escalateLabel), social: class(socialLabel)}
 }

@@ -44,7 +44,8 @@ func learnedIndex() (*Base, *index) {
 			{"せいきゅうしょのふりこみさきがかわった", "とりひきさきからこうざへんこうのめーる", "ふりこみさきのへんこう"},
 			{"めいわくめーるがまいにちとどく", "しらないあどれすからこうこくめーる", "めーるがたくさんとどく"},
 			{"だれかくわしいかたとはなしたい", "たんとうのかたからおりかえしください", "にんげんのかたとはなしたい"},
-		}, 3),
+			{"おつかれさまでしたたすかりました", "わかりやすいせつめいでよかったです", "いろいろおせわになりました"},
+		}, outcomeClasses{person: 3, social: 4}),
 	}
 	return b, ix
 }
@@ -88,8 +89,12 @@ func TestSecondReading(t *testing.T) {
 			Result{Topics: []Match{m(0, 0.4), m(2, 0.3)}}, []string{"a", "c"}, false, "b", false},
 		{"rules found nothing: the learned topic offered", bText,
 			Result{}, []string{"b"}, false, "b", false},
-		{"agreeing on an urgent topic, long text: answer", aLongText,
-			Result{Topics: []Match{m(0, 0.5)}}, []string{"a"}, true, "a", true},
+		{"agreeing on an urgent topic, long text, a word of the topic: answer", aLongText,
+			Result{Topics: []Match{m(0, 0.5)}, Why: Why{Phrases: []string{"a:あんごうか"}}}, []string{"a"}, true, "a", true},
+		{"agreeing, long text, something happening: answer", aLongText,
+			Result{Topics: []Match{m(0, 0.5)}, Why: Why{Now: true}}, []string{"a"}, true, "a", true},
+		{"agreeing, long text, but neither a word nor anything happening: ask", aLongText,
+			Result{Topics: []Match{m(0, 0.5)}}, []string{"a"}, false, "a", false},
 		{"agreeing, but the text is not long enough to answer", aText,
 			Result{Topics: []Match{m(0, 0.5)}}, []string{"a"}, false, "a", false},
 		{"too short to read", short,
@@ -146,6 +151,32 @@ func TestLearnedPerson(t *testing.T) {
 			}
 			if tt.escalate && (res.Why.Learned != escalateLabel || !slices.Equal(res.Topics, topics)) {
 				t.Errorf("learned %q topics %v; want %q and the rules' topics %v", res.Why.Learned, res.Topics, escalateLabel, topics)
+			}
+		})
+	}
+}
+
+// TestLearnedSocial: a polite turn like the labelled social turns, in which the rules found
+// nothing, is acknowledged; one in which they found a topic word is left to them.
+func TestLearnedSocial(t *testing.T) {
+	b, ix := learnedIndex()
+	const thanks = "おつかれさまでしたわかりやすかったです" // 19 characters
+	tests := []struct {
+		name   string
+		in     Result
+		social string
+	}{
+		{"nothing else in it", Result{Topics: []Match{{Topic: b.topics[2], Confidence: 0.3}}}, learnedSocial},
+		{"a topic word in it", Result{Topics: []Match{{Topic: b.topics[2], Confidence: 0.3}}, Why: Why{Phrases: []string{"c:めーる"}}}, ""},
+		{"what happened in it", Result{Situations: []string{"paid"}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := tt.in
+			res.scores, res.scoreSum = []float64{1, 1, 1}, 10
+			ix.secondReading(b, thanks, &res)
+			if res.Social != tt.social || tt.social != "" && len(res.Topics) > 0 {
+				t.Errorf("social %q topics %v, want %q", res.Social, res.Topics, tt.social)
 			}
 		})
 	}

@@ -539,7 +539,8 @@ type Why struct {
 	Now        bool     `json:"now,omitempty"`        // the text says something is happening
 	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
 	Hedged     bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
-	// Learned is the topic the learned reading is sure of (learned.go), when it is.
+	// Learned is the topic the learned reading is sure of (learned.go), when it is, or the
+	// outcome it read where the rules did not: escalate (a request for a person) or social.
 	Learned string `json:"learned,omitempty"`
 	// Agreed is set when the rules were unsure and the learned reading's agreement answered.
 	Agreed      bool `json:"agreed,omitempty"`
@@ -591,9 +592,10 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
 	for _, l := range r.intents {
 		// an intent named only after a second wish begins (「それと研修も」) is that wish, not
-		// what the message is about
+		// what the message is about; one named only in a denied clause (「補助金の話じゃなく
+		// て」) is not the message's either
 		afterSecond := second >= 0 && first[group] > second
-		if found[group] && w.Intent == "" && !afterSecond && (!w.Now || happened[r.overGroup] || l.evenNow && !found[r.laterGroup]) {
+		if happened[group] && w.Intent == "" && !afterSecond && (!w.Now || happened[r.overGroup] || l.evenNow && !found[r.laterGroup]) {
 			w.Intent = l.id
 		}
 		group++
