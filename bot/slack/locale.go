@@ -68,12 +68,14 @@ func (l *locales) hint(ctx context.Context, user string) string {
 	return hint
 }
 
-// read asks Slack for user's locale. slack-go's GetUserInfoContext sends include_locale=true by
-// default (users.info leaves the locale out without it), so the SDK's own call is used.
+// read asks Slack for user's locale. users.info leaves the locale out unless the call sends
+// include_locale=true. slack-go's GetUserInfoContext sends it by default (slack-go#455); the
+// option says so here all the same, so that a change of the SDK's default cannot turn it off
+// unnoticed (the fake Web API, like Slack, leaves the locale out without it, and the tests fail).
 func (l *locales) read(ctx context.Context, user string) string {
 	ctx, cancel := context.WithTimeout(ctx, localeTimeout)
 	defer cancel()
-	u, err := l.api.GetUserInfoContext(ctx, user)
+	u, err := l.api.GetUserInfoContext(ctx, user, slackapi.GetUserInfoOptionIncludeLocale(true))
 	if err != nil {
 		var se slackapi.SlackErrorResponse
 		warned := false
