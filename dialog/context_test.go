@@ -272,3 +272,46 @@ func TestFollowGreetsInTheProfileLanguage(t *testing.T) {
 		t.Errorf("follow without a hint: %q, want the Japanese greeting", r.PlainText())
 	}
 }
+
+// The platform's hint of the person's language (Slack's locale, sent with every direct message)
+// picks English only for the first message of a new conversation, and only when that message is
+// in no language of its own; what the person writes, or the language the conversation already
+// has, decides everything else, as without a hint.
+func TestLanguageHintOnlyWhereTheTextIsSilent(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	tests := []struct {
+		name  string
+		hint  string
+		texts []string // in one conversation, each sent with the hint
+		want  string   // the language of the last reply
+	}{
+		{name: "english_locale_question_mark", hint: "en", texts: []string{"?"}, want: "en"},
+		{name: "english_locale_emoji", hint: "en", texts: []string{"👋"}, want: "en"},
+		{name: "english_locale_digit", hint: "en", texts: []string{"1"}, want: "en"},
+		{name: "english_locale_lone_latin_word", hint: "en", texts: []string{"menu"}, want: "en"},
+		{name: "english_locale_japanese_text", hint: "en", texts: []string{"ランサムウェアに感染したかもしれません"}, want: "ja"},
+		{name: "english_locale_romaji", hint: "en", texts: []string{"uirusu ni kansen shita kamo"}, want: "ja"},
+		{name: "english_locale_english_text", hint: "en", texts: []string{"I think we got ransomware"}, want: "en"},
+		{name: "japanese_locale_question_mark", hint: "", texts: []string{"?"}, want: "ja"},
+		{name: "japanese_locale_english_text", hint: "", texts: []string{"I think we got ransomware"}, want: "en"},
+		{name: "japanese_conversation_then_neutral", hint: "en", texts: []string{"ランサムウェアに感染したかもしれません", "?"}, want: "ja"},
+		{name: "japanese_conversation_then_digit", hint: "en", texts: []string{"フィッシングのSMSが来ました", "1"}, want: "ja"},
+		{name: "english_start_then_japanese", hint: "en", texts: []string{"?", "ランサムウェアに感染したかもしれません"}, want: "ja"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var r dialog.Reply
+			for _, text := range tt.texts {
+				var err error
+				r, err = te.Respond(context.Background(), dialog.Message{Channel: "test", UserID: tt.name, Text: text, LangHint: tt.hint})
+				if err != nil {
+					t.Fatalf("Respond(%q): %v", text, err)
+				}
+			}
+			if r.Lang != tt.want {
+				t.Errorf("Respond(%q) with hint %q answered in %q, want %q:\n%s", tt.texts, tt.hint, r.Lang, tt.want, r.PlainText())
+			}
+		})
+	}
+}

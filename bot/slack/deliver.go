@@ -22,6 +22,8 @@ type Deliverer struct {
 	dms  sync.Map // user id → id of the direct message channel with the bot
 	// renders keeps recent user replies rendered and encoded
 	renders *replycache.Cache[[]message]
+	// locales are the users' locales the channel read, forgotten with the rest (nil: none)
+	locales *locales
 }
 
 // Deliver posts one entry's reply where its address says: into a channel or a thread, or into
@@ -57,10 +59,12 @@ func (d *Deliverer) Probe(ctx context.Context) error {
 }
 
 // ForgetCached drops what the deliverer keeps in memory about users, after an erasure or a
-// retention sweep: the replies kept rendered and the users' direct message channels.
+// retention sweep: the replies kept rendered, the users' direct message channels and, as the
+// channel's one hook for it, the users' locales the handlers read.
 func (d *Deliverer) ForgetCached() {
 	d.renders.Clear()
 	d.dms.Clear()
+	d.locales.clear()
 }
 
 // openDM returns the direct message channel with user, opening it the first time.

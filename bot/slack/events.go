@@ -206,6 +206,9 @@ func (b *Bot) onMessage(ctx context.Context, eventID string, e *slackevents.Mess
 		b.logger.Debug("slack message ignored", "why", "subtype", "subtype", e.SubType)
 		return nil
 	}
+	// Only here, in a person's own direct message: a channel thread's conversation belongs to
+	// whoever writes in it, and staff messages are not conversations with the bot.
+	m.LangHint = b.locales.hint(ctx, e.User)
 	return b.respond(ctx, m, retry)
 }
 

@@ -36,11 +36,12 @@ const (
 // Scopes are the bot token scopes every helpdesk app needs, one for each thing the code does:
 // chat.postMessage, chat.update and chat.postEphemeral (chat:write), conversations.open to
 // write to a user (im:write), direct messages (im:history, message.im), @mentions
-// (app_mentions:read) and the slash command (commands). auth.test and views.open need no
-// scope. The staff channel adds its history scope and, for conversations.info (serve checks
-// at start whether the staff channel is private), its read scope: see
-// ManifestOptions.StaffChannel.
-var Scopes = []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:write"}
+// (app_mentions:read), the slash command (commands) and users.info, which says the language of a
+// person's Slack for the first message of a new conversation (users:read; Config.Locales).
+// auth.test and views.open need no scope. The staff channel adds its history scope and, for
+// conversations.info (serve checks at start whether the staff channel is private), its read
+// scope: see ManifestOptions.StaffChannel.
+var Scopes = []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read"}
 
 // BotEvents are the events every helpdesk app subscribes to; the staff channel adds one.
 var BotEvents = []string{"app_mention", "message.im"}

@@ -44,7 +44,7 @@ type manifest struct {
 
 func TestManifest(t *testing.T) {
 	t.Parallel()
-	base := []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:write"}
+	base := []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read"}
 	tests := []struct {
 		name       string
 		opts       slack.ManifestOptions
@@ -53,10 +53,10 @@ func TestManifest(t *testing.T) {
 		wantEvents []string
 	}{
 		{"http_public_staff", slack.ManifestOptions{URL: "https://helpdesk.example.com/", StaffChannel: slack.StaffPublic}, "https://helpdesk.example.com",
-			[]string{"app_mentions:read", "channels:history", "channels:read", "chat:write", "commands", "im:history", "im:write"},
+			[]string{"app_mentions:read", "channels:history", "channels:read", "chat:write", "commands", "im:history", "im:write", "users:read"},
 			[]string{"app_mention", "message.channels", "message.im"}},
 		{"socket_private_staff", slack.ManifestOptions{Socket: true, Name: "相談窓口", StaffChannel: slack.StaffPrivate}, "",
-			[]string{"app_mentions:read", "chat:write", "commands", "groups:history", "groups:read", "im:history", "im:write"},
+			[]string{"app_mentions:read", "chat:write", "commands", "groups:history", "groups:read", "im:history", "im:write", "users:read"},
 			[]string{"app_mention", "message.groups", "message.im"}},
 		{"no_staff", slack.ManifestOptions{Socket: true, StaffChannel: slack.StaffNone}, "", base, []string{"app_mention", "message.im"}},
 	}

@@ -55,6 +55,12 @@ type Config struct {
 	Phrases func(key string) string
 	// Topics lists the knowledge's topics (id and title) for the resolve form.
 	Topics func() []dialog.TopicScore
+	// Locales, when set, reads the Slack locale of a person who writes to the bot in a direct
+	// message (users.info, which needs the users:read scope) and gives the engine the hint
+	// dialog.Message.LangHint: a new conversation whose first message is in no language ("?", an
+	// emoji) is then answered in English when the person's Slack is set to English. What they
+	// write decides otherwise. Off, every conversation starts in Japanese until English is written.
+	Locales bool
 	// Admin, when set, runs "/helpdesk <args>" for anything but "" and "help"; its reply is shown
 	// to the user who typed it only. Without it such commands show the help.
 	Admin func(ctx context.Context, userID string, args []string) (reply string, err error)
@@ -77,6 +83,7 @@ type Bot struct {
 	api     *slackapi.Client
 	r       responder
 	self    atomic.Pointer[string] // the bot's own user id, once known
+	locales *locales               // nil: no language hints
 	deliver *Deliverer
 	staffer *StaffDeliverer
 }
@@ -119,7 +126,10 @@ func New(logger *slog.Logger, cfg Config, r responder) (*Bot, error) {
 	}
 	b := &Bot{cfg: cfg, logger: logger.With("channel", channelName), r: r,
 		api: slackapi.New(cfg.BotToken, opts...)}
-	b.deliver = &Deliverer{api: b.api, pace: newPacer(cfg.PostInterval), renders: newRenderCache()}
+	if cfg.Locales {
+		b.locales = newLocales(b.logger, b.api)
+	}
+	b.deliver = &Deliverer{api: b.api, pace: newPacer(cfg.PostInterval), renders: newRenderCache(), locales: b.locales}
 	if cfg.StaffChannel != "" {
 		b.staffer = &StaffDeliverer{d: b.deliver, channel: cfg.StaffChannel}
 	}

@@ -22,7 +22,7 @@ func slackChannel(d serveDeps) (*channel, error) {
 	}
 	lib := d.lib
 	cfg := slack.Config{BotToken: s.botToken, SigningSecret: s.signingSecret, AppToken: s.appToken, APIURL: s.apiURL,
-		StaffChannel: s.staffChannel, StaffChannelPublic: s.staffChannelPublic,
+		StaffChannel: s.staffChannel, StaffChannelPublic: s.staffChannelPublic, Locales: true,
 		// through lib.Base() each time, so that a reload applies at once
 		Phrases: func(key string) string { return lib.Base().Message(key) },
 		Topics: func() []dialog.TopicScore {

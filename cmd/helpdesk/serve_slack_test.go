@@ -364,6 +364,55 @@ func waitRootEdits(t *testing.T, fake *slacktest.Server, root slacktest.Post, n 
 	return got
 }
 
+// TestServeSlackLocale: serve reads the Slack locale of a person writing a direct message. A new
+// conversation whose first message is in no language ("?") is answered in English when that
+// person's Slack is English; Japanese text is answered in Japanese whatever the locale, and so is
+// everything after it; a Japanese locale, or users.info failing, answers in Japanese with no
+// sign of the failure. Each person's locale is asked once.
+func TestServeSlackLocale(t *testing.T) {
+	t.Parallel()
+	fake := slacktest.New(slackTestToken)
+	defer fake.Close()
+	srv := startServe(t, slackVars(fake, filepath.Join(t.TempDir(), "helpdesk.db")))
+	for _, u := range []string{"U0LOC1", "U0LOC2", "U0LOC4"} {
+		fake.SetUserLocale(u, "en-US")
+	}
+	// reply sends text as user's n-th message and returns the post answering it.
+	reply := func(user, text string, n int) slacktest.Post {
+		t.Helper()
+		if code := srv.send(t, slacktest.IM(slacktest.NewEventID(), user, text)); code != http.StatusOK {
+			t.Fatalf("message.im of %s answered %d", user, code)
+		}
+		return waitSlackPosts(t, fake, slacktest.DMChannel(user), "", n)[n-1]
+	}
+	japanese := func(p slacktest.Post) bool {
+		return strings.ContainsFunc(p.AllText(), func(r rune) bool { return r >= 'ぁ' && r <= 'ゟ' })
+	}
+
+	if p := reply("U0LOC1", "?", 1); japanese(p) {
+		t.Errorf("English locale, first message ?: answered in Japanese:\n%s", p.AllText())
+	}
+	if p := reply("U0LOC2", "ランサムウェアに感染したかも", 1); !japanese(p) {
+		t.Errorf("English locale, Japanese text: answered in English:\n%s", p.AllText())
+	}
+	first := len(fake.PostsIn(slacktest.DMChannel("U0LOC2")))
+	if p := reply("U0LOC2", "?", first+1); !japanese(p) {
+		t.Errorf("English locale, ? in a Japanese conversation: answered in English:\n%s", p.AllText())
+	}
+	inJapanese := reply("U0LOC3", "?", 1) // ja-JP, the fake's default
+	if !japanese(inJapanese) {
+		t.Errorf("Japanese locale, first message ?: answered in English:\n%s", inJapanese.AllText())
+	}
+	fake.FailUsersInfo("missing_scope")
+	if p := reply("U0LOC4", "?", 1); p.AllText() != inJapanese.AllText() {
+		t.Errorf("English locale, users.info failing: answered\n%s\nwant what a Japanese locale gets:\n%s", p.AllText(), inJapanese.AllText())
+	}
+	if n := fake.Calls("users.info"); n != 4 {
+		t.Errorf("%d users.info calls for 4 people, one of whom wrote twice, want 4", n)
+	}
+	srv.stopCleanly(t, "ランサムウェア", slackTestToken, slackTestSecret, "U0LOC")
+}
+
 // TestServeSlackSocketMode runs the bot over Socket Mode: no HTTP routes, an envelope acked and
 // answered, a dropped connection reconnected, and the next envelope still handled.
 func TestServeSlackSocketMode(t *testing.T) {

@@ -56,8 +56,10 @@ type Message struct {
 	Address string
 	At      time.Time // when the platform saw the event; zero means now
 	// LangHint is the person's language as the platform knows it ("en"), when it does: on LINE
-	// the profile's language when the person adds the bot. It only chooses the language of the
-	// greeting of a follow; what the person writes decides after that.
+	// the profile's language when the person adds the bot, on Slack the user's locale in a direct
+	// message. It only chooses the language where the person's own words do not: the greeting of
+	// a follow, and the first message of a new conversation when that message is in no language
+	// ("?", an emoji, a number). What the person writes decides after that, and always outranks it.
 	LangHint string
 }
 

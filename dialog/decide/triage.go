@@ -89,6 +89,7 @@ func (d *decider) step(m Message) {
 	c := d.conv
 	if c.Schema == 0 {
 		c.Schema = SchemaVersion
+		d.hint(m)
 	} else if d.now.Sub(c.Updated) > d.policy.idle() && c.Mode != ModeHandoff {
 		// Idle too long: start again politely. A typed text is still answered; a button from
 		// the old conversation is not acted on.
@@ -220,6 +221,18 @@ func (d *decider) optionLabel(t *knowledge.Topic, q *knowledge.Question, o *know
 		}
 	}
 	return o.Label
+}
+
+// hint holds a new conversation in English when the platform says the person's language is
+// English (Message.LangHint) and their first message does not say otherwise: a "?", an emoji, a
+// number, a lone word that is neither language, a sticker. What the person writes outranks what
+// their settings say (a Japanese employee may keep Slack in English and still write Japanese),
+// so text that language can tell apart decides as it always does, and a conversation that
+// exists already, whose language the person's own words chose, is left as it is.
+func (d *decider) hint(m Message) {
+	if m.LangHint == "en" && d.kb.Language(m.Text) == "" {
+		d.conv.Lang = "en"
+	}
 }
 
 // language follows the language the user writes in: English text makes the conversation

@@ -2,8 +2,8 @@
 // build and sign request bodies as Slack sends them.
 //
 // The Server answers the Web API calls the helpdesk makes in Slack's documented formats
-// (auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.open, views.open,
-// apps.connections.open), checks the bot token and Block Kit's limits (a message Slack would
+// (auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.open,
+// conversations.info, users.info, views.open, apps.connections.open), checks the bot token and Block Kit's limits (a message Slack would
 // refuse is answered invalid_blocks, and recorded as rejected), and records what it accepted. It
 // also runs the Socket Mode WebSocket that apps.connections.open points to: it says hello, sends
 // pings, pushes envelopes, records acks, and can drop the connections to force a reconnect. As

@@ -72,6 +72,12 @@ type Server struct {
 	envelopes map[string]*envelope
 	envOrder  []string
 	sentTo    map[int]int // envelopes sent on each connection
+
+	// locales is the locale users.info gives each user, "ja-JP" when not set; a set "" leaves it
+	// out. usersFail answers users.info with that error code; usersHang holds it first.
+	locales   map[string]string
+	usersFail string
+	usersHang time.Duration
 }
 
 // Post is one message the fake accepted (chat.postMessage or chat.postEphemeral).
@@ -226,6 +232,7 @@ func New(token string) *Server {
 	mux.HandleFunc("POST /api/chat.postEphemeral", s.form(s.postEphemeral))
 	mux.HandleFunc("POST /api/conversations.open", s.form(s.conversationsOpen))
 	mux.HandleFunc("POST /api/conversations.info", s.form(s.conversationsInfo))
+	mux.HandleFunc("POST /api/users.info", s.form(s.usersInfo))
 	mux.HandleFunc("POST /api/views.open", s.viewsOpen)
 	mux.HandleFunc("POST /api/apps.connections.open", s.connectionsOpen)
 	mux.HandleFunc("GET /link/", s.link)
@@ -727,6 +734,73 @@ func (s *Server) conversationsInfo(w http.ResponseWriter, _ *http.Request, f url
 		delete(ch, "name")
 	}
 	writeJSON(w, map[string]any{"ok": true, "channel": ch})
+}
+
+// SetUserLocale sets the locale users.info gives user ("en-US", "ja-JP"; "" for none). Users not
+// set have "ja-JP".
+func (s *Server) SetUserLocale(user, locale string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.locales == nil {
+		s.locales = map[string]string{}
+	}
+	s.locales[user] = locale
+}
+
+// FailUsersInfo makes every users.info call answer {"ok":false,"error":code}, e.g. missing_scope
+// (an app installed without users:read) or user_not_found; "" makes it answer again.
+func (s *Server) FailUsersInfo(code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.usersFail = code
+}
+
+// HangUsersInfo makes every users.info call wait d before it is answered, as when Slack is slow;
+// 0 answers at once again.
+func (s *Server) HangUsersInfo(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.usersHang = d
+}
+
+// usersInfo answers users.info in Slack's documented shape: {"ok":true,"user":{...}}, with the
+// user's "locale" only when the call asks for it (include_locale=true, as Slack does), and
+// user_not_found for an id that is not a user's (user ids start with U, or W in Enterprise Grid).
+func (s *Server) usersInfo(w http.ResponseWriter, r *http.Request, f url.Values) {
+	id := f.Get("user")
+	s.mu.Lock()
+	code, hang := s.usersFail, s.usersHang
+	locale, set := s.locales[id]
+	s.mu.Unlock()
+	if hang > 0 {
+		t := time.NewTimer(hang)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			return
+		}
+	}
+	switch {
+	case code != "":
+		slackError(w, code)
+		return
+	case id == "" || !strings.HasPrefix(id, "U") && !strings.HasPrefix(id, "W"):
+		slackError(w, "user_not_found")
+		return
+	case !set:
+		locale = "ja-JP"
+	}
+	user := map[string]any{"id": id, "team_id": TeamID, "name": strings.ToLower(id), "deleted": false,
+		"real_name": "利用者", "tz": "Asia/Tokyo", "tz_label": "Japan Standard Time", "tz_offset": 32400,
+		"is_admin": false, "is_owner": false, "is_bot": false, "is_app_user": false, "updated": s.base,
+		"profile": map[string]any{"real_name": "利用者", "display_name": "利用者", "team": TeamID}}
+	if f.Get("include_locale") == "true" && locale != "" {
+		user["locale"] = locale
+	}
+	writeJSON(w, map[string]any{"ok": true, "user": user})
 }
 
 // DMChannel is the id the fake gives the direct message channel between the bot and user.

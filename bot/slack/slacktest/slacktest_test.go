@@ -166,3 +166,47 @@ func TestFakeUpdateForgetting(t *testing.T) {
 		t.Errorf("UpdateMessage on a forgetting fake: %v", err)
 	}
 }
+
+// users.info answers as Slack documents it: the locale only when asked for (include_locale),
+// user_not_found for an id that is no user's, and the error code it is told to fail with.
+func TestFakeUsersInfo(t *testing.T) {
+	t.Parallel()
+	fake := slacktest.New("xoxb-t")
+	defer fake.Close()
+	api := slackapi.New("xoxb-t", slackapi.OptionAPIURL(fake.APIURL()))
+	fake.SetUserLocale("U1", "en-US")
+	fake.SetUserLocale("U3", "")
+	tests := []struct {
+		name    string
+		user    string
+		opts    []slackapi.GetUserInfoOption
+		locale  string
+		errCode string
+	}{
+		{name: "english", user: "U1", locale: "en-US"},
+		{name: "default_japanese", user: "U2", locale: "ja-JP"},
+		{name: "no_locale", user: "U3", locale: ""},
+		{name: "locale_not_asked_for", user: "U1", opts: []slackapi.GetUserInfoOption{slackapi.GetUserInfoOptionIncludeLocale(false)}, locale: ""},
+		{name: "not_a_user", user: "C1", errCode: "user_not_found"},
+	}
+	for _, tt := range tests {
+		u, err := api.GetUserInfoContext(context.Background(), tt.user, tt.opts...)
+		var se slackapi.SlackErrorResponse
+		switch {
+		case tt.errCode != "" && (!errors.As(err, &se) || se.Err != tt.errCode):
+			t.Errorf("%s: users.info(%s) error %v, want %s", tt.name, tt.user, err, tt.errCode)
+		case tt.errCode == "" && err != nil:
+			t.Errorf("%s: users.info(%s): %v", tt.name, tt.user, err)
+		case tt.errCode == "" && (u.ID != tt.user || u.Locale != tt.locale):
+			t.Errorf("%s: users.info(%s) = id %q locale %q, want %q", tt.name, tt.user, u.ID, u.Locale, tt.locale)
+		}
+	}
+	fake.FailUsersInfo("missing_scope")
+	var se slackapi.SlackErrorResponse
+	if _, err := api.GetUserInfoContext(context.Background(), "U1"); !errors.As(err, &se) || se.Err != "missing_scope" {
+		t.Errorf("users.info failing: error %v, want missing_scope", err)
+	}
+	if n := fake.Calls("users.info"); n != len(tests)+1 {
+		t.Errorf("Calls(users.info) = %d, want %d", n, len(tests)+1)
+	}
+}
