@@ -357,10 +357,11 @@ func fnv1a(s string) uint64 {
 
 // secondReading weighs the learned reading of the masked text (its denied clauses removed)
 // against the rules' result, when the text is long enough and the learned reading is sure:
-//   - it reads a request for a person the rules' phrases missed, and the rules read no
-//     follow-up question: the bot hands over, with the topics the rules read;
-//   - it reads a social turn the rules' words missed, in which they found nothing else: an
-//     acknowledgement;
+//   - it reads a request for a person the rules' phrases missed, in a text that asks for
+//     something (menu.yaml's requests and asks), declines no person and is no follow-up question:
+//     the bot hands over, with the topics the rules read;
+//   - it reads a social turn the rules' words missed, in which they found nothing else and
+//     which asks no question: an acknowledgement;
 //   - the rules found no topic ("our files cannot be opened and there is a note asking for
 //     bitcoin", hiragana without a word they know): its topic is offered, a question rather
 //     than "I do not understand";
@@ -369,8 +370,9 @@ func fnv1a(s string) uint64 {
 //   - the rules are unsure and offer the learned topic among others: it is offered first; one
 //     they do not offer is added first only when the learned reading is surer still and the
 //     text longer (learnedAdd, addRunes: on a vague text, 「メールのことで相談があります」, the
-//     statistics are sure of whatever topic's people wrote 「相談があります」), and never above
-//     the off-topic topic the rules read first (an office matter shares grammar with IT ones);
+//     statistics are sure of whatever topic's people wrote 「相談があります」), never above the
+//     off-topic topic the rules read first (an office matter shares grammar with IT ones), and
+//     second when it is urgent and nothing is happening in the text;
 //   - both point at the same urgent topic, the text is not short and the rules found a word of
 //     a topic or something happening in it: the bot answers ("something weird is happening
 //     with my computer" is asked about).
@@ -391,16 +393,19 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		return
 	case t == ix.learned.person:
 		// A question for a desk's number (「電話番号を教えてください」) reads like a request for
-		// a person; the rules know it as a follow-up. Otherwise the topics stay, so that a
-		// request about a known matter is handed over with it.
-		if res.Why.Followup == "" {
+		// a person; the rules know it as a follow-up. A text that asks for nothing (「社内の担当
+		// 者に聞いてみます」) or declines a person is no request either. Otherwise the topics
+		// stay, so that a request about a known matter is handed over with it.
+		if res.Why.Followup == "" && !res.Why.declined && ix.requests(masked) {
 			res.Escalate, res.Why.Learned = true, escalateLabel
 		}
 		return
 	case t == ix.learned.social:
-		// a polite turn the rules' social words miss (「おつかれさまでした〜」, "you're a
-		// lifesaver"): acknowledged, when the rules found nothing else in it either
-		if len(res.Why.Phrases) == 0 && len(res.Situations) == 0 && res.Why.Followup == "" && res.Why.Intent == "" {
+		// A polite turn the rules' social words miss (「説明めっちゃわかりやすかったです、
+		// さすがです」, "you're a lifesaver") is acknowledged, when the rules found nothing
+		// else in it either and it asks nothing (「ありがとうございます、でもまだ不安です。
+		// 本当に大丈夫でしょうか」).
+		if len(res.Why.Phrases) == 0 && len(res.Situations) == 0 && res.Why.Followup == "" && res.Why.Intent == "" && !res.Why.question {
 			res.Social, res.Topics, res.Why.Learned = learnedSocial, nil, socialLabel
 		}
 		return
@@ -434,7 +439,14 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		res.Topics = placeTopic(res.Topics, pos, 0, Match{})
 	case p >= learnedAdd && runes >= addRunes && res.Topics[0].Topic.ID != ix.read.offTopic:
 		// the rules' question with the learned topic added first, still at most three
-		res.Topics = placeTopic(res.Topics, -1, 0, ix.match(b, res, t))
+		at := 0
+		if ix.urgent[t] && !res.Why.Now {
+			// an incident the rules did not think of, in a text where nothing is happening
+			// (「該当サーバは隔離済み。どこに報告すべき？」): offered, but not first with its
+			// first action above the question
+			at = 1
+		}
+		res.Topics = placeTopic(res.Topics, -1, at, ix.match(b, res, t))
 		res.Topics = res.Topics[:min(len(res.Topics), maxOffered)]
 	}
 }

@@ -39,6 +39,8 @@ func learnedIndex() (*Base, *index) {
 		p:        defaultParams,
 		topicIDs: []string{"a", "b", "c"},
 		urgent:   []bool{true, false, false},
+		// what makes a text a request, for the person class
+		requestWords: []string{"ください", "たい"},
 		learned: newLearned([][]string{
 			{"ふぁいるがぜんぶあんごうかされてひらけない", "がめんにみのしろきんのようきゅう", "あんごうかされたふぁいる"},
 			{"せいきゅうしょのふりこみさきがかわった", "とりひきさきからこうざへんこうのめーる", "ふりこみさきのへんこう"},
@@ -83,6 +85,10 @@ func TestSecondReading(t *testing.T) {
 			Result{Topics: []Match{m(0, 0.4), m(1, 0.3), m(2, 0.2)}}, []string{"b", "a", "c"}, false, "b", false},
 		{"rules unsure, learned topic not offered, very sure on a long text: added first", bText,
 			Result{Topics: []Match{m(0, 0.4), m(2, 0.3)}}, []string{"b", "a", "c"}, false, "b", false},
+		{"an urgent topic added where nothing is happening: second", aText,
+			Result{Topics: []Match{m(2, 0.4), m(1, 0.3)}}, []string{"c", "a", "b"}, false, "a", false},
+		{"an urgent topic added where something is happening: first", aText,
+			Result{Topics: []Match{m(2, 0.4), m(1, 0.3)}, Why: Why{Now: true}}, []string{"a", "c", "b"}, false, "a", false},
 		{"added first, at most three offered", bText,
 			Result{Topics: []Match{m(0, 0.4), m(2, 0.3), m(2, 0.2)}}, []string{"b", "a", "c"}, false, "b", false},
 		{"rules unsure, learned topic not offered, the text not long: not added", bShort,
@@ -138,6 +144,7 @@ func TestLearnedPerson(t *testing.T) {
 		{"a social turn", request, Result{Social: "thanks"}, false},
 		{"a follow-up question (a desk's number)", request, Result{Followup: "contacts", Why: Why{Followup: "contacts"}}, false},
 		{"too short", "はなしたい", Result{}, false},
+		{"asks for nothing", "くわしいかたのたんとうのかたにきいてみます", Result{}, false},
 		{"a matter, not a request", "ふぁいるがあんごうかされてひらけない", Result{}, false},
 	}
 	for _, tt := range tests {
@@ -169,6 +176,7 @@ func TestLearnedSocial(t *testing.T) {
 		{"nothing else in it", Result{Topics: []Match{{Topic: b.topics[2], Confidence: 0.3}}}, learnedSocial},
 		{"a topic word in it", Result{Topics: []Match{{Topic: b.topics[2], Confidence: 0.3}}, Why: Why{Phrases: []string{"c:めーる"}}}, ""},
 		{"what happened in it", Result{Situations: []string{"paid"}}, ""},
+		{"a question in it", Result{Why: Why{question: true}}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,6 +220,32 @@ func TestPlaceTopicKeepsRanking(t *testing.T) {
 		}
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: confidences %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestRequestsForAPersonInTheSeeds: with the seeds' knowledge, requests for a person in words no
+// list holds are handed over, and texts that name a person without asking for one are not.
+func TestRequestsForAPersonInTheSeeds(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text     string
+		escalate bool
+	}{
+		{"担当者と話したいです", true},
+		{"機械の回答はもう結構です。責任者の方をお願いします。", true},
+		{"ことばでせつめいするのがむずかしいので、どなたか電話をいただけませんか", true},
+		{"人と話す必要はないです", false},
+		{"担当者と話す必要はありません。自分で調べます", false},
+		{"No need for a human, just tell me what to do", false},
+		{"社内の担当者に聞いてみます", false},
+		{"でも担当者が休みで、誰も対応できません", false},
+		{"電話で聞けるところを教えてください", false},
+		{"電話番号を教えてください", false},
+	}
+	for _, tt := range tests {
+		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
+			t.Errorf("Search(%q).Escalate = %v, want %v (why %+v)", tt.text, r.Escalate, tt.escalate, r.Why)
 		}
 	}
 }

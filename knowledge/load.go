@@ -821,6 +821,8 @@ type rawMenuEntry struct {
 	Contacts []string `yaml:"contacts"`
 	People   []string `yaml:"people"`
 	Asks     []string `yaml:"asks"`
+	Declines []string `yaml:"declines"`
+	Requests []string `yaml:"requests"`
 	EN       struct {
 		Label  string `yaml:"label"`
 		Prompt string `yaml:"prompt"`
@@ -882,7 +884,7 @@ func (l *loader) loadMenu() {
 		}
 		l.b.menu = append(l.b.menu, &MenuEntry{ID: re.ID, Label: re.Label, Prompt: strings.TrimSpace(re.Prompt),
 			Topics: re.Topics, Action: re.Action, Words: trimAll(re.Words), Contacts: re.Contacts,
-			People: trimAll(re.People), Asks: trimAll(re.Asks),
+			People: trimAll(re.People), Asks: trimAll(re.Asks), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests),
 			LabelEN: strings.TrimSpace(re.EN.Label), PromptEN: strings.TrimSpace(re.EN.Prompt)})
 		l.menuRefs = append(l.menuRefs, kl)
 	}

@@ -203,7 +203,14 @@ type MenuEntry struct {
 	// person (担当, 職員, スタッフ) followed closely by a word asking for them (話, つないで, 呼んで).
 	People []string
 	Asks   []string
-	Words  []string // free text that picks this entry, e.g. 担当者と話したい for escalate
+	// Declines are words that turn a person or an ask close before or after them into its
+	// opposite: 「人と話す必要はないです」, "no need for a human" ask for no one.
+	Declines []string
+	// Requests are the words that make a text a request (ほしい, いただけ, please). The learned
+	// reading hands a text over only when it holds one of them or an ask: 「社内の担当者に聞い
+	// てみます」 reads like a request for a person, but asks for nothing.
+	Requests []string
+	Words    []string // free text that picks this entry, e.g. 担当者と話したい for escalate
 	// Contacts are shown with the entry; for escalate, how to reach the helpdesk directly.
 	Contacts []string
 }

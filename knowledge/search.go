@@ -157,24 +157,28 @@ type index struct {
 	phrases      map[string][]phrase // by the first bigram (or the single rune) of the phrase
 	examples     *vectors
 	// learned is the second reading, from the labelled texts' character statistics.
-	learned    *learned
-	exTopic    []int // topic index of each example
-	docs       *vectors
-	cases      *vectors
-	caseTopic  []int // topic index of each case, -1 when none
-	escalate   []string
-	people     []string
-	asks       []string
-	vague      []vagueGroup
-	menuWords  map[string]*MenuEntry
-	menuList   []string          // the menu words of three characters or more, sorted, for menuEntry
-	commands   map[string]string // folded word -> command name
-	topicCount int
-	topicIDs   []string
-	urgent     []bool
-	read       reader
-	english    map[string]bool // Latin words of the knowledge, never read as romaji
-	p          params
+	learned      *learned
+	exTopic      []int // topic index of each example
+	docs         *vectors
+	cases        *vectors
+	caseTopic    []int // topic index of each case, -1 when none
+	escalate     []string
+	people       []string
+	asks         []string
+	declines     []string
+	requestWords []string
+	// declinesBefore are the declines that come before the person they decline (English)
+	declinesBefore []string
+	vague          []vagueGroup
+	menuWords      map[string]*MenuEntry
+	menuList       []string          // the menu words of three characters or more, sorted, for menuEntry
+	commands       map[string]string // folded word -> command name
+	topicCount     int
+	topicIDs       []string
+	urgent         []bool
+	read           reader
+	english        map[string]bool // Latin words of the knowledge, never read as romaji
+	p              params
 	// scratch holds the per-query buffers of signals (a float per example and per case), so a
 	// search does not allocate them anew.
 	scratch sync.Pool
@@ -349,6 +353,15 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			}
 			for _, w := range m.Asks {
 				ix.asks = append(ix.asks, norm(w))
+			}
+			for _, w := range m.Requests {
+				ix.requestWords = append(ix.requestWords, norm(w))
+			}
+			for _, w := range m.Declines {
+				ix.declines = append(ix.declines, norm(w))
+				if !HasJapanese(w) {
+					ix.declinesBefore = append(ix.declinesBefore, norm(w))
+				}
 			}
 		}
 	}
@@ -546,8 +559,10 @@ func (b *Base) Search(text string) Result {
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
+	why.question = asksQuestion(text)
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
-	res.Escalate = ix.asksForPerson(q, len(why.Situations) > 0)
+	res.Why.declined = ix.declinesPerson(q)
+	res.Escalate = !res.Why.declined && ix.asksForPerson(q, len(why.Situations) > 0)
 	if why.Social != "" && !res.Escalate {
 		res.Social = why.Social
 		return res
@@ -622,6 +637,12 @@ func (ix *index) offTopic(q string, s signals, itWord, situated bool) (off, own 
 	}
 	s.phrase[target] = 1
 	return true, own
+}
+
+// asksQuestion reports whether text asks a question: it holds a question mark or ends in か
+// (「本当に大丈夫でしょうか」).
+func asksQuestion(text string) bool {
+	return strings.ContainsAny(text, "?？") || strings.HasSuffix(strings.TrimRight(text, " 　。.!！…"), "か")
 }
 
 // asksAboutItself reports whether text ends in a bare question mark (「乗っ取り？」「ウイルス…？」):
@@ -879,6 +900,26 @@ func (ix *index) asksForPerson(q string, narrated bool) bool {
 	return near(q, ix.people, ix.asks) || near(q, ix.asks, ix.people)
 }
 
+// requests reports whether folded text q asks for something: it holds a request word or an ask
+// of menu.yaml's escalate entry.
+func (ix *index) requests(q string) bool {
+	for _, list := range [][]string{ix.requestWords, ix.asks} {
+		for _, w := range list {
+			if strings.Contains(q, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// declinesPerson reports whether folded text q says it wants no person: a word for a person or
+// an ask shortly before a decline (「人と話す必要はないです」), or an English decline shortly before
+// a word for a person ("no need for a human"). Neither reading hands such a text over.
+func (ix *index) declinesPerson(q string) bool {
+	return near(q, ix.people, ix.declines) || near(q, ix.asks, ix.declines) || near(q, ix.declinesBefore, ix.people)
+}
+
 // near reports whether a word of first is followed within a few characters by a word of then:
 // "職員の方と話したい" (person, then ask) or "相談できる人" (ask, then person).
 func near(q string, first, then []string) bool {
@@ -890,9 +931,9 @@ func near(q string, first, then []string) bool {
 				break
 			}
 			end := from + i + len(p)
-			rest := q[end:min(len(q), end+window+12)]
 			for _, a := range then {
-				if j := strings.Index(rest, a); j >= 0 && j <= window {
+				// a word of then starting at most window bytes after p ends
+				if strings.Contains(q[end:min(len(q), end+window+len(a))], a) {
 					return true
 				}
 			}

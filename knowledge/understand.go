@@ -545,6 +545,8 @@ type Why struct {
 	// Agreed is set when the rules were unsure and the learned reading's agreement answered.
 	Agreed      bool `json:"agreed,omitempty"`
 	itWord      bool // the text holds a word about IT (understanding.yaml's it_words)
+	declined    bool // the text says it wants no person (menu.yaml's escalate declines)
+	question    bool // the text asks a question (a question mark, or it ends in か)
 	asked       bool // the text ends in a bare question mark (「乗っ取り？」)
 	ownOffTopic bool // read as off topic on one of the off-topic topic's own words
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
