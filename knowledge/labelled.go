@@ -69,26 +69,25 @@ func (l *loader) loadLabelled() {
 				l.problem(file, i+1, "not UTF-8")
 				continue
 			}
-			m := &Labelled{File: file, Line: i + 1, Register: cols[0], Label: cols[1], Text: cols[2]}
-			if !l.knownLabel(file, i+1, m.Label) {
-				continue
-			}
-			l.b.labelled = append(l.b.labelled, m)
+			l.b.labelled = append(l.b.labelled, &Labelled{File: file, Line: i + 1, Register: cols[0], Label: cols[1], Text: cols[2]})
 		}
 	}
 }
 
-// knownLabel reports whether label is an outcome or names known topics, and says which part is
-// not when it is not.
-func (l *loader) knownLabel(file string, line int, label string) bool {
-	if slices.Contains(labelOutcomes, label) {
-		return true
-	}
-	for id := range strings.SplitSeq(label, "|") {
-		if l.b.topicIdx[id] == nil {
-			l.problem(file, line, "label %q: no topic %q (a topic id, several joined by |, or one of %s)", label, id, strings.Join(labelOutcomes, ", "))
-			return false
+// checkLabels reports each labelled message whose label is neither an outcome nor known topics,
+// saying which part is not. It runs once the topics are read (the labelled files are read
+// before them, so that their texts are folded while the topics are parsed); a knowledge with
+// such a label does not load.
+func (l *loader) checkLabels() {
+	for _, m := range l.b.labelled {
+		if slices.Contains(labelOutcomes, m.Label) {
+			continue
+		}
+		for id := range strings.SplitSeq(m.Label, "|") {
+			if l.b.topicIdx[id] == nil {
+				l.problem(m.File, m.Line, "label %q: no topic %q (a topic id, several joined by |, or one of %s)", m.Label, id, strings.Join(labelOutcomes, ", "))
+				break
+			}
 		}
 	}
-	return true
 }

@@ -387,33 +387,41 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	if runes < learnedMinRunes {
 		return
 	}
+	// A question for a desk's number (「電話番号を教えてください」) reads like a request for a
+	// person; the rules know it as a follow-up. A text that asks for nothing (「社内の担当者に
+	// 聞いてみます」) or declines a person is no request either.
+	mayAsk := res.Why.Followup == "" && !res.Why.declined && res.Why.requests
+	// A polite turn the rules' social words miss (「説明めっちゃわかりやすかったです、さすがで
+	// す」, "you're a lifesaver") is acknowledged only when the rules found nothing else in it
+	// either and it asks nothing (「ありがとうございます、でもまだ不安です。本当に大丈夫でしょ
+	// うか」).
+	maySocial := len(res.Why.Phrases) == 0 && len(res.Situations) == 0 && res.Why.Followup == "" &&
+		res.Why.Intent == "" && !res.Why.question
+	// Past rulesSure, what the statistics see of a topic is the incidental rest of the sentence.
+	rulesSettled := len(res.Topics) > 0 && res.Confident && res.Topics[0].Confidence >= rulesSure
+	if rulesSettled && !mayAsk && !maySocial {
+		return // nothing the learned reading could say would change the result
+	}
 	t, p := ix.learned.best(masked)
 	switch {
 	case t < 0 || p < learnedSure:
 		return
 	case t == ix.learned.person:
-		// A question for a desk's number (「電話番号を教えてください」) reads like a request for
-		// a person; the rules know it as a follow-up. A text that asks for nothing (「社内の担当
-		// 者に聞いてみます」) or declines a person is no request either. Otherwise the topics
-		// stay, so that a request about a known matter is handed over with it.
-		if res.Why.Followup == "" && !res.Why.declined && ix.requests(masked) {
+		if mayAsk {
+			// the topics stay, so that a request about a known matter is handed over with it
 			res.Escalate, res.Why.Learned = true, escalateLabel
 		}
 		return
 	case t == ix.learned.social:
-		// A polite turn the rules' social words miss (「説明めっちゃわかりやすかったです、
-		// さすがです」, "you're a lifesaver") is acknowledged, when the rules found nothing
-		// else in it either and it asks nothing (「ありがとうございます、でもまだ不安です。
-		// 本当に大丈夫でしょうか」).
-		if len(res.Why.Phrases) == 0 && len(res.Situations) == 0 && res.Why.Followup == "" && res.Why.Intent == "" && !res.Why.question {
+		if maySocial {
 			res.Social, res.Topics, res.Why.Learned = learnedSocial, nil, socialLabel
 		}
 		return
 	case len(res.Topics) == 0:
 		res.Topics, res.Why.Learned = []Match{ix.match(b, res, t)}, ix.topicIDs[t]
 		return
-	case res.Confident && res.Topics[0].Confidence >= rulesSure:
-		return // what the statistics see is the incidental rest of the sentence
+	case rulesSettled:
+		return
 	}
 	res.Why.Learned = ix.topicIDs[t]
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
@@ -483,9 +491,10 @@ func placeTopic(list []Match, pos, at int, m Match) []Match {
 }
 
 // learnedTexts are the folded texts of each class of the learned reading: each topic's words
-// and examples (folded already) and the labelled messages with its id as their label, and after
-// the topics the labelled requests for a person and social turns, whose classes it returns.
-func learnedTexts(b *Base, words, examples [][]string, norm func(string) string) ([][]string, outcomeClasses) {
+// and examples and the labelled messages with its id as their label, and after the topics the
+// labelled requests for a person and social turns, whose classes it returns. All come folded
+// already: labelled[i] is the text of b.labelled[i].
+func learnedTexts(b *Base, words, examples [][]string, labelled []string) ([][]string, outcomeClasses) {
 	texts := make([][]string, len(b.topics))
 	pos := make(map[string]int, len(b.topics))
 	for i, t := range b.topics {
@@ -493,11 +502,11 @@ func learnedTexts(b *Base, words, examples [][]string, norm func(string) string)
 		texts[i] = append(append(texts[i], words[i]...), examples[i]...)
 	}
 	byLabel := map[string][]string{}
-	for _, m := range b.labelled {
+	for j, m := range b.labelled {
 		if i, ok := pos[m.Topic()]; ok {
-			texts[i] = append(texts[i], norm(m.Text))
+			texts[i] = append(texts[i], labelled[j])
 		} else if m.Label == escalateLabel || m.Label == socialLabel {
-			byLabel[m.Label] = append(byLabel[m.Label], norm(m.Text))
+			byLabel[m.Label] = append(byLabel[m.Label], labelled[j])
 		}
 	}
 	class := func(label string) int {

@@ -39,8 +39,6 @@ func learnedIndex() (*Base, *index) {
 		p:        defaultParams,
 		topicIDs: []string{"a", "b", "c"},
 		urgent:   []bool{true, false, false},
-		// what makes a text a request, for the person class
-		requestWords: []string{"ください", "たい"},
 		learned: newLearned([][]string{
 			{"ふぁいるがぜんぶあんごうかされてひらけない", "がめんにみのしろきんのようきゅう", "あんごうかされたふぁいる"},
 			{"せいきゅうしょのふりこみさきがかわった", "とりひきさきからこうざへんこうのめーる", "ふりこみさきのへんこう"},
@@ -133,19 +131,22 @@ func TestSecondReading(t *testing.T) {
 func TestLearnedPerson(t *testing.T) {
 	b, ix := learnedIndex()
 	const request = "くわしいかたとはなしたいのでおりかえしください" // 23 characters
+	asks := Why{requests: true}               // the text asks for something (personReading)
 	tests := []struct {
 		name     string
 		text     string
 		in       Result
 		escalate bool
 	}{
-		{"a request for a person", request, Result{}, true},
-		{"a request about a matter the rules read", request, Result{Topics: []Match{{Topic: b.topics[1], Confidence: 0.9}}, Confident: true}, true},
-		{"a social turn", request, Result{Social: "thanks"}, false},
-		{"a follow-up question (a desk's number)", request, Result{Followup: "contacts", Why: Why{Followup: "contacts"}}, false},
-		{"too short", "はなしたい", Result{}, false},
-		{"asks for nothing", "くわしいかたのたんとうのかたにきいてみます", Result{}, false},
-		{"a matter, not a request", "ふぁいるがあんごうかされてひらけない", Result{}, false},
+		{"a request for a person", request, Result{Why: asks}, true},
+		{"a request about a matter the rules read", request, Result{Topics: []Match{{Topic: b.topics[1], Confidence: 0.9}}, Confident: true, Why: asks}, true},
+		{"a request about a matter the rules are sure of", request, Result{Topics: []Match{{Topic: b.topics[1], Confidence: 0.99999}}, Confident: true, Why: asks}, true},
+		{"a social turn", request, Result{Social: "thanks", Why: asks}, false},
+		{"a follow-up question (a desk's number)", request, Result{Followup: "contacts", Why: Why{Followup: "contacts", requests: true}}, false},
+		{"declines a person", request, Result{Why: Why{requests: true, declined: true}}, false},
+		{"too short", "はなしたい", Result{Why: asks}, false},
+		{"asks for nothing", request, Result{}, false},
+		{"a matter, not a request", "ふぁいるがあんごうかされてひらけない", Result{Why: asks}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

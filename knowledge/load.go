@@ -77,10 +77,12 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadSources()
 	l.loadContacts()
 	l.loadProgrammes()
-	l.loadTopics()
-	l.loadLabelled()
 	l.loadSynonyms()
-	early := startEarly(l.b) // on the other core while the rest is read
+	l.loadLabelled()
+	fold, labelled := foldLabelled(l.b) // on the other core while the topics are read
+	l.loadTopics()
+	l.checkLabels()
+	early := startEarly(l.b, fold, labelled) // on the other core while the rest is read
 	l.loadAlerts()
 	l.loadIntake()
 	l.loadMenu()

@@ -157,28 +157,26 @@ type index struct {
 	phrases      map[string][]phrase // by the first bigram (or the single rune) of the phrase
 	examples     *vectors
 	// learned is the second reading, from the labelled texts' character statistics.
-	learned      *learned
-	exTopic      []int // topic index of each example
-	docs         *vectors
-	cases        *vectors
-	caseTopic    []int // topic index of each case, -1 when none
-	escalate     []string
-	people       []string
-	asks         []string
-	declines     []string
-	requestWords []string
-	// declinesBefore are the declines that come before the person they decline (English)
-	declinesBefore []string
-	vague          []vagueGroup
-	menuWords      map[string]*MenuEntry
-	menuList       []string          // the menu words of three characters or more, sorted, for menuEntry
-	commands       map[string]string // folded word -> command name
-	topicCount     int
-	topicIDs       []string
-	urgent         []bool
-	read           reader
-	english        map[string]bool // Latin words of the knowledge, never read as romaji
-	p              params
+	learned   *learned
+	exTopic   []int // topic index of each example
+	docs      *vectors
+	cases     *vectors
+	caseTopic []int // topic index of each case, -1 when none
+	people    []string
+	asks      []string
+	// personCues finds the words of menu.yaml's escalate entry that say whether a text asks for
+	// something or declines a person (personCue groups), in one pass
+	personCues wordIndex
+	vague      []vagueGroup
+	menuWords  map[string]*MenuEntry
+	menuList   []string          // the menu words of three characters or more, sorted, for menuEntry
+	commands   map[string]string // folded word -> command name
+	topicCount int
+	topicIDs   []string
+	urgent     []bool
+	read       reader
+	english    map[string]bool // Latin words of the knowledge, never read as romaji
+	p          params
 	// scratch holds the per-query buffers of signals (a float per example and per case), so a
 	// search does not allocate them anew.
 	scratch sync.Pool
@@ -195,9 +193,9 @@ type vagueGroup struct {
 
 // earlyIndex is the part of the index that needs only the topics, the labelled messages and the
 // synonyms: each topic's words and examples folded, and the learned reading. Load starts it as
-// soon as those files are read, so that it runs on the other core while the rest of the
-// knowledge is parsed and indexed; learning from the labelled messages is the largest part of a
-// load.
+// soon as those files are read (the labelled texts are folded even earlier, while the topics are
+// parsed: foldLabelled), so that it runs on the other core while the rest of the knowledge is
+// parsed and indexed; learning from the labelled messages is the largest part of a load.
 type earlyIndex struct {
 	fold    folder
 	folded  chan foldedTopics
@@ -207,10 +205,25 @@ type earlyIndex struct {
 // foldedTopics are each topic's words and examples, folded.
 type foldedTopics struct{ words, examples [][]string }
 
-// startEarly builds the folder now and the rest of the early index in a goroutine. b's topics,
-// labelled messages and synonyms must not change afterwards.
-func startEarly(b *Base) earlyIndex {
-	e := earlyIndex{fold: newFolder(b.synonyms), folded: make(chan foldedTopics, 1), learned: make(chan *learned, 1)}
+// foldLabelled builds the folder of b's synonyms and folds the texts of b's labelled messages in
+// a goroutine, in their order: it needs only the synonyms and the labelled files, so Load starts
+// it before the topics are read. b's synonyms and labelled messages must not change afterwards.
+func foldLabelled(b *Base) (folder, <-chan []string) {
+	fold, done := newFolder(b.synonyms), make(chan []string, 1)
+	go func() {
+		texts := make([]string, len(b.labelled))
+		for i, m := range b.labelled {
+			texts[i] = fold.fold(Normalize(m.Text))
+		}
+		done <- texts
+	}()
+	return fold, done
+}
+
+// startEarly builds the rest of the early index in a goroutine, with the folder and the folded
+// labelled texts of foldLabelled(b). b's topics must not change afterwards.
+func startEarly(b *Base, fold folder, labelled <-chan []string) earlyIndex {
+	e := earlyIndex{fold: fold, folded: make(chan foldedTopics, 1), learned: make(chan *learned, 1)}
 	go func() {
 		norm := func(s string) string { return e.fold.fold(Normalize(s)) }
 		f := foldedTopics{words: make([][]string, len(b.topics)), examples: make([][]string, len(b.topics))}
@@ -223,17 +236,18 @@ func startEarly(b *Base) earlyIndex {
 			}
 		}
 		e.folded <- f
-		e.learned <- newLearned(learnedTexts(b, f.words, f.examples, norm))
+		e.learned <- newLearned(learnedTexts(b, f.words, f.examples, <-labelled))
 	}()
 	return e
 }
 
-// buildIndexFrom builds the index of b with the early part e (startEarly(b)).
+// buildIndexFrom builds the index of b with the early part e (startEarly).
 func buildIndexFrom(b *Base, e earlyIndex) *index {
 	ix := &index{
 		fold:       e.fold,
 		phrases:    map[string][]phrase{},
 		menuWords:  map[string]*MenuEntry{},
+		personCues: wordIndex{},
 		commands:   map[string]string{},
 		topicCount: len(b.topics),
 		p:          defaultParams,
@@ -338,11 +352,12 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 		return &scratch{examples: make([]float64, len(ix.exTopic)), cases: make([]float64, len(ix.caseTopic))}
 	}
 
+	var escalate []string // menu words that ask for a person
 	for _, m := range b.menu {
 		for _, w := range m.Words {
 			f := norm(w)
 			if m.Action == "escalate" {
-				ix.escalate = append(ix.escalate, f)
+				escalate = append(escalate, f)
 			} else {
 				ix.menuWords[f] = m
 			}
@@ -354,14 +369,22 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			for _, w := range m.Asks {
 				ix.asks = append(ix.asks, norm(w))
 			}
-			for _, w := range m.Requests {
-				ix.requestWords = append(ix.requestWords, norm(w))
-			}
-			for _, w := range m.Declines {
-				ix.declines = append(ix.declines, norm(w))
-				if !HasJapanese(w) {
-					ix.declinesBefore = append(ix.declinesBefore, norm(w))
+			foldAll := func(ws []string) []string {
+				out := make([]string, 0, len(ws))
+				for _, w := range ws {
+					out = append(out, norm(w))
 				}
+				return out
+			}
+			ix.personCues.add(cuePerson, foldAll(m.People))
+			ix.personCues.add(cueAsk, foldAll(m.Asks))
+			ix.personCues.add(cueRequest, foldAll(m.Requests))
+			for _, w := range m.Declines {
+				group := cueDecline
+				if !HasJapanese(w) {
+					group = cueDeclineBefore // English declines the person after it
+				}
+				ix.personCues.add(group, []string{norm(w)})
 			}
 		}
 	}
@@ -386,8 +409,8 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			ix.menuList = append(ix.menuList, w)
 		}
 	}
-	for i, w := range ix.escalate {
-		ix.escalate[i] = flatten(w)
+	for _, w := range escalate {
+		ix.personCues.add(cueEscalate, []string{flatten(w)})
 	}
 	return ix
 }
@@ -561,8 +584,9 @@ func (b *Base) Search(text string) Result {
 	why.asked = asksAboutItself(text)
 	why.question = asksQuestion(text)
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
-	res.Why.declined = ix.declinesPerson(q)
-	res.Escalate = !res.Why.declined && ix.asksForPerson(q, len(why.Situations) > 0)
+	hits := ix.personCues.find(q)
+	res.Why.requests, res.Why.declined = personReading(hits)
+	res.Escalate = !res.Why.declined && ix.asksForPerson(q, hits, len(why.Situations) > 0)
 	if why.Social != "" && !res.Escalate {
 		res.Social = why.Social
 		return res
@@ -880,17 +904,15 @@ func (ix *index) menuEntry(q string) *MenuEntry {
 	return nil
 }
 
-// asksForPerson recognises a request for a person: one of the escalate phrases, or a word for a
-// person followed within a few characters by a word asking for them, unless the message is
-// narrated (it tells what already happened).
-func (ix *index) asksForPerson(q string, narrated bool) bool {
+// asksForPerson recognises a request for a person: one of the escalate phrases (hits are
+// personCues.find(q)), or a word for a person followed within a few characters by a word asking
+// for them, unless the message is narrated (it tells what already happened).
+func (ix *index) asksForPerson(q string, hits []hit, narrated bool) bool {
 	if slices.Contains(ix.people, strings.TrimSpace(q)) {
 		return true // a person named and nothing else (「担当者」, "agent"): who else would be wanted
 	}
-	for _, w := range ix.escalate {
-		if containsWord(q, w) {
-			return true
-		}
+	if slices.ContainsFunc(hits, func(h hit) bool { return h.group == cueEscalate }) {
+		return true
 	}
 	if narrated {
 		// 「マイクロソフトって人に電話したら」: a person named beside an ask word in a message
@@ -900,30 +922,47 @@ func (ix *index) asksForPerson(q string, narrated bool) bool {
 	return near(q, ix.people, ix.asks) || near(q, ix.asks, ix.people)
 }
 
-// requests reports whether folded text q asks for something: it holds a request word or an ask
-// of menu.yaml's escalate entry.
-func (ix *index) requests(q string) bool {
-	for _, list := range [][]string{ix.requestWords, ix.asks} {
-		for _, w := range list {
-			if strings.Contains(q, w) {
-				return true
+// The groups of index.personCues.
+const (
+	cueEscalate = iota // the entry's words: a request for a person in itself
+	cuePerson
+	cueAsk
+	cueRequest
+	cueDecline       // declines a person or an ask shortly before it: 人と話す必要はない
+	cueDeclineBefore // declines a person shortly after it: no need for a human
+)
+
+// personReading is what the words of menu.yaml's escalate entry found in a text (hits, of
+// personCues.find) say of it: whether it asks for something (a request word or an ask), and
+// whether it declines a person (a word for a person or an ask shortly before a decline, 「人と
+// 話す必要はないです」, or an English decline shortly before a word for a person, "no need for a
+// human"). A text that declines a person is handed over by neither reading; the learned reading
+// hands over only a text that asks.
+func personReading(hits []hit) (asks, declines bool) {
+	for _, a := range hits {
+		if a.group == cueAsk || a.group == cueRequest {
+			asks = true
+		}
+		for _, b := range hits {
+			if b.from < a.to || b.from-a.to > nearWindow {
+				continue
+			}
+			if (a.group == cuePerson || a.group == cueAsk) && b.group == cueDecline || a.group == cueDeclineBefore && b.group == cuePerson {
+				declines = true
 			}
 		}
 	}
-	return false
+	return asks, declines
 }
 
-// declinesPerson reports whether folded text q says it wants no person: a word for a person or
-// an ask shortly before a decline (「人と話す必要はないです」), or an English decline shortly before
-// a word for a person ("no need for a human"). Neither reading hands such a text over.
-func (ix *index) declinesPerson(q string) bool {
-	return near(q, ix.people, ix.declines) || near(q, ix.asks, ix.declines) || near(q, ix.declinesBefore, ix.people)
-}
+// nearWindow is how far apart two words may be to be read together, in bytes between the end of
+// one and the start of the other: about four characters.
+const nearWindow = 12
 
 // near reports whether a word of first is followed within a few characters by a word of then:
 // "職員の方と話したい" (person, then ask) or "相談できる人" (ask, then person).
 func near(q string, first, then []string) bool {
-	const window = 12 // bytes between the end of one word and the other: about four characters
+	const window = nearWindow
 	for _, p := range first {
 		for from := 0; ; {
 			i := strings.Index(q[from:], p)
