@@ -906,12 +906,19 @@ func (ix *index) menuEntry(q string) *MenuEntry {
 
 // asksForPerson recognises a request for a person: one of the escalate phrases (hits are
 // personCues.find(q)), or a word for a person followed within a few characters by a word asking
-// for them, unless the message is narrated (it tells what already happened).
+// for them. A message that is narrated (it tells what already happened) needs a request word
+// beside the phrase, and the second kind does not count in it.
 func (ix *index) asksForPerson(q string, hits []hit, narrated bool) bool {
 	if slices.Contains(ix.people, strings.TrimSpace(q)) {
 		return true // a person named and nothing else (「担当者」, "agent"): who else would be wanted
 	}
-	if slices.ContainsFunc(hits, func(h hit) bool { return h.group == cueEscalate }) {
+	escalate := slices.ContainsFunc(hits, func(h hit) bool { return h.group == cueEscalate })
+	requested := slices.ContainsFunc(hits, func(h hit) bool { return h.group == cueRequest })
+	if escalate && (!narrated || requested) {
+		// In a message that tells what happened, a phrase that names a person or a call back
+		// without asking for it is part of the story (「電話をかけたら、オペレーターの女性が
+		// 出ました」); with a request word it is a request (「払ってしまいました。折り返しくだ
+		// さい」).
 		return true
 	}
 	if narrated {
