@@ -224,31 +224,3 @@ func TestPlaceTopicKeepsRanking(t *testing.T) {
 		}
 	}
 }
-
-// TestRequestsForAPersonInTheSeeds: with the seeds' knowledge, requests for a person in words no
-// list holds are handed over, and texts that name a person without asking for one are not.
-func TestRequestsForAPersonInTheSeeds(t *testing.T) {
-	kb := loadSeeds(t)
-	tests := []struct {
-		text     string
-		escalate bool
-	}{
-		{"担当者と話したいです", true},
-		{"機械の回答はもう結構です。責任者の方をお願いします。", true},
-		{"ことばでせつめいするのがむずかしいので、どなたか電話をいただけませんか", true},
-		{"人と話す必要はないです", false},
-		{"担当者と話す必要はありません。自分で調べます", false},
-		{"No need for a human, just tell me what to do", false},
-		{"社内の担当者に聞いてみます", false},
-		{"でも担当者が休みで、誰も対応できません", false},
-		{"電話で聞けるところを教えてください", false},
-		{"電話番号を教えてください", false},
-		{"電話をかけたら、オペレーターの女性が出ました", false},
-		{"もう払ってしまいました。折り返しお電話ください", true},
-	}
-	for _, tt := range tests {
-		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
-			t.Errorf("Search(%q).Escalate = %v, want %v (why %+v)", tt.text, r.Escalate, tt.escalate, r.Why)
-		}
-	}
-}

@@ -36,6 +36,9 @@ type Understanding struct {
 	// Later are words that put a wish after the incident (「落ち着いたら」): an even_now intent
 	// beside them is a second wish, and the incident is read first.
 	Later []string
+	// Advice are words that, right after a situation's word, ask whether to do it rather than
+	// say it was done (「警察に電話したほうがいいですか」 has not called).
+	Advice []string
 	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
 	// what came before is the second wish.
 	Rather []string
@@ -82,6 +85,7 @@ type rawUnderstanding struct {
 	Hypo       []string `yaml:"hypothetical"`
 	Later      []string `yaml:"later"`
 	Rather     []string `yaml:"rather"`
+	Advice     []string `yaml:"advice"`
 	Hedges     []string `yaml:"hedges"`
 	Fillers    []string `yaml:"social_fillers"`
 	Intents    []rawCue `yaml:"intents"`
@@ -118,6 +122,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
+	u.Advice = trimAll(r.Advice)
 	u.Rather = trimAll(r.Rather)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
@@ -248,7 +253,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup int
 }
 
 // wordIndex finds many words in a text in one pass: the words are filed under their first
@@ -329,7 +334,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup = group, group+1, group+2, group+3, group+4, group+5
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup = group, group+1, group+2, group+3, group+4, group+5, group+6
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
@@ -337,6 +342,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.laterGroup, fold(u.Later))
 	r.cues.add(r.hedgeGroup, fold(u.Hedges))
 	r.cues.add(r.ratherGroup, fold(u.Rather))
+	r.cues.add(r.adviceGroup, fold(u.Advice))
 	return r
 }
 
@@ -578,7 +584,16 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		// said outright, what comes first outweighs a later word's reading
 		firstEnds, second = at, -1
 	}
+	advice := map[int]bool{} // where an advice word starts
 	for _, h := range hits {
+		if h.group == r.adviceGroup {
+			advice[h.from] = true
+		}
+	}
+	for _, h := range hits {
+		if h.group < len(r.situations) && advice[h.to] {
+			continue // 「電話したほうがいい？」: asked about, not done
+		}
 		found[h.group] = true
 		if !inSpans(denied, h.from, h.to) {
 			happened[h.group] = true

@@ -1,0 +1,55 @@
+package knowledge
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestRequestsForAPersonInTheSeeds: with the seeds' knowledge, requests for a person in words no
+// list holds are handed over, and texts that name a person without asking for one are not.
+func TestRequestsForAPersonInTheSeeds(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text     string
+		escalate bool
+	}{
+		{"担当者と話したいです", true},
+		{"機械の回答はもう結構です。責任者の方をお願いします。", true},
+		{"ことばでせつめいするのがむずかしいので、どなたか電話をいただけませんか", true},
+		{"人と話す必要はないです", false},
+		{"担当者と話す必要はありません。自分で調べます", false},
+		{"No need for a human, just tell me what to do", false},
+		{"社内の担当者に聞いてみます", false},
+		{"でも担当者が休みで、誰も対応できません", false},
+		{"電話で聞けるところを教えてください", false},
+		{"電話番号を教えてください", false},
+		{"電話をかけたら、オペレーターの女性が出ました", false},
+		{"もう払ってしまいました。折り返しお電話ください", true},
+	}
+	for _, tt := range tests {
+		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
+			t.Errorf("Search(%q).Escalate = %v, want %v (why %+v)", tt.text, r.Escalate, tt.escalate, r.Why)
+		}
+	}
+}
+
+// TestAdviceIsNotWhatHappened: a situation's word followed by a word asking whether to do it
+// (understanding.yaml's advice) is a question, not what already happened.
+func TestAdviceIsNotWhatHappened(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"警察に電話したほうがいいですか？", nil},
+		{"銀行に振り込んだほうがいいですか", nil},
+		{"電話したらいいですか", nil},
+		{"もう電話しました", []string{"called"}},
+		{"電話したら、知らない人が出ました", []string{"called"}},
+	}
+	for _, tt := range tests {
+		if got := kb.Search(tt.text).Situations; !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%q).Situations = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
