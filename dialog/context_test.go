@@ -315,3 +315,20 @@ func TestLanguageHintOnlyWhereTheTextIsSilent(t *testing.T) {
 		})
 	}
 }
+
+// A request for a person that says nothing about IT, written inside a topic ("I'd rather speak
+// to an actual person about this"), is about that topic: the case staff get carries it, and its
+// desks, not those of the off-topic topic the words alone would get.
+func TestRequestForAPersonKeepsTheTopic(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	if r := te.say(t, "u1", "Someone is sending emails from my account to all my contacts and I did not write them"); r.Topic != "unauthorized-access" {
+		t.Fatalf("first message read as %q, want unauthorized-access", r.Topic)
+	}
+	r := te.say(t, "u1", "I'd rather speak to an actual person about this")
+	if r.Outcome != dialog.Escalate {
+		t.Fatalf("outcome %q, want escalate", r.Outcome)
+	}
+	if r.Topic != "unauthorized-access" {
+		t.Errorf("the request is handed over with topic %q, want unauthorized-access", r.Topic)
+	}
+}

@@ -745,7 +745,13 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 	switch {
 	case res.Escalate:
 		d.reply.Outcome = Escalate
-		if top != nil && res.Confident {
+		// A request that says nothing about IT ("I'd rather speak to an actual person about
+		// this") is about the matter at hand: the case keeps the conversation's topic.
+		aboutTheMatter := res.Why.OffTopic && d.conv.Topic != ""
+		if cur := d.kb.Topic(d.conv.Topic); aboutTheMatter && cur != nil {
+			d.reply.Topic, d.reply.Urgent = cur.ID, cur.Urgent
+		}
+		if top != nil && res.Confident && !aboutTheMatter {
 			d.reply.Topic, d.reply.Urgent = top.ID, top.Urgent
 			if d.conv.Topic != top.ID {
 				// the option picked in another topic says nothing about this one
