@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -99,6 +100,8 @@ func TestSecondReading(t *testing.T) {
 			Result{Topics: []Match{m(0, 0.5)}, Why: Why{Now: true}}, []string{"a"}, true, "a", true},
 		{"agreeing, long text, but neither a word nor anything happening: ask", aLongText,
 			Result{Topics: []Match{m(0, 0.5)}}, []string{"a"}, false, "a", false},
+		{"agreeing on a text of longRunes, without a word: answer", strings.Repeat(aLongText, 3),
+			Result{Topics: []Match{m(0, 0.5)}}, []string{"a"}, true, "a", true},
 		{"agreeing, but the text is not long enough to answer", aText,
 			Result{Topics: []Match{m(0, 0.5)}}, []string{"a"}, false, "a", false},
 		{"too short to read", short,
