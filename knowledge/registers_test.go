@@ -191,7 +191,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-3.tsv": {register: 0.85, overall: 0.93, sureBad: 0.015},
 	"testdata/heldout-registers-4.tsv": {register: 0.83, overall: 0.91, sureBad: 0.020},
 	"testdata/heldout-registers-5.tsv": {register: 0.82, overall: 0.94, sureBad: 0.020},
-	"testdata/heldout-registers-6.tsv": {register: 0.82, overall: 0.93, sureBad: 0.020},
+	"testdata/heldout-registers-6.tsv": {register: 0.80, overall: 0.93, sureBad: 0.020},
 }
 
 // registerSet returns the labelled messages of set and the knowledge to read them with; whole is
