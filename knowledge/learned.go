@@ -378,6 +378,8 @@ func fnv1a(s string) uint64 {
 //     statistics are sure of whatever topic's people wrote 「相談があります」), never above the
 //     off-topic topic the rules read first (an office matter shares grammar with IT ones), and
 //     second when it is urgent and nothing is happening in the text;
+//   - it is sure of the off-topic topic where the rules found no IT word but read another topic
+//     into the text: the off-topic topic is offered first, as a question;
 //   - both point at the same urgent topic, the text is not short and the rules found a word of
 //     a topic or something happening in it, or it is long (longRunes): the bot answers
 //     ("something weird is happening with my computer" is asked about).
@@ -431,6 +433,16 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	res.Why.Learned = ix.topicIDs[t]
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
 	switch {
+	case pos != 0 && ix.topicIDs[t] == ix.read.offTopic && !res.Why.itWord:
+		// an office or life matter, sure, in which the rules found no IT word but read a topic
+		// into other words (「中古車オークションの落札相場を調べる方法」): offered first, asked
+		var added Match
+		if pos < 0 {
+			added = ix.match(b, res, t)
+		}
+		res.Confident = false
+		res.Topics = placeTopic(res.Topics, pos, 0, added)
+		res.Topics = res.Topics[:min(len(res.Topics), maxOffered)]
 	case pos == 0:
 		if !res.Confident && ix.urgent[t] && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now || runes >= longRunes) {
 			res.Confident, res.Why.Agreed = true, true

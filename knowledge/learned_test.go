@@ -36,7 +36,7 @@ func TestGramKeys(t *testing.T) {
 func learnedIndex() (*Base, *index) {
 	b := &Base{topics: []*Topic{{ID: "a", Urgent: true}, {ID: "b"}, {ID: "c"}}}
 	ix := &index{
-		read:     reader{intents: []cueList{{id: "lecturer", topic: helpdeskTopic}, {id: "plan", topic: "c"}}},
+		read:     reader{intents: []cueList{{id: "lecturer", topic: helpdeskTopic}, {id: "plan", topic: "c"}}, offTopic: "c"},
 		p:        defaultParams,
 		topicIDs: []string{"a", "b", "c"},
 		urgent:   []bool{true, false, false},
@@ -57,6 +57,7 @@ func TestSecondReading(t *testing.T) {
 		aLongText = "ふぁいるがぜんぶあんごうかされてひらけないです" // 23: long enough to answer
 		bText     = "せいきゅうしょのふりこみさきがかわった"     // 19
 		bShort    = "ふりこみさきがかわった"             // 11: long enough to read, not to add
+		cText     = "しらないめーるがまいにちたくさんとどく"     // c, the off-topic topic here
 		short     = "あんごうかされた"                // 8: too short to count
 	)
 	b, ix := learnedIndex()
@@ -72,6 +73,10 @@ func TestSecondReading(t *testing.T) {
 	}{
 		{"rules sure of another topic: ask, theirs first", bText,
 			Result{Topics: []Match{m(2, 0.9)}, Confident: true}, []string{"c", "b"}, false, "b", false},
+		{"learned sure of the off-topic topic, no IT word in the text: it first, asked", cText,
+			Result{Topics: []Match{m(1, 0.9)}, Confident: true}, []string{"c", "b"}, false, "c", false},
+		{"learned sure of the off-topic topic, an IT word in the text: the rules' topic first", cText,
+			Result{Topics: []Match{m(1, 0.9)}, Confident: true, Why: Why{itWord: true}}, []string{"b", "c"}, false, "c", false},
 		{"rules sure of a calm topic, learned sure of an urgent one: the urgent one first, only the two", aText,
 			Result{Topics: []Match{m(2, 0.9), m(1, 0.05)}, Confident: true}, []string{"a", "c"}, false, "a", false},
 		{"a request to the desk itself is left to the rules", bText,
@@ -85,9 +90,11 @@ func TestSecondReading(t *testing.T) {
 		{"rules unsure, learned topic not offered, very sure on a long text: added first", bText,
 			Result{Topics: []Match{m(0, 0.4), m(2, 0.3)}}, []string{"b", "a", "c"}, false, "b", false},
 		{"an urgent topic added where nothing is happening: second", aText,
-			Result{Topics: []Match{m(2, 0.4), m(1, 0.3)}}, []string{"c", "a", "b"}, false, "a", false},
+			Result{Topics: []Match{m(1, 0.4), m(2, 0.3)}}, []string{"b", "a", "c"}, false, "a", false},
 		{"an urgent topic added where something is happening: first", aText,
-			Result{Topics: []Match{m(2, 0.4), m(1, 0.3)}, Why: Why{Now: true}}, []string{"a", "c", "b"}, false, "a", false},
+			Result{Topics: []Match{m(1, 0.4), m(2, 0.3)}, Why: Why{Now: true}}, []string{"a", "b", "c"}, false, "a", false},
+		{"no topic added above the off-topic topic the rules read first", aText,
+			Result{Topics: []Match{m(2, 0.4), m(1, 0.3)}, Why: Why{Now: true}}, []string{"c", "b"}, false, "a", false},
 		{"added first, at most three offered", bText,
 			Result{Topics: []Match{m(0, 0.4), m(2, 0.3), m(2, 0.2)}}, []string{"b", "a", "c"}, false, "b", false},
 		{"rules unsure, learned topic not offered, the text not long: not added", bShort,
