@@ -940,15 +940,23 @@ const (
 )
 
 // personReading is what the words of menu.yaml's escalate entry found in a text (hits, of
-// personCues.find) say of it: whether it asks for something (a request word or an ask), and
+// personCues.find) say of it: whether it asks for something (a request word or an ask) and
+// names a person or a way to reach one (a word for a person or an ask: 「助けてください、
+// 大変なことになってます」 asks for help, not for a person), and
 // whether it declines a person (a word for a person or an ask shortly before a decline, 「人と
 // 話す必要はないです」, or an English decline shortly before a word for a person, "no need for a
 // human"). A text that declines a person is handed over by neither reading; the learned reading
 // hands over only a text that asks.
 func personReading(hits []hit) (asks, declines bool) {
+	requested, named := false, false
 	for _, a := range hits {
-		if a.group == cueAsk || a.group == cueRequest {
-			asks = true
+		switch a.group {
+		case cueAsk:
+			requested, named = true, true
+		case cueRequest:
+			requested = true
+		case cuePerson:
+			named = true
 		}
 		for _, b := range hits {
 			if b.from < a.to || b.from-a.to > nearWindow {
@@ -959,7 +967,7 @@ func personReading(hits []hit) (asks, declines bool) {
 			}
 		}
 	}
-	return asks, declines
+	return requested && named, declines
 }
 
 // nearWindow is how far apart two words may be to be read together, in bytes between the end of
