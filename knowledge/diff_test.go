@@ -19,15 +19,20 @@ func TestCompareShowsFieldChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	report := Compare(old, next).Report()
-	for _, want := range []string{
+	reportHas(t, Compare(old, next).Report(),
 		"~ topic spam\n",
 		"    examples: + 「知らない人から英語のメールが毎日届く」\n",
 		"    title: 「迷惑メール」 → 「迷惑メール・スパム」\n",
 		"    not_accepts: 「企業からの相談は受け付けられません。」 → 「企業からの相談は受け付けていません。」\n",
-	} {
-		if !strings.Contains(report, want) {
-			t.Errorf("Report() lacks %q:\n%s", want, report)
+	)
+}
+
+// reportHas checks that report holds every line of want.
+func reportHas(t *testing.T, report string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(report, w) {
+			t.Errorf("Report() lacks %q:\n%s", w, report)
 		}
 	}
 }
@@ -67,12 +72,7 @@ func TestCompareShowsIntakeChanges(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := Compare(old, next)
-			report := d.Report()
-			for _, want := range tt.want {
-				if !strings.Contains(report, want) {
-					t.Errorf("Report() lacks %q:\n%s", want, report)
-				}
-			}
+			reportHas(t, d.Report(), tt.want...)
 			if len(d.Intake.Changed) != 1 || len(d.Intake.Added)+len(d.Intake.Removed) != 0 {
 				t.Errorf("Intake = %+v, want one question changed", d.Intake)
 			}
@@ -120,15 +120,10 @@ func TestCompareShowsLabelledMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	report := Compare(old, next).Report()
-	for _, want := range []string{
+	reportHas(t, Compare(old, next).Report(),
 		"+ labelled bec: 社長を名乗って急ぎの振込を頼むメール\n",
 		"+ labelled phishing: 知らない会社から請求のメールが毎日くる\n",
 		"- labelled spam: 知らない会社から請求のメールが毎日くる\n",
 		"~ file labelled/admin.tsv\n",
-	} {
-		if !strings.Contains(report, want) {
-			t.Errorf("report lacks %q:\n%s", want, report)
-		}
-	}
+	)
 }

@@ -24,7 +24,7 @@ import (
 // (a denial, a situation, a plan), the statistics know how people who wrote about a topic
 // happened to put it, including words nobody listed. Where the two agree the bot can answer
 // at once; where they disagree it asks. Measured by leaving each labelled file out in turn
-// (TestLeaveOneSetOut), not by reading held-out sets.
+// (TestRegisterQuality, registerSet), not by reading held-out sets.
 type learned struct {
 	grams gramTable // sequence key (appendGramKeys) -> index into start
 	outcomeClasses
@@ -96,7 +96,7 @@ type outcomeClasses struct {
 // newLearned learns from texts, by class: texts[i] are the folded texts of class i (at most
 // 65,536 classes); outcomes says which classes are not topics.
 //
-// It runs on every load, over about 8,000 texts, so it avoids the obvious shapes: sequences are
+// It runs on every load, over about 11,000 texts, so it avoids the obvious shapes: sequences are
 // counted once per text by remembering the last text that held each (no sort), counted per
 // topic in one array of counts, and the (sequence, topic, count) entries are laid out by
 // sequence with a counting sort.
@@ -397,7 +397,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	// A question for a desk's number (「電話番号を教えてください」) reads like a request for a
 	// person; the rules know it as a follow-up. A text that asks for nothing (「社内の担当者に
 	// 聞いてみます」) or declines a person is no request either.
-	mayAsk := res.Why.Followup == "" && !res.Why.declined && res.Why.requests
+	mayAsk := res.Why.Followup == "" && !res.Why.declined && res.Why.asksSomeone
 	// A polite turn the rules' social words miss (「説明めっちゃわかりやすかったです、さすがで
 	// す」, "you're a lifesaver") is acknowledged only when the rules found nothing else in it
 	// either and it asks nothing (「ありがとうございます、でもまだ不安です。本当に大丈夫でしょ
@@ -425,7 +425,8 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		}
 		return
 	case len(res.Topics) == 0:
-		res.Topics, res.Why.Learned = []Match{ix.match(b, res, t)}, ix.topicIDs[t]
+		res.Why.Learned = ix.topicIDs[t]
+		ix.offer(b, res, t, -1, 0, maxOffered)
 		return
 	case rulesSettled:
 		return
@@ -436,13 +437,8 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	case pos != 0 && ix.topicIDs[t] == ix.read.offTopic && !res.Why.itWord:
 		// an office or life matter, sure, in which the rules found no IT word but read a topic
 		// into other words (「中古車オークションの落札相場を調べる方法」): offered first, asked
-		var added Match
-		if pos < 0 {
-			added = ix.match(b, res, t)
-		}
 		res.Confident = false
-		res.Topics = placeTopic(res.Topics, pos, 0, added)
-		res.Topics = res.Topics[:min(len(res.Topics), maxOffered)]
+		ix.offer(b, res, t, pos, 0, maxOffered)
 	case pos == 0:
 		if !res.Confident && ix.urgent[t] && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now || runes >= longRunes) {
 			res.Confident, res.Why.Agreed = true, true
@@ -454,14 +450,10 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 			at = 0 // an incident comes first: a ransom screen read as spam mail by the rules
 		}
 		// the question is between these two: a third topic would only blur it
-		var added Match // the learned topic, when the rules did not rank it
-		if pos < 0 {
-			added = ix.match(b, res, t)
-		}
-		res.Topics = placeTopic(res.Topics, pos, at, added)[:2]
+		ix.offer(b, res, t, pos, at, 2)
 	case pos > 0:
 		// the rules' question (at most three topics) with the learned topic first
-		res.Topics = placeTopic(res.Topics, pos, 0, Match{})
+		ix.offer(b, res, t, pos, 0, maxOffered)
 	case p >= learnedAdd && runes >= addRunes && res.Topics[0].Topic.ID != ix.read.offTopic:
 		// the rules' question with the learned topic added first, still at most three
 		at := 0
@@ -471,9 +463,20 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 			// first action above the question
 			at = 1
 		}
-		res.Topics = placeTopic(res.Topics, -1, at, ix.match(b, res, t))
-		res.Topics = res.Topics[:min(len(res.Topics), maxOffered)]
+		ix.offer(b, res, t, -1, at, maxOffered)
 	}
+}
+
+// offer moves the learned topic t to position at of res's question, which keeps at most most
+// topics; pos is where the rules ranked t, -1 when they did not (it is then added with the score
+// they gave it).
+func (ix *index) offer(b *Base, res *Result, t, pos, at, most int) {
+	var m Match
+	if pos < 0 {
+		m = ix.match(b, res, t)
+	}
+	res.Topics = placeTopic(res.Topics, pos, at, m)
+	res.Topics = res.Topics[:min(len(res.Topics), most)]
 }
 
 // helpdeskTopic is the topic of requests to the desk itself (the topic contract).

@@ -15,6 +15,7 @@ func TestGramKeys(t *testing.T) {
 		{"あいう", []uint64{runeKey('あ', 0, 0), runeKey('あ', 'い', 0), runeKey('あ', 'い', 'う'), runeKey('い', 0, 0), runeKey('い', 'う', 0), runeKey('う', 0, 0)}},
 		{"ああ", []uint64{runeKey('あ', 0, 0), runeKey('あ', 'あ', 0)}},
 		{"vpn あ", []uint64{runeKey('あ', 0, 0), latinKey("vpn")}},
+		{"phish phishing", []uint64{latinKey("phish"), latinKey("phishing"), stemKey("phish")}}, // a stem only past latinStem letters
 		{"", nil},
 	}
 	for _, tt := range tests {
@@ -28,6 +29,9 @@ func TestGramKeys(t *testing.T) {
 	}
 	if latinKey("vpn") == latinKey("vpm") || latinKey("a")>>63 != 1 || runeKey(0x10ffff, 0x10ffff, 0x10ffff)>>63 != 0 {
 		t.Error("latin and rune keys must differ from each other by their top bit")
+	}
+	if stemKey("phish") == latinKey("phish") || stemKey("phish")>>63 != 1 {
+		t.Error("a stem's key must differ from the key of the word it spells, and from rune keys")
 	}
 }
 
@@ -141,7 +145,7 @@ func TestSecondReading(t *testing.T) {
 func TestLearnedPerson(t *testing.T) {
 	b, ix := learnedIndex()
 	const request = "くわしいかたとはなしたいのでおりかえしください" // 23 characters
-	asks := Why{requests: true}               // the text asks for something (personReading)
+	asks := Why{asksSomeone: true}            // the text asks someone for something (personWords)
 	tests := []struct {
 		name     string
 		text     string
@@ -152,8 +156,8 @@ func TestLearnedPerson(t *testing.T) {
 		{"a request about a matter the rules read", request, Result{Topics: []Match{{Topic: b.topics[1], Confidence: 0.9}}, Confident: true, Why: asks}, true},
 		{"a request about a matter the rules are sure of", request, Result{Topics: []Match{{Topic: b.topics[1], Confidence: 0.99999}}, Confident: true, Why: asks}, true},
 		{"a social turn", request, Result{Social: "thanks", Why: asks}, false},
-		{"a follow-up question (a desk's number)", request, Result{Followup: "contacts", Why: Why{Followup: "contacts", requests: true}}, false},
-		{"declines a person", request, Result{Why: Why{requests: true, declined: true}}, false},
+		{"a follow-up question (a desk's number)", request, Result{Followup: "contacts", Why: Why{Followup: "contacts", asksSomeone: true}}, false},
+		{"declines a person", request, Result{Why: Why{asksSomeone: true, declined: true}}, false},
 		{"too short", "はなしたい", Result{Why: asks}, false},
 		{"asks for nothing", request, Result{}, false},
 		{"a matter, not a request", "ふぁいるがあんごうかされてひらけない", Result{Why: asks}, false},

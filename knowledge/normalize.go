@@ -320,3 +320,15 @@ func kanaScript(r rune) byte {
 	}
 	return 0
 }
+
+// AsksSomething reports whether a text is a question: it ends in a question mark or a
+// sentence-final particle of a question (「本当に大丈夫でしょうか」「どこに電話するの」).
+func AsksSomething(text string) bool {
+	t := strings.TrimRight(strings.TrimSpace(norm.NFKC.String(text)), "!！。.…〜~ ")
+	for _, end := range []string{"?", "か", "の", "かな", "っけ", "でしょう", "ですか"} {
+		if strings.HasSuffix(t, end) {
+			return true
+		}
+	}
+	return false
+}

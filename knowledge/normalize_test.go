@@ -148,3 +148,23 @@ func TestNFKCStable(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksSomething(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"本当に大丈夫でしょうか", true},
+		{"どこに電話するの", true},
+		{"乗っ取り？", true},
+		{"is this real?", true},
+		{"何時だっけ〜", true},
+		{"もう払いました", false},
+		{"ありがとうございます！", false},
+	}
+	for _, tt := range tests {
+		if got := AsksSomething(tt.text); got != tt.want {
+			t.Errorf("AsksSomething(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

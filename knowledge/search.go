@@ -352,6 +352,13 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 		return &scratch{examples: make([]float64, len(ix.exTopic)), cases: make([]float64, len(ix.caseTopic))}
 	}
 
+	foldAll := func(ws []string) []string {
+		out := make([]string, 0, len(ws))
+		for _, w := range ws {
+			out = append(out, norm(w))
+		}
+		return out
+	}
 	var escalate []string // menu words that ask for a person
 	for _, m := range b.menu {
 		for _, w := range m.Words {
@@ -363,21 +370,10 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			}
 		}
 		if m.Action == "escalate" {
-			for _, w := range m.People {
-				ix.people = append(ix.people, norm(w))
-			}
-			for _, w := range m.Asks {
-				ix.asks = append(ix.asks, norm(w))
-			}
-			foldAll := func(ws []string) []string {
-				out := make([]string, 0, len(ws))
-				for _, w := range ws {
-					out = append(out, norm(w))
-				}
-				return out
-			}
-			ix.personCues.add(cuePerson, foldAll(m.People))
-			ix.personCues.add(cueAsk, foldAll(m.Asks))
+			people, asks := foldAll(m.People), foldAll(m.Asks)
+			ix.people, ix.asks = append(ix.people, people...), append(ix.asks, asks...)
+			ix.personCues.add(cuePerson, people)
+			ix.personCues.add(cueAsk, asks)
 			ix.personCues.add(cueRequest, foldAll(m.Requests))
 			for _, w := range m.Declines {
 				group := cueDecline
@@ -582,11 +578,11 @@ func (b *Base) Search(text string) Result {
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
-	why.question = asksQuestion(text)
+	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") // a question anywhere in it
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
-	hits := ix.personCues.find(q)
-	res.Why.requests, res.Why.declined = personReading(hits)
-	res.Escalate = !res.Why.declined && ix.asksForPerson(q, hits, len(why.Situations) > 0)
+	pw := readPersonWords(ix.personCues.find(q))
+	res.Why.asksSomeone, res.Why.declined = pw.asksSomeone, pw.declines
+	res.Escalate = !pw.declines && ix.asksForPerson(q, pw, len(why.Situations) > 0)
 	if why.Social != "" && !res.Escalate {
 		res.Social = why.Social
 		return res
@@ -661,12 +657,6 @@ func (ix *index) offTopic(q string, s signals, itWord, situated bool) (off, own 
 	}
 	s.phrase[target] = 1
 	return true, own
-}
-
-// asksQuestion reports whether text asks a question: it holds a question mark or ends in か
-// (「本当に大丈夫でしょうか」).
-func asksQuestion(text string) bool {
-	return strings.ContainsAny(text, "?？") || strings.HasSuffix(strings.TrimRight(text, " 　。.!！…"), "か")
 }
 
 // asksAboutItself reports whether text ends in a bare question mark (「乗っ取り？」「ウイルス…？」):
@@ -904,17 +894,15 @@ func (ix *index) menuEntry(q string) *MenuEntry {
 	return nil
 }
 
-// asksForPerson recognises a request for a person: one of the escalate phrases (hits are
-// personCues.find(q)), or a word for a person followed within a few characters by a word asking
-// for them. A message that is narrated (it tells what already happened) needs a request word
-// beside the phrase, and the second kind does not count in it.
-func (ix *index) asksForPerson(q string, hits []hit, narrated bool) bool {
+// asksForPerson recognises a request for a person: one of the escalate phrases (pw, of folded
+// text q), or a word for a person followed within a few characters by a word asking for them. A
+// message that is narrated (it tells what already happened) needs a request word beside the
+// phrase, and the second kind does not count in it.
+func (ix *index) asksForPerson(q string, pw personWords, narrated bool) bool {
 	if slices.Contains(ix.people, strings.TrimSpace(q)) {
 		return true // a person named and nothing else (「担当者」, "agent"): who else would be wanted
 	}
-	escalate := slices.ContainsFunc(hits, func(h hit) bool { return h.group == cueEscalate })
-	requested := slices.ContainsFunc(hits, func(h hit) bool { return h.group == cueRequest })
-	if escalate && (!narrated || requested) {
+	if pw.escalate && (!narrated || pw.request) {
 		// In a message that tells what happened, a phrase that names a person or a call back
 		// without asking for it is part of the story (「電話をかけたら、オペレーターの女性が
 		// 出ました」); with a request word it is a request (「払ってしまいました。折り返しくだ
@@ -939,22 +927,32 @@ const (
 	cueDeclineBefore // declines a person shortly after it: no need for a human
 )
 
-// personReading is what the words of menu.yaml's escalate entry found in a text (hits, of
-// personCues.find) say of it: whether it asks for something (a request word or an ask) and
-// names a person or a way to reach one (a word for a person or an ask: 「助けてください、
-// 大変なことになってます」 asks for help, not for a person), and
-// whether it declines a person (a word for a person or an ask shortly before a decline, 「人と
-// 話す必要はないです」, or an English decline shortly before a word for a person, "no need for a
-// human"). A text that declines a person is handed over by neither reading; the learned reading
-// hands over only a text that asks.
-func personReading(hits []hit) (asks, declines bool) {
-	requested, named := false, false
+// personWords is what the words of menu.yaml's escalate entry (index.personCues) say of a text.
+type personWords struct {
+	escalate bool // one of the entry's words: a request for a person in itself
+	request  bool // a request word (ほしい, いただけ, please)
+	// asksSomeone: it asks for something (a request word or an ask) and names a person or a
+	// way to reach one (a word for a person or an ask); 「助けてください、大変なことになって
+	// ます」 asks for help, not for a person
+	asksSomeone bool
+	// declines: a word for a person or an ask shortly before a decline (「人と話す必要はないで
+	// す」), or an English decline shortly before a word for a person ("no need for a human")
+	declines bool
+}
+
+// readPersonWords reads the hits of personCues.find in a text. A text that declines a person is
+// handed over by neither reading; the learned reading hands over only a text that asks someone.
+func readPersonWords(hits []hit) personWords {
+	var pw personWords
+	asked, named := false, false
 	for _, a := range hits {
 		switch a.group {
+		case cueEscalate:
+			pw.escalate = true
 		case cueAsk:
-			requested, named = true, true
+			asked, named = true, true
 		case cueRequest:
-			requested = true
+			asked, pw.request = true, true
 		case cuePerson:
 			named = true
 		}
@@ -963,11 +961,12 @@ func personReading(hits []hit) (asks, declines bool) {
 				continue
 			}
 			if (a.group == cuePerson || a.group == cueAsk) && b.group == cueDecline || a.group == cueDeclineBefore && b.group == cuePerson {
-				declines = true
+				pw.declines = true
 			}
 		}
 	}
-	return requested && named, declines
+	pw.asksSomeone = asked && named
+	return pw
 }
 
 // nearWindow is how far apart two words may be to be read together, in bytes between the end of
@@ -977,7 +976,6 @@ const nearWindow = 12
 // near reports whether a word of first is followed within a few characters by a word of then:
 // "職員の方と話したい" (person, then ask) or "相談できる人" (ask, then person).
 func near(q string, first, then []string) bool {
-	const window = nearWindow
 	for _, p := range first {
 		for from := 0; ; {
 			i := strings.Index(q[from:], p)
@@ -986,8 +984,8 @@ func near(q string, first, then []string) bool {
 			}
 			end := from + i + len(p)
 			for _, a := range then {
-				// a word of then starting at most window bytes after p ends
-				if strings.Contains(q[end:min(len(q), end+window+len(a))], a) {
+				// a word of then starting at most nearWindow bytes after p ends
+				if strings.Contains(q[end:min(len(q), end+nearWindow+len(a))], a) {
 					return true
 				}
 			}

@@ -552,7 +552,7 @@ type Why struct {
 	Agreed      bool `json:"agreed,omitempty"`
 	itWord      bool // the text holds a word about IT (understanding.yaml's it_words)
 	declined    bool // the text says it wants no person (menu.yaml's escalate declines)
-	requests    bool // the text asks for something (menu.yaml's escalate requests and asks)
+	asksSomeone bool // the text asks for something and names a person or a way to reach one (personWords)
 	question    bool // the text asks a question (a question mark, or it ends in か)
 	asked       bool // the text ends in a bare question mark (「乗っ取り？」)
 	ownOffTopic bool // read as off topic on one of the off-topic topic's own words

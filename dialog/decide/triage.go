@@ -387,7 +387,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		newTopic = false
 	}
 	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 &&
-		(asksSomething(text) || res.Followup != "") && (!newTopic || shortMessage(text)) {
+		(knowledge.AsksSomething(text) || res.Followup != "") && (!newTopic || shortMessage(text)) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
 		// cards, whatever the topic lists.
 		var ids []string
@@ -444,7 +444,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// つながらない」「LANぬいた」), or one about nothing IT at all (「相手には何て言えば」), is
 		// about the matter at hand, not a new consultation: a question gets the honest answer
 		// that the knowledge has none, with a person offered; anything else is acknowledged.
-		if asksSomething(text) || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
+		if knowledge.AsksSomething(text) || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
 			// A statement with no topic word (「社長にはまだ言ってない」, "I changed it just
 			// now") reads as off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
@@ -578,23 +578,11 @@ func urgentTopic(res knowledge.Result) bool {
 	return res.Confident && res.Top() != nil && res.Top().Urgent
 }
 
-// asksSomething reports whether a text is a question: it ends in a question mark or a
-// sentence-final particle of a question.
-func asksSomething(text string) bool {
-	t := strings.TrimRight(strings.TrimSpace(norm.NFKC.String(text)), "!！。.…〜~ ")
-	for _, end := range []string{"?", "か", "の", "かな", "っけ", "でしょう", "ですか"} {
-		if strings.HasSuffix(t, end) {
-			return true
-		}
-	}
-	return false
-}
-
 // statement reports whether a Japanese text tells rather than asks: no question word (何, どう,
-// どこ, 誰, いつ, いくら, どれ, なぜ) and no question ending (asksSomething). 「相手には何て言えば」
+// どこ, 誰, いつ, いくら, どれ, なぜ) and no question ending (knowledge.AsksSomething). 「相手には何て言えば」
 // asks; 「お金はまだ払っていません」 tells.
 func statement(text string) bool {
-	if asksSomething(text) {
+	if knowledge.AsksSomething(text) {
 		return false
 	}
 	// words that begin like a question word and are not one: いつも, なんか, どうも, どのみち
@@ -745,13 +733,14 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 	switch {
 	case res.Escalate:
 		d.reply.Outcome = Escalate
-		// A request that says nothing about IT ("I'd rather speak to an actual person about
-		// this") is about the matter at hand: the case keeps the conversation's topic.
-		aboutTheMatter := res.Why.OffTopic && d.conv.Topic != ""
-		if cur := d.kb.Topic(d.conv.Topic); aboutTheMatter && cur != nil {
-			d.reply.Topic, d.reply.Urgent = cur.ID, cur.Urgent
-		}
-		if top != nil && res.Confident && !aboutTheMatter {
+		switch {
+		case res.Why.OffTopic && d.conv.Topic != "":
+			// A request that says nothing about IT ("I'd rather speak to an actual person
+			// about this") is about the matter at hand: the case keeps the conversation's topic.
+			if cur := d.kb.Topic(d.conv.Topic); cur != nil {
+				d.reply.Topic, d.reply.Urgent = cur.ID, cur.Urgent
+			}
+		case top != nil && res.Confident:
 			d.reply.Topic, d.reply.Urgent = top.ID, top.Urgent
 			if d.conv.Topic != top.ID {
 				// the option picked in another topic says nothing about this one
