@@ -321,11 +321,13 @@ func kanaScript(r rune) byte {
 	return 0
 }
 
-// AsksSomething reports whether a text is a question: it ends in a question mark or a
-// sentence-final particle of a question (「本当に大丈夫でしょうか」「どこに電話するの」).
+// AsksSomething reports whether a text is a question: it ends in a question mark (of either
+// width) or a sentence-final particle of a question (「本当に大丈夫でしょうか」「どこに電話する
+// の」), trailing marks and spaces aside. Only the end is read, so that a long message costs no
+// more than a short one.
 func AsksSomething(text string) bool {
-	t := strings.TrimRight(strings.TrimSpace(norm.NFKC.String(text)), "!！。.…〜~ ")
-	for _, end := range []string{"?", "か", "の", "かな", "っけ", "でしょう", "ですか"} {
+	t := strings.TrimRight(strings.TrimSpace(text), "!！﹗。｡.．…〜~～ 　")
+	for _, end := range []string{"?", "？", "﹖", "か", "の", "かな", "っけ", "でしょう", "ですか"} {
 		if strings.HasSuffix(t, end) {
 			return true
 		}

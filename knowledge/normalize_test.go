@@ -161,6 +161,10 @@ func TestAsksSomething(t *testing.T) {
 		{"何時だっけ〜", true},
 		{"もう払いました", false},
 		{"ありがとうございます！", false},
+		{"大丈夫ですか！！　", true},
+		{"ｺﾚﾃﾞｲｲﾉ？", true},
+		{strings.Repeat("長い説明です。", 40) + "どうすればいいですか…", true},
+		{strings.Repeat("長い説明です。", 40), false},
 	}
 	for _, tt := range tests {
 		if got := AsksSomething(tt.text); got != tt.want {
