@@ -61,6 +61,7 @@ func TestSecondReading(t *testing.T) {
 		aLongText = "ふぁいるがぜんぶあんごうかされてひらけないです" // 23: long enough to answer
 		bText     = "せいきゅうしょのふりこみさきがかわった"     // 19
 		bShort    = "ふりこみさきがかわった"             // 11: long enough to read, not to add
+		bNear     = "しらないせいきゅうしょがとどく"         // b, sure (0.9992) but not surer still
 		cText     = "しらないめーるがまいにちたくさんとどく"     // c, the off-topic topic here
 		short     = "あんごうかされた"                // 8: too short to count
 	)
@@ -75,8 +76,10 @@ func TestSecondReading(t *testing.T) {
 		learned    string
 		agreedWant bool
 	}{
-		{"rules sure of another topic: ask, theirs first", bText,
-			Result{Topics: []Match{m(2, 0.9)}, Confident: true}, []string{"c", "b"}, false, "b", false},
+		{"rules sure of another topic: ask, theirs first", bNear,
+			Result{Topics: []Match{m(0, 0.9)}, Confident: true}, []string{"a", "b"}, false, "b", false},
+		{"rules sure of another topic, learned surer still: ask, the learned topic first", bText,
+			Result{Topics: []Match{m(0, 0.9)}, Confident: true}, []string{"b", "a"}, false, "b", false},
 		{"learned sure of the off-topic topic, no IT word in the text: it first, asked", cText,
 			Result{Topics: []Match{m(1, 0.9)}, Confident: true}, []string{"c", "b"}, false, "c", false},
 		{"learned sure of the off-topic topic, an IT word in the text: the rules' topic first", cText,
@@ -85,7 +88,7 @@ func TestSecondReading(t *testing.T) {
 			Result{Topics: []Match{m(2, 0.9), m(1, 0.05)}, Confident: true}, []string{"a", "c"}, false, "a", false},
 		{"a request to the desk itself is left to the rules", bText,
 			Result{Topics: []Match{m(2, 0.9)}, Confident: true, Why: Why{Intent: "lecturer"}}, []string{"c"}, true, "", false},
-		{"another intent is not", bText,
+		{"another intent is not", bNear,
 			Result{Topics: []Match{m(2, 0.9)}, Confident: true, Why: Why{Intent: "plan"}}, []string{"c", "b"}, false, "b", false},
 		{"rules beyond rulesSure: unchanged, not even read", bText,
 			Result{Topics: []Match{m(2, 0.99999)}, Confident: true}, []string{"c"}, true, "", false},
