@@ -54,3 +54,30 @@ func TestAdviceIsNotWhatHappened(t *testing.T) {
 		}
 	}
 }
+
+// TestUnsureIsAsked: a writer who says they cannot tell what it is gets a question, unless both
+// readings agree on an incident named in the text; not knowing what to do is no such doubt.
+func TestUnsureIsAsked(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text     string
+		unsure   bool
+		answered string // the topic answered at once, "" for a question
+	}{
+		{"パソコンがおかしい。ウイルスなのか故障なのか判断がつかない", true, ""},
+		{"乗っ取り？ウイルス？よくわからない", true, ""},
+		{"Not sure if this is a virus or just my old laptop dying", true, ""},
+		{"ランサムウェアなのかよくわからないけど、ファイルが全部開けなくて拡張子が変わってる", true, "ransomware"},
+		{"どうしたらいいかわからない、ファイルが全部暗号化されて身代金を要求されてる", false, "ransomware"},
+	}
+	for _, tt := range tests {
+		r := kb.Search(tt.text)
+		answered := ""
+		if r.Confident && len(r.Topics) > 0 {
+			answered = r.Topics[0].Topic.ID
+		}
+		if r.Why.Unsure != tt.unsure || answered != tt.answered {
+			t.Errorf("Search(%q): unsure %v, answered %q; want %v, %q", tt.text, r.Why.Unsure, answered, tt.unsure, tt.answered)
+		}
+	}
+}

@@ -45,6 +45,9 @@ type Understanding struct {
 	// Hedges are words of doubt (「かも」「気がする」): a short message hedged on its only
 	// evidence is asked about rather than answered.
 	Hedges []string
+	// Unsure are words that say the writer cannot tell what it is (「ウイルスなのか故障なのか
+	// よくわからない」「判断がつかない」): a message holding one is asked about.
+	Unsure []string
 	// SocialFillers are what may be left of a social turn besides its words: polite endings,
 	// address, interjections (「誠に」「ございました」).
 	SocialFillers []string
@@ -87,6 +90,7 @@ type rawUnderstanding struct {
 	Rather     []string `yaml:"rather"`
 	Advice     []string `yaml:"advice"`
 	Hedges     []string `yaml:"hedges"`
+	Unsure     []string `yaml:"unsure"`
 	Fillers    []string `yaml:"social_fillers"`
 	Intents    []rawCue `yaml:"intents"`
 	Situations []rawCue `yaml:"situations"`
@@ -123,6 +127,7 @@ func (l *loader) loadUnderstanding() {
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Advice = trimAll(r.Advice)
+	u.Unsure = trimAll(r.Unsure)
 	u.Rather = trimAll(r.Rather)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
@@ -253,7 +258,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup int
 }
 
 // wordIndex finds many words in a text in one pass: the words are filed under their first
@@ -334,7 +339,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup = group, group+1, group+2, group+3, group+4, group+5, group+6
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
@@ -343,6 +348,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.hedgeGroup, fold(u.Hedges))
 	r.cues.add(r.ratherGroup, fold(u.Rather))
 	r.cues.add(r.adviceGroup, fold(u.Advice))
+	r.cues.add(r.unsureGroup, fold(u.Unsure))
 	return r
 }
 
@@ -545,6 +551,7 @@ type Why struct {
 	Now        bool     `json:"now,omitempty"`        // the text says something is happening
 	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
 	Hedged     bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
+	Unsure     bool     `json:"unsure,omitempty"`     // the writer cannot tell what it is (「判断がつかない」)
 	// Learned is the topic the learned reading is sure of (learned.go), when it is, or the
 	// outcome it read where the rules did not: escalate (a request for a person) or social.
 	Learned string `json:"learned,omitempty"`
@@ -632,6 +639,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	}
 	w.itWord = found[r.itGroup]
 	w.Hedged = found[r.hedgeGroup]
+	w.Unsure = found[r.unsureGroup]
 	return w
 }
 
