@@ -61,3 +61,34 @@ func TestEditorMistakesLeaveTextAlone(t *testing.T) {
 		t.Errorf("first word = %q", w[0])
 	}
 }
+
+// TestMistakeGuardsKeepEveryMatch checks that the cheap conditions editorMistakes tests before
+// each pattern hold on every line the pattern matches: on every line of the seeds' YAML files
+// and on lines made to sit at their edges.
+func TestMistakeGuardsKeepEveryMatch(t *testing.T) {
+	lines := []string{
+		"title：x", "  - id：a", "id ：a", "\u3000id：a", "urgent:\u3000true", "- urgent:\u3000true",
+		"title:x", "  - title:x", "title:\tx", "title: x", "title:", "url: https://a.jp/x:y", "-title:x",
+		"- key:value: more", "a_b1:c", "ｔitle:x", "title:/x", "title::x", "  title:\u3000x",
+	}
+	files, err := filepath.Glob(filepath.Join("..", "seeds", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	topics, _ := filepath.Glob(filepath.Join("..", "seeds", "topics", "*.yaml"))
+	for _, f := range append(files, topics...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, strings.Split(string(data), "\n")...)
+	}
+	for _, text := range lines {
+		rest := strings.TrimLeft(text, " \t\u3000")
+		if fullWidthColon.MatchString(text) && !strings.ContainsRune(text, '：') ||
+			spaceAfterColon.MatchString(text) && !strings.Contains(text, ":\u3000") ||
+			noSpaceAfterColon.MatchString(text) && !colonWithoutSpace(rest) {
+			t.Errorf("%q: a pattern matches where its guard says it cannot", text)
+		}
+	}
+}
