@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"iter"
 	"sort"
 	"strings"
 	"unicode"
@@ -247,22 +248,36 @@ func (f folder) fold(normalized string) string {
 // text, so counting allocates no strings.
 func gramCounts(text string) map[string]int {
 	counts := make(map[string]int, len(text)/3) // about one distinct bigram per character
-	for word := range strings.FieldsSeq(text) {
-		if _, n := utf8.DecodeRuneInString(word); n == len(word) {
-			counts[word]++
-			continue
-		}
-		for i := 0; ; {
-			_, n1 := utf8.DecodeRuneInString(word[i:])
-			if i+n1 == len(word) {
-				break
-			}
-			_, n2 := utf8.DecodeRuneInString(word[i+n1:])
-			counts[word[i:i+n1+n2]]++
-			i += n1
-		}
+	for g := range grams(text) {
+		counts[g]++
 	}
 	return counts
+}
+
+// grams yields the character bigrams of each space-separated word of normalised text, in
+// order, each as often as it occurs (a word of one character as itself), as substrings of text.
+func grams(text string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for word := range strings.FieldsSeq(text) {
+			if _, n := utf8.DecodeRuneInString(word); n == len(word) {
+				if !yield(word) {
+					return
+				}
+				continue
+			}
+			for i := 0; ; {
+				_, n1 := utf8.DecodeRuneInString(word[i:])
+				if i+n1 == len(word) {
+					break
+				}
+				_, n2 := utf8.DecodeRuneInString(word[i+n1:])
+				if !yield(word[i : i+n1+n2]) {
+					return
+				}
+				i += n1
+			}
+		}
+	}
 }
 
 // vowelRow is the vowel of each hiragana syllable (after small kana were made large).

@@ -39,7 +39,8 @@ func newVectors(docs [][]field) *vectors {
 		clear(at)
 		var tf []count
 		for _, f := range d {
-			for g, c := range gramCounts(f.text) {
+			// each occurrence adds the field's weight (1, 2 or ½: sums of them are exact)
+			for g := range grams(f.text) {
 				id, ok := v.ids[g]
 				if !ok {
 					id = int32(len(df))
@@ -47,11 +48,11 @@ func newVectors(docs [][]field) *vectors {
 					df = append(df, 0)
 				}
 				if j, ok := at[id]; ok {
-					tf[j].c += f.weight * float64(c)
+					tf[j].c += f.weight
 					continue
 				}
 				at[id] = len(tf)
-				tf = append(tf, count{id, f.weight * float64(c)})
+				tf = append(tf, count{id, f.weight})
 				df[id]++
 			}
 		}
