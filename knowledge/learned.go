@@ -437,6 +437,11 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	}
 	res.Why.Learned = ix.topicIDs[t]
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
+	if res.Why.Unsure && pos != 0 && len(res.Topics) > 0 && res.Topics[0].Topic.Urgent && !ix.urgent[t] {
+		// 「ランサムウェアなのか故障なのか分からない」: the statistics read the doubt's wording,
+		// which fault reports share; the incident the rules read first stays first
+		return
+	}
 	switch {
 	case pos != 0 && ix.topicIDs[t] == ix.read.offTopic && !res.Why.itWord:
 		// an office or life matter, sure, in which the rules found no IT word but read a topic

@@ -135,6 +135,7 @@ type loader struct {
 	cueTopicRefs  []situationRef
 	intentLines   []int
 	offTopicLine  int
+	unsureLine    int
 	contactLines  map[string]int // contact id -> the line of its entry
 	// broken marks files that could not be read whole: references into them are not checked,
 	// so one typo is reported once instead of as every reference it breaks.

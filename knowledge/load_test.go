@@ -111,6 +111,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	ruleHoliday := replaceIn(t, "holidays.yaml", "days: []", "days:\n  - {date: 2027-03-22, name: 振替休日}\n  - {date: 2027-03-23, name: 特別な休日}\n  - {date: 2027-03-23, name: 特別な休日}")
 	weekdays := replaceIn(t, "messages.yaml", "weekday_names: 日 月 火 水 木 金 土", "weekday_names: 日 月")
 	csvHeader := "受理番号,相談種別ID,【相談内容分類：ガイドブックmission1に準拠して】,,件名,相談内容,相談備考,処置備考\n1,1,x,02.迷惑メール・スパムメール,s,b,r,n\n"
+	unsureTopic := replaceIn(t, "understanding.yaml", "  topic: device-trouble\n", "  topic: device-troubles\n")
 	unknownFAQ := replaceIn(t, "faq.yaml", `- no: "43"`, `- no: "99999"`)
 	tests := []struct {
 		name   string
@@ -254,6 +255,11 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			change: map[string]string{"menu.yaml": replaceIn(t, "menu.yaml",
 				"    en:\n      label: \"Prevention\"\n      prompt: \"Which part of prevention would you like to know about?\"\n", "")},
 			want: []string{`menu.yaml:`, `menu entry "prevention" has no en: label`, `menu entry "prevention" has a prompt: but no en: prompt`},
+		},
+		{
+			name:   "understanding_unsure_topic_unknown",
+			change: map[string]string{"understanding.yaml": unsureTopic},
+			want:   []string{fmt.Sprintf(`understanding.yaml:%d: unsure: unknown topic "device-troubles"`, lineOf(t, unsureTopic, "unsure:"))},
 		},
 		{
 			name:   "alerts_as_a_list",

@@ -56,7 +56,8 @@ func TestAdviceIsNotWhatHappened(t *testing.T) {
 }
 
 // TestUnsureIsAsked: a writer who says they cannot tell what it is gets a question, unless both
-// readings agree on an incident named in the text; not knowing what to do is no such doubt.
+// readings agree on an incident named in the text or the topic read first is the one whose
+// answer is written for such a writer (device-trouble); not knowing what to do is no such doubt.
 func TestUnsureIsAsked(t *testing.T) {
 	kb := loadSeeds(t)
 	tests := []struct {
@@ -64,9 +65,11 @@ func TestUnsureIsAsked(t *testing.T) {
 		unsure   bool
 		answered string // the topic answered at once, "" for a question
 	}{
-		{"パソコンがおかしい。ウイルスなのか故障なのか判断がつかない", true, ""},
 		{"乗っ取り？ウイルス？よくわからない", true, ""},
-		{"Not sure if this is a virus or just my old laptop dying", true, ""},
+		{"これが迷惑メールなのか詐欺なのかよくわからない", true, ""},
+		{"Not sure if this is spam or a real invoice from our supplier", true, ""},
+		{"ぱそこんが うごかなく なりました ういるす なのか こしょう なのか よく わかりません", true, "device-trouble"},
+		{"ネットが遅いのはウイルスのせいなのか回線のせいなのかわからない", true, "device-trouble"},
 		{"ランサムウェアなのかよくわからないけど、ファイルが全部開けなくて拡張子が変わってる", true, "ransomware"},
 		{"どうしたらいいかわからない、ファイルが全部暗号化されて身代金を要求されてる", false, "ransomware"},
 	}
@@ -79,5 +82,11 @@ func TestUnsureIsAsked(t *testing.T) {
 		if r.Why.Unsure != tt.unsure || answered != tt.answered {
 			t.Errorf("Search(%q): unsure %v, answered %q; want %v, %q", tt.text, r.Why.Unsure, answered, tt.unsure, tt.answered)
 		}
+	}
+	// An incident beside a fault stays first: the statistics read the doubt's wording, which
+	// fault reports share.
+	text := "ランサムウェアなのか単なる故障なのか分からない。ファイルが開けない"
+	if r := kb.Search(text); r.Confident || len(r.Topics) < 2 || r.Topics[0].Topic.ID != "ransomware" {
+		t.Errorf("Search(%q): confident %v, %d topics, want a question with ransomware first", text, r.Confident, len(r.Topics))
 	}
 }

@@ -820,9 +820,10 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && short <= p.bareRunes ||
 		(res.Why.Hedged || res.Why.asked && ix.urgent[order[0]]) && !res.Why.Now && short <= p.hedgeRunes
-	// Two topics named and close, or the writer saying they cannot tell what it is: a question.
+	// Two topics named and close, or the writer saying they cannot tell what it is: a question
+	// (unless the topic read first is the one whose answer is written for such a writer).
 	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top ||
-		res.Why.Unsure
+		res.Why.Unsure && b.topics[order[0]].ID != ix.read.unsureTopic
 	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague && !rival {
 		res.Confident = true
 		for _, i := range order[:5] {

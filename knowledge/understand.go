@@ -46,8 +46,10 @@ type Understanding struct {
 	// evidence is asked about rather than answered.
 	Hedges []string
 	// Unsure are words that say the writer cannot tell what it is (「ウイルスなのか故障なのか
-	// よくわからない」「判断がつかない」): a message holding one is asked about.
-	Unsure []string
+	// よくわからない」「判断がつかない」): a message holding one is asked about, unless
+	// UnsureTopic, whose answer is written for such a writer, is read first.
+	Unsure      []string
+	UnsureTopic string
 	// SocialFillers are what may be left of a social turn besides its words: polite endings,
 	// address, interjections (「誠に」「ございました」).
 	SocialFillers []string
@@ -83,14 +85,17 @@ type rawUnderstanding struct {
 		Before     []string `yaml:"before"`
 		NotDenials []string `yaml:"not_denials"`
 	} `yaml:"negation"`
-	Now        []string `yaml:"now"`
-	Over       []string `yaml:"over"`
-	Hypo       []string `yaml:"hypothetical"`
-	Later      []string `yaml:"later"`
-	Rather     []string `yaml:"rather"`
-	Advice     []string `yaml:"advice"`
-	Hedges     []string `yaml:"hedges"`
-	Unsure     []string `yaml:"unsure"`
+	Now    []string `yaml:"now"`
+	Over   []string `yaml:"over"`
+	Hypo   []string `yaml:"hypothetical"`
+	Later  []string `yaml:"later"`
+	Rather []string `yaml:"rather"`
+	Advice []string `yaml:"advice"`
+	Hedges []string `yaml:"hedges"`
+	Unsure struct {
+		Topic string   `yaml:"topic"`
+		Words []string `yaml:"words"`
+	} `yaml:"unsure"`
 	Fillers    []string `yaml:"social_fillers"`
 	Intents    []rawCue `yaml:"intents"`
 	Situations []rawCue `yaml:"situations"`
@@ -127,7 +132,8 @@ func (l *loader) loadUnderstanding() {
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Advice = trimAll(r.Advice)
-	u.Unsure = trimAll(r.Unsure)
+	u.Unsure, u.UnsureTopic = trimAll(r.Unsure.Words), r.Unsure.Topic
+	l.unsureLine = kl.at("unsure")
 	u.Rather = trimAll(r.Rather)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
@@ -209,6 +215,9 @@ func (l *loader) checkUnderstanding() {
 	if u.OffTopic != "" && l.b.topicIdx[u.OffTopic] == nil {
 		l.problem(understandingFile, l.offTopicLine, "off_topic: unknown topic %q", u.OffTopic)
 	}
+	if u.UnsureTopic != "" && l.b.topicIdx[u.UnsureTopic] == nil {
+		l.problem(understandingFile, l.unsureLine, "unsure: unknown topic %q", u.UnsureTopic)
+	}
 	for _, ref := range l.cueTopicRefs {
 		if l.b.topicIdx[ref.id] == nil {
 			l.problem(ref.file, ref.line, "situations: unknown topic %q", ref.id)
@@ -251,6 +260,7 @@ type cueList struct {
 type reader struct {
 	negAfter, negBefore, notDenials, now, over, itWords []string
 	offTopic                                            string
+	unsureTopic                                         string // the topic answered although the writer cannot tell what it is
 	// fillers are SocialFillers folded, longest first.
 	fillers                                []string
 	intents, situations, social, followups []cueList
@@ -328,7 +338,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), offTopic: u.OffTopic, fillers: fold(u.SocialFillers),
+		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, fillers: fold(u.SocialFillers),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		cues: wordIndex{},
 	}
