@@ -74,12 +74,14 @@ type Base struct {
 // Problems error listing every problem found, each as file:line: reason.
 func Load(fsys fs.FS) (*Base, error) {
 	l := newLoader(fsys)
+	// The synonyms and the labelled messages first: folding the messages and learning from them
+	// is the longest chain of a load, and it needs nothing else.
+	l.loadSynonyms()
+	l.loadLabelled()
+	fold, labelled := foldLabelled(l.b) // on the other core while the rest is read
 	l.loadSources()
 	l.loadContacts()
 	l.loadProgrammes()
-	l.loadSynonyms()
-	l.loadLabelled()
-	fold, labelled := foldLabelled(l.b) // on the other core while the topics are read
 	l.loadTopics()
 	l.checkLabels()
 	early := startEarly(l.b, fold, labelled) // on the other core while the rest is read
@@ -201,14 +203,37 @@ func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
-		return nil, &tooBigError{mib(fi.Size())}
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if size = fi.Size(); size > limit {
+			return nil, &tooBigError{mib(size)}
+		}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err == nil && int64(len(data)) > limit {
+	if size < 0 {
+		size = 512
+	}
+	// Read into a buffer of the file's size and one byte more, to see the end without growing
+	// it, as os.ReadFile does: io.ReadAll grows from 512 bytes by doubling, which allocated
+	// several times the knowledge's size on every load.
+	data := make([]byte, 0, size+1)
+	r := io.LimitReader(f, limit+1)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // the file grew since its size was read
+		}
+	}
+	if int64(len(data)) > limit {
 		return nil, &tooBigError{"more than " + mib(limit)}
 	}
-	return data, err
+	return data, nil
 }
 
 // mib writes a size in MiB, to one decimal.
