@@ -381,7 +381,8 @@ func fnv1a(s string) uint64 {
 //     text longer (learnedAdd, addRunes: on a vague text, 「メールのことで相談があります」, the
 //     statistics are sure of whatever topic's people wrote 「相談があります」), never above the
 //     off-topic topic the rules read first (an office matter shares grammar with IT ones), and
-//     second when it is urgent and nothing is happening in the text;
+//     without its first action above the question when it is urgent and nothing is happening
+//     in the text (Result.IncidentFirst);
 //   - it is sure of the off-topic topic where the rules found no IT word but read another topic
 //     into the text: the off-topic topic is offered first, as a question;
 //   - both point at the same urgent topic, the text is not short and the rules found a word of
@@ -458,10 +459,11 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		switch {
 		case ix.urgent[t] && !res.Topics[0].Topic.Urgent:
 			at = 0 // an incident comes first: a ransom screen read as spam mail by the rules
-		case p >= learnedAdd && ix.topicIDs[t] != ix.read.offTopic:
+		case p >= learnedAdd:
 			// surer still, the learned reading is right more often than the rules below
 			// rulesSure: a plan read as the threat it names (「サイバー保険はランサムウェアの
-			// 身代金も補償されますか」), a buyer's fraud read as the fake shop
+			// 身代金も補償されますか」), a buyer's fraud read as the fake shop, an office matter
+			// that names an IT word (「給与振込の口座を変更したい」)
 			at = 0
 		}
 		// the question is between these two: a third topic would only blur it
@@ -470,15 +472,11 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		// the rules' question (at most three topics) with the learned topic first
 		ix.offer(b, res, t, pos, 0, maxOffered)
 	case p >= learnedAdd && runes >= addRunes && res.Topics[0].Topic.ID != ix.read.offTopic:
-		// the rules' question with the learned topic added first, still at most three
-		at := 0
-		if ix.urgent[t] && !res.Why.Now {
-			// an incident the rules did not think of, in a text where nothing is happening
-			// (「該当サーバは隔離済み。どこに報告すべき？」): offered, but not first with its
-			// first action above the question
-			at = 1
-		}
-		ix.offer(b, res, t, -1, at, maxOffered)
+		// the rules' question with the learned topic added first, still at most three; an
+		// incident the rules did not think of, in a text where nothing is happening (「該当サー
+		// バは隔離済み。どこに報告すべき？」), without its first action above the question
+		ix.offer(b, res, t, -1, 0, maxOffered)
+		res.unread = ix.urgent[t] && !res.Why.Now
 	}
 }
 

@@ -62,6 +62,7 @@ func TestSecondReading(t *testing.T) {
 		bText     = "せいきゅうしょのふりこみさきがかわった"     // 19
 		bShort    = "ふりこみさきがかわった"             // 11: long enough to read, not to add
 		bNear     = "しらないせいきゅうしょがとどく"         // b, sure (0.9992) but not surer still
+		cNear     = "しらないうしょのめーるが"            // c, sure (0.9991) but not surer still
 		cText     = "しらないめーるがまいにちたくさんとどく"     // c, the off-topic topic here
 		short     = "あんごうかされた"                // 8: too short to count
 	)
@@ -82,8 +83,10 @@ func TestSecondReading(t *testing.T) {
 			Result{Topics: []Match{m(0, 0.9)}, Confident: true}, []string{"b", "a"}, false, "b", false},
 		{"learned sure of the off-topic topic, no IT word in the text: it first, asked", cText,
 			Result{Topics: []Match{m(1, 0.9)}, Confident: true}, []string{"c", "b"}, false, "c", false},
-		{"learned sure of the off-topic topic, an IT word in the text: the rules' topic first", cText,
+		{"learned sure of the off-topic topic, an IT word in the text: the rules' topic first", cNear,
 			Result{Topics: []Match{m(1, 0.9)}, Confident: true, Why: Why{itWord: true}}, []string{"b", "c"}, false, "c", false},
+		{"learned surer still of the off-topic topic, an IT word in the text: it first", cText,
+			Result{Topics: []Match{m(1, 0.9)}, Confident: true, Why: Why{itWord: true}}, []string{"c", "b"}, false, "c", false},
 		{"rules sure of a calm topic, learned sure of an urgent one: the urgent one first, only the two", aText,
 			Result{Topics: []Match{m(2, 0.9), m(1, 0.05)}, Confident: true}, []string{"a", "c"}, false, "a", false},
 		{"a request to the desk itself is left to the rules", bText,
@@ -96,8 +99,8 @@ func TestSecondReading(t *testing.T) {
 			Result{Topics: []Match{m(0, 0.4), m(1, 0.3), m(2, 0.2)}}, []string{"b", "a", "c"}, false, "b", false},
 		{"rules unsure, learned topic not offered, very sure on a long text: added first", bText,
 			Result{Topics: []Match{m(0, 0.4), m(2, 0.3)}}, []string{"b", "a", "c"}, false, "b", false},
-		{"an urgent topic added where nothing is happening: second", aText,
-			Result{Topics: []Match{m(1, 0.4), m(2, 0.3)}}, []string{"b", "a", "c"}, false, "a", false},
+		{"an urgent topic added where nothing is happening: first (without its first action)", aText,
+			Result{Topics: []Match{m(1, 0.4), m(2, 0.3)}}, []string{"a", "b", "c"}, false, "a", false},
 		{"an urgent topic added where something is happening: first", aText,
 			Result{Topics: []Match{m(1, 0.4), m(2, 0.3)}, Why: Why{Now: true}}, []string{"a", "b", "c"}, false, "a", false},
 		{"no topic added above the off-topic topic the rules read first", aText,
@@ -238,6 +241,32 @@ func TestPlaceTopicKeepsRanking(t *testing.T) {
 		}
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: confidences %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestIncidentFirst: a question carries the first action of its first topic when both readings
+// point at that incident, or when the learned reading added it to a text where something is
+// happening; not when it added it to a text where nothing is.
+func TestIncidentFirst(t *testing.T) {
+	const aText = "ふぁいるがあんごうかされてひらけない"
+	b, ix := learnedIndex()
+	m := func(topic int, conf float64) Match { return Match{Topic: b.topics[topic], Confidence: conf} }
+	tests := []struct {
+		name string
+		in   Result
+		want bool
+	}{
+		{"the rules offer it, the learned reading agrees", Result{Topics: []Match{m(0, 0.4), m(1, 0.3)}}, true},
+		{"added where something is happening", Result{Topics: []Match{m(1, 0.4), m(2, 0.3)}, Why: Why{Now: true}}, true},
+		{"added where nothing is happening", Result{Topics: []Match{m(1, 0.4), m(2, 0.3)}}, false},
+	}
+	for _, tt := range tests {
+		res := tt.in
+		res.scores, res.scoreSum = []float64{1, 1, 1}, 10
+		ix.secondReading(b, aText, &res)
+		if len(res.Topics) == 0 || res.Topics[0].Topic.ID != "a" || res.IncidentFirst() != tt.want {
+			t.Errorf("%s: first %v, IncidentFirst %v; want a first, %v", tt.name, res.Top(), res.IncidentFirst(), tt.want)
 		}
 	}
 }

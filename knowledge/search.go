@@ -128,6 +128,18 @@ type Result struct {
 	// them into confidences, for a topic the learned reading adds (index.match).
 	scores   []float64
 	scoreSum float64
+	// unread is set when the first topic is an incident only the learned reading offered, in a
+	// text where nothing is happening: it is asked about first, without its first action.
+	unread bool
+}
+
+// IncidentFirst reports whether the first topic of a question is an incident both readings point
+// at, whose first action should not wait for the person's tap (a ransom screen at night, the PC
+// still on the network). An incident the rules did not offer, which the learned reading added to
+// a text where nothing is happening (「該当サーバは隔離済み。どこに報告すべき？」), is asked
+// about without it.
+func (r Result) IncidentFirst() bool {
+	return len(r.Topics) > 0 && r.Topics[0].Topic.Urgent && r.Why.Learned == r.Topics[0].Topic.ID && !r.unread
 }
 
 // match is topic i as the rules scored it for res.

@@ -768,7 +768,7 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		d.fx.Unanswered = &Unanswered{Text: text, Outcome: Clarify, Topics: topicIDs(res, 3)}
 		d.conv.push()
 		d.conv.Mode = ModeClarify
-		if first := res.Topics[0].Topic; first.Urgent && res.Why.Learned == first.ID {
+		if first := res.Topics[0].Topic; res.IncidentFirst() {
 			// Both readings point at an incident, yet the bot asks: its first action does not
 			// wait for the tap (a ransom screen at night, the PC still on the network).
 			if now, _ := d.firstAidLines(first); now != "" {
