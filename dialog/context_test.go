@@ -2,6 +2,7 @@ package dialog_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -245,6 +246,30 @@ func TestTypedAnswerWhileTopicsAreOffered(t *testing.T) {
 	}
 	if strings.Contains(r.PlainText(), kb.Message("clarify_unsure")) {
 		t.Errorf("the reply says the person may not know:\n%s", r.PlainText())
+	}
+}
+
+// A choice typed in words of its own (「ういるす だと おもいます」 while a virus is offered) picks
+// that topic; a text that names two of the offered topics leaves the choice to the person.
+func TestTypedWordPicksAnOfferedTopic(t *testing.T) {
+	tests := []struct {
+		answer string
+		topic  string // "" for the choices again
+	}{
+		{"ういるす だと おもいます", "malware"},
+		{"ウイルスじゃなくて乗っ取りだと思う", "unauthorized-access"},
+		{"ウイルスか乗っ取りのどっちかだと思う", ""},
+	}
+	for i, tt := range tests {
+		te := newTestEngine(t, dialog.Policy{})
+		user := fmt.Sprintf("u%d", i)
+		if r := te.say(t, user, "乗っ取り？ウイルス？よくわからない"); r.Outcome != dialog.Clarify {
+			t.Fatalf("outcome %s, want a question first", r.Outcome)
+		}
+		r := te.say(t, user, tt.answer)
+		if tt.topic == "" && r.Outcome != dialog.Clarify || tt.topic != "" && (r.Topic != tt.topic || r.Outcome != dialog.Answer) {
+			t.Errorf("%q: outcome %s, topic %q; want topic %q (a question when none)", tt.answer, r.Outcome, r.Topic, tt.topic)
+		}
 	}
 }
 

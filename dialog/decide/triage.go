@@ -455,10 +455,15 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 		return true
 	}
-	if c.Mode == ModeClarify && res.Social == "" && !res.Confident {
-		if t := d.offeredTopicAnswered(text, res); t != nil {
+	if c.Mode == ModeClarify && res.Social == "" && !res.Confident && !res.Escalate {
+		t := d.offeredTopicAnswered(text, res)
+		if t == nil {
+			t = d.offeredTopicNamed(res)
+		}
+		if t != nil {
 			// The person answers in words what one of the offered topics would ask (「何も
-			// 入力していません」 to phishing, spam or Emotet): that topic, its question answered.
+			// 入力していません」 to phishing, spam or Emotet): that topic, its question answered;
+			// or names one of them in words of their own (「ういるす だと おもいます」).
 			d.heard, d.res = text, res // what enterTopic reads the answered option from
 			d.reply.Outcome = Answer
 			d.fx.Counts = append(d.fx.Counts, "answer")
@@ -1183,6 +1188,24 @@ func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowl
 			return nil // it answers two topics' questions: the choice stays the person's
 		}
 		found = t
+	}
+	return found
+}
+
+// offeredTopicNamed returns the one offered topic whose words the text names (「ういるす だと
+// おもいます」 while unauthorised access, a virus and phishing are offered), or nil when it names
+// none of them or several: a choice typed in words of its own rather than its label.
+func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
+	var found *knowledge.Topic
+	for _, ch := range d.conv.Choices {
+		c := parseChoice(ch.ID)
+		if c.kind != choiceTopic || !slices.ContainsFunc(res.Why.Phrases, func(p string) bool { return strings.HasPrefix(p, c.target+":") }) {
+			continue
+		}
+		if found != nil {
+			return nil
+		}
+		found = d.kb.Topic(c.target)
 	}
 	return found
 }
