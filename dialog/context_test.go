@@ -273,6 +273,32 @@ func TestTypedWordPicksAnOfferedTopic(t *testing.T) {
 	}
 }
 
+// Asked whether they paid as a person or as the company, a person who asks where to go for a
+// refund instead gets the desks of both answers, the consumer hotline with the line that it takes
+// no companies, and the question stays on screen.
+func TestDesksWhileAskedWhoPaid(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	te.say(t, "u1", "偽のウイルス警告の番号に電話してしまいました")
+	r := te.say(t, "u1", "もう払いました。クレジットカードで4万円です")
+	if !slices.ContainsFunc(r.Choices, func(c dialog.Choice) bool { return c.Label == "個人として支払った" }) {
+		t.Fatalf("choices %v, want the question who paid", r.Choices)
+	}
+	r = te.say(t, "u1", "返金してもらうにはどこに相談すればいいですか")
+	names := contactNames(r)
+	for _, id := range []string{"shohisha-hotline", "police-cyber"} {
+		if !slices.Contains(names, kb.Contact(id).Name) {
+			t.Errorf("desks %v, want %s", names, id)
+		}
+	}
+	if !strings.Contains(r.PlainText(), kb.Contact("shohisha-hotline").NotAccepts) {
+		t.Errorf("the consumer hotline's card does not say it takes no companies:\n%s", r.PlainText())
+	}
+	if !slices.ContainsFunc(r.Choices, func(c dialog.Choice) bool { return c.Label == "会社として支払った" }) {
+		t.Errorf("choices %v, want the question who paid still on screen", r.Choices)
+	}
+}
+
 // A person whose LINE is set to English is greeted in English when they add the bot; their
 // first Japanese message turns the conversation Japanese.
 func TestFollowGreetsInTheProfileLanguage(t *testing.T) {

@@ -646,6 +646,11 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 	default:
 		d.noAnswer()
 	}
+	if d.conv.Mode == ModeQuestion && findQuestion(t, d.conv.Question) != nil {
+		// the topic's question still waits: its choices stay below (narrowed ones too)
+		d.reoffer()
+		return
+	}
 	d.afterAnswer(t)
 }
 
@@ -660,13 +665,47 @@ func (d *decider) noAnswer() {
 }
 
 // topicContacts are the contacts of the conversation's topic: those of the option the user
-// picked first, then the topic's own.
+// picked first, then the topic's own. A question on screen narrowed to the options that name
+// what the person said happened (「個人として／会社として支払った」 after 「もう払いました」)
+// puts the contacts of those options before them: whichever they pick, those desks are theirs
+// (a refund of what a person paid is the consumer hotline's).
 func (d *decider) topicContacts(t *knowledge.Topic) []string {
 	var ids []string
+	for _, o := range d.narrowedOptions(t) {
+		ids = append(ids, o.Contacts...)
+	}
 	if o := d.pickedOption(t); o != nil {
 		ids = append(ids, o.Contacts...)
 	}
 	return d.forUser(append(ids, t.Contacts...))
+}
+
+// narrowedOptions are the options of t's question on screen when only some of them are offered
+// (askAmong), or nil.
+func (d *decider) narrowedOptions(t *knowledge.Topic) []*knowledge.Option {
+	if d.conv.Mode != ModeQuestion || d.conv.Topic != t.ID {
+		return nil
+	}
+	q := findQuestion(t, d.conv.Question)
+	if q == nil {
+		return nil
+	}
+	var offered []*knowledge.Option
+	for _, ch := range d.conv.Choices {
+		c := parseChoice(ch.ID)
+		if c.kind != choiceOption || c.target != q.ID {
+			continue
+		}
+		for i := range q.Options {
+			if q.Options[i].ID == c.value {
+				offered = append(offered, &q.Options[i])
+			}
+		}
+	}
+	if len(offered) == len(q.Options) {
+		return nil // the whole question: nothing was narrowed
+	}
+	return offered
 }
 
 // pickedOption is the option the user picked in topic t, remembered in the conversation's
@@ -1390,9 +1429,15 @@ func (d *decider) contacts(ids []string) {
 // user picked in the current topic is marked personal: the helpdesk serves companies, and
 // offering such a desk to a company sends a frightened clerk to a number that will turn them
 // away. The full list of contacts (allContacts) still shows them, with what they do not take.
+//
+// While the question whether they paid as a person or as the company is on screen
+// (narrowedOptions), such a desk is offered too, with the card that says it takes no companies.
 func (d *decider) forUser(ids []string) []string {
 	if t := d.kb.Topic(d.conv.Topic); t != nil {
 		if o := d.pickedOption(t); o != nil && o.Personal {
+			return ids
+		}
+		if slices.ContainsFunc(d.narrowedOptions(t), func(o *knowledge.Option) bool { return o.Personal }) {
 			return ids
 		}
 	}
