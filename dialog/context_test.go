@@ -39,6 +39,19 @@ func TestSituationNarrowsTheQuestion(t *testing.T) {
 	if shown := contactNames(r); !slices.Contains(shown, kb.Contact("shohisha-hotline").Name) {
 		t.Errorf("after 個人です the contacts are %v, want the consumer hotline among them", shown)
 	}
+	// typed in hiragana, as an elderly person types
+	te.say(t, "u2", "ぱそこんに　けいこくが　でて　でんわしたら　かーどで　はらえと　いわれた")
+	te.say(t, "u2", "もう　はらいました　5まんえん")
+	r = te.say(t, "u2", "じぶんの　かーどで　はらいました")
+	if shown := contactNames(r); !slices.Contains(shown, kb.Contact("shohisha-hotline").Name) {
+		t.Errorf("after じぶんの かーどで the contacts are %v, want the consumer hotline among them", shown)
+	}
+	// a question about one's own PC, after the answer, is no payment
+	te.say(t, "u3", "パソコンに警告が出て、書いてある番号に電話しそうになりました")
+	r = te.say(t, "u3", "自分のパソコンは大丈夫ですか")
+	if strings.Contains(r.PlainText(), "支払った件") {
+		t.Errorf("「自分のパソコンは大丈夫ですか」 got the answer for a payment:\n%s", r.PlainText())
+	}
 }
 
 // A message inside a topic that only tells what happened in it (「添付は先週開いたかもしれない」
