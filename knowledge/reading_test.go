@@ -26,6 +26,9 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"助けてください、大変なことになってます", false},
 		{"電話をかけたら、オペレーターの女性が出ました", false},
 		{"もう払ってしまいました。折り返しお電話ください", true},
+		{"人と話したいわけじゃないので情報だけください", false},
+		{"担当者につないでもらわなくて大丈夫です、日程だけ知りたい", false},
+		{"チャットじゃよくわからない、担当者さんからメールください", true},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
