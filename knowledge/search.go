@@ -51,11 +51,7 @@ type params struct {
 	// vagueRunes: a text shorter than this that uses generic words (メール, 詐欺) and none of
 	// the top topic's own words is too vague to answer: the bot asks instead.
 	vagueRunes int
-	// bareRunes: a text this short naming none of the top topic's words is asked about
-	// (「お金払っちゃったかもしれない」 is not a virus because its examples say ちゃった). Chosen
-	// by leaving tuning files out: 25 of 12-40 (12 left 19 more confident wrong answers of
-	// 10,800 and 10 fewer right first readings; 40, 6 fewer confident wrong answers and 2.4
-	// points fewer messages answered at once).
+	// bareRunes: a text this short naming none of the top topic's words is asked about.
 	bareRunes int
 	// hedgeRunes: a text this short that doubts what it says (「ウイルスかな？」) is asked about.
 	hedgeRunes int
@@ -77,7 +73,7 @@ var defaultParams = params{
 	clarifyRatio:  0.5,
 	maxRunes:      2000,
 	vagueRunes:    20,
-	bareRunes:     25,
+	bareRunes:     12,
 	hedgeRunes:    14,
 	nowBoost:      0.6,
 }
@@ -873,13 +869,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	}
 	if tooVague && (s.worded == nil || !s.worded[order[0]]) {
 		// a short, generic text: what its generic words point at comes first (a text that
-		// names its topic but doubts it, 「DoS攻撃？」, offers that topic first), and the topic
-		// the rules scored highest stays among the three (「メールが送れない、エラーが出る」: mail
-		// points at phishing, spam and Emotet; the examples at device trouble)
-		if len(vague) >= 3 && top >= p.floor {
-			offer(vague[:2], false)
-			offer(order[:1], false)
-		}
+		// names its topic but doubts it, 「DoS攻撃？」, offers that topic first)
 		offer(vague, false)
 		offer(order, true)
 	} else {
