@@ -51,7 +51,11 @@ type params struct {
 	// vagueRunes: a text shorter than this that uses generic words (メール, 詐欺) and none of
 	// the top topic's own words is too vague to answer: the bot asks instead.
 	vagueRunes int
-	// bareRunes: a text this short naming none of the top topic's words is asked about.
+	// bareRunes: a text this short naming none of the top topic's words is asked about
+	// (「お金払っちゃったかもしれない」 is no virus because virus examples say ちゃった). Chosen
+	// by leaving tuning files out, 16 of 12-40: longer, fewer confident wrong answers still (25:
+	// 19 fewer than 12 of 10,800 texts, 16: 9 fewer), but 「古いWindowsを使い続けても大丈夫ですか」
+	// and 「偽のサポートの番号に電話してしまった」 (golden transcripts) were asked, not answered.
 	bareRunes int
 	// hedgeRunes: a text this short that doubts what it says (「ウイルスかな？」) is asked about.
 	hedgeRunes int
@@ -73,7 +77,7 @@ var defaultParams = params{
 	clarifyRatio:  0.5,
 	maxRunes:      2000,
 	vagueRunes:    20,
-	bareRunes:     12,
+	bareRunes:     16,
 	hedgeRunes:    14,
 	nowBoost:      0.6,
 }
