@@ -415,6 +415,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		return // nothing the learned reading could say would change the result
 	}
 	t, p := ix.learned.best(masked)
+	res.learnedP = p
 	switch {
 	case t < 0 || p < learnedSure:
 		return
@@ -440,7 +441,10 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
 	if res.Why.Unsure && pos != 0 && len(res.Topics) > 0 && res.Topics[0].Topic.Urgent && !ix.urgent[t] {
 		// 「ランサムウェアなのか故障なのか分からない」: the statistics read the doubt's wording,
-		// which fault reports share; the incident the rules read first stays first
+		// which fault reports share; the incident the rules read first stays first, the fault
+		// second
+		res.Confident = false
+		ix.offer(b, res, t, pos, 1, maxOffered)
 		return
 	}
 	switch {
@@ -459,6 +463,9 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		switch {
 		case ix.urgent[t] && !res.Topics[0].Topic.Urgent:
 			at = 0 // an incident comes first: a ransom screen read as spam mail by the rules
+			// but where the rules read a plan and nothing happening ("How should I educate
+			// employees about ransomware?"), without its first action above the question
+			res.unread = res.Why.Intent != "" && !res.Why.Now
 		case p >= learnedAdd:
 			// surer still, the learned reading is right more often than the rules below
 			// rulesSure: a plan read as the threat it names (「サイバー保険はランサムウェアの

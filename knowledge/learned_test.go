@@ -260,6 +260,9 @@ func TestIncidentFirst(t *testing.T) {
 		{"the rules offer it, the learned reading agrees", Result{Topics: []Match{m(0, 0.4), m(1, 0.3)}}, true},
 		{"added where something is happening", Result{Topics: []Match{m(1, 0.4), m(2, 0.3)}, Why: Why{Now: true}}, true},
 		{"added where nothing is happening", Result{Topics: []Match{m(1, 0.4), m(2, 0.3)}}, false},
+		{"the rules sure of a calm topic", Result{Topics: []Match{m(1, 0.9)}, Confident: true}, true},
+		{"the rules sure of a plan, nothing happening", Result{Topics: []Match{m(1, 0.9)}, Confident: true, Why: Why{Intent: "plan"}}, false},
+		{"the rules sure of a plan, something happening", Result{Topics: []Match{m(1, 0.9)}, Confident: true, Why: Why{Intent: "plan", Now: true}}, true},
 	}
 	for _, tt := range tests {
 		res := tt.in

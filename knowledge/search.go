@@ -132,19 +132,28 @@ type Result struct {
 	// them into confidences, for a topic the learned reading adds (index.match).
 	scores   []float64
 	scoreSum float64
-	// unread is set when the first topic is an incident only the learned reading offered, in a
-	// text where nothing is happening: it is asked about first, without its first action.
-	unread bool
+	// unread is set when the first topic is an incident only the learned reading offered, or
+	// one the rules read as a plan, in a text where nothing is happening: it is asked about
+	// first, without its first action. learnedP is how sure the learned reading was of its topic.
+	unread   bool
+	learnedP float64
 }
 
 // IncidentFirst reports whether the first topic of a question is an incident both readings point
-// at, whose first action should not wait for the person's tap (a ransom screen at night, the PC
-// still on the network). An incident the rules did not offer, which the learned reading added to
-// a text where nothing is happening (「該当サーバは隔離済み。どこに報告すべき？」), is asked
-// about without it.
+// at, the learned one all but certain (incidentSure), whose first action should not wait for the
+// person's tap (a ransom screen at night, the PC still on the network). An incident the rules did
+// not offer, which the learned reading added to a text where nothing is happening (「該当サーバは
+// 隔離済み。どこに報告すべき？」), or one the rules read as a plan, is asked about without it.
 func (r Result) IncidentFirst() bool {
-	return len(r.Topics) > 0 && r.Topics[0].Topic.Urgent && r.Why.Learned == r.Topics[0].Topic.ID && !r.unread
+	return len(r.Topics) > 0 && r.Topics[0].Topic.Urgent && r.Why.Learned == r.Topics[0].Topic.ID && !r.unread &&
+		r.learnedP >= incidentSure
 }
+
+// incidentSure is how sure the learned reading must be of an incident for its first action to
+// come above a question: the learned reading counts from learnedSure, but an instruction to
+// unplug the PC for a mail that merely arrived ("kaisha no pasokon ni hen na mail ga kimashita")
+// alarms more than a question costs.
+const incidentSure = 0.999
 
 // match is topic i as the rules scored it for res.
 func (ix *index) match(b *Base, res *Result, i int) Match {
