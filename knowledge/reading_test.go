@@ -29,6 +29,8 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"人と話したいわけじゃないので情報だけください", false},
 		{"担当者につないでもらわなくて大丈夫です、日程だけ知りたい", false},
 		{"チャットじゃよくわからない、担当者さんからメールください", true},
+		{"I don't need to talk to a person", false},
+		{"I need to talk to a person", true},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Escalate != tt.escalate {

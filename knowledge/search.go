@@ -964,7 +964,8 @@ type personWords struct {
 	// ます」 asks for help, not for a person
 	asksSomeone bool
 	// declines: a word for a person or an ask shortly before a decline (「人と話す必要はないで
-	// す」), or an English decline shortly before a word for a person ("no need for a human")
+	// す」), or an English decline shortly before a word for a person or an ask ("no need for a
+	// human", "I don't need to talk to anyone")
 	declines bool
 }
 
@@ -988,7 +989,7 @@ func readPersonWords(hits []hit) personWords {
 			if b.from < a.to || b.from-a.to > nearWindow {
 				continue
 			}
-			if (a.group == cuePerson || a.group == cueAsk) && b.group == cueDecline || a.group == cueDeclineBefore && b.group == cuePerson {
+			if (a.group == cuePerson || a.group == cueAsk) && b.group == cueDecline || a.group == cueDeclineBefore && (b.group == cuePerson || b.group == cueAsk) {
 				pw.declines = true
 			}
 		}
