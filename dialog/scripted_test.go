@@ -33,6 +33,8 @@ import (
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
 //     is never used for tuning: only its figures are read.
+//   - dialogs-heldout-3.txt was written by another such author with held-out register set 7,
+//     and is never used for tuning (23/30 with the code before and after the round it came in).
 type scripted struct {
 	name, persona string
 	line          int
@@ -155,6 +157,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-3.txt":    0.75,
 	"testdata/dialogs-heldout.txt":   0.80,
 	"testdata/dialogs-heldout-2.txt": 0.70,
+	"testdata/dialogs-heldout-3.txt": 0.73,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right
