@@ -312,6 +312,28 @@ func TestDesksWhileAskedWhoPaid(t *testing.T) {
 	}
 }
 
+// 「どこに そうだん すれば いいの」 while topics are offered gets the desks of the first of them,
+// said to be for that case, and the choices stay below: not the menu.
+func TestDesksWhileTopicsAreOffered(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "じぶんの めーるあどれすから めーるが きて ぱそこん のっとった おかね はらえ って")
+	if r.Outcome != dialog.Clarify || len(r.Choices) == 0 {
+		t.Fatalf("outcome %s, want a question first", r.Outcome)
+	}
+	first := r.Choices[0].Label
+	r = te.say(t, "u1", "どこに そうだん すれば いいの")
+	if len(contactNames(r)) == 0 {
+		t.Errorf("no desks:\n%s", r.PlainText())
+	}
+	if strings.Contains(r.PlainText(), kb.Message("contacts_which")) {
+		t.Errorf("the menu's question instead of desks:\n%s", r.PlainText())
+	}
+	if len(r.Choices) == 0 || r.Choices[0].Label != first {
+		t.Errorf("choices %v, want the offered topics again, %q first", r.Choices, first)
+	}
+}
+
 // A person whose LINE is set to English is greeted in English when they add the bot; their
 // first Japanese message turns the conversation Japanese.
 func TestFollowGreetsInTheProfileLanguage(t *testing.T) {

@@ -505,6 +505,18 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 		return true
 	}
+	if c.Mode == ModeClarify && res.Followup == "contacts" && !res.Confident && len(res.Why.Phrases) == 0 {
+		if t := d.firstOfferedTopic(); t != nil {
+			// 「どこに そうだん すれば いいの」 while topics are offered: the desks of the first,
+			// the bot's best reading, with the choices still below (a person who cannot choose
+			// is not sent back to the menu)
+			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+			d.say(strings.ReplaceAll(d.msg("clarify_contacts"), "{topic}", d.topicLabel(t)))
+			d.contacts(t.Contacts)
+			d.reoffer()
+			return true
+		}
+	}
 	if !inTopic && res.Followup == "contacts" && (!res.Confident || len(res.Why.Phrases) == 0) {
 		if strings.Contains(text, "教えて") || strings.Contains(text, "一覧") {
 			// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
@@ -1229,6 +1241,16 @@ func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowl
 		found = t
 	}
 	return found
+}
+
+// firstOfferedTopic is the first topic of the choices on screen, or nil.
+func (d *decider) firstOfferedTopic() *knowledge.Topic {
+	for _, ch := range d.conv.Choices {
+		if c := parseChoice(ch.ID); c.kind == choiceTopic {
+			return d.kb.Topic(c.target)
+		}
+	}
+	return nil
 }
 
 // offeredTopicNamed returns the one offered topic whose words the text names (「ういるす だと
