@@ -334,6 +334,23 @@ func TestDesksWhileTopicsAreOffered(t *testing.T) {
 	}
 }
 
+// A first message that tells an incident and names desks in passing (「警察署にはもう相談済みで
+// す。IPAにも届出したほうが？」) is a consultation, not a question about those desks' numbers.
+func TestIncidentNamingDesksIsAConsultation(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	r := te.say(t, "u1", "自社の管理画面に不正アクセスされ、顧客向けページが改ざんされました。所轄の警察署にはもう相談済みです。IPAにも届出したほうがいいでしょうか")
+	if r.Outcome != dialog.Answer && r.Outcome != dialog.Clarify {
+		t.Fatalf("outcome %q, want an answer or a question about the incident:\n%s", r.Outcome, r.PlainText())
+	}
+	if r.Outcome == dialog.Clarify && !slices.ContainsFunc(r.Choices, func(c dialog.Choice) bool { return strings.Contains(c.ID, "incident-report") }) {
+		t.Errorf("choices %v, want incident reports among them", r.Choices)
+	}
+	// a short question about a desk by name still gets its card
+	if r := te.say(t, "u2", "IPAの番号は？"); len(contactNames(r)) == 0 {
+		t.Errorf("「IPAの番号は？」 got no card:\n%s", r.PlainText())
+	}
+}
+
 // A person whose LINE is set to English is greeted in English when they add the bot; their
 // first Japanese message turns the conversation Japanese.
 func TestFollowGreetsInTheProfileLanguage(t *testing.T) {

@@ -387,9 +387,10 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		newTopic = false
 	}
 	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 &&
-		(knowledge.AsksSomething(text) || res.Followup != "") && (!newTopic || shortMessage(text)) {
+		(knowledge.AsksSomething(text) || res.Followup != "") && (inTopic && !newTopic || shortMessage(text)) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
-		// cards, whatever the topic lists.
+		// cards, whatever the topic lists; outside a topic only when short (a first message that
+		// tells an incident and names desks in passing is a consultation).
 		var ids []string
 		for _, n := range named {
 			ids = append(ids, n.ID)
