@@ -383,6 +383,8 @@ func fnv1a(s string) uint64 {
 //     off-topic topic the rules read first (an office matter shares grammar with IT ones), and
 //     without its first action above the question when it is urgent and nothing is happening
 //     in the text (Result.IncidentFirst);
+//   - the writer cannot tell what it is (Why.Unsure) and the rules read an incident first: the
+//     calm topic the learned reading is sure of (a fault) is offered second, never first;
 //   - it is sure of the off-topic topic where the rules found no IT word but read another topic
 //     into the text: the off-topic topic is offered first, as a question;
 //   - both point at the same urgent topic, the text is not short and the rules found a word of
