@@ -272,6 +272,7 @@ func TestTypedWordPicksAnOfferedTopic(t *testing.T) {
 		{"ういるす だと おもいます", "malware"},
 		{"ウイルスじゃなくて乗っ取りだと思う", "unauthorized-access"},
 		{"ウイルスか乗っ取りのどっちかだと思う", ""},
+		{"迷惑メールを開いたらウイルスかも", ""}, // names a matter not offered too: read anew
 	}
 	for i, tt := range tests {
 		te := newTestEngine(t, dialog.Policy{})

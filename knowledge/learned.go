@@ -444,9 +444,11 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	if res.Why.Unsure && pos != 0 && len(res.Topics) > 0 && res.Topics[0].Topic.Urgent && !ix.urgent[t] {
 		// 「ランサムウェアなのか故障なのか分からない」: the statistics read the doubt's wording,
 		// which fault reports share; the incident the rules read first stays first, the fault
-		// second
-		res.Confident = false
-		ix.offer(b, res, t, pos, 1, maxOffered)
+		// second (one the rules did not offer only where the learned reading is surer still)
+		if ix.topicIDs[t] != ix.read.offTopic && (pos > 0 || p >= learnedAdd) {
+			res.Confident = false
+			ix.offer(b, res, t, pos, 1, maxOffered)
+		}
 		return
 	}
 	switch {
@@ -474,6 +476,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 			// 身代金も補償されますか」), a buyer's fraud read as the fake shop, an office matter
 			// that names an IT word (「給与振込の口座を変更したい」)
 			at = 0
+			res.unread = res.Why.Intent != "" && !res.Why.Now
 		}
 		// the question is between these two: a third topic would only blur it
 		ix.offer(b, res, t, pos, at, 2)

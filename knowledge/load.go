@@ -213,7 +213,7 @@ func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		size = 512
 	}
 	// Read into a buffer of the file's size and one byte more, to see the end without growing
-	// it, as os.ReadFile does: io.ReadAll grows from 512 bytes by doubling, which allocated
+	// it, as os.ReadFile does: io.ReadAll grows from 512 bytes by doubling, which would allocate
 	// several times the knowledge's size on every load.
 	data := make([]byte, 0, size+1)
 	r := io.LimitReader(f, limit+1)

@@ -77,6 +77,9 @@ func TestUnsureIsAsked(t *testing.T) {
 		{"ネットが遅いのはウイルスのせいなのか回線のせいなのかわからない", true, "device-trouble"},
 		{"ランサムウェアなのかよくわからないけど、ファイルが全部開けなくて拡張子が変わってる", true, "ransomware"},
 		{"どうしたらいいかわからない、ファイルが全部暗号化されて身代金を要求されてる", false, "ransomware"},
+		{"どうしたらいいのかわからない、ファイルが全部暗号化されて身代金を要求されてる", false, "ransomware"},
+		{"I'm not sure what to do, all our files are encrypted and there is a ransom note", false, "ransomware"},
+		{"ウイルスなのか故障なのか、どう判断すればいいのか分からない", true, "device-trouble"},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)

@@ -141,9 +141,11 @@ type Result struct {
 
 // IncidentFirst reports whether the first topic of a question is an incident both readings point
 // at, the learned one all but certain (incidentSure), whose first action should not wait for the
-// person's tap (a ransom screen at night, the PC still on the network). An incident the rules did
-// not offer, which the learned reading added to a text where nothing is happening (「該当サーバは
-// 隔離済み。どこに報告すべき？」), or one the rules read as a plan, is asked about without it.
+// person's tap (a ransom screen at night, the PC still on the network); also one the learned
+// reading offers where the rules found no topic at all (a ransom note in words the rules miss).
+// An incident the learned reading added to the rules' own choices in a text where nothing is
+// happening (「該当サーバは隔離済み。どこに報告すべき？」), or put first where the rules read a
+// plan, is asked about without it.
 func (r Result) IncidentFirst() bool {
 	return len(r.Topics) > 0 && r.Topics[0].Topic.Urgent && r.Why.Learned == r.Topics[0].Topic.ID && !r.unread &&
 		r.learnedP >= incidentSure

@@ -47,8 +47,12 @@ type Understanding struct {
 	Hedges []string
 	// Unsure are words that say the writer cannot tell what it is (「ウイルスなのか故障なのか
 	// よくわからない」「判断がつかない」): a message holding one is asked about, unless
-	// UnsureTopic, whose answer is written for such a writer, is read first.
-	Unsure      []string
+	// UnsureTopic is read first. UnsureNot are words that, just before one of them, make it
+	// a question about what to do instead (「どうしたらいいのかわからない」).
+	Unsure    []string
+	UnsureNot []string
+	// UnsureTopic is the topic whose answer is written for a writer who cannot tell what it is
+	// (device trouble): read first, it is answered although the text holds an Unsure word.
 	UnsureTopic string
 	// SocialFillers are what may be left of a social turn besides its words: polite endings,
 	// address, interjections (「誠に」「ございました」).
@@ -95,6 +99,7 @@ type rawUnderstanding struct {
 	Unsure struct {
 		Topic string   `yaml:"topic"`
 		Words []string `yaml:"words"`
+		Not   []string `yaml:"not"`
 	} `yaml:"unsure"`
 	Fillers    []string `yaml:"social_fillers"`
 	Intents    []rawCue `yaml:"intents"`
@@ -132,7 +137,7 @@ func (l *loader) loadUnderstanding() {
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Advice = trimAll(r.Advice)
-	u.Unsure, u.UnsureTopic = trimAll(r.Unsure.Words), r.Unsure.Topic
+	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Rather = trimAll(r.Rather)
 	if len(u.NegationAfter) == 0 {
@@ -268,7 +273,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup int
 }
 
 // wordIndex finds many words in a text in one pass: the words are filed under their first
@@ -349,7 +354,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
@@ -359,6 +364,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.ratherGroup, fold(u.Rather))
 	r.cues.add(r.adviceGroup, fold(u.Advice))
 	r.cues.add(r.unsureGroup, fold(u.Unsure))
+	r.cues.add(r.unsureNotGroup, fold(u.UnsureNot))
 	return r
 }
 
@@ -649,7 +655,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	}
 	w.itWord = found[r.itGroup]
 	w.Hedged = found[r.hedgeGroup]
-	w.Unsure = found[r.unsureGroup]
+	w.Unsure = unsure(hits, r.unsureGroup, r.unsureNotGroup)
 	return w
 }
 
@@ -828,4 +834,24 @@ func (l *loader) checkScreen(file string, kl keyLines, f *FirstAid) {
 	for _, id := range slices.Sorted(maps.Keys(f.Situations)) {
 		check(kl.at("situations"), "situations: "+id, f.Situations[id])
 	}
+}
+
+// unsure reports whether hits hold a word of group unsureGroup (「よくわからない」, "not sure")
+// with no word of notGroup (「どうしたらいいのか」, "what to do") just before or just after it: not
+// knowing what to do is no doubt about what it is.
+func unsure(hits []hit, unsureGroup, notGroup int) bool {
+	for _, h := range hits {
+		if h.group != unsureGroup {
+			continue
+		}
+		asksWhatToDo := slices.ContainsFunc(hits, func(n hit) bool {
+			before := n.to <= h.to && h.from-n.to <= nearWindow
+			after := n.from >= h.from && n.from-h.to <= nearWindow
+			return n.group == notGroup && (before || after)
+		})
+		if !asksWhatToDo {
+			return true
+		}
+	}
+	return false
 }

@@ -72,8 +72,8 @@ func editorMistakes(data []byte) []mistake {
 		}
 		item := strings.HasPrefix(rest, "-")
 		// Each pattern runs only on a line holding what it needs (a full-width colon, a colon
-		// and a full-width space, a colon followed by something other than a space): the
-		// regular expressions on every line of every file were a tenth of what a load costs.
+		// and a full-width space, a colon followed by something other than a space): run on
+		// every line of every file, the regular expressions would cost a tenth of a load.
 		if g := matchIf(strings.ContainsRune(text, '：'), fullWidthColon, text); g != nil {
 			out = append(out, mistake{n, fmt.Sprintf("a full-width colon （：） after %q: YAML needs an ASCII colon (「%s：」の「：」を半角の「:」にしてください)", g[1], g[1]), item})
 			continue

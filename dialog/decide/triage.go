@@ -659,9 +659,11 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 	default:
 		d.noAnswer()
 	}
-	if d.conv.Mode == ModeQuestion && findQuestion(t, d.conv.Question) != nil {
+	if d.conv.Mode == ModeQuestion && d.conv.Topic == t.ID && findQuestion(t, d.conv.Question) != nil {
 		// the topic's question still waits: its choices stay below (narrowed ones too)
-		d.reoffer()
+		if len(d.reply.Choices) == 0 {
+			d.reoffer()
+		}
 		return
 	}
 	d.afterAnswer(t)
@@ -1258,6 +1260,17 @@ func (d *decider) firstOfferedTopic() *knowledge.Topic {
 // おもいます」 while unauthorised access, a virus and phishing are offered), or nil when it names
 // none of them or several: a choice typed in words of its own rather than its label.
 func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
+	offered := map[string]bool{}
+	for _, ch := range d.conv.Choices {
+		if c := parseChoice(ch.ID); c.kind == choiceTopic {
+			offered[c.target] = true
+		}
+	}
+	for _, p := range res.Why.Phrases {
+		if topic, _, _ := strings.Cut(p, ":"); !offered[topic] {
+			return nil // it names another matter too: read as a consultation of its own
+		}
+	}
 	var found *knowledge.Topic
 	for _, ch := range d.conv.Choices {
 		c := parseChoice(ch.ID)
