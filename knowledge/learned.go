@@ -467,17 +467,16 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		switch {
 		case ix.urgent[t] && !res.Topics[0].Topic.Urgent:
 			at = 0 // an incident comes first: a ransom screen read as spam mail by the rules
-			// but where the rules read a plan and nothing happening ("How should I educate
-			// employees about ransomware?"), without its first action above the question
-			res.unread = res.Why.Intent != "" && !res.Why.Now
 		case p >= learnedAdd:
 			// surer still, the learned reading is right more often than the rules below
 			// rulesSure: a plan read as the threat it names (「サイバー保険はランサムウェアの
 			// 身代金も補償されますか」), a buyer's fraud read as the fake shop, an office matter
 			// that names an IT word (「給与振込の口座を変更したい」)
 			at = 0
-			res.unread = res.Why.Intent != "" && !res.Why.Now
 		}
+		// first where the rules read a plan and nothing happening ("How should I educate
+		// employees about ransomware?"): without its first action above the question
+		res.unread = at == 0 && res.Why.Intent != "" && !res.Why.Now
 		// the question is between these two: a third topic would only blur it
 		ix.offer(b, res, t, pos, at, 2)
 	case pos > 0:

@@ -47,8 +47,8 @@ type Understanding struct {
 	Hedges []string
 	// Unsure are words that say the writer cannot tell what it is (「ウイルスなのか故障なのか
 	// よくわからない」「判断がつかない」): a message holding one is asked about, unless
-	// UnsureTopic is read first. UnsureNot are words that, just before one of them, make it
-	// a question about what to do instead (「どうしたらいいのかわからない」).
+	// UnsureTopic is read first. UnsureNot are words that, just before or after one of them,
+	// make it a question about what to do instead (「どうしたらいいのかわからない」).
 	Unsure    []string
 	UnsureNot []string
 	// UnsureTopic is the topic whose answer is written for a writer who cannot tell what it is

@@ -1226,12 +1226,8 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 // option of, by that option's words, or nil when none or several do.
 func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowledge.Topic {
 	var found *knowledge.Topic
-	for _, ch := range d.conv.Choices {
-		c := parseChoice(ch.ID)
-		if c.kind != choiceTopic {
-			continue
-		}
-		t := d.kb.Topic(c.target)
+	for _, id := range d.offeredTopics() {
+		t := d.kb.Topic(id)
 		if t == nil {
 			continue
 		}
@@ -1246,43 +1242,42 @@ func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowl
 	return found
 }
 
-// firstOfferedTopic is the first topic of the choices on screen, or nil.
-func (d *decider) firstOfferedTopic() *knowledge.Topic {
+// offeredTopics are the ids of the topics among the choices on screen, in their order.
+func (d *decider) offeredTopics() []string {
+	var ids []string
 	for _, ch := range d.conv.Choices {
 		if c := parseChoice(ch.ID); c.kind == choiceTopic {
-			return d.kb.Topic(c.target)
+			ids = append(ids, c.target)
 		}
+	}
+	return ids
+}
+
+// firstOfferedTopic is the first topic of the choices on screen, or nil.
+func (d *decider) firstOfferedTopic() *knowledge.Topic {
+	if ids := d.offeredTopics(); len(ids) > 0 {
+		return d.kb.Topic(ids[0])
 	}
 	return nil
 }
 
 // offeredTopicNamed returns the one offered topic whose words the text names (「ういるす だと
 // おもいます」 while unauthorised access, a virus and phishing are offered), or nil when it names
-// none of them or several: a choice typed in words of its own rather than its label.
+// none of them, several, or a matter not offered too (then read as a consultation of its own): a
+// choice typed in words of its own rather than its label.
 func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
-	offered := map[string]bool{}
-	for _, ch := range d.conv.Choices {
-		if c := parseChoice(ch.ID); c.kind == choiceTopic {
-			offered[c.target] = true
-		}
-	}
+	offered, named := d.offeredTopics(), ""
 	for _, p := range res.Why.Phrases {
-		if topic, _, _ := strings.Cut(p, ":"); !offered[topic] {
-			return nil // it names another matter too: read as a consultation of its own
-		}
-	}
-	var found *knowledge.Topic
-	for _, ch := range d.conv.Choices {
-		c := parseChoice(ch.ID)
-		if c.kind != choiceTopic || !slices.ContainsFunc(res.Why.Phrases, func(p string) bool { return strings.HasPrefix(p, c.target+":") }) {
-			continue
-		}
-		if found != nil {
+		topic, _, _ := strings.Cut(p, ":")
+		if !slices.Contains(offered, topic) || named != "" && named != topic {
 			return nil
 		}
-		found = d.kb.Topic(c.target)
+		named = topic
 	}
-	return found
+	if named == "" {
+		return nil
+	}
+	return d.kb.Topic(named)
 }
 
 func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {
