@@ -26,18 +26,43 @@ import (
 // at once; where they disagree it asks. Measured by leaving each labelled file out in turn
 // (TestRegisterQuality, registerSet), not by reading held-out sets.
 type learned struct {
-	grams gramTable // sequence key (appendGramKeys) -> index into start
+	// parts are the model's sequences in two halves, the short ones (one and two characters,
+	// Latin words) and the three-character ones, learnt at once on two cores: naive Bayes adds
+	// the evidence of each sequence on its own, so the halves read as one model
+	// (TestLearnedHalvesReadAsOne).
+	parts []learnedPart
 	outcomeClasses
+	// base is, by topic, the log-probability of a sequence none of its texts holds.
+	base []float64
+	// scratch holds *bestScratch for best: readings run concurrently.
+	scratch sync.Pool
+}
+
+// learnedPart is one half of the learned model (learned.parts).
+type learnedPart struct {
+	grams gramTable // sequence key (appendGramKeys) -> index into start
 	// The topics whose texts hold sequence i are topic[start[i]:start[i+1]], and weight says
 	// for each how much more likely the sequence is under it than under a topic none of whose
 	// texts holds it: log(1+n/learnedAlpha) for a sequence n of its texts hold.
 	start  []int32
 	topic  []uint16
 	weight []float32
-	// base is, by topic, the log-probability of a sequence none of its texts holds.
-	base []float64
-	// scratch holds *bestScratch for best: readings run concurrently.
-	scratch sync.Pool
+}
+
+// The kinds of sequence key, by which the learned model is cut in parts: part i holds the keys
+// of kind i. allKeys is every kind, for a model of one part.
+const (
+	shortKeys   = 0 // one and two characters, Latin words and stems
+	trigramKeys = 1 // three characters
+	allKeys     = -1
+)
+
+// keyKind is the kind of sequence key k (runeKey, latinKey, stemKey).
+func keyKind(k uint64) int {
+	if k>>63 == 0 && k&(1<<21-1) != 0 { // a third rune
+		return trigramKeys
+	}
+	return shortKeys
 }
 
 // learnedAlpha is the smoothing: the count a sequence gets under a topic none of whose texts
@@ -96,22 +121,70 @@ type outcomeClasses struct {
 }
 
 // newLearned learns from texts, by class: texts[i] are the folded texts of class i (at most
-// 65,536 classes); outcomes says which classes are not topics.
+// 65,536 classes); outcomes says which classes are not topics. The two parts are learnt on two
+// goroutines: learning is the tail of a load, which the other core would otherwise wait out.
+func newLearned(texts [][]string, outcomes outcomeClasses) *learned {
+	m := &learned{parts: make([]learnedPart, 2), base: make([]float64, len(texts)), outcomeClasses: outcomes}
+	var trigrams partCounts
+	done := make(chan struct{})
+	go func() {
+		trigrams = m.parts[trigramKeys].learn(texts, trigramKeys)
+		close(done)
+	}()
+	short := m.parts[shortKeys].learn(texts, shortKeys)
+	<-done
+	m.setBase(short, trigrams)
+	return m
+}
+
+// newLearnedWhole is newLearned with the model in one part, learnt on one goroutine: what the
+// halves must read as.
+func newLearnedWhole(texts [][]string, outcomes outcomeClasses) *learned {
+	m := &learned{parts: make([]learnedPart, 1), base: make([]float64, len(texts)), outcomeClasses: outcomes}
+	m.setBase(m.parts[0].learn(texts, allKeys))
+	return m
+}
+
+// partCounts is what learning one part counted: how many sequences it holds, and by class how
+// many (sequence, text) pairs its texts hold.
+type partCounts struct {
+	sequences int
+	totals    []float64
+}
+
+// setBase sets the base log-probabilities from the counts of every part.
+func (m *learned) setBase(parts ...partCounts) {
+	m.scratch.New = func() any { return new(bestScratch) }
+	v := 0.0
+	totals := make([]float64, len(m.base))
+	for _, c := range parts {
+		v += float64(c.sequences)
+		for i, t := range c.totals {
+			totals[i] += t
+		}
+	}
+	for i, total := range totals {
+		m.base[i] = math.Log(learnedAlpha / (total + learnedAlpha*v))
+	}
+}
+
+// learn learns p from the sequences of kind kind (allKeys for every kind) of texts, by class.
 //
 // It runs on every load, over about 11,000 texts, so it avoids the obvious shapes: sequences are
 // counted once per text by remembering the last text that held each (no sort), counted per
 // topic in one array of counts, and the (sequence, topic, count) entries are laid out by
 // sequence with a counting sort.
-func newLearned(texts [][]string, outcomes outcomeClasses) *learned {
-	m := &learned{base: make([]float64, len(texts)), outcomeClasses: outcomes}
-	m.scratch.New = func() any { return new(bestScratch) }
+func (p *learnedPart) learn(texts [][]string, kind int) partCounts {
 	size := 0 // bytes of text: about the number of sequences, three per character of three bytes
 	for _, list := range texts {
 		for _, text := range list {
 			size += len(text)
 		}
 	}
-	m.grams = newGramTable(size / 12)
+	if kind != allKeys {
+		size /= 2
+	}
+	p.grams = newGramTable(size / 12)
 	type entry struct {
 		gram  int32
 		topic uint16
@@ -129,9 +202,9 @@ func newLearned(texts [][]string, outcomes outcomeClasses) *learned {
 	for topic, list := range texts {
 		for _, text := range list {
 			textNo++
-			keys = appendGramKeys(keys[:0], text)
+			keys = appendKeysOfKind(keys[:0], text, kind)
 			for _, k := range keys {
-				id, added := m.grams.add(k, int32(len(lastText)))
+				id, added := p.grams.add(k, int32(len(lastText)))
 				if added {
 					lastText, count = append(lastText, 0), append(count, 0)
 				}
@@ -154,16 +227,16 @@ func newLearned(texts [][]string, outcomes outcomeClasses) *learned {
 	}
 	// counting sort by sequence; a sequence's entries stay in topic order
 	n := len(lastText)
-	m.start = make([]int32, n+1)
+	p.start = make([]int32, n+1)
 	for _, e := range entries {
-		m.start[e.gram+1]++
+		p.start[e.gram+1]++
 	}
 	for i := 1; i <= n; i++ {
-		m.start[i] += m.start[i-1]
+		p.start[i] += p.start[i-1]
 	}
-	m.topic = make([]uint16, len(entries))
-	m.weight = make([]float32, len(entries))
-	next := slices.Clone(m.start[:n])
+	p.topic = make([]uint16, len(entries))
+	p.weight = make([]float32, len(entries))
+	next := slices.Clone(p.start[:n])
 	var weights [64]float32 // log1p(n/alpha) for the small counts nearly every entry has
 	for c := range weights {
 		weights[c] = float32(math.Log1p(float64(c) / learnedAlpha))
@@ -171,18 +244,14 @@ func newLearned(texts [][]string, outcomes outcomeClasses) *learned {
 	for _, e := range entries {
 		at := next[e.gram]
 		next[e.gram]++
-		m.topic[at] = e.topic
+		p.topic[at] = e.topic
 		if int(e.n) < len(weights) {
-			m.weight[at] = weights[e.n]
+			p.weight[at] = weights[e.n]
 		} else {
-			m.weight[at] = float32(math.Log1p(float64(e.n) / learnedAlpha))
+			p.weight[at] = float32(math.Log1p(float64(e.n) / learnedAlpha))
 		}
 	}
-	v := float64(n)
-	for i, total := range totals {
-		m.base[i] = math.Log(learnedAlpha / (total + learnedAlpha*v))
-	}
-	return m
+	return partCounts{sequences: n, totals: totals}
 }
 
 // best returns the class the folded text makes most likely and its posterior probability
@@ -191,10 +260,15 @@ func (m *learned) best(text string) (int, float64) {
 	s := m.scratch.Get().(*bestScratch)
 	defer m.scratch.Put(s)
 	if s.stamp == nil {
-		s.stamp, s.logp = make([]uint32, len(m.start)-1), make([]float64, len(m.base))
+		s.stamp, s.logp = make([][]uint32, len(m.parts)), make([]float64, len(m.base))
+		for i, p := range m.parts {
+			s.stamp[i] = make([]uint32, len(p.start)-1)
+		}
 	}
 	if s.gen++; s.gen == 0 { // wrapped: old stamps would look current
-		clear(s.stamp)
+		for _, stamp := range s.stamp {
+			clear(stamp)
+		}
 		s.gen = 1
 	}
 	clear(s.logp)
@@ -202,14 +276,19 @@ func (m *learned) best(text string) (int, float64) {
 	var buf [256]uint64
 	known := 0
 	for _, k := range appendGramKeys(buf[:0], text) {
-		id := m.grams.find(k)
-		if id < 0 || s.stamp[id] == s.gen {
+		part := 0
+		if len(m.parts) > 1 {
+			part = keyKind(k)
+		}
+		p, stamp := &m.parts[part], s.stamp[part]
+		id := p.grams.find(k)
+		if id < 0 || stamp[id] == s.gen {
 			continue // unknown to every class (no evidence), or counted already: once per text
 		}
-		s.stamp[id] = s.gen
+		stamp[id] = s.gen
 		known++
-		for e := m.start[id]; e < m.start[id+1]; e++ {
-			logp[m.topic[e]] += float64(m.weight[e])
+		for e := p.start[id]; e < p.start[id+1]; e++ {
+			logp[p.topic[e]] += float64(p.weight[e])
 		}
 	}
 	if known == 0 {
@@ -230,9 +309,10 @@ func (m *learned) best(text string) (int, float64) {
 }
 
 // bestScratch is what one reading needs besides the model, kept between readings: by sequence,
-// the number of the reading that last counted it (gen), and by class the log-likelihoods.
+// the number of the reading that last counted it (gen), by part, and by class the
+// log-likelihoods.
 type bestScratch struct {
-	stamp []uint32
+	stamp [][]uint32
 	gen   uint32
 	logp  []float64
 }
@@ -241,7 +321,8 @@ type bestScratch struct {
 // four times faster than a Go map for the million lookups of a load. Keys are never 0 (a
 // sequence holds at least one rune, and a Latin word's key has its top bit set), so 0 marks an
 // empty slot. It grows at three quarters full: with Fibonacci hashing the probes stay short,
-// and the table of a load (about 70,000 sequences) fits 131,072 slots without growing.
+// and the larger part of a load's model (about 70,000 three-character sequences) fits 131,072
+// slots without growing.
 type gramTable struct {
 	keys  []uint64
 	ids   []int32
@@ -306,9 +387,19 @@ func (t *gramTable) grow() {
 // word whole (a Latin word's letters say little one by one) and, when longer than latinStem
 // letters, by its first latinStem letters too. A sequence may come more than once.
 func appendGramKeys(keys []uint64, text string) []uint64 {
+	return appendKeysOfKind(keys, text, allKeys)
+}
+
+// appendKeysOfKind is appendGramKeys keeping only the keys of kind kind (keyKind; allKeys for
+// every one).
+func appendKeysOfKind(keys []uint64, text string, kind int) []uint64 {
+	short, trigrams := kind != trigramKeys, kind != shortKeys
 	var r [3]rune
 	for word := range strings.FieldsSeq(text) {
 		if !HasJapanese(word) {
+			if !short {
+				continue
+			}
 			keys = append(keys, latinKey(word))
 			if len(word) > latinStem {
 				// "encrypted" and "encryption", "phishing" and "phished" meet
@@ -320,11 +411,13 @@ func appendGramKeys(keys []uint64, text string) []uint64 {
 		for _, c := range word {
 			r[0], r[1], r[2] = r[1], r[2], c
 			n++
-			keys = append(keys, runeKey(c, 0, 0))
-			if n >= 2 {
-				keys = append(keys, runeKey(r[1], c, 0))
+			if short {
+				keys = append(keys, runeKey(c, 0, 0))
+				if n >= 2 {
+					keys = append(keys, runeKey(r[1], c, 0))
+				}
 			}
-			if n >= 3 {
+			if trigrams && n >= 3 {
 				keys = append(keys, runeKey(r[0], r[1], c))
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/helpdesk-bot/helpdesk/seeds"
 )
 
 func TestGramKeys(t *testing.T) {
@@ -216,6 +218,39 @@ func TestLearnedUnknownText(t *testing.T) {
 	_, ix := learnedIndex()
 	if topic, p := ix.learned.best("xyz 123"); topic != -1 || p != 0 {
 		t.Errorf("best = %d, %v; want -1, 0", topic, p)
+	}
+}
+
+// TestLearnedHalvesReadAsOne: the model learnt in two parts on two goroutines reads every
+// labelled text of the seeds, and its parts of it, exactly as the model learnt whole.
+func TestLearnedHalvesReadAsOne(t *testing.T) {
+	b, err := Load(seeds.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fold, labelled := foldLabelled(b)
+	folded := foldTopics(b, fold)
+	texts, outcomes := learnedTexts(b, folded.words, folded.examples, <-labelled)
+	halves, whole := newLearned(texts, outcomes), newLearnedWhole(texts, outcomes)
+	if len(halves.parts) != 2 || len(halves.parts[trigramKeys].topic) == 0 || len(halves.parts[shortKeys].topic) == 0 {
+		t.Fatalf("the halves hold %d parts; want two, neither empty", len(halves.parts))
+	}
+	read := 0
+	for _, list := range texts {
+		for _, text := range list {
+			for _, s := range []string{text, text[:len(text)/2], text + " vpn あい"} {
+				s = strings.ToValidUTF8(s, "")
+				ht, hp := halves.best(s)
+				wt, wp := whole.best(s)
+				if ht != wt || hp != wp {
+					t.Fatalf("best(%q): halves %d %v, whole %d %v", s, ht, hp, wt, wp)
+				}
+				read++
+			}
+		}
+	}
+	if read < 10000 {
+		t.Errorf("read %d texts; want the seeds' (over 10,000)", read)
 	}
 }
 

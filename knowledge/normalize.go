@@ -119,6 +119,8 @@ func foldRune(r rune) rune {
 			return r + 'a' - 'A'
 		}
 		return r
+	case r >= 0x4e00 && r <= 0x9fff: // the common kanji, without unicode.ToLower's tables
+		return r
 	case r == 'ー' || r == '〜' || r == '～':
 		return 0
 	case r >= 'ァ' && r <= 'ヶ': // katakana to hiragana

@@ -172,3 +172,13 @@ func TestAsksSomething(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldRuneKanji: the common kanji, which foldRune passes without unicode.ToLower, have no
+// lower case of their own.
+func TestFoldRuneKanji(t *testing.T) {
+	for r := rune(0x4e00); r <= 0x9fff; r++ {
+		if got := foldRune(r); got != r || unicode.ToLower(r) != r {
+			t.Fatalf("foldRune(%q) = %q, unicode.ToLower = %q; want both %q", r, got, unicode.ToLower(r), r)
+		}
+	}
+}

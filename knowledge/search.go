@@ -252,20 +252,26 @@ func foldLabelled(b *Base) (folder, <-chan []string) {
 func startEarly(b *Base, fold folder, labelled <-chan []string) earlyIndex {
 	e := earlyIndex{fold: fold, folded: make(chan foldedTopics, 1), learned: make(chan *learned, 1)}
 	go func() {
-		norm := func(s string) string { return e.fold.fold(Normalize(s)) }
-		f := foldedTopics{words: make([][]string, len(b.topics)), examples: make([][]string, len(b.topics))}
-		for i, t := range b.topics {
-			for _, w := range t.Words {
-				f.words[i] = append(f.words[i], norm(w))
-			}
-			for _, x := range t.Examples {
-				f.examples[i] = append(f.examples[i], norm(x))
-			}
-		}
+		f := foldTopics(b, fold)
 		e.folded <- f
 		e.learned <- newLearned(learnedTexts(b, f.words, f.examples, <-labelled))
 	}()
 	return e
+}
+
+// foldTopics folds each of b's topics' words and examples with fold.
+func foldTopics(b *Base, fold folder) foldedTopics {
+	norm := func(s string) string { return fold.fold(Normalize(s)) }
+	f := foldedTopics{words: make([][]string, len(b.topics)), examples: make([][]string, len(b.topics))}
+	for i, t := range b.topics {
+		for _, w := range t.Words {
+			f.words[i] = append(f.words[i], norm(w))
+		}
+		for _, x := range t.Examples {
+			f.examples[i] = append(f.examples[i], norm(x))
+		}
+	}
+	return f
 }
 
 // buildIndexFrom builds the index of b with the early part e (startEarly).
