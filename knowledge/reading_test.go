@@ -31,6 +31,12 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"チャットじゃよくわからない、担当者さんからメールください", true},
 		{"I don't need to talk to a person", false},
 		{"I need to talk to a person", true},
+		{"AIじゃなくて人で", true},
+		{"このチャット、人が見てるの？", true},
+		{"I want an actual human, not a bot", true},
+		// a person asked to come and speak is a lecturer: the helpdesk's own topic answers it
+		{"研修で話をしてくれる講師の方に来てほしいです", false},
+		{"Could someone come and give a security talk to our staff?", false},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
@@ -96,5 +102,25 @@ func TestUnsureIsAsked(t *testing.T) {
 	text := "ランサムウェアなのか単なる故障なのか分からない。ファイルが開けない"
 	if r := kb.Search(text); r.Confident || len(r.Topics) < 2 || r.Topics[0].Topic.ID != "ransomware" {
 		t.Errorf("Search(%q): confident %v, %d topics, want a question with ransomware first", text, r.Confident, len(r.Topics))
+	}
+}
+
+// TestRuledOutWithThanksIsSocial: a person who says it was not the threat they feared and thanks
+// the bot or says it is solved gets a social reply, not the answer for that threat.
+func TestRuledOutWithThanksIsSocial(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text   string
+		social string
+	}{
+		{"ランサムウェアじゃなかったです。ありがとうございました", "thanks"},
+		{"不正ログインではありませんでした、自分の操作でした。解決しました", "resolved"},
+		{"ウイルスじゃなかったみたいですが、まだ動きが遅いです。どうすれば？", ""},    // a question
+		{"フィッシングではないと思うけど、子どもの携帯に変なショートメールが届いた", ""}, // ども is no thanks inside 子ども
+	}
+	for _, tt := range tests {
+		if r := kb.Search(tt.text); r.Social != tt.social {
+			t.Errorf("Search(%q).Social = %q, want %q (why %+v)", tt.text, r.Social, tt.social, r.Why)
+		}
 	}
 }

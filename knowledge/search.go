@@ -615,12 +615,28 @@ func (b *Base) Search(text string) Result {
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	pw := readPersonWords(ix.personCues.find(q))
 	res.Why.asksSomeone, res.Why.declined = pw.asksSomeone, pw.declines
-	res.Escalate = !pw.declines && ix.asksForPerson(q, pw, len(why.Situations) > 0)
+	if ix.intentTopic(why.Intent) == helpdeskTopic {
+		// A person asked to come and speak is a lecturer, which the helpdesk's own topic
+		// answers (「研修で話をしてくれる人いますか 来てもらいたい」): only a phrase that asks for
+		// a person in itself hands such a request over.
+		res.Escalate = !pw.declines && pw.escalate
+	} else {
+		res.Escalate = !pw.declines && ix.asksForPerson(q, pw, len(why.Situations) > 0)
+	}
 	if why.Social != "" && !res.Escalate {
 		res.Social = why.Social
 		return res
 	}
 	s := ix.signals(q, masked, denied, &res.Why)
+	if w := res.Why; w.socialWord != "" && !res.Escalate && len(w.Denied) > 0 && len(w.Phrases) == 0 &&
+		!w.question && !w.Now && w.Intent == "" && w.Followup == "" {
+		// It was not what they feared, and they say so with thanks or that it is solved
+		// (「フィッシングじゃなかったです。ありがとう」): a social turn, whose reply keeps the
+		// conversation where it is, not the answer for the threat they have just ruled out.
+		res.Social = w.socialWord
+		res.Why.Social = w.socialWord
+		return res
+	}
 	if why.Intent == "" && ix.menuEntry(q) == nil {
 		// read before what happened gives its topics their weak signal: 「鍵をなくした」 is a
 		// loss, and losses usually belong to leaks, but an office key is not about IT

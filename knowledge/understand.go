@@ -579,6 +579,11 @@ type Why struct {
 	question    bool // the text asks a question (a question mark, or it ends in か)
 	asked       bool // the text ends in a bare question mark (「乗っ取り？」)
 	ownOffTopic bool // read as off topic on one of the off-topic topic's own words
+	// socialWord is the first of the closing social turns (resolved, thanks) whose words the
+	// text holds, social only or not: 「ウイルスじゃなかったです、再起動したら直りました」 holds
+	// resolved. Only by a word of three characters or more: a shorter one is often part of
+	// another word (「子ども」 holds the thanks ども, 「しておけば」 the ack おけ).
+	socialWord string
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int
@@ -590,9 +595,10 @@ type Why struct {
 // readingOf finds the cues of folded text q (before topics are scored). What happened is read
 // outside the denied clauses (「攻撃されたわけじゃない」 says nothing happened).
 func (r *reader) readingOf(q string, denied []span) Why {
-	found := map[int]bool{}    // groups found anywhere
-	happened := map[int]bool{} // groups found outside the denied clauses
-	first := map[int]int{}     // where each group is first found
+	found := map[int]bool{}     // groups found anywhere
+	foundLong := map[int]bool{} // groups found by a word of three characters or more
+	happened := map[int]bool{}  // groups found outside the denied clauses
+	first := map[int]int{}      // where each group is first found
 	hits := r.cues.find(q)
 	for _, h := range hits {
 		if at, ok := first[h.group]; !ok || h.from < at {
@@ -618,6 +624,9 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			continue // 「電話したほうがいい？」: asked about, not done
 		}
 		found[h.group] = true
+		if utf8.RuneCountInString(q[h.from:h.to]) >= 3 {
+			foundLong[h.group] = true
+		}
 		if !inSpans(denied, h.from, h.to) {
 			happened[h.group] = true
 		}
@@ -650,6 +659,9 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	for _, l := range r.social {
 		if found[group] && w.Social == "" && socialOnly(q, l, r.social, r.fillers) {
 			w.Social = l.id
+		}
+		if foundLong[group] && w.socialWord == "" && (l.id == "resolved" || l.id == "thanks") {
+			w.socialWord = l.id
 		}
 		group++
 	}
