@@ -124,3 +124,28 @@ func TestRuledOutWithThanksIsSocial(t *testing.T) {
 		}
 	}
 }
+
+// TestOfficeMattersAskedGenerically: an office or life matter asked with a generic question
+// (「…でしたっけ」「どうすればいいですか」) is read as off topic like any other; a question
+// that names an IT word is not.
+func TestOfficeMattersAskedGenerically(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text string
+		off  bool
+	}{
+		{"書道教室の月謝って何円でしたっけ", true},
+		{"盆栽の水やりの頻度はどうすればいいですか", true},
+		{"来週の商談の手土産って何がいいと思う", true},
+		{"パソコンの初期設定はどうすればいいですか", false},
+	}
+	for _, tt := range tests {
+		r := kb.Search(tt.text)
+		if r.Why.OffTopic != tt.off {
+			t.Errorf("Search(%q).Why.OffTopic = %v, want %v (why %+v)", tt.text, r.Why.OffTopic, tt.off, r.Why)
+		}
+		if top := r.Top(); tt.off && (top == nil || top.ID != "out-of-scope") {
+			t.Errorf("Search(%q) first topic = %v, want out-of-scope", tt.text, top)
+		}
+	}
+}

@@ -640,7 +640,8 @@ func (b *Base) Search(text string) Result {
 	if why.Intent == "" && ix.menuEntry(q) == nil {
 		// read before what happened gives its topics their weak signal: 「鍵をなくした」 is a
 		// loss, and losses usually belong to leaks, but an office key is not about IT
-		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.itWord, why.Followup != "" || len(why.Situations) > 0)
+		generic := why.Followup == "question" || why.Followup == "steps"
+		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.itWord, why.Followup != "" && !generic || len(why.Situations) > 0)
 	}
 	ix.situated(s, why.Situations)
 	if why.Intent != "" {
@@ -688,7 +689,10 @@ func (ix *index) situated(s signals, situations []string) {
 // (トイレ, 給料, 会議室) needs no more to be read as words, and may be a question (「会議室の予約
 // ってどうやるの」) or say what happened with a generic word (「オフィスの鍵をなくした」); without
 // one, a text must be wordy, hold no generic word of the vague groups, and be neither a follow-up
-// question, which inside a topic is about that topic, nor what happened (situated).
+// that asks for desks, what to prepare or the police, which is about the matter at hand, nor what
+// happened (situated). A generic question (「って何」「どうすれば」) does not stop it: office
+// matters are asked that way too, and inside a topic the dialog keeps an off-topic question
+// there.
 func (ix *index) offTopic(q string, s signals, itWord, situated bool) (off, own bool) {
 	target := slices.Index(ix.topicIDs, ix.read.offTopic)
 	if target < 0 {
