@@ -138,6 +138,7 @@ type loader struct {
 	intentLines   []int
 	offTopicLine  int
 	unsureLine    int
+	merelyLine    int
 	contactLines  map[string]int // contact id -> the line of its entry
 	// broken marks files that could not be read whole: references into them are not checked,
 	// so one typo is reported once instead of as every reference it breaks.

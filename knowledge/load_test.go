@@ -112,6 +112,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	weekdays := replaceIn(t, "messages.yaml", "weekday_names: 日 月 火 水 木 金 土", "weekday_names: 日 月")
 	csvHeader := "受理番号,相談種別ID,【相談内容分類：ガイドブックmission1に準拠して】,,件名,相談内容,相談備考,処置備考\n1,1,x,02.迷惑メール・スパムメール,s,b,r,n\n"
 	unsureTopic := replaceIn(t, "understanding.yaml", "  topic: device-trouble\n", "  topic: device-troubles\n")
+	merelyTopic := replaceIn(t, "understanding.yaml", "merely:\n  topic: device-trouble\n", "merely:\n  topic: device-fault\n")
 	unknownFAQ := replaceIn(t, "faq.yaml", `- no: "43"`, `- no: "99999"`)
 	tests := []struct {
 		name   string
@@ -260,6 +261,11 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			name:   "understanding_unsure_topic_unknown",
 			change: map[string]string{"understanding.yaml": unsureTopic},
 			want:   []string{fmt.Sprintf(`understanding.yaml:%d: unsure: unknown topic "device-troubles"`, lineOf(t, unsureTopic, "unsure:"))},
+		},
+		{
+			name:   "understanding_merely_topic_unknown",
+			change: map[string]string{"understanding.yaml": merelyTopic},
+			want:   []string{fmt.Sprintf(`understanding.yaml:%d: merely: unknown topic "device-fault"`, lineOf(t, merelyTopic, "merely:"))},
 		},
 		{
 			name:   "alerts_as_a_list",

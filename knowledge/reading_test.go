@@ -149,3 +149,26 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 		}
 	}
 }
+
+// TestMerelyAFault: a message that rules a threat out and says it was merely a fault is read
+// as device trouble, not as the threat's incident; one that says what the writer merely did is
+// not a fault.
+func TestMerelyAFault(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text string
+		want string // the first topic
+	}{
+		{"DoS攻撃じゃなくて、キャンペーンで注文が殺到してサーバーが落ちただけでした", "device-trouble"},
+		{"Not ransomware, the file server just died and beeps", "device-trouble"},
+	}
+	for _, tt := range tests {
+		r := kb.Search(tt.text)
+		if top := r.Top(); top == nil || top.ID != tt.want || !r.Why.Merely {
+			t.Errorf("Search(%q) first topic = %v, merely %v; want %s, merely (why %+v)", tt.text, top, r.Why.Merely, tt.want, r.Why)
+		}
+	}
+	if r := kb.Search("偽サイトにパスワードは入力していません、開いただけです"); r.Top() != nil && r.Top().ID == "device-trouble" {
+		t.Errorf("opened merely: first topic device-trouble; want what was opened (why %+v)", r.Why)
+	}
+}

@@ -647,6 +647,13 @@ func (b *Base) Search(text string) Result {
 	if why.Intent != "" {
 		ix.plan(s, why.Intent)
 	}
+	// 「DoS攻撃じゃなくて、注文が殺到しただけ」: the threat is ruled out, what is left is a fault;
+	// what the writer did (「入力はしていません、開いただけです」) is none, nor is what they did
+	// not do (「お金は払っていません。ただ警告が消えないだけです」): a threat must be denied
+	res.Why.Merely = why.merelyWord && (why.deniedIT || len(res.Why.Denied) > 0) && len(why.Situations) == 0
+	if why.Intent == "" && res.Why.Merely {
+		ix.calmFirst(s, slices.Index(ix.topicIDs, ix.read.merelyTopic))
+	}
 	ix.rank(b, q, s, ix.p, &res)
 	ix.secondReading(b, masked, &res)
 	return res
@@ -794,6 +801,13 @@ func (ix *index) plan(s signals, intent string) {
 			target = slices.Index(ix.topicIDs, c.topic)
 		}
 	}
+	ix.calmFirst(s, target)
+}
+
+// calmFirst gives the calm topic target (-1: none) the phrase signal of a sure word, raised
+// above the rest unless another calm topic names its own words, and halves the urgent topics'
+// signals: what the text is about is not an incident, whose first aid would be wrong.
+func (ix *index) calmFirst(s signals, target int) {
 	if target < 0 {
 		return
 	}

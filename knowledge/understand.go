@@ -54,6 +54,11 @@ type Understanding struct {
 	// UnsureTopic is the topic whose answer is written for a writer who cannot tell what it is
 	// (device trouble): read first, it is answered although the text holds an Unsure word.
 	UnsureTopic string
+	// Merely are words saying that what the writer feared turned out to be only an ordinary
+	// fault (「攻撃ではなく、アクセスが集中してサイトが落ちただけです」): with a denied threat in
+	// the text, MerelyTopic is read as if named and the incidents count half.
+	Merely      []string
+	MerelyTopic string
 	// SocialFillers are what may be left of a social turn besides its words: polite endings,
 	// address, interjections (「誠に」「ございました」).
 	SocialFillers []string
@@ -101,6 +106,10 @@ type rawUnderstanding struct {
 		Words []string `yaml:"words"`
 		Not   []string `yaml:"not"`
 	} `yaml:"unsure"`
+	Merely struct {
+		Topic string   `yaml:"topic"`
+		Words []string `yaml:"words"`
+	} `yaml:"merely"`
 	Fillers    []string `yaml:"social_fillers"`
 	Intents    []rawCue `yaml:"intents"`
 	Situations []rawCue `yaml:"situations"`
@@ -139,6 +148,8 @@ func (l *loader) loadUnderstanding() {
 	u.Advice = trimAll(r.Advice)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
+	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
+	l.merelyLine = kl.at("merely")
 	u.Rather = trimAll(r.Rather)
 	if len(u.NegationAfter) == 0 {
 		l.problem(understandingFile, kl.at("negation"), "negation: needs after: words (「ではなく」)")
@@ -223,6 +234,9 @@ func (l *loader) checkUnderstanding() {
 	if u.UnsureTopic != "" && l.b.topicIdx[u.UnsureTopic] == nil {
 		l.problem(understandingFile, l.unsureLine, "unsure: unknown topic %q", u.UnsureTopic)
 	}
+	if u.MerelyTopic != "" && l.b.topicIdx[u.MerelyTopic] == nil {
+		l.problem(understandingFile, l.merelyLine, "merely: unknown topic %q", u.MerelyTopic)
+	}
 	for _, ref := range l.cueTopicRefs {
 		if l.b.topicIdx[ref.id] == nil {
 			l.problem(ref.file, ref.line, "situations: unknown topic %q", ref.id)
@@ -266,6 +280,7 @@ type reader struct {
 	negAfter, negBefore, notDenials, now, over, itWords []string
 	offTopic                                            string
 	unsureTopic                                         string // the topic answered although the writer cannot tell what it is
+	merelyTopic                                         string // the ordinary fault a denied threat merely was
 	// fillers are SocialFillers folded, longest first.
 	fillers                                []string
 	intents, situations, social, followups []cueList
@@ -273,7 +288,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup int
 }
 
 // wordIndex finds many words in a text in one pass: the words are filed under their first
@@ -343,7 +358,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, fillers: fold(u.SocialFillers),
+		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		cues: wordIndex{},
 	}
@@ -354,7 +369,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
@@ -365,6 +380,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.adviceGroup, fold(u.Advice))
 	r.cues.add(r.unsureGroup, fold(u.Unsure))
 	r.cues.add(r.unsureNotGroup, fold(u.UnsureNot))
+	r.cues.add(r.merelyGroup, fold(u.Merely))
 	return r
 }
 
@@ -568,6 +584,7 @@ type Why struct {
 	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security
 	Hedged     bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
 	Unsure     bool     `json:"unsure,omitempty"`     // the writer cannot tell what it is (「判断がつかない」)
+	Merely     bool     `json:"merely,omitempty"`     // a denied threat was merely a fault (「落ちただけです」)
 	// Learned is the topic the learned reading is sure of (learned.go), when it is, or the
 	// outcome it read where the rules did not: escalate (a request for a person) or social.
 	Learned string `json:"learned,omitempty"`
@@ -584,6 +601,10 @@ type Why struct {
 	// resolved. Only by a word of three characters or more: a shorter one is often part of
 	// another word (「子ども」 holds the thanks ども, 「しておけば」 the ack おけ).
 	socialWord string
+	// merelyWord: the text holds a word of understanding.yaml's merely (「落ちただけです」);
+	// deniedIT: an IT word inside a denied clause (「攻撃ではなく」). Search reads Merely from
+	// them and the denied topic words.
+	merelyWord, deniedIT bool
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int
@@ -668,6 +689,12 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.itWord = found[r.itGroup]
 	w.Hedged = found[r.hedgeGroup]
 	w.Unsure = unsure(hits, r.unsureGroup, r.unsureNotGroup)
+	w.merelyWord = found[r.merelyGroup]
+	for _, h := range hits {
+		if h.group == r.itGroup && inSpans(denied, h.from, h.to) {
+			w.deniedIT = true // 「攻撃ではなく」: what is denied is about IT
+		}
+	}
 	return w
 }
 
