@@ -32,9 +32,16 @@ func TestNormalizeFoldsWhatEmployeesType(t *testing.T) {
 
 func TestSynonymsBridgeWhatNoEngineInfers(t *testing.T) {
 	kb := loadSeeds(t)
-	for _, pair := range [][2]string{{"エモテット", "Emotet"}, {"身代金ウイルス", "ランサムウェア"}, {"成りすまし", "なりすまし"}, {"漏洩", "漏えい"}} {
+	for _, pair := range [][2]string{{"エモテット", "Emotet"}, {"身代金ウイルス", "ランサムウェア"}, {"成りすまし", "なりすまし"}, {"漏洩", "漏えい"},
+		{"ぱすわあどのかんり", "パスワードの管理"}, {"がめんがくろい", "画面がくろい"}, {"じょせいきん", "助成金"}} {
 		if a, b := kb.Fold(pair[0]), kb.Fold(pair[1]); a != b {
 			t.Errorf("Fold(%q) = %q, Fold(%q) = %q", pair[0], a, pair[1], b)
+		}
+	}
+	// a reading that folds into a part of an everyday word is left out
+	for _, text := range []string{"ときどき", "ばんごはん"} {
+		if f := kb.Fold(text); f != Normalize(text) {
+			t.Errorf("Fold(%q) = %q; want it left as %q", text, f, Normalize(text))
 		}
 	}
 }

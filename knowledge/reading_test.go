@@ -172,3 +172,34 @@ func TestMerelyAFault(t *testing.T) {
 		t.Errorf("opened merely: first topic device-trouble; want what was opened (why %+v)", r.Why)
 	}
 }
+
+// TestShortSocialWordsStandApart: a social word of one or two kana counts only where it stands
+// apart (「うん」), not inside a longer word (アカウント holds うん).
+func TestShortSocialWordsStandApart(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text   string
+		social string
+	}{
+		{"うん", "ack"},
+		{"はい、わかりました", "ack"},
+		{"アカウントが", ""},
+		{"アカウント", ""},
+	}
+	for _, tt := range tests {
+		if r := kb.Search(tt.text); r.Social != tt.social {
+			t.Errorf("Search(%q).Social = %q, want %q", tt.text, r.Social, tt.social)
+		}
+	}
+}
+
+// TestPreventingARecurrenceIsAPlan: asking how to keep it from happening again is prevention,
+// not an office matter.
+func TestPreventingARecurrenceIsAPlan(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, text := range []string{"再発防止ってどうすれば", "再発しないようにするにはどうすれば"} {
+		if top := kb.Search(text).Top(); top == nil || top.ID != "prevention" {
+			t.Errorf("Search(%q) first topic = %v, want prevention", text, top)
+		}
+	}
+}

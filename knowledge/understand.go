@@ -640,9 +640,13 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			advice[h.from] = true
 		}
 	}
+	socialFrom := len(r.situations) + len(r.intents) + len(r.followups)
 	for _, h := range hits {
 		if h.group < len(r.situations) && advice[h.to] {
 			continue // 「電話したほうがいい？」: asked about, not done
+		}
+		if h.group >= socialFrom && h.group < socialFrom+len(r.social) && !standsApart(q, h.from, h.to) {
+			continue // 「あかうんと」 holds the ack うん
 		}
 		found[h.group] = true
 		if utf8.RuneCountInString(q[h.from:h.to]) >= 3 {
@@ -893,4 +897,16 @@ func unsure(hits []hit, unsureGroup, notGroup int) bool {
 		}
 	}
 	return false
+}
+
+// standsApart reports whether q[from:to], a word found in folded text q, can be read as a word
+// of its own: one of three characters or more, or one that starts or ends q or a
+// space-separated word of it. A kana word of one or two characters (うん, はい) is otherwise part
+// of a longer one (あかうんと, しはいにん).
+func standsApart(q string, from, to int) bool {
+	w := q[from:to]
+	if utf8.RuneCountInString(w) >= 3 || strings.IndexFunc(w, func(r rune) bool { return r < 'ぁ' || r > 'ゖ' }) >= 0 {
+		return true // long, or not kana only (了解, ok)
+	}
+	return from == 0 || q[from-1] == ' ' || to == len(q) || q[to] == ' '
 }
