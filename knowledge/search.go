@@ -916,6 +916,11 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		}
 		return
 	}
+	if mashed(q) && !slices.Contains(s.worded, true) && nothingRead(res.Why) {
+		// keys pressed, not words (「あｓｄｆ」「ててててて」「あいうえおかきくけこ」): the menu,
+		// not three topics picked by what a few kana share with the examples
+		return
+	}
 	// Not sure: offer the topics that scored close to the top, then those the generic words of
 	// the text point at (メール → phishing, spam, bec ...), at most three.
 	if top < p.floor && len(vague) == 0 {
@@ -1248,4 +1253,45 @@ func (b *Base) Similar(text string, n int) []CaseMatch {
 		out = append(out, CaseMatch{Case: b.cases[c.i], Score: c.score})
 	}
 	return out
+}
+
+// nothingRead reports whether a reading found no cue at all: nothing happening or done, no
+// intent, follow-up, doubt or denial.
+func nothingRead(w Why) bool {
+	return len(w.Phrases) == 0 && len(w.Denied) == 0 && len(w.Situations) == 0 && w.Intent == "" && w.Followup == "" &&
+		!w.Now && !w.Hedged && !w.Unsure && !w.itWord
+}
+
+// gojuon is the kana table in its order, which a hand running over the keys types
+// (「あいうえおかきくけこ」).
+const gojuon = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん"
+
+// mashed reports whether folded text q is keys pressed rather than words: a word with Latin
+// letters after kana and no vowel among them (「あｓｄｆ」「ふじこｌｐ」: the input method
+// switched halfway), one kana four times or more and nothing else (「ててててて」), or four kana
+// or more of the kana table in its order (「あいうえお」).
+func mashed(q string) bool {
+	flat := strings.ReplaceAll(q, " ", "")
+	if utf8.RuneCountInString(flat) >= 4 && strings.Contains(gojuon, flat) {
+		return true
+	}
+	if r, _ := utf8.DecodeRuneInString(flat); utf8.RuneCountInString(flat) >= 4 && strings.Trim(flat, string(r)) == "" {
+		return true
+	}
+	for _, w := range strings.Fields(q) {
+		kana, latinAfterKana, vowel := false, false, false
+		for _, r := range w {
+			switch {
+			case r >= 'ぁ' && r <= 'ゖ':
+				kana = true
+			case r >= 'a' && r <= 'z':
+				latinAfterKana = latinAfterKana || kana
+				vowel = vowel || strings.ContainsRune("aeiou", r)
+			}
+		}
+		if latinAfterKana && !vowel {
+			return true // 「vpnがつながらない」 has its Latin letters first, as a word is written
+		}
+	}
+	return false
 }

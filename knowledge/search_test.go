@@ -59,3 +59,31 @@ func TestSearchConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestMashed: keys pressed rather than words are told apart from short and mixed-script words.
+func TestMashed(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"あｓｄｆ", true},
+		{"ふじこｌｐ", true},
+		{"ててててて", true},
+		{"あいうえおかきくけこ", true},
+		{"VPNがつながらない", false},
+		{"LINEが変", false},
+		{"なんかweirdなことが起きてる", false},
+		{"ちょっと気になることがあって", false},
+		{"ｔｅｓｔテスト", false},
+	}
+	for _, tt := range tests {
+		if got := mashed(kb.Fold(tt.text)); got != tt.want {
+			t.Errorf("mashed(Fold(%q)) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+	// a mashed text gets the menu, not three topics
+	if r := kb.Search("あｓｄｆ"); len(r.Topics) > 0 {
+		t.Errorf("Search(あｓｄｆ) offers %v; want none", r.Topics)
+	}
+}
