@@ -37,6 +37,9 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		// a person asked to come and speak is a lecturer: the helpdesk's own topic answers it
 		{"研修で話をしてくれる講師の方に来てほしいです", false},
 		{"Could someone come and give a security talk to our staff?", false},
+		// a person thanked, not asked for; a thanks after a condition asks
+		{"さっき担当の方とお電話でお話しできました。ありがとうございました", false},
+		{"説明が長くなるので、一度お電話でお話しできたら助かります", true},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
@@ -117,6 +120,8 @@ func TestRuledOutWithThanksIsSocial(t *testing.T) {
 		{"不正ログインではありませんでした、自分の操作でした。解決しました", "resolved"},
 		{"ウイルスじゃなかったみたいですが、まだ動きが遅いです。どうすれば？", ""},    // a question
 		{"フィッシングではないと思うけど、子どもの携帯に変なショートメールが届いた", ""}, // ども is no thanks inside 子ども
+		{"再起動したらいつも通りに戻りました、もう大丈夫です", "resolved"},
+		{"all sorted now, my colleague fixed it. thanks", "resolved"},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {

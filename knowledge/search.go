@@ -639,16 +639,22 @@ func (b *Base) Search(text string) Result {
 	} else {
 		res.Escalate = !pw.declines && ix.asksForPerson(q, pw, len(why.Situations) > 0)
 	}
+	if res.Escalate && why.socialEnds && !pw.request {
+		// a person thanked, not asked for (「担当の方と電話でお話しできました。ありがとうござい
+		// ました」)
+		res.Escalate = false
+	}
 	if why.Social != "" && !res.Escalate {
 		res.Social = why.Social
 		return res
 	}
 	s := ix.signals(q, masked, denied, &res.Why)
-	if w := res.Why; w.socialWord != "" && !res.Escalate && len(w.Denied) > 0 && len(w.Phrases) == 0 &&
+	if w := res.Why; w.socialWord != "" && !res.Escalate && (len(w.Denied) > 0 || w.socialEnds) && len(w.Phrases) == 0 &&
 		!w.question && !w.Now && w.Intent == "" && w.Followup == "" {
-		// It was not what they feared, and they say so with thanks or that it is solved
-		// (「フィッシングじゃなかったです。ありがとう」): a social turn, whose reply keeps the
-		// conversation where it is, not the answer for the threat they have just ruled out.
+		// It was not what they feared, or it is fixed, and they say so with thanks or that it
+		// is solved (「フィッシングじゃなかったです。ありがとう」「再起動したら普通に戻りました、
+		// もう大丈夫です」): a social turn, whose reply keeps the conversation where it is, not
+		// the answer for the threat they have just ruled out.
 		res.Social = w.socialWord
 		res.Why.Social = w.socialWord
 		return res

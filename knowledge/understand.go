@@ -605,6 +605,8 @@ type Why struct {
 	// deniedIT: an IT word inside a denied clause (「攻撃ではなく」). Search reads Merely from
 	// them and the denied topic words.
 	merelyWord, deniedIT bool
+	// socialEnds: the text ends in such a closing word (「…直りました。ありがとうございました」).
+	socialEnds bool
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int
@@ -618,6 +620,7 @@ type Why struct {
 func (r *reader) readingOf(q string, denied []span) Why {
 	found := map[int]bool{}     // groups found anywhere
 	foundLong := map[int]bool{} // groups found by a word of three characters or more
+	endsLong := map[int]bool{}  // groups such a word of which ends the text
 	happened := map[int]bool{}  // groups found outside the denied clauses
 	first := map[int]int{}      // where each group is first found
 	hits := r.cues.find(q)
@@ -651,6 +654,9 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		found[h.group] = true
 		if utf8.RuneCountInString(q[h.from:h.to]) >= 3 {
 			foundLong[h.group] = true
+			if h.to == len(q) && !conditional(q[:h.from]) {
+				endsLong[h.group] = true
+			}
 		}
 		if !inSpans(denied, h.from, h.to) {
 			happened[h.group] = true
@@ -687,6 +693,9 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		}
 		if foundLong[group] && w.socialWord == "" && (l.id == "resolved" || l.id == "thanks") {
 			w.socialWord = l.id
+		}
+		if endsLong[group] && (l.id == "resolved" || l.id == "thanks") {
+			w.socialEnds = true
 		}
 		group++
 	}
@@ -909,4 +918,11 @@ func standsApart(q string, from, to int) bool {
 		return true // long, or not kana only (了解, ok)
 	}
 	return from == 0 || q[from-1] == ' ' || to == len(q) || q[to] == ' '
+}
+
+// conditional reports whether folded text before ends in a condition (たら, と, ば), which makes
+// a thanks after it a request: 「お電話でお話しできたら助かります」 asks for a call.
+func conditional(before string) bool {
+	before = strings.TrimRight(before, " ")
+	return strings.HasSuffix(before, "たら") || strings.HasSuffix(before, "と") || strings.HasSuffix(before, "ば")
 }
