@@ -222,7 +222,7 @@ func TestLearnedUnknownText(t *testing.T) {
 }
 
 // TestLearnedHalvesReadAsOne: the model learnt in two parts on two goroutines reads every
-// labelled text of the seeds, and its parts of it, exactly as the model learnt whole.
+// labelled text of the seeds (and some cut or lengthened) exactly as the model learnt whole.
 func TestLearnedHalvesReadAsOne(t *testing.T) {
 	b, err := Load(seeds.FS)
 	if err != nil {
@@ -237,8 +237,12 @@ func TestLearnedHalvesReadAsOne(t *testing.T) {
 	}
 	read := 0
 	for _, list := range texts {
-		for _, text := range list {
-			for _, s := range []string{text, text[:len(text)/2], text + " vpn あい"} {
+		for i, text := range list {
+			variants := []string{text}
+			if i%8 == 0 { // a cut text and added words on some: sequences no text holds whole
+				variants = append(variants, text[:len(text)/2], text+" vpn あい")
+			}
+			for _, s := range variants {
 				s = strings.ToValidUTF8(s, "")
 				ht, hp := halves.best(s)
 				wt, wp := whole.best(s)
