@@ -536,6 +536,9 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	// the writer ruled the incident out and called it merely a fault (Why.Merely): the
 	// statistics, which read the fault's words as the incident's, put it second at most
 	ruledOut := res.Why.Merely && ix.urgent[t]
+	// an incident happening, then a calmer wish after a later word (「ランサムウェアにやられた。
+	// あとで補助金の話も」): the statistics read the wish, the incident stays first
+	secondWish := res.Why.Now && res.Why.secondAt >= 0 && len(res.Topics) > 0 && res.Topics[0].Topic.Urgent && !ix.urgent[t]
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
 	if res.Why.Unsure && pos != 0 && len(res.Topics) > 0 && res.Topics[0].Topic.Urgent && !ix.urgent[t] {
 		// 「ランサムウェアなのか故障なのか分からない」: the statistics read the doubt's wording,
@@ -561,7 +564,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		res.Confident = false
 		at := 1
 		switch {
-		case ruledOut:
+		case ruledOut, secondWish:
 		case ix.urgent[t] && !res.Topics[0].Topic.Urgent:
 			at = 0 // an incident comes first: a ransom screen read as spam mail by the rules
 		case p >= learnedAdd:
@@ -576,7 +579,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		res.unread = at == 0 && res.Why.Intent != "" && !res.Why.Now
 		// the question is between these two: a third topic would only blur it
 		ix.offer(b, res, t, pos, at, 2)
-	case pos > 0 && ruledOut:
+	case pos > 0 && (ruledOut || secondWish):
 		ix.offer(b, res, t, pos, 1, maxOffered)
 	case pos > 0:
 		// the rules' question (at most three topics) with the learned topic first

@@ -208,3 +208,18 @@ func TestPreventingARecurrenceIsAPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestIncidentBeforeALaterWish: an incident that is happening stays first before a calmer wish
+// named after a later word, whatever the learned reading makes of the wish.
+func TestIncidentBeforeALaterWish(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct{ text, want string }{
+		{"サーバーに不正アクセスされた形跡を見つけました。落ち着いたら届出のやり方も教えてください", "unauthorized-access"},
+		{"PCがウイルスに感染したみたいです。あと別件で、来月の研修の講師もお願いしたい", "malware"},
+	}
+	for _, tt := range tests {
+		if top := kb.Search(tt.text).Top(); top == nil || top.ID != tt.want {
+			t.Errorf("Search(%q) first topic = %v, want %s", tt.text, top, tt.want)
+		}
+	}
+}
