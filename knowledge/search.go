@@ -631,32 +631,14 @@ func (b *Base) Search(text string) Result {
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	pw := readPersonWords(ix.personCues.find(q))
 	res.Why.asksSomeone, res.Why.declined = pw.asksSomeone, pw.declines
-	if ix.intentTopic(why.Intent) == helpdeskTopic {
-		// A person asked to come and speak is a lecturer, which the helpdesk's own topic
-		// answers (「研修で話をしてくれる人いますか 来てもらいたい」): only a phrase that asks for
-		// a person in itself hands such a request over.
-		res.Escalate = !pw.declines && pw.escalate
-	} else {
-		res.Escalate = !pw.declines && ix.asksForPerson(q, pw, len(why.Situations) > 0)
-	}
-	if res.Escalate && why.socialEnds && !pw.request {
-		// a person thanked, not asked for (「担当の方と電話でお話しできました。ありがとうござい
-		// ました」)
-		res.Escalate = false
-	}
+	res.Escalate = ix.escalates(q, pw, why)
 	if why.Social != "" && !res.Escalate {
 		res.Social = why.Social
 		return res
 	}
 	s := ix.signals(q, masked, denied, &res.Why)
-	if w := res.Why; w.socialWord != "" && !res.Escalate && (len(w.Denied) > 0 || w.socialEnds) && len(w.Phrases) == 0 &&
-		!w.question && !w.Now && w.Intent == "" && w.Followup == "" {
-		// It was not what they feared, or it is fixed, and they say so with thanks or that it
-		// is solved (「フィッシングじゃなかったです。ありがとう」「再起動したら普通に戻りました、
-		// もう大丈夫です」): a social turn, whose reply keeps the conversation where it is, not
-		// the answer for the threat they have just ruled out.
-		res.Social = w.socialWord
-		res.Why.Social = w.socialWord
+	if social := closingSocial(res.Why); social != "" && !res.Escalate {
+		res.Social, res.Why.Social = social, social
 		return res
 	}
 	if why.Intent == "" && ix.menuEntry(q) == nil {
@@ -679,6 +661,40 @@ func (b *Base) Search(text string) Result {
 	ix.rank(b, q, s, ix.p, &res)
 	ix.secondReading(b, masked, &res)
 	return res
+}
+
+// escalates reports whether folded text q, whose person words are pw and reading why, asks for
+// a person.
+func (ix *index) escalates(q string, pw personWords, why Why) bool {
+	if pw.declines {
+		return false
+	}
+	asks := false
+	if ix.intentTopic(why.Intent) == helpdeskTopic {
+		// A person asked to come and speak is a lecturer, which the helpdesk's own topic
+		// answers (「研修で話をしてくれる人いますか 来てもらいたい」): only a phrase that asks for
+		// a person in itself hands such a request over.
+		asks = pw.escalate
+	} else {
+		asks = ix.asksForPerson(q, pw, len(why.Situations) > 0)
+	}
+	// a person thanked is not asked for (「担当の方と電話でお話しできました。ありがとうござい
+	// ました」); a thanks after a condition asks (「お話しできたら助かります」: no socialEnds)
+	return asks && (!why.socialEnds || pw.request)
+}
+
+// closingSocial returns the social turn (resolved, thanks) of a text that says what was feared
+// was not it, or that it is fixed, with thanks or that it is solved (「フィッシングじゃなかった
+// です。ありがとう」「再起動したら普通に戻りました、もう大丈夫です」), and names no topic word,
+// asks nothing and says nothing is happening; "" for any other text. Such a turn keeps the
+// conversation where it is, rather than getting the answer for the threat just ruled out. w is
+// the reading with its topic words found (index.signals).
+func closingSocial(w Why) string {
+	if w.socialWord == "" || len(w.Denied) == 0 && !w.socialEnds || len(w.Phrases) > 0 ||
+		w.question || w.Now || w.Intent != "" || w.Followup != "" {
+		return ""
+	}
+	return w.socialWord
 }
 
 // rivalRatio is how close to the first topic a second one named by its own words may score
