@@ -476,6 +476,9 @@ func fnv1a(s string) uint64 {
 //     off-topic topic the rules read first (an office matter shares grammar with IT ones), and
 //     without its first action above the question when it is urgent and nothing is happening
 //     in the text (Result.IncidentFirst);
+//   - in the two cases above, the learned topic goes second instead of first where the writer
+//     ruled its incident out as merely a fault (Why.Merely), or where an incident is happening
+//     and the calmer topic's wish comes after a later word (「あとで補助金の話も」);
 //   - the writer cannot tell what it is (Why.Unsure) and the rules read an incident first: the
 //     calm topic the learned reading is sure of (a fault) is offered second, never first;
 //   - it is sure of the off-topic topic where the rules found no IT word but read another topic
