@@ -223,3 +223,14 @@ func TestIncidentBeforeALaterWish(t *testing.T) {
 		}
 	}
 }
+
+// TestBareWordsAreAskedAbout: a bare word the vague groups know (USB, help) gets a question with
+// the topics it may be about, not "I could not read that".
+func TestBareWordsAreAskedAbout(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, text := range []string{"USB", "USBメモリ", "help me pls"} {
+		if r := kb.Search(text); r.Confident || len(r.Topics) == 0 {
+			t.Errorf("Search(%q): confident %v, %d topics; want a question", text, r.Confident, len(r.Topics))
+		}
+	}
+}
