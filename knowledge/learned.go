@@ -536,14 +536,15 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		return
 	}
 	res.Why.Learned = ix.topicIDs[t]
-	// the writer ruled the incident out and called it merely a fault (Why.Merely): the
-	// statistics, which read the fault's words as the incident's, put it second at most
-	ruledOut := res.Why.Merely && ix.urgent[t]
-	// an incident happening, then a calmer wish after a later word (「ランサムウェアにやられた。
-	// あとで補助金の話も」): the statistics read the wish, the incident stays first
-	secondWish := res.Why.Now && res.Why.secondAt >= 0 && len(res.Topics) > 0 && res.Topics[0].Topic.Urgent && !ix.urgent[t]
+	// the rules read an incident first, the statistics a calmer topic
+	calmAfterIncident := len(res.Topics) > 0 && res.Topics[0].Topic.Urgent && !ix.urgent[t]
+	// The learned topic goes second at most where the writer ruled its incident out as merely a
+	// fault (Why.Merely: the statistics read the fault's words as the incident's), or where an
+	// incident is happening and the calmer topic's wish comes after a later word (「ランサムウェア
+	// にやられた。あとで補助金の話も」: the statistics read the wish).
+	second := res.Why.Merely && ix.urgent[t] || res.Why.Now && res.Why.secondAt >= 0 && calmAfterIncident
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
-	if res.Why.Unsure && pos != 0 && len(res.Topics) > 0 && res.Topics[0].Topic.Urgent && !ix.urgent[t] {
+	if res.Why.Unsure && pos != 0 && calmAfterIncident {
 		// 「ランサムウェアなのか故障なのか分からない」: the statistics read the doubt's wording,
 		// which fault reports share; the incident the rules read first stays first, the fault
 		// second (one the rules did not offer only where the learned reading is surer still)
@@ -567,7 +568,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		res.Confident = false
 		at := 1
 		switch {
-		case ruledOut, secondWish:
+		case second:
 		case ix.urgent[t] && !res.Topics[0].Topic.Urgent:
 			at = 0 // an incident comes first: a ransom screen read as spam mail by the rules
 		case p >= learnedAdd:
@@ -582,7 +583,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		res.unread = at == 0 && res.Why.Intent != "" && !res.Why.Now
 		// the question is between these two: a third topic would only blur it
 		ix.offer(b, res, t, pos, at, 2)
-	case pos > 0 && (ruledOut || secondWish):
+	case pos > 0 && second:
 		ix.offer(b, res, t, pos, 1, maxOffered)
 	case pos > 0:
 		// the rules' question (at most three topics) with the learned topic first

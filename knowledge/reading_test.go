@@ -108,9 +108,10 @@ func TestUnsureIsAsked(t *testing.T) {
 	}
 }
 
-// TestRuledOutWithThanksIsSocial: a person who says it was not the threat they feared and thanks
-// the bot or says it is solved gets a social reply, not the answer for that threat.
-func TestRuledOutWithThanksIsSocial(t *testing.T) {
+// TestSocialTurnsInLongerTexts: a person who says it was not the threat they feared, or that
+// it is fixed, and thanks the bot or says it is solved gets a social reply, not the answer for
+// that threat; a social word of one or two kana counts only where it stands apart.
+func TestSocialTurnsInLongerTexts(t *testing.T) {
 	kb := loadSeeds(t)
 	tests := []struct {
 		text   string
@@ -122,6 +123,10 @@ func TestRuledOutWithThanksIsSocial(t *testing.T) {
 		{"フィッシングではないと思うけど、子どもの携帯に変なショートメールが届いた", ""}, // ども is no thanks inside 子ども
 		{"再起動したらいつも通りに戻りました、もう大丈夫です", "resolved"},
 		{"all sorted now, my colleague fixed it. thanks", "resolved"},
+		{"うん", "ack"},
+		{"はい、わかりました", "ack"},
+		{"アカウントが", ""}, // アカウント holds the ack うん
+		{"アカウント", ""},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {
@@ -149,8 +154,8 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 		if r.Why.OffTopic != tt.off {
 			t.Errorf("Search(%q).Why.OffTopic = %v, want %v (why %+v)", tt.text, r.Why.OffTopic, tt.off, r.Why)
 		}
-		if top := r.Top(); tt.off && (top == nil || top.ID != "out-of-scope") {
-			t.Errorf("Search(%q) first topic = %v, want out-of-scope", tt.text, top)
+		if got := firstTopic(kb, tt.text); tt.off && got != "out-of-scope" {
+			t.Errorf("Search(%q) first topic = %q, want out-of-scope", tt.text, got)
 		}
 	}
 }
@@ -168,58 +173,30 @@ func TestMerelyAFault(t *testing.T) {
 		{"Not ransomware, the file server just died and beeps", "device-trouble"},
 	}
 	for _, tt := range tests {
-		r := kb.Search(tt.text)
-		if top := r.Top(); top == nil || top.ID != tt.want || !r.Why.Merely {
-			t.Errorf("Search(%q) first topic = %v, merely %v; want %s, merely (why %+v)", tt.text, top, r.Why.Merely, tt.want, r.Why)
+		if got, merely := firstTopic(kb, tt.text), kb.Search(tt.text).Why.Merely; got != tt.want || !merely {
+			t.Errorf("Search(%q) first topic = %q, merely %v; want %s, merely", tt.text, got, merely, tt.want)
 		}
 	}
-	if r := kb.Search("偽サイトにパスワードは入力していません、開いただけです"); r.Top() != nil && r.Top().ID == "device-trouble" {
-		t.Errorf("opened merely: first topic device-trouble; want what was opened (why %+v)", r.Why)
+	if got := firstTopic(kb, "偽サイトにパスワードは入力していません、開いただけです"); got == "device-trouble" {
+		t.Errorf("opened merely: first topic %s; want what was opened", got)
 	}
 }
 
-// TestShortSocialWordsStandApart: a social word of one or two kana counts only where it stands
-// apart (「うん」), not inside a longer word (アカウント holds うん).
-func TestShortSocialWordsStandApart(t *testing.T) {
-	kb := loadSeeds(t)
-	tests := []struct {
-		text   string
-		social string
-	}{
-		{"うん", "ack"},
-		{"はい、わかりました", "ack"},
-		{"アカウントが", ""},
-		{"アカウント", ""},
-	}
-	for _, tt := range tests {
-		if r := kb.Search(tt.text); r.Social != tt.social {
-			t.Errorf("Search(%q).Social = %q, want %q", tt.text, r.Social, tt.social)
-		}
-	}
-}
-
-// TestPreventingARecurrenceIsAPlan: asking how to keep it from happening again is prevention,
-// not an office matter.
-func TestPreventingARecurrenceIsAPlan(t *testing.T) {
-	kb := loadSeeds(t)
-	for _, text := range []string{"再発防止ってどうすれば", "再発しないようにするにはどうすれば"} {
-		if top := kb.Search(text).Top(); top == nil || top.ID != "prevention" {
-			t.Errorf("Search(%q) first topic = %v, want prevention", text, top)
-		}
-	}
-}
-
-// TestIncidentBeforeALaterWish: an incident that is happening stays first before a calmer wish
-// named after a later word, whatever the learned reading makes of the wish.
-func TestIncidentBeforeALaterWish(t *testing.T) {
+// TestFirstTopicRead: the topic read first for texts whose reading a rule decides, whatever the
+// learned reading makes of them.
+func TestFirstTopicRead(t *testing.T) {
 	kb := loadSeeds(t)
 	tests := []struct{ text, want string }{
+		// keeping it from happening again is a plan, not an office matter
+		{"再発防止ってどうすれば", "prevention"},
+		{"再発しないようにするにはどうすれば", "prevention"},
+		// an incident happening stays first before a calmer wish after a later word
 		{"サーバーに不正アクセスされた形跡を見つけました。落ち着いたら届出のやり方も教えてください", "unauthorized-access"},
 		{"PCがウイルスに感染したみたいです。あと別件で、来月の研修の講師もお願いしたい", "malware"},
 	}
 	for _, tt := range tests {
-		if top := kb.Search(tt.text).Top(); top == nil || top.ID != tt.want {
-			t.Errorf("Search(%q) first topic = %v, want %s", tt.text, top, tt.want)
+		if got := firstTopic(kb, tt.text); got != tt.want {
+			t.Errorf("Search(%q) first topic = %q, want %s", tt.text, got, tt.want)
 		}
 	}
 }
@@ -233,4 +210,12 @@ func TestBareWordsAreAskedAbout(t *testing.T) {
 			t.Errorf("Search(%q): confident %v, %d topics; want a question", text, r.Confident, len(r.Topics))
 		}
 	}
+}
+
+// firstTopic is the id of the topic Search reads first in text, "" for none.
+func firstTopic(kb *Base, text string) string {
+	if top := kb.Search(text).Top(); top != nil {
+		return top.ID
+	}
+	return ""
 }

@@ -938,7 +938,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		}
 		return
 	}
-	if mashed(q) && !slices.Contains(s.worded, true) && nothingRead(res.Why) {
+	if nothingRead(res.Why) && !slices.Contains(s.worded, true) && mashed(q) {
 		// keys pressed, not words (「あｓｄｆ」「ててててて」「あいうえおかきくけこ」): the menu,
 		// not three topics picked by what a few kana share with the examples
 		return
@@ -1304,7 +1304,7 @@ func mashed(q string) bool {
 		kana, latinAfterKana, vowel := false, false, false
 		for _, r := range w {
 			switch {
-			case r >= 'ぁ' && r <= 'ゖ':
+			case kanaScript(r) == 'h':
 				kana = true
 			case r >= 'a' && r <= 'z':
 				latinAfterKana = latinAfterKana || kana

@@ -622,6 +622,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	foundLong := map[int]bool{} // groups found by a word of three characters or more
 	endsLong := map[int]bool{}  // groups such a word of which ends the text
 	happened := map[int]bool{}  // groups found outside the denied clauses
+	inDenied := map[int]bool{}  // groups found inside a denied clause
 	first := map[int]int{}      // where each group is first found
 	hits := r.cues.find(q)
 	for _, h := range hits {
@@ -660,6 +661,8 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		}
 		if !inSpans(denied, h.from, h.to) {
 			happened[h.group] = true
+		} else {
+			inDenied[h.group] = true
 		}
 	}
 	w := Why{secondAt: second, firstEnds: firstEnds}
@@ -691,11 +694,11 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		if found[group] && w.Social == "" && socialOnly(q, l, r.social, r.fillers) {
 			w.Social = l.id
 		}
-		if foundLong[group] && w.socialWord == "" && (l.id == "resolved" || l.id == "thanks") {
-			w.socialWord = l.id
-		}
-		if endsLong[group] && (l.id == "resolved" || l.id == "thanks") {
-			w.socialEnds = true
+		if closing(l.id) {
+			if foundLong[group] && w.socialWord == "" {
+				w.socialWord = l.id
+			}
+			w.socialEnds = w.socialEnds || endsLong[group]
 		}
 		group++
 	}
@@ -703,11 +706,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.Hedged = found[r.hedgeGroup]
 	w.Unsure = unsure(hits, r.unsureGroup, r.unsureNotGroup)
 	w.merelyWord = found[r.merelyGroup]
-	for _, h := range hits {
-		if h.group == r.itGroup && inSpans(denied, h.from, h.to) {
-			w.deniedIT = true // 「攻撃ではなく」: what is denied is about IT
-		}
-	}
+	w.deniedIT = inDenied[r.itGroup] // 「攻撃ではなく」: what is denied is about IT
 	return w
 }
 
@@ -914,11 +913,15 @@ func unsure(hits []hit, unsureGroup, notGroup int) bool {
 // of a longer one (あかうんと, しはいにん).
 func standsApart(q string, from, to int) bool {
 	w := q[from:to]
-	if utf8.RuneCountInString(w) >= 3 || strings.IndexFunc(w, func(r rune) bool { return r < 'ぁ' || r > 'ゖ' }) >= 0 {
+	if utf8.RuneCountInString(w) >= 3 || strings.IndexFunc(w, func(r rune) bool { return kanaScript(r) != 'h' }) >= 0 {
 		return true // long, or not kana only (了解, ok)
 	}
 	return from == 0 || q[from-1] == ' ' || to == len(q) || q[to] == ' '
 }
+
+// closing reports whether the social turn id closes a matter (resolved, thanks): its words
+// after a ruled-out threat or at the end of a text make the text social (closingSocial).
+func closing(id string) bool { return id == "resolved" || id == "thanks" }
 
 // conditional reports whether folded text before ends in a condition (たら, と, ば), which makes
 // a thanks after it a request: 「お電話でお話しできたら助かります」 asks for a call.
