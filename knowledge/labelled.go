@@ -3,6 +3,7 @@ package knowledge
 import (
 	"bytes"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -84,7 +85,8 @@ func (l *loader) checkLabels() {
 			continue
 		}
 		for id := range strings.SplitSeq(m.Label, "|") {
-			if l.b.topicIdx[id] == nil {
+			// A topic whose file did not parse is reported at that file, not at each label.
+			if l.b.topicIdx[id] == nil && !l.broken[path.Join(topicsDir, id+".yaml")] {
 				l.problem(m.File, m.Line, "label %q: no topic %q (a topic id, several joined by |, or one of %s)", m.Label, id, strings.Join(labelOutcomes, ", "))
 				break
 			}

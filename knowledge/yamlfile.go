@@ -49,15 +49,19 @@ func editorMistakes(data []byte) []mistake {
 		return []mistake{{line: line, msg: "the file is not UTF-8 (Shift_JIS?): save it again as UTF-8 (UTF-8 で保存し直してください)"}}
 	}
 	var out []mistake
-	inBlock, blockIndent := false, 0
+	inBlock, blockIndent, blockLine := false, 0, 0
 	for i, text := range strings.Split(string(data), "\n") {
 		n := i + 1
 		text = strings.TrimSuffix(text, "\r")
 		rest := strings.TrimLeft(text, " \t\u3000")
 		indent := text[:len(text)-len(rest)]
 		if inBlock {
-			// Lines of a block scalar (answer: |) are text: only their indentation matters.
+			// Lines of a block scalar (answer: |) are text: only their indentation matters,
+			// and a quoted list item, which is a word meant for a list that slid under the text.
 			if rest == "" || len(text)-len(strings.TrimLeft(text, " ")) > blockIndent {
+				if quotedListItem(rest) {
+					out = append(out, mistake{line: n, msg: fmt.Sprintf("a quoted list item inside the text that starts at line %d: it would be shown to users as part of that text; move it into the list it belongs to, or unquote it if it is meant as text (%d行目からの文章の中に「- \"…\"」の行があります。一覧の語なら一覧へ移してください)", blockLine, blockLine)})
+				}
 				continue
 			}
 			inBlock = false
@@ -88,10 +92,18 @@ func editorMistakes(data []byte) []mistake {
 			continue
 		}
 		if t := strings.TrimRight(rest, " "); strings.HasSuffix(t, "|") || strings.HasSuffix(t, ">") || strings.HasSuffix(t, "|-") || strings.HasSuffix(t, ">-") {
-			inBlock, blockIndent = true, len(indent)
+			inBlock, blockIndent, blockLine = true, len(indent), n
 		}
 	}
 	return out
+}
+
+// quotedListItem reports whether a line of text (its indentation trimmed) is a YAML list item
+// holding one double-quoted string, `- "not delivered"`: the form of the words lists, never of a
+// text's own lines, which list with ・.
+func quotedListItem(rest string) bool {
+	item, ok := strings.CutPrefix(strings.TrimRight(rest, " "), "- \"")
+	return ok && len(item) > 1 && strings.HasSuffix(item, "\"") && !strings.Contains(item[:len(item)-1], "\"")
 }
 
 // matchIf returns re's submatches in text when may is true, and nil without running re when

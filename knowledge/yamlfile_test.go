@@ -22,6 +22,7 @@ func TestLoadExplainsEditorMistakes(t *testing.T) {
 		{"full_width_space_after_colon.yaml", `topics/spam.yaml:3: a full-width space (U+3000) after "urgent:": YAML needs an ASCII space after the colon (「urgent:」の後の全角スペースを半角スペースにしてください)`},
 		{"tab_indent.yaml", "topics/spam.yaml:6: a tab in the indentation: indent with spaces (インデントはタブではなく半角スペースにしてください)"},
 		{"no_space_after_colon.yaml", `topics/spam.yaml:2: no space after "title:": YAML needs an ASCII space after the colon (「title:」の後に半角スペースを入れてください)`},
+		{"word_under_answer.yaml", `topics/spam.yaml:8: a quoted list item inside the text that starts at line 6: it would be shown to users as part of that text; move it into the list it belongs to, or unquote it if it is meant as text (6行目からの文章の中に「- "…"」の行があります。一覧の語なら一覧へ移してください)`},
 		{"duplicate_key.yaml", `topics/spam.yaml:7: duplicate key "title" (also at line 2): keep one (キー「title」が 2 行目にもあります。1 つにまとめてください)`},
 	}
 	for _, tt := range tests {
@@ -33,6 +34,10 @@ func TestLoadExplainsEditorMistakes(t *testing.T) {
 			_, err = Load(seedFolder(t, map[string]string{"topics/spam.yaml": string(data)}))
 			if err == nil || !slices.Contains(strings.Split(err.Error(), "\n"), tt.want) {
 				t.Errorf("Load = %v\nwant the line %q", err, tt.want)
+			}
+			// The labelled messages about spam are not reported one by one: the file is.
+			if err != nil && strings.Contains(err.Error(), `no topic "spam"`) {
+				t.Errorf("Load reports the labels of the topic whose file is broken:\n%v", err)
 			}
 		})
 	}
