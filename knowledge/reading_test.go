@@ -201,6 +201,20 @@ func TestFirstTopicRead(t *testing.T) {
 	}
 }
 
+// TestDeskAlreadyConsulted: a desk the person has already consulted counts against its topic, so
+// that what they ask for now is answered rather than asked about.
+func TestDeskAlreadyConsulted(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct{ text, want string }{
+		{"自社の管理画面に不正アクセスされ、顧客向けページが改ざんされました。所轄の警察署にはもう相談済みです。IPAにも届出したほうがいいでしょうか", "incident-report"},
+	}
+	for _, tt := range tests {
+		if r := kb.Search(tt.text); !r.Confident || firstTopic(kb, tt.text) != tt.want {
+			t.Errorf("Search(%q): confident %v, first topic %q; want %s answered", tt.text, r.Confident, firstTopic(kb, tt.text), tt.want)
+		}
+	}
+}
+
 // TestBareWordsAreAskedAbout: a bare word the vague groups know (USB, help) gets a question with
 // the topics it may be about, not "I could not read that".
 func TestBareWordsAreAskedAbout(t *testing.T) {
