@@ -52,6 +52,12 @@ func TestSituationNarrowsTheQuestion(t *testing.T) {
 	if strings.Contains(r.PlainText(), "支払った件") {
 		t.Errorf("「自分のパソコンは大丈夫ですか」 got the answer for a payment:\n%s", r.PlainText())
 	}
+	// what happened fits several options, but the person's own words (typed with spaces) pick one
+	te.say(t, "u4", "ぱそこんが ぴーぴー なって うぃるす かんせん って でて そこの でんわに かけました")
+	r = te.say(t, "u4", "えんかくそうさの あぷり いれられました こんびにで かーど かって ばんごう おしえた 3まんえん じぶんの おかねです")
+	if shown := contactNames(r); !slices.Contains(shown, kb.Contact("shohisha-hotline").Name) {
+		t.Errorf("after じぶんの おかねです the contacts are %v, want the consumer hotline among them", shown)
+	}
 }
 
 // A message inside a topic that only tells what happened in it (「添付は先週開いたかもしれない」
@@ -183,6 +189,40 @@ func TestShortMessageKeepsTheClarify(t *testing.T) {
 			t.Errorf("choices after 写真とった = %v, want those on screen %v", choiceLabels(after), choiceLabels(before))
 			break
 		}
+	}
+}
+
+// While an incident is offered first among topic choices, a question naming no topic (「LAN
+// ケーブル抜いたほうがいいですか」) gets that incident's first action again with the same
+// choices, not other topics guessed from its words.
+func TestQuestionWhileAnIncidentIsOffered(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	before := te.say(t, "u1", "「請求書」って件名のエクセルを開いて、黄色いバーのコンテンツの有効化を押しちゃいました。そのあとからパソコンがすごく重いです")
+	labels := choiceLabels(before)
+	if before.Outcome != "clarify" || len(labels) == 0 || labels[0] != kb.Topic("malware").Label {
+		t.Fatalf("first message: outcome %q, choices %v; want malware offered first", before.Outcome, labels)
+	}
+	after := te.say(t, "u1", "まだネットにつながったままです。LANケーブル抜いたほうがいいですか")
+	if !slices.Equal(choiceLabels(after), labels) {
+		t.Errorf("choices after the question = %v, want those on screen %v", choiceLabels(after), labels)
+	}
+	if now := kb.Topic("malware").FirstAid.Now; now == "" || !strings.Contains(after.PlainText(), now) {
+		t.Errorf("reply to the question = %q, want malware's first action %q", after.PlainText(), now)
+	}
+}
+
+// A word the writer doubts (「ウイルスかなと思ったけど」) does not answer an offered topic's
+// question with the option that moves to that word's topic: flaky Wi-Fi with nothing else wrong
+// gets no virus first aid.
+func TestDoubtedWordDoesNotMoveTheTopic(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	if r := te.say(t, "u1", "ネットが変です"); r.Outcome != "clarify" || !slices.Contains(choiceLabels(r), te.lib.Base().Topic("device-trouble").Label) {
+		t.Fatalf("first message: outcome %q, choices %v; want device trouble offered", r.Outcome, choiceLabels(r))
+	}
+	r := te.say(t, "u1", "会社のWi-Fiが朝からつながったり切れたりしてる。ウイルスかなと思ったけど、ほかにおかしなことはない")
+	if r.Topic == "malware" {
+		t.Errorf("a doubted virus moved to malware: outcome %q, %q", r.Outcome, r.PlainText())
 	}
 }
 

@@ -643,6 +643,14 @@ func TestEscalationOutsideHours(t *testing.T) {
 	if p, _ := te.Outbox().Pending(te.clock.Now(), 10, nil); len(p) == 0 {
 		t.Error("the case was not queued for the staff channel")
 	}
+	if desks := te.lib.Base().Message("escalate_offhours_desks"); !strings.Contains(text, desks) {
+		t.Errorf("the reply shows open desks without saying what they are for:\n%s", text)
+	}
+	// With no matter told, no desk is shown, and none is pointed at.
+	r = te.say(t, "u2", "担当者と話したい")
+	if desks := te.lib.Base().Message("escalate_offhours_desks"); strings.Contains(r.PlainText(), desks) || len(contactNames(r)) > 0 {
+		t.Errorf("a request with no matter points at desks below (cards %v):\n%s", contactNames(r), r.PlainText())
+	}
 }
 
 // TestClosedContactsSayWhenTheyOpen: a closed contact's card says when it opens next, counting

@@ -106,6 +106,9 @@ type Unanswered = decide.Unanswered
 // MenuChoice returns the choice id of the greeting menu entry id.
 func MenuChoice(id string) string { return decide.MenuChoice(id) }
 
+// ColonAfter is the colon that follows a label: full-width after Japanese, ": " after English.
+func ColonAfter(label string) string { return decide.ColonAfter(label) }
+
 // Triage answers one free text as a new conversation would, without storing anything: what
 // `helpdesk ask` prints. policy decides how escalation is worded.
 func Triage(kb *knowledge.Base, policy Policy, text string, now time.Time) Reply {

@@ -167,6 +167,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune.txt":      0.9,
 	"testdata/dialogs-tune-2.txt":    0.72,
 	"testdata/dialogs-tune-3.txt":    0.75,
+	"testdata/dialogs-tune-4.txt":    0.5,
 	"testdata/dialogs-heldout.txt":   0.80,
 	"testdata/dialogs-heldout-2.txt": 0.70,
 	"testdata/dialogs-heldout-3.txt": 0.73,

@@ -38,8 +38,9 @@ type QuestionEN struct {
 	Options map[string]string
 }
 
-// ContactEN is the English of a contact's name and when-to-call line.
-type ContactEN struct{ Name, When string }
+// ContactEN is the English of a contact's name, when-to-call line, what it does not take and
+// what to prepare. A card in English shows only the fields that have their English.
+type ContactEN struct{ Name, When, NotAccepts, Prepare string }
 
 // IntakeQuestionEN is the English of an intake question: each field translates the Japanese
 // field of the same name. Options has the Japanese options' count and order (Options[i]
@@ -80,8 +81,10 @@ type rawIntakeQuestionEN struct {
 }
 
 type rawContactEN struct {
-	Name string `yaml:"name"`
-	When string `yaml:"when"`
+	Name       string `yaml:"name"`
+	When       string `yaml:"when"`
+	NotAccepts string `yaml:"not_accepts"`
+	Prepare    string `yaml:"prepare"`
 }
 
 // enOnlyMessages are phrases only a conversation in English needs, or the words that switch
@@ -116,10 +119,14 @@ func (l *loader) topicEN(file string, root *yaml.Node, r *rawTopicEN, t *Topic) 
 		l.checkLabel(file, kl.at("label"), en.Label)
 	}
 	t.EN = en
+	missing := func(key, what string) { l.problem(file, kl.at(key), "en: %s has no English %s", t.ID, what) }
 	if !t.Urgent {
+		// A calmer topic may leave its question Japanese; one it translates is translated whole.
+		if len(r.Questions) > 0 {
+			l.questionsEN(file, kl, r, t, missing)
+		}
 		return
 	}
-	missing := func(key, what string) { l.problem(file, kl.at(key), "en: %s has no English %s", t.ID, what) }
 	if en.Title == "" || en.Label == "" {
 		missing("title", "title and label")
 	}
@@ -146,6 +153,13 @@ func (l *loader) topicEN(file string, root *yaml.Node, r *rawTopicEN, t *Topic) 
 			l.problem(file, kl.at("first_aid"), "en: the first screen of %s has %d characters; at most %d fit a phone's first screen", t.ID, n, ScreenRunes*2)
 		}
 	}
+	l.questionsEN(file, kl, r, t, missing)
+}
+
+// questionsEN reads the English of t's questions and their options' labels, reporting each one
+// without its English.
+func (l *loader) questionsEN(file string, kl keyLines, r *rawTopicEN, t *Topic, missing func(key, what string)) {
+	en := t.EN
 	en.Questions = map[string]QuestionEN{}
 	for _, q := range t.Questions {
 		rq, ok := r.Questions[q.ID]

@@ -362,7 +362,8 @@ func (l *loader) loadContacts() {
 			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)
 		}
 		if r.EN != nil {
-			c.EN = ContactEN{Name: strings.TrimSpace(r.EN.Name), When: strings.TrimSpace(r.EN.When)}
+			c.EN = ContactEN{Name: strings.TrimSpace(r.EN.Name), When: strings.TrimSpace(r.EN.When),
+				NotAccepts: strings.TrimSpace(r.EN.NotAccepts), Prepare: strings.TrimSpace(r.EN.Prepare)}
 		}
 		l.contactLines[c.ID] = kl.entry
 		l.checkPhone(contactsFile, kl.at("phone"), c.Phone)

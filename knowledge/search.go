@@ -814,6 +814,7 @@ func japaneseRunes(text string) int {
 	return n
 }
 
+// japaneseRune reports whether r is kana or a CJK ideograph.
 func japaneseRune(r rune) bool {
 	return r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf
 }
@@ -982,12 +983,28 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 // (about 70,000 code points that answer differently after Normalize), which would change what the
 // Latin-noise rule in rank lets through.
 func HasJapanese(s string) bool {
-	for _, r := range s {
-		if r >= 0x3040 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf {
-			return true
-		}
+	return strings.ContainsFunc(s, japaneseRune)
+}
+
+// joinJapaneseWords drops each single space between two Japanese characters of folded text
+// (「じぶんの おかね」 → 「じぶんのおかね」), keeping those beside Latin letters and digits.
+func joinJapaneseWords(f string) string {
+	if !strings.Contains(f, " ") {
+		return f
 	}
-	return false
+	var b strings.Builder
+	b.Grow(len(f))
+	prev := rune(0)
+	for i, r := range f {
+		if r == ' ' && japaneseRune(prev) {
+			if next, _ := utf8.DecodeRuneInString(f[i+1:]); japaneseRune(next) {
+				continue
+			}
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
 }
 
 // menuEntry returns the menu entry a text names: exactly one of its words, or, for a short text

@@ -764,7 +764,8 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 				named++
 			}
 		}
-		if named == 1 {
+		// Unless the person's own words pick one of them (「3まんえん じぶんの おかねです」).
+		if named == 1 || score > situationScore && slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(res.Situations, s) }) {
 			return o
 		}
 	}
@@ -834,6 +835,12 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 	if f != res.folded {
 		denied = b.index.read.denied(f)
 	}
+	// 「じぶんの おかねです」: an answer typed with spaces between its words, as many older
+	// people type on a phone, names 「じぶんのおかね」 too.
+	joined, joinedDenied := joinJapaneseWords(f), denied
+	if joined != f {
+		joinedDenied = b.index.read.denied(joined)
+	}
 	for i := range q.Options {
 		o := &q.Options[i]
 		score := 0
@@ -844,7 +851,7 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 		}
 		word := 0
 		for _, fw := range o.folded {
-			if containsUndenied(f, fw, denied) {
+			if containsUndenied(f, fw, denied) || joined != f && containsUndenied(joined, fw, joinedDenied) {
 				word = max(word, 10+utf8.RuneCountInString(fw))
 			}
 		}

@@ -44,7 +44,7 @@ func TestLoadExplainsEditorMistakes(t *testing.T) {
 	// A list item with a full-width colon is a mistake when the file does not parse.
 	contacts := replaceIn(t, "contacts.yaml", "- id: ipa-anshin", "- id：ipa-anshin")
 	_, err := Load(seedFolder(t, map[string]string{"contacts.yaml": contacts}))
-	if want := `contacts.yaml:12: a full-width colon （：） after "id"`; err == nil || !strings.Contains(err.Error(), want) {
+	if want := `contacts.yaml:14: a full-width colon （：） after "id"`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Load = %v\nwant a line with %q", err, want)
 	}
 }

@@ -2,6 +2,7 @@ package decide_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/helpdesk-bot/helpdesk/dialog/decide"
@@ -68,6 +69,55 @@ func TestLanguageFollowsTheUser(t *testing.T) {
 	for _, tt := range tests {
 		if r := tk.say(t, "U1", tt.text); r.Lang != tt.want {
 			t.Errorf("after %q the reply is in %q, want %q", tt.text, r.Lang, tt.want)
+		}
+	}
+}
+
+// TestEnglishScreensHoldNoUntranslatedText: in a conversation held in English, every topic's
+// choices are English, the cards hold no Japanese under their English labels (the Japanese
+// name beside the English one aside), and a Japanese answer text comes after the line that says
+// the details are in Japanese. Typing "English" while the Japanese menu is on screen shows the
+// English menu.
+func TestEnglishScreensHoldNoUntranslatedText(t *testing.T) {
+	tk := newTalks(t, decide.Policy{})
+	note := tk.kb.MessageIn("en", "details_in_japanese")
+	for _, tp := range tk.kb.Topics() {
+		t.Run(tp.ID, func(t *testing.T) {
+			user := "EN-" + tp.ID
+			tk.say(t, user, "Hello, I need some help please")
+			r := tk.tap(t, user, "t:"+tp.ID)
+			if len(tp.Questions) > 0 && !tp.Urgent {
+				// the question's choices, then the answer of its first option
+				r = tk.tap(t, user, r.Choices[0].ID)
+			}
+			for _, c := range r.Choices {
+				if knowledge.HasJapanese(c.Label) {
+					t.Errorf("choice %q is not English", c.Label)
+				}
+			}
+			noted := false
+			for _, b := range r.Blocks {
+				for _, c := range b.Contacts {
+					for _, f := range c.Fields {
+						if knowledge.HasJapanese(f.Value) {
+							t.Errorf("card %s: %s %q is Japanese", c.Name, f.Label, f.Value)
+						}
+					}
+				}
+				if b.Text == note {
+					noted = true
+				}
+				if b.Kind == decide.TextBlock && knowledge.HasJapanese(b.Text) && !noted && !strings.Contains(b.Text, "「") {
+					t.Errorf("Japanese text without the English line before it:\n%s", b.Text)
+				}
+			}
+		})
+	}
+	tk.say(t, "MENU", "こんにちは")
+	r := tk.say(t, "MENU", "English")
+	for _, c := range r.Choices {
+		if knowledge.HasJapanese(c.Label) && c.Label != tk.kb.MessageIn("en", "label_japanese") {
+			t.Errorf("after typing English the menu offers %q", c.Label)
 		}
 	}
 }

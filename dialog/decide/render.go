@@ -3,6 +3,7 @@ package decide
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // PlainText renders the reply's blocks as plain text, the way the terminal shows them and the
@@ -13,12 +14,12 @@ func (r Reply) PlainText() string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		blk.writeText(&b)
+		blk.writeText(&b, r.Lang)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (blk Block) writeText(b *strings.Builder) {
+func (blk Block) writeText(b *strings.Builder, lang string) {
 	if blk.Title != "" {
 		b.WriteString("■ " + blk.Title + "\n")
 	}
@@ -42,12 +43,30 @@ func (blk Block) writeText(b *strings.Builder) {
 			}
 			b.WriteString("\n")
 			for _, f := range c.Fields {
-				b.WriteString("  " + f.Label + "：" + f.Value + "\n")
+				b.WriteString("  " + f.Label + colonIn(lang) + f.Value + "\n")
 			}
 		}
 	default:
 		b.WriteString(blk.Text + "\n")
 	}
+}
+
+// ColonAfter is the colon that follows a label: full-width after Japanese (「電話：」), an ASCII
+// colon and a space after English ("Phone: ").
+func ColonAfter(label string) string {
+	if r, _ := utf8.DecodeLastRuneInString(label); r < utf8.RuneSelf {
+		return ": "
+	}
+	return "："
+}
+
+// colonIn is the colon after a card's field label in a reply in lang: "Web：" in Japanese,
+// "Web: " in English.
+func colonIn(lang string) string {
+	if lang == "en" {
+		return ": "
+	}
+	return "："
 }
 
 // telURI is the tap-to-call URI of a phone number: its digits ("03-5978-7509" ->

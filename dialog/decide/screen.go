@@ -33,9 +33,11 @@ func (d *decider) firstScreen(t *knowledge.Topic, o *knowledge.Option) {
 		ids = append(ids, o.Contacts...)
 	}
 	none := d.screenContacts(append(ids, t.Contacts...))
+	next := d.screenNext(none)
 	if d.english() && t.EN != nil && t.EN.Say != "" {
 		// the desks answer in Japanese: a sentence to read out to them
-		none = joinLines(d.msg("english_note")+" 「"+t.EN.Say+"」", none)
+		say := d.msg("english_note") + " 「" + t.EN.Say + "」"
+		none, next = joinLines(say, none), joinLines(say, next)
 	}
 	if o == nil && len(t.Questions) > 0 {
 		// The question tells the cases of the topic apart; its options are the next steps.
@@ -50,7 +52,7 @@ func (d *decider) firstScreen(t *knowledge.Topic, o *knowledge.Option) {
 		return
 	}
 	d.nextStep()
-	d.say(joinLines(none, d.msg("screen_next")))
+	d.say(next)
 	d.screenChoices(t)
 }
 
@@ -98,6 +100,16 @@ func (d *decider) firstAidLines(t *knowledge.Topic) (now string, next []string) 
 		}
 	}
 	return now, next
+}
+
+// screenNext is the line under the first screen's cards: call a desk when the steps are done;
+// or, when none is the line that no desk is open now (which says when to call instead), that
+// line and where the fuller explanation is.
+func (d *decider) screenNext(none string) string {
+	if none != "" {
+		return joinLines(none, d.msg("screen_details"))
+	}
+	return d.msg("screen_next")
 }
 
 // details is 「詳しい説明」: everything the first screen left out.
@@ -177,7 +189,7 @@ func (d *decider) screenCard(c *knowledge.Contact) Contact {
 			fields = append(fields, f)
 		}
 	}
-	if c.Brief != "" && c.When == "" { // the when-to-call line says it already
+	if c.Brief != "" && c.When == "" && !d.english() { // the when-to-call line says it already; the brief is Japanese
 		fields = append(fields, Field{Label: d.msg("field_brief"), Value: c.Brief})
 	}
 	card.Fields = fields

@@ -291,6 +291,7 @@ func (d *decider) text(raw string) {
 		return
 	}
 	d.conv.addTurn("user", text, d.now)
+	wasEnglish := d.english()
 	if d.language(text) {
 		// the note on the switch follows the first aid, which a frightened person reads first
 		defer d.noteAfterFirstAid(d.msg("switched_english"))
@@ -338,10 +339,15 @@ func (d *decider) text(raw string) {
 		d.conv.Lang = lang
 		if lang == "en" {
 			d.say(d.msg("switched_english"))
+		} else if wasEnglish {
+			d.say(d.kb.MessageIn("en", "switched_japanese"))
 		}
-		if d.conv.Mode == ModeIntake && d.intakeQuestion() != nil {
+		switch {
+		case d.conv.Mode == ModeIntake && d.intakeQuestion() != nil:
 			d.askIntake()
-		} else {
+		case slices.ContainsFunc(d.conv.Choices, func(c Choice) bool { return parseChoice(c.ID).kind == choiceMenu }):
+			d.offerMenu() // the menu on screen, in the language now chosen
+		default:
 			d.reoffer()
 		}
 		return
@@ -474,11 +480,18 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 	}
 	if c.Mode == ModeClarify && res.Social == "" && (res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
-		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" && shortMessage(text)) {
-		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message that names no topic
-		// (「写真とった」「土曜の夜だけど」): the same choices again, and a person, instead of
-		// other topics guessed from a few characters.
-		d.say(d.msg("clarify_unsure"))
+		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" && (shortMessage(text) || knowledge.AsksSomething(text))) {
+		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message or a question that
+		// names no topic (「写真とった」「LANケーブル抜いたほうがいいですか」): the same choices
+		// again, and a person, instead of other topics guessed from words of no topic. A question
+		// while an incident is offered first gets that incident's first action again: it is what
+		// such a question is about.
+		if now := d.firstActionOffered(); now != "" && res.Followup == "" && knowledge.AsksSomething(text) {
+			d.say(strings.NewReplacer("{topic}", d.topicLabel(d.firstOfferedTopic()), "{now}", now).Replace(d.msg("clarify_if_urgent")))
+			d.say(d.msg("clarify"))
+		} else {
+			d.say(d.msg("clarify_unsure"))
+		}
 		d.reoffer()
 		return true
 	}
@@ -984,10 +997,13 @@ func (d *decider) action(a action) {
 	case actFAQ:
 		d.showFAQ()
 	case actEnglish, actJapanese:
+		wasEnglish := d.english()
 		d.conv.Lang = ""
 		if a == actEnglish {
 			d.conv.Lang = "en"
 			d.say(d.msg("switched_english"))
+		} else if wasEnglish {
+			d.say(d.kb.MessageIn("en", "switched_japanese"))
 		}
 		d.greet(false)
 	case actDetails:
@@ -1082,16 +1098,17 @@ func (d *decider) greet(hello bool) {
 		d.say(d.msg("menu_prompt"))
 	}
 	d.offerMenu()
+}
+
+// offerMenu offers the greeting menu in the conversation's language, and the other language.
+func (d *decider) offerMenu() {
+	for _, c := range MenuChoices(d.kb, d.conv.Lang) {
+		d.offer(c.ID, c.Label)
+	}
 	if d.english() {
 		d.offer(actChoice(actJapanese), d.msg("label_japanese"))
 	} else {
 		d.offer(actChoice(actEnglish), d.msg("label_english"))
-	}
-}
-
-func (d *decider) offerMenu() {
-	for _, c := range MenuChoices(d.kb, d.conv.Lang) {
-		d.offer(c.ID, c.Label)
 	}
 }
 
@@ -1231,7 +1248,10 @@ func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowl
 		if t == nil {
 			continue
 		}
-		if _, o := d.kb.RefinedOption(t, text, res); o == nil {
+		_, o := d.kb.RefinedOption(t, text, res)
+		if o == nil || o.Topic != "" && res.Why.Hedged && res.Why.Learned != o.Topic {
+			// 「ウイルスかなと思ったけど、ほかにおかしなことはない」 to "is it a fault?": a word
+			// the writer doubts moves to another topic only when the whole message reads as it.
 			continue
 		}
 		if found != nil {
@@ -1251,6 +1271,15 @@ func (d *decider) offeredTopics() []string {
 		}
 	}
 	return ids
+}
+
+// firstActionOffered is the one action now of the first topic on screen when it is urgent, or "".
+func (d *decider) firstActionOffered() string {
+	if t := d.firstOfferedTopic(); t != nil && t.Urgent {
+		now, _ := d.firstAidLines(t)
+		return now
+	}
+	return ""
 }
 
 // firstOfferedTopic is the first topic of the choices on screen, or nil.
@@ -1362,7 +1391,7 @@ func (d *decider) pickOption(optID string) {
 			}
 			none := d.screenContacts(ids)
 			d.nextStep()
-			d.say(joinLines(none, d.msg("screen_next")))
+			d.say(d.screenNext(none))
 			d.screenChoices(t)
 			return
 		}
@@ -1379,6 +1408,9 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 	d.conv.Mode, d.conv.Topic, d.conv.Question = ModeAnswered, t.ID, ""
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 	var ids []string
+	if d.english() && (o != nil && o.Answer != "" || t.Answer != "") {
+		d.say(d.msg("details_in_japanese")) // the answers are the helpdesk's Japanese texts
+	}
 	if o != nil {
 		d.say(o.Answer)
 		ids = append(ids, o.Contacts...)
@@ -1445,7 +1477,7 @@ func (d *decider) showFAQ() {
 	// examples: what was true then (a desk's name, a number) may have changed since.
 	d.say(d.msg("faq_intro"))
 	for _, p := range d.kb.PastAnswers(t.ID) {
-		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Title: d.msg("faq_title") + "：" + p.Subject, Text: p.Text})
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Title: d.msg("faq_title") + ColonAfter(d.msg("faq_title")) + p.Subject, Text: p.Text})
 	}
 	d.afterAnswer(t)
 }
@@ -1528,12 +1560,14 @@ func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 
 func (d *decider) card(c *knowledge.Contact) Contact {
 	card := Contact{Name: c.Name, Phone: c.Phone, Tel: telURI(c.Phone), Email: c.Email, URL: c.URL, Hours: c.Hours}
-	when := c.When
-	if d.english() && c.EN.Name != "" {
-		// the English name, and the Japanese one a desk answering in Japanese will recognise
-		card.Name = c.EN.Name + "（" + c.Name + "）"
-		if c.EN.When != "" {
-			when = c.EN.When
+	when, accepts, notAccepts, prepare, prepareNotUrgent, status := c.When, c.Accepts, c.NotAccepts, c.Prepare, c.PrepareNotUrgent, c.Status
+	if d.english() {
+		// Under English labels, only English: the texts no one has translated are left out
+		// (the phone, the web page and the hours say how to reach the desk).
+		when, accepts, notAccepts, prepare, prepareNotUrgent, status = c.EN.When, "", c.EN.NotAccepts, c.EN.Prepare, "", ""
+		if c.EN.Name != "" {
+			// the English name, and the Japanese one a desk answering in Japanese will recognise
+			card.Name = c.EN.Name + "（" + c.Name + "）"
 		}
 	}
 	if c.Schedule != nil {
@@ -1561,21 +1595,25 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 	add("field_hours", hours, "", "")
 	add("field_url", c.URL, "url", c.URL)
 	for _, l := range c.Links {
-		add("field_url", l.Title+" "+l.URL, "", "")
+		if d.english() {
+			add("field_url", l.URL, "", "") // the link's title is Japanese
+		} else {
+			add("field_url", l.Title+" "+l.URL, "", "")
+		}
 	}
 	mailto := ""
 	if c.Email != "" {
 		mailto = "mailto:" + c.Email
 	}
 	add("field_email", c.Email, "email", mailto)
-	add("field_accepts", c.Accepts, "", "")
-	add("field_not_accepts", c.NotAccepts, "", "")
-	add("field_prepare", c.Prepare, "", "")
+	add("field_accepts", accepts, "", "")
+	add("field_not_accepts", notAccepts, "", "")
+	add("field_prepare", prepare, "", "")
 	if !d.reply.Urgent {
 		// Reading a FAQ first is advice for a calm moment, not for an incident.
-		add("field_prepare", c.PrepareNotUrgent, "", "")
+		add("field_prepare", prepareNotUrgent, "", "")
 	}
-	add("field_note", c.Status, "", "")
+	add("field_note", status, "", "")
 	return card
 }
 
@@ -1606,7 +1644,10 @@ func (d *decider) escalate() {
 		}
 		d.say(strings.NewReplacer("{hours}", hours, "{case}", d.caseID).Replace(d.msg("escalate_offhours")))
 		if t := d.kb.Topic(d.conv.Topic); t != nil {
-			d.openContacts(t.Contacts)
+			if open := d.openNow(t.Contacts); len(open) > 0 {
+				d.say(d.msg("escalate_offhours_desks"))
+				d.contacts(open)
+			}
 		}
 	} else {
 		d.say(strings.ReplaceAll(d.msg("escalate_staffed"), "{case}", d.caseID))
@@ -1655,16 +1696,17 @@ func (d *decider) directly() {
 	d.contacts(ids)
 }
 
-// openContacts adds the cards of the public contacts that are open now.
-func (d *decider) openContacts(ids []string) {
+// openNow returns, of ids, the public contacts this person may call that are open now (or whose
+// hours are unknown).
+func (d *decider) openNow(ids []string) []string {
 	var open []string
-	for _, id := range ids {
+	for _, id := range d.forUser(ids) {
 		c := d.kb.Contact(id)
 		if c != nil && !c.Internal && (c.Schedule == nil || c.Schedule.OpenAt(d.now, d.kb.Holidays())) {
 			open = append(open, id)
 		}
 	}
-	d.contacts(open)
+	return open
 }
 
 func (d *decider) personEntry() *knowledge.MenuEntry {
