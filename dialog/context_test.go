@@ -226,6 +226,36 @@ func TestDoubtedWordDoesNotMoveTheTopic(t *testing.T) {
 	}
 }
 
+// A request to the desk itself after the answer that says its staff take such requests (a
+// lecturer) is handed to them; thanks after that answer is not.
+func TestRequestToTheDeskIsHandedToStaff(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	if r := te.say(t, "u1", "社内研修に講師の方をお招きしたいのですが"); r.Topic != "helpdesk-request" {
+		t.Fatalf("first message: outcome %q, topic %q; want the helpdesk's requests answered", r.Outcome, r.Topic)
+	}
+	if r := te.say(t, "u1", "社員20名ほどに標的型メールの話をしていただきたいです。派遣していただくことは可能でしょうか"); r.Handoff == nil {
+		t.Errorf("the request was not handed to staff: outcome %q, topic %q", r.Outcome, r.Topic)
+	}
+	te.say(t, "u2", "社内研修に講師の方をお招きしたいのですが")
+	if r := te.say(t, "u2", "ありがとうございます"); r.Handoff != nil {
+		t.Errorf("thanks was handed to staff")
+	}
+}
+
+// Denying one of two offered topics (「いや、ウイルスじゃなくて」) picks the other.
+func TestDenyingAnOfferedTopicPicksTheOther(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	r := te.say(t, "u1", "ウイルスかもしれない、ネットが急に遅い")
+	kb := te.lib.Base()
+	if r.Outcome != "clarify" || !slices.Equal(choiceLabels(r)[:2], []string{kb.Topic("malware").Label, kb.Topic("device-trouble").Label}) {
+		t.Fatalf("first message: outcome %q, choices %v; want malware and device trouble offered", r.Outcome, choiceLabels(r))
+	}
+	r = te.say(t, "u1", "いや、ウイルスじゃなくて、ルーター替えてからずっとです。警告とかは何も出てない")
+	if r.Topic != "device-trouble" {
+		t.Errorf("after denying the virus: outcome %q, topic %q; want device trouble", r.Outcome, r.Topic)
+	}
+}
+
 // Asking for desks while topic choices wait still gets the desks; a statement that only starts
 // like a question word (いつも, なんか) inside a topic is acknowledged.
 func TestContextEdges(t *testing.T) {

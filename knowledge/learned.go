@@ -490,7 +490,7 @@ func fnv1a(s string) uint64 {
 // Social turns, requests the rules read for a person or to the desk itself (an intent of
 // understanding.yaml leading to helpdesk-request) are left alone.
 func (ix *index) secondReading(b *Base, masked string, res *Result) {
-	if ix.learned == nil || res.Social != "" || res.Escalate || ix.intentTopic(res.Why.Intent) == helpdeskTopic {
+	if ix.learned == nil || res.Social != "" || res.Escalate || ix.intentTopic(res.Why.Intent) == HelpdeskTopic {
 		return // a request to the desk itself (a lecturer, the guidebook) says what it wants
 	}
 	runes := utf8.RuneCountInString(masked)
@@ -609,8 +609,9 @@ func (ix *index) offer(b *Base, res *Result, t, pos, at, most int) {
 	res.Topics = res.Topics[:min(len(res.Topics), most)]
 }
 
-// helpdeskTopic is the topic of requests to the desk itself (the topic contract).
-const helpdeskTopic = "helpdesk-request"
+// HelpdeskTopic is the topic of requests to the desk itself (the topic contract): a lecturer, the
+// guidebook, a seminar. Its answer says the desk's staff take such requests.
+const HelpdeskTopic = "helpdesk-request"
 
 // intentTopic is the topic the intent id of understanding.yaml leads to, or "".
 func (ix *index) intentTopic(id string) string {

@@ -42,7 +42,7 @@ func TestGramKeys(t *testing.T) {
 func learnedIndex() (*Base, *index) {
 	b := &Base{topics: []*Topic{{ID: "a", Urgent: true}, {ID: "b"}, {ID: "c"}}}
 	ix := &index{
-		read:     reader{intents: []cueList{{id: "lecturer", topic: helpdeskTopic}, {id: "plan", topic: "c"}}, offTopic: "c"},
+		read:     reader{intents: []cueList{{id: "lecturer", topic: HelpdeskTopic}, {id: "plan", topic: "c"}}, offTopic: "c"},
 		p:        defaultParams,
 		topicIDs: []string{"a", "b", "c"},
 		urgent:   []bool{true, false, false},

@@ -630,7 +630,7 @@ func (b *Base) Search(text string) Result {
 	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") // a question anywhere in it
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	pw := readPersonWords(ix.personCues.find(q))
-	res.Why.asksSomeone, res.Why.declined = pw.asksSomeone, pw.declines
+	res.Why.asksSomeone, res.Why.declined, res.Why.request = pw.asksSomeone, pw.declines, pw.request
 	res.Escalate = ix.escalates(q, pw, why)
 	if why.Social != "" && !res.Escalate {
 		res.Social = why.Social
@@ -670,7 +670,7 @@ func (ix *index) escalates(q string, pw personWords, why Why) bool {
 		return false
 	}
 	asks := false
-	if ix.intentTopic(why.Intent) == helpdeskTopic {
+	if ix.intentTopic(why.Intent) == HelpdeskTopic {
 		// A person asked to come and speak is a lecturer, which the helpdesk's own topic
 		// answers (「研修で話をしてくれる人いますか 来てもらいたい」): only a phrase that asks for
 		// a person in itself hands such a request over.

@@ -593,6 +593,7 @@ type Why struct {
 	itWord      bool // the text holds a word about IT (understanding.yaml's it_words)
 	declined    bool // the text says it wants no person (menu.yaml's escalate declines)
 	asksSomeone bool // the text asks for something and names a person or a way to reach one (personWords)
+	request     bool // the text holds a request word (menu.yaml's requests: いただけ, ほしい, please)
 	question    bool // the text asks a question (a question mark, or it ends in か)
 	asked       bool // the text ends in a bare question mark (「乗っ取り？」)
 	ownOffTopic bool // read as off topic on one of the off-topic topic's own words
@@ -771,6 +772,10 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 	}
 	return nil
 }
+
+// Requests reports whether the text res was read from asks for something: a request word
+// (「派遣していただけますか」, "please") or a question.
+func (r Result) Requests() bool { return r.Why.request || r.Why.question }
 
 // Named reports whether the text res was read from names topic id by one of its own words.
 func (r Result) Named(id string) bool {

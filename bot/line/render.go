@@ -41,7 +41,7 @@ type piece struct {
 func render(r dialog.Reply) ([][]messaging_api.MessageInterface, error) {
 	var pieces []piece
 	for _, b := range r.Blocks {
-		ps, err := blockPieces(b)
+		ps, err := blockPieces(b, r.Lang)
 		if err != nil {
 			return nil, err
 		}
@@ -74,9 +74,9 @@ func render(r dialog.Reply) ([][]messaging_api.MessageInterface, error) {
 
 // blockPieces draws one block. Texts are drawn by dialog, as every channel without rich layout
 // draws them, so that wording and layout live in one place.
-func blockPieces(b dialog.Block) ([]piece, error) {
+func blockPieces(b dialog.Block, lang string) ([]piece, error) {
 	if b.Kind != dialog.ContactsBlock {
-		text := dialog.Reply{Blocks: []dialog.Block{b}}.PlainText()
+		text := dialog.Reply{Blocks: []dialog.Block{b}, Lang: lang}.PlainText()
 		return textPieces(text), nil
 	}
 	// The cards' heading goes into the carousel's alternative text, not into a message of its

@@ -45,6 +45,8 @@ type renderOptions struct {
 	// status, for a case's post after it changed hands, is a line the engine wrote about who
 	// has the case, shown first; it may mention the staff member.
 	status string
+	// lang is the reply's language, in which its plain text is written ("Phone: " in English).
+	lang string
 }
 
 // part is one block and the plain text it says, for the notification text.
@@ -56,6 +58,7 @@ type part struct {
 // render draws a reply in Block Kit: its blocks as sections, its choices as buttons after them,
 // split into as many messages as Slack's limits need.
 func render(r dialog.Reply, o renderOptions) []message {
+	o.lang = r.Lang
 	var parts []part
 	if o.status != "" {
 		text := mrkdwn(truncate(o.status, maxFieldText), true)
@@ -115,7 +118,7 @@ func newMessage(parts []part) message {
 // blockParts draws one block of a reply.
 func blockParts(blk dialog.Block, o renderOptions) []part {
 	mrk := func(s string) string { return mrkdwn(s, o.mentions) }
-	plain := dialog.Reply{Blocks: []dialog.Block{blk}}.PlainText()
+	plain := dialog.Reply{Blocks: []dialog.Block{blk}, Lang: o.lang}.PlainText()
 	var lines []string
 	if blk.Title != "" {
 		lines = append(lines, bold(blk.Title))

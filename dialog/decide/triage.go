@@ -392,6 +392,14 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 	if newTopic && d.toldFurther(t, res) {
 		newTopic = false
 	}
+	if inTopic && c.Mode == ModeAnswered && t.ID == knowledge.HelpdeskTopic && !newTopic && res.Requests() &&
+		!res.Why.Now && len(res.Why.Situations) == 0 && res.Followup == "" && res.Social == "" {
+		// A request to the desk itself after its answer, which says the desk's staff take such
+		// requests (「講師を派遣していただくことは可能でしょうか」): handed to them.
+		d.reply.Topic, d.reply.Outcome = t.ID, Escalate
+		d.escalate()
+		return true
+	}
 	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 &&
 		(knowledge.AsksSomething(text) || res.Followup != "") && (inTopic && !newTopic || shortMessage(text)) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
@@ -466,6 +474,9 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		t := d.offeredTopicAnswered(text, res)
 		if t == nil {
 			t = d.offeredTopicNamed(res)
+		}
+		if t == nil {
+			t = d.offeredTopicLeft(res)
 		}
 		if t != nil {
 			// The person answers in words what one of the offered topics would ask (「何も
@@ -1307,6 +1318,28 @@ func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
 		return nil
 	}
 	return d.kb.Topic(named)
+}
+
+// offeredTopicLeft returns the one offered topic the text leaves when it denies the others and
+// names nothing else (「ウイルスじゃなくて、ルーター替えてからずっとです」 while a virus and a
+// device fault are offered), or nil.
+func (d *decider) offeredTopicLeft(res knowledge.Result) *knowledge.Topic {
+	if len(res.Why.Phrases) > 0 || len(res.Why.Denied) == 0 {
+		return nil
+	}
+	offered := d.offeredTopics()
+	left := slices.Clone(offered)
+	for _, p := range res.Why.Denied {
+		topic, _, _ := strings.Cut(p, ":")
+		if !slices.Contains(offered, topic) {
+			return nil
+		}
+		left = slices.DeleteFunc(left, func(id string) bool { return id == topic })
+	}
+	if len(left) != 1 {
+		return nil
+	}
+	return d.kb.Topic(left[0])
 }
 
 func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {

@@ -22,6 +22,7 @@ type Cache[T any] struct {
 }
 
 type entry[T any] struct {
+	lang    string
 	blocks  []dialog.Block
 	choices []dialog.Choice
 	value   T
@@ -32,8 +33,8 @@ func New[T any](size int) *Cache[T] {
 	return &Cache[T]{seed: maphash.MakeSeed(), size: max(size, 1), entries: map[uint64]*entry[T]{}}
 }
 
-// Get returns what draw made of a reply with r's blocks and choices, calling draw for r when the
-// cache has none. draw must depend on nothing else of r. Values are shared between callers and
+// Get returns what draw made of a reply with r's language, blocks and choices, calling draw for r
+// when the cache has none. draw must depend on nothing else of r. Values are shared between callers and
 // must not be changed; errors are not kept. The cache keeps r's blocks and choices, which the
 // caller must not change afterwards either. A nil Cache draws every time.
 func (c *Cache[T]) Get(r dialog.Reply, draw func(dialog.Reply) (T, error)) (T, error) {
@@ -44,7 +45,7 @@ func (c *Cache[T]) Get(r dialog.Reply, draw func(dialog.Reply) (T, error)) (T, e
 	c.mu.Lock()
 	e := c.entries[key]
 	c.mu.Unlock()
-	if e != nil && reflect.DeepEqual(e.blocks, r.Blocks) && reflect.DeepEqual(e.choices, r.Choices) {
+	if e != nil && e.lang == r.Lang && reflect.DeepEqual(e.blocks, r.Blocks) && reflect.DeepEqual(e.choices, r.Choices) {
 		return e.value, nil
 	}
 	v, err := draw(r)
@@ -59,7 +60,7 @@ func (c *Cache[T]) Get(r dialog.Reply, draw func(dialog.Reply) (T, error)) (T, e
 			break
 		}
 	}
-	c.entries[key] = &entry[T]{blocks: r.Blocks, choices: r.Choices, value: v}
+	c.entries[key] = &entry[T]{lang: r.Lang, blocks: r.Blocks, choices: r.Choices, value: v}
 	return v, nil
 }
 
@@ -88,6 +89,7 @@ func (c *Cache[T]) Clear() {
 func (c *Cache[T]) key(r dialog.Reply) uint64 {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
+	h.WriteString(r.Lang)
 	for _, b := range r.Blocks {
 		h.WriteString(string(b.Kind))
 		h.WriteString(b.Title)

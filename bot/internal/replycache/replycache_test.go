@@ -60,6 +60,7 @@ func TestCache(t *testing.T) {
 		{"other URL", changed(func(r *dialog.Reply) { r.Blocks[1].Contacts[0].URL = "https://example.org/b" }), true, 2},
 		{"other label", changed(func(r *dialog.Reply) { r.Choices[0].Label = "別の相談" }), true, 2},
 		{"other text", changed(func(r *dialog.Reply) { r.Blocks[0].Title = "次にすること" }), false, 2},
+		{"other language", changed(func(r *dialog.Reply) { r.Lang = "en" }), false, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, d := New[string](8), &drawer{}
