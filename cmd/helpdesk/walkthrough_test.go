@@ -26,6 +26,7 @@ var walkers = []walker{
 	{"foreign staff, English", "2026-12-08T14:00:00+09:00", []string{"My files are all encrypted and there is a ransom note on the screen"}, "LAN cable", "03-5978-7509"},
 	{"clerk, mis-sent customer list", "2026-12-08T11:00:00+09:00", []string{"お客様の名簿を間違えて別の会社にメールで送ってしまいました", "個人情報が入っています"}, "責任者", "03-6457-9849"},
 	{"manager, training plan", "2026-12-08T11:00:00+09:00", []string{"社員向けに標的型メールの訓練をしたいのですが、何から始めればいいですか"}, "SECURITY ACTION", "03-5978-7508"},
+	{"IT person, ransomware, already unplugged", "2026-12-05T21:00:00+09:00", []string{"ファイルサーバーが暗号化されて脅迫文が出てる。LANケーブルは抜きました"}, "切り離したまま", "03-5978-7509"},
 	{"IT person, ransomware, then asks whom to call", "2026-12-08T11:00:00+09:00", []string{"サーバーのファイルが暗号化された", "どこに電話すればいいですか"}, "LANケーブル", "03-5978-7509"},
 }
 
