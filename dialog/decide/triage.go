@@ -823,7 +823,9 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 			if cur := d.kb.Topic(d.conv.Topic); cur != nil {
 				d.reply.Topic, d.reply.Urgent = cur.ID, cur.Urgent
 			}
-		case top != nil && res.Confident:
+		case top != nil && res.Confident && !res.Why.OffTopic:
+			// (an off-topic reading of a bare request for a person, "Can I talk to a real
+			// person?", is no matter: its desks would be the off-topic topic's)
 			d.reply.Topic, d.reply.Urgent = top.ID, top.Urgent
 			if d.conv.Topic != top.ID {
 				// the option picked in another topic says nothing about this one
