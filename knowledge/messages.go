@@ -115,6 +115,7 @@ var messageKeys = map[string]string{
 	"weekday_names":       "the seven weekday names for {weekday}, Sunday first, separated by spaces",
 	"closed_next":         "marks a contact that is closed now; {when} is when it opens next",
 	"none_open":           "after the contacts when none with a phone is open now: {when} and {name} of the one that opens first",
+	"none_open_later":     "none_open for an answer without first-aid steps above it: {when} and {name} of the one that opens first",
 	// Reading in context (understanding.yaml): social turns, follow-ups inside a topic, a
 	// change of topic.
 	"social_thanks":            "reply to thanks; the conversation stays where it was",

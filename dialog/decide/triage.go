@@ -1590,7 +1590,11 @@ func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 	if first == nil {
 		return ""
 	}
-	return strings.NewReplacer("{when}", d.when(when), "{name}", first.Name).Replace(d.msg("none_open"))
+	key := "none_open" // "until then, do the steps above": an urgent topic's first aid
+	if !d.reply.Urgent && !slices.ContainsFunc(d.reply.Blocks, func(b Block) bool { return b.Kind == StepsBlock }) {
+		key = "none_open_later" // a calmer answer has no steps above
+	}
+	return strings.NewReplacer("{when}", d.when(when), "{name}", first.Name).Replace(d.msg(key))
 }
 
 func (d *decider) card(c *knowledge.Contact) Contact {
