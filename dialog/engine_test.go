@@ -1027,3 +1027,30 @@ func TestStatsSuggestNearestTopics(t *testing.T) {
 		}
 	}
 }
+
+// TestQueuedReplyKeepsItsLanguage: a reply read back from the outbox after a restart is still in
+// the language of the conversation, which the channels write its text in ("Phone: " in English).
+func TestQueuedReplyKeepsItsLanguage(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	if _, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "u1", EventID: "e1",
+		Text: "My files are all encrypted and there is a ransom note on the screen", Address: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	te.Close() // read back from the file, as after a restart
+	again := openTestEngine(t, te.lib, dialog.Policy{Staffed: true}, te.path)
+	p, err := again.Outbox().Pending(again.clock.Now(), 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) == 0 || p[0].Reply.Lang != "en" {
+		t.Fatalf("queued replies %d, the first in %q; want one in English", len(p), func() string {
+			if len(p) == 0 {
+				return ""
+			}
+			return p[0].Reply.Lang
+		}())
+	}
+	if text := p[0].Reply.PlainText(); !strings.Contains(text, "Phone: ") {
+		t.Errorf("the queued reply reads, with its cards:\n%s\nwant \"Phone: \"", text)
+	}
+}

@@ -39,8 +39,9 @@ type QuestionEN struct {
 }
 
 // ContactEN is the English of a contact's name, when-to-call line, what it does not take and
-// what to prepare. A card in English shows only the fields that have their English.
-type ContactEN struct{ Name, When, NotAccepts, Prepare string }
+// what to prepare, and of a support programme's status. A card in English shows only the fields
+// that have their English.
+type ContactEN struct{ Name, When, NotAccepts, Prepare, Status string }
 
 // IntakeQuestionEN is the English of an intake question: each field translates the Japanese
 // field of the same name. Options has the Japanese options' count and order (Options[i]
@@ -85,6 +86,7 @@ type rawContactEN struct {
 	When       string `yaml:"when"`
 	NotAccepts string `yaml:"not_accepts"`
 	Prepare    string `yaml:"prepare"`
+	Status     string `yaml:"status"`
 }
 
 // enOnlyMessages are phrases only a conversation in English needs, or the words that switch

@@ -455,6 +455,8 @@ type rawProgramme struct {
 	Phone       string   `yaml:"phone"`
 	URL         string   `yaml:"url"`
 	Sources     []string `yaml:"sources"`
+	// EN is the English of the status (status:) and of the name (name:).
+	EN *rawContactEN `yaml:"en"`
 }
 
 var programmeKinds = map[string]bool{"support": true, "vendors": true, "subsidy": true, "portal": true}
@@ -480,8 +482,12 @@ func (l *loader) loadProgrammes() {
 			Status: r.Status, Phone: r.Phone, URL: r.URL, Sources: r.Sources}
 		l.b.programmes = append(l.b.programmes, p)
 		// A programme is offered like a contact: name, phone, URL.
-		l.b.contactIdx[p.ID] = &Contact{ID: p.ID, Name: p.Name, Org: p.Org, Phone: p.Phone, URL: p.URL,
+		c := &Contact{ID: p.ID, Name: p.Name, Org: p.Org, Phone: p.Phone, URL: p.URL,
 			Accepts: p.Description, Status: p.Status, Sources: p.Sources}
+		if r.EN != nil {
+			c.EN = ContactEN{Name: strings.TrimSpace(r.EN.Name), Status: strings.TrimSpace(r.EN.Status)}
+		}
+		l.b.contactIdx[p.ID] = c
 	}
 }
 

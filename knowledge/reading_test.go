@@ -233,3 +233,25 @@ func firstTopic(kb *Base, text string) string {
 	}
 	return ""
 }
+
+// TestIsolatedIsTheNetwork: a device cut off the network has been isolated; a router unplugged
+// to restart it has not.
+func TestIsolatedIsTheNetwork(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text     string
+		isolated bool
+	}{
+		{"ファイルが全部開けなくなって英語の脅迫文が出てる。LANケーブルは抜きました", true},
+		{"EDRが端末のC2通信を検知した。端末はもう隔離済み", true},
+		{"Ransomware encrypted our file server. We already disconnected it from the network.", true},
+		{"I unplugged the router and plugged it back in but the internet is still slow", false},
+		{"ルーターを再起動しようと思ってケーブル抜いたけど、ネットがまだ遅いです", false},
+		{"LANケーブル抜いたほうがいいですか", false},
+	}
+	for _, tt := range tests {
+		if got := slices.Contains(kb.Search(tt.text).Situations, "isolated"); got != tt.isolated {
+			t.Errorf("Search(%q): isolated %v, want %v", tt.text, got, tt.isolated)
+		}
+	}
+}

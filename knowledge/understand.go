@@ -761,12 +761,12 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 		// both "paid" options): the question tells them apart, so it is asked.
 		named := 0
 		for _, other := range q.Options {
-			if slices.ContainsFunc(other.Situations, func(s string) bool { return slices.Contains(res.Situations, s) }) {
+			if other.names(res.Situations) {
 				named++
 			}
 		}
 		// Unless the person's own words pick one of them (「3まんえん じぶんの おかねです」).
-		if named == 1 || score > situationScore && slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(res.Situations, s) }) {
+		if named == 1 || score > situationScore {
 			return o
 		}
 	}
@@ -798,6 +798,11 @@ func (b *Base) SituationFits(id string, res Result) bool {
 	return false
 }
 
+// names reports whether o is the option for one of situations (what a text says happened).
+func (o *Option) names(situations []string) bool {
+	return slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(situations, s) })
+}
+
 // SituationQuestion returns the question of t that two or more of its options answer by what
 // res says happened (「もう払いました」 fits both 個人として支払った and 会社として支払った), or nil:
 // asking it tells them apart.
@@ -808,7 +813,7 @@ func (b *Base) SituationQuestion(t *Topic, res Result) *Question {
 	for i := range t.Questions {
 		named := 0
 		for _, o := range t.Questions[i].Options {
-			if slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(res.Situations, s) }) {
+			if o.names(res.Situations) {
 				named++
 			}
 		}
@@ -849,10 +854,8 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 	for i := range q.Options {
 		o := &q.Options[i]
 		score := 0
-		for _, s := range o.Situations {
-			if slices.Contains(res.Situations, s) {
-				score = situationScore
-			}
+		if o.names(res.Situations) {
+			score = situationScore
 		}
 		word := 0
 		for _, fw := range o.folded {

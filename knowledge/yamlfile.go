@@ -41,8 +41,9 @@ type mistake struct {
 // editorMistakes finds what a Japanese editor's tools slip into a YAML file and what the YAML
 // parser would only report obscurely, if at all ("could not find expected ':'", or a field
 // silently read as text): a file saved as Shift_JIS, a full-width colon or space where YAML
-// needs an ASCII one, a tab in the indentation. Each message says what to do in English and in
-// Japanese.
+// needs an ASCII one, a tab in the indentation, and a quoted list item indented under a text
+// block (answer: |), which users would read as part of the text. Each message says what to do
+// in English and in Japanese.
 func editorMistakes(data []byte) []mistake {
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))

@@ -44,6 +44,10 @@ type Conversation struct {
 	// the recent exchange; the summary and the staff post need the opening one however long
 	// the conversation grew.
 	First Turn `json:"first,omitzero"`
+	// Told is what the person has said already happened in this consultation (situation ids of
+	// the knowledge: paid, isolated …), in the order told: a first screen shown again later
+	// (「次は何をすれば」) still leads with the line for it.
+	Told []string `json:"told,omitempty"`
 }
 
 // Snapshot is a position in the conversation that "back" returns to.
@@ -134,8 +138,27 @@ func (c *Conversation) pop() bool {
 // is kept yet, or when it is typed at the menu with no topic chosen (the first contact, or after
 // 最初に戻る, 別の相談 or 解決した), where a new consultation starts.
 func (c *Conversation) noteFirst(text string, at time.Time) {
-	if c.First.Text == "" || (c.Mode == ModeMenu && c.Topic == "") {
+	if c.newConsultation() {
 		c.First = Turn{From: "user", Text: Truncate(text, MaxTurnText), At: at}
+	}
+}
+
+// newConsultation reports whether a text typed now starts a new consultation: none is open yet,
+// or it is typed at the menu with no topic chosen.
+func (c *Conversation) newConsultation() bool {
+	return c.First.Text == "" || (c.Mode == ModeMenu && c.Topic == "")
+}
+
+// tell adds what a message says happened to what this consultation was told, a new one starting
+// afresh.
+func (c *Conversation) tell(situations []string) {
+	if c.newConsultation() {
+		c.Told = nil
+	}
+	for _, s := range situations {
+		if !slices.Contains(c.Told, s) {
+			c.Told = append(c.Told, s)
+		}
 	}
 }
 
@@ -183,6 +206,7 @@ func (c *Conversation) Clone() *Conversation {
 	}
 	cp.Turns = cloneSlice(c.Turns)
 	cp.People = cloneSlice(c.People)
+	cp.Told = cloneSlice(c.Told)
 	return &cp
 }
 

@@ -12,7 +12,7 @@ func fullConversation() *Conversation {
 	}
 	return &Conversation{Schema: 1, Step: 3, Mode: ModeIntake, Topic: "t", Question: "q", Option: "o", Lang: "en", Intake: in(),
 		Choices: []Choice{{ID: "c", Label: "l"}}, Back: []Snapshot{{Mode: ModeQuestion, Topic: "t", Question: "q", Option: "o", Intake: in()}},
-		Turns: []Turn{{From: "user", Text: "x", At: time.Unix(1, 0)}}, First: Turn{From: "user", Text: "f", At: time.Unix(1, 0)}, CaseID: "2026-0001", Relayed: 1, People: []string{"U1"},
+		Turns: []Turn{{From: "user", Text: "x", At: time.Unix(1, 0)}}, First: Turn{From: "user", Text: "f", At: time.Unix(1, 0)}, CaseID: "2026-0001", Relayed: 1, People: []string{"U1"}, Told: []string{"paid"},
 		Updated: time.Unix(2, 0)}
 }
 
@@ -62,7 +62,7 @@ func TestConversationCloneSharesNothing(t *testing.T) {
 	}
 	cp.Intake.Answers["q"], cp.Intake.Picked[0] = "changed", "changed"
 	cp.Choices[0].ID, cp.Back[0].Topic, cp.Back[0].Intake.Answers["q"], cp.Back[0].Intake.Picked[0] = "changed", "changed", "changed", "changed"
-	cp.Turns[0].Text, cp.People[0] = "changed", "changed"
+	cp.Turns[0].Text, cp.People[0], cp.Told[0] = "changed", "changed", "changed"
 	if !reflect.DeepEqual(orig, fullConversation()) {
 		t.Errorf("changing the clone changed the original: %+v", orig)
 	}

@@ -159,8 +159,8 @@ type Reply struct {
 	// Leave asks the channel to leave the group or room the message came from.
 	Leave bool `json:"leave,omitempty"`
 	// Lang is the language of the reply: "en" when the conversation is held in English, else
-	// "ja". It is not stored or sent.
-	Lang string `json:"-"`
+	// "ja". It is stored with a queued reply, whose text the channels write in it ("Phone: ").
+	Lang string `json:"lang,omitempty"`
 	// Why says which words decided the reading of a free text (helpdesk ask --json); it is not
 	// stored or sent.
 	Why *knowledge.Why `json:"-"`

@@ -80,12 +80,14 @@ func (d *decider) firstAidLines(t *knowledge.Topic) (now string, next []string) 
 	if fa == nil {
 		return "", nil
 	}
-	// what this message says happened, and what the option picked earlier said (「どうしたら
+	// what this message says happened, then what the option picked earlier said (「どうしたら
 	// いいですか」 after 「電話してしまった」 gets the line for someone who called)
 	situations := d.res.Situations
 	if o := d.pickedOption(t); o != nil && len(o.Situations) > 0 {
 		situations = append(slices.Clone(situations), o.Situations...)
 	}
+	// and what this consultation was told before (「LANケーブルは抜きました」, then 「次は？」)
+	situations = slices.Concat(situations, d.conv.Told)
 	now, next = fa.ScreenNow(situations), fa.Next
 	if now == "" { // a knowledge folder without a first screen: the full first aid
 		now, next = fa.Lead, fa.Steps
@@ -102,14 +104,14 @@ func (d *decider) firstAidLines(t *knowledge.Topic) (now string, next []string) 
 	return now, next
 }
 
-// screenNext is the line under the first screen's cards: call a desk when the steps are done;
-// or, when none is the line that no desk is open now (which says when to call instead), that
-// line and where the fuller explanation is.
+// screenNext is the text under the first screen's cards: call a desk when the steps are done, or,
+// when none is the line that no desk is open now (which says when to call instead), that line;
+// then where the fuller explanation is.
 func (d *decider) screenNext(none string) string {
-	if none != "" {
-		return joinLines(none, d.msg("screen_details"))
+	if none == "" {
+		none = d.msg("screen_next")
 	}
-	return d.msg("screen_next")
+	return joinLines(none, d.msg("screen_details"))
 }
 
 // details is 「詳しい説明」: everything the first screen left out.

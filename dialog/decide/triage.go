@@ -334,21 +334,18 @@ func (d *decider) text(raw string) {
 		return
 	}
 	if lang, ok := d.languageWord(folded); ok {
-		// 「日本語」 or "English" typed where the buttons are not on screen (in the middle of
-		// the form): the conversation changes language and stays where it is.
+		// 「日本語」 or "English" typed: the conversation changes language and shows the menu
+		// in it, as the button does; in the middle of the form it stays where it is.
 		d.conv.Lang = lang
 		if lang == "en" {
 			d.say(d.msg("switched_english"))
 		} else if wasEnglish {
 			d.say(d.kb.MessageIn("en", "switched_japanese"))
 		}
-		switch {
-		case d.conv.Mode == ModeIntake && d.intakeQuestion() != nil:
+		if d.conv.Mode == ModeIntake && d.intakeQuestion() != nil {
 			d.askIntake()
-		case slices.ContainsFunc(d.conv.Choices, func(c Choice) bool { return parseChoice(c.ID).kind == choiceMenu }):
-			d.offerMenu() // the menu on screen, in the language now chosen
-		default:
-			d.reoffer()
+		} else {
+			d.greet(false) // as the button does: the menu, in the language now chosen
 		}
 		return
 	}
@@ -362,6 +359,7 @@ func (d *decider) text(raw string) {
 	}
 	res := d.kb.Search(text)
 	d.why = &res.Why
+	d.conv.tell(res.Situations)
 	if d.inContext(text, res) {
 		return
 	}
@@ -497,8 +495,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// again, and a person, instead of other topics guessed from words of no topic. A question
 		// while an incident is offered first gets that incident's first action again: it is what
 		// such a question is about.
-		if now := d.firstActionOffered(); now != "" && res.Followup == "" && knowledge.AsksSomething(text) {
-			d.say(strings.NewReplacer("{topic}", d.topicLabel(d.firstOfferedTopic()), "{now}", now).Replace(d.msg("clarify_if_urgent")))
+		if t := d.firstOfferedTopic(); t != nil && t.Urgent && res.Followup == "" && knowledge.AsksSomething(text) && d.sayFirstAction(t) {
 			d.say(d.msg("clarify"))
 		} else {
 			d.say(d.msg("clarify_unsure"))
@@ -650,7 +647,12 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 	case "prepare":
 		var items []string
 		for _, id := range ids {
-			if c := d.kb.Contact(id); c != nil && c.Prepare != "" {
+			c := d.kb.Contact(id)
+			switch {
+			case c == nil:
+			case d.english() && c.EN.Prepare != "":
+				items = append(items, c.EN.Name+": "+c.EN.Prepare)
+			case !d.english() && c.Prepare != "":
 				items = append(items, c.Name+"："+c.Prepare)
 			}
 		}
@@ -856,9 +858,7 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		if first := res.Topics[0].Topic; res.IncidentFirst() {
 			// Both readings point at an incident, yet the bot asks: its first action does not
 			// wait for the tap (a ransom screen at night, the PC still on the network).
-			if now, _ := d.firstAidLines(first); now != "" {
-				d.say(strings.NewReplacer("{topic}", d.topicLabel(first), "{now}", now).Replace(d.msg("clarify_if_urgent")))
-			}
+			d.sayFirstAction(first)
 		}
 		d.say(d.msg("clarify"))
 		for i, m := range res.Topics {
@@ -1118,14 +1118,10 @@ func (d *decider) offerMenu() {
 	for _, c := range MenuChoices(d.kb, d.conv.Lang) {
 		d.offer(c.ID, c.Label)
 	}
-	if d.english() {
-		d.offer(actChoice(actJapanese), d.msg("label_japanese"))
-	} else {
-		d.offer(actChoice(actEnglish), d.msg("label_english"))
-	}
 }
 
-// MenuChoices are the greeting menu's buttons, in lang ("en" or Japanese).
+// MenuChoices are the greeting menu's buttons in lang ("en" or Japanese), and the button for the
+// other language.
 func MenuChoices(kb *knowledge.Base, lang string) []Choice {
 	var out []Choice
 	for _, e := range kb.Menu() {
@@ -1135,7 +1131,10 @@ func MenuChoices(kb *knowledge.Base, lang string) []Choice {
 		}
 		out = append(out, Choice{ID: menuChoice(e.ID), Label: label})
 	}
-	return out
+	if lang == "en" {
+		return append(out, Choice{ID: actChoice(actJapanese), Label: kb.MessageIn("en", "label_japanese")})
+	}
+	return append(out, Choice{ID: actChoice(actEnglish), Label: kb.MessageIn("en", "label_english")})
 }
 
 // menuPrompt is a menu entry's prompt in the conversation's language.
@@ -1286,13 +1285,15 @@ func (d *decider) offeredTopics() []string {
 	return ids
 }
 
-// firstActionOffered is the one action now of the first topic on screen when it is urgent, or "".
-func (d *decider) firstActionOffered() string {
-	if t := d.firstOfferedTopic(); t != nil && t.Urgent {
-		now, _ := d.firstAidLines(t)
-		return now
+// sayFirstAction says topic t's one action now, while t is offered among other topics
+// (clarify_if_urgent), and reports whether t has one.
+func (d *decider) sayFirstAction(t *knowledge.Topic) bool {
+	now, _ := d.firstAidLines(t)
+	if now == "" {
+		return false
 	}
-	return ""
+	d.say(strings.NewReplacer("{topic}", d.topicLabel(t), "{now}", now).Replace(d.msg("clarify_if_urgent")))
+	return true
 }
 
 // firstOfferedTopic is the first topic of the choices on screen, or nil.
@@ -1603,7 +1604,7 @@ func (d *decider) card(c *knowledge.Contact) Contact {
 	if d.english() {
 		// Under English labels, only English: the texts no one has translated are left out
 		// (the phone, the web page and the hours say how to reach the desk).
-		when, accepts, notAccepts, prepare, prepareNotUrgent, status = c.EN.When, "", c.EN.NotAccepts, c.EN.Prepare, "", ""
+		when, accepts, notAccepts, prepare, prepareNotUrgent, status = c.EN.When, "", c.EN.NotAccepts, c.EN.Prepare, "", c.EN.Status
 		if c.EN.Name != "" {
 			// the English name, and the Japanese one a desk answering in Japanese will recognise
 			card.Name = c.EN.Name + "（" + c.Name + "）"

@@ -31,6 +31,7 @@ func (d *drawer) draw(r dialog.Reply) (string, error) {
 	d.drawn++
 	d.mu.Unlock()
 	var b strings.Builder
+	b.WriteString(r.Lang)
 	for _, blk := range r.Blocks {
 		b.WriteString(blk.Title)
 		for _, c := range blk.Contacts {
