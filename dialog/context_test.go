@@ -76,6 +76,34 @@ func TestStepsAgainKeepWhatWasToldBefore(t *testing.T) {
 	}
 }
 
+// A question inside an urgent topic about something its first aid names (「LANケーブル抜いたほう
+// がいいですか」, "Should I unplug the LAN cable?") gets the steps that name it, not "no answer";
+// one about something the first aid does not name still gets the honest "no answer".
+func TestQuestionAboutAStep(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	tests := []struct {
+		first, question, want string
+	}{
+		{"取引先からうちの名前でZIP付きのメールが届いたと連絡がありました", "LANケーブル抜いたほうがいいですか", "LANケーブル"},
+		{"Our files are encrypted and there is a ransom note", "Should I unplug the LAN cable?", "LAN cable"},
+		{"取引先からうちの名前でZIP付きのメールが届いたと連絡がありました", "社長にはいつ言えばいいですか", ""},
+	}
+	for i, tt := range tests {
+		user := fmt.Sprintf("u%d", i)
+		te.say(t, user, tt.first)
+		r := te.say(t, user, tt.question)
+		lang := map[bool]string{true: "en", false: ""}[tt.want == "LAN cable"]
+		steps := kb.MessageIn(lang, "followup_steps")
+		switch {
+		case tt.want != "" && (!strings.Contains(r.PlainText(), steps) || !strings.Contains(r.PlainText(), tt.want)):
+			t.Errorf("%q: reply %q, want the steps naming %q", tt.question, r.PlainText(), tt.want)
+		case tt.want == "" && strings.Contains(r.PlainText(), steps):
+			t.Errorf("%q: reply %q, want no steps", tt.question, r.PlainText())
+		}
+	}
+}
+
 // A message inside a topic that only tells what happened in it (「添付は先週開いたかもしれない」
 // after the answer about Emotet mail), naming nothing of another topic, stays in the topic: an
 // opened attachment also belongs to targeted attacks, but the person is telling more about the

@@ -125,6 +125,7 @@ var messageKeys = map[string]string{
 	"followup_prepare":         "above what to tell or have ready for each contact of the current topic",
 	"followup_police":          "above the police contacts, asked for inside a topic",
 	"followup_unknown":         "the knowledge has no answer to a question inside a topic: say so, offer a person",
+	"followup_steps":           "before the first-aid lines that name what a question inside an urgent topic names",
 	"followup_unknown_nostaff": "followup_unknown where no staff take cases: say so, point to the desks shown (never offer a person)",
 	"label_cancel_case":        "button while a case is open: 担当者への相談を取り消す",
 	"cancel_case_confirm":      "asks to confirm ending the open case; {case} is its number",

@@ -66,7 +66,8 @@ type decider struct {
 	// topic's question before it is asked.
 	heard     string
 	res       knowledge.Result
-	redirects int // topics entered through an option the heard text answered
+	typed     string // the text of this message, which a follow-up question inside a topic reads
+	redirects int    // topics entered through an option the heard text answered
 	// why is what the matcher made of the last free text, for ask --json.
 	why *knowledge.Why
 	// caseID is the case an escalation hands the conversation to (In.CaseID).
@@ -358,7 +359,7 @@ func (d *decider) text(raw string) {
 		return
 	}
 	res := d.kb.Search(text)
-	d.why = &res.Why
+	d.why, d.typed = &res.Why, text
 	d.conv.tell(res.Situations)
 	if d.inContext(text, res) {
 		return
@@ -683,6 +684,16 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			d.say(t.Answer)
 		}
 	default:
+		if lines := d.stepsNamed(t, d.typed); len(lines) > 0 {
+			// 「LANケーブル抜いたほうがいいですか」 after the first aid that says to: the steps
+			// that name what the question names; a question of what something is
+			// (「EmoCheckってどこにあるの」) also gets the honest "no answer" with a person
+			d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_steps")},
+				Block{Kind: SummaryBlock, Items: lines})
+			if d.why == nil || d.why.Followup != "question" {
+				break
+			}
+		}
 		d.noAnswer()
 	}
 	if d.conv.Mode == ModeQuestion && d.conv.Topic == t.ID && findQuestion(t, d.conv.Question) != nil {
@@ -697,6 +708,68 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 
 // noAnswer says honestly that the knowledge has no answer to the question, and who has: a person
 // where staff take cases, else the desks (an unstaffed bot never offers to connect anyone).
+// stepsNamed returns the lines of t's first aid, in the conversation's language, that name a word
+// of question: a run of katakana, Latin letters and digits, or kanji, of three characters or
+// more (LANケーブル, Wi-Fi, EmoCheck, ウイルス対策ソフト), compared as the knowledge folds text.
+func (d *decider) stepsNamed(t *knowledge.Topic, question string) []string {
+	fa := t.FirstAid
+	if fa == nil || question == "" {
+		return nil
+	}
+	now, next := d.firstAidLines(t)
+	lines := append([]string{now}, next...)
+	if !d.english() {
+		lines = append(lines, fa.Steps...)
+	}
+	var words []string
+	for _, w := range namingRuns(question) {
+		words = append(words, d.kb.Fold(w))
+	}
+	var out []string
+	for _, l := range lines {
+		folded := d.kb.Fold(l)
+		if l != "" && !slices.Contains(out, l) && slices.ContainsFunc(words, func(w string) bool { return w != "" && strings.Contains(folded, w) }) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// namingRuns returns the runs of text that name things, three characters or more: katakana with
+// Latin letters and digits (LANケーブル, Wi-Fi), or kanji (遠隔操作). Hiragana, spaces and
+// punctuation separate them. A run of Latin letters alone names a thing only when it has a
+// capital after its first letter (LAN, EmoCheck, Wi-Fi), not an everyday word ("Should", "the").
+func namingRuns(text string) []string {
+	class := func(r rune) int {
+		switch {
+		case r >= 'ァ' && r <= 'ヺ' || r == 'ー' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' ||
+			r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ' || r >= 'ｦ' && r <= 'ﾟ':
+			return 1
+		case r >= 0x4e00 && r <= 0x9fff:
+			return 2
+		}
+		return 0
+	}
+	var out []string
+	runes := []rune(text)
+	for i := 0; i < len(runes); {
+		c := class(runes[i])
+		j := i + 1
+		for j < len(runes) && class(runes[j]) == c {
+			j++
+		}
+		if run := string(runes[i:j]); c != 0 && j-i >= 3 && (!isASCII(run) || strings.ContainsFunc(run[1:], unicode.IsUpper)) {
+			out = append(out, run)
+		}
+		i = j
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
+}
+
 func (d *decider) noAnswer() {
 	if d.policy.Staffed {
 		d.say(d.msg("followup_unknown"))
