@@ -60,6 +60,20 @@ func TestSituationNarrowsTheQuestion(t *testing.T) {
 	}
 }
 
+// 詳しい説明 after 「電話してしまいました」 leads with the line for someone who called, not with the
+// advice for before it (「電話せず」).
+func TestDetailsLeadWithWhatHappened(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	fa := te.lib.Base().Topic("support-scam").FirstAid
+	r := te.say(t, "u1", "偽のウイルス警告の番号に電話してしまいました")
+	r = te.tap(t, "u1", choiceID(t, r, te.lib.Base().Message("label_details")))
+	for _, b := range r.Blocks {
+		if b.Kind == dialog.StepsBlock && b.Text != fa.ScreenNow([]string{"called"}) {
+			t.Errorf("details lead with %q, want the line for someone who called", b.Text)
+		}
+	}
+}
+
 // What the person said happened earlier in the consultation (「LANケーブルは抜きました」) still
 // leads the first screen shown again (「次は何をすればいいですか」): not "unplug it now" again.
 func TestStepsAgainKeepWhatWasToldBefore(t *testing.T) {

@@ -80,14 +80,7 @@ func (d *decider) firstAidLines(t *knowledge.Topic) (now string, next []string) 
 	if fa == nil {
 		return "", nil
 	}
-	// what this message says happened, then what the option picked earlier said (「どうしたら
-	// いいですか」 after 「電話してしまった」 gets the line for someone who called)
-	situations := d.res.Situations
-	if o := d.pickedOption(t); o != nil && len(o.Situations) > 0 {
-		situations = append(slices.Clone(situations), o.Situations...)
-	}
-	// and what this consultation was told before (「LANケーブルは抜きました」, then 「次は？」)
-	situations = slices.Concat(situations, d.conv.Told)
+	situations := d.situations(t)
 	now, next = fa.ScreenNow(situations), fa.Next
 	if now == "" { // a knowledge folder without a first screen: the full first aid
 		now, next = fa.Lead, fa.Steps
@@ -114,6 +107,18 @@ func (d *decider) screenNext(none string) string {
 	return joinLines(none, d.msg("screen_details"))
 }
 
+// situations is what happened, for topic t's first aid: what this message says, then what the
+// option picked earlier said (「どうしたらいいですか」 after 「電話してしまった」 gets the line
+// for someone who called), then what this consultation was told before (「LANケーブルは抜きまし
+// た」, then 「次は？」).
+func (d *decider) situations(t *knowledge.Topic) []string {
+	var picked []string
+	if o := d.pickedOption(t); o != nil {
+		picked = o.Situations
+	}
+	return slices.Concat(d.res.Situations, picked, d.conv.Told)
+}
+
 // details is 「詳しい説明」: everything the first screen left out.
 func (d *decider) details(t *knowledge.Topic) {
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
@@ -121,7 +126,13 @@ func (d *decider) details(t *knowledge.Topic) {
 		d.say(d.msg("details_in_japanese"))
 	}
 	if fa := t.FirstAid; fa != nil {
-		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: fa.Lead, Items: fa.Steps})
+		lead := fa.Lead
+		if now := fa.ScreenNow(d.situations(t)); now != fa.Now && now != "" {
+			// the line for what the person said happened (「電話した」) leads, not the advice
+			// for before it (「電話せず」)
+			lead = now
+		}
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: lead, Items: fa.Steps})
 		d.say(fa.Why)
 	}
 	if o := d.pickedOption(t); o != nil {
