@@ -27,55 +27,73 @@ import (
 //
 // The synonym table of the knowledge is applied after this, by Base.fold.
 func Normalize(s string) string {
-	s = nfkc(s)
+	// One pass over s. NFKC is applied only from the last character NFKC leaves alone
+	// (nfkcStable) before the first one it may change: Japanese text is mostly kana and kanji,
+	// most texts have no such character, and checking them costs a pass of its own. A stable
+	// character starts a segment nothing before it combines with (TestNFKCStable), so the text
+	// can be cut there; the stable one is normalized again with the rest, since it may combine
+	// with what follows (か and a voicing mark).
 	var b strings.Builder
 	b.Grow(len(s))
-	space := true               // no leading space
-	var prev rune               // the last rune written
-	var prevScript, script byte // 'h' hiragana, 'k' katakana, 0 anything else
-	for _, r := range s {
-		prevScript, script = script, kanaScript(r)
-		r = foldRune(r)
-		switch {
-		case r == 0:
-			continue // dropped, e.g. the long-vowel mark
-		case script != 0 && script == prevScript && longVowel(prev, r):
-			continue // a vowel that only lengthens the one before it: めえる, こうざ
-		case letterOrDigit(r):
-			b.WriteRune(r)
-			prev = r
-			space = false
-		default:
-			if !space {
-				b.WriteByte(' ')
-				space = true
+	st := normalizer{b: &b, space: true}
+	before, last := st, 0 // the state before the last stable character, at s[last:]
+	for i, r := range s {
+		if !nfkcStable(r) {
+			// what was written before s[last:], in a builder of its own (most texts never get
+			// here, and keep b's one allocation)
+			written := b.String()[:before.n]
+			st = before
+			st.b = new(strings.Builder)
+			st.b.Grow(len(s))
+			st.b.WriteString(written)
+			for _, r := range norm.NFKC.String(s[last:]) {
+				st.add(r)
 			}
-			prev = 0
+			break
 		}
+		last, before = i, st
+		st.add(r)
 	}
-	return strings.TrimRight(b.String(), " ")
+	return strings.TrimRight(st.b.String(), " ")
+}
+
+// normalizer is the state of Normalize's pass: what it wrote and what it last saw.
+type normalizer struct {
+	b          *strings.Builder
+	n          int  // the bytes written to b
+	space      bool // the last byte written is a space, or nothing was written yet
+	prev       rune // the last rune written, 0 after a space
+	prevScript byte // the script of the rune before the current one ('h', 'k' or 0)
+	script     byte
+}
+
+// add folds r and writes it (or a single space for what separates words).
+func (n *normalizer) add(r rune) {
+	n.prevScript, n.script = n.script, kanaScript(r)
+	r = foldRune(r)
+	switch {
+	case r == 0:
+		// dropped, e.g. the long-vowel mark
+	case n.script != 0 && n.script == n.prevScript && longVowel(n.prev, r):
+		// a vowel that only lengthens the one before it: めえる, こうざ
+	case letterOrDigit(r):
+		w, _ := n.b.WriteRune(r)
+		n.n += w
+		n.prev, n.space = r, false
+	default:
+		if !n.space {
+			n.b.WriteByte(' ')
+			n.n++
+			n.space = true
+		}
+		n.prev = 0
+	}
 }
 
 // smallKana maps small hiragana to their full-size forms.
 var smallKana = map[rune]rune{
 	'ぁ': 'あ', 'ぃ': 'い', 'ぅ': 'う', 'ぇ': 'え', 'ぉ': 'お', 'っ': 'つ',
 	'ゃ': 'や', 'ゅ': 'ゆ', 'ょ': 'よ', 'ゎ': 'わ', 'ゕ': 'か', 'ゖ': 'け',
-}
-
-// nfkc is norm.NFKC.String(s) without the cost of checking the characters NFKC leaves alone
-// (nfkcStable) before the first one it may change: Japanese text is mostly kana and kanji, and
-// checking them is half of what folding a text costs. A stable character starts a segment that
-// nothing before it combines with (TestNFKCStable), so the text can be cut there.
-func nfkc(s string) string {
-	last := 0 // where the last stable character starts
-	for i, r := range s {
-		if !nfkcStable(r) {
-			// the stable character before may combine with this one (か and a voicing mark)
-			return s[:last] + norm.NFKC.String(s[last:])
-		}
-		last = i
-	}
-	return s
 }
 
 // nfkcStable reports whether NFKC leaves r as it is and r combines with nothing before it:
