@@ -1065,9 +1065,9 @@ type personWords struct {
 	// way to reach one (a word for a person or an ask); 「助けてください、大変なことになって
 	// ます」 asks for help, not for a person
 	asksSomeone bool
-	// declines: a word for a person or an ask shortly before a decline (「人と話す必要はないで
-	// す」), or an English decline shortly before a word for a person or an ask ("no need for a
-	// human", "I don't need to talk to anyone")
+	// declines: a word for a person, an ask or a phrase asking for a person shortly before a
+	// decline (「人と話す必要はないです」「人間の方と話す必要はないです」), or an English decline
+	// shortly before one of them ("no need for a human", "I don't need to talk to anyone")
 	declines bool
 }
 
@@ -1091,7 +1091,8 @@ func readPersonWords(hits []hit) personWords {
 			if b.from < a.to || b.from-a.to > nearWindow {
 				continue
 			}
-			if (a.group == cuePerson || a.group == cueAsk) && b.group == cueDecline || a.group == cueDeclineBefore && (b.group == cuePerson || b.group == cueAsk) {
+			if (a.group == cuePerson || a.group == cueAsk || a.group == cueEscalate) && b.group == cueDecline ||
+				a.group == cueDeclineBefore && (b.group == cuePerson || b.group == cueAsk || b.group == cueEscalate) {
 				pw.declines = true
 			}
 		}
