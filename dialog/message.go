@@ -106,8 +106,8 @@ type Unanswered = decide.Unanswered
 // MenuChoice returns the choice id of the greeting menu entry id.
 func MenuChoice(id string) string { return decide.MenuChoice(id) }
 
-// ColonAfter is the colon that follows a label: full-width after Japanese, ": " after English.
-func ColonAfter(label string) string { return decide.ColonAfter(label) }
+// Colon is the colon after a label in a reply in lang: full-width in Japanese, ": " in English.
+func Colon(lang string) string { return decide.Colon(lang) }
 
 // Triage answers one free text as a new conversation would, without storing anything: what
 // `helpdesk ask` prints. policy decides how escalation is worded.

@@ -81,6 +81,12 @@ type rawIntakeQuestionEN struct {
 	Options []string `yaml:"options"`
 }
 
+// contactEN is r's English, each text trimmed.
+func (r *rawContactEN) contactEN() ContactEN {
+	return ContactEN{Name: strings.TrimSpace(r.Name), When: strings.TrimSpace(r.When), NotAccepts: strings.TrimSpace(r.NotAccepts),
+		Prepare: strings.TrimSpace(r.Prepare), Status: strings.TrimSpace(r.Status)}
+}
+
 type rawContactEN struct {
 	Name       string `yaml:"name"`
 	When       string `yaml:"when"`

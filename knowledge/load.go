@@ -362,8 +362,7 @@ func (l *loader) loadContacts() {
 			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)
 		}
 		if r.EN != nil {
-			c.EN = ContactEN{Name: strings.TrimSpace(r.EN.Name), When: strings.TrimSpace(r.EN.When),
-				NotAccepts: strings.TrimSpace(r.EN.NotAccepts), Prepare: strings.TrimSpace(r.EN.Prepare)}
+			c.EN = r.EN.contactEN()
 		}
 		l.contactLines[c.ID] = kl.entry
 		l.checkPhone(contactsFile, kl.at("phone"), c.Phone)
@@ -485,7 +484,7 @@ func (l *loader) loadProgrammes() {
 		c := &Contact{ID: p.ID, Name: p.Name, Org: p.Org, Phone: p.Phone, URL: p.URL,
 			Accepts: p.Description, Status: p.Status, Sources: p.Sources}
 		if r.EN != nil {
-			c.EN = ContactEN{Name: strings.TrimSpace(r.EN.Name), Status: strings.TrimSpace(r.EN.Status)}
+			c.EN = r.EN.contactEN()
 		}
 		l.b.contactIdx[p.ID] = c
 	}

@@ -93,7 +93,7 @@ func blockPieces(b dialog.Block, lang string) ([]piece, error) {
 			return nil, err
 		}
 		if b.Title != "" {
-			p.alt = truncate(b.Title+dialog.ColonAfter(b.Title)+p.alt, maxAltText)
+			p.alt = truncate(b.Title+dialog.Colon(lang)+p.alt, maxAltText)
 		}
 		out = append(out, p)
 		cards = cards[n:]

@@ -3,7 +3,6 @@ package decide
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // PlainText renders the reply's blocks as plain text, the way the terminal shows them and the
@@ -43,7 +42,7 @@ func (blk Block) writeText(b *strings.Builder, lang string) {
 			}
 			b.WriteString("\n")
 			for _, f := range c.Fields {
-				b.WriteString("  " + f.Label + colonIn(lang) + f.Value + "\n")
+				b.WriteString("  " + f.Label + Colon(lang) + f.Value + "\n")
 			}
 		}
 	default:
@@ -51,18 +50,9 @@ func (blk Block) writeText(b *strings.Builder, lang string) {
 	}
 }
 
-// ColonAfter is the colon that follows a label: full-width after Japanese (「電話：」), an ASCII
-// colon and a space after English ("Phone: ").
-func ColonAfter(label string) string {
-	if r, _ := utf8.DecodeLastRuneInString(label); r < utf8.RuneSelf {
-		return ": "
-	}
-	return "："
-}
-
-// colonIn is the colon after a card's field label in a reply in lang: "Web：" in Japanese,
-// "Web: " in English.
-func colonIn(lang string) string {
+// Colon is the colon after a label in a reply in lang: full-width in Japanese (「Web：」), an
+// ASCII colon and a space in English ("Web: ").
+func Colon(lang string) string {
 	if lang == "en" {
 		return ": "
 	}

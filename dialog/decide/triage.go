@@ -250,6 +250,18 @@ func (d *decider) language(text string) (toEnglish bool) {
 	return false
 }
 
+// switchLanguage holds the conversation in lang ("en" or Japanese) from now on, saying so when it
+// becomes English, or Japanese again after English (wasEnglish: the language before this message).
+func (d *decider) switchLanguage(lang string, wasEnglish bool) {
+	d.conv.Lang = lang
+	switch {
+	case lang == "en":
+		d.say(d.msg("switched_english"))
+	case wasEnglish:
+		d.say(d.kb.MessageIn("en", "switched_japanese"))
+	}
+}
+
 // noteAfterFirstAid adds a text block right after the reply's first-aid steps, or first when the
 // reply has none.
 func (d *decider) noteAfterFirstAid(text string) {
@@ -337,12 +349,7 @@ func (d *decider) text(raw string) {
 	if lang, ok := d.languageWord(folded); ok {
 		// 「日本語」 or "English" typed: the conversation changes language and shows the menu
 		// in it, as the button does; in the middle of the form it stays where it is.
-		d.conv.Lang = lang
-		if lang == "en" {
-			d.say(d.msg("switched_english"))
-		} else if wasEnglish {
-			d.say(d.kb.MessageIn("en", "switched_japanese"))
-		}
+		d.switchLanguage(lang, wasEnglish)
 		if d.conv.Mode == ModeIntake && d.intakeQuestion() != nil {
 			d.askIntake()
 		} else {
@@ -489,14 +496,15 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			return true
 		}
 	}
+	asks := knowledge.AsksSomething(text)
 	if c.Mode == ModeClarify && res.Social == "" && (res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
-		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" && (shortMessage(text) || knowledge.AsksSomething(text))) {
+		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" && (shortMessage(text) || asks)) {
 		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message or a question that
 		// names no topic (「写真とった」「LANケーブル抜いたほうがいいですか」): the same choices
 		// again, and a person, instead of other topics guessed from words of no topic. A question
 		// while an incident is offered first gets that incident's first action again: it is what
 		// such a question is about.
-		if t := d.firstOfferedTopic(); t != nil && t.Urgent && res.Followup == "" && knowledge.AsksSomething(text) && d.sayFirstAction(t) {
+		if t := d.firstOfferedTopic(); t != nil && t.Urgent && res.Followup == "" && asks && d.sayFirstAction(t) {
 			d.say(d.msg("clarify"))
 		} else {
 			d.say(d.msg("clarify_unsure"))
@@ -1083,14 +1091,11 @@ func (d *decider) action(a action) {
 	case actFAQ:
 		d.showFAQ()
 	case actEnglish, actJapanese:
-		wasEnglish := d.english()
-		d.conv.Lang = ""
+		lang := "" // Japanese
 		if a == actEnglish {
-			d.conv.Lang = "en"
-			d.say(d.msg("switched_english"))
-		} else if wasEnglish {
-			d.say(d.kb.MessageIn("en", "switched_japanese"))
+			lang = "en"
 		}
+		d.switchLanguage(lang, d.english())
 		d.greet(false)
 	case actDetails:
 		t := d.kb.Topic(d.conv.Topic)
@@ -1586,7 +1591,7 @@ func (d *decider) showFAQ() {
 	// examples: what was true then (a desk's name, a number) may have changed since.
 	d.say(d.msg("faq_intro"))
 	for _, p := range d.kb.PastAnswers(t.ID) {
-		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Title: d.msg("faq_title") + ColonAfter(d.msg("faq_title")) + p.Subject, Text: p.Text})
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Title: d.msg("faq_title") + Colon(d.conv.Lang) + p.Subject, Text: p.Text})
 	}
 	d.afterAnswer(t)
 }
