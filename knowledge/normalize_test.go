@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"golang.org/x/text/unicode/norm"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -86,19 +87,47 @@ func TestScheduleOpenAt(t *testing.T) {
 	}
 }
 
-// TestFolderMatchesReplacer: the folder replaces what strings.Replacer would with the same pairs
-// in the same order, on every text of the seeds and on made-up overlaps.
-func TestFolderMatchesReplacer(t *testing.T) {
-	kb := loadSeeds(t)
-	f := kb.index.fold
-	var args []string
-	for _, list := range f.lists {
-		for _, p := range list {
-			args = append(args, p.from, p.to)
+// foldPlainly is what the folder does, written plainly: at each position of normalized, the
+// first of pairs (in the folder's order) whose from is there replaces it, a Latin from only at
+// the start of a Latin word, and the text continues after it.
+func foldPlainly(pairs []foldPair, normalized string) string {
+	var b strings.Builder
+	for i := 0; i < len(normalized); {
+		matched := false
+		for _, p := range pairs {
+			if strings.HasPrefix(normalized[i:], p.from) && !(p.latin && i > 0 && asciiAlnum(normalized[i-1])) {
+				b.WriteString(p.to)
+				i += len(p.from)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			b.WriteByte(normalized[i])
+			i++
 		}
 	}
-	want := strings.NewReplacer(args...)
-	texts := []string{"", "ddos攻撃 ddos", "ういるすういるす", "x", "😀ういるす"}
+	return b.String()
+}
+
+// folderPairs is every pair of f, in the order fold tries them at a position.
+func folderPairs(f folder) []foldPair {
+	var pairs []foldPair
+	for _, list := range f.lists {
+		pairs = append(pairs, list...)
+	}
+	// lists are by first character, each longest first: across lists, the order is the same
+	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i].from) > len(pairs[j].from) })
+	return pairs
+}
+
+// TestFolderMatchesPlainFolding: the folder replaces what foldPlainly does with the same pairs,
+// on every text of the seeds and on made-up overlaps and Latin words holding a synonym.
+func TestFolderMatchesPlainFolding(t *testing.T) {
+	kb := loadSeeds(t)
+	f := kb.index.fold
+	pairs := folderPairs(f)
+	texts := []string{"", "ddos攻撃 ddos", "ういるすういるす", "x", "😀ういるす", "jpcert pc", "hpc hp", "2pc pcs", "pc's"}
 	for _, m := range kb.labelled {
 		texts = append(texts, m.Text)
 	}
@@ -111,12 +140,26 @@ func TestFolderMatchesReplacer(t *testing.T) {
 	}
 	for _, text := range texts {
 		n := Normalize(text)
-		if got, w := f.fold(n), want.Replace(n); got != w {
-			t.Fatalf("fold(%q) = %q, strings.Replacer gives %q", n, got, w)
+		if got, w := f.fold(n), foldPlainly(pairs, n); got != w {
+			t.Fatalf("fold(%q) = %q, folding plainly gives %q", n, got, w)
 		}
 	}
 	if empty := newFolder(nil); empty.fold("abc") != "abc" {
 		t.Error("a folder without synonyms changed its text")
+	}
+}
+
+func TestLatinSynonymStartsAWord(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, tc := range []struct{ text, holds, lacks string }{
+		{"JPCERTに報告", "jpcert", "ぱそこん"},
+		{"会社のPCが重い", "ぱそこん", ""},
+		{"our PCs froze", "ぱそこん", ""},
+	} {
+		got := kb.Fold(tc.text)
+		if !strings.Contains(got, tc.holds) || tc.lacks != "" && strings.Contains(got, tc.lacks) {
+			t.Errorf("Fold(%q) = %q, want it to hold %q and not %q", tc.text, got, tc.holds, tc.lacks)
+		}
 	}
 }
 
