@@ -31,6 +31,9 @@ import (
 //   - dialogs-tune-3.txt was written later by another such author, for tuning.
 //   - dialogs-tune-4.txt was written by another such author for tuning, weighted to vague first
 //     messages, answers typed in words, corrections and follow-ups (40/45 when first played).
+//   - dialogs-tune-5.txt was written by another such author for tuning, weighted to answers typed
+//     in words, corrections, people who already did something and follow-ups (40/45 when first
+//     played).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -170,6 +173,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-2.txt":    0.72,
 	"testdata/dialogs-tune-3.txt":    0.75,
 	"testdata/dialogs-tune-4.txt":    0.85,
+	"testdata/dialogs-tune-5.txt":    0.88,
 	"testdata/dialogs-heldout.txt":   0.80,
 	"testdata/dialogs-heldout-2.txt": 0.70,
 	"testdata/dialogs-heldout-3.txt": 0.73,

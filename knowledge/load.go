@@ -509,6 +509,8 @@ type rawOption struct {
 	Topic    string   `yaml:"topic"`
 	// Personal: picking this option says the user acts as a private person.
 	Personal bool `yaml:"personal"`
+	// RuledOut: a message that rules a threat out picks this option.
+	RuledOut bool `yaml:"ruled_out"`
 	// Words and Situations let a typed answer pick the option (「もう払ってしまいました」).
 	Words      []string `yaml:"words"`
 	Situations []string `yaml:"situations"`
@@ -630,7 +632,7 @@ func (l *loader) loadTopics() {
 			}
 			for j, ro := range rq.Options {
 				line := itemLine(qn, "options", j, qn.Line)
-				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic, Personal: ro.Personal,
+				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic, Personal: ro.Personal, RuledOut: ro.RuledOut,
 					Words: trimAll(ro.Words), Situations: trimAll(ro.Situations)}
 				for _, id := range o.Situations {
 					l.situationRefs = append(l.situationRefs, situationRef{file, line, id})

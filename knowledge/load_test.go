@@ -288,6 +288,12 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{"topics/support-scam.yaml:", `option "paid-company": contact "shohisha-hotline" takes no companies (consumers_only)`},
 		},
 		{
+			name: "two_ruled_out_options",
+			change: map[string]string{"topics/device-trouble.yaml": replaceIn(t, "topics/device-trouble.yaml",
+				"        label: セキュリティか分からない\n", "        label: セキュリティか分からない\n        ruled_out: true\n")},
+			want: []string{"topics/device-trouble.yaml:", `option "unsure": a second option marked ruled_out in question "cause"`},
+		},
+		{
 			name:   "consumers_only_without_personal_option",
 			change: map[string]string{"topics/out-of-scope.yaml": replaceIn(t, "topics/out-of-scope.yaml", "contacts: [houterasu, police-station, police-safety]", "contacts: [houterasu, police-station, police-safety, shohisha-hotline]")},
 			want:   []string{"topics/out-of-scope.yaml:", `contact "shohisha-hotline" takes no companies (consumers_only) and no option of topic "out-of-scope" is personal: true`},

@@ -107,6 +107,9 @@ type Option struct {
 	// Personal marks an option by which the user says they act as a private person
 	// (「個人として支払った」): only then are contacts marked ConsumersOnly offered.
 	Personal bool
+	// RuledOut marks the option a message picks by ruling a threat out (「ウイルスではないと
+	// 思う」「攻撃されたわけじゃない」): the fault, not the incident, is what the person thinks.
+	RuledOut bool
 	// Words are what people type for this option instead of tapping it; Situations (ids of
 	// understanding.yaml) pick it before the question is even asked.
 	Words      []string

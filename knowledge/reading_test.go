@@ -42,6 +42,10 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		// a person thanked, not asked for; a thanks after a condition asks
 		{"さっき担当の方とお電話でお話しできました。ありがとうございました", false},
 		{"説明が長くなるので、一度お電話でお話しできたら助かります", true},
+		// a message that ends telling what happened names the people of its story
+		{"しらない　ひとに　わたしの　でんわから　めーるが　いってるって　むすめに　いわれました", false},
+		{"銀行員を名乗る電話の人にワンタイムパスワード教えちゃった", false},
+		{"いろいろありました。担当の人と電話で話せますか", true},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
@@ -254,6 +258,51 @@ func TestIsolatedIsTheNetwork(t *testing.T) {
 	for _, tt := range tests {
 		if got := slices.Contains(kb.Search(tt.text).Situations, "isolated"); got != tt.isolated {
 			t.Errorf("Search(%q): isolated %v, want %v", tt.text, got, tt.isolated)
+		}
+	}
+}
+
+// TestSpacedHiraganaKeepsItsWords: the spaces all-hiragana typists put between words are
+// dropped, except before a vowel that would then read as lengthening the kana before it.
+func TestSpacedHiraganaKeepsItsWords(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text, situation string
+	}{
+		{"めーるを　おしたら　あぷりを　いれてと　でたので　いれました", "installed"},
+		{"すまほ なくしました かいしゃの でんわちょう はいってます", "lost"},
+		{"こんびにで かーど かって ばんごう おしえた", "paid"},
+	}
+	for _, tt := range tests {
+		if got := kb.Search(tt.text).Situations; !slices.Contains(got, tt.situation) {
+			t.Errorf("Search(%q).Situations = %v, want %s among them", tt.text, got, tt.situation)
+		}
+	}
+	if got := joinJapanese("おしたら あぷり かいしゃの おかね"); got != "おしたら あぷりかいしゃのおかね" {
+		t.Errorf("joinJapanese = %q", got)
+	}
+}
+
+// TestRuledOutPicksTheFault: a message that rules a threat out answers device-trouble's cause
+// question with the fault; one that rules the fault out does not.
+func TestRuledOutPicksTheFault(t *testing.T) {
+	kb := loadSeeds(t)
+	tp := kb.topicIdx["device-trouble"]
+	tests := []struct {
+		text, option string
+	}{
+		{"事務所のネットが全員つながらない。ウイルスではないと思う、昨日ルーター入れ替えたばかりなので", "fault"},
+		{"攻撃されたわけじゃないと思うけど、朝からネットが遅い", "fault"},
+		{"故障じゃないって業者に言われました。ネットが遅いままです", ""},
+		{"朝からネットが遅い", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if o := kb.SituationOption(tp, tt.text, kb.Search(tt.text)); o != nil {
+			got = o.ID
+		}
+		if got != tt.option {
+			t.Errorf("SituationOption(device-trouble, %q) = %q, want %q", tt.text, got, tt.option)
 		}
 	}
 }

@@ -676,11 +676,19 @@ func (ix *index) escalates(q string, pw personWords, why Why) bool {
 		// a person in itself hands such a request over.
 		asks = pw.escalate
 	} else {
-		asks = ix.asksForPerson(q, pw, len(why.Situations) > 0)
+		asks = ix.asksForPerson(q, pw, len(why.Situations) > 0 || endsInPast(q) && !why.question)
 	}
 	// a person thanked is not asked for (「担当の方と電話でお話しできました。ありがとうござい
 	// ました」); a thanks after a condition asks (「お話しできたら助かります」: no socialEnds)
 	return asks && (!why.socialEnds || pw.request)
+}
+
+// endsInPast reports whether folded text q ends in a past form (「…と娘に言われました」「電話が
+// かかってきた」): a message that ends telling what happened names the people in its story, it
+// does not ask for one (「知らない人に私の電話からメールが行ってる」).
+func endsInPast(q string) bool {
+	q = strings.TrimRight(q, " ")
+	return strings.HasSuffix(q, "た") || strings.HasSuffix(q, "でした")
 }
 
 // closingSocial returns the social turn (resolved, thanks) of a text that says what was feared
@@ -787,7 +795,8 @@ func wordy(q string) bool {
 
 // joinJapanese drops the spaces that all-hiragana typists put between Japanese words
 // (「すまほ なくしました かいしゃの でんわちょう」), so that the text reads as Japanese is written
-// and the knowledge's words, written without spaces, meet it.
+// and the knowledge's words, written without spaces, meet it; a space before a vowel that would
+// read as lengthening the kana before it stays (lengthens).
 func joinJapanese(text string) string {
 	if !strings.ContainsAny(text, " 　") {
 		return text
@@ -795,12 +804,20 @@ func joinJapanese(text string) string {
 	rs := []rune(text)
 	out := rs[:0:0]
 	for i, r := range rs {
-		if (r == ' ' || r == '　') && i > 0 && i+1 < len(rs) && japaneseRune(rs[i-1]) && japaneseRune(rs[i+1]) {
+		if (r == ' ' || r == '　') && i > 0 && i+1 < len(rs) && japaneseRune(rs[i-1]) && japaneseRune(rs[i+1]) &&
+			!lengthens(rs[i-1], rs[i+1]) {
 			continue
 		}
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// lengthens reports whether kana next, written right after prev, would be read as only
+// lengthening it (Normalize drops it: 「おしたら あぷり」 joined would lose the あ of あぷり), so
+// that the space between them stays.
+func lengthens(prev, next rune) bool {
+	return kanaScript(prev) != 0 && kanaScript(prev) == kanaScript(next) && longVowel(foldRune(prev), foldRune(next))
 }
 
 // japaneseRunes counts the kana and kanji of text.

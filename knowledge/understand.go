@@ -744,10 +744,11 @@ func (b *Base) RefinedOption(t *Topic, text string, res Result) (*Question, *Opt
 }
 
 // SituationOption returns the option of t's questions that text answers by saying what has
-// already happened (an option naming one of res.Situations; its words break a tie between two
-// such options), or nil: the question need not be asked.
+// already happened (an option naming one of res.Situations, or one marked RuledOut where the
+// text rules a threat out; its words break a tie between two such options), or nil: the
+// question need not be asked.
 func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
-	if len(res.Situations) == 0 {
+	if len(res.Situations) == 0 && !b.rulesOutThreat(res) {
 		return nil
 	}
 	f := b.foldedOf(text, res)
@@ -761,7 +762,7 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 		// both "paid" options): the question tells them apart, so it is asked.
 		named := 0
 		for _, other := range q.Options {
-			if other.names(res.Situations) {
+			if other.names(res.Situations) || other.RuledOut && b.rulesOutThreat(res) {
 				named++
 			}
 		}
@@ -771,6 +772,23 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 		}
 	}
 	return nil
+}
+
+// rulesOutThreat reports whether the text res was read from rules a threat out: a word of an
+// urgent topic or an IT word in a denied clause (「ウイルスではないと思う」「攻撃されたわけじゃな
+// い」), or a denied threat that was merely a fault. A denied calm word (「故障じゃなくて」) rules
+// out no threat.
+func (b *Base) rulesOutThreat(res Result) bool {
+	if res.Why.deniedIT || res.Why.Merely {
+		return true
+	}
+	for _, d := range res.Why.Denied {
+		id, _, _ := strings.Cut(d, ":")
+		if t := b.topicIdx[id]; t != nil && t.Urgent {
+			return true
+		}
+	}
+	return false
 }
 
 // Requests reports whether the text res was read from asks for something: a request word
@@ -854,7 +872,7 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 	for i := range q.Options {
 		o := &q.Options[i]
 		score := 0
-		if o.names(res.Situations) {
+		if o.names(res.Situations) || o.RuledOut && b.rulesOutThreat(res) {
 			score = situationScore
 		}
 		word := 0

@@ -97,8 +97,14 @@ func (l *loader) validate() {
 		}
 		for qi, q := range t.Questions {
 			qn := child(ref.node, "questions").Content[qi]
+			ruledOut := 0
 			for oi, o := range q.Options {
 				line := itemLine(qn, "options", oi, qn.Line)
+				if o.RuledOut {
+					if ruledOut++; ruledOut == 2 {
+						l.problem(ref.file, line, "option %q: a second option marked ruled_out in question %q; a message that rules a threat out can pick only one", o.ID, q.ID)
+					}
+				}
 				for _, cid := range o.Contacts {
 					c, ok := b.contactIdx[cid]
 					if !ok && contactsOK {
