@@ -570,3 +570,17 @@ func TestRequestForAPersonKeepsTheTopic(t *testing.T) {
 		t.Errorf("the request is handed over with topic %q, want unauthorized-access", r.Topic)
 	}
 }
+
+// A typed answer that fits one offered topic by what it says happened (a fake shop's buyer who
+// paid) and another by the person's own words (the shopping consumer's own purchase) picks the
+// one the words name.
+func TestOwnWordsPickAmongOfferedTopics(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	if r := te.say(t, "u1", "ねっとで　かった　ふとんが　とどかない　おみせに　でんわしても　つながらない"); r.Outcome != dialog.Clarify {
+		t.Fatalf("outcome %s, want a question first", r.Outcome)
+	}
+	r := te.say(t, "u1", "ぎんこうで　ふりこみました　2まんえん　じぶんの　かいものです")
+	if r.Topic != "online-shopping" || !slices.Contains(contactNames(r), te.lib.Base().Contact("shohisha-hotline").Name) {
+		t.Errorf("topic %q, desks %v; want online-shopping with the consumer hotline", r.Topic, contactNames(r))
+	}
+}

@@ -1330,8 +1330,21 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 }
 
 // offeredTopicAnswered is the one topic among the choices on screen that text answers an
-// option of, by that option's words, or nil when none or several do.
+// option of, by that option's words, or nil when none or several do. Where several do, the one
+// the person's own words answer, rather than only what they say happened, is it: 「ふりこみま
+// した じぶんの かいものです」 fits a fake shop's buyer who paid, and names the shopping
+// consumer's own purchase.
 func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowledge.Topic {
+	if t := d.offeredTopicAnsweredBy(text, res); t != nil || len(res.Situations) == 0 {
+		return t
+	}
+	byWords := res
+	byWords.Situations = nil
+	return d.offeredTopicAnsweredBy(text, byWords)
+}
+
+// offeredTopicAnsweredBy is offeredTopicAnswered by what res says happened and by words.
+func (d *decider) offeredTopicAnsweredBy(text string, res knowledge.Result) *knowledge.Topic {
 	var found *knowledge.Topic
 	for _, id := range d.offeredTopics() {
 		t := d.kb.Topic(id)
