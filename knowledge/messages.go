@@ -136,7 +136,7 @@ var messageKeys = map[string]string{
 	"clarify_unsure":           "the user does not know which choice fits: offer them again, and a person",
 	"followup_named":           "the user asked about desks by name: their cards follow",
 	"same_matter":              "the user wrote again about the topic already answered: acknowledged, and its question asked if it was not answered yet",
-	"question_again":           "the user told more about the same matter instead of answering the topic's question: it is asked again",
+	"question_again":           "the user told more about the same matter instead of answering the topic's question: the topic's desks, and the question again",
 	"staff_english":            "marks a case whose user writes English (staff may answer in simple Japanese or English)",
 	"screen_next":              "under an urgent answer's first screen: call a desk when the steps are done (screen_details follows)",
 	"screen_details":           "last under an urgent answer's first screen, after screen_next or none_open: where the fuller explanation is",

@@ -567,7 +567,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 // again answers a message surely about the topic the conversation is in, written while the
 // topic's question waits or right after its answer, and reports whether it did. The topic is not
 // started over: more about the matter while its question waits (「出品者と連絡がとれません」 to
-// 「どのような立場での取引ですか？」) gets the question again, saying why; a message after the
+// 「どのような立場での取引ですか？」) gets the topic's desks that fit everyone and the question again; a message after the
 // answer (「もう入力しちゃいました」) is acknowledged, with the topic's question if nothing has
 // answered it yet.
 func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
@@ -585,7 +585,10 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	q := findQuestion(top, c.Question)
 	switch {
 	case c.Mode == ModeQuestion && q != nil:
+		// the person goes on about the matter rather than answer: what fits them all (the
+		// topic's desks) now, and the question, which picks the one for them, again
 		d.say(d.msg("question_again"))
+		d.contacts(top.Contacts)
 		d.askQuestion(top, q, top.Urgent)
 	case c.Mode == ModeAnswered && c.Option == "" && len(top.Questions) > 0:
 		d.say(d.msg("same_matter"))
