@@ -126,6 +126,8 @@ type loader struct {
 	fsys     fs.FS
 	b        *Base
 	problems Problems
+	// aliasOwner is the contact or programme each alias names, to report one named twice
+	aliasOwner map[string]string
 	// where references were written, for the cross-file checks of validate
 	refs       []topicRefs
 	alertRefs  []keyLines
@@ -340,7 +342,6 @@ type rawContact struct {
 }
 
 func (l *loader) loadContacts() {
-	aliasOwner := map[string]string{}
 	for _, n := range l.readYAMLList(contactsFile) {
 		var r rawContact
 		if !l.decode(contactsFile, n, &r) {
@@ -386,14 +387,22 @@ func (l *loader) loadContacts() {
 			l.problem(contactsFile, kl.entry, "contact %q has no phone, url or email", c.ID)
 		}
 		l.checkSources(contactsFile, kl, c.Sources)
-		for _, a := range c.Aliases {
-			if other, taken := aliasOwner[a]; taken {
-				l.problem(contactsFile, kl.at("aliases"), "alias %q of %q is already an alias of %q: a person naming it could mean either", a, c.ID, other)
-			}
-			aliasOwner[a] = c.ID
-		}
+		l.checkAliases(contactsFile, kl, c)
 		l.b.contacts = append(l.b.contacts, c)
 		l.b.contactIdx[c.ID] = c
+	}
+}
+
+// checkAliases reports an alias of c that names another contact or programme already.
+func (l *loader) checkAliases(file string, kl keyLines, c *Contact) {
+	if l.aliasOwner == nil {
+		l.aliasOwner = map[string]string{}
+	}
+	for _, a := range c.Aliases {
+		if other, taken := l.aliasOwner[a]; taken {
+			l.problem(file, kl.at("aliases"), "alias %q of %q is already an alias of %q: a person naming it could mean either", a, c.ID, other)
+		}
+		l.aliasOwner[a] = c.ID
 	}
 }
 
@@ -454,6 +463,8 @@ type rawProgramme struct {
 	Phone       string   `yaml:"phone"`
 	URL         string   `yaml:"url"`
 	Sources     []string `yaml:"sources"`
+	// Aliases are other names people type for it (IT導入補助金): a message naming one gets its card.
+	Aliases []string `yaml:"aliases"`
 	// EN is the English of the status (status:) and of the name (name:).
 	EN *rawContactEN `yaml:"en"`
 }
@@ -482,10 +493,11 @@ func (l *loader) loadProgrammes() {
 		l.b.programmes = append(l.b.programmes, p)
 		// A programme is offered like a contact: name, phone, URL.
 		c := &Contact{ID: p.ID, Name: p.Name, Org: p.Org, Phone: p.Phone, URL: p.URL,
-			Accepts: p.Description, Status: p.Status, Sources: p.Sources}
+			Accepts: p.Description, Status: p.Status, Sources: p.Sources, Aliases: trimAll(r.Aliases)}
 		if r.EN != nil {
 			c.EN = r.EN.contactEN()
 		}
+		l.checkAliases(programmesFile, kl, c)
 		l.b.contactIdx[p.ID] = c
 	}
 }

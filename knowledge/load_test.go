@@ -288,6 +288,11 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{"topics/support-scam.yaml:", `option "paid-company": contact "shohisha-hotline" takes no companies (consumers_only)`},
 		},
 		{
+			name:   "programme_alias_of_a_contact",
+			change: map[string]string{"programmes.yaml": replaceIn(t, "programmes.yaml", "aliases: [お助け隊]", "aliases: [お助け隊, IPA]")},
+			want:   []string{"programmes.yaml:", `alias "IPA" of "otasuketai" is already an alias of "ipa-anshin"`},
+		},
+		{
 			name: "two_ruled_out_options",
 			change: map[string]string{"topics/device-trouble.yaml": replaceIn(t, "topics/device-trouble.yaml",
 				"        label: セキュリティか分からない\n", "        label: セキュリティか分からない\n        ruled_out: true\n")},

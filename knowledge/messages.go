@@ -135,6 +135,7 @@ var messageKeys = map[string]string{
 	"relay_passed":             "a later message was passed to the person who has the case",
 	"clarify_unsure":           "the user does not know which choice fits: offer them again, and a person",
 	"followup_named":           "the user asked about desks by name: their cards follow",
+	"followup_named_no_phone":  "the user asked about desks or programmes by name, none with a phone: their cards follow",
 	"same_matter":              "the user wrote again about the topic already answered: acknowledged, and its question asked if it was not answered yet",
 	"question_again":           "the user told more about the same matter instead of answering the topic's question: the topic's desks, and the question again",
 	"staff_english":            "marks a case whose user writes English (staff may answer in simple Japanese or English)",

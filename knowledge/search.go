@@ -315,7 +315,11 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			}
 		}
 	}
-	for _, c := range b.contacts {
+	named := slices.Clone(b.contacts)
+	for _, p := range b.programmes {
+		named = append(named, b.contactIdx[p.ID]) // offered like a contact, named like one
+	}
+	for _, c := range named {
 		if c.Internal {
 			continue
 		}

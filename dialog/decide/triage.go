@@ -412,10 +412,16 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// cards, whatever the topic lists; outside a topic only when short (a first message that
 		// tells an incident and names desks in passing is a consultation).
 		var ids []string
+		phone := false
 		for _, n := range named {
 			ids = append(ids, n.ID)
+			phone = phone || n.Phone != ""
 		}
-		d.say(d.msg("followup_named"))
+		if phone {
+			d.say(d.msg("followup_named"))
+		} else {
+			d.say(d.msg("followup_named_no_phone")) // a subsidy or a list: nothing to call
+		}
 		// asked for by name, so shown as the full list shows them: a consumers-only desk
 		// too, with what it does not take
 		d.contactsTitled(d.msg("contacts_title"), ids)
