@@ -466,7 +466,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			return true
 		}
 	}
-	if inTopic && res.Social == "" && (res.Why.OffTopic || t.Urgent && !urgentTopic(res) && shortMessage(text)) {
+	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic || t.Urgent && !urgentTopic(res) && shortMessage(text)) {
 		// A short message inside an incident that is not about another incident (「どこも電話
 		// つながらない」「LANぬいた」), or one about nothing IT at all (「相手には何て言えば」), is
 		// about the matter at hand, not a new consultation: a question gets the honest answer
@@ -627,6 +627,16 @@ func shortMessage(text string) bool {
 		return utf8.RuneCountInString(text) <= 30
 	}
 	return len(strings.Fields(text)) <= 10
+}
+
+// bothReadAnother reports whether both readings of the matcher are sure the message is about
+// another topic than t, a calm one the person turns to from the incident: the rules and the
+// learned reading agree, or the rules read a plan (「業者に調べてもらいたい。どこに頼めばいい
+// ですか」, 「緊急で対応してくれる会社の一覧はありますか」 during an infection: the vendors).
+func (d *decider) bothReadAnother(t *knowledge.Topic, res knowledge.Result) bool {
+	top := res.Top()
+	return res.Confident && top != nil && top.ID != t.ID && top.ID != d.kb.Understanding().OffTopic &&
+		(res.Why.Learned == top.ID || res.Why.Intent != "")
 }
 
 // urgentTopic reports whether the matcher is sure of an urgent topic: only another incident
