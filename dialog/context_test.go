@@ -584,3 +584,16 @@ func TestOwnWordsPickAmongOfferedTopics(t *testing.T) {
 		t.Errorf("topic %q, desks %v; want online-shopping with the consumer hotline", r.Topic, contactNames(r))
 	}
 }
+
+// A person who answers offered topics by telling more in words of their own, none a topic's
+// word, gets the offered topic both readings agree on.
+func TestBothReadingsPickAnOfferedTopic(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	if r := te.say(t, "u1", "技術部の人にだけ、うちの製品名を書いた添付付きのメールが何度も来ています"); r.Outcome != dialog.Clarify {
+		t.Fatalf("outcome %s, want a question first", r.Outcome)
+	}
+	r := te.say(t, "u1", "開いてはいません。送信元は実在の取引先の名前をかたっています")
+	if r.Outcome != dialog.Answer || r.Topic != "targeted-attack" {
+		t.Errorf("outcome %s, topic %q; want the targeted attack answered", r.Outcome, r.Topic)
+	}
+}

@@ -490,6 +490,9 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		if t == nil {
 			t = d.offeredTopicLeft(res)
 		}
+		if t == nil {
+			t = d.offeredTopicRead(res)
+		}
 		if t != nil {
 			// The person answers in words what one of the offered topics would ask (「何も
 			// 入力していません」 to phishing, spam or Emotet): that topic, its question answered;
@@ -1431,6 +1434,18 @@ func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
 		return nil
 	}
 	return d.kb.Topic(named)
+}
+
+// offeredTopicRead returns the offered topic that the reading puts first and the learned reading
+// is sure of, for a text that names no topic's word (「開いてはいません。送信元は実在の取引先の
+// 名前をかたっています」 while a targeted attack, Emotet and spam are offered), or nil: the
+// person told more in words of their own, and both readings agree which of the choices it is.
+func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
+	if len(res.Why.Phrases) > 0 || len(res.Topics) == 0 || res.Why.Learned != res.Topics[0].Topic.ID ||
+		!slices.Contains(d.offeredTopics(), res.Why.Learned) {
+		return nil
+	}
+	return res.Topics[0].Topic
 }
 
 // offeredTopicLeft returns the one offered topic the text leaves when it denies the others and
