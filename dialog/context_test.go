@@ -597,3 +597,17 @@ func TestBothReadingsPickAnOfferedTopic(t *testing.T) {
 		t.Errorf("outcome %s, topic %q; want the targeted attack answered", r.Outcome, r.Topic)
 	}
 }
+
+// A question between two incidents, the first action above it, shows the desk both incidents
+// send the person to (a virus or Emotet: IPA), one card, so that a person at night has a number
+// before they choose.
+func TestQuestionBetweenIncidentsShowsTheSharedDesk(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	r := te.say(t, "u1", "「請求書」って件名のエクセルを開いて、黄色いバーのコンテンツの有効化を押しちゃいました。そのあとからパソコンがすごく重いです")
+	if r.Outcome != dialog.Clarify {
+		t.Fatalf("outcome %s, want a question between the incidents", r.Outcome)
+	}
+	if got, want := contactNames(r), []string{te.lib.Base().Contact("ipa-anshin").Name}; !slices.Equal(got, want) {
+		t.Errorf("desks %v, want %v", got, want)
+	}
+}

@@ -19,6 +19,7 @@ var messageKeys = map[string]string{
 	"clarify":                 "the text fits several topics: ask which",
 	"clarify_none":            "label: none of these choices fits",
 	"clarify_if_urgent":       "above a question whose first choice is urgent and read by both readings: that topic's first action, {topic} and {now}",
+	"clarify_shared_desks":    "an incident is offered first among two or more: the first desk every offered incident lists follows",
 	"clarify_contacts":        "「どこに相談すれば」 while topic choices wait: the first choice's desks, {topic}, the choices below",
 	"first_aid_title":         "heading above the first-aid steps",
 	"contacts_title":          "heading above the contact cards",

@@ -960,8 +960,15 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		d.conv.Mode = ModeClarify
 		if first := res.Topics[0].Topic; res.IncidentFirst() {
 			// Both readings point at an incident, yet the bot asks: its first action does not
-			// wait for the tap (a ransom screen at night, the PC still on the network).
-			d.sayFirstAction(first)
+			// wait for the tap (a ransom screen at night, the PC still on the network), nor
+			// the desk every incident offered sends the person to.
+			if d.sayFirstAction(first) {
+				if shared := d.forUser(sharedDesks(res.Topics[:min(3, len(res.Topics))])); len(shared) > 0 {
+					// one card, as the first screen shows it: the question stays on a phone's screen
+					d.say(d.msg("clarify_shared_desks"))
+					d.screenContacts(shared[:1])
+				}
+			}
 		}
 		d.say(d.msg("clarify"))
 		for i, m := range res.Topics {
@@ -1407,6 +1414,27 @@ func (d *decider) sayFirstAction(t *knowledge.Topic) bool {
 	}
 	d.say(strings.NewReplacer("{topic}", d.topicLabel(t), "{now}", now).Replace(d.msg("clarify_if_urgent")))
 	return true
+}
+
+// sharedDesks are the contacts every urgent topic of offered lists, where two or more are urgent,
+// in the order of the first: a virus or Emotet, IPA either way.
+func sharedDesks(offered []knowledge.Match) []string {
+	var urgent []*knowledge.Topic
+	for _, m := range offered {
+		if m.Topic.Urgent {
+			urgent = append(urgent, m.Topic)
+		}
+	}
+	if len(urgent) < 2 {
+		return nil
+	}
+	var shared []string
+	for _, id := range urgent[0].Contacts {
+		if !slices.ContainsFunc(urgent[1:], func(t *knowledge.Topic) bool { return !slices.Contains(t.Contacts, id) }) {
+			shared = append(shared, id)
+		}
+	}
+	return shared
 }
 
 // firstOfferedTopic is the first topic of the choices on screen, or nil.
