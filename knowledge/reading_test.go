@@ -177,6 +177,8 @@ func TestMerelyAFault(t *testing.T) {
 	}{
 		{"DoS攻撃じゃなくて、キャンペーンで注文が殺到してサーバーが落ちただけでした", "device-trouble"},
 		{"Not ransomware, the file server just died and beeps", "device-trouble"},
+		// a threat wondered about and then explained (「かと思ったけど」) is denied
+		{"ハッキングかと思ったけど、マウスが勝手に動いてたのは電池切れのせいだったみたい", "device-trouble"},
 	}
 	for _, tt := range tests {
 		if got, merely := firstTopic(kb, tt.text), kb.Search(tt.text).Why.Merely; got != tt.want || !merely {
