@@ -542,7 +542,8 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	// fault (Why.Merely: the statistics read the fault's words as the incident's), or where an
 	// incident is happening and the calmer topic's wish comes after a later word (「ランサムウェア
 	// にやられた。あとで補助金の話も」: the statistics read the wish).
-	second := res.Why.Merely && ix.urgent[t] || res.Why.Now && res.Why.secondAt >= 0 && calmAfterIncident
+	second := res.Why.Merely && ix.urgent[t] || res.Why.Now && res.Why.secondAt >= 0 && calmAfterIncident ||
+		res.Why.OffTopic && res.Why.usage && len(res.Topics) > 0 && res.Topics[0].Topic.ID == ix.read.offTopic
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
 	if res.Why.Unsure && pos != 0 && calmAfterIncident {
 		// 「ランサムウェアなのか故障なのか分からない」: the statistics read the doubt's wording,

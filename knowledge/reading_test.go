@@ -154,6 +154,13 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 		{"盆栽の水やりの頻度はどうすればいいですか", true},
 		{"来週の商談の手土産って何がいいと思う", true},
 		{"パソコンの初期設定はどうすればいいですか", false},
+		// how to use everyday software: an office matter although it names IT
+		{"Wordで表の列の幅を揃えるやり方", true},
+		{"Teamsで会議の予定を作って外部の人を招待するやり方", true},
+		// a topic's word, or a long text that tells a matter of its own, is no how-to question
+		{"EmoCheckの使い方を教えてください", false},
+		{"在宅勤務のVPNの設定のやり方", false},
+		{"会社の携帯を3台、先月ショップで機種変更したんですが、今月の請求に頼んだ覚えのないオプションがついています。解約の仕方も分かりません", false},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)

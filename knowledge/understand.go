@@ -70,6 +70,10 @@ type Understanding struct {
 	// ITWords: it is not about IT or security.
 	OffTopic string
 	ITWords  []string
+	// Usage are words of a how-to question (やり方, 使い方, how do I): one that names no topic's
+	// word and tells nothing that happened asks how to use everyday software or devices (「Word
+	// で表の列の幅を揃えるやり方」), an office matter even where it names IT.
+	Usage []string
 }
 
 // Understanding returns how messages are read beyond topic words.
@@ -118,6 +122,7 @@ type rawUnderstanding struct {
 	OffTopic   struct {
 		Topic   string   `yaml:"topic"`
 		ITWords []string `yaml:"it_words"`
+		Usage   []string `yaml:"usage"`
 	} `yaml:"off_topic"`
 }
 
@@ -205,7 +210,7 @@ func (l *loader) loadUnderstanding() {
 	u.Situations = cues("situations", r.Situations, nil)
 	u.Social = cues("social", r.Social, socialIDs)
 	u.Followups = cues("followups", r.Followups, followupIDs)
-	u.OffTopic, u.ITWords = r.OffTopic.Topic, trimAll(r.OffTopic.ITWords)
+	u.OffTopic, u.ITWords, u.Usage = r.OffTopic.Topic, trimAll(r.OffTopic.ITWords), trimAll(r.OffTopic.Usage)
 	l.offTopicLine = kl.at("off_topic")
 	if u.OffTopic != "" && len(u.ITWords) == 0 {
 		l.problem(understandingFile, l.offTopicLine, "off_topic: needs it_words (without them every message would be off topic)")
@@ -288,7 +293,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup int
 }
 
 // wordIndex finds many words in a text in one pass: the words are filed under their first
@@ -369,7 +374,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup, r.usageGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9, group+10
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
@@ -381,6 +386,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.unsureGroup, fold(u.Unsure))
 	r.cues.add(r.unsureNotGroup, fold(u.UnsureNot))
 	r.cues.add(r.merelyGroup, fold(u.Merely))
+	r.cues.add(r.usageGroup, fold(u.Usage))
 	return r
 }
 
@@ -608,6 +614,8 @@ type Why struct {
 	merelyWord, deniedIT bool
 	// socialEnds: the text ends in such a closing word (「…直りました。ありがとうございました」).
 	socialEnds bool
+	// usage: the text holds a how-to word of understanding.yaml's off_topic usage (「やり方」).
+	usage bool
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int
@@ -707,6 +715,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.Hedged = found[r.hedgeGroup]
 	w.Unsure = unsure(hits, r.unsureGroup, r.unsureNotGroup)
 	w.merelyWord = found[r.merelyGroup]
+	w.usage = found[r.usageGroup]
 	w.deniedIT = inDenied[r.itGroup] // 「攻撃ではなく」: what is denied is about IT
 	return w
 }
