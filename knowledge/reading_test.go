@@ -239,6 +239,20 @@ func TestBareWordsAreAskedAbout(t *testing.T) {
 			t.Errorf("Search(%q): confident %v, %d topics; want a question", text, r.Confident, len(r.Topics))
 		}
 	}
+	// a file that does not open may be encrypted, infected or broken: asked, ransomware first;
+	// every file, or a changed extension, is ransomware's own
+	for _, tt := range []struct {
+		text      string
+		confident bool
+	}{
+		{"ファイルが開けない", false},
+		{"添付ファイルが開けない", false},
+		{"ファイルが全部開けない", true},
+	} {
+		if r := kb.Search(tt.text); r.Confident != tt.confident || firstTopic(kb, tt.text) != "ransomware" {
+			t.Errorf("Search(%q): confident %v, first %q; want confident %v, ransomware", tt.text, r.Confident, firstTopic(kb, tt.text), tt.confident)
+		}
+	}
 }
 
 // firstTopic is the id of the topic Search reads first in text, "" for none.
