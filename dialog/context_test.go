@@ -585,16 +585,18 @@ func TestOwnWordsPickAmongOfferedTopics(t *testing.T) {
 	}
 }
 
-// A person who answers offered topics by telling more in words of their own, none a topic's
-// word, gets the offered topic both readings agree on.
-func TestBothReadingsPickAnOfferedTopic(t *testing.T) {
+// A person who answers offered incidents by telling more in words of their own, none a topic's
+// word and nothing happened (「開いてはいません」), is asked again rather than given an incident's
+// first aid, which is for what has happened.
+func TestNothingHappenedKeepsTheQuestion(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{})
 	if r := te.say(t, "u1", "技術部の人にだけ、うちの製品名を書いた添付付きのメールが何度も来ています"); r.Outcome != dialog.Clarify {
 		t.Fatalf("outcome %s, want a question first", r.Outcome)
 	}
-	r := te.say(t, "u1", "開いてはいません。送信元は実在の取引先の名前をかたっています")
-	if r.Outcome != dialog.Answer || r.Topic != "targeted-attack" {
-		t.Errorf("outcome %s, topic %q; want the targeted attack answered", r.Outcome, r.Topic)
+	for _, text := range []string{"開いてはいません。送信元は実在の取引先の名前をかたっています", "添付は開いてないです。取引先の名前になってるけど、アドレスが全然違う"} {
+		if r := te.say(t, "u1", text); r.Outcome == dialog.Answer || len(r.Choices) == 0 {
+			t.Errorf("%q: outcome %s, topic %q, %d choices; want the choices again", text, r.Outcome, r.Topic, len(r.Choices))
+		}
 	}
 }
 

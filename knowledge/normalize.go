@@ -161,8 +161,8 @@ func foldRune(r rune) rune {
 // folder applies the synonym groups of the knowledge to normalised text: every word of a group
 // is replaced by the group's first word, longest words first. At each position of the text the
 // first of the words that start with its character (in that order) that matches is replaced, and
-// the text continues after it, a word starting with a Latin letter or digit only at the start of
-// a Latin word: what foldPlainly (a test) does with the same pairs, several times faster, since folding the labelled messages and past consultations is most of
+// the text continues after it; a Latin word is replaced only whole (foldPair.wholeLatin). It
+// does what a plain loop over the pairs at each position would, several times faster, since folding the labelled messages and past consultations is most of
 // what loading the knowledge costs.
 type folder struct {
 	// byFirst indexes the pairs by the first character of what they replace: pairs starting
@@ -174,9 +174,11 @@ type folder struct {
 
 type foldPair struct {
 	from, to string
-	// latin: from starts with an ASCII letter or digit, and is replaced only at the start of a
-	// Latin word: "pc" inside "jpcert" or "hp" inside "hpc" is not a PC or a home page.
-	latin bool
+	// latin: from starts with an ASCII letter or digit and is replaced only at the start of a
+	// Latin word; latinEnd: it ends in one and is replaced only at the end of a Latin word, or
+	// before a plural s that ends it ("pcs"): "pc" inside "jpcert" or "pcr", "hp" inside "hpc"
+	// is no PC or home page (wholeLatin).
+	latin, latinEnd bool
 	// after and mask are up to four bytes of from after its first character, for a quick
 	// test before the whole comparison: most candidates differ there.
 	after, mask uint32
@@ -189,6 +191,20 @@ func nextBytes(s string) (v, mask uint32) {
 		mask |= 0xff << (8 * i)
 	}
 	return v, mask
+}
+
+// wholeLatin reports whether p, found at i in normalized, does not start or end inside a Latin
+// word (p.latin, p.latinEnd).
+func (p foldPair) wholeLatin(normalized string, i int) bool {
+	if p.latin && i > 0 && latinLetter(normalized[i-1]) {
+		return false
+	}
+	end := i + len(p.from)
+	if !p.latinEnd || end == len(normalized) || !latinLetter(normalized[end]) {
+		return true
+	}
+	// a plural s that ends the word: "pcs"
+	return normalized[end] == 's' && (end+1 == len(normalized) || !latinLetter(normalized[end+1]))
 }
 
 func newFolder(groups [][]string) folder {
@@ -213,7 +229,7 @@ func newFolder(groups [][]string) folder {
 		}
 		r, n := utf8.DecodeRuneInString(p.from)
 		p.after, p.mask = nextBytes(p.from[n:])
-		p.latin = asciiAlnum(p.from[0])
+		p.latin, p.latinEnd = latinLetter(p.from[0]), latinLetter(p.from[len(p.from)-1])
 		at := f.list(r)
 		if at == 0 {
 			at = uint16(len(f.lists))
@@ -228,9 +244,6 @@ func newFolder(groups [][]string) folder {
 	}
 	return f
 }
-
-// asciiAlnum reports whether c is an ASCII letter or digit (normalised text is lower case).
-func asciiAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
 // list is the index into lists of the pairs starting with r, 0 for none.
 func (f folder) list(r rune) uint16 {
@@ -254,8 +267,7 @@ func (f folder) fold(normalized string) string {
 		if at := f.list(r); at != 0 {
 			next, _ := nextBytes(normalized[i+size:])
 			for _, p := range f.lists[at] {
-				if next&p.mask == p.after && strings.HasPrefix(normalized[i:], p.from) &&
-					!(p.latin && i > 0 && asciiAlnum(normalized[i-1])) {
+				if next&p.mask == p.after && strings.HasPrefix(normalized[i:], p.from) && p.wholeLatin(normalized, i) {
 					out = append(append(out, normalized[done:i]...), p.to...)
 					size = len(p.from)
 					done = i + size

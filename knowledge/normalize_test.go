@@ -88,19 +88,29 @@ func TestScheduleOpenAt(t *testing.T) {
 }
 
 // foldPlainly is what the folder does, written plainly: at each position of normalized, the
-// first of pairs (in the folder's order) whose from is there replaces it, a Latin from only at
-// the start of a Latin word, and the text continues after it.
+// first of pairs (in the folder's order) whose from is there, a Latin one only as a whole word,
+// replaces it, and the text continues after it.
 func foldPlainly(pairs []foldPair, normalized string) string {
+	word := func(at int) bool { // a Latin letter or digit at byte at
+		return at >= 0 && at < len(normalized) && ('a' <= normalized[at] && normalized[at] <= 'z' || '0' <= normalized[at] && normalized[at] <= '9')
+	}
 	var b strings.Builder
 	for i := 0; i < len(normalized); {
 		matched := false
 		for _, p := range pairs {
-			if strings.HasPrefix(normalized[i:], p.from) && !(p.latin && i > 0 && asciiAlnum(normalized[i-1])) {
-				b.WriteString(p.to)
-				i += len(p.from)
-				matched = true
-				break
+			if !strings.HasPrefix(normalized[i:], p.from) {
+				continue
 			}
+			end := i + len(p.from)
+			startsInside := word(i) && word(i-1)
+			endsInside := word(end-1) && word(end) && !(normalized[end] == 's' && !word(end+1))
+			if startsInside || endsInside {
+				continue
+			}
+			b.WriteString(p.to)
+			i = end
+			matched = true
+			break
 		}
 		if !matched {
 			b.WriteByte(normalized[i])
@@ -127,7 +137,7 @@ func TestFolderMatchesPlainFolding(t *testing.T) {
 	kb := loadSeeds(t)
 	f := kb.index.fold
 	pairs := folderPairs(f)
-	texts := []string{"", "ddos攻撃 ddos", "ういるすういるす", "x", "😀ういるす", "jpcert pc", "hpc hp", "2pc pcs", "pc's"}
+	texts := []string{"", "ddos攻撃 ddos", "ういるすういるす", "x", "😀ういるす", "jpcert pc", "hpc hp", "2pc pcs", "pc's", "pcr hpe"}
 	for _, m := range kb.labelled {
 		texts = append(texts, m.Text)
 	}
@@ -155,6 +165,8 @@ func TestLatinSynonymStartsAWord(t *testing.T) {
 		{"JPCERTに報告", "jpcert", "ぱそこん"},
 		{"会社のPCが重い", "ぱそこん", ""},
 		{"our PCs froze", "ぱそこん", ""},
+		{"HPCクラスタとPCR検査", "hpc", "ぱそこん"},
+		{"HPEのサーバー", "hpe", "ほむぺじ"},
 	} {
 		got := kb.Fold(tc.text)
 		if !strings.Contains(got, tc.holds) || tc.lacks != "" && strings.Contains(got, tc.lacks) {

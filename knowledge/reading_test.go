@@ -46,6 +46,9 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"しらない　ひとに　わたしの　でんわから　めーるが　いってるって　むすめに　いわれました", false},
 		{"銀行員を名乗る電話の人にワンタイムパスワード教えちゃった", false},
 		{"いろいろありました。担当の人と電話で話せますか", true},
+		// a wish told in the past is still a request
+		{"人と話したくてメッセージを送りました", true},
+		{"ボットじゃなくて人と話したかった", true},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
@@ -184,8 +187,6 @@ func TestMerelyAFault(t *testing.T) {
 	}{
 		{"DoS攻撃じゃなくて、キャンペーンで注文が殺到してサーバーが落ちただけでした", "device-trouble"},
 		{"Not ransomware, the file server just died and beeps", "device-trouble"},
-		// a threat wondered about and then explained (「かと思ったけど」) is denied
-		{"ハッキングかと思ったけど、マウスが勝手に動いてたのは電池切れのせいだったみたい", "device-trouble"},
 	}
 	for _, tt := range tests {
 		if got, merely := firstTopic(kb, tt.text), kb.Search(tt.text).Why.Merely; got != tt.want || !merely {
@@ -315,8 +316,11 @@ func TestRuledOutPicksTheFault(t *testing.T) {
 		text, option string
 	}{
 		{"事務所のネットが全員つながらない。ウイルスではないと思う、昨日ルーター入れ替えたばかりなので", "fault"},
-		{"攻撃されたわけじゃないと思うけど、朝からネットが遅い", "fault"},
+		{"乗っ取りではないと思うけど、朝からネットが遅い", "fault"},
 		{"故障じゃないって業者に言われました。ネットが遅いままです", ""},
+		// a symptom or a denied fault rules no threat out
+		{"プリンターが反応しない、データも送れていない", ""},
+		{"パソコンの故障じゃないと思う。ネットが遅い", ""},
 		{"朝からネットが遅い", ""},
 	}
 	for _, tt := range tests {

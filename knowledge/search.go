@@ -658,7 +658,7 @@ func (b *Base) Search(text string) Result {
 	// 「DoS攻撃じゃなくて、注文が殺到しただけ」: the threat is ruled out, what is left is a fault;
 	// what the writer did (「入力はしていません、開いただけです」) is none, nor is what they did
 	// not do (「お金は払っていません。ただ警告が消えないだけです」): a threat must be denied
-	res.Why.Merely = why.merelyWord && (why.deniedIT || len(res.Why.Denied) > 0) && len(why.Situations) == 0
+	res.Why.Merely = why.merelyWord && (why.deniedIT || ix.deniesThreat(res.Why)) && len(why.Situations) == 0
 	if why.Intent == "" && res.Why.Merely {
 		ix.calmFirst(s, slices.Index(ix.topicIDs, ix.read.merelyTopic))
 	}
@@ -680,19 +680,42 @@ func (ix *index) escalates(q string, pw personWords, why Why) bool {
 		// a person in itself hands such a request over.
 		asks = pw.escalate
 	} else {
-		asks = ix.asksForPerson(q, pw, len(why.Situations) > 0 || endsInPast(q) && !why.question)
+		asks = ix.asksForPerson(q, pw, len(why.Situations) > 0 || endsInPast(q) && !why.question && !wants(q))
 	}
 	// a person thanked is not asked for (「担当の方と電話でお話しできました。ありがとうござい
 	// ました」); a thanks after a condition asks (「お話しできたら助かります」: no socialEnds)
 	return asks && (!why.socialEnds || pw.request)
 }
 
+// deniesThreat reports whether the reading w denies a threat: a word of an urgent topic in a
+// denied clause (「ウイルスではない」「乗っ取りじゃない」). A denied calm word (「故障じゃなくて」)
+// or IT word (「データも送れていない」) denies no threat.
+func (ix *index) deniesThreat(w Why) bool {
+	for _, d := range w.Denied {
+		id, _, _ := strings.Cut(d, ":")
+		if t := slices.Index(ix.topicIDs, id); t >= 0 && ix.urgent[t] {
+			return true
+		}
+	}
+	return false
+}
+
 // endsInPast reports whether folded text q ends in a past form (「…と娘に言われました」「電話が
 // かかってきた」): a message that ends telling what happened names the people in its story, it
 // does not ask for one (「知らない人に私の電話からメールが行ってる」).
 func endsInPast(q string) bool {
-	q = strings.TrimRight(q, " ")
-	return strings.HasSuffix(q, "た") || strings.HasSuffix(q, "でした")
+	return strings.HasSuffix(strings.TrimRight(q, " "), "た")
+}
+
+// wants reports whether folded text q says the writer wants something (「話したくて」「話したかっ
+// た」「来てほしかった」): a wish told in the past is still a request.
+func wants(q string) bool {
+	for _, w := range []string{"たくて", "たかつた", "たいです", "たいんです", "ほしい", "ほしかつた", "wanted"} {
+		if strings.Contains(q, w) {
+			return true
+		}
+	}
+	return strings.HasSuffix(strings.TrimRight(q, " "), "たい")
 }
 
 // closingSocial returns the social turn (resolved, thanks) of a text that says what was feared

@@ -616,6 +616,9 @@ type Why struct {
 	socialEnds bool
 	// usage: the text holds a how-to word of understanding.yaml's off_topic usage (「やり方」).
 	usage bool
+	// notHappened are the situations the text names only in a denied clause (「添付は開いてない
+	// です」): what the person says did not happen.
+	notHappened []string
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int
@@ -679,6 +682,8 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	for _, l := range r.situations {
 		if happened[group] {
 			w.Situations = append(w.Situations, l.id)
+		} else if inDenied[group] {
+			w.notHappened = append(w.notHappened, l.id)
 		}
 		group++
 	}
@@ -783,21 +788,11 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 	return nil
 }
 
-// rulesOutThreat reports whether the text res was read from rules a threat out: a word of an
-// urgent topic or an IT word in a denied clause (「ウイルスではないと思う」「攻撃されたわけじゃな
-// い」), or a denied threat that was merely a fault. A denied calm word (「故障じゃなくて」) rules
-// out no threat.
+// rulesOutThreat reports whether the text res was read from rules a threat out: it denies one
+// (index.deniesThreat: 「ウイルスではないと思う」) or a denied threat was merely a fault. A denied
+// calm word (「故障じゃなくて」) or a symptom (「データも送れていない」) rules out no threat.
 func (b *Base) rulesOutThreat(res Result) bool {
-	if res.Why.deniedIT || res.Why.Merely {
-		return true
-	}
-	for _, d := range res.Why.Denied {
-		id, _, _ := strings.Cut(d, ":")
-		if t := b.topicIdx[id]; t != nil && t.Urgent {
-			return true
-		}
-	}
-	return false
+	return b.index.deniesThreat(res.Why) || res.Why.Merely
 }
 
 // Requests reports whether the text res was read from asks for something: a request word
@@ -808,6 +803,18 @@ func (r Result) Requests() bool { return r.Why.request || r.Why.question }
 func (r Result) Named(id string) bool {
 	for _, p := range r.Why.Phrases {
 		if strings.HasPrefix(p, id+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// DeniesItHappened reports whether the text res was read from says that something that happens
+// in topic id did not happen (「添付は開いてないです」 for Emotet or a virus): its first aid, for
+// what did, would not fit.
+func (b *Base) DeniesItHappened(id string, res Result) bool {
+	for _, c := range b.index.read.situations {
+		if slices.Contains(res.Why.notHappened, c.id) && slices.Contains(c.topics, id) {
 			return true
 		}
 	}

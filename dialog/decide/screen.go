@@ -148,7 +148,10 @@ func (d *decider) details(t *knowledge.Topic) {
 // first, then those whose hours are not known (they may answer), then the closed ones by when
 // they open, then those without a phone; each card holds the phone, the hours and, in a few
 // words, what the contact is for. It returns the line to say when no phone can be called now.
-func (d *decider) screenContacts(ids []string) string {
+func (d *decider) screenContacts(ids []string) string { return d.screenContactsAtMost(ids, 0) }
+
+// screenContactsAtMost is screenContacts showing the first most cards only (0: all).
+func (d *decider) screenContactsAtMost(ids []string, most int) string {
 	type ranked struct {
 		c    *knowledge.Contact
 		rank int
@@ -180,6 +183,13 @@ func (d *decider) screenContacts(ids []string) string {
 	slices.SortStableFunc(list, func(a, b ranked) int {
 		return cmp.Or(cmp.Compare(a.rank, b.rank), a.next.Compare(b.next))
 	})
+	if most > 0 && len(list) > most {
+		list = list[:most]
+		shown = shown[:0]
+		for _, r := range list {
+			shown = append(shown, r.c)
+		}
+	}
 	var cards []Contact
 	for _, r := range list {
 		cards = append(cards, d.screenCard(r.c))

@@ -576,7 +576,8 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 // again answers a message surely about the topic the conversation is in, written while the
 // topic's question waits or right after its answer, and reports whether it did. The topic is not
 // started over: more about the matter while its question waits (「出品者と連絡がとれません」 to
-// 「どのような立場での取引ですか？」) gets the topic's desks that fit everyone and the question again; a message after the
+// 「どのような立場での取引ですか？」) gets the question again, with a calm topic's desks that fit
+// everyone (an incident's first screen showed them); a message after the
 // answer (「もう入力しちゃいました」) is acknowledged, with the topic's question if nothing has
 // answered it yet.
 func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
@@ -593,11 +594,15 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	}
 	q := findQuestion(top, c.Question)
 	switch {
-	case c.Mode == ModeQuestion && q != nil:
+	case c.Mode == ModeQuestion && q != nil && !top.Urgent:
 		// the person goes on about the matter rather than answer: what fits them all (the
 		// topic's desks) now, and the question, which picks the one for them, again
-		d.say(d.msg("question_again"))
+		d.say(d.msg("question_again_desks"))
 		d.contacts(top.Contacts)
+		d.askQuestion(top, q, top.Urgent)
+	case c.Mode == ModeQuestion && q != nil:
+		// an incident's first screen showed its desks already
+		d.say(d.msg("question_again"))
 		d.askQuestion(top, q, top.Urgent)
 	case c.Mode == ModeAnswered && c.Option == "" && len(top.Questions) > 0:
 		d.say(d.msg("same_matter"))
@@ -632,14 +637,15 @@ func shortMessage(text string) bool {
 	return len(strings.Fields(text)) <= 10
 }
 
-// bothReadAnother reports whether both readings of the matcher are sure the message is about
-// another topic than t, a calm one the person turns to from the incident: the rules and the
-// learned reading agree, or the rules read a plan (「業者に調べてもらいたい。どこに頼めばいい
-// ですか」, 「緊急で対応してくれる会社の一覧はありますか」 during an infection: the vendors).
+// bothReadAnother reports whether the message asks for something (a request word or a question)
+// that both readings of the matcher are sure is another topic than t, a calm one the person turns
+// to from the incident: the rules and the learned reading agree, or the rules read a plan
+// (「業者に調べてもらいたい。どこに頼めばいいですか」, 「緊急で対応してくれる会社の一覧はあり
+// ますか」 during an infection: the vendors). A remark (「研修はちゃんとやっていたのに」) stays.
 func (d *decider) bothReadAnother(t *knowledge.Topic, res knowledge.Result) bool {
 	top := res.Top()
-	return res.Confident && top != nil && top.ID != t.ID && top.ID != d.kb.Understanding().OffTopic &&
-		(res.Why.Learned == top.ID || res.Why.Intent != "")
+	return res.Confident && top != nil && top.ID != t.ID && !top.Urgent && top.ID != d.kb.Understanding().OffTopic &&
+		res.Requests() && (res.Why.Learned == top.ID || res.Why.Intent != "")
 }
 
 // urgentTopic reports whether the matcher is sure of an urgent topic: only another incident
@@ -964,9 +970,12 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 			// the desk every incident offered sends the person to.
 			if d.sayFirstAction(first) {
 				if shared := d.forUser(sharedDesks(res.Topics[:min(3, len(res.Topics))])); len(shared) > 0 {
-					// one card, as the first screen shows it: the question stays on a phone's screen
+					// one card, as the first screen shows it (an open desk first): the question
+					// stays on a phone's screen
 					d.say(d.msg("clarify_shared_desks"))
-					d.screenContacts(shared[:1])
+					if none := d.screenContactsAtMost(shared, 1); none != "" {
+						d.say(none)
+					}
 				}
 			}
 		}
@@ -1416,21 +1425,22 @@ func (d *decider) sayFirstAction(t *knowledge.Topic) bool {
 	return true
 }
 
-// sharedDesks are the contacts every urgent topic of offered lists, where two or more are urgent,
-// in the order of the first: a virus or Emotet, IPA either way.
+// sharedDesks are the contacts every offered topic lists, where two or more of them are urgent, in
+// the order of the first: a virus or Emotet, IPA either way; none where a calm topic is offered
+// too that lists none of them.
 func sharedDesks(offered []knowledge.Match) []string {
-	var urgent []*knowledge.Topic
+	urgent := 0
 	for _, m := range offered {
 		if m.Topic.Urgent {
-			urgent = append(urgent, m.Topic)
+			urgent++
 		}
 	}
-	if len(urgent) < 2 {
+	if urgent < 2 {
 		return nil
 	}
 	var shared []string
-	for _, id := range urgent[0].Contacts {
-		if !slices.ContainsFunc(urgent[1:], func(t *knowledge.Topic) bool { return !slices.Contains(t.Contacts, id) }) {
+	for _, id := range offered[0].Topic.Contacts {
+		if !slices.ContainsFunc(offered[1:], func(m knowledge.Match) bool { return !slices.Contains(m.Topic.Contacts, id) }) {
 			shared = append(shared, id)
 		}
 	}
@@ -1465,15 +1475,21 @@ func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
 }
 
 // offeredTopicRead returns the offered topic that the reading puts first and the learned reading
-// is sure of, for a text that names no topic's word (「開いてはいません。送信元は実在の取引先の
-// 名前をかたっています」 while a targeted attack, Emotet and spam are offered), or nil: the
-// person told more in words of their own, and both readings agree which of the choices it is.
+// is sure of, for a text that names no topic's word (「ずっと出品者と連絡がとれません」 while
+// online shopping and a fake shop are offered), or nil: the person told more in words of their
+// own, and both readings agree which of the choices it is. An incident is picked so only where
+// the text says something happened, none of it denied: its answer starts with first aid.
 func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
 	if len(res.Why.Phrases) > 0 || len(res.Topics) == 0 || res.Why.Learned != res.Topics[0].Topic.ID ||
 		!slices.Contains(d.offeredTopics(), res.Why.Learned) {
 		return nil
 	}
-	return res.Topics[0].Topic
+	if t := res.Topics[0].Topic; !t.Urgent || res.Why.Now && !d.kb.DeniesItHappened(t.ID, res) {
+		return t
+	}
+	// An incident's first aid is for what has happened: 「添付は開いてないです。取引先の名前に
+	// なってるけど、アドレスが全然違う」 read as Emotet would get "disconnect it now".
+	return nil
 }
 
 // offeredTopicLeft returns the one offered topic the text leaves when it denies the others and
