@@ -475,6 +475,12 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			// A statement with no topic word (「社長にはまだ言ってない」, "I changed it just
 			// now") reads as off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
+		} else if t.Urgent && res.Why.Now && t.FirstAid != nil {
+			// 「まだ電話はつながっています。相手が操作しています」: the incident is still going on;
+			// its first screen's steps again, for what the person said happened, not an "OK"
+			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+			d.firstAid(t)
+			d.reoffer()
 		} else {
 			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 			d.say(d.msg("social_ack"))
