@@ -512,14 +512,20 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 	}
 	asks := knowledge.AsksSomething(text)
-	if c.Mode == ModeClarify && res.Social == "" && (res.Followup == "question" && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
+	steps := res.Followup == "steps"
+	if c.Mode == ModeClarify && res.Social == "" && ((res.Followup == "question" || steps) && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
 		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" && (shortMessage(text) || asks)) {
 		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message or a question that
 		// names no topic (「写真とった」「LANケーブル抜いたほうがいいですか」): the same choices
 		// again, and a person, instead of other topics guessed from words of no topic. A question
 		// while an incident is offered first gets that incident's first action again: it is what
 		// such a question is about.
-		if t := d.firstOfferedTopic(); t != nil && t.Urgent && res.Followup == "" && asks && d.sayFirstAction(t) {
+		if t := d.firstOfferedTopic(); t != nil && t.Urgent && steps && t.FirstAid != nil {
+			// 「払ったほうが早いですか？」 while a ransom note is offered first: its first screen's
+			// steps, which say what to do and what not to (身代金は払わない)
+			d.firstAid(t)
+			d.say(d.msg("clarify"))
+		} else if t != nil && t.Urgent && res.Followup == "" && asks && d.sayFirstAction(t) {
 			d.say(d.msg("clarify"))
 		} else {
 			d.say(d.msg("clarify_unsure"))
