@@ -75,6 +75,9 @@ import (
 //     what already happened) was written by another author under the same rules, for tuning;
 //     it was read first with the code of its day (95.2%, 5 confident wrong), before its misses
 //     were read.
+//   - heldout-registers-9.tsv was written by another author under the same rules, with held-out
+//     dialogs 5, at the same time as tuning set 27, and read once, at the end of the round that
+//     learnt from it: 97.4% with the code before the round, 97.8% after; never used for tuning.
 //   - heldout-registers-8.tsv was written by another author under the same rules, with people
 //     and workplaces of its own (a real-estate agency, a bakery chain, an IT reseller, a law
 //     office, a printing company, a care home), at the same time as tuning sets 23 to 25, and
@@ -244,6 +247,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-6.tsv": {register: 0.80, overall: 0.93, sureBad: 0.025},
 	"testdata/heldout-registers-7.tsv": {register: 0.82, overall: 0.94, sureBad: 0.020},
 	"testdata/heldout-registers-8.tsv": {register: 0.85, overall: 0.95, sureBad: 0.015},
+	"testdata/heldout-registers-9.tsv": {register: 0.90, overall: 0.96, sureBad: 0.010},
 }
 
 // registerSet returns the labelled messages of set and the knowledge to read them with; whole is
