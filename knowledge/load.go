@@ -872,6 +872,7 @@ type rawMenuEntry struct {
 	Asks     []string `yaml:"asks"`
 	Declines []string `yaml:"declines"`
 	Requests []string `yaml:"requests"`
+	Wishes   []string `yaml:"wishes"`
 	EN       struct {
 		Label  string `yaml:"label"`
 		Prompt string `yaml:"prompt"`
@@ -933,7 +934,7 @@ func (l *loader) loadMenu() {
 		}
 		l.b.menu = append(l.b.menu, &MenuEntry{ID: re.ID, Label: re.Label, Prompt: strings.TrimSpace(re.Prompt),
 			Topics: re.Topics, Action: re.Action, Words: trimAll(re.Words), Contacts: re.Contacts,
-			People: trimAll(re.People), Asks: trimAll(re.Asks), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests),
+			People: trimAll(re.People), Asks: trimAll(re.Asks), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests), Wishes: trimAll(re.Wishes),
 			LabelEN: strings.TrimSpace(re.EN.Label), PromptEN: strings.TrimSpace(re.EN.Prompt)})
 		l.menuRefs = append(l.menuRefs, kl)
 	}

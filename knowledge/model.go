@@ -213,7 +213,10 @@ type MenuEntry struct {
 	// reading hands a text over only when it holds one of them or an ask: 「社内の担当者に聞い
 	// てみます」 reads like a request for a person, but asks for nothing.
 	Requests []string
-	Words    []string // free text that picks this entry, e.g. 担当者と話したい for escalate
+	// Wishes say what the writer wants or wanted (話したくて, 話したかった): a message that ends
+	// telling what happened names the people of its story, unless it holds one of them.
+	Wishes []string
+	Words  []string // free text that picks this entry, e.g. 担当者と話したい for escalate
 	// Contacts are shown with the entry; for escalate, how to reach the helpdesk directly.
 	Contacts []string
 }

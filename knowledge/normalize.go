@@ -162,8 +162,8 @@ func foldRune(r rune) rune {
 // is replaced by the group's first word, longest words first. At each position of the text the
 // first of the words that start with its character (in that order) that matches is replaced, and
 // the text continues after it; a Latin word is replaced only whole (foldPair.wholeLatin). It
-// does what a plain loop over the pairs at each position would, several times faster, since folding the labelled messages and past consultations is most of
-// what loading the knowledge costs.
+// does what a plain loop over the pairs at each position would, several times faster: folding
+// the labelled messages and past consultations is most of what loading the knowledge costs.
 type folder struct {
 	// byFirst indexes the pairs by the first character of what they replace: pairs starting
 	// with a character c below 0x10000 are lists[byFirst[c]] (0: none), others lists[rest[c]].

@@ -254,19 +254,3 @@ func TestFoldRuneKanji(t *testing.T) {
 		}
 	}
 }
-
-func TestJoinJapaneseWords(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"じぶんの おかねです", "じぶんのおかねです"},
-		{"おかね 3まんえん じぶんの", "おかね 3まんえんじぶんの"},
-		{"遠隔操作の あぷり", "遠隔操作のあぷり"},
-		{"pc が おかしい", "pc がおかしい"},
-		{"nothing to join", "nothing to join"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := joinJapaneseWords(tt.in); got != tt.want {
-			t.Errorf("joinJapaneseWords(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

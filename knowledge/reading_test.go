@@ -333,3 +333,21 @@ func TestRuledOutPicksTheFault(t *testing.T) {
 		}
 	}
 }
+
+// TestDeniesItHappened: what a text says did not happen is told apart from what it says did.
+func TestDeniesItHappened(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text, topic string
+		denies      bool
+	}{
+		{"偽サイトにパスワードを入力してしまったわけではないです", "phishing", true},
+		{"偽サイトにパスワードを入力してしまいました", "phishing", false},
+		{"偽サイトにパスワードを入力してしまったわけではないです", "ransomware", false},
+	}
+	for _, tt := range tests {
+		if got := kb.DeniesItHappened(tt.topic, kb.Search(tt.text)); got != tt.denies {
+			t.Errorf("DeniesItHappened(%s, %q) = %v, want %v", tt.topic, tt.text, got, tt.denies)
+		}
+	}
+}

@@ -428,6 +428,7 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			ix.personCues.add(cuePerson, people)
 			ix.personCues.add(cueAsk, asks)
 			ix.personCues.add(cueRequest, foldAll(m.Requests))
+			ix.personCues.add(cueWish, foldAll(m.Wishes))
 			for _, w := range m.Declines {
 				group := cueDecline
 				if !HasJapanese(w) {
@@ -680,7 +681,7 @@ func (ix *index) escalates(q string, pw personWords, why Why) bool {
 		// a person in itself hands such a request over.
 		asks = pw.escalate
 	} else {
-		asks = ix.asksForPerson(q, pw, len(why.Situations) > 0 || endsInPast(q) && !why.question && !wants(q))
+		asks = ix.asksForPerson(q, pw, len(why.Situations) > 0 || endsInPast(q) && !why.question && !pw.wish)
 	}
 	// a person thanked is not asked for (「担当の方と電話でお話しできました。ありがとうござい
 	// ました」); a thanks after a condition asks (「お話しできたら助かります」: no socialEnds)
@@ -702,20 +703,10 @@ func (ix *index) deniesThreat(w Why) bool {
 
 // endsInPast reports whether folded text q ends in a past form (「…と娘に言われました」「電話が
 // かかってきた」): a message that ends telling what happened names the people in its story, it
-// does not ask for one (「知らない人に私の電話からメールが行ってる」).
+// does not ask for one (「知らない人に私の電話からメールが行ってる」), unless it says what the
+// writer wanted (personWords.wish: 「人と話したかった」).
 func endsInPast(q string) bool {
 	return strings.HasSuffix(strings.TrimRight(q, " "), "た")
-}
-
-// wants reports whether folded text q says the writer wants something (「話したくて」「話したかっ
-// た」「来てほしかった」): a wish told in the past is still a request.
-func wants(q string) bool {
-	for _, w := range []string{"たくて", "たかつた", "たいです", "たいんです", "ほしい", "ほしかつた", "wanted"} {
-		if strings.Contains(q, w) {
-			return true
-		}
-	}
-	return strings.HasSuffix(strings.TrimRight(q, " "), "たい")
 }
 
 // closingSocial returns the social turn (resolved, thanks) of a text that says what was feared
@@ -772,9 +763,9 @@ func (ix *index) situated(s signals, situations []string) {
 // that topic's words.
 //
 // A text must hold none of the IT words, unless it asks how to do something (usage: 「Wordで表の
-// 列の幅を揃えるやり方」「スマホの写真をPCに移す方法」) and names no topic's word: how to use
-// everyday software is an office matter, which generic IT words (スマホ, PC) do not change. One that names one of the off-topic topic's own words
-// (トイレ, 給料, 会議室) needs no more to be read as words, and may be a question (「会議室の予約
+// 列の幅を揃えるやり方」) and names no topic's word: how to use everyday software is an office
+// matter, which generic IT words do not change. One that names one of the off-topic topic's own
+// words (トイレ, 給料, 会議室) needs no more to be read as words, and may be a question (「会議室の予約
 // ってどうやるの」) or say what happened with a generic word (「オフィスの鍵をなくした」); without
 // one, a text must be wordy, hold no generic word of the vague groups, and be neither a follow-up
 // that asks for desks, what to prepare or the police, which is about the matter at hand, nor what
@@ -1038,27 +1029,6 @@ func HasJapanese(s string) bool {
 	return strings.ContainsFunc(s, japaneseRune)
 }
 
-// joinJapaneseWords drops each single space between two Japanese characters of folded text
-// (「じぶんの おかね」 → 「じぶんのおかね」), keeping those beside Latin letters and digits.
-func joinJapaneseWords(f string) string {
-	if !strings.Contains(f, " ") {
-		return f
-	}
-	var b strings.Builder
-	b.Grow(len(f))
-	prev := rune(0)
-	for i, r := range f {
-		if r == ' ' && japaneseRune(prev) {
-			if next, _ := utf8.DecodeRuneInString(f[i+1:]); japaneseRune(next) {
-				continue
-			}
-		}
-		b.WriteRune(r)
-		prev = r
-	}
-	return b.String()
-}
-
 // menuEntry returns the menu entry a text names: exactly one of its words, or, for a short text
 // (「窓口を教えてください」), one of its words within it.
 func (ix *index) menuEntry(q string) *MenuEntry {
@@ -1107,6 +1077,7 @@ const (
 	cueRequest
 	cueDecline       // declines a person or an ask shortly before it: 人と話す必要はない
 	cueDeclineBefore // declines a person shortly after it: no need for a human
+	cueWish          // says what the writer wants or wanted: 話したかった
 )
 
 // personWords is what the words of menu.yaml's escalate entry (index.personCues) say of a text.
@@ -1117,6 +1088,8 @@ type personWords struct {
 	// way to reach one (a word for a person or an ask); 「助けてください、大変なことになって
 	// ます」 asks for help, not for a person
 	asksSomeone bool
+	// wish: a word of what the writer wants or wanted (menu.yaml's wishes: 話したくて)
+	wish bool
 	// declines: a word for a person, an ask or a phrase asking for a person shortly before a
 	// decline (「人と話す必要はないです」「人間の方と話す必要はないです」), or an English decline
 	// shortly before one of them ("no need for a human", "I don't need to talk to anyone")
@@ -1138,6 +1111,8 @@ func readPersonWords(hits []hit) personWords {
 			asked, pw.request = true, true
 		case cuePerson:
 			named = true
+		case cueWish:
+			pw.wish = true
 		}
 		for _, b := range hits {
 			if b.from < a.to || b.from-a.to > nearWindow {

@@ -871,19 +871,14 @@ func (b *Base) foldedOf(text string, res Result) string {
 	return f
 }
 
-// optionFor scores q's options against folded text f (as Base.fold reads it).
+// optionFor scores q's options against folded text f (as Base.fold reads it: an answer typed
+// with spaces between its words, 「じぶんの おかねです」, is joined already).
 func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 	best, bestScore, tie := -1, 0, false
 	// 「会社のお金じゃなくて自分のお金」 picks the person's option: its denied words do not count
 	denied := res.denied
 	if f != res.folded {
 		denied = b.index.read.denied(f)
-	}
-	// 「じぶんの おかねです」: an answer typed with spaces between its words, as many older
-	// people type on a phone, names 「じぶんのおかね」 too.
-	joined, joinedDenied := joinJapaneseWords(f), denied
-	if joined != f {
-		joinedDenied = b.index.read.denied(joined)
 	}
 	for i := range q.Options {
 		o := &q.Options[i]
@@ -893,7 +888,7 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 		}
 		word := 0
 		for _, fw := range o.folded {
-			if containsUndenied(f, fw, denied) || joined != f && containsUndenied(joined, fw, joinedDenied) {
+			if containsUndenied(f, fw, denied) {
 				word = max(word, 10+utf8.RuneCountInString(fw))
 			}
 		}

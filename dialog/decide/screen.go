@@ -159,7 +159,6 @@ func (d *decider) screenContactsAtMost(ids []string, most int) string {
 	}
 	var list []ranked
 	seen := map[string]bool{}
-	var shown []*knowledge.Contact
 	for _, id := range d.forUser(ids) {
 		c := d.kb.Contact(id)
 		if c == nil || seen[id] || c.Phone != "" && seen["tel:"+c.Phone] {
@@ -178,21 +177,18 @@ func (d *decider) screenContactsAtMost(ids []string, most int) string {
 			r.next, _ = c.Schedule.NextOpen(d.now, d.kb.Holidays())
 		}
 		list = append(list, r)
-		shown = append(shown, c)
 	}
 	slices.SortStableFunc(list, func(a, b ranked) int {
 		return cmp.Or(cmp.Compare(a.rank, b.rank), a.next.Compare(b.next))
 	})
 	if most > 0 && len(list) > most {
 		list = list[:most]
-		shown = shown[:0]
-		for _, r := range list {
-			shown = append(shown, r.c)
-		}
 	}
 	var cards []Contact
+	var shown []*knowledge.Contact
 	for _, r := range list {
 		cards = append(cards, d.screenCard(r.c))
+		shown = append(shown, r.c)
 	}
 	if len(cards) > 0 {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: ContactsBlock, Title: d.msg("contacts_title"), Contacts: cards,

@@ -754,8 +754,6 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 	d.afterAnswer(t)
 }
 
-// noAnswer says honestly that the knowledge has no answer to the question, and who has: a person
-// where staff take cases, else the desks (an unstaffed bot never offers to connect anyone).
 // stepsNamed returns the lines of t's first aid, in the conversation's language, that name a word
 // of question: a run of katakana, Latin letters and digits, or kanji, of three characters or
 // more (LANケーブル, Wi-Fi, EmoCheck, ウイルス対策ソフト), compared as the knowledge folds text.
@@ -814,10 +812,13 @@ func namingRuns(text string) []string {
 	return out
 }
 
+// isASCII reports whether s holds ASCII characters only.
 func isASCII(s string) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
 }
 
+// noAnswer says honestly that the knowledge has no answer to the question, and who has: a person
+// where staff take cases, else the desks (an unstaffed bot never offers to connect anyone).
 func (d *decider) noAnswer() {
 	if d.policy.Staffed {
 		d.say(d.msg("followup_unknown"))

@@ -34,9 +34,9 @@ func New[T any](size int) *Cache[T] {
 }
 
 // Get returns what draw made of a reply with r's language, blocks and choices, calling draw for r
-// when the cache has none. draw must depend on nothing else of r. Values are shared between callers and
-// must not be changed; errors are not kept. The cache keeps r's blocks and choices, which the
-// caller must not change afterwards either. A nil Cache draws every time.
+// when the cache has none. draw must depend on nothing else of r. Values are shared between
+// callers and must not be changed; errors are not kept. The cache keeps r's blocks and choices,
+// which the caller must not change afterwards either. A nil Cache draws every time.
 func (c *Cache[T]) Get(r dialog.Reply, draw func(dialog.Reply) (T, error)) (T, error) {
 	if c == nil {
 		return draw(r)
