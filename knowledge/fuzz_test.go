@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode"
 
 	"github.com/helpdesk-bot/helpdesk/seeds"
 )
@@ -130,8 +131,13 @@ func FuzzFold(f *testing.F) {
 		if want := normalizeWhole(text); n != want {
 			t.Fatalf("Normalize(%q) = %q, on its whole NFKC form %q", text, n, want)
 		}
-		if got, want := kb.index.fold.fold(n), foldPlainly(pairs, n); got != want {
+		got, want := kb.index.fold.fold(n), foldPlainly(pairs, n)
+		if got != want {
 			t.Fatalf("fold(%q) = %q, folding plainly gives %q", n, got, want)
+		}
+		// the learned reading cuts words at ASCII spaces only (appendKeysOfKind)
+		if i := strings.IndexFunc(got, func(r rune) bool { return r != ' ' && unicode.IsSpace(r) }); i >= 0 {
+			t.Fatalf("fold(%q) = %q holds a space other than ' ' at byte %d", n, got, i)
 		}
 	})
 }

@@ -266,7 +266,9 @@ func (f folder) fold(normalized string) string {
 		}
 		if at := f.list(r); at != 0 {
 			next, _ := nextBytes(normalized[i+size:])
-			for _, p := range f.lists[at] {
+			list := f.lists[at]
+			for j := range list {
+				p := &list[j] // not copied: most pairs are passed over on their first bytes
 				if next&p.mask == p.after && strings.HasPrefix(normalized[i:], p.from) && p.wholeLatin(normalized, i) {
 					out = append(append(out, normalized[done:i]...), p.to...)
 					size = len(p.from)
