@@ -613,3 +613,40 @@ func TestQuestionBetweenIncidentsShowsTheSharedDesk(t *testing.T) {
 		t.Errorf("desks %v, want %v", got, want)
 	}
 }
+
+// A short question inside a calm matter that reads as no topic for sure stays in that matter:
+// after the fake shop's answer, 「振込先の銀行にも連絡したほうがいいですか？」 is about the money
+// paid to the fake shop, not a business e-mail compromise.
+func TestCalmTopicKeepsItsShortQuestion(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "偽サイトで買い物をしてしまいました")
+	r := te.say(t, "u1", "買った側です。スニーカーが半額で、銀行振込で払いました。サイトも消えてます")
+	if r.Topic != "fake-ec-site" {
+		t.Fatalf("topic after the buyer's answer = %q, want fake-ec-site", r.Topic)
+	}
+	r = te.say(t, "u1", "振込先の銀行にも連絡したほうがいいですか？")
+	if r.Topic != "fake-ec-site" || r.Outcome == dialog.Clarify {
+		t.Errorf("the short question got %s/%s, want an answer inside fake-ec-site:\n%s", r.Outcome, r.Topic, r.PlainText())
+	}
+}
+
+// While topics are offered, a long message that names none of them and that neither reading
+// places gets the same choices again, not three other topics guessed from its characters.
+func TestClarifyKeepsItsChoicesForWhatNothingPlaces(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	first := te.say(t, "u1", "たくはいびんの ふざいつうちが きて ﾘﾝｸ おしたら あぷりを いれてくださいって でたので いれました。 そのあと しらないひとに めーるが かってに たくさん おくられてる みたいです")
+	if first.Outcome != dialog.Clarify {
+		t.Fatalf("the first message is answered (%s/%s); this test needs one that is asked", first.Outcome, first.Topic)
+	}
+	r := te.say(t, "u1", "あんどろいど です。 じぶんの すまほ です。 おかねは はらってません")
+	var before, after []string
+	for _, c := range first.Choices {
+		before = append(before, c.Label)
+	}
+	for _, c := range r.Choices {
+		after = append(after, c.Label)
+	}
+	if !slices.Equal(before, after) {
+		t.Errorf("choices went from %v to %v, want the same ones again", before, after)
+	}
+}

@@ -34,6 +34,9 @@ import (
 //   - dialogs-tune-5.txt was written by another such author for tuning, weighted to answers typed
 //     in words, corrections, people who already did something and follow-ups (40/45 when first
 //     played).
+//   - dialogs-tune-6.txt was written by another such author for tuning, weighted to escalation,
+//     English and romaji, people who already did something and changes of subject (39/45 when
+//     first played).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -176,6 +179,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-3.txt":    0.75,
 	"testdata/dialogs-tune-4.txt":    0.85,
 	"testdata/dialogs-tune-5.txt":    0.88,
+	"testdata/dialogs-tune-6.txt":    0.85,
 	"testdata/dialogs-heldout.txt":   0.80,
 	"testdata/dialogs-heldout-2.txt": 0.70,
 	"testdata/dialogs-heldout-3.txt": 0.73,

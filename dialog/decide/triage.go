@@ -466,11 +466,15 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			return true
 		}
 	}
-	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic || t.Urgent && !urgentTopic(res) && shortMessage(text)) {
+	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic ||
+		t.Urgent && !urgentTopic(res) && shortMessage(text) ||
+		!t.Urgent && !res.Confident && shortMessage(text) && knowledge.AsksSomething(text)) {
 		// A short message inside an incident that is not about another incident (「どこも電話
-		// つながらない」「LANぬいた」), or one about nothing IT at all (「相手には何て言えば」), is
-		// about the matter at hand, not a new consultation: a question gets the honest answer
-		// that the knowledge has none, with a person offered; anything else is acknowledged.
+		// つながらない」「LANぬいた」), a short question inside a calm matter that reads as no
+		// topic for sure (「振込先の銀行にも連絡したほうがいいですか？」 after the fake shop's
+		// answer), or one about nothing IT at all (「相手には何て言えば」), is about the matter at
+		// hand, not a new consultation: a question gets the honest answer that the knowledge has
+		// none, with a person offered; anything else is acknowledged.
 		if knowledge.AsksSomething(text) || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
 			// A statement with no topic word (「社長にはまだ言ってない」, "I changed it just
 			// now") reads as off topic too; only a question gets the honest "no answer".
@@ -514,10 +518,13 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 	asks := knowledge.AsksSomething(text)
 	steps := res.Followup == "steps"
 	if c.Mode == ModeClarify && res.Social == "" && ((res.Followup == "question" || steps) && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
-		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" && (shortMessage(text) || asks)) {
-		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message or a question that
-		// names no topic (「写真とった」「LANケーブル抜いたほうがいいですか」): the same choices
-		// again, and a person, instead of other topics guessed from words of no topic. A question
+		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" &&
+			(shortMessage(text) || asks || res.Why.Learned == "")) {
+		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message, a question or one
+		// neither reading places that names no topic (「写真とった」「LANケーブル抜いたほうが
+		// いいですか」「あんどろいど です。 じぶんの すまほ です。 おかねは はらってません」): the
+		// same choices again, and a person, instead of other topics guessed from words of no
+		// topic. A question
 		// while an incident is offered first gets that incident's first action again: it is what
 		// such a question is about.
 		if t := d.firstOfferedTopic(); t != nil && t.Urgent && steps && t.FirstAid != nil {
