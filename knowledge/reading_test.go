@@ -28,6 +28,9 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"もう払ってしまいました。折り返しお電話ください", true},
 		{"人と話したいわけじゃないので情報だけください", false},
 		{"担当者につないでもらわなくて大丈夫です、日程だけ知りたい", false},
+		{"機械相手だとうまく言えない…", true},
+		{"LINEじゃなくて電話で", true},
+		{"上司が「ちゃんとした人に聞け」と言ってるので…", true},
 		{"チャットじゃよくわからない、担当者さんからメールください", true},
 		{"I don't need to talk to a person", false},
 		{"I need to talk to a person", true},
@@ -349,5 +352,24 @@ func TestDeniesItHappened(t *testing.T) {
 		if got := kb.DeniesItHappened(tt.topic, kb.Search(tt.text)); got != tt.denies {
 			t.Errorf("DeniesItHappened(%s, %q) = %v, want %v", tt.topic, tt.text, got, tt.denies)
 		}
+	}
+}
+
+// TestWordsThatOnlyLookLikeADenial: a denying ending inside words that tell what happened
+// without noticing, or what has not arrived yet, denies nothing.
+func TestWordsThatOnlyLookLikeADenial(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct{ text, want string }{
+		{"偽サイトって気づかずに会社のクレカで決済しちゃいました", "fake-ec-site"},
+		{"今月の給与明細まだ来てないんだけど", "out-of-scope"},
+	}
+	for _, tt := range tests {
+		r := kb.Search(tt.text)
+		if got := firstTopic(kb, tt.text); got != tt.want || len(r.Why.Denied) > 0 {
+			t.Errorf("Search(%q) first topic = %q, denied %v; want %s, nothing denied", tt.text, got, r.Why.Denied, tt.want)
+		}
+	}
+	if r := kb.Search("お金はまだ払ってない"); len(r.Why.Situations) > 0 && slices.Contains(r.Why.Situations, "paid") {
+		t.Errorf("「お金はまだ払ってない」 reads as paid: %v", r.Why.Situations)
 	}
 }

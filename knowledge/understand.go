@@ -493,12 +493,16 @@ func (r *reader) denied(q string) []span {
 	return out
 }
 
-// notADenial reports whether the denial at byte at of q is part of a worried question
-// (「ウイルスではないか心配」), which is about the word, not against it.
+// notADenial reports whether the denial at byte at of q is part of words that only look like
+// one: a worried question (「ウイルスではないか心配」), which is about the word, not against it,
+// or a phrase the denying words end (「偽サイトって気づかずに」 says it was a fake site;
+// 「給与明細がまだ来てない」 complains about the pay slip).
 func (r *reader) notADenial(q string, at int) bool {
 	for _, w := range r.notDenials {
-		if strings.HasPrefix(q[at:], w) {
-			return true
+		for k := max(0, at-len(w)+1); k <= at; k++ {
+			if strings.HasPrefix(q[k:], w) {
+				return true
+			}
 		}
 	}
 	return false
