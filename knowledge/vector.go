@@ -1,6 +1,9 @@
 package knowledge
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // vectors is a set of documents as TF-IDF vectors over character bigrams, for cosine
 // similarity. Cosine is bounded (0..1) whatever the length of the query, which is what lets
@@ -33,11 +36,16 @@ func newVectors(docs [][]field) *vectors {
 		c  float64
 	}
 	tfs := make([][]count, len(docs))
-	var df []int
-	at := map[int32]int{} // reused: bigram id -> position in the current document's counts
+	var (
+		df []int
+		// by bigram id, its position in the current document's counts, valid when seenIn (the
+		// number of the document, from 1) is the current one: no map to clear per document
+		at, seenIn []int32
+		tf         []count // the current document's counts, copied out at its end
+	)
 	for i, d := range docs {
-		clear(at)
-		var tf []count
+		doc := int32(i + 1)
+		tf = tf[:0]
 		for _, f := range d {
 			// each occurrence adds the field's weight (1, 2 or ½: sums of them are exact)
 			for g := range grams(f.text) {
@@ -45,18 +53,18 @@ func newVectors(docs [][]field) *vectors {
 				if !ok {
 					id = int32(len(df))
 					v.ids[g] = id
-					df = append(df, 0)
+					df, at, seenIn = append(df, 0), append(at, 0), append(seenIn, 0)
 				}
-				if j, ok := at[id]; ok {
-					tf[j].c += f.weight
+				if seenIn[id] == doc {
+					tf[at[id]].c += f.weight
 					continue
 				}
-				at[id] = len(tf)
+				seenIn[id], at[id] = doc, int32(len(tf))
 				tf = append(tf, count{id, f.weight})
 				df[id]++
 			}
 		}
-		tfs[i] = tf
+		tfs[i] = slices.Clone(tf)
 	}
 	n := float64(len(docs))
 	v.terms = make([]term, len(df))
