@@ -212,6 +212,8 @@ func TestFirstTopicRead(t *testing.T) {
 		// an incident happening stays first before a calmer wish after a later word
 		{"サーバーに不正アクセスされた形跡を見つけました。落ち着いたら届出のやり方も教えてください", "unauthorized-access"},
 		{"PCがウイルスに感染したみたいです。あと別件で、来月の研修の講師もお願いしたい", "malware"},
+		// a word inside another topic's longer word is that word's: 暗号化 in 「wifi 暗号化」
+		{"Wi-Fi 暗号化 どれ", "general-security"},
 	}
 	for _, tt := range tests {
 		if got := firstTopic(kb, tt.text); got != tt.want {

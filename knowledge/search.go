@@ -1194,44 +1194,33 @@ func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 	// Phrases found in the text. The best phrase counts fully, further ones less, so a topic with
 	// a long list does not win by volume.
 	seen := map[*phrase]bool{}
-	for pos := 0; pos < len(q); {
-		_, n1 := utf8.DecodeRuneInString(q[pos:])
-		_, n2 := utf8.DecodeRuneInString(q[pos+n1:])
-		rest := q[pos:]
-		for _, key := range []string{rest[:n1+n2], rest[:n1]} {
-			cands := ix.phrases[key]
-			for k := range cands {
-				p := &cands[k]
-				if seen[p] || !strings.HasPrefix(rest, p.text) {
-					continue
-				}
-				seen[p] = true
-				if len(denied) > 0 && deniedWord(denied, pos, pos+len(p.text)) {
-					against[p.topic] += p.weight
-					if why != nil {
-						why.Denied = append(why.Denied, ix.topicIDs[p.topic]+":"+p.text)
-					}
-					continue
-				}
-				if why != nil {
-					why.Phrases = append(why.Phrases, ix.topicIDs[p.topic]+":"+p.text)
-				}
-				weight := p.weight
-				if why != nil && (why.secondAt >= 0 && pos > why.secondAt || why.firstEnds >= 0 && pos < why.firstEnds) {
-					weight *= secondWish
-				}
-				if weight > best[p.topic] {
-					s.phrase[p.topic] += 0.3 * best[p.topic]
-					best[p.topic] = weight
-				} else {
-					s.phrase[p.topic] += 0.3 * weight
-				}
-			}
-			if n2 == 0 {
-				break
-			}
+	found := ix.phrasesIn(q)
+	for i, f := range found {
+		p, pos := f.p, f.pos
+		if seen[p] || f.coveredBy(found, i) {
+			continue
 		}
-		pos += n1
+		seen[p] = true
+		if len(denied) > 0 && deniedWord(denied, pos, pos+len(p.text)) {
+			against[p.topic] += p.weight
+			if why != nil {
+				why.Denied = append(why.Denied, ix.topicIDs[p.topic]+":"+p.text)
+			}
+			continue
+		}
+		if why != nil {
+			why.Phrases = append(why.Phrases, ix.topicIDs[p.topic]+":"+p.text)
+		}
+		weight := p.weight
+		if why != nil && (why.secondAt >= 0 && pos > why.secondAt || why.firstEnds >= 0 && pos < why.firstEnds) {
+			weight *= secondWish
+		}
+		if weight > best[p.topic] {
+			s.phrase[p.topic] += 0.3 * best[p.topic]
+			best[p.topic] = weight
+		} else {
+			s.phrase[p.topic] += 0.3 * weight
+		}
 	}
 	s.worded = make([]bool, n)
 	for t := range s.phrase {
@@ -1270,6 +1259,48 @@ func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 		}
 	}
 	return s
+}
+
+// foundPhrase is a phrase found in a folded text, at byte pos.
+type foundPhrase struct {
+	p   *phrase
+	pos int
+}
+
+// phrasesIn returns every phrase of the index found in the folded text q, by position.
+func (ix *index) phrasesIn(q string) []foundPhrase {
+	var found []foundPhrase
+	for pos := 0; pos < len(q); {
+		_, n1 := utf8.DecodeRuneInString(q[pos:])
+		_, n2 := utf8.DecodeRuneInString(q[pos+n1:])
+		rest := q[pos:]
+		for _, key := range []string{rest[:n1+n2], rest[:n1]} {
+			cands := ix.phrases[key]
+			for k := range cands {
+				if strings.HasPrefix(rest, cands[k].text) {
+					found = append(found, foundPhrase{&cands[k], pos})
+				}
+			}
+			if n2 == 0 {
+				break
+			}
+		}
+		pos += n1
+	}
+	return found
+}
+
+// coveredBy reports whether found[i] lies inside a longer phrase of another topic found in the
+// same text: the longer word says what the shorter means there (暗号化 inside 「wifi 暗号化」 is
+// Wi-Fi's, not ransomware's).
+func (f foundPhrase) coveredBy(found []foundPhrase, i int) bool {
+	end := f.pos + len(f.p.text)
+	for j, g := range found {
+		if j != i && g.p.topic != f.p.topic && g.pos <= f.pos && end <= g.pos+len(g.p.text) && len(g.p.text) > len(f.p.text) {
+			return true
+		}
+	}
+	return false
 }
 
 // ranked is a document index with its score.
