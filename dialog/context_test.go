@@ -650,3 +650,17 @@ func TestClarifyKeepsItsChoicesForWhatNothingPlaces(t *testing.T) {
 		t.Errorf("choices went from %v to %v, want the same ones again", before, after)
 	}
 }
+
+// Naming one of the offered topics picks it even beside words of a matter not offered, when the
+// rules read the named one first: the ransom owner's 「どこも電話つながらない」 is about the desks.
+func TestOfferedTopicNamedBesideOtherWords(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	r := te.say(t, "u1", "たすけてください　事務所のパソコンのファイルが全部開かなくて、英語で金を払えって書いたファイルがあちこちにあります")
+	if r.Outcome != dialog.Clarify || !slices.ContainsFunc(r.Choices, func(c dialog.Choice) bool { return c.Label == te.lib.Base().Topic("ransomware").Label }) {
+		t.Fatalf("outcome %s, choices %v; want a question offering ransomware", r.Outcome, r.Choices)
+	}
+	r = te.say(t, "u1", "ランサムウェアだと思います。土曜の夜だけど、どこも電話つながらないんですか")
+	if r.Outcome != dialog.Answer || r.Topic != "ransomware" {
+		t.Errorf("outcome %s, topic %q; want the ransomware answer", r.Outcome, r.Topic)
+	}
+}

@@ -1477,18 +1477,24 @@ func (d *decider) firstOfferedTopic() *knowledge.Topic {
 
 // offeredTopicNamed returns the one offered topic whose words the text names (「ういるす だと
 // おもいます」 while unauthorised access, a virus and phishing are offered), or nil when it names
-// none of them, several, or a matter not offered too (then read as a consultation of its own): a
-// choice typed in words of its own rather than its label.
+// none of them or several: a choice typed in words of its own rather than its label. A text that
+// also names a matter not offered is read as a consultation of its own, unless the offered topic
+// it names is the one the rules read first (「ランサムウェアだと思います。土曜の夜だけど、どこも
+// 電話つながらないんですか」: the phone words are about the desks, not a new matter).
 func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
-	offered, named := d.offeredTopics(), ""
+	offered, named, other := d.offeredTopics(), "", false
 	for _, p := range res.Why.Phrases {
 		topic, _, _ := strings.Cut(p, ":")
-		if !slices.Contains(offered, topic) || named != "" && named != topic {
+		switch {
+		case !slices.Contains(offered, topic):
+			other = true
+		case named != "" && named != topic:
 			return nil
+		default:
+			named = topic
 		}
-		named = topic
 	}
-	if named == "" {
+	if named == "" || other && (res.Top() == nil || res.Top().ID != named || res.Why.Hedged) {
 		return nil
 	}
 	return d.kb.Topic(named)
