@@ -664,3 +664,22 @@ func TestOfferedTopicNamedBesideOtherWords(t *testing.T) {
 		t.Errorf("outcome %s, topic %q; want the ransomware answer", r.Outcome, r.Topic)
 	}
 }
+
+// An incident described while the case waits for staff gets its first action and desks under the
+// relay's line, once: staff may answer only later, and the first step does not wait.
+func TestFirstAidWhileTheCaseWaits(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	if r := te.say(t, "u1", "LINEじゃなくて電話で"); r.Outcome != dialog.Escalate {
+		t.Fatalf("outcome %s, want the request handed to staff", r.Outcome)
+	}
+	steps := func(r dialog.Reply) bool {
+		return slices.ContainsFunc(r.Blocks, func(b dialog.Block) bool { return b.Kind == dialog.StepsBlock })
+	}
+	r := te.say(t, "u1", "いま画面にウイルス感染の警告と電話番号が出ていて、音も鳴っています")
+	if !steps(r) || len(contactNames(r)) == 0 {
+		t.Errorf("the incident told while waiting got no first action or no desks:\n%s", r.PlainText())
+	}
+	if r = te.say(t, "u1", "まだ鳴ってます。警告の電話番号が出たままです"); steps(r) {
+		t.Errorf("the same incident told again got the steps again:\n%s", r.PlainText())
+	}
+}

@@ -134,6 +134,7 @@ var messageKeys = map[string]string{
 	"label_cancel_case_no":     "button: no, keep waiting for the person",
 	"cancel_case_kept":         "the user chose to keep waiting for the person",
 	"relay_passed":             "a later message was passed to the person who has the case",
+	"relay_first_aid":          "above the first action for an incident described while the case waits for staff",
 	"clarify_unsure":           "the user does not know which choice fits: offer them again, and a person",
 	"followup_named":           "the user asked about desks by name: their cards follow",
 	"followup_named_no_phone":  "the user asked about desks or programmes by name, none with a phone: their cards follow",

@@ -1900,7 +1900,31 @@ func (d *decider) relay(text string) {
 		d.say(d.msg("relay_passed"))
 	}
 	d.conv.Relayed++
+	d.firstAidWhileWaiting(text)
 	d.offer(actChoice(actCancelCase), d.msg("label_cancel_case"))
+}
+
+// firstAidWhileWaiting adds, under the relay's line, the first action for an incident the person
+// describes while the case waits for staff (「いま画面にウイルス感染の警告と電話番号が出ていて、
+// 音も鳴っています」 at 21:00 on a Saturday): staff may answer only later, and the first step does
+// not wait. A case without a topic takes that incident's, so that its next message does not get
+// the same steps again.
+func (d *decider) firstAidWhileWaiting(text string) {
+	res := d.kb.Search(text)
+	t := res.Top()
+	if !res.Confident || res.Escalate || !res.Why.Now || t == nil || !t.Urgent || t.FirstAid == nil || t.ID == d.conv.Topic {
+		return
+	}
+	d.res = res // what this message says happened picks the first line
+	if d.conv.Topic == "" {
+		d.conv.Topic = t.ID
+	}
+	d.say(d.msg("relay_first_aid"))
+	d.firstAid(t)
+	// the steps end with 「下の窓口に相談する」: the desks they mean, as the first screen shows them
+	if none := d.screenContacts(t.Contacts); none != "" {
+		d.say(none)
+	}
 }
 
 // caseChoice reports whether choice id is one of an open case's own buttons.
