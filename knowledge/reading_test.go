@@ -30,6 +30,7 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"担当者につないでもらわなくて大丈夫です、日程だけ知りたい", false},
 		{"機械相手だとうまく言えない…", true},
 		{"LINEじゃなくて電話で", true},
+		{"ボットさんに聞いてもわからないと思うので", true},
 		{"上司が「ちゃんとした人に聞け」と言ってるので…", true},
 		{"チャットじゃよくわからない、担当者さんからメールください", true},
 		{"I don't need to talk to a person", false},
