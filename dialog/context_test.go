@@ -683,3 +683,15 @@ func TestFirstAidWhileTheCaseWaits(t *testing.T) {
 		t.Errorf("the same incident told again got the steps again:\n%s", r.PlainText())
 	}
 }
+
+// Asked what was typed on a phishing page, a person who installed an app instead is taken to the
+// virus topic, not told to delete the SMS.
+func TestPhishingAppInstalledIsAVirus(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	if r := te.say(t, "u1", "宅配業者を名乗るSMSが来て、リンクを開きました"); r.Topic != "phishing" {
+		t.Fatalf("topic %q, want phishing with its question", r.Topic)
+	}
+	if r := te.say(t, "u1", "何も入力していません。アプリを入れただけです"); r.Topic != "malware" {
+		t.Errorf("topic %q, want malware:\n%s", r.Topic, r.PlainText())
+	}
+}
