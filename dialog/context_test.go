@@ -695,3 +695,18 @@ func TestPhishingAppInstalledIsAVirus(t *testing.T) {
 		t.Errorf("topic %q, want malware:\n%s", r.Topic, r.PlainText())
 	}
 }
+
+// 「どれも違います」 typed while topics are offered does what the button どれにも当てはまらない does:
+// the menu, not the same choices again; typed while a topic's own question waits, it is read as
+// any text (malware's question has an option of its own for it).
+func TestNoneOfTheseTyped(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	if r := te.say(t, "u1", "サイバー保険について相談したい"); r.Outcome != dialog.Clarify {
+		t.Fatalf("outcome %s, want a question", r.Outcome)
+	}
+	r := te.say(t, "u1", "どれも違います")
+	if !strings.Contains(r.PlainText(), kb.Message("other_prompt")) {
+		t.Errorf("「どれも違います」 got:\n%s\nwant %q and the menu", r.PlainText(), kb.Message("other_prompt"))
+	}
+}

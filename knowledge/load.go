@@ -896,6 +896,7 @@ var commandNames = map[string]string{
 	"back":    "one step back",
 	"cancel":  "leave the current form or question",
 	"help":    "explain what the bot can do",
+	"none":    "none of the topics offered fits (as the button that says so)",
 }
 
 func (l *loader) loadMenu() {

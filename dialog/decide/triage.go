@@ -345,6 +345,13 @@ func (d *decider) text(raw string) {
 		d.say(d.msg("help"))
 		d.offerMenu()
 		return
+	case "none":
+		// 「どれも違います」 typed while topics are offered: what the button 「どれにも当てはまらない」
+		// does, not the same choices again; elsewhere it is read as any text
+		if slices.ContainsFunc(d.conv.Choices, func(c Choice) bool { return c.ID == actChoice(actNone) }) {
+			d.action(actNone)
+			return
+		}
 	}
 	if lang, ok := d.languageWord(folded); ok {
 		// 「日本語」 or "English" typed: the conversation changes language and shows the menu
