@@ -525,6 +525,21 @@ func firstGram(s string) string {
 	return s[:n1+n2]
 }
 
+// keysAt returns the keys a word starting at byte pos of folded text q is indexed by
+// (firstGram): its first two runes and, unless pos is at the last rune, its first rune alone
+// (keys[:n]); next is where the following rune starts. A plain function, not an iterator: the
+// phrase scan runs on every search, and a range over a function costs it an allocation.
+func keysAt(q string, pos int) (keys [2]string, n, next int) {
+	_, n1 := utf8.DecodeRuneInString(q[pos:])
+	_, n2 := utf8.DecodeRuneInString(q[pos+n1:])
+	keys[0] = q[pos : pos+n1+n2]
+	if n2 == 0 {
+		return keys, 1, pos + n1
+	}
+	keys[1] = q[pos : pos+n1]
+	return keys, 2, pos + n1
+}
+
 // Fold returns text as the matcher reads it: normalised and with synonyms folded.
 func (b *Base) Fold(text string) string { return b.index.fold.fold(Normalize(text)) }
 
@@ -1271,21 +1286,16 @@ type foundPhrase struct {
 func (ix *index) phrasesIn(q string) []foundPhrase {
 	var found []foundPhrase
 	for pos := 0; pos < len(q); {
-		_, n1 := utf8.DecodeRuneInString(q[pos:])
-		_, n2 := utf8.DecodeRuneInString(q[pos+n1:])
-		rest := q[pos:]
-		for _, key := range []string{rest[:n1+n2], rest[:n1]} {
+		keys, n, next := keysAt(q, pos)
+		for _, key := range keys[:n] {
 			cands := ix.phrases[key]
 			for k := range cands {
-				if strings.HasPrefix(rest, cands[k].text) {
+				if strings.HasPrefix(q[pos:], cands[k].text) {
 					found = append(found, foundPhrase{&cands[k], pos})
 				}
 			}
-			if n2 == 0 {
-				break
-			}
 		}
-		pos += n1
+		pos = next
 	}
 	return found
 }

@@ -319,15 +319,10 @@ type hit struct{ group, from, to int }
 func (ix wordIndex) find(q string) []hit {
 	var out []hit
 	for pos := 0; pos < len(q); {
-		_, n1 := utf8.DecodeRuneInString(q[pos:])
-		_, n2 := utf8.DecodeRuneInString(q[pos+n1:])
-		rest := q[pos:]
-		for k, key := range []string{rest[:n1+n2], rest[:n1]} {
-			if k == 1 && n2 == 0 {
-				break // the single rune was the bigram already
-			}
+		keys, n, next := keysAt(q, pos)
+		for _, key := range keys[:n] {
 			for _, w := range ix[key] {
-				if !strings.HasPrefix(rest, w.word) {
+				if !strings.HasPrefix(q[pos:], w.word) {
 					continue
 				}
 				end := pos + len(w.word)
@@ -337,7 +332,7 @@ func (ix wordIndex) find(q string) []hit {
 				out = append(out, hit{w.group, pos, end})
 			}
 		}
-		pos += n1
+		pos = next
 	}
 	return out
 }
@@ -499,10 +494,9 @@ func (r *reader) denied(q string) []span {
 // 「給与明細がまだ来てない」 complains about the pay slip).
 func (r *reader) notADenial(q string, at int) bool {
 	for _, w := range r.notDenials {
-		for k := max(0, at-len(w)+1); k <= at; k++ {
-			if strings.HasPrefix(q[k:], w) {
-				return true
-			}
+		// an occurrence of w that starts at or before at and covers it lies in this window
+		if strings.Contains(q[max(0, at-len(w)+1):min(len(q), at+len(w))], w) {
+			return true
 		}
 	}
 	return false
