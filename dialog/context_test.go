@@ -233,6 +233,20 @@ func TestStepsAgainKeepWhatHappened(t *testing.T) {
 	}
 }
 
+// A story that names the number the person called (「でんわばんごうに でんわ しました」) is read
+// as what happened, not as a question for a desk asked before saying what it is about.
+func TestStoryNamingTheNumberIsNotAskingForADesk(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	r := te.say(t, "u1", "ぱそこんに へんな がめんが でて でんわばんごうに でんわ しました")
+	if r.Topic != "support-scam" {
+		t.Errorf("topic = %q, want support-scam; reply %q", r.Topic, r.PlainText())
+	}
+	which := te.lib.Base().Message("contacts_which")
+	if strings.Contains(r.PlainText(), which) {
+		t.Errorf("reply asks which desk (%q) of someone who said what happened", which)
+	}
+}
+
 // While topic choices wait, a short message naming no topic (「写真とった」) gets the same choices
 // again, not other topics guessed from a few characters.
 func TestShortMessageKeepsTheClarify(t *testing.T) {

@@ -583,13 +583,15 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			return true
 		}
 	}
-	if !inTopic && res.Followup == "contacts" && (!res.Confident || len(res.Why.Phrases) == 0) {
+	if !inTopic && res.Followup == "contacts" && (!res.Confident || len(res.Why.Phrases) == 0 && len(res.Why.Situations) == 0) {
 		if strings.Contains(text, "教えて") || strings.Contains(text, "一覧") {
 			// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
 			d.allContacts("")
 			return true
 		}
-		// 「どこに電話すればいい？」 before saying what happened: which desk depends on it, and
+		// 「どこに電話すればいい？」 before saying what happened (a sure reading that tells what
+		// already happened, 「でんわばんごうに でんわ しました」, is a story, not this question):
+		// which desk depends on it, and
 		// the whole list is three carousels on a phone. Asked what it is about, with the menu
 		// (its 相談窓口の一覧 still gives every desk).
 		d.say(d.msg("contacts_which"))
