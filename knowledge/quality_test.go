@@ -226,9 +226,11 @@ func TestMatcherQuality(t *testing.T) {
 				}
 			}
 			t.Log("calibration (top confidence: correct/items): " + strings.Join(cal, ", "))
-			sort.Strings(s.misses)
-			for _, m := range s.misses {
-				t.Log("  " + m)
+			if !strings.Contains(set, "holdout") { // reading the held-out misses would tune on them
+				sort.Strings(s.misses)
+				for _, m := range s.misses {
+					t.Log("  " + m)
+				}
 			}
 			top1 := float64(s.top1) / float64(s.topicN)
 			top3 := float64(s.top3) / float64(s.topicN)
