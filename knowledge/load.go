@@ -870,6 +870,7 @@ type rawMenuEntry struct {
 	Contacts []string `yaml:"contacts"`
 	People   []string `yaml:"people"`
 	Asks     []string `yaml:"asks"`
+	Consults []string `yaml:"consults"`
 	Declines []string `yaml:"declines"`
 	Requests []string `yaml:"requests"`
 	Wishes   []string `yaml:"wishes"`
@@ -935,7 +936,7 @@ func (l *loader) loadMenu() {
 		}
 		l.b.menu = append(l.b.menu, &MenuEntry{ID: re.ID, Label: re.Label, Prompt: strings.TrimSpace(re.Prompt),
 			Topics: re.Topics, Action: re.Action, Words: trimAll(re.Words), Contacts: re.Contacts,
-			People: trimAll(re.People), Asks: trimAll(re.Asks), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests), Wishes: trimAll(re.Wishes),
+			People: trimAll(re.People), Asks: trimAll(re.Asks), Consults: trimAll(re.Consults), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests), Wishes: trimAll(re.Wishes),
 			LabelEN: strings.TrimSpace(re.EN.Label), PromptEN: strings.TrimSpace(re.EN.Prompt)})
 		l.menuRefs = append(l.menuRefs, kl)
 	}

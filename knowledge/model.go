@@ -206,6 +206,10 @@ type MenuEntry struct {
 	// person (担当, 職員, スタッフ) followed closely by a word asking for them (話, つないで, 呼んで).
 	People []string
 	Asks   []string
+	// Consults ask to consult or to ask without naming anyone (相談したい, 聞きたい): beside a
+	// word for a person they ask for one (相談できる人), as Asks do; alone they ask this desk,
+	// which is what the person is already doing (「ちょっと相談したいことがあって」).
+	Consults []string
 	// Declines are words that turn a person or an ask close before or after them into its
 	// opposite: 「人と話す必要はないです」, "no need for a human" ask for no one.
 	Declines []string

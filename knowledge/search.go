@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"cmp"
 	"maps"
 	"math"
 	"slices"
@@ -423,10 +424,11 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			}
 		}
 		if m.Action == "escalate" {
-			people, asks := foldAll(m.People), foldAll(m.Asks)
-			ix.people, ix.asks = append(ix.people, people...), append(ix.asks, asks...)
+			people, asks, consults := foldAll(m.People), foldAll(m.Asks), foldAll(m.Consults)
+			ix.people, ix.asks = append(ix.people, people...), append(append(ix.asks, asks...), consults...)
 			ix.personCues.add(cuePerson, people)
 			ix.personCues.add(cueAsk, asks)
+			ix.personCues.add(cueConsult, consults)
 			ix.personCues.add(cueRequest, foldAll(m.Requests))
 			ix.personCues.add(cueWish, foldAll(m.Wishes))
 			for _, w := range m.Declines {
@@ -488,6 +490,7 @@ func englishWords(b *Base) map[string]bool {
 		add(m.Words...)
 		add(m.People...)
 		add(m.Asks...)
+		add(m.Consults...)
 	}
 	for _, ws := range b.commands {
 		add(ws...)
@@ -980,10 +983,14 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	short := utf8.RuneCountInString(strings.ReplaceAll(q, " ", ""))
 	// Too vague to answer: a short text with generic words (メール, 詐欺) and none of the top
 	// topic's, or a very short one that names none of its words at all (「警告が出た」
-	// 「クリックしちゃった」): example similarity alone on a few characters is no evidence.
+	// 「クリックしちゃった」): example similarity alone on a few characters is no evidence. A
+	// writer who doubts what it is and names only generic words (「どうすればいいかわからない、
+	// 会社のパソコンの件」) is asked at any length, unless the topic read is the one whose answer
+	// is written for such a writer (a fault).
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && short <= p.bareRunes ||
-		(res.Why.Hedged || res.Why.asked && ix.urgent[order[0]]) && !res.Why.Now && short <= p.hedgeRunes
+		(res.Why.Hedged || res.Why.asked && ix.urgent[order[0]]) && !res.Why.Now && short <= p.hedgeRunes ||
+		res.Why.Hedged && s.phrase[order[0]] == 0 && len(vague) > 0 && b.topics[order[0]].ID != ix.read.unsureTopic
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
 	// (unless the topic read first is the one whose answer is written for such a writer).
 	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top ||
@@ -1009,7 +1016,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		return
 	}
 	picked := map[int]bool{}
-	sort.SliceStable(vague, func(i, j int) bool { return scores[vague[i]] > scores[vague[j]] })
+	vague = ix.byVagueGroup(q, scores)
 	offer := func(list []int, close bool) {
 		for _, i := range list {
 			if len(res.Topics) == 3 {
@@ -1089,6 +1096,7 @@ const (
 	cueEscalate = iota // the entry's words: a request for a person in itself
 	cuePerson
 	cueAsk
+	cueConsult // asks to consult, naming no one: an ask beside a person, else a request of this desk
 	cueRequest
 	cueDecline       // declines a person or an ask shortly before it: 人と話す必要はない
 	cueDeclineBefore // declines a person shortly after it: no need for a human
@@ -1122,6 +1130,8 @@ func readPersonWords(hits []hit) personWords {
 			pw.escalate = true
 		case cueAsk:
 			asked, named = true, true
+		case cueConsult:
+			asked = true
 		case cueRequest:
 			asked, pw.request = true, true
 		case cuePerson:
@@ -1133,8 +1143,8 @@ func readPersonWords(hits []hit) personWords {
 			if b.from < a.to || b.from-a.to > nearWindow {
 				continue
 			}
-			if (a.group == cuePerson || a.group == cueAsk || a.group == cueEscalate) && b.group == cueDecline ||
-				a.group == cueDeclineBefore && (b.group == cuePerson || b.group == cueAsk || b.group == cueEscalate) {
+			if (a.group == cuePerson || a.group == cueAsk || a.group == cueConsult || a.group == cueEscalate) && b.group == cueDecline ||
+				a.group == cueDeclineBefore && (b.group == cuePerson || b.group == cueAsk || b.group == cueConsult || b.group == cueEscalate) {
 				pw.declines = true
 			}
 		}
@@ -1173,20 +1183,54 @@ func near(q string, first, then []string) bool {
 func (ix *index) vagueTopics(q string) []int {
 	seen := map[int]bool{}
 	var out []int
+	for _, g := range ix.vagueGroupsIn(q) {
+		for _, t := range g {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// vagueGroupsIn returns the topics of each vague group whose words occur in q, a group a list.
+func (ix *index) vagueGroupsIn(q string) [][]int {
+	var out [][]int
 	for _, g := range ix.vague {
 		for _, w := range g.words {
 			if strings.Contains(q, w) {
-				for _, t := range g.topics {
-					if !seen[t] {
-						seen[t] = true
-						out = append(out, t)
-					}
-				}
+				out = append(out, g.topics)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// byVagueGroup orders the topics of the vague groups named in q for a question: the best-scoring
+// topic of each group first, so that each thing the text names has a choice (「へんな めーるが
+// きて ぱそこんが おかしい」 offers a mail topic beside the computer's), then the rest, each part
+// by score.
+func (ix *index) byVagueGroup(q string, scores []float64) []int {
+	var leads, rest []int
+	led := map[int]bool{}
+	for _, g := range ix.vagueGroupsIn(q) {
+		best := slices.MaxFunc(g, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
+		if !led[best] {
+			led[best] = true
+			leads = append(leads, best)
+		}
+	}
+	for _, t := range ix.vagueTopics(q) {
+		if !led[t] {
+			rest = append(rest, t)
+		}
+	}
+	byScore := func(a, b int) int { return cmp.Compare(scores[b], scores[a]) }
+	slices.SortStableFunc(leads, byScore)
+	slices.SortStableFunc(rest, byScore)
+	return append(leads, rest...)
 }
 
 // signals are the four per-topic scores before weighting.
