@@ -79,6 +79,9 @@ import (
 //     requests for a person) was written by another author under the same rules, for tuning;
 //     it was read first with the code of its day (91.2%, 12 confident wrong), before its misses
 //     were read.
+//   - tune-registers-29.tsv (ambiguous, negations, out-of-scope, two-topic, managers, requests
+//     for a person) was written by another author under the same rules, for tuning; it was read
+//     first with the code of its day (93.8%, 12 confident wrong), before its misses were read.
 //   - heldout-registers-9.tsv was written by another author under the same rules, with held-out
 //     dialogs 5, at the same time as tuning set 27, and read once, at the end of the round that
 //     learnt from it: 97.4% with the code before the round, 97.8% after; never used for tuning.
@@ -245,6 +248,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"labelled/tune-registers-26.tsv": {register: 0.70, overall: 0.85, sureBad: 0.050},
 	"labelled/tune-registers-27.tsv": {register: 0.75, overall: 0.93, sureBad: 0.015},
 	"labelled/tune-registers-28.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
+	"labelled/tune-registers-29.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	// one two-topic text of 26 turned (76.9% → 73.1%) when tuning file 28 was learnt; the
 	// knowledge without that file keeps 76.9%
 	"testdata/heldout-registers-2.tsv": {register: 0.73, overall: 0.92, sureBad: 0.016},
