@@ -25,7 +25,7 @@ const (
 func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, prior *Case, now time.Time) error {
 	if prior != nil {
 		conv.CaseID = prior.ID
-		return e.relayToStaff(t, kb, conv, decide.Truncate(m.Text, decide.MaxTurnText), Message{}, now)
+		return e.relayToStaff(t, kb, conv, decide.Truncate(m.Text, decide.MaxTurnText), "", Message{}, now)
 	}
 	id, err := t.NextCaseID(now.In(knowledge.Tokyo))
 	if err != nil {
@@ -62,8 +62,9 @@ func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conve
 	return t.PutCase(c)
 }
 
-// relayToStaff passes a user's message on an open case to the staff thread.
-func (e *Engine) relayToStaff(t store.Tx, kb *knowledge.Base, conv *Conversation, text string, m Message, now time.Time) error {
+// relayToStaff passes a user's message on an open case to the staff thread, with a line saying
+// so when the bot answered it with firstAid's first action (a topic id; "" when it did not).
+func (e *Engine) relayToStaff(t store.Tx, kb *knowledge.Base, conv *Conversation, text, firstAid string, m Message, now time.Time) error {
 	c, err := t.Case(conv.CaseID)
 	if err != nil {
 		return err
@@ -84,6 +85,10 @@ func (e *Engine) relayToStaff(t store.Tx, kb *knowledge.Base, conv *Conversation
 		return err
 	}
 	line := kb.Message("staff_user_message") + text
+	if topic := kb.Topic(firstAid); topic != nil {
+		// the bot answered this message with the topic's first action while the case waits
+		line += "\n" + strings.ReplaceAll(kb.Message("staff_bot_first_aid"), "{topic}", topic.Title)
+	}
 	return t.Enqueue(threadLine(c, text, line, false, now))
 }
 

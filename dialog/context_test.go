@@ -696,6 +696,34 @@ func TestFirstAidWhileTheCaseWaits(t *testing.T) {
 	if r = te.say(t, "u1", "まだ鳴ってます。警告の電話番号が出たままです"); steps(r) {
 		t.Errorf("the same incident told again got the steps again:\n%s", r.PlainText())
 	}
+	// staff read, under the message it answered, that the bot showed the steps, and only there
+	kb := te.lib.Base()
+	note := strings.ReplaceAll(kb.Message("staff_bot_first_aid"), "{topic}", kb.Topic("support-scam").Title)
+	var told []string
+	for {
+		p, err := te.Outbox().Pending(te.clock.Now(), 100, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p) == 0 {
+			break
+		}
+		for _, d := range p {
+			if d.Kind == dialog.KindStaff && strings.Contains(d.Reply.PlainText(), note) {
+				told = append(told, d.Text)
+			}
+			ref := ""
+			if d.Kind == dialog.KindStaff && d.Post == nil && d.Text == "" {
+				ref = "C-STAFF/100.1" // the post that opens the case gets its thread
+			}
+			if err := te.Outbox().Delivered(d.ID, ref); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(told) != 1 || !strings.Contains(told[0], "音も鳴っています") {
+		t.Errorf("staff told of the bot's first aid under %q, want under the one message it answered (%q)", told, note)
+	}
 }
 
 // Asked what was typed on a phishing page, a person who installed an app instead is taken to the

@@ -325,7 +325,7 @@ func (e *Engine) apply(t store.Tx, in input, s *step, prior *Case) error {
 		}
 	}
 	if s.fx.Relay != "" {
-		if err := e.relayToStaff(t, in.kb, s.conv, s.fx.Relay, in.m, in.now); err != nil {
+		if err := e.relayToStaff(t, in.kb, s.conv, s.fx.Relay, s.fx.RelayFirstAid, in.m, in.now); err != nil {
 			return err
 		}
 	}

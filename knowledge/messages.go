@@ -94,6 +94,7 @@ var messageKeys = map[string]string{
 	"staff_told":          "heading of what the bot last told the user",
 	"staff_similar":       "heading of similar past consultations",
 	"staff_user_message":  "prefix of a relayed user message",
+	"staff_bot_first_aid": "under a relayed user message: the bot showed the user {topic}'s first action while the case waits",
 	"staff_claimed":       "notice: {staff} took the case",
 	"staff_resolved":      "notice: {staff} resolved the case; {note} the note",
 	"staff_returned":      "notice: {staff} handed the case back to the bot",
