@@ -752,3 +752,25 @@ func TestNoneOfTheseTyped(t *testing.T) {
 		t.Errorf("「どれも違います」 got:\n%s\nwant %q and the menu", r.PlainText(), kb.Message("other_prompt"))
 	}
 }
+
+// A phone's infection gets the phone's first action (no LAN cable), also when the phone was named
+// in an earlier message; a computer's keeps the cable.
+func TestFirstActionForTheDeviceNamed(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	malware := te.lib.Base().Topic("malware").FirstAid
+	phone, cable := malware.Situations["phone"], malware.Now
+	if phone == "" || phone == cable {
+		t.Fatal("the seeds give malware no first line of its own for a phone")
+	}
+	r := te.say(t, "u1", "スマホに変なアプリを入れてしまって、広告がたくさん出るようになりました")
+	if !strings.Contains(r.PlainText(), phone) || strings.Contains(r.PlainText(), cable) {
+		t.Errorf("a phone's infection got:\n%s\nwant the phone's line %q", r.PlainText(), phone)
+	}
+	if r = te.say(t, "u1", "詳しい説明"); !strings.Contains(r.PlainText(), phone) || strings.Contains(r.PlainText(), "LANケーブル") {
+		t.Errorf("the details for a phone tell to pull a LAN cable:\n%s", r.PlainText())
+	}
+	r = te.say(t, "u2", "パソコンがウイルスに感染したみたいです")
+	if !strings.Contains(r.PlainText(), cable) {
+		t.Errorf("a computer's infection got:\n%s\nwant %q", r.PlainText(), cable)
+	}
+}

@@ -377,3 +377,23 @@ func TestWordsThatOnlyLookLikeADenial(t *testing.T) {
 		t.Errorf("「お金はまだ払ってない」 reads as paid: %v", r.Why.Situations)
 	}
 }
+
+// TestDeviceNamed: the device a message is about picks a first action of its own (a phone has no
+// LAN cable); a denied device is not the one, and two devices name none.
+func TestDeviceNamed(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct{ text, device string }{
+		{"スマホに変なアプリを入れてしまって、広告がたくさん出るようになりました", "phone"},
+		{"あんどろいどの すまほに ういるすが はいったみたい", "phone"},
+		{"my android phone got a virus from an app", "phone"},
+		{"パソコンがウイルスに感染したみたいです", "computer"},
+		{"パソコンじゃなくてスマホのほうです、ウイルスの警告が出ました", "phone"},
+		{"スマホで撮ったパソコンの画面を送ります", ""},
+		{"ウイルスに感染したかもしれません", ""},
+	}
+	for _, tt := range tests {
+		if got := kb.Search(tt.text).Why.Device; got != tt.device {
+			t.Errorf("Search(%q).Why.Device = %q, want %q", tt.text, got, tt.device)
+		}
+	}
+}

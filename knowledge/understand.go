@@ -74,6 +74,9 @@ type Understanding struct {
 	// word and tells nothing that happened asks how to use everyday software or devices (「Word
 	// で表の列の幅を揃えるやり方」), an office matter even where it names IT.
 	Usage []string
+	// Devices name the device a message is about (a phone: スマホ, iPhone): a topic's first aid
+	// may hold a line for one among its situations (a phone has no LAN cable to pull).
+	Devices []Cue
 }
 
 // Understanding returns how messages are read beyond topic words.
@@ -82,6 +85,11 @@ func (b *Base) Understanding() *Understanding { return &b.understanding }
 // Situation reports whether id is a situation of understanding.yaml.
 func (u *Understanding) Situation(id string) bool {
 	return slices.ContainsFunc(u.Situations, func(c Cue) bool { return c.ID == id })
+}
+
+// device reports whether id is a device of understanding.yaml.
+func (u *Understanding) device(id string) bool {
+	return slices.ContainsFunc(u.Devices, func(c Cue) bool { return c.ID == id })
 }
 
 type rawCue struct {
@@ -119,6 +127,7 @@ type rawUnderstanding struct {
 	Situations []rawCue `yaml:"situations"`
 	Social     []rawCue `yaml:"social"`
 	Followups  []rawCue `yaml:"followups"`
+	Devices    []rawCue `yaml:"devices"`
 	OffTopic   struct {
 		Topic   string   `yaml:"topic"`
 		ITWords []string `yaml:"it_words"`
@@ -210,6 +219,7 @@ func (l *loader) loadUnderstanding() {
 	u.Situations = cues("situations", r.Situations, nil)
 	u.Social = cues("social", r.Social, socialIDs)
 	u.Followups = cues("followups", r.Followups, followupIDs)
+	u.Devices = cues("devices", r.Devices, nil)
 	u.OffTopic, u.ITWords, u.Usage = r.OffTopic.Topic, trimAll(r.OffTopic.ITWords), trimAll(r.OffTopic.Usage)
 	l.offTopicLine = kl.at("off_topic")
 	if u.OffTopic != "" && len(u.ITWords) == 0 {
@@ -248,8 +258,8 @@ func (l *loader) checkUnderstanding() {
 		}
 	}
 	for _, ref := range l.situationRefs {
-		if !u.Situation(ref.id) {
-			l.problem(ref.file, ref.line, "unknown situation %q (understanding.yaml defines: %s)", ref.id, strings.Join(cueIDs(u.Situations), ", "))
+		if !u.Situation(ref.id) && !u.device(ref.id) {
+			l.problem(ref.file, ref.line, "unknown situation %q (understanding.yaml defines: %s)", ref.id, strings.Join(cueIDs(slices.Concat(u.Situations, u.Devices)), ", "))
 		}
 	}
 }
@@ -289,11 +299,14 @@ type reader struct {
 	// fillers are SocialFillers folded, longest first.
 	fillers                                []string
 	intents, situations, social, followups []cueList
+	devices                                []cueList
 	// cues finds the words of every list above (but the denials) in one pass over a text.
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
 	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup int
+	// deviceGroup is the group of the first device list; each device list has its own, in order
+	deviceGroup int
 }
 
 // wordIndex finds many words in a text in one pass: the words are filed under their first
@@ -360,7 +373,8 @@ func newReader(u *Understanding, norm func(string) string) reader {
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
 		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
-		cues: wordIndex{},
+		devices: lists(u.Devices),
+		cues:    wordIndex{},
 	}
 	group := 0
 	for _, ls := range [][]cueList{r.situations, r.intents, r.followups, r.social} {
@@ -382,6 +396,10 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.unsureNotGroup, fold(u.UnsureNot))
 	r.cues.add(r.merelyGroup, fold(u.Merely))
 	r.cues.add(r.usageGroup, fold(u.Usage))
+	r.deviceGroup = r.usageGroup + 1
+	for i, l := range r.devices {
+		r.cues.add(r.deviceGroup+i, l.words)
+	}
 	return r
 }
 
@@ -589,6 +607,7 @@ type Why struct {
 	Hedged     bool     `json:"hedged,omitempty"`     // the text doubts what it says (「かも」)
 	Unsure     bool     `json:"unsure,omitempty"`     // the writer cannot tell what it is (「判断がつかない」)
 	Merely     bool     `json:"merely,omitempty"`     // a denied threat was merely a fault (「落ちただけです」)
+	Device     string   `json:"device,omitempty"`     // the device named (phone), for a first action of its own
 	// Learned is the topic the learned reading is sure of (learned.go), when it is, or the
 	// outcome it read where the rules did not: escalate (a request for a person) or social.
 	Learned string `json:"learned,omitempty"`
@@ -686,6 +705,17 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		group++
 	}
 	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
+	for i, l := range r.devices {
+		if !happened[r.deviceGroup+i] {
+			continue // 「パソコンじゃなくてスマホ」: the device not denied
+		}
+		if w.Device != "" {
+			// two devices named (「スマホで撮った、パソコンの画面」): neither line fits surely
+			w.Device = ""
+			break
+		}
+		w.Device = l.id
+	}
 	for _, l := range r.intents {
 		// an intent named only after a second wish begins (「それと研修も」) is that wish, not
 		// what the message is about; one named only in a denied clause (「補助金の話じゃなく

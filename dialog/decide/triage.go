@@ -377,7 +377,12 @@ func (d *decider) text(raw string) {
 	}
 	res := d.kb.Search(text)
 	d.why, d.typed = &res.Why, text
-	d.conv.tell(res.Situations)
+	told := res.Situations
+	if res.Why.Device != "" {
+		// the device named (a phone) picks its own first action for the rest of the consultation
+		told = append(slices.Clone(told), res.Why.Device)
+	}
+	d.conv.tell(told)
 	if d.inContext(text, res) {
 		return
 	}
