@@ -774,3 +774,17 @@ func TestFirstActionForTheDeviceNamed(t *testing.T) {
 		t.Errorf("a computer's infection got:\n%s\nwant %q", r.PlainText(), cable)
 	}
 }
+
+// A question after an incident's answer that reads as the same incident (「今夜中に報告しないと
+// いけないんですか」 after the answer for a lost phone with customers' data) gets the honest
+// answer that the knowledge has none, with a person offered, not "noted".
+func TestQuestionAfterTheAnswerIsNotNoted(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	te.say(t, "u1", "お客さんの連絡先が入った会社のスマホを飲み会の帰りになくしました")
+	te.say(t, "u1", "個人情報が含まれる")
+	r := te.say(t, "u1", "今夜中に報告しないといけないんですか")
+	if text := r.PlainText(); strings.Contains(text, kb.Message("same_matter")) || !strings.Contains(text, kb.Message("followup_unknown")) {
+		t.Errorf("the question got:\n%s\nwant %q", text, kb.Message("followup_unknown"))
+	}
+}

@@ -615,7 +615,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 // 「どのような立場での取引ですか？」) gets the question again, with a calm topic's desks that fit
 // everyone (an incident's first screen showed them); a message after the
 // answer (「もう入力しちゃいました」) is acknowledged, with the topic's question if nothing has
-// answered it yet.
+// answered it yet; a question after the answer gets the honest answer that the knowledge has none.
 func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	c := d.conv
 	if top == nil || !res.Confident || res.Escalate {
@@ -640,6 +640,12 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 		// an incident's first screen showed its desks already
 		d.say(d.msg("question_again"))
 		d.askQuestion(top, q, top.Urgent)
+	case c.Mode == ModeAnswered && knowledge.AsksSomething(d.typed):
+		// a question about the matter after its answer (「今夜中に報告しないといけないんですか」)
+		// tells nothing more: the honest answer that the knowledge has none, with a person
+		// offered, not "noted"
+		d.followup(top, "question")
+		return true
 	case c.Mode == ModeAnswered && c.Option == "" && len(top.Questions) > 0:
 		d.say(d.msg("same_matter"))
 		d.askQuestion(top, &top.Questions[0], true)
