@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -394,6 +395,19 @@ func TestDeviceNamed(t *testing.T) {
 	for _, tt := range tests {
 		if got := kb.Search(tt.text).Why.Device; got != tt.device {
 			t.Errorf("Search(%q).Why.Device = %q, want %q", tt.text, got, tt.device)
+		}
+	}
+}
+
+// TestNoWordAcrossWords: a short hiragana word of the knowledge is not read inside other words
+// (離婚's りこん inside 「通りコンビニ」, folded to とおりこんびに).
+func TestNoWordAcrossWords(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, text := range []string{"言われた通りコンビニでカードを買いました", "おかねを ふりこんで しまいました"} {
+		for _, p := range kb.Search(text).Why.Phrases {
+			if strings.HasPrefix(p, "out-of-scope:") {
+				t.Errorf("Search(%q) found %s", text, p)
+			}
 		}
 	}
 }
