@@ -82,6 +82,11 @@ import (
 //   - tune-registers-29.tsv (ambiguous, negations, out-of-scope, two-topic, managers, requests
 //     for a person) was written by another author under the same rules, for tuning; it was read
 //     first with the code of its day (93.8%, 12 confident wrong), before its misses were read.
+//   - heldout-registers-10.tsv (30 texts in each of the 17 registers) was written by another
+//     author under the same rules, with held-out dialogs 6, at the end of the round that learnt
+//     tuning set 29, and read once: 96.3% (5 confident wrong) with the code before the round,
+//     96.1% (5) after, 96.3% (5) with the code after the round not learning tuning set 29;
+//     never used for tuning.
 //   - heldout-registers-9.tsv was written by another author under the same rules, with held-out
 //     dialogs 5, at the same time as tuning set 27, and read once, at the end of the round that
 //     learnt from it: 97.4% with the code before the round, 97.8% after; never used for tuning.
@@ -259,8 +264,9 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-7.tsv": {register: 0.82, overall: 0.94, sureBad: 0.020},
 	// one jargon text of 30 turned (86.7% → 83.3%) when tuning file 28 was learnt; the
 	// knowledge without that file keeps 86.7%
-	"testdata/heldout-registers-8.tsv": {register: 0.83, overall: 0.95, sureBad: 0.015},
-	"testdata/heldout-registers-9.tsv": {register: 0.90, overall: 0.96, sureBad: 0.010},
+	"testdata/heldout-registers-8.tsv":  {register: 0.83, overall: 0.95, sureBad: 0.015},
+	"testdata/heldout-registers-9.tsv":  {register: 0.90, overall: 0.96, sureBad: 0.010},
+	"testdata/heldout-registers-10.tsv": {register: 0.86, overall: 0.95, sureBad: 0.015},
 }
 
 // registerSet returns the labelled messages of set and the knowledge to read them with; whole is
