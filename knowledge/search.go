@@ -1183,11 +1183,16 @@ func near(q string, first, then []string) bool {
 func (ix *index) vagueTopics(q string) []int {
 	seen := map[int]bool{}
 	var out []int
-	for _, g := range ix.vagueGroupsIn(q) {
-		for _, t := range g {
-			if !seen[t] {
-				seen[t] = true
-				out = append(out, t)
+	for _, g := range ix.vague {
+		for _, w := range g.words {
+			if strings.Contains(q, w) {
+				for _, t := range g.topics {
+					if !seen[t] {
+						seen[t] = true
+						out = append(out, t)
+					}
+				}
+				break
 			}
 		}
 	}
