@@ -985,12 +985,13 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// topic's, or a very short one that names none of its words at all (「警告が出た」
 	// 「クリックしちゃった」): example similarity alone on a few characters is no evidence. A
 	// writer who doubts what it is and names only generic words (「どうすればいいかわからない、
-	// 会社のパソコンの件」) is asked at any length, unless the topic read is the one whose answer
-	// is written for such a writer (a fault).
+	// 会社のパソコンの件」) is asked up to twice that length, unless the topic read is the one whose
+	// answer is written for such a writer (a fault); a longer story carries its own evidence
+	// (「うちの会社名とロゴを使った通販サイトがある。お客さんから…」).
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && short <= p.bareRunes ||
 		(res.Why.Hedged || res.Why.asked && ix.urgent[order[0]]) && !res.Why.Now && short <= p.hedgeRunes ||
-		res.Why.Hedged && s.phrase[order[0]] == 0 && len(vague) > 0 && b.topics[order[0]].ID != ix.read.unsureTopic
+		res.Why.Hedged && s.phrase[order[0]] == 0 && len(vague) > 0 && b.topics[order[0]].ID != ix.read.unsureTopic && short < 2*p.vagueRunes
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
 	// (unless the topic read first is the one whose answer is written for such a writer).
 	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top ||
