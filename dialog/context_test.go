@@ -757,6 +757,11 @@ func TestFirstActionForTheDeviceNamed(t *testing.T) {
 	if !strings.Contains(r.PlainText(), cable) {
 		t.Errorf("a computer's infection got:\n%s\nwant %q", r.PlainText(), cable)
 	}
+	// the device last named counts: a phone mentioned first, then the infected computer
+	te.say(t, "u3", "スマホで撮った写真を見てください")
+	if r = te.say(t, "u3", "パソコンがウイルスに感染しました"); !strings.Contains(r.PlainText(), cable) || strings.Contains(r.PlainText(), phone) {
+		t.Errorf("a computer's infection told after a phone was named got:\n%s\nwant %q", r.PlainText(), cable)
+	}
 }
 
 // A question after an incident's answer that reads as the same incident (「今夜中に報告しないと

@@ -621,7 +621,7 @@ func (l *loader) loadTopics() {
 				sl := linesOf(child(child(root, "first_aid"), "situations"))
 				for id, lead := range r.FirstAid.Situations {
 					t.FirstAid.Situations[id] = strings.TrimSpace(lead)
-					l.situationRefs = append(l.situationRefs, situationRef{file, sl.at(id), id})
+					l.situationRefs = append(l.situationRefs, situationRef{file, sl.at(id), id, true})
 				}
 			}
 			if t.FirstAid.Lead == "" || len(t.FirstAid.Steps) == 0 {
@@ -647,7 +647,7 @@ func (l *loader) loadTopics() {
 				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic, Personal: ro.Personal, RuledOut: ro.RuledOut,
 					Words: trimAll(ro.Words), Situations: trimAll(ro.Situations)}
 				for _, id := range o.Situations {
-					l.situationRefs = append(l.situationRefs, situationRef{file, line, id})
+					l.situationRefs = append(l.situationRefs, situationRef{file, line, id, false})
 				}
 				if o.ID == "" || !validID(o.ID) {
 					l.problem(file, line, "option needs an id of lowercase letters, digits and '-'")

@@ -114,6 +114,9 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	unsureTopic := replaceIn(t, "understanding.yaml", "  topic: device-trouble\n", "  topic: device-troubles\n")
 	merelyTopic := replaceIn(t, "understanding.yaml", "merely:\n  topic: device-trouble\n", "merely:\n  topic: device-fault\n")
 	unknownFAQ := replaceIn(t, "faq.yaml", `- no: "43"`, `- no: "99999"`)
+	// an option is picked by what happened, never by a device: a device id there would never fire
+	optionDevice := replaceIn(t, "topics/bec.yaml", "        situations: [paid]\n", "        situations: [paid, phone]\n")
+	deviceSituation := replaceIn(t, "understanding.yaml", "devices:\n  - id: phone\n", "devices:\n  - id: paid\n    words: [x]\n  - id: phone\n")
 	tests := []struct {
 		name   string
 		change map[string]string
@@ -261,6 +264,16 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			name:   "understanding_unsure_topic_unknown",
 			change: map[string]string{"understanding.yaml": unsureTopic},
 			want:   []string{fmt.Sprintf(`understanding.yaml:%d: unsure: unknown topic "device-troubles"`, lineOf(t, unsureTopic, "unsure:"))},
+		},
+		{
+			name:   "option_situation_is_a_device",
+			change: map[string]string{"topics/bec.yaml": optionDevice},
+			want:   []string{fmt.Sprintf(`topics/bec.yaml:%d: unknown situation "phone"`, lineOf(t, optionDevice, "      - id: paid"))},
+		},
+		{
+			name:   "device_named_as_a_situation",
+			change: map[string]string{"understanding.yaml": deviceSituation},
+			want:   []string{fmt.Sprintf(`understanding.yaml:%d: devices: "paid" is also a situation`, lineOf(t, deviceSituation, "devices:"))},
 		},
 		{
 			name:   "understanding_merely_topic_unknown",

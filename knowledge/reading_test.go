@@ -390,6 +390,8 @@ func TestDeviceNamed(t *testing.T) {
 		{"パソコンがウイルスに感染したみたいです", "computer"},
 		{"パソコンじゃなくてスマホのほうです、ウイルスの警告が出ました", "phone"},
 		{"スマホで撮ったパソコンの画面を送ります", ""},
+		{"携帯からメールが勝手に送られています", "phone"},
+		{"携帯電話番号を変えました", ""},
 		{"ウイルスに感染したかもしれません", ""},
 	}
 	for _, tt := range tests {
@@ -403,7 +405,7 @@ func TestDeviceNamed(t *testing.T) {
 // (離婚's りこん inside 「通りコンビニ」, folded to とおりこんびに).
 func TestNoWordAcrossWords(t *testing.T) {
 	kb := loadSeeds(t)
-	for _, text := range []string{"言われた通りコンビニでカードを買いました", "おかねを ふりこんで しまいました"} {
+	for _, text := range []string{"言われた通りコンビニでカードを買いました", "いわれたとおり こんどは カードを かいました"} {
 		for _, p := range kb.Search(text).Why.Phrases {
 			if strings.HasPrefix(p, "out-of-scope:") {
 				t.Errorf("Search(%q) found %s", text, p)

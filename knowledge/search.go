@@ -1017,7 +1017,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		return
 	}
 	picked := map[int]bool{}
-	vague = ix.byVagueGroup(q, scores)
+	vague = ix.byVagueGroup(q, vague, scores)
 	offer := func(list []int, close bool) {
 		for _, i := range list {
 			if len(res.Topics) == 3 {
@@ -1185,54 +1185,42 @@ func (ix *index) vagueTopics(q string) []int {
 	seen := map[int]bool{}
 	var out []int
 	for _, g := range ix.vague {
-		for _, w := range g.words {
-			if strings.Contains(q, w) {
-				for _, t := range g.topics {
-					if !seen[t] {
-						seen[t] = true
-						out = append(out, t)
-					}
-				}
-				break
+		if !g.namedIn(q) {
+			continue
+		}
+		for _, t := range g.topics {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
 			}
 		}
 	}
 	return out
 }
 
-// vagueGroupsIn returns the topics of each vague group whose words occur in q, a group a list.
-func (ix *index) vagueGroupsIn(q string) [][]int {
-	var out [][]int
-	for _, g := range ix.vague {
-		for _, w := range g.words {
-			if strings.Contains(q, w) {
-				out = append(out, g.topics)
-				break
-			}
-		}
-	}
-	return out
+// namedIn reports whether one of the group's words occurs in q.
+func (g vagueGroup) namedIn(q string) bool {
+	return slices.ContainsFunc(g.words, func(w string) bool { return strings.Contains(q, w) })
 }
 
-// byVagueGroup orders the topics of the vague groups named in q for a question: the best-scoring
-// topic of each group first, so that each thing the text names has a choice (「へんな めーるが
-// きて ぱそこんが おかしい」 offers a mail topic beside the computer's), then the rest, each part
-// by score.
-func (ix *index) byVagueGroup(q string, scores []float64) []int {
-	var leads, rest []int
+// byVagueGroup orders vague, the topics of the vague groups named in q, for a question: the
+// best-scoring topic of each group first, so that each thing the text names has a choice (「へんな
+// めーるが きて ぱそこんが おかしい」 offers a mail topic beside the computer's), then the rest,
+// each part by score.
+func (ix *index) byVagueGroup(q string, vague []int, scores []float64) []int {
+	var leads []int
 	led := map[int]bool{}
-	for _, g := range ix.vagueGroupsIn(q) {
-		best := slices.MaxFunc(g, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
+	for _, g := range ix.vague {
+		if !g.namedIn(q) {
+			continue
+		}
+		best := slices.MaxFunc(g.topics, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
 		if !led[best] {
 			led[best] = true
 			leads = append(leads, best)
 		}
 	}
-	for _, t := range ix.vagueTopics(q) {
-		if !led[t] {
-			rest = append(rest, t)
-		}
-	}
+	rest := slices.DeleteFunc(slices.Clone(vague), func(t int) bool { return led[t] })
 	byScore := func(a, b int) int { return cmp.Compare(scores[b], scores[a]) }
 	slices.SortStableFunc(leads, byScore)
 	slices.SortStableFunc(rest, byScore)

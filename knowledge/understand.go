@@ -204,7 +204,7 @@ func (l *loader) loadUnderstanding() {
 			}
 			seen[rc.ID] = true
 			for _, id := range rc.Topics {
-				l.cueTopicRefs = append(l.cueTopicRefs, situationRef{understandingFile, line, id})
+				l.cueTopicRefs = append(l.cueTopicRefs, situationRef{file: understandingFile, line: line, id: id})
 			}
 			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words), EvenNow: rc.EvenNow})
 		}
@@ -220,6 +220,11 @@ func (l *loader) loadUnderstanding() {
 	u.Social = cues("social", r.Social, socialIDs)
 	u.Followups = cues("followups", r.Followups, followupIDs)
 	u.Devices = cues("devices", r.Devices, nil)
+	for _, d := range u.Devices {
+		if u.Situation(d.ID) {
+			l.problem(understandingFile, kl.at("devices"), "devices: %q is also a situation (a first aid's line could not tell them apart)", d.ID)
+		}
+	}
 	u.OffTopic, u.ITWords, u.Usage = r.OffTopic.Topic, trimAll(r.OffTopic.ITWords), trimAll(r.OffTopic.Usage)
 	l.offTopicLine = kl.at("off_topic")
 	if u.OffTopic != "" && len(u.ITWords) == 0 {
@@ -258,8 +263,12 @@ func (l *loader) checkUnderstanding() {
 		}
 	}
 	for _, ref := range l.situationRefs {
-		if !u.Situation(ref.id) && !u.device(ref.id) {
-			l.problem(ref.file, ref.line, "unknown situation %q (understanding.yaml defines: %s)", ref.id, strings.Join(cueIDs(slices.Concat(u.Situations, u.Devices)), ", "))
+		switch {
+		case u.Situation(ref.id) || ref.firstAid && u.device(ref.id):
+		case ref.firstAid:
+			l.problem(ref.file, ref.line, "unknown situation or device %q (understanding.yaml defines: %s)", ref.id, strings.Join(cueIDs(slices.Concat(u.Situations, u.Devices)), ", "))
+		default:
+			l.problem(ref.file, ref.line, "unknown situation %q (understanding.yaml defines: %s)", ref.id, strings.Join(cueIDs(u.Situations), ", "))
 		}
 	}
 }
@@ -278,6 +287,9 @@ type situationRef struct {
 	file string
 	line int
 	id   string
+	// firstAid marks a first aid's line, which may also be for a device (an option is picked by
+	// what happened only)
+	firstAid bool
 }
 
 // ---- reading a message
@@ -707,7 +719,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
 	for i, l := range r.devices {
 		if !happened[r.deviceGroup+i] {
-			continue // 「パソコンじゃなくてスマホ」: the device not denied
+			continue // named only in a denied clause (「パソコンじゃなくてスマホ」): not the one
 		}
 		if w.Device != "" {
 			// two devices named (「スマホで撮った、パソコンの画面」): neither line fits surely

@@ -48,6 +48,9 @@ type Conversation struct {
 	// the knowledge: paid, isolated …), in the order told: a first screen shown again later
 	// (「次は何をすれば」) still leads with the line for it.
 	Told []string `json:"told,omitempty"`
+	// Device is the device this consultation is about as last named (a device id of the
+	// knowledge: phone, computer): the first action for it, where none of Told has one.
+	Device string `json:"device,omitempty"`
 }
 
 // Snapshot is a position in the conversation that "back" returns to.
@@ -149,11 +152,15 @@ func (c *Conversation) newConsultation() bool {
 	return c.First.Text == "" || (c.Mode == ModeMenu && c.Topic == "")
 }
 
-// tell adds what a message says happened to what this consultation was told, a new one starting
-// afresh.
-func (c *Conversation) tell(situations []string) {
+// tell adds what a message says happened to what this consultation was told, and the device it
+// names replaces the one named before (「スマホじゃなくてパソコンでした」); a new consultation
+// starts afresh.
+func (c *Conversation) tell(situations []string, device string) {
 	if c.newConsultation() {
-		c.Told = nil
+		c.Told, c.Device = nil, ""
+	}
+	if device != "" {
+		c.Device = device
 	}
 	for _, s := range situations {
 		if !slices.Contains(c.Told, s) {

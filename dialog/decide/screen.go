@@ -110,28 +110,18 @@ func (d *decider) screenNext(none string) string {
 // situations is what happened, for topic t's first aid: what this message says, then what the
 // option picked earlier said (「どうしたらいいですか」 after 「電話してしまった」 gets the line
 // for someone who called), then what this consultation was told before (「LANケーブルは抜きまし
-// た」, then 「次は？」), and last the device it is about (a phone), whose line counts only where
-// none of what happened has one.
+// た」, then 「次は？」), and last the device it is about as last named (a phone), whose line
+// counts only where none of what happened has one.
 func (d *decider) situations(t *knowledge.Topic) []string {
 	var picked []string
 	if o := d.pickedOption(t); o != nil {
 		picked = o.Situations
 	}
 	all := slices.Concat(d.res.Situations, picked, d.conv.Told)
-	if d.res.Why.Device != "" {
-		all = append(all, d.res.Why.Device)
+	if device := cmp.Or(d.res.Why.Device, d.conv.Device); device != "" {
+		all = append(all, device)
 	}
-	devices := d.kb.Understanding().Devices
-	isDevice := func(id string) bool {
-		return slices.ContainsFunc(devices, func(c knowledge.Cue) bool { return c.ID == id })
-	}
-	var named []string
-	for _, id := range all {
-		if isDevice(id) {
-			named = append(named, id)
-		}
-	}
-	return append(slices.DeleteFunc(all, isDevice), named...)
+	return all
 }
 
 // details is 「詳しい説明」: everything the first screen left out.

@@ -377,12 +377,7 @@ func (d *decider) text(raw string) {
 	}
 	res := d.kb.Search(text)
 	d.why, d.typed = &res.Why, text
-	told := res.Situations
-	if res.Why.Device != "" {
-		// the device named (a phone) picks its own first action for the rest of the consultation
-		told = append(slices.Clone(told), res.Why.Device)
-	}
-	d.conv.tell(told)
+	d.conv.tell(res.Situations, res.Why.Device)
 	if d.inContext(text, res) {
 		return
 	}
@@ -599,9 +594,8 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 		// 「どこに電話すればいい？」 before saying what happened (a sure reading that tells what
 		// already happened, 「でんわばんごうに でんわ しました」, is a story, not this question):
-		// which desk depends on it, and
-		// the whole list is three carousels on a phone. Asked what it is about, with the menu
-		// (its 相談窓口の一覧 still gives every desk).
+		// which desk depends on it, and the whole list is three carousels on a phone. Asked what
+		// it is about, with the menu (its 相談窓口の一覧 still gives every desk).
 		d.say(d.msg("contacts_which"))
 		d.offerMenu()
 		return true
