@@ -777,3 +777,20 @@ func TestQuestionAfterTheAnswerIsNotNoted(t *testing.T) {
 		t.Errorf("the question got:\n%s\nwant %q", text, kb.Message("followup_unknown"))
 	}
 }
+
+// While topics are offered, a question for desks whose only IT word is denied (「うちが作ったサイト
+// じゃない。警察？どこに言えばいいの？」) gets the first offered topic's desks, not the answer for
+// an office matter.
+func TestDesksAskedUnderOfferedTopicsWithTheITWordDenied(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	first := te.say(t, "u1", "うちの会社名とロゴを使った通販サイトがあるかもしれない")
+	if first.Outcome != dialog.Clarify || len(first.Choices) == 0 || first.Choices[0].Label != kb.Topic("fake-ec-site").Label {
+		t.Fatalf("first message got %s %v; this test needs the fake shop offered first", first.Outcome, choiceLabels(first))
+	}
+	r := te.say(t, "u1", "うちが作ったサイトじゃない。警察？どこに言えばいいの？")
+	want := strings.ReplaceAll(kb.Message("clarify_contacts"), "{topic}", kb.Topic("fake-ec-site").Label)
+	if r.Topic == "out-of-scope" || !strings.Contains(r.PlainText(), want) {
+		t.Errorf("the question got topic %q:\n%s\nwant %q and the fake shop's desks", r.Topic, r.PlainText(), want)
+	}
+}

@@ -574,7 +574,10 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 		return true
 	}
-	if c.Mode == ModeClarify && res.Followup == "contacts" && !res.Confident && len(res.Why.Phrases) == 0 {
+	// a question for desks read as no IT matter (「うちが作ったサイトじゃない。警察？どこに言えばい
+	// いの？」: its only IT word denied) is about the matter offered, not an office one
+	offTopic := res.Top() != nil && res.Top().ID == d.kb.Understanding().OffTopic
+	if c.Mode == ModeClarify && res.Followup == "contacts" && (!res.Confident && len(res.Why.Phrases) == 0 || offTopic) {
 		if t := d.firstOfferedTopic(); t != nil {
 			// 「どこに そうだん すれば いいの」 while topics are offered: the desks of the first,
 			// the bot's best reading, with the choices still below (a person who cannot choose
