@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,11 @@ const (
 func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, prior *Case, now time.Time) error {
 	if prior != nil {
 		conv.CaseID = prior.ID
-		return e.relayToStaff(t, kb, conv, decide.Truncate(m.Text, decide.MaxTurnText), "", Message{}, now)
+		firstAid := "" // the request showed an incident's first action: staff are told, as while a case waits
+		if slices.ContainsFunc(reply.Blocks, func(b Block) bool { return b.Kind == StepsBlock }) {
+			firstAid = reply.Topic
+		}
+		return e.relayToStaff(t, kb, conv, decide.Truncate(m.Text, decide.MaxTurnText), firstAid, Message{}, now)
 	}
 	id, err := t.NextCaseID(now.In(knowledge.Tokyo))
 	if err != nil {

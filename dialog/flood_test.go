@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,7 +69,9 @@ func TestOneOpenCasePerPerson(t *testing.T) {
 	if err != nil || r.Handoff == nil || r.Handoff.CaseID == ids[0] {
 		t.Errorf("another person's request: %v, %+v; want a case of its own", err, r.Handoff)
 	}
-	posts, relays := 0, 0
+	posts, relays, noted := 0, 0, 0
+	kb := te.lib.Base()
+	note := strings.ReplaceAll(kb.Message("staff_bot_first_aid"), "{topic}", kb.Topic("ransomware").Title)
 	for round := 0; round < 10; round++ {
 		p := pendingOf(t, te)
 		if len(p) == 0 {
@@ -81,6 +84,9 @@ func TestOneOpenCasePerPerson(t *testing.T) {
 				ref = "C-STAFF/" + d.Recipient
 			} else if d.Kind == dialog.KindStaff && d.Recipient == "staff/"+ids[0] {
 				relays++
+				if strings.Contains(d.Reply.PlainText(), note) {
+					noted++ // the joined request was answered with ransomware's first action
+				}
 			}
 			if err := te.Outbox().Delivered(d.ID, ref); err != nil {
 				t.Fatal(err)
@@ -91,8 +97,8 @@ func TestOneOpenCasePerPerson(t *testing.T) {
 	if err != nil || len(cases) != 2 {
 		t.Errorf("Cases = %d, %v; want 2 (one per person)", len(cases), err)
 	}
-	if posts != 2 || relays != 2 {
-		t.Errorf("staff deliveries: %d case posts, %d relayed lines for %s; want 2 posts (one per person) and the joined requests (2) relayed", posts, relays, ids[0])
+	if posts != 2 || relays != 2 || noted != 2 {
+		t.Errorf("staff deliveries: %d case posts, %d relayed lines for %s (%d saying the bot showed first aid); want 2 posts (one per person) and the joined requests (2) relayed, each saying so", posts, relays, ids[0], noted)
 	}
 }
 
