@@ -2,7 +2,6 @@ package dialog
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -22,14 +21,11 @@ const (
 // A person has one open case at a time: when they already have one on this channel (from
 // another conversation, e.g. a second Slack thread), the request joins it instead. Staff get
 // the new words in the case's thread, not a second post, so that one person asking many times
-// cannot push other people's cases down the staff channel.
-func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, prior *Case, now time.Time) error {
+// cannot push other people's cases down the staff channel; firstAid (a topic id, or "") is the
+// first action the request was answered with, which staff are told of there.
+func (e *Engine) openCase(t store.Tx, kb *knowledge.Base, m Message, conv *Conversation, reply *Reply, firstAid string, prior *Case, now time.Time) error {
 	if prior != nil {
 		conv.CaseID = prior.ID
-		firstAid := "" // the request showed an incident's first action: staff are told, as while a case waits
-		if slices.ContainsFunc(reply.Blocks, func(b Block) bool { return b.Kind == StepsBlock }) {
-			firstAid = reply.Topic
-		}
 		return e.relayToStaff(t, kb, conv, decide.Truncate(m.Text, decide.MaxTurnText), firstAid, Message{}, now)
 	}
 	id, err := t.NextCaseID(now.In(knowledge.Tokyo))

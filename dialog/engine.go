@@ -320,12 +320,12 @@ func (e *Engine) caseFor(t store.Tx, in input) (id string, prior *Case, err erro
 // leave one. They run before the conversation is stored, since they may change it.
 func (e *Engine) apply(t store.Tx, in input, s *step, prior *Case) error {
 	if s.fx.Handoff {
-		if err := e.openCase(t, in.kb, in.m, s.conv, &s.reply, prior, in.now); err != nil {
+		if err := e.openCase(t, in.kb, in.m, s.conv, &s.reply, s.fx.FirstAid, prior, in.now); err != nil {
 			return err
 		}
 	}
 	if s.fx.Relay != "" {
-		if err := e.relayToStaff(t, in.kb, s.conv, s.fx.Relay, s.fx.RelayFirstAid, in.m, in.now); err != nil {
+		if err := e.relayToStaff(t, in.kb, s.conv, s.fx.Relay, s.fx.FirstAid, in.m, in.now); err != nil {
 			return err
 		}
 	}

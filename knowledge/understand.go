@@ -83,13 +83,11 @@ type Understanding struct {
 func (b *Base) Understanding() *Understanding { return &b.understanding }
 
 // Situation reports whether id is a situation of understanding.yaml.
-func (u *Understanding) Situation(id string) bool {
-	return slices.ContainsFunc(u.Situations, func(c Cue) bool { return c.ID == id })
-}
+func (u *Understanding) Situation(id string) bool { return hasCue(u.Situations, id) }
 
-// device reports whether id is a device of understanding.yaml.
-func (u *Understanding) device(id string) bool {
-	return slices.ContainsFunc(u.Devices, func(c Cue) bool { return c.ID == id })
+// hasCue reports whether one of cs has the id.
+func hasCue(cs []Cue, id string) bool {
+	return slices.ContainsFunc(cs, func(c Cue) bool { return c.ID == id })
 }
 
 type rawCue struct {
@@ -264,7 +262,7 @@ func (l *loader) checkUnderstanding() {
 	}
 	for _, ref := range l.situationRefs {
 		switch {
-		case u.Situation(ref.id) || ref.firstAid && u.device(ref.id):
+		case u.Situation(ref.id) || ref.firstAid && hasCue(u.Devices, ref.id):
 		case ref.firstAid:
 			l.problem(ref.file, ref.line, "unknown situation or device %q (understanding.yaml defines: %s)", ref.id, strings.Join(cueIDs(slices.Concat(u.Situations, u.Devices)), ", "))
 		default:

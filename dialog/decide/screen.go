@@ -70,6 +70,7 @@ func (d *decider) screenChoices(t *knowledge.Topic) {
 func (d *decider) firstAid(t *knowledge.Topic) {
 	if now, next := d.firstAidLines(t); now != "" {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: now, Items: next})
+		d.fx.FirstAid = t.ID
 	}
 }
 

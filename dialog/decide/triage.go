@@ -46,10 +46,11 @@ type Effects struct {
 	Handoff    bool        // open a case for this conversation
 	Forget     bool        // delete the conversation (the user unfollowed)
 	Relay      string      // text to pass to staff (a case is open)
-	// RelayFirstAid is the topic whose first action the bot showed the user under Relay's line
-	// (while the case waits): staff are told, so that they neither repeat nor contradict it.
-	RelayFirstAid string
-	LeaveCase     string // the user left this open case to talk to the bot again
+	// FirstAid is the topic whose first action this step showed: with Relay (while the case
+	// waits) or Handoff joining an open case, staff are told, so that they neither repeat nor
+	// contradict it.
+	FirstAid  string
+	LeaveCase string // the user left this open case to talk to the bot again
 }
 
 // decider makes one step of one conversation. It is pure: knowledge, conversation and message
@@ -1941,7 +1942,6 @@ func (d *decider) firstAidWhileWaiting(text string) {
 	}
 	d.say(d.msg("relay_first_aid"))
 	d.firstAid(t)
-	d.fx.RelayFirstAid = t.ID
 	// the steps end with 「下の窓口に相談する」: the desks they mean, as the first screen shows them
 	if none := d.screenContacts(t.Contacts); none != "" {
 		d.say(none)
