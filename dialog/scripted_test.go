@@ -37,6 +37,12 @@ import (
 //   - dialogs-tune-6.txt was written by another such author for tuning, weighted to escalation,
 //     English and romaji, people who already did something and changes of subject (39/45 when
 //     first played).
+//   - dialogs-tune-7.txt was written by another such author for tuning, weighted to people who
+//     already did something, answers typed in words and follow-ups (35/45 when first played).
+//   - dialogs-tune-8.txt was written by another such author for tuning, in new workplaces (a
+//     real-estate agency, a home-care office, a cram school ...), weighted to answers typed in
+//     words, follow-ups, indirect requests for a person and people who already did something
+//     (38/45 when first played).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -183,6 +189,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-5.txt":    0.88,
 	"testdata/dialogs-tune-6.txt":    0.85,
 	"testdata/dialogs-tune-7.txt":    0.5,
+	"testdata/dialogs-tune-8.txt":    0.5,
 	"testdata/dialogs-heldout.txt":   0.80,
 	"testdata/dialogs-heldout-2.txt": 0.70,
 	"testdata/dialogs-heldout-3.txt": 0.73,
