@@ -82,6 +82,11 @@ import (
 //   - tune-registers-29.tsv (ambiguous, negations, out-of-scope, two-topic, managers, requests
 //     for a person) was written by another author under the same rules, for tuning; it was read
 //     first with the code of its day (93.8%, 12 confident wrong), before its misses were read.
+//   - tune-registers-30.tsv (ambiguous, two-topic, out-of-scope, managers, negations, requests
+//     for a person; a real-estate agency, a home-care office, a cram school, a law office ...)
+//     was written by another author under the same rules, for tuning; it was read first with the
+//     code of its day (90.8%, 21 confident wrong), before its misses were read. One label,
+//     escalate|ransomware, was made escalate: an outcome does not join a topic.
 //   - heldout-registers-10.tsv (30 texts in each of the 17 registers) was written by another
 //     author under the same rules, with held-out dialogs 6, at the end of the round that learnt
 //     tuning set 29, and read at the end of that round: 96.2% (5 confident wrong) with the code
@@ -254,6 +259,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"labelled/tune-registers-27.tsv": {register: 0.75, overall: 0.93, sureBad: 0.015},
 	"labelled/tune-registers-28.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"labelled/tune-registers-29.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
+	"labelled/tune-registers-30.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	// one two-topic text of 26 turned (76.9% → 73.1%) when tuning file 28 was learnt; the
 	// knowledge without that file keeps 76.9%
 	"testdata/heldout-registers-2.tsv": {register: 0.73, overall: 0.92, sureBad: 0.016},
