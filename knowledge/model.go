@@ -220,6 +220,10 @@ type MenuEntry struct {
 	// Wishes say what the writer wants or wanted (話したくて, 話したかった): a message that ends
 	// telling what happened names the people of its story, unless it holds one of them.
 	Wishes []string
+	// Visits ask someone to come or to speak (来てもらえ, 話してくれる人いますか). In a request to
+	// the desk itself (a lecture, a seminar) they ask for the lecturer, which that topic answers,
+	// not for staff to take the conversation over.
+	Visits []string
 	Words  []string // free text that picks this entry, e.g. 担当者と話したい for escalate
 	// Contacts are shown with the entry; for escalate, how to reach the helpdesk directly.
 	Contacts []string

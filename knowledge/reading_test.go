@@ -45,6 +45,11 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		// a person asked to come and speak is a lecturer: the helpdesk's own topic answers it
 		{"研修で話をしてくれる講師の方に来てほしいです", false},
 		{"Could someone come and give a security talk to our staff?", false},
+		{"新入社員研修で30分くらいセキュリティの話をしてくれる人いますか 来てもらいたい", false},
+		{"うちの社内勉強会に講師として来ていただけるか、という相談です", false},
+		{"研修の講師をお願いしたいのですが、その前に担当者と話したいです", true}, // a person asked for in itself
+		{"我是中国员工，日语不太好，可以找中文的工作人员吗？", true},
+		{"自動応答はもういいです。誰か責任者の方に", true},
 		// a person thanked, not asked for; a thanks after a condition asks
 		{"さっき担当の方とお電話でお話しできました。ありがとうございました", false},
 		{"説明が長くなるので、一度お電話でお話しできたら助かります", true},
@@ -64,7 +69,8 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 }
 
 // TestAdviceIsNotWhatHappened: a situation's word followed by a word asking whether to do it
-// (understanding.yaml's advice) is a question, not what already happened.
+// (understanding.yaml's advice) is a question, and one that goes on into a wish (wishes: 電話した
+// in 電話したい) is a wish, not what already happened.
 func TestAdviceIsNotWhatHappened(t *testing.T) {
 	kb := loadSeeds(t)
 	tests := []struct {
@@ -76,6 +82,10 @@ func TestAdviceIsNotWhatHappened(t *testing.T) {
 		{"電話したらいいですか", nil},
 		{"もう電話しました", []string{"called"}},
 		{"電話したら、知らない人が出ました", []string{"called"}},
+		{"偽の警告に出ていた番号に電話したいと社員が言っています", nil},
+		{"パスワードを入力したいのですがログイン画面が出ません", nil},
+		{"もう電話したくないです", nil},
+		{"電話した。いまどうすれば", []string{"called"}},
 	}
 	for _, tt := range tests {
 		if got := kb.Search(tt.text).Situations; !slices.Equal(got, tt.want) {
@@ -217,6 +227,13 @@ func TestFirstTopicRead(t *testing.T) {
 		{"PCがウイルスに感染したみたいです。あと別件で、来月の研修の講師もお願いしたい", "malware"},
 		// a word inside another topic's longer word is that word's: 暗号化 in 「wifi 暗号化」
 		{"Wi-Fi 暗号化 どれ", "general-security"},
+		// 「てはいない」 denies as 「ていない」 does
+		{"乗っ取られてはいないと思う。Outlookだけ送受信できない、エラー0x800CCC0E", "device-trouble"},
+		// a school's teacher is no lecturer asked for
+		{"学習塾の事務です。講師の一人が家から持ってきたUSBを受付のパソコンに挿したら、ウイルス対策ソフトが赤い警告を出しました", "malware"},
+		// what happened to a device is as plain as a word of its topic
+		{"スマホを落としました", "data-leak"},
+		{"nooto pasokon wo nakushimashita", "data-leak"},
 	}
 	for _, tt := range tests {
 		if got := firstTopic(kb, tt.text); got != tt.want {

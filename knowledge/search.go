@@ -431,6 +431,7 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			ix.personCues.add(cueConsult, consults)
 			ix.personCues.add(cueRequest, foldAll(m.Requests))
 			ix.personCues.add(cueWish, foldAll(m.Wishes))
+			ix.personCues.add(cueVisit, foldAll(m.Visits))
 			for _, w := range m.Declines {
 				group := cueDecline
 				if !HasJapanese(w) {
@@ -695,9 +696,10 @@ func (ix *index) escalates(q string, pw personWords, why Why) bool {
 	asks := false
 	if ix.intentTopic(why.Intent) == HelpdeskTopic {
 		// A person asked to come and speak is a lecturer, which the helpdesk's own topic
-		// answers (「研修で話をしてくれる人いますか 来てもらいたい」): only a phrase that asks for
-		// a person in itself hands such a request over.
-		asks = pw.escalate
+		// answers (「研修で話をしてくれる人いますか 来てもらいたい」「講師として来ていただけるか」):
+		// only a phrase that asks for a person in itself, and not to come or speak, hands such
+		// a request over.
+		asks = pw.escalateNoVisit
 	} else {
 		asks = ix.asksForPerson(q, pw, len(why.Situations) > 0 || endsInPast(q) && !why.question && !pw.wish)
 	}
@@ -773,6 +775,19 @@ func (ix *index) situated(s signals, situations []string) {
 			}
 		}
 	}
+}
+
+// situatedIn reports whether one of situations (what the text says happened) usually belongs to
+// topic t. Said of a device (「スマホを落としました」), it is as plain as a word of the topic: a
+// lost phone is a possible leak. Without one (「添付ファイル開いた」「間違えて送っちゃった」) what
+// happened to what is still to be asked.
+func (ix *index) situatedIn(t int, situations []string) bool {
+	for _, c := range ix.read.situations {
+		if slices.Contains(situations, c.id) && slices.Contains(c.topics, ix.topicIDs[t]) {
+			return true
+		}
+	}
+	return false
 }
 
 // offTopic reports whether folded text q is about neither IT nor security: no word of an IT
@@ -987,9 +1002,10 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// writer who doubts what it is and names only generic words (「どうすればいいかわからない、
 	// 会社のパソコンの件」) is asked up to twice that length, unless the topic read is the one whose
 	// answer is written for such a writer (a fault); a longer story carries its own evidence
-	// (「うちの会社名とロゴを使った通販サイトがある。お客さんから…」).
+	// (「うちの会社名とロゴを使った通販サイトがある。お客さんから…」). What happened to a device
+	// counts as a word of the topic it belongs to (situatedIn).
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
-		s.worded != nil && !s.worded[order[0]] && short <= p.bareRunes ||
+		s.worded != nil && !s.worded[order[0]] && !(res.Why.Device != "" && ix.situatedIn(order[0], res.Situations)) && short <= p.bareRunes ||
 		(res.Why.Hedged || res.Why.asked && ix.urgent[order[0]]) && !res.Why.Now && short <= p.hedgeRunes ||
 		res.Why.Hedged && s.phrase[order[0]] == 0 && len(vague) > 0 && b.topics[order[0]].ID != ix.read.unsureTopic && short < 2*p.vagueRunes
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
@@ -1102,12 +1118,16 @@ const (
 	cueDecline       // declines a person or an ask shortly before it: 人と話す必要はない
 	cueDeclineBefore // declines a person shortly after it: no need for a human
 	cueWish          // says what the writer wants or wanted: 話したかった
+	cueVisit         // asks someone to come or speak: 来てもらえ, 話してくれる人いますか
 )
 
 // personWords is what the words of menu.yaml's escalate entry (index.personCues) say of a text.
 type personWords struct {
 	escalate bool // one of the entry's words: a request for a person in itself
-	request  bool // a request word (ほしい, いただけ, please)
+	// escalateNoVisit: one of the entry's words that is not inside a word asking someone to come
+	// or speak (menu.yaml's visits)
+	escalateNoVisit bool
+	request         bool // a request word (ほしい, いただけ, please)
 	// asksSomeone: it asks for something (a request word or an ask) and names a person or a
 	// way to reach one (a word for a person or an ask); 「助けてください、大変なことになって
 	// ます」 asks for help, not for a person
@@ -1151,6 +1171,13 @@ func readPersonWords(hits []hit) personWords {
 		}
 	}
 	pw.asksSomeone = asked && named
+	for _, a := range hits {
+		if a.group == cueEscalate && !slices.ContainsFunc(hits, func(v hit) bool {
+			return v.group == cueVisit && v.from < a.to && a.from < v.to
+		}) {
+			pw.escalateNoVisit = true
+		}
+	}
 	return pw
 }
 

@@ -39,6 +39,9 @@ type Understanding struct {
 	// Advice are words that, right after a situation's word, ask whether to do it rather than
 	// say it was done (「警察に電話したほうがいいですか」 has not called).
 	Advice []string
+	// Wishes are endings that, overlapping the end of a situation's word, make it a wish: the
+	// た of 入力した begins 入力したい, which has not been typed.
+	Wishes []string
 	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
 	// what came before is the second wish.
 	Rather []string
@@ -110,6 +113,7 @@ type rawUnderstanding struct {
 	Later  []string `yaml:"later"`
 	Rather []string `yaml:"rather"`
 	Advice []string `yaml:"advice"`
+	Wishes []string `yaml:"wishes"`
 	Hedges []string `yaml:"hedges"`
 	Unsure struct {
 		Topic string   `yaml:"topic"`
@@ -157,7 +161,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
-	u.Advice = trimAll(r.Advice)
+	u.Advice, u.Wishes = trimAll(r.Advice), trimAll(r.Wishes)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -314,7 +318,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -393,7 +397,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup, r.usageGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9, group+10
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup, r.usageGroup, r.wishGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9, group+10, group+11
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
@@ -406,7 +410,8 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.unsureNotGroup, fold(u.UnsureNot))
 	r.cues.add(r.merelyGroup, fold(u.Merely))
 	r.cues.add(r.usageGroup, fold(u.Usage))
-	r.deviceGroup = r.usageGroup + 1
+	r.cues.add(r.wishGroup, fold(u.Wishes))
+	r.deviceGroup = r.wishGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -678,15 +683,19 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		firstEnds, second = at, -1
 	}
 	advice := map[int]bool{} // where an advice word starts
+	var wishes []hit
 	for _, h := range hits {
-		if h.group == r.adviceGroup {
+		switch h.group {
+		case r.adviceGroup:
 			advice[h.from] = true
+		case r.wishGroup:
+			wishes = append(wishes, h)
 		}
 	}
 	socialFrom := len(r.situations) + len(r.intents) + len(r.followups)
 	for _, h := range hits {
-		if h.group < len(r.situations) && advice[h.to] {
-			continue // 「電話したほうがいい？」: asked about, not done
+		if h.group < len(r.situations) && (advice[h.to] || wished(wishes, h)) {
+			continue // 「電話したほうがいい？」「入力したいのですが」: asked about or wished, not done
 		}
 		if h.group >= socialFrom && h.group < socialFrom+len(r.social) && !standsApart(q, h.from, h.to) {
 			continue // 「あかうんと」 holds the ack うん
@@ -1003,6 +1012,17 @@ func standsApart(q string, from, to int) bool {
 
 // closing reports whether the social turn id closes a matter (resolved, thanks): its words
 // after a ruled-out threat or at the end of a text make the text social (closingSocial).
+// wished reports whether one of wishes straddles the end of situation word h: the た that ends
+// 電話した begins the たい of 電話したい.
+func wished(wishes []hit, h hit) bool {
+	for _, w := range wishes {
+		if w.from < h.to && h.to < w.to {
+			return true
+		}
+	}
+	return false
+}
+
 func closing(id string) bool { return id == "resolved" || id == "thanks" }
 
 // conditional reports whether folded text before ends in a condition (たら, と, ば), which makes
