@@ -590,7 +590,11 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			return true
 		}
 	}
-	if !inTopic && res.Followup == "contacts" && (!res.Confident || len(res.Why.Phrases) == 0 && len(res.Why.Situations) == 0) {
+	// A question for desks that names what it is about but not surely (「在宅でケア記録を入力さ
+	// せる場合の注意点と、相談できる窓口を知りたい」) is asked about with the topics it names, as any
+	// unsure message is: the desks come with the topic's answer.
+	namesSome := !res.Confident && len(res.Why.Phrases) > 0 && len(res.Topics) > 0
+	if !inTopic && res.Followup == "contacts" && !namesSome && (!res.Confident || len(res.Why.Phrases) == 0 && len(res.Why.Situations) == 0) {
 		if strings.Contains(text, "教えて") || strings.Contains(text, "一覧") {
 			// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
 			d.allContacts("")
