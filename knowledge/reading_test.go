@@ -50,6 +50,16 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"研修の講師をお願いしたいのですが、その前に担当者と話したいです", true}, // a person asked for in itself
 		{"我是中国员工，日语不太好，可以找中文的工作人员吗？", true},
 		{"自動応答はもういいです。誰か責任者の方に", true},
+		{"電話ください", true},
+		{"あとで電話ください。名前は田中です（仮名）", true},
+		{"人間いる？", true},
+		{"ちょっと、わかる人に替わってくれる？年寄りにはむずかしいよ", true},
+		{"窓口の人とZoomとかで話せたりします？", true},
+		{"Posso falar com uma pessoa?", true},
+		// a request quoted from a screen or a message is someone else's words
+		{"「至急お電話ください」というSMSが来ました", false},
+		{"画面にすぐお電話くださいって出てて消えない", false},
+		{"「今すぐサポートにお電話ください 0120-000-000」と出て、×を押しても消えません", false},
 		// a person thanked, not asked for; a thanks after a condition asks
 		{"さっき担当の方とお電話でお話しできました。ありがとうございました", false},
 		{"説明が長くなるので、一度お電話でお話しできたら助かります", true},
@@ -152,6 +162,9 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		{"はい、わかりました", "ack"},
 		{"アカウントが", ""}, // アカウント holds the ack うん
 		{"アカウント", ""},
+		{"お世話様でした", "thanks"},
+		{"問題なくなりました", "resolved"},
+		{"ok i understand", "ack"},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {

@@ -432,6 +432,7 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			ix.personCues.add(cueRequest, foldAll(m.Requests))
 			ix.personCues.add(cueWish, foldAll(m.Wishes))
 			ix.personCues.add(cueVisit, foldAll(m.Visits))
+			ix.personCues.add(cueQuote, foldAll(m.Quotes))
 			for _, w := range m.Declines {
 				group := cueDecline
 				if !HasJapanese(w) {
@@ -653,7 +654,7 @@ func (b *Base) Search(text string) Result {
 	why.asked = asksAboutItself(text)
 	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") // a question anywhere in it
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
-	pw := readPersonWords(ix.personCues.find(q))
+	pw := readPersonWords(q, ix.personCues.find(q))
 	res.Why.asksSomeone, res.Why.declined, res.Why.request = pw.asksSomeone, pw.declines, pw.request
 	res.Escalate = ix.escalates(q, pw, why)
 	if why.Social != "" && !res.Escalate {
@@ -1119,6 +1120,7 @@ const (
 	cueDeclineBefore // declines a person shortly after it: no need for a human
 	cueWish          // says what the writer wants or wanted: 話したかった
 	cueVisit         // asks someone to come or speak: 来てもらえ, 話してくれる人いますか
+	cueQuote         // closes a quotation: と, って, という
 )
 
 // personWords is what the words of menu.yaml's escalate entry (index.personCues) say of a text.
@@ -1142,13 +1144,13 @@ type personWords struct {
 
 // readPersonWords reads the hits of personCues.find in a text. A text that declines a person is
 // handed over by neither reading; the learned reading hands over only a text that asks someone.
-func readPersonWords(hits []hit) personWords {
+func readPersonWords(q string, hits []hit) personWords {
 	var pw personWords
 	asked, named := false, false
 	for _, a := range hits {
 		switch a.group {
 		case cueEscalate:
-			pw.escalate = true
+			pw.escalate = pw.escalate || !quoted(q, hits, a)
 		case cueAsk:
 			asked, named = true, true
 		case cueConsult:
@@ -1179,6 +1181,20 @@ func readPersonWords(hits []hit) personWords {
 		}
 	}
 	return pw
+}
+
+// quoted reports whether hit a of folded text q is a request quoted: it holds a request word
+// and a quotation's closing particle (cueQuote) follows it, after at most a space (where a closing
+// bracket was) or a phone number the quote gave: 「お電話ください」という, 「今すぐサポートにお電話
+// ください 0120-XXX-XXX」と出て. A person named before と (「窓口の人とZoomで話せますか」) is no
+// quote.
+func quoted(q string, hits []hit, a hit) bool {
+	end := a.to + len(q[a.to:]) - len(strings.TrimLeft(q[a.to:], " 0123456789-〇○xX*"))
+	return slices.ContainsFunc(hits, func(b hit) bool {
+		return b.group == cueQuote && b.from == end
+	}) && slices.ContainsFunc(hits, func(r hit) bool {
+		return r.group == cueRequest && a.from <= r.from && r.to <= a.to
+	})
 }
 
 // nearWindow is how far apart two words may be to be read together, in bytes between the end of
