@@ -56,6 +56,7 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"ちょっと、わかる人に替わってくれる？年寄りにはむずかしいよ", true},
 		{"窓口の人とZoomとかで話せたりします？", true},
 		{"Posso falar com uma pessoa?", true},
+		{"お店のインスタ乗っ取られました！勝手に投稿されてます。フォロワー3000人いるのに…", false}, // people counted
 		// a request quoted from a screen or a message is someone else's words
 		{"「至急お電話ください」というSMSが来ました", false},
 		{"画面にすぐお電話くださいって出てて消えない", false},
@@ -440,6 +441,26 @@ func TestNoWordAcrossWords(t *testing.T) {
 			if strings.HasPrefix(p, "out-of-scope:") {
 				t.Errorf("Search(%q) found %s", text, p)
 			}
+		}
+	}
+}
+
+// TestDenialsInLatinLetters: romaji left in Latin letters denies after the word, as Japanese
+// does, over the few words before the denial; a denial inside a longer word denies nothing.
+func TestDenialsInLatinLetters(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text   string
+		denied bool
+	}{
+		{"souko no handy terminal, kesa kara wifi ni tsunagaranai. pc ha futsuu ni net dekiru. ransomware toka ja nai to omou", true},
+		{"ransomware ni yarareta, fairu ga hirakenai", false},
+		{"ransomware ninja naisho", false}, // "ja nai" only inside other words
+	}
+	for _, tt := range tests {
+		why := kb.Search(tt.text).Why
+		if got := slices.ContainsFunc(why.Denied, func(d string) bool { return strings.HasPrefix(d, "ransomware:") }); got != tt.denied {
+			t.Errorf("Search(%q): ransomware denied = %v, want %v (denied %v)", tt.text, got, tt.denied, why.Denied)
 		}
 	}
 }

@@ -1148,6 +1148,9 @@ func readPersonWords(q string, hits []hit) personWords {
 	var pw personWords
 	asked, named := false, false
 	for _, a := range hits {
+		if counted(q, a) {
+			continue
+		}
 		switch a.group {
 		case cueEscalate:
 			pw.escalate = pw.escalate || !quoted(q, hits, a)
@@ -1181,6 +1184,16 @@ func readPersonWords(q string, hits []hit) personWords {
 		}
 	}
 	return pw
+}
+
+// counted reports whether hit a of folded text q begins with 人 counted by a number before it
+// (「フォロワー3000人いるのに」「何人いるの」): people counted, not a person asked for.
+func counted(q string, a hit) bool {
+	if !strings.HasPrefix(q[a.from:], "人") {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(q[:a.from])
+	return r >= '0' && r <= '9' || strings.ContainsRune("一二三四五六七八九十百千万何数", r)
 }
 
 // quoted reports whether hit a of folded text q is a request quoted: it holds a request word

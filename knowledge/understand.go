@@ -475,6 +475,8 @@ type span struct{ from, to, neg int }
 // denied returns the clauses of q that a denial covers. In Japanese the clause runs from the
 // previous clause break (a space, which is what punctuation folds to, or a connective such as
 // けど) to the end of the denial; in English it runs from the denial over the next three words.
+// Romaji left in Latin letters (「ransomware toka ja nai」, where English words kept the text
+// from being read as romaji) denies over the two words before the denial.
 func (r *reader) denied(q string) []span {
 	var out []span
 	for _, w := range r.negAfter {
@@ -489,6 +491,13 @@ func (r *reader) denied(q string) []span {
 				continue
 			}
 			start := clauseStart(q, at)
+			latin := !HasJapanese(w)
+			if latin && (at > 0 && latinLetter(q[at-1]) || end < len(q) && latinLetter(q[end])) {
+				continue // whole words only
+			}
+			if latin {
+				start = min(start, wordsBack(q, at, 2))
+			}
 			if start < at {
 				out = append(out, span{start, end, at})
 			}
@@ -533,6 +542,20 @@ func (r *reader) notADenial(q string, at int) bool {
 		}
 	}
 	return false
+}
+
+// wordsBack returns where the n space-separated words before byte at of q begin.
+func wordsBack(q string, at, n int) int {
+	start := at
+	for ; n > 0 && start > 0; n-- {
+		for start > 0 && q[start-1] == ' ' {
+			start--
+		}
+		for start > 0 && q[start-1] != ' ' {
+			start--
+		}
+	}
+	return start
 }
 
 // clauseBreaks end a clause inside a sentence typed without punctuation.
