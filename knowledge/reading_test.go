@@ -279,6 +279,21 @@ func TestBareWordsAreAskedAbout(t *testing.T) {
 			t.Errorf("Search(%q): confident %v, %d topics; want a question", text, r.Confident, len(r.Topics))
 		}
 	}
+	// a doubt whose only topic word is also a generic one (乗っ取, 漏れ) is asked about; a topic's
+	// own word (ランサムウェア) or what happened besides (友達に変なメッセージ) is answered
+	for _, tt := range []struct {
+		text      string
+		confident bool
+	}{
+		{"なんかアカウント乗っ取られたかもです", false},
+		{"情報が漏れてるかもしれないです", false},
+		{"ランサムウェアにやられたかも", true},
+		{"LINE乗っ取られたかも、友達に変なメッセージ送られてる", true},
+	} {
+		if r := kb.Search(tt.text); r.Confident != tt.confident {
+			t.Errorf("Search(%q): confident %v, want %v", tt.text, r.Confident, tt.confident)
+		}
+	}
 	// a file that does not open may be encrypted, infected or broken: asked, ransomware first;
 	// every file, or a changed extension, is ransomware's own
 	for _, tt := range []struct {

@@ -778,6 +778,34 @@ func (ix *index) situated(s signals, situations []string) {
 	}
 }
 
+// onlyVagueWords reports whether every word of topic t among phrases (Why.Phrases, "id:word")
+// lies inside, or holds, a generic word of the vague groups found in folded text q: 乗っ取 is
+// unauthorized access's word and a generic one, so 「なんか乗っ取られたかも」 names no more than
+// a doubt about some account, phone or computer.
+func (ix *index) onlyVagueWords(q string, phrases []string, t int) bool {
+	id := ix.topicIDs[t]
+	named := false
+	for _, p := range phrases {
+		pid, word, _ := strings.Cut(p, ":")
+		if pid != id {
+			continue
+		}
+		named = true
+		generic := false
+		for _, g := range ix.vague {
+			for _, w := range g.words {
+				if strings.Contains(q, w) && (strings.Contains(w, word) || strings.Contains(word, w)) {
+					generic = true
+				}
+			}
+		}
+		if !generic {
+			return false
+		}
+	}
+	return named
+}
+
 // situatedIn reports whether one of situations (what the text says happened) usually belongs to
 // topic t. Said of a device (「スマホを落としました」), it is as plain as a word of the topic: a
 // lost phone is a possible leak. Without one (「添付ファイル開いた」「間違えて送っちゃった」) what
@@ -1008,7 +1036,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && !(res.Why.Device != "" && ix.situatedIn(order[0], res.Situations)) && short <= p.bareRunes ||
 		(res.Why.Hedged || res.Why.asked && ix.urgent[order[0]]) && !res.Why.Now && short <= p.hedgeRunes ||
-		res.Why.Hedged && s.phrase[order[0]] == 0 && len(vague) > 0 && b.topics[order[0]].ID != ix.read.unsureTopic && short < 2*p.vagueRunes
+		res.Why.Hedged && (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0])) && len(vague) > 0 && b.topics[order[0]].ID != ix.read.unsureTopic && short < 2*p.vagueRunes
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
 	// (unless the topic read first is the one whose answer is written for such a writer).
 	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top ||
