@@ -778,10 +778,14 @@ func (ix *index) situated(s signals, situations []string) {
 	}
 }
 
+// inflectionRunes is how much of a topic word may be left, as kana, once its generic words are
+// taken out, for it to be no more than they are: られ, が.
+const inflectionRunes = 3
+
 // onlyVagueWords reports whether every word of topic t among phrases (Why.Phrases, "id:word")
-// lies inside, or holds, a generic word of the vague groups found in folded text q: 乗っ取 is
-// unauthorized access's word and a generic one, so 「なんか乗っ取られたかも」 names no more than
-// a doubt about some account, phone or computer.
+// is made of generic words of the vague groups found in folded text q and kana only: 乗っ取られ
+// is 乗っ取 inflected and 情報が漏れ is 情報 and 漏れ, so 「なんか乗っ取られたかも」 names no more
+// than a doubt about some account, phone or computer; ネット通販 is more than ネット.
 func (ix *index) onlyVagueWords(q string, phrases []string, t int) bool {
 	id := ix.topicIDs[t]
 	named := false
@@ -791,15 +795,18 @@ func (ix *index) onlyVagueWords(q string, phrases []string, t int) bool {
 			continue
 		}
 		named = true
-		generic := false
+		rest := word
 		for _, g := range ix.vague {
 			for _, w := range g.words {
-				if strings.Contains(q, w) && (strings.Contains(w, word) || strings.Contains(word, w)) {
-					generic = true
+				if strings.Contains(q, w) {
+					rest = strings.ReplaceAll(rest, w, "")
 				}
 			}
 		}
-		if !generic {
+		// what is left is an ending or a particle: a few kana (folding made katakana hiragana,
+		// so a loanword such as ういるす is kana too, and must have lost a generic word)
+		rest = strings.ReplaceAll(rest, " ", "")
+		if rest == word || utf8.RuneCountInString(rest) > inflectionRunes || strings.IndexFunc(rest, func(r rune) bool { return r < 0x3040 || r > 0x30ff }) >= 0 {
 			return false
 		}
 	}
