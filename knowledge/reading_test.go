@@ -194,6 +194,10 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 		{"EmoCheckの使い方を教えてください", false},
 		{"在宅勤務のVPNの設定のやり方", false},
 		{"会社の携帯を3台、先月ショップで機種変更したんですが、今月の請求に頼んだ覚えのないオプションがついています。解約の仕方も分かりません", false},
+		// a subsidy or a plan for what is no IT is an office matter too; one for security is not
+		{"小規模事業者持続化補助金で店の看板を新しくしたいです", true},
+		{"消防の避難訓練っていつ頃やるのが普通？", true},
+		{"セキュリティ対策に使える補助金はありますか", false},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)

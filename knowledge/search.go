@@ -666,14 +666,16 @@ func (b *Base) Search(text string) Result {
 		res.Social, res.Why.Social = social, social
 		return res
 	}
-	if why.Intent == "" && ix.menuEntry(q) == nil {
+	// A plan or a subsidy for something that is no IT (「ものづくり補助金で工作機械を買いたい」
+	// 「障害者雇用の助成金」) is an office matter too, when the text names one of its own words.
+	if (why.Intent == "" || !why.itWord) && ix.menuEntry(q) == nil {
 		// read before what happened gives its topics their weak signal: 「鍵をなくした」 is a
 		// loss, and losses usually belong to leaks, but an office key is not about IT
 		generic := why.Followup == "question" || why.Followup == "steps"
-		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.itWord, why.usage && !why.Now && utf8.RuneCountInString(q) <= usageRunes, why.Followup != "" && !generic || len(why.Situations) > 0)
+		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.itWord, why.usage && !why.Now && utf8.RuneCountInString(q) <= usageRunes, why.Followup != "" && !generic || len(why.Situations) > 0, why.Intent != "")
 	}
 	ix.situated(s, why.Situations)
-	if why.Intent != "" {
+	if why.Intent != "" && !res.Why.OffTopic {
 		ix.plan(s, why.Intent)
 	}
 	// 「DoS攻撃じゃなくて、注文が殺到しただけ」: the threat is ruled out, what is left is a fault;
@@ -838,15 +840,19 @@ func (ix *index) situatedIn(t int, situations []string) bool {
 // ってどうやるの」) or say what happened with a generic word (「オフィスの鍵をなくした」); without
 // one, a text must be wordy, hold no generic word of the vague groups, and be neither a follow-up
 // that asks for desks, what to prepare or the police, which is about the matter at hand, nor what
-// happened (situated). A generic question (「って何」「どうすれば」) does not stop it: office
+// happened (situated). A text with an intent (a plan, a subsidy) needs one of those words
+// (needOwn). A generic question (「って何」「どうすれば」) does not stop it: office
 // matters are asked that way too, and inside a topic the dialog keeps an off-topic question
 // there.
-func (ix *index) offTopic(q string, s signals, itWord, usage, situated bool) (off, own bool) {
+func (ix *index) offTopic(q string, s signals, itWord, usage, situated, needOwn bool) (off, own bool) {
 	target := slices.Index(ix.topicIDs, ix.read.offTopic)
 	if target < 0 {
 		return false, false
 	}
 	own = s.phrase[target] > 0
+	if needOwn && !own {
+		return false, false
+	}
 	if itWord && !usage || !own && (situated || !wordy(q) || len(ix.vagueTopics(q)) > 0) {
 		return false, false
 	}
