@@ -249,6 +249,11 @@ func TestFirstTopicRead(t *testing.T) {
 		{"乗っ取られてはいないと思う。Outlookだけ送受信できない、エラー0x800CCC0E", "device-trouble"},
 		// a school's teacher is no lecturer asked for
 		{"学習塾の事務です。講師の一人が家から持ってきたUSBを受付のパソコンに挿したら、ウイルス対策ソフトが赤い警告を出しました", "malware"},
+		// an app installed from a phishing SMS is a virus on the phone (phishing's app option
+		// leads there), unless the credentials were typed too; アプリ入れ is no typing
+		{"宅配業者を名乗るSMSが来て、リンクからアプリを入れてしまいました。Androidです", "malware"},
+		{"スマホに配送業者のSMS来て、リンクからアプリ入れちゃった", "malware"},
+		{"SMSのリンクからアプリを入れて、そのあとIDとパスワードも入れてしまった", "phishing"},
 		// what happened to a device is as plain as a word of its topic
 		{"スマホを落としました", "data-leak"},
 		{"nooto pasokon wo nakushimashita", "data-leak"},

@@ -687,7 +687,36 @@ func (b *Base) Search(text string) Result {
 	}
 	ix.rank(b, q, s, ix.p, &res)
 	ix.secondReading(b, masked, &res)
+	ix.ledOn(b, text, &res)
 	return res
+}
+
+// ledOn puts first the topic that an option of the first topic leads to, where the text says
+// something happened and picks that option by its own words, and no other option of its question
+// (「アプリを入れて、そのあとIDとパスワードも入れた」 also typed them, which the first topic
+// answers): an app installed from a phishing SMS (phishing's
+// 「アプリを入れてしまった」, which leads to the virus topic) is a virus on the phone, and the
+// phishing answer (the passwords typed) would not fit it.
+func (ix *index) ledOn(b *Base, text string, res *Result) {
+	top := res.Top()
+	if top == nil || !top.Urgent || len(res.Situations) == 0 || res.Escalate || res.Social != "" {
+		return // a calm topic's option leading to an incident (a fault's 「ウイルス」) is a doubt
+	}
+	q, o := b.RefinedOption(top, text, *res)
+	if o == nil || o.Topic == "" || o.Topic == top.ID || b.otherOptionTold(q, o, text, *res) {
+		return
+	}
+	t := slices.Index(ix.topicIDs, o.Topic)
+	if t < 0 {
+		return
+	}
+	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
+	var m Match
+	if pos < 0 {
+		m = ix.match(b, res, t)
+	}
+	res.Topics = placeTopic(res.Topics, pos, 0, m)
+	res.Topics = res.Topics[:min(len(res.Topics), maxOffered)]
 }
 
 // escalates reports whether folded text q, whose person words are pw and reading why, asks for

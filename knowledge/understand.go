@@ -717,8 +717,10 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	}
 	socialFrom := len(r.situations) + len(r.intents) + len(r.followups)
 	for _, h := range hits {
-		if h.group < len(r.situations) && (advice[h.to] || wished(wishes, h)) {
-			continue // 「電話したほうがいい？」「入力したいのですが」: asked about or wished, not done
+		if h.group < len(r.situations) && (advice[h.to] || wished(wishes, h) || r.insideOther(hits, h)) {
+			// 「電話したほうがいい？」「入力したいのですが」: asked about or wished, not done;
+			// 入れちゃ after アプリ入れ: the app was installed, nothing was typed
+			continue
 		}
 		if h.group >= socialFrom && h.group < socialFrom+len(r.social) && !standsApart(q, h.from, h.to) {
 			continue // 「あかうんと」 holds the ack うん
@@ -825,6 +827,27 @@ func (b *Base) RefinedOption(t *Topic, text string, res Result) (*Question, *Opt
 		found, in = o, &t.Questions[i]
 	}
 	return in, found
+}
+
+// otherOptionTold reports whether text, read as res, also tells of an option of q other than o: by
+// a situation the option names or one of its words of three characters or more.
+func (b *Base) otherOptionTold(q *Question, o *Option, text string, res Result) bool {
+	f := b.foldedOf(text, res)
+	for i := range q.Options {
+		other := &q.Options[i]
+		if other == o {
+			continue
+		}
+		if other.names(res.Situations) {
+			return true
+		}
+		for _, w := range other.folded {
+			if utf8.RuneCountInString(w) >= 3 && containsUndenied(f, w, res.denied) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // SituationOption returns the option of t's questions that text answers by saying what has
@@ -1035,6 +1058,21 @@ func standsApart(q string, from, to int) bool {
 
 // closing reports whether the social turn id closes a matter (resolved, thanks): its words
 // after a ruled-out threat or at the end of a text make the text social (closingSocial).
+// insideOther reports whether situation word h overlaps a word of another situation that begins
+// before it, or at the same place and is longer: that word holds what was acted on (アプリ入れ
+// begins before 入れちゃ: an app was installed, nothing was typed).
+func (r *reader) insideOther(hits []hit, h hit) bool {
+	for _, o := range hits {
+		if o.group == h.group || o.group >= len(r.situations) || o.to <= h.from || h.to <= o.from {
+			continue
+		}
+		if o.from < h.from || o.from == h.from && o.to > h.to {
+			return true
+		}
+	}
+	return false
+}
+
 // wished reports whether one of wishes straddles the end of situation word h: the た that ends
 // 電話した begins the たい of 電話したい.
 func wished(wishes []hit, h hit) bool {
