@@ -380,6 +380,8 @@ func TestRuledOutPicksTheFault(t *testing.T) {
 	}{
 		{"事務所のネットが全員つながらない。ウイルスではないと思う、昨日ルーター入れ替えたばかりなので", "fault"},
 		{"乗っ取りではないと思うけど、朝からネットが遅い", "fault"},
+		// a generic word of a threat (ハッキング, 攻撃) denied rules it out too
+		{"店のWi-Fiが朝からつながらない。ハッキングとかではないと思います、昨夜すごい雷だったので", "fault"},
 		{"故障じゃないって業者に言われました。ネットが遅いままです", ""},
 		// a symptom or a denied fault rules no threat out
 		{"プリンターが反応しない、データも送れていない", ""},

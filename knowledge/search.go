@@ -652,6 +652,7 @@ func (b *Base) Search(text string) Result {
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
+	why.deniedGeneric = ix.deniesGeneric(q, denied)
 	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") // a question anywhere in it
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	pw := readPersonWords(q, ix.personCues.find(q))
@@ -741,13 +742,30 @@ func (ix *index) escalates(q string, pw personWords, why Why) bool {
 }
 
 // deniesThreat reports whether the reading w denies a threat: a word of an urgent topic in a
-// denied clause (「ウイルスではない」「乗っ取りじゃない」). A denied calm word (「故障じゃなくて」)
+// denied clause (「ウイルスではない」「乗っ取りじゃない」), or a generic word for a threat
+// (「ハッキングとかではないと思います」: Why.deniedGeneric). A denied calm word (「故障じゃなくて」)
 // or IT word (「データも送れていない」) denies no threat.
 func (ix *index) deniesThreat(w Why) bool {
+	if w.deniedGeneric {
+		return true
+	}
 	for _, d := range w.Denied {
 		id, _, _ := strings.Cut(d, ":")
 		if t := slices.Index(ix.topicIDs, id); t >= 0 && ix.urgent[t] {
 			return true
+		}
+	}
+	return false
+}
+
+// deniesGeneric reports whether a generic word for a threat (understanding.yaml's threats:
+// ハッキング, 攻撃) lies in one of the denied clauses of folded text q.
+func (ix *index) deniesGeneric(q string, denied []span) bool {
+	for _, d := range denied {
+		for _, w := range ix.read.threats {
+			if strings.Contains(q[d.from:d.to], w) {
+				return true
+			}
 		}
 	}
 	return false

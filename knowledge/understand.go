@@ -42,6 +42,9 @@ type Understanding struct {
 	// Wishes are endings that, overlapping the end of a situation's word, make it a wish: the
 	// た of 入力した begins 入力したい, which has not been typed.
 	Wishes []string
+	// Threats are generic words for a threat that name no topic (ハッキング, 攻撃): denied, they
+	// rule a threat out as a topic's own word does.
+	Threats []string
 	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
 	// what came before is the second wish.
 	Rather []string
@@ -107,15 +110,16 @@ type rawUnderstanding struct {
 		Before     []string `yaml:"before"`
 		NotDenials []string `yaml:"not_denials"`
 	} `yaml:"negation"`
-	Now    []string `yaml:"now"`
-	Over   []string `yaml:"over"`
-	Hypo   []string `yaml:"hypothetical"`
-	Later  []string `yaml:"later"`
-	Rather []string `yaml:"rather"`
-	Advice []string `yaml:"advice"`
-	Wishes []string `yaml:"wishes"`
-	Hedges []string `yaml:"hedges"`
-	Unsure struct {
+	Now     []string `yaml:"now"`
+	Over    []string `yaml:"over"`
+	Hypo    []string `yaml:"hypothetical"`
+	Later   []string `yaml:"later"`
+	Rather  []string `yaml:"rather"`
+	Advice  []string `yaml:"advice"`
+	Wishes  []string `yaml:"wishes"`
+	Threats []string `yaml:"threats"`
+	Hedges  []string `yaml:"hedges"`
+	Unsure  struct {
 		Topic string   `yaml:"topic"`
 		Words []string `yaml:"words"`
 		Not   []string `yaml:"not"`
@@ -161,7 +165,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
-	u.Advice, u.Wishes = trimAll(r.Advice), trimAll(r.Wishes)
+	u.Advice, u.Wishes, u.Threats = trimAll(r.Advice), trimAll(r.Wishes), trimAll(r.Threats)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -307,6 +311,7 @@ type cueList struct {
 // reader is the folded form of Understanding that Search uses.
 type reader struct {
 	negAfter, negBefore, notDenials, now, over, itWords []string
+	threats                                             []string
 	offTopic                                            string
 	unsureTopic                                         string // the topic answered although the writer cannot tell what it is
 	merelyTopic                                         string // the ordinary fault a denied threat merely was
@@ -385,7 +390,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers),
+		itWords: fold(u.ITWords), threats: fold(u.Threats), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		devices: lists(u.Devices),
 		cues:    wordIndex{},
@@ -680,6 +685,8 @@ type Why struct {
 	// firstEnds is where a rather word (それより) puts what follows first, or -1: what precedes
 	// it counts less.
 	firstEnds int
+	// deniedGeneric: a generic word for a threat lies in a denied clause (index.deniesGeneric)
+	deniedGeneric bool
 }
 
 // readingOf finds the cues of folded text q (before topics are scored). What happened is read
