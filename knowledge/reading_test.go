@@ -490,3 +490,31 @@ func TestDenialsInLatinLetters(t *testing.T) {
 		}
 	}
 }
+
+// TestRomajiWithEnglishNouns: romaji with English nouns in it (handy, terminal) is read as
+// romaji, and its conversation stays Japanese, when a word ends like a Japanese verb; English
+// stays English; a kept English word joins the kana after it, so that a denial after it covers it.
+func TestRomajiWithEnglishNouns(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text, lang string
+		romaji     bool
+	}{
+		{"handy ga tsunagaranai", "ja", true},
+		{"souko no handy terminal zenbu, wifi ni tsunagaranai", "ja", true},
+		{"the printer is not working since this morning", "en", false},
+		{"my files are encrypted and there is a note", "en", false},
+	}
+	for _, tt := range tests {
+		if got := kb.Language(tt.text); got != tt.lang {
+			t.Errorf("Language(%q) = %q, want %q", tt.text, got, tt.lang)
+		}
+		if got := kb.Search(tt.text).Why.Romaji; got != tt.romaji {
+			t.Errorf("Search(%q).Why.Romaji = %v, want %v", tt.text, got, tt.romaji)
+		}
+	}
+	text := "kesa kara wifi ni tsunagaranai. pc ha futsuu ni net dekiru. ransomware toka ja nai to omou"
+	if why := kb.Search(text).Why; !slices.Contains(why.Denied, "ransomware:らんさむえあ") {
+		t.Errorf("Search(%q): denied %v, want ransomware denied", text, why.Denied)
+	}
+}

@@ -128,6 +128,24 @@ func romajiWord(w string) (string, bool) {
 	return b.String(), b.Len() > 0
 }
 
+// japaneseEndings end Japanese verbs and adjectives typed in romaji, and no English word of
+// five letters or more.
+var japaneseEndings = []string{"nai", "masu", "mashita", "masen", "desu", "deshita", "shita", "shite", "teru", "tteru", "chatta", "tta"}
+
+// japaneseEnding reports whether romaji word w (lower case) ends like a Japanese verb or
+// adjective: five letters at least, so that "tta" alone or an English "nai" is none.
+func japaneseEnding(w string) bool {
+	if len(w) < 5 {
+		return false
+	}
+	for _, e := range japaneseEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // romajiToKana reads a message typed mostly in romaji as hiragana. A message is taken as romaji
 // when at least three of its Latin words of two or more letters (or all of them, if there are
 // only one or two) have a reading, they are at least three in four of those words, and the text
@@ -139,7 +157,7 @@ func romajiToKana(text string, english map[string]bool) (string, bool) {
 	words := strings.FieldsFunc(text, func(r rune) bool {
 		return !(r < unicode.MaxASCII && unicode.IsLetter(r) || r == '\'' || r >= 'ā' && r <= 'ū' || strings.ContainsRune("âîûêô", r))
 	})
-	latin, reading := 0, 0
+	latin, reading, inflected := 0, 0, false
 	for _, w := range words {
 		if len(w) < 2 {
 			continue
@@ -147,27 +165,33 @@ func romajiToKana(text string, english map[string]bool) (string, bool) {
 		latin++
 		if _, ok := romajiWord(w); ok && !english[strings.ToLower(w)] {
 			reading++
+			inflected = inflected || japaneseEnding(strings.ToLower(w))
 		}
 	}
-	if latin == 0 || japaneseRunes(text) > 2 || reading*4 < latin*3 || (latin >= 3 && reading < 3) {
+	// a word with a Japanese verb's ending (tsunagaranai, shimashita) makes a text with English
+	// nouns in it (「handy ga tsunagaranai」) romaji at half its words
+	enough := reading*4 >= latin*3 && (latin < 3 || reading >= 3) || inflected && reading*2 >= latin && reading >= 2
+	if latin == 0 || japaneseRunes(text) > 2 || !enough {
 		return text, false
 	}
 	var b strings.Builder
 	// Converted words are written without the spaces between them, as Japanese is, so that a
 	// word the knowledge spells as one (めいわくめーる) meets "meiwaku meeru".
-	lastKana := false
+	lastKana, lastWord := false, false
 	word := func(w string) {
 		if k, ok := romajiWord(w); ok && len(w) >= 2 && !english[strings.ToLower(w)] {
-			if lastKana && strings.HasSuffix(b.String(), " ") {
+			// kana after a word kept in Latin letters joins it too, as a particle joins its noun
+			// (「ransomware toka ja nai」: the denial's clause holds the word it denies)
+			if (lastKana || lastWord) && strings.HasSuffix(b.String(), " ") {
 				s := strings.TrimRight(b.String(), " ")
 				b.Reset()
 				b.WriteString(s)
 			}
 			b.WriteString(k)
-			lastKana = true
+			lastKana, lastWord = true, false
 		} else {
 			b.WriteString(w)
-			lastKana = false
+			lastKana, lastWord = false, true
 		}
 	}
 	start := -1
@@ -182,7 +206,7 @@ func romajiToKana(text string, english map[string]bool) (string, bool) {
 			b.WriteRune(r)
 		case !isLatin:
 			if r != ' ' {
-				lastKana = false
+				lastKana, lastWord = false, false
 			}
 			b.WriteRune(r)
 		}
