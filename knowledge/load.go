@@ -876,6 +876,7 @@ type rawMenuEntry struct {
 	Wishes   []string `yaml:"wishes"`
 	Visits   []string `yaml:"visits"`
 	Quotes   []string `yaml:"quotes"`
+	Counters []string `yaml:"counters"`
 	EN       struct {
 		Label  string `yaml:"label"`
 		Prompt string `yaml:"prompt"`
@@ -938,7 +939,7 @@ func (l *loader) loadMenu() {
 		}
 		l.b.menu = append(l.b.menu, &MenuEntry{ID: re.ID, Label: re.Label, Prompt: strings.TrimSpace(re.Prompt),
 			Topics: re.Topics, Action: re.Action, Words: trimAll(re.Words), Contacts: re.Contacts,
-			People: trimAll(re.People), Asks: trimAll(re.Asks), Consults: trimAll(re.Consults), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests), Wishes: trimAll(re.Wishes), Visits: trimAll(re.Visits), Quotes: trimAll(re.Quotes),
+			People: trimAll(re.People), Asks: trimAll(re.Asks), Consults: trimAll(re.Consults), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests), Wishes: trimAll(re.Wishes), Visits: trimAll(re.Visits), Quotes: trimAll(re.Quotes), Counters: trimAll(re.Counters),
 			LabelEN: strings.TrimSpace(re.EN.Label), PromptEN: strings.TrimSpace(re.EN.Prompt)})
 		l.menuRefs = append(l.menuRefs, kl)
 	}

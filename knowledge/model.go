@@ -224,11 +224,14 @@ type MenuEntry struct {
 	// the desk itself (a lecture, a seminar) they ask for the lecturer, which that topic answers,
 	// not for staff to take the conversation over.
 	Visits []string
-	// Quotes are the particles that close a quotation (と, って, という): a phrase asking for a
-	// person right before one is someone's words quoted (「至急お電話ください」というSMS, a
-	// scam screen's 「こちらにお電話ください」と表示), not the writer's request.
+	// Quotes close a quotation (という, って, と表示): a phrase asking for a person with a
+	// request word in it, right before one, is someone's words quoted (「至急お電話ください」という
+	// SMS, a scam screen's 「こちらにお電話ください」と表示), not the writer's request.
 	Quotes []string
-	Words  []string // free text that picks this entry, e.g. 担当者と話したい for escalate
+	// Counters are the numerals that, right before 人, count people (3人, 何人): 「フォロワー
+	// 3000人いるのに」 asks for no one. Digits count always.
+	Counters []string
+	Words    []string // free text that picks this entry, e.g. 担当者と話したい for escalate
 	// Contacts are shown with the entry; for escalate, how to reach the helpdesk directly.
 	Contacts []string
 }

@@ -52,7 +52,7 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"自動応答はもういいです。誰か責任者の方に", true},
 		{"電話ください", true},
 		{"あとで電話ください。名前は田中です（仮名）", true},
-		{"人間いる？", true},
+		{"人間いますか？", true},
 		{"ちょっと、わかる人に替わってくれる？年寄りにはむずかしいよ", true},
 		{"窓口の人とZoomとかで話せたりします？", true},
 		{"Posso falar com uma pessoa?", true},
@@ -61,6 +61,11 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"「至急お電話ください」というSMSが来ました", false},
 		{"画面にすぐお電話くださいって出てて消えない", false},
 		{"「今すぐサポートにお電話ください 0120-000-000」と出て、×を押しても消えません", false},
+		{"ウイルスに感染しました。至急お電話ください。とにかく急いでます", true}, // とにかく closes no quote
+		{"セミナーのチラシに「詳しくはお電話ください」とあったので、講師をお願いしたいです", false},
+		// a meeting or a shared screen in a story is no request
+		{"取引先と会って話したところ、そんなメールは出していないと言われました。どうすれば？", false},
+		{"サポートを名乗る人から画面共有しながら操作してくださいと言われ、従ってしまいました", false},
 		// a person thanked, not asked for; a thanks after a condition asks
 		{"さっき担当の方とお電話でお話しできました。ありがとうございました", false},
 		{"説明が長くなるので、一度お電話でお話しできたら助かります", true},
@@ -97,6 +102,10 @@ func TestAdviceIsNotWhatHappened(t *testing.T) {
 		{"パスワードを入力したいのですがログイン画面が出ません", nil},
 		{"もう電話したくないです", nil},
 		{"電話した。いまどうすれば", []string{"called"}},
+		{"さっきの番号に電話したくらいで、何も教えてません", []string{"called"}}, // たく of たくらい is no wish
+		{"スマホにアプリ入れたいんだけど安全？", nil},
+		// 入れちゃ after アプリ: an app installed, nothing typed
+		{"SMSのリンクからアプリ入れちゃった", []string{"installed"}},
 	}
 	for _, tt := range tests {
 		if got := kb.Search(tt.text).Situations; !slices.Equal(got, tt.want) {
@@ -164,6 +173,7 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		{"アカウントが", ""}, // アカウント holds the ack うん
 		{"アカウント", ""},
 		{"お世話様でした", "thanks"},
+		{"お世話様です", "greeting"},
 		{"問題なくなりました", "resolved"},
 		{"ok i understand", "ack"},
 	}

@@ -192,6 +192,10 @@ type index struct {
 	caseTopic []int // topic index of each case, -1 when none
 	people    []string
 	asks      []string
+	// quotes close a quotation and counters count people (menu.yaml's escalate entry), for
+	// readPersonWords
+	quotes   []string
+	counters string
 	// personCues finds the words of menu.yaml's escalate entry that say whether a text asks for
 	// something or declines a person (personCue groups), in one pass
 	personCues wordIndex
@@ -202,6 +206,7 @@ type index struct {
 	topicCount int
 	topicIDs   []string
 	urgent     []bool
+	leadsOn    []bool // by topic: an option of one of its questions leads to another topic (ledOn)
 	read       reader
 	english    map[string]bool // Latin words of the knowledge, never read as romaji
 	p          params
@@ -336,6 +341,9 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 		topicPos[t.ID] = i
 		ix.topicIDs = append(ix.topicIDs, t.ID)
 		ix.urgent = append(ix.urgent, t.Urgent)
+		ix.leadsOn = append(ix.leadsOn, slices.ContainsFunc(t.Questions, func(q Question) bool {
+			return slices.ContainsFunc(q.Options, func(o Option) bool { return o.Topic != "" })
+		}))
 	}
 	ix.read = newReader(&b.understanding, norm)
 
@@ -432,7 +440,7 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 			ix.personCues.add(cueRequest, foldAll(m.Requests))
 			ix.personCues.add(cueWish, foldAll(m.Wishes))
 			ix.personCues.add(cueVisit, foldAll(m.Visits))
-			ix.personCues.add(cueQuote, foldAll(m.Quotes))
+			ix.quotes, ix.counters = foldAll(m.Quotes), strings.Join(m.Counters, "")
 			for _, w := range m.Declines {
 				group := cueDecline
 				if !HasJapanese(w) {
@@ -655,7 +663,7 @@ func (b *Base) Search(text string) Result {
 	why.deniedGeneric = ix.deniesGeneric(q, denied)
 	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") // a question anywhere in it
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
-	pw := readPersonWords(q, ix.personCues.find(q))
+	pw := ix.readPersonWords(q, ix.personCues.find(q))
 	res.Why.asksSomeone, res.Why.declined, res.Why.request = pw.asksSomeone, pw.declines, pw.request
 	res.Escalate = ix.escalates(q, pw, why)
 	if why.Social != "" && !res.Escalate {
@@ -676,7 +684,7 @@ func (b *Base) Search(text string) Result {
 		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.itWord, why.usage && !why.Now && utf8.RuneCountInString(q) <= usageRunes, why.Followup != "" && !generic || len(why.Situations) > 0, why.Intent != "")
 	}
 	ix.situated(s, why.Situations)
-	if why.Intent != "" && !res.Why.OffTopic {
+	if why.Intent != "" {
 		ix.plan(s, why.Intent)
 	}
 	// 「DoS攻撃じゃなくて、注文が殺到しただけ」: the threat is ruled out, what is left is a fault;
@@ -700,7 +708,8 @@ func (b *Base) Search(text string) Result {
 // phishing answer (the passwords typed) would not fit it.
 func (ix *index) ledOn(b *Base, text string, res *Result) {
 	top := res.Top()
-	if top == nil || !top.Urgent || len(res.Situations) == 0 || res.Escalate || res.Social != "" {
+	if top == nil || !top.Urgent || len(res.Situations) == 0 || res.Escalate || res.Social != "" ||
+		!ix.leadsOn[slices.Index(ix.topicIDs, top.ID)] {
 		return // a calm topic's option leading to an incident (a fault's 「ウイルス」) is a doubt
 	}
 	q, o := b.RefinedOption(top, text, *res)
@@ -708,8 +717,8 @@ func (ix *index) ledOn(b *Base, text string, res *Result) {
 		return
 	}
 	t := slices.Index(ix.topicIDs, o.Topic)
-	if t < 0 {
-		return
+	if t < 0 || slices.ContainsFunc(res.Why.Denied, func(d string) bool { return strings.HasPrefix(d, o.Topic+":") }) {
+		return // 「アプリを入れてしまった、ウイルスではないと思う」: the writer ruled it out
 	}
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
 	var m Match
@@ -863,9 +872,9 @@ func (ix *index) onlyVagueWords(q string, phrases []string, t int) bool {
 }
 
 // situatedIn reports whether one of situations (what the text says happened) usually belongs to
-// topic t. Said of a device (「スマホを落としました」), it is as plain as a word of the topic: a
-// lost phone is a possible leak. Without one (「添付ファイル開いた」「間違えて送っちゃった」) what
-// happened to what is still to be asked.
+// topic t (understanding.yaml's situations: topics). rank counts it as a word of the topic where
+// the text names a device (「スマホを落としました」: a lost phone is a possible leak); without one
+// (「添付ファイル開いた」「間違えて送っちゃった」) what happened to what is still to be asked.
 func (ix *index) situatedIn(t int, situations []string) bool {
 	for _, c := range ix.read.situations {
 		if slices.Contains(situations, c.id) && slices.Contains(c.topics, ix.topicIDs[t]) {
@@ -1096,7 +1105,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && !(res.Why.Device != "" && ix.situatedIn(order[0], res.Situations)) && short <= p.bareRunes ||
 		(res.Why.Hedged || res.Why.asked && ix.urgent[order[0]]) && !res.Why.Now && short <= p.hedgeRunes ||
-		res.Why.Hedged && (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0])) && len(vague) > 0 && b.topics[order[0]].ID != ix.read.unsureTopic && short < 2*p.vagueRunes
+		res.Why.Hedged && len(vague) > 0 && short < 2*p.vagueRunes && b.topics[order[0]].ID != ix.read.unsureTopic && (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0]))
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
 	// (unless the topic read first is the one whose answer is written for such a writer).
 	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top ||
@@ -1208,14 +1217,15 @@ const (
 	cueDeclineBefore // declines a person shortly after it: no need for a human
 	cueWish          // says what the writer wants or wanted: 話したかった
 	cueVisit         // asks someone to come or speak: 来てもらえ, 話してくれる人いますか
-	cueQuote         // closes a quotation: と, って, という
 )
 
 // personWords is what the words of menu.yaml's escalate entry (index.personCues) say of a text.
 type personWords struct {
-	escalate bool // one of the entry's words: a request for a person in itself
-	// escalateNoVisit: one of the entry's words that is not inside a word asking someone to come
-	// or speak (menu.yaml's visits)
+	// escalate: one of the entry's words, a request for a person in itself (not quoted, and not
+	// 人 counted)
+	escalate bool
+	// escalateNoVisit: such a word that is not inside a word asking someone to come or speak
+	// (menu.yaml's visits)
 	escalateNoVisit bool
 	request         bool // a request word (ほしい, いただけ, please)
 	// asksSomeone: it asks for something (a request word or an ask) and names a person or a
@@ -1232,16 +1242,22 @@ type personWords struct {
 
 // readPersonWords reads the hits of personCues.find in a text. A text that declines a person is
 // handed over by neither reading; the learned reading hands over only a text that asks someone.
-func readPersonWords(q string, hits []hit) personWords {
+func (ix *index) readPersonWords(q string, hits []hit) personWords {
 	var pw personWords
 	asked, named := false, false
 	for _, a := range hits {
-		if counted(q, a) {
+		if ix.counted(q, a) {
 			continue
 		}
 		switch a.group {
 		case cueEscalate:
-			pw.escalate = pw.escalate || !quoted(q, hits, a)
+			if ix.quoted(q, hits, a) {
+				break
+			}
+			pw.escalate = true
+			pw.escalateNoVisit = pw.escalateNoVisit || !slices.ContainsFunc(hits, func(v hit) bool {
+				return v.group == cueVisit && v.from < a.to && a.from < v.to
+			})
 		case cueAsk:
 			asked, named = true, true
 		case cueConsult:
@@ -1264,38 +1280,35 @@ func readPersonWords(q string, hits []hit) personWords {
 		}
 	}
 	pw.asksSomeone = asked && named
-	for _, a := range hits {
-		if a.group == cueEscalate && !slices.ContainsFunc(hits, func(v hit) bool {
-			return v.group == cueVisit && v.from < a.to && a.from < v.to
-		}) {
-			pw.escalateNoVisit = true
-		}
-	}
 	return pw
 }
 
 // counted reports whether hit a of folded text q begins with 人 counted by a number before it
-// (「フォロワー3000人いるのに」「何人いるの」): people counted, not a person asked for.
-func counted(q string, a hit) bool {
+// (「フォロワー3000人いるのに」「何人いるの」: a digit or one of menu.yaml's counters): people
+// counted, not a person asked for.
+func (ix *index) counted(q string, a hit) bool {
 	if !strings.HasPrefix(q[a.from:], "人") {
 		return false
 	}
 	r, _ := utf8.DecodeLastRuneInString(q[:a.from])
-	return r >= '0' && r <= '9' || strings.ContainsRune("一二三四五六七八九十百千万何数", r)
+	return r >= '0' && r <= '9' || strings.ContainsRune(ix.counters, r)
 }
 
-// quoted reports whether hit a of folded text q is a request quoted: it holds a request word
-// and a quotation's closing particle (cueQuote) follows it, after at most a space (where a closing
-// bracket was) or a phone number the quote gave: 「お電話ください」という, 「今すぐサポートにお電話
-// ください 0120-XXX-XXX」と出て. A person named before と (「窓口の人とZoomで話せますか」) is no
-// quote.
-func quoted(q string, hits []hit, a hit) bool {
-	end := a.to + len(q[a.to:]) - len(strings.TrimLeft(q[a.to:], " 0123456789-〇○xX*"))
-	return slices.ContainsFunc(hits, func(b hit) bool {
-		return b.group == cueQuote && b.from == end
-	}) && slices.ContainsFunc(hits, func(r hit) bool {
-		return r.group == cueRequest && a.from <= r.from && r.to <= a.to
-	})
+// quoted reports whether hit a of folded text q is a request quoted: it holds a request word and
+// one of menu.yaml's quotes follows it, after the spaces (where a closing bracket was) and the
+// digits of a phone number the quote gave: 「お電話ください」という, 「今すぐサポートにお電話ください
+// 0120-000-000」と出て. A person named before と (「窓口の人とZoomで話せますか」) is no quote.
+func (ix *index) quoted(q string, hits []hit, a hit) bool {
+	if !slices.ContainsFunc(hits, func(r hit) bool { return r.group == cueRequest && a.from <= r.from && r.to <= a.to }) {
+		return false
+	}
+	rest := strings.TrimLeft(q[a.to:], " 0123456789〇")
+	for _, w := range ix.quotes {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // nearWindow is how far apart two words may be to be read together, in bytes between the end of

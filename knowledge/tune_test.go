@@ -28,7 +28,7 @@ func TestTune(t *testing.T) {
 	for _, set := range []string{"testdata/queries.tsv", "testdata/holdout.tsv"} {
 		for _, l := range readLabelled(t, set) {
 			q := kb.Fold(l.text)
-			items = append(items, item{l, q, ix.asksForPerson(q, readPersonWords(q, ix.personCues.find(q)), false), kb.Command(l.text) != "", ix.signals(q, q, nil, nil)})
+			items = append(items, item{l, q, ix.asksForPerson(q, ix.readPersonWords(q, ix.personCues.find(q)), false), kb.Command(l.text) != "", ix.signals(q, q, nil, nil)})
 		}
 	}
 	type outcome struct {

@@ -39,9 +39,9 @@ type Understanding struct {
 	// Advice are words that, right after a situation's word, ask whether to do it rather than
 	// say it was done (「警察に電話したほうがいいですか」 has not called).
 	Advice []string
-	// Wishes are endings that, overlapping the end of a situation's word, make it a wish: the
-	// た of 入力した begins 入力したい, which has not been typed.
-	Wishes []string
+	// WishEndings are endings that, overlapping or right after the end of a situation's word,
+	// make it a wish: the た of 入力した begins 入力したい, which has not been typed.
+	WishEndings []string
 	// Threats are generic words for a threat that name no topic (ハッキング, 攻撃): denied, they
 	// rule a threat out as a topic's own word does.
 	Threats []string
@@ -110,16 +110,16 @@ type rawUnderstanding struct {
 		Before     []string `yaml:"before"`
 		NotDenials []string `yaml:"not_denials"`
 	} `yaml:"negation"`
-	Now     []string `yaml:"now"`
-	Over    []string `yaml:"over"`
-	Hypo    []string `yaml:"hypothetical"`
-	Later   []string `yaml:"later"`
-	Rather  []string `yaml:"rather"`
-	Advice  []string `yaml:"advice"`
-	Wishes  []string `yaml:"wishes"`
-	Threats []string `yaml:"threats"`
-	Hedges  []string `yaml:"hedges"`
-	Unsure  struct {
+	Now         []string `yaml:"now"`
+	Over        []string `yaml:"over"`
+	Hypo        []string `yaml:"hypothetical"`
+	Later       []string `yaml:"later"`
+	Rather      []string `yaml:"rather"`
+	Advice      []string `yaml:"advice"`
+	WishEndings []string `yaml:"wish_endings"`
+	Threats     []string `yaml:"threats"`
+	Hedges      []string `yaml:"hedges"`
+	Unsure      struct {
 		Topic string   `yaml:"topic"`
 		Words []string `yaml:"words"`
 		Not   []string `yaml:"not"`
@@ -165,7 +165,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
-	u.Advice, u.Wishes, u.Threats = trimAll(r.Advice), trimAll(r.Wishes), trimAll(r.Threats)
+	u.Advice, u.WishEndings, u.Threats = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -415,7 +415,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.unsureNotGroup, fold(u.UnsureNot))
 	r.cues.add(r.merelyGroup, fold(u.Merely))
 	r.cues.add(r.usageGroup, fold(u.Usage))
-	r.cues.add(r.wishGroup, fold(u.Wishes))
+	r.cues.add(r.wishGroup, fold(u.WishEndings))
 	r.deviceGroup = r.wishGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
@@ -1063,8 +1063,6 @@ func standsApart(q string, from, to int) bool {
 	return from == 0 || q[from-1] == ' ' || to == len(q) || q[to] == ' '
 }
 
-// closing reports whether the social turn id closes a matter (resolved, thanks): its words
-// after a ruled-out threat or at the end of a text make the text social (closingSocial).
 // insideOther reports whether situation word h overlaps a word of another situation that begins
 // before it, or at the same place and is longer: that word holds what was acted on (アプリ入れ
 // begins before 入れちゃ: an app was installed, nothing was typed).
@@ -1080,17 +1078,20 @@ func (r *reader) insideOther(hits []hit, h hit) bool {
 	return false
 }
 
-// wished reports whether one of wishes straddles the end of situation word h: the た that ends
-// 電話した begins the たい of 電話したい.
+// wished reports whether one of wishes (understanding.yaml's wish_endings) straddles the end of
+// situation word h or begins right after it: the た that ends 電話した begins the たい of 電話し
+// たい; アプリ入れ is followed by たい in アプリ入れたい.
 func wished(wishes []hit, h hit) bool {
 	for _, w := range wishes {
-		if w.from < h.to && h.to < w.to {
+		if w.from <= h.to && h.to < w.to {
 			return true
 		}
 	}
 	return false
 }
 
+// closing reports whether the social turn id closes a matter (resolved, thanks): its words
+// after a ruled-out threat or at the end of a text make the text social (closingSocial).
 func closing(id string) bool { return id == "resolved" || id == "thanks" }
 
 // conditional reports whether folded text before ends in a condition (たら, と, ば), which makes
