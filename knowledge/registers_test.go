@@ -87,6 +87,12 @@ import (
 //     was written by another author under the same rules, for tuning; it was read first with the
 //     code of its day (90.8%, 21 confident wrong), before its misses were read. One label,
 //     escalate|ransomware, was made escalate: an outcome does not join a topic.
+//   - heldout-registers-11.tsv (30 texts in each of the 17 registers; a dental clinic, a tax
+//     office, a builder, a software house, a florist ...) was written by another author under the
+//     same rules, with held-out dialogs 7, at the end of the round that learnt tuning set 30, and
+//     read at the end of that round: 93.0% (11 confident wrong) of 502 with the code before the
+//     round, 93.2% (12) after, and 92.8% (12) with the code after the round not learning tuning
+//     set 30; never used for tuning.
 //   - heldout-registers-10.tsv (30 texts in each of the 17 registers) was written by another
 //     author under the same rules, with held-out dialogs 6, at the end of the round that learnt
 //     tuning set 29, and read at the end of that round: 96.2% (5 confident wrong) with the code
@@ -273,6 +279,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-8.tsv":  {register: 0.83, overall: 0.95, sureBad: 0.015},
 	"testdata/heldout-registers-9.tsv":  {register: 0.90, overall: 0.96, sureBad: 0.010},
 	"testdata/heldout-registers-10.tsv": {register: 0.86, overall: 0.95, sureBad: 0.015},
+	"testdata/heldout-registers-11.tsv": {register: 0.80, overall: 0.92, sureBad: 0.030},
 }
 
 // registerSet returns the labelled messages of set and the knowledge to read them with; whole is
