@@ -106,6 +106,8 @@ func TestAdviceIsNotWhatHappened(t *testing.T) {
 		{"スマホにアプリ入れたいんだけど安全？", nil},
 		// 入れちゃ after アプリ: an app installed, nothing typed
 		{"SMSのリンクからアプリ入れちゃった", []string{"installed"}},
+		{"偽の宅配業者のページで、アプリのインストール許可まで押しちゃった", []string{"installed"}},
+		{"LINEで「account locked」ってmessage来て、IDとpass入れた…", []string{"typed"}},
 	}
 	for _, tt := range tests {
 		if got := kb.Search(tt.text).Situations; !slices.Equal(got, tt.want) {
