@@ -106,7 +106,7 @@ func TestAdviceIsNotWhatHappened(t *testing.T) {
 		{"スマホにアプリ入れたいんだけど安全？", nil},
 		// 入れちゃ after アプリ: an app installed, nothing typed
 		{"SMSのリンクからアプリ入れちゃった", []string{"installed"}},
-		{"偽の宅配業者のページで、アプリのインストール許可まで押しちゃった", []string{"installed"}},
+		{"偽の宅配業者のページで、アプリのインストール許可まで押しちゃった", []string{"installed", "opened"}}, // 押しちゃった: a link opened too
 		{"LINEで「account locked」ってmessage来て、IDとpass入れた…", []string{"typed"}},
 	}
 	for _, tt := range tests {
