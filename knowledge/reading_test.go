@@ -530,3 +530,14 @@ func TestRomajiWithEnglishNouns(t *testing.T) {
 		t.Errorf("Search(%q): denied %v, want ransomware denied", text, why.Denied)
 	}
 }
+
+// TestLedOnShowsTheFirstAction: an incident an option of the topic read first leads to (an app
+// installed from a phishing SMS) comes first with its first action, as one both readings agree
+// on does.
+func TestLedOnShowsTheFirstAction(t *testing.T) {
+	kb := loadSeeds(t)
+	r := kb.Search("宅配業者を名乗るSMSが来て、リンクからアプリを入れてしまいました。Androidです")
+	if len(r.Topics) == 0 || r.Topics[0].Topic.ID != "malware" || !r.IncidentFirst() {
+		t.Errorf("first %v, IncidentFirst %v; want malware with its first action", r.Topics, r.IncidentFirst())
+	}
+}

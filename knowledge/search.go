@@ -129,6 +129,9 @@ type Result struct {
 	// the same text (options, desks by name) so that they do not fold it again.
 	folded string
 	denied []span // the denied clauses of folded
+	// led says index.ledOn put the first topic there: an option of the topic read first, which
+	// the text picked by its own words, leads to it
+	led bool
 	// scores are every topic's summed score and scoreSum the softmax's denominator that turned
 	// them into confidences, for a topic the learned reading adds (index.match).
 	scores   []float64
@@ -144,12 +147,14 @@ type Result struct {
 // at, the learned one all but certain (incidentSure), whose first action should not wait for the
 // person's tap (a ransom screen at night, the PC still on the network); also one the learned
 // reading offers where the rules found no topic at all (a ransom note in words the rules miss).
+// The same holds for an incident an option of the topic read first led to (index.ledOn: an app
+// installed from a phishing SMS, the phone still on the network).
 // An incident the learned reading added to the rules' own choices in a text where nothing is
 // happening (「該当サーバは隔離済み。どこに報告すべき？」), or put first where the rules read a
 // plan, is asked about without it.
 func (r Result) IncidentFirst() bool {
-	return len(r.Topics) > 0 && r.Topics[0].Topic.Urgent && r.Why.Learned == r.Topics[0].Topic.ID && !r.unread &&
-		r.learnedP >= incidentSure
+	return len(r.Topics) > 0 && r.Topics[0].Topic.Urgent && (r.Why.Learned == r.Topics[0].Topic.ID && !r.unread &&
+		r.learnedP >= incidentSure || r.led)
 }
 
 // incidentSure is how sure the learned reading must be of an incident for its first action to
@@ -727,6 +732,7 @@ func (ix *index) ledOn(b *Base, text string, res *Result) {
 	}
 	res.Topics = placeTopic(res.Topics, pos, 0, m)
 	res.Topics = res.Topics[:min(len(res.Topics), maxOffered)]
+	res.led = true
 }
 
 // escalates reports whether folded text q, whose person words are pw and reading why, asks for
