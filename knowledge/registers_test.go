@@ -87,6 +87,12 @@ import (
 //     was written by another author under the same rules, for tuning; it was read first with the
 //     code of its day (90.8%, 21 confident wrong), before its misses were read. One label,
 //     escalate|ransomware, was made escalate: an outcome does not join a topic.
+//   - heldout-registers-12.tsv (30 texts in each of the 17 registers; a veterinary clinic, a
+//     car repair shop, a nursery school, a sake brewery ...) was written by another author under
+//     the same rules, with held-out dialogs 8, after the reading changes of the round that learnt
+//     tuning set 30 were made and set 11 had been read, and read once at its end: 96.6% (3
+//     confident wrong) of 506 with the code before the round, 96.8% (3) after, and 97.0% (3) with
+//     the code after the round not learning tuning set 30; never used for tuning.
 //   - heldout-registers-11.tsv (30 texts in each of the 17 registers; a dental clinic, a tax
 //     office, a builder, a software house, a florist ...) was written by another author under the
 //     same rules, with held-out dialogs 7, at the end of the round that learnt tuning set 30, and
@@ -280,6 +286,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-9.tsv":  {register: 0.90, overall: 0.96, sureBad: 0.010},
 	"testdata/heldout-registers-10.tsv": {register: 0.86, overall: 0.95, sureBad: 0.015},
 	"testdata/heldout-registers-11.tsv": {register: 0.80, overall: 0.92, sureBad: 0.030},
+	"testdata/heldout-registers-12.tsv": {register: 0.86, overall: 0.95, sureBad: 0.015},
 }
 
 // registerSet returns the labelled messages of set and the knowledge to read them with; whole is
