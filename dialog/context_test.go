@@ -789,6 +789,23 @@ func TestQuestionAfterTheAnswerIsNotNoted(t *testing.T) {
 	}
 }
 
+// A step of the answer that did not work (「パスワードは変えられないんです、ログインできなくて」
+// after an account take-over's first screen) gets the answer's steps about it, or the honest
+// "no answer here", never 「承知しました」.
+func TestStepThatDidNotWorkIsNotNoted(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	if r := te.say(t, "u1", "うちの店のインスタ乗っ取られました！フォロワー3000人いるのに…"); r.Topic != "unauthorized-access" {
+		t.Fatalf("first message: topic %q, want unauthorized-access", r.Topic)
+	}
+	r := te.say(t, "u1", "ありがとう。パスワードは変えられないんです、ログインできなくて")
+	text := r.PlainText()
+	if strings.Contains(text, kb.Message("social_ack")) || strings.Contains(text, kb.Message("same_matter")) ||
+		!strings.Contains(text, kb.Message("followup_steps")) && !strings.Contains(text, kb.Message("followup_unknown")) {
+		t.Errorf("the step that did not work got:\n%s", text)
+	}
+}
+
 // While topics are offered, a question for desks whose only IT word is denied (「うちが作ったサイト
 // じゃない。警察？どこに言えばいいの？」) gets the first offered topic's desks, not the answer for
 // an office matter.

@@ -541,3 +541,21 @@ func TestLedOnShowsTheFirstAction(t *testing.T) {
 		t.Errorf("first %v, IncidentFirst %v; want malware with its first action", r.Topics, r.IncidentFirst())
 	}
 }
+
+// TestStuck: a message saying the person cannot do something is stuck; one that says it worked
+// is not.
+func TestStuck(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, tt := range []struct {
+		text  string
+		stuck bool
+	}{
+		{"パスワードは変えられないんです、ログインできなくて", true},
+		{"I can't log in to change it", true},
+		{"パスワード変えました。ログインもできました", false},
+	} {
+		if got := kb.Search(tt.text).Stuck(); got != tt.stuck {
+			t.Errorf("Search(%q).Stuck() = %v, want %v", tt.text, got, tt.stuck)
+		}
+	}
+}

@@ -666,6 +666,7 @@ func (b *Base) Search(text string) Result {
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
 	why.deniedGeneric = ix.deniesGeneric(q, denied)
+	why.stuck = slices.ContainsFunc(ix.read.stuck, func(w string) bool { return strings.Contains(q, w) })
 	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") // a question anywhere in it
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	pw := ix.readPersonWords(q, ix.personCues.find(q))

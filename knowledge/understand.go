@@ -45,6 +45,9 @@ type Understanding struct {
 	// Threats are generic words for a threat that name no topic (ハッキング, 攻撃): denied, they
 	// rule a threat out as a topic's own word does.
 	Threats []string
+	// Stuck are words that say the person cannot do something (できない, 変えられない): after an
+	// answer, such a message says a step did not work, which the answer does not cover.
+	Stuck []string
 	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
 	// what came before is the second wish.
 	Rather []string
@@ -118,6 +121,7 @@ type rawUnderstanding struct {
 	Advice      []string `yaml:"advice"`
 	WishEndings []string `yaml:"wish_endings"`
 	Threats     []string `yaml:"threats"`
+	Stuck       []string `yaml:"stuck"`
 	Hedges      []string `yaml:"hedges"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
@@ -165,7 +169,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
-	u.Advice, u.WishEndings, u.Threats = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats)
+	u.Advice, u.WishEndings, u.Threats, u.Stuck = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -311,7 +315,7 @@ type cueList struct {
 // reader is the folded form of Understanding that Search uses.
 type reader struct {
 	negAfter, negBefore, notDenials, now, over, itWords []string
-	threats                                             []string
+	threats, stuck                                      []string
 	offTopic                                            string
 	unsureTopic                                         string // the topic answered although the writer cannot tell what it is
 	merelyTopic                                         string // the ordinary fault a denied threat merely was
@@ -390,7 +394,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), threats: fold(u.Threats), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers),
+		itWords: fold(u.ITWords), threats: fold(u.Threats), stuck: fold(u.Stuck), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		devices: lists(u.Devices),
 		cues:    wordIndex{},
@@ -687,6 +691,8 @@ type Why struct {
 	firstEnds int
 	// deniedGeneric: a generic word for a threat lies in a denied clause (index.deniesGeneric)
 	deniedGeneric bool
+	// stuck: a word of understanding.yaml's stuck (「ログインできなくて」)
+	stuck bool
 }
 
 // readingOf finds the cues of folded text q (before topics are scored). What happened is read
@@ -894,6 +900,10 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 func (b *Base) rulesOutThreat(res Result) bool {
 	return b.index.deniesThreat(res.Why) || res.Why.Merely
 }
+
+// Stuck reports whether the text res was read from says the person cannot do something
+// (「パスワードは変えられないんです、ログインできなくて」: understanding.yaml's stuck).
+func (r Result) Stuck() bool { return r.Why.stuck }
 
 // Requests reports whether the text res was read from asks for something: a request word
 // (「派遣していただけますか」, "please") or a question.

@@ -456,6 +456,12 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// More about the same matter (「自分のカードで払いました」): the option it fits adds its
 		// answer and contacts.
 		if q, o := d.kb.RefinedOption(t, text, res); o != nil {
+			if o.ID == c.Option && res.Stuck() {
+				// a step of the answer did not work (「パスワードは変えられないんです、ログインで
+				// きなくて」): the honest "no answer here" with a person, not "noted"
+				d.followup(t, "question")
+				return true
+			}
 			if o.ID == c.Option {
 				// It says again what the answer was for (「個人情報が入っています」 after the
 				// answer for personal data): acknowledged, not answered twice.
@@ -486,7 +492,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// answer), or one about nothing IT at all (「相手には何て言えば」), is about the matter at
 		// hand, not a new consultation: a question gets the honest answer that the knowledge has
 		// none, with a person offered; anything else is acknowledged.
-		if knowledge.AsksSomething(text) || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
+		if knowledge.AsksSomething(text) || res.Stuck() || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
 			// A statement with no topic word (「社長にはまだ言ってない」, "I changed it just
 			// now") reads as off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
@@ -617,7 +623,8 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 // 「どのような立場での取引ですか？」) gets the question again, with a calm topic's desks that fit
 // everyone (an incident's first screen showed them); a message after the
 // answer (「もう入力しちゃいました」) is acknowledged, with the topic's question if nothing has
-// answered it yet; a question after the answer gets the honest answer that the knowledge has none.
+// answered it yet; a question after the answer, or a step that did not work, gets the honest
+// answer that the knowledge has none.
 func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	c := d.conv
 	if top == nil || !res.Confident || res.Escalate {
@@ -642,8 +649,9 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 		// an incident's first screen showed its desks already
 		d.say(d.msg("question_again"))
 		d.askQuestion(top, q, top.Urgent)
-	case c.Mode == ModeAnswered && knowledge.AsksSomething(d.typed):
-		// a question about the matter after its answer (「今夜中に報告しないといけないんですか」)
+	case c.Mode == ModeAnswered && (knowledge.AsksSomething(d.typed) || res.Stuck()):
+		// a question about the matter after its answer (「今夜中に報告しないといけないんですか」),
+		// or a step that did not work (「パスワードは変えられないんです、ログインできなくて」),
 		// tells nothing more: the honest answer that the knowledge has none, with a person
 		// offered, not "noted"
 		d.followup(top, "question")
