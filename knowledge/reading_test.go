@@ -492,6 +492,7 @@ func TestDenialsInLatinLetters(t *testing.T) {
 		denied bool
 	}{
 		{"souko no handy terminal, kesa kara wifi ni tsunagaranai. pc ha futsuu ni net dekiru. ransomware toka ja nai to omou", true},
+		{"ransomware ja nai", true}, // too few romaji words to be read as romaji: the Latin clause
 		{"ransomware ni yarareta, fairu ga hirakenai", false},
 		{"ransomware ninja naisho", false}, // "ja nai" only inside other words
 	}

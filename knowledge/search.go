@@ -665,8 +665,6 @@ func (b *Base) Search(text string) Result {
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
-	why.deniedGeneric = ix.deniesGeneric(q, denied)
-	why.stuck = slices.ContainsFunc(ix.read.stuck, func(w string) bool { return strings.Contains(q, w) })
 	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") // a question anywhere in it
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	pw := ix.readPersonWords(q, ix.personCues.find(q))
@@ -774,19 +772,6 @@ func (ix *index) deniesThreat(w Why) bool {
 	return false
 }
 
-// deniesGeneric reports whether a generic word for a threat (understanding.yaml's threats:
-// ハッキング, 攻撃) lies in one of the denied clauses of folded text q.
-func (ix *index) deniesGeneric(q string, denied []span) bool {
-	for _, d := range denied {
-		for _, w := range ix.read.threats {
-			if strings.Contains(q[d.from:d.to], w) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // endsInPast reports whether folded text q ends in a past form (「…と娘に言われました」「電話が
 // かかってきた」): a message that ends telling what happened names the people in its story, it
 // does not ask for one (「知らない人に私の電話からメールが行ってる」), unless it says what the
@@ -871,7 +856,7 @@ func (ix *index) onlyVagueWords(q string, phrases []string, t int) bool {
 		// what is left is an ending or a particle: a few kana (folding made katakana hiragana,
 		// so a loanword such as ういるす is kana too, and must have lost a generic word)
 		rest = strings.ReplaceAll(rest, " ", "")
-		if rest == word || utf8.RuneCountInString(rest) > inflectionRunes || strings.IndexFunc(rest, func(r rune) bool { return r < 0x3040 || r > 0x30ff }) >= 0 {
+		if rest == word || utf8.RuneCountInString(rest) > inflectionRunes || strings.IndexFunc(rest, func(r rune) bool { return kanaScript(r) == 0 }) >= 0 {
 			return false
 		}
 	}

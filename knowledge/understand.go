@@ -315,7 +315,6 @@ type cueList struct {
 // reader is the folded form of Understanding that Search uses.
 type reader struct {
 	negAfter, negBefore, notDenials, now, over, itWords []string
-	threats, stuck                                      []string
 	offTopic                                            string
 	unsureTopic                                         string // the topic answered although the writer cannot tell what it is
 	merelyTopic                                         string // the ordinary fault a denied threat merely was
@@ -327,7 +326,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -394,7 +393,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), threats: fold(u.Threats), stuck: fold(u.Stuck), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers),
+		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		devices: lists(u.Devices),
 		cues:    wordIndex{},
@@ -406,7 +405,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup, r.usageGroup, r.wishGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9, group+10, group+11
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup, r.usageGroup, r.wishGroup, r.threatGroup, r.stuckGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9, group+10, group+11, group+12, group+13
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
@@ -420,7 +419,9 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.merelyGroup, fold(u.Merely))
 	r.cues.add(r.usageGroup, fold(u.Usage))
 	r.cues.add(r.wishGroup, fold(u.WishEndings))
-	r.deviceGroup = r.wishGroup + 1
+	r.cues.add(r.threatGroup, fold(u.Threats))
+	r.cues.add(r.stuckGroup, fold(u.Stuck))
+	r.deviceGroup = r.stuckGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -689,7 +690,8 @@ type Why struct {
 	// firstEnds is where a rather word (それより) puts what follows first, or -1: what precedes
 	// it counts less.
 	firstEnds int
-	// deniedGeneric: a generic word for a threat lies in a denied clause (index.deniesGeneric)
+	// deniedGeneric: a generic word for a threat (understanding.yaml's threats: ハッキング, 攻撃)
+	// lies in a denied clause
 	deniedGeneric bool
 	// stuck: a word of understanding.yaml's stuck (「ログインできなくて」)
 	stuck bool
@@ -807,6 +809,8 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.merelyWord = found[r.merelyGroup]
 	w.usage = found[r.usageGroup]
 	w.deniedIT = inDenied[r.itGroup] // 「攻撃ではなく」: what is denied is about IT
+	w.deniedGeneric = inDenied[r.threatGroup]
+	w.stuck = found[r.stuckGroup]
 	return w
 }
 
@@ -831,7 +835,7 @@ func (b *Base) RefinedOption(t *Topic, text string, res Result) (*Question, *Opt
 	f := b.foldedOf(text, res)
 	for i := range t.Questions {
 		o, score := b.optionFor(&t.Questions[i], f, res)
-		if o == nil || score < 13 {
+		if o == nil || score < wordScore+refinedRunes {
 			continue
 		}
 		if found != nil {
@@ -855,7 +859,7 @@ func (b *Base) otherOptionTold(q *Question, o *Option, text string, res Result) 
 			return true
 		}
 		for _, w := range other.folded {
-			if utf8.RuneCountInString(w) >= 3 && containsUndenied(f, w, res.denied) {
+			if utf8.RuneCountInString(w) >= refinedRunes && containsUndenied(f, w, res.denied) {
 				return true
 			}
 		}
@@ -971,6 +975,14 @@ func (b *Base) SituationQuestion(t *Topic, res Result) *Question {
 // situationScore is what a situation adds to an option's score in optionFor: more than any word.
 const situationScore = 100
 
+// wordScore is what one of an option's words adds to its score in optionFor, besides its length
+// in characters (so that 「含まれない」 beats 「含まれ」).
+const wordScore = 10
+
+// refinedRunes is how long an option's word must be to pick the option with no question on
+// screen (RefinedOption, otherOptionTold): 「自分のお金」, not 「個人」 said in passing.
+const refinedRunes = 3
+
 // foldedOf returns text as the matcher reads it: the reading Search kept in res, or text
 // folded now when res was not made from it.
 func (b *Base) foldedOf(text string, res Result) string {
@@ -999,7 +1011,7 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 		word := 0
 		for _, fw := range o.folded {
 			if containsUndenied(f, fw, denied) {
-				word = max(word, 10+utf8.RuneCountInString(fw))
+				word = max(word, wordScore+utf8.RuneCountInString(fw))
 			}
 		}
 		score += word
