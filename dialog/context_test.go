@@ -822,3 +822,26 @@ func TestDesksAskedUnderOfferedTopicsWithTheITWordDenied(t *testing.T) {
 		t.Errorf("the question got topic %q:\n%s\nwant %q and the fake shop's desks", r.Topic, r.PlainText(), want)
 	}
 }
+
+// A shop whose name a fake shop uses, telling what its customers paid, is answered as the shop,
+// never sent to the consumer hotline; a buyer who paid a fake shop is offered it beside the
+// police.
+func TestFakeShopSides(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	hotline, desk := kb.Contact("shohisha-hotline").Name, kb.Contact("narisumashi-ec").Name
+	for i, text := range []string{
+		"うちの店名とロゴを勝手に使った通販サイトがあるって、お客さんから電話がありました。食パンセットを3000円で買って振り込んだのに届かないと。うちはそんなサイト作ってません",
+		"うちの会社名とロゴを使った通販サイトがある。お客さんから「注文したのに届かない」って問い合わせが3件来た",
+	} {
+		r := te.say(t, fmt.Sprintf("shop%d", i), text)
+		shown := contactNames(r)
+		if r.Topic != "fake-ec-site" || slices.Contains(shown, hotline) || !slices.Contains(shown, desk) {
+			t.Errorf("%s\n  = %s with %v, want the fake-shop answer for the shop, without the consumer hotline", text, r.Topic, shown)
+		}
+	}
+	r := te.say(t, "buyer", "相場の半額くらいでスニーカー売ってる偽サイトで買って、個人名義の口座に振り込んでしまいました")
+	if shown := contactNames(r); !slices.Contains(shown, hotline) {
+		t.Errorf("a buyer who paid a fake shop is shown %v, want the consumer hotline among them", shown)
+	}
+}

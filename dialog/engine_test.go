@@ -276,7 +276,7 @@ func TestIdleConversationExpires(t *testing.T) {
 
 func TestStaleChoices(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{})
-	r := te.say(t, "u", "うちの会社名を使った偽の通販サイトがあります")
+	r := te.say(t, "u", "偽の通販サイトを見つけました")
 	if r.Topic != "fake-ec-site" || len(r.Choices) == 0 {
 		t.Fatalf("fake shop: %s with %d choices", r.Topic, len(r.Choices))
 	}

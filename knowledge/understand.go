@@ -996,12 +996,16 @@ func (b *Base) foldedOf(text string, res Result) string {
 // optionFor scores q's options against folded text f (as Base.fold reads it: an answer typed
 // with spaces between its words, 「じぶんの おかねです」, is joined already).
 func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
-	best, bestScore, tie := -1, 0, false
 	// 「会社のお金じゃなくて自分のお金」 picks the person's option: its denied words do not count
 	denied := res.denied
 	if f != res.folded {
 		denied = b.index.read.denied(f)
 	}
+	// What happened picks an option only when no other option is told by its own words: in
+	// 「うちの店名とロゴを使ったサイトがあるとお客さんから電話。買って振り込んだのに届かないと」
+	// the customers paid, and the writer is the shop whose name was used, so the words decide.
+	var scoresOnStack, wordsOnStack [16]int
+	scores, words := scoresOnStack[:0], wordsOnStack[:0]
 	for i := range q.Options {
 		o := &q.Options[i]
 		score := 0
@@ -1018,6 +1022,26 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 		if o.Topic != "" && res.Confident && res.Top() != nil && res.Top().ID == o.Topic {
 			score = max(score, 50)
 		}
+		scores, words = append(scores, score), append(words, word)
+	}
+	best, bestScore, tie := pickBest(scores)
+	if best >= 0 && !tie && scores[best] >= situationScore && othersTold(words, best) {
+		best, _, tie = pickBest(words)
+		if best >= 0 {
+			bestScore = scores[best]
+		}
+	}
+	if best < 0 || tie {
+		return nil, 0
+	}
+	return &q.Options[best], bestScore
+}
+
+// pickBest returns the index of the highest positive score, that score, and whether another
+// index has it too.
+func pickBest(scores []int) (best, bestScore int, tie bool) {
+	best = -1
+	for i, score := range scores {
 		switch {
 		case score > bestScore:
 			best, bestScore, tie = i, score, false
@@ -1025,10 +1049,18 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 			tie = true
 		}
 	}
-	if best < 0 || tie {
-		return nil, 0
+	return best, bestScore, tie
+}
+
+// othersTold reports whether an option other than best is told by one of its own words of
+// refinedRunes characters or more (words holds each option's word score).
+func othersTold(words []int, best int) bool {
+	for i, w := range words {
+		if i != best && w >= wordScore+refinedRunes {
+			return true
+		}
 	}
-	return &q.Options[best], bestScore
+	return false
 }
 
 // checkScreen checks an urgent topic's first screen: the one action now, two or three next

@@ -1757,14 +1757,18 @@ func (d *decider) contacts(ids []string) {
 // offering such a desk to a company sends a frightened clerk to a number that will turn them
 // away. The full list of contacts (allContacts) still shows them, with what they do not take.
 //
-// While the question whether they paid as a person or as the company is on screen
-// (narrowedOptions), such a desk is offered too, with the card that says it takes no companies.
+// While the question whether they paid as a person or as the company is on screen (the
+// narrowed options are alternatives of one situation, such as paid), such a desk is offered
+// too, with the card that says it takes no companies. A question still open between a
+// company whose name was used and a buyer does not offer it: the company would be sent to a
+// desk that turns it away.
 func (d *decider) forUser(ids []string) []string {
 	if t := d.kb.Topic(d.conv.Topic); t != nil {
 		if o := d.pickedOption(t); o != nil && o.Personal {
 			return ids
 		}
-		if slices.ContainsFunc(d.narrowedOptions(t), func(o *knowledge.Option) bool { return o.Personal }) {
+		narrowed := d.narrowedOptions(t)
+		if slices.ContainsFunc(narrowed, func(o *knowledge.Option) bool { return o.Personal }) && shareSituation(narrowed) {
 			return ids
 		}
 	}
@@ -1775,6 +1779,20 @@ func (d *decider) forUser(ids []string) []string {
 		}
 	}
 	return out
+}
+
+// shareSituation reports whether one situation (paid, called, ...) is carried by every option,
+// so that they differ only in who acted.
+func shareSituation(options []*knowledge.Option) bool {
+	if len(options) == 0 {
+		return false
+	}
+	for _, s := range options[0].Situations {
+		if !slices.ContainsFunc(options[1:], func(o *knowledge.Option) bool { return !slices.Contains(o.Situations, s) }) {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *decider) contactsTitled(title string, ids []string) {
