@@ -877,6 +877,7 @@ type rawMenuEntry struct {
 	Visits   []string `yaml:"visits"`
 	Quotes   []string `yaml:"quotes"`
 	Counters []string `yaml:"counters"`
+	Absences []string `yaml:"absences"`
 	EN       struct {
 		Label  string `yaml:"label"`
 		Prompt string `yaml:"prompt"`
@@ -939,7 +940,7 @@ func (l *loader) loadMenu() {
 		}
 		l.b.menu = append(l.b.menu, &MenuEntry{ID: re.ID, Label: re.Label, Prompt: strings.TrimSpace(re.Prompt),
 			Topics: re.Topics, Action: re.Action, Words: trimAll(re.Words), Contacts: re.Contacts,
-			People: trimAll(re.People), Asks: trimAll(re.Asks), Consults: trimAll(re.Consults), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests), Wishes: trimAll(re.Wishes), Visits: trimAll(re.Visits), Quotes: trimAll(re.Quotes), Counters: trimAll(re.Counters),
+			People: trimAll(re.People), Asks: trimAll(re.Asks), Consults: trimAll(re.Consults), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests), Wishes: trimAll(re.Wishes), Visits: trimAll(re.Visits), Quotes: trimAll(re.Quotes), Counters: trimAll(re.Counters), Absences: trimAll(re.Absences),
 			LabelEN: strings.TrimSpace(re.EN.Label), PromptEN: strings.TrimSpace(re.EN.Prompt)})
 		l.menuRefs = append(l.menuRefs, kl)
 	}

@@ -231,6 +231,10 @@ type MenuEntry struct {
 	// Counters are the numerals that, right before 人, count people (3人, 何人): 「フォロワー
 	// 3000人いるのに」 asks for no one. Digits count always.
 	Counters []string
+	// Absences say no such person is at hand (いないんです, いないので): a word for a person or an
+	// ask right before one tells the writer's situation (「パソコンわかる人いないんです」), not a
+	// request, unless a question follows (「わかる人いないんですか」).
+	Absences []string
 	Words    []string // free text that picks this entry, e.g. 担当者と話したい for escalate
 	// Contacts are shown with the entry; for escalate, how to reach the helpdesk directly.
 	Contacts []string

@@ -57,6 +57,12 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"窓口の人とZoomとかで話せたりします？", true},
 		{"Posso falar com uma pessoa?", true},
 		{"お店のインスタ乗っ取られました！勝手に投稿されてます。フォロワー3000人いるのに…", false}, // people counted
+		// a person told absent is the writer's situation; asked whether absent, a request
+		{"事務所のパソコンが遅いです。うちはパソコンわかる人いないんです", false},
+		{"社内に担当者がいないので困っています。ウイルスかもしれません", false},
+		{"わかる人いないんですか", true},
+		{"詳しい人いないので、担当者から電話ください", true},
+		{"社内にパソコンがわかる者がいないので、どなたか相談に乗っていただけませんか", true},
 		// a request quoted from a screen or a message is someone else's words
 		{"「至急お電話ください」というSMSが来ました", false},
 		{"画面にすぐお電話くださいって出てて消えない", false},

@@ -194,9 +194,8 @@ type index struct {
 	exTopic   []int // topic index of each example
 	docs      *vectors
 	cases     *vectors
-	caseTopic []int // topic index of each case, -1 when none
-	people    []string
-	asks      []string
+	caseTopic []int    // topic index of each case, -1 when none
+	people    []string // menu.yaml's words for a person: one alone asks for them
 	// quotes close a quotation and counters count people (menu.yaml's escalate entry), for
 	// readPersonWords
 	quotes   []string
@@ -438,13 +437,14 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 		}
 		if m.Action == "escalate" {
 			people, asks, consults := foldAll(m.People), foldAll(m.Asks), foldAll(m.Consults)
-			ix.people, ix.asks = append(ix.people, people...), append(append(ix.asks, asks...), consults...)
+			ix.people = append(ix.people, people...)
 			ix.personCues.add(cuePerson, people)
 			ix.personCues.add(cueAsk, asks)
 			ix.personCues.add(cueConsult, consults)
 			ix.personCues.add(cueRequest, foldAll(m.Requests))
 			ix.personCues.add(cueWish, foldAll(m.Wishes))
 			ix.personCues.add(cueVisit, foldAll(m.Visits))
+			ix.personCues.add(cueAbsent, foldAll(m.Absences))
 			ix.quotes, ix.counters = foldAll(m.Quotes), strings.Join(m.Counters, "")
 			for _, w := range m.Declines {
 				group := cueDecline
@@ -1195,7 +1195,7 @@ func (ix *index) asksForPerson(q string, pw personWords, narrated bool) bool {
 		// that tells what happened is part of the story, not a request.
 		return false
 	}
-	return near(q, ix.people, ix.asks) || near(q, ix.asks, ix.people)
+	return pw.personNearAsk
 }
 
 // The groups of index.personCues.
@@ -1209,6 +1209,7 @@ const (
 	cueDeclineBefore // declines a person shortly after it: no need for a human
 	cueWish          // says what the writer wants or wanted: 話したかった
 	cueVisit         // asks someone to come or speak: 来てもらえ, 話してくれる人いますか
+	cueAbsent        // says no such person is at hand: わかる人いないんです
 )
 
 // personWords is what the words of menu.yaml's escalate entry (index.personCues) say of a text.
@@ -1226,6 +1227,9 @@ type personWords struct {
 	asksSomeone bool
 	// wish: a word of what the writer wants or wanted (menu.yaml's wishes: 話したくて)
 	wish bool
+	// personNearAsk: a word for a person and an ask (or a word asking to consult) within
+	// nearWindow of each other, in either order, neither of them told absent nor 人 counted
+	personNearAsk bool
 	// declines: a word for a person, an ask or a phrase asking for a person shortly before a
 	// decline (「人と話す必要はないです」「人間の方と話す必要はないです」), or an English decline
 	// shortly before one of them ("no need for a human", "I don't need to talk to anyone")
@@ -1238,7 +1242,7 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 	var pw personWords
 	asked, named := false, false
 	for _, a := range hits {
-		if ix.counted(q, a) {
+		if ix.counted(q, a) || ix.toldAbsent(q, hits, a) {
 			continue
 		}
 		switch a.group {
@@ -1265,6 +1269,9 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 			if b.from < a.to || b.from-a.to > nearWindow {
 				continue
 			}
+			if pairs(a.group, b.group) && !ix.counted(q, b) && !ix.toldAbsent(q, hits, b) {
+				pw.personNearAsk = true
+			}
 			if (a.group == cuePerson || a.group == cueAsk || a.group == cueConsult || a.group == cueEscalate) && b.group == cueDecline ||
 				a.group == cueDeclineBefore && (b.group == cuePerson || b.group == cueAsk || b.group == cueConsult || b.group == cueEscalate) {
 				pw.declines = true
@@ -1273,6 +1280,33 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 	}
 	pw.asksSomeone = asked && named
 	return pw
+}
+
+// pairs reports whether a word of group a followed closely by one of group b names a person and
+// asks for one: 担当者と話したい, 電話できる人.
+func pairs(a, b int) bool {
+	isAsk := func(g int) bool { return g == cueAsk || g == cueConsult }
+	return a == cuePerson && isAsk(b) || isAsk(a) && b == cuePerson
+}
+
+// toldAbsent reports whether hit a, a word for a person, an ask or a phrase asking for a person,
+// is told absent: one of menu.yaml's absences overlaps it or follows it closely, with no question
+// after it. 「うちはパソコンわかる人いないんです」 tells the writer's situation; 「わかる人いない
+// んですか」 asks.
+func (ix *index) toldAbsent(q string, hits []hit, a hit) bool {
+	if a.group != cuePerson && a.group != cueAsk && a.group != cueEscalate {
+		return false
+	}
+	return slices.ContainsFunc(hits, func(b hit) bool {
+		if b.group != cueAbsent || b.to <= a.from || b.from-a.to > nearWindow {
+			return false
+		}
+		if slices.ContainsFunc(hits, func(c hit) bool { return c.group == cueAbsent && c.from == b.from && c.to > b.to }) {
+			return false // the longest absence read there decides (いないんで of いないんですか)
+		}
+		rest := strings.TrimLeft(q[b.to:], " ")
+		return !strings.HasPrefix(rest, "か") && !strings.HasPrefix(rest, "?")
+	})
 }
 
 // counted reports whether hit a of folded text q begins with 人 counted by a number before it
@@ -1306,28 +1340,6 @@ func (ix *index) quoted(q string, hits []hit, a hit) bool {
 // nearWindow is how far apart two words may be to be read together, in bytes between the end of
 // one and the start of the other: about four characters.
 const nearWindow = 12
-
-// near reports whether a word of first is followed within a few characters by a word of then:
-// "職員の方と話したい" (person, then ask) or "相談できる人" (ask, then person).
-func near(q string, first, then []string) bool {
-	for _, p := range first {
-		for from := 0; ; {
-			i := strings.Index(q[from:], p)
-			if i < 0 {
-				break
-			}
-			end := from + i + len(p)
-			for _, a := range then {
-				// a word of then starting at most nearWindow bytes after p ends
-				if strings.Contains(q[end:min(len(q), end+nearWindow+len(a))], a) {
-					return true
-				}
-			}
-			from = end
-		}
-	}
-	return false
-}
 
 // vagueTopics returns the topics of every vague group whose words occur in q.
 func (ix *index) vagueTopics(q string) []int {
