@@ -845,3 +845,26 @@ func TestFakeShopSides(t *testing.T) {
 		t.Errorf("a buyer who paid a fake shop is shown %v, want the consumer hotline among them", shown)
 	}
 }
+
+// A message that only opens a consultation is asked what it is about, with the greeting menu;
+// the next message is read as the first.
+func TestOpenerAsksWhatItIsAbout(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	r := te.say(t, "u", "ちょっと聞きたいんだけど")
+	if r.Outcome != dialog.Clarify || !hasText(r, strings.TrimSpace(kb.Message("opener"))) {
+		t.Fatalf("an opener = %s:\n%s\nwant the opener question", r.Outcome, r.PlainText())
+	}
+	var labels []string
+	for _, c := range r.Choices {
+		labels = append(labels, c.Label)
+	}
+	for _, e := range kb.Menu() {
+		if !slices.Contains(labels, e.Label) {
+			t.Errorf("choices %v lack the menu's %q", labels, e.Label)
+		}
+	}
+	if r = te.say(t, "u", "パソコンの画面に身代金を要求するメッセージが出て、ファイルが開けません"); r.Topic != "ransomware" {
+		t.Errorf("the matter after the opener = %s, want ransomware", r.Topic)
+	}
+}

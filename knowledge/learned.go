@@ -549,6 +549,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	case len(res.Topics) == 0:
 		res.Why.Learned = ix.topicIDs[t]
 		ix.offer(b, res, t, -1, 0, maxOffered)
+		res.Opener = false // the learned reading names the matter
 		return
 	case rulesSettled:
 		return

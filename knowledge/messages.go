@@ -14,6 +14,7 @@ import (
 var messageKeys = map[string]string{
 	"greeting":                "first words: says it is a bot and that a person is available",
 	"menu_prompt":             "asks what the user needs, above the menu",
+	"opener":                  "asks what a message that only opens a consultation is about, above the menu",
 	"help":                    "what the bot can do and how to steer it",
 	"fallback":                "nothing matched: say so, offer the menu and a person",
 	"clarify":                 "the text fits several topics: ask which",

@@ -66,8 +66,8 @@ func decision(r Result) string {
 		return "escalate"
 	case len(r.Topics) > 0 && r.Confident:
 		return "answer"
-	case len(r.Topics) > 0:
-		return "clarify"
+	case len(r.Topics) > 0, r.Opener, r.Menu != nil && r.Menu.Action == "topics":
+		return "clarify" // a question with choices: topics, the greeting menu or a menu entry's list
 	}
 	return "fallback"
 }

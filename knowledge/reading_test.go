@@ -566,3 +566,38 @@ func TestStuck(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenersAskWithTheMenu: a text that only opens a consultation, and names nothing either
+// reading knows, is asked what it is about with the greeting menu (Opener), or with the menu
+// entry it names (緊急: the emergency list), never with topics that share a few words of asking.
+// An office matter said in words of its own, keys pressed at random and a generic word keep
+// their readings.
+func TestOpenersAskWithTheMenu(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, tt := range []struct {
+		text   string
+		opener bool
+		menu   string // the menu entry named, "" for none
+		topics bool   // topics offered
+	}{
+		{"相談があります", true, "", false},
+		{"ちょっと聞きたいんだけど", true, "", false},
+		{"すみません、ちょっといいですか", true, "", false},
+		{"chotto soudan ga arimasu", true, "", false},
+		{"緊急", false, "emergency", false},
+		{"税理士を探しています", false, "", true},
+		{"スタッフ同士の人間関係で相談があるんですが", false, "", true},
+		{"asdfghjkl", false, "", false},
+		{"メールのことで相談があります", false, "", true},
+	} {
+		r := kb.Search(tt.text)
+		menu := ""
+		if r.Menu != nil {
+			menu = r.Menu.ID
+		}
+		if r.Opener != tt.opener || menu != tt.menu || (len(r.Topics) > 0) != tt.topics {
+			t.Errorf("Search(%q): opener %v, menu %q, %d topics; want opener %v, menu %q, topics %v",
+				tt.text, r.Opener, menu, len(r.Topics), tt.opener, tt.menu, tt.topics)
+		}
+	}
+}

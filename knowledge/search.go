@@ -113,7 +113,12 @@ type Result struct {
 	Confident bool       // the top topic is sure enough to answer
 	Escalate  bool       // the text asks for a person
 	Menu      *MenuEntry // the text names a menu entry (e.g. 相談窓口の一覧), when no topic did
-	Truncated bool       // the text was longer than the matcher reads
+	// Opener is set when the text only opens a consultation or says something is wrong, and
+	// names nothing either reading knows (「ちょっと相談があります」「なんか変なんです」): the
+	// dialog asks what it is about with the greeting menu, not with topics picked by what a
+	// few words share with the examples. Topics is then empty.
+	Opener    bool
+	Truncated bool // the text was longer than the matcher reads
 	// Social is set (thanks, ack, bye) when the text is only a social turn; Topics is then
 	// empty.
 	Social string
@@ -1120,6 +1125,16 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// the text point at (メール → phishing, spam, bec ...), at most three.
 	if top < p.floor && len(vague) == 0 {
 		res.Menu = ix.menuEntry(q)
+		return
+	}
+	if nothingRead(res.Why) && res.Why.Device == "" && !slices.Contains(s.worded, true) && len(vague) == 0 &&
+		(!res.Why.OffTopic || !res.Why.ownOffTopic && res.Why.opens && short <= p.bareRunes) {
+		// Nothing named (「ちょっと聞きたいんだけど」「相談があります」): the topics the examples
+		// would offer share a few words of asking, not the matter. A menu entry named (緊急: the
+		// emergency list) is shown, else the greeting menu. An office matter read on no word of
+		// its own is one only when more than a wish to consult is said (「税理士を探しています」).
+		res.Menu = ix.menuEntry(q)
+		res.Opener, res.Why.OffTopic = res.Menu == nil, false
 		return
 	}
 	picked := map[int]bool{}

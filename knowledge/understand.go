@@ -48,6 +48,10 @@ type Understanding struct {
 	// Stuck are words that say the person cannot do something (できない, 変えられない): after an
 	// answer, such a message says a step did not work, which the answer does not cover.
 	Stuck []string
+	// Openers open a consultation without saying what about (相談があります, 聞きたいことが): a
+	// short text that holds one and names nothing is asked what it is about, with the greeting
+	// menu, even where nothing in it is about IT.
+	Openers []string
 	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
 	// what came before is the second wish.
 	Rather []string
@@ -122,6 +126,7 @@ type rawUnderstanding struct {
 	WishEndings []string `yaml:"wish_endings"`
 	Threats     []string `yaml:"threats"`
 	Stuck       []string `yaml:"stuck"`
+	Openers     []string `yaml:"openers"`
 	Hedges      []string `yaml:"hedges"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
@@ -169,7 +174,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
-	u.Advice, u.WishEndings, u.Threats, u.Stuck = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck)
+	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -326,7 +331,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -405,7 +410,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup, r.usageGroup, r.wishGroup, r.threatGroup, r.stuckGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9, group+10, group+11, group+12, group+13
+	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup, r.usageGroup, r.wishGroup, r.threatGroup, r.stuckGroup, r.openerGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9, group+10, group+11, group+12, group+13, group+14
 	r.cues.add(r.nowGroup, r.now)
 	r.cues.add(r.overGroup, r.over)
 	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
@@ -421,7 +426,8 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.wishGroup, fold(u.WishEndings))
 	r.cues.add(r.threatGroup, fold(u.Threats))
 	r.cues.add(r.stuckGroup, fold(u.Stuck))
-	r.deviceGroup = r.stuckGroup + 1
+	r.cues.add(r.openerGroup, fold(u.Openers))
+	r.deviceGroup = r.openerGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -695,6 +701,8 @@ type Why struct {
 	deniedGeneric bool
 	// stuck: a word of understanding.yaml's stuck (「ログインできなくて」)
 	stuck bool
+	// opens: a word of understanding.yaml's openers (「相談があります」)
+	opens bool
 }
 
 // readingOf finds the cues of folded text q (before topics are scored). What happened is read
@@ -811,6 +819,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.deniedIT = inDenied[r.itGroup] // 「攻撃ではなく」: what is denied is about IT
 	w.deniedGeneric = inDenied[r.threatGroup]
 	w.stuck = found[r.stuckGroup]
+	w.opens = found[r.openerGroup]
 	return w
 }
 

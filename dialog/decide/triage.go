@@ -1010,7 +1010,19 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		d.conv.push()
 		d.enterTopic(top)
 	case res.Menu != nil:
+		if res.Menu.Action == "topics" {
+			// 「緊急」「助けて」 typed: the entry's list is the question
+			d.reply.Outcome = Clarify
+			d.fx.Counts = append(d.fx.Counts, "clarify")
+		}
 		d.menuEntry(res.Menu)
+	case res.Opener:
+		// 「ちょっと相談があります」「なんか変なんです」: what is it about, with the greeting menu
+		d.reply.Outcome = Clarify
+		d.fx.Counts = append(d.fx.Counts, "clarify")
+		d.conv.Mode = ModeMenu
+		d.say(d.msg("opener"))
+		d.offerMenu()
 	case top != nil:
 		d.reply.Outcome = Clarify
 		d.fx.Counts = append(d.fx.Counts, "clarify")
