@@ -95,6 +95,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadCases()
 	l.loadPastAnswers()
 	l.validate()
+	l.checkShortWords(early.foldedTopics().words)
 	l.checkUnderstanding()
 	if !l.broken[contactsFile] {
 		l.checkEnglishContacts()
@@ -104,6 +105,24 @@ func Load(fsys fs.FS) (*Base, error) {
 	}
 	l.b.index = buildIndexFrom(l.b, early)
 	return l.b, nil
+}
+
+// checkShortWords reports the topic words that fold to one or two kana (トナー to とな, ループ to
+// るぷ): the matcher would find them inside other words (「気になることが」, グループ) and read
+// the topic into texts that do not name it. words are each topic's words as folded for matching.
+func (l *loader) checkShortWords(words [][]string) {
+	for i, t := range l.b.topics {
+		if i >= len(l.refs) || i >= len(words) {
+			return
+		}
+		ref := l.refs[i]
+		for j, w := range words[i] {
+			f := strings.TrimSpace(w)
+			if n := utf8.RuneCountInString(f); n > 0 && n <= 2 && !strings.ContainsFunc(f, func(r rune) bool { return kanaScript(r) == 0 }) {
+				l.problem(ref.file, itemLine(ref.node, "words", j, ref.kl.at("words")), "topic %q: word %q reads as %q, two kana or fewer, which occur inside other words; write a longer form (%sが, %sの ...)", t.ID, t.Words[j], f, t.Words[j], t.Words[j])
+			}
+		}
+	}
 }
 
 // newLoader returns a loader for fsys with an empty Base to fill.

@@ -148,6 +148,12 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{`topics/spam.yaml:`, `unknown contact "no-such-desk"`},
 		},
 		{
+			// a word that folds to two kana is found inside other words (トナー in 「気になることが」)
+			name:   "short_kana_word",
+			change: map[string]string{"topics/out-of-scope.yaml": replaceIn(t, "topics/out-of-scope.yaml", "  - トナー切れ\n", "  - トナー\n")},
+			want:   []string{`topics/out-of-scope.yaml:`, `word "トナー" reads as "とな", two kana or fewer`},
+		},
+		{
 			name:   "malformed_yaml",
 			change: map[string]string{"contacts.yaml": "- id: x\n  name: [unclosed\n"},
 			want:   []string{"contacts.yaml:1: did not find expected"},

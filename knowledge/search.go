@@ -242,6 +242,16 @@ type earlyIndex struct {
 	fold    folder
 	folded  chan foldedTopics
 	learned chan *learned
+	topics  *foldedTopics // what folded delivered, once received
+}
+
+// foldedTopics returns each topic's words and examples as folded early, waiting for them once.
+func (e *earlyIndex) foldedTopics() foldedTopics {
+	if e.topics == nil {
+		f := <-e.folded
+		e.topics = &f
+	}
+	return *e.topics
 }
 
 // foldedTopics are each topic's words and examples, folded.
@@ -280,8 +290,8 @@ func inHalves(n int, f func(i int)) {
 
 // startEarly builds the rest of the early index in a goroutine, with the folder and the folded
 // labelled texts of foldLabelled(b). b's topics must not change afterwards.
-func startEarly(b *Base, fold folder, labelled <-chan []string) earlyIndex {
-	e := earlyIndex{fold: fold, folded: make(chan foldedTopics, 1), learned: make(chan *learned, 1)}
+func startEarly(b *Base, fold folder, labelled <-chan []string) *earlyIndex {
+	e := &earlyIndex{fold: fold, folded: make(chan foldedTopics, 1), learned: make(chan *learned, 1)}
 	go func() {
 		f := foldTopics(b, fold)
 		e.folded <- f
@@ -306,7 +316,7 @@ func foldTopics(b *Base, fold folder) foldedTopics {
 }
 
 // buildIndexFrom builds the index of b with the early part e (startEarly).
-func buildIndexFrom(b *Base, e earlyIndex) *index {
+func buildIndexFrom(b *Base, e *earlyIndex) *index {
 	ix := &index{
 		fold:       e.fold,
 		phrases:    map[string][]phrase{},
@@ -358,7 +368,7 @@ func buildIndexFrom(b *Base, e earlyIndex) *index {
 
 	// Each topic's words and examples were folded once, early: the phrases, the similarity
 	// signals and the learned reading all read them.
-	folded := <-e.folded
+	folded := e.foldedTopics()
 	words, examples := folded.words, folded.examples
 
 	// Phrases: how many topics use each one decides its weight.

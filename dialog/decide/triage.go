@@ -1020,6 +1020,7 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		// 「ちょっと相談があります」「なんか変なんです」: what is it about, with the greeting menu
 		d.reply.Outcome = Clarify
 		d.fx.Counts = append(d.fx.Counts, "clarify")
+		d.fx.Unanswered = &Unanswered{Text: text, Outcome: Clarify}
 		d.conv.Mode = ModeMenu
 		d.say(d.msg("opener"))
 		d.offerMenu()
