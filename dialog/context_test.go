@@ -659,7 +659,7 @@ func TestCalmTopicKeepsItsShortQuestion(t *testing.T) {
 // places gets the same choices again, not three other topics guessed from its characters.
 func TestClarifyKeepsItsChoicesForWhatNothingPlaces(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	first := te.say(t, "u1", "たくはいびんの ふざいつうちが きて ﾘﾝｸ おしたら あぷりを いれてくださいって でたので いれました。 そのあと すまほの ようすが へんな きが します")
+	first := te.say(t, "u1", "たくはいびんの ふざいつうちが きて ﾘﾝｸ おしたら へんな がめんが でました。 そのあと すまほの ようすが へんな きが します")
 	if first.Outcome != dialog.Clarify {
 		t.Fatalf("the first message is answered (%s/%s); this test needs one that is asked", first.Outcome, first.Topic)
 	}

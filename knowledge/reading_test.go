@@ -601,3 +601,13 @@ func TestOpenersAskWithTheMenu(t *testing.T) {
 		}
 	}
 }
+
+// An example's denied clause is left out of what the similarity signals read: 訓練 in
+// 「標的型メールの訓練じゃなくて」 is what the example is not about.
+func TestExampleDenialsAreNotRead(t *testing.T) {
+	kb := loadSeeds(t)
+	f, _ := kb.fold("標的型メールの訓練じゃなくて、本物が来たかもしれない")
+	if got := kb.index.read.exampleText(f); strings.Contains(got, "訓練") || !strings.Contains(got, "本物") {
+		t.Errorf("exampleText(%q) = %q, want the denied clause left out and the rest kept", f, got)
+	}
+}

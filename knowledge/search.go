@@ -398,7 +398,7 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 	var exDocs, topicDocs, caseDocs [][]field
 	for i, t := range b.topics {
 		for _, e := range examples[i] {
-			exDocs = append(exDocs, []field{{e, 1}})
+			exDocs = append(exDocs, []field{{ix.read.exampleText(e), 1}})
 			ix.exTopic = append(ix.exTopic, i)
 		}
 		doc := []field{{norm(t.Title), 2}, {norm(t.Scope), 1}}

@@ -617,6 +617,13 @@ func deniedWord(spans []span, from, to int) bool {
 	return false
 }
 
+// exampleText is folded example e as the similarity signals read it: without its denied clauses,
+// which are not about its topic, as a message's are not (「標的型メールの訓練じゃなくて、本物が
+// 来た」: 訓練 is what the text is not).
+func (r reader) exampleText(e string) string {
+	return mask(e, r.denied(e))
+}
+
 // mask returns q with the spans blanked out, for the similarity signals.
 func mask(q string, spans []span) string {
 	if len(spans) == 0 {
