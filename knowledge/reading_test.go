@@ -57,6 +57,11 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"窓口の人とZoomとかで話せたりします？", true},
 		{"Posso falar com uma pessoa?", true},
 		{"お店のインスタ乗っ取られました！勝手に投稿されてます。フォロワー3000人いるのに…", false}, // people counted
+		{"機械の返事はもういらないです", true},
+		{"Zoomとかで顔見て相談ってできます？", true},
+		{"窓口に電話したらチャットでと言われたけど、やっぱり電話のほうがいいんです", true},
+		{"うちの塾でネットの使い方の勉強会やりたいんだけど、講師って来てもらえるん？", false}, // a lecturer
+		{"警告画面が表示され、記載の番号へ至急お電話くださいと求められております。どうすれば", false}, // quoted
 		// a person told absent is the writer's situation; asked whether absent, a request
 		{"事務所のパソコンが遅いです。うちはパソコンわかる人いないんです", false},
 		{"社内に担当者がいないので困っています。ウイルスかもしれません", false},
