@@ -586,6 +586,7 @@ func TestOpenersAskWithTheMenu(t *testing.T) {
 		topics bool   // topics offered
 	}{
 		{"相談があります", true, "", false},
+		{"相談です", true, "", false},
 		{"ちょっと聞きたいんだけど", true, "", false},
 		{"すみません、ちょっといいですか", true, "", false},
 		{"chotto soudan ga arimasu", true, "", false},
