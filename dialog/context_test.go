@@ -868,3 +868,17 @@ func TestOpenerAsksWhatItIsAbout(t *testing.T) {
 		t.Errorf("the matter after the opener = %s, want ransomware", r.Topic)
 	}
 }
+
+// A question in romaji inside a topic, which names nothing either reading knows, is about the
+// matter at hand: the honest "no answer here", not the opener's "what is it about?".
+func TestRomajiQuestionInsideATopic(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	if r := te.say(t, "u", "tasukete kudasai. LINE no akaunto ga nottorarete, tomodachi ni hen na messeeji ga okurarete imasu"); r.Topic != "unauthorized-access" {
+		t.Fatalf("the take-over = %s/%s, want unauthorized-access", r.Outcome, r.Topic)
+	}
+	r := te.say(t, "u", "kaisha no janakute kojin no LINE desu. tomodachi ni dou shirasereba ii desu ka")
+	if hasText(r, strings.TrimSpace(kb.Message("opener"))) || !hasText(r, strings.TrimSpace(kb.Message("followup_unknown"))) {
+		t.Errorf("the question inside the topic got:\n%s\nwant the honest no-answer", r.PlainText())
+	}
+}

@@ -546,6 +546,12 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 			res.Social, res.Topics, res.Why.Learned = learnedSocial, nil, socialLabel
 		}
 		return
+	case len(res.Topics) == 0 && res.Opener && res.Why.opens && ix.urgent[t]:
+		// 「むすこに いわれて このらいんに れんらく しました」: the incident the statistics read
+		// is in the wording of how the person came here, which some topic's writers share; an
+		// office matter in words the rules do not know ("hoikuen no kyuushoku … soudan shitai")
+		// is offered
+		return
 	case len(res.Topics) == 0:
 		res.Why.Learned = ix.topicIDs[t]
 		ix.offer(b, res, t, -1, 0, maxOffered)

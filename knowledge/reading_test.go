@@ -60,7 +60,7 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"機械の返事はもういらないです", true},
 		{"Zoomとかで顔見て相談ってできます？", true},
 		{"窓口に電話したらチャットでと言われたけど、やっぱり電話のほうがいいんです", true},
-		{"うちの塾でネットの使い方の勉強会やりたいんだけど、講師って来てもらえるん？", false}, // a lecturer
+		{"うちの塾でネットの使い方の勉強会やりたいんだけど、講師って来てもらえるん？", false},     // a lecturer
 		{"警告画面が表示され、記載の番号へ至急お電話くださいと求められております。どうすれば", false}, // quoted
 		// a person told absent is the writer's situation; asked whether absent, a request
 		{"事務所のパソコンが遅いです。うちはパソコンわかる人いないんです", false},
@@ -593,6 +593,7 @@ func TestOpenersAskWithTheMenu(t *testing.T) {
 		{"緊急", false, "emergency", false},
 		{"税理士を探しています", false, "", true},
 		{"スタッフ同士の人間関係で相談があるんですが", false, "", true},
+		{"むすこに いわれて このらいんに れんらく しました", true, "", false}, // no incident read from how they came
 		{"asdfghjkl", false, "", false},
 		{"メールのことで相談があります", false, "", true},
 	} {
@@ -615,5 +616,20 @@ func TestExampleDenialsAreNotRead(t *testing.T) {
 	f, _ := kb.fold("標的型メールの訓練じゃなくて、本物が来たかもしれない")
 	if got := kb.index.read.exampleText(f); strings.Contains(got, "訓練") || !strings.Contains(got, "本物") {
 		t.Errorf("exampleText(%q) = %q, want the denied clause left out and the rest kept", f, got)
+	}
+}
+
+// A phone number said to be on screen is what happened, not a question for the desks' numbers.
+func TestPhoneNumberShownIsNoQuestion(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, tt := range []struct{ text, followup string }{
+		{"ぱそこんに けいこくが でて でんわばんごう が かいてあります", ""},
+		{"画面に電話番号が表示されています", ""},
+		{"IPAの電話番号を教えて", "contacts"},
+		{"でんわばんごうを おしえて ください", "contacts"},
+	} {
+		if got := kb.Search(tt.text).Followup; got != tt.followup {
+			t.Errorf("Search(%q).Followup = %q, want %q", tt.text, got, tt.followup)
+		}
 	}
 }

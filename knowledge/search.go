@@ -680,7 +680,8 @@ func (b *Base) Search(text string) Result {
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
-	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") // a question anywhere in it
+	// a question anywhere in it, or at the end of romaji read as kana ("dou sureba ii desu ka")
+	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") || why.Romaji && (AsksSomething(q) || romajiAsks(text))
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	pw := ix.readPersonWords(q, ix.personCues.find(q))
 	res.Why.asksSomeone, res.Why.declined, res.Why.request = pw.asksSomeone, pw.declines, pw.request
@@ -1360,6 +1361,12 @@ func (ix *index) quoted(q string, hits []hit, a hit) bool {
 		}
 	}
 	return false
+}
+
+// romajiAsks reports whether romaji text ends like a question: "… ii desu ka", "… no".
+func romajiAsks(text string) bool {
+	t := strings.ToLower(strings.TrimRight(strings.TrimSpace(text), ".!。 "))
+	return strings.HasSuffix(t, " ka") || strings.HasSuffix(t, " no") || strings.HasSuffix(t, " kana")
 }
 
 // nearWindow is how far apart two words may be to be read together, in bytes between the end of

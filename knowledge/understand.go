@@ -925,6 +925,10 @@ func (b *Base) rulesOutThreat(res Result) bool {
 // (「パスワードは変えられないんです、ログインできなくて」: understanding.yaml's stuck).
 func (r Result) Stuck() bool { return r.Why.stuck }
 
+// Asks reports whether the text res was read from asks a question: a question mark anywhere, or
+// a question's ending (「どうすればいいですか」, romaji "ii desu ka" read as kana).
+func (r Result) Asks() bool { return r.Why.question }
+
 // Requests reports whether the text res was read from asks for something: a request word
 // (「派遣していただけますか」, "please") or a question.
 func (r Result) Requests() bool { return r.Why.request || r.Why.question }

@@ -456,9 +456,11 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// More about the same matter (「自分のカードで払いました」): the option it fits adds its
 		// answer and contacts.
 		if q, o := d.kb.RefinedOption(t, text, res); o != nil {
-			if o.ID == c.Option && res.Stuck() {
+			if o.ID == c.Option && (res.Stuck() || res.Asks()) {
 				// a step of the answer did not work (「パスワードは変えられないんです、ログインで
-				// きなくて」): the honest "no answer here" with a person, not "noted"
+				// きなくて」), or a question beside what the answer was for ("kojin no LINE desu.
+				// tomodachi ni dou shirasereba ii desu ka"): the answer's lines about it or the
+				// honest "no answer here" with a person, not "noted"
 				d.followup(t, "question")
 				return true
 			}
@@ -485,14 +487,17 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 	}
 	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic ||
 		t.Urgent && !urgentTopic(res) && shortMessage(text) ||
-		!t.Urgent && !res.Confident && shortMessage(text) && knowledge.AsksSomething(text)) {
+		!t.Urgent && !res.Confident && shortMessage(text) && knowledge.AsksSomething(text) ||
+		res.Opener && res.Asks()) {
 		// A short message inside an incident that is not about another incident (「どこも電話
 		// つながらない」「LANぬいた」), a short question inside a calm matter that reads as no
 		// topic for sure (「振込先の銀行にも連絡したほうがいいですか？」 after the fake shop's
-		// answer), or one about nothing IT at all (「相手には何て言えば」), is about the matter at
-		// hand, not a new consultation: a question gets the honest answer that the knowledge has
-		// none, with a person offered; anything else is acknowledged.
-		if knowledge.AsksSomething(text) || res.Stuck() || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
+		// answer), one about nothing IT at all (「相手には何て言えば」), or a question that
+		// names nothing either reading knows ("tomodachi ni dou shirasereba ii desu ka" after a
+		// LINE take-over), is about the matter at hand, not a new consultation: a question gets
+		// the honest answer that the knowledge has none, with a person offered; anything else is
+		// acknowledged.
+		if knowledge.AsksSomething(text) || res.Opener && res.Asks() || res.Stuck() || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
 			// A statement with no topic word (「社長にはまだ言ってない」, "I changed it just
 			// now") reads as off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
