@@ -320,9 +320,12 @@ type cueList struct {
 // reader is the folded form of Understanding that Search uses.
 type reader struct {
 	negAfter, negBefore, notDenials, now, over, itWords []string
-	offTopic                                            string
-	unsureTopic                                         string // the topic answered although the writer cannot tell what it is
-	merelyTopic                                         string // the ordinary fault a denied threat merely was
+	// negations holds negAfter and negBefore, so that a text with none of them is passed over
+	// in one scan (denied)
+	negations   wordIndex
+	offTopic    string
+	unsureTopic string // the topic answered although the writer cannot tell what it is
+	merelyTopic string // the ordinary fault a denied threat merely was
 	// fillers are SocialFillers folded, longest first.
 	fillers                                []string
 	intents, situations, social, followups []cueList
@@ -427,6 +430,9 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.threatGroup, fold(u.Threats))
 	r.cues.add(r.stuckGroup, fold(u.Stuck))
 	r.cues.add(r.openerGroup, fold(u.Openers))
+	r.negations = wordIndex{}
+	r.negations.add(0, r.negAfter)
+	r.negations.add(1, r.negBefore)
 	r.deviceGroup = r.openerGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
@@ -494,6 +500,9 @@ type span struct{ from, to, neg int }
 // Romaji left in Latin letters (「ransomware toka ja nai」, where English words kept the text
 // from being read as romaji) denies over the two words before the denial.
 func (r *reader) denied(q string) []span {
+	if len(r.negations.find(q)) == 0 {
+		return nil // one scan instead of one per denial word: most texts deny nothing
+	}
 	var out []span
 	for _, w := range r.negAfter {
 		for from := 0; ; {
