@@ -615,7 +615,7 @@ func TestOwnWordsPickAmongOfferedTopics(t *testing.T) {
 // first aid, which is for what has happened.
 func TestNothingHappenedKeepsTheQuestion(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{})
-	if r := te.say(t, "u1", "技術部の人にだけ、うちの製品名を書いた添付付きのメールが何度も来ています"); r.Outcome != dialog.Clarify {
+	if r := te.say(t, "u1", "添付付きの怪しいメールが何度も来ています"); r.Outcome != dialog.Clarify {
 		t.Fatalf("outcome %s, want a question first", r.Outcome)
 	}
 	for _, text := range []string{"開いてはいません。送信元は実在の取引先の名前をかたっています", "添付は開いてないです。取引先の名前になってるけど、アドレスが全然違う"} {
