@@ -633,3 +633,28 @@ func TestPhoneNumberShownIsNoQuestion(t *testing.T) {
 		}
 	}
 }
+
+// A Latin topic word is read only where a word begins: "rent" is not in "parents", and an
+// office matter is not read into a defamation story in English.
+func TestLatinWordsBeginWords(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, text := range []string{"some parents are sharing it", "the current version"} {
+		for _, p := range kb.Search(text).Why.Phrases {
+			if p == "out-of-scope:rent" {
+				t.Errorf("Search(%q) read %q inside a longer word", text, p)
+			}
+		}
+	}
+	if got := firstTopic(kb, "I want to rent a car"); got != "out-of-scope" {
+		t.Errorf("Search(rent a car) first = %q, want out-of-scope", got)
+	}
+}
+
+// An incident the writer says is contained (無効化済み, 隔離済み) lets a wish for a vendor lead.
+func TestContainedIncidentLetsAWishLead(t *testing.T) {
+	kb := loadSeeds(t)
+	text := "アカウントは無効化済み。ADへの横展開の痕跡調査を外部に頼みたいです。緊急対応してくれる業者の一覧はありますか"
+	if r := kb.Search(text); !r.Confident || r.Top().ID != "support-services" {
+		t.Errorf("Search(%q): confident %v, first %q; want support-services answered", text, r.Confident, firstTopic(kb, text))
+	}
+}

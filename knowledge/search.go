@@ -1521,7 +1521,11 @@ func (ix *index) phrasesIn(q string) []foundPhrase {
 		for _, key := range keys[:n] {
 			cands := ix.phrases[key]
 			for k := range cands {
-				if strings.HasPrefix(q[pos:], cands[k].text) {
+				text := cands[k].text
+				if pos > 0 && latinLetter(q[pos-1]) && latinLetter(text[0]) {
+					continue // a Latin word begins a word: "rent" is not in "parents"
+				}
+				if strings.HasPrefix(q[pos:], text) {
 					found = append(found, foundPhrase{&cands[k], pos})
 				}
 			}
