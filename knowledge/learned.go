@@ -524,7 +524,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	// either and it asks nothing (「ありがとうございます、でもまだ不安です。本当に大丈夫でしょ
 	// うか」).
 	maySocial := len(res.Why.Phrases) == 0 && len(res.Situations) == 0 && res.Why.Followup == "" &&
-		res.Why.Intent == "" && !res.Why.question
+		res.Why.Intent == "" && !res.Why.question && (!res.Why.opens || res.Why.socialWord != "")
 	// Past rulesSure, what the statistics see of a topic is the incidental rest of the sentence.
 	rulesSettled := len(res.Topics) > 0 && res.Confident && res.Topics[0].Confidence >= rulesSure
 	if rulesSettled && !mayAsk && !maySocial {

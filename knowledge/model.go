@@ -235,7 +235,10 @@ type MenuEntry struct {
 	// ask right before one tells the writer's situation (「パソコンわかる人いないんです」), not a
 	// request, unless a question follows (「わかる人いないんですか」).
 	Absences []string
-	Words    []string // free text that picks this entry, e.g. 担当者と話したい for escalate
+	// Others are words for people who are not this desk's staff (警察の人, 担当者名): a word for
+	// a person or an ask inside one asks for no one here.
+	Others []string
+	Words  []string // free text that picks this entry, e.g. 担当者と話したい for escalate
 	// Contacts are shown with the entry; for escalate, how to reach the helpdesk directly.
 	Contacts []string
 }

@@ -58,6 +58,10 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"Posso falar com uma pessoa?", true},
 		{"お店のインスタ乗っ取られました！勝手に投稿されてます。フォロワー3000人いるのに…", false}, // people counted
 		{"機械の返事はもういらないです", true},
+		// people who are not this desk's staff
+		{"警察の人に相談したいんです。会社のデータを公開するって脅されてて", false},
+		{"入札案件の名前が件名に入ってて、担当者名指しで来てる", false},
+		{"このあと直接お電話してもいいですか？何番にかければ", true},
 		{"Zoomとかで顔見て相談ってできます？", true},
 		{"窓口に電話したらチャットでと言われたけど、やっぱり電話のほうがいいんです", true},
 		{"うちの塾でネットの使い方の勉強会やりたいんだけど、講師って来てもらえるん？", false},     // a lecturer
@@ -587,6 +591,7 @@ func TestOpenersAskWithTheMenu(t *testing.T) {
 	}{
 		{"相談があります", true, "", false},
 		{"相談です", true, "", false},
+		{"お世話になっております。少々ご相談したい件がございまして、ご連絡いたしました", true, "", false},
 		{"ちょっと聞きたいんだけど", true, "", false},
 		{"すみません、ちょっといいですか", true, "", false},
 		{"chotto soudan ga arimasu", true, "", false},

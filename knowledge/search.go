@@ -460,6 +460,7 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 			ix.personCues.add(cueWish, foldAll(m.Wishes))
 			ix.personCues.add(cueVisit, foldAll(m.Visits))
 			ix.personCues.add(cueAbsent, foldAll(m.Absences))
+			ix.personCues.add(cueOther, foldAll(m.Others))
 			ix.quotes, ix.counters = foldAll(m.Quotes), strings.Join(m.Counters, "")
 			for _, w := range m.Declines {
 				group := cueDecline
@@ -686,7 +687,9 @@ func (b *Base) Search(text string) Result {
 	pw := ix.readPersonWords(q, ix.personCues.find(q))
 	res.Why.asksSomeone, res.Why.declined, res.Why.request = pw.asksSomeone, pw.declines, pw.request
 	res.Escalate = ix.escalates(q, pw, why)
-	if why.Social != "" && !res.Escalate {
+	if why.Social != "" && !res.Escalate && !(why.opens && (why.Social == "greeting" || why.Social == "ack")) {
+		// (「お世話になっております。ご相談したい件がございまして」 opens a consultation: not a
+		// greeting; a thanks that mentions the consultation had is one)
 		res.Social = why.Social
 		return res
 	}
@@ -1139,7 +1142,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		return
 	}
 	if nothingRead(res.Why) && res.Why.Device == "" && !slices.Contains(s.worded, true) && len(vague) == 0 &&
-		(!res.Why.OffTopic || !res.Why.ownOffTopic && res.Why.opens && short <= p.bareRunes) {
+		(!res.Why.OffTopic || !res.Why.ownOffTopic && res.Why.opens && short <= openerRunes) {
 		// Nothing named (「ちょっと聞きたいんだけど」「相談があります」): the topics the examples
 		// would offer share a few words of asking, not the matter. A menu entry named (緊急: the
 		// emergency list) is shown, else the greeting menu. An office matter read on no word of
@@ -1236,6 +1239,7 @@ const (
 	cueWish          // says what the writer wants or wanted: 話したかった
 	cueVisit         // asks someone to come or speak: 来てもらえ, 話してくれる人いますか
 	cueAbsent        // says no such person is at hand: わかる人いないんです
+	cueOther         // a person who is not this desk's staff: 警察の人, 担当者名
 )
 
 // personWords is what the words of menu.yaml's escalate entry (index.personCues) say of a text.
@@ -1268,7 +1272,7 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 	var pw personWords
 	asked, named := false, false
 	for _, a := range hits {
-		if ix.counted(q, a) || ix.toldAbsent(q, hits, a) {
+		if ix.counted(q, a) || ix.toldAbsent(q, hits, a) || someoneElse(hits, a) {
 			continue
 		}
 		switch a.group {
@@ -1295,7 +1299,7 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 			if b.from < a.to || b.from-a.to > nearWindow {
 				continue
 			}
-			if pairs(a.group, b.group) && !ix.counted(q, b) && !ix.toldAbsent(q, hits, b) {
+			if pairs(a.group, b.group) && !ix.counted(q, b) && !ix.toldAbsent(q, hits, b) && !someoneElse(hits, b) {
 				pw.personNearAsk = true
 			}
 			if (a.group == cuePerson || a.group == cueAsk || a.group == cueConsult || a.group == cueEscalate) && b.group == cueDecline ||
@@ -1306,6 +1310,16 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 	}
 	pw.asksSomeone = asked && named
 	return pw
+}
+
+// someoneElse reports whether hit a, a word for a person, an ask or a phrase asking for a person,
+// lies inside one of menu.yaml's others (「警察の人に相談したい」「担当者名指しで来てる」): the
+// person is not this desk's staff.
+func someoneElse(hits []hit, a hit) bool {
+	if a.group != cuePerson && a.group != cueAsk && a.group != cueEscalate {
+		return false
+	}
+	return slices.ContainsFunc(hits, func(b hit) bool { return b.group == cueOther && b.from <= a.from && a.from < b.to })
 }
 
 // pairs reports whether a word of group a followed closely by one of group b names a person and
@@ -1362,6 +1376,11 @@ func (ix *index) quoted(q string, hits []hit, a hit) bool {
 	}
 	return false
 }
+
+// openerRunes is how long a text read as an office matter on no word of its own may be and still
+// be an opener when it holds an opener's words: 「お世話になっております。少々ご相談したい件が
+// ございまして、ご連絡いたしました」 says nothing more.
+const openerRunes = 40
 
 // romajiAsks reports whether romaji text ends like a question: "… ii desu ka", "… no".
 func romajiAsks(text string) bool {
