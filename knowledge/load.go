@@ -95,11 +95,12 @@ func Load(fsys fs.FS) (*Base, error) {
 	l.loadCases()
 	l.loadPastAnswers()
 	l.validate()
-	l.checkShortWords(early.foldedTopics().words)
 	l.checkUnderstanding()
 	if !l.broken[contactsFile] {
 		l.checkEnglishContacts()
 	}
+	// last, so that the checks before it run while the topics are still being folded
+	l.checkShortWords(early.foldedTopics().words)
 	if len(l.problems) > 0 {
 		return nil, l.problems.sorted()
 	}
