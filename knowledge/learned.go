@@ -506,7 +506,9 @@ func fnv1a(s string) uint64 {
 //     ("something weird is happening with my computer" is asked about).
 //
 // Social turns, requests the rules read for a person or to the desk itself (an intent of
-// understanding.yaml leading to helpdesk-request) are left alone.
+// understanding.yaml leading to helpdesk-request) are left alone. A text that opens a consultation
+// in words of understanding.yaml's openers (「相談があります」) is read as social only beside a
+// closing word (thanks, resolved), and an incident read only in its wording is not offered.
 func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	if ix.learned == nil || res.Social != "" || res.Escalate || ix.intentTopic(res.Why.Intent) == HelpdeskTopic {
 		return // a request to the desk itself (a lecturer, the guidebook) says what it wants
@@ -548,9 +550,8 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		return
 	case len(res.Topics) == 0 && res.Opener && res.Why.opens && ix.urgent[t]:
 		// 「むすこに いわれて このらいんに れんらく しました」: the incident the statistics read
-		// is in the wording of how the person came here, which some topic's writers share; an
-		// office matter in words the rules do not know ("hoikuen no kyuushoku … soudan shitai")
-		// is offered
+		// is in the wording of how the person came here, which some topic's writers share; a
+		// calm topic they are sure of, in words the rules do not know, is still offered
 		return
 	case len(res.Topics) == 0:
 		res.Why.Learned = ix.topicIDs[t]

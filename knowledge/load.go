@@ -112,10 +112,7 @@ func Load(fsys fs.FS) (*Base, error) {
 // るぷ): the matcher would find them inside other words (「気になることが」, グループ) and read
 // the topic into texts that do not name it. words are each topic's words as folded for matching.
 func (l *loader) checkShortWords(words [][]string) {
-	for i, t := range l.b.topics {
-		if i >= len(l.refs) || i >= len(words) {
-			return
-		}
+	for i, t := range l.b.topics { // refs and words hold one entry per topic, in its order
 		ref := l.refs[i]
 		for j, w := range words[i] {
 			f := strings.TrimSpace(w)

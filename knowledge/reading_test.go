@@ -70,6 +70,8 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"事務所のパソコンが遅いです。うちはパソコンわかる人いないんです", false},
 		{"社内に担当者がいないので困っています。ウイルスかもしれません", false},
 		{"わかる人いないんですか", true},
+		{"詳しい人いないんでしょうか", true},
+		{"うちはパソコンわかる人いないんです。かなり困っています", false}, // か begins the next sentence
 		{"詳しい人いないので、担当者から電話ください", true},
 		{"社内にパソコンがわかる者がいないので、どなたか相談に乗っていただけませんか", true},
 		// a request quoted from a screen or a message is someone else's words

@@ -113,10 +113,11 @@ type Result struct {
 	Confident bool       // the top topic is sure enough to answer
 	Escalate  bool       // the text asks for a person
 	Menu      *MenuEntry // the text names a menu entry (e.g. 相談窓口の一覧), when no topic did
-	// Opener is set when the text only opens a consultation or says something is wrong, and
-	// names nothing either reading knows (「ちょっと相談があります」「なんか変なんです」): the
-	// dialog asks what it is about with the greeting menu, not with topics picked by what a
-	// few words share with the examples. Topics is then empty.
+	// Opener is set when the text names nothing either reading knows and asks for no person:
+	// it only opens a consultation (「ちょっと相談があります」「すみません、ちょっといいですか」)
+	// or says nothing the knowledge reads at all. The dialog asks what it is about with the
+	// greeting menu, not with topics picked by what a few words share with the examples. Topics
+	// is then empty.
 	Opener    bool
 	Truncated bool // the text was longer than the matcher reads
 	// Social is set (thanks, ack, bye) when the text is only a social turn; Topics is then
@@ -239,19 +240,19 @@ type vagueGroup struct {
 // parsed: foldLabelled), so that it runs on the other core while the rest of the knowledge is
 // parsed and indexed; learning from the labelled messages is the largest part of a load.
 type earlyIndex struct {
-	fold    folder
-	folded  chan foldedTopics
-	learned chan *learned
-	topics  *foldedTopics // what folded delivered, once received
+	fold     folder
+	folded   chan foldedTopics
+	learned  chan *learned
+	received *foldedTopics // what folded delivered, once received
 }
 
 // foldedTopics returns each topic's words and examples as folded early, waiting for them once.
 func (e *earlyIndex) foldedTopics() foldedTopics {
-	if e.topics == nil {
+	if e.received == nil {
 		f := <-e.folded
-		e.topics = &f
+		e.received = &f
 	}
-	return *e.topics
+	return *e.received
 }
 
 // foldedTopics are each topic's words and examples, folded.
@@ -682,7 +683,7 @@ func (b *Base) Search(text string) Result {
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
 	// a question anywhere in it, or at the end of romaji read as kana ("dou sureba ii desu ka")
-	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") || why.Romaji && (AsksSomething(q) || romajiAsks(text))
+	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") || why.Romaji && AsksSomething(q)
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	pw := ix.readPersonWords(q, ix.personCues.find(q))
 	res.Why.asksSomeone, res.Why.declined, res.Why.request = pw.asksSomeone, pw.declines, pw.request
@@ -1148,7 +1149,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		// emergency list) is shown, else the greeting menu. An office matter read on no word of
 		// its own is one only when more than a wish to consult is said (「税理士を探しています」).
 		res.Menu = ix.menuEntry(q)
-		res.Opener, res.Why.OffTopic = res.Menu == nil, false
+		res.Opener, res.Why.OffTopic = res.Menu == nil && !res.Escalate, false
 		return
 	}
 	picked := map[int]bool{}
@@ -1258,7 +1259,8 @@ type personWords struct {
 	// wish: a word of what the writer wants or wanted (menu.yaml's wishes: 話したくて)
 	wish bool
 	// personNearAsk: a word for a person and an ask (or a word asking to consult) within
-	// nearWindow of each other, in either order, neither of them told absent nor 人 counted
+	// nearWindow of each other, in either order, neither of them told absent, 人 counted or
+	// inside a word for someone who is not this desk's staff (menu.yaml's others)
 	personNearAsk bool
 	// declines: a word for a person, an ask or a phrase asking for a person shortly before a
 	// decline (「人と話す必要はないです」「人間の方と話す必要はないです」), or an English decline
@@ -1299,7 +1301,7 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 			if b.from < a.to || b.from-a.to > nearWindow {
 				continue
 			}
-			if pairs(a.group, b.group) && !ix.counted(q, b) && !ix.toldAbsent(q, hits, b) && !someoneElse(hits, b) {
+			if personAndAsk(a.group, b.group) && !ix.counted(q, b) && !ix.toldAbsent(q, hits, b) && !someoneElse(hits, b) {
 				pw.personNearAsk = true
 			}
 			if (a.group == cuePerson || a.group == cueAsk || a.group == cueConsult || a.group == cueEscalate) && b.group == cueDecline ||
@@ -1322,17 +1324,18 @@ func someoneElse(hits []hit, a hit) bool {
 	return slices.ContainsFunc(hits, func(b hit) bool { return b.group == cueOther && b.from <= a.from && a.from < b.to })
 }
 
-// pairs reports whether a word of group a followed closely by one of group b names a person and
-// asks for one: 担当者と話したい, 電話できる人.
-func pairs(a, b int) bool {
+// personAndAsk reports whether a word of group a followed closely by one of group b names a
+// person and asks for one: 担当者と話したい, 電話できる人.
+func personAndAsk(a, b int) bool {
 	isAsk := func(g int) bool { return g == cueAsk || g == cueConsult }
 	return a == cuePerson && isAsk(b) || isAsk(a) && b == cuePerson
 }
 
 // toldAbsent reports whether hit a, a word for a person, an ask or a phrase asking for a person,
-// is told absent: one of menu.yaml's absences overlaps it or follows it closely, with no question
-// after it. 「うちはパソコンわかる人いないんです」 tells the writer's situation; 「わかる人いない
-// んですか」 asks.
+// is told absent: one of menu.yaml's absences overlaps it or follows it closely, and its clause
+// does not go on to a question's ending. 「うちはパソコンわかる人いないんです」 tells the writer's
+// situation; 「わかる人いないんですか」「詳しい人いないんでしょうか」 ask. (A question mark is
+// gone from folded text; the clause's ending is what is left of it.)
 func (ix *index) toldAbsent(q string, hits []hit, a hit) bool {
 	if a.group != cuePerson && a.group != cueAsk && a.group != cueEscalate {
 		return false
@@ -1344,8 +1347,11 @@ func (ix *index) toldAbsent(q string, hits []hit, a hit) bool {
 		if slices.ContainsFunc(hits, func(c hit) bool { return c.group == cueAbsent && c.from == b.from && c.to > b.to }) {
 			return false // the longest absence read there decides (いないんで of いないんですか)
 		}
-		rest := strings.TrimLeft(q[b.to:], " ")
-		return !strings.HasPrefix(rest, "か") && !strings.HasPrefix(rest, "?")
+		clause := q[b.to:]
+		if i := strings.IndexByte(clause, ' '); i >= 0 {
+			clause = clause[:i] // a space is where punctuation was: the clause ends there
+		}
+		return !strings.HasSuffix(clause, "か") && !strings.HasSuffix(clause, "かな") && !strings.HasSuffix(clause, "かね")
 	})
 }
 
@@ -1381,12 +1387,6 @@ func (ix *index) quoted(q string, hits []hit, a hit) bool {
 // be an opener when it holds an opener's words: 「お世話になっております。少々ご相談したい件が
 // ございまして、ご連絡いたしました」 says nothing more.
 const openerRunes = 40
-
-// romajiAsks reports whether romaji text ends like a question: "… ii desu ka", "… no".
-func romajiAsks(text string) bool {
-	t := strings.ToLower(strings.TrimRight(strings.TrimSpace(text), ".!。 "))
-	return strings.HasSuffix(t, " ka") || strings.HasSuffix(t, " no") || strings.HasSuffix(t, " kana")
-}
 
 // nearWindow is how far apart two words may be to be read together, in bytes between the end of
 // one and the start of the other: about four characters.
@@ -1541,7 +1541,7 @@ func (ix *index) phrasesIn(q string) []foundPhrase {
 			cands := ix.phrases[key]
 			for k := range cands {
 				text := cands[k].text
-				if pos > 0 && latinLetter(q[pos-1]) && latinLetter(text[0]) {
+				if pos > 0 && 'a' <= q[pos-1] && q[pos-1] <= 'z' && latinLetter(text[0]) {
 					continue // a Latin word begins a word: "rent" is not in "parents"
 				}
 				if strings.HasPrefix(q[pos:], text) {

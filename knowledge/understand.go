@@ -430,9 +430,9 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.threatGroup, fold(u.Threats))
 	r.cues.add(r.stuckGroup, fold(u.Stuck))
 	r.cues.add(r.openerGroup, fold(u.Openers))
-	r.negations = wordIndex{}
+	r.negations = wordIndex{} // one group: only whether any is found matters
 	r.negations.add(0, r.negAfter)
-	r.negations.add(1, r.negBefore)
+	r.negations.add(0, r.negBefore)
 	r.deviceGroup = r.openerGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
@@ -629,7 +629,7 @@ func deniedWord(spans []span, from, to int) bool {
 // exampleText is folded example e as the similarity signals read it: without its denied clauses,
 // which are not about its topic, as a message's are not (「標的型メールの訓練じゃなくて、本物が
 // 来た」: 訓練 is what the text is not).
-func (r reader) exampleText(e string) string {
+func (r *reader) exampleText(e string) string {
 	return mask(e, r.denied(e))
 }
 
@@ -843,7 +843,8 @@ func (r *reader) readingOf(q string, denied []span) Why {
 // 込んでしまった), or nil when it picks none or several equally. res is what Search made of the
 // same text. An option is picked by a situation it names, by one of its words or its label in
 // the text (the longest wins, so 「含まれない」 beats 「含まれ」), or by the topic it leads to
-// when the text is about that topic.
+// when the text is about that topic; where another option is told by its own words, the words
+// decide and what happened only breaks their tie (the shop whose customers paid: optionFor).
 func (b *Base) OptionFor(q *Question, text string, res Result) *Option {
 	f := b.foldedOf(text, res)
 	o, _ := b.optionFor(q, f, res)
@@ -1009,7 +1010,8 @@ const situationScore = 100
 const wordScore = 10
 
 // refinedRunes is how long an option's word must be to pick the option with no question on
-// screen (RefinedOption, otherOptionTold): 「自分のお金」, not 「個人」 said in passing.
+// screen (RefinedOption, otherOptionTold), or to let another option's words overrule what
+// happened (optionFor): 「自分のお金」, not 「個人」 said in passing.
 const refinedRunes = 3
 
 // foldedOf returns text as the matcher reads it: the reading Search kept in res, or text
@@ -1033,8 +1035,8 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 	// What happened picks an option only when no other option is told by its own words: in
 	// 「うちの店名とロゴを使ったサイトがあるとお客さんから電話。買って振り込んだのに届かないと」
 	// the customers paid, and the writer is the shop whose name was used, so the words decide.
-	var scoresOnStack, wordsOnStack [16]int
-	scores, words := scoresOnStack[:0], wordsOnStack[:0]
+	var scoreBuf, wordBuf [16]int // kept on the stack: Search reads options in every urgent answer
+	scores, words := scoreBuf[:0], wordBuf[:0]
 	for i := range q.Options {
 		o := &q.Options[i]
 		score := 0
@@ -1053,9 +1055,9 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 		}
 		scores, words = append(scores, score), append(words, word)
 	}
-	best, bestScore, tie := pickBest(scores)
+	best, bestScore, tie := pickBest(scores, nil)
 	if best >= 0 && !tie && scores[best] >= situationScore && othersTold(words, best) {
-		best, _, tie = pickBest(words)
+		best, _, tie = pickBest(words, scores) // the words decide; what happened breaks their tie
 		if best >= 0 {
 			bestScore = scores[best]
 		}
@@ -1067,15 +1069,20 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 }
 
 // pickBest returns the index of the highest positive score, that score, and whether another
-// index has it too.
-func pickBest(scores []int) (best, bestScore int, tie bool) {
+// index has it too; between equal scores, the higher of then (when given) decides.
+func pickBest(scores, then []int) (best, bestScore int, tie bool) {
 	best = -1
 	for i, score := range scores {
 		switch {
 		case score > bestScore:
 			best, bestScore, tie = i, score, false
 		case score == bestScore && score > 0:
-			tie = true
+			switch {
+			case then != nil && then[i] > then[best]:
+				best, tie = i, false
+			case then == nil || then[i] == then[best]:
+				tie = true
+			}
 		}
 	}
 	return best, bestScore, tie

@@ -1022,7 +1022,8 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 		}
 		d.menuEntry(res.Menu)
 	case res.Opener:
-		// 「ちょっと相談があります」「なんか変なんです」: what is it about, with the greeting menu
+		// 「ちょっと相談があります」「すみません、ちょっといいですか」: what is it about, with the
+		// greeting menu
 		d.reply.Outcome = Clarify
 		d.fx.Counts = append(d.fx.Counts, "clarify")
 		d.fx.Unanswered = &Unanswered{Text: text, Outcome: Clarify}
