@@ -617,12 +617,23 @@ func TestOpenersAskWithTheMenu(t *testing.T) {
 }
 
 // An example's denied clause is left out of what the similarity signals read: 訓練 in
-// 「標的型メールの訓練じゃなくて」 is what the example is not about.
+// 「標的型メールの訓練じゃなくて」 is what the example is not about. The index the load built holds
+// no targeted-attack example with 訓練, though two of the topic's examples deny one.
 func TestExampleDenialsAreNotRead(t *testing.T) {
 	kb := loadSeeds(t)
 	f, _ := kb.fold("標的型メールの訓練じゃなくて、本物が来たかもしれない")
 	if got := kb.index.read.exampleText(f); strings.Contains(got, "訓練") || !strings.Contains(got, "本物") {
 		t.Errorf("exampleText(%q) = %q, want the denied clause left out and the rest kept", f, got)
+	}
+	ix := kb.index
+	id, ok := ix.examples.ids["訓練"]
+	if !ok {
+		return // no example holds it at all
+	}
+	for _, d := range ix.examples.terms[id].docs {
+		if ix.topicIDs[ix.exTopic[d.doc]] == "targeted-attack" {
+			t.Errorf("example %d of targeted-attack is read with 訓練, which it denies", d.doc)
+		}
 	}
 }
 

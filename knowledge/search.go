@@ -1259,8 +1259,8 @@ type personWords struct {
 	// wish: a word of what the writer wants or wanted (menu.yaml's wishes: 話したくて)
 	wish bool
 	// personNearAsk: a word for a person and an ask (or a word asking to consult) within
-	// nearWindow of each other, in either order, neither of them told absent, 人 counted or
-	// inside a word for someone who is not this desk's staff (menu.yaml's others)
+	// nearWindow of each other, in either order, neither of them asking for nobody here
+	// (asksForNobody)
 	personNearAsk bool
 	// declines: a word for a person, an ask or a phrase asking for a person shortly before a
 	// decline (「人と話す必要はないです」「人間の方と話す必要はないです」), or an English decline
@@ -1273,8 +1273,13 @@ type personWords struct {
 func (ix *index) readPersonWords(q string, hits []hit) personWords {
 	var pw personWords
 	asked, named := false, false
+	var buf [32]bool // kept on the stack for a message of ordinary length
+	nobody := buf[:0]
 	for _, a := range hits {
-		if ix.counted(q, a) || ix.toldAbsent(q, hits, a) || someoneElse(hits, a) {
+		nobody = append(nobody, ix.asksForNobody(q, hits, a))
+	}
+	for i, a := range hits {
+		if nobody[i] {
 			continue
 		}
 		switch a.group {
@@ -1297,11 +1302,11 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 		case cueWish:
 			pw.wish = true
 		}
-		for _, b := range hits {
+		for j, b := range hits {
 			if b.from < a.to || b.from-a.to > nearWindow {
 				continue
 			}
-			if personAndAsk(a.group, b.group) && !ix.counted(q, b) && !ix.toldAbsent(q, hits, b) && !someoneElse(hits, b) {
+			if personAndAsk(a.group, b.group) && !nobody[j] {
 				pw.personNearAsk = true
 			}
 			if (a.group == cuePerson || a.group == cueAsk || a.group == cueConsult || a.group == cueEscalate) && b.group == cueDecline ||
@@ -1314,14 +1319,19 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 	return pw
 }
 
-// someoneElse reports whether hit a, a word for a person, an ask or a phrase asking for a person,
-// lies inside one of menu.yaml's others (「警察の人に相談したい」「担当者名指しで来てる」): the
-// person is not this desk's staff.
-func someoneElse(hits []hit, a hit) bool {
+// asksForNobody reports whether hit a of folded text q asks for no one here although its words
+// would: 人 counted (counted), or a word for a person, an ask or a phrase asking for a person that
+// is told absent (toldAbsent) or lies inside a word for someone who is not this desk's staff
+// (menu.yaml's others: 「警察の人に相談したい」「担当者名指しで来てる」).
+func (ix *index) asksForNobody(q string, hits []hit, a hit) bool {
+	if ix.counted(q, a) {
+		return true
+	}
 	if a.group != cuePerson && a.group != cueAsk && a.group != cueEscalate {
 		return false
 	}
-	return slices.ContainsFunc(hits, func(b hit) bool { return b.group == cueOther && b.from <= a.from && a.from < b.to })
+	return ix.toldAbsent(q, hits, a) ||
+		slices.ContainsFunc(hits, func(b hit) bool { return b.group == cueOther && b.from <= a.from && a.from < b.to })
 }
 
 // personAndAsk reports whether a word of group a followed closely by one of group b names a
@@ -1331,15 +1341,12 @@ func personAndAsk(a, b int) bool {
 	return a == cuePerson && isAsk(b) || isAsk(a) && b == cuePerson
 }
 
-// toldAbsent reports whether hit a, a word for a person, an ask or a phrase asking for a person,
-// is told absent: one of menu.yaml's absences overlaps it or follows it closely, and its clause
+// toldAbsent reports whether hit a (a word for a person, an ask or a phrase asking for one) is
+// told absent: one of menu.yaml's absences overlaps it or follows it closely, and its clause
 // does not go on to a question's ending. 「うちはパソコンわかる人いないんです」 tells the writer's
 // situation; 「わかる人いないんですか」「詳しい人いないんでしょうか」 ask. (A question mark is
 // gone from folded text; the clause's ending is what is left of it.)
 func (ix *index) toldAbsent(q string, hits []hit, a hit) bool {
-	if a.group != cuePerson && a.group != cueAsk && a.group != cueEscalate {
-		return false
-	}
 	return slices.ContainsFunc(hits, func(b hit) bool {
 		if b.group != cueAbsent || b.to <= a.from || b.from-a.to > nearWindow {
 			return false

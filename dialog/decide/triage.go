@@ -1017,22 +1017,19 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 	case res.Menu != nil:
 		if res.Menu.Action == "topics" {
 			// 「緊急」「助けて」 typed: the entry's list is the question
-			d.reply.Outcome = Clarify
-			d.fx.Counts = append(d.fx.Counts, "clarify")
+			d.clarifying()
 		}
 		d.menuEntry(res.Menu)
 	case res.Opener:
 		// 「ちょっと相談があります」「すみません、ちょっといいですか」: what is it about, with the
 		// greeting menu
-		d.reply.Outcome = Clarify
-		d.fx.Counts = append(d.fx.Counts, "clarify")
+		d.clarifying()
 		d.fx.Unanswered = &Unanswered{Text: text, Outcome: Clarify}
 		d.conv.Mode = ModeMenu
 		d.say(d.msg("opener"))
 		d.offerMenu()
 	case top != nil:
-		d.reply.Outcome = Clarify
-		d.fx.Counts = append(d.fx.Counts, "clarify")
+		d.clarifying()
 		d.fx.Unanswered = &Unanswered{Text: text, Outcome: Clarify, Topics: topicIDs(res, 3)}
 		d.conv.push()
 		d.conv.Mode = ModeClarify
@@ -1070,6 +1067,12 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 	if d.reply.Outcome != "" && d.fx.Topic == "" {
 		d.fx.Topic = d.reply.Topic
 	}
+}
+
+// clarifying marks the reply as a question with choices, and counts it so.
+func (d *decider) clarifying() {
+	d.reply.Outcome = Clarify
+	d.fx.Counts = append(d.fx.Counts, "clarify")
 }
 
 func ranked(res knowledge.Result) []TopicScore {
