@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"bytes"
 	"io/fs"
 	"path"
 	"slices"
@@ -56,13 +55,20 @@ func (l *loader) loadLabelled() {
 		if !ok {
 			continue
 		}
-		for i, line := range bytes.Split(data, []byte("\n")) {
-			text := strings.TrimSuffix(string(line), "\r")
+		// One conversion per file: each message's fields are substrings of it, and the messages
+		// of a file are allocated together (a load reads some 16,000 of them).
+		all := string(data)
+		msgs := make([]Labelled, 0, strings.Count(all, "\n")+1)
+		for i := 0; all != ""; i++ {
+			text, rest, _ := strings.Cut(all, "\n")
+			all = rest
+			text = strings.TrimSuffix(text, "\r")
 			if strings.HasPrefix(text, "#") || strings.TrimSpace(text) == "" {
 				continue
 			}
-			cols := strings.SplitN(text, "\t", 3)
-			if len(cols) != 3 || strings.TrimSpace(cols[2]) == "" {
+			register, rest, ok1 := strings.Cut(text, "\t")
+			label, body, ok2 := strings.Cut(rest, "\t")
+			if !ok1 || !ok2 || strings.TrimSpace(body) == "" {
 				l.problem(file, i+1, "want register<TAB>label<TAB>text, three columns separated by tabs")
 				continue
 			}
@@ -70,7 +76,8 @@ func (l *loader) loadLabelled() {
 				l.problem(file, i+1, "not UTF-8")
 				continue
 			}
-			l.b.labelled = append(l.b.labelled, &Labelled{File: file, Line: i + 1, Register: cols[0], Label: cols[1], Text: cols[2]})
+			msgs = append(msgs, Labelled{File: file, Line: i + 1, Register: register, Label: label, Text: body})
+			l.b.labelled = append(l.b.labelled, &msgs[len(msgs)-1])
 		}
 	}
 }

@@ -270,6 +270,9 @@ func (f folder) fold(normalized string) string {
 			for j := range list {
 				p := &list[j] // not copied: most pairs are passed over on their first bytes
 				if next&p.mask == p.after && strings.HasPrefix(normalized[i:], p.from) && p.wholeLatin(normalized, i) {
+					if out == nil {
+						out = make([]byte, 0, len(normalized)+len(normalized)/4)
+					}
 					out = append(append(out, normalized[done:i]...), p.to...)
 					size = len(p.from)
 					done = i + size
