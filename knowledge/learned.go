@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -588,7 +589,9 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		res.Confident = false
 		ix.offer(b, res, t, pos, 0, maxOffered)
 	case pos == 0:
-		if !res.Confident && ix.urgent[t] && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now || runes >= longRunes) {
+		// a topic the writer ruled out (「DDoSじゃないと言われて」) is not confirmed by the
+		// statistics, which read its word
+		if !res.Confident && ix.urgent[t] && !deniedTopic(res.Why.Denied, ix.topicIDs[t]) && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now || runes >= longRunes) {
 			res.Confident, res.Why.Agreed = true, true
 		}
 	case res.Confident:
@@ -596,8 +599,11 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		at := 1
 		switch {
 		case second:
-		case ix.urgent[t] && !res.Topics[0].Topic.Urgent:
-			at = 0 // an incident comes first: a ransom screen read as spam mail by the rules
+		case ix.urgent[t] && !res.Topics[0].Topic.Urgent && !(res.Why.Intent != "" && res.Why.over):
+			// an incident comes first: a ransom screen read as spam mail by the rules; not one
+			// that is over, beside the plan the text makes (「ランサムの被害後、復旧を頼める業者を
+			// 探してます」)
+			at = 0
 		case p >= learnedAdd:
 			// surer still, the learned reading is right more often than the rules below
 			// rulesSure: a plan read as the threat it names (「サイバー保険はランサムウェアの
@@ -634,6 +640,11 @@ func (ix *index) offer(b *Base, res *Result, t, pos, at, most int) {
 	}
 	res.Topics = placeTopic(res.Topics, pos, at, m)
 	res.Topics = res.Topics[:min(len(res.Topics), most)]
+}
+
+// deniedTopic reports whether denied (Why.Denied: "topic:word") holds a word of topic id.
+func deniedTopic(denied []string, id string) bool {
+	return slices.ContainsFunc(denied, func(d string) bool { return strings.HasPrefix(d, id+":") })
 }
 
 // HelpdeskTopic is the topic of requests to the desk itself (the topic contract): a lecturer, the

@@ -286,6 +286,14 @@ func TestFirstTopicRead(t *testing.T) {
 		// what happened to a device is as plain as a word of its topic
 		{"スマホを落としました", "data-leak"},
 		{"nooto pasokon wo nakushimashita", "data-leak"},
+		// 「Xかと思ったけど違った」 rules X out
+		{"ランサムかと思ったら違った。ファイル名も変わってないし、脅迫文もない。ただNASに繋がらない", "device-trouble"},
+		// a word running into the copula of its denial (攻撃で in 攻撃ではありません) is denied
+		{"攻撃ではありません。営業がノートPCを電車に置き忘れました", "data-leak"},
+		// a plan about no IT that names an office matter is the office matter
+		{"社員向けにメンタルヘルスの研修をやりたいのですが、どこに頼めばいいですか", "out-of-scope"},
+		// an incident that is over leaves the plan first
+		{"ランサムウェアの被害後、データ復旧を頼める業者を探しています。感染はもう止まっています", "support-services"},
 	}
 	for _, tt := range tests {
 		if got := firstTopic(kb, tt.text); got != tt.want {

@@ -741,7 +741,7 @@ func (ix *index) ledOn(b *Base, text string, res *Result) {
 		return
 	}
 	t := slices.Index(ix.topicIDs, o.Topic)
-	if t < 0 || slices.ContainsFunc(res.Why.Denied, func(d string) bool { return strings.HasPrefix(d, o.Topic+":") }) {
+	if t < 0 || deniedTopic(res.Why.Denied, o.Topic) {
 		return // 「アプリを入れてしまった、ウイルスではないと思う」: the writer ruled it out
 	}
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
@@ -926,7 +926,7 @@ func (ix *index) offTopic(q string, s signals, itWord, usage, situated, needOwn 
 	}
 	for t, v := range s.phrase {
 		// the off-topic topic's own words (トイレ, 給料) do not make a text about IT
-		if t != target && v > 0 {
+		if t != target && v > 0 && (itWord || !own) {
 			return false, false
 		}
 	}
@@ -1473,7 +1473,7 @@ func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 			continue
 		}
 		seen[p] = true
-		if len(denied) > 0 && deniedWord(denied, pos, pos+len(p.text)) {
+		if len(denied) > 0 && deniedWord(q, denied, pos, pos+len(p.text)) {
 			against[p.topic] += p.weight
 			if why != nil {
 				why.Denied = append(why.Denied, ix.topicIDs[p.topic]+":"+p.text)

@@ -463,7 +463,7 @@ func containsUndenied(q, w string, denied []span) bool {
 		}
 		start, end := from+i, from+i+len(w)
 		whole := !latin || (start == 0 || !latinLetter(q[start-1])) && (end == len(q) || !latinLetter(q[end]))
-		if whole && !deniedWord(denied, start, end) {
+		if whole && !deniedWord(q, denied, start, end) {
 			return true
 		}
 		from = start + 1
@@ -614,17 +614,22 @@ func inSpans(spans []span, from, to int) bool {
 	return false
 }
 
-// deniedWord reports whether the word at [from, to) of a folded text is denied by one of the
+// deniedWord reports whether the word at [from, to) of folded text q is denied by one of the
 // spans: inside its clause and over before the denial begins. A word that runs into the denying
-// words (起動しない in 「起動しないです」) says what is wrong, not what is not.
-func deniedWord(spans []span, from, to int) bool {
+// words (起動しない in 「起動しないです」) says what is wrong, not what is not; one that runs only
+// into the copula the denial starts with (攻撃で in 「攻撃ではありません」) is denied.
+func deniedWord(q string, spans []span, from, to int) bool {
 	for _, s := range spans {
-		if from >= s.from && to <= s.to && (s.neg < 0 || to <= s.neg) {
+		if from >= s.from && to <= s.to && (s.neg < 0 || to <= s.neg || from < s.neg && denialCopula[q[s.neg:to]]) {
 			return true
 		}
 	}
 	return false
 }
+
+// denialCopula are the folded beginnings of a denial that only link it to what it denies (で of
+// ではない, じゃ of じゃない, と of とは違う): a word running into them is still the denied one.
+var denialCopula = map[string]bool{"で": true, "では": true, "でも": true, "じや": true, "と": true, "とは": true}
 
 // exampleText is folded example e as the similarity signals read it: without its denied clauses,
 // which are not about its topic, as a message's are not (「標的型メールの訓練じゃなくて、本物が
@@ -719,6 +724,9 @@ type Why struct {
 	stuck bool
 	// opens: a word of understanding.yaml's openers (「相談があります」)
 	opens bool
+	// over: a word of understanding.yaml's over or hypothetical (「被害後」「もう止まって」
+	// 「万が一の際に」): the incident the text names is not happening now
+	over bool
 }
 
 // readingOf finds the cues of folded text q (before topics are scored). What happened is read
@@ -836,6 +844,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.deniedGeneric = inDenied[r.threatGroup]
 	w.stuck = found[r.stuckGroup]
 	w.opens = found[r.openerGroup]
+	w.over = happened[r.overGroup]
 	return w
 }
 
