@@ -882,3 +882,47 @@ func TestRomajiQuestionInsideATopic(t *testing.T) {
 		t.Errorf("the question inside the topic got:\n%s\nwant the honest no-answer", r.PlainText())
 	}
 }
+
+// A word the writer only doubts (「ウイルスですか？？」) does not move a fault to the virus topic's
+// first screen: the fault's question is asked.
+func TestDoubtedWordLeadsNowhere(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	r := te.say(t, "u1", "プリンタが動かないです。ウイルスですか？？")
+	if r.Urgent || r.Topic == "malware" {
+		t.Errorf("reply topic %q urgent %v, want the fault asked about, not the virus's first screen", r.Topic, r.Urgent)
+	}
+}
+
+// A person who asks whom to call is shown a calm topic's desks at once, not its question first.
+func TestWhomToCallAnswersAtOnce(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "事務所のプリンターが昨日から印刷できません。誰に電話すればいいですか")
+	if shown := contactNames(r); !slices.Contains(shown, kb.Contact("it-vendors").Name) {
+		t.Errorf("cards %v, want the vendors' desk among them", shown)
+	}
+}
+
+// An offered topic the text names by its own words, and reads first, is taken over another
+// offered topic whose option its words also fit (わかりません is a fault's 「セキュリティか分から
+// ない」).
+func TestNamedOfferedTopicOutweighsOptionWords(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "sumimasen, netto ni watashi no shashin ga agerareteimasu")
+	r := te.say(t, "u1", "namae to juusho mo kaite arimasu. keijiban desu. dare ga yatta ka wakarimasen")
+	if r.Topic != "defamation" {
+		t.Errorf("second turn topic %q, want defamation", r.Topic)
+	}
+}
+
+// A subsidy named in the message answered comes first among the cards, with what the knowledge
+// says of it (ended), though the topic does not list it.
+func TestProgrammeNamedComesFirst(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "セキュリティ対策で業者に頼む費用に、IT導入補助金は使えますか。支援してくれる制度を知りたい")
+	shown := contactNames(r)
+	if len(shown) == 0 || shown[0] != kb.Contact("it-donyu-hojokin").Name {
+		t.Errorf("cards %v, want IT導入補助金 first", shown)
+	}
+}

@@ -461,6 +461,8 @@ func TestWordsThatOnlyLookLikeADenial(t *testing.T) {
 	tests := []struct{ text, want string }{
 		{"偽サイトって気づかずに会社のクレカで決済しちゃいました", "fake-ec-site"},
 		{"今月の給与明細まだ来てないんだけど", "out-of-scope"},
+		// a verb's own negative says what is wrong, politely or not: the subject is not denied
+		{"事務所のプリンタが動かないです。今朝からずっと", "device-trouble"},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)

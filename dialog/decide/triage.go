@@ -516,8 +516,11 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 	}
 	if c.Mode == ModeClarify && res.Social == "" && !res.Confident && !res.Escalate {
 		t := d.offeredTopicAnswered(text, res)
-		if t == nil {
-			t = d.offeredTopicNamed(res)
+		if named := d.offeredTopicNamed(res); t == nil || named != nil && named != t && res.Top() != nil && res.Top().ID == named.ID {
+			// an offered topic named by its own words and read first outweighs another's option
+			// words (「けいじばん です。だれが やったか わかりません」 names the defamation offered;
+			// わかりません is also a fault's option, 「セキュリティか分からない」)
+			t = named
 		}
 		if t == nil {
 			t = d.offeredTopicLeft(res)
@@ -605,6 +608,9 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 	// せる場合の注意点と、相談できる窓口を知りたい」) is asked about with the topics it names, as any
 	// unsure message is: the desks come with the topic's answer.
 	namesSome := !res.Confident && len(res.Why.Phrases) > 0 && len(res.Topics) > 0
+	// A reading made sure by both readings agreeing (Why.Agreed: 「アクセスログに海外IPから秒間数
+	// 千リクエスト…どこかに報告した方が」) names its matter in words no list holds.
+	namesSome = namesSome || res.Confident && res.Why.Agreed
 	if !inTopic && res.Followup == "contacts" && !namesSome && (!res.Confident || len(res.Why.Phrases) == 0 && len(res.Why.Situations) == 0) {
 		if strings.Contains(text, "教えて") || strings.Contains(text, "一覧") {
 			// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
@@ -1413,7 +1419,9 @@ func (d *decider) enterTopic(t *knowledge.Topic) {
 		d.firstScreen(t, nil)
 		return
 	}
-	if len(t.Questions) > 0 && !d.oneShot {
+	// A person who asks whom to call (「だれに でんわ すれば いい？」) is answered with the desks
+	// at once, and asked afterwards.
+	if len(t.Questions) > 0 && !d.oneShot && d.res.Followup != "contacts" {
 		d.askQuestion(t, &t.Questions[0], false)
 		return
 	}
@@ -1439,7 +1447,17 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 		return nil // what happened fits two options: the question tells them apart
 	}
 	_, o := d.kb.RefinedOption(t, d.heard, d.res)
+	if o != nil && doubtedElsewhere(o, d.res) {
+		return nil
+	}
 	return o
+}
+
+// doubtedElsewhere reports whether option o leads to another topic by a word the writer only
+// doubts (「プリンタが動かないです。ウイルスですか？？」 to a fault's cause question): the move
+// is made only when the whole message reads as that topic.
+func doubtedElsewhere(o *knowledge.Option, res knowledge.Result) bool {
+	return o.Topic != "" && res.Why.Hedged && res.Why.Learned != o.Topic
 }
 
 // offeredTopicAnswered is the one topic among the choices on screen that text answers an
@@ -1465,10 +1483,8 @@ func (d *decider) offeredTopicAnsweredBy(text string, res knowledge.Result) *kno
 			continue
 		}
 		_, o := d.kb.RefinedOption(t, text, res)
-		if o == nil || o.Topic != "" && res.Why.Hedged && res.Why.Learned != o.Topic {
-			// 「ウイルスかなと思ったけど、ほかにおかしなことはない」 to "is it a fault?": a word
-			// the writer doubts moves to another topic only when the whole message reads as it.
-			continue
+		if o == nil || doubtedElsewhere(o, res) {
+			continue // 「ウイルスかなと思ったけど、ほかにおかしなことはない」 to "is it a fault?"
 		}
 		if found != nil {
 			return nil // it answers two topics' questions: the choice stays the person's
@@ -1703,7 +1719,21 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 	}
 	d.say(t.Answer)
 	d.alerts(t)
-	d.contacts(append(ids, t.Contacts...))
+	d.contacts(append(append(d.programmesNamed(), ids...), t.Contacts...))
+}
+
+// programmesNamed are the support programmes and subsidies the message being answered names
+// (「国のIT導入補助金は使えますか」): their cards come first with the answer, whether the topic
+// lists them or not, so that the person reads what the knowledge says of the one they asked
+// about (that it has ended, say).
+func (d *decider) programmesNamed() []string {
+	var ids []string
+	for _, c := range d.kb.ContactsNamed(d.res) {
+		if slices.ContainsFunc(d.kb.Programmes(), func(p *knowledge.Programme) bool { return p.ID == c.ID }) {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
 }
 
 // alerts adds the topic's dated alerts, newest first: those still current (by the engine's
