@@ -302,6 +302,17 @@ func TestFirstTopicRead(t *testing.T) {
 	}
 }
 
+// TestPoliceReportWithoutWo: 被害届出 is a police report typed without を (被害届を出したい),
+// not a report to IPA, whose wish 届出したい it holds.
+func TestPoliceReportWithoutWo(t *testing.T) {
+	kb := loadSeeds(t)
+	text := "サーバーに侵入されたので被害届出したいです"
+	r := kb.Search(text)
+	if r.Top() == nil || r.Top().ID == "incident-report" || !slices.ContainsFunc(r.Topics, func(m Match) bool { return m.Topic.ID == "cybercrime" }) {
+		t.Errorf("Search(%q): first %q; want the police report (cybercrime) offered, not a report to IPA first", text, firstTopic(kb, text))
+	}
+}
+
 // TestDeskAlreadyConsulted: a desk the person has already consulted counts against its topic, so
 // that what they ask for now is answered rather than asked about.
 func TestDeskAlreadyConsulted(t *testing.T) {
