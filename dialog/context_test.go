@@ -926,3 +926,14 @@ func TestProgrammeNamedComesFirst(t *testing.T) {
 		t.Errorf("cards %v, want IT導入補助金 first", shown)
 	}
 }
+
+// More about the incident at hand, however long, that names no topic (which phone, when) keeps
+// the conversation in it: it is not offered unrelated topics.
+func TestLongDetailStaysInTheIncident(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "スマホに「ウイルスが見つかりました、今すぐ削除」と出て、言われるままアプリを入れたら広告だらけになった")
+	r := te.say(t, "u1", "アンドロイドです、会社のじゃなくて自分のスマホ。でも職場のグループに入ってるので心配。入れたのは30分くらい前")
+	if r.Topic != "malware" {
+		t.Errorf("second turn topic %q (outcome %v), want it kept in malware", r.Topic, r.Outcome)
+	}
+}

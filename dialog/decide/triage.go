@@ -486,11 +486,11 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 	}
 	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic ||
-		t.Urgent && !urgentTopic(res) && shortMessage(text) ||
+		t.Urgent && (!urgentTopic(res) && shortMessage(text) || namesNothing(res)) ||
 		!t.Urgent && !res.Confident && shortMessage(text) && knowledge.AsksSomething(text) ||
 		res.Opener && res.Asks()) {
 		// A short message inside an incident that is not about another incident (「どこも電話
-		// つながらない」「LANぬいた」), a short question inside a calm matter that reads as no
+		// つながらない」「LANぬいた」) or one naming no topic at all, a short question inside a calm matter that reads as no
 		// topic for sure (「振込先の銀行にも連絡したほうがいいですか？」 after the fake shop's
 		// answer), one about nothing IT at all (「相手には何て言えば」), or a question that
 		// names nothing either reading knows ("tomodachi ni dou shirasereba ii desu ka" after a
@@ -709,6 +709,14 @@ func (d *decider) bothReadAnother(t *knowledge.Topic, res knowledge.Result) bool
 	top := res.Top()
 	return res.Confident && top != nil && top.ID != t.ID && !top.Urgent && top.ID != d.kb.Understanding().OffTopic &&
 		res.Requests() && (res.Why.Learned == top.ID || res.Why.Intent != "")
+}
+
+// namesNothing reports whether res found no topic's word and no plan in its text, and is sure
+// of a topic at most by the statistics agreeing (Why.Agreed) (「アンドロイドです、会社のじゃなく
+// て自分のスマホ。いれたのはさっき」 inside a virus on the phone): more about the matter at hand,
+// however long.
+func namesNothing(res knowledge.Result) bool {
+	return (!res.Confident || res.Why.Agreed) && len(res.Why.Phrases) == 0 && res.Why.Intent == ""
 }
 
 // urgentTopic reports whether the matcher is sure of an urgent topic: only another incident
