@@ -937,3 +937,14 @@ func TestLongDetailStaysInTheIncident(t *testing.T) {
 		t.Errorf("second turn topic %q (outcome %v), want it kept in malware", r.Topic, r.Outcome)
 	}
 }
+
+// A question about the incident still going on, read as that incident, gets its first steps
+// again, not "no answer here".
+func TestQuestionDuringTheIncidentGetsItsSteps(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "A warning popped up saying my PC has a virus, I called the number and they asked me to install some remote software")
+	r := te.say(t, "u1", "The man is still on the line with me right now, should I hang up?")
+	if r.Topic != "support-scam" || !strings.Contains(r.PlainText(), "disconnect") {
+		t.Errorf("reply topic %q:\n%s\nwant the support scam's first steps again", r.Topic, r.PlainText())
+	}
+}

@@ -497,11 +497,18 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		// LINE take-over), is about the matter at hand, not a new consultation: a question gets
 		// the honest answer that the knowledge has none, with a person offered; anything else is
 		// acknowledged.
-		if knowledge.AsksSomething(text) || res.Opener && res.Asks() || res.Stuck() || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
+		happening := t.Urgent && res.Why.Now && t.FirstAid != nil
+		if happening && res.Top() != nil && res.Top().ID == t.ID && res.Followup == "" && !res.Stuck() {
+			// a question about the incident going on, read as it ("The guy is still on the phone
+			// with me, should I hang up?"): its first screen's steps, for what it says happened
+			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+			d.firstAid(t)
+			d.reoffer()
+		} else if knowledge.AsksSomething(text) || res.Opener && res.Asks() || res.Stuck() || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
 			// A statement with no topic word (「社長にはまだ言ってない」, "I changed it just
 			// now") reads as off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
-		} else if t.Urgent && res.Why.Now && t.FirstAid != nil {
+		} else if happening {
 			// 「まだ電話はつながっています。相手が操作しています」: the incident is still going on;
 			// its first screen's steps again, for what the person said happened, not an "OK"
 			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
