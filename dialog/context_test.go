@@ -948,3 +948,22 @@ func TestQuestionDuringTheIncidentGetsItsSteps(t *testing.T) {
 		t.Errorf("reply topic %q:\n%s\nwant the support scam's first steps again", r.Topic, r.PlainText())
 	}
 }
+
+// Inside an incident's answer, something more that has happened (the remote tool is still
+// installed) gets the first steps for it, not 「承知しました」; so does "what can I do tonight".
+func TestMoreHappenedGetsItsSteps(t *testing.T) {
+	tests := []struct{ name, second string }{
+		{"installed too", "遠隔操作のソフトも入れさせられました。まだ入ってます"},
+		{"what can I do now", "今夜のうちにできることはありますか"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			te := newTestEngine(t, dialog.Policy{Staffed: true})
+			te.say(t, "u1", "パソコンにウイルス警告が出て、サポートに電話したら、ギフトカードを5万円分買って番号を伝えてしまいました")
+			r := te.say(t, "u1", tt.second)
+			if r.Topic != "support-scam" || !strings.Contains(r.PlainText(), "切り離") {
+				t.Errorf("reply to %q, topic %q:\n%s\nwant the support scam's first steps", tt.second, r.Topic, r.PlainText())
+			}
+		})
+	}
+}

@@ -195,6 +195,9 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		{"お世話様です", "greeting"},
 		{"問題なくなりました", "resolved"},
 		{"ok i understand", "ack"},
+		// a thanks with nothing to ask, and a goodbye after an ack, are what they are
+		{"特に相談はないです。お礼だけ言いたくて", "thanks"},
+		{"はい、大丈夫です。さようなら", "bye"},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {

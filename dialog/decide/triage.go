@@ -68,10 +68,12 @@ type decider struct {
 	// heard is the free text that led into a topic and what the matcher made of it: what it
 	// says already happened (paid, called) picks the first line of first aid and answers the
 	// topic's question before it is asked.
-	heard     string
-	res       knowledge.Result
-	typed     string // the text of this message, which a follow-up question inside a topic reads
-	redirects int    // topics entered through an option the heard text answered
+	heard string
+	res   knowledge.Result
+	typed string // the text of this message, which a follow-up question inside a topic reads
+	// newlyTold are the situations this message tells that the conversation had not been told
+	newlyTold []string
+	redirects int // topics entered through an option the heard text answered
 	// why is what the matcher made of the last free text, for ask --json.
 	why *knowledge.Why
 	// caseID is the case an escalation hands the conversation to (In.CaseID).
@@ -378,6 +380,12 @@ func (d *decider) text(raw string) {
 	}
 	res := d.kb.Search(text)
 	d.why, d.typed = &res.Why, text
+	d.newlyTold = nil
+	for _, s := range res.Situations {
+		if d.conv.newConsultation() || !slices.Contains(d.conv.Told, s) {
+			d.newlyTold = append(d.newlyTold, s)
+		}
+	}
 	d.conv.tell(res.Situations, res.Why.Device)
 	if d.inContext(text, res) {
 		return
@@ -464,6 +472,15 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 				d.followup(t, "question")
 				return true
 			}
+			if o.ID == c.Option && t.Urgent && t.FirstAid != nil && res.Why.Now && len(d.newlyTold) > 0 {
+				// something more has happened within the same case (「遠隔操作のソフトも入れさせ
+				// られました。まだ入ってます」 after the answer for paying): the first steps for it
+				d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+				d.res = res
+				d.firstAid(t)
+				d.reoffer()
+				return true
+			}
 			if o.ID == c.Option {
 				// It says again what the answer was for (「個人情報が入っています」 after the
 				// answer for personal data): acknowledged, not answered twice.
@@ -502,6 +519,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 			// a question about the incident going on, read as it ("The guy is still on the phone
 			// with me, should I hang up?"): its first screen's steps, for what it says happened
 			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+			d.res = res
 			d.firstAid(t)
 			d.reoffer()
 		} else if knowledge.AsksSomething(text) || res.Opener && res.Asks() || res.Stuck() || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
