@@ -967,3 +967,17 @@ func TestMoreHappenedGetsItsSteps(t *testing.T) {
 		})
 	}
 }
+
+// More about a mis-sent mail, in words another topic also uses (削除をお願い is a defamation
+// removal's), stays with the leak the statistics read it as; a question about telling the
+// customers gets the step that names them.
+func TestMatterReadByTheStatisticsStays(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "さっき、お客様30人分の名前と電話番号が入ったエクセルを、間違えて別の取引先に送ってしまいました")
+	if r := te.say(t, "u1", "相手の会社には削除をお願いするメールを送りました。返事はまだです"); r.Topic != "data-leak" {
+		t.Errorf("second turn topic %q (outcome %v), want it kept in data-leak", r.Topic, r.Outcome)
+	}
+	if r := te.say(t, "u1", "お客様には連絡したほうがいいですか？"); !strings.Contains(r.PlainText(), "お客様など") {
+		t.Errorf("third turn:\n%s\nwant the step about the customers", r.PlainText())
+	}
+}

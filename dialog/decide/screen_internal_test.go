@@ -42,3 +42,21 @@ func TestFirstScreenFitsAPhone(t *testing.T) {
 		}
 	}
 }
+
+func TestNamingRuns(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"LANケーブルってどれですか", []string{"LANケーブル"}},
+		{"遠隔操作のソフトは消しました", []string{"遠隔操作", "ソフト"}},
+		// an honorific prefix names with its kanji; two kanji alone do not
+		{"お客様には連絡したほうがいいですか", []string{"お客様"}},
+		{"Should I tell the boss", nil},
+	}
+	for _, tt := range tests {
+		if got := namingRuns(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("namingRuns(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

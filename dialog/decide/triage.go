@@ -503,7 +503,7 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 	}
 	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic ||
-		t.Urgent && (!urgentTopic(res) && shortMessage(text) || namesNothing(res)) ||
+		t.Urgent && (!urgentTopic(res) && shortMessage(text) || namesNothing(res) || readAsTheMatter(t, res)) ||
 		!t.Urgent && !res.Confident && shortMessage(text) && knowledge.AsksSomething(text) ||
 		res.Opener && res.Asks()) {
 		// A short message inside an incident that is not about another incident (「どこも電話
@@ -744,6 +744,13 @@ func namesNothing(res knowledge.Result) bool {
 	return (!res.Confident || res.Why.Agreed) && len(res.Why.Phrases) == 0 && res.Why.Intent == ""
 }
 
+// readAsTheMatter reports whether res, unsure and with no plan, is what the statistics read as
+// topic t (「相手の会社には削除をお願いするメールを送りました。返事はまだです」 inside a mis-sent
+// mail, where 削除をお願い is also defamation's word): more about the matter at hand.
+func readAsTheMatter(t *knowledge.Topic, res knowledge.Result) bool {
+	return !res.Confident && res.Why.Intent == "" && res.Why.Learned == t.ID
+}
+
 // urgentTopic reports whether the matcher is sure of an urgent topic: only another incident
 // moves a conversation out of one on a short message.
 func urgentTopic(res knowledge.Result) bool {
@@ -866,7 +873,8 @@ func (d *decider) stepsNamed(t *knowledge.Topic, question string) []string {
 }
 
 // namingRuns returns the runs of text that name things, three characters or more: katakana with
-// Latin letters and digits (LANケーブル, Wi-Fi), or kanji (遠隔操作). Hiragana, spaces and
+// Latin letters and digits (LANケーブル, Wi-Fi), or kanji (遠隔操作) with the honorific お or ご
+// before them (お客様). Other hiragana, spaces and
 // punctuation separate them. A run of Latin letters alone names a thing only when it has a
 // capital after its first letter (LAN, EmoCheck, Wi-Fi), not an everyday word ("Should", "the").
 func namingRuns(text string) []string {
@@ -888,7 +896,11 @@ func namingRuns(text string) []string {
 		for j < len(runes) && class(runes[j]) == c {
 			j++
 		}
-		if run := string(runes[i:j]); c != 0 && j-i >= 3 && (!isASCII(run) || strings.ContainsFunc(run[1:], unicode.IsUpper)) {
+		from := i
+		if c == 2 && i > 0 && (runes[i-1] == 'お' || runes[i-1] == 'ご') {
+			from = i - 1 // an honorific prefix names with its kanji: お客様, ご家族
+		}
+		if run := string(runes[from:j]); c != 0 && j-from >= 3 && (!isASCII(run) || strings.ContainsFunc(run[1:], unicode.IsUpper)) {
 			out = append(out, run)
 		}
 		i = j
