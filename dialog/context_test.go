@@ -981,3 +981,14 @@ func TestMatterReadByTheStatisticsStays(t *testing.T) {
 		t.Errorf("third turn:\n%s\nwant the step about the customers", r.PlainText())
 	}
 }
+
+// A new incident inside another's answer, which the statistics are sure of on a device the
+// conversation was not about, is a matter of its own, not the first incident's steps again.
+func TestNewIncidentOnAnotherDeviceMoves(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "銀行を名乗るSMSのリンクを開いて、IDとパスワードを入力してしまいました")
+	r := te.say(t, "u1", "それと、さっき会社のノートパソコンを落としてしまいました")
+	if r.Topic == "phishing" {
+		t.Errorf("second turn kept in phishing:\n%s\nwant the lost laptop read as a matter of its own", r.PlainText())
+	}
+}

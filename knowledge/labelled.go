@@ -66,8 +66,8 @@ func (l *loader) loadLabelled() {
 			if strings.HasPrefix(text, "#") || strings.TrimSpace(text) == "" {
 				continue
 			}
-			register, rest, ok1 := strings.Cut(text, "\t")
-			label, body, ok2 := strings.Cut(rest, "\t")
+			register, afterRegister, ok1 := strings.Cut(text, "\t")
+			label, body, ok2 := strings.Cut(afterRegister, "\t")
 			if !ok1 || !ok2 || strings.TrimSpace(body) == "" {
 				l.problem(file, i+1, "want register<TAB>label<TAB>text, three columns separated by tabs")
 				continue

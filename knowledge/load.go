@@ -510,7 +510,7 @@ func (l *loader) loadProgrammes() {
 		l.b.programmes = append(l.b.programmes, p)
 		// A programme is offered like a contact: name, phone, URL.
 		c := &Contact{ID: p.ID, Name: p.Name, Org: p.Org, Phone: p.Phone, URL: p.URL,
-			Accepts: p.Description, Status: p.Status, Sources: p.Sources, Aliases: trimAll(r.Aliases)}
+			Accepts: p.Description, Status: p.Status, Sources: p.Sources, Aliases: trimAll(r.Aliases), Programme: true}
 		if r.EN != nil {
 			c.EN = r.EN.contactEN()
 		}

@@ -52,6 +52,7 @@ type Contact struct {
 	// never told to read first and call later.
 	PrepareNotUrgent string
 	Internal         bool // a role inside the user's own company, not a public body
+	Programme        bool // a support programme, vendor list or subsidy of programmes.yaml, offered like a contact
 	// ConsumersOnly marks a desk that takes no companies (消費者ホットライン). The dialog offers
 	// it only to a user who picked an option marked Personal (acting as a private person).
 	ConsumersOnly bool

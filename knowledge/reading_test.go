@@ -295,6 +295,8 @@ func TestFirstTopicRead(t *testing.T) {
 		{"攻撃ではありません。営業がノートPCを電車に置き忘れました", "data-leak"},
 		// a plan about no IT that names an office matter is the office matter
 		{"社員向けにメンタルヘルスの研修をやりたいのですが、どこに頼めばいいですか", "out-of-scope"},
+		// but never over an incident's word
+		{"会議室のプロジェクターがランサムウェアにやられた", "ransomware"},
 		// an incident that is over leaves the plan first
 		{"ランサムウェアの被害後、データ復旧を頼める業者を探しています。感染はもう止まっています", "support-services"},
 	}

@@ -896,8 +896,9 @@ func (ix *index) situatedIn(t int, situations []string) bool {
 	return false
 }
 
-// offTopic reports whether folded text q is about neither IT nor security: no word of an IT
-// topic, none of the IT words and (see below) no generic word of the vague groups. Its
+// offTopic reports whether folded text q is about neither IT nor security: no word of an urgent
+// topic, no word of a calm one unless the text names one of the off-topic topic's own words and
+// none of the IT words, and (see below) no generic word of the vague groups. Its
 // off-topic topic then gets the phrase signal of a sure word. own says the text named one of
 // that topic's words.
 //
@@ -926,7 +927,9 @@ func (ix *index) offTopic(q string, s signals, itWord, usage, situated, needOwn 
 	}
 	for t, v := range s.phrase {
 		// the off-topic topic's own words (トイレ, 給料) do not make a text about IT
-		if t != target && v > 0 && (itWord || !own) {
+		// where nothing names IT, the office matter's own word outweighs a calm topic's (研修 in
+		// 「メンタルヘルスの研修」), never an incident's (「会議室のPCがランサムウェアにやられた」)
+		if t != target && v > 0 && (itWord || !own || ix.urgent[t]) {
 			return false, false
 		}
 	}

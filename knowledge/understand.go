@@ -491,7 +491,7 @@ func isLatinWord(w string) bool {
 func latinLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
 // span is a byte range of a folded text; for a Japanese denial's clause, neg is where the
-// denying words begin (「ないです」 in 「起動しないです」), else -1.
+// denying words begin (「ていない」 in 「つながっていない」), else -1.
 type span struct{ from, to, neg int }
 
 // denied returns the clauses of q that a denial covers. In Japanese the clause runs from the
@@ -616,7 +616,7 @@ func inSpans(spans []span, from, to int) bool {
 
 // deniedWord reports whether the word at [from, to) of folded text q is denied by one of the
 // spans: inside its clause and over before the denial begins. A word that runs into the denying
-// words (起動しない in 「起動しないです」) says what is wrong, not what is not; one that runs only
+// words (つながって in 「つながっていない」) says what is wrong, not what is not; one that runs only
 // into the copula the denial starts with (攻撃で in 「攻撃ではありません」) is denied.
 func deniedWord(q string, spans []span, from, to int) bool {
 	for _, s := range spans {
@@ -629,6 +629,8 @@ func deniedWord(q string, spans []span, from, to int) bool {
 
 // denialCopula are the folded beginnings of a denial that only link it to what it denies (で of
 // ではない, じゃ of じゃない, と of とは違う): a word running into them is still the denied one.
+// They are the grammar of the denial words of understanding.yaml's negation.after, not a list
+// an admin keeps: a new denial word starting otherwise needs no entry here.
 var denialCopula = map[string]bool{"で": true, "では": true, "でも": true, "じや": true, "と": true, "とは": true}
 
 // exampleText is folded example e as the similarity signals read it: without its denied clauses,

@@ -154,19 +154,22 @@ func (c *Conversation) newConsultation() bool {
 
 // tell adds what a message says happened to what this consultation was told, and the device it
 // names replaces the one named before (「スマホじゃなくてパソコンでした」); a new consultation
-// starts afresh.
-func (c *Conversation) tell(situations []string, device string) {
+// starts afresh. It returns what it had not been told, and the device named before.
+func (c *Conversation) tell(situations []string, device string) (added []string, deviceBefore string) {
 	if c.newConsultation() {
 		c.Told, c.Device = nil, ""
 	}
+	deviceBefore = c.Device
 	if device != "" {
 		c.Device = device
 	}
 	for _, s := range situations {
 		if !slices.Contains(c.Told, s) {
 			c.Told = append(c.Told, s)
+			added = append(added, s)
 		}
 	}
+	return added, deviceBefore
 }
 
 func (c *Conversation) addTurn(from, text string, at time.Time) {

@@ -68,12 +68,10 @@ type decider struct {
 	// heard is the free text that led into a topic and what the matcher made of it: what it
 	// says already happened (paid, called) picks the first line of first aid and answers the
 	// topic's question before it is asked.
-	heard string
-	res   knowledge.Result
-	typed string // the text of this message, which a follow-up question inside a topic reads
-	// newlyTold are the situations this message tells that the conversation had not been told
-	newlyTold []string
-	redirects int // topics entered through an option the heard text answered
+	heard     string
+	res       knowledge.Result
+	typed     string // the text of this message, which a follow-up question inside a topic reads
+	redirects int    // topics entered through an option the heard text answered
 	// why is what the matcher made of the last free text, for ask --json.
 	why *knowledge.Why
 	// caseID is the case an escalation hands the conversation to (In.CaseID).
@@ -380,24 +378,26 @@ func (d *decider) text(raw string) {
 	}
 	res := d.kb.Search(text)
 	d.why, d.typed = &res.Why, text
-	d.newlyTold = nil
-	for _, s := range res.Situations {
-		if d.conv.newConsultation() || !slices.Contains(d.conv.Told, s) {
-			d.newlyTold = append(d.newlyTold, s)
-		}
-	}
-	d.conv.tell(res.Situations, res.Why.Device)
-	if d.inContext(text, res) {
+	var told toldNow
+	told.added, told.deviceBefore = d.conv.tell(res.Situations, res.Why.Device)
+	if d.inContext(text, res, told) {
 		return
 	}
 	d.freeText(text, res)
+}
+
+// toldNow is what a message told the conversation (Conversation.tell): the situations it had not
+// been told, and the device named before it.
+type toldNow struct {
+	added        []string
+	deviceBefore string
 }
 
 // inContext reads a free text in the conversation it belongs to, before it is taken as a new
 // consultation, in this order: an answer to the question on screen picks its option; a
 // follow-up inside the current topic gets that part of the topic's answer; a social turn keeps
 // the conversation where it is. It reports whether it answered.
-func (d *decider) inContext(text string, res knowledge.Result) bool {
+func (d *decider) inContext(text string, res knowledge.Result, told toldNow) bool {
 	c := d.conv
 	t := d.kb.Topic(c.Topic)
 	inTopic := t != nil && (c.Mode == ModeAnswered || c.Mode == ModeQuestion)
@@ -472,13 +472,10 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 				d.followup(t, "question")
 				return true
 			}
-			if o.ID == c.Option && t.Urgent && t.FirstAid != nil && res.Why.Now && len(d.newlyTold) > 0 {
+			if o.ID == c.Option && incidentGoingOn(t, res) && len(told.added) > 0 {
 				// something more has happened within the same case (「遠隔操作のソフトも入れさせ
 				// られました。まだ入ってます」 after the answer for paying): the first steps for it
-				d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
-				d.res = res
-				d.firstAid(t)
-				d.reoffer()
+				d.firstAidAgain(t, res)
 				return true
 			}
 			if o.ID == c.Option {
@@ -503,35 +500,31 @@ func (d *decider) inContext(text string, res knowledge.Result) bool {
 		}
 	}
 	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic ||
-		t.Urgent && (!urgentTopic(res) && shortMessage(text) || namesNothing(res) || readAsTheMatter(t, res)) ||
+		t.Urgent && (!urgentTopic(res) && shortMessage(text) || namesNothing(res, told) || readAsTheMatter(t, res)) ||
 		!t.Urgent && !res.Confident && shortMessage(text) && knowledge.AsksSomething(text) ||
 		res.Opener && res.Asks()) {
-		// A short message inside an incident that is not about another incident (「どこも電話
-		// つながらない」「LANぬいた」) or one naming no topic at all, a short question inside a calm matter that reads as no
+		// Inside an incident, a short message not about another incident (「どこも電話つながら
+		// ない」「LANぬいた」), one naming no topic (namesNothing) or one the statistics read as
+		// the incident (readAsTheMatter); a short question inside a calm matter that reads as no
 		// topic for sure (「振込先の銀行にも連絡したほうがいいですか？」 after the fake shop's
 		// answer), one about nothing IT at all (「相手には何て言えば」), or a question that
 		// names nothing either reading knows ("tomodachi ni dou shirasereba ii desu ka" after a
-		// LINE take-over), is about the matter at hand, not a new consultation: a question gets
-		// the honest answer that the knowledge has none, with a person offered; anything else is
-		// acknowledged.
-		happening := t.Urgent && res.Why.Now && t.FirstAid != nil
-		if happening && res.Top() != nil && res.Top().ID == t.ID && res.Followup == "" && !res.Stuck() {
+		// LINE take-over): all are about the matter at hand, not a new consultation. A question
+		// about the incident going on gets its first steps again; another question the honest
+		// answer that the knowledge has none, with a person offered; anything else the steps
+		// again while the incident goes on, or an acknowledgement.
+		if incidentGoingOn(t, res) && res.Top() != nil && res.Top().ID == t.ID && res.Followup == "" && !res.Stuck() {
 			// a question about the incident going on, read as it ("The guy is still on the phone
 			// with me, should I hang up?"): its first screen's steps, for what it says happened
-			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
-			d.res = res
-			d.firstAid(t)
-			d.reoffer()
+			d.firstAidAgain(t, res)
 		} else if knowledge.AsksSomething(text) || res.Opener && res.Asks() || res.Stuck() || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
 			// A statement with no topic word (「社長にはまだ言ってない」, "I changed it just
 			// now") reads as off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
-		} else if happening {
+		} else if incidentGoingOn(t, res) {
 			// 「まだ電話はつながっています。相手が操作しています」: the incident is still going on;
 			// its first screen's steps again, for what the person said happened, not an "OK"
-			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
-			d.firstAid(t)
-			d.reoffer()
+			d.firstAidAgain(t, res)
 		} else {
 			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 			d.say(d.msg("social_ack"))
@@ -736,12 +729,36 @@ func (d *decider) bothReadAnother(t *knowledge.Topic, res knowledge.Result) bool
 		res.Requests() && (res.Why.Learned == top.ID || res.Why.Intent != "")
 }
 
-// namesNothing reports whether res found no topic's word and no plan in its text, and is sure
-// of a topic at most by the statistics agreeing (Why.Agreed) (「アンドロイドです、会社のじゃなく
-// て自分のスマホ。いれたのはさっき」 inside a virus on the phone): more about the matter at hand,
-// however long.
-func namesNothing(res knowledge.Result) bool {
-	return (!res.Confident || res.Why.Agreed) && len(res.Why.Phrases) == 0 && res.Why.Intent == ""
+// namesNothing reports whether res found no topic's word and no plan in its text, so that it is
+// more about the matter at hand, however long: read unsure, or sure only by the statistics
+// agreeing (Why.Agreed) on a calm topic or about the device the conversation was already about
+// (「アンドロイドです、会社のじゃなくて自分のスマホ。いれたのはさっき」 inside a virus on the
+// phone). A new incident the statistics are sure of on another device, or on none (「それと、さっ
+// き会社のノートパソコンを落としてしまいました」 inside a phishing answer), is a matter of its own.
+func namesNothing(res knowledge.Result, told toldNow) bool {
+	if len(res.Why.Phrases) > 0 || res.Why.Intent != "" {
+		return false
+	}
+	if !res.Confident {
+		return true
+	}
+	sameDevice := res.Why.Device != "" && res.Why.Device == told.deviceBefore
+	return res.Why.Agreed && (res.Top() == nil || !res.Top().Urgent || sameDevice)
+}
+
+// incidentGoingOn reports whether t is an incident with first steps and res says something is
+// happening in it.
+func incidentGoingOn(t *knowledge.Topic, res knowledge.Result) bool {
+	return t.Urgent && res.Why.Now && t.FirstAid != nil
+}
+
+// firstAidAgain shows incident t's first screen's steps again, their first line for what res
+// says happened, with the choices on screen kept.
+func (d *decider) firstAidAgain(t *knowledge.Topic, res knowledge.Result) {
+	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+	d.res = res
+	d.firstAid(t)
+	d.reoffer()
 }
 
 // readAsTheMatter reports whether res, unsure and with no plan, is what the statistics read as
@@ -878,15 +895,20 @@ func (d *decider) stepsNamed(t *knowledge.Topic, question string) []string {
 // punctuation separate them. A run of Latin letters alone names a thing only when it has a
 // capital after its first letter (LAN, EmoCheck, Wi-Fi), not an everyday word ("Should", "the").
 func namingRuns(text string) []string {
+	const (
+		separator    = iota
+		katakanaLike // katakana, Latin letters, digits
+		kanji
+	)
 	class := func(r rune) int {
 		switch {
 		case r >= 'ァ' && r <= 'ヺ' || r == 'ー' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' ||
 			r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ' || r >= 'ｦ' && r <= 'ﾟ':
-			return 1
+			return katakanaLike
 		case r >= 0x4e00 && r <= 0x9fff:
-			return 2
+			return kanji
 		}
-		return 0
+		return separator
 	}
 	var out []string
 	runes := []rune(text)
@@ -897,16 +919,20 @@ func namingRuns(text string) []string {
 			j++
 		}
 		from := i
-		if c == 2 && i > 0 && (runes[i-1] == 'お' || runes[i-1] == 'ご') {
-			from = i - 1 // an honorific prefix names with its kanji: お客様, ご家族
+		if c == kanji && i > 0 && (runes[i-1] == 'お' || runes[i-1] == 'ご') && (j == len(runes) || !strings.ContainsRune(verbEndings, runes[j])) {
+			from = i - 1 // an honorific prefix names with its kanji (お客様, ご家族), not a verb's (ご連絡ください)
 		}
-		if run := string(runes[from:j]); c != 0 && j-from >= 3 && (!isASCII(run) || strings.ContainsFunc(run[1:], unicode.IsUpper)) {
+		if run := string(runes[from:j]); c != separator && j-from >= 3 && (!isASCII(run) || strings.ContainsFunc(run[1:], unicode.IsUpper)) {
 			out = append(out, run)
 		}
 		i = j
 	}
 	return out
 }
+
+// verbEndings are the kana after a kanji run that make it a verb (ご連絡します, ご相談させ, お電話
+// ください, ご確認いただく): with an honorific prefix, such a run asks or offers, it names nothing.
+const verbEndings = "しすさせくいい頂致"
 
 // isASCII reports whether s holds ASCII characters only.
 func isASCII(s string) bool {
@@ -1774,7 +1800,7 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 func (d *decider) programmesNamed() []string {
 	var ids []string
 	for _, c := range d.kb.ContactsNamed(d.res) {
-		if slices.ContainsFunc(d.kb.Programmes(), func(p *knowledge.Programme) bool { return p.ID == c.ID }) {
+		if c.Programme {
 			ids = append(ids, c.ID)
 		}
 	}
