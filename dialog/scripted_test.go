@@ -72,6 +72,9 @@ import (
 //     is never used for tuning (27/30 with the code before the round it came in and after).
 //   - dialogs-heldout-9.txt was written by another such author with held-out register set 13, and
 //     is never used for tuning (23/30 with the code before the round it came in, 24/30 after).
+//   - dialogs-heldout-10.txt was written by another such author with held-out register set 14,
+//     and is never used for tuning (22/30 with the code before the round it came in, 23/30
+//     after).
 type scripted struct {
 	name, persona string
 	line          int
@@ -199,26 +202,27 @@ func showsContact(shown []string, name string) bool {
 // under the share measured when it was first played, so that it guards against regressions
 // while its misses stay visible.
 var scriptFloors = map[string]float64{
-	"testdata/dialogs-tune.txt":      0.9,
-	"testdata/dialogs-tune-2.txt":    0.72,
-	"testdata/dialogs-tune-3.txt":    0.75,
-	"testdata/dialogs-tune-4.txt":    0.85,
-	"testdata/dialogs-tune-5.txt":    0.88,
-	"testdata/dialogs-tune-6.txt":    0.85,
-	"testdata/dialogs-tune-7.txt":    0.5,
-	"testdata/dialogs-tune-8.txt":    0.5,
-	"testdata/dialogs-tune-9.txt":    0.5,
-	"testdata/dialogs-tune-10.txt":   0.5,
-	"testdata/dialogs-tune-11.txt":   0.5,
-	"testdata/dialogs-heldout.txt":   0.80,
-	"testdata/dialogs-heldout-2.txt": 0.70,
-	"testdata/dialogs-heldout-3.txt": 0.73,
-	"testdata/dialogs-heldout-4.txt": 0.65,
-	"testdata/dialogs-heldout-5.txt": 0.70,
-	"testdata/dialogs-heldout-6.txt": 0.70,
-	"testdata/dialogs-heldout-7.txt": 0.70,
-	"testdata/dialogs-heldout-8.txt": 0.83,
-	"testdata/dialogs-heldout-9.txt": 0.76,
+	"testdata/dialogs-tune.txt":       0.9,
+	"testdata/dialogs-tune-2.txt":     0.72,
+	"testdata/dialogs-tune-3.txt":     0.75,
+	"testdata/dialogs-tune-4.txt":     0.85,
+	"testdata/dialogs-tune-5.txt":     0.88,
+	"testdata/dialogs-tune-6.txt":     0.85,
+	"testdata/dialogs-tune-7.txt":     0.5,
+	"testdata/dialogs-tune-8.txt":     0.5,
+	"testdata/dialogs-tune-9.txt":     0.5,
+	"testdata/dialogs-tune-10.txt":    0.5,
+	"testdata/dialogs-tune-11.txt":    0.5,
+	"testdata/dialogs-heldout.txt":    0.80,
+	"testdata/dialogs-heldout-2.txt":  0.70,
+	"testdata/dialogs-heldout-3.txt":  0.73,
+	"testdata/dialogs-heldout-4.txt":  0.65,
+	"testdata/dialogs-heldout-5.txt":  0.70,
+	"testdata/dialogs-heldout-6.txt":  0.70,
+	"testdata/dialogs-heldout-7.txt":  0.70,
+	"testdata/dialogs-heldout-8.txt":  0.83,
+	"testdata/dialogs-heldout-9.txt":  0.76,
+	"testdata/dialogs-heldout-10.txt": 0.73,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right

@@ -101,6 +101,11 @@ import (
 //     out-of-scope, jargon, negations, situations) was written by another author under the same
 //     rules, for tuning; it was read first with the code of its day (90.7%, 16 confident wrong),
 //     before its misses were read.
+//   - heldout-registers-14.tsv (30 texts in each of the 17 registers; a dental clinic, a bakery,
+//     a temp agency, a shrine office, a driving school ...) was written by another author under
+//     the same rules, with held-out dialogs 10, at the start of the round that learnt tuning set
+//     33, and read once at its end: 96.4% (3 confident wrong) of 502 with the code before the
+//     round (bc2cd59) and after it; never used for tuning.
 //   - heldout-registers-13.tsv (30 texts in each of the 17 registers; a real-estate agency, a
 //     printing company, an izakaya group, a fishery co-op, a hair salon ...) was written by
 //     another author under the same rules, with held-out dialogs 9, at the start of the round
@@ -310,6 +315,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-11.tsv": {register: 0.80, overall: 0.92, sureBad: 0.030},
 	"testdata/heldout-registers-12.tsv": {register: 0.86, overall: 0.95, sureBad: 0.015},
 	"testdata/heldout-registers-13.tsv": {register: 0.86, overall: 0.95, sureBad: 0.01},
+	"testdata/heldout-registers-14.tsv": {register: 0.86, overall: 0.95, sureBad: 0.01},
 }
 
 // registerSet returns the labelled messages of set and the knowledge to read them with; whole is
