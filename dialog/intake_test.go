@@ -65,6 +65,12 @@ func TestIntakeSummary(t *testing.T) {
 			want:  []string{"外部からの連絡：はい（取引先から連絡がありました）"},
 		},
 		{
+			// the question answered again, typed, where its details were asked
+			name:  "no_typed_for_details",
+			steps: []string{"[はい]", "いいえ", "[スキップ]", "[スキップ]", "[スキップ]", "[スキップ]", "[スキップ]"},
+			want:  []string{"外部からの連絡：いいえ"},
+		},
+		{
 			name:  "yes_with_skipped_details",
 			steps: []string{"[はい]", "[スキップ]", "[スキップ]", "[スキップ]", "[スキップ]", "[わからない]", "[はい]", "[スキップ]"},
 			want:  []string{"外部からの連絡：はい", "始まった頃の出来事：わからない", "どこかへの報告：はい"},

@@ -228,6 +228,17 @@ func (d *decider) intakeText(text, folded string) {
 		return
 	}
 	in := d.conv.Intake
+	if v, ok := d.yesNoTyped(folded); ok && in.Detail && q.Kind == "yesno" {
+		// the question answered again where the details of はい were asked (「いいえ」): that
+		// answer, not details that would read 「はい（いいえ）」; はい again keeps はい as it is
+		if v == valYes {
+			v = valSkip
+		} else {
+			in.Detail = false
+		}
+		d.intakeChoice(v)
+		return
+	}
 	d.conv.push()
 	text = Truncate(strings.TrimSpace(text), MaxTurnText)
 	switch {
@@ -240,6 +251,17 @@ func (d *decider) intakeText(text, folded string) {
 		in.answer(q.ID, text)
 	}
 	d.nextIntake(q.ID)
+}
+
+// yesNoTyped returns the yes/no question's value whose label folded text is (はい, いいえ,
+// わからない, in the conversation's language), if any.
+func (d *decider) yesNoTyped(folded string) (string, bool) {
+	for _, l := range []struct{ value, key string }{{valYes, "label_yes"}, {valNo, "label_no"}, {valUnknown, "label_unknown"}} {
+		if folded == d.kb.Fold(d.msg(l.key)) {
+			return l.value, true
+		}
+	}
+	return "", false
 }
 
 func (d *decider) finishIntake() {
