@@ -992,3 +992,14 @@ func TestNewIncidentOnAnotherDeviceMoves(t *testing.T) {
 		t.Errorf("second turn kept in phishing:\n%s\nwant the lost laptop read as a matter of its own", r.PlainText())
 	}
 }
+
+// The first steps shown again keep the line for what the person said first (paying) before the
+// option the first message also fitted (calling).
+func TestStepsAgainKeepWhatWasToldFirst(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	first := te.say(t, "u1", "パソコンにサポートの画面が出て電話したら、コンビニでカードを5万円分買うように言われて、番号を教えてしまいました")
+	again := te.say(t, "u1", "カードの番号もう使われちゃったかもしれません。グーグルに連絡すれば止めてもらえますか")
+	if !strings.Contains(first.PlainText(), "支払った件は警察に相談") || !strings.Contains(again.PlainText(), "支払った件は警察に相談") {
+		t.Errorf("first reply:\n%s\nagain:\n%s\nwant both to lead with the line for paying", first.PlainText(), again.PlainText())
+	}
+}

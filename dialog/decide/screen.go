@@ -108,17 +108,18 @@ func (d *decider) screenNext(none string) string {
 	return joinLines(none, d.msg("screen_details"))
 }
 
-// situations is what happened, for topic t's first aid: what this message says, then what the
-// option picked earlier said (「どうしたらいいですか」 after 「電話してしまった」 gets the line
-// for someone who called), then what this consultation was told before (「LANケーブルは抜きまし
-// た」, then 「次は？」), and last the device it is about as last named (a phone), whose line
-// counts only where none of what happened has one.
+// situations is what happened, for topic t's first aid: what this message says, then what this
+// consultation was told before, in the order told (「LANケーブルは抜きました」, then 「次は？」;
+// a first message that said it paid keeps the line for paying when the steps are shown again),
+// then what the option picked earlier said (「どうしたらいいですか」 after 「電話してしまった」
+// gets the line for someone who called), and last the device it is about as last named (a
+// phone), whose line counts only where none of what happened has one.
 func (d *decider) situations(t *knowledge.Topic) []string {
 	var picked []string
 	if o := d.pickedOption(t); o != nil {
 		picked = o.Situations
 	}
-	all := slices.Concat(d.res.Situations, picked, d.conv.Told)
+	all := slices.Concat(d.res.Situations, d.conv.Told, picked)
 	if device := cmp.Or(d.res.Why.Device, d.conv.Device); device != "" {
 		all = append(all, device)
 	}
