@@ -885,7 +885,7 @@ func TestRomajiQuestionInsideATopic(t *testing.T) {
 
 // A word the writer only doubts (「ウイルスですか？？」) does not move a fault to the virus topic's
 // first screen: the fault's question is asked.
-func TestDoubtedWordLeadsNowhere(t *testing.T) {
+func TestDoubtedWordOpensNoFirstScreen(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	r := te.say(t, "u1", "プリンタが動かないです。ウイルスですか？？")
 	if r.Urgent || r.Topic == "malware" {
@@ -903,18 +903,6 @@ func TestWhomToCallAnswersAtOnce(t *testing.T) {
 	}
 }
 
-// An offered topic the text names by its own words, and reads first, is taken over another
-// offered topic whose option its words also fit (わかりません is a fault's 「セキュリティか分から
-// ない」).
-func TestNamedOfferedTopicOutweighsOptionWords(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	te.say(t, "u1", "sumimasen, netto ni watashi no shashin ga agerareteimasu")
-	r := te.say(t, "u1", "namae to juusho mo kaite arimasu. keijiban desu. dare ga yatta ka wakarimasen")
-	if r.Topic != "defamation" {
-		t.Errorf("second turn topic %q, want defamation", r.Topic)
-	}
-}
-
 // A subsidy named in the message answered comes first among the cards, with what the knowledge
 // says of it (ended), though the topic does not list it.
 func TestProgrammeNamedComesFirst(t *testing.T) {
@@ -924,17 +912,6 @@ func TestProgrammeNamedComesFirst(t *testing.T) {
 	shown := contactNames(r)
 	if len(shown) == 0 || shown[0] != kb.Contact("it-donyu-hojokin").Name {
 		t.Errorf("cards %v, want IT導入補助金 first", shown)
-	}
-}
-
-// More about the incident at hand, however long, that names no topic (which phone, when) keeps
-// the conversation in it: it is not offered unrelated topics.
-func TestLongDetailStaysInTheIncident(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	te.say(t, "u1", "スマホに「ウイルスが見つかりました、今すぐ削除」と出て、言われるままアプリを入れたら広告だらけになった")
-	r := te.say(t, "u1", "アンドロイドです、会社のじゃなくて自分のスマホ。でも職場のグループに入ってるので心配。入れたのは30分くらい前")
-	if r.Topic != "malware" {
-		t.Errorf("second turn topic %q (outcome %v), want it kept in malware", r.Topic, r.Outcome)
 	}
 }
 
@@ -982,24 +959,58 @@ func TestMatterReadByTheStatisticsStays(t *testing.T) {
 	}
 }
 
-// A new incident inside another's answer, which the statistics are sure of on a device the
-// conversation was not about, is a matter of its own, not the first incident's steps again.
-func TestNewIncidentOnAnotherDeviceMoves(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	te.say(t, "u1", "銀行を名乗るSMSのリンクを開いて、IDとパスワードを入力してしまいました")
-	r := te.say(t, "u1", "それと、さっき会社のノートパソコンを落としてしまいました")
-	if r.Topic == "phishing" {
-		t.Errorf("second turn kept in phishing:\n%s\nwant the lost laptop read as a matter of its own", r.PlainText())
-	}
-}
-
 // The first steps shown again keep the line for what the person said first (paying) before the
 // option the first message also fitted (calling).
-func TestStepsAgainKeepWhatWasToldFirst(t *testing.T) {
+func TestStepsAgainLeadWithTheFirstTold(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	first := te.say(t, "u1", "パソコンにサポートの画面が出て電話したら、コンビニでカードを5万円分買うように言われて、番号を教えてしまいました")
 	again := te.say(t, "u1", "カードの番号もう使われちゃったかもしれません。グーグルに連絡すれば止めてもらえますか")
 	if !strings.Contains(first.PlainText(), "支払った件は警察に相談") || !strings.Contains(again.PlainText(), "支払った件は警察に相談") {
 		t.Errorf("first reply:\n%s\nagain:\n%s\nwant both to lead with the line for paying", first.PlainText(), again.PlainText())
+	}
+}
+
+// TestSecondTurnTopic: what a second message is read as, in the conversation the first one
+// started.
+func TestSecondTurnTopic(t *testing.T) {
+	tests := []struct {
+		name, first, second string
+		want, notWant       string // the second reply's topic is want ("" for any) and not notWant
+	}{
+		{
+			// an offered topic named by its own words, and read first, outweighs another offered
+			// topic whose option its words also fit (わかりません is a fault's 「セキュリティか分から
+			// ない」)
+			name:   "named offered topic over option words",
+			first:  "sumimasen, netto ni watashi no shashin ga agerareteimasu",
+			second: "namae to juusho mo kaite arimasu. keijiban desu. dare ga yatta ka wakarimasen",
+			want:   "defamation",
+		},
+		{
+			// more about the incident at hand, however long, that names no topic (which phone,
+			// when) keeps the conversation in it
+			name:   "long detail stays in the incident",
+			first:  "スマホに「ウイルスが見つかりました、今すぐ削除」と出て、言われるままアプリを入れたら広告だらけになった",
+			second: "アンドロイドです、会社のじゃなくて自分のスマホ。でも職場のグループに入ってるので心配。入れたのは30分くらい前",
+			want:   "malware",
+		},
+		{
+			// a new incident the statistics are sure of on a device the conversation was not
+			// about is a matter of its own, not the first incident's steps again
+			name:    "new incident on another device moves",
+			first:   "銀行を名乗るSMSのリンクを開いて、IDとパスワードを入力してしまいました",
+			second:  "それと、さっき会社のノートパソコンを落としてしまいました",
+			notWant: "phishing",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			te := newTestEngine(t, dialog.Policy{Staffed: true})
+			te.say(t, "u1", tt.first)
+			r := te.say(t, "u1", tt.second)
+			if tt.want != "" && r.Topic != tt.want || tt.notWant != "" && r.Topic == tt.notWant {
+				t.Errorf("second turn topic %q (outcome %v), want %q, not %q:\n%s", r.Topic, r.Outcome, tt.want, tt.notWant, r.PlainText())
+			}
+		})
 	}
 }
