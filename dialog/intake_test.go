@@ -65,6 +65,13 @@ func TestIntakeSummary(t *testing.T) {
 			want:  []string{"外部からの連絡：はい（取引先から連絡がありました）"},
 		},
 		{
+			// a person leaving the form with thanks where a button was expected gets the summary
+			// of what they answered
+			name:  "thanks_leaves_the_form",
+			steps: []string{"[はい]", "[スキップ]", "ありがとう。とりあえず月曜に電話します"},
+			want:  []string{"外部からの連絡：はい"},
+		},
+		{
 			// the question answered again, typed, where its details were asked
 			name:  "no_typed_for_details",
 			steps: []string{"[はい]", "いいえ", "[スキップ]", "[スキップ]", "[スキップ]", "[スキップ]", "[スキップ]"},

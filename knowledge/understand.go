@@ -950,6 +950,11 @@ func (r Result) Stuck() bool { return r.Why.stuck }
 // a question's ending (「どうすればいいですか」, romaji "ii desu ka" read as kana).
 func (r Result) Asks() bool { return r.Why.question }
 
+// Closes reports whether the text res was read from thanks or says the matter is resolved, in a
+// word of three characters or more (「ありがとう。とりあえず月曜に電話します」): a person who is
+// leaving, whatever else the text says.
+func (r Result) Closes() bool { return r.Why.socialWord != "" }
+
 // Requests reports whether the text res was read from asks for something: a request word
 // (「派遣していただけますか」, "please") or a question.
 func (r Result) Requests() bool { return r.Why.request || r.Why.question }

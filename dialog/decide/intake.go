@@ -228,6 +228,15 @@ func (d *decider) intakeText(text, folded string) {
 		return
 	}
 	in := d.conv.Intake
+	if q.Kind != "text" && !in.Detail {
+		if res := d.kb.Search(text); res.Social != "" && res.Closes() && !res.Asks() {
+			// 「ありがとう。とりあえず月曜に電話します」 where a button was expected: the person is
+			// leaving the form; what was answered so far is summed up for them
+			d.conv.push()
+			d.finishIntake()
+			return
+		}
+	}
 	if v, ok := d.yesNoTyped(folded); ok && in.Detail && q.Kind == "yesno" {
 		// the question answered again where the details of はい were asked (「いいえ」): that
 		// answer, not details that would read 「はい（いいえ）」; はい again keeps はい as it is
