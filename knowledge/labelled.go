@@ -77,7 +77,9 @@ func (l *loader) loadLabelled() {
 				continue
 			}
 			msgs = append(msgs, Labelled{File: file, Line: i + 1, Register: register, Label: label, Text: body})
-			l.b.labelled = append(l.b.labelled, &msgs[len(msgs)-1])
+		}
+		for i := range msgs { // once the slice has stopped growing, so that the pointers stay valid
+			l.b.labelled = append(l.b.labelled, &msgs[i])
 		}
 	}
 }

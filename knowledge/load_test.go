@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -470,5 +471,24 @@ func TestUrgentAnswersHoldNoBlame(t *testing.T) {
 	}
 	if p := kb.Topic("prevention"); p == nil || !strings.Contains(p.Answer, "従業員への教育") {
 		t.Error("the prevention topic lost the advice moved out of the urgent topics")
+	}
+}
+
+// A labelled file is read line by line whatever its line endings and whether its last line ends:
+// each message keeps its own line number and no carriage return.
+func TestLabelledLines(t *testing.T) {
+	kb, err := Load(seedFolder(t, map[string]string{"labelled/admin.tsv": "# register\tlabel\ttext\r\nadmin\tphishing\tカード番号を入れてしまった\r\n\r\nadmin\tspam\t知らない会社から請求のメールが毎日くる"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range kb.labelled {
+		if m.File == "labelled/admin.tsv" {
+			got = append(got, fmt.Sprintf("%d %s %s %q", m.Line, m.Register, m.Label, m.Text))
+		}
+	}
+	want := []string{`2 admin phishing "カード番号を入れてしまった"`, `4 admin spam "知らない会社から請求のメールが毎日くる"`}
+	if !slices.Equal(got, want) {
+		t.Errorf("admin.tsv read as %q, want %q", got, want)
 	}
 }

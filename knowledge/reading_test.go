@@ -293,16 +293,39 @@ func TestFirstTopicRead(t *testing.T) {
 		{"ランサムかと思ったら違った。ファイル名も変わってないし、脅迫文もない。ただNASに繋がらない", "device-trouble"},
 		// a word running into the copula of its denial (攻撃で in 攻撃ではありません) is denied
 		{"攻撃ではありません。営業がノートPCを電車に置き忘れました", "data-leak"},
-		// a plan about no IT that names an office matter is the office matter
-		{"社員向けにメンタルヘルスの研修をやりたいのですが、どこに頼めばいいですか", "out-of-scope"},
-		// but never over an incident's word
+		// an office word never outweighs an incident's (TestRulesBeforeTheirTuningFile)
 		{"会議室のプロジェクターがランサムウェアにやられた", "ransomware"},
-		// an incident that is over leaves the plan first
-		{"ランサムウェアの被害後、データ復旧を頼める業者を探しています。感染はもう止まっています", "support-services"},
 	}
 	for _, tt := range tests {
 		if got := firstTopic(kb, tt.text); got != tt.want {
 			t.Errorf("Search(%q) first topic = %q, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestRulesBeforeTheirTuningFile reads texts of tuning files that showed a rule, with the
+// knowledge that has not learnt that file: with it, the learned reading knows each text word for
+// word and would answer it whatever the rules did.
+func TestRulesBeforeTheirTuningFile(t *testing.T) {
+	tests := []struct {
+		leftOut, text, want string
+		answered            bool // want is answered, not only offered first
+	}{
+		// where nothing names IT, an office matter's own word (パワハラ) outweighs a calm topic's
+		// (研修, 講師), and the office matter is answered
+		{"tune-registers-31", "パワハラ防止の研修講師を探してます", "out-of-scope", true},
+		{"tune-registers-33", "社員のメンタルヘルス対策の研修をしたいのですが、産業医がいない会社はどこに相談すればいいですか", "out-of-scope", true},
+		// an incident said to be over leaves the plan first
+		{"tune-registers-33", "ランサムの被害後、復旧を頼める業者を探してます。暗号化はもう止まってて、バックアップから半分は戻せました。残りとログ調査をどこに頼めばいいか", "support-services", false},
+	}
+	for _, tt := range tests {
+		kb, err := Load(seedFolder(t, map[string]string{"labelled/" + tt.leftOut + ".tsv": ""}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := kb.Search(tt.text)
+		if got := firstTopic(kb, tt.text); got != tt.want || tt.answered && !r.Confident {
+			t.Errorf("without %s, Search(%q): first %q, confident %v; want %s first, answered %v", tt.leftOut, tt.text, got, r.Confident, tt.want, tt.answered)
 		}
 	}
 }
@@ -654,7 +677,7 @@ func TestExampleDenialsAreNotRead(t *testing.T) {
 	ix := kb.index
 	id, ok := ix.examples.ids["訓練"]
 	if !ok {
-		return // no example holds it at all
+		t.Fatal("no example holds 訓練 at all: the test no longer tests anything; pick another denied word")
 	}
 	for _, d := range ix.examples.terms[id].docs {
 		if ix.topicIDs[ix.exTopic[d.doc]] == "targeted-attack" {

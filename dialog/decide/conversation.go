@@ -152,24 +152,31 @@ func (c *Conversation) newConsultation() bool {
 	return c.First.Text == "" || (c.Mode == ModeMenu && c.Topic == "")
 }
 
+// toldNow is what a message told the conversation (Conversation.tell): the situations it had not
+// been told, and the device named before it.
+type toldNow struct {
+	added        []string
+	deviceBefore string
+}
+
 // tell adds what a message says happened to what this consultation was told, and the device it
 // names replaces the one named before (「スマホじゃなくてパソコンでした」); a new consultation
-// starts afresh. It returns what it had not been told, and the device named before.
-func (c *Conversation) tell(situations []string, device string) (added []string, deviceBefore string) {
+// starts afresh.
+func (c *Conversation) tell(situations []string, device string) toldNow {
 	if c.newConsultation() {
 		c.Told, c.Device = nil, ""
 	}
-	deviceBefore = c.Device
+	told := toldNow{deviceBefore: c.Device}
 	if device != "" {
 		c.Device = device
 	}
 	for _, s := range situations {
 		if !slices.Contains(c.Told, s) {
 			c.Told = append(c.Told, s)
-			added = append(added, s)
+			told.added = append(told.added, s)
 		}
 	}
-	return added, deviceBefore
+	return told
 }
 
 func (c *Conversation) addTurn(from, text string, at time.Time) {

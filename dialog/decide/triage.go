@@ -378,19 +378,11 @@ func (d *decider) text(raw string) {
 	}
 	res := d.kb.Search(text)
 	d.why, d.typed = &res.Why, text
-	var told toldNow
-	told.added, told.deviceBefore = d.conv.tell(res.Situations, res.Why.Device)
+	told := d.conv.tell(res.Situations, res.Why.Device)
 	if d.inContext(text, res, told) {
 		return
 	}
 	d.freeText(text, res)
-}
-
-// toldNow is what a message told the conversation (Conversation.tell): the situations it had not
-// been told, and the device named before it.
-type toldNow struct {
-	added        []string
-	deviceBefore string
 }
 
 // inContext reads a free text in the conversation it belongs to, before it is taken as a new
@@ -932,7 +924,7 @@ func namingRuns(text string) []string {
 
 // verbEndings are the kana after a kanji run that make it a verb (ご連絡します, ご相談させ, お電話
 // ください, ご確認いただく): with an honorific prefix, such a run asks or offers, it names nothing.
-const verbEndings = "しすさせくいい頂致"
+const verbEndings = "しすさせくい頂致"
 
 // isASCII reports whether s holds ASCII characters only.
 func isASCII(s string) bool {
