@@ -118,6 +118,40 @@ func TestQuestionAboutAStep(t *testing.T) {
 	}
 }
 
+// A question inside an incident that no step names (「でんわ しなくて いいの」 in hiragana, which
+// no kanji step meets) hears the incident's first line again above the honest "no answer": the
+// person asking whether to call the number on a fake warning is told not to, not only to ask
+// someone; a question inside a calm topic does not.
+func TestQuestionNoStepNamesHearsTheFirstLine(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	first := kb.Message("followup_first")
+	tests := []struct {
+		first, question string
+		topic, line     string // the topic of the first message; the line to hear again ("" for none)
+	}{
+		{"すまほ に ういるす に かんせん しました と でて ぶーぶー なって います", "でんわ しなくて いいの", "support-scam", "電話せず"},
+		{"パソコンに警告が出て電話番号が表示されています", "どうやって けすの", "support-scam", "電話せず"},
+		{"パスワードの使い回しって何がいけないんですか", "社長にはいつ言えばいいですか", "general-security", ""},
+	}
+	for i, tt := range tests {
+		user := fmt.Sprintf("u%d", i)
+		if r := te.say(t, user, tt.first); r.Topic != tt.topic {
+			t.Fatalf("%q read as %q, want %s", tt.first, r.Topic, tt.topic)
+		}
+		text := te.say(t, user, tt.question).PlainText()
+		heard := strings.Contains(text, first)
+		switch {
+		case !strings.Contains(text, kb.Message("followup_unknown")):
+			t.Errorf("%q: reply %q, want the honest no-answer", tt.question, text)
+		case tt.line != "" && (!heard || !strings.Contains(text, tt.line)):
+			t.Errorf("%q: reply %q, want %q with the line naming %q", tt.question, text, first, tt.line)
+		case tt.line == "" && heard:
+			t.Errorf("%q: reply %q, want no first line again in a calm topic", tt.question, text)
+		}
+	}
+}
+
 // A message inside a topic that only tells what happened in it (「添付は先週開いたかもしれない」
 // after the answer about Emotet mail), naming nothing of another topic, stays in the topic: an
 // opened attachment also belongs to targeted attacks, but the person is telling more about the

@@ -295,6 +295,8 @@ func TestFirstTopicRead(t *testing.T) {
 		{"攻撃ではありません。営業がノートPCを電車に置き忘れました", "data-leak"},
 		// an office word never outweighs an incident's (TestRulesBeforeTheirTuningFile)
 		{"会議室のプロジェクターがランサムウェアにやられた", "ransomware"},
+		// a screen quoted as claiming the infection, beeping, is a fake warning, not an antivirus
+		{"すまほ に ういるす に かんせん しました と でて ぶーぶー なって います", "support-scam"},
 	}
 	for _, tt := range tests {
 		if got := firstTopic(kb, tt.text); got != tt.want {
@@ -502,6 +504,8 @@ func TestWordsThatOnlyLookLikeADenial(t *testing.T) {
 		{"今月の給与明細まだ来てないんだけど", "out-of-scope"},
 		// a verb's own negative says what is wrong, politely or not: the subject is not denied
 		{"事務所のプリンタが動かないです。今朝からずっと", "device-trouble"},
+		// a condition (「Xじゃないとだめ」) denies nothing
+		{"アルバイトの時給って最低賃金以上じゃないとダメなんですか", "out-of-scope"},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)

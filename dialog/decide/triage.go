@@ -832,7 +832,15 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			d.say(t.Answer)
 		}
 	default:
-		if lines := d.stepsNamed(t, d.typed); len(lines) > 0 {
+		lines := d.stepsNamed(t, d.typed)
+		if now, _ := d.firstAidLines(t); len(lines) == 0 && t.Urgent && now != "" {
+			// 「でんわ しなくて いいの」「どうやって けすの」 inside a fake warning: no step names
+			// what the question names, but the first line (do not call, do not pay) is what a
+			// frightened person needs to hear again before being sent to a person
+			d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_first")},
+				Block{Kind: SummaryBlock, Items: []string{now}})
+		}
+		if len(lines) > 0 {
 			// 「LANケーブル抜いたほうがいいですか」 after the first aid that says to: the steps
 			// that name what the question names; a question of what something is
 			// (「EmoCheckってどこにあるの」) also gets the honest "no answer" with a person
