@@ -42,6 +42,8 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"I want an actual human, not a bot", true},
 		{"人間の担当者さん、いる？", true},
 		{"人間の方と話す必要はないです", false},
+		// a way of reaching someone declined, a person asked for after it
+		{"電話でなくていいです、チャットで人間の担当者さんと話せませんか", true},
 		// a person asked to come and speak is a lecturer: the helpdesk's own topic answers it
 		{"研修で話をしてくれる講師の方に来てほしいです", false},
 		{"Could someone come and give a security talk to our staff?", false},

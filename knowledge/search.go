@@ -1276,6 +1276,7 @@ type personWords struct {
 func (ix *index) readPersonWords(q string, hits []hit) personWords {
 	var pw personWords
 	asked, named := false, false
+	declinedTo := 0  // where the last decline of a person or an ask ends
 	var buf [32]bool // kept on the stack for a message of ordinary length
 	nobody := buf[:0]
 	for _, a := range hits {
@@ -1314,9 +1315,16 @@ func (ix *index) readPersonWords(q string, hits []hit) personWords {
 			}
 			if (a.group == cuePerson || a.group == cueAsk || a.group == cueConsult || a.group == cueEscalate) && b.group == cueDecline ||
 				a.group == cueDeclineBefore && (b.group == cuePerson || b.group == cueAsk || b.group == cueConsult || b.group == cueEscalate) {
-				pw.declines = true
+				pw.declines, declinedTo = true, max(declinedTo, b.to)
 			}
 		}
+	}
+	if pw.declines && slices.ContainsFunc(hits, func(a hit) bool {
+		return a.from >= declinedTo && (a.group == cuePerson || a.group == cueEscalate) && !ix.asksForNobody(q, hits, a)
+	}) {
+		// a person asked for after what was declined (「電話じゃなくていいので、チャットで人間の
+		// 担当者さんと」): the decline was of the way to reach them, not of a person
+		pw.declines = false
 	}
 	pw.asksSomeone = asked && named
 	return pw
