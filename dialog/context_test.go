@@ -455,6 +455,20 @@ func TestTypedAnswerWhileTopicsAreOffered(t *testing.T) {
 	}
 }
 
+// An answer to the choices on screen that names nothing of IT ("I'm the buyer. It was for me, not
+// for the company" while a fake shop and online shopping are offered) answers the offered topic
+// whose question it answers, instead of being read alone as a matter outside the desk's scope.
+func TestAnswerNamingNothingOfITWhileTopicsAreOffered(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	r := te.say(t, "u1", "I ordered a camera from a website that was much cheaper than anywhere else. paid by bank transfer to a personal account. two weeks, nothing arrived, their email bounces")
+	if r.Outcome != dialog.Clarify {
+		t.Fatalf("outcome %s, want a question first", r.Outcome)
+	}
+	if r = te.say(t, "u1", "I'm the buyer. It was for me, not for the company"); r.Topic != "fake-ec-site" || r.Outcome != dialog.Answer {
+		t.Errorf("outcome %s, topic %q; want the fake shop answered for its buyer", r.Outcome, r.Topic)
+	}
+}
+
 // A choice typed in words of its own (「ういるす だと おもいます」 while a virus is offered) picks
 // that topic; a text that names two of the offered topics leaves the choice to the person.
 func TestTypedWordPicksAnOfferedTopic(t *testing.T) {

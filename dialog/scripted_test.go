@@ -54,6 +54,10 @@ import (
 //   - dialogs-tune-11.txt was written by another such author for tuning, weighted to answers
 //     typed in words, follow-ups, thanks, indirect requests for a person, English speakers and
 //     elderly hiragana typists (35/45 when first played).
+//   - dialogs-tune-12.txt was written by another such author for tuning, weighted to what a
+//     conversation does after the first answer (answers typed in words, follow-ups, corrections,
+//     a second incident told later) with every contact wanted at least once (36/45 when first
+//     played).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -213,6 +217,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-9.txt":     0.5,
 	"testdata/dialogs-tune-10.txt":    0.5,
 	"testdata/dialogs-tune-11.txt":    0.5,
+	"testdata/dialogs-tune-12.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,

@@ -524,7 +524,11 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		}
 		return true
 	}
-	if c.Mode == ModeClarify && res.Social == "" && !res.Confident && !res.Escalate {
+	// read as off topic only for naming nothing of IT, not for a word of its own ("I'm the buyer.
+	// It was for me, not for the company" to a fake shop or online shopping): an answer to the
+	// choices on screen may still be in it
+	offForNothing := res.Why.OffTopic && len(res.Why.Phrases) == 0
+	if c.Mode == ModeClarify && res.Social == "" && (!res.Confident || offForNothing) && !res.Escalate {
 		t := d.offeredTopicAnswered(text, res)
 		if named := d.offeredTopicNamed(res); t == nil || named != nil && named != t && res.Top() != nil && res.Top().ID == named.ID {
 			// an offered topic named by its own words and read first outweighs another's option
