@@ -594,6 +594,12 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		if !res.Confident && ix.urgent[t] && !deniedTopic(res.Why.Denied, ix.topicIDs[t]) && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now || runes >= longRunes) {
 			res.Confident, res.Why.Agreed = true, true
 		}
+	case res.Confident && ix.urgent[t] && !res.Topics[0].Topic.Urgent && ix.evenNowIntent(res.Why.Intent) && res.Why.over:
+		// the rules read an intent about an incident itself (a report: understanding.yaml's
+		// even_now) on one the text says is over (「端末は隔離済み。公的な届出ってどこに出すのが
+		// 筋？」): the statistics read the incident's story, the person asks where to report it.
+		// (A plan's intent is not enough: 「紛失したときの報告義務を決めておきたい」 is as often
+		// about the leak's duties.)
 	case res.Confident:
 		res.Confident = false
 		at := 1
@@ -650,6 +656,12 @@ func deniedTopic(denied []string, id string) bool {
 // HelpdeskTopic is the topic of requests to the desk itself (the topic contract): a lecturer, the
 // guidebook, a seminar. Its answer says the desk's staff take such requests.
 const HelpdeskTopic = "helpdesk-request"
+
+// evenNowIntent reports whether intent id holds while something is happening (understanding.yaml's
+// even_now: a report).
+func (ix *index) evenNowIntent(id string) bool {
+	return slices.ContainsFunc(ix.read.intents, func(c cueList) bool { return c.id == id && id != "" && c.evenNow })
+}
 
 // intentTopic is the topic the intent id of understanding.yaml leads to, or "".
 func (ix *index) intentTopic(id string) string {

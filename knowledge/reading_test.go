@@ -321,6 +321,9 @@ func TestRulesBeforeTheirTuningFile(t *testing.T) {
 		{"tune-registers-33", "社員のメンタルヘルス対策の研修をしたいのですが、産業医がいない会社はどこに相談すればいいですか", "out-of-scope", true},
 		// an incident said to be over leaves the plan first
 		{"tune-registers-33", "ランサムの被害後、復旧を頼める業者を探してます。暗号化はもう止まってて、バックアップから半分は戻せました。残りとログ調査をどこに頼めばいいか", "support-services", false},
+		// where to report an incident that is over is answered, although the statistics read
+		// the incident's story
+		{"tune-registers-23", "暗号化されたサーバーはもう初期化して元に戻した でもこういう時の届出ってどこにどうすれば", "incident-report", true},
 	}
 	for _, tt := range tests {
 		kb, err := Load(seedFolder(t, map[string]string{"labelled/" + tt.leftOut + ".tsv": ""}))
