@@ -232,6 +232,9 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 		{"小規模事業者持続化補助金で店の看板を新しくしたいです", true},
 		{"消防の避難訓練っていつ頃やるのが普通？", true},
 		{"セキュリティ対策に使える補助金はありますか", false},
+		// an attachment opened, a macro enabled, is a way in, whatever program opened it
+		{"取引先からの添付のエクセル開いてマクロ有効にしちゃった", false},
+		{"I opened the Excel attachment and enabled macros", false},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)
