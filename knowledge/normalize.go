@@ -381,13 +381,16 @@ func kanaScript(r rune) byte {
 	return 0
 }
 
-// AsksSomething reports whether a text is a question: it ends in a question mark (of either
-// width) or a sentence-final particle of a question (「本当に大丈夫でしょうか」「どこに電話する
-// の」), trailing marks and spaces aside. Only the end is read, so that a long message costs no
-// more than a short one.
+// AsksSomething reports whether a text is a question: it holds a question mark (of either width),
+// or ends in a sentence-final particle of a question (「本当に大丈夫でしょうか」「どこに電話する
+// の」) or in asking to be told (「ローマ字で教えてください」), trailing marks and spaces aside.
 func AsksSomething(text string) bool {
+	if strings.ContainsAny(text, "?？﹖") {
+		return true // a question asked first, the worry told after it ("Do I have to tell my boss? I am afraid …")
+	}
 	t := strings.TrimRight(strings.TrimSpace(text), "!！﹗。｡.．…〜~～ 　")
-	for _, end := range []string{"?", "？", "﹖", "か", "の", "かな", "っけ", "でしょう", "ですか"} {
+	for _, end := range []string{"?", "？", "﹖", "か", "の", "かな", "っけ", "でしょう", "ですか",
+		"教えて", "教えてください", "教えて下さい", "おしえて", "おしえてください", "oshiete", "oshiete kudasai"} {
 		if strings.HasSuffix(t, end) {
 			return true
 		}

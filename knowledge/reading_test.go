@@ -327,6 +327,9 @@ func TestRulesBeforeTheirTuningFile(t *testing.T) {
 		// where to report an incident that is over is answered, although the statistics read
 		// the incident's story
 		{"tune-registers-23", "暗号化されたサーバーはもう初期化して元に戻した でもこういう時の届出ってどこにどうすれば", "incident-report", true},
+		// a wish named before a rather word is what the person put second: its intent does not
+		// hold, and the incident after the word leads
+		{"tune-registers-20", "セミナーの件と、あと至急で、社長名義の振込指示メールが経理に来てます", "bec", true},
 	}
 	for _, tt := range tests {
 		kb, err := Load(seedFolder(t, map[string]string{"labelled/" + tt.leftOut + ".tsv": ""}))
@@ -735,5 +738,24 @@ func TestContainedIncidentLetsAWishLead(t *testing.T) {
 	text := "アカウントは無効化済み。ADへの横展開の痕跡調査を外部に頼みたいです。緊急対応してくれる業者の一覧はありますか"
 	if r := kb.Search(text); !r.Confident || r.Top().ID != "support-services" {
 		t.Errorf("Search(%q): confident %v, first %q; want support-services answered", text, r.Confident, firstTopic(kb, text))
+	}
+}
+
+// TestUnnamedFirstIsAsked: what the person puts first with a rather word naming no topic's word
+// (「それより今まさに怪しい添付を開いた社員がいて」), the topic named before it is not answered:
+// it is what they said matters less. Read without the tuning files that hold the texts.
+func TestUnnamedFirstIsAsked(t *testing.T) {
+	tests := []struct{ leftOut, text string }{
+		{"tune-registers-11", "相談窓口でセミナーもやってほしいんですが、それより今まさに怪しい添付を開いた社員がいて"},
+		{"tune-registers-31", "業者を紹介してほしいのもあるけど、今うちの端末が赤い画面になってる"},
+	}
+	for _, tt := range tests {
+		kb, err := Load(seedFolder(t, map[string]string{"labelled/" + tt.leftOut + ".tsv": ""}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := kb.Search(tt.text); r.Confident {
+			t.Errorf("without %s, Search(%q) answers %q; want a question", tt.leftOut, tt.text, r.Top().ID)
+		}
 	}
 }

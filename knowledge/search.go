@@ -1125,7 +1125,11 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// (unless the topic read first is the one whose answer is written for such a writer).
 	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top ||
 		res.Why.Unsure && b.topics[order[0]].ID != ix.read.unsureTopic
-	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague && !rival {
+	// What the person put first with a rather word (「セミナーもやってほしいんですが、それより今
+	// まさに怪しい添付を開いた社員がいて」) names no topic's word the rules know: what they read is
+	// the part the person said matters less, so they ask.
+	unnamedFirst := res.Why.firstEnds >= 0 && !res.Why.namedFirst
+	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague && !rival && !unnamedFirst {
 		res.Confident = true
 		for _, i := range order[:5] {
 			if scores[i] > 0 {
@@ -1497,6 +1501,9 @@ func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 		weight := p.weight
 		if why != nil && (why.secondAt >= 0 && pos > why.secondAt || why.firstEnds >= 0 && pos < why.firstEnds) {
 			weight *= secondWish
+		}
+		if why != nil && why.firstEnds >= 0 && pos >= why.firstEnds {
+			why.namedFirst = true
 		}
 		if weight > best[p.topic] {
 			s.phrase[p.topic] += 0.3 * best[p.topic]

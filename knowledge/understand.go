@@ -719,6 +719,9 @@ type Why struct {
 	// firstEnds is where a rather word (それより) puts what follows first, or -1: what precedes
 	// it counts less.
 	firstEnds int
+	// namedFirst: a topic's word, not denied, lies after the rather word (firstEnds), in what
+	// the person put first
+	namedFirst bool
 	// deniedGeneric: a generic word for a threat (understanding.yaml's threats: ハッキング, 攻撃)
 	// lies in a denied clause
 	deniedGeneric bool
@@ -814,6 +817,9 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		// what the message is about; one named only in a denied clause (「補助金の話じゃなく
 		// て」) is not the message's either
 		afterSecond := second >= 0 && first[group] > second
+		// one named before a rather word (「セミナーの件と、あと至急で…」) is what the person put
+		// second
+		afterSecond = afterSecond || firstEnds >= 0 && first[group] < firstEnds
 		if happened[group] && w.Intent == "" && !afterSecond && (!w.Now || happened[r.overGroup] || l.evenNow && !found[r.laterGroup]) {
 			w.Intent = l.id
 		}
