@@ -132,6 +132,8 @@ func TestQuestionNoStepNamesHearsTheFirstLine(t *testing.T) {
 	}{
 		{"すまほ に ういるす に かんせん しました と でて ぶーぶー なって います", "でんわ しなくて いいの", "support-scam", "電話せず"},
 		{"パソコンに警告が出て電話番号が表示されています", "どうやって けすの", "support-scam", "電話せず"},
+		// the first line for what the question says was done: unplugged, it stays unplugged
+		{"たすけてください　NASのファイルが全部へんな拡張子になってる　ビットコインはらえってテキストが", "らんけーぶる抜いた　NASもぬくの？でんげんきっていい？", "ransomware", "切り離したまま"},
 		{"パスワードの使い回しって何がいけないんですか", "社長にはいつ言えばいいですか", "general-security", ""},
 	}
 	for i, tt := range tests {
@@ -149,6 +151,19 @@ func TestQuestionNoStepNamesHearsTheFirstLine(t *testing.T) {
 		case tt.line == "" && heard:
 			t.Errorf("%q: reply %q, want no first line again in a calm topic", tt.question, text)
 		}
+	}
+}
+
+// 「いまでんわできるとこある？」 inside an incident asks for its desks, in hiragana too: their
+// cards, not a request for a person.
+func TestPhoneableDeskAskedInHiragana(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	te.say(t, "u1", "NASのファイルが全部へんな拡張子になってる　ビットコインはらえってテキストが")
+	r := te.say(t, "u1", "いまでんわできるとこある？げつようまでまてない")
+	title := strings.Split(kb.Message("followup_contacts"), "{topic}")[0]
+	if r.Outcome == dialog.Escalate || !strings.Contains(r.PlainText(), title) {
+		t.Errorf("outcome %s, reply %q; want the ransomware desks", r.Outcome, r.PlainText())
 	}
 }
 
