@@ -154,6 +154,22 @@ func TestQuestionNoStepNamesHearsTheFirstLine(t *testing.T) {
 	}
 }
 
+// A card number typed, told in hiragana with spaces, answers phishing's question of what was
+// typed: the person is not asked what she just said.
+func TestCardNumberTypedInHiragana(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	phishing := te.lib.Base().Topic("phishing")
+	r := te.say(t, "u1", "ぎんこう から SMS が きて かーど の ばんごう を いれて しまいました どうしたら いいですか")
+	if r.Topic != "phishing" {
+		t.Fatalf("topic %q, want phishing", r.Topic)
+	}
+	for _, q := range phishing.Questions {
+		if strings.Contains(r.PlainText(), q.Ask) {
+			t.Errorf("the reply asks %q after she said she typed her card number", q.Ask)
+		}
+	}
+}
+
 // 「いまでんわできるとこある？」 inside an incident asks for its desks, in hiragana too: their
 // cards, not a request for a person.
 func TestPhoneableDeskAskedInHiragana(t *testing.T) {
