@@ -154,6 +154,23 @@ func TestQuestionNoStepNamesHearsTheFirstLine(t *testing.T) {
 	}
 }
 
+// A long question inside a calm topic that names nothing either reading knows (「サイトは一旦ク
+// ローズしてメンテ画面に差し替えるべきですか？ログ保全の前にやると証拠消えそうで迷ってます」 after
+// the answer on reporting) is about the matter at hand: the honest no-answer with a person, not
+// topics picked by what its words share with their examples.
+func TestLongQuestionNamingNothingInACalmTopic(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	first := te.say(t, "u1", "IPAへの届出のやり方を教えてください")
+	if first.Topic != "incident-report" {
+		t.Fatalf("first message read as %q, want incident-report", first.Topic)
+	}
+	r := te.say(t, "u1", "サイトは一旦クローズしてメンテ画面に差し替えるべきですか？ログ保全の前にやると証拠消えそうで迷ってます")
+	if r.Outcome == dialog.Clarify || !strings.Contains(r.PlainText(), kb.Message("followup_unknown")) {
+		t.Errorf("outcome %s, reply %q; want the honest no-answer inside the topic", r.Outcome, r.PlainText())
+	}
+}
+
 // A card number typed, told in hiragana with spaces, answers phishing's question of what was
 // typed: the person is not asked what she just said.
 func TestCardNumberTypedInHiragana(t *testing.T) {

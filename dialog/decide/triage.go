@@ -418,10 +418,11 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		return true
 	}
 	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 &&
-		(knowledge.AsksSomething(text) || res.Followup != "") && (inTopic && !newTopic || shortMessage(text)) {
+		(knowledge.AsksSomething(text) || res.Followup != "") && (inTopic && !newTopic || shortMessage(text) && !(res.Confident && res.Why.Intent != "")) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
 		// cards, whatever the topic lists; outside a topic only when short (a first message that
-		// tells an incident and names desks in passing is a consultation).
+		// tells an incident and names desks in passing is a consultation) and not a plan or a
+		// report its topic explains (「IPAへの届出のやり方を教えてください」: how to report).
 		var ids []string
 		phone := false
 		for _, n := range named {
@@ -493,7 +494,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	}
 	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic ||
 		t.Urgent && (!urgentTopic(res) && shortMessage(text) || namesNothing(res, told) || readAsTheMatter(t, res)) ||
-		!t.Urgent && !res.Confident && shortMessage(text) && knowledge.AsksSomething(text) ||
+		!t.Urgent && !res.Confident && (shortMessage(text) || namesNothing(res, told)) && knowledge.AsksSomething(text) ||
 		res.Opener && res.Asks()) {
 		// Inside an incident, a short message not about another incident (「どこも電話つながら
 		// ない」「LANぬいた」), one naming no topic (namesNothing) or one the statistics read as
