@@ -171,6 +171,32 @@ func TestLongQuestionNamingNothingInACalmTopic(t *testing.T) {
 	}
 }
 
+// Saying which desk one will call after the answer (「わかりました、法テラスに電話してみます」) is
+// acknowledged inside the topic, not answered as that desk's topic from the start; wishing to
+// consult it (「法テラスに相談したいです」) is still read as a consultation.
+func TestLeavingToCallANamedDesk(t *testing.T) {
+	tests := []struct {
+		then  string
+		acked bool
+	}{
+		{"わかりました、法テラスに電話してみます", true},
+		{"法テラスに相談したいです", false},
+	}
+	for i, tt := range tests {
+		te := newTestEngine(t, dialog.Policy{})
+		kb := te.lib.Base()
+		user := fmt.Sprintf("u%d", i)
+		if r := te.say(t, user, "辞めた元従業員が口コミサイトに店の悪口やウソを書き込んでいて困っています。消してもらいたいです"); r.Topic != "defamation" {
+			t.Fatalf("first message read as %q, want defamation", r.Topic)
+		}
+		r := te.say(t, user, tt.then)
+		acked := r.Topic == "defamation" && strings.Contains(r.PlainText(), kb.Message("social_ack"))
+		if acked != tt.acked {
+			t.Errorf("%q: topic %q, reply %q; want acknowledged %v", tt.then, r.Topic, r.PlainText(), tt.acked)
+		}
+	}
+}
+
 // A card number typed, told in hiragana with spaces, answers phishing's question of what was
 // typed: the person is not asked what she just said.
 func TestCardNumberTypedInHiragana(t *testing.T) {

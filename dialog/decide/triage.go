@@ -417,6 +417,17 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		d.escalate()
 		return true
 	}
+	if inTopic && c.Mode == ModeAnswered && statement(text) && !res.Requests() && res.Followup == "" && res.Why.Intent == "" &&
+		!res.Why.Now && len(res.Situations) == 0 && len(d.kb.ContactsNamed(res)) > 0 {
+		// The person says which desk they will call (「わかりました、法テラスに電話してみます」):
+		// acknowledged, not the named desk's topic answered again from the start. A wish
+		// (「法テラスに相談したい」), a plan or a report, or something that happened is read as
+		// usual.
+		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+		d.say(d.msg("social_ack"))
+		d.reoffer()
+		return true
+	}
 	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 &&
 		(knowledge.AsksSomething(text) || res.Followup != "") && (inTopic && !newTopic || shortMessage(text) && !(res.Confident && res.Why.Intent != "")) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
