@@ -761,12 +761,22 @@ func incidentGoingOn(t *knowledge.Topic, res knowledge.Result) bool {
 }
 
 // firstAidAgain shows incident t's first screen's steps again, their first line for what res
-// says happened, with the choices on screen kept.
+// says happened, and the one desk to call, with the choices on screen kept.
 func (d *decider) firstAidAgain(t *knowledge.Topic, res knowledge.Result) {
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 	d.res = res
-	d.firstAid(t)
+	d.stepsAgain(t)
 	d.reoffer()
+}
+
+// stepsAgain shows t's first-aid steps again with one card under them, the desk open now or
+// opening soonest (and the line that none is open, when so): the steps end with 「下の窓口に相談
+// する」.
+func (d *decider) stepsAgain(t *knowledge.Topic) {
+	d.firstAid(t)
+	if none := d.screenContactsAtMost(d.topicContacts(t), 1); none != "" {
+		d.say(none)
+	}
 }
 
 // readAsTheMatter reports whether res, unsure and with no plan, is what the statistics read as
@@ -843,7 +853,7 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		d.contacts(police)
 	case "steps":
 		if t.FirstAid != nil {
-			d.firstAid(t)
+			d.stepsAgain(t)
 		} else {
 			d.say(t.Answer)
 		}
