@@ -213,6 +213,21 @@ func TestCardNumberTypedInHiragana(t *testing.T) {
 	}
 }
 
+// Customers' addresses mis-sent answer the leak's question of whether personal data was in it.
+func TestCustomersAddressesArePersonalData(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	leak := te.lib.Base().Topic("data-leak")
+	r := te.say(t, "u1", "お客様80人分の住所が入ったファイルを、間違えて別の会社にメールで送ってしまいました")
+	if r.Topic != "data-leak" {
+		t.Fatalf("topic %q, want data-leak", r.Topic)
+	}
+	for _, q := range leak.Questions {
+		if strings.Contains(r.PlainText(), q.Ask) {
+			t.Errorf("the reply asks %q after the person said customers' addresses were sent", q.Ask)
+		}
+	}
+}
+
 // 「いまでんわできるとこある？」 inside an incident asks for its desks, in hiragana too: their
 // cards, not a request for a person.
 func TestPhoneableDeskAskedInHiragana(t *testing.T) {
