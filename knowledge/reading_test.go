@@ -42,6 +42,11 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"I want an actual human, not a bot", true},
 		{"人間の担当者さん、いる？", true},
 		{"人間の方と話す必要はないです", false},
+		// a bare いない tells the writer's situation where the message goes on after it, and
+		// may ask where it ends the message
+		{"社内にフォレンジックできる人間がいない。緊急で入ってくれる業者ってどう探せばいい？", false},
+		{"詳しい人いない？", true},
+		{"だれか生きてる人いない？ｗ", true},
 		// a way of reaching someone declined, a person asked for after it
 		{"電話でなくていいです、チャットで人間の担当者さんと話せませんか", true},
 		// a person asked to come and speak is a lecturer: the helpdesk's own topic answers it

@@ -1373,7 +1373,12 @@ func (ix *index) toldAbsent(q string, hits []hit, a hit) bool {
 		if i := strings.IndexByte(clause, ' '); i >= 0 {
 			clause = clause[:i] // a space is where punctuation was: the clause ends there
 		}
-		return !strings.HasSuffix(clause, "か") && !strings.HasSuffix(clause, "かな") && !strings.HasSuffix(clause, "かね")
+		if q[b.from:b.to] == "いない" && strings.Trim(q[b.to:], " w笑") == "" {
+			// 「詳しい人いない？」「誰か生きてる人いない？ｗ」: a bare いない that ends the message
+			// asks as often as it tells, and its question mark is gone from folded text
+			return false
+		}
+		return !strings.HasSuffix(clause, "か") && !strings.HasSuffix(clause, "かな") && !strings.HasSuffix(clause, "かね") && !strings.HasSuffix(clause, "の")
 	})
 }
 
