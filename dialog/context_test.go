@@ -228,6 +228,19 @@ func TestCustomersAddressesArePersonalData(t *testing.T) {
 	}
 }
 
+// A topic's desks asked for again, none with a phone (online shopping: a web form), are not
+// introduced with "tap a phone number to call it".
+func TestDesksWithoutAPhoneAreNotToBeTapped(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	te.say(t, "u1", "フリマアプリでレンズ売ったんだけど、相手が「届いたものが壊れてた」って言って受取評価してくれない")
+	r := te.say(t, "u1", "第三者に間に入ってもらえるところってない？")
+	want := strings.ReplaceAll(kb.Message("followup_contacts_no_phone"), "{topic}", kb.Topic("online-shopping").Title)
+	if !strings.Contains(r.PlainText(), want) || strings.Contains(r.PlainText(), "電話番号を押す") {
+		t.Errorf("reply %q; want %q and no phone number to tap", r.PlainText(), want)
+	}
+}
+
 // 「いまでんわできるとこある？」 inside an incident asks for its desks, in hiragana too: their
 // cards, not a request for a person.
 func TestPhoneableDeskAskedInHiragana(t *testing.T) {

@@ -817,7 +817,11 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 	ids := d.topicContacts(t)
 	switch kind {
 	case "contacts":
-		d.say(strings.ReplaceAll(d.msg("followup_contacts"), "{topic}", d.topicTitle(t)))
+		key := "followup_contacts"
+		if !slices.ContainsFunc(ids, func(id string) bool { c := d.kb.Contact(id); return c != nil && c.Phone != "" }) {
+			key = "followup_contacts_no_phone" // nothing to tap (ECネットワーク: a web form)
+		}
+		d.say(strings.ReplaceAll(d.msg(key), "{topic}", d.topicTitle(t)))
 		d.contacts(ids)
 	case "prepare":
 		var items []string
