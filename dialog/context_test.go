@@ -180,6 +180,7 @@ func TestLeavingToCallANamedDesk(t *testing.T) {
 		acked bool
 	}{
 		{"わかりました、法テラスに電話してみます", true},
+		{"わかりました、月曜に警察に行ってみます", true}, // no desk by name: going to one
 		{"法テラスに相談したいです", false},
 	}
 	for i, tt := range tests {

@@ -525,8 +525,8 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	// A polite turn the rules' social words miss (「説明めっちゃわかりやすかったです、さすがで
 	// す」, "you're a lifesaver") is acknowledged only when the rules found nothing else in it
 	// either and it asks nothing (「ありがとうございます、でもまだ不安です。本当に大丈夫でしょ
-	// うか」).
-	maySocial := len(res.Why.Phrases) == 0 && len(res.Situations) == 0 && res.Why.Followup == "" &&
+	// うか」). Saying one will now call (「ありがとうございます、電話してみます」) is such a turn.
+	maySocial := len(res.Why.Phrases) == 0 && len(res.Situations) == 0 && (res.Why.Followup == "" || res.Why.Followup == leavingFollowup) &&
 		res.Why.Intent == "" && !res.Why.question && (!res.Why.opens || res.Why.socialWord != "")
 	// Past rulesSure, what the statistics see of a topic is the incidental rest of the sentence.
 	rulesSettled := len(res.Topics) > 0 && res.Confident && res.Topics[0].Confidence >= rulesSure

@@ -123,7 +123,7 @@ type Result struct {
 	// Social is set (thanks, ack, bye) when the text is only a social turn; Topics is then
 	// empty.
 	Social string
-	// Followup is set (contacts, prepare, steps, police, question) when the text asks something
+	// Followup is set (leaving, contacts, prepare, steps, police, question) when the text asks something
 	// a conversation inside a topic can answer from that topic; the dialog decides whether it
 	// applies.
 	Followup string

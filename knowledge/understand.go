@@ -154,8 +154,12 @@ type rawUnderstanding struct {
 // must define each (it may not add others: the dialog would not know what to say).
 var (
 	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye"}
-	followupIDs = []string{"contacts", "prepare", "steps", "police", "question"}
+	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", "question"}
 )
+
+// leavingFollowup is the follow-up of a person leaving to act on the answer (「電話してみます」):
+// with thanks and nothing else, a social turn.
+const leavingFollowup = "leaving"
 
 func (l *loader) loadUnderstanding() {
 	data, ok := l.read(understandingFile)
@@ -677,7 +681,7 @@ type Why struct {
 	Intent     string   `json:"intent,omitempty"`     // a planning intent (prevention, subsidy) with nothing happening
 	Situations []string `json:"situations,omitempty"` // what has already happened (paid, called)
 	Social     string   `json:"social,omitempty"`     // thanks, ack, bye
-	Followup   string   `json:"followup,omitempty"`   // contacts, prepare, steps, police, question
+	Followup   string   `json:"followup,omitempty"`   // leaving, contacts, prepare, steps, police, question
 	Romaji     bool     `json:"romaji,omitempty"`     // the text was read as romaji
 	Now        bool     `json:"now,omitempty"`        // the text says something is happening
 	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security

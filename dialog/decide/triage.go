@@ -417,10 +417,11 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		d.escalate()
 		return true
 	}
-	if inTopic && c.Mode == ModeAnswered && statement(text) && !res.Requests() && res.Followup == "" && res.Why.Intent == "" &&
-		!res.Why.Now && len(res.Situations) == 0 && len(d.kb.ContactsNamed(res)) > 0 {
-		// The person says which desk they will call (「わかりました、法テラスに電話してみます」):
-		// acknowledged, not the named desk's topic answered again from the start. A wish
+	if inTopic && c.Mode == ModeAnswered && statement(text) && !res.Requests() && res.Why.Intent == "" &&
+		!res.Why.Now && len(res.Situations) == 0 && (res.Followup == "leaving" || res.Followup == "" && len(d.kb.ContactsNamed(res)) > 0) {
+		// The person says they will go to a desk (「わかりました、月曜に警察に行ってみます」) or
+		// which desk they will call (「法テラスに電話します」): acknowledged, not that desk's topic
+		// answered from the start. A wish
 		// (「法テラスに相談したい」), a plan or a report, or something that happened is read as
 		// usual.
 		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
@@ -816,6 +817,9 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 	ids := d.topicContacts(t)
 	switch kind {
+	case "leaving":
+		// going to a desk, said while a question waits: noted, the question stays
+		d.say(d.msg("social_ack"))
 	case "contacts":
 		key := "followup_contacts"
 		if !slices.ContainsFunc(ids, func(id string) bool { c := d.kb.Contact(id); return c != nil && c.Phone != "" }) {
