@@ -198,33 +198,24 @@ func TestLeavingToCallANamedDesk(t *testing.T) {
 	}
 }
 
-// A card number typed, told in hiragana with spaces, answers phishing's question of what was
-// typed: the person is not asked what she just said.
-func TestCardNumberTypedInHiragana(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	phishing := te.lib.Base().Topic("phishing")
-	r := te.say(t, "u1", "ぎんこう から SMS が きて かーど の ばんごう を いれて しまいました どうしたら いいですか")
-	if r.Topic != "phishing" {
-		t.Fatalf("topic %q, want phishing", r.Topic)
+// What the first message already told answers the topic's question, so the person is not asked
+// it: a card number typed, told in hiragana with spaces, and customers' addresses mis-sent (the
+// leak's question whether personal data was in it).
+func TestToldAnswersTheTopicsQuestion(t *testing.T) {
+	tests := []struct{ text, topic string }{
+		{"ぎんこう から SMS が きて かーど の ばんごう を いれて しまいました どうしたら いいですか", "phishing"},
+		{"お客様80人分の住所が入ったファイルを、間違えて別の会社にメールで送ってしまいました", "data-leak"},
 	}
-	for _, q := range phishing.Questions {
-		if strings.Contains(r.PlainText(), q.Ask) {
-			t.Errorf("the reply asks %q after she said she typed her card number", q.Ask)
+	for i, tt := range tests {
+		te := newTestEngine(t, dialog.Policy{})
+		r := te.say(t, fmt.Sprintf("u%d", i), tt.text)
+		if r.Topic != tt.topic {
+			t.Fatalf("%q read as %q, want %s", tt.text, r.Topic, tt.topic)
 		}
-	}
-}
-
-// Customers' addresses mis-sent answer the leak's question of whether personal data was in it.
-func TestCustomersAddressesArePersonalData(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	leak := te.lib.Base().Topic("data-leak")
-	r := te.say(t, "u1", "お客様80人分の住所が入ったファイルを、間違えて別の会社にメールで送ってしまいました")
-	if r.Topic != "data-leak" {
-		t.Fatalf("topic %q, want data-leak", r.Topic)
-	}
-	for _, q := range leak.Questions {
-		if strings.Contains(r.PlainText(), q.Ask) {
-			t.Errorf("the reply asks %q after the person said customers' addresses were sent", q.Ask)
+		for _, q := range te.lib.Base().Topic(tt.topic).Questions {
+			if strings.Contains(r.PlainText(), q.Ask) {
+				t.Errorf("%q: the reply asks %q, which the message told", tt.text, q.Ask)
+			}
 		}
 	}
 }
