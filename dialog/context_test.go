@@ -132,6 +132,8 @@ func TestQuestionNoStepNamesHearsTheFirstLine(t *testing.T) {
 	}{
 		{"すまほ に ういるす に かんせん しました と でて ぶーぶー なって います", "でんわ しなくて いいの", "support-scam", "電話せず"},
 		{"パソコンに警告が出て電話番号が表示されています", "どうやって けすの", "support-scam", "電話せず"},
+		// asking to be told (oshiete kudasai) asks, in romaji too: not 「承知しました」
+		{"pasokon ni keikoku ga dete denwa shiro to iwareta, denwa shite shimatta", "nihongo no kanji ga yomenai desu. romaji de oshiete kudasai", "support-scam", "切り離"},
 		// the first line for what the question says was done: unplugged, it stays unplugged
 		{"たすけてください　NASのファイルが全部へんな拡張子になってる　ビットコインはらえってテキストが", "らんけーぶる抜いた　NASもぬくの？でんげんきっていい？", "ransomware", "切り離したまま"},
 		{"パスワードの使い回しって何がいけないんですか", "社長にはいつ言えばいいですか", "general-security", ""},

@@ -383,14 +383,14 @@ func kanaScript(r rune) byte {
 
 // AsksSomething reports whether a text is a question: it holds a question mark (of either width),
 // or ends in a sentence-final particle of a question (「本当に大丈夫でしょうか」「どこに電話する
-// の」) or in asking to be told (「ローマ字で教えてください」), trailing marks and spaces aside.
+// の」), trailing marks and spaces aside. (Asking to be told, 「ローマ字で教えてください」, is a
+// word of understanding.yaml's follow-up question.)
 func AsksSomething(text string) bool {
 	if strings.ContainsAny(text, "?？﹖") {
 		return true // a question asked first, the worry told after it ("Do I have to tell my boss? I am afraid …")
 	}
 	t := strings.TrimRight(strings.TrimSpace(text), "!！﹗。｡.．…〜~～ 　")
-	for _, end := range []string{"?", "？", "﹖", "か", "の", "かな", "っけ", "でしょう", "ですか",
-		"教えて", "教えてください", "教えて下さい", "おしえて", "おしえてください", "oshiete", "oshiete kudasai"} {
+	for _, end := range []string{"か", "の", "かな", "っけ", "でしょう", "ですか"} {
 		if strings.HasSuffix(t, end) {
 			return true
 		}
