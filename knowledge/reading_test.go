@@ -47,6 +47,8 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"社内にフォレンジックできる人間がいない。緊急で入ってくれる業者ってどう探せばいい？", false},
 		{"詳しい人いない？", true},
 		{"だれか生きてる人いない？ｗ", true},
+		// asking to be told how to reach a person asks for one
+		{"dareka hito to hanasu houhou wo oshiete kudasai", true},
 		// a way of reaching someone declined, a person asked for after it
 		{"電話でなくていいです、チャットで人間の担当者さんと話せませんか", true},
 		// a person asked to come and speak is a lecturer: the helpdesk's own topic answers it

@@ -154,8 +154,12 @@ type rawUnderstanding struct {
 // must define each (it may not add others: the dialog would not know what to say).
 var (
 	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye"}
-	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", "question"}
+	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", questionFollowup}
 )
+
+// questionFollowup is the follow-up of a question the topic's answer may not cover (「って何」,
+// 「教えてください」): asked of a person (「人と話す方法を教えてください」), still a request for one.
+const questionFollowup = "question"
 
 // leavingFollowup is the follow-up of a person leaving to act on the answer (「電話してみます」):
 // with thanks and nothing else, a social turn.
