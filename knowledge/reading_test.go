@@ -241,7 +241,6 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 		{"セキュリティ対策に使える補助金はありますか", false},
 		// an attachment opened, a macro enabled, is a way in, whatever program opened it
 		{"取引先からの添付のエクセル開いてマクロ有効にしちゃった", false},
-		{"I opened the Excel attachment and enabled macros", false},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)
@@ -754,7 +753,7 @@ func TestContainedIncidentLetsAWishLead(t *testing.T) {
 func TestUnnamedFirstIsAsked(t *testing.T) {
 	tests := []struct{ leftOut, text string }{
 		{"tune-registers-11", "相談窓口でセミナーもやってほしいんですが、それより今まさに怪しい添付を開いた社員がいて"},
-		{"tune-registers-31", "業者を紹介してほしいのもあるけど、今うちの端末が赤い画面になってる"},
+		{"tune-registers-31", "業者を紹介してほしいのもあるけど、今うちの社長のパソコンが何かおかしい"},
 	}
 	for _, tt := range tests {
 		kb, err := Load(seedFolder(t, map[string]string{"labelled/" + tt.leftOut + ".tsv": ""}))

@@ -683,7 +683,7 @@ func (b *Base) Search(text string) Result {
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
 	// a question anywhere in it, or at the end of romaji read as kana ("dou sureba ii desu ka")
-	why.question = AsksSomething(text) || strings.ContainsAny(text, "?？") || why.Romaji && AsksSomething(q)
+	why.question = AsksSomething(text) || why.Romaji && AsksSomething(q)
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
 	pw := ix.readPersonWords(q, ix.personCues.find(q))
 	res.Why.asksSomeone, res.Why.declined, res.Why.request = pw.asksSomeone, pw.declines, pw.request
@@ -704,7 +704,7 @@ func (b *Base) Search(text string) Result {
 	if (why.Intent == "" || !why.itWord) && ix.menuEntry(q) == nil {
 		// read before what happened gives its topics their weak signal: 「鍵をなくした」 is a
 		// loss, and losses usually belong to leaks, but an office key is not about IT
-		generic := why.Followup == "question" || why.Followup == "steps"
+		generic := why.Followup == questionFollowup || why.Followup == "steps"
 		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.itWord, why.usage && !why.Now && utf8.RuneCountInString(q) <= usageRunes, why.Followup != "" && !generic || len(why.Situations) > 0, why.Intent != "")
 	}
 	ix.situated(s, why.Situations)

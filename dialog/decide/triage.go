@@ -417,31 +417,28 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		d.escalate()
 		return true
 	}
+	named := d.kb.ContactsNamed(res)
 	if inTopic && c.Mode == ModeAnswered && statement(text) && !res.Requests() && res.Why.Intent == "" &&
-		!res.Why.Now && len(res.Situations) == 0 && (res.Followup == "leaving" || res.Followup == "" && len(d.kb.ContactsNamed(res)) > 0) {
+		!res.Why.Now && len(res.Situations) == 0 && (res.Followup == "leaving" || res.Followup == "" && len(named) > 0) {
 		// The person says they will go to a desk (「わかりました、月曜に警察に行ってみます」) or
 		// which desk they will call (「法テラスに電話します」): acknowledged, not that desk's topic
 		// answered from the start. A wish
 		// (「法テラスに相談したい」), a plan or a report, or something that happened is read as
 		// usual.
-		d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
-		d.say(d.msg("social_ack"))
-		d.reoffer()
+		d.acknowledge(t)
 		return true
 	}
-	if named := d.kb.ContactsNamed(res); len(named) > 0 && len(named) <= 3 &&
+	if len(named) > 0 && len(named) <= 3 &&
 		(knowledge.AsksSomething(text) || res.Followup != "") && (inTopic && !newTopic || shortMessage(text) && !(res.Confident && res.Why.Intent != "")) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
 		// cards, whatever the topic lists; outside a topic only when short (a first message that
 		// tells an incident and names desks in passing is a consultation) and not a plan or a
 		// report its topic explains (「IPAへの届出のやり方を教えてください」: how to report).
 		var ids []string
-		phone := false
 		for _, n := range named {
 			ids = append(ids, n.ID)
-			phone = phone || n.Phone != ""
 		}
-		if phone {
+		if d.anyPhone(ids) {
 			d.say(d.msg("followup_named"))
 		} else {
 			d.say(d.msg("followup_named_no_phone")) // a subsidy or a list: nothing to call
@@ -486,9 +483,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			if o.ID == c.Option {
 				// It says again what the answer was for (「個人情報が入っています」 after the
 				// answer for personal data): acknowledged, not answered twice.
-				d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
-				d.say(d.msg("social_ack"))
-				d.reoffer()
+				d.acknowledge(t)
 				return true
 			}
 			c.Question = q.ID
@@ -531,9 +526,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			// its first screen's steps again, for what the person said happened, not an "OK"
 			d.firstAidAgain(t, res)
 		} else {
-			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
-			d.say(d.msg("social_ack"))
-			d.reoffer()
+			d.acknowledge(t)
 		}
 		return true
 	}
@@ -755,6 +748,18 @@ func namesNothing(res knowledge.Result, told toldNow) bool {
 	return res.Why.Agreed && (res.Top() == nil || !res.Top().Urgent || sameDevice)
 }
 
+// acknowledge says 「承知しました」 inside topic t, with the choices on screen kept.
+func (d *decider) acknowledge(t *knowledge.Topic) {
+	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+	d.say(d.msg("social_ack"))
+	d.reoffer()
+}
+
+// anyPhone reports whether one of the contacts ids has a phone to tap.
+func (d *decider) anyPhone(ids []string) bool {
+	return slices.ContainsFunc(ids, func(id string) bool { c := d.kb.Contact(id); return c != nil && c.Phone != "" })
+}
+
 // incidentGoingOn reports whether t is an incident with first steps and res says something is
 // happening in it.
 func incidentGoingOn(t *knowledge.Topic, res knowledge.Result) bool {
@@ -822,7 +827,7 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		d.say(d.msg("social_ack"))
 	case "contacts":
 		key := "followup_contacts"
-		if !slices.ContainsFunc(ids, func(id string) bool { c := d.kb.Contact(id); return c != nil && c.Phone != "" }) {
+		if !d.anyPhone(ids) {
 			key = "followup_contacts_no_phone" // nothing to tap (ECネットワーク: a web form)
 		}
 		d.say(strings.ReplaceAll(d.msg(key), "{topic}", d.topicTitle(t)))
@@ -867,12 +872,14 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		}
 	default:
 		lines := d.stepsNamed(t, d.typed)
-		if now, _ := d.firstAidLines(t); len(lines) == 0 && t.Urgent && now != "" {
+		if len(lines) == 0 && t.Urgent {
 			// 「でんわ しなくて いいの」「どうやって けすの」 inside a fake warning: no step names
 			// what the question names, but the first line (do not call, do not pay) is what a
 			// frightened person needs to hear again before being sent to a person
-			d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_first")},
-				Block{Kind: SummaryBlock, Items: []string{now}})
+			if now, _ := d.firstAidLines(t); now != "" {
+				d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_first")},
+					Block{Kind: SummaryBlock, Items: []string{now}})
+			}
 		}
 		if len(lines) > 0 {
 			// 「LANケーブル抜いたほうがいいですか」 after the first aid that says to: the steps
