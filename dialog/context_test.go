@@ -553,6 +553,26 @@ func TestTypedAnswerWhileTopicsAreOffered(t *testing.T) {
 	}
 }
 
+// A longer question at the choices that the learned reading places in a topic not on screen
+// (support for small companies, while device faults, a virus and telework are offered) is a
+// matter told afresh and read as one, not met with 「分からなくても大丈夫です」 and the same
+// unrelated choices again.
+func TestPlacedQuestionWhileOtherTopicsAreOffered(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "社内のパソコンの管理がずっと適当なままで気になっています")
+	if r.Outcome != dialog.Clarify {
+		t.Fatalf("outcome %s, want a question first", r.Outcome)
+	}
+	r = te.say(t, "u1", "都の事業でセキュリティの専門家が無料で来てくれるって話、杉並の会社でも申し込めますか")
+	if strings.Contains(r.PlainText(), kb.Message("clarify_unsure")) {
+		t.Errorf("the reply says the person may not know:\n%s", r.PlainText())
+	}
+	if len(r.Choices) == 0 || r.Choices[0].Label != kb.Topic("support-services").Label {
+		t.Errorf("choices %+v, want support-services offered first", r.Choices)
+	}
+}
+
 // An answer to the choices on screen that names nothing of IT ("I'm the buyer. It was for me, not
 // for the company" while a fake shop and online shopping are offered) answers the offered topic
 // whose question it answers, instead of being read alone as a matter outside the desk's scope.

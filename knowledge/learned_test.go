@@ -66,6 +66,7 @@ func TestSecondReading(t *testing.T) {
 		bNear     = "しらないせいきゅうしょがとどく"         // b, sure (0.9992) but not surer still
 		cNear     = "しらないうしょのめーるが"            // c, sure (0.9991) but not surer still
 		cText     = "しらないめーるがまいにちたくさんとどく"     // c, the off-topic topic here
+		cMid      = "こうざのめーるがとどいた"            // c, more likely than not (0.956), not sure
 		short     = "あんごうかされた"                // 8: too short to count
 	)
 	b, ix := learnedIndex()
@@ -111,6 +112,14 @@ func TestSecondReading(t *testing.T) {
 			Result{Topics: []Match{m(0, 0.4), m(2, 0.3), m(2, 0.2)}}, []string{"b", "a", "c"}, false, "b", false},
 		{"rules unsure, learned topic not offered, the text not long: not added", bShort,
 			Result{Topics: []Match{m(0, 0.4), m(2, 0.3)}}, []string{"a", "c"}, false, "b", false},
+		{"rules unsure, learned more likely than not of an offered topic: it first", cMid,
+			Result{Topics: []Match{m(0, 0.4), m(1, 0.3), m(2, 0.2)}}, []string{"c", "a", "b"}, false, "", false},
+		{"rules unsure, learned more likely than not of the off-topic topic they did not offer: added first", cMid,
+			Result{Topics: []Match{m(0, 0.4), m(1, 0.3)}}, []string{"c", "a", "b"}, false, "", false},
+		{"rules unsure of one topic only: left as they ask it", cMid,
+			Result{Topics: []Match{m(0, 0.4)}}, []string{"a"}, false, "", false},
+		{"rules sure, learned only more likely than not: unchanged", cMid,
+			Result{Topics: []Match{m(0, 0.9), m(2, 0.05)}, Confident: true}, []string{"a", "c"}, true, "", false},
 		{"rules found nothing: the learned topic offered", bText,
 			Result{}, []string{"b"}, false, "b", false},
 		{"agreeing on an urgent topic, long text, a word of the topic: answer", aLongText,

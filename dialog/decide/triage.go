@@ -564,12 +564,13 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	steps := res.Followup == "steps"
 	if c.Mode == ModeClarify && res.Social == "" && ((res.Followup == "question" || steps) && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
 		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" &&
-			(shortMessage(text) || asks || res.Why.Learned == "")) {
-		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message, a question or one
-		// neither reading places that names no topic (「写真とった」「LANケーブル抜いたほうが
-		// いいですか」「あんどろいど です。 じぶんの すまほ です。 おかねは はらってません」): the
-		// same choices again, and a person, instead of other topics guessed from words of no
-		// topic. A question
+			(shortMessage(text) || res.Why.Learned == "")) {
+		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message or one neither
+		// reading places that names no topic (「写真とった」「LANケーブル抜いたほうがいいですか」
+		// 「あんどろいど です。 じぶんの すまほ です。 おかねは はらってません」): the same choices
+		// again, and a person, instead of other topics guessed from words of no topic. A longer
+		// question the learned reading places (「東京都が中小企業向けに専門家の派遣みたいなのやって
+		// るって聞いたんですが、うちでも使えますか」) is a matter told afresh, read below. A question
 		// while an incident is offered first gets that incident's first action again: it is what
 		// such a question is about.
 		if t := d.firstOfferedTopic(); t != nil && t.Urgent && steps && t.FirstAid != nil {
