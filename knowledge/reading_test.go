@@ -57,6 +57,10 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"新入社員研修で30分くらいセキュリティの話をしてくれる人いますか 来てもらいたい", false},
 		{"うちの社内勉強会に講師として来ていただけるか、という相談です", false},
 		{"研修の講師をお願いしたいのですが、その前に担当者と話したいです", true}, // a person asked for in itself
+		// a visit to consult in person is arranged by a person; a visit made elsewhere is told
+		{"日を決めて相談に伺うことはできますか", true},
+		{"来週そちらの事務所に相談に伺いたいです", true},
+		{"警察にはもう相談に伺いました", false},
 		{"我是中国员工，日语不太好，可以找中文的工作人员吗？", true},
 		{"自動応答はもういいです。誰か責任者の方に", true},
 		{"電話ください", true},

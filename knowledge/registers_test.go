@@ -101,6 +101,11 @@ import (
 //     out-of-scope, jargon, negations, situations) was written by another author under the same
 //     rules, for tuning; it was read first with the code of its day (90.7%, 16 confident wrong),
 //     before its misses were read.
+//   - tune-registers-35.tsv (70 texts in each of five registers: two-topic, jargon,
+//     out-of-scope, managers, ambiguous; 35 each of negations and requests for a person) was
+//     written by another author under the same rules, for tuning; it was read first with the code
+//     of its day (93.3%, 6 confident wrong), before its misses were read. Learning it took the
+//     other tuning files, each left out, from 684 to 682 missed lines.
 //   - heldout-registers-15.tsv (30 texts in each of the 17 registers) was written by another
 //     author under the same rules, with held-out dialogs 11, at the start of the round that
 //     learnt tuning dialogs 12 (and wrote tuning set 34, read once and left unlearnt: learning
@@ -305,6 +310,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"labelled/tune-registers-31.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"labelled/tune-registers-32.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"labelled/tune-registers-33.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
+	"labelled/tune-registers-35.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	// one two-topic text of 26 turned (76.9% → 73.1%) when tuning file 28 was learnt; the
 	// knowledge without that file keeps 76.9%
 	"testdata/heldout-registers-2.tsv": {register: 0.73, overall: 0.92, sureBad: 0.016},
