@@ -468,7 +468,7 @@ func TestDenyingAnOfferedTopicPicksTheOther(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	r := te.say(t, "u1", "ウイルスかもしれない、ネットが急に遅い")
 	kb := te.lib.Base()
-	if r.Outcome != "clarify" || !slices.Equal(choiceLabels(r)[:2], []string{kb.Topic("malware").Label, kb.Topic("device-trouble").Label}) {
+	if first := choiceLabels(r)[:2]; r.Outcome != "clarify" || !slices.Contains(first, kb.Topic("malware").Label) || !slices.Contains(first, kb.Topic("device-trouble").Label) {
 		t.Fatalf("first message: outcome %q, choices %v; want malware and device trouble offered", r.Outcome, choiceLabels(r))
 	}
 	r = te.say(t, "u1", "いや、ウイルスじゃなくて、ルーター替えてからずっとです。警告とかは何も出てない")
@@ -1178,5 +1178,47 @@ func TestSecondTurnTopic(t *testing.T) {
 				t.Errorf("second turn topic %q (outcome %v), want %q, not %q:\n%s", r.Topic, r.Outcome, tt.want, tt.notWant, r.PlainText())
 			}
 		})
+	}
+}
+
+// Whether to go to the police, asked inside an incident in Japanese or in romaji, gets the
+// police desks the topic lists: the romaji question is a question (not 「承知しました」), and
+// 「警察に行くべき？」 is not met with "no answer here".
+func TestShouldIGoToThePoliceInsideATopic(t *testing.T) {
+	tests := []struct{ first, ask string }{
+		{"社長のLINEが乗っ取られて、取引先に電子マネーを買ってというメッセージが送られています", "警察に行くべき？"},
+		{"pasokon ni keikoku ga dete, denwa shitara ensaku sofuto wo irerarete okane mo haratte shimaimashita", "keisatsu ni iku beki desu ka"},
+	}
+	for i, tt := range tests {
+		te := newTestEngine(t, dialog.Policy{})
+		kb := te.lib.Base()
+		user := fmt.Sprint("u", i)
+		if r := te.say(t, user, tt.first); r.Topic == "" {
+			t.Fatalf("%q: no topic answered (%s)", tt.first, r.Outcome)
+		}
+		r := te.say(t, user, tt.ask)
+		if !strings.Contains(r.PlainText(), kb.Message("followup_police")) {
+			t.Errorf("%q after %q:\n%s\nwant the police desks (%q)", tt.ask, tt.first, r.PlainText(), kb.Message("followup_police"))
+		}
+	}
+}
+
+// A remark in words the matter at hand uses too (the mis-sent mail's recipient asked to delete it,
+// and done) stays in that matter: it is not a post to take down, and the bot does not say the
+// consultation changed to defamation.
+func TestToldInTheMattersOwnWords(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "設計事務所の者です。お客様の図面を誤って別の宛先にメール送信してしまいました")
+	if r.Topic != "data-leak" {
+		t.Fatalf("topic %q, want data-leak first", r.Topic)
+	}
+	r = te.say(t, "u1", "送り先にはもう削除をお願いして、削除済みと返事をもらっています")
+	if r.Topic != "data-leak" {
+		t.Errorf("topic %q, want the mis-sent mail kept:\n%s", r.Topic, r.PlainText())
+	}
+	changed := strings.Split(kb.Message("topic_changed"), "{topic}")[0]
+	if strings.Contains(r.PlainText(), changed) {
+		t.Errorf("the reply says the consultation changed:\n%s", r.PlainText())
 	}
 }

@@ -634,11 +634,12 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 			// that is over, beside the plan the text makes (「ランサムの被害後、復旧を頼める業者を
 			// 探してます」)
 			at = 0
-		case p >= learnedAdd:
+		case p >= learnedAdd && !(ix.urgent[t] && res.Why.Intent != "" && res.Why.over):
 			// surer still, the learned reading is right more often than the rules below
 			// rulesSure: a plan read as the threat it names (「サイバー保険はランサムウェアの
 			// 身代金も補償されますか」), a buyer's fraud read as the fake shop, an office matter
-			// that names an IT word (「給与振込の口座を変更したい」)
+			// that names an IT word (「給与振込の口座を変更したい」); not an incident that is over
+			// beside the plan the text makes, however sure
 			at = 0
 		}
 		// first where the rules read a plan and nothing happening ("How should I educate

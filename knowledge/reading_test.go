@@ -61,6 +61,9 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"日を決めて相談に伺うことはできますか", true},
 		{"来週そちらの事務所に相談に伺いたいです", true},
 		{"警察にはもう相談に伺いました", false},
+		// people of the story asked for something are not this desk's staff
+		{"受け取った人には削除をお願いしてあります", false},
+		{"取引先の担当者に確認をお願いしています", false},
 		{"我是中国员工，日语不太好，可以找中文的工作人员吗？", true},
 		{"自動応答はもういいです。誰か責任者の方に", true},
 		{"電話ください", true},

@@ -195,6 +195,8 @@ type index struct {
 	contactNames []namedContact
 	phrases      map[string][]phrase // by the first bigram (or the single rune) of the phrase
 	examples     *vectors
+	// examplesOf are each topic's examples, folded (WordsAlsoOf)
+	examplesOf [][]string
 	// learned is the second reading, from the labelled texts' character statistics.
 	learned   *learned
 	exTopic   []int // topic index of each example
@@ -371,6 +373,7 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 	// signals and the learned reading all read them.
 	folded := e.foldedTopics()
 	words, examples := folded.words, folded.examples
+	ix.examplesOf = examples
 
 	// Phrases: how many topics use each one decides its weight.
 	perTopic := make([]map[string]bool, len(b.topics))
@@ -631,6 +634,29 @@ func (b *Base) ContactsNamed(res Result) []*Contact {
 		out = append(out, h.c)
 	}
 	return out
+}
+
+// WordsAlsoOf reports whether res's first topic was read by words of its own and each of them
+// also occurs in an example of topic id: words its writers share with that topic's
+// (削除をお願い is a post to take down, and also what one asks of the recipient of a mis-sent
+// mail).
+func (b *Base) WordsAlsoOf(id string, res Result) bool {
+	top, t := res.Top(), slices.Index(b.index.topicIDs, id)
+	if top == nil || t < 0 {
+		return false
+	}
+	named := false
+	for _, p := range res.Why.Phrases {
+		w, ok := strings.CutPrefix(p, top.ID+":")
+		if !ok {
+			continue
+		}
+		named = true
+		if !slices.ContainsFunc(b.index.examplesOf[t], func(e string) bool { return strings.Contains(e, w) }) {
+			return false
+		}
+	}
+	return named
 }
 
 // Command returns the name of the steering command (restart, back, cancel, help) that text is,

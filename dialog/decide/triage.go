@@ -429,7 +429,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		return true
 	}
 	if len(named) > 0 && len(named) <= 3 &&
-		(knowledge.AsksSomething(text) || res.Followup != "") && (inTopic && !newTopic || shortMessage(text) && !(res.Confident && res.Why.Intent != "")) {
+		(res.Asks() || res.Followup != "") && (inTopic && !newTopic || shortMessage(text) && !(res.Confident && res.Why.Intent != "")) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
 		// cards, whatever the topic lists; outside a topic only when short (a first message that
 		// tells an incident and names desks in passing is a consultation) and not a plan or a
@@ -501,7 +501,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	}
 	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic ||
 		t.Urgent && (!urgentTopic(res) && shortMessage(text) || namesNothing(res, told) || readAsTheMatter(t, res)) ||
-		!t.Urgent && !res.Confident && (shortMessage(text) || namesNothing(res, told)) && knowledge.AsksSomething(text) ||
+		!t.Urgent && !res.Confident && (shortMessage(text) || namesNothing(res, told)) && res.Asks() ||
 		res.Opener && res.Asks()) {
 		// Inside an incident, a short message not about another incident (「どこも電話つながら
 		// ない」「LANぬいた」), one naming no topic (namesNothing) or one the statistics read as
@@ -517,7 +517,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			// a question about the incident going on, read as it ("The guy is still on the phone
 			// with me, should I hang up?"): its first screen's steps, for what it says happened
 			d.firstAidAgain(t, res)
-		} else if knowledge.AsksSomething(text) || res.Opener && res.Asks() || res.Stuck() || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
+		} else if res.Asks() || res.Stuck() || res.Why.OffTopic && knowledge.HasJapanese(text) && !statement(text) {
 			// A statement with no topic word (「社長にはまだ言ってない」, "I changed it just
 			// now") reads as off topic too; only a question gets the honest "no answer".
 			d.followup(t, "question")
@@ -560,17 +560,18 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			return true
 		}
 	}
-	asks := knowledge.AsksSomething(text)
+	asks := res.Asks()
 	steps := res.Followup == "steps"
 	if c.Mode == ModeClarify && res.Social == "" && ((res.Followup == "question" || steps) && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
 		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" &&
-			(shortMessage(text) || res.Why.Learned == "")) {
+			(shortMessage(text) || asks && !d.placedCalm(res) || res.Why.Learned == "")) {
 		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message or one neither
 		// reading places that names no topic (「写真とった」「LANケーブル抜いたほうがいいですか」
 		// 「あんどろいど です。 じぶんの すまほ です。 おかねは はらってません」): the same choices
 		// again, and a person, instead of other topics guessed from words of no topic. A longer
-		// question the learned reading places (「東京都が中小企業向けに専門家の派遣みたいなのやって
-		// るって聞いたんですが、うちでも使えますか」) is a matter told afresh, read below. A question
+		// question the learned reading places in a calm topic (「東京都が中小企業向けに専門家の派遣
+		// みたいなのやってるって聞いたんですが、うちでも使えますか」) is a matter told afresh, read
+		// below; one it places in an incident is about the one on screen. A question
 		// while an incident is offered first gets that incident's first action again: it is what
 		// such a question is about.
 		if t := d.firstOfferedTopic(); t != nil && t.Urgent && steps && t.FirstAid != nil {
@@ -681,7 +682,7 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 		// an incident's first screen showed its desks already
 		d.say(d.msg("question_again"))
 		d.askQuestion(top, q, top.Urgent)
-	case c.Mode == ModeAnswered && (knowledge.AsksSomething(d.typed) || res.Stuck()):
+	case c.Mode == ModeAnswered && (res.Asks() || res.Stuck()):
 		// a question about the matter after its answer (「今夜中に報告しないといけないんですか」),
 		// or a step that did not work (「パスワードは変えられないんです、ログインできなくて」),
 		// tells nothing more: the honest answer that the knowledge has none, with a person
@@ -706,10 +707,23 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 // the matter at hand, t: it names nothing of the other topic by its words, and what it says
 // happened is something that happens in t (「添付は先週開いたかもしれません」 after the answer
 // about Emotet mail is still about Emotet, though opened attachments also lead to targeted
-// attacks).
+// attacks); or it tells, asking no question, of nothing happening now, in words t's own examples use
+// too (「受信者には削除をお願いして、削除したと返事をもらいました」 after the answer about a
+// mis-sent mail: a deletion asked of its recipient, not a post to take down).
 func (d *decider) toldFurther(t *knowledge.Topic, res knowledge.Result) bool {
 	top := res.Top()
-	return t != nil && top != nil && top.ID != t.ID && !res.Named(top.ID) && d.kb.SituationFits(t.ID, res)
+	if t == nil || top == nil || top.ID == t.ID {
+		return false
+	}
+	toldInItsWords := !res.Asks() && !res.Why.Now && len(res.Situations) == 0 && res.Why.Intent == "" && d.kb.WordsAlsoOf(t.ID, res)
+	return !res.Named(top.ID) && d.kb.SituationFits(t.ID, res) || toldInItsWords
+}
+
+// placedCalm reports whether the learned reading placed res in a calm topic (the support
+// schemes, a policy), which a question asked while other topics are offered turns to.
+func (d *decider) placedCalm(res knowledge.Result) bool {
+	t := d.kb.Topic(res.Why.Learned)
+	return t != nil && !t.Urgent
 }
 
 // shortMessage reports whether text is short enough to be about the matter at hand rather than
