@@ -61,6 +61,11 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"日を決めて相談に伺うことはできますか", true},
 		{"来週そちらの事務所に相談に伺いたいです", true},
 		{"警察にはもう相談に伺いました", false},
+		// a person wished for, spoken to directly, a department to be put through to, a video call
+		{"人間の説明希望", true},
+		{"直接しゃべりたいんですけど", true},
+		{"担当部署におつなぎいただけますか", true},
+		{"ビデオ会議で相談できますか", true},
 		// people of the story asked for something are not this desk's staff
 		{"受け取った人には削除をお願いしてあります", false},
 		{"取引先の担当者に確認をお願いしています", false},
@@ -248,6 +253,8 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 		{"セキュリティ対策に使える補助金はありますか", false},
 		// an attachment opened, a macro enabled, is a way in, whatever program opened it
 		{"取引先からの添付のエクセル開いてマクロ有効にしちゃった", false},
+		// cloud and developers' words are IT
+		{"GitHubに上げたコードにAWSのアクセスキーが書いてあったのに今気づいた", false},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)
