@@ -106,6 +106,11 @@ import (
 //     written by another author under the same rules, for tuning; it was read first with the code
 //     of its day (93.3%, 6 confident wrong), before its misses were read. Learning it took the
 //     other tuning files, each left out, from 684 to 682 missed lines.
+//   - tune-registers-36.tsv (70 texts in each of six registers: two-topic, requests for a
+//     person, situations, managers, jargon, ambiguous) was written by another author under the
+//     same rules, for tuning; it was read first with the code of its day (89.5%, 8 confident
+//     wrong), before its misses were read. Learning it took the other tuning files, each left
+//     out, from 708 to 706 missed lines (183 to 182 confident wrong).
 //   - heldout-registers-15.tsv (30 texts in each of the 17 registers) was written by another
 //     author under the same rules, with held-out dialogs 11, at the start of the round that
 //     learnt tuning dialogs 12 (and wrote tuning set 34, read once and left unlearnt: learning
@@ -311,6 +316,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"labelled/tune-registers-32.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"labelled/tune-registers-33.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"labelled/tune-registers-35.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
+	"labelled/tune-registers-36.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	// one two-topic text of 26 turned (76.9% → 73.1%) when tuning file 28 was learnt; the
 	// knowledge without that file keeps 76.9%
 	"testdata/heldout-registers-2.tsv": {register: 0.73, overall: 0.92, sureBad: 0.016},
