@@ -1222,3 +1222,23 @@ func TestToldInTheMattersOwnWords(t *testing.T) {
 		t.Errorf("the reply says the consultation changed:\n%s", r.PlainText())
 	}
 }
+
+// Asking whether to call the card company, in hiragana, after the phishing answer for a card
+// number typed in, is about that matter: no hand-over to staff (でんわ is no request for one
+// here) and no switch to the support scam whose victims "called"; the line that says to call
+// the card company now is shown again.
+func TestAskingWhetherToCallStaysInTheMatter(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "ぎんこうのなまえでしょーとめーるがきて、りんくをおしてかーどのばんごうをいれてしまいました")
+	if r.Topic != "phishing" {
+		t.Fatalf("topic %q, want phishing first", r.Topic)
+	}
+	r = te.say(t, "u1", "かーどがいしゃにでんわしたらいいのですか")
+	if r.Outcome == dialog.Escalate || r.Topic != "phishing" {
+		t.Fatalf("outcome %s, topic %q; want the phishing matter kept:\n%s", r.Outcome, r.Topic, r.PlainText())
+	}
+	if first := kb.Topic("phishing").FirstAid.Now; !strings.Contains(r.PlainText(), first) {
+		t.Errorf("reply:\n%s\nwant the first line %q again", r.PlainText(), first)
+	}
+}

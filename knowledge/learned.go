@@ -531,7 +531,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	// person; the rules know it as a follow-up for the desks. A question of the other kind
 	// ("hito to hanasu houhou wo oshiete kudasai") may still ask for one. A text that asks for
 	// nothing (「社内の担当者に聞いてみます」) or declines a person is no request either.
-	mayAsk := (res.Why.Followup == "" || res.Why.Followup == questionFollowup) && !res.Why.declined && res.Why.asksSomeone
+	mayAsk := (res.Why.Followup == "" || res.Why.Followup == questionFollowup) && !res.Why.declined && res.Why.asksSomeone && !res.Why.advised
 	// A polite turn the rules' social words miss (「説明めっちゃわかりやすかったです、さすがで
 	// す」, "you're a lifesaver") is acknowledged only when the rules found nothing else in it
 	// either and it asks nothing (「ありがとうございます、でもまだ不安です。本当に大丈夫でしょ

@@ -737,6 +737,10 @@ type Why struct {
 	stuck bool
 	// opens: a word of understanding.yaml's openers (「相談があります」)
 	opens bool
+	// advised: what happens in a topic's story followed by a word of understanding.yaml's advice
+	// (「カード会社に電話したらいいですか」): the person asks whether to do it, which asks for no
+	// one
+	advised bool
 	// over: a word of understanding.yaml's over or hypothetical (「被害後」「もう止まって」
 	// 「万が一の際に」): the incident the text names is not happening now
 	over bool
@@ -766,6 +770,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		firstEnds, second = at, -1
 	}
 	advice := map[int]bool{} // where an advice word starts
+	advised := false         // something the person might do asked about (Why.advised)
 	var wishes []hit
 	for _, h := range hits {
 		switch h.group {
@@ -780,6 +785,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		if h.group < len(r.situations) && (advice[h.to] || wished(wishes, h) || r.insideOther(hits, h)) {
 			// 「電話したほうがいい？」「入力したいのですが」: asked about or wished, not done;
 			// 入れちゃ after アプリ入れ: the app was installed, nothing was typed
+			advised = advised || advice[h.to]
 			continue
 		}
 		if h.group >= socialFrom && h.group < socialFrom+len(r.social) && !standsApart(q, h.from, h.to) {
@@ -859,6 +865,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.deniedIT = inDenied[r.itGroup] // 「攻撃ではなく」: what is denied is about IT
 	w.deniedGeneric = inDenied[r.threatGroup]
 	w.stuck = found[r.stuckGroup]
+	w.advised = advised
 	w.opens = found[r.openerGroup]
 	w.over = happened[r.overGroup]
 	return w
@@ -963,6 +970,10 @@ func (r Result) Stuck() bool { return r.Why.stuck }
 // Asks reports whether the text res was read from asks a question: a question mark anywhere, or
 // a question's ending (「どうすればいいですか」, romaji "ii desu ka" read as kana).
 func (r Result) Asks() bool { return r.Why.question }
+
+// Advised reports whether the text res was read from asks whether to do something that happens
+// in a topic's story (「カード会社に電話したらいいですか」): it tells nothing happened.
+func (r Result) Advised() bool { return r.Why.advised }
 
 // Closes reports whether the text res was read from thanks or says the matter is resolved, in a
 // word of three characters or more (「ありがとう。とりあえず月曜に電話します」): a person who is

@@ -709,14 +709,18 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 // about Emotet mail is still about Emotet, though opened attachments also lead to targeted
 // attacks); or it tells, asking no question, of nothing happening now, in words t's own examples use
 // too (「受信者には削除をお願いして、削除したと返事をもらいました」 after the answer about a
-// mis-sent mail: a deletion asked of its recipient, not a post to take down).
+// mis-sent mail: a deletion asked of its recipient, not a post to take down); or it asks whether
+// to do something, nothing happening now (「かーどがいしゃにでんわしたらいいのですか」 after the
+// phishing answer: 電話したら is also what a support scam's victims did).
 func (d *decider) toldFurther(t *knowledge.Topic, res knowledge.Result) bool {
 	top := res.Top()
 	if t == nil || top == nil || top.ID == t.ID {
 		return false
 	}
-	toldInItsWords := !res.Asks() && !res.Why.Now && len(res.Situations) == 0 && res.Why.Intent == "" && d.kb.WordsAlsoOf(t.ID, res)
-	return !res.Named(top.ID) && d.kb.SituationFits(t.ID, res) || toldInItsWords
+	calm := !res.Why.Now && len(res.Situations) == 0 && res.Why.Intent == ""
+	toldInItsWords := calm && !res.Asks() && d.kb.WordsAlsoOf(t.ID, res)
+	askedWhatToDo := calm && res.Asks() && res.Advised()
+	return !res.Named(top.ID) && d.kb.SituationFits(t.ID, res) || toldInItsWords || askedWhatToDo
 }
 
 // placedCalm reports whether the learned reading placed res in a calm topic (the support
