@@ -779,3 +779,20 @@ func TestUnnamedFirstIsAsked(t *testing.T) {
 		}
 	}
 }
+
+// Where to report, and whether to go to the police, are questions for the desks: the topic's
+// desks, or its police desks.
+func TestWhereToReportAsksForTheDesks(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, tt := range []struct{ text, followup string }{
+		{"これってどこに通報すればいいですか", "contacts"},
+		{"通報先を教えてください", "contacts"},
+		{"警察に行くべき？", "police"},
+		{"けいさつにいったほうがいいですか", "police"},
+		{"keisatsu ni iku beki desu ka", "police"},
+	} {
+		if got := kb.Search(tt.text).Followup; got != tt.followup {
+			t.Errorf("Search(%q).Followup = %q, want %q", tt.text, got, tt.followup)
+		}
+	}
+}
