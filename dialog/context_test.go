@@ -1242,3 +1242,22 @@ func TestAskingWhetherToCallStaysInTheMatter(t *testing.T) {
 		t.Errorf("reply:\n%s\nwant the first line %q again", r.PlainText(), first)
 	}
 }
+
+// Asking, inside an intrusion, where the incident desk is and whether to report to a desk named
+// (JPCERT) shows that desk's card; the conversation does not change to the reporting topic.
+func TestNamedDeskAskedInsideAnIncident(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "社内のファイルサーバに、海外のIPアドレスから管理者アカウントで不正ログインされた形跡があります。知らないアカウントも作られていました")
+	if r.Topic != "unauthorized-access" {
+		t.Fatalf("topic %q, want unauthorized-access first", r.Topic)
+	}
+	r = te.say(t, "u1", "対応を頼める窓口ってどこですか？JPCERTでいいんでしょうか")
+	changed := strings.Split(kb.Message("topic_changed"), "{topic}")[0]
+	if strings.Contains(r.PlainText(), changed) {
+		t.Errorf("the reply changes the consultation:\n%s", r.PlainText())
+	}
+	if !strings.Contains(r.PlainText(), "JPCERT") {
+		t.Errorf("reply:\n%s\nwant JPCERT's card", r.PlainText())
+	}
+}

@@ -429,9 +429,11 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		return true
 	}
 	if len(named) > 0 && len(named) <= 3 &&
-		(res.Asks() || res.Followup != "") && (inTopic && !newTopic || shortMessage(text) && !(res.Confident && res.Why.Intent != "")) {
+		(res.Asks() || res.Followup != "") && (inTopic && (!newTopic || res.Followup == "contacts" && !urgentTopic(res)) || shortMessage(text) && !(res.Confident && res.Why.Intent != "")) {
 		// A question about desks by name (「消費生活センターでもいいですか」「IPAの番号は？」): their
-		// cards, whatever the topic lists; outside a topic only when short (a first message that
+		// cards, whatever the topic lists, also where it reads as a calm topic of its own
+		// (「インシデント対応の窓口ってどこ？JPCERTに報告すべき？」 inside an intrusion: not the
+		// reporting topic from the start); outside a topic only when short (a first message that
 		// tells an incident and names desks in passing is a consultation) and not a plan or a
 		// report its topic explains (「IPAへの届出のやり方を教えてください」: how to report).
 		var ids []string
