@@ -710,7 +710,7 @@ func TestClosedContactsSayWhenTheyOpen(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("at %s the cards say %v, want %v", tt.now.Format("2006-01-02 15:04 Mon"), got, tt.want)
 			}
-			if strings.Contains(r.PlainText(), "いま受付中の電話窓口はありません") {
+			if strings.Contains(r.PlainText(), "いまはどれも受付時間外です") {
 				t.Errorf("the reply says no phone is open, though some phones have no known hours:\n%s", r.PlainText())
 			}
 		})
@@ -727,7 +727,7 @@ func TestNoContactOpenSaysWhichOpensFirst(t *testing.T) {
 		t.Fatalf("topic = %q, want unauthorized-access", r.Topic)
 	}
 	r = te.tap(t, "u", choiceID(t, r, "メールやSNSのアカウント")) // its only contact: 警視庁 サイバー犯罪対策課
-	want := "いま受付中の電話窓口はありません。次は 12月7日（月）8:30 の警視庁 サイバー犯罪対策課（相談電話）です。それまでに上の手順を済ませてください。"
+	want := "上の窓口は、いまはどれも受付時間外です。次に開くのは 12月7日（月）8:30 の警視庁 サイバー犯罪対策課（相談電話）です。それまでに上の手順を済ませてください。"
 	text := r.PlainText()
 	i, j := strings.Index(text, "警視庁 サイバー犯罪対策課（相談電話）【"), strings.Index(text, want)
 	if i < 0 || j < i {
@@ -737,7 +737,7 @@ func TestNoContactOpenSaysWhichOpensFirst(t *testing.T) {
 	te.clock.Set(time.Date(2026, 12, 7, 9, 0, 0, 0, knowledge.Tokyo)) // Monday morning: open
 	r = te.say(t, "v", "不正アクセスされた")
 	r = te.tap(t, "v", choiceID(t, r, "メールやSNSのアカウント"))
-	if strings.Contains(r.PlainText(), "いま受付中の電話窓口はありません") {
+	if strings.Contains(r.PlainText(), "いまはどれも受付時間外です") {
 		t.Errorf("the line is shown while the contact is open:\n%s", r.PlainText())
 	}
 }
