@@ -1,6 +1,7 @@
 package dialog_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
+	"github.com/helpdesk-bot/helpdesk/knowledge"
 )
 
 // A person who says what happened, when it fits two options of the topic's question (「もう払い
@@ -1181,83 +1183,53 @@ func TestSecondTurnTopic(t *testing.T) {
 	}
 }
 
-// Whether to go to the police, asked inside an incident in Japanese or in romaji, gets the
-// police desks the topic lists: the romaji question is a question (not 「承知しました」), and
-// 「警察に行くべき？」 is not met with "no answer here".
-func TestShouldIGoToThePoliceInsideATopic(t *testing.T) {
-	tests := []struct{ first, ask string }{
-		{"社長のLINEが乗っ取られて、取引先に電子マネーを買ってというメッセージが送られています", "警察に行くべき？"},
-		{"pasokon ni keikoku ga dete, denwa shitara ensaku sofuto wo irerarete okane mo haratte shimaimashita", "keisatsu ni iku beki desu ka"},
+// Follow-ups inside a matter, as people write them, stay in that matter and get what they ask
+// for: whether to go to the police, in Japanese or romaji (the romaji question is a question, not
+// 「承知しました」), gets the police desks the topic lists; a remark in words the matter's own
+// examples use (a mis-sent mail's recipient asked to delete it) is not a post to take down;
+// asking, in hiragana, whether to call the card company is no request for a person and no
+// support scam, and hears the first line (call the card company now) again; asking where the
+// incident desk is and whether a desk named (JPCERT) will do shows its card rather than the
+// reporting topic from the start.
+func TestFollowUpsInsideAMatter(t *testing.T) {
+	policeDesks := func(kb *knowledge.Base) string { return kb.Message("followup_police") }
+	phishingFirst := func(kb *knowledge.Base) string { return kb.Topic("phishing").FirstAid.Now }
+	jpcert := func(*knowledge.Base) string { return "JPCERT" }
+	tests := []struct {
+		name, first, firstTopic, then string
+		wantTopic                     string // the topic of the reply, or "" for any
+		want                          func(*knowledge.Base) string
+	}{
+		{"police, Japanese", "社長のLINEが乗っ取られて、取引先に電子マネーを買ってというメッセージが送られています", "",
+			"警察に行くべき？", "", policeDesks},
+		{"police, romaji", "pasokon ni keikoku ga dete, denwa shitara ensaku sofuto wo irerarete okane mo haratte shimaimashita", "",
+			"keisatsu ni iku beki desu ka", "", policeDesks},
+		{"told in the matter's words", "設計事務所の者です。お客様の図面を誤って別の宛先にメール送信してしまいました", "data-leak",
+			"送り先にはもう削除をお願いして、削除済みと返事をもらっています", "data-leak", nil},
+		{"whether to call the card company", "ぎんこうのなまえでしょーとめーるがきて、りんくをおしてかーどのばんごうをいれてしまいました", "phishing",
+			"かーどがいしゃにでんわしたらいいのですか", "phishing", phishingFirst},
+		{"a desk named inside an incident", "社内のファイルサーバに、海外のIPアドレスから管理者アカウントで不正ログインされた形跡があります。知らないアカウントも作られていました", "unauthorized-access",
+			"対応を頼める窓口ってどこですか？JPCERTでいいんでしょうか", "", jpcert},
 	}
-	for i, tt := range tests {
-		te := newTestEngine(t, dialog.Policy{})
-		kb := te.lib.Base()
-		user := fmt.Sprint("u", i)
-		if r := te.say(t, user, tt.first); r.Topic == "" {
-			t.Fatalf("%q: no topic answered (%s)", tt.first, r.Outcome)
-		}
-		r := te.say(t, user, tt.ask)
-		if !strings.Contains(r.PlainText(), kb.Message("followup_police")) {
-			t.Errorf("%q after %q:\n%s\nwant the police desks (%q)", tt.ask, tt.first, r.PlainText(), kb.Message("followup_police"))
-		}
-	}
-}
-
-// A remark in words the matter at hand uses too (the mis-sent mail's recipient asked to delete it,
-// and done) stays in that matter: it is not a post to take down, and the bot does not say the
-// consultation changed to defamation.
-func TestToldInTheMattersOwnWords(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	kb := te.lib.Base()
-	r := te.say(t, "u1", "設計事務所の者です。お客様の図面を誤って別の宛先にメール送信してしまいました")
-	if r.Topic != "data-leak" {
-		t.Fatalf("topic %q, want data-leak first", r.Topic)
-	}
-	r = te.say(t, "u1", "送り先にはもう削除をお願いして、削除済みと返事をもらっています")
-	if r.Topic != "data-leak" {
-		t.Errorf("topic %q, want the mis-sent mail kept:\n%s", r.Topic, r.PlainText())
-	}
-	changed := strings.Split(kb.Message("topic_changed"), "{topic}")[0]
-	if strings.Contains(r.PlainText(), changed) {
-		t.Errorf("the reply says the consultation changed:\n%s", r.PlainText())
-	}
-}
-
-// Asking whether to call the card company, in hiragana, after the phishing answer for a card
-// number typed in, is about that matter: no hand-over to staff (でんわ is no request for one
-// here) and no switch to the support scam whose victims "called"; the line that says to call
-// the card company now is shown again.
-func TestAskingWhetherToCallStaysInTheMatter(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	kb := te.lib.Base()
-	r := te.say(t, "u1", "ぎんこうのなまえでしょーとめーるがきて、りんくをおしてかーどのばんごうをいれてしまいました")
-	if r.Topic != "phishing" {
-		t.Fatalf("topic %q, want phishing first", r.Topic)
-	}
-	r = te.say(t, "u1", "かーどがいしゃにでんわしたらいいのですか")
-	if r.Outcome == dialog.Escalate || r.Topic != "phishing" {
-		t.Fatalf("outcome %s, topic %q; want the phishing matter kept:\n%s", r.Outcome, r.Topic, r.PlainText())
-	}
-	if first := kb.Topic("phishing").FirstAid.Now; !strings.Contains(r.PlainText(), first) {
-		t.Errorf("reply:\n%s\nwant the first line %q again", r.PlainText(), first)
-	}
-}
-
-// Asking, inside an intrusion, where the incident desk is and whether to report to a desk named
-// (JPCERT) shows that desk's card; the conversation does not change to the reporting topic.
-func TestNamedDeskAskedInsideAnIncident(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	kb := te.lib.Base()
-	r := te.say(t, "u1", "社内のファイルサーバに、海外のIPアドレスから管理者アカウントで不正ログインされた形跡があります。知らないアカウントも作られていました")
-	if r.Topic != "unauthorized-access" {
-		t.Fatalf("topic %q, want unauthorized-access first", r.Topic)
-	}
-	r = te.say(t, "u1", "対応を頼める窓口ってどこですか？JPCERTでいいんでしょうか")
-	changed := strings.Split(kb.Message("topic_changed"), "{topic}")[0]
-	if strings.Contains(r.PlainText(), changed) {
-		t.Errorf("the reply changes the consultation:\n%s", r.PlainText())
-	}
-	if !strings.Contains(r.PlainText(), "JPCERT") {
-		t.Errorf("reply:\n%s\nwant JPCERT's card", r.PlainText())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			te := newTestEngine(t, dialog.Policy{Staffed: true})
+			kb := te.lib.Base()
+			if r := te.say(t, "u1", tt.first); r.Topic == "" || tt.firstTopic != "" && r.Topic != tt.firstTopic {
+				t.Fatalf("first message: topic %q, want %q", r.Topic, cmp.Or(tt.firstTopic, "a topic"))
+			}
+			r := te.say(t, "u1", tt.then)
+			changed := strings.Split(kb.Message("topic_changed"), "{topic}")[0]
+			switch {
+			case r.Outcome == dialog.Escalate:
+				t.Errorf("handed to staff:\n%s", r.PlainText())
+			case strings.Contains(r.PlainText(), changed):
+				t.Errorf("the reply changes the consultation:\n%s", r.PlainText())
+			case tt.wantTopic != "" && r.Topic != tt.wantTopic:
+				t.Errorf("topic %q, want %q:\n%s", r.Topic, tt.wantTopic, r.PlainText())
+			case tt.want != nil && !strings.Contains(r.PlainText(), tt.want(kb)):
+				t.Errorf("reply:\n%s\nwant %q in it", r.PlainText(), tt.want(kb))
+			}
+		})
 	}
 }
