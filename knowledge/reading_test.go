@@ -721,14 +721,21 @@ func TestExampleDenialsAreNotRead(t *testing.T) {
 	}
 }
 
-// A phone number said to be on screen is what happened, not a question for the desks' numbers.
-func TestPhoneNumberShownIsNoQuestion(t *testing.T) {
+// A phone number said to be on screen is what happened, not a question for the desks' numbers;
+// where to report, and whether to go to the police, are questions for the desks: the topic's
+// desks, or its police desks.
+func TestFollowUpsForTheDesks(t *testing.T) {
 	kb := loadSeeds(t)
 	for _, tt := range []struct{ text, followup string }{
 		{"ぱそこんに けいこくが でて でんわばんごう が かいてあります", ""},
 		{"画面に電話番号が表示されています", ""},
 		{"IPAの電話番号を教えて", "contacts"},
 		{"でんわばんごうを おしえて ください", "contacts"},
+		{"これってどこに通報すればいいですか", "contacts"},
+		{"通報先を教えてください", "contacts"},
+		{"警察に行くべき？", "police"},
+		{"けいさつにいったほうがいいですか", "police"},
+		{"keisatsu ni iku beki desu ka", "police"},
 	} {
 		if got := kb.Search(tt.text).Followup; got != tt.followup {
 			t.Errorf("Search(%q).Followup = %q, want %q", tt.text, got, tt.followup)
@@ -780,19 +787,3 @@ func TestUnnamedFirstIsAsked(t *testing.T) {
 	}
 }
 
-// Where to report, and whether to go to the police, are questions for the desks: the topic's
-// desks, or its police desks.
-func TestWhereToReportAsksForTheDesks(t *testing.T) {
-	kb := loadSeeds(t)
-	for _, tt := range []struct{ text, followup string }{
-		{"これってどこに通報すればいいですか", "contacts"},
-		{"通報先を教えてください", "contacts"},
-		{"警察に行くべき？", "police"},
-		{"けいさつにいったほうがいいですか", "police"},
-		{"keisatsu ni iku beki desu ka", "police"},
-	} {
-		if got := kb.Search(tt.text).Followup; got != tt.followup {
-			t.Errorf("Search(%q).Followup = %q, want %q", tt.text, got, tt.followup)
-		}
-	}
-}
