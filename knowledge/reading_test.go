@@ -786,4 +786,3 @@ func TestUnnamedFirstIsAsked(t *testing.T) {
 		}
 	}
 }
-
