@@ -589,6 +589,23 @@ func TestAnswerNamingNothingOfITWhileTopicsAreOffered(t *testing.T) {
 	}
 }
 
+// An answer to the choices that names the device (an Android phone) picks the offered topic
+// whose first steps are written for it (a virus on the phone: stop using the phone), not one whose
+// steps unplug a computer's LAN cable, though the answer also fits that topic's question.
+func TestDeviceNamedPicksTheTopicWithItsSteps(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "Hi, a pop up said my company phone has virus and I installed the app it told me. What should I do?")
+	if r.Outcome != dialog.Clarify {
+		t.Fatalf("outcome %s, want a question first", r.Outcome)
+	}
+	r = te.say(t, "u1", "I already installed it. Its android")
+	phone := kb.Topic("malware").EN.Situation["phone"]
+	if r.Topic != "malware" || phone == "" || !strings.Contains(r.PlainText(), phone) {
+		t.Errorf("topic %q:\n%s\nwant the virus topic's line for phones %q", r.Topic, r.PlainText(), phone)
+	}
+}
+
 // A choice typed in words of its own (「ういるす だと おもいます」 while a virus is offered) picks
 // that topic; a text that names two of the offered topics leaves the choice to the person.
 func TestTypedWordPicksAnOfferedTopic(t *testing.T) {

@@ -550,6 +550,12 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		if t == nil {
 			t = d.offeredTopicRead(res)
 		}
+		if fits := d.offeredTopicForDevice(res); t != nil && fits != nil && !hasDeviceLine(t, res.Why.Device) {
+			// the device named (「アンドロイドです」) has steps of its own in another offered topic
+			// (a virus on the phone), not in the one the answer picked (a support scam's steps
+			// unplug a computer's LAN cable)
+			t = fits
+		}
 		if t != nil {
 			// The person answers in words what one of the offered topics would ask (「何も
 			// 入力していません」 to phishing, spam or Emotet): that topic, its question answered;
@@ -1598,6 +1604,31 @@ func doubtedElsewhere(o *knowledge.Option, res knowledge.Result) bool {
 // the person's own words answer, rather than only what they say happened, is it: 「ふりこみま
 // した じぶんの かいものです」 fits a fake shop's buyer who paid, and names the shopping
 // consumer's own purchase.
+// offeredTopicForDevice returns the one offered topic whose first screen has a line for the device
+// res names, or nil when it names none or several topics have one.
+func (d *decider) offeredTopicForDevice(res knowledge.Result) *knowledge.Topic {
+	var found *knowledge.Topic
+	for _, id := range d.offeredTopics() {
+		if t := d.kb.Topic(id); t != nil && hasDeviceLine(t, res.Why.Device) {
+			if found != nil {
+				return nil
+			}
+			found = t
+		}
+	}
+	return found
+}
+
+// hasDeviceLine reports whether t's first screen has a line of its own for device (a situation
+// id of understanding.yaml's devices), "" for none.
+func hasDeviceLine(t *knowledge.Topic, device string) bool {
+	if device == "" || t.FirstAid == nil {
+		return false
+	}
+	_, ok := t.FirstAid.Situations[device]
+	return ok
+}
+
 func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowledge.Topic {
 	if t := d.offeredTopicAnsweredBy(text, res); t != nil || len(res.Situations) == 0 {
 		return t
