@@ -715,11 +715,11 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 // the matter at hand, t: it names nothing of the other topic by its words, and what it says
 // happened is something that happens in t (「添付は先週開いたかもしれません」 after the answer
 // about Emotet mail is still about Emotet, though opened attachments also lead to targeted
-// attacks); or it tells, asking no question, of nothing happening now, in words t's own examples use
-// too (「受信者には削除をお願いして、削除したと返事をもらいました」 after the answer about a
-// mis-sent mail: a deletion asked of its recipient, not a post to take down); or it asks whether
-// to do something, nothing happening now (「かーどがいしゃにでんわしたらいいのですか」 after the
-// phishing answer: 電話したら is also what a support scam's victims did).
+// attacks); or it tells, asking no question, of nothing happening now, in words t's own
+// examples use too (「受信者には削除をお願いして、削除したと返事をもらいました」 after the
+// answer about a mis-sent mail: a deletion asked of its recipient, not a post to take down); or
+// it asks whether to do something, nothing happening now (「かーどがいしゃにでんわしたらいいの
+// ですか」 after the phishing answer: 電話したら is also what a support scam's victims did).
 func (d *decider) toldFurther(t *knowledge.Topic, res knowledge.Result) bool {
 	top := res.Top()
 	if t == nil || top == nil || top.ID == t.ID {
@@ -1599,11 +1599,6 @@ func doubtedElsewhere(o *knowledge.Option, res knowledge.Result) bool {
 	return o.Topic != "" && res.Why.Hedged && res.Why.Learned != o.Topic
 }
 
-// offeredTopicAnswered is the one topic among the choices on screen that text answers an
-// option of, by that option's words, or nil when none or several do. Where several do, the one
-// the person's own words answer, rather than only what they say happened, is it: 「ふりこみま
-// した じぶんの かいものです」 fits a fake shop's buyer who paid, and names the shopping
-// consumer's own purchase.
 // offeredTopicForDevice returns the one offered topic whose first screen has a line for the device
 // res names, or nil when it names none or several topics have one.
 func (d *decider) offeredTopicForDevice(res knowledge.Result) *knowledge.Topic {
@@ -1629,6 +1624,11 @@ func hasDeviceLine(t *knowledge.Topic, device string) bool {
 	return ok
 }
 
+// offeredTopicAnswered is the one topic among the choices on screen that text answers an
+// option of, by that option's words, or nil when none or several do. Where several do, the one
+// the person's own words answer, rather than only what they say happened, is it: 「ふりこみま
+// した じぶんの かいものです」 fits a fake shop's buyer who paid, and names the shopping
+// consumer's own purchase.
 func (d *decider) offeredTopicAnswered(text string, res knowledge.Result) *knowledge.Topic {
 	if t := d.offeredTopicAnsweredBy(text, res); t != nil || len(res.Situations) == 0 {
 		return t
