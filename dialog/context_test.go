@@ -531,78 +531,67 @@ func TestUrgentQuestionCarriesTheFirstAction(t *testing.T) {
 	}
 }
 
-// A typed answer to a question the offered topics would ask (「何も入力していません」 while
-// phishing, spam and Emotet are offered) picks the topic whose question it answers, with the
-// question answered: the bot does not say 「分からなくても大丈夫です」 and then ask what the
-// person already said.
-func TestTypedAnswerWhileTopicsAreOffered(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	kb := te.lib.Base()
-	r := te.say(t, "u1", "メールのリンクを押してしまいました")
-	if r.Outcome != dialog.Clarify {
-		t.Fatalf("outcome %s, want a question first", r.Outcome)
+// What is typed while topic choices are on screen, read in their light: an answer to the question
+// an offered topic would ask (「何も入力していません」 while phishing, spam and Emotet are
+// offered) picks that topic with its question answered, not 「分からなくても大丈夫です」 and the
+// question again; a longer question the learned reading places in a calm topic not on screen
+// (support for small companies, while device faults, a virus and telework are offered) is a matter
+// told afresh; an answer naming nothing of IT ("I'm the buyer. It was for me, not for the
+// company") answers the offered topic whose question it answers, not a matter outside the desk's
+// scope; an answer naming the device (an Android phone) picks the offered topic whose first steps
+// are written for it (stop using the phone), not a support scam's LAN cable, though it also
+// answers that topic's question.
+func TestTypedAtTheChoices(t *testing.T) {
+	unsure := func(kb *knowledge.Base) []string { return []string{kb.Message("clarify_unsure")} }
+	tests := []struct {
+		name, first, then string
+		topic             string // answered with this topic, or ""
+		firstChoice       string // else offered first among the choices
+		in, notIn         func(*knowledge.Base) []string
+	}{
+		{name: "an offered topic's question answered", first: "メールのリンクを押してしまいました", then: "何も入力していません",
+			topic: "phishing", notIn: func(kb *knowledge.Base) []string {
+				return append(unsure(kb), kb.Topic("phishing").Questions[0].Ask)
+			}},
+		{name: "a question placed in a calm topic not on screen", first: "社内のパソコンの管理がずっと適当なままで気になっています",
+			then: "都の事業でセキュリティの専門家が無料で来てくれるって話、杉並の会社でも申し込めますか", firstChoice: "support-services", notIn: unsure},
+		{name: "an answer naming nothing of IT", first: "I ordered a camera from a website that was much cheaper than anywhere else. paid by bank transfer to a personal account. two weeks, nothing arrived, their email bounces",
+			then: "I'm the buyer. It was for me, not for the company", topic: "fake-ec-site"},
+		{name: "the device named", first: "Hi, a pop up said my company phone has virus and I installed the app it told me. What should I do?",
+			then: "I already installed it. Its android", topic: "malware",
+			in: func(kb *knowledge.Base) []string { return []string{kb.Topic("malware").EN.Situation["phone"]} }},
 	}
-	r = te.say(t, "u1", "何も入力していません")
-	if r.Topic != "phishing" {
-		t.Fatalf("topic %q, want phishing", r.Topic)
-	}
-	phishing := kb.Topic("phishing")
-	if strings.Contains(r.PlainText(), phishing.Questions[0].Ask) {
-		t.Errorf("the reply asks again what was said:\n%s", r.PlainText())
-	}
-	if strings.Contains(r.PlainText(), kb.Message("clarify_unsure")) {
-		t.Errorf("the reply says the person may not know:\n%s", r.PlainText())
-	}
-}
-
-// A longer question at the choices that the learned reading places in a topic not on screen
-// (support for small companies, while device faults, a virus and telework are offered) is a
-// matter told afresh and read as one, not met with 「分からなくても大丈夫です」 and the same
-// unrelated choices again.
-func TestPlacedQuestionWhileOtherTopicsAreOffered(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	kb := te.lib.Base()
-	r := te.say(t, "u1", "社内のパソコンの管理がずっと適当なままで気になっています")
-	if r.Outcome != dialog.Clarify {
-		t.Fatalf("outcome %s, want a question first", r.Outcome)
-	}
-	r = te.say(t, "u1", "都の事業でセキュリティの専門家が無料で来てくれるって話、杉並の会社でも申し込めますか")
-	if strings.Contains(r.PlainText(), kb.Message("clarify_unsure")) {
-		t.Errorf("the reply says the person may not know:\n%s", r.PlainText())
-	}
-	if len(r.Choices) == 0 || r.Choices[0].Label != kb.Topic("support-services").Label {
-		t.Errorf("choices %+v, want support-services offered first", r.Choices)
-	}
-}
-
-// An answer to the choices on screen that names nothing of IT ("I'm the buyer. It was for me, not
-// for the company" while a fake shop and online shopping are offered) answers the offered topic
-// whose question it answers, instead of being read alone as a matter outside the desk's scope.
-func TestAnswerNamingNothingOfITWhileTopicsAreOffered(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	r := te.say(t, "u1", "I ordered a camera from a website that was much cheaper than anywhere else. paid by bank transfer to a personal account. two weeks, nothing arrived, their email bounces")
-	if r.Outcome != dialog.Clarify {
-		t.Fatalf("outcome %s, want a question first", r.Outcome)
-	}
-	if r = te.say(t, "u1", "I'm the buyer. It was for me, not for the company"); r.Topic != "fake-ec-site" || r.Outcome != dialog.Answer {
-		t.Errorf("outcome %s, topic %q; want the fake shop answered for its buyer", r.Outcome, r.Topic)
-	}
-}
-
-// An answer to the choices that names the device (an Android phone) picks the offered topic
-// whose first steps are written for it (a virus on the phone: stop using the phone), not one whose
-// steps unplug a computer's LAN cable, though the answer also fits that topic's question.
-func TestDeviceNamedPicksTheTopicWithItsSteps(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{})
-	kb := te.lib.Base()
-	r := te.say(t, "u1", "Hi, a pop up said my company phone has virus and I installed the app it told me. What should I do?")
-	if r.Outcome != dialog.Clarify {
-		t.Fatalf("outcome %s, want a question first", r.Outcome)
-	}
-	r = te.say(t, "u1", "I already installed it. Its android")
-	phone := kb.Topic("malware").EN.Situation["phone"]
-	if r.Topic != "malware" || phone == "" || !strings.Contains(r.PlainText(), phone) {
-		t.Errorf("topic %q:\n%s\nwant the virus topic's line for phones %q", r.Topic, r.PlainText(), phone)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			te := newTestEngine(t, dialog.Policy{})
+			kb := te.lib.Base()
+			if r := te.say(t, "u1", tt.first); r.Outcome != dialog.Clarify {
+				t.Fatalf("first message: outcome %s, want a question", r.Outcome)
+			}
+			r := te.say(t, "u1", tt.then)
+			if tt.topic != "" && (r.Outcome != dialog.Answer || r.Topic != tt.topic) {
+				t.Errorf("outcome %s, topic %q; want %s answered:\n%s", r.Outcome, r.Topic, tt.topic, r.PlainText())
+			}
+			if tt.firstChoice != "" && (len(r.Choices) == 0 || r.Choices[0].Label != kb.Topic(tt.firstChoice).Label) {
+				t.Errorf("choices %+v, want %s offered first", r.Choices, tt.firstChoice)
+			}
+			texts := func(f func(*knowledge.Base) []string) []string {
+				if f == nil {
+					return nil
+				}
+				return f(kb)
+			}
+			for _, x := range texts(tt.in) {
+				if x == "" || !strings.Contains(r.PlainText(), x) {
+					t.Errorf("reply:\n%s\nwant %q in it", r.PlainText(), x)
+				}
+			}
+			for _, x := range texts(tt.notIn) {
+				if strings.Contains(r.PlainText(), x) {
+					t.Errorf("reply:\n%s\nwant no %q in it", r.PlainText(), x)
+				}
+			}
+		})
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -553,8 +552,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		// rules read by a word of its own is not put below one they read by none (「侵入されたので
 		// 被害届を出したい」 names the police report; the statistics lean to a report to IPA).
 		pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
-		named := func(id string) bool { return wordOfTopic(res.Why.Phrases, id) }
-		if pos > 0 && (named(ix.topicIDs[t]) || !named(res.Topics[0].Topic.ID)) || pos < 0 && ix.topicIDs[t] == ix.read.offTopic {
+		if pos > 0 && (res.Named(ix.topicIDs[t]) || !res.Named(res.Topics[0].Topic.ID)) || pos < 0 && ix.topicIDs[t] == ix.read.offTopic {
 			ix.offer(b, res, t, pos, 0, maxOffered)
 		}
 		return
@@ -674,12 +672,11 @@ func (ix *index) offer(b *Base, res *Result, t, pos, at, most int) {
 }
 
 // deniedTopic reports whether denied (Why.Denied: "topic:word") holds a word of topic id.
-func deniedTopic(denied []string, id string) bool { return wordOfTopic(denied, id) }
-
-// wordOfTopic reports whether words ("topic:word", as Why.Phrases and Why.Denied list them) hold
-// a word of topic id.
-func wordOfTopic(words []string, id string) bool {
-	return slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, id+":") })
+func deniedTopic(denied []string, id string) bool {
+	for range topicWords(denied, id) {
+		return true
+	}
+	return false
 }
 
 // HelpdeskTopic is the topic of requests to the desk itself (the topic contract): a lecturer, the

@@ -646,11 +646,7 @@ func (b *Base) WordsAlsoOf(id string, res Result) bool {
 		return false
 	}
 	named := false
-	for _, p := range res.Why.Phrases {
-		w, ok := strings.CutPrefix(p, top.ID+":")
-		if !ok {
-			continue
-		}
+	for w := range topicWords(res.Why.Phrases, top.ID) {
 		named = true
 		if !slices.ContainsFunc(b.index.examplesOf[t], func(e string) bool { return strings.Contains(e, w) }) {
 			return false
@@ -883,13 +879,8 @@ const inflectionRunes = 3
 // is 乗っ取 inflected and 情報が漏れ is 情報 and 漏れ, so 「なんか乗っ取られたかも」 names no more
 // than a doubt about some account, phone or computer; ネット通販 is more than ネット.
 func (ix *index) onlyVagueWords(q string, phrases []string, t int) bool {
-	id := ix.topicIDs[t]
 	named := false
-	for _, p := range phrases {
-		pid, word, _ := strings.Cut(p, ":")
-		if pid != id {
-			continue
-		}
+	for word := range topicWords(phrases, ix.topicIDs[t]) {
 		named = true
 		rest := word
 		for _, g := range ix.vague {

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -986,12 +987,22 @@ func (r Result) Requests() bool { return r.Why.request || r.Why.question }
 
 // Named reports whether the text res was read from names topic id by one of its own words.
 func (r Result) Named(id string) bool {
-	for _, p := range r.Why.Phrases {
-		if strings.HasPrefix(p, id+":") {
-			return true
-		}
+	for range topicWords(r.Why.Phrases, id) {
+		return true
 	}
 	return false
+}
+
+// topicWords yields the words of topic id in list, whose entries are "topic:word" (Why.Phrases,
+// Why.Denied).
+func topicWords(list []string, id string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, e := range list {
+			if w, ok := strings.CutPrefix(e, id+":"); ok && !yield(w) {
+				return
+			}
+		}
+	}
 }
 
 // DeniesItHappened reports whether the text res was read from says that something that happens
