@@ -58,6 +58,14 @@ import (
 //     conversation does after the first answer (answers typed in words, follow-ups, corrections,
 //     a second incident told later) with every contact wanted at least once (36/45 when first
 //     played).
+//   - dialogs-tune-13.txt was written by another such author for tuning, weighted to frightened
+//     people at night, elderly hiragana typists, answers typed in words, follow-ups, device
+//     faults and changes of subject (34/45 when first played, with the code before its round).
+//   - dialogs-tune-14.txt was written by another such author for tuning, in other workplaces (a
+//     taxi company, a nursery school, a ramen shop, a farm selling online ...), weighted to
+//     vague first messages, answers typed in words with a new fact, follow-ups about desks, hours
+//     and costs, and requests for a person (37/45 when first played, with the code before its
+//     round).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -84,6 +92,9 @@ import (
 //   - dialogs-heldout-12.txt and dialogs-heldout-13.txt were written by two more such authors
 //     with held-out register sets 16 and 17, and are never used for tuning (27/30 and 26/30 with
 //     the code before the round they came in, in its middle and after).
+//   - dialogs-heldout-14.txt was written by another such author with held-out register set 18, at
+//     the start of the round that wrote tuning dialogs 13 and 14, and is never used for tuning
+//     (30/30 with the code before that round).
 type scripted struct {
 	name, persona string
 	line          int
@@ -223,6 +234,8 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-10.txt":    0.5,
 	"testdata/dialogs-tune-11.txt":    0.5,
 	"testdata/dialogs-tune-12.txt":    0.5,
+	"testdata/dialogs-tune-13.txt":    0.5,
+	"testdata/dialogs-tune-14.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,
@@ -236,6 +249,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-heldout-11.txt": 0.85,
 	"testdata/dialogs-heldout-12.txt": 0.85,
 	"testdata/dialogs-heldout-13.txt": 0.83,
+	"testdata/dialogs-heldout-14.txt": 0.9,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right

@@ -101,6 +101,17 @@ import (
 //     out-of-scope, jargon, negations, situations) was written by another author under the same
 //     rules, for tuning; it was read first with the code of its day (90.7%, 16 confident wrong),
 //     before its misses were read.
+//   - heldout-registers-18.tsv (30 texts in each of the 17 registers; a dental clinic, a taxi
+//     company, a temp agency, a driving school, a logistics depot ...) was written by another
+//     author under the same rules, with held-out dialogs 14, at the start of the round that wrote
+//     tuning set 37: 98.6% (4 confident wrong) of 503 with the code before that round (34b3f47);
+//     never used for tuning.
+//   - testdata/tune-registers-37.tsv (70 texts in each of six registers: two-topic, jargon,
+//     managers, requests for a person, negations, out-of-scope) was written by another author
+//     under the same rules, for tuning; it was read first with the code of its day (89.0%, 7
+//     confident wrong, of the 419 texts not learnt word for word), before its misses were read.
+//     It is not learnt (it lives in testdata, not in the seeds): learning it took the other
+//     tuning files, each left out, from 745 to 753 missed lines. Its misses guide word lists.
 //   - heldout-registers-17.tsv (30 texts in each of the 17 registers; a funeral home, a hospital
 //     office, a fishing-gear web shop, a translation agency, a hot-spring inn ...) was written by
 //     another author under the same rules, with held-out dialogs 13, in the middle of the round
@@ -328,6 +339,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"labelled/tune-registers-33.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"labelled/tune-registers-35.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"labelled/tune-registers-36.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
+	"testdata/tune-registers-37.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	// one two-topic text of 26 turned (76.9% → 73.1%) when tuning file 28 was learnt; the
 	// knowledge without that file keeps 76.9%
 	"testdata/heldout-registers-2.tsv": {register: 0.73, overall: 0.92, sureBad: 0.016},
@@ -348,6 +360,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-15.tsv": {register: 0.85, overall: 0.95, sureBad: 0.015},
 	"testdata/heldout-registers-16.tsv": {register: 0.86, overall: 0.96, sureBad: 0.01},
 	"testdata/heldout-registers-17.tsv": {register: 0.80, overall: 0.94, sureBad: 0.02},
+	"testdata/heldout-registers-18.tsv": {register: 0.85, overall: 0.95, sureBad: 0.02},
 }
 
 // registerSet returns the labelled messages of set and the knowledge to read them with; whole is
