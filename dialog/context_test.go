@@ -1201,6 +1201,7 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 	policeDesks := func(kb *knowledge.Base) string { return kb.Message("followup_police") }
 	phishingFirst := func(kb *knowledge.Base) string { return kb.Topic("phishing").FirstAid.Now }
 	jpcert := func(*knowledge.Base) string { return "JPCERT" }
+	itStaff := func(kb *knowledge.Base) string { return kb.Contact("it-staff").Name }
 	tests := []struct {
 		name, first, firstTopic, then string
 		wantTopic                     string // the topic of the reply, or "" for any
@@ -1216,6 +1217,8 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 			"かーどがいしゃにでんわしたらいいのですか", "phishing", phishingFirst},
 		{"a desk named inside an incident", "社内のファイルサーバに、海外のIPアドレスから管理者アカウントで不正ログインされた形跡があります。知らないアカウントも作られていました", "unauthorized-access",
 			"対応を頼める窓口ってどこですか？JPCERTでいいんでしょうか", "", jpcert},
+		{"whether to tell the IT person, while the matter's question waits", "プリンタが全然印刷しないんです", "device-trouble",
+			"情シスに言えばいい？", "device-trouble", itStaff},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

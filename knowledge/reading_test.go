@@ -549,6 +549,22 @@ func TestWordsThatOnlyLookLikeADenial(t *testing.T) {
 	}
 }
 
+// TestDenialsInOtherWords: a denial said casually (じゃねえ) or as an unwanted step (警察沙汰には
+// したくない) counts against the topic it denies.
+func TestDenialsInOtherWords(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct{ text, denied string }{
+		{"ウイルスじゃねえと思う。昨日の夕立で停電して、そっから青い画面のループ", "malware:"},
+		{"削除依頼の進め方を相談できるところありますか。警察沙汰にはまだしたくないです", "cybercrime:"},
+	}
+	for _, tt := range tests {
+		why := kb.Search(tt.text).Why
+		if !slices.ContainsFunc(why.Denied, func(d string) bool { return strings.HasPrefix(d, tt.denied) }) {
+			t.Errorf("Search(%q): denied %v, want a %s word denied (found %v)", tt.text, why.Denied, tt.denied, why.Phrases)
+		}
+	}
+}
+
 // TestDeviceNamed: the device a message is about picks a first action of its own (a phone has no
 // LAN cable); a denied device is not the one, and two devices name none.
 func TestDeviceNamed(t *testing.T) {
@@ -615,6 +631,11 @@ func TestRomajiWithEnglishNouns(t *testing.T) {
 		romaji     bool
 	}{
 		{"handy ga tsunagaranai", "ja", true},
+		{"pc yabai", "ja", true}, // pc is written alike in both: yabai decides
+		{"PC okashii", "ja", true},
+		{"my pc is dead", "en", false},
+		{"help me", "en", false},
+		{"Sum up my situation", "en", false}, // sum and situation spell kana; the short words are English
 		{"souko no handy terminal zenbu, wifi ni tsunagaranai", "ja", true},
 		{"the printer is not working since this morning", "en", false},
 		{"my files are encrypted and there is a note", "en", false},
@@ -736,6 +757,10 @@ func TestFollowUpsForTheDesks(t *testing.T) {
 		{"警察に行くべき？", "police"},
 		{"けいさつにいったほうがいいですか", "police"},
 		{"keisatsu ni iku beki desu ka", "police"},
+		{"情シスに言えばいい？", "contacts"},
+		{"回線の会社とルーター買ったところ、どっちに電話すればいい？", "contacts"},
+		{"リース会社に電話でいいですか？", "contacts"},
+		{"保守業者に電話しました", ""},
 	} {
 		if got := kb.Search(tt.text).Followup; got != tt.followup {
 			t.Errorf("Search(%q).Followup = %q, want %q", tt.text, got, tt.followup)

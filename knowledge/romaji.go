@@ -162,8 +162,14 @@ func romajiToKana(text string, english map[string]bool) (string, bool) {
 		if len(w) < 2 {
 			continue
 		}
+		_, isRomaji := romajiWord(w)
+		if !isRomaji && len(w) <= 3 && !strings.ContainsAny(strings.ToLower(w), "aeiouy") {
+			// a short token of consonants (pc, sms, pdf) is written alike in English and in
+			// romaji: 「pc yabai」 is romaji by its other word, "my pc is dead" English by its
+			continue
+		}
 		latin++
-		if _, ok := romajiWord(w); ok && !english[strings.ToLower(w)] {
+		if isRomaji && !english[strings.ToLower(w)] {
 			reading++
 			inflected = inflected || japaneseEnding(strings.ToLower(w))
 		}
