@@ -1061,9 +1061,12 @@ func TestRomajiQuestionInsideATopic(t *testing.T) {
 // first screen: the fault's question is asked.
 func TestDoubtedWordOpensNoFirstScreen(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	r := te.say(t, "u1", "プリンタが動かないです。ウイルスですか？？")
-	if r.Urgent || r.Topic == "malware" {
-		t.Errorf("reply topic %q urgent %v, want the fault asked about, not the virus's first screen", r.Topic, r.Urgent)
+	for _, text := range []string{"プリンタが動かないです。ウイルスですか？？", "事務所のパソコンがめちゃ重いです。ウイルスですか？"} {
+		r := te.say(t, "u1", text)
+		if r.Urgent || r.Topic == "malware" {
+			t.Errorf("%s: reply topic %q urgent %v, want the fault asked about, not the virus's first screen", text, r.Topic, r.Urgent)
+		}
+		te.say(t, "u1", "最初に戻る")
 	}
 }
 
@@ -1130,6 +1133,21 @@ func TestMatterReadByTheStatisticsStays(t *testing.T) {
 	}
 	if r := te.say(t, "u1", "お客様には連絡したほうがいいですか？"); !strings.Contains(r.PlainText(), "お客様など") {
 		t.Errorf("third turn:\n%s\nwant the step about the customers", r.PlainText())
+	}
+}
+
+// An unsure reading that puts the calm matter on screen first, and names no other topic, is more
+// about that matter while its question waits: its desks and the question again, not other topics
+// to choose from.
+func TestUnsureReadingOfTheSameCalmMatterStays(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	if r := te.say(t, "u1", "プリンタが全然印刷しないんです"); r.Topic != "device-trouble" {
+		t.Fatalf("first message read as %q, want device-trouble", r.Topic)
+	}
+	r := te.say(t, "u1", "変な広告とか警告は出てないです。5年くらい前に近所の電気屋で買ったやつで、パソコン詳しい人はうちにいない")
+	vendors := te.lib.Base().Contact("it-vendors").Name
+	if r.Topic != "device-trouble" || !strings.Contains(r.PlainText(), vendors) {
+		t.Errorf("second turn: topic %q (outcome %v), want device-trouble with %s:\n%s", r.Topic, r.Outcome, vendors, r.PlainText())
 	}
 }
 

@@ -247,6 +247,27 @@ func TestAsksSomething(t *testing.T) {
 	}
 }
 
+// TestAsksAboutItself: a message ending in 「X？」 or 「Xですか？」 asks whether it is X; one asking
+// what to do (「いいですか？」) or ending in a long clause does not.
+func TestAsksAboutItself(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"乗っ取り？", true},
+		{"パソコンが重いです。ウイルスですか？", true},
+		{"ういるすでしょうか？", true},
+		{"どこに電話すればいいですか？", false},
+		{"パスワードを変えたほうがいいですか？", false},
+		{"もう払ってしまったのですか？", false},
+		{"ウイルスです", false},
+	} {
+		if got := asksAboutItself(tt.text); got != tt.want {
+			t.Errorf("asksAboutItself(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
 // TestFoldRuneKanji: the common kanji, which foldRune passes without unicode.ToLower, have no
 // lower case of their own.
 func TestFoldRuneKanji(t *testing.T) {

@@ -962,8 +962,16 @@ func asksAboutItself(text string) bool {
 	if !strings.HasSuffix(t, "?") && !strings.HasSuffix(t, "？") {
 		return false
 	}
-	// 「…いいですか？」 asks a question of its own, about what to do
+	// 「…いいですか？」 asks a question of its own, about what to do; 「ウイルスですか？」 asks
+	// whether it is X, as 「ウイルス？」 does
 	t = strings.TrimRight(t, "?？ 　")
+	for _, copula := range []string{"ですか", "でしょうか"} {
+		if noun, ok := strings.CutSuffix(t, copula); ok {
+			clause := noun[strings.LastIndexAny(noun, "。、 　!！?？")+1:]
+			n := utf8.RuneCountInString(clause)
+			return n >= 2 && n <= 6 && !strings.HasSuffix(clause, "い") && !strings.HasSuffix(clause, "ない")
+		}
+	}
 	return !strings.HasSuffix(t, "か") && !strings.HasSuffix(t, "の") && !strings.HasSuffix(t, "でしょう")
 }
 
@@ -1136,7 +1144,8 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// counts as a word of the topic it belongs to (situatedIn).
 	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && !(res.Why.Device != "" && ix.situatedIn(order[0], res.Situations)) && short <= p.bareRunes ||
-		(res.Why.Hedged || res.Why.asked && ix.urgent[order[0]]) && !res.Why.Now && short <= p.hedgeRunes ||
+		res.Why.Hedged && !res.Why.Now && short <= p.hedgeRunes ||
+		res.Why.asked && ix.urgent[order[0]] && !res.Why.Now && short <= 2*p.hedgeRunes ||
 		res.Why.Hedged && len(vague) > 0 && short < 2*p.vagueRunes && b.topics[order[0]].ID != ix.read.unsureTopic && (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0]))
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
 	// (unless the topic read first is the one whose answer is written for such a writer).

@@ -668,7 +668,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 // answer that the knowledge has none.
 func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	c := d.conv
-	if top == nil || !res.Confident || res.Escalate {
+	if top == nil || res.Escalate || !res.Confident && !d.moreAboutTheMatter(top, res) {
 		return false
 	}
 	if top.ID != c.Topic {
@@ -708,6 +708,24 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	}
 	d.reply.Outcome = Answer
 	d.reply.Topic, d.reply.Urgent = top.ID, top.Urgent
+	return true
+}
+
+// moreAboutTheMatter reports whether an unsure reading is more about the calm matter whose
+// question waits: the reading puts that matter first and names no other topic by a word of its
+// own (an office word such as 近所 aside). 「変な広告とか警告は出てないです。5年くらい前に電気屋
+// で買ったやつ」 while a device fault asks its cause is the same fault, not a new consultation.
+func (d *decider) moreAboutTheMatter(top *knowledge.Topic, res knowledge.Result) bool {
+	c := d.conv
+	if top.ID != c.Topic || top.Urgent || c.Mode != ModeQuestion || res.Social != "" || res.Followup != "" {
+		return false
+	}
+	offTopic := d.kb.Understanding().OffTopic
+	for _, p := range res.Why.Phrases {
+		if id, _, _ := strings.Cut(p, ":"); id != c.Topic && id != offTopic {
+			return false
+		}
+	}
 	return true
 }
 
