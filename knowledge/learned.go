@@ -616,6 +616,12 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		if !res.Confident && ix.urgent[t] && !deniedTopic(res.Why.Denied, ix.topicIDs[t]) && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now || runes >= longRunes) {
 			res.Confident, res.Why.Agreed = true, true
 		}
+		// an office or life matter both readings agree on, named by one of its own words and no
+		// word of IT (「通勤手当って定期代と回数券どっちで計算するのが普通ですか」): answered as
+		// what this desk does not handle, not offered as the only choice
+		if !res.Confident && ix.topicIDs[t] == ix.read.offTopic && res.Why.OffTopic && res.Why.ownOffTopic {
+			res.Confident, res.Why.Agreed = true, true
+		}
 	case res.Confident && ix.urgent[t] && !res.Topics[0].Topic.Urgent && ix.evenNowIntent(res.Why.Intent) && res.Why.over:
 		// the rules read an intent about an incident itself (a report: understanding.yaml's
 		// even_now) on one the text says is over (「端末は隔離済み。公的な届出ってどこに出すのが

@@ -219,11 +219,25 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		// a thanks with nothing to ask, and a goodbye after an ack, are what they are
 		{"特に相談はないです。お礼だけ言いたくて", "thanks"},
 		{"はい、大丈夫です。さようなら", "bye"},
+		// thanks for an earlier consultation named by its matter, and a new incident after such thanks
+		{"先日は迷惑メールの件でお世話になりました。おかげで落ち着きました", "thanks"},
+		{"先日のランサムウェアの件でお世話になりました。また別のPCの画面に脅迫文が出ています", ""},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {
 			t.Errorf("Search(%q).Social = %q, want %q (why %+v)", tt.text, r.Social, tt.social, r.Why)
 		}
+	}
+}
+
+// TestOfficeMatterBothReadingsAgreeOnIsAnswered: an office matter named by an office word, which
+// the learned reading also reads as one, is answered as what this desk does not handle, not
+// offered as the only choice.
+func TestOfficeMatterBothReadingsAgreeOnIsAnswered(t *testing.T) {
+	kb := loadSeeds(t)
+	text := "通勤手当って定期代と回数券どっちで計算するのが普通ですか"
+	if r := kb.Search(text); !r.Confident || firstTopic(kb, text) != "out-of-scope" {
+		t.Errorf("Search(%q): confident %v, first %q; want out-of-scope answered", text, r.Confident, firstTopic(kb, text))
 	}
 }
 
@@ -761,6 +775,10 @@ func TestFollowUpsForTheDesks(t *testing.T) {
 		{"回線の会社とルーター買ったところ、どっちに電話すればいい？", "contacts"},
 		{"リース会社に電話でいいですか？", "contacts"},
 		{"保守業者に電話しました", ""},
+		{"そこに　でんわで　いいですか", "contacts"},
+		{"IPAの連絡先を教えて", "contacts"},
+		// a story that holds contacts is no question for the desks
+		{"iPhoneには入居者さん200件くらいの連絡先と、暗証番号のメモが入ってます", ""},
 	} {
 		if got := kb.Search(tt.text).Followup; got != tt.followup {
 			t.Errorf("Search(%q).Followup = %q, want %q", tt.text, got, tt.followup)
