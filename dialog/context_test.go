@@ -1151,6 +1151,25 @@ func TestUnsureReadingOfTheSameCalmMatterStays(t *testing.T) {
 	}
 }
 
+// A first message that already tells which kind of matter it is gets that kind's answer and
+// desks at once, without the topic's question; a party of the story (「外注先から」) is no plan
+// to outsource.
+func TestFirstMessageTellsTheKind(t *testing.T) {
+	tests := []struct{ text, topic, contact string }{
+		{"医院の問い合わせ用アドレスから、同じアドレス宛てに「お前のデバイスをハッキングした、恥ずかしい動画を撮った」ってメールが来ました", "spam", "police-cyber"},
+		{"事務所のアドレスに、身に覚えのない有料動画サイトの利用料金の請求メールが来ました。本日中に払わないと法的手続きに移るって", "spam", "dekyo-spam"},
+		{"記帳代行をお願いしている外注先から「振込先口座を変更しました、今月分は本日中に新口座へ」というメールが所長宛に来ました。差出人のドメインがいつもと違います", "bec", "ipa-anshin"},
+	}
+	for _, tt := range tests {
+		te := newTestEngine(t, dialog.Policy{Staffed: true})
+		r := te.say(t, "u1", tt.text)
+		name := te.lib.Base().Contact(tt.contact).Name
+		if r.Topic != tt.topic || !slices.Contains(contactNames(r), name) {
+			t.Errorf("%s: topic %q (outcome %v), contacts %v; want %s with %s", tt.text, r.Topic, r.Outcome, contactNames(r), tt.topic, name)
+		}
+	}
+}
+
 // The first steps shown again keep the line for what the person said first (paying) before the
 // option the first message also fitted (calling).
 func TestStepsAgainLeadWithTheFirstTold(t *testing.T) {

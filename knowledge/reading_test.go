@@ -776,6 +776,7 @@ func TestFollowUpsForTheDesks(t *testing.T) {
 		{"リース会社に電話でいいですか？", "contacts"},
 		{"保守業者に電話しました", ""},
 		{"そこに　でんわで　いいですか", "contacts"},
+		{"個人同士のもめごとでも相談できるとこあるの？", "contacts"},
 		{"IPAの連絡先を教えて", "contacts"},
 		// a story that holds contacts is no question for the desks
 		{"iPhoneには入居者さん200件くらいの連絡先と、暗証番号のメモが入ってます", ""},
