@@ -66,8 +66,14 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"直接しゃべりたいんですけど", true},
 		{"担当部署におつなぎいただけますか", true},
 		{"ビデオ会議で相談できますか", true},
+		{"Teamsでの面談は可能ですか。弊社の情報システム担当と社長も同席予定です", true},
+		{"Zoomとかで画面を見ながら相談できたりしませんか？", true},
+		{"soudan-in san to video tsuuwa dekiru?", true},
+		// a video call in the story is no request for one
+		{"マッチングアプリで知り合った相手とビデオ通話をしたら、その映像をばらまくと脅されています", false},
 		// people of the story asked for something are not this desk's staff
 		{"受け取った人には削除をお願いしてあります", false},
+		{"人事の担当者と話したいんですが、有給の残り日数ってどこで確認できますか", false},
 		{"取引先の担当者に確認をお願いしています", false},
 		{"我是中国员工，日语不太好，可以找中文的工作人员吗？", true},
 		{"自動応答はもういいです。誰か責任者の方に", true},
