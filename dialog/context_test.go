@@ -1140,14 +1140,20 @@ func TestMatterReadByTheStatisticsStays(t *testing.T) {
 // about that matter while its question waits: its desks and the question again, not other topics
 // to choose from.
 func TestUnsureReadingOfTheSameCalmMatterStays(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	if r := te.say(t, "u1", "プリンタが全然印刷しないんです"); r.Topic != "device-trouble" {
-		t.Fatalf("first message read as %q, want device-trouble", r.Topic)
-	}
-	r := te.say(t, "u1", "変な広告とか警告は出てないです。5年くらい前に近所の電気屋で買ったやつで、パソコン詳しい人はうちにいない")
-	vendors := te.lib.Base().Contact("it-vendors").Name
-	if r.Topic != "device-trouble" || !strings.Contains(r.PlainText(), vendors) {
-		t.Errorf("second turn: topic %q (outcome %v), want device-trouble with %s:\n%s", r.Topic, r.Outcome, vendors, r.PlainText())
+	for _, tt := range []struct{ first, then string }{
+		{"プリンタが全然印刷しないんです", "変な広告とか警告は出てないです。5年くらい前に近所の電気屋で買ったやつで、パソコン詳しい人はうちにいない"},
+		// romaji: a dead laptop, then the rain that may have wet it
+		{"pasokon tsukanai desu. dengen botan oshitemo gamen kuroi mama, ranpu mo tsukanai", "kinou kara. kinou ame sugoi de, kaban no naka nureta kamo..."},
+	} {
+		te := newTestEngine(t, dialog.Policy{Staffed: true})
+		if r := te.say(t, "u1", tt.first); r.Topic != "device-trouble" {
+			t.Fatalf("%s: read as %q, want device-trouble", tt.first, r.Topic)
+		}
+		r := te.say(t, "u1", tt.then)
+		vendors := te.lib.Base().Contact("it-vendors").Name
+		if r.Topic != "device-trouble" || !strings.Contains(r.PlainText(), vendors) {
+			t.Errorf("%s: topic %q (outcome %v), want device-trouble with %s:\n%s", tt.then, r.Topic, r.Outcome, vendors, r.PlainText())
+		}
 	}
 }
 

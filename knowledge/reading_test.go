@@ -74,6 +74,7 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		// people of the story asked for something are not this desk's staff
 		{"受け取った人には削除をお願いしてあります", false},
 		{"人事の担当者と話したいんですが、有給の残り日数ってどこで確認できますか", false},
+		{"uirusu ja nai desu ka? kaisha no PC desu. jimusho ni PC kakari no hito iru kedo, sono hito ni iu?", false},
 		{"取引先の担当者に確認をお願いしています", false},
 		{"我是中国员工，日语不太好，可以找中文的工作人员吗？", true},
 		{"自動応答はもういいです。誰か責任者の方に", true},
