@@ -1176,6 +1176,33 @@ func TestFirstMessageTellsTheKind(t *testing.T) {
 	}
 }
 
+// A message saying the bot read the matter wrong, by a correction (「いや、そうじゃなくて」) or by
+// denying the topic on screen with the matter told again, is read without that topic, and the
+// change is said; a denial that leaves nothing sure stays in the topic.
+func TestCorrectionReadsTheMatterAgain(t *testing.T) {
+	tests := []struct{ first, then, want string }{
+		{"うちのホームページ、ウイルスでコピーされたかも？",
+			"いや、ウイルスじゃなくて、うちの店の写真とか店名がそのまま別のサイトに使われてて、そこで訪問着とか帯を「閉店セール80%OFF」で売ってるんです", "fake-ec-site"},
+		{"電子カルテ乗っ取られた！！開けない",
+			"さっきのは間違いで、乗っ取りじゃなかったです。先月辞めた先生の管理者IDじゃないと設定が変えられなくて、そのパスワードを誰も知らないだけでした", "device-trouble"},
+		{"フィッシングかもしれないSMSが毎日くる",
+			"いや、そうじゃなくて。リンクとかは無くて、先月退会した男性の会員さんから私個人の携帯に毎日「帰り気をつけて」って来ます。昨日はジムの裏の駐輪場で待ってた", "harassment"},
+	}
+	for _, tt := range tests {
+		te := newTestEngine(t, dialog.Policy{Staffed: true})
+		first := te.say(t, "u1", tt.first)
+		r := te.say(t, "u1", tt.then)
+		if r.Topic != tt.want || first.Topic == tt.want {
+			t.Errorf("%s: first %q, then topic %q (outcome %v), want %s:\n%s", tt.then, first.Topic, r.Topic, r.Outcome, tt.want, r.PlainText())
+		}
+	}
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "会社のメールアカウントに海外から不正ログインされました")
+	if r := te.say(t, "u1", "パスワードはまだ変えてないです"); r.Topic != "unauthorized-access" {
+		t.Errorf("a step not yet done moved the conversation to %q (outcome %v)", r.Topic, r.Outcome)
+	}
+}
+
 // The first steps shown again keep the line for what the person said first (paying) before the
 // option the first message also fitted (calling).
 func TestStepsAgainLeadWithTheFirstTold(t *testing.T) {

@@ -586,6 +586,26 @@ func TestDenialsInOtherWords(t *testing.T) {
 	}
 }
 
+// TestCorrections: words saying the bot read the matter wrong are a correction; a denial of a
+// threat is not one by itself.
+func TestCorrections(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"いや、そうじゃなくて。リンクとかは無いです", true},
+		{"さっきのは間違いで、乗っ取りじゃなかったです", true},
+		{"no that's not it, someone is using our shop's name", true},
+		{"ランサムウェアではありません。ファイルは開けます", false},
+		{"そうなんです、ウイルスの警告が出ています", false},
+	} {
+		if got := kb.Search(tt.text).Corrects(); got != tt.want {
+			t.Errorf("Search(%q).Corrects() = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
 // TestDeviceNamed: the device a message is about picks a first action of its own (a phone has no
 // LAN cable); a denied device is not the one, and two devices name none.
 func TestDeviceNamed(t *testing.T) {

@@ -53,6 +53,9 @@ type Understanding struct {
 	// short text that holds one and names nothing is asked what it is about, with the greeting
 	// menu, even where nothing in it is about IT.
 	Openers []string
+	// Corrections say the bot read the matter wrong (「いや、そうじゃなくて」「さっきのは間違い
+	// で」): inside a topic, such a message is the matter told again, read without that topic.
+	Corrections []string
 	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
 	// what came before is the second wish.
 	Rather []string
@@ -128,6 +131,7 @@ type rawUnderstanding struct {
 	Threats     []string `yaml:"threats"`
 	Stuck       []string `yaml:"stuck"`
 	Openers     []string `yaml:"openers"`
+	Corrections []string `yaml:"corrections"`
 	Hedges      []string `yaml:"hedges"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
@@ -184,6 +188,7 @@ func (l *loader) loadUnderstanding() {
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
+	u.Corrections = trimAll(r.Corrections)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -343,7 +348,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -439,10 +444,12 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.threatGroup, fold(u.Threats))
 	r.cues.add(r.stuckGroup, fold(u.Stuck))
 	r.cues.add(r.openerGroup, fold(u.Openers))
+	r.correctionGroup = r.openerGroup + 1
+	r.cues.add(r.correctionGroup, fold(u.Corrections))
 	r.negations = wordIndex{} // one group: only whether any is found matters
 	r.negations.add(0, r.negAfter)
 	r.negations.add(0, r.negBefore)
-	r.deviceGroup = r.openerGroup + 1
+	r.deviceGroup = r.correctionGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -694,6 +701,7 @@ type Why struct {
 	Unsure     bool     `json:"unsure,omitempty"`     // the writer cannot tell what it is (「判断がつかない」)
 	Merely     bool     `json:"merely,omitempty"`     // a denied threat was merely a fault (「落ちただけです」)
 	Device     string   `json:"device,omitempty"`     // the device named (phone), for a first action of its own
+	Corrects   bool     `json:"corrects,omitempty"`   // the text says the bot read the matter wrong (「そうじゃなくて」)
 	// Learned is the topic the learned reading is sure of (learned.go), when it is, or the
 	// outcome it read where the rules did not: escalate (a request for a person) or social.
 	Learned string `json:"learned,omitempty"`
@@ -868,6 +876,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.stuck = found[r.stuckGroup]
 	w.advised = advised
 	w.opens = found[r.openerGroup]
+	w.Corrects = found[r.correctionGroup]
 	w.over = happened[r.overGroup]
 	return w
 }
@@ -967,6 +976,10 @@ func (b *Base) rulesOutThreat(res Result) bool {
 // Stuck reports whether the text res was read from says the person cannot do something
 // (「パスワードは変えられないんです、ログインできなくて」: understanding.yaml's stuck).
 func (r Result) Stuck() bool { return r.Why.stuck }
+
+// Corrects reports whether the text res was read from says the bot read the matter wrong
+// (「いや、そうじゃなくて」「さっきのは間違いで」: understanding.yaml's corrections).
+func (r Result) Corrects() bool { return r.Why.Corrects }
 
 // Asks reports whether the text res was read from asks a question: a question mark anywhere, or
 // a question's ending (「どうすればいいですか」, romaji "ii desu ka" read as kana).

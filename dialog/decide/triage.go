@@ -76,6 +76,9 @@ type decider struct {
 	why *knowledge.Why
 	// caseID is the case an escalation hands the conversation to (In.CaseID).
 	caseID string
+	// corrected is set while a message that says the bot read the matter wrong is read again
+	// without the topic on screen: nothing may pull it back into that topic.
+	corrected bool
 }
 
 func newDecider(kb *knowledge.Base, policy Policy, conv *Conversation, now time.Time) *decider {
@@ -405,6 +408,9 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			}
 		}
 	}
+	if inTopic && res.Social == "" && d.readWithout(t, text, res) {
+		return true
+	}
 	newTopic := res.Confident && res.Top() != nil && res.Top().ID != c.Topic
 	if newTopic && d.toldFurther(t, res) {
 		newTopic = false
@@ -708,6 +714,32 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	}
 	d.reply.Outcome = Answer
 	d.reply.Topic, d.reply.Urgent = top.ID, top.Urgent
+	return true
+}
+
+// readWithout reads a message that says the bot read the matter wrong again, without topic t
+// on screen, and reports whether it did: one holding a correction (「いや、そうじゃなくて」) always,
+// one that denies a word of t (「いや、ウイルスじゃなくて、うちの店の写真が別のサイトに…」) where
+// the reading left is sure of another topic: the rules were, or the learned reading agrees, or
+// the threat denied was merely the fault the text tells (「乗っ取りじゃなかったです。管理者IDの
+// パスワードを誰も知らないだけでした」). A denial alone that leaves nothing sure (「パスワードは
+// 変えてないです」) is read inside t as usual.
+func (d *decider) readWithout(t *knowledge.Topic, text string, res knowledge.Result) bool {
+	denies := slices.ContainsFunc(res.Why.Denied, func(w string) bool { return strings.HasPrefix(w, t.ID+":") })
+	if !res.Corrects() && !denies {
+		return false
+	}
+	rest := res
+	rest.Topics = slices.DeleteFunc(slices.Clone(res.Topics), func(m knowledge.Match) bool { return m.Topic.ID == t.ID })
+	top := rest.Top()
+	sure := top != nil && (res.Confident && res.Top().ID == top.ID || res.Why.Learned == top.ID ||
+		res.Why.Merely && top.ID == d.kb.Understanding().UnsureTopic)
+	if !sure && !res.Corrects() {
+		return false
+	}
+	rest.Confident = sure
+	d.corrected = true
+	d.freeText(text, rest)
 	return true
 }
 
@@ -1142,7 +1174,7 @@ func (d *decider) freeText(text string, res knowledge.Result) {
 	d.heard, d.res = text, res
 	d.fx.Counts = append(d.fx.Counts, "consultation")
 	top := res.Top()
-	if d.again(top, res) {
+	if !d.corrected && d.again(top, res) {
 		return
 	}
 	switch {
