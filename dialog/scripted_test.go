@@ -66,6 +66,11 @@ import (
 //     vague first messages, answers typed in words with a new fact, follow-ups about desks, hours
 //     and costs, and requests for a person (37/45 when first played, with the code before its
 //     round).
+//   - dialogs-tune-15.txt was written by another such author for tuning, in other workplaces (a
+//     veterinary clinic, a sake brewery, a patent office, a kimono rental shop ...), weighted to
+//     two matters at once, corrections (「いや、そうじゃなくて」), managers' questions that turn
+//     into an incident, IT staff in jargon and indirect requests for a person (31/45 when first
+//     played, with the code before its round).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
