@@ -606,6 +606,25 @@ func TestCorrections(t *testing.T) {
 	}
 }
 
+// TestPlainWordsOfTheMatter: matters told in plain, hiragana or romaji words, or in an IT person's
+// shorthand, are read first as their topic.
+func TestPlainWordsOfTheMatter(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, tt := range []struct{ text, want string }{
+		{"インターネットが使えません", "device-trouble"},
+		{"いんたーねっとが でません", "device-trouble"},
+		{"事務所のパソコンが重いです", "device-trouble"},
+		{"ぱそこんの　がめんが　まっさおになって　えいごが　いっぱいでてます", "device-trouble"},
+		{"みせの めーるに しらない かいしゃから 「ゆうりょうさいとの みのうきん 39800えん きょう はらわないと さいばん」 と きました", "spam"},
+		{"gym no LINE koushiki account ni login dekinai. pasuwaado chigau tte deru", "unauthorized-access"},
+		{"VPN装置のconfigを見たら見覚えのない管理者アカウントが追加されてて、海外IPからのセッションが3日前から", "unauthorized-access"},
+	} {
+		if got := firstTopic(kb, tt.text); got != tt.want {
+			t.Errorf("first topic of %q = %q, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
 // TestDeviceNamed: the device a message is about picks a first action of its own (a phone has no
 // LAN cable); a denied device is not the one, and two devices name none.
 func TestDeviceNamed(t *testing.T) {
