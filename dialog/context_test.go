@@ -1201,6 +1201,11 @@ func TestCorrectionReadsTheMatterAgain(t *testing.T) {
 	if r := te.say(t, "u1", "パスワードはまだ変えてないです"); r.Topic != "unauthorized-access" {
 		t.Errorf("a step not yet done moved the conversation to %q (outcome %v)", r.Topic, r.Outcome)
 	}
+	// a correction whose words tell the matter on screen after all
+	te.say(t, "u2", "たすけて　パソコンの画面に英語の文章が出てファイルが開けない")
+	if r := te.say(t, "u2", "いや、そうじゃなくて、ファイルの名前が全部変わってるんです"); r.Topic != "ransomware" {
+		t.Errorf("a correction telling the ransom note's matter moved the conversation to %q (outcome %v)", r.Topic, r.Outcome)
+	}
 }
 
 // The first steps shown again keep the line for what the person said first (paying) before the

@@ -723,10 +723,15 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 // the reading left is sure of another topic: the rules were, or the learned reading agrees, or
 // the threat denied was merely the fault the text tells (「乗っ取りじゃなかったです。管理者IDの
 // パスワードを誰も知らないだけでした」). A denial alone that leaves nothing sure (「パスワードは
-// 変えてないです」) is read inside t as usual.
+// 変えてないです」), and a correction whose words read as t itself, are read inside t as usual.
 func (d *decider) readWithout(t *knowledge.Topic, text string, res knowledge.Result) bool {
 	denies := slices.ContainsFunc(res.Why.Denied, func(w string) bool { return strings.HasPrefix(w, t.ID+":") })
 	if !res.Corrects() && !denies {
+		return false
+	}
+	if top := res.Top(); top != nil && top.ID == t.ID && (res.Confident || res.Why.Learned == t.ID) {
+		// what the correction tells is the matter on screen after all (「いや、そうじゃなくて、ファ
+		// イルの名前が全部変わってるんです」 after the ransom note's answer): it stays
 		return false
 	}
 	rest := res
