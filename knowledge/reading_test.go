@@ -74,6 +74,9 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		// people of the story asked for something are not this desk's staff
 		{"受け取った人には削除をお願いしてあります", false},
 		{"人事の担当者と話したいんですが、有給の残り日数ってどこで確認できますか", false},
+		// an expert a public scheme sends, or one to hire, is not this desk's staff
+		{"区の専門家派遣制度でセキュリティの専門家に来てもらえるって本当ですか？申し込み方を知りたい", false},
+		{"情報処理安全確保支援士の人に顧問をお願いしたいんですが、どこで探せばいいですか", false},
 		{"uirusu ja nai desu ka? kaisha no PC desu. jimusho ni PC kakari no hito iru kedo, sono hito ni iu?", false},
 		{"取引先の担当者に確認をお願いしています", false},
 		{"我是中国员工，日语不太好，可以找中文的工作人员吗？", true},
