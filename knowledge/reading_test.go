@@ -74,6 +74,12 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		// people of the story asked for something are not this desk's staff
 		{"受け取った人には削除をお願いしてあります", false},
 		{"人事の担当者と話したいんですが、有給の残り日数ってどこで確認できますか", false},
+		// a partner's or a vendor's staff in the story, and a chat preferred to a person, ask for no one
+		{"取引先の担当の方から電話で「口座が変わった」と言われて、メールでも同じ内容が来たんですが", false},
+		{"さっきの件、業者さんに見てもらって直りました。ありがとう", false},
+		{"人と話すのは苦手なので、このままチャットで教えてください。ウイルス対策ソフトの警告が出ました", false},
+		{"営業時間内に担当者から電話をもらいたい。平日なら何時でもいい", true},
+		{"専門家の人に相談したい。ボットの答えだと不安で", true},
 		// an expert a public scheme sends, or one to hire, is not this desk's staff
 		{"区の専門家派遣制度でセキュリティの専門家に来てもらえるって本当ですか？申し込み方を知りたい", false},
 		{"情報処理安全確保支援士の人に顧問をお願いしたいんですが、どこで探せばいいですか", false},
