@@ -1176,6 +1176,25 @@ func TestFirstMessageTellsTheKind(t *testing.T) {
 	}
 }
 
+// While a calm matter's question waits, messages that name no topic's word are more about it:
+// the first gets the matter's desks and the question again, the next the question alone (not the
+// same cards twice in a row), never the greeting menu.
+func TestNothingNamedWhileACalmQuestionWaits(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	if r := te.say(t, "u1", "ぱそこんの　がめんが　まっさおに　なって　うごきません"); r.Topic != "device-trouble" {
+		t.Fatalf("first message read as %q, want device-trouble", r.Topic)
+	}
+	vendors := te.lib.Base().Contact("it-vendors").Name
+	r := te.say(t, "u1", "えいごが　いっぱい　でてます")
+	if r.Topic != "device-trouble" || !slices.Contains(contactNames(r), vendors) {
+		t.Errorf("second turn: topic %q (outcome %v), contacts %v; want device-trouble with %s", r.Topic, r.Outcome, contactNames(r), vendors)
+	}
+	r = te.say(t, "u1", "でんげんを　きって　つけなおしても　おなじです")
+	if r.Topic != "device-trouble" || len(contactNames(r)) > 0 || len(r.Choices) == 0 {
+		t.Errorf("third turn: topic %q, contacts %v, %d choices; want device-trouble's question again without the cards", r.Topic, contactNames(r), len(r.Choices))
+	}
+}
+
 // A message saying the bot read the matter wrong, by a correction (「いや、そうじゃなくて」) or by
 // denying the topic on screen with the matter told again, is read without that topic, and the
 // change is said; a denial that leaves nothing sure stays in the topic.

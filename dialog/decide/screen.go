@@ -142,10 +142,12 @@ func (d *decider) details(t *knowledge.Topic) {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: StepsBlock, Title: d.msg("first_aid_title"), Text: lead, Items: fa.Steps})
 		d.say(fa.Why)
 	}
+	said := ""
 	if o := d.pickedOption(t); o != nil {
 		d.say(o.Answer)
+		said = o.Answer
 	}
-	d.say(t.Answer)
+	d.say(withoutRepeats(t.Answer, said))
 	d.alerts(t)
 	d.contacts(d.topicContacts(t))
 	d.afterAnswer(t)

@@ -60,3 +60,16 @@ func TestNamingRuns(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutRepeats(t *testing.T) {
+	for _, tt := range []struct{ text, said, want string }{
+		{"a\n・b\nc", "b", "a\nc"},
+		{"a\nb", "", "a\nb"},
+		{"a\n\nb", "a", "\nb"},
+		{"・担当者がいない場合は、上司が対応します。\n記録しておく", "担当者がいない場合は、上司が対応します。", "記録しておく"},
+	} {
+		if got := withoutRepeats(tt.text, tt.said); got != tt.want {
+			t.Errorf("withoutRepeats(%q, %q) = %q, want %q", tt.text, tt.said, got, tt.want)
+		}
+	}
+}

@@ -674,6 +674,12 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 // answer that the knowledge has none.
 func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	c := d.conv
+	if !res.Confident && len(res.Why.Phrases) == 0 && len(res.Why.Denied) == 0 && c.Topic != "" {
+		// a message that names no topic's word (「えいごが　いっぱい　でてます」「でんげんを　きって
+		// つけなおしても　おなじです」), whatever the statistics lean to, while a calm matter's
+		// question waits is more about that matter (moreAboutTheMatter decides)
+		top = d.kb.Topic(c.Topic)
+	}
 	if top == nil || res.Escalate || !res.Confident && !d.moreAboutTheMatter(top, res) {
 		return false
 	}
@@ -686,14 +692,15 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 	}
 	q := findQuestion(top, c.Question)
 	switch {
-	case c.Mode == ModeQuestion && q != nil && !top.Urgent:
+	case c.Mode == ModeQuestion && q != nil && !top.Urgent && !d.saidLast(d.msg("question_again_desks")):
 		// the person goes on about the matter rather than answer: what fits them all (the
 		// topic's desks) now, and the question, which picks the one for them, again
 		d.say(d.msg("question_again_desks"))
 		d.contacts(top.Contacts)
 		d.askQuestion(top, q, top.Urgent)
 	case c.Mode == ModeQuestion && q != nil:
-		// an incident's first screen showed its desks already
+		// an incident's first screen showed its desks already, and so did the reply before this
+		// one where it said more about a calm matter: not the same cards twice in a row
 		d.say(d.msg("question_again"))
 		d.askQuestion(top, q, top.Urgent)
 	case c.Mode == ModeAnswered && (res.Asks() || res.Stuck()):
@@ -1932,11 +1939,13 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 	if d.english() && (o != nil && o.Answer != "" || t.Answer != "") {
 		d.say(d.msg("details_in_japanese")) // the answers are the helpdesk's Japanese texts
 	}
+	said := ""
 	if o != nil {
 		d.say(o.Answer)
+		said = o.Answer
 		ids = append(ids, o.Contacts...)
 	}
-	d.say(t.Answer)
+	d.say(withoutRepeats(t.Answer, said))
 	d.alerts(t)
 	d.contacts(append(append(d.programmesNamed(), ids...), t.Contacts...))
 }
@@ -2297,4 +2306,39 @@ func (d *decider) personEntry() *knowledge.MenuEntry {
 		}
 	}
 	return nil
+}
+
+// withoutRepeats returns text without the lines said already in said, a line compared without a
+// leading bullet: a topic's answer after an option's often repeats one of its sentences
+// (「担当者がいない場合は、…」), which a phone would show twice in one reply.
+func withoutRepeats(text, said string) string {
+	seen := map[string]bool{}
+	for _, l := range strings.Split(said, "\n") {
+		if k := bulletless(l); k != "" {
+			seen[k] = true
+		}
+	}
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if k := bulletless(l); k == "" || !seen[k] {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// bulletless is line l without its spaces and leading bullet (・).
+func bulletless(l string) string {
+	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "・"))
+}
+
+// saidLast reports whether the bot's last reply began with text.
+func (d *decider) saidLast(text string) bool {
+	for i := len(d.conv.Turns) - 1; i >= 0; i-- {
+		if t := d.conv.Turns[i]; t.From == "bot" {
+			said := strings.TrimSuffix(t.Text, "…")
+			return utf8.RuneCountInString(said) >= 10 && strings.HasPrefix(text, said)
+		}
+	}
+	return false
 }
