@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -739,6 +740,14 @@ func TestNoContactOpenSaysWhichOpensFirst(t *testing.T) {
 	r = te.tap(t, "v", choiceID(t, r, "メールやSNSのアカウント"))
 	if strings.Contains(r.PlainText(), "いまはどれも受付時間外です") {
 		t.Errorf("the line is shown while the contact is open:\n%s", r.PlainText())
+	}
+
+	// one's own IT person and vendor, shown beside a closed public desk, keep their own hours
+	te.clock.Set(time.Date(2026, 12, 5, 21, 0, 0, 0, knowledge.Tokyo))
+	r = te.say(t, "w", "プリンタが全然印刷しないんです")
+	r = te.tap(t, "w", choiceID(t, r, "故障や不具合だと思う"))
+	if !slices.Contains(contactNames(r), te.lib.Base().Contact("it-vendors").Name) || strings.Contains(r.PlainText(), "いまはどれも受付時間外です") {
+		t.Errorf("a fault's answer on a Saturday night, its own IT person and vendor among the cards:\n%s", r.PlainText())
 	}
 }
 

@@ -2099,12 +2099,16 @@ func (d *decider) contactsTitled(title string, ids []string) {
 
 // noneOpen is the line that follows the cards when no phone among them can be called now: every
 // public contact with a phone has opening hours and is closed. It says which opens first, and
-// when. A phone whose hours are unknown may be answered now, so then there is no line.
+// when. A phone whose hours are unknown may be answered now, and one's own IT person or vendor
+// (an internal contact) keeps hours of their own, so then there is no line.
 func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 	var first *knowledge.Contact
 	var when time.Time
 	for _, c := range shown {
-		if c.Internal || c.Phone == "" {
+		if c.Internal {
+			return "" // one's own IT person or vendor keeps no hours the knowledge knows: not all are closed
+		}
+		if c.Phone == "" {
 			continue
 		}
 		if c.Schedule == nil || c.Schedule.OpenAt(d.now, d.kb.Holidays()) {
