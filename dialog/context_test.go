@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/helpdesk-bot/helpdesk/dialog"
 	"github.com/helpdesk-bot/helpdesk/knowledge"
@@ -1173,6 +1174,22 @@ func TestFirstMessageTellsTheKind(t *testing.T) {
 		if r.Topic != tt.topic || !slices.Contains(contactNames(r), name) {
 			t.Errorf("%s: topic %q (outcome %v), contacts %v; want %s with %s", tt.text, r.Topic, r.Outcome, contactNames(r), tt.topic, name)
 		}
+	}
+}
+
+// Asked which desk can be called now on a Saturday night, the desks that may answer come before
+// the closed ones.
+func TestDesksCallableNowComeFirstAtNight(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{})
+	te.clock.Set(time.Date(2026, 12, 5, 21, 0, 0, 0, knowledge.Tokyo)) // Saturday night
+	te.say(t, "u1", "パソコンに「ファイルは暗号化された、ビットコインを払え」って英語で出てます")
+	r := te.say(t, "u1", "いま電話できるところはどこですか？土曜の夜なので")
+	var cards []dialog.Contact
+	for _, b := range r.Blocks {
+		cards = append(cards, b.Contacts...)
+	}
+	if len(cards) == 0 || cards[0].Status == "closed" {
+		t.Errorf("first card %+v, want one that may answer now:\n%s", cards, r.PlainText())
 	}
 }
 

@@ -826,6 +826,7 @@ func TestFollowUpsForTheDesks(t *testing.T) {
 		{"警察に行くべき？", "police"},
 		{"けいさつにいったほうがいいですか", "police"},
 		{"keisatsu ni iku beki desu ka", "police"},
+		{"警察は110番でいいんですか", "police"},
 		{"情シスに言えばいい？", "contacts"},
 		{"回線の会社とルーター買ったところ、どっちに電話すればいい？", "contacts"},
 		{"リース会社に電話でいいですか？", "contacts"},

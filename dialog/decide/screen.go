@@ -161,43 +161,15 @@ func (d *decider) screenContacts(ids []string) string { return d.screenContactsA
 
 // screenContactsAtMost is screenContacts showing the first most cards only (0: all).
 func (d *decider) screenContactsAtMost(ids []string, most int) string {
-	type ranked struct {
-		c    *knowledge.Contact
-		rank int
-		next time.Time
-	}
-	var list []ranked
-	seen := map[string]bool{}
-	for _, id := range d.forUser(ids) {
-		c := d.kb.Contact(id)
-		if c == nil || seen[id] || c.Phone != "" && seen["tel:"+c.Phone] {
-			continue
-		}
-		seen[id], seen["tel:"+c.Phone] = true, true
-		r := ranked{c: c, rank: 1}
-		switch {
-		case c.Phone == "":
-			r.rank = 3
-		case c.Schedule == nil:
-		case c.Schedule.OpenAt(d.now, d.kb.Holidays()):
-			r.rank = 0
-		default:
-			r.rank = 2
-			r.next, _ = c.Schedule.NextOpen(d.now, d.kb.Holidays())
-		}
-		list = append(list, r)
-	}
-	slices.SortStableFunc(list, func(a, b ranked) int {
-		return cmp.Or(cmp.Compare(a.rank, b.rank), a.next.Compare(b.next))
-	})
+	list := d.byAvailability(ids)
 	if most > 0 && len(list) > most {
 		list = list[:most]
 	}
 	var cards []Contact
 	var shown []*knowledge.Contact
-	for _, r := range list {
-		cards = append(cards, d.screenCard(r.c))
-		shown = append(shown, r.c)
+	for _, c := range list {
+		cards = append(cards, d.screenCard(c))
+		shown = append(shown, c)
 	}
 	if len(cards) > 0 {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: ContactsBlock, Title: d.msg("contacts_title"), Contacts: cards,
@@ -233,4 +205,44 @@ func joinLines(lines ...string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// byAvailability returns the contacts of ids for this user, each phone number once, in the order
+// a person who must call now needs them: the ones open now first, then those whose hours are not
+// known (they may answer), then the closed ones by when they open, then those without a phone.
+func (d *decider) byAvailability(ids []string) []*knowledge.Contact {
+	type ranked struct {
+		c    *knowledge.Contact
+		rank int
+		next time.Time
+	}
+	var list []ranked
+	seen := map[string]bool{}
+	for _, id := range d.forUser(ids) {
+		c := d.kb.Contact(id)
+		if c == nil || seen[id] || c.Phone != "" && seen["tel:"+c.Phone] {
+			continue
+		}
+		seen[id], seen["tel:"+c.Phone] = true, true
+		r := ranked{c: c, rank: 1}
+		switch {
+		case c.Phone == "":
+			r.rank = 3
+		case c.Schedule == nil:
+		case c.Schedule.OpenAt(d.now, d.kb.Holidays()):
+			r.rank = 0
+		default:
+			r.rank = 2
+			r.next, _ = c.Schedule.NextOpen(d.now, d.kb.Holidays())
+		}
+		list = append(list, r)
+	}
+	slices.SortStableFunc(list, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), a.next.Compare(b.next))
+	})
+	out := make([]*knowledge.Contact, len(list))
+	for i, r := range list {
+		out[i] = r.c
+	}
+	return out
 }

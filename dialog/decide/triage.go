@@ -920,7 +920,21 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			key = "followup_contacts_no_phone" // nothing to tap (ECネットワーク: a web form)
 		}
 		d.say(strings.ReplaceAll(d.msg(key), "{topic}", d.topicTitle(t)))
+		// Where some desk is closed now, in the order the first screen shows them (byAvailability:
+		// 「いま電話できるところは？」 on a Saturday night finds the ones that may answer first),
+		// with the line saying which opens first when none can be called now; in open hours, in
+		// the topic's own order, which puts the desk that fits best first.
+		ordered := d.byAvailability(ids)
+		if slices.ContainsFunc(ordered, d.closedNow) {
+			ids = ids[:0:0]
+			for _, c := range ordered {
+				ids = append(ids, c.ID)
+			}
+		}
 		d.contacts(ids)
+		if none := d.noneOpen(ordered); none != "" {
+			d.say(none)
+		}
 	case "prepare":
 		var items []string
 		for _, id := range ids {
@@ -2345,4 +2359,9 @@ func (d *decider) saidLast(text string) bool {
 		}
 	}
 	return false
+}
+
+// closedNow reports whether c has a phone with opening hours and is closed now.
+func (d *decider) closedNow(c *knowledge.Contact) bool {
+	return c.Phone != "" && c.Schedule != nil && !c.Schedule.OpenAt(d.now, d.kb.Holidays())
 }
