@@ -626,6 +626,7 @@ func TestPlainWordsOfTheMatter(t *testing.T) {
 		{"ぱそこんの　がめんが　まっさおになって　えいごが　いっぱいでてます", "device-trouble"},
 		{"みせの めーるに しらない かいしゃから 「ゆうりょうさいとの みのうきん 39800えん きょう はらわないと さいばん」 と きました", "spam"},
 		{"gym no LINE koushiki account ni login dekinai. pasuwaado chigau tte deru", "unauthorized-access"},
+		{"Hello, I can not login my company mail. password changed by someone and my coworkers got strange mails from me", "unauthorized-access"},
 		{"VPN装置のconfigを見たら見覚えのない管理者アカウントが追加されてて、海外IPからのセッションが3日前から", "unauthorized-access"},
 	} {
 		if got := firstTopic(kb, tt.text); got != tt.want {
