@@ -1210,6 +1210,15 @@ func TestNothingNamedWhileACalmQuestionWaits(t *testing.T) {
 	if r.Topic != "device-trouble" || len(contactNames(r)) > 0 || len(r.Choices) == 0 {
 		t.Errorf("third turn: topic %q, contacts %v, %d choices; want device-trouble's question again without the cards", r.Topic, contactNames(r), len(r.Choices))
 	}
+	// the question answered in hiragana words
+	if r = te.say(t, "u1", "こしょう　だと　おもいます"); !strings.Contains(r.PlainText(), strings.SplitN(te.lib.Base().Topic("device-trouble").Answer, "\n", 2)[0]) {
+		t.Errorf("「こしょう　だと　おもいます」: want the fault's answer:\n%s", r.PlainText())
+	}
+	// in kanji, a statement naming nothing of IT is not merely acknowledged
+	te.say(t, "u2", "パソコンの画面が真っ青になって動きません")
+	if r = te.say(t, "u2", "英語がいっぱい出てます"); !slices.Contains(contactNames(r), vendors) {
+		t.Errorf("「英語がいっぱい出てます」 while the fault's question waits: contacts %v, want %s:\n%s", contactNames(r), vendors, r.PlainText())
+	}
 }
 
 // A message saying the bot read the matter wrong, by a correction (「いや、そうじゃなくて」) or by

@@ -209,7 +209,8 @@ func joinLines(lines ...string) string {
 
 // byAvailability returns the contacts of ids for this user, each phone number once, in the order
 // a person who must call now needs them: the ones open now first, then those whose hours are not
-// known (they may answer), then the closed ones by when they open, then those without a phone.
+// known and one's own IT person or vendor (they may answer), then the closed ones by when they
+// open, then those without a phone.
 func (d *decider) byAvailability(ids []string) []*knowledge.Contact {
 	type ranked struct {
 		c    *knowledge.Contact
@@ -226,6 +227,8 @@ func (d *decider) byAvailability(ids []string) []*knowledge.Contact {
 		seen[id], seen["tel:"+c.Phone] = true, true
 		r := ranked{c: c, rank: 1}
 		switch {
+		case c.Internal:
+			// one's own IT person or vendor: reached as the company reaches them, maybe now
 		case c.Phone == "":
 			r.rank = 3
 		case c.Schedule == nil:

@@ -533,6 +533,9 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			// 「まだ電話はつながっています。相手が操作しています」: the incident is still going on;
 			// its first screen's steps again, for what the person said happened, not an "OK"
 			d.firstAidAgain(t, res)
+		} else if c.Mode == ModeQuestion && !t.Urgent && d.again(t, res) {
+			// 「英語がいっぱい出てます」 while a fault's question waits: more about the matter, its
+			// desks and the question again (again), not an "OK" that leaves the question unasked
 		} else {
 			d.acknowledge(t)
 		}
