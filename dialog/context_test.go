@@ -1145,6 +1145,8 @@ func TestUnsureReadingOfTheSameCalmMatterStays(t *testing.T) {
 		{"プリンタが全然印刷しないんです", "変な広告とか警告は出てないです。5年くらい前に近所の電気屋で買ったやつで、パソコン詳しい人はうちにいない"},
 		// romaji: a dead laptop, then the rain that may have wet it
 		{"pasokon tsukanai desu. dengen botan oshitemo gamen kuroi mama, ranpu mo tsukanai", "kinou kara. kinou ame sugoi de, kaban no naka nureta kamo..."},
+		// hiragana: Wi-Fi is a word of general security too, which neither reading puts first
+		{"いんたーねっとが　つながらなくなりました", "わいふぁいの　らんぷが　あかく　ひかってます"},
 	} {
 		te := newTestEngine(t, dialog.Policy{Staffed: true})
 		if r := te.say(t, "u1", tt.first); r.Topic != "device-trouble" {

@@ -767,6 +767,12 @@ func (d *decider) moreAboutTheMatter(top *knowledge.Topic, res knowledge.Result)
 	if top.ID != c.Topic || top.Urgent || c.Mode != ModeQuestion || res.Social != "" || res.Followup != "" {
 		return false
 	}
+	if res.Why.Learned == c.Topic {
+		// the learned reading places it in the matter too: another topic's word read first by
+		// neither reading (「わいふぁいの　らんぷが　あかく　ひかってます」: Wi-Fi is also a word
+		// of general security) does not move it
+		return true
+	}
 	offTopic := d.kb.Understanding().OffTopic
 	for _, p := range res.Why.Phrases {
 		if id, _, _ := strings.Cut(p, ":"); id != c.Topic && id != offTopic {
@@ -1929,6 +1935,9 @@ func (d *decider) pickOption(optID string) {
 		if t.Urgent {
 			// the first screen was given already: add what this case needs, and its contacts
 			d.conv.Mode, d.conv.Question = ModeAnswered, ""
+			if d.english() && o.Answer != "" {
+				d.say(d.msg("details_in_japanese")) // the answers are the helpdesk's Japanese texts
+			}
 			d.say(o.Answer)
 			ids := o.Contacts
 			if len(ids) == 0 {
