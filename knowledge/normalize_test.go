@@ -196,8 +196,18 @@ func TestNFKCStable(t *testing.T) {
 			t.Fatalf("%U is not stable under NFKC", r)
 		}
 	}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !nfkcSeparator(r) {
+			continue
+		}
+		s := string(r)
+		if p := norm.NFKC.PropertiesString(s); !p.BoundaryBefore() || strings.IndexFunc(norm.NFKC.String(s), letterOrDigit) >= 0 {
+			t.Fatalf("%U is not a separator under NFKC", r)
+		}
+	}
 	kb := loadSeeds(t)
-	texts := []string{"か\u3099", "ｶﾞｲﾄﾞ", "ウイルス？！（）", "e\u0301", "テスト\u309aです", "ＰＣが、ﾗﾝｻﾑ", "a\u0308b"}
+	texts := []string{"か\u3099", "ｶﾞｲﾄﾞ", "ウイルス？！（）", "e\u0301", "テスト\u309aです", "ＰＣが、ﾗﾝｻﾑ", "a\u0308b",
+		"？\u3099", "本当？ｶﾞｲﾄﾞ", "…ｗ", "ウイルス　です（笑）"}
 	for _, m := range kb.labelled {
 		texts = append(texts, m.Text)
 	}
