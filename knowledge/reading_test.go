@@ -595,26 +595,6 @@ func TestDenialsInOtherWords(t *testing.T) {
 	}
 }
 
-// TestCorrections: words saying the bot read the matter wrong are a correction; a denial of a
-// threat is not one by itself.
-func TestCorrections(t *testing.T) {
-	kb := loadSeeds(t)
-	for _, tt := range []struct {
-		text string
-		want bool
-	}{
-		{"いや、そうじゃなくて。リンクとかは無いです", true},
-		{"さっきのは間違いで、乗っ取りじゃなかったです", true},
-		{"no that's not it, someone is using our shop's name", true},
-		{"ランサムウェアではありません。ファイルは開けます", false},
-		{"そうなんです、ウイルスの警告が出ています", false},
-	} {
-		if got := kb.Search(tt.text).Corrects(); got != tt.want {
-			t.Errorf("Search(%q).Corrects() = %v, want %v", tt.text, got, tt.want)
-		}
-	}
-}
-
 // TestPlainWordsOfTheMatter: matters told in plain, hiragana or romaji words, or in an IT person's
 // shorthand, are read first as their topic.
 func TestPlainWordsOfTheMatter(t *testing.T) {
@@ -735,20 +715,27 @@ func TestLedOnShowsTheFirstAction(t *testing.T) {
 	}
 }
 
-// TestStuck: a message saying the person cannot do something is stuck; one that says it worked
-// is not.
-func TestStuck(t *testing.T) {
+// TestStuckAndCorrections: a message saying the person cannot do something is stuck; one saying
+// the bot read the matter wrong is a correction; one that says it worked, or denies a threat, is
+// neither.
+func TestStuckAndCorrections(t *testing.T) {
 	kb := loadSeeds(t)
 	for _, tt := range []struct {
-		text  string
-		stuck bool
+		text            string
+		stuck, corrects bool
 	}{
-		{"パスワードは変えられないんです、ログインできなくて", true},
-		{"I can't log in to change it", true},
-		{"パスワード変えました。ログインもできました", false},
+		{"パスワードは変えられないんです、ログインできなくて", true, false},
+		{"I can't log in to change it", true, false},
+		{"パスワード変えました。ログインもできました", false, false},
+		{"いや、そうじゃなくて。リンクとかは無いです", false, true},
+		{"さっきのは間違いで、乗っ取りじゃなかったです", false, true},
+		{"no that's not it, someone is using our shop's name", false, true},
+		{"ランサムウェアではありません。ファイルは開けます", false, false},
+		{"そうなんです、ウイルスの警告が出ています", false, false},
 	} {
-		if got := kb.Search(tt.text).Stuck(); got != tt.stuck {
-			t.Errorf("Search(%q).Stuck() = %v, want %v", tt.text, got, tt.stuck)
+		r := kb.Search(tt.text)
+		if r.Stuck() != tt.stuck || r.Corrects() != tt.corrects {
+			t.Errorf("Search(%q): stuck %v, corrects %v; want %v, %v", tt.text, r.Stuck(), r.Corrects(), tt.stuck, tt.corrects)
 		}
 	}
 }
