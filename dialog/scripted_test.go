@@ -99,7 +99,7 @@ import (
 //     the code before the round they came in, in its middle and after).
 //   - dialogs-heldout-14.txt was written by another such author with held-out register set 18, at
 //     the start of the round that wrote tuning dialogs 13 and 14, and is never used for tuning
-//     (30/30 with the code before that round).
+//     (30/30 with the code before that round and after it).
 type scripted struct {
 	name, persona string
 	line          int

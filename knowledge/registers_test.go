@@ -104,8 +104,8 @@ import (
 //   - heldout-registers-18.tsv (30 texts in each of the 17 registers; a dental clinic, a taxi
 //     company, a temp agency, a driving school, a logistics depot ...) was written by another
 //     author under the same rules, with held-out dialogs 14, at the start of the round that wrote
-//     tuning set 37: 98.6% (4 confident wrong) of 503 with the code before that round (34b3f47);
-//     never used for tuning.
+//     tuning set 37: 98.6% (4 confident wrong) of 503 with the code before that round (34b3f47)
+//     and at its end; never used for tuning.
 //   - testdata/tune-registers-37.tsv (70 texts in each of six registers: two-topic, jargon,
 //     managers, requests for a person, negations, out-of-scope) was written by another author
 //     under the same rules, for tuning; it was read first with the code of its day (89.0%, 7
