@@ -1245,8 +1245,8 @@ func TestCorrectionReadsTheMatterAgain(t *testing.T) {
 	}
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	te.say(t, "u1", "会社のメールアカウントに海外から不正ログインされました")
-	if r := te.say(t, "u1", "パスワードはまだ変えてないです"); r.Topic != "unauthorized-access" {
-		t.Errorf("a step not yet done moved the conversation to %q (outcome %v)", r.Topic, r.Outcome)
+	if r := te.say(t, "u1", "不正ログインではないと思いたいけど、まだ確認してません"); r.Topic != "unauthorized-access" {
+		t.Errorf("a hope that the matter is not what it seems moved the conversation to %q (outcome %v)", r.Topic, r.Outcome)
 	}
 	// a correction whose words tell the matter on screen after all
 	te.say(t, "u2", "たすけて　パソコンの画面に英語の文章が出てファイルが開けない")

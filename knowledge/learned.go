@@ -613,7 +613,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	case pos == 0:
 		// a topic the writer ruled out (「DDoSじゃないと言われて」) is not confirmed by the
 		// statistics, which read its word
-		if !res.Confident && ix.urgent[t] && !deniedTopic(res.Why.Denied, ix.topicIDs[t]) && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now || runes >= longRunes) {
+		if !res.Confident && ix.urgent[t] && !res.Denies(ix.topicIDs[t]) && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now || runes >= longRunes) {
 			res.Confident, res.Why.Agreed = true, true
 		}
 		// an office or life matter both readings agree on, named by one of its own words and no
@@ -675,14 +675,6 @@ func (ix *index) offer(b *Base, res *Result, t, pos, at, most int) {
 	}
 	res.Topics = placeTopic(res.Topics, pos, at, m)
 	res.Topics = res.Topics[:min(len(res.Topics), most)]
-}
-
-// deniedTopic reports whether denied (Why.Denied: "topic:word") holds a word of topic id.
-func deniedTopic(denied []string, id string) bool {
-	for range topicWords(denied, id) {
-		return true
-	}
-	return false
 }
 
 // HelpdeskTopic is the topic of requests to the desk itself (the topic contract): a lecturer, the

@@ -763,7 +763,7 @@ func (ix *index) ledOn(b *Base, text string, res *Result) {
 		return
 	}
 	t := slices.Index(ix.topicIDs, o.Topic)
-	if t < 0 || deniedTopic(res.Why.Denied, o.Topic) {
+	if t < 0 || res.Denies(o.Topic) {
 		return // 「アプリを入れてしまった、ウイルスではないと思う」: the writer ruled it out
 	}
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
@@ -969,7 +969,7 @@ func asksAboutItself(text string) bool {
 		if noun, ok := strings.CutSuffix(t, copula); ok {
 			clause := noun[strings.LastIndexAny(noun, "。、 　!！?？")+1:]
 			n := utf8.RuneCountInString(clause)
-			return n >= 2 && n <= 6 && !strings.HasSuffix(clause, "い") && !strings.HasSuffix(clause, "ない")
+			return n >= 2 && n <= 6 && !strings.HasSuffix(clause, "い") // 「いい」「ない」: a question of its own
 		}
 	}
 	return !strings.HasSuffix(t, "か") && !strings.HasSuffix(t, "の") && !strings.HasSuffix(t, "でしょう")

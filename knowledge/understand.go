@@ -999,8 +999,15 @@ func (r Result) Closes() bool { return r.Why.socialWord != "" }
 func (r Result) Requests() bool { return r.Why.request || r.Why.question }
 
 // Named reports whether the text res was read from names topic id by one of its own words.
-func (r Result) Named(id string) bool {
-	for range topicWords(r.Why.Phrases, id) {
+func (r Result) Named(id string) bool { return holdsTopicWord(r.Why.Phrases, id) }
+
+// Denies reports whether the text res was read from denies a word of topic id (「ウイルスじゃなくて」
+// for the virus topic).
+func (r Result) Denies(id string) bool { return holdsTopicWord(r.Why.Denied, id) }
+
+// holdsTopicWord reports whether list ("topic:word" entries) holds a word of topic id.
+func holdsTopicWord(list []string, id string) bool {
+	for range topicWords(list, id) {
 		return true
 	}
 	return false

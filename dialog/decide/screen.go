@@ -227,16 +227,16 @@ func (d *decider) byAvailability(ids []string) []*knowledge.Contact {
 		seen[id], seen["tel:"+c.Phone] = true, true
 		r := ranked{c: c, rank: 1}
 		switch {
-		case c.Internal:
-			// one's own IT person or vendor: reached as the company reaches them, maybe now
+		case c.Internal, c.Phone != "" && c.Schedule == nil:
+			// one's own IT person or vendor (reached as the company reaches them), or a phone whose
+			// hours are not known: either may answer now
 		case c.Phone == "":
 			r.rank = 3
-		case c.Schedule == nil:
-		case c.Schedule.OpenAt(d.now, d.kb.Holidays()):
-			r.rank = 0
-		default:
+		case d.closedNow(c):
 			r.rank = 2
 			r.next, _ = c.Schedule.NextOpen(d.now, d.kb.Holidays())
+		default:
+			r.rank = 0
 		}
 		list = append(list, r)
 	}

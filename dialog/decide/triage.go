@@ -76,9 +76,6 @@ type decider struct {
 	why *knowledge.Why
 	// caseID is the case an escalation hands the conversation to (In.CaseID).
 	caseID string
-	// corrected is set while a message that says the bot read the matter wrong is read again
-	// without the topic on screen: nothing may pull it back into that topic.
-	corrected bool
 }
 
 func newDecider(kb *knowledge.Base, policy Policy, conv *Conversation, now time.Time) *decider {
@@ -732,11 +729,11 @@ func (d *decider) again(top *knowledge.Topic, res knowledge.Result) bool {
 // one that denies a word of t (「いや、ウイルスじゃなくて、うちの店の写真が別のサイトに…」) where
 // the reading left is sure of another topic: the rules were, or the learned reading agrees, or
 // the threat denied was merely the fault the text tells (「乗っ取りじゃなかったです。管理者IDの
-// パスワードを誰も知らないだけでした」). A denial alone that leaves nothing sure (「パスワードは
-// 変えてないです」), and a correction whose words read as t itself, are read inside t as usual.
+// パスワードを誰も知らないだけでした」). A denial alone that leaves nothing sure (「不正ログインで
+// はないと思いたいけど、まだ確認してません」), and a correction whose words read as t itself, are
+// read inside t as usual.
 func (d *decider) readWithout(t *knowledge.Topic, text string, res knowledge.Result) bool {
-	denies := slices.ContainsFunc(res.Why.Denied, func(w string) bool { return strings.HasPrefix(w, t.ID+":") })
-	if !res.Corrects() && !denies {
+	if !res.Corrects() && !res.Denies(t.ID) {
 		return false
 	}
 	if top := res.Top(); top != nil && top.ID == t.ID && (res.Confident || res.Why.Learned == t.ID) {
@@ -753,8 +750,9 @@ func (d *decider) readWithout(t *knowledge.Topic, text string, res knowledge.Res
 		return false
 	}
 	rest.Confident = sure
-	d.corrected = true
-	d.freeText(text, rest)
+	// a consultation of its own, never pulled back into t (again)
+	d.hear(text, rest)
+	d.consult(text, rest)
 	return true
 }
 
@@ -1202,16 +1200,27 @@ func (d *decider) choiceByLabel(folded string) (string, bool) {
 	return "", false
 }
 
-// freeText answers, clarifies, escalates or falls back on res, what the matcher made of text.
+// freeText answers, clarifies, escalates or falls back on res, what the matcher made of text: a
+// message more about the topic at hand stays in it (again), anything else is a consultation.
 func (d *decider) freeText(text string, res knowledge.Result) {
+	d.hear(text, res)
+	if d.again(res.Top(), res) {
+		return
+	}
+	d.consult(text, res)
+}
+
+// hear notes a free text and what the matcher made of it, as the reply and the counts need it.
+func (d *decider) hear(text string, res knowledge.Result) {
 	d.conv.noteFirst(text, d.now)
 	d.reply.Ranked = ranked(res)
 	d.heard, d.res = text, res
 	d.fx.Counts = append(d.fx.Counts, "consultation")
+}
+
+// consult answers, clarifies, escalates or falls back on res as a consultation of its own.
+func (d *decider) consult(text string, res knowledge.Result) {
 	top := res.Top()
-	if !d.corrected && d.again(top, res) {
-		return
-	}
 	switch {
 	case res.Escalate:
 		d.reply.Outcome = Escalate
