@@ -242,6 +242,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-13.txt":    0.5,
 	"testdata/dialogs-tune-14.txt":    0.5,
 	"testdata/dialogs-tune-15.txt":    0.5,
+	"testdata/dialogs-tune-16.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,
@@ -256,6 +257,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-heldout-12.txt": 0.85,
 	"testdata/dialogs-heldout-13.txt": 0.83,
 	"testdata/dialogs-heldout-14.txt": 0.9,
+	"testdata/dialogs-heldout-15.txt": 0.5,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right

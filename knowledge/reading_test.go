@@ -874,3 +874,45 @@ func TestUnnamedFirstIsAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestSituationGoesFurthest: a person who called the number and then paid is past calling; the
+// progress question asks how they paid, unless their words tell it.
+func TestSituationGoesFurthest(t *testing.T) {
+	kb := loadSeeds(t)
+	tp := kb.topicIdx["support-scam"]
+	tests := []struct {
+		text     string
+		option   string   // SituationOption's pick, "" for none
+		furthest []string // the options the question then offers
+	}{
+		{"警告画面の番号に電話したらサポート代5万円って言われてカードで払っちゃいました", "", []string{"paid-personal", "paid-company"}},
+		{"警告画面の番号に電話したらサポート代を請求されて、自分のカードで払っちゃいました", "paid-personal", nil},
+		{"警告画面の番号に電話したらサポート代を請求されて、会社のカードで払ってしまいました", "paid-company", nil},
+		{"警告画面の番号に電話してしまいました。まだ払ってはいません", "called", nil},
+	}
+	for _, tt := range tests {
+		res := kb.Search(tt.text)
+		got := ""
+		if o := kb.SituationOption(tp, tt.text, res); o != nil {
+			got = o.ID
+		}
+		if got != tt.option {
+			t.Errorf("SituationOption(support-scam, %q) = %q, want %q (situations %v)", tt.text, got, tt.option, res.Situations)
+		}
+		if tt.furthest == nil {
+			continue
+		}
+		q := kb.SituationQuestion(tp, res)
+		if q == nil {
+			t.Errorf("SituationQuestion(support-scam, %q) = nil, want progress", tt.text)
+			continue
+		}
+		var ids []string
+		for _, o := range q.FurthestOptions(res.Situations) {
+			ids = append(ids, o.ID)
+		}
+		if !slices.Equal(ids, tt.furthest) {
+			t.Errorf("FurthestOptions for %q = %v, want %v", tt.text, ids, tt.furthest)
+		}
+	}
+}

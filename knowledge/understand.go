@@ -958,6 +958,15 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 				named++
 			}
 		}
+		if far := q.FurthestOptions(res.Situations); named > 1 && o.names(res.Situations) && !slices.Contains(far, o) {
+			// What the person told went further than o (「電話したら…カードで払っちゃいました」):
+			// o's own word (「電話した」) restates a step they are past. The furthest step's
+			// option answers, or the question asks between its options.
+			if len(far) == 1 {
+				return far[0]
+			}
+			return nil
+		}
 		// Unless the person's own words pick one of them (「3まんえん じぶんの おかねです」).
 		if named == 1 || score > situationScore {
 			return o
@@ -1048,6 +1057,11 @@ func (b *Base) SituationFits(id string, res Result) bool {
 	return false
 }
 
+// sharesSituation reports whether options o and p name a situation in common.
+func sharesSituation(o, p *Option) bool {
+	return slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(p.Situations, s) })
+}
+
 // names reports whether o is the option for one of situations (what a text says happened).
 func (o *Option) names(situations []string) bool {
 	return slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(situations, s) })
@@ -1072,6 +1086,29 @@ func (b *Base) SituationQuestion(t *Topic, res Result) *Question {
 		}
 	}
 	return nil
+}
+
+// FurthestOptions returns the options of q that name what happened (situations) furthest along:
+// the last option naming one of them, and every option sharing a situation with it. A question's
+// options come in the order things happen (support-scam's progress: called, then paid as a
+// person or as the company), so a person who called and paid is between the two ways of paying.
+func (q *Question) FurthestOptions(situations []string) []*Option {
+	last := -1
+	for i := range q.Options {
+		if q.Options[i].names(situations) {
+			last = i
+		}
+	}
+	if last < 0 {
+		return nil
+	}
+	var out []*Option
+	for i := range q.Options {
+		if o := &q.Options[i]; o.names(situations) && sharesSituation(o, &q.Options[last]) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // situationScore is what a situation adds to an option's score in optionFor: more than any word.

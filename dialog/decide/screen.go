@@ -39,6 +39,15 @@ func (d *decider) firstScreen(t *knowledge.Topic, o *knowledge.Option) {
 		say := d.msg("english_note") + " 「" + t.EN.Say + "」"
 		none, next = joinLines(say, none), joinLines(say, next)
 	}
+	if q := d.kb.SituationQuestion(t, d.res); o == nil && q != nil {
+		// What the person told fits two of the question's options (paid, as a person or as the
+		// company?): the question asks between them alone.
+		c.Mode, c.Question = ModeQuestion, q.ID
+		d.say(joinLines(none, d.msg("situation_which")))
+		d.offerAmong(t, q, d.res.Situations)
+		d.screenChoices(t)
+		return
+	}
 	if o == nil && len(t.Questions) > 0 {
 		// The question tells the cases of the topic apart; its options are the next steps.
 		q := &t.Questions[0]

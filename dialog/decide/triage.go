@@ -1878,20 +1878,22 @@ func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {
 	return nil
 }
 
-// askAmong asks question q of t, already answered, offering only the options that name one of
-// the situations the user told: having said 「もう払いました」, they choose between paying as a
-// person and as the company, and are not asked again how far it went.
+// askAmong asks question q of t, already answered, offering only the options for the furthest
+// step the user told (Question.FurthestOptions): having said 「もう払いました」, they choose
+// between paying as a person and as the company, and are not asked again how far it went.
 func (d *decider) askAmong(t *knowledge.Topic, q *knowledge.Question, situations []string) {
-	step := d.nextStep()
 	d.conv.Mode, d.conv.Topic, d.conv.Question = ModeQuestion, t.ID, q.ID
 	d.say(d.msg("situation_which"))
-	for i := range q.Options {
-		o := &q.Options[i]
-		if slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(situations, s) }) {
-			d.offer(optChoice(step, q.ID, o.ID), d.optionLabel(t, q, o))
-		}
-	}
+	d.offerAmong(t, q, situations)
 	d.afterAnswerChoices(t)
+}
+
+// offerAmong offers the options of q for the furthest step the user told.
+func (d *decider) offerAmong(t *knowledge.Topic, q *knowledge.Question, situations []string) {
+	step := d.nextStep()
+	for _, o := range q.FurthestOptions(situations) {
+		d.offer(optChoice(step, q.ID, o.ID), d.optionLabel(t, q, o))
+	}
 }
 
 func (d *decider) askQuestion(t *knowledge.Topic, q *knowledge.Question, answered bool) {
