@@ -1058,11 +1058,12 @@ func TestRomajiQuestionInsideATopic(t *testing.T) {
 	}
 }
 
-// A word the writer only doubts (「ウイルスですか？？」) does not move a fault to the virus topic's
+// A word the writer only doubts or asks about (「ウイルスですか？？」「ウイルス？」) does not move a fault to the virus topic's
 // first screen: the fault's question is asked.
 func TestDoubtedWordOpensNoFirstScreen(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	for _, text := range []string{"プリンタが動かないです。ウイルスですか？？", "事務所のパソコンがめちゃ重いです。ウイルスですか？"} {
+	for _, text := range []string{"プリンタが動かないです。ウイルスですか？？", "事務所のパソコンがめちゃ重いです。ウイルスですか？",
+		"大判ﾌﾟﾘﾝﾀが急にｵﾌﾗｲﾝになって印刷できない。ウイルス？"} {
 		r := te.say(t, "u1", text)
 		if r.Urgent || r.Topic == "malware" {
 			t.Errorf("%s: reply topic %q urgent %v, want the fault asked about, not the virus's first screen", text, r.Topic, r.Urgent)

@@ -990,6 +990,10 @@ func (r Result) Stuck() bool { return r.Why.stuck }
 // (「いや、そうじゃなくて」「さっきのは間違いで」: understanding.yaml's corrections).
 func (r Result) Corrects() bool { return r.Why.Corrects }
 
+// AsksWhether reports whether the text res was read from ends by asking whether it is something
+// (「ウイルス？」「乗っ取りですか？」): a doubt, as 「ウイルスかも」 is.
+func (r Result) AsksWhether() bool { return r.Why.asked }
+
 // Asks reports whether the text res was read from asks a question: a question mark anywhere, or
 // a question's ending (「どうすればいいですか」, romaji "ii desu ka" read as kana).
 func (r Result) Asks() bool { return r.Why.question }

@@ -1687,10 +1687,11 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 }
 
 // doubtedElsewhere reports whether option o leads to another topic by a word the writer only
-// doubts (「プリンタが動かないです。ウイルスですか？？」 to a fault's cause question): the move
-// is made only when the whole message reads as that topic.
+// doubts (「プリンタが動かないです。ウイルスかも」, or asks about: 「大判プリンタが急にオフライ
+// ンになって印刷できない。ウイルス？」, to a fault's cause question): the move is made only when
+// the whole message reads as that topic.
 func doubtedElsewhere(o *knowledge.Option, res knowledge.Result) bool {
-	return o.Topic != "" && res.Why.Hedged && res.Why.Learned != o.Topic
+	return o.Topic != "" && (res.Why.Hedged || res.AsksWhether()) && res.Why.Learned != o.Topic
 }
 
 // offeredTopicForDevice returns the one offered topic whose first screen has a line for the device
