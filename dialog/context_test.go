@@ -1070,6 +1070,11 @@ func TestDoubtedWordOpensNoFirstScreen(t *testing.T) {
 		}
 		te.say(t, "u1", "最初に戻る")
 	}
+	// asked on its own while the fault's cause question waits
+	te.say(t, "u2", "大判プリンタが朝からオフラインのまま動かない")
+	if r := te.say(t, "u2", "ウイルス？"); r.Urgent || r.Topic == "malware" {
+		t.Errorf("ウイルス？ to the cause question: topic %q urgent %v, want the fault kept", r.Topic, r.Urgent)
+	}
 }
 
 // A person who asks whom to call is shown a calm topic's desks at once, not its question first.
@@ -1363,5 +1368,33 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 				t.Errorf("reply:\n%s\nwant %q in it", r.PlainText(), tt.want(kb))
 			}
 		})
+	}
+}
+
+// A person who says they are outside Tokyo is shown the prefectural police's desks before
+// 警視庁's cards (警視庁 is Tokyo's police); one who does not is shown 警視庁's as before.
+func TestPoliceWhereThePersonIs(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	prefectural := kb.Contact("police-prefectural").Name
+	first := "店の備品を激安サイトで注文して、8万円振り込んだんですけど届きません。サイトももう開けないです"
+	tests := []struct {
+		user, then string
+		want       bool
+	}{
+		{"u1", "私がいるのは横浜の店です。どこの警察に行けばいいですか", true},
+		{"u2", "神奈川県警に行けばいいですか？どこの警察？", true},
+		{"u3", "どこの警察に行けばいいですか", false},
+	}
+	for _, tt := range tests {
+		te.say(t, tt.user, first)
+		r := te.say(t, tt.user, tt.then)
+		shown := contactNames(r)
+		if got := len(shown) > 0 && shown[0] == prefectural; got != tt.want {
+			t.Errorf("%s: cards %v, want the prefectural police first: %v", tt.then, shown, tt.want)
+		}
+		if !tt.want && slices.Contains(shown, prefectural) {
+			t.Errorf("%s: cards %v, want no prefectural police in Tokyo", tt.then, shown)
+		}
 	}
 }

@@ -56,6 +56,9 @@ type Understanding struct {
 	// Corrections say the bot read the matter wrong (「いや、そうじゃなくて」「さっきのは間違い
 	// で」): inside a topic, such a message is the matter told again, read without that topic.
 	Corrections []string
+	// OutsideTokyo are places outside Tokyo (「横浜の店です」「神奈川県警」): 警視庁 is Tokyo's
+	// police, so a person elsewhere is shown the prefectural police's desks beside its cards.
+	OutsideTokyo []string
 	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
 	// what came before is the second wish.
 	Rather []string
@@ -132,6 +135,7 @@ type rawUnderstanding struct {
 	Stuck       []string `yaml:"stuck"`
 	Openers     []string `yaml:"openers"`
 	Corrections []string `yaml:"corrections"`
+	Outside     []string `yaml:"outside_tokyo"`
 	Hedges      []string `yaml:"hedges"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
@@ -188,7 +192,7 @@ func (l *loader) loadUnderstanding() {
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
-	u.Corrections = trimAll(r.Corrections)
+	u.Corrections, u.OutsideTokyo = trimAll(r.Corrections), trimAll(r.Outside)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -348,7 +352,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -446,10 +450,12 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.openerGroup, fold(u.Openers))
 	r.correctionGroup = r.openerGroup + 1
 	r.cues.add(r.correctionGroup, fold(u.Corrections))
+	r.outsideGroup = r.correctionGroup + 1
+	r.cues.add(r.outsideGroup, fold(u.OutsideTokyo))
 	r.negations = wordIndex{} // one group: only whether any is found matters
 	r.negations.add(0, r.negAfter)
 	r.negations.add(0, r.negBefore)
-	r.deviceGroup = r.correctionGroup + 1
+	r.deviceGroup = r.outsideGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -702,6 +708,9 @@ type Why struct {
 	Merely     bool     `json:"merely,omitempty"`     // a denied threat was merely a fault (「落ちただけです」)
 	Device     string   `json:"device,omitempty"`     // the device named (phone), for a first action of its own
 	Corrects   bool     `json:"corrects,omitempty"`   // the text says the bot read the matter wrong (「そうじゃなくて」)
+	// OutsideTokyo is set when the text names a place outside Tokyo (understanding.yaml's
+	// outside_tokyo: 「横浜の店です」), where 警視庁 is not the police to go to.
+	OutsideTokyo bool `json:"outside_tokyo,omitempty"`
 	// Learned is the topic the learned reading is sure of (learned.go), when it is, or the
 	// outcome it read where the rules did not: escalate (a request for a person) or social.
 	Learned string `json:"learned,omitempty"`
@@ -877,6 +886,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.advised = advised
 	w.opens = found[r.openerGroup]
 	w.Corrects = found[r.correctionGroup]
+	w.OutsideTokyo = found[r.outsideGroup]
 	w.over = happened[r.overGroup]
 	return w
 }

@@ -51,6 +51,9 @@ type Conversation struct {
 	// Device is the device this consultation is about as last named (a device id of the
 	// knowledge: phone, computer): the first action for it, where none of Told has one.
 	Device string `json:"device,omitempty"`
+	// OutsideTokyo is set once the person has named a place outside Tokyo in this consultation
+	// (「横浜の店です」): police desks then come with the prefectural police's.
+	OutsideTokyo bool `json:"outside_tokyo,omitempty"`
 }
 
 // Snapshot is a position in the conversation that "back" returns to.
@@ -162,10 +165,11 @@ type toldNow struct {
 // tell adds what a message says happened to what this consultation was told, and the device it
 // names replaces the one named before (「スマホじゃなくてパソコンでした」); a new consultation
 // starts afresh.
-func (c *Conversation) tell(situations []string, device string) toldNow {
+func (c *Conversation) tell(situations []string, device string, outside bool) toldNow {
 	if c.newConsultation() {
-		c.Told, c.Device = nil, ""
+		c.Told, c.Device, c.OutsideTokyo = nil, "", false
 	}
+	c.OutsideTokyo = c.OutsideTokyo || outside
 	told := toldNow{deviceBefore: c.Device}
 	if device != "" {
 		c.Device = device

@@ -378,7 +378,7 @@ func (d *decider) text(raw string) {
 	}
 	res := d.kb.Search(text)
 	d.why, d.typed = &res.Why, text
-	told := d.conv.tell(res.Situations, res.Why.Device)
+	told := d.conv.tell(res.Situations, res.Why.Device, res.Why.OutsideTokyo)
 	if d.inContext(text, res, told) {
 		return
 	}
@@ -398,7 +398,10 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	}
 	if c.Mode == ModeQuestion && t != nil {
 		if q := findQuestion(t, c.Question); q != nil {
-			if o := d.kb.OptionFor(q, text, res); o != nil {
+			// an option leading to another topic is not picked by a word only asked about
+			// (「ウイルス？」 to a fault's cause question: the virus's first screen would tell a
+			// person who only wonders to stop work and pull the cable)
+			if o := d.kb.OptionFor(q, text, res); o != nil && !doubtedElsewhere(o, res) {
 				d.conv.addTurn("user", "["+o.Label+"]", d.now)
 				d.pickOption(o.ID)
 				return true
@@ -1115,6 +1118,23 @@ func (d *decider) topicContacts(t *knowledge.Topic) []string {
 	}
 	return d.forUser(append(ids, t.Contacts...))
 }
+
+// policeWhereTheyAre puts the prefectural police's desks before the first police card of ids
+// when the person is outside Tokyo (Conversation.OutsideTokyo): 警視庁 is Tokyo's police only.
+func (d *decider) policeWhereTheyAre(ids []string) []string {
+	if !d.conv.OutsideTokyo || d.kb.Contact(prefecturalPolice) == nil {
+		return ids
+	}
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == prefecturalPolice })
+	at := slices.IndexFunc(ids, func(id string) bool { return strings.HasPrefix(id, "police-") })
+	if at < 0 {
+		return ids
+	}
+	return slices.Insert(ids, at, prefecturalPolice)
+}
+
+// prefecturalPolice is the contact of the prefectural police's cybercrime desks.
+const prefecturalPolice = "police-prefectural"
 
 // narrowedOptions are the options of t's question on screen when only some of them are offered
 // (askAmong), or nil.
@@ -2074,6 +2094,7 @@ func (d *decider) contacts(ids []string) {
 // user picked in the current topic is marked personal: the helpdesk serves companies, and
 // offering such a desk to a company sends a frightened clerk to a number that will turn them
 // away. The full list of contacts (allContacts) still shows them, with what they do not take.
+// A person outside Tokyo gets the prefectural police's desks too (policeWhereTheyAre).
 //
 // While the question whether they paid as a person or as the company is on screen (the
 // narrowed options are alternatives of one situation, such as paid), such a desk is offered
@@ -2081,6 +2102,7 @@ func (d *decider) contacts(ids []string) {
 // company whose name was used and a buyer does not offer it: the company would be sent to a
 // desk that turns it away.
 func (d *decider) forUser(ids []string) []string {
+	ids = d.policeWhereTheyAre(ids)
 	if t := d.kb.Topic(d.conv.Topic); t != nil {
 		if o := d.pickedOption(t); o != nil && o.Personal {
 			return ids
