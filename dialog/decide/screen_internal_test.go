@@ -67,6 +67,12 @@ func TestWithoutRepeats(t *testing.T) {
 		{"a\nb", "", "a\nb"},
 		{"a\n\nb", "a", "\nb"},
 		{"・担当者がいない場合は、上司が対応します。\n記録しておく", "担当者がいない場合は、上司が対応します。", "記録しておく"},
+		// the same desks in other words are said already; another sentence about them is not
+		{"・障害の相談先は、システム担当者、保守業者、購入先、メーカーのサポート窓口です。\n・判断できない場合は、システム担当者から運用保守業者に相談します。",
+			"機器やネットワークの障害は、システム担当者、保守業者、購入先、メーカーのサポート窓口に連絡してください。",
+			"・判断できない場合は、システム担当者から運用保守業者に相談します。"},
+		// a short line is compared whole only
+		{"下の窓口に相談する。", "下の窓口に相談してください。", "下の窓口に相談する。"},
 	} {
 		if got := withoutRepeats(tt.text, tt.said); got != tt.want {
 			t.Errorf("withoutRepeats(%q, %q) = %q, want %q", tt.text, tt.said, got, tt.want)

@@ -2374,21 +2374,57 @@ func (d *decider) personEntry() *knowledge.MenuEntry {
 
 // withoutRepeats returns text without the lines said already in said, a line compared without a
 // leading bullet: a topic's answer after an option's often repeats one of its sentences
-// (「担当者がいない場合は、…」), which a phone would show twice in one reply.
+// (「担当者がいない場合は、…」), which a phone would show twice in one reply. A line that says
+// nearly the same in other words (restatedIn: 「障害の相談先は、システム担当者、保守業者、購入先、
+// メーカーのサポート窓口です。」 after 「機器やネットワークの障害は、システム担当者、保守業者、購
+// 入先、メーカーのサポート窓口に連絡してください。」) is left out too.
 func withoutRepeats(text, said string) string {
 	seen := map[string]bool{}
+	var saidLines []string
 	for _, l := range strings.Split(said, "\n") {
 		if k := bulletless(l); k != "" {
 			seen[k] = true
+			saidLines = append(saidLines, k)
 		}
 	}
 	var out []string
 	for _, l := range strings.Split(text, "\n") {
-		if k := bulletless(l); k == "" || !seen[k] {
+		if k := bulletless(l); k == "" || !seen[k] && !restatedIn(k, saidLines) {
 			out = append(out, l)
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// restatedShare is how many of a line's two-character sequences one line said before must hold
+// for the line to count as said already: the fault's two wordings of its desks share 78% of
+// them, the other lines of its answers at most 21%.
+const restatedShare = 0.7
+
+// restatedMinRunes is how long a line must be to be compared by its sequences: a short line
+// (「下の窓口に相談する。」) shares most of them with many lines by chance.
+const restatedMinRunes = 20
+
+// restatedIn reports whether line restates one of said: restatedShare of its two-character
+// sequences are in that one line.
+func restatedIn(line string, said []string) bool {
+	runes := []rune(line)
+	if len(runes) < restatedMinRunes {
+		return false
+	}
+	for _, s := range said {
+		held, total := 0, 0
+		for i := 0; i+1 < len(runes); i++ {
+			total++
+			if strings.Contains(s, string(runes[i:i+2])) {
+				held++
+			}
+		}
+		if float64(held) >= restatedShare*float64(total) {
+			return true
+		}
+	}
+	return false
 }
 
 // bulletless is line l without its spaces and leading bullet (・).
