@@ -1398,3 +1398,21 @@ func TestPoliceWhereThePersonIs(t *testing.T) {
 		}
 	}
 }
+
+// The first steps shown again while the topic's question waits ask it again above its choices:
+// the choices do not stand under the steps with nothing saying what they answer.
+func TestStepsAgainAskTheQuestionAgain(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	first := te.say(t, "u1", "ぶらうざに けいこくが でて ぴーぴー なって でんわしたら さんまんえん はらいました")
+	if !strings.Contains(first.PlainText(), kb.Message("situation_which")) {
+		t.Fatalf("first reply = %q, want the narrowed question", first.PlainText())
+	}
+	r := te.say(t, "u1", "まだ電話はつながっています。相手が操作しています")
+	if !strings.Contains(r.PlainText(), kb.Topic("support-scam").FirstAid.Next[0]) {
+		t.Fatalf("reply = %q, want the first steps again", r.PlainText())
+	}
+	if !strings.Contains(r.PlainText(), kb.Message("situation_which")) || !slices.Equal(choiceLabels(r), choiceLabels(first)) {
+		t.Errorf("reply = %q with choices %v, want the question asked again with the choices %v", r.PlainText(), choiceLabels(r), choiceLabels(first))
+	}
+}

@@ -871,6 +871,15 @@ func (d *decider) firstAidAgain(t *knowledge.Topic, res knowledge.Result) {
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
 	d.res = res
 	d.stepsAgain(t)
+	if q := findQuestion(t, d.conv.Question); d.conv.Mode == ModeQuestion && d.conv.Topic == t.ID && q != nil {
+		// the question still waits: asked again above its choices, which would otherwise stand
+		// under the steps with nothing saying what they answer
+		if len(d.narrowedOptions(t)) > 0 {
+			d.say(d.msg("situation_which"))
+		} else {
+			d.say(d.questionAsk(t, q))
+		}
+	}
 	d.reoffer()
 }
 
