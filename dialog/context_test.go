@@ -1416,3 +1416,32 @@ func TestStepsAgainAskTheQuestionAgain(t *testing.T) {
 		t.Errorf("reply = %q with choices %v, want the question asked again with the choices %v", r.PlainText(), choiceLabels(r), choiceLabels(first))
 	}
 }
+
+// Asking whether to call someone after the answer for paying (「カード会社にも電話したほうがい
+// いですか」) is no news of having called the scammers: the answer picked stays, and what it
+// says of card companies is the reply; the hiragana question, which names nothing, gets the
+// honest "no answer", not the answer for having called.
+func TestAskingWhetherToCallIsNotHavingCalled(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	var called string
+	for _, o := range kb.Topic("support-scam").Questions[0].Options {
+		if o.ID == "called" {
+			called = o.Answer
+		}
+	}
+	if called == "" {
+		t.Fatal("support-scam has no option called")
+	}
+	for user, question := range map[string]string{"u1": "カード会社にも電話したほうがいいですか", "u2": "かーどがいしゃにも でんわしたほうが いいですか"} {
+		te.say(t, user, "家のパソコンで警告が出て電話したらサポート代5万円払っちゃいました")
+		te.say(t, user, "あ、店のじゃなくて家の自分のパソコンです")
+		r := te.say(t, user, question)
+		if first := strings.Split(called, "\n")[0]; strings.Contains(r.PlainText(), first) {
+			t.Errorf("%s: reply = %q, want no answer for having called", question, r.PlainText())
+		}
+		if user == "u1" && !strings.Contains(r.PlainText(), "カード会社からは") {
+			t.Errorf("%s: reply = %q, want what the answer for paying says of card companies", question, r.PlainText())
+		}
+	}
+}

@@ -916,6 +916,11 @@ func (b *Base) RefinedOption(t *Topic, text string, res Result) (*Question, *Opt
 		if o == nil || score < wordScore+refinedRunes {
 			continue
 		}
+		if res.Advised() && len(o.Situations) > 0 && !o.names(res.Situations) {
+			// 「かーどがいしゃにも でんわしたほうが いいですか」 asks whether to do it: the
+			// option for having called is not what happened
+			continue
+		}
 		if found != nil {
 			return nil, nil // options of two questions: too unsure to pick either
 		}

@@ -1028,6 +1028,8 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 // stepsNamed returns the lines of t's first aid, in the conversation's language, that name a word
 // of question: a run of katakana, Latin letters and digits, or kanji, of three characters or
 // more (LANケーブル, Wi-Fi, EmoCheck, ウイルス対策ソフト), compared as the knowledge folds text.
+// In Japanese, the answer of the option picked in t is read too (「カード会社にも電話したほうが
+// いいですか」 after paying with one's own card: what card companies have said).
 func (d *decider) stepsNamed(t *knowledge.Topic, question string) []string {
 	fa := t.FirstAid
 	if fa == nil || question == "" {
@@ -1037,6 +1039,9 @@ func (d *decider) stepsNamed(t *knowledge.Topic, question string) []string {
 	lines := append([]string{now}, next...)
 	if !d.english() {
 		lines = append(lines, fa.Steps...)
+		if o := d.pickedOption(t); o != nil {
+			lines = append(lines, strings.Split(strings.TrimSpace(o.Answer), "\n")...)
+		}
 	}
 	var words []string
 	for _, w := range namingRuns(question) {
