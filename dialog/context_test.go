@@ -1445,3 +1445,18 @@ func TestAskingWhetherToCallIsNotHavingCalled(t *testing.T) {
 		}
 	}
 }
+
+// A fact told while an incident is offered first, which the rules find no word in and the
+// statistics read as that incident (「お金はらえって書いてある」 after a changed file names), picks
+// it: the person said more about the matter the bot itself put first.
+func TestFactPicksTheIncidentOfferedFirst(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	first := te.say(t, "u1", "店のパソコンに英語の画面が出てファイルの名前が全部変になってる")
+	if labels := choiceLabels(first); first.Outcome != "clarify" || len(labels) == 0 || labels[0] != kb.Topic("ransomware").Label {
+		t.Fatalf("first message: outcome %q, choices %v; want ransomware offered first", first.Outcome, labels)
+	}
+	if r := te.say(t, "u1", "お金はらえって書いてある"); r.Topic != "ransomware" || !r.Urgent {
+		t.Errorf("reply topic %q urgent %v, want ransomware's first screen", r.Topic, r.Urgent)
+	}
+}

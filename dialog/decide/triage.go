@@ -1870,11 +1870,17 @@ func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
 // own, and both readings agree which of the choices it is. An incident is picked so only where
 // the text says something happened, none of it denied: its answer starts with first aid.
 func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
-	if len(res.Why.Phrases) > 0 || len(res.Topics) == 0 || res.Why.Learned != res.Topics[0].Topic.ID ||
-		!slices.Contains(d.offeredTopics(), res.Why.Learned) {
+	offered := d.offeredTopics()
+	if len(res.Why.Phrases) > 0 || !slices.Contains(offered, res.Why.Learned) {
 		return nil
 	}
-	if t := res.Topics[0].Topic; !t.Urgent || res.Why.Now && !d.kb.DeniesItHappened(t.ID, res) {
+	// the rules read it first too, or the bot itself offered it first (「お金はらえって書いてあ
+	// る」 while a ransom note is offered first: the rules find no IT word in it)
+	lead := offered[0] == res.Why.Learned
+	if !lead && (len(res.Topics) == 0 || res.Why.Learned != res.Topics[0].Topic.ID) {
+		return nil
+	}
+	if t := d.kb.Topic(res.Why.Learned); t != nil && (!t.Urgent || (res.Why.Now || lead) && !d.kb.DeniesItHappened(t.ID, res)) {
 		return t
 	}
 	// An incident's first aid is for what has happened: 「添付は開いてないです。取引先の名前に
