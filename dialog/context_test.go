@@ -1460,3 +1460,21 @@ func TestFactPicksTheIncidentOfferedFirst(t *testing.T) {
 		t.Errorf("reply topic %q urgent %v, want ransomware's first screen", r.Topic, r.Urgent)
 	}
 }
+
+// A person locked out of the account taken over is told first to have the service stop it, not
+// to change a password they cannot reach, in Japanese and in English.
+func TestLockedOutFirstAction(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	ua := te.lib.Base().Topic("unauthorized-access")
+	tests := []struct{ user, text, want string }{
+		{"u1", "会社のインスタが乗っ取られて、パスワードを変えられてログインできなくなりました", ua.FirstAid.Situations["lockedout"]},
+		{"u2", "Our company Microsoft 365 account was hacked. Someone changed the password and I can't log in anymore.", ua.EN.Situation["lockedout"]},
+		{"u3", "会社のインスタが乗っ取られたみたいです。変な投稿がされています", ua.FirstAid.Now},
+	}
+	for _, tt := range tests {
+		r := te.say(t, tt.user, tt.text)
+		if tt.want == "" || !strings.Contains(r.PlainText(), tt.want) {
+			t.Errorf("%s: reply = %q, want the first action %q", tt.text, r.PlainText(), tt.want)
+		}
+	}
+}
