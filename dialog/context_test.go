@@ -1070,6 +1070,12 @@ func TestDoubtedWordOpensNoFirstScreen(t *testing.T) {
 		}
 		te.say(t, "u1", "最初に戻る")
 	}
+	// wondered about after the fault's answer: its question again, not the virus's first screen
+	te.say(t, "u3", "pasokon tsukanai desu. dengen botan oshitemo gamen kuroi mama, ranpu mo tsukanai")
+	te.say(t, "u3", "kinou kara. kinou ame sugoi de, kaban no naka nureta kamo...")
+	if r := te.say(t, "u3", "uirusu ja nai desu ka? kaisha no PC desu."); r.Urgent || r.Topic != "device-trouble" {
+		t.Errorf("uirusu ja nai desu ka? after the fault: topic %q urgent %v, want the fault kept", r.Topic, r.Urgent)
+	}
 	// asked on its own while the fault's cause question waits
 	te.say(t, "u2", "大判プリンタが朝からオフラインのまま動かない")
 	if r := te.say(t, "u2", "ウイルス？"); r.Urgent || r.Topic == "malware" {

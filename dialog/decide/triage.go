@@ -800,7 +800,10 @@ func (d *decider) toldFurther(t *knowledge.Topic, res knowledge.Result) bool {
 	calm := !res.Why.Now && len(res.Situations) == 0 && res.Why.Intent == ""
 	toldInItsWords := calm && !res.Asks() && d.kb.WordsAlsoOf(t.ID, res)
 	askedWhatToDo := calm && res.Asks() && res.Advised()
-	return !res.Named(top.ID) && d.kb.SituationFits(t.ID, res) || toldInItsWords || askedWhatToDo
+	// 「uirusu ja nai desu ka?」 inside a fault: an incident only wondered about, nothing
+	// happening, is a question about the matter at hand
+	wondered := calm && !t.Urgent && top.Urgent && (res.Why.Hedged || res.AsksWhether())
+	return !res.Named(top.ID) && d.kb.SituationFits(t.ID, res) || toldInItsWords || askedWhatToDo || wondered
 }
 
 // placedCalm reports whether the learned reading placed res in a calm topic (the support
