@@ -1484,3 +1484,30 @@ func TestLockedOutFirstAction(t *testing.T) {
 		}
 	}
 }
+
+// A message that tells two matters (「…のと、あと」) gets the first answered and the other offered
+// under it, by tap or in words; a message naming a second topic's word for the same matter gets
+// no such choice.
+func TestTheOtherMatterIsOffered(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	also := strings.ReplaceAll(kb.Message("label_also"), "{topic}", kb.Topic("device-trouble").Label)
+	r := te.say(t, "u1", "迷惑メールがめっちゃ来るのと、あとプリンタが全然印刷しないんです")
+	if r.Topic != "spam" || !slices.Contains(choiceLabels(r), also) {
+		t.Fatalf("first reply: topic %q, choices %v; want spam with %q", r.Topic, choiceLabels(r), also)
+	}
+	r = te.say(t, "u1", "プリンタのほうが急ぎです！紙詰まりじゃないし、ランプがオレンジで点滅してる。リースの複合機です")
+	if r.Topic != "device-trouble" || !slices.Contains(contactNames(r), kb.Contact("it-vendors").Name) {
+		t.Errorf("the other matter told: topic %q, cards %v; want the fault answered with its vendors", r.Topic, contactNames(r))
+	}
+	first := te.say(t, "u2", "迷惑メールがめっちゃ来るのと、あとプリンタが全然印刷しないんです")
+	if r := te.tap(t, "u2", choiceID(t, first, also)); r.Topic != "device-trouble" {
+		t.Errorf("tapped %q: topic %q, want the fault", also, r.Topic)
+	}
+	r = te.say(t, "u3", "おい、うちのサイトが落ちてる！アクセスが殺到して全然つながらない")
+	for _, l := range choiceLabels(r) {
+		if strings.Contains(l, "」も相談") {
+			t.Errorf("one matter told: choice %q offered", l)
+		}
+	}
+}

@@ -59,6 +59,9 @@ type Understanding struct {
 	// OutsideTokyo are places outside Tokyo (「横浜の店です」「神奈川県警」): 警視庁 is Tokyo's
 	// police, so a person elsewhere is shown the prefectural police's desks beside its cards.
 	OutsideTokyo []string
+	// Also are words that join a second matter to the first (「…のと、あと」): the dialog offers
+	// the other matter named under the answer (Result.TwoMatters).
+	Also []string
 	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
 	// what came before is the second wish.
 	Rather []string
@@ -136,6 +139,7 @@ type rawUnderstanding struct {
 	Openers     []string `yaml:"openers"`
 	Corrections []string `yaml:"corrections"`
 	Outside     []string `yaml:"outside_tokyo"`
+	Also        []string `yaml:"also"`
 	Hedges      []string `yaml:"hedges"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
@@ -192,7 +196,7 @@ func (l *loader) loadUnderstanding() {
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
-	u.Corrections, u.OutsideTokyo = trimAll(r.Corrections), trimAll(r.Outside)
+	u.Corrections, u.OutsideTokyo, u.Also = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -352,7 +356,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -452,10 +456,12 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.correctionGroup, fold(u.Corrections))
 	r.outsideGroup = r.correctionGroup + 1
 	r.cues.add(r.outsideGroup, fold(u.OutsideTokyo))
+	r.alsoGroup = r.outsideGroup + 1
+	r.cues.add(r.alsoGroup, fold(u.Also))
 	r.negations = wordIndex{} // one group: only whether any is found matters
 	r.negations.add(0, r.negAfter)
 	r.negations.add(0, r.negBefore)
-	r.deviceGroup = r.outsideGroup + 1
+	r.deviceGroup = r.alsoGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -739,6 +745,8 @@ type Why struct {
 	// notHappened are the situations the text names only in a denied clause (「添付は開いてない
 	// です」): what the person says did not happen.
 	notHappened []string
+	// also: a word of understanding.yaml's also (「…のと、あと」)
+	also bool
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int
@@ -887,6 +895,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.opens = found[r.openerGroup]
 	w.Corrects = found[r.correctionGroup]
 	w.OutsideTokyo = found[r.outsideGroup]
+	w.also = found[r.alsoGroup]
 	w.over = happened[r.overGroup]
 	return w
 }
@@ -1004,6 +1013,11 @@ func (r Result) Stuck() bool { return r.Why.stuck }
 // Corrects reports whether the text res was read from says the bot read the matter wrong
 // (「いや、そうじゃなくて」「さっきのは間違いで」: understanding.yaml's corrections).
 func (r Result) Corrects() bool { return r.Why.Corrects }
+
+// TwoMatters reports whether the text res was read from tells a second matter beside the first:
+// a word of understanding.yaml's also (「…のと、あと」), a later word after something (「それと」)
+// or a rather word before what matters more (「それより」).
+func (r Result) TwoMatters() bool { return r.Why.also || r.Why.secondAt >= 0 || r.Why.firstEnds >= 0 }
 
 // AsksWhether reports whether the text res was read from ends by asking whether it is something
 // (「ウイルス？」「乗っ取りですか？」): a doubt, as 「ウイルスかも」 is.

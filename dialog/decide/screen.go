@@ -67,6 +67,7 @@ func (d *decider) firstScreen(t *knowledge.Topic, o *knowledge.Option) {
 
 // screenChoices are the next steps after a first screen: the details, the intake, a person.
 func (d *decider) screenChoices(t *knowledge.Topic) {
+	d.offerAlso(t)
 	d.offer(actChoice(actDetails), d.msg("label_details"))
 	d.offer(actChoice(actIntake), d.msg("label_intake"))
 	d.offer(actChoice(actPerson), d.msg("label_person"))

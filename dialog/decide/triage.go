@@ -408,6 +408,16 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			}
 		}
 	}
+	if also := d.alsoRead(res); inTopic && also != nil {
+		// 「プリンタのほうが急ぎです！…」 under the spam answer that offered the printer as the
+		// other matter: read first by the rules and named, it is that matter, told unsure
+		d.heard, d.res = text, res // what enterTopic reads the answered option from
+		d.reply.Outcome = Answer
+		d.fx.Counts = append(d.fx.Counts, "answer")
+		d.conv.push()
+		d.enterTopic(also)
+		return true
+	}
 	if inTopic && res.Social == "" && d.readWithout(t, text, res) {
 		return true
 	}
@@ -2082,6 +2092,7 @@ func (d *decider) afterAnswer(t *knowledge.Topic) {
 }
 
 func (d *decider) afterAnswerChoices(t *knowledge.Topic) {
+	d.offerAlso(t)
 	d.offer(actChoice(actIntake), d.msg("label_intake"))
 	d.offer(actChoice(actPerson), d.msg("label_person"))
 	d.offer(actChoice(actResolved), d.msg("label_resolved"))
@@ -2090,6 +2101,43 @@ func (d *decider) afterAnswerChoices(t *knowledge.Topic) {
 		d.offer(actChoice(actFAQ), d.msg("label_faq"))
 	}
 	d.offer(actChoice(actRestart), d.msg("label_restart"))
+}
+
+// offerAlso offers, under the answer for t, the other matter a message telling two (TwoMatters)
+// named by a word of its own (「迷惑メールがめっちゃ来るのと、あとプリンタが全然印刷しないんです」 answered
+// as spam: the printer's fault), so that the second matter is one tap away rather than lost. A
+// matter denied, the office-matters topic, an incident named in a plan (「ランサムウェアの研修
+// をしたい」) and an incident beside the incident answered (「ランサムウェアに感染したかも」 names
+// the virus topic's 感染: one incident's words overlap another's) are not offered.
+func (d *decider) offerAlso(t *knowledge.Topic) {
+	res := d.res
+	if !res.TwoMatters() {
+		return // 「サイトが落ちてる…つながらない」 names a fault's word for the same matter
+	}
+	for _, m := range res.Topics {
+		id := m.Topic.ID
+		if id == t.ID || !res.Named(id) || res.Denies(id) || id == d.kb.Understanding().OffTopic || m.Topic.Urgent && (t.Urgent || res.Why.Intent != "") {
+			continue
+		}
+		d.offer(topicChoice(id), strings.ReplaceAll(d.msg("label_also"), "{topic}", d.topicLabel(m.Topic)))
+		return
+	}
+}
+
+// alsoRead returns the other matter offered under the last answer (offerAlso) when res reads it
+// first and names it by a word of its own, not denied (「紙詰まりじゃないし」 denies one word of
+// the printer's fault, not the fault), or nil.
+func (d *decider) alsoRead(res knowledge.Result) *knowledge.Topic {
+	top := res.Top()
+	if top == nil || res.Escalate || res.Social != "" || !res.Named(top.ID) {
+		return nil
+	}
+	for _, ch := range d.conv.Choices {
+		if c := parseChoice(ch.ID); c.kind == choiceTopic && c.target == top.ID {
+			return top
+		}
+	}
+	return nil
 }
 
 func (d *decider) showFAQ() {
