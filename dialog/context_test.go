@@ -450,18 +450,27 @@ func TestDoubtedWordDoesNotMoveTheTopic(t *testing.T) {
 	}
 }
 
-// A request to the desk itself after the answer that says its staff take such requests (a
-// lecturer) is handed to them; thanks after that answer is not.
+// A request to the desk itself (a lecturer) gets the answer that says its staff take such
+// requests and is handed to them at once, as the topic promises; a request made after that
+// answer, where the first message asked for nothing, is handed over too; thanks is not.
 func TestRequestToTheDeskIsHandedToStaff(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	if r := te.say(t, "u1", "社内研修に講師の方をお招きしたいのですが"); r.Topic != "helpdesk-request" {
-		t.Fatalf("first message: outcome %q, topic %q; want the helpdesk's requests answered", r.Outcome, r.Topic)
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "社内研修に講師の方をお招きしたいのですが")
+	if r.Topic != "helpdesk-request" || r.Handoff == nil {
+		t.Fatalf("first message: outcome %q, topic %q, handoff %v; want the helpdesk's requests answered and handed over", r.Outcome, r.Topic, r.Handoff != nil)
 	}
-	if r := te.say(t, "u1", "社員20名ほどに標的型メールの話をしていただきたいです。派遣していただくことは可能でしょうか"); r.Handoff == nil {
-		t.Errorf("the request was not handed to staff: outcome %q, topic %q", r.Outcome, r.Topic)
+	if first := strings.Split(kb.Topic("helpdesk-request").Answer, "\n")[0]; !strings.Contains(r.PlainText(), first) {
+		t.Errorf("handed over without the answer %q:\n%s", first, r.PlainText())
 	}
-	te.say(t, "u2", "社内研修に講師の方をお招きしたいのですが")
-	if r := te.say(t, "u2", "ありがとうございます"); r.Handoff != nil {
+	if r := te.say(t, "u2", "講師派遣"); r.Topic != "helpdesk-request" || r.Handoff != nil {
+		t.Fatalf("a bare subject: outcome %q, topic %q, handoff %v; want the answer alone", r.Outcome, r.Topic, r.Handoff != nil)
+	}
+	if r := te.say(t, "u2", "社員20名ほどに標的型メールの話をしていただきたいです。派遣していただくことは可能でしょうか"); r.Handoff == nil {
+		t.Errorf("the request after the answer was not handed to staff: outcome %q, topic %q", r.Outcome, r.Topic)
+	}
+	te.say(t, "u3", "講師派遣")
+	if r := te.say(t, "u3", "ありがとうございます"); r.Handoff != nil {
 		t.Errorf("thanks was handed to staff")
 	}
 }

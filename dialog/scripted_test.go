@@ -243,6 +243,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-14.txt":    0.5,
 	"testdata/dialogs-tune-15.txt":    0.5,
 	"testdata/dialogs-tune-16.txt":    0.5,
+	"testdata/dialogs-tune-17.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,

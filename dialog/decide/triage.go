@@ -1699,6 +1699,17 @@ func (d *decider) enterTopic(t *knowledge.Topic) {
 		d.firstScreen(t, nil)
 		return
 	}
+	if t.ID == knowledge.HelpdeskTopic && d.policy.Staffed && d.heard != "" && d.res.Requests() && !d.res.Why.Now &&
+		len(d.res.Situations) == 0 && d.res.Followup == "" && d.res.Social == "" {
+		// A request to the desk itself (「講師の方に来ていただくことはできますか」): its answer,
+		// which says the desk's staff take such requests, and the request handed to them at
+		// once, as the topic promises; not a button to press for what was asked already. With
+		// nobody staffing the desk, the answer's cards are the way to it, and stand alone.
+		d.answer(t, nil)
+		d.reply.Outcome = Escalate
+		d.escalate()
+		return
+	}
 	// A person who asks whom to call (「だれに でんわ すれば いい？」) is answered with the desks
 	// at once, and asked afterwards.
 	if len(t.Questions) > 0 && !d.oneShot && d.res.Followup != "contacts" {
