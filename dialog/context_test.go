@@ -1386,8 +1386,9 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 	}
 }
 
-// A person who says they are outside Tokyo is shown the prefectural police's desks before
-// 警視庁's cards (警視庁 is Tokyo's police); one who does not is shown 警視庁's as before.
+// A person who says they are outside Tokyo is shown the prefectural police's desks in the place
+// of 警視庁's (Tokyo's police), also when they say so after the answer; one who does not is shown
+// 警視庁's as before.
 func TestPoliceWhereThePersonIs(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	kb := te.lib.Base()
@@ -1411,6 +1412,15 @@ func TestPoliceWhereThePersonIs(t *testing.T) {
 		if !tt.want && slices.Contains(shown, prefectural) {
 			t.Errorf("%s: cards %v, want no prefectural police in Tokyo", tt.then, shown)
 		}
+		if tt.want && slices.Contains(shown, kb.Contact("police-station").Name) {
+			t.Errorf("%s: cards %v, want no 警視庁 switchboard outside Tokyo", tt.then, shown)
+		}
+	}
+	// told after an answer that showed 警視庁's cards: the police desks again, the prefecture's
+	te.say(t, "u4", "資材の取引先を名乗る請求書メールに、いつもと違う口座が書いてあって、そのまま振り込んでしまったようです。62万円です")
+	r := te.say(t, "u4", "すみません補足です、振り込んだのは本社じゃなくて埼玉の越谷支店で、支店の口座からです")
+	if shown := contactNames(r); len(shown) == 0 || shown[0] != prefectural {
+		t.Errorf("outside Tokyo told later: cards %v, want the prefectural police first", shown)
 	}
 }
 

@@ -160,6 +160,7 @@ func (c *Conversation) newConsultation() bool {
 type toldNow struct {
 	added        []string
 	deviceBefore string
+	outside      bool // the message is the first to name a place outside Tokyo
 }
 
 // tell adds what a message says happened to what this consultation was told, and the device it
@@ -169,8 +170,8 @@ func (c *Conversation) tell(situations []string, device string, outside bool) to
 	if c.newConsultation() {
 		c.Told, c.Device, c.OutsideTokyo = nil, "", false
 	}
+	told := toldNow{deviceBefore: c.Device, outside: outside && !c.OutsideTokyo}
 	c.OutsideTokyo = c.OutsideTokyo || outside
-	told := toldNow{deviceBefore: c.Device}
 	if device != "" {
 		c.Device = device
 	}

@@ -408,6 +408,12 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			}
 		}
 	}
+	if inTopic && told.outside && !readsAnotherTopic(c, res) && slices.ContainsFunc(d.topicContacts(t), isPolice) {
+		// 「振り込んだのは埼玉の越谷支店です」 after an answer with 警視庁's cards: the police to
+		// go to are that prefecture's, shown first (policeWhereTheyAre)
+		d.followup(t, "police")
+		return true
+	}
 	if also := d.alsoRead(res); inTopic && also != nil {
 		// 「プリンタのほうが急ぎです！…」 under the spam answer that offered the printer as the
 		// other matter: read first by the rules and named, it is that matter, told unsure
@@ -421,7 +427,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	if inTopic && res.Social == "" && d.readWithout(t, text, res) {
 		return true
 	}
-	newTopic := res.Confident && res.Top() != nil && res.Top().ID != c.Topic
+	newTopic := readsAnotherTopic(c, res)
 	if newTopic && d.toldFurther(t, res) {
 		newTopic = false
 	}
@@ -1146,18 +1152,30 @@ func (d *decider) topicContacts(t *knowledge.Topic) []string {
 	return d.forUser(append(ids, t.Contacts...))
 }
 
-// policeWhereTheyAre puts the prefectural police's desks before the first police card of ids
-// when the person is outside Tokyo (Conversation.OutsideTokyo): 警視庁 is Tokyo's police only.
+// policeWhereTheyAre puts the prefectural police's desks in the place of 警視庁's cyber desk and
+// switchboard (police-cyber, police-station) when the person is outside Tokyo
+// (Conversation.OutsideTokyo): 警視庁 is Tokyo's police only. Its phishing report line, which
+// takes reports from anywhere, stays.
 func (d *decider) policeWhereTheyAre(ids []string) []string {
 	if !d.conv.OutsideTokyo || d.kb.Contact(prefecturalPolice) == nil {
 		return ids
 	}
-	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == prefecturalPolice })
-	at := slices.IndexFunc(ids, func(id string) bool { return strings.HasPrefix(id, "police-") })
+	at := slices.IndexFunc(ids, isPolice)
 	if at < 0 {
 		return ids
 	}
-	return slices.Insert(ids, at, prefecturalPolice)
+	tokyoOnly := func(id string) bool { return id == prefecturalPolice || id == "police-cyber" || id == "police-station" }
+	before := len(slices.DeleteFunc(slices.Clone(ids[:at]), tokyoOnly))
+	out := slices.DeleteFunc(slices.Clone(ids), tokyoOnly)
+	return slices.Insert(out, before, prefecturalPolice)
+}
+
+// isPolice reports whether contact id is a police desk.
+func isPolice(id string) bool { return strings.HasPrefix(id, "police-") }
+
+// readsAnotherTopic reports whether res reads, for sure, a topic other than the conversation's.
+func readsAnotherTopic(c *Conversation, res knowledge.Result) bool {
+	return res.Confident && res.Top() != nil && res.Top().ID != c.Topic
 }
 
 // prefecturalPolice is the contact of the prefectural police's cybercrime desks.
