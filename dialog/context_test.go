@@ -1530,3 +1530,13 @@ func TestTheOtherMatterIsOffered(t *testing.T) {
 		}
 	}
 }
+
+// 「ぎんこう に でんわ したら なにを はなせば いいの」 after the phishing answer asks what to tell
+// the bank: the matter at hand, not a support scam read from 「でんわしたら」.
+func TestWhatToTellStaysInTheTopic(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "ぎんこう から の えすえむえす の りんく を おして あんしょうばんごう を いれました")
+	if r := te.say(t, "u1", "ぎんこう に でんわ したら なにを はなせば いいの"); r.Topic != "phishing" {
+		t.Errorf("what to tell the bank: topic %q, want phishing kept", r.Topic)
+	}
+}
