@@ -1540,3 +1540,22 @@ func TestWhatToTellStaysInTheTopic(t *testing.T) {
 		t.Errorf("what to tell the bank: topic %q, want phishing kept", r.Topic)
 	}
 }
+
+// After a calm topic's answer (a fake bill), a short statement naming nothing (「まだ払ってないで
+// す」) is acknowledged in the topic, not a new consultation from the menu; a question naming
+// what the answer speaks of (添付ファイル) gets its lines.
+func TestAfterACalmAnswer(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	if r := te.say(t, "u1", "請求書のメールで、お金を払えって書いてあるんです。身に覚えがないです"); r.Topic != "spam" {
+		t.Fatalf("first message: topic %q, want spam", r.Topic)
+	}
+	r := te.say(t, "u1", "まだ払ってないです")
+	if r.Topic != "spam" || !strings.Contains(r.PlainText(), kb.Message("social_ack")) {
+		t.Errorf("まだ払ってないです: topic %q, reply %q; want an acknowledgement in the topic", r.Topic, r.PlainText())
+	}
+	r = te.say(t, "u1", "添付ファイルも開いてません。無視していいですか？")
+	if r.Topic != "spam" || !strings.Contains(r.PlainText(), "添付ファイルを開くと") {
+		t.Errorf("a question about the attachment: topic %q, reply %q; want the answer's line about attachments", r.Topic, r.PlainText())
+	}
+}

@@ -526,6 +526,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic ||
 		t.Urgent && (!urgentTopic(res) && shortMessage(text) || namesNothing(res, told) || readAsTheMatter(t, res)) ||
 		!t.Urgent && !res.Confident && (shortMessage(text) || namesNothing(res, told)) && res.Asks() ||
+		!t.Urgent && shortMessage(text) && namesNothing(res, told) && len(res.Situations) == 0 && res.Followup == "" && statement(text) ||
 		res.Opener && res.Asks()) {
 		// Inside an incident, a short message not about another incident (「どこも電話つながら
 		// ない」「LANぬいた」), one naming no topic (namesNothing) or one the statistics read as
@@ -1048,18 +1049,28 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 // of question: a run of katakana, Latin letters and digits, or kanji, of three characters or
 // more (LANケーブル, Wi-Fi, EmoCheck, ウイルス対策ソフト), compared as the knowledge folds text.
 // In Japanese, the answer of the option picked in t is read too (「カード会社にも電話したほうが
-// いいですか」 after paying with one's own card: what card companies have said).
+// いいですか」 after paying with one's own card: what card companies have said), also for a
+// calm topic, which has no first aid and whose own answer is read instead (「添付ファイルも開い
+// てません。無視していいですか？」 after the answer for a fake bill).
 func (d *decider) stepsNamed(t *knowledge.Topic, question string) []string {
 	fa := t.FirstAid
-	if fa == nil || question == "" {
+	if question == "" || fa == nil && d.english() {
 		return nil
 	}
-	now, next := d.firstAidLines(t)
-	lines := append([]string{now}, next...)
+	var lines []string
+	if fa != nil {
+		now, next := d.firstAidLines(t)
+		lines = append([]string{now}, next...)
+	}
 	if !d.english() {
-		lines = append(lines, fa.Steps...)
+		if fa != nil {
+			lines = append(lines, fa.Steps...)
+		}
 		if o := d.pickedOption(t); o != nil {
 			lines = append(lines, strings.Split(strings.TrimSpace(o.Answer), "\n")...)
+		}
+		if fa == nil {
+			lines = append(lines, strings.Split(strings.TrimSpace(t.Answer), "\n")...)
 		}
 	}
 	var words []string
