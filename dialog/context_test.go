@@ -1559,3 +1559,28 @@ func TestAfterACalmAnswer(t *testing.T) {
 		t.Errorf("a question about the attachment: topic %q, reply %q; want the answer's line about attachments", r.Topic, r.PlainText())
 	}
 }
+
+// At night, a desk whose phone has no hours in the knowledge is tagged as such beside the closed
+// ones, not left looking like one that answers; in open hours it is not tagged.
+func TestUnknownHoursTaggedWhenOthersAreClosed(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	tag := func(r dialog.Reply, name string) string {
+		for _, b := range r.Blocks {
+			for _, c := range b.Contacts {
+				if c.Name == name {
+					return c.OpenLabel
+				}
+			}
+		}
+		return "(not shown)"
+	}
+	jpcert := kb.Contact("jpcert-incident").Name
+	if got := tag(te.say(t, "u1", "店のパソコンに身代金を払えっていう英語の画面が出て、ファイルが開けません"), jpcert); got != "" {
+		t.Errorf("in open hours: JPCERT/CC's tag %q, want none", got)
+	}
+	te.clock.t = time.Date(2026, 12, 6, 23, 0, 0, 0, knowledge.Tokyo) // a Sunday night
+	if got := tag(te.say(t, "u2", "店のパソコンに身代金を払えっていう英語の画面が出て、ファイルが開けません"), jpcert); got != kb.Message("hours_unknown") {
+		t.Errorf("on a Sunday night: JPCERT/CC's tag %q, want %q", got, kb.Message("hours_unknown"))
+	}
+}

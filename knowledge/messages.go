@@ -153,6 +153,7 @@ var messageKeys = map[string]string{
 	"topic_changed":              "one line when a message moves the conversation to another topic; {topic} is its title",
 	"contacts_which":             "asked which desk to call before saying what happened: ask what it is about, above the menu",
 	"situation_which":            "what the user said happened fits two options of a question (paid: as a person or as the company?): asks which, above only those options",
+	"hours_unknown":              "tag of a desk card whose phone has no opening hours in the knowledge, shown when another desk on screen is closed now",
 	"label_also":                 "label of a choice under an answer: the other matter the user's message named, {topic} is its label (a LINE quick reply shows 20 characters)",
 }
 

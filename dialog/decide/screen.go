@@ -181,6 +181,7 @@ func (d *decider) screenContactsAtMost(ids []string, most int) string {
 		cards = append(cards, d.screenCard(c))
 		shown = append(shown, c)
 	}
+	d.markUnknownHours(cards, shown)
 	if len(cards) > 0 {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: ContactsBlock, Title: d.msg("contacts_title"), Contacts: cards,
 			CallLabel: d.msg("label_call"), WebLabel: d.msg("label_web")})

@@ -2259,12 +2259,28 @@ func (d *decider) contactsTitled(title string, ids []string) {
 		cards = append(cards, d.card(c))
 		shown = append(shown, c)
 	}
+	d.markUnknownHours(cards, shown)
 	if len(cards) > 0 {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: ContactsBlock, Title: title, Contacts: cards,
 			CallLabel: d.msg("label_call"), WebLabel: d.msg("label_web")})
 	}
 	if line := d.noneOpen(shown); line != "" {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: line})
+	}
+}
+
+// markUnknownHours tags the cards of public desks whose phone has no hours in the knowledge
+// (hours_unknown) when another desk shown is closed now: at 23:00 on a Sunday a number without a
+// tag, first in the list, would look like one that answers. In open hours such cards stay as
+// they are. cards[i] is the card of shown[i].
+func (d *decider) markUnknownHours(cards []Contact, shown []*knowledge.Contact) {
+	if !slices.ContainsFunc(shown, d.closedNow) {
+		return
+	}
+	for i, c := range shown {
+		if c.Phone != "" && c.Schedule == nil && !c.Internal && cards[i].OpenLabel == "" {
+			cards[i].OpenLabel = d.msg("hours_unknown")
+		}
 	}
 }
 
