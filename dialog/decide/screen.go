@@ -171,7 +171,8 @@ func (d *decider) screenContacts(ids []string) string { return d.screenContactsA
 
 // screenContactsAtMost is screenContacts showing the first most cards only (0: all).
 func (d *decider) screenContactsAtMost(ids []string, most int) string {
-	list := d.byAvailability(ids)
+	all := d.byAvailability(ids)
+	list := all
 	if most > 0 && len(list) > most {
 		list = list[:most]
 	}
@@ -181,7 +182,7 @@ func (d *decider) screenContactsAtMost(ids []string, most int) string {
 		cards = append(cards, d.screenCard(c))
 		shown = append(shown, c)
 	}
-	d.markUnknownHours(cards, shown)
+	d.markUnknownHours(cards, shown, all)
 	if len(cards) > 0 {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: ContactsBlock, Title: d.msg("contacts_title"), Contacts: cards,
 			CallLabel: d.msg("label_call"), WebLabel: d.msg("label_web")})

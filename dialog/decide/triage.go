@@ -2259,7 +2259,7 @@ func (d *decider) contactsTitled(title string, ids []string) {
 		cards = append(cards, d.card(c))
 		shown = append(shown, c)
 	}
-	d.markUnknownHours(cards, shown)
+	d.markUnknownHours(cards, shown, shown)
 	if len(cards) > 0 {
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: ContactsBlock, Title: title, Contacts: cards,
 			CallLabel: d.msg("label_call"), WebLabel: d.msg("label_web")})
@@ -2270,11 +2270,11 @@ func (d *decider) contactsTitled(title string, ids []string) {
 }
 
 // markUnknownHours tags the cards of public desks whose phone has no hours in the knowledge
-// (hours_unknown) when another desk shown is closed now: at 23:00 on a Sunday a number without a
-// tag, first in the list, would look like one that answers. In open hours such cards stay as
-// they are. cards[i] is the card of shown[i].
-func (d *decider) markUnknownHours(cards []Contact, shown []*knowledge.Contact) {
-	if !slices.ContainsFunc(shown, d.closedNow) {
+// (hours_unknown) when another desk among those the cards were picked from is closed now: at
+// 23:00 on a Sunday a number without a tag, first in the list, would look like one that answers.
+// In open hours such cards stay as they are. cards[i] is the card of shown[i].
+func (d *decider) markUnknownHours(cards []Contact, shown, among []*knowledge.Contact) {
+	if !slices.ContainsFunc(among, d.closedNow) {
 		return
 	}
 	for i, c := range shown {
