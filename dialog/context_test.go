@@ -1584,3 +1584,14 @@ func TestUnknownHoursTaggedWhenOthersAreClosed(t *testing.T) {
 		t.Errorf("on a Sunday night: JPCERT/CC's tag %q, want %q", got, kb.Message("hours_unknown"))
 	}
 }
+
+// Inside an incident, a message sure of another topic only by what its sentences share with that
+// topic's examples, with nothing happening in it and no word of that topic (「USB wa torihikisaki
+// kara moratta mono」: 取引先から is how fraud mails start), is about the matter at hand.
+func TestSimilarityAloneMovesNoTopic(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "USB sashitara anti-virus ga keikoku dashita. \"kiken na file\" tte")
+	if r := te.say(t, "u1", "kaisha no PC desu. USB wa torihikisaki kara moratta mono. mada nanimo hiraite nai"); r.Topic != "malware" {
+		t.Errorf("more about the USB stick: topic %q, want malware kept", r.Topic)
+	}
+}

@@ -916,3 +916,18 @@ func TestSituationGoesFurthest(t *testing.T) {
 		}
 	}
 }
+
+// TestRomajiParticleWa: the topic particle "wa", a word of its own, is read as は, as kana spell
+// it, so that 「denwa wa shite imasen」 meets the words 「でんわはしていません」; "wa" inside a word
+// stays わ.
+func TestRomajiParticleWa(t *testing.T) {
+	kb := loadSeeds(t)
+	for text, want := range map[string]string{
+		"denwa wa shite imasen": "でんわはしていません",
+		"kawa no chikaku desu":  "かわのちかくです",
+	} {
+		if got := kb.Search(text).folded; got != want {
+			t.Errorf("Search(%q) read %q, want %q", text, got, want)
+		}
+	}
+}

@@ -146,6 +146,10 @@ func japaneseEnding(w string) bool {
 	return false
 }
 
+// romajiParticles are the particles romaji writes as they sound and kana as they are spelt, as a
+// word of their own: "wa" is は (「denwa wa shite imasen」 meets 「でんわはしていません」).
+var romajiParticles = map[string]string{"wa": "は"}
+
 // romajiToKana reads a message typed mostly in romaji as hiragana. A message is taken as romaji
 // when at least three of its Latin words of two or more letters (or all of them, if there are
 // only one or two) have a reading, they are at least three in four of those words, and the text
@@ -185,7 +189,11 @@ func romajiToKana(text string, english map[string]bool) (string, bool) {
 	// word the knowledge spells as one (めいわくめーる) meets "meiwaku meeru".
 	lastKana, lastWord := false, false
 	word := func(w string) {
-		if k, ok := romajiWord(w); ok && len(w) >= 2 && !english[strings.ToLower(w)] {
+		k, ok := romajiWord(w)
+		if p, particle := romajiParticles[strings.ToLower(w)]; particle {
+			k = p // 「denwa wa shite imasen」: the topic particle is written は, not わ
+		}
+		if ok && len(w) >= 2 && !english[strings.ToLower(w)] {
 			// kana after a word kept in Latin letters joins it too, as a particle joins its noun
 			// (「ransomware toka ja nai」: the denial's clause holds the word it denies)
 			if (lastKana || lastWord) && strings.HasSuffix(b.String(), " ") {

@@ -860,7 +860,10 @@ func namesNothing(res knowledge.Result, told toldNow) bool {
 	if len(res.Why.Phrases) > 0 || res.Why.Intent != "" {
 		return false
 	}
-	if !res.Confident {
+	if !res.Confident || len(res.Situations) == 0 && res.Why.Learned == "" && !res.Why.Agreed {
+		// unsure, or sure only by what its sentences share with a topic's examples, with nothing
+		// happening in it and the statistics not reading it as that topic either (「USB wa
+		// torihikisaki kara moratta mono」 inside a virus: 取引先から is how fraud mails start)
 		return true
 	}
 	sameDevice := res.Why.Device != "" && res.Why.Device == told.deviceBefore
