@@ -1595,3 +1595,21 @@ func TestSimilarityAloneMovesNoTopic(t *testing.T) {
 		t.Errorf("more about the USB stick: topic %q, want malware kept", r.Topic)
 	}
 }
+
+// Thanks said with a desk's name or on the way to one (「個人情報保護委員会ですね。ありがとうござい
+// ます」「ありがとうございます、行ってきます」), or in words the statistics read ("Thanks, that
+// helps."), is thanked back, not answered 「承知しました」.
+func TestThanksIsThankedBack(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	te.say(t, "u1", "お客様のデータを別の取引先にメールで誤送信してしまいました")
+	for _, text := range []string{"個人情報保護委員会ですね。ありがとうございます", "ありがとうございます、行ってきます"} {
+		if r := te.say(t, "u1", text); !strings.Contains(r.PlainText(), kb.Message("social_thanks")) {
+			t.Errorf("%s: reply %q, want thanks back", text, r.PlainText())
+		}
+	}
+	te.say(t, "u2", "Our website was defaced this morning")
+	if r := te.say(t, "u2", "Thanks, that helps."); !strings.Contains(r.PlainText(), "welcome") {
+		t.Errorf("Thanks, that helps.: reply %q, want thanks back", r.PlainText())
+	}
+}

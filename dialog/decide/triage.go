@@ -446,7 +446,13 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		// which desk they will call (「法テラスに電話します」): acknowledged, not that desk's topic
 		// answered from the start. A wish
 		// (「法テラスに相談したい」), a plan or a report, or something that happened is read as
-		// usual.
+		// usual. With thanks (「個人情報保護委員会ですね。ありがとうございます」), thanked back.
+		if res.Closes() {
+			d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
+			d.say(d.msg("social_thanks"))
+			d.reoffer()
+			return true
+		}
 		d.acknowledge(t)
 		return true
 	}
@@ -635,7 +641,11 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		d.offerMenu()
 		return true
 	default:
-		d.say(d.msg("social_" + res.Social))
+		social := res.Social
+		if social == "ack" && res.Closes() {
+			social = "thanks" // "Thanks, that helps.": read as an acknowledgement, worded as thanks
+		}
+		d.say(d.msg("social_" + social))
 		if inTopic || res.Social != "bye" {
 			// 「はい」「うん」 while choices are on screen: they stay (reoffer shows the menu
 			// when there are none)
