@@ -1613,3 +1613,14 @@ func TestThanksIsThankedBack(t *testing.T) {
 		t.Errorf("Thanks, that helps.: reply %q, want thanks back", r.PlainText())
 	}
 }
+
+// 「ウイルスじゃないですか？」 inside a support scam wonders about the warning: the topic's answer
+// about fake infection warnings, not the virus's first screen.
+func TestWonderedInsideAnIncident(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	te.say(t, "u1", "スマホで記事を読んでたら、ウイルスに感染しましたって画面が出て電話番号が書いてあります。電話はしていません")
+	r := te.say(t, "u1", "ウイルスじゃないですか？")
+	if r.Topic != "support-scam" || !strings.Contains(r.PlainText(), "偽の警告画面") {
+		t.Errorf("topic %q, reply %q; want the support scam's line about fake warnings", r.Topic, r.PlainText())
+	}
+}

@@ -827,9 +827,11 @@ func (d *decider) toldFurther(t *knowledge.Topic, res knowledge.Result) bool {
 	calm := !res.Why.Now && len(res.Situations) == 0 && res.Why.Intent == ""
 	toldInItsWords := calm && !res.Asks() && d.kb.WordsAlsoOf(t.ID, res)
 	askedWhatToDo := calm && res.Asks() && res.Advised()
-	// 「uirusu ja nai desu ka?」 inside a fault: an incident only wondered about, nothing
-	// happening, is a question about the matter at hand
-	wondered := calm && !t.Urgent && top.Urgent && (res.Why.Hedged || res.AsksWhether())
+	// 「uirusu ja nai desu ka?」 inside a fault, 「ウイルスじゃないですか？」 inside a support
+	// scam: an incident only wondered about, nothing happening, is a question about the matter
+	// at hand. (Inside an incident, a closing question mark alone is no doubt: 「うちも調べたほう
+	// がいい？」 asks about another incident.)
+	wondered := calm && top.Urgent && (res.Why.Hedged || !t.Urgent && res.AsksWhether())
 	return !res.Named(top.ID) && d.kb.SituationFits(t.ID, res) || toldInItsWords || askedWhatToDo || wondered
 }
 
@@ -1090,12 +1092,21 @@ func (d *decider) stepsNamed(t *knowledge.Topic, question string) []string {
 	for _, w := range namingRuns(question) {
 		words = append(words, d.kb.Fold(w))
 	}
-	var out []string
-	for _, l := range lines {
-		folded := d.kb.Fold(l)
-		if l != "" && !slices.Contains(out, l) && slices.ContainsFunc(words, func(w string) bool { return w != "" && strings.Contains(folded, w) }) {
-			out = append(out, l)
+	named := func(lines []string) []string {
+		var out []string
+		for _, l := range lines {
+			folded := d.kb.Fold(l)
+			if l != "" && !slices.Contains(out, l) && slices.ContainsFunc(words, func(w string) bool { return w != "" && strings.Contains(folded, w) }) {
+				out = append(out, l)
+			}
 		}
+		return out
+	}
+	out := named(lines)
+	if len(out) == 0 && fa != nil && !d.english() {
+		// no step names it: the topic's answer may (「ウイルスじゃないですか？」 inside a support
+		// scam: the answer says the warning of an infection is fake)
+		out = named(strings.Split(strings.TrimSpace(t.Answer), "\n"))
 	}
 	return out
 }
