@@ -101,6 +101,11 @@ import (
 //     out-of-scope, jargon, negations, situations) was written by another author under the same
 //     rules, for tuning; it was read first with the code of its day (90.7%, 16 confident wrong),
 //     before its misses were read.
+//   - heldout-registers-19.tsv (30 texts in each of the 17 registers; a funeral flower shop, a
+//     shrine office, a fishing-tackle shop, a piano school, a guesthouse ...) was written by
+//     another author under the same rules, with held-out dialogs 15, at the start of the round
+//     that wrote tuning dialogs 16 and 17: 96.8% (3 confident wrong) of 502 with the code before
+//     that round (3484317) and at its end; never used for tuning.
 //   - heldout-registers-18.tsv (30 texts in each of the 17 registers; a dental clinic, a taxi
 //     company, a temp agency, a driving school, a logistics depot ...) was written by another
 //     author under the same rules, with held-out dialogs 14, at the start of the round that wrote
@@ -361,7 +366,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/heldout-registers-16.tsv": {register: 0.86, overall: 0.96, sureBad: 0.01},
 	"testdata/heldout-registers-17.tsv": {register: 0.80, overall: 0.94, sureBad: 0.02},
 	"testdata/heldout-registers-18.tsv": {register: 0.85, overall: 0.95, sureBad: 0.02},
-	"testdata/heldout-registers-19.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
+	"testdata/heldout-registers-19.tsv": {register: 0.86, overall: 0.95, sureBad: 0.01},
 }
 
 // registerSet returns the labelled messages of set and the knowledge to read them with; whole is
