@@ -1417,10 +1417,23 @@ func TestPoliceWhereThePersonIs(t *testing.T) {
 		}
 	}
 	// told after an answer that showed 警視庁's cards: the police desks again, the prefecture's
-	te.say(t, "u4", "資材の取引先を名乗る請求書メールに、いつもと違う口座が書いてあって、そのまま振り込んでしまったようです。62万円です")
+	bec := "資材の取引先を名乗る請求書メールに、いつもと違う口座が書いてあって、そのまま振り込んでしまったようです。62万円です"
+	te.say(t, "u4", bec)
 	r := te.say(t, "u4", "すみません補足です、振り込んだのは本社じゃなくて埼玉の越谷支店で、支店の口座からです")
 	if shown := contactNames(r); len(shown) == 0 || shown[0] != prefectural {
 		t.Errorf("outside Tokyo told later: cards %v, want the prefectural police first", shown)
+	}
+	// the next consultation, started by taps from the menu, starts with nothing: 警視庁's cards
+	menu := te.say(t, "u4", "解決しました")
+	urgent := te.tap(t, "u4", choiceID(t, menu, choiceLabels(menu)[0]))
+	r = te.tap(t, "u4", choiceID(t, urgent, kb.Topic("bec").Label))
+	if shown := contactNames(r); slices.Contains(shown, prefectural) || !slices.Contains(shown, kb.Contact("police-cyber").Name) {
+		t.Errorf("the next consultation: cards %v, want 警視庁's, not the prefecture's", shown)
+	}
+	// said with thanks, the thanks is answered (the cards carry the prefecture's police anyway)
+	te.say(t, "u5", bec)
+	if r := te.say(t, "u5", "横浜の支店です、ありがとうございました"); !strings.Contains(r.PlainText(), kb.Message("social_thanks")) {
+		t.Errorf("a place said with thanks: reply %q, want thanks back", r.PlainText())
 	}
 }
 
@@ -1524,8 +1537,10 @@ func TestTheOtherMatterIsOffered(t *testing.T) {
 		t.Errorf("tapped %q: topic %q, want the fault", also, r.Topic)
 	}
 	r = te.say(t, "u3", "おい、うちのサイトが落ちてる！アクセスが殺到して全然つながらない")
+	prefix, _, _ := strings.Cut(kb.Message("label_also"), "{topic}")
+	suffix := kb.Message("label_also")[len(prefix)+len("{topic}"):]
 	for _, l := range choiceLabels(r) {
-		if strings.Contains(l, "」も相談") {
+		if strings.HasPrefix(l, prefix) && strings.HasSuffix(l, suffix) && l != kb.Message("label_also") {
 			t.Errorf("one matter told: choice %q offered", l)
 		}
 	}
@@ -1536,8 +1551,8 @@ func TestTheOtherMatterIsOffered(t *testing.T) {
 func TestWhatToTellStaysInTheTopic(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	te.say(t, "u1", "ぎんこう から の えすえむえす の りんく を おして あんしょうばんごう を いれました")
-	if r := te.say(t, "u1", "ぎんこう に でんわ したら なにを はなせば いいの"); r.Topic != "phishing" {
-		t.Errorf("what to tell the bank: topic %q, want phishing kept", r.Topic)
+	if r := te.say(t, "u1", "ぎんこう に でんわ したら なにを はなせば いいの"); r.Topic != "phishing" || r.Urgent && len(contactNames(r)) > 0 {
+		t.Errorf("what to tell the bank: topic %q, urgent %v, cards %v; want phishing kept, not a first screen", r.Topic, r.Urgent, contactNames(r))
 	}
 }
 

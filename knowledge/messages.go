@@ -129,6 +129,7 @@ var messageKeys = map[string]string{
 	"followup_police":            "above the police contacts, asked for inside a topic",
 	"followup_unknown":           "the knowledge has no answer to a question inside a topic: say so, offer a person",
 	"followup_steps":             "before the first-aid lines that name what a question inside an urgent topic names",
+	"followup_lines":             "above the lines of the topic's or the picked option's answer that name what a question inside the topic names (followup_steps when they are all first-aid steps)",
 	"followup_first":             "before an incident's first line, shown again above followup_unknown where a question inside it names no step",
 	"followup_unknown_nostaff":   "followup_unknown where no staff take cases: say so, point to the desks shown (never offer a person)",
 	"label_cancel_case":          "button while a case is open: 担当者への相談を取り消す",

@@ -931,3 +931,32 @@ func TestRomajiParticleWa(t *testing.T) {
 		}
 	}
 }
+
+// TestOutsideTokyoAndAsksWhether: a place outside Tokyo counts unless denied or a Tokyo place
+// that holds one's name (浜松町); a short last clause asking whether it is something is a doubt,
+// a question of what to do is not.
+func TestOutsideTokyoAndAsksWhether(t *testing.T) {
+	kb := loadSeeds(t)
+	for text, want := range map[string]bool{
+		"横浜の店です。警察はどこに行けば":   true,
+		"神奈川県警に相談したほうがいいですか": true,
+		"横浜じゃなくて東京の店です":      false,
+		"浜松町の事務所です":          false,
+		"東京都の助成金はありますか":      false,
+	} {
+		if got := kb.Search(text).Why.OutsideTokyo; got != want {
+			t.Errorf("Search(%q).Why.OutsideTokyo = %v, want %v", text, got, want)
+		}
+	}
+	for text, want := range map[string]bool{
+		"大判プリンタが急にオフラインになって印刷できない。ウイルス？": true,
+		"乗っ取りですか？": true,
+		"会社のアドレスから変なメールが出回ってるみたい、どうしたらいい？": false,
+		"何をすればいいですか？":    false,
+		"ウイルスに感染したみたいです": false,
+	} {
+		if got := kb.Search(text).AsksWhether(); got != want {
+			t.Errorf("Search(%q).AsksWhether() = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -704,6 +704,7 @@ func (b *Base) Search(text string) Result {
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
+	why.askedWhether = asksWhetherItIs(text)
 	// a question anywhere in it, or at the end of romaji read as kana ("dou sureba ii desu ka")
 	why.question = AsksSomething(text) || why.Romaji && AsksSomething(q)
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
@@ -973,6 +974,33 @@ func asksAboutItself(text string) bool {
 		}
 	}
 	return !strings.HasSuffix(t, "か") && !strings.HasSuffix(t, "の") && !strings.HasSuffix(t, "でしょう")
+}
+
+// asksWhetherItIs reports whether text's last clause asks whether it is something: short (ten
+// characters at most, its copula ですか or でしょうか left out), ending in a question mark, with no
+// question word (「…印刷できない。ウイルス？」「乗っ取りですか？」, not 「どうしたらいい？」
+// 「何をすればいいですか？」).
+func asksWhetherItIs(text string) bool {
+	t := strings.TrimRight(text, " 　!！。.…")
+	if !strings.HasSuffix(t, "?") && !strings.HasSuffix(t, "？") {
+		return false
+	}
+	t = strings.TrimRight(t, "?？ 　")
+	for _, copula := range []string{"でしょうか", "ですか"} {
+		t = strings.TrimSuffix(t, copula)
+	}
+	clause := t[strings.LastIndexAny(t, "。、 　!！?？\n")+1:]
+	n := utf8.RuneCountInString(clause)
+	if n == 0 || n > 10 || strings.HasSuffix(clause, "い") {
+		return false // 「いい」「ない」: a question of its own
+	}
+	lower := strings.ToLower(clause)
+	for _, w := range []string{"何", "なに", "なん", "どう", "どこ", "誰", "だれ", "いつ", "いくら", "どれ", "どの", "なぜ", "what", "how", "who", "where", "when", "which", "why"} {
+		if strings.Contains(lower, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // wordy reports whether folded text q reads as words rather than keys pressed at random: two

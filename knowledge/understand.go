@@ -747,6 +747,9 @@ type Why struct {
 	notHappened []string
 	// also: a word of understanding.yaml's also (「…のと、あと」)
 	also bool
+	// askedWhether: the text's last clause, short and with no question word, ends in a question
+	// mark (asksWhetherItIs)
+	askedWhether bool
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int
@@ -894,7 +897,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.advised = advised
 	w.opens = found[r.openerGroup]
 	w.Corrects = found[r.correctionGroup]
-	w.OutsideTokyo = found[r.outsideGroup]
+	w.OutsideTokyo = happened[r.outsideGroup] // not a place denied: 「横浜じゃなくて東京の店です」
 	w.also = found[r.alsoGroup]
 	w.over = happened[r.overGroup]
 	return w
@@ -1015,13 +1018,15 @@ func (r Result) Stuck() bool { return r.Why.stuck }
 func (r Result) Corrects() bool { return r.Why.Corrects }
 
 // TwoMatters reports whether the text res was read from tells a second matter beside the first:
-// a word of understanding.yaml's also (「…のと、あと」), a later word after something (「それと」)
-// or a rather word before what matters more (「それより」).
-func (r Result) TwoMatters() bool { return r.Why.also || r.Why.secondAt >= 0 || r.Why.firstEnds >= 0 }
+// a word of understanding.yaml's also (「…のと、あと」) or a later word after something (「それと」
+// 「ついでに」). A rather word (とりあえず, まずは) orders one matter's steps as often as two
+// matters, and does not count.
+func (r Result) TwoMatters() bool { return r.folded != "" && (r.Why.also || r.Why.secondAt >= 0) }
 
-// AsksWhether reports whether the text res was read from ends by asking whether it is something
-// (「ウイルス？」「乗っ取りですか？」): a doubt, as 「ウイルスかも」 is.
-func (r Result) AsksWhether() bool { return r.Why.asked }
+// AsksWhether reports whether the text res was read from ends by asking whether it is something,
+// in a short last clause with no question word (「ウイルス？」「乗っ取りですか？」「…印刷できない。
+// ウイルス？」): a doubt, as 「ウイルスかも」 is. 「どうしたらいい？」 asks something else.
+func (r Result) AsksWhether() bool { return r.Why.asked && r.Why.askedWhether }
 
 // Asks reports whether the text res was read from asks a question: a question mark anywhere, or
 // a question's ending (「どうすればいいですか」, romaji "ii desu ka" read as kana).
@@ -1090,19 +1095,14 @@ func (b *Base) SituationFits(id string, res Result) bool {
 	return false
 }
 
-// sharesSituation reports whether options o and p name a situation in common.
-func sharesSituation(o, p *Option) bool {
-	return slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(p.Situations, s) })
-}
-
 // names reports whether o is the option for one of situations (what a text says happened).
 func (o *Option) names(situations []string) bool {
 	return slices.ContainsFunc(o.Situations, func(s string) bool { return slices.Contains(situations, s) })
 }
 
 // SituationQuestion returns the question of t that two or more of its options answer by what
-// res says happened (「もう払いました」 fits both 個人として支払った and 会社として支払った), or nil:
-// asking it tells them apart.
+// res says happened, as far as it went (「もう払いました」 fits both 個人として支払った and 会社とし
+// て支払った: Question.FurthestOptions), or nil: asking it tells them apart.
 func (b *Base) SituationQuestion(t *Topic, res Result) *Question {
 	if len(res.Situations) == 0 {
 		return nil
@@ -1114,7 +1114,7 @@ func (b *Base) SituationQuestion(t *Topic, res Result) *Question {
 				named++
 			}
 		}
-		if named >= 2 {
+		if named >= 2 && len(t.Questions[i].FurthestOptions(res.Situations)) >= 2 {
 			return &t.Questions[i]
 		}
 	}
@@ -1137,7 +1137,7 @@ func (q *Question) FurthestOptions(situations []string) []*Option {
 	}
 	var out []*Option
 	for i := range q.Options {
-		if o := &q.Options[i]; o.names(situations) && sharesSituation(o, &q.Options[last]) {
+		if o := &q.Options[i]; o.names(situations) && o.names(q.Options[last].Situations) {
 			out = append(out, o)
 		}
 	}

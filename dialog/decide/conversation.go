@@ -155,6 +155,13 @@ func (c *Conversation) newConsultation() bool {
 	return c.First.Text == "" || (c.Mode == ModeMenu && c.Topic == "")
 }
 
+// forgetConsultation forgets what the consultation that ended was told (what happened, the
+// device, where the person is), so that the next one, started by a tap as well as by text,
+// begins with nothing.
+func (c *Conversation) forgetConsultation() {
+	c.Told, c.Device, c.OutsideTokyo = nil, "", false
+}
+
 // toldNow is what a message told the conversation (Conversation.tell): the situations it had not
 // been told, and the device named before it.
 type toldNow struct {
@@ -168,7 +175,7 @@ type toldNow struct {
 // starts afresh.
 func (c *Conversation) tell(situations []string, device string, outside bool) toldNow {
 	if c.newConsultation() {
-		c.Told, c.Device, c.OutsideTokyo = nil, "", false
+		c.forgetConsultation()
 	}
 	told := toldNow{deviceBefore: c.Device, outside: outside && !c.OutsideTokyo}
 	c.OutsideTokyo = c.OutsideTokyo || outside

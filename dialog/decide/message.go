@@ -118,7 +118,8 @@ type Contact struct {
 	URL   string `json:"url,omitempty"`
 	Hours string `json:"hours,omitempty"`
 	// Status is "open" or "closed" when the contact's schedule is known, else empty; OpenLabel
-	// says the same in the user's language, and for a closed contact when it opens next.
+	// says the same in the user's language, and for a closed contact when it opens next. With no
+	// Status, OpenLabel may say that the hours are unknown (shown while other desks are closed).
 	Status    string `json:"status,omitempty"`
 	OpenLabel string `json:"open_label,omitempty"`
 	// Fields are the card's rows as the user reads them, labelled in the user's language.

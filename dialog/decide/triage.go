@@ -408,9 +408,12 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			}
 		}
 	}
-	if inTopic && told.outside && !readsAnotherTopic(c, res) && slices.ContainsFunc(d.topicContacts(t), isPolice) {
-		// 「振り込んだのは埼玉の越谷支店です」 after an answer with 警視庁's cards: the police to
-		// go to are that prefecture's, shown first (policeWhereTheyAre)
+	if inTopic && c.Mode == ModeAnswered && told.outside && !readsAnotherTopic(c, res) && res.Social == "" && !res.Closes() &&
+		!res.Corrects() && len(res.Situations) == 0 && (res.Followup == "" || res.Followup == "police") &&
+		slices.ContainsFunc(d.topicContacts(t), isPolice) {
+		// 「振り込んだのは埼玉の越谷支店です」 after an answer with 警視庁's cards, saying nothing
+		// else: the police to go to are that prefecture's (policeWhereTheyAre). A message that
+		// also tells, asks or thanks is read as usual, its cards with the prefecture's police.
 		d.followup(t, "police")
 		return true
 	}
@@ -419,7 +422,8 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		// other matter: read first by the rules and named, it is that matter, told unsure
 		d.heard, d.res = text, res // what enterTopic reads the answered option from
 		d.reply.Outcome = Answer
-		d.fx.Counts = append(d.fx.Counts, "answer")
+		d.fx.Counts = append(d.fx.Counts, "consultation", "answer") // as the choice tapped counts
+		d.fx.Topic = also.ID
 		d.conv.push()
 		d.enterTopic(also)
 		return true
@@ -431,8 +435,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	if newTopic && d.toldFurther(t, res) {
 		newTopic = false
 	}
-	if inTopic && c.Mode == ModeAnswered && t.ID == knowledge.HelpdeskTopic && !newTopic && res.Requests() &&
-		!res.Why.Now && len(res.Why.Situations) == 0 && res.Followup == "" && res.Social == "" {
+	if inTopic && c.Mode == ModeAnswered && t.ID == knowledge.HelpdeskTopic && !newTopic && asksTheDesk(res) {
 		// A request to the desk itself after its answer, which says the desk's staff take such
 		// requests (「講師を派遣していただくことは可能でしょうか」): handed to them.
 		d.reply.Topic, d.reply.Outcome = t.ID, Escalate
@@ -872,7 +875,7 @@ func namesNothing(res knowledge.Result, told toldNow) bool {
 	if len(res.Why.Phrases) > 0 || res.Why.Intent != "" {
 		return false
 	}
-	if !res.Confident || len(res.Situations) == 0 && res.Why.Learned == "" && !res.Why.Agreed {
+	if !res.Confident || len(res.Situations) == 0 && res.Why.Learned == "" {
 		// unsure, or sure only by what its sentences share with a topic's examples, with nothing
 		// happening in it and the statistics not reading it as that topic either (「USB wa
 		// torihikisaki kara moratta mono」 inside a virus: 取引先から is how fraud mails start)
@@ -1010,7 +1013,7 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 	case "police":
 		var police []string
 		for _, id := range ids {
-			if strings.HasPrefix(id, "police") {
+			if isPolice(id) {
 				police = append(police, id)
 			}
 		}
@@ -1028,7 +1031,7 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			d.say(t.Answer)
 		}
 	default:
-		lines := d.stepsNamed(t, d.typed)
+		lines, steps := d.linesNamed(t, d.typed)
 		if len(lines) == 0 && t.Urgent {
 			// 「でんわ しなくて いいの」「どうやって けすの」 inside a fake warning: no step names
 			// what the question names, but the first line (do not call, do not pay) is what a
@@ -1042,7 +1045,11 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			// 「LANケーブル抜いたほうがいいですか」 after the first aid that says to: the steps
 			// that name what the question names; a question of what something is
 			// (「EmoCheckってどこにあるの」) also gets the honest "no answer" with a person
-			d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_steps")},
+			intro := d.msg("followup_steps")
+			if !steps {
+				intro = d.msg("followup_lines") // lines of an answer, which are no steps
+			}
+			d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: intro},
 				Block{Kind: SummaryBlock, Items: lines})
 			if d.why == nil || d.why.Followup != "question" {
 				break
@@ -1060,55 +1067,64 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 	d.afterAnswer(t)
 }
 
-// stepsNamed returns the lines of t's first aid, in the conversation's language, that name a word
+// linesNamed returns the lines of t's first aid, in the conversation's language, that name a word
 // of question: a run of katakana, Latin letters and digits, or kanji, of three characters or
-// more (LANケーブル, Wi-Fi, EmoCheck, ウイルス対策ソフト), compared as the knowledge folds text.
-// In Japanese, the answer of the option picked in t is read too (「カード会社にも電話したほうが
-// いいですか」 after paying with one's own card: what card companies have said), also for a
-// calm topic, which has no first aid and whose own answer is read instead (「添付ファイルも開い
-// てません。無視していいですか？」 after the answer for a fake bill).
-func (d *decider) stepsNamed(t *knowledge.Topic, question string) []string {
+// more (LANケーブル, Wi-Fi, EmoCheck, ウイルス対策ソフト), compared as the knowledge folds text;
+// steps reports whether they are all first-aid lines. In Japanese, where no first-aid line names
+// it, the answer of the option picked in t is read (「カード会社にも電話したほうがいいですか」
+// after paying with one's own card: what card companies have said), and where that names nothing
+// either, the topic's own answer (「添付ファイルも開いてません。無視していいですか？」 after the
+// answer for a fake bill; 「ウイルスじゃないですか？」 inside a support scam: the answer says the
+// warning of an infection is fake). Lines come without their bullet.
+func (d *decider) linesNamed(t *knowledge.Topic, question string) (lines []string, steps bool) {
 	fa := t.FirstAid
 	if question == "" || fa == nil && d.english() {
-		return nil
-	}
-	var lines []string
-	if fa != nil {
-		now, next := d.firstAidLines(t)
-		lines = append([]string{now}, next...)
-	}
-	if !d.english() {
-		if fa != nil {
-			lines = append(lines, fa.Steps...)
-		}
-		if o := d.pickedOption(t); o != nil {
-			lines = append(lines, strings.Split(strings.TrimSpace(o.Answer), "\n")...)
-		}
-		if fa == nil {
-			lines = append(lines, strings.Split(strings.TrimSpace(t.Answer), "\n")...)
-		}
+		return nil, false
 	}
 	var words []string
 	for _, w := range namingRuns(question) {
 		words = append(words, d.kb.Fold(w))
 	}
-	named := func(lines []string) []string {
-		var out []string
-		for _, l := range lines {
+	var out []string
+	add := func(from []string) {
+		for _, l := range from {
+			l = bulletless(l)
 			folded := d.kb.Fold(l)
 			if l != "" && !slices.Contains(out, l) && slices.ContainsFunc(words, func(w string) bool { return w != "" && strings.Contains(folded, w) }) {
 				out = append(out, l)
 			}
 		}
-		return out
 	}
-	out := named(lines)
-	if len(out) == 0 && fa != nil && !d.english() {
-		// no step names it: the topic's answer may (「ウイルスじゃないですか？」 inside a support
-		// scam: the answer says the warning of an infection is fake)
-		out = named(strings.Split(strings.TrimSpace(t.Answer), "\n"))
+	answerLines := func(text string) []string { return strings.Split(strings.TrimSpace(text), "\n") }
+	if fa != nil {
+		now, next := d.firstAidLines(t)
+		add(append([]string{now}, next...))
+		if !d.english() {
+			add(fa.Steps)
+		}
 	}
-	return out
+	if d.english() {
+		return out, len(out) > 0
+	}
+	if o := d.pickedOption(t); o != nil && len(out) == 0 {
+		add(answerLines(o.Answer))
+	}
+	if len(out) == 0 {
+		add(answerLines(t.Answer))
+	}
+	return out, fa != nil && d.onlySteps(t, out)
+}
+
+// onlySteps reports whether every line of lines is one of t's first-aid lines.
+func (d *decider) onlySteps(t *knowledge.Topic, lines []string) bool {
+	now, next := d.firstAidLines(t)
+	all := append(append([]string{now}, next...), t.FirstAid.Steps...)
+	for _, l := range lines {
+		if !slices.ContainsFunc(all, func(s string) bool { return bulletless(s) == l }) {
+			return false
+		}
+	}
+	return true
 }
 
 // namingRuns returns the runs of text that name things, three characters or more: katakana with
@@ -1187,10 +1203,10 @@ func (d *decider) topicContacts(t *knowledge.Topic) []string {
 	return d.forUser(append(ids, t.Contacts...))
 }
 
-// policeWhereTheyAre puts the prefectural police's desks in the place of 警視庁's cyber desk and
-// switchboard (police-cyber, police-station) when the person is outside Tokyo
-// (Conversation.OutsideTokyo): 警視庁 is Tokyo's police only. Its phishing report line, which
-// takes reports from anywhere, stays.
+// policeWhereTheyAre puts the prefectural police's desks before the first police card of ids,
+// and leaves out 警視庁's cyber desk and switchboard (police-cyber, police-station), when the
+// person is outside Tokyo (Conversation.OutsideTokyo): 警視庁 is Tokyo's police only. Its
+// phishing report line, which takes reports from anywhere, stays.
 func (d *decider) policeWhereTheyAre(ids []string) []string {
 	if !d.conv.OutsideTokyo || d.kb.Contact(prefecturalPolice) == nil {
 		return ids
@@ -1199,14 +1215,21 @@ func (d *decider) policeWhereTheyAre(ids []string) []string {
 	if at < 0 {
 		return ids
 	}
-	tokyoOnly := func(id string) bool { return id == prefecturalPolice || id == "police-cyber" || id == "police-station" }
-	before := len(slices.DeleteFunc(slices.Clone(ids[:at]), tokyoOnly))
-	out := slices.DeleteFunc(slices.Clone(ids), tokyoOnly)
-	return slices.Insert(out, before, prefecturalPolice)
+	out := slices.DeleteFunc(slices.Clone(ids), func(id string) bool {
+		return id == prefecturalPolice || id == "police-cyber" || id == "police-station"
+	})
+	return slices.Insert(out, at, prefecturalPolice) // ids[:at] holds no police card
 }
 
 // isPolice reports whether contact id is a police desk.
 func isPolice(id string) bool { return strings.HasPrefix(id, "police-") }
+
+// asksTheDesk reports whether res asks the desk itself for something (「講師を派遣していただくこと
+// は可能でしょうか」): a request or a question, with nothing happening and no follow-up or social
+// turn in it.
+func asksTheDesk(res knowledge.Result) bool {
+	return res.Requests() && !res.Why.Now && len(res.Situations) == 0 && res.Followup == "" && res.Social == ""
+}
 
 // readsAnotherTopic reports whether res reads, for sure, a topic other than the conversation's.
 func readsAnotherTopic(c *Conversation, res knowledge.Result) bool {
@@ -1528,6 +1551,7 @@ func (d *decider) action(a action) {
 		d.fx.Topic = d.conv.Topic
 		d.say(d.msg("resolved_thanks"))
 		d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Intake, d.conv.Back = ModeMenu, "", "", nil, nil
+		d.conv.forgetConsultation()
 		d.offerMenu()
 	case actOther, actNone:
 		d.conv.push()
@@ -1577,6 +1601,7 @@ func (d *decider) stale() {
 
 func (d *decider) restart() {
 	d.conv.Mode, d.conv.Topic, d.conv.Question, d.conv.Intake, d.conv.Back = ModeMenu, "", "", nil, nil
+	d.conv.forgetConsultation()
 	d.greet(false)
 }
 
@@ -1752,8 +1777,7 @@ func (d *decider) enterTopic(t *knowledge.Topic) {
 		d.firstScreen(t, nil)
 		return
 	}
-	if t.ID == knowledge.HelpdeskTopic && d.policy.Staffed && d.heard != "" && d.res.Requests() && !d.res.Why.Now &&
-		len(d.res.Situations) == 0 && d.res.Followup == "" && d.res.Social == "" {
+	if t.ID == knowledge.HelpdeskTopic && d.policy.Staffed && d.heard != "" && asksTheDesk(d.res) {
 		// A request to the desk itself (「講師の方に来ていただくことはできますか」): its answer,
 		// which says the desk's staff take such requests, and the request handed to them at
 		// once, as the topic promises; not a button to press for what was asked already. With
@@ -1941,11 +1965,12 @@ func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
 	return d.kb.Topic(named)
 }
 
-// offeredTopicRead returns the offered topic that the reading puts first and the learned reading
-// is sure of, for a text that names no topic's word (「ずっと出品者と連絡がとれません」 while
-// online shopping and a fake shop are offered), or nil: the person told more in words of their
-// own, and both readings agree which of the choices it is. An incident is picked so only where
-// the text says something happened, none of it denied: its answer starts with first aid.
+// offeredTopicRead returns the offered topic the learned reading is sure of, for a text that names
+// no topic's word, where the rules read it first too (「ずっと出品者と連絡がとれません」 while
+// online shopping and a fake shop are offered) or the bot itself offered it first (「お金はらえっ
+// て書いてある」 under a ransom note offered first), or nil: the person told more in words of
+// their own. An incident is picked so only where the text says something happened or the bot
+// offered it first, and none of what happened in it is denied: its answer starts with first aid.
 func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
 	offered := d.offeredTopics()
 	if len(res.Why.Phrases) > 0 || !slices.Contains(offered, res.Why.Learned) {
@@ -2196,10 +2221,8 @@ func (d *decider) alsoRead(res knowledge.Result) *knowledge.Topic {
 	if top == nil || res.Escalate || res.Social != "" || !res.Named(top.ID) {
 		return nil
 	}
-	for _, ch := range d.conv.Choices {
-		if c := parseChoice(ch.ID); c.kind == choiceTopic && c.target == top.ID {
-			return top
-		}
+	if slices.Contains(d.offeredTopics(), top.ID) {
+		return top
 	}
 	return nil
 }
@@ -2294,15 +2317,16 @@ func (d *decider) contactsTitled(title string, ids []string) {
 }
 
 // markUnknownHours tags the cards of public desks whose phone has no hours in the knowledge
-// (hours_unknown) when another desk among those the cards were picked from is closed now: at
-// 23:00 on a Sunday a number without a tag, first in the list, would look like one that answers.
-// In open hours such cards stay as they are. cards[i] is the card of shown[i].
+// (hours_unknown, with no Status) when a desk among those the cards were picked from is closed
+// now: at 23:00 on a Sunday a number without a tag, first in the list, would look like one that
+// answers. When every desk with hours is open, such cards stay as they are. cards[i] is the card
+// of shown[i].
 func (d *decider) markUnknownHours(cards []Contact, shown, among []*knowledge.Contact) {
 	if !slices.ContainsFunc(among, d.closedNow) {
 		return
 	}
 	for i, c := range shown {
-		if c.Phone != "" && c.Schedule == nil && !c.Internal && cards[i].OpenLabel == "" {
+		if c.Phone != "" && c.Schedule == nil && !c.Internal {
 			cards[i].OpenLabel = d.msg("hours_unknown")
 		}
 	}
@@ -2425,7 +2449,8 @@ func (d *decider) escalate() {
 		}
 		d.say(strings.NewReplacer("{hours}", hours, "{case}", d.caseID).Replace(d.msg("escalate_offhours")))
 		if t := d.kb.Topic(d.conv.Topic); t != nil {
-			if open := d.openNow(t.Contacts); len(open) > 0 {
+			// not the cards this reply shows already (the answer to a request to the desk itself)
+			if open := slices.DeleteFunc(d.openNow(t.Contacts), d.shownInReply); len(open) > 0 {
 				d.say(d.msg("escalate_offhours_desks"))
 				d.contacts(open)
 			}
@@ -2434,6 +2459,22 @@ func (d *decider) escalate() {
 		d.say(strings.ReplaceAll(d.msg("escalate_staffed"), "{case}", d.caseID))
 	}
 	d.offer(actChoice(actCancelCase), d.msg("label_cancel_case"))
+}
+
+// shownInReply reports whether the reply being built shows contact id's card already.
+func (d *decider) shownInReply(id string) bool {
+	c := d.kb.Contact(id)
+	if c == nil {
+		return false
+	}
+	for _, b := range d.reply.Blocks {
+		for _, card := range b.Contacts {
+			if card.Name == c.Name || strings.HasSuffix(card.Name, "（"+c.Name+"）") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // relay passes what the user wrote (or pressed) to the person who has the case, and tells the
