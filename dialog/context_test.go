@@ -1536,13 +1536,10 @@ func TestTheOtherMatterIsOffered(t *testing.T) {
 	if r := te.tap(t, "u2", choiceID(t, first, also)); r.Topic != "device-trouble" {
 		t.Errorf("tapped %q: topic %q, want the fault", also, r.Topic)
 	}
+	// つながらない is a fault's word too, for the same matter
 	r = te.say(t, "u3", "おい、うちのサイトが落ちてる！アクセスが殺到して全然つながらない")
-	prefix, _, _ := strings.Cut(kb.Message("label_also"), "{topic}")
-	suffix := kb.Message("label_also")[len(prefix)+len("{topic}"):]
-	for _, l := range choiceLabels(r) {
-		if strings.HasPrefix(l, prefix) && strings.HasSuffix(l, suffix) && l != kb.Message("label_also") {
-			t.Errorf("one matter told: choice %q offered", l)
-		}
+	if r.Topic != "dos" || slices.Contains(choiceLabels(r), also) {
+		t.Errorf("one matter told: topic %q, choices %v; want DoS without %q", r.Topic, choiceLabels(r), also)
 	}
 }
 
@@ -1594,7 +1591,7 @@ func TestUnknownHoursTaggedWhenOthersAreClosed(t *testing.T) {
 	if got := tag(te.say(t, "u1", "店のパソコンに身代金を払えっていう英語の画面が出て、ファイルが開けません"), jpcert); got != "" {
 		t.Errorf("in open hours: JPCERT/CC's tag %q, want none", got)
 	}
-	te.clock.t = time.Date(2026, 12, 6, 23, 0, 0, 0, knowledge.Tokyo) // a Sunday night
+	te.clock.Set(time.Date(2026, 12, 6, 23, 0, 0, 0, knowledge.Tokyo)) // a Sunday night
 	if got := tag(te.say(t, "u2", "店のパソコンに身代金を払えっていう英語の画面が出て、ファイルが開けません"), jpcert); got != kb.Message("hours_unknown") {
 		t.Errorf("on a Sunday night: JPCERT/CC's tag %q, want %q", got, kb.Message("hours_unknown"))
 	}

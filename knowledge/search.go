@@ -704,7 +704,7 @@ func (b *Base) Search(text string) Result {
 	why := ix.read.readingOf(q, denied)
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
-	why.askedWhether = asksWhetherItIs(text)
+	why.askedWhether = why.asked && asksWhetherItIs(text)
 	// a question anywhere in it, or at the end of romaji read as kana ("dou sureba ii desu ka")
 	why.question = AsksSomething(text) || why.Romaji && AsksSomething(q)
 	res.Why, res.Situations, res.Followup = why, why.Situations, why.Followup
@@ -959,13 +959,12 @@ func (ix *index) offTopic(q string, s signals, itWord, usage, situated, needOwn 
 // a short message that only asks whether it is X doubts X as much as one saying 「Xかも」, which
 // matters where X's answer is first aid (「補助金はある？」 is simply answered).
 func asksAboutItself(text string) bool {
-	t := strings.TrimRight(text, " 　!！。.…")
-	if !strings.HasSuffix(t, "?") && !strings.HasSuffix(t, "？") {
+	t, ok := beforeQuestionMark(text)
+	if !ok {
 		return false
 	}
 	// 「…いいですか？」 asks a question of its own, about what to do; 「ウイルスですか？」 asks
 	// whether it is X, as 「ウイルス？」 does
-	t = strings.TrimRight(t, "?？ 　")
 	for _, copula := range []string{"ですか", "でしょうか"} {
 		if noun, ok := strings.CutSuffix(t, copula); ok {
 			clause := noun[strings.LastIndexAny(noun, "。、 　!！?？")+1:]
@@ -981,11 +980,10 @@ func asksAboutItself(text string) bool {
 // question word (「…印刷できない。ウイルス？」「乗っ取りですか？」, not 「どうしたらいい？」
 // 「何をすればいいですか？」).
 func asksWhetherItIs(text string) bool {
-	t := strings.TrimRight(text, " 　!！。.…")
-	if !strings.HasSuffix(t, "?") && !strings.HasSuffix(t, "？") {
+	t, ok := beforeQuestionMark(text)
+	if !ok {
 		return false
 	}
-	t = strings.TrimRight(t, "?？ 　")
 	for _, copula := range []string{"でしょうか", "ですか"} {
 		t = strings.TrimSuffix(t, copula)
 	}
@@ -1001,6 +999,16 @@ func asksWhetherItIs(text string) bool {
 		}
 	}
 	return true
+}
+
+// beforeQuestionMark returns text without its closing punctuation and question marks, and
+// whether it ended in a question mark at all.
+func beforeQuestionMark(text string) (string, bool) {
+	t := strings.TrimRight(text, " 　!！。.…")
+	if !strings.HasSuffix(t, "?") && !strings.HasSuffix(t, "？") {
+		return "", false
+	}
+	return strings.TrimRight(t, "?？ 　"), true
 }
 
 // wordy reports whether folded text q reads as words rather than keys pressed at random: two

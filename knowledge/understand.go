@@ -747,8 +747,7 @@ type Why struct {
 	notHappened []string
 	// also: a word of understanding.yaml's also (「…のと、あと」)
 	also bool
-	// askedWhether: the text's last clause, short and with no question word, ends in a question
-	// mark (asksWhetherItIs)
+	// askedWhether: asked, in a short last clause with no question word (asksWhetherItIs)
 	askedWhether bool
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
@@ -1026,7 +1025,7 @@ func (r Result) TwoMatters() bool { return r.folded != "" && (r.Why.also || r.Wh
 // AsksWhether reports whether the text res was read from ends by asking whether it is something,
 // in a short last clause with no question word (「ウイルス？」「乗っ取りですか？」「…印刷できない。
 // ウイルス？」): a doubt, as 「ウイルスかも」 is. 「どうしたらいい？」 asks something else.
-func (r Result) AsksWhether() bool { return r.Why.asked && r.Why.askedWhether }
+func (r Result) AsksWhether() bool { return r.Why.askedWhether }
 
 // Asks reports whether the text res was read from asks a question: a question mark anywhere, or
 // a question's ending (「どうすればいいですか」, romaji "ii desu ka" read as kana).
@@ -1108,13 +1107,7 @@ func (b *Base) SituationQuestion(t *Topic, res Result) *Question {
 		return nil
 	}
 	for i := range t.Questions {
-		named := 0
-		for _, o := range t.Questions[i].Options {
-			if o.names(res.Situations) {
-				named++
-			}
-		}
-		if named >= 2 && len(t.Questions[i].FurthestOptions(res.Situations)) >= 2 {
+		if len(t.Questions[i].FurthestOptions(res.Situations)) >= 2 {
 			return &t.Questions[i]
 		}
 	}

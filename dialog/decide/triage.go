@@ -1095,7 +1095,6 @@ func (d *decider) linesNamed(t *knowledge.Topic, question string) (lines []strin
 			}
 		}
 	}
-	answerLines := func(text string) []string { return strings.Split(strings.TrimSpace(text), "\n") }
 	if fa != nil {
 		now, next := d.firstAidLines(t)
 		add(append([]string{now}, next...))
@@ -1103,28 +1102,19 @@ func (d *decider) linesNamed(t *knowledge.Topic, question string) (lines []strin
 			add(fa.Steps)
 		}
 	}
-	if d.english() {
-		return out, len(out) > 0
+	// the answers are read only where no first-aid line named it: what is found is all steps, or
+	// none is
+	if steps = len(out) > 0; steps || d.english() {
+		return out, steps
 	}
-	if o := d.pickedOption(t); o != nil && len(out) == 0 {
+	answerLines := func(text string) []string { return strings.Split(strings.TrimSpace(text), "\n") }
+	if o := d.pickedOption(t); o != nil {
 		add(answerLines(o.Answer))
 	}
 	if len(out) == 0 {
 		add(answerLines(t.Answer))
 	}
-	return out, fa != nil && d.onlySteps(t, out)
-}
-
-// onlySteps reports whether every line of lines is one of t's first-aid lines.
-func (d *decider) onlySteps(t *knowledge.Topic, lines []string) bool {
-	now, next := d.firstAidLines(t)
-	all := append(append([]string{now}, next...), t.FirstAid.Steps...)
-	for _, l := range lines {
-		if !slices.ContainsFunc(all, func(s string) bool { return bulletless(s) == l }) {
-			return false
-		}
-	}
-	return true
+	return out, false
 }
 
 // namingRuns returns the runs of text that name things, three characters or more: katakana with
