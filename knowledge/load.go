@@ -352,13 +352,17 @@ type rawContact struct {
 	PrepareNotUrgent string `yaml:"prepare_not_urgent"`
 	Internal         bool   `yaml:"internal"`
 	// ConsumersOnly: the desk takes no companies (its not_accepts says so).
-	ConsumersOnly bool          `yaml:"consumers_only"`
-	EN            *rawContactEN `yaml:"en"`
-	Sources       []string      `yaml:"sources"`
-	Note          string        `yaml:"note"`
+	ConsumersOnly bool `yaml:"consumers_only"`
+	// TokyoOnly and OutsideTokyo: see Contact.
+	TokyoOnly    bool          `yaml:"tokyo_only"`
+	OutsideTokyo string        `yaml:"outside_tokyo"`
+	EN           *rawContactEN `yaml:"en"`
+	Sources      []string      `yaml:"sources"`
+	Note         string        `yaml:"note"`
 }
 
 func (l *loader) loadContacts() {
+	lines := map[string]keyLines{}
 	for _, n := range l.readYAMLList(contactsFile) {
 		var r rawContact
 		if !l.decode(contactsFile, n, &r) {
@@ -374,7 +378,7 @@ func (l *loader) loadContacts() {
 			When:    strings.TrimSpace(r.When),
 			Accepts: strings.TrimSpace(r.Accepts), NotAccepts: strings.TrimSpace(r.NotAccepts),
 			Prepare: strings.TrimSpace(r.Prepare), Brief: strings.TrimSpace(r.Brief), PrepareNotUrgent: strings.TrimSpace(r.PrepareNotUrgent), Internal: r.Internal, ConsumersOnly: r.ConsumersOnly, Sources: r.Sources, Note: r.Note,
-			Aliases: trimAll(r.Aliases),
+			Aliases: trimAll(r.Aliases), TokyoOnly: r.TokyoOnly, OutsideTokyo: strings.TrimSpace(r.OutsideTokyo),
 		}
 		if c.Name == "" {
 			l.problem(contactsFile, kl.entry, "contact %q has no name", c.ID)
@@ -407,6 +411,29 @@ func (l *loader) loadContacts() {
 		l.checkAliases(contactsFile, kl, c)
 		l.b.contacts = append(l.b.contacts, c)
 		l.b.contactIdx[c.ID] = c
+		lines[c.ID] = kl
+	}
+	for _, c := range l.b.contacts {
+		l.checkOutsideTokyo(lines[c.ID], c)
+	}
+}
+
+// checkOutsideTokyo reports a desk for Tokyo only that names no desk for elsewhere, and an
+// outside_tokyo that names no contact, or one that is itself for Tokyo only or replaced: a
+// person outside Tokyo would be shown no desk of that kind.
+func (l *loader) checkOutsideTokyo(kl keyLines, c *Contact) {
+	if c.TokyoOnly && c.OutsideTokyo == "" {
+		l.problem(contactsFile, kl.at("tokyo_only"), "contact %q is tokyo_only and names no outside_tokyo desk: a person outside Tokyo would be shown none in its place", c.ID)
+	}
+	if c.OutsideTokyo == "" {
+		return
+	}
+	other := l.b.contactIdx[c.OutsideTokyo]
+	switch {
+	case other == nil:
+		l.problem(contactsFile, kl.at("outside_tokyo"), "contact %q: outside_tokyo %q is not a contact", c.ID, c.OutsideTokyo)
+	case other.TokyoOnly || other.OutsideTokyo != "":
+		l.problem(contactsFile, kl.at("outside_tokyo"), "contact %q: outside_tokyo %q is itself for Tokyo only or replaced outside Tokyo", c.ID, c.OutsideTokyo)
 	}
 }
 

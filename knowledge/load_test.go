@@ -308,6 +308,21 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{"topics/support-scam.yaml:", `option "paid-company": contact "shohisha-hotline" takes no companies (consumers_only)`},
 		},
 		{
+			name:   "tokyo_only_without_outside_desk",
+			change: map[string]string{"contacts.yaml": replaceIn(t, "contacts.yaml", "  tokyo_only: true\n  outside_tokyo: police-prefectural\n", "  tokyo_only: true\n")},
+			want:   []string{"contacts.yaml:", `contact "police-cyber" is tokyo_only and names no outside_tokyo desk`},
+		},
+		{
+			name:   "outside_tokyo_unknown",
+			change: map[string]string{"contacts.yaml": replaceIn(t, "contacts.yaml", "  outside_tokyo: police-prefectural\n  org: 警視庁\n  url: https://www.keishicho.metro.tokyo.lg.jp/about_mpd/", "  outside_tokyo: police-kenkei\n  org: 警視庁\n  url: https://www.keishicho.metro.tokyo.lg.jp/about_mpd/")},
+			want:   []string{"contacts.yaml:", `contact "police-safety": outside_tokyo "police-kenkei" is not a contact`},
+		},
+		{
+			name:   "outside_tokyo_itself_tokyo_only",
+			change: map[string]string{"contacts.yaml": replaceIn(t, "contacts.yaml", "  outside_tokyo: police-prefectural\n  org: 警視庁\n  url: https://www.keishicho.metro.tokyo.lg.jp/kurashi/cyber/security", "  outside_tokyo: police-cyber\n  org: 警視庁\n  url: https://www.keishicho.metro.tokyo.lg.jp/kurashi/cyber/security")},
+			want:   []string{"contacts.yaml:", `contact "police-phishing110": outside_tokyo "police-cyber" is itself for Tokyo only`},
+		},
+		{
 			name:   "programme_alias_of_a_contact",
 			change: map[string]string{"programmes.yaml": replaceIn(t, "programmes.yaml", "aliases: [お助け隊]", "aliases: [お助け隊, IPA]")},
 			want:   []string{"programmes.yaml:", `alias "IPA" of "otasuketai" is already an alias of "ipa-anshin"`},

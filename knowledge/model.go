@@ -56,10 +56,17 @@ type Contact struct {
 	// ConsumersOnly marks a desk that takes no companies (消費者ホットライン). The dialog offers
 	// it only to a user who picked an option marked Personal (acting as a private person).
 	ConsumersOnly bool
-	Status        string // for a support programme: 終了, 募集終了 ..., as the seed says
-	Sources       []string
-	Note          string    // for admins, never shown to users: why a value was chosen where seeds disagree
-	EN            ContactEN // the English of the name and when-to-call line; empty when none
+	// TokyoOnly marks a desk that serves Tokyo only (警視庁's cyber desk and switchboard): a
+	// person who is elsewhere is not shown it. Its phishing report line, which takes reports
+	// from anywhere, is not TokyoOnly.
+	TokyoOnly bool
+	// OutsideTokyo names the desk a person outside Tokyo is shown before this one (the
+	// prefectural police's), in its place when this one is TokyoOnly.
+	OutsideTokyo string
+	Status       string // for a support programme: 終了, 募集終了 ..., as the seed says
+	Sources      []string
+	Note         string    // for admins, never shown to users: why a value was chosen where seeds disagree
+	EN           ContactEN // the English of the name and when-to-call line; empty when none
 }
 
 // Reachable reports whether the contact can actually be reached: it has a phone number or a URL.

@@ -410,9 +410,9 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	}
 	if inTopic && c.Mode == ModeAnswered && told.outside && !readsAnotherTopic(c, res) && res.Social == "" && !res.Closes() &&
 		!res.Corrects() && len(res.Situations) == 0 && (res.Followup == "" || res.Followup == "police") &&
-		slices.ContainsFunc(d.topicContacts(t), isPolice) {
+		slices.ContainsFunc(d.topicContacts(t), d.dependsWhereTheyAre) {
 		// 「振り込んだのは埼玉の越谷支店です」 after an answer with 警視庁's cards, saying nothing
-		// else: the police to go to are that prefecture's (policeWhereTheyAre). A message that
+		// else: the police to go to are that prefecture's (desksWhereTheyAre). A message that
 		// also tells, asks or thanks is read as usual, its cards with the prefecture's police.
 		d.followup(t, "police")
 		return true
@@ -1193,22 +1193,39 @@ func (d *decider) topicContacts(t *knowledge.Topic) []string {
 	return d.forUser(append(ids, t.Contacts...))
 }
 
-// policeWhereTheyAre puts the prefectural police's desks before the first police card of ids,
-// and leaves out 警視庁's cyber desk and switchboard (police-cyber, police-station), when the
-// person is outside Tokyo (Conversation.OutsideTokyo): 警視庁 is Tokyo's police only. Its
-// phishing report line, which takes reports from anywhere, stays.
-func (d *decider) policeWhereTheyAre(ids []string) []string {
-	if !d.conv.OutsideTokyo || d.kb.Contact(prefecturalPolice) == nil {
+// desksWhereTheyAre fits ids to a person outside Tokyo (Conversation.OutsideTokyo): each card
+// that names a desk for elsewhere (Contact.OutsideTokyo: the prefectural police's) has that
+// desk before it, and the desks for Tokyo only (警視庁's cyber desk and switchboard) are left
+// out. 警視庁's phishing report line, which takes reports from anywhere, stays.
+func (d *decider) desksWhereTheyAre(ids []string) []string {
+	if !d.conv.OutsideTokyo || !slices.ContainsFunc(ids, d.changesOutsideTokyo) {
 		return ids
 	}
-	at := slices.IndexFunc(ids, isPolice)
-	if at < 0 {
-		return ids
+	out := make([]string, 0, len(ids)+1)
+	for _, id := range ids {
+		c := d.kb.Contact(id)
+		if c != nil && c.OutsideTokyo != "" && !slices.Contains(out, c.OutsideTokyo) {
+			out = append(out, c.OutsideTokyo)
+		}
+		if (c != nil && c.TokyoOnly) || slices.Contains(out, id) {
+			continue
+		}
+		out = append(out, id)
 	}
-	out := slices.DeleteFunc(slices.Clone(ids), func(id string) bool {
-		return id == prefecturalPolice || id == "police-cyber" || id == "police-station"
-	})
-	return slices.Insert(out, at, prefecturalPolice) // ids[:at] holds no police card
+	return out
+}
+
+// changesOutsideTokyo reports whether contact id's card changes for a person outside Tokyo.
+func (d *decider) changesOutsideTokyo(id string) bool {
+	c := d.kb.Contact(id)
+	return c != nil && (c.TokyoOnly || c.OutsideTokyo != "")
+}
+
+// dependsWhereTheyAre reports whether contact id is a desk whose card depends on where the person
+// is: one that changes outside Tokyo, or the desk shown there in its place.
+func (d *decider) dependsWhereTheyAre(id string) bool {
+	return d.changesOutsideTokyo(id) ||
+		slices.ContainsFunc(d.kb.Contacts(), func(c *knowledge.Contact) bool { return c.OutsideTokyo == id })
 }
 
 // isPolice reports whether contact id is a police desk.
@@ -1225,9 +1242,6 @@ func asksTheDesk(res knowledge.Result) bool {
 func readsAnotherTopic(c *Conversation, res knowledge.Result) bool {
 	return res.Confident && res.Top() != nil && res.Top().ID != c.Topic
 }
-
-// prefecturalPolice is the contact of the prefectural police's cybercrime desks.
-const prefecturalPolice = "police-prefectural"
 
 // narrowedOptions are the options of t's question on screen when only some of them are offered
 // (askAmong), or nil.
@@ -2242,7 +2256,7 @@ func (d *decider) contacts(ids []string) {
 // user picked in the current topic is marked personal: the helpdesk serves companies, and
 // offering such a desk to a company sends a frightened clerk to a number that will turn them
 // away. The full list of contacts (allContacts) still shows them, with what they do not take.
-// A person outside Tokyo gets the prefectural police's desks too (policeWhereTheyAre).
+// A person outside Tokyo gets the prefectural police's desks too (desksWhereTheyAre).
 //
 // While the question whether they paid as a person or as the company is on screen (the
 // narrowed options are alternatives of one situation, such as paid), such a desk is offered
@@ -2250,7 +2264,7 @@ func (d *decider) contacts(ids []string) {
 // company whose name was used and a buyer does not offer it: the company would be sent to a
 // desk that turns it away.
 func (d *decider) forUser(ids []string) []string {
-	ids = d.policeWhereTheyAre(ids)
+	ids = d.desksWhereTheyAre(ids)
 	if t := d.kb.Topic(d.conv.Topic); t != nil {
 		if o := d.pickedOption(t); o != nil && o.Personal {
 			return ids
