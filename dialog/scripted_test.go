@@ -81,6 +81,11 @@ import (
 //     branch is in Saitama), follow-ups about hours, refunds and what to bring, thanks and
 //     indirect requests for a person (36/45 when first played, with the code before its round and
 //     with that round's code of the day).
+//   - dialogs-tune-18.txt was written by another such author for tuning, in other workplaces (a
+//     tea wholesaler, a yacht broker, a pet hotel, a beekeeper ...), weighted to answers in one's
+//     own words, follow-ups inside the matter, a change of matter halfway, people outside Tokyo,
+//     English, romaji, jargon and managers asking about prevention (36/45 when first played, with
+//     the code before its round).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -113,6 +118,9 @@ import (
 //   - dialogs-heldout-15.txt was written by another such author with held-out register set 19, at
 //     the start of the round that wrote tuning dialogs 16 and 17, and is never used for tuning
 //     (25/30 with the code before that round, 26/30 after it).
+//   - dialogs-heldout-16.txt was written by another such author with held-out register set 20, at
+//     the start of the round that wrote tuning dialogs 18, and is never used for tuning (24/30
+//     with the code before that round).
 type scripted struct {
 	name, persona string
 	line          int
@@ -257,6 +265,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-15.txt":    0.5,
 	"testdata/dialogs-tune-16.txt":    0.5,
 	"testdata/dialogs-tune-17.txt":    0.5,
+	"testdata/dialogs-tune-18.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,
@@ -272,6 +281,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-heldout-13.txt": 0.83,
 	"testdata/dialogs-heldout-14.txt": 0.9,
 	"testdata/dialogs-heldout-15.txt": 0.83,
+	"testdata/dialogs-heldout-16.txt": 0.76,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right
