@@ -1636,3 +1636,32 @@ func TestWonderedInsideAnIncident(t *testing.T) {
 		t.Errorf("topic %q, reply %q; want the support scam's line about fake warnings", r.Topic, r.PlainText())
 	}
 }
+
+// Messages written while topics are offered, and a question for desks that tells its matter: two
+// offered topics named, the one both readings put first is taken; 「どこにすればいい？」 asks for
+// the desks of the first offered; a long story ending in that question is answered as its matter.
+func TestWhileTopicsAreOffered(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	first := te.say(t, "u1", "道場を辞めた生徒の親御さんが、SNSに私の自宅の住所と家族の写真を載せて「体罰師範」と書いています")
+	if first.Outcome != dialog.Clarify || !slices.Contains(choiceLabels(first), kb.Topic("harassment").Label) {
+		t.Fatalf("first message got %s %v; this test needs defamation and harassment offered", first.Outcome, choiceLabels(first))
+	}
+	if r := te.say(t, "u1", "体罰はしていません。削除をお願いしたいし、家族が怖がっているので人権の相談もしたいです"); r.Outcome != dialog.Answer || r.Topic != "defamation" {
+		t.Errorf("both offered topics named: %s %q, want the defamation answer", r.Outcome, r.Topic)
+	}
+
+	first = te.say(t, "u2", "業者からUTM入れませんかと言われてるけど高い。東京都で補助金みたいなのありますか")
+	if first.Outcome != dialog.Clarify || len(first.Choices) == 0 {
+		t.Fatalf("first message got %s %v; this test needs topics offered", first.Outcome, choiceLabels(first))
+	}
+	r := te.say(t, "u2", "申し込みの相談はどこにすればいい？")
+	if want := strings.ReplaceAll(kb.Message("clarify_contacts"), "{topic}", first.Choices[0].Label); !strings.Contains(r.PlainText(), want) {
+		t.Errorf("「どこにすればいい？」 while topics are offered got:\n%s\nwant %q and its desks", r.PlainText(), want)
+	}
+
+	r = te.say(t, "u3", "SNSで「手押し」「野菜あります」みたいな大麻売ってる投稿たくさん見つけた。通報したいんだけどどこにすればいい？")
+	if r.Outcome != dialog.Answer || r.Topic != "illegal-content" {
+		t.Errorf("a story ending in 「どこにすればいい？」: %s %q, want the illegal content answer", r.Outcome, r.Topic)
+	}
+}

@@ -130,6 +130,11 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		// a wish told in the past is still a request
 		{"人と話したくてメッセージを送りました", true},
 		{"ボットじゃなくて人と話したかった", true},
+		// a person asked for by what they are not, or whether one is there
+		{"AIじゃ埒が明かないので", true},
+		{"人間いる？", true},
+		{"だれか人いる？ 困ってる", true},
+		{"犯人いる？", false},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Escalate != tt.escalate {

@@ -1733,18 +1733,23 @@ func mashed(q string) bool {
 		return true
 	}
 	for _, w := range strings.Fields(q) {
-		kana, latinAfterKana, vowel := false, false, false
+		kana, latinAfterKana, vowel, wordsAfter := false, false, false, false
 		for _, r := range w {
 			switch {
 			case kanaScript(r) == 'h':
 				kana = true
+				wordsAfter = wordsAfter || latinAfterKana
 			case r >= 'a' && r <= 'z':
 				latinAfterKana = latinAfterKana || kana
 				vowel = vowel || strings.ContainsRune("aeiou", r)
+			case japaneseRune(r):
+				wordsAfter = wordsAfter || latinAfterKana
 			}
 		}
-		if latinAfterKana && !vowel {
-			return true // 「vpnがつながらない」 has its Latin letters first, as a word is written
+		// 「vpnがつながらない」 has its Latin letters first, as a word is written; 「測量用の
+		// GNSS受信機の…」 goes on in Japanese after them, as a sentence naming a device does
+		if latinAfterKana && !vowel && !wordsAfter {
+			return true
 		}
 	}
 	return false

@@ -76,6 +76,7 @@ func TestMashed(t *testing.T) {
 		{"なんかweirdなことが起きてる", false},
 		{"ちょっと気になることがあって", false},
 		{"ｔｅｓｔテスト", false},
+		{"測量用のGNSS受信機のバッテリーの持ちが悪くなってきました", false}, // Japanese after the letters
 	}
 	for _, tt := range tests {
 		if got := mashed(kb.Fold(tt.text)); got != tt.want {
@@ -85,5 +86,10 @@ func TestMashed(t *testing.T) {
 	// a mashed text gets the menu, not three topics
 	if r := kb.Search("あｓｄｆ"); len(r.Topics) > 0 {
 		t.Errorf("Search(あｓｄｆ) offers %v; want none", r.Topics)
+	}
+	// a device that is no IT, named by its letters, is an office matter, not keys pressed
+	gnss := "測量用のGNSS受信機のバッテリーの持ちが悪くなってきました"
+	if r := kb.Search(gnss); r.Top() == nil || r.Top().ID != kb.Understanding().OffTopic {
+		t.Errorf("Search(%q) offers %v; want the office matter first", gnss, r.Topics)
 	}
 }

@@ -680,14 +680,16 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	// A reading made sure by both readings agreeing (Why.Agreed: 「アクセスログに海外IPから秒間数
 	// 千リクエスト…どこかに報告した方が」) names its matter in words no list holds.
 	namesSome = namesSome || res.Confident && res.Why.Agreed
-	if !inTopic && res.Followup == "contacts" && !namesSome && (!res.Confident || len(res.Why.Phrases) == 0 && len(res.Why.Situations) == 0) {
+	if !inTopic && res.Followup == "contacts" && !namesSome && (!res.Confident || len(res.Why.Phrases) == 0 && len(res.Why.Situations) == 0 && shortMessage(text)) {
 		if strings.Contains(text, "教えて") || strings.Contains(text, "一覧") {
 			// 「電話番号を教えて」 at the menu: the list of contacts, as the menu's button gives.
 			d.allContacts("")
 			return true
 		}
 		// 「どこに電話すればいい？」 before saying what happened (a sure reading that tells what
-		// already happened, 「でんわばんごうに でんわ しました」, is a story, not this question):
+		// already happened, 「でんわばんごうに でんわ しました」, or a longer one that tells the
+		// matter in words no list holds, 「…売ってる投稿たくさん見つけた。通報したいんだけどどこに
+		// すればいい？」, is a story, not this question):
 		// which desk depends on it, and the whole list is three carousels on a phone. Asked what
 		// it is about, with the menu (its 相談窓口の一覧 still gives every desk).
 		d.say(d.msg("contacts_which"))
@@ -1949,7 +1951,9 @@ func (d *decider) firstOfferedTopic() *knowledge.Topic {
 // none of them or several: a choice typed in words of its own rather than its label. A text that
 // also names a matter not offered is read as a consultation of its own, unless the offered topic
 // it names is the one the rules read first (「ランサムウェアだと思います。土曜の夜だけど、どこも
-// 電話つながらないんですか」: the phone words are about the desks, not a new matter).
+// 電話つながらないんですか」: the phone words are about the desks, not a new matter). Of several
+// offered topics named, the one both readings put first is the one meant (「削除をお願いしたいし、
+// 家族が怖がっているので人権の相談も」 names defamation and harassment; both read defamation).
 func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
 	offered, named, other := d.offeredTopics(), "", false
 	for _, p := range res.Why.Phrases {
@@ -1958,8 +1962,11 @@ func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
 		case !slices.Contains(offered, topic):
 			other = true
 		case named != "" && named != topic:
-			return nil
-		default:
+			if top := res.Top(); top == nil || top.ID != res.Why.Learned || !slices.Contains(offered, top.ID) || res.Why.Hedged {
+				return nil
+			}
+			named = res.Top().ID
+		case named == "":
 			named = topic
 		}
 	}
