@@ -243,6 +243,14 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		// thanks for an earlier consultation named by its matter, and a new incident after such thanks
 		{"先日は迷惑メールの件でお世話になりました。おかげで落ち着きました", "thanks"},
 		{"先日のランサムウェアの件でお世話になりました。また別のPCの画面に脅迫文が出ています", ""},
+		// who is writing, and nothing else yet, is a greeting; a matter or a generic word is not
+		{"はじめまして、着物レンタルの店をやっている者です", "greeting"},
+		{"お世話になっております。総務の山田と申します", "greeting"},
+		{"こんにちは、詐欺の被害者です", ""},
+		{"はじめまして、税理士事務所の者です。先ほど届いたメールの添付を開いてしまいました", ""},
+		// a message sent to the bot by mistake, apart from a mail sent to the wrong person
+		{"すみません、さっきのは間違えて送信しました", "ack"},
+		{"顧客リストを間違えて送りました", ""},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {

@@ -722,6 +722,14 @@ func (b *Base) Search(text string) Result {
 		res.Social, res.Why.Social = social, social
 		return res
 	}
+	if why.greets && ix.read.introduces(q) && len(res.Why.Phrases) == 0 && len(why.Situations) == 0 && !why.Now && !why.question && !res.Escalate &&
+		!why.itWord && len(ix.vagueTopics(q)) == 0 {
+		// 「はじめまして、着物レンタルの店をやっている者です」: who is writing, and nothing
+		// else yet, not even a word of IT or a generic one (「詐欺の被害者です」); greeted, and
+		// asked what it is about
+		res.Social, res.Why.Social = greetingSocial, greetingSocial
+		return res
+	}
 	// A plan or a subsidy for something that is no IT (「ものづくり補助金で工作機械を買いたい」
 	// 「障害者雇用の助成金」) is an office matter too, when the text names one of its own words.
 	if (why.Intent == "" || !why.itWord) && ix.menuEntry(q) == nil {

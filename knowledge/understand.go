@@ -62,6 +62,9 @@ type Understanding struct {
 	// Also are words that join a second matter to the first (「…のと、あと」): the dialog offers
 	// the other matter named under the answer (Result.TwoMatters).
 	Also []string
+	// Introductions end a greeting that says who is writing (「はじめまして、着物レンタルの店を
+	// やっている者です」): with nothing else told, such a message is a greeting.
+	Introductions []string
 	// Rather are words that put what follows them first (「迷惑メールも困るけど、それより」):
 	// what came before is the second wish.
 	Rather []string
@@ -140,6 +143,7 @@ type rawUnderstanding struct {
 	Corrections []string `yaml:"corrections"`
 	Outside     []string `yaml:"outside_tokyo"`
 	Also        []string `yaml:"also"`
+	Intros      []string `yaml:"introductions"`
 	Hedges      []string `yaml:"hedges"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
@@ -196,7 +200,7 @@ func (l *loader) loadUnderstanding() {
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
-	u.Corrections, u.OutsideTokyo, u.Also = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also)
+	u.Corrections, u.OutsideTokyo, u.Also, u.Introductions = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also), trimAll(r.Intros)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -349,7 +353,9 @@ type reader struct {
 	unsureTopic string // the topic answered although the writer cannot tell what it is
 	merelyTopic string // the ordinary fault a denied threat merely was
 	// fillers are SocialFillers folded, longest first.
-	fillers                                []string
+	fillers []string
+	// introductions are Introductions folded.
+	introductions                          []string
 	intents, situations, social, followups []cueList
 	devices                                []cueList
 	// cues finds the words of every list above (but the denials) in one pass over a text.
@@ -423,7 +429,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers),
+		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers), introductions: fold(u.Introductions),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		devices: lists(u.Devices),
 		cues:    wordIndex{},
@@ -682,6 +688,16 @@ func mask(q string, spans []span) string {
 	return strings.Join(strings.Fields(string(b)), " ")
 }
 
+// greetingSocial is the id of understanding.yaml's social list of greetings.
+const greetingSocial = "greeting"
+
+// introduces reports whether folded text q ends in a word of understanding.yaml's
+// introductions (「…の店をやっている者です」): the writer says who they are.
+func (r *reader) introduces(q string) bool {
+	q = strings.TrimSpace(q)
+	return slices.ContainsFunc(r.introductions, func(w string) bool { return strings.HasSuffix(q, strings.TrimSpace(w)) })
+}
+
 // socialOnly reports whether folded text q is a social turn of list l and nothing more: once the
 // cue words (and fillers such as です, punctuation) are taken out, at most a few characters are
 // left.
@@ -749,6 +765,8 @@ type Why struct {
 	also bool
 	// askedWhether: asked, in a short last clause with no question word (asksWhetherItIs)
 	askedWhether bool
+	// greets: a word of understanding.yaml's greeting (「はじめまして」), social only or not
+	greets bool
 	// secondAt is where a second wish begins (a later word: それと, ついでに, 落ち着いたら), or -1:
 	// what follows it counts less than what the message is first about.
 	secondAt int
@@ -877,6 +895,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		if found[group] && w.Social == "" && socialOnly(q, l, r.social, r.fillers) {
 			w.Social = l.id
 		}
+		w.greets = w.greets || found[group] && l.id == greetingSocial
 		if closing(l.id) {
 			if foundLong[group] && w.socialWord == "" {
 				w.socialWord = l.id
