@@ -1667,3 +1667,26 @@ func TestWhileTopicsAreOffered(t *testing.T) {
 		t.Errorf("a story ending in 「どこにすればいい？」: %s %q, want the illegal content answer", r.Outcome, r.Topic)
 	}
 }
+
+// A buyer who says the company paid a fake shop is not offered the consumer hotline, which takes no
+// companies; one who paid privately is.
+func TestCompanyBuyerGetsNoConsumerDesk(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	hotline := te.lib.Base().Contact("shohisha-hotline").Name
+	tests := []struct {
+		user, text string
+		want       bool
+	}{
+		{"u1", "会社の備品をネットの通販サイトで買って、会社の口座から5万円振り込んだのに商品が届きません。サイトも消えてます", false},
+		{"u2", "ネットの通販サイトで自分の服を買って、5万円振り込んだのに商品が届きません。サイトも消えてます", true},
+	}
+	for _, tt := range tests {
+		r := te.say(t, tt.user, tt.text)
+		if r.Topic != "fake-ec-site" {
+			t.Fatalf("%s: topic %q; this test needs the fake shop's answer", tt.text, r.Topic)
+		}
+		if got := slices.Contains(contactNames(r), hotline); got != tt.want {
+			t.Errorf("%s: cards %v, consumer hotline shown %v, want %v", tt.text, contactNames(r), got, tt.want)
+		}
+	}
+}

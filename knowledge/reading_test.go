@@ -945,6 +945,27 @@ func TestRomajiParticleWa(t *testing.T) {
 	}
 }
 
+// TestAsCompany: a payment or account named as the company's says the person acted for it; a
+// denied one and a private one do not.
+func TestAsCompany(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"会社の備品を通販サイトで買って、会社の口座から5万円振り込んだのに届きません", true},
+		{"法人カードで支払ってしまいました", true},
+		{"We paid with the company card", true},
+		{"会社のお金じゃなくて自分のお金で払いました", false},
+		{"自分のカードで払ってしまいました", false},
+	}
+	for _, tt := range tests {
+		if got := kb.Search(tt.text).Why.AsCompany; got != tt.want {
+			t.Errorf("Search(%q).Why.AsCompany = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
 // TestOutsideTokyoAndAsksWhether: a place outside Tokyo counts unless denied or a Tokyo place
 // that holds one's name (浜松町); a short last clause asking whether it is something is a doubt,
 // a question of what to do is not.

@@ -62,6 +62,10 @@ type Understanding struct {
 	// Also are words that join a second matter to the first (「…のと、あと」): the dialog offers
 	// the other matter named under the answer (Result.TwoMatters).
 	Also []string
+	// AsCompany are words that say the person acted for the company, not as a private person
+	// (「会社の口座から振り込んだ」「法人カードで」): desks that take no companies are then not
+	// offered, even after an option marked personal.
+	AsCompany []string
 	// Introductions end a greeting that says who is writing (「はじめまして、着物レンタルの店を
 	// やっている者です」): with nothing else told, such a message is a greeting.
 	Introductions []string
@@ -144,6 +148,7 @@ type rawUnderstanding struct {
 	Outside     []string `yaml:"outside_tokyo"`
 	Also        []string `yaml:"also"`
 	Intros      []string `yaml:"introductions"`
+	AsCompany   []string `yaml:"as_company"`
 	Hedges      []string `yaml:"hedges"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
@@ -201,6 +206,7 @@ func (l *loader) loadUnderstanding() {
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
 	u.Corrections, u.OutsideTokyo, u.Also, u.Introductions = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also), trimAll(r.Intros)
+	u.AsCompany = trimAll(r.AsCompany)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
@@ -362,7 +368,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup, companyGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -467,7 +473,9 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.negations = wordIndex{} // one group: only whether any is found matters
 	r.negations.add(0, r.negAfter)
 	r.negations.add(0, r.negBefore)
-	r.deviceGroup = r.alsoGroup + 1
+	r.companyGroup = r.alsoGroup + 1
+	r.cues.add(r.companyGroup, fold(u.AsCompany))
+	r.deviceGroup = r.companyGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -733,6 +741,9 @@ type Why struct {
 	// OutsideTokyo is set when the text names a place outside Tokyo (understanding.yaml's
 	// outside_tokyo: 「横浜の店です」), where 警視庁 is not the police to go to.
 	OutsideTokyo bool `json:"outside_tokyo,omitempty"`
+	// AsCompany is set when the text says the person acted for the company (understanding.yaml's
+	// as_company: 「会社の口座から振り込んだ」), to whom desks that take no companies are no help.
+	AsCompany bool `json:"as_company,omitempty"`
 	// Learned is the topic the learned reading is sure of (learned.go), when it is, or the
 	// outcome it read where the rules did not: escalate (a request for a person) or social.
 	Learned string `json:"learned,omitempty"`
@@ -916,6 +927,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.opens = found[r.openerGroup]
 	w.Corrects = found[r.correctionGroup]
 	w.OutsideTokyo = happened[r.outsideGroup] // not a place denied: 「横浜じゃなくて東京の店です」
+	w.AsCompany = happened[r.companyGroup]    // not denied: 「会社のお金じゃなくて自分のお金です」
 	w.also = found[r.alsoGroup]
 	w.over = happened[r.overGroup]
 	return w

@@ -54,6 +54,9 @@ type Conversation struct {
 	// OutsideTokyo is set once the person has named a place outside Tokyo in this consultation
 	// (「横浜の店です」): police desks then come with the prefectural police's.
 	OutsideTokyo bool `json:"outside_tokyo,omitempty"`
+	// AsCompany is set once the person has said they acted for the company in this consultation
+	// (「会社の口座から振り込んだ」): desks that take no companies are then not offered.
+	AsCompany bool `json:"as_company,omitempty"`
 }
 
 // Snapshot is a position in the conversation that "back" returns to.
@@ -159,7 +162,7 @@ func (c *Conversation) newConsultation() bool {
 // device, where the person is), so that the next one, started by a tap as well as by text,
 // begins with nothing.
 func (c *Conversation) forgetConsultation() {
-	c.Told, c.Device, c.OutsideTokyo = nil, "", false
+	c.Told, c.Device, c.OutsideTokyo, c.AsCompany = nil, "", false, false
 }
 
 // toldNow is what a message told the conversation (Conversation.tell): the situations it had not
@@ -173,12 +176,13 @@ type toldNow struct {
 // tell adds what a message says happened to what this consultation was told, and the device it
 // names replaces the one named before (「スマホじゃなくてパソコンでした」); a new consultation
 // starts afresh.
-func (c *Conversation) tell(situations []string, device string, outside bool) toldNow {
+func (c *Conversation) tell(situations []string, device string, outside, company bool) toldNow {
 	if c.newConsultation() {
 		c.forgetConsultation()
 	}
 	told := toldNow{deviceBefore: c.Device, outside: outside && !c.OutsideTokyo}
 	c.OutsideTokyo = c.OutsideTokyo || outside
+	c.AsCompany = c.AsCompany || company
 	if device != "" {
 		c.Device = device
 	}

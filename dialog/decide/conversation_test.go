@@ -12,7 +12,7 @@ func fullConversation() *Conversation {
 	}
 	return &Conversation{Schema: 1, Step: 3, Mode: ModeIntake, Topic: "t", Question: "q", Option: "o", Lang: "en", Intake: in(),
 		Choices: []Choice{{ID: "c", Label: "l"}}, Back: []Snapshot{{Mode: ModeQuestion, Topic: "t", Question: "q", Option: "o", Intake: in()}},
-		Turns: []Turn{{From: "user", Text: "x", At: time.Unix(1, 0)}}, First: Turn{From: "user", Text: "f", At: time.Unix(1, 0)}, CaseID: "2026-0001", Relayed: 1, People: []string{"U1"}, Told: []string{"paid"}, Device: "phone", OutsideTokyo: true,
+		Turns: []Turn{{From: "user", Text: "x", At: time.Unix(1, 0)}}, First: Turn{From: "user", Text: "f", At: time.Unix(1, 0)}, CaseID: "2026-0001", Relayed: 1, People: []string{"U1"}, Told: []string{"paid"}, Device: "phone", OutsideTokyo: true, AsCompany: true,
 		Updated: time.Unix(2, 0)}
 }
 

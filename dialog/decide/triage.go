@@ -378,7 +378,7 @@ func (d *decider) text(raw string) {
 	}
 	res := d.kb.Search(text)
 	d.why, d.typed = &res.Why, text
-	told := d.conv.tell(res.Situations, res.Why.Device, res.Why.OutsideTokyo)
+	told := d.conv.tell(res.Situations, res.Why.Device, res.Why.OutsideTokyo, res.Why.AsCompany)
 	if d.inContext(text, res, told) {
 		return
 	}
@@ -2260,7 +2260,8 @@ func (d *decider) contacts(ids []string) {
 }
 
 // forUser drops the contacts marked consumers_only (消費者ホットライン) unless the option the
-// user picked in the current topic is marked personal: the helpdesk serves companies, and
+// user picked in the current topic is marked personal and they have not said they acted for the
+// company (Conversation.AsCompany: 「会社の口座から振り込んだ」): the helpdesk serves companies, and
 // offering such a desk to a company sends a frightened clerk to a number that will turn them
 // away. The full list of contacts (allContacts) still shows them, with what they do not take.
 // A person outside Tokyo gets the prefectural police's desks too (desksWhereTheyAre).
@@ -2272,7 +2273,7 @@ func (d *decider) contacts(ids []string) {
 // desk that turns it away.
 func (d *decider) forUser(ids []string) []string {
 	ids = d.desksWhereTheyAre(ids)
-	if t := d.kb.Topic(d.conv.Topic); t != nil {
+	if t := d.kb.Topic(d.conv.Topic); t != nil && !d.conv.AsCompany {
 		if o := d.pickedOption(t); o != nil && o.Personal {
 			return ids
 		}
