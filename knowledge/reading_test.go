@@ -493,6 +493,8 @@ func TestIsolatedIsTheNetwork(t *testing.T) {
 		{"I unplugged the router and plugged it back in but the internet is still slow", false},
 		{"ルーターを再起動しようと思ってケーブル抜いたけど、ネットがまだ遅いです", false},
 		{"LANケーブル抜いたほうがいいですか", false},
+		{"ケーブル抜きました", true}, // after a ransom note's first screen
+		{"ケーブルを抜いたらいいですか", false},
 	}
 	for _, tt := range tests {
 		if got := slices.Contains(kb.Search(tt.text).Situations, "isolated"); got != tt.isolated {
