@@ -1362,6 +1362,8 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 			"対応を頼める窓口ってどこですか？JPCERTでいいんでしょうか", "", jpcert},
 		{"whether to tell the IT person, while the matter's question waits", "プリンタが全然印刷しないんです", "device-trouble",
 			"情シスに言えばいい？", "device-trouble", itStaff},
+		{"what else, after a step done", "I clicked a link in an invoice email and typed my Microsoft password on the page. I think it was fake.", "phishing",
+			"I already changed my password. What else?", "phishing", func(kb *knowledge.Base) string { return kb.Topic("phishing").EN.Next[0] }},
 		{"fear for one's safety", "元顧客がSNSに私の自宅の住所と家族の写真を載せて悪口を書いています。削除と人権の相談をしたいです", "defamation",
 			"子どもの写真もあって怖いです。家に来られたらどうしよう", "defamation", policeDesks},
 	}
