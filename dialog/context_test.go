@@ -959,6 +959,25 @@ func TestFirstActionForTheDeviceNamed(t *testing.T) {
 	}
 }
 
+// What happened on the device named has a line of its own where the seeds give one: a support
+// scam's number called from a phone is not answered with a computer's LAN cable.
+func TestWhatHappenedOnThePhone(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	scam := te.lib.Base().Topic("support-scam").FirstAid
+	onPhone, onComputer := scam.Situations["called"+knowledge.SituationOnDevice+"phone"], scam.Situations["called"]
+	if onPhone == "" || onPhone == onComputer {
+		t.Fatal("the seeds give a support scam no line of its own for a call from a phone")
+	}
+	r := te.say(t, "u1", "すまほに ういるすに かんせんしました と でて でんわばんごうが でたので でんわしました")
+	if !strings.Contains(r.PlainText(), onPhone) || strings.Contains(r.PlainText(), onComputer) {
+		t.Errorf("a call from a phone got:\n%s\nwant %q", r.PlainText(), onPhone)
+	}
+	r = te.say(t, "u2", "パソコンにウイルスに感染しましたと出て、表示された番号に電話してしまいました")
+	if !strings.Contains(r.PlainText(), onComputer) {
+		t.Errorf("a call from a computer got:\n%s\nwant %q", r.PlainText(), onComputer)
+	}
+}
+
 // A question after an incident's answer that reads as the same incident (「今夜中に報告しないと
 // いけないんですか」 after the answer for a lost phone with customers' data) gets the honest
 // answer that the knowledge has none, with a person offered, not "noted".

@@ -308,6 +308,11 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{"topics/support-scam.yaml:", `option "paid-company": contact "shohisha-hotline" takes no companies (consumers_only)`},
 		},
 		{
+			name:   "situation_on_unknown_device",
+			change: map[string]string{"topics/support-scam.yaml": replaceIn(t, "topics/support-scam.yaml", "    called@phone:", "    called@tablet:")},
+			want:   []string{"topics/support-scam.yaml:", `unknown situation or device "called@tablet"`},
+		},
+		{
 			name:   "tokyo_only_without_outside_desk",
 			change: map[string]string{"contacts.yaml": replaceIn(t, "contacts.yaml", "  tokyo_only: true\n  outside_tokyo: police-prefectural\n", "  tokyo_only: true\n")},
 			want:   []string{"contacts.yaml:", `contact "police-cyber" is tokyo_only and names no outside_tokyo desk`},

@@ -310,8 +310,10 @@ func (l *loader) checkUnderstanding() {
 		}
 	}
 	for _, ref := range l.situationRefs {
+		situation, device, onDevice := strings.Cut(ref.id, SituationOnDevice)
 		switch {
 		case u.Situation(ref.id) || ref.firstAid && hasCue(u.Devices, ref.id):
+		case ref.firstAid && onDevice && u.Situation(situation) && hasCue(u.Devices, device):
 		case ref.firstAid:
 			l.problem(ref.file, ref.line, "unknown situation or device %q (understanding.yaml defines: %s)", ref.id, strings.Join(cueIDs(slices.Concat(u.Situations, u.Devices)), ", "))
 		default:
@@ -319,6 +321,10 @@ func (l *loader) checkUnderstanding() {
 		}
 	}
 }
+
+// SituationOnDevice joins a situation and a device in the key of a first aid line for what
+// happened on that device (「called@phone」: a phone has no LAN cable to pull).
+const SituationOnDevice = "@"
 
 func cueIDs(cs []Cue) []string {
 	var out []string

@@ -123,7 +123,8 @@ func (d *decider) screenNext(none string) string {
 // a first message that said it paid keeps the line for paying when the steps are shown again),
 // then what the option picked earlier said (「どうしたらいいですか」 after 「電話してしまった」
 // gets the line for someone who called), and last the device it is about as last named (a
-// phone), whose line counts only where none of what happened has one.
+// phone), whose line counts only where none of what happened has one. Where a device is named,
+// each of what happened comes first on that device (called@phone): a line for it there wins.
 func (d *decider) situations(t *knowledge.Topic) []string {
 	var picked []string
 	if o := d.pickedOption(t); o != nil {
@@ -131,7 +132,12 @@ func (d *decider) situations(t *knowledge.Topic) []string {
 	}
 	all := slices.Concat(d.res.Situations, d.conv.Told, picked)
 	if device := cmp.Or(d.res.Why.Device, d.conv.Device); device != "" {
-		all = append(all, device)
+		// what happened on that device first (called@phone), then what happened, then the device
+		onDevice := make([]string, 0, len(all)+1)
+		for _, s := range all {
+			onDevice = append(onDevice, s+knowledge.SituationOnDevice+device)
+		}
+		all = append(append(onDevice, all...), device)
 	}
 	return all
 }
