@@ -972,6 +972,10 @@ func TestWhatHappenedOnThePhone(t *testing.T) {
 	if !strings.Contains(r.PlainText(), onPhone) || strings.Contains(r.PlainText(), onComputer) {
 		t.Errorf("a call from a phone got:\n%s\nwant %q", r.PlainText(), onPhone)
 	}
+	// told afterwards what the caller demanded: the steps again, which say not to pay
+	if r = te.say(t, "u1", "あいちゅーんずの かーどを かってこいと いわれました"); !strings.Contains(r.PlainText(), onPhone) {
+		t.Errorf("a demand to buy cards got:\n%s\nwant the steps again, %q", r.PlainText(), onPhone)
+	}
 	r = te.say(t, "u2", "パソコンにウイルスに感染しましたと出て、表示された番号に電話してしまいました")
 	if !strings.Contains(r.PlainText(), onComputer) {
 		t.Errorf("a call from a computer got:\n%s\nwant %q", r.PlainText(), onComputer)
