@@ -1265,6 +1265,15 @@ func TestNothingNamedWhileACalmQuestionWaits(t *testing.T) {
 	if r = te.say(t, "u2", "英語がいっぱい出てます"); !slices.Contains(contactNames(r), vendors) {
 		t.Errorf("「英語がいっぱい出てます」 while the fault's question waits: contacts %v, want %s:\n%s", contactNames(r), vendors, r.PlainText())
 	}
+	// a longer statement whose only topic word is an office matter's (お昼) is the setting of the
+	// fault, not a new consultation
+	te.say(t, "u3", "事務所のWi-Fiがお昼ごろになるとよく切れます。ハッキングとかですか？")
+	if r = te.say(t, "u3", "変なメールとかは来てないです。パソコン3台とも同じように切れます。"); r.Topic != "device-trouble" {
+		t.Fatalf("the fault told further: topic %q; this test needs the fault's question on screen", r.Topic)
+	}
+	if r = te.say(t, "u3", "お昼はみんなスマホで動画見てます。ルーターは家庭用のやつです"); r.Topic != "device-trouble" || !slices.Contains(contactNames(r), vendors) {
+		t.Errorf("a statement about lunchtime while the fault's question waits: topic %q (outcome %v), contacts %v; want device-trouble with %s", r.Topic, r.Outcome, contactNames(r), vendors)
+	}
 }
 
 // A message saying the bot read the matter wrong, by a correction (「いや、そうじゃなくて」) or by

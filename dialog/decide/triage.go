@@ -533,9 +533,10 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		}
 	}
 	if inTopic && res.Social == "" && !d.bothReadAnother(t, res) && (res.Why.OffTopic ||
-		t.Urgent && (!urgentTopic(res) && shortMessage(text) || namesNothing(res, told) || readAsTheMatter(t, res)) ||
-		!t.Urgent && !res.Confident && (shortMessage(text) || namesNothing(res, told)) && res.Asks() ||
-		!t.Urgent && shortMessage(text) && namesNothing(res, told) && len(res.Situations) == 0 && res.Followup == "" && statement(text) ||
+		t.Urgent && (!urgentTopic(res) && shortMessage(text) || d.namesNothing(res, told) || readAsTheMatter(t, res)) ||
+		!t.Urgent && !res.Confident && (shortMessage(text) || d.namesNothing(res, told)) && res.Asks() ||
+		!t.Urgent && shortMessage(text) && d.namesNothing(res, told) && len(res.Situations) == 0 && res.Followup == "" && statement(text) ||
+		!t.Urgent && c.Mode == ModeQuestion && !res.Confident && d.namesNothing(res, told) && res.Followup == "" && statement(text) ||
 		res.Opener && res.Asks()) {
 		// Inside an incident, a short message not about another incident (「どこも電話つながら
 		// ない」「LANぬいた」), one naming no topic (namesNothing) or one the statistics read as
@@ -867,14 +868,17 @@ func (d *decider) bothReadAnother(t *knowledge.Topic, res knowledge.Result) bool
 		res.Requests() && (res.Why.Learned == top.ID || res.Why.Intent != "")
 }
 
-// namesNothing reports whether res found no topic's word and no plan in its text, so that it is
+// namesNothing reports whether res found no topic's word (but the office matters') and no plan in
+// its text, so that it is
 // more about the matter at hand, however long: read unsure, or sure only by the statistics
 // agreeing (Why.Agreed) on a calm topic or about the device the conversation was already about
 // (「アンドロイドです、会社のじゃなくて自分のスマホ。いれたのはさっき」 inside a virus on the
 // phone). A new incident the statistics are sure of on another device, or on none (「それと、さっ
 // き会社のノートパソコンを落としてしまいました」 inside a phishing answer), is a matter of its own.
-func namesNothing(res knowledge.Result, told toldNow) bool {
-	if len(res.Why.Phrases) > 0 || res.Why.Intent != "" {
+func (d *decider) namesNothing(res knowledge.Result, told toldNow) bool {
+	// a word of the office matters (お昼, 会議室) is the setting of the matter at hand, not one
+	office := d.kb.Understanding().OffTopic + ":"
+	if slices.ContainsFunc(res.Why.Phrases, func(p string) bool { return !strings.HasPrefix(p, office) }) || res.Why.Intent != "" {
 		return false
 	}
 	if !res.Confident || len(res.Situations) == 0 && res.Why.Learned == "" {
