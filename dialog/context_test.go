@@ -1724,3 +1724,18 @@ func TestCompanyBuyerGetsNoConsumerDesk(t *testing.T) {
 		}
 	}
 }
+
+// A programme named in the message that opened the consultation (IT導入補助金) has its card with
+// the answer, also when the answer comes after a question.
+func TestProgrammeNamedBeforeAQuestion(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	first := te.say(t, "u1", "IT導入補助金を使って、UTMとウイルス対策ソフト、バックアップ用のNASを導入したいと考えております。セキュリティ対策の製品も補助の対象になるのでしょうか。")
+	if first.Outcome != dialog.Clarify || !slices.Contains(choiceLabels(first), kb.Topic("support-services").Label) {
+		t.Fatalf("first message got %s %v; this test needs support services offered", first.Outcome, choiceLabels(first))
+	}
+	r := te.tap(t, "u1", choiceID(t, first, kb.Topic("support-services").Label))
+	if programme := kb.Contact("it-donyu-hojokin").Name; !slices.Contains(contactNames(r), programme) {
+		t.Errorf("support services after the question: cards %v, want %s", contactNames(r), programme)
+	}
+}

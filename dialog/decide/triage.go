@@ -2145,14 +2145,19 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 	d.contacts(append(append(d.programmesNamed(), ids...), t.Contacts...))
 }
 
-// programmesNamed are the support programmes and subsidies the message being answered names
-// (「国のIT導入補助金は使えますか」): their cards come first with the answer, whether the topic
-// lists them or not, so that the person reads what the knowledge says of the one they asked
-// about (that it has ended, say).
+// programmesNamed are the support programmes and subsidies the message being answered, or the
+// one that opened the consultation, names (「国のIT導入補助金は使えますか」, answered after a
+// question): their cards come first with the answer, whether the topic lists them or not, so
+// that the person reads what the knowledge says of the one they asked about (that it has ended,
+// say).
 func (d *decider) programmesNamed() []string {
+	named := d.kb.ContactsNamed(d.res)
+	if first := d.conv.First.Text; first != "" && first != d.heard {
+		named = append(named, d.kb.ContactsNamed(d.kb.Search(first))...)
+	}
 	var ids []string
-	for _, c := range d.kb.ContactsNamed(d.res) {
-		if c.Programme {
+	for _, c := range named {
+		if c.Programme && !slices.Contains(ids, c.ID) {
 			ids = append(ids, c.ID)
 		}
 	}
