@@ -1722,6 +1722,11 @@ func TestCompanyBuyerGetsNoConsumerDesk(t *testing.T) {
 		if got := slices.Contains(contactNames(r), hotline); got != tt.want {
 			t.Errorf("%s: cards %v, consumer hotline shown %v, want %v", tt.text, contactNames(r), got, tt.want)
 		}
+		// a buyer reads the buyer's side only: not what the shop whose name was used should do
+		kb := te.lib.Base()
+		if company := kb.Contact("narisumashi-ec").Name; slices.Contains(contactNames(r), company) || strings.Contains(r.PlainText(), "名前を使われた事業者は") {
+			t.Errorf("%s: the buyer got the company's side:\n%s", tt.text, r.PlainText())
+		}
 	}
 }
 

@@ -567,6 +567,8 @@ type rawOption struct {
 	Personal bool `yaml:"personal"`
 	// RuledOut: a message that rules a threat out picks this option.
 	RuledOut bool `yaml:"ruled_out"`
+	// Alone: this option's answer and contacts replace the topic's.
+	Alone bool `yaml:"alone"`
 	// Words and Situations let a typed answer pick the option (「もう払ってしまいました」).
 	Words      []string `yaml:"words"`
 	Situations []string `yaml:"situations"`
@@ -689,7 +691,7 @@ func (l *loader) loadTopics() {
 			for j, ro := range rq.Options {
 				line := itemLine(qn, "options", j, qn.Line)
 				o := Option{ID: ro.ID, Label: strings.TrimSpace(ro.Label), Answer: strings.TrimSpace(ro.Answer), Contacts: ro.Contacts, Topic: ro.Topic, Personal: ro.Personal, RuledOut: ro.RuledOut,
-					Words: trimAll(ro.Words), Situations: trimAll(ro.Situations)}
+					Alone: ro.Alone, Words: trimAll(ro.Words), Situations: trimAll(ro.Situations)}
 				for _, id := range o.Situations {
 					l.situationRefs = append(l.situationRefs, situationRef{file, line, id, false})
 				}
@@ -699,6 +701,9 @@ func (l *loader) loadTopics() {
 				l.checkLabel(file, line, o.Label)
 				if o.Answer == "" && o.Topic == "" {
 					l.problem(file, line, "option %q needs answer: or topic:", o.ID)
+				}
+				if o.Alone && (o.Answer == "" || len(o.Contacts) == 0) {
+					l.problem(file, line, "option %q is alone: it needs an answer: and contacts: of its own, which replace the topic's", o.ID)
 				}
 				q.Options = append(q.Options, o)
 			}

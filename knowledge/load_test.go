@@ -308,6 +308,11 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{"topics/support-scam.yaml:", `option "paid-company": contact "shohisha-hotline" takes no companies (consumers_only)`},
 		},
 		{
+			name:   "alone_without_contacts",
+			change: map[string]string{"topics/fake-ec-site.yaml": replaceIn(t, "topics/fake-ec-site.yaml", "        alone: true\n        contacts: [police-cyber, police-station, shohisha-hotline]\n", "        alone: true\n")},
+			want:   []string{"topics/fake-ec-site.yaml:", `option "buyer" is alone: it needs an answer: and contacts: of its own`},
+		},
+		{
 			name:   "situation_on_unknown_device",
 			change: map[string]string{"topics/support-scam.yaml": replaceIn(t, "topics/support-scam.yaml", "    called@phone:", "    called@tablet:")},
 			want:   []string{"topics/support-scam.yaml:", `unknown situation or device "called@tablet"`},

@@ -118,6 +118,9 @@ type Option struct {
 	// RuledOut marks the option a message picks by ruling a threat out (「ウイルスではないと
 	// 思う」「攻撃されたわけじゃない」): the fault, not the incident, is what the person thinks.
 	RuledOut bool
+	// Alone marks an option whose answer and contacts replace the topic's (a fake shop's buyer
+	// reads nothing of what the shop whose name was used should do).
+	Alone bool
 	// Words are what people type for this option instead of tapping it; Situations (ids of
 	// understanding.yaml) pick it before the question is even asked.
 	Words      []string

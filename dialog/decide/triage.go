@@ -2125,8 +2125,8 @@ func (d *decider) pickOption(optID string) {
 	d.stale()
 }
 
-// answer gives a topic's standard answer (after an option's tailored one), the current alerts
-// and the contact cards.
+// answer gives a topic's standard answer (after an option's tailored one, or only that one where
+// the option stands alone), the current alerts and the contact cards.
 func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 	d.conv.Mode, d.conv.Topic, d.conv.Question = ModeAnswered, t.ID, ""
 	d.reply.Topic, d.reply.Urgent = t.ID, t.Urgent
@@ -2139,6 +2139,12 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 		d.say(o.Answer)
 		said = o.Answer
 		ids = append(ids, o.Contacts...)
+	}
+	if o != nil && o.Alone {
+		// the option's side of the matter only (a fake shop's buyer)
+		d.alerts(t)
+		d.contacts(append(d.programmesNamed(), ids...))
+		return
 	}
 	d.say(withoutRepeats(t.Answer, said))
 	d.alerts(t)
