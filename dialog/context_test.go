@@ -1396,6 +1396,8 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 			"情シスに言えばいい？", "device-trouble", itStaff},
 		{"what else, after a step done", "I clicked a link in an invoice email and typed my Microsoft password on the page. I think it was fake.", "phishing",
 			"I already changed my password. What else?", "phishing", func(kb *knowledge.Base) string { return kb.Topic("phishing").EN.Next[0] }},
+		{"what else, in Japanese: the fuller explanation", "会社のパソコンの画面に英語で身代金払えって出てファイルが全部開かない", "ransomware",
+			"ケーブルは抜きました。ほかに何をすればいいですか", "ransomware", func(kb *knowledge.Base) string { return kb.Topic("ransomware").FirstAid.Why }},
 		{"fear for one's safety", "元顧客がSNSに私の自宅の住所と家族の写真を載せて悪口を書いています。削除と人権の相談をしたいです", "defamation",
 			"子どもの写真もあって怖いです。家に来られたらどうしよう", "defamation", policeDesks},
 	}

@@ -517,3 +517,29 @@ func TestLabelledLines(t *testing.T) {
 		t.Errorf("admin.tsv read as %q, want %q", got, want)
 	}
 }
+
+// TestOptionalFollowupsMayBeMissing: a knowledge folder copied before the optional follow-ups
+// existed (no "more" list) still loads; the follow-ups it must define are still required.
+func TestOptionalFollowupsMayBeMissing(t *testing.T) {
+	b, err := fs.ReadFile(seeds.FS, "understanding.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(b), "  - id: more\n")
+	end := strings.Index(string(b), "  - id: steps\n")
+	if start < 0 || end < start {
+		t.Fatal("understanding.yaml has no more list before steps")
+	}
+	without := string(b[:start]) + string(b[end:])
+	kb, err := Load(seedFolder(t, map[string]string{"understanding.yaml": without}))
+	if err != nil {
+		t.Fatalf("Load without the more list: %v", err)
+	}
+	if got := kb.Search("ほかに何をすればいいですか").Followup; got == MoreFollowup {
+		t.Errorf("without the list, Followup = %q", got)
+	}
+	noSteps := strings.Replace(string(b), "  - id: steps\n", "  - id: stepz\n", 1)
+	if _, err := Load(seedFolder(t, map[string]string{"understanding.yaml": noSteps})); err == nil || !strings.Contains(err.Error(), `"steps" is missing`) {
+		t.Errorf("Load without the steps list: %v, want steps reported missing", err)
+	}
+}

@@ -176,8 +176,15 @@ type rawUnderstanding struct {
 // must define each (it may not add others: the dialog would not know what to say).
 var (
 	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye"}
-	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", questionFollowup}
+	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", questionFollowup, MoreFollowup}
+	// optionalIDs may be left out of the file: a knowledge folder copied before they existed
+	// still loads, and their words are read as before (a question, say).
+	optionalIDs = []string{MoreFollowup}
 )
+
+// MoreFollowup is the follow-up asking what else to do once the steps are known ("What else?",
+// 「ほかに何をすれば」): the fuller explanation, not the first screen again.
+const MoreFollowup = "more"
 
 // questionFollowup is the follow-up of a question the topic's answer may not cover (「って何」,
 // 「教えてください」): asked of a person (「人と話す方法を教えてください」), still a request for one.
@@ -256,7 +263,7 @@ func (l *loader) loadUnderstanding() {
 			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words), EvenNow: rc.EvenNow})
 		}
 		for _, id := range known {
-			if !seen[id] {
+			if !seen[id] && !slices.Contains(optionalIDs, id) {
 				l.problem(understandingFile, kl.at(key), "%s: %q is missing", key, id)
 			}
 		}

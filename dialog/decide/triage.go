@@ -1030,6 +1030,13 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		}
 		d.say(d.msg("followup_police"))
 		d.contacts(police)
+	case knowledge.MoreFollowup:
+		if t.FirstAid != nil && !d.english() {
+			d.details(t) // the first screen is known: the rest of the steps, and why
+			return
+		}
+		d.followup(t, "steps")
+		return
 	case "steps":
 		if t.FirstAid != nil {
 			d.stepsAgain(t)
