@@ -996,3 +996,30 @@ func TestOutsideTokyoAndAsksWhether(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotedWordsMoveNoTopic: what a quoted mail says (「お前のPCをハッキングした」) still tells which
+// mail it is, but does not pick an option that moves to another topic: a lost phone told beside
+// an extortion mail stays a possible leak, not unauthorised access.
+func TestQuotedWordsMoveNoTopic(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct{ text, want string }{
+		{"「お前のPCをハッキングした」", " "},
+		{"店から「まじで」って「来た」と", "店から って と"},
+		{"閉じない「引用", "閉じない「引用"},
+		{"『a』と“b”", " と "},
+	}
+	for _, tt := range tests {
+		if got := withoutQuotes(tt.text); got != tt.want {
+			t.Errorf("withoutQuotes(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	leak := kb.Topic("data-leak")
+	text := "2件あります。①自分のアドレスから「お前のPCをハッキングした、ビデオを公開されたくなければ払え」というメールが来た ②職員が業務用スマホを電車で落としたらしい。スマホには入居者さんのご家族の電話番号が入ってます"
+	if _, o := kb.RefinedOption(leak, text, kb.Search(text)); o != nil && o.Topic != "" {
+		t.Errorf("RefinedOption(data-leak, %q) = %q, which moves to %q; want none that moves", text, o.ID, o.Topic)
+	}
+	told := "不正アクセスで顧客情報が漏れたかもしれません"
+	if _, o := kb.RefinedOption(leak, told, kb.Search(told)); o == nil || o.Topic != "unauthorized-access" {
+		t.Errorf("RefinedOption(data-leak, %q) = %v; want the option that moves to unauthorised access", told, o)
+	}
+}

@@ -953,9 +953,21 @@ func (r *reader) readingOf(q string, denied []span) Why {
 // when the text is about that topic; where another option is told by its own words, the words
 // decide and what happened only breaks their tie (the shop whose customers paid: optionFor).
 func (b *Base) OptionFor(q *Question, text string, res Result) *Option {
-	f := b.foldedOf(text, res)
-	o, _ := b.optionFor(q, f, res)
+	f, unquoted := b.optionTexts(text, res)
+	o, _ := b.optionFor(q, f, unquoted, res)
 	return o
+}
+
+// optionTexts is text folded as the options read it, whole and without what it quotes. What a
+// quoted mail or screen says (「お前のPCをハッキングした」) tells which mail it is, but not what
+// happened to the writer: an option that moves to another topic is not picked by it.
+func (b *Base) optionTexts(text string, res Result) (f, unquoted string) {
+	f = b.foldedOf(text, res)
+	unquoted = f
+	if u := withoutQuotes(text); u != text {
+		unquoted, _ = b.fold(u)
+	}
+	return f, unquoted
 }
 
 // RefinedOption returns the option of t's questions that a message written after t's answer
@@ -965,9 +977,9 @@ func (b *Base) OptionFor(q *Question, text string, res Result) *Option {
 func (b *Base) RefinedOption(t *Topic, text string, res Result) (*Question, *Option) {
 	var found *Option
 	var in *Question
-	f := b.foldedOf(text, res)
+	f, unquoted := b.optionTexts(text, res)
 	for i := range t.Questions {
-		o, score := b.optionFor(&t.Questions[i], f, res)
+		o, score := b.optionFor(&t.Questions[i], f, unquoted, res)
 		if o == nil || score < wordScore+refinedRunes {
 			continue
 		}
@@ -1013,10 +1025,10 @@ func (b *Base) SituationOption(t *Topic, text string, res Result) *Option {
 	if len(res.Situations) == 0 && !b.rulesOutThreat(res) {
 		return nil
 	}
-	f := b.foldedOf(text, res)
+	f, unquoted := b.optionTexts(text, res)
 	for i := range t.Questions {
 		q := &t.Questions[i]
-		o, score := b.optionFor(q, f, res)
+		o, score := b.optionFor(q, f, unquoted, res)
 		if o == nil || score < situationScore {
 			continue
 		}
@@ -1203,13 +1215,46 @@ func (b *Base) foldedOf(text string, res Result) string {
 	return f
 }
 
+// withoutQuotes returns text without what it quotes between 「」, 『』 or “”, each quote
+// replaced by a space; an unclosed quote is kept.
+func withoutQuotes(text string) string {
+	if !strings.ContainsAny(text, "「『“") {
+		return text
+	}
+	var b strings.Builder
+	rest := text
+	for {
+		i := strings.IndexAny(rest, "「『“")
+		if i < 0 {
+			break
+		}
+		open, size := utf8.DecodeRuneInString(rest[i:])
+		end := strings.IndexRune(rest[i+size:], closingQuote[open])
+		if end < 0 {
+			break
+		}
+		b.WriteString(rest[:i])
+		b.WriteByte(' ')
+		rest = rest[i+size+end+utf8.RuneLen(closingQuote[open]):]
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// closingQuote is the closing mark of each opening quote withoutQuotes knows.
+var closingQuote = map[rune]rune{'「': '」', '『': '』', '“': '”'}
+
 // optionFor scores q's options against folded text f (as Base.fold reads it: an answer typed
-// with spaces between its words, 「じぶんの おかねです」, is joined already).
-func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
+// with spaces between its words, 「じぶんの おかねです」, is joined already); the options that move
+// to another topic against unquoted, f without what it quotes.
+func (b *Base) optionFor(q *Question, f, unquoted string, res Result) (*Option, int) {
 	// 「会社のお金じゃなくて自分のお金」 picks the person's option: its denied words do not count
-	denied := res.denied
+	denied, deniedUnquoted := res.denied, res.denied
 	if f != res.folded {
 		denied = b.index.read.denied(f)
+	}
+	if unquoted != f {
+		deniedUnquoted = b.index.read.denied(unquoted)
 	}
 	// What happened picks an option only when no other option is told by its own words: in
 	// 「うちの店名とロゴを使ったサイトがあるとお客さんから電話。買って振り込んだのに届かないと」
@@ -1223,8 +1268,12 @@ func (b *Base) optionFor(q *Question, f string, res Result) (*Option, int) {
 			score = situationScore
 		}
 		word := 0
+		in, inDenied := f, denied
+		if o.Topic != "" {
+			in, inDenied = unquoted, deniedUnquoted
+		}
 		for _, fw := range o.folded {
-			if containsUndenied(f, fw, denied) {
+			if containsUndenied(in, fw, inDenied) {
 				word = max(word, wordScore+utf8.RuneCountInString(fw))
 			}
 		}
