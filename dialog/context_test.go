@@ -1746,3 +1746,18 @@ func TestProgrammeNamedBeforeAQuestion(t *testing.T) {
 		t.Errorf("support services after the question: cards %v, want %s", contactNames(r), programme)
 	}
 }
+
+// A question told as a second matter after an answer (「ついでに聞きたいんだけど…」), which both
+// readings put on another calm topic though unsure, offers that topic first instead of the honest
+// "no answer" of the matter answered.
+func TestSecondMatterAskedAfterAnAnswer(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	if r := te.say(t, "u1", "自分のアドレスから自分宛に「お前のPCをハッキングした、ビットコインで15万円払え」ってメールが来た。本当にハッキングされてる？"); r.Topic != "spam" {
+		t.Fatalf("first message: topic %q; this test needs the spam answer", r.Topic)
+	}
+	r := te.say(t, "u1", "ついでに聞きたいんだけど、うちみたいな10人の製本所でまず何からセキュリティ対策すればいい？パスワードのルールとか全然ないんだよね")
+	if labels := choiceLabels(r); r.Outcome != dialog.Clarify || len(labels) == 0 || labels[0] != kb.Topic("prevention").Label {
+		t.Errorf("the second matter: %s %v, want prevention offered first:\n%s", r.Outcome, labels, r.PlainText())
+	}
+}

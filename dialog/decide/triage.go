@@ -864,8 +864,13 @@ func shortMessage(text string) bool {
 // ますか」 during an infection: the vendors). A remark (「研修はちゃんとやっていたのに」) stays.
 func (d *decider) bothReadAnother(t *knowledge.Topic, res knowledge.Result) bool {
 	top := res.Top()
-	return res.Confident && top != nil && top.ID != t.ID && !top.Urgent && top.ID != d.kb.Understanding().OffTopic &&
-		res.Requests() && (res.Why.Learned == top.ID || res.Why.Intent != "")
+	if top == nil || top.ID == t.ID || top.Urgent || top.ID == d.kb.Understanding().OffTopic {
+		return false
+	}
+	// (unsure, a question told as a second matter that both read first: 「ついでに聞きたいんだけ
+	// ど、うちみたいな10人の製本所でまず何からセキュリティ対策すればいい？」 after a spam answer)
+	return res.Confident && res.Requests() && (res.Why.Learned == top.ID || res.Why.Intent != "") ||
+		!res.Confident && res.TwoMatters() && res.Asks() && res.Why.Learned == top.ID
 }
 
 // namesNothing reports whether res found no topic's word (but the office matters') and no plan in
