@@ -1698,6 +1698,16 @@ func TestWhileTopicsAreOffered(t *testing.T) {
 		t.Errorf("「どこにすればいい？」 while topics are offered got:\n%s\nwant %q and its desks", r.PlainText(), want)
 	}
 
+	// a longer story naming the offered topic, which both readings put first, picks it although it
+	// doubts something else in it (「…見られたかもしれません」)
+	first = te.say(t, "u4", "クラウド会計のアカウントなんですけど、ちょっと気になることがあって")
+	if first.Outcome != dialog.Clarify || len(first.Choices) == 0 || first.Choices[0].Label != kb.Topic("unauthorized-access").Label {
+		t.Fatalf("first message got %s %v; this test needs unauthorised access offered first", first.Outcome, choiceLabels(first))
+	}
+	if r := te.say(t, "u4", "ログイン履歴に、誰も使ってない深夜3時にシンガポールからのログインが2回ありました。パスワードは変えて二段階認証も今つけました。顧問先のデータが見られたかもしれません。どこかに届け出たほうがいいですか"); r.Topic != "unauthorized-access" || r.Outcome == dialog.Clarify {
+		t.Errorf("a story naming the offered take-over: %s %q, want its answer", r.Outcome, r.Topic)
+	}
+
 	r = te.say(t, "u3", "SNSで「手押し」「野菜あります」みたいな大麻売ってる投稿たくさん見つけた。通報したいんだけどどこにすればいい？")
 	if r.Outcome != dialog.Answer || r.Topic != "illegal-content" {
 		t.Errorf("a story ending in 「どこにすればいい？」: %s %q, want the illegal content answer", r.Outcome, r.Topic)

@@ -574,7 +574,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	offForNothing := res.Why.OffTopic && len(res.Why.Phrases) == 0
 	if c.Mode == ModeClarify && res.Social == "" && (!res.Confident || offForNothing) && !res.Escalate {
 		t := d.offeredTopicAnswered(text, res)
-		if named := d.offeredTopicNamed(res); t == nil || named != nil && named != t && res.Top() != nil && res.Top().ID == named.ID {
+		if named := d.offeredTopicNamed(text, res); t == nil || named != nil && named != t && res.Top() != nil && res.Top().ID == named.ID {
 			// an offered topic named by its own words and read first outweighs another's option
 			// words (「けいじばん です。だれが やったか わかりません」 names the defamation offered;
 			// わかりません is also a fault's option, 「セキュリティか分からない」)
@@ -1970,7 +1970,7 @@ func (d *decider) firstOfferedTopic() *knowledge.Topic {
 // 電話つながらないんですか」: the phone words are about the desks, not a new matter). Of several
 // offered topics named, the one both readings put first is the one meant (「削除をお願いしたいし、
 // 家族が怖がっているので人権の相談も」 names defamation and harassment; both read defamation).
-func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
+func (d *decider) offeredTopicNamed(text string, res knowledge.Result) *knowledge.Topic {
 	offered, named, other := d.offeredTopics(), "", false
 	for _, p := range res.Why.Phrases {
 		topic, _, _ := strings.Cut(p, ":")
@@ -1986,7 +1986,11 @@ func (d *decider) offeredTopicNamed(res knowledge.Result) *knowledge.Topic {
 			named = topic
 		}
 	}
-	if named == "" || other && (res.Top() == nil || res.Top().ID != named || res.Why.Hedged) {
+	// a doubt counts against it, unless both readings put it first in a longer story (「…かもし
+	// れません」 in one that names the offered take-over by its own words and a report beside it);
+	// a short doubt (「迷惑メールを開いたらウイルスかも」) is a doubt
+	doubted := res.Why.Hedged && (res.Why.Learned != named || shortMessage(text))
+	if named == "" || other && (res.Top() == nil || res.Top().ID != named || doubted) {
 		return nil
 	}
 	return d.kb.Topic(named)
