@@ -1708,6 +1708,18 @@ func TestWhileTopicsAreOffered(t *testing.T) {
 		t.Errorf("a story naming the offered take-over: %s %q, want its answer", r.Outcome, r.Topic)
 	}
 
+	// one topic offered alone, and more of the matter told in words that name nothing else: that one
+	first = te.say(t, "u5", "うぃんどうず10 まだつかえますか")
+	if labels := choiceLabels(first); first.Outcome != dialog.Clarify || len(labels) == 0 || labels[0] != kb.Topic("general-security").Label ||
+		slices.ContainsFunc(first.Choices[1:], func(c dialog.Choice) bool {
+			return slices.ContainsFunc(kb.Topics(), func(tp *knowledge.Topic) bool { return tp.Label == c.Label })
+		}) {
+		t.Fatalf("first message got %s %v; this test needs general security offered alone", first.Outcome, choiceLabels(first))
+	}
+	if r := te.say(t, "u5", "じむしょの ぱそこんです うりあげの けいさんに つかってます いんたーねっとにも つないでます"); r.Topic != "general-security" || r.Outcome == dialog.Clarify {
+		t.Errorf("more told while one topic is offered: %s %q, want its answer", r.Outcome, r.Topic)
+	}
+
 	r = te.say(t, "u3", "SNSで「手押し」「野菜あります」みたいな大麻売ってる投稿たくさん見つけた。通報したいんだけどどこにすればいい？")
 	if r.Outcome != dialog.Answer || r.Topic != "illegal-content" {
 		t.Errorf("a story ending in 「どこにすればいい？」: %s %q, want the illegal content answer", r.Outcome, r.Topic)

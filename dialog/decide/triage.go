@@ -584,6 +584,9 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			t = d.offeredTopicLeft(res)
 		}
 		if t == nil {
+			t = d.offeredTopicAlone(text, res)
+		}
+		if t == nil {
 			t = d.offeredTopicRead(res)
 		}
 		if fits := d.offeredTopicForDevice(res); t != nil && fits != nil && !hasDeviceLine(t, res.Why.Device) {
@@ -2041,6 +2044,18 @@ func (d *decider) offeredTopicLeft(res knowledge.Result) *knowledge.Topic {
 		return nil
 	}
 	return d.kb.Topic(left[0])
+}
+
+// offeredTopicAlone returns the topic offered alone (「一般的なセキュリティ相談」 with none and a
+// person beside it) when the text tells more of the matter and names nothing else: no topic's
+// word, nothing happened, no question for desks (「じむしょの ぱそこんです うりあげの けいさんに
+// つかってます」 after 「うぃんどうず10 まだつかえますか」), or nil.
+func (d *decider) offeredTopicAlone(text string, res knowledge.Result) *knowledge.Topic {
+	offered := d.offeredTopics()
+	if len(offered) != 1 || len(res.Why.Phrases) > 0 || len(res.Situations) > 0 || res.Followup != "" || !statement(text) {
+		return nil
+	}
+	return d.kb.Topic(offered[0])
 }
 
 func findQuestion(t *knowledge.Topic, id string) *knowledge.Question {
