@@ -1783,3 +1783,40 @@ func TestSecondMatterAskedAfterAnAnswer(t *testing.T) {
 		t.Errorf("the second matter: %s %v, want prevention offered first:\n%s", r.Outcome, labels, r.PlainText())
 	}
 }
+
+// The review's cases: a buyer's follow-ups keep to the buyer's side; "what else" while topics are
+// offered keeps them; a topic offered alone is not taken for a text about nothing of IT; a
+// programme named at the start stays out of an unrelated answer later in the consultation.
+func TestRoundReviewCases(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	company := kb.Contact("narisumashi-ec").Name
+	te.say(t, "u1", "ネットの通販サイトで自分の服を買って、5万円振り込んだのに商品が届きません。サイトも消えてます")
+	for _, then := range []string{"どこに相談すればいいですか", "どうすればいいですか"} {
+		if r := te.say(t, "u1", then); slices.Contains(contactNames(r), company) || strings.Contains(r.PlainText(), "名前を使われた事業者は") {
+			t.Errorf("the buyer's %q got the shop's side:\n%s", then, r.PlainText())
+		}
+	}
+
+	first := te.say(t, "u2", "スマホに変な警告が出ました")
+	if first.Outcome != dialog.Clarify {
+		t.Fatalf("first message got %s; this test needs topics offered", first.Outcome)
+	}
+	if r := te.say(t, "u2", "ほかに何をすればいいですか"); !slices.Equal(choiceLabels(r), choiceLabels(first)) {
+		t.Errorf("「ほかに何をすればいいですか」 while topics are offered: choices %v, want %v kept", choiceLabels(r), choiceLabels(first))
+	}
+
+	for i, then := range []string{"特にないです", "家のテレビが映らなくなりました"} {
+		user := fmt.Sprintf("u3-%d", i)
+		te.say(t, user, "うぃんどうず10 まだつかえますか")
+		if r := te.say(t, user, then); r.Topic == "general-security" && r.Outcome == dialog.Answer {
+			t.Errorf("%q while general security is offered alone got its answer", then)
+		}
+	}
+
+	te.say(t, "u4", "IT導入補助金を使いたいです")
+	r := te.say(t, "u4", "話は変わりますが、うちの店の名前を使った偽の通販サイトがあってお客さんから問い合わせが来ています")
+	if programme := kb.Contact("it-donyu-hojokin").Name; r.Topic == "fake-ec-site" && slices.Contains(contactNames(r), programme) {
+		t.Errorf("the fake shop's answer carries %s, named at the start of another matter: %v", programme, contactNames(r))
+	}
+}

@@ -687,6 +687,15 @@ func (ix *index) evenNowIntent(id string) bool {
 	return slices.ContainsFunc(ix.read.intents, func(c cueList) bool { return c.id == id && id != "" && c.evenNow })
 }
 
+// learnedSure reports whether the learned reading is sure of a topic for masked text.
+func (ix *index) learnedSure(masked string) bool {
+	if ix.learned == nil || utf8.RuneCountInString(masked) < learnedMinRunes {
+		return false
+	}
+	t, p := ix.learned.best(masked)
+	return t >= 0 && t < len(ix.topicIDs) && p >= learnedSure
+}
+
 // intentTopic is the topic the intent id of understanding.yaml leads to, or "".
 func (ix *index) intentTopic(id string) string {
 	for _, c := range ix.read.intents {

@@ -702,8 +702,13 @@ func (l *loader) loadTopics() {
 				if o.Answer == "" && o.Topic == "" {
 					l.problem(file, line, "option %q needs answer: or topic:", o.ID)
 				}
-				if o.Alone && (o.Answer == "" || len(o.Contacts) == 0) {
+				switch {
+				case o.Alone && o.Topic != "":
+					l.problem(file, line, "option %q is alone and moves to topic %q: it has no answer of its own to stand alone", o.ID, o.Topic)
+				case o.Alone && (o.Answer == "" || len(o.Contacts) == 0):
 					l.problem(file, line, "option %q is alone: it needs an answer: and contacts: of its own, which replace the topic's", o.ID)
+				case o.Alone && t.Urgent:
+					l.problem(file, line, "option %q is alone in an urgent topic: its first aid and desks are the topic's", o.ID)
 				}
 				q.Options = append(q.Options, o)
 			}

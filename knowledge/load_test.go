@@ -313,6 +313,11 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{"topics/fake-ec-site.yaml:", `option "buyer" is alone: it needs an answer: and contacts: of its own`},
 		},
 		{
+			name:   "alone_moving_to_another_topic",
+			change: map[string]string{"topics/fake-ec-site.yaml": replaceIn(t, "topics/fake-ec-site.yaml", "        topic: online-shopping\n", "        topic: online-shopping\n        alone: true\n")},
+			want:   []string{"topics/fake-ec-site.yaml:", `option "real-shop" is alone and moves to topic "online-shopping"`},
+		},
+		{
 			name:   "situation_on_unknown_device",
 			change: map[string]string{"topics/support-scam.yaml": replaceIn(t, "topics/support-scam.yaml", "    called@phone:", "    called@tablet:")},
 			want:   []string{"topics/support-scam.yaml:", `unknown situation or device "called@tablet"`},

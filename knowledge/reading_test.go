@@ -247,6 +247,7 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		{"はじめまして、着物レンタルの店をやっている者です", "greeting"},
 		{"お世話になっております。総務の山田と申します", "greeting"},
 		{"こんにちは、詐欺の被害者です", ""},
+		{"こんにちは、知らない人から毎日無言電話がかかってくる店の者です", ""}, // a matter the statistics read
 		{"はじめまして、税理士事務所の者です。先ほど届いたメールの添付を開いてしまいました", ""},
 		// a message sent to the bot by mistake, apart from a mail sent to the wrong person
 		{"すみません、さっきのは間違えて送信しました", "ack"},
@@ -1007,6 +1008,8 @@ func TestQuotedWordsMoveNoTopic(t *testing.T) {
 		{"店から「まじで」って「来た」と", "店から って と"},
 		{"閉じない「引用", "閉じない「引用"},
 		{"『a』と“b”", " と "},
+		{"件名が「至急 のメールを開いたら「お前の…」と出た", "件名が「至急 のメールを開いたら と出た"},
+		{"閉じない「引用 のあと『ok』", "閉じない「引用 のあと "},
 	}
 	for _, tt := range tests {
 		if got := withoutQuotes(tt.text); got != tt.want {

@@ -723,10 +723,11 @@ func (b *Base) Search(text string) Result {
 		return res
 	}
 	if why.greets && ix.read.introduces(q) && len(res.Why.Phrases) == 0 && len(why.Situations) == 0 && !why.Now && !why.question && !res.Escalate &&
-		!why.itWord && len(ix.vagueTopics(q)) == 0 {
+		!why.itWord && len(ix.vagueTopics(q)) == 0 && !ix.learnedSure(masked) {
 		// 「はじめまして、着物レンタルの店をやっている者です」: who is writing, and nothing
-		// else yet, not even a word of IT or a generic one (「詐欺の被害者です」); greeted, and
-		// asked what it is about
+		// else yet, not even a word of IT or a generic one (「詐欺の被害者です」), nor a matter the
+		// statistics are sure of (「知らない人から毎日無言電話がかかってくる店の者です」); greeted,
+		// and asked what it is about
 		res.Social, res.Why.Social = greetingSocial, greetingSocial
 		return res
 	}
@@ -1729,8 +1730,8 @@ func nothingRead(w Why) bool {
 const gojuon = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん"
 
 // mashed reports whether folded text q is keys pressed rather than words: a word with Latin
-// letters after kana and no vowel among them (「あｓｄｆ」「ふじこｌｐ」: the input method
-// switched halfway), one kana four times or more and nothing else (「ててててて」), or four kana
+// letters after kana, no vowel among them and no kanji or katakana after them (「あｓｄｆ」
+// 「ふじこｌｐ」: the input method switched halfway), one kana four times or more and nothing else (「ててててて」), or four kana
 // or more of the kana table in its order (「あいうえお」).
 func mashed(q string) bool {
 	flat := strings.ReplaceAll(q, " ", "")
@@ -1746,7 +1747,6 @@ func mashed(q string) bool {
 			switch {
 			case kanaScript(r) == 'h':
 				kana = true
-				wordsAfter = wordsAfter || latinAfterKana
 			case r >= 'a' && r <= 'z':
 				latinAfterKana = latinAfterKana || kana
 				vowel = vowel || strings.ContainsRune("aeiou", r)
@@ -1755,7 +1755,8 @@ func mashed(q string) bool {
 			}
 		}
 		// 「vpnがつながらない」 has its Latin letters first, as a word is written; 「測量用の
-		// GNSS受信機の…」 goes on in Japanese after them, as a sentence naming a device does
+		// GNSS受信機の…」 goes on in kanji after them, as a sentence naming a device does, where a
+		// hand on the keys goes on in kana (「ｓｄｆさｄｆさｄｆ」)
 		if latinAfterKana && !vowel && !wordsAfter {
 			return true
 		}

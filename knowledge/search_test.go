@@ -76,7 +76,8 @@ func TestMashed(t *testing.T) {
 		{"なんかweirdなことが起きてる", false},
 		{"ちょっと気になることがあって", false},
 		{"ｔｅｓｔテスト", false},
-		{"測量用のGNSS受信機のバッテリーの持ちが悪くなってきました", false}, // Japanese after the letters
+		{"測量用のGNSS受信機のバッテリーの持ちが悪くなってきました", false}, // kanji after the letters
+		{"ｓｄｆさｄｆさｄｆ", true}, // kana after them: a hand on the keys
 	}
 	for _, tt := range tests {
 		if got := mashed(kb.Fold(tt.text)); got != tt.want {

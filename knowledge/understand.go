@@ -1216,29 +1216,31 @@ func (b *Base) foldedOf(text string, res Result) string {
 }
 
 // withoutQuotes returns text without what it quotes between 「」, 『』 or “”, each quote
-// replaced by a space; an unclosed quote is kept.
+// replaced by a space. A quote that another opens inside before it closes, or that never closes,
+// is kept as written (「件名が「至急 のメールを…」 keeps the writer's words after the stray 「).
 func withoutQuotes(text string) string {
 	if !strings.ContainsAny(text, "「『“") {
 		return text
 	}
 	var b strings.Builder
-	rest := text
-	for {
+	for rest := text; ; {
 		i := strings.IndexAny(rest, "「『“")
 		if i < 0 {
-			break
+			b.WriteString(rest)
+			return b.String()
 		}
 		open, size := utf8.DecodeRuneInString(rest[i:])
-		end := strings.IndexRune(rest[i+size:], closingQuote[open])
-		if end < 0 {
-			break
+		inside := rest[i+size:]
+		end := strings.IndexRune(inside, closingQuote[open])
+		if end < 0 || strings.ContainsAny(inside[:end], "「『“") {
+			b.WriteString(rest[:i+size]) // unclosed, or another opens first: kept
+			rest = inside
+			continue
 		}
 		b.WriteString(rest[:i])
 		b.WriteByte(' ')
-		rest = rest[i+size+end+utf8.RuneLen(closingQuote[open]):]
+		rest = inside[end+utf8.RuneLen(closingQuote[open]):]
 	}
-	b.WriteString(rest)
-	return b.String()
 }
 
 // closingQuote is the closing mark of each opening quote withoutQuotes knows.

@@ -589,10 +589,10 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		if t == nil {
 			t = d.offeredTopicRead(res)
 		}
-		if fits := d.offeredTopicForDevice(res); t != nil && fits != nil && !hasDeviceLine(t, res.Why.Device) {
+		if fits := d.offeredTopicForDevice(res); t != nil && fits != nil && !hasDeviceLine(t, res.Why.Device, res.Situations) {
 			// the device named (「アンドロイドです」) has steps of its own in another offered topic
-			// (a virus on the phone), not in the one the answer picked (a support scam's steps
-			// unplug a computer's LAN cable)
+			// (a virus on the phone), not in the one the answer picked for what happened (a
+			// support scam's steps for an app installed unplug a computer's LAN cable)
 			t = fits
 		}
 		if t != nil {
@@ -608,7 +608,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		}
 	}
 	asks := res.Asks()
-	steps := res.Followup == "steps"
+	steps := res.Followup == "steps" || res.Followup == knowledge.MoreFollowup
 	if c.Mode == ModeClarify && res.Social == "" && ((res.Followup == "question" || steps) && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
 		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" &&
 			(shortMessage(text) || asks && !d.placedCalm(res) || res.Why.Learned == "")) {
@@ -864,7 +864,8 @@ func shortMessage(text string) bool {
 // that both readings of the matcher are sure is another topic than t, a calm one the person turns
 // to from the incident: the rules and the learned reading agree, or the rules read a plan
 // (「業者に調べてもらいたい。どこに頼めばいいですか」, 「緊急で対応してくれる会社の一覧はあり
-// ますか」 during an infection: the vendors). A remark (「研修はちゃんとやっていたのに」) stays.
+// ますか」 during an infection: the vendors), or, unsure, a question told as a second matter that
+// both put first. A remark (「研修はちゃんとやっていたのに」) stays.
 func (d *decider) bothReadAnother(t *knowledge.Topic, res knowledge.Result) bool {
 	top := res.Top()
 	if top == nil || top.ID == t.ID || top.Urgent || top.ID == d.kb.Understanding().OffTopic {
@@ -877,8 +878,7 @@ func (d *decider) bothReadAnother(t *knowledge.Topic, res knowledge.Result) bool
 }
 
 // namesNothing reports whether res found no topic's word (but the office matters') and no plan in
-// its text, so that it is
-// more about the matter at hand, however long: read unsure, or sure only by the statistics
+// its text, so that it is more about the matter at hand, however long: read unsure, or sure only by the statistics
 // agreeing (Why.Agreed) on a calm topic or about the device the conversation was already about
 // (「アンドロイドです、会社のじゃなくて自分のスマホ。いれたのはさっき」 inside a virus on the
 // phone). A new incident the statistics are sure of on another device, or on none (「それと、さっ
@@ -1039,16 +1039,23 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		d.say(d.msg("followup_police"))
 		d.contacts(police)
 	case knowledge.MoreFollowup:
-		if t.FirstAid != nil && !d.english() {
-			d.details(t) // the first screen is known: the rest of the steps, and why
+		// the first screen is known: the rest of the steps, and why; not while the topic's question
+		// waits (its choices stay), nor where the device named has a first line of its own (the
+		// full steps are a computer's), nor in English (the explanation is Japanese): there, the
+		// first screen again
+		if t.FirstAid != nil && !d.english() && d.conv.Mode == ModeAnswered && !hasDeviceLine(t, d.conv.Device, d.conv.Told) {
+			d.details(t)
 			return
 		}
 		d.followup(t, "steps")
 		return
 	case "steps":
-		if t.FirstAid != nil {
+		switch o := d.pickedOption(t); {
+		case t.FirstAid != nil:
 			d.stepsAgain(t)
-		} else {
+		case o != nil && o.Alone:
+			d.say(o.Answer)
+		default:
 			d.say(t.Answer)
 		}
 	default:
@@ -1129,10 +1136,11 @@ func (d *decider) linesNamed(t *knowledge.Topic, question string) (lines []strin
 		return out, steps
 	}
 	answerLines := func(text string) []string { return strings.Split(strings.TrimSpace(text), "\n") }
-	if o := d.pickedOption(t); o != nil {
+	o := d.pickedOption(t)
+	if o != nil {
 		add(answerLines(o.Answer))
 	}
-	if len(out) == 0 {
+	if len(out) == 0 && (o == nil || !o.Alone) {
 		add(answerLines(t.Answer))
 	}
 	return out, false
@@ -1208,8 +1216,12 @@ func (d *decider) topicContacts(t *knowledge.Topic) []string {
 	for _, o := range d.narrowedOptions(t) {
 		ids = append(ids, o.Contacts...)
 	}
-	if o := d.pickedOption(t); o != nil {
+	o := d.pickedOption(t)
+	if o != nil {
 		ids = append(ids, o.Contacts...)
+	}
+	if o != nil && o.Alone {
+		return d.forUser(ids) // the option's side of the matter only
 	}
 	return d.forUser(append(ids, t.Contacts...))
 }
@@ -1859,7 +1871,7 @@ func doubtedElsewhere(o *knowledge.Option, res knowledge.Result) bool {
 func (d *decider) offeredTopicForDevice(res knowledge.Result) *knowledge.Topic {
 	var found *knowledge.Topic
 	for _, id := range d.offeredTopics() {
-		if t := d.kb.Topic(id); t != nil && hasDeviceLine(t, res.Why.Device) {
+		if t := d.kb.Topic(id); t != nil && hasDeviceLine(t, res.Why.Device, res.Situations) {
 			if found != nil {
 				return nil
 			}
@@ -1870,13 +1882,19 @@ func (d *decider) offeredTopicForDevice(res knowledge.Result) *knowledge.Topic {
 }
 
 // hasDeviceLine reports whether t's first screen has a line of its own for device (a situation
-// id of understanding.yaml's devices), "" for none.
-func hasDeviceLine(t *knowledge.Topic, device string) bool {
+// id of understanding.yaml's devices, "" for none), or for one of situations on that device
+// (called@phone: a support scam's number called from a phone).
+func hasDeviceLine(t *knowledge.Topic, device string, situations []string) bool {
 	if device == "" || t.FirstAid == nil {
 		return false
 	}
-	_, ok := t.FirstAid.Situations[device]
-	return ok
+	if _, ok := t.FirstAid.Situations[device]; ok {
+		return true
+	}
+	return slices.ContainsFunc(situations, func(s string) bool {
+		_, ok := t.FirstAid.Situations[s+knowledge.SituationOnDevice+device]
+		return ok
+	})
 }
 
 // offeredTopicAnswered is the one topic among the choices on screen that text answers an
@@ -2048,11 +2066,13 @@ func (d *decider) offeredTopicLeft(res knowledge.Result) *knowledge.Topic {
 
 // offeredTopicAlone returns the topic offered alone (「一般的なセキュリティ相談」 with none and a
 // person beside it) when the text tells more of the matter and names nothing else: no topic's
-// word, nothing happened, no question for desks (「じむしょの ぱそこんです うりあげの けいさんに
-// つかってます」 after 「うぃんどうず10 まだつかえますか」), or nil.
+// word, nothing happened, no question for desks, something of IT read in it (「じむしょの ぱそこん
+// です うりあげの けいさんに つかってます」 after 「うぃんどうず10 まだつかえますか」; not 「特に
+// ないです」 nor 「家のテレビが映らなくなりました」), or nil.
 func (d *decider) offeredTopicAlone(text string, res knowledge.Result) *knowledge.Topic {
 	offered := d.offeredTopics()
-	if len(offered) != 1 || len(res.Why.Phrases) > 0 || len(res.Situations) > 0 || res.Followup != "" || !statement(text) {
+	if len(offered) != 1 || len(res.Why.Phrases) > 0 || len(res.Situations) > 0 || res.Followup != "" || !statement(text) ||
+		res.Why.OffTopic || len(res.Topics) == 0 {
 		return nil
 	}
 	return d.kb.Topic(offered[0])
@@ -2174,23 +2194,25 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 	if o != nil && o.Alone {
 		// the option's side of the matter only (a fake shop's buyer)
 		d.alerts(t)
-		d.contacts(append(d.programmesNamed(), ids...))
+		d.contacts(append(d.programmesNamed(t), ids...))
 		return
 	}
 	d.say(withoutRepeats(t.Answer, said))
 	d.alerts(t)
-	d.contacts(append(append(d.programmesNamed(), ids...), t.Contacts...))
+	d.contacts(append(append(d.programmesNamed(t), ids...), t.Contacts...))
 }
 
-// programmesNamed are the support programmes and subsidies the message being answered, or the
-// one that opened the consultation, names (「国のIT導入補助金は使えますか」, answered after a
-// question): their cards come first with the answer, whether the topic lists them or not, so
-// that the person reads what the knowledge says of the one they asked about (that it has ended,
-// say).
-func (d *decider) programmesNamed() []string {
+// programmesNamed are the support programmes and subsidies the message being answered names, or
+// the one that opened the consultation where it offered t (「国のIT導入補助金は使えますか」,
+// answered after a question): their cards come first with t's answer, whether t lists them or
+// not, so that the person reads what the knowledge says of the one they asked about (that it has
+// ended, say).
+func (d *decider) programmesNamed(t *knowledge.Topic) []string {
 	named := d.kb.ContactsNamed(d.res)
 	if first := d.conv.First.Text; first != "" && first != d.heard {
-		named = append(named, d.kb.ContactsNamed(d.kb.Search(first))...)
+		if res := d.kb.Search(first); slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == t.ID }) {
+			named = append(named, d.kb.ContactsNamed(res)...)
+		}
 	}
 	var ids []string
 	for _, c := range named {
