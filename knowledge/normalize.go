@@ -111,10 +111,12 @@ func nfkcStable(r rune) bool {
 // nfkcSeparator reports whether r is a character NFKC changes into punctuation or a space only,
 // and r combines with nothing before it: the full-width ？！（） and the like, the ideographic
 // space, …. Written as it is, it folds to the word break its NFKC form folds to, so a text
-// holding one (a sixth of the labelled texts hold a full-width ？) still takes the fast path.
+// holding one (a sixth of the labelled texts hold a full-width ？) still takes the fast path. The
+// full-width tilde ～ is not one: written as it is, folding drops it as a long vowel mark, where
+// its NFKC form ~ is a word break (「0～0」), so a text holding it takes NFKC's path.
 func nfkcSeparator(r rune) bool {
 	switch {
-	case r == '\u3000', r == '…', r >= '！' && r <= '／', r >= '：' && r <= '＠', r >= '［' && r <= '｀', r >= '｛' && r <= '～':
+	case r == '\u3000', r == '…', r >= '！' && r <= '／', r >= '：' && r <= '＠', r >= '［' && r <= '｀', r >= '｛' && r < '～':
 		return true
 	}
 	return false
