@@ -964,7 +964,7 @@ func TestFirstActionForTheDeviceNamed(t *testing.T) {
 func TestWhatHappenedOnThePhone(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	scam := te.lib.Base().Topic("support-scam").FirstAid
-	onPhone, onComputer := scam.Situations["called"+knowledge.SituationOnDevice+"phone"], scam.Situations["called"]
+	onPhone, onComputer := scam.Situations[knowledge.OnDevice("called", "phone")], scam.Situations["called"]
 	if onPhone == "" || onPhone == onComputer {
 		t.Fatal("the seeds give a support scam no line of its own for a call from a phone")
 	}

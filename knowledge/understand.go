@@ -333,6 +333,9 @@ func (l *loader) checkUnderstanding() {
 // happened on that device (「called@phone」: a phone has no LAN cable to pull).
 const SituationOnDevice = "@"
 
+// OnDevice is the first aid key for situation on device (called@phone).
+func OnDevice(situation, device string) string { return situation + SituationOnDevice + device }
+
 func cueIDs(cs []Cue) []string {
 	var out []string
 	for _, c := range cs {

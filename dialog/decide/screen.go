@@ -135,7 +135,7 @@ func (d *decider) situations(t *knowledge.Topic) []string {
 		// what happened on that device first (called@phone), then what happened, then the device
 		onDevice := make([]string, 0, len(all)+1)
 		for _, s := range all {
-			onDevice = append(onDevice, s+knowledge.SituationOnDevice+device)
+			onDevice = append(onDevice, knowledge.OnDevice(s, device))
 		}
 		all = append(append(onDevice, all...), device)
 	}

@@ -1892,7 +1892,7 @@ func hasDeviceLine(t *knowledge.Topic, device string, situations []string) bool 
 		return true
 	}
 	return slices.ContainsFunc(situations, func(s string) bool {
-		_, ok := t.FirstAid.Situations[s+knowledge.SituationOnDevice+device]
+		_, ok := t.FirstAid.Situations[knowledge.OnDevice(s, device)]
 		return ok
 	})
 }
@@ -2191,15 +2191,12 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 		said = o.Answer
 		ids = append(ids, o.Contacts...)
 	}
-	if o != nil && o.Alone {
-		// the option's side of the matter only (a fake shop's buyer)
-		d.alerts(t)
-		d.contacts(append(d.programmesNamed(t), ids...))
-		return
+	if o == nil || !o.Alone { // an option that stands alone is its side of the matter only
+		d.say(withoutRepeats(t.Answer, said))
+		ids = append(ids, t.Contacts...)
 	}
-	d.say(withoutRepeats(t.Answer, said))
 	d.alerts(t)
-	d.contacts(append(append(d.programmesNamed(t), ids...), t.Contacts...))
+	d.contacts(append(d.programmesNamed(t), ids...))
 }
 
 // programmesNamed are the support programmes and subsidies the message being answered names, or
