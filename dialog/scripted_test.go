@@ -86,6 +86,11 @@ import (
 //     own words, follow-ups inside the matter, a change of matter halfway, people outside Tokyo,
 //     English, romaji, jargon and managers asking about prevention (36/45 when first played, with
 //     the code before its round).
+//   - dialogs-tune-19.txt was written by another such author for tuning, in other workplaces (a
+//     bee farm, a bowling alley, a notary's office, a Noh mask workshop ...), weighted to answers
+//     in one's own words, follow-ups inside the matter (「社長に言うべき？」), corrections, two
+//     matters, English, romaji and hiragana (33/45 when first played, with the code before its
+//     round and the inside follow-up).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -121,6 +126,9 @@ import (
 //   - dialogs-heldout-16.txt was written by another such author with held-out register set 20, at
 //     the start of the round that wrote tuning dialogs 18, and is never used for tuning (24/30
 //     with the code before that round).
+//   - dialogs-heldout-17.txt was written by another such author with held-out register set 21, at
+//     the start of the round that wrote tuning dialogs 19, and is never used for tuning (23/30
+//     with the code before that round, cca48c6).
 type scripted struct {
 	name, persona string
 	line          int
@@ -266,6 +274,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-16.txt":    0.5,
 	"testdata/dialogs-tune-17.txt":    0.5,
 	"testdata/dialogs-tune-18.txt":    0.5,
+	"testdata/dialogs-tune-19.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,
@@ -282,6 +291,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-heldout-14.txt": 0.9,
 	"testdata/dialogs-heldout-15.txt": 0.83,
 	"testdata/dialogs-heldout-16.txt": 0.76,
+	"testdata/dialogs-heldout-17.txt": 0.5,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right
