@@ -1364,6 +1364,45 @@ func TestSecondTurnTopic(t *testing.T) {
 	}
 }
 
+// A person asked to choose who tells more instead is read with what they told first: a threat
+// from one's own address, then the bitcoin it asks for, is spam's case of a threat from one's own
+// address, not the question of what kind of mail it is (the opening message answered it), and
+// whether to pay hears that case's answer, not spam's general one; a story of an attachment
+// opened that ends in わからない, to a choice led by Emotet, is Emotet, not "it's fine not to
+// know".
+func TestClarifyAnsweredByTheStory(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	own := func() *knowledge.Option {
+		for i, o := range kb.Topic("spam").Questions[0].Options {
+			if o.ID == "extortion-own" {
+				return &kb.Topic("spam").Questions[0].Options[i]
+			}
+		}
+		t.Fatal("spam has no extortion-own option")
+		return nil
+	}()
+	if r := te.say(t, "u1", "じぶんの めーるあどれすから めーるがきて おまえのぱそこんを のっとった おかねをはらえ と かいてある"); r.Outcome != dialog.Clarify {
+		t.Fatalf("first message: outcome %v, want a question (the test reads the answer to it)", r.Outcome)
+	}
+	r := te.say(t, "u1", "びっとこいんで 10まんえん と かいてある。 えいごと へんな にほんご")
+	if r.Topic != "spam" || !strings.Contains(r.PlainText(), firstLine(own.Answer)) {
+		t.Errorf("after the bitcoin: topic %q, want spam with the answer to a threat from one's own address:\n%s", r.Topic, r.PlainText())
+	}
+	r = te.say(t, "u1", "はらわなくて いいのかね")
+	if !strings.Contains(r.PlainText(), firstLine(own.Answer)) || strings.Contains(r.PlainText(), firstLine(kb.Topic("spam").Answer)) {
+		t.Errorf("whether to pay:\n%s\nwant the case's answer alone", r.PlainText())
+	}
+
+	if r := te.say(t, "u2", "tenchou ni iwaretan desu kedo, mise no adoresu kara hen na meru ga ippai okurareteru mitai"); r.Outcome != dialog.Clarify {
+		t.Fatalf("first message: outcome %v, want a question", r.Outcome)
+	}
+	r = te.say(t, "u2", `otokuisama kara "zip no tenpu tsuki no meru kita kedo nani?" tte denwa kita. mise no pc de mae ni tenpu hiraita kamo desu, wakaranai`)
+	if r.Topic != "emotet" || strings.Contains(r.PlainText(), kb.Message("clarify_unsure")) {
+		t.Errorf("the story: topic %q, want emotet:\n%s", r.Topic, r.PlainText())
+	}
+}
+
 // Follow-ups inside a matter, as people write them, stay in that matter and get what they ask
 // for: whether to go to the police, in Japanese or romaji (the romaji question is a question, not
 // 「承知しました」), gets the police desks the topic lists; a remark in words the matter's own
@@ -1371,12 +1410,27 @@ func TestSecondTurnTopic(t *testing.T) {
 // asking, in hiragana, whether to call the card company is no request for a person and no
 // support scam, and hears the first line (call the card company now) again; asking where the
 // incident desk is and whether a desk named (JPCERT) will do shows its card rather than the
-// reporting topic from the start.
+// reporting topic from the start; asking whether to tell one's boss hears the step that says whom
+// to tell (in English too), and, where the steps say nothing of it, the honest "no answer".
 func TestFollowUpsInsideAMatter(t *testing.T) {
 	policeDesks := func(kb *knowledge.Base) string { return kb.Message("followup_police") }
 	phishingFirst := func(kb *knowledge.Base) string { return kb.Topic("phishing").FirstAid.Now }
 	jpcert := func(*knowledge.Base) string { return "JPCERT" }
 	itStaff := func(kb *knowledge.Base) string { return kb.Contact("it-staff").Name }
+	tellLine := func(topic string, english bool) func(*knowledge.Base) string {
+		return func(kb *knowledge.Base) string {
+			lines := kb.Topic(topic).FirstAid.Next
+			if english {
+				lines = kb.Topic(topic).EN.Next
+			}
+			for _, l := range lines {
+				if strings.Contains(l, "上司") || strings.Contains(l, "boss") {
+					return l
+				}
+			}
+			return "no step of " + topic + " names the boss"
+		}
+	}
 	tests := []struct {
 		name, first, firstTopic, then string
 		wantTopic                     string // the topic of the reply, or "" for any
@@ -1398,6 +1452,12 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 			"I already changed my password. What else?", "phishing", func(kb *knowledge.Base) string { return kb.Topic("phishing").EN.Next[0] }},
 		{"what else, in Japanese: the fuller explanation", "会社のパソコンの画面に英語で身代金払えって出てファイルが全部開かない", "ransomware",
 			"ケーブルは抜きました。ほかに何をすればいいですか", "ransomware", func(kb *knowledge.Base) string { return kb.Topic("ransomware").FirstAid.Why }},
+		{"whether to tell the boss", "ウイルスに感染したみたいです", "malware",
+			"上司に報告したほうがいいですか", "malware", tellLine("malware", false)},
+		{"whether to tell the boss, in English", "My PC shows a ransom note and all files are encrypted", "ransomware",
+			"Should I tell my boss?", "ransomware", tellLine("ransomware", true)},
+		{"whether to tell the owner, where no step says", "迷惑メールがたくさん来ます", "spam",
+			"しゃちょうにいわなきゃだめ？", "spam", func(kb *knowledge.Base) string { return kb.Message("followup_unknown") }},
 		{"fear for one's safety", "元顧客がSNSに私の自宅の住所と家族の写真を載せて悪口を書いています。削除と人権の相談をしたいです", "defamation",
 			"子どもの写真もあって怖いです。家に来られたらどうしよう", "defamation", policeDesks},
 	}
@@ -1819,4 +1879,10 @@ func TestRoundReviewCases(t *testing.T) {
 	if programme := kb.Contact("it-donyu-hojokin").Name; r.Topic == "fake-ec-site" && slices.Contains(contactNames(r), programme) {
 		t.Errorf("the fake shop's answer carries %s, named at the start of another matter: %v", programme, contactNames(r))
 	}
+}
+
+// firstLine is the first line of text.
+func firstLine(text string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	return line
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -524,24 +525,43 @@ func TestLabelledLines(t *testing.T) {
 }
 
 // TestOptionalFollowupsMayBeMissing: a knowledge folder copied before the optional follow-ups
-// existed (no "more" list) still loads; the follow-ups it must define are still required.
+// existed (no "more" or "inside" list) still loads; the follow-ups it must define are still
+// required, and the inside follow-up needs the words of the lines that answer it, which no other
+// list may have.
 func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 	b, err := fs.ReadFile(seeds.FS, "understanding.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := strings.Index(string(b), "  - id: more\n")
-	end := strings.Index(string(b), "  - id: steps\n")
-	if start < 0 || end < start {
-		t.Fatal("understanding.yaml has no more list before steps")
+	cut := func(text, from, to string) string {
+		start, end := strings.Index(text, from), strings.Index(text, to)
+		if start < 0 || end < start {
+			t.Fatalf("understanding.yaml has no %q before %q", from, to)
+		}
+		return text[:start] + text[end:]
 	}
-	without := string(b[:start]) + string(b[end:])
+	without := cut(string(b), "  - id: more\n", "  - id: steps\n")
+	without = cut(without, "  - id: inside\n", "  - id: contacts\n")
 	kb, err := Load(seedFolder(t, map[string]string{"understanding.yaml": without}))
 	if err != nil {
-		t.Fatalf("Load without the more list: %v", err)
+		t.Fatalf("Load without the more and inside lists: %v", err)
 	}
-	if got := kb.Search("ほかに何をすればいいですか").Followup; got == MoreFollowup {
-		t.Errorf("without the list, Followup = %q", got)
+	for text, id := range map[string]string{"ほかに何をすればいいですか": MoreFollowup, "上司に報告したほうがいいですか": InsideFollowup} {
+		if got := kb.Search(text).Followup; got == id {
+			t.Errorf("without the list, Followup of %q = %q", text, got)
+		}
+	}
+	if got := loadSeeds(t).Search("上司に報告したほうがいいですか").Followup; got != InsideFollowup {
+		t.Errorf("with the list, Followup = %q, want %q", got, InsideFollowup)
+	}
+	inside := strings.Index(string(b), "  - id: inside\n")
+	noLines := string(b[:inside]) + regexp.MustCompile(`(?m)^    lines: .*\n`).ReplaceAllString(string(b[inside:]), "")
+	if _, err := Load(seedFolder(t, map[string]string{"understanding.yaml": noLines})); err == nil || !strings.Contains(err.Error(), `"inside" needs lines:`) {
+		t.Errorf("Load with the inside list without lines: %v, want it reported", err)
+	}
+	linesElsewhere := strings.Replace(string(b), "  - id: contacts\n", "  - id: contacts\n    lines: [上司]\n", 1)
+	if _, err := Load(seedFolder(t, map[string]string{"understanding.yaml": linesElsewhere})); err == nil || !strings.Contains(err.Error(), `"contacts": lines: is only for the inside follow-up`) {
+		t.Errorf("Load with lines on the contacts list: %v, want it reported", err)
 	}
 	noSteps := strings.Replace(string(b), "  - id: steps\n", "  - id: stepz\n", 1)
 	if _, err := Load(seedFolder(t, map[string]string{"understanding.yaml": noSteps})); err == nil || !strings.Contains(err.Error(), `"steps" is missing`) {

@@ -24,6 +24,9 @@ type Cue struct {
 	// EvenNow makes an intent apply although the message says something happened: wanting to
 	// file a report is about something that happened.
 	EvenNow bool
+	// Lines are, for a follow-up, the words of the answer's lines that answer it (the inside
+	// follow-up, 「上司に言うべき？」, is answered by the steps that name 上司 or 責任者).
+	Lines []string
 }
 
 // Understanding is the content of understanding.yaml.
@@ -112,6 +115,14 @@ type Understanding struct {
 // Understanding returns how messages are read beyond topic words.
 func (b *Base) Understanding() *Understanding { return &b.understanding }
 
+// FollowupLines returns the lines: words of the follow-up id (InsideFollowup), or nil.
+func (u *Understanding) FollowupLines(id string) []string {
+	if i := slices.IndexFunc(u.Followups, func(c Cue) bool { return c.ID == id }); i >= 0 {
+		return u.Followups[i].Lines
+	}
+	return nil
+}
+
 // Situation reports whether id is a situation of understanding.yaml.
 func (u *Understanding) Situation(id string) bool { return hasCue(u.Situations, id) }
 
@@ -126,6 +137,7 @@ type rawCue struct {
 	Topics  []string `yaml:"topics"`
 	Words   []string `yaml:"words"`
 	EvenNow bool     `yaml:"even_now"`
+	Lines   []string `yaml:"lines"`
 }
 
 type rawUnderstanding struct {
@@ -176,15 +188,20 @@ type rawUnderstanding struct {
 // must define each (it may not add others: the dialog would not know what to say).
 var (
 	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye"}
-	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", questionFollowup, MoreFollowup}
+	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", questionFollowup, MoreFollowup, InsideFollowup}
 	// optionalIDs may be left out of the file: a knowledge folder copied before they existed
 	// still loads, and their words are read as before (a question, say).
-	optionalIDs = []string{MoreFollowup}
+	optionalIDs = []string{MoreFollowup, InsideFollowup}
 )
 
 // MoreFollowup is the follow-up asking what else to do once the steps are known ("What else?",
 // 「ほかに何をすれば」): the fuller explanation, not the first screen again.
 const MoreFollowup = "more"
+
+// InsideFollowup is the follow-up asking whether to tell someone inside the company (「上司に言う
+// べき？」「社長に報告したほうがいい？」"Should I tell my boss?"): the steps that say whom to
+// tell (its lines: words), or, where the steps name no one, that the bot has no answer.
+const InsideFollowup = "inside"
 
 // questionFollowup is the follow-up of a question the topic's answer may not cover (「って何」,
 // 「教えてください」): asked of a person (「人と話す方法を教えてください」), still a request for one.
@@ -255,12 +272,18 @@ func (l *loader) loadUnderstanding() {
 			case key != "situations" && len(rc.Topics) > 0:
 				l.problem(understandingFile, line, "%s: %q: topics: is only for situations", key, rc.ID)
 				continue
+			case rc.ID == InsideFollowup && key == "followups" && len(trimAll(rc.Lines)) == 0:
+				l.problem(understandingFile, line, "followups: %q needs lines: (the words of the steps that answer it)", rc.ID)
+				continue
+			case (key != "followups" || rc.ID != InsideFollowup) && len(rc.Lines) > 0:
+				l.problem(understandingFile, line, "%s: %q: lines: is only for the %s follow-up", key, rc.ID, InsideFollowup)
+				continue
 			}
 			seen[rc.ID] = true
 			for _, id := range rc.Topics {
 				l.cueTopicRefs = append(l.cueTopicRefs, situationRef{file: understandingFile, line: line, id: id})
 			}
-			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words), EvenNow: rc.EvenNow})
+			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words), EvenNow: rc.EvenNow, Lines: trimAll(rc.Lines)})
 		}
 		for _, id := range known {
 			if !seen[id] && !slices.Contains(optionalIDs, id) {

@@ -572,6 +572,11 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	// It was for me, not for the company" to a fake shop or online shopping): an answer to the
 	// choices on screen may still be in it
 	offForNothing := res.Why.OffTopic && len(res.Why.Phrases) == 0
+	// A story of what happened, read first as one of the topics offered, tells the matter, also
+	// where it ends in doubt ("… mae ni tenpu hiraita kamo desu, wakaranai": its わからない is no
+	// "I can't tell" to the choices).
+	toldStory := c.Mode == ModeClarify && len(res.Situations) > 0 && res.Why.Now && !shortMessage(text) && res.Top() != nil &&
+		slices.Contains(d.offeredTopics(), res.Top().ID)
 	if c.Mode == ModeClarify && res.Social == "" && (!res.Confident || offForNothing) && !res.Escalate {
 		t := d.offeredTopicAnswered(text, res)
 		if named := d.offeredTopicNamed(text, res); t == nil || named != nil && named != t && res.Top() != nil && res.Top().ID == named.ID {
@@ -588,6 +593,11 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		}
 		if t == nil {
 			t = d.offeredTopicRead(res)
+		}
+		if t == nil && toldStory && res.Top().ID == d.offeredTopics()[0] && !d.kb.DeniesItHappened(res.Top().ID, res) {
+			// a story of what happened (「前に添付を開いたかもです」), read first as the topic the
+			// bot itself offered first: that topic
+			t = d.kb.Topic(res.Top().ID)
 		}
 		if fits := d.offeredTopicForDevice(res); t != nil && fits != nil && !hasDeviceLine(t, res.Why.Device, res.Situations) {
 			// the device named (「アンドロイドです」) has steps of its own in another offered topic
@@ -609,7 +619,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	}
 	asks := res.Asks()
 	steps := res.Followup == "steps" || res.Followup == knowledge.MoreFollowup
-	if c.Mode == ModeClarify && res.Social == "" && ((res.Followup == "question" || steps) && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
+	if c.Mode == ModeClarify && res.Social == "" && ((res.Followup == "question" && !toldStory || steps) && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
 		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" &&
 			(shortMessage(text) || asks && !d.placedCalm(res) || res.Why.Learned == "")) {
 		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message or one neither
@@ -1049,11 +1059,25 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		}
 		d.followup(t, "steps")
 		return
+	case knowledge.InsideFollowup:
+		// 「上司に言うべき？」: the step that says whom to tell inside the company (the first: the
+		// first screen's short step and the full steps say it twice), else the honest "no
+		// answer" with a person; not a line of a calm topic's answer that names the owner for
+		// another reason (spam's 「社員全員（経営者を含む）に…徹底しましょう」)
+		lines, steps := d.linesWith(t, d.kb.Understanding().FollowupLines(kind))
+		if len(lines) == 0 || !steps {
+			d.noAnswer()
+			break
+		}
+		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_steps")}, Block{Kind: SummaryBlock, Items: lines[:1]})
 	case "steps":
 		switch o := d.pickedOption(t); {
 		case t.FirstAid != nil:
 			d.stepsAgain(t)
-		case o != nil && o.Alone:
+		case o != nil && o.Answer != "":
+			// the case picked is what the question is about (「はらわなくて いいのかね」 after the
+			// answer to a threat from one's own address: its 「お金は払わず…」), not the topic's
+			// general answer below it
 			d.say(o.Answer)
 		default:
 			d.say(t.Answer)
@@ -1105,12 +1129,21 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 // answer for a fake bill; 「ウイルスじゃないですか？」 inside a support scam: the answer says the
 // warning of an infection is fake). Lines come without their bullet.
 func (d *decider) linesNamed(t *knowledge.Topic, question string) (lines []string, steps bool) {
+	if question == "" {
+		return nil, false
+	}
+	return d.linesWith(t, namingRuns(question))
+}
+
+// linesWith returns the lines of t's first aid, in the conversation's language, that hold one of
+// words (compared as the knowledge folds text), else those of its answer (steps is then false).
+func (d *decider) linesWith(t *knowledge.Topic, named []string) (lines []string, steps bool) {
 	fa := t.FirstAid
-	if question == "" || fa == nil && d.english() {
+	if len(named) == 0 || fa == nil && d.english() {
 		return nil, false
 	}
 	var words []string
-	for _, w := range namingRuns(question) {
+	for _, w := range named {
 		words = append(words, d.kb.Fold(w))
 	}
 	var out []string
@@ -1842,20 +1875,42 @@ func (d *decider) enterTopic(t *knowledge.Topic) {
 // already, by saying what happened or by naming the option in its words (「自分のアドレスから
 // 脅迫メールが来た」 answers 「どのようなメールですか？」), or nil.
 func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
-	if d.heard == "" || d.redirects > 2 {
+	if d.redirects > 2 {
 		return nil // a topic's option may lead to another topic; never round in circles
 	}
-	if o := d.kb.SituationOption(t, d.heard, d.res); o != nil {
-		return o
+	if d.heard != "" {
+		if o, decided := d.answeredBy(t, d.heard, d.res); o != nil || decided {
+			return o
+		}
 	}
-	if d.kb.SituationQuestion(t, d.res) != nil {
-		return nil // what happened fits two options: the question tells them apart
+	// The message that opened the consultation, where it offered t (「じぶんの めーるあどれすから
+	// … おかねをはらえ と かいてある」, then 「びっとこいんで 10まんえん」 or a tap on spam): what it
+	// told answers the question too, within t (the doubt it opened with, 「ウイルス？」, was what
+	// the choice answered: it moves nowhere).
+	if first := d.conv.First.Text; first != "" && first != d.heard {
+		if res := d.kb.Search(first); slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == t.ID }) {
+			if o, _ := d.answeredBy(t, first, res); o != nil && (o.Topic == "" || o.Topic == t.ID) {
+				return o
+			}
+		}
 	}
-	_, o := d.kb.RefinedOption(t, d.heard, d.res)
-	if o != nil && doubtedElsewhere(o, d.res) {
-		return nil
+	return nil
+}
+
+// answeredBy returns the option of t's questions that text (read as res) answers, or nil; decided
+// is set when what it says happened fits two options, which the question must tell apart.
+func (d *decider) answeredBy(t *knowledge.Topic, text string, res knowledge.Result) (o *knowledge.Option, decided bool) {
+	if o := d.kb.SituationOption(t, text, res); o != nil {
+		return o, true
 	}
-	return o
+	if d.kb.SituationQuestion(t, res) != nil {
+		return nil, true // what happened fits two options: the question tells them apart
+	}
+	_, o = d.kb.RefinedOption(t, text, res)
+	if o != nil && doubtedElsewhere(o, res) {
+		return nil, true
+	}
+	return o, o != nil
 }
 
 // doubtedElsewhere reports whether option o leads to another topic by a word the writer only
@@ -2025,7 +2080,11 @@ func (d *decider) offeredTopicNamed(text string, res knowledge.Result) *knowledg
 // offered it first, and none of what happened in it is denied: its answer starts with first aid.
 func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
 	offered := d.offeredTopics()
-	if len(res.Why.Phrases) > 0 || !slices.Contains(offered, res.Why.Learned) {
+	// Words of the rules decide, unless both readings put first the topic the bot offered first
+	// (「びっとこいんで 10まんえん と かいてある」 to a choice led by spam: the rules' word is a
+	// crime's, their first topic still spam)
+	bothLead := len(offered) > 0 && len(res.Topics) > 0 && res.Topics[0].Topic.ID == res.Why.Learned && offered[0] == res.Why.Learned
+	if len(res.Why.Phrases) > 0 && !bothLead || !slices.Contains(offered, res.Why.Learned) {
 		return nil
 	}
 	// the rules read it first too, or the bot itself offered it first (「お金はらえって書いてあ
