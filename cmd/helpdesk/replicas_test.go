@@ -495,12 +495,16 @@ func (b *balancer) post(ctx context.Context, ev linetest.Event) bool {
 // lineCall is one reply or push request a replica made, as its API proxy forwarded it to LINE.
 type lineCall struct {
 	replica  int
-	api      string    // "reply" or "push"
-	token    string    // reply: the event's reply token
-	to       string    // push: the user
-	retryKey string    // push
-	status   int       // LINE's answer
-	messages string    // the messages, as sent
+	api      string // "reply" or "push"
+	token    string // reply: the event's reply token
+	to       string // push: the user
+	retryKey string // push
+	status   int    // LINE's answer
+	messages string // the messages, as sent
+	// tookOver is, for the call that delivered the paused replica's entry after another replica
+	// took it over, that entry's reply token: a push names no event, and its messages may be
+	// word for word another event's answer (the same question asked again)
+	tookOver string
 	sent     time.Time // when the replica made the request (it reached the proxy)
 	at       time.Time // when LINE answered it
 }
@@ -588,12 +592,13 @@ func (c *lineCalls) serve(replica int, target string) (*apiProxy, error) {
 			Messages   json.RawMessage `json:"messages"`
 		}
 		json.Unmarshal(body, &m)
+		tookOver := ""
 		if api != "" {
 			c.mu.Lock()
 			tr := c.triggers[replica]
 			var hold func()
 			if c.takeover != nil && (m.ReplyToken == c.held || api == "push" && m.To == c.heldUser) {
-				hold, c.takeover = c.takeover, nil
+				hold, c.takeover, tookOver = c.takeover, nil, c.held
 			}
 			c.mu.Unlock()
 			if hold != nil {
@@ -626,7 +631,7 @@ func (c *lineCalls) serve(replica int, target string) (*apiProxy, error) {
 		if api != "" {
 			c.mu.Lock()
 			c.list = append(c.list, lineCall{replica: replica, api: api, token: m.ReplyToken, to: m.To,
-				retryKey: r.Header.Get("X-Line-Retry-Key"), status: res.StatusCode, messages: string(m.Messages), sent: sent, at: time.Now()})
+				retryKey: r.Header.Get("X-Line-Retry-Key"), status: res.StatusCode, messages: string(m.Messages), tookOver: tookOver, sent: sent, at: time.Now()})
 			c.mu.Unlock()
 		}
 		maps.Copy(w.Header(), res.Header)
@@ -791,6 +796,10 @@ func tally(t *testing.T, calls *lineCalls, lt *loadTrack, users, perUser int) re
 			}
 			ref = r
 		case "push":
+			if r, ok := byToken[c.tookOver]; ok && c.tookOver != "" {
+				ref = r // the paused replica's entry, taken over: the proxy knows which it is
+				break
+			}
 			u, ok := userOf[c.to]
 			if !ok {
 				t.Errorf("a push to a user of no event of the load")
