@@ -1369,7 +1369,10 @@ func TestSecondTurnTopic(t *testing.T) {
 // address, not the question of what kind of mail it is (the opening message answered it), and
 // whether to pay hears that case's answer, not spam's general one; a story of an attachment
 // opened that ends in わからない, to a choice led by Emotet, is Emotet, not "it's fine not to
-// know".
+// know"; a delivery notice's link pressed is phishing, and "a phone, nothing typed, the page
+// only showed" after it answers phishing's question, not a support scam's warning; a place
+// told to a choice (「工房は埼玉です。都内じゃないです」) gets thanks and the choices again, not
+// "it's fine not to know".
 func TestClarifyAnsweredByTheStory(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	kb := te.lib.Base()
@@ -1400,6 +1403,22 @@ func TestClarifyAnsweredByTheStory(t *testing.T) {
 	r = te.say(t, "u2", `otokuisama kara "zip no tenpu tsuki no meru kita kedo nani?" tte denwa kita. mise no pc de mae ni tenpu hiraita kamo desu, wakaranai`)
 	if r.Topic != "emotet" || strings.Contains(r.PlainText(), kb.Message("clarify_unsure")) {
 		t.Errorf("the story: topic %q, want emotet:\n%s", r.Topic, r.PlainText())
+	}
+
+	if r := te.say(t, "u3", "荷物が届けられませんでした。。という知らせが来て、押してしまいました。。"); r.Topic != "phishing" && (len(r.Choices) == 0 || !strings.Contains(r.PlainText(), kb.Topic("phishing").Title)) {
+		t.Fatalf("first message: topic %q, want phishing answered or offered:\n%s", r.Topic, r.PlainText())
+	}
+	r = te.say(t, "u3", "スマホです。何も入れておりません。画面が出ただけで、こわくなって閉じました。")
+	if r.Topic != "phishing" {
+		t.Errorf("nothing typed: topic %q, want phishing:\n%s", r.Topic, r.PlainText())
+	}
+
+	if r := te.say(t, "u4", "以前外注してたWeb制作の人から「御社の顧客名簿を持ってる。50万払わなければネットに晒す」ってメールがきました"); r.Outcome != dialog.Clarify {
+		t.Fatalf("first message: outcome %v, want a question", r.Outcome)
+	}
+	r = te.say(t, "u4", "工房は埼玉です。都内じゃないです")
+	if text := r.PlainText(); strings.Contains(text, kb.Message("clarify_unsure")) || !strings.Contains(text, kb.Message("question_again")) || len(r.Choices) == 0 {
+		t.Errorf("a place told: want thanks and the choices again:\n%s", text)
 	}
 }
 
