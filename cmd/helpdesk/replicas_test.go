@@ -118,7 +118,8 @@ func TestReplicas(t *testing.T) {
 	// ended, is held at LINE's door until 2.5 s after the paused one continued: the paused one
 	// then records the failure of its stale attempt while the other still delivers, which the
 	// claim's epoch must refuse; otherwise the entry would be offered again and answered twice.
-	calls.trigger(0, func() bool { return lt.acks.Load() >= int64(killAt) }, func(string) (forward bool) {
+	calls.trigger(0, func() bool { return lt.acks.Load() >= int64(killAt) }, func(token string) (forward bool) {
+		calls.interrupt(token, lt.userOf(token))
 		rs.kill(0)
 		go func() {
 			time.Sleep(time.Second)
@@ -128,6 +129,7 @@ func TestReplicas(t *testing.T) {
 		return false
 	})
 	calls.trigger(1, func() bool { return lt.acks.Load() >= int64(stopAt) }, func(token string) (forward bool) {
+		calls.interrupt(token, lt.userOf(token))
 		rs.pause(1, replicaLease+2*time.Second)
 		calls.holdTakeover(token, lt.userOf(token), func() {
 			rs.waitResumed()
@@ -495,16 +497,12 @@ func (b *balancer) post(ctx context.Context, ev linetest.Event) bool {
 // lineCall is one reply or push request a replica made, as its API proxy forwarded it to LINE.
 type lineCall struct {
 	replica  int
-	api      string // "reply" or "push"
-	token    string // reply: the event's reply token
-	to       string // push: the user
-	retryKey string // push
-	status   int    // LINE's answer
-	messages string // the messages, as sent
-	// tookOver is, for the call that delivered the paused replica's entry after another replica
-	// took it over, that entry's reply token: a push names no event, and its messages may be
-	// word for word another event's answer (the same question asked again)
-	tookOver string
+	api      string    // "reply" or "push"
+	token    string    // reply: the event's reply token
+	to       string    // push: the user
+	retryKey string    // push
+	status   int       // LINE's answer
+	messages string    // the messages, as sent
 	sent     time.Time // when the replica made the request (it reached the proxy)
 	at       time.Time // when LINE answered it
 }
@@ -519,7 +517,26 @@ type lineCalls struct {
 	triggers [replicaCount]*trigger
 	held     string // the reply token of the delivery the paused replica was making
 	heldUser string // and its user
-	takeover func() // holds the next call with that token, or the next push to that user
+	// interrupted are the deliveries the faults caught in flight, by the reply token of the
+	// request the fault stopped (none when it was a push) and its user
+	interrupted []interruption
+	takeover    func() // holds the next call with that token, or the next push to that user
+}
+
+// interruption is a delivery a fault caught in flight: the reply token of the request it stopped
+// and the user, and when.
+type interruption struct {
+	token, user string
+	at          time.Time
+}
+
+// interrupt records that a fault stops the delivery of the event of reply token token to user.
+func (c *lineCalls) interrupt(token, user string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if token != "" {
+		c.interrupted = append(c.interrupted, interruption{token, user, time.Now()})
+	}
 }
 
 // holdTakeover makes the next call that delivers the entry of reply token token to user wait for
@@ -592,13 +609,12 @@ func (c *lineCalls) serve(replica int, target string) (*apiProxy, error) {
 			Messages   json.RawMessage `json:"messages"`
 		}
 		json.Unmarshal(body, &m)
-		tookOver := ""
 		if api != "" {
 			c.mu.Lock()
 			tr := c.triggers[replica]
 			var hold func()
 			if c.takeover != nil && (m.ReplyToken == c.held || api == "push" && m.To == c.heldUser) {
-				hold, c.takeover, tookOver = c.takeover, nil, c.held
+				hold, c.takeover = c.takeover, nil
 			}
 			c.mu.Unlock()
 			if hold != nil {
@@ -631,7 +647,7 @@ func (c *lineCalls) serve(replica int, target string) (*apiProxy, error) {
 		if api != "" {
 			c.mu.Lock()
 			c.list = append(c.list, lineCall{replica: replica, api: api, token: m.ReplyToken, to: m.To,
-				retryKey: r.Header.Get("X-Line-Retry-Key"), status: res.StatusCode, messages: string(m.Messages), tookOver: tookOver, sent: sent, at: time.Now()})
+				retryKey: r.Header.Get("X-Line-Retry-Key"), status: res.StatusCode, messages: string(m.Messages), sent: sent, at: time.Now()})
 			c.mu.Unlock()
 		}
 		maps.Copy(w.Header(), res.Header)
@@ -764,6 +780,7 @@ func tally(t *testing.T, calls *lineCalls, lt *loadTrack, users, perUser int) re
 	calls.mu.Lock()
 	list := slices.Clone(calls.list)
 	faults := slices.Clone(calls.events)
+	interrupted := slices.Clone(calls.interrupted)
 	calls.mu.Unlock()
 	slices.SortStableFunc(list, func(a, b lineCall) int { return a.at.Compare(b.at) })
 
@@ -796,8 +813,20 @@ func tally(t *testing.T, calls *lineCalls, lt *loadTrack, users, perUser int) re
 			}
 			ref = r
 		case "push":
-			if r, ok := byToken[c.tookOver]; ok && c.tookOver != "" {
-				ref = r // the paused replica's entry, taken over: the proxy knows which it is
+			// The first push to the user of a delivery a fault caught in flight, once it was
+			// caught, is that delivery while its event is unanswered: the entry is reclaimed after
+			// its lease and pushed, the user's later entries waiting behind it, the earlier ones
+			// answered. A push names no event, and its messages may be word for word another
+			// event's answer (the same question asked again).
+			if x := slices.IndexFunc(interrupted, func(x interruption) bool {
+				r, ok := byToken[x.token]
+				return ok && c.to == x.user && !c.sent.Before(x.at) && len(answers[r.user][r.k]) == 0
+			}); x >= 0 {
+				ref = byToken[interrupted[x].token]
+				interrupted = slices.Delete(interrupted, x, x+1)
+				if same := slices.IndexFunc(answers[ref.user], func(as []lineCall) bool { return len(as) > 0 && as[0].messages == c.messages }); same >= 0 {
+					t.Logf("user %d event %d: the delivery caught in flight, pushed by replica %d, word for word the answer to event %d", ref.user, ref.k, c.replica, same)
+				}
 				break
 			}
 			u, ok := userOf[c.to]
