@@ -1364,6 +1364,26 @@ func TestSecondTurnTopic(t *testing.T) {
 	}
 }
 
+// The steps shown again after an option was picked lead with the line for the furthest the person
+// has gone: an elderly owner who called a fake warning's number, then paid for his own PC, and is
+// told to buy more cards hears the line for someone who paid, not the one for someone who called.
+func TestStepsAgainAfterPaying(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	fa := kb.Topic("support-scam").FirstAid
+	if r := te.say(t, "u1", "ぱそこんに ういるすの けいこくがでて でんわしたら まいくろそふとの ひとが でた"); r.Topic != "support-scam" {
+		t.Fatalf("first message: topic %q; this test needs the support scam", r.Topic)
+	}
+	r := te.say(t, "u1", "もう はらっちゃった。 こんびにで かーどを かって ばんごうを おしえた 5まんえん。 みせのじゃなくて うちの ぱそこん")
+	if hotline := kb.Contact("shohisha-hotline").Name; !slices.Contains(contactNames(r), hotline) {
+		t.Errorf("paid for his own PC: cards %v, want %s (as a private person)", contactNames(r), hotline)
+	}
+	r = te.say(t, "u1", "また かってきて と いわれてる。 どうしたら いい")
+	if text := r.PlainText(); !strings.Contains(text, fa.Situations["paid"]) || strings.Contains(text, fa.Situations["called"]) {
+		t.Errorf("told to buy more:\n%s\nwant the line for someone who paid (%q)", text, fa.Situations["paid"])
+	}
+}
+
 // A person asked to choose who tells more instead is read with what they told first: a threat
 // from one's own address, then the bitcoin it asks for, is spam's case of a threat from one's own
 // address, not the question of what kind of mail it is (the opening message answered it), and
@@ -1477,6 +1497,8 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 			"Should I tell my boss?", "ransomware", tellLine("ransomware", true)},
 		{"whether to tell the owner, where no step says", "迷惑メールがたくさん来ます", "spam",
 			"しゃちょうにいわなきゃだめ？", "spam", func(kb *knowledge.Base) string { return kb.Message("followup_unknown") }},
+		{"whether to ask one's own IT person, not a request for this desk's staff", "プリンタが全然印刷しないんです", "device-trouble",
+			"本部にシステム担当の人がいるんですけど、その人に聞けばいいですか？それとも買った電器屋さん？", "device-trouble", itStaff},
 		{"fear for one's safety", "元顧客がSNSに私の自宅の住所と家族の写真を載せて悪口を書いています。削除と人権の相談をしたいです", "defamation",
 			"子どもの写真もあって怖いです。家に来られたらどうしよう", "defamation", policeDesks},
 	}
@@ -1850,7 +1872,9 @@ func TestProgrammeNamedBeforeAQuestion(t *testing.T) {
 
 // A question told as a second matter after an answer (「ついでに聞きたいんだけど…」), which both
 // readings put on another calm topic though unsure, offers that topic first instead of the honest
-// "no answer" of the matter answered.
+// "no answer" of the matter answered; where the rules also name that topic by a word of its own
+// (「それとは別件なんですが、…在宅勤務にしたくて」), it is answered, the change said in one line,
+// not the first matter's desks again.
 func TestSecondMatterAskedAfterAnAnswer(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	kb := te.lib.Base()
@@ -1860,6 +1884,15 @@ func TestSecondMatterAskedAfterAnAnswer(t *testing.T) {
 	r := te.say(t, "u1", "ついでに聞きたいんだけど、うちみたいな10人の製本所でまず何からセキュリティ対策すればいい？パスワードのルールとか全然ないんだよね")
 	if labels := choiceLabels(r); r.Outcome != dialog.Clarify || len(labels) == 0 || labels[0] != kb.Topic("prevention").Label {
 		t.Errorf("the second matter: %s %v, want prevention offered first:\n%s", r.Outcome, labels, r.PlainText())
+	}
+
+	if r := te.say(t, "u2", "会社のアドレスに「未払い料金があります」みたいなメールが毎日50通くらい来る。開いてはいない"); r.Topic != "spam" {
+		t.Fatalf("first message: topic %q; this test needs the spam answer", r.Topic)
+	}
+	r = te.say(t, "u2", "了解です、ありがとうございます！フィルタ設定してみます。それとは別件なんですが、来月から事務2名を在宅勤務にしたくて、東京都で相談に乗ってくれるところとかありますか")
+	changed := strings.ReplaceAll(kb.Message("topic_changed"), "{topic}", kb.Topic("telework").Title)
+	if r.Outcome != dialog.Answer || r.Topic != "telework" || !strings.Contains(r.PlainText(), changed) {
+		t.Errorf("the second matter named: %s %q, want telework answered with the change said:\n%s", r.Outcome, r.Topic, r.PlainText())
 	}
 }
 

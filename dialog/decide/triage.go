@@ -377,6 +377,13 @@ func (d *decider) text(raw string) {
 		return
 	}
 	res := d.kb.Search(text)
+	if t := d.kb.Topic(d.conv.Topic); t != nil && (d.conv.Mode == ModeAnswered || d.conv.Mode == ModeQuestion) &&
+		!res.Confident && d.bothReadAnother(t, res) && res.Named(res.Top().ID) {
+		// a second matter asked inside a topic, read first as another calm topic by both
+		// readings and by a word of its own (「それとは別件なんですが、…在宅勤務にしたくて」):
+		// answered, not asked about
+		res.Confident = true
+	}
 	d.why, d.typed = &res.Why, text
 	told := d.conv.tell(res.Situations, res.Why.Device, res.Why.OutsideTokyo, res.Why.AsCompany)
 	if d.inContext(text, res, told) {
@@ -431,7 +438,10 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	if inTopic && res.Social == "" && d.readWithout(t, text, res) {
 		return true
 	}
-	newTopic := readsAnotherTopic(c, res)
+	// (or asked as a second matter, read first as another calm topic by both readings: 「それと
+	// は別件なんですが、…在宅勤務にしたくて、東京都で相談に乗ってくれるところとかありますか」
+	// after a spam answer is telework's question, not spam's desks again)
+	newTopic := readsAnotherTopic(c, res) || inTopic && d.bothReadAnother(t, res)
 	if newTopic && d.toldFurther(t, res) {
 		newTopic = false
 	}
