@@ -1366,7 +1366,8 @@ func TestSecondTurnTopic(t *testing.T) {
 
 // The steps shown again after an option was picked lead with the line for the furthest the person
 // has gone: an elderly owner who called a fake warning's number, then paid for his own PC, and is
-// told to buy more cards hears the line for someone who paid, not the one for someone who called.
+// told to buy more cards hears first the step not to pay (the demand follow-up), then the line
+// for someone who paid, not the one for someone who called.
 func TestStepsAgainAfterPaying(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	kb := te.lib.Base()
@@ -1381,6 +1382,15 @@ func TestStepsAgainAfterPaying(t *testing.T) {
 	r = te.say(t, "u1", "また かってきて と いわれてる。 どうしたら いい")
 	if text := r.PlainText(); !strings.Contains(text, fa.Situations["paid"]) || strings.Contains(text, fa.Situations["called"]) {
 		t.Errorf("told to buy more:\n%s\nwant the line for someone who paid (%q)", text, fa.Situations["paid"])
+	}
+	notPaying := ""
+	for _, step := range fa.Steps {
+		if strings.Contains(step, "支払いの要求") {
+			notPaying = step
+		}
+	}
+	if text := r.PlainText(); notPaying == "" || !strings.Contains(text, notPaying) || strings.Index(text, notPaying) > strings.Index(text, fa.Situations["paid"]) {
+		t.Errorf("told to buy more:\n%s\nwant the step not to pay (%q) first", text, notPaying)
 	}
 }
 

@@ -525,7 +525,7 @@ func TestLabelledLines(t *testing.T) {
 }
 
 // TestOptionalFollowupsMayBeMissing: a knowledge folder copied before the optional follow-ups
-// existed (no "more" or "inside" list) still loads; the follow-ups it must define are still
+// existed (no "more", "inside" or "demand" list) still loads; the follow-ups it must define are still
 // required, and the inside follow-up needs the words of the lines that answer it, which no other
 // list may have.
 func TestOptionalFollowupsMayBeMissing(t *testing.T) {
@@ -540,13 +540,14 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 		}
 		return text[:start] + text[end:]
 	}
-	without := cut(string(b), "  - id: more\n", "  - id: steps\n")
+	without := cut(string(b), "  - id: more\n", "  - id: demand\n")
 	without = cut(without, "  - id: inside\n", "  - id: contacts\n")
+	without = cut(without, "  - id: demand\n", "  - id: steps\n")
 	kb, err := Load(seedFolder(t, map[string]string{"understanding.yaml": without}))
 	if err != nil {
-		t.Fatalf("Load without the more and inside lists: %v", err)
+		t.Fatalf("Load without the optional lists: %v", err)
 	}
-	for text, id := range map[string]string{"ほかに何をすればいいですか": MoreFollowup, "上司に報告したほうがいいですか": InsideFollowup} {
+	for text, id := range map[string]string{"ほかに何をすればいいですか": MoreFollowup, "上司に報告したほうがいいですか": InsideFollowup, "また かってきて と いわれてる": DemandFollowup} {
 		if got := kb.Search(text).Followup; got == id {
 			t.Errorf("without the list, Followup of %q = %q", text, got)
 		}
@@ -560,7 +561,7 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 		t.Errorf("Load with the inside list without lines: %v, want it reported", err)
 	}
 	linesElsewhere := strings.Replace(string(b), "  - id: contacts\n", "  - id: contacts\n    lines: [上司]\n", 1)
-	if _, err := Load(seedFolder(t, map[string]string{"understanding.yaml": linesElsewhere})); err == nil || !strings.Contains(err.Error(), `"contacts": lines: is only for the inside follow-up`) {
+	if _, err := Load(seedFolder(t, map[string]string{"understanding.yaml": linesElsewhere})); err == nil || !strings.Contains(err.Error(), `"contacts": lines: is only for the inside and demand follow-ups`) {
 		t.Errorf("Load with lines on the contacts list: %v, want it reported", err)
 	}
 	noSteps := strings.Replace(string(b), "  - id: steps\n", "  - id: stepz\n", 1)

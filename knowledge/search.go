@@ -736,7 +736,7 @@ func (b *Base) Search(text string) Result {
 	if (why.Intent == "" || !why.itWord) && ix.menuEntry(q) == nil {
 		// read before what happened gives its topics their weak signal: 「鍵をなくした」 is a
 		// loss, and losses usually belong to leaks, but an office key is not about IT
-		generic := why.Followup == questionFollowup || why.Followup == "steps"
+		generic := why.Followup == questionFollowup || why.Followup == "steps" || why.Followup == DemandFollowup
 		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.itWord, why.usage && !why.Now && utf8.RuneCountInString(q) <= usageRunes, why.Followup != "" && !generic || len(why.Situations) > 0, why.Intent != "")
 	}
 	ix.situated(s, why.Situations)

@@ -25,7 +25,8 @@ type Cue struct {
 	// file a report is about something that happened.
 	EvenNow bool
 	// Lines are, for a follow-up, the words of the answer's lines that answer it (the inside
-	// follow-up, 「上司に言うべき？」, is answered by the steps that name 上司 or 責任者).
+	// follow-up, 「上司に言うべき？」, is answered by the steps that name 上司 or 責任者; a demand
+	// by the step that says not to pay).
 	Lines []string
 }
 
@@ -188,10 +189,12 @@ type rawUnderstanding struct {
 // must define each (it may not add others: the dialog would not know what to say).
 var (
 	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye"}
-	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", questionFollowup, MoreFollowup, InsideFollowup}
+	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", questionFollowup, MoreFollowup, InsideFollowup, DemandFollowup}
 	// optionalIDs may be left out of the file: a knowledge folder copied before they existed
 	// still loads, and their words are read as before (a question, say).
-	optionalIDs = []string{MoreFollowup, InsideFollowup}
+	optionalIDs = []string{MoreFollowup, InsideFollowup, DemandFollowup}
+	// linesFollowups are the follow-ups answered by the steps that hold one of their lines: words
+	linesFollowups = []string{InsideFollowup, DemandFollowup}
 )
 
 // MoreFollowup is the follow-up asking what else to do once the steps are known ("What else?",
@@ -202,6 +205,11 @@ const MoreFollowup = "more"
 // べき？」「社長に報告したほうがいい？」"Should I tell my boss?"): the steps that say whom to
 // tell (its lines: words), or, where the steps name no one, that the bot has no answer.
 const InsideFollowup = "inside"
+
+// DemandFollowup is the follow-up telling a demand made after the answer (「また かってきて と
+// いわれてる」"They told me to buy more gift cards"): the step that says not to pay (its lines:
+// words), then the steps again.
+const DemandFollowup = "demand"
 
 // questionFollowup is the follow-up of a question the topic's answer may not cover (「って何」,
 // 「教えてください」): asked of a person (「人と話す方法を教えてください」), still a request for one.
@@ -272,11 +280,11 @@ func (l *loader) loadUnderstanding() {
 			case key != "situations" && len(rc.Topics) > 0:
 				l.problem(understandingFile, line, "%s: %q: topics: is only for situations", key, rc.ID)
 				continue
-			case rc.ID == InsideFollowup && key == "followups" && len(trimAll(rc.Lines)) == 0:
+			case key == "followups" && slices.Contains(linesFollowups, rc.ID) && len(trimAll(rc.Lines)) == 0:
 				l.problem(understandingFile, line, "followups: %q needs lines: (the words of the steps that answer it)", rc.ID)
 				continue
-			case (key != "followups" || rc.ID != InsideFollowup) && len(rc.Lines) > 0:
-				l.problem(understandingFile, line, "%s: %q: lines: is only for the %s follow-up", key, rc.ID, InsideFollowup)
+			case (key != "followups" || !slices.Contains(linesFollowups, rc.ID)) && len(rc.Lines) > 0:
+				l.problem(understandingFile, line, "%s: %q: lines: is only for the %s follow-ups", key, rc.ID, strings.Join(linesFollowups, " and "))
 				continue
 			}
 			seen[rc.ID] = true

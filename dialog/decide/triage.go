@@ -628,7 +628,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		}
 	}
 	asks := res.Asks()
-	steps := res.Followup == "steps" || res.Followup == knowledge.MoreFollowup
+	steps := res.Followup == "steps" || res.Followup == knowledge.MoreFollowup || res.Followup == knowledge.DemandFollowup
 	if c.Mode == ModeClarify && res.Social == "" && ((res.Followup == "question" && !toldStory || steps) && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
 		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" &&
 			(shortMessage(text) || asks && !d.placedCalm(res) || res.Why.Learned == "")) {
@@ -1084,6 +1084,14 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			break
 		}
 		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_steps")}, Block{Kind: SummaryBlock, Items: lines[:1]})
+	case knowledge.DemandFollowup:
+		// 「また かってきて と いわれてる」: the step that says not to pay first, then the steps
+		// again (those for what happened: paid, the police)
+		if lines, steps := d.linesWith(t, d.kb.Understanding().FollowupLines(kind)); len(lines) > 0 && steps {
+			d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_first")}, Block{Kind: SummaryBlock, Items: lines[:1]})
+		}
+		d.followup(t, "steps")
+		return
 	case "steps":
 		switch o := d.pickedOption(t); {
 		case t.FirstAid != nil:
