@@ -1881,8 +1881,9 @@ func TestProgrammeNamedBeforeAQuestion(t *testing.T) {
 }
 
 // A question told as a second matter after an answer (「ついでに聞きたいんだけど…」), which both
-// readings put on another calm topic though unsure, offers that topic first instead of the honest
-// "no answer" of the matter answered; where the rules also name that topic by a word of its own
+// readings put on another calm topic though unsure, offers that topic first (or answers it, where
+// the rules name it: 何からセキュリティ対策) instead of the honest "no answer" of the matter
+// answered; where the rules also name that topic by a word of its own
 // (「それとは別件なんですが、…在宅勤務にしたくて」), it is answered, the change said in one line,
 // not the first matter's desks again.
 func TestSecondMatterAskedAfterAnAnswer(t *testing.T) {
@@ -1892,8 +1893,8 @@ func TestSecondMatterAskedAfterAnAnswer(t *testing.T) {
 		t.Fatalf("first message: topic %q; this test needs the spam answer", r.Topic)
 	}
 	r := te.say(t, "u1", "ついでに聞きたいんだけど、うちみたいな10人の製本所でまず何からセキュリティ対策すればいい？パスワードのルールとか全然ないんだよね")
-	if labels := choiceLabels(r); r.Outcome != dialog.Clarify || len(labels) == 0 || labels[0] != kb.Topic("prevention").Label {
-		t.Errorf("the second matter: %s %v, want prevention offered first:\n%s", r.Outcome, labels, r.PlainText())
+	if labels := choiceLabels(r); !(r.Outcome == dialog.Answer && r.Topic == "prevention") && (r.Outcome != dialog.Clarify || len(labels) == 0 || labels[0] != kb.Topic("prevention").Label) {
+		t.Errorf("the second matter: %s %v, want prevention answered or offered first:\n%s", r.Outcome, labels, r.PlainText())
 	}
 
 	if r := te.say(t, "u2", "会社のアドレスに「未払い料金があります」みたいなメールが毎日50通くらい来る。開いてはいない"); r.Topic != "spam" {
