@@ -1364,10 +1364,11 @@ func TestSecondTurnTopic(t *testing.T) {
 	}
 }
 
-// The steps shown again after an option was picked lead with the line for the furthest the person
-// has gone: an elderly owner who called a fake warning's number, then paid for his own PC, and is
-// told to buy more cards hears first the step not to pay (the demand follow-up), then the line
-// for someone who paid, not the one for someone who called.
+// The steps shown again lead with the line for what the option picked confirms: an elderly owner
+// who called a fake warning's number, then paid for his own PC, and is told to buy more cards
+// hears first the step not to pay (the demand follow-up), then the line for someone who paid, not
+// the one for someone who called; one who picked "called" and then typed that they paid hears
+// the line for paying too.
 func TestStepsAgainAfterPaying(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	kb := te.lib.Base()
@@ -1392,12 +1393,19 @@ func TestStepsAgainAfterPaying(t *testing.T) {
 	if text := r.PlainText(); notPaying == "" || !strings.Contains(text, notPaying) || strings.Index(text, notPaying) > strings.Index(text, fa.Situations["paid"]) {
 		t.Errorf("told to buy more:\n%s\nwant the step not to pay (%q) first", text, notPaying)
 	}
+
+	first := te.say(t, "u2", "パソコンに警告が出て電話番号が表示されています")
+	te.tap(t, "u2", choiceID(t, first, "電話した・ソフトを入れた"))
+	te.say(t, "u2", "そのあと5万円払ってしまいました")
+	if r := te.say(t, "u2", "次は何をすればいいですか"); !strings.Contains(r.PlainText(), fa.Situations["paid"]) {
+		t.Errorf("paid after picking 'called':\n%s\nwant the line for someone who paid", r.PlainText())
+	}
 }
 
 // A person asked to choose who tells more instead is read with what they told first: a threat
 // from one's own address, then the bitcoin it asks for, is spam's case of a threat from one's own
 // address, not the question of what kind of mail it is (the opening message answered it), and
-// whether to pay hears that case's answer, not spam's general one; a story of an attachment
+// whether to pay hears that case's answer first, before spam's general one; a story of an attachment
 // opened that ends in わからない, to a choice led by Emotet, is Emotet, not "it's fine not to
 // know"; a delivery notice's link pressed is phishing, and "a phone, nothing typed, the page
 // only showed" after it answers phishing's question, not a support scam's warning; a place
@@ -1423,8 +1431,8 @@ func TestClarifyAnsweredByTheStory(t *testing.T) {
 		t.Errorf("after the bitcoin: topic %q, want spam with the answer to a threat from one's own address:\n%s", r.Topic, r.PlainText())
 	}
 	r = te.say(t, "u1", "はらわなくて いいのかね")
-	if !strings.Contains(r.PlainText(), firstLine(own.Answer)) || strings.Contains(r.PlainText(), firstLine(kb.Topic("spam").Answer)) {
-		t.Errorf("whether to pay:\n%s\nwant the case's answer alone", r.PlainText())
+	if text := r.PlainText(); !strings.HasPrefix(text, firstLine(own.Answer)) {
+		t.Errorf("whether to pay:\n%s\nwant the case's answer first", text)
 	}
 
 	if r := te.say(t, "u2", "tenchou ni iwaretan desu kedo, mise no adoresu kara hen na meru ga ippai okurareteru mitai"); r.Outcome != dialog.Clarify {
@@ -1505,6 +1513,10 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 			"上司に報告したほうがいいですか", "malware", tellLine("malware", false)},
 		{"whether to tell the boss, in English", "My PC shows a ransom note and all files are encrypted", "ransomware",
 			"Should I tell my boss?", "ransomware", tellLine("ransomware", true)},
+		{"whether to tell the card company is no question of telling the boss", "パスワードを偽サイトに入力してしまいました", "phishing",
+			"カード会社に伝えたほうがいいですか", "phishing", phishingFirst},
+		{"whether to tell the police is no question of telling the boss", "パスワードを偽サイトに入力してしまいました", "phishing",
+			"警察に言わなくてもいいですか", "phishing", policeDesks},
 		{"whether to tell the owner, where no step says", "迷惑メールがたくさん来ます", "spam",
 			"しゃちょうにいわなきゃだめ？", "spam", func(kb *knowledge.Base) string { return kb.Message("followup_unknown") }},
 		{"whether to ask one's own IT person, not a request for this desk's staff", "プリンタが全然印刷しないんです", "device-trouble",

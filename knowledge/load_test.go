@@ -541,7 +541,7 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 		return text[:start] + text[end:]
 	}
 	without := cut(string(b), "  - id: more\n", "  - id: demand\n")
-	without = cut(without, "  - id: inside\n", "  - id: contacts\n")
+	without = cut(without, "  - id: inside\n", "  - id: question\n")
 	without = cut(without, "  - id: demand\n", "  - id: steps\n")
 	kb, err := Load(seedFolder(t, map[string]string{"understanding.yaml": without}))
 	if err != nil {
@@ -567,5 +567,32 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 	noSteps := strings.Replace(string(b), "  - id: steps\n", "  - id: stepz\n", 1)
 	if _, err := Load(seedFolder(t, map[string]string{"understanding.yaml": noSteps})); err == nil || !strings.Contains(err.Error(), `"steps" is missing`) {
 		t.Errorf("Load without the steps list: %v, want steps reported missing", err)
+	}
+}
+
+// TestFollowupLinesFindSteps: the lines: words of the inside and demand follow-ups find a line of
+// some topic's first aid, in Japanese and in English; a word mistyped in all of them would turn
+// the follow-up into the honest "no answer" everywhere.
+func TestFollowupLinesFindSteps(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, id := range []string{InsideFollowup, DemandFollowup} {
+		words := kb.Understanding().FollowupLines(id)
+		var ja, en []string
+		for _, tp := range kb.Topics() {
+			if fa := tp.FirstAid; fa != nil {
+				ja = append(append(append(ja, fa.Now), fa.Next...), fa.Steps...)
+			}
+			if tp.EN != nil {
+				en = append(append(en, tp.EN.Now), tp.EN.Next...)
+			}
+		}
+		for lang, lines := range map[string][]string{"Japanese": ja, "English": en} {
+			found := slices.ContainsFunc(lines, func(l string) bool {
+				return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(kb.Fold(l), kb.Fold(w)) })
+			})
+			if !found {
+				t.Errorf("%s follow-up: none of its lines: %q is in a %s first-aid line", id, words, lang)
+			}
+		}
 	}
 }

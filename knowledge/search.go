@@ -123,7 +123,8 @@ type Result struct {
 	// Social is set (thanks, ack, bye) when the text is only a social turn; Topics is then
 	// empty.
 	Social string
-	// Followup is set (leaving, contacts, prepare, steps, police, question) when the text asks something
+	// Followup is set (understanding.yaml's followups: leaving, contacts, prepare, more, demand,
+	// steps, police, inside, question) when the text asks something
 	// a conversation inside a topic can answer from that topic; the dialog decides whether it
 	// applies.
 	Followup string

@@ -776,7 +776,7 @@ type Why struct {
 	Intent     string   `json:"intent,omitempty"`     // a planning intent (prevention, subsidy) with nothing happening
 	Situations []string `json:"situations,omitempty"` // what has already happened (paid, called)
 	Social     string   `json:"social,omitempty"`     // thanks, ack, bye
-	Followup   string   `json:"followup,omitempty"`   // leaving, contacts, prepare, steps, police, question
+	Followup   string   `json:"followup,omitempty"`   // a follow-up id of understanding.yaml (leaving, contacts, … question)
 	Romaji     bool     `json:"romaji,omitempty"`     // the text was read as romaji
 	Now        bool     `json:"now,omitempty"`        // the text says something is happening
 	OffTopic   bool     `json:"off_topic,omitempty"`  // nothing in the text is about IT or security

@@ -119,19 +119,27 @@ func (d *decider) screenNext(none string) string {
 }
 
 // situations is what happened, for topic t's first aid: what this message says, then what the
-// option picked said (the furthest the person has gone: 「また かってきて と いわれてる」 after
-// calling, then paying as a private person, gets the line for someone who paid, not the one for
-// someone who called), then what this consultation was told before, in the order told
-// (「LANケーブルは抜きました」, then 「次は？」; a first message that said it paid keeps the line
-// for paying when the steps are shown again), and last the device it is about as last named (a
-// phone), whose line counts only where none of what happened has one. Where a device is named,
-// each of what happened comes first on that device (called@phone): a line for it there wins.
+// option picked confirms of what this consultation was told (「でんわしたら…」, then 「もう
+// はらっちゃった…みせのじゃなくて」 picks paying as a private person: the line for someone who
+// paid, when told to buy more), then what it was told, in the order told (「LANケーブルは抜きまし
+// た」, then 「次は？」; a first message that said it paid keeps the line for paying when the
+// steps are shown again), then what the option picked earlier said (「どうしたらいいですか」 after
+// 「電話してしまった」 gets the line for someone who called; an option tapped before paying was
+// told does not outrank it), and last the device it is about as last named (a phone), whose line
+// counts only where none of what happened has one. Where a device is named, each of what
+// happened comes first on that device (called@phone): a line for it there wins.
 func (d *decider) situations(t *knowledge.Topic) []string {
 	var picked []string
 	if o := d.pickedOption(t); o != nil {
 		picked = o.Situations
 	}
-	all := slices.Concat(d.res.Situations, picked, d.conv.Told)
+	var confirmed []string
+	for _, s := range picked {
+		if slices.Contains(d.conv.Told, s) {
+			confirmed = append(confirmed, s)
+		}
+	}
+	all := slices.Concat(d.res.Situations, confirmed, d.conv.Told, picked)
 	if device := cmp.Or(d.res.Why.Device, d.conv.Device); device != "" {
 		// what happened on that device first (called@phone), then what happened, then the device
 		onDevice := make([]string, 0, len(all)+1)

@@ -377,11 +377,11 @@ func (d *decider) text(raw string) {
 		return
 	}
 	res := d.kb.Search(text)
-	if t := d.kb.Topic(d.conv.Topic); t != nil && (d.conv.Mode == ModeAnswered || d.conv.Mode == ModeQuestion) &&
+	if t := d.kb.Topic(d.conv.Topic); t != nil && !t.Urgent && (d.conv.Mode == ModeAnswered || d.conv.Mode == ModeQuestion) &&
 		!res.Confident && d.bothReadAnother(t, res) && res.Named(res.Top().ID) {
-		// a second matter asked inside a topic, read first as another calm topic by both
+		// a second matter asked inside a calm topic, read first as another calm topic by both
 		// readings and by a word of its own (「それとは別件なんですが、…在宅勤務にしたくて」):
-		// answered, not asked about
+		// answered, not asked about (inside an incident it is offered, the incident beside it)
 		res.Confident = true
 	}
 	d.why, d.typed = &res.Why, text
@@ -648,7 +648,8 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			d.say(d.msg("clarify"))
 		} else if t != nil && t.Urgent && res.Followup == "" && asks && d.sayFirstAction(t) {
 			d.say(d.msg("clarify"))
-		} else if res.Followup == "" && !res.Why.Unsure && statement(text) {
+		} else if res.Followup == "" && !res.Why.Unsure && knowledge.HasJapanese(text) && statement(text) &&
+			(res.Why.OutsideTokyo || res.Why.AsCompany || res.Why.Device != "" || len(res.Situations) > 0) {
 			// a fact told that names no topic (「工房は埼玉です。都内じゃないです」): thanks, and the
 			// choices again, not "it's fine not to know", which answers a doubt nobody voiced
 			d.say(d.msg("question_again"))
@@ -1088,7 +1089,7 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		// 「また かってきて と いわれてる」: the step that says not to pay first, then the steps
 		// again (those for what happened: paid, the police)
 		if lines, steps := d.linesWith(t, d.kb.Understanding().FollowupLines(kind)); len(lines) > 0 && steps {
-			d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_first")}, Block{Kind: SummaryBlock, Items: lines[:1]})
+			d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_steps")}, Block{Kind: SummaryBlock, Items: lines[:1]})
 		}
 		d.followup(t, "steps")
 		return
@@ -1097,10 +1098,13 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		case t.FirstAid != nil:
 			d.stepsAgain(t)
 		case o != nil && o.Answer != "":
-			// the case picked is what the question is about (「はらわなくて いいのかね」 after the
-			// answer to a threat from one's own address: its 「お金は払わず…」), not the topic's
-			// general answer below it
+			// the case picked first (「はらわなくて いいのかね」 after the answer to a threat from
+			// one's own address: its 「お金は払わず…」), then, unless it stands alone, the topic's
+			// answer, as the answer gave them
 			d.say(o.Answer)
+			if !o.Alone {
+				d.say(withoutRepeats(t.Answer, o.Answer))
+			}
 		default:
 			d.say(t.Answer)
 		}
@@ -1910,13 +1914,23 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 	// told answers the question too, within t (the doubt it opened with, 「ウイルス？」, was what
 	// the choice answered: it moves nowhere).
 	if first := d.conv.First.Text; first != "" && first != d.heard {
-		if res := d.kb.Search(first); slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == t.ID }) {
+		if res := d.kb.Search(first); d.offeredFrom(res) && slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == t.ID }) {
 			if o, _ := d.answeredBy(t, first, res); o != nil && (o.Topic == "" || o.Topic == t.ID) {
 				return o
 			}
 		}
 	}
 	return nil
+}
+
+// offeredFrom reports whether the topics offered on screen are those res read, so that the
+// question was asked of the message res was read from (not a menu's list, nor the topics of a
+// later message, after the consultation it opened was over).
+func (d *decider) offeredFrom(res knowledge.Result) bool {
+	offered := d.offeredTopics()
+	return len(offered) > 0 && !slices.ContainsFunc(offered, func(id string) bool {
+		return !slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == id })
+	})
 }
 
 // answeredBy returns the option of t's questions that text (read as res) answers, or nil; decided
