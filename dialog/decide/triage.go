@@ -1912,8 +1912,9 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 	// The message that opened the consultation, where it offered t (「じぶんの めーるあどれすから
 	// … おかねをはらえ と かいてある」, then 「びっとこいんで 10まんえん」 or a tap on spam): what it
 	// told answers the question too, within t (the doubt it opened with, 「ウイルス？」, was what
-	// the choice answered: it moves nowhere).
-	if first := d.conv.First.Text; first != "" && first != d.heard {
+	// the choice answered: it moves nowhere). First is kept cut to MaxTurnText, so the message
+	// being answered is compared as it would be kept.
+	if first := d.conv.First.Text; first != "" && first != Truncate(d.heard, MaxTurnText) {
 		if res := d.kb.Search(first); d.offeredFrom(res) && slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == t.ID }) {
 			if o, _ := d.answeredBy(t, first, res); o != nil && (o.Topic == "" || o.Topic == t.ID) {
 				return o
@@ -2301,7 +2302,7 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 // ended, say).
 func (d *decider) programmesNamed(t *knowledge.Topic) []string {
 	named := d.kb.ContactsNamed(d.res)
-	if first := d.conv.First.Text; first != "" && first != d.heard {
+	if first := d.conv.First.Text; first != "" && first != Truncate(d.heard, MaxTurnText) {
 		if res := d.kb.Search(first); slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == t.ID }) {
 			named = append(named, d.kb.ContactsNamed(res)...)
 		}
