@@ -183,6 +183,11 @@ func (r Result) Top() *Topic {
 	return r.Topics[0].Topic
 }
 
+// Reads reports whether topic id is among the topics r read (answered or offered).
+func (r Result) Reads(id string) bool {
+	return slices.ContainsFunc(r.Topics, func(m Match) bool { return m.Topic.ID == id })
+}
+
 type phrase struct {
 	text   string // folded
 	topic  int

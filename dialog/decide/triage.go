@@ -68,10 +68,14 @@ type decider struct {
 	// heard is the free text that led into a topic and what the matcher made of it: what it
 	// says already happened (paid, called) picks the first line of first aid and answers the
 	// topic's question before it is asked.
-	heard     string
-	res       knowledge.Result
-	typed     string // the text of this message, which a follow-up question inside a topic reads
-	redirects int    // topics entered through an option the heard text answered
+	heard string
+	res   knowledge.Result
+	// openingRes is the reading of the message that opened the consultation (openingText), read
+	// once in a turn however many answers ask of it (openingRead).
+	openingRes  knowledge.Result
+	openingText string
+	typed       string // the text of this message, which a follow-up question inside a topic reads
+	redirects   int    // topics entered through an option the heard text answered
 	// why is what the matcher made of the last free text, for ask --json.
 	why *knowledge.Why
 	// caseID is the case an escalation hands the conversation to (In.CaseID).
@@ -1079,18 +1083,13 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		// first screen's short step and the full steps say it twice), else the honest "no
 		// answer" with a person; not a line of a calm topic's answer that names the owner for
 		// another reason (spam's 「社員全員（経営者を含む）に…徹底しましょう」)
-		lines, steps := d.linesWith(t, d.kb.Understanding().FollowupLines(kind))
-		if len(lines) == 0 || !steps {
+		if !d.sayStepWithLines(t, kind) {
 			d.noAnswer()
-			break
 		}
-		d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_steps")}, Block{Kind: SummaryBlock, Items: lines[:1]})
 	case knowledge.DemandFollowup:
 		// 「また かってきて と いわれてる」: the step that says not to pay first, then the steps
 		// again (those for what happened: paid, the police)
-		if lines, steps := d.linesWith(t, d.kb.Understanding().FollowupLines(kind)); len(lines) > 0 && steps {
-			d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_steps")}, Block{Kind: SummaryBlock, Items: lines[:1]})
-		}
+		d.sayStepWithLines(t, kind)
 		d.followup(t, "steps")
 		return
 	case "steps":
@@ -1159,6 +1158,18 @@ func (d *decider) linesNamed(t *knowledge.Topic, question string) (lines []strin
 		return nil, false
 	}
 	return d.linesWith(t, namingRuns(question))
+}
+
+// sayStepWithLines says the first of t's first-aid lines that holds a lines: word of follow-up
+// kind (understanding.yaml), under followup_steps, and reports whether one did; a line of the
+// answer, which is no step, does not count.
+func (d *decider) sayStepWithLines(t *knowledge.Topic, kind string) bool {
+	lines, steps := d.linesWith(t, d.kb.Understanding().FollowupLines(kind))
+	if len(lines) == 0 || !steps {
+		return false
+	}
+	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: d.msg("followup_steps")}, Block{Kind: SummaryBlock, Items: lines[:1]})
+	return true
 }
 
 // linesWith returns the lines of t's first aid, in the conversation's language, that hold one of
@@ -1912,16 +1923,28 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 	// The message that opened the consultation, where it offered t (「じぶんの めーるあどれすから
 	// … おかねをはらえ と かいてある」, then 「びっとこいんで 10まんえん」 or a tap on spam): what it
 	// told answers the question too, within t (the doubt it opened with, 「ウイルス？」, was what
-	// the choice answered: it moves nowhere). First is kept cut to MaxTurnText, so the message
-	// being answered is compared as it would be kept.
-	if first := d.conv.First.Text; first != "" && first != Truncate(d.heard, MaxTurnText) {
-		if res := d.kb.Search(first); d.offeredFrom(res) && slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == t.ID }) {
-			if o, _ := d.answeredBy(t, first, res); o != nil && (o.Topic == "" || o.Topic == t.ID) {
-				return o
-			}
+	// the choice answered: it moves nowhere).
+	if res, ok := d.openingRead(t); ok && d.offeredFrom(res) {
+		if o, _ := d.answeredBy(t, d.openingText, res); o != nil && (o.Topic == "" || o.Topic == t.ID) {
+			return o
 		}
 	}
 	return nil
+}
+
+// openingRead returns the reading of the message that opened the consultation and whether it
+// read topic t, when that message is not the one being answered (First is kept cut to
+// MaxTurnText, so the message being answered is compared as it would be kept). It is read once
+// in a turn: the answer's options and its programmes both ask of it.
+func (d *decider) openingRead(t *knowledge.Topic) (knowledge.Result, bool) {
+	first := d.conv.First.Text
+	if first == "" || first == Truncate(d.heard, MaxTurnText) {
+		return knowledge.Result{}, false
+	}
+	if d.openingText != first {
+		d.openingRes, d.openingText = d.kb.Search(first), first
+	}
+	return d.openingRes, d.openingRes.Reads(t.ID)
 }
 
 // offeredFrom reports whether the topics offered on screen are those res read, so that the
@@ -1929,9 +1952,7 @@ func (d *decider) answeredOption(t *knowledge.Topic) *knowledge.Option {
 // later message, after the consultation it opened was over).
 func (d *decider) offeredFrom(res knowledge.Result) bool {
 	offered := d.offeredTopics()
-	return len(offered) > 0 && !slices.ContainsFunc(offered, func(id string) bool {
-		return !slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == id })
-	})
+	return len(offered) > 0 && !slices.ContainsFunc(offered, func(id string) bool { return !res.Reads(id) })
 }
 
 // answeredBy returns the option of t's questions that text (read as res) answers, or nil; decided
@@ -2302,10 +2323,8 @@ func (d *decider) answer(t *knowledge.Topic, o *knowledge.Option) {
 // ended, say).
 func (d *decider) programmesNamed(t *knowledge.Topic) []string {
 	named := d.kb.ContactsNamed(d.res)
-	if first := d.conv.First.Text; first != "" && first != Truncate(d.heard, MaxTurnText) {
-		if res := d.kb.Search(first); slices.ContainsFunc(res.Topics, func(m knowledge.Match) bool { return m.Topic.ID == t.ID }) {
-			named = append(named, d.kb.ContactsNamed(res)...)
-		}
+	if res, ok := d.openingRead(t); ok {
+		named = append(named, d.kb.ContactsNamed(res)...)
 	}
 	var ids []string
 	for _, c := range named {
