@@ -91,6 +91,10 @@ import (
 //     in one's own words, follow-ups inside the matter (「社長に言うべき？」), corrections, two
 //     matters, English, romaji and hiragana (33/45 when first played, with the code before its
 //     round and the inside follow-up).
+//   - dialogs-tune-20.txt was written by another such author for tuning, in other workplaces (a
+//     rowing club, a miso brewery, a tire shop, a bridal photo studio ...), weighted to answers in
+//     one's own words, corrections, whom to call, what to tell the boss or the bank, thanks and
+//     requests for a person (34/40 when first played, with the code before its round, 91dfc5a).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -129,6 +133,9 @@ import (
 //   - dialogs-heldout-17.txt was written by another such author with held-out register set 21, at
 //     the start of the round that wrote tuning dialogs 19, and is never used for tuning (23/30
 //     with the code before that round, cca48c6).
+//   - dialogs-heldout-18.txt was written by another such author with held-out register set 22, at
+//     the start of the round that wrote tuning dialogs 20, and is never used for tuning (28/30
+//     with the code before that round, 91dfc5a).
 type scripted struct {
 	name, persona string
 	line          int
@@ -275,6 +282,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-17.txt":    0.5,
 	"testdata/dialogs-tune-18.txt":    0.5,
 	"testdata/dialogs-tune-19.txt":    0.5,
+	"testdata/dialogs-tune-20.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,
@@ -292,6 +300,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-heldout-15.txt": 0.83,
 	"testdata/dialogs-heldout-16.txt": 0.76,
 	"testdata/dialogs-heldout-17.txt": 0.76,
+	"testdata/dialogs-heldout-18.txt": 0.9,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right
