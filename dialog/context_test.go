@@ -1956,6 +1956,45 @@ func TestRoundReviewCases(t *testing.T) {
 	}
 }
 
+// This round's tuning dialogs: hearsay about a desk asks for it; a matter both readings put first as
+// the topic offered first outweighs another offered topic's option words; a fault asked about as
+// a virus is still a fault; a fault's screen after its answer is more about the fault; a place to
+// consult by phone is a desk, not a person.
+func TestRoundTwentyCases(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+
+	te.say(t, "u1", "私の出自について差別的な書き込みが、教室の名前と一緒にまとめサイトに転載されています")
+	r := te.say(t, "u1", "自分でサイトに削除依頼を出しましたが無視されました。法務省が削除の要請をしてくれる制度があると聞いたんですが")
+	if name := kb.Contact("moj-jinken").Name; !slices.Contains(contactNames(r), name) {
+		t.Errorf("hearsay about the ministry's requests: contacts %v, want %s:\n%s", contactNames(r), name, r.PlainText())
+	}
+
+	if first := te.say(t, "u2", "M365で、営業の子のアカウントに「ナイジェリアからサインイン」って通知が来ました"); first.Outcome != dialog.Clarify {
+		t.Fatalf("the sign-in notice got %s; this test needs topics offered", first.Outcome)
+	}
+	r = te.say(t, "u2", "確認したら受信メールを全部外部のGmailに転送するルールが仕掛けてありました。パスワード変更とMFA設定、ルール削除はしました。1週間前から転送されてたみたいです")
+	if r.Topic != "unauthorized-access" {
+		t.Errorf("a forwarding rule set by an intruder, the password changed: topic %q (outcome %v), want unauthorized-access", r.Topic, r.Outcome)
+	}
+
+	r = te.say(t, "u3", "コピー機から印刷できなくなりました。ウイルスでしょうか？明日のテストのプリントが刷れません")
+	vendors := kb.Contact("it-vendors").Name
+	if r.Topic != "device-trouble" || !slices.Contains(contactNames(r), vendors) {
+		t.Fatalf("a copier asked about as a virus: topic %q, contacts %v; want device-trouble with %s", r.Topic, contactNames(r), vendors)
+	}
+	r = te.say(t, "u3", "画面に「サービスコール E-204」と出ています。パソコンからもコピーでもだめです。変なメールとかは開いてないです")
+	if r.Topic != "device-trouble" || r.Outcome == dialog.Clarify {
+		t.Errorf("the copier's error screen after its answer: topic %q (outcome %v, choices %v), want it kept in device-trouble", r.Topic, r.Outcome, choiceLabels(r))
+	}
+
+	te.say(t, "u4", "娘の写真と家の住所が、ツイッターというのでしょうか、そこに出ていると近所の人から聞きました")
+	r = te.say(t, "u4", "娘は店を手伝っております。悪いことは何もしておりません。電話で相談できるところはございますか")
+	if r.Outcome == dialog.Escalate || !slices.Contains(contactNames(r), kb.Contact("jinken110").Name) {
+		t.Errorf("a place to consult by phone: outcome %v, contacts %v; want the desks, with %s", r.Outcome, contactNames(r), kb.Contact("jinken110").Name)
+	}
+}
+
 // firstLine is the first line of text.
 func firstLine(text string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")

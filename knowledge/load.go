@@ -100,7 +100,7 @@ func Load(fsys fs.FS) (*Base, error) {
 		l.checkEnglishContacts()
 	}
 	// last, so that the checks before it run while the topics are still being folded
-	l.checkShortWords(early.foldedTopics().words)
+	l.checkShortWords(early.foldedTopics().words, early.fold)
 	if len(l.problems) > 0 {
 		return nil, l.problems.sorted()
 	}
@@ -108,19 +108,36 @@ func Load(fsys fs.FS) (*Base, error) {
 	return l.b, nil
 }
 
-// checkShortWords reports the topic words that fold to one or two kana (トナー to とな, ループ to
-// るぷ): the matcher would find them inside other words (「気になることが」, グループ) and read
-// the topic into texts that do not name it. words are each topic's words as folded for matching.
-func (l *loader) checkShortWords(words [][]string) {
+// checkShortWords reports the topic and intent words that fold to one or two kana (トナー to とな,
+// ループ to るぷ, よぼう to よぼ): the matcher would find them inside other words (「気になること
+// が」, グループ, ちょうぼ) and read the topic into texts that do not name it. words are each
+// topic's words as folded for matching; fold folds the intents' words.
+func (l *loader) checkShortWords(words [][]string, fold folder) {
 	for i, t := range l.b.topics { // refs and words hold one entry per topic, in its order
 		ref := l.refs[i]
 		for j, w := range words[i] {
-			f := strings.TrimSpace(w)
-			if n := utf8.RuneCountInString(f); n > 0 && n <= 2 && !strings.ContainsFunc(f, func(r rune) bool { return kanaScript(r) == 0 }) {
+			if f, short := shortKana(w); short {
 				l.problem(ref.file, itemLine(ref.node, "words", j, ref.kl.at("words")), "topic %q: word %q reads as %q, two kana or fewer, which occur inside other words; write a longer form (%sが, %sの ...)", t.ID, t.Words[j], f, t.Words[j], t.Words[j])
 			}
 		}
 	}
+	if l.broken[understandingFile] {
+		return
+	}
+	for i, in := range l.b.understanding.Intents {
+		for _, w := range in.Words {
+			if f, short := shortKana(fold.fold(Normalize(w))); short && i < len(l.intentLines) {
+				l.problem(understandingFile, l.intentLines[i], "intents: %q: word %q reads as %q, two kana or fewer, which occur inside other words; write a longer form", in.ID, w, f)
+			}
+		}
+	}
+}
+
+// shortKana returns folded word w trimmed and whether it is one or two kana.
+func shortKana(w string) (string, bool) {
+	f := strings.TrimSpace(w)
+	n := utf8.RuneCountInString(f)
+	return f, n > 0 && n <= 2 && !strings.ContainsFunc(f, func(r rune) bool { return kanaScript(r) == 0 })
 }
 
 // newLoader returns a loader for fsys with an empty Base to fill.

@@ -156,6 +156,12 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want:   []string{`topics/out-of-scope.yaml:`, `word "トナー" reads as "とな", two kana or fewer`},
 		},
 		{
+			// an intent's word too (よぼう in 「ちょうぼ と めーる」, the accounts book)
+			name:   "short_kana_intent_word",
+			change: map[string]string{"understanding.yaml": replaceIn(t, "understanding.yaml", ", よぼうさく,", ", よぼう, よぼうさく,")},
+			want:   []string{`understanding.yaml:`, `intents: "prevention": word "よぼう" reads as "よぼ", two kana or fewer`},
+		},
+		{
 			name:   "malformed_yaml",
 			change: map[string]string{"contacts.yaml": "- id: x\n  name: [unclosed\n"},
 			want:   []string{"contacts.yaml:1: did not find expected"},

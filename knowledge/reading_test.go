@@ -135,6 +135,17 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"人間いる？", true},
 		{"だれか人いる？ 困ってる", true},
 		{"犯人いる？", false},
+		// staff asked whether they are there, a meeting to consult, a person needed, a call to consult
+		{"スタッフさんいます？", true},
+		{"会って相談することってできますか", true},
+		{"これ以上は人じゃないと無理っぽいです", true},
+		{"IT担当一人で限界、インシデント対応の相談を電話でさせてほしい", true},
+		// the real one denied is no person asked for (社長本人じゃないと), a quoted screen is no
+		// request, nor a place to consult by phone, nor the general affairs staff of one's own office
+		{"社長本人じゃないと思うんです。社長の名前で「至急、極秘で振込をお願いしたい。詳細はLINEで」ってメールが経理の私に来ました", false},
+		{"画面いっぱいに「ただちにサポートセンターへお電話ください」と電話番号が出ました。まだ電話はしてません", false},
+		{"電話で相談できるところはございますか", false},
+		{"人と話したいっていうか、実はうちの商店会でセミナーの講師をお願いしたくて", false},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
@@ -252,6 +263,11 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		// a message sent to the bot by mistake, apart from a mail sent to the wrong person
 		{"すみません、さっきのは間違えて送信しました", "ack"},
 		{"顧客リストを間違えて送りました", ""},
+		// casual greetings and the year's end
+		{"こんちわ", "greeting"},
+		{"やっほー", "greeting"},
+		{"おつかれ〜", "greeting"},
+		{"良いお年を", "bye"},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {
@@ -366,11 +382,23 @@ func TestFirstTopicRead(t *testing.T) {
 		{"会議室のプロジェクターがランサムウェアにやられた", "ransomware"},
 		// a screen quoted as claiming the infection, beeping, is a fake warning, not an antivirus
 		{"すまほ に ういるす に かんせん しました と でて ぶーぶー なって います", "support-scam"},
+		// a flyer asked of the desk, the threat denied; forged certificates sold; an office's coffee machine
+		{"サポート詐欺にあったわけではなくて、うちのスタッフ向けに注意喚起のチラシを何部か送ってもらいたいんです", "helpdesk-request"},
+		{"ネットで印鑑証明書とか住民票を偽造して作ってくれるところがあると聞いて、見てみたら本当にありました。どこかに知らせたほうがいいですよね", "illegal-content"},
+		{"Officeのcoffee machine壊れた、業者のcontact知らない？", "out-of-scope"},
 	}
 	for _, tt := range tests {
 		if got := firstTopic(kb, tt.text); got != tt.want {
 			t.Errorf("Search(%q) first topic = %q, want %s", tt.text, got, tt.want)
 		}
+	}
+}
+
+// An accounts book in hiragana (ちょうぼ, folded ちよぼ) holds no plan to prevent (よぼう, folded よぼ).
+func TestNoIntentInsideAnotherWord(t *testing.T) {
+	kb := loadSeeds(t)
+	if r := kb.Search("ちょうぼ と めーる だけ つかっています。まごが いれてくれました。まご は おおさか です"); r.Why.Intent != "" {
+		t.Errorf("the accounts book read as intent %q (first topic %q)", r.Why.Intent, firstTopic(kb, "ちょうぼ と めーる だけ つかっています"))
 	}
 }
 

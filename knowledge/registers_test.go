@@ -126,6 +126,13 @@ import (
 //     author under the same rules, with held-out dialogs 14, at the start of the round that wrote
 //     tuning set 37: 98.6% (4 confident wrong) of 503 with the code before that round (34b3f47)
 //     and at its end; never used for tuning.
+//   - testdata/tune-registers-40.tsv (30 texts in each of the 17 registers, weighted to
+//     managers, two-topic messages, indirect requests for a person and office matters; a boat
+//     rental, a temple office, a dog-grooming salon, a plastics moulding plant ...) was written
+//     by another author under the same rules, for tuning; it was read first with the code of its
+//     day (91dfc5a: 95.1% of 493, 4 confident wrong), before its misses were read. It is not
+//     learnt: learning it took the other tuning files, each left out, from 823 to 829 missed
+//     lines (206 to 205 confident wrong). Its misses guide word lists.
 //   - testdata/tune-registers-38.tsv (36 texts in each of ten registers: two-topic, managers,
 //     requests for a person, ambiguous, jargon, out-of-scope, negations, casual, social,
 //     situations; a taxidermy shop, a bento factory, a marina, a patent office ...) was written
@@ -375,6 +382,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"labelled/tune-registers-35.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"labelled/tune-registers-36.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"labelled/tune-registers-39.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
+	"testdata/tune-registers-40.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-37.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-38.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	// one two-topic text of 26 turned (76.9% → 73.1%) when tuning file 28 was learnt; the

@@ -599,6 +599,13 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			// わかりません is also a fault's option, 「セキュリティか分からない」)
 			t = named
 		}
+		if led := d.offeredTopicLed(res); t != nil && led != nil && led != t {
+			// the matter told in words both readings put first as the topic the bot offered
+			// first outweighs another offered topic's option words (a mail-forwarding rule set by
+			// an intruder, 「パスワード変更とMFA設定はしました」, while an intrusion and phishing
+			// are offered: the password changed is also phishing's option)
+			t = led
+		}
 		if t == nil {
 			t = d.offeredTopicLeft(res)
 		}
@@ -830,8 +837,14 @@ func (d *decider) readWithout(t *knowledge.Topic, text string, res knowledge.Res
 // で買ったやつ」 while a device fault asks its cause is the same fault, not a new consultation.
 func (d *decider) moreAboutTheMatter(top *knowledge.Topic, res knowledge.Result) bool {
 	c := d.conv
-	if top.ID != c.Topic || top.Urgent || c.Mode != ModeQuestion || res.Social != "" || res.Followup != "" {
+	if top.ID != c.Topic || top.Urgent || c.Mode != ModeQuestion && c.Mode != ModeAnswered || res.Social != "" || res.Followup != "" {
 		return false
+	}
+	if c.Mode == ModeAnswered {
+		// after the answer, only what the learned reading places in the matter and no word of
+		// another topic names (「画面に『サービスコール E-204』と出ています」 after a copier's
+		// fault: not a support scam's screen)
+		return res.Why.Learned == c.Topic && len(res.Why.Phrases) == 0
 	}
 	if res.Why.Learned == c.Topic {
 		// the learned reading places it in the matter too: another topic's word read first by
@@ -2157,6 +2170,21 @@ func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
 	// An incident's first aid is for what has happened: 「添付は開いてないです。取引先の名前に
 	// なってるけど、アドレスが全然違う」 read as Emotet would get "disconnect it now".
 	return nil
+}
+
+// offeredTopicLed returns the topic the bot offered first when both readings read the text first
+// as it, none of what happened in it is denied and, for an incident, the text says something
+// happened; or nil.
+func (d *decider) offeredTopicLed(res knowledge.Result) *knowledge.Topic {
+	offered := d.offeredTopics()
+	if len(offered) == 0 || res.Top() == nil || res.Top().ID != offered[0] || res.Why.Learned != offered[0] {
+		return nil
+	}
+	t := d.kb.Topic(offered[0])
+	if t == nil || t.Urgent && !res.Why.Now || d.kb.DeniesItHappened(t.ID, res) {
+		return nil
+	}
+	return t
 }
 
 // offeredTopicLeft returns the one offered topic the text leaves when it denies the others and
