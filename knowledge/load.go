@@ -73,6 +73,7 @@ type Base struct {
 // Load reads and validates the knowledge in fsys. On any problem it returns a nil Base and a
 // Problems error listing every problem found, each as file:line: reason.
 func Load(fsys fs.FS) (*Base, error) {
+	defer relaxGC()()
 	l := newLoader(fsys)
 	// The synonyms and the labelled messages first: folding the messages and learning from them
 	// is the longest chain of a load, and it needs nothing else.
