@@ -1983,9 +1983,13 @@ func TestRoundTwentyCases(t *testing.T) {
 	if r.Topic != "device-trouble" || !slices.Contains(contactNames(r), vendors) {
 		t.Fatalf("a copier asked about as a virus: topic %q, contacts %v; want device-trouble with %s", r.Topic, contactNames(r), vendors)
 	}
-	r = te.say(t, "u3", "画面に「サービスコール E-204」と出ています。パソコンからもコピーでもだめです。変なメールとかは開いてないです")
+	r = te.say(t, "u3", "パソコンからもコピーでもだめです。変なメールとかは開いてないです")
 	if r.Topic != "device-trouble" || r.Outcome == dialog.Clarify {
-		t.Errorf("the copier's error screen after its answer: topic %q (outcome %v, choices %v), want it kept in device-trouble", r.Topic, r.Outcome, choiceLabels(r))
+		t.Errorf("more about the copier after its answer: topic %q (outcome %v, choices %v), want it kept in device-trouble", r.Topic, r.Outcome, choiceLabels(r))
+	}
+	r = te.say(t, "u3", "画面に「サービスコール E-204」と出ています")
+	if fault := "機器やネットワークの障害は"; !strings.HasPrefix(r.PlainText(), fault) {
+		t.Errorf("the copier's service call code: want the fault's answer (%s…):\n%s", fault, r.PlainText())
 	}
 
 	te.say(t, "u4", "娘の写真と家の住所が、ツイッターというのでしょうか、そこに出ていると近所の人から聞きました")
