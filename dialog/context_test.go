@@ -1999,6 +1999,22 @@ func TestRoundTwentyCases(t *testing.T) {
 	}
 }
 
+// A thumbs-up or folded hands after an answer acknowledge it, its choices kept; the same mark
+// opening a conversation is read as nothing, as the labelled sets' authors read a stray emoji.
+func TestMarksAfterAnAnswer(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	answer := te.say(t, "u1", "迷惑メールが毎日たくさん来ます")
+	for _, mark := range []string{"👍", "🙏🙏", "🙇‍♂️"} {
+		r := te.say(t, "u1", mark)
+		if r.Outcome == dialog.Fallback || !slices.Equal(choiceLabels(r), choiceLabels(answer)) {
+			t.Errorf("%s after an answer: outcome %v, choices %v; want it acknowledged, the answer's choices %v kept", mark, r.Outcome, choiceLabels(r), choiceLabels(answer))
+		}
+	}
+	if r := te.say(t, "u2", "👍"); r.Outcome != dialog.Fallback {
+		t.Errorf("👍 opening a conversation: outcome %v, want fallback", r.Outcome)
+	}
+}
+
 // firstLine is the first line of text.
 func firstLine(text string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")

@@ -146,6 +146,12 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"画面いっぱいに「ただちにサポートセンターへお電話ください」と電話番号が出ました。まだ電話はしてません", false},
 		{"電話で相談できるところはございますか", false},
 		{"人と話したいっていうか、実はうちの商店会でセミナーの講師をお願いしたくて", false},
+		{"わかる人いる？", true},
+		{"夜しか時間取れないんだけど、夜に電話くれる人っています？", true},
+		{"担当者さんとLINE通話できます？", true},
+		{"Can someone come to our office? We are a small bike courier company.", true},
+		// a section's staff elsewhere (the police's, the ward office's) are not this desk's
+		{"警察の生活安全課の人にはもう話したんですけど、元客からのSNSのつきまといが止まりません。ほかに何かできることありますか", false},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Escalate != tt.escalate {
@@ -268,6 +274,7 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		{"やっほー", "greeting"},
 		{"おつかれ〜", "greeting"},
 		{"良いお年を", "bye"},
+		{"Sorry, wrong chat.", "ack"},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {

@@ -602,6 +602,14 @@ type namedContact struct {
 	contact *Contact
 }
 
+// SocialMark returns the social turn (understanding.yaml's social ids) a text of marks alone is,
+// 「👍」「🙏🙏」: the social words that fold to nothing; "" for any other text. Search reads such a
+// text as nothing (a stray emoji opening a conversation is no turn of it); inside a
+// consultation it answers the bot.
+func (b *Base) SocialMark(text string) string {
+	return b.index.read.socialMark(text)
+}
+
 // ContactsNamed returns the public contacts that the text Search read into res names by their
 // name or one of their aliases
 // (「消費生活センターでもいいですか」), each once, in the order of the text; a name inside a longer

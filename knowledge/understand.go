@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -408,7 +409,10 @@ type reader struct {
 	// fillers are SocialFillers folded, longest first.
 	fillers []string
 	// introductions are Introductions folded.
-	introductions                          []string
+	introductions []string
+	// marks are the social lists' words that fold to nothing (👍, 🙏), by the list's id: a
+	// text of them alone is that social turn.
+	marks                                  map[rune]string
 	intents, situations, social, followups []cueList
 	devices                                []cueList
 	// cues finds the words of every list above (but the denials) in one pass over a text.
@@ -486,6 +490,21 @@ func newReader(u *Understanding, norm func(string) string) reader {
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		devices: lists(u.Devices),
 		cues:    wordIndex{},
+	}
+	for _, c := range u.Social {
+		for _, w := range c.Words {
+			if flatten(norm(w)) != "" {
+				continue
+			}
+			for _, m := range w {
+				if !ignoredInMarks(m) {
+					if r.marks == nil {
+						r.marks = map[rune]string{}
+					}
+					r.marks[m] = c.ID
+				}
+			}
+		}
 	}
 	group := 0
 	for _, ls := range [][]cueList{r.situations, r.intents, r.followups, r.social} {
@@ -1453,4 +1472,28 @@ func closing(id string) bool { return id == "resolved" || id == "thanks" }
 func conditional(before string) bool {
 	before = strings.TrimRight(before, " ")
 	return strings.HasSuffix(before, "たら") || strings.HasSuffix(before, "と") || strings.HasSuffix(before, "ば")
+}
+
+// socialMark returns the social turn a text of marks alone is (「👍」「🙏🙏」: understanding.yaml's
+// social words that fold to nothing), or "" when it holds anything else.
+func (r reader) socialMark(text string) string {
+	id := ""
+	for _, c := range text {
+		if ignoredInMarks(c) {
+			continue
+		}
+		m, ok := r.marks[c]
+		if !ok || id != "" && m != id {
+			return ""
+		}
+		id = m
+	}
+	return id
+}
+
+// ignoredInMarks reports whether c only joins or modifies the marks around it: spaces, the
+// emoji variation selector and joiner, skin tones and the signs a joiner makes a man or a woman
+// of (🙇‍♂️).
+func ignoredInMarks(c rune) bool {
+	return unicode.IsSpace(c) || c == 0xFE0F || c == 0x200D || c >= 0x1F3FB && c <= 0x1F3FF || c == 0x2640 || c == 0x2642
 }

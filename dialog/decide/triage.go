@@ -381,6 +381,10 @@ func (d *decider) text(raw string) {
 		return
 	}
 	res := d.kb.Search(text)
+	if mark := d.kb.SocialMark(text); mark != "" && d.conv.Topic != "" && (d.conv.Mode == ModeAnswered || d.conv.Mode == ModeQuestion) {
+		// 「👍」 after an answer acknowledges it (as a first message it is read as nothing)
+		res.Social, res.Why.Social = mark, mark
+	}
 	if t := d.kb.Topic(d.conv.Topic); t != nil && !t.Urgent && (d.conv.Mode == ModeAnswered || d.conv.Mode == ModeQuestion) &&
 		!res.Confident && d.bothReadAnother(t, res) && res.Named(res.Top().ID) {
 		// a second matter asked inside a calm topic, read first as another calm topic by both
