@@ -184,6 +184,8 @@ func TestAdviceIsNotWhatHappened(t *testing.T) {
 		{"SMSのリンクからアプリ入れちゃった", []string{"installed"}},
 		{"偽の宅配業者のページで、アプリのインストール許可まで押しちゃった", []string{"installed", "opened"}}, // 押しちゃった: a link opened too
 		{"LINEで「account locked」ってmessage来て、IDとpass入れた…", []string{"typed"}},
+		// whether it may be done is not done either
+		{"私物のスマホに会社の共有カレンダーのアプリを入れてもいいかどうかです", nil},
 	}
 	for _, tt := range tests {
 		if got := kb.Search(tt.text).Situations; !slices.Equal(got, tt.want) {
@@ -392,7 +394,11 @@ func TestFirstTopicRead(t *testing.T) {
 		// a flyer asked of the desk, the threat denied; forged certificates sold; an office's coffee machine
 		{"サポート詐欺にあったわけではなくて、うちのスタッフ向けに注意喚起のチラシを何部か送ってもらいたいんです", "helpdesk-request"},
 		{"ネットで印鑑証明書とか住民票を偽造して作ってくれるところがあると聞いて、見てみたら本当にありました。どこかに知らせたほうがいいですよね", "illegal-content"},
-		{"Officeのcoffee machine壊れた、業者のcontact知らない？", "out-of-scope"},
+		{"事務所のコーヒーマシン壊れた、業者のcontact知らない？", "out-of-scope"},
+		{"The coffee machine in the office broke, who do we call?", "out-of-scope"},
+		// bargaining with the ransom's authors; a security tool's false positive blocking work
+		{"犯人のサイトにアクセスして、チャットで値下げ交渉を始めてしまいました。まだ払っていません。", "ransomware"},
+		{"EDRを入れてから、基幹システムのクライアントが誤検知でブロックされて起動しません", "device-trouble"},
 	}
 	for _, tt := range tests {
 		if got := firstTopic(kb, tt.text); got != tt.want {

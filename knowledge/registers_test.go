@@ -132,12 +132,19 @@ import (
 //     by another author under the same rules, for tuning; it was read first with the code of its
 //     day (91dfc5a: 95.1% of 493, 4 confident wrong), before its misses were read. It is not
 //     learnt: learning it took the other tuning files, each left out, from 823 to 829 missed
-//     lines (206 to 205 confident wrong). Its misses guide word lists.
+//     lines (206 to 205 confident wrong), and again beside files 41 and 42 from 819 to 814 (203
+//     to 206 confident wrong). Its misses guide word lists.
 //   - testdata/tune-registers-41.tsv (80 requests for a person, 70 managers, 70 office matters,
-//     40 social turns; a bicycle courier, a surf school, a sake bar …) was written by another
-//     author under the same rules, for tuning; it was read first with the code of its day
-//     (45e0d69: 89.9% of 258, 6 confident wrong), before its misses were read. Its misses guide
-//     word lists.
+//     40 social turns; a bicycle courier, a surf school, a sake bar …) and
+//     testdata/tune-registers-42.tsv (90 two-topic messages, 70 negations, 50 jargon, 50
+//     situations; a soap shop, a climbing gym, a shipping agent …) were written by two more
+//     authors under the same rules, for tuning; they were read first with the code of their day
+//     (45e0d69: 89.9% of 258, 6 confident wrong; def5365: 93.5% of 260, 4 confident wrong),
+//     before their misses were read. They are not learnt: learning both took the other tuning
+//     files, each left out, from 823 to 819 missed lines (206 to 203 confident wrong), but held-out
+//     set 11's jargon under its floor (76.7%, floor 80%: seen through the floor test, not read),
+//     a kimono shop's greeting to a fake shop and an office's coffee machine to a fault. Their
+//     misses guide word lists.
 //   - testdata/tune-registers-38.tsv (36 texts in each of ten registers: two-topic, managers,
 //     requests for a person, ambiguous, jargon, out-of-scope, negations, casual, social,
 //     situations; a taxidermy shop, a bento factory, a marina, a patent office ...) was written
@@ -389,6 +396,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"labelled/tune-registers-39.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-40.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-41.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
+	"testdata/tune-registers-42.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-37.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-38.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	// one two-topic text of 26 turned (76.9% → 73.1%) when tuning file 28 was learnt; the
