@@ -2010,6 +2010,14 @@ func TestMarksAfterAnAnswer(t *testing.T) {
 			t.Errorf("%s after an answer: outcome %v, choices %v; want it acknowledged, the answer's choices %v kept", mark, r.Outcome, choiceLabels(r), choiceLabels(answer))
 		}
 	}
+	// while the topic's question waits: noted, the question kept, its desks not shown again
+	asked := te.say(t, "u3", "プリンターから印刷できなくなりました")
+	if len(asked.Choices) == 0 {
+		t.Fatalf("the printer got no question; this test needs one waiting")
+	}
+	if r := te.say(t, "u3", "👍"); r.Outcome == dialog.Fallback || len(contactNames(r)) > 0 || !slices.Equal(choiceLabels(r), choiceLabels(asked)) {
+		t.Errorf("👍 while a question waits: outcome %v, contacts %v, choices %v; want it noted, the choices %v kept", r.Outcome, contactNames(r), choiceLabels(r), choiceLabels(asked))
+	}
 	if r := te.say(t, "u2", "👍"); r.Outcome != dialog.Fallback {
 		t.Errorf("👍 opening a conversation: outcome %v, want fallback", r.Outcome)
 	}

@@ -74,6 +74,10 @@ func TestContactsNamed(t *testing.T) {
 		{"法テラスと警察署、どっちに行けば", []string{"houterasu", "police-station"}},
 		{"ipad が壊れた", nil}, // a Latin alias stands whole
 		{"ウイルスに感染した", nil},
+		// the ministry's human rights bureau by the deed it is known for, not the ministry's name
+		// an impostor uses
+		{"法務省が削除の要請をしてくれる制度があると聞いたんですが", []string{"moj-jinken"}},
+		{"法務省を名乗るSMSも来たんですが、これも無視でいいですか？", nil},
 	}
 	for _, tt := range tests {
 		var got []string

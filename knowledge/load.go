@@ -109,10 +109,10 @@ func Load(fsys fs.FS) (*Base, error) {
 	return l.b, nil
 }
 
-// checkShortWords reports the topic and intent words that fold to one or two kana (トナー to とな,
-// ループ to るぷ, よぼう to よぼ): the matcher would find them inside other words (「気になること
-// が」, グループ, ちょうぼ) and read the topic into texts that do not name it. words are each
-// topic's words as folded for matching; fold folds the intents' words.
+// checkShortWords reports the topic, intent, situation and follow-up words that fold to one or
+// two kana (トナー to とな, ループ to るぷ, よぼう to よぼ): the matcher would find them inside
+// other words (「気になることが」, グループ, ちょうぼ) and read the topic into texts that do not
+// name it. words are each topic's words as folded for matching; fold folds understanding.yaml's.
 func (l *loader) checkShortWords(words [][]string, fold folder) {
 	for i, t := range l.b.topics { // refs and words hold one entry per topic, in its order
 		ref := l.refs[i]
@@ -125,13 +125,41 @@ func (l *loader) checkShortWords(words [][]string, fold folder) {
 	if l.broken[understandingFile] {
 		return
 	}
-	for i, in := range l.b.understanding.Intents {
-		for _, w := range in.Words {
-			if f, short := shortKana(fold.fold(Normalize(w))); short && i < len(l.intentLines) {
-				l.problem(understandingFile, l.intentLines[i], "intents: %q: word %q reads as %q, two kana or fewer, which occur inside other words; write a longer form", in.ID, w, f)
+	u := &l.b.understanding
+	var text string // understanding.yaml, read once a word is reported, to say its line
+	for _, list := range []struct {
+		key  string
+		cues []Cue
+	}{{"intents", u.Intents}, {"situations", u.Situations}, {"followups", u.Followups}} {
+		for _, c := range list.cues {
+			for _, w := range c.Words {
+				f, short := shortKana(flatten(fold.fold(Normalize(w))))
+				if !short {
+					continue
+				}
+				if text == "" {
+					data, _ := readLimited(l.fsys, understandingFile, maxFileSize(understandingFile))
+					text = string(data)
+				}
+				l.problem(understandingFile, lineHolding(text, list.key, w), "%s: %q: word %q reads as %q, two kana or fewer, which occur inside other words (よぼう in ちょうぼ); write a longer form", list.key, c.ID, w, f)
 			}
 		}
 	}
+}
+
+// lineHolding returns the line of YAML text on which word first occurs after the top-level key,
+// or 0. (The social lists are not checked: their short words, はい and うん, count only where
+// nothing else is said.)
+func lineHolding(text, key, word string) int {
+	from := strings.Index(text, "\n"+key+":")
+	if from < 0 {
+		return 0
+	}
+	i := strings.Index(text[from:], word)
+	if i < 0 {
+		return 0
+	}
+	return 1 + strings.Count(text[:from+i], "\n")
 }
 
 // shortKana returns folded word w trimmed and whether it is one or two kana.

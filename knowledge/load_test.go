@@ -118,6 +118,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	unknownFAQ := replaceIn(t, "faq.yaml", `- no: "43"`, `- no: "99999"`)
 	// an option is picked by what happened, never by a device: a device id there would never fire
 	optionDevice := replaceIn(t, "topics/bec.yaml", "        situations: [paid]\n", "        situations: [paid, phone]\n")
+	shortIntent := replaceIn(t, "understanding.yaml", ", よぼうさく,", ", よぼう, よぼうさく,")
 	deviceSituation := replaceIn(t, "understanding.yaml", "devices:\n  - id: phone\n", "devices:\n  - id: paid\n    words: [x]\n  - id: phone\n")
 	tests := []struct {
 		name   string
@@ -158,8 +159,8 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{
 			// an intent's word too (よぼう in 「ちょうぼ と めーる」, the accounts book)
 			name:   "short_kana_intent_word",
-			change: map[string]string{"understanding.yaml": replaceIn(t, "understanding.yaml", ", よぼうさく,", ", よぼう, よぼうさく,")},
-			want:   []string{`understanding.yaml:`, `intents: "prevention": word "よぼう" reads as "よぼ", two kana or fewer`},
+			change: map[string]string{"understanding.yaml": shortIntent},
+			want:   []string{fmt.Sprintf(`understanding.yaml:%d: intents: "prevention": word "よぼう" reads as "よぼ", two kana or fewer`, lineOf(t, shortIntent, ", よぼう,"))},
 		},
 		{
 			name:   "malformed_yaml",

@@ -18,6 +18,9 @@ func TestRelaxGCRestores(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	for _, before := range []int{100, 50, 800, -1} {
 		debug.SetGCPercent(before)
+		if got := currentGCPercent(); got != before {
+			t.Errorf("GOGC %d read as %d", before, got)
+		}
 		want := max(before, loadGCPercent)
 		if before < 0 {
 			want = before

@@ -397,15 +397,19 @@ func kanaScript(r rune) byte {
 
 // AsksSomething reports whether a text is a question: it holds a question mark (of either width),
 // or ends in a sentence-final particle of a question (「本当に大丈夫でしょうか」「どこに電話する
-// の」) or in hearsay left open (「…と聞いたんですが」), trailing marks and spaces aside. (Asking to be told, 「ローマ字で教えてください」, is a
-// word of understanding.yaml's follow-up question.)
+// の」) or in hearsay left open (「…と聞いたんですが」), trailing marks and spaces aside.
+// (Asking to be told, 「ローマ字で教えてください」, is a word of understanding.yaml's follow-up
+// question.)
 func AsksSomething(text string) bool {
 	if strings.ContainsAny(text, "?？﹖") {
 		return true // a question asked first, the worry told after it ("Do I have to tell my boss? I am afraid …")
 	}
 	t := strings.TrimRight(strings.TrimSpace(text), "!！﹗。｡.．…〜~～ 　")
-	// hearsay left open (「…制度があると聞いたんですが」) asks whether it is so
-	for _, end := range []string{"か", "の", "かな", "っけ", "でしょう", "ですか", "聞いたんですが", "聞いたのですが", "聞きましたが", "聞いたんですけど", "聞いたんだけど", "聞いたけど"} {
+	// hearsay left open (「…制度があると聞いたんですが」) asks whether it is so; 「上司にも聞いた
+	// けど」 (asked, not heard) does not
+	for _, end := range []string{"か", "の", "かな", "っけ", "でしょう", "ですか",
+		"と聞いたんですが", "って聞いたんですが", "と聞いたのですが", "って聞いたのですが", "と聞きましたが",
+		"と聞いたんですけど", "って聞いたんですけど", "と聞いたんだけど", "って聞いたんだけど", "と聞いたけど", "って聞いたけど"} {
 		if strings.HasSuffix(t, end) {
 			return true
 		}

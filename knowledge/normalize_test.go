@@ -237,6 +237,10 @@ func TestAsksSomething(t *testing.T) {
 		want bool
 	}{
 		{"本当に大丈夫でしょうか", true},
+		// hearsay left open asks; having asked someone does not
+		{"法務省が削除の要請をしてくれる制度があると聞いたんですが", true},
+		{"上司にも聞いたんですけど", false},
+		{"お店にも電話して聞きましたが", false},
 		{"どこに電話するの", true},
 		{"乗っ取り？", true},
 		{"is this real?", true},

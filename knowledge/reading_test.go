@@ -141,11 +141,14 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"これ以上は人じゃないと無理っぽいです", true},
 		{"IT担当一人で限界、インシデント対応の相談を電話でさせてほしい", true},
 		// the real one denied is no person asked for (社長本人じゃないと), a quoted screen is no
-		// request, nor a place to consult by phone, nor the general affairs staff of one's own office
+		// request, nor a place to consult by phone
 		{"社長本人じゃないと思うんです。社長の名前で「至急、極秘で振込をお願いしたい。詳細はLINEで」ってメールが経理の私に来ました", false},
 		{"画面いっぱいに「ただちにサポートセンターへお電話ください」と電話番号が出ました。まだ電話はしてません", false},
 		{"電話で相談できるところはございますか", false},
-		{"人と話したいっていうか、実はうちの商店会でセミナーの講師をお願いしたくて", false},
+		// meeting someone, or having staff, in a story asks for no one
+		{"上司と会って相談する予定ですが、何を準備すればいいですか", false},
+		{"うちにはITスタッフいますが、手が回らなくて", false},
+		{"相手と直接会ってお金を渡すことになっています", false},
 		{"わかる人いる？", true},
 		{"夜しか時間取れないんだけど、夜に電話くれる人っています？", true},
 		{"担当者さんとLINE通話できます？", true},
@@ -184,8 +187,9 @@ func TestAdviceIsNotWhatHappened(t *testing.T) {
 		{"SMSのリンクからアプリ入れちゃった", []string{"installed"}},
 		{"偽の宅配業者のページで、アプリのインストール許可まで押しちゃった", []string{"installed", "opened"}}, // 押しちゃった: a link opened too
 		{"LINEで「account locked」ってmessage来て、IDとpass入れた…", []string{"typed"}},
-		// whether it may be done is not done either
+		// whether it may be done is not done either, unless it was done after all
 		{"私物のスマホに会社の共有カレンダーのアプリを入れてもいいかどうかです", nil},
+		{"アプリを入れてもいいか聞かれたので許可してしまいました", []string{"installed"}},
 	}
 	for _, tt := range tests {
 		if got := kb.Search(tt.text).Situations; !slices.Equal(got, tt.want) {
@@ -403,6 +407,21 @@ func TestFirstTopicRead(t *testing.T) {
 	for _, tt := range tests {
 		if got := firstTopic(kb, tt.text); got != tt.want {
 			t.Errorf("Search(%q) first topic = %q, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+// Ordinary business words are no incident's and no request to the desk: a price haggled over, a
+// flyer taken at the station.
+func TestOrdinaryWordsReadNoTopic(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, tt := range []struct{ text, not string }{
+		{"値下げ交渉のメールが来ました", "ransomware"},
+		{"仕入れ先との値下げ交渉のメールを誤送信しました", "ransomware"},
+		{"駅でチラシをもらって、QRコードを読み取ったら変なサイトに飛びました", HelpdeskTopic},
+	} {
+		if got := firstTopic(kb, tt.text); got == tt.not {
+			t.Errorf("Search(%q) first topic = %q", tt.text, got)
 		}
 	}
 }

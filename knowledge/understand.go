@@ -497,10 +497,13 @@ func newReader(u *Understanding, norm func(string) string) reader {
 				continue
 			}
 			for _, m := range w {
-				if !ignoredInMarks(m) {
-					if r.marks == nil {
-						r.marks = map[rune]string{}
-					}
+				if ignoredInMarks(m) {
+					continue
+				}
+				if r.marks == nil {
+					r.marks = map[rune]string{}
+				}
+				if _, taken := r.marks[m]; !taken { // a mark in two lists is the first one's
 					r.marks[m] = c.ID
 				}
 			}

@@ -597,13 +597,14 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		slices.Contains(d.offeredTopics(), res.Top().ID)
 	if c.Mode == ModeClarify && res.Social == "" && (!res.Confident || offForNothing) && !res.Escalate {
 		t := d.offeredTopicAnswered(text, res)
-		if named := d.offeredTopicNamed(text, res); t == nil || named != nil && named != t && res.Top() != nil && res.Top().ID == named.ID {
+		named := d.offeredTopicNamed(text, res)
+		if t == nil || named != nil && named != t && res.Top() != nil && res.Top().ID == named.ID {
 			// an offered topic named by its own words and read first outweighs another's option
 			// words (「けいじばん です。だれが やったか わかりません」 names the defamation offered;
 			// わかりません is also a fault's option, 「セキュリティか分からない」)
 			t = named
 		}
-		if led := d.offeredTopicLed(res); t != nil && led != nil && led != t {
+		if led := d.offeredTopicLed(res); t != nil && led != nil && led != t && t != named {
 			// the matter told in words both readings put first as the topic the bot offered
 			// first outweighs another offered topic's option words (a mail-forwarding rule set by
 			// an intruder, 「パスワード変更とMFA設定はしました」, while an intrusion and phishing
@@ -835,19 +836,21 @@ func (d *decider) readWithout(t *knowledge.Topic, text string, res knowledge.Res
 	return true
 }
 
-// moreAboutTheMatter reports whether an unsure reading is more about the calm matter whose
-// question waits: the reading puts that matter first and names no other topic by a word of its
-// own (an office word such as 近所 aside). 「変な広告とか警告は出てないです。5年くらい前に電気屋
-// で買ったやつ」 while a device fault asks its cause is the same fault, not a new consultation.
+// moreAboutTheMatter reports whether an unsure reading is more about the calm matter at hand,
+// whose question waits or whose answer was given. While the question waits: the reading puts that
+// matter first and names no other topic by a word of its own (an office word such as 近所 aside);
+// 「変な広告とか警告は出てないです。5年くらい前に電気屋で買ったやつ」 while a device fault asks
+// its cause is the same fault, not a new consultation. After the answer: the learned reading
+// places it in the matter and the rules read no topic's word at all.
 func (d *decider) moreAboutTheMatter(top *knowledge.Topic, res knowledge.Result) bool {
 	c := d.conv
-	if top.ID != c.Topic || top.Urgent || c.Mode != ModeQuestion && c.Mode != ModeAnswered || res.Social != "" || res.Followup != "" {
+	if top.ID != c.Topic || top.Urgent || (c.Mode != ModeQuestion && c.Mode != ModeAnswered) || res.Social != "" || res.Followup != "" {
 		return false
 	}
 	if c.Mode == ModeAnswered {
-		// after the answer, only what the learned reading places in the matter and no word of
-		// another topic names (「画面に『サービスコール E-204』と出ています」 after a copier's
-		// fault: not a support scam's screen)
+		// (「パソコンからもコピーでもだめです。変なメールとかは開いてないです」 after a copier's
+		// fault: no support scam or Emotet to choose from; a word of a topic, the matter's own
+		// too, is read as usual, an option's words first)
 		return res.Why.Learned == c.Topic && len(res.Why.Phrases) == 0
 	}
 	if res.Why.Learned == c.Topic {
@@ -2158,8 +2161,7 @@ func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
 	// Words of the rules decide, unless both readings put first the topic the bot offered first
 	// (「びっとこいんで 10まんえん と かいてある」 to a choice led by spam: the rules' word is a
 	// crime's, their first topic still spam)
-	bothLead := len(offered) > 0 && len(res.Topics) > 0 && res.Topics[0].Topic.ID == res.Why.Learned && offered[0] == res.Why.Learned
-	if len(res.Why.Phrases) > 0 && !bothLead || !slices.Contains(offered, res.Why.Learned) {
+	if len(res.Why.Phrases) > 0 && !bothLeadWithOffered(offered, res) || !slices.Contains(offered, res.Why.Learned) {
 		return nil
 	}
 	// the rules read it first too, or the bot itself offered it first (「お金はらえって書いてあ
@@ -2181,7 +2183,7 @@ func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
 // happened; or nil.
 func (d *decider) offeredTopicLed(res knowledge.Result) *knowledge.Topic {
 	offered := d.offeredTopics()
-	if len(offered) == 0 || res.Top() == nil || res.Top().ID != offered[0] || res.Why.Learned != offered[0] {
+	if !bothLeadWithOffered(offered, res) {
 		return nil
 	}
 	t := d.kb.Topic(offered[0])
@@ -2189,6 +2191,11 @@ func (d *decider) offeredTopicLed(res knowledge.Result) *knowledge.Topic {
 		return nil
 	}
 	return t
+}
+
+// bothLeadWithOffered reports whether both readings of res put first the topic offered first.
+func bothLeadWithOffered(offered []string, res knowledge.Result) bool {
+	return len(offered) > 0 && len(res.Topics) > 0 && res.Topics[0].Topic.ID == res.Why.Learned && offered[0] == res.Why.Learned
 }
 
 // offeredTopicLeft returns the one offered topic the text leaves when it denies the others and
