@@ -1992,6 +1992,18 @@ func TestRoundTwentyCases(t *testing.T) {
 		t.Errorf("the copier's service call code: want the fault's answer (%s…):\n%s", fault, r.PlainText())
 	}
 
+	// romaji: a fact told while topics are offered is thanked for, and where to report gets the
+	// desks of the topic offered first
+	if first := te.say(t, "u5", `sumimasen. mise no mail ni eigo no hen na mail takusan kimasu. "your invoice" "payment failed" nado. 1nichi 30 kurai`); first.Outcome != dialog.Clarify {
+		t.Fatalf("the romaji spam got %s; this test needs topics offered", first.Outcome)
+	}
+	if r := te.say(t, "u5", "akete nai desu. tenpu file mo link mo sawatte nai. tenchou wa pc yowai desu"); !strings.HasPrefix(r.PlainText(), kb.Message("question_again")) {
+		t.Errorf("a fact told in romaji while topics are offered:\n%s\nwant the thanks and the choices (%s)", r.PlainText(), kb.Message("question_again"))
+	}
+	if r := te.say(t, "u5", "tenchou ni nan to iu? doko ni houkoku dekimasu ka"); !slices.Contains(contactNames(r), kb.Contact("dekyo-spam").Name) {
+		t.Errorf("where to report, in romaji, while spam is offered first: contacts %v, want %s", contactNames(r), kb.Contact("dekyo-spam").Name)
+	}
+
 	te.say(t, "u4", "娘の写真と家の住所が、ツイッターというのでしょうか、そこに出ていると近所の人から聞きました")
 	r = te.say(t, "u4", "娘は店を手伝っております。悪いことは何もしておりません。電話で相談できるところはございますか")
 	if r.Outcome == dialog.Escalate || !slices.Contains(contactNames(r), kb.Contact("jinken110").Name) {

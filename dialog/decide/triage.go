@@ -664,10 +664,11 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			d.say(d.msg("clarify"))
 		} else if t != nil && t.Urgent && res.Followup == "" && asks && d.sayFirstAction(t) {
 			d.say(d.msg("clarify"))
-		} else if res.Followup == "" && !res.Why.Unsure && knowledge.HasJapanese(text) && statement(text) &&
+		} else if res.Followup == "" && !res.Why.Unsure && (knowledge.HasJapanese(text) || res.Why.Romaji) && statement(text) &&
 			(res.Why.OutsideTokyo || res.Why.AsCompany || res.Why.Device != "" || len(res.Situations) > 0) {
-			// a fact told that names no topic (「工房は埼玉です。都内じゃないです」): thanks, and the
-			// choices again, not "it's fine not to know", which answers a doubt nobody voiced
+			// a fact told that names no topic (「工房は埼玉です。都内じゃないです」, in romaji too:
+			// "akete nai desu. tenpu file mo sawatte nai"): thanks, and the choices again, not
+			// "it's fine not to know", which answers a doubt nobody voiced
 			d.say(d.msg("question_again"))
 		} else {
 			d.say(d.msg("clarify_unsure"))
