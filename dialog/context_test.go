@@ -2004,6 +2004,13 @@ func TestRoundTwentyCases(t *testing.T) {
 		t.Errorf("where to report, in romaji, while spam is offered first: contacts %v, want %s", contactNames(r), kb.Contact("dekyo-spam").Name)
 	}
 
+	// customers' data on the ransomed PC (お客さん, the seeds' 顧客): the leak's desk, not the LAN
+	// cable again
+	te.say(t, "u6", "たすけてください！店のパソコンに英語で身代金を払えって画面が出てファイルが開けない！どうしたらいいの")
+	if r := te.say(t, "u6", "お客さんの名前と電話番号が入ってたパソコンなんだけど、お客さんに連絡しないといけないの？"); !slices.Contains(contactNames(r), kb.Contact("ppc").Name) {
+		t.Errorf("customers' data on the ransomed PC: contacts %v, want %s:\n%s", contactNames(r), kb.Contact("ppc").Name, r.PlainText())
+	}
+
 	te.say(t, "u4", "娘の写真と家の住所が、ツイッターというのでしょうか、そこに出ていると近所の人から聞きました")
 	r = te.say(t, "u4", "娘は店を手伝っております。悪いことは何もしておりません。電話で相談できるところはございますか")
 	if r.Outcome == dialog.Escalate || !slices.Contains(contactNames(r), kb.Contact("jinken110").Name) {
