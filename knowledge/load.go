@@ -126,7 +126,6 @@ func (l *loader) checkShortWords(words [][]string, fold folder) {
 		return
 	}
 	u := &l.b.understanding
-	var text string // understanding.yaml, read once a word is reported, to say its line
 	for _, list := range []struct {
 		key  string
 		cues []Cue
@@ -137,29 +136,24 @@ func (l *loader) checkShortWords(words [][]string, fold folder) {
 				if !short {
 					continue
 				}
-				if text == "" {
-					data, _ := readLimited(l.fsys, understandingFile, maxFileSize(understandingFile))
-					text = string(data)
-				}
-				l.problem(understandingFile, lineHolding(text, list.key, w), "%s: %q: word %q reads as %q, two kana or fewer, which occur inside other words (よぼう in ちょうぼ); write a longer form", list.key, c.ID, w, f)
+				l.problem(understandingFile, wordLine(l.cueWords[list.key+"/"+c.ID], w), "%s: %q: word %q reads as %q, two kana or fewer, which occur inside other words (よぼう in ちょうぼ); write a longer form", list.key, c.ID, w, f)
 			}
 		}
 	}
 }
 
-// lineHolding returns the line of YAML text on which word first occurs after the top-level key,
-// or 0. (The social lists are not checked: their short words, はい and うん, count only where
-// nothing else is said.)
-func lineHolding(text, key, word string) int {
-	from := strings.Index(text, "\n"+key+":")
-	if from < 0 {
+// wordLine returns the line of word in the words: list node, or 0. (The social lists are not
+// checked for short words: theirs, はい and うん, count only where nothing else is said.)
+func wordLine(words *yaml.Node, word string) int {
+	if words == nil {
 		return 0
 	}
-	i := strings.Index(text[from:], word)
-	if i < 0 {
-		return 0
+	for _, w := range words.Content {
+		if strings.TrimSpace(w.Value) == word {
+			return w.Line
+		}
 	}
-	return 1 + strings.Count(text[:from+i], "\n")
+	return words.Line
 }
 
 // shortKana returns folded word w trimmed and whether it is one or two kana.
@@ -171,7 +165,7 @@ func shortKana(w string) (string, bool) {
 
 // newLoader returns a loader for fsys with an empty Base to fill.
 func newLoader(fsys fs.FS) *loader {
-	return &loader{fsys: fsys, broken: map[string]bool{}, faqLines: map[string]int{}, contactLines: map[string]int{}, b: &Base{
+	return &loader{fsys: fsys, broken: map[string]bool{}, faqLines: map[string]int{}, contactLines: map[string]int{}, cueWords: map[string]*yaml.Node{}, b: &Base{
 		sourceByID:  map[string]*Source{},
 		contactIdx:  map[string]*Contact{},
 		topicIdx:    map[string]*Topic{},
@@ -201,10 +195,13 @@ type loader struct {
 	situationRefs []situationRef
 	cueTopicRefs  []situationRef
 	intentLines   []int
-	offTopicLine  int
-	unsureLine    int
-	merelyLine    int
-	contactLines  map[string]int // contact id -> the line of its entry
+	// cueWords are understanding.yaml's words: nodes, by "key/id" (intents/prevention), so that a
+	// word can be reported at its line
+	cueWords     map[string]*yaml.Node
+	offTopicLine int
+	unsureLine   int
+	merelyLine   int
+	contactLines map[string]int // contact id -> the line of its entry
 	// broken marks files that could not be read whole: references into them are not checked,
 	// so one typo is reported once instead of as every reference it breaks.
 	broken map[string]bool

@@ -289,6 +289,9 @@ func (l *loader) loadUnderstanding() {
 				continue
 			}
 			seen[rc.ID] = true
+			if items := child(root, key); items != nil && i < len(items.Content) {
+				l.cueWords[key+"/"+rc.ID] = child(items.Content[i], "words")
+			}
 			for _, id := range rc.Topics {
 				l.cueTopicRefs = append(l.cueTopicRefs, situationRef{file: understandingFile, line: line, id: id})
 			}
@@ -490,6 +493,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		devices: lists(u.Devices),
 		cues:    wordIndex{},
+		marks:   map[rune]string{},
 	}
 	for _, c := range u.Social {
 		for _, w := range c.Words {
@@ -497,13 +501,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 				continue
 			}
 			for _, m := range w {
-				if ignoredInMarks(m) {
-					continue
-				}
-				if r.marks == nil {
-					r.marks = map[rune]string{}
-				}
-				if _, taken := r.marks[m]; !taken { // a mark in two lists is the first one's
+				if _, taken := r.marks[m]; !taken && !ignoredInMarks(m) { // a mark in two lists is the first one's
 					r.marks[m] = c.ID
 				}
 			}

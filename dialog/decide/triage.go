@@ -381,9 +381,11 @@ func (d *decider) text(raw string) {
 		return
 	}
 	res := d.kb.Search(text)
-	if mark := d.kb.SocialMark(text); mark != "" && d.conv.Topic != "" && (d.conv.Mode == ModeAnswered || d.conv.Mode == ModeQuestion) {
+	if d.conv.Topic != "" && (d.conv.Mode == ModeAnswered || d.conv.Mode == ModeQuestion) && res.Social == "" {
 		// 「👍」 after an answer acknowledges it (as a first message it is read as nothing)
-		res.Social, res.Why.Social = mark, mark
+		if mark := d.kb.SocialMark(text); mark != "" {
+			res.Social, res.Why.Social = mark, mark
+		}
 	}
 	if t := d.kb.Topic(d.conv.Topic); t != nil && !t.Urgent && (d.conv.Mode == ModeAnswered || d.conv.Mode == ModeQuestion) &&
 		!res.Confident && d.bothReadAnother(t, res) && res.Named(res.Top().ID) {
