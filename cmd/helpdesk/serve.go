@@ -246,16 +246,18 @@ func serve(ctx context.Context, logger *slog.Logger, s settings) error {
 		bot.RunJanitor(ctx, logger, engine.Admin().Purge, s.now, s.retention, 72*time.Hour, time.Hour)
 	}()
 
-	serveErr := make(chan error, len(servers))
-	for i, srv := range servers {
-		go func() { serveErr <- srv.Serve(listeners[i]) }()
-	}
 	storeName := "bbolt"
 	if db.postgres() {
 		storeName = "postgres"
 	}
+	// Logged before the first request is served (the sockets are bound already, so nothing
+	// waits on it): whoever sees /healthz or /readyz answer finds this line in the log.
 	logger.Info("listening", append(logAddrs, "store", storeName, "channels", strings.Join(names, ","), "knowledge", lib.Version().Hash,
 		"topics", len(lib.Base().Topics()), "startup", time.Since(start).Round(time.Millisecond))...)
+	serveErr := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { serveErr <- srv.Serve(listeners[i]) }()
+	}
 
 	select {
 	case <-ctx.Done():

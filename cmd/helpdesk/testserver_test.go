@@ -74,6 +74,11 @@ func tryServe(t testing.TB, vars map[string]string) (s *testServer, exited bool,
 		}
 	}
 	t.Cleanup(func() { s.stop() })
+	// Whoever sees serve answer finds its start in the log (an operator reading the log after a
+	// probe, and the tests reading what it serves from).
+	if !strings.Contains(s.logs.String(), `"msg":"listening"`) {
+		t.Errorf("serve answered /healthz before it logged that it is listening:\n%s", s.logs.String())
+	}
 	return s, false, nil
 }
 
