@@ -1468,7 +1468,8 @@ func TestClarifyAnsweredByTheStory(t *testing.T) {
 // support scam, and hears the first line (call the card company now) again; asking where the
 // incident desk is and whether a desk named (JPCERT) will do shows its card rather than the
 // reporting topic from the start; asking whether to tell one's boss hears the step that says whom
-// to tell (in English too), and, where the steps say nothing of it, the honest "no answer".
+// to tell (in English too), and, where the steps say nothing of it, the honest "no answer";
+// asking what to tell the bank hears the steps that name it and that the bot has nothing more.
 func TestFollowUpsInsideAMatter(t *testing.T) {
 	policeDesks := func(kb *knowledge.Base) string { return kb.Message("followup_police") }
 	phishingFirst := func(kb *knowledge.Base) string { return kb.Topic("phishing").FirstAid.Now }
@@ -1486,6 +1487,16 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 				}
 			}
 			return "no step of " + topic + " names the boss"
+		}
+	}
+	stepNaming := func(topic, word string) func(*knowledge.Base) string {
+		return func(kb *knowledge.Base) string {
+			for _, l := range kb.Topic(topic).FirstAid.Steps {
+				if l = strings.TrimLeft(l, "0123456789. ・"); strings.Contains(l, word) {
+					return l
+				}
+			}
+			return "no step of " + topic + " names " + word
 		}
 	}
 	tests := []struct {
@@ -1521,6 +1532,12 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 			"しゃちょうにいわなきゃだめ？", "spam", func(kb *knowledge.Base) string { return kb.Message("followup_unknown") }},
 		{"whether to ask one's own IT person, not a request for this desk's staff", "プリンタが全然印刷しないんです", "device-trouble",
 			"本部にシステム担当の人がいるんですけど、その人に聞けばいいですか？それとも買った電器屋さん？", "device-trouble", itStaff},
+		{"what to tell the bank: the steps that name it, and a person", "取引先から振込先口座が変わったというメールが来て、その通りに300万円振り込んでしまいました", "bec",
+			"銀行には何を伝えればいいですか", "bec", stepNaming("bec", "銀行")},
+		{"what to tell the bank, in hiragana", "取引先から振込先口座が変わったというメールが来て、その通りに300万円振り込んでしまいました", "bec",
+			"ぎんこうには なにを いえば いいですか", "bec", func(kb *knowledge.Base) string { return kb.Message("followup_unknown") }},
+		{"what to tell the police: what the police desk asks for", "取引先から振込先口座が変わったというメールが来て、その通りに300万円振り込んでしまいました", "bec",
+			"警察には何を伝えればいいですか", "bec", func(kb *knowledge.Base) string { return kb.Message("followup_prepare") }},
 		{"fear for one's safety", "元顧客がSNSに私の自宅の住所と家族の写真を載せて悪口を書いています。削除と人権の相談をしたいです", "defamation",
 			"子どもの写真もあって怖いです。家に来られたらどうしよう", "defamation", policeDesks},
 	}

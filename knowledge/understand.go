@@ -190,13 +190,21 @@ type rawUnderstanding struct {
 // must define each (it may not add others: the dialog would not know what to say).
 var (
 	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye"}
-	followupIDs = []string{leavingFollowup, "contacts", "prepare", "steps", "police", questionFollowup, MoreFollowup, InsideFollowup, DemandFollowup}
+	followupIDs = []string{leavingFollowup, "contacts", PrepareFollowup, "steps", "police", questionFollowup, MoreFollowup, InsideFollowup, DemandFollowup}
 	// optionalIDs may be left out of the file: a knowledge folder copied before they existed
 	// still loads, and their words are read as before (a question, say).
 	optionalIDs = []string{MoreFollowup, InsideFollowup, DemandFollowup}
 	// linesFollowups are the follow-ups answered by the steps that hold one of their lines: words
 	linesFollowups = []string{InsideFollowup, DemandFollowup}
+	// partyFollowups may have lines: words, the parties other than the desks their questions
+	// name (a bank); without them the question gets what each desk asks for.
+	partyFollowups = []string{PrepareFollowup}
 )
+
+// PrepareFollowup is the follow-up asking what to tell or prepare for a desk (「何を伝えれば
+// いい？」): what each of the topic's desks asks for; asked of another party its lines: name
+// (「銀行には何を伝えれば」), the steps that name that party, and the honest "no answer".
+const PrepareFollowup = "prepare"
 
 // MoreFollowup is the follow-up asking what else to do once the steps are known ("What else?",
 // 「ほかに何をすれば」): the fuller explanation, not the first screen again.
@@ -284,8 +292,8 @@ func (l *loader) loadUnderstanding() {
 			case key == "followups" && slices.Contains(linesFollowups, rc.ID) && len(trimAll(rc.Lines)) == 0:
 				l.problem(understandingFile, line, "followups: %q needs lines: (the words of the steps that answer it)", rc.ID)
 				continue
-			case (key != "followups" || !slices.Contains(linesFollowups, rc.ID)) && len(rc.Lines) > 0:
-				l.problem(understandingFile, line, "%s: %q: lines: is only for the %s follow-ups", key, rc.ID, strings.Join(linesFollowups, " and "))
+			case (key != "followups" || !slices.Contains(linesFollowups, rc.ID) && !slices.Contains(partyFollowups, rc.ID)) && len(rc.Lines) > 0:
+				l.problem(understandingFile, line, "%s: %q: lines: is only for the %s follow-ups", key, rc.ID, strings.Join(append(slices.Clone(partyFollowups), linesFollowups...), ", "))
 				continue
 			}
 			seen[rc.ID] = true

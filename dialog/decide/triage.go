@@ -1058,7 +1058,13 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		if none := d.noneOpen(ordered); none != "" {
 			d.say(none)
 		}
-	case "prepare":
+	case knowledge.PrepareFollowup:
+		if d.sayLinesNamingParty(t) {
+			// what to tell a bank or a card company is not in the knowledge: what the steps say
+			// of them, and a person
+			d.noAnswer()
+			break
+		}
 		var items []string
 		for _, id := range ids {
 			c := d.kb.Contact(id)
@@ -1181,6 +1187,30 @@ func (d *decider) linesNamed(t *knowledge.Topic, question string) (lines []strin
 		return nil, false
 	}
 	return d.linesWith(t, namingRuns(question))
+}
+
+// sayLinesNamingParty says, under followup_steps (followup_lines for lines of an answer), the
+// lines of t's first aid that name a party the question names, one of the prepare follow-up's
+// lines: words (「銀行には何を伝えれば」 after money sent to a fraudster: 「いますぐ取引銀行に連絡
+// し…」), and reports whether it did.
+func (d *decider) sayLinesNamingParty(t *knowledge.Topic) bool {
+	typed := d.kb.Fold(d.typed)
+	var named []string
+	for _, w := range d.kb.Understanding().FollowupLines(knowledge.PrepareFollowup) {
+		if f := d.kb.Fold(w); f != "" && strings.Contains(typed, f) {
+			named = append(named, w)
+		}
+	}
+	lines, steps := d.linesWith(t, named)
+	if len(lines) == 0 {
+		return false
+	}
+	intro := d.msg("followup_steps")
+	if !steps {
+		intro = d.msg("followup_lines")
+	}
+	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: intro}, Block{Kind: SummaryBlock, Items: lines})
+	return true
 }
 
 // sayStepWithLines says the first of t's first-aid lines that holds a lines: word of follow-up
