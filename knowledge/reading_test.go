@@ -35,6 +35,8 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"ボットさんに聞いてもわからないと思うので", true},
 		{"上司が「ちゃんとした人に聞け」と言ってるので…", true},
 		{"チャットじゃよくわからない、担当者さんからメールください", true},
+		{"営業時間内でいいので担当者さんから携帯に連絡もらえます？", true},
+		{"ネットで買った商品が届かず、出品者から連絡もらえませんでした", false},
 		{"I don't need to talk to a person", false},
 		{"I need to talk to a person", true},
 		{"AIじゃなくて人で", true},
@@ -323,6 +325,7 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 		// a subsidy or a plan for what is no IT is an office matter too; one for security is not
 		{"小規模事業者持続化補助金で店の看板を新しくしたいです", true},
 		{"消防の避難訓練っていつ頃やるのが普通？", true},
+		{"就業規則の見直しで、給与規程の昇給の基準をどう決めたらいいか相談したい", true},
 		{"セキュリティ対策に使える補助金はありますか", false},
 		// an attachment opened, a macro enabled, is a way in, whatever program opened it
 		{"取引先からの添付のエクセル開いてマクロ有効にしちゃった", false},
@@ -403,6 +406,13 @@ func TestFirstTopicRead(t *testing.T) {
 		// bargaining with the ransom's authors; a security tool's false positive blocking work
 		{"犯人のサイトにアクセスして、チャットで値下げ交渉を始めてしまいました。まだ払っていません。", "ransomware"},
 		{"EDRを入れてから、基幹システムのクライアントが誤検知でブロックされて起動しません", "device-trouble"},
+		// a matter put off (「…はまた改めます」) comes second to what is asked now
+		{"講演をお願いしたい件はまた改めます。いまは、ネットで買ったピアノの部品が届かず、販売店と連絡がつかない件をどうしたらいいでしょうか？", "online-shopping"},
+		// a shop that sells nothing online finding a shop in its name, then a calm question
+		{"花屋です。うちの店名とロゴをそのまま使った通販サイトがあるとお客さんに言われました、うちは通販してないのに。ついでに、店のWi-Fiのパスワードって変えたほうがいい？", "fake-ec-site"},
+		// a fault, the threat denied; a mail that does not reach the other side, not spam
+		{"DoS攻撃じゃなかったです。サーバー会社に確認したら単なるハードの障害でした", "device-trouble"},
+		{"迷惑メールの相談ではなく、こちらから送ったメールが相手に全然届かないんです", "device-trouble"},
 	}
 	for _, tt := range tests {
 		if got := firstTopic(kb, tt.text); got != tt.want {

@@ -754,7 +754,9 @@ func (b *Base) Search(text string) Result {
 		res.Why.OffTopic, res.Why.ownOffTopic = ix.offTopic(q, s, why.itWord, why.usage && !why.Now && utf8.RuneCountInString(q) <= usageRunes, why.Followup != "" && !generic || len(why.Situations) > 0, why.Intent != "")
 	}
 	ix.situated(s, why.Situations)
-	if why.Intent != "" {
+	if why.Intent != "" && !res.Why.ownOffTopic {
+		// (a plan for an office matter named by its own word, 「給与規程を見直したい」, stays
+		// one: the plan's topic is not raised over it)
 		ix.plan(s, why.Intent)
 	}
 	// 「DoS攻撃じゃなくて、注文が殺到しただけ」: the threat is ruled out, what is left is a fault;
