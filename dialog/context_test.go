@@ -1895,11 +1895,17 @@ func TestCompanyBuyerGetsNoConsumerDesk(t *testing.T) {
 }
 
 // A programme named in the message that opened the consultation (IT導入補助金) has its card with
-// the answer, also when the answer comes after a question.
+// the answer, first when the message is answered at once, and also when the answer comes after a
+// question.
 func TestProgrammeNamedBeforeAQuestion(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	kb := te.lib.Base()
-	first := te.say(t, "u1", "IT導入補助金を使って、UTMとウイルス対策ソフト、バックアップ用のNASを導入したいと考えております。セキュリティ対策の製品も補助の対象になるのでしょうか。")
+	// told as one matter it is answered at once, the programme's card first
+	answered := te.say(t, "u0", "IT導入補助金を使って、UTMとウイルス対策ソフト、バックアップ用のNASを導入したいと考えております。セキュリティ対策の製品も補助の対象になるのでしょうか。")
+	if names := contactNames(answered); answered.Outcome != dialog.Answer || len(names) == 0 || names[0] != kb.Contact("it-donyu-hojokin").Name {
+		t.Errorf("the programme named in one matter: %s, cards %v; want answered with %s first", answered.Outcome, names, kb.Contact("it-donyu-hojokin").Name)
+	}
+	first := te.say(t, "u1", "IT導入補助金を使って、UTMとウイルス対策ソフト、バックアップ用のNASを導入したいと考えております。あと、セキュリティ対策の製品も補助の対象になるのでしょうか。")
 	if first.Outcome != dialog.Clarify || !slices.Contains(choiceLabels(first), kb.Topic("support-services").Label) {
 		t.Fatalf("first message got %s %v; this test needs support services offered", first.Outcome, choiceLabels(first))
 	}

@@ -616,6 +616,13 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		if !res.Confident && ix.urgent[t] && !res.Denies(ix.topicIDs[t]) && runes >= agreedRunes && (len(res.Why.Phrases) > 0 || res.Why.Now || runes >= longRunes) {
 			res.Confident, res.Why.Agreed = true, true
 		}
+		// a calm topic both readings put first, named by a word of its own in a long text that
+		// tells one matter, without doubt (「先月ECサイトに不正ログインあり、対応は完了済み。IPAに
+		// 不正アクセスの届出を出しておきたい。様式どこ？」): answered, its desk on the first screen. (Shorter
+		// texts, or two matters, stay asked: agreement there answered wrong as often as right.)
+		if !res.Confident && !ix.urgent[t] && res.Named(ix.topicIDs[t]) && !res.Denies(ix.topicIDs[t]) && runes >= longRunes && res.Why.secondAt < 0 && !res.Why.also && !res.Why.Hedged && !res.Why.Unsure {
+			res.Confident, res.Why.Agreed = true, true
+		}
 		// an office or life matter both readings agree on, named by one of its own words and no
 		// word of IT (「通勤手当って定期代と回数券どっちで計算するのが普通ですか」): answered as
 		// what this desk does not handle, not offered as the only choice
