@@ -140,6 +140,9 @@ import (
 //   - dialogs-heldout-18.txt was written by another such author with held-out register set 22, at
 //     the start of the round that wrote tuning dialogs 20, and is never used for tuning (28/30
 //     with the code before that round, 91dfc5a).
+//   - dialogs-heldout-19.txt was written by another such author with held-out register set 23, at
+//     the start of the round that wrote tuning dialogs 21, and is never used for tuning (26/30
+//     with the code before that round, 91e2660).
 type scripted struct {
 	name, persona string
 	line          int
@@ -306,6 +309,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-heldout-16.txt": 0.76,
 	"testdata/dialogs-heldout-17.txt": 0.76,
 	"testdata/dialogs-heldout-18.txt": 0.9,
+	"testdata/dialogs-heldout-19.txt": 0.85,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right
