@@ -1070,7 +1070,8 @@ func TestOutsideTokyoAndAsksWhether(t *testing.T) {
 
 // TestQuotedWordsMoveNoTopic: what a quoted mail says (「お前のPCをハッキングした」) still tells which
 // mail it is, but does not pick an option that moves to another topic: a lost phone told beside
-// an extortion mail stays a possible leak, not unauthorised access.
+// an extortion mail stays a possible leak, not unauthorised access; nor is a demand quoted
+// (「電子マネーを買ってきて」) read as what the writer did.
 func TestQuotedWordsMoveNoTopic(t *testing.T) {
 	kb := loadSeeds(t)
 	tests := []struct{ text, want string }{
@@ -1084,6 +1085,18 @@ func TestQuotedWordsMoveNoTopic(t *testing.T) {
 	for _, tt := range tests {
 		if got := withoutQuotes(tt.text); got != tt.want {
 			t.Errorf("withoutQuotes(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	// a demand quoted is not what the writer did; what they did outside the quote still is
+	for _, tt := range []struct {
+		text string
+		paid bool
+	}{
+		{"所長のLINEが乗っ取られて、顧問先に「電子マネーを買ってきて」とメッセージが送られています", false},
+		{"LINEで「電子マネーを買ってきて」と頼まれて、コンビニで3万円分買って番号を送ってしまいました", true},
+	} {
+		if got := slices.Contains(kb.Search(tt.text).Situations, "paid"); got != tt.paid {
+			t.Errorf("Search(%q): paid read %v, want %v", tt.text, got, tt.paid)
 		}
 	}
 	leak := kb.Topic("data-leak")

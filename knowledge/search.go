@@ -699,6 +699,19 @@ func (b *Base) FoldedCommand(folded string) string {
 	return c
 }
 
+// unquotedSituations returns those of situations (read in the whole of text) that text also
+// tells outside what it quotes: 「電子マネーを買ってきて」とメッセージが送られています quotes a
+// demand; nobody has paid.
+func (ix *index) unquotedSituations(b *Base, text string, situations []string) []string {
+	u := withoutQuotes(text)
+	if u == text {
+		return situations
+	}
+	f, _ := b.fold(u)
+	outside := ix.read.readingOf(f, ix.read.denied(f)).Situations
+	return slices.DeleteFunc(situations, func(id string) bool { return !slices.Contains(outside, id) })
+}
+
 // Search ranks the topics for a free text and says how sure it is.
 func (b *Base) Search(text string) Result {
 	ix := b.index
@@ -716,6 +729,10 @@ func (b *Base) Search(text string) Result {
 	res.denied = denied
 	masked := mask(q, denied)
 	why := ix.read.readingOf(q, denied)
+	if len(why.Situations) > 0 {
+		why.Situations = ix.unquotedSituations(b, text, why.Situations)
+		why.Now = why.nowWord || len(why.Situations) > 0
+	}
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
 	why.askedWhether = why.asked && asksWhetherItIs(text)

@@ -873,6 +873,9 @@ type Why struct {
 	// (「カード会社に電話したらいいですか」): the person asks whether to do it, which asks for no
 	// one
 	advised bool
+	// nowWord: a word of understanding.yaml's now outside the denied clauses (Now is that or a
+	// situation)
+	nowWord bool
 	// over: a word of understanding.yaml's over or hypothetical (「被害後」「もう止まって」
 	// 「万が一の際に」): the incident the text names is not happening now
 	over bool
@@ -946,7 +949,8 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		}
 		group++
 	}
-	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
+	w.nowWord = happened[r.nowGroup]
+	w.Now = w.nowWord || len(w.Situations) > 0
 	for i, l := range r.devices {
 		if !happened[r.deviceGroup+i] {
 			continue // named only in a denied clause (「パソコンじゃなくてスマホ」): not the one
