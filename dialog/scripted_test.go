@@ -99,6 +99,10 @@ import (
 //     dental clinic, a builder, a bakery, a care home, a translation agency ...), weighted to
 //     answers in one's own words, follow-ups, corrections and two matters in one story (32/40
 //     when first played, with the code of its day, 1aeb418).
+//   - dialogs-tune-22.txt was written by another such author for tuning, in other workplaces (a
+//     soba restaurant, a land surveyor, a hair salon chain, a florist, a karate dojo ...), weighted
+//     to late-night owners, elderly and foreign writers, follow-ups and corrections (34/40 when
+//     first played, with the code of its day, 3892cb1).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -291,6 +295,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-19.txt":    0.5,
 	"testdata/dialogs-tune-20.txt":    0.5,
 	"testdata/dialogs-tune-21.txt":    0.5,
+	"testdata/dialogs-tune-22.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,
