@@ -1099,6 +1099,12 @@ func TestQuotedWordsMoveNoTopic(t *testing.T) {
 			t.Errorf("Search(%q): paid read %v, want %v", tt.text, got, tt.paid)
 		}
 	}
+	// the writer's own words outweigh the same weight of words in a quote: the shop whose
+	// customer quotes an order that never came is the shop, not the buyer
+	shop := "うちの店の名前とロゴを使った偽の通販サイトがあるみたいです。お客さんから「ここで注文したけど届かない」と電話がありました"
+	if o := kb.OptionFor(&kb.Topic("fake-ec-site").Questions[0], shop, kb.Search(shop)); o == nil || o.ID != "company" {
+		t.Errorf("OptionFor(fake-ec-site who, %q) = %v, want company", shop, o)
+	}
 	leak := kb.Topic("data-leak")
 	text := "2件あります。①自分のアドレスから「お前のPCをハッキングした、ビデオを公開されたくなければ払え」というメールが来た ②職員が業務用スマホを電車で落としたらしい。スマホには入居者さんのご家族の電話番号が入ってます"
 	if _, o := kb.RefinedOption(leak, text, kb.Search(text)); o != nil && o.Topic != "" {

@@ -1341,9 +1341,18 @@ func (b *Base) optionFor(q *Question, f, unquoted string, res Result) (*Option, 
 			in, inDenied = unquoted, deniedUnquoted
 		}
 		for _, fw := range o.folded {
-			if containsUndenied(in, fw, inDenied) {
-				word = max(word, wordScore+utf8.RuneCountInString(fw))
+			if !containsUndenied(in, fw, inDenied) {
+				continue
 			}
+			score := wordScore + utf8.RuneCountInString(fw)
+			if len(o.Situations) > 0 && in != unquoted && !containsUndenied(unquoted, fw, deniedUnquoted) {
+				// an option of what the writer did, told only inside a quote (「ここで注文した
+				// けど届かない」と電話が): someone else did it, as what happened is read outside
+				// quotes; the writer's own words win a tie. (A quote still tells which mail or
+				// screen it is: options of that kind read it in full.)
+				score--
+			}
+			word = max(word, score)
 		}
 		score += word
 		if o.Topic != "" && res.Confident && res.Top() != nil && res.Top().ID == o.Topic {
