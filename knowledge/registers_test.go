@@ -155,6 +155,11 @@ import (
 //     a dental clinic, a builder, a bakery chain, a care home …) was written by another author
 //     under the same rules, for tuning; it was read first with the code of its day (1aeb418:
 //     91.8% of 317, 6 confident wrong), before its misses were read. It is not learnt.
+//   - testdata/tune-registers-44.tsv (35 texts in each of nine registers: narrative, junk,
+//     social, negations, managers, two-topic, requests for a person, keigo, fragments; a soba
+//     restaurant, a land surveyor, a hair salon chain …) was written by another author under the
+//     same rules, for tuning; it was read first with the code of its day (d95c0f3: 90.4% of 312,
+//     7 confident wrong), before its misses were read. It is not learnt.
 //   - testdata/tune-registers-38.tsv (36 texts in each of ten registers: two-topic, managers,
 //     requests for a person, ambiguous, jargon, out-of-scope, negations, casual, social,
 //     situations; a taxidermy shop, a bento factory, a marina, a patent office ...) was written
@@ -408,6 +413,7 @@ var registerFloors = map[string]struct{ register, overall, sureBad float64 }{
 	"testdata/tune-registers-41.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-42.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-43.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
+	"testdata/tune-registers-44.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-37.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	"testdata/tune-registers-38.tsv": {register: 0.5, overall: 0.8, sureBad: 0.05},
 	// one two-topic text of 26 turned (76.9% → 73.1%) when tuning file 28 was learnt; the
