@@ -370,7 +370,7 @@ func TestConversationSurvivesRestart(t *testing.T) {
 
 // TestMessagesOfOneConversationDoNotInterleave sends many messages of one conversation at once:
 // each is one whole step, so every one is answered, none is lost, and the replies carry the
-// steps 1..n in queue order (each "ウイルス" asks the malware question again, its options
+// steps 1..n in queue order (each "ウイルスに感染した" asks the malware question again, its options
 // carrying the step: o:<step>:...).
 func TestMessagesOfOneConversationDoNotInterleave(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{})
@@ -381,7 +381,7 @@ func TestMessagesOfOneConversationDoNotInterleave(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			_, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: fmt.Sprint(i), Text: "ウイルス", Address: "a"})
+			_, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: fmt.Sprint(i), Text: "ウイルスに感染した", Address: "a"})
 			errs <- err
 		}(i)
 	}
@@ -568,7 +568,7 @@ func TestFloodFromOneUser(t *testing.T) {
 	ctx := context.Background()
 	answered, notices, silent := 0, 0, 0
 	for i := 0; i < 30; i++ {
-		r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", i), Text: "ウイルス"})
+		r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", i), Text: "ウイルスに感染した"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -584,11 +584,11 @@ func TestFloodFromOneUser(t *testing.T) {
 	if answered != 10 || notices != 1 || silent != 19 {
 		t.Errorf("flood of 30: %d answered, %d notices, %d silent; want 10, 1, 19", answered, notices, silent)
 	}
-	if r, _ := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "someone-else", EventID: "o1", Text: "ウイルス"}); r.Topic != "malware" {
+	if r, _ := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "someone-else", EventID: "o1", Text: "ウイルスに感染した"}); r.Topic != "malware" {
 		t.Errorf("another user is affected by the flood: %q", r.PlainText())
 	}
 	c.Add(time.Minute) // the bucket refills: the flooder is answered again
-	if r, _ := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: "later", Text: "ウイルス"}); r.Topic != "malware" {
+	if r, _ := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: "later", Text: "ウイルスに感染した"}); r.Topic != "malware" {
 		t.Errorf("after a minute the user is still refused: %q", r.PlainText())
 	}
 }
@@ -826,7 +826,7 @@ func TestForgetDeletesStaffDeliveries(t *testing.T) {
 	ctx := context.Background()
 	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "1", Text: "取引先を名乗るメールの添付を開いてしまった。担当者と話したい", Address: "a1"})
 	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "2", Text: "社内の共有フォルダにもアクセスがあります"})
-	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U2", EventID: "3", Text: "ウイルス", Address: "b"})
+	te.Respond(ctx, dialog.Message{Channel: "line", UserID: "U2", EventID: "3", Text: "ウイルスに感染した", Address: "b"})
 	f, err := te.Admin().Forget("", "U1")
 	if err != nil || f.Cases != 1 || f.Deliveries != 3 {
 		t.Fatalf("Forget(U1) = %+v, %v; want the case, its post and relay, and the reply", f, err)
@@ -964,7 +964,7 @@ func TestFloodFromOneUserAtOnce(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", i), Text: "ウイルス", Address: "a"})
+			r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", i), Text: "ウイルスに感染した", Address: "a"})
 			if err != nil {
 				t.Error(err)
 			}
@@ -991,7 +991,7 @@ func TestFloodFromOneUserAtOnce(t *testing.T) {
 	if silent < 0 {
 		t.Fatal("no message of the flood was dropped")
 	}
-	r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", silent), Text: "ウイルス", Address: "a"})
+	r, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: "flooder", EventID: fmt.Sprint("f", silent), Text: "ウイルスに感染した", Address: "a"})
 	if err != nil || !r.Duplicate {
 		t.Errorf("redelivery of a dropped message: duplicate=%v, %v; want a duplicate", r.Duplicate, err)
 	}
@@ -1004,12 +1004,12 @@ func TestDecisionTakenAgainWhenTheConversationChangedMeanwhile(t *testing.T) {
 	var meanwhile atomic.Bool
 	dialog.SetAfterEarly(te.Engine, func() {
 		if meanwhile.CompareAndSwap(false, true) {
-			if _, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: "second", Text: "ウイルス", Address: "a"}); err != nil {
+			if _, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: "second", Text: "ウイルスに感染した", Address: "a"}); err != nil {
 				t.Error(err)
 			}
 		}
 	})
-	if _, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: "first", Text: "ウイルス", Address: "a"}); err != nil {
+	if _, err := te.Respond(context.Background(), dialog.Message{Channel: "line", UserID: "same", EventID: "first", Text: "ウイルスに感染した", Address: "a"}); err != nil {
 		t.Fatal(err)
 	}
 	if steps := te.deliveredSteps(t); strings.Join(steps, ",") != "1,2" {

@@ -29,7 +29,7 @@ func TestFloodAcrossThreads(t *testing.T) {
 	answered := 0
 	for i := 0; i < 40; i++ {
 		r, err := e.Respond(ctx, dialog.Message{Channel: "slack", UserID: fmt.Sprintf("C0GENERAL/1700000000.%06d", i),
-			Person: "U0FLOOD", EventID: fmt.Sprint("f", i), Text: "ウイルス"})
+			Person: "U0FLOOD", EventID: fmt.Sprint("f", i), Text: "ウイルスに感染した"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +40,7 @@ func TestFloodAcrossThreads(t *testing.T) {
 	if answered != 10 {
 		t.Errorf("40 messages in 40 threads from one person: %d answered, want 10 (the burst)", answered)
 	}
-	r, _ := e.Respond(ctx, dialog.Message{Channel: "slack", UserID: "C0GENERAL/1700000001.000000", Person: "U0OTHER", EventID: "o1", Text: "ウイルス"})
+	r, _ := e.Respond(ctx, dialog.Message{Channel: "slack", UserID: "C0GENERAL/1700000001.000000", Person: "U0OTHER", EventID: "o1", Text: "ウイルスに感染した"})
 	if r.Topic != "malware" {
 		t.Errorf("another person is affected by the flood: %q", r.PlainText())
 	}

@@ -988,6 +988,7 @@ type rawMenu struct {
 	Vague    []struct {
 		Words  []string `yaml:"words"`
 		Topics []string `yaml:"topics"`
+		Alone  bool     `yaml:"alone"`
 	} `yaml:"vague"`
 }
 
@@ -1052,7 +1053,7 @@ func (l *loader) loadMenu() {
 			l.problem(menuFile, line, "a vague group needs words and at least two topics to ask between")
 			continue
 		}
-		l.b.vague = append(l.b.vague, &Vague{Words: trimAll(v.Words), Topics: v.Topics})
+		l.b.vague = append(l.b.vague, &Vague{Words: trimAll(v.Words), Topics: v.Topics, Alone: v.Alone})
 		l.vagueLines = append(l.vagueLines, line)
 	}
 	kl := linesOf(child(root, "commands"))

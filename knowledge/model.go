@@ -288,4 +288,7 @@ type PastAnswer struct {
 type Vague struct {
 	Words  []string
 	Topics []string
+	// Alone makes the words count only as the whole message (「ウイルス」「偽サイト？」): a thing
+	// named with nothing said of it. Inside a longer text they are the topic's own words.
+	Alone bool
 }

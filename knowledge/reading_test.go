@@ -506,9 +506,15 @@ func TestDeskAlreadyConsulted(t *testing.T) {
 // the topics it may be about, not "I could not read that".
 func TestBareWordsAreAskedAbout(t *testing.T) {
 	kb := loadSeeds(t)
-	for _, text := range []string{"USB", "USBメモリ", "help me pls"} {
+	for _, text := range []string{"USB", "USBメモリ", "help me pls", "ウイルス", "偽サイト？", "個人情報"} {
 		if r := kb.Search(text); r.Confident || len(r.Topics) == 0 {
 			t.Errorf("Search(%q): confident %v, %d topics; want a question", text, r.Confident, len(r.Topics))
+		}
+	}
+	// an incident named alone is its topic's
+	for _, text := range []string{"ランサムウェア", "ウイルス感染", "フィッシング"} {
+		if r := kb.Search(text); !r.Confident {
+			t.Errorf("Search(%q): asked %v; want answered", text, firstTopic(kb, text))
 		}
 	}
 	// a doubt whose only topic word is also a generic one (乗っ取, 漏れ) is asked about; a topic's

@@ -240,6 +240,7 @@ type scratch struct {
 type vagueGroup struct {
 	words  []string
 	topics []int
+	alone  bool // Vague.Alone: the words count only as the whole text
 }
 
 // earlyIndex is the part of the index that needs only the topics, the labelled messages and the
@@ -482,7 +483,7 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 		}
 	}
 	for _, g := range b.vague {
-		var vg vagueGroup
+		vg := vagueGroup{alone: g.Alone}
 		for _, w := range g.Words {
 			vg.words = append(vg.words, norm(w))
 		}
@@ -927,6 +928,9 @@ func (ix *index) onlyVagueWords(q string, phrases []string, t int) bool {
 		named = true
 		rest := word
 		for _, g := range ix.vague {
+			if g.alone {
+				continue // its words are the topic's own inside a text
+			}
 			for _, w := range g.words {
 				if strings.Contains(q, w) {
 					rest = strings.ReplaceAll(rest, w, "")
@@ -1224,7 +1228,8 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		s.worded != nil && !s.worded[order[0]] && !(res.Why.Device != "" && ix.situatedIn(order[0], res.Situations)) && short <= p.bareRunes ||
 		res.Why.Hedged && !res.Why.Now && short <= p.hedgeRunes ||
 		res.Why.asked && ix.urgent[order[0]] && !res.Why.Now && short <= 2*p.hedgeRunes ||
-		res.Why.Hedged && len(vague) > 0 && short < 2*p.vagueRunes && b.topics[order[0]].ID != ix.read.unsureTopic && (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0]))
+		res.Why.Hedged && len(vague) > 0 && short < 2*p.vagueRunes && b.topics[order[0]].ID != ix.read.unsureTopic && (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0])) ||
+		ix.bareVague(q)
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
 	// (unless the topic read first is the one whose answer is written for such a writer).
 	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top ||
@@ -1541,10 +1546,28 @@ func (ix *index) vagueTopics(q string) []int {
 	return out
 }
 
-// namedIn reports whether one of the group's words occurs in q.
+// bareVague reports whether folded text q is nothing but one generic word of the vague groups
+// (「ウイルス」「偽サイト？」「個人情報」): a thing named, not what happened to it.
+func (ix *index) bareVague(q string) bool {
+	q = bare(q)
+	for _, g := range ix.vague {
+		if slices.Contains(g.words, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedIn reports whether one of the group's words occurs in q (is q, for a group alone).
 func (g vagueGroup) namedIn(q string) bool {
+	if g.alone {
+		return slices.Contains(g.words, bare(q))
+	}
 	return slices.ContainsFunc(g.words, func(w string) bool { return strings.Contains(q, w) })
 }
+
+// bare returns folded text q without the spaces and marks around it.
+func bare(q string) string { return strings.Trim(q, " ?？!！。、.") }
 
 // byVagueGroup orders vague, the topics of the vague groups named in q, for a question: the
 // best-scoring topic of each group first, so that each thing the text names has a choice (「へんな
