@@ -36,6 +36,8 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"上司が「ちゃんとした人に聞け」と言ってるので…", true},
 		{"チャットじゃよくわからない、担当者さんからメールください", true},
 		{"営業時間内でいいので担当者さんから携帯に連絡もらえます？", true},
+		{"人と話したいわけじゃなく、チャットで大丈夫です。さっき請求書っぽいメールの添付を開いてしまいました", false},
+		{"担当者と話したいというより、ウイルス感染の届出の仕方さえ分かれば大丈夫です", false},
 		{"ネットで買った商品が届かず、出品者から連絡もらえませんでした", false},
 		{"I don't need to talk to a person", false},
 		{"I need to talk to a person", true},
