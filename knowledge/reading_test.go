@@ -408,6 +408,8 @@ func TestFirstTopicRead(t *testing.T) {
 		// bargaining with the ransom's authors; a security tool's false positive blocking work
 		{"犯人のサイトにアクセスして、チャットで値下げ交渉を始めてしまいました。まだ払っていません。", "ransomware"},
 		{"EDRを入れてから、基幹システムのクライアントが誤検知でブロックされて起動しません", "device-trouble"},
+		// a customer waiting in front of the shop, knowing where one lives
+		{"閉店したけど怖くて店から出られません。元お客さんから毎日インスタにDMが来て「今日も店の前で待ってる」「家がどこかも知ってる」って", "harassment"},
 		// a matter put off (「…はまた改めます」) comes second to what is asked now
 		{"講演をお願いしたい件はまた改めます。いまは、ネットで買ったピアノの部品が届かず、販売店と連絡がつかない件をどうしたらいいでしょうか？", "online-shopping"},
 		// a shop that sells nothing online finding a shop in its name, then a calm question
@@ -661,6 +663,8 @@ func TestWordsThatOnlyLookLikeADenial(t *testing.T) {
 		{"事務所のプリンタが動かないです。今朝からずっと", "device-trouble"},
 		// a condition (「Xじゃないとだめ」) denies nothing
 		{"アルバイトの時給って最低賃金以上じゃないとダメなんですか", "out-of-scope"},
+		// something unasked for (「頼んでもない」) denies nothing either
+		{"社用のスマホ、代理店で契約したら頼んでもないオプションが付いてて、外そうとしたら違約金を言われました", "telecom"},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)
