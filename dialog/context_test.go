@@ -2070,3 +2070,19 @@ func firstLine(text string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
 	return line
 }
+
+// Social media named without what happened offers the topics it is usually about; the story
+// told next, which both readings put first as one of them (not the one offered first), is that
+// topic, not another offered topic whose option word it holds (アカウント).
+func TestSocialMediaOfferedThenTold(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	first := te.say(t, "u1", "SNSのことで相談してもいいでしょうか")
+	if first.Outcome != dialog.Clarify || !slices.Contains(choiceLabels(first), kb.Topic("defamation").Label) {
+		t.Fatalf("a social-media opener: %s %v; want defamation among the topics offered", first.Outcome, choiceLabels(first))
+	}
+	r := te.say(t, "u1", "看護学校で教えています。匿名のアカウントに、授業中の私の写真を勝手に載せられて「更年期ババア」「学生いじめで有名」などと書かれています。学校の名前も出ています")
+	if r.Topic != "defamation" {
+		t.Errorf("a post about the teacher told after the choices: topic %q (outcome %v), want defamation:\n%s", r.Topic, r.Outcome, r.PlainText())
+	}
+}

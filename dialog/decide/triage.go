@@ -607,8 +607,8 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 			t = named
 		}
 		if led := d.offeredTopicLed(res); t != nil && led != nil && led != t && t != named {
-			// the matter told in words both readings put first as the topic the bot offered
-			// first outweighs another offered topic's option words (a mail-forwarding rule set by
+			// the matter told in words both readings put first as one of the topics the bot
+			// offered outweighs another offered topic's option words (a mail-forwarding rule set by
 			// an intruder, 「パスワード変更とMFA設定はしました」, while an intrusion and phishing
 			// are offered: the password changed is also phishing's option)
 			t = led
@@ -2211,15 +2211,14 @@ func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
 	return nil
 }
 
-// offeredTopicLed returns the topic the bot offered first when both readings read the text first
-// as it, none of what happened in it is denied and, for an incident, the text says something
-// happened; or nil.
+// offeredTopicLed returns the offered topic both readings read the text first as, when none of
+// what happened in it is denied and, for an incident, the text says something happened; or nil.
 func (d *decider) offeredTopicLed(res knowledge.Result) *knowledge.Topic {
 	offered := d.offeredTopics()
-	if !bothLeadWithOffered(offered, res) {
+	if len(res.Topics) == 0 || res.Topics[0].Topic.ID != res.Why.Learned || !slices.Contains(offered, res.Why.Learned) {
 		return nil
 	}
-	t := d.kb.Topic(offered[0])
+	t := d.kb.Topic(res.Why.Learned)
 	if t == nil || t.Urgent && !res.Why.Now || d.kb.DeniesItHappened(t.ID, res) {
 		return nil
 	}
