@@ -66,7 +66,7 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 	for i := range flood {
 		wg.Go(func() {
 			r, err := es[i%2].Respond(ctx, dialog.Message{Channel: "slack", UserID: fmt.Sprintf("C0GENERAL/1700000000.%06d", i),
-				Person: "U0FLOOD", EventID: fmt.Sprint("f", i), Text: "ウイルス"})
+				Person: "U0FLOOD", EventID: fmt.Sprint("f", i), Text: "ウイルスに感染した"})
 			switch {
 			case err != nil:
 				t.Error(err)
@@ -82,13 +82,13 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 		t.Errorf("%d messages of one person over two replicas: %d answered, %d told about the limit; want %d (the burst) and 1",
 			flood, answered.Load(), noticed.Load(), burst)
 	}
-	r, err := es[1].Respond(ctx, dialog.Message{Channel: "slack", UserID: "C0GENERAL/1700000001.000000", Person: "U0OTHER", EventID: "o1", Text: "ウイルス"})
+	r, err := es[1].Respond(ctx, dialog.Message{Channel: "slack", UserID: "C0GENERAL/1700000001.000000", Person: "U0OTHER", EventID: "o1", Text: "ウイルスに感染した"})
 	if err != nil || r.Topic != "malware" {
 		t.Errorf("another person is affected by the flood: %v %q", err, r.PlainText())
 	}
 	// The bucket refills as time passes, on either replica.
 	c.set(c.Now().Add(2 * time.Hour))
-	r, err = es[0].Respond(ctx, dialog.Message{Channel: "slack", UserID: "C0GENERAL/1700000002.000000", Person: "U0FLOOD", EventID: "later", Text: "ウイルス"})
+	r, err = es[0].Respond(ctx, dialog.Message{Channel: "slack", UserID: "C0GENERAL/1700000002.000000", Person: "U0FLOOD", EventID: "later", Text: "ウイルスに感染した"})
 	if err != nil || r.Topic != "malware" {
 		t.Errorf("two hours later: %v %q; want an answer", err, r.PlainText())
 	}
@@ -135,7 +135,7 @@ func TestRetentionOnceAcrossReplicas(t *testing.T) {
 	c := &clockAt{t: time.Date(2026, 8, 1, 10, 0, 0, 0, knowledge.Tokyo)}
 	es, rs := engines(t, 2, dialog.Options{Now: c.Now})
 	for i := range 3 {
-		if _, err := es[0].Respond(ctx, dialog.Message{Channel: "line", UserID: fmt.Sprint("U", i), EventID: fmt.Sprint("old", i), Text: "ウイルス"}); err != nil {
+		if _, err := es[0].Respond(ctx, dialog.Message{Channel: "line", UserID: fmt.Sprint("U", i), EventID: fmt.Sprint("old", i), Text: "ウイルスに感染した"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -215,7 +215,7 @@ func TestReclaimedAfterExpiredLease(t *testing.T) {
 	t.Parallel()
 	c := &clockAt{t: time.Date(2026, 11, 24, 10, 30, 0, 0, knowledge.Tokyo)}
 	es, _ := engines(t, 2, dialog.Options{Now: c.Now})
-	if _, err := es[0].Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "e1", Text: "ウイルス", Address: "a"}); err != nil {
+	if _, err := es[0].Respond(ctx, dialog.Message{Channel: "line", UserID: "U1", EventID: "e1", Text: "ウイルスに感染した", Address: "a"}); err != nil {
 		t.Fatal(err)
 	}
 	now := c.Now()
