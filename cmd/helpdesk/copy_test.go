@@ -32,7 +32,7 @@ func copySource(t *testing.T, lib *knowledge.Library, now time.Time) string {
 	defer e.Close()
 	ctx := context.Background()
 	for i, m := range []struct{ user, text string }{
-		{"U1", "ウイルス"}, {"U2", "ほげほげ"}, {"U3", "担当者と話したい"}, {"U4", "ランサムウェアの件で担当者と話したい"}, {"U1", "解決した"},
+		{"U1", "ウイルスに感染した"}, {"U2", "ほげほげ"}, {"U3", "担当者と話したい"}, {"U4", "ランサムウェアの件で担当者と話したい"}, {"U1", "解決した"},
 	} {
 		if _, err := e.Respond(ctx, dialog.Message{Channel: "line", UserID: m.user, EventID: fmt.Sprint("ev", i), Text: m.text, Address: "addr-" + m.user}); err != nil {
 			t.Fatal(err)
