@@ -2086,3 +2086,30 @@ func TestSocialMediaOfferedThenTold(t *testing.T) {
 		t.Errorf("a post about the teacher told after the choices: topic %q (outcome %v), want defamation:\n%s", r.Topic, r.Outcome, r.PlainText())
 	}
 }
+
+// Asked for a desk to call (「電話で話を聞いてもらえるところ」), the desks with a phone come first;
+// asked for the desks in other words, they keep the topic's order.
+func TestDesksToCallFirst(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	phone := func(name string) bool {
+		for _, id := range kb.Topic("defamation").Contacts {
+			if c := kb.Contact(id); c != nil && c.Name == name {
+				return c.Phone != ""
+			}
+		}
+		return false
+	}
+	first := te.say(t, "u1", "誹謗中傷の書き込みをされました。削除してほしい")
+	if names := contactNames(first); len(names) == 0 || phone(names[0]) {
+		t.Fatalf("the answer's cards %v: this test needs a desk without a phone first", names)
+	}
+	r := te.say(t, "u1", "電話で話を聞いてもらえるところはありますか")
+	if names := contactNames(r); len(names) == 0 || !phone(names[0]) {
+		t.Errorf("asked for a desk to call: cards %v, want one with a phone first", names)
+	}
+	r = te.say(t, "u1", "相談できるところはどこですか")
+	if names, want := contactNames(r), contactNames(first); len(names) == 0 || names[0] != want[0] {
+		t.Errorf("asked for the desks: cards %v, want the answer's order %v", names, want)
+	}
+}

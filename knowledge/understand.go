@@ -54,6 +54,9 @@ type Understanding struct {
 	// Stuck are words that say the person cannot do something (できない, 変えられない): after an
 	// answer, such a message says a step did not work, which the answer does not cover.
 	Stuck []string
+	// ByPhone are words of a question for the desks that wants to call (「電話で話を聞いてもらえる
+	// ところ」): the desks with a phone come first. Optional.
+	ByPhone []string
 	// Openers open a consultation without saying what about (相談があります, 聞きたいことが): a
 	// short text that holds one and names nothing is asked what it is about, with the greeting
 	// menu, even where nothing in it is about IT.
@@ -158,6 +161,7 @@ type rawUnderstanding struct {
 	Threats     []string `yaml:"threats"`
 	Stuck       []string `yaml:"stuck"`
 	Openers     []string `yaml:"openers"`
+	ByPhone     []string `yaml:"by_phone"`
 	Corrections []string `yaml:"corrections"`
 	Outside     []string `yaml:"outside_tokyo"`
 	Also        []string `yaml:"also"`
@@ -247,7 +251,7 @@ func (l *loader) loadUnderstanding() {
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
 	u.Corrections, u.OutsideTokyo, u.Also, u.Introductions = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also), trimAll(r.Intros)
-	u.AsCompany = trimAll(r.AsCompany)
+	u.AsCompany, u.ByPhone = trimAll(r.AsCompany), trimAll(r.ByPhone)
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic

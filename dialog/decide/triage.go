@@ -958,9 +958,33 @@ func (d *decider) acknowledge(t *knowledge.Topic) {
 	d.reoffer()
 }
 
+// asksToCall reports whether the text typed asks for desks to call (understanding.yaml's
+// by_phone words).
+func (d *decider) asksToCall() bool {
+	typed := d.kb.Fold(d.typed)
+	return slices.ContainsFunc(d.kb.Understanding().ByPhone, func(w string) bool {
+		f := d.kb.Fold(w)
+		return f != "" && strings.Contains(typed, f)
+	})
+}
+
+// hasPhone reports whether contact id has a phone number.
+func (d *decider) hasPhone(id string) bool {
+	c := d.kb.Contact(id)
+	return c != nil && c.Phone != ""
+}
+
+// boolRank is 1 for true, 0 for false.
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // anyPhone reports whether one of the contacts ids has a phone to tap.
 func (d *decider) anyPhone(ids []string) bool {
-	return slices.ContainsFunc(ids, func(id string) bool { c := d.kb.Contact(id); return c != nil && c.Phone != "" })
+	return slices.ContainsFunc(ids, d.hasPhone)
 }
 
 // incidentGoingOn reports whether t is an incident with first steps and res says something is
@@ -1053,6 +1077,11 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			for _, c := range ordered {
 				ids = append(ids, c.ID)
 			}
+		}
+		if d.asksToCall() {
+			// 「電話で話を聞いてもらえるところ」: the desks with a phone first, in the same order
+			ids = slices.Clone(ids)
+			slices.SortStableFunc(ids, func(a, b string) int { return boolRank(d.hasPhone(b)) - boolRank(d.hasPhone(a)) })
 		}
 		d.contacts(ids)
 		if none := d.noneOpen(ordered); none != "" {
