@@ -1469,7 +1469,8 @@ func TestClarifyAnsweredByTheStory(t *testing.T) {
 // incident desk is and whether a desk named (JPCERT) will do shows its card rather than the
 // reporting topic from the start; asking whether to tell one's boss hears the step that says whom
 // to tell (in English too), and, where the steps say nothing of it, the honest "no answer";
-// asking what to tell the bank hears the steps that name it and that the bot has nothing more.
+// asking what to tell the bank hears the step that names it and that the bot has nothing more
+// (not where the bank is only mentioned beside the question).
 func TestFollowUpsInsideAMatter(t *testing.T) {
 	policeDesks := func(kb *knowledge.Base) string { return kb.Message("followup_police") }
 	phishingFirst := func(kb *knowledge.Base) string { return kb.Topic("phishing").FirstAid.Now }
@@ -1487,16 +1488,6 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 				}
 			}
 			return "no step of " + topic + " names the boss"
-		}
-	}
-	stepNaming := func(topic, word string) func(*knowledge.Base) string {
-		return func(kb *knowledge.Base) string {
-			for _, l := range kb.Topic(topic).FirstAid.Steps {
-				if l = strings.TrimLeft(l, "0123456789. ・"); strings.Contains(l, word) {
-					return l
-				}
-			}
-			return "no step of " + topic + " names " + word
 		}
 	}
 	tests := []struct {
@@ -1533,9 +1524,13 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 		{"whether to ask one's own IT person, not a request for this desk's staff", "プリンタが全然印刷しないんです", "device-trouble",
 			"本部にシステム担当の人がいるんですけど、その人に聞けばいいですか？それとも買った電器屋さん？", "device-trouble", itStaff},
 		{"what to tell the bank: the steps that name it, and a person", "取引先から振込先口座が変わったというメールが来て、その通りに300万円振り込んでしまいました", "bec",
-			"銀行には何を伝えればいいですか", "bec", stepNaming("bec", "銀行")},
+			"銀行には何を伝えればいいですか", "bec", func(*knowledge.Base) string { return "取引銀行に連絡し" }},
 		{"what to tell the bank, in hiragana", "取引先から振込先口座が変わったというメールが来て、その通りに300万円振り込んでしまいました", "bec",
-			"ぎんこうには なにを いえば いいですか", "bec", func(kb *knowledge.Base) string { return kb.Message("followup_unknown") }},
+			"ぎんこうには なにを いえば いいですか", "bec", func(kb *knowledge.Base) string {
+				return strings.ReplaceAll(kb.Message("followup_party_unknown"), "{party}", "銀行")
+			}},
+		{"the bank told already, what to tell the police", "取引先から振込先口座が変わったというメールが来て、その通りに300万円振り込んでしまいました", "bec",
+			"銀行にはもう連絡しました。警察には何を伝えればいいですか", "bec", func(kb *knowledge.Base) string { return kb.Message("followup_prepare") }},
 		{"what to tell the police: what the police desk asks for", "取引先から振込先口座が変わったというメールが来て、その通りに300万円振り込んでしまいました", "bec",
 			"警察には何を伝えればいいですか", "bec", func(kb *knowledge.Base) string { return kb.Message("followup_prepare") }},
 		{"fear for one's safety", "元顧客がSNSに私の自宅の住所と家族の写真を載せて悪口を書いています。削除と人権の相談をしたいです", "defamation",
@@ -2107,6 +2102,10 @@ func TestDesksToCallFirst(t *testing.T) {
 	r := te.say(t, "u1", "電話で話を聞いてもらえるところはありますか")
 	if names := contactNames(r); len(names) == 0 || !phone(names[0]) {
 		t.Errorf("asked for a desk to call: cards %v, want one with a phone first", names)
+	}
+	r = te.say(t, "u1", "電話では話しにくいので、ネットで相談できるところはありますか")
+	if names, want := contactNames(r), contactNames(first); len(names) == 0 || names[0] != want[0] {
+		t.Errorf("asked for desks not by phone: cards %v, want the answer's order %v", names, want)
 	}
 	r = te.say(t, "u1", "相談できるところはどこですか")
 	if names, want := contactNames(r), contactNames(first); len(names) == 0 || names[0] != want[0] {

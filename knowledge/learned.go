@@ -620,7 +620,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 		// tells one matter, without doubt (「先月ECサイトに不正ログインあり、対応は完了済み。IPAに
 		// 不正アクセスの届出を出しておきたい。様式どこ？」): answered, its desk on the first screen. (Shorter
 		// texts, or two matters, stay asked: agreement there answered wrong as often as right.)
-		if !res.Confident && !ix.urgent[t] && res.Named(ix.topicIDs[t]) && !res.Denies(ix.topicIDs[t]) && runes >= longRunes && res.Why.secondAt < 0 && !res.Why.also && !res.Why.Hedged && !res.Why.Unsure {
+		if !res.Confident && !ix.urgent[t] && res.Named(ix.topicIDs[t]) && !res.Denies(ix.topicIDs[t]) && runes >= longRunes && !res.TwoMatters() && !res.Why.Hedged && !res.Why.Unsure {
 			res.Confident, res.Why.Agreed = true, true
 		}
 		// an office or life matter both readings agree on, named by one of its own words and no

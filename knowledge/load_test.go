@@ -568,7 +568,7 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 		t.Errorf("Load with the inside list without lines: %v, want it reported", err)
 	}
 	linesElsewhere := strings.Replace(string(b), "  - id: contacts\n", "  - id: contacts\n    lines: [上司]\n", 1)
-	if _, err := Load(seedFolder(t, map[string]string{"understanding.yaml": linesElsewhere})); err == nil || !strings.Contains(err.Error(), `"contacts": lines: is only for the prepare, inside, demand follow-ups`) {
+	if _, err := Load(seedFolder(t, map[string]string{"understanding.yaml": linesElsewhere})); err == nil || !strings.Contains(err.Error(), `"contacts": lines: is only for the prepare, inside and demand follow-ups`) {
 		t.Errorf("Load with lines on the contacts list: %v, want it reported", err)
 	}
 	noSteps := strings.Replace(string(b), "  - id: steps\n", "  - id: stepz\n", 1)

@@ -132,6 +132,7 @@ var messageKeys = map[string]string{
 	"followup_lines":             "above the lines of the topic's or the picked option's answer that name what a question inside the topic names (followup_steps when they are all first-aid steps)",
 	"followup_first":             "before an incident's first line, shown again above followup_unknown where a question inside it names no step",
 	"followup_unknown_nostaff":   "followup_unknown where no staff take cases: say so, point to the desks shown (never offer a person)",
+	"followup_party_unknown":     "after the line of the steps that names a party other than the desks (a bank) the person asked what to tell: the bot has nothing on that; {party} is the party",
 	"label_cancel_case":          "button while a case is open: 担当者への相談を取り消す",
 	"cancel_case_confirm":        "asks to confirm ending the open case; {case} is its number",
 	"label_cancel_case_yes":      "button: yes, end the case",

@@ -515,8 +515,8 @@ func TestBareWordsAreAskedAbout(t *testing.T) {
 			t.Errorf("Search(%q): confident %v, %d topics; want a question", text, r.Confident, len(r.Topics))
 		}
 	}
-	// an incident named alone is its topic's
-	for _, text := range []string{"ランサムウェア", "ウイルス感染", "フィッシング"} {
+	// an incident named alone is its topic's, also where its word is a generic one
+	for _, text := range []string{"ランサムウェア", "ウイルス感染", "フィッシング", "不正ログイン", "流出"} {
 		if r := kb.Search(text); !r.Confident {
 			t.Errorf("Search(%q): asked %v; want answered", text, firstTopic(kb, text))
 		}
@@ -665,6 +665,10 @@ func TestWordsThatOnlyLookLikeADenial(t *testing.T) {
 		{"アルバイトの時給って最低賃金以上じゃないとダメなんですか", "out-of-scope"},
 		// something unasked for (「頼んでもない」) denies nothing either
 		{"社用のスマホ、代理店で契約したら頼んでもないオプションが付いてて、外そうとしたら違約金を言われました", "telecom"},
+	}
+	// a plain 「注文してない」 still denies: a mail confirming an order nobody placed is phishing
+	if got := firstTopic(kb, "Amazonから注文確認のメールが来たけど、注文してないです"); got != "phishing" {
+		t.Errorf("an order confirmation for no order: first topic %q, want phishing", got)
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)
@@ -1111,6 +1115,12 @@ func TestQuotedWordsMoveNoTopic(t *testing.T) {
 			t.Errorf("Search(%q): paid read %v, want %v", tt.text, got, tt.paid)
 		}
 	}
+	// nor does a quoted demand, or a quoted confession, hide the plan the text makes
+	for _, text := range []string{"「電子マネーを買ってきて」というメッセージについて、社員に注意喚起したい", "「振り込んでしまった」という相談を防ぐ研修をしたい"} {
+		if r := kb.Search(text); r.Why.Intent != "prevention" || r.Why.Now {
+			t.Errorf("Search(%q): intent %q, now %v; want prevention, nothing happening", text, r.Why.Intent, r.Why.Now)
+		}
+	}
 	// the writer's own words outweigh the same weight of words in a quote: the shop whose
 	// customer quotes an order that never came is the shop, not the buyer
 	shop := "うちの店の名前とロゴを使った偽の通販サイトがあるみたいです。お客さんから「ここで注文したけど届かない」と電話がありました"
@@ -1144,7 +1154,7 @@ func TestLongCalmTextBothReadingsAgreeOn(t *testing.T) {
 	for _, tt := range tests {
 		r := kb.Search(tt.text)
 		switch {
-		case r.Confident != tt.answered:
+		case r.Confident != tt.answered || r.Confident && !r.Why.Agreed:
 			t.Errorf("Search(%q): answered %v, want %v (topics %v)", tt.text, r.Confident, tt.answered, firstTopic(kb, tt.text))
 		case tt.topic != "" && r.Top().ID != tt.topic:
 			t.Errorf("Search(%q) first topic %q, want %q", tt.text, r.Top().ID, tt.topic)

@@ -700,17 +700,23 @@ func (b *Base) FoldedCommand(folded string) string {
 	return c
 }
 
-// unquotedSituations returns those of situations (read in the whole of text) that text also
-// tells outside what it quotes: 「電子マネーを買ってきて」とメッセージが送られています quotes a
-// demand; nobody has paid.
-func (ix *index) unquotedSituations(b *Base, text string, situations []string) []string {
+// readOutsideQuotes reads what has happened in text, and what follows from it, outside what text
+// quotes: 「電子マネーを買ってきて」とメッセージが送られています quotes a demand, and nobody has
+// paid; 「「振り込んでしまった」という相談を防ぐ研修」 is a plan, nothing happening. why, the
+// reading of the whole text, keeps its situations that are also told outside the quotes, and
+// takes Now, the intent and the advice asked about from the reading outside them.
+func (ix *index) readOutsideQuotes(b *Base, text string, why *Why) {
 	u := withoutQuotes(text)
 	if u == text {
-		return situations
+		return
 	}
 	f, _ := b.fold(u)
-	outside := ix.read.readingOf(f, ix.read.denied(f)).Situations
-	return slices.DeleteFunc(situations, func(id string) bool { return !slices.Contains(outside, id) })
+	outside := ix.read.readingOf(f, ix.read.denied(f))
+	why.Situations = slices.DeleteFunc(slices.Clone(why.Situations), func(id string) bool { return !slices.Contains(outside.Situations, id) })
+	why.Now, why.advised = outside.Now, outside.advised
+	if why.Intent == "" {
+		why.Intent = outside.Intent
+	}
 }
 
 // Search ranks the topics for a free text and says how sure it is.
@@ -731,8 +737,7 @@ func (b *Base) Search(text string) Result {
 	masked := mask(q, denied)
 	why := ix.read.readingOf(q, denied)
 	if len(why.Situations) > 0 {
-		why.Situations = ix.unquotedSituations(b, text, why.Situations)
-		why.Now = why.nowWord || len(why.Situations) > 0
+		ix.readOutsideQuotes(b, text, &why)
 	}
 	why.Romaji = res.Why.Romaji
 	why.asked = asksAboutItself(text)
@@ -1546,12 +1551,13 @@ func (ix *index) vagueTopics(q string) []int {
 	return out
 }
 
-// bareVague reports whether folded text q is nothing but one generic word of the vague groups
-// (「ウイルス」「偽サイト？」「個人情報」): a thing named, not what happened to it.
+// bareVague reports whether folded text q is nothing but one word of a vague group alone
+// (Vague.Alone: 「ウイルス」「偽サイト？」「個人情報」): a thing named, not what happened to it.
+// (A bare word of another group, 「不正ログイン」「流出」, names what happened.)
 func (ix *index) bareVague(q string) bool {
 	q = bare(q)
 	for _, g := range ix.vague {
-		if slices.Contains(g.words, q) {
+		if g.alone && slices.Contains(g.words, q) {
 			return true
 		}
 	}

@@ -232,6 +232,14 @@ const questionFollowup = "question"
 // with thanks and nothing else, a social turn.
 const leavingFollowup = "leaving"
 
+// listed joins words as a sentence lists them: "a, b and c".
+func listed(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
 func (l *loader) loadUnderstanding() {
 	data, ok := l.read(understandingFile)
 	if !ok {
@@ -297,7 +305,7 @@ func (l *loader) loadUnderstanding() {
 				l.problem(understandingFile, line, "followups: %q needs lines: (the words of the steps that answer it)", rc.ID)
 				continue
 			case (key != "followups" || !slices.Contains(linesFollowups, rc.ID) && !slices.Contains(partyFollowups, rc.ID)) && len(rc.Lines) > 0:
-				l.problem(understandingFile, line, "%s: %q: lines: is only for the %s follow-ups", key, rc.ID, strings.Join(append(slices.Clone(partyFollowups), linesFollowups...), ", "))
+				l.problem(understandingFile, line, "%s: %q: lines: is only for the %s follow-ups", key, rc.ID, listed(append(slices.Clone(partyFollowups), linesFollowups...)))
 				continue
 			}
 			seen[rc.ID] = true
@@ -877,9 +885,6 @@ type Why struct {
 	// (「カード会社に電話したらいいですか」): the person asks whether to do it, which asks for no
 	// one
 	advised bool
-	// nowWord: a word of understanding.yaml's now outside the denied clauses (Now is that or a
-	// situation)
-	nowWord bool
 	// over: a word of understanding.yaml's over or hypothetical (「被害後」「もう止まって」
 	// 「万が一の際に」): the incident the text names is not happening now
 	over bool
@@ -953,8 +958,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		}
 		group++
 	}
-	w.nowWord = happened[r.nowGroup]
-	w.Now = w.nowWord || len(w.Situations) > 0
+	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
 	for i, l := range r.devices {
 		if !happened[r.deviceGroup+i] {
 			continue // named only in a denied clause (「パソコンじゃなくてスマホ」): not the one

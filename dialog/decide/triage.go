@@ -1089,9 +1089,6 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		}
 	case knowledge.PrepareFollowup:
 		if d.sayLinesNamingParty(t) {
-			// what to tell a bank or a card company is not in the knowledge: what the steps say
-			// of them, and a person
-			d.noAnswer()
 			break
 		}
 		var items []string
@@ -1218,19 +1215,18 @@ func (d *decider) linesNamed(t *knowledge.Topic, question string) (lines []strin
 	return d.linesWith(t, namingRuns(question))
 }
 
-// sayLinesNamingParty says, under followup_steps (followup_lines for lines of an answer), the
-// lines of t's first aid that name a party the question names, one of the prepare follow-up's
-// lines: words (「銀行には何を伝えれば」 after money sent to a fraudster: 「いますぐ取引銀行に連絡
-// し…」), and reports whether it did.
+// sayLinesNamingParty answers a question of what to tell a party other than the desks (one of
+// the prepare follow-up's lines: words, named in the sentence that asks: 「銀行には何を伝えれば」
+// after money sent to a fraudster, not 「銀行にはもう連絡しました。警察には何を伝えれば」): the
+// first line of t's first aid, or of its answer, that names the party (「いますぐ取引銀行に連絡
+// し…」), then that the bot has nothing on what to tell them (followup_party_unknown). It
+// reports whether it answered.
 func (d *decider) sayLinesNamingParty(t *knowledge.Topic) bool {
-	typed := d.kb.Fold(d.typed)
-	var named []string
-	for _, w := range d.kb.Understanding().FollowupLines(knowledge.PrepareFollowup) {
-		if f := d.kb.Fold(w); f != "" && strings.Contains(typed, f) {
-			named = append(named, w)
-		}
+	party := d.partyAsked()
+	if party == "" {
+		return false
 	}
-	lines, steps := d.linesWith(t, named)
+	lines, steps := d.linesWith(t, []string{party})
 	if len(lines) == 0 {
 		return false
 	}
@@ -1238,8 +1234,31 @@ func (d *decider) sayLinesNamingParty(t *knowledge.Topic) bool {
 	if !steps {
 		intro = d.msg("followup_lines")
 	}
-	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: intro}, Block{Kind: SummaryBlock, Items: lines})
+	d.reply.Blocks = append(d.reply.Blocks, Block{Kind: TextBlock, Text: intro}, Block{Kind: SummaryBlock, Items: lines[:1]})
+	d.say(strings.ReplaceAll(d.msg("followup_party_unknown"), "{party}", party))
 	return true
+}
+
+// partyAsked returns the party (a lines: word of the prepare follow-up) named in a sentence of
+// the text typed that is read as the prepare follow-up, or "".
+func (d *decider) partyAsked() string {
+	u := d.kb.Understanding()
+	i := slices.IndexFunc(u.Followups, func(c knowledge.Cue) bool { return c.ID == knowledge.PrepareFollowup })
+	if i < 0 || len(u.Followups[i].Lines) == 0 {
+		return ""
+	}
+	for sentence := range strings.FieldsFuncSeq(d.typed, func(r rune) bool { return strings.ContainsRune("。．.？?！!\n", r) }) {
+		if d.kb.Search(sentence).Followup != knowledge.PrepareFollowup {
+			continue
+		}
+		folded := d.kb.Fold(sentence)
+		for _, w := range u.Followups[i].Lines {
+			if f := d.kb.Fold(w); f != "" && strings.Contains(folded, f) {
+				return w
+			}
+		}
+	}
+	return ""
 }
 
 // sayStepWithLines says the first of t's first-aid lines that holds a lines: word of follow-up
