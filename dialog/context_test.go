@@ -2100,8 +2100,9 @@ func TestDesksToCallFirst(t *testing.T) {
 		t.Fatalf("the answer's cards %v: this test needs a desk without a phone first", names)
 	}
 	r := te.say(t, "u1", "電話で話を聞いてもらえるところはありますか")
-	if names := contactNames(r); len(names) == 0 || !phone(names[0]) {
-		t.Errorf("asked for a desk to call: cards %v, want one with a phone first", names)
+	heading := strings.ReplaceAll(kb.Message("followup_contacts_by_phone"), "{topic}", kb.Topic("defamation").Title)
+	if names := contactNames(r); len(names) == 0 || !phone(names[0]) || !strings.Contains(r.PlainText(), heading) {
+		t.Errorf("asked for a desk to call: cards %v, want one with a phone first under %q:\n%s", names, heading, r.PlainText())
 	}
 	r = te.say(t, "u1", "電話では話しにくいので、ネットで相談できるところはありますか")
 	if names, want := contactNames(r), contactNames(first); len(names) == 0 || names[0] != want[0] {

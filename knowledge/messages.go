@@ -142,6 +142,7 @@ var messageKeys = map[string]string{
 	"relay_first_aid":            "above the first action for an incident described while the case waits for staff",
 	"clarify_unsure":             "the user does not know which choice fits: offer them again, and a person",
 	"followup_named":             "the user asked about desks by name: their cards follow",
+	"followup_contacts_by_phone": "followup_contacts asked for desks to call (understanding.yaml's by_phone) where some have no phone: those with one are listed first; {topic} is its title",
 	"followup_contacts_no_phone": "followup_contacts where none of the topic's contacts has a phone (nothing to tap); {topic} is its title",
 	"followup_named_no_phone":    "the user asked about desks or programmes by name, none with a phone: their cards follow",
 	"same_matter":                "the user wrote again about the topic already answered: acknowledged, and its question asked if it was not answered yet",

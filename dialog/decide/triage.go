@@ -1062,9 +1062,13 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		// going to a desk, said while a question waits: noted, the question stays
 		d.say(d.msg("social_ack"))
 	case "contacts":
+		toCall := d.asksToCall()
 		key := "followup_contacts"
-		if !d.anyPhone(ids) {
+		switch {
+		case !d.anyPhone(ids):
 			key = "followup_contacts_no_phone" // nothing to tap (ECネットワーク: a web form)
+		case toCall && slices.ContainsFunc(ids, func(id string) bool { return !d.hasPhone(id) }):
+			key = "followup_contacts_by_phone" // some have none: those with one first, said so
 		}
 		d.say(strings.ReplaceAll(d.msg(key), "{topic}", d.topicTitle(t)))
 		// Where some desk is closed now, in the order the first screen shows them (byAvailability:
@@ -1078,7 +1082,7 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 				ids = append(ids, c.ID)
 			}
 		}
-		if d.asksToCall() {
+		if toCall {
 			// 「電話で話を聞いてもらえるところ」: the desks with a phone first, in the same order
 			ids = slices.Clone(ids)
 			slices.SortStableFunc(ids, func(a, b string) int { return boolRank(d.hasPhone(b)) - boolRank(d.hasPhone(a)) })
