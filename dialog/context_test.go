@@ -2113,3 +2113,19 @@ func TestDesksToCallFirst(t *testing.T) {
 		t.Errorf("asked for the desks: cards %v, want the answer's order %v", names, want)
 	}
 }
+
+// A thing named alone (「ういるす」) is asked about in plain words: what may have happened
+// (menu.yaml's vague group labels), not the topics' labels (サポート詐欺, Emotet); a tap still
+// picks the topic.
+func TestBareWordAskedInPlainWords(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	r := te.say(t, "u1", "ういるす")
+	labels := choiceLabels(r)
+	if r.Outcome != dialog.Clarify || len(labels) < 3 || labels[0] != "ウイルスに感染したかも" || slices.Contains(labels, kb.Topic("emotet").Label) {
+		t.Fatalf("a bare 「ういるす」: %s %v; want plain words, ウイルスに感染したかも first", r.Outcome, labels)
+	}
+	if picked := te.tap(t, "u1", choiceID(t, r, "ウイルスに感染したかも")); picked.Topic != "malware" {
+		t.Errorf("tapping ウイルスに感染したかも: topic %q, want malware", picked.Topic)
+	}
+}

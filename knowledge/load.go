@@ -986,9 +986,10 @@ type rawMenu struct {
 	Entries  []rawMenuEntry      `yaml:"entries"`
 	Commands map[string][]string `yaml:"commands"`
 	Vague    []struct {
-		Words  []string `yaml:"words"`
-		Topics []string `yaml:"topics"`
-		Alone  bool     `yaml:"alone"`
+		Words  []string          `yaml:"words"`
+		Topics []string          `yaml:"topics"`
+		Alone  bool              `yaml:"alone"`
+		Labels map[string]string `yaml:"labels"`
 	} `yaml:"vague"`
 }
 
@@ -1053,7 +1054,17 @@ func (l *loader) loadMenu() {
 			l.problem(menuFile, line, "a vague group needs words and at least two topics to ask between")
 			continue
 		}
-		l.b.vague = append(l.b.vague, &Vague{Words: trimAll(v.Words), Topics: v.Topics, Alone: v.Alone})
+		for _, id := range slices.Sorted(maps.Keys(v.Labels)) {
+			switch {
+			case !slices.Contains(v.Topics, id):
+				l.problem(menuFile, line, "vague group labels: %q is not one of the group's topics", id)
+			case !v.Alone:
+				l.problem(menuFile, line, "vague group labels: only a group with alone: true asks with labels of its own")
+			default:
+				l.checkLabel(menuFile, line, v.Labels[id])
+			}
+		}
+		l.b.vague = append(l.b.vague, &Vague{Words: trimAll(v.Words), Topics: v.Topics, Alone: v.Alone, Labels: v.Labels})
 		l.vagueLines = append(l.vagueLines, line)
 	}
 	kl := linesOf(child(root, "commands"))

@@ -276,6 +276,18 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want: []string{`menu.yaml:`, `menu entry "prevention" has no en: label`, `menu entry "prevention" has a prompt: but no en: prompt`},
 		},
 		{
+			name: "vague_labels_for_another_topic",
+			change: map[string]string{"menu.yaml": replaceIn(t, "menu.yaml",
+				"      malware: ウイルスに感染したかも\n", "      ransomware: ウイルスに感染したかも\n")},
+			want: []string{`menu.yaml:`, `vague group labels: "ransomware" is not one of the group's topics`},
+		},
+		{
+			name: "vague_label_too_long",
+			change: map[string]string{"menu.yaml": replaceIn(t, "menu.yaml",
+				"      emotet: メールの添付を開いた\n", "      emotet: 取引先を名乗るメールの添付ファイルを開いてマクロを有効にした\n")},
+			want: []string{`menu.yaml:`, `at most 20 fit a button`},
+		},
+		{
 			name:   "understanding_unsure_topic_unknown",
 			change: map[string]string{"understanding.yaml": unsureTopic},
 			want:   []string{fmt.Sprintf(`understanding.yaml:%d: unsure: unknown topic "device-troubles"`, lineOf(t, unsureTopic, "unsure:"))},

@@ -291,4 +291,8 @@ type Vague struct {
 	// Alone makes the words count only as the whole message (「ウイルス」「偽サイト？」): a thing
 	// named with nothing said of it. Inside a longer text they are the topic's own words.
 	Alone bool
+	// Labels are, by topic, the choices' labels when the bot asks about a word of the group
+	// alone (Base.BareLabels): what may have happened, in plain words (「ウイルスに感染したかも」),
+	// in the place of the topic's label (サポート詐欺, Emotet). Optional.
+	Labels map[string]string
 }

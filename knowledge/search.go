@@ -1551,6 +1551,19 @@ func (ix *index) vagueTopics(q string) []int {
 	return out
 }
 
+// BareLabels returns the labels of the vague group alone whose word is the whole of text
+// (Vague.Labels: 「ういるす」 offers 「ウイルスに感染したかも」), or nil.
+func (b *Base) BareLabels(text string) map[string]string {
+	q, _ := b.fold(text)
+	q = bare(q)
+	for i, g := range b.index.vague {
+		if g.alone && slices.Contains(g.words, q) {
+			return b.vague[i].Labels
+		}
+	}
+	return nil
+}
+
 // bareVague reports whether folded text q is nothing but one word of a vague group alone
 // (Vague.Alone: 「ウイルス」「偽サイト？」「個人情報」): a thing named, not what happened to it.
 // (A bare word of another group, 「不正ログイン」「流出」, names what happened.)

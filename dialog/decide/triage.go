@@ -1,6 +1,7 @@
 package decide
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -1623,11 +1624,15 @@ func (d *decider) consult(text string, res knowledge.Result) {
 			}
 		}
 		d.say(d.msg("clarify"))
+		var plain map[string]string // 「ういるす」 alone: what may have happened, in plain words
+		if !d.english() {
+			plain = d.kb.BareLabels(text)
+		}
 		for i, m := range res.Topics {
 			if i == 3 {
 				break
 			}
-			d.offer(topicChoice(m.Topic.ID), d.topicLabel(m.Topic))
+			d.offer(topicChoice(m.Topic.ID), cmp.Or(plain[m.Topic.ID], d.topicLabel(m.Topic)))
 		}
 		d.offer(actChoice(actNone), d.msg("clarify_none"))
 		d.offer(actChoice(actPerson), d.msg("label_person"))
