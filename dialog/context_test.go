@@ -1812,7 +1812,9 @@ func TestWonderedInsideAnIncident(t *testing.T) {
 
 // Messages written while topics are offered, and a question for desks that tells its matter: two
 // offered topics named, the one both readings put first is taken; 「どこにすればいい？」 asks for
-// the desks of the first offered; a long story ending in that question is answered as its matter.
+// the desks of the first offered; a long story ending in that question is answered as its matter;
+// social media named alone offers the topics it is usually about, and the story told next is the
+// offered topic both readings put first.
 func TestWhileTopicsAreOffered(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	kb := te.lib.Base()
@@ -1858,6 +1860,18 @@ func TestWhileTopicsAreOffered(t *testing.T) {
 	r = te.say(t, "u3", "SNSで「手押し」「野菜あります」みたいな大麻売ってる投稿たくさん見つけた。通報したいんだけどどこにすればいい？")
 	if r.Outcome != dialog.Answer || r.Topic != "illegal-content" {
 		t.Errorf("a story ending in 「どこにすればいい？」: %s %q, want the illegal content answer", r.Outcome, r.Topic)
+	}
+
+	// social media named without what happened offers the topics it is usually about; the story
+	// told next, which both readings put first as one of them (not the one offered first), is
+	// that topic, not another offered topic whose option word it holds (アカウント)
+	first = te.say(t, "u6", "SNSのことで相談してもいいでしょうか")
+	if first.Outcome != dialog.Clarify || !slices.Contains(choiceLabels(first), kb.Topic("defamation").Label) {
+		t.Fatalf("a social-media opener: %s %v; want defamation among the topics offered", first.Outcome, choiceLabels(first))
+	}
+	r = te.say(t, "u6", "看護学校で教えています。匿名のアカウントに、授業中の私の写真を勝手に載せられて「更年期ババア」「学生いじめで有名」などと書かれています。学校の名前も出ています")
+	if r.Topic != "defamation" {
+		t.Errorf("a post about the teacher told after the choices: topic %q (outcome %v), want defamation:\n%s", r.Topic, r.Outcome, r.PlainText())
 	}
 }
 
@@ -2064,22 +2078,6 @@ func TestMarksAfterAnAnswer(t *testing.T) {
 func firstLine(text string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
 	return line
-}
-
-// Social media named without what happened offers the topics it is usually about; the story
-// told next, which both readings put first as one of them (not the one offered first), is that
-// topic, not another offered topic whose option word it holds (アカウント).
-func TestSocialMediaOfferedThenTold(t *testing.T) {
-	te := newTestEngine(t, dialog.Policy{Staffed: true})
-	kb := te.lib.Base()
-	first := te.say(t, "u1", "SNSのことで相談してもいいでしょうか")
-	if first.Outcome != dialog.Clarify || !slices.Contains(choiceLabels(first), kb.Topic("defamation").Label) {
-		t.Fatalf("a social-media opener: %s %v; want defamation among the topics offered", first.Outcome, choiceLabels(first))
-	}
-	r := te.say(t, "u1", "看護学校で教えています。匿名のアカウントに、授業中の私の写真を勝手に載せられて「更年期ババア」「学生いじめで有名」などと書かれています。学校の名前も出ています")
-	if r.Topic != "defamation" {
-		t.Errorf("a post about the teacher told after the choices: topic %q (outcome %v), want defamation:\n%s", r.Topic, r.Outcome, r.PlainText())
-	}
 }
 
 // Asked for a desk to call (「電話で話を聞いてもらえるところ」), the desks with a phone come first;

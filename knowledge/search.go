@@ -1555,11 +1555,8 @@ func (ix *index) vagueTopics(q string) []int {
 // (Vague.Labels: 「ういるす」 offers 「ウイルスに感染したかも」), or nil.
 func (b *Base) BareLabels(text string) map[string]string {
 	q, _ := b.fold(text)
-	q = bare(q)
-	for i, g := range b.index.vague {
-		if g.alone && slices.Contains(g.words, q) {
-			return b.vague[i].Labels
-		}
+	if i := b.index.bareGroup(q); i >= 0 {
+		return b.vague[i].Labels
 	}
 	return nil
 }
@@ -1567,14 +1564,12 @@ func (b *Base) BareLabels(text string) map[string]string {
 // bareVague reports whether folded text q is nothing but one word of a vague group alone
 // (Vague.Alone: 「ウイルス」「偽サイト？」「個人情報」): a thing named, not what happened to it.
 // (A bare word of another group, 「不正ログイン」「流出」, names what happened.)
-func (ix *index) bareVague(q string) bool {
-	q = bare(q)
-	for _, g := range ix.vague {
-		if g.alone && slices.Contains(g.words, q) {
-			return true
-		}
-	}
-	return false
+func (ix *index) bareVague(q string) bool { return ix.bareGroup(q) >= 0 }
+
+// bareGroup returns the index (in ix.vague, as in Base.vague) of the group alone one of whose
+// words is the whole of folded text q, or -1.
+func (ix *index) bareGroup(q string) int {
+	return slices.IndexFunc(ix.vague, func(g vagueGroup) bool { return g.alone && g.namedIn(q) })
 }
 
 // namedIn reports whether one of the group's words occurs in q (is q, for a group alone).

@@ -75,7 +75,8 @@ func tryServe(t testing.TB, vars map[string]string) (s *testServer, exited bool,
 	}
 	t.Cleanup(func() { s.stop() })
 	// Whoever sees serve answer finds its start in the log (an operator reading the log after a
-	// probe, and the tests reading what it serves from).
+	// probe, and the tests reading what it serves from); lockedBuffer holds the line back, so
+	// serving before writing it fails here.
 	if !strings.Contains(s.logs.String(), `"msg":"listening"`) {
 		t.Errorf("serve answered /healthz before it logged that it is listening:\n%s", s.logs.String())
 	}
@@ -106,7 +107,15 @@ type lockedBuffer struct {
 	b  bytes.Buffer
 }
 
+// listeningHeld is how long the log line saying serve listens is held back before it is written:
+// a serve that answered /healthz before writing it would be seen answering without it (tryServe
+// polls every few milliseconds), on any machine, not only a loaded one.
+const listeningHeld = 50 * time.Millisecond
+
 func (l *lockedBuffer) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(`"msg":"listening"`)) {
+		time.Sleep(listeningHeld)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)

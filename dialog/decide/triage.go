@@ -962,25 +962,24 @@ func (d *decider) acknowledge(t *knowledge.Topic) {
 // asksToCall reports whether the text typed asks for desks to call (understanding.yaml's
 // by_phone words).
 func (d *decider) asksToCall() bool {
-	typed := d.kb.Fold(d.typed)
-	return slices.ContainsFunc(d.kb.Understanding().ByPhone, func(w string) bool {
-		f := d.kb.Fold(w)
-		return f != "" && strings.Contains(typed, f)
-	})
+	return d.firstWordIn(d.kb.Fold(d.typed), d.kb.Understanding().ByPhone) != ""
+}
+
+// firstWordIn returns the first of words that folded text holds, compared as the knowledge folds
+// text, or "".
+func (d *decider) firstWordIn(folded string, words []string) string {
+	for _, w := range words {
+		if f := d.kb.Fold(w); f != "" && strings.Contains(folded, f) {
+			return w
+		}
+	}
+	return ""
 }
 
 // hasPhone reports whether contact id has a phone number.
 func (d *decider) hasPhone(id string) bool {
 	c := d.kb.Contact(id)
 	return c != nil && c.Phone != ""
-}
-
-// boolRank is 1 for true, 0 for false.
-func boolRank(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // anyPhone reports whether one of the contacts ids has a phone to tap.
@@ -1085,8 +1084,15 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 		}
 		if toCall {
 			// 「電話で話を聞いてもらえるところ」: the desks with a phone first, in the same order
-			ids = slices.Clone(ids)
-			slices.SortStableFunc(ids, func(a, b string) int { return boolRank(d.hasPhone(b)) - boolRank(d.hasPhone(a)) })
+			withPhone, without := []string{}, []string{}
+			for _, id := range ids {
+				if d.hasPhone(id) {
+					withPhone = append(withPhone, id)
+				} else {
+					without = append(without, id)
+				}
+			}
+			ids = append(withPhone, without...)
 		}
 		d.contacts(ids)
 		if none := d.noneOpen(ordered); none != "" {
@@ -1247,20 +1253,18 @@ func (d *decider) sayLinesNamingParty(t *knowledge.Topic) bool {
 // partyAsked returns the party (a lines: word of the prepare follow-up) named in a sentence of
 // the text typed that is read as the prepare follow-up, or "".
 func (d *decider) partyAsked() string {
-	u := d.kb.Understanding()
-	i := slices.IndexFunc(u.Followups, func(c knowledge.Cue) bool { return c.ID == knowledge.PrepareFollowup })
-	if i < 0 || len(u.Followups[i].Lines) == 0 {
+	parties := d.kb.Understanding().FollowupLines(knowledge.PrepareFollowup)
+	if len(parties) == 0 {
 		return ""
 	}
-	for sentence := range strings.FieldsFuncSeq(d.typed, func(r rune) bool { return strings.ContainsRune("。．.？?！!\n", r) }) {
-		if d.kb.Search(sentence).Followup != knowledge.PrepareFollowup {
+	sentences := strings.FieldsFunc(d.typed, func(r rune) bool { return strings.ContainsRune("。．.？?！!\n", r) })
+	for _, sentence := range sentences {
+		// one sentence is the text already read as the follow-up; of several, the one that asks
+		if len(sentences) > 1 && d.kb.Search(sentence).Followup != knowledge.PrepareFollowup {
 			continue
 		}
-		folded := d.kb.Fold(sentence)
-		for _, w := range u.Followups[i].Lines {
-			if f := d.kb.Fold(w); f != "" && strings.Contains(folded, f) {
-				return w
-			}
+		if party := d.firstWordIn(d.kb.Fold(sentence), parties); party != "" {
+			return party
 		}
 	}
 	return ""
@@ -2271,11 +2275,11 @@ func (d *decider) offeredTopicRead(res knowledge.Result) *knowledge.Topic {
 // offeredTopicLed returns the offered topic both readings read the text first as, when none of
 // what happened in it is denied and, for an incident, the text says something happened; or nil.
 func (d *decider) offeredTopicLed(res knowledge.Result) *knowledge.Topic {
-	offered := d.offeredTopics()
-	if len(res.Topics) == 0 || res.Topics[0].Topic.ID != res.Why.Learned || !slices.Contains(offered, res.Why.Learned) {
+	lead := bothLead(res)
+	if lead == "" || !slices.Contains(d.offeredTopics(), lead) {
 		return nil
 	}
-	t := d.kb.Topic(res.Why.Learned)
+	t := d.kb.Topic(lead)
 	if t == nil || t.Urgent && !res.Why.Now || d.kb.DeniesItHappened(t.ID, res) {
 		return nil
 	}
@@ -2284,7 +2288,15 @@ func (d *decider) offeredTopicLed(res knowledge.Result) *knowledge.Topic {
 
 // bothLeadWithOffered reports whether both readings of res put first the topic offered first.
 func bothLeadWithOffered(offered []string, res knowledge.Result) bool {
-	return len(offered) > 0 && len(res.Topics) > 0 && res.Topics[0].Topic.ID == res.Why.Learned && offered[0] == res.Why.Learned
+	return len(offered) > 0 && bothLead(res) == offered[0]
+}
+
+// bothLead returns the topic both readings of res put first, or "".
+func bothLead(res knowledge.Result) string {
+	if len(res.Topics) == 0 || res.Topics[0].Topic.ID != res.Why.Learned {
+		return ""
+	}
+	return res.Why.Learned
 }
 
 // offeredTopicLeft returns the one offered topic the text leaves when it denies the others and
