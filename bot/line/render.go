@@ -276,20 +276,22 @@ func carousel(cards []dialog.Contact, callLabel, webLabel string) (piece, error)
 
 func bubble(card dialog.Contact, callLabel, webLabel string) flexBubble {
 	body := &flexBox{Type: "box", Layout: "vertical", Spacing: "sm"}
-	body.Contents = append(body.Contents, flexText{Type: "text", Text: card.Name, Weight: "bold", Size: "md", Wrap: true})
+	// every text is bounded, so that one card always fits LINE's size limit (a carousel of one
+	// card is the smallest the renderer can send)
+	body.Contents = append(body.Contents, flexText{Type: "text", Text: truncate(card.Name, maxFieldRunes), Weight: "bold", Size: "md", Wrap: true})
 	if card.OpenLabel != "" {
 		color := "#888888"
 		if card.Status == "open" {
 			color = "#1DB446"
 		}
-		body.Contents = append(body.Contents, flexText{Type: "text", Text: card.OpenLabel, Size: "xs", Weight: "bold", Color: color})
+		body.Contents = append(body.Contents, flexText{Type: "text", Text: truncate(card.OpenLabel, maxFieldRunes), Size: "xs", Weight: "bold", Color: color})
 	}
 	for _, f := range card.Fields {
 		if strings.TrimSpace(f.Value) == "" {
 			continue
 		}
 		row := &flexBox{Type: "box", Layout: "baseline", Spacing: "sm", Contents: []any{
-			flexText{Type: "text", Text: orDash(f.Label), Size: "xs", Color: "#888888", Wrap: true, Flex: 2},
+			flexText{Type: "text", Text: orDash(truncate(f.Label, maxFieldRunes)), Size: "xs", Color: "#888888", Wrap: true, Flex: 2},
 			flexText{Type: "text", Text: truncate(f.Value, maxFieldRunes), Size: "xs", Wrap: true, Flex: 5},
 		}}
 		body.Contents = append(body.Contents, row)
