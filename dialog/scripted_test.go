@@ -103,6 +103,10 @@ import (
 //     soba restaurant, a land surveyor, a hair salon chain, a florist, a karate dojo ...), weighted
 //     to late-night owners, elderly and foreign writers, follow-ups and corrections (34/40 when
 //     first played, with the code of its day, 3892cb1).
+//   - dialogs-tune-23.txt was written by another such author for tuning, in other workplaces (a
+//     taxi company, a florist, a cram school, a sake brewery, a real-estate agent ...), weighted
+//     to vague starts made clear later, answers in words, corrections and follow-ups (34/40 when
+//     first played, with the code before its round, 279a293).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -147,6 +151,9 @@ import (
 //   - dialogs-heldout-19.txt was written by another such author with held-out register set 23, at
 //     the start of the round that wrote tuning dialogs 21, and is never used for tuning (26/30
 //     with the code before that round, 91e2660).
+//   - dialogs-heldout-20.txt was written by another such author with held-out register set 24, at
+//     the start of the round that wrote tuning dialogs 23, and is never used for tuning (26/30
+//     with the code before that round, 279a293).
 type scripted struct {
 	name, persona string
 	line          int
@@ -296,6 +303,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-20.txt":    0.5,
 	"testdata/dialogs-tune-21.txt":    0.5,
 	"testdata/dialogs-tune-22.txt":    0.5,
+	"testdata/dialogs-tune-23.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,
@@ -315,6 +323,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-heldout-17.txt": 0.76,
 	"testdata/dialogs-heldout-18.txt": 0.9,
 	"testdata/dialogs-heldout-19.txt": 0.85,
+	"testdata/dialogs-heldout-20.txt": 0.83,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right
