@@ -354,6 +354,35 @@ func TestAcknowledgementKeepsTheChoices(t *testing.T) {
 	}
 }
 
+// A message that only checks the bot is there (「テストです。届いてますか？」) is told it arrived:
+// as a first message with the menu, not three topics picked by what a few kana share with
+// their examples; inside an incident with the conversation left where it was, not restarted.
+func TestPingIsAnsweredWherever(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	for _, text := range []string{"テストです。届いてますか？", "これ届いてる？", "is this working?"} {
+		r := te.say(t, "first-"+text, text)
+		if r.Outcome == "clarify" || !strings.Contains(r.PlainText(), kb.MessageIn(langOf(text), "social_ping")) || len(r.Choices) == 0 {
+			t.Errorf("%q as a first message: outcome %q, reply %q with %d choices, want social_ping above the menu", text, r.Outcome, r.PlainText(), len(r.Choices))
+		}
+	}
+	te.say(t, "u1", "会社のパソコンの画面に身代金を要求するメッセージが出て、ファイルが全部開けなくなりました")
+	if r := te.say(t, "u1", "届いてますか？"); !strings.Contains(r.PlainText(), kb.Message("social_ping")) {
+		t.Errorf("inside an incident: reply %q, want social_ping", r.PlainText())
+	}
+	if r := te.say(t, "u1", "どこに電話すればいいですか"); r.Topic != "ransomware" {
+		t.Errorf("desks asked after the ping: topic %q, want the incident's (ransomware) kept", r.Topic)
+	}
+}
+
+// langOf is the language the bot answers text in, for the messages a test expects.
+func langOf(text string) string {
+	if knowledge.HasJapanese(text) {
+		return "ja"
+	}
+	return "en"
+}
+
 func choiceLabels(r dialog.Reply) []string {
 	var out []string
 	for _, c := range r.Choices {

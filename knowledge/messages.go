@@ -124,6 +124,7 @@ var messageKeys = map[string]string{
 	"social_thanks":              "reply to thanks; the conversation stays where it was",
 	"social_ack":                 "reply to an acknowledgement (わかりました); the conversation stays where it was",
 	"social_bye":                 "reply to a goodbye",
+	"social_ping":                "reply to a message that only checks the bot is there (届いてますか): yes; the conversation stays where it was",
 	"followup_contacts":          "above the contacts of the current topic, asked again; {topic} is its title",
 	"followup_prepare":           "above what to tell or have ready for each contact of the current topic",
 	"followup_police":            "above the police contacts, asked for inside a topic",

@@ -285,6 +285,12 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		{"おつかれ〜", "greeting"},
 		{"良いお年を", "bye"},
 		{"Sorry, wrong chat.", "ack"},
+		// checking the bot is there, apart from a parcel or a mail that has not arrived
+		{"テストです。届いてますか？", "ping"},
+		{"これ、ちゃんと届いてる？", "ping"},
+		{"Is this working?", "ping"},
+		{"注文した商品がまだ届いていません", ""},
+		{"取引先に送ったメールが届いていないと言われました", ""},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {

@@ -193,11 +193,11 @@ type rawUnderstanding struct {
 // socialIDs and followupIDs are the social turns and follow-ups the dialog answers; the file
 // must define each (it may not add others: the dialog would not know what to say).
 var (
-	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye"}
+	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye", PingSocial}
 	followupIDs = []string{leavingFollowup, "contacts", PrepareFollowup, "steps", "police", questionFollowup, MoreFollowup, InsideFollowup, DemandFollowup}
 	// optionalIDs may be left out of the file: a knowledge folder copied before they existed
 	// still loads, and their words are read as before (a question, say).
-	optionalIDs = []string{MoreFollowup, InsideFollowup, DemandFollowup}
+	optionalIDs = []string{MoreFollowup, InsideFollowup, DemandFollowup, PingSocial}
 	// linesFollowups are the follow-ups answered by the steps that hold one of their lines: words
 	linesFollowups = []string{InsideFollowup, DemandFollowup}
 	// partyFollowups may have lines: words, the parties other than the desks their questions
@@ -782,6 +782,12 @@ func mask(q string, spans []span) string {
 	}
 	return strings.Join(strings.Fields(string(b)), " ")
 }
+
+// PingSocial is the id of understanding.yaml's social list of messages that only check the bot
+// is there (「届いてますか？」「テストです。見えてますか」): answered with "yes, it reached us"
+// and the conversation left where it was, not with topics to choose from or a restart, which
+// would reset a live incident.
+const PingSocial = "ping"
 
 // greetingSocial is the id of understanding.yaml's social list of greetings.
 const greetingSocial = "greeting"
