@@ -132,7 +132,7 @@ func (l *loader) checkShortWords(words [][]string, fold folder) {
 	}{{"intents", u.Intents}, {"situations", u.Situations}, {"followups", u.Followups}} {
 		for _, c := range list.cues {
 			for _, w := range c.Words {
-				f, short := shortKana(flatten(fold.fold(Normalize(w))))
+				f, short := shortKana(foldWord(func(s string) string { return fold.fold(Normalize(s)) }, w))
 				if !short {
 					continue
 				}

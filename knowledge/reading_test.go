@@ -1167,3 +1167,26 @@ func TestLongCalmTextBothReadingsAgreeOn(t *testing.T) {
 		}
 	}
 }
+
+// TestPunctuatedCueWords: a cue word written with punctuation (rather's 「けど、今」, also's
+// 「あと、」) is found where a message writes it with that punctuation, and only there: 「あと、」
+// is not every あと (「あとで」「そのあとパソコンが」; 「そのあと、」 still holds it).
+func TestPunctuatedCueWords(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct {
+		text         string
+		rather, also bool
+	}{
+		{"料金プランの見直しもしたいけど、今会社の携帯をなくして困っています", true, false},
+		{"料金プランの見直しも相談したいんですが、まず、会社の携帯を紛失しました", true, false},
+		{"迷惑メールが多いです。あと、昨日から社長のアカウントに知らない端末からログインがあります", false, true},
+		{"そのあとパソコンの画面に警告が出ました", false, false},
+		{"あとで社長に報告します。パソコンの画面に警告が出ました", false, false},
+	}
+	for _, tt := range tests {
+		w := kb.Search(tt.text).Why
+		if rather := w.firstEnds >= 0; rather != tt.rather || w.also != tt.also {
+			t.Errorf("Search(%q): rather word read %v, also read %v; want %v, %v", tt.text, rather, w.also, tt.rather, tt.also)
+		}
+	}
+}

@@ -343,7 +343,7 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 				o := &t.Questions[qi].Options[oi]
 				o.folded = nil
 				for _, w := range append([]string{o.Label}, o.Words...) {
-					if fw := flatten(norm(w)); fw != "" {
+					if fw := foldWord(norm, w); fw != "" {
 						o.folded = append(o.folded, fw)
 					}
 				}

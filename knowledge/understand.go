@@ -492,7 +492,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	fold := func(ws []string) []string {
 		var out []string
 		for _, w := range ws {
-			if f := flatten(norm(w)); f != "" {
+			if f := foldWord(norm, w); f != "" {
 				out = append(out, f)
 			}
 		}
@@ -597,6 +597,27 @@ func containsUndenied(q, w string, denied []span) bool {
 		}
 		from = start + 1
 	}
+}
+
+// foldWord folds word w of the knowledge with norm as Search folds a message: the spaces typed
+// between Japanese characters are dropped first (「でんわで はなし」 is 「でんわではなし」), and
+// punctuation then folds to the word break it is in a message, at its start and after a closing
+// comma too, so that 「けど、今」 and 「あと、」 are found where a message writes them, not
+// wherever けど今 or あと are.
+func foldWord(norm func(string) string, w string) string {
+	f := norm(joinJapanese(w))
+	if f == "" {
+		return ""
+	}
+	if first, _ := utf8.DecodeRuneInString(w); !letterOrDigit(first) && !unicode.IsSpace(first) && strings.TrimSpace(norm(string(first))) == "" {
+		f = " " + f
+	}
+	if last, _ := utf8.DecodeLastRuneInString(w); last == '、' || last == ',' {
+		// a comma goes on (「あと、」); a closing mark may end the message, where Normalize
+		// leaves no break (「届いてる？」 is found in 「これ届いてる？」)
+		f += " "
+	}
+	return f
 }
 
 // flatten drops the spaces between Japanese characters of folded text, as joinJapanese does to
