@@ -102,6 +102,7 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		// people who are not this desk's staff
 		{"警察の人に相談したいんです。会社のデータを公開するって脅されてて", false},
 		{"入札案件の名前が件名に入ってて、担当者名指しで来てる", false},
+		{"口コミにうちのスタッフの名前を出して嘘の悪口を書かれています。消してもらう方法を知りたい", false}, // the staff written about
 		{"このあと直接お電話してもいいですか？何番にかければ", true},
 		{"Zoomとかで顔見て相談ってできます？", true},
 		{"窓口に電話したらチャットでと言われたけど、やっぱり電話のほうがいいんです", true},
@@ -873,6 +874,7 @@ func TestOpenersAskWithTheMenu(t *testing.T) {
 		{"むすこに いわれて このらいんに れんらく しました", true, "", false}, // no incident read from how they came
 		{"asdfghjkl", false, "", false},
 		{"メールのことで相談があります", false, "", true},
+		{"いろいろあって、まとめて相談したいです", true, "", false}, // wordy, still nothing named
 	} {
 		r := kb.Search(tt.text)
 		menu := ""

@@ -1243,7 +1243,11 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// まさに怪しい添付を開いた社員がいて」) names no topic's word the rules know: what they read is
 	// the part the person said matters less, so they ask.
 	unnamedFirst := res.Why.firstEnds >= 0 && !res.Why.namedFirst
-	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague && !rival && !unnamedFirst {
+	// Nothing named but a wish to consult, in a text wordy enough to read as an office matter
+	// (「いろいろあって、まとめて相談したいです」): not answered as one; asked below what it is about.
+	onlyOpens := res.Why.OffTopic && !res.Why.ownOffTopic && res.Why.opens && short <= openerRunes &&
+		nothingRead(res.Why) && res.Why.Device == "" && !slices.Contains(s.worded, true) && len(vague) == 0
+	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague && !rival && !unnamedFirst && !onlyOpens {
 		res.Confident = true
 		for _, i := range order[:5] {
 			if scores[i] > 0 {
