@@ -103,6 +103,9 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"警察の人に相談したいんです。会社のデータを公開するって脅されてて", false},
 		{"入札案件の名前が件名に入ってて、担当者名指しで来てる", false},
 		{"口コミにうちのスタッフの名前を出して嘘の悪口を書かれています。消してもらう方法を知りたい", false}, // the staff written about
+		// a person declined for a lecturer (a lecturer is the helpdesk's own topic)
+		{"人と話したいんじゃなくて、講師の人を派遣してほしいんです。柔道クラブの保護者会で", false},
+		{"人と話したいっていうか、実はうちの商店会でセミナーの講師をお願いしたくて", false},
 		{"このあと直接お電話してもいいですか？何番にかければ", true},
 		{"Zoomとかで顔見て相談ってできます？", true},
 		{"窓口に電話したらチャットでと言われたけど、やっぱり電話のほうがいいんです", true},
