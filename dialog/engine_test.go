@@ -655,7 +655,8 @@ func TestEscalationOutsideHours(t *testing.T) {
 }
 
 // TestClosedContactsSayWhenTheyOpen: a closed contact's card says when it opens next, counting
-// weekends, public holidays and the year-end days of government offices.
+// weekends, public holidays and the year-end days of government offices; when none with hours is
+// open, one line says none is known to be open and which opens first.
 func TestClosedContactsSayWhenTheyOpen(t *testing.T) {
 	tests := []struct {
 		name string
@@ -713,6 +714,19 @@ func TestClosedContactsSayWhenTheyOpen(t *testing.T) {
 			}
 			if strings.Contains(r.PlainText(), "いまはどれも受付時間外です") {
 				t.Errorf("the reply says no phone is open, though some phones have no known hours:\n%s", r.PlainText())
+			}
+			// none is known to be open (the phones without hours may answer): said once, in
+			// place of "call a desk above"
+			known, _, _ := strings.Cut(te.lib.Base().Message("none_open_known"), "{when}")
+			if closed := tt.name != "open"; strings.Count(r.PlainText(), known) != map[bool]int{true: 1}[closed] ||
+				closed && strings.Contains(r.PlainText(), te.lib.Base().Message("screen_next")) {
+				t.Errorf("closed %v: the reply should say once that none is known to be open (%q), instead of screen_next:\n%s", closed, known, r.PlainText())
+			}
+			if tt.name != "open" {
+				r = te.say(t, "u", "どこに電話すればいいですか")
+				if n := strings.Count(r.PlainText(), known); n != 1 {
+					t.Errorf("desks asked for: the line that none is known to be open is said %d times, want once:\n%s", n, r.PlainText())
+				}
 			}
 		})
 	}

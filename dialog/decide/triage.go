@@ -1094,10 +1094,7 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			}
 			ids = append(withPhone, without...)
 		}
-		d.contacts(ids)
-		if none := d.noneOpen(ordered); none != "" {
-			d.say(none)
-		}
+		d.contacts(ids) // the cards, and the line saying which opens first when none can be called now
 	case knowledge.PrepareFollowup:
 		if d.sayLinesNamingParty(t) {
 			break
@@ -2664,13 +2661,16 @@ func (d *decider) markUnknownHours(cards []Contact, shown, among []*knowledge.Co
 	}
 }
 
-// noneOpen is the line that follows the cards when no phone among them can be called now: every
-// public contact with a phone has opening hours and is closed. It says which opens first, and
-// when. A phone whose hours are unknown may be answered now, and one's own IT person or vendor
-// (an internal contact) keeps hours of their own, so then there is no line.
+// noneOpen is the line that follows the cards when no phone among them with known hours can be
+// called now: every public contact with a phone and opening hours is closed. It says which opens
+// first, and when; where some phones have no hours in the knowledge (their cards tagged
+// hours_unknown), it says none is known to be open (none_open_known): at 21:00 on a Saturday
+// "call the desks above" would send a frightened person to numbers that are mostly closed. One's own IT
+// person or vendor (an internal contact) keeps hours of their own, so then there is no line.
 func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 	var first *knowledge.Contact
 	var when time.Time
+	unknown := false
 	for _, c := range shown {
 		if c.Internal {
 			return "" // one's own IT person or vendor keeps no hours the knowledge knows: not all are closed
@@ -2678,7 +2678,11 @@ func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 		if c.Phone == "" {
 			continue
 		}
-		if c.Schedule == nil || c.Schedule.OpenAt(d.now, d.kb.Holidays()) {
+		if c.Schedule == nil {
+			unknown = true
+			continue
+		}
+		if c.Schedule.OpenAt(d.now, d.kb.Holidays()) {
 			return ""
 		}
 		if next, ok := c.Schedule.NextOpen(d.now, d.kb.Holidays()); ok && (first == nil || next.Before(when)) {
@@ -2691,6 +2695,9 @@ func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 	key := "none_open" // "until then, do the steps above": an urgent topic's first aid
 	if !d.reply.Urgent && !slices.ContainsFunc(d.reply.Blocks, func(b Block) bool { return b.Kind == StepsBlock }) {
 		key = "none_open_later" // a calmer answer has no steps above
+	}
+	if unknown {
+		key = strings.Replace(key, "none_open", "none_open_known", 1)
 	}
 	return strings.NewReplacer("{when}", d.when(when), "{name}", first.Name).Replace(d.msg(key))
 }
