@@ -799,6 +799,8 @@ func TestRomajiWithEnglishNouns(t *testing.T) {
 		{"help me", "en", false},
 		{"Sum up my situation", "en", false}, // sum and situation spell kana; the short words are English
 		{"souko no handy terminal zenbu, wifi ni tsunagaranai", "ja", true},
+		{"card bangou to security code ireta. watashi no card desu", "ja", true}, // ireta: a verb's past
+		{"we entered the card number and the security code", "en", false},
 		{"the printer is not working since this morning", "en", false},
 		{"my files are encrypted and there is a note", "en", false},
 	}

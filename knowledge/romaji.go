@@ -128,9 +128,9 @@ func romajiWord(w string) (string, bool) {
 	return b.String(), b.Len() > 0
 }
 
-// japaneseEndings end Japanese verbs and adjectives typed in romaji, and no English word of
+// japaneseEndings end Japanese verbs and adjectives typed in romaji (ireta: 入れた), and no English word of
 // five letters or more.
-var japaneseEndings = []string{"nai", "masu", "mashita", "masen", "desu", "deshita", "shita", "shite", "teru", "tteru", "chatta", "tta"}
+var japaneseEndings = []string{"nai", "masu", "mashita", "masen", "desu", "deshita", "shita", "shite", "teru", "tteru", "chatta", "tta", "reta"}
 
 // japaneseEnding reports whether romaji word w (lower case) ends like a Japanese verb or
 // adjective: five letters at least, so that "tta" alone or an English "nai" is none.
