@@ -106,6 +106,9 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		// a person declined for a lecturer (a lecturer is the helpdesk's own topic)
 		{"人と話したいんじゃなくて、講師の人を派遣してほしいんです。柔道クラブの保護者会で", false},
 		{"人と話したいっていうか、実はうちの商店会でセミナーの講師をお願いしたくて", false},
+		{"担当の方と話せますか？というか、電話番号を教えてください", true}, // というか presses the request
+		{"話を聞いていただきありがとうございました", false},        // thanks
+		{"そちらの番号から電話がかかってきたのですが本物ですか", false},
 		{"このあと直接お電話してもいいですか？何番にかければ", true},
 		{"Zoomとかで顔見て相談ってできます？", true},
 		{"窓口に電話したらチャットでと言われたけど、やっぱり電話のほうがいいんです", true},
@@ -295,6 +298,14 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		{"Is this working?", "ping"},
 		{"注文した商品がまだ届いていません", ""},
 		{"取引先に送ったメールが届いていないと言われました", ""},
+		{"請求書届いてますか", ""},                // something else that should have arrived
+		{"ちゃんと届いてない", ""},                // not a check: it says it did not arrive
+		{"LANケーブルを抜きました。これで合ってますか？", ""}, // asks about a step
+		// a message sent to the bot by mistake says so with an apology; a mail sent by mistake
+		// is a leak
+		{"すみません、間違えて送ってしまいました", "ack"},
+		{"メールを間違えて送ってしまいました", ""},
+		{"ファイル間違えて送信してしまいました", ""},
 	}
 	for _, tt := range tests {
 		if r := kb.Search(tt.text); r.Social != tt.social {
@@ -1189,6 +1200,7 @@ func TestPunctuatedCueWords(t *testing.T) {
 		{"迷惑メールが多いです。あと、昨日から社長のアカウントに知らない端末からログインがあります", false, true},
 		{"そのあとパソコンの画面に警告が出ました", false, false},
 		{"あとで社長に報告します。パソコンの画面に警告が出ました", false, false},
+		{"怪しいメールの添付ファイルを開いてしまったのですが、まずいでしょうか", false, false}, // まずい
 	}
 	for _, tt := range tests {
 		w := kb.Search(tt.text).Why

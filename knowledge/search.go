@@ -1243,10 +1243,11 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// まさに怪しい添付を開いた社員がいて」) names no topic's word the rules know: what they read is
 	// the part the person said matters less, so they ask.
 	unnamedFirst := res.Why.firstEnds >= 0 && !res.Why.namedFirst
-	// Nothing named but a wish to consult, in a text wordy enough to read as an office matter
-	// (「いろいろあって、まとめて相談したいです」): not answered as one; asked below what it is about.
-	onlyOpens := res.Why.OffTopic && !res.Why.ownOffTopic && res.Why.opens && short <= openerRunes &&
-		nothingRead(res.Why) && res.Why.Device == "" && !slices.Contains(s.worded, true) && len(vague) == 0
+	// Nothing named (no topic's word, device or generic word), and, where it reads as an office
+	// matter, nothing but a wish to consult on no word of the matter's own (「いろいろあって、
+	// まとめて相談したいです」): not answered; asked below what it is about.
+	namesNothing := nothingRead(res.Why) && res.Why.Device == "" && !slices.Contains(s.worded, true) && len(vague) == 0
+	onlyOpens := namesNothing && res.Why.OffTopic && !res.Why.ownOffTopic && res.Why.opens && short <= openerRunes
 	if top >= p.floor && conf(order[0]) >= p.confident && !tooVague && !rival && !unnamedFirst && !onlyOpens {
 		res.Confident = true
 		for _, i := range order[:5] {
@@ -1267,8 +1268,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		res.Menu = ix.menuEntry(q)
 		return
 	}
-	if nothingRead(res.Why) && res.Why.Device == "" && !slices.Contains(s.worded, true) && len(vague) == 0 &&
-		(!res.Why.OffTopic || !res.Why.ownOffTopic && res.Why.opens && short <= openerRunes) {
+	if namesNothing && (!res.Why.OffTopic || onlyOpens) {
 		// Nothing named (「ちょっと聞きたいんだけど」「相談があります」): the topics the examples
 		// would offer share a few words of asking, not the matter. A menu entry named (緊急: the
 		// emergency list) is shown, else the greeting menu. An office matter read on no word of

@@ -193,11 +193,11 @@ type rawUnderstanding struct {
 // socialIDs and followupIDs are the social turns and follow-ups the dialog answers; the file
 // must define each (it may not add others: the dialog would not know what to say).
 var (
-	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye", PingSocial}
+	socialIDs   = []string{"greeting", "resolved", "thanks", "ack", "bye", pingSocial}
 	followupIDs = []string{leavingFollowup, "contacts", PrepareFollowup, "steps", "police", questionFollowup, MoreFollowup, InsideFollowup, DemandFollowup}
 	// optionalIDs may be left out of the file: a knowledge folder copied before they existed
 	// still loads, and their words are read as before (a question, say).
-	optionalIDs = []string{MoreFollowup, InsideFollowup, DemandFollowup, PingSocial}
+	optionalIDs = []string{MoreFollowup, InsideFollowup, DemandFollowup, pingSocial}
 	// linesFollowups are the follow-ups answered by the steps that hold one of their lines: words
 	linesFollowups = []string{InsideFollowup, DemandFollowup}
 	// partyFollowups may have lines: words, the parties other than the desks their questions
@@ -601,16 +601,14 @@ func containsUndenied(q, w string, denied []span) bool {
 
 // foldWord folds word w of the knowledge with norm as Search folds a message: the spaces typed
 // between Japanese characters are dropped first (「でんわで はなし」 is 「でんわではなし」), and
-// punctuation then folds to the word break it is in a message, at its start and after a closing
-// comma too, so that 「けど、今」 and 「あと、」 are found where a message writes them, not
-// wherever けど今 or あと are.
+// punctuation then folds to the word break it is in a message, after a closing comma too, so
+// that 「けど、今」 and 「あと、」 are found where a message writes them, not wherever けど今 or
+// あと are. (A closing mark such as ？ folds to nothing: it may end the message, where Normalize
+// leaves no break.)
 func foldWord(norm func(string) string, w string) string {
 	f := norm(joinJapanese(w))
 	if f == "" {
 		return ""
-	}
-	if first, _ := utf8.DecodeRuneInString(w); !letterOrDigit(first) && !unicode.IsSpace(first) && strings.TrimSpace(norm(string(first))) == "" {
-		f = " " + f
 	}
 	if last, _ := utf8.DecodeLastRuneInString(w); last == '、' || last == ',' {
 		// a comma goes on (「あと、」); a closing mark may end the message, where Normalize
@@ -804,11 +802,11 @@ func mask(q string, spans []span) string {
 	return strings.Join(strings.Fields(string(b)), " ")
 }
 
-// PingSocial is the id of understanding.yaml's social list of messages that only check the bot
+// pingSocial is the id of understanding.yaml's social list of messages that only check the bot
 // is there (「届いてますか？」「テストです。見えてますか」): answered with "yes, it reached us"
 // and the conversation left where it was, not with topics to choose from or a restart, which
 // would reset a live incident.
-const PingSocial = "ping"
+const pingSocial = "ping"
 
 // greetingSocial is the id of understanding.yaml's social list of greetings.
 const greetingSocial = "greeting"
@@ -822,8 +820,13 @@ func (r *reader) introduces(q string) bool {
 
 // socialOnly reports whether folded text q is a social turn of list l and nothing more: once the
 // cue words (and fillers such as です, punctuation) are taken out, at most a few characters are
-// left.
+// left; for a check that the bot is there, at most two (「これ届いてる？」, not 「請求書届いてますか」,
+// which asks about something else that should have arrived).
 func socialOnly(q string, l cueList, rest []cueList, fillers []string) bool {
+	most := 4
+	if l.id == pingSocial {
+		most = 2
+	}
 	left := q
 	for _, ls := range append([]cueList{l}, rest...) {
 		for _, w := range ls.words {
@@ -833,7 +836,7 @@ func socialOnly(q string, l cueList, rest []cueList, fillers []string) bool {
 	for _, f := range fillers {
 		left = strings.ReplaceAll(left, f, " ")
 	}
-	return utf8.RuneCountInString(strings.ReplaceAll(left, " ", "")) <= 4
+	return utf8.RuneCountInString(strings.ReplaceAll(left, " ", "")) <= most
 }
 
 // Why explains a reading: which words decided it. ask --json prints it.

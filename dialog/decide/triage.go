@@ -2665,8 +2665,9 @@ func (d *decider) markUnknownHours(cards []Contact, shown, among []*knowledge.Co
 // called now: every public contact with a phone and opening hours is closed. It says which opens
 // first, and when; where some phones have no hours in the knowledge (their cards tagged
 // hours_unknown), it says none is known to be open (none_open_known): at 21:00 on a Saturday
-// "call the desks above" would send a frightened person to numbers that are mostly closed. One's own IT
-// person or vendor (an internal contact) keeps hours of their own, so then there is no line.
+// "call the desks above" would send a frightened person to numbers that are mostly closed.
+// One's own IT person or vendor (an internal contact) keeps hours of their own, so then there is
+// no line.
 func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 	var first *knowledge.Contact
 	var when time.Time
@@ -2692,12 +2693,19 @@ func (d *decider) noneOpen(shown []*knowledge.Contact) string {
 	if first == nil {
 		return ""
 	}
-	key := "none_open" // "until then, do the steps above": an urgent topic's first aid
-	if !d.reply.Urgent && !slices.ContainsFunc(d.reply.Blocks, func(b Block) bool { return b.Kind == StepsBlock }) {
-		key = "none_open_later" // a calmer answer has no steps above
-	}
-	if unknown {
-		key = strings.Replace(key, "none_open", "none_open_known", 1)
+	// "until then, do the steps above" follows an urgent topic's first aid; a calmer answer has
+	// no steps above (the _later lines)
+	later := !d.reply.Urgent && !slices.ContainsFunc(d.reply.Blocks, func(b Block) bool { return b.Kind == StepsBlock })
+	var key string
+	switch {
+	case unknown && later:
+		key = "none_open_known_later"
+	case unknown:
+		key = "none_open_known"
+	case later:
+		key = "none_open_later"
+	default:
+		key = "none_open"
 	}
 	return strings.NewReplacer("{when}", d.when(when), "{name}", first.Name).Replace(d.msg(key))
 }
