@@ -109,6 +109,8 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"担当の方と話せますか？というか、電話番号を教えてください", true}, // というか presses the request
 		{"話を聞いていただきありがとうございました", false},        // thanks
 		{"そちらの番号から電話がかかってきたのですが本物ですか", false},
+		{"買い替えるしかないのかね。誰かに相談できるところある？", false}, // a place to ask, not a person here
+		{"誰か相談できる人いますか", true},
 		{"このあと直接お電話してもいいですか？何番にかければ", true},
 		{"Zoomとかで顔見て相談ってできます？", true},
 		{"窓口に電話したらチャットでと言われたけど、やっぱり電話のほうがいいんです", true},
