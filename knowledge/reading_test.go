@@ -111,6 +111,10 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"そちらの番号から電話がかかってきたのですが本物ですか", false},
 		{"買い替えるしかないのかね。誰かに相談できるところある？", false}, // a place to ask, not a person here
 		{"誰か相談できる人いますか", true},
+		// put through to someone who is not this desk's staff
+		{"人事の担当の人に代わってもらえますか？有給の申請の件で", false},
+		{"来月からの駐車場の区画変更の件につきまして、総務ご担当の方へお取次ぎいただけますでしょうか", false},
+		{"担当者に代わってください", true},
 		{"このあと直接お電話してもいいですか？何番にかければ", true},
 		{"Zoomとかで顔見て相談ってできます？", true},
 		{"窓口に電話したらチャットでと言われたけど、やっぱり電話のほうがいいんです", true},

@@ -1464,8 +1464,21 @@ func (ix *index) asksForNobody(q string, hits []hit, a hit) bool {
 		return false
 	}
 	return ix.toldAbsent(q, hits, a) ||
-		slices.ContainsFunc(hits, func(b hit) bool { return b.group == cueOther && b.from <= a.from && a.from < b.to })
+		slices.ContainsFunc(hits, func(b hit) bool {
+			// inside a word for someone who is not this desk's staff, an ask or a request for a
+			// person right after one (「人事の担当者に代わって」「総務ご担当の方へお取次ぎ」: put
+			// through to them, not to staff here), or the person it goes on to name (「人事の担当
+			// の人」)
+			if b.group != cueOther || b.from > a.from {
+				return false
+			}
+			return a.from < b.to || a.group != cuePerson && a.from-b.to <= otherAskGap || a.from >= b.to && q[b.to:a.from] == "の"
+		})
 }
+
+// otherAskGap is how far (in bytes of folded text: five kana, 「の方へお」) an ask or a request for
+// a person may follow a word for someone who is not this desk's staff and still be asked of them.
+const otherAskGap = 15
 
 // personAndAsk reports whether a word of group a followed closely by one of group b names a
 // person and asks for one: 担当者と話したい, 電話できる人.
