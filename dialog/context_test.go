@@ -1553,7 +1553,7 @@ func TestFollowUpsInsideAMatter(t *testing.T) {
 		{"whether to ask one's own IT person, not a request for this desk's staff", "プリンタが全然印刷しないんです", "device-trouble",
 			"本部にシステム担当の人がいるんですけど、その人に聞けばいいですか？それとも買った電器屋さん？", "device-trouble", itStaff},
 		{"what to tell the bank: the steps that name it, and a person", "取引先から振込先口座が変わったというメールが来て、その通りに300万円振り込んでしまいました", "bec",
-			"銀行には何を伝えればいいですか", "bec", func(*knowledge.Base) string { return "取引銀行に連絡し" }},
+			"銀行には何を伝えればいいですか", "bec", func(kb *knowledge.Base) string { return kb.Topic("bec").FirstAid.Situations["paid"] }},
 		{"what to tell the bank, in hiragana", "取引先から振込先口座が変わったというメールが来て、その通りに300万円振り込んでしまいました", "bec",
 			"ぎんこうには なにを いえば いいですか", "bec", func(kb *knowledge.Base) string {
 				return strings.ReplaceAll(kb.Message("followup_party_unknown"), "{party}", "銀行")

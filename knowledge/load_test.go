@@ -544,7 +544,8 @@ func TestLabelledLines(t *testing.T) {
 }
 
 // TestOptionalFollowupsMayBeMissing: a knowledge folder copied before the optional follow-ups
-// existed (no "more", "inside" or "demand" list) still loads; the follow-ups it must define are still
+// existed (no "more", "inside" or "demand" list, no social "ping") still loads, reading those
+// words as before; the follow-ups it must define are still
 // required, and the inside follow-up needs the words of the lines that answer it, which no other
 // list may have.
 func TestOptionalFollowupsMayBeMissing(t *testing.T) {
@@ -562,6 +563,7 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 	without := cut(string(b), "  - id: more\n", "  - id: demand\n")
 	without = cut(without, "  - id: inside\n", "  - id: question\n")
 	without = cut(without, "  - id: demand\n", "  - id: steps\n")
+	without = cut(without, "  - id: ping\n", "\n# Questions asked inside a topic")
 	kb, err := Load(seedFolder(t, map[string]string{"understanding.yaml": without}))
 	if err != nil {
 		t.Fatalf("Load without the optional lists: %v", err)
@@ -570,6 +572,9 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 		if got := kb.Search(text).Followup; got == id {
 			t.Errorf("without the list, Followup of %q = %q", text, got)
 		}
+	}
+	if got := kb.Search("届いてますか？").Social; got == pingSocial {
+		t.Errorf("without the ping list, Social of 「届いてますか？」 = %q", got)
 	}
 	if got := loadSeeds(t).Search("上司に報告したほうがいいですか").Followup; got != InsideFollowup {
 		t.Errorf("with the list, Followup = %q, want %q", got, InsideFollowup)

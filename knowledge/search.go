@@ -1465,14 +1465,17 @@ func (ix *index) asksForNobody(q string, hits []hit, a hit) bool {
 	}
 	return ix.toldAbsent(q, hits, a) ||
 		slices.ContainsFunc(hits, func(b hit) bool {
-			// inside a word for someone who is not this desk's staff, an ask or a request for a
-			// person right after one (「人事の担当者に代わって」「総務ご担当の方へお取次ぎ」: put
-			// through to them, not to staff here), or the person it goes on to name (「人事の担当
-			// の人」)
-			if b.group != cueOther || b.from > a.from {
+			switch {
+			case b.group != cueOther || b.from > a.from:
 				return false
+			case a.from < b.to:
+				return true // inside a word for someone who is not this desk's staff
 			}
-			return a.from < b.to || a.group != cuePerson && a.from-b.to <= otherAskGap || a.from >= b.to && q[b.to:a.from] == "の"
+			// an ask or a request for a person right after one (「人事の担当者に代わって」「総務ご
+			// 担当の方へお取次ぎ」: put through to them, not to staff here), or the person it goes
+			// on to name (「人事の担当の人」)
+			gap := q[b.to:a.from]
+			return a.group != cuePerson && len(gap) <= otherAskGap || gap == "の"
 		})
 }
 

@@ -803,7 +803,7 @@ func mask(q string, spans []span) string {
 }
 
 // pingSocial is the id of understanding.yaml's social list of messages that only check the bot
-// is there (「届いてますか？」「テストです。見えてますか」): answered with "yes, it reached us"
+// is there (「届いてますか？」「テストです。届いてる？」): answered with "yes, it reached us"
 // and the conversation left where it was, not with topics to choose from or a restart, which
 // would reset a live incident.
 const pingSocial = "ping"
