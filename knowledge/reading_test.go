@@ -988,6 +988,26 @@ func TestContainedIncidentLetsAWishLead(t *testing.T) {
 	}
 }
 
+// TestIncidentHappeningBeforeACalmMatter: an incident happening now named beside a calm matter
+// (「NASが暗号化された…あと、お助け隊サービスって今から申し込めますか」) is read as the incident
+// first, not offered as one of two equal rivals behind the calm one. Read without the tuning
+// files that hold the texts.
+func TestIncidentHappeningBeforeACalmMatter(t *testing.T) {
+	tests := []struct{ leftOut, text, want string }{
+		{"tune-registers-6", "NASが暗号化された。バックアップ用のUSB HDDも同じ。あと、お助け隊サービスって今から申し込めますか", "ransomware"},
+		{"tune-registers-21", "One of our clinic laptops was left on the Keio line yesterday, it has the patient list on it. Also, how should we set up VPN for staff at home?", "data-leak"},
+	}
+	for _, tt := range tests {
+		kb, err := Load(seedFolder(t, map[string]string{"labelled/" + tt.leftOut + ".tsv": ""}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := firstTopic(kb, tt.text); got != tt.want {
+			t.Errorf("without %s, Search(%q) reads %q first; want %s", tt.leftOut, tt.text, got, tt.want)
+		}
+	}
+}
+
 // TestUnnamedFirstIsAsked: what the person puts first with a rather word naming no topic's word
 // (「それより今まさに怪しい添付を開いた社員がいて」), the topic named before it is not answered:
 // it is what they said matters less. Read without the tuning files that hold the texts.

@@ -1237,7 +1237,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		ix.bareVague(q)
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
 	// (unless the topic read first is the one whose answer is written for such a writer).
-	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top ||
+	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top && !(res.Why.Now && !res.Why.over && !res.Why.Hedged && ix.urgent[order[0]] && !ix.urgent[order[1]]) ||
 		res.Why.Unsure && b.topics[order[0]].ID != ix.read.unsureTopic
 	// What the person put first with a rather word (「セミナーもやってほしいんですが、それより今
 	// まさに怪しい添付を開いた社員がいて」) names no topic's word the rules know: what they read is
