@@ -112,6 +112,11 @@ import (
 //     ...), weighted to people who first test whether the bot answers, two matters at once,
 //     answers in words, corrections and follow-ups (35/40 when first played, with the code of
 //     its day, c2f3b2a).
+//   - dialogs-tune-25.txt was written by another such author for tuning, in other workplaces (a
+//     fishing-gear shop, an interior design office, a dry cleaner, a judicial scrivener ...),
+//     weighted to two matters at once, indirect requests for a person, managers' calm questions
+//     naming a threat, office matters asked again, and writers in English or romaji (35/40 when
+//     first played, with the code before its round, 91fde50).
 //   - dialogs-heldout-2.txt was written by a third author at the same time, under the same
 //     rules, and is never used for tuning.
 //   - dialogs-heldout.txt was written by an author who had not seen the topic examples, and it
@@ -159,6 +164,9 @@ import (
 //   - dialogs-heldout-20.txt was written by another such author with held-out register set 24, at
 //     the start of the round that wrote tuning dialogs 23, and is never used for tuning (26/30
 //     with the code before that round, 279a293).
+//   - dialogs-heldout-21.txt was written by another such author with held-out register set 25, at
+//     the start of the round that wrote tuning dialogs 25, and is never used for tuning (26/30
+//     with the code before that round, 91fde50).
 type scripted struct {
 	name, persona string
 	line          int
@@ -310,6 +318,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-tune-22.txt":    0.5,
 	"testdata/dialogs-tune-23.txt":    0.5,
 	"testdata/dialogs-tune-24.txt":    0.5,
+	"testdata/dialogs-tune-25.txt":    0.5,
 	"testdata/dialogs-heldout.txt":    0.80,
 	"testdata/dialogs-heldout-2.txt":  0.70,
 	"testdata/dialogs-heldout-3.txt":  0.73,
@@ -330,6 +339,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-heldout-18.txt": 0.9,
 	"testdata/dialogs-heldout-19.txt": 0.85,
 	"testdata/dialogs-heldout-20.txt": 0.83,
+	"testdata/dialogs-heldout-21.txt": 0.83,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right
