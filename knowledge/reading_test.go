@@ -988,6 +988,24 @@ func TestContainedIncidentLetsAWishLead(t *testing.T) {
 	}
 }
 
+// TestSomeoneElsesIncidentLetsAPlanLead: an incident told as someone else's, with the writer
+// saying nothing has happened to them (「うちは今のところ何も起きてませんが」), is no incident
+// of theirs: what they plan is read, also when what they plan is said to be missing
+// (「決まりごとが何もないので」). Their own incident still comes first.
+func TestSomeoneElsesIncidentLetsAPlanLead(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct{ text, want string }{
+		{"取引先の酒屋さんがランサムウェアにやられたそうです。うちは今のところ何も起きてませんが、決まりごとが何もないので、何から作ればいいか知りたいです", "prevention"},
+		{"同業者の事務員さんが偽の警告画面に騙されて電話したそうです。うちはまだ何もないんですが、東京都の補助金とか使えるものありますか", "support-services"},
+		{"ランサムウェアにやられました。決まりごとが何もないので作りたい", "ransomware"},
+	}
+	for _, tt := range tests {
+		if r := kb.Search(tt.text); !r.Confident || r.Top().ID != tt.want {
+			t.Errorf("Search(%q): confident %v, first %q; want %s answered", tt.text, r.Confident, firstTopic(kb, tt.text), tt.want)
+		}
+	}
+}
+
 // TestIncidentHappeningBeforeACalmMatter: an incident happening now named beside a calm matter
 // (「NASが暗号化された…あと、お助け隊サービスって今から申し込めますか」) is read as the incident
 // first, not offered as one of two equal rivals behind the calm one. Read without the tuning

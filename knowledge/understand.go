@@ -39,6 +39,9 @@ type Understanding struct {
 	Now            []string
 	Over           []string // the incident is over: intents apply again
 	Hypothetical   []string // the message is a plan or a what-if: intents apply too
+	// Elsewhere are words that say nothing has happened to the writer (「うちはまだ何もないんで
+	// すが」): an incident told is someone else's, and intents apply too.
+	Elsewhere []string
 	// Later are words that put a wish after the incident (「落ち着いたら」): an even_now intent
 	// beside them is a second wish, and the incident is read first.
 	Later []string
@@ -154,6 +157,7 @@ type rawUnderstanding struct {
 	Now         []string `yaml:"now"`
 	Over        []string `yaml:"over"`
 	Hypo        []string `yaml:"hypothetical"`
+	Elsewhere   []string `yaml:"elsewhere"`
 	Later       []string `yaml:"later"`
 	Rather      []string `yaml:"rather"`
 	Advice      []string `yaml:"advice"`
@@ -257,6 +261,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
+	u.Elsewhere = trimAll(r.Elsewhere)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
 	u.Corrections, u.OutsideTokyo, u.Also, u.Introductions = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also), trimAll(r.Intros)
 	u.AsCompany, u.ByPhone = trimAll(r.AsCompany), trimAll(r.ByPhone)
@@ -442,7 +447,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup, companyGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup, companyGroup, elsewhereGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -562,7 +567,9 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.negations.add(0, r.negBefore)
 	r.companyGroup = r.alsoGroup + 1
 	r.cues.add(r.companyGroup, fold(u.AsCompany))
-	r.deviceGroup = r.companyGroup + 1
+	r.elsewhereGroup = r.companyGroup + 1
+	r.cues.add(r.elsewhereGroup, fold(u.Elsewhere))
+	r.deviceGroup = r.elsewhereGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -972,7 +979,8 @@ func (r *reader) readingOf(q string, denied []span) Why {
 				endsLong[h.group] = true
 			}
 		}
-		if !inSpans(denied, h.from, h.to) {
+		if !inSpans(denied, h.from, h.to) || r.isIntent(h.group) && lacking(q[h.to:]) {
+			// an intent's word said to be missing (「決まりごとが何もないので」) is the need
 			happened[h.group] = true
 		} else {
 			inDenied[h.group] = true
@@ -1008,7 +1016,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		// one named before a rather word (「セミナーの件と、あと至急で…」) is what the person put
 		// second
 		afterSecond = afterSecond || firstEnds >= 0 && first[group] < firstEnds
-		if happened[group] && w.Intent == "" && !afterSecond && (!w.Now || happened[r.overGroup] || l.evenNow && !found[r.laterGroup]) {
+		if happened[group] && w.Intent == "" && !afterSecond && (!w.Now || happened[r.overGroup] || found[r.elsewhereGroup] || l.evenNow && !found[r.laterGroup]) {
 			w.Intent = l.id
 		}
 		group++
@@ -1046,8 +1054,24 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.OutsideTokyo = happened[r.outsideGroup] // not a place denied: 「横浜じゃなくて東京の店です」
 	w.AsCompany = happened[r.companyGroup]    // not denied: 「会社のお金じゃなくて自分のお金です」
 	w.also = found[r.alsoGroup]
-	w.over = happened[r.overGroup]
+	w.over = happened[r.overGroup] || found[r.elsewhereGroup] // found: these words deny themselves
 	return w
+}
+
+// isIntent reports whether cue group g is one of understanding.yaml's intents.
+func (r *reader) isIntent(g int) bool {
+	return g >= len(r.situations) && g < len(r.situations)+len(r.intents)
+}
+
+// lacking reports whether rest, the folded text right after a word, says the thing is missing
+// (「が何もない」「がありません」), not that it is denied.
+func lacking(rest string) bool {
+	for _, w := range []string{"がない", "が何もない", "がなにもない", "が全くない", "がまったくない", "がありません", "が何もありません", "がなく", "が無い", "がまだない", "もない", "もありません", "もなく"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // OptionFor returns the option of q that a typed answer picks (「もう払ってしまいました」 for 振り
