@@ -1006,6 +1006,23 @@ func TestSomeoneElsesIncidentLetsAPlanLead(t *testing.T) {
 	}
 }
 
+// TestMatterPutAwayBeforeAnother: a matter said to be over before a later word (「先日の情報漏え
+// いの件は報告も済みました。今日は別件で、研修の…」) is not what the person came for; what
+// follows is. A plan put first still gives way to an incident that follows.
+func TestMatterPutAwayBeforeAnother(t *testing.T) {
+	kb := loadSeeds(t)
+	tests := []struct{ text, want string }{
+		{"先日の情報漏えいの件は報告も済みました。今日は別件で、社員に年1回の研修を受けさせたいのですが、オンラインの無料教材はありますか", "prevention"},
+		{"ランサムウェアの件は無事に解決しました。それと別件で、社員向けの研修の教材はありますか", "prevention"},
+		{"社内ルールを作りたいです。それと別件で、さっき社員が請求書メールの添付を開いてしまいました", "emotet"},
+	}
+	for _, tt := range tests {
+		if got := firstTopic(kb, tt.text); got != tt.want {
+			t.Errorf("Search(%q) reads %q first; want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
 // TestIncidentHappeningBeforeACalmMatter: an incident happening now named beside a calm matter
 // (「NASが暗号化された…あと、お助け隊サービスって今から申し込めますか」) is read as the incident
 // first, not offered as one of two equal rivals behind the calm one. Read without the tuning

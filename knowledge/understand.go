@@ -949,6 +949,10 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	if at, ok := first[r.ratherGroup]; ok {
 		// said outright, what comes first outweighs a later word's reading
 		firstEnds, second = at, -1
+	} else if over, ok := first[r.overGroup]; ok && second > over {
+		// a matter put away before the later word (「先日の漏えいの件は報告も済みました。今日は別
+		// 件で、研修の…」): what follows is what the person came for
+		firstEnds, second = second, -1
 	}
 	advice := map[int]bool{} // where an advice word starts
 	advised := false         // something the person might do asked about (Why.advised)
