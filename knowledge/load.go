@@ -976,6 +976,7 @@ type rawMenuEntry struct {
 	Counters []string `yaml:"counters"`
 	Absences []string `yaml:"absences"`
 	Others   []string `yaml:"others"`
+	Ours     []string `yaml:"ours"`
 	EN       struct {
 		Label  string `yaml:"label"`
 		Prompt string `yaml:"prompt"`
@@ -1040,7 +1041,7 @@ func (l *loader) loadMenu() {
 		}
 		l.b.menu = append(l.b.menu, &MenuEntry{ID: re.ID, Label: re.Label, Prompt: strings.TrimSpace(re.Prompt),
 			Topics: re.Topics, Action: re.Action, Words: trimAll(re.Words), Contacts: re.Contacts,
-			People: trimAll(re.People), Asks: trimAll(re.Asks), Consults: trimAll(re.Consults), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests), Wishes: trimAll(re.Wishes), Visits: trimAll(re.Visits), Quotes: trimAll(re.Quotes), Counters: trimAll(re.Counters), Absences: trimAll(re.Absences), Others: trimAll(re.Others),
+			People: trimAll(re.People), Asks: trimAll(re.Asks), Consults: trimAll(re.Consults), Declines: trimAll(re.Declines), Requests: trimAll(re.Requests), Wishes: trimAll(re.Wishes), Visits: trimAll(re.Visits), Quotes: trimAll(re.Quotes), Counters: trimAll(re.Counters), Absences: trimAll(re.Absences), Others: trimAll(re.Others), Ours: trimAll(re.Ours),
 			LabelEN: strings.TrimSpace(re.EN.Label), PromptEN: strings.TrimSpace(re.EN.Prompt)})
 		l.menuRefs = append(l.menuRefs, kl)
 	}

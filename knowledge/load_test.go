@@ -624,3 +624,23 @@ func TestFollowupLinesFindSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestOursMayBeMissing: menu.yaml's ours list is optional; without it a word for someone else's
+// staff asks for nobody here, as before the list.
+func TestOursMayBeMissing(t *testing.T) {
+	b, err := fs.ReadFile(seeds.FS, "menu.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := regexp.MustCompile(`(?m)^    ours: .*\n`).ReplaceAllString(string(b), "")
+	if without == string(b) {
+		t.Fatal("menu.yaml has no ours list")
+	}
+	kb, err := Load(seedFolder(t, map[string]string{"menu.yaml": without}))
+	if err != nil {
+		t.Fatalf("Load without ours: %v", err)
+	}
+	if kb.Search("そちらのIT担当の方を呼んでください").Escalate {
+		t.Error("without ours, 「そちらのIT担当の方を呼んでください」 is handed over")
+	}
+}

@@ -249,7 +249,10 @@ type MenuEntry struct {
 	// Others are words for people who are not this desk's staff (警察の人, 担当者名): a word for
 	// a person or an ask inside one asks for no one here.
 	Others []string
-	Words  []string // free text that picks this entry, e.g. 担当者と話したい for escalate
+	// Ours are words that, right before a word of Others, make that person this desk's own
+	// (「そちらのIT担当の方」): asked for here after all.
+	Ours  []string
+	Words []string // free text that picks this entry, e.g. 担当者と話したい for escalate
 	// Contacts are shown with the entry; for escalate, how to reach the helpdesk directly.
 	Contacts []string
 }

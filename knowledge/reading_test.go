@@ -113,6 +113,9 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"誰か相談できる人いますか", true},
 		// put through to someone who is not this desk's staff
 		{"人事の担当の人に代わってもらえますか？有給の申請の件で", false},
+		{"そちらのIT担当の方を呼んでください", true}, // this desk's own (menu.yaml's ours)
+		{"うちのIT担当の方を呼んでください", false},
+		{"人間を出せ", true},
 		{"来月からの駐車場の区画変更の件につきまして、総務ご担当の方へお取次ぎいただけますでしょうか", false},
 		{"担当者に代わってください", true},
 		{"このあと直接お電話してもいいですか？何番にかければ", true},

@@ -472,6 +472,7 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 			ix.personCues.add(cueVisit, foldAll(m.Visits))
 			ix.personCues.add(cueAbsent, foldAll(m.Absences))
 			ix.personCues.add(cueOther, foldAll(m.Others))
+			ix.personCues.add(cueOurs, foldAll(m.Ours))
 			ix.quotes, ix.counters = foldAll(m.Quotes), strings.Join(m.Counters, "")
 			for _, w := range m.Declines {
 				group := cueDecline
@@ -1366,6 +1367,7 @@ const (
 	cueVisit         // asks someone to come or speak: 来てもらえ, 話してくれる人いますか
 	cueAbsent        // says no such person is at hand: わかる人いないんです
 	cueOther         // a person who is not this desk's staff: 警察の人, 担当者名
+	cueOurs          // makes the person that follows this desk's own: そちらの
 )
 
 // personWords is what the words of menu.yaml's escalate entry (index.personCues) say of a text.
@@ -1466,7 +1468,7 @@ func (ix *index) asksForNobody(q string, hits []hit, a hit) bool {
 	return ix.toldAbsent(q, hits, a) ||
 		slices.ContainsFunc(hits, func(b hit) bool {
 			switch {
-			case b.group != cueOther || b.from > a.from:
+			case b.group != cueOther || b.from > a.from || ix.ours(hits, b):
 				return false
 			case a.from < b.to:
 				return true // inside a word for someone who is not this desk's staff
@@ -1477,6 +1479,12 @@ func (ix *index) asksForNobody(q string, hits []hit, a hit) bool {
 			gap := q[b.to:a.from]
 			return a.group != cuePerson && len(gap) <= otherAskGap || gap == "の"
 		})
+}
+
+// ours reports whether one of hits, a word of menu.yaml's ours, ends right where hit b begins
+// (「そちらの」 before 「IT担当の方」).
+func (ix *index) ours(hits []hit, b hit) bool {
+	return slices.ContainsFunc(hits, func(o hit) bool { return o.group == cueOurs && o.to == b.from })
 }
 
 // otherAskGap is how far (in bytes of folded text: five kana, 「の方へお」) an ask or a request for
