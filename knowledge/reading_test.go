@@ -375,6 +375,22 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 	}
 }
 
+// TestOfficeThingsNamed: office things that are no IT (a humidifier, uniforms, the post, a web
+// page's looks) are read as an office matter first, by out-of-scope's own words.
+func TestOfficeThingsNamed(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, text := range []string{
+		"事務所の加湿器のフィルターってどこで買える？",
+		"お店のホームページのデザインを今風にしたいです",
+		"パートさんの制服の注文ってどうすればいい？",
+		"郵便物が届かないんですが",
+	} {
+		if got := firstTopic(kb, text); got != "out-of-scope" {
+			t.Errorf("Search(%q) first topic = %q, want out-of-scope", text, got)
+		}
+	}
+}
+
 // TestMerelyAFault: a message that rules a threat out and says it was merely a fault is read
 // as device trouble, not as the threat's incident; one that says what the writer merely did is
 // not a fault.
