@@ -375,6 +375,22 @@ func TestOfficeMattersAskedGenerically(t *testing.T) {
 	}
 }
 
+// TestHedgeInsideAnotherWord: a hedge's letters inside a word that doubts nothing (かな in
+// 「何とかならない」) do not hedge the message; a hedge of its own does.
+func TestHedgeInsideAnotherWord(t *testing.T) {
+	kb := loadSeeds(t)
+	for text, hedged := range map[string]bool{
+		"古いPCの買い替え、補助金で何とかならない?": false,
+		"このメール、詐欺とかなんですか":        false,
+		"ウイルスに感染したのかな":           true,
+		"乗っ取られたかも":               true,
+	} {
+		if got := kb.Search(text).Why.Hedged; got != hedged {
+			t.Errorf("Search(%q).Why.Hedged = %v, want %v", text, got, hedged)
+		}
+	}
+}
+
 // TestOfficeThingsNamed: office things that are no IT (a humidifier, uniforms, the post, a web
 // page's looks) are read as an office matter first, by out-of-scope's own words.
 func TestOfficeThingsNamed(t *testing.T) {
@@ -711,6 +727,8 @@ func TestWordsThatOnlyLookLikeADenial(t *testing.T) {
 		{"アルバイトの時給って最低賃金以上じゃないとダメなんですか", "out-of-scope"},
 		// something unasked for (「頼んでもない」) denies nothing either
 		{"社用のスマホ、代理店で契約したら頼んでもないオプションが付いてて、外そうとしたら違約金を言われました", "telecom"},
+		// asking whether there is one (「ところはないか」) denies nothing
+		{"うちの通販サイトの脆弱性診断を安く受けられるところはないか", "support-services"},
 	}
 	// a plain 「注文してない」 still denies: a mail confirming an order nobody placed is phishing
 	if got := firstTopic(kb, "Amazonから注文確認のメールが来たけど、注文してないです"); got != "phishing" {

@@ -86,6 +86,9 @@ type Understanding struct {
 	// Hedges are words of doubt (「かも」「気がする」): a short message hedged on its only
 	// evidence is asked about rather than answered.
 	Hedges []string
+	// NotHedges are words that hold a hedge's letters and doubt nothing (「何とかならない」
+	// holds かな): a hedge inside one is not read.
+	NotHedges []string
 	// Unsure are words that say the writer cannot tell what it is (「ウイルスなのか故障なのか
 	// よくわからない」「判断がつかない」): a message holding one is asked about, unless
 	// UnsureTopic is read first. UnsureNot are words that, just before or after one of them,
@@ -172,6 +175,7 @@ type rawUnderstanding struct {
 	Intros      []string `yaml:"introductions"`
 	AsCompany   []string `yaml:"as_company"`
 	Hedges      []string `yaml:"hedges"`
+	NotHedges   []string `yaml:"not_hedges"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
 		Words []string `yaml:"words"`
@@ -261,7 +265,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
-	u.Elsewhere = trimAll(r.Elsewhere)
+	u.Elsewhere, u.NotHedges = trimAll(r.Elsewhere), trimAll(r.NotHedges)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
 	u.Corrections, u.OutsideTokyo, u.Also, u.Introductions = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also), trimAll(r.Intros)
 	u.AsCompany, u.ByPhone = trimAll(r.AsCompany), trimAll(r.ByPhone)
@@ -447,7 +451,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup, companyGroup, elsewhereGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup, companyGroup, elsewhereGroup, notHedgeGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -569,7 +573,9 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.companyGroup, fold(u.AsCompany))
 	r.elsewhereGroup = r.companyGroup + 1
 	r.cues.add(r.elsewhereGroup, fold(u.Elsewhere))
-	r.deviceGroup = r.elsewhereGroup + 1
+	r.notHedgeGroup = r.elsewhereGroup + 1
+	r.cues.add(r.notHedgeGroup, fold(u.NotHedges))
+	r.deviceGroup = r.notHedgeGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -975,6 +981,9 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		}
 		if h.group >= socialFrom && h.group < socialFrom+len(r.social) && !standsApart(q, h.from, h.to) {
 			continue // 「あかうんと」 holds the ack うん
+		}
+		if h.group == r.hedgeGroup && slices.ContainsFunc(hits, func(o hit) bool { return o.group == r.notHedgeGroup && o.from <= h.from && h.to <= o.to }) {
+			continue // 「何とかならない」 holds かな
 		}
 		found[h.group] = true
 		if utf8.RuneCountInString(q[h.from:h.to]) >= 3 {
