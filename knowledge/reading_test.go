@@ -391,6 +391,16 @@ func TestHedgeInsideAnotherWord(t *testing.T) {
 	}
 }
 
+// TestOwnMailJudgedSpam: a legitimate mail judged spam (「取引先で迷惑メール判定される」) is a
+// fault of the mail's setup, not spam received.
+func TestOwnMailJudgedSpam(t *testing.T) {
+	kb := loadSeeds(t)
+	text := "DKIMの署名が転送で壊れて、取引先で迷惑メール判定される"
+	if got := firstTopic(kb, text); got != "device-trouble" {
+		t.Errorf("Search(%q) first topic = %q, want device-trouble", text, got)
+	}
+}
+
 // TestOfficeThingsNamed: office things that are no IT (a humidifier, uniforms, the post, a web
 // page's looks) are read as an office matter first, by out-of-scope's own words.
 func TestOfficeThingsNamed(t *testing.T) {
