@@ -116,6 +116,10 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"そちらのIT担当の方を呼んでください", true}, // this desk's own (menu.yaml's ours)
 		{"うちのIT担当の方を呼んでください", false},
 		{"人間を出せ", true},
+		{"自動返信じゃなくて、本物の人に読んでもらいたい", true},
+		{"I want to talk to a specialist, not a bot", true},
+		{"人を呼んでください", true},
+		{"The expert from our vendor said the server was fine", false},
 		{"来月からの駐車場の区画変更の件につきまして、総務ご担当の方へお取次ぎいただけますでしょうか", false},
 		{"担当者に代わってください", true},
 		{"このあと直接お電話してもいいですか？何番にかければ", true},
