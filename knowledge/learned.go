@@ -590,8 +590,10 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	// The learned topic goes second at most where the writer ruled its incident out as merely a
 	// fault (Why.Merely: the statistics read the fault's words as the incident's), or where an
 	// incident is happening and the calmer topic's wish comes after a later word (「ランサムウェア
-	// にやられた。あとで補助金の話も」: the statistics read the wish).
+	// にやられた。あとで補助金の話も」: the statistics read the wish) or before a rather word that
+	// names the incident (「お助け隊ってどこに頼めば？あ、今まさに総当たりのログインが」).
 	second := res.Why.Merely && ix.urgent[t] || res.Why.Now && res.Why.secondAt >= 0 && calmAfterIncident ||
+		res.Why.Now && !res.Why.over && res.Why.firstEnds >= 0 && res.Why.namedFirst && calmAfterIncident ||
 		res.Why.OffTopic && res.Why.usage && len(res.Topics) > 0 && res.Topics[0].Topic.ID == ix.read.offTopic
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
 	if res.Why.Unsure && pos != 0 && calmAfterIncident {

@@ -1057,6 +1057,18 @@ func TestSomeoneElsesIncidentLetsAPlanLead(t *testing.T) {
 	}
 }
 
+// TestRatherWordBeforeAnIncident: a calm wish put before a rather word that names an incident
+// happening (「お助け隊サービスってどこに頼めばいいの？あ、今まさに…総当たりのログインが」) is
+// what the person said matters less: the incident is offered first, whatever the statistics
+// read.
+func TestRatherWordBeforeAnIncident(t *testing.T) {
+	kb := loadSeeds(t)
+	text := "お助け隊サービスってどこに頼めばいいの？あ、今まさにサーバーに総当たりのログインが来てるってアラートが出てます"
+	if got := firstTopic(kb, text); got != "unauthorized-access" {
+		t.Errorf("Search(%q) reads %q first; want unauthorized-access", text, got)
+	}
+}
+
 // TestMatterPutAwayBeforeAnother: a matter said to be over before a later word (「先日の情報漏え
 // いの件は報告も済みました。今日は別件で、研修の…」) is not what the person came for; what
 // follows is. A plan put first still gives way to an incident that follows.
