@@ -1106,6 +1106,16 @@ func TestIncidentHappeningBeforeACalmMatter(t *testing.T) {
 	}
 }
 
+// TestReportAfterContainment: an infection contained (隔離, 遮断済み) and a wish to file a report
+// in other words (「公的機関に届出を出しておきたい」) is the report, answered.
+func TestReportAfterContainment(t *testing.T) {
+	kb := loadSeeds(t)
+	text := "先週、検品端末1台でEDRがinfostealer系を検知、隔離→初期化まで完了。C2宛て通信はプロキシで遮断済み。公的機関に届出を出しておきたいんですが、IPAのウイルス届出でいいですか？"
+	if r := kb.Search(text); !r.Confident || r.Top().ID != "incident-report" {
+		t.Errorf("Search(%q): confident %v, first %q; want incident-report answered", text, r.Confident, firstTopic(kb, text))
+	}
+}
+
 // TestUnnamedFirstIsAsked: what the person puts first with a rather word naming no topic's word
 // (「それより今まさに怪しい添付を開いた社員がいて」), the topic named before it is not answered:
 // it is what they said matters less. Read without the tuning files that hold the texts.
