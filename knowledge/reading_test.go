@@ -1302,17 +1302,18 @@ func TestQuotedWordsMoveNoTopic(t *testing.T) {
 func TestLongCalmTextBothReadingsAgreeOn(t *testing.T) {
 	kb := loadSeeds(t)
 	tests := []struct {
-		text, topic string
-		answered    bool
+		text, topic      string
+		answered, agreed bool
 	}{
-		{"先月ECサイトの管理画面に不正ログイン（海外IPからブルートフォース）あり、対応は完了済み。IPAに不正アクセスの届出を出しておきたい。様式どこ？", "incident-report", true},
-		{"顧問先から「御社の情報セキュリティ対策はどうなってますか」とチェックシートが送られてきました。正直、ウイルス対策ソフトを入れている程度です。何から始めればいいでしょうか", "prevention", true},
-		{"情報セキュリティ5か条ってなんでしたっけ？あと今日、社員が会社の設計データをUSBで持ち出してたのを見つけた、本人は家で作業したかったと言ってる", "", false},
+		// answered by the report intent itself (「届出を出しておきたい」), agreement or not
+		{"先月ECサイトの管理画面に不正ログイン（海外IPからブルートフォース）あり、対応は完了済み。IPAに不正アクセスの届出を出しておきたい。様式どこ？", "incident-report", true, false},
+		{"顧問先から「御社の情報セキュリティ対策はどうなってますか」とチェックシートが送られてきました。正直、ウイルス対策ソフトを入れている程度です。何から始めればいいでしょうか", "prevention", true, true},
+		{"情報セキュリティ5か条ってなんでしたっけ？あと今日、社員が会社の設計データをUSBで持ち出してたのを見つけた、本人は家で作業したかったと言ってる", "", false, false},
 	}
 	for _, tt := range tests {
 		r := kb.Search(tt.text)
 		switch {
-		case r.Confident != tt.answered || r.Confident && !r.Why.Agreed:
+		case r.Confident != tt.answered || tt.agreed && !r.Why.Agreed:
 			t.Errorf("Search(%q): answered %v, want %v (topics %v)", tt.text, r.Confident, tt.answered, firstTopic(kb, tt.text))
 		case tt.topic != "" && r.Top().ID != tt.topic:
 			t.Errorf("Search(%q) first topic %q, want %q", tt.text, r.Top().ID, tt.topic)
