@@ -1045,14 +1045,21 @@ func TestContainedIncidentLetsAWishLead(t *testing.T) {
 // (「決まりごとが何もないので」). Their own incident still comes first.
 func TestSomeoneElsesIncidentLetsAPlanLead(t *testing.T) {
 	kb := loadSeeds(t)
-	tests := []struct{ text, want string }{
-		{"取引先の酒屋さんがランサムウェアにやられたそうです。うちは今のところ何も起きてませんが、決まりごとが何もないので、何から作ればいいか知りたいです", "prevention"},
-		{"同業者の事務員さんが偽の警告画面に騙されて電話したそうです。うちはまだ何もないんですが、東京都の補助金とか使えるものありますか", "support-services"},
-		{"ランサムウェアにやられました。決まりごとが何もないので作りたい", "ransomware"},
+	tests := []struct {
+		text, want string
+		answered   bool // else only read first
+	}{
+		{"取引先の酒屋さんがランサムウェアにやられたそうです。うちは今のところ何も起きてませんが、決まりごとが何もないので、何から作ればいいか知りたいです", "prevention", true},
+		{"同業者の事務員さんが偽の警告画面に騙されて電話したそうです。うちはまだ何もないんですが、東京都の補助金とか使えるものありますか", "support-services", true},
+		// another company's loss (同業者が) and a plan: the plan first, however sure the
+		// statistics are of the loss's topic
+		{"同業者がビジネスメール詐欺で大金をだまし取られたそうです。うちの振込ルールを見直したいです", "prevention", false},
+		{"ランサムウェアにやられました。決まりごとが何もないので作りたい", "ransomware", true},
 	}
 	for _, tt := range tests {
-		if r := kb.Search(tt.text); !r.Confident || r.Top().ID != tt.want {
-			t.Errorf("Search(%q): confident %v, first %q; want %s answered", tt.text, r.Confident, firstTopic(kb, tt.text), tt.want)
+		r := kb.Search(tt.text)
+		if got := firstTopic(kb, tt.text); got != tt.want || tt.answered && !r.Confident {
+			t.Errorf("Search(%q): confident %v, first %q; want %s first (answered: %v)", tt.text, r.Confident, got, tt.want, tt.answered)
 		}
 	}
 }

@@ -781,7 +781,7 @@ func (b *Base) Search(text string) Result {
 	if why.Intent != "" && !res.Why.ownOffTopic {
 		// (a plan for an office matter named by its own word, 「給与規程を見直したい」, stays
 		// one: the plan's topic is not raised over it)
-		ix.plan(s, why.Intent)
+		ix.plan(s, why.Intent, why.elsewhere)
 	}
 	// 「DoS攻撃じゃなくて、注文が殺到しただけ」: the threat is ruled out, what is left is a fault;
 	// what the writer did (「入力はしていません、開いただけです」) is none, nor is what they did
@@ -1135,7 +1135,7 @@ func (ix *index) intentTarget(t int) bool {
 // したい」): the intent's topic is what the person needs, the threat it names is only its subject,
 // so the intent's topic gets the phrase signal of a sure word and the urgent topics, whose first
 // aid would be wrong here, lose half of theirs.
-func (ix *index) plan(s signals, intent string) {
+func (ix *index) plan(s signals, intent string, elsewhere bool) {
 	target := -1
 	for _, c := range ix.read.intents {
 		if c.id == intent {
@@ -1143,6 +1143,17 @@ func (ix *index) plan(s signals, intent string) {
 		}
 	}
 	ix.calmFirst(s, target)
+	if elsewhere && target >= 0 {
+		// the incident told is someone else's (「同業者がやられたそうです。うちは…」): its
+		// topic is only the plan's subject, halved once more
+		for t := range s.phrase {
+			if ix.urgent[t] {
+				s.phrase[t] *= 0.5
+				s.example[t] *= 0.5
+				s.cases[t] *= 0.5
+			}
+		}
+	}
 }
 
 // calmFirst gives the calm topic target (-1: none) the phrase signal of a sure word, raised

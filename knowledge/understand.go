@@ -931,6 +931,9 @@ type Why struct {
 	// over: a word of understanding.yaml's over or hypothetical (「被害後」「もう止まって」
 	// 「万が一の際に」): the incident the text names is not happening now
 	over bool
+	// elsewhere: a word of understanding.yaml's elsewhere (「うちはまだ何もないんですが」「同業者
+	// が」): the incident told is someone else's
+	elsewhere bool
 }
 
 // readingOf finds the cues of folded text q (before topics are scored). What happened is read
@@ -1067,7 +1070,8 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.OutsideTokyo = happened[r.outsideGroup] // not a place denied: 「横浜じゃなくて東京の店です」
 	w.AsCompany = happened[r.companyGroup]    // not denied: 「会社のお金じゃなくて自分のお金です」
 	w.also = found[r.alsoGroup]
-	w.over = happened[r.overGroup] || found[r.elsewhereGroup] // found: these words deny themselves
+	w.elsewhere = found[r.elsewhereGroup] // found: these words deny themselves
+	w.over = happened[r.overGroup] || w.elsewhere
 	return w
 }
 
