@@ -746,6 +746,8 @@ func TestWordsThatOnlyLookLikeADenial(t *testing.T) {
 		{"社用のスマホ、代理店で契約したら頼んでもないオプションが付いてて、外そうとしたら違約金を言われました", "telecom"},
 		// asking whether there is one (「ところはないか」) denies nothing
 		{"うちの通販サイトの脆弱性診断を安く受けられるところはないか", "support-services"},
+		// what has not come back yet (「戻ってきてません」) is still lost
+		{"同僚のノートPCが電車の網棚に置き忘れたまま戻ってきてません", "data-leak"},
 	}
 	// a plain 「注文してない」 still denies: a mail confirming an order nobody placed is phishing
 	if got := firstTopic(kb, "Amazonから注文確認のメールが来たけど、注文してないです"); got != "phishing" {
@@ -1076,6 +1078,16 @@ func TestRatherWordBeforeAnIncident(t *testing.T) {
 	text := "お助け隊サービスってどこに頼めばいいの？あ、今まさにサーバーに総当たりのログインが来てるってアラートが出てます"
 	if got := firstTopic(kb, text); got != "unauthorized-access" {
 		t.Errorf("Search(%q) reads %q first; want unauthorized-access", text, got)
+	}
+}
+
+// TestTransferNobodyMade: a transfer nobody made (「覚えのない振込」) is a crime's word: a text that
+// also asks about a subsidy is not answered as the subsidy alone.
+func TestTransferNobodyMade(t *testing.T) {
+	kb := loadSeeds(t)
+	text := "補助金でセキュリティソフトは買えますか？それと、会社のネットバンキングに覚えのない振込が一件あります"
+	if r := kb.Search(text); r.Confident || !r.Named("cybercrime") {
+		t.Errorf("Search(%q): confident %v, first %q, cybercrime named %v; want a question, the transfer read", text, r.Confident, firstTopic(kb, text), r.Named("cybercrime"))
 	}
 }
 
