@@ -1008,6 +1008,8 @@ func TestFollowUpsForTheDesks(t *testing.T) {
 		{"リース会社に電話でいいですか？", "contacts"},
 		{"保守業者に電話しました", ""},
 		{"そこに　でんわで　いいですか", "contacts"},
+		{"ルーターに貼ってある保守業者のシールの番号に電話していいですか", "contacts"},
+		{"soko ni denwa shite ii desu ka?", "contacts"},
 		{"個人同士のもめごとでも相談できるとこあるの？", "contacts"},
 		{"IPAの連絡先を教えて", "contacts"},
 		// a story that holds contacts is no question for the desks
