@@ -176,6 +176,29 @@ func TestLongQuestionNamingNothingInACalmTopic(t *testing.T) {
 	}
 }
 
+// A question the knowledge cannot answer, asked while the topic's own question waits and before
+// its answer was shown (「らんけーぶる って どれ ですか」 while a fault's cause is asked), gets the
+// honest no-answer and the matter's desks, so that whoever cannot answer it has someone to ask;
+// the question's choices stay.
+func TestUnansweredQuestionBeforeTheAnswerShowsTheDesks(t *testing.T) {
+	te := newTestEngine(t, dialog.Policy{Staffed: true})
+	kb := te.lib.Base()
+	first := te.say(t, "u1", "あさ きたら ぱそこんの したの はこの らんぷが きえて います。 いんたーねっとが でません")
+	if first.Topic != "device-trouble" || len(first.Choices) == 0 {
+		t.Fatalf("first message: topic %q with %d choices, want device-trouble's question", first.Topic, len(first.Choices))
+	}
+	r := te.say(t, "u1", "らんけーぶる って どれ ですか")
+	if !strings.Contains(r.PlainText(), kb.Message("followup_unknown")) {
+		t.Errorf("reply %q; want the honest no-answer", r.PlainText())
+	}
+	if shown := contactNames(r); !slices.Contains(shown, kb.Contact("it-staff").Name) {
+		t.Errorf("the cards are %v, want the company's IT person among them", shown)
+	}
+	if len(r.Choices) == 0 || r.Choices[0].Label != first.Choices[0].Label {
+		t.Errorf("the question's choices are not kept: %v", r.Choices)
+	}
+}
+
 // Saying which desk one will call after the answer (「わかりました、法テラスに電話してみます」) is
 // acknowledged inside the topic, not answered as that desk's topic from the start; wishing to
 // consult it (「法テラスに相談したいです」) is still read as a consultation.

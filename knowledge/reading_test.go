@@ -1309,6 +1309,12 @@ func TestQuotedWordsMoveNoTopic(t *testing.T) {
 	if o := kb.OptionFor(&kb.Topic("fake-ec-site").Questions[0], shop, kb.Search(shop)); o == nil || o.ID != "company" {
 		t.Errorf("OptionFor(fake-ec-site who, %q) = %v, want company", shop, o)
 	}
+	// in English too: the real shop the writer says they are is the company whose name is used,
+	// not a real shop the writer had trouble with
+	seller := "No no, I'm the seller, we are the real shop. The fake site is using our name"
+	if o := kb.OptionFor(&kb.Topic("fake-ec-site").Questions[0], seller, kb.Search(seller)); o == nil || o.ID != "company" {
+		t.Errorf("OptionFor(fake-ec-site who, %q) = %v, want company", seller, o)
+	}
 	leak := kb.Topic("data-leak")
 	text := "2件あります。①自分のアドレスから「お前のPCをハッキングした、ビデオを公開されたくなければ払え」というメールが来た ②職員が業務用スマホを電車で落としたらしい。スマホには入居者さんのご家族の電話番号が入ってます"
 	if _, o := kb.RefinedOption(leak, text, kb.Search(text)); o != nil && o.Topic != "" {

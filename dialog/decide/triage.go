@@ -1196,6 +1196,12 @@ func (d *decider) followup(t *knowledge.Topic, kind string) {
 			}
 		}
 		d.noAnswer()
+		if len(lines) == 0 && d.conv.Mode == ModeQuestion && d.conv.Topic == t.ID {
+			// asked before the topic's answer was shown (「らんけーぶる って どれ ですか」 while
+			// the cause question waits): the desks of the matter, so that whoever cannot answer
+			// the question has someone to call
+			d.contacts(ids)
+		}
 	}
 	if d.conv.Mode == ModeQuestion && d.conv.Topic == t.ID && findQuestion(t, d.conv.Question) != nil {
 		// the topic's question still waits: its choices stay below (narrowed ones too)
