@@ -593,7 +593,7 @@ func (ix *index) secondReading(b *Base, masked string, res *Result) {
 	// にやられた。あとで補助金の話も」: the statistics read the wish) or before a rather word that
 	// names the incident (「お助け隊ってどこに頼めば？あ、今まさに総当たりのログインが」).
 	second := res.Why.Merely && ix.urgent[t] || res.Why.Now && res.Why.secondAt >= 0 && calmAfterIncident ||
-		res.Why.Now && !res.Why.over && res.Why.firstEnds >= 0 && res.Why.namedFirst && calmAfterIncident ||
+		res.Why.event && !res.Why.over && res.Why.firstEnds >= 0 && res.Why.namedFirst && calmAfterIncident ||
 		res.Why.OffTopic && res.Why.usage && len(res.Topics) > 0 && res.Topics[0].Topic.ID == ix.read.offTopic
 	pos := slices.IndexFunc(res.Topics, func(m Match) bool { return m.Topic == b.topics[t] })
 	if res.Why.Unsure && pos != 0 && calmAfterIncident {

@@ -67,6 +67,9 @@ func seedFolder(t testing.TB, change map[string]string) fstest.MapFS {
 	}
 	for name, content := range change {
 		if content == "" {
+			if _, ok := m[name]; !ok {
+				t.Fatalf("seedFolder: no %s to leave out", name)
+			}
 			delete(m, name)
 			continue
 		}
@@ -565,7 +568,7 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 	without = cut(without, "  - id: demand\n", "  - id: steps\n")
 	without = cut(without, "  - id: ping\n", "\n# Questions asked inside a topic")
 	without = cut(without, "elsewhere: [", "# Words that say the incident is over")
-	without = regexp.MustCompile(`(?m)^not_hedges: .*\n`).ReplaceAllString(without, "")
+	without = regexp.MustCompile(`(?m)^(not_hedges|when|nothing_here): .*\n`).ReplaceAllString(without, "")
 	kb, err := Load(seedFolder(t, map[string]string{"understanding.yaml": without}))
 	if err != nil {
 		t.Fatalf("Load without the optional lists: %v", err)
@@ -580,6 +583,9 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 	}
 	if got := kb.Search("同業者が偽の警告画面に騙されて電話したそうです。うちはまだ何もないんですが、東京都の補助金とか使えるものありますか").Why.Intent; got != "" {
 		t.Errorf("without the elsewhere list, a partner's incident lets intent %q through", got)
+	}
+	if got := kb.Search("取引先が被害に遭ったそうです。うちは今のところ何も起きていませんが、東京都の補助金とか使えるものありますか").Why.Intent; got != "" {
+		t.Errorf("without the nothing_here list, a partner's incident lets intent %q through", got)
 	}
 	if !kb.Search("補助金で何とかならない?").Why.Hedged {
 		t.Error("without the not_hedges list, 「何とかならない」 is not hedged (its かな)")

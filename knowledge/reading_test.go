@@ -408,6 +408,41 @@ func TestOwnMailJudgedSpam(t *testing.T) {
 	}
 }
 
+// TestThisRoundsWordsDoNotOverreach: the words and rules that put a matter away, tell someone
+// else's incident, put a matter after, or ask for a person do not catch the writer's own incident
+// or a story that names a person: each text is read as before them.
+func TestThisRoundsWordsDoNotOverreach(t *testing.T) {
+	kb := loadSeeds(t)
+	for text, want := range map[string]string{
+		"昨年導入したNASが今朝暗号化されました。それと、補助金のことも聞きたいです":             "ransomware", // a bare 昨年 puts nothing away
+		"弊社は被害に遭いました。ファイルが全部暗号化されています。補助金は使えますか":             "ransomware",
+		"同業者が教えてくれたんですが、うちのホームページが改ざんされているみたいです。再発防止の研修もしたい": "unauthorized-access",
+		"さっき請求書メールの添付を開いてしまいました。今のところ何も起きてないですが、社員研修も考えたい":   "emotet", // nothing yet, after opening it
+		"ランサムウェアの研修をやりたい。あ、今度の土曜日でも大丈夫ですか":                   "prevention",
+		"お店のサイトのデザインが今朝から崩れていて、変な外国語のリンクが貼られている":             "unauthorized-access",
+	} {
+		if got := firstTopic(kb, text); got != want {
+			t.Errorf("Search(%q) first topic = %q, want %s", text, got, want)
+		}
+	}
+	for _, text := range []string{
+		"詳しい知人を呼んで見てもらいましたが、ウイルスは見つかりませんでした",
+		"業者に来て見てもらえることになったんですが、電源は切っておいた方がいい？",
+		"スタッフに読んでほしい注意喚起の資料はありますか",
+		"スタッフがメールを出せない",
+		"データセンターの保守の人に来てもらいたいんですが、どこに連絡すれば",
+	} {
+		if kb.Search(text).Escalate {
+			t.Errorf("Search(%q) hands over to staff; it asks for no one here", text)
+		}
+	}
+	// a time alone (今日) is no incident leading a calm matter: the two stay rivals
+	text := "今日の朝礼でフィッシング詐欺の話をしたんですが、テレワークのVPNの設定も見直したい"
+	if r := kb.Search(text); r.Confident {
+		t.Errorf("Search(%q) answers %q; want a question", text, r.Top().ID)
+	}
+}
+
 // TestOfficeThingsNamed: office things that are no IT (a humidifier, uniforms, the post, a web
 // page's looks) are read as an office matter first, by out-of-scope's own words.
 func TestOfficeThingsNamed(t *testing.T) {
@@ -1058,9 +1093,9 @@ func TestSomeoneElsesIncidentLetsAPlanLead(t *testing.T) {
 	}{
 		{"取引先の酒屋さんがランサムウェアにやられたそうです。うちは今のところ何も起きてませんが、決まりごとが何もないので、何から作ればいいか知りたいです", "prevention", true},
 		{"同業者の事務員さんが偽の警告画面に騙されて電話したそうです。うちはまだ何もないんですが、東京都の補助金とか使えるものありますか", "support-services", true},
-		// another company's loss (同業者が) and a plan: the plan first, however sure the
+		// another company's loss (同業の会社が) and a plan: the plan first, however sure the
 		// statistics are of the loss's topic
-		{"同業者がビジネスメール詐欺で大金をだまし取られたそうです。うちの振込ルールを見直したいです", "prevention", false},
+		{"同業の会社がビジネスメール詐欺で大金をだまし取られたそうです。うちの振込ルールを見直したいです", "prevention", false},
 		{"ランサムウェアにやられました。決まりごとが何もないので作りたい", "ransomware", true},
 	}
 	for _, tt := range tests {

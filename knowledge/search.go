@@ -553,6 +553,7 @@ func englishWords(b *Base) map[string]bool {
 	}
 	add(u.NegationBefore...)
 	add(u.Now...)
+	add(u.When...)
 	add(u.ITWords...)
 	return out
 }
@@ -1134,7 +1135,8 @@ func (ix *index) intentTarget(t int) bool {
 // plan reads a message with a planning intent and nothing happening (「ランサムウェアの研修を
 // したい」): the intent's topic is what the person needs, the threat it names is only its subject,
 // so the intent's topic gets the phrase signal of a sure word and the urgent topics, whose first
-// aid would be wrong here, lose half of theirs.
+// aid would be wrong here, lose half of theirs; where the incident told is someone else's
+// (elsewhere), half again.
 func (ix *index) plan(s signals, intent string, elsewhere bool) {
 	target := -1
 	for _, c := range ix.read.intents {
@@ -1144,14 +1146,19 @@ func (ix *index) plan(s signals, intent string, elsewhere bool) {
 	}
 	ix.calmFirst(s, target)
 	if elsewhere && target >= 0 {
-		// the incident told is someone else's (「同業者がやられたそうです。うちは…」): its
+		// the incident told is someone else's (「同業の会社がやられたそうです。うちは…」): its
 		// topic is only the plan's subject, halved once more
-		for t := range s.phrase {
-			if ix.urgent[t] {
-				s.phrase[t] *= 0.5
-				s.example[t] *= 0.5
-				s.cases[t] *= 0.5
-			}
+		ix.halveUrgent(s)
+	}
+}
+
+// halveUrgent halves the urgent topics' signals.
+func (ix *index) halveUrgent(s signals) {
+	for t := range s.phrase {
+		if ix.urgent[t] {
+			s.phrase[t] *= 0.5
+			s.example[t] *= 0.5
+			s.cases[t] *= 0.5
 		}
 	}
 }
@@ -1163,13 +1170,7 @@ func (ix *index) calmFirst(s signals, target int) {
 	if target < 0 {
 		return
 	}
-	for t := range s.phrase {
-		if ix.urgent[t] {
-			s.phrase[t] *= 0.5
-			s.example[t] *= 0.5
-			s.cases[t] *= 0.5
-		}
-	}
+	ix.halveUrgent(s)
 	// A calmer topic that names its own words (テレワーク規程) is a planning question of its
 	// own: the intent's topic is then raised to a sure word only, not above it.
 	boost := 0.8
@@ -1249,7 +1250,11 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 		ix.bareVague(q)
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
 	// (unless the topic read first is the one whose answer is written for such a writer).
-	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top && !(res.Why.Now && !res.Why.over && !res.Why.Hedged && ix.urgent[order[0]] && !ix.urgent[order[1]]) ||
+	// An incident that has happened, not put away or doubted, read first beside a calm matter
+	// named as closely (「NASが暗号化された。あと、お助け隊サービスって…」): no rival, the calm
+	// matter waits.
+	incidentLeads := res.Why.event && !res.Why.over && !res.Why.Hedged && ix.urgent[order[0]] && !ix.urgent[order[1]]
+	rival := s.worded != nil && s.worded[order[0]] && s.worded[order[1]] && scores[order[1]] >= rivalRatio*top && !incidentLeads ||
 		res.Why.Unsure && b.topics[order[0]].ID != ix.read.unsureTopic
 	// What the person put first with a rather word (「セミナーもやってほしいんですが、それより今
 	// まさに怪しい添付を開いた社員がいて」) names no topic's word the rules know: what they read is

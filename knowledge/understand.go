@@ -37,11 +37,18 @@ type Understanding struct {
 	NegationBefore []string
 	NotDenials     []string
 	Now            []string
-	Over           []string // the incident is over: intents apply again
-	Hypothetical   []string // the message is a plan or a what-if: intents apply too
+	// When are words of time alone (今日, さっき): they say something is happening as Now's do,
+	// but not that an incident has (Why.event).
+	When         []string
+	Over         []string // the incident is over: intents apply again
+	Hypothetical []string // the message is a plan or a what-if: intents apply too
 	// Elsewhere are words that say nothing has happened to the writer (「うちはまだ何もないんで
 	// すが」): an incident told is someone else's, and intents apply too.
 	Elsewhere []string
+	// NothingHere are words that say nothing has happened (「今のところ何も起きていません」):
+	// read as Elsewhere where the text tells no situation of the writer's (a person who opened
+	// an attachment and sees nothing yet is still in an incident).
+	NothingHere []string
 	// Later are words that put a wish after the incident (「落ち着いたら」): an even_now intent
 	// beside them is a second wish, and the incident is read first.
 	Later []string
@@ -158,9 +165,11 @@ type rawUnderstanding struct {
 		NotDenials []string `yaml:"not_denials"`
 	} `yaml:"negation"`
 	Now         []string `yaml:"now"`
+	When        []string `yaml:"when"`
 	Over        []string `yaml:"over"`
 	Hypo        []string `yaml:"hypothetical"`
 	Elsewhere   []string `yaml:"elsewhere"`
+	NothingHere []string `yaml:"nothing_here"`
 	Later       []string `yaml:"later"`
 	Rather      []string `yaml:"rather"`
 	Advice      []string `yaml:"advice"`
@@ -266,6 +275,7 @@ func (l *loader) loadUnderstanding() {
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
 	u.Elsewhere, u.NotHedges = trimAll(r.Elsewhere), trimAll(r.NotHedges)
+	u.When, u.NothingHere = trimAll(r.When), trimAll(r.NothingHere)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
 	u.Corrections, u.OutsideTokyo, u.Also, u.Introductions = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also), trimAll(r.Intros)
 	u.AsCompany, u.ByPhone = trimAll(r.AsCompany), trimAll(r.ByPhone)
@@ -451,7 +461,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup, companyGroup, elsewhereGroup, notHedgeGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup, companyGroup, elsewhereGroup, notHedgeGroup, whenGroup, nothingHereGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -575,7 +585,11 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.cues.add(r.elsewhereGroup, fold(u.Elsewhere))
 	r.notHedgeGroup = r.elsewhereGroup + 1
 	r.cues.add(r.notHedgeGroup, fold(u.NotHedges))
-	r.deviceGroup = r.notHedgeGroup + 1
+	r.whenGroup = r.notHedgeGroup + 1
+	r.cues.add(r.whenGroup, fold(u.When))
+	r.nothingHereGroup = r.whenGroup + 1
+	r.cues.add(r.nothingHereGroup, fold(u.NothingHere))
+	r.deviceGroup = r.nothingHereGroup + 1
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -928,9 +942,13 @@ type Why struct {
 	// (「カード会社に電話したらいいですか」): the person asks whether to do it, which asks for no
 	// one
 	advised bool
-	// over: a word of understanding.yaml's over or hypothetical (「被害後」「もう止まって」
-	// 「万が一の際に」): the incident the text names is not happening now
+	// over: a word of understanding.yaml's over, hypothetical or elsewhere (「被害後」「もう止ま
+	// って」「万が一の際に」「うちはまだ何もないんですが」): the incident the text names is not
+	// happening now, or not here
 	over bool
+	// event: something has happened by a word of understanding.yaml's now or a situation, not
+	// only a time named (when: 「今日の朝礼で…」)
+	event bool
 	// elsewhere: a word of understanding.yaml's elsewhere (「うちはまだ何もないんですが」「同業者
 	// が」): the incident told is someone else's
 	elsewhere bool
@@ -958,9 +976,12 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	if at, ok := first[r.ratherGroup]; ok {
 		// said outright, what comes first outweighs a later word's reading
 		firstEnds, second = at, -1
-	} else if over, ok := first[r.overGroup]; ok && second > over {
+	} else if second >= 0 && slices.ContainsFunc(hits, func(h hit) bool {
+		return h.group == r.overGroup && h.to <= second && utf8.RuneCountInString(q[h.from:h.to]) >= 3
+	}) {
 		// a matter put away before the later word (「先日の漏えいの件は報告も済みました。今日は別
-		// 件で、研修の…」): what follows is what the person came for
+		// 件で、研修の…」): what follows is what the person came for. Not a bare time (去年, 以前:
+		// 「昨年導入したNASが今朝暗号化されました。それと…」 tells this year's incident).
 		firstEnds, second = second, -1
 	}
 	advice := map[int]bool{} // where an advice word starts
@@ -995,8 +1016,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 				endsLong[h.group] = true
 			}
 		}
-		if !inSpans(denied, h.from, h.to) || r.isIntent(h.group) && lacking(q[h.to:]) {
-			// an intent's word said to be missing (「決まりごとが何もないので」) is the need
+		if !inSpans(denied, h.from, h.to) {
 			happened[h.group] = true
 		} else {
 			inDenied[h.group] = true
@@ -1012,7 +1032,10 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		}
 		group++
 	}
-	w.Now = happened[r.nowGroup] || len(w.Situations) > 0
+	w.event = happened[r.nowGroup] || len(w.Situations) > 0
+	// found, not happened: these words deny themselves (「何も起きていません」)
+	w.elsewhere = found[r.elsewhereGroup] || found[r.nothingHereGroup] && len(w.Situations) == 0
+	w.Now = w.event || happened[r.whenGroup]
 	for i, l := range r.devices {
 		if !happened[r.deviceGroup+i] {
 			continue // named only in a denied clause (「パソコンじゃなくてスマホ」): not the one
@@ -1032,7 +1055,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		// one named before a rather word (「セミナーの件と、あと至急で…」) is what the person put
 		// second
 		afterSecond = afterSecond || firstEnds >= 0 && first[group] < firstEnds
-		if happened[group] && w.Intent == "" && !afterSecond && (!w.Now || happened[r.overGroup] || found[r.elsewhereGroup] || l.evenNow && !found[r.laterGroup]) {
+		if happened[group] && w.Intent == "" && !afterSecond && (!w.Now || happened[r.overGroup] || w.elsewhere || l.evenNow && !found[r.laterGroup]) {
 			w.Intent = l.id
 		}
 		group++
@@ -1070,25 +1093,8 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.OutsideTokyo = happened[r.outsideGroup] // not a place denied: 「横浜じゃなくて東京の店です」
 	w.AsCompany = happened[r.companyGroup]    // not denied: 「会社のお金じゃなくて自分のお金です」
 	w.also = found[r.alsoGroup]
-	w.elsewhere = found[r.elsewhereGroup] // found: these words deny themselves
 	w.over = happened[r.overGroup] || w.elsewhere
 	return w
-}
-
-// isIntent reports whether cue group g is one of understanding.yaml's intents.
-func (r *reader) isIntent(g int) bool {
-	return g >= len(r.situations) && g < len(r.situations)+len(r.intents)
-}
-
-// lacking reports whether rest, the folded text right after a word, says the thing is missing
-// (「が何もない」「がありません」), not that it is denied.
-func lacking(rest string) bool {
-	for _, w := range []string{"がない", "が何もない", "がなにもない", "が全くない", "がまったくない", "がありません", "が何もありません", "がなく", "が無い", "がまだない", "もない", "もありません", "もなく"} {
-		if strings.HasPrefix(rest, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // OptionFor returns the option of q that a typed answer picks (「もう払ってしまいました」 for 振り
