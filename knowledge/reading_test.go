@@ -389,6 +389,9 @@ func TestHedgeInsideAnotherWord(t *testing.T) {
 	for text, hedged := range map[string]bool{
 		"古いPCの買い替え、補助金で何とかならない?": false,
 		"このメール、詐欺とかなんですか":        false,
+		"パソコンが動かない":              false, // 動かない holds かな too
+		"ファイルが開かなくて困ってます":        false,
+		"このメール、大丈夫かな":            true,
 		"ウイルスに感染したのかな":           true,
 		"乗っ取られたかも":               true,
 	} {
@@ -420,6 +423,8 @@ func TestThisRoundsWordsDoNotOverreach(t *testing.T) {
 		"さっき請求書メールの添付を開いてしまいました。今のところ何も起きてないですが、社員研修も考えたい":   "emotet", // nothing yet, after opening it
 		"ランサムウェアの研修をやりたい。あ、今度の土曜日でも大丈夫ですか":                   "prevention",
 		"お店のサイトのデザインが今朝から崩れていて、変な外国語のリンクが貼られている":             "unauthorized-access",
+		// a mail that does not go: a fault\'s words, no longer hedged by the かな of 送れない
+		"メールが送れない。エラーが出る": "device-trouble",
 	} {
 		if got := firstTopic(kb, text); got != want {
 			t.Errorf("Search(%q) first topic = %q, want %s", text, got, want)
