@@ -413,7 +413,8 @@ func TestOwnMailJudgedSpam(t *testing.T) {
 
 // TestThisRoundsWordsDoNotOverreach: the words and rules that put a matter away, tell someone
 // else's incident, put a matter after, or ask for a person do not catch the writer's own incident
-// or a story that names a person: each text is read as before them.
+// or a story that names a person: each text is read as before them; and the words added for a
+// plan read it (朝礼で説明したい).
 func TestThisRoundsWordsDoNotOverreach(t *testing.T) {
 	kb := loadSeeds(t)
 	for text, want := range map[string]string{
@@ -422,7 +423,9 @@ func TestThisRoundsWordsDoNotOverreach(t *testing.T) {
 		"同業者が教えてくれたんですが、うちのホームページが改ざんされているみたいです。再発防止の研修もしたい": "unauthorized-access",
 		"さっき請求書メールの添付を開いてしまいました。今のところ何も起きてないですが、社員研修も考えたい":   "emotet", // nothing yet, after opening it
 		"ランサムウェアの研修をやりたい。あ、今度の土曜日でも大丈夫ですか":                   "prevention",
-		"お店のサイトのデザインが今朝から崩れていて、変な外国語のリンクが貼られている":             "unauthorized-access",
+		// a plan to tell staff at the morning meeting (朝礼で説明したい) about a threat denied
+		"フィッシング詐欺にあったわけではないんですが、フィッシング詐欺について朝礼で説明したいです": "prevention",
+		"お店のサイトのデザインが今朝から崩れていて、変な外国語のリンクが貼られている":        "unauthorized-access",
 		// a mail that does not go: a fault\'s words, no longer hedged by the かな of 送れない
 		"メールが送れない。エラーが出る": "device-trouble",
 	} {
