@@ -698,6 +698,7 @@ func TestIsolatedIsTheNetwork(t *testing.T) {
 		{"LANケーブル抜いたほうがいいですか", false},
 		{"ケーブル抜きました", true}, // after a ransom note's first screen
 		{"ケーブルを抜いたらいいですか", false},
+		{"もうネットからは抜きました", true}, // after Emotet's first screen
 	}
 	for _, tt := range tests {
 		if got := slices.Contains(kb.Search(tt.text).Situations, "isolated"); got != tt.isolated {
