@@ -567,8 +567,7 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 	without = cut(without, "  - id: inside\n", "  - id: question\n")
 	without = cut(without, "  - id: demand\n", "  - id: steps\n")
 	without = cut(without, "  - id: ping\n", "\n# Questions asked inside a topic")
-	without = cut(without, "elsewhere: [", "# Words that say the incident is over")
-	without = regexp.MustCompile(`(?m)^(not_hedges|when|nothing_here): .*\n`).ReplaceAllString(without, "")
+	without = regexp.MustCompile(`(?m)^(elsewhere|nothing_here|not_hedges|when): .*\n`).ReplaceAllString(without, "")
 	kb, err := Load(seedFolder(t, map[string]string{"understanding.yaml": without}))
 	if err != nil {
 		t.Fatalf("Load without the optional lists: %v", err)
@@ -581,14 +580,23 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 	if got := kb.Search("届いてますか？").Social; got == pingSocial {
 		t.Errorf("without the ping list, Social of 「届いてますか？」 = %q", got)
 	}
-	if got := kb.Search("同業者が偽の警告画面に騙されて電話したそうです。うちはまだ何もないんですが、東京都の補助金とか使えるものありますか").Why.Intent; got != "" {
-		t.Errorf("without the elsewhere list, a partner's incident lets intent %q through", got)
-	}
-	if got := kb.Search("取引先が被害に遭ったそうです。うちは今のところ何も起きていませんが、東京都の補助金とか使えるものありますか").Why.Intent; got != "" {
-		t.Errorf("without the nothing_here list, a partner's incident lets intent %q through", got)
-	}
-	if !kb.Search("補助金で何とかならない?").Why.Hedged {
-		t.Error("without the not_hedges list, 「何とかならない」 is not hedged (its かな)")
+	// each optional list reads its text one way with the list and the other without it
+	seeded := loadSeeds(t)
+	for _, tt := range []struct {
+		list, text string
+		read       func(Result) bool
+	}{
+		{"elsewhere", "同業者が偽の警告画面に騙されて電話したそうです。うちはまだ何もないんですが、東京都の補助金とか使えるものありますか", func(r Result) bool { return r.Why.Intent != "" }},
+		{"nothing_here", "取引先がウイルスにやられたそうです。今のところ何も起きていませんが、東京都の補助金とか使えるものありますか", func(r Result) bool { return r.Why.Intent != "" }},
+		{"not_hedges", "補助金で何とかならない?", func(r Result) bool { return !r.Why.Hedged }},
+		{"when", "今日の朝礼でフィッシング詐欺の話をしました", func(r Result) bool { return r.Why.Now }},
+	} {
+		if !tt.read(seeded.Search(tt.text)) {
+			t.Errorf("with the %s list, %q is not read as the list reads it", tt.list, tt.text)
+		}
+		if tt.read(kb.Search(tt.text)) {
+			t.Errorf("without the %s list, %q is still read as the list reads it", tt.list, tt.text)
+		}
 	}
 	if got := loadSeeds(t).Search("上司に報告したほうがいいですか").Followup; got != InsideFollowup {
 		t.Errorf("with the list, Followup = %q, want %q", got, InsideFollowup)

@@ -1484,7 +1484,7 @@ func (ix *index) asksForNobody(q string, hits []hit, a hit) bool {
 	return ix.toldAbsent(q, hits, a) ||
 		slices.ContainsFunc(hits, func(b hit) bool {
 			switch {
-			case b.group != cueOther || b.from > a.from || ix.ours(hits, b):
+			case b.group != cueOther || b.from > a.from || oursBefore(hits, b):
 				return false
 			case a.from < b.to:
 				return true // inside a word for someone who is not this desk's staff
@@ -1497,9 +1497,9 @@ func (ix *index) asksForNobody(q string, hits []hit, a hit) bool {
 		})
 }
 
-// ours reports whether one of hits, a word of menu.yaml's ours, ends right where hit b begins
-// (「そちらの」 before 「IT担当の方」).
-func (ix *index) ours(hits []hit, b hit) bool {
+// oursBefore reports whether one of hits, a word of menu.yaml's ours, ends right where hit b
+// begins (「そちらの」 before 「IT担当の方」).
+func oursBefore(hits []hit, b hit) bool {
 	return slices.ContainsFunc(hits, func(o hit) bool { return o.group == cueOurs && o.to == b.from })
 }
 

@@ -43,7 +43,8 @@ type Understanding struct {
 	Over         []string // the incident is over: intents apply again
 	Hypothetical []string // the message is a plan or a what-if: intents apply too
 	// Elsewhere are words that say nothing has happened to the writer (「うちはまだ何もないんで
-	// すが」): an incident told is someone else's, and intents apply too.
+	// すが」) or that the incident told is another company's (同業の会社が): it is someone
+	// else's, and intents apply too.
 	Elsewhere []string
 	// NothingHere are words that say nothing has happened (「今のところ何も起きていません」):
 	// read as Elsewhere where the text tells no situation of the writer's (a person who opened
@@ -553,43 +554,41 @@ func newReader(u *Understanding, norm func(string) string) reader {
 			group++
 		}
 	}
-	r.nowGroup, r.overGroup, r.itGroup, r.laterGroup, r.hedgeGroup, r.ratherGroup, r.adviceGroup, r.unsureGroup, r.unsureNotGroup, r.merelyGroup, r.usageGroup, r.wishGroup, r.threatGroup, r.stuckGroup, r.openerGroup = group, group+1, group+2, group+3, group+4, group+5, group+6, group+7, group+8, group+9, group+10, group+11, group+12, group+13, group+14
-	r.cues.add(r.nowGroup, r.now)
-	r.cues.add(r.overGroup, r.over)
-	r.cues.add(r.overGroup, fold(u.Hypothetical)) // read like over: the incident is not now
-	r.cues.add(r.itGroup, r.itWords)
-	r.cues.add(r.laterGroup, fold(u.Later))
-	r.cues.add(r.hedgeGroup, fold(u.Hedges))
-	r.cues.add(r.ratherGroup, fold(u.Rather))
-	r.cues.add(r.adviceGroup, fold(u.Advice))
-	r.cues.add(r.unsureGroup, fold(u.Unsure))
-	r.cues.add(r.unsureNotGroup, fold(u.UnsureNot))
-	r.cues.add(r.merelyGroup, fold(u.Merely))
-	r.cues.add(r.usageGroup, fold(u.Usage))
-	r.cues.add(r.wishGroup, fold(u.WishEndings))
-	r.cues.add(r.threatGroup, fold(u.Threats))
-	r.cues.add(r.stuckGroup, fold(u.Stuck))
-	r.cues.add(r.openerGroup, fold(u.Openers))
-	r.correctionGroup = r.openerGroup + 1
-	r.cues.add(r.correctionGroup, fold(u.Corrections))
-	r.outsideGroup = r.correctionGroup + 1
-	r.cues.add(r.outsideGroup, fold(u.OutsideTokyo))
-	r.alsoGroup = r.outsideGroup + 1
-	r.cues.add(r.alsoGroup, fold(u.Also))
+	// next gives the next group to one list of words, or to several read as one
+	next := func(lists ...[]string) int {
+		for _, words := range lists {
+			r.cues.add(group, words)
+		}
+		group++
+		return group - 1
+	}
+	r.nowGroup = next(r.now)
+	r.overGroup = next(r.over, fold(u.Hypothetical)) // hypothetical reads like over: the incident is not now
+	r.itGroup = next(r.itWords)
+	r.laterGroup = next(fold(u.Later))
+	r.hedgeGroup = next(fold(u.Hedges))
+	r.ratherGroup = next(fold(u.Rather))
+	r.adviceGroup = next(fold(u.Advice))
+	r.unsureGroup = next(fold(u.Unsure))
+	r.unsureNotGroup = next(fold(u.UnsureNot))
+	r.merelyGroup = next(fold(u.Merely))
+	r.usageGroup = next(fold(u.Usage))
+	r.wishGroup = next(fold(u.WishEndings))
+	r.threatGroup = next(fold(u.Threats))
+	r.stuckGroup = next(fold(u.Stuck))
+	r.openerGroup = next(fold(u.Openers))
+	r.correctionGroup = next(fold(u.Corrections))
+	r.outsideGroup = next(fold(u.OutsideTokyo))
+	r.alsoGroup = next(fold(u.Also))
+	r.companyGroup = next(fold(u.AsCompany))
+	r.elsewhereGroup = next(fold(u.Elsewhere))
+	r.notHedgeGroup = next(fold(u.NotHedges))
+	r.whenGroup = next(fold(u.When))
+	r.nothingHereGroup = next(fold(u.NothingHere))
 	r.negations = wordIndex{} // one group: only whether any is found matters
 	r.negations.add(0, r.negAfter)
 	r.negations.add(0, r.negBefore)
-	r.companyGroup = r.alsoGroup + 1
-	r.cues.add(r.companyGroup, fold(u.AsCompany))
-	r.elsewhereGroup = r.companyGroup + 1
-	r.cues.add(r.elsewhereGroup, fold(u.Elsewhere))
-	r.notHedgeGroup = r.elsewhereGroup + 1
-	r.cues.add(r.notHedgeGroup, fold(u.NotHedges))
-	r.whenGroup = r.notHedgeGroup + 1
-	r.cues.add(r.whenGroup, fold(u.When))
-	r.nothingHereGroup = r.whenGroup + 1
-	r.cues.add(r.nothingHereGroup, fold(u.NothingHere))
-	r.deviceGroup = r.nothingHereGroup + 1
+	r.deviceGroup = group
 	for i, l := range r.devices {
 		r.cues.add(r.deviceGroup+i, l.words)
 	}
@@ -949,8 +948,9 @@ type Why struct {
 	// event: something has happened by a word of understanding.yaml's now or a situation, not
 	// only a time named (when: 「今日の朝礼で…」)
 	event bool
-	// elsewhere: a word of understanding.yaml's elsewhere (「うちはまだ何もないんですが」「同業者
-	// が」): the incident told is someone else's
+	// elsewhere: a word of understanding.yaml's elsewhere (「うちはまだ何もないんですが」「同業の
+	// 会社が」), or of nothing_here in a text that tells no situation of the writer's: the
+	// incident told is someone else's
 	elsewhere bool
 }
 
