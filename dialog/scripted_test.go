@@ -171,6 +171,9 @@ import (
 //   - dialogs-heldout-21.txt was written by another such author with held-out register set 25, at
 //     the start of the round that wrote tuning dialogs 25, and is never used for tuning (26/30
 //     with the code before that round, 91fde50).
+//   - dialogs-heldout-22.txt was written by another such author with held-out register set 26, at
+//     the start of the round that wrote tuning dialogs 27, and is never used for tuning (20/30
+//     with the code before that round, 744519b).
 type scripted struct {
 	name, persona string
 	line          int
@@ -345,6 +348,7 @@ var scriptFloors = map[string]float64{
 	"testdata/dialogs-heldout-19.txt": 0.85,
 	"testdata/dialogs-heldout-20.txt": 0.83,
 	"testdata/dialogs-heldout-21.txt": 0.83,
+	"testdata/dialogs-heldout-22.txt": 0.63,
 }
 
 // TestScriptedDialogs plays every scripted dialog and prints, per set, how many reached the right
