@@ -987,10 +987,11 @@ type rawMenu struct {
 	Entries  []rawMenuEntry      `yaml:"entries"`
 	Commands map[string][]string `yaml:"commands"`
 	Vague    []struct {
-		Words  []string          `yaml:"words"`
-		Topics []string          `yaml:"topics"`
-		Alone  bool              `yaml:"alone"`
-		Labels map[string]string `yaml:"labels"`
+		Words   []string          `yaml:"words"`
+		Topics  []string          `yaml:"topics"`
+		Alone   bool              `yaml:"alone"`
+		Generic bool              `yaml:"generic"`
+		Labels  map[string]string `yaml:"labels"`
 	} `yaml:"vague"`
 }
 
@@ -1055,6 +1056,9 @@ func (l *loader) loadMenu() {
 			l.problem(menuFile, line, "a vague group needs words and at least two topics to ask between")
 			continue
 		}
+		if v.Generic && v.Alone {
+			l.problem(menuFile, line, "a vague group alone is asked about only as the whole message: generic: true says nothing more")
+		}
 		for _, id := range slices.Sorted(maps.Keys(v.Labels)) {
 			switch {
 			case !slices.Contains(v.Topics, id):
@@ -1065,7 +1069,7 @@ func (l *loader) loadMenu() {
 				l.checkLabel(menuFile, line, v.Labels[id])
 			}
 		}
-		l.b.vague = append(l.b.vague, &Vague{Words: trimAll(v.Words), Topics: v.Topics, Alone: v.Alone, Labels: v.Labels})
+		l.b.vague = append(l.b.vague, &Vague{Words: trimAll(v.Words), Topics: v.Topics, Alone: v.Alone, Generic: v.Generic, Labels: v.Labels})
 		l.vagueLines = append(l.vagueLines, line)
 	}
 	kl := linesOf(child(root, "commands"))

@@ -285,6 +285,12 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			want: []string{`menu.yaml:`, `vague group labels: "ransomware" is not one of the group's topics`},
 		},
 		{
+			name: "vague_generic_and_alone",
+			change: map[string]string{"menu.yaml": replaceIn(t, "menu.yaml",
+				"    topics: [malware, support-scam, emotet]\n    alone: true\n", "    topics: [malware, support-scam, emotet]\n    alone: true\n    generic: true\n")},
+			want: []string{`menu.yaml:`, `a vague group alone is asked about only as the whole message: generic: true says nothing more`},
+		},
+		{
 			name: "vague_label_too_long",
 			change: map[string]string{"menu.yaml": replaceIn(t, "menu.yaml",
 				"      emotet: メールの添付を開いた\n", "      emotet: 取引先を名乗るメールの添付ファイルを開いてマクロを有効にした\n")},

@@ -294,6 +294,10 @@ type Vague struct {
 	// Alone makes the words count only as the whole message (「ウイルス」「偽サイト？」): a thing
 	// named with nothing said of it. Inside a longer text they are the topic's own words.
 	Alone bool
+	// Generic makes the words generic even where a topic lists them as its own: a short text
+	// whose top topic's words are only these (「Wi-Fiのことなんですけど」: Wi-Fi is general
+	// security's word, but nothing is said of it) is asked about, as one with no topic word.
+	Generic bool
 	// Labels are, by topic, the choices' labels when the bot asks about a word of the group
 	// alone (Base.BareLabels): what may have happened, in plain words (「ウイルスに感染したかも」),
 	// in the place of the topic's label (サポート詐欺, Emotet). Optional.

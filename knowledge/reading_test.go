@@ -639,6 +639,27 @@ func TestBareWordsAreAskedAbout(t *testing.T) {
 			t.Errorf("Search(%q): confident %v, first %q; want confident %v, ransomware", tt.text, r.Confident, firstTopic(kb, tt.text), tt.confident)
 		}
 	}
+	// a generic group's word (Wi-Fi) with nothing said of it, whether to go to the police, and the
+	// company's name used without where are asked about; what happened besides is answered
+	for _, tt := range []struct {
+		text      string
+		confident bool
+	}{
+		{"Wi-Fiのことなんですけど", false},
+		{"Wi-Fiの件で", false},
+		{"フリーWi-Fiで仕事のメールを見ても大丈夫ですか？", true},
+		{"警察に言うべき？", false},
+		{"これ警察に行くべき？", false},
+		{"脅迫メールが来てます。警察に行くべき？", true},
+		{"うちの会社の名前が勝手に使われてる", false},
+		{"うちの店の名前を使った偽の通販サイトがあります", true},
+		{"不正ログインされた", true},
+		{"アカウント乗っ取られました", true},
+	} {
+		if r := kb.Search(tt.text); r.Confident != tt.confident {
+			t.Errorf("Search(%q): confident %v (first %q), want %v", tt.text, r.Confident, firstTopic(kb, tt.text), tt.confident)
+		}
+	}
 }
 
 // firstTopic is the id of the topic Search reads first in text, "" for none.

@@ -241,6 +241,8 @@ type vagueGroup struct {
 	words  []string
 	topics []int
 	alone  bool // Vague.Alone: the words count only as the whole text
+	// generic: Vague.Generic, the words are generic even where a topic lists them
+	generic bool
 }
 
 // earlyIndex is the part of the index that needs only the topics, the labelled messages and the
@@ -484,7 +486,7 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 		}
 	}
 	for _, g := range b.vague {
-		vg := vagueGroup{alone: g.Alone}
+		vg := vagueGroup{alone: g.Alone, generic: g.Generic}
 		for _, w := range g.Words {
 			vg.words = append(vg.words, norm(w))
 		}
@@ -928,14 +930,15 @@ const inflectionRunes = 3
 // onlyVagueWords reports whether every word of topic t among phrases (Why.Phrases, "id:word")
 // is made of generic words of the vague groups found in folded text q and kana only: 乗っ取られ
 // is 乗っ取 inflected and 情報が漏れ is 情報 and 漏れ, so 「なんか乗っ取られたかも」 names no more
-// than a doubt about some account, phone or computer; ネット通販 is more than ネット.
-func (ix *index) onlyVagueWords(q string, phrases []string, t int) bool {
+// than a doubt about some account, phone or computer; ネット通販 is more than ネット. With
+// onlyGeneric, only the words of groups marked generic count (Vague.Generic: Wi-Fi).
+func (ix *index) onlyVagueWords(q string, phrases []string, t int, onlyGeneric bool) bool {
 	named := false
 	for word := range topicWords(phrases, ix.topicIDs[t]) {
 		named = true
 		rest := word
 		for _, g := range ix.vague {
-			if g.alone {
+			if g.alone || onlyGeneric && !g.generic {
 				continue // its words are the topic's own inside a text
 			}
 			for _, w := range g.words {
@@ -1235,18 +1238,18 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	}
 	short := utf8.RuneCountInString(strings.ReplaceAll(q, " ", ""))
 	// Too vague to answer: a short text with generic words (メール, 詐欺) and none of the top
-	// topic's, or a very short one that names none of its words at all (「警告が出た」
+	// topic's but generic ones (「Wi-Fiの件で」), or a very short one that names none of its words at all (「警告が出た」
 	// 「クリックしちゃった」): example similarity alone on a few characters is no evidence. A
 	// writer who doubts what it is and names only generic words (「どうすればいいかわからない、
 	// 会社のパソコンの件」) is asked up to twice that length, unless the topic read is the one whose
 	// answer is written for such a writer (a fault); a longer story carries its own evidence
 	// (「うちの会社名とロゴを使った通販サイトがある。お客さんから…」). What happened to a device
 	// counts as a word of the topic it belongs to (situatedIn).
-	tooVague := s.phrase[order[0]] == 0 && len(vague) > 0 && short < p.vagueRunes ||
+	tooVague := (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0], true)) && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && !(res.Why.Device != "" && ix.situatedIn(order[0], res.Situations)) && short <= p.bareRunes ||
 		res.Why.Hedged && !res.Why.Now && short <= p.hedgeRunes ||
 		res.Why.asked && ix.urgent[order[0]] && !res.Why.Now && short <= 2*p.hedgeRunes ||
-		res.Why.Hedged && len(vague) > 0 && short < 2*p.vagueRunes && b.topics[order[0]].ID != ix.read.unsureTopic && (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0])) ||
+		res.Why.Hedged && len(vague) > 0 && short < 2*p.vagueRunes && b.topics[order[0]].ID != ix.read.unsureTopic && (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0], false)) ||
 		ix.bareVague(q)
 	// Two topics named and close, or the writer saying they cannot tell what it is: a question
 	// (unless the topic read first is the one whose answer is written for such a writer).
