@@ -1462,7 +1462,8 @@ func TestStepsAgainAfterPaying(t *testing.T) {
 // know"; a delivery notice's link pressed is phishing, and "a phone, nothing typed, the page
 // only showed" after it answers phishing's question, not a support scam's warning; a place
 // told to a choice (「工房は埼玉です。都内じゃないです」) gets thanks and the choices again, not
-// "it's fine not to know".
+// "it's fine not to know", and so does a fact told in hiragana that names no topic, which the
+// learned reading alone would place elsewhere.
 func TestClarifyAnsweredByTheStory(t *testing.T) {
 	te := newTestEngine(t, dialog.Policy{Staffed: true})
 	kb := te.lib.Base()
@@ -1509,6 +1510,24 @@ func TestClarifyAnsweredByTheStory(t *testing.T) {
 	r = te.say(t, "u4", "工房は埼玉です。都内じゃないです")
 	if text := r.PlainText(); strings.Contains(text, kb.Message("clarify_unsure")) || !strings.Contains(text, kb.Message("question_again")) || len(r.Choices) == 0 {
 		t.Errorf("a place told: want thanks and the choices again:\n%s", text)
+	}
+
+	// what an elderly writer sees, told in hiragana while a fault and a virus are offered: no
+	// topic is named, and what the learned reading alone makes of it (one unrelated topic) does
+	// not take the choices' place; asking where to call then gets the fault's desks
+	r = te.say(t, "u5", "ぷりんたーが いんさつ できません ういるす でしょうか")
+	if r.Outcome != dialog.Clarify {
+		t.Fatalf("first message: outcome %v, want a question", r.Outcome)
+	}
+	offered := choiceLabels(r)
+	for _, turn := range []string{"がめんに おふらいん と でています", "うしろに あおい せんが ありますが ぬけて いるようです さしましたが"} {
+		r = te.say(t, "u5", turn)
+		if text := r.PlainText(); !strings.Contains(text, kb.Message("question_again")) || !slices.Equal(choiceLabels(r), offered) {
+			t.Errorf("%q: want thanks and the same choices %v:\n%s\nchoices %v", turn, offered, text, choiceLabels(r))
+		}
+	}
+	if r = te.say(t, "u5", "まだ だめです どこに でんわすれば いいですか"); r.Topic != "device-trouble" {
+		t.Errorf("where to call: topic %q, want the fault's desks:\n%s", r.Topic, r.PlainText())
 	}
 }
 

@@ -15,6 +15,11 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		escalate bool
 	}{
 		{"担当者と話したいです", true},
+		// by voice, a person's judgement, English spoken; 本人 is the one a story names
+		{"電話番号を教えてください。口で説明したほうが早いので。", true},
+		{"機械的な回答じゃなくて、人に判断してほしいです", true},
+		{"Is there anyone who speaks English? I would like to explain by phone.", true},
+		{"取引先の部長さんから振込先変更のメールが来ましたが、本人に電話で確認すべきでしょうか?", false},
 		{"機械の回答はもう結構です。責任者の方をお願いします。", true},
 		{"ことばでせつめいするのがむずかしいので、どなたか電話をいただけませんか", true},
 		{"人と話す必要はないです", false},
@@ -299,6 +304,10 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		// thanks for an earlier consultation named by its matter, and a new incident after such thanks
 		{"先日は迷惑メールの件でお世話になりました。おかげで落ち着きました", "thanks"},
 		{"先日のランサムウェアの件でお世話になりました。また別のPCの画面に脅迫文が出ています", ""},
+		// thanks at the end of a matter told as put away, apart from one only dated (先月)
+		{"先月ご相談した迷惑メールの件は、おかげさまで落ち着きました。ありがとうございました", "thanks"},
+		{"先日のウイルスの件、無事に解決しました。ありがとうございました", "resolved"},
+		{"先月フィッシングの被害にあいました。ありがとうございました", ""},
 		// who is writing, and nothing else yet, is a greeting; a matter or a generic word is not
 		{"はじめまして、着物レンタルの店をやっている者です", "greeting"},
 		{"お世話になっております。総務の山田と申します", "greeting"},

@@ -877,12 +877,13 @@ func endsInPast(q string) bool {
 
 // closingSocial returns the social turn (resolved, thanks) of a text that says what was feared
 // was not it, or that it is fixed, with thanks or that it is solved (「フィッシングじゃなかった
-// です。ありがとう」「再起動したら普通に戻りました、もう大丈夫です」), and names no topic word,
-// asks nothing and says nothing is happening; "" for any other text. Such a turn keeps the
+// です。ありがとう」「再起動したら普通に戻りました、もう大丈夫です」), and names no topic word
+// but in a matter told as put away (「先月の迷惑メールの件は落ち着きました。ありがとうございまし
+// た」), asks nothing and says nothing is happening; "" for any other text. Such a turn keeps the
 // conversation where it is, rather than getting the answer for the threat just ruled out. w is
 // the reading with its topic words found (index.signals).
 func closingSocial(w Why) string {
-	if w.socialWord == "" || len(w.Denied) == 0 && !w.socialEnds || len(w.Phrases) > 0 ||
+	if w.socialWord == "" || len(w.Denied) == 0 && !w.socialEnds || len(w.Phrases) > 0 && !w.settled ||
 		w.question || w.Now || w.Intent != "" || w.Followup != "" {
 		return ""
 	}

@@ -941,6 +941,10 @@ type Why struct {
 	// (「カード会社に電話したらいいですか」): the person asks whether to do it, which asks for no
 	// one
 	advised bool
+	// settled: a word of understanding.yaml's over or hypothetical of three characters or more,
+	// not denied (「件は落ち着きました」, not a bare 先月): the matter the text names is put away,
+	// so thanks at its end close the conversation (closingSocial)
+	settled bool
 	// over: a word of understanding.yaml's over, hypothetical or elsewhere (「被害後」「もう止ま
 	// って」「万が一の際に」「うちはまだ何もないんですが」): the incident the text names is not
 	// happening now, or not here
@@ -996,6 +1000,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		}
 	}
 	socialFrom := len(r.situations) + len(r.intents) + len(r.followups)
+	settled := false // Why.settled
 	for _, h := range hits {
 		if h.group < len(r.situations) && (advice[h.to] || wished(wishes, h) || r.insideOther(hits, h)) {
 			// 「電話したほうがいい？」「入力したいのですが」: asked about or wished, not done;
@@ -1012,6 +1017,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		found[h.group] = true
 		if utf8.RuneCountInString(q[h.from:h.to]) >= 3 {
 			foundLong[h.group] = true
+			settled = settled || h.group == r.overGroup && !inSpans(denied, h.from, h.to)
 			if h.to == len(q) && !conditional(q[:h.from]) {
 				endsLong[h.group] = true
 			}
@@ -1022,7 +1028,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			inDenied[h.group] = true
 		}
 	}
-	w := Why{secondAt: second, firstEnds: firstEnds}
+	w := Why{secondAt: second, firstEnds: firstEnds, settled: settled}
 	group := 0
 	for _, l := range r.situations {
 		if happened[group] {

@@ -650,9 +650,10 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 	steps := res.Followup == "steps" || res.Followup == knowledge.MoreFollowup || res.Followup == knowledge.DemandFollowup
 	if c.Mode == ModeClarify && res.Social == "" && ((res.Followup == "question" && !toldStory || steps) && (!res.Confident || utf8.RuneCountInString(text) <= 12) ||
 		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" &&
-			(shortMessage(text) || asks && !d.placedCalm(res) || res.Why.Learned == "")) {
-		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message or one neither
-		// reading places that names no topic (「写真とった」「LANケーブル抜いたほうがいいですか」
+			(shortMessage(text) || asks && !d.placedCalm(res) || res.Why.Learned == "" || len(res.Topics) < 2)) {
+		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message, one neither
+		// reading places or one only the learned reading places, in one topic, that names no
+		// topic (「写真とった」「LANケーブル抜いたほうがいいですか」
 		// 「あんどろいど です。 じぶんの すまほ です。 おかねは はらってません」): the same choices
 		// again, and a person, instead of other topics guessed from words of no topic. A longer
 		// question the learned reading places in a calm topic (「東京都が中小企業向けに専門家の派遣
@@ -668,10 +669,11 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		} else if t != nil && t.Urgent && res.Followup == "" && asks && d.sayFirstAction(t) {
 			d.say(d.msg("clarify"))
 		} else if res.Followup == "" && !res.Why.Unsure && (knowledge.HasJapanese(text) || res.Why.Romaji) && statement(text) &&
-			(res.Why.OutsideTokyo || res.Why.AsCompany || res.Why.Device != "" || len(res.Situations) > 0) {
+			(res.Why.OutsideTokyo || res.Why.AsCompany || res.Why.Device != "" || len(res.Situations) > 0 || utf8.RuneCountInString(text) >= toldRunes) {
 			// a fact told that names no topic (「工房は埼玉です。都内じゃないです」, in romaji too:
-			// "akete nai desu. tenpu file mo sawatte nai"): thanks, and the choices again, not
-			// "it's fine not to know", which answers a doubt nobody voiced
+			// "akete nai desu. tenpu file mo sawatte nai", 「がめんに おふらいん と でています」):
+			// thanks, and the choices again, not "it's fine not to know", which answers a doubt
+			// nobody voiced
 			d.say(d.msg("question_again"))
 		} else {
 			d.say(d.msg("clarify_unsure"))
@@ -903,6 +905,10 @@ func (d *decider) placedCalm(res knowledge.Result) bool {
 	t := d.kb.Topic(res.Why.Learned)
 	return t != nil && !t.Urgent
 }
+
+// toldRunes is how long a statement must be to tell a fact (「がめんに おふらいん と でています」),
+// not a hesitation (「わからん」「ちょっとまって」).
+const toldRunes = 12
 
 // shortMessage reports whether text is short enough to be about the matter at hand rather than
 // a new consultation: 30 characters of Japanese, or ten words of English.
