@@ -197,11 +197,12 @@ type loader struct {
 	intentLines   []int
 	// cueWords are understanding.yaml's words: nodes, by "key/id" (intents/prevention), so that a
 	// word can be reported at its line
-	cueWords     map[string]*yaml.Node
-	offTopicLine int
-	unsureLine   int
-	merelyLine   int
-	contactLines map[string]int // contact id -> the line of its entry
+	cueWords      map[string]*yaml.Node
+	offTopicLine  int
+	unsureLine    int
+	merelyLine    int
+	aftermathLine int
+	contactLines  map[string]int // contact id -> the line of its entry
 	// broken marks files that could not be read whole: references into them are not checked,
 	// so one typo is reported once instead of as every reference it breaks.
 	broken map[string]bool

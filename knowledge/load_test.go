@@ -118,6 +118,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	csvHeader := "受理番号,相談種別ID,【相談内容分類：ガイドブックmission1に準拠して】,,件名,相談内容,相談備考,処置備考\n1,1,x,02.迷惑メール・スパムメール,s,b,r,n\n"
 	unsureTopic := replaceIn(t, "understanding.yaml", "  topic: device-trouble\n", "  topic: device-troubles\n")
 	merelyTopic := replaceIn(t, "understanding.yaml", "merely:\n  topic: device-trouble\n", "merely:\n  topic: device-fault\n")
+	aftermathTopic := replaceIn(t, "understanding.yaml", "aftermath: [incident-report,", "aftermath: [incident-reports,")
 	unknownFAQ := replaceIn(t, "faq.yaml", `- no: "43"`, `- no: "99999"`)
 	// an option is picked by what happened, never by a device: a device id there would never fire
 	optionDevice := replaceIn(t, "topics/bec.yaml", "        situations: [paid]\n", "        situations: [paid, phone]\n")
@@ -315,6 +316,11 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			name:   "understanding_merely_topic_unknown",
 			change: map[string]string{"understanding.yaml": merelyTopic},
 			want:   []string{fmt.Sprintf(`understanding.yaml:%d: merely: unknown topic "device-fault"`, lineOf(t, merelyTopic, "merely:"))},
+		},
+		{
+			name:   "understanding_aftermath_topic_unknown",
+			change: map[string]string{"understanding.yaml": aftermathTopic},
+			want:   []string{fmt.Sprintf(`understanding.yaml:%d: aftermath: unknown topic "incident-reports"`, lineOf(t, aftermathTopic, "aftermath:"))},
 		},
 		{
 			name:   "alerts_as_a_list",

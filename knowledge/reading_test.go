@@ -449,6 +449,13 @@ func TestFirstTopicRead(t *testing.T) {
 		// an incident happening stays first before a calmer wish after a later word
 		{"サーバーに不正アクセスされた形跡を見つけました。落ち着いたら届出のやり方も教えてください", "unauthorized-access"},
 		{"PCがウイルスに感染したみたいです。あと別件で、来月の研修の講師もお願いしたい", "malware"},
+		// what is done about an incident happening (a vendor found) comes after it
+		{"ランサムウェアにやられて、復旧を頼める業者を探してる", "ransomware"},
+		{"ランサムにやられました。サイバー保険に入ってたと思うので、保険のことも聞きたい", "ransomware"},
+		// a wish (入れたい) says nothing has happened: the subsidy asked about leads
+		{"都内の社員25人の建設会社です。UTMと端末のウイルス対策をまとめて入れたいのですが、東京都の助成金は使えますか", "support-services"},
+		// not when the incident is over
+		{"先月の不正アクセスはもう片付いたのでIPAに届け出たいです", "incident-report"},
 		// a word inside another topic's longer word is that word's: 暗号化 in 「wifi 暗号化」
 		{"Wi-Fi 暗号化 どれ", "general-security"},
 		// 「てはいない」 denies as 「ていない」 does

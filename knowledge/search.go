@@ -789,6 +789,9 @@ func (b *Base) Search(text string) Result {
 	// 「DoS攻撃じゃなくて、注文が殺到しただけ」: the threat is ruled out, what is left is a fault;
 	// what the writer did (「入力はしていません、開いただけです」) is none, nor is what they did
 	// not do (「お金は払っていません。ただ警告が消えないだけです」): a threat must be denied
+	if why.Intent == "" && why.event && !why.over && !why.Hedged {
+		ix.aftermathSecond(s)
+	}
 	res.Why.Merely = why.merelyWord && (why.deniedIT || ix.deniesThreat(res.Why)) && len(why.Situations) == 0
 	if why.Intent == "" && res.Why.Merely {
 		ix.calmFirst(s, slices.Index(ix.topicIDs, ix.read.merelyTopic))
@@ -1153,6 +1156,27 @@ func (ix *index) plan(s signals, intent string, elsewhere bool) {
 		// the incident told is someone else's (「同業の会社がやられたそうです。うちは…」): its
 		// topic is only the plan's subject, halved once more
 		ix.halveUrgent(s)
+	}
+}
+
+// aftermathSecond halves the signals of the topics that are what is done about an incident
+// (Understanding.Aftermath: reported, a vendor found) where an incident topic is named by its own words:
+// 「ランサムウェアに感染しました。復旧してくれる業者を紹介してほしい」 is the incident, whose
+// answer names those desks.
+func (ix *index) aftermathSecond(s signals) {
+	incident := false
+	for t, worded := range s.worded {
+		incident = incident || worded && ix.urgent[t]
+	}
+	if !incident {
+		return
+	}
+	for t, id := range ix.topicIDs {
+		if slices.Contains(ix.read.aftermath, id) {
+			s.phrase[t] *= 0.5
+			s.example[t] *= 0.5
+			s.cases[t] *= 0.5
+		}
 	}
 }
 

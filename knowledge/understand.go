@@ -111,6 +111,11 @@ type Understanding struct {
 	// the text, MerelyTopic is read as if named and the incidents count half.
 	Merely      []string
 	MerelyTopic string
+	// Aftermath are the topics of what is done about an incident (reported, a vendor found):
+	// beside an incident told happening by its own words, with no plan, they count half and the
+	// incident leads (「ランサムウェアに感染しました。復旧してくれる業者を紹介してほしい」), whose
+	// answer names their desks. Optional.
+	Aftermath []string
 	// SocialFillers are what may be left of a social turn besides its words: polite endings,
 	// address, interjections (「誠に」「ございました」).
 	SocialFillers []string
@@ -195,6 +200,7 @@ type rawUnderstanding struct {
 		Topic string   `yaml:"topic"`
 		Words []string `yaml:"words"`
 	} `yaml:"merely"`
+	Aftermath  []string `yaml:"aftermath"`
 	Fillers    []string `yaml:"social_fillers"`
 	Intents    []rawCue `yaml:"intents"`
 	Situations []rawCue `yaml:"situations"`
@@ -283,6 +289,8 @@ func (l *loader) loadUnderstanding() {
 	u.Unsure, u.UnsureNot, u.UnsureTopic = trimAll(r.Unsure.Words), trimAll(r.Unsure.Not), r.Unsure.Topic
 	l.unsureLine = kl.at("unsure")
 	u.Merely, u.MerelyTopic = trimAll(r.Merely.Words), r.Merely.Topic
+	u.Aftermath = trimAll(r.Aftermath)
+	l.aftermathLine = kl.at("aftermath")
 	l.merelyLine = kl.at("merely")
 	u.Rather = trimAll(r.Rather)
 	if len(u.NegationAfter) == 0 {
@@ -386,6 +394,11 @@ func (l *loader) checkUnderstanding() {
 	if u.MerelyTopic != "" && l.b.topicIdx[u.MerelyTopic] == nil {
 		l.problem(understandingFile, l.merelyLine, "merely: unknown topic %q", u.MerelyTopic)
 	}
+	for _, id := range u.Aftermath {
+		if l.b.topicIdx[id] == nil {
+			l.problem(understandingFile, l.aftermathLine, "aftermath: unknown topic %q", id)
+		}
+	}
 	for _, ref := range l.cueTopicRefs {
 		if l.b.topicIdx[ref.id] == nil {
 			l.problem(ref.file, ref.line, "situations: unknown topic %q", ref.id)
@@ -447,8 +460,9 @@ type reader struct {
 	// in one scan (denied)
 	negations   wordIndex
 	offTopic    string
-	unsureTopic string // the topic answered although the writer cannot tell what it is
-	merelyTopic string // the ordinary fault a denied threat merely was
+	unsureTopic string   // the topic answered although the writer cannot tell what it is
+	merelyTopic string   // the ordinary fault a denied threat merely was
+	aftermath   []string // Understanding.Aftermath
 	// fillers are SocialFillers folded, longest first.
 	fillers []string
 	// introductions are Introductions folded.
@@ -529,7 +543,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, fillers: fold(u.SocialFillers), introductions: fold(u.Introductions),
+		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, aftermath: u.Aftermath, fillers: fold(u.SocialFillers), introductions: fold(u.Introductions),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		devices: lists(u.Devices),
 		cues:    wordIndex{},
@@ -1007,6 +1021,9 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			// 入れちゃ after アプリ入れ: the app was installed, nothing was typed
 			advised = advised || advice[h.to]
 			continue
+		}
+		if h.group == r.nowGroup && wished(wishes, h) {
+			continue // 「入れたいのですが」: 入れた begins a wish, nothing has happened
 		}
 		if h.group >= socialFrom && h.group < socialFrom+len(r.social) && !standsApart(q, h.from, h.to) {
 			continue // 「あかうんと」 holds the ack うん
