@@ -557,7 +557,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		t.Urgent && (!urgentTopic(res) && shortMessage(text) || d.namesNothing(res, told) || readAsTheMatter(t, res)) ||
 		!t.Urgent && !res.Confident && (shortMessage(text) || d.namesNothing(res, told)) && res.Asks() ||
 		!t.Urgent && shortMessage(text) && d.namesNothing(res, told) && len(res.Situations) == 0 && res.Followup == "" && statement(text) ||
-		!t.Urgent && c.Mode == ModeQuestion && !res.Confident && d.namesNothing(res, told) && res.Followup == "" && statement(text) ||
+		!t.Urgent && (c.Mode == ModeQuestion || len(res.Topics) < 2) && !res.Confident && d.namesNothing(res, told) && res.Followup == "" && statement(text) ||
 		res.Opener && res.Asks()) {
 		// Inside an incident, a short message not about another incident (「どこも電話つながら
 		// ない」「LANぬいた」), one naming no topic (namesNothing) or one the statistics read as
@@ -565,7 +565,9 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		// topic for sure (「振込先の銀行にも連絡したほうがいいですか？」 after the fake shop's
 		// answer), one about nothing IT at all (「相手には何て言えば」), or a question that
 		// names nothing either reading knows ("tomodachi ni dou shirasereba ii desu ka" after a
-		// LINE take-over): all are about the matter at hand, not a new consultation. A question
+		// LINE take-over), or a fact inside a calm matter that names nothing and that only the
+		// learned reading places, in one other topic (「うしろに あおい せんが…さしましたが」
+		// after a fault's answer): all are about the matter at hand, not a new consultation. A question
 		// about the incident going on gets its first steps again; another question the honest
 		// answer that the knowledge has none, with a person offered; anything else the steps
 		// again while the incident goes on, or an acknowledgement.
