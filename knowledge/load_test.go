@@ -119,6 +119,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	unsureTopic := replaceIn(t, "understanding.yaml", "  topic: device-trouble\n", "  topic: device-troubles\n")
 	merelyTopic := replaceIn(t, "understanding.yaml", "merely:\n  topic: device-trouble\n", "merely:\n  topic: device-fault\n")
 	aftermathTopic := replaceIn(t, "understanding.yaml", "aftermath: [incident-report,", "aftermath: [incident-reports,")
+	outranksUrgent := replaceIn(t, "understanding.yaml", "    outranks: [general-security]\n", "    outranks: [general-security, ransomware, no-such-topic]\n")
 	unknownFAQ := replaceIn(t, "faq.yaml", `- no: "43"`, `- no: "99999"`)
 	// an option is picked by what happened, never by a device: a device id there would never fire
 	optionDevice := replaceIn(t, "topics/bec.yaml", "        situations: [paid]\n", "        situations: [paid, phone]\n")
@@ -321,6 +322,14 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 			name:   "understanding_aftermath_topic_unknown",
 			change: map[string]string{"understanding.yaml": aftermathTopic},
 			want:   []string{fmt.Sprintf(`understanding.yaml:%d: aftermath: unknown topic "incident-reports"`, lineOf(t, aftermathTopic, "aftermath:"))},
+		},
+		{
+			name:   "understanding_outranks_urgent_or_unknown",
+			change: map[string]string{"understanding.yaml": outranksUrgent},
+			want: []string{
+				fmt.Sprintf(`understanding.yaml:%d: intents: outranks: "ransomware" is urgent`, lineOf(t, outranksUrgent, "  - id: prevention")),
+				fmt.Sprintf(`understanding.yaml:%d: intents: outranks: unknown topic "no-such-topic"`, lineOf(t, outranksUrgent, "  - id: prevention")),
+			},
 		},
 		{
 			name:   "alerts_as_a_list",

@@ -678,6 +678,24 @@ func TestBareWordsAreAskedAbout(t *testing.T) {
 	}
 }
 
+// TestPlanOutranksItsSubject: a company rule for passwords is a plan (prevention's intent
+// outranks general security), not answered as general security's question alone; a plan naming
+// another calm topic's own words (テレワーク規程) is still that topic's question.
+func TestPlanOutranksItsSubject(t *testing.T) {
+	kb := loadSeeds(t)
+	for _, text := range []string{
+		"パスワードポリシーを決めたいです。何文字以上が今の推奨ですか",
+		"パスワードのルールを全社で統一したいのですが、今の推奨は何文字以上で定期変更は必要ですか",
+	} {
+		if r := kb.Search(text); r.Confident && firstTopic(kb, text) != "prevention" {
+			t.Errorf("Search(%q): answered as %q; want prevention first or a question", text, firstTopic(kb, text))
+		}
+	}
+	if got := firstTopic(kb, "テレワーク規程を作りたいのですが、何を書けばいいですか"); got != "telework" {
+		t.Errorf("a telework policy: first topic %q, want telework", got)
+	}
+}
+
 // firstTopic is the id of the topic Search reads first in text, "" for none.
 func firstTopic(kb *Base, text string) string {
 	if top := kb.Search(text).Top(); top != nil {

@@ -794,7 +794,7 @@ func (b *Base) Search(text string) Result {
 	}
 	res.Why.Merely = why.merelyWord && (why.deniedIT || ix.deniesThreat(res.Why)) && len(why.Situations) == 0
 	if why.Intent == "" && res.Why.Merely {
-		ix.calmFirst(s, slices.Index(ix.topicIDs, ix.read.merelyTopic))
+		ix.calmFirst(s, slices.Index(ix.topicIDs, ix.read.merelyTopic), nil)
 	}
 	ix.rank(b, q, s, ix.p, &res)
 	ix.secondReading(b, masked, &res)
@@ -1146,12 +1146,13 @@ func (ix *index) intentTarget(t int) bool {
 // (elsewhere), half again.
 func (ix *index) plan(s signals, intent string, elsewhere bool) {
 	target := -1
+	var outranks []string
 	for _, c := range ix.read.intents {
 		if c.id == intent {
-			target = slices.Index(ix.topicIDs, c.topic)
+			target, outranks = slices.Index(ix.topicIDs, c.topic), c.outranks
 		}
 	}
-	ix.calmFirst(s, target)
+	ix.calmFirst(s, target, outranks)
 	if elsewhere && target >= 0 {
 		// the incident told is someone else's (「同業の会社がやられたそうです。うちは…」): its
 		// topic is only the plan's subject, halved once more
@@ -1193,17 +1194,19 @@ func (ix *index) halveUrgent(s signals) {
 
 // calmFirst gives the calm topic target (-1: none) the phrase signal of a sure word, raised
 // above the rest unless another calm topic names its own words, and halves the urgent topics'
-// signals: what the text is about is not an incident, whose first aid would be wrong.
-func (ix *index) calmFirst(s signals, target int) {
+// signals: what the text is about is not an incident, whose first aid would be wrong. The
+// topics of outranks (the intent's Cue.Outranks) are only the plan's subject.
+func (ix *index) calmFirst(s signals, target int, outranks []string) {
 	if target < 0 {
 		return
 	}
 	ix.halveUrgent(s)
 	// A calmer topic that names its own words (テレワーク規程) is a planning question of its
-	// own: the intent's topic is then raised to a sure word only, not above it.
+	// own, unless the intent outranks it (パスワードのルールを全社で統一: prevention's): the
+	// intent's topic is then raised to a sure word only, not above it.
 	boost := 0.8
 	for t := range s.phrase {
-		if t != target && !ix.urgent[t] && s.worded[t] && !ix.intentTarget(t) {
+		if t != target && !ix.urgent[t] && s.worded[t] && !ix.intentTarget(t) && !slices.Contains(outranks, ix.topicIDs[t]) {
 			boost = 0
 		}
 	}

@@ -25,6 +25,11 @@ type Cue struct {
 	// EvenNow makes an intent apply although the message says something happened: wanting to
 	// file a report is about something that happened.
 	EvenNow bool
+	// Outranks are, for an intent, calm topics whose own words in a plan are only its subject
+	// (a company rule for passwords is prevention's, though passwords are general security's):
+	// the intent's topic is raised above them. Other calm topics named by their own words make
+	// the plan a question of their own (テレワーク規程). Optional.
+	Outranks []string
 	// Lines are, for a follow-up, the words of the answer's lines that answer it (the inside
 	// follow-up, 「上司に言うべき？」, is answered by the steps that name 上司 or 責任者; a demand
 	// by the step that says not to pay).
@@ -156,12 +161,13 @@ func hasCue(cs []Cue, id string) bool {
 }
 
 type rawCue struct {
-	ID      string   `yaml:"id"`
-	Topic   string   `yaml:"topic"`
-	Topics  []string `yaml:"topics"`
-	Words   []string `yaml:"words"`
-	EvenNow bool     `yaml:"even_now"`
-	Lines   []string `yaml:"lines"`
+	ID       string   `yaml:"id"`
+	Topic    string   `yaml:"topic"`
+	Topics   []string `yaml:"topics"`
+	Words    []string `yaml:"words"`
+	EvenNow  bool     `yaml:"even_now"`
+	Outranks []string `yaml:"outranks"`
+	Lines    []string `yaml:"lines"`
 }
 
 type rawUnderstanding struct {
@@ -326,6 +332,9 @@ func (l *loader) loadUnderstanding() {
 			case key != "intents" && rc.EvenNow:
 				l.problem(understandingFile, line, "%s: %q: even_now: is only for intents", key, rc.ID)
 				continue
+			case key != "intents" && len(rc.Outranks) > 0:
+				l.problem(understandingFile, line, "%s: %q: outranks: is only for intents", key, rc.ID)
+				continue
 			case key != "situations" && len(rc.Topics) > 0:
 				l.problem(understandingFile, line, "%s: %q: topics: is only for situations", key, rc.ID)
 				continue
@@ -343,7 +352,10 @@ func (l *loader) loadUnderstanding() {
 			for _, id := range rc.Topics {
 				l.cueTopicRefs = append(l.cueTopicRefs, situationRef{file: understandingFile, line: line, id: id})
 			}
-			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words), EvenNow: rc.EvenNow, Lines: trimAll(rc.Lines)})
+			for _, id := range rc.Outranks {
+				l.outrankRefs = append(l.outrankRefs, situationRef{file: understandingFile, line: line, id: id})
+			}
+			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words), EvenNow: rc.EvenNow, Outranks: trimAll(rc.Outranks), Lines: trimAll(rc.Lines)})
 		}
 		for _, id := range known {
 			if !seen[id] && !slices.Contains(optionalIDs, id) {
@@ -399,6 +411,14 @@ func (l *loader) checkUnderstanding() {
 			l.problem(understandingFile, l.aftermathLine, "aftermath: unknown topic %q", id)
 		}
 	}
+	for _, ref := range l.outrankRefs {
+		switch t := l.b.topicIdx[ref.id]; {
+		case t == nil:
+			l.problem(ref.file, ref.line, "intents: outranks: unknown topic %q", ref.id)
+		case t.Urgent:
+			l.problem(ref.file, ref.line, "intents: outranks: %q is urgent; a plan's incidents already count half", ref.id)
+		}
+	}
 	for _, ref := range l.cueTopicRefs {
 		if l.b.topicIdx[ref.id] == nil {
 			l.problem(ref.file, ref.line, "situations: unknown topic %q", ref.id)
@@ -451,6 +471,7 @@ type cueList struct {
 	topics    []string
 	words     []string
 	evenNow   bool
+	outranks  []string // Cue.Outranks
 }
 
 // reader is the folded form of Understanding that Search uses.
@@ -537,7 +558,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	lists := func(cs []Cue) []cueList {
 		var out []cueList
 		for _, c := range cs {
-			out = append(out, cueList{id: c.ID, topic: c.Topic, topics: c.Topics, words: fold(c.Words), evenNow: c.EvenNow})
+			out = append(out, cueList{id: c.ID, topic: c.Topic, topics: c.Topics, words: fold(c.Words), evenNow: c.EvenNow, outranks: c.Outranks})
 		}
 		return out
 	}
