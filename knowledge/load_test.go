@@ -588,7 +588,8 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 	without = cut(without, "  - id: inside\n", "  - id: question\n")
 	without = cut(without, "  - id: demand\n", "  - id: steps\n")
 	without = cut(without, "  - id: ping\n", "\n# Questions asked inside a topic")
-	without = regexp.MustCompile(`(?m)^(elsewhere|nothing_here|not_hedges|when): .*\n`).ReplaceAllString(without, "")
+	without = regexp.MustCompile(`(?m)^(elsewhere|nothing_here|not_hedges|when|this_one|aftermath): .*\n`).ReplaceAllString(without, "")
+	without = regexp.MustCompile(`(?m)^    outranks: .*\n`).ReplaceAllString(without, "")
 	kb, err := Load(seedFolder(t, map[string]string{"understanding.yaml": without}))
 	if err != nil {
 		t.Fatalf("Load without the optional lists: %v", err)
@@ -611,6 +612,9 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 		{"nothing_here", "取引先がウイルスにやられたそうです。今のところ何も起きていませんが、東京都の補助金とか使えるものありますか", func(r Result) bool { return r.Why.Intent != "" }},
 		{"not_hedges", "補助金で何とかならない?", func(r Result) bool { return !r.Why.Hedged }},
 		{"when", "今日の朝礼でフィッシング詐欺の話をしました", func(r Result) bool { return r.Why.Now }},
+		{"this_one", "取引先から「御社から怪しいメールが届いた」と3社から連絡。Wi-Fiのパスワードも変えたいんだけどまずはこっち", func(r Result) bool { return r.Why.pointedBack }},
+		{"aftermath", "ランサムにやられて、復旧を頼める業者を探してる", func(r Result) bool { return r.Top() != nil && r.Top().ID == "ransomware" }},
+		{"outranks", "パスワードポリシーを決めたいです。何文字以上が今の推奨ですか", func(r Result) bool { return !r.Confident }},
 	} {
 		if !tt.read(seeded.Search(tt.text)) {
 			t.Errorf("with the %s list, %q is not read as the list reads it", tt.list, tt.text)

@@ -449,6 +449,9 @@ func TestFirstTopicRead(t *testing.T) {
 		// an incident happening stays first before a calmer wish after a later word
 		{"サーバーに不正アクセスされた形跡を見つけました。落ち着いたら届出のやり方も教えてください", "unauthorized-access"},
 		{"PCがウイルスに感染したみたいです。あと別件で、来月の研修の講師もお願いしたい", "malware"},
+		// a rather word pointing back at the end puts first what was told before its clause
+		{"「EmoCheck」って何ですか?取引先から「御社からEmotetっぽいメールが来た」と言われました。来期の予算でどんな対策を入れるべきかも相談したいですが、まずはこちら。", "emotet"},
+		{"取引先から「御社から怪しいメールが届いた」と3社から連絡。Wi-Fiのパスワードも変えたいんだけどまずはこっち", "emotet"},
 		// what is done about an incident happening (a vendor found) comes after it
 		{"ランサムウェアにやられて、復旧を頼める業者を探してる", "ransomware"},
 		{"ランサムにやられました。サイバー保険に入ってたと思うので、保険のことも聞きたい", "ransomware"},
@@ -693,6 +696,21 @@ func TestPlanOutranksItsSubject(t *testing.T) {
 	}
 	if got := firstTopic(kb, "テレワーク規程を作りたいのですが、何を書けばいいですか"); got != "telework" {
 		t.Errorf("a telework policy: first topic %q, want telework", got)
+	}
+}
+
+// TestPointingBackNamesNothingFirst: a rather word pointing back at a matter told in no topic's
+// words (「社長のなりすましメールに返信しちゃいました…まずこっち」) does not hand the reading to the
+// clause put second: asked, not answered as that clause's topic.
+func TestPointingBackNamesNothingFirst(t *testing.T) {
+	kb := loadSeeds(t)
+	text := "社長のなりすましメールに返信しちゃいました。お金はまだ送ってない。迷惑メールフィルタの強化も相談したいけど、まずこっち"
+	if r := kb.Search(text); r.Confident {
+		t.Errorf("Search(%q): answered as %q; want a question", text, firstTopic(kb, text))
+	}
+	// forward, the rather word still puts what follows first
+	if got := firstTopic(kb, "SECURITY ACTIONのことも聞きたいんですが、先にこっち：取引先を名乗るメールで振込先変更の依頼が来てて、今日払う予定です"); got != "bec" {
+		t.Errorf("rather word pointing forward: first topic %q, want bec", got)
 	}
 }
 

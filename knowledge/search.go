@@ -1290,7 +1290,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// What the person put first with a rather word (「セミナーもやってほしいんですが、それより今
 	// まさに怪しい添付を開いた社員がいて」) names no topic's word the rules know: what they read is
 	// the part the person said matters less, so they ask.
-	unnamedFirst := res.Why.firstEnds >= 0 && !res.Why.namedFirst
+	unnamedFirst := (res.Why.firstEnds >= 0 || res.Why.pointedBack) && !res.Why.namedFirst
 	// Nothing named (no topic's word, device or generic word), and, where it reads as an office
 	// matter, nothing but a wish to consult on no word of the matter's own (「いろいろあって、
 	// まとめて相談したいです」): not answered; asked below what it is about.
@@ -1723,7 +1723,7 @@ func (ix *index) signals(q, masked string, denied []span, why *Why) signals {
 		if why != nil && (why.secondAt >= 0 && pos > why.secondAt || why.firstEnds >= 0 && pos < why.firstEnds) {
 			weight *= secondWish
 		}
-		if why != nil && why.firstEnds >= 0 && pos >= why.firstEnds {
+		if why != nil && (why.firstEnds >= 0 && pos >= why.firstEnds || why.pointedBack && pos < why.secondAt) {
 			why.namedFirst = true
 		}
 		if weight > best[p.topic] {

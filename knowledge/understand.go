@@ -99,6 +99,10 @@ type Understanding struct {
 	// Hedges are words of doubt (「かも」「気がする」): a short message hedged on its only
 	// evidence is asked about rather than answered.
 	Hedges []string
+	// ThisOne are words that point at a matter already told (こっち, この件): right after a
+	// rather word that ends the text (「…も相談したいですが、まずはこちら」) they put first what
+	// was told before the clause holding it, and that clause is the second wish. Optional.
+	ThisOne []string
 	// NotHedges are words that hold a hedge's letters and doubt nothing (「何とかならない」
 	// holds かな): a hedge inside one is not read.
 	NotHedges []string
@@ -197,6 +201,7 @@ type rawUnderstanding struct {
 	AsCompany   []string `yaml:"as_company"`
 	Hedges      []string `yaml:"hedges"`
 	NotHedges   []string `yaml:"not_hedges"`
+	ThisOne     []string `yaml:"this_one"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
 		Words []string `yaml:"words"`
@@ -287,7 +292,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
-	u.Elsewhere, u.NotHedges = trimAll(r.Elsewhere), trimAll(r.NotHedges)
+	u.Elsewhere, u.NotHedges, u.ThisOne = trimAll(r.Elsewhere), trimAll(r.NotHedges), trimAll(r.ThisOne)
 	u.When, u.NothingHere = trimAll(r.When), trimAll(r.NothingHere)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
 	u.Corrections, u.OutsideTokyo, u.Also, u.Introductions = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also), trimAll(r.Intros)
@@ -484,6 +489,7 @@ type reader struct {
 	unsureTopic string   // the topic answered although the writer cannot tell what it is
 	merelyTopic string   // the ordinary fault a denied threat merely was
 	aftermath   []string // Understanding.Aftermath
+	thisOne     []string // Understanding.ThisOne, folded
 	// fillers are SocialFillers folded, longest first.
 	fillers []string
 	// introductions are Introductions folded.
@@ -564,7 +570,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, aftermath: u.Aftermath, fillers: fold(u.SocialFillers), introductions: fold(u.Introductions),
+		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, aftermath: u.Aftermath, thisOne: fold(u.ThisOne), fillers: fold(u.SocialFillers), introductions: fold(u.Introductions),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		devices: lists(u.Devices),
 		cues:    wordIndex{},
@@ -962,8 +968,11 @@ type Why struct {
 	// firstEnds is where a rather word (それより) puts what follows first, or -1: what precedes
 	// it counts less.
 	firstEnds int
-	// namedFirst: a topic's word, not denied, lies after the rather word (firstEnds), in what
-	// the person put first
+	// pointedBack: a rather word and a word pointing back end the text (pointsBack): what was
+	// told before secondAt comes first
+	pointedBack bool
+	// namedFirst: a topic's word, not denied, lies in what the person put first: after the
+	// rather word (firstEnds), or before secondAt where the rather word points back
 	namedFirst bool
 	// deniedGeneric: a generic word for a threat (understanding.yaml's threats: ハッキング, 攻撃)
 	// lies in a denied clause
@@ -1008,13 +1017,18 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			first[h.group] = h.from
 		}
 	}
-	second, firstEnds := -1, -1
+	second, firstEnds, pointedBack := -1, -1, false
 	if at, ok := first[r.laterGroup]; ok {
 		second = at
 	}
 	if at, ok := first[r.ratherGroup]; ok {
 		// said outright, what comes first outweighs a later word's reading
 		firstEnds, second = at, -1
+		if clause, back := r.pointsBack(q, hits, at); back {
+			// 「迷惑メール対策も相談したいけど、まずこっち」 at the end: what was told before
+			// that clause comes first, the clause is the second wish
+			firstEnds, second, pointedBack = -1, clause, true
+		}
 	} else if second >= 0 && slices.ContainsFunc(hits, func(h hit) bool {
 		return h.group == r.overGroup && h.to <= second && utf8.RuneCountInString(q[h.from:h.to]) >= 3
 	}) {
@@ -1066,7 +1080,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			inDenied[h.group] = true
 		}
 	}
-	w := Why{secondAt: second, firstEnds: firstEnds, settled: settled}
+	w := Why{secondAt: second, firstEnds: firstEnds, pointedBack: pointedBack, settled: settled}
 	group := 0
 	for _, l := range r.situations {
 		if happened[group] {
@@ -1600,6 +1614,38 @@ func (r *reader) insideOther(hits []hit, h hit) bool {
 		}
 	}
 	return false
+}
+
+// backRunes is how much may follow a rather word and a word pointing back (ThisOne) for them to
+// end the text: 「でお願いします」.
+const backRunes = 7
+
+// pointsBack reports whether the rather word found at byte at of folded text q ends the text
+// with a word pointing at a matter already told (「…も相談したいですが、まずはこちら」), and where
+// the clause holding it starts (after the last word break before it); not in a text of one
+// clause, which has nothing before it to point at.
+func (r *reader) pointsBack(q string, hits []hit, at int) (clause int, ok bool) {
+	end := at
+	for _, h := range hits {
+		if h.group == r.ratherGroup && h.from == at {
+			end = max(end, h.to)
+		}
+	}
+	// what follows the rather word, without the words pointing back (which may also end the
+	// rather word itself: けど、まずこっち)
+	after, pointed := q[end:], false
+	for _, w := range r.thisOne {
+		pointed = pointed || strings.Contains(q[at:], w)
+		after = strings.ReplaceAll(after, w, "")
+	}
+	if !pointed || utf8.RuneCountInString(strings.ReplaceAll(after, " ", "")) > backRunes {
+		return 0, false
+	}
+	i := strings.LastIndex(strings.TrimRight(q[:at], " "), " ")
+	if i < 0 {
+		return 0, false
+	}
+	return i + 1, true
 }
 
 // wished reports whether one of wishes (understanding.yaml's wish_endings) straddles the end of
