@@ -118,8 +118,8 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	csvHeader := "受理番号,相談種別ID,【相談内容分類：ガイドブックmission1に準拠して】,,件名,相談内容,相談備考,処置備考\n1,1,x,02.迷惑メール・スパムメール,s,b,r,n\n"
 	unsureTopic := replaceIn(t, "understanding.yaml", "  topic: device-trouble\n", "  topic: device-troubles\n")
 	merelyTopic := replaceIn(t, "understanding.yaml", "merely:\n  topic: device-trouble\n", "merely:\n  topic: device-fault\n")
-	aftermathTopic := replaceIn(t, "understanding.yaml", "aftermath: [incident-report,", "aftermath: [incident-reports,")
-	outranksUrgent := replaceIn(t, "understanding.yaml", "    outranks: [general-security]\n", "    outranks: [general-security, ransomware, no-such-topic]\n")
+	aftermathTopic := replaceIn(t, "understanding.yaml", "aftermath: [incident-report,", "aftermath: [incident-reports, ransomware, support-services,")
+	outranksUrgent := replaceIn(t, "understanding.yaml", "    outranks: [general-security]\n", "    outranks: [general-security, ransomware, no-such-topic, prevention, general-security]\n")
 	unknownFAQ := replaceIn(t, "faq.yaml", `- no: "43"`, `- no: "99999"`)
 	// an option is picked by what happened, never by a device: a device id there would never fire
 	optionDevice := replaceIn(t, "topics/bec.yaml", "        situations: [paid]\n", "        situations: [paid, phone]\n")
@@ -321,14 +321,20 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{
 			name:   "understanding_aftermath_topic_unknown",
 			change: map[string]string{"understanding.yaml": aftermathTopic},
-			want:   []string{fmt.Sprintf(`understanding.yaml:%d: aftermath: unknown topic "incident-reports"`, lineOf(t, aftermathTopic, "aftermath:"))},
+			want: []string{
+				fmt.Sprintf(`understanding.yaml:%d: aftermath: unknown topic "incident-reports"`, lineOf(t, aftermathTopic, "aftermath:")),
+				fmt.Sprintf(`understanding.yaml:%d: aftermath: "ransomware" is urgent`, lineOf(t, aftermathTopic, "aftermath:")),
+				fmt.Sprintf(`understanding.yaml:%d: aftermath: "support-services" is listed twice`, lineOf(t, aftermathTopic, "aftermath:")),
+			},
 		},
 		{
 			name:   "understanding_outranks_urgent_or_unknown",
 			change: map[string]string{"understanding.yaml": outranksUrgent},
 			want: []string{
-				fmt.Sprintf(`understanding.yaml:%d: intents: outranks: "ransomware" is urgent`, lineOf(t, outranksUrgent, "  - id: prevention")),
-				fmt.Sprintf(`understanding.yaml:%d: intents: outranks: unknown topic "no-such-topic"`, lineOf(t, outranksUrgent, "  - id: prevention")),
+				fmt.Sprintf(`understanding.yaml:%d: intents: outranks: "ransomware" is urgent`, lineOf(t, outranksUrgent, "  - id: rules")),
+				fmt.Sprintf(`understanding.yaml:%d: intents: outranks: unknown topic "no-such-topic"`, lineOf(t, outranksUrgent, "  - id: rules")),
+				fmt.Sprintf(`understanding.yaml:%d: intents: outranks: "prevention" is the intent's own topic`, lineOf(t, outranksUrgent, "  - id: rules")),
+				fmt.Sprintf(`understanding.yaml:%d: intents: outranks: "general-security" is listed twice`, lineOf(t, outranksUrgent, "  - id: rules")),
 			},
 		},
 		{

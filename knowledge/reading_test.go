@@ -20,6 +20,10 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"機械的な回答じゃなくて、人に判断してほしいです", true},
 		{"Is there anyone who speaks English? I would like to explain by phone.", true},
 		{"取引先の部長さんから振込先変更のメールが来ましたが、本人に電話で確認すべきでしょうか?", false},
+		{"銀行の窓口で説明されたのですが、フィッシングかどうかよくわかりません", false},
+		{"社長本人の声で送金を指示する電話がありました。AIの偽音声でしょうか", false},
+		{"They told me to explain by phone why my account was locked", false},
+		{"日本語が苦手です。日本人と話したいです", true},
 		{"機械の回答はもう結構です。責任者の方をお願いします。", true},
 		{"ことばでせつめいするのがむずかしいので、どなたか電話をいただけませんか", true},
 		{"人と話す必要はないです", false},
@@ -234,6 +238,19 @@ func TestAdviceIsNotWhatHappened(t *testing.T) {
 			t.Errorf("Search(%q).Situations = %v, want %v", tt.text, got, tt.want)
 		}
 	}
+	// a now word that begins a wish (入れた in 入れたい) says nothing has happened; い that begins
+	// another word (いくつ) ends no wish
+	for _, tt := range []struct {
+		text string
+		now  bool
+	}{
+		{"UTMと端末のウイルス対策をまとめて入れたいのですが、東京都の助成金は使えますか", false},
+		{"画面に出たいくつかの警告を消しました", true},
+	} {
+		if got := kb.Search(tt.text).Why.Now; got != tt.now {
+			t.Errorf("Search(%q).Why.Now = %v, want %v", tt.text, got, tt.now)
+		}
+	}
 }
 
 // TestUnsureIsAsked: a writer who says they cannot tell what it is gets a question, unless both
@@ -308,6 +325,9 @@ func TestSocialTurnsInLongerTexts(t *testing.T) {
 		{"先月ご相談した迷惑メールの件は、おかげさまで落ち着きました。ありがとうございました", "thanks"},
 		{"先日のウイルスの件、無事に解決しました。ありがとうございました", "resolved"},
 		{"先月フィッシングの被害にあいました。ありがとうございました", ""},
+		// not where more follows what was settled
+		{"ウイルス感染は駆除しましたが、また同じ警告がでます。ありがとうございます", ""},
+		{"先月の迷惑メールの件は落ち着きました。今月はカード会社を名乗るSMSが毎日来ます。ありがとうございます", ""},
 		// who is writing, and nothing else yet, is a greeting; a matter or a generic word is not
 		{"はじめまして、着物レンタルの店をやっている者です", "greeting"},
 		{"お世話になっております。総務の山田と申します", "greeting"},
@@ -455,6 +475,10 @@ func TestFirstTopicRead(t *testing.T) {
 		// what is done about an incident happening (a vendor found) comes after it
 		{"ランサムウェアにやられて、復旧を頼める業者を探してる", "ransomware"},
 		{"ランサムにやられました。サイバー保険に入ってたと思うので、保険のことも聞きたい", "ransomware"},
+		// not when the incident is another company's
+		{"取引先がランサムウェアにやられました。うちも頼める業者を探したい", "support-services"},
+		// whether to report, asked alone, offers the report of illegal content first
+		{"通報すべき？", "illegal-content"},
 		// a wish (入れたい) says nothing has happened: the subsidy asked about leads
 		{"都内の社員25人の建設会社です。UTMと端末のウイルス対策をまとめて入れたいのですが、東京都の助成金は使えますか", "support-services"},
 		// not when the incident is over
@@ -666,6 +690,8 @@ func TestBareWordsAreAskedAbout(t *testing.T) {
 	}{
 		{"Wi-Fiのことなんですけど", false},
 		{"Wi-Fiの件で", false},
+		{"フリーWi-Fiって危ない？", true},
+		{"wifiのパスワードを変えたい", true},
 		{"フリーWi-Fiで仕事のメールを見ても大丈夫ですか？", true},
 		{"警察に言うべき？", false},
 		{"これ警察に行くべき？", false},
@@ -681,18 +707,21 @@ func TestBareWordsAreAskedAbout(t *testing.T) {
 	}
 }
 
-// TestPlanOutranksItsSubject: a company rule for passwords is a plan (prevention's intent
-// outranks general security), not answered as general security's question alone; a plan naming
-// another calm topic's own words (テレワーク規程) is still that topic's question.
+// TestPlanOutranksItsSubject: a company rule for passwords is a plan (the rules intent, whose
+// topic is prevention, outranks general security), not answered as general security's question
+// alone; a plan naming another calm topic's own words (テレワーク規程) is still that topic's
+// question.
 func TestPlanOutranksItsSubject(t *testing.T) {
 	kb := loadSeeds(t)
-	for _, text := range []string{
-		"パスワードポリシーを決めたいです。何文字以上が今の推奨ですか",
-		"パスワードのルールを全社で統一したいのですが、今の推奨は何文字以上で定期変更は必要ですか",
-	} {
-		if r := kb.Search(text); r.Confident && firstTopic(kb, text) != "prevention" {
-			t.Errorf("Search(%q): answered as %q; want prevention first or a question", text, firstTopic(kb, text))
-		}
+	if text := "パスワードのルールを全社で統一したいのですが、今の推奨は何文字以上で定期変更は必要ですか"; firstTopic(kb, text) != "prevention" {
+		t.Errorf("Search(%q): first topic %q, want prevention", text, firstTopic(kb, text))
+	}
+	if text := "パスワードポリシーを決めたいです。何文字以上が今の推奨ですか"; kb.Search(text).Confident && firstTopic(kb, text) == "general-security" {
+		t.Errorf("Search(%q): answered as general security; want prevention first or a question", text)
+	}
+	// prevention's broader words (気をつけ) do not outrank: still general security's question
+	if r := kb.Search("パスワードの管理で気をつけることはありますか"); !r.Confident || firstTopic(kb, "パスワードの管理で気をつけることはありますか") != "general-security" {
+		t.Errorf("password care: confident %v, first %q; want general-security answered", r.Confident, firstTopic(kb, "パスワードの管理で気をつけることはありますか"))
 	}
 	if got := firstTopic(kb, "テレワーク規程を作りたいのですが、何を書けばいいですか"); got != "telework" {
 		t.Errorf("a telework policy: first topic %q, want telework", got)
@@ -711,6 +740,25 @@ func TestPointingBackNamesNothingFirst(t *testing.T) {
 	// forward, the rather word still puts what follows first
 	if got := firstTopic(kb, "SECURITY ACTIONのことも聞きたいんですが、先にこっち：取引先を名乗るメールで振込先変更の依頼が来てて、今日払う予定です"); got != "bec" {
 		t.Errorf("rather word pointing forward: first topic %q, want bec", got)
+	}
+}
+
+// TestPrinterShownOffline: a printer shown offline is the fault's word, in hiragana typed with
+// spaces too; offline as such (「オンラインとオフラインとで」, a machine taken offline) is not.
+func TestPrinterShownOffline(t *testing.T) {
+	kb := loadSeeds(t)
+	fault := func(text string) bool {
+		return slices.ContainsFunc(kb.Search(text).Why.Phrases, func(p string) bool { return strings.HasPrefix(p, "device-trouble:") })
+	}
+	for _, text := range []string{"がめんに おふらいん と でています", "プリンターがオフラインになっていて印刷できません"} {
+		if !fault(text) {
+			t.Errorf("Search(%q): no word of the fault found", text)
+		}
+	}
+	for _, text := range []string{"オンラインとオフラインとで料金は違いますか", "感染したPCはもうオフラインになってます"} {
+		if fault(text) {
+			t.Errorf("Search(%q): a word of the fault found in %v", text, kb.Search(text).Why.Phrases)
+		}
 	}
 }
 

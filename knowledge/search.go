@@ -935,7 +935,8 @@ const inflectionRunes = 3
 // is made of generic words of the vague groups found in folded text q and kana only: 乗っ取られ
 // is 乗っ取 inflected and 情報が漏れ is 情報 and 漏れ, so 「なんか乗っ取られたかも」 names no more
 // than a doubt about some account, phone or computer; ネット通販 is more than ネット. With
-// onlyGeneric, only the words of groups marked generic count (Vague.Generic: Wi-Fi).
+// onlyGeneric, only the words of groups marked generic count (Vague.Generic: Wi-Fi), and the
+// topic word must be one of them whole (ふりーwifi is more than wifi).
 func (ix *index) onlyVagueWords(q string, phrases []string, t int, onlyGeneric bool) bool {
 	named := false
 	for word := range topicWords(phrases, ix.topicIDs[t]) {
@@ -954,6 +955,9 @@ func (ix *index) onlyVagueWords(q string, phrases []string, t int, onlyGeneric b
 		// what is left is an ending or a particle: a few kana (folding made katakana hiragana,
 		// so a loanword such as ういるす is kana too, and must have lost a generic word)
 		rest = strings.ReplaceAll(rest, " ", "")
+		if onlyGeneric && rest != "" {
+			return false // ふりーwifi is more than wifi
+		}
 		if rest == word || utf8.RuneCountInString(rest) > inflectionRunes || strings.IndexFunc(rest, func(r rune) bool { return kanaScript(r) == 0 }) >= 0 {
 			return false
 		}
@@ -1174,9 +1178,7 @@ func (ix *index) aftermathSecond(s signals) {
 	}
 	for t, id := range ix.topicIDs {
 		if slices.Contains(ix.read.aftermath, id) {
-			s.phrase[t] *= 0.5
-			s.example[t] *= 0.5
-			s.cases[t] *= 0.5
+			s.halve(t)
 		}
 	}
 }
@@ -1185,11 +1187,16 @@ func (ix *index) aftermathSecond(s signals) {
 func (ix *index) halveUrgent(s signals) {
 	for t := range s.phrase {
 		if ix.urgent[t] {
-			s.phrase[t] *= 0.5
-			s.example[t] *= 0.5
-			s.cases[t] *= 0.5
+			s.halve(t)
 		}
 	}
+}
+
+// halve halves topic t's phrase, example and case signals.
+func (s signals) halve(t int) {
+	s.phrase[t] *= 0.5
+	s.example[t] *= 0.5
+	s.cases[t] *= 0.5
 }
 
 // calmFirst gives the calm topic target (-1: none) the phrase signal of a sure word, raised
@@ -1266,14 +1273,17 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	}
 	short := utf8.RuneCountInString(strings.ReplaceAll(q, " ", ""))
 	// Too vague to answer: a short text with generic words (メール, 詐欺) and none of the top
-	// topic's but generic ones (「Wi-Fiの件で」), or a very short one that names none of its words at all (「警告が出た」
+	// topic's, or a very short one that names none of its words at all (「警告が出た」
 	// 「クリックしちゃった」): example similarity alone on a few characters is no evidence. A
 	// writer who doubts what it is and names only generic words (「どうすればいいかわからない、
 	// 会社のパソコンの件」) is asked up to twice that length, unless the topic read is the one whose
 	// answer is written for such a writer (a fault); a longer story carries its own evidence
 	// (「うちの会社名とロゴを使った通販サイトがある。お客さんから…」). What happened to a device
 	// counts as a word of the topic it belongs to (situatedIn).
-	tooVague := (s.phrase[order[0]] == 0 || ix.onlyVagueWords(q, res.Why.Phrases, order[0], true)) && len(vague) > 0 && short < p.vagueRunes ||
+	// A generic group's word said with nothing of it, not asked about, wished or told happening
+	// (「Wi-Fiの件で」, not 「Wi-Fiのパスワードを変えたい」「フリーWi-Fiって危ない？」), is as vague.
+	saysNothingOf := !res.Why.question && !res.Why.Now && !res.Why.wish
+	tooVague := (s.phrase[order[0]] == 0 || saysNothingOf && ix.onlyVagueWords(q, res.Why.Phrases, order[0], true)) && len(vague) > 0 && short < p.vagueRunes ||
 		s.worded != nil && !s.worded[order[0]] && !(res.Why.Device != "" && ix.situatedIn(order[0], res.Situations)) && short <= p.bareRunes ||
 		res.Why.Hedged && !res.Why.Now && short <= p.hedgeRunes ||
 		res.Why.asked && ix.urgent[order[0]] && !res.Why.Now && short <= 2*p.hedgeRunes ||

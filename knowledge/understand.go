@@ -357,8 +357,9 @@ func (l *loader) loadUnderstanding() {
 			for _, id := range rc.Topics {
 				l.cueTopicRefs = append(l.cueTopicRefs, situationRef{file: understandingFile, line: line, id: id})
 			}
-			for _, id := range rc.Outranks {
-				l.outrankRefs = append(l.outrankRefs, situationRef{file: understandingFile, line: line, id: id})
+			for j, id := range rc.Outranks {
+				l.outrankRefs = append(l.outrankRefs, outrankRef{situationRef: situationRef{file: understandingFile, line: line, id: id},
+					own: id == rc.Topic, twice: slices.Contains(rc.Outranks[:j], id)})
 			}
 			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words), EvenNow: rc.EvenNow, Outranks: trimAll(rc.Outranks), Lines: trimAll(rc.Lines)})
 		}
@@ -411,9 +412,14 @@ func (l *loader) checkUnderstanding() {
 	if u.MerelyTopic != "" && l.b.topicIdx[u.MerelyTopic] == nil {
 		l.problem(understandingFile, l.merelyLine, "merely: unknown topic %q", u.MerelyTopic)
 	}
-	for _, id := range u.Aftermath {
-		if l.b.topicIdx[id] == nil {
+	for i, id := range u.Aftermath {
+		switch t := l.b.topicIdx[id]; {
+		case t == nil:
 			l.problem(understandingFile, l.aftermathLine, "aftermath: unknown topic %q", id)
+		case t.Urgent:
+			l.problem(understandingFile, l.aftermathLine, "aftermath: %q is urgent; what is done about an incident is a calm topic", id)
+		case slices.Contains(u.Aftermath[:i], id):
+			l.problem(understandingFile, l.aftermathLine, "aftermath: %q is listed twice", id)
 		}
 	}
 	for _, ref := range l.outrankRefs {
@@ -422,6 +428,10 @@ func (l *loader) checkUnderstanding() {
 			l.problem(ref.file, ref.line, "intents: outranks: unknown topic %q", ref.id)
 		case t.Urgent:
 			l.problem(ref.file, ref.line, "intents: outranks: %q is urgent; a plan's incidents already count half", ref.id)
+		case ref.own:
+			l.problem(ref.file, ref.line, "intents: outranks: %q is the intent's own topic", ref.id)
+		case ref.twice:
+			l.problem(ref.file, ref.line, "intents: outranks: %q is listed twice", ref.id)
 		}
 	}
 	for _, ref := range l.cueTopicRefs {
@@ -466,6 +476,13 @@ type situationRef struct {
 	// firstAid marks a first aid's line, which may also be for a device (an option is picked by
 	// what happened only)
 	firstAid bool
+}
+
+// outrankRef is a topic an intent outranks (Cue.Outranks), where it is written, and whether it
+// is the intent's own topic or listed twice.
+type outrankRef struct {
+	situationRef
+	own, twice bool
 }
 
 // ---- reading a message
@@ -890,7 +907,7 @@ func (r *reader) introduces(q string) bool {
 // left; for a check that the bot is there, at most two (「これ届いてる？」, not 「請求書届いてますか」,
 // which asks about something else that should have arrived).
 func socialOnly(q string, l cueList, rest []cueList, fillers []string) bool {
-	most := 4
+	most := socialLeftRunes
 	if l.id == pingSocial {
 		most = 2
 	}
@@ -905,6 +922,23 @@ func socialOnly(q string, l cueList, rest []cueList, fillers []string) bool {
 	}
 	return utf8.RuneCountInString(strings.ReplaceAll(left, " ", "")) <= most
 }
+
+// onlySocialAfter reports whether folded text rest holds nothing but social words and fillers:
+// at most a few characters besides (「。ありがとうございました」).
+func (r *reader) onlySocialAfter(rest string) bool {
+	for _, l := range r.social {
+		for _, w := range l.words {
+			rest = strings.ReplaceAll(rest, w, " ")
+		}
+	}
+	for _, f := range r.fillers {
+		rest = strings.ReplaceAll(rest, f, " ")
+	}
+	return utf8.RuneCountInString(strings.ReplaceAll(rest, " ", "")) <= socialLeftRunes
+}
+
+// socialLeftRunes is how many characters a social turn may hold besides its words and fillers.
+const socialLeftRunes = 4
 
 // Why explains a reading: which words decided it. ask --json prints it.
 type Why struct {
@@ -977,6 +1011,8 @@ type Why struct {
 	// deniedGeneric: a generic word for a threat (understanding.yaml's threats: ハッキング, 攻撃)
 	// lies in a denied clause
 	deniedGeneric bool
+	// wish: a word of understanding.yaml's wish_endings (「変えたい」)
+	wish bool
 	// stuck: a word of understanding.yaml's stuck (「ログインできなくて」)
 	stuck bool
 	// opens: a word of understanding.yaml's openers (「相談があります」)
@@ -986,8 +1022,9 @@ type Why struct {
 	// one
 	advised bool
 	// settled: a word of understanding.yaml's over or hypothetical of three characters or more,
-	// not denied (「件は落ち着きました」, not a bare 先月): the matter the text names is put away,
-	// so thanks at its end close the conversation (closingSocial)
+	// not denied (「件は落ち着きました」, not a bare 先月), followed by nothing but social words
+	// and fillers (not 「駆除しましたが、また同じ警告が出ます」): the matter the text names is put
+	// away, so thanks at its end close the conversation (closingSocial).
 	settled bool
 	// over: a word of understanding.yaml's over, hypothetical or elsewhere (「被害後」「もう止ま
 	// って」「万が一の際に」「うちはまだ何もないんですが」): the incident the text names is not
@@ -1049,7 +1086,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		}
 	}
 	socialFrom := len(r.situations) + len(r.intents) + len(r.followups)
-	settled := false // Why.settled
+	settledAt := -1 // Why.settledAt
 	for _, h := range hits {
 		if h.group < len(r.situations) && (advice[h.to] || wished(wishes, h) || r.insideOther(hits, h)) {
 			// 「電話したほうがいい？」「入力したいのですが」: asked about or wished, not done;
@@ -1057,7 +1094,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			advised = advised || advice[h.to]
 			continue
 		}
-		if h.group == r.nowGroup && wished(wishes, h) {
+		if h.group == r.nowGroup && wished(wishes, h) && !beginsAnotherWord(q, h.to) {
 			continue // 「入れたいのですが」: 入れた begins a wish, nothing has happened
 		}
 		if h.group >= socialFrom && h.group < socialFrom+len(r.social) && !standsApart(q, h.from, h.to) {
@@ -1069,7 +1106,9 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		found[h.group] = true
 		if utf8.RuneCountInString(q[h.from:h.to]) >= 3 {
 			foundLong[h.group] = true
-			settled = settled || h.group == r.overGroup && !inSpans(denied, h.from, h.to)
+			if h.group == r.overGroup && !inSpans(denied, h.from, h.to) {
+				settledAt = max(settledAt, h.to)
+			}
 			if h.to == len(q) && !conditional(q[:h.from]) {
 				endsLong[h.group] = true
 			}
@@ -1080,7 +1119,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			inDenied[h.group] = true
 		}
 	}
-	w := Why{secondAt: second, firstEnds: firstEnds, pointedBack: pointedBack, settled: settled}
+	w := Why{secondAt: second, firstEnds: firstEnds, pointedBack: pointedBack, settled: settledAt >= 0 && r.onlySocialAfter(q[settledAt:])}
 	group := 0
 	for _, l := range r.situations {
 		if happened[group] {
@@ -1145,6 +1184,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 	w.deniedIT = inDenied[r.itGroup] // 「攻撃ではなく」: what is denied is about IT
 	w.deniedGeneric = inDenied[r.threatGroup]
 	w.stuck = found[r.stuckGroup]
+	w.wish = found[r.wishGroup]
 	w.advised = advised
 	w.opens = found[r.openerGroup]
 	w.Corrects = found[r.correctionGroup]
@@ -1646,6 +1686,13 @@ func (r *reader) pointsBack(q string, hits []hit, at int) (clause int, ok bool) 
 		return 0, false
 	}
 	return i + 1, true
+}
+
+// beginsAnotherWord reports whether the い right after byte at of folded text q begins a word
+// of its own rather than ending a wish: 「画面に出たいくつかの警告」 (いくつ), 「いつ」.
+func beginsAnotherWord(q string, at int) bool {
+	rest := q[at:]
+	return strings.HasPrefix(rest, "いく") || strings.HasPrefix(rest, "いつ")
 }
 
 // wished reports whether one of wishes (understanding.yaml's wish_endings) straddles the end of

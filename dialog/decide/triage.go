@@ -565,12 +565,13 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		// topic for sure (「振込先の銀行にも連絡したほうがいいですか？」 after the fake shop's
 		// answer), one about nothing IT at all (「相手には何て言えば」), or a question that
 		// names nothing either reading knows ("tomodachi ni dou shirasereba ii desu ka" after a
-		// LINE take-over), or a fact inside a calm matter that names nothing and that only the
-		// learned reading places, in one other topic (「うしろに あおい せんが…さしましたが」
-		// after a fault's answer): all are about the matter at hand, not a new consultation. A question
-		// about the incident going on gets its first steps again; another question the honest
-		// answer that the knowledge has none, with a person offered; anything else the steps
-		// again while the incident goes on, or an acknowledgement.
+		// LINE take-over), or a fact inside a calm matter, unsure and naming nothing, that would
+		// offer at most one topic (「うしろに あおい せんが…さしましたが」 after a fault's answer,
+		// which the learned reading alone places elsewhere): all are about the matter at hand,
+		// not a new consultation. A question about the incident going on gets its first steps
+		// again; another question the honest answer that the knowledge has none, with a person
+		// offered; anything else the steps again while the incident goes on, or an
+		// acknowledgement.
 		if incidentGoingOn(t, res) && res.Top() != nil && res.Top().ID == t.ID && res.Followup == "" && !res.Stuck() {
 			// a question about the incident going on, read as it ("The guy is still on the phone
 			// with me, should I hang up?"): its first screen's steps, for what it says happened
@@ -654,8 +655,7 @@ func (d *decider) inContext(text string, res knowledge.Result, told toldNow) boo
 		!res.Confident && len(res.Why.Phrases) == 0 && res.Followup == "" && res.Menu == nil && res.Why.Intent == "" &&
 			(shortMessage(text) || asks && !d.placedCalm(res) || res.Why.Learned == "" || len(res.Topics) < 2)) {
 		// 「わからない」 to 「いちばん近いものはどれですか？」, or a short message, one neither
-		// reading places or one only the learned reading places, in one topic, that names no
-		// topic (「写真とった」「LANケーブル抜いたほうがいいですか」
+		// reading places or one that would offer at most one topic, that names no topic (「写真とった」「LANケーブル抜いたほうがいいですか」
 		// 「あんどろいど です。 じぶんの すまほ です。 おかねは はらってません」): the same choices
 		// again, and a person, instead of other topics guessed from words of no topic. A longer
 		// question the learned reading places in a calm topic (「東京都が中小企業向けに専門家の派遣
