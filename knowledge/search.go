@@ -786,12 +786,13 @@ func (b *Base) Search(text string) Result {
 		// one: the plan's topic is not raised over it)
 		ix.plan(s, why.Intent, why.elsewhere)
 	}
+	if why.Intent == "" && why.event && !why.over && !why.Hedged {
+		// an incident happening: what is done about it comes after it
+		ix.aftermathSecond(s)
+	}
 	// 「DoS攻撃じゃなくて、注文が殺到しただけ」: the threat is ruled out, what is left is a fault;
 	// what the writer did (「入力はしていません、開いただけです」) is none, nor is what they did
 	// not do (「お金は払っていません。ただ警告が消えないだけです」): a threat must be denied
-	if why.Intent == "" && why.event && !why.over && !why.Hedged {
-		ix.aftermathSecond(s)
-	}
 	res.Why.Merely = why.merelyWord && (why.deniedIT || ix.deniesThreat(res.Why)) && len(why.Situations) == 0
 	if why.Intent == "" && res.Why.Merely {
 		ix.calmFirst(s, slices.Index(ix.topicIDs, ix.read.merelyTopic), nil)
@@ -1283,7 +1284,7 @@ func (ix *index) rank(b *Base, q string, s signals, p params, res *Result) {
 	// A generic group's word said with nothing of it, not asked about, wished or told happening
 	// (「Wi-Fiの件で」, not 「Wi-Fiのパスワードを変えたい」「フリーWi-Fiって危ない？」), is as vague.
 	saysNothingOf := !res.Why.question && !res.Why.Now && !res.Why.wish
-	tooVague := (s.phrase[order[0]] == 0 || saysNothingOf && ix.onlyVagueWords(q, res.Why.Phrases, order[0], true)) && len(vague) > 0 && short < p.vagueRunes ||
+	tooVague := len(vague) > 0 && short < p.vagueRunes && (s.phrase[order[0]] == 0 || saysNothingOf && ix.onlyVagueWords(q, res.Why.Phrases, order[0], true)) ||
 		s.worded != nil && !s.worded[order[0]] && !(res.Why.Device != "" && ix.situatedIn(order[0], res.Situations)) && short <= p.bareRunes ||
 		res.Why.Hedged && !res.Why.Now && short <= p.hedgeRunes ||
 		res.Why.asked && ix.urgent[order[0]] && !res.Why.Now && short <= 2*p.hedgeRunes ||
