@@ -218,6 +218,9 @@ type index struct {
 	// something or declines a person (personCue groups), in one pass
 	personCues wordIndex
 	vague      []vagueGroup
+	// vagueWords finds the words of the vague groups not alone, in one pass; a hit's group is
+	// the group's index in vague
+	vagueWords wordIndex
 	menuWords  map[string]*MenuEntry
 	menuList   []string          // the menu words of three characters or more, sorted, for menuEntry
 	commands   map[string]string // folded word -> command name
@@ -334,6 +337,7 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 		phrases:    map[string][]phrase{},
 		menuWords:  map[string]*MenuEntry{},
 		personCues: wordIndex{},
+		vagueWords: wordIndex{},
 		commands:   map[string]string{},
 		topicCount: len(b.topics),
 		p:          defaultParams,
@@ -492,6 +496,9 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 		}
 		for _, id := range g.Topics {
 			vg.topics = append(vg.topics, topicPos[id])
+		}
+		if !vg.alone {
+			ix.vagueWords.add(len(ix.vague), vg.words)
 		}
 		ix.vague = append(ix.vague, vg)
 	}
@@ -1623,8 +1630,9 @@ const nearWindow = 12
 func (ix *index) vagueTopics(q string) []int {
 	seen := map[int]bool{}
 	var out []int
-	for _, g := range ix.vague {
-		if !g.namedIn(q) {
+	named := ix.vagueNamed(q)
+	for i, g := range ix.vague {
+		if !named[i] {
 			continue
 		}
 		for _, t := range g.topics {
@@ -1655,16 +1663,25 @@ func (ix *index) bareVague(q string) bool { return ix.bareGroup(q) >= 0 }
 // bareGroup returns the index (in ix.vague, as in Base.vague) of the group alone one of whose
 // words is the whole of folded text q, or -1.
 func (ix *index) bareGroup(q string) int {
-	return slices.IndexFunc(ix.vague, func(g vagueGroup) bool { return g.alone && g.namedIn(q) })
+	return slices.IndexFunc(ix.vague, func(g vagueGroup) bool { return g.alone && g.whole(q) })
 }
 
-// namedIn reports whether one of the group's words occurs in q (is q, for a group alone).
-func (g vagueGroup) namedIn(q string) bool {
-	if g.alone {
-		return slices.Contains(g.words, bare(q))
+// vagueNamed reports, for each vague group (as in ix.vague), whether its words are in folded
+// text q: one of them found (a Latin one standing whole), or, for a group alone, the whole of q.
+func (ix *index) vagueNamed(q string) []bool {
+	named := make([]bool, len(ix.vague))
+	for _, h := range ix.vagueWords.find(q) {
+		named[h.group] = true
 	}
-	return slices.ContainsFunc(g.words, func(w string) bool { return strings.Contains(q, w) })
+	for i, g := range ix.vague {
+		named[i] = named[i] || g.alone && g.whole(q)
+	}
+	return named
 }
+
+// whole reports whether one of the group's words is the whole of folded text q (its marks
+// aside), as a group alone is named.
+func (g vagueGroup) whole(q string) bool { return slices.Contains(g.words, bare(q)) }
 
 // bare returns folded text q without the spaces and marks around it.
 func bare(q string) string { return strings.Trim(q, " ?？!！。、.") }
@@ -1676,8 +1693,9 @@ func bare(q string) string { return strings.Trim(q, " ?？!！。、.") }
 func (ix *index) byVagueGroup(q string, vague []int, scores []float64) []int {
 	var leads []int
 	led := map[int]bool{}
-	for _, g := range ix.vague {
-		if !g.namedIn(q) {
+	named := ix.vagueNamed(q)
+	for i, g := range ix.vague {
+		if !named[i] {
 			continue
 		}
 		best := slices.MaxFunc(g.topics, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
