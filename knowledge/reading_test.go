@@ -24,6 +24,7 @@ func TestRequestsForAPersonInTheSeeds(t *testing.T) {
 		{"社長本人の声で送金を指示する電話がありました。AIの偽音声でしょうか", false},
 		{"They told me to explain by phone why my account was locked", false},
 		{"日本語が苦手です。日本人と話したいです", true},
+		{"こういうのに詳しい人、そっちにいる？", true},
 		{"機械の回答はもう結構です。責任者の方をお願いします。", true},
 		{"ことばでせつめいするのがむずかしいので、どなたか電話をいただけませんか", true},
 		{"人と話す必要はないです", false},
