@@ -194,7 +194,6 @@ type loader struct {
 	// situationRefs are the situations topics name; intentLines the lines of the intents
 	situationRefs []situationRef
 	cueTopicRefs  []situationRef
-	outrankRefs   []outrankRef // the topics an intent outranks (Cue.Outranks)
 	intentLines   []int
 	// cueWords are understanding.yaml's words: nodes, by "key/id" (intents/prevention), so that a
 	// word can be reported at its line

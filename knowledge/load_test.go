@@ -594,7 +594,7 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 	without = cut(without, "  - id: inside\n", "  - id: question\n")
 	without = cut(without, "  - id: demand\n", "  - id: steps\n")
 	without = cut(without, "  - id: ping\n", "\n# Questions asked inside a topic")
-	without = regexp.MustCompile(`(?m)^(elsewhere|nothing_here|not_hedges|when|this_one|aftermath): .*\n`).ReplaceAllString(without, "")
+	without = regexp.MustCompile(`(?m)^(elsewhere|nothing_here|not_hedges|when|this_one|aftermath|not_wishes): .*\n`).ReplaceAllString(without, "")
 	without = regexp.MustCompile(`(?m)^    outranks: .*\n`).ReplaceAllString(without, "")
 	kb, err := Load(seedFolder(t, map[string]string{"understanding.yaml": without}))
 	if err != nil {
@@ -619,6 +619,7 @@ func TestOptionalFollowupsMayBeMissing(t *testing.T) {
 		{"not_hedges", "補助金で何とかならない?", func(r Result) bool { return !r.Why.Hedged }},
 		{"when", "今日の朝礼でフィッシング詐欺の話をしました", func(r Result) bool { return r.Why.Now }},
 		{"this_one", "取引先から「御社から怪しいメールが届いた」と3社から連絡。Wi-Fiのパスワードも変えたいんだけどまずはこっち", func(r Result) bool { return r.Why.pointedBack }},
+		{"not_wishes", "画面に出たいくつかの警告を消しました", func(r Result) bool { return r.Why.Now }},
 		{"aftermath", "ランサムにやられて、復旧を頼める業者を探してる", func(r Result) bool { return r.Top() != nil && r.Top().ID == "ransomware" }},
 		{"outranks", "パスワードポリシーを決めたいです。何文字以上が今の推奨ですか", func(r Result) bool { return !r.Confident }},
 	} {

@@ -227,6 +227,7 @@ type index struct {
 	topicCount int
 	topicIDs   []string
 	urgent     []bool
+	aftermath  []bool // by topic: one of Understanding.Aftermath (aftermathSecond)
 	leadsOn    []bool // by topic: an option of one of its questions leads to another topic (ledOn)
 	read       reader
 	english    map[string]bool // Latin words of the knowledge, never read as romaji
@@ -376,6 +377,7 @@ func buildIndexFrom(b *Base, e *earlyIndex) *index {
 		topicPos[t.ID] = i
 		ix.topicIDs = append(ix.topicIDs, t.ID)
 		ix.urgent = append(ix.urgent, t.Urgent)
+		ix.aftermath = append(ix.aftermath, slices.Contains(b.understanding.Aftermath, t.ID))
 		ix.leadsOn = append(ix.leadsOn, slices.ContainsFunc(t.Questions, func(q Question) bool {
 			return slices.ContainsFunc(q.Options, func(o Option) bool { return o.Topic != "" })
 		}))
@@ -1184,8 +1186,8 @@ func (ix *index) aftermathSecond(s signals) {
 	if !incident {
 		return
 	}
-	for t, id := range ix.topicIDs {
-		if slices.Contains(ix.read.aftermath, id) {
+	for t, after := range ix.aftermath {
+		if after {
 			s.halve(t)
 		}
 	}

@@ -106,6 +106,9 @@ type Understanding struct {
 	// NotHedges are words that hold a hedge's letters and doubt nothing (「何とかならない」
 	// holds かな): a hedge inside one is not read.
 	NotHedges []string
+	// NotWishes are words that hold a wish ending's letters and wish nothing (出たいくつか holds
+	// たい): a wish ending inside one is not read. Optional.
+	NotWishes []string
 	// Unsure are words that say the writer cannot tell what it is (「ウイルスなのか故障なのか
 	// よくわからない」「判断がつかない」): a message holding one is asked about, unless
 	// UnsureTopic is read first. UnsureNot are words that, just before or after one of them,
@@ -202,6 +205,7 @@ type rawUnderstanding struct {
 	Hedges      []string `yaml:"hedges"`
 	NotHedges   []string `yaml:"not_hedges"`
 	ThisOne     []string `yaml:"this_one"`
+	NotWishes   []string `yaml:"not_wishes"`
 	Unsure      struct {
 		Topic string   `yaml:"topic"`
 		Words []string `yaml:"words"`
@@ -292,7 +296,7 @@ func (l *loader) loadUnderstanding() {
 	u := &l.b.understanding
 	u.NegationAfter, u.NegationBefore, u.NotDenials = trimAll(r.Negation.After), trimAll(r.Negation.Before), trimAll(r.Negation.NotDenials)
 	u.Now, u.Over, u.Hypothetical, u.Later, u.Hedges, u.SocialFillers = trimAll(r.Now), trimAll(r.Over), trimAll(r.Hypo), trimAll(r.Later), trimAll(r.Hedges), trimAll(r.Fillers)
-	u.Elsewhere, u.NotHedges, u.ThisOne = trimAll(r.Elsewhere), trimAll(r.NotHedges), trimAll(r.ThisOne)
+	u.Elsewhere, u.NotHedges, u.ThisOne, u.NotWishes = trimAll(r.Elsewhere), trimAll(r.NotHedges), trimAll(r.ThisOne), trimAll(r.NotWishes)
 	u.When, u.NothingHere = trimAll(r.When), trimAll(r.NothingHere)
 	u.Advice, u.WishEndings, u.Threats, u.Stuck, u.Openers = trimAll(r.Advice), trimAll(r.WishEndings), trimAll(r.Threats), trimAll(r.Stuck), trimAll(r.Openers)
 	u.Corrections, u.OutsideTokyo, u.Also, u.Introductions = trimAll(r.Corrections), trimAll(r.Outside), trimAll(r.Also), trimAll(r.Intros)
@@ -357,10 +361,6 @@ func (l *loader) loadUnderstanding() {
 			for _, id := range rc.Topics {
 				l.cueTopicRefs = append(l.cueTopicRefs, situationRef{file: understandingFile, line: line, id: id})
 			}
-			for j, id := range rc.Outranks {
-				l.outrankRefs = append(l.outrankRefs, outrankRef{situationRef: situationRef{file: understandingFile, line: line, id: id},
-					own: id == rc.Topic, twice: slices.Contains(rc.Outranks[:j], id)})
-			}
 			out = append(out, Cue{ID: rc.ID, Topic: rc.Topic, Topics: rc.Topics, Words: trimAll(rc.Words), EvenNow: rc.EvenNow, Outranks: trimAll(rc.Outranks), Lines: trimAll(rc.Lines)})
 		}
 		for _, id := range known {
@@ -412,26 +412,10 @@ func (l *loader) checkUnderstanding() {
 	if u.MerelyTopic != "" && l.b.topicIdx[u.MerelyTopic] == nil {
 		l.problem(understandingFile, l.merelyLine, "merely: unknown topic %q", u.MerelyTopic)
 	}
-	for i, id := range u.Aftermath {
-		switch t := l.b.topicIdx[id]; {
-		case t == nil:
-			l.problem(understandingFile, l.aftermathLine, "aftermath: unknown topic %q", id)
-		case t.Urgent:
-			l.problem(understandingFile, l.aftermathLine, "aftermath: %q is urgent; what is done about an incident is a calm topic", id)
-		case slices.Contains(u.Aftermath[:i], id):
-			l.problem(understandingFile, l.aftermathLine, "aftermath: %q is listed twice", id)
-		}
-	}
-	for _, ref := range l.outrankRefs {
-		switch t := l.b.topicIdx[ref.id]; {
-		case t == nil:
-			l.problem(ref.file, ref.line, "intents: outranks: unknown topic %q", ref.id)
-		case t.Urgent:
-			l.problem(ref.file, ref.line, "intents: outranks: %q is urgent; a plan's incidents already count half", ref.id)
-		case ref.own:
-			l.problem(ref.file, ref.line, "intents: outranks: %q is the intent's own topic", ref.id)
-		case ref.twice:
-			l.problem(ref.file, ref.line, "intents: outranks: %q is listed twice", ref.id)
+	l.checkCalmTopics(l.aftermathLine, "aftermath", u.Aftermath, "", "what is done about an incident is a calm topic")
+	for i, c := range u.Intents {
+		if i < len(l.intentLines) {
+			l.checkCalmTopics(l.intentLines[i], "intents: outranks", c.Outranks, c.Topic, "a plan's incidents already count half")
 		}
 	}
 	for _, ref := range l.cueTopicRefs {
@@ -478,11 +462,22 @@ type situationRef struct {
 	firstAid bool
 }
 
-// outrankRef is a topic an intent outranks (Cue.Outranks), where it is written, and whether it
-// is the intent's own topic or listed twice.
-type outrankRef struct {
-	situationRef
-	own, twice bool
+// checkCalmTopics reports, at line of understanding.yaml, the ids of a list of calm topics (key:
+// aftermath, an intent's outranks) that name no topic, an urgent one (why says why not), own
+// (the intent's topic; "" for none) or one listed twice.
+func (l *loader) checkCalmTopics(line int, key string, ids []string, own, why string) {
+	for i, id := range ids {
+		switch t := l.b.topicIdx[id]; {
+		case t == nil:
+			l.problem(understandingFile, line, "%s: unknown topic %q", key, id)
+		case t.Urgent:
+			l.problem(understandingFile, line, "%s: %q is urgent; %s", key, id, why)
+		case id == own:
+			l.problem(understandingFile, line, "%s: %q is the intent's own topic", key, id)
+		case slices.Contains(ids[:i], id):
+			l.problem(understandingFile, line, "%s: %q is listed twice", key, id)
+		}
+	}
 }
 
 // ---- reading a message
@@ -505,7 +500,6 @@ type reader struct {
 	offTopic    string
 	unsureTopic string   // the topic answered although the writer cannot tell what it is
 	merelyTopic string   // the ordinary fault a denied threat merely was
-	aftermath   []string // Understanding.Aftermath
 	thisOne     []string // Understanding.ThisOne, folded
 	// fillers are SocialFillers folded, longest first.
 	fillers []string
@@ -520,7 +514,7 @@ type reader struct {
 	cues wordIndex
 	// the groups of cues: situations, intents, followups and social lists first, each list
 	// its own group in that order, then these
-	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup, companyGroup, elsewhereGroup, notHedgeGroup, whenGroup, nothingHereGroup int
+	nowGroup, overGroup, itGroup, laterGroup, hedgeGroup, ratherGroup, adviceGroup, unsureGroup, unsureNotGroup, merelyGroup, usageGroup, wishGroup, threatGroup, stuckGroup, openerGroup, correctionGroup, outsideGroup, alsoGroup, companyGroup, elsewhereGroup, notHedgeGroup, whenGroup, nothingHereGroup, notWishGroup int
 	// deviceGroup is the group of the first device list; each device list has its own, in order
 	deviceGroup int
 }
@@ -587,7 +581,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	}
 	r := reader{
 		negAfter: fold(u.NegationAfter), negBefore: fold(u.NegationBefore), notDenials: fold(u.NotDenials), now: fold(u.Now), over: fold(u.Over),
-		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, aftermath: u.Aftermath, thisOne: fold(u.ThisOne), fillers: fold(u.SocialFillers), introductions: fold(u.Introductions),
+		itWords: fold(u.ITWords), offTopic: u.OffTopic, unsureTopic: u.UnsureTopic, merelyTopic: u.MerelyTopic, thisOne: fold(u.ThisOne), fillers: fold(u.SocialFillers), introductions: fold(u.Introductions),
 		intents: lists(u.Intents), situations: lists(u.Situations), social: lists(u.Social), followups: lists(u.Followups),
 		devices: lists(u.Devices),
 		cues:    wordIndex{},
@@ -643,6 +637,7 @@ func newReader(u *Understanding, norm func(string) string) reader {
 	r.notHedgeGroup = next(fold(u.NotHedges))
 	r.whenGroup = next(fold(u.When))
 	r.nothingHereGroup = next(fold(u.NothingHere))
+	r.notWishGroup = next(fold(u.NotWishes))
 	r.negations = wordIndex{} // one group: only whether any is found matters
 	r.negations.add(0, r.negAfter)
 	r.negations.add(0, r.negBefore)
@@ -903,38 +898,39 @@ func (r *reader) introduces(q string) bool {
 }
 
 // socialOnly reports whether folded text q is a social turn of list l and nothing more: once the
-// cue words (and fillers such as です, punctuation) are taken out, at most a few characters are
-// left; for a check that the bot is there, at most two (「これ届いてる？」, not 「請求書届いてますか」,
-// which asks about something else that should have arrived).
-func socialOnly(q string, l cueList, rest []cueList, fillers []string) bool {
+// social words (and fillers such as です, punctuation) are taken out, at most a few characters
+// are left; for a check that the bot is there, at most two (「これ届いてる？」, not 「請求書届いて
+// ますか」, which asks about something else that should have arrived).
+func (r *reader) socialOnly(q string, l cueList) bool {
 	most := socialLeftRunes
 	if l.id == pingSocial {
 		most = 2
 	}
-	left := q
-	for _, ls := range append([]cueList{l}, rest...) {
-		for _, w := range ls.words {
-			left = strings.ReplaceAll(left, w, " ")
-		}
-	}
-	for _, f := range fillers {
-		left = strings.ReplaceAll(left, f, " ")
-	}
-	return utf8.RuneCountInString(strings.ReplaceAll(left, " ", "")) <= most
+	return r.nonSocialRunes(q, l.words) <= most
 }
 
 // onlySocialAfter reports whether folded text rest holds nothing but social words and fillers:
 // at most a few characters besides (「。ありがとうございました」).
 func (r *reader) onlySocialAfter(rest string) bool {
+	return r.nonSocialRunes(rest, nil) <= socialLeftRunes
+}
+
+// nonSocialRunes is how many characters of folded text q are left once the social words and
+// the fillers are taken out, the words of first before the others (a longer turn, "is this
+// working", before the words it holds).
+func (r *reader) nonSocialRunes(q string, first []string) int {
+	for _, w := range first {
+		q = strings.ReplaceAll(q, w, " ")
+	}
 	for _, l := range r.social {
 		for _, w := range l.words {
-			rest = strings.ReplaceAll(rest, w, " ")
+			q = strings.ReplaceAll(q, w, " ")
 		}
 	}
 	for _, f := range r.fillers {
-		rest = strings.ReplaceAll(rest, f, " ")
+		q = strings.ReplaceAll(q, f, " ")
 	}
-	return utf8.RuneCountInString(strings.ReplaceAll(rest, " ", "")) <= socialLeftRunes
+	return utf8.RuneCountInString(strings.ReplaceAll(q, " ", ""))
 }
 
 // socialLeftRunes is how many characters a social turn may hold besides its words and fillers.
@@ -1082,7 +1078,9 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		case r.adviceGroup:
 			advice[h.from] = true
 		case r.wishGroup:
-			wishes = append(wishes, h)
+			if !within(hits, r.notWishGroup, h) {
+				wishes = append(wishes, h) // not 出たいくつか's たい
+			}
 		}
 	}
 	socialFrom := len(r.situations) + len(r.intents) + len(r.followups)
@@ -1094,13 +1092,13 @@ func (r *reader) readingOf(q string, denied []span) Why {
 			advised = advised || advice[h.to]
 			continue
 		}
-		if h.group == r.nowGroup && wished(wishes, h) && !beginsAnotherWord(q, h.to) {
+		if h.group == r.nowGroup && wished(wishes, h) {
 			continue // 「入れたいのですが」: 入れた begins a wish, nothing has happened
 		}
 		if h.group >= socialFrom && h.group < socialFrom+len(r.social) && !standsApart(q, h.from, h.to) {
 			continue // 「あかうんと」 holds the ack うん
 		}
-		if h.group == r.hedgeGroup && slices.ContainsFunc(hits, func(o hit) bool { return o.group == r.notHedgeGroup && o.from <= h.from && h.to <= o.to }) {
+		if h.group == r.hedgeGroup && within(hits, r.notHedgeGroup, h) {
 			continue // 「何とかならない」 holds かな
 		}
 		found[h.group] = true
@@ -1164,7 +1162,7 @@ func (r *reader) readingOf(q string, denied []span) Why {
 		group++
 	}
 	for _, l := range r.social {
-		if found[group] && w.Social == "" && socialOnly(q, l, r.social, r.fillers) {
+		if found[group] && w.Social == "" && r.socialOnly(q, l) {
 			w.Social = l.id
 		}
 		w.greets = w.greets || found[group] && l.id == greetingSocial
@@ -1688,11 +1686,10 @@ func (r *reader) pointsBack(q string, hits []hit, at int) (clause int, ok bool) 
 	return i + 1, true
 }
 
-// beginsAnotherWord reports whether the い right after byte at of folded text q begins a word
-// of its own rather than ending a wish: 「画面に出たいくつかの警告」 (いくつ), 「いつ」.
-func beginsAnotherWord(q string, at int) bool {
-	rest := q[at:]
-	return strings.HasPrefix(rest, "いく") || strings.HasPrefix(rest, "いつ")
+// within reports whether hit h lies inside one of hits of group (a hedge inside a not-hedge: 何
+// とかならない holds かな).
+func within(hits []hit, group int, h hit) bool {
+	return slices.ContainsFunc(hits, func(o hit) bool { return o.group == group && o.from <= h.from && h.to <= o.to })
 }
 
 // wished reports whether one of wishes (understanding.yaml's wish_endings) straddles the end of
